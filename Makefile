@@ -1,0 +1,173 @@
+# Loa — one non-recursive Makefile.
+#   make                 build the gateway, the four services and tools into build/
+#   make SANITIZE=address,undefined   the same with sanitizers (into build/sanitize/)
+#   make run             set everything up and start the whole system with demo data
+#   make test            set up and run every test (ends with "N passed, N failed")
+#   make bench           benchmarks (tests/bench/), figures beside their references
+#   make deps            install the Debian packages the build and the tests need
+.DELETE_ON_ERROR:
+.SUFFIXES:
+.DEFAULT_GOAL := all
+
+SANITIZE ?=
+ifneq ($(SANITIZE),)
+BUILD ?= build/sanitize
+else
+BUILD ?= build
+endif
+
+# Debian packages: what builds, runs and tests Loa. Installed when missing.
+PACKAGES := build-essential pkg-config protobuf-c-compiler libprotobuf-c-dev libzmq3-dev \
+	libmicrohttpd-dev libjansson-dev libpq-dev check postgresql postgresql-contrib \
+	curl jq wrk docker-compose
+PKG_MODULES := libzmq libprotobuf-c libmicrohttpd jansson libpq
+
+CC ?= cc
+CSTD := -std=c11 -D_GNU_SOURCE
+WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
+	-Wno-missing-field-initializers
+OPT ?= -O2 -g
+ifneq ($(SANITIZE),)
+OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=$(SANITIZE) -fno-sanitize-recover=all
+SANLDFLAGS := -fsanitize=$(SANITIZE)
+endif
+
+VERSION := 0.1.0
+GEN := $(BUILD)/gen
+CPPFLAGS := -I services/common -I $(GEN) -MMD -MP -DLOA_VERSION='"$(VERSION)"'
+CFLAGS := $(CSTD) $(WARN) $(OPT) -pthread
+LDFLAGS := -pthread $(SANLDFLAGS)
+
+# pkg-config results are computed once, after the packages are installed:
+# config.mk is an included makefile, so make builds it (and its
+# prerequisite, the packages) first and then restarts.
+ifeq ($(filter deps clean distclean,$(MAKECMDGOALS)),)
+-include $(BUILD)/config.mk
+endif
+$(BUILD)/config.mk: Makefile | $(BUILD)/.deps
+	@mkdir -p $(@D)
+	@echo "PKG_CFLAGS := $$(pkg-config --cflags $(PKG_MODULES))" > $@.tmp
+	@echo "PKG_LIBS := $$(pkg-config --libs $(PKG_MODULES))" >> $@.tmp
+	@echo "CHECK_CFLAGS := $$(pkg-config --cflags check)" >> $@.tmp
+	@echo "CHECK_LIBS := $$(pkg-config --libs check)" >> $@.tmp
+	@mv $@.tmp $@
+
+$(BUILD)/.deps: Makefile
+	@mkdir -p $(@D)
+	@PACKAGES="$(PACKAGES)" deploy/install-deps.sh
+	@touch $@
+
+.PHONY: deps
+deps:
+	@PACKAGES="$(PACKAGES)" deploy/install-deps.sh
+
+# ---------------------------------------------------------------- protobuf
+PROTOS := $(wildcard proto/*.proto)
+PROTO_C := $(patsubst proto/%.proto,$(GEN)/%.pb-c.c,$(PROTOS))
+PROTO_H := $(PROTO_C:.c=.h)
+
+$(GEN)/%.pb-c.c $(GEN)/%.pb-c.h: proto/%.proto | $(BUILD)/config.mk
+	@mkdir -p $(GEN)
+	protoc-c --proto_path=proto --c_out=$(GEN) $<
+
+# Protos used only by tests (tests/unit/proto/) are generated into gen/test/.
+TEST_PROTOS := $(wildcard tests/unit/proto/*.proto)
+TEST_PROTO_C := $(patsubst tests/unit/proto/%.proto,$(GEN)/test/%.pb-c.c,$(TEST_PROTOS))
+$(GEN)/test/%.pb-c.c $(GEN)/test/%.pb-c.h: tests/unit/proto/%.proto | $(BUILD)/config.mk
+	@mkdir -p $(GEN)/test
+	protoc-c --proto_path=tests/unit/proto --c_out=$(GEN)/test $<
+
+# Every object may include any generated header: generate them first.
+GEN_HEADERS := $(PROTO_H) $(TEST_PROTO_C:.c=.h)
+
+# ---------------------------------------------------------------- objects
+$(BUILD)/obj/%.o: %.c | $(GEN_HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/gen/%.o: $(GEN)/%.c | $(GEN_HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+
+# ---------------------------------------------------------------- embedding
+# tools/embed turns SQL files into a C table (migrations live in the binary).
+EMBED := $(BUILD)/tools/embed
+$(EMBED): tools/embed.c
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) -O2 $< -o $@
+
+COMMON_SQL := $(sort $(wildcard services/common/sql/*.sql))
+
+# ---------------------------------------------------------------- libloa
+COMMON_SRC := $(sort $(wildcard services/common/*.c))
+LIBLOA_OBJ := $(COMMON_SRC:%.c=$(BUILD)/obj/%.o) $(PROTO_C:$(GEN)/%.c=$(BUILD)/obj/gen/%.o)
+LIBLOA := $(BUILD)/libloa.a
+$(LIBLOA): $(LIBLOA_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+# ---------------------------------------------------------------- services
+SERVICES := content-svc feedback-svc quota-svc media-svc
+
+define service_rules
+$(1)_SRC := $$(sort $$(wildcard services/$(1)/*.c))
+$(1)_SQL := $$(COMMON_SQL) $$(sort $$(wildcard services/$(1)/migrations/*.sql))
+$(1)_OBJ := $$($(1)_SRC:%.c=$$(BUILD)/obj/%.o) $$(BUILD)/obj/gen/$(1)_migrations.o
+$$(GEN)/$(1)_migrations.c: $$($(1)_SQL) $$(EMBED)
+	@mkdir -p $$(@D)
+	$$(EMBED) $(subst -,_,$(1))_migrations $$($(1)_SQL) > $$@
+$$(BUILD)/$(1): $$($(1)_OBJ) $$(LIBLOA)
+	$$(CC) $$(LDFLAGS) $$^ $$(PKG_LIBS) -o $$@
+endef
+$(foreach s,$(SERVICES),$(eval $(call service_rules,$(s))))
+
+# ---------------------------------------------------------------- gateway
+GATEWAY_SRC := $(sort $(wildcard gateway/*.c))
+GATEWAY_OBJ := $(GATEWAY_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/gateway_migrations.o
+GATEWAY_SQL := $(sort $(wildcard gateway/migrations/*.sql))
+$(GEN)/gateway_migrations.c: $(GATEWAY_SQL) $(EMBED)
+	@mkdir -p $(@D)
+	$(EMBED) gateway_migrations $(GATEWAY_SQL) > $@
+$(BUILD)/gateway: $(GATEWAY_OBJ) $(LIBLOA)
+	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -o $@
+
+# ---------------------------------------------------------------- tools
+$(BUILD)/loa-rpc: $(BUILD)/obj/tools/loa-rpc.o $(LIBLOA)
+	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -o $@
+
+PROGRAMS := $(BUILD)/gateway $(SERVICES:%=$(BUILD)/%) $(BUILD)/loa-rpc
+
+# ---------------------------------------------------------------- unit tests
+UNIT_SRC := $(sort $(wildcard tests/unit/*/*.c tests/unit/*.c))
+UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o) $(TEST_PROTO_C:$(GEN)/%.c=$(BUILD)/obj/gen/%.o)
+$(UNIT_OBJ): CPPFLAGS += -I tests/unit -I $(GEN)/test
+$(UNIT_OBJ): CFLAGS += $(CHECK_CFLAGS)
+$(BUILD)/unit-tests: $(UNIT_OBJ) $(LIBLOA)
+	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) $(CHECK_LIBS) -o $@
+
+.PHONY: all
+all: $(PROGRAMS) $(BUILD)/unit-tests
+
+# ---------------------------------------------------------------- run, test, bench
+.PHONY: run test bench compose-check clean distclean format
+run: all
+	BUILD=$(BUILD) deploy/run.sh
+
+# Tests run on the sanitized build (ASan + UBSan + LeakSanitizer).
+test:
+	$(MAKE) SANITIZE=address,undefined all
+	BUILD=build/sanitize tests/run.sh
+
+bench: all
+	BUILD=$(BUILD) tests/bench/run.sh
+
+clean:
+	rm -rf build
+
+distclean: clean
+	rm -rf .run
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,131 @@
+#include "db.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "config.h"
+#include "log.h"
+
+static void sleep_ms (int ms)
+{
+    struct timespec ts = {ms / 1000, (long) (ms % 1000) * 1000000L};
+    nanosleep (&ts, NULL);
+}
+
+static int session_setup (PGconn *db)
+{
+    return loa_db_exec (db, "SET TimeZone = 'UTC'");
+}
+
+PGconn *loa_db_connect (const char *url, const char *app_name, int wait_ms)
+{
+    const char *keys[] = {"dbname", "application_name", "client_encoding", "connect_timeout",
+                          NULL};
+    const char *vals[] = {url, app_name, "UTF8", "5", NULL};
+    int64_t give_up = loa_mono_ms () + wait_ms;
+    int delay = 100;
+    for (;;) {
+        /* expand_dbname = 1: "dbname" may be a full conninfo string or URI. */
+        PGconn *db = PQconnectdbParams (keys, vals, 1);
+        if (db && PQstatus (db) == CONNECTION_OK) {
+            if (session_setup (db) == 0)
+                return db;
+        }
+        int64_t now = loa_mono_ms ();
+        if (now >= give_up) {
+            loa_error (NULL, "database: cannot connect: %s",
+                       db ? PQerrorMessage (db) : "out of memory");
+            PQfinish (db);
+            return NULL;
+        }
+        PQfinish (db);
+        sleep_ms (delay);
+        if (delay < 1000)
+            delay *= 2;
+    }
+}
+
+int loa_db_prepare (PGconn *db, const loa_stmt *stmts)
+{
+    for (const loa_stmt *s = stmts; s && s->name; s++) {
+        PGresult *res = PQprepare (db, s->name, s->sql, 0, NULL);
+        int ok = PQresultStatus (res) == PGRES_COMMAND_OK;
+        if (!ok)
+            loa_error (NULL, "database: prepare %s: %s", s->name, PQresultErrorMessage (res));
+        PQclear (res);
+        if (!ok)
+            return -1;
+    }
+    return 0;
+}
+
+int loa_db_exec (PGconn *db, const char *sql)
+{
+    PGresult *res = PQexec (db, sql);
+    ExecStatusType st = PQresultStatus (res);
+    int ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+    if (!ok)
+        loa_error (NULL, "database: %s: %s", sql, PQresultErrorMessage (res));
+    PQclear (res);
+    return ok ? 0 : -1;
+}
+
+int loa_db_is_state (const PGresult *res, const char *state)
+{
+    const char *s = PQresultErrorField (res, PG_DIAG_SQLSTATE);
+    return s && strcmp (s, state) == 0;
+}
+
+int loa_db_check (PGconn *db)
+{
+    if (PQstatus (db) == CONNECTION_OK) {
+        PGresult *res = PQexec (db, "SELECT 1");
+        int ok = PQresultStatus (res) == PGRES_TUPLES_OK;
+        PQclear (res);
+        if (ok)
+            return 0;
+    }
+    PQreset (db);
+    if (PQstatus (db) != CONNECTION_OK)
+        return -1;
+    /* Prepared statements died with the old session; callers re-prepare
+     * when they see statements missing (see the services' stores). */
+    return session_setup (db);
+}
+
+int loa_db_tx (PGconn *db, int (*fn) (PGconn *db, void *arg), void *arg)
+{
+    for (int attempt = 0; attempt < 5; attempt++) {
+        if (PQstatus (db) != CONNECTION_OK && loa_db_check (db) != 0)
+            return -1;
+        if (loa_db_exec (db, "BEGIN") != 0) {
+            if (loa_db_check (db) != 0)
+                return -1;
+            continue;
+        }
+        int rc = fn (db, arg);
+        if (rc != 0) {
+            loa_db_exec (db, "ROLLBACK");
+            if (rc == LOA_DB_RETRY)
+                continue;
+            return rc;
+        }
+        PGresult *res = PQexec (db, "COMMIT");
+        int ok = PQresultStatus (res) == PGRES_COMMAND_OK;
+        int retry = loa_db_retryable (res);
+        if (!ok)
+            loa_warn (NULL, "database: COMMIT: %s", PQresultErrorMessage (res));
+        PQclear (res);
+        if (ok)
+            return 0;
+        if (!retry)
+            return -1;
+    }
+    loa_warn (NULL, "database: transaction still conflicting after 5 attempts");
+    return -1;
+}
+
+int loa_db_retryable (const PGresult *res)
+{
+    return loa_db_is_state (res, "40001") || loa_db_is_state (res, "40P01");
+}

@@ -1,0 +1,43 @@
+/* subscriber: events without loss, the consumer side (DESIGN.md).
+ *
+ * Subscribes first (SUB to the producer's PUB), then replays from its stored
+ * seq with the producer's RPC "events.since". Each event is applied and the
+ * new seq stored in one transaction in the consumer's own schema (table
+ * event_cursor (source text primary key, seq bigint)), so an event seen twice
+ * changes nothing. A gap, or a heartbeat ahead of the stored seq, triggers a
+ * replay. */
+#ifndef LOA_SUBSCRIBER_H
+#define LOA_SUBSCRIBER_H
+
+#include <libpq-fe.h>
+
+#include "common.pb-c.h"
+
+/* Applies one event inside the consumer's transaction. Events of topics the
+ * consumer does not care about are simply ignored (return 0). Return 0 to
+ * commit (and advance the seq) or -1 to roll back and retry later. */
+typedef int (*loa_event_apply) (PGconn *db, const Loa__Event *event, void *arg);
+
+typedef struct loa_subscriber loa_subscriber;
+
+/* `source` names the producer (e.g. "content"); `events_addr` its PUB
+ * address and `rpc_addr` its RPC address (for replay). Does not start. */
+loa_subscriber *loa_subscriber_new (const char *source, const char *events_addr,
+                                    const char *rpc_addr, const char *db_url,
+                                    loa_event_apply apply, void *arg);
+/* Starts the subscriber thread. 0 or -1. */
+int loa_subscriber_start (loa_subscriber *self, void *zmq_ctx);
+void loa_subscriber_destroy (loa_subscriber **pself);
+
+/* Applies `event` exactly once on `db` for `source`: in one transaction,
+ * checks the stored seq (an event at or below it is skipped and 0 returned;
+ * one beyond seq+1 is a gap and 1 is returned without applying), applies it
+ * and stores the new seq. Returns 0 applied or skipped, 1 gap, -1 error.
+ * Exposed for tests and for the thread's own use. */
+int loa_subscriber_apply_one (PGconn *db, const char *source, const Loa__Event *event,
+                              loa_event_apply apply, void *arg);
+
+/* The stored seq for `source` (0 when none), or -1 on error. */
+long long loa_subscriber_position (PGconn *db, const char *source);
+
+#endif

@@ -1,0 +1,19 @@
+/* The unit test suites, one per module (tests/unit mirrors the source tree).
+ * Tests that need PostgreSQL read LOA_TEST_DB_URL (set by tests/run.sh). */
+#ifndef LOA_TEST_SUITES_H
+#define LOA_TEST_SUITES_H
+
+#include <check.h>
+
+Suite *config_suite (void);
+Suite *log_suite (void);
+Suite *pbjson_suite (void);
+Suite *migrate_suite (void);
+Suite *rpc_suite (void);
+Suite *outbox_suite (void);
+Suite *subscriber_suite (void);
+
+/* The test database URL; fails the current test when unset. */
+const char *test_db_url (void);
+
+#endif
