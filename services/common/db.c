@@ -1,5 +1,7 @@
 #include "db.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -128,4 +130,16 @@ int loa_db_tx (PGconn *db, int (*fn) (PGconn *db, void *arg), void *arg)
 int loa_db_retryable (const PGresult *res)
 {
     return loa_db_is_state (res, "40001") || loa_db_is_state (res, "40P01");
+}
+
+char *loa_db_url_with_schema (const char *url, const char *schema)
+{
+    char *out = NULL;
+    int n;
+    if (strncmp (url, "postgres://", 11) == 0 || strncmp (url, "postgresql://", 13) == 0)
+        n = asprintf (&out, "%s%coptions=-c%%20search_path%%3D%s%%2Cpublic", url,
+                      strchr (url, '?') ? '&' : '?', schema);
+    else
+        n = asprintf (&out, "%s options='-c search_path=%s,public'", url, schema);
+    return n < 0 ? NULL : out;
 }

@@ -16,6 +16,10 @@ typedef struct {
  * client_encoding UTF8. Returns the connection (caller's) or NULL. */
 PGconn *loa_db_connect (const char *url, const char *app_name, int wait_ms);
 
+/* A copy of `url` (URI or key=value conninfo) whose sessions use
+ * search_path = schema, public. Caller frees. NULL when out of memory. */
+char *loa_db_url_with_schema (const char *url, const char *schema);
+
 /* Prepares every statement of the NULL-name-terminated table. 0 or -1. */
 int loa_db_prepare (PGconn *db, const loa_stmt *stmts);
 

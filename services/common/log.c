@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "text.h"
 
 static char log_svc[64] = "loa";
 static loa_log_level log_min = LOA_LOG_INFO;
@@ -23,36 +24,6 @@ void loa_log_init (const char *svc)
             log_min = (loa_log_level) i;
 }
 
-/* Length of the valid UTF-8 sequence at s, or 0 when invalid. */
-static size_t utf8_len (const unsigned char *s)
-{
-    unsigned char c = s[0];
-    if (c < 0x80)
-        return 1;
-    size_t n;
-    unsigned cp;
-    if ((c & 0xE0) == 0xC0) {
-        n = 2;
-        cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-        n = 3;
-        cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-        n = 4;
-        cp = c & 0x07;
-    } else
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return n;
-}
-
 size_t loa_log_escape (char *buf, size_t cap, const char *s)
 {
     size_t o = 0;
@@ -63,7 +34,7 @@ size_t loa_log_escape (char *buf, size_t cap, const char *s)
         char tmp[8];
         const char *piece = tmp;
         size_t len;
-        size_t u = utf8_len (p);
+        size_t u = loa_utf8_seq ((const char *) p);
         if (u == 0) {
             piece = "\xEF\xBF\xBD"; /* U+FFFD */
             len = 3;

@@ -1,0 +1,118 @@
+#include "service.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+#include "config.h"
+#include "db.h"
+#include "log.h"
+#include "outbox.h"
+
+#define MAX_SUBSCRIPTIONS 8
+
+/* The address a service binds: <ENV>_BIND, else the address others
+ * connect to (<ENV>), else the default. */
+static const char *bind_address (const char *env, const char *def)
+{
+    char name[96];
+    snprintf (name, sizeof name, "%s_BIND", env);
+    return loa_env (name, loa_env (env, def));
+}
+
+int loa_service_main (const loa_service_def *def, int argc, char **argv)
+{
+    int migrate_only = 0, status = EXIT_FAILURE;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp (argv[i], "--migrate-only") == 0)
+            migrate_only = 1;
+        else {
+            fprintf (stderr, "usage: %s [--migrate-only]\n(settings come from LOA_* environment variables; see README)\n", def->name);
+            return 2;
+        }
+    }
+    loa_log_init (def->name);
+
+    /* Every thread inherits this mask; the main thread takes the signals
+     * with sigwait, so no handler runs inside library code. */
+    sigset_t sigs;
+    sigemptyset (&sigs);
+    sigaddset (&sigs, SIGINT);
+    sigaddset (&sigs, SIGTERM);
+    pthread_sigmask (SIG_BLOCK, &sigs, NULL);
+
+    const char *base_url = loa_env ("LOA_DB_URL", "postgresql://loa@127.0.0.1:5432/loa");
+    char *db_url = loa_db_url_with_schema (base_url, def->schema);
+    void *zctx = NULL;
+    loa_relay *relay = NULL;
+    loa_rpc_server *server = NULL;
+    loa_subscriber *subs[MAX_SUBSCRIPTIONS] = {0};
+    loa_rpc_method *methods = NULL;
+    if (!db_url)
+        goto out;
+
+    PGconn *db = loa_db_connect (db_url, def->name, (int) loa_env_int ("LOA_DB_WAIT_MS", 30000, 0, 600000));
+    if (!db)
+        goto out;
+    int applied = loa_migrate (db, def->schema, def->migrations, def->n_migrations);
+    PQfinish (db);
+    if (applied < 0)
+        goto out;
+    loa_info (NULL, "%s: schema %s up to date (%d migrations applied)", def->name, def->schema, applied);
+    if (migrate_only) {
+        status = EXIT_SUCCESS;
+        goto out;
+    }
+
+    /* The method table: the service's own, then events.since. */
+    size_t n = 0;
+    while (def->methods && def->methods[n].method)
+        n++;
+    methods = calloc (n + 2, sizeof *methods);
+    if (!methods)
+        goto out;
+    if (n)
+        memcpy (methods, def->methods, n * sizeof *methods);
+    methods[n] = loa_events_since_method;
+
+    zctx = zmq_ctx_new ();
+    relay = loa_relay_new (def->name, def->schema, db_url,
+                           bind_address (def->events_env, def->events_default));
+    if (!relay || loa_relay_start (relay, zctx) != 0)
+        goto out;
+    server = loa_rpc_server_new (def->name, bind_address (def->rpc_env, def->rpc_default),
+                                 (int) loa_env_int ("LOA_WORKERS", 4, 1, 256), db_url, methods,
+                                 NULL, def->prepare);
+    if (!server || loa_rpc_server_start (server, zctx) != 0)
+        goto out;
+    for (size_t i = 0; def->subscriptions && def->subscriptions[i].source && i < MAX_SUBSCRIPTIONS; i++) {
+        const loa_service_subscription *sub = &def->subscriptions[i];
+        subs[i] = loa_subscriber_new (sub->source, loa_env (sub->events_env, sub->events_default),
+                                      loa_env (sub->rpc_env, sub->rpc_default), db_url, sub->apply,
+                                      NULL);
+        if (!subs[i] || loa_subscriber_start (subs[i], zctx) != 0)
+            goto out;
+    }
+    loa_info (NULL, "%s: ready", def->name);
+
+    int sig = 0;
+    sigwait (&sigs, &sig);
+    loa_info (NULL, "%s: stopping on signal %d", def->name, sig);
+    status = EXIT_SUCCESS;
+
+out:
+    for (size_t i = 0; i < MAX_SUBSCRIPTIONS; i++)
+        loa_subscriber_destroy (&subs[i]);
+    loa_rpc_server_destroy (&server);
+    loa_relay_destroy (&relay);
+    if (zctx)
+        zmq_ctx_term (zctx);
+    free (methods);
+    free (db_url);
+    if (status != EXIT_SUCCESS)
+        loa_error (NULL, "%s: stopped with errors", def->name);
+    return status;
+}

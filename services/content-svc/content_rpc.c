@@ -1,0 +1,188 @@
+#include "content_rpc.h"
+
+#include <string.h>
+
+#include "content_store.h"
+#include "text.h"
+
+#define DEFAULT_PER_PAGE 100 /* units and topics are short reference lists */
+#define MAX_PER_PAGE 100
+
+/* Reads page/per_page with defaults; 0, or -1 after failing the call. */
+static int page_args (loa_rpc_ctx *ctx, const Loa__Content__ListRequest *in, int *page,
+                      int *per_page)
+{
+    *page = in && in->page ? in->page : 1;
+    *per_page = in && in->per_page ? in->per_page : DEFAULT_PER_PAGE;
+    if (*page < 1)
+        loa_rpc_field_error (ctx, "page", "phải là số nguyên từ 1 trở lên");
+    if (*per_page < 1 || *per_page > MAX_PER_PAGE)
+        loa_rpc_field_error (ctx, "per_page", "phải là số nguyên từ 1 đến 100");
+    if (*page < 1 || *per_page < 1 || *per_page > MAX_PER_PAGE) {
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Tham số phân trang không hợp lệ");
+        return -1;
+    }
+    if (*page > 1000000) /* keeps OFFSET within reason */
+        *page = 1000000;
+    return 0;
+}
+
+/* Staff-only writes: 0 when the caller is an admin, else fails the call. */
+static int require_admin (loa_rpc_ctx *ctx)
+{
+    if (ctx->caller->user_id == 0) {
+        loa_rpc_fail (ctx, LOA__STATUS__UNAUTHENTICATED, "Cần đăng nhập");
+        return -1;
+    }
+    if (!loa_rpc_has_role (ctx, "admin")) {
+        loa_rpc_fail (ctx, LOA__STATUS__FORBIDDEN, "Chỉ quản trị viên được thực hiện thao tác này");
+        return -1;
+    }
+    return 0;
+}
+
+static void fail_store (loa_rpc_ctx *ctx, store_status st)
+{
+    switch (st) {
+    case STORE_NOT_FOUND:
+        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy đơn vị");
+        break;
+    case STORE_CONFLICT:
+        loa_rpc_field_error (ctx, "code", "Mã đơn vị đã tồn tại");
+        loa_rpc_fail (ctx, LOA__STATUS__CONFLICT, "Mã đơn vị đã tồn tại");
+        break;
+    default:
+        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, "Không truy cập được cơ sở dữ liệu");
+    }
+}
+
+static int code_ok (const char *code)
+{
+    size_t n = strlen (code);
+    if (n < 1 || n > 32)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = code[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+            return 0;
+    }
+    return 1;
+}
+
+/* Checks the fields of a unit that are present; `creating` makes code and
+ * name required. Returns the number of problems (each added to the reply). */
+static int check_unit_fields (loa_rpc_ctx *ctx, const char *code, const char *name,
+                              const char *description, int creating)
+{
+    int bad = 0;
+    if (code || creating) {
+        if (loa_text_blank (code)) {
+            loa_rpc_field_error (ctx, "code", "Mã đơn vị là bắt buộc");
+            bad++;
+        } else if (!code_ok (code)) {
+            loa_rpc_field_error (ctx, "code", "Mã đơn vị chỉ gồm chữ in hoa không dấu, chữ số, '-' hoặc '_', tối đa 32 ký tự");
+            bad++;
+        }
+    }
+    if (name || creating) {
+        if (loa_text_blank (name)) {
+            loa_rpc_field_error (ctx, "name", "Tên đơn vị là bắt buộc");
+            bad++;
+        } else if (!loa_utf8_valid (name)) {
+            loa_rpc_field_error (ctx, "name", "Tên đơn vị phải là văn bản UTF-8 hợp lệ");
+            bad++;
+        } else if (loa_utf8_length (name) > 200) {
+            loa_rpc_field_error (ctx, "name", "Tên đơn vị tối đa 200 ký tự");
+            bad++;
+        }
+    }
+    if (description) {
+        if (!loa_utf8_valid (description)) {
+            loa_rpc_field_error (ctx, "description", "Mô tả phải là văn bản UTF-8 hợp lệ");
+            bad++;
+        } else if (loa_utf8_length (description) > 2000) {
+            loa_rpc_field_error (ctx, "description", "Mô tả tối đa 2000 ký tự");
+            bad++;
+        }
+    }
+    return bad;
+}
+
+static void units_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    int page, per_page;
+    if (page_args (ctx, (const Loa__Content__ListRequest *) msg, &page, &per_page) != 0)
+        return;
+    Loa__Content__UnitList out = LOA__CONTENT__UNIT_LIST__INIT;
+    store_status st = content_store_list_units (ctx->db, page, per_page, &out);
+    if (st == STORE_OK)
+        loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+    else
+        fail_store (ctx, st);
+    content_store_free_units (&out);
+}
+
+static void topics_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    int page, per_page;
+    if (page_args (ctx, (const Loa__Content__ListRequest *) msg, &page, &per_page) != 0)
+        return;
+    Loa__Content__TopicList out = LOA__CONTENT__TOPIC_LIST__INIT;
+    store_status st = content_store_list_topics (ctx->db, page, per_page, &out);
+    if (st == STORE_OK)
+        loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+    else
+        fail_store (ctx, st);
+    content_store_free_topics (&out);
+}
+
+static void units_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Content__CreateUnitRequest *in = (const Loa__Content__CreateUnitRequest *) msg;
+    if (require_admin (ctx) != 0)
+        return;
+    if (check_unit_fields (ctx, in->code, in->name, in->description, 1)) {
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Dữ liệu đơn vị không hợp lệ");
+        return;
+    }
+    Loa__Content__Unit out;
+    store_status st = content_store_create_unit (ctx->db, in, &out);
+    if (st != STORE_OK) {
+        fail_store (ctx, st);
+        return;
+    }
+    loa_rpc_ok (ctx, LOA__STATUS__CREATED, &out.base);
+    content_store_free_unit (&out);
+}
+
+static void units_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Content__UpdateUnitRequest *in = (const Loa__Content__UpdateUnitRequest *) msg;
+    if (require_admin (ctx) != 0)
+        return;
+    if (!in->has_id || in->id <= 0) {
+        loa_rpc_field_error (ctx, "id", "Mã số đơn vị không hợp lệ");
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Thiếu mã số đơn vị");
+        return;
+    }
+    if (check_unit_fields (ctx, in->code, in->name, in->description, 0)) {
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Dữ liệu đơn vị không hợp lệ");
+        return;
+    }
+    Loa__Content__Unit out;
+    store_status st = content_store_update_unit (ctx->db, in, &out);
+    if (st != STORE_OK) {
+        fail_store (ctx, st);
+        return;
+    }
+    loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+    content_store_free_unit (&out);
+}
+
+const loa_rpc_method content_methods[] = {
+    {"units.list", &loa__content__list_request__descriptor, units_list},
+    {"units.create", &loa__content__create_unit_request__descriptor, units_create},
+    {"units.update", &loa__content__update_unit_request__descriptor, units_update},
+    {"topics.list", &loa__content__list_request__descriptor, topics_list},
+    {NULL, NULL, NULL},
+};
