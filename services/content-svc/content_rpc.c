@@ -136,6 +136,18 @@ static void topics_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     content_store_free_topics (&out);
 }
 
+static void units_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Content__IdRequest *in = (const Loa__Content__IdRequest *) msg;
+    Loa__Content__Unit out;
+    store_status st = content_store_get_unit (ctx->db, in->id, &out);
+    if (st == STORE_OK)
+        loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+    else
+        fail_store (ctx, st);
+    content_store_free_unit (&out);
+}
+
 static void units_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__CreateUnitRequest *in = (const Loa__Content__CreateUnitRequest *) msg;
@@ -181,6 +193,7 @@ static void units_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 
 const loa_rpc_method content_methods[] = {
     {"units.list", &loa__content__list_request__descriptor, units_list},
+    {"units.get", &loa__content__id_request__descriptor, units_get},
     {"units.create", &loa__content__create_unit_request__descriptor, units_create},
     {"units.update", &loa__content__update_unit_request__descriptor, units_update},
     {"topics.list", &loa__content__list_request__descriptor, topics_list},

@@ -1,5 +1,6 @@
 #include "content_store.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,7 @@
 static const loa_stmt statements[] = {
     {"units_count", "SELECT count(*) FROM units"},
     {"units_list", "SELECT " UNIT_COLS " FROM units ORDER BY id LIMIT $1 OFFSET $2"},
+    {"unit_get", "SELECT " UNIT_COLS " FROM units WHERE id = $1"},
     {"unit_insert", "INSERT INTO units (code, name, description, is_active) VALUES ($1, $2, $3, $4) "
                     "RETURNING " UNIT_COLS},
     {"unit_update", "UPDATE units SET code = coalesce($2, code), name = coalesce($3, name), "
@@ -186,6 +188,22 @@ void content_store_free_topics (Loa__Content__TopicList *list)
     free (list->items);
     list->items = NULL;
     list->n_items = 0;
+}
+
+store_status content_store_get_unit (PGconn *db, int64_t id, Loa__Content__Unit *out)
+{
+    char id_s[24];
+    snprintf (id_s, sizeof id_s, "%lld", (long long) id);
+    const char *vals[] = {id_s};
+    loa__content__unit__init (out);
+    PGresult *res = run (db, "unit_get", 1, vals, PGRES_TUPLES_OK);
+    store_status st = PQresultStatus (res) != PGRES_TUPLES_OK ? STORE_ERROR
+                      : PQntuples (res) == 0                 ? STORE_NOT_FOUND
+                                                             : STORE_OK;
+    if (st == STORE_OK)
+        fill_unit (res, 0, out);
+    PQclear (res);
+    return st;
 }
 
 /* ------------------------------------------------------------ writes */

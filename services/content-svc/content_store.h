@@ -5,6 +5,7 @@
 #define CONTENT_STORE_H
 
 #include <libpq-fe.h>
+#include <stdint.h>
 
 #include "content.pb-c.h"
 #include "content_edit.pb-c.h"
@@ -27,6 +28,9 @@ void content_store_free_units (Loa__Content__UnitList *list);
 store_status content_store_list_topics (PGconn *db, int page, int per_page,
                                         Loa__Content__TopicList *out);
 void content_store_free_topics (Loa__Content__TopicList *list);
+
+/* One unit by id into *out (free with content_store_free_unit). */
+store_status content_store_get_unit (PGconn *db, int64_t id, Loa__Content__Unit *out);
 
 /* Creates a unit and its unit.created event in one transaction; *out gets
  * the stored unit (free with content_store_free_unit). */

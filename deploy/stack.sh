@@ -1,0 +1,149 @@
+# shellcheck shell=bash
+# The local stack: PostgreSQL, the four services and the gateway, as
+# processes on this machine. Sourced by deploy/run.sh (make run),
+# tests/run.sh (make test) and tests/bench/run.sh (make bench).
+#
+#   stack_up DIR [HTTP_PORT]  start everything under DIR (PostgreSQL data,
+#                             logs, pids); free ports unless given; seeds the
+#                             demo data; returns once /readyz answers 200.
+#   stack_down                stop everything (SIGTERM, then PostgreSQL).
+#   stack_kill NAME / stack_start NAME   stop (SIGKILL) / start one program.
+# After stack_up: $GW is the gateway's URL, LOA_* are exported, and
+# $STACK_DIR/logs/<program>.log hold each program's log.
+
+BUILD=${BUILD:-build}
+STACK_PROGRAMS="content-svc feedback-svc quota-svc media-svc gateway"
+PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
+
+stack_log() { printf '[stack] %s\n' "$*" >&2; }
+
+# Runs a command as the postgres user when we are root (initdb refuses root).
+as_pg() {
+    if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# A base port with the next ten ports free.
+stack_free_base() {
+    local base i ok
+    for _ in $(seq 50); do
+        base=$((20000 + (RANDOM % 2000) * 20))
+        ok=1
+        for i in $(seq 0 9); do port_free $((base + i)) || { ok=0; break; }; done
+        [ $ok = 1 ] && { echo "$base"; return 0; }
+    done
+    return 1
+}
+
+stack_pg_start() {
+    local dir=$1 port=$2
+    local data=$dir/pgdata sock=$dir/pgsock
+    mkdir -p "$sock"
+    if [ "$(id -u)" -eq 0 ]; then
+        chown postgres "$dir" "$sock"
+        if ! runuser -u postgres -- test -w "$dir"; then
+            stack_log "error: the postgres user cannot write $dir (a parent directory is closed to it)"
+            return 1
+        fi
+    fi
+    if [ ! -s "$data/PG_VERSION" ]; then
+        stack_log "initdb $data"
+        as_pg "$PG_BIN/initdb" -D "$data" -U loa --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
+            { cat "$dir/initdb.log" >&2; return 1; }
+    fi
+    as_pg "$PG_BIN/pg_ctl" -D "$data" -l "$dir/postgresql.log" -w -t 60 \
+        -o "-p $port -k $sock -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=${LOA_PG_FSYNC:-on}" start >/dev/null ||
+        { tail -20 "$dir/postgresql.log" >&2; return 1; }
+    if ! "$PG_BIN/psql" -h 127.0.0.1 -p "$port" -U loa -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'loa'" | grep -q 1; then
+        "$PG_BIN/createdb" -h 127.0.0.1 -p "$port" -U loa loa || return 1
+    fi
+    "$PG_BIN/psql" -q -h 127.0.0.1 -p "$port" -U loa -d loa -c "CREATE EXTENSION IF NOT EXISTS unaccent; CREATE EXTENSION IF NOT EXISTS pg_trgm;" >/dev/null
+}
+
+stack_pg_stop() {
+    [ -n "${STACK_DIR:-}" ] && [ -s "$STACK_DIR/pgdata/postmaster.pid" ] &&
+        as_pg "$PG_BIN/pg_ctl" -D "$STACK_DIR/pgdata" -m fast -w stop >/dev/null 2>&1
+    return 0
+}
+
+# Exports the LOA_* addresses for ports base+0 (PostgreSQL) .. base+9.
+stack_env() {
+    local base=$1 http=$2
+    export LOA_PG_PORT=$base
+    export LOA_DB_URL="postgresql://loa@127.0.0.1:$base/loa"
+    export LOA_HTTP_PORT=$http
+    export LOA_CONTENT_RPC="tcp://127.0.0.1:$((base + 1))" LOA_CONTENT_EVENTS="tcp://127.0.0.1:$((base + 2))"
+    export LOA_FEEDBACK_RPC="tcp://127.0.0.1:$((base + 3))" LOA_FEEDBACK_EVENTS="tcp://127.0.0.1:$((base + 4))"
+    export LOA_QUOTA_RPC="tcp://127.0.0.1:$((base + 5))" LOA_QUOTA_EVENTS="tcp://127.0.0.1:$((base + 6))"
+    export LOA_MEDIA_RPC="tcp://127.0.0.1:$((base + 7))" LOA_MEDIA_EVENTS="tcp://127.0.0.1:$((base + 8))"
+    export LOA_MEDIA_DIR=${LOA_MEDIA_DIR:-$STACK_DIR/media}
+    GW="http://127.0.0.1:$http"
+}
+
+stack_start() {
+    local name=$1
+    "$BUILD/$name" >>"$STACK_DIR/logs/$name.log" 2>&1 &
+    echo $! >"$STACK_DIR/pids/$name"
+}
+
+stack_kill() {
+    local name=$1 pid
+    pid=$(cat "$STACK_DIR/pids/$name" 2>/dev/null) || return 0
+    kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    rm -f "$STACK_DIR/pids/$name"
+}
+
+# Stops one program with SIGTERM and waits for it (up to 15 s).
+stack_stop() {
+    local name=$1 pid
+    pid=$(cat "$STACK_DIR/pids/$name" 2>/dev/null) || return 0
+    kill -TERM "$pid" 2>/dev/null
+    for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && { stack_log "$name did not stop; killing"; kill -KILL "$pid"; }
+    wait "$pid" 2>/dev/null
+    rm -f "$STACK_DIR/pids/$name"
+}
+
+stack_ready() { curl -fsS -o /dev/null --max-time 3 "$GW/readyz"; }
+
+stack_wait_ready() {
+    local i
+    for i in $(seq "${1:-300}"); do
+        stack_ready && return 0
+        sleep 0.1
+    done
+    stack_log "not ready after $((${1:-300} / 10)) s:"
+    curl -sS --max-time 3 "$GW/readyz" >&2
+    return 1
+}
+
+# Demo data through the services' own RPC, so that every unit reaches the
+# other services as an event. Idempotent (existing codes are skipped).
+stack_seed() {
+    "$BUILD/loa-rpc" --roles admin --user-id 1 --ignore-conflict --in loa.content.CreateUnitRequest \
+        "$LOA_CONTENT_RPC" units.create - <deploy/seed/units.jsonl >/dev/null
+}
+
+stack_up() {
+    STACK_DIR=$1
+    mkdir -p "$STACK_DIR/logs" "$STACK_DIR/pids"
+    chmod 755 "$STACK_DIR"
+    local base http
+    base=${LOA_PG_PORT_BASE:-$(stack_free_base)} || { stack_log "no free ports"; return 1; }
+    http=${2:-$((base + 9))}
+    stack_env "$base" "$http"
+    stack_pg_start "$STACK_DIR" "$base" || return 1
+    local p
+    for p in $STACK_PROGRAMS; do stack_start "$p"; done
+    stack_wait_ready 300 || return 1
+    stack_seed || { stack_log "seeding failed"; return 1; }
+}
+
+stack_down() {
+    local p
+    [ -n "${STACK_DIR:-}" ] || return 0
+    for p in gateway $STACK_PROGRAMS; do stack_stop "$p"; done
+    stack_pg_stop
+}

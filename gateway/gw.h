@@ -1,0 +1,109 @@
+/* gw: what the gateway's modules share: the per-request state and the
+ * response helpers (http.c), the route table (routes.c). */
+#ifndef GW_H
+#define GW_H
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "envelope.pb-c.h"
+
+#define GW_MAX_PARAMS 4
+
+typedef struct gw_route gw_route;
+
+/* One HTTP request, owned by MHD's connection (created on the first call of
+ * the access handler, freed in the completion callback). */
+typedef struct {
+    struct MHD_Connection *conn;
+    const gw_route *route; /* NULL when no route matched */
+    const char *method;    /* borrowed from MHD */
+    const char *url;
+    char request_id[72];
+    int64_t t0_ms; /* monotonic */
+    int http_status;
+    int head;      /* a HEAD request: answered like GET without a body */
+    char *body;    /* the request body, NUL-terminated */
+    size_t body_len, body_cap;
+    int too_large;
+    int n_params;
+    struct {
+        const char *name; /* borrowed from the route */
+        char value[256];
+    } params[GW_MAX_PARAMS];
+    Loa__Caller caller; /* who calls; anonymous until auth exists */
+} gw_request;
+
+typedef enum MHD_Result (*gw_handler) (gw_request *req);
+
+enum {
+    GW_PUBLIC = 1 << 0,  /* a public read: ETag, If-None-Match -> 304 */
+    GW_CREATES = 1 << 1, /* answers 201 with Location */
+    GW_BODY = 1 << 2,    /* takes a JSON body */
+};
+
+/* A service the gateway calls (index into gw_services). */
+typedef enum { GW_CONTENT, GW_FEEDBACK, GW_QUOTA, GW_MEDIA, GW_N_SERVICES } gw_service;
+
+struct gw_route {
+    const char *method;  /* "GET", "POST", ... */
+    const char *pattern; /* "/api/v1/units/{id}" */
+    gw_handler handler;  /* gw_rpc_route for the generic RPC mapping */
+    unsigned flags;
+    /* For gw_rpc_route: */
+    gw_service service;
+    const char *rpc;                          /* method name, e.g. "units.list" */
+    const ProtobufCMessageDescriptor *input;  /* NULL: no body */
+    const ProtobufCMessageDescriptor *output; /* NULL: 204 */
+    const char *location;                     /* "/api/v1/units/{id}" for GW_CREATES */
+};
+
+extern const gw_route gw_routes[];
+extern const size_t gw_n_routes;
+
+/* ------------------------------------------------------------ routes.c */
+
+/* Finds the route for `method` and `path`, filling req's params. When the
+ * path matches routes of other methods only, returns NULL and writes their
+ * methods into `allow` ("GET, POST"); when nothing matches, NULL with allow
+ * empty. */
+const gw_route *gw_route_match (const char *method, const char *path, gw_request *req,
+                                char *allow, size_t allow_cap);
+
+/* The generic handler: path params, query and JSON body -> the route's
+ * input message -> RPC -> output message -> JSON. */
+enum MHD_Result gw_rpc_route (gw_request *req);
+
+/* ------------------------------------------------------------ http.c */
+
+/* Sends `json` (reference stolen) with `status`. For GW_PUBLIC routes adds
+ * a strong ETag and answers 304 when If-None-Match matches. */
+enum MHD_Result gw_respond_json (gw_request *req, unsigned status, json_t *json);
+
+/* 201 Created with `json` (stolen) and a Location header when non-empty. */
+enum MHD_Result gw_respond_created (gw_request *req, json_t *json, const char *location);
+
+/* Sends a buffer as-is (copied) with a content type. */
+enum MHD_Result gw_respond_raw (gw_request *req, unsigned status, const char *content_type,
+                                const char *data, size_t len);
+
+/* Sends an RFC 9457 problem: `errors` (stolen, may be NULL) is an array of
+ * {field, message}; `detail` may be NULL. */
+enum MHD_Result gw_respond_problem (gw_request *req, unsigned status, const char *detail,
+                                    json_t *errors);
+
+/* 204 No Content. */
+enum MHD_Result gw_respond_empty (gw_request *req, unsigned status);
+
+/* A request header (borrowed) or NULL. */
+const char *gw_header (gw_request *req, const char *name);
+
+/* ------------------------------------------------------------ ops.c */
+enum MHD_Result gw_healthz (gw_request *req);
+enum MHD_Result gw_readyz (gw_request *req);
+enum MHD_Result gw_metrics (gw_request *req);
+enum MHD_Result gw_openapi (gw_request *req);
+
+#endif

@@ -1,0 +1,69 @@
+/* gateway: the REST front of Loa. main only wires:
+ * config -> database migrations -> ZeroMQ -> HTTP -> wait -> stop in reverse. */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zmq.h>
+
+#include "config.h"
+#include "db.h"
+#include "http.h"
+#include "log.h"
+#include "migrate.h"
+#include "services.h"
+
+extern const loa_migration gateway_migrations[];
+extern const size_t gateway_migrations_count;
+
+int main (int argc, char **argv)
+{
+    if (argc > 1) {
+        fprintf (stderr, "usage: %s\n(settings come from LOA_* environment variables; see README)\n", argv[0]);
+        return 2;
+    }
+    loa_log_init ("gateway");
+    sigset_t sigs;
+    sigemptyset (&sigs);
+    sigaddset (&sigs, SIGINT);
+    sigaddset (&sigs, SIGTERM);
+    pthread_sigmask (SIG_BLOCK, &sigs, NULL);
+    signal (SIGPIPE, SIG_IGN);
+
+    int status = EXIT_FAILURE;
+    const char *db_url = loa_env ("LOA_DB_URL", "postgresql://loa@127.0.0.1:5432/loa");
+    long port = loa_env_int ("LOA_HTTP_PORT", 8080, 1, 65535);
+    long cores = sysconf (_SC_NPROCESSORS_ONLN);
+    long threads = loa_env_int ("LOA_HTTP_THREADS", cores > 0 ? cores : 2, 1, 1024);
+    long body_limit = loa_env_int ("LOA_BODY_LIMIT", 1 << 20, 1024, 1L << 30);
+
+    PGconn *db = loa_db_connect (db_url, "gateway", (int) loa_env_int ("LOA_DB_WAIT_MS", 30000, 0, 600000));
+    if (!db)
+        return EXIT_FAILURE;
+    int applied = loa_migrate (db, "gateway", gateway_migrations, gateway_migrations_count);
+    PQfinish (db);
+    if (applied < 0)
+        return EXIT_FAILURE;
+
+    void *zctx = zmq_ctx_new ();
+    struct MHD_Daemon *daemon = NULL;
+    if (gw_services_init (zctx, db_url) != 0)
+        goto out;
+    daemon = gw_http_start ((unsigned) port, (unsigned) threads, (size_t) body_limit);
+    if (!daemon)
+        goto out;
+    loa_info (NULL, "gateway: listening on http://localhost:%ld with %ld threads", port, threads);
+
+    int sig = 0;
+    sigwait (&sigs, &sig);
+    loa_info (NULL, "gateway: stopping on signal %d", sig);
+    status = EXIT_SUCCESS;
+out:
+    if (daemon)
+        MHD_stop_daemon (daemon); /* ends the pool threads, closing their sockets */
+    gw_services_done ();
+    zmq_ctx_term (zctx);
+    return status;
+}

@@ -1,0 +1,193 @@
+/* ops: the operations endpoints: /healthz, /readyz, /metrics and the
+ * OpenAPI document generated from the route table and the descriptors. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.pb-c.h"
+#include "gw.h"
+#include "metrics.h"
+#include "services.h"
+
+enum MHD_Result gw_healthz (gw_request *req)
+{
+    return gw_respond_json (req, 200, json_pack ("{s:s}", "status", "ok"));
+}
+
+/* Ready when the gateway's database and every service answer ping. */
+enum MHD_Result gw_readyz (gw_request *req)
+{
+    json_t *checks = json_object ();
+    int ready = 1;
+    ready &= gw_thread_db () != NULL;
+    json_object_set_new (checks, "database", json_string (ready ? "ok" : "unavailable"));
+    int timeout = gw_rpc_timeout_ms () < 1000 ? gw_rpc_timeout_ms () : 1000;
+    for (int s = 0; s < GW_N_SERVICES; s++) {
+        loa_rpc_client *c = gw_service_client ((gw_service) s);
+        loa_rpc_result res = {0};
+        Loa__Status st = c ? loa_rpc_call (c, "ping", NULL, req->request_id, NULL, NULL, timeout, &res)
+                           : LOA__STATUS__UNAVAILABLE;
+        loa_rpc_result_clear (&res);
+        const char *state = st == LOA__STATUS__OK         ? "ok"
+                            : st == LOA__STATUS__DEADLINE ? "timeout"
+                                                          : "unavailable";
+        json_object_set_new (checks, gw_service_name ((gw_service) s), json_string (state));
+        ready &= st == LOA__STATUS__OK;
+    }
+    return gw_respond_json (req, ready ? 200 : 503,
+                            json_pack ("{s:s, s:o}", "status", ready ? "ready" : "not_ready",
+                                       "checks", checks));
+}
+
+enum MHD_Result gw_metrics (gw_request *req)
+{
+    size_t len = 0;
+    char *text = gw_metrics_render (&len);
+    if (!text)
+        return gw_respond_problem (req, 500, NULL, NULL);
+    enum MHD_Result rc = gw_respond_raw (req, 200, "text/plain; version=0.0.4; charset=utf-8", text, len);
+    free (text);
+    return rc;
+}
+
+/* ------------------------------------------------------------ OpenAPI */
+
+/* JSON Schema of a message, as the codec (pbjson) maps it; nested messages
+ * go to components and are referenced. */
+static json_t *message_ref (json_t *components, const ProtobufCMessageDescriptor *d);
+
+static json_t *field_schema (json_t *components, const ProtobufCFieldDescriptor *f)
+{
+    json_t *s;
+    switch (f->type) {
+    case PROTOBUF_C_TYPE_INT32: case PROTOBUF_C_TYPE_SINT32: case PROTOBUF_C_TYPE_SFIXED32:
+    case PROTOBUF_C_TYPE_INT64: case PROTOBUF_C_TYPE_SINT64: case PROTOBUF_C_TYPE_SFIXED64:
+    case PROTOBUF_C_TYPE_UINT32: case PROTOBUF_C_TYPE_FIXED32:
+    case PROTOBUF_C_TYPE_UINT64: case PROTOBUF_C_TYPE_FIXED64:
+        s = json_pack ("{s:s}", "type", "integer");
+        break;
+    case PROTOBUF_C_TYPE_FLOAT: case PROTOBUF_C_TYPE_DOUBLE:
+        s = json_pack ("{s:s}", "type", "number");
+        break;
+    case PROTOBUF_C_TYPE_BOOL:
+        s = json_pack ("{s:s}", "type", "boolean");
+        break;
+    case PROTOBUF_C_TYPE_STRING:
+        s = json_pack ("{s:s}", "type", "string");
+        break;
+    case PROTOBUF_C_TYPE_BYTES:
+        s = json_pack ("{s:s, s:s}", "type", "string", "contentEncoding", "base64");
+        break;
+    case PROTOBUF_C_TYPE_ENUM: {
+        const ProtobufCEnumDescriptor *e = f->descriptor;
+        json_t *values = json_array ();
+        for (unsigned i = 0; i < e->n_values; i++) {
+            char lower[64];
+            size_t n = strlen (e->values[i].name);
+            n = n < sizeof lower - 1 ? n : sizeof lower - 1;
+            for (size_t k = 0; k < n; k++)
+                lower[k] = (char) (e->values[i].name[k] >= 'A' && e->values[i].name[k] <= 'Z'
+                                       ? e->values[i].name[k] + 32 : e->values[i].name[k]);
+            lower[n] = '\0';
+            json_array_append_new (values, json_string (lower));
+        }
+        s = json_pack ("{s:s, s:o}", "type", "string", "enum", values);
+        break;
+    }
+    case PROTOBUF_C_TYPE_MESSAGE:
+    default:
+        s = message_ref (components, f->descriptor);
+        break;
+    }
+    if (f->label == PROTOBUF_C_LABEL_REPEATED)
+        s = json_pack ("{s:s, s:o}", "type", "array", "items", s);
+    return s;
+}
+
+static json_t *message_ref (json_t *components, const ProtobufCMessageDescriptor *d)
+{
+    if (!json_object_get (components, d->name)) {
+        json_t *props = json_object ();
+        json_t *schema = json_pack ("{s:s, s:o, s:b}", "type", "object", "properties", props,
+                                    "additionalProperties", 0);
+        json_object_set_new (components, d->name, schema); /* before recursing: cycles */
+        for (unsigned i = 0; i < d->n_fields; i++)
+            json_object_set_new (props, d->fields[i].name, field_schema (components, &d->fields[i]));
+    }
+    char ref[160];
+    snprintf (ref, sizeof ref, "#/components/schemas/%s", d->name);
+    return json_pack ("{s:s}", "$ref", ref);
+}
+
+static json_t *problem_response (void)
+{
+    return json_pack ("{s:s, s:{s:{s:{s:s}}}}", "description", "Lỗi (RFC 9457)", "content",
+                      "application/problem+json", "schema", "$ref",
+                      "#/components/schemas/Problem");
+}
+
+enum MHD_Result gw_openapi (gw_request *req)
+{
+    json_t *paths = json_object (), *schemas = json_object ();
+    json_object_set_new (schemas, "Problem",
+        json_pack ("{s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s, s:{s:s, s:{s:{s:s}, s:{s:s}}}}}}",
+                   "type", "object", "properties", "type", "type", "string", "title", "type", "string",
+                   "status", "type", "integer", "detail", "type", "string", "request_id", "type",
+                   "string", "errors", "type", "array", "items", "type", "object", "properties",
+                   "field", "type", "string", "message", "type", "string"));
+    for (size_t i = 0; i < gw_n_routes; i++) {
+        const gw_route *r = &gw_routes[i];
+        json_t *item = json_object_get (paths, r->pattern);
+        if (!item) {
+            item = json_object ();
+            json_object_set_new (paths, r->pattern, item);
+        }
+        char method[8];
+        size_t n = strlen (r->method);
+        for (size_t k = 0; k <= n && k < sizeof method; k++)
+            method[k] = (char) (r->method[k] >= 'A' && r->method[k] <= 'Z' ? r->method[k] + 32 : r->method[k]);
+        method[sizeof method - 1] = '\0';
+        json_t *op = json_object ();
+        json_t *responses = json_object ();
+        json_object_set_new (op, "operationId", json_string (r->rpc ? r->rpc : r->pattern));
+        if (r->output) {
+            json_object_set_new (responses, (r->flags & GW_CREATES) ? "201" : "200",
+                json_pack ("{s:s, s:{s:{s:o}}}", "description", "OK", "content", "application/json",
+                           "schema", message_ref (schemas, r->output)));
+        } else {
+            json_object_set_new (responses, "200", json_pack ("{s:s}", "description", "OK"));
+        }
+        json_object_set_new (responses, "default", problem_response ());
+        json_object_set_new (op, "responses", responses);
+        json_t *params = json_array ();
+        for (const char *p = strchr (r->pattern, '{'); p; p = strchr (p + 1, '{')) {
+            char name[32];
+            size_t len = strcspn (p + 1, "}");
+            len = len < sizeof name - 1 ? len : sizeof name - 1;
+            memcpy (name, p + 1, len);
+            name[len] = '\0';
+            json_array_append_new (params, json_pack ("{s:s, s:s, s:b, s:{s:s}}", "name", name, "in", "path",
+                                                      "required", 1, "schema", "type", "string"));
+        }
+        if (r->input && !(r->flags & GW_BODY)) {
+            const ProtobufCMessageDescriptor *d = r->input;
+            for (unsigned k = 0; k < d->n_fields; k++)
+                if (!strstr (r->pattern, d->fields[k].name) && d->fields[k].type != PROTOBUF_C_TYPE_MESSAGE)
+                    json_array_append_new (params, json_pack ("{s:s, s:s, s:o}", "name", d->fields[k].name,
+                                                              "in", "query", "schema",
+                                                              field_schema (schemas, &d->fields[k])));
+        }
+        json_object_set_new (op, "parameters", params);
+        if (r->input && (r->flags & GW_BODY))
+            json_object_set_new (op, "requestBody",
+                json_pack ("{s:b, s:{s:{s:o}}}", "required", 1, "content", "application/json",
+                           "schema", message_ref (schemas, r->input)));
+        json_object_set_new (item, method, op);
+    }
+    json_t *doc = json_pack ("{s:s, s:{s:s, s:s, s:s}, s:o, s:{s:o}}", "openapi", "3.1.0", "info",
+                             "title", "Loa REST API", "version", LOA_VERSION, "description",
+                             "Truyền thông cải cách hành chính: bài viết, phản ánh kiến nghị, "
+                             "chỉ tiêu, phân phối tin cho báo chí",
+                             "paths", paths, "components", "schemas", schemas);
+    return gw_respond_json (req, 200, doc);
+}

@@ -1,0 +1,309 @@
+/* routes: the gateway's route table, the matcher, and the generic RPC
+ * route (JSON <-> protobuf by descriptors, see services/common/pbjson.h).
+ * To add a route: one line in gw_routes below; if it calls a service
+ * method, gw_rpc_route does the rest. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "content.pb-c.h"
+#include "content_edit.pb-c.h"
+#include "gw.h"
+#include "log.h"
+#include "metrics.h"
+#include "pbjson.h"
+#include "config.h"
+#include "services.h"
+
+#define RPC(svc, name, in, out) .service = svc, .rpc = name, .input = in, .output = out
+
+const gw_route gw_routes[] = {
+    {"GET", "/healthz", gw_healthz, 0},
+    {"GET", "/readyz", gw_readyz, 0},
+    {"GET", "/metrics", gw_metrics, 0},
+    {"GET", "/api/v1/openapi.json", gw_openapi, GW_PUBLIC},
+
+    /* Content (content-svc) */
+    {"GET", "/api/v1/units", gw_rpc_route, GW_PUBLIC,
+     RPC (GW_CONTENT, "units.list", &loa__content__list_request__descriptor,
+          &loa__content__unit_list__descriptor)},
+    {"POST", "/api/v1/units", gw_rpc_route, GW_BODY | GW_CREATES,
+     RPC (GW_CONTENT, "units.create", &loa__content__create_unit_request__descriptor,
+          &loa__content__unit__descriptor),
+     .location = "/api/v1/units/{id}"},
+    {"GET", "/api/v1/units/{id}", gw_rpc_route, GW_PUBLIC,
+     RPC (GW_CONTENT, "units.get", &loa__content__id_request__descriptor,
+          &loa__content__unit__descriptor)},
+    {"PATCH", "/api/v1/units/{id}", gw_rpc_route, GW_BODY,
+     RPC (GW_CONTENT, "units.update", &loa__content__update_unit_request__descriptor,
+          &loa__content__unit__descriptor)},
+    {"GET", "/api/v1/topics", gw_rpc_route, GW_PUBLIC,
+     RPC (GW_CONTENT, "topics.list", &loa__content__list_request__descriptor,
+          &loa__content__topic_list__descriptor)},
+};
+const size_t gw_n_routes = sizeof gw_routes / sizeof gw_routes[0];
+
+/* ------------------------------------------------------------ matching */
+
+/* 1 when `path` fits `pattern`, capturing {name} segments into req. */
+static int match_pattern (const char *pattern, const char *path, gw_request *req)
+{
+    const char *p = pattern, *u = path;
+    int n = 0;
+    while (*p && *u) {
+        if (*p == '{') {
+            const char *close = strchr (p, '}');
+            size_t vlen = strcspn (u, "/");
+            if (!close || vlen == 0 || vlen >= sizeof req->params[0].value || n >= GW_MAX_PARAMS)
+                return 0;
+            if (req) {
+                req->params[n].name = p + 1; /* up to '}' : see param_name */
+                memcpy (req->params[n].value, u, vlen);
+                req->params[n].value[vlen] = '\0';
+            }
+            n++;
+            p = close + 1;
+            u += vlen;
+            continue;
+        }
+        if (*p != *u)
+            return 0;
+        p++;
+        u++;
+    }
+    if (*p || *u)
+        return 0;
+    if (req)
+        req->n_params = n;
+    return 1;
+}
+
+/* The name of a captured parameter ("id" of "{id}..."), into buf. */
+static const char *param_name (const char *start, char *buf, size_t cap)
+{
+    size_t n = strcspn (start, "}");
+    if (n >= cap)
+        n = cap - 1;
+    memcpy (buf, start, n);
+    buf[n] = '\0';
+    return buf;
+}
+
+const gw_route *gw_route_match (const char *method, const char *path, gw_request *req,
+                                char *allow, size_t allow_cap)
+{
+    allow[0] = '\0';
+    for (size_t i = 0; i < gw_n_routes; i++) {
+        const gw_route *r = &gw_routes[i];
+        if (!match_pattern (r->pattern, path, NULL))
+            continue;
+        if (strcmp (r->method, method) == 0) {
+            match_pattern (r->pattern, path, req);
+            return r;
+        }
+        if (!strstr (allow, r->method)) {
+            size_t len = strlen (allow);
+            snprintf (allow + len, allow_cap - len, "%s%s%s", len ? ", " : "", r->method,
+                      strcmp (r->method, "GET") == 0 ? ", HEAD" : "");
+        }
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------ generic RPC route */
+
+typedef struct {
+    ProtobufCMessage *msg;
+    json_t *errors;
+} query_ctx;
+
+static json_t *field_error (const char *field, const char *message)
+{
+    return json_pack ("{s:s, s:s}", "field", field, "message", message);
+}
+
+/* Query parameters that name a field of the input set it; others are
+ * ignored (clients add cache-busters and the like). */
+static enum MHD_Result on_query_arg (void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+    (void) kind;
+    query_ctx *q = cls;
+    if (!protobuf_c_message_descriptor_get_field_by_name (q->msg->descriptor, key))
+        return MHD_YES;
+    loa_pbjson_error err;
+    if (loa_pbjson_set_string (q->msg, key, value ? value : "", &err) != 0)
+        json_array_append_new (q->errors, field_error (err.field, err.message));
+    return MHD_YES;
+}
+
+/* 1 when the Content-Type is JSON (application/json or any +json). */
+static int is_json_type (const char *ct)
+{
+    if (!ct)
+        return 1; /* absent: we read it as JSON */
+    size_t n = strcspn (ct, ";");
+    while (n && ct[n - 1] == ' ')
+        n--;
+    return (n == 16 && strncasecmp (ct, "application/json", 16) == 0) ||
+           (n > 5 && strncasecmp (ct + n - 5, "+json", 5) == 0);
+}
+
+/* Builds the route's input from body, path and query; on failure queues
+ * the 4xx itself and returns NULL with *rc set. */
+static ProtobufCMessage *build_input (gw_request *req, enum MHD_Result *rc)
+{
+    const gw_route *r = req->route;
+    ProtobufCMessage *msg = NULL;
+    loa_pbjson_error err;
+    if (r->flags & GW_BODY) {
+        if (!is_json_type (gw_header (req, MHD_HTTP_HEADER_CONTENT_TYPE))) {
+            *rc = gw_respond_problem (req, 415, "Nội dung phải là JSON (Content-Type: application/json)",
+                                      json_pack ("[o]", field_error ("body", "phải là JSON")));
+            return NULL;
+        }
+        if (req->body_len == 0) {
+            *rc = gw_respond_problem (req, 400, "Thiếu nội dung JSON",
+                                      json_pack ("[o]", field_error ("body", "là bắt buộc")));
+            return NULL;
+        }
+        json_error_t jerr;
+        json_t *json = json_loadb (req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
+        if (!json || !json_is_object (json)) {
+            char msg_text[300];
+            if (json)
+                snprintf (msg_text, sizeof msg_text, "phải là một đối tượng JSON");
+            else
+                snprintf (msg_text, sizeof msg_text, "JSON không hợp lệ (dòng %d, cột %d): %s",
+                          jerr.line, jerr.column, jerr.text);
+            json_decref (json);
+            *rc = gw_respond_problem (req, 400, "Nội dung JSON không hợp lệ",
+                                      json_pack ("[o]", field_error ("body", msg_text)));
+            return NULL;
+        }
+        msg = loa_pbjson_decode (r->input, json, &err);
+        json_decref (json);
+        if (!msg) {
+            *rc = gw_respond_problem (req, 400, "Dữ liệu gửi lên không hợp lệ",
+                                      json_pack ("[o]", field_error (err.field, err.message)));
+            return NULL;
+        }
+    } else {
+        msg = loa_pbjson_new (r->input);
+        if (!msg) {
+            *rc = gw_respond_problem (req, 500, NULL, NULL);
+            return NULL;
+        }
+    }
+    json_t *errors = json_array ();
+    for (int i = 0; i < req->n_params; i++) {
+        char name[32];
+        param_name (req->params[i].name, name, sizeof name);
+        if (loa_pbjson_set_string (msg, name, req->params[i].value, &err) != 0)
+            json_array_append_new (errors, field_error (name, err.message));
+    }
+    query_ctx q = {msg, errors};
+    MHD_get_connection_values (req->conn, MHD_GET_ARGUMENT_KIND, on_query_arg, &q);
+    if (json_array_size (errors)) {
+        protobuf_c_message_free_unpacked (msg, NULL);
+        *rc = gw_respond_problem (req, 400, "Tham số không hợp lệ", errors);
+        return NULL;
+    }
+    json_decref (errors);
+    return msg;
+}
+
+/* The Location of a created resource: the route's template with {id} (or
+ * any {field}) taken from the reply. */
+static void location_of (const char *tmpl, json_t *reply, char *out, size_t cap)
+{
+    size_t o = 0;
+    for (const char *p = tmpl; *p && o + 1 < cap;) {
+        if (*p == '{') {
+            char name[32];
+            param_name (p + 1, name, sizeof name);
+            json_t *v = json_object_get (reply, name);
+            if (json_is_integer (v))
+                o += (size_t) snprintf (out + o, cap - o, "%lld", (long long) json_integer_value (v));
+            else if (json_is_string (v))
+                o += (size_t) snprintf (out + o, cap - o, "%s", json_string_value (v));
+            const char *close = strchr (p, '}');
+            p = close ? close + 1 : p + strlen (p);
+            if (o >= cap)
+                break;
+            continue;
+        }
+        out[o++] = *p++;
+    }
+    out[o < cap ? o : cap - 1] = '\0';
+}
+
+enum MHD_Result gw_rpc_route (gw_request *req)
+{
+    const gw_route *r = req->route;
+    enum MHD_Result rc = MHD_NO;
+    ProtobufCMessage *in = NULL;
+    if (r->input && !(in = build_input (req, &rc)))
+        return rc;
+
+    loa_rpc_client *client = gw_service_client (r->service);
+    if (!client) {
+        if (in)
+            protobuf_c_message_free_unpacked (in, NULL);
+        return gw_respond_problem (req, 503, "Không kết nối được dịch vụ", NULL);
+    }
+    loa_rpc_result res;
+    int64_t t0 = loa_mono_ms ();
+    Loa__Status st = loa_rpc_call (client, r->rpc, &req->caller, req->request_id,
+                                   gw_header (req, "Idempotency-Key"), in, gw_rpc_timeout_ms (), &res);
+    gw_metrics_rpc (r->service, st, loa_mono_ms () - t0);
+    if (in)
+        protobuf_c_message_free_unpacked (in, NULL);
+
+    char detail[200];
+    unsigned http = gw_http_status (st);
+    if (st == LOA__STATUS__DEADLINE || st == LOA__STATUS__UNAVAILABLE) {
+        snprintf (detail, sizeof detail,
+                  st == LOA__STATUS__DEADLINE ? "Dịch vụ %s không trả lời trong thời hạn"
+                                              : "Dịch vụ %s tạm thời không sẵn sàng",
+                  gw_service_name (r->service));
+        if (res.reply && res.reply->error && *res.reply->error)
+            snprintf (detail, sizeof detail, "%s", res.reply->error);
+        loa_rpc_result_clear (&res);
+        return gw_respond_problem (req, http, detail, NULL);
+    }
+    if (st != LOA__STATUS__OK && st != LOA__STATUS__CREATED) {
+        json_t *errors = json_array ();
+        for (size_t i = 0; i < res.reply->n_field_errors; i++)
+            json_array_append_new (errors, field_error (res.reply->field_errors[i]->field,
+                                                        res.reply->field_errors[i]->message));
+        if (st == LOA__STATUS__INVALID && !json_array_size (errors))
+            http = 400;
+        rc = gw_respond_problem (req, http, *res.reply->error ? res.reply->error : NULL, errors);
+        loa_rpc_result_clear (&res);
+        return rc;
+    }
+    if (!r->output) {
+        loa_rpc_result_clear (&res);
+        return gw_respond_empty (req, 204);
+    }
+    ProtobufCMessage *out =
+        protobuf_c_message_unpack (r->output, NULL, res.reply->body.len, res.reply->body.data);
+    loa_rpc_result_clear (&res);
+    if (!out) {
+        loa_error (req->request_id, "%s: reply of %s is not a %s", r->pattern, r->rpc,
+                   r->output->name);
+        return gw_respond_problem (req, 500, "Câu trả lời của dịch vụ không đọc được", NULL);
+    }
+    json_t *json = loa_pbjson_encode (out);
+    protobuf_c_message_free_unpacked (out, NULL);
+    if (!json)
+        return gw_respond_problem (req, 500, NULL, NULL);
+    if (st == LOA__STATUS__CREATED) {
+        char location[256] = "";
+        if (r->location)
+            location_of (r->location, json, location, sizeof location);
+        return gw_respond_created (req, json, location);
+    }
+    return gw_respond_json (req, 200, json);
+}

@@ -1,0 +1,129 @@
+#include "services.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "db.h"
+#include "log.h"
+
+static const struct {
+    const char *name, *env, *def;
+} info[GW_N_SERVICES] = {
+    [GW_CONTENT] = {"content-svc", "LOA_CONTENT_RPC", "tcp://127.0.0.1:7101"},
+    [GW_FEEDBACK] = {"feedback-svc", "LOA_FEEDBACK_RPC", "tcp://127.0.0.1:7102"},
+    [GW_QUOTA] = {"quota-svc", "LOA_QUOTA_RPC", "tcp://127.0.0.1:7103"},
+    [GW_MEDIA] = {"media-svc", "LOA_MEDIA_RPC", "tcp://127.0.0.1:7104"},
+};
+
+static const char *endpoints[GW_N_SERVICES];
+static void *zmq_context;
+static int rpc_timeout = 5000;
+static pthread_key_t thread_key;
+
+typedef struct {
+    loa_rpc_client *clients[GW_N_SERVICES];
+    PGconn *db;
+} thread_clients;
+
+static char *db_url;
+
+/* Runs when an HTTP thread ends (MHD stop), closing its sockets before the
+ * ZeroMQ context is terminated. */
+static void thread_clients_free (void *p)
+{
+    thread_clients *tc = p;
+    for (int i = 0; i < GW_N_SERVICES; i++)
+        loa_rpc_client_destroy (&tc->clients[i]);
+    PQfinish (tc->db);
+    free (tc);
+}
+
+int gw_services_init (void *zmq_ctx, const char *database_url)
+{
+    db_url = loa_db_url_with_schema (database_url, "gateway");
+    if (!db_url)
+        return -1;
+    zmq_context = zmq_ctx;
+    rpc_timeout = (int) loa_env_int ("LOA_RPC_TIMEOUT_MS", 5000, 10, 600000);
+    for (int i = 0; i < GW_N_SERVICES; i++)
+        endpoints[i] = loa_env (info[i].env, info[i].def);
+    return pthread_key_create (&thread_key, thread_clients_free) == 0 ? 0 : -1;
+}
+
+void gw_services_thread_done (void)
+{
+    thread_clients *tc = pthread_getspecific (thread_key);
+    if (tc) {
+        pthread_setspecific (thread_key, NULL);
+        thread_clients_free (tc);
+    }
+}
+
+void gw_services_done (void)
+{
+    gw_services_thread_done ();
+    pthread_key_delete (thread_key);
+    free (db_url);
+    db_url = NULL;
+}
+
+static thread_clients *this_thread (void)
+{
+    thread_clients *tc = pthread_getspecific (thread_key);
+    if (!tc) {
+        tc = calloc (1, sizeof *tc);
+        if (!tc || pthread_setspecific (thread_key, tc) != 0) {
+            free (tc);
+            return NULL;
+        }
+    }
+    return tc;
+}
+
+PGconn *gw_thread_db (void)
+{
+    thread_clients *tc = this_thread ();
+    if (!tc)
+        return NULL;
+    if (!tc->db) {
+        tc->db = loa_db_connect (db_url, "gateway", 0);
+        return tc->db;
+    }
+    return loa_db_check (tc->db) == 0 ? tc->db : NULL;
+}
+
+loa_rpc_client *gw_service_client (gw_service svc)
+{
+    thread_clients *tc = this_thread ();
+    if (!tc)
+        return NULL;
+    if (!tc->clients[svc])
+        tc->clients[svc] = loa_rpc_client_new (zmq_context, info[svc].name, endpoints[svc]);
+    return tc->clients[svc];
+}
+
+const char *gw_service_name (gw_service svc) { return info[svc].name; }
+
+int gw_rpc_timeout_ms (void) { return rpc_timeout; }
+
+unsigned gw_http_status (Loa__Status st)
+{
+    switch (st) {
+    case LOA__STATUS__OK: return 200;
+    case LOA__STATUS__CREATED: return 201;
+    case LOA__STATUS__INVALID: return 422;
+    case LOA__STATUS__UNAUTHENTICATED: return 401;
+    case LOA__STATUS__FORBIDDEN: return 403;
+    case LOA__STATUS__NOT_FOUND: return 404;
+    case LOA__STATUS__CONFLICT: return 409;
+    case LOA__STATUS__TOO_LARGE: return 413;
+    case LOA__STATUS__UNAVAILABLE: return 503;
+    case LOA__STATUS__DEADLINE: return 504;
+    case LOA__STATUS__PRECONDITION_FAILED: return 412;
+    case LOA__STATUS__TOO_MANY_REQUESTS: return 429;
+    case LOA__STATUS__GONE: return 410;
+    default: return 500;
+    }
+}

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# make test: starts the whole stack on free ports in a temporary directory,
+# runs the unit tests (Check) and the end-to-end tests (tests/e2e/test_*.sh)
+# against it, checks the programs' logs for sanitizer reports, and ends with
+# one line "N passed, N failed" (exit status 1 on any failure).
+set -u
+cd "$(dirname "$0")/.."
+export BUILD=${BUILD:-build/sanitize}
+# Sanitizer reports go to the programs' logs; a leak or an error there fails the run.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:halt_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/lsan.supp:print_suppressions=0}
+export LOA_LOG_LEVEL=${LOA_LOG_LEVEL:-info}
+
+T_TMP=$(mktemp -d /tmp/loa-test.XXXXXX)
+chmod 755 "$T_TMP"
+export T_TMP
+. deploy/stack.sh
+. tests/e2e/lib.sh
+
+cleanup() {
+    stack_down
+    if [ "${KEEP_TMP:-0}" = 1 ]; then echo "kept $T_TMP"; else rm -rf "$T_TMP"; fi
+}
+trap cleanup EXIT
+
+echo "== starting the stack ($BUILD) in $T_TMP"
+if ! stack_up "$T_TMP/stack"; then
+    for f in "$T_TMP"/stack/logs/*.log; do echo "--- $f"; tail -30 "$f"; done
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+echo "   gateway at $GW"
+
+echo "== unit tests"
+"$PG_BIN/createdb" -h 127.0.0.1 -p "$LOA_PG_PORT" -U loa loa_unit
+unit_out=$(LOA_TEST_DB_URL="postgresql://loa@127.0.0.1:$LOA_PG_PORT/loa_unit" "$BUILD/unit-tests" 2>"$T_TMP/unit.stderr")
+unit_rc=$?
+echo "$unit_out" | grep -v '^unit:' | sed 's/^/   /'
+line=$(echo "$unit_out" | grep '^unit:' | tail -1)
+up=$(echo "$line" | sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+uf=$(echo "$line" | sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+if [ -z "$up" ] || { [ "$unit_rc" != 0 ] && [ "${uf:-0}" = 0 ]; }; then
+    echo "   the unit test runner crashed (status $unit_rc):"
+    tail -40 "$T_TMP/unit.stderr"
+    up=${up:-0}
+    uf=$((${uf:-0} + 1))
+fi
+if grep -q "Sanitizer\|runtime error:" "$T_TMP/unit.stderr"; then
+    echo "   sanitizer report in the unit tests:"
+    grep -A30 "Sanitizer\|runtime error:" "$T_TMP/unit.stderr" | head -60
+    uf=$((uf + 1))
+fi
+echo "   unit: $up passed, $uf failed"
+
+echo "== end-to-end tests"
+for f in tests/e2e/test_*.sh; do
+    echo "-- $f"
+    # shellcheck disable=SC1090
+    . "$f"
+done
+
+echo "== sanitizer reports in the programs' logs"
+stack_down
+san=0
+for f in "$STACK_DIR"/logs/*.log; do
+    if grep -q "Sanitizer\|runtime error:" "$f"; then
+        echo "   $(basename "$f"):"
+        grep -B2 -A30 "Sanitizer\|runtime error:" "$f" | head -60
+        san=$((san + 1))
+    fi
+done
+if [ $san = 0 ]; then pass "no sanitizer report in any program's log"; else fail "sanitizer reports" "$san logs"; fi
+
+passed=$((up + T_PASSED))
+failed=$((uf + T_FAILED))
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
