@@ -1,0 +1,69 @@
+# The gateway's own behaviour: errors, request ids, limits, operations endpoints.
+# shellcheck shell=bash
+
+http GET /healthz
+expect_eq "healthz answers 200" 200 "$HTTP_STATUS"
+
+http GET /readyz
+expect_eq "readyz answers 200 with every service up" 200 "$HTTP_STATUS"
+expect_eq "readyz reports every service ok" "ok ok ok ok ok" \
+    "$(echo "$HTTP_BODY" | jq -r '[.checks.database, .checks["content-svc"], .checks["feedback-svc"], .checks["quota-svc"], .checks["media-svc"]] | join(" ")')"
+
+http GET /api/v1/nothing-here
+expect_eq "unknown route is 404" 404 "$HTTP_STATUS"
+expect_eq "404 is problem+json" "application/problem+json; charset=utf-8" "$(header Content-Type)"
+expect_eq "problem has type, title, status, detail, request_id, errors" "true" \
+    "$(echo "$HTTP_BODY" | jq '(.type|type=="string") and (.title|type=="string") and .status==404 and (.detail|type=="string") and (.request_id|length>0) and (.errors|type=="array")')"
+expect_eq "problem request_id equals the X-Request-Id header" "$(header X-Request-Id)" "$(echo "$HTTP_BODY" | jq -r .request_id)"
+
+http DELETE /api/v1/topics
+expect_eq "wrong method is 405" 405 "$HTTP_STATUS"
+expect_eq "405 lists the allowed methods" "GET, HEAD" "$(header Allow)"
+
+http GET /api/v1/topics -H "X-Request-Id: client-id-42"
+expect_eq "a client's X-Request-Id is echoed" "client-id-42" "$(header X-Request-Id)"
+http GET /api/v1/topics -H 'X-Request-Id: bad id with spaces "and quotes"'
+expect_match "an unsafe X-Request-Id is replaced by a generated one" '^[0-9a-f]{24}$' "$(header X-Request-Id)"
+
+# Body limit: the default is 1 MiB.
+head -c 1100000 /dev/zero | tr '\0' 'a' >"$T_TMP/big.json"
+http POST /api/v1/units -H 'Content-Type: application/json' --data-binary "@$T_TMP/big.json"
+expect_eq "a body over the limit is 413" 413 "$HTTP_STATUS"
+expect_eq "413 is problem+json" 413 "$(echo "$HTTP_BODY" | jq .status)"
+http POST /api/v1/units -H 'Content-Type: application/json' -H 'Transfer-Encoding: chunked' --data-binary "@$T_TMP/big.json"
+expect_eq "a chunked body over the limit is 413" 413 "$HTTP_STATUS"
+
+http POST /api/v1/units -H 'Content-Type: application/json' --data-binary '{"code": "X", '
+expect_eq "malformed JSON is 400" 400 "$HTTP_STATUS"
+expect_eq "malformed JSON names the body" body "$(echo "$HTTP_BODY" | jq -r '.errors[0].field')"
+printf '{"code": "X", "name": "\xff\xfe"}' >"$T_TMP/bad-utf8.json"
+http POST /api/v1/units -H 'Content-Type: application/json' --data-binary "@$T_TMP/bad-utf8.json"
+expect_eq "invalid UTF-8 is 400" 400 "$HTTP_STATUS"
+http POST /api/v1/units -H 'Content-Type: application/json' --data-binary '{"code": 12, "name": "Y"}'
+expect_eq "a wrong type is 400" 400 "$HTTP_STATUS"
+expect_eq "a wrong type names the field" code "$(echo "$HTTP_BODY" | jq -r '.errors[0].field')"
+http POST /api/v1/units -H 'Content-Type: application/json' --data-binary '{"code": "X", "nmae": "Y"}'
+expect_eq "an unknown field is 400 naming it" "400 nmae" "$HTTP_STATUS $(echo "$HTTP_BODY" | jq -r '.errors[0].field')"
+http POST /api/v1/units -H 'Content-Type: text/plain' --data-binary 'code=X'
+expect_eq "a body that is not JSON is 415" 415 "$HTTP_STATUS"
+http GET '/api/v1/units?per_page=abc'
+expect_eq "a query parameter of the wrong type is 400 naming it" "400 per_page" "$HTTP_STATUS $(echo "$HTTP_BODY" | jq -r '.errors[0].field')"
+http GET '/api/v1/units?per_page=500'
+expect_eq "per_page over 100 is 422 naming it" "422 per_page" "$HTTP_STATUS $(echo "$HTTP_BODY" | jq -r '.errors[0].field')"
+
+http GET /metrics
+expect_eq "metrics answers 200" 200 "$HTTP_STATUS"
+expect_match "metrics is Prometheus text" '^text/plain; version=0.0.4' "$(header Content-Type)"
+expect_match "metrics counts requests by route and status" 'loa_http_requests_total\{route="/api/v1/topics",method="GET",status="200"\} [0-9]+' "$HTTP_BODY"
+expect_match "metrics has latency histograms" 'loa_http_request_duration_seconds_bucket\{route="/api/v1/topics",method="GET",le="\+Inf"\}' "$HTTP_BODY"
+expect_match "metrics counts RPC calls by service" 'loa_rpc_requests_total\{service="content-svc",status="OK"\} [0-9]+' "$HTTP_BODY"
+
+http GET /api/v1/openapi.json
+expect_eq "openapi.json is served" 200 "$HTTP_STATUS"
+expect_eq "openapi is 3.1" 3.1.0 "$(echo "$HTTP_BODY" | jq -r .openapi)"
+expect_eq "openapi lists the routes of API.md that exist" "true true true" \
+    "$(echo "$HTTP_BODY" | jq -r '[(.paths["/api/v1/units"] | has("get") and has("post")), (.paths["/api/v1/units/{id}"] | has("patch")), (.paths["/api/v1/topics"] | has("get"))] | map(tostring) | join(" ")')"
+
+# Logs are JSON lines; a failing request's line carries its request id.
+bad_lines=$(cat "$STACK_DIR"/logs/gateway.log | grep -v '^==' | grep -c -v '^{.*}$' || true)
+expect_eq "every gateway log line is a JSON object" 0 "$bad_lines"
