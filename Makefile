@@ -6,6 +6,7 @@
 #   make bench           benchmarks (tests/bench/), figures beside their references
 #   make deps            install the Debian packages the build and the tests need
 .DELETE_ON_ERROR:
+.SECONDARY:
 .SUFFIXES:
 .DEFAULT_GOAL := all
 
@@ -80,6 +81,11 @@ $(GEN)/test/%.pb-c.c $(GEN)/test/%.pb-c.h: tests/unit/proto/%.proto | $(BUILD)/c
 # Every object may include any generated header: generate them first.
 GEN_HEADERS := $(PROTO_H) $(TEST_PROTO_C:.c=.h)
 
+# The registry of every message descriptor of proto/ (pbregistry.h).
+$(GEN)/pbregistry.c: $(PROTO_H) tools/gen-registry.sh
+	@mkdir -p $(@D)
+	tools/gen-registry.sh $(PROTO_H) > $@
+
 # ---------------------------------------------------------------- objects
 $(BUILD)/obj/%.o: %.c | $(GEN_HEADERS)
 	@mkdir -p $(@D)
@@ -101,6 +107,7 @@ COMMON_SQL := $(sort $(wildcard services/common/sql/*.sql))
 # ---------------------------------------------------------------- libloa
 COMMON_SRC := $(sort $(wildcard services/common/*.c))
 LIBLOA_OBJ := $(COMMON_SRC:%.c=$(BUILD)/obj/%.o) $(PROTO_C:$(GEN)/%.c=$(BUILD)/obj/gen/%.o)
+LIBLOA_OBJ += $(BUILD)/obj/gen/pbregistry.o
 LIBLOA := $(BUILD)/libloa.a
 $(LIBLOA): $(LIBLOA_OBJ)
 	@rm -f $@

@@ -106,7 +106,7 @@ stack_stop() {
     rm -f "$STACK_DIR/pids/$name"
 }
 
-stack_ready() { curl -fsS -o /dev/null --max-time 3 "$GW/readyz"; }
+stack_ready() { curl -fs -o /dev/null --max-time 3 "$GW/readyz"; }
 
 stack_wait_ready() {
     local i

@@ -229,8 +229,8 @@ enum MHD_Result gw_respond_problem (gw_request *req, unsigned status, const char
 
 static enum MHD_Result respond_405 (gw_request *req, const char *allow)
 {
-    char detail[160];
-    snprintf (detail, sizeof detail, "Phương thức %s không dùng được ở đây; được phép: %s",
+    char detail[256];
+    snprintf (detail, sizeof detail, "Phương thức %.24s không dùng được ở đây; được phép: %.96s",
               req->method, allow);
     struct MHD_Response *resp = problem_response (req, 405, detail, NULL);
     if (resp)

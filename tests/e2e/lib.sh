@@ -22,10 +22,13 @@ expect_match() {
 # http METHOD PATH [curl args...]: sets HTTP_STATUS, HTTP_BODY (file
 # $T_TMP/body), HTTP_HEADERS (file $T_TMP/headers).
 http() {
-    local method=$1 path=$2
+    local method=$1 path=$2 verb
     shift 2
+    rm -f "$T_TMP/body" "$T_TMP/headers"
+    touch "$T_TMP/body"
+    if [ "$method" = HEAD ]; then verb=(--head); else verb=(-X "$method"); fi
     HTTP_STATUS=$(curl -s -o "$T_TMP/body" -D "$T_TMP/headers" -w '%{http_code}' \
-        -X "$method" --max-time 20 "$@" "$GW$path") || HTTP_STATUS=000
+        "${verb[@]}" --max-time 20 "$@" "$GW$path") || HTTP_STATUS=000
     HTTP_BODY=$(cat "$T_TMP/body")
 }
 

@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# Loa benchmarks (make bench): starts a throw-away stack (deploy/stack.sh:
+# PostgreSQL and the programs from $BUILD, on free ports), loads the gateway
+# with wrk and prints each figure beside its reference measured in the same
+# run. Figures, not pass/fail; the exit status is non-zero only when a
+# benchmark could not be measured (the stack did not start, a route did not
+# answer 200, wrk reported errors). See tests/bench/README.md.
+#
+# Settings (environment):
+#   BUILD              where the programs are (default build)
+#   BENCH_SECONDS      length of each measurement, in seconds (default 10)
+#   BENCH_CONNECTIONS  open connections (default 64)
+#   BENCH_THREADS      wrk threads (default 2)
+#   BENCH_WARMUP       seconds of warm-up before each measurement (default 2; 0: none)
+#   BENCH_KEEP         1: keep the stack's directory (logs, wrk output) afterwards
+set -euo pipefail
+
+cd "$(dirname "$0")/../.."
+export BUILD=${BUILD:-build}
+BENCH_SECONDS=${BENCH_SECONDS:-10}
+BENCH_CONNECTIONS=${BENCH_CONNECTIONS:-64}
+BENCH_THREADS=${BENCH_THREADS:-2}
+BENCH_WARMUP=${BENCH_WARMUP:-2}
+BENCH_KEEP=${BENCH_KEEP:-0}
+
+die() {
+    echo "bench: $*" >&2
+    exit 1
+}
+
+for v in BENCH_SECONDS BENCH_CONNECTIONS BENCH_THREADS BENCH_WARMUP; do
+    [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number, not [${!v}]"
+done
+[ "$BENCH_SECONDS" -ge 1 ] || die "BENCH_SECONDS must be at least 1"
+[ "$BENCH_CONNECTIONS" -ge "$BENCH_THREADS" ] || die "BENCH_CONNECTIONS must be at least BENCH_THREADS"
+command -v wrk >/dev/null 2>&1 || die "wrk is not installed (make deps, or apt-get install wrk)"
+command -v curl >/dev/null 2>&1 || die "curl is not installed"
+[ -f deploy/stack.sh ] || die "deploy/stack.sh is missing"
+[ -x "$BUILD/gateway" ] || die "$BUILD/gateway is missing (run make first)"
+
+DIR=$(mktemp -d "${TMPDIR:-/tmp}/loa-bench.XXXXXX")
+status=0
+
+# shellcheck disable=SC2317 # called by the EXIT trap
+cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM
+    if declare -F stack_down >/dev/null; then
+        stack_down || true
+    fi
+    if [ "$BENCH_KEEP" = 1 ] || [ "$rc" -ne 0 ]; then
+        echo "bench: logs and wrk output kept in $DIR" >&2
+    else
+        rm -rf "$DIR"
+    fi
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# shellcheck source=/dev/null
+. deploy/stack.sh
+echo "bench: starting the stack from $BUILD under $DIR" >&2
+stack_up "$DIR" || die "the stack did not start (see $DIR)"
+[ -n "${GW:-}" ] || die "stack_up did not set GW"
+
+# wrk prints its summary as text; this script adds one line that is easy to
+# read back: requests/s, latency percentiles (microseconds), error counts.
+cat >"$DIR/report.lua" <<'EOF'
+done = function(summary, latency, requests)
+    local e = summary.errors
+    io.write(string.format(
+        "LOA_RESULT rps=%.1f p50=%d p99=%d requests=%d socket_errors=%d non2xx=%d\n",
+        summary.requests / (summary.duration / 1e6),
+        latency:percentile(50), latency:percentile(99), summary.requests,
+        e.connect + e.read + e.write + e.timeout, e.status))
+end
+EOF
+
+# bench NAME PATH: measures GET PATH; sets R_RPS R_P50 R_P99 (empty when not
+# measured) and R_NOTE.
+bench() {
+    local name=$1 path=$2 code bytes out=$DIR/wrk-$1.txt line
+    R_RPS="" R_P50="" R_P99="" R_NOTE=""
+    code=$(curl -s -o "$DIR/body-$name" -w '%{http_code}' --max-time 10 \
+        -H 'Accept: application/json' "$GW$path") || code=000
+    if [ "$code" != 200 ]; then
+        R_NOTE="not measured: GET $path answered HTTP $code"
+        status=1
+        return
+    fi
+    bytes=$(wc -c <"$DIR/body-$name")
+    if [ "$BENCH_WARMUP" -gt 0 ]; then
+        wrk -t"$BENCH_THREADS" -c"$BENCH_CONNECTIONS" -d"${BENCH_WARMUP}s" \
+            -H 'Accept: application/json' "$GW$path" >/dev/null 2>&1 || true
+    fi
+    echo "bench: GET $path for ${BENCH_SECONDS}s" >&2
+    if ! wrk -t"$BENCH_THREADS" -c"$BENCH_CONNECTIONS" -d"${BENCH_SECONDS}s" --latency \
+        -H 'Accept: application/json' -s "$DIR/report.lua" "$GW$path" >"$out" 2>&1; then
+        R_NOTE="not measured: wrk failed ($(tail -1 "$out"))"
+        status=1
+        return
+    fi
+    line=$(grep '^LOA_RESULT ' "$out" | tail -1) || true
+    [ -n "$line" ] || { R_NOTE="not measured: no result in wrk's output"; status=1; return; }
+    R_RPS=$(field rps "$line") R_P50=$(field p50 "$line") R_P99=$(field p99 "$line")
+    R_NOTE="${bytes} B body"
+    local errs non2xx
+    errs=$(field socket_errors "$line") non2xx=$(field non2xx "$line")
+    if [ "$errs" != 0 ] || [ "$non2xx" != 0 ]; then
+        R_NOTE="$R_NOTE; ERRORS: $non2xx non-2xx, $errs socket errors of $(field requests "$line")"
+        status=1
+    fi
+}
+
+field() { # field NAME "LOA_RESULT a=1 b=2"
+    printf '%s\n' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"
+}
+ms() { # microseconds -> "1.23 ms"
+    if [ -n "$1" ]; then awk -v u="$1" 'BEGIN { printf "%.2f ms", u / 1000 }'; else printf -- '-'; fi
+}
+ratio() { # ratio A B: A/B as a percentage
+    awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "-"; else printf "%.1f%%", 100 * a / b }'
+}
+times() { # times A B: A/B as a factor
+    awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "-"; else printf "%.1fx", a / b }'
+}
+row() { # row LABEL RPS P50 P99 COMPARISON NOTE
+    local rps=${2:+$(printf '%.0f' "$2")}
+    printf '%-22s %12s %11s %11s  %s\n' "$1" "${rps:--}" "$(ms "$3")" "$(ms "$4")" "$5${6:+ ($6)}"
+}
+
+bench healthz /healthz
+H_RPS=$R_RPS H_P50=$R_P50 H_P99=$R_P99 H_NOTE=$R_NOTE
+bench topics /api/v1/topics
+T_RPS=$R_RPS T_P50=$R_P50 T_P99=$R_P99 T_NOTE=$R_NOTE
+
+echo
+echo "Loa benchmarks: wrk, ${BENCH_THREADS} threads, ${BENCH_CONNECTIONS} connections, ${BENCH_SECONDS} s each" \
+    "(after ${BENCH_WARMUP} s warm-up), on $(nproc) cores shared by wrk and the stack;" \
+    "gateway HTTP threads: ${LOA_HTTP_THREADS:-default (cores)}"
+printf '%-22s %12s %11s %11s  %s\n' "benchmark" "requests/s" "p50" "p99" "beside its reference"
+printf '%-22s %12s %11s %11s  %s\n' "---------" "----------" "---" "---" "--------------------"
+row "GET /healthz" "$H_RPS" "$H_P50" "$H_P99" "reference: the gateway's own ceiling" "$H_NOTE"
+row "GET /api/v1/topics" "$T_RPS" "$T_P50" "$T_P99" \
+    "$(ratio "$T_RPS" "$H_RPS") of /healthz req/s, p50 $(times "$T_P50" "$H_P50"), p99 $(times "$T_P99" "$H_P99")" \
+    "$T_NOTE"
+echo
+exit "$status"

@@ -1,0 +1,64 @@
+#include <stdlib.h>
+
+#include "config.h"
+#include "suites.h"
+
+START_TEST (env_defaults_and_values)
+{
+    unsetenv ("LOA_TEST_X");
+    ck_assert_str_eq (loa_env ("LOA_TEST_X", "def"), "def");
+    setenv ("LOA_TEST_X", "", 1);
+    ck_assert_str_eq (loa_env ("LOA_TEST_X", "def"), "def");
+    setenv ("LOA_TEST_X", "tcp://127.0.0.1:7101", 1);
+    ck_assert_str_eq (loa_env ("LOA_TEST_X", "def"), "tcp://127.0.0.1:7101");
+}
+END_TEST
+
+START_TEST (env_int_checks_range_and_syntax)
+{
+    setenv ("LOA_TEST_N", "42", 1);
+    ck_assert_int_eq (loa_env_int ("LOA_TEST_N", 7, 1, 100), 42);
+    setenv ("LOA_TEST_N", "420", 1);
+    ck_assert_int_eq (loa_env_int ("LOA_TEST_N", 7, 1, 100), 7);
+    setenv ("LOA_TEST_N", "4x", 1);
+    ck_assert_int_eq (loa_env_int ("LOA_TEST_N", 7, 1, 100), 7);
+    setenv ("LOA_TEST_N", "-3", 1);
+    ck_assert_int_eq (loa_env_int ("LOA_TEST_N", 7, -5, 100), -3);
+    unsetenv ("LOA_TEST_N");
+    ck_assert_int_eq (loa_env_int ("LOA_TEST_N", 7, 1, 100), 7);
+}
+END_TEST
+
+START_TEST (env_bool_words)
+{
+    const char *yes[] = {"1", "true", "YES", "on"}, *no[] = {"0", "false", "No", "off"};
+    for (int i = 0; i < 4; i++) {
+        setenv ("LOA_TEST_B", yes[i], 1);
+        ck_assert_int_eq (loa_env_bool ("LOA_TEST_B", 0), 1);
+        setenv ("LOA_TEST_B", no[i], 1);
+        ck_assert_int_eq (loa_env_bool ("LOA_TEST_B", 1), 0);
+    }
+    setenv ("LOA_TEST_B", "maybe", 1);
+    ck_assert_int_eq (loa_env_bool ("LOA_TEST_B", 1), 1);
+}
+END_TEST
+
+START_TEST (clocks_advance)
+{
+    int64_t a = loa_mono_ms (), now = loa_now_ms ();
+    ck_assert (now > 1600000000000LL); /* after 2020 */
+    ck_assert (loa_mono_ms () >= a);
+}
+END_TEST
+
+Suite *config_suite (void)
+{
+    Suite *s = suite_create ("config");
+    TCase *tc = tcase_create ("env");
+    tcase_add_test (tc, env_defaults_and_values);
+    tcase_add_test (tc, env_int_checks_range_and_syntax);
+    tcase_add_test (tc, env_bool_words);
+    tcase_add_test (tc, clocks_advance);
+    suite_add_tcase (s, tc);
+    return s;
+}

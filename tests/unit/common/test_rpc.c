@@ -1,0 +1,277 @@
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <zmq.h>
+
+#include "common.pb-c.h"
+#include "config.h"
+#include "rpc_client.h"
+#include "rpc_server.h"
+#include "suites.h"
+
+static void *zctx;
+static loa_rpc_server *server;
+static char endpoint[64];
+
+static void sleep_ms (int ms)
+{
+    struct timespec ts = {ms / 1000, (long) (ms % 1000) * 1000000L};
+    nanosleep (&ts, NULL);
+}
+
+/* echo: EventsSinceRequest{since_seq} -> EventsSinceReply{last_seq = since_seq} */
+static void h_echo (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__EventsSinceRequest *in = (const Loa__EventsSinceRequest *) msg;
+    Loa__EventsSinceReply out = LOA__EVENTS_SINCE_REPLY__INIT;
+    out.last_seq = in->since_seq;
+    loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+}
+
+static void h_slow (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__EventsSinceRequest *in = (const Loa__EventsSinceRequest *) msg;
+    sleep_ms ((int) in->limit);
+    h_echo (ctx, msg);
+}
+
+static void h_fields (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    (void) msg;
+    loa_rpc_field_error (ctx, "title", "Tiêu đề là bắt buộc");
+    loa_rpc_field_error (ctx, "submitter.email", "Thư điện tử không hợp lệ");
+    loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Dữ liệu không hợp lệ");
+}
+
+/* whoami: the caller's roles and user, as a PingReply. */
+static void h_whoami (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    (void) msg;
+    Loa__PingReply out = LOA__PING_REPLY__INIT;
+    out.service = loa_rpc_has_role (ctx, "reviewer") ? "reviewer" : "not-reviewer";
+    out.last_event_seq = (uint64_t) ctx->caller->user_id;
+    out.version = (char *) ctx->idempotency_key;
+    loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+}
+
+static void h_silent (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    (void) ctx;
+    (void) msg;
+}
+
+static const loa_rpc_method methods[] = {
+    {"echo", &loa__events_since_request__descriptor, h_echo},
+    {"slow", &loa__events_since_request__descriptor, h_slow},
+    {"fields", NULL, h_fields},
+    {"whoami", NULL, h_whoami},
+    {"silent", NULL, h_silent},
+    {NULL, NULL, NULL},
+};
+
+static void setup (void)
+{
+    zctx = zmq_ctx_new ();
+    snprintf (endpoint, sizeof endpoint, "inproc://test-rpc-%ld", random ());
+    server = loa_rpc_server_new ("test-svc", endpoint, 2, test_db_url (), methods, NULL, NULL);
+    ck_assert_ptr_nonnull (server);
+    ck_assert_int_eq (loa_rpc_server_start (server, zctx), 0);
+}
+
+static void teardown (void)
+{
+    loa_rpc_server_destroy (&server);
+    ck_assert_ptr_null (server);
+    loa_rpc_server_destroy (&server); /* idempotent */
+    zmq_ctx_term (zctx);
+}
+
+static Loa__Status echo (loa_rpc_client *c, uint64_t v, int timeout_ms, uint32_t sleep_for,
+                         uint64_t *got)
+{
+    Loa__EventsSinceRequest in = LOA__EVENTS_SINCE_REQUEST__INIT;
+    in.since_seq = v;
+    in.limit = sleep_for;
+    loa_rpc_result r;
+    Loa__Status st = loa_rpc_call (c, sleep_for ? "slow" : "echo", NULL, NULL, NULL, &in.base,
+                                   timeout_ms, &r);
+    if (st == LOA__STATUS__OK) {
+        Loa__EventsSinceReply *out =
+            loa__events_since_reply__unpack (NULL, r.reply->body.len, r.reply->body.data);
+        ck_assert_ptr_nonnull (out);
+        *got = out->last_seq;
+        loa__events_since_reply__free_unpacked (out, NULL);
+    }
+    loa_rpc_result_clear (&r);
+    return st;
+}
+
+START_TEST (ping_answers_with_database)
+{
+    loa_rpc_client *c = loa_rpc_client_new (zctx, "test", endpoint);
+    loa_rpc_result r;
+    ck_assert_int_eq (loa_rpc_call (c, "ping", NULL, "rid-1", NULL, NULL, 3000, &r), LOA__STATUS__OK);
+    ck_assert_str_eq (r.reply->request_id, "rid-1");
+    Loa__PingReply *p = loa__ping_reply__unpack (NULL, r.reply->body.len, r.reply->body.data);
+    ck_assert_str_eq (p->service, "test-svc");
+    ck_assert (p->database_ok);
+    loa__ping_reply__free_unpacked (p, NULL);
+    loa_rpc_result_clear (&r);
+    loa_rpc_result_clear (&r); /* safe twice */
+    loa_rpc_client_destroy (&c);
+    ck_assert_ptr_null (c);
+}
+END_TEST
+
+START_TEST (bodies_round_trip)
+{
+    loa_rpc_client *c = loa_rpc_client_new (zctx, "test", endpoint);
+    for (uint64_t v = 1; v < 50; v++) {
+        uint64_t got = 0;
+        ck_assert_int_eq (echo (c, v * 1000003ULL, 3000, 0, &got), LOA__STATUS__OK);
+        ck_assert_uint_eq (got, v * 1000003ULL);
+    }
+    loa_rpc_client_destroy (&c);
+}
+END_TEST
+
+START_TEST (unknown_method_and_field_errors)
+{
+    loa_rpc_client *c = loa_rpc_client_new (zctx, "test", endpoint);
+    loa_rpc_result r;
+    ck_assert_int_eq (loa_rpc_call (c, "nope", NULL, NULL, NULL, NULL, 3000, &r), LOA__STATUS__NOT_FOUND);
+    loa_rpc_result_clear (&r);
+    ck_assert_int_eq (loa_rpc_call (c, "fields", NULL, NULL, NULL, NULL, 3000, &r), LOA__STATUS__INVALID);
+    ck_assert_str_eq (r.reply->error, "Dữ liệu không hợp lệ");
+    ck_assert_uint_eq (r.reply->n_field_errors, 2);
+    ck_assert_str_eq (r.reply->field_errors[1]->field, "submitter.email");
+    loa_rpc_result_clear (&r);
+    ck_assert_int_eq (loa_rpc_call (c, "silent", NULL, NULL, NULL, NULL, 3000, &r), LOA__STATUS__INTERNAL);
+    loa_rpc_result_clear (&r);
+    loa_rpc_client_destroy (&c);
+}
+END_TEST
+
+START_TEST (caller_and_idempotency_key_reach_the_handler)
+{
+    loa_rpc_client *c = loa_rpc_client_new (zctx, "test", endpoint);
+    Loa__Caller caller = LOA__CALLER__INIT;
+    char *roles[] = {"editor", "reviewer"};
+    caller.user_id = 77;
+    caller.n_roles = 2;
+    caller.roles = roles;
+    loa_rpc_result r;
+    ck_assert_int_eq (loa_rpc_call (c, "whoami", &caller, NULL, "key-1", NULL, 3000, &r), LOA__STATUS__OK);
+    Loa__PingReply *p = loa__ping_reply__unpack (NULL, r.reply->body.len, r.reply->body.data);
+    ck_assert_str_eq (p->service, "reviewer");
+    ck_assert_uint_eq (p->last_event_seq, 77);
+    ck_assert_str_eq (p->version, "key-1");
+    loa__ping_reply__free_unpacked (p, NULL);
+    loa_rpc_result_clear (&r);
+    ck_assert_int_eq (loa_rpc_call (c, "whoami", NULL, NULL, NULL, NULL, 3000, &r), LOA__STATUS__OK);
+    p = loa__ping_reply__unpack (NULL, r.reply->body.len, r.reply->body.data);
+    ck_assert_str_eq (p->service, "not-reviewer"); /* anonymous */
+    loa__ping_reply__free_unpacked (p, NULL);
+    loa_rpc_result_clear (&r);
+    loa_rpc_client_destroy (&c);
+}
+END_TEST
+
+START_TEST (timeout_then_late_reply_is_dropped)
+{
+    loa_rpc_client *c = loa_rpc_client_new (zctx, "test", endpoint);
+    uint64_t got = 0;
+    int64_t t0 = loa_mono_ms ();
+    ck_assert_int_eq (echo (c, 1, 100, 400, &got), LOA__STATUS__DEADLINE);
+    ck_assert_int_lt (loa_mono_ms () - t0, 1000);
+    sleep_ms (500); /* the slow reply arrives now, on the abandoned socket */
+    ck_assert_int_eq (echo (c, 2, 3000, 0, &got), LOA__STATUS__OK);
+    ck_assert_uint_eq (got, 2); /* our own reply, not the late one */
+    loa_rpc_client_destroy (&c);
+}
+END_TEST
+
+START_TEST (no_server_is_unavailable_quickly)
+{
+    setenv ("LOA_RPC_CONNECT_MS", "200", 1);
+    loa_rpc_client *c = loa_rpc_client_new (zctx, "nobody", "tcp://127.0.0.1:1");
+    uint64_t got;
+    int64_t t0 = loa_mono_ms ();
+    ck_assert_int_eq (echo (c, 1, 5000, 0, &got), LOA__STATUS__UNAVAILABLE);
+    ck_assert_int_lt (loa_mono_ms () - t0, 2000);
+    ck_assert (loa_rpc_client_down (c));
+    loa_rpc_client_destroy (&c);
+    unsetenv ("LOA_RPC_CONNECT_MS");
+}
+END_TEST
+
+START_TEST (expired_requests_are_not_processed)
+{
+    /* A raw request whose deadline has passed gets no reply; the next one does. */
+    void *s = zmq_socket (zctx, ZMQ_DEALER);
+    int linger = 0;
+    zmq_setsockopt (s, ZMQ_LINGER, &linger, sizeof linger);
+    ck_assert_int_eq (zmq_connect (s, endpoint), 0);
+    Loa__Request req = LOA__REQUEST__INIT;
+    req.request_id = "old";
+    req.method = "fields";
+    req.deadline_unix_ms = loa_now_ms () - 1000;
+    uint8_t buf[128];
+    size_t len = loa__request__pack (&req, buf);
+    ck_assert_int_eq (zmq_send (s, buf, len, 0), (int) len);
+    zmq_pollitem_t item = {s, 0, ZMQ_POLLIN, 0};
+    ck_assert_int_eq (zmq_poll (&item, 1, 300), 0);
+    req.request_id = "new";
+    req.deadline_unix_ms = loa_now_ms () + 3000;
+    len = loa__request__pack (&req, buf);
+    zmq_send (s, buf, len, 0);
+    ck_assert_int_eq (zmq_poll (&item, 1, 3000), 1);
+    zmq_msg_t msg;
+    zmq_msg_init (&msg);
+    zmq_msg_recv (&msg, s, 0);
+    Loa__Reply *rep = loa__reply__unpack (NULL, zmq_msg_size (&msg), zmq_msg_data (&msg));
+    ck_assert_str_eq (rep->request_id, "new");
+    loa__reply__free_unpacked (rep, NULL);
+    zmq_msg_close (&msg);
+    zmq_close (s);
+}
+END_TEST
+
+START_TEST (garbage_gets_an_invalid_reply)
+{
+    void *s = zmq_socket (zctx, ZMQ_DEALER);
+    int linger = 0;
+    zmq_setsockopt (s, ZMQ_LINGER, &linger, sizeof linger);
+    zmq_connect (s, endpoint);
+    zmq_send (s, "\xff\xff\xff", 3, 0);
+    zmq_pollitem_t item = {s, 0, ZMQ_POLLIN, 0};
+    ck_assert_int_eq (zmq_poll (&item, 1, 3000), 1);
+    zmq_msg_t msg;
+    zmq_msg_init (&msg);
+    zmq_msg_recv (&msg, s, 0);
+    Loa__Reply *rep = loa__reply__unpack (NULL, zmq_msg_size (&msg), zmq_msg_data (&msg));
+    ck_assert_ptr_nonnull (rep);
+    ck_assert_int_eq (rep->status, LOA__STATUS__INVALID);
+    loa__reply__free_unpacked (rep, NULL);
+    zmq_msg_close (&msg);
+    zmq_close (s);
+}
+END_TEST
+
+Suite *rpc_suite (void)
+{
+    Suite *s = suite_create ("rpc");
+    TCase *tc = tcase_create ("server+client");
+    tcase_set_timeout (tc, 30);
+    tcase_add_checked_fixture (tc, setup, teardown);
+    tcase_add_test (tc, ping_answers_with_database);
+    tcase_add_test (tc, bodies_round_trip);
+    tcase_add_test (tc, unknown_method_and_field_errors);
+    tcase_add_test (tc, caller_and_idempotency_key_reach_the_handler);
+    tcase_add_test (tc, timeout_then_late_reply_is_dropped);
+    tcase_add_test (tc, no_server_is_unavailable_quickly);
+    tcase_add_test (tc, expired_requests_are_not_processed);
+    tcase_add_test (tc, garbage_gets_an_invalid_reply);
+    suite_add_tcase (s, tc);
+    return s;
+}
