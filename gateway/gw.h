@@ -82,6 +82,15 @@ enum MHD_Result gw_rpc_route (gw_request *req);
  * a strong ETag and answers 304 when If-None-Match matches. */
 enum MHD_Result gw_respond_json (gw_request *req, unsigned status, json_t *json);
 
+/* Sends JSON text (malloc'ed; ownership taken). With `etag` (a public
+ * read) adds ETag and Cache-Control and answers 304 when If-None-Match
+ * matches; without, Cache-Control: no-store. */
+enum MHD_Result gw_respond_text (gw_request *req, unsigned status, char *text, size_t len,
+                                 const char *etag);
+
+/* The strong ETag of a body (quoted hex of a 64-bit FNV-1a). */
+void gw_etag (const char *text, size_t len, char out[24]);
+
 /* 201 Created with `json` (stolen) and a Location header when non-empty. */
 enum MHD_Result gw_respond_created (gw_request *req, json_t *json, const char *location);
 

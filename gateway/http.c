@@ -105,18 +105,16 @@ enum MHD_Result gw_respond_empty (gw_request *req, unsigned status)
                   MHD_create_response_from_buffer (0, NULL, MHD_RESPMEM_PERSISTENT));
 }
 
-enum MHD_Result gw_respond_json (gw_request *req, unsigned status, json_t *json)
+void gw_etag (const char *text, size_t len, char out[24])
 {
-    char *text = json_dumps (json, JSON_COMPACT);
-    json_decref (json);
-    if (!text)
-        return gw_respond_problem (req, 500, "Không tạo được câu trả lời", NULL);
-    size_t len = strlen (text);
-    int public_read = req->route && (req->route->flags & GW_PUBLIC) && status == 200;
-    char etag[24];
+    snprintf (out, 24, "\"%016llx\"", (unsigned long long) fnv1a (text, len));
+}
+
+enum MHD_Result gw_respond_text (gw_request *req, unsigned status, char *text, size_t len,
+                                 const char *etag)
+{
     struct MHD_Response *resp;
-    if (public_read) {
-        snprintf (etag, sizeof etag, "\"%016llx\"", (unsigned long long) fnv1a (text, len));
+    if (etag) {
         const char *inm = gw_header (req, MHD_HTTP_HEADER_IF_NONE_MATCH);
         if (inm && etag_matches (inm, etag)) {
             free (text);
@@ -132,13 +130,27 @@ enum MHD_Result gw_respond_json (gw_request *req, unsigned status, json_t *json)
     }
     MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json; charset=utf-8");
 headers:
-    if (public_read) {
+    if (etag) {
         MHD_add_response_header (resp, MHD_HTTP_HEADER_ETAG, etag);
         MHD_add_response_header (resp, MHD_HTTP_HEADER_CACHE_CONTROL, "public, no-cache");
     } else {
         MHD_add_response_header (resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
     }
     return queue (req, status, resp);
+}
+
+enum MHD_Result gw_respond_json (gw_request *req, unsigned status, json_t *json)
+{
+    char *text = json_dumps (json, JSON_COMPACT);
+    json_decref (json);
+    if (!text)
+        return gw_respond_problem (req, 500, "Không tạo được câu trả lời", NULL);
+    size_t len = strlen (text);
+    char etag[24];
+    int public_read = req->route && (req->route->flags & GW_PUBLIC) && status == 200;
+    if (public_read)
+        gw_etag (text, len, etag);
+    return gw_respond_text (req, status, text, len, public_read ? etag : NULL);
 }
 
 enum MHD_Result gw_respond_created (gw_request *req, json_t *json, const char *location)

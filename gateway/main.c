@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <zmq.h>
 
+#include "cache.h"
 #include "config.h"
 #include "db.h"
 #include "http.h"
@@ -51,6 +52,8 @@ int main (int argc, char **argv)
     struct MHD_Daemon *daemon = NULL;
     if (gw_services_init (zctx, db_url) != 0)
         goto out;
+    if (gw_cache_start (zctx) != 0)
+        goto out;
     daemon = gw_http_start ((unsigned) port, (unsigned) threads, (size_t) body_limit);
     if (!daemon)
         goto out;
@@ -63,6 +66,7 @@ int main (int argc, char **argv)
 out:
     if (daemon)
         MHD_stop_daemon (daemon); /* ends the pool threads, closing their sockets */
+    gw_cache_stop ();
     gw_services_done ();
     zmq_ctx_term (zctx);
     return status;

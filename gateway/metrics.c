@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cache.h"
 #include "services.h"
 
 #define MAX_ROUTES 128
@@ -173,6 +174,15 @@ char *gw_metrics_render (size_t *len)
         put_histogram (&b, "loa_rpc_duration_seconds", labels, rpc_stats_by_svc[v].bucket, total,
                        &rpc_stats_by_svc[v].sum_ms);
     }
+    unsigned long long hits, misses;
+    size_t bytes;
+    gw_cache_stats (&hits, &misses, &bytes);
+    put (&b, "# HELP loa_cache_lookups_total Public-read cache lookups by result.\n"
+             "# TYPE loa_cache_lookups_total counter\n"
+             "loa_cache_lookups_total{result=\"hit\"} %llu\nloa_cache_lookups_total{result=\"miss\"} %llu\n"
+             "# HELP loa_cache_bytes Bytes held by the public-read cache.\n"
+             "# TYPE loa_cache_bytes gauge\nloa_cache_bytes %zu\n",
+         hits, misses, bytes);
     *len = b.len;
     return b.buf;
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cache.h"
 #include "content.pb-c.h"
 #include "content_edit.pb-c.h"
 #include "gw.h"
@@ -238,11 +239,75 @@ static void location_of (const char *tmpl, json_t *reply, char *out, size_t cap)
     out[o < cap ? o : cap - 1] = '\0';
 }
 
+/* ------------------------------------------------------------ cache */
+
+typedef struct {
+    char *key;
+    size_t len, cap;
+    int ok;
+} key_builder;
+
+static enum MHD_Result add_key_arg (void *cls, enum MHD_ValueKind kind, const char *k, const char *v)
+{
+    (void) kind;
+    key_builder *b = cls;
+    int n = snprintf (b->key + b->len, b->cap - b->len, "%c%s=%s", b->len ? '&' : '?', k, v ? v : "");
+    if (n < 0 || (size_t) n >= b->cap - b->len) {
+        b->ok = 0;
+        return MHD_NO;
+    }
+    b->len += (size_t) n;
+    return MHD_YES;
+}
+
+/* The cache key of an anonymous public read (path and query as given), or
+ * 0 when the request may not use the cache. */
+static int cache_key (gw_request *req, char *key, size_t cap)
+{
+    if (!(req->route->flags & GW_PUBLIC) || gw_header (req, MHD_HTTP_HEADER_AUTHORIZATION) ||
+        gw_header (req, "X-Api-Key"))
+        return 0;
+    int n = snprintf (key, cap, "%s", req->url);
+    if (n < 0 || (size_t) n >= cap)
+        return 0;
+    key_builder b = {key + n, 0, cap - (size_t) n, 1};
+    MHD_get_connection_values (req->conn, MHD_GET_ARGUMENT_KIND, add_key_arg, &b);
+    return b.ok;
+}
+
+typedef struct {
+    char *body;
+    size_t len;
+    char etag[24];
+} cached_copy;
+
+static void copy_cached (const char *body, size_t len, const char *etag, void *arg)
+{
+    cached_copy *cc = arg;
+    cc->body = malloc (len ? len : 1);
+    if (cc->body)
+        memcpy (cc->body, body, len);
+    cc->len = len;
+    snprintf (cc->etag, sizeof cc->etag, "%s", etag);
+}
+
 enum MHD_Result gw_rpc_route (gw_request *req)
 {
     const gw_route *r = req->route;
     enum MHD_Result rc = MHD_NO;
     ProtobufCMessage *in = NULL;
+    char key[1024];
+    int cacheable = cache_key (req, key, sizeof key);
+    uint64_t gen = 0;
+    if (cacheable) {
+        /* A client's "Cache-Control: no-cache" asks for the origin (RFC 9111 §5.2.1.4). */
+        const char *cc_header = gw_header (req, MHD_HTTP_HEADER_CACHE_CONTROL);
+        cached_copy cc = {0};
+        if (!(cc_header && strcasestr (cc_header, "no-cache")) &&
+            gw_cache_with (key, r->service, copy_cached, &cc) && cc.body)
+            return gw_respond_text (req, 200, cc.body, cc.len, cc.etag);
+        gen = gw_cache_generation (r->service); /* before the call: a change during it wins */
+    }
     if (r->input && !(in = build_input (req, &rc)))
         return rc;
 
@@ -283,6 +348,8 @@ enum MHD_Result gw_rpc_route (gw_request *req)
         loa_rpc_result_clear (&res);
         return rc;
     }
+    if (strcmp (r->method, "GET") != 0)
+        gw_cache_invalidate (r->service); /* the caller reads its own write at once */
     if (!r->output) {
         loa_rpc_result_clear (&res);
         return gw_respond_empty (req, 204);
@@ -305,5 +372,15 @@ enum MHD_Result gw_rpc_route (gw_request *req)
             location_of (r->location, json, location, sizeof location);
         return gw_respond_created (req, json, location);
     }
-    return gw_respond_json (req, 200, json);
+    if (!cacheable)
+        return gw_respond_json (req, 200, json);
+    char *text = json_dumps (json, JSON_COMPACT);
+    json_decref (json);
+    if (!text)
+        return gw_respond_problem (req, 500, NULL, NULL);
+    size_t len = strlen (text);
+    char etag[24];
+    gw_etag (text, len, etag);
+    gw_cache_put (key, r->service, gen, text, len, etag);
+    return gw_respond_text (req, 200, text, len, etag);
 }

@@ -4,8 +4,10 @@
 # shellcheck shell=bash
 
 stack_kill content-svc
+# The cache serves public reads only while the service's heartbeats are live
+# (3 s); a client's "Cache-Control: no-cache" goes to the service at once.
 start=$(date +%s%N)
-http GET /api/v1/units
+http GET /api/v1/units -H 'Cache-Control: no-cache'
 elapsed_ms=$((($(date +%s%N) - start) / 1000000))
 expect_match "with content-svc killed, units answer 503 or 504" '^50[34]$' "$HTTP_STATUS"
 expect_eq "the failure is problem+json" "application/problem+json; charset=utf-8" "$(header Content-Type)"
@@ -15,6 +17,9 @@ http GET /healthz
 expect_eq "healthz is unaffected" 200 "$HTTP_STATUS"
 http GET /api/v1/openapi.json
 expect_eq "other routes are unaffected" 200 "$HTTP_STATUS"
+sleep 3.2
+http GET /api/v1/units
+expect_match "once its heartbeats stop, cached reads are not served either" '^50[34]$' "$HTTP_STATUS"
 http GET /readyz
 expect_eq "readyz is 503 with content-svc down" 503 "$HTTP_STATUS"
 expect_eq "readyz names the service down" unavailable "$(echo "$HTTP_BODY" | jq -r '.checks["content-svc"]')"
@@ -32,7 +37,7 @@ expect_eq "twenty requests after recovery all succeed" "200 " "$codes"
 pid=$(cat "$STACK_DIR/pids/content-svc")
 kill -STOP "$pid"
 start=$(date +%s%N)
-http GET /api/v1/topics -H 'X-Request-Id: hung-1'
+http GET /api/v1/topics -H 'X-Request-Id: hung-1' -H 'Cache-Control: no-cache'
 elapsed_ms=$((($(date +%s%N) - start) / 1000000))
 kill -CONT "$pid"
 expect_eq "a hung service gives 504" 504 "$HTTP_STATUS"

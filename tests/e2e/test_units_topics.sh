@@ -53,6 +53,6 @@ out=$(rpc_admin --in loa.content.CreateUnitRequest "$LOA_CONTENT_RPC" units.crea
 expect_eq "invalid fields are named" "code,name" "$(echo "$out" | jq -r '[.field_errors[].field] | join(",")')"
 out=$("$BUILD/loa-rpc" --roles editor --user-id 5 --in loa.content.CreateUnitRequest "$LOA_CONTENT_RPC" units.create '{"code": "E2E-X", "name": "X"}')
 expect_eq "an editor may not create units (checked by the service)" forbidden "$(echo "$out" | jq -r .status)"
-http GET /api/v1/units
-expect_eq "the new unit is listed by the gateway" true "$(echo "$HTTP_BODY" | jq '[.items[].code] | index("E2E-A") != null')"
+units_list_has() { http GET /api/v1/units; echo "$HTTP_BODY" | jq -e --arg c "$1" '[.items[].code] | index($c) != null' >/dev/null; }
+if wait_until 5 units_list_has E2E-A; then pass "the new unit is listed by the gateway"; else fail "the new unit is listed by the gateway"; fi
 expect_eq "the units ETag changed with the data" true "$([ "$(header ETag)" != "$units_etag" ] && echo true || echo false)"
