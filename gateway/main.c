@@ -37,7 +37,9 @@ int main (int argc, char **argv)
     const char *db_url = loa_env ("LOA_DB_URL", "postgresql://loa@127.0.0.1:5432/loa");
     long port = loa_env_int ("LOA_HTTP_PORT", 8080, 1, 65535);
     long cores = sysconf (_SC_NPROCESSORS_ONLN);
-    long threads = loa_env_int ("LOA_HTTP_THREADS", cores > 0 ? cores : 2, 1, 1024);
+    /* A thread waits on its RPC while a service works, so more threads than
+     * cores keep the cores busy: 4 per core, at least 8. */
+    long threads = loa_env_int ("LOA_HTTP_THREADS", cores * 4 > 8 ? cores * 4 : 8, 1, 1024);
     long body_limit = loa_env_int ("LOA_BODY_LIMIT", 1 << 20, 1024, 1L << 30);
 
     PGconn *db = loa_db_connect (db_url, "gateway", (int) loa_env_int ("LOA_DB_WAIT_MS", 30000, 0, 600000));

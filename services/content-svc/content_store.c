@@ -12,7 +12,7 @@
 
 static const loa_stmt statements[] = {
     {"units_count", "SELECT count(*) FROM units"},
-    {"units_list", "SELECT " UNIT_COLS " FROM units ORDER BY id LIMIT $1 OFFSET $2"},
+    {"units_list", "SELECT " UNIT_COLS ", count(*) OVER () FROM units ORDER BY id LIMIT $1 OFFSET $2"},
     {"unit_get", "SELECT " UNIT_COLS " FROM units WHERE id = $1"},
     {"unit_insert", "INSERT INTO units (code, name, description, is_active) VALUES ($1, $2, $3, $4) "
                     "RETURNING " UNIT_COLS},
@@ -21,8 +21,8 @@ static const loa_stmt statements[] = {
                     "is_active = coalesce($5::boolean, is_active), updated_at = now() "
                     "WHERE id = $1 RETURNING " UNIT_COLS},
     {"topics_count", "SELECT count(*) FROM topics"},
-    {"topics_list", "SELECT id, code, name, is_cchc FROM topics ORDER BY sort_order, id "
-                    "LIMIT $1 OFFSET $2"},
+    {"topics_list", "SELECT id, code, name, is_cchc, count(*) OVER () FROM topics "
+                    "ORDER BY sort_order, id LIMIT $1 OFFSET $2"},
     {NULL, NULL},
 };
 
@@ -51,6 +51,15 @@ static long long count_rows (PGconn *db, const char *stmt)
     long long n = PQresultStatus (res) == PGRES_TUPLES_OK ? atoll (PQgetvalue (res, 0, 0)) : -1;
     PQclear (res);
     return n;
+}
+
+/* The total of a paged list: the window count in column `col` of any row,
+ * or, for a page past the end, a count of its own. */
+static long long page_total (PGconn *db, const PGresult *res, int col, const char *count_stmt)
+{
+    if (PQntuples (res) > 0)
+        return atoll (PQgetvalue (res, 0, col));
+    return count_rows (db, count_stmt);
 }
 
 static void fill_unit (const PGresult *res, int row, Loa__Content__Unit *u)
@@ -95,15 +104,17 @@ store_status content_store_list_units (PGconn *db, int page, int per_page,
     char limit[24], offset[24];
     page_params (page, per_page, limit, offset);
     const char *vals[] = {limit, offset};
-    long long total = count_rows (db, "units_count");
-    if (total < 0)
-        return STORE_ERROR;
     PGresult *res = run (db, "units_list", 2, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);
         return STORE_ERROR;
     }
     int n = PQntuples (res);
+    long long total = page_total (db, res, 7, "units_count");
+    if (total < 0) {
+        PQclear (res);
+        return STORE_ERROR;
+    }
     out->total = total;
     out->page = page;
     out->per_page = per_page;
@@ -142,15 +153,17 @@ store_status content_store_list_topics (PGconn *db, int page, int per_page,
     char limit[24], offset[24];
     page_params (page, per_page, limit, offset);
     const char *vals[] = {limit, offset};
-    long long total = count_rows (db, "topics_count");
-    if (total < 0)
-        return STORE_ERROR;
     PGresult *res = run (db, "topics_list", 2, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);
         return STORE_ERROR;
     }
     int n = PQntuples (res);
+    long long total = page_total (db, res, 4, "topics_count");
+    if (total < 0) {
+        PQclear (res);
+        return STORE_ERROR;
+    }
     out->total = total;
     out->page = page;
     out->per_page = per_page;
