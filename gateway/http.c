@@ -3,6 +3,7 @@
  * call, freed in the completion callback (which also records metrics). */
 #include "http.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -343,6 +344,18 @@ static void on_completed (void *cls, struct MHD_Connection *conn, void **con_cls
 /* MHD ends its pool threads one by one at stop: each closes its own RPC
  * sockets through the thread-exit destructor in services.c. */
 
+/* libmicrohttpd's own messages go to the JSON log, not raw stderr. */
+static void mhd_log (void *cls, const char *fmt, va_list ap)
+{
+    (void) cls;
+    char msg[512];
+    vsnprintf (msg, sizeof msg, fmt, ap);
+    size_t n = strlen (msg);
+    while (n && msg[n - 1] == '\n')
+        msg[--n] = '\0';
+    loa_warn (NULL, "http: %s", msg);
+}
+
 struct MHD_Daemon *gw_http_start (unsigned port, unsigned threads, size_t max_body)
 {
     body_limit = max_body;
@@ -351,7 +364,8 @@ struct MHD_Daemon *gw_http_start (unsigned port, unsigned threads, size_t max_bo
         flags, (uint16_t) port, NULL, NULL, on_request, NULL, MHD_OPTION_THREAD_POOL_SIZE,
         threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned) 60, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) 64 * 1024,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned) 1, MHD_OPTION_END);
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned) 1, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
+        NULL, MHD_OPTION_END);
     if (!d)
         loa_error (NULL, "http: cannot listen on port %u", port);
     return d;

@@ -14,8 +14,22 @@ static void sleep_ms (int ms)
     nanosleep (&ts, NULL);
 }
 
+/* libpq prints notices (and a FATAL that arrives while idle, such as an
+ * administrator's termination) on stderr; they go to the JSON log instead. */
+static void log_notice (void *arg, const char *message)
+{
+    (void) arg;
+    size_t n = strlen (message);
+    while (n && message[n - 1] == '\n')
+        n--;
+    int serious = strncmp (message, "WARNING", 7) == 0 || strncmp (message, "FATAL", 5) == 0 ||
+                  strncmp (message, "ERROR", 5) == 0;
+    loa_log (serious ? LOA_LOG_WARN : LOA_LOG_DEBUG, NULL, "database says: %.*s", (int) n, message);
+}
+
 static int session_setup (PGconn *db)
 {
+    PQsetNoticeProcessor (db, log_notice, NULL);
     return loa_db_exec (db, "SET TimeZone = 'UTC'");
 }
 

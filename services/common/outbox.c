@@ -224,16 +224,6 @@ static int relay_wait (loa_relay *self, int64_t ms)
     return PQstatus (self->db) == CONNECTION_OK ? 0 : -1;
 }
 
-/* libpq prints notices (and a FATAL that arrives while idle, such as an
- * administrator's termination) on stderr; send them to the log instead. */
-static void log_notice (void *arg, const char *message)
-{
-    size_t n = strlen (message);
-    while (n && message[n - 1] == '\n')
-        n--;
-    loa_warn (NULL, "%s: database says: %.*s", (const char *) arg, (int) n, message);
-}
-
 static void relay_disconnect (loa_relay *self)
 {
     PQfinish (self->db); /* ends the session and with it the advisory lock */
@@ -249,7 +239,6 @@ static int relay_connect (loa_relay *self)
     self->db = loa_db_connect (self->db_url, app, 0);
     if (!self->db)
         return -1;
-    PQsetNoticeProcessor (self->db, log_notice, self->schema);
     const char *vals[] = {self->schema};
     PGresult *res =
         PQexecParams (self->db, "SELECT set_config('search_path', quote_ident($1), false)", 1, NULL,

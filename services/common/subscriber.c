@@ -202,16 +202,6 @@ static void replay_soon (loa_subscriber *self)
     self->need_replay = 1;
 }
 
-/* libpq prints notices (and a FATAL that arrives while idle, such as an
- * administrator's termination) on stderr; send them to the log instead. */
-static void log_notice (void *arg, const char *message)
-{
-    size_t n = strlen (message);
-    while (n && message[n - 1] == '\n')
-        n--;
-    loa_warn (NULL, "%s: database says: %.*s", (const char *) arg, (int) n, message);
-}
-
 /* A failed apply may mean a dead connection: check it so that the next
  * attempt runs on a working one. */
 static void after_db_error (loa_subscriber *self)
@@ -361,8 +351,7 @@ static void *subscriber_run (void *arg)
             if (now >= self->replay_at) {
                 self->db = loa_db_connect (self->db_url, app, 0);
                 if (self->db) {
-                    PQsetNoticeProcessor (self->db, log_notice, self->source);
-                    self->backoff = 0;
+                                    self->backoff = 0;
                     replay_soon (self);
                 } else
                     fail_later (self);
