@@ -2,8 +2,8 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <stdio.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zmq.h>
@@ -78,7 +78,8 @@ static void free_all_locked (void)
 static void on_event (gw_service svc, const char *topic, const zmq_msg_t *payload)
 {
     atomic_store (&c.last_heard_ms[svc], loa_mono_ms ());
-    Loa__Event *ev = loa__event__unpack (NULL, zmq_msg_size (payload), zmq_msg_data ((zmq_msg_t *) payload));
+    Loa__Event *ev =
+        loa__event__unpack (NULL, zmq_msg_size (payload), zmq_msg_data ((zmq_msg_t *) payload));
     uint64_t seq = ev ? ev->seq : 0;
     if (ev)
         loa__event__free_unpacked (ev, NULL);
@@ -102,7 +103,7 @@ static void *events_main (void *arg)
         const char *addr = loa_env (events_addr[i].env, events_addr[i].def);
         if (zmq_connect (subs[i], addr) != 0)
             loa_error (NULL, "cache: cannot connect %s: %s", addr, zmq_strerror (errno));
-        items[i] = (zmq_pollitem_t) {subs[i], 0, ZMQ_POLLIN, 0};
+        items[i] = (zmq_pollitem_t){subs[i], 0, ZMQ_POLLIN, 0};
     }
     while (!atomic_load (&c.stop)) {
         if (zmq_poll (items, GW_N_SERVICES, 200) <= 0)
@@ -116,7 +117,8 @@ static void *events_main (void *arg)
             if (zmq_msg_recv (&topic, subs[i], ZMQ_DONTWAIT) >= 0 && zmq_msg_more (&topic) &&
                 zmq_msg_recv (&payload, subs[i], 0) >= 0) {
                 char name[64];
-                size_t n = zmq_msg_size (&topic) < sizeof name - 1 ? zmq_msg_size (&topic) : sizeof name - 1;
+                size_t n = zmq_msg_size (&topic) < sizeof name - 1 ? zmq_msg_size (&topic)
+                                                                   : sizeof name - 1;
                 memcpy (name, zmq_msg_data (&topic), n);
                 name[n] = '\0';
                 on_event ((gw_service) i, name, &payload);
@@ -174,7 +176,8 @@ uint64_t gw_cache_generation (gw_service svc)
 void gw_cache_invalidate (gw_service svc) { atomic_fetch_add (&c.gen[svc], 1); }
 
 int gw_cache_with (const char *key, gw_service svc,
-                   void (*fn) (const char *body, size_t len, const char *etag, void *arg), void *arg)
+                   void (*fn) (const char *body, size_t len, const char *etag, void *arg),
+                   void *arg)
 {
     uint64_t gen = gw_cache_generation (svc);
     if (!gen)

@@ -28,7 +28,8 @@ uint64_t gw_cache_generation (gw_service svc);
 /* Calls `fn` with the fresh entry for `key`, under a read lock (fn must
  * copy what it keeps). Returns 1 when found and fresh, else 0. */
 int gw_cache_with (const char *key, gw_service svc,
-                   void (*fn) (const char *body, size_t len, const char *etag, void *arg), void *arg);
+                   void (*fn) (const char *body, size_t len, const char *etag, void *arg),
+                   void *arg);
 
 /* Makes every entry of `svc` stale (after a write through this gateway, so
  * that its caller reads its own write without waiting for the event). */

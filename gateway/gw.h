@@ -19,13 +19,13 @@ typedef struct gw_route gw_route;
 typedef struct {
     struct MHD_Connection *conn;
     const gw_route *route; /* NULL when no route matched */
-    const char *method;    /* borrowed from MHD */
+    const char *method; /* borrowed from MHD */
     const char *url;
     char request_id[72];
     int64_t t0_ms; /* monotonic */
     int http_status;
-    int head;      /* a HEAD request: answered like GET without a body */
-    char *body;    /* the request body, NUL-terminated */
+    int head; /* a HEAD request: answered like GET without a body */
+    char *body; /* the request body, NUL-terminated */
     size_t body_len, body_cap;
     int too_large;
     int n_params;
@@ -39,25 +39,25 @@ typedef struct {
 typedef enum MHD_Result (*gw_handler) (gw_request *req);
 
 enum {
-    GW_PUBLIC = 1 << 0,  /* a public read: ETag, If-None-Match -> 304 */
+    GW_PUBLIC = 1 << 0, /* a public read: ETag, If-None-Match -> 304 */
     GW_CREATES = 1 << 1, /* answers 201 with Location */
-    GW_BODY = 1 << 2,    /* takes a JSON body */
+    GW_BODY = 1 << 2, /* takes a JSON body */
 };
 
 /* A service the gateway calls (index into gw_services). */
 typedef enum { GW_CONTENT, GW_FEEDBACK, GW_QUOTA, GW_MEDIA, GW_N_SERVICES } gw_service;
 
 struct gw_route {
-    const char *method;  /* "GET", "POST", ... */
+    const char *method; /* "GET", "POST", ... */
     const char *pattern; /* "/api/v1/units/{id}" */
-    gw_handler handler;  /* gw_rpc_route for the generic RPC mapping */
+    gw_handler handler; /* gw_rpc_route for the generic RPC mapping */
     unsigned flags;
     /* For gw_rpc_route: */
     gw_service service;
-    const char *rpc;                          /* method name, e.g. "units.list" */
-    const ProtobufCMessageDescriptor *input;  /* NULL: no body */
+    const char *rpc; /* method name, e.g. "units.list" */
+    const ProtobufCMessageDescriptor *input; /* NULL: no body */
     const ProtobufCMessageDescriptor *output; /* NULL: 204 */
-    const char *location;                     /* "/api/v1/units/{id}" for GW_CREATES */
+    const char *location; /* "/api/v1/units/{id}" for GW_CREATES */
 };
 
 extern const gw_route gw_routes[];
@@ -69,8 +69,8 @@ extern const size_t gw_n_routes;
  * path matches routes of other methods only, returns NULL and writes their
  * methods into `allow` ("GET, POST"); when nothing matches, NULL with allow
  * empty. */
-const gw_route *gw_route_match (const char *method, const char *path, gw_request *req,
-                                char *allow, size_t allow_cap);
+const gw_route *gw_route_match (const char *method, const char *path, gw_request *req, char *allow,
+                                size_t allow_cap);
 
 /* The generic handler: path params, query and JSON body -> the route's
  * input message -> RPC -> output message -> JSON. */

@@ -102,8 +102,7 @@ enum MHD_Result gw_respond_raw (gw_request *req, unsigned status, const char *co
 
 enum MHD_Result gw_respond_empty (gw_request *req, unsigned status)
 {
-    return queue (req, status,
-                  MHD_create_response_from_buffer (0, NULL, MHD_RESPMEM_PERSISTENT));
+    return queue (req, status, MHD_create_response_from_buffer (0, NULL, MHD_RESPMEM_PERSISTENT));
 }
 
 void gw_etag (const char *text, size_t len, char out[24])
@@ -195,8 +194,8 @@ static const struct {
 };
 
 /* The problem+json response for `status` (not yet queued), or NULL. */
-static struct MHD_Response *problem_response (gw_request *req, unsigned status,
-                                              const char *detail, json_t *errors)
+static struct MHD_Response *problem_response (gw_request *req, unsigned status, const char *detail,
+                                              json_t *errors)
 {
     const char *slug = "error", *title = "Lỗi";
     for (size_t i = 0; i < sizeof problems / sizeof problems[0]; i++)
@@ -206,10 +205,9 @@ static struct MHD_Response *problem_response (gw_request *req, unsigned status,
         }
     char type[64];
     snprintf (type, sizeof type, "/problems/%s", slug);
-    json_t *p = json_pack ("{s:s, s:s, s:i, s:s, s:s, s:o}", "type", type, "title", title,
-                           "status", (int) status, "detail", detail ? detail : title,
-                           "request_id", req->request_id, "errors",
-                           errors ? errors : json_array ());
+    json_t *p = json_pack ("{s:s, s:s, s:i, s:s, s:s, s:o}", "type", type, "title", title, "status",
+                           (int) status, "detail", detail ? detail : title, "request_id",
+                           req->request_id, "errors", errors ? errors : json_array ());
     char *text = p ? json_dumps (p, JSON_COMPACT) : NULL;
     json_decref (p);
     if (!text)
@@ -252,9 +250,8 @@ static enum MHD_Result respond_405 (gw_request *req, const char *allow)
 }
 
 static enum MHD_Result on_request (void *cls, struct MHD_Connection *conn, const char *url,
-                                   const char *method, const char *version,
-                                   const char *upload_data, size_t *upload_data_size,
-                                   void **con_cls)
+                                   const char *method, const char *version, const char *upload_data,
+                                   size_t *upload_data_size, void **con_cls)
 {
     (void) cls;
     (void) version;
@@ -361,11 +358,11 @@ struct MHD_Daemon *gw_http_start (unsigned port, unsigned threads, size_t max_bo
     body_limit = max_body;
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO | MHD_USE_ERROR_LOG;
     struct MHD_Daemon *d = MHD_start_daemon (
-        flags, (uint16_t) port, NULL, NULL, on_request, NULL, MHD_OPTION_THREAD_POOL_SIZE,
-        threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
+        flags, (uint16_t) port, NULL, NULL, on_request, NULL, MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned) 60, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) 64 * 1024,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned) 1, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
-        NULL, MHD_OPTION_END);
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned) 1, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+        MHD_OPTION_END);
     if (!d)
         loa_error (NULL, "http: cannot listen on port %u", port);
     return d;

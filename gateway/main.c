@@ -22,7 +22,9 @@ extern const size_t gateway_migrations_count;
 int main (int argc, char **argv)
 {
     if (argc > 1) {
-        fprintf (stderr, "usage: %s\n(settings come from LOA_* environment variables; see README)\n", argv[0]);
+        fprintf (stderr,
+                 "usage: %s\n(settings come from LOA_* environment variables; see README)\n",
+                 argv[0]);
         return 2;
     }
     loa_log_init ("gateway");
@@ -42,7 +44,8 @@ int main (int argc, char **argv)
     long threads = loa_env_int ("LOA_HTTP_THREADS", cores * 4 > 8 ? cores * 4 : 8, 1, 1024);
     long body_limit = loa_env_int ("LOA_BODY_LIMIT", 1 << 20, 1024, 1L << 30);
 
-    PGconn *db = loa_db_connect (db_url, "gateway", (int) loa_env_int ("LOA_DB_WAIT_MS", 30000, 0, 600000));
+    PGconn *db =
+        loa_db_connect (db_url, "gateway", (int) loa_env_int ("LOA_DB_WAIT_MS", 30000, 0, 600000));
     if (!db)
         return EXIT_FAILURE;
     int applied = loa_migrate (db, "gateway", gateway_migrations, gateway_migrations_count);

@@ -111,7 +111,8 @@ static void put_histogram (strbuf *b, const char *name, const char *labels, atom
 
 static const char *status_name (size_t s)
 {
-    const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value (&loa__status__descriptor, (int) s);
+    const ProtobufCEnumValue *v =
+        protobuf_c_enum_descriptor_get_value (&loa__status__descriptor, (int) s);
     return v ? v->name : "unknown";
 }
 
@@ -129,9 +130,11 @@ char *gw_metrics_render (size_t *len)
         const char *pattern = r < MAX_ROUTES ? gw_routes[r].pattern : "unmatched";
         const char *method = r < MAX_ROUTES ? gw_routes[r].method : "any";
         for (size_t s = 0; s < N_STATUS; s++) {
-            unsigned long long n = atomic_load_explicit (&http_stats[r].count[s], memory_order_relaxed);
+            unsigned long long n =
+                atomic_load_explicit (&http_stats[r].count[s], memory_order_relaxed);
             if (n)
-                put (&b, "loa_http_requests_total{route=\"%s\",method=\"%s\",status=\"%s%u\"} %llu\n",
+                put (&b,
+                     "loa_http_requests_total{route=\"%s\",method=\"%s\",status=\"%s%u\"} %llu\n",
                      pattern, method, statuses[s] ? "" : "other", statuses[s] ? statuses[s] : 0, n);
         }
     }
@@ -156,7 +159,8 @@ char *gw_metrics_render (size_t *len)
              "# TYPE loa_rpc_requests_total counter\n");
     for (int v = 0; v < GW_N_SERVICES; v++)
         for (size_t s = 0; s <= LOA__STATUS__CREATED; s++) {
-            unsigned long long n = atomic_load_explicit (&rpc_stats_by_svc[v].count[s], memory_order_relaxed);
+            unsigned long long n =
+                atomic_load_explicit (&rpc_stats_by_svc[v].count[s], memory_order_relaxed);
             if (n)
                 put (&b, "loa_rpc_requests_total{service=\"%s\",status=\"%s\"} %llu\n",
                      gw_service_name ((gw_service) v), status_name (s), n);
@@ -177,11 +181,13 @@ char *gw_metrics_render (size_t *len)
     unsigned long long hits, misses;
     size_t bytes;
     gw_cache_stats (&hits, &misses, &bytes);
-    put (&b, "# HELP loa_cache_lookups_total Public-read cache lookups by result.\n"
-             "# TYPE loa_cache_lookups_total counter\n"
-             "loa_cache_lookups_total{result=\"hit\"} %llu\nloa_cache_lookups_total{result=\"miss\"} %llu\n"
-             "# HELP loa_cache_bytes Bytes held by the public-read cache.\n"
-             "# TYPE loa_cache_bytes gauge\nloa_cache_bytes %zu\n",
+    put (&b,
+         "# HELP loa_cache_lookups_total Public-read cache lookups by result.\n"
+         "# TYPE loa_cache_lookups_total counter\n"
+         "loa_cache_lookups_total{result=\"hit\"} %llu\nloa_cache_lookups_total{result=\"miss\"} "
+         "%llu\n"
+         "# HELP loa_cache_bytes Bytes held by the public-read cache.\n"
+         "# TYPE loa_cache_bytes gauge\nloa_cache_bytes %zu\n",
          hits, misses, bytes);
     *len = b.len;
     return b.buf;

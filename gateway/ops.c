@@ -25,8 +25,9 @@ enum MHD_Result gw_readyz (gw_request *req)
     for (int s = 0; s < GW_N_SERVICES; s++) {
         loa_rpc_client *c = gw_service_client ((gw_service) s);
         loa_rpc_result res = {0};
-        Loa__Status st = c ? loa_rpc_call (c, "ping", NULL, req->request_id, NULL, NULL, timeout, &res)
-                           : LOA__STATUS__UNAVAILABLE;
+        Loa__Status st =
+            c ? loa_rpc_call (c, "ping", NULL, req->request_id, NULL, NULL, timeout, &res)
+              : LOA__STATUS__UNAVAILABLE;
         loa_rpc_result_clear (&res);
         const char *state = st == LOA__STATUS__OK         ? "ok"
                             : st == LOA__STATUS__DEADLINE ? "timeout"
@@ -34,9 +35,9 @@ enum MHD_Result gw_readyz (gw_request *req)
         json_object_set_new (checks, gw_service_name ((gw_service) s), json_string (state));
         ready &= st == LOA__STATUS__OK;
     }
-    return gw_respond_json (req, ready ? 200 : 503,
-                            json_pack ("{s:s, s:o}", "status", ready ? "ready" : "not_ready",
-                                       "checks", checks));
+    return gw_respond_json (
+        req, ready ? 200 : 503,
+        json_pack ("{s:s, s:o}", "status", ready ? "ready" : "not_ready", "checks", checks));
 }
 
 enum MHD_Result gw_metrics (gw_request *req)
@@ -45,7 +46,8 @@ enum MHD_Result gw_metrics (gw_request *req)
     char *text = gw_metrics_render (&len);
     if (!text)
         return gw_respond_problem (req, 500, NULL, NULL);
-    enum MHD_Result rc = gw_respond_raw (req, 200, "text/plain; version=0.0.4; charset=utf-8", text, len);
+    enum MHD_Result rc =
+        gw_respond_raw (req, 200, "text/plain; version=0.0.4; charset=utf-8", text, len);
     free (text);
     return rc;
 }
@@ -60,21 +62,20 @@ static json_t *field_schema (json_t *components, const ProtobufCFieldDescriptor 
 {
     json_t *s;
     switch (f->type) {
-    case PROTOBUF_C_TYPE_INT32: case PROTOBUF_C_TYPE_SINT32: case PROTOBUF_C_TYPE_SFIXED32:
-    case PROTOBUF_C_TYPE_INT64: case PROTOBUF_C_TYPE_SINT64: case PROTOBUF_C_TYPE_SFIXED64:
-    case PROTOBUF_C_TYPE_UINT32: case PROTOBUF_C_TYPE_FIXED32:
-    case PROTOBUF_C_TYPE_UINT64: case PROTOBUF_C_TYPE_FIXED64:
-        s = json_pack ("{s:s}", "type", "integer");
-        break;
-    case PROTOBUF_C_TYPE_FLOAT: case PROTOBUF_C_TYPE_DOUBLE:
-        s = json_pack ("{s:s}", "type", "number");
-        break;
-    case PROTOBUF_C_TYPE_BOOL:
-        s = json_pack ("{s:s}", "type", "boolean");
-        break;
-    case PROTOBUF_C_TYPE_STRING:
-        s = json_pack ("{s:s}", "type", "string");
-        break;
+    case PROTOBUF_C_TYPE_INT32:
+    case PROTOBUF_C_TYPE_SINT32:
+    case PROTOBUF_C_TYPE_SFIXED32:
+    case PROTOBUF_C_TYPE_INT64:
+    case PROTOBUF_C_TYPE_SINT64:
+    case PROTOBUF_C_TYPE_SFIXED64:
+    case PROTOBUF_C_TYPE_UINT32:
+    case PROTOBUF_C_TYPE_FIXED32:
+    case PROTOBUF_C_TYPE_UINT64:
+    case PROTOBUF_C_TYPE_FIXED64: s = json_pack ("{s:s}", "type", "integer"); break;
+    case PROTOBUF_C_TYPE_FLOAT:
+    case PROTOBUF_C_TYPE_DOUBLE: s = json_pack ("{s:s}", "type", "number"); break;
+    case PROTOBUF_C_TYPE_BOOL: s = json_pack ("{s:s}", "type", "boolean"); break;
+    case PROTOBUF_C_TYPE_STRING: s = json_pack ("{s:s}", "type", "string"); break;
     case PROTOBUF_C_TYPE_BYTES:
         s = json_pack ("{s:s, s:s}", "type", "string", "contentEncoding", "base64");
         break;
@@ -87,7 +88,8 @@ static json_t *field_schema (json_t *components, const ProtobufCFieldDescriptor 
             n = n < sizeof lower - 1 ? n : sizeof lower - 1;
             for (size_t k = 0; k < n; k++)
                 lower[k] = (char) (e->values[i].name[k] >= 'A' && e->values[i].name[k] <= 'Z'
-                                       ? e->values[i].name[k] + 32 : e->values[i].name[k]);
+                                       ? e->values[i].name[k] + 32
+                                       : e->values[i].name[k]);
             lower[n] = '\0';
             json_array_append_new (values, json_string (lower));
         }
@@ -95,9 +97,7 @@ static json_t *field_schema (json_t *components, const ProtobufCFieldDescriptor 
         break;
     }
     case PROTOBUF_C_TYPE_MESSAGE:
-    default:
-        s = message_ref (components, f->descriptor);
-        break;
+    default: s = message_ref (components, f->descriptor); break;
     }
     if (f->label == PROTOBUF_C_LABEL_REPEATED)
         s = json_pack ("{s:s, s:o}", "type", "array", "items", s);
@@ -112,7 +112,8 @@ static json_t *message_ref (json_t *components, const ProtobufCMessageDescriptor
                                     "additionalProperties", 0);
         json_object_set_new (components, d->name, schema); /* before recursing: cycles */
         for (unsigned i = 0; i < d->n_fields; i++)
-            json_object_set_new (props, d->fields[i].name, field_schema (components, &d->fields[i]));
+            json_object_set_new (props, d->fields[i].name,
+                                 field_schema (components, &d->fields[i]));
     }
     char ref[160];
     snprintf (ref, sizeof ref, "#/components/schemas/%s", d->name);
@@ -122,19 +123,20 @@ static json_t *message_ref (json_t *components, const ProtobufCMessageDescriptor
 static json_t *problem_response (void)
 {
     return json_pack ("{s:s, s:{s:{s:{s:s}}}}", "description", "Lỗi (RFC 9457)", "content",
-                      "application/problem+json", "schema", "$ref",
-                      "#/components/schemas/Problem");
+                      "application/problem+json", "schema", "$ref", "#/components/schemas/Problem");
 }
 
 enum MHD_Result gw_openapi (gw_request *req)
 {
     json_t *paths = json_object (), *schemas = json_object ();
-    json_object_set_new (schemas, "Problem",
-        json_pack ("{s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s, s:{s:s, s:{s:{s:s}, s:{s:s}}}}}}",
-                   "type", "object", "properties", "type", "type", "string", "title", "type", "string",
-                   "status", "type", "integer", "detail", "type", "string", "request_id", "type",
-                   "string", "errors", "type", "array", "items", "type", "object", "properties",
-                   "field", "type", "string", "message", "type", "string"));
+    json_object_set_new (
+        schemas, "Problem",
+        json_pack ("{s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s, s:{s:s, "
+                   "s:{s:{s:s}, s:{s:s}}}}}}",
+                   "type", "object", "properties", "type", "type", "string", "title", "type",
+                   "string", "status", "type", "integer", "detail", "type", "string", "request_id",
+                   "type", "string", "errors", "type", "array", "items", "type", "object",
+                   "properties", "field", "type", "string", "message", "type", "string"));
     for (size_t i = 0; i < gw_n_routes; i++) {
         const gw_route *r = &gw_routes[i];
         json_t *item = json_object_get (paths, r->pattern);
@@ -145,15 +147,17 @@ enum MHD_Result gw_openapi (gw_request *req)
         char method[8];
         size_t n = strlen (r->method);
         for (size_t k = 0; k <= n && k < sizeof method; k++)
-            method[k] = (char) (r->method[k] >= 'A' && r->method[k] <= 'Z' ? r->method[k] + 32 : r->method[k]);
+            method[k] = (char) (r->method[k] >= 'A' && r->method[k] <= 'Z' ? r->method[k] + 32
+                                                                           : r->method[k]);
         method[sizeof method - 1] = '\0';
         json_t *op = json_object ();
         json_t *responses = json_object ();
         json_object_set_new (op, "operationId", json_string (r->rpc ? r->rpc : r->pattern));
         if (r->output) {
             json_object_set_new (responses, (r->flags & GW_CREATES) ? "201" : "200",
-                json_pack ("{s:s, s:{s:{s:o}}}", "description", "OK", "content", "application/json",
-                           "schema", message_ref (schemas, r->output)));
+                                 json_pack ("{s:s, s:{s:{s:o}}}", "description", "OK", "content",
+                                            "application/json", "schema",
+                                            message_ref (schemas, r->output)));
         } else {
             json_object_set_new (responses, "200", json_pack ("{s:s}", "description", "OK"));
         }
@@ -166,22 +170,26 @@ enum MHD_Result gw_openapi (gw_request *req)
             len = len < sizeof name - 1 ? len : sizeof name - 1;
             memcpy (name, p + 1, len);
             name[len] = '\0';
-            json_array_append_new (params, json_pack ("{s:s, s:s, s:b, s:{s:s}}", "name", name, "in", "path",
-                                                      "required", 1, "schema", "type", "string"));
+            json_array_append_new (params,
+                                   json_pack ("{s:s, s:s, s:b, s:{s:s}}", "name", name, "in",
+                                              "path", "required", 1, "schema", "type", "string"));
         }
         if (r->input && !(r->flags & GW_BODY)) {
             const ProtobufCMessageDescriptor *d = r->input;
             for (unsigned k = 0; k < d->n_fields; k++)
-                if (!strstr (r->pattern, d->fields[k].name) && d->fields[k].type != PROTOBUF_C_TYPE_MESSAGE)
-                    json_array_append_new (params, json_pack ("{s:s, s:s, s:o}", "name", d->fields[k].name,
-                                                              "in", "query", "schema",
-                                                              field_schema (schemas, &d->fields[k])));
+                if (!strstr (r->pattern, d->fields[k].name) &&
+                    d->fields[k].type != PROTOBUF_C_TYPE_MESSAGE)
+                    json_array_append_new (params,
+                                           json_pack ("{s:s, s:s, s:o}", "name", d->fields[k].name,
+                                                      "in", "query", "schema",
+                                                      field_schema (schemas, &d->fields[k])));
         }
         json_object_set_new (op, "parameters", params);
         if (r->input && (r->flags & GW_BODY))
             json_object_set_new (op, "requestBody",
-                json_pack ("{s:b, s:{s:{s:o}}}", "required", 1, "content", "application/json",
-                           "schema", message_ref (schemas, r->input)));
+                                 json_pack ("{s:b, s:{s:{s:o}}}", "required", 1, "content",
+                                            "application/json", "schema",
+                                            message_ref (schemas, r->input)));
         json_object_set_new (item, method, op);
     }
     json_t *doc = json_pack ("{s:s, s:{s:s, s:s, s:s}, s:o, s:{s:o}}", "openapi", "3.1.0", "info",

@@ -7,13 +7,13 @@
 #include <string.h>
 
 #include "cache.h"
+#include "config.h"
 #include "content.pb-c.h"
 #include "content_edit.pb-c.h"
 #include "gw.h"
 #include "log.h"
 #include "metrics.h"
 #include "pbjson.h"
-#include "config.h"
 #include "services.h"
 
 #define RPC(svc, name, in, out) .service = svc, .rpc = name, .input = in, .output = out
@@ -90,8 +90,8 @@ static const char *param_name (const char *start, char *buf, size_t cap)
     return buf;
 }
 
-const gw_route *gw_route_match (const char *method, const char *path, gw_request *req,
-                                char *allow, size_t allow_cap)
+const gw_route *gw_route_match (const char *method, const char *path, gw_request *req, char *allow,
+                                size_t allow_cap)
 {
     allow[0] = '\0';
     for (size_t i = 0; i < gw_n_routes; i++) {
@@ -159,7 +159,8 @@ static ProtobufCMessage *build_input (gw_request *req, enum MHD_Result *rc)
     loa_pbjson_error err;
     if (r->flags & GW_BODY) {
         if (!is_json_type (gw_header (req, MHD_HTTP_HEADER_CONTENT_TYPE))) {
-            *rc = gw_respond_problem (req, 415, "Nội dung phải là JSON (Content-Type: application/json)",
+            *rc = gw_respond_problem (req, 415,
+                                      "Nội dung phải là JSON (Content-Type: application/json)",
                                       json_pack ("[o]", field_error ("body", "phải là JSON")));
             return NULL;
         }
@@ -225,7 +226,8 @@ static void location_of (const char *tmpl, json_t *reply, char *out, size_t cap)
             param_name (p + 1, name, sizeof name);
             json_t *v = json_object_get (reply, name);
             if (json_is_integer (v))
-                o += (size_t) snprintf (out + o, cap - o, "%lld", (long long) json_integer_value (v));
+                o += (size_t) snprintf (out + o, cap - o, "%lld",
+                                        (long long) json_integer_value (v));
             else if (json_is_string (v))
                 o += (size_t) snprintf (out + o, cap - o, "%s", json_string_value (v));
             const char *close = strchr (p, '}');
@@ -247,11 +249,13 @@ typedef struct {
     int ok;
 } key_builder;
 
-static enum MHD_Result add_key_arg (void *cls, enum MHD_ValueKind kind, const char *k, const char *v)
+static enum MHD_Result add_key_arg (void *cls, enum MHD_ValueKind kind, const char *k,
+                                    const char *v)
 {
     (void) kind;
     key_builder *b = cls;
-    int n = snprintf (b->key + b->len, b->cap - b->len, "%c%s=%s", b->len ? '&' : '?', k, v ? v : "");
+    int n =
+        snprintf (b->key + b->len, b->cap - b->len, "%c%s=%s", b->len ? '&' : '?', k, v ? v : "");
     if (n < 0 || (size_t) n >= b->cap - b->len) {
         b->ok = 0;
         return MHD_NO;
@@ -319,8 +323,9 @@ enum MHD_Result gw_rpc_route (gw_request *req)
     }
     loa_rpc_result res;
     int64_t t0 = loa_mono_ms ();
-    Loa__Status st = loa_rpc_call (client, r->rpc, &req->caller, req->request_id,
-                                   gw_header (req, "Idempotency-Key"), in, gw_rpc_timeout_ms (), &res);
+    Loa__Status st =
+        loa_rpc_call (client, r->rpc, &req->caller, req->request_id,
+                      gw_header (req, "Idempotency-Key"), in, gw_rpc_timeout_ms (), &res);
     gw_metrics_rpc (r->service, st, loa_mono_ms () - t0);
     if (in)
         protobuf_c_message_free_unpacked (in, NULL);

@@ -46,23 +46,22 @@ typedef struct {
 
 static void usage (FILE *f)
 {
-    fprintf (f,
-             "usage: loa-rpc [options] ENDPOINT METHOD [JSON]\n"
-             "  ENDPOINT             e.g. tcp://127.0.0.1:7101 (several: comma-separated)\n"
-             "  METHOD               e.g. units.create, ping\n"
-             "  JSON                 the request body (needs --in); \"-\": one body per line\n"
-             "                       of stdin, one call and one output line each\n"
-             "options:\n"
-             "  --in TYPE            body type, e.g. loa.content.CreateUnitRequest\n"
-             "  --out TYPE           reply type, e.g. loa.content.Unit (ping: loa.PingReply)\n"
-             "  --roles R1,R2        caller's roles (e.g. admin,editor)\n"
-             "  --user-id N          caller's user id (0: anonymous)\n"
-             "  --unit-id N          caller's unit id\n"
-             "  --timeout MS         per call (default LOA_RPC_TIMEOUT_MS or 5000)\n"
-             "  --idempotency-key K  sent with the call (not with JSON \"-\")\n"
-             "  --ignore-conflict    count CONFLICT as success (idempotent seeding)\n"
-             "  -h, --help           this text\n"
-             "exit: 0 ok, 1 call failed, 2 usage, 3 service unavailable or deadline\n");
+    fprintf (f, "usage: loa-rpc [options] ENDPOINT METHOD [JSON]\n"
+                "  ENDPOINT             e.g. tcp://127.0.0.1:7101 (several: comma-separated)\n"
+                "  METHOD               e.g. units.create, ping\n"
+                "  JSON                 the request body (needs --in); \"-\": one body per line\n"
+                "                       of stdin, one call and one output line each\n"
+                "options:\n"
+                "  --in TYPE            body type, e.g. loa.content.CreateUnitRequest\n"
+                "  --out TYPE           reply type, e.g. loa.content.Unit (ping: loa.PingReply)\n"
+                "  --roles R1,R2        caller's roles (e.g. admin,editor)\n"
+                "  --user-id N          caller's user id (0: anonymous)\n"
+                "  --unit-id N          caller's unit id\n"
+                "  --timeout MS         per call (default LOA_RPC_TIMEOUT_MS or 5000)\n"
+                "  --idempotency-key K  sent with the call (not with JSON \"-\")\n"
+                "  --ignore-conflict    count CONFLICT as success (idempotent seeding)\n"
+                "  -h, --help           this text\n"
+                "exit: 0 ok, 1 call failed, 2 usage, 3 service unavailable or deadline\n");
 }
 
 static int parse_i64 (const char *s, long long min, long long max, long long *out)
@@ -87,16 +86,16 @@ static const ProtobufCMessageDescriptor *find_type (const char *name)
 
 static const char *status_name (Loa__Status st, char *buf, size_t cap)
 {
-    const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value (&loa__status__descriptor,
-                                                                        (int) st);
+    const ProtobufCEnumValue *v =
+        protobuf_c_enum_descriptor_get_value (&loa__status__descriptor, (int) st);
     if (!v) {
         snprintf (buf, cap, "%d", (int) st);
         return buf;
     }
     size_t i = 0;
     for (; v->name[i] && i + 1 < cap; i++)
-        buf[i] = (char) (v->name[i] >= 'A' && v->name[i] <= 'Z' ? v->name[i] - 'A' + 'a'
-                                                                 : v->name[i]);
+        buf[i] =
+            (char) (v->name[i] >= 'A' && v->name[i] <= 'Z' ? v->name[i] - 'A' + 'a' : v->name[i]);
     buf[i] = '\0';
     return buf;
 }
@@ -281,9 +280,7 @@ int main (int argc, char **argv)
             if (!(o.out = find_type (optarg)))
                 return EXIT_USAGE;
             break;
-        case 'r':
-            roles = optarg;
-            break;
+        case 'r': roles = optarg; break;
         case 'u':
         case 'n':
             if (parse_i64 (optarg, 0, INT64_MAX, &v) != 0) {
@@ -304,18 +301,10 @@ int main (int argc, char **argv)
             }
             o.timeout_ms = (int) v;
             break;
-        case 'k':
-            o.idempotency_key = optarg;
-            break;
-        case 'c':
-            o.ignore_conflict = 1;
-            break;
-        case 'h':
-            usage (stdout);
-            return 0;
-        default:
-            usage (stderr);
-            return EXIT_USAGE;
+        case 'k': o.idempotency_key = optarg; break;
+        case 'c': o.ignore_conflict = 1; break;
+        case 'h': usage (stdout); return 0;
+        default: usage (stderr); return EXIT_USAGE;
         }
     }
     int rest = argc - optind;

@@ -22,8 +22,8 @@ long loa_env_int (const char *name, long def, long min, long max)
     errno = 0;
     long n = strtol (v, &end, 10);
     if (errno || *end || n < min || n > max) {
-        fprintf (stderr, "config: %s=%s is not an integer in [%ld, %ld]; using %ld\n", name, v,
-                 min, max, def);
+        fprintf (stderr, "config: %s=%s is not an integer in [%ld, %ld]; using %ld\n", name, v, min,
+                 max, def);
         return def;
     }
     return n;

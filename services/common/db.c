@@ -35,8 +35,7 @@ static int session_setup (PGconn *db)
 
 PGconn *loa_db_connect (const char *url, const char *app_name, int wait_ms)
 {
-    const char *keys[] = {"dbname", "application_name", "client_encoding", "connect_timeout",
-                          NULL};
+    const char *keys[] = {"dbname", "application_name", "client_encoding", "connect_timeout", NULL};
     const char *vals[] = {url, app_name, "UTF8", "5", NULL};
     int64_t give_up = loa_mono_ms () + wait_ms;
     int delay = 100;

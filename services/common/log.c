@@ -89,8 +89,8 @@ void loa_log (loa_log_level level, const char *request_id, const char *fmt, ...)
                       when, ts.tv_nsec / 1000000, level_names[level], log_svc, esc_rid, esc_msg);
     } else {
         n = snprintf (line, sizeof line,
-                      "{\"ts\":\"%s.%03ldZ\",\"level\":\"%s\",\"svc\":\"%s\",\"msg\":\"%s\"}\n", when,
-                      ts.tv_nsec / 1000000, level_names[level], log_svc, esc_msg);
+                      "{\"ts\":\"%s.%03ldZ\",\"level\":\"%s\",\"svc\":\"%s\",\"msg\":\"%s\"}\n",
+                      when, ts.tv_nsec / 1000000, level_names[level], log_svc, esc_msg);
     }
     if (n < 0)
         return;

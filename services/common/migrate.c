@@ -31,8 +31,7 @@ static int is_applied (PGconn *db, const char *qtable, const char *name)
     return applied;
 }
 
-static int apply_one (PGconn *db, const char *qschema, const char *qtable,
-                      const loa_migration *m)
+static int apply_one (PGconn *db, const char *qschema, const char *qtable, const loa_migration *m)
 {
     char sql[640];
     if (loa_db_exec (db, "BEGIN") != 0)
@@ -75,8 +74,8 @@ int loa_migrate (PGconn *db, const char *schema, const loa_migration *migs, size
 
     /* One lock per schema, shared by every replica of the service. */
     const char *lock_vals[] = {schema};
-    if (exec_params (db, "SELECT pg_advisory_lock(hashtext('loa.migrate.' || $1))", 1,
-                     lock_vals) != 0) {
+    if (exec_params (db, "SELECT pg_advisory_lock(hashtext('loa.migrate.' || $1))", 1, lock_vals) !=
+        0) {
         applied = -1;
         goto out;
     }
@@ -100,8 +99,7 @@ int loa_migrate (PGconn *db, const char *schema, const loa_migration *migs, size
     }
 out:
     if (locked)
-        exec_params (db, "SELECT pg_advisory_unlock(hashtext('loa.migrate.' || $1))", 1,
-                     lock_vals);
+        exec_params (db, "SELECT pg_advisory_unlock(hashtext('loa.migrate.' || $1))", 1, lock_vals);
     PQfreemem (qschema);
     return applied;
 }

@@ -34,8 +34,8 @@
 
 /* Every event query returns these columns, as binary results: the seq as
  * int8, the topic and the time as text bytes, the payload as raw bytes. */
-#define EVENT_COLUMNS \
-    "seq, topic, payload, " \
+#define EVENT_COLUMNS                                                                              \
+    "seq, topic, payload, "                                                                        \
     "to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 
 static const char SQL_EVENTS_SINCE[] = "SELECT " EVENT_COLUMNS " FROM event_log"

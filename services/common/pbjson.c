@@ -294,28 +294,19 @@ static size_t elem_size (ProtobufCType t)
     case PROTOBUF_C_TYPE_SINT32:
     case PROTOBUF_C_TYPE_SFIXED32:
     case PROTOBUF_C_TYPE_UINT32:
-    case PROTOBUF_C_TYPE_FIXED32:
-        return 4;
+    case PROTOBUF_C_TYPE_FIXED32: return 4;
     case PROTOBUF_C_TYPE_INT64:
     case PROTOBUF_C_TYPE_SINT64:
     case PROTOBUF_C_TYPE_SFIXED64:
     case PROTOBUF_C_TYPE_UINT64:
-    case PROTOBUF_C_TYPE_FIXED64:
-        return 8;
-    case PROTOBUF_C_TYPE_FLOAT:
-        return sizeof (float);
-    case PROTOBUF_C_TYPE_DOUBLE:
-        return sizeof (double);
-    case PROTOBUF_C_TYPE_BOOL:
-        return sizeof (protobuf_c_boolean);
-    case PROTOBUF_C_TYPE_ENUM:
-        return sizeof (int); /* protobuf-c forces enums to int size */
-    case PROTOBUF_C_TYPE_STRING:
-        return sizeof (char *);
-    case PROTOBUF_C_TYPE_BYTES:
-        return sizeof (ProtobufCBinaryData);
-    case PROTOBUF_C_TYPE_MESSAGE:
-        return sizeof (ProtobufCMessage *);
+    case PROTOBUF_C_TYPE_FIXED64: return 8;
+    case PROTOBUF_C_TYPE_FLOAT: return sizeof (float);
+    case PROTOBUF_C_TYPE_DOUBLE: return sizeof (double);
+    case PROTOBUF_C_TYPE_BOOL: return sizeof (protobuf_c_boolean);
+    case PROTOBUF_C_TYPE_ENUM: return sizeof (int); /* protobuf-c forces enums to int size */
+    case PROTOBUF_C_TYPE_STRING: return sizeof (char *);
+    case PROTOBUF_C_TYPE_BYTES: return sizeof (ProtobufCBinaryData);
+    case PROTOBUF_C_TYPE_MESSAGE: return sizeof (ProtobufCMessage *);
     }
     return 0;
 }
@@ -326,43 +317,21 @@ static void put_value (void *p, ProtobufCType t, const pbval *v)
     switch (t) {
     case PROTOBUF_C_TYPE_INT32:
     case PROTOBUF_C_TYPE_SINT32:
-    case PROTOBUF_C_TYPE_SFIXED32:
-        memcpy (p, &v->i32, sizeof v->i32);
-        break;
+    case PROTOBUF_C_TYPE_SFIXED32: memcpy (p, &v->i32, sizeof v->i32); break;
     case PROTOBUF_C_TYPE_UINT32:
-    case PROTOBUF_C_TYPE_FIXED32:
-        memcpy (p, &v->u32, sizeof v->u32);
-        break;
+    case PROTOBUF_C_TYPE_FIXED32: memcpy (p, &v->u32, sizeof v->u32); break;
     case PROTOBUF_C_TYPE_INT64:
     case PROTOBUF_C_TYPE_SINT64:
-    case PROTOBUF_C_TYPE_SFIXED64:
-        memcpy (p, &v->i64, sizeof v->i64);
-        break;
+    case PROTOBUF_C_TYPE_SFIXED64: memcpy (p, &v->i64, sizeof v->i64); break;
     case PROTOBUF_C_TYPE_UINT64:
-    case PROTOBUF_C_TYPE_FIXED64:
-        memcpy (p, &v->u64, sizeof v->u64);
-        break;
-    case PROTOBUF_C_TYPE_FLOAT:
-        memcpy (p, &v->f, sizeof v->f);
-        break;
-    case PROTOBUF_C_TYPE_DOUBLE:
-        memcpy (p, &v->d, sizeof v->d);
-        break;
-    case PROTOBUF_C_TYPE_BOOL:
-        memcpy (p, &v->b, sizeof v->b);
-        break;
-    case PROTOBUF_C_TYPE_ENUM:
-        memcpy (p, &v->e, sizeof v->e);
-        break;
-    case PROTOBUF_C_TYPE_STRING:
-        memcpy (p, &v->s, sizeof v->s);
-        break;
-    case PROTOBUF_C_TYPE_BYTES:
-        memcpy (p, &v->bd, sizeof v->bd);
-        break;
-    case PROTOBUF_C_TYPE_MESSAGE:
-        memcpy (p, &v->m, sizeof v->m);
-        break;
+    case PROTOBUF_C_TYPE_FIXED64: memcpy (p, &v->u64, sizeof v->u64); break;
+    case PROTOBUF_C_TYPE_FLOAT: memcpy (p, &v->f, sizeof v->f); break;
+    case PROTOBUF_C_TYPE_DOUBLE: memcpy (p, &v->d, sizeof v->d); break;
+    case PROTOBUF_C_TYPE_BOOL: memcpy (p, &v->b, sizeof v->b); break;
+    case PROTOBUF_C_TYPE_ENUM: memcpy (p, &v->e, sizeof v->e); break;
+    case PROTOBUF_C_TYPE_STRING: memcpy (p, &v->s, sizeof v->s); break;
+    case PROTOBUF_C_TYPE_BYTES: memcpy (p, &v->bd, sizeof v->bd); break;
+    case PROTOBUF_C_TYPE_MESSAGE: memcpy (p, &v->m, sizeof v->m); break;
     }
 }
 
@@ -613,18 +582,12 @@ static int value_from_text (dctx *c, const ProtobufCFieldDescriptor *f, const ch
             return fail (c, "%s", MSG_NOT_BOOL);
         return 0;
     case PROTOBUF_C_TYPE_FLOAT:
-    case PROTOBUF_C_TYPE_DOUBLE:
-        return real_from_text (c, f->type, s, v);
-    case PROTOBUF_C_TYPE_ENUM:
-        return enum_from_text (c, f, s, v);
-    case PROTOBUF_C_TYPE_STRING:
-        return string_value (c, s, strlen (s), v);
-    case PROTOBUF_C_TYPE_BYTES:
-        return bytes_value (c, s, strlen (s), v);
-    case PROTOBUF_C_TYPE_MESSAGE:
-        return fail (c, "không thể đặt từ một chuỗi");
-    default:
-        return int_from_text (c, f->type, s, v);
+    case PROTOBUF_C_TYPE_DOUBLE: return real_from_text (c, f->type, s, v);
+    case PROTOBUF_C_TYPE_ENUM: return enum_from_text (c, f, s, v);
+    case PROTOBUF_C_TYPE_STRING: return string_value (c, s, strlen (s), v);
+    case PROTOBUF_C_TYPE_BYTES: return bytes_value (c, s, strlen (s), v);
+    case PROTOBUF_C_TYPE_MESSAGE: return fail (c, "không thể đặt từ một chuỗi");
+    default: return int_from_text (c, f->type, s, v);
     }
 }
 
@@ -759,7 +722,8 @@ static int decode_object (dctx *c, ProtobufCMessage *msg, json_t *obj)
         return fail (c, "%s", MSG_TOO_DEEP);
     const char *key;
     json_t *value;
-    json_object_foreach (obj, key, value) {
+    json_object_foreach (obj, key, value)
+    {
         size_t mark = path_push_key (c, key);
         const ProtobufCFieldDescriptor *f =
             protobuf_c_message_descriptor_get_field_by_name (desc, key);
@@ -944,15 +908,12 @@ static json_t *encode_value (const ProtobufCFieldDescriptor *f, const void *p, i
     switch (f->type) {
     case PROTOBUF_C_TYPE_INT32:
     case PROTOBUF_C_TYPE_SINT32:
-    case PROTOBUF_C_TYPE_SFIXED32:
-        return json_integer (*(const int32_t *) p);
+    case PROTOBUF_C_TYPE_SFIXED32: return json_integer (*(const int32_t *) p);
     case PROTOBUF_C_TYPE_UINT32:
-    case PROTOBUF_C_TYPE_FIXED32:
-        return json_integer (*(const uint32_t *) p);
+    case PROTOBUF_C_TYPE_FIXED32: return json_integer (*(const uint32_t *) p);
     case PROTOBUF_C_TYPE_INT64:
     case PROTOBUF_C_TYPE_SINT64:
-    case PROTOBUF_C_TYPE_SFIXED64:
-        return json_integer (*(const int64_t *) p);
+    case PROTOBUF_C_TYPE_SFIXED64: return json_integer (*(const int64_t *) p);
     case PROTOBUF_C_TYPE_UINT64:
     case PROTOBUF_C_TYPE_FIXED64: {
         /* json_int_t is long long: larger values go out as a decimal
@@ -968,10 +929,8 @@ static json_t *encode_value (const ProtobufCFieldDescriptor *f, const void *p, i
         float x = *(const float *) p;
         return isfinite (x) ? json_real (float_for_json (x)) : real_to_json (x);
     }
-    case PROTOBUF_C_TYPE_DOUBLE:
-        return real_to_json (*(const double *) p);
-    case PROTOBUF_C_TYPE_BOOL:
-        return json_boolean (*(const protobuf_c_boolean *) p);
+    case PROTOBUF_C_TYPE_DOUBLE: return real_to_json (*(const double *) p);
+    case PROTOBUF_C_TYPE_BOOL: return json_boolean (*(const protobuf_c_boolean *) p);
     case PROTOBUF_C_TYPE_ENUM: {
         int e = *(const int *) p;
         const ProtobufCEnumValue *ev = protobuf_c_enum_descriptor_get_value (f->descriptor, e);
@@ -986,8 +945,7 @@ static json_t *encode_value (const ProtobufCFieldDescriptor *f, const void *p, i
         name[i] = '\0';
         return json_string (name);
     }
-    case PROTOBUF_C_TYPE_STRING:
-        return string_to_json (*(char *const *) p);
+    case PROTOBUF_C_TYPE_STRING: return string_to_json (*(char *const *) p);
     case PROTOBUF_C_TYPE_BYTES: {
         const ProtobufCBinaryData *bd = p;
         char *b64 = base64_encode (bd->data, bd->data ? bd->len : 0);

@@ -31,9 +31,11 @@ static void *open_socket (loa_rpc_client *c)
     zmq_setsockopt (sock, ZMQ_RECONNECT_IVL, &ivl, sizeof ivl);
     zmq_setsockopt (sock, ZMQ_RECONNECT_IVL_MAX, &ivl_max, sizeof ivl_max);
     char *list = strdup (c->endpoints), *save = NULL;
-    for (char *ep = list ? strtok_r (list, ", ", &save) : NULL; ep; ep = strtok_r (NULL, ", ", &save))
+    for (char *ep = list ? strtok_r (list, ", ", &save) : NULL; ep;
+         ep = strtok_r (NULL, ", ", &save))
         if (zmq_connect (sock, ep) != 0)
-            loa_error (NULL, "rpc: %s: cannot connect %s: %s", c->service, ep, zmq_strerror (errno));
+            loa_error (NULL, "rpc: %s: cannot connect %s: %s", c->service, ep,
+                       zmq_strerror (errno));
     free (list);
     return sock;
 }
@@ -157,7 +159,8 @@ Loa__Status loa_rpc_call (loa_rpc_client *c, const char *method, const Loa__Call
             continue;
         }
         int more = zmq_msg_more (&msg);
-        Loa__Reply *reply = more ? NULL : loa__reply__unpack (NULL, zmq_msg_size (&msg), zmq_msg_data (&msg));
+        Loa__Reply *reply =
+            more ? NULL : loa__reply__unpack (NULL, zmq_msg_size (&msg), zmq_msg_data (&msg));
         zmq_msg_close (&msg);
         while (more) { /* not ours: drain */
             zmq_msg_init (&msg);
@@ -168,7 +171,8 @@ Loa__Status loa_rpc_call (loa_rpc_client *c, const char *method, const Loa__Call
         if (!reply)
             continue;
         if (strcmp (reply->request_id, request_id) != 0) {
-            loa_debug (request_id, "rpc: %s: late reply for %s dropped", c->service, reply->request_id);
+            loa_debug (request_id, "rpc: %s: late reply for %s dropped", c->service,
+                       reply->request_id);
             loa__reply__free_unpacked (reply, NULL);
             continue;
         }

@@ -265,7 +265,8 @@ static void *worker_main (void *arg)
     int linger = 0;
     zmq_setsockopt (sock, ZMQ_LINGER, &linger, sizeof linger);
     if (zmq_connect (sock, s->backend_addr) != 0) {
-        loa_error (NULL, "rpc: worker cannot connect %s: %s", s->backend_addr, zmq_strerror (errno));
+        loa_error (NULL, "rpc: worker cannot connect %s: %s", s->backend_addr,
+                   zmq_strerror (errno));
         goto out;
     }
     if (ensure_db (s, &db) != 0)
@@ -330,7 +331,8 @@ static void *broker_main (void *arg)
             zmq_msg_t wid, first;
             zmq_msg_init (&wid);
             zmq_msg_init (&first);
-            if (zmq_msg_recv (&wid, s->backend, 0) >= 0 && zmq_msg_recv (&first, s->backend, 0) >= 0) {
+            if (zmq_msg_recv (&wid, s->backend, 0) >= 0 &&
+                zmq_msg_recv (&first, s->backend, 0) >= 0) {
                 if (zmq_msg_more (&first)) {
                     zmq_msg_t body;
                     zmq_msg_init (&body);
@@ -383,8 +385,8 @@ static void *broker_main (void *arg)
 /* ------------------------------------------------------------ life */
 
 loa_rpc_server *loa_rpc_server_new (const char *service_name, const char *bind_addr, int workers,
-                                    const char *db_url, const loa_rpc_method *methods,
-                                    void *state, int (*prepare) (PGconn *db))
+                                    const char *db_url, const loa_rpc_method *methods, void *state,
+                                    int (*prepare) (PGconn *db))
 {
     loa_rpc_server *s = calloc (1, sizeof *s);
     if (!s)

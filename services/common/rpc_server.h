@@ -24,8 +24,8 @@ typedef struct {
     const Loa__Caller *caller; /* never NULL: an empty caller is anonymous */
     const char *idempotency_key; /* "" when none */
     int64_t deadline_ms;
-    PGconn *db;   /* the worker's connection */
-    void *state;  /* the service's state given to loa_rpc_server_new */
+    PGconn *db; /* the worker's connection */
+    void *state; /* the service's state given to loa_rpc_server_new */
     void *worker; /* internal */
 } loa_rpc_ctx;
 
@@ -36,7 +36,7 @@ typedef struct {
 typedef void (*loa_rpc_handler) (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
 
 typedef struct {
-    const char *method;                     /* e.g. "units.list" */
+    const char *method; /* e.g. "units.list" */
     const ProtobufCMessageDescriptor *input; /* body type, or NULL for none */
     loa_rpc_handler handler;
 } loa_rpc_method;
@@ -58,9 +58,8 @@ int loa_rpc_has_role (const loa_rpc_ctx *ctx, const char *role);
  * and must outlive the server; the server adds "ping" itself. `db_url` is
  * used by every worker for its own connection; `prepare` (may be NULL)
  * prepares a worker's statements after it connects. Does not start. */
-loa_rpc_server *loa_rpc_server_new (const char *service_name, const char *bind_addr,
-                                    int workers, const char *db_url,
-                                    const loa_rpc_method *methods, void *state,
+loa_rpc_server *loa_rpc_server_new (const char *service_name, const char *bind_addr, int workers,
+                                    const char *db_url, const loa_rpc_method *methods, void *state,
                                     int (*prepare) (PGconn *db));
 
 /* Binds and starts the broker and the workers. 0 or -1 (logged). */

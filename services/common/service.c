@@ -30,7 +30,10 @@ int loa_service_main (const loa_service_def *def, int argc, char **argv)
         if (strcmp (argv[i], "--migrate-only") == 0)
             migrate_only = 1;
         else {
-            fprintf (stderr, "usage: %s [--migrate-only]\n(settings come from LOA_* environment variables; see README)\n", def->name);
+            fprintf (stderr,
+                     "usage: %s [--migrate-only]\n(settings come from LOA_* environment variables; "
+                     "see README)\n",
+                     def->name);
             return 2;
         }
     }
@@ -54,14 +57,16 @@ int loa_service_main (const loa_service_def *def, int argc, char **argv)
     if (!db_url)
         goto out;
 
-    PGconn *db = loa_db_connect (db_url, def->name, (int) loa_env_int ("LOA_DB_WAIT_MS", 30000, 0, 600000));
+    PGconn *db =
+        loa_db_connect (db_url, def->name, (int) loa_env_int ("LOA_DB_WAIT_MS", 30000, 0, 600000));
     if (!db)
         goto out;
     int applied = loa_migrate (db, def->schema, def->migrations, def->n_migrations);
     PQfinish (db);
     if (applied < 0)
         goto out;
-    loa_info (NULL, "%s: schema %s up to date (%d migrations applied)", def->name, def->schema, applied);
+    loa_info (NULL, "%s: schema %s up to date (%d migrations applied)", def->name, def->schema,
+              applied);
     if (migrate_only) {
         status = EXIT_SUCCESS;
         goto out;
@@ -88,11 +93,12 @@ int loa_service_main (const loa_service_def *def, int argc, char **argv)
                                  NULL, def->prepare);
     if (!server || loa_rpc_server_start (server, zctx) != 0)
         goto out;
-    for (size_t i = 0; def->subscriptions && def->subscriptions[i].source && i < MAX_SUBSCRIPTIONS; i++) {
+    for (size_t i = 0; def->subscriptions && def->subscriptions[i].source && i < MAX_SUBSCRIPTIONS;
+         i++) {
         const loa_service_subscription *sub = &def->subscriptions[i];
-        subs[i] = loa_subscriber_new (sub->source, loa_env (sub->events_env, sub->events_default),
-                                      loa_env (sub->rpc_env, sub->rpc_default), db_url, sub->apply,
-                                      NULL);
+        subs[i] =
+            loa_subscriber_new (sub->source, loa_env (sub->events_env, sub->events_default),
+                                loa_env (sub->rpc_env, sub->rpc_default), db_url, sub->apply, NULL);
         if (!subs[i] || loa_subscriber_start (subs[i], zctx) != 0)
             goto out;
     }

@@ -13,25 +13,25 @@
 #include "subscriber.h"
 
 typedef struct {
-    const char *source;        /* producer's name, e.g. "content" */
-    const char *events_env;    /* env var of its PUB address */
+    const char *source; /* producer's name, e.g. "content" */
+    const char *events_env; /* env var of its PUB address */
     const char *events_default;
-    const char *rpc_env;       /* env var of its RPC address (for replay) */
+    const char *rpc_env; /* env var of its RPC address (for replay) */
     const char *rpc_default;
     loa_event_apply apply;
 } loa_service_subscription;
 
 typedef struct {
-    const char *name;       /* "content-svc" */
-    const char *schema;     /* "content" */
-    const char *rpc_env;    /* "LOA_CONTENT_RPC" */
-    const char *rpc_default;/* "tcp://127.0.0.1:7101" */
+    const char *name; /* "content-svc" */
+    const char *schema; /* "content" */
+    const char *rpc_env; /* "LOA_CONTENT_RPC" */
+    const char *rpc_default; /* "tcp://127.0.0.1:7101" */
     const char *events_env; /* "LOA_CONTENT_EVENTS" */
     const char *events_default;
     const loa_migration *migrations;
     size_t n_migrations;
     const loa_rpc_method *methods; /* NULL-terminated; "ping" and "events.since" are added */
-    int (*prepare) (PGconn *db);   /* prepares a worker's statements; may be NULL */
+    int (*prepare) (PGconn *db); /* prepares a worker's statements; may be NULL */
     const loa_service_subscription *subscriptions; /* NULL-source-terminated; may be NULL */
 } loa_service_def;
 

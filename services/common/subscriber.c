@@ -351,7 +351,7 @@ static void *subscriber_run (void *arg)
             if (now >= self->replay_at) {
                 self->db = loa_db_connect (self->db_url, app, 0);
                 if (self->db) {
-                                    self->backoff = 0;
+                    self->backoff = 0;
                     replay_soon (self);
                 } else
                     fail_later (self);

@@ -29,8 +29,8 @@ typedef struct loa_subscriber loa_subscriber;
  * where its event_cursor table lives. `arg` is passed to `apply` (from the
  * subscriber's thread). Does not start. */
 loa_subscriber *loa_subscriber_new (const char *source, const char *events_addr,
-                                    const char *rpc_addr, const char *db_url,
-                                    loa_event_apply apply, void *arg);
+                                    const char *rpc_addr, const char *db_url, loa_event_apply apply,
+                                    void *arg);
 /* Starts the subscriber thread. 0 or -1. The thread subscribes, then
  * replays; it replays again on a gap, on a heartbeat ahead of its seq, and
  * every few seconds while it hears nothing. It never gives up: a producer

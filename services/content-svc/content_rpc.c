@@ -51,8 +51,7 @@ static void fail_store (loa_rpc_ctx *ctx, store_status st)
         loa_rpc_field_error (ctx, "code", "Mã đơn vị đã tồn tại");
         loa_rpc_fail (ctx, LOA__STATUS__CONFLICT, "Mã đơn vị đã tồn tại");
         break;
-    default:
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, "Không truy cập được cơ sở dữ liệu");
+    default: loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, "Không truy cập được cơ sở dữ liệu");
     }
 }
 
@@ -80,7 +79,9 @@ static int check_unit_fields (loa_rpc_ctx *ctx, const char *code, const char *na
             loa_rpc_field_error (ctx, "code", "Mã đơn vị là bắt buộc");
             bad++;
         } else if (!code_ok (code)) {
-            loa_rpc_field_error (ctx, "code", "Mã đơn vị chỉ gồm chữ in hoa không dấu, chữ số, '-' hoặc '_', tối đa 32 ký tự");
+            loa_rpc_field_error (
+                ctx, "code",
+                "Mã đơn vị chỉ gồm chữ in hoa không dấu, chữ số, '-' hoặc '_', tối đa 32 ký tự");
             bad++;
         }
     }

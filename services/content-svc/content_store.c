@@ -12,10 +12,12 @@
 
 static const loa_stmt statements[] = {
     {"units_count", "SELECT count(*) FROM units"},
-    {"units_list", "SELECT " UNIT_COLS ", count(*) OVER () FROM units ORDER BY id LIMIT $1 OFFSET $2"},
+    {"units_list",
+     "SELECT " UNIT_COLS ", count(*) OVER () FROM units ORDER BY id LIMIT $1 OFFSET $2"},
     {"unit_get", "SELECT " UNIT_COLS " FROM units WHERE id = $1"},
-    {"unit_insert", "INSERT INTO units (code, name, description, is_active) VALUES ($1, $2, $3, $4) "
-                    "RETURNING " UNIT_COLS},
+    {"unit_insert",
+     "INSERT INTO units (code, name, description, is_active) VALUES ($1, $2, $3, $4) "
+     "RETURNING " UNIT_COLS},
     {"unit_update", "UPDATE units SET code = coalesce($2, code), name = coalesce($3, name), "
                     "description = coalesce($4, description), "
                     "is_active = coalesce($5::boolean, is_active), updated_at = now() "
@@ -211,8 +213,8 @@ store_status content_store_get_unit (PGconn *db, int64_t id, Loa__Content__Unit 
     loa__content__unit__init (out);
     PGresult *res = run (db, "unit_get", 1, vals, PGRES_TUPLES_OK);
     store_status st = PQresultStatus (res) != PGRES_TUPLES_OK ? STORE_ERROR
-                      : PQntuples (res) == 0                 ? STORE_NOT_FOUND
-                                                             : STORE_OK;
+                      : PQntuples (res) == 0                  ? STORE_NOT_FOUND
+                                                              : STORE_OK;
     if (st == STORE_OK)
         fill_unit (res, 0, out);
     PQclear (res);

@@ -17,7 +17,7 @@ int main (void)
                                  rpc_suite,    outbox_suite, subscriber_suite};
     SRunner *sr = srunner_create (NULL);
     for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)
-        srunner_add_suite (sr, suites[i] ());
+        srunner_add_suite (sr, suites[i]());
     srunner_run_all (sr, CK_NORMAL);
     int run = srunner_ntests_run (sr);
     int failed = srunner_ntests_failed (sr);

@@ -37,10 +37,10 @@ END_TEST
 START_TEST (utf8_validation)
 {
     ck_assert (loa_utf8_valid ("cải cách hành chính"));
-    ck_assert (!loa_utf8_valid ("\xc0\xaf"));         /* overlong '/' */
-    ck_assert (!loa_utf8_valid ("\xed\xa0\x80"));     /* surrogate */
+    ck_assert (!loa_utf8_valid ("\xc0\xaf")); /* overlong '/' */
+    ck_assert (!loa_utf8_valid ("\xed\xa0\x80")); /* surrogate */
     ck_assert (!loa_utf8_valid ("\xf4\x90\x80\x80")); /* beyond U+10FFFF */
-    ck_assert (!loa_utf8_valid ("abc\xe1\xba"));      /* truncated */
+    ck_assert (!loa_utf8_valid ("abc\xe1\xba")); /* truncated */
     ck_assert_uint_eq (loa_utf8_length ("Đăng ký"), 7);
     ck_assert (loa_text_blank ("  \t\n"));
     ck_assert (loa_text_blank (NULL));

@@ -56,15 +56,18 @@ END_TEST
 START_TEST (a_failing_migration_is_rolled_back_whole)
 {
     const loa_migration three[] = {
-        two[0], two[1],
-        {"0003_bad.sql", "CREATE TABLE c (id int); INSERT INTO c VALUES (1); SELECT no_such_function();"},
+        two[0],
+        two[1],
+        {"0003_bad.sql",
+         "CREATE TABLE c (id int); INSERT INTO c VALUES (1); SELECT no_such_function();"},
     };
     ck_assert_int_eq (loa_migrate (db, schema, three, 3), -1);
     char sql[200];
     snprintf (sql, sizeof sql, "SELECT count(*) FROM %s.schema_migrations", schema);
     ck_assert_int_eq (scalar (sql), 2);
     snprintf (sql, sizeof sql,
-              "SELECT count(*) FROM information_schema.tables WHERE table_schema = '%s' AND table_name = 'c'",
+              "SELECT count(*) FROM information_schema.tables WHERE table_schema = '%s' AND "
+              "table_name = 'c'",
               schema);
     ck_assert_int_eq (scalar (sql), 0);
 }

@@ -169,9 +169,9 @@ END_TEST
 START_TEST (test_oneof_members)
 {
     static const char *const members[] = {
-        "{\"choice_text\":\"\"}", "{\"choice_text\":\"xin chào\"}", "{\"choice_num\":0}",
-        "{\"choice_num\":-9223372036854775808}", "{\"choice_data\":\"AAA=\"}",
-        "{\"choice_data\":\"\"}"};
+        "{\"choice_text\":\"\"}",     "{\"choice_text\":\"xin chào\"}",
+        "{\"choice_num\":0}",         "{\"choice_num\":-9223372036854775808}",
+        "{\"choice_data\":\"AAA=\"}", "{\"choice_data\":\"\"}"};
     for (size_t i = 0; i < sizeof members / sizeof members[0]; i++) {
         json_t *want = parse (EMPTY_EVERYTHING);
         json_t *extra = parse (members[i]);
@@ -216,8 +216,8 @@ START_TEST (test_vietnamese_exact)
 
     json_t *out = loa_pbjson_encode (&e->base);
     ck_assert_str_eq (json_string_value (json_object_get (out, "text")), vn);
-    ck_assert_str_eq (
-        json_string_value (json_object_get (json_object_get (out, "child"), "name")), vn);
+    ck_assert_str_eq (json_string_value (json_object_get (json_object_get (out, "child"), "name")),
+                      vn);
     /* Written as UTF-8 bytes, not \u escapes. */
     char *text = json_dumps (out, JSON_COMPACT);
     ck_assert_ptr_nonnull (strstr (text, vn));
@@ -465,12 +465,13 @@ END_TEST
  * report a leak or a double free if the partial message is mishandled. */
 START_TEST (test_free_on_error_paths)
 {
-    decode_fails (EVERY,
-                  "{\"text\":\"a\",\"data\":\"AAAA\",\"opt_name\":\"b\",\"choice_text\":\"c\","
-                  "\"r_text\":[\"d\",\"e\"],\"r_data\":[\"AA==\"],"
-                  "\"child\":{\"name\":\"f\",\"tags\":[1],\"next\":{\"name\":\"g\"}},"
-                  "\"items\":[{\"name\":\"h\"},{\"name\":\"i\",\"next\":{\"name\":\"j\",\"id\":{}}}]}",
-                  "items[1].next.id", "phải là số nguyên");
+    decode_fails (
+        EVERY,
+        "{\"text\":\"a\",\"data\":\"AAAA\",\"opt_name\":\"b\",\"choice_text\":\"c\","
+        "\"r_text\":[\"d\",\"e\"],\"r_data\":[\"AA==\"],"
+        "\"child\":{\"name\":\"f\",\"tags\":[1],\"next\":{\"name\":\"g\"}},"
+        "\"items\":[{\"name\":\"h\"},{\"name\":\"i\",\"next\":{\"name\":\"j\",\"id\":{}}}]}",
+        "items[1].next.id", "phải là số nguyên");
     decode_fails (EVERY, "{\"choice_child\":{\"name\":\"x\",\"tags\":[1,\"y\"]}}",
                   "choice_child.tags[1]", "phải là số nguyên");
     decode_fails (EVERY, "{\"r_text\":[\"a\",\"b\",\"c\",7]}", "r_text[3]", "phải là chuỗi");
@@ -559,8 +560,8 @@ static void set_fails (ProtobufCMessage *m, const char *field, const char *value
                        const char *needle)
 {
     loa_pbjson_error err;
-    ck_assert_msg (loa_pbjson_set_string (m, field, value, &err) == -1, "%s=%s should fail",
-                   field, value ? value : "(null)");
+    ck_assert_msg (loa_pbjson_set_string (m, field, value, &err) == -1, "%s=%s should fail", field,
+                   value ? value : "(null)");
     ck_assert_str_eq (err.field, field);
     ck_assert_msg (strstr (err.message, needle) != NULL, "%s=%s: \"%s\", want \"%s\"", field,
                    value ? value : "(null)", err.message, needle);
@@ -596,9 +597,9 @@ START_TEST (test_set_string_refused)
 
     /* Invalid UTF-8: bad continuation, overlong, surrogate, beyond
      * U+10FFFF, truncated sequence, lone continuation byte. */
-    static const char *const bad[] = {"\xc3\x28",     "\xc0\xaf", "\xe0\x80\xaf",
-                                      "\xed\xa0\x80", "\xf4\x90\x80\x80", "abc\xe1\xbb",
-                                      "\x80",         "\xff"};
+    static const char *const bad[] = {
+        "\xc3\x28",         "\xc0\xaf",    "\xe0\x80\xaf", "\xed\xa0\x80",
+        "\xf4\x90\x80\x80", "abc\xe1\xbb", "\x80",         "\xff"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         set_fails (m, "text", bad[i], "UTF-8");
         set_fails (m, "r_text", bad[i], "UTF-8");
@@ -649,9 +650,11 @@ START_TEST (test_encode_defaults_and_presence)
     free (s);
 
     /* Invalid UTF-8 put in by C code is written as U+FFFD. */
-    c.name = (char *) "a\xff" "b\xe1\xbb";
+    c.name = (char *) "a\xff"
+                      "b\xe1\xbb";
     s = encode_text (&c.base);
-    ck_assert_str_eq (s, "{\"id\":0,\"name\":\"a\xef\xbf\xbd" "b\xef\xbf\xbd\xef\xbf\xbd\","
+    ck_assert_str_eq (s, "{\"id\":0,\"name\":\"a\xef\xbf\xbd"
+                         "b\xef\xbf\xbd\xef\xbf\xbd\","
                          "\"tags\":[]}");
     free (s);
 

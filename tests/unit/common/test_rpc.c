@@ -93,8 +93,8 @@ static Loa__Status echo (loa_rpc_client *c, uint64_t v, int timeout_ms, uint32_t
     in.since_seq = v;
     in.limit = sleep_for;
     loa_rpc_result r;
-    Loa__Status st = loa_rpc_call (c, sleep_for ? "slow" : "echo", NULL, NULL, NULL, &in.base,
-                                   timeout_ms, &r);
+    Loa__Status st =
+        loa_rpc_call (c, sleep_for ? "slow" : "echo", NULL, NULL, NULL, &in.base, timeout_ms, &r);
     if (st == LOA__STATUS__OK) {
         Loa__EventsSinceReply *out =
             loa__events_since_reply__unpack (NULL, r.reply->body.len, r.reply->body.data);
@@ -110,7 +110,8 @@ START_TEST (ping_answers_with_database)
 {
     loa_rpc_client *c = loa_rpc_client_new (zctx, "test", endpoint);
     loa_rpc_result r;
-    ck_assert_int_eq (loa_rpc_call (c, "ping", NULL, "rid-1", NULL, NULL, 3000, &r), LOA__STATUS__OK);
+    ck_assert_int_eq (loa_rpc_call (c, "ping", NULL, "rid-1", NULL, NULL, 3000, &r),
+                      LOA__STATUS__OK);
     ck_assert_str_eq (r.reply->request_id, "rid-1");
     Loa__PingReply *p = loa__ping_reply__unpack (NULL, r.reply->body.len, r.reply->body.data);
     ck_assert_str_eq (p->service, "test-svc");
@@ -139,14 +140,17 @@ START_TEST (unknown_method_and_field_errors)
 {
     loa_rpc_client *c = loa_rpc_client_new (zctx, "test", endpoint);
     loa_rpc_result r;
-    ck_assert_int_eq (loa_rpc_call (c, "nope", NULL, NULL, NULL, NULL, 3000, &r), LOA__STATUS__NOT_FOUND);
+    ck_assert_int_eq (loa_rpc_call (c, "nope", NULL, NULL, NULL, NULL, 3000, &r),
+                      LOA__STATUS__NOT_FOUND);
     loa_rpc_result_clear (&r);
-    ck_assert_int_eq (loa_rpc_call (c, "fields", NULL, NULL, NULL, NULL, 3000, &r), LOA__STATUS__INVALID);
+    ck_assert_int_eq (loa_rpc_call (c, "fields", NULL, NULL, NULL, NULL, 3000, &r),
+                      LOA__STATUS__INVALID);
     ck_assert_str_eq (r.reply->error, "Dữ liệu không hợp lệ");
     ck_assert_uint_eq (r.reply->n_field_errors, 2);
     ck_assert_str_eq (r.reply->field_errors[1]->field, "submitter.email");
     loa_rpc_result_clear (&r);
-    ck_assert_int_eq (loa_rpc_call (c, "silent", NULL, NULL, NULL, NULL, 3000, &r), LOA__STATUS__INTERNAL);
+    ck_assert_int_eq (loa_rpc_call (c, "silent", NULL, NULL, NULL, NULL, 3000, &r),
+                      LOA__STATUS__INTERNAL);
     loa_rpc_result_clear (&r);
     loa_rpc_client_destroy (&c);
 }
@@ -161,14 +165,16 @@ START_TEST (caller_and_idempotency_key_reach_the_handler)
     caller.n_roles = 2;
     caller.roles = roles;
     loa_rpc_result r;
-    ck_assert_int_eq (loa_rpc_call (c, "whoami", &caller, NULL, "key-1", NULL, 3000, &r), LOA__STATUS__OK);
+    ck_assert_int_eq (loa_rpc_call (c, "whoami", &caller, NULL, "key-1", NULL, 3000, &r),
+                      LOA__STATUS__OK);
     Loa__PingReply *p = loa__ping_reply__unpack (NULL, r.reply->body.len, r.reply->body.data);
     ck_assert_str_eq (p->service, "reviewer");
     ck_assert_uint_eq (p->last_event_seq, 77);
     ck_assert_str_eq (p->version, "key-1");
     loa__ping_reply__free_unpacked (p, NULL);
     loa_rpc_result_clear (&r);
-    ck_assert_int_eq (loa_rpc_call (c, "whoami", NULL, NULL, NULL, NULL, 3000, &r), LOA__STATUS__OK);
+    ck_assert_int_eq (loa_rpc_call (c, "whoami", NULL, NULL, NULL, NULL, 3000, &r),
+                      LOA__STATUS__OK);
     p = loa__ping_reply__unpack (NULL, r.reply->body.len, r.reply->body.data);
     ck_assert_str_eq (p->service, "not-reviewer"); /* anonymous */
     loa__ping_reply__free_unpacked (p, NULL);
