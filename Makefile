@@ -19,9 +19,9 @@ endif
 
 # Debian packages: what builds, runs and tests Loa. Installed when missing.
 PACKAGES := build-essential pkg-config protobuf-c-compiler libprotobuf-c-dev libzmq3-dev \
-	libmicrohttpd-dev libjansson-dev libpq-dev check postgresql postgresql-contrib \
+	libmicrohttpd-dev libjansson-dev libpq-dev libsodium-dev check postgresql postgresql-contrib \
 	curl jq wrk docker-compose
-PKG_MODULES := libzmq libprotobuf-c libmicrohttpd jansson libpq
+PKG_MODULES := libzmq libprotobuf-c libmicrohttpd jansson libpq libsodium
 
 CC ?= cc
 CSTD := -std=c11 -D_GNU_SOURCE
@@ -120,7 +120,7 @@ define service_rules
 $(1)_SRC := $$(sort $$(wildcard services/$(1)/*.c))
 $(1)_SQL := $$(COMMON_SQL) $$(sort $$(wildcard services/$(1)/migrations/*.sql))
 $(1)_OBJ := $$($(1)_SRC:%.c=$$(BUILD)/obj/%.o) $$(BUILD)/obj/gen/$(1)_migrations.o
-$$(GEN)/$(1)_migrations.c: $$($(1)_SQL) $$(EMBED)
+$$(GEN)/$(1)_migrations.c: $$($(1)_SQL) $$(EMBED) Makefile
 	@mkdir -p $$(@D)
 	$$(EMBED) $(subst -,_,$(1))_migrations $$($(1)_SQL) > $$@
 $$(BUILD)/$(1): $$($(1)_OBJ) $$(LIBLOA)
@@ -131,8 +131,9 @@ $(foreach s,$(SERVICES),$(eval $(call service_rules,$(s))))
 # ---------------------------------------------------------------- gateway
 GATEWAY_SRC := $(sort $(wildcard gateway/*.c))
 GATEWAY_OBJ := $(GATEWAY_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/gateway_migrations.o
-GATEWAY_SQL := $(sort $(wildcard gateway/migrations/*.sql))
-$(GEN)/gateway_migrations.c: $(GATEWAY_SQL) $(EMBED)
+# The gateway has no events: of the shared SQL it needs only the time helpers.
+GATEWAY_SQL := services/common/sql/0000_time.sql $(sort $(wildcard gateway/migrations/*.sql))
+$(GEN)/gateway_migrations.c: $(GATEWAY_SQL) $(EMBED) Makefile
 	@mkdir -p $(@D)
 	$(EMBED) gateway_migrations $(GATEWAY_SQL) > $@
 $(BUILD)/gateway: $(GATEWAY_OBJ) $(LIBLOA)

@@ -24,6 +24,25 @@ stop() {
 trap 'stop; exit 0' INT TERM
 trap stop EXIT
 
+# The first admin: when none exists yet, the gateway creates one with
+# LOA_ADMIN_PASSWORD; we make that password here and show it once, so that
+# it is on the console and never in a log file.
+ADMIN_NOTE="admin login: admin (password shown at the first run; an admin can set new ones)"
+stack_before_programs() {
+    local admins
+    admins=$("$PG_BIN/psql" -h 127.0.0.1 -p "$LOA_PG_PORT" -U loa -d loa -tAc \
+        "SELECT count(*) FROM gateway.users WHERE active AND 'admin' = ANY (roles)" 2>/dev/null || echo 0)
+    if [ "${admins:-0}" = 0 ]; then
+        if [ -z "${LOA_ADMIN_PASSWORD:-}" ]; then
+            LOA_ADMIN_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
+            ADMIN_NOTE="admin login: admin / $LOA_ADMIN_PASSWORD   (shown only this once: note it down)"
+        else
+            ADMIN_NOTE="admin login: admin / the password in LOA_ADMIN_PASSWORD"
+        fi
+        export LOA_ADMIN_PASSWORD
+    fi
+}
+
 if ! stack_up "$PWD/.run" "$HTTP_PORT"; then
     echo "error: Loa did not start; logs are in .run/logs/" >&2
     exit 1
@@ -34,6 +53,7 @@ cat <<MSG
     topics:   http://localhost:$HTTP_PORT/api/v1/topics
     units:    http://localhost:$HTTP_PORT/api/v1/units
     health:   http://localhost:$HTTP_PORT/readyz   metrics: http://localhost:$HTTP_PORT/metrics
+  $ADMIN_NOTE
   Logs: .run/logs/   Database: $LOA_DB_URL (kept in .run/pgdata)
   Press Ctrl-C to stop.
 

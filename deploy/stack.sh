@@ -8,6 +8,8 @@
 #                             demo data; returns once /readyz answers 200.
 #   stack_down                stop everything (SIGTERM, then PostgreSQL).
 #   stack_kill NAME / stack_start NAME   stop (SIGKILL) / start one program.
+# A caller may define stack_before_programs, run once PostgreSQL is up and
+# before the programs start.
 # After stack_up: $GW is the gateway's URL, LOA_* are exported, and
 # $STACK_DIR/logs/<program>.log hold each program's log.
 
@@ -135,6 +137,7 @@ stack_up() {
     http=${2:-$((base + 9))}
     stack_env "$base" "$http"
     stack_pg_start "$STACK_DIR" "$base" || return 1
+    if declare -F stack_before_programs >/dev/null; then stack_before_programs || return 1; fi
     local p
     for p in $STACK_PROGRAMS; do stack_start "$p"; done
     stack_wait_ready 300 || return 1

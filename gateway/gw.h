@@ -33,8 +33,31 @@ typedef struct {
         const char *name; /* borrowed from the route */
         char value[256];
     } params[GW_MAX_PARAMS];
-    Loa__Caller caller; /* who calls; anonymous until auth exists */
+    /* Who calls (auth.c): set before the handler runs. */
+    Loa__Caller caller;  /* what services see; anonymous by default */
+    int auth_kind;       /* GW_AUTH_NONE, GW_AUTH_STAFF, GW_AUTH_KEY */
+    unsigned role_mask;  /* GW_R_* of a staff caller */
+    unsigned char token_hash[32];
+    char *role_ptrs[8];
+    char role_buf[8][16];
+    char client_addr[64];
 } gw_request;
+
+enum { GW_AUTH_NONE, GW_AUTH_STAFF, GW_AUTH_KEY };
+
+/* Who may call a route (gw_route.allow): roles, or classes of callers. */
+enum {
+    GW_R_ADMIN = 1 << 0,
+    GW_R_REVIEWER = 1 << 1,
+    GW_R_EDITOR = 1 << 2,
+    GW_R_INSPECTOR = 1 << 3,
+    GW_R_HANDLER = 1 << 4,
+    GW_R_LEADER = 1 << 5,
+    GW_ANYONE = 1 << 8,      /* no credentials needed (bad ones are still 401) */
+    GW_STAFF = 1 << 9,       /* any logged-in user, whatever the roles */
+    GW_BROADCASTER = 1 << 10, /* an API key of kind broadcaster */
+    GW_OPEN311 = 1 << 11,    /* an API key of kind open311_client */
+};
 
 typedef enum MHD_Result (*gw_handler) (gw_request *req);
 
@@ -52,6 +75,7 @@ struct gw_route {
     const char *pattern; /* "/api/v1/units/{id}" */
     gw_handler handler; /* gw_rpc_route for the generic RPC mapping */
     unsigned flags;
+    unsigned allow; /* who may call it: GW_ANYONE, GW_STAFF, GW_R_*, API key kinds */
     /* For gw_rpc_route: */
     gw_service service;
     const char *rpc; /* method name, e.g. "units.list" */
@@ -103,11 +127,41 @@ enum MHD_Result gw_respond_raw (gw_request *req, unsigned status, const char *co
 enum MHD_Result gw_respond_problem (gw_request *req, unsigned status, const char *detail,
                                     json_t *errors);
 
+/* The same with one more response header (e.g. Retry-After). */
+enum MHD_Result gw_respond_problem_with (gw_request *req, unsigned status, const char *detail,
+                                         json_t *errors, const char *header, const char *value);
+
 /* 204 No Content. */
 enum MHD_Result gw_respond_empty (gw_request *req, unsigned status);
 
 /* A request header (borrowed) or NULL. */
 const char *gw_header (gw_request *req, const char *name);
+
+/* ------------------------------------------------------------ auth.c */
+
+/* Reads the settings, prepares libsodium. 0 or -1. */
+int gw_auth_init (void);
+
+/* Creates the first admin when no active admin exists (at start-up). */
+int gw_auth_bootstrap (void);
+
+/* Identifies the caller (bearer token or API key) and applies the route's
+ * `allow`. 0 to go on; -1 when it has queued a 401/403 (*rc set). */
+int gw_auth_check (gw_request *req, enum MHD_Result *rc);
+
+enum MHD_Result gw_login (gw_request *req);
+enum MHD_Result gw_logout (gw_request *req);
+enum MHD_Result gw_me (gw_request *req);
+enum MHD_Result gw_users_list (gw_request *req);
+enum MHD_Result gw_users_create (gw_request *req);
+enum MHD_Result gw_users_get (gw_request *req);
+enum MHD_Result gw_users_update (gw_request *req);
+enum MHD_Result gw_api_keys_list (gw_request *req);
+enum MHD_Result gw_api_keys_create (gw_request *req);
+enum MHD_Result gw_api_keys_revoke (gw_request *req);
+
+/* The route's path parameter `name` (borrowed), or NULL. */
+const char *gw_param (gw_request *req, const char *name);
 
 /* ------------------------------------------------------------ ops.c */
 enum MHD_Result gw_healthz (gw_request *req);

@@ -227,9 +227,19 @@ static struct MHD_Response *problem_response (gw_request *req, unsigned status, 
 enum MHD_Result gw_respond_problem (gw_request *req, unsigned status, const char *detail,
                                     json_t *errors)
 {
+    return gw_respond_problem_with (req, status, detail, errors, NULL, NULL);
+}
+
+enum MHD_Result gw_respond_problem_with (gw_request *req, unsigned status, const char *detail,
+                                         json_t *errors, const char *header, const char *value)
+{
     struct MHD_Response *resp = problem_response (req, status, detail, errors);
     if (resp && status == 503)
         MHD_add_response_header (resp, MHD_HTTP_HEADER_RETRY_AFTER, "5");
+    if (resp && status == 401)
+        MHD_add_response_header (resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"loa\"");
+    if (resp && header)
+        MHD_add_response_header (resp, header, value);
     if (status >= 500)
         loa_warn (req->request_id, "%s %s -> %u %s", req->method, req->url, status,
                   detail ? detail : "");
@@ -315,6 +325,9 @@ static enum MHD_Result on_request (void *cls, struct MHD_Connection *conn, const
         snprintf (detail, sizeof detail, "Nội dung vượt quá giới hạn %zu byte", body_limit);
         return gw_respond_problem (req, 413, detail, NULL);
     }
+    enum MHD_Result rc;
+    if (gw_auth_check (req, &rc) != 0)
+        return rc;
     return req->route->handler (req);
 }
 

@@ -11,6 +11,7 @@
 #include "cache.h"
 #include "config.h"
 #include "db.h"
+#include "gw.h"
 #include "http.h"
 #include "log.h"
 #include "migrate.h"
@@ -57,6 +58,10 @@ int main (int argc, char **argv)
     struct MHD_Daemon *daemon = NULL;
     if (gw_services_init (zctx, db_url) != 0)
         goto out;
+    if (gw_auth_init () != 0 || gw_auth_bootstrap () != 0) {
+        loa_error (NULL, "gateway: cannot set up accounts");
+        goto out;
+    }
     if (gw_cache_start (zctx) != 0)
         goto out;
     daemon = gw_http_start ((unsigned) port, (unsigned) threads, (size_t) body_limit);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common.pb-c.h"
+#include "db.h"
 #include "gw.h"
 #include "metrics.h"
 #include "services.h"
@@ -19,7 +20,8 @@ enum MHD_Result gw_readyz (gw_request *req)
 {
     json_t *checks = json_object ();
     int ready = 1;
-    ready &= gw_thread_db () != NULL;
+    PGconn *db = gw_thread_db ();
+    ready &= db != NULL && loa_db_exec (db, "SELECT 1") == 0;
     json_object_set_new (checks, "database", json_string (ready ? "ok" : "unavailable"));
     int timeout = gw_rpc_timeout_ms () < 1000 ? gw_rpc_timeout_ms () : 1000;
     for (int s = 0; s < GW_N_SERVICES; s++) {

@@ -18,27 +18,45 @@
 
 #define RPC(svc, name, in, out) .service = svc, .rpc = name, .input = in, .output = out
 
+/* The authorisation table is the `allow` column: GW_ANYONE, GW_STAFF (any
+ * logged-in user), roles (GW_R_*), or API key kinds. Services check again. */
+#define ADMIN GW_R_ADMIN
+
 const gw_route gw_routes[] = {
-    {"GET", "/healthz", gw_healthz, 0},
-    {"GET", "/readyz", gw_readyz, 0},
-    {"GET", "/metrics", gw_metrics, 0},
-    {"GET", "/api/v1/openapi.json", gw_openapi, GW_PUBLIC},
+    /* Operations */
+    {"GET", "/healthz", gw_healthz, 0, GW_ANYONE},
+    {"GET", "/readyz", gw_readyz, 0, GW_ANYONE},
+    {"GET", "/metrics", gw_metrics, 0, GW_ANYONE},
+    {"GET", "/api/v1/openapi.json", gw_openapi, GW_PUBLIC, GW_ANYONE},
+
+    /* Auth and users (the gateway itself) */
+    {"POST", "/api/v1/auth/login", gw_login, GW_BODY, GW_ANYONE},
+    {"POST", "/api/v1/auth/logout", gw_logout, 0, GW_STAFF},
+    {"GET", "/api/v1/auth/me", gw_me, 0, GW_STAFF},
+    {"GET", "/api/v1/users", gw_users_list, 0, ADMIN},
+    {"POST", "/api/v1/users", gw_users_create, GW_BODY | GW_CREATES, ADMIN},
+    {"GET", "/api/v1/users/{id}", gw_users_get, 0, ADMIN},
+    {"PATCH", "/api/v1/users/{id}", gw_users_update, GW_BODY, ADMIN},
+    {"GET", "/api/v1/api-keys", gw_api_keys_list, 0, ADMIN},
+    {"POST", "/api/v1/api-keys", gw_api_keys_create, GW_BODY | GW_CREATES, ADMIN},
+    {"DELETE", "/api/v1/api-keys", gw_api_keys_revoke, 0, ADMIN},
+    {"DELETE", "/api/v1/api-keys/{id}", gw_api_keys_revoke, 0, ADMIN},
 
     /* Content (content-svc) */
-    {"GET", "/api/v1/units", gw_rpc_route, GW_PUBLIC,
+    {"GET", "/api/v1/units", gw_rpc_route, GW_PUBLIC, GW_ANYONE,
      RPC (GW_CONTENT, "units.list", &loa__content__list_request__descriptor,
           &loa__content__unit_list__descriptor)},
-    {"POST", "/api/v1/units", gw_rpc_route, GW_BODY | GW_CREATES,
+    {"POST", "/api/v1/units", gw_rpc_route, GW_BODY | GW_CREATES, ADMIN,
      RPC (GW_CONTENT, "units.create", &loa__content__create_unit_request__descriptor,
           &loa__content__unit__descriptor),
      .location = "/api/v1/units/{id}"},
-    {"GET", "/api/v1/units/{id}", gw_rpc_route, GW_PUBLIC,
+    {"GET", "/api/v1/units/{id}", gw_rpc_route, GW_PUBLIC, GW_ANYONE,
      RPC (GW_CONTENT, "units.get", &loa__content__id_request__descriptor,
           &loa__content__unit__descriptor)},
-    {"PATCH", "/api/v1/units/{id}", gw_rpc_route, GW_BODY,
+    {"PATCH", "/api/v1/units/{id}", gw_rpc_route, GW_BODY, ADMIN,
      RPC (GW_CONTENT, "units.update", &loa__content__update_unit_request__descriptor,
           &loa__content__unit__descriptor)},
-    {"GET", "/api/v1/topics", gw_rpc_route, GW_PUBLIC,
+    {"GET", "/api/v1/topics", gw_rpc_route, GW_PUBLIC, GW_ANYONE,
      RPC (GW_CONTENT, "topics.list", &loa__content__list_request__descriptor,
           &loa__content__topic_list__descriptor)},
 };

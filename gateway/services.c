@@ -7,6 +7,7 @@
 #include "config.h"
 #include "db.h"
 #include "log.h"
+#include "store.h"
 
 static const struct {
     const char *name, *env, *def;
@@ -87,11 +88,17 @@ PGconn *gw_thread_db (void)
     thread_clients *tc = this_thread ();
     if (!tc)
         return NULL;
-    if (!tc->db) {
-        tc->db = loa_db_connect (db_url, "gateway", 0);
+    if (tc->db && PQstatus (tc->db) == CONNECTION_OK)
         return tc->db;
+    /* First use, or the connection broke (a failed statement left it bad):
+     * a new session needs its statements prepared again. */
+    PQfinish (tc->db);
+    tc->db = loa_db_connect (db_url, "gateway", 0);
+    if (tc->db && gw_store_prepare (tc->db) != 0) {
+        PQfinish (tc->db);
+        tc->db = NULL;
     }
-    return loa_db_check (tc->db) == 0 ? tc->db : NULL;
+    return tc->db;
 }
 
 loa_rpc_client *gw_service_client (gw_service svc)

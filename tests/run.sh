@@ -12,6 +12,10 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/lsan.supp:print_suppressions=0}
 export LOA_LOG_LEVEL=${LOA_LOG_LEVEL:-info}
 export LOA_RPC_TIMEOUT_MS=${LOA_RPC_TIMEOUT_MS:-2000}
+# The first admin's password (fresh for every run) and client addresses
+# from X-Forwarded-For (the throttling tests play several clients).
+LOA_ADMIN_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
+export LOA_ADMIN_PASSWORD LOA_TRUST_PROXY=1
 
 T_TMP=$(mktemp -d /tmp/loa-test.XXXXXX)
 chmod 755 "$T_TMP"

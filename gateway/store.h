@@ -1,0 +1,80 @@
+/* store: all of the gateway's SQL (schema gateway: users, sessions, API
+ * keys, login throttle). PGresult never leaves store.c. Every function runs
+ * on the calling thread's connection (gw_thread_db) with prepared
+ * statements. Return values: 1 found / 0 not found, or GW_STORE_* codes;
+ * -1 (GW_STORE_ERROR) on a database error (logged). */
+#ifndef GW_STORE_H
+#define GW_STORE_H
+
+#include <jansson.h>
+#include <libpq-fe.h>
+#include <stdint.h>
+
+enum { GW_STORE_ERROR = -1, GW_STORE_OK = 0, GW_STORE_NOT_FOUND = 1, GW_STORE_CONFLICT = 2 };
+
+typedef struct {
+    int64_t id;
+    char username[72];
+    char full_name[808]; /* 200 characters of up to 4 bytes */
+    int64_t unit_id;     /* 0: none */
+    char roles[96];      /* comma-separated, e.g. "editor,reviewer" */
+    int active;
+    char created_at[40], updated_at[40];
+} gw_user;
+
+/* Optional changes of a user: a NULL pointer or has_ = 0 leaves it. */
+typedef struct {
+    const char *full_name;
+    int has_unit_id;
+    int64_t unit_id; /* 0: no unit */
+    const char *roles; /* PostgreSQL array literal, e.g. "{editor}" */
+    int has_active;
+    int active;
+    const char *password_hash;
+} gw_user_change;
+
+int gw_store_prepare (PGconn *db);
+
+/* The user as JSON {id, username, full_name, unit_id (null when none),
+ * roles [..], active, created_at, updated_at} (new reference). */
+json_t *gw_user_json (const gw_user *u);
+
+int gw_store_user_by_name (PGconn *db, const char *username, gw_user *u, char *hash, size_t cap);
+int gw_store_user_get (PGconn *db, int64_t id, gw_user *u);
+int gw_store_user_create (PGconn *db, const char *username, const char *full_name, int64_t unit_id,
+                          const char *roles, const char *password_hash, gw_user *out);
+int gw_store_user_update (PGconn *db, int64_t id, const gw_user_change *ch, gw_user *out);
+/* Active admins other than `except_id`, or -1. */
+long long gw_store_other_admins (PGconn *db, int64_t except_id);
+/* A page of users as JSON items (new reference) and the total. */
+int gw_store_users_list (PGconn *db, int page, int per_page, json_t **items, long long *total);
+
+/* Sessions, by the SHA-256 of their token. */
+int gw_store_session_create (PGconn *db, const unsigned char hash[32], int64_t user_id,
+                             long ttl_s, const char *client_addr, char expires_at[40]);
+int gw_store_session_user (PGconn *db, const unsigned char hash[32], gw_user *u);
+int gw_store_session_revoke (PGconn *db, const unsigned char hash[32]);
+/* Ends every session of a user (disabled or new password). */
+int gw_store_sessions_end (PGconn *db, int64_t user_id);
+
+/* API keys. */
+int gw_store_api_key_create (PGconn *db, const char *name, const char *kind,
+                             const unsigned char hash[32], const char *prefix,
+                             const char *expires_at, int64_t created_by, json_t **out);
+int gw_store_api_keys_list (PGconn *db, json_t **items);
+int gw_store_api_key_revoke (PGconn *db, int64_t id);
+/* The live key with this hash: its id and kind. */
+int gw_store_api_key_find (PGconn *db, const unsigned char hash[32], int64_t *id, char kind[24]);
+
+/* 1 when `when` (RFC 3339 text) is in the future, 0 when not, -1 when it
+ * is not a valid time. */
+int gw_store_time_future (PGconn *db, const char *when);
+
+/* Login throttle. Seconds until `key` may try again (0: now), or -1. */
+long gw_store_throttle_wait (PGconn *db, const char *key);
+/* Counts a failure; from `threshold` failures on, blocks the key for
+ * base_s * 2^(failures - threshold) seconds (at most 15 minutes). */
+int gw_store_throttle_fail (PGconn *db, const char *key, int threshold, int base_s);
+int gw_store_throttle_clear (PGconn *db, const char *key);
+
+#endif
