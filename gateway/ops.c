@@ -154,7 +154,28 @@ enum MHD_Result gw_openapi (gw_request *req)
         method[sizeof method - 1] = '\0';
         json_t *op = json_object ();
         json_t *responses = json_object ();
-        json_object_set_new (op, "operationId", json_string (r->rpc ? r->rpc : r->pattern));
+        char op_id[160];
+        snprintf (op_id, sizeof op_id, "%s %s", r->method, r->pattern);
+        json_object_set_new (op, "operationId", json_string (r->rpc ? r->rpc : op_id));
+        if (!(r->allow & GW_ANYONE)) {
+            json_t *security = json_array (), *roles = json_array ();
+            if (r->allow & ~(GW_BROADCASTER | GW_OPEN311))
+                json_array_append_new (security, json_pack ("{s:[]}", "bearer"));
+            if (r->allow & (GW_BROADCASTER | GW_OPEN311))
+                json_array_append_new (security, json_pack ("{s:[]}", "apiKey"));
+            static const char *names[] = {"admin", "reviewer", "editor", "inspector", "handler", "leader"};
+            for (int k = 0; k < 6; k++)
+                if (r->allow & (1u << k))
+                    json_array_append_new (roles, json_string (names[k]));
+            if (r->allow & GW_STAFF)
+                json_array_append_new (roles, json_string ("staff"));
+            if (r->allow & GW_BROADCASTER)
+                json_array_append_new (roles, json_string ("broadcaster"));
+            if (r->allow & GW_OPEN311)
+                json_array_append_new (roles, json_string ("open311_client"));
+            json_object_set_new (op, "security", security);
+            json_object_set_new (op, "x-roles", roles);
+        }
         if (r->output) {
             json_object_set_new (responses, (r->flags & GW_CREATES) ? "201" : "200",
                                  json_pack ("{s:s, s:{s:{s:o}}}", "description", "OK", "content",
@@ -199,5 +220,9 @@ enum MHD_Result gw_openapi (gw_request *req)
                              "Truyền thông cải cách hành chính: bài viết, phản ánh kiến nghị, "
                              "chỉ tiêu, phân phối tin cho báo chí",
                              "paths", paths, "components", "schemas", schemas);
+    json_object_set_new (json_object_get (doc, "components"), "securitySchemes",
+                         json_pack ("{s:{s:s, s:s}, s:{s:s, s:s, s:s}}", "bearer", "type", "http",
+                                    "scheme", "bearer", "apiKey", "type", "apiKey", "in", "header",
+                                    "name", "X-Api-Key"));
     return gw_respond_json (req, 200, doc);
 }

@@ -64,6 +64,11 @@ expect_eq "openapi is 3.1" 3.1.0 "$(echo "$HTTP_BODY" | jq -r .openapi)"
 expect_eq "openapi lists the routes of API.md that exist" "true true true" \
     "$(echo "$HTTP_BODY" | jq -r '[(.paths["/api/v1/units"] | has("get") and has("post")), (.paths["/api/v1/units/{id}"] | has("patch")), (.paths["/api/v1/topics"] | has("get"))] | map(tostring) | join(" ")')"
 
+expect_eq "openapi operationIds are unique" 0 \
+    "$(echo "$HTTP_BODY" | jq '[.paths[][] | .operationId] | (length - (unique | length))')"
+expect_eq "openapi lists the auth routes with their security" "true true" \
+    "$(echo "$HTTP_BODY" | jq -r '[(.paths["/api/v1/auth/login"].post | has("security") | not), (.paths["/api/v1/users"].post["x-roles"] == ["admin"])] | map(tostring) | join(" ")')"
+
 # Logs are JSON lines (one object per line, with ts, level, svc, msg), and
 # a request's id follows it across processes (the hung-service test of
 # test_faults.sh, run before this file, left one in both logs).
