@@ -2,20 +2,14 @@
  * PostgreSQL (LOA_TEST_DB_URL) and real ZeroMQ sockets. Each test works in
  * its own schema, made by the real migration runner from
  * services/common/sql/0000_events.sql, and dropped at the end. */
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
 #include <zmq.h>
 
 #include "common.pb-c.h"
 #include "config.h"
 #include "db.h"
-#include "migrate.h"
+#include "fixture.h"
 #include "outbox.h"
 #include "rpc_client.h"
 #include "rpc_server.h"
@@ -24,89 +18,21 @@
 /* ------------------------------------------------------------ fixture */
 
 typedef struct {
-    char schema[48];
-    char *url; /* the test database with search_path = schema */
-    PGconn *db;
+    test_schema pg; /* the schema, its URL and a connection */
     void *zctx;
 } fixture;
 
-static char *slurp (const char *path)
-{
-    FILE *f = fopen (path, "rb");
-    ck_assert_msg (f != NULL, "cannot open %s (run from the repository root)", path);
-    fseek (f, 0, SEEK_END);
-    long n = ftell (f);
-    fseek (f, 0, SEEK_SET);
-    char *buf = malloc ((size_t) n + 1);
-    ck_assert_ptr_nonnull (buf);
-    ck_assert_int_eq (fread (buf, 1, (size_t) n, f), (size_t) n);
-    buf[n] = '\0';
-    fclose (f);
-    return buf;
-}
-
-static void sleep_ms (int ms)
-{
-    struct timespec ts = {ms / 1000, (long) (ms % 1000) * 1000000L};
-    nanosleep (&ts, NULL);
-}
-
 static void fixture_init (fixture *fx)
 {
-    static int counter;
-    snprintf (fx->schema, sizeof fx->schema, "t_outbox_%d_%d", (int) getpid (), ++counter);
-    char *sql = slurp ("services/common/sql/0000_events.sql");
-    loa_migration migs[] = {{"0000_events.sql", sql}};
-    PGconn *admin = loa_db_connect (test_db_url (), "test_outbox", 5000);
-    ck_assert_ptr_nonnull (admin);
-    ck_assert_int_eq (loa_migrate (admin, fx->schema, migs, 1), 1);
-    PQfinish (admin);
-    free (sql);
-    fx->url = loa_db_url_with_schema (test_db_url (), fx->schema);
-    ck_assert_ptr_nonnull (fx->url);
-    fx->db = loa_db_connect (fx->url, "test_outbox", 5000);
-    ck_assert_ptr_nonnull (fx->db);
-    fx->zctx = zmq_ctx_new ();
-    ck_assert_ptr_nonnull (fx->zctx);
+    test_schema_init (&fx->pg, "t_outbox", "test_outbox", NULL, 0);
+    fx->zctx = test_zmq_context ();
 }
 
 static void fixture_fini (fixture *fx)
 {
-    char *q = PQescapeIdentifier (fx->db, fx->schema, strlen (fx->schema));
-    char sql[256];
-    snprintf (sql, sizeof sql, "SET client_min_messages = warning; DROP SCHEMA %s CASCADE", q);
-    PQfreemem (q);
-    ck_assert_int_eq (loa_db_exec (fx->db, sql), 0);
-    PQfinish (fx->db);
-    free (fx->url);
+    test_schema_fini (&fx->pg);
     /* Terminates only when every socket was closed: a leak would hang. */
     zmq_ctx_term (fx->zctx);
-}
-
-/* A TCP endpoint on a port that was free a moment ago. */
-static void free_endpoint (char *buf, size_t cap)
-{
-    int fd = socket (AF_INET, SOCK_STREAM, 0);
-    ck_assert_int_ge (fd, 0);
-    struct sockaddr_in sa = {0};
-    sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-    socklen_t len = sizeof sa;
-    ck_assert_int_eq (bind (fd, (struct sockaddr *) &sa, sizeof sa), 0);
-    ck_assert_int_eq (getsockname (fd, (struct sockaddr *) &sa, &len), 0);
-    snprintf (buf, cap, "tcp://127.0.0.1:%d", ntohs (sa.sin_port));
-    close (fd);
-}
-
-/* One integer from a query, -1 on error. */
-static long long query_int (PGconn *db, const char *sql)
-{
-    PGresult *res = PQexec (db, sql);
-    long long v = -1;
-    if (PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) == 1 && !PQgetisnull (res, 0, 0))
-        v = strtoll (PQgetvalue (res, 0, 0), NULL, 10);
-    PQclear (res);
-    return v;
 }
 
 /* Polls `sql` until it yields `want` or `ms` pass; returns the last value. */
@@ -114,8 +40,8 @@ static long long wait_int (PGconn *db, const char *sql, long long want, int ms)
 {
     int64_t until = loa_mono_ms () + ms;
     long long v;
-    while ((v = query_int (db, sql)) != want && loa_mono_ms () < until)
-        sleep_ms (20);
+    while ((v = test_query_int (db, sql)) != want && loa_mono_ms () < until)
+        test_sleep_ms (20);
     return v;
 }
 
@@ -140,8 +66,8 @@ static void log_summary (PGconn *db, char *buf, size_t cap)
 
 static loa_relay *start_relay (fixture *fx, char *pub, size_t cap)
 {
-    free_endpoint (pub, cap);
-    loa_relay *r = loa_relay_new (fx->schema, fx->schema, fx->url, pub);
+    test_free_endpoint (pub, cap);
+    loa_relay *r = loa_relay_new (fx->pg.schema, fx->pg.schema, fx->pg.url, pub);
     ck_assert_ptr_nonnull (r);
     ck_assert_int_eq (loa_relay_start (r, fx->zctx), 0);
     return r;
@@ -224,25 +150,25 @@ START_TEST (test_committed_events_get_dense_seqs_in_order)
 {
     fixture fx;
     fixture_init (&fx);
-    add_event (fx.db, "a", "1");
-    ck_assert_int_eq (loa_db_exec (fx.db, "BEGIN"), 0);
-    add_event (fx.db, "b", "2");
-    add_event (fx.db, "c", "3");
-    ck_assert_int_eq (loa_db_exec (fx.db, "COMMIT"), 0);
-    add_event (fx.db, "d", "4");
+    add_event (fx.pg.db, "a", "1");
+    ck_assert_int_eq (loa_db_exec (fx.pg.db, "BEGIN"), 0);
+    add_event (fx.pg.db, "b", "2");
+    add_event (fx.pg.db, "c", "3");
+    ck_assert_int_eq (loa_db_exec (fx.pg.db, "COMMIT"), 0);
+    add_event (fx.pg.db, "d", "4");
 
     char pub[64], got[256];
     loa_relay *relay = start_relay (&fx, pub, sizeof pub);
-    ck_assert_int_eq (wait_int (fx.db, COUNT_LOG, 4, 5000), 4);
-    add_event (fx.db, "e", "5");
-    ck_assert_int_eq (wait_int (fx.db, COUNT_LOG, 5, 5000), 5);
-    log_summary (fx.db, got, sizeof got);
+    ck_assert_int_eq (wait_int (fx.pg.db, COUNT_LOG, 4, 5000), 4);
+    add_event (fx.pg.db, "e", "5");
+    ck_assert_int_eq (wait_int (fx.pg.db, COUNT_LOG, 5, 5000), 5);
+    log_summary (fx.pg.db, got, sizeof got);
     ck_assert_str_eq (got, "1:a,2:b,3:c,4:d,5:e");
-    ck_assert_int_eq (query_int (fx.db, COUNT_OUTBOX), 0);
+    ck_assert_int_eq (test_query_int (fx.pg.db, COUNT_OUTBOX), 0);
 
     /* The payload and the time travel with the event. */
     PGresult *res =
-        PQexec (fx.db, "SELECT payload, occurred_at <= now() FROM event_log WHERE seq = 3");
+        PQexec (fx.pg.db, "SELECT payload, occurred_at <= now() FROM event_log WHERE seq = 3");
     ck_assert_int_eq (PQresultStatus (res), PGRES_TUPLES_OK);
     ck_assert_str_eq (PQgetvalue (res, 0, 1), "t");
     size_t len;
@@ -267,16 +193,16 @@ START_TEST (test_rolled_back_event_never_appears)
     fixture_init (&fx);
     char pub[64], got[256];
     loa_relay *relay = start_relay (&fx, pub, sizeof pub);
-    add_event (fx.db, "kept1", "1");
-    ck_assert_int_eq (loa_db_exec (fx.db, "BEGIN"), 0);
-    add_event (fx.db, "lost", "x");
-    ck_assert_int_eq (loa_db_exec (fx.db, "ROLLBACK"), 0);
-    add_event (fx.db, "kept2", "2");
-    ck_assert_int_eq (wait_int (fx.db, COUNT_LOG, 2, 5000), 2);
-    sleep_ms (1500); /* a slow-poll round more: still nothing else */
-    log_summary (fx.db, got, sizeof got);
+    add_event (fx.pg.db, "kept1", "1");
+    ck_assert_int_eq (loa_db_exec (fx.pg.db, "BEGIN"), 0);
+    add_event (fx.pg.db, "lost", "x");
+    ck_assert_int_eq (loa_db_exec (fx.pg.db, "ROLLBACK"), 0);
+    add_event (fx.pg.db, "kept2", "2");
+    ck_assert_int_eq (wait_int (fx.pg.db, COUNT_LOG, 2, 5000), 2);
+    test_sleep_ms (1500); /* a slow-poll round more: still nothing else */
+    log_summary (fx.pg.db, got, sizeof got);
     ck_assert_str_eq (got, "1:kept1,2:kept2");
-    ck_assert_int_eq (query_int (fx.db, COUNT_OUTBOX), 0);
+    ck_assert_int_eq (test_query_int (fx.pg.db, COUNT_OUTBOX), 0);
     loa_relay_destroy (&relay);
     fixture_fini (&fx);
 }
@@ -290,27 +216,27 @@ START_TEST (test_open_transaction_holds_back_newer_ones)
 {
     fixture fx;
     fixture_init (&fx);
-    PGconn *older = loa_db_connect (fx.url, "test_outbox_older", 5000);
+    PGconn *older = loa_db_connect (fx.pg.url, "test_outbox_older", 5000);
     ck_assert_ptr_nonnull (older);
     char pub[64], got[256];
     loa_relay *relay = start_relay (&fx, pub, sizeof pub);
-    add_event (fx.db, "before", "0");
-    ck_assert_int_eq (wait_int (fx.db, COUNT_LOG, 1, 5000), 1);
+    add_event (fx.pg.db, "before", "0");
+    ck_assert_int_eq (wait_int (fx.pg.db, COUNT_LOG, 1, 5000), 1);
 
     ck_assert_int_eq (loa_db_exec (older, "BEGIN"), 0);
     add_event (older, "older", "1");
-    add_event (fx.db, "newer", "2"); /* commits now, NOTIFY wakes the relay */
-    sleep_ms (2500); /* two slow-poll rounds too */
-    ck_assert_int_eq (query_int (fx.db, COUNT_LOG), 1);
-    ck_assert_int_eq (query_int (fx.db, COUNT_OUTBOX), 1); /* "older" is not visible yet */
+    add_event (fx.pg.db, "newer", "2"); /* commits now, NOTIFY wakes the relay */
+    test_sleep_ms (2500); /* two slow-poll rounds too */
+    ck_assert_int_eq (test_query_int (fx.pg.db, COUNT_LOG), 1);
+    ck_assert_int_eq (test_query_int (fx.pg.db, COUNT_OUTBOX), 1); /* "older" is not visible yet */
 
     ck_assert_int_eq (loa_db_exec (older, "COMMIT"), 0);
-    ck_assert_int_eq (wait_int (fx.db, COUNT_LOG, 3, 5000), 3);
-    log_summary (fx.db, got, sizeof got);
+    ck_assert_int_eq (wait_int (fx.pg.db, COUNT_LOG, 3, 5000), 3);
+    log_summary (fx.pg.db, got, sizeof got);
     ck_assert_str_eq (got, "1:before,2:older,3:newer");
-    ck_assert_int_eq (query_int (fx.db, "SELECT max(seq) - min(seq) + 1 - count(*) FROM event_log"),
-                      0);
-    ck_assert_int_eq (query_int (fx.db, COUNT_OUTBOX), 0);
+    ck_assert_int_eq (
+        test_query_int (fx.pg.db, "SELECT max(seq) - min(seq) + 1 - count(*) FROM event_log"), 0);
+    ck_assert_int_eq (test_query_int (fx.pg.db, COUNT_OUTBOX), 0);
     loa_relay_destroy (&relay);
     PQfinish (older);
     fixture_fini (&fx);
@@ -323,17 +249,17 @@ START_TEST (test_slow_poll_moves_rows_without_notify)
 {
     fixture fx;
     fixture_init (&fx);
-    PGconn *other = loa_db_connect (fx.url, "test_outbox_other", 5000);
+    PGconn *other = loa_db_connect (fx.pg.url, "test_outbox_other", 5000);
     ck_assert_ptr_nonnull (other);
     char pub[64];
     loa_relay *relay = start_relay (&fx, pub, sizeof pub);
     ck_assert_int_eq (loa_db_exec (other, "BEGIN"), 0);
-    ck_assert_int_ge (query_int (other, "SELECT pg_current_xact_id()::text::bigint"), 1);
-    add_event (fx.db, "held", "1");
-    sleep_ms (1500);
-    ck_assert_int_eq (query_int (fx.db, COUNT_LOG), 0);
+    ck_assert_int_ge (test_query_int (other, "SELECT pg_current_xact_id()::text::bigint"), 1);
+    add_event (fx.pg.db, "held", "1");
+    test_sleep_ms (1500);
+    ck_assert_int_eq (test_query_int (fx.pg.db, COUNT_LOG), 0);
     ck_assert_int_eq (loa_db_exec (other, "COMMIT"), 0);
-    ck_assert_int_eq (wait_int (fx.db, COUNT_LOG, 1, 3000), 1);
+    ck_assert_int_eq (wait_int (fx.pg.db, COUNT_LOG, 1, 3000), 1);
     loa_relay_destroy (&relay);
     PQfinish (other);
     fixture_fini (&fx);
@@ -353,7 +279,7 @@ START_TEST (test_relay_publishes_in_order)
     for (int i = 0; i < 5; i++) {
         char tag[16];
         snprintf (tag, sizeof tag, "p%d", i + 1);
-        add_event (fx.db, topics[i], tag);
+        add_event (fx.pg.db, topics[i], tag);
     }
     for (int i = 0; i < 5; i++) {
         Loa__Event *ev = recv_non_heartbeat (sub, 5000);
@@ -383,9 +309,9 @@ START_TEST (test_heartbeat_carries_last_seq)
     fixture_init (&fx);
     char pub[64];
     loa_relay *relay = start_relay (&fx, pub, sizeof pub);
-    add_event (fx.db, "old1", "1");
-    add_event (fx.db, "old2", "2");
-    ck_assert_int_eq (wait_int (fx.db, COUNT_LOG, 2, 5000), 2);
+    add_event (fx.pg.db, "old1", "1");
+    add_event (fx.pg.db, "old2", "2");
+    ck_assert_int_eq (wait_int (fx.pg.db, COUNT_LOG, 2, 5000), 2);
     loa_relay_destroy (&relay);
 
     relay = start_relay (&fx, pub, sizeof pub);
@@ -394,7 +320,7 @@ START_TEST (test_heartbeat_carries_last_seq)
     int64_t t0 = loa_mono_ms ();
     ck_assert_int_eq (wait_heartbeat (sub, 2000), 2);
     ck_assert_int_ge (loa_mono_ms () - t0, 500); /* about one per second */
-    add_event (fx.db, "new3", "3");
+    add_event (fx.pg.db, "new3", "3");
     Loa__Event *ev = recv_non_heartbeat (sub, 5000);
     ck_assert_ptr_nonnull (ev);
     ck_assert_uint_eq (ev->seq, 3); /* nothing old was published */
@@ -429,16 +355,16 @@ START_TEST (test_events_since_returns_the_slice)
     fixture fx;
     fixture_init (&fx);
     /* events.since serves event_log whoever filled it. */
-    ck_assert_int_eq (loa_db_exec (fx.db,
+    ck_assert_int_eq (loa_db_exec (fx.pg.db,
                                    "INSERT INTO event_log (seq, topic, payload, occurred_at)"
                                    " SELECT g, 't' || g, '\\x0a01'::bytea || int4send(g::int4),"
                                    " now() FROM generate_series(1, 1200) g"),
                       0);
     char rpc[64];
-    free_endpoint (rpc, sizeof rpc);
+    test_free_endpoint (rpc, sizeof rpc);
     loa_rpc_method methods[] = {loa_events_since_method, {NULL, NULL, NULL}};
     loa_rpc_server *server =
-        loa_rpc_server_new ("test-outbox", rpc, 2, fx.url, methods, NULL, NULL);
+        loa_rpc_server_new ("test-outbox", rpc, 2, fx.pg.url, methods, NULL, NULL);
     ck_assert_ptr_nonnull (server);
     ck_assert_int_eq (loa_rpc_server_start (server, fx.zctx), 0);
     loa_rpc_client *c = loa_rpc_client_new (fx.zctx, "test-outbox", rpc);
@@ -490,24 +416,24 @@ START_TEST (test_standby_relay_takes_over)
     fixture_init (&fx);
     char pub1[64], pub2[64], got[256];
     loa_relay *r1 = start_relay (&fx, pub1, sizeof pub1);
-    add_event (fx.db, "a", "1");
-    ck_assert_int_eq (wait_int (fx.db, COUNT_LOG, 1, 5000), 1);
+    add_event (fx.pg.db, "a", "1");
+    ck_assert_int_eq (wait_int (fx.pg.db, COUNT_LOG, 1, 5000), 1);
     loa_relay *r2 = start_relay (&fx, pub2, sizeof pub2);
     void *sub2 = open_sub (&fx, pub2);
-    sleep_ms (300);
-    add_event (fx.db, "b", "2");
-    ck_assert_int_eq (wait_int (fx.db, COUNT_LOG, 2, 5000), 2);
+    test_sleep_ms (300);
+    add_event (fx.pg.db, "b", "2");
+    ck_assert_int_eq (wait_int (fx.pg.db, COUNT_LOG, 2, 5000), 2);
     /* The standby publishes nothing, not even heartbeats. */
     ck_assert_ptr_null (recv_event (sub2, 1500));
 
     loa_relay_destroy (&r1);
     ck_assert_int_eq (wait_heartbeat (sub2, 5000), 2);
-    add_event (fx.db, "c", "3");
+    add_event (fx.pg.db, "c", "3");
     Loa__Event *ev = recv_non_heartbeat (sub2, 5000);
     ck_assert_ptr_nonnull (ev);
     ck_assert_uint_eq (ev->seq, 3);
     loa__event__free_unpacked (ev, NULL);
-    log_summary (fx.db, got, sizeof got);
+    log_summary (fx.pg.db, got, sizeof got);
     ck_assert_str_eq (got, "1:a,2:b,3:c");
     zmq_close (sub2);
     loa_relay_destroy (&r2);
@@ -525,20 +451,20 @@ START_TEST (test_relay_survives_a_lost_connection)
     loa_relay *relay = start_relay (&fx, pub, sizeof pub);
     void *sub = open_sub (&fx, pub);
     wait_heartbeat (sub, 5000);
-    add_event (fx.db, "a", "1");
-    ck_assert_int_eq (wait_int (fx.db, COUNT_LOG, 1, 5000), 1);
+    add_event (fx.pg.db, "a", "1");
+    ck_assert_int_eq (wait_int (fx.pg.db, COUNT_LOG, 1, 5000), 1);
 
     char sql[256];
     snprintf (sql, sizeof sql,
               "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
               " WHERE application_name = '%s/relay'",
-              fx.schema);
-    ck_assert_int_eq (query_int (fx.db, sql), 1);
-    add_event (fx.db, "b", "2");
-    ck_assert_int_eq (wait_int (fx.db, COUNT_LOG, 2, 8000), 2);
-    add_event (fx.db, "c", "3");
-    ck_assert_int_eq (wait_int (fx.db, COUNT_LOG, 3, 5000), 3);
-    log_summary (fx.db, got, sizeof got);
+              fx.pg.schema);
+    ck_assert_int_eq (test_query_int (fx.pg.db, sql), 1);
+    add_event (fx.pg.db, "b", "2");
+    ck_assert_int_eq (wait_int (fx.pg.db, COUNT_LOG, 2, 8000), 2);
+    add_event (fx.pg.db, "c", "3");
+    ck_assert_int_eq (wait_int (fx.pg.db, COUNT_LOG, 3, 5000), 3);
+    log_summary (fx.pg.db, got, sizeof got);
     ck_assert_str_eq (got, "1:a,2:b,3:c");
     /* Published in order, each once, after the reconnection too. */
     uint64_t expect = 1;

@@ -3,21 +3,16 @@
  * relay and an RPC server answering events.since, a consumer schema with
  * the subscriber's cursor and an `applied` table its apply function fills.
  * Every schema is made by the migration runner and dropped at the end. */
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
 #include <zmq.h>
 
 #include "common.pb-c.h"
 #include "config.h"
 #include "db.h"
-#include "migrate.h"
+#include "fixture.h"
 #include "outbox.h"
 #include "rpc_server.h"
 #include "subscriber.h"
@@ -31,14 +26,16 @@ static const char APPLIED_SQL[] =
 
 /* ------------------------------------------------------------ fixture */
 
-typedef struct {
-    char schema[48];
-    char *url; /* the test database with search_path = schema */
-    PGconn *db;
-} side;
+/* A producer's or a consumer's schema: the events tables and `applied`.
+ * test_schema_fini drops it. */
+static void side_init (test_schema *s, const char *prefix)
+{
+    static const loa_migration applied[] = {{"0001_applied.sql", APPLIED_SQL}};
+    test_schema_init (s, prefix, "test_subscriber", applied, 1);
+}
 
 typedef struct {
-    side producer, consumer;
+    test_schema producer, consumer;
     void *zctx;
     char events_addr[64], rpc_addr[64];
     loa_rpc_method methods[2];
@@ -46,78 +43,14 @@ typedef struct {
     loa_rpc_server *server;
 } fixture;
 
-static char *slurp (const char *path)
-{
-    FILE *f = fopen (path, "rb");
-    ck_assert_msg (f != NULL, "cannot open %s (run from the repository root)", path);
-    fseek (f, 0, SEEK_END);
-    long n = ftell (f);
-    fseek (f, 0, SEEK_SET);
-    char *buf = malloc ((size_t) n + 1);
-    ck_assert_ptr_nonnull (buf);
-    ck_assert_int_eq (fread (buf, 1, (size_t) n, f), (size_t) n);
-    buf[n] = '\0';
-    fclose (f);
-    return buf;
-}
-
-static void sleep_ms (int ms)
-{
-    struct timespec ts = {ms / 1000, (long) (ms % 1000) * 1000000L};
-    nanosleep (&ts, NULL);
-}
-
-static void side_init (side *s, const char *role)
-{
-    static int counter;
-    snprintf (s->schema, sizeof s->schema, "t_sub_%s_%d_%d", role, (int) getpid (), ++counter);
-    char *sql = slurp ("services/common/sql/0000_events.sql");
-    loa_migration migs[] = {{"0000_events.sql", sql}, {"0001_applied.sql", APPLIED_SQL}};
-    PGconn *admin = loa_db_connect (test_db_url (), "test_subscriber", 5000);
-    ck_assert_ptr_nonnull (admin);
-    ck_assert_int_eq (loa_migrate (admin, s->schema, migs, 2), 2);
-    PQfinish (admin);
-    free (sql);
-    s->url = loa_db_url_with_schema (test_db_url (), s->schema);
-    ck_assert_ptr_nonnull (s->url);
-    s->db = loa_db_connect (s->url, "test_subscriber", 5000);
-    ck_assert_ptr_nonnull (s->db);
-}
-
-static void side_fini (side *s)
-{
-    char *q = PQescapeIdentifier (s->db, s->schema, strlen (s->schema));
-    char sql[256];
-    snprintf (sql, sizeof sql, "SET client_min_messages = warning; DROP SCHEMA %s CASCADE", q);
-    PQfreemem (q);
-    ck_assert_int_eq (loa_db_exec (s->db, sql), 0);
-    PQfinish (s->db);
-    free (s->url);
-}
-
-static void free_endpoint (char *buf, size_t cap)
-{
-    int fd = socket (AF_INET, SOCK_STREAM, 0);
-    ck_assert_int_ge (fd, 0);
-    struct sockaddr_in sa = {0};
-    sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-    socklen_t len = sizeof sa;
-    ck_assert_int_eq (bind (fd, (struct sockaddr *) &sa, sizeof sa), 0);
-    ck_assert_int_eq (getsockname (fd, (struct sockaddr *) &sa, &len), 0);
-    snprintf (buf, cap, "tcp://127.0.0.1:%d", ntohs (sa.sin_port));
-    close (fd);
-}
-
 static void fixture_init (fixture *fx)
 {
     memset (fx, 0, sizeof *fx);
-    side_init (&fx->producer, "p");
-    side_init (&fx->consumer, "c");
-    fx->zctx = zmq_ctx_new ();
-    ck_assert_ptr_nonnull (fx->zctx);
-    free_endpoint (fx->events_addr, sizeof fx->events_addr);
-    free_endpoint (fx->rpc_addr, sizeof fx->rpc_addr);
+    side_init (&fx->producer, "t_sub_p");
+    side_init (&fx->consumer, "t_sub_c");
+    fx->zctx = test_zmq_context ();
+    test_free_endpoint (fx->events_addr, sizeof fx->events_addr);
+    test_free_endpoint (fx->rpc_addr, sizeof fx->rpc_addr);
     fx->methods[0] = loa_events_since_method;
 }
 
@@ -142,18 +75,8 @@ static void fixture_fini (fixture *fx)
     loa_rpc_server_destroy (&fx->server);
     loa_relay_destroy (&fx->relay);
     zmq_ctx_term (fx->zctx); /* hangs if a socket was left open */
-    side_fini (&fx->producer);
-    side_fini (&fx->consumer);
-}
-
-static long long query_int (PGconn *db, const char *sql)
-{
-    PGresult *res = PQexec (db, sql);
-    long long v = -1;
-    if (PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) == 1 && !PQgetisnull (res, 0, 0))
-        v = strtoll (PQgetvalue (res, 0, 0), NULL, 10);
-    PQclear (res);
-    return v;
+    test_schema_fini (&fx->producer);
+    test_schema_fini (&fx->consumer);
 }
 
 static long long wait_position (PGconn *db, long long want, int ms)
@@ -161,7 +84,7 @@ static long long wait_position (PGconn *db, long long want, int ms)
     int64_t until = loa_mono_ms () + ms;
     long long v;
     while ((v = loa_subscriber_position (db, SOURCE)) != want && loa_mono_ms () < until)
-        sleep_ms (20);
+        test_sleep_ms (20);
     return v;
 }
 
@@ -180,10 +103,10 @@ static void produce (fixture *fx, int n, const char *prefix)
 /* Every seq 1..n applied exactly once, in order. */
 static void assert_applied_once (PGconn *db, long long n)
 {
-    ck_assert_int_eq (query_int (db, "SELECT count(*) FROM applied"), n);
-    ck_assert_int_eq (query_int (db, "SELECT count(DISTINCT seq) FROM applied"), n);
-    ck_assert_int_eq (query_int (db, "SELECT count(*) FROM (SELECT seq, row_number() OVER"
-                                     " (ORDER BY id) AS rn FROM applied) a WHERE seq <> rn"),
+    ck_assert_int_eq (test_query_int (db, "SELECT count(*) FROM applied"), n);
+    ck_assert_int_eq (test_query_int (db, "SELECT count(DISTINCT seq) FROM applied"), n);
+    ck_assert_int_eq (test_query_int (db, "SELECT count(*) FROM (SELECT seq, row_number() OVER"
+                                          " (ORDER BY id) AS rn FROM applied) a WHERE seq <> rn"),
                       0);
 }
 
@@ -202,6 +125,18 @@ static int record (PGconn *db, const Loa__Event *ev, void *arg)
     return rc;
 }
 
+/* A subscriber following the fixture's producer into its consumer schema,
+ * applying with `record` (arg: `fail`, may be NULL), started. The caller
+ * destroys it (loa_subscriber_destroy) before fixture_fini. */
+static loa_subscriber *start_subscriber (fixture *fx, int *fail)
+{
+    loa_subscriber *s =
+        loa_subscriber_new (SOURCE, fx->events_addr, fx->rpc_addr, fx->consumer.url, record, fail);
+    ck_assert_ptr_nonnull (s);
+    ck_assert_int_eq (loa_subscriber_start (s, fx->zctx), 0);
+    return s;
+}
+
 static Loa__Event make_event (uint64_t seq, const char *topic)
 {
     Loa__Event ev = LOA__EVENT__INIT;
@@ -215,19 +150,19 @@ static Loa__Event make_event (uint64_t seq, const char *topic)
 
 START_TEST (test_apply_one_once_skip_and_gap)
 {
-    side c;
-    side_init (&c, "c");
+    test_schema c;
+    side_init (&c, "t_sub_c");
     ck_assert_int_eq (loa_subscriber_position (c.db, SOURCE), 0);
     Loa__Event e1 = make_event (1, "a"), e2 = make_event (2, "b"), e3 = make_event (3, "c");
 
     ck_assert_int_eq (loa_subscriber_apply_one (c.db, SOURCE, &e1, record, NULL), 0);
     ck_assert_int_eq (loa_subscriber_position (c.db, SOURCE), 1);
     ck_assert_int_eq (loa_subscriber_apply_one (c.db, SOURCE, &e1, record, NULL), 0); /* dup */
-    ck_assert_int_eq (query_int (c.db, "SELECT count(*) FROM applied"), 1);
+    ck_assert_int_eq (test_query_int (c.db, "SELECT count(*) FROM applied"), 1);
 
     ck_assert_int_eq (loa_subscriber_apply_one (c.db, SOURCE, &e3, record, NULL), 1); /* gap */
     ck_assert_int_eq (loa_subscriber_position (c.db, SOURCE), 1);
-    ck_assert_int_eq (query_int (c.db, "SELECT count(*) FROM applied"), 1);
+    ck_assert_int_eq (test_query_int (c.db, "SELECT count(*) FROM applied"), 1);
 
     ck_assert_int_eq (loa_subscriber_apply_one (c.db, SOURCE, &e2, record, NULL), 0);
     ck_assert_int_eq (loa_subscriber_apply_one (c.db, SOURCE, &e3, record, NULL), 0);
@@ -241,25 +176,25 @@ START_TEST (test_apply_one_once_skip_and_gap)
     ck_assert_int_eq (loa_subscriber_apply_one (c.db, "other", &e1, record, NULL), 0);
     ck_assert_int_eq (loa_subscriber_position (c.db, "other"), 1);
     ck_assert_int_eq (loa_subscriber_position (c.db, SOURCE), 3);
-    side_fini (&c);
+    test_schema_fini (&c);
 }
 END_TEST
 
 START_TEST (test_apply_error_rolls_back)
 {
-    side c;
-    side_init (&c, "c");
+    test_schema c;
+    side_init (&c, "t_sub_c");
     Loa__Event e1 = make_event (1, "a");
     int fail = 1;
     ck_assert_int_eq (loa_subscriber_apply_one (c.db, SOURCE, &e1, record, &fail), -1);
     ck_assert_int_eq (loa_subscriber_position (c.db, SOURCE), 0);
-    ck_assert_int_eq (query_int (c.db, "SELECT count(*) FROM applied"), 0);
+    ck_assert_int_eq (test_query_int (c.db, "SELECT count(*) FROM applied"), 0);
     ck_assert_int_eq (PQtransactionStatus (c.db), PQTRANS_IDLE);
     fail = 0;
     ck_assert_int_eq (loa_subscriber_apply_one (c.db, SOURCE, &e1, record, &fail), 0);
     ck_assert_int_eq (loa_subscriber_position (c.db, SOURCE), 1);
     assert_applied_once (c.db, 1);
-    side_fini (&c);
+    test_schema_fini (&c);
 }
 END_TEST
 
@@ -285,14 +220,11 @@ START_TEST (test_late_subscriber_catches_up_by_replay)
     start_server (&fx);
     produce (&fx, 1200, "early"); /* more than one events.since page */
     int64_t until = loa_mono_ms () + 10000;
-    while (query_int (fx.producer.db, "SELECT count(*) FROM event_log") < 1200 &&
+    while (test_query_int (fx.producer.db, "SELECT count(*) FROM event_log") < 1200 &&
            loa_mono_ms () < until)
-        sleep_ms (20);
+        test_sleep_ms (20);
 
-    loa_subscriber *s =
-        loa_subscriber_new (SOURCE, fx.events_addr, fx.rpc_addr, fx.consumer.url, record, NULL);
-    ck_assert_ptr_nonnull (s);
-    ck_assert_int_eq (loa_subscriber_start (s, fx.zctx), 0);
+    loa_subscriber *s = start_subscriber (&fx, NULL);
     ck_assert_int_eq (wait_position (fx.consumer.db, 1200, 15000), 1200);
     assert_applied_once (fx.consumer.db, 1200);
     loa_subscriber_destroy (&s);
@@ -310,16 +242,14 @@ START_TEST (test_subscriber_gets_live_events)
     fixture_init (&fx);
     start_relay (&fx);
     start_server (&fx);
-    loa_subscriber *s =
-        loa_subscriber_new (SOURCE, fx.events_addr, fx.rpc_addr, fx.consumer.url, record, NULL);
-    ck_assert_int_eq (loa_subscriber_start (s, fx.zctx), 0);
+    loa_subscriber *s = start_subscriber (&fx, NULL);
     produce (&fx, 1, "first");
     ck_assert_int_eq (wait_position (fx.consumer.db, 1, 10000), 1);
     loa_rpc_server_destroy (&fx.server);
 
     for (int i = 0; i < 5; i++) {
         produce (&fx, 1, "live");
-        sleep_ms (50);
+        test_sleep_ms (50);
     }
     ck_assert_int_eq (wait_position (fx.consumer.db, 6, 5000), 6);
     assert_applied_once (fx.consumer.db, 6);
@@ -334,23 +264,20 @@ START_TEST (test_restarted_subscriber_applies_each_event_once)
     fixture_init (&fx);
     start_relay (&fx);
     start_server (&fx);
-    loa_subscriber *s =
-        loa_subscriber_new (SOURCE, fx.events_addr, fx.rpc_addr, fx.consumer.url, record, NULL);
-    ck_assert_int_eq (loa_subscriber_start (s, fx.zctx), 0);
+    loa_subscriber *s = start_subscriber (&fx, NULL);
     produce (&fx, 3, "one");
     ck_assert_int_eq (wait_position (fx.consumer.db, 3, 10000), 3);
     loa_subscriber_destroy (&s);
 
     produce (&fx, 4, "gone"); /* published to nobody */
-    sleep_ms (500);
+    test_sleep_ms (500);
 
-    s = loa_subscriber_new (SOURCE, fx.events_addr, fx.rpc_addr, fx.consumer.url, record, NULL);
-    ck_assert_int_eq (loa_subscriber_start (s, fx.zctx), 0);
+    s = start_subscriber (&fx, NULL);
     produce (&fx, 3, "two"); /* races the replay: live and replayed overlap */
     ck_assert_int_eq (wait_position (fx.consumer.db, 10, 10000), 10);
     produce (&fx, 2, "three");
     ck_assert_int_eq (wait_position (fx.consumer.db, 12, 10000), 12);
-    sleep_ms (1500); /* heartbeats and any late duplicates change nothing */
+    test_sleep_ms (1500); /* heartbeats and any late duplicates change nothing */
     ck_assert_int_eq (loa_subscriber_position (fx.consumer.db, SOURCE), 12);
     assert_applied_once (fx.consumer.db, 12);
     loa_subscriber_destroy (&s);
@@ -386,9 +313,7 @@ START_TEST (test_gap_and_heartbeat_trigger_replay)
                                    " SELECT g, 'e' || g, '', now() FROM generate_series(1, 5) g"),
                       0);
 
-    loa_subscriber *s =
-        loa_subscriber_new (SOURCE, fx.events_addr, fx.rpc_addr, fx.consumer.url, record, NULL);
-    ck_assert_int_eq (loa_subscriber_start (s, fx.zctx), 0);
+    loa_subscriber *s = start_subscriber (&fx, NULL);
     /* Its first replay fetches 1..5. Then 6..9 appear; the subscriber is
      * told only of 6 (applied live), then 8 (a gap: 7 and 8 by replay). */
     ck_assert_int_eq (wait_position (fx.consumer.db, 5, 10000), 5);
@@ -399,7 +324,7 @@ START_TEST (test_gap_and_heartbeat_trigger_replay)
     int64_t until = loa_mono_ms () + 5000;
     while (loa_subscriber_position (fx.consumer.db, SOURCE) < 6 && loa_mono_ms () < until) {
         fake_publish (pub, 6, "e6"); /* until the SUB has joined; duplicates are skipped */
-        sleep_ms (100);
+        test_sleep_ms (100);
     }
     ck_assert_int_eq (loa_subscriber_position (fx.consumer.db, SOURCE), 6);
     fake_publish (pub, 8, "e8");
@@ -414,7 +339,8 @@ START_TEST (test_gap_and_heartbeat_trigger_replay)
     ck_assert_int_eq (wait_position (fx.consumer.db, 11, 2000), 11);
     assert_applied_once (fx.consumer.db, 11);
     ck_assert_int_eq (
-        query_int (fx.consumer.db, "SELECT count(*) FROM applied WHERE topic = 'e' || seq"), 11);
+        test_query_int (fx.consumer.db, "SELECT count(*) FROM applied WHERE topic = 'e' || seq"),
+        11);
     loa_subscriber_destroy (&s);
     zmq_close (pub);
     fixture_fini (&fx);
@@ -428,10 +354,8 @@ START_TEST (test_subscriber_waits_for_the_producer)
     fixture fx;
     fixture_init (&fx);
     produce (&fx, 3, "queued"); /* still in the outbox: no relay yet */
-    loa_subscriber *s =
-        loa_subscriber_new (SOURCE, fx.events_addr, fx.rpc_addr, fx.consumer.url, record, NULL);
-    ck_assert_int_eq (loa_subscriber_start (s, fx.zctx), 0);
-    sleep_ms (1500);
+    loa_subscriber *s = start_subscriber (&fx, NULL);
+    test_sleep_ms (1500);
     ck_assert_int_eq (loa_subscriber_position (fx.consumer.db, SOURCE), 0);
     start_server (&fx);
     start_relay (&fx);
@@ -452,11 +376,9 @@ START_TEST (test_failing_apply_is_retried)
     start_relay (&fx);
     start_server (&fx);
     int fail = 1;
-    loa_subscriber *s =
-        loa_subscriber_new (SOURCE, fx.events_addr, fx.rpc_addr, fx.consumer.url, record, &fail);
-    ck_assert_int_eq (loa_subscriber_start (s, fx.zctx), 0);
+    loa_subscriber *s = start_subscriber (&fx, &fail);
     produce (&fx, 3, "retry");
-    sleep_ms (1000);
+    test_sleep_ms (1000);
     ck_assert_int_eq (loa_subscriber_position (fx.consumer.db, SOURCE), 0);
     __atomic_store_n (&fail, 0, __ATOMIC_SEQ_CST);
     ck_assert_int_eq (wait_position (fx.consumer.db, 3, 15000), 3);
@@ -510,9 +432,7 @@ START_TEST (test_concurrent_producers_exactly_once)
     fixture_init (&fx);
     start_relay (&fx);
     start_server (&fx);
-    loa_subscriber *s =
-        loa_subscriber_new (SOURCE, fx.events_addr, fx.rpc_addr, fx.consumer.url, record, NULL);
-    ck_assert_int_eq (loa_subscriber_start (s, fx.zctx), 0);
+    loa_subscriber *s = start_subscriber (&fx, NULL);
     enum { N = 4 };
     producer_job jobs[N];
     pthread_t threads[N];
@@ -528,9 +448,9 @@ START_TEST (test_concurrent_producers_exactly_once)
     }
     ck_assert_int_gt (total, 0);
     ck_assert_int_eq (wait_position (fx.consumer.db, total, 20000), total);
-    ck_assert_int_eq (query_int (fx.producer.db, "SELECT count(*) FROM event_log"), total);
-    ck_assert_int_eq (query_int (fx.producer.db, "SELECT max(seq) FROM event_log"), total);
-    ck_assert_int_eq (query_int (fx.producer.db, "SELECT count(*) FROM outbox"), 0);
+    ck_assert_int_eq (test_query_int (fx.producer.db, "SELECT count(*) FROM event_log"), total);
+    ck_assert_int_eq (test_query_int (fx.producer.db, "SELECT max(seq) FROM event_log"), total);
+    ck_assert_int_eq (test_query_int (fx.producer.db, "SELECT count(*) FROM outbox"), 0);
     assert_applied_once (fx.consumer.db, total);
     loa_subscriber_destroy (&s);
     fixture_fini (&fx);

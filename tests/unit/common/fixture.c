@@ -1,0 +1,111 @@
+/* fixture: see fixture.h. */
+#include "fixture.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <zmq.h>
+
+#include "db.h"
+#include "suites.h"
+
+#define EVENTS_SQL "services/common/sql/0000_events.sql"
+
+/* The whole file at `path`, NUL-terminated. Caller frees. */
+static char *slurp (const char *path)
+{
+    FILE *f = fopen (path, "rb");
+    ck_assert_msg (f != NULL, "cannot open %s (run from the repository root)", path);
+    fseek (f, 0, SEEK_END);
+    long n = ftell (f);
+    fseek (f, 0, SEEK_SET);
+    char *buf = malloc ((size_t) n + 1);
+    ck_assert_ptr_nonnull (buf);
+    ck_assert_int_eq (fread (buf, 1, (size_t) n, f), (size_t) n);
+    buf[n] = '\0';
+    fclose (f);
+    return buf;
+}
+
+void test_schema_init (test_schema *s, const char *prefix, const char *app_name,
+                       const loa_migration *extra, size_t n_extra)
+{
+    static int counter;
+    int len =
+        snprintf (s->schema, sizeof s->schema, "%s_%d_%d", prefix, (int) getpid (), ++counter);
+    ck_assert_int_lt (len, (int) sizeof s->schema);
+
+    size_t n = 1 + n_extra;
+    loa_migration *migs = calloc (n, sizeof *migs);
+    ck_assert_ptr_nonnull (migs);
+    char *sql = slurp (EVENTS_SQL);
+    migs[0] = (loa_migration){"0000_events.sql", sql};
+    for (size_t i = 0; i < n_extra; i++)
+        migs[1 + i] = extra[i];
+    PGconn *admin = loa_db_connect (test_db_url (), app_name, 5000);
+    ck_assert_ptr_nonnull (admin);
+    ck_assert_int_eq (loa_migrate (admin, s->schema, migs, n), (int) n);
+    PQfinish (admin);
+    free (sql);
+    free (migs);
+
+    s->url = loa_db_url_with_schema (test_db_url (), s->schema);
+    ck_assert_ptr_nonnull (s->url);
+    s->db = loa_db_connect (s->url, app_name, 5000);
+    ck_assert_ptr_nonnull (s->db);
+}
+
+void test_schema_fini (test_schema *s)
+{
+    char *q = PQescapeIdentifier (s->db, s->schema, strlen (s->schema));
+    char sql[256];
+    snprintf (sql, sizeof sql, "SET client_min_messages = warning; DROP SCHEMA %s CASCADE", q);
+    PQfreemem (q);
+    ck_assert_int_eq (loa_db_exec (s->db, sql), 0);
+    PQfinish (s->db);
+    s->db = NULL;
+    free (s->url);
+    s->url = NULL;
+}
+
+void *test_zmq_context (void)
+{
+    void *zctx = zmq_ctx_new ();
+    ck_assert_ptr_nonnull (zctx);
+    return zctx;
+}
+
+void test_free_endpoint (char *buf, size_t cap)
+{
+    int fd = socket (AF_INET, SOCK_STREAM, 0);
+    ck_assert_int_ge (fd, 0);
+    struct sockaddr_in sa = {0};
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+    socklen_t len = sizeof sa;
+    ck_assert_int_eq (bind (fd, (struct sockaddr *) &sa, sizeof sa), 0);
+    ck_assert_int_eq (getsockname (fd, (struct sockaddr *) &sa, &len), 0);
+    snprintf (buf, cap, "tcp://127.0.0.1:%d", ntohs (sa.sin_port));
+    close (fd);
+}
+
+long long test_query_int (PGconn *db, const char *sql)
+{
+    PGresult *res = PQexec (db, sql);
+    long long v = -1;
+    if (PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) == 1 && !PQgetisnull (res, 0, 0))
+        v = strtoll (PQgetvalue (res, 0, 0), NULL, 10);
+    PQclear (res);
+    return v;
+}
+
+void test_sleep_ms (int ms)
+{
+    struct timespec ts = {ms / 1000, (long) (ms % 1000) * 1000000L};
+    nanosleep (&ts, NULL);
+}
