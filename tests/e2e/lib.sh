@@ -47,3 +47,12 @@ wait_until() {
     done
     return 0
 }
+
+# admin_token: a fresh bearer token for the first admin (from its own client
+# address, so that other tests' throttling never touches it).
+admin_token() {
+    local body
+    body=$(jq -nc --arg p "$LOA_ADMIN_PASSWORD" '{username: "admin", password: $p}')
+    curl -s --max-time 20 -H 'Content-Type: application/json' -H 'X-Forwarded-For: 198.51.100.250' \
+        --data-binary "$body" "$GW/api/v1/auth/login" | jq -r '.token // empty'
+}

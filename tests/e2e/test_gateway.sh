@@ -25,6 +25,10 @@ expect_eq "a client's X-Request-Id is echoed" "client-id-42" "$(header X-Request
 http GET /api/v1/topics -H 'X-Request-Id: bad id with spaces "and quotes"'
 expect_match "an unsafe X-Request-Id is replaced by a generated one" '^[0-9a-f]{24}$' "$(header X-Request-Id)"
 
+GW_ADMIN=$(admin_token)
+expect_match "the admin logs in for the validation checks" '^[A-Za-z0-9_-]{43,}$' "$GW_ADMIN"
+GW_AUTH=(-H "Authorization: Bearer $GW_ADMIN")
+
 # Body limit: the default is 1 MiB.
 head -c 1100000 /dev/zero | tr '\0' 'a' >"$T_TMP/big.json"
 http POST /api/v1/units -H 'Content-Type: application/json' --data-binary "@$T_TMP/big.json"
@@ -33,18 +37,18 @@ expect_eq "413 is problem+json" 413 "$(echo "$HTTP_BODY" | jq .status)"
 http POST /api/v1/units -H 'Content-Type: application/json' -H 'Transfer-Encoding: chunked' --data-binary "@$T_TMP/big.json"
 expect_eq "a chunked body over the limit is 413" 413 "$HTTP_STATUS"
 
-http POST /api/v1/units -H 'Content-Type: application/json' --data-binary '{"code": "X", '
+http POST /api/v1/units "${GW_AUTH[@]}" -H 'Content-Type: application/json' --data-binary '{"code": "X", '
 expect_eq "malformed JSON is 400" 400 "$HTTP_STATUS"
 expect_eq "malformed JSON names the body" body "$(echo "$HTTP_BODY" | jq -r '.errors[0].field')"
 printf '{"code": "X", "name": "\xff\xfe"}' >"$T_TMP/bad-utf8.json"
-http POST /api/v1/units -H 'Content-Type: application/json' --data-binary "@$T_TMP/bad-utf8.json"
+http POST /api/v1/units "${GW_AUTH[@]}" -H 'Content-Type: application/json' --data-binary "@$T_TMP/bad-utf8.json"
 expect_eq "invalid UTF-8 is 400" 400 "$HTTP_STATUS"
-http POST /api/v1/units -H 'Content-Type: application/json' --data-binary '{"code": 12, "name": "Y"}'
+http POST /api/v1/units "${GW_AUTH[@]}" -H 'Content-Type: application/json' --data-binary '{"code": 12, "name": "Y"}'
 expect_eq "a wrong type is 400" 400 "$HTTP_STATUS"
 expect_eq "a wrong type names the field" code "$(echo "$HTTP_BODY" | jq -r '.errors[0].field')"
-http POST /api/v1/units -H 'Content-Type: application/json' --data-binary '{"code": "X", "nmae": "Y"}'
+http POST /api/v1/units "${GW_AUTH[@]}" -H 'Content-Type: application/json' --data-binary '{"code": "X", "nmae": "Y"}'
 expect_eq "an unknown field is 400 naming it" "400 nmae" "$HTTP_STATUS $(echo "$HTTP_BODY" | jq -r '.errors[0].field')"
-http POST /api/v1/units -H 'Content-Type: text/plain' --data-binary 'code=X'
+http POST /api/v1/units "${GW_AUTH[@]}" -H 'Content-Type: text/plain' --data-binary 'code=X'
 expect_eq "a body that is not JSON is 415" 415 "$HTTP_STATUS"
 http GET '/api/v1/units?per_page=abc'
 expect_eq "a query parameter of the wrong type is 400 naming it" "400 per_page" "$HTTP_STATUS $(echo "$HTTP_BODY" | jq -r '.errors[0].field')"
