@@ -59,7 +59,12 @@ fi
 echo "   unit: $up passed, $uf failed"
 
 echo "== end-to-end tests"
+# LOA_E2E=articles,auth runs only those files (while working on them);
+# the default, and CI, runs every file.
 for f in tests/e2e/test_*.sh; do
+    if [ -n "${LOA_E2E:-}" ]; then
+        case ",$LOA_E2E," in *",$(basename "$f" .sh | sed 's/^test_//'),"*) ;; *) continue ;; esac
+    fi
     echo "-- $f"
     # shellcheck disable=SC1090
     . "$f"
