@@ -19,9 +19,9 @@ endif
 
 # Debian packages: what builds, runs and tests Loa. Installed when missing.
 PACKAGES := build-essential pkg-config protobuf-c-compiler libprotobuf-c-dev libzmq3-dev \
-	libmicrohttpd-dev libjansson-dev libpq-dev libsodium-dev check postgresql postgresql-contrib \
+	libmicrohttpd-dev libjansson-dev libpq-dev libsodium-dev libcmark-dev check postgresql postgresql-contrib \
 	curl jq wrk docker-compose
-PKG_MODULES := libzmq libprotobuf-c libmicrohttpd jansson libpq libsodium
+PKG_MODULES := libzmq libprotobuf-c libmicrohttpd jansson libpq libsodium libcmark
 
 CC ?= cc
 CSTD := -std=c11 -D_GNU_SOURCE
