@@ -14,13 +14,13 @@
     "a.status_reason, a.author_id, a.version, rfc3339(a.created_at), rfc3339(a.updated_at), "     \
     "rfc3339(a.published_at), a.attachment_ids"
 #define ART_FULL ART_COLS ", a.body, a.body_html"
-#define N_LIST_COLS 15
 
 /* The list: every filter a parameter that may be NULL; custom plans (see
- * article_store_prepare) fold the NULL ones away. */
-#define LIST_SQL                                                                                   \
-    "WITH q AS (SELECT fold($9::text) AS fq, plainto_tsquery('simple', fold($9::text)) AS tsq) "   \
-    "SELECT " ART_COLS ", count(*) OVER () FROM articles a CROSS JOIN q "                          \
+ * article_store_prepare) fold the NULL ones away, so that the public list
+ * reads the newest rows of the articles_published index and stops. */
+#define LIST_FROM                                                                                  \
+    " FROM articles a CROSS JOIN (SELECT fold($9::text) AS fq, "                                   \
+    "plainto_tsquery('simple', fold($9::text)) AS tsq) q "                                         \
     "WHERE ($1::text IS NULL OR a.status = $1) "                                                   \
     "AND (a.status = 'published' OR $2::boolean OR a.unit_id = $3::bigint) "                       \
     "AND ($4::bigint IS NULL OR a.unit_id = $4) "                                                  \
@@ -30,15 +30,17 @@
     "'Asia/Ho_Chi_Minh') "                                                                         \
     "AND ($8::date IS NULL OR a.published_at < ($8::date + 1)::timestamp AT TIME ZONE "            \
     "'Asia/Ho_Chi_Minh') "                                                                         \
-    "AND (q.fq IS NULL OR a.search @@ q.tsq OR fold(a.title) OPERATOR(public.%>) q.fq) "           \
-    "ORDER BY CASE WHEN q.fq IS NULL THEN 0 ELSE ts_rank(a.search, q.tsq) + "                      \
+    "AND (q.fq IS NULL OR a.search @@ q.tsq OR fold(a.title) OPERATOR(public.%>) q.fq) "
+#define LIST_SQL                                                                                   \
+    "SELECT " ART_COLS LIST_FROM "ORDER BY CASE WHEN q.fq IS NULL THEN 0 ELSE ts_rank(a.search, q.tsq) + "                      \
     "public.word_similarity(q.fq, fold(a.title)) END DESC, "                                       \
-    "coalesce(a.published_at, a.updated_at) DESC, a.id DESC LIMIT $10 OFFSET $11"
+    "a.published_at DESC, a.id DESC LIMIT $10 OFFSET $11"
 
 static const loa_stmt statements[] = {
     {"article_by_id", "SELECT " ART_FULL " FROM articles a WHERE a.id = $1"},
     {"article_by_slug", "SELECT " ART_FULL " FROM articles a WHERE a.slug = $1"},
     {"articles_list", LIST_SQL},
+    {"articles_count", "SELECT count(*)" LIST_FROM},
     {"article_history",
      "SELECT id, action, from_status, to_status, actor_id, reason, rfc3339(at), version "
      "FROM article_history WHERE article_id = $1 ORDER BY id"},
@@ -255,7 +257,6 @@ store_status article_store_list (PGconn *db, const article_filter *f,
     int n = PQntuples (res);
     out->page = f->page;
     out->per_page = f->per_page;
-    out->total = n ? atoll (PQgetvalue (res, 0, N_LIST_COLS)) : 0;
     out->n_items = 0;
     out->items = calloc ((size_t) n + 1, sizeof *out->items);
     Loa__Content__Article *items = calloc ((size_t) n + 1, sizeof *items);
@@ -273,17 +274,20 @@ store_status article_store_list (PGconn *db, const article_filter *f,
     if (n == 0)
         free (items);
     PQclear (res);
-    if (n == 0 && f->page > 1) {
-        /* A page past the end: the total comes from the first page. */
-        article_filter first = *f;
-        first.page = 1;
-        first.per_page = 1;
-        Loa__Content__ArticleList probe = LOA__CONTENT__ARTICLE_LIST__INIT;
-        store_status st = article_store_list (db, &first, &probe);
-        out->total = probe.total;
-        article_store_free_list (&probe);
-        return st;
+    /* The total: known from the page itself when it is the first and not
+     * full; counted otherwise (the same filters, no ordering). */
+    if (f->page == 1 && n < f->per_page) {
+        out->total = n;
+        return STORE_OK;
     }
+    res = run (db, "articles_count", 9, vals, PGRES_TUPLES_OK);
+    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
+        PQclear (res);
+        article_store_free_list (out);
+        return STORE_ERROR;
+    }
+    out->total = atoll (PQgetvalue (res, 0, 0));
+    PQclear (res);
     return STORE_OK;
 }
 
