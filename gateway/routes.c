@@ -381,7 +381,8 @@ enum MHD_Result gw_rpc_route (gw_request *req)
     int64_t t0 = loa_mono_ms ();
     Loa__Status st =
         loa_rpc_call (client, r->rpc, &req->caller, req->request_id,
-                      gw_header (req, "Idempotency-Key"), in, gw_rpc_timeout_ms (), &res);
+                      (r->flags & GW_CREATES) ? gw_header (req, "Idempotency-Key") : NULL, in,
+                      gw_rpc_timeout_ms (), &res);
     gw_metrics_rpc (r->service, st, loa_mono_ms () - t0);
     if (in)
         protobuf_c_message_free_unpacked (in, NULL);
