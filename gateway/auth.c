@@ -98,7 +98,7 @@ int gw_auth_bootstrap (void)
         return -1;
     }
     if (!given)
-        new_secret ("", generated, 24); /* 23 characters of base64url */
+        new_secret ("", generated, sizeof generated); /* 43 characters of base64url */
     const char *password = given ? given : generated;
     if (hash_password (password, hash) != 0)
         return -1;

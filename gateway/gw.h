@@ -65,6 +65,8 @@ enum {
     GW_PUBLIC = 1 << 0, /* a public read: ETag, If-None-Match -> 304 */
     GW_CREATES = 1 << 1, /* answers 201 with Location */
     GW_BODY = 1 << 2, /* takes a JSON body */
+    GW_BODY_OPT = 1 << 3, /* takes a JSON body when one is sent */
+    GW_IF_MATCH = 1 << 4, /* passes the If-Match header as the input's `if_match` */
 };
 
 /* A service the gateway calls (index into gw_services). */

@@ -187,6 +187,7 @@ static const struct {
     {413, "payload-too-large", "Nội dung quá lớn"},
     {415, "unsupported-media-type", "Kiểu nội dung không được hỗ trợ"},
     {422, "validation-error", "Dữ liệu không hợp lệ"},
+    {428, "precondition-required", "Cần gửi phiên bản (If-Match)"},
     {429, "too-many-requests", "Quá nhiều yêu cầu"},
     {500, "internal-error", "Lỗi máy chủ"},
     {503, "service-unavailable", "Dịch vụ tạm thời không sẵn sàng"},

@@ -11,7 +11,7 @@
 
 #define MAX_ROUTES 128
 static const unsigned statuses[] = {200, 201, 204, 206, 304, 400, 401, 403, 404, 405, 409, 410,
-                                    412, 413, 415, 416, 422, 429, 500, 502, 503, 504, 0};
+                                    412, 413, 415, 416, 422, 428, 429, 500, 502, 503, 504, 0};
 #define N_STATUS (sizeof statuses / sizeof statuses[0]) /* the last slot: any other */
 static const double bounds_ms[] = {1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000};
 #define N_BUCKETS (sizeof bounds_ms / sizeof bounds_ms[0])

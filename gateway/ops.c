@@ -197,7 +197,13 @@ enum MHD_Result gw_openapi (gw_request *req)
                                    json_pack ("{s:s, s:s, s:b, s:{s:s}}", "name", name, "in",
                                               "path", "required", 1, "schema", "type", "string"));
         }
-        if (r->input && !(r->flags & GW_BODY)) {
+        if (r->flags & GW_IF_MATCH)
+            json_array_append_new (params, json_pack ("{s:s, s:s, s:b, s:{s:s}}", "name", "If-Match",
+                                                      "in", "header", "required",
+                                                      (r->flags & GW_BODY) && r->method[0] == 'P' &&
+                                                          r->method[1] == 'A',
+                                                      "schema", "type", "string"));
+        if (r->input && !(r->flags & (GW_BODY | GW_BODY_OPT))) {
             const ProtobufCMessageDescriptor *d = r->input;
             for (unsigned k = 0; k < d->n_fields; k++)
                 if (!strstr (r->pattern, d->fields[k].name) &&
@@ -208,9 +214,10 @@ enum MHD_Result gw_openapi (gw_request *req)
                                                       field_schema (schemas, &d->fields[k])));
         }
         json_object_set_new (op, "parameters", params);
-        if (r->input && (r->flags & GW_BODY))
+        if (r->input && (r->flags & (GW_BODY | GW_BODY_OPT)))
             json_object_set_new (op, "requestBody",
-                                 json_pack ("{s:b, s:{s:{s:o}}}", "required", 1, "content",
+                                 json_pack ("{s:b, s:{s:{s:o}}}", "required",
+                                            (r->flags & GW_BODY) != 0, "content",
                                             "application/json", "schema",
                                             message_ref (schemas, r->input)));
         json_object_set_new (item, method, op);

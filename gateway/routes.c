@@ -10,6 +10,8 @@
 #include "config.h"
 #include "content.pb-c.h"
 #include "content_edit.pb-c.h"
+#include "articles.pb-c.h"
+#include "articles_edit.pb-c.h"
 #include "gw.h"
 #include "log.h"
 #include "metrics.h"
@@ -21,6 +23,8 @@
 /* The authorisation table is the `allow` column: GW_ANYONE, GW_STAFF (any
  * logged-in user), roles (GW_R_*), or API key kinds. Services check again. */
 #define ADMIN GW_R_ADMIN
+#define EDITOR GW_R_EDITOR
+#define REVIEWER GW_R_REVIEWER
 
 const gw_route gw_routes[] = {
     /* Operations */
@@ -59,6 +63,36 @@ const gw_route gw_routes[] = {
     {"GET", "/api/v1/topics", gw_rpc_route, GW_PUBLIC, GW_ANYONE,
      RPC (GW_CONTENT, "topics.list", &loa__content__list_request__descriptor,
           &loa__content__topic_list__descriptor)},
+
+    /* Articles: the service applies the unit, status and four-eyes rules. */
+    {"GET", "/api/v1/articles", gw_rpc_route, GW_PUBLIC, GW_ANYONE,
+     RPC (GW_CONTENT, "articles.list", &loa__content__article_list_request__descriptor,
+          &loa__content__article_list__descriptor)},
+    {"POST", "/api/v1/articles", gw_rpc_route, GW_BODY | GW_CREATES, EDITOR,
+     RPC (GW_CONTENT, "articles.create", &loa__content__create_article_request__descriptor,
+          &loa__content__article__descriptor),
+     .location = "/api/v1/articles/{id}"},
+    {"GET", "/api/v1/articles/{ref}", gw_rpc_route, GW_PUBLIC, GW_ANYONE,
+     RPC (GW_CONTENT, "articles.get", &loa__content__article_ref__descriptor,
+          &loa__content__article__descriptor)},
+    {"PATCH", "/api/v1/articles/{id}", gw_rpc_route, GW_BODY | GW_IF_MATCH, EDITOR,
+     RPC (GW_CONTENT, "articles.update", &loa__content__update_article_request__descriptor,
+          &loa__content__article__descriptor)},
+    {"POST", "/api/v1/articles/{id}/submit", gw_rpc_route, GW_BODY_OPT | GW_IF_MATCH, EDITOR,
+     RPC (GW_CONTENT, "articles.submit", &loa__content__article_action_request__descriptor,
+          &loa__content__article__descriptor)},
+    {"POST", "/api/v1/articles/{id}/publish", gw_rpc_route, GW_BODY_OPT | GW_IF_MATCH, REVIEWER,
+     RPC (GW_CONTENT, "articles.publish", &loa__content__article_action_request__descriptor,
+          &loa__content__article__descriptor)},
+    {"POST", "/api/v1/articles/{id}/reject", gw_rpc_route, GW_BODY | GW_IF_MATCH, REVIEWER,
+     RPC (GW_CONTENT, "articles.reject", &loa__content__article_action_request__descriptor,
+          &loa__content__article__descriptor)},
+    {"POST", "/api/v1/articles/{id}/retract", gw_rpc_route, GW_BODY | GW_IF_MATCH, REVIEWER,
+     RPC (GW_CONTENT, "articles.retract", &loa__content__article_action_request__descriptor,
+          &loa__content__article__descriptor)},
+    {"GET", "/api/v1/articles/{ref}/history", gw_rpc_route, 0, GW_STAFF,
+     RPC (GW_CONTENT, "articles.history", &loa__content__article_ref__descriptor,
+          &loa__content__article_history__descriptor)},
 };
 const size_t gw_n_routes = sizeof gw_routes / sizeof gw_routes[0];
 
@@ -175,7 +209,8 @@ static ProtobufCMessage *build_input (gw_request *req, enum MHD_Result *rc)
     const gw_route *r = req->route;
     ProtobufCMessage *msg = NULL;
     loa_pbjson_error err;
-    if (r->flags & GW_BODY) {
+    int with_body = (r->flags & GW_BODY) || ((r->flags & GW_BODY_OPT) && req->body_len > 0);
+    if (with_body) {
         if (!is_json_type (gw_header (req, MHD_HTTP_HEADER_CONTENT_TYPE))) {
             *rc = gw_respond_problem (req, 415,
                                       "Nội dung phải là JSON (Content-Type: application/json)",
@@ -222,6 +257,9 @@ static ProtobufCMessage *build_input (gw_request *req, enum MHD_Result *rc)
         if (loa_pbjson_set_string (msg, name, req->params[i].value, &err) != 0)
             json_array_append_new (errors, field_error (name, err.message));
     }
+    const char *if_match = (r->flags & GW_IF_MATCH) ? gw_header (req, "If-Match") : NULL;
+    if (if_match && loa_pbjson_set_string (msg, "if_match", if_match, &err) != 0)
+        json_array_append_new (errors, field_error ("If-Match", err.message));
     query_ctx q = {msg, errors};
     MHD_get_connection_values (req->conn, MHD_GET_ARGUMENT_KIND, on_query_arg, &q);
     if (json_array_size (errors)) {
@@ -343,7 +381,8 @@ enum MHD_Result gw_rpc_route (gw_request *req)
     int64_t t0 = loa_mono_ms ();
     Loa__Status st =
         loa_rpc_call (client, r->rpc, &req->caller, req->request_id,
-                      gw_header (req, "Idempotency-Key"), in, gw_rpc_timeout_ms (), &res);
+                      (r->flags & GW_CREATES) ? gw_header (req, "Idempotency-Key") : NULL, in,
+                      gw_rpc_timeout_ms (), &res);
     gw_metrics_rpc (r->service, st, loa_mono_ms () - t0);
     if (in)
         protobuf_c_message_free_unpacked (in, NULL);

@@ -131,6 +131,7 @@ unsigned gw_http_status (Loa__Status st)
     case LOA__STATUS__PRECONDITION_FAILED: return 412;
     case LOA__STATUS__TOO_MANY_REQUESTS: return 429;
     case LOA__STATUS__GONE: return 410;
+    case LOA__STATUS__PRECONDITION_REQUIRED: return 428;
     default: return 500;
     }
 }

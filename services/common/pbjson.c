@@ -646,6 +646,16 @@ static int value_from_json (dctx *c, const ProtobufCFieldDescriptor *f, json_t *
 /* ------------------------------------------------------------ decode */
 
 static int decode_object (dctx *c, ProtobufCMessage *msg, json_t *obj);
+static int decode_repeated (dctx *c, ProtobufCMessage *msg, const ProtobufCFieldDescriptor *f,
+                            json_t *j);
+
+/* A list wrapper (see pbjson.h): a message whose only field is `repeated
+ * ... values`; it stands for a JSON array whose presence matters. */
+static int is_list_wrapper (const ProtobufCMessageDescriptor *d)
+{
+    return d && d->n_fields == 1 && d->fields[0].label == PROTOBUF_C_LABEL_REPEATED &&
+           strcmp (d->fields[0].name, "values") == 0;
+}
 
 /* A new sub-message for field f, decoded from `j`; on failure *out is
  * NULL and nothing is left allocated. */
@@ -653,12 +663,15 @@ static int decode_child (dctx *c, const ProtobufCFieldDescriptor *f, json_t *j,
                          ProtobufCMessage **out)
 {
     *out = NULL;
-    if (!json_is_object (j))
-        return fail (c, "%s", MSG_NOT_OBJECT);
+    const ProtobufCMessageDescriptor *cd = f->descriptor;
+    int wrapper = is_list_wrapper (cd);
+    if (wrapper ? !json_is_array (j) : !json_is_object (j))
+        return fail (c, "%s", wrapper ? MSG_NOT_ARRAY : MSG_NOT_OBJECT);
     ProtobufCMessage *child = loa_pbjson_new (f->descriptor);
     if (!child)
         return fail (c, "%s", MSG_NO_MEMORY);
-    if (decode_object (c, child, j) != 0) {
+    if ((wrapper ? decode_repeated (c, child, cd->fields, j)
+                 : decode_object (c, child, j)) != 0) {
         protobuf_c_message_free_unpacked (child, NULL);
         return -1;
     }
@@ -901,6 +914,8 @@ static json_t *string_to_json (const char *s)
 }
 
 static json_t *encode_message (const ProtobufCMessage *msg, int depth);
+static json_t *encode_repeated (const ProtobufCMessage *msg, const ProtobufCFieldDescriptor *f,
+                                int depth);
 
 /* The JSON of one value of field f stored at `p`. */
 static json_t *encode_value (const ProtobufCFieldDescriptor *f, const void *p, int depth)
@@ -955,6 +970,8 @@ static json_t *encode_value (const ProtobufCFieldDescriptor *f, const void *p, i
     }
     case PROTOBUF_C_TYPE_MESSAGE: {
         const ProtobufCMessage *m = *(ProtobufCMessage *const *) p;
+        if (m && is_list_wrapper (m->descriptor))
+            return encode_repeated (m, m->descriptor->fields, depth + 1);
         return m ? encode_message (m, depth + 1) : json_null ();
     }
     }
@@ -981,6 +998,24 @@ static int field_present (const ProtobufCMessage *msg, const ProtobufCFieldDescr
     return 1; /* REQUIRED, or a proto3 scalar without presence */
 }
 
+/* The JSON array of repeated field f. */
+static json_t *encode_repeated (const ProtobufCMessage *msg, const ProtobufCFieldDescriptor *f,
+                                int depth)
+{
+    size_t n = *(const size_t *) quantifier (msg, f);
+    const char *arr = *(char *const *) member (msg, f);
+    size_t sz = elem_size (f->type);
+    json_t *j = json_array ();
+    for (size_t k = 0; j && arr && k < n; k++) {
+        json_t *e = encode_value (f, arr + k * sz, depth);
+        if (!e || json_array_append_new (j, e) != 0) {
+            json_decref (j);
+            j = NULL;
+        }
+    }
+    return j;
+}
+
 static json_t *encode_message (const ProtobufCMessage *msg, int depth)
 {
     if (depth > PBJSON_MAX_DEPTH)
@@ -993,17 +1028,7 @@ static json_t *encode_message (const ProtobufCMessage *msg, int depth)
         const ProtobufCFieldDescriptor *f = desc->fields + i;
         json_t *j;
         if (f->label == PROTOBUF_C_LABEL_REPEATED) {
-            size_t n = *(const size_t *) quantifier (msg, f);
-            const char *arr = *(char *const *) member (msg, f);
-            size_t sz = elem_size (f->type);
-            j = json_array ();
-            for (size_t k = 0; j && arr && k < n; k++) {
-                json_t *e = encode_value (f, arr + k * sz, depth);
-                if (!e || json_array_append_new (j, e) != 0) {
-                    json_decref (j);
-                    j = NULL;
-                }
-            }
+            j = encode_repeated (msg, f, depth);
         } else if (field_present (msg, f)) {
             j = encode_value (f, member (msg, f), depth);
         } else {

@@ -29,6 +29,10 @@
  *   `optional` fields only when their has_ flag is set (or, for strings and
  *   messages, when not NULL and not the default); an unset message field is
  *   omitted. Repeated fields are always emitted (possibly []).
+ * - List wrappers: a message whose only field is `repeated ... values`
+ *   (e.g. loa.Int64List in common.proto) is a JSON array, not an object.
+ *   Used as a singular field it gives a repeated value presence, which a
+ *   PATCH needs: absent (NULL) leaves the list alone, [] clears it.
  * - Decoding: JSON null for a field means "not given". Two members of one
  *   oneof are refused; a missing proto2 `required` field is refused.
  *   Nesting deeper than 32 messages is refused.

@@ -10,6 +10,7 @@
 #include "common.pb-c.h"
 #include "config.h"
 #include "db.h"
+#include "idempotency.h"
 #include "log.h"
 
 #define POLL_MS 200 /* how often idle threads look at the stop flag */
@@ -175,6 +176,39 @@ static int ensure_db (loa_rpc_server *s, PGconn **db)
 
 static const Loa__Caller anonymous = LOA__CALLER__INIT;
 
+/* A call with an Idempotency-Key: 0 to run the handler (the key's lock is
+ * held in *idem), or 1 when the reply is already set (the stored one, or
+ * a refusal). */
+static int replay_or_lock (worker *w, loa_rpc_ctx *ctx, const Loa__Request *req, loa_idem *idem)
+{
+    int status = 0;
+    uint8_t *body = NULL;
+    size_t len = 0;
+    switch (loa_idem_begin (ctx->db, idem, ctx->caller->user_id, req->method, ctx->idempotency_key,
+                            req->body.data, req->body.len, &status, &body, &len)) {
+    case LOA_IDEM_NEW: return 0;
+    case LOA_IDEM_REPLAY:
+        loa_info (req->request_id, "rpc: %s replayed for its Idempotency-Key", req->method);
+        w->answered = 1;
+        w->status = (Loa__Status) status;
+        w->body = body;
+        w->body_len = len;
+        return 1;
+    case LOA_IDEM_MISMATCH:
+        loa_rpc_field_error (ctx, "Idempotency-Key", "đã được dùng cho một yêu cầu khác");
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID,
+                      "Idempotency-Key này đã được dùng cho một yêu cầu có nội dung khác");
+        return 1;
+    case LOA_IDEM_BAD_KEY:
+        loa_rpc_field_error (ctx, "Idempotency-Key", "phải gồm 1 đến 255 ký tự ASCII nhìn thấy được");
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Idempotency-Key không hợp lệ");
+        return 1;
+    default:
+        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, "cơ sở dữ liệu không sẵn sàng");
+        return 1;
+    }
+}
+
 /* Handles one request and leaves the packed Reply in *out. Returns 0 to
  * send it, 1 to drop the request (its deadline passed: nobody waits). */
 static int process (worker *w, PGconn **db, const zmq_msg_t *payload, uint8_t **out,
@@ -223,8 +257,16 @@ static int process (worker *w, PGconn **db, const zmq_msg_t *payload, uint8_t **
         goto pack;
     }
     ctx.db = *db;
+    loa_idem idem = {0};
+    if (ctx.idempotency_key[0] && replay_or_lock (w, &ctx, req, &idem) != 0)
+        goto pack;
     int64_t t0 = loa_mono_ms ();
     m->handler (&ctx, in);
+    if (idem.lock_key[0])
+        loa_idem_finish (*db, &idem,
+                         w->answered && (w->status == LOA__STATUS__OK ||
+                                         w->status == LOA__STATUS__CREATED),
+                         (int) w->status, w->body, w->body_len);
     if (!w->answered) {
         loa_error (req->request_id, "rpc: %s gave no answer", req->method);
         loa_rpc_fail (&ctx, LOA__STATUS__INTERNAL, "lỗi nội bộ");

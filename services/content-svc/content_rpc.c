@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "article_rpc.h"
+#include "articles_edit.pb-c.h"
 #include "content_store.h"
 #include "text.h"
 
@@ -198,5 +200,14 @@ const loa_rpc_method content_methods[] = {
     {"units.create", &loa__content__create_unit_request__descriptor, units_create},
     {"units.update", &loa__content__update_unit_request__descriptor, units_update},
     {"topics.list", &loa__content__list_request__descriptor, topics_list},
+    {"articles.list", &loa__content__article_list_request__descriptor, articles_list},
+    {"articles.get", &loa__content__article_ref__descriptor, articles_get},
+    {"articles.history", &loa__content__article_ref__descriptor, articles_history},
+    {"articles.create", &loa__content__create_article_request__descriptor, articles_create},
+    {"articles.update", &loa__content__update_article_request__descriptor, articles_update},
+    {"articles.submit", &loa__content__article_action_request__descriptor, articles_submit},
+    {"articles.publish", &loa__content__article_action_request__descriptor, articles_publish},
+    {"articles.reject", &loa__content__article_action_request__descriptor, articles_reject},
+    {"articles.retract", &loa__content__article_action_request__descriptor, articles_retract},
     {NULL, NULL, NULL},
 };

@@ -1,5 +1,7 @@
 #include "content_store.h"
 
+#include "article_store.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +30,12 @@ static const loa_stmt statements[] = {
     {NULL, NULL},
 };
 
-int content_store_prepare (PGconn *db) { return loa_db_prepare (db, statements); }
+int content_store_prepare (PGconn *db)
+{
+    if (loa_db_prepare (db, statements) != 0)
+        return -1;
+    return article_store_prepare (db);
+}
 
 static PGresult *run (PGconn *db, const char *stmt, int n, const char *const *vals,
                       ExecStatusType expect)

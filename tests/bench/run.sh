@@ -133,6 +133,11 @@ row() { # row LABEL RPS P50 P99 COMPARISON NOTE
     printf '%-22s %12s %11s %11s  %s\n' "$1" "${rps:--}" "$(ms "$3")" "$(ms "$4")" "$5${6:+ ($6)}"
 }
 
+echo "bench: loading 10,000 published articles" >&2
+PGOPTIONS='--client-min-messages=warning' "$PG_BIN/psql" -q -v ON_ERROR_STOP=1 -d "$LOA_DB_URL" \
+    -f tests/bench/articles.sql >"$DIR/articles-load.txt" 2>&1 ||
+    die "loading the articles failed (see $DIR/articles-load.txt)"
+
 bench healthz /healthz
 H_RPS=$R_RPS H_P50=$R_P50 H_P99=$R_P99 H_NOTE=$R_NOTE
 bench topics /api/v1/topics
@@ -140,6 +145,32 @@ T_RPS=$R_RPS T_P50=$R_P50 T_P99=$R_P99 T_NOTE=$R_NOTE
 # The same read past the cache: gateway -> RPC -> content-svc -> PostgreSQL.
 bench topics-origin /api/v1/topics 'Cache-Control: no-cache'
 O_RPS=$R_RPS O_P50=$R_P50 O_P99=$R_P99 O_NOTE=$R_NOTE
+# Articles (issue 4): the public list of the 20 newest, one article by slug,
+# and a search, each from the cache and past it.
+A_LIST=/api/v1/articles?per_page=20
+A_SLUG=/api/v1/articles/bench-bai-viet-5000
+A_SEARCH='/api/v1/articles?q=dang%20ky%20kinh%20doanh&per_page=20'
+bench list "$A_LIST"
+L_RPS=$R_RPS L_P50=$R_P50 L_P99=$R_P99 L_NOTE=$R_NOTE
+bench list-origin "$A_LIST" 'Cache-Control: no-cache'
+LO_RPS=$R_RPS LO_P50=$R_P50 LO_P99=$R_P99 LO_NOTE=$R_NOTE
+bench slug "$A_SLUG"
+S_RPS=$R_RPS S_P50=$R_P50 S_P99=$R_P99 S_NOTE=$R_NOTE
+bench slug-origin "$A_SLUG" 'Cache-Control: no-cache'
+SO_RPS=$R_RPS SO_P50=$R_P50 SO_P99=$R_P99 SO_NOTE=$R_NOTE
+bench search "$A_SEARCH"
+Q_RPS=$R_RPS Q_P50=$R_P50 Q_P99=$R_P99 Q_NOTE=$R_NOTE
+bench search-origin "$A_SEARCH" 'Cache-Control: no-cache'
+QO_RPS=$R_RPS QO_P50=$R_P50 QO_P99=$R_P99 QO_NOTE=$R_NOTE
+
+# target ROW_RPS ROW_P99: the list's target, at least half the /healthz
+# rate with p99 under 20 ms.
+target() {
+    awk -v r="$1" -v p="$2" -v h="$H_RPS" 'BEGIN {
+        if (r == "" || h == "" || p == "") { print "target: not measured"; exit }
+        ok = (r >= h / 2 && p < 20000)
+        printf "target >= 50%% of /healthz and p99 < 20 ms: %s", ok ? "met" : "MISSED" }'
+}
 
 echo
 echo "Loa benchmarks: wrk, ${BENCH_THREADS} threads, ${BENCH_CONNECTIONS} connections, ${BENCH_SECONDS} s each" \
@@ -154,5 +185,17 @@ row "GET /api/v1/topics" "$T_RPS" "$T_P50" "$T_P99" \
 row "  same, no-cache" "$O_RPS" "$O_P50" "$O_P99" \
     "$(ratio "$O_RPS" "$H_RPS") of /healthz req/s, p50 $(times "$O_P50" "$H_P50"), p99 $(times "$O_P99" "$H_P99")" \
     "through RPC and PostgreSQL; $O_NOTE"
+cmp_h() { echo "$(ratio "$1" "$H_RPS") of /healthz req/s, p50 $(times "$2" "$H_P50"), p99 $(times "$3" "$H_P99")"; }
+row "articles, 20 newest" "$L_RPS" "$L_P50" "$L_P99" "$(cmp_h "$L_RPS" "$L_P50" "$L_P99"); $(target "$L_RPS" "$L_P99")" \
+    "10,000 published; $L_NOTE"
+row "  same, no-cache" "$LO_RPS" "$LO_P50" "$LO_P99" "$(cmp_h "$LO_RPS" "$LO_P50" "$LO_P99")" \
+    "through RPC and PostgreSQL; $LO_NOTE"
+row "article by slug" "$S_RPS" "$S_P50" "$S_P99" "$(cmp_h "$S_RPS" "$S_P50" "$S_P99")" "$S_NOTE"
+row "  same, no-cache" "$SO_RPS" "$SO_P50" "$SO_P99" "$(cmp_h "$SO_RPS" "$SO_P50" "$SO_P99")" \
+    "through RPC and PostgreSQL; $SO_NOTE"
+row "search, 20 best" "$Q_RPS" "$Q_P50" "$Q_P99" "$(cmp_h "$Q_RPS" "$Q_P50" "$Q_P99")" \
+    "q=dang ky kinh doanh; $Q_NOTE"
+row "  same, no-cache" "$QO_RPS" "$QO_P50" "$QO_P99" "$(cmp_h "$QO_RPS" "$QO_P50" "$QO_P99")" \
+    "through RPC and PostgreSQL; $QO_NOTE"
 echo
 exit "$status"

@@ -698,6 +698,28 @@ START_TEST (test_proto2_labels)
 }
 END_TEST
 
+START_TEST (test_list_wrappers)
+{
+    const ProtobufCMessageDescriptor *tags = &loa__test2__tags__descriptor;
+    Loa__Test2__Tags *t = (Loa__Test2__Tags *) decode_ok (tags, "{\"id\":1}");
+    ck_assert_ptr_null (t->ids); /* absent: leave the list alone */
+    protobuf_c_message_free_unpacked (&t->base, NULL);
+    t = (Loa__Test2__Tags *) decode_ok (tags, "{\"ids\":[]}");
+    ck_assert_ptr_nonnull (t->ids); /* present and empty: clear it */
+    ck_assert_uint_eq (t->ids->n_values, 0);
+    protobuf_c_message_free_unpacked (&t->base, NULL);
+    t = (Loa__Test2__Tags *) decode_ok (tags, "{\"ids\":[3,\"4\"]}");
+    ck_assert_uint_eq (t->ids->n_values, 2);
+    ck_assert_int_eq (t->ids->values[1], 4);
+    protobuf_c_message_free_unpacked (&t->base, NULL);
+    round_trip (tags, "{\"id\":2,\"ids\":[5,6]}", "{\"id\":2,\"ids\":[5,6]}");
+    round_trip (tags, "{\"ids\":[]}", "{\"ids\":[]}");
+    round_trip (tags, "{\"ids\":null}", "{}");
+    decode_fails (tags, "{\"ids\":{\"values\":[1]}}", "ids", "phải là mảng");
+    decode_fails (tags, "{\"ids\":[1,\"x\"]}", "ids[1]", "phải là số nguyên");
+}
+END_TEST
+
 START_TEST (test_registry)
 {
     ck_assert_ptr_eq (loa_pb_find ("loa.PingReply"), &loa__ping_reply__descriptor);
@@ -739,6 +761,7 @@ Suite *pbjson_suite (void)
     tcase_add_test (tc, test_set_string_refused);
     tcase_add_test (tc, test_encode_defaults_and_presence);
     tcase_add_test (tc, test_proto2_labels);
+    tcase_add_test (tc, test_list_wrappers);
     tcase_add_test (tc, test_registry);
     suite_add_tcase (s, tc);
     return s;

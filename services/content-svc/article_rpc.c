@@ -1,0 +1,584 @@
+/* article_rpc: the articles.* methods of content-svc: validation, who may
+ * see and do what (checked again here, whatever the gateway did), and the
+ * editorial workflow:
+ *
+ *   draft --submit--> in_review --publish--> published --retract--> retracted
+ *   rejected --submit--^    \--reject--> rejected
+ *
+ * Editors write and submit their own unit's articles (draft or rejected);
+ * reviewers publish, reject (with a reason) and retract (with a reason), but
+ * never an article they wrote themselves (four eyes). */
+#include "article_rpc.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "article_store.h"
+#include "articles_edit.pb-c.h"
+#include "markdown.h"
+#include "text.h"
+
+#define MAX_TITLE_CHARS 300
+#define MAX_SUMMARY_CHARS 1000
+#define MAX_BODY_BYTES (200 * 1024)
+#define MAX_REASON_CHARS 2000
+#define MAX_QUERY_CHARS 200
+#define MAX_TOPICS 10
+#define MAX_ATTACHMENTS 20
+#define DEFAULT_PER_PAGE 20
+#define MAX_PER_PAGE 100
+
+/* ------------------------------------------------------------ who */
+
+static int is_staff (const loa_rpc_ctx *ctx) { return ctx->caller->user_id != 0; }
+
+/* Roles that read every unit's articles, whatever their status. */
+static int sees_all (const loa_rpc_ctx *ctx)
+{
+    return loa_rpc_has_role (ctx, "reviewer") || loa_rpc_has_role (ctx, "admin") ||
+           loa_rpc_has_role (ctx, "inspector") || loa_rpc_has_role (ctx, "leader");
+}
+
+static int can_see (const loa_rpc_ctx *ctx, const Loa__Content__Article *a)
+{
+    if (strcmp (a->status, "published") == 0 || sees_all (ctx))
+        return 1;
+    return is_staff (ctx) && ctx->caller->unit_id != 0 && ctx->caller->unit_id == a->unit_id;
+}
+
+/* 0 when the caller is logged in and holds `role`, else fails the call. */
+static int require_role (loa_rpc_ctx *ctx, const char *role, const char *what)
+{
+    if (!is_staff (ctx)) {
+        loa_rpc_fail (ctx, LOA__STATUS__UNAUTHENTICATED, "Cần đăng nhập");
+        return -1;
+    }
+    if (!loa_rpc_has_role (ctx, role)) {
+        loa_rpc_fail (ctx, LOA__STATUS__FORBIDDEN, what);
+        return -1;
+    }
+    return 0;
+}
+
+static void fail_store (loa_rpc_ctx *ctx, store_status st)
+{
+    switch (st) {
+    case STORE_NOT_FOUND: loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy bài viết"); break;
+    case STORE_BAD_TOPIC:
+        loa_rpc_field_error (ctx, "topic_ids", "có chủ đề không tồn tại");
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Chủ đề không tồn tại");
+        break;
+    case STORE_CONFLICT:
+        loa_rpc_fail (ctx, LOA__STATUS__CONFLICT, "Bài viết vừa bị thay đổi đồng thời, xin thử lại");
+        break;
+    case STORE_DENIED: break; /* the guard has answered */
+    default: loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, "Không truy cập được cơ sở dữ liệu");
+    }
+}
+
+/* ------------------------------------------------------------ checks */
+
+/* Checks a text field that is present (or required); adds a field error
+ * and returns 1 when it is bad. */
+static int bad_text (loa_rpc_ctx *ctx, const char *field, const char *value, int required,
+                     size_t max_chars, size_t max_bytes)
+{
+    char msg[160];
+    if (!value) {
+        if (!required)
+            return 0;
+        loa_rpc_field_error (ctx, field, "là bắt buộc");
+        return 1;
+    }
+    if (!loa_utf8_valid (value)) {
+        loa_rpc_field_error (ctx, field, "phải là văn bản UTF-8 hợp lệ");
+        return 1;
+    }
+    if (required && loa_text_blank (value)) {
+        loa_rpc_field_error (ctx, field, "không được để trống");
+        return 1;
+    }
+    if (max_bytes && strlen (value) > max_bytes) {
+        snprintf (msg, sizeof msg, "tối đa %zu KB", max_bytes / 1024);
+        loa_rpc_field_error (ctx, field, msg);
+        return 1;
+    }
+    if (max_chars && loa_utf8_length (value) > max_chars) {
+        snprintf (msg, sizeof msg, "tối đa %zu ký tự", max_chars);
+        loa_rpc_field_error (ctx, field, msg);
+        return 1;
+    }
+    return 0;
+}
+
+/* Checks a list of ids and removes repeats, into `out` (cap `max`);
+ * returns the count, or -1 after a field error. */
+static int clean_ids (loa_rpc_ctx *ctx, const char *field, const int64_t *ids, size_t n, int max,
+                      int64_t *out)
+{
+    char msg[160];
+    int k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (ids[i] <= 0) {
+            char name[48];
+            snprintf (name, sizeof name, "%s[%zu]", field, i);
+            loa_rpc_field_error (ctx, name, "phải là số nguyên dương");
+            return -1;
+        }
+        int seen = 0;
+        for (int j = 0; j < k && !seen; j++)
+            seen = out[j] == ids[i];
+        if (seen)
+            continue;
+        if (k == max) {
+            snprintf (msg, sizeof msg, "tối đa %d phần tử", max);
+            loa_rpc_field_error (ctx, field, msg);
+            return -1;
+        }
+        out[k++] = ids[i];
+    }
+    return k;
+}
+
+/* If-Match: "3", 3 or W/"3" (the article's version); "*" matches any.
+ * Returns the version, 0 for "*", -1 when absent, -2 when malformed. */
+static int64_t if_match_version (const char *h)
+{
+    if (!h)
+        return -1;
+    while (*h == ' ')
+        h++;
+    if (strcmp (h, "*") == 0)
+        return 0;
+    if (strncmp (h, "W/", 2) == 0)
+        h += 2;
+    int quoted = *h == '"';
+    if (quoted)
+        h++;
+    char *end;
+    if (!isdigit ((unsigned char) *h))
+        return -2;
+    long long v = strtoll (h, &end, 10);
+    if (quoted && *end++ != '"')
+        return -2;
+    while (*end == ' ')
+        end++;
+    return *end || v <= 0 ? -2 : v;
+}
+
+/* A real date YYYY-MM-DD. */
+static int date_ok (const char *s)
+{
+    int y, m, d;
+    char extra;
+    if (strlen (s) != 10 || sscanf (s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3 || s[4] != '-' ||
+        s[7] != '-')
+        return 0;
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1900 || y > 9999 || m < 1 || m > 12 || d < 1)
+        return 0;
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return d <= days[m - 1] + (m == 2 && leap);
+}
+
+static int status_ok (const char *s)
+{
+    static const char *const all[] = {"draft", "in_review", "published", "rejected", "retracted"};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (strcmp (s, all[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* ------------------------------------------------------------ reads */
+
+void articles_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Content__ArticleListRequest *in = (const Loa__Content__ArticleListRequest *) msg;
+    article_filter f = {.page = in->has_page ? in->page : 1,
+                        .per_page = in->has_per_page ? in->per_page : DEFAULT_PER_PAGE,
+                        .cchc = in->has_cchc ? in->cchc : -1};
+    int bad = 0;
+    if (f.page < 1) {
+        loa_rpc_field_error (ctx, "page", "phải là số nguyên từ 1 trở lên");
+        bad++;
+    }
+    if (f.per_page < 1 || f.per_page > MAX_PER_PAGE) {
+        loa_rpc_field_error (ctx, "per_page", "phải là số nguyên từ 1 đến 100");
+        bad++;
+    }
+    if (f.page > 100000)
+        f.page = 100000; /* keeps OFFSET within reason */
+    if (in->has_unit_id && in->unit_id <= 0) {
+        loa_rpc_field_error (ctx, "unit_id", "phải là số nguyên dương");
+        bad++;
+    }
+    if (in->has_topic_id && in->topic_id <= 0) {
+        loa_rpc_field_error (ctx, "topic_id", "phải là số nguyên dương");
+        bad++;
+    }
+    f.unit_id = in->has_unit_id ? in->unit_id : 0;
+    f.topic_id = in->has_topic_id ? in->topic_id : 0;
+    if (in->from && *in->from && !date_ok (in->from)) {
+        loa_rpc_field_error (ctx, "from", "phải là ngày dạng YYYY-MM-DD");
+        bad++;
+    }
+    if (in->to && *in->to && !date_ok (in->to)) {
+        loa_rpc_field_error (ctx, "to", "phải là ngày dạng YYYY-MM-DD");
+        bad++;
+    }
+    f.from = in->from && *in->from ? in->from : NULL;
+    f.to = in->to && *in->to ? in->to : NULL;
+    if (!bad && f.from && f.to && strcmp (f.from, f.to) > 0) {
+        loa_rpc_field_error (ctx, "to", "không được trước ngày bắt đầu (from)");
+        bad++;
+    }
+    if (in->q && !loa_text_blank (in->q)) {
+        if (bad_text (ctx, "q", in->q, 0, MAX_QUERY_CHARS, 0))
+            bad++;
+        f.q = in->q;
+    }
+    if (in->status && *in->status) {
+        if (!status_ok (in->status)) {
+            loa_rpc_field_error (
+                ctx, "status", "phải là một trong: draft, in_review, published, rejected, retracted");
+            bad++;
+        }
+        f.status = in->status;
+    }
+    if (bad) {
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Tham số lọc không hợp lệ");
+        return;
+    }
+    if (!is_staff (ctx)) {
+        if (f.status && strcmp (f.status, "published") != 0) {
+            loa_rpc_field_error (ctx, "status", "chỉ cán bộ đã đăng nhập mới lọc được trạng thái này");
+            loa_rpc_fail (ctx, LOA__STATUS__UNAUTHENTICATED, "Cần đăng nhập để xem bài chưa đăng");
+            return;
+        }
+        f.status = "published";
+    } else {
+        f.see_all = sees_all (ctx);
+        f.own_unit = ctx->caller->unit_id;
+    }
+    Loa__Content__ArticleList out = LOA__CONTENT__ARTICLE_LIST__INIT;
+    store_status st = article_store_list (ctx->db, &f, &out);
+    if (st == STORE_OK)
+        loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+    else
+        fail_store (ctx, st);
+    article_store_free_list (&out);
+}
+
+/* Reads the article `ref` the caller may see into *out; 0, or -1 after
+ * failing the call (an article the caller may not see is not found). */
+static int visible_article (loa_rpc_ctx *ctx, const char *ref, Loa__Content__Article *out)
+{
+    loa__content__article__init (out);
+    if (!ref || !*ref) {
+        loa_rpc_field_error (ctx, "ref", "là bắt buộc");
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Thiếu mã số hoặc slug của bài viết");
+        return -1;
+    }
+    store_status st = article_store_get (ctx->db, ref, out);
+    if (st == STORE_OK && !can_see (ctx, out))
+        st = STORE_NOT_FOUND;
+    if (st != STORE_OK) {
+        article_store_free (out);
+        fail_store (ctx, st);
+        return -1;
+    }
+    return 0;
+}
+
+void articles_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Content__ArticleRef *in = (const Loa__Content__ArticleRef *) msg;
+    Loa__Content__Article out;
+    if (visible_article (ctx, in->ref, &out) != 0)
+        return;
+    loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+    article_store_free (&out);
+}
+
+void articles_history (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Content__ArticleRef *in = (const Loa__Content__ArticleRef *) msg;
+    if (!is_staff (ctx)) {
+        loa_rpc_fail (ctx, LOA__STATUS__UNAUTHENTICATED, "Cần đăng nhập");
+        return;
+    }
+    Loa__Content__Article a;
+    if (visible_article (ctx, in->ref, &a) != 0)
+        return;
+    Loa__Content__ArticleHistory out = LOA__CONTENT__ARTICLE_HISTORY__INIT;
+    store_status st = article_store_history (ctx->db, a.id, &out);
+    article_store_free (&a);
+    if (st == STORE_OK)
+        loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+    else
+        fail_store (ctx, st);
+    article_store_free_history (&out);
+}
+
+/* ------------------------------------------------------------ writes */
+
+static int require_editor_unit (loa_rpc_ctx *ctx)
+{
+    if (require_role (ctx, "editor", "Chỉ biên tập viên được soạn và gửi bài") != 0)
+        return -1;
+    if (ctx->caller->unit_id == 0) {
+        loa_rpc_fail (ctx, LOA__STATUS__FORBIDDEN, "Tài khoản biên tập viên chưa thuộc đơn vị nào");
+        return -1;
+    }
+    return 0;
+}
+
+void articles_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Content__CreateArticleRequest *in = (const Loa__Content__CreateArticleRequest *) msg;
+    if (require_editor_unit (ctx) != 0)
+        return;
+    int64_t topics[MAX_TOPICS], atts[MAX_ATTACHMENTS];
+    int bad = bad_text (ctx, "title", in->title, 1, MAX_TITLE_CHARS, 0);
+    bad += bad_text (ctx, "summary", in->summary, 0, MAX_SUMMARY_CHARS, 0);
+    bad += bad_text (ctx, "body", in->body, 1, 0, MAX_BODY_BYTES);
+    int n_topics = clean_ids (ctx, "topic_ids", in->topic_ids, in->n_topic_ids, MAX_TOPICS, topics);
+    int n_atts = clean_ids (ctx, "attachment_ids", in->attachment_ids, in->n_attachment_ids,
+                            MAX_ATTACHMENTS, atts);
+    if (bad || n_topics < 0 || n_atts < 0) {
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Dữ liệu bài viết không hợp lệ");
+        return;
+    }
+    char *html = loa_markdown_html (in->body, strlen (in->body));
+    if (!html) {
+        loa_rpc_fail (ctx, LOA__STATUS__INTERNAL, "Không đủ bộ nhớ");
+        return;
+    }
+    article_fields a = {.unit_id = ctx->caller->unit_id,
+                        .actor_id = ctx->caller->user_id,
+                        .title = in->title,
+                        .summary = in->summary,
+                        .body = in->body,
+                        .body_html = html,
+                        .topic_ids = topics,
+                        .n_topics = n_topics,
+                        .attachment_ids = atts,
+                        .n_attachments = n_atts};
+    Loa__Content__Article out;
+    store_status st = article_store_create (ctx->db, &a, &out);
+    free (html);
+    if (st == STORE_NOT_FOUND) {
+        loa_rpc_fail (ctx, LOA__STATUS__FORBIDDEN, "Đơn vị của tài khoản không tồn tại");
+        return;
+    }
+    if (st != STORE_OK) {
+        fail_store (ctx, st);
+        return;
+    }
+    loa_rpc_ok (ctx, LOA__STATUS__CREATED, &out.base);
+    article_store_free (&out);
+}
+
+/* What an action needs of the article it changes, checked by the guard on
+ * the locked row. */
+typedef struct {
+    loa_rpc_ctx *ctx;
+    const char *verb;         /* "sửa", "gửi duyệt", ... for messages */
+    const char *const *from;  /* statuses allowed, NULL-terminated */
+    int own_unit;             /* the caller's unit must be the article's */
+    int not_author;           /* the author may not do it (four eyes) */
+    int64_t version;          /* > 0: must match; 0: any */
+} action_rule;
+
+static int guard (const article_row *row, void *arg)
+{
+    const action_rule *r = arg;
+    loa_rpc_ctx *ctx = r->ctx;
+    char msg[200];
+    if (r->own_unit && row->unit_id != ctx->caller->unit_id) {
+        snprintf (msg, sizeof msg, "Chỉ biên tập viên của đơn vị viết bài được %s bài này", r->verb);
+        loa_rpc_fail (ctx, LOA__STATUS__FORBIDDEN, msg);
+        return -1;
+    }
+    if (r->not_author && row->author_id == ctx->caller->user_id) {
+        snprintf (msg, sizeof msg, "Người viết bài không được tự %s bài của mình", r->verb);
+        loa_rpc_fail (ctx, LOA__STATUS__FORBIDDEN, msg);
+        return -1;
+    }
+    int allowed = 0;
+    for (const char *const *s = r->from; *s && !allowed; s++)
+        allowed = strcmp (*s, row->status) == 0;
+    if (!allowed) {
+        snprintf (msg, sizeof msg, "Không thể %s bài viết đang ở trạng thái %s", r->verb,
+                  row->status);
+        loa_rpc_fail (ctx, LOA__STATUS__CONFLICT, msg);
+        return -1;
+    }
+    if (r->version > 0 && row->version != r->version) {
+        snprintf (msg, sizeof msg,
+                  "Bài viết đã được thay đổi (phiên bản hiện tại %lld, bạn gửi %lld); hãy tải lại",
+                  (long long) row->version, (long long) r->version);
+        loa_rpc_field_error (ctx, "If-Match", "không khớp phiên bản hiện tại");
+        loa_rpc_fail (ctx, LOA__STATUS__PRECONDITION_FAILED, msg);
+        return -1;
+    }
+    return 0;
+}
+
+/* The If-Match version (> 0, or 0 for "*"); -1 when absent and not
+ * required; -2 after failing the call. */
+static int64_t read_if_match (loa_rpc_ctx *ctx, const char *if_match, int required)
+{
+    int64_t v = if_match_version (if_match && *if_match ? if_match : NULL);
+    if (v == -2) {
+        loa_rpc_field_error (ctx, "If-Match", "phải là phiên bản của bài viết, ví dụ \"3\"");
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "If-Match không hợp lệ");
+        return -2;
+    }
+    if (v == -1 && required) {
+        loa_rpc_field_error (ctx, "If-Match", "là bắt buộc: phiên bản (version) của bài viết");
+        loa_rpc_fail (ctx, LOA__STATUS__PRECONDITION_REQUIRED,
+                      "Cần gửi phiên bản bài viết trong tiêu đề If-Match để tránh ghi đè");
+        return -2;
+    }
+    return v;
+}
+
+static const char *const EDITABLE[] = {"draft", "rejected", NULL};
+
+void articles_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Content__UpdateArticleRequest *in = (const Loa__Content__UpdateArticleRequest *) msg;
+    if (require_editor_unit (ctx) != 0)
+        return;
+    if (!in->has_id || in->id <= 0) {
+        loa_rpc_field_error (ctx, "id", "phải là số nguyên dương");
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Mã số bài viết không hợp lệ");
+        return;
+    }
+    int64_t version = read_if_match (ctx, in->if_match, 1);
+    if (version < -1)
+        return;
+    if (!in->title && !in->summary && !in->body && !in->topic_ids && !in->attachment_ids) {
+        loa_rpc_field_error (ctx, "body",
+                             "cần ít nhất một trường: title, summary, body, topic_ids, attachment_ids");
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Không có gì để sửa");
+        return;
+    }
+    int64_t topics[MAX_TOPICS], atts[MAX_ATTACHMENTS];
+    int bad = bad_text (ctx, "title", in->title, in->title != NULL, MAX_TITLE_CHARS, 0);
+    bad += bad_text (ctx, "summary", in->summary, 0, MAX_SUMMARY_CHARS, 0);
+    bad += bad_text (ctx, "body", in->body, in->body != NULL, 0, MAX_BODY_BYTES);
+    int n_topics = -1, n_atts = -1;
+    if (in->topic_ids && (n_topics = clean_ids (ctx, "topic_ids", in->topic_ids->values,
+                                                in->topic_ids->n_values, MAX_TOPICS, topics)) < 0)
+        bad++;
+    if (in->attachment_ids &&
+        (n_atts = clean_ids (ctx, "attachment_ids", in->attachment_ids->values,
+                             in->attachment_ids->n_values, MAX_ATTACHMENTS, atts)) < 0)
+        bad++;
+    if (bad) {
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Dữ liệu bài viết không hợp lệ");
+        return;
+    }
+    char *html = NULL;
+    if (in->body && !(html = loa_markdown_html (in->body, strlen (in->body)))) {
+        loa_rpc_fail (ctx, LOA__STATUS__INTERNAL, "Không đủ bộ nhớ");
+        return;
+    }
+    article_fields a = {.id = in->id,
+                        .actor_id = ctx->caller->user_id,
+                        .title = in->title,
+                        .summary = in->summary,
+                        .body = in->body,
+                        .body_html = html,
+                        .topic_ids = topics,
+                        .n_topics = n_topics,
+                        .attachment_ids = atts,
+                        .n_attachments = n_atts};
+    action_rule rule = {ctx, "sửa", EDITABLE, 1, 0, version};
+    Loa__Content__Article out;
+    store_status st = article_store_update (ctx->db, &a, guard, &rule, &out);
+    free (html);
+    if (st != STORE_OK) {
+        fail_store (ctx, st);
+        return;
+    }
+    loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+    article_store_free (&out);
+}
+
+/* One step of the workflow. */
+typedef struct {
+    const char *role, *denied; /* who may, and the message for others */
+    const char *verb, *action, *to;
+    const char *const *from;
+    int own_unit, not_author, needs_reason;
+} step;
+
+static const char *const FROM_REVIEW[] = {"in_review", NULL};
+static const char *const FROM_PUBLISHED[] = {"published", NULL};
+
+static const step SUBMIT = {"editor", "Chỉ biên tập viên được gửi duyệt bài", "gửi duyệt",
+                            "submitted", "in_review", EDITABLE, 1, 0, 0};
+static const step PUBLISH = {"reviewer", "Chỉ thành viên Ban biên tập được duyệt đăng bài", "duyệt đăng",
+                             "published", "published", FROM_REVIEW, 0, 1, 0};
+static const step REJECT = {"reviewer", "Chỉ thành viên Ban biên tập được trả lại bài", "trả lại",
+                            "rejected", "rejected", FROM_REVIEW, 0, 1, 1};
+static const step RETRACT = {"reviewer", "Chỉ thành viên Ban biên tập được gỡ bài", "gỡ",
+                             "retracted", "retracted", FROM_PUBLISHED, 0, 0, 1};
+
+static void run_step (loa_rpc_ctx *ctx, const ProtobufCMessage *msg, const step *s)
+{
+    const Loa__Content__ArticleActionRequest *in = (const Loa__Content__ArticleActionRequest *) msg;
+    if (s->own_unit ? require_editor_unit (ctx) != 0 : require_role (ctx, s->role, s->denied) != 0)
+        return;
+    if (!in->has_id || in->id <= 0) {
+        loa_rpc_field_error (ctx, "id", "phải là số nguyên dương");
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Mã số bài viết không hợp lệ");
+        return;
+    }
+    if (s->needs_reason) {
+        if (bad_text (ctx, "reason", in->reason, 1, MAX_REASON_CHARS, 0)) {
+            loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Cần nêu lý do");
+            return;
+        }
+    } else if (in->reason && bad_text (ctx, "reason", in->reason, 0, MAX_REASON_CHARS, 0)) {
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Lý do không hợp lệ");
+        return;
+    }
+    int64_t version = read_if_match (ctx, in->if_match, 0);
+    if (version < -1)
+        return;
+    action_rule rule = {ctx, s->verb, s->from, s->own_unit, s->not_author, version};
+    Loa__Content__Article out;
+    store_status st = article_store_transition (
+        ctx->db, in->id, s->action, s->to, s->needs_reason ? in->reason : "",
+        ctx->caller->user_id, guard, &rule, &out);
+    if (st != STORE_OK) {
+        fail_store (ctx, st);
+        return;
+    }
+    loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+    article_store_free (&out);
+}
+
+void articles_submit (loa_rpc_ctx *ctx, const ProtobufCMessage *in)
+{
+    run_step (ctx, in, &SUBMIT);
+}
+void articles_publish (loa_rpc_ctx *ctx, const ProtobufCMessage *in)
+{
+    run_step (ctx, in, &PUBLISH);
+}
+void articles_reject (loa_rpc_ctx *ctx, const ProtobufCMessage *in)
+{
+    run_step (ctx, in, &REJECT);
+}
+void articles_retract (loa_rpc_ctx *ctx, const ProtobufCMessage *in)
+{
+    run_step (ctx, in, &RETRACT);
+}

@@ -1,0 +1,18 @@
+/* article_rpc: the articles.* RPC handlers (listed in content_methods,
+ * content_rpc.c). Inputs are the messages of proto/articles_edit.proto. */
+#ifndef ARTICLE_RPC_H
+#define ARTICLE_RPC_H
+
+#include "rpc_server.h"
+
+void articles_list (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void articles_get (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void articles_history (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void articles_create (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void articles_update (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void articles_submit (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void articles_publish (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void articles_reject (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void articles_retract (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+
+#endif

@@ -1,0 +1,627 @@
+#include "article_store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "log.h"
+#include "outbox.h"
+
+/* Columns of a list item (0..14), then body and body_html (15, 16). */
+#define ART_COLS                                                                                   \
+    "a.id, a.slug, a.unit_id, a.title, a.summary, a.topic_ids, a.is_cchc, a.status, "              \
+    "a.status_reason, a.author_id, a.version, rfc3339(a.created_at), rfc3339(a.updated_at), "     \
+    "rfc3339(a.published_at), a.attachment_ids"
+#define ART_FULL ART_COLS ", a.body, a.body_html"
+
+/* The list: every filter a parameter that may be NULL; custom plans (see
+ * article_store_prepare) fold the NULL ones away, so that the public list
+ * reads the newest rows of the articles_published index and stops. */
+#define LIST_FROM                                                                                  \
+    " FROM articles a CROSS JOIN (SELECT fold($9::text) AS fq, "                                   \
+    "plainto_tsquery('simple', fold($9::text)) AS tsq) q "                                         \
+    "WHERE ($1::text IS NULL OR a.status = $1) "                                                   \
+    "AND (a.status = 'published' OR $2::boolean OR a.unit_id = $3::bigint) "                       \
+    "AND ($4::bigint IS NULL OR a.unit_id = $4) "                                                  \
+    "AND ($5::bigint IS NULL OR a.topic_ids @> ARRAY[$5::bigint]) "                                \
+    "AND ($6::boolean IS NULL OR a.is_cchc = $6) "                                                 \
+    "AND ($7::date IS NULL OR a.published_at >= $7::date::timestamp AT TIME ZONE "                 \
+    "'Asia/Ho_Chi_Minh') "                                                                         \
+    "AND ($8::date IS NULL OR a.published_at < ($8::date + 1)::timestamp AT TIME ZONE "            \
+    "'Asia/Ho_Chi_Minh') "                                                                         \
+    "AND (q.fq IS NULL OR a.search @@ q.tsq OR fold(a.title) OPERATOR(public.%>) q.fq) "
+#define LIST_SQL                                                                                   \
+    "SELECT " ART_COLS LIST_FROM "ORDER BY CASE WHEN q.fq IS NULL THEN 0 ELSE ts_rank(a.search, q.tsq) + "                      \
+    "public.word_similarity(q.fq, fold(a.title)) END DESC, "                                       \
+    "a.published_at DESC, a.id DESC LIMIT $10 OFFSET $11"
+
+static const loa_stmt statements[] = {
+    {"article_by_id", "SELECT " ART_FULL " FROM articles a WHERE a.id = $1"},
+    {"article_by_slug", "SELECT " ART_FULL " FROM articles a WHERE a.slug = $1"},
+    {"articles_list", LIST_SQL},
+    {"articles_count", "SELECT count(*)" LIST_FROM},
+    {"article_history",
+     "SELECT id, action, from_status, to_status, actor_id, reason, rfc3339(at), version "
+     "FROM article_history WHERE article_id = $1 ORDER BY id"},
+    {"article_lock", "SELECT id, unit_id, author_id, version, status FROM articles "
+                     "WHERE id = $1 FOR UPDATE"},
+    {"article_topics_check", "SELECT count(*), coalesce(bool_or(is_cchc), false) FROM topics "
+                             "WHERE id = ANY ($1::bigint[])"},
+    {"article_insert",
+     "INSERT INTO articles AS a (id, slug, unit_id, title, summary, body, body_html, topic_ids, "
+     "is_cchc, attachment_ids, author_id) "
+     "SELECT x.nid, CASE WHEN EXISTS (SELECT 1 FROM articles o WHERE o.slug = x.s) "
+     "THEN x.s || '-' || x.nid ELSE x.s END, $1, $2, $3, $4, $5, $6::bigint[], $7, $8::bigint[], "
+     "$9 FROM (SELECT nextval('articles_id_seq') AS nid, article_slug($2) AS s) x "
+     "RETURNING " ART_FULL},
+    {"article_update",
+     "UPDATE articles AS a SET title = coalesce($2, a.title), summary = coalesce($3, a.summary), "
+     "body = coalesce($4, a.body), body_html = coalesce($5, a.body_html), "
+     "topic_ids = coalesce($6::bigint[], a.topic_ids), is_cchc = coalesce($7::boolean, a.is_cchc), "
+     "attachment_ids = coalesce($8::bigint[], a.attachment_ids), "
+     "slug = CASE WHEN $2 IS NULL OR a.published_at IS NOT NULL THEN a.slug "
+     "WHEN EXISTS (SELECT 1 FROM articles o WHERE o.slug = article_slug($2) AND o.id <> a.id) "
+     "THEN article_slug($2) || '-' || a.id ELSE article_slug($2) END, "
+     "version = a.version + 1, updated_at = now() WHERE a.id = $1 RETURNING " ART_FULL},
+    {"article_set_status",
+     "UPDATE articles AS a SET status = $2, status_reason = $3, version = a.version + 1, "
+     "updated_at = now(), published_at = CASE WHEN $2 = 'published' "
+     "THEN coalesce(a.published_at, now()) ELSE a.published_at END "
+     "WHERE a.id = $1 RETURNING " ART_FULL},
+    {"article_history_add",
+     "INSERT INTO article_history (article_id, action, from_status, to_status, actor_id, reason, "
+     "version) VALUES ($1, $2, $3, $4, $5, $6, $7)"},
+    {NULL, NULL},
+};
+
+int article_store_prepare (PGconn *db)
+{
+    /* The list's optional filters are parameters; a generic plan could not
+     * drop the unused ones, so plans are made for the values at hand. */
+    if (loa_db_exec (db, "SET plan_cache_mode = force_custom_plan") != 0)
+        return -1;
+    return loa_db_prepare (db, statements);
+}
+
+/* ------------------------------------------------------------ rows */
+
+static PGresult *run (PGconn *db, const char *stmt, int n, const char *const *vals,
+                      ExecStatusType expect)
+{
+    PGresult *res = PQexecPrepared (db, stmt, n, vals, NULL, NULL, 0);
+    if (PQresultStatus (res) != expect && !loa_db_retryable (res) &&
+        !loa_db_is_state (res, "23505"))
+        loa_error (NULL, "article store: %s: %s", stmt, PQresultErrorMessage (res));
+    return res;
+}
+
+static char *dup_col (const PGresult *res, int row, int col)
+{
+    return strdup (PQgetvalue (res, row, col));
+}
+
+static void free_str (char *s)
+{
+    if (s != protobuf_c_empty_string)
+        free (s);
+}
+
+/* "{1,2,3}" (a bigint[] as text) into a new array; *n its length. */
+static int64_t *parse_ids (const char *text, size_t *n)
+{
+    *n = 0;
+    size_t cap = 1;
+    for (const char *p = text; *p; p++)
+        cap += *p == ',';
+    int64_t *ids = calloc (cap, sizeof *ids);
+    if (!ids)
+        return NULL;
+    for (const char *p = text; *p;) {
+        if (*p >= '0' && *p <= '9') {
+            char *end;
+            ids[(*n)++] = strtoll (p, &end, 10);
+            p = end;
+        } else {
+            p++;
+        }
+    }
+    return ids;
+}
+
+static void fill_article (const PGresult *res, int row, int full, Loa__Content__Article *a)
+{
+    loa__content__article__init (a);
+    a->id = atoll (PQgetvalue (res, row, 0));
+    a->slug = dup_col (res, row, 1);
+    a->unit_id = atoll (PQgetvalue (res, row, 2));
+    a->title = dup_col (res, row, 3);
+    a->summary = dup_col (res, row, 4);
+    a->topic_ids = parse_ids (PQgetvalue (res, row, 5), &a->n_topic_ids);
+    a->is_cchc = PQgetvalue (res, row, 6)[0] == 't';
+    a->status = dup_col (res, row, 7);
+    a->status_reason = dup_col (res, row, 8);
+    a->author_id = atoll (PQgetvalue (res, row, 9));
+    a->version = atoll (PQgetvalue (res, row, 10));
+    a->created_at = dup_col (res, row, 11);
+    a->updated_at = dup_col (res, row, 12);
+    if (!PQgetisnull (res, row, 13)) {
+        a->maybe_published_at_case = LOA__CONTENT__ARTICLE__MAYBE_PUBLISHED_AT_PUBLISHED_AT;
+        a->published_at = dup_col (res, row, 13);
+    }
+    size_t n_att;
+    int64_t *att = parse_ids (PQgetvalue (res, row, 14), &n_att);
+    if (att && n_att) {
+        a->attachments = calloc (n_att, sizeof *a->attachments);
+        Loa__Content__Attachment *items = calloc (n_att, sizeof *items);
+        if (a->attachments && items) {
+            for (size_t i = 0; i < n_att; i++) {
+                Loa__Content__Attachment *t = &items[i];
+                loa__content__attachment__init (t);
+                t->id = att[i];
+                char url[64];
+                snprintf (url, sizeof url, "/api/v1/assets/%lld", (long long) att[i]);
+                t->url = strdup (url);
+                a->attachments[a->n_attachments++] = t;
+            }
+        } else {
+            free (a->attachments);
+            free (items);
+            a->attachments = NULL;
+        }
+    }
+    free (att);
+    if (full) {
+        a->maybe_body_case = LOA__CONTENT__ARTICLE__MAYBE_BODY_BODY;
+        a->body = dup_col (res, row, 15);
+        a->maybe_body_html_case = LOA__CONTENT__ARTICLE__MAYBE_BODY_HTML_BODY_HTML;
+        a->body_html = dup_col (res, row, 16);
+    }
+}
+
+void article_store_free (Loa__Content__Article *a)
+{
+    free_str (a->slug);
+    free_str (a->title);
+    free_str (a->summary);
+    free_str (a->status);
+    free_str (a->status_reason);
+    free_str (a->created_at);
+    free_str (a->updated_at);
+    if (a->maybe_published_at_case)
+        free_str (a->published_at);
+    if (a->maybe_body_case)
+        free_str (a->body);
+    if (a->maybe_body_html_case)
+        free_str (a->body_html);
+    free (a->topic_ids);
+    for (size_t i = 0; i < a->n_attachments; i++)
+        free_str (a->attachments[i]->url);
+    if (a->n_attachments)
+        free (a->attachments[0]); /* the array of attachments itself */
+    free (a->attachments);
+    loa__content__article__init (a);
+}
+
+/* ------------------------------------------------------------ reads */
+
+store_status article_store_get (PGconn *db, const char *ref, Loa__Content__Article *out)
+{
+    loa__content__article__init (out);
+    size_t digits = strspn (ref, "0123456789");
+    int by_id = digits > 0 && ref[digits] == '\0';
+    if (by_id && digits > 18)
+        return STORE_NOT_FOUND;
+    const char *vals[] = {ref};
+    PGresult *res =
+        run (db, by_id ? "article_by_id" : "article_by_slug", 1, vals, PGRES_TUPLES_OK);
+    store_status st = PQresultStatus (res) != PGRES_TUPLES_OK ? STORE_ERROR
+                      : PQntuples (res) == 0                  ? STORE_NOT_FOUND
+                                                              : STORE_OK;
+    if (st == STORE_OK)
+        fill_article (res, 0, 1, out);
+    PQclear (res);
+    return st;
+}
+
+static const char *opt_int (char *buf, size_t cap, int64_t v)
+{
+    if (v <= 0)
+        return NULL;
+    snprintf (buf, cap, "%lld", (long long) v);
+    return buf;
+}
+
+store_status article_store_list (PGconn *db, const article_filter *f,
+                                 Loa__Content__ArticleList *out)
+{
+    char own[24], unit[24], topic[24], limit[24], offset[24];
+    snprintf (limit, sizeof limit, "%d", f->per_page);
+    snprintf (offset, sizeof offset, "%lld", (long long) (f->page - 1) * f->per_page);
+    const char *vals[] = {f->status,
+                          f->see_all ? "true" : "false",
+                          opt_int (own, sizeof own, f->own_unit),
+                          opt_int (unit, sizeof unit, f->unit_id),
+                          opt_int (topic, sizeof topic, f->topic_id),
+                          f->cchc < 0 ? NULL : (f->cchc ? "true" : "false"),
+                          f->from,
+                          f->to,
+                          f->q,
+                          limit,
+                          offset};
+    PGresult *res = run (db, "articles_list", 11, vals, PGRES_TUPLES_OK);
+    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
+        PQclear (res);
+        return STORE_ERROR;
+    }
+    int n = PQntuples (res);
+    out->page = f->page;
+    out->per_page = f->per_page;
+    out->n_items = 0;
+    out->items = calloc ((size_t) n + 1, sizeof *out->items);
+    Loa__Content__Article *items = calloc ((size_t) n + 1, sizeof *items);
+    if (!out->items || !items) {
+        free (out->items);
+        free (items);
+        out->items = NULL;
+        PQclear (res);
+        return STORE_ERROR;
+    }
+    for (int i = 0; i < n; i++) {
+        fill_article (res, i, 0, &items[i]);
+        out->items[out->n_items++] = &items[i];
+    }
+    if (n == 0)
+        free (items);
+    PQclear (res);
+    /* The total: known from the page itself when it is the first and not
+     * full; counted otherwise (the same filters, no ordering). */
+    if (f->page == 1 && n < f->per_page) {
+        out->total = n;
+        return STORE_OK;
+    }
+    res = run (db, "articles_count", 9, vals, PGRES_TUPLES_OK);
+    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
+        PQclear (res);
+        article_store_free_list (out);
+        return STORE_ERROR;
+    }
+    out->total = atoll (PQgetvalue (res, 0, 0));
+    PQclear (res);
+    return STORE_OK;
+}
+
+void article_store_free_list (Loa__Content__ArticleList *l)
+{
+    for (size_t i = 0; i < l->n_items; i++)
+        article_store_free (l->items[i]);
+    if (l->n_items)
+        free (l->items[0]); /* the array of articles itself */
+    free (l->items);
+    l->items = NULL;
+    l->n_items = 0;
+}
+
+store_status article_store_history (PGconn *db, int64_t id, Loa__Content__ArticleHistory *out)
+{
+    char id_s[24];
+    snprintf (id_s, sizeof id_s, "%lld", (long long) id);
+    const char *vals[] = {id_s};
+    PGresult *res = run (db, "article_history", 1, vals, PGRES_TUPLES_OK);
+    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
+        PQclear (res);
+        return STORE_ERROR;
+    }
+    int n = PQntuples (res);
+    out->n_items = 0;
+    out->items = calloc ((size_t) n + 1, sizeof *out->items);
+    Loa__Content__ArticleHistoryEntry *items = calloc ((size_t) n + 1, sizeof *items);
+    if (!out->items || !items) {
+        free (out->items);
+        free (items);
+        out->items = NULL;
+        PQclear (res);
+        return STORE_ERROR;
+    }
+    for (int i = 0; i < n; i++) {
+        Loa__Content__ArticleHistoryEntry *e = &items[i];
+        loa__content__article_history_entry__init (e);
+        e->id = atoll (PQgetvalue (res, i, 0));
+        e->action = dup_col (res, i, 1);
+        e->from_status = dup_col (res, i, 2);
+        e->to_status = dup_col (res, i, 3);
+        e->actor_id = atoll (PQgetvalue (res, i, 4));
+        e->reason = dup_col (res, i, 5);
+        e->at = dup_col (res, i, 6);
+        e->version = atoll (PQgetvalue (res, i, 7));
+        out->items[out->n_items++] = e;
+    }
+    if (n == 0)
+        free (items);
+    PQclear (res);
+    return STORE_OK;
+}
+
+void article_store_free_history (Loa__Content__ArticleHistory *h)
+{
+    for (size_t i = 0; i < h->n_items; i++) {
+        Loa__Content__ArticleHistoryEntry *e = h->items[i];
+        free_str (e->action);
+        free_str (e->from_status);
+        free_str (e->to_status);
+        free_str (e->reason);
+        free_str (e->at);
+    }
+    if (h->n_items)
+        free (h->items[0]);
+    free (h->items);
+    h->items = NULL;
+    h->n_items = 0;
+}
+
+/* ------------------------------------------------------------ writes */
+
+/* "{1,2}" for n ids (n >= 0), into a new string; NULL for n < 0. */
+static char *ids_literal (const int64_t *ids, int n)
+{
+    if (n < 0)
+        return NULL;
+    char *s = malloc ((size_t) n * 21 + 3);
+    if (!s)
+        return NULL;
+    size_t o = 0;
+    s[o++] = '{';
+    for (int i = 0; i < n; i++)
+        o += (size_t) sprintf (s + o, "%s%lld", i ? "," : "", (long long) ids[i]);
+    s[o++] = '}';
+    s[o] = '\0';
+    return s;
+}
+
+typedef struct {
+    const article_fields *a;
+    article_guard guard;
+    void *guard_arg;
+    /* a transition: */
+    const char *action, *to, *reason;
+    Loa__Content__Article *out;
+    store_status status;
+} article_write;
+
+static int fail_res (article_write *w, PGresult *res)
+{
+    int retry = loa_db_retryable (res);
+    w->status = loa_db_is_state (res, "23505") ? STORE_CONFLICT : STORE_ERROR;
+    if (loa_db_is_state (res, "23503")) /* the caller's unit does not exist */
+        w->status = STORE_NOT_FOUND;
+    PQclear (res);
+    /* A slug taken by a concurrent insert is found by the next attempt. */
+    return retry || w->status == STORE_CONFLICT ? LOA_DB_RETRY : -1;
+}
+
+/* Checks the topic ids; *cchc gets whether one is a CCHC topic. */
+static int check_topics (PGconn *db, article_write *w, const char *ids, int n, int *cchc)
+{
+    const char *vals[] = {ids};
+    PGresult *res = run (db, "article_topics_check", 1, vals, PGRES_TUPLES_OK);
+    if (PQresultStatus (res) != PGRES_TUPLES_OK)
+        return fail_res (w, res);
+    int found = atoi (PQgetvalue (res, 0, 0));
+    *cchc = PQgetvalue (res, 0, 1)[0] == 't';
+    PQclear (res);
+    if (found != n) {
+        w->status = STORE_BAD_TOPIC;
+        return -1;
+    }
+    return 0;
+}
+
+static int add_history (PGconn *db, article_write *w, const char *action, const char *from,
+                        int64_t actor)
+{
+    const Loa__Content__Article *a = w->out;
+    char id[24], actor_s[24], version[24];
+    snprintf (id, sizeof id, "%lld", (long long) a->id);
+    snprintf (actor_s, sizeof actor_s, "%lld", (long long) actor);
+    snprintf (version, sizeof version, "%lld", (long long) a->version);
+    const char *vals[] = {id,      action, from, a->status, actor_s, w->reason ? w->reason : "",
+                          version};
+    PGresult *res = run (db, "article_history_add", 7, vals, PGRES_COMMAND_OK);
+    if (PQresultStatus (res) != PGRES_COMMAND_OK)
+        return fail_res (w, res);
+    PQclear (res);
+    return 0;
+}
+
+/* Locks the row and asks the guard. 0, or the tx function's result. */
+static int lock_and_guard (PGconn *db, article_write *w, int64_t id, article_row *row)
+{
+    char id_s[24];
+    snprintf (id_s, sizeof id_s, "%lld", (long long) id);
+    const char *vals[] = {id_s};
+    PGresult *res = run (db, "article_lock", 1, vals, PGRES_TUPLES_OK);
+    if (PQresultStatus (res) != PGRES_TUPLES_OK)
+        return fail_res (w, res);
+    if (PQntuples (res) == 0) {
+        PQclear (res);
+        w->status = STORE_NOT_FOUND;
+        return -1;
+    }
+    row->id = atoll (PQgetvalue (res, 0, 0));
+    row->unit_id = atoll (PQgetvalue (res, 0, 1));
+    row->author_id = atoll (PQgetvalue (res, 0, 2));
+    row->version = atoll (PQgetvalue (res, 0, 3));
+    snprintf (row->status, sizeof row->status, "%s", PQgetvalue (res, 0, 4));
+    PQclear (res);
+    if (w->guard && w->guard (row, w->guard_arg) != 0) {
+        w->status = STORE_DENIED;
+        return -1;
+    }
+    return 0;
+}
+
+/* Runs the returning statement and copies the row into w->out. */
+static int returning (PGconn *db, article_write *w, const char *stmt, int n,
+                      const char *const *vals)
+{
+    PGresult *res = run (db, stmt, n, vals, PGRES_TUPLES_OK);
+    if (PQresultStatus (res) != PGRES_TUPLES_OK)
+        return fail_res (w, res);
+    if (PQntuples (res) == 0) {
+        PQclear (res);
+        w->status = STORE_NOT_FOUND;
+        return -1;
+    }
+    article_store_free (w->out); /* a retried attempt's copy */
+    fill_article (res, 0, 1, w->out);
+    PQclear (res);
+    return 0;
+}
+
+static int create_tx (PGconn *db, void *arg)
+{
+    article_write *w = arg;
+    const article_fields *a = w->a;
+    char *topics = ids_literal (a->topic_ids, a->n_topics);
+    char *atts = ids_literal (a->attachment_ids, a->n_attachments);
+    int cchc = 0, rc = -1;
+    if (!topics || !atts) {
+        w->status = STORE_ERROR;
+        goto done;
+    }
+    if ((rc = check_topics (db, w, topics, a->n_topics, &cchc)) != 0)
+        goto done;
+    char unit[24], author[24];
+    snprintf (unit, sizeof unit, "%lld", (long long) a->unit_id);
+    snprintf (author, sizeof author, "%lld", (long long) a->actor_id);
+    const char *vals[] = {unit,   a->title,           a->summary ? a->summary : "",
+                          a->body, a->body_html,      topics,
+                          cchc ? "true" : "false",    atts,
+                          author};
+    if ((rc = returning (db, w, "article_insert", 9, vals)) != 0)
+        goto done;
+    rc = add_history (db, w, "created", "", a->actor_id);
+    if (rc == 0)
+        w->status = STORE_OK;
+done:
+    free (topics);
+    free (atts);
+    return rc;
+}
+
+static store_status write_run (PGconn *db, article_write *w, int (*fn) (PGconn *, void *))
+{
+    loa__content__article__init (w->out);
+    w->status = STORE_ERROR;
+    int rc = loa_db_tx (db, fn, w);
+    if (rc != 0 && w->status == STORE_OK)
+        w->status = STORE_ERROR; /* COMMIT failed */
+    if (w->status != STORE_OK)
+        article_store_free (w->out);
+    return w->status;
+}
+
+store_status article_store_create (PGconn *db, const article_fields *a,
+                                   Loa__Content__Article *out)
+{
+    article_write w = {.a = a, .out = out};
+    return write_run (db, &w, create_tx);
+}
+
+static int update_tx (PGconn *db, void *arg)
+{
+    article_write *w = arg;
+    const article_fields *a = w->a;
+    article_row row;
+    int rc = lock_and_guard (db, w, a->id, &row);
+    if (rc != 0)
+        return rc;
+    char *topics = ids_literal (a->topic_ids, a->n_topics);
+    char *atts = ids_literal (a->attachment_ids, a->n_attachments);
+    int cchc = 0;
+    if ((a->n_topics >= 0 && !topics) || (a->n_attachments >= 0 && !atts)) {
+        w->status = STORE_ERROR;
+        rc = -1;
+        goto done;
+    }
+    if (topics && (rc = check_topics (db, w, topics, a->n_topics, &cchc)) != 0)
+        goto done;
+    char id[24];
+    snprintf (id, sizeof id, "%lld", (long long) a->id);
+    const char *vals[] = {id,     a->title,
+                          a->summary, a->body,
+                          a->body_html, topics,
+                          topics ? (cchc ? "true" : "false") : NULL, atts};
+    if ((rc = returning (db, w, "article_update", 8, vals)) != 0)
+        goto done;
+    rc = add_history (db, w, "updated", row.status, a->actor_id);
+    if (rc == 0)
+        w->status = STORE_OK;
+done:
+    free (topics);
+    free (atts);
+    return rc;
+}
+
+store_status article_store_update (PGconn *db, const article_fields *a, article_guard guard,
+                                   void *guard_arg, Loa__Content__Article *out)
+{
+    article_write w = {.a = a, .guard = guard, .guard_arg = guard_arg, .out = out};
+    return write_run (db, &w, update_tx);
+}
+
+static int transition_tx (PGconn *db, void *arg)
+{
+    article_write *w = arg;
+    const article_fields *a = w->a;
+    article_row row;
+    int rc = lock_and_guard (db, w, a->id, &row);
+    if (rc != 0)
+        return rc;
+    char id[24];
+    snprintf (id, sizeof id, "%lld", (long long) a->id);
+    const char *vals[] = {id, w->to, w->reason ? w->reason : ""};
+    if ((rc = returning (db, w, "article_set_status", 3, vals)) != 0)
+        return rc;
+    if ((rc = add_history (db, w, w->action, row.status, a->actor_id)) != 0)
+        return rc;
+    const Loa__Content__Article *art = w->out;
+    int published = strcmp (w->to, "published") == 0, retracted = strcmp (w->to, "retracted") == 0;
+    if (published || retracted) {
+        Loa__Content__ArticleEvent ev = LOA__CONTENT__ARTICLE_EVENT__INIT;
+        ev.article_id = art->id;
+        ev.unit_id = art->unit_id;
+        ev.n_topic_ids = art->n_topic_ids;
+        ev.topic_ids = art->topic_ids;
+        ev.is_cchc = art->is_cchc;
+        ev.published_at = art->published_at ? art->published_at : (char *) "";
+        ev.slug = art->slug;
+        ev.title = art->title;
+        if (retracted) {
+            ev.retracted_at = art->updated_at;
+            ev.reason = (char *) (w->reason ? w->reason : "");
+        }
+        if (loa_outbox_add (db, published ? "article.published" : "article.retracted", &ev.base) !=
+            0) {
+            w->status = STORE_ERROR;
+            return -1;
+        }
+    }
+    w->status = STORE_OK;
+    return 0;
+}
+
+store_status article_store_transition (PGconn *db, int64_t id, const char *action, const char *to,
+                                       const char *reason, int64_t actor_id, article_guard guard,
+                                       void *guard_arg, Loa__Content__Article *out)
+{
+    article_fields a = {.id = id, .actor_id = actor_id};
+    article_write w = {.a = &a,
+                       .guard = guard,
+                       .guard_arg = guard_arg,
+                       .action = action,
+                       .to = to,
+                       .reason = reason,
+                       .out = out};
+    return write_run (db, &w, transition_tx);
+}
