@@ -32,8 +32,8 @@
     "'Asia/Ho_Chi_Minh') "                                                                         \
     "AND (q.fq IS NULL OR a.search @@ q.tsq OR a.title_fold OPERATOR(public.%>) q.fq) "
 #define LIST_SQL                                                                                   \
-    "SELECT " ART_COLS LIST_FROM "ORDER BY CASE WHEN q.fq IS NULL THEN 0 ELSE ts_rank(a.search, q.tsq) + "                      \
-    "public.word_similarity(q.fq, a.title_fold) END DESC, "                                       \
+    "SELECT " ART_COLS LIST_FROM "ORDER BY CASE WHEN q.fq IS NULL THEN 0 "                              \
+    "ELSE public.word_similarity(q.fq, a.title_fold) END DESC, "                                       \
     "a.published_at DESC, a.id DESC LIMIT $10 OFFSET $11"
 
 static const loa_stmt statements[] = {
