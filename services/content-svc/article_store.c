@@ -30,10 +30,10 @@
     "'Asia/Ho_Chi_Minh') "                                                                         \
     "AND ($8::date IS NULL OR a.published_at < ($8::date + 1)::timestamp AT TIME ZONE "            \
     "'Asia/Ho_Chi_Minh') "                                                                         \
-    "AND (q.fq IS NULL OR a.search @@ q.tsq OR fold(a.title) OPERATOR(public.%>) q.fq) "
+    "AND (q.fq IS NULL OR a.search @@ q.tsq OR a.title_fold OPERATOR(public.%>) q.fq) "
 #define LIST_SQL                                                                                   \
-    "SELECT " ART_COLS LIST_FROM "ORDER BY CASE WHEN q.fq IS NULL THEN 0 ELSE ts_rank(a.search, q.tsq) + "                      \
-    "public.word_similarity(q.fq, fold(a.title)) END DESC, "                                       \
+    "SELECT " ART_COLS LIST_FROM "ORDER BY CASE WHEN q.fq IS NULL THEN 0 "                              \
+    "ELSE public.word_similarity(q.fq, a.title_fold) END DESC, "                                       \
     "a.published_at DESC, a.id DESC LIMIT $10 OFFSET $11"
 
 static const loa_stmt statements[] = {

@@ -22,4 +22,4 @@ CROSS JOIN LATERAL (SELECT (ARRAY['Cải cách hành chính', 'Đăng ký kinh d
                                   'Thu hút đầu tư', 'Chuyển đổi số trong cơ quan nhà nước',
                                   'Hỗ trợ doanh nghiệp nhỏ và vừa', 'Một cửa liên thông',
                                   'Chỉ số PAR INDEX và SIPAS'])[1 + g % 7] AS phrase) AS p;
-ANALYZE articles;
+VACUUM ANALYZE articles;

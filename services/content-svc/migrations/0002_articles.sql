@@ -21,6 +21,9 @@ CREATE TABLE articles (
     updated_at     timestamptz NOT NULL DEFAULT now(),
     published_at   timestamptz,
     CHECK ((status IN ('published', 'retracted')) = (published_at IS NOT NULL)),
+    -- The folded title, stored: near-match search and ranking read it
+    -- without running unaccent on every row.
+    title_fold text GENERATED ALWAYS AS (fold(title)) STORED,
     -- Search: diacritic-folded words, the title weighing most (A), then the
     -- summary (B), then the body (C).
     search tsvector GENERATED ALWAYS AS (
@@ -37,7 +40,7 @@ CREATE INDEX articles_status ON articles (status, updated_at DESC);
 CREATE INDEX articles_topics ON articles USING gin (topic_ids);
 CREATE INDEX articles_search ON articles USING gin (search);
 -- Near matches of a title (typos, partial words): pg_trgm.
-CREATE INDEX articles_title_trgm ON articles USING gin (fold(title) public.gin_trgm_ops);
+CREATE INDEX articles_title_trgm ON articles USING gin (title_fold public.gin_trgm_ops);
 
 CREATE TABLE article_history (
     id          bigserial PRIMARY KEY,
