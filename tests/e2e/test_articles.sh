@@ -729,6 +729,7 @@ ar_section_validation() {
     ar_n=$(printf '%s' "$AR_T_ELEVEN" | jq -c '.[0:10]' 2>/dev/null)
     ar_call ed POST /api/v1/articles "{\"title\": \"Mười chủ đề $ar_w\", \"body\": \"x\", \"topic_ids\": ${ar_n:-[]}}"
     expect_eq "validation: 10 topics are accepted" "201 10" "$HTTP_STATUS $(ar_jq '.topic_ids | length')"
+    expect_eq "validation: without a summary the summary is empty" '""' "$(ar_jq '.summary | tojson')"
     ar_after=$(ar_total ed 'per_page=1')
     expect_eq "validation: the four accepted articles are counted" "$((${ar_before:-0} + 4))" "${ar_after:-y}"
 
@@ -1081,6 +1082,19 @@ ar_section_lists() {
     expect_eq "search: the same, in upper case" "[$ar_e1,$ar_e2]" "$(ar_ids)"
     ar_search anon "thong tin $ar_x ve cai cach"
     expect_eq "search: an unaccented phrase finds the title" true "$(ar_has_id "$ar_e1")"
+    ar_published edb "Bản tin tổng hợp $AR_RUN" "$(for ar_d in $(seq 30); do printf '%s %s. ' "$ar_x" "$ar_d"; done)"
+    ar_d=${AR_ID:-0}
+    ar_search anon "$ar_x"
+    expect_eq "search: the title match still ranks first against a newer body that repeats the word 30 times" \
+        "$ar_e1 3" "$(ar_jq '.items[0].id') $(ar_jq .total)"
+    ar_published edb "Thong bao khong dau $ar_x" "Viết không dấu."
+    ar_d=${AR_ID:-0}
+    ar_search anon "Thông báo không dấu $ar_x"
+    expect_eq "search: an accented query finds a title written without diacritics" true "$(ar_has_id "$ar_d")"
+    ar_search anon "a & | ! ( :* ' \\ $ar_x"
+    expect_eq "search: tsquery operators and quotes in q are plain text (200)" 200 "$HTTP_STATUS"
+    ar_search anon "%_ $ar_x"
+    expect_eq "search: LIKE wildcards in q are plain text (200)" 200 "$HTTP_STATUS"
 
     echo "  -- lists: ETag and 304"
     ar_list anon "unit_id=$AR_UC"
