@@ -122,10 +122,22 @@ stack_wait_ready() {
 }
 
 # Demo data through the services' own RPC, so that every unit reaches the
-# other services as an event. Idempotent (existing codes are skipped).
+# other services as an event. Idempotent: existing unit and procedure codes
+# are skipped; notices (which have no natural key) are loaded only while
+# there is none (an admin's list counts the inactive ones too).
 stack_seed() {
-    "$BUILD/loa-rpc" --roles admin --user-id 1 --ignore-conflict --in loa.content.CreateUnitRequest \
-        "$LOA_CONTENT_RPC" units.create - <deploy/seed/units.jsonl >/dev/null
+    local rpc=("$BUILD/loa-rpc" --roles admin --user-id 1)
+    "${rpc[@]}" --ignore-conflict --in loa.content.CreateUnitRequest \
+        "$LOA_CONTENT_RPC" units.create - <deploy/seed/units.jsonl >/dev/null || return 1
+    "${rpc[@]}" --ignore-conflict --in loa.content.CreateProcedureRequest \
+        "$LOA_CONTENT_RPC" procedures.create - <deploy/seed/procedures.jsonl >/dev/null || return 1
+    local notices
+    notices=$("${rpc[@]}" --in loa.content.NoticeListRequest --out loa.content.NoticeList \
+        "$LOA_CONTENT_RPC" notices.list '{"per_page": 1}' | jq -r '.total') || return 1
+    if [ "$notices" = 0 ]; then
+        "${rpc[@]}" --in loa.content.CreateNoticeRequest \
+            "$LOA_CONTENT_RPC" notices.create - <deploy/seed/notices.jsonl >/dev/null || return 1
+    fi
 }
 
 stack_up() {

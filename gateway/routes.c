@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "cache.h"
+#include "catalog.pb-c.h"
+#include "catalog_edit.pb-c.h"
 #include "config.h"
 #include "content.pb-c.h"
 #include "content_edit.pb-c.h"
@@ -93,6 +95,36 @@ const gw_route gw_routes[] = {
     {"GET", "/api/v1/articles/{ref}/history", gw_rpc_route, 0, GW_STAFF,
      RPC (GW_CONTENT, "articles.history", &loa__content__article_ref__descriptor,
           &loa__content__article_history__descriptor)},
+    /* Notices and procedures */
+    {"GET", "/api/v1/notices", gw_rpc_route, GW_PUBLIC, GW_ANYONE,
+     RPC (GW_CONTENT, "notices.list", &loa__content__notice_list_request__descriptor,
+          &loa__content__notice_list__descriptor)},
+    {"POST", "/api/v1/notices", gw_rpc_route, GW_BODY | GW_CREATES, ADMIN,
+     RPC (GW_CONTENT, "notices.create", &loa__content__create_notice_request__descriptor,
+          &loa__content__notice__descriptor),
+     .location = "/api/v1/notices/{id}"},
+    {"GET", "/api/v1/notices/{id}", gw_rpc_route, GW_PUBLIC, GW_ANYONE,
+     RPC (GW_CONTENT, "notices.get", &loa__content__notice_id_request__descriptor,
+          &loa__content__notice__descriptor)},
+    {"PATCH", "/api/v1/notices/{id}", gw_rpc_route, GW_BODY, ADMIN,
+     RPC (GW_CONTENT, "notices.update", &loa__content__update_notice_request__descriptor,
+          &loa__content__notice__descriptor)},
+    {"GET", "/api/v1/procedures", gw_rpc_route, GW_PUBLIC, GW_ANYONE,
+     RPC (GW_CONTENT, "procedures.list", &loa__content__procedure_list_request__descriptor,
+          &loa__content__procedure_list__descriptor)},
+    {"POST", "/api/v1/procedures", gw_rpc_route, GW_BODY | GW_CREATES, ADMIN,
+     RPC (GW_CONTENT, "procedures.create", &loa__content__create_procedure_request__descriptor,
+          &loa__content__procedure__descriptor),
+     .location = "/api/v1/procedures/{id}"},
+    {"GET", "/api/v1/procedures/{id}", gw_rpc_route, GW_PUBLIC, GW_ANYONE,
+     RPC (GW_CONTENT, "procedures.get", &loa__content__procedure_id_request__descriptor,
+          &loa__content__procedure__descriptor)},
+    {"PATCH", "/api/v1/procedures/{id}", gw_rpc_route, GW_BODY, ADMIN,
+     RPC (GW_CONTENT, "procedures.amend", &loa__content__amend_procedure_request__descriptor,
+          &loa__content__procedure__descriptor)},
+    {"GET", "/api/v1/procedures/{id}/versions", gw_rpc_route, GW_PUBLIC, GW_ANYONE,
+     RPC (GW_CONTENT, "procedures.versions", &loa__content__procedure_id_request__descriptor,
+          &loa__content__procedure_version_list__descriptor)},
 };
 const size_t gw_n_routes = sizeof gw_routes / sizeof gw_routes[0];
 

@@ -4,6 +4,7 @@
 
 #include "article_rpc.h"
 #include "articles_edit.pb-c.h"
+#include "catalog_rpc.h"
 #include "content_store.h"
 #include "text.h"
 
@@ -209,5 +210,18 @@ const loa_rpc_method content_methods[] = {
     {"articles.publish", &loa__content__article_action_request__descriptor, articles_publish},
     {"articles.reject", &loa__content__article_action_request__descriptor, articles_reject},
     {"articles.retract", &loa__content__article_action_request__descriptor, articles_retract},
+    /* Notices and procedures (catalog_rpc.c) */
+    {"notices.list", &loa__content__notice_list_request__descriptor, catalog_notices_list},
+    {"notices.get", &loa__content__notice_id_request__descriptor, catalog_notices_get},
+    {"notices.create", &loa__content__create_notice_request__descriptor, catalog_notices_create},
+    {"notices.update", &loa__content__update_notice_request__descriptor, catalog_notices_update},
+    {"procedures.list", &loa__content__procedure_list_request__descriptor, catalog_procedures_list},
+    {"procedures.get", &loa__content__procedure_id_request__descriptor, catalog_procedures_get},
+    {"procedures.versions", &loa__content__procedure_id_request__descriptor,
+     catalog_procedures_versions},
+    {"procedures.create", &loa__content__create_procedure_request__descriptor,
+     catalog_procedures_create},
+    {"procedures.amend", &loa__content__amend_procedure_request__descriptor,
+     catalog_procedures_amend},
     {NULL, NULL, NULL},
 };

@@ -1,11 +1,18 @@
-/* content-svc: units, topics (and later articles, notices, procedures).
+/* content-svc: units, topics, public notices and procedures (and later articles).
  * main only wires; see services/common/service.c for the life cycle. */
+#include "catalog_store.h"
 #include "content_rpc.h"
 #include "content_store.h"
 #include "service.h"
 
 extern const loa_migration content_svc_migrations[];
 extern const size_t content_svc_migrations_count;
+
+/* A worker's statements: units and topics, then notices and procedures. */
+static int prepare (PGconn *db)
+{
+    return content_store_prepare (db) == 0 && catalog_store_prepare (db) == 0 ? 0 : -1;
+}
 
 int main (int argc, char **argv)
 {
@@ -19,7 +26,7 @@ int main (int argc, char **argv)
         .migrations = content_svc_migrations,
         .n_migrations = content_svc_migrations_count,
         .methods = content_methods,
-        .prepare = content_store_prepare,
+        .prepare = prepare,
     };
     return loa_service_main (&def, argc, argv);
 }

@@ -1,3 +1,6 @@
+#include <libpq-fe.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -43,10 +46,13 @@ static void h_fields (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Dữ liệu không hợp lệ");
 }
 
+static atomic_int whoami_calls;
+
 /* whoami: the caller's roles and user, as a PingReply. */
 static void h_whoami (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     (void) msg;
+    atomic_fetch_add (&whoami_calls, 1);
     Loa__PingReply out = LOA__PING_REPLY__INIT;
     out.service = loa_rpc_has_role (ctx, "reviewer") ? "reviewer" : "not-reviewer";
     out.last_event_seq = (uint64_t) ctx->caller->user_id;
@@ -69,8 +75,26 @@ static const loa_rpc_method methods[] = {
     {NULL, NULL, NULL},
 };
 
+/* The services' shared idempotency table, from its real migration. */
+static void idempotency_table (void)
+{
+    FILE *f = fopen ("services/common/sql/0000_idempotency.sql", "r");
+    ck_assert_msg (f != NULL, "run from the repository's top directory");
+    char sql[4096];
+    size_t n = fread (sql, 1, sizeof sql - 1, f);
+    fclose (f);
+    sql[n] = '\0';
+    PGconn *db = PQconnectdb (test_db_url ());
+    ck_assert_int_eq (PQstatus (db), CONNECTION_OK);
+    PGresult *res = PQexec (db, sql);
+    ck_assert_msg (PQresultStatus (res) == PGRES_COMMAND_OK, "%s", PQresultErrorMessage (res));
+    PQclear (res);
+    PQfinish (db);
+}
+
 static void setup (void)
 {
+    idempotency_table ();
     zctx = zmq_ctx_new ();
     snprintf (endpoint, sizeof endpoint, "inproc://test-rpc-%ld", random ());
     server = loa_rpc_server_new ("test-svc", endpoint, 2, test_db_url (), methods, NULL, NULL);
@@ -172,6 +196,30 @@ START_TEST (caller_and_idempotency_key_reach_the_handler)
     ck_assert_uint_eq (p->last_event_seq, 77);
     ck_assert_str_eq (p->version, "key-1");
     loa__ping_reply__free_unpacked (p, NULL);
+    loa_rpc_result_clear (&r);
+    /* The same key again (a fresh one per run: the table outlives it): the
+     * stored reply, without running the handler; another caller runs it. */
+    char key[48];
+    snprintf (key, sizeof key, "key-%ld", random ());
+    int before = atomic_load (&whoami_calls);
+    ck_assert_int_eq (loa_rpc_call (c, "whoami", &caller, NULL, key, NULL, 3000, &r),
+                      LOA__STATUS__OK);
+    loa_rpc_result_clear (&r);
+    ck_assert_int_eq (loa_rpc_call (c, "whoami", &caller, NULL, key, NULL, 3000, &r),
+                      LOA__STATUS__OK);
+    p = loa__ping_reply__unpack (NULL, r.reply->body.len, r.reply->body.data);
+    ck_assert_str_eq (p->version, key);
+    loa__ping_reply__free_unpacked (p, NULL);
+    loa_rpc_result_clear (&r);
+    ck_assert_int_eq (atomic_load (&whoami_calls), before + 1);
+    caller.user_id = 78;
+    ck_assert_int_eq (loa_rpc_call (c, "whoami", &caller, NULL, key, NULL, 3000, &r),
+                      LOA__STATUS__OK);
+    loa_rpc_result_clear (&r);
+    ck_assert_int_eq (atomic_load (&whoami_calls), before + 2);
+    ck_assert_int_eq (loa_rpc_call (c, "whoami", &caller, NULL, "bad key", NULL, 3000, &r),
+                      LOA__STATUS__INVALID);
+    ck_assert_str_eq (r.reply->field_errors[0]->field, "Idempotency-Key");
     loa_rpc_result_clear (&r);
     ck_assert_int_eq (loa_rpc_call (c, "whoami", NULL, NULL, NULL, NULL, 3000, &r),
                       LOA__STATUS__OK);

@@ -1,0 +1,456 @@
+#include "catalog_rpc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog_store.h"
+#include "markdown.h"
+#include "text.h"
+
+#define DEFAULT_PER_PAGE 20
+#define MAX_PER_PAGE 100
+#define MAX_QUERY_CHARS 200
+#define MAX_BODY_BYTES (100 * 1024) /* a notice's Markdown */
+
+static const char *const notice_kinds[] = {
+    "organization", "hotline", "procedure_set", "staff_evaluation", "other", NULL,
+};
+static const char *const procedure_statuses[] = {"active", "abolished", NULL};
+
+static int one_of (const char *s, const char *const *set)
+{
+    for (; *set; set++)
+        if (strcmp (s, *set) == 0)
+            return 1;
+    return 0;
+}
+
+/* Reads page/per_page with defaults into *page, *per_page; adds a field
+ * error for each bad one and returns their number. */
+static int page_args (loa_rpc_ctx *ctx, int32_t page_in, int32_t per_page_in, int *page,
+                      int *per_page)
+{
+    int bad = 0;
+    *page = page_in ? page_in : 1;
+    *per_page = per_page_in ? per_page_in : DEFAULT_PER_PAGE;
+    if (*page < 1) {
+        loa_rpc_field_error (ctx, "page", "phải là số nguyên từ 1 trở lên");
+        bad++;
+    }
+    if (*per_page < 1 || *per_page > MAX_PER_PAGE) {
+        loa_rpc_field_error (ctx, "per_page", "phải là số nguyên từ 1 đến 100");
+        bad++;
+    }
+    if (*page > 1000000) /* keeps OFFSET within reason */
+        *page = 1000000;
+    return bad;
+}
+
+/* Writes are for admins: 0 when the caller is one, else fails the call
+ * (the gateway checked already; a service checks again). */
+static int require_admin (loa_rpc_ctx *ctx)
+{
+    if (ctx->caller->user_id == 0) {
+        loa_rpc_fail (ctx, LOA__STATUS__UNAUTHENTICATED, "Cần đăng nhập");
+        return -1;
+    }
+    if (!loa_rpc_has_role (ctx, "admin")) {
+        loa_rpc_fail (ctx, LOA__STATUS__FORBIDDEN, "Chỉ quản trị viên được thực hiện thao tác này");
+        return -1;
+    }
+    return 0;
+}
+
+/* Checks a text that is present: valid UTF-8, at most `max` characters
+ * (`label` names it for people, e.g. "Tiêu đề"). Returns 1 when bad (the
+ * field error added), else 0. */
+static int check_text (loa_rpc_ctx *ctx, const char *field, const char *label, const char *value,
+                       size_t max)
+{
+    char msg[256];
+    if (!loa_utf8_valid (value)) {
+        snprintf (msg, sizeof msg, "%s phải là văn bản UTF-8 hợp lệ", label);
+        loa_rpc_field_error (ctx, field, msg);
+        return 1;
+    }
+    if (loa_utf8_length (value) > max) {
+        snprintf (msg, sizeof msg, "%s tối đa %zu ký tự", label, max);
+        loa_rpc_field_error (ctx, field, msg);
+        return 1;
+    }
+    return 0;
+}
+
+/* The same for a required text: also refuses a missing or blank one. */
+static int check_required (loa_rpc_ctx *ctx, const char *field, const char *label,
+                           const char *value, size_t max)
+{
+    if (loa_text_blank (value)) {
+        char msg[256];
+        snprintf (msg, sizeof msg, "%s là bắt buộc", label);
+        loa_rpc_field_error (ctx, field, msg);
+        return 1;
+    }
+    return check_text (ctx, field, label, value, max);
+}
+
+/* ------------------------------------------------------------ notices */
+
+static void fail_notice (loa_rpc_ctx *ctx, store_status st)
+{
+    if (st == STORE_NOT_FOUND)
+        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy thông báo");
+    else
+        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, "Không truy cập được cơ sở dữ liệu");
+}
+
+/* Checks the fields of a notice that are present; `creating` makes kind
+ * and title required. Returns the number of problems. */
+static int check_notice (loa_rpc_ctx *ctx, const char *kind, const char *title, const char *body,
+                         int creating)
+{
+    int bad = 0;
+    if ((kind || creating) && (!kind || !one_of (kind, notice_kinds))) {
+        loa_rpc_field_error (ctx, "kind",
+                             "Loại thông báo phải là một trong: organization, hotline, "
+                             "procedure_set, staff_evaluation, other");
+        bad++;
+    }
+    if (title || creating)
+        bad += check_required (ctx, "title", "Tiêu đề", title, 300);
+    if (body) {
+        if (strlen (body) > MAX_BODY_BYTES) {
+            loa_rpc_field_error (ctx, "body", "Nội dung tối đa 100 KB");
+            bad++;
+        } else {
+            bad += check_text (ctx, "body", "Nội dung", body, MAX_BODY_BYTES);
+        }
+    }
+    return bad;
+}
+
+void catalog_notices_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Content__NoticeListRequest *in = (const Loa__Content__NoticeListRequest *) msg;
+    catalog_notice_filter f = {.kind = in->kind,
+                               .q = loa_text_blank (in->q) ? "" : in->q,
+                               .include_inactive = loa_rpc_has_role (ctx, "admin")};
+    int bad = page_args (ctx, in->page, in->per_page, &f.page, &f.per_page);
+    if (*f.kind && !one_of (f.kind, notice_kinds)) {
+        loa_rpc_field_error (ctx, "kind",
+                             "Loại thông báo phải là một trong: organization, hotline, "
+                             "procedure_set, staff_evaluation, other");
+        bad++;
+    }
+    bad += check_text (ctx, "q", "Từ khóa tìm kiếm", f.q, MAX_QUERY_CHARS);
+    if (bad) {
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Tham số tìm kiếm không hợp lệ");
+        return;
+    }
+    Loa__Content__NoticeList out;
+    store_status st = catalog_store_list_notices (ctx->db, &f, &out);
+    if (st == STORE_OK)
+        loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+    else
+        fail_notice (ctx, st);
+    catalog_store_free_notices (&out);
+}
+
+void catalog_notices_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Content__NoticeIdRequest *in = (const Loa__Content__NoticeIdRequest *) msg;
+    Loa__Content__Notice out;
+    store_status st =
+        catalog_store_get_notice (ctx->db, in->id, loa_rpc_has_role (ctx, "admin"), &out);
+    if (st == STORE_OK)
+        loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+    else
+        fail_notice (ctx, st);
+    catalog_store_free_notice (&out);
+}
+
+/* The safe HTML of a notice's body (caller frees), or NULL after failing
+ * the call. */
+static char *render_body (loa_rpc_ctx *ctx, const char *body)
+{
+    char *html = loa_markdown_html (body, strlen (body));
+    if (!html)
+        loa_rpc_fail (ctx, LOA__STATUS__INTERNAL, "Không chuyển được nội dung sang HTML");
+    return html;
+}
+
+void catalog_notices_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Content__CreateNoticeRequest *in = (const Loa__Content__CreateNoticeRequest *) msg;
+    if (require_admin (ctx) != 0)
+        return;
+    if (check_notice (ctx, in->kind, in->title, in->body, 1)) {
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Dữ liệu thông báo không hợp lệ");
+        return;
+    }
+    char *html = render_body (ctx, in->body ? in->body : "");
+    if (!html)
+        return;
+    Loa__Content__Notice out;
+    store_status st = catalog_store_create_notice (ctx->db, in, html, &out);
+    free (html);
+    if (st == STORE_OK)
+        loa_rpc_ok (ctx, LOA__STATUS__CREATED, &out.base);
+    else
+        fail_notice (ctx, st);
+    catalog_store_free_notice (&out);
+}
+
+void catalog_notices_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Content__UpdateNoticeRequest *in = (const Loa__Content__UpdateNoticeRequest *) msg;
+    if (require_admin (ctx) != 0)
+        return;
+    if (!in->has_id || in->id <= 0) {
+        loa_rpc_field_error (ctx, "id", "Mã số thông báo không hợp lệ");
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Thiếu mã số thông báo");
+        return;
+    }
+    if (check_notice (ctx, in->kind, in->title, in->body, 0)) {
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Dữ liệu thông báo không hợp lệ");
+        return;
+    }
+    char *html = NULL; /* only a new body is rendered */
+    if (in->body && !(html = render_body (ctx, in->body)))
+        return;
+    Loa__Content__Notice out;
+    store_status st = catalog_store_update_notice (ctx->db, in, html, &out);
+    free (html);
+    if (st == STORE_OK)
+        loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+    else
+        fail_notice (ctx, st);
+    catalog_store_free_notice (&out);
+}
+
+/* ------------------------------------------------------------ procedures */
+
+static void fail_procedure (loa_rpc_ctx *ctx, store_status st)
+{
+    switch (st) {
+    case STORE_NOT_FOUND:
+        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy thủ tục hành chính");
+        break;
+    case STORE_CONFLICT:
+        loa_rpc_field_error (ctx, "code", "Mã thủ tục đã tồn tại");
+        loa_rpc_fail (ctx, LOA__STATUS__CONFLICT, "Mã thủ tục đã tồn tại");
+        break;
+    default: loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, "Không truy cập được cơ sở dữ liệu");
+    }
+}
+
+/* A code of the national database ("1.001612", "2.002154"): letters
+ * without marks, digits, '.', '-', '_'; 1 to 32 characters. */
+static int code_ok (const char *code)
+{
+    size_t n = strlen (code);
+    if (n < 1 || n > 32)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = code[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '-' || c == '_'))
+            return 0;
+    }
+    return 1;
+}
+
+/* 1 when `s` is a real date written YYYY-MM-DD (years 1900-2100). */
+static int date_ok (const char *s)
+{
+    if (strlen (s) != 10 || s[4] != '-' || s[7] != '-')
+        return 0;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+            return 0;
+    int y = atoi (s), m = atoi (s + 5), d = atoi (s + 8);
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1)
+        return 0;
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return d <= days[m - 1] + (m == 2 && leap);
+}
+
+/* The fields of a procedure as a create or an amendment gives them: NULL
+ * strings and has_* = 0 are absent. */
+typedef struct {
+    const char *code, *name, *field, *decision_no, *decision_date, *fee, *status;
+    int has_processing_days, processing_days;
+    int has_online_level, online_level;
+} procedure_fields;
+
+/* Checks the fields present; `creating` makes code and name required.
+ * Returns the number of problems (each a field error). */
+static int check_procedure (loa_rpc_ctx *ctx, const procedure_fields *p, int creating)
+{
+    int bad = 0;
+    if (p->code || creating) {
+        if (loa_text_blank (p->code)) {
+            loa_rpc_field_error (ctx, "code", "Mã thủ tục là bắt buộc");
+            bad++;
+        } else if (!code_ok (p->code)) {
+            loa_rpc_field_error (ctx, "code",
+                                 "Mã thủ tục chỉ gồm chữ cái không dấu, chữ số, '.', '-' hoặc "
+                                 "'_', tối đa 32 ký tự (ví dụ 1.001612)");
+            bad++;
+        }
+    }
+    if (p->name || creating)
+        bad += check_required (ctx, "name", "Tên thủ tục", p->name, 500);
+    if (p->field)
+        bad += check_text (ctx, "field", "Lĩnh vực", p->field, 200);
+    if (p->decision_no)
+        bad += check_text (ctx, "decision_no", "Số quyết định công bố", p->decision_no, 100);
+    if (p->decision_date && !date_ok (p->decision_date)) {
+        loa_rpc_field_error (ctx, "decision_date",
+                             "Ngày quyết định phải là một ngày có thật, dạng YYYY-MM-DD");
+        bad++;
+    }
+    if (p->has_processing_days && (p->processing_days < 0 || p->processing_days > 3650)) {
+        loa_rpc_field_error (ctx, "processing_days",
+                             "Thời hạn giải quyết phải là số ngày làm việc từ 0 đến 3650");
+        bad++;
+    }
+    if (p->fee)
+        bad += check_text (ctx, "fee", "Phí, lệ phí", p->fee, 1000);
+    if (p->has_online_level && (p->online_level < 1 || p->online_level > 4)) {
+        loa_rpc_field_error (ctx, "online_level", "Mức độ dịch vụ công trực tuyến phải từ 1 đến 4");
+        bad++;
+    }
+    if (p->status && !one_of (p->status, procedure_statuses)) {
+        loa_rpc_field_error (ctx, "status",
+                             "Trạng thái phải là active (đang áp dụng) hoặc abolished (đã bãi bỏ)");
+        bad++;
+    }
+    return bad;
+}
+
+void catalog_procedures_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Content__ProcedureListRequest *in = (const Loa__Content__ProcedureListRequest *) msg;
+    catalog_procedure_filter f = {.q = loa_text_blank (in->q) ? "" : in->q,
+                                  .field = loa_text_blank (in->field) ? "" : in->field,
+                                  .status = in->status};
+    int bad = page_args (ctx, in->page, in->per_page, &f.page, &f.per_page);
+    bad += check_text (ctx, "q", "Từ khóa tìm kiếm", f.q, MAX_QUERY_CHARS);
+    bad += check_text (ctx, "field", "Lĩnh vực", f.field, 200);
+    if (*f.status && !one_of (f.status, procedure_statuses)) {
+        loa_rpc_field_error (ctx, "status", "Trạng thái phải là active hoặc abolished");
+        bad++;
+    }
+    if (bad) {
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Tham số tìm kiếm không hợp lệ");
+        return;
+    }
+    Loa__Content__ProcedureList out;
+    store_status st = catalog_store_list_procedures (ctx->db, &f, &out);
+    if (st == STORE_OK)
+        loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+    else
+        fail_procedure (ctx, st);
+    catalog_store_free_procedures (&out);
+}
+
+void catalog_procedures_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Content__ProcedureIdRequest *in = (const Loa__Content__ProcedureIdRequest *) msg;
+    Loa__Content__Procedure out;
+    store_status st = catalog_store_get_procedure (ctx->db, in->id, &out);
+    if (st == STORE_OK)
+        loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+    else
+        fail_procedure (ctx, st);
+    catalog_store_free_procedure (&out);
+}
+
+void catalog_procedures_versions (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Content__ProcedureIdRequest *in = (const Loa__Content__ProcedureIdRequest *) msg;
+    Loa__Content__ProcedureVersionList out;
+    store_status st = catalog_store_list_versions (ctx->db, in->id, &out);
+    if (st == STORE_OK)
+        loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+    else
+        fail_procedure (ctx, st);
+    catalog_store_free_versions (&out);
+}
+
+void catalog_procedures_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Content__CreateProcedureRequest *in =
+        (const Loa__Content__CreateProcedureRequest *) msg;
+    if (require_admin (ctx) != 0)
+        return;
+    procedure_fields p = {in->code,
+                          in->name,
+                          in->field,
+                          in->decision_no,
+                          in->decision_date,
+                          in->fee,
+                          in->status,
+                          in->has_processing_days,
+                          in->processing_days,
+                          in->has_online_level,
+                          in->online_level};
+    if (check_procedure (ctx, &p, 1)) {
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Dữ liệu thủ tục hành chính không hợp lệ");
+        return;
+    }
+    Loa__Content__Procedure out;
+    store_status st = catalog_store_create_procedure (ctx->db, in, &out);
+    if (st == STORE_OK)
+        loa_rpc_ok (ctx, LOA__STATUS__CREATED, &out.base);
+    else
+        fail_procedure (ctx, st);
+    catalog_store_free_procedure (&out);
+}
+
+void catalog_procedures_amend (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Content__AmendProcedureRequest *in =
+        (const Loa__Content__AmendProcedureRequest *) msg;
+    if (require_admin (ctx) != 0)
+        return;
+    if (!in->has_id || in->id <= 0) {
+        loa_rpc_field_error (ctx, "id", "Mã số thủ tục không hợp lệ");
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Thiếu mã số thủ tục");
+        return;
+    }
+    procedure_fields p = {in->code,
+                          in->name,
+                          in->field,
+                          in->decision_no,
+                          in->decision_date,
+                          in->fee,
+                          in->status,
+                          in->has_processing_days,
+                          in->processing_days,
+                          in->has_online_level,
+                          in->online_level};
+    int bad = check_procedure (ctx, &p, 0);
+    if (in->reason)
+        bad += check_text (ctx, "reason", "Lý do sửa đổi", in->reason, 2000);
+    if (bad) {
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Dữ liệu sửa đổi thủ tục không hợp lệ");
+        return;
+    }
+    /* An amendment that changes nothing would only copy a version. */
+    if (!p.code && !p.name && !p.field && !p.decision_no && !p.decision_date && !p.fee &&
+        !p.status && !p.has_processing_days && !p.has_online_level) {
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Sửa đổi phải nêu ít nhất một trường");
+        return;
+    }
+    Loa__Content__Procedure out;
+    store_status st = catalog_store_amend_procedure (ctx->db, in, &out);
+    if (st == STORE_OK)
+        loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+    else
+        fail_procedure (ctx, st);
+    catalog_store_free_procedure (&out);
+}

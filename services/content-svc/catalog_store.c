@@ -1,0 +1,638 @@
+#include "catalog_store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "log.h"
+#include "outbox.h"
+
+#define NOTICE_COLS                                                                                \
+    "id, kind, title, body, body_html, is_active, rfc3339(created_at), rfc3339(updated_at)"
+
+/* Shared by procedures and their versions (columns 0-11, the Procedure
+ * fields in .proto order except the date's place). */
+#define PROC_COLS                                                                                  \
+    "id, code, name, field, decision_no, to_char(decision_date, 'YYYY-MM-DD'), "                   \
+    "processing_days, fee, online_level, status, version, rfc3339(updated_at)"
+#define VERSION_COLS                                                                               \
+    "procedure_id, code, name, field, decision_no, to_char(decision_date, 'YYYY-MM-DD'), "         \
+    "processing_days, fee, online_level, status, version, rfc3339(updated_at), "                   \
+    "rfc3339(amended_at), reason"
+
+/* Filters of notices.list: $1 kind, $2 include inactive, $3 q. */
+#define NOTICE_WHERE                                                                               \
+    "WHERE ($1::text = '' OR kind = $1::text) AND (is_active OR $2::boolean) "                     \
+    "AND ($3::text = '' OR search @@ plainto_tsquery('simple', fold($3::text))) "
+
+/* The search of procedures.list: $1 q (not empty), $2 field, $3 status.
+ * A procedure matches when every word of q is in its code, name or field
+ * (the stored tsvector of fold(...)), or, for a query with a typo ("dang ki
+ * thanh lap cong ti"), when the name holds a close match of the whole query
+ * (trigram word similarity; the index finds candidates at pg_trgm's 0.6,
+ * 0.75 keeps out names that merely share a word or two). `pairs` are the
+ * query's adjacent word pairs as phrase queries: the more of them a name
+ * holds in the query's order, the better it ranks. */
+#define PROC_SEARCH_FROM                                                                           \
+    "FROM procedures p, "                                                                          \
+    "(SELECT plainto_tsquery('simple', fold($1::text)) AS tsq, fold($1::text) AS fq, "             \
+    "ARRAY(SELECT tsquery_phrase(plainto_tsquery('simple', w), plainto_tsquery('simple', nw)) "    \
+    "FROM (SELECT w, lead(w) OVER (ORDER BY i) AS nw "                                             \
+    "FROM regexp_split_to_table(fold($1::text), '[^a-z0-9]+') WITH ORDINALITY AS t(w, i) "         \
+    "WHERE w <> '') x WHERE nw IS NOT NULL) AS pairs) s "
+#define PROC_SEARCH_WHERE                                                                          \
+    "WHERE ($2::text = '' OR fold(p.field) = fold($2::text)) "                                     \
+    "AND ($3::text = '' OR p.status = $3::text) "                                                  \
+    "AND (p.search @@ s.tsq OR (s.fq OPERATOR(public.<%) fold(p.name) "                            \
+    "AND public.word_similarity(s.fq, fold(p.name)) >= 0.75)) "
+#define PROC_FILTER_WHERE                                                                          \
+    "WHERE ($2::text = '' OR fold(field) = fold($2::text)) "                                       \
+    "AND ($3::text = '' OR status = $3::text) "
+
+static const loa_stmt statements[] = {
+    {"notices_list", "SELECT " NOTICE_COLS ", count(*) OVER () FROM notices " NOTICE_WHERE
+                     "ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5"},
+    {"notices_count", "SELECT count(*) FROM notices " NOTICE_WHERE},
+    {"notice_get", "SELECT " NOTICE_COLS " FROM notices WHERE id = $1 AND (is_active OR $2)"},
+    {"notice_insert", "INSERT INTO notices (kind, title, body, body_html, is_active) "
+                      "VALUES ($1, $2, $3, $4, $5) RETURNING " NOTICE_COLS},
+    {"notice_update", "UPDATE notices SET kind = coalesce($2, kind), title = coalesce($3, title), "
+                      "body = coalesce($4, body), body_html = coalesce($5, body_html), "
+                      "is_active = coalesce($6::boolean, is_active), updated_at = now() "
+                      "WHERE id = $1 RETURNING " NOTICE_COLS},
+
+    /* Without q: $1 is ignored (it is "") so that both lists take the
+     * same parameters. */
+    {"procedures_list", "SELECT " PROC_COLS ", count(*) OVER () FROM procedures " PROC_FILTER_WHERE
+                        "AND $1::text = '' ORDER BY code, id LIMIT $4 OFFSET $5"},
+    {"procedures_count", "SELECT count(*) FROM procedures " PROC_FILTER_WHERE "AND $1::text = ''"},
+    /* Ranked: full-text matches before near ones, then the number of the
+     * query's word pairs found in the name, current before abolished, the
+     * shorter name (the query is more of it), code. */
+    {"procedures_search",
+     "SELECT p.id, p.code, p.name, p.field, p.decision_no, "
+     "to_char(p.decision_date, 'YYYY-MM-DD'), p.processing_days, p.fee, p.online_level, "
+     "p.status, p.version, rfc3339(p.updated_at), count(*) OVER () " PROC_SEARCH_FROM
+         PROC_SEARCH_WHERE "ORDER BY (p.search @@ s.tsq) DESC, "
+     "(SELECT count(*) FROM unnest(s.pairs) AS pq "
+     "WHERE to_tsvector('simple', fold(p.name)) @@ pq) DESC, "
+     "(p.status = 'active') DESC, length(p.name), p.code, p.id LIMIT $4 OFFSET $5"},
+    {"procedures_search_count", "SELECT count(*) " PROC_SEARCH_FROM PROC_SEARCH_WHERE},
+    {"procedure_get", "SELECT " PROC_COLS " FROM procedures WHERE id = $1"},
+    {"procedure_exists", "SELECT 1 FROM procedures WHERE id = $1"},
+    {"procedure_versions", "SELECT " VERSION_COLS " FROM procedure_versions "
+                           "WHERE procedure_id = $1 ORDER BY version DESC"},
+    {"procedure_insert",
+     "INSERT INTO procedures (code, name, field, decision_no, decision_date, processing_days, "
+     "fee, online_level, status) VALUES ($1, $2, $3, $4, $5::date, $6, $7, $8, $9) "
+     "RETURNING " PROC_COLS},
+    /* An amendment: lock, copy as it is, change. Under READ COMMITTED each
+     * statement sees what committed before it, so after the lock the copy
+     * is the latest version, never one a concurrent amendment replaced. */
+    {"procedure_lock", "SELECT version FROM procedures WHERE id = $1 FOR UPDATE"},
+    {"procedure_archive",
+     "INSERT INTO procedure_versions (procedure_id, version, code, name, field, decision_no, "
+     "decision_date, processing_days, fee, online_level, status, updated_at, reason) "
+     "SELECT id, version, code, name, field, decision_no, decision_date, processing_days, fee, "
+     "online_level, status, updated_at, $2 FROM procedures WHERE id = $1"},
+    {"procedure_amend",
+     "UPDATE procedures SET code = coalesce($2, code), name = coalesce($3, name), "
+     "field = coalesce($4, field), decision_no = coalesce($5, decision_no), "
+     "decision_date = coalesce($6::date, decision_date), "
+     "processing_days = coalesce($7::integer, processing_days), fee = coalesce($8, fee), "
+     "online_level = coalesce($9::smallint, online_level), status = coalesce($10, status), "
+     "version = version + 1, updated_at = now() WHERE id = $1 RETURNING " PROC_COLS},
+    {NULL, NULL},
+};
+
+int catalog_store_prepare (PGconn *db) { return loa_db_prepare (db, statements); }
+
+/* Runs a prepared statement; failures other than a taken unique key are
+ * logged here. The caller looks at the result and clears it. */
+static PGresult *run (PGconn *db, const char *stmt, int n, const char *const *vals,
+                      ExecStatusType expect)
+{
+    PGresult *res = PQexecPrepared (db, stmt, n, vals, NULL, NULL, 0);
+    if (PQresultStatus (res) != expect && !loa_db_is_state (res, "23505"))
+        loa_error (NULL, "catalog store: %s: %s", stmt, PQresultErrorMessage (res));
+    return res;
+}
+
+/* Init'ed messages point string fields at protobuf_c_empty_string. */
+static void free_str (char *s)
+{
+    if (s != protobuf_c_empty_string)
+        free (s);
+}
+
+/* A copy of a column; on failure (out of memory) sets *oom and gives the
+ * empty string, so that the message stays packable and freeable. */
+static char *dup_value (const PGresult *res, int row, int col, int *oom)
+{
+    char *s = strdup (PQgetvalue (res, row, col));
+    if (!s) {
+        *oom = 1;
+        return (char *) protobuf_c_empty_string;
+    }
+    return s;
+}
+
+static void int_param (char buf[24], long long v) { snprintf (buf, 24, "%lld", v); }
+
+static const char *bool_param (protobuf_c_boolean has, protobuf_c_boolean v)
+{
+    return has ? (v ? "true" : "false") : NULL;
+}
+
+/* One block holding the item pointers (NULL-terminated) then the items, so
+ * that a list owns exactly one allocation besides its items' strings. */
+static void *list_block (size_t n, size_t item_size, void ***items)
+{
+    size_t head = (n + 1) * sizeof (void *);
+    char *block = calloc (1, head + n * item_size);
+    if (!block)
+        return NULL;
+    *items = (void **) block;
+    for (size_t i = 0; i < n; i++)
+        (*items)[i] = block + head + i * item_size;
+    return block;
+}
+
+/* The total of a paged list: the window count in column `col` of any row,
+ * or, for a page past the end, a count of its own. -1 on error. */
+static long long page_total (PGconn *db, const PGresult *res, int col, const char *count_stmt,
+                             int n, const char *const *vals)
+{
+    if (PQntuples (res) > 0)
+        return atoll (PQgetvalue (res, 0, col));
+    PGresult *c = run (db, count_stmt, n, vals, PGRES_TUPLES_OK);
+    long long total = PQresultStatus (c) == PGRES_TUPLES_OK ? atoll (PQgetvalue (c, 0, 0)) : -1;
+    PQclear (c);
+    return total;
+}
+
+/* ------------------------------------------------------------ notices */
+
+static void fill_notice (const PGresult *res, int row, Loa__Content__Notice *n, int *oom)
+{
+    loa__content__notice__init (n);
+    n->id = atoll (PQgetvalue (res, row, 0));
+    n->kind = dup_value (res, row, 1, oom);
+    n->title = dup_value (res, row, 2, oom);
+    n->body = dup_value (res, row, 3, oom);
+    n->body_html = dup_value (res, row, 4, oom);
+    n->is_active = PQgetvalue (res, row, 5)[0] == 't';
+    n->created_at = dup_value (res, row, 6, oom);
+    n->updated_at = dup_value (res, row, 7, oom);
+}
+
+void catalog_store_free_notice (Loa__Content__Notice *n)
+{
+    free_str (n->kind);
+    free_str (n->title);
+    free_str (n->body);
+    free_str (n->body_html);
+    free_str (n->created_at);
+    free_str (n->updated_at);
+    loa__content__notice__init (n);
+}
+
+store_status catalog_store_list_notices (PGconn *db, const catalog_notice_filter *f,
+                                         Loa__Content__NoticeList *out)
+{
+    char limit[24], offset[24];
+    int_param (limit, f->per_page);
+    int_param (offset, (long long) (f->page - 1) * f->per_page);
+    const char *vals[] = {f->kind, f->include_inactive ? "true" : "false", f->q, limit, offset};
+    loa__content__notice_list__init (out);
+    PGresult *res = run (db, "notices_list", 5, vals, PGRES_TUPLES_OK);
+    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
+        PQclear (res);
+        return STORE_ERROR;
+    }
+    int n = PQntuples (res), oom = 0;
+    long long total = page_total (db, res, 8, "notices_count", 3, vals);
+    void **items = NULL;
+    if (total < 0 || !list_block ((size_t) n, sizeof (Loa__Content__Notice), &items)) {
+        PQclear (res);
+        return STORE_ERROR;
+    }
+    out->items = (Loa__Content__Notice **) items;
+    for (int i = 0; i < n; i++) {
+        fill_notice (res, i, out->items[i], &oom);
+        out->n_items++;
+    }
+    PQclear (res);
+    out->total = total;
+    out->page = f->page;
+    out->per_page = f->per_page;
+    if (oom) {
+        catalog_store_free_notices (out);
+        return STORE_ERROR;
+    }
+    return STORE_OK;
+}
+
+void catalog_store_free_notices (Loa__Content__NoticeList *list)
+{
+    for (size_t i = 0; i < list->n_items; i++)
+        catalog_store_free_notice (list->items[i]);
+    free (list->items); /* the block of pointers and notices */
+    loa__content__notice_list__init (list);
+}
+
+store_status catalog_store_get_notice (PGconn *db, int64_t id, int include_inactive,
+                                       Loa__Content__Notice *out)
+{
+    char id_s[24];
+    int_param (id_s, id);
+    const char *vals[] = {id_s, include_inactive ? "true" : "false"};
+    loa__content__notice__init (out);
+    PGresult *res = run (db, "notice_get", 2, vals, PGRES_TUPLES_OK);
+    store_status st = PQresultStatus (res) != PGRES_TUPLES_OK ? STORE_ERROR
+                      : PQntuples (res) == 0                  ? STORE_NOT_FOUND
+                                                              : STORE_OK;
+    int oom = 0;
+    if (st == STORE_OK)
+        fill_notice (res, 0, out, &oom);
+    PQclear (res);
+    if (oom) {
+        catalog_store_free_notice (out);
+        st = STORE_ERROR;
+    }
+    return st;
+}
+
+/* ------------------------------------------------------------ procedures */
+
+/* Procedure and ProcedureVersion share columns 0-11; the macro fills
+ * either (the structs differ, the field names do not). */
+#define FILL_PROCEDURE(res, row, p, oom, date_case)                                                \
+    do {                                                                                           \
+        (p)->id = atoll (PQgetvalue (res, row, 0));                                                \
+        (p)->code = dup_value (res, row, 1, oom);                                                  \
+        (p)->name = dup_value (res, row, 2, oom);                                                  \
+        (p)->field = dup_value (res, row, 3, oom);                                                 \
+        (p)->decision_no = dup_value (res, row, 4, oom);                                           \
+        if (!PQgetisnull (res, row, 5)) {                                                          \
+            (p)->maybe_decision_date_case = date_case;                                             \
+            (p)->decision_date = dup_value (res, row, 5, oom);                                     \
+        }                                                                                          \
+        (p)->processing_days = atoi (PQgetvalue (res, row, 6));                                    \
+        (p)->fee = dup_value (res, row, 7, oom);                                                   \
+        (p)->online_level = atoi (PQgetvalue (res, row, 8));                                       \
+        (p)->status = dup_value (res, row, 9, oom);                                                \
+        (p)->version = atoi (PQgetvalue (res, row, 10));                                           \
+        (p)->updated_at = dup_value (res, row, 11, oom);                                           \
+    } while (0)
+
+#define FREE_PROCEDURE(p, date_case)                                                               \
+    do {                                                                                           \
+        free_str ((p)->code);                                                                      \
+        free_str ((p)->name);                                                                      \
+        free_str ((p)->field);                                                                     \
+        free_str ((p)->decision_no);                                                               \
+        if ((p)->maybe_decision_date_case == date_case)                                            \
+            free_str ((p)->decision_date);                                                         \
+        free_str ((p)->fee);                                                                       \
+        free_str ((p)->status);                                                                    \
+        free_str ((p)->updated_at);                                                                \
+    } while (0)
+
+static void fill_procedure (const PGresult *res, int row, Loa__Content__Procedure *p, int *oom)
+{
+    loa__content__procedure__init (p);
+    FILL_PROCEDURE (res, row, p, oom, LOA__CONTENT__PROCEDURE__MAYBE_DECISION_DATE_DECISION_DATE);
+}
+
+void catalog_store_free_procedure (Loa__Content__Procedure *p)
+{
+    FREE_PROCEDURE (p, LOA__CONTENT__PROCEDURE__MAYBE_DECISION_DATE_DECISION_DATE);
+    loa__content__procedure__init (p);
+}
+
+static void fill_version (const PGresult *res, int row, Loa__Content__ProcedureVersion *v, int *oom)
+{
+    loa__content__procedure_version__init (v);
+    FILL_PROCEDURE (res, row, v, oom,
+                    LOA__CONTENT__PROCEDURE_VERSION__MAYBE_DECISION_DATE_DECISION_DATE);
+    v->amended_at = dup_value (res, row, 12, oom);
+    v->reason = dup_value (res, row, 13, oom);
+}
+
+static void free_version (Loa__Content__ProcedureVersion *v)
+{
+    FREE_PROCEDURE (v, LOA__CONTENT__PROCEDURE_VERSION__MAYBE_DECISION_DATE_DECISION_DATE);
+    free_str (v->amended_at);
+    free_str (v->reason);
+    loa__content__procedure_version__init (v);
+}
+
+store_status catalog_store_list_procedures (PGconn *db, const catalog_procedure_filter *f,
+                                            Loa__Content__ProcedureList *out)
+{
+    char limit[24], offset[24];
+    int_param (limit, f->per_page);
+    int_param (offset, (long long) (f->page - 1) * f->per_page);
+    const char *vals[] = {f->q, f->field, f->status, limit, offset};
+    int search = f->q[0] != '\0';
+    loa__content__procedure_list__init (out);
+    PGresult *res =
+        run (db, search ? "procedures_search" : "procedures_list", 5, vals, PGRES_TUPLES_OK);
+    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
+        PQclear (res);
+        return STORE_ERROR;
+    }
+    int n = PQntuples (res), oom = 0;
+    long long total =
+        page_total (db, res, 12, search ? "procedures_search_count" : "procedures_count", 3, vals);
+    void **items = NULL;
+    if (total < 0 || !list_block ((size_t) n, sizeof (Loa__Content__Procedure), &items)) {
+        PQclear (res);
+        return STORE_ERROR;
+    }
+    out->items = (Loa__Content__Procedure **) items;
+    for (int i = 0; i < n; i++) {
+        fill_procedure (res, i, out->items[i], &oom);
+        out->n_items++;
+    }
+    PQclear (res);
+    out->total = total;
+    out->page = f->page;
+    out->per_page = f->per_page;
+    if (oom) {
+        catalog_store_free_procedures (out);
+        return STORE_ERROR;
+    }
+    return STORE_OK;
+}
+
+void catalog_store_free_procedures (Loa__Content__ProcedureList *list)
+{
+    for (size_t i = 0; i < list->n_items; i++)
+        catalog_store_free_procedure (list->items[i]);
+    free (list->items); /* the block of pointers and procedures */
+    loa__content__procedure_list__init (list);
+}
+
+store_status catalog_store_get_procedure (PGconn *db, int64_t id, Loa__Content__Procedure *out)
+{
+    char id_s[24];
+    int_param (id_s, id);
+    const char *vals[] = {id_s};
+    loa__content__procedure__init (out);
+    PGresult *res = run (db, "procedure_get", 1, vals, PGRES_TUPLES_OK);
+    store_status st = PQresultStatus (res) != PGRES_TUPLES_OK ? STORE_ERROR
+                      : PQntuples (res) == 0                  ? STORE_NOT_FOUND
+                                                              : STORE_OK;
+    int oom = 0;
+    if (st == STORE_OK)
+        fill_procedure (res, 0, out, &oom);
+    PQclear (res);
+    if (oom) {
+        catalog_store_free_procedure (out);
+        st = STORE_ERROR;
+    }
+    return st;
+}
+
+store_status catalog_store_list_versions (PGconn *db, int64_t id,
+                                          Loa__Content__ProcedureVersionList *out)
+{
+    char id_s[24];
+    int_param (id_s, id);
+    const char *vals[] = {id_s};
+    loa__content__procedure_version_list__init (out);
+    PGresult *res = run (db, "procedure_exists", 1, vals, PGRES_TUPLES_OK);
+    store_status st = PQresultStatus (res) != PGRES_TUPLES_OK ? STORE_ERROR
+                      : PQntuples (res) == 0                  ? STORE_NOT_FOUND
+                                                              : STORE_OK;
+    PQclear (res);
+    if (st != STORE_OK)
+        return st;
+    res = run (db, "procedure_versions", 1, vals, PGRES_TUPLES_OK);
+    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
+        PQclear (res);
+        return STORE_ERROR;
+    }
+    int n = PQntuples (res), oom = 0;
+    void **items = NULL;
+    if (!list_block ((size_t) n, sizeof (Loa__Content__ProcedureVersion), &items)) {
+        PQclear (res);
+        return STORE_ERROR;
+    }
+    out->items = (Loa__Content__ProcedureVersion **) items;
+    for (int i = 0; i < n; i++) {
+        fill_version (res, i, out->items[i], &oom);
+        out->n_items++;
+    }
+    PQclear (res);
+    if (oom) {
+        catalog_store_free_versions (out);
+        return STORE_ERROR;
+    }
+    return STORE_OK;
+}
+
+void catalog_store_free_versions (Loa__Content__ProcedureVersionList *list)
+{
+    for (size_t i = 0; i < list->n_items; i++)
+        free_version (list->items[i]);
+    free (list->items);
+    loa__content__procedure_version_list__init (list);
+}
+
+/* ------------------------------------------------------------ writes */
+
+/* A write of one row and its event, run by loa_db_tx: `stmt` changes the
+ * row and returns it; for an amendment, `lock` and `archive` run first. */
+typedef struct {
+    const char *lock, *archive; /* NULL unless amending */
+    const char *const *archive_vals; /* {id, reason} */
+    const char *stmt;
+    int n;
+    const char *const *vals;
+    const char *topic;
+    const char *reason; /* of procedure events */
+    int is_notice;
+    Loa__Content__Notice *notice; /* the stored row (one of the two) */
+    Loa__Content__Procedure *procedure;
+    store_status status;
+} catalog_write;
+
+static void write_clear (catalog_write *w)
+{
+    if (w->is_notice)
+        catalog_store_free_notice (w->notice);
+    else
+        catalog_store_free_procedure (w->procedure);
+}
+
+/* Fails the attempt after a statement's error: retry on a serialization
+ * failure or deadlock, else stop with CONFLICT (taken key) or ERROR. */
+static int write_failed (catalog_write *w, PGresult *res)
+{
+    w->status = loa_db_is_state (res, "23505") ? STORE_CONFLICT : STORE_ERROR;
+    int retry = loa_db_retryable (res);
+    PQclear (res);
+    return retry ? LOA_DB_RETRY : -1;
+}
+
+static int catalog_write_tx (PGconn *db, void *arg)
+{
+    catalog_write *w = arg;
+    PGresult *res;
+    write_clear (w); /* a retried attempt's copy */
+    if (w->lock) {
+        res = run (db, w->lock, 1, w->vals, PGRES_TUPLES_OK);
+        if (PQresultStatus (res) != PGRES_TUPLES_OK)
+            return write_failed (w, res);
+        int found = PQntuples (res) > 0;
+        PQclear (res);
+        if (!found) {
+            w->status = STORE_NOT_FOUND;
+            return -1;
+        }
+        res = run (db, w->archive, 2, w->archive_vals, PGRES_COMMAND_OK);
+        if (PQresultStatus (res) != PGRES_COMMAND_OK)
+            return write_failed (w, res);
+        PQclear (res);
+    }
+    res = run (db, w->stmt, w->n, w->vals, PGRES_TUPLES_OK);
+    if (PQresultStatus (res) != PGRES_TUPLES_OK)
+        return write_failed (w, res);
+    if (PQntuples (res) == 0) {
+        w->status = STORE_NOT_FOUND;
+        PQclear (res);
+        return -1;
+    }
+    int oom = 0;
+    if (w->is_notice)
+        fill_notice (res, 0, w->notice, &oom);
+    else
+        fill_procedure (res, 0, w->procedure, &oom);
+    PQclear (res);
+    if (oom) {
+        w->status = STORE_ERROR;
+        return -1;
+    }
+    int rc;
+    if (w->is_notice) {
+        Loa__Content__NoticeEvent ev = LOA__CONTENT__NOTICE_EVENT__INIT;
+        ev.notice = w->notice;
+        rc = loa_outbox_add (db, w->topic, &ev.base);
+    } else {
+        Loa__Content__ProcedureEvent ev = LOA__CONTENT__PROCEDURE_EVENT__INIT;
+        ev.procedure = w->procedure;
+        ev.reason = (char *) (w->reason ? w->reason : "");
+        rc = loa_outbox_add (db, w->topic, &ev.base);
+    }
+    if (rc != 0) {
+        w->status = STORE_ERROR;
+        return -1;
+    }
+    w->status = STORE_OK;
+    return 0;
+}
+
+static store_status catalog_write_run (PGconn *db, catalog_write *w)
+{
+    if (w->is_notice)
+        loa__content__notice__init (w->notice);
+    else
+        loa__content__procedure__init (w->procedure);
+    w->status = STORE_ERROR;
+    int rc = loa_db_tx (db, catalog_write_tx, w);
+    if (rc != 0 && w->status == STORE_OK)
+        w->status = STORE_ERROR; /* COMMIT failed */
+    if (w->status != STORE_OK)
+        write_clear (w);
+    return w->status;
+}
+
+store_status catalog_store_create_notice (PGconn *db, const Loa__Content__CreateNoticeRequest *in,
+                                          const char *body_html, Loa__Content__Notice *out)
+{
+    const char *vals[] = {in->kind, in->title, in->body ? in->body : "", body_html,
+                          (!in->has_is_active || in->is_active) ? "true" : "false"};
+    catalog_write w = {.stmt = "notice_insert",
+                       .n = 5,
+                       .vals = vals,
+                       .topic = "notice.created",
+                       .is_notice = 1,
+                       .notice = out};
+    return catalog_write_run (db, &w);
+}
+
+store_status catalog_store_update_notice (PGconn *db, const Loa__Content__UpdateNoticeRequest *in,
+                                          const char *body_html, Loa__Content__Notice *out)
+{
+    char id[24];
+    int_param (id, in->id);
+    const char *vals[] = {id,       in->kind,  in->title,
+                          in->body, body_html, bool_param (in->has_is_active, in->is_active)};
+    catalog_write w = {.stmt = "notice_update",
+                       .n = 6,
+                       .vals = vals,
+                       .topic = "notice.updated",
+                       .is_notice = 1,
+                       .notice = out};
+    return catalog_write_run (db, &w);
+}
+
+store_status catalog_store_create_procedure (PGconn *db,
+                                             const Loa__Content__CreateProcedureRequest *in,
+                                             Loa__Content__Procedure *out)
+{
+    char days[24], level[24];
+    int_param (days, in->has_processing_days ? in->processing_days : 0);
+    int_param (level, in->has_online_level ? in->online_level : 1);
+    const char *vals[] = {in->code,
+                          in->name,
+                          in->field ? in->field : "",
+                          in->decision_no ? in->decision_no : "",
+                          in->decision_date, /* NULL: no date */
+                          days,
+                          in->fee ? in->fee : "",
+                          level,
+                          in->status ? in->status : "active"};
+    catalog_write w = {.stmt = "procedure_insert",
+                       .n = 9,
+                       .vals = vals,
+                       .topic = "procedure.created",
+                       .procedure = out};
+    return catalog_write_run (db, &w);
+}
+
+store_status catalog_store_amend_procedure (PGconn *db,
+                                            const Loa__Content__AmendProcedureRequest *in,
+                                            Loa__Content__Procedure *out)
+{
+    char id[24], days[24], level[24];
+    int_param (id, in->id);
+    int_param (days, in->processing_days);
+    int_param (level, in->online_level);
+    const char *reason = in->reason ? in->reason : "";
+    const char *archive_vals[] = {id, reason};
+    const char *vals[] = {id,
+                          in->code,
+                          in->name,
+                          in->field,
+                          in->decision_no,
+                          in->decision_date,
+                          in->has_processing_days ? days : NULL,
+                          in->fee,
+                          in->has_online_level ? level : NULL,
+                          in->status};
+    catalog_write w = {.lock = "procedure_lock",
+                       .archive = "procedure_archive",
+                       .archive_vals = archive_vals,
+                       .stmt = "procedure_amend",
+                       .n = 10,
+                       .vals = vals,
+                       .topic = "procedure.amended",
+                       .reason = reason,
+                       .procedure = out};
+    return catalog_write_run (db, &w);
+}
