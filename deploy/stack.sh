@@ -133,8 +133,8 @@ stack_seed() {
         "$LOA_CONTENT_RPC" procedures.create - <deploy/seed/procedures.jsonl >/dev/null || return 1
     local notices
     notices=$("${rpc[@]}" --in loa.content.NoticeListRequest --out loa.content.NoticeList \
-        "$LOA_CONTENT_RPC" notices.list '{"per_page": 1}' | jq -r '.total') || return 1
-    if [ "$notices" = 0 ]; then
+        "$LOA_CONTENT_RPC" notices.list '{"per_page": 1}') || return 1
+    if [ "$(printf '%s' "$notices" | jq -r '.total')" = 0 ]; then
         "${rpc[@]}" --in loa.content.CreateNoticeRequest \
             "$LOA_CONTENT_RPC" notices.create - <deploy/seed/notices.jsonl >/dev/null || return 1
     fi
