@@ -141,6 +141,8 @@ store_status content_store_list_units (PGconn *db, int page, int per_page,
         fill_unit (res, i, &units[i]);
         out->items[out->n_items++] = &units[i];
     }
+    if (n == 0)
+        free (units); /* only items[0] owns it, and there is none */
     PQclear (res);
     return STORE_OK;
 }
@@ -195,6 +197,8 @@ store_status content_store_list_topics (PGconn *db, int page, int per_page,
         t->is_cchc = PQgetvalue (res, i, 3)[0] == 't';
         out->items[out->n_items++] = t;
     }
+    if (n == 0)
+        free (topics); /* only items[0] owns it, and there is none */
     PQclear (res);
     return STORE_OK;
 }

@@ -56,3 +56,12 @@ expect_eq "an editor may not create units (checked by the service)" forbidden "$
 units_list_has() { http GET /api/v1/units; echo "$HTTP_BODY" | jq -e --arg c "$1" '[.items[].code] | index($c) != null' >/dev/null; }
 if wait_until 5 units_list_has E2E-A; then pass "the new unit is listed by the gateway"; else fail "the new unit is listed by the gateway"; fi
 expect_eq "the units ETag changed with the data" true "$([ "$(header ETag)" != "$units_etag" ] && echo true || echo false)"
+
+# A page past the end: no items, the true total (and no leak: LSan checks the
+# service's exit).
+http GET '/api/v1/units?page=999' -H 'Cache-Control: no-cache'
+expect_eq "a page of units past the end is empty with the total" "200 0 true" \
+    "$HTTP_STATUS $(echo "$HTTP_BODY" | jq '.items | length') $(echo "$HTTP_BODY" | jq '.total > 0')"
+http GET '/api/v1/topics?page=999' -H 'Cache-Control: no-cache'
+expect_eq "a page of topics past the end is empty with the total" "200 0 12" \
+    "$HTTP_STATUS $(echo "$HTTP_BODY" | jq '.items | length') $(echo "$HTTP_BODY" | jq '.total')"
