@@ -17,6 +17,7 @@
 
 #include "article_store.h"
 #include "articles_edit.pb-c.h"
+#include "content_check.h"
 #include "markdown.h"
 #include "text.h"
 
@@ -28,7 +29,6 @@
 #define MAX_TOPICS 10
 #define MAX_ATTACHMENTS 20
 #define DEFAULT_PER_PAGE 20
-#define MAX_PER_PAGE 100
 
 /* ------------------------------------------------------------ who */
 
@@ -48,30 +48,19 @@ static int can_see (const loa_rpc_ctx *ctx, const Loa__Content__Article *a)
     return is_staff (ctx) && ctx->caller->unit_id != 0 && ctx->caller->unit_id == a->unit_id;
 }
 
-/* 0 when the caller is logged in and holds `role`, else fails the call. */
-static int require_role (loa_rpc_ctx *ctx, const char *role, const char *what)
-{
-    if (!is_staff (ctx)) {
-        loa_rpc_fail (ctx, LOA__STATUS__UNAUTHENTICATED, "Cần đăng nhập");
-        return -1;
-    }
-    if (!loa_rpc_has_role (ctx, role)) {
-        loa_rpc_fail (ctx, LOA__STATUS__FORBIDDEN, what);
-        return -1;
-    }
-    return 0;
-}
-
 static void fail_store (loa_rpc_ctx *ctx, store_status st)
 {
     switch (st) {
-    case STORE_NOT_FOUND: loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy bài viết"); break;
+    case STORE_NOT_FOUND:
+        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy bài viết");
+        break;
     case STORE_BAD_TOPIC:
         loa_rpc_field_error (ctx, "topic_ids", "có chủ đề không tồn tại");
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Chủ đề không tồn tại");
         break;
     case STORE_CONFLICT:
-        loa_rpc_fail (ctx, LOA__STATUS__CONFLICT, "Bài viết vừa bị thay đổi đồng thời, xin thử lại");
+        loa_rpc_fail (ctx, LOA__STATUS__CONFLICT,
+                      "Bài viết vừa bị thay đổi đồng thời, xin thử lại");
         break;
     case STORE_DENIED: break; /* the guard has answered */
     default: loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, "Không truy cập được cơ sở dữ liệu");
@@ -79,39 +68,6 @@ static void fail_store (loa_rpc_ctx *ctx, store_status st)
 }
 
 /* ------------------------------------------------------------ checks */
-
-/* Checks a text field that is present (or required); adds a field error
- * and returns 1 when it is bad. */
-static int bad_text (loa_rpc_ctx *ctx, const char *field, const char *value, int required,
-                     size_t max_chars, size_t max_bytes)
-{
-    char msg[160];
-    if (!value) {
-        if (!required)
-            return 0;
-        loa_rpc_field_error (ctx, field, "là bắt buộc");
-        return 1;
-    }
-    if (!loa_utf8_valid (value)) {
-        loa_rpc_field_error (ctx, field, "phải là văn bản UTF-8 hợp lệ");
-        return 1;
-    }
-    if (required && loa_text_blank (value)) {
-        loa_rpc_field_error (ctx, field, "không được để trống");
-        return 1;
-    }
-    if (max_bytes && strlen (value) > max_bytes) {
-        snprintf (msg, sizeof msg, "tối đa %zu KB", max_bytes / 1024);
-        loa_rpc_field_error (ctx, field, msg);
-        return 1;
-    }
-    if (max_chars && loa_utf8_length (value) > max_chars) {
-        snprintf (msg, sizeof msg, "tối đa %zu ký tự", max_chars);
-        loa_rpc_field_error (ctx, field, msg);
-        return 1;
-    }
-    return 0;
-}
 
 /* Checks a list of ids and removes repeats, into `out` (cap `max`);
  * returns the count, or -1 after a field error. */
@@ -168,49 +124,17 @@ static int64_t if_match_version (const char *h)
     return *end || v <= 0 ? -2 : v;
 }
 
-/* A real date YYYY-MM-DD. */
-static int date_ok (const char *s)
-{
-    int y, m, d;
-    char extra;
-    if (strlen (s) != 10 || sscanf (s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3 || s[4] != '-' ||
-        s[7] != '-')
-        return 0;
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (y < 1900 || y > 9999 || m < 1 || m > 12 || d < 1)
-        return 0;
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return d <= days[m - 1] + (m == 2 && leap);
-}
-
-static int status_ok (const char *s)
-{
-    static const char *const all[] = {"draft", "in_review", "published", "rejected", "retracted"};
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-        if (strcmp (s, all[i]) == 0)
-            return 1;
-    return 0;
-}
+static const char *const STATUSES[] = {"draft",    "in_review", "published",
+                                       "rejected", "retracted", NULL};
 
 /* ------------------------------------------------------------ reads */
 
 void articles_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__ArticleListRequest *in = (const Loa__Content__ArticleListRequest *) msg;
-    article_filter f = {.page = in->has_page ? in->page : 1,
-                        .per_page = in->has_per_page ? in->per_page : DEFAULT_PER_PAGE,
-                        .cchc = in->has_cchc ? in->cchc : -1};
-    int bad = 0;
-    if (f.page < 1) {
-        loa_rpc_field_error (ctx, "page", "phải là số nguyên từ 1 trở lên");
-        bad++;
-    }
-    if (f.per_page < 1 || f.per_page > MAX_PER_PAGE) {
-        loa_rpc_field_error (ctx, "per_page", "phải là số nguyên từ 1 đến 100");
-        bad++;
-    }
-    if (f.page > 100000)
-        f.page = 100000; /* keeps OFFSET within reason */
+    article_filter f = {.cchc = in->has_cchc ? in->cchc : -1};
+    int bad = check_page (ctx, in->has_page, in->page, in->has_per_page, in->per_page,
+                          DEFAULT_PER_PAGE, &f.page, &f.per_page);
     if (in->has_unit_id && in->unit_id <= 0) {
         loa_rpc_field_error (ctx, "unit_id", "phải là số nguyên dương");
         bad++;
@@ -221,11 +145,11 @@ void articles_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     }
     f.unit_id = in->has_unit_id ? in->unit_id : 0;
     f.topic_id = in->has_topic_id ? in->topic_id : 0;
-    if (in->from && *in->from && !date_ok (in->from)) {
+    if (in->from && *in->from && !check_date (in->from)) {
         loa_rpc_field_error (ctx, "from", "phải là ngày dạng YYYY-MM-DD");
         bad++;
     }
-    if (in->to && *in->to && !date_ok (in->to)) {
+    if (in->to && *in->to && !check_date (in->to)) {
         loa_rpc_field_error (ctx, "to", "phải là ngày dạng YYYY-MM-DD");
         bad++;
     }
@@ -236,14 +160,15 @@ void articles_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         bad++;
     }
     if (in->q && !loa_text_blank (in->q)) {
-        if (bad_text (ctx, "q", in->q, 0, MAX_QUERY_CHARS, 0))
+        if (check_text (ctx, "q", NULL, in->q, 0, MAX_QUERY_CHARS, 0))
             bad++;
         f.q = in->q;
     }
     if (in->status && *in->status) {
-        if (!status_ok (in->status)) {
+        if (!check_one_of (in->status, STATUSES)) {
             loa_rpc_field_error (
-                ctx, "status", "phải là một trong: draft, in_review, published, rejected, retracted");
+                ctx, "status",
+                "phải là một trong: draft, in_review, published, rejected, retracted");
             bad++;
         }
         f.status = in->status;
@@ -254,7 +179,8 @@ void articles_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     }
     if (!is_staff (ctx)) {
         if (f.status && strcmp (f.status, "published") != 0) {
-            loa_rpc_field_error (ctx, "status", "chỉ cán bộ đã đăng nhập mới lọc được trạng thái này");
+            loa_rpc_field_error (ctx, "status",
+                                 "chỉ cán bộ đã đăng nhập mới lọc được trạng thái này");
             loa_rpc_fail (ctx, LOA__STATUS__UNAUTHENTICATED, "Cần đăng nhập để xem bài chưa đăng");
             return;
         }
@@ -327,7 +253,7 @@ void articles_history (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 
 static int require_editor_unit (loa_rpc_ctx *ctx)
 {
-    if (require_role (ctx, "editor", "Chỉ biên tập viên được soạn và gửi bài") != 0)
+    if (check_role (ctx, "editor", "Chỉ biên tập viên được soạn và gửi bài") != 0)
         return -1;
     if (ctx->caller->unit_id == 0) {
         loa_rpc_fail (ctx, LOA__STATUS__FORBIDDEN, "Tài khoản biên tập viên chưa thuộc đơn vị nào");
@@ -342,9 +268,9 @@ void articles_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (require_editor_unit (ctx) != 0)
         return;
     int64_t topics[MAX_TOPICS], atts[MAX_ATTACHMENTS];
-    int bad = bad_text (ctx, "title", in->title, 1, MAX_TITLE_CHARS, 0);
-    bad += bad_text (ctx, "summary", in->summary, 0, MAX_SUMMARY_CHARS, 0);
-    bad += bad_text (ctx, "body", in->body, 1, 0, MAX_BODY_BYTES);
+    int bad = check_text (ctx, "title", NULL, in->title, 1, MAX_TITLE_CHARS, 0);
+    bad += check_text (ctx, "summary", NULL, in->summary, 0, MAX_SUMMARY_CHARS, 0);
+    bad += check_text (ctx, "body", NULL, in->body, 1, 0, MAX_BODY_BYTES);
     int n_topics = clean_ids (ctx, "topic_ids", in->topic_ids, in->n_topic_ids, MAX_TOPICS, topics);
     int n_atts = clean_ids (ctx, "attachment_ids", in->attachment_ids, in->n_attachment_ids,
                             MAX_ATTACHMENTS, atts);
@@ -386,11 +312,11 @@ void articles_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
  * the locked row. */
 typedef struct {
     loa_rpc_ctx *ctx;
-    const char *verb;         /* "sửa", "gửi duyệt", ... for messages */
-    const char *const *from;  /* statuses allowed, NULL-terminated */
-    int own_unit;             /* the caller's unit must be the article's */
-    int not_author;           /* the author may not do it (four eyes) */
-    int64_t version;          /* > 0: must match; 0: any */
+    const char *verb; /* "sửa", "gửi duyệt", ... for messages */
+    const char *const *from; /* statuses allowed, NULL-terminated */
+    int own_unit; /* the caller's unit must be the article's */
+    int not_author; /* the author may not do it (four eyes) */
+    int64_t version; /* > 0: must match; 0: any */
 } action_rule;
 
 static int guard (const article_row *row, void *arg)
@@ -399,7 +325,8 @@ static int guard (const article_row *row, void *arg)
     loa_rpc_ctx *ctx = r->ctx;
     char msg[200];
     if (r->own_unit && row->unit_id != ctx->caller->unit_id) {
-        snprintf (msg, sizeof msg, "Chỉ biên tập viên của đơn vị viết bài được %s bài này", r->verb);
+        snprintf (msg, sizeof msg, "Chỉ biên tập viên của đơn vị viết bài được %s bài này",
+                  r->verb);
         loa_rpc_fail (ctx, LOA__STATUS__FORBIDDEN, msg);
         return -1;
     }
@@ -454,24 +381,21 @@ void articles_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     const Loa__Content__UpdateArticleRequest *in = (const Loa__Content__UpdateArticleRequest *) msg;
     if (require_editor_unit (ctx) != 0)
         return;
-    if (!in->has_id || in->id <= 0) {
-        loa_rpc_field_error (ctx, "id", "phải là số nguyên dương");
-        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Mã số bài viết không hợp lệ");
+    if (check_id (ctx, in->has_id, in->id, "Mã số bài viết không hợp lệ") != 0)
         return;
-    }
     int64_t version = read_if_match (ctx, in->if_match, 1);
     if (version < -1)
         return;
     if (!in->title && !in->summary && !in->body && !in->topic_ids && !in->attachment_ids) {
-        loa_rpc_field_error (ctx, "body",
-                             "cần ít nhất một trường: title, summary, body, topic_ids, attachment_ids");
+        loa_rpc_field_error (
+            ctx, "body", "cần ít nhất một trường: title, summary, body, topic_ids, attachment_ids");
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Không có gì để sửa");
         return;
     }
     int64_t topics[MAX_TOPICS], atts[MAX_ATTACHMENTS];
-    int bad = bad_text (ctx, "title", in->title, in->title != NULL, MAX_TITLE_CHARS, 0);
-    bad += bad_text (ctx, "summary", in->summary, 0, MAX_SUMMARY_CHARS, 0);
-    bad += bad_text (ctx, "body", in->body, in->body != NULL, 0, MAX_BODY_BYTES);
+    int bad = check_text (ctx, "title", NULL, in->title, in->title != NULL, MAX_TITLE_CHARS, 0);
+    bad += check_text (ctx, "summary", NULL, in->summary, 0, MAX_SUMMARY_CHARS, 0);
+    bad += check_text (ctx, "body", NULL, in->body, in->body != NULL, 0, MAX_BODY_BYTES);
     int n_topics = -1, n_atts = -1;
     if (in->topic_ids && (n_topics = clean_ids (ctx, "topic_ids", in->topic_ids->values,
                                                 in->topic_ids->n_values, MAX_TOPICS, topics)) < 0)
@@ -522,31 +446,52 @@ typedef struct {
 static const char *const FROM_REVIEW[] = {"in_review", NULL};
 static const char *const FROM_PUBLISHED[] = {"published", NULL};
 
-static const step SUBMIT = {"editor", "Chỉ biên tập viên được gửi duyệt bài", "gửi duyệt",
-                            "submitted", "in_review", EDITABLE, 1, 0, 0};
-static const step PUBLISH = {"reviewer", "Chỉ thành viên Ban biên tập được duyệt đăng bài", "duyệt đăng",
-                             "published", "published", FROM_REVIEW, 0, 1, 0};
-static const step REJECT = {"reviewer", "Chỉ thành viên Ban biên tập được trả lại bài", "trả lại",
-                            "rejected", "rejected", FROM_REVIEW, 0, 1, 1};
-static const step RETRACT = {"reviewer", "Chỉ thành viên Ban biên tập được gỡ bài", "gỡ",
-                             "retracted", "retracted", FROM_PUBLISHED, 0, 0, 1};
+static const step SUBMIT = {"editor",
+                            "Chỉ biên tập viên được gửi duyệt bài",
+                            "gửi duyệt",
+                            "submitted",
+                            "in_review",
+                            EDITABLE,
+                            1,
+                            0,
+                            0};
+static const step PUBLISH = {"reviewer",
+                             "Chỉ thành viên Ban biên tập được duyệt đăng bài",
+                             "duyệt đăng",
+                             "published",
+                             "published",
+                             FROM_REVIEW,
+                             0,
+                             1,
+                             0};
+static const step REJECT = {"reviewer", "Chỉ thành viên Ban biên tập được trả lại bài",
+                            "trả lại",  "rejected",
+                            "rejected", FROM_REVIEW,
+                            0,          1,
+                            1};
+static const step RETRACT = {"reviewer",
+                             "Chỉ thành viên Ban biên tập được gỡ bài",
+                             "gỡ",
+                             "retracted",
+                             "retracted",
+                             FROM_PUBLISHED,
+                             0,
+                             0,
+                             1};
 
 static void run_step (loa_rpc_ctx *ctx, const ProtobufCMessage *msg, const step *s)
 {
     const Loa__Content__ArticleActionRequest *in = (const Loa__Content__ArticleActionRequest *) msg;
-    if (s->own_unit ? require_editor_unit (ctx) != 0 : require_role (ctx, s->role, s->denied) != 0)
+    if (s->own_unit ? require_editor_unit (ctx) != 0 : check_role (ctx, s->role, s->denied) != 0)
         return;
-    if (!in->has_id || in->id <= 0) {
-        loa_rpc_field_error (ctx, "id", "phải là số nguyên dương");
-        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Mã số bài viết không hợp lệ");
+    if (check_id (ctx, in->has_id, in->id, "Mã số bài viết không hợp lệ") != 0)
         return;
-    }
     if (s->needs_reason) {
-        if (bad_text (ctx, "reason", in->reason, 1, MAX_REASON_CHARS, 0)) {
+        if (check_text (ctx, "reason", NULL, in->reason, 1, MAX_REASON_CHARS, 0)) {
             loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Cần nêu lý do");
             return;
         }
-    } else if (in->reason && bad_text (ctx, "reason", in->reason, 0, MAX_REASON_CHARS, 0)) {
+    } else if (in->reason && check_text (ctx, "reason", NULL, in->reason, 0, MAX_REASON_CHARS, 0)) {
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Lý do không hợp lệ");
         return;
     }
@@ -555,9 +500,9 @@ static void run_step (loa_rpc_ctx *ctx, const ProtobufCMessage *msg, const step 
         return;
     action_rule rule = {ctx, s->verb, s->from, s->own_unit, s->not_author, version};
     Loa__Content__Article out;
-    store_status st = article_store_transition (
-        ctx->db, in->id, s->action, s->to, s->needs_reason ? in->reason : "",
-        ctx->caller->user_id, guard, &rule, &out);
+    store_status st = article_store_transition (ctx->db, in->id, s->action, s->to,
+                                                s->needs_reason ? in->reason : "",
+                                                ctx->caller->user_id, guard, &rule, &out);
     if (st != STORE_OK) {
         fail_store (ctx, st);
         return;
@@ -566,18 +511,12 @@ static void run_step (loa_rpc_ctx *ctx, const ProtobufCMessage *msg, const step 
     article_store_free (&out);
 }
 
-void articles_submit (loa_rpc_ctx *ctx, const ProtobufCMessage *in)
-{
-    run_step (ctx, in, &SUBMIT);
-}
+void articles_submit (loa_rpc_ctx *ctx, const ProtobufCMessage *in) { run_step (ctx, in, &SUBMIT); }
 void articles_publish (loa_rpc_ctx *ctx, const ProtobufCMessage *in)
 {
     run_step (ctx, in, &PUBLISH);
 }
-void articles_reject (loa_rpc_ctx *ctx, const ProtobufCMessage *in)
-{
-    run_step (ctx, in, &REJECT);
-}
+void articles_reject (loa_rpc_ctx *ctx, const ProtobufCMessage *in) { run_step (ctx, in, &REJECT); }
 void articles_retract (loa_rpc_ctx *ctx, const ProtobufCMessage *in)
 {
     run_step (ctx, in, &RETRACT);

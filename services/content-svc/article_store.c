@@ -7,11 +7,12 @@
 #include "db.h"
 #include "log.h"
 #include "outbox.h"
+#include "store_util.h"
 
 /* Columns of a list item (0..14), then body and body_html (15, 16). */
 #define ART_COLS                                                                                   \
     "a.id, a.slug, a.unit_id, a.title, a.summary, a.topic_ids, a.is_cchc, a.status, "              \
-    "a.status_reason, a.author_id, a.version, rfc3339(a.created_at), rfc3339(a.updated_at), "     \
+    "a.status_reason, a.author_id, a.version, rfc3339(a.created_at), rfc3339(a.updated_at), "      \
     "rfc3339(a.published_at), a.attachment_ids"
 #define ART_FULL ART_COLS ", a.body, a.body_html"
 
@@ -32,8 +33,8 @@
     "'Asia/Ho_Chi_Minh') "                                                                         \
     "AND (q.fq IS NULL OR a.search @@ q.tsq OR a.title_fold OPERATOR(public.%>) q.fq) "
 #define LIST_SQL                                                                                   \
-    "SELECT " ART_COLS LIST_FROM "ORDER BY CASE WHEN q.fq IS NULL THEN 0 "                              \
-    "ELSE public.word_similarity(q.fq, a.title_fold) END DESC, "                                       \
+    "SELECT " ART_COLS LIST_FROM "ORDER BY CASE WHEN q.fq IS NULL THEN 0 "                         \
+    "ELSE public.word_similarity(q.fq, a.title_fold) END DESC, "                                   \
     "a.published_at DESC, a.id DESC LIMIT $10 OFFSET $11"
 
 static const loa_stmt statements[] = {
@@ -86,27 +87,6 @@ int article_store_prepare (PGconn *db)
 
 /* ------------------------------------------------------------ rows */
 
-static PGresult *run (PGconn *db, const char *stmt, int n, const char *const *vals,
-                      ExecStatusType expect)
-{
-    PGresult *res = PQexecPrepared (db, stmt, n, vals, NULL, NULL, 0);
-    if (PQresultStatus (res) != expect && !loa_db_retryable (res) &&
-        !loa_db_is_state (res, "23505"))
-        loa_error (NULL, "article store: %s: %s", stmt, PQresultErrorMessage (res));
-    return res;
-}
-
-static char *dup_col (const PGresult *res, int row, int col)
-{
-    return strdup (PQgetvalue (res, row, col));
-}
-
-static void free_str (char *s)
-{
-    if (s != protobuf_c_empty_string)
-        free (s);
-}
-
 /* "{1,2,3}" (a bigint[] as text) into a new array; *n its length. */
 static int64_t *parse_ids (const char *text, size_t *n)
 {
@@ -133,73 +113,66 @@ static void fill_article (const PGresult *res, int row, int full, Loa__Content__
 {
     loa__content__article__init (a);
     a->id = atoll (PQgetvalue (res, row, 0));
-    a->slug = dup_col (res, row, 1);
+    a->slug = store_dup (res, row, 1, NULL);
     a->unit_id = atoll (PQgetvalue (res, row, 2));
-    a->title = dup_col (res, row, 3);
-    a->summary = dup_col (res, row, 4);
+    a->title = store_dup (res, row, 3, NULL);
+    a->summary = store_dup (res, row, 4, NULL);
     a->topic_ids = parse_ids (PQgetvalue (res, row, 5), &a->n_topic_ids);
     a->is_cchc = PQgetvalue (res, row, 6)[0] == 't';
-    a->status = dup_col (res, row, 7);
-    a->status_reason = dup_col (res, row, 8);
+    a->status = store_dup (res, row, 7, NULL);
+    a->status_reason = store_dup (res, row, 8, NULL);
     a->author_id = atoll (PQgetvalue (res, row, 9));
     a->version = atoll (PQgetvalue (res, row, 10));
-    a->created_at = dup_col (res, row, 11);
-    a->updated_at = dup_col (res, row, 12);
+    a->created_at = store_dup (res, row, 11, NULL);
+    a->updated_at = store_dup (res, row, 12, NULL);
     if (!PQgetisnull (res, row, 13)) {
         a->maybe_published_at_case = LOA__CONTENT__ARTICLE__MAYBE_PUBLISHED_AT_PUBLISHED_AT;
-        a->published_at = dup_col (res, row, 13);
+        a->published_at = store_dup (res, row, 13, NULL);
     }
     size_t n_att;
     int64_t *att = parse_ids (PQgetvalue (res, row, 14), &n_att);
-    if (att && n_att) {
-        a->attachments = calloc (n_att, sizeof *a->attachments);
-        Loa__Content__Attachment *items = calloc (n_att, sizeof *items);
-        if (a->attachments && items) {
-            for (size_t i = 0; i < n_att; i++) {
-                Loa__Content__Attachment *t = &items[i];
-                loa__content__attachment__init (t);
-                t->id = att[i];
-                char url[64];
-                snprintf (url, sizeof url, "/api/v1/assets/%lld", (long long) att[i]);
-                t->url = strdup (url);
-                a->attachments[a->n_attachments++] = t;
-            }
-        } else {
-            free (a->attachments);
-            free (items);
-            a->attachments = NULL;
+    if (att && n_att &&
+        store_list_block (n_att, sizeof (Loa__Content__Attachment), (void ***) &a->attachments)) {
+        for (size_t i = 0; i < n_att; i++) {
+            Loa__Content__Attachment *t = a->attachments[i];
+            loa__content__attachment__init (t);
+            t->id = att[i];
+            char url[64];
+            snprintf (url, sizeof url, "/api/v1/assets/%lld", (long long) att[i]);
+            t->url = strdup (url);
+            if (!t->url)
+                t->url = (char *) protobuf_c_empty_string;
+            a->n_attachments++;
         }
     }
     free (att);
     if (full) {
         a->maybe_body_case = LOA__CONTENT__ARTICLE__MAYBE_BODY_BODY;
-        a->body = dup_col (res, row, 15);
+        a->body = store_dup (res, row, 15, NULL);
         a->maybe_body_html_case = LOA__CONTENT__ARTICLE__MAYBE_BODY_HTML_BODY_HTML;
-        a->body_html = dup_col (res, row, 16);
+        a->body_html = store_dup (res, row, 16, NULL);
     }
 }
 
 void article_store_free (Loa__Content__Article *a)
 {
-    free_str (a->slug);
-    free_str (a->title);
-    free_str (a->summary);
-    free_str (a->status);
-    free_str (a->status_reason);
-    free_str (a->created_at);
-    free_str (a->updated_at);
+    store_free_str (a->slug);
+    store_free_str (a->title);
+    store_free_str (a->summary);
+    store_free_str (a->status);
+    store_free_str (a->status_reason);
+    store_free_str (a->created_at);
+    store_free_str (a->updated_at);
     if (a->maybe_published_at_case)
-        free_str (a->published_at);
+        store_free_str (a->published_at);
     if (a->maybe_body_case)
-        free_str (a->body);
+        store_free_str (a->body);
     if (a->maybe_body_html_case)
-        free_str (a->body_html);
+        store_free_str (a->body_html);
     free (a->topic_ids);
     for (size_t i = 0; i < a->n_attachments; i++)
-        free_str (a->attachments[i]->url);
-    if (a->n_attachments)
-        free (a->attachments[0]); /* the array of attachments itself */
-    free (a->attachments);
+        store_free_str (a->attachments[i]->url);
+    free (a->attachments); /* the block of pointers and attachments */
     loa__content__article__init (a);
 }
 
@@ -213,8 +186,8 @@ store_status article_store_get (PGconn *db, const char *ref, Loa__Content__Artic
     if (by_id && digits > 18)
         return STORE_NOT_FOUND;
     const char *vals[] = {ref};
-    PGresult *res =
-        run (db, by_id ? "article_by_id" : "article_by_slug", 1, vals, PGRES_TUPLES_OK);
+    PGresult *res = store_run (db, "article store", by_id ? "article_by_id" : "article_by_slug", 1,
+                               vals, PGRES_TUPLES_OK);
     store_status st = PQresultStatus (res) != PGRES_TUPLES_OK ? STORE_ERROR
                       : PQntuples (res) == 0                  ? STORE_NOT_FOUND
                                                               : STORE_OK;
@@ -249,7 +222,7 @@ store_status article_store_list (PGconn *db, const article_filter *f,
                           f->q,
                           limit,
                           offset};
-    PGresult *res = run (db, "articles_list", 11, vals, PGRES_TUPLES_OK);
+    PGresult *res = store_run (db, "article store", "articles_list", 11, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);
         return STORE_ERROR;
@@ -258,21 +231,14 @@ store_status article_store_list (PGconn *db, const article_filter *f,
     out->page = f->page;
     out->per_page = f->per_page;
     out->n_items = 0;
-    out->items = calloc ((size_t) n + 1, sizeof *out->items);
-    Loa__Content__Article *items = calloc ((size_t) n + 1, sizeof *items);
-    if (!out->items || !items) {
-        free (out->items);
-        free (items);
-        out->items = NULL;
+    if (!store_list_block ((size_t) n, sizeof (Loa__Content__Article), (void ***) &out->items)) {
         PQclear (res);
         return STORE_ERROR;
     }
     for (int i = 0; i < n; i++) {
-        fill_article (res, i, 0, &items[i]);
-        out->items[out->n_items++] = &items[i];
+        fill_article (res, i, 0, out->items[i]);
+        out->n_items++;
     }
-    if (n == 0)
-        free (items);
     PQclear (res);
     /* The total: known from the page itself when it is the first and not
      * full; counted otherwise (the same filters, no ordering). */
@@ -280,7 +246,7 @@ store_status article_store_list (PGconn *db, const article_filter *f,
         out->total = n;
         return STORE_OK;
     }
-    res = run (db, "articles_count", 9, vals, PGRES_TUPLES_OK);
+    res = store_run (db, "article store", "articles_count", 9, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);
         article_store_free_list (out);
@@ -295,9 +261,7 @@ void article_store_free_list (Loa__Content__ArticleList *l)
 {
     for (size_t i = 0; i < l->n_items; i++)
         article_store_free (l->items[i]);
-    if (l->n_items)
-        free (l->items[0]); /* the array of articles itself */
-    free (l->items);
+    free (l->items); /* the block of pointers and articles */
     l->items = NULL;
     l->n_items = 0;
 }
@@ -307,37 +271,31 @@ store_status article_store_history (PGconn *db, int64_t id, Loa__Content__Articl
     char id_s[24];
     snprintf (id_s, sizeof id_s, "%lld", (long long) id);
     const char *vals[] = {id_s};
-    PGresult *res = run (db, "article_history", 1, vals, PGRES_TUPLES_OK);
+    PGresult *res = store_run (db, "article store", "article_history", 1, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);
         return STORE_ERROR;
     }
     int n = PQntuples (res);
     out->n_items = 0;
-    out->items = calloc ((size_t) n + 1, sizeof *out->items);
-    Loa__Content__ArticleHistoryEntry *items = calloc ((size_t) n + 1, sizeof *items);
-    if (!out->items || !items) {
-        free (out->items);
-        free (items);
-        out->items = NULL;
+    if (!store_list_block ((size_t) n, sizeof (Loa__Content__ArticleHistoryEntry),
+                           (void ***) &out->items)) {
         PQclear (res);
         return STORE_ERROR;
     }
     for (int i = 0; i < n; i++) {
-        Loa__Content__ArticleHistoryEntry *e = &items[i];
+        Loa__Content__ArticleHistoryEntry *e = out->items[i];
         loa__content__article_history_entry__init (e);
         e->id = atoll (PQgetvalue (res, i, 0));
-        e->action = dup_col (res, i, 1);
-        e->from_status = dup_col (res, i, 2);
-        e->to_status = dup_col (res, i, 3);
+        e->action = store_dup (res, i, 1, NULL);
+        e->from_status = store_dup (res, i, 2, NULL);
+        e->to_status = store_dup (res, i, 3, NULL);
         e->actor_id = atoll (PQgetvalue (res, i, 4));
-        e->reason = dup_col (res, i, 5);
-        e->at = dup_col (res, i, 6);
+        e->reason = store_dup (res, i, 5, NULL);
+        e->at = store_dup (res, i, 6, NULL);
         e->version = atoll (PQgetvalue (res, i, 7));
-        out->items[out->n_items++] = e;
+        out->n_items++;
     }
-    if (n == 0)
-        free (items);
     PQclear (res);
     return STORE_OK;
 }
@@ -346,15 +304,13 @@ void article_store_free_history (Loa__Content__ArticleHistory *h)
 {
     for (size_t i = 0; i < h->n_items; i++) {
         Loa__Content__ArticleHistoryEntry *e = h->items[i];
-        free_str (e->action);
-        free_str (e->from_status);
-        free_str (e->to_status);
-        free_str (e->reason);
-        free_str (e->at);
+        store_free_str (e->action);
+        store_free_str (e->from_status);
+        store_free_str (e->to_status);
+        store_free_str (e->reason);
+        store_free_str (e->at);
     }
-    if (h->n_items)
-        free (h->items[0]);
-    free (h->items);
+    free (h->items); /* the block of pointers and entries */
     h->items = NULL;
     h->n_items = 0;
 }
@@ -403,7 +359,8 @@ static int fail_res (article_write *w, PGresult *res)
 static int check_topics (PGconn *db, article_write *w, const char *ids, int n, int *cchc)
 {
     const char *vals[] = {ids};
-    PGresult *res = run (db, "article_topics_check", 1, vals, PGRES_TUPLES_OK);
+    PGresult *res =
+        store_run (db, "article store", "article_topics_check", 1, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK)
         return fail_res (w, res);
     int found = atoi (PQgetvalue (res, 0, 0));
@@ -424,9 +381,10 @@ static int add_history (PGconn *db, article_write *w, const char *action, const 
     snprintf (id, sizeof id, "%lld", (long long) a->id);
     snprintf (actor_s, sizeof actor_s, "%lld", (long long) actor);
     snprintf (version, sizeof version, "%lld", (long long) a->version);
-    const char *vals[] = {id,      action, from, a->status, actor_s, w->reason ? w->reason : "",
+    const char *vals[] = {id,     action, from, a->status, actor_s, w->reason ? w->reason : "",
                           version};
-    PGresult *res = run (db, "article_history_add", 7, vals, PGRES_COMMAND_OK);
+    PGresult *res =
+        store_run (db, "article store", "article_history_add", 7, vals, PGRES_COMMAND_OK);
     if (PQresultStatus (res) != PGRES_COMMAND_OK)
         return fail_res (w, res);
     PQclear (res);
@@ -439,7 +397,7 @@ static int lock_and_guard (PGconn *db, article_write *w, int64_t id, article_row
     char id_s[24];
     snprintf (id_s, sizeof id_s, "%lld", (long long) id);
     const char *vals[] = {id_s};
-    PGresult *res = run (db, "article_lock", 1, vals, PGRES_TUPLES_OK);
+    PGresult *res = store_run (db, "article store", "article_lock", 1, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK)
         return fail_res (w, res);
     if (PQntuples (res) == 0) {
@@ -464,7 +422,7 @@ static int lock_and_guard (PGconn *db, article_write *w, int64_t id, article_row
 static int returning (PGconn *db, article_write *w, const char *stmt, int n,
                       const char *const *vals)
 {
-    PGresult *res = run (db, stmt, n, vals, PGRES_TUPLES_OK);
+    PGresult *res = store_run (db, "article store", stmt, n, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK)
         return fail_res (w, res);
     if (PQntuples (res) == 0) {
@@ -494,9 +452,8 @@ static int create_tx (PGconn *db, void *arg)
     char unit[24], author[24];
     snprintf (unit, sizeof unit, "%lld", (long long) a->unit_id);
     snprintf (author, sizeof author, "%lld", (long long) a->actor_id);
-    const char *vals[] = {unit,   a->title,           a->summary ? a->summary : "",
-                          a->body, a->body_html,      topics,
-                          cchc ? "true" : "false",    atts,
+    const char *vals[] = {unit,         a->title, a->summary ? a->summary : "", a->body,
+                          a->body_html, topics,   cchc ? "true" : "false",      atts,
                           author};
     if ((rc = returning (db, w, "article_insert", 9, vals)) != 0)
         goto done;
@@ -521,8 +478,7 @@ static store_status write_run (PGconn *db, article_write *w, int (*fn) (PGconn *
     return w->status;
 }
 
-store_status article_store_create (PGconn *db, const article_fields *a,
-                                   Loa__Content__Article *out)
+store_status article_store_create (PGconn *db, const article_fields *a, Loa__Content__Article *out)
 {
     article_write w = {.a = a, .out = out};
     return write_run (db, &w, create_tx);
@@ -548,10 +504,14 @@ static int update_tx (PGconn *db, void *arg)
         goto done;
     char id[24];
     snprintf (id, sizeof id, "%lld", (long long) a->id);
-    const char *vals[] = {id,     a->title,
-                          a->summary, a->body,
-                          a->body_html, topics,
-                          topics ? (cchc ? "true" : "false") : NULL, atts};
+    const char *vals[] = {id,
+                          a->title,
+                          a->summary,
+                          a->body,
+                          a->body_html,
+                          topics,
+                          topics ? (cchc ? "true" : "false") : NULL,
+                          atts};
     if ((rc = returning (db, w, "article_update", 8, vals)) != 0)
         goto done;
     rc = add_history (db, w, "updated", row.status, a->actor_id);

@@ -52,8 +52,7 @@ store_status article_store_list (PGconn *db, const article_filter *f,
 store_status article_store_history (PGconn *db, int64_t id, Loa__Content__ArticleHistory *out);
 
 /* STORE_BAD_TOPIC when a topic id does not exist. */
-store_status article_store_create (PGconn *db, const article_fields *a,
-                                   Loa__Content__Article *out);
+store_status article_store_create (PGconn *db, const article_fields *a, Loa__Content__Article *out);
 store_status article_store_update (PGconn *db, const article_fields *a, article_guard guard,
                                    void *guard_arg, Loa__Content__Article *out);
 

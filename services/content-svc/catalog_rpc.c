@@ -5,95 +5,19 @@
 #include <string.h>
 
 #include "catalog_store.h"
+#include "content_check.h"
 #include "markdown.h"
 #include "text.h"
 
 #define DEFAULT_PER_PAGE 20
-#define MAX_PER_PAGE 100
 #define MAX_QUERY_CHARS 200
+#define ADMIN_ONLY "Chỉ quản trị viên được thực hiện thao tác này"
 #define MAX_BODY_BYTES (100 * 1024) /* a notice's Markdown */
 
 static const char *const notice_kinds[] = {
     "organization", "hotline", "procedure_set", "staff_evaluation", "other", NULL,
 };
 static const char *const procedure_statuses[] = {"active", "abolished", NULL};
-
-static int one_of (const char *s, const char *const *set)
-{
-    for (; *set; set++)
-        if (strcmp (s, *set) == 0)
-            return 1;
-    return 0;
-}
-
-/* Reads page/per_page with defaults into *page, *per_page; adds a field
- * error for each bad one and returns their number. */
-static int page_args (loa_rpc_ctx *ctx, int32_t page_in, int32_t per_page_in, int *page,
-                      int *per_page)
-{
-    int bad = 0;
-    *page = page_in ? page_in : 1;
-    *per_page = per_page_in ? per_page_in : DEFAULT_PER_PAGE;
-    if (*page < 1) {
-        loa_rpc_field_error (ctx, "page", "phải là số nguyên từ 1 trở lên");
-        bad++;
-    }
-    if (*per_page < 1 || *per_page > MAX_PER_PAGE) {
-        loa_rpc_field_error (ctx, "per_page", "phải là số nguyên từ 1 đến 100");
-        bad++;
-    }
-    if (*page > 1000000) /* keeps OFFSET within reason */
-        *page = 1000000;
-    return bad;
-}
-
-/* Writes are for admins: 0 when the caller is one, else fails the call
- * (the gateway checked already; a service checks again). */
-static int require_admin (loa_rpc_ctx *ctx)
-{
-    if (ctx->caller->user_id == 0) {
-        loa_rpc_fail (ctx, LOA__STATUS__UNAUTHENTICATED, "Cần đăng nhập");
-        return -1;
-    }
-    if (!loa_rpc_has_role (ctx, "admin")) {
-        loa_rpc_fail (ctx, LOA__STATUS__FORBIDDEN, "Chỉ quản trị viên được thực hiện thao tác này");
-        return -1;
-    }
-    return 0;
-}
-
-/* Checks a text that is present: valid UTF-8, at most `max` characters
- * (`label` names it for people, e.g. "Tiêu đề"). Returns 1 when bad (the
- * field error added), else 0. */
-static int check_text (loa_rpc_ctx *ctx, const char *field, const char *label, const char *value,
-                       size_t max)
-{
-    char msg[256];
-    if (!loa_utf8_valid (value)) {
-        snprintf (msg, sizeof msg, "%s phải là văn bản UTF-8 hợp lệ", label);
-        loa_rpc_field_error (ctx, field, msg);
-        return 1;
-    }
-    if (loa_utf8_length (value) > max) {
-        snprintf (msg, sizeof msg, "%s tối đa %zu ký tự", label, max);
-        loa_rpc_field_error (ctx, field, msg);
-        return 1;
-    }
-    return 0;
-}
-
-/* The same for a required text: also refuses a missing or blank one. */
-static int check_required (loa_rpc_ctx *ctx, const char *field, const char *label,
-                           const char *value, size_t max)
-{
-    if (loa_text_blank (value)) {
-        char msg[256];
-        snprintf (msg, sizeof msg, "%s là bắt buộc", label);
-        loa_rpc_field_error (ctx, field, msg);
-        return 1;
-    }
-    return check_text (ctx, field, label, value, max);
-}
 
 /* ------------------------------------------------------------ notices */
 
@@ -111,22 +35,15 @@ static int check_notice (loa_rpc_ctx *ctx, const char *kind, const char *title, 
                          int creating)
 {
     int bad = 0;
-    if ((kind || creating) && (!kind || !one_of (kind, notice_kinds))) {
+    if ((kind || creating) && (!kind || !check_one_of (kind, notice_kinds))) {
         loa_rpc_field_error (ctx, "kind",
                              "Loại thông báo phải là một trong: organization, hotline, "
                              "procedure_set, staff_evaluation, other");
         bad++;
     }
     if (title || creating)
-        bad += check_required (ctx, "title", "Tiêu đề", title, 300);
-    if (body) {
-        if (strlen (body) > MAX_BODY_BYTES) {
-            loa_rpc_field_error (ctx, "body", "Nội dung tối đa 100 KB");
-            bad++;
-        } else {
-            bad += check_text (ctx, "body", "Nội dung", body, MAX_BODY_BYTES);
-        }
-    }
+        bad += check_text (ctx, "title", "Tiêu đề", title, 1, 300, 0);
+    bad += check_text (ctx, "body", "Nội dung", body, 0, 0, MAX_BODY_BYTES);
     return bad;
 }
 
@@ -136,14 +53,15 @@ void catalog_notices_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     catalog_notice_filter f = {.kind = in->kind,
                                .q = loa_text_blank (in->q) ? "" : in->q,
                                .include_inactive = loa_rpc_has_role (ctx, "admin")};
-    int bad = page_args (ctx, in->page, in->per_page, &f.page, &f.per_page);
-    if (*f.kind && !one_of (f.kind, notice_kinds)) {
+    int bad = check_page (ctx, in->page != 0, in->page, in->per_page != 0, in->per_page,
+                          DEFAULT_PER_PAGE, &f.page, &f.per_page);
+    if (*f.kind && !check_one_of (f.kind, notice_kinds)) {
         loa_rpc_field_error (ctx, "kind",
                              "Loại thông báo phải là một trong: organization, hotline, "
                              "procedure_set, staff_evaluation, other");
         bad++;
     }
-    bad += check_text (ctx, "q", "Từ khóa tìm kiếm", f.q, MAX_QUERY_CHARS);
+    bad += check_text (ctx, "q", "Từ khóa tìm kiếm", f.q, 0, MAX_QUERY_CHARS, 0);
     if (bad) {
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Tham số tìm kiếm không hợp lệ");
         return;
@@ -183,7 +101,7 @@ static char *render_body (loa_rpc_ctx *ctx, const char *body)
 void catalog_notices_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__CreateNoticeRequest *in = (const Loa__Content__CreateNoticeRequest *) msg;
-    if (require_admin (ctx) != 0)
+    if (check_role (ctx, "admin", ADMIN_ONLY) != 0)
         return;
     if (check_notice (ctx, in->kind, in->title, in->body, 1)) {
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Dữ liệu thông báo không hợp lệ");
@@ -205,13 +123,10 @@ void catalog_notices_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 void catalog_notices_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__UpdateNoticeRequest *in = (const Loa__Content__UpdateNoticeRequest *) msg;
-    if (require_admin (ctx) != 0)
+    if (check_role (ctx, "admin", ADMIN_ONLY) != 0)
         return;
-    if (!in->has_id || in->id <= 0) {
-        loa_rpc_field_error (ctx, "id", "Mã số thông báo không hợp lệ");
-        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Thiếu mã số thông báo");
+    if (check_id (ctx, in->has_id, in->id, "Thiếu mã số thông báo") != 0)
         return;
-    }
     if (check_notice (ctx, in->kind, in->title, in->body, 0)) {
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Dữ liệu thông báo không hợp lệ");
         return;
@@ -261,22 +176,6 @@ static int code_ok (const char *code)
     return 1;
 }
 
-/* 1 when `s` is a real date written YYYY-MM-DD (years 1900-2100). */
-static int date_ok (const char *s)
-{
-    if (strlen (s) != 10 || s[4] != '-' || s[7] != '-')
-        return 0;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-            return 0;
-    int y = atoi (s), m = atoi (s + 5), d = atoi (s + 8);
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1)
-        return 0;
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return d <= days[m - 1] + (m == 2 && leap);
-}
-
 /* The fields of a procedure as a create or an amendment gives them: NULL
  * strings and has_* = 0 are absent. */
 typedef struct {
@@ -284,6 +183,15 @@ typedef struct {
     int has_processing_days, processing_days;
     int has_online_level, online_level;
 } procedure_fields;
+
+/* The procedure_fields of a create or an amendment request (the same
+ * fields, two message types). */
+#define PROCEDURE_FIELDS(in)                                                                       \
+    {                                                                                              \
+        (in)->code, (in)->name, (in)->field, (in)->decision_no, (in)->decision_date, (in)->fee,    \
+            (in)->status, (in)->has_processing_days, (in)->processing_days,                        \
+            (in)->has_online_level, (in)->online_level                                             \
+    }
 
 /* Checks the fields present; `creating` makes code and name required.
  * Returns the number of problems (each a field error). */
@@ -302,12 +210,12 @@ static int check_procedure (loa_rpc_ctx *ctx, const procedure_fields *p, int cre
         }
     }
     if (p->name || creating)
-        bad += check_required (ctx, "name", "Tên thủ tục", p->name, 500);
+        bad += check_text (ctx, "name", "Tên thủ tục", p->name, 1, 500, 0);
     if (p->field)
-        bad += check_text (ctx, "field", "Lĩnh vực", p->field, 200);
+        bad += check_text (ctx, "field", "Lĩnh vực", p->field, 0, 200, 0);
     if (p->decision_no)
-        bad += check_text (ctx, "decision_no", "Số quyết định công bố", p->decision_no, 100);
-    if (p->decision_date && !date_ok (p->decision_date)) {
+        bad += check_text (ctx, "decision_no", "Số quyết định công bố", p->decision_no, 0, 100, 0);
+    if (p->decision_date && !check_date (p->decision_date)) {
         loa_rpc_field_error (ctx, "decision_date",
                              "Ngày quyết định phải là một ngày có thật, dạng YYYY-MM-DD");
         bad++;
@@ -318,12 +226,12 @@ static int check_procedure (loa_rpc_ctx *ctx, const procedure_fields *p, int cre
         bad++;
     }
     if (p->fee)
-        bad += check_text (ctx, "fee", "Phí, lệ phí", p->fee, 1000);
+        bad += check_text (ctx, "fee", "Phí, lệ phí", p->fee, 0, 1000, 0);
     if (p->has_online_level && (p->online_level < 1 || p->online_level > 4)) {
         loa_rpc_field_error (ctx, "online_level", "Mức độ dịch vụ công trực tuyến phải từ 1 đến 4");
         bad++;
     }
-    if (p->status && !one_of (p->status, procedure_statuses)) {
+    if (p->status && !check_one_of (p->status, procedure_statuses)) {
         loa_rpc_field_error (ctx, "status",
                              "Trạng thái phải là active (đang áp dụng) hoặc abolished (đã bãi bỏ)");
         bad++;
@@ -337,10 +245,11 @@ void catalog_procedures_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     catalog_procedure_filter f = {.q = loa_text_blank (in->q) ? "" : in->q,
                                   .field = loa_text_blank (in->field) ? "" : in->field,
                                   .status = in->status};
-    int bad = page_args (ctx, in->page, in->per_page, &f.page, &f.per_page);
-    bad += check_text (ctx, "q", "Từ khóa tìm kiếm", f.q, MAX_QUERY_CHARS);
-    bad += check_text (ctx, "field", "Lĩnh vực", f.field, 200);
-    if (*f.status && !one_of (f.status, procedure_statuses)) {
+    int bad = check_page (ctx, in->page != 0, in->page, in->per_page != 0, in->per_page,
+                          DEFAULT_PER_PAGE, &f.page, &f.per_page);
+    bad += check_text (ctx, "q", "Từ khóa tìm kiếm", f.q, 0, MAX_QUERY_CHARS, 0);
+    bad += check_text (ctx, "field", "Lĩnh vực", f.field, 0, 200, 0);
+    if (*f.status && !check_one_of (f.status, procedure_statuses)) {
         loa_rpc_field_error (ctx, "status", "Trạng thái phải là active hoặc abolished");
         bad++;
     }
@@ -385,19 +294,9 @@ void catalog_procedures_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__CreateProcedureRequest *in =
         (const Loa__Content__CreateProcedureRequest *) msg;
-    if (require_admin (ctx) != 0)
+    if (check_role (ctx, "admin", ADMIN_ONLY) != 0)
         return;
-    procedure_fields p = {in->code,
-                          in->name,
-                          in->field,
-                          in->decision_no,
-                          in->decision_date,
-                          in->fee,
-                          in->status,
-                          in->has_processing_days,
-                          in->processing_days,
-                          in->has_online_level,
-                          in->online_level};
+    procedure_fields p = PROCEDURE_FIELDS (in);
     if (check_procedure (ctx, &p, 1)) {
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Dữ liệu thủ tục hành chính không hợp lệ");
         return;
@@ -415,27 +314,14 @@ void catalog_procedures_amend (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__AmendProcedureRequest *in =
         (const Loa__Content__AmendProcedureRequest *) msg;
-    if (require_admin (ctx) != 0)
+    if (check_role (ctx, "admin", ADMIN_ONLY) != 0)
         return;
-    if (!in->has_id || in->id <= 0) {
-        loa_rpc_field_error (ctx, "id", "Mã số thủ tục không hợp lệ");
-        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Thiếu mã số thủ tục");
+    if (check_id (ctx, in->has_id, in->id, "Thiếu mã số thủ tục") != 0)
         return;
-    }
-    procedure_fields p = {in->code,
-                          in->name,
-                          in->field,
-                          in->decision_no,
-                          in->decision_date,
-                          in->fee,
-                          in->status,
-                          in->has_processing_days,
-                          in->processing_days,
-                          in->has_online_level,
-                          in->online_level};
+    procedure_fields p = PROCEDURE_FIELDS (in);
     int bad = check_procedure (ctx, &p, 0);
     if (in->reason)
-        bad += check_text (ctx, "reason", "Lý do sửa đổi", in->reason, 2000);
+        bad += check_text (ctx, "reason", "Lý do sửa đổi", in->reason, 0, 2000, 0);
     if (bad) {
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Dữ liệu sửa đổi thủ tục không hợp lệ");
         return;

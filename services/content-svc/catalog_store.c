@@ -7,6 +7,7 @@
 #include "db.h"
 #include "log.h"
 #include "outbox.h"
+#include "store_util.h"
 
 #define NOTICE_COLS                                                                                \
     "id, kind, title, body, body_html, is_active, rfc3339(created_at), rfc3339(updated_at)"
@@ -108,68 +109,9 @@ static const loa_stmt statements[] = {
 
 int catalog_store_prepare (PGconn *db) { return loa_db_prepare (db, statements); }
 
-/* Runs a prepared statement; failures other than a taken unique key are
- * logged here. The caller looks at the result and clears it. */
-static PGresult *run (PGconn *db, const char *stmt, int n, const char *const *vals,
-                      ExecStatusType expect)
-{
-    PGresult *res = PQexecPrepared (db, stmt, n, vals, NULL, NULL, 0);
-    if (PQresultStatus (res) != expect && !loa_db_is_state (res, "23505"))
-        loa_error (NULL, "catalog store: %s: %s", stmt, PQresultErrorMessage (res));
-    return res;
-}
-
-/* Init'ed messages point string fields at protobuf_c_empty_string. */
-static void free_str (char *s)
-{
-    if (s != protobuf_c_empty_string)
-        free (s);
-}
-
-/* A copy of a column; on failure (out of memory) sets *oom and gives the
- * empty string, so that the message stays packable and freeable. */
-static char *dup_value (const PGresult *res, int row, int col, int *oom)
-{
-    char *s = strdup (PQgetvalue (res, row, col));
-    if (!s) {
-        *oom = 1;
-        return (char *) protobuf_c_empty_string;
-    }
-    return s;
-}
-
-static void int_param (char buf[24], long long v) { snprintf (buf, 24, "%lld", v); }
-
 static const char *bool_param (protobuf_c_boolean has, protobuf_c_boolean v)
 {
     return has ? (v ? "true" : "false") : NULL;
-}
-
-/* One block holding the item pointers (NULL-terminated) then the items, so
- * that a list owns exactly one allocation besides its items' strings. */
-static void *list_block (size_t n, size_t item_size, void ***items)
-{
-    size_t head = (n + 1) * sizeof (void *);
-    char *block = calloc (1, head + n * item_size);
-    if (!block)
-        return NULL;
-    *items = (void **) block;
-    for (size_t i = 0; i < n; i++)
-        (*items)[i] = block + head + i * item_size;
-    return block;
-}
-
-/* The total of a paged list: the window count in column `col` of any row,
- * or, for a page past the end, a count of its own. -1 on error. */
-static long long page_total (PGconn *db, const PGresult *res, int col, const char *count_stmt,
-                             int n, const char *const *vals)
-{
-    if (PQntuples (res) > 0)
-        return atoll (PQgetvalue (res, 0, col));
-    PGresult *c = run (db, count_stmt, n, vals, PGRES_TUPLES_OK);
-    long long total = PQresultStatus (c) == PGRES_TUPLES_OK ? atoll (PQgetvalue (c, 0, 0)) : -1;
-    PQclear (c);
-    return total;
 }
 
 /* ------------------------------------------------------------ notices */
@@ -178,23 +120,23 @@ static void fill_notice (const PGresult *res, int row, Loa__Content__Notice *n, 
 {
     loa__content__notice__init (n);
     n->id = atoll (PQgetvalue (res, row, 0));
-    n->kind = dup_value (res, row, 1, oom);
-    n->title = dup_value (res, row, 2, oom);
-    n->body = dup_value (res, row, 3, oom);
-    n->body_html = dup_value (res, row, 4, oom);
+    n->kind = store_dup (res, row, 1, oom);
+    n->title = store_dup (res, row, 2, oom);
+    n->body = store_dup (res, row, 3, oom);
+    n->body_html = store_dup (res, row, 4, oom);
     n->is_active = PQgetvalue (res, row, 5)[0] == 't';
-    n->created_at = dup_value (res, row, 6, oom);
-    n->updated_at = dup_value (res, row, 7, oom);
+    n->created_at = store_dup (res, row, 6, oom);
+    n->updated_at = store_dup (res, row, 7, oom);
 }
 
 void catalog_store_free_notice (Loa__Content__Notice *n)
 {
-    free_str (n->kind);
-    free_str (n->title);
-    free_str (n->body);
-    free_str (n->body_html);
-    free_str (n->created_at);
-    free_str (n->updated_at);
+    store_free_str (n->kind);
+    store_free_str (n->title);
+    store_free_str (n->body);
+    store_free_str (n->body_html);
+    store_free_str (n->created_at);
+    store_free_str (n->updated_at);
     loa__content__notice__init (n);
 }
 
@@ -202,19 +144,19 @@ store_status catalog_store_list_notices (PGconn *db, const catalog_notice_filter
                                          Loa__Content__NoticeList *out)
 {
     char limit[24], offset[24];
-    int_param (limit, f->per_page);
-    int_param (offset, (long long) (f->page - 1) * f->per_page);
+    store_int_param (limit, f->per_page);
+    store_int_param (offset, (long long) (f->page - 1) * f->per_page);
     const char *vals[] = {f->kind, f->include_inactive ? "true" : "false", f->q, limit, offset};
     loa__content__notice_list__init (out);
-    PGresult *res = run (db, "notices_list", 5, vals, PGRES_TUPLES_OK);
+    PGresult *res = store_run (db, "catalog store", "notices_list", 5, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);
         return STORE_ERROR;
     }
     int n = PQntuples (res), oom = 0;
-    long long total = page_total (db, res, 8, "notices_count", 3, vals);
+    long long total = store_page_total (db, "catalog store", res, 8, "notices_count", 3, vals);
     void **items = NULL;
-    if (total < 0 || !list_block ((size_t) n, sizeof (Loa__Content__Notice), &items)) {
+    if (total < 0 || !store_list_block ((size_t) n, sizeof (Loa__Content__Notice), &items)) {
         PQclear (res);
         return STORE_ERROR;
     }
@@ -246,10 +188,10 @@ store_status catalog_store_get_notice (PGconn *db, int64_t id, int include_inact
                                        Loa__Content__Notice *out)
 {
     char id_s[24];
-    int_param (id_s, id);
+    store_int_param (id_s, id);
     const char *vals[] = {id_s, include_inactive ? "true" : "false"};
     loa__content__notice__init (out);
-    PGresult *res = run (db, "notice_get", 2, vals, PGRES_TUPLES_OK);
+    PGresult *res = store_run (db, "catalog store", "notice_get", 2, vals, PGRES_TUPLES_OK);
     store_status st = PQresultStatus (res) != PGRES_TUPLES_OK ? STORE_ERROR
                       : PQntuples (res) == 0                  ? STORE_NOT_FOUND
                                                               : STORE_OK;
@@ -271,33 +213,33 @@ store_status catalog_store_get_notice (PGconn *db, int64_t id, int include_inact
 #define FILL_PROCEDURE(res, row, p, oom, date_case)                                                \
     do {                                                                                           \
         (p)->id = atoll (PQgetvalue (res, row, 0));                                                \
-        (p)->code = dup_value (res, row, 1, oom);                                                  \
-        (p)->name = dup_value (res, row, 2, oom);                                                  \
-        (p)->field = dup_value (res, row, 3, oom);                                                 \
-        (p)->decision_no = dup_value (res, row, 4, oom);                                           \
+        (p)->code = store_dup (res, row, 1, oom);                                                  \
+        (p)->name = store_dup (res, row, 2, oom);                                                  \
+        (p)->field = store_dup (res, row, 3, oom);                                                 \
+        (p)->decision_no = store_dup (res, row, 4, oom);                                           \
         if (!PQgetisnull (res, row, 5)) {                                                          \
             (p)->maybe_decision_date_case = date_case;                                             \
-            (p)->decision_date = dup_value (res, row, 5, oom);                                     \
+            (p)->decision_date = store_dup (res, row, 5, oom);                                     \
         }                                                                                          \
         (p)->processing_days = atoi (PQgetvalue (res, row, 6));                                    \
-        (p)->fee = dup_value (res, row, 7, oom);                                                   \
+        (p)->fee = store_dup (res, row, 7, oom);                                                   \
         (p)->online_level = atoi (PQgetvalue (res, row, 8));                                       \
-        (p)->status = dup_value (res, row, 9, oom);                                                \
+        (p)->status = store_dup (res, row, 9, oom);                                                \
         (p)->version = atoi (PQgetvalue (res, row, 10));                                           \
-        (p)->updated_at = dup_value (res, row, 11, oom);                                           \
+        (p)->updated_at = store_dup (res, row, 11, oom);                                           \
     } while (0)
 
 #define FREE_PROCEDURE(p, date_case)                                                               \
     do {                                                                                           \
-        free_str ((p)->code);                                                                      \
-        free_str ((p)->name);                                                                      \
-        free_str ((p)->field);                                                                     \
-        free_str ((p)->decision_no);                                                               \
+        store_free_str ((p)->code);                                                                \
+        store_free_str ((p)->name);                                                                \
+        store_free_str ((p)->field);                                                               \
+        store_free_str ((p)->decision_no);                                                         \
         if ((p)->maybe_decision_date_case == date_case)                                            \
-            free_str ((p)->decision_date);                                                         \
-        free_str ((p)->fee);                                                                       \
-        free_str ((p)->status);                                                                    \
-        free_str ((p)->updated_at);                                                                \
+            store_free_str ((p)->decision_date);                                                   \
+        store_free_str ((p)->fee);                                                                 \
+        store_free_str ((p)->status);                                                              \
+        store_free_str ((p)->updated_at);                                                          \
     } while (0)
 
 static void fill_procedure (const PGresult *res, int row, Loa__Content__Procedure *p, int *oom)
@@ -317,15 +259,15 @@ static void fill_version (const PGresult *res, int row, Loa__Content__ProcedureV
     loa__content__procedure_version__init (v);
     FILL_PROCEDURE (res, row, v, oom,
                     LOA__CONTENT__PROCEDURE_VERSION__MAYBE_DECISION_DATE_DECISION_DATE);
-    v->amended_at = dup_value (res, row, 12, oom);
-    v->reason = dup_value (res, row, 13, oom);
+    v->amended_at = store_dup (res, row, 12, oom);
+    v->reason = store_dup (res, row, 13, oom);
 }
 
 static void free_version (Loa__Content__ProcedureVersion *v)
 {
     FREE_PROCEDURE (v, LOA__CONTENT__PROCEDURE_VERSION__MAYBE_DECISION_DATE_DECISION_DATE);
-    free_str (v->amended_at);
-    free_str (v->reason);
+    store_free_str (v->amended_at);
+    store_free_str (v->reason);
     loa__content__procedure_version__init (v);
 }
 
@@ -333,22 +275,24 @@ store_status catalog_store_list_procedures (PGconn *db, const catalog_procedure_
                                             Loa__Content__ProcedureList *out)
 {
     char limit[24], offset[24];
-    int_param (limit, f->per_page);
-    int_param (offset, (long long) (f->page - 1) * f->per_page);
+    store_int_param (limit, f->per_page);
+    store_int_param (offset, (long long) (f->page - 1) * f->per_page);
     const char *vals[] = {f->q, f->field, f->status, limit, offset};
     int search = f->q[0] != '\0';
     loa__content__procedure_list__init (out);
     PGresult *res =
-        run (db, search ? "procedures_search" : "procedures_list", 5, vals, PGRES_TUPLES_OK);
+        store_run (db, "catalog store", search ? "procedures_search" : "procedures_list", 5, vals,
+                   PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);
         return STORE_ERROR;
     }
     int n = PQntuples (res), oom = 0;
     long long total =
-        page_total (db, res, 12, search ? "procedures_search_count" : "procedures_count", 3, vals);
+        store_page_total (db, "catalog store", res, 12,
+                          search ? "procedures_search_count" : "procedures_count", 3, vals);
     void **items = NULL;
-    if (total < 0 || !list_block ((size_t) n, sizeof (Loa__Content__Procedure), &items)) {
+    if (total < 0 || !store_list_block ((size_t) n, sizeof (Loa__Content__Procedure), &items)) {
         PQclear (res);
         return STORE_ERROR;
     }
@@ -379,10 +323,10 @@ void catalog_store_free_procedures (Loa__Content__ProcedureList *list)
 store_status catalog_store_get_procedure (PGconn *db, int64_t id, Loa__Content__Procedure *out)
 {
     char id_s[24];
-    int_param (id_s, id);
+    store_int_param (id_s, id);
     const char *vals[] = {id_s};
     loa__content__procedure__init (out);
-    PGresult *res = run (db, "procedure_get", 1, vals, PGRES_TUPLES_OK);
+    PGresult *res = store_run (db, "catalog store", "procedure_get", 1, vals, PGRES_TUPLES_OK);
     store_status st = PQresultStatus (res) != PGRES_TUPLES_OK ? STORE_ERROR
                       : PQntuples (res) == 0                  ? STORE_NOT_FOUND
                                                               : STORE_OK;
@@ -401,24 +345,24 @@ store_status catalog_store_list_versions (PGconn *db, int64_t id,
                                           Loa__Content__ProcedureVersionList *out)
 {
     char id_s[24];
-    int_param (id_s, id);
+    store_int_param (id_s, id);
     const char *vals[] = {id_s};
     loa__content__procedure_version_list__init (out);
-    PGresult *res = run (db, "procedure_exists", 1, vals, PGRES_TUPLES_OK);
+    PGresult *res = store_run (db, "catalog store", "procedure_exists", 1, vals, PGRES_TUPLES_OK);
     store_status st = PQresultStatus (res) != PGRES_TUPLES_OK ? STORE_ERROR
                       : PQntuples (res) == 0                  ? STORE_NOT_FOUND
                                                               : STORE_OK;
     PQclear (res);
     if (st != STORE_OK)
         return st;
-    res = run (db, "procedure_versions", 1, vals, PGRES_TUPLES_OK);
+    res = store_run (db, "catalog store", "procedure_versions", 1, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);
         return STORE_ERROR;
     }
     int n = PQntuples (res), oom = 0;
     void **items = NULL;
-    if (!list_block ((size_t) n, sizeof (Loa__Content__ProcedureVersion), &items)) {
+    if (!store_list_block ((size_t) n, sizeof (Loa__Content__ProcedureVersion), &items)) {
         PQclear (res);
         return STORE_ERROR;
     }
@@ -485,7 +429,7 @@ static int catalog_write_tx (PGconn *db, void *arg)
     PGresult *res;
     write_clear (w); /* a retried attempt's copy */
     if (w->lock) {
-        res = run (db, w->lock, 1, w->vals, PGRES_TUPLES_OK);
+        res = store_run (db, "catalog store", w->lock, 1, w->vals, PGRES_TUPLES_OK);
         if (PQresultStatus (res) != PGRES_TUPLES_OK)
             return write_failed (w, res);
         int found = PQntuples (res) > 0;
@@ -494,12 +438,12 @@ static int catalog_write_tx (PGconn *db, void *arg)
             w->status = STORE_NOT_FOUND;
             return -1;
         }
-        res = run (db, w->archive, 2, w->archive_vals, PGRES_COMMAND_OK);
+        res = store_run (db, "catalog store", w->archive, 2, w->archive_vals, PGRES_COMMAND_OK);
         if (PQresultStatus (res) != PGRES_COMMAND_OK)
             return write_failed (w, res);
         PQclear (res);
     }
-    res = run (db, w->stmt, w->n, w->vals, PGRES_TUPLES_OK);
+    res = store_run (db, "catalog store", w->stmt, w->n, w->vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK)
         return write_failed (w, res);
     if (PQntuples (res) == 0) {
@@ -569,7 +513,7 @@ store_status catalog_store_update_notice (PGconn *db, const Loa__Content__Update
                                           const char *body_html, Loa__Content__Notice *out)
 {
     char id[24];
-    int_param (id, in->id);
+    store_int_param (id, in->id);
     const char *vals[] = {id,       in->kind,  in->title,
                           in->body, body_html, bool_param (in->has_is_active, in->is_active)};
     catalog_write w = {.stmt = "notice_update",
@@ -586,8 +530,8 @@ store_status catalog_store_create_procedure (PGconn *db,
                                              Loa__Content__Procedure *out)
 {
     char days[24], level[24];
-    int_param (days, in->has_processing_days ? in->processing_days : 0);
-    int_param (level, in->has_online_level ? in->online_level : 1);
+    store_int_param (days, in->has_processing_days ? in->processing_days : 0);
+    store_int_param (level, in->has_online_level ? in->online_level : 1);
     const char *vals[] = {in->code,
                           in->name,
                           in->field ? in->field : "",
@@ -610,9 +554,9 @@ store_status catalog_store_amend_procedure (PGconn *db,
                                             Loa__Content__Procedure *out)
 {
     char id[24], days[24], level[24];
-    int_param (id, in->id);
-    int_param (days, in->processing_days);
-    int_param (level, in->online_level);
+    store_int_param (id, in->id);
+    store_int_param (days, in->processing_days);
+    store_int_param (level, in->online_level);
     const char *reason = in->reason ? in->reason : "";
     const char *archive_vals[] = {id, reason};
     const char *vals[] = {id,

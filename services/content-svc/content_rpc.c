@@ -5,43 +5,28 @@
 #include "article_rpc.h"
 #include "articles_edit.pb-c.h"
 #include "catalog_rpc.h"
+#include "content_check.h"
 #include "content_store.h"
 #include "text.h"
 
 #define DEFAULT_PER_PAGE 100 /* units and topics are short reference lists */
-#define MAX_PER_PAGE 100
 
-/* Reads page/per_page with defaults; 0, or -1 after failing the call. */
+/* page/per_page of a list request; 0, or -1 after failing the call. */
 static int page_args (loa_rpc_ctx *ctx, const Loa__Content__ListRequest *in, int *page,
                       int *per_page)
 {
-    *page = in && in->page ? in->page : 1;
-    *per_page = in && in->per_page ? in->per_page : DEFAULT_PER_PAGE;
-    if (*page < 1)
-        loa_rpc_field_error (ctx, "page", "phải là số nguyên từ 1 trở lên");
-    if (*per_page < 1 || *per_page > MAX_PER_PAGE)
-        loa_rpc_field_error (ctx, "per_page", "phải là số nguyên từ 1 đến 100");
-    if (*page < 1 || *per_page < 1 || *per_page > MAX_PER_PAGE) {
-        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Tham số phân trang không hợp lệ");
-        return -1;
-    }
-    if (*page > 1000000) /* keeps OFFSET within reason */
-        *page = 1000000;
-    return 0;
+    /* proto3: 0 is "not given" */
+    int p = in ? in->page : 0, pp = in ? in->per_page : 0;
+    if (check_page (ctx, p != 0, p, pp != 0, pp, DEFAULT_PER_PAGE, page, per_page) == 0)
+        return 0;
+    loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Tham số phân trang không hợp lệ");
+    return -1;
 }
 
 /* Staff-only writes: 0 when the caller is an admin, else fails the call. */
 static int require_admin (loa_rpc_ctx *ctx)
 {
-    if (ctx->caller->user_id == 0) {
-        loa_rpc_fail (ctx, LOA__STATUS__UNAUTHENTICATED, "Cần đăng nhập");
-        return -1;
-    }
-    if (!loa_rpc_has_role (ctx, "admin")) {
-        loa_rpc_fail (ctx, LOA__STATUS__FORBIDDEN, "Chỉ quản trị viên được thực hiện thao tác này");
-        return -1;
-    }
-    return 0;
+    return check_role (ctx, "admin", "Chỉ quản trị viên được thực hiện thao tác này");
 }
 
 static void fail_store (loa_rpc_ctx *ctx, store_status st)
@@ -88,27 +73,9 @@ static int check_unit_fields (loa_rpc_ctx *ctx, const char *code, const char *na
             bad++;
         }
     }
-    if (name || creating) {
-        if (loa_text_blank (name)) {
-            loa_rpc_field_error (ctx, "name", "Tên đơn vị là bắt buộc");
-            bad++;
-        } else if (!loa_utf8_valid (name)) {
-            loa_rpc_field_error (ctx, "name", "Tên đơn vị phải là văn bản UTF-8 hợp lệ");
-            bad++;
-        } else if (loa_utf8_length (name) > 200) {
-            loa_rpc_field_error (ctx, "name", "Tên đơn vị tối đa 200 ký tự");
-            bad++;
-        }
-    }
-    if (description) {
-        if (!loa_utf8_valid (description)) {
-            loa_rpc_field_error (ctx, "description", "Mô tả phải là văn bản UTF-8 hợp lệ");
-            bad++;
-        } else if (loa_utf8_length (description) > 2000) {
-            loa_rpc_field_error (ctx, "description", "Mô tả tối đa 2000 ký tự");
-            bad++;
-        }
-    }
+    if (name || creating)
+        bad += check_text (ctx, "name", "Tên đơn vị", name, 1, 200, 0);
+    bad += check_text (ctx, "description", "Mô tả", description, 0, 2000, 0);
     return bad;
 }
 
@@ -176,11 +143,8 @@ static void units_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     const Loa__Content__UpdateUnitRequest *in = (const Loa__Content__UpdateUnitRequest *) msg;
     if (require_admin (ctx) != 0)
         return;
-    if (!in->has_id || in->id <= 0) {
-        loa_rpc_field_error (ctx, "id", "Mã số đơn vị không hợp lệ");
-        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Thiếu mã số đơn vị");
+    if (check_id (ctx, in->has_id, in->id, "Thiếu mã số đơn vị") != 0)
         return;
-    }
     if (check_unit_fields (ctx, in->code, in->name, in->description, 0)) {
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Dữ liệu đơn vị không hợp lệ");
         return;

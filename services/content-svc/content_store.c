@@ -1,7 +1,5 @@
 #include "content_store.h"
 
-#include "article_store.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +7,7 @@
 #include "db.h"
 #include "log.h"
 #include "outbox.h"
+#include "store_util.h"
 
 #define UNIT_COLS "id, code, name, description, is_active, rfc3339(created_at), rfc3339(updated_at)"
 
@@ -30,188 +29,112 @@ static const loa_stmt statements[] = {
     {NULL, NULL},
 };
 
-int content_store_prepare (PGconn *db)
-{
-    if (loa_db_prepare (db, statements) != 0)
-        return -1;
-    return article_store_prepare (db);
-}
-
-static PGresult *run (PGconn *db, const char *stmt, int n, const char *const *vals,
-                      ExecStatusType expect)
-{
-    PGresult *res = PQexecPrepared (db, stmt, n, vals, NULL, NULL, 0);
-    if (PQresultStatus (res) != expect) {
-        if (!loa_db_is_state (res, "23505"))
-            loa_error (NULL, "content store: %s: %s", stmt, PQresultErrorMessage (res));
-        return res; /* the caller looks at the state, then clears */
-    }
-    return res;
-}
-
-static char *dup_value (const PGresult *res, int row, int col)
-{
-    return strdup (PQgetvalue (res, row, col));
-}
-
-static long long count_rows (PGconn *db, const char *stmt)
-{
-    PGresult *res = run (db, stmt, 0, NULL, PGRES_TUPLES_OK);
-    long long n = PQresultStatus (res) == PGRES_TUPLES_OK ? atoll (PQgetvalue (res, 0, 0)) : -1;
-    PQclear (res);
-    return n;
-}
-
-/* The total of a paged list: the window count in column `col` of any row,
- * or, for a page past the end, a count of its own. */
-static long long page_total (PGconn *db, const PGresult *res, int col, const char *count_stmt)
-{
-    if (PQntuples (res) > 0)
-        return atoll (PQgetvalue (res, 0, col));
-    return count_rows (db, count_stmt);
-}
+int content_store_prepare (PGconn *db) { return loa_db_prepare (db, statements); }
 
 static void fill_unit (const PGresult *res, int row, Loa__Content__Unit *u)
 {
     loa__content__unit__init (u);
     u->id = atoll (PQgetvalue (res, row, 0));
-    u->code = dup_value (res, row, 1);
-    u->name = dup_value (res, row, 2);
-    u->description = dup_value (res, row, 3);
+    u->code = store_dup (res, row, 1, NULL);
+    u->name = store_dup (res, row, 2, NULL);
+    u->description = store_dup (res, row, 3, NULL);
     u->is_active = PQgetvalue (res, row, 4)[0] == 't';
-    u->created_at = dup_value (res, row, 5);
-    u->updated_at = dup_value (res, row, 6);
-}
-
-/* Init'ed messages point string fields at protobuf_c_empty_string. */
-static void free_str (char *s)
-{
-    if (s != protobuf_c_empty_string)
-        free (s);
+    u->created_at = store_dup (res, row, 5, NULL);
+    u->updated_at = store_dup (res, row, 6, NULL);
 }
 
 void content_store_free_unit (Loa__Content__Unit *u)
 {
-    free_str (u->code);
-    free_str (u->name);
-    free_str (u->description);
-    free_str (u->created_at);
-    free_str (u->updated_at);
+    store_free_str (u->code);
+    store_free_str (u->name);
+    store_free_str (u->description);
+    store_free_str (u->created_at);
+    store_free_str (u->updated_at);
     loa__content__unit__init (u);
 }
 
-/* LIMIT and OFFSET as text parameters for a page. */
-static void page_params (int page, int per_page, char limit[24], char offset[24])
-{
-    snprintf (limit, 24, "%d", per_page);
-    snprintf (offset, 24, "%lld", (long long) (page - 1) * per_page);
-}
+typedef void (*fill_fn) (const PGresult *res, int row, void *item);
 
-store_status content_store_list_units (PGconn *db, int page, int per_page,
-                                       Loa__Content__UnitList *out)
+/* A page of `stmt` (LIMIT $1 OFFSET $2, the window count in column
+ * `count_col`) into one store_list_block of items filled by `fill`. */
+static store_status list_page (PGconn *db, const char *stmt, const char *count_stmt, int count_col,
+                               int page, int per_page, size_t item_size, fill_fn fill,
+                               void ***items, size_t *n_items, int64_t *total)
 {
     char limit[24], offset[24];
-    page_params (page, per_page, limit, offset);
+    store_int_param (limit, per_page);
+    store_int_param (offset, (long long) (page - 1) * per_page);
     const char *vals[] = {limit, offset};
-    PGresult *res = run (db, "units_list", 2, vals, PGRES_TUPLES_OK);
+    PGresult *res = store_run (db, "content store", stmt, 2, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);
         return STORE_ERROR;
     }
     int n = PQntuples (res);
-    long long total = page_total (db, res, 7, "units_count");
-    if (total < 0) {
-        PQclear (res);
-        return STORE_ERROR;
-    }
-    out->total = total;
-    out->page = page;
-    out->per_page = per_page;
-    out->n_items = 0;
-    out->items = calloc ((size_t) n + 1, sizeof *out->items);
-    Loa__Content__Unit *units = calloc ((size_t) n + 1, sizeof *units);
-    if (!out->items || !units) {
-        free (out->items);
-        free (units);
-        out->items = NULL;
+    *total = store_page_total (db, "content store", res, count_col, count_stmt, 0, NULL);
+    if (*total < 0 || !store_list_block ((size_t) n, item_size, items)) {
         PQclear (res);
         return STORE_ERROR;
     }
     for (int i = 0; i < n; i++) {
-        fill_unit (res, i, &units[i]);
-        out->items[out->n_items++] = &units[i];
+        fill (res, i, (*items)[i]);
+        (*n_items)++;
     }
-    if (n == 0)
-        free (units); /* only items[0] owns it, and there is none */
     PQclear (res);
     return STORE_OK;
+}
+
+static void fill_unit_item (const PGresult *res, int row, void *item)
+{
+    fill_unit (res, row, item);
+}
+
+store_status content_store_list_units (PGconn *db, int page, int per_page,
+                                       Loa__Content__UnitList *out)
+{
+    out->page = page;
+    out->per_page = per_page;
+    return list_page (db, "units_list", "units_count", 7, page, per_page,
+                      sizeof (Loa__Content__Unit), fill_unit_item, (void ***) &out->items,
+                      &out->n_items, &out->total);
 }
 
 void content_store_free_units (Loa__Content__UnitList *list)
 {
     for (size_t i = 0; i < list->n_items; i++)
         content_store_free_unit (list->items[i]);
-    if (list->items)
-        free (list->items[0]); /* the array of units itself */
-    free (list->items);
+    free (list->items); /* the block of pointers and units */
     list->items = NULL;
     list->n_items = 0;
+}
+
+static void fill_topic (const PGresult *res, int row, void *item)
+{
+    Loa__Content__Topic *t = item;
+    loa__content__topic__init (t);
+    t->id = atoll (PQgetvalue (res, row, 0));
+    t->code = store_dup (res, row, 1, NULL);
+    t->name = store_dup (res, row, 2, NULL);
+    t->is_cchc = PQgetvalue (res, row, 3)[0] == 't';
 }
 
 store_status content_store_list_topics (PGconn *db, int page, int per_page,
                                         Loa__Content__TopicList *out)
 {
-    char limit[24], offset[24];
-    page_params (page, per_page, limit, offset);
-    const char *vals[] = {limit, offset};
-    PGresult *res = run (db, "topics_list", 2, vals, PGRES_TUPLES_OK);
-    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
-        PQclear (res);
-        return STORE_ERROR;
-    }
-    int n = PQntuples (res);
-    long long total = page_total (db, res, 4, "topics_count");
-    if (total < 0) {
-        PQclear (res);
-        return STORE_ERROR;
-    }
-    out->total = total;
     out->page = page;
     out->per_page = per_page;
-    out->n_items = 0;
-    out->items = calloc ((size_t) n + 1, sizeof *out->items);
-    Loa__Content__Topic *topics = calloc ((size_t) n + 1, sizeof *topics);
-    if (!out->items || !topics) {
-        free (out->items);
-        free (topics);
-        out->items = NULL;
-        PQclear (res);
-        return STORE_ERROR;
-    }
-    for (int i = 0; i < n; i++) {
-        Loa__Content__Topic *t = &topics[i];
-        loa__content__topic__init (t);
-        t->id = atoll (PQgetvalue (res, i, 0));
-        t->code = dup_value (res, i, 1);
-        t->name = dup_value (res, i, 2);
-        t->is_cchc = PQgetvalue (res, i, 3)[0] == 't';
-        out->items[out->n_items++] = t;
-    }
-    if (n == 0)
-        free (topics); /* only items[0] owns it, and there is none */
-    PQclear (res);
-    return STORE_OK;
+    return list_page (db, "topics_list", "topics_count", 4, page, per_page,
+                      sizeof (Loa__Content__Topic), fill_topic, (void ***) &out->items,
+                      &out->n_items, &out->total);
 }
 
 void content_store_free_topics (Loa__Content__TopicList *list)
 {
     for (size_t i = 0; i < list->n_items; i++) {
-        free_str (list->items[i]->code);
-        free_str (list->items[i]->name);
+        store_free_str (list->items[i]->code);
+        store_free_str (list->items[i]->name);
     }
-    if (list->items)
-        free (list->items[0]); /* the array of topics itself */
-    free (list->items);
+    free (list->items); /* the block of pointers and topics */
     list->items = NULL;
     list->n_items = 0;
 }
@@ -222,7 +145,7 @@ store_status content_store_get_unit (PGconn *db, int64_t id, Loa__Content__Unit 
     snprintf (id_s, sizeof id_s, "%lld", (long long) id);
     const char *vals[] = {id_s};
     loa__content__unit__init (out);
-    PGresult *res = run (db, "unit_get", 1, vals, PGRES_TUPLES_OK);
+    PGresult *res = store_run (db, "content store", "unit_get", 1, vals, PGRES_TUPLES_OK);
     store_status st = PQresultStatus (res) != PGRES_TUPLES_OK ? STORE_ERROR
                       : PQntuples (res) == 0                  ? STORE_NOT_FOUND
                                                               : STORE_OK;
@@ -247,7 +170,7 @@ typedef struct {
 static int unit_write_tx (PGconn *db, void *arg)
 {
     unit_write *w = arg;
-    PGresult *res = run (db, w->stmt, w->n, w->vals, PGRES_TUPLES_OK);
+    PGresult *res = store_run (db, "content store", w->stmt, w->n, w->vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         w->status = loa_db_is_state (res, "23505") ? STORE_CONFLICT : STORE_ERROR;
         int retry = loa_db_retryable (res);

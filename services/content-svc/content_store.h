@@ -15,7 +15,7 @@ typedef enum {
     STORE_NOT_FOUND,
     STORE_CONFLICT, /* a unique key is taken */
     STORE_ERROR,
-    STORE_DENIED,    /* a guard refused (and failed the call itself) */
+    STORE_DENIED, /* a guard refused (and failed the call itself) */
     STORE_BAD_TOPIC, /* a topic id that does not exist */
 } store_status;
 

@@ -1,5 +1,6 @@
-/* content-svc: units, topics, public notices and procedures (and later articles).
+/* content-svc: units, topics, articles, public notices and procedures.
  * main only wires; see services/common/service.c for the life cycle. */
+#include "article_store.h"
 #include "catalog_store.h"
 #include "content_rpc.h"
 #include "content_store.h"
@@ -8,10 +9,13 @@
 extern const loa_migration content_svc_migrations[];
 extern const size_t content_svc_migrations_count;
 
-/* A worker's statements: units and topics, then notices and procedures. */
+/* A worker's statements: units and topics, articles, notices and procedures. */
 static int prepare (PGconn *db)
 {
-    return content_store_prepare (db) == 0 && catalog_store_prepare (db) == 0 ? 0 : -1;
+    return content_store_prepare (db) == 0 && article_store_prepare (db) == 0 &&
+                   catalog_store_prepare (db) == 0
+               ? 0
+               : -1;
 }
 
 int main (int argc, char **argv)

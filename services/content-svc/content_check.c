@@ -1,0 +1,101 @@
+#include "content_check.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+
+int check_page (loa_rpc_ctx *ctx, int has_page, int page_in, int has_per_page, int per_page_in,
+                int default_per_page, int *page, int *per_page)
+{
+    int bad = 0;
+    *page = has_page ? page_in : 1;
+    *per_page = has_per_page ? per_page_in : default_per_page;
+    if (*page < 1) {
+        loa_rpc_field_error (ctx, "page", "phải là số nguyên từ 1 trở lên");
+        bad++;
+    }
+    if (*per_page < 1 || *per_page > CHECK_MAX_PER_PAGE) {
+        loa_rpc_field_error (ctx, "per_page", "phải là số nguyên từ 1 đến 100");
+        bad++;
+    }
+    if (*page > 100000) /* keeps OFFSET within reason */
+        *page = 100000;
+    return bad;
+}
+
+int check_role (loa_rpc_ctx *ctx, const char *role, const char *denied)
+{
+    if (ctx->caller->user_id == 0) {
+        loa_rpc_fail (ctx, LOA__STATUS__UNAUTHENTICATED, "Cần đăng nhập");
+        return -1;
+    }
+    if (!loa_rpc_has_role (ctx, role)) {
+        loa_rpc_fail (ctx, LOA__STATUS__FORBIDDEN, denied);
+        return -1;
+    }
+    return 0;
+}
+
+/* Adds "<label> <what>" (or "<what>") as the field's error; returns 1. */
+static int field_bad (loa_rpc_ctx *ctx, const char *field, const char *label, const char *what)
+{
+    char msg[256];
+    snprintf (msg, sizeof msg, "%s%s%s", label ? label : "", label ? " " : "", what);
+    loa_rpc_field_error (ctx, field, msg);
+    return 1;
+}
+
+int check_text (loa_rpc_ctx *ctx, const char *field, const char *label, const char *value,
+                int required, size_t max_chars, size_t max_bytes)
+{
+    char what[64];
+    if (!value)
+        return required ? field_bad (ctx, field, label, "là bắt buộc") : 0;
+    if (!loa_utf8_valid (value))
+        return field_bad (ctx, field, label, "phải là văn bản UTF-8 hợp lệ");
+    if (required && loa_text_blank (value))
+        return field_bad (ctx, field, label, "không được để trống");
+    if (max_bytes && strlen (value) > max_bytes) {
+        snprintf (what, sizeof what, "tối đa %zu KB", max_bytes / 1024);
+        return field_bad (ctx, field, label, what);
+    }
+    if (max_chars && loa_utf8_length (value) > max_chars) {
+        snprintf (what, sizeof what, "tối đa %zu ký tự", max_chars);
+        return field_bad (ctx, field, label, what);
+    }
+    return 0;
+}
+
+int check_id (loa_rpc_ctx *ctx, int has, int64_t id, const char *detail)
+{
+    if (has && id > 0)
+        return 0;
+    loa_rpc_field_error (ctx, "id", "phải là số nguyên dương");
+    loa_rpc_fail (ctx, LOA__STATUS__INVALID, detail);
+    return -1;
+}
+
+int check_date (const char *s)
+{
+    if (strlen (s) != 10 || s[4] != '-' || s[7] != '-')
+        return 0;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+            return 0;
+    int y = atoi (s), m = atoi (s + 5), d = atoi (s + 8);
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1900 || m < 1 || m > 12 || d < 1)
+        return 0;
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return d <= days[m - 1] + (m == 2 && leap);
+}
+
+int check_one_of (const char *s, const char *const *set)
+{
+    for (; *set; set++)
+        if (strcmp (s, *set) == 0)
+            return 1;
+    return 0;
+}

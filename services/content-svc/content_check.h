@@ -1,0 +1,43 @@
+/* content_check: the checks content-svc's RPC handlers share (units,
+ * articles, notices, procedures). Each adds a field error (Vietnamese,
+ * naming the field) to the call's reply when the value is bad; the handler
+ * fails the call once all fields are checked, so that a client learns every
+ * problem at once. */
+#ifndef CONTENT_CHECK_H
+#define CONTENT_CHECK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rpc_server.h"
+
+#define CHECK_MAX_PER_PAGE 100
+
+/* page/per_page into *page, *per_page: 1 and `default_per_page` when not
+ * given (`has_*` 0). Returns the number of field errors added. */
+int check_page (loa_rpc_ctx *ctx, int has_page, int page_in, int has_per_page, int per_page_in,
+                int default_per_page, int *page, int *per_page);
+
+/* 0 when the caller is logged in and holds `role`; else fails the call
+ * (401 anonymous, 403 with `denied`) and returns -1. */
+int check_role (loa_rpc_ctx *ctx, const char *role, const char *denied);
+
+/* A text field: NULL is "absent" (an error only when `required`); present,
+ * it must be valid UTF-8, not blank when required, at most `max_bytes`
+ * bytes (0: no limit) and `max_chars` characters (0: no limit). `label`
+ * (may be NULL) starts each message ("Tiêu đề tối đa 300 ký tự"). Returns
+ * 1 when a field error was added, else 0. */
+int check_text (loa_rpc_ctx *ctx, const char *field, const char *label, const char *value,
+                int required, size_t max_chars, size_t max_bytes);
+
+/* A positive id that must be present (PATCH and action requests): 0, or
+ * -1 after failing the call with `detail`. */
+int check_id (loa_rpc_ctx *ctx, int has, int64_t id, const char *detail);
+
+/* 1 when `s` is a real date written YYYY-MM-DD (years 1900 to 9999). */
+int check_date (const char *s);
+
+/* 1 when `s` is one of the NULL-terminated `set`. */
+int check_one_of (const char *s, const char *const *set);
+
+#endif

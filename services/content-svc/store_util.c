@@ -1,0 +1,59 @@
+#include "store_util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "log.h"
+
+PGresult *store_run (PGconn *db, const char *who, const char *stmt, int n, const char *const *vals,
+                     ExecStatusType expect)
+{
+    PGresult *res = PQexecPrepared (db, stmt, n, vals, NULL, NULL, 0);
+    if (PQresultStatus (res) != expect && !loa_db_retryable (res) &&
+        !loa_db_is_state (res, "23505"))
+        loa_error (NULL, "%s: %s: %s", who, stmt, PQresultErrorMessage (res));
+    return res;
+}
+
+char *store_dup (const PGresult *res, int row, int col, int *oom)
+{
+    char *s = strdup (PQgetvalue (res, row, col));
+    if (s)
+        return s;
+    if (oom)
+        *oom = 1;
+    return (char *) protobuf_c_empty_string;
+}
+
+void store_free_str (char *s)
+{
+    if (s != protobuf_c_empty_string)
+        free (s);
+}
+
+long long store_page_total (PGconn *db, const char *who, const PGresult *res, int col,
+                            const char *count_stmt, int n, const char *const *vals)
+{
+    if (PQntuples (res) > 0)
+        return atoll (PQgetvalue (res, 0, col));
+    PGresult *c = store_run (db, who, count_stmt, n, vals, PGRES_TUPLES_OK);
+    long long total = PQresultStatus (c) == PGRES_TUPLES_OK ? atoll (PQgetvalue (c, 0, 0)) : -1;
+    PQclear (c);
+    return total;
+}
+
+void store_int_param (char buf[24], long long v) { snprintf (buf, 24, "%lld", v); }
+
+void *store_list_block (size_t n, size_t item_size, void ***items)
+{
+    size_t head = (n + 1) * sizeof (void *);
+    char *block = calloc (1, head + n * item_size);
+    if (!block)
+        return NULL;
+    *items = (void **) block;
+    for (size_t i = 0; i < n; i++)
+        (*items)[i] = block + head + i * item_size;
+    return block;
+}

@@ -1,0 +1,40 @@
+/* store_util: what content-svc's stores (content_store.c, article_store.c,
+ * catalog_store.c) share to run prepared statements and copy rows into
+ * protobuf messages. */
+#ifndef STORE_UTIL_H
+#define STORE_UTIL_H
+
+#include <libpq-fe.h>
+#include <protobuf-c/protobuf-c.h>
+#include <stddef.h>
+
+/* Runs prepared `stmt`. A result other than `expect` is logged (with
+ * `who`), unless it is a taken unique key (23505) or a retryable failure,
+ * which the caller handles. The caller looks at the result and clears it. */
+PGresult *store_run (PGconn *db, const char *who, const char *stmt, int n, const char *const *vals,
+                     ExecStatusType expect);
+
+/* A copy of a column. Out of memory it gives protobuf_c_empty_string (so
+ * that the message stays packable and freeable) and sets *oom (may be NULL). */
+char *store_dup (const PGresult *res, int row, int col, int *oom);
+
+/* Frees a string of a message: init'ed messages point string fields at
+ * protobuf_c_empty_string, which is not freed. */
+void store_free_str (char *s);
+
+/* The total of a paged list: the window count in column `col` of the
+ * page's first row or, for a page past the end, `count_stmt` run with the
+ * same n filter parameters. -1 on error. */
+long long store_page_total (PGconn *db, const char *who, const PGresult *res, int col,
+                            const char *count_stmt, int n, const char *const *vals);
+
+/* `v` as a text parameter. */
+void store_int_param (char buf[24], long long v);
+
+/* One block holding n + 1 item pointers (NULL-terminated) then the n items
+ * (zeroed), so that a list owns exactly one allocation besides its items'
+ * strings: free(*items) releases it, whatever n (0 included). NULL when
+ * memory runs out. */
+void *store_list_block (size_t n, size_t item_size, void ***items);
+
+#endif
