@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <zmq.h>
 
 #include "common.pb-c.h"
@@ -246,6 +247,68 @@ void gw_cache_put (const char *key, gw_service svc, uint64_t gen, const char *bo
 done:
     c.bytes += cost;
     pthread_rwlock_unlock (&c.lock);
+}
+
+/* ------------------------------------------------------------ single flight */
+
+#define MAX_FILLS 64
+
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t done;
+    struct {
+        uint64_t key_hash;
+        gw_service svc;
+        int busy;
+    } slot[MAX_FILLS];
+} fills = {.lock = PTHREAD_MUTEX_INITIALIZER, .done = PTHREAD_COND_INITIALIZER};
+
+int gw_cache_fill_begin (const char *key, gw_service svc, int wait_ms)
+{
+    if (!c.enabled)
+        return -1;
+    uint64_t h = hash (key);
+    int ticket = -1;
+    pthread_mutex_lock (&fills.lock);
+    int filling = -1, free_slot = -1;
+    for (int i = 0; i < MAX_FILLS; i++) {
+        if (fills.slot[i].busy && fills.slot[i].key_hash == h && fills.slot[i].svc == svc)
+            filling = i;
+        else if (!fills.slot[i].busy && free_slot < 0)
+            free_slot = i;
+    }
+    if (filling >= 0) {
+        struct timespec until;
+        clock_gettime (CLOCK_REALTIME, &until);
+        until.tv_sec += wait_ms / 1000;
+        until.tv_nsec += (long) (wait_ms % 1000) * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        /* Until that fill ends (its slot freed, or reused for another key). */
+        while (fills.slot[filling].busy && fills.slot[filling].key_hash == h &&
+               pthread_cond_timedwait (&fills.done, &fills.lock, &until) == 0)
+            ;
+        ticket = 0;
+    } else if (free_slot >= 0) {
+        fills.slot[free_slot].key_hash = h;
+        fills.slot[free_slot].svc = svc;
+        fills.slot[free_slot].busy = 1;
+        ticket = free_slot + 1;
+    }
+    pthread_mutex_unlock (&fills.lock);
+    return ticket;
+}
+
+void gw_cache_fill_end (int ticket)
+{
+    if (ticket <= 0 || ticket > MAX_FILLS)
+        return;
+    pthread_mutex_lock (&fills.lock);
+    fills.slot[ticket - 1].busy = 0;
+    pthread_cond_broadcast (&fills.done);
+    pthread_mutex_unlock (&fills.lock);
 }
 
 void gw_cache_stats (unsigned long long *hits, unsigned long long *misses, size_t *bytes)

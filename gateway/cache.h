@@ -39,6 +39,17 @@ void gw_cache_invalidate (gw_service svc);
 void gw_cache_put (const char *key, gw_service svc, uint64_t gen, const char *body, size_t len,
                    const char *etag);
 
+/* Single flight: when many anonymous readers miss the same key at once
+ * (after an invalidation, or a cold start), one of them asks the service
+ * and the others wait for its answer instead of all asking.
+ * gw_cache_fill_begin returns a ticket > 0 to the caller that fills `key`
+ * (it must call gw_cache_fill_end with it once it has answered, stored or
+ * not); 0 after waiting (at most `wait_ms`) for another caller's fill, so
+ * the caller looks again and, on a miss, asks the service itself; -1 when
+ * no fill slot is free (ask the service). */
+int gw_cache_fill_begin (const char *key, gw_service svc, int wait_ms);
+void gw_cache_fill_end (int ticket);
+
 /* Lookups that found a fresh entry, those that did not, bytes held. */
 void gw_cache_stats (unsigned long long *hits, unsigned long long *misses, size_t *bytes);
 

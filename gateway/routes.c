@@ -383,23 +383,52 @@ static void copy_cached (const char *body, size_t len, const char *etag, void *a
     snprintf (cc->etag, sizeof cc->etag, "%s", etag);
 }
 
+/* Answers from the cache when it holds a fresh entry for `key`: 1 with
+ * *rc set, else 0. */
+static int from_cache (gw_request *req, const char *key, enum MHD_Result *rc)
+{
+    cached_copy cc = {0};
+    if (gw_cache_with (key, req->route->service, copy_cached, &cc) && cc.body) {
+        *rc = gw_respond_text (req, 200, cc.body, cc.len, cc.etag);
+        return 1;
+    }
+    return 0;
+}
+
+static enum MHD_Result call_service (gw_request *req, const char *key, uint64_t gen);
+
 enum MHD_Result gw_rpc_route (gw_request *req)
+{
+    char key[1024];
+    if (!cache_key (req, key, sizeof key))
+        return call_service (req, NULL, 0);
+    /* A client's "Cache-Control: no-cache" asks for the origin (RFC 9111
+     * §5.2.1.4): it neither reads the cache nor waits for another fill. */
+    const char *cc_header = gw_header (req, MHD_HTTP_HEADER_CACHE_CONTROL);
+    int ticket = -1;
+    enum MHD_Result rc;
+    if (!(cc_header && strcasestr (cc_header, "no-cache"))) {
+        if (from_cache (req, key, &rc))
+            return rc;
+        if (gw_cache_generation (req->route->service)) /* else nothing would be stored */
+            ticket = gw_cache_fill_begin (key, req->route->service, gw_rpc_timeout_ms ());
+        if (ticket == 0 && from_cache (req, key, &rc))
+            return rc; /* another request filled it while this one waited */
+    }
+    /* The generation before the call: a change during it wins. */
+    rc = call_service (req, key, gw_cache_generation (req->route->service));
+    gw_cache_fill_end (ticket);
+    return rc;
+}
+
+/* Asks the service; with `key` (an anonymous public read) stores a 200 in
+ * the cache when `gen` is still current. */
+static enum MHD_Result call_service (gw_request *req, const char *key, uint64_t gen)
 {
     const gw_route *r = req->route;
     enum MHD_Result rc = MHD_NO;
     ProtobufCMessage *in = NULL;
-    char key[1024];
-    int cacheable = cache_key (req, key, sizeof key);
-    uint64_t gen = 0;
-    if (cacheable) {
-        /* A client's "Cache-Control: no-cache" asks for the origin (RFC 9111 §5.2.1.4). */
-        const char *cc_header = gw_header (req, MHD_HTTP_HEADER_CACHE_CONTROL);
-        cached_copy cc = {0};
-        if (!(cc_header && strcasestr (cc_header, "no-cache")) &&
-            gw_cache_with (key, r->service, copy_cached, &cc) && cc.body)
-            return gw_respond_text (req, 200, cc.body, cc.len, cc.etag);
-        gen = gw_cache_generation (r->service); /* before the call: a change during it wins */
-    }
+    int cacheable = key != NULL;
     if (r->input && !(in = build_input (req, &rc)))
         return rc;
 

@@ -26,3 +26,25 @@ if wait_until 3 has_cache_ev; then pass "an event invalidates the cached list"; 
 
 http GET /api/v1/units -H 'Cache-Control: no-cache'
 expect_eq "Cache-Control: no-cache reaches the service" 200 "$HTTP_STATUS"
+
+# Single flight: anonymous readers that miss one key together make one call
+# to the service, the others wait for its answer. content-svc is held
+# (SIGSTOP) so that all of them are in flight at once.
+ca_rpc_calls() {
+    curl -s "$GW/metrics" | awk '/^loa_rpc_requests_total\{service="content-svc"/ { s += $2 } END { print s + 0 }'
+}
+ca_key="/api/v1/topics?single_flight=$RANDOM$RANDOM"
+ca_before=$(ca_rpc_calls)
+ca_svc=$(cat "$STACK_DIR/pids/content-svc")
+kill -STOP "$ca_svc"
+ca_jobs=()
+for i in 1 2 3 4 5 6 7 8; do
+    curl -s -o /dev/null -w '%{http_code}\n' --max-time 10 "$GW$ca_key" >"$T_TMP/sf.$i" &
+    ca_jobs+=($!)
+done
+sleep 0.7
+kill -CONT "$ca_svc"
+wait "${ca_jobs[@]}"
+expect_eq "eight readers missing one key all get 200" "200 200 200 200 200 200 200 200" \
+    "$(cat "$T_TMP"/sf.[1-8] | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "eight readers missing one key make one call to the service" 1 $(($(ca_rpc_calls) - ca_before))
