@@ -45,7 +45,8 @@ static int advisory (PGconn *db, const loa_idem *st, const char *fn)
     return ok ? 0 : -1;
 }
 
-loa_idem_result loa_idem_begin (PGconn *db, loa_idem *st, int64_t user_id, const char *method,
+loa_idem_result loa_idem_begin (PGconn *db, loa_idem *st, const Loa__Caller *caller,
+                                const char *method,
                                 const char *key, const uint8_t *request, size_t request_len,
                                 int *status, uint8_t **reply, size_t *reply_len)
 {
@@ -54,17 +55,23 @@ loa_idem_result loa_idem_begin (PGconn *db, loa_idem *st, int64_t user_id, const
     *reply_len = 0;
     if (!key_ok (key))
         return LOA_IDEM_BAD_KEY;
-    st->user_id = user_id;
+    st->user_id = caller->user_id;
     st->method = method;
-    st->key = key;
+    if (caller->user_id)
+        snprintf (st->key, sizeof st->key, "%s", key);
+    else if (caller->api_key_id)
+        snprintf (st->key, sizeof st->key, "key:%lld %s", (long long) caller->api_key_id, key);
+    else
+        snprintf (st->key, sizeof st->key, "addr:%.64s %s",
+                  caller->client_addr ? caller->client_addr : "", key);
     crypto_hash_sha256 (st->hash, request, request_len);
     if (advisory (db, st, "pg_advisory_lock") != 0)
         return LOA_IDEM_ERROR;
     snprintf (st->lock_key, sizeof st->lock_key, "held");
 
     char user[24];
-    snprintf (user, sizeof user, "%lld", (long long) user_id);
-    const char *vals[] = {user, method, key};
+    snprintf (user, sizeof user, "%lld", (long long) st->user_id);
+    const char *vals[] = {user, method, st->key};
     PGresult *res = PQexecParams (
         db,
         "SELECT request_hash, status, reply FROM idempotency WHERE user_id = $1 AND method = $2 "

@@ -184,7 +184,7 @@ static int replay_or_lock (worker *w, loa_rpc_ctx *ctx, const Loa__Request *req,
     int status = 0;
     uint8_t *body = NULL;
     size_t len = 0;
-    switch (loa_idem_begin (ctx->db, idem, ctx->caller->user_id, req->method, ctx->idempotency_key,
+    switch (loa_idem_begin (ctx->db, idem, ctx->caller, req->method, ctx->idempotency_key,
                             req->body.data, req->body.len, &status, &body, &len)) {
     case LOA_IDEM_NEW: return 0;
     case LOA_IDEM_REPLAY:

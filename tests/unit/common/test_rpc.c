@@ -217,6 +217,22 @@ START_TEST (caller_and_idempotency_key_reach_the_handler)
                       LOA__STATUS__OK);
     loa_rpc_result_clear (&r);
     ck_assert_int_eq (atomic_load (&whoami_calls), before + 2);
+    /* Anonymous callers own their keys by address. */
+    caller.user_id = 0;
+    caller.client_addr = "192.0.2.1";
+    ck_assert_int_eq (loa_rpc_call (c, "whoami", &caller, NULL, key, NULL, 3000, &r),
+                      LOA__STATUS__OK);
+    loa_rpc_result_clear (&r);
+    caller.client_addr = "192.0.2.2";
+    ck_assert_int_eq (loa_rpc_call (c, "whoami", &caller, NULL, key, NULL, 3000, &r),
+                      LOA__STATUS__OK);
+    loa_rpc_result_clear (&r);
+    ck_assert_int_eq (atomic_load (&whoami_calls), before + 4);
+    ck_assert_int_eq (loa_rpc_call (c, "whoami", &caller, NULL, key, NULL, 3000, &r),
+                      LOA__STATUS__OK);
+    loa_rpc_result_clear (&r);
+    ck_assert_int_eq (atomic_load (&whoami_calls), before + 4);
+    caller.user_id = 78;
     ck_assert_int_eq (loa_rpc_call (c, "whoami", &caller, NULL, "bad key", NULL, 3000, &r),
                       LOA__STATUS__INVALID);
     ck_assert_str_eq (r.reply->field_errors[0]->field, "Idempotency-Key");
