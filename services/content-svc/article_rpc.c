@@ -17,7 +17,7 @@
 
 #include "article_store.h"
 #include "articles_edit.pb-c.h"
-#include "content_check.h"
+#include "check.h"
 #include "markdown.h"
 #include "text.h"
 

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "catalog_store.h"
-#include "content_check.h"
+#include "check.h"
 #include "markdown.h"
 #include "text.h"
 

@@ -5,7 +5,7 @@
 #include "article_rpc.h"
 #include "articles_edit.pb-c.h"
 #include "catalog_rpc.h"
-#include "content_check.h"
+#include "check.h"
 #include "content_store.h"
 #include "text.h"
 

@@ -1,10 +1,10 @@
-/* content_check: the checks content-svc's RPC handlers share (units,
- * articles, notices, procedures). Each adds a field error (Vietnamese,
+/* check: the field checks services' RPC handlers share (content-svc's
+ * units, articles, notices, procedures; feedback-svc's intake). Each adds a field error (Vietnamese,
  * naming the field) to the call's reply when the value is bad; the handler
  * fails the call once all fields are checked, so that a client learns every
  * problem at once. */
-#ifndef CONTENT_CHECK_H
-#define CONTENT_CHECK_H
+#ifndef LOA_CHECK_H
+#define LOA_CHECK_H
 
 #include <stddef.h>
 #include <stdint.h>

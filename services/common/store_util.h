@@ -1,8 +1,8 @@
-/* store_util: what content-svc's stores (content_store.c, article_store.c,
- * catalog_store.c) share to run prepared statements and copy rows into
- * protobuf messages. */
-#ifndef STORE_UTIL_H
-#define STORE_UTIL_H
+/* store_util: what services' stores (content-svc's content_store.c,
+ * article_store.c, catalog_store.c; feedback-svc's) share to run prepared
+ * statements and copy rows into protobuf messages. */
+#ifndef LOA_STORE_UTIL_H
+#define LOA_STORE_UTIL_H
 
 #include <libpq-fe.h>
 #include <protobuf-c/protobuf-c.h>

@@ -1,4 +1,4 @@
-#include "content_check.h"
+#include "check.h"
 
 #include <stdio.h>
 #include <stdlib.h>
