@@ -67,6 +67,8 @@ enum {
     GW_BODY = 1 << 2, /* takes a JSON body */
     GW_BODY_OPT = 1 << 3, /* takes a JSON body when one is sent */
     GW_IF_MATCH = 1 << 4, /* passes the If-Match header as the input's `if_match` */
+    GW_THROTTLED = 1 << 5, /* counted per client address (LOA_INTAKE_LIMIT per
+                              LOA_INTAKE_WINDOW_S, throttle.h): 429 beyond */
 };
 
 /* A service the gateway calls (index into gw_services). */

@@ -16,6 +16,7 @@
 #include "services.h"
 
 static size_t body_limit = 1 << 20;
+static gw_throttle *intake; /* GW_THROTTLED routes; NULL: off */
 
 /* ------------------------------------------------------------ helpers */
 
@@ -260,6 +261,25 @@ static enum MHD_Result respond_405 (gw_request *req, const char *allow)
     return queue (req, 405, resp);
 }
 
+/* Counts a request of a GW_THROTTLED route that passed authentication,
+ * once it is about to reach its handler (so 401, 404, 405 and 413 do not
+ * count, and neither does a refused one). 1 with *rc set when refused. */
+static int throttled (gw_request *req, enum MHD_Result *rc)
+{
+    long wait_s = gw_throttle_hit (intake, (unsigned) (req->route - gw_routes), req->client_addr,
+                                   loa_mono_ms ());
+    if (!wait_s)
+        return 0;
+    char detail[160], retry[24];
+    snprintf (detail, sizeof detail,
+              "Bạn đã gửi quá nhiều yêu cầu; vui lòng thử lại sau %ld giây", wait_s);
+    snprintf (retry, sizeof retry, "%ld", wait_s);
+    loa_debug (req->request_id, "throttle: %s %s from %s refused for %ld s", req->method,
+               req->route->pattern, req->client_addr, wait_s);
+    *rc = gw_respond_problem_with (req, 429, detail, NULL, MHD_HTTP_HEADER_RETRY_AFTER, retry);
+    return 1;
+}
+
 static enum MHD_Result on_request (void *cls, struct MHD_Connection *conn, const char *url,
                                    const char *method, const char *version, const char *upload_data,
                                    size_t *upload_data_size, void **con_cls)
@@ -329,6 +349,9 @@ static enum MHD_Result on_request (void *cls, struct MHD_Connection *conn, const
     enum MHD_Result rc;
     if (gw_auth_check (req, &rc) != 0)
         return rc;
+    if ((req->route->flags & GW_THROTTLED) && intake)
+        if (throttled (req, &rc))
+            return rc;
     return req->route->handler (req);
 }
 
@@ -367,9 +390,13 @@ static void mhd_log (void *cls, const char *fmt, va_list ap)
     loa_warn (NULL, "http: %s", msg);
 }
 
-struct MHD_Daemon *gw_http_start (unsigned port, unsigned threads, size_t max_body)
+gw_throttle *gw_http_intake_throttle (void) { return intake; }
+
+struct MHD_Daemon *gw_http_start (unsigned port, unsigned threads, size_t max_body,
+                                  gw_throttle *intake_throttle)
 {
     body_limit = max_body;
+    intake = intake_throttle;
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO | MHD_USE_ERROR_LOG;
     struct MHD_Daemon *d = MHD_start_daemon (
         flags, (uint16_t) port, NULL, NULL, on_request, NULL, MHD_OPTION_THREAD_POOL_SIZE, threads,

@@ -16,6 +16,11 @@
 #include "log.h"
 #include "migrate.h"
 #include "services.h"
+#include "throttle.h"
+
+/* The intake throttle's table (throttle.h): fixed, whatever the traffic.
+ * At the default limit (20) it remembers about 43,000 (route, address). */
+#define INTAKE_THROTTLE_BYTES (8u << 20)
 
 extern const loa_migration gateway_migrations[];
 extern const size_t gateway_migrations_count;
@@ -44,6 +49,10 @@ int main (int argc, char **argv)
      * cores keep the cores busy: 4 per core, at least 8. */
     long threads = loa_env_int ("LOA_HTTP_THREADS", cores * 4 > 8 ? cores * 4 : 8, 1, 1024);
     long body_limit = loa_env_int ("LOA_BODY_LIMIT", 1 << 20, 1024, 1L << 30);
+    /* Citizens' POSTs (GW_THROTTLED routes): LOA_INTAKE_LIMIT per
+     * LOA_INTAKE_WINDOW_S per client address; a limit of 0 turns it off. */
+    long intake_limit = loa_env_int ("LOA_INTAKE_LIMIT", 20, 0, GW_THROTTLE_MAX_LIMIT);
+    long intake_window = loa_env_int ("LOA_INTAKE_WINDOW_S", 600, 1, 7L * 86400);
 
     PGconn *db =
         loa_db_connect (db_url, "gateway", (int) loa_env_int ("LOA_DB_WAIT_MS", 30000, 0, 600000));
@@ -56,6 +65,7 @@ int main (int argc, char **argv)
 
     void *zctx = zmq_ctx_new ();
     struct MHD_Daemon *daemon = NULL;
+    gw_throttle *intake = NULL;
     if (gw_services_init (zctx, db_url) != 0)
         goto out;
     if (gw_auth_init () != 0 || gw_auth_bootstrap () != 0) {
@@ -64,7 +74,19 @@ int main (int argc, char **argv)
     }
     if (gw_cache_start (zctx) != 0)
         goto out;
-    daemon = gw_http_start ((unsigned) port, (unsigned) threads, (size_t) body_limit);
+    if (intake_limit > 0) {
+        intake = gw_throttle_new ((unsigned) intake_limit, (unsigned) intake_window,
+                                  INTAKE_THROTTLE_BYTES);
+        if (!intake) {
+            loa_error (NULL, "gateway: cannot make the intake throttle");
+            goto out;
+        }
+        loa_info (NULL, "gateway: intake throttle: %ld requests per %ld s per client address and route (%zu entries)",
+                  intake_limit, intake_window, gw_throttle_capacity (intake));
+    } else {
+        loa_info (NULL, "gateway: intake throttle off (LOA_INTAKE_LIMIT=0)");
+    }
+    daemon = gw_http_start ((unsigned) port, (unsigned) threads, (size_t) body_limit, intake);
     if (!daemon)
         goto out;
     loa_info (NULL, "gateway: listening on http://localhost:%ld with %ld threads", port, threads);
@@ -76,6 +98,7 @@ int main (int argc, char **argv)
 out:
     if (daemon)
         MHD_stop_daemon (daemon); /* ends the pool threads, closing their sockets */
+    gw_throttle_destroy (&intake);
     gw_cache_stop ();
     gw_services_done ();
     zmq_ctx_term (zctx);

@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "cache.h"
+#include "http.h"
 #include "services.h"
+#include "throttle.h"
 
 #define MAX_ROUTES 128
 static const unsigned statuses[] = {200, 201, 204, 206, 304, 400, 401, 403, 404, 405, 409, 410,
@@ -189,6 +191,20 @@ char *gw_metrics_render (size_t *len)
          "# HELP loa_cache_bytes Bytes held by the public-read cache.\n"
          "# TYPE loa_cache_bytes gauge\nloa_cache_bytes %zu\n",
          hits, misses, bytes);
+    gw_throttle *t = gw_http_intake_throttle ();
+    if (t) {
+        unsigned long long refused, evicted;
+        gw_throttle_stats (t, &refused, &evicted);
+        put (&b,
+             "# HELP loa_throttle_refused_total Requests refused (429) by the intake throttle.\n"
+             "# TYPE loa_throttle_refused_total counter\nloa_throttle_refused_total %llu\n"
+             "# HELP loa_throttle_evictions_total Clients forgotten by the intake throttle within "
+             "their window (its table was full: many distinct addresses).\n"
+             "# TYPE loa_throttle_evictions_total counter\nloa_throttle_evictions_total %llu\n"
+             "# HELP loa_throttle_entries Clients the intake throttle's table can hold.\n"
+             "# TYPE loa_throttle_entries gauge\nloa_throttle_entries %zu\n",
+             refused, evicted, gw_throttle_capacity (t));
+    }
     *len = b.len;
     return b.buf;
 }

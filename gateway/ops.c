@@ -184,6 +184,17 @@ enum MHD_Result gw_openapi (gw_request *req)
         } else {
             json_object_set_new (responses, "200", json_pack ("{s:s}", "description", "OK"));
         }
+        if (r->flags & GW_THROTTLED) {
+            json_t *too_many = problem_response ();
+            json_object_set_new (too_many, "description",
+                                 json_string ("Quá nhiều yêu cầu từ địa chỉ này (LOA_INTAKE_LIMIT "
+                                              "mỗi LOA_INTAKE_WINDOW_S giây)"));
+            json_object_set_new (
+                too_many, "headers",
+                json_pack ("{s:{s:s, s:{s:s, s:i}}}", "Retry-After", "description",
+                           "số giây phải chờ", "schema", "type", "integer", "minimum", 1));
+            json_object_set_new (responses, "429", too_many);
+        }
         json_object_set_new (responses, "default", problem_response ());
         json_object_set_new (op, "responses", responses);
         json_t *params = json_array ();
