@@ -13,6 +13,10 @@
 #   BENCH_THREADS      wrk threads (default 2)
 #   BENCH_WARMUP       seconds of warm-up before each measurement (default 2; 0: none)
 #   BENCH_KEEP         1: keep the stack's directory (logs, wrk output) afterwards
+#   BENCH_ONLY         reads or feedback: only those rows (default: all)
+#   BENCH_FEEDBACK_WORKERS  feedback-svc's workers (and the gateway's HTTP
+#                      threads) of the second feedback row (default 32, as
+#                      pgbench's connections)
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -22,17 +26,26 @@ BENCH_CONNECTIONS=${BENCH_CONNECTIONS:-64}
 BENCH_THREADS=${BENCH_THREADS:-2}
 BENCH_WARMUP=${BENCH_WARMUP:-2}
 BENCH_KEEP=${BENCH_KEEP:-0}
+BENCH_ONLY=${BENCH_ONLY:-all}
+BENCH_FEEDBACK_WORKERS=${BENCH_FEEDBACK_WORKERS:-32}
+# The feedback row's connections: the issue's figure, for wrk and pgbench.
+FB_CONNECTIONS=32
 
 die() {
     echo "bench: $*" >&2
     exit 1
 }
 
-for v in BENCH_SECONDS BENCH_CONNECTIONS BENCH_THREADS BENCH_WARMUP; do
+for v in BENCH_SECONDS BENCH_CONNECTIONS BENCH_THREADS BENCH_WARMUP BENCH_FEEDBACK_WORKERS; do
     [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number, not [${!v}]"
 done
 [ "$BENCH_SECONDS" -ge 1 ] || die "BENCH_SECONDS must be at least 1"
 [ "$BENCH_CONNECTIONS" -ge "$BENCH_THREADS" ] || die "BENCH_CONNECTIONS must be at least BENCH_THREADS"
+if [ "$BENCH_FEEDBACK_WORKERS" -lt 1 ] || [ "$BENCH_FEEDBACK_WORKERS" -gt 256 ]; then
+    die "BENCH_FEEDBACK_WORKERS must be from 1 to 256"
+fi
+case $BENCH_ONLY in all | reads | feedback) ;; *) die "BENCH_ONLY must be reads or feedback" ;; esac
+want() { [ "$BENCH_ONLY" = all ] || [ "$BENCH_ONLY" = "$1" ]; }
 command -v wrk >/dev/null 2>&1 || die "wrk is not installed (make deps, or apt-get install wrk)"
 command -v curl >/dev/null 2>&1 || die "curl is not installed"
 [ -f deploy/stack.sh ] || die "deploy/stack.sh is missing"
@@ -61,6 +74,11 @@ trap 'exit 143' TERM
 
 # shellcheck source=/dev/null
 . deploy/stack.sh
+# The feedback row measures durable commits: PostgreSQL syncs its WAL
+# (fsync on, synchronous_commit on by default), whatever the environment
+# says. Client addresses come from X-Forwarded-For, so the row can play many
+# clients of the intake throttle.
+export LOA_PG_FSYNC=on LOA_TRUST_PROXY=1
 echo "bench: starting the stack from $BUILD under $DIR" >&2
 stack_up "$DIR" || die "the stack did not start (see $DIR)"
 [ -n "${GW:-}" ] || die "stack_up did not set GW"
@@ -133,9 +151,12 @@ row() { # row LABEL RPS P50 P99 COMPARISON NOTE
     printf '%-22s %12s %11s %11s  %s\n' "$1" "${rps:--}" "$(ms "$3")" "$(ms "$4")" "$5${6:+ ($6)}"
 }
 
+psql_q() { PGOPTIONS='--client-min-messages=warning' "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -d "$LOA_DB_URL" "$@"; }
+
+# ------------------------------------------------------------ reads
+if want reads; then
 echo "bench: loading 10,000 published articles" >&2
-PGOPTIONS='--client-min-messages=warning' "$PG_BIN/psql" -q -v ON_ERROR_STOP=1 -d "$LOA_DB_URL" \
-    -f tests/bench/articles.sql >"$DIR/articles-load.txt" 2>&1 ||
+psql_q -f tests/bench/articles.sql >"$DIR/articles-load.txt" 2>&1 ||
     die "loading the articles failed (see $DIR/articles-load.txt)"
 
 bench healthz /healthz
@@ -147,7 +168,7 @@ bench topics-origin /api/v1/topics 'Cache-Control: no-cache'
 O_RPS=$R_RPS O_P50=$R_P50 O_P99=$R_P99 O_NOTE=$R_NOTE
 # Articles (issue 4): the public list of the 20 newest, one article by slug,
 # and a search, each from the cache and past it.
-A_LIST=/api/v1/articles?per_page=20
+A_LIST='/api/v1/articles?per_page=20'
 A_SLUG=/api/v1/articles/bench-bai-viet-5000
 A_SEARCH='/api/v1/articles?q=dang%20ky%20kinh%20doanh&per_page=20'
 bench list "$A_LIST"
@@ -162,6 +183,140 @@ bench search "$A_SEARCH"
 Q_RPS=$R_RPS Q_P50=$R_P50 Q_P99=$R_P99 Q_NOTE=$R_NOTE
 bench search-origin "$A_SEARCH" 'Cache-Control: no-cache'
 QO_RPS=$R_RPS QO_P50=$R_P50 QO_P99=$R_P99 QO_NOTE=$R_NOTE
+fi
+
+# ------------------------------------------------------------ feedback (issue 5)
+# Durable submissions through the whole path (gateway, intake throttle,
+# RPC, feedback-svc, one transaction, WAL flush) beside pgbench running the
+# same INSERTs on the same PostgreSQL, both at FB_CONNECTIONS connections.
+
+# The gateway's counters of its intake throttle, "counted refused evicted".
+throttle_counts() {
+    curl -s --max-time 5 "$GW/metrics" | awk '
+        /^loa_http_requests_total\{route="\/api\/v1\/feedback",method="POST"/ { n += $2 }
+        /^loa_throttle_refused_total / { r = $2 }
+        /^loa_throttle_evictions_total / { e = $2 }
+        END { printf "%d %d %d", n, r, e }'
+}
+
+# bench_feedback NAME RUN: wrk POSTs feedback (tests/bench/feedback.lua) at
+# FB_CONNECTIONS connections; RUN (0..7) keeps the client addresses of
+# this row apart from the others'. Sets R_* like bench.
+bench_feedback() {
+    local name=$1 run=$2 out=$DIR/wrk-$1.txt line code
+    R_RPS="" R_P50="" R_P99="" R_NOTE=""
+    code=$(curl -s -o "$DIR/body-$name" -w '%{http_code}' --max-time 10 \
+        -H 'Content-Type: application/json' -H "X-Forwarded-For: 10.255.255.$run" \
+        --data-binary '{"kind":"report","title":"Thử","content":"Thử nghiệm","submitter":{"name":"Lê Văn Thử","address":"Đà Nẵng","phone":"0905000000","email":"thu@example.vn"}}' \
+        "$GW/api/v1/feedback") || code=000
+    if [ "$code" != 201 ]; then
+        R_NOTE="not measured: POST /api/v1/feedback answered HTTP $code"
+        status=1
+        return
+    fi
+    local before after
+    if [ "$BENCH_WARMUP" -gt 0 ]; then
+        wrk -t"$BENCH_THREADS" -c"$FB_CONNECTIONS" -d"${BENCH_WARMUP}s" \
+            -s tests/bench/feedback.lua "$GW/api/v1/feedback" -- $((run * 2)) >/dev/null 2>&1 || true
+    fi
+    before=$(throttle_counts)
+    echo "bench: POST /api/v1/feedback ($name) for ${BENCH_SECONDS}s" >&2
+    if ! wrk -t"$BENCH_THREADS" -c"$FB_CONNECTIONS" -d"${BENCH_SECONDS}s" --latency \
+        -s tests/bench/feedback.lua "$GW/api/v1/feedback" -- $((run * 2 + 1)) >"$out" 2>&1; then
+        R_NOTE="not measured: wrk failed ($(tail -1 "$out"))"
+        status=1
+        return
+    fi
+    line=$(grep '^LOA_RESULT ' "$out" | tail -1) || true
+    [ -n "$line" ] || { R_NOTE="not measured: no result in wrk's output"; status=1; return; }
+    R_RPS=$(field rps "$line") R_P50=$(field p50 "$line") R_P99=$(field p99 "$line")
+    after=$(throttle_counts)
+    # shellcheck disable=SC2086 # word splitting wanted
+    R_NOTE=$(printf '%s %s' "$before" "$after" | awk '{
+        printf "throttle counted %d, refused %d, forgot %d live clients (full table)",
+            $4 - $1, $5 - $2, $6 - $3 }')
+    local errs non2xx not201
+    errs=$(field socket_errors "$line") non2xx=$(field non2xx "$line") not201=$(field not201 "$line")
+    if [ "$errs" != 0 ] || [ "$non2xx" != 0 ] || [ "$not201" != 0 ]; then
+        R_NOTE="$R_NOTE; ERRORS: $not201 not 201, $errs socket errors of $(field requests "$line")"
+        status=1
+    fi
+}
+
+# pgbench_feedback NAME NOTIFY: pgbench runs tests/bench/feedback_insert.sql
+# into fresh scratch tables (feedback_tables.sql; NOTIFY 1 keeps the
+# outbox's trigger) at FB_CONNECTIONS connections. Sets R_* like bench
+# (R_RPS is transactions per second; p50 and p99 from pgbench's
+# per-transaction log).
+pgbench_feedback() {
+    local name=$1 notify=$2 out=$DIR/pgbench-$1.txt
+    R_RPS="" R_P50="" R_P99="" R_NOTE=""
+    if ! psql_q -v notify="$notify" -f tests/bench/feedback_tables.sql >"$DIR/tables-$name.txt" 2>&1; then
+        R_NOTE="not measured: the scratch tables failed ($(tail -1 "$DIR/tables-$name.txt"))"
+        status=1
+        return
+    fi
+    local pgb=("$PG_BIN/pgbench" -n -h 127.0.0.1 -p "$LOA_PG_PORT" -U loa -M prepared
+        -c "$FB_CONNECTIONS" -j 2 -f tests/bench/feedback_insert.sql)
+    if [ "$BENCH_WARMUP" -gt 0 ]; then
+        "${pgb[@]}" -T "$BENCH_WARMUP" loa >/dev/null 2>&1 || true
+    fi
+    echo "bench: pgbench $name for ${BENCH_SECONDS}s" >&2
+    mkdir -p "$DIR/pgbench-log-$name"
+    if ! "${pgb[@]}" -T "$BENCH_SECONDS" -l --log-prefix="$DIR/pgbench-log-$name/tx" loa >"$out" 2>&1; then
+        R_NOTE="not measured: pgbench failed ($(grep -m1 -i 'error\|abort' "$out" || tail -1 "$out"))"
+        status=1
+        return
+    fi
+    R_RPS=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)$/\1/p' "$out")
+    # The log: client transaction time_us script epoch epoch_us; a failed
+    # transaction has "failed" (or "skipped") in place of its time.
+    local lat
+    lat=$(cat "$DIR"/pgbench-log-"$name"/tx* | awk '$3 ~ /^[0-9]+$/ { print $3 }' | sort -n |
+        awk '{ v[NR] = $1 } END { if (NR) printf "%d %d %d", v[int((NR - 1) * 0.5) + 1], v[int((NR - 1) * 0.99) + 1], NR }')
+    R_P50=${lat%% *}
+    R_P99=$(echo "$lat" | cut -d' ' -f2)
+    local failed
+    failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$out")
+    R_NOTE="$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$out") transactions"
+    if [ -z "$R_RPS" ] || [ "${failed:-0}" != 0 ]; then
+        R_NOTE="$R_NOTE; ERRORS: ${failed:-?} failed transactions"
+        status=1
+    fi
+}
+
+if want feedback; then
+    PG_DURABILITY=$(psql_q -tA -c "SELECT 'fsync=' || current_setting('fsync') || ', synchronous_commit=' ||
+        current_setting('synchronous_commit') || ', wal_sync_method=' || current_setting('wal_sync_method')")
+    case $PG_DURABILITY in
+    fsync=on,\ synchronous_commit=on,*) ;;
+    *) die "PostgreSQL is not durable ($PG_DURABILITY): the feedback row would mean nothing" ;;
+    esac
+    FB_THREADS_DEFAULT=$(($(nproc) * 4 > 8 ? $(nproc) * 4 : 8))
+    # 1. The reference: pgbench, the same INSERTs, with the outbox's NOTIFY.
+    pgbench_feedback insert 1
+    PB_RPS=$R_RPS PB_P50=$R_P50 PB_P99=$R_P99 PB_NOTE=$R_NOTE
+    # 2. The service as installed: the gateway's and feedback-svc's defaults.
+    FB1_THREADS=${LOA_HTTP_THREADS:-$FB_THREADS_DEFAULT} FB1_WORKERS=${LOA_WORKERS:-4}
+    bench_feedback feedback 0
+    F1_RPS=$R_RPS F1_P50=$R_P50 F1_P99=$R_P99 F1_NOTE=$R_NOTE
+    # 3. On equal footing with pgbench's connections: as many commits in
+    # flight (feedback-svc's workers, each one database connection) and as
+    # many gateway threads (each waits on its RPC).
+    echo "bench: restarting feedback-svc with LOA_WORKERS=$BENCH_FEEDBACK_WORKERS" \
+        "and the gateway with LOA_HTTP_THREADS=$BENCH_FEEDBACK_WORKERS" >&2
+    stack_stop gateway
+    stack_stop feedback-svc
+    LOA_WORKERS=$BENCH_FEEDBACK_WORKERS stack_start feedback-svc
+    LOA_HTTP_THREADS=$BENCH_FEEDBACK_WORKERS stack_start gateway
+    stack_wait_ready 300 || die "the stack did not come back (see $DIR/logs)"
+    bench_feedback feedback-workers 1
+    F2_RPS=$R_RPS F2_P50=$R_P50 F2_P99=$R_P99 F2_NOTE=$R_NOTE
+    # 4. What the outbox's NOTIFY costs: the same pgbench without it.
+    pgbench_feedback insert-no-notify 0
+    PN_RPS=$R_RPS PN_P50=$R_P50 PN_P99=$R_P99 PN_NOTE=$R_NOTE
+    psql_q -c 'DROP SCHEMA bench CASCADE' >/dev/null 2>&1 || true
+fi
 
 # target ROW_RPS ROW_P99: the list's target, at least half the /healthz
 # rate with p99 under 20 ms.
@@ -171,13 +326,20 @@ target() {
         ok = (r >= h / 2 && p < 20000)
         printf "target >= 50%% of /healthz and p99 < 20 ms: %s", ok ? "met" : "MISSED" }'
 }
+# fb_target RPS: the feedback target, at least half pgbench's rate.
+fb_target() {
+    awk -v r="$1" -v p="$PB_RPS" 'BEGIN {
+        if (r == "" || p == "") { print "target: not measured"; exit }
+        printf "%.1f%% of pgbench tps; target >= 50 %%: %s", 100 * r / p, (r >= p / 2) ? "met" : "not met" }'
+}
 
 echo
-echo "Loa benchmarks: wrk, ${BENCH_THREADS} threads, ${BENCH_CONNECTIONS} connections, ${BENCH_SECONDS} s each" \
-    "(after ${BENCH_WARMUP} s warm-up), on $(nproc) cores shared by wrk and the stack;" \
-    "gateway HTTP threads: ${LOA_HTTP_THREADS:-default (cores)}"
-printf '%-22s %12s %11s %11s  %s\n' "benchmark" "requests/s" "p50" "p99" "beside its reference"
-printf '%-22s %12s %11s %11s  %s\n' "---------" "----------" "---" "---" "--------------------"
+echo "Loa benchmarks: wrk, ${BENCH_THREADS} threads, ${BENCH_SECONDS} s each" \
+    "(after ${BENCH_WARMUP} s warm-up), on $(nproc) cores shared by wrk and the stack"
+printf '%-26s %12s %11s %11s  %s\n' "benchmark" "requests/s" "p50" "p99" "beside its reference"
+printf '%-26s %12s %11s %11s  %s\n' "---------" "----------" "---" "---" "--------------------"
+if want reads; then
+echo "reads: ${BENCH_CONNECTIONS} connections; gateway HTTP threads: ${LOA_HTTP_THREADS:-default (4 per core, at least 8)}"
 row "GET /healthz" "$H_RPS" "$H_P50" "$H_P99" "reference: the gateway's own ceiling" "$H_NOTE"
 row "GET /api/v1/topics" "$T_RPS" "$T_P50" "$T_P99" \
     "$(ratio "$T_RPS" "$H_RPS") of /healthz req/s, p50 $(times "$T_P50" "$H_P50"), p99 $(times "$T_P99" "$H_P99")" \
@@ -197,5 +359,19 @@ row "search, 20 best" "$Q_RPS" "$Q_P50" "$Q_P99" "$(cmp_h "$Q_RPS" "$Q_P50" "$Q_
     "q=dang ky kinh doanh; $Q_NOTE"
 row "  same, no-cache" "$QO_RPS" "$QO_P50" "$QO_P99" "$(cmp_h "$QO_RPS" "$QO_P50" "$QO_P99")" \
     "through RPC and PostgreSQL; $QO_NOTE"
+fi
+if want feedback; then
+echo "feedback submissions (durable: $PG_DURABILITY): ${FB_CONNECTIONS} connections;" \
+    "intake throttle on (LOA_INTAKE_LIMIT ${LOA_INTAKE_LIMIT:-20} per ${LOA_INTAKE_WINDOW_S:-600} s)," \
+    "8 requests per client address: counted, never tripped"
+row "POST /api/v1/feedback" "$F1_RPS" "$F1_P50" "$F1_P99" "$(fb_target "$F1_RPS")" \
+    "defaults: $FB1_THREADS HTTP threads, $FB1_WORKERS workers; $F1_NOTE"
+row "  same, $BENCH_FEEDBACK_WORKERS workers" "$F2_RPS" "$F2_P50" "$F2_P99" "$(fb_target "$F2_RPS")" \
+    "$BENCH_FEEDBACK_WORKERS HTTP threads, $BENCH_FEEDBACK_WORKERS workers; $F2_NOTE"
+row "pgbench, same INSERTs" "$PB_RPS" "$PB_P50" "$PB_P99" \
+    "reference: -c $FB_CONNECTIONS -j 2 -M prepared, transactions/s" "$PB_NOTE"
+row "  same, without NOTIFY" "$PN_RPS" "$PN_P50" "$PN_P99" \
+    "$(ratio "$PN_RPS" "$PB_RPS") of the reference: the outbox trigger's NOTIFY serialises commits" "$PN_NOTE"
+fi
 echo
 exit "$status"
