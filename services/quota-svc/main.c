@@ -3,13 +3,14 @@
 #include "quota_rpc.h"
 #include "quota_store.h"
 #include "service.h"
+#include "unit_mirror.h"
 
 extern const loa_migration quota_svc_migrations[];
 extern const size_t quota_svc_migrations_count;
 
 static const loa_service_subscription subscriptions[] = {
     {"content", "LOA_CONTENT_EVENTS", "tcp://127.0.0.1:7201", "LOA_CONTENT_RPC",
-     "tcp://127.0.0.1:7101", quota_apply_content_event},
+     "tcp://127.0.0.1:7101", loa_unit_mirror_apply},
     {NULL, NULL, NULL, NULL, NULL, NULL},
 };
 

@@ -14,28 +14,6 @@ static const loa_stmt statements[] = {
 
 int quota_store_prepare (PGconn *db) { return loa_db_prepare (db, statements); }
 
-int quota_store_upsert_unit (PGconn *db, const Loa__Content__Unit *unit, uint64_t seq)
-{
-    char id[24], seq_s[24];
-    snprintf (id, sizeof id, "%lld", (long long) unit->id);
-    snprintf (seq_s, sizeof seq_s, "%llu", (unsigned long long) seq);
-    const char *vals[] = {id, unit->code, unit->name, unit->is_active ? "true" : "false", seq_s};
-    /* Runs on the subscriber's own connection (not a worker's), so it is
-     * parameterised but not prepared: events are rare next to requests. */
-    PGresult *res = PQexecParams (
-        db,
-        "INSERT INTO units (unit_id, code, name, is_active, event_seq) VALUES ($1, $2, $3, $4, $5) "
-        "ON CONFLICT (unit_id) DO UPDATE SET code = excluded.code, name = excluded.name, "
-        "is_active = excluded.is_active, event_seq = excluded.event_seq, updated_at = now() "
-        "WHERE units.event_seq < excluded.event_seq",
-        5, NULL, vals, NULL, NULL, 0);
-    int ok = PQresultStatus (res) == PGRES_COMMAND_OK;
-    if (!ok)
-        loa_error (NULL, "quota store: upsert unit %s: %s", id, PQresultErrorMessage (res));
-    PQclear (res);
-    return ok ? 0 : -1;
-}
-
 int quota_store_list_units (PGconn *db, Loa__Quota__QuotaUnitList *out)
 {
     PGresult *res = PQexecPrepared (db, "units_list", 0, NULL, NULL, NULL, 0);
