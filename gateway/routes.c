@@ -133,14 +133,16 @@ const gw_route gw_routes[] = {
           &loa__content__procedure_version_list__descriptor)},
 
     /* Feedback (feedback-svc): the service applies the workflow and the
-     * handler's own-unit rule; citizens need no account. */
-    {"POST", "/api/v1/feedback", gw_rpc_route, GW_BODY | GW_CREATES, GW_ANYONE,
+     * handler's own-unit rule; citizens need no account, so their POSTs are
+     * GW_THROTTLED per client address (LOA_INTAKE_LIMIT, throttle.h). */
+    {"POST", "/api/v1/feedback", gw_rpc_route, GW_BODY | GW_CREATES | GW_THROTTLED, GW_ANYONE,
      RPC (GW_FEEDBACK, "feedback.create", FB (create_feedback_request), FB (feedback_receipt)),
      .location = "/api/v1/feedback/track/{tracking_code}"},
     {"GET", "/api/v1/feedback/track/{tracking_code}", gw_rpc_route, GW_PUBLIC, GW_ANYONE,
      RPC (GW_FEEDBACK, "feedback.track", FB (track_request), FB (feedback_public))},
-    {"POST", "/api/v1/feedback/track/{tracking_code}/rating", gw_rpc_route, GW_BODY | GW_CREATES,
-     GW_ANYONE, RPC (GW_FEEDBACK, "feedback.rate", FB (rate_request), FB (feedback_public)),
+    {"POST", "/api/v1/feedback/track/{tracking_code}/rating", gw_rpc_route,
+     GW_BODY | GW_CREATES | GW_THROTTLED, GW_ANYONE,
+     RPC (GW_FEEDBACK, "feedback.rate", FB (rate_request), FB (feedback_public)),
      .location = "/api/v1/feedback/track/{tracking_code}"},
     {"GET", "/api/v1/feedback", gw_rpc_route, 0, INSPECTOR | LEADER | HANDLER,
      RPC (GW_FEEDBACK, "feedback.list", FB (feedback_list_request), FB (feedback_list))},
@@ -163,7 +165,7 @@ const gw_route gw_routes[] = {
     {"POST", "/api/v1/feedback/{id}/close", gw_rpc_route, GW_BODY_OPT, INSPECTOR,
      RPC (GW_FEEDBACK, "feedback.close", FB (reason_request), FB (feedback))},
     /* One-stop desk ratings */
-    {"POST", "/api/v1/ratings", gw_rpc_route, GW_BODY | GW_CREATES, GW_ANYONE,
+    {"POST", "/api/v1/ratings", gw_rpc_route, GW_BODY | GW_CREATES | GW_THROTTLED, GW_ANYONE,
      RPC (GW_FEEDBACK, "ratings.create", FB (create_desk_rating_request), FB (desk_rating))},
     {"GET", "/api/v1/ratings/summary", gw_rpc_route, GW_PUBLIC, GW_ANYONE,
      RPC (GW_FEEDBACK, "ratings.summary", FB (period_request), FB (rating_summary))},

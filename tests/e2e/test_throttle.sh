@@ -1,0 +1,159 @@
+# The intake throttle (issue 5, gateway/throttle.c): citizens' POSTs are
+# counted per route and client address (LOA_TRUST_PROXY=1: each test is its
+# own client through X-Forwarded-For). With the defaults (20 per 600 s) the
+# 21st feedback from one address is 429 problem+json with Retry-After and
+# stores nothing, while another address, another route, and requests that
+# never reach the handler (401) are not affected. A second gateway on the
+# same stack with a small window shows the window sliding, IPv6 counted by
+# /64, and LOA_INTAKE_LIMIT=0 turning it off.
+# Sourced by tests/run.sh (one shell): every name here starts with th_ / TH_.
+# shellcheck shell=bash
+# shellcheck disable=SC2016 # jq programs use $variables in single quotes
+
+TH_RUN=thr$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')
+TH_ADMIN=$(admin_token)
+[ -n "$TH_ADMIN" ] || fail "throttle: the admin logs in" "no token: the checks below will fail"
+
+th_jq() { printf '%s' "$HTTP_BODY" | jq "$@"; }
+# th_body N: a valid submission whose title carries this run's word.
+th_body() {
+    jq -nc --arg t "Kiến nghị $TH_RUN số $1 về thủ tục đăng ký kinh doanh" '{
+        kind: "recommendation", title: $t,
+        content: "Đề nghị rút ngắn thời hạn giải quyết hồ sơ đăng ký doanh nghiệp.",
+        submitter: {name: "Trần Văn Bình", address: "Số 5 Trần Phú, Hải Châu, Đà Nẵng",
+                    phone: "0905 111 222", email: "binh.tran@example.vn"}}'
+}
+# th_post ADDR N [curl args...]: POST /api/v1/feedback from ADDR (to $GW,
+# or to TH_URL when set).
+th_post() {
+    local addr=$1 n=$2
+    shift 2
+    http POST /api/v1/feedback -H 'Content-Type: application/json' -H "X-Forwarded-For: $addr" \
+        --data-binary "$(th_body "$n")" "$@"
+}
+# th_status_of ADDR N [curl args]: only the status of th_post.
+th_status_of() { th_post "$@" >/dev/null; printf '%s' "$HTTP_STATUS"; }
+
+# An inspector counts what was stored (the staff list, q = this run's word).
+th_pw="Thanh-tra-$TH_RUN"
+http POST /api/v1/users -H "Authorization: Bearer $TH_ADMIN" -H 'Content-Type: application/json' \
+    --data-binary "$(jq -nc --arg u "tt_$TH_RUN" --arg p "$th_pw" \
+        '{username: $u, password: $p, full_name: "Thanh tra viên thử giới hạn", roles: ["inspector"]}')"
+expect_eq "throttle: the admin creates an inspector" 201 "$HTTP_STATUS"
+TH_INSPECTOR=$(curl -s --max-time 20 -H 'Content-Type: application/json' -H 'X-Forwarded-For: 198.51.100.241' \
+    --data-binary "$(jq -nc --arg u "tt_$TH_RUN" --arg p "$th_pw" '{username: $u, password: $p}')" \
+    "$GW/api/v1/auth/login" | jq -r '.token // empty')
+[ -n "$TH_INSPECTOR" ] || fail "throttle: the inspector logs in" "no token"
+th_stored() {
+    http GET /api/v1/feedback -G --data-urlencode "q=$TH_RUN" --data-urlencode per_page=1 \
+        -H "Authorization: Bearer $TH_INSPECTOR"
+    th_jq -r '.total // "none"'
+}
+
+# ------------------------------------------------------------ the default limit: 20 per 600 s
+
+TH_A=100.64.0.1
+th_codes=""
+for i in $(seq 1 20); do th_codes="$th_codes $(th_status_of "$TH_A" "$i")"; done
+expect_eq "throttle: 20 submissions from one address are all 201" \
+    "$(printf ' 201%.0s' $(seq 20))" "$th_codes"
+th_post "$TH_A" 21
+expect_eq "throttle: the 21st from the same address is 429 problem+json" \
+    "429 application/problem+json; charset=utf-8" "$HTTP_STATUS $(header Content-Type)"
+th_retry=$(header Retry-After)
+expect_match "throttle: Retry-After is whole seconds" '^[0-9]+$' "$th_retry"
+if [ "${th_retry:-0}" -ge 1 ] 2>/dev/null && [ "$th_retry" -le 600 ]; then
+    pass "throttle: Retry-After ($th_retry) is within 1..600 (the window)"
+else
+    fail "throttle: Retry-After is within 1..600 (the window)" "[$th_retry]"
+fi
+expect_eq "throttle: the problem is too-many-requests, status 429, with a request id" \
+    "/problems/too-many-requests 429 true" \
+    "$(th_jq -r '"\(.type) \(.status) \(.request_id | length > 0)"')"
+expect_eq "throttle: the detail says in Vietnamese how long to wait (the same seconds)" \
+    "Bạn đã gửi quá nhiều yêu cầu; vui lòng thử lại sau $th_retry giây" "$(th_jq -r .detail)"
+th_post "$TH_A" 22
+expect_eq "throttle: retrying at once is refused again, without a longer wait" \
+    "429 true" "$HTTP_STATUS $([ "$(header Retry-After)" -le "$th_retry" ] 2>/dev/null && echo true)"
+expect_eq "throttle: the refused submissions stored nothing (the inspector lists 20)" 20 "$(th_stored)"
+
+th_post 100.64.0.2 23
+expect_eq "throttle: another address is not affected (201)" 201 "$HTTP_STATUS"
+th_code=$(th_jq -r '.tracking_code // empty')
+expect_eq "throttle: it stored one more (21 listed)" 21 "$(th_stored)"
+
+# The limit is per route: the exhausted address may still use the others.
+http POST /api/v1/ratings -H 'Content-Type: application/json' -H "X-Forwarded-For: $TH_A" \
+    --data-binary '{"desk": "Bộ phận một cửa", "score": 5, "comment": "Cán bộ hướng dẫn tận tình"}'
+expect_eq "throttle: per route: the same address rates a one-stop desk (201)" 201 "$HTTP_STATUS"
+http POST "/api/v1/feedback/track/$th_code/rating" -H 'Content-Type: application/json' \
+    -H "X-Forwarded-For: $TH_A" --data-binary '{"phone": "0905 111 222", "score": 4, "comment": "Tốt"}'
+expect_match "throttle: per route: its rating route answers on its own merits, not 429" '^4(0[0-9]|1[0-9]|2[0-8])$' \
+    "$HTTP_STATUS"
+
+# Requests that never reach the handler do not count: 25 with a bad token.
+th_codes=""
+for i in $(seq 1 25); do
+    th_codes="$th_codes $(th_status_of 100.64.0.3 "$i" -H 'Authorization: Bearer nonsense')"
+done
+expect_eq "throttle: 25 submissions with a bad token are 401, never 429" \
+    "$(printf ' 401%.0s' $(seq 25))" "$th_codes"
+th_post 100.64.0.3 26
+expect_eq "throttle: they did not count: the next from that address is 201" 201 "$HTTP_STATUS"
+
+# Documented for clients and visible to operators.
+http GET /api/v1/openapi.json
+expect_eq "throttle: OpenAPI documents 429 with Retry-After on POST /api/v1/feedback" "true" \
+    "$(th_jq '.paths["/api/v1/feedback"].post.responses["429"].headers | has("Retry-After")')"
+http GET /metrics
+expect_match "throttle: /metrics counts the refusals" '^loa_throttle_refused_total [1-9][0-9]*$' \
+    "$(grep '^loa_throttle_refused_total ' "$T_TMP/body")"
+
+# ------------------------------------------------------------ a second gateway: a 3 s window, then off
+
+th_gateway_start() { # th_gateway_start LIMIT WINDOW: sets TH_URL, TH_PID, TH_LOG
+    TH_PORT=$(stack_free_base)
+    TH_LOG=$T_TMP/throttle-gateway-$1.log
+    LOA_HTTP_PORT=$TH_PORT LOA_INTAKE_LIMIT=$1 LOA_INTAKE_WINDOW_S=$2 "$BUILD/gateway" >"$TH_LOG" 2>&1 &
+    TH_PID=$!
+    TH_URL="http://127.0.0.1:$TH_PORT"
+    th_up() { curl -sf "$TH_URL/readyz" >/dev/null; }
+    wait_until 30 th_up || fail "throttle: the second gateway (limit $1) starts" "$(tail -3 "$TH_LOG")"
+}
+th_gateway_stop() {
+    kill "$TH_PID" 2>/dev/null
+    wait "$TH_PID" 2>/dev/null
+    if grep -q "Sanitizer\|runtime error:" "$TH_LOG"; then
+        fail "throttle: no sanitizer report in the second gateway" "$(grep -m3 'Sanitizer\|runtime error' "$TH_LOG")"
+    fi
+}
+
+th_gateway_start 2 3
+th_main_gw=$GW
+GW=$TH_URL
+th_codes="$(th_status_of 100.64.1.1 31) $(th_status_of 100.64.1.1 32)"
+th_post 100.64.1.1 33
+th_retry=$(header Retry-After)
+expect_eq "throttle: LOA_INTAKE_LIMIT=2, LOA_INTAKE_WINDOW_S=3: two pass, the third is 429" \
+    "201 201 429" "$th_codes $HTTP_STATUS"
+expect_match "throttle: its Retry-After is within the 3 s window" '^[1-3]$' "$th_retry"
+sleep "${th_retry:-3}"
+th_post 100.64.1.1 34
+expect_eq "throttle: after Retry-After seconds the window has slid: 201" 201 "$HTTP_STATUS"
+th_codes="$(th_status_of 2001:db8:51:7::1 35) $(th_status_of 2001:db8:51:7::1 36)"
+th_codes="$th_codes $(th_status_of 2001:db8:51:7:aaaa::2 37) $(th_status_of 2001:db8:51:8::1 38)"
+expect_eq "throttle: IPv6 counts by /64: another address of the same /64 is refused, the next /64 is not" \
+    "201 201 429 201" "$th_codes"
+GW=$th_main_gw
+th_gateway_stop
+
+th_gateway_start 0 3
+GW=$TH_URL
+th_codes=""
+for i in $(seq 1 22); do th_codes="$th_codes $(th_status_of 100.64.2.1 "$((40 + i))")"; done
+expect_eq "throttle: LOA_INTAKE_LIMIT=0 turns it off: 22 from one address are all 201" \
+    "$(printf ' 201%.0s' $(seq 22))" "$th_codes"
+http GET /metrics
+expect_eq "throttle: off, /metrics has no throttle counters" 0 "$(grep -c '^loa_throttle_' "$T_TMP/body")"
+GW=$th_main_gw
+th_gateway_stop
