@@ -148,7 +148,10 @@ PROGRAMS := $(BUILD)/gateway $(SERVICES:%=$(BUILD)/%) $(BUILD)/loa-rpc
 # ---------------------------------------------------------------- unit tests
 UNIT_SRC := $(sort $(wildcard tests/unit/*/*.c tests/unit/*.c))
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o) $(TEST_PROTO_C:$(GEN)/%.c=$(BUILD)/obj/gen/%.o)
-$(UNIT_OBJ): CPPFLAGS += -I tests/unit -I $(GEN)/test
+# services/common/check.h (field checks) must not hide the Check framework's
+# <check.h>: the tests see services/common for "..." includes only.
+$(UNIT_OBJ): CPPFLAGS := $(subst -I services/common,-iquote services/common,$(CPPFLAGS)) \
+	-I tests/unit -I $(GEN)/test
 $(UNIT_OBJ): CFLAGS += $(CHECK_CFLAGS)
 $(BUILD)/unit-tests: $(UNIT_OBJ) $(LIBLOA)
 	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) $(CHECK_LIBS) -o $@
