@@ -13,6 +13,7 @@ Suite *rpc_suite (void);
 Suite *outbox_suite (void);
 Suite *subscriber_suite (void);
 Suite *markdown_suite (void);
+Suite *calendar_suite (void);
 Suite *throttle_suite (void); /* gateway/throttle.c */
 
 /* The test database URL; fails the current test when unset. */
