@@ -41,6 +41,7 @@ typedef struct {
     char *role_ptrs[8];
     char role_buf[8][16];
     char client_addr[64];
+    long retry_after_s; /* > 0: the intake throttle refused it; its answer carries Retry-After */
 } gw_request;
 
 enum { GW_AUTH_NONE, GW_AUTH_STAFF, GW_AUTH_KEY };
@@ -86,7 +87,15 @@ struct gw_route {
     const ProtobufCMessageDescriptor *input; /* NULL: no body */
     const ProtobufCMessageDescriptor *output; /* NULL: 204 */
     const char *location; /* "/api/v1/units/{id}" for GW_CREATES */
+    /* GW_THROTTLED routes with errors of their own format (Open311): answers
+     * the 429, req->retry_after_s set (the Retry-After header is added to
+     * whatever it queues; GW_TOO_MANY_DETAIL says it in Vietnamese). NULL:
+     * problem+json. */
+    gw_handler too_many;
 };
+
+/* The detail of a throttled request's 429; one %ld: the seconds to wait. */
+#define GW_TOO_MANY_DETAIL "Bạn đã gửi quá nhiều yêu cầu; vui lòng thử lại sau %ld giây"
 
 extern const gw_route gw_routes[];
 extern const size_t gw_n_routes;

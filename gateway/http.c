@@ -85,6 +85,11 @@ static enum MHD_Result queue (gw_request *req, unsigned status, struct MHD_Respo
     if (!resp)
         return MHD_NO;
     MHD_add_response_header (resp, "X-Request-Id", req->request_id);
+    if (req->retry_after_s > 0) {
+        char retry[24];
+        snprintf (retry, sizeof retry, "%ld", req->retry_after_s);
+        MHD_add_response_header (resp, MHD_HTTP_HEADER_RETRY_AFTER, retry);
+    }
     req->http_status = (int) status;
     enum MHD_Result rc = MHD_queue_response (req->conn, status, resp);
     MHD_destroy_response (resp);
@@ -270,13 +275,16 @@ static int throttled (gw_request *req, enum MHD_Result *rc)
                                    loa_mono_ms ());
     if (!wait_s)
         return 0;
-    char detail[160], retry[24];
-    snprintf (detail, sizeof detail,
-              "Bạn đã gửi quá nhiều yêu cầu; vui lòng thử lại sau %ld giây", wait_s);
-    snprintf (retry, sizeof retry, "%ld", wait_s);
     loa_debug (req->request_id, "throttle: %s %s from %s refused for %ld s", req->method,
                req->route->pattern, req->client_addr, wait_s);
-    *rc = gw_respond_problem_with (req, 429, detail, NULL, MHD_HTTP_HEADER_RETRY_AFTER, retry);
+    req->retry_after_s = wait_s; /* queue() adds Retry-After */
+    if (req->route->too_many) {
+        *rc = req->route->too_many (req);
+        return 1;
+    }
+    char detail[160];
+    snprintf (detail, sizeof detail, GW_TOO_MANY_DETAIL, wait_s);
+    *rc = gw_respond_problem (req, 429, detail, NULL);
     return 1;
 }
 
