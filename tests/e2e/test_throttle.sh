@@ -112,13 +112,22 @@ expect_match "throttle: /metrics counts the refusals" '^loa_throttle_refused_tot
 # ------------------------------------------------------------ a second gateway: a 3 s window, then off
 
 th_gateway_start() { # th_gateway_start LIMIT WINDOW: sets TH_URL, TH_PID, TH_LOG
-    TH_PORT=$(stack_free_base)
     TH_LOG=$T_TMP/throttle-gateway-$1.log
-    LOA_HTTP_PORT=$TH_PORT LOA_INTAKE_LIMIT=$1 LOA_INTAKE_WINDOW_S=$2 "$BUILD/gateway" >"$TH_LOG" 2>&1 &
-    TH_PID=$!
-    TH_URL="http://127.0.0.1:$TH_PORT"
-    th_up() { curl -sf "$TH_URL/readyz" >/dev/null; }
-    wait_until 30 th_up || fail "throttle: the second gateway (limit $1) starts" "$(tail -3 "$TH_LOG")"
+    th_up() { curl -sf "$TH_URL/readyz" >/dev/null || ! kill -0 "$TH_PID" 2>/dev/null; }
+    for _ in 1 2 3; do
+        # A free port may be taken before the gateway binds it (other stacks
+        # start on this machine too): then it exits, and we try another.
+        TH_PORT=$(($(stack_free_base) + 9))
+        LOA_HTTP_PORT=$TH_PORT LOA_INTAKE_LIMIT=$1 LOA_INTAKE_WINDOW_S=$2 "$BUILD/gateway" >>"$TH_LOG" 2>&1 &
+        TH_PID=$!
+        TH_URL="http://127.0.0.1:$TH_PORT"
+        wait_until 30 th_up
+        kill -0 "$TH_PID" 2>/dev/null && break
+        wait "$TH_PID" 2>/dev/null
+    done
+    if curl -sf "$TH_URL/readyz" >/dev/null; then pass "throttle: a second gateway (limit $1, window $2 s) starts"; else
+        fail "throttle: a second gateway (limit $1, window $2 s) starts" "$(tail -3 "$TH_LOG")"
+    fi
 }
 th_gateway_stop() {
     kill "$TH_PID" 2>/dev/null
