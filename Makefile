@@ -152,8 +152,11 @@ UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o) $(TEST_PROTO_C:$(GEN)/%.c=$(BUILD)/
 # <check.h>: the tests see services/common for "..." includes only.
 $(UNIT_OBJ): CPPFLAGS := $(subst -I services/common,-iquote services/common,$(CPPFLAGS)) \
 	-I tests/unit -I $(GEN)/test
+$(UNIT_OBJ): CPPFLAGS += -iquote gateway
 $(UNIT_OBJ): CFLAGS += $(CHECK_CFLAGS)
-$(BUILD)/unit-tests: $(UNIT_OBJ) $(LIBLOA)
+# The gateway's modules without I/O are tested on their own (tests/unit/gateway/).
+GATEWAY_UNIT_OBJ := $(addprefix $(BUILD)/obj/gateway/,xml.o form.o open311_map.o)
+$(BUILD)/unit-tests: $(UNIT_OBJ) $(GATEWAY_UNIT_OBJ) $(LIBLOA)
 	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) $(CHECK_LIBS) -o $@
 
 .PHONY: all

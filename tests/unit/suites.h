@@ -13,6 +13,10 @@ Suite *rpc_suite (void);
 Suite *outbox_suite (void);
 Suite *subscriber_suite (void);
 Suite *markdown_suite (void);
+/* gateway/: its modules without I/O */
+Suite *xml_suite (void);
+Suite *form_suite (void);
+Suite *open311_map_suite (void);
 
 /* The test database URL; fails the current test when unset. */
 const char *test_db_url (void);
