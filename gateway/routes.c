@@ -130,6 +130,23 @@ const size_t gw_n_routes = sizeof gw_routes / sizeof gw_routes[0];
 
 /* ------------------------------------------------------------ matching */
 
+/* The length of a {param}'s value at `u`, when the pattern goes on with
+ * `after` (just past the '}'): up to the end of the path segment, or, when
+ * a literal follows in the same segment ("{code}.{format}"), up to that
+ * literal's last occurrence in the segment, so that the value may hold it
+ * ("PAKN.20220325.7KQ2ZD.json": code "PAKN.20220325.7KQ2ZD"). 0: no value. */
+static size_t param_length (const char *u, const char *after)
+{
+    size_t seg = strcspn (u, "/");
+    size_t lit = strcspn (after, "{/");
+    if (lit == 0)
+        return seg;
+    for (size_t k = seg >= lit ? seg - lit : 0; k >= 1; k--)
+        if (memcmp (u + k, after, lit) == 0)
+            return k;
+    return 0;
+}
+
 /* 1 when `path` fits `pattern`, capturing {name} segments into req. */
 static int match_pattern (const char *pattern, const char *path, gw_request *req)
 {
@@ -138,7 +155,7 @@ static int match_pattern (const char *pattern, const char *path, gw_request *req
     while (*p && *u) {
         if (*p == '{') {
             const char *close = strchr (p, '}');
-            size_t vlen = strcspn (u, "/");
+            size_t vlen = close ? param_length (u, close + 1) : 0;
             if (!close || vlen == 0 || vlen >= sizeof req->params[0].value || n >= GW_MAX_PARAMS)
                 return 0;
             if (req) {
