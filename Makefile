@@ -20,7 +20,7 @@ endif
 # Debian packages: what builds, runs and tests Loa. Installed when missing.
 PACKAGES := build-essential pkg-config protobuf-c-compiler libprotobuf-c-dev libzmq3-dev \
 	libmicrohttpd-dev libjansson-dev libpq-dev libsodium-dev libcmark-dev check postgresql postgresql-contrib \
-	curl jq wrk docker-compose
+	curl jq wrk docker-compose libxml2-utils python3-jsonschema
 PKG_MODULES := libzmq libprotobuf-c libmicrohttpd jansson libpq libsodium libcmark
 
 CC ?= cc

@@ -17,6 +17,7 @@
 #include "gw.h"
 #include "log.h"
 #include "metrics.h"
+#include "open311.h"
 #include "pbjson.h"
 #include "services.h"
 
@@ -125,6 +126,20 @@ const gw_route gw_routes[] = {
     {"GET", "/api/v1/procedures/{id}/versions", gw_rpc_route, GW_PUBLIC, GW_ANYONE,
      RPC (GW_CONTENT, "procedures.versions", &loa__content__procedure_id_request__descriptor,
           &loa__content__procedure_version_list__descriptor)},
+
+    /* Open311 GeoReport v2 (feedback-svc): XML or JSON by the extension,
+     * the spec's own errors; a POST carries its key as the form's api_key
+     * (checked in open311.c, so the route itself is open). */
+    {"GET", "/open311/v2/discovery.{format}", gw_open311_discovery, GW_PUBLIC, GW_ANYONE},
+    {"GET", "/open311/v2/services.{format}", gw_open311_services, GW_PUBLIC, GW_ANYONE},
+    {"GET", "/open311/v2/services/{service_code}.{format}", gw_open311_definition, GW_PUBLIC,
+     GW_ANYONE},
+    {"POST", "/open311/v2/requests.{format}", gw_open311_create, GW_CREATES, GW_ANYONE,
+     .service = GW_FEEDBACK},
+    {"GET", "/open311/v2/requests.{format}", gw_open311_requests, GW_PUBLIC, GW_ANYONE,
+     .service = GW_FEEDBACK},
+    {"GET", "/open311/v2/requests/{service_request_id}.{format}", gw_open311_request, GW_PUBLIC,
+     GW_ANYONE, .service = GW_FEEDBACK},
 };
 const size_t gw_n_routes = sizeof gw_routes / sizeof gw_routes[0];
 
