@@ -12,6 +12,8 @@
 #include "config.h"
 #include "content.pb-c.h"
 #include "content_edit.pb-c.h"
+#include "feedback.pb-c.h"
+#include "feedback_edit.pb-c.h"
 #include "articles.pb-c.h"
 #include "articles_edit.pb-c.h"
 #include "gw.h"
@@ -28,6 +30,10 @@
 #define ADMIN GW_R_ADMIN
 #define EDITOR GW_R_EDITOR
 #define REVIEWER GW_R_REVIEWER
+#define INSPECTOR GW_R_INSPECTOR
+#define LEADER GW_R_LEADER
+#define HANDLER GW_R_HANDLER
+#define FB(name) &loa__feedback__##name##__descriptor
 
 const gw_route gw_routes[] = {
     /* Operations */
@@ -126,6 +132,42 @@ const gw_route gw_routes[] = {
     {"GET", "/api/v1/procedures/{id}/versions", gw_rpc_route, GW_PUBLIC, GW_ANYONE,
      RPC (GW_CONTENT, "procedures.versions", &loa__content__procedure_id_request__descriptor,
           &loa__content__procedure_version_list__descriptor)},
+
+    /* Feedback (feedback-svc): the service applies the workflow and the
+     * handler's own-unit rule; citizens need no account. */
+    {"POST", "/api/v1/feedback", gw_rpc_route, GW_BODY | GW_CREATES, GW_ANYONE,
+     RPC (GW_FEEDBACK, "feedback.create", FB (create_feedback_request), FB (feedback_receipt)),
+     .location = "/api/v1/feedback/track/{tracking_code}"},
+    {"GET", "/api/v1/feedback/track/{tracking_code}", gw_rpc_route, GW_PUBLIC, GW_ANYONE,
+     RPC (GW_FEEDBACK, "feedback.track", FB (track_request), FB (feedback_public))},
+    {"POST", "/api/v1/feedback/track/{tracking_code}/rating", gw_rpc_route, GW_BODY | GW_CREATES,
+     GW_ANYONE, RPC (GW_FEEDBACK, "feedback.rate", FB (rate_request), FB (feedback_public)),
+     .location = "/api/v1/feedback/track/{tracking_code}"},
+    {"GET", "/api/v1/feedback", gw_rpc_route, 0, INSPECTOR | LEADER | HANDLER,
+     RPC (GW_FEEDBACK, "feedback.list", FB (feedback_list_request), FB (feedback_list))},
+    {"GET", "/api/v1/feedback/stats", gw_rpc_route, 0, INSPECTOR | LEADER,
+     RPC (GW_FEEDBACK, "feedback.stats", FB (period_request), FB (stats))},
+    {"GET", "/api/v1/feedback/{id}", gw_rpc_route, 0, INSPECTOR | LEADER | HANDLER,
+     RPC (GW_FEEDBACK, "feedback.get", FB (feedback_id_request), FB (feedback))},
+    {"POST", "/api/v1/feedback/{id}/accept", gw_rpc_route, GW_BODY, INSPECTOR,
+     RPC (GW_FEEDBACK, "feedback.accept", FB (accept_request), FB (feedback))},
+    {"POST", "/api/v1/feedback/{id}/forward", gw_rpc_route, GW_BODY, INSPECTOR,
+     RPC (GW_FEEDBACK, "feedback.forward", FB (forward_request), FB (feedback))},
+    {"POST", "/api/v1/feedback/{id}/reject", gw_rpc_route, GW_BODY, INSPECTOR,
+     RPC (GW_FEEDBACK, "feedback.reject", FB (reject_request), FB (feedback))},
+    {"POST", "/api/v1/feedback/{id}/answer", gw_rpc_route, GW_BODY, HANDLER | INSPECTOR,
+     RPC (GW_FEEDBACK, "feedback.answer", FB (answer_request), FB (feedback))},
+    {"POST", "/api/v1/feedback/{id}/approve", gw_rpc_route, GW_BODY_OPT, INSPECTOR,
+     RPC (GW_FEEDBACK, "feedback.approve", FB (reason_request), FB (feedback))},
+    {"POST", "/api/v1/feedback/{id}/return", gw_rpc_route, GW_BODY, INSPECTOR,
+     RPC (GW_FEEDBACK, "feedback.return", FB (reason_request), FB (feedback))},
+    {"POST", "/api/v1/feedback/{id}/close", gw_rpc_route, GW_BODY_OPT, INSPECTOR,
+     RPC (GW_FEEDBACK, "feedback.close", FB (reason_request), FB (feedback))},
+    /* One-stop desk ratings */
+    {"POST", "/api/v1/ratings", gw_rpc_route, GW_BODY | GW_CREATES, GW_ANYONE,
+     RPC (GW_FEEDBACK, "ratings.create", FB (create_desk_rating_request), FB (desk_rating))},
+    {"GET", "/api/v1/ratings/summary", gw_rpc_route, GW_PUBLIC, GW_ANYONE,
+     RPC (GW_FEEDBACK, "ratings.summary", FB (period_request), FB (rating_summary))},
 
     /* Open311 GeoReport v2 (feedback-svc): XML or JSON by the extension,
      * the spec's own errors; a POST carries its key as the form's api_key

@@ -38,4 +38,10 @@ int fb_calendar_add (PGconn *db, int32_t from, int n, int32_t *out);
 /* The number of working days in (from, to]; 0 when to <= from. 0 or -1. */
 int fb_calendar_between (PGconn *db, int32_t from, int32_t to, int *out);
 
+/* The calendar and rules above come from a copy shared by the process's
+ * threads; `db` must have calendar_store_prepare's statements. This frees
+ * the copy (the next call loads it again): at exit, so that nothing is left
+ * allocated, or when the database behind it changes. */
+void fb_deadlines_reset (void);
+
 #endif

@@ -1,13 +1,58 @@
-/* feedback-svc: its domain comes with its issue; for now it starts, migrates its
- * schema, relays its (empty) event log and answers ping and events.since.
+/* feedback-svc: citizens' feedback on administrative regulations, its
+ * workflow within legal time limits, ratings and stats; the working-day
+ * calendar and the deadline rules.
  * main only wires; see services/common/service.c for the life cycle. */
+#include <sodium.h>
+
+#include "calendar_store.h"
+#include "feedback_edit.pb-c.h"
+#include "feedback_rpc.h"
+#include "feedback_store.h"
 #include "service.h"
+#include "unit_mirror.h"
 
 extern const loa_migration feedback_svc_migrations[];
 extern const size_t feedback_svc_migrations_count;
 
+#define IN(name) &loa__feedback__##name##__descriptor
+
+static const loa_rpc_method methods[] = {
+    {"feedback.create", IN (create_feedback_request), feedback_create},
+    {"feedback.track", IN (track_request), feedback_track},
+    {"feedback.rate", IN (rate_request), feedback_rate},
+    {"feedback.public_list", IN (public_list_request), feedback_public_list},
+    {"feedback.list", IN (feedback_list_request), feedback_list},
+    {"feedback.get", IN (feedback_id_request), feedback_get},
+    {"feedback.accept", IN (accept_request), feedback_accept},
+    {"feedback.forward", IN (forward_request), feedback_forward},
+    {"feedback.reject", IN (reject_request), feedback_reject},
+    {"feedback.answer", IN (answer_request), feedback_answer},
+    {"feedback.approve", IN (reason_request), feedback_approve},
+    {"feedback.return", IN (reason_request), feedback_return},
+    {"feedback.close", IN (reason_request), feedback_close},
+    {"feedback.stats", IN (period_request), feedback_stats},
+    {"ratings.create", IN (create_desk_rating_request), ratings_create},
+    {"ratings.summary", IN (period_request), ratings_summary},
+    {NULL, NULL, NULL},
+};
+
+/* A worker's statements: feedback items, the calendar and the rules. */
+static int prepare (PGconn *db)
+{
+    return feedback_store_prepare (db) == 0 && calendar_store_prepare (db) == 0 ? 0 : -1;
+}
+
+/* Units come from content-svc's events (unit_mirror.h). */
+static const loa_service_subscription subscriptions[] = {
+    {"content", "LOA_CONTENT_EVENTS", "tcp://127.0.0.1:7201", "LOA_CONTENT_RPC",
+     "tcp://127.0.0.1:7101", loa_unit_mirror_apply},
+    {NULL, NULL, NULL, NULL, NULL, NULL},
+};
+
 int main (int argc, char **argv)
 {
+    if (sodium_init () < 0) /* tracking codes draw from its CSPRNG */
+        return 1;
     const loa_service_def def = {
         .name = "feedback-svc",
         .schema = "feedback",
@@ -17,6 +62,9 @@ int main (int argc, char **argv)
         .events_default = "tcp://127.0.0.1:7202",
         .migrations = feedback_svc_migrations,
         .n_migrations = feedback_svc_migrations_count,
+        .methods = methods,
+        .prepare = prepare,
+        .subscriptions = subscriptions,
     };
     return loa_service_main (&def, argc, argv);
 }

@@ -80,6 +80,7 @@ CREATE TABLE feedback_history (
     actor_id    bigint NOT NULL DEFAULT 0,     -- 0: the citizen or the system
     unit_id     bigint,
     reason      text NOT NULL DEFAULT '',
+    answer      text NOT NULL DEFAULT '',      -- answered: the answer given
     at          timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX feedback_history_item ON feedback_history (feedback_id, id);

@@ -1,0 +1,718 @@
+#include "feedback_rpc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "check.h"
+#include "feedback_edit.pb-c.h"
+#include "feedback_store.h"
+#include "text.h"
+
+/* Sizes (API.md and what a careful operator would want). */
+#define MAX_TITLE_CHARS 300
+#define MAX_CONTENT_CHARS 20000
+#define MAX_NAME_CHARS 200
+#define MAX_ADDRESS_CHARS 500
+#define MAX_PHONE_CHARS 32
+#define MAX_EMAIL_CHARS 254
+#define MAX_ORG_CHARS 300
+#define MAX_REF_CHARS 500
+#define MAX_CODE_CHARS 100
+#define MAX_ATTACHMENTS 10
+#define MAX_REASON_CHARS 2000
+#define MAX_AGENCY_CHARS 300
+#define MAX_ANSWER_CHARS 20000
+#define MAX_COMMENT_CHARS 2000
+#define MAX_DESK_CHARS 100
+#define MAX_QUERY_CHARS 200
+#define MAX_CODES 100
+#define MAX_PAGE_SIZE 1000
+
+static const char *const KINDS[] = {"report", "recommendation", NULL};
+static const char *const STATUSES[] = {"received", "assigned",  "forwarded", "rejected",
+                                       "answered", "published", "closed",    NULL};
+static const char *const REJECT_CODES[] = {"missing_data", "not_regulation", "complaint",
+                                           "duplicate",    "other",          NULL};
+
+static const char DB_DOWN[] = "Không truy cập được cơ sở dữ liệu";
+static const char BAD_INPUT[] = "Dữ liệu gửi lên không hợp lệ";
+
+/* ------------------------------------------------------------ checks */
+
+/* 8 to 15 digits, with the usual separators. */
+static int phone_ok (const char *s)
+{
+    int digits = 0;
+    for (const char *p = s; *p; p++) {
+        if (*p >= '0' && *p <= '9')
+            digits++;
+        else if (!strchr (" +-.()", *p))
+            return 0;
+    }
+    return digits >= 8 && digits <= 15;
+}
+
+/* local@domain.tld, no spaces, one @. */
+static int email_ok (const char *s)
+{
+    const char *at = strchr (s, '@');
+    if (!at || at == s || strchr (at + 1, '@') || strpbrk (s, " \t\r\n<>,;\"'"))
+        return 0;
+    const char *dot = strrchr (at + 1, '.');
+    return dot && dot > at + 1 && dot[1] != '\0';
+}
+
+static int field (loa_rpc_ctx *ctx, const char *name, const char *message)
+{
+    loa_rpc_field_error (ctx, name, message);
+    return 1;
+}
+
+/* Logged-in staff holding one of `roles` (NULL-ended); else fails the call
+ * (401 or 403) and returns -1. */
+static int require_any (loa_rpc_ctx *ctx, const char *const *roles, const char *denied)
+{
+    if (ctx->caller->user_id == 0) {
+        loa_rpc_fail (ctx, LOA__STATUS__UNAUTHENTICATED, "Cần đăng nhập");
+        return -1;
+    }
+    for (; *roles; roles++)
+        if (loa_rpc_has_role (ctx, *roles))
+            return 0;
+    loa_rpc_fail (ctx, LOA__STATUS__FORBIDDEN, denied);
+    return -1;
+}
+
+static const char *const READERS[] = {"inspector", "leader", "handler", NULL};
+static const char *const INSPECTOR[] = {"inspector", NULL};
+
+/* A handler who is neither inspector nor leader sees only their own unit:
+ * their unit id, or 0 for everyone else. -1 (call failed) for a handler
+ * without a unit. */
+static int64_t own_unit (loa_rpc_ctx *ctx)
+{
+    if (loa_rpc_has_role (ctx, "inspector") || loa_rpc_has_role (ctx, "leader"))
+        return 0;
+    if (ctx->caller->unit_id > 0)
+        return ctx->caller->unit_id;
+    loa_rpc_fail (ctx, LOA__STATUS__FORBIDDEN, "Tài khoản xử lý chưa thuộc đơn vị nào");
+    return -1;
+}
+
+static void fail_store (loa_rpc_ctx *ctx, fb_status st)
+{
+    switch (st) {
+    case FB_NOT_FOUND:
+        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy phản ánh, kiến nghị");
+        break;
+    case FB_DENIED:
+        loa_rpc_fail (ctx, LOA__STATUS__FORBIDDEN,
+                      "Phản ánh, kiến nghị này không thuộc đơn vị của bạn");
+        break;
+    case FB_WRONG_STATUS:
+        loa_rpc_fail (ctx, LOA__STATUS__CONFLICT,
+                      "Thao tác không áp dụng được ở trạng thái hiện tại của phản ánh, kiến nghị");
+        break;
+    case FB_BAD_UNIT:
+        loa_rpc_field_error (ctx, "unit_id", "Đơn vị không tồn tại hoặc đã ngừng hoạt động");
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, BAD_INPUT);
+        break;
+    case FB_BAD_INPUT:
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, BAD_INPUT);
+        break;
+    default:
+        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+    }
+}
+
+/* YYYY-MM-DD of a day offset from today (local), or of Jan 1 this year. */
+static void local_date (int jan1, char out[11])
+{
+    time_t t = time (NULL) + 7 * 3600;
+    struct tm tm;
+    gmtime_r (&t, &tm);
+    strftime (out, 11, jan1 ? "%Y-01-01" : "%Y-%m-%d", &tm);
+}
+
+/* An optional date field: 1 (error added) when present and not a date. */
+static int bad_date (loa_rpc_ctx *ctx, const char *name, const char *value)
+{
+    return value && !check_date (value)
+               ? field (ctx, name, "phải là ngày có thật, dạng YYYY-MM-DD")
+               : 0;
+}
+
+/* ------------------------------------------------------------ intake */
+
+void feedback_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Feedback__CreateFeedbackRequest *in =
+        (const Loa__Feedback__CreateFeedbackRequest *) msg;
+    const Loa__Feedback__SubmitterInput *s = in->submitter;
+    const char *channel = ctx->caller->api_key_id > 0 ? "open311" : "web";
+    int bad = 0;
+    if (!in->kind)
+        bad += field (ctx, "kind", "Loại là bắt buộc: report (phản ánh) hoặc recommendation "
+                                   "(kiến nghị)");
+    else if (!check_one_of (in->kind, KINDS))
+        bad += field (ctx, "kind", "Loại phải là report (phản ánh) hoặc recommendation (kiến nghị)");
+    bad += check_text (ctx, "title", "Tiêu đề", in->title, 1, MAX_TITLE_CHARS, 0);
+    bad += check_text (ctx, "content", "Nội dung", in->content, 1, MAX_CONTENT_CHARS, 0);
+    /* No anonymous intake (Decree 20/2008, art. 9). */
+    const char *name = s ? s->name : NULL, *address = s ? s->address : NULL;
+    const char *phone = s ? s->phone : NULL, *email = s ? s->email : NULL;
+    bad += check_text (ctx, "submitter.name", "Họ và tên người gửi", name, 1, MAX_NAME_CHARS, 0);
+    bad += check_text (ctx, "submitter.address", "Địa chỉ người gửi", address, 1,
+                       MAX_ADDRESS_CHARS, 0);
+    if (!check_text (ctx, "submitter.phone", "Số điện thoại", phone, 1, MAX_PHONE_CHARS, 0)) {
+        if (!phone_ok (phone))
+            bad += field (ctx, "submitter.phone",
+                          "Số điện thoại không hợp lệ (8 đến 15 chữ số, có thể có +, -, dấu cách)");
+    } else {
+        bad++;
+    }
+    if (!check_text (ctx, "submitter.email", "Thư điện tử", email, 1, MAX_EMAIL_CHARS, 0)) {
+        if (!email_ok (email))
+            bad += field (ctx, "submitter.email", "Thư điện tử không hợp lệ (ví dụ: ten@mien.vn)");
+    } else {
+        bad++;
+    }
+    if (s)
+        bad += check_text (ctx, "submitter.organization", "Tên tổ chức", s->organization, 0,
+                           MAX_ORG_CHARS, 0);
+    bad += check_text (ctx, "procedure_code", "Mã thủ tục", in->procedure_code, 0,
+                       MAX_CODE_CHARS, 0);
+    bad += check_text (ctx, "regulation_ref", "Quy định được phản ánh", in->regulation_ref, 0,
+                       MAX_REF_CHARS, 0);
+    if (in->n_attachment_ids > MAX_ATTACHMENTS)
+        bad += field (ctx, "attachment_ids", "Tối đa 10 tệp đính kèm");
+    for (size_t i = 0; i < in->n_attachment_ids && i < MAX_ATTACHMENTS; i++)
+        if (in->attachment_ids[i] <= 0) {
+            bad += field (ctx, "attachment_ids", "Mã tệp đính kèm phải là số nguyên dương");
+            break;
+        }
+    if (in->channel && strcmp (in->channel, channel) != 0)
+        bad += field (ctx, "channel", "Kênh tiếp nhận do hệ thống xác định; không gửi trường này");
+    if (bad) {
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Phản ánh, kiến nghị chưa hợp lệ");
+        return;
+    }
+    fb_new n = {.kind = in->kind,
+                .title = in->title,
+                .content = in->content,
+                .name = name,
+                .address = address,
+                .phone = phone,
+                .email = email,
+                .organization = s ? s->organization : NULL,
+                .procedure_code = in->procedure_code,
+                .regulation_ref = in->regulation_ref,
+                .attachment_ids = in->attachment_ids,
+                .n_attachments = in->n_attachment_ids,
+                .channel = channel,
+                .api_key_id = ctx->caller->api_key_id};
+    Loa__Feedback__FeedbackReceipt out;
+    fb_status st = feedback_store_create (ctx->db, &n, &out);
+    if (st != FB_OK) {
+        fail_store (ctx, st);
+        return;
+    }
+    loa_rpc_ok (ctx, LOA__STATUS__CREATED, &out.base);
+    feedback_store_free_receipt (&out);
+}
+
+/* ------------------------------------------------------------ public */
+
+/* PAKN.YYYYMMDD.XXXXXX, upper-cased in place into buf. */
+static int code_ok (const char *code, char buf[32])
+{
+    size_t n = strlen (code);
+    if (n != 20)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        buf[i] = (char) (code[i] >= 'a' && code[i] <= 'z' ? code[i] - 32 : code[i]);
+    buf[n] = '\0';
+    if (strncmp (buf, "PAKN.", 5) != 0 || buf[13] != '.')
+        return 0;
+    for (int i = 5; i < 13; i++)
+        if (buf[i] < '0' || buf[i] > '9')
+            return 0;
+    for (int i = 14; i < 20; i++)
+        if (!strchr ("0123456789ABCDEFGHJKMNPQRSTVWXYZ", buf[i]))
+            return 0;
+    return 1;
+}
+
+void feedback_track (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Feedback__TrackRequest *in = (const Loa__Feedback__TrackRequest *) msg;
+    char code[32];
+    if (!in->tracking_code || !code_ok (in->tracking_code, code)) {
+        /* Not a code at all: as unknown as a code never issued. */
+        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy mã theo dõi");
+        return;
+    }
+    Loa__Feedback__FeedbackPublic out;
+    fb_status st = feedback_store_track (ctx->db, code, &out);
+    if (st == FB_NOT_FOUND) {
+        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy mã theo dõi");
+        return;
+    }
+    if (st != FB_OK) {
+        fail_store (ctx, st);
+        return;
+    }
+    loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+    feedback_store_free_public (&out);
+}
+
+void feedback_rate (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Feedback__RateRequest *in = (const Loa__Feedback__RateRequest *) msg;
+    char code[32];
+    if (!in->tracking_code || !code_ok (in->tracking_code, code)) {
+        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy mã theo dõi");
+        return;
+    }
+    int bad = 0;
+    if (!in->has_score || in->score < 1 || in->score > 5)
+        bad += field (ctx, "score", "Điểm đánh giá phải là số nguyên từ 1 đến 5");
+    int has_phone = in->phone && !loa_text_blank (in->phone);
+    int has_email = in->email && !loa_text_blank (in->email);
+    if (!has_phone && !has_email)
+        bad += field (ctx, "phone",
+                      "Cần số điện thoại hoặc thư điện tử đã dùng khi gửi phản ánh, kiến nghị");
+    bad += check_text (ctx, "phone", "Số điện thoại", in->phone, 0, MAX_PHONE_CHARS, 0);
+    bad += check_text (ctx, "email", "Thư điện tử", in->email, 0, MAX_EMAIL_CHARS, 0);
+    bad += check_text (ctx, "comment", "Nhận xét", in->comment, 0, MAX_COMMENT_CHARS, 0);
+    if (bad) {
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Đánh giá chưa hợp lệ");
+        return;
+    }
+    Loa__Feedback__FeedbackPublic out;
+    fb_status st = feedback_store_rate (ctx->db, code, has_phone ? in->phone : NULL,
+                                        has_email ? in->email : NULL, in->score, in->comment, &out);
+    switch (st) {
+    case FB_OK:
+        loa_rpc_ok (ctx, LOA__STATUS__CREATED, &out.base);
+        feedback_store_free_public (&out);
+        return;
+    case FB_NOT_FOUND:
+        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy mã theo dõi");
+        return;
+    case FB_MISMATCH:
+        loa_rpc_fail (ctx, LOA__STATUS__FORBIDDEN,
+                      "Số điện thoại hoặc thư điện tử không khớp với người gửi");
+        return;
+    case FB_WRONG_STATUS:
+        loa_rpc_fail (ctx, LOA__STATUS__CONFLICT, "Chỉ đánh giá được khi câu trả lời đã công bố");
+        return;
+    case FB_RATED:
+        loa_rpc_fail (ctx, LOA__STATUS__CONFLICT, "Phản ánh, kiến nghị này đã được đánh giá");
+        return;
+    default:
+        fail_store (ctx, st);
+    }
+}
+
+/* Splits a comma-separated list into up to `max` trimmed items in place. */
+static size_t split_list (char *s, const char **items, size_t max)
+{
+    size_t n = 0;
+    for (char *tok = strtok (s, ","); tok && n < max + 1; tok = strtok (NULL, ",")) {
+        while (*tok == ' ')
+            tok++;
+        size_t len = strlen (tok);
+        while (len && tok[len - 1] == ' ')
+            tok[--len] = '\0';
+        if (len)
+            items[n++] = tok;
+    }
+    return n;
+}
+
+void feedback_public_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Feedback__PublicListRequest *in = (const Loa__Feedback__PublicListRequest *) msg;
+    fb_public_filter f = {.page = in->has_page ? in->page : 1,
+                          .page_size = in->has_page_size ? in->page_size : 50};
+    int bad = 0;
+    if (f.page < 1)
+        bad += field (ctx, "page", "phải là số nguyên từ 1 trở lên");
+    if (f.page_size < 1 || f.page_size > MAX_PAGE_SIZE)
+        bad += field (ctx, "page_size", "phải là số nguyên từ 1 đến 1000");
+    if (f.page > 100000)
+        f.page = 100000;
+    char *codes_buf = NULL, *status_buf = NULL;
+    const char *codes[MAX_CODES + 1];
+    char upper[MAX_CODES + 1][32];
+    if (in->service_request_id && (bad += check_text (ctx, "service_request_id", NULL,
+                                                      in->service_request_id, 0, 2500, 0)) == 0) {
+        codes_buf = strdup (in->service_request_id);
+        f.n_codes = codes_buf ? split_list (codes_buf, codes, MAX_CODES) : 0;
+        if (f.n_codes > MAX_CODES)
+            bad += field (ctx, "service_request_id", "Tối đa 100 mã trong một lần tra cứu");
+        /* Unknown or malformed codes simply match nothing. */
+        for (size_t i = 0; i < f.n_codes && i < MAX_CODES; i++)
+            codes[i] = code_ok (codes[i], upper[i]) ? upper[i] : "";
+        f.codes = codes;
+    }
+    if (in->service_code) {
+        if (!check_one_of (in->service_code, KINDS))
+            bad += field (ctx, "service_code", "phải là report hoặc recommendation");
+        f.kind = in->service_code;
+    }
+    if (in->status && (bad += check_text (ctx, "status", NULL, in->status, 0, 100, 0)) == 0) {
+        const char *st[4];
+        int open = 0, closed = 0;
+        status_buf = strdup (in->status);
+        size_t n = status_buf ? split_list (status_buf, st, 3) : 0;
+        for (size_t i = 0; i < n && i < 4; i++) {
+            if (strcmp (st[i], "open") == 0)
+                open = 1;
+            else if (strcmp (st[i], "closed") == 0)
+                closed = 1;
+            else
+                bad += field (ctx, "status", "phải là open hoặc closed");
+        }
+        /* Open311 has two states; ours map onto them. Both: no filter. */
+        static const char *const OPEN[] = {"received", "assigned", "answered"};
+        static const char *const CLOSED[] = {"forwarded", "rejected", "published", "closed"};
+        if (open != closed) {
+            f.statuses = open ? OPEN : CLOSED;
+            f.n_statuses = open ? 3 : 4;
+        }
+    }
+    bad += check_text (ctx, "start_date", NULL, in->start_date, 0, 40, 0);
+    bad += check_text (ctx, "end_date", NULL, in->end_date, 0, 40, 0);
+    f.start = in->start_date;
+    f.end = in->end_date;
+    Loa__Feedback__FeedbackPublicList out = LOA__FEEDBACK__FEEDBACK_PUBLIC_LIST__INIT;
+    fb_status st = bad ? FB_BAD_INPUT : feedback_store_public_list (ctx->db, &f, &out);
+    if (st == FB_OK) {
+        loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+        feedback_store_free_public_list (&out);
+    } else {
+        if (st == FB_BAD_INPUT && !bad) {
+            loa_rpc_field_error (ctx, "start_date", "phải là thời điểm RFC 3339 hoặc YYYY-MM-DD");
+            loa_rpc_field_error (ctx, "end_date", "phải là thời điểm RFC 3339 hoặc YYYY-MM-DD");
+        }
+        fail_store (ctx, st);
+    }
+    free (codes_buf);
+    free (status_buf);
+}
+
+/* ------------------------------------------------------------ staff reads */
+
+void feedback_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Feedback__FeedbackListRequest *in =
+        (const Loa__Feedback__FeedbackListRequest *) msg;
+    if (require_any (ctx, READERS, "Chỉ Thanh tra, lãnh đạo và cán bộ xử lý xem được") != 0)
+        return;
+    int64_t own = own_unit (ctx);
+    if (own < 0)
+        return;
+    fb_filter f = {.status = in->status,
+                   .overdue = in->has_overdue ? in->overdue : -1,
+                   .due_soon = in->has_due_soon ? in->due_soon : -1,
+                   .due_before = in->due_before,
+                   .from = in->from,
+                   .to = in->to,
+                   .q = in->q && !loa_text_blank (in->q) ? in->q : NULL};
+    int bad = check_page (ctx, in->has_page, in->page, in->has_per_page, in->per_page, 20, &f.page,
+                          &f.per_page);
+    if (in->status && !check_one_of (in->status, STATUSES))
+        bad += field (ctx, "status", "phải là một trong: received, assigned, forwarded, rejected, "
+                                     "answered, published, closed");
+    if (in->has_unit_id && in->unit_id <= 0)
+        bad += field (ctx, "unit_id", "phải là số nguyên dương");
+    bad += bad_date (ctx, "due_before", in->due_before);
+    bad += bad_date (ctx, "from", in->from);
+    bad += bad_date (ctx, "to", in->to);
+    bad += check_text (ctx, "q", NULL, in->q, 0, MAX_QUERY_CHARS, 0);
+    if (bad) {
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Tham số không hợp lệ");
+        return;
+    }
+    f.unit_id = own > 0 ? own : in->has_unit_id ? in->unit_id : 0;
+    if (own > 0 && in->has_unit_id && in->unit_id != own) {
+        loa_rpc_fail (ctx, LOA__STATUS__FORBIDDEN, "Cán bộ xử lý chỉ xem được đơn vị của mình");
+        return;
+    }
+    Loa__Feedback__FeedbackList out = LOA__FEEDBACK__FEEDBACK_LIST__INIT;
+    fb_status st = feedback_store_list (ctx->db, &f, &out);
+    if (st != FB_OK) {
+        fail_store (ctx, st);
+        return;
+    }
+    loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+    feedback_store_free_list (&out);
+}
+
+void feedback_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Feedback__FeedbackIdRequest *in = (const Loa__Feedback__FeedbackIdRequest *) msg;
+    if (require_any (ctx, READERS, "Chỉ Thanh tra, lãnh đạo và cán bộ xử lý xem được") != 0)
+        return;
+    if (check_id (ctx, in->has_id, in->id, "Mã số phản ánh, kiến nghị không hợp lệ") != 0)
+        return;
+    int64_t own = own_unit (ctx);
+    if (own < 0)
+        return;
+    Loa__Feedback__Feedback out;
+    fb_status st = feedback_store_get (ctx->db, in->id, own, &out);
+    if (st != FB_OK) {
+        fail_store (ctx, st);
+        return;
+    }
+    loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+    feedback_store_free (&out);
+}
+
+/* ------------------------------------------------------------ workflow */
+
+static const char *const FROM_RECEIVED[] = {"received", NULL};
+static const char *const FROM_ASSIGNED[] = {"assigned", NULL};
+static const char *const FROM_ANSWERED[] = {"answered", NULL};
+static const char *const FROM_PUBLISHED[] = {"published", NULL};
+
+/* Runs a checked step and answers with the item after it. */
+static void run_step (loa_rpc_ctx *ctx, int64_t id, fb_step *step)
+{
+    step->actor_id = ctx->caller->user_id;
+    Loa__Feedback__Feedback out;
+    fb_status st = feedback_store_step (ctx->db, id, step, &out);
+    if (st != FB_OK) {
+        fail_store (ctx, st);
+        return;
+    }
+    loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+    feedback_store_free (&out);
+}
+
+/* The inspector's steps begin alike: the role, then the id. */
+static int inspector_step (loa_rpc_ctx *ctx, int has_id, int64_t id)
+{
+    if (require_any (ctx, INSPECTOR, "Chỉ Thanh tra xử lý được bước này") != 0)
+        return -1;
+    return check_id (ctx, has_id, id, "Mã số phản ánh, kiến nghị không hợp lệ");
+}
+
+void feedback_accept (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Feedback__AcceptRequest *in = (const Loa__Feedback__AcceptRequest *) msg;
+    if (inspector_step (ctx, in->has_id, in->id) != 0)
+        return;
+    if (!in->has_unit_id || in->unit_id <= 0) {
+        loa_rpc_field_error (ctx, "unit_id", "Đơn vị xử lý là bắt buộc (số nguyên dương)");
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, BAD_INPUT);
+        return;
+    }
+    fb_step step = {.action = "accepted", .to = "assigned", .from = FROM_RECEIVED,
+                    .unit_id = in->unit_id};
+    run_step (ctx, in->id, &step);
+}
+
+void feedback_forward (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Feedback__ForwardRequest *in = (const Loa__Feedback__ForwardRequest *) msg;
+    if (inspector_step (ctx, in->has_id, in->id) != 0)
+        return;
+    int bad = check_text (ctx, "to_agency", "Cơ quan nhận", in->to_agency, 1, MAX_AGENCY_CHARS, 0);
+    bad += check_text (ctx, "reason", "Lý do chuyển", in->reason, 1, MAX_REASON_CHARS, 0);
+    if (bad) {
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, BAD_INPUT);
+        return;
+    }
+    fb_step step = {.action = "forwarded", .to = "forwarded", .from = FROM_RECEIVED,
+                    .to_agency = in->to_agency, .reason = in->reason};
+    run_step (ctx, in->id, &step);
+}
+
+void feedback_reject (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Feedback__RejectRequest *in = (const Loa__Feedback__RejectRequest *) msg;
+    if (inspector_step (ctx, in->has_id, in->id) != 0)
+        return;
+    int bad = 0;
+    if (!in->reason_code || !check_one_of (in->reason_code, REJECT_CODES))
+        bad += field (ctx, "reason_code", "phải là một trong: missing_data (thiếu thông tin bắt "
+                                          "buộc), not_regulation (không phải về quy định hành "
+                                          "chính), complaint (khiếu nại, tố cáo), duplicate "
+                                          "(trùng lặp), other (khác)");
+    bad += check_text (ctx, "reason", "Lý do từ chối", in->reason, 1, MAX_REASON_CHARS, 0);
+    if (bad) {
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, BAD_INPUT);
+        return;
+    }
+    fb_step step = {.action = "rejected", .to = "rejected", .from = FROM_RECEIVED,
+                    .reason_code = in->reason_code, .reason = in->reason};
+    run_step (ctx, in->id, &step);
+}
+
+void feedback_answer (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Feedback__AnswerRequest *in = (const Loa__Feedback__AnswerRequest *) msg;
+    static const char *const ANSWERERS[] = {"inspector", "handler", NULL};
+    if (require_any (ctx, ANSWERERS, "Chỉ cán bộ xử lý của đơn vị hoặc Thanh tra trả lời được") != 0)
+        return;
+    if (check_id (ctx, in->has_id, in->id, "Mã số phản ánh, kiến nghị không hợp lệ") != 0)
+        return;
+    int64_t own = 0;
+    if (!loa_rpc_has_role (ctx, "inspector")) {
+        own = ctx->caller->unit_id;
+        if (own <= 0) {
+            loa_rpc_fail (ctx, LOA__STATUS__FORBIDDEN, "Tài khoản xử lý chưa thuộc đơn vị nào");
+            return;
+        }
+    }
+    int bad = check_text (ctx, "answer", "Nội dung trả lời", in->answer, 1, MAX_ANSWER_CHARS, 0);
+    if (!in->has_publish)
+        bad += field (ctx, "publish", "là bắt buộc: true để công khai câu trả lời sau khi được "
+                                      "duyệt, false để không công khai");
+    if (bad) {
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, BAD_INPUT);
+        return;
+    }
+    fb_step step = {.action = "answered", .to = "answered", .from = FROM_ASSIGNED,
+                    .own_unit = own, .answer = in->answer, .publish = in->publish};
+    run_step (ctx, in->id, &step);
+}
+
+/* approve, return, close: an id and a reason (required to return). */
+static void reason_step (loa_rpc_ctx *ctx, const ProtobufCMessage *msg, const char *action,
+                         const char *to, const char *const *from, int reason_required)
+{
+    const Loa__Feedback__ReasonRequest *in = (const Loa__Feedback__ReasonRequest *) msg;
+    if (inspector_step (ctx, in->has_id, in->id) != 0)
+        return;
+    if (check_text (ctx, "reason", "Lý do", in->reason, reason_required, MAX_REASON_CHARS, 0)) {
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, BAD_INPUT);
+        return;
+    }
+    fb_step step = {.action = action, .to = to, .from = from, .reason = in->reason};
+    run_step (ctx, in->id, &step);
+}
+
+void feedback_approve (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    reason_step (ctx, msg, "approved", "published", FROM_ANSWERED, 0);
+}
+
+void feedback_return (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    reason_step (ctx, msg, "returned", "assigned", FROM_ANSWERED, 1);
+}
+
+void feedback_close (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    reason_step (ctx, msg, "closed", "closed", FROM_PUBLISHED, 0);
+}
+
+/* ------------------------------------------------------------ reports */
+
+/* from/to of a period (defaults: 1 January of this year, today) into the
+ * buffers; 1 when a field error was added. */
+static int period (loa_rpc_ctx *ctx, const Loa__Feedback__PeriodRequest *in, char from[11],
+                   char to[11])
+{
+    int bad = bad_date (ctx, "from", in->from) + bad_date (ctx, "to", in->to);
+    if (bad)
+        return bad;
+    if (in->from)
+        snprintf (from, 11, "%s", in->from);
+    else
+        local_date (1, from);
+    if (in->to)
+        snprintf (to, 11, "%s", in->to);
+    else
+        local_date (0, to);
+    if (strcmp (from, to) > 0)
+        return field (ctx, "to", "Ngày kết thúc phải không sớm hơn ngày bắt đầu");
+    return 0;
+}
+
+void feedback_stats (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Feedback__PeriodRequest *in = (const Loa__Feedback__PeriodRequest *) msg;
+    static const char *const STATS_READERS[] = {"inspector", "leader", NULL};
+    if (require_any (ctx, STATS_READERS, "Chỉ Thanh tra và lãnh đạo xem được thống kê") != 0)
+        return;
+    char from[11], to[11];
+    int bad = period (ctx, in, from, to);
+    if (in->has_unit_id && in->unit_id <= 0)
+        bad += field (ctx, "unit_id", "phải là số nguyên dương");
+    if (bad) {
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Tham số không hợp lệ");
+        return;
+    }
+    Loa__Feedback__Stats out;
+    fb_status st =
+        feedback_store_stats (ctx->db, from, to, in->has_unit_id ? in->unit_id : 0, &out);
+    if (st != FB_OK) {
+        fail_store (ctx, st);
+        return;
+    }
+    out.from = strdup (from);
+    out.to = strdup (to);
+    if (!out.from || !out.to) {
+        loa_rpc_fail (ctx, LOA__STATUS__INTERNAL, NULL);
+    } else {
+        loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+    }
+    feedback_store_free_stats (&out);
+}
+
+void ratings_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Feedback__CreateDeskRatingRequest *in =
+        (const Loa__Feedback__CreateDeskRatingRequest *) msg;
+    int bad = check_text (ctx, "desk", "Quầy", in->desk, 0, MAX_DESK_CHARS, 0);
+    bad += check_text (ctx, "staff_code", "Mã cán bộ", in->staff_code, 0, MAX_DESK_CHARS, 0);
+    int has_desk = in->desk && !loa_text_blank (in->desk);
+    int has_staff = in->staff_code && !loa_text_blank (in->staff_code);
+    if (!bad && !has_desk && !has_staff)
+        bad += field (ctx, "desk", "Cần quầy (desk) hoặc mã cán bộ (staff_code) được đánh giá");
+    if (!in->has_score || in->score < 1 || in->score > 5)
+        bad += field (ctx, "score", "Điểm đánh giá phải là số nguyên từ 1 đến 5");
+    bad += check_text (ctx, "comment", "Nhận xét", in->comment, 0, MAX_COMMENT_CHARS, 0);
+    if (bad) {
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Đánh giá chưa hợp lệ");
+        return;
+    }
+    Loa__Feedback__DeskRating out;
+    fb_status st = feedback_store_desk_rate (ctx->db, has_desk ? in->desk : NULL,
+                                             has_staff ? in->staff_code : NULL, in->score,
+                                             in->comment, ctx->caller->client_addr, &out);
+    if (st != FB_OK) {
+        fail_store (ctx, st);
+        return;
+    }
+    loa_rpc_ok (ctx, LOA__STATUS__CREATED, &out.base);
+    feedback_store_free_desk_rating (&out);
+}
+
+void ratings_summary (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Feedback__PeriodRequest *in = (const Loa__Feedback__PeriodRequest *) msg;
+    char from[11], to[11];
+    if (period (ctx, in, from, to)) {
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Tham số không hợp lệ");
+        return;
+    }
+    Loa__Feedback__RatingSummary out;
+    fb_status st = feedback_store_rating_summary (ctx->db, from, to, &out);
+    if (st != FB_OK) {
+        fail_store (ctx, st);
+        return;
+    }
+    out.from = from;
+    out.to = to;
+    loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+    out.from = out.to = (char *) protobuf_c_empty_string;
+    feedback_store_free_rating_summary (&out);
+}

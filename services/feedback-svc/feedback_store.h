@@ -1,0 +1,116 @@
+/* feedback_store: the SQL of feedback items, their history and ratings.
+ * Rows are copied into protobuf messages the caller frees with the matching
+ * _free function. Every write is one transaction with its history row and
+ * its events (outbox), so a 201 means all of it is committed and a crash
+ * leaves nothing half written. */
+#ifndef FEEDBACK_STORE_H
+#define FEEDBACK_STORE_H
+
+#include <libpq-fe.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "feedback.pb-c.h"
+
+typedef enum {
+    FB_OK,
+    FB_NOT_FOUND,
+    FB_WRONG_STATUS, /* the action does not apply in the item's status */
+    FB_DENIED,       /* another unit's item */
+    FB_BAD_UNIT,     /* accept: no such active unit */
+    FB_MISMATCH,     /* rating: neither the phone nor the e-mail matches */
+    FB_RATED,        /* rating: already rated */
+    FB_BAD_INPUT,    /* a value PostgreSQL refused (dates of a filter) */
+    FB_ERROR,
+} fb_status;
+
+/* A new item, checked by the caller. */
+typedef struct {
+    const char *kind, *title, *content;
+    const char *name, *address, *phone, *email, *organization;
+    const char *procedure_code, *regulation_ref;
+    const int64_t *attachment_ids;
+    size_t n_attachments;
+    const char *channel; /* web | open311 */
+    int64_t api_key_id;  /* 0: none */
+} fb_new;
+
+/* A staff list's filters (NULL / 0 / -1: any). */
+typedef struct {
+    int page, per_page;
+    const char *status;
+    int64_t unit_id;
+    int overdue, due_soon; /* -1 any, 0 false, 1 true */
+    const char *due_before, *from, *to, *q;
+} fb_filter;
+
+/* One workflow step. `from` lists the statuses it applies to (NULL-ended);
+ * `own_unit` > 0 restricts it to that unit's items (a handler). */
+typedef struct {
+    const char *action; /* accepted, forwarded, rejected, answered, approved, returned, closed */
+    const char *to;
+    const char *const *from;
+    int64_t actor_id, own_unit;
+    int64_t unit_id; /* accepted */
+    const char *to_agency, *reason_code, *reason, *answer;
+    int publish;
+} fb_step;
+
+/* Open311's public list. Dates are RFC 3339 or YYYY-MM-DD, NULL for none. */
+typedef struct {
+    const char *const *codes;
+    size_t n_codes;
+    const char *kind;
+    const char *const *statuses;
+    size_t n_statuses;
+    const char *start, *end;
+    int page, page_size;
+} fb_public_filter;
+
+int feedback_store_prepare (PGconn *db);
+
+/* Files a new item with its tracking code, deadlines, first history entry
+ * and feedback.received event. */
+fb_status feedback_store_create (PGconn *db, const fb_new *in, Loa__Feedback__FeedbackReceipt *out);
+void feedback_store_free_receipt (Loa__Feedback__FeedbackReceipt *r);
+
+/* One item with its history. `own_unit` > 0: FB_DENIED for other units'. */
+fb_status feedback_store_get (PGconn *db, int64_t id, int64_t own_unit, Loa__Feedback__Feedback *out);
+fb_status feedback_store_list (PGconn *db, const fb_filter *f, Loa__Feedback__FeedbackList *out);
+void feedback_store_free (Loa__Feedback__Feedback *f);
+void feedback_store_free_list (Loa__Feedback__FeedbackList *l);
+
+/* Applies a workflow step to item `id`: the status change, its history
+ * entry and its events in one transaction; *out gets the item after. */
+fb_status feedback_store_step (PGconn *db, int64_t id, const fb_step *step,
+                               Loa__Feedback__Feedback *out);
+
+/* Public tracking: never personal data. */
+fb_status feedback_store_track (PGconn *db, const char *code, Loa__Feedback__FeedbackPublic *out);
+fb_status feedback_store_public_list (PGconn *db, const fb_public_filter *f,
+                                      Loa__Feedback__FeedbackPublicList *out);
+void feedback_store_free_public (Loa__Feedback__FeedbackPublic *p);
+void feedback_store_free_public_list (Loa__Feedback__FeedbackPublicList *l);
+
+/* The submitter's rating of a published answer: `phone` (digits only) or
+ * `email` (lower case) must match the submission; once only. */
+fb_status feedback_store_rate (PGconn *db, const char *code, const char *phone, const char *email,
+                               int score, const char *comment, Loa__Feedback__FeedbackPublic *out);
+
+/* One-stop desk ratings. */
+fb_status feedback_store_desk_rate (PGconn *db, const char *desk, const char *staff_code, int score,
+                                    const char *comment, const char *client_addr,
+                                    Loa__Feedback__DeskRating *out);
+void feedback_store_free_desk_rating (Loa__Feedback__DeskRating *r);
+/* from/to: YYYY-MM-DD, inclusive. */
+fb_status feedback_store_rating_summary (PGconn *db, const char *from, const char *to,
+                                         Loa__Feedback__RatingSummary *out);
+void feedback_store_free_rating_summary (Loa__Feedback__RatingSummary *s);
+
+/* Per unit and in total, for items received from..to (inclusive), one unit
+ * or all (unit_id 0). */
+fb_status feedback_store_stats (PGconn *db, const char *from, const char *to, int64_t unit_id,
+                                Loa__Feedback__Stats *out);
+void feedback_store_free_stats (Loa__Feedback__Stats *s);
+
+#endif
