@@ -272,8 +272,9 @@ int gw_auth_api_key (gw_request *req, const char *key, const char *kind)
         return found < 0 ? -1 : 0;
     if (strcmp (found_kind, kind) != 0)
         return 0;
-    req->auth_kind = GW_AUTH_KEY;
+    req->auth_kind = GW_AUTH_KEY; /* the application calls, not a staff login it may carry */
     req->caller.user_id = 0;
+    req->caller.unit_id = 0;
     req->caller.api_key_id = id;
     set_roles (req, found_kind);
     return 1;

@@ -31,4 +31,8 @@ enum MHD_Result gw_open311_requests (gw_request *req);
 /* GET requests/{service_request_id}.{format}: feedback.track. */
 enum MHD_Result gw_open311_request (gw_request *req);
 
+/* The OpenAPI operation object of `r` when it is one of the routes above
+ * (formats, parameters, the form body, the spec's errors), else NULL. */
+json_t *gw_open311_operation (const gw_route *r);
+
 #endif
