@@ -271,6 +271,29 @@ static int bool_at (const PGresult *res, int row, int col)
     return PQgetvalue (res, row, col)[0] == 't';
 }
 
+/* Runs `fn` in a transaction; `*status` is what fn decided, and a COMMIT
+ * that failed turns FB_OK into FB_ERROR. */
+static fb_status run_tx (PGconn *db, int (*fn) (PGconn *, void *), void *arg, fb_status *status)
+{
+    *status = FB_ERROR;
+    if (loa_db_tx (db, fn, arg) != 0 && *status == FB_OK)
+        *status = FB_ERROR;
+    return *status;
+}
+
+/* Runs `stmt` with one id parameter; NULL (cleared) when it failed. */
+static PGresult *rows_of (PGconn *db, const char *stmt, int64_t id)
+{
+    char id_s[24];
+    store_int_param (id_s, id);
+    const char *vals[] = {id_s};
+    PGresult *res = store_run (db, WHO, stmt, 1, vals, PGRES_TUPLES_OK);
+    if (PQresultStatus (res) == PGRES_TUPLES_OK)
+        return res;
+    PQclear (res);
+    return NULL;
+}
+
 /* ------------------------------------------------------------ rows */
 
 #define SET_ONEOF(msg, Type, field, CASE, value)                                                   \
@@ -645,10 +668,7 @@ fb_status feedback_store_create (PGconn *db, const fb_new *in, Loa__Feedback__Fe
 {
     loa__feedback__feedback_receipt__init (out);
     create_ctx c = {in, out, FB_ERROR};
-    int rc = loa_db_tx (db, create_tx, &c);
-    if (rc != 0 && c.status == FB_OK)
-        c.status = FB_ERROR; /* COMMIT failed */
-    if (c.status != FB_OK)
+    if (run_tx (db, create_tx, &c, &c.status) != FB_OK)
         feedback_store_free_receipt (out);
     return c.status;
 }
@@ -657,14 +677,9 @@ fb_status feedback_store_create (PGconn *db, const fb_new *in, Loa__Feedback__Fe
 
 static fb_status load_history (PGconn *db, Loa__Feedback__Feedback *f)
 {
-    char id[24];
-    store_int_param (id, f->id);
-    const char *vals[] = {id};
-    PGresult *res = store_run (db, WHO, "fb_history", 1, vals, PGRES_TUPLES_OK);
-    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
-        PQclear (res);
+    PGresult *res = rows_of (db, "fb_history", f->id);
+    if (!res)
         return FB_ERROR;
-    }
     int n = PQntuples (res);
     if (!store_list_block ((size_t) n, sizeof (Loa__Feedback__FeedbackHistoryEntry),
                            (void ***) &f->history)) {
@@ -931,10 +946,7 @@ fb_status feedback_store_step (PGconn *db, int64_t id, const fb_step *step,
 {
     loa__feedback__feedback__init (out);
     step_ctx c = {id, step, out, FB_ERROR};
-    int rc = loa_db_tx (db, step_tx, &c);
-    if (rc != 0 && c.status == FB_OK)
-        c.status = FB_ERROR;
-    if (c.status != FB_OK)
+    if (run_tx (db, step_tx, &c, &c.status) != FB_OK)
         feedback_store_free (out);
     return c.status;
 }
@@ -943,14 +955,9 @@ fb_status feedback_store_step (PGconn *db, int64_t id, const fb_step *step,
 
 static fb_status load_steps (PGconn *db, Loa__Feedback__FeedbackPublic *p)
 {
-    char id[24];
-    store_int_param (id, p->id);
-    const char *vals[] = {id};
-    PGresult *res = store_run (db, WHO, "fb_steps", 1, vals, PGRES_TUPLES_OK);
-    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
-        PQclear (res);
+    PGresult *res = rows_of (db, "fb_steps", p->id);
+    if (!res)
         return FB_ERROR;
-    }
     int n = PQntuples (res);
     if (!store_list_block ((size_t) n, sizeof (Loa__Feedback__PublicStep), (void ***) &p->steps)) {
         PQclear (res);
@@ -1083,10 +1090,7 @@ fb_status feedback_store_rate (PGconn *db, const char *code, const char *phone, 
                                int score, const char *comment, Loa__Feedback__FeedbackPublic *out)
 {
     rate_ctx c = {code, phone, email, comment, score, FB_ERROR};
-    int rc = loa_db_tx (db, rate_tx, &c);
-    if (rc != 0 && c.status == FB_OK)
-        c.status = FB_ERROR;
-    if (c.status != FB_OK)
+    if (run_tx (db, rate_tx, &c, &c.status) != FB_OK)
         return c.status;
     return feedback_store_track (db, code, out);
 }

@@ -433,3 +433,62 @@ expect_eq "consistency: one feedback.received event per item" \
     "$(fb_psql "SELECT count(*) FROM feedback.feedback")" \
     "$(fb_psql "SELECT (SELECT count(*) FROM feedback.event_log WHERE topic = 'feedback.received') +
         (SELECT count(*) FROM feedback.outbox WHERE topic = 'feedback.received')")"
+
+# ------------------------------------------------------------ a crash mid-request
+# 8 citizens submit 200 items while feedback-svc is killed (SIGKILL) among
+# them: every 201 names an item that exists whole; nothing else is left
+# half written; after a restart intake works again.
+FB_BURST=200
+fb_burst_worker() { # w: requests w, w+8, ... one after another
+    local i body
+    body=$(fb_body "burst-$1")
+    for ((i = $1; i <= FB_BURST; i += 8)); do
+        curl -s -o "$FB_DIR/burst.$i" -w '%{http_code}' --max-time 10 -X POST "$GW/api/v1/feedback" \
+            -H 'Content-Type: application/json' -H "X-Forwarded-For: 10.90.$((i / 250)).$((i % 250 + 1))" \
+            --data-binary "$body" >"$FB_DIR/burst.$i.status"
+    done
+}
+fb_burst() {
+    local w
+    for w in $(seq 8); do fb_burst_worker "$w" & done
+    wait
+}
+FB_BEFORE=$(fb_psql "SELECT count(*) FROM feedback.feedback")
+rm -f "$FB_DIR"/burst.*
+fb_burst &
+FB_BURST_PID=$!
+fb_some_created() { grep -qs 201 "$FB_DIR"/burst.*.status; }
+wait_until 10 fb_some_created # kill it once answers have begun, with others in flight
+stack_kill feedback-svc
+wait "$FB_BURST_PID"
+stack_start feedback-svc
+FB_CREATED=0 FB_MISSING=0
+for i in $(seq "$FB_BURST"); do
+    if [ "$(cat "$FB_DIR/burst.$i.status" 2>/dev/null)" = 201 ]; then
+        FB_CREATED=$((FB_CREATED + 1))
+        c=$(jq -r .tracking_code "$FB_DIR/burst.$i")
+        [ "$(fb_psql "SELECT count(*) FROM feedback.feedback WHERE tracking_code = '$c'")" = 1 ] ||
+            FB_MISSING=$((FB_MISSING + 1))
+    fi
+done
+expect_eq "crash: every 201 given before the kill names a stored item" 0 "$FB_MISSING"
+expect_eq "crash: no item without its first history entry" 0 \
+    "$(fb_psql "SELECT count(*) FROM feedback.feedback f WHERE NOT EXISTS
+        (SELECT 1 FROM feedback.feedback_history h WHERE h.feedback_id = f.id)")"
+expect_eq "crash: as many feedback.received events as items" \
+    "$(fb_psql "SELECT count(*) FROM feedback.feedback")" \
+    "$(fb_psql "SELECT (SELECT count(*) FROM feedback.event_log WHERE topic = 'feedback.received') +
+        (SELECT count(*) FROM feedback.outbox WHERE topic = 'feedback.received')")"
+FB_AFTER=$(fb_psql "SELECT count(*) FROM feedback.feedback")
+if [ "$FB_CREATED" -gt 0 ] && [ "$FB_CREATED" -lt "$FB_BURST" ]; then
+    pass "crash: the kill fell among the requests ($FB_CREATED of $FB_BURST answered 201)"
+else
+    fail "crash: the kill fell among the requests" "$FB_CREATED of $FB_BURST answered 201"
+fi
+if [ "$((FB_AFTER - FB_BEFORE))" -ge "$FB_CREATED" ]; then
+    pass "crash: items stored >= 201s answered ($((FB_AFTER - FB_BEFORE)) >= $FB_CREATED)"
+else
+    fail "crash: items stored >= 201s answered" "$((FB_AFTER - FB_BEFORE)) < $FB_CREATED"
+fi
+fb_intake_ok() { fb_new after-crash; }
+if wait_until 20 fb_intake_ok; then pass "crash: intake works again after the restart"; else fail "crash: intake after restart" "$HTTP_STATUS"; fi
