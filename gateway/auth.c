@@ -256,7 +256,7 @@ int gw_auth_check (gw_request *req, enum MHD_Result *rc)
 
 int gw_auth_api_key (gw_request *req, const char *key, const char *kind)
 {
-    if (req->auth_kind == GW_AUTH_KEY) /* already verified from X-Api-Key */
+    if ((!key || !*key) && req->auth_kind == GW_AUTH_KEY) /* verified from X-Api-Key */
         return req->caller.n_roles == 1 && strcmp (req->role_buf[0], kind) == 0;
     if (!key || !*key || strlen (key) > 256)
         return 0;

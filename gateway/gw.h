@@ -159,9 +159,10 @@ int gw_auth_check (gw_request *req, enum MHD_Result *rc);
 
 /* Verifies an API key given in the request itself (Open311's `api_key`
  * field) and, when it is live and of `kind`, makes the request's caller
- * that key, as an X-Api-Key header would. A key already verified from the
- * header counts when of `kind`. 1 accepted, 0 missing, unknown, revoked,
- * expired or of another kind, -1 when the database cannot answer. */
+ * that key, as an X-Api-Key header would. Without `key` (NULL or ""), a key
+ * already verified from the header counts when of `kind`. 1 accepted, 0
+ * missing, unknown, revoked, expired or of another kind, -1 when the
+ * database cannot answer. */
 int gw_auth_api_key (gw_request *req, const char *key, const char *kind);
 
 enum MHD_Result gw_login (gw_request *req);

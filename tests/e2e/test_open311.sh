@@ -310,6 +310,20 @@ expect_match "POST requests.xml: service_request_id is the tracking code" "$O3_C
 expect_match "POST requests.xml: service_notice in Vietnamese" '^Đã tiếp nhận phản ánh, kiến nghị' "$(o3_xpath 'string(/service_requests/request/service_notice)')"
 expect_eq "POST requests.xml: Location" "/open311/v2/requests/$O3_ID_XML.xml" "$(header Location)"
 
+# The key may also come as the X-Api-Key header (no api_key field).
+O3_XFF=$((O3_XFF + 1))
+http POST /open311/v2/requests.json -H "X-Forwarded-For: 203.0.113.$O3_XFF" -H "X-Api-Key: $O3_KEY" \
+    --data-urlencode service_code=report --data-urlencode "first_name=$O3_FIRST" --data-urlencode "last_name=$O3_LAST" \
+    --data-urlencode "phone=$O3_PHONE" --data-urlencode "email=$O3_EMAIL" --data-urlencode "address_string=$O3_ADDR" \
+    --data-urlencode "description=Gửi với khóa trong tiêu đề X-Api-Key"
+expect_match "POST with the key in X-Api-Key: 201" "^201 ${O3_CODE_RE#^}" "$HTTP_STATUS $(o3_jq -r '.[0].service_request_id' 2>/dev/null)"
+O3_XFF=$((O3_XFF + 1))
+http POST /open311/v2/requests.json -H "X-Forwarded-For: 203.0.113.$O3_XFF" -H "X-Api-Key: $O3_BKEY" \
+    --data-urlencode "api_key=$O3_KEY" --data-urlencode service_code=recommendation --data-urlencode "first_name=$O3_FIRST" \
+    --data-urlencode "last_name=$O3_LAST" --data-urlencode "phone=$O3_PHONE" --data-urlencode "email=$O3_EMAIL" \
+    --data-urlencode "address_string=$O3_ADDR" --data-urlencode "description=Khóa api_key trong nội dung được dùng"
+expect_eq "POST: the api_key field wins over another kind of key in X-Api-Key" 201 "$HTTP_STATUS"
+
 # GET one request, both formats.
 http GET "/open311/v2/requests/$O3_ID_JSON.json"
 expect_eq "GET requests/{id}.json: 200, an array of one" "200 1" "$HTTP_STATUS $(o3_jq 'length' 2>/dev/null)"
