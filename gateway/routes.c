@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cache.h"
+#include "calendar.pb-c.h"
 #include "catalog.pb-c.h"
 #include "catalog_edit.pb-c.h"
 #include "config.h"
@@ -132,6 +133,23 @@ const gw_route gw_routes[] = {
     {"GET", "/api/v1/procedures/{id}/versions", gw_rpc_route, GW_PUBLIC, GW_ANYONE,
      RPC (GW_CONTENT, "procedures.versions", &loa__content__procedure_id_request__descriptor,
           &loa__content__procedure_version_list__descriptor)},
+
+    /* Calendar and deadlines (feedback-svc). /calendar/add before
+     * /calendar/{year}, /feedback/deadlines before any /feedback/{id}. */
+    {"GET", "/api/v1/calendar/add", gw_rpc_route, GW_PUBLIC, GW_ANYONE,
+     RPC (GW_FEEDBACK, "calendar.add", &loa__feedback__calendar_add_request__descriptor,
+          &loa__feedback__calendar_add__descriptor)},
+    {"GET", "/api/v1/calendar/{year}", gw_rpc_route, GW_PUBLIC, GW_ANYONE,
+     RPC (GW_FEEDBACK, "calendar.get", &loa__feedback__calendar_year_request__descriptor,
+          &loa__feedback__calendar_year__descriptor)},
+    {"PUT", "/api/v1/calendar/{year}", gw_rpc_route, GW_BODY, ADMIN,
+     RPC (GW_FEEDBACK, "calendar.put", &loa__feedback__calendar_put_request__descriptor,
+          &loa__feedback__calendar_year__descriptor)},
+    {"GET", "/api/v1/feedback/deadlines", gw_rpc_route, 0, GW_STAFF,
+     RPC (GW_FEEDBACK, "deadlines.get", NULL, &loa__feedback__deadline_rules_reply__descriptor)},
+    {"PUT", "/api/v1/feedback/deadlines", gw_rpc_route, GW_BODY, ADMIN,
+     RPC (GW_FEEDBACK, "deadlines.put", &loa__feedback__deadline_rules_input__descriptor,
+          &loa__feedback__deadline_rules_reply__descriptor)},
 
     /* Feedback (feedback-svc): the service applies the workflow and the
      * handler's own-unit rule; citizens need no account. */

@@ -13,10 +13,11 @@
 #define WHO "calendar store"
 
 /* The days of year $1: [1 January, 1 January of the next year). */
-#define YEAR_WHERE "date >= make_date($1::integer, 1, 1) AND date < make_date($1::integer + 1, 1, 1)"
+#define YEAR_WHERE                                                                                 \
+    "date >= make_date($1::integer, 1, 1) AND date < make_date($1::integer + 1, 1, 1)"
 
 #define RULE_COLS                                                                                  \
-    "forward_working_days, answer_working_days, to_char(cutoff_time, 'HH24:MI'), "                \
+    "forward_working_days, answer_working_days, to_char(cutoff_time, 'HH24:MI'), "                 \
     "to_char(effective_from, 'YYYY-MM-DD'), rfc3339(created_at), created_by"
 
 static const loa_stmt statements[] = {

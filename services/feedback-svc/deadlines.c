@@ -107,7 +107,8 @@ int fb_deadlines_for (PGconn *db, int64_t received_unix, fb_due *out)
     if (rc == -1)
         loa_error (NULL, "deadlines: no row in deadline_rules");
     else if (rc == -2)
-        loa_error (NULL, "deadlines: the deadlines of an item received at %lld fall beyond the calendar",
+        loa_error (NULL,
+                   "deadlines: the deadlines of an item received at %lld fall beyond the calendar",
                    (long long) received_unix);
     return rc == 0 ? 0 : -1;
 }

@@ -4,7 +4,10 @@
  * main only wires; see services/common/service.c for the life cycle. */
 #include <sodium.h>
 
+#include "calendar.pb-c.h"
+#include "calendar_rpc.h"
 #include "calendar_store.h"
+#include "deadlines.h"
 #include "feedback_edit.pb-c.h"
 #include "feedback_rpc.h"
 #include "feedback_store.h"
@@ -16,7 +19,9 @@ extern const size_t feedback_svc_migrations_count;
 
 #define IN(name) &loa__feedback__##name##__descriptor
 
+/* The service's methods ("ping" and "events.since" are added). */
 static const loa_rpc_method methods[] = {
+    /* Feedback (feedback_rpc.c) */
     {"feedback.create", IN (create_feedback_request), feedback_create},
     {"feedback.track", IN (track_request), feedback_track},
     {"feedback.rate", IN (rate_request), feedback_rate},
@@ -33,6 +38,13 @@ static const loa_rpc_method methods[] = {
     {"feedback.stats", IN (period_request), feedback_stats},
     {"ratings.create", IN (create_desk_rating_request), ratings_create},
     {"ratings.summary", IN (period_request), ratings_summary},
+    /* Calendar and deadlines (calendar_rpc.c) */
+    {"calendar.get", IN (calendar_year_request), calendar_get},
+    {"calendar.put", IN (calendar_put_request), calendar_put},
+    {"calendar.add", IN (calendar_add_request), calendar_add},
+    {"deadlines.get", NULL, calendar_deadlines_get},
+    {"deadlines.put", IN (deadline_rules_input), calendar_deadlines_put},
+    {"deadlines.for", IN (deadlines_for_request), calendar_deadlines_for},
     {NULL, NULL, NULL},
 };
 
@@ -66,5 +78,7 @@ int main (int argc, char **argv)
         .prepare = prepare,
         .subscriptions = subscriptions,
     };
-    return loa_service_main (&def, argc, argv);
+    int rc = loa_service_main (&def, argc, argv);
+    fb_deadlines_reset (); /* the workers have stopped: free the shared copy */
+    return rc;
 }

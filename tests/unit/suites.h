@@ -13,6 +13,7 @@ Suite *rpc_suite (void);
 Suite *outbox_suite (void);
 Suite *subscriber_suite (void);
 Suite *markdown_suite (void);
+Suite *calendar_suite (void);
 /* gateway/: its modules without I/O */
 Suite *xml_suite (void);
 Suite *form_suite (void);

@@ -1,0 +1,23 @@
+/* calendar_rpc: feedback-svc's handlers for the working-day calendar and
+ * the deadline rules. They are listed in feedback-svc's method table
+ * (main.c) with these input types:
+ *   calendar.get   loa.feedback.CalendarYearRequest  anyone
+ *   calendar.put   loa.feedback.CalendarPutRequest   admin
+ *   calendar.add   loa.feedback.CalendarAddRequest   anyone
+ *   deadlines.get  (none)                            any logged-in staff
+ *   deadlines.put  loa.feedback.DeadlineRulesInput   admin
+ *   deadlines.for  loa.feedback.DeadlinesForRequest  anyone (RPC only: tools, tests) */
+#ifndef CALENDAR_RPC_H
+#define CALENDAR_RPC_H
+
+#include "calendar.pb-c.h"
+#include "rpc_server.h"
+
+void calendar_get (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void calendar_put (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void calendar_add (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void calendar_deadlines_get (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void calendar_deadlines_put (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void calendar_deadlines_for (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+
+#endif
