@@ -54,8 +54,8 @@ static const char *quoted (const char *s)
 static const char *item_name (const char *container)
 {
     static const char *const names[][2] = {
-        {"services", "service"},       {"endpoints", "endpoint"}, {"formats", "format"},
-        {"attributes", "attribute"},   {"values", "value"},       {"errors", "error"},
+        {"services", "service"},         {"endpoints", "endpoint"}, {"formats", "format"},
+        {"attributes", "attribute"},     {"values", "value"},       {"errors", "error"},
         {"service_requests", "request"},
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
@@ -74,14 +74,12 @@ static void to_xml (gw_xml *x, const char *name, json_t *v)
     switch (json_typeof (v)) {
     case JSON_OBJECT:
         gw_xml_open (x, name);
-        json_object_foreach (v, key, child)
-            to_xml (x, key, child);
+        json_object_foreach (v, key, child) { to_xml (x, key, child); }
         gw_xml_close (x);
         break;
     case JSON_ARRAY:
         gw_xml_open (x, name);
-        json_array_foreach (v, i, child)
-            to_xml (x, item_name (name), child);
+        json_array_foreach (v, i, child) { to_xml (x, item_name (name), child); }
         gw_xml_close (x);
         break;
     case JSON_STRING: gw_xml_text (x, name, json_string_value (v)); break;
@@ -122,10 +120,9 @@ static enum MHD_Result respond (gw_request *req, fmt f, unsigned status, json_t 
     int tagged = status == 200 && strcmp (req->method, "POST") != 0;
     if (tagged)
         gw_etag (text, len, etag);
-    return gw_respond_body (req, status,
-                            f == FMT_XML ? "text/xml; charset=utf-8"
-                                         : "application/json; charset=utf-8",
-                            text, len, tagged ? etag : NULL, location);
+    return gw_respond_body (
+        req, status, f == FMT_XML ? "text/xml; charset=utf-8" : "application/json; charset=utf-8",
+        text, len, tagged ? etag : NULL, location);
 }
 
 __attribute__ ((format (printf, 3, 4))) static void add_error (json_t *errors, int code,
@@ -148,9 +145,11 @@ static enum MHD_Result respond_errors (gw_request *req, fmt f, unsigned http, js
     json_t *e;
     size_t i;
     json_array_foreach (errors, i, e)
+    {
         if (json_integer_value (json_object_get (e, "code")) >= 500)
             loa_warn (req->request_id, "open311: %s %s -> %u: %s", req->method, req->url, http,
                       json_string_value (json_object_get (e, "description")));
+    }
     return respond (req, f, http, errors, "errors", NULL);
 }
 
@@ -226,16 +225,15 @@ static enum MHD_Result rpc_failure (gw_request *req, fmt f, Loa__Status st, loa_
     case LOA__STATUS__UNAUTHENTICATED:
     case LOA__STATUS__FORBIDDEN:
         http = 403;
-        add_error (errors, 403, "%s", error ? error : "Khóa API không có quyền thực hiện thao tác này");
+        add_error (errors, 403, "%s",
+                   error ? error : "Khóa API không có quyền thực hiện thao tác này");
         break;
     case LOA__STATUS__UNAVAILABLE:
     case LOA__STATUS__DEADLINE:
         add_error (errors, code,
                    "Dịch vụ phản ánh, kiến nghị tạm thời không sẵn sàng; vui lòng thử lại sau");
         break;
-    default:
-        add_error (errors, code, "%s", error ? error : "Không xử lý được yêu cầu");
-        break;
+    default: add_error (errors, code, "%s", error ? error : "Không xử lý được yêu cầu"); break;
     }
     loa_rpc_result_clear (res);
     return respond_errors (req, f, http, errors);
@@ -258,8 +256,8 @@ static int valid_host (const char *h)
 static void base_url (gw_request *req, char *out, size_t cap)
 {
     const char *host = gw_header (req, MHD_HTTP_HEADER_HOST);
-    const char *proto = loa_env_bool ("LOA_TRUST_PROXY", 0) ? gw_header (req, "X-Forwarded-Proto")
-                                                            : NULL;
+    const char *proto =
+        loa_env_bool ("LOA_TRUST_PROXY", 0) ? gw_header (req, "X-Forwarded-Proto") : NULL;
     snprintf (out, cap, "%s://%s", proto && strcasecmp (proto, "https") == 0 ? "https" : "http",
               valid_host (host) ? host : "localhost");
 }
@@ -287,11 +285,11 @@ enum MHD_Result gw_open311_discovery (gw_request *req)
         "LOA_OPEN311_KEY_SERVICE",
         "Khóa API (api_key) do quản trị viên hệ thống của Sở cấp cho từng ứng dụng (loại "
         "open311_client), theo đề nghị bằng văn bản gửi Thanh tra Sở.");
-    json_t *doc = json_pack ("{s:s, s:s, s:s, s:[{s:s, s:s, s:s, s:s, s:[s, s]}]}", "changeset",
-                             CHANGESET, "contact", text_setting ("LOA_OPEN311_CONTACT", contact),
-                             "key_service", key_service, "endpoints", "specification", SPEC_URL,
-                             "url", url, "changeset", CHANGESET, "type", "production", "formats",
-                             "text/xml", "application/json");
+    json_t *doc =
+        json_pack ("{s:s, s:s, s:s, s:[{s:s, s:s, s:s, s:s, s:[s, s]}]}", "changeset", CHANGESET,
+                   "contact", text_setting ("LOA_OPEN311_CONTACT", contact), "key_service",
+                   key_service, "endpoints", "specification", SPEC_URL, "url", url, "changeset",
+                   CHANGESET, "type", "production", "formats", "text/xml", "application/json");
     return respond (req, f, 200, doc, "discovery", NULL);
 }
 
@@ -303,11 +301,11 @@ enum MHD_Result gw_open311_services (gw_request *req)
     json_t *list = json_array ();
     for (size_t i = 0; i < o311_n_services; i++) {
         const o311_service *s = &o311_services[i];
-        json_array_append_new (list, json_pack ("{s:s, s:s, s:s, s:b, s:s, s:s, s:s}",
-                                                "service_code", s->code, "service_name", s->name,
-                                                "description", s->description, "metadata",
-                                                o311_n_attributes > 0, "type", "realtime",
-                                                "keywords", s->keywords, "group", s->group));
+        json_array_append_new (list,
+                               json_pack ("{s:s, s:s, s:s, s:b, s:s, s:s, s:s}", "service_code",
+                                          s->code, "service_name", s->name, "description",
+                                          s->description, "metadata", o311_n_attributes > 0, "type",
+                                          "realtime", "keywords", s->keywords, "group", s->group));
     }
     return respond (req, f, 200, list, "services", NULL);
 }
@@ -325,12 +323,11 @@ enum MHD_Result gw_open311_definition (gw_request *req)
     json_t *attributes = json_array ();
     for (size_t i = 0; i < o311_n_attributes; i++) {
         const o311_attribute *a = &o311_attributes[i];
-        json_array_append_new (attributes,
-                               json_pack ("{s:b, s:s, s:s, s:b, s:s, s:i, s:s}", "variable", 1,
-                                          "code", a->code, "datatype", a->datatype, "required",
-                                          a->required, "datatype_description",
-                                          a->datatype_description, "order", a->order,
-                                          "description", a->description));
+        json_array_append_new (
+            attributes,
+            json_pack ("{s:b, s:s, s:s, s:b, s:s, s:i, s:s}", "variable", 1, "code", a->code,
+                       "datatype", a->datatype, "required", a->required, "datatype_description",
+                       a->datatype_description, "order", a->order, "description", a->description));
     }
     return respond (req, f, 200,
                     json_pack ("{s:s, s:o}", "service_code", s->code, "attributes", attributes),
@@ -361,10 +358,9 @@ static int form_type (const char *ct)
 
 /* The fields of the spec's POST that we read or knowingly leave. */
 static const char *const form_fields[] = {
-    "api_key",    "jurisdiction_id", "service_code", "lat",        "long",
-    "address_string", "address_id",  "email",        "device_id",  "account_id",
-    "first_name", "last_name",       "phone",        "description", "media_url",
-    NULL,
+    "api_key",    "jurisdiction_id", "service_code", "lat",        "long",       "address_string",
+    "address_id", "email",           "device_id",    "account_id", "first_name", "last_name",
+    "phone",      "description",     "media_url",    NULL,
 };
 
 /* A field's value; NULL when absent or empty ("Optional" in the spec: an
@@ -541,8 +537,8 @@ enum MHD_Result gw_open311_create (gw_request *req)
         goto out;
     }
     gw_cache_invalidate (GW_FEEDBACK); /* the client reads its own write at once */
-    Loa__Feedback__FeedbackReceipt *receipt = loa__feedback__feedback_receipt__unpack (
-        NULL, res.reply->body.len, res.reply->body.data);
+    Loa__Feedback__FeedbackReceipt *receipt =
+        loa__feedback__feedback_receipt__unpack (NULL, res.reply->body.len, res.reply->body.data);
     loa_rpc_result_clear (&res);
     if (!receipt || !receipt->tracking_code || !*receipt->tracking_code) {
         loa_error (req->request_id, "open311: the reply of feedback.create is not a receipt");
@@ -898,10 +894,10 @@ json_t *gw_open311_operation (const gw_route *r)
     if (k == sizeof ops / sizeof ops[0])
         return NULL;
     json_t *params = json_array ();
-    json_array_append_new (params, param ("format", "path", 1,
-                                          json_pack ("{s:s, s:[s, s]}", "type", "string", "enum",
-                                                     "xml", "json"),
-                                          "Định dạng câu trả lời"));
+    json_array_append_new (
+        params, param ("format", "path", 1,
+                       json_pack ("{s:s, s:[s, s]}", "type", "string", "enum", "xml", "json"),
+                       "Định dạng câu trả lời"));
     if (r->handler == gw_open311_definition)
         json_array_append_new (params, param ("service_code", "path", 1, string_schema (),
                                               "report hoặc recommendation"));
@@ -919,10 +915,10 @@ json_t *gw_open311_operation (const gw_route *r)
         };
         for (size_t i = 0; i < sizeof q / sizeof q[0]; i++)
             json_array_append_new (params, param (q[i][0], "query", 0, string_schema (), q[i][1]));
-        json_array_append_new (params, param ("page", "query", 0,
-                                              json_pack ("{s:s, s:i}", "type", "integer",
-                                                         "minimum", 1),
-                                              "Trang, từ 1"));
+        json_array_append_new (params,
+                               param ("page", "query", 0,
+                                      json_pack ("{s:s, s:i}", "type", "integer", "minimum", 1),
+                                      "Trang, từ 1"));
         json_array_append_new (params, param ("page_size", "query", 0,
                                               json_pack ("{s:s, s:i, s:i}", "type", "integer",
                                                          "minimum", 1, "maximum", MAX_PAGE_SIZE),
@@ -930,22 +926,20 @@ json_t *gw_open311_operation (const gw_route *r)
     }
     json_t *error_item = json_pack ("{s:s, s:{s:{s:s}, s:{s:s}}}", "type", "object", "properties",
                                     "code", "type", "integer", "description", "type", "string");
-    json_t *errors = json_pack ("{s:s, s:o}", "description",
-                                "Lỗi theo GeoReport v2 (mảng {code, description}): 404 không có, "
-                                "403 thiếu hoặc sai api_key, 400 các lỗi khác",
-                                "content",
-                                both_formats (json_pack ("{s:s, s:o}", "type", "array", "items",
-                                                         error_item)));
-    json_t *ok = json_pack ("{s:s, s:o}", "description", "OK", "content",
-                            both_formats (json_object ()));
+    json_t *errors = json_pack (
+        "{s:s, s:o}", "description",
+        "Lỗi theo GeoReport v2 (mảng {code, description}): 404 không có, "
+        "403 thiếu hoặc sai api_key, 400 các lỗi khác",
+        "content", both_formats (json_pack ("{s:s, s:o}", "type", "array", "items", error_item)));
+    json_t *ok =
+        json_pack ("{s:s, s:o}", "description", "OK", "content", both_formats (json_object ()));
     json_t *responses = json_object ();
     json_object_set_new (responses, r->handler == gw_open311_create ? "201" : "200", ok);
     json_object_set_new (responses, "default", errors);
     json_t *op = json_pack ("{s:s, s:s, s:[s], s:o, s:o}", "operationId", ops[k].id, "summary",
                             ops[k].summary, "tags", "Open311 GeoReport v2", "parameters", params,
                             "responses", responses);
-    json_object_set_new (op, "externalDocs",
-                         json_pack ("{s:s}", "url", SPEC_URL));
+    json_object_set_new (op, "externalDocs", json_pack ("{s:s}", "url", SPEC_URL));
     if (r->handler == gw_open311_create) {
         json_t *props = json_object ();
         for (int i = 0; form_fields[i]; i++)
@@ -955,11 +949,11 @@ json_t *gw_open311_operation (const gw_route *r)
             snprintf (name, sizeof name, "attribute[%s]", o311_attributes[i].code);
             json_object_set_new (props, name, string_schema ());
         }
-        json_object_set_new (
-            op, "requestBody",
-            json_pack ("{s:b, s:{s:{s:{s:s, s:[s, s], s:o}}}}", "required", 1, "content",
-                       "application/x-www-form-urlencoded", "schema", "type", "object",
-                       "required", "api_key", "service_code", "properties", props));
+        json_object_set_new (op, "requestBody",
+                             json_pack ("{s:b, s:{s:{s:{s:s, s:[s, s], s:o}}}}", "required", 1,
+                                        "content", "application/x-www-form-urlencoded", "schema",
+                                        "type", "object", "required", "api_key", "service_code",
+                                        "properties", props));
     }
     return op;
 }

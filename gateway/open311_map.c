@@ -96,8 +96,9 @@ void o311_status_notes (const char *status, const char *answer, const char *unit
     else if (strcmp (s, "forwarded") == 0)
         snprintf (out, cap, "Đã chuyển đến cơ quan có thẩm quyền để xem xét, xử lý.");
     else if (strcmp (s, "rejected") == 0)
-        snprintf (out, cap, "Không tiếp nhận xử lý: không phải phản ánh, kiến nghị về quy định "
-                            "hành chính, hoặc thiếu thông tin bắt buộc.");
+        snprintf (out, cap,
+                  "Không tiếp nhận xử lý: không phải phản ánh, kiến nghị về quy định "
+                  "hành chính, hoặc thiếu thông tin bắt buộc.");
     else
         snprintf (out, cap, "%s", "");
 }
@@ -314,8 +315,7 @@ int o311_parse_time (const char *s, int end_of_day, int64_t *us)
         p++;
     } else if (*p == '+' || *p == '-') {
         int oh, om;
-        if (!digits (p + 1, 2, &oh) || p[3] != ':' || !digits (p + 4, 2, &om) || oh > 23 ||
-            om > 59)
+        if (!digits (p + 1, 2, &oh) || p[3] != ':' || !digits (p + 4, 2, &om) || oh > 23 || om > 59)
             return 0;
         offset_s = (oh * 3600 + om * 60) * (*p == '-' ? -1 : 1);
         p += 6;

@@ -128,14 +128,24 @@ START_TEST (w3c_times)
     ck_assert_int_eq (t ("2022-02-15T08:00:00+07:00", 0), t ("2022-02-15T01:00:00Z", 0));
     ck_assert_int_eq (t ("1994-11-05T08:15:30-05:00", 0), t ("1994-11-05T13:15:30Z", 0));
     ck_assert_int_eq (t ("2022-02-15T08:00+07:00", 0), t ("2022-02-15T01:00:00z", 0));
-    ck_assert_int_eq (t ("2022-02-15T08:00:00.25+07:00", 0), t ("2022-02-15T01:00:00Z", 0) + 250000);
+    ck_assert_int_eq (t ("2022-02-15T08:00:00.25+07:00", 0),
+                      t ("2022-02-15T01:00:00Z", 0) + 250000);
     ck_assert_int_eq (t ("2022-02-15", 0), t ("2022-02-15T00:00:00+07:00", 0));
     ck_assert_int_eq (t ("2022-02-15", 1), t ("2022-02-16T00:00:00+07:00", 0) - 1);
-    ck_assert_int_eq (t ("2024-02-29T12:00:00Z", 0), t ("2024-03-01T12:00:00Z", 0) - 86400LL * 1000000);
+    ck_assert_int_eq (t ("2024-02-29T12:00:00Z", 0),
+                      t ("2024-03-01T12:00:00Z", 0) - 86400LL * 1000000);
     int64_t us;
-    const char *bad[] = {"2022-02-15T08:00:00", "2022-02-30", "2023-02-29T00:00:00Z", "22-02-15",
-                         "2022-02-15T24:00:00Z", "2022-02-15T08:00:00+0700", "2022-02-15X",
-                         "2022-02-15T08:00:00Z junk", "", "1899-12-31", "2022-13-01",
+    const char *bad[] = {"2022-02-15T08:00:00",
+                         "2022-02-30",
+                         "2023-02-29T00:00:00Z",
+                         "22-02-15",
+                         "2022-02-15T24:00:00Z",
+                         "2022-02-15T08:00:00+0700",
+                         "2022-02-15X",
+                         "2022-02-15T08:00:00Z junk",
+                         "",
+                         "1899-12-31",
+                         "2022-13-01",
                          "2022-02-15T08:00:00.+07:00"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         ck_assert_msg (!o311_parse_time (bad[i], 0, &us), "%s should not parse", bad[i]);
@@ -171,7 +181,8 @@ START_TEST (window_of_90_days)
     ck_assert_str_eq (o311_window ("2022-03-01T00:00:00Z", "2022-02-01T00:00:00Z", now, from, to,
                                    why, sizeof why),
                       "end_date");
-    ck_assert_str_eq (o311_window ("yesterday", NULL, now, from, to, why, sizeof why), "start_date");
+    ck_assert_str_eq (o311_window ("yesterday", NULL, now, from, to, why, sizeof why),
+                      "start_date");
     ck_assert_str_eq (o311_window (NULL, "2022-03-01T00:00:00", now, from, to, why, sizeof why),
                       "end_date");
     ck_assert_ptr_nonnull (strstr (why, "múi giờ"));

@@ -39,16 +39,18 @@ START_TEST (declares_utf8_and_nests)
     gw_xml_text (x, "group", NULL);
     size_t len;
     char *doc = gw_xml_finish (&x, &len); /* closes what is open */
-    ck_assert_str_eq (doc, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<services>\n  <service>\n"
-                           "    <service_code>report</service_code>\n    <metadata>true</metadata>\n"
-                           "    <order>-12</order>\n    <group/>\n  </service>\n</services>\n");
+    ck_assert_str_eq (doc,
+                      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<services>\n  <service>\n"
+                      "    <service_code>report</service_code>\n    <metadata>true</metadata>\n"
+                      "    <order>-12</order>\n    <group/>\n  </service>\n</services>\n");
     free (doc);
 }
 END_TEST
 
 START_TEST (escapes_markup)
 {
-    expect ("a & b < c > d \"e\" 'f'", "<t>a &amp; b &lt; c &gt; d &quot;e&quot; &apos;f&apos;</t>");
+    expect ("a & b < c > d \"e\" 'f'",
+            "<t>a &amp; b &lt; c &gt; d &quot;e&quot; &apos;f&apos;</t>");
     expect ("]]> <![CDATA[", "<t>]]&gt; &lt;![CDATA[</t>");
     expect ("", "<t/>");
 }
@@ -56,7 +58,8 @@ END_TEST
 
 START_TEST (vietnamese_is_byte_exact)
 {
-    const char *vi = "Phản ánh về thủ tục đăng ký doanh nghiệp: Đường dây nóng, Ủy ban nhân dân tỉnh";
+    const char *vi =
+        "Phản ánh về thủ tục đăng ký doanh nghiệp: Đường dây nóng, Ủy ban nhân dân tỉnh";
     char want[256];
     snprintf (want, sizeof want, "<t>%s</t>", vi);
     expect (vi, want);
@@ -69,17 +72,30 @@ START_TEST (controls_are_made_safe)
     expect ("tab\there\nline", "<t>tab\there\nline</t>");
     expect ("cr\r\nlf", "<t>cr&#13;\nlf</t>");
     /* C0 controls cannot appear in XML 1.0 at all, not even as references. */
-    expect ("a\x01" "b\x1f" "c\x0b" "d\x0c", "<t>a\xEF\xBF\xBD" "b\xEF\xBF\xBD" "c\xEF\xBF\xBD" "d\xEF\xBF\xBD</t>");
+    expect ("a\x01"
+            "b\x1f"
+            "c\x0b"
+            "d\x0c",
+            "<t>a\xEF\xBF\xBD"
+            "b\xEF\xBF\xBD"
+            "c\xEF\xBF\xBD"
+            "d\xEF\xBF\xBD</t>");
     expect ("del\x7f", "<t>del&#x7F;</t>");
-    expect ("c1\xC2\x85" "x\xC2\x9F", "<t>c1&#x85;x&#x9F;</t>");
-    expect ("nbsp\xC2\xA0" "ok", "<t>nbsp\xC2\xA0ok</t>");
+    expect ("c1\xC2\x85"
+            "x\xC2\x9F",
+            "<t>c1&#x85;x&#x9F;</t>");
+    expect ("nbsp\xC2\xA0"
+            "ok",
+            "<t>nbsp\xC2\xA0ok</t>");
     expect ("nonchar\xEF\xBF\xBE\xEF\xBF\xBF", "<t>nonchar\xEF\xBF\xBD\xEF\xBF\xBD</t>");
 }
 END_TEST
 
 START_TEST (invalid_utf8_is_replaced)
 {
-    expect ("bad\xff" "x", "<t>bad\xEF\xBF\xBDx</t>");
+    expect ("bad\xff"
+            "x",
+            "<t>bad\xEF\xBF\xBDx</t>");
     expect ("over\xC0\xAF", "<t>over\xEF\xBF\xBD\xEF\xBF\xBD</t>");
     expect ("cut\xE1\xBA", "<t>cut\xEF\xBF\xBD\xEF\xBF\xBD</t>");
     expect ("surrogate\xED\xA0\x80", "<t>surrogate\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD</t>");
