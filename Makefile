@@ -20,7 +20,7 @@ endif
 # Debian packages: what builds, runs and tests Loa. Installed when missing.
 PACKAGES := build-essential pkg-config protobuf-c-compiler libprotobuf-c-dev libzmq3-dev \
 	libmicrohttpd-dev libjansson-dev libpq-dev libsodium-dev libcmark-dev check postgresql postgresql-contrib \
-	curl jq wrk docker-compose
+	curl jq wrk docker-compose libxml2-utils python3-jsonschema
 PKG_MODULES := libzmq libprotobuf-c libmicrohttpd jansson libpq libsodium libcmark
 
 CC ?= cc
@@ -148,14 +148,15 @@ PROGRAMS := $(BUILD)/gateway $(SERVICES:%=$(BUILD)/%) $(BUILD)/loa-rpc
 # ---------------------------------------------------------------- unit tests
 UNIT_SRC := $(sort $(wildcard tests/unit/*/*.c tests/unit/*.c))
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o) $(TEST_PROTO_C:$(GEN)/%.c=$(BUILD)/obj/gen/%.o)
-# Gateway modules with unit tests of their own (no HTTP server needed).
-UNIT_GATEWAY_OBJ := $(BUILD)/obj/gateway/throttle.o
 # services/common/check.h (field checks) must not hide the Check framework's
 # <check.h>: the tests see services/common for "..." includes only.
 $(UNIT_OBJ): CPPFLAGS := $(subst -I services/common,-iquote services/common,$(CPPFLAGS)) \
-	-I tests/unit -I $(GEN)/test -iquote gateway
+	-I tests/unit -I $(GEN)/test
+$(UNIT_OBJ): CPPFLAGS += -iquote gateway
 $(UNIT_OBJ): CFLAGS += $(CHECK_CFLAGS)
-$(BUILD)/unit-tests: $(UNIT_OBJ) $(UNIT_GATEWAY_OBJ) $(LIBLOA)
+# The gateway's modules without I/O are tested on their own (tests/unit/gateway/).
+GATEWAY_UNIT_OBJ := $(addprefix $(BUILD)/obj/gateway/,xml.o form.o open311_map.o throttle.o)
+$(BUILD)/unit-tests: $(UNIT_OBJ) $(GATEWAY_UNIT_OBJ) $(LIBLOA)
 	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) $(CHECK_LIBS) -o $@
 
 .PHONY: all

@@ -254,6 +254,32 @@ int gw_auth_check (gw_request *req, enum MHD_Result *rc)
     return 0;
 }
 
+int gw_auth_api_key (gw_request *req, const char *key, const char *kind)
+{
+    if ((!key || !*key) && req->auth_kind == GW_AUTH_KEY) /* verified from X-Api-Key */
+        return req->caller.n_roles == 1 && strcmp (req->role_buf[0], kind) == 0;
+    if (!key || !*key || strlen (key) > 256)
+        return 0;
+    PGconn *db = gw_thread_db ();
+    if (!db)
+        return -1;
+    unsigned char hash[32];
+    secret_hash (key, hash);
+    int64_t id = 0;
+    char found_kind[24];
+    int found = gw_store_api_key_find (db, hash, &id, found_kind);
+    if (found <= 0)
+        return found < 0 ? -1 : 0;
+    if (strcmp (found_kind, kind) != 0)
+        return 0;
+    req->auth_kind = GW_AUTH_KEY; /* the application calls, not a staff login it may carry */
+    req->caller.user_id = 0;
+    req->caller.unit_id = 0;
+    req->caller.api_key_id = id;
+    set_roles (req, found_kind);
+    return 1;
+}
+
 /* ------------------------------------------------------------ JSON bodies */
 
 typedef struct {

@@ -125,6 +125,12 @@ enum MHD_Result gw_respond_json (gw_request *req, unsigned status, json_t *json)
 enum MHD_Result gw_respond_text (gw_request *req, unsigned status, char *text, size_t len,
                                  const char *etag);
 
+/* The general form of the above: `text` (malloc'ed; ownership taken) as
+ * `content_type`; `etag` as for gw_respond_text; `location` (may be NULL)
+ * adds a Location header. */
+enum MHD_Result gw_respond_body (gw_request *req, unsigned status, const char *content_type,
+                                 char *text, size_t len, const char *etag, const char *location);
+
 /* The strong ETag of a body (quoted hex of a 64-bit FNV-1a). */
 void gw_etag (const char *text, size_t len, char out[24]);
 
@@ -161,6 +167,14 @@ int gw_auth_bootstrap (void);
 /* Identifies the caller (bearer token or API key) and applies the route's
  * `allow`. 0 to go on; -1 when it has queued a 401/403 (*rc set). */
 int gw_auth_check (gw_request *req, enum MHD_Result *rc);
+
+/* Verifies an API key given in the request itself (Open311's `api_key`
+ * field) and, when it is live and of `kind`, makes the request's caller
+ * that key, as an X-Api-Key header would. Without `key` (NULL or ""), a key
+ * already verified from the header counts when of `kind`. 1 accepted, 0
+ * missing, unknown, revoked, expired or of another kind, -1 when the
+ * database cannot answer. */
+int gw_auth_api_key (gw_request *req, const char *key, const char *kind);
 
 enum MHD_Result gw_login (gw_request *req);
 enum MHD_Result gw_logout (gw_request *req);

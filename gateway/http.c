@@ -116,8 +116,8 @@ void gw_etag (const char *text, size_t len, char out[24])
     snprintf (out, 24, "\"%016llx\"", (unsigned long long) fnv1a (text, len));
 }
 
-enum MHD_Result gw_respond_text (gw_request *req, unsigned status, char *text, size_t len,
-                                 const char *etag)
+enum MHD_Result gw_respond_body (gw_request *req, unsigned status, const char *content_type,
+                                 char *text, size_t len, const char *etag, const char *location)
 {
     struct MHD_Response *resp;
     if (etag) {
@@ -134,7 +134,9 @@ enum MHD_Result gw_respond_text (gw_request *req, unsigned status, char *text, s
         free (text);
         return MHD_NO;
     }
-    MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json; charset=utf-8");
+    MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+    if (location && *location)
+        MHD_add_response_header (resp, MHD_HTTP_HEADER_LOCATION, location);
 headers:
     if (etag) {
         MHD_add_response_header (resp, MHD_HTTP_HEADER_ETAG, etag);
@@ -143,6 +145,12 @@ headers:
         MHD_add_response_header (resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
     }
     return queue (req, status, resp);
+}
+
+enum MHD_Result gw_respond_text (gw_request *req, unsigned status, char *text, size_t len,
+                                 const char *etag)
+{
+    return gw_respond_body (req, status, "application/json; charset=utf-8", text, len, etag, NULL);
 }
 
 enum MHD_Result gw_respond_json (gw_request *req, unsigned status, json_t *json)

@@ -8,6 +8,7 @@
 #include "db.h"
 #include "gw.h"
 #include "metrics.h"
+#include "open311.h"
 #include "services.h"
 
 enum MHD_Result gw_healthz (gw_request *req)
@@ -152,6 +153,12 @@ enum MHD_Result gw_openapi (gw_request *req)
             method[k] = (char) (r->method[k] >= 'A' && r->method[k] <= 'Z' ? r->method[k] + 32
                                                                            : r->method[k]);
         method[sizeof method - 1] = '\0';
+        /* Open311 routes have their own formats and errors (open311.c). */
+        json_t *open311_op = gw_open311_operation (r);
+        if (open311_op) {
+            json_object_set_new (item, method, open311_op);
+            continue;
+        }
         json_t *op = json_object ();
         json_t *responses = json_object ();
         char op_id[160];

@@ -20,6 +20,7 @@
 #include "gw.h"
 #include "log.h"
 #include "metrics.h"
+#include "open311.h"
 #include "pbjson.h"
 #include "services.h"
 
@@ -187,10 +188,41 @@ const gw_route gw_routes[] = {
      RPC (GW_FEEDBACK, "ratings.create", FB (create_desk_rating_request), FB (desk_rating))},
     {"GET", "/api/v1/ratings/summary", gw_rpc_route, GW_PUBLIC, GW_ANYONE,
      RPC (GW_FEEDBACK, "ratings.summary", FB (period_request), FB (rating_summary))},
+
+    /* Open311 GeoReport v2 (feedback-svc): XML or JSON by the extension,
+     * the spec's own errors; a POST carries its key as the form's api_key
+     * (checked in open311.c, so the route itself is open). */
+    {"GET", "/open311/v2/discovery.{format}", gw_open311_discovery, GW_PUBLIC, GW_ANYONE},
+    {"GET", "/open311/v2/services.{format}", gw_open311_services, GW_PUBLIC, GW_ANYONE},
+    {"GET", "/open311/v2/services/{service_code}.{format}", gw_open311_definition, GW_PUBLIC,
+     GW_ANYONE},
+    {"POST", "/open311/v2/requests.{format}", gw_open311_create, GW_CREATES, GW_ANYONE,
+     .service = GW_FEEDBACK},
+    {"GET", "/open311/v2/requests.{format}", gw_open311_requests, GW_PUBLIC, GW_ANYONE,
+     .service = GW_FEEDBACK},
+    {"GET", "/open311/v2/requests/{service_request_id}.{format}", gw_open311_request, GW_PUBLIC,
+     GW_ANYONE, .service = GW_FEEDBACK},
 };
 const size_t gw_n_routes = sizeof gw_routes / sizeof gw_routes[0];
 
 /* ------------------------------------------------------------ matching */
+
+/* The length of a {param}'s value at `u`, when the pattern goes on with
+ * `after` (just past the '}'): up to the end of the path segment, or, when
+ * a literal follows in the same segment ("{code}.{format}"), up to that
+ * literal's last occurrence in the segment, so that the value may hold it
+ * ("PAKN.20220325.7KQ2ZD.json": code "PAKN.20220325.7KQ2ZD"). 0: no value. */
+static size_t param_length (const char *u, const char *after)
+{
+    size_t seg = strcspn (u, "/");
+    size_t lit = strcspn (after, "{/");
+    if (lit == 0)
+        return seg;
+    for (size_t k = seg >= lit ? seg - lit : 0; k >= 1; k--)
+        if (memcmp (u + k, after, lit) == 0)
+            return k;
+    return 0;
+}
 
 /* 1 when `path` fits `pattern`, capturing {name} segments into req. */
 static int match_pattern (const char *pattern, const char *path, gw_request *req)
@@ -200,7 +232,7 @@ static int match_pattern (const char *pattern, const char *path, gw_request *req
     while (*p && *u) {
         if (*p == '{') {
             const char *close = strchr (p, '}');
-            size_t vlen = strcspn (u, "/");
+            size_t vlen = close ? param_length (u, close + 1) : 0;
             if (!close || vlen == 0 || vlen >= sizeof req->params[0].value || n >= GW_MAX_PARAMS)
                 return 0;
             if (req) {

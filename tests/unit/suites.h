@@ -14,7 +14,11 @@ Suite *outbox_suite (void);
 Suite *subscriber_suite (void);
 Suite *markdown_suite (void);
 Suite *calendar_suite (void);
-Suite *throttle_suite (void); /* gateway/throttle.c */
+/* gateway/: its modules without I/O */
+Suite *xml_suite (void);
+Suite *form_suite (void);
+Suite *open311_map_suite (void);
+Suite *throttle_suite (void);
 
 /* The test database URL; fails the current test when unset. */
 const char *test_db_url (void);
