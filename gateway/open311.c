@@ -441,6 +441,13 @@ static enum MHD_Result created (gw_request *req, fmt f, const Loa__Feedback__Fee
     return respond (req, f, 201, doc, "service_requests", location);
 }
 
+enum MHD_Result gw_open311_too_many (gw_request *req)
+{
+    fmt f;
+    format_of (req, &f);
+    return respond_error (req, f, 429, 429, GW_TOO_MANY_DETAIL, req->retry_after_s);
+}
+
 enum MHD_Result gw_open311_create (gw_request *req)
 {
     fmt f;

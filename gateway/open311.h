@@ -5,8 +5,8 @@
  * and written as JSON, or as XML by the spec's Spark convention (arrays are
  * a container element of repeated items). Errors are the spec's list of
  * {code, description}: 404 unknown service, request or format, 403 missing
- * or bad api_key, 400 for the rest (the body's code then tells 503, 504,
- * 429... apart, as the spec allows). The mapping rules are open311_map.h. */
+ * or bad api_key, 400 for the rest (the body's code then tells 503, 504...
+ * apart, as the spec allows); 429 with Retry-After from the intake throttle. The mapping rules are open311_map.h. */
 #ifndef GW_OPEN311_H
 #define GW_OPEN311_H
 
@@ -24,6 +24,11 @@ enum MHD_Result gw_open311_definition (gw_request *req);
 /* POST requests.{format}: a form-urlencoded request with an api_key of an
  * open311_client -> feedback.create; 201 with its service_request_id. */
 enum MHD_Result gw_open311_create (gw_request *req);
+
+/* The 429 of POST requests.{format} refused by the intake throttle
+ * (gw_route.too_many): the spec's error list, code 429, in the request's
+ * format; the gateway adds Retry-After. */
+enum MHD_Result gw_open311_too_many (gw_request *req);
 
 /* GET requests.{format}: feedback.public_list, within 90 days. */
 enum MHD_Result gw_open311_requests (gw_request *req);

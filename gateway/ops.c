@@ -129,6 +129,20 @@ static json_t *problem_response (void)
                       "application/problem+json", "schema", "$ref", "#/components/schemas/Problem");
 }
 
+/* The 429 of a GW_THROTTLED route: Retry-After, and `content` (copied)
+ * as its errors' body. */
+static json_t *too_many_response (json_t *content)
+{
+    json_t *r = json_pack (
+        "{s:s, s:{s:{s:s, s:{s:s, s:i}}}}", "description",
+        "Quá nhiều yêu cầu từ địa chỉ này (LOA_INTAKE_LIMIT mỗi LOA_INTAKE_WINDOW_S giây)",
+        "headers", "Retry-After", "description", "số giây phải chờ", "schema", "type", "integer",
+        "minimum", 1);
+    if (r && content)
+        json_object_set_new (r, "content", json_deep_copy (content));
+    return r;
+}
+
 enum MHD_Result gw_openapi (gw_request *req)
 {
     json_t *paths = json_object (), *schemas = json_object ();
@@ -156,6 +170,11 @@ enum MHD_Result gw_openapi (gw_request *req)
         /* Open311 routes have their own formats and errors (open311.c). */
         json_t *open311_op = gw_open311_operation (r);
         if (open311_op) {
+            json_t *rs = json_object_get (open311_op, "responses");
+            if (r->flags & GW_THROTTLED)
+                json_object_set_new (
+                    rs, "429",
+                    too_many_response (json_object_get (json_object_get (rs, "default"), "content")));
             json_object_set_new (item, method, open311_op);
             continue;
         }
@@ -192,15 +211,10 @@ enum MHD_Result gw_openapi (gw_request *req)
             json_object_set_new (responses, "200", json_pack ("{s:s}", "description", "OK"));
         }
         if (r->flags & GW_THROTTLED) {
-            json_t *too_many = problem_response ();
-            json_object_set_new (too_many, "description",
-                                 json_string ("Quá nhiều yêu cầu từ địa chỉ này (LOA_INTAKE_LIMIT "
-                                              "mỗi LOA_INTAKE_WINDOW_S giây)"));
-            json_object_set_new (
-                too_many, "headers",
-                json_pack ("{s:{s:s, s:{s:s, s:i}}}", "Retry-After", "description",
-                           "số giây phải chờ", "schema", "type", "integer", "minimum", 1));
-            json_object_set_new (responses, "429", too_many);
+            json_t *problem = problem_response ();
+            json_object_set_new (responses, "429",
+                                 too_many_response (json_object_get (problem, "content")));
+            json_decref (problem);
         }
         json_object_set_new (responses, "default", problem_response ());
         json_object_set_new (op, "responses", responses);

@@ -161,7 +161,7 @@ http GET /api/v1/openapi.json
 expect_eq "openapi: the six Open311 operations, with their ids" \
     "open311.discovery open311.services open311.service_definition open311.requests.create open311.requests.list open311.requests.get" \
     "$(o3_jq -r '[.paths["/open311/v2/discovery.{format}"].get, .paths["/open311/v2/services.{format}"].get, .paths["/open311/v2/services/{service_code}.{format}"].get, .paths["/open311/v2/requests.{format}"].post, .paths["/open311/v2/requests.{format}"].get, .paths["/open311/v2/requests/{service_request_id}.{format}"].get] | map(.operationId // "?") | join(" ")')"
-expect_eq "openapi: Open311 answers XML or JSON by {format}, errors as the spec's list" "xml,json|text/xml,application/json|array|201" \
+expect_eq "openapi: Open311 answers XML or JSON by {format}, errors as the spec's list (429: the intake throttle)" "xml,json|text/xml,application/json|array|201,429" \
     "$(o3_jq -r '.paths["/open311/v2/requests.{format}"].post | "\(.parameters[0].schema.enum | join(","))|\(.responses["201"].content | keys_unsorted | join(","))|\(.responses.default.content["application/json"].schema.type)|\(.responses | keys | map(select(. != "default")) | join(","))"')"
 expect_eq "openapi: the POST body is form-urlencoded with the Open311 fields" "true true true" \
     "$(o3_jq -r '.paths["/open311/v2/requests.{format}"].post.requestBody.content["application/x-www-form-urlencoded"].schema.properties | [has("api_key"), has("address_string"), has("attribute[title]")] | map(tostring) | join(" ")')"

@@ -3,7 +3,8 @@
 # own client through X-Forwarded-For). With the defaults (20 per 600 s) the
 # 21st feedback from one address is 429 problem+json with Retry-After and
 # stores nothing, while another address, another route, and requests that
-# never reach the handler (401) are not affected. A second gateway on the
+# never reach the handler (401) are not affected; the Open311 POST answers
+# its 429 in the spec's error format. A second gateway on the
 # same stack with a small window shows the window sliding, IPv6 counted by
 # /64, and LOA_INTAKE_LIMIT=0 turning it off.
 # Sourced by tests/run.sh (one shell): every name here starts with th_ / TH_.
@@ -90,6 +91,36 @@ http POST "/api/v1/feedback/track/$th_code/rating" -H 'Content-Type: application
     -H "X-Forwarded-For: $TH_A" --data-binary '{"phone": "0905 111 222", "score": 4, "comment": "Tốt"}'
 expect_match "throttle: per route: its rating route answers on its own merits, not 429" '^4(0[0-9]|1[0-9]|2[0-8])$' \
     "$HTTP_STATUS"
+
+# Open311 POST (an application's api_key in the form): its own route, and
+# its 429 in the spec's error format (XML or JSON) with Retry-After.
+http POST /api/v1/api-keys -H "Authorization: Bearer $TH_ADMIN" -H 'Content-Type: application/json' \
+    --data-binary "$(jq -nc --arg n "Ứng dụng 311 thử giới hạn $TH_RUN" '{name: $n, kind: "open311_client"}')"
+TH_KEY=$(th_jq -r '.api_key // empty')
+th_o311() { # th_o311 FORMAT ADDR N
+    http POST "/open311/v2/requests.$1" -H "X-Forwarded-For: $2" --data-urlencode "api_key=$TH_KEY" \
+        --data-urlencode service_code=recommendation --data-urlencode "first_name=Văn Bình" \
+        --data-urlencode "last_name=Trần" --data-urlencode "phone=0905 111 222" \
+        --data-urlencode "email=binh.tran@example.vn" \
+        --data-urlencode "address_string=Số 5 Trần Phú, Hải Châu, Đà Nẵng" \
+        --data-urlencode "description=Kiến nghị $TH_RUN qua Open311 số $3"
+}
+th_codes=""
+for i in $(seq 1 20); do th_codes="$th_codes $(th_o311 json "$TH_A" "$i" >/dev/null; printf '%s' "$HTTP_STATUS")"; done
+expect_eq "throttle: per route: the address exhausted on /api/v1/feedback still sends 20 Open311 requests (201)" \
+    "$(printf ' 201%.0s' $(seq 20))" "$th_codes"
+th_o311 json "$TH_A" 21
+expect_eq "throttle: the 21st Open311 request is 429 with the spec's JSON error list, code 429" \
+    "429 application/json; charset=utf-8 429" "$HTTP_STATUS $(header Content-Type) $(th_jq -r '.[0].code')"
+expect_match "throttle: the Open311 429 says how long to wait and carries Retry-After" \
+    "^Bạn đã gửi quá nhiều yêu cầu; vui lòng thử lại sau $(header Retry-After) giây [1-9]" \
+    "$(th_jq -r '.[0].description') $(header Retry-After)"
+th_o311 xml "$TH_A" 22
+expect_eq "throttle: in XML too: <errors><error><code>429</code>, with Retry-After" "429 text/xml; charset=utf-8 true true" \
+    "$HTTP_STATUS $(header Content-Type) $(printf '%s' "$HTTP_BODY" | grep -q '<code>429</code>' && echo true) $([ -n "$(header Retry-After)" ] && echo true)"
+http GET /api/v1/openapi.json
+expect_eq "throttle: OpenAPI documents the Open311 POST's 429 with Retry-After" "true" \
+    "$(th_jq '.paths["/open311/v2/requests.{format}"].post.responses["429"].headers | has("Retry-After")')"
 
 # Requests that never reach the handler do not count: 25 with a bad token.
 th_codes=""
