@@ -81,7 +81,9 @@ int main (int argc, char **argv)
             loa_error (NULL, "gateway: cannot make the intake throttle");
             goto out;
         }
-        loa_info (NULL, "gateway: intake throttle: %ld requests per %ld s per client address and route (%zu entries)",
+        loa_info (NULL,
+                  "gateway: intake throttle: %ld requests per %ld s per client address and route "
+                  "(%zu entries)",
                   intake_limit, intake_window, gw_throttle_capacity (intake));
     } else {
         loa_info (NULL, "gateway: intake throttle off (LOA_INTAKE_LIMIT=0)");

@@ -6,7 +6,8 @@
  * a container element of repeated items). Errors are the spec's list of
  * {code, description}: 404 unknown service, request or format, 403 missing
  * or bad api_key, 400 for the rest (the body's code then tells 503, 504...
- * apart, as the spec allows); 429 with Retry-After from the intake throttle. The mapping rules are open311_map.h. */
+ * apart, as the spec allows); 429 with Retry-After from the intake
+ * throttle. The mapping rules are open311_map.h. */
 #ifndef GW_OPEN311_H
 #define GW_OPEN311_H
 

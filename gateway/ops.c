@@ -172,9 +172,9 @@ enum MHD_Result gw_openapi (gw_request *req)
         if (open311_op) {
             json_t *rs = json_object_get (open311_op, "responses");
             if (r->flags & GW_THROTTLED)
-                json_object_set_new (
-                    rs, "429",
-                    too_many_response (json_object_get (json_object_get (rs, "default"), "content")));
+                json_object_set_new (rs, "429",
+                                     too_many_response (json_object_get (
+                                         json_object_get (rs, "default"), "content")));
             json_object_set_new (item, method, open311_op);
             continue;
         }

@@ -9,14 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define WAYS 8      /* entries per set */
+#define WAYS 8 /* entries per set */
 #define MAX_LOCKS 64 /* mutex stripes */
 
 typedef struct {
     uint8_t addr[16]; /* IPv4-mapped IPv6, or the /64 of an IPv6 address */
-    uint32_t route;   /* route number + 1; 0: never used */
+    uint32_t route; /* route number + 1; 0: never used */
     uint16_t head, n; /* the ring of admitted times: oldest at head, n of them */
-    int64_t newest;   /* the last admitted time */
+    int64_t newest; /* the last admitted time */
 } entry;
 
 struct gw_throttle {
