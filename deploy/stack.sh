@@ -26,11 +26,14 @@ as_pg() {
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# A base port with the next ten ports free.
+# A base port with the next ten ports free, below the kernel's ephemeral
+# range (ip_local_port_range, 32768-60999 by default): there any outgoing
+# connection of this machine (curl, wrk, libpq, ZeroMQ reconnecting) may take
+# a port between our check and our bind.
 stack_free_base() {
     local base i ok
     for _ in $(seq 50); do
-        base=$((20000 + (RANDOM % 2000) * 20))
+        base=$((20000 + (RANDOM % 638) * 20))
         ok=1
         for i in $(seq 0 9); do port_free $((base + i)) || { ok=0; break; }; done
         [ $ok = 1 ] && { echo "$base"; return 0; }
