@@ -68,6 +68,8 @@ enum {
     GW_BODY = 1 << 2, /* takes a JSON body */
     GW_BODY_OPT = 1 << 3, /* takes a JSON body when one is sent */
     GW_IF_MATCH = 1 << 4, /* passes the If-Match header as the input's `if_match` */
+    GW_THROTTLED_APP = 1 << 6, /* counted per client application by its handler
+                                  (LOA_OPEN311_LIMIT per LOA_INTAKE_WINDOW_S) */
     GW_THROTTLED = 1 << 5, /* counted per client address (LOA_INTAKE_LIMIT per
                               LOA_INTAKE_WINDOW_S, throttle.h): 429 beyond */
 };
@@ -87,11 +89,6 @@ struct gw_route {
     const ProtobufCMessageDescriptor *input; /* NULL: no body */
     const ProtobufCMessageDescriptor *output; /* NULL: 204 */
     const char *location; /* "/api/v1/units/{id}" for GW_CREATES */
-    /* GW_THROTTLED routes with errors of their own format (Open311): answers
-     * the 429, req->retry_after_s set (the Retry-After header is added to
-     * whatever it queues; GW_TOO_MANY_DETAIL says it in Vietnamese). NULL:
-     * problem+json. */
-    gw_handler too_many;
 };
 
 /* The detail of a throttled request's 429; one %ld: the seconds to wait. */

@@ -286,10 +286,6 @@ static int throttled (gw_request *req, enum MHD_Result *rc)
     loa_debug (req->request_id, "throttle: %s %s from %s refused for %ld s", req->method,
                req->route->pattern, req->client_addr, wait_s);
     req->retry_after_s = wait_s; /* queue() adds Retry-After */
-    if (req->route->too_many) {
-        *rc = req->route->too_many (req);
-        return 1;
-    }
     char detail[160];
     snprintf (detail, sizeof detail, GW_TOO_MANY_DETAIL, wait_s);
     *rc = gw_respond_problem (req, 429, detail, NULL);

@@ -15,12 +15,15 @@
 #include "http.h"
 #include "log.h"
 #include "migrate.h"
+#include "open311.h"
 #include "services.h"
 #include "throttle.h"
 
 /* The intake throttle's table (throttle.h): fixed, whatever the traffic.
  * At the default limit (20) it remembers about 43,000 (route, address). */
 #define INTAKE_THROTTLE_BYTES (8u << 20)
+/* Open311 applications' table: a few hundred applications at 300. */
+#define APPS_THROTTLE_BYTES (1u << 20)
 
 extern const loa_migration gateway_migrations[];
 extern const size_t gateway_migrations_count;
@@ -53,6 +56,9 @@ int main (int argc, char **argv)
      * LOA_INTAKE_WINDOW_S per client address; a limit of 0 turns it off. */
     long intake_limit = loa_env_int ("LOA_INTAKE_LIMIT", 20, 0, GW_THROTTLE_MAX_LIMIT);
     long intake_window = loa_env_int ("LOA_INTAKE_WINDOW_S", 600, 1, 7L * 86400);
+    /* Open311 applications file for many citizens from one address: they
+     * are counted by API key, LOA_OPEN311_LIMIT per LOA_INTAKE_WINDOW_S. */
+    long apps_limit = loa_env_int ("LOA_OPEN311_LIMIT", 300, 0, GW_THROTTLE_MAX_LIMIT);
 
     PGconn *db =
         loa_db_connect (db_url, "gateway", (int) loa_env_int ("LOA_DB_WAIT_MS", 30000, 0, 600000));
@@ -65,7 +71,7 @@ int main (int argc, char **argv)
 
     void *zctx = zmq_ctx_new ();
     struct MHD_Daemon *daemon = NULL;
-    gw_throttle *intake = NULL;
+    gw_throttle *intake = NULL, *apps = NULL;
     if (gw_services_init (zctx, db_url) != 0)
         goto out;
     if (gw_auth_init () != 0 || gw_auth_bootstrap () != 0) {
@@ -88,6 +94,16 @@ int main (int argc, char **argv)
     } else {
         loa_info (NULL, "gateway: intake throttle off (LOA_INTAKE_LIMIT=0)");
     }
+    if (apps_limit > 0) {
+        apps = gw_throttle_new ((unsigned) apps_limit, (unsigned) intake_window, APPS_THROTTLE_BYTES);
+        if (!apps) {
+            loa_error (NULL, "gateway: cannot make the Open311 throttle");
+            goto out;
+        }
+        loa_info (NULL, "gateway: Open311 throttle: %ld requests per %ld s per application",
+                  apps_limit, intake_window);
+    }
+    gw_open311_set_throttle (apps);
     daemon = gw_http_start ((unsigned) port, (unsigned) threads, (size_t) body_limit, intake);
     if (!daemon)
         goto out;
@@ -100,7 +116,9 @@ int main (int argc, char **argv)
 out:
     if (daemon)
         MHD_stop_daemon (daemon); /* ends the pool threads, closing their sockets */
+    gw_open311_set_throttle (NULL);
     gw_throttle_destroy (&intake);
+    gw_throttle_destroy (&apps);
     gw_cache_stop ();
     gw_services_done ();
     zmq_ctx_term (zctx);

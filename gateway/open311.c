@@ -441,12 +441,9 @@ static enum MHD_Result created (gw_request *req, fmt f, const Loa__Feedback__Fee
     return respond (req, f, 201, doc, "service_requests", location);
 }
 
-enum MHD_Result gw_open311_too_many (gw_request *req)
-{
-    fmt f;
-    format_of (req, &f);
-    return respond_error (req, f, 429, 429, GW_TOO_MANY_DETAIL, req->retry_after_s);
-}
+static gw_throttle *apps; /* per client application; NULL: off */
+
+void gw_open311_set_throttle (gw_throttle *t) { apps = t; }
 
 enum MHD_Result gw_open311_create (gw_request *req)
 {
@@ -490,6 +487,15 @@ enum MHD_Result gw_open311_create (gw_request *req)
                    key && *key ? "api_key không hợp lệ, đã bị thu hồi hoặc hết hạn"
                                : "Thiếu api_key: cần khóa API do Sở cấp cho ứng dụng");
         rc = respond_errors (req, f, 403, errors);
+        goto out;
+    }
+    long wait_s = apps ? gw_throttle_hit_client (apps, (unsigned) (req->route - gw_routes),
+                                                 req->caller.api_key_id, loa_mono_ms ())
+                       : 0;
+    if (wait_s) {
+        req->retry_after_s = wait_s; /* queue() adds Retry-After */
+        add_error (errors, 429, GW_TOO_MANY_DETAIL, wait_s);
+        rc = respond_errors (req, f, 429, errors);
         goto out;
     }
     const char *code = field (form, "service_code");

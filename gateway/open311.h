@@ -6,12 +6,15 @@
  * a container element of repeated items). Errors are the spec's list of
  * {code, description}: 404 unknown service, request or format, 403 missing
  * or bad api_key, 400 for the rest (the body's code then tells 503, 504...
- * apart, as the spec allows); 429 with Retry-After from the intake
- * throttle. The mapping rules are open311_map.h. */
+ * apart, as the spec allows); 429 with Retry-After when an application
+ * files more than LOA_OPEN311_LIMIT requests in LOA_INTAKE_WINDOW_S (it files
+ * for many citizens from one address, so it is counted by its API key, not
+ * by address). The mapping rules are open311_map.h. */
 #ifndef GW_OPEN311_H
 #define GW_OPEN311_H
 
 #include "gw.h"
+#include "throttle.h"
 
 /* GET discovery.{format}: the Service Discovery document. */
 enum MHD_Result gw_open311_discovery (gw_request *req);
@@ -26,10 +29,8 @@ enum MHD_Result gw_open311_definition (gw_request *req);
  * open311_client -> feedback.create; 201 with its service_request_id. */
 enum MHD_Result gw_open311_create (gw_request *req);
 
-/* The 429 of POST requests.{format} refused by the intake throttle
- * (gw_route.too_many): the spec's error list, code 429, in the request's
- * format; the gateway adds Retry-After. */
-enum MHD_Result gw_open311_too_many (gw_request *req);
+/* The throttle of client applications' POSTs (borrowed; NULL: off). */
+void gw_open311_set_throttle (gw_throttle *apps);
 
 /* GET requests.{format}: feedback.public_list, within 90 days. */
 enum MHD_Result gw_open311_requests (gw_request *req);

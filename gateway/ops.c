@@ -171,7 +171,7 @@ enum MHD_Result gw_openapi (gw_request *req)
         json_t *open311_op = gw_open311_operation (r);
         if (open311_op) {
             json_t *rs = json_object_get (open311_op, "responses");
-            if (r->flags & GW_THROTTLED)
+            if (r->flags & (GW_THROTTLED | GW_THROTTLED_APP))
                 json_object_set_new (rs, "429",
                                      too_many_response (json_object_get (
                                          json_object_get (rs, "default"), "content")));
@@ -210,7 +210,7 @@ enum MHD_Result gw_openapi (gw_request *req)
         } else {
             json_object_set_new (responses, "200", json_pack ("{s:s}", "description", "OK"));
         }
-        if (r->flags & GW_THROTTLED) {
+        if (r->flags & (GW_THROTTLED | GW_THROTTLED_APP)) {
             json_t *problem = problem_response ();
             json_object_set_new (responses, "429",
                                  too_many_response (json_object_get (problem, "content")));

@@ -104,14 +104,29 @@ static void expire (gw_throttle *self, entry *e, int64_t *t, int64_t now)
     }
 }
 
+static long hit (gw_throttle *self, unsigned route, uint8_t key[20], int64_t now);
+
 long gw_throttle_hit (gw_throttle *self, unsigned route, const char *addr, int64_t now)
 {
     uint8_t key[20];
     address_key (addr, key);
+    return hit (self, route, key, now);
+}
+
+long gw_throttle_hit_client (gw_throttle *self, unsigned route, int64_t client_id, int64_t now)
+{
+    /* ff11::<id>: a multicast prefix, which no client address has. */
+    uint8_t key[20] = {0xff, 0x11};
+    memcpy (key + 8, &client_id, sizeof client_id);
+    return hit (self, route, key, now);
+}
+
+static long hit (gw_throttle *self, unsigned route, uint8_t key[20], int64_t now)
+{
     uint32_t route1 = (uint32_t) route + 1;
     memcpy (key + 16, &route1, 4);
     uint8_t h[crypto_shorthash_BYTES];
-    crypto_shorthash (h, key, sizeof key, self->hash_key);
+    crypto_shorthash (h, key, 20, self->hash_key);
     uint64_t hv;
     memcpy (&hv, h, sizeof hv);
     size_t set = (size_t) (hv % self->n_sets);

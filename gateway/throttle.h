@@ -13,6 +13,8 @@
  *
  * Keys: the route and the client address. IPv6 addresses count by their
  * /64 (one host has the whole /64 to choose from); IPv4 by the address.
+ * Or the route and a client application (gw_throttle_hit_client): an
+ * Open311 application files for many citizens from one server address.
  *
  * Memory is fixed at creation (`max_bytes`, each entry costing
  * 32 + 8 x limit bytes) and never grows. The table is set-associative:
@@ -52,6 +54,10 @@ void gw_throttle_destroy (gw_throttle **self_p);
  * counted), else the whole seconds to wait before one more would be
  * admitted: 1..window_s. */
 long gw_throttle_hit (gw_throttle *self, unsigned route, const char *addr, int64_t now_ms);
+
+/* The same for a client application (an API key's id) rather than an
+ * address: its keys never meet an address's. */
+long gw_throttle_hit_client (gw_throttle *self, unsigned route, int64_t client_id, int64_t now_ms);
 
 /* The settings and the number of entries the table holds. */
 unsigned gw_throttle_limit (const gw_throttle *self);

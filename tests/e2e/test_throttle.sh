@@ -105,19 +105,12 @@ th_o311() { # th_o311 FORMAT ADDR N
         --data-urlencode "address_string=Số 5 Trần Phú, Hải Châu, Đà Nẵng" \
         --data-urlencode "description=Kiến nghị $TH_RUN qua Open311 số $3"
 }
+# An application files for many citizens from one server address: it is
+# counted by its API key (LOA_OPEN311_LIMIT), not by address.
 th_codes=""
-for i in $(seq 1 20); do th_codes="$th_codes $(th_o311 json "$TH_A" "$i" >/dev/null; printf '%s' "$HTTP_STATUS")"; done
-expect_eq "throttle: per route: the address exhausted on /api/v1/feedback still sends 20 Open311 requests (201)" \
-    "$(printf ' 201%.0s' $(seq 20))" "$th_codes"
-th_o311 json "$TH_A" 21
-expect_eq "throttle: the 21st Open311 request is 429 with the spec's JSON error list, code 429" \
-    "429 application/json; charset=utf-8 429" "$HTTP_STATUS $(header Content-Type) $(th_jq -r '.[0].code')"
-expect_match "throttle: the Open311 429 says how long to wait and carries Retry-After" \
-    "^Bạn đã gửi quá nhiều yêu cầu; vui lòng thử lại sau $(header Retry-After) giây [1-9]" \
-    "$(th_jq -r '.[0].description') $(header Retry-After)"
-th_o311 xml "$TH_A" 22
-expect_eq "throttle: in XML too: <errors><error><code>429</code>, with Retry-After" "429 text/xml; charset=utf-8 true true" \
-    "$HTTP_STATUS $(header Content-Type) $(printf '%s' "$HTTP_BODY" | grep -q '<code>429</code>' && echo true) $([ -n "$(header Retry-After)" ] && echo true)"
+for i in 1 2 3; do th_codes="$th_codes $(th_o311 json "$TH_A" "$i" >/dev/null; printf '%s' "$HTTP_STATUS")"; done
+expect_eq "throttle: Open311 is counted per application: the address exhausted on /api/v1/feedback still files (201)" \
+    " 201 201 201" "$th_codes"
 http GET /api/v1/openapi.json
 expect_eq "throttle: OpenAPI documents the Open311 POST's 429 with Retry-After" "true" \
     "$(th_jq '.paths["/open311/v2/requests.{format}"].post.responses["429"].headers | has("Retry-After")')"
@@ -149,7 +142,7 @@ th_gateway_start() { # th_gateway_start LIMIT WINDOW: sets TH_URL, TH_PID, TH_LO
         # A free port may be taken before the gateway binds it (other stacks
         # start on this machine too): then it exits, and we try another.
         TH_PORT=$(($(stack_free_base) + 9))
-        LOA_HTTP_PORT=$TH_PORT LOA_INTAKE_LIMIT=$1 LOA_INTAKE_WINDOW_S=$2 "$BUILD/gateway" >>"$TH_LOG" 2>&1 &
+        LOA_HTTP_PORT=$TH_PORT LOA_INTAKE_LIMIT=$1 LOA_INTAKE_WINDOW_S=$2 LOA_OPEN311_LIMIT=3 "$BUILD/gateway" >>"$TH_LOG" 2>&1 &
         TH_PID=$!
         TH_URL="http://127.0.0.1:$TH_PORT"
         wait_until 30 th_up
@@ -184,6 +177,26 @@ th_codes="$(th_status_of 2001:db8:51:7::1 35) $(th_status_of 2001:db8:51:7::1 36
 th_codes="$th_codes $(th_status_of 2001:db8:51:7:aaaa::2 37) $(th_status_of 2001:db8:51:8::1 38)"
 expect_eq "throttle: IPv6 counts by /64: another address of the same /64 is refused, the next /64 is not" \
     "201 201 429 201" "$th_codes"
+# Open311 (LOA_OPEN311_LIMIT=3): one application from four addresses.
+th_codes=""
+for i in 1 2 3; do th_codes="$th_codes $(th_o311 json "100.64.3.$i" "$((60 + i))" >/dev/null; printf '%s' "$HTTP_STATUS")"; done
+th_o311 json 100.64.3.4 64
+expect_eq "throttle: Open311 counts by application whatever the address: three pass, the 4th is 429 in the spec's JSON list, code 429" \
+    " 201 201 201 429 application/json; charset=utf-8 429" \
+    "$th_codes $HTTP_STATUS $(header Content-Type) $(th_jq -r '.[0].code')"
+expect_match "throttle: the Open311 429 says how long to wait and carries Retry-After" \
+    "^Bạn đã gửi quá nhiều yêu cầu; vui lòng thử lại sau $(header Retry-After) giây [1-3]$" \
+    "$(th_jq -r '.[0].description') $(header Retry-After)"
+th_o311 xml 100.64.3.5 65
+expect_eq "throttle: in XML too: <errors><error><code>429</code>, with Retry-After" "429 text/xml; charset=utf-8 true true" \
+    "$HTTP_STATUS $(header Content-Type) $(printf '%s' "$HTTP_BODY" | grep -q '<code>429</code>' && echo true) $([ -n "$(header Retry-After)" ] && echo true)"
+th_key_b=$TH_KEY
+http POST /api/v1/api-keys -H "Authorization: Bearer $TH_ADMIN" -H 'Content-Type: application/json' \
+    --data-binary "$(jq -nc --arg n "Ứng dụng 311 thứ hai $TH_RUN" '{name: $n, kind: "open311_client"}')"
+TH_KEY=$(th_jq -r '.api_key // empty')
+th_o311 json 100.64.3.4 66
+expect_eq "throttle: another application from the same address files (201)" 201 "$HTTP_STATUS"
+TH_KEY=$th_key_b
 GW=$th_main_gw
 th_gateway_stop
 
