@@ -19,6 +19,8 @@ Suite *xml_suite (void);
 Suite *form_suite (void);
 Suite *open311_map_suite (void);
 Suite *throttle_suite (void);
+/* services/: their modules without I/O */
+Suite *quota_month_suite (void);
 
 /* The test database URL; fails the current test when unset. */
 const char *test_db_url (void);
