@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "articles.pb-c.h"
+#include "articles_edit.pb-c.h"
 #include "cache.h"
 #include "calendar.pb-c.h"
 #include "catalog.pb-c.h"
@@ -15,13 +17,13 @@
 #include "content_edit.pb-c.h"
 #include "feedback.pb-c.h"
 #include "feedback_edit.pb-c.h"
-#include "articles.pb-c.h"
-#include "articles_edit.pb-c.h"
 #include "gw.h"
 #include "log.h"
 #include "metrics.h"
 #include "open311.h"
 #include "pbjson.h"
+#include "quota.pb-c.h"
+#include "quota_edit.pb-c.h"
 #include "services.h"
 
 #define RPC(svc, name, in, out) .service = svc, .rpc = name, .input = in, .output = out
@@ -150,6 +152,16 @@ const gw_route gw_routes[] = {
     {"PUT", "/api/v1/feedback/deadlines", gw_rpc_route, GW_BODY, ADMIN,
      RPC (GW_FEEDBACK, "deadlines.put", &loa__feedback__deadline_rules_input__descriptor,
           &loa__feedback__deadline_rules_reply__descriptor)},
+
+    /* Quota (quota-svc): tallies from content events, rules with history. */
+    {"GET", "/api/v1/quota/rules", gw_rpc_route, 0, GW_STAFF,
+     RPC (GW_QUOTA, "quota.rules.get", NULL, &loa__quota__quota_rules_reply__descriptor)},
+    {"PUT", "/api/v1/quota/rules", gw_rpc_route, GW_BODY, ADMIN,
+     RPC (GW_QUOTA, "quota.rules.put", &loa__quota__quota_rules_input__descriptor,
+          &loa__quota__quota_rules_reply__descriptor)},
+    {"GET", "/api/v1/quota/report", gw_rpc_route, 0, GW_STAFF,
+     RPC (GW_QUOTA, "quota.report", &loa__quota__quota_report_request__descriptor,
+          &loa__quota__quota_report__descriptor)},
 
     /* Feedback (feedback-svc): the service applies the workflow and the
      * handler's own-unit rule; citizens need no account, so their POSTs are

@@ -1,16 +1,17 @@
-/* quota-svc: per-unit monthly tallies, built only from content events.
+/* quota-svc: per-unit monthly tallies, built only from content events
+ * (quota_events.c), the rules and the monthly report (quota_rpc.c).
  * main only wires; see services/common/service.c for the life cycle. */
+#include "quota_events.h"
 #include "quota_rpc.h"
 #include "quota_store.h"
 #include "service.h"
-#include "unit_mirror.h"
 
 extern const loa_migration quota_svc_migrations[];
 extern const size_t quota_svc_migrations_count;
 
 static const loa_service_subscription subscriptions[] = {
     {"content", "LOA_CONTENT_EVENTS", "tcp://127.0.0.1:7201", "LOA_CONTENT_RPC",
-     "tcp://127.0.0.1:7101", loa_unit_mirror_apply},
+     "tcp://127.0.0.1:7101", quota_events_apply},
     {NULL, NULL, NULL, NULL, NULL, NULL},
 };
 

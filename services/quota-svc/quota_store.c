@@ -6,13 +6,42 @@
 
 #include "db.h"
 #include "log.h"
+#include "store_util.h"
+
+#define WHO "quota store"
+
+#define RULE_COLS "min_articles, min_cchc_articles, effective_from, rfc3339(created_at), created_by"
+
+/* The rule of month $1: the greatest effective_from not after it; for a
+ * month before every row, the earliest row. */
+#define RULE_OF_MONTH                                                                              \
+    "SELECT min_articles, min_cchc_articles FROM rules "                                           \
+    "ORDER BY effective_from <= $1 DESC, "                                                         \
+    "CASE WHEN effective_from <= $1 THEN effective_from ELSE '' END DESC, effective_from LIMIT 1"
 
 static const loa_stmt statements[] = {
     {"units_list", "SELECT unit_id, code, name, is_active FROM units ORDER BY unit_id"},
+    /* Column 5: the row in force in month $1. */
+    {"rules_list",
+     "SELECT " RULE_COLS ", effective_from <= $1 FROM rules ORDER BY effective_from DESC"},
+    /* A correction of a row (same effective_from) replaces it. */
+    {"rules_upsert",
+     "INSERT INTO rules (min_articles, min_cchc_articles, effective_from, created_by) "
+     "VALUES ($1::integer, $2::integer, $3, $4::bigint) ON CONFLICT (effective_from) DO UPDATE SET "
+     "min_articles = EXCLUDED.min_articles, min_cchc_articles = EXCLUDED.min_cchc_articles, "
+     "created_at = now(), created_by = EXCLUDED.created_by"},
+    {"report", "WITH r AS (" RULE_OF_MONTH ") "
+               "SELECT u.unit_id, u.name, coalesce(t.articles, 0), coalesce(t.cchc_articles, 0), "
+               "r.min_articles, r.min_cchc_articles "
+               "FROM units u CROSS JOIN r "
+               "LEFT JOIN unit_month_tallies t ON t.unit_id = u.unit_id AND t.month = $1 "
+               "WHERE u.is_active ORDER BY u.unit_id"},
     {NULL, NULL},
 };
 
 int quota_store_prepare (PGconn *db) { return loa_db_prepare (db, statements); }
+
+/* ------------------------------------------------------------ units */
 
 int quota_store_list_units (PGconn *db, Loa__Quota__QuotaUnitList *out)
 {
@@ -59,4 +88,175 @@ void quota_store_free_units (Loa__Quota__QuotaUnitList *list)
     free (list->items);
     list->items = NULL;
     list->n_items = 0;
+}
+
+/* ------------------------------------------------------------ articles */
+
+int quota_store_apply_article (PGconn *db, int64_t article_id, int64_t unit_id, const char *month,
+                               int is_cchc, int retracted, uint64_t seq)
+{
+    char id[24], unit[24], seq_s[24];
+    store_int_param (id, article_id);
+    store_int_param (unit, unit_id);
+    snprintf (seq_s, sizeof seq_s, "%llu", (unsigned long long) seq);
+    const char *vals[] = {
+        id, unit, month, is_cchc ? "true" : "false", retracted ? "true" : "false", seq_s};
+    /* month: LEAST keeps the first publication's month whatever the order
+     * the events are seen in (a re-publication counts in it again). */
+    PGresult *res = PQexecParams (
+        db,
+        "INSERT INTO articles (article_id, unit_id, month, is_cchc, retracted, event_seq) "
+        "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (article_id) DO UPDATE SET "
+        "unit_id = excluded.unit_id, month = LEAST(articles.month, excluded.month), "
+        "is_cchc = excluded.is_cchc, retracted = excluded.retracted, "
+        "event_seq = excluded.event_seq, updated_at = now() "
+        "WHERE articles.event_seq < excluded.event_seq",
+        6, NULL, vals, NULL, NULL, 0);
+    int ok = PQresultStatus (res) == PGRES_COMMAND_OK;
+    if (!ok)
+        loa_error (NULL, WHO ": article %s (event %s): %s", id, seq_s, PQresultErrorMessage (res));
+    PQclear (res);
+    return ok ? 0 : -1;
+}
+
+/* ------------------------------------------------------------ rules */
+
+static void fill_rules (const PGresult *res, int row, Loa__Quota__QuotaRules *r, int *oom)
+{
+    loa__quota__quota_rules__init (r);
+    r->min_articles = atoi (PQgetvalue (res, row, 0));
+    r->min_cchc_articles = atoi (PQgetvalue (res, row, 1));
+    r->effective_from = store_dup (res, row, 2, oom);
+    r->created_at = store_dup (res, row, 3, oom);
+    r->created_by = atoll (PQgetvalue (res, row, 4));
+}
+
+void quota_store_free_rules (Loa__Quota__QuotaRulesReply *out)
+{
+    for (size_t i = 0; i < out->n_history; i++) {
+        store_free_str (out->history[i]->effective_from);
+        store_free_str (out->history[i]->created_at);
+    }
+    free (out->history);
+    store_free_str (out->effective_from);
+    store_free_str (out->created_at);
+    loa__quota__quota_rules_reply__init (out);
+}
+
+/* Every row and the one in force in `month` into *out (initialised). */
+static int read_rules (PGconn *db, const char *month, Loa__Quota__QuotaRulesReply *out)
+{
+    const char *vals[] = {month};
+    PGresult *res = store_run (db, WHO, "rules_list", 1, vals, PGRES_TUPLES_OK);
+    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
+        PQclear (res);
+        return -1;
+    }
+    int n = PQntuples (res), oom = 0;
+    void **items = NULL;
+    if (!store_list_block ((size_t) n, sizeof (Loa__Quota__QuotaRules), &items)) {
+        PQclear (res);
+        return -1;
+    }
+    out->history = (Loa__Quota__QuotaRules **) items;
+    int current = -1;
+    for (int i = 0; i < n; i++) {
+        fill_rules (res, i, out->history[i], &oom);
+        out->n_history++;
+        if (current < 0 && PQgetvalue (res, i, 5)[0] == 't')
+            current = i;
+    }
+    if (current < 0 && n > 0)
+        current = n - 1; /* every row is in the future: the earliest */
+    if (current >= 0) {
+        out->min_articles = atoi (PQgetvalue (res, current, 0));
+        out->min_cchc_articles = atoi (PQgetvalue (res, current, 1));
+        out->effective_from = store_dup (res, current, 2, &oom);
+        out->created_at = store_dup (res, current, 3, &oom);
+        out->created_by = atoll (PQgetvalue (res, current, 4));
+    }
+    PQclear (res);
+    return oom ? -1 : 0;
+}
+
+int quota_store_get_rules (PGconn *db, const char *month, Loa__Quota__QuotaRulesReply *out)
+{
+    loa__quota__quota_rules_reply__init (out);
+    return read_rules (db, month, out);
+}
+
+typedef struct {
+    const char *const *vals; /* min, min_cchc, effective_from, user */
+    const char *month;
+    Loa__Quota__QuotaRulesReply *out;
+} rules_put;
+
+static int put_rules_tx (PGconn *db, void *arg)
+{
+    rules_put *p = arg;
+    quota_store_free_rules (p->out);
+    PGresult *res = store_run (db, WHO, "rules_upsert", 4, p->vals, PGRES_COMMAND_OK);
+    if (PQresultStatus (res) != PGRES_COMMAND_OK) {
+        int retry = loa_db_retryable (res);
+        PQclear (res);
+        return retry ? LOA_DB_RETRY : -1;
+    }
+    PQclear (res);
+    return read_rules (db, p->month, p->out);
+}
+
+int quota_store_put_rules (PGconn *db, int min_articles, int min_cchc_articles,
+                           const char *effective_from, int64_t user_id, const char *month,
+                           Loa__Quota__QuotaRulesReply *out)
+{
+    char min[24], cchc[24], user[24];
+    store_int_param (min, min_articles);
+    store_int_param (cchc, min_cchc_articles);
+    store_int_param (user, user_id);
+    const char *vals[] = {min, cchc, effective_from, user};
+    rules_put p = {vals, month, out};
+    loa__quota__quota_rules_reply__init (out);
+    return loa_db_tx (db, put_rules_tx, &p) == 0 ? 0 : -1;
+}
+
+/* ------------------------------------------------------------ report */
+
+int quota_store_report (PGconn *db, const char *month, quota_store_tally **rows, size_t *n)
+{
+    *rows = NULL;
+    *n = 0;
+    const char *vals[] = {month};
+    PGresult *res = store_run (db, WHO, "report", 1, vals, PGRES_TUPLES_OK);
+    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
+        PQclear (res);
+        return -1;
+    }
+    int count = PQntuples (res);
+    quota_store_tally *t = calloc ((size_t) count + 1, sizeof *t);
+    if (!t) {
+        PQclear (res);
+        return -1;
+    }
+    int rc = 0;
+    for (int i = 0; i < count; i++) {
+        t[i].unit_id = atoll (PQgetvalue (res, i, 0));
+        t[i].unit_name = strdup (PQgetvalue (res, i, 1));
+        t[i].articles = atoll (PQgetvalue (res, i, 2));
+        t[i].cchc_articles = atoll (PQgetvalue (res, i, 3));
+        t[i].min_articles = atoi (PQgetvalue (res, i, 4));
+        t[i].min_cchc_articles = atoi (PQgetvalue (res, i, 5));
+        if (!t[i].unit_name)
+            rc = -1;
+    }
+    PQclear (res);
+    *rows = t;
+    *n = (size_t) count;
+    return rc;
+}
+
+void quota_store_free_tallies (quota_store_tally *rows, size_t n)
+{
+    for (size_t i = 0; rows && i < n; i++)
+        free (rows[i].unit_name);
+    free (rows);
 }

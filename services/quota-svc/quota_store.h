@@ -13,4 +13,39 @@ int quota_store_prepare (PGconn *db);
 int quota_store_list_units (PGconn *db, Loa__Quota__QuotaUnitList *out);
 void quota_store_free_units (Loa__Quota__QuotaUnitList *list);
 
+/* Records what an article event says of `article_id` (event `seq`): its
+ * unit, the month of its publication, its CCHC flag and whether it is
+ * retracted. Keeps the earliest month ever recorded (the month of first
+ * publication); a row already changed by a later event is left alone, so
+ * replays change nothing. Runs on the subscriber's connection, inside its
+ * transaction (not prepared). 0, or -1 (logged). */
+int quota_store_apply_article (PGconn *db, int64_t article_id, int64_t unit_id, const char *month,
+                               int is_cchc, int retracted, uint64_t seq);
+
+/* The rules of `month` (the current one) and every row, latest first, into
+ * *out (initialised here). 0 or -1; free with quota_store_free_rules
+ * either way. */
+int quota_store_get_rules (PGconn *db, const char *month, Loa__Quota__QuotaRulesReply *out);
+
+/* Adds the row from `effective_from` (or replaces the row of that month),
+ * then reads the rules as quota_store_get_rules does for `month`. */
+int quota_store_put_rules (PGconn *db, int min_articles, int min_cchc_articles,
+                           const char *effective_from, int64_t user_id, const char *month,
+                           Loa__Quota__QuotaRulesReply *out);
+void quota_store_free_rules (Loa__Quota__QuotaRulesReply *out);
+
+/* One active unit's figures for a month, and the rule of that month. */
+typedef struct {
+    int64_t unit_id;
+    char *unit_name;
+    int64_t articles, cchc_articles;
+    int min_articles, min_cchc_articles;
+} quota_store_tally;
+
+/* Every active unit's tally for `month` (YYYY-MM), by unit id, units with
+ * nothing published included: *rows (caller frees with
+ * quota_store_free_tallies), *n. 0 or -1. */
+int quota_store_report (PGconn *db, const char *month, quota_store_tally **rows, size_t *n);
+void quota_store_free_tallies (quota_store_tally *rows, size_t n);
+
 #endif
