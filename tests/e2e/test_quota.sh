@@ -1,0 +1,250 @@
+# Quota (API.md "Quota"): tallies built only from content events. An editor
+# writes and submits, a reviewer publishes; the month's report counts the
+# articles (and the CCHC ones) for the right unit, lists units with nothing
+# published, drops a retracted article; rules with history (a change applies
+# from its month, past months keep their verdict); after quota-svc was down
+# while articles were published and retracted, the report equals a count
+# made directly from content.articles; events delivered twice count once.
+# The month boundary is a unit test (tests/unit/quota-svc/test_quota_month.c).
+# Sourced by tests/run.sh: every name here starts with qt_ / QT_.
+# shellcheck shell=bash
+
+QT_DIR=$T_TMP/quota
+mkdir -p "$QT_DIR"
+QT_RUN=$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')
+QT_RUN_UC=$(printf '%s' "$QT_RUN" | tr '[:lower:]' '[:upper:]')
+QT_XFF=220 # logins come from 198.51.100.221, .222, ...
+declare -gA QT_TOK=()
+QT_MONTH=$(TZ=Asia/Ho_Chi_Minh date +%Y-%m)
+QT_DAY=$(TZ=Asia/Ho_Chi_Minh date +%-d)
+QT_PREV=$(TZ=Asia/Ho_Chi_Minh date -d "$(TZ=Asia/Ho_Chi_Minh date +%Y-%m-15) -1 month" +%Y-%m)
+QT_NEXT=$(TZ=Asia/Ho_Chi_Minh date -d "$(TZ=Asia/Ho_Chi_Minh date +%Y-%m-15) +1 month" +%Y-%m)
+QT_AT_RISK=false
+[ "$QT_DAY" -ge 20 ] && QT_AT_RISK=true
+
+qt_jq() { printf '%s' "$HTTP_BODY" | jq -r "$@" 2>/dev/null; }
+qt_psql() { "$PG_BIN/psql" -h 127.0.0.1 -p "$LOA_PG_PORT" -U loa -d loa -tAc "$1" 2>&1; }
+
+# qt_call WHO METHOD PATH JSON|- [curl args]: WHO is anon or a key of QT_TOK.
+qt_call() {
+    local qt_w=$1 qt_m=$2 qt_p=$3 qt_j=$4 qt_a=()
+    shift 4
+    [ "$qt_w" = anon ] || qt_a=(-H "Authorization: Bearer ${QT_TOK[$qt_w]:-none}")
+    if [ "$qt_j" = - ]; then
+        http "$qt_m" "$qt_p" "${qt_a[@]}" "$@"
+    else
+        printf '%s' "$qt_j" >"$QT_DIR/req.json"
+        http "$qt_m" "$qt_p" "${qt_a[@]}" -H 'Content-Type: application/json' \
+            --data-binary "@$QT_DIR/req.json" "$@"
+    fi
+}
+
+# qt_user KEY ROLES_JSON UNIT_JSON: a user made by the admin, logged in.
+qt_user() {
+    local qt_pw qt_name qt_j
+    qt_pw="pw-qt-$(head -c 9 /dev/urandom | base64 | tr '+/' '-_')"
+    qt_name="e2e.qt-$1-$QT_RUN"
+    qt_j=$(jq -nc --arg u "$qt_name" --arg p "$qt_pw" --arg n "Người dùng định mức $1" \
+        --argjson r "$2" --argjson unit "$3" '{username: $u, password: $p, full_name: $n, unit_id: $unit, roles: $r}')
+    qt_call admin POST /api/v1/users "$qt_j"
+    expect_eq "setup: the admin creates user $1" 201 "$HTTP_STATUS"
+    QT_XFF=$((QT_XFF + 1))
+    qt_j=$(jq -nc --arg u "$qt_name" --arg p "$qt_pw" '{username: $u, password: $p}')
+    qt_call anon POST /api/v1/auth/login "$qt_j" -H "X-Forwarded-For: 198.51.100.$QT_XFF"
+    QT_TOK[$1]=$(qt_jq '.token // empty')
+}
+
+# qt_publish EDITOR TOPIC_ID: an article written and submitted by EDITOR,
+# published by the reviewer; QT_ID is its id (empty on any failure).
+qt_publish() {
+    local qt_j qt_id
+    QT_ID=""
+    qt_j=$(jq -nc --arg t "Bài định mức $QT_RUN $RANDOM" --argjson tp "[$2]" \
+        '{title: $t, summary: "Tóm tắt", body: "Nội dung bài viết về cải cách hành chính.", topic_ids: $tp}')
+    qt_call "$1" POST /api/v1/articles "$qt_j"
+    [ "$HTTP_STATUS" = 201 ] || return 0
+    qt_id=$(qt_jq .id)
+    qt_call "$1" POST "/api/v1/articles/$qt_id/submit" '{}'
+    [ "$HTTP_STATUS" = 200 ] || return 0
+    qt_call rev POST "/api/v1/articles/$qt_id/publish" '{}'
+    [ "$HTTP_STATUS" = 200 ] && QT_ID=$qt_id
+    return 0
+}
+
+qt_retract() { qt_call rev POST "/api/v1/articles/$1/retract" '{"reason": "Thu hồi để kiểm thử định mức"}'; }
+
+# qt_row MONTH UNIT_ID: "articles cchc_articles status at_risk min min_cchc"
+# of that unit in the month's report (as the inspector).
+qt_row() {
+    qt_call insp GET "/api/v1/quota/report?month=$1" -
+    qt_jq --argjson u "$2" '.items[] | select(.unit_id == $u) |
+        "\(.articles) \(.cchc_articles) \(.status) \(.at_risk) \(.min_articles) \(.min_cchc_articles)"'
+}
+
+qt_row_is() { [ "$(qt_row "$1" "$2")" = "$3" ]; }
+
+# The month's report as "unit:articles:cchc" per active unit, and the same
+# counted directly from content-svc's published articles.
+qt_report_counts() {
+    qt_call insp GET "/api/v1/quota/report?month=$1" -
+    qt_jq '[.items[] | "\(.unit_id):\(.articles):\(.cchc_articles)"] | join(",")'
+}
+qt_direct_counts() {
+    qt_psql "SELECT string_agg(u.id || ':' || coalesce(a.n, 0) || ':' || coalesce(a.c, 0), ',' ORDER BY u.id)
+        FROM content.units u LEFT JOIN (SELECT unit_id, count(*) AS n, count(*) FILTER (WHERE is_cchc) AS c
+            FROM content.articles WHERE status = 'published'
+            AND to_char(published_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM') = '$1' GROUP BY unit_id) a
+        ON a.unit_id = u.id WHERE u.is_active"
+}
+qt_report_matches() { [ "$(qt_report_counts "$1")" = "$(qt_direct_counts "$1")" ]; }
+
+qt_names() { printf '%s %s' "$HTTP_STATUS" "$(qt_jq --arg f "$1" '[.errors[]?.field] | index($f) != null')"; }
+
+# ------------------------------------------------------------ set-up
+echo "  -- set-up: units, topics, users"
+QT_TOK[admin]=$(admin_token)
+for qt_u in A B; do
+    qt_call admin POST /api/v1/units "{\"code\": \"QT-$QT_RUN_UC-$qt_u\", \"name\": \"Phòng Thử nghiệm Định mức $qt_u $QT_RUN\"}"
+    expect_eq "setup: the admin creates unit $qt_u" 201 "$HTTP_STATUS"
+    printf -v "QT_U$qt_u" '%s' "$(qt_jq '.id // 0')"
+done
+qt_call anon GET '/api/v1/topics?per_page=100' -
+QT_T_CCHC=$(qt_jq '[.items[] | select(.is_cchc)][0].id // 0')
+QT_T_PLAIN=$(qt_jq '[.items[] | select(.is_cchc | not)][0].id // 0')
+qt_user ed '["editor"]' "$QT_UA"
+qt_user rev '["reviewer"]' null
+qt_user insp '["inspector"]' null
+expect_eq "setup: editor, reviewer and inspector log in" true \
+    "$([ -n "${QT_TOK[ed]}" ] && [ -n "${QT_TOK[rev]}" ] && [ -n "${QT_TOK[insp]}" ] && echo true || echo false)"
+
+# ------------------------------------------------------------ tallies
+echo "  -- tallies from content events"
+QT_IDS=()
+for qt_t in "$QT_T_CCHC" "$QT_T_CCHC" "$QT_T_PLAIN"; do
+    qt_publish ed "$qt_t"
+    QT_IDS+=("$QT_ID")
+done
+expect_eq "three articles written, submitted and published" 3 "$(printf '%s\n' "${QT_IDS[@]}" | grep -c .)"
+if wait_until 15 qt_row_is "$QT_MONTH" "$QT_UA" "3 2 pending $QT_AT_RISK 4 1"; then
+    pass "the report counts 3 articles, 2 CCHC, for the writer's unit this month (pending, at_risk $QT_AT_RISK)"
+else
+    fail "report counts the unit's articles" "$(qt_row "$QT_MONTH" "$QT_UA")"
+fi
+expect_eq "a unit with nothing published appears with zeros" "0 0 pending $QT_AT_RISK 4 1" "$(qt_row "$QT_MONTH" "$QT_UB")"
+qt_call insp GET "/api/v1/quota/report?month=$QT_MONTH" -
+expect_eq "report shape: month and items with every field" "200 $QT_MONTH true" \
+    "$HTTP_STATUS $(qt_jq .month) $(qt_jq '[.items[] | keys == (["articles","at_risk","cchc_articles","min_articles","min_cchc_articles","status","unit_id","unit_name"])] | all')"
+expect_eq "report: the unit's Vietnamese name" "Phòng Thử nghiệm Định mức A $QT_RUN" \
+    "$(qt_jq --argjson u "$QT_UA" '.items[] | select(.unit_id == $u) | .unit_name')"
+expect_eq "report: only active units, each once" "$(qt_psql "SELECT count(*) FROM content.units WHERE is_active")" \
+    "$(qt_jq '[.items[].unit_id] | unique | length')"
+expect_eq "the previous month does not count this month's articles (missed)" "0 0 missed false 4 1" \
+    "$(qt_row "$QT_PREV" "$QT_UA")"
+expect_eq "a month to come is pending, not at risk" "0 0 pending false 4 1" "$(qt_row "$QT_NEXT" "$QT_UA")"
+
+qt_retract "${QT_IDS[0]}"
+expect_eq "the reviewer retracts a CCHC article" 200 "$HTTP_STATUS"
+if wait_until 15 qt_row_is "$QT_MONTH" "$QT_UA" "2 1 pending $QT_AT_RISK 4 1"; then
+    pass "a retraction removes the article from the tally"
+else
+    fail "a retraction removes the article" "$(qt_row "$QT_MONTH" "$QT_UA")"
+fi
+expect_eq "quota keeps the retracted article's first month" "$QT_MONTH true" \
+    "$(qt_psql "SELECT month || ' ' || retracted FROM quota.articles WHERE article_id = ${QT_IDS[0]:-0}")"
+
+# ------------------------------------------------------------ report errors
+echo "  -- report: who and which month"
+qt_call anon GET "/api/v1/quota/report?month=$QT_MONTH" -
+expect_eq "report: anonymous is 401" 401 "$HTTP_STATUS"
+qt_call ed GET "/api/v1/quota/report?month=$QT_MONTH" -
+expect_eq "report: any staff member reads it" 200 "$HTTP_STATUS"
+for qt_m in 2022-13 2022-3 abc 2022-03-01; do
+    qt_call insp GET "/api/v1/quota/report?month=$qt_m" -
+    expect_eq "report: month=$qt_m is 422 naming month" "422 true" "$(qt_names month)"
+done
+qt_call insp GET "/api/v1/quota/report" -
+expect_eq "report: without a month, the current one" "200 $QT_MONTH" "$HTTP_STATUS $(qt_jq .month)"
+
+# ------------------------------------------------------------ rules
+echo "  -- rules with history"
+qt_call insp GET /api/v1/quota/rules -
+expect_eq "rules: seeded 4 articles, 1 CCHC, from 2022-01, with history" "200 4 1 2022-01 true" \
+    "$HTTP_STATUS $(qt_jq .min_articles) $(qt_jq .min_cchc_articles) $(qt_jq .effective_from) $(qt_jq '[.history[].effective_from] | index("2022-01") != null')"
+qt_call anon GET /api/v1/quota/rules -
+expect_eq "rules: anonymous is 401" 401 "$HTTP_STATUS"
+qt_call insp PUT /api/v1/quota/rules "{\"min_articles\": 2, \"min_cchc_articles\": 1, \"effective_from\": \"$QT_MONTH\"}"
+expect_eq "rules: an inspector may not change them (403)" 403 "$HTTP_STATUS"
+qt_call admin PUT /api/v1/quota/rules '{}'
+expect_eq "rules: an empty PUT is 422 naming every field" "422 true true true" \
+    "$HTTP_STATUS $(qt_jq '[.errors[].field] | index("min_articles") != null') $(qt_jq '[.errors[].field] | index("min_cchc_articles") != null') $(qt_jq '[.errors[].field] | index("effective_from") != null')"
+expect_match "rules: messages are Vietnamese" 'bắt buộc' "$(qt_jq '.errors[0].message')"
+qt_call admin PUT /api/v1/quota/rules "{\"min_articles\": 2, \"min_cchc_articles\": 3, \"effective_from\": \"$QT_MONTH\"}"
+expect_eq "rules: more CCHC than articles is 422 naming min_cchc_articles" "422 true" "$(qt_names min_cchc_articles)"
+qt_call admin PUT /api/v1/quota/rules "{\"min_articles\": -1, \"min_cchc_articles\": 0, \"effective_from\": \"$QT_MONTH\"}"
+expect_eq "rules: a negative minimum is 422 naming min_articles" "422 true" "$(qt_names min_articles)"
+qt_call admin PUT /api/v1/quota/rules '{"min_articles": 2, "min_cchc_articles": 1, "effective_from": "2022-13"}'
+expect_eq "rules: a bad month is 422 naming effective_from" "422 true" "$(qt_names effective_from)"
+qt_call admin PUT /api/v1/quota/rules "{\"min_articles\": 2, \"min_cchc_articles\": 1, \"effective_from\": \"$QT_PREV\"}"
+expect_eq "rules: a past month is 422 (past verdicts never change)" "422 true" "$(qt_names effective_from)"
+qt_call admin PUT /api/v1/quota/rules '{"min_articles": "2", "min_cchc_articles": 1, "effective_from": "2030-01"}'
+expect_eq "rules: a string for a number is 400 naming the field" "400 true" "$(qt_names min_articles)"
+
+qt_call admin PUT /api/v1/quota/rules "{\"min_articles\": 2, \"min_cchc_articles\": 1, \"effective_from\": \"$QT_MONTH\"}"
+expect_eq "rules: the admin sets 2 articles, 1 CCHC from this month" "200 2 1 $QT_MONTH" \
+    "$HTTP_STATUS $(qt_jq .min_articles) $(qt_jq .min_cchc_articles) $(qt_jq .effective_from)"
+expect_eq "rules: the history keeps the seeded row" true \
+    "$(qt_jq '[.history[] | select(.effective_from == "2022-01" and .min_articles == 4)] | length == 1')"
+expect_eq "the unit with 2 articles, 1 CCHC now meets this month's rule" "2 1 met false 2 1" "$(qt_row "$QT_MONTH" "$QT_UA")"
+expect_eq "the previous month keeps its rule and its verdict" "0 0 missed false 4 1" "$(qt_row "$QT_PREV" "$QT_UA")"
+expect_eq "2022-03 keeps the seeded rule" "0 0 missed false 4 1" "$(qt_row 2022-03 "$QT_UA")"
+qt_call admin PUT /api/v1/quota/rules "{\"min_articles\": 5, \"min_cchc_articles\": 2, \"effective_from\": \"$QT_NEXT\"}"
+expect_eq "rules: a rule for next month leaves this month's in force" "200 2 $QT_MONTH 3" \
+    "$HTTP_STATUS $(qt_jq .min_articles) $(qt_jq .effective_from) $(qt_jq '[.history[] | select(.effective_from >= "2022-01")] | length' )"
+expect_eq "next month's report uses next month's rule" "0 0 pending false 5 2" "$(qt_row "$QT_NEXT" "$QT_UA")"
+expect_eq "this month's report keeps this month's rule" "2 1 met false 2 1" "$(qt_row "$QT_MONTH" "$QT_UA")"
+# Back to the default for whoever runs next (a correction of each row).
+qt_call admin PUT /api/v1/quota/rules "{\"min_articles\": 4, \"min_cchc_articles\": 1, \"effective_from\": \"$QT_NEXT\"}"
+qt_call admin PUT /api/v1/quota/rules "{\"min_articles\": 4, \"min_cchc_articles\": 1, \"effective_from\": \"$QT_MONTH\"}"
+expect_eq "rules: a PUT of the same month corrects that row" "200 4 $QT_MONTH 3" \
+    "$HTTP_STATUS $(qt_jq .min_articles) $(qt_jq .effective_from) $(qt_jq '.history | length')"
+
+# ------------------------------------------------------------ replay
+echo "  -- quota-svc down while articles are published and retracted"
+stack_kill quota-svc
+qt_publish ed "$QT_T_CCHC"
+qt_off1=$QT_ID
+qt_publish ed "$QT_T_PLAIN"
+qt_off2=$QT_ID
+qt_retract "${QT_IDS[2]}"
+qt_r=$HTTP_STATUS
+expect_eq "while quota-svc is down: two published, one retracted" "true true 200" \
+    "$([ -n "$qt_off1" ] && echo true || echo false) $([ -n "$qt_off2" ] && echo true || echo false) $qt_r"
+stack_start quota-svc
+if wait_until 30 qt_row_is "$QT_MONTH" "$QT_UA" "3 2 pending $QT_AT_RISK 4 1"; then
+    pass "after restart the unit's tally catches up (3 articles, 2 CCHC)"
+else
+    fail "tally catches up after restart" "$(qt_row "$QT_MONTH" "$QT_UA")"
+fi
+expect_eq "the report equals a count made directly from content.articles" \
+    "$(qt_direct_counts "$QT_MONTH")" "$(qt_report_counts "$QT_MONTH")"
+
+echo "  -- every event delivered twice"
+qt_before=$(qt_psql "SELECT seq FROM quota.event_cursor WHERE source = 'content'")
+qt_snap=$(qt_report_counts "$QT_MONTH")
+qt_rows=$(qt_psql "SELECT string_agg(article_id || ':' || month || ':' || retracted || ':' || event_seq, ',' ORDER BY article_id) FROM quota.articles")
+stack_stop quota-svc
+qt_psql "UPDATE quota.event_cursor SET seq = 0 WHERE source = 'content'" >/dev/null
+stack_start quota-svc
+wait_until 30 test "$(qt_psql "SELECT seq FROM quota.event_cursor WHERE source = 'content'")" = "$qt_before"
+expect_eq "after replaying every event the cursor is back where it was" "$qt_before" \
+    "$(qt_psql "SELECT seq FROM quota.event_cursor WHERE source = 'content'")"
+wait_until 15 qt_report_matches "$QT_MONTH"
+expect_eq "events delivered twice count once (the report is unchanged)" "$qt_snap" "$(qt_report_counts "$QT_MONTH")"
+expect_eq "and quota's article rows are unchanged" "$qt_rows" \
+    "$(qt_psql "SELECT string_agg(article_id || ':' || month || ':' || retracted || ':' || event_seq, ',' ORDER BY article_id) FROM quota.articles")"
+expect_eq "and still equal to the direct count" "$(qt_direct_counts "$QT_MONTH")" "$(qt_report_counts "$QT_MONTH")"
+
+# ------------------------------------------------------------ OpenAPI
+http GET /api/v1/openapi.json
+expect_eq "openapi: the quota routes with their roles and the month parameter" "true true true true" \
+    "$(qt_jq '[(.paths["/api/v1/quota/rules"].get["x-roles"] == ["staff"]), (.paths["/api/v1/quota/rules"].put["x-roles"] == ["admin"]), (.paths["/api/v1/quota/report"].get["x-roles"] == ["staff"]), (.paths["/api/v1/quota/report"].get.parameters | map(.name) | index("month") != null)] | map(tostring) | join(" ")')"
