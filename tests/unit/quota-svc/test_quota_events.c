@@ -1,0 +1,152 @@
+/* quota_events: content events into quota's tallies, against a real
+ * PostgreSQL schema migrated with quota-svc's own migrations. Events are
+ * crafted here (no content-svc), applied through the subscriber's
+ * loa_subscriber_apply_one as in production: the month boundary, a
+ * retraction, a re-publication (counted again in the first month), an
+ * event delivered twice, and an older event seen after a newer one. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "articles.pb-c.h"
+#include "common/fixture.h"
+#include "quota_events.h"
+#include "subscriber.h"
+#include "suites.h"
+
+extern const loa_migration quota_svc_migrations[];
+extern const size_t quota_svc_migrations_count;
+
+/* quota-svc's migrations but the event tables, which the fixture makes. */
+static void quota_schema (test_schema *s)
+{
+    loa_migration migs[16];
+    size_t n = 0;
+    for (size_t i = 0; i < quota_svc_migrations_count && n < 16; i++)
+        if (strcmp (quota_svc_migrations[i].name, "0000_events.sql") != 0)
+            migs[n++] = quota_svc_migrations[i];
+    test_schema_init (s, "t_quota", "test_quota_events", migs, n);
+}
+
+/* Applies an article event (packed here) with seq `seq`; the result of
+ * loa_subscriber_apply_one. */
+static int apply (PGconn *db, uint64_t seq, const char *topic, int64_t article, int64_t unit,
+                  int cchc, const char *published_at)
+{
+    Loa__Content__ArticleEvent ae = LOA__CONTENT__ARTICLE_EVENT__INIT;
+    ae.article_id = article;
+    ae.unit_id = unit;
+    ae.is_cchc = cchc;
+    ae.published_at = (char *) published_at;
+    uint8_t buf[256];
+    size_t len = loa__content__article_event__pack (&ae, buf);
+    ck_assert_uint_lt (len, sizeof buf);
+    Loa__Event ev = LOA__EVENT__INIT;
+    ev.seq = seq;
+    ev.topic = (char *) topic;
+    ev.occurred_at = (char *) published_at;
+    ev.payload.data = buf;
+    ev.payload.len = len;
+    return loa_subscriber_apply_one (db, "content", &ev, quota_events_apply, NULL);
+}
+
+/* "articles/cchc" of a unit in a month, from the view. */
+static const char *tally (PGconn *db, int64_t unit, const char *month)
+{
+    static char out[64];
+    char sql[256];
+    snprintf (sql, sizeof sql,
+              "SELECT coalesce(sum(articles), 0) * 1000 + coalesce(sum(cchc_articles), 0) "
+              "FROM unit_month_tallies WHERE unit_id = %lld AND month = '%s'",
+              (long long) unit, month);
+    long long v = test_query_int (db, sql);
+    snprintf (out, sizeof out, "%lld/%lld", v / 1000, v % 1000);
+    return out;
+}
+
+START_TEST (test_month_boundary_through_events)
+{
+    test_schema s;
+    quota_schema (&s);
+    ck_assert_int_eq (apply (s.db, 1, "article.published", 11, 7, 1, "2022-03-31T23:59:00+07:00"),
+                      0);
+    ck_assert_int_eq (apply (s.db, 2, "article.published", 12, 7, 0, "2022-04-01T00:00:00+07:00"),
+                      0);
+    ck_assert_int_eq (apply (s.db, 3, "article.published", 13, 7, 0, "2022-03-31T16:59:59Z"), 0);
+    ck_assert_str_eq (tally (s.db, 7, "2022-03"), "2/1");
+    ck_assert_str_eq (tally (s.db, 7, "2022-04"), "1/0");
+    test_schema_fini (&s);
+}
+END_TEST
+
+START_TEST (test_retract_republish_replay)
+{
+    test_schema s;
+    quota_schema (&s);
+    const char *march = "2022-03-10T09:00:00+07:00";
+    ck_assert_int_eq (apply (s.db, 1, "article.published", 21, 8, 1, march), 0);
+    ck_assert_int_eq (apply (s.db, 2, "article.published", 22, 8, 0, march), 0);
+    ck_assert_str_eq (tally (s.db, 8, "2022-03"), "2/1");
+    /* Delivered twice: skipped by the cursor. */
+    ck_assert_int_eq (apply (s.db, 2, "article.published", 22, 8, 0, march), 0);
+    ck_assert_str_eq (tally (s.db, 8, "2022-03"), "2/1");
+    ck_assert_int_eq (apply (s.db, 3, "article.retracted", 21, 8, 1, march), 0);
+    ck_assert_str_eq (tally (s.db, 8, "2022-03"), "1/0");
+    /* Published again in May (a producer that stamps the new time): it
+     * counts again, in March, the month of its first publication. */
+    ck_assert_int_eq (apply (s.db, 4, "article.published", 21, 8, 1, "2022-05-02T08:00:00+07:00"),
+                      0);
+    ck_assert_str_eq (tally (s.db, 8, "2022-03"), "2/1");
+    ck_assert_str_eq (tally (s.db, 8, "2022-05"), "0/0");
+    /* Events of other topics and unreadable payloads change nothing. */
+    ck_assert_int_eq (apply (s.db, 5, "feedback.received", 21, 8, 1, march), 0);
+    ck_assert_int_eq (apply (s.db, 6, "article.published", 23, 8, 1, "not a time"), 0);
+    ck_assert_str_eq (tally (s.db, 8, "2022-03"), "2/1");
+    ck_assert_int_eq (loa_subscriber_position (s.db, "content"), 6);
+    test_schema_fini (&s);
+}
+END_TEST
+
+START_TEST (test_older_event_changes_nothing)
+{
+    test_schema s;
+    quota_schema (&s);
+    const char *march = "2022-03-10T09:00:00+07:00";
+    /* Another source's cursor lets an old event through to the apply
+     * itself: the row's own seq still refuses it. */
+    ck_assert_int_eq (apply (s.db, 1, "article.published", 31, 9, 1, march), 0);
+    ck_assert_int_eq (apply (s.db, 2, "article.retracted", 31, 9, 1, march), 0);
+    ck_assert_str_eq (tally (s.db, 9, "2022-03"), "0/0");
+    Loa__Content__ArticleEvent ae = LOA__CONTENT__ARTICLE_EVENT__INIT;
+    ae.article_id = 31;
+    ae.unit_id = 9;
+    ae.is_cchc = 1;
+    ae.published_at = (char *) march;
+    uint8_t buf[128];
+    Loa__Event ev = LOA__EVENT__INIT;
+    ev.seq = 1;
+    ev.topic = (char *) "article.published";
+    ev.payload.data = buf;
+    ev.payload.len = loa__content__article_event__pack (&ae, buf);
+    PGresult *res = PQexec (s.db, "BEGIN");
+    PQclear (res);
+    ck_assert_int_eq (quota_events_apply (s.db, &ev, NULL), 0);
+    res = PQexec (s.db, "COMMIT");
+    PQclear (res);
+    ck_assert_str_eq (tally (s.db, 9, "2022-03"), "0/0");
+    test_schema_fini (&s);
+}
+END_TEST
+
+Suite *quota_events_suite (void)
+{
+    Suite *s = suite_create ("quota_events");
+    TCase *tc = tcase_create ("core");
+    tcase_set_timeout (tc, 30);
+    tcase_add_test (tc, test_month_boundary_through_events);
+    tcase_add_test (tc, test_retract_republish_replay);
+    tcase_add_test (tc, test_older_event_changes_nothing);
+    suite_add_tcase (s, tc);
+    return s;
+}
