@@ -18,6 +18,10 @@
 /* Distinct channels waiting for the thread; more are dropped (the relays'
  * poll covers them), which never happens with one schema per process. */
 #define PENDING_MAX 16
+/* At most one round of notifications per interval: under load, the
+ * commits of a few milliseconds share one notification, and the relay one
+ * move, instead of the relay waking for every commit. */
+#define INTERVAL_MS 5
 #define BACKOFF_MIN_MS 100
 #define BACKOFF_MAX_MS 5000
 
@@ -149,7 +153,7 @@ static int notify_all (loa_notifier *self, const channel_name *channels, int n)
 }
 
 /* Waits `ms` unless stopped (mu held). */
-static void backoff_wait (loa_notifier *self, int ms)
+static void wait_ms (loa_notifier *self, int ms)
 {
     struct timespec until;
     clock_gettime (CLOCK_MONOTONIC, &until);
@@ -185,6 +189,8 @@ static void *notifier_run (void *arg)
         pthread_mutex_lock (&self->mu);
         if (rc == 0) {
             backoff = 0;
+            if (n && INTERVAL_MS)
+                wait_ms (self, INTERVAL_MS);
             continue;
         }
         for (int i = 0; i < n; i++)
@@ -192,7 +198,7 @@ static void *notifier_run (void *arg)
         backoff = backoff ? backoff * 2 : BACKOFF_MIN_MS;
         if (backoff > BACKOFF_MAX_MS)
             backoff = BACKOFF_MAX_MS;
-        backoff_wait (self, backoff);
+        wait_ms (self, backoff);
     }
     pthread_mutex_unlock (&self->mu);
     notifier_disconnect (self);
