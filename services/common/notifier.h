@@ -8,8 +8,9 @@
  * has committed, loa_db_tx calls loa_notifier_tx_end (1), which hands the
  * marked channels to the process's notifier and returns at once. The
  * notifier's thread, on a connection of its own with synchronous_commit
- * off, runs pg_notify for them; commits that arrive while it does are
- * folded into one more notification after it.
+ * off, runs pg_notify for them, at once for a lone commit but at most once
+ * per 5 ms: commits that arrive meanwhile share the next notification (and
+ * the relay one move), so under load the relay does not wake per commit.
  *
  * Nothing here is needed for correctness: the relay's slow poll moves what
  * no notification announced (a crash between COMMIT and NOTIFY, a notifier
