@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "notifier.h"
 
 static void sleep_ms (int ms)
 {
@@ -110,6 +111,9 @@ int loa_db_check (PGconn *db)
 
 int loa_db_tx (PGconn *db, int (*fn) (PGconn *db, void *arg), void *arg)
 {
+    /* Events marked by a transaction this thread ran outside loa_db_tx are
+     * not ours to announce (the relays' poll moves them). */
+    loa_notifier_tx_end (0);
     for (int attempt = 0; attempt < 5; attempt++) {
         if (PQstatus (db) != CONNECTION_OK && loa_db_check (db) != 0)
             return -1;
@@ -120,6 +124,7 @@ int loa_db_tx (PGconn *db, int (*fn) (PGconn *db, void *arg), void *arg)
         }
         int rc = fn (db, arg);
         if (rc != 0) {
+            loa_notifier_tx_end (0);
             loa_db_exec (db, "ROLLBACK");
             if (rc == LOA_DB_RETRY)
                 continue;
@@ -131,6 +136,10 @@ int loa_db_tx (PGconn *db, int (*fn) (PGconn *db, void *arg), void *arg)
         if (!ok)
             loa_warn (NULL, "database: COMMIT: %s", PQresultErrorMessage (res));
         PQclear (res);
+        /* Wakes the relays only now, off this transaction (notifier.h). A
+         * COMMIT whose connection broke may have committed: a wake-up too
+         * many costs the relay one empty round. */
+        loa_notifier_tx_end (ok || PQstatus (db) != CONNECTION_OK);
         if (ok)
             return 0;
         if (!retry)

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "db.h"
 #include "log.h"
+#include "notifier.h"
 
 /* Rows moved (and published) per statement: bounds memory and the length
  * of one transaction when a backlog has built up. */
@@ -61,11 +62,28 @@ int loa_outbox_add (PGconn *db, const char *topic, const ProtobufCMessage *paylo
     const char *vals[] = {topic, (const char *) buf};
     int lens[] = {0, (int) len};
     int fmts[] = {0, 1};
-    PGresult *res = PQexecParams (db, "INSERT INTO outbox (topic, payload) VALUES ($1, $2)", 2,
-                                  NULL, vals, lens, fmts, 0);
-    int rc = PQresultStatus (res) == PGRES_COMMAND_OK ? 0 : -1;
+    /* Outside a transaction the INSERT commits on its own. */
+    int autocommit = PQtransactionStatus (db) == PQTRANS_IDLE;
+    PGresult *res = PQexecParams (db,
+                                  "INSERT INTO outbox (topic, payload) VALUES ($1, $2)"
+                                  " RETURNING current_schema()",
+                                  2, NULL, vals, lens, fmts, 0);
+    int rc = PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) == 1 ? 0 : -1;
     if (rc)
         loa_error (NULL, "outbox: adding event %s: %s", topic, PQresultErrorMessage (res));
+    else {
+        /* The relay's channel, named after the schema the outbox is in
+         * (the first of the search_path). No NOTIFY in this transaction:
+         * the notifier sends it once the transaction has committed. */
+        char channel[CHANNEL_MAX + 1];
+        int n = snprintf (channel, sizeof channel, "%s_outbox", PQgetvalue (res, 0, 0));
+        if (n > 0 && n <= CHANNEL_MAX) {
+            if (autocommit)
+                loa_notifier_wake (channel);
+            else
+                loa_notifier_mark (channel);
+        }
+    }
     PQclear (res);
     free (buf);
     return rc;

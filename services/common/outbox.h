@@ -5,13 +5,15 @@
  * (advisory lock) moves committed rows, those whose transaction is older
  * than the snapshot's xmin, into the dense `event_log (seq)`, then PUBlishes
  * them in seq order, woken by LISTEN/NOTIFY with a slow poll as a safety
- * net, plus a heartbeat carrying the last seq every second.
+ * net, plus a heartbeat carrying the last seq every second. The NOTIFY is
+ * not part of the writing transaction: the process's notifier sends it
+ * after the commit (notifier.h).
  *
  * Tables (services/common/sql/0000_events.sql, which the Makefile puts
  * before every service's own migrations):
  *   outbox (id bigserial, txid xid8 default pg_current_xact_id(), topic text,
- *           payload bytea, created_at timestamptz), with an insert trigger
- *           doing NOTIFY "<schema>_outbox"
+ *           payload bytea, created_at timestamptz); no trigger
+ *           (0000_events_notify.sql dropped the one that did NOTIFY)
  *   event_log (seq bigint primary key, topic text, payload bytea,
  *              occurred_at timestamptz)
  *   event_cursor (source text primary key, seq bigint): see subscriber.h
@@ -34,7 +36,13 @@
 /* Inserts one event into the outbox of the current schema (the session's
  * search_path; call inside the transaction that makes the change).
  * `payload` is packed; NULL gives an empty payload. 0 or -1 (logged; the
- * caller's transaction is then aborted and must be rolled back). */
+ * caller's transaction is then aborted and must be rolled back).
+ * It marks the thread's transaction for the notifier (loa_notifier_mark,
+ * channel "<current_schema()>_outbox"): loa_db_tx wakes the relay after its
+ * COMMIT. A transaction run by hand should call loa_notifier_tx_end after
+ * its COMMIT or ROLLBACK, or its events wait for the relay's slow poll.
+ * Outside a transaction (the INSERT commits by itself) it wakes the relay
+ * at once. */
 int loa_outbox_add (PGconn *db, const char *topic, const ProtobufCMessage *payload);
 
 typedef struct loa_relay loa_relay;

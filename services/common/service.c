@@ -10,6 +10,7 @@
 #include "config.h"
 #include "db.h"
 #include "log.h"
+#include "notifier.h"
 #include "outbox.h"
 
 #define MAX_SUBSCRIPTIONS 8
@@ -50,6 +51,7 @@ int loa_service_main (const loa_service_def *def, int argc, char **argv)
     const char *base_url = loa_env ("LOA_DB_URL", "postgresql://loa@127.0.0.1:5432/loa");
     char *db_url = loa_db_url_with_schema (base_url, def->schema);
     void *zctx = NULL;
+    loa_notifier *notifier = NULL;
     loa_relay *relay = NULL;
     loa_rpc_server *server = NULL;
     loa_subscriber *subs[MAX_SUBSCRIPTIONS] = {0};
@@ -84,6 +86,11 @@ int loa_service_main (const loa_service_def *def, int argc, char **argv)
     methods[n] = loa_events_since_method;
 
     zctx = zmq_ctx_new ();
+    /* Before anything that commits events: it wakes the relays after the
+     * workers' (and the subscribers') commits. */
+    notifier = loa_notifier_new (def->name, db_url);
+    if (!notifier || loa_notifier_start (notifier) != 0)
+        goto out;
     relay = loa_relay_new (def->name, def->schema, db_url,
                            bind_address (def->events_env, def->events_default));
     if (!relay || loa_relay_start (relay, zctx) != 0)
@@ -114,6 +121,7 @@ out:
         loa_subscriber_destroy (&subs[i]);
     loa_rpc_server_destroy (&server);
     loa_relay_destroy (&relay);
+    loa_notifier_destroy (&notifier);
     if (zctx)
         zmq_ctx_term (zctx);
     free (methods);

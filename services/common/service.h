@@ -1,6 +1,6 @@
 /* service: the common life of a Loa service process.
  *   config from the environment -> logging -> database -> migrations ->
- *   outbox relay -> RPC server -> subscribers -> wait for SIGINT/SIGTERM ->
+ *   notifier -> outbox relay -> RPC server -> subscribers -> wait for SIGINT/SIGTERM ->
  *   stop in reverse order.
  * A service's main.c only fills a loa_service_def and calls loa_service_main. */
 #ifndef LOA_SERVICE_H

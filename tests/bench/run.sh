@@ -245,8 +245,8 @@ bench_feedback() {
 
 # pgbench_feedback NAME NOTIFY: pgbench runs tests/bench/feedback_insert.sql
 # into fresh scratch tables (feedback_tables.sql; NOTIFY 1 keeps the
-# outbox's trigger) at FB_CONNECTIONS connections. Sets R_* like bench
-# (R_RPS is transactions per second; p50 and p99 from pgbench's
+# outbox's former NOTIFY trigger) at FB_CONNECTIONS connections. Sets R_*
+# like bench (R_RPS is transactions per second; p50 and p99 from pgbench's
 # per-transaction log).
 pgbench_feedback() {
     local name=$1 notify=$2 out=$DIR/pgbench-$1.txt
@@ -293,7 +293,7 @@ if want feedback; then
     *) die "PostgreSQL is not durable ($PG_DURABILITY): the feedback row would mean nothing" ;;
     esac
     FB_THREADS_DEFAULT=$(($(nproc) * 4 > 8 ? $(nproc) * 4 : 8))
-    # 1. The reference: pgbench, the same INSERTs, with the outbox's NOTIFY.
+    # 1. The reference: pgbench, the same INSERTs, with the outbox's former NOTIFY trigger.
     pgbench_feedback insert 1
     PB_RPS=$R_RPS PB_P50=$R_P50 PB_P99=$R_P99 PB_NOTE=$R_NOTE
     # 2. The service as installed: the gateway's and feedback-svc's defaults.
@@ -312,7 +312,7 @@ if want feedback; then
     stack_wait_ready 300 || die "the stack did not come back (see $DIR/logs)"
     bench_feedback feedback-workers 1
     F2_RPS=$R_RPS F2_P50=$R_P50 F2_P99=$R_P99 F2_NOTE=$R_NOTE
-    # 4. What the outbox's NOTIFY costs: the same pgbench without it.
+    # 4. What the service commits now: the same pgbench without the trigger.
     pgbench_feedback insert-no-notify 0
     PN_RPS=$R_RPS PN_P50=$R_P50 PN_P99=$R_P99 PN_NOTE=$R_NOTE
     psql_q -c 'DROP SCHEMA bench CASCADE' >/dev/null 2>&1 || true
@@ -372,9 +372,9 @@ row "POST /api/v1/feedback" "$F1_RPS" "$F1_P50" "$F1_P99" "$(fb_target "$F1_RPS"
 row "  same, $BENCH_FEEDBACK_WORKERS workers" "$F2_RPS" "$F2_P50" "$F2_P99" "$(fb_target "$F2_RPS")" \
     "$BENCH_FEEDBACK_WORKERS HTTP threads, $BENCH_FEEDBACK_WORKERS workers; $F2_NOTE"
 row "pgbench, same INSERTs" "$PB_RPS" "$PB_P50" "$PB_P99" \
-    "reference: transactions/s, -c $FB_CONNECTIONS -j 2 -M prepared, with the outbox's NOTIFY" "$PB_NOTE"
+    "reference: transactions/s, -c $FB_CONNECTIONS -j 2 -M prepared, with the outbox's former NOTIFY trigger" "$PB_NOTE"
 row "  same, without NOTIFY" "$PN_RPS" "$PN_P50" "$PN_P99" \
-    "$(ratio "$PN_RPS" "$PB_RPS") of the reference: what the NOTIFY costs (it serialises commits)" "$PN_NOTE"
+    "$(ratio "$PN_RPS" "$PB_RPS") of the reference: what the service commits now; the gap is what a NOTIFY in it cost" "$PN_NOTE"
 fi
 echo
 exit "$status"

@@ -11,6 +11,7 @@ Suite *pbjson_suite (void);
 Suite *migrate_suite (void);
 Suite *rpc_suite (void);
 Suite *outbox_suite (void);
+Suite *notifier_suite (void);
 Suite *subscriber_suite (void);
 Suite *markdown_suite (void);
 Suite *calendar_suite (void);

@@ -14,7 +14,9 @@
 #include "db.h"
 #include "suites.h"
 
-#define EVENTS_SQL "services/common/sql/0000_events.sql"
+/* The shared events migrations, in the Makefile's order. */
+static const char *const events_sql[] = {"0000_events.sql", "0000_events_notify.sql"};
+#define N_EVENTS_SQL (sizeof events_sql / sizeof events_sql[0])
 
 /* The whole file at `path`, NUL-terminated. Caller frees. */
 static char *slurp (const char *path)
@@ -40,18 +42,24 @@ void test_schema_init (test_schema *s, const char *prefix, const char *app_name,
         snprintf (s->schema, sizeof s->schema, "%s_%d_%d", prefix, (int) getpid (), ++counter);
     ck_assert_int_lt (len, (int) sizeof s->schema);
 
-    size_t n = 1 + n_extra;
+    size_t n = N_EVENTS_SQL + n_extra;
     loa_migration *migs = calloc (n, sizeof *migs);
     ck_assert_ptr_nonnull (migs);
-    char *sql = slurp (EVENTS_SQL);
-    migs[0] = (loa_migration){"0000_events.sql", sql};
+    char *sql[N_EVENTS_SQL];
+    for (size_t i = 0; i < N_EVENTS_SQL; i++) {
+        char path[128];
+        snprintf (path, sizeof path, "services/common/sql/%s", events_sql[i]);
+        sql[i] = slurp (path);
+        migs[i] = (loa_migration){events_sql[i], sql[i]};
+    }
     for (size_t i = 0; i < n_extra; i++)
-        migs[1 + i] = extra[i];
+        migs[N_EVENTS_SQL + i] = extra[i];
     PGconn *admin = loa_db_connect (test_db_url (), app_name, 5000);
     ck_assert_ptr_nonnull (admin);
     ck_assert_int_eq (loa_migrate (admin, s->schema, migs, n), (int) n);
     PQfinish (admin);
-    free (sql);
+    for (size_t i = 0; i < N_EVENTS_SQL; i++)
+        free (sql[i]);
     free (migs);
 
     s->url = loa_db_url_with_schema (test_db_url (), s->schema);
