@@ -113,8 +113,10 @@ void calendar_put (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     }
     Loa__Feedback__CalendarYear out;
     if (calendar_store_put_year (ctx->db, in->year, in->days, in->n_days, ctx->caller->user_id,
-                                 &out) == 0)
+                                 &out) == 0) {
+        fb_deadlines_changed ();
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+    }
     else
         loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
     calendar_store_free_year (&out);
@@ -248,8 +250,10 @@ void calendar_deadlines_put (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     Loa__Feedback__DeadlineRulesReply out;
     if (calendar_store_put_rules (ctx->db, in->forward_working_days, in->answer_working_days,
                                   in->cutoff_time, in->effective_from, ctx->caller->user_id,
-                                  &out) == 0)
+                                  &out) == 0) {
+        fb_deadlines_changed ();
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+    }
     else
         loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
     calendar_store_free_rules (&out);

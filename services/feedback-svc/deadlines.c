@@ -5,7 +5,14 @@
 
 #include "calendar.h"
 #include "calendar_store.h"
+#include "config.h"
 #include "log.h"
+
+/* How long a copy is used without asking the database whether it changed:
+ * a change made by another process (another replica, SQL by hand) is seen
+ * within this time; this process's own writes (fb_deadlines_changed) at
+ * once. It spares every intake a round trip. */
+#define RECHECK_MS 1000
 
 /* The process-wide copy of calendar_days and deadline_rules that every
  * worker thread shares. Loading happens outside the lock (a query per
@@ -15,6 +22,8 @@ static struct {
     pthread_mutex_t lock;
     int loaded;
     int64_t version; /* calendar_version.version the copy was loaded at */
+    int64_t checked_ms; /* when the version was last read (monotonic); 0: never */
+    unsigned changes;   /* fb_deadlines_changed calls: a read older than one is not trusted */
     loa_calendar cal;
     calendar_rule *rules; /* by effective_from, earliest first */
     size_t n_rules;
@@ -26,11 +35,20 @@ static struct {
  * the next caller in a newer one loads again. 0 or -1 (logged). */
 static int refresh (PGconn *db)
 {
+    int64_t now = loa_mono_ms ();
+    pthread_mutex_lock (&copy.lock);
+    int fresh = copy.loaded && copy.checked_ms && now - copy.checked_ms < RECHECK_MS;
+    unsigned changes = copy.changes;
+    pthread_mutex_unlock (&copy.lock);
+    if (fresh)
+        return 0;
     int64_t version;
     if (calendar_store_version (db, &version) != 0)
         return -1;
     pthread_mutex_lock (&copy.lock);
     int current = copy.loaded && copy.version == version;
+    if (current && changes == copy.changes)
+        copy.checked_ms = now;
     pthread_mutex_unlock (&copy.lock);
     if (current)
         return 0;
@@ -58,6 +76,7 @@ static int refresh (PGconn *db)
         copy.rules = rules;
         copy.n_rules = n_rules;
         copy.version = version;
+        copy.checked_ms = changes == copy.changes ? now : 0;
         copy.loaded = 1;
         cal = tmp;
         rules = old_rules;
@@ -143,5 +162,13 @@ void fb_deadlines_reset (void)
     copy.n_rules = 0;
     copy.loaded = 0;
     copy.version = 0;
+    pthread_mutex_unlock (&copy.lock);
+}
+
+void fb_deadlines_changed (void)
+{
+    pthread_mutex_lock (&copy.lock);
+    copy.checked_ms = 0;
+    copy.changes++;
     pthread_mutex_unlock (&copy.lock);
 }

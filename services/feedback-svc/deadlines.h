@@ -3,8 +3,9 @@
  *
  * The calendar (table calendar_days) and the rules (deadline_rules, with
  * history) live in the database, editable by an admin; each process keeps
- * a copy, reloaded when the database says it changed (a version number read
- * with each call), so replicas agree.
+ * a copy, reloaded when the database says it changed (a version number, read
+ * at most once a second, and at once after this process's own writes), so
+ * replicas agree within a second.
  *
  * Counting (API.md): deadlines count working days from the day after
  * receipt; an item received after the cut-off time, or on a day off, is
@@ -43,5 +44,10 @@ int fb_calendar_between (PGconn *db, int32_t from, int32_t to, int *out);
  * the copy (the next call loads it again): at exit, so that nothing is left
  * allocated, or when the database behind it changes. */
 void fb_deadlines_reset (void);
+
+/* This process changed the calendar or the rules (committed): the next
+ * call reads the version again instead of trusting a copy checked less
+ * than a second ago. */
+void fb_deadlines_changed (void);
 
 #endif

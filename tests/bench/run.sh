@@ -327,13 +327,14 @@ target() {
         printf "target >= 50%% of /healthz and p99 < 20 ms: %s", ok ? "met" : "MISSED" }'
 }
 # fb_target RPS: the feedback target (issue 5), at least half the rate of
-# pgbench running the same transaction; beside it, the share of the same
-# INSERTs without the outbox's NOTIFY.
+# pgbench running the equivalent transaction: the same INSERTs without a
+# NOTIFY, which is what the service commits (its notifier wakes the relay
+# after the commit); beside it, the share of the run with the former trigger.
 fb_target() {
     awk -v r="$1" -v p="$PB_RPS" -v n="$PN_RPS" 'BEGIN {
-        if (r == "" || p == "") { print "target: not measured"; exit }
-        printf "%.1f%% of pgbench tps, target ≥ 50 %%: %s", 100 * r / p, (r >= p / 2) ? "met" : "not met"
-        if (n != "") printf "; %.1f%% of it without NOTIFY", 100 * r / n }'
+        if (r == "" || n == "") { print "target: not measured"; exit }
+        printf "%.1f%% of pgbench tps (same INSERTs), target ≥ 50 %%: %s", 100 * r / n, (r >= n / 2) ? "met" : "not met"
+        if (p != "") printf "; %.1f%% of the run with the former NOTIFY trigger", 100 * r / p }'
 }
 
 echo
@@ -371,10 +372,10 @@ row "POST /api/v1/feedback" "$F1_RPS" "$F1_P50" "$F1_P99" "$(fb_target "$F1_RPS"
     "defaults: $FB1_THREADS HTTP threads, $FB1_WORKERS workers; $F1_NOTE"
 row "  same, $BENCH_FEEDBACK_WORKERS workers" "$F2_RPS" "$F2_P50" "$F2_P99" "$(fb_target "$F2_RPS")" \
     "$BENCH_FEEDBACK_WORKERS HTTP threads, $BENCH_FEEDBACK_WORKERS workers; $F2_NOTE"
-row "pgbench, same INSERTs" "$PB_RPS" "$PB_P50" "$PB_P99" \
-    "reference: transactions/s, -c $FB_CONNECTIONS -j 2 -M prepared, with the outbox's former NOTIFY trigger" "$PB_NOTE"
-row "  same, without NOTIFY" "$PN_RPS" "$PN_P50" "$PN_P99" \
-    "$(ratio "$PN_RPS" "$PB_RPS") of the reference: what the service commits now; the gap is what a NOTIFY in it cost" "$PN_NOTE"
+row "pgbench, same INSERTs" "$PN_RPS" "$PN_P50" "$PN_P99" \
+    "reference: transactions/s, -c $FB_CONNECTIONS -j 2 -M prepared, what the service commits" "$PN_NOTE"
+row "  with a NOTIFY trigger" "$PB_RPS" "$PB_P50" "$PB_P99" \
+    "$(ratio "$PB_RPS" "$PN_RPS") of the reference: the outbox's former trigger; the gap is what a NOTIFY in each commit cost" "$PB_NOTE"
 fi
 echo
 exit "$status"
