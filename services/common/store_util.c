@@ -57,3 +57,40 @@ void *store_list_block (size_t n, size_t item_size, void ***items)
         (*items)[i] = block + head + i * item_size;
     return block;
 }
+
+void store_free_message (ProtobufCMessage *msg)
+{
+    const ProtobufCMessageDescriptor *d = msg->descriptor;
+    for (unsigned i = 0; i < d->n_fields; i++) {
+        const ProtobufCFieldDescriptor *f = &d->fields[i];
+        char *member = (char *) msg + f->offset;
+        if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
+            uint32_t set = *(uint32_t *) ((char *) msg + f->quantifier_offset);
+            if (set != f->id)
+                continue;
+        }
+        if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+            size_t n = *(size_t *) ((char *) msg + f->quantifier_offset);
+            void **items = *(void ***) member;
+            if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
+                for (size_t k = 0; k < n; k++)
+                    store_free_message (items[k]);
+            } else if (f->type == PROTOBUF_C_TYPE_STRING) {
+                for (size_t k = 0; k < n; k++)
+                    store_free_str (items[k]);
+            }
+            free (items); /* a store_list_block block, or a scalar array */
+        } else if (f->type == PROTOBUF_C_TYPE_STRING) {
+            store_free_str (*(char **) member);
+        } else if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
+            ProtobufCMessage *sub = *(ProtobufCMessage **) member;
+            if (sub) {
+                store_free_message (sub);
+                free (sub);
+            }
+        } else if (f->type == PROTOBUF_C_TYPE_BYTES) {
+            free (((ProtobufCBinaryData *) member)->data);
+        }
+    }
+    protobuf_c_message_init (d, msg);
+}

@@ -37,4 +37,13 @@ void store_int_param (char buf[24], long long v);
  * memory runs out. */
 void *store_list_block (size_t n, size_t item_size, void ***items);
 
+/* Frees what a store allocated inside `msg`, by its descriptor: every
+ * string that is not protobuf_c_empty_string (a oneof member only when it
+ * is the one set), repeated scalar arrays, singular submessages (their
+ * insides, then themselves), and repeated messages laid out by
+ * store_list_block (each item's insides, then the one block); then
+ * initialises `msg` again. `msg` itself is not freed. For messages filled
+ * the stores' way only: every pointer owned, lists in one block. */
+void store_free_message (ProtobufCMessage *msg);
+
 #endif

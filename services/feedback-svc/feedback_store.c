@@ -369,69 +369,14 @@ static void fill_feedback (const PGresult *res, int row, Loa__Feedback__Feedback
     f->version = int_at (res, row, 34);
 }
 
-static void free_history (Loa__Feedback__Feedback *f)
-{
-    for (size_t i = 0; i < f->n_history; i++) {
-        Loa__Feedback__FeedbackHistoryEntry *e = f->history[i];
-        store_free_str (e->action);
-        store_free_str (e->from_status);
-        store_free_str (e->to_status);
-        store_free_str (e->reason);
-        store_free_str (e->at);
-        store_free_str (e->answer);
-    }
-    free (f->history); /* the block of pointers and entries */
-    f->history = NULL;
-    f->n_history = 0;
-}
-
 void feedback_store_free (Loa__Feedback__Feedback *f)
 {
-    if (f->submitter) {
-        store_free_str (f->submitter->name);
-        store_free_str (f->submitter->address);
-        store_free_str (f->submitter->phone);
-        store_free_str (f->submitter->email);
-        store_free_str (f->submitter->organization);
-        free (f->submitter);
-    }
-    store_free_str (f->tracking_code);
-    store_free_str (f->kind);
-    store_free_str (f->title);
-    store_free_str (f->content);
-    store_free_str (f->procedure_code);
-    store_free_str (f->regulation_ref);
-    free (f->attachment_ids);
-    store_free_str (f->channel);
-    store_free_str (f->status);
-    store_free_str (f->unit_name);
-    store_free_str (f->received_at);
-    store_free_str (f->registered_on);
-    store_free_str (f->forward_due_at);
-    store_free_str (f->due_at);
-    store_free_str (f->forwarded_to);
-    store_free_str (f->reject_reason_code);
-    store_free_str (f->status_reason);
-    if (f->maybe_answer_case)
-        store_free_str (f->answer);
-    if (f->maybe_answered_at_case)
-        store_free_str (f->answered_at);
-    if (f->maybe_published_at_case)
-        store_free_str (f->published_at);
-    if (f->maybe_closed_at_case)
-        store_free_str (f->closed_at);
-    store_free_str (f->updated_at);
-    free_history (f);
-    loa__feedback__feedback__init (f);
+    store_free_message (&f->base);
 }
 
 void feedback_store_free_list (Loa__Feedback__FeedbackList *l)
 {
-    for (size_t i = 0; i < l->n_items; i++)
-        feedback_store_free (l->items[i]);
-    free (l->items);
-    l->items = NULL;
-    l->n_items = 0;
+    store_free_message (&l->base);
 }
 
 static void fill_public (const PGresult *res, int row, Loa__Feedback__FeedbackPublic *p)
@@ -475,47 +420,17 @@ static void fill_public (const PGresult *res, int row, Loa__Feedback__FeedbackPu
 
 void feedback_store_free_public (Loa__Feedback__FeedbackPublic *p)
 {
-    store_free_str (p->tracking_code);
-    store_free_str (p->kind);
-    store_free_str (p->title);
-    store_free_str (p->status);
-    store_free_str (p->received_at);
-    store_free_str (p->due_at);
-    store_free_str (p->unit_name);
-    store_free_str (p->forwarded_to);
-    if (p->maybe_answer_case)
-        store_free_str (p->answer);
-    if (p->maybe_published_at_case)
-        store_free_str (p->published_at);
-    if (p->maybe_closed_at_case)
-        store_free_str (p->closed_at);
-    store_free_str (p->updated_at);
-    store_free_str (p->procedure_code);
-    store_free_str (p->registered_on);
-    for (size_t i = 0; i < p->n_steps; i++) {
-        store_free_str (p->steps[i]->status);
-        store_free_str (p->steps[i]->at);
-    }
-    free (p->steps);
-    loa__feedback__feedback_public__init (p);
+    store_free_message (&p->base);
 }
 
 void feedback_store_free_public_list (Loa__Feedback__FeedbackPublicList *l)
 {
-    for (size_t i = 0; i < l->n_items; i++)
-        feedback_store_free_public (l->items[i]);
-    free (l->items);
-    l->items = NULL;
-    l->n_items = 0;
+    store_free_message (&l->base);
 }
 
 void feedback_store_free_receipt (Loa__Feedback__FeedbackReceipt *r)
 {
-    store_free_str (r->tracking_code);
-    store_free_str (r->status);
-    store_free_str (r->received_at);
-    store_free_str (r->due_at);
-    loa__feedback__feedback_receipt__init (r);
+    store_free_message (&r->base);
 }
 
 /* ------------------------------------------------------------ create */
@@ -1121,11 +1036,7 @@ fb_status feedback_store_desk_rate (PGconn *db, const char *desk, const char *st
 
 void feedback_store_free_desk_rating (Loa__Feedback__DeskRating *r)
 {
-    store_free_str (r->desk);
-    store_free_str (r->staff_code);
-    store_free_str (r->comment);
-    store_free_str (r->rated_at);
-    loa__feedback__desk_rating__init (r);
+    store_free_message (&r->base);
 }
 
 fb_status feedback_store_rating_summary (PGconn *db, const char *from, const char *to,
@@ -1180,11 +1091,7 @@ fb_status feedback_store_rating_summary (PGconn *db, const char *from, const cha
 
 void feedback_store_free_rating_summary (Loa__Feedback__RatingSummary *s)
 {
-    free (s->by_score);
-    for (size_t i = 0; i < s->n_desks; i++)
-        store_free_str (s->desks[i]->desk);
-    free (s->desks);
-    loa__feedback__rating_summary__init (s);
+    store_free_message (&s->base);
 }
 
 /* ------------------------------------------------------------ stats */
@@ -1265,14 +1172,5 @@ fb_status feedback_store_stats (PGconn *db, const char *from, const char *to, in
 
 void feedback_store_free_stats (Loa__Feedback__Stats *s)
 {
-    for (size_t i = 0; i < s->n_units; i++)
-        store_free_str (s->units[i]->unit_name);
-    free (s->units);
-    if (s->total) {
-        store_free_str (s->total->unit_name);
-        free (s->total);
-    }
-    store_free_str (s->from);
-    store_free_str (s->to);
-    loa__feedback__stats__init (s);
+    store_free_message (&s->base);
 }

@@ -15,7 +15,8 @@ int main (void)
 {
     Suite *(*suites[]) (void) = {
         config_suite,   log_suite,      pbjson_suite,      migrate_suite,     rpc_suite,
-        outbox_suite,   notifier_suite, subscriber_suite,  markdown_suite,    calendar_suite,
+        outbox_suite,   notifier_suite, subscriber_suite,  markdown_suite,    store_util_suite,
+        calendar_suite,
         xml_suite,      form_suite,     open311_map_suite, throttle_suite,    quota_month_suite,
         quota_events_suite};
     SRunner *sr = srunner_create (NULL);

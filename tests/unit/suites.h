@@ -14,6 +14,7 @@ Suite *outbox_suite (void);
 Suite *notifier_suite (void);
 Suite *subscriber_suite (void);
 Suite *markdown_suite (void);
+Suite *store_util_suite (void);
 Suite *calendar_suite (void);
 /* gateway/: its modules without I/O */
 Suite *xml_suite (void);
