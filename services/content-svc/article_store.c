@@ -156,24 +156,7 @@ static void fill_article (const PGresult *res, int row, int full, Loa__Content__
 
 void article_store_free (Loa__Content__Article *a)
 {
-    store_free_str (a->slug);
-    store_free_str (a->title);
-    store_free_str (a->summary);
-    store_free_str (a->status);
-    store_free_str (a->status_reason);
-    store_free_str (a->created_at);
-    store_free_str (a->updated_at);
-    if (a->maybe_published_at_case)
-        store_free_str (a->published_at);
-    if (a->maybe_body_case)
-        store_free_str (a->body);
-    if (a->maybe_body_html_case)
-        store_free_str (a->body_html);
-    free (a->topic_ids);
-    for (size_t i = 0; i < a->n_attachments; i++)
-        store_free_str (a->attachments[i]->url);
-    free (a->attachments); /* the block of pointers and attachments */
-    loa__content__article__init (a);
+    store_free_message (&a->base);
 }
 
 /* ------------------------------------------------------------ reads */
@@ -259,11 +242,7 @@ store_status article_store_list (PGconn *db, const article_filter *f,
 
 void article_store_free_list (Loa__Content__ArticleList *l)
 {
-    for (size_t i = 0; i < l->n_items; i++)
-        article_store_free (l->items[i]);
-    free (l->items); /* the block of pointers and articles */
-    l->items = NULL;
-    l->n_items = 0;
+    store_free_message (&l->base);
 }
 
 store_status article_store_history (PGconn *db, int64_t id, Loa__Content__ArticleHistory *out)
@@ -302,17 +281,7 @@ store_status article_store_history (PGconn *db, int64_t id, Loa__Content__Articl
 
 void article_store_free_history (Loa__Content__ArticleHistory *h)
 {
-    for (size_t i = 0; i < h->n_items; i++) {
-        Loa__Content__ArticleHistoryEntry *e = h->items[i];
-        store_free_str (e->action);
-        store_free_str (e->from_status);
-        store_free_str (e->to_status);
-        store_free_str (e->reason);
-        store_free_str (e->at);
-    }
-    free (h->items); /* the block of pointers and entries */
-    h->items = NULL;
-    h->n_items = 0;
+    store_free_message (&h->base);
 }
 
 /* ------------------------------------------------------------ writes */

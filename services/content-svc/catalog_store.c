@@ -131,13 +131,7 @@ static void fill_notice (const PGresult *res, int row, Loa__Content__Notice *n, 
 
 void catalog_store_free_notice (Loa__Content__Notice *n)
 {
-    store_free_str (n->kind);
-    store_free_str (n->title);
-    store_free_str (n->body);
-    store_free_str (n->body_html);
-    store_free_str (n->created_at);
-    store_free_str (n->updated_at);
-    loa__content__notice__init (n);
+    store_free_message (&n->base);
 }
 
 store_status catalog_store_list_notices (PGconn *db, const catalog_notice_filter *f,
@@ -178,10 +172,7 @@ store_status catalog_store_list_notices (PGconn *db, const catalog_notice_filter
 
 void catalog_store_free_notices (Loa__Content__NoticeList *list)
 {
-    for (size_t i = 0; i < list->n_items; i++)
-        catalog_store_free_notice (list->items[i]);
-    free (list->items); /* the block of pointers and notices */
-    loa__content__notice_list__init (list);
+    store_free_message (&list->base);
 }
 
 store_status catalog_store_get_notice (PGconn *db, int64_t id, int include_inactive,
@@ -229,19 +220,6 @@ store_status catalog_store_get_notice (PGconn *db, int64_t id, int include_inact
         (p)->updated_at = store_dup (res, row, 11, oom);                                           \
     } while (0)
 
-#define FREE_PROCEDURE(p, date_case)                                                               \
-    do {                                                                                           \
-        store_free_str ((p)->code);                                                                \
-        store_free_str ((p)->name);                                                                \
-        store_free_str ((p)->field);                                                               \
-        store_free_str ((p)->decision_no);                                                         \
-        if ((p)->maybe_decision_date_case == date_case)                                            \
-            store_free_str ((p)->decision_date);                                                   \
-        store_free_str ((p)->fee);                                                                 \
-        store_free_str ((p)->status);                                                              \
-        store_free_str ((p)->updated_at);                                                          \
-    } while (0)
-
 static void fill_procedure (const PGresult *res, int row, Loa__Content__Procedure *p, int *oom)
 {
     loa__content__procedure__init (p);
@@ -250,8 +228,7 @@ static void fill_procedure (const PGresult *res, int row, Loa__Content__Procedur
 
 void catalog_store_free_procedure (Loa__Content__Procedure *p)
 {
-    FREE_PROCEDURE (p, LOA__CONTENT__PROCEDURE__MAYBE_DECISION_DATE_DECISION_DATE);
-    loa__content__procedure__init (p);
+    store_free_message (&p->base);
 }
 
 static void fill_version (const PGresult *res, int row, Loa__Content__ProcedureVersion *v, int *oom)
@@ -261,14 +238,6 @@ static void fill_version (const PGresult *res, int row, Loa__Content__ProcedureV
                     LOA__CONTENT__PROCEDURE_VERSION__MAYBE_DECISION_DATE_DECISION_DATE);
     v->amended_at = store_dup (res, row, 12, oom);
     v->reason = store_dup (res, row, 13, oom);
-}
-
-static void free_version (Loa__Content__ProcedureVersion *v)
-{
-    FREE_PROCEDURE (v, LOA__CONTENT__PROCEDURE_VERSION__MAYBE_DECISION_DATE_DECISION_DATE);
-    store_free_str (v->amended_at);
-    store_free_str (v->reason);
-    loa__content__procedure_version__init (v);
 }
 
 store_status catalog_store_list_procedures (PGconn *db, const catalog_procedure_filter *f,
@@ -314,10 +283,7 @@ store_status catalog_store_list_procedures (PGconn *db, const catalog_procedure_
 
 void catalog_store_free_procedures (Loa__Content__ProcedureList *list)
 {
-    for (size_t i = 0; i < list->n_items; i++)
-        catalog_store_free_procedure (list->items[i]);
-    free (list->items); /* the block of pointers and procedures */
-    loa__content__procedure_list__init (list);
+    store_free_message (&list->base);
 }
 
 store_status catalog_store_get_procedure (PGconn *db, int64_t id, Loa__Content__Procedure *out)
@@ -381,10 +347,7 @@ store_status catalog_store_list_versions (PGconn *db, int64_t id,
 
 void catalog_store_free_versions (Loa__Content__ProcedureVersionList *list)
 {
-    for (size_t i = 0; i < list->n_items; i++)
-        free_version (list->items[i]);
-    free (list->items);
-    loa__content__procedure_version_list__init (list);
+    store_free_message (&list->base);
 }
 
 /* ------------------------------------------------------------ writes */

@@ -45,12 +45,7 @@ static void fill_unit (const PGresult *res, int row, Loa__Content__Unit *u)
 
 void content_store_free_unit (Loa__Content__Unit *u)
 {
-    store_free_str (u->code);
-    store_free_str (u->name);
-    store_free_str (u->description);
-    store_free_str (u->created_at);
-    store_free_str (u->updated_at);
-    loa__content__unit__init (u);
+    store_free_message (&u->base);
 }
 
 typedef void (*fill_fn) (const PGresult *res, int row, void *item);
@@ -101,11 +96,7 @@ store_status content_store_list_units (PGconn *db, int page, int per_page,
 
 void content_store_free_units (Loa__Content__UnitList *list)
 {
-    for (size_t i = 0; i < list->n_items; i++)
-        content_store_free_unit (list->items[i]);
-    free (list->items); /* the block of pointers and units */
-    list->items = NULL;
-    list->n_items = 0;
+    store_free_message (&list->base);
 }
 
 static void fill_topic (const PGresult *res, int row, void *item)
@@ -130,13 +121,7 @@ store_status content_store_list_topics (PGconn *db, int page, int per_page,
 
 void content_store_free_topics (Loa__Content__TopicList *list)
 {
-    for (size_t i = 0; i < list->n_items; i++) {
-        store_free_str (list->items[i]->code);
-        store_free_str (list->items[i]->name);
-    }
-    free (list->items); /* the block of pointers and topics */
-    list->items = NULL;
-    list->n_items = 0;
+    store_free_message (&list->base);
 }
 
 store_status content_store_get_unit (PGconn *db, int64_t id, Loa__Content__Unit *out)
