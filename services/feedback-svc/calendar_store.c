@@ -60,15 +60,7 @@ int calendar_store_prepare (PGconn *db) { return loa_db_prepare (db, statements)
 
 void calendar_store_free_year (Loa__Feedback__CalendarYear *y)
 {
-    for (size_t i = 0; i < y->n_days; i++) {
-        store_free_str (y->days[i]->date);
-        store_free_str (y->days[i]->type);
-        store_free_str (y->days[i]->name);
-    }
-    free (y->days); /* the block of pointers and days */
-    if (y->maybe_updated_at_case == LOA__FEEDBACK__CALENDAR_YEAR__MAYBE_UPDATED_AT_UPDATED_AT)
-        store_free_str (y->updated_at);
-    loa__feedback__calendar_year__init (y);
+    store_free_message (&y->base);
 }
 
 /* Reads year `year` (its string parameter `year_s`) into *out, which must
@@ -202,21 +194,12 @@ static void fill_rules (const PGresult *res, int row, Loa__Feedback__DeadlineRul
 
 static void free_rules_row (Loa__Feedback__DeadlineRules *r)
 {
-    store_free_str (r->cutoff_time);
-    store_free_str (r->effective_from);
-    store_free_str (r->created_at);
-    loa__feedback__deadline_rules__init (r);
+    store_free_message (&r->base);
 }
 
 void calendar_store_free_rules (Loa__Feedback__DeadlineRulesReply *out)
 {
-    for (size_t i = 0; i < out->n_history; i++)
-        free_rules_row (out->history[i]);
-    free (out->history);
-    store_free_str (out->cutoff_time);
-    store_free_str (out->effective_from);
-    store_free_str (out->created_at);
-    loa__feedback__deadline_rules_reply__init (out);
+    store_free_message (&out->base);
 }
 
 /* Reads every row and the one in force into *out (initialised). 0 or -1;

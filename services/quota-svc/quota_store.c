@@ -133,14 +133,7 @@ static void fill_rules (const PGresult *res, int row, Loa__Quota__QuotaRules *r,
 
 void quota_store_free_rules (Loa__Quota__QuotaRulesReply *out)
 {
-    for (size_t i = 0; i < out->n_history; i++) {
-        store_free_str (out->history[i]->effective_from);
-        store_free_str (out->history[i]->created_at);
-    }
-    free (out->history);
-    store_free_str (out->effective_from);
-    store_free_str (out->created_at);
-    loa__quota__quota_rules_reply__init (out);
+    store_free_message (&out->base);
 }
 
 /* Every row and the one in force in `month` into *out (initialised). */
