@@ -25,17 +25,23 @@ int check_page (loa_rpc_ctx *ctx, int has_page, int page_in, int has_per_page, i
     return bad;
 }
 
-int check_role (loa_rpc_ctx *ctx, const char *role, const char *denied)
+int check_roles (loa_rpc_ctx *ctx, const char *const *roles, const char *denied)
 {
     if (ctx->caller->user_id == 0) {
         loa_rpc_fail (ctx, LOA__STATUS__UNAUTHENTICATED, "Cần đăng nhập");
         return -1;
     }
-    if (!loa_rpc_has_role (ctx, role)) {
-        loa_rpc_fail (ctx, LOA__STATUS__FORBIDDEN, denied);
-        return -1;
-    }
-    return 0;
+    for (; *roles; roles++)
+        if (loa_rpc_has_role (ctx, *roles))
+            return 0;
+    loa_rpc_fail (ctx, LOA__STATUS__FORBIDDEN, denied);
+    return -1;
+}
+
+int check_role (loa_rpc_ctx *ctx, const char *role, const char *denied)
+{
+    const char *const roles[] = {role, NULL};
+    return check_roles (ctx, roles, denied);
 }
 
 /* Adds "<label> <what>" (or "<what>") as the field's error; returns 1. */

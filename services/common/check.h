@@ -22,6 +22,9 @@ int check_page (loa_rpc_ctx *ctx, int has_page, int page_in, int has_per_page, i
  * (401 anonymous, 403 with `denied`) and returns -1. */
 int check_role (loa_rpc_ctx *ctx, const char *role, const char *denied);
 
+/* The same for any one of `roles` (NULL-terminated). */
+int check_roles (loa_rpc_ctx *ctx, const char *const *roles, const char *denied);
+
 /* A text field: NULL is "absent" (an error only when `required`); present,
  * it must be valid UTF-8, not blank when required, at most `max_bytes`
  * bytes (0: no limit) and `max_chars` characters (0: no limit). `label`

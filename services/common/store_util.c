@@ -58,6 +58,18 @@ void *store_list_block (size_t n, size_t item_size, void ***items)
     return block;
 }
 
+int store_fill_rows (const PGresult *res, size_t item_size, store_fill_fn fill, void ***items,
+                     size_t *n_items)
+{
+    int n = PQntuples (res);
+    if (!store_list_block ((size_t) n, item_size, items))
+        return -1;
+    for (int i = 0; i < n; i++)
+        fill (res, i, (*items)[i]);
+    *n_items = (size_t) n;
+    return 0;
+}
+
 void store_free_message (ProtobufCMessage *msg)
 {
     const ProtobufCMessageDescriptor *d = msg->descriptor;

@@ -37,6 +37,15 @@ void store_int_param (char buf[24], long long v);
  * memory runs out. */
 void *store_list_block (size_t n, size_t item_size, void ***items);
 
+/* Fills a row of a result into a list item (zeroed, of the list's type). */
+typedef void (*store_fill_fn) (const PGresult *res, int row, void *item);
+
+/* The rows of `res` as one store_list_block of items, each filled by
+ * `fill`, into *items and *n_items. 0, or -1 when memory runs out (then
+ * nothing is allocated). */
+int store_fill_rows (const PGresult *res, size_t item_size, store_fill_fn fill, void ***items,
+                     size_t *n_items);
+
 /* Frees what a store allocated inside `msg`, by its descriptor: every
  * string that is not protobuf_c_empty_string (a oneof member only when it
  * is the one set), repeated scalar arrays, singular submessages (their

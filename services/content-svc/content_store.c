@@ -48,12 +48,10 @@ void content_store_free_unit (Loa__Content__Unit *u)
     store_free_message (&u->base);
 }
 
-typedef void (*fill_fn) (const PGresult *res, int row, void *item);
-
 /* A page of `stmt` (LIMIT $1 OFFSET $2, the window count in column
  * `count_col`) into one store_list_block of items filled by `fill`. */
 static store_status list_page (PGconn *db, const char *stmt, const char *count_stmt, int count_col,
-                               int page, int per_page, size_t item_size, fill_fn fill,
+                               int page, int per_page, size_t item_size, store_fill_fn fill,
                                void ***items, size_t *n_items, int64_t *total)
 {
     char limit[24], offset[24];
@@ -65,18 +63,10 @@ static store_status list_page (PGconn *db, const char *stmt, const char *count_s
         PQclear (res);
         return STORE_ERROR;
     }
-    int n = PQntuples (res);
     *total = store_page_total (db, "content store", res, count_col, count_stmt, 0, NULL);
-    if (*total < 0 || !store_list_block ((size_t) n, item_size, items)) {
-        PQclear (res);
-        return STORE_ERROR;
-    }
-    for (int i = 0; i < n; i++) {
-        fill (res, i, (*items)[i]);
-        (*n_items)++;
-    }
+    int rc = *total < 0 ? -1 : store_fill_rows (res, item_size, fill, items, n_items);
     PQclear (res);
-    return STORE_OK;
+    return rc == 0 ? STORE_OK : STORE_ERROR;
 }
 
 static void fill_unit_item (const PGresult *res, int row, void *item)

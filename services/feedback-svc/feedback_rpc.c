@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "calendar.h"
 #include "check.h"
 #include "feedback_edit.pb-c.h"
 #include "feedback_store.h"
@@ -70,21 +71,6 @@ static int field (loa_rpc_ctx *ctx, const char *name, const char *message)
     return 1;
 }
 
-/* Logged-in staff holding one of `roles` (NULL-ended); else fails the call
- * (401 or 403) and returns -1. */
-static int require_any (loa_rpc_ctx *ctx, const char *const *roles, const char *denied)
-{
-    if (ctx->caller->user_id == 0) {
-        loa_rpc_fail (ctx, LOA__STATUS__UNAUTHENTICATED, "Cần đăng nhập");
-        return -1;
-    }
-    for (; *roles; roles++)
-        if (loa_rpc_has_role (ctx, *roles))
-            return 0;
-    loa_rpc_fail (ctx, LOA__STATUS__FORBIDDEN, denied);
-    return -1;
-}
-
 static const char *const READERS[] = {"inspector", "leader", "handler", NULL};
 static const char *const INSPECTOR[] = {"inspector", NULL};
 
@@ -127,13 +113,12 @@ static void fail_store (loa_rpc_ctx *ctx, fb_status st)
     }
 }
 
-/* YYYY-MM-DD of a day offset from today (local), or of Jan 1 this year. */
-static void local_date (int jan1, char out[11])
+/* Today (Asia/Ho_Chi_Minh) as YYYY-MM-DD, or 1 January of this year. */
+static void local_date (int jan1, char out[LOA_CALENDAR_DATE_SIZE])
 {
-    time_t t = time (NULL) + 7 * 3600;
-    struct tm tm;
-    gmtime_r (&t, &tm);
-    strftime (out, 11, jan1 ? "%Y-01-01" : "%Y-%m-%d", &tm);
+    loa_calendar_format_date (loa_calendar_local_day (time (NULL)), out);
+    if (jan1)
+        memcpy (out + 5, "01-01", 5);
 }
 
 /* An optional date field: 1 (error added) when present and not a date. */
@@ -411,7 +396,7 @@ void feedback_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__FeedbackListRequest *in =
         (const Loa__Feedback__FeedbackListRequest *) msg;
-    if (require_any (ctx, READERS, "Chỉ Thanh tra, lãnh đạo và cán bộ xử lý xem được") != 0)
+    if (check_roles (ctx, READERS, "Chỉ Thanh tra, lãnh đạo và cán bộ xử lý xem được") != 0)
         return;
     int64_t own = own_unit (ctx);
     if (own < 0)
@@ -456,7 +441,7 @@ void feedback_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 void feedback_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__FeedbackIdRequest *in = (const Loa__Feedback__FeedbackIdRequest *) msg;
-    if (require_any (ctx, READERS, "Chỉ Thanh tra, lãnh đạo và cán bộ xử lý xem được") != 0)
+    if (check_roles (ctx, READERS, "Chỉ Thanh tra, lãnh đạo và cán bộ xử lý xem được") != 0)
         return;
     if (check_id (ctx, in->has_id, in->id, "Mã số phản ánh, kiến nghị không hợp lệ") != 0)
         return;
@@ -497,7 +482,7 @@ static void run_step (loa_rpc_ctx *ctx, int64_t id, fb_step *step)
 /* The inspector's steps begin alike: the role, then the id. */
 static int inspector_step (loa_rpc_ctx *ctx, int has_id, int64_t id)
 {
-    if (require_any (ctx, INSPECTOR, "Chỉ Thanh tra xử lý được bước này") != 0)
+    if (check_roles (ctx, INSPECTOR, "Chỉ Thanh tra xử lý được bước này") != 0)
         return -1;
     return check_id (ctx, has_id, id, "Mã số phản ánh, kiến nghị không hợp lệ");
 }
@@ -558,7 +543,7 @@ void feedback_answer (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__AnswerRequest *in = (const Loa__Feedback__AnswerRequest *) msg;
     static const char *const ANSWERERS[] = {"inspector", "handler", NULL};
-    if (require_any (ctx, ANSWERERS, "Chỉ cán bộ xử lý của đơn vị hoặc Thanh tra trả lời được") != 0)
+    if (check_roles (ctx, ANSWERERS, "Chỉ cán bộ xử lý của đơn vị hoặc Thanh tra trả lời được") != 0)
         return;
     if (check_id (ctx, in->has_id, in->id, "Mã số phản ánh, kiến nghị không hợp lệ") != 0)
         return;
@@ -617,18 +602,18 @@ void feedback_close (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 
 /* from/to of a period (defaults: 1 January of this year, today) into the
  * buffers; 1 when a field error was added. */
-static int period (loa_rpc_ctx *ctx, const Loa__Feedback__PeriodRequest *in, char from[11],
-                   char to[11])
+static int period (loa_rpc_ctx *ctx, const Loa__Feedback__PeriodRequest *in,
+                   char from[LOA_CALENDAR_DATE_SIZE], char to[LOA_CALENDAR_DATE_SIZE])
 {
     int bad = bad_date (ctx, "from", in->from) + bad_date (ctx, "to", in->to);
     if (bad)
         return bad;
     if (in->from)
-        snprintf (from, 11, "%s", in->from);
+        snprintf (from, LOA_CALENDAR_DATE_SIZE, "%s", in->from);
     else
         local_date (1, from);
     if (in->to)
-        snprintf (to, 11, "%s", in->to);
+        snprintf (to, LOA_CALENDAR_DATE_SIZE, "%s", in->to);
     else
         local_date (0, to);
     if (strcmp (from, to) > 0)
@@ -640,9 +625,9 @@ void feedback_stats (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__PeriodRequest *in = (const Loa__Feedback__PeriodRequest *) msg;
     static const char *const STATS_READERS[] = {"inspector", "leader", NULL};
-    if (require_any (ctx, STATS_READERS, "Chỉ Thanh tra và lãnh đạo xem được thống kê") != 0)
+    if (check_roles (ctx, STATS_READERS, "Chỉ Thanh tra và lãnh đạo xem được thống kê") != 0)
         return;
-    char from[11], to[11];
+    char from[LOA_CALENDAR_DATE_SIZE], to[LOA_CALENDAR_DATE_SIZE];
     int bad = period (ctx, in, from, to);
     if (in->has_unit_id && in->unit_id <= 0)
         bad += field (ctx, "unit_id", "phải là số nguyên dương");
@@ -699,7 +684,7 @@ void ratings_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 void ratings_summary (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__PeriodRequest *in = (const Loa__Feedback__PeriodRequest *) msg;
-    char from[11], to[11];
+    char from[LOA_CALENDAR_DATE_SIZE], to[LOA_CALENDAR_DATE_SIZE];
     if (period (ctx, in, from, to)) {
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Tham số không hợp lệ");
         return;

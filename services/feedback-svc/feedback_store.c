@@ -6,6 +6,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "calendar.h"
+#include "check.h"
 #include "db.h"
 #include "deadlines.h"
 #include "log.h"
@@ -13,7 +15,6 @@
 #include "store_util.h"
 
 #define WHO "feedback store"
-#define LOCAL_OFFSET_S (7 * 3600) /* Asia/Ho_Chi_Minh: UTC+07:00, no DST */
 
 /* Day n (days since 1970-01-01, local) as SQL: the date, and the end of
  * that day as an instant (a deadline "on day n" lasts until 23:59:59). */
@@ -181,7 +182,7 @@ int feedback_store_prepare (PGconn *db)
 /* Today, as a day number in Asia/Ho_Chi_Minh. */
 static int32_t today (void)
 {
-    return (int32_t) ((time (NULL) + LOCAL_OFFSET_S) / 86400);
+    return loa_calendar_local_day (time (NULL));
 }
 
 /* The last day that counts as "due soon": two working days from today. */
@@ -296,14 +297,9 @@ static PGresult *rows_of (PGconn *db, const char *stmt, int64_t id)
 
 /* ------------------------------------------------------------ rows */
 
-#define SET_ONEOF(msg, Type, field, CASE, value)                                                   \
-    do {                                                                                           \
-        (msg)->maybe_##field##_case = CASE;                                                        \
-        (msg)->field = value;                                                                      \
-    } while (0)
-
-static void fill_feedback (const PGresult *res, int row, Loa__Feedback__Feedback *f)
+static void fill_feedback (const PGresult *res, int row, void *item)
 {
+    Loa__Feedback__Feedback *f = item;
     loa__feedback__feedback__init (f);
     Loa__Feedback__Submitter *s = malloc (sizeof *s);
     if (s) {
@@ -379,8 +375,9 @@ void feedback_store_free_list (Loa__Feedback__FeedbackList *l)
     store_free_message (&l->base);
 }
 
-static void fill_public (const PGresult *res, int row, Loa__Feedback__FeedbackPublic *p)
+static void fill_public (const PGresult *res, int row, void *item)
 {
+    Loa__Feedback__FeedbackPublic *p = item;
     loa__feedback__feedback_public__init (p);
     p->id = int_at (res, row, 0);
     p->tracking_code = store_dup (res, row, 1, NULL);
@@ -442,18 +439,14 @@ static const char CROCKFORD[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
  * characters (30 bits from libsodium's CSPRNG). */
 static void tracking_code (time_t received, char out[24])
 {
-    time_t local = received + LOCAL_OFFSET_S;
-    struct tm tm;
-    gmtime_r (&local, &tm);
+    char date[LOA_CALENDAR_DATE_SIZE]; /* YYYY-MM-DD */
+    loa_calendar_format_date (loa_calendar_local_day (received), date);
     char rnd[7];
     for (int i = 0; i < 6; i++)
         rnd[i] = CROCKFORD[randombytes_uniform (32)];
     rnd[6] = '\0';
-    char day[9];
-    strftime (day, sizeof day, "%Y%m%d", &tm);
-    snprintf (out, 24, "PAKN.%s.%s", day, rnd);
+    snprintf (out, 24, "PAKN.%.4s%.2s%.2s.%s", date, date + 5, date + 8, rnd);
 }
-
 /* The digits of a phone number: what a rating must repeat. */
 static void phone_digits (const char *phone, char *out, size_t cap)
 {
@@ -590,33 +583,30 @@ fb_status feedback_store_create (PGconn *db, const fb_new *in, Loa__Feedback__Fe
 
 /* ------------------------------------------------------------ reads */
 
+static void fill_history_entry (const PGresult *res, int row, void *item)
+{
+    Loa__Feedback__FeedbackHistoryEntry *e = item;
+    loa__feedback__feedback_history_entry__init (e);
+    e->id = int_at (res, row, 0);
+    e->action = store_dup (res, row, 1, NULL);
+    e->from_status = store_dup (res, row, 2, NULL);
+    e->to_status = store_dup (res, row, 3, NULL);
+    e->actor_id = int_at (res, row, 4);
+    e->unit_id = int_at (res, row, 5);
+    e->reason = store_dup (res, row, 6, NULL);
+    e->at = store_dup (res, row, 7, NULL);
+    e->answer = store_dup (res, row, 8, NULL);
+}
+
 static fb_status load_history (PGconn *db, Loa__Feedback__Feedback *f)
 {
     PGresult *res = rows_of (db, "fb_history", f->id);
     if (!res)
         return FB_ERROR;
-    int n = PQntuples (res);
-    if (!store_list_block ((size_t) n, sizeof (Loa__Feedback__FeedbackHistoryEntry),
-                           (void ***) &f->history)) {
-        PQclear (res);
-        return FB_ERROR;
-    }
-    for (int i = 0; i < n; i++) {
-        Loa__Feedback__FeedbackHistoryEntry *e = f->history[i];
-        loa__feedback__feedback_history_entry__init (e);
-        e->id = int_at (res, i, 0);
-        e->action = store_dup (res, i, 1, NULL);
-        e->from_status = store_dup (res, i, 2, NULL);
-        e->to_status = store_dup (res, i, 3, NULL);
-        e->actor_id = int_at (res, i, 4);
-        e->unit_id = int_at (res, i, 5);
-        e->reason = store_dup (res, i, 6, NULL);
-        e->at = store_dup (res, i, 7, NULL);
-        e->answer = store_dup (res, i, 8, NULL);
-        f->n_history++;
-    }
+    int rc = store_fill_rows (res, sizeof (Loa__Feedback__FeedbackHistoryEntry),
+                              fill_history_entry, (void ***) &f->history, &f->n_history);
     PQclear (res);
-    return FB_OK;
+    return rc == 0 ? FB_OK : FB_ERROR;
 }
 
 /* The item by id (no history) into *out. */
@@ -673,16 +663,12 @@ fb_status feedback_store_list (PGconn *db, const fb_filter *f, Loa__Feedback__Fe
         PQclear (res);
         return FB_ERROR;
     }
-    int n = PQntuples (res);
     out->page = f->page;
     out->per_page = f->per_page;
-    if (!store_list_block ((size_t) n, sizeof (Loa__Feedback__Feedback), (void ***) &out->items)) {
+    if (store_fill_rows (res, sizeof (Loa__Feedback__Feedback), fill_feedback,
+                         (void ***) &out->items, &out->n_items) != 0) {
         PQclear (res);
         return FB_ERROR;
-    }
-    for (int i = 0; i < n; i++) {
-        fill_feedback (res, i, out->items[i]);
-        out->n_items++;
     }
     long long total = store_page_total (db, WHO, res, 35, "fb_count", 9, vals);
     PQclear (res);
@@ -702,14 +688,6 @@ typedef struct {
     Loa__Feedback__Feedback *out;
     fb_status status;
 } step_ctx;
-
-static int in_set (const char *s, const char *const *set)
-{
-    for (; *set; set++)
-        if (strcmp (s, *set) == 0)
-            return 1;
-    return 0;
-}
 
 /* Runs one statement that changes the row; 0, LOA_DB_RETRY or -1. */
 static int change (PGconn *db, const char *stmt, int n, const char *const *vals)
@@ -832,7 +810,7 @@ static int step_tx (PGconn *db, void *arg)
         c->status = FB_DENIED;
         return -1;
     }
-    if (!in_set (from, s->from)) {
+    if (!check_one_of (from, s->from)) {
         c->status = FB_WRONG_STATUS;
         return -1;
     }
@@ -868,25 +846,23 @@ fb_status feedback_store_step (PGconn *db, int64_t id, const fb_step *step,
 
 /* ------------------------------------------------------------ public */
 
+static void fill_step (const PGresult *res, int row, void *item)
+{
+    Loa__Feedback__PublicStep *st = item;
+    loa__feedback__public_step__init (st);
+    st->status = store_dup (res, row, 0, NULL);
+    st->at = store_dup (res, row, 1, NULL);
+}
+
 static fb_status load_steps (PGconn *db, Loa__Feedback__FeedbackPublic *p)
 {
     PGresult *res = rows_of (db, "fb_steps", p->id);
     if (!res)
         return FB_ERROR;
-    int n = PQntuples (res);
-    if (!store_list_block ((size_t) n, sizeof (Loa__Feedback__PublicStep), (void ***) &p->steps)) {
-        PQclear (res);
-        return FB_ERROR;
-    }
-    for (int i = 0; i < n; i++) {
-        Loa__Feedback__PublicStep *s = p->steps[i];
-        loa__feedback__public_step__init (s);
-        s->status = store_dup (res, i, 0, NULL);
-        s->at = store_dup (res, i, 1, NULL);
-        p->n_steps++;
-    }
+    int rc = store_fill_rows (res, sizeof (Loa__Feedback__PublicStep), fill_step,
+                              (void ***) &p->steps, &p->n_steps);
     PQclear (res);
-    return FB_OK;
+    return rc == 0 ? FB_OK : FB_ERROR;
 }
 
 fb_status feedback_store_track (PGconn *db, const char *code, Loa__Feedback__FeedbackPublic *out)
@@ -927,17 +903,12 @@ fb_status feedback_store_public_list (PGconn *db, const fb_public_filter *f,
         PQclear (res);
         goto done;
     }
-    int n = PQntuples (res);
     out->page = f->page;
     out->per_page = f->page_size;
-    if (!store_list_block ((size_t) n, sizeof (Loa__Feedback__FeedbackPublic),
-                           (void ***) &out->items)) {
+    if (store_fill_rows (res, sizeof (Loa__Feedback__FeedbackPublic), fill_public,
+                         (void ***) &out->items, &out->n_items) != 0) {
         PQclear (res);
         goto done;
-    }
-    for (int i = 0; i < n; i++) {
-        fill_public (res, i, out->items[i]);
-        out->n_items++;
     }
     long long total = store_page_total (db, WHO, res, 18, "fb_public_count", 5, vals);
     PQclear (res);
