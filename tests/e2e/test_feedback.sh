@@ -461,6 +461,14 @@ fb_some_created() { grep -qs 201 "$FB_DIR"/burst.*.status; }
 wait_until 10 fb_some_created # kill it once answers have begun, with others in flight
 stack_kill feedback-svc
 wait "$FB_BURST_PID"
+# While it is down: a citizen gets a problem+json 503/504 (never a hang),
+# an Open311 client the spec's error list with that code.
+fb_citizen "$(fb_body while-down)"
+expect_match "down: intake answers 503 or 504" '^50[34]$' "$HTTP_STATUS"
+expect_match "down: as problem+json naming the service" 'feedback-svc' "$(fb_jq .detail)"
+http GET "/open311/v2/requests/$FB_CODE.json"
+expect_match "down: Open311 answers 400 with the real code in its error list" '^400 50[34]$' \
+    "$HTTP_STATUS $(fb_jq '.[0].code')"
 stack_start feedback-svc
 FB_CREATED=0 FB_MISSING=0
 for i in $(seq "$FB_BURST"); do
