@@ -24,6 +24,7 @@
 #include "pbjson.h"
 #include "quota.pb-c.h"
 #include "quota_edit.pb-c.h"
+#include "quota_ops.pb-c.h"
 #include "services.h"
 
 #define RPC(svc, name, in, out) .service = svc, .rpc = name, .input = in, .output = out
@@ -162,6 +163,8 @@ const gw_route gw_routes[] = {
     {"GET", "/api/v1/quota/report", gw_rpc_route, 0, GW_STAFF,
      RPC (GW_QUOTA, "quota.report", &loa__quota__quota_report_request__descriptor,
           &loa__quota__quota_report__descriptor)},
+    {"POST", "/api/v1/quota/rebuild", gw_rpc_route, 0, ADMIN,
+     RPC (GW_QUOTA, "quota.rebuild", NULL, &loa__quota__quota_rebuild_reply__descriptor)},
 
     /* Feedback (feedback-svc): the service applies the workflow and the
      * handler's own-unit rule; citizens need no account, so their POSTs are

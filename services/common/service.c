@@ -24,16 +24,39 @@ static const char *bind_address (const char *env, const char *def)
     return loa_env (name, loa_env (env, def));
 }
 
+/* --rebuild: every subscription that can be rebuilt, each in one
+ * transaction. 0 or -1. */
+static int rebuild_all (const loa_service_def *def, PGconn *db)
+{
+    int rc = 0;
+    for (size_t i = 0; def->subscriptions && def->subscriptions[i].source; i++) {
+        const loa_service_subscription *sub = &def->subscriptions[i];
+        if (!sub->reset)
+            continue;
+        unsigned long long last = 0;
+        long long n = loa_subscriber_rebuild (db, sub->source, loa_env (sub->rpc_env, sub->rpc_default),
+                                              sub->reset, sub->apply, NULL, &last);
+        if (n < 0)
+            rc = -1;
+        else
+            printf ("%s: rebuilt from %s's %lld events (up to seq %llu)\n", def->name, sub->source,
+                    n, last);
+    }
+    return rc;
+}
+
 int loa_service_main (const loa_service_def *def, int argc, char **argv)
 {
-    int migrate_only = 0, status = EXIT_FAILURE;
+    int migrate_only = 0, rebuild = 0, status = EXIT_FAILURE;
     for (int i = 1; i < argc; i++) {
         if (strcmp (argv[i], "--migrate-only") == 0)
             migrate_only = 1;
+        else if (strcmp (argv[i], "--rebuild") == 0)
+            rebuild = 1;
         else {
             fprintf (stderr,
-                     "usage: %s [--migrate-only]\n(settings come from LOA_* environment variables; "
-                     "see README)\n",
+                     "usage: %s [--migrate-only | --rebuild]\n(settings come from LOA_* environment "
+                     "variables; see README)\n",
                      def->name);
             return 2;
         }
@@ -55,6 +78,7 @@ int loa_service_main (const loa_service_def *def, int argc, char **argv)
     loa_relay *relay = NULL;
     loa_rpc_server *server = NULL;
     loa_subscriber *subs[MAX_SUBSCRIPTIONS] = {0};
+    loa_ticker *ticker = NULL;
     loa_rpc_method *methods = NULL;
     if (!db_url)
         goto out;
@@ -64,11 +88,17 @@ int loa_service_main (const loa_service_def *def, int argc, char **argv)
     if (!db)
         goto out;
     int applied = loa_migrate (db, def->schema, def->migrations, def->n_migrations);
+    if (applied >= 0)
+        loa_info (NULL, "%s: schema %s up to date (%d migrations applied)", def->name,
+                  def->schema, applied);
+    if (applied >= 0 && rebuild) {
+        status = rebuild_all (def, db) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+        PQfinish (db);
+        goto out;
+    }
     PQfinish (db);
     if (applied < 0)
         goto out;
-    loa_info (NULL, "%s: schema %s up to date (%d migrations applied)", def->name, def->schema,
-              applied);
     if (migrate_only) {
         status = EXIT_SUCCESS;
         goto out;
@@ -109,6 +139,14 @@ int loa_service_main (const loa_service_def *def, int argc, char **argv)
         if (!subs[i] || loa_subscriber_start (subs[i], zctx) != 0)
             goto out;
     }
+    if (def->tick) {
+        ticker = loa_ticker_new (
+            def->name, def->tick->name, db_url,
+            (int) loa_env_int (def->tick->interval_env, def->tick->interval_default_ms, 1, 86400000),
+            def->prepare, def->tick->fn, NULL);
+        if (!ticker || loa_ticker_start (ticker) != 0)
+            goto out;
+    }
     loa_info (NULL, "%s: ready", def->name);
 
     int sig = 0;
@@ -117,6 +155,7 @@ int loa_service_main (const loa_service_def *def, int argc, char **argv)
     status = EXIT_SUCCESS;
 
 out:
+    loa_ticker_destroy (&ticker);
     for (size_t i = 0; i < MAX_SUBSCRIPTIONS; i++)
         loa_subscriber_destroy (&subs[i]);
     loa_rpc_server_destroy (&server);

@@ -11,6 +11,7 @@
 #include "migrate.h"
 #include "rpc_server.h"
 #include "subscriber.h"
+#include "ticker.h"
 
 typedef struct {
     const char *source; /* producer's name, e.g. "content" */
@@ -19,7 +20,19 @@ typedef struct {
     const char *rpc_env; /* env var of its RPC address (for replay) */
     const char *rpc_default;
     loa_event_apply apply;
+    /* Empties what `apply` built, for a rebuild from the whole history
+     * (--rebuild, loa_subscriber_rebuild); NULL: no rebuild. */
+    loa_event_reset reset;
 } loa_service_subscription;
+
+/* A periodic job (ticker.h): `fn` every `interval_env` milliseconds
+ * (default `interval_default_ms`), on its own thread and connection. */
+typedef struct {
+    const char *name; /* "at-risk" */
+    loa_tick_fn fn;
+    const char *interval_env; /* "LOA_QUOTA_SWEEP_MS" */
+    int interval_default_ms;
+} loa_service_tick;
 
 typedef struct {
     const char *name; /* "content-svc" */
@@ -33,10 +46,14 @@ typedef struct {
     const loa_rpc_method *methods; /* NULL-terminated; "ping" and "events.since" are added */
     int (*prepare) (PGconn *db); /* prepares a worker's statements; may be NULL */
     const loa_service_subscription *subscriptions; /* NULL-source-terminated; may be NULL */
+    const loa_service_tick *tick; /* may be NULL */
 } loa_service_def;
 
 /* Runs the service until SIGINT/SIGTERM. Returns the process exit status.
- * Options: --migrate-only (apply migrations and exit). */
+ * Options: --migrate-only (apply migrations and exit); --rebuild (apply
+ * migrations, rebuild what every subscription with a `reset` built from
+ * its producer's whole event history, each in one transaction, and exit;
+ * a running instance of the service goes on serving meanwhile). */
 int loa_service_main (const loa_service_def *def, int argc, char **argv);
 
 #endif

@@ -137,6 +137,107 @@ long long loa_subscriber_position (PGconn *db, const char *source)
     return seq;
 }
 
+/* ------------------------------------------------------------ rebuild */
+
+typedef struct {
+    const char *source;
+    loa_rpc_client *rpc;
+    loa_event_reset reset;
+    loa_event_apply apply;
+    void *arg;
+    long long applied;
+    unsigned long long pos;
+} rebuild_job;
+
+/* One batch of events after job->pos applied in the transaction. 1 when
+ * the log's end is reached, 0 to go on, -1 or LOA_DB_RETRY on failure. */
+static int rebuild_batch (PGconn *db, rebuild_job *job)
+{
+    Loa__EventsSinceRequest req = LOA__EVENTS_SINCE_REQUEST__INIT;
+    req.since_seq = job->pos;
+    req.limit = REPLAY_LIMIT;
+    loa_rpc_result result = {0};
+    Loa__Status st = loa_rpc_call (job->rpc, "events.since", NULL, NULL, NULL, &req.base,
+                                   REPLAY_TIMEOUT_MS, &result);
+    Loa__EventsSinceReply *reply = NULL;
+    if (st == LOA__STATUS__OK && result.reply)
+        reply = loa__events_since_reply__unpack (NULL, result.reply->body.len,
+                                                 result.reply->body.data);
+    loa_rpc_result_clear (&result);
+    if (!reply) {
+        loa_error (NULL, "subscriber %s: rebuild: events.since failed (status %d)", job->source,
+                   (int) st);
+        return -1;
+    }
+    int rc = 0;
+    for (size_t i = 0; i < reply->n_events && rc == 0; i++) {
+        const Loa__Event *ev = reply->events[i];
+        if (ev->seq != job->pos + 1) {
+            loa_error (NULL, "subscriber %s: rebuild: the log jumps from %llu to %llu", job->source,
+                       job->pos, (unsigned long long) ev->seq);
+            rc = -1;
+            break;
+        }
+        rc = job->apply (db, ev, job->arg);
+        if (rc == 0) {
+            job->pos = ev->seq;
+            job->applied++;
+        }
+    }
+    int done = reply->n_events == 0 || job->pos >= reply->last_seq;
+    loa__events_since_reply__free_unpacked (reply, NULL);
+    if (rc != 0)
+        return rc == LOA_DB_RETRY ? rc : -1;
+    return done;
+}
+
+static int rebuild_tx (PGconn *db, void *arg)
+{
+    rebuild_job *job = arg;
+    job->applied = 0;
+    job->pos = 0;
+    long long seq = lock_cursor (db, job->source);
+    if (seq < 0)
+        return (int) seq;
+    int rc = job->reset (db, job->arg);
+    while (rc == 0)
+        rc = rebuild_batch (db, job);
+    if (rc < 0)
+        return rc;
+    char next[24];
+    snprintf (next, sizeof next, "%llu", job->pos);
+    const char *vals[] = {job->source, next};
+    PGresult *res = PQexecParams (db, "UPDATE event_cursor SET seq = $2::int8 WHERE source = $1", 2,
+                                  NULL, vals, NULL, NULL, 0);
+    if (PQresultStatus (res) != PGRES_COMMAND_OK)
+        return sql_failed (res, "storing the cursor", job->source);
+    PQclear (res);
+    return 0;
+}
+
+long long loa_subscriber_rebuild (PGconn *db, const char *source, const char *rpc_addr,
+                                  loa_event_reset reset, loa_event_apply apply, void *arg,
+                                  unsigned long long *last_seq)
+{
+    void *zctx = zmq_ctx_new ();
+    loa_rpc_client *rpc = zctx ? loa_rpc_client_new (zctx, source, rpc_addr) : NULL;
+    rebuild_job job = {source, rpc, reset, apply, arg, 0, 0};
+    long long rc = -1;
+    if (rpc && loa_db_tx (db, rebuild_tx, &job) == 0) {
+        rc = job.applied;
+        if (last_seq)
+            *last_seq = job.pos;
+        loa_info (NULL, "subscriber %s: rebuilt from %lld events (up to seq %llu)", source,
+                  job.applied, job.pos);
+    } else {
+        loa_error (NULL, "subscriber %s: rebuild failed; nothing changed", source);
+    }
+    loa_rpc_client_destroy (&rpc);
+    if (zctx)
+        zmq_ctx_term (zctx);
+    return rc;
+}
+
 /* ------------------------------------------------------------ the thread */
 
 struct loa_subscriber {

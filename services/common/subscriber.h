@@ -54,4 +54,21 @@ int loa_subscriber_apply_one (PGconn *db, const char *source, const Loa__Event *
 /* The stored seq for `source` (0 when none), or -1 on error. */
 long long loa_subscriber_position (PGconn *db, const char *source);
 
+/* Empties what a consumer built from a producer's events (before a
+ * rebuild), inside the rebuild's transaction. 0, -1 or LOA_DB_RETRY. */
+typedef int (*loa_event_reset) (PGconn *db, void *arg);
+
+/* Rebuilds what `apply` built from `source`'s events, in ONE transaction
+ * on `db` (not inside one): locks the cursor row (a running subscriber of
+ * this consumer waits for the commit), runs `reset`, applies every event of
+ * the producer's log from seq 1, fetched with "events.since" from
+ * `rpc_addr` (its own ZeroMQ context and client, for this call only), and
+ * stores the last seq applied. Readers see the old state until the commit;
+ * any failure (the producer down, a database error) rolls it all back.
+ * Returns the number of events applied (>= 0) and sets *last_seq, or -1
+ * (logged). */
+long long loa_subscriber_rebuild (PGconn *db, const char *source, const char *rpc_addr,
+                                  loa_event_reset reset, loa_event_apply apply, void *arg,
+                                  unsigned long long *last_seq);
+
 #endif

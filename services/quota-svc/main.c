@@ -1,7 +1,10 @@
 /* quota-svc: per-unit monthly tallies, built only from content events
- * (quota_events.c), the rules and the monthly report (quota_rpc.c).
+ * (quota_events.c), the rules and the monthly report (quota_rpc.c), the
+ * at-risk sweep (quota_risk.c); `quota-svc --rebuild` rebuilds the tallies
+ * from content's whole event history.
  * main only wires; see services/common/service.c for the life cycle. */
 #include "quota_events.h"
+#include "quota_risk.h"
 #include "quota_rpc.h"
 #include "quota_store.h"
 #include "service.h"
@@ -10,10 +13,15 @@ extern const loa_migration quota_svc_migrations[];
 extern const size_t quota_svc_migrations_count;
 
 static const loa_service_subscription subscriptions[] = {
-    {"content", "LOA_CONTENT_EVENTS", "tcp://127.0.0.1:7201", "LOA_CONTENT_RPC",
-     "tcp://127.0.0.1:7101", quota_events_apply},
-    {NULL, NULL, NULL, NULL, NULL, NULL},
+    {"content", QUOTA_CONTENT_EVENTS_ENV, QUOTA_CONTENT_EVENTS_DEFAULT, QUOTA_CONTENT_RPC_ENV,
+     QUOTA_CONTENT_RPC_DEFAULT, quota_events_apply, quota_events_reset},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL},
 };
+
+/* The at-risk sweep: once a minute by default (an event a minute late is
+ * of no consequence, a sweep is one query). */
+static const loa_service_tick at_risk_sweep = {"at-risk", quota_risk_tick, "LOA_QUOTA_SWEEP_MS",
+                                               60000};
 
 int main (int argc, char **argv)
 {
@@ -29,6 +37,7 @@ int main (int argc, char **argv)
         .methods = quota_methods,
         .prepare = quota_store_prepare,
         .subscriptions = subscriptions,
+        .tick = &at_risk_sweep,
     };
     return loa_service_main (&def, argc, argv);
 }

@@ -3,9 +3,11 @@
 #include <string.h>
 
 #include "articles.pb-c.h"
+#include "config.h"
 #include "log.h"
 #include "quota_month.h"
 #include "quota_store.h"
+#include "subscriber.h"
 #include "unit_mirror.h"
 
 static int apply_article (PGconn *db, const Loa__Event *event, int retracted)
@@ -34,4 +36,17 @@ int quota_events_apply (PGconn *db, const Loa__Event *event, void *arg)
     if (strcmp (event->topic, "article.retracted") == 0)
         return apply_article (db, event, 1);
     return loa_unit_mirror_apply (db, event, arg);
+}
+
+int quota_events_reset (PGconn *db, void *arg)
+{
+    (void) arg;
+    return quota_store_reset (db);
+}
+
+long long quota_events_rebuild (PGconn *db, unsigned long long *last_seq)
+{
+    return loa_subscriber_rebuild (db, "content",
+                                   loa_env (QUOTA_CONTENT_RPC_ENV, QUOTA_CONTENT_RPC_DEFAULT),
+                                   quota_events_reset, quota_events_apply, NULL, last_seq);
 }

@@ -6,6 +6,13 @@
 
 #include "common.pb-c.h"
 
+/* Where content-svc's events come from (main.c's subscription and the
+ * rebuild use the same). */
+#define QUOTA_CONTENT_EVENTS_ENV "LOA_CONTENT_EVENTS"
+#define QUOTA_CONTENT_EVENTS_DEFAULT "tcp://127.0.0.1:7201"
+#define QUOTA_CONTENT_RPC_ENV "LOA_CONTENT_RPC"
+#define QUOTA_CONTENT_RPC_DEFAULT "tcp://127.0.0.1:7101"
+
 /* A loa_event_apply (subscriber.h) for content-svc's events, run inside the
  * subscriber's transaction: unit.created / unit.updated go to the unit
  * mirror (unit_mirror.h); article.published and article.retracted update
@@ -14,5 +21,15 @@
  * Other topics are ignored. 0, or -1 when the database failed (the
  * subscriber retries). An undecodable payload is logged and skipped. */
 int quota_events_apply (PGconn *db, const Loa__Event *event, void *arg);
+
+/* A loa_event_reset (subscriber.h): empties what quota_events_apply built
+ * (the tallies and the units), inside a rebuild's transaction. */
+int quota_events_reset (PGconn *db, void *arg);
+
+/* Rebuilds the tallies and the units from content-svc's whole event
+ * history in one transaction (loa_subscriber_rebuild); readers see the old
+ * figures until it commits. The number of events applied and *last_seq, or
+ * -1 (logged; nothing changed). */
+long long quota_events_rebuild (PGconn *db, unsigned long long *last_seq);
 
 #endif

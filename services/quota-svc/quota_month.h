@@ -7,6 +7,10 @@
 
 #define QUOTA_MONTH_SIZE 8 /* "YYYY-MM" and its NUL */
 
+/* From this day of the month on, a unit that has not met the month's rule
+ * is at risk (the report's at_risk, the quota.at_risk event). */
+#define QUOTA_AT_RISK_FROM_DAY 20
+
 /* The month, in Asia/Ho_Chi_Minh (UTC+07:00, no daylight saving), of the
  * RFC 3339 timestamp `ts` (`YYYY-MM-DDTHH:MM:SS[.frac]` then `Z` or
  * `±HH:MM`; `t` and a space accepted for `T`), written into `out`.

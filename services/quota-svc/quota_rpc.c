@@ -7,14 +7,14 @@
 #include "check.h"
 #include "log.h"
 #include "quota_edit.pb-c.h"
+#include "quota_events.h"
 #include "quota_month.h"
+#include "quota_ops.pb-c.h"
 #include "quota_store.h"
 
 #define DB_DOWN "Không truy cập được cơ sở dữ liệu"
 #define ADMIN_ONLY "Chỉ quản trị viên được thay đổi định mức"
 #define MAX_MIN_ARTICLES 1000
-/* From this day of the month on, a unit not yet met is at risk. */
-#define AT_RISK_FROM_DAY 20
 
 static void units_list (loa_rpc_ctx *ctx, const ProtobufCMessage *in)
 {
@@ -155,7 +155,7 @@ static void report (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         it->min_cchc_articles = rows[i].min_cchc_articles;
         int met = it->articles >= it->min_articles && it->cchc_articles >= it->min_cchc_articles;
         it->status = met ? "met" : cmp < 0 ? "missed" : "pending";
-        it->at_risk = !met && cmp == 0 && mday >= AT_RISK_FROM_DAY;
+        it->at_risk = !met && cmp == 0 && mday >= QUOTA_AT_RISK_FROM_DAY;
         ptrs[i] = it;
     }
     Loa__Quota__QuotaReport out = LOA__QUOTA__QUOTA_REPORT__INIT;
@@ -169,10 +169,34 @@ out:
     quota_store_free_tallies (rows, n);
 }
 
+/* ------------------------------------------------------------ rebuild */
+
+static void rebuild (loa_rpc_ctx *ctx, const ProtobufCMessage *in)
+{
+    (void) in;
+    if (check_role (ctx, "admin", "Chỉ quản trị viên được dựng lại số liệu định mức") != 0)
+        return;
+    unsigned long long last = 0;
+    long long n = quota_events_rebuild (ctx->db, &last);
+    Loa__Quota__QuotaRebuildReply out = LOA__QUOTA__QUOTA_REBUILD_REPLY__INIT;
+    if (n < 0 || quota_store_counts (ctx->db, &out.articles, &out.units) != 0) {
+        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE,
+                      "Không dựng lại được số liệu (dịch vụ nội dung hoặc cơ sở dữ liệu không "
+                      "trả lời); số liệu cũ được giữ nguyên");
+        return;
+    }
+    out.events = n;
+    out.last_seq = last;
+    loa_info (NULL, "quota: rebuilt by user %lld from %lld events (up to seq %llu)",
+              (long long) ctx->caller->user_id, n, last);
+    loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+}
+
 const loa_rpc_method quota_methods[] = {
     {"units.list", NULL, units_list},
     {"quota.rules.get", NULL, rules_get},
     {"quota.rules.put", &loa__quota__quota_rules_input__descriptor, rules_put},
     {"quota.report", &loa__quota__quota_report_request__descriptor, report},
+    {"quota.rebuild", NULL, rebuild},
     {NULL, NULL, NULL},
 };

@@ -6,6 +6,8 @@
 
 #include "db.h"
 #include "log.h"
+#include "outbox.h"
+#include "quota_ops.pb-c.h"
 #include "store_util.h"
 
 #define WHO "quota store"
@@ -36,6 +38,22 @@ static const loa_stmt statements[] = {
                "FROM units u CROSS JOIN r "
                "LEFT JOIN unit_month_tallies t ON t.unit_id = u.unit_id AND t.month = $1 "
                "WHERE u.is_active ORDER BY u.unit_id"},
+    /* The active units not yet meeting month $1's rule and not yet flagged
+     * for it, flagged now (at most once: the primary key). */
+    {"at_risk_flag",
+     "WITH r AS (" RULE_OF_MONTH "), "
+     "risk AS (SELECT u.unit_id, u.code, u.name, coalesce(t.articles, 0) AS articles, "
+     "coalesce(t.cchc_articles, 0) AS cchc_articles, r.min_articles, r.min_cchc_articles "
+     "FROM units u CROSS JOIN r "
+     "LEFT JOIN unit_month_tallies t ON t.unit_id = u.unit_id AND t.month = $1 "
+     "WHERE u.is_active AND (coalesce(t.articles, 0) < r.min_articles "
+     "OR coalesce(t.cchc_articles, 0) < r.min_cchc_articles)), "
+     "flagged AS (INSERT INTO at_risk_events (unit_id, month, articles, cchc_articles) "
+     "SELECT unit_id, $1, articles, cchc_articles FROM risk ON CONFLICT DO NOTHING "
+     "RETURNING unit_id) "
+     "SELECT risk.* FROM risk JOIN flagged USING (unit_id) ORDER BY unit_id"},
+    {"counts",
+     "SELECT (SELECT count(*) FROM articles WHERE NOT retracted), (SELECT count(*) FROM units)"},
     {NULL, NULL},
 };
 
@@ -252,4 +270,75 @@ void quota_store_free_tallies (quota_store_tally *rows, size_t n)
     for (size_t i = 0; rows && i < n; i++)
         free (rows[i].unit_name);
     free (rows);
+}
+
+/* ------------------------------------------------------------ at risk */
+
+typedef struct {
+    const char *month;
+    int flagged;
+} at_risk_job;
+
+static int at_risk_tx (PGconn *db, void *arg)
+{
+    at_risk_job *job = arg;
+    job->flagged = 0;
+    const char *vals[] = {job->month};
+    PGresult *res = store_run (db, WHO, "at_risk_flag", 1, vals, PGRES_TUPLES_OK);
+    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
+        int retry = loa_db_retryable (res);
+        PQclear (res);
+        return retry ? LOA_DB_RETRY : -1;
+    }
+    int rc = 0;
+    for (int i = 0; i < PQntuples (res) && rc == 0; i++) {
+        Loa__Quota__QuotaAtRiskEvent ev = LOA__QUOTA__QUOTA_AT_RISK_EVENT__INIT;
+        ev.unit_id = atoll (PQgetvalue (res, i, 0));
+        ev.unit_code = PQgetvalue (res, i, 1);
+        ev.unit_name = PQgetvalue (res, i, 2);
+        ev.month = (char *) job->month;
+        ev.articles = atoll (PQgetvalue (res, i, 3));
+        ev.cchc_articles = atoll (PQgetvalue (res, i, 4));
+        ev.min_articles = atoi (PQgetvalue (res, i, 5));
+        ev.min_cchc_articles = atoi (PQgetvalue (res, i, 6));
+        rc = loa_outbox_add (db, "quota.at_risk", &ev.base);
+        if (rc == 0)
+            job->flagged++;
+    }
+    PQclear (res);
+    return rc;
+}
+
+int quota_store_flag_at_risk (PGconn *db, const char *month)
+{
+    at_risk_job job = {month, 0};
+    if (loa_db_tx (db, at_risk_tx, &job) != 0)
+        return -1;
+    return job.flagged;
+}
+
+/* ------------------------------------------------------------ rebuild */
+
+int quota_store_reset (PGconn *db)
+{
+    /* Not prepared: it also runs on quota-svc --rebuild's own connection. */
+    PGresult *res = PQexec (db, "DELETE FROM articles; DELETE FROM units");
+    int ok = PQresultStatus (res) == PGRES_COMMAND_OK;
+    if (!ok)
+        loa_error (NULL, WHO ": emptying the tallies: %s", PQresultErrorMessage (res));
+    int retry = !ok && loa_db_retryable (res);
+    PQclear (res);
+    return ok ? 0 : retry ? LOA_DB_RETRY : -1;
+}
+
+int quota_store_counts (PGconn *db, int64_t *articles, int64_t *units)
+{
+    PGresult *res = store_run (db, WHO, "counts", 0, NULL, PGRES_TUPLES_OK);
+    int ok = PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) == 1;
+    if (ok) {
+        *articles = atoll (PQgetvalue (res, 0, 0));
+        *units = atoll (PQgetvalue (res, 0, 1));
+    }
+    PQclear (res);
+    return ok ? 0 : -1;
 }

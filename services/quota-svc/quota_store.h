@@ -48,4 +48,17 @@ typedef struct {
 int quota_store_report (PGconn *db, const char *month, quota_store_tally **rows, size_t *n);
 void quota_store_free_tallies (quota_store_tally *rows, size_t n);
 
+/* Flags, in one transaction, every active unit that has not met `month`'s
+ * rule and was not yet flagged for it, each with a "quota.at_risk" event
+ * (QuotaAtRiskEvent) in the outbox: once per unit and month, even with
+ * several replicas sweeping. The number flagged now (>= 0), or -1. */
+int quota_store_flag_at_risk (PGconn *db, const char *month);
+
+/* Empties the tallies and the units (inside a rebuild's transaction; not
+ * prepared). 0, -1 or LOA_DB_RETRY. */
+int quota_store_reset (PGconn *db);
+
+/* Articles counted (not retracted) and units known. 0 or -1. */
+int quota_store_counts (PGconn *db, int64_t *articles, int64_t *units);
+
 #endif

@@ -16,6 +16,7 @@ Suite *subscriber_suite (void);
 Suite *markdown_suite (void);
 Suite *store_util_suite (void);
 Suite *calendar_suite (void);
+Suite *ticker_suite (void);
 /* gateway/: its modules without I/O */
 Suite *xml_suite (void);
 Suite *form_suite (void);
@@ -24,6 +25,7 @@ Suite *throttle_suite (void);
 /* services/: their modules without I/O */
 Suite *quota_month_suite (void);
 Suite *quota_events_suite (void);
+Suite *quota_risk_suite (void);
 
 /* The test database URL; fails the current test when unset. */
 const char *test_db_url (void);

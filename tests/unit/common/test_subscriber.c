@@ -457,6 +457,74 @@ START_TEST (test_concurrent_producers_exactly_once)
 }
 END_TEST
 
+/* ------------------------------------------------------------ rebuild */
+
+/* The reset function of the rebuild tests: empties `applied`; fails when
+ * *arg says so. */
+static int reset_applied (PGconn *db, void *arg)
+{
+    if (arg && *(int *) arg)
+        return -1;
+    PGresult *res = PQexec (db, "DELETE FROM applied");
+    int rc = PQresultStatus (res) == PGRES_COMMAND_OK ? 0 : -1;
+    PQclear (res);
+    return rc;
+}
+
+/* A consumer whose state went wrong (an event missing, another applied
+ * twice, a stray row) is rebuilt from the whole log, over more than one
+ * events.since page, in one transaction; a rebuild that fails (reset
+ * failing, the producer gone) changes nothing. */
+START_TEST (test_rebuild_from_the_whole_log)
+{
+    fixture fx;
+    fixture_init (&fx);
+    start_relay (&fx);
+    start_server (&fx);
+    produce (&fx, 700, "hist");
+    int64_t until = loa_mono_ms () + 10000;
+    while (test_query_int (fx.producer.db, "SELECT count(*) FROM event_log") < 700 &&
+           loa_mono_ms () < until)
+        test_sleep_ms (20);
+    ck_assert_int_eq (test_query_int (fx.producer.db, "SELECT count(*) FROM event_log"), 700);
+
+    Loa__Event e1 = make_event (1, "a"), e2 = make_event (2, "b");
+    ck_assert_int_eq (loa_subscriber_apply_one (fx.consumer.db, SOURCE, &e1, record, NULL), 0);
+    ck_assert_int_eq (loa_subscriber_apply_one (fx.consumer.db, SOURCE, &e2, record, NULL), 0);
+    ck_assert_int_eq (
+        loa_db_exec (fx.consumer.db, "INSERT INTO applied (seq, topic) VALUES (2, 'twice'), "
+                                     "(999, 'stray')"),
+        0);
+
+    int fail_reset = 1;
+    unsigned long long last = 0;
+    ck_assert_int_eq (loa_subscriber_rebuild (fx.consumer.db, SOURCE, fx.rpc_addr, reset_applied,
+                                              record, &fail_reset, &last),
+                      -1);
+    ck_assert_int_eq (test_query_int (fx.consumer.db, "SELECT count(*) FROM applied"), 4);
+    ck_assert_int_eq (loa_subscriber_position (fx.consumer.db, SOURCE), 2);
+
+    /* `record` reads its arg as a failure flag too: pass a cleared one. */
+    fail_reset = 0;
+    ck_assert_int_eq (loa_subscriber_rebuild (fx.consumer.db, SOURCE, fx.rpc_addr, reset_applied,
+                                              record, &fail_reset, &last),
+                      700);
+    ck_assert_int_eq ((long long) last, 700);
+    ck_assert_int_eq (loa_subscriber_position (fx.consumer.db, SOURCE), 700);
+    assert_applied_once (fx.consumer.db, 700);
+    ck_assert_int_eq (PQtransactionStatus (fx.consumer.db), PQTRANS_IDLE);
+
+    /* Without the producer: -1, and the rebuilt state stays. */
+    loa_rpc_server_destroy (&fx.server);
+    ck_assert_int_eq (loa_subscriber_rebuild (fx.consumer.db, SOURCE, fx.rpc_addr, reset_applied,
+                                              record, &fail_reset, &last),
+                      -1);
+    assert_applied_once (fx.consumer.db, 700);
+    ck_assert_int_eq (loa_subscriber_position (fx.consumer.db, SOURCE), 700);
+    fixture_fini (&fx);
+}
+END_TEST
+
 Suite *subscriber_suite (void)
 {
     Suite *s = suite_create ("subscriber");
@@ -475,6 +543,7 @@ Suite *subscriber_suite (void)
     tcase_add_test (tc, test_subscriber_waits_for_the_producer);
     tcase_add_test (tc, test_failing_apply_is_retried);
     tcase_add_test (tc, test_concurrent_producers_exactly_once);
+    tcase_add_test (tc, test_rebuild_from_the_whole_log);
     suite_add_tcase (s, tc);
     return s;
 }
