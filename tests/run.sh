@@ -12,6 +12,8 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/lsan.supp:print_suppressions=0}
 export LOA_LOG_LEVEL=${LOA_LOG_LEVEL:-info}
 export LOA_RPC_TIMEOUT_MS=${LOA_RPC_TIMEOUT_MS:-2000}
+# quota-svc's at-risk sweep every half second (a minute in production).
+export LOA_QUOTA_SWEEP_MS=${LOA_QUOTA_SWEEP_MS:-500}
 # The first admin's password (fresh for every run) and client addresses
 # from X-Forwarded-For (the throttling tests play several clients).
 LOA_ADMIN_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')

@@ -247,6 +247,83 @@ expect_eq "and quota's article rows are unchanged" "$qt_rows" \
     "$(qt_psql "SELECT string_agg(article_id || ':' || month || ':' || retracted || ':' || event_seq, ',' ORDER BY article_id) FROM quota.articles")"
 expect_eq "and still equal to the direct count" "$(qt_direct_counts "$QT_MONTH")" "$(qt_report_counts "$QT_MONTH")"
 
+# ------------------------------------------------------------ at risk
+echo "  -- quota.at_risk: once per unit and month, from the 20th"
+# Unit B has published nothing this month. The sweep runs every
+# LOA_QUOTA_SWEEP_MS (500 ms here); the days before the 20th are a unit test
+# (tests/unit/quota-svc/test_quota_risk.c), since this run's date is today.
+qt_risk_events() {
+    qt_psql "SELECT count(*) FROM quota.event_log WHERE topic = 'quota.at_risk'
+        AND position(convert_to('$QT_MONTH', 'UTF8') IN payload) > 0
+        AND position(convert_to('Phòng Thử nghiệm Định mức B $QT_RUN', 'UTF8') IN payload) > 0"
+}
+qt_flagged() { qt_psql "SELECT count(*) FROM quota.at_risk_events WHERE unit_id = $QT_UB AND month = '$QT_MONTH'"; }
+if [ "$QT_AT_RISK" = true ]; then
+    wait_until 15 test "$(qt_risk_events)" = 1
+    expect_eq "from the 20th, a unit with nothing published gets one quota.at_risk event (its name and month in it)" \
+        "1 1" "$(qt_risk_events) $(qt_flagged)"
+else
+    sleep 1.5
+    expect_eq "before the 20th, no quota.at_risk event for a unit with nothing published" \
+        "0 0" "$(qt_risk_events) $(qt_flagged)"
+fi
+sleep 1.5 # three more sweeps
+expect_eq "more sweeps add no second event for the same unit and month" \
+    "$([ "$QT_AT_RISK" = true ] && echo 1 || echo 0)" "$(qt_risk_events)"
+expect_eq "the report's at_risk agrees" "$QT_AT_RISK" \
+    "$(qt_row "$QT_MONTH" "$QT_UB" | cut -d' ' -f4)"
+
+# ------------------------------------------------------------ rebuild
+echo "  -- rebuild from content's whole event history"
+qt_tally_rows() {
+    qt_psql "SELECT string_agg(article_id || ':' || unit_id || ':' || month || ':' || is_cchc || ':' || retracted, ',' ORDER BY article_id) FROM quota.articles"
+}
+qt_good=$(qt_tally_rows)
+qt_corrupt() {
+    qt_psql "DELETE FROM quota.articles WHERE article_id = ${QT_IDS[1]:-0};
+        UPDATE quota.articles SET retracted = NOT retracted WHERE article_id = ${qt_off1:-0}" >/dev/null
+}
+qt_corrupt
+expect_eq "setup: the tallies are damaged (no longer the direct count)" true \
+    "$([ "$(qt_report_counts "$QT_MONTH")" != "$(qt_direct_counts "$QT_MONTH")" ] && echo true || echo false)"
+qt_call anon POST /api/v1/quota/rebuild -
+expect_eq "rebuild: anonymous is 401" 401 "$HTTP_STATUS"
+qt_call insp POST /api/v1/quota/rebuild -
+expect_eq "rebuild: an inspector may not (403)" 403 "$HTTP_STATUS"
+qt_call admin POST /api/v1/quota/rebuild -
+qt_last=$(qt_psql "SELECT coalesce(max(seq), 0) FROM content.event_log")
+expect_eq "rebuild: the admin rebuilds from every content event" "200 $qt_last $qt_last" \
+    "$HTTP_STATUS $(qt_jq .events) $(qt_jq .last_seq)"
+expect_eq "rebuild: it reports the articles counted and the units known" \
+    "$(qt_psql "SELECT count(*) FROM quota.articles WHERE NOT retracted") $(qt_psql "SELECT count(*) FROM quota.units")" \
+    "$(qt_jq .articles) $(qt_jq .units)"
+expect_eq "after the rebuild the report equals the direct count again" \
+    "$(qt_direct_counts "$QT_MONTH")" "$(qt_report_counts "$QT_MONTH")"
+expect_eq "and every article row is as the events made it" "$qt_good" "$(qt_tally_rows)"
+expect_eq "and the cursor is at content's last event" "$qt_last" \
+    "$(qt_psql "SELECT seq FROM quota.event_cursor WHERE source = 'content'")"
+
+qt_corrupt
+stack_kill content-svc
+qt_call admin POST /api/v1/quota/rebuild -
+expect_eq "rebuild with content-svc down: 503, and nothing changed (the damage is still there)" "503 false" \
+    "$HTTP_STATUS $([ "$(qt_tally_rows)" = "$qt_good" ] && echo true || echo false)"
+stack_start content-svc
+wait_until 30 stack_ready
+"$BUILD/quota-svc" --rebuild >"$QT_DIR/rebuild.out" 2>"$STACK_DIR/logs/quota-svc-rebuild.log"
+qt_rc=$?
+expect_eq "quota-svc --rebuild (beside the running service) exits 0" 0 "$qt_rc"
+expect_match "quota-svc --rebuild says how many events it applied" \
+    "rebuilt from content's $qt_last events \\(up to seq $qt_last\\)" "$(cat "$QT_DIR/rebuild.out")"
+expect_eq "after quota-svc --rebuild the rows and the report are right again" "true true" \
+    "$([ "$(qt_tally_rows)" = "$qt_good" ] && echo true || echo false) $(qt_report_matches "$QT_MONTH" && echo true || echo false)"
+qt_publish ed "$QT_T_CCHC"
+if wait_until 15 qt_report_matches "$QT_MONTH"; then
+    pass "the running quota-svc goes on counting after a rebuild"
+else
+    fail "counting goes on after a rebuild" "$(qt_report_counts "$QT_MONTH") vs $(qt_direct_counts "$QT_MONTH")"
+fi
+
 # ------------------------------------------------------------ OpenAPI
 http GET /api/v1/openapi.json
 expect_eq "openapi: the quota routes with their roles and the month parameter" "true true true true" \
