@@ -48,4 +48,24 @@ typedef struct {
 int quota_store_report (PGconn *db, const char *month, quota_store_tally **rows, size_t *n);
 void quota_store_free_tallies (quota_store_tally *rows, size_t n);
 
+/* A unit's month in the year report: its counts and that month's rule. */
+typedef struct {
+    int64_t articles, cchc_articles;
+    int min_articles, min_cchc_articles;
+} quota_store_cell;
+
+/* One active unit's year: months[0] is January. */
+typedef struct {
+    int64_t unit_id;
+    char *unit_name;
+    quota_store_cell months[12];
+} quota_store_year;
+
+/* Every active unit's twelve months of `year` (2000..9999), by unit id,
+ * each month with the rule in force that month, units with nothing
+ * published included, in one query: *units (caller frees with
+ * quota_store_free_year, whatever the result), *n. 0 or -1. */
+int quota_store_report_year (PGconn *db, int year, quota_store_year **units, size_t *n);
+void quota_store_free_year (quota_store_year *units, size_t n);
+
 #endif
