@@ -91,6 +91,11 @@ struct gw_route {
     const ProtobufCMessageDescriptor *input; /* NULL: no body */
     const ProtobufCMessageDescriptor *output; /* NULL: 204 */
     const char *location; /* "/api/v1/units/{id}" for GW_CREATES */
+    const char *file_type; /* GW_FILE: the media type of the files, for OpenAPI */
+    /* A handler that picks another route's method by the request (e.g.
+     * gw_quota_report): those routes, NULL-terminated, so that OpenAPI
+     * documents their answers beside this route's. */
+    const gw_route *const *alternatives;
 };
 
 /* The detail of a throttled request's 429; one %ld: the seconds to wait. */
@@ -200,6 +205,7 @@ const char *gw_param (gw_request *req, const char *name);
 /* GET /api/v1/quota/report: the month's report (the route's own method),
  * the year matrix with ?year=, CSV with ?format=csv or Accept: text/csv. */
 enum MHD_Result gw_quota_report (gw_request *req);
+extern const gw_route *const gw_quota_report_alternatives[];
 
 /* ------------------------------------------------------------ ops.c */
 enum MHD_Result gw_healthz (gw_request *req);

@@ -11,27 +11,31 @@
 #include "quota.pb-c.h"
 #include "quota_edit.pb-c.h"
 
-#define REPORT_IN &loa__quota__quota_report_request__descriptor
+static const gw_route year_route = {
+    .method = "GET",
+    .pattern = "/api/v1/quota/report",
+    .handler = gw_rpc_route,
+    .allow = GW_STAFF,
+    .service = GW_QUOTA,
+    .rpc = "quota.report.year",
+    .input = &loa__quota__quota_report_request__descriptor,
+    .output = &loa__quota__quota_year_report__descriptor,
+};
 
-static const gw_route year_route = {"GET",
-                                    "/api/v1/quota/report",
-                                    gw_rpc_route,
-                                    0,
-                                    GW_STAFF,
-                                    GW_QUOTA,
-                                    "quota.report.year",
-                                    REPORT_IN,
-                                    &loa__quota__quota_year_report__descriptor};
+static const gw_route csv_route = {
+    .method = "GET",
+    .pattern = "/api/v1/quota/report",
+    .handler = gw_rpc_route,
+    .flags = GW_FILE,
+    .allow = GW_STAFF,
+    .service = GW_QUOTA,
+    .rpc = "quota.report.csv",
+    .input = &loa__quota__quota_report_request__descriptor,
+    .output = &loa__file__descriptor,
+    .file_type = "text/csv",
+};
 
-static const gw_route csv_route = {"GET",
-                                   "/api/v1/quota/report",
-                                   gw_rpc_route,
-                                   GW_FILE,
-                                   GW_STAFF,
-                                   GW_QUOTA,
-                                   "quota.report.csv",
-                                   REPORT_IN,
-                                   &loa__file__descriptor};
+const gw_route *const gw_quota_report_alternatives[] = {&year_route, &csv_route, NULL};
 
 /* 1 when an Accept header names text/csv (with a quality above 0). */
 static int accepts_csv (const char *accept)

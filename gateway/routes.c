@@ -163,7 +163,8 @@ const gw_route gw_routes[] = {
     /* ?year= and CSV go to other methods of quota-svc (gateway/quota.c). */
     {"GET", "/api/v1/quota/report", gw_quota_report, 0, GW_STAFF,
      RPC (GW_QUOTA, "quota.report", &loa__quota__quota_report_request__descriptor,
-          &loa__quota__quota_report__descriptor)},
+          &loa__quota__quota_report__descriptor),
+     .alternatives = gw_quota_report_alternatives},
     {"GET", "/api/v1/quota/summary", gw_rpc_route, 0, GW_STAFF,
      RPC (GW_QUOTA, "quota.summary", &loa__quota__quota_summary_request__descriptor,
           &loa__quota__quota_summary__descriptor)},

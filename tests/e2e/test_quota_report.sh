@@ -307,6 +307,9 @@ expect_eq "summary: anonymous is 401" 401 "$HTTP_STATUS"
 http GET /api/v1/openapi.json
 expect_eq "openapi: the summary route (staff, year) and the report's year and format" "true true true" \
     "$(qr_jq '[(.paths["/api/v1/quota/summary"].get["x-roles"] == ["staff"]), (.paths["/api/v1/quota/summary"].get.parameters | map(.name) | index("year") != null), (.paths["/api/v1/quota/report"].get.parameters | map(.name) | (index("year") != null and index("format") != null))] | map(tostring) | join(" ")')"
+expect_eq "openapi: the report answers the month's or the year's JSON, or text/csv" \
+    "#/components/schemas/loa.quota.QuotaReport #/components/schemas/loa.quota.QuotaYearReport true" \
+    "$(qr_jq '.paths["/api/v1/quota/report"].get.responses["200"].content | "\([.["application/json"].schema.oneOf[]["$ref"]] | join(" ")) \(.["text/csv"].schema.type == "string")"')"
 
 # ------------------------------------------------------------ clean-up
 qr_psql "DELETE FROM quota.articles WHERE article_id BETWEEN $QR_AID AND $((QR_AID + 7))" >/dev/null
