@@ -160,14 +160,14 @@ const gw_route gw_routes[] = {
     {"PUT", "/api/v1/quota/rules", gw_rpc_route, GW_BODY, ADMIN,
      RPC (GW_QUOTA, "quota.rules.put", &loa__quota__quota_rules_input__descriptor,
           &loa__quota__quota_rules_reply__descriptor)},
-    /* ?year= and CSV go to other methods of quota-svc (gateway/quota.c). */
-    {"GET", "/api/v1/quota/report", gw_quota_report, 0, GW_STAFF,
-     RPC (GW_QUOTA, "quota.report", &loa__quota__quota_report_request__descriptor,
-          &loa__quota__quota_report__descriptor),
-     .alternatives = gw_quota_report_alternatives},
     {"GET", "/api/v1/quota/summary", gw_rpc_route, 0, GW_STAFF,
      RPC (GW_QUOTA, "quota.summary", &loa__quota__quota_summary_request__descriptor,
           &loa__quota__quota_summary__descriptor)},
+    /* ?year= and CSV go to other methods of quota-svc (gateway/quota.c). */
+    {"GET", "/api/v1/quota/report", gw_quota_report, 0, GW_STAFF,
+     .alternatives = gw_quota_report_alternatives,
+     RPC (GW_QUOTA, "quota.report", &loa__quota__quota_report_request__descriptor,
+          &loa__quota__quota_report__descriptor)},
 
     /* Feedback (feedback-svc): the service applies the workflow and the
      * handler's own-unit rule; citizens need no account, so their POSTs are

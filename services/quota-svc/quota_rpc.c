@@ -165,9 +165,10 @@ const loa_rpc_method quota_methods[] = {
     {"units.list", NULL, units_list},
     {"quota.rules.get", NULL, rules_get},
     {"quota.rules.put", &loa__quota__quota_rules_input__descriptor, rules_put},
-    {"quota.report", &loa__quota__quota_report_request__descriptor, report},
+    /* The year, CSV and the summary (quota_report_rpc.c) */
     {"quota.report.year", &loa__quota__quota_report_request__descriptor, quota_report_year},
     {"quota.report.csv", &loa__quota__quota_report_request__descriptor, quota_report_csv},
     {"quota.summary", &loa__quota__quota_summary_request__descriptor, quota_summary},
+    {"quota.report", &loa__quota__quota_report_request__descriptor, report},
     {NULL, NULL, NULL},
 };
