@@ -72,6 +72,8 @@ enum {
                                   (LOA_OPEN311_LIMIT per LOA_INTAKE_WINDOW_S) */
     GW_THROTTLED = 1 << 5, /* counted per client address (LOA_INTAKE_LIMIT per
                               LOA_INTAKE_WINDOW_S, throttle.h): 429 beyond */
+    GW_FILE = 1 << 7, /* the output is a loa.File (common.proto): its body is sent
+                         as it is, with its content type, as an attachment */
 };
 
 /* A service the gateway calls (index into gw_services). */
@@ -89,6 +91,11 @@ struct gw_route {
     const ProtobufCMessageDescriptor *input; /* NULL: no body */
     const ProtobufCMessageDescriptor *output; /* NULL: 204 */
     const char *location; /* "/api/v1/units/{id}" for GW_CREATES */
+    const char *file_type; /* GW_FILE: the media type of the files, for OpenAPI */
+    /* A handler that picks another route's method by the request (e.g.
+     * gw_quota_report): those routes, NULL-terminated, so that OpenAPI
+     * documents their answers beside this route's. */
+    const gw_route *const *alternatives;
 };
 
 /* The detail of a throttled request's 429; one %ld: the seconds to wait. */
@@ -138,6 +145,12 @@ enum MHD_Result gw_respond_created (gw_request *req, json_t *json, const char *l
 enum MHD_Result gw_respond_raw (gw_request *req, unsigned status, const char *content_type,
                                 const char *data, size_t len);
 
+/* Sends `data` (copied) as a download: `content_type`, and with a
+ * `filename` (may be NULL or empty; used only when it is printable ASCII
+ * without quotes or backslashes) Content-Disposition: attachment. */
+enum MHD_Result gw_respond_file (gw_request *req, unsigned status, const char *content_type,
+                                 const char *filename, const void *data, size_t len);
+
 /* Sends an RFC 9457 problem: `errors` (stolen, may be NULL) is an array of
  * {field, message}; `detail` may be NULL. */
 enum MHD_Result gw_respond_problem (gw_request *req, unsigned status, const char *detail,
@@ -186,6 +199,13 @@ enum MHD_Result gw_api_keys_revoke (gw_request *req);
 
 /* The route's path parameter `name` (borrowed), or NULL. */
 const char *gw_param (gw_request *req, const char *name);
+
+/* ------------------------------------------------------------ quota.c */
+
+/* GET /api/v1/quota/report: the month's report (the route's own method),
+ * the year matrix with ?year=, CSV with ?format=csv or Accept: text/csv. */
+enum MHD_Result gw_quota_report (gw_request *req);
+extern const gw_route *const gw_quota_report_alternatives[];
 
 /* ------------------------------------------------------------ ops.c */
 enum MHD_Result gw_healthz (gw_request *req);

@@ -106,6 +106,36 @@ enum MHD_Result gw_respond_raw (gw_request *req, unsigned status, const char *co
     return queue (req, status, resp);
 }
 
+/* 1 when `name` can go between quotes in a header as it is. */
+static int plain_filename (const char *name)
+{
+    if (!name || !*name)
+        return 0;
+    for (const char *p = name; *p; p++)
+        if (*p < 0x20 || *p > 0x7e || *p == '"' || *p == '\\')
+            return 0;
+    return 1;
+}
+
+enum MHD_Result gw_respond_file (gw_request *req, unsigned status, const char *content_type,
+                                 const char *filename, const void *data, size_t len)
+{
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer (len, (void *) data, MHD_RESPMEM_MUST_COPY);
+    if (!resp)
+        return MHD_NO;
+    MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                             content_type && *content_type ? content_type
+                                                           : "application/octet-stream");
+    if (plain_filename (filename) && strlen (filename) < 200) {
+        char disposition[256];
+        snprintf (disposition, sizeof disposition, "attachment; filename=\"%s\"", filename);
+        MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disposition);
+    }
+    MHD_add_response_header (resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    return queue (req, status, resp);
+}
+
 enum MHD_Result gw_respond_empty (gw_request *req, unsigned status)
 {
     return queue (req, status, MHD_create_response_from_buffer (0, NULL, MHD_RESPMEM_PERSISTENT));

@@ -123,6 +123,42 @@ static json_t *message_ref (json_t *components, const ProtobufCMessageDescriptor
     return json_pack ("{s:s}", "$ref", ref);
 }
 
+/* Adds what route `r` answers with to `content` (a media type -> schema
+ * map): a file of its type, or its JSON message (one of several when
+ * routes share the media type). */
+static void add_content (json_t *content, json_t *schemas, const gw_route *r)
+{
+    if (r->flags & GW_FILE) {
+        json_object_set_new (content, r->file_type ? r->file_type : "application/octet-stream",
+                             json_pack ("{s:{s:s}}", "schema", "type", "string"));
+        return;
+    }
+    json_t *json = json_object_get (content, "application/json");
+    json_t *schema = message_ref (schemas, r->output);
+    if (!json) {
+        json_object_set_new (content, "application/json", json_pack ("{s:o}", "schema", schema));
+        return;
+    }
+    json_t *old = json_object_get (json, "schema");
+    json_t *one_of = json_object_get (old, "oneOf");
+    if (one_of) {
+        json_array_append_new (one_of, schema);
+        return;
+    }
+    json_object_set_new (json, "schema", json_pack ("{s:[O, o]}", "oneOf", old, schema));
+}
+
+/* The 200 (201) of a route with an output, and of its alternatives. */
+static json_t *ok_response (json_t *schemas, const gw_route *r)
+{
+    json_t *content = json_object ();
+    add_content (content, schemas, r);
+    for (const gw_route *const *alt = r->alternatives; alt && *alt; alt++)
+        if ((*alt)->output)
+            add_content (content, schemas, *alt);
+    return json_pack ("{s:s, s:o}", "description", "OK", "content", content);
+}
+
 static json_t *problem_response (void)
 {
     return json_pack ("{s:s, s:{s:{s:{s:s}}}}", "description", "Lỗi (RFC 9457)", "content",
@@ -204,9 +240,7 @@ enum MHD_Result gw_openapi (gw_request *req)
         }
         if (r->output) {
             json_object_set_new (responses, (r->flags & GW_CREATES) ? "201" : "200",
-                                 json_pack ("{s:s, s:{s:{s:o}}}", "description", "OK", "content",
-                                            "application/json", "schema",
-                                            message_ref (schemas, r->output)));
+                                 ok_response (schemas, r));
         } else {
             json_object_set_new (responses, "200", json_pack ("{s:s}", "description", "OK"));
         }

@@ -12,6 +12,7 @@
 #include "calendar.pb-c.h"
 #include "catalog.pb-c.h"
 #include "catalog_edit.pb-c.h"
+#include "common.pb-c.h"
 #include "config.h"
 #include "content.pb-c.h"
 #include "content_edit.pb-c.h"
@@ -160,7 +161,12 @@ const gw_route gw_routes[] = {
     {"PUT", "/api/v1/quota/rules", gw_rpc_route, GW_BODY, ADMIN,
      RPC (GW_QUOTA, "quota.rules.put", &loa__quota__quota_rules_input__descriptor,
           &loa__quota__quota_rules_reply__descriptor)},
-    {"GET", "/api/v1/quota/report", gw_rpc_route, 0, GW_STAFF,
+    {"GET", "/api/v1/quota/summary", gw_rpc_route, 0, GW_STAFF,
+     RPC (GW_QUOTA, "quota.summary", &loa__quota__quota_summary_request__descriptor,
+          &loa__quota__quota_summary__descriptor)},
+    /* ?year= and CSV go to other methods of quota-svc (gateway/quota.c). */
+    {"GET", "/api/v1/quota/report", gw_quota_report, 0, GW_STAFF,
+     .alternatives = gw_quota_report_alternatives,
      RPC (GW_QUOTA, "quota.report", &loa__quota__quota_report_request__descriptor,
           &loa__quota__quota_report__descriptor)},
     {"POST", "/api/v1/quota/rebuild", gw_rpc_route, 0, ADMIN,
@@ -593,6 +599,13 @@ static enum MHD_Result call_service (gw_request *req, const char *key, uint64_t 
         loa_error (req->request_id, "%s: reply of %s is not a %s", r->pattern, r->rpc,
                    r->output->name);
         return gw_respond_problem (req, 500, "Câu trả lời của dịch vụ không đọc được", NULL);
+    }
+    if ((r->flags & GW_FILE) && r->output == &loa__file__descriptor) {
+        const Loa__File *file = (const Loa__File *) out;
+        rc = gw_respond_file (req, 200, file->content_type, file->filename, file->body.data,
+                              file->body.len);
+        protobuf_c_message_free_unpacked (out, NULL);
+        return rc;
     }
     json_t *json = loa_pbjson_encode (out);
     protobuf_c_message_free_unpacked (out, NULL);

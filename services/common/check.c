@@ -25,12 +25,18 @@ int check_page (loa_rpc_ctx *ctx, int has_page, int page_in, int has_per_page, i
     return bad;
 }
 
+int check_staff (loa_rpc_ctx *ctx)
+{
+    if (ctx->caller->user_id != 0)
+        return 0;
+    loa_rpc_fail (ctx, LOA__STATUS__UNAUTHENTICATED, "Cần đăng nhập");
+    return -1;
+}
+
 int check_roles (loa_rpc_ctx *ctx, const char *const *roles, const char *denied)
 {
-    if (ctx->caller->user_id == 0) {
-        loa_rpc_fail (ctx, LOA__STATUS__UNAUTHENTICATED, "Cần đăng nhập");
+    if (check_staff (ctx) != 0)
         return -1;
-    }
     for (; *roles; roles++)
         if (loa_rpc_has_role (ctx, *roles))
             return 0;

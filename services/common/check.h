@@ -18,6 +18,10 @@
 int check_page (loa_rpc_ctx *ctx, int has_page, int page_in, int has_per_page, int per_page_in,
                 int default_per_page, int *page, int *per_page);
 
+/* 0 when the caller is logged in (staff, whatever the roles); else fails
+ * the call with 401 and returns -1. */
+int check_staff (loa_rpc_ctx *ctx);
+
 /* 0 when the caller is logged in and holds `role`; else fails the call
  * (401 anonymous, 403 with `denied`) and returns -1. */
 int check_role (loa_rpc_ctx *ctx, const char *role, const char *denied);

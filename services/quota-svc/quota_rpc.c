@@ -10,6 +10,8 @@
 #include "quota_events.h"
 #include "quota_month.h"
 #include "quota_ops.pb-c.h"
+#include "quota_report.h"
+#include "quota_report_rpc.h"
 #include "quota_store.h"
 
 #define DB_DOWN "Không truy cập được cơ sở dữ liệu"
@@ -25,15 +27,6 @@ static void units_list (loa_rpc_ctx *ctx, const ProtobufCMessage *in)
     else
         loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
     quota_store_free_units (&out);
-}
-
-/* 0 for a logged-in caller (any role: staff), else fails the call. */
-static int check_staff (loa_rpc_ctx *ctx)
-{
-    if (ctx->caller->user_id != 0)
-        return 0;
-    loa_rpc_fail (ctx, LOA__STATUS__UNAUTHENTICATED, "Cần đăng nhập");
-    return -1;
 }
 
 /* ------------------------------------------------------------ rules */
@@ -119,16 +112,16 @@ static void report (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (check_staff (ctx) != 0)
         return;
     char now[QUOTA_MONTH_SIZE];
-    int mday;
+    int mday, year;
     quota_month_at ((int64_t) time (NULL), now, &mday);
-    const char *month = now;
-    if (in->month) {
-        if (!quota_month_valid (in->month)) {
-            loa_rpc_field_error (ctx, "month", "Tháng phải có dạng YYYY-MM (ví dụ 2022-03)");
-            loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Tháng không hợp lệ");
-            return;
-        }
-        month = in->month;
+    const char *month;
+    int form = quota_report_request (ctx, in, now, &month, &year);
+    if (form < 0)
+        return;
+    if (form != 0) { /* the gateway sends ?year= to quota.report.year */
+        loa_rpc_field_error (ctx, "year", "Báo cáo năm là phương thức quota.report.year");
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Năm không hợp lệ ở báo cáo tháng");
+        return;
     }
     quota_store_tally *rows = NULL;
     size_t n = 0;
@@ -143,7 +136,6 @@ static void report (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, "Hết bộ nhớ");
         goto out;
     }
-    int cmp = strcmp (month, now);
     for (size_t i = 0; i < n; i++) {
         Loa__Quota__QuotaReportItem *it = &items[i];
         loa__quota__quota_report_item__init (it);
@@ -153,9 +145,11 @@ static void report (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         it->cchc_articles = rows[i].cchc_articles;
         it->min_articles = rows[i].min_articles;
         it->min_cchc_articles = rows[i].min_cchc_articles;
-        int met = it->articles >= it->min_articles && it->cchc_articles >= it->min_cchc_articles;
-        it->status = met ? "met" : cmp < 0 ? "missed" : "pending";
-        it->at_risk = !met && cmp == 0 && mday >= QUOTA_AT_RISK_FROM_DAY;
+        quota_store_cell cell = {rows[i].articles, rows[i].cchc_articles, rows[i].min_articles,
+                                 rows[i].min_cchc_articles};
+        quota_status st = quota_report_status (&cell, month, now);
+        it->status = (char *) quota_status_name (st);
+        it->at_risk = quota_report_at_risk (st, month, now, mday);
         ptrs[i] = it;
     }
     Loa__Quota__QuotaReport out = LOA__QUOTA__QUOTA_REPORT__INIT;
@@ -196,6 +190,10 @@ const loa_rpc_method quota_methods[] = {
     {"units.list", NULL, units_list},
     {"quota.rules.get", NULL, rules_get},
     {"quota.rules.put", &loa__quota__quota_rules_input__descriptor, rules_put},
+    /* The year, CSV and the summary (quota_report_rpc.c) */
+    {"quota.report.year", &loa__quota__quota_report_request__descriptor, quota_report_year},
+    {"quota.report.csv", &loa__quota__quota_report_request__descriptor, quota_report_csv},
+    {"quota.summary", &loa__quota__quota_summary_request__descriptor, quota_summary},
     {"quota.report", &loa__quota__quota_report_request__descriptor, report},
     {"quota.rebuild", NULL, rebuild},
     {NULL, NULL, NULL},

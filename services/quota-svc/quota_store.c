@@ -14,12 +14,15 @@
 
 #define RULE_COLS "min_articles, min_cchc_articles, effective_from, rfc3339(created_at), created_by"
 
-/* The rule of month $1: the greatest effective_from not after it; for a
- * month before every row, the earliest row. */
-#define RULE_OF_MONTH                                                                              \
+/* The rule of month `m` (an SQL expression): the greatest effective_from
+ * not after it; for a month before every row, the earliest row. */
+#define RULE_OF(m)                                                                                 \
     "SELECT min_articles, min_cchc_articles FROM rules "                                           \
-    "ORDER BY effective_from <= $1 DESC, "                                                         \
-    "CASE WHEN effective_from <= $1 THEN effective_from ELSE '' END DESC, effective_from LIMIT 1"
+    "ORDER BY effective_from <= " m " DESC, "                                                      \
+    "CASE WHEN effective_from <= " m                                                               \
+    " THEN effective_from ELSE '' END DESC, effective_from LIMIT 1"
+#define RULE_OF_MONTH RULE_OF ("$1")
+#define RULE_OF_YEAR_MONTH RULE_OF ("m.month") /* of report_year's months */
 
 static const loa_stmt statements[] = {
     {"units_list", "SELECT unit_id, code, name, is_active FROM units ORDER BY unit_id"},
@@ -54,6 +57,17 @@ static const loa_stmt statements[] = {
      "SELECT risk.* FROM risk JOIN flagged USING (unit_id) ORDER BY unit_id"},
     {"counts",
      "SELECT (SELECT count(*) FROM articles WHERE NOT retracted), (SELECT count(*) FROM units)"},
+    /* The year $1 (months $2 = January .. $3 = December): every active unit
+     * times the twelve months, each with that month's rule, in one pass. */
+    {"report_year",
+     "WITH m AS (SELECT g AS i, to_char(make_date($1::integer, g, 1), 'YYYY-MM') AS month "
+     "FROM generate_series(1, 12) g) "
+     "SELECT u.unit_id, u.name, m.i, coalesce(t.articles, 0), coalesce(t.cchc_articles, 0), "
+     "r.min_articles, r.min_cchc_articles "
+     "FROM units u CROSS JOIN m CROSS JOIN LATERAL (" RULE_OF_YEAR_MONTH ") r "
+     "LEFT JOIN (SELECT * FROM unit_month_tallies WHERE month BETWEEN $2 AND $3) t "
+     "ON t.unit_id = u.unit_id AND t.month = m.month "
+     "WHERE u.is_active ORDER BY u.unit_id, m.i"},
     {NULL, NULL},
 };
 
@@ -341,4 +355,60 @@ int quota_store_counts (PGconn *db, int64_t *articles, int64_t *units)
     }
     PQclear (res);
     return ok ? 0 : -1;
+}
+
+int quota_store_report_year (PGconn *db, int year, quota_store_year **units, size_t *n)
+{
+    *units = NULL;
+    *n = 0;
+    char y[24], first[24], last[24];
+    store_int_param (y, year);
+    snprintf (first, sizeof first, "%04d-01", year);
+    snprintf (last, sizeof last, "%04d-12", year);
+    const char *vals[] = {y, first, last};
+    PGresult *res = store_run (db, WHO, "report_year", 3, vals, PGRES_TUPLES_OK);
+    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
+        PQclear (res);
+        return -1;
+    }
+    /* Rows come by unit, then month 1..12: a new unit starts a new item. */
+    int rows = PQntuples (res);
+    quota_store_year *u = calloc ((size_t) rows / 12 + 1, sizeof *u);
+    if (!u) {
+        PQclear (res);
+        return -1;
+    }
+    size_t count = 0;
+    int rc = 0;
+    for (int i = 0; i < rows; i++) {
+        int64_t id = atoll (PQgetvalue (res, i, 0));
+        if (count == 0 || u[count - 1].unit_id != id) {
+            if (count == (size_t) rows / 12 + 1)
+                break; /* cannot happen: twelve rows a unit */
+            u[count].unit_id = id;
+            u[count].unit_name = strdup (PQgetvalue (res, i, 1));
+            if (!u[count].unit_name)
+                rc = -1;
+            count++;
+        }
+        int m = atoi (PQgetvalue (res, i, 2));
+        if (m < 1 || m > 12)
+            continue;
+        quota_store_cell *c = &u[count - 1].months[m - 1];
+        c->articles = atoll (PQgetvalue (res, i, 3));
+        c->cchc_articles = atoll (PQgetvalue (res, i, 4));
+        c->min_articles = atoi (PQgetvalue (res, i, 5));
+        c->min_cchc_articles = atoi (PQgetvalue (res, i, 6));
+    }
+    PQclear (res);
+    *units = u;
+    *n = count;
+    return rc;
+}
+
+void quota_store_free_year (quota_store_year *units, size_t n)
+{
+    for (size_t i = 0; units && i < n; i++)
+        free (units[i].unit_name);
+    free (units);
 }

@@ -61,4 +61,24 @@ int quota_store_reset (PGconn *db);
 /* Articles counted (not retracted) and units known. 0 or -1. */
 int quota_store_counts (PGconn *db, int64_t *articles, int64_t *units);
 
+/* A unit's month in the year report: its counts and that month's rule. */
+typedef struct {
+    int64_t articles, cchc_articles;
+    int min_articles, min_cchc_articles;
+} quota_store_cell;
+
+/* One active unit's year: months[0] is January. */
+typedef struct {
+    int64_t unit_id;
+    char *unit_name;
+    quota_store_cell months[12];
+} quota_store_year;
+
+/* Every active unit's twelve months of `year` (2000..9999), by unit id,
+ * each month with the rule in force that month, units with nothing
+ * published included, in one query: *units (caller frees with
+ * quota_store_free_year, whatever the result), *n. 0 or -1. */
+int quota_store_report_year (PGconn *db, int year, quota_store_year **units, size_t *n);
+void quota_store_free_year (quota_store_year *units, size_t n);
+
 #endif

@@ -23,6 +23,7 @@ Suite *form_suite (void);
 Suite *open311_map_suite (void);
 Suite *throttle_suite (void);
 /* services/: their modules without I/O */
+Suite *quota_report_suite (void);
 Suite *quota_month_suite (void);
 Suite *quota_events_suite (void);
 Suite *quota_risk_suite (void);
