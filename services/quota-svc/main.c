@@ -1,6 +1,8 @@
 /* quota-svc: per-unit monthly tallies, built only from content events
- * (quota_events.c), the rules and the monthly report (quota_rpc.c).
+ * (quota_events.c), the rules and the monthly report (quota_rpc.c), the
+ * year's plan and its activities' reports (plan_rpc.c).
  * main only wires; see services/common/service.c for the life cycle. */
+#include "plan_store.h"
 #include "quota_events.h"
 #include "quota_rpc.h"
 #include "quota_store.h"
@@ -15,6 +17,12 @@ static const loa_service_subscription subscriptions[] = {
     {NULL, NULL, NULL, NULL, NULL, NULL},
 };
 
+/* A worker's statements: the quota's and the plan's. */
+static int prepare (PGconn *db)
+{
+    return quota_store_prepare (db) == 0 && plan_store_prepare (db) == 0 ? 0 : -1;
+}
+
 int main (int argc, char **argv)
 {
     const loa_service_def def = {
@@ -27,7 +35,7 @@ int main (int argc, char **argv)
         .migrations = quota_svc_migrations,
         .n_migrations = quota_svc_migrations_count,
         .methods = quota_methods,
-        .prepare = quota_store_prepare,
+        .prepare = prepare,
         .subscriptions = subscriptions,
     };
     return loa_service_main (&def, argc, argv);
