@@ -24,6 +24,7 @@ Suite *throttle_suite (void);
 /* services/: their modules without I/O */
 Suite *quota_month_suite (void);
 Suite *quota_events_suite (void);
+Suite *plan_store_suite (void);
 
 /* The test database URL; fails the current test when unset. */
 const char *test_db_url (void);
