@@ -152,7 +152,14 @@ pl_call anon POST /api/v1/plans "$PL_NEW"
 expect_eq "create: anonymous is 401" 401 "$HTTP_STATUS"
 pl_call lead POST /api/v1/plans "$PL_NEW"
 expect_eq "create: a non-inspector is 403 (Vietnamese)" "403 true" \
-    "$HTTP_STATUS $(pl_jq '.detail | test("Thanh tra")')"
+    "$HTTP_STATUS $(pl_jq '.detail | test("quyền|Thanh tra")')"
+pl_rpc_status() {
+    "$BUILD/loa-rpc" "$@" 2>/dev/null | jq -r '.status // "ok"'
+}
+expect_eq "create: quota-svc itself refuses an editor and an anonymous caller" "forbidden unauthenticated" \
+    "$(pl_rpc_status --roles editor --user-id 1 --in loa.quota.CreatePlanRequest "$LOA_QUOTA_RPC" plans.create '{"year": 2091, "title": "X"}') $(pl_rpc_status --in loa.quota.PlanListRequest "$LOA_QUOTA_RPC" plans.list '{}')"
+expect_eq "report: quota-svc itself refuses a unit that is not the lead" "forbidden" \
+    "$(pl_rpc_status --roles editor --user-id 1 --unit-id "$PL_UO" --in loa.quota.CreateActivityReportRequest "$LOA_QUOTA_RPC" plans.reports.create "{\"id\": $PL_SEED, \"aid\": $PL_A1, \"done_on\": \"2022-03-01\", \"description\": \"X\"}")"
 pl_call insp POST /api/v1/plans "$PL_NEW"
 PL_MINE=$(pl_jq '.id // 0')
 expect_eq "create: 201 with Location, the year, two activities in order" \
