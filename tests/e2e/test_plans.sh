@@ -67,9 +67,9 @@ pl_mirrored() { [ "$(pl_psql "SELECT count(*) FROM quota.units WHERE unit_id IN 
 
 # pl_report WHO PLAN AID JSON [curl args]: POST a report.
 pl_report() {
-    local pl_w=$1 pl_p=$2 pl_a=$3 pl_j=$4
+    local pl_w=$1 pl_p=$2 pl_aid=$3 pl_j=$4
     shift 4
-    pl_call "$pl_w" POST "/api/v1/plans/$pl_p/activities/$pl_a/reports" "$pl_j" "$@"
+    pl_call "$pl_w" POST "/api/v1/plans/$pl_p/activities/$pl_aid/reports" "$pl_j" "$@"
 }
 
 # pl_summary AID: "reports units last months" of an activity of the seed plan.
