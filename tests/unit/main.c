@@ -13,12 +13,12 @@ const char *test_db_url (void)
 
 int main (void)
 {
-    Suite *(*suites[]) (void) = {config_suite,      log_suite,          pbjson_suite,
-                                 migrate_suite,     rpc_suite,          outbox_suite,
-                                 notifier_suite,    subscriber_suite,   markdown_suite,
-                                 store_util_suite,  calendar_suite,     xml_suite,
-                                 form_suite,        open311_map_suite,  throttle_suite,
-                                 quota_month_suite, quota_events_suite, plan_store_suite};
+    Suite *(*suites[]) (void) = {
+        config_suite,   log_suite,      pbjson_suite,      migrate_suite,     rpc_suite,
+        outbox_suite,   notifier_suite, subscriber_suite,  markdown_suite,    store_util_suite,
+        calendar_suite,
+        xml_suite,      form_suite,     open311_map_suite, throttle_suite,    quota_month_suite,
+        quota_events_suite, plan_store_suite};
     SRunner *sr = srunner_create (NULL);
     for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)
         srunner_add_suite (sr, suites[i]());
