@@ -158,7 +158,7 @@ $(UNIT_OBJ): CFLAGS += $(CHECK_CFLAGS)
 GATEWAY_UNIT_OBJ := $(addprefix $(BUILD)/obj/gateway/,xml.o form.o open311_map.o throttle.o)
 # And a service's modules of the same kind (tests/unit/<svc>/).
 SERVICE_UNIT_OBJ := $(addprefix $(BUILD)/obj/services/quota-svc/,quota_month.o quota_events.o \
-	quota_store.o quota_risk.o quota_report.o) $(BUILD)/obj/gen/quota-svc_migrations.o
+	quota_store.o quota_risk.o quota_report.o plan_store.o) $(BUILD)/obj/gen/quota-svc_migrations.o
 $(BUILD)/unit-tests: $(UNIT_OBJ) $(GATEWAY_UNIT_OBJ) $(SERVICE_UNIT_OBJ) $(LIBLOA)
 	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) $(CHECK_LIBS) -o $@
 

@@ -23,6 +23,8 @@
 #include "metrics.h"
 #include "open311.h"
 #include "pbjson.h"
+#include "plan.pb-c.h"
+#include "plan_edit.pb-c.h"
 #include "quota.pb-c.h"
 #include "quota_edit.pb-c.h"
 #include "quota_ops.pb-c.h"
@@ -39,6 +41,7 @@
 #define LEADER GW_R_LEADER
 #define HANDLER GW_R_HANDLER
 #define FB(name) &loa__feedback__##name##__descriptor
+#define PL(name) &loa__quota__##name##__descriptor
 
 const gw_route gw_routes[] = {
     /* Operations */
@@ -171,6 +174,27 @@ const gw_route gw_routes[] = {
           &loa__quota__quota_report__descriptor)},
     {"POST", "/api/v1/quota/rebuild", gw_rpc_route, 0, ADMIN,
      RPC (GW_QUOTA, "quota.rebuild", NULL, &loa__quota__quota_rebuild_reply__descriptor)},
+    /* The year's plan (quota-svc): staff read, the inspector writes; staff
+     * of an activity's lead or partner unit report on it (the service
+     * checks the unit). */
+    {"GET", "/api/v1/plans", gw_rpc_route, 0, GW_STAFF,
+     RPC (GW_QUOTA, "plans.list", PL (plan_list_request), PL (plan_list))},
+    {"POST", "/api/v1/plans", gw_rpc_route, GW_BODY | GW_CREATES, INSPECTOR,
+     RPC (GW_QUOTA, "plans.create", PL (create_plan_request), PL (plan)),
+     .location = "/api/v1/plans/{id}"},
+    {"GET", "/api/v1/plans/{id}", gw_rpc_route, 0, GW_STAFF,
+     RPC (GW_QUOTA, "plans.get", PL (plan_id_request), PL (plan))},
+    {"PATCH", "/api/v1/plans/{id}", gw_rpc_route, GW_BODY, INSPECTOR,
+     RPC (GW_QUOTA, "plans.update", PL (update_plan_request), PL (plan))},
+    {"GET", "/api/v1/plans/{id}/activities/{aid}/reports", gw_rpc_route, 0, GW_STAFF,
+     RPC (GW_QUOTA, "plans.reports.list", PL (activity_report_request), PL (activity_report_list))},
+    {"POST", "/api/v1/plans/{id}/activities/{aid}/reports", gw_rpc_route, GW_BODY | GW_CREATES,
+     GW_STAFF,
+     RPC (GW_QUOTA, "plans.reports.create", PL (create_activity_report_request),
+          PL (activity_report)),
+     .location = "/api/v1/plans/{plan_id}/activities/{activity_id}/reports/{id}"},
+    {"GET", "/api/v1/plans/{id}/activities/{aid}/reports/{rid}", gw_rpc_route, 0, GW_STAFF,
+     RPC (GW_QUOTA, "plans.reports.get", PL (activity_report_request), PL (activity_report))},
 
     /* Feedback (feedback-svc): the service applies the workflow and the
      * handler's own-unit rule; citizens need no account, so their POSTs are

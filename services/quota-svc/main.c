@@ -1,8 +1,10 @@
 /* quota-svc: per-unit monthly tallies, built only from content events
  * (quota_events.c), the rules and the monthly report (quota_rpc.c), the
- * at-risk sweep (quota_risk.c); `quota-svc --rebuild` rebuilds the tallies
- * from content's whole event history.
+ * at-risk sweep (quota_risk.c), the year's plan and its activities' reports
+ * (plan_rpc.c); `quota-svc --rebuild` rebuilds the tallies from content's
+ * whole event history.
  * main only wires; see services/common/service.c for the life cycle. */
+#include "plan_store.h"
 #include "quota_events.h"
 #include "quota_risk.h"
 #include "quota_rpc.h"
@@ -23,6 +25,12 @@ static const loa_service_subscription subscriptions[] = {
 static const loa_service_tick at_risk_sweep = {"at-risk", quota_risk_tick, "LOA_QUOTA_SWEEP_MS",
                                                60000};
 
+/* A worker's statements: the quota's and the plan's. */
+static int prepare (PGconn *db)
+{
+    return quota_store_prepare (db) == 0 && plan_store_prepare (db) == 0 ? 0 : -1;
+}
+
 int main (int argc, char **argv)
 {
     const loa_service_def def = {
@@ -35,7 +43,7 @@ int main (int argc, char **argv)
         .migrations = quota_svc_migrations,
         .n_migrations = quota_svc_migrations_count,
         .methods = quota_methods,
-        .prepare = quota_store_prepare,
+        .prepare = prepare,
         .subscriptions = subscriptions,
         .tick = &at_risk_sweep,
     };

@@ -5,6 +5,7 @@
 #include "articles.pb-c.h"
 #include "config.h"
 #include "log.h"
+#include "plan_store.h"
 #include "quota_month.h"
 #include "quota_store.h"
 #include "subscriber.h"
@@ -35,7 +36,13 @@ int quota_events_apply (PGconn *db, const Loa__Event *event, void *arg)
         return apply_article (db, event, 0);
     if (strcmp (event->topic, "article.retracted") == 0)
         return apply_article (db, event, 1);
-    return loa_unit_mirror_apply (db, event, arg);
+    if (loa_unit_mirror_apply (db, event, arg) != 0)
+        return -1;
+    /* A unit now known by its code may be an activity's lead (the seeded
+     * plan names its leads by code). */
+    if (strncmp (event->topic, "unit.", 5) == 0 && plan_store_resolve_leads (db) < 0)
+        return -1;
+    return 0;
 }
 
 int quota_events_reset (PGconn *db, void *arg)

@@ -15,7 +15,8 @@
 
 /* A loa_event_apply (subscriber.h) for content-svc's events, run inside the
  * subscriber's transaction: unit.created / unit.updated go to the unit
- * mirror (unit_mirror.h); article.published and article.retracted update
+ * mirror (unit_mirror.h), then activities whose lead is known only by that
+ * unit's code get its id (plan_store_resolve_leads); article.published and article.retracted update
  * the article's row of the tallies (quota_store_apply_article), counted in
  * the month (Asia/Ho_Chi_Minh) of its first publication unless retracted.
  * Other topics are ignored. 0, or -1 when the database failed (the

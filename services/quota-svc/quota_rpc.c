@@ -6,6 +6,8 @@
 
 #include "check.h"
 #include "log.h"
+#include "plan_edit.pb-c.h"
+#include "plan_rpc.h"
 #include "quota_edit.pb-c.h"
 #include "quota_events.h"
 #include "quota_month.h"
@@ -196,5 +198,14 @@ const loa_rpc_method quota_methods[] = {
     {"quota.summary", &loa__quota__quota_summary_request__descriptor, quota_summary},
     {"quota.report", &loa__quota__quota_report_request__descriptor, report},
     {"quota.rebuild", NULL, rebuild},
+    /* The year's plan (plan_rpc.c) */
+    {"plans.list", &loa__quota__plan_list_request__descriptor, plan_rpc_list},
+    {"plans.get", &loa__quota__plan_id_request__descriptor, plan_rpc_get},
+    {"plans.create", &loa__quota__create_plan_request__descriptor, plan_rpc_create},
+    {"plans.update", &loa__quota__update_plan_request__descriptor, plan_rpc_update},
+    {"plans.reports.create", &loa__quota__create_activity_report_request__descriptor,
+     plan_rpc_report_create},
+    {"plans.reports.list", &loa__quota__activity_report_request__descriptor, plan_rpc_report_list},
+    {"plans.reports.get", &loa__quota__activity_report_request__descriptor, plan_rpc_report_get},
     {NULL, NULL, NULL},
 };

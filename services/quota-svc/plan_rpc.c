@@ -1,0 +1,463 @@
+#include "plan_rpc.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "calendar.h"
+#include "check.h"
+#include "log.h"
+#include "plan_store.h"
+#include "store_util.h"
+
+#define DB_DOWN "Không truy cập được cơ sở dữ liệu"
+#define INSPECTOR_ONLY "Chỉ Thanh tra Sở (vai trò inspector) được lập và sửa kế hoạch"
+#define NO_PLAN "Không tìm thấy kế hoạch"
+#define NO_ACTIVITY "Không tìm thấy hoạt động này trong kế hoạch"
+#define NOT_LEAD_OR_PARTNER                                                                        \
+    "Chỉ cán bộ của đơn vị chủ trì hoặc đơn vị phối hợp được báo cáo kết quả hoạt động này"
+
+#define MIN_YEAR 2000
+#define MAX_YEAR 2100
+#define MAX_ACTIVITIES 50
+#define MAX_POSITION 1000
+#define MAX_UNITS 20 /* partner units of an activity */
+#define MAX_EVIDENCE 20 /* links, and attachments, of a report */
+#define MAX_LINK_BYTES 2000
+
+static int check_year (loa_rpc_ctx *ctx, int has, int year, int required)
+{
+    if (!has) {
+        if (required)
+            loa_rpc_field_error (ctx, "year", "Năm của kế hoạch là bắt buộc");
+        return required;
+    }
+    if (year < MIN_YEAR || year > MAX_YEAR) {
+        loa_rpc_field_error (ctx, "year", "Năm của kế hoạch phải từ 2000 đến 2100");
+        return 1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------ activities */
+
+/* The name of field `name` of activity i ("activities[2].form"). */
+static const char *field_of (char buf[64], size_t i, const char *name)
+{
+    snprintf (buf, 64, "activities[%zu].%s", i, name);
+    return buf;
+}
+
+/* Adds an error when unit ids are not known to quota's mirror: 1 when one
+ * was added, 0 when all are known, -1 when the database failed. */
+static int check_units_known (loa_rpc_ctx *ctx, const char *field, const int64_t *ids, size_t n)
+{
+    int64_t unknown = 0;
+    if (plan_store_unknown_unit (ctx->db, ids, n, &unknown) != 0)
+        return -1;
+    if (!unknown)
+        return 0;
+    char msg[128];
+    snprintf (msg, sizeof msg, "Không có đơn vị mã số %lld", (long long) unknown);
+    loa_rpc_field_error (ctx, field, msg);
+    return 1;
+}
+
+/* Checks activity i of a create (`creating`: no id allowed) or a PATCH (an
+ * id changes that activity; none adds one). The number of field errors
+ * added, or -1 when the database failed. */
+static int check_activity (loa_rpc_ctx *ctx, const Loa__Quota__PlanActivityInput *a, size_t i,
+                           int creating)
+{
+    char f[64];
+    int bad = 0, adding = !a->has_id;
+    if (a->has_id && creating) {
+        loa_rpc_field_error (ctx, field_of (f, i, "id"),
+                             "Không dùng mã hoạt động khi lập kế hoạch");
+        bad++;
+    } else if (a->has_id && a->id <= 0) {
+        loa_rpc_field_error (ctx, field_of (f, i, "id"), "Mã hoạt động phải là số nguyên dương");
+        bad++;
+    }
+    if (a->has_position && (a->position < 1 || a->position > MAX_POSITION)) {
+        loa_rpc_field_error (ctx, field_of (f, i, "position"), "Số thứ tự phải từ 1 đến 1000");
+        bad++;
+    }
+    /* A PATCH may leave a text out, never blank it. */
+    bad += check_text (ctx, field_of (f, i, "form"), "Hình thức tuyên truyền", a->form,
+                       adding || a->form, 500, 0);
+    bad += check_text (ctx, field_of (f, i, "content"), "Nội dung tuyên truyền", a->content,
+                       adding || a->content, 4000, 0);
+    bad += check_text (ctx, field_of (f, i, "schedule"), "Thời gian thực hiện", a->schedule, 0, 200,
+                       0);
+    bad += check_text (ctx, field_of (f, i, "partners_note"), "Cơ quan phối hợp ngoài Sở",
+                       a->partners_note, 0, 500, 0);
+    int rc;
+    if (a->has_lead_unit_id) {
+        if (a->lead_unit_id <= 0) {
+            loa_rpc_field_error (ctx, field_of (f, i, "lead_unit_id"),
+                                 "Đơn vị chủ trì phải là mã số đơn vị (số nguyên dương)");
+            bad++;
+        } else if ((rc = check_units_known (ctx, field_of (f, i, "lead_unit_id"), &a->lead_unit_id,
+                                            1)) != 0) {
+            if (rc < 0)
+                return -1;
+            bad++;
+        }
+    }
+    const Loa__Int64List *p = a->partner_units;
+    if (p) {
+        const char *field = field_of (f, i, "partner_units");
+        int ok = 1;
+        if (p->n_values > MAX_UNITS) {
+            loa_rpc_field_error (ctx, field, "Tối đa 20 đơn vị phối hợp");
+            ok = 0;
+        }
+        for (size_t k = 0; ok && k < p->n_values; k++) {
+            const char *why = NULL;
+            if (p->values[k] <= 0)
+                why = "Đơn vị phối hợp phải là mã số đơn vị (số nguyên dương)";
+            else if (a->has_lead_unit_id && p->values[k] == a->lead_unit_id)
+                why = "Đơn vị chủ trì không đồng thời là đơn vị phối hợp";
+            for (size_t j = 0; !why && j < k; j++)
+                if (p->values[j] == p->values[k])
+                    why = "Mỗi đơn vị phối hợp chỉ ghi một lần";
+            if (why) {
+                loa_rpc_field_error (ctx, field, why);
+                ok = 0;
+            }
+        }
+        if (ok && (rc = check_units_known (ctx, field, p->values, p->n_values)) != 0) {
+            if (rc < 0)
+                return -1;
+            ok = 0;
+        }
+        bad += !ok;
+    }
+    return bad;
+}
+
+/* Checks every activity; the number of errors, or -1 when the database
+ * failed (the call is failed then). */
+static int check_activities (loa_rpc_ctx *ctx, Loa__Quota__PlanActivityInput *const *items,
+                             size_t n, int creating)
+{
+    if (n > MAX_ACTIVITIES) {
+        loa_rpc_field_error (ctx, "activities", "Tối đa 50 hoạt động");
+        return 1;
+    }
+    int bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        int rc = check_activity (ctx, items[i], i, creating);
+        if (rc < 0) {
+            loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+            return -1;
+        }
+        bad += rc;
+    }
+    return bad;
+}
+
+/* ------------------------------------------------------------ plans */
+
+/* Replies with plan `id` as it is now (`status`: OK or CREATED). */
+static void reply_plan (loa_rpc_ctx *ctx, int64_t id, Loa__Status status)
+{
+    Loa__Quota__Plan out;
+    int rc = plan_store_get (ctx->db, id, &out);
+    if (rc == 0)
+        loa_rpc_ok (ctx, status, &out.base);
+    else if (rc == PLAN_STORE_NOT_FOUND)
+        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, NO_PLAN);
+    else
+        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+    store_free_message (&out.base);
+}
+
+void plan_rpc_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Quota__PlanListRequest *in = (const Loa__Quota__PlanListRequest *) msg;
+    if (check_staff (ctx) != 0)
+        return;
+    if (check_year (ctx, in->has_year, in->year, 0)) {
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Năm không hợp lệ");
+        return;
+    }
+    Loa__Quota__PlanList out;
+    if (plan_store_list (ctx->db, in->has_year, in->year, &out) == 0)
+        loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+    else
+        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+    store_free_message (&out.base);
+}
+
+void plan_rpc_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Quota__PlanIdRequest *in = (const Loa__Quota__PlanIdRequest *) msg;
+    if (check_staff (ctx) != 0)
+        return;
+    if (!in->has_id || in->id <= 0) {
+        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, NO_PLAN);
+        return;
+    }
+    reply_plan (ctx, in->id, LOA__STATUS__OK);
+}
+
+void plan_rpc_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Quota__CreatePlanRequest *in = (const Loa__Quota__CreatePlanRequest *) msg;
+    if (check_role (ctx, "inspector", INSPECTOR_ONLY) != 0)
+        return;
+    int bad = check_year (ctx, in->has_year, in->year, 1);
+    bad += check_text (ctx, "title", "Tên kế hoạch", in->title, 1, 300, 0);
+    bad += check_text (ctx, "document_ref", "Số, ký hiệu văn bản", in->document_ref, 0, 200, 0);
+    bad += check_text (ctx, "summary", "Tóm tắt", in->summary, 0, 4000, 0);
+    int rc = check_activities (ctx, in->activities, in->n_activities, 1);
+    if (rc < 0)
+        return;
+    if (bad + rc) {
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Kế hoạch không hợp lệ");
+        return;
+    }
+    int64_t id = 0;
+    rc = plan_store_create (ctx->db, in, ctx->caller->user_id, &id);
+    if (rc == PLAN_STORE_CONFLICT) {
+        char msg_text[96];
+        snprintf (msg_text, sizeof msg_text, "Đã có kế hoạch năm %d", in->year);
+        loa_rpc_field_error (ctx, "year", msg_text);
+        loa_rpc_fail (ctx, LOA__STATUS__CONFLICT, msg_text);
+        return;
+    }
+    if (rc != 0) {
+        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+        return;
+    }
+    loa_info (ctx->request_id, "plans: plan %lld of %d with %zu activities created by user %lld",
+              (long long) id, in->year, in->n_activities, (long long) ctx->caller->user_id);
+    reply_plan (ctx, id, LOA__STATUS__CREATED);
+}
+
+void plan_rpc_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Quota__UpdatePlanRequest *in = (const Loa__Quota__UpdatePlanRequest *) msg;
+    if (check_role (ctx, "inspector", INSPECTOR_ONLY) != 0)
+        return;
+    if (!in->has_id || in->id <= 0) {
+        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, NO_PLAN);
+        return;
+    }
+    int bad = check_text (ctx, "title", "Tên kế hoạch", in->title, in->title != NULL, 300, 0);
+    bad += check_text (ctx, "document_ref", "Số, ký hiệu văn bản", in->document_ref, 0, 200, 0);
+    bad += check_text (ctx, "summary", "Tóm tắt", in->summary, 0, 4000, 0);
+    int rc = check_activities (ctx, in->activities, in->n_activities, 0);
+    if (rc < 0)
+        return;
+    if (bad + rc) {
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Thay đổi kế hoạch không hợp lệ");
+        return;
+    }
+    size_t which = 0;
+    rc = plan_store_update (ctx->db, in, &which);
+    if (rc == PLAN_STORE_NOT_FOUND) {
+        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, NO_PLAN);
+        return;
+    }
+    if (rc == PLAN_STORE_NOT_IN_PLAN) {
+        char f[64];
+        loa_rpc_field_error (ctx, field_of (f, which, "id"), "Hoạt động không thuộc kế hoạch này");
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Thay đổi kế hoạch không hợp lệ");
+        return;
+    }
+    if (rc != 0) {
+        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+        return;
+    }
+    loa_info (ctx->request_id, "plans: plan %lld updated (%zu activities) by user %lld",
+              (long long) in->id, in->n_activities, (long long) ctx->caller->user_id);
+    reply_plan (ctx, in->id, LOA__STATUS__OK);
+}
+
+/* ------------------------------------------------------------ reports */
+
+/* 1 when `s` is an absolute http(s) URL with a host and no white space or
+ * control character (so that a link is one line: plan_store.c). */
+static int is_web_link (const char *s)
+{
+    size_t skip = strncasecmp (s, "https://", 8) == 0  ? 8
+                  : strncasecmp (s, "http://", 7) == 0 ? 7
+                                                       : 0;
+    if (!skip || strlen (s) > MAX_LINK_BYTES)
+        return 0;
+    for (const unsigned char *p = (const unsigned char *) s; *p; p++)
+        if (*p <= ' ' || *p == 0x7f)
+            return 0;
+    size_t host = strcspn (s + skip, "/?#");
+    return host > 0 && s[skip] != ':' && s[skip] != '@';
+}
+
+/* Looks the activity up for `unit_id`: 0 with *year and *may_report, or -1
+ * after failing the call (404, 503). */
+static int find_activity (loa_rpc_ctx *ctx, int has_plan, int64_t plan_id, int has_aid, int64_t aid,
+                          int64_t unit_id, int *year, int *may_report)
+{
+    if (!has_plan || plan_id <= 0) {
+        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, NO_PLAN);
+        return -1;
+    }
+    if (!has_aid || aid <= 0) {
+        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, NO_ACTIVITY);
+        return -1;
+    }
+    int rc = plan_store_activity (ctx->db, plan_id, aid, unit_id, year, may_report);
+    if (rc == 0)
+        return 0;
+    if (rc == PLAN_STORE_NOT_FOUND)
+        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, NO_PLAN);
+    else if (rc == PLAN_STORE_NOT_IN_PLAN)
+        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, NO_ACTIVITY);
+    else
+        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+    return -1;
+}
+
+/* The report's own fields; the number of field errors. `year`: the plan's. */
+static int check_report (loa_rpc_ctx *ctx, const Loa__Quota__CreateActivityReportRequest *in,
+                         int year)
+{
+    int bad = 0;
+    int32_t day;
+    if (!in->done_on || !*in->done_on) {
+        loa_rpc_field_error (ctx, "done_on", "Ngày thực hiện là bắt buộc");
+        bad++;
+    } else if (loa_calendar_parse_date (in->done_on, &day) != 0) {
+        loa_rpc_field_error (ctx, "done_on", "Ngày thực hiện phải là ngày có thật dạng YYYY-MM-DD");
+        bad++;
+    } else {
+        int y, m, d;
+        loa_calendar_to_ymd (day, &y, &m, &d);
+        char msg[128];
+        if (day > loa_calendar_local_day ((int64_t) time (NULL))) {
+            loa_rpc_field_error (ctx, "done_on", "Ngày thực hiện không được ở tương lai");
+            bad++;
+        } else if (y != year) {
+            snprintf (msg, sizeof msg, "Ngày thực hiện phải thuộc năm của kế hoạch (%d)", year);
+            loa_rpc_field_error (ctx, "done_on", msg);
+            bad++;
+        }
+    }
+    bad += check_text (ctx, "description", "Nội dung đã thực hiện", in->description, 1, 4000, 0);
+    if (in->n_evidence_links > MAX_EVIDENCE) {
+        loa_rpc_field_error (ctx, "evidence_links", "Tối đa 20 đường dẫn minh chứng");
+        bad++;
+    } else {
+        for (size_t i = 0; i < in->n_evidence_links; i++) {
+            if (is_web_link (in->evidence_links[i]))
+                continue;
+            char f[48];
+            snprintf (f, sizeof f, "evidence_links[%zu]", i);
+            loa_rpc_field_error (ctx, f,
+                                 "Đường dẫn minh chứng phải là địa chỉ http:// hoặc https:// "
+                                 "đầy đủ, không có khoảng trắng (tối đa 2000 ký tự)");
+            bad++;
+        }
+    }
+    if (in->n_attachment_ids > MAX_EVIDENCE) {
+        loa_rpc_field_error (ctx, "attachment_ids", "Tối đa 20 tệp đính kèm");
+        bad++;
+    } else {
+        for (size_t i = 0; i < in->n_attachment_ids; i++) {
+            if (in->attachment_ids[i] > 0)
+                continue;
+            char f[48];
+            snprintf (f, sizeof f, "attachment_ids[%zu]", i);
+            loa_rpc_field_error (ctx, f, "Mã tệp đính kèm phải là số nguyên dương");
+            bad++;
+        }
+    }
+    return bad;
+}
+
+void plan_rpc_report_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Quota__CreateActivityReportRequest *in =
+        (const Loa__Quota__CreateActivityReportRequest *) msg;
+    if (check_staff (ctx) != 0)
+        return;
+    /* A report is its author's unit's; the Inspectorate, which aggregates
+     * the plan's results (IV.1), may record one for a lead or partner unit. */
+    int inspector = loa_rpc_has_role (ctx, "inspector");
+    int64_t unit = ctx->caller->unit_id;
+    if (in->has_unit_id && in->unit_id != unit) {
+        if (!inspector) {
+            loa_rpc_fail (ctx, LOA__STATUS__FORBIDDEN,
+                          "Chỉ Thanh tra Sở được báo cáo thay cho đơn vị khác");
+            return;
+        }
+        unit = in->unit_id;
+    }
+    int year = 0, may_report = 0;
+    if (find_activity (ctx, in->has_id, in->id, in->has_aid, in->aid, unit, &year, &may_report) !=
+        0)
+        return;
+    if (!may_report) {
+        if (in->has_unit_id && inspector) {
+            loa_rpc_field_error (ctx, "unit_id",
+                                 "Đơn vị không chủ trì hay phối hợp thực hiện hoạt động này");
+            loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Báo cáo không hợp lệ");
+        } else {
+            loa_rpc_fail (ctx, LOA__STATUS__FORBIDDEN, NOT_LEAD_OR_PARTNER);
+        }
+        return;
+    }
+    if (check_report (ctx, in, year)) {
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Báo cáo không hợp lệ");
+        return;
+    }
+    Loa__Quota__ActivityReport out;
+    if (plan_store_report_create (ctx->db, in, unit, ctx->caller->user_id, &out) == 0) {
+        loa_info (ctx->request_id, "plans: report %lld on activity %lld by unit %lld",
+                  (long long) out.id, (long long) in->aid, (long long) unit);
+        loa_rpc_ok (ctx, LOA__STATUS__CREATED, &out.base);
+    } else {
+        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+    }
+    store_free_message (&out.base);
+}
+
+void plan_rpc_report_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Quota__ActivityReportRequest *in = (const Loa__Quota__ActivityReportRequest *) msg;
+    if (check_staff (ctx) != 0)
+        return;
+    int year, may_report;
+    if (find_activity (ctx, in->has_id, in->id, in->has_aid, in->aid, 0, &year, &may_report) != 0)
+        return;
+    Loa__Quota__ActivityReportList out;
+    if (plan_store_reports_list (ctx->db, in->aid, &out) == 0)
+        loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+    else
+        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+    store_free_message (&out.base);
+}
+
+void plan_rpc_report_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Quota__ActivityReportRequest *in = (const Loa__Quota__ActivityReportRequest *) msg;
+    if (check_staff (ctx) != 0)
+        return;
+    if (!in->has_id || !in->has_aid || !in->has_rid || in->id <= 0 || in->aid <= 0 ||
+        in->rid <= 0) {
+        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy báo cáo");
+        return;
+    }
+    Loa__Quota__ActivityReport out;
+    int rc = plan_store_report_get (ctx->db, in->id, in->aid, in->rid, &out);
+    if (rc == 0)
+        loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+    else if (rc == PLAN_STORE_NOT_FOUND)
+        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy báo cáo");
+    else
+        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+    store_free_message (&out.base);
+}

@@ -1,0 +1,20 @@
+/* plan_rpc: quota-svc's methods for the year's plan (API.md "Quota",
+ * /api/v1/plans): plans.list, plans.get (any logged-in user),
+ * plans.create, plans.update (inspector), and the activities' reports:
+ * plans.reports.create (staff of the activity's lead or partner unit, or an
+ * inspector for one of those units), plans.reports.list, plans.reports.get
+ * (any logged-in user). Entries of quota_methods (quota_rpc.c). */
+#ifndef PLAN_RPC_H
+#define PLAN_RPC_H
+
+#include "rpc_server.h"
+
+void plan_rpc_list (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void plan_rpc_get (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void plan_rpc_create (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void plan_rpc_update (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void plan_rpc_report_create (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void plan_rpc_report_list (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void plan_rpc_report_get (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+
+#endif

@@ -1,0 +1,570 @@
+#include "plan_store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "log.h"
+#include "store_util.h"
+
+#define WHO "plan store"
+
+#define PLAN_COLS                                                                                  \
+    "p.id, p.year, p.title, p.document_ref, p.summary, rfc3339(p.created_at), p.created_by, "      \
+    "rfc3339(p.updated_at), (SELECT count(*) FROM plan_activities x WHERE x.plan_id = p.id)"
+
+/* Lists travel as text: ids comma-separated, links one a line (a link
+ * holds no white space: plan_rpc.c checks), split again in SQL. */
+#define REPORT_COLS                                                                                \
+    "r.id, a.plan_id, r.activity_id, r.unit_id, to_char(r.done_on, 'YYYY-MM-DD'), r.description, " \
+    "array_to_string(r.evidence_links, E'\\n'), array_to_string(r.attachment_ids, ','), "          \
+    "r.created_by, rfc3339(r.created_at)"
+
+static const loa_stmt statements[] = {
+    {"plan_list", "SELECT " PLAN_COLS " FROM plans p WHERE $1::integer IS NULL OR p.year = $1 "
+                  "ORDER BY p.year DESC"},
+    {"plan_get", "SELECT " PLAN_COLS " FROM plans p WHERE p.id = $1::bigint"},
+    /* Each activity with its reports' summary (every report of an activity
+     * is in its plan's year). */
+    {"plan_activities",
+     "SELECT a.id, a.plan_id, a.position, a.form, a.content, a.schedule, "
+     "coalesce(a.lead_unit_id, 0), coalesce(a.lead_unit_code, ''), coalesce(u.name, ''), "
+     "array_to_string(a.partner_units, ','), a.partners_note, count(r.id), "
+     "coalesce(array_to_string(array_agg(DISTINCT r.unit_id) FILTER (WHERE r.id IS NOT NULL), "
+     "','), ''), coalesce(to_char(max(r.done_on), 'YYYY-MM-DD'), ''), "
+     "coalesce(array_to_string(array_agg(DISTINCT to_char(r.done_on, 'YYYY-MM')) "
+     "FILTER (WHERE r.id IS NOT NULL), ','), '') "
+     "FROM plan_activities a LEFT JOIN units u ON u.unit_id = a.lead_unit_id "
+     "LEFT JOIN activity_reports r ON r.activity_id = a.id WHERE a.plan_id = $1::bigint "
+     "GROUP BY a.id, u.name ORDER BY a.position, a.id"},
+    {"plan_insert", "INSERT INTO plans (year, title, document_ref, summary, created_by) "
+                    "VALUES ($1::integer, $2, coalesce($3, ''), coalesce($4, ''), $5::bigint) "
+                    "RETURNING id"},
+    {"plan_update", "UPDATE plans SET title = coalesce($2, title), "
+                    "document_ref = coalesce($3, document_ref), summary = coalesce($4, summary), "
+                    "updated_at = now() WHERE id = $1::bigint"},
+    /* Without a position, after the last. The lead's code follows its id. */
+    {"activity_insert",
+     "INSERT INTO plan_activities (plan_id, position, form, content, schedule, lead_unit_id, "
+     "lead_unit_code, partner_units, partners_note) VALUES ($1::bigint, coalesce($2::integer, "
+     "(SELECT coalesce(max(position), 0) + 1 FROM plan_activities WHERE plan_id = $1::bigint)), "
+     "$3, $4, coalesce($5, ''), $6::bigint, (SELECT code FROM units WHERE unit_id = $6::bigint), "
+     "string_to_array(coalesce($7, ''), ',')::bigint[], coalesce($8, ''))"},
+    {"activity_update",
+     "UPDATE plan_activities SET position = coalesce($3::integer, position), "
+     "form = coalesce($4, form), content = coalesce($5, content), "
+     "schedule = coalesce($6, schedule), lead_unit_id = coalesce($7::bigint, lead_unit_id), "
+     "lead_unit_code = CASE WHEN $7::bigint IS NULL THEN lead_unit_code "
+     "ELSE (SELECT code FROM units WHERE unit_id = $7::bigint) END, "
+     "partner_units = CASE WHEN $8::text IS NULL THEN partner_units "
+     "ELSE string_to_array($8, ',')::bigint[] END, "
+     "partners_note = coalesce($9, partners_note), updated_at = now() "
+     "WHERE id = $2::bigint AND plan_id = $1::bigint"},
+    {"unknown_unit", "SELECT coalesce(min(x), 0) FROM unnest(string_to_array($1, ',')::bigint[]) x "
+                     "WHERE NOT EXISTS (SELECT 1 FROM units WHERE unit_id = x)"},
+    {"activity_of_plan",
+     "SELECT p.year, a.id IS NOT NULL, "
+     "coalesce(a.lead_unit_id = $3::bigint OR $3::bigint = ANY (a.partner_units), false) "
+     "FROM plans p LEFT JOIN plan_activities a ON a.id = $2::bigint AND a.plan_id = p.id "
+     "WHERE p.id = $1::bigint"},
+    {"report_insert",
+     "INSERT INTO activity_reports (activity_id, unit_id, done_on, description, evidence_links, "
+     "attachment_ids, created_by) VALUES ($1::bigint, $2::bigint, $3::date, $4, "
+     "string_to_array($5, E'\\n'), string_to_array($6, ',')::bigint[], $7::bigint) RETURNING id"},
+    {"report_get",
+     "SELECT " REPORT_COLS " FROM activity_reports r "
+     "JOIN plan_activities a ON a.id = r.activity_id "
+     "WHERE r.id = $3::bigint AND r.activity_id = $2::bigint AND a.plan_id = $1::bigint"},
+    {"reports_list", "SELECT " REPORT_COLS " FROM activity_reports r "
+                     "JOIN plan_activities a ON a.id = r.activity_id "
+                     "WHERE r.activity_id = $1::bigint ORDER BY r.done_on DESC, r.id DESC"},
+    {NULL, NULL},
+};
+
+int plan_store_prepare (PGconn *db) { return loa_db_prepare (db, statements); }
+
+/* ------------------------------------------------------------ lists as text */
+
+/* "1,2,3" of n ids; caller frees. NULL when memory runs out. */
+static char *ids_csv (const int64_t *ids, size_t n)
+{
+    char *s = malloc (n * 21 + 1);
+    if (!s)
+        return NULL;
+    size_t o = 0;
+    s[0] = '\0';
+    for (size_t i = 0; i < n; i++)
+        o += (size_t) sprintf (s + o, "%s%lld", i ? "," : "", (long long) ids[i]);
+    return s;
+}
+
+/* The n strings one a line; caller frees. NULL when memory runs out. */
+static char *join_lines (char *const *items, size_t n)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++)
+        len += strlen (items[i]) + 1;
+    char *s = malloc (len);
+    if (!s)
+        return NULL;
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t k = strlen (items[i]);
+        if (i)
+            s[o++] = '\n';
+        memcpy (s + o, items[i], k);
+        o += k;
+    }
+    s[o] = '\0';
+    return s;
+}
+
+/* The ids of "1,2,3" into a new array (*ids, *n); "" gives none. */
+static void split_ids (const char *csv, int64_t **ids, size_t *n, int *oom)
+{
+    *ids = NULL;
+    *n = 0;
+    if (!*csv)
+        return;
+    size_t count = 1;
+    for (const char *p = csv; *p; p++)
+        count += *p == ',';
+    if (!(*ids = calloc (count, sizeof **ids))) {
+        *oom = 1;
+        return;
+    }
+    const char *p = csv;
+    while (*n < count) {
+        char *end;
+        (*ids)[(*n)++] = strtoll (p, &end, 10);
+        if (*end != ',')
+            break;
+        p = end + 1;
+    }
+}
+
+/* The parts of `text` split at `sep` into a new array of new strings; ""
+ * gives none. */
+static void split_strings (const char *text, char sep, char ***items, size_t *n, int *oom)
+{
+    *items = NULL;
+    *n = 0;
+    if (!*text)
+        return;
+    size_t count = 1;
+    for (const char *p = text; *p; p++)
+        count += *p == sep;
+    if (!(*items = calloc (count, sizeof **items))) {
+        *oom = 1;
+        return;
+    }
+    for (const char *p = text; *n < count;) {
+        size_t k = strcspn (p, (char[]){sep, '\0'});
+        char *s = strndup (p, k);
+        if (!s) {
+            *oom = 1;
+            return;
+        }
+        (*items)[(*n)++] = s;
+        if (!p[k])
+            break;
+        p += k + 1;
+    }
+}
+
+/* ------------------------------------------------------------ plans */
+
+static void fill_plan (const PGresult *res, int row, Loa__Quota__Plan *p, int *oom)
+{
+    p->id = atoll (PQgetvalue (res, row, 0));
+    p->year = atoi (PQgetvalue (res, row, 1));
+    p->title = store_dup (res, row, 2, oom);
+    p->document_ref = store_dup (res, row, 3, oom);
+    p->summary = store_dup (res, row, 4, oom);
+    p->created_at = store_dup (res, row, 5, oom);
+    p->created_by = atoll (PQgetvalue (res, row, 6));
+    p->updated_at = store_dup (res, row, 7, oom);
+    p->activities_count = atoi (PQgetvalue (res, row, 8));
+}
+
+int plan_store_list (PGconn *db, int has_year, int year, Loa__Quota__PlanList *out)
+{
+    loa__quota__plan_list__init (out);
+    char y[24];
+    store_int_param (y, year);
+    const char *vals[] = {has_year ? y : NULL};
+    PGresult *res = store_run (db, WHO, "plan_list", 1, vals, PGRES_TUPLES_OK);
+    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
+        PQclear (res);
+        return -1;
+    }
+    int n = PQntuples (res), oom = 0;
+    void **items = NULL;
+    if (!store_list_block ((size_t) n, sizeof (Loa__Quota__Plan), &items)) {
+        PQclear (res);
+        return -1;
+    }
+    out->items = (Loa__Quota__Plan **) items;
+    for (int i = 0; i < n; i++) {
+        loa__quota__plan__init (out->items[i]);
+        fill_plan (res, i, out->items[i], &oom);
+        out->n_items++;
+    }
+    PQclear (res);
+    return oom ? -1 : 0;
+}
+
+static void fill_activity (const PGresult *res, int row, Loa__Quota__PlanActivity *a, int *oom)
+{
+    loa__quota__plan_activity__init (a);
+    a->id = atoll (PQgetvalue (res, row, 0));
+    a->plan_id = atoll (PQgetvalue (res, row, 1));
+    a->position = atoi (PQgetvalue (res, row, 2));
+    a->form = store_dup (res, row, 3, oom);
+    a->content = store_dup (res, row, 4, oom);
+    a->schedule = store_dup (res, row, 5, oom);
+    a->lead_unit_id = atoll (PQgetvalue (res, row, 6));
+    a->lead_unit_code = store_dup (res, row, 7, oom);
+    a->lead_unit_name = store_dup (res, row, 8, oom);
+    split_ids (PQgetvalue (res, row, 9), &a->partner_units, &a->n_partner_units, oom);
+    a->partners_note = store_dup (res, row, 10, oom);
+    Loa__Quota__PlanActivitySummary *s = malloc (sizeof *s);
+    if (!s) {
+        *oom = 1;
+        return;
+    }
+    loa__quota__plan_activity_summary__init (s);
+    a->summary = s;
+    s->reports = atoll (PQgetvalue (res, row, 11));
+    split_ids (PQgetvalue (res, row, 12), &s->units_reported, &s->n_units_reported, oom);
+    s->last_done_on = store_dup (res, row, 13, oom);
+    split_strings (PQgetvalue (res, row, 14), ',', &s->months, &s->n_months, oom);
+}
+
+int plan_store_get (PGconn *db, int64_t id, Loa__Quota__Plan *out)
+{
+    loa__quota__plan__init (out);
+    char id_s[24];
+    store_int_param (id_s, id);
+    const char *vals[] = {id_s};
+    PGresult *res = store_run (db, WHO, "plan_get", 1, vals, PGRES_TUPLES_OK);
+    if (PQresultStatus (res) != PGRES_TUPLES_OK || PQntuples (res) != 1) {
+        int rc = PQresultStatus (res) == PGRES_TUPLES_OK ? PLAN_STORE_NOT_FOUND : -1;
+        PQclear (res);
+        return rc;
+    }
+    int oom = 0;
+    fill_plan (res, 0, out, &oom);
+    PQclear (res);
+    res = store_run (db, WHO, "plan_activities", 1, vals, PGRES_TUPLES_OK);
+    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
+        PQclear (res);
+        return -1;
+    }
+    int n = PQntuples (res);
+    void **items = NULL;
+    if (!store_list_block ((size_t) n, sizeof (Loa__Quota__PlanActivity), &items)) {
+        PQclear (res);
+        return -1;
+    }
+    out->activities = (Loa__Quota__PlanActivity **) items;
+    for (int i = 0; i < n; i++) {
+        fill_activity (res, i, out->activities[i], &oom);
+        out->n_activities++;
+    }
+    out->activities_count = n;
+    PQclear (res);
+    return oom ? -1 : 0;
+}
+
+/* ------------------------------------------------------------ create, update */
+
+/* Runs a change; a retryable failure asks loa_db_tx to run again. */
+static int run_change (PGconn *db, const char *stmt, int n, const char *const *vals,
+                       ExecStatusType expect, PGresult **out)
+{
+    PGresult *res = store_run (db, WHO, stmt, n, vals, expect);
+    if (PQresultStatus (res) == expect) {
+        if (out)
+            *out = res;
+        else
+            PQclear (res);
+        return 0;
+    }
+    int rc = loa_db_retryable (res)           ? LOA_DB_RETRY
+             : loa_db_is_state (res, "23505") ? PLAN_STORE_CONFLICT
+                                              : -1;
+    PQclear (res);
+    return rc;
+}
+
+/* Inserts (id 0) or updates activity `a` of plan `plan_id`; *changed is
+ * the number of rows. */
+static int write_activity (PGconn *db, const char *plan_id, const Loa__Quota__PlanActivityInput *a,
+                           int *changed)
+{
+    char id[24], pos[24], lead[24];
+    store_int_param (id, a->id);
+    store_int_param (pos, a->position);
+    store_int_param (lead, a->lead_unit_id);
+    char *partners = NULL;
+    if (a->partner_units &&
+        !(partners = ids_csv (a->partner_units->values, a->partner_units->n_values)))
+        return -1;
+    PGresult *res = NULL;
+    int rc;
+    if (!a->has_id) {
+        const char *vals[] = {
+            plan_id,     a->has_position ? pos : NULL,      a->form,  a->content,
+            a->schedule, a->has_lead_unit_id ? lead : NULL, partners, a->partners_note};
+        rc = run_change (db, "activity_insert", 8, vals, PGRES_COMMAND_OK, &res);
+    } else {
+        const char *vals[] = {
+            plan_id,         id,          a->has_position ? pos : NULL,      a->form,
+            a->content,      a->schedule, a->has_lead_unit_id ? lead : NULL, partners,
+            a->partners_note};
+        rc = run_change (db, "activity_update", 9, vals, PGRES_COMMAND_OK, &res);
+    }
+    if (rc == 0) {
+        *changed = atoi (PQcmdTuples (res));
+        PQclear (res);
+    }
+    free (partners);
+    return rc;
+}
+
+typedef struct {
+    const Loa__Quota__CreatePlanRequest *in;
+    int64_t user_id;
+    int64_t *id;
+} plan_create;
+
+static int create_tx (PGconn *db, void *arg)
+{
+    plan_create *c = arg;
+    char year[24], user[24], plan_id[24];
+    store_int_param (year, c->in->year);
+    store_int_param (user, c->user_id);
+    const char *vals[] = {year, c->in->title, c->in->document_ref, c->in->summary, user};
+    PGresult *res = NULL;
+    int rc = run_change (db, "plan_insert", 5, vals, PGRES_TUPLES_OK, &res);
+    if (rc != 0)
+        return rc;
+    *c->id = atoll (PQgetvalue (res, 0, 0));
+    PQclear (res);
+    store_int_param (plan_id, *c->id);
+    for (size_t i = 0; i < c->in->n_activities; i++) {
+        int changed = 0;
+        Loa__Quota__PlanActivityInput a = *c->in->activities[i];
+        /* Positions follow the order given unless set. */
+        if (!a.has_position) {
+            a.has_position = 1;
+            a.position = (int32_t) i + 1;
+        }
+        if ((rc = write_activity (db, plan_id, &a, &changed)) != 0)
+            return rc;
+    }
+    return 0;
+}
+
+int plan_store_create (PGconn *db, const Loa__Quota__CreatePlanRequest *in, int64_t user_id,
+                       int64_t *id)
+{
+    plan_create c = {in, user_id, id};
+    int rc = loa_db_tx (db, create_tx, &c);
+    return rc == 0 || rc == PLAN_STORE_CONFLICT ? rc : -1;
+}
+
+typedef struct {
+    const Loa__Quota__UpdatePlanRequest *in;
+    size_t *bad;
+} plan_update;
+
+static int update_tx (PGconn *db, void *arg)
+{
+    plan_update *u = arg;
+    char plan_id[24];
+    store_int_param (plan_id, u->in->id);
+    const char *vals[] = {plan_id, u->in->title, u->in->document_ref, u->in->summary};
+    PGresult *res = NULL;
+    int rc = run_change (db, "plan_update", 4, vals, PGRES_COMMAND_OK, &res);
+    if (rc != 0)
+        return rc;
+    int found = atoi (PQcmdTuples (res));
+    PQclear (res);
+    if (!found)
+        return PLAN_STORE_NOT_FOUND;
+    for (size_t i = 0; i < u->in->n_activities; i++) {
+        int changed = 0;
+        if ((rc = write_activity (db, plan_id, u->in->activities[i], &changed)) != 0)
+            return rc;
+        if (!changed) {
+            *u->bad = i;
+            return PLAN_STORE_NOT_IN_PLAN;
+        }
+    }
+    return 0;
+}
+
+int plan_store_update (PGconn *db, const Loa__Quota__UpdatePlanRequest *in, size_t *bad)
+{
+    plan_update u = {in, bad};
+    int rc = loa_db_tx (db, update_tx, &u);
+    return rc == 0 || rc == PLAN_STORE_NOT_FOUND || rc == PLAN_STORE_NOT_IN_PLAN ? rc : -1;
+}
+
+/* ------------------------------------------------------------ units, activities */
+
+int plan_store_unknown_unit (PGconn *db, const int64_t *ids, size_t n, int64_t *unknown)
+{
+    *unknown = 0;
+    if (n == 0)
+        return 0;
+    char *csv = ids_csv (ids, n);
+    if (!csv)
+        return -1;
+    const char *vals[] = {csv};
+    PGresult *res = store_run (db, WHO, "unknown_unit", 1, vals, PGRES_TUPLES_OK);
+    int rc = -1;
+    if (PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) == 1) {
+        *unknown = atoll (PQgetvalue (res, 0, 0));
+        rc = 0;
+    }
+    PQclear (res);
+    free (csv);
+    return rc;
+}
+
+int plan_store_activity (PGconn *db, int64_t plan_id, int64_t activity_id, int64_t unit_id,
+                         int *year, int *may_report)
+{
+    char p[24], a[24], u[24];
+    store_int_param (p, plan_id);
+    store_int_param (a, activity_id);
+    store_int_param (u, unit_id);
+    const char *vals[] = {p, a, u};
+    PGresult *res = store_run (db, WHO, "activity_of_plan", 3, vals, PGRES_TUPLES_OK);
+    int rc;
+    if (PQresultStatus (res) != PGRES_TUPLES_OK)
+        rc = -1;
+    else if (PQntuples (res) != 1)
+        rc = PLAN_STORE_NOT_FOUND;
+    else if (PQgetvalue (res, 0, 1)[0] != 't')
+        rc = PLAN_STORE_NOT_IN_PLAN;
+    else {
+        *year = atoi (PQgetvalue (res, 0, 0));
+        *may_report = PQgetvalue (res, 0, 2)[0] == 't';
+        rc = 0;
+    }
+    PQclear (res);
+    return rc;
+}
+
+/* ------------------------------------------------------------ reports */
+
+static void fill_report (const PGresult *res, int row, Loa__Quota__ActivityReport *r, int *oom)
+{
+    loa__quota__activity_report__init (r);
+    r->id = atoll (PQgetvalue (res, row, 0));
+    r->plan_id = atoll (PQgetvalue (res, row, 1));
+    r->activity_id = atoll (PQgetvalue (res, row, 2));
+    r->unit_id = atoll (PQgetvalue (res, row, 3));
+    r->done_on = store_dup (res, row, 4, oom);
+    r->description = store_dup (res, row, 5, oom);
+    split_strings (PQgetvalue (res, row, 6), '\n', &r->evidence_links, &r->n_evidence_links, oom);
+    split_ids (PQgetvalue (res, row, 7), &r->attachment_ids, &r->n_attachment_ids, oom);
+    r->created_by = atoll (PQgetvalue (res, row, 8));
+    r->created_at = store_dup (res, row, 9, oom);
+}
+
+int plan_store_report_get (PGconn *db, int64_t plan_id, int64_t activity_id, int64_t report_id,
+                           Loa__Quota__ActivityReport *out)
+{
+    loa__quota__activity_report__init (out);
+    char p[24], a[24], r[24];
+    store_int_param (p, plan_id);
+    store_int_param (a, activity_id);
+    store_int_param (r, report_id);
+    const char *vals[] = {p, a, r};
+    PGresult *res = store_run (db, WHO, "report_get", 3, vals, PGRES_TUPLES_OK);
+    int rc, oom = 0;
+    if (PQresultStatus (res) != PGRES_TUPLES_OK)
+        rc = -1;
+    else if (PQntuples (res) != 1)
+        rc = PLAN_STORE_NOT_FOUND;
+    else {
+        fill_report (res, 0, out, &oom);
+        rc = oom ? -1 : 0;
+    }
+    PQclear (res);
+    return rc;
+}
+
+int plan_store_report_create (PGconn *db, const Loa__Quota__CreateActivityReportRequest *in,
+                              int64_t unit_id, int64_t user_id, Loa__Quota__ActivityReport *out)
+{
+    loa__quota__activity_report__init (out);
+    char a[24], u[24], user[24];
+    store_int_param (a, in->aid);
+    store_int_param (u, unit_id);
+    store_int_param (user, user_id);
+    char *links = join_lines (in->evidence_links, in->n_evidence_links);
+    char *attachments = ids_csv (in->attachment_ids, in->n_attachment_ids);
+    int rc = -1;
+    if (links && attachments) {
+        const char *vals[] = {a, u, in->done_on, in->description, links, attachments, user};
+        /* One statement: it commits on its own, before the reply. */
+        PGresult *res = store_run (db, WHO, "report_insert", 7, vals, PGRES_TUPLES_OK);
+        if (PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) == 1) {
+            int64_t id = atoll (PQgetvalue (res, 0, 0));
+            rc = plan_store_report_get (db, in->id, in->aid, id, out) == 0 ? 0 : -1;
+        }
+        PQclear (res);
+    }
+    free (links);
+    free (attachments);
+    return rc;
+}
+
+int plan_store_reports_list (PGconn *db, int64_t activity_id, Loa__Quota__ActivityReportList *out)
+{
+    loa__quota__activity_report_list__init (out);
+    char a[24];
+    store_int_param (a, activity_id);
+    const char *vals[] = {a};
+    PGresult *res = store_run (db, WHO, "reports_list", 1, vals, PGRES_TUPLES_OK);
+    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
+        PQclear (res);
+        return -1;
+    }
+    int n = PQntuples (res), oom = 0;
+    void **items = NULL;
+    if (!store_list_block ((size_t) n, sizeof (Loa__Quota__ActivityReport), &items)) {
+        PQclear (res);
+        return -1;
+    }
+    out->items = (Loa__Quota__ActivityReport **) items;
+    for (int i = 0; i < n; i++) {
+        fill_report (res, i, out->items[i], &oom);
+        out->n_items++;
+    }
+    PQclear (res);
+    return oom ? -1 : 0;
+}
+
+/* ------------------------------------------------------------ leads */
+
+int plan_store_resolve_leads (PGconn *db)
+{
+    PGresult *res = PQexec (db, "UPDATE plan_activities a SET lead_unit_id = u.unit_id, "
+                                "updated_at = now() FROM units u "
+                                "WHERE a.lead_unit_id IS NULL AND a.lead_unit_code = u.code");
+    int rc = -1;
+    if (PQresultStatus (res) == PGRES_COMMAND_OK)
+        rc = atoi (PQcmdTuples (res));
+    else
+        loa_error (NULL, WHO ": resolving leads by unit code: %s", PQresultErrorMessage (res));
+    PQclear (res);
+    return rc;
+}

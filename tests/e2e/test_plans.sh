@@ -1,0 +1,323 @@
+# The year's plan (API.md "Quota", /api/v1/plans): the seeded 2022 plan of
+# Sở Kế hoạch và Đầu tư Bắc Ninh with its annex's five activities, whose
+# leads (by unit code) resolve to the TTRA and DKKD units once quota-svc has
+# seen their events; the inspector creates and patches a plan, others may
+# not; bad fields are 422 naming the field; staff of the lead or a partner
+# unit report on an activity (another unit's are refused), the inspector
+# for one of those units; the per-activity summary counts them; an
+# Idempotency-Key retry gives the same report; unknown plans, activities
+# and reports are 404. The lead resolution and the store's summary are also
+# unit tests (tests/unit/quota-svc/test_plan_store.c).
+# Sourced by tests/run.sh: every name here starts with pl_ / PL_.
+# shellcheck shell=bash
+
+PL_DIR=$T_TMP/plans
+mkdir -p "$PL_DIR"
+PL_RUN=$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')
+PL_RUN_UC=$(printf '%s' "$PL_RUN" | tr '[:lower:]' '[:upper:]')
+PL_XFF=0 # logins come from 10.66.0.1, .2, ...
+declare -gA PL_TOK=()
+PL_YEAR=$(TZ=Asia/Ho_Chi_Minh date +%Y)
+PL_TODAY=$(TZ=Asia/Ho_Chi_Minh date +%F)
+PL_TOMORROW=$(TZ=Asia/Ho_Chi_Minh date -d tomorrow +%F)
+
+pl_jq() { printf '%s' "$HTTP_BODY" | jq -r "$@" 2>/dev/null; }
+pl_psql() { "$PG_BIN/psql" -h 127.0.0.1 -p "$LOA_PG_PORT" -U loa -d loa -tAc "$1" 2>&1; }
+
+# pl_call WHO METHOD PATH JSON|- [curl args]: WHO is anon or a key of PL_TOK.
+pl_call() {
+    local pl_w=$1 pl_m=$2 pl_p=$3 pl_j=$4 pl_a=()
+    shift 4
+    [ "$pl_w" = anon ] || pl_a=(-H "Authorization: Bearer ${PL_TOK[$pl_w]:-none}")
+    if [ "$pl_j" = - ]; then
+        http "$pl_m" "$pl_p" "${pl_a[@]}" "$@"
+    else
+        printf '%s' "$pl_j" >"$PL_DIR/req.json"
+        http "$pl_m" "$pl_p" "${pl_a[@]}" -H 'Content-Type: application/json' \
+            --data-binary "@$PL_DIR/req.json" "$@"
+    fi
+}
+
+# pl_user KEY ROLES_JSON UNIT_JSON: a user made by the admin, logged in.
+pl_user() {
+    local pl_pw pl_name pl_j
+    pl_pw="pw-pl-$(head -c 9 /dev/urandom | base64 | tr '+/' '-_')"
+    pl_name="e2e.pl-$1-$PL_RUN"
+    pl_j=$(jq -nc --arg u "$pl_name" --arg p "$pl_pw" --arg n "Người dùng kế hoạch $1" \
+        --argjson r "$2" --argjson unit "$3" '{username: $u, password: $p, full_name: $n, unit_id: $unit, roles: $r}')
+    pl_call admin POST /api/v1/users "$pl_j"
+    expect_eq "setup: the admin creates user $1" 201 "$HTTP_STATUS"
+    PL_XFF=$((PL_XFF + 1))
+    pl_j=$(jq -nc --arg u "$pl_name" --arg p "$pl_pw" '{username: $u, password: $p}')
+    pl_call anon POST /api/v1/auth/login "$pl_j" -H "X-Forwarded-For: 10.66.0.$PL_XFF"
+    PL_TOK[$1]=$(pl_jq '.token // empty')
+}
+
+# pl_names FIELD: "STATUS true" when the problem names FIELD.
+pl_names() { printf '%s %s' "$HTTP_STATUS" "$(pl_jq --arg f "$1" '[.errors[]?.field] | index($f) != null')"; }
+
+# pl_leads: the seeded plan's leads as "code:id,..." by position.
+pl_leads() {
+    pl_call lead GET "/api/v1/plans/$PL_SEED" -
+    pl_jq '[.activities[] | "\(.lead_unit_code):\(.lead_unit_id)"] | join(",")'
+}
+pl_leads_are() { [ "$(pl_leads)" = "$1" ]; }
+
+pl_mirrored() { [ "$(pl_psql "SELECT count(*) FROM quota.units WHERE unit_id IN ($1)")" = "$2" ]; }
+
+# pl_report WHO PLAN AID JSON [curl args]: POST a report.
+pl_report() {
+    local pl_w=$1 pl_p=$2 pl_aid=$3 pl_j=$4
+    shift 4
+    pl_call "$pl_w" POST "/api/v1/plans/$pl_p/activities/$pl_aid/reports" "$pl_j" "$@"
+}
+
+# pl_summary AID: "reports units last months" of an activity of the seed plan.
+pl_summary() {
+    pl_call lead GET "/api/v1/plans/$PL_SEED" -
+    pl_jq --argjson a "$1" '.activities[] | select(.id == $a) | .summary |
+        "\(.reports) \(.units_reported | map(tostring) | join(",")) \(.last_done_on) \(.months | join(","))"'
+}
+
+# ------------------------------------------------------------ set-up
+echo "  -- set-up: units and users"
+PL_TOK[admin]=$(admin_token)
+pl_call anon GET '/api/v1/units?per_page=100' -
+PL_TTRA=$(pl_jq '.items[] | select(.code == "TTRA") | .id')
+PL_DKKD=$(pl_jq '.items[] | select(.code == "DKKD") | .id')
+expect_eq "setup: the seeded units TTRA and DKKD exist" true \
+    "$([ -n "$PL_TTRA" ] && [ -n "$PL_DKKD" ] && echo true || echo false)"
+for pl_u in P O; do
+    pl_call admin POST /api/v1/units "{\"code\": \"PL-$PL_RUN_UC-$pl_u\", \"name\": \"Phòng Thử nghiệm Kế hoạch $pl_u $PL_RUN\"}"
+    expect_eq "setup: the admin creates unit $pl_u" 201 "$HTTP_STATUS"
+    printf -v "PL_U$pl_u" '%s' "$(pl_jq '.id // 0')"
+done
+pl_user insp '["inspector"]' null
+pl_user lead '["editor"]' "$PL_TTRA"
+pl_user dkkd '["editor"]' "$PL_DKKD"
+pl_user partner '["editor"]' "$PL_UP"
+pl_user other '["editor"]' "$PL_UO"
+expect_eq "setup: every user logs in" true \
+    "$([ -n "${PL_TOK[insp]}" ] && [ -n "${PL_TOK[lead]}" ] && [ -n "${PL_TOK[dkkd]}" ] && [ -n "${PL_TOK[partner]}" ] && [ -n "${PL_TOK[other]}" ] && echo true || echo false)"
+if wait_until 15 pl_mirrored "$PL_TTRA,$PL_DKKD,$PL_UP,$PL_UO" 4; then
+    pass "setup: quota-svc has seen the units' events"
+else
+    fail "setup: quota-svc sees the units" "$(pl_psql "SELECT string_agg(unit_id::text, ',') FROM quota.units")"
+fi
+
+# ------------------------------------------------------------ the seeded plan
+echo "  -- the seeded 2022 plan"
+pl_call anon GET /api/v1/plans -
+expect_eq "plans: anonymous is 401" 401 "$HTTP_STATUS"
+pl_call lead GET '/api/v1/plans?year=2022' -
+expect_eq "plans?year=2022: one plan, its title, five activities" \
+    "200 1 Kế hoạch tuyên truyền cải cách hành chính năm 2022 5" \
+    "$HTTP_STATUS $(pl_jq '.items | length') $(pl_jq '.items[0].title') $(pl_jq '.items[0].activities_count')"
+PL_SEED=$(pl_jq '.items[0].id // 0')
+pl_call lead GET '/api/v1/plans?year=1999' -
+expect_eq "plans?year=1999 is 422 naming year" "422 true" "$(pl_names year)"
+pl_call lead GET "/api/v1/plans/$PL_SEED" -
+expect_eq "plan: any staff member reads it, with five activities by position" "200 2022 1,2,3,4,5" \
+    "$HTTP_STATUS $(pl_jq .year) $(pl_jq '[.activities[].position | tostring] | join(",")')"
+expect_eq "plan: the annex's forms, in Vietnamese" \
+    "Lồng ghép tuyên truyền về cải cách hành chính (CCHC)|Cổng thông tin điện tử của Sở|Phương tiện thông tin đại chúng" \
+    "$(pl_jq '[.activities[1:4][].form] | join("|")')"
+expect_match "plan: activity 5 is about \"4 tại chỗ\" at the Trung tâm Hành chính công" \
+    '4 tại chỗ tại Trung tâm Hành chính công' "$(pl_jq '.activities[4].content')"
+expect_eq "plan: schedules are all year, partners outside the department in words" \
+    "Thường xuyên trong năm|Đài Phát thanh và Truyền hình tỉnh|Sở Nội vụ, các cơ quan, đơn vị có liên quan" \
+    "$(pl_jq '[.activities[0].schedule, .activities[4].partners_note, .activities[3].partners_note] | join("|")')"
+if wait_until 15 pl_leads_are "TTRA:$PL_TTRA,TTRA:$PL_TTRA,TTRA:$PL_TTRA,TTRA:$PL_TTRA,DKKD:$PL_DKKD"; then
+    pass "plan: leads resolved from their codes to the TTRA and DKKD unit ids"
+else
+    fail "plan: leads resolved" "$(pl_leads)"
+fi
+pl_call lead GET "/api/v1/plans/$PL_SEED" -
+expect_eq "plan: the lead unit's name and the activity shape" "Thanh tra Sở true" \
+    "$(pl_jq '.activities[0].lead_unit_name') $(pl_jq '.activities[0] | keys == (["content","form","id","lead_unit_code","lead_unit_id","lead_unit_name","partner_units","partners_note","plan_id","position","schedule","summary"])')"
+PL_A1=$(pl_jq '.activities[0].id')
+PL_A2=$(pl_jq '.activities[1].id')
+PL_A3=$(pl_jq '.activities[2].id')
+PL_A5=$(pl_jq '.activities[4].id')
+expect_eq "plan: nothing reported yet" "0   " "$(pl_summary "$PL_A1")"
+
+# ------------------------------------------------------------ create
+echo "  -- the inspector creates and patches a plan"
+PL_NEW=$(jq -nc --argjson y "$PL_YEAR" --argjson a "$PL_UO" --argjson p "$PL_UP" \
+    '{year: $y, title: "Kế hoạch thử nghiệm \($y)", document_ref: "Số 01/KH-TN", summary: "Tóm tắt kế hoạch",
+      activities: [{form: "Cổng thông tin điện tử của Sở", content: "Tin, bài về CCHC", schedule: "Hằng tháng",
+                    lead_unit_id: $a, partner_units: [$p]},
+                   {form: "Hội nghị", content: "Giao ban CCHC", partners_note: "Sở Nội vụ"}]}')
+pl_call anon POST /api/v1/plans "$PL_NEW"
+expect_eq "create: anonymous is 401" 401 "$HTTP_STATUS"
+pl_call lead POST /api/v1/plans "$PL_NEW"
+expect_eq "create: a non-inspector is 403 (Vietnamese)" "403 true" \
+    "$HTTP_STATUS $(pl_jq '.detail | test("quyền|Thanh tra")')"
+pl_rpc_status() {
+    "$BUILD/loa-rpc" "$@" 2>/dev/null | jq -r '.status // "ok"'
+}
+expect_eq "create: quota-svc itself refuses an editor and an anonymous caller" "forbidden unauthenticated" \
+    "$(pl_rpc_status --roles editor --user-id 1 --in loa.quota.CreatePlanRequest "$LOA_QUOTA_RPC" plans.create '{"year": 2091, "title": "X"}') $(pl_rpc_status --in loa.quota.PlanListRequest "$LOA_QUOTA_RPC" plans.list '{}')"
+expect_eq "report: quota-svc itself refuses a unit that is not the lead" "forbidden" \
+    "$(pl_rpc_status --roles editor --user-id 1 --unit-id "$PL_UO" --in loa.quota.CreateActivityReportRequest "$LOA_QUOTA_RPC" plans.reports.create "{\"id\": $PL_SEED, \"aid\": $PL_A1, \"done_on\": \"2022-03-01\", \"description\": \"X\"}")"
+pl_call insp POST /api/v1/plans "$PL_NEW"
+PL_MINE=$(pl_jq '.id // 0')
+expect_eq "create: 201 with Location, the year, two activities in order" \
+    "201 /api/v1/plans/$PL_MINE $PL_YEAR 1,2" \
+    "$HTTP_STATUS $(header Location) $(pl_jq .year) $(pl_jq '[.activities[].position | tostring] | join(",")')"
+expect_eq "create: the lead, its code and the partners" "$PL_UO PL-$PL_RUN_UC-O $PL_UP" \
+    "$(pl_jq '.activities[0].lead_unit_id') $(pl_jq '.activities[0].lead_unit_code') $(pl_jq '.activities[0].partner_units | map(tostring) | join(",")')"
+expect_eq "create: an activity without a lead" "0 Sở Nội vụ" \
+    "$(pl_jq '.activities[1].lead_unit_id') $(pl_jq '.activities[1].partners_note')"
+PL_M1=$(pl_jq '.activities[0].id')
+pl_call insp POST /api/v1/plans "$PL_NEW"
+expect_eq "create: a second plan for the year is 409 naming year" "409 true" "$(pl_names year)"
+pl_call insp POST /api/v1/plans '{}'
+expect_eq "create: an empty plan is 422 naming year and title" "422 true true" \
+    "$HTTP_STATUS $(pl_jq '[.errors[].field] | index("year") != null') $(pl_jq '[.errors[].field] | index("title") != null')"
+expect_match "create: messages are Vietnamese" 'bắt buộc' "$(pl_jq '[.errors[].message] | join(" ")')"
+pl_call insp POST /api/v1/plans '{"year": 1999, "title": "Kế hoạch"}'
+expect_eq "create: year 1999 is 422 naming year" "422 true" "$(pl_names year)"
+pl_call insp POST /api/v1/plans "{\"year\": 2090, \"title\": \"$(printf 'x%.0s' $(seq 301))\"}"
+expect_eq "create: a 301-character title is 422 naming title" "422 true" "$(pl_names title)"
+pl_call insp POST /api/v1/plans '{"year": 2090, "title": "Kế hoạch", "activities": [{"content": "Nội dung"}]}'
+expect_eq "create: an activity without a form is 422 naming activities[0].form" "422 true" \
+    "$(pl_names 'activities[0].form')"
+pl_call insp POST /api/v1/plans '{"year": 2090, "title": "Kế hoạch", "activities": [{"form": "A", "content": "B", "lead_unit_id": 987654321}]}'
+expect_eq "create: an unknown lead unit is 422 naming activities[0].lead_unit_id" "422 true" \
+    "$(pl_names 'activities[0].lead_unit_id')"
+pl_call insp POST /api/v1/plans "{\"year\": 2090, \"title\": \"Kế hoạch\", \"activities\": [{\"form\": \"A\", \"content\": \"B\", \"lead_unit_id\": $PL_UO, \"partner_units\": [$PL_UO]}]}"
+expect_eq "create: the lead as its own partner is 422 naming activities[0].partner_units" "422 true" \
+    "$(pl_names 'activities[0].partner_units')"
+pl_call insp POST /api/v1/plans '{"year": 2090, "title": "Kế hoạch", "activities": [{"form": "A", "content": "B", "partner_units": [987654321]}]}'
+expect_eq "create: an unknown partner unit is 422 naming activities[0].partner_units" "422 true" \
+    "$(pl_names 'activities[0].partner_units')"
+pl_call insp POST /api/v1/plans '{"year": "2090", "title": "Kế hoạch"}'
+expect_eq "create: a string for the year is 400 naming year" "400 true" "$(pl_names year)"
+pl_call insp GET '/api/v1/plans?year=2090' -
+expect_eq "create: nothing was created by the refused requests" "200 0" "$HTTP_STATUS $(pl_jq '.items | length')"
+
+pl_call insp PATCH "/api/v1/plans/$PL_MINE" \
+    "{\"title\": \"Kế hoạch thử nghiệm (sửa)\", \"activities\": [{\"id\": $PL_M1, \"schedule\": \"Quý II\"}, {\"form\": \"Tập huấn\", \"content\": \"Lớp tập huấn CCHC\", \"lead_unit_id\": $PL_UP}]}"
+expect_eq "patch: the title, an activity changed, one added (position 3)" \
+    "200 Kế hoạch thử nghiệm (sửa) Quý II Tin, bài về CCHC 3 3 $PL_UP" \
+    "$HTTP_STATUS $(pl_jq .title) $(pl_jq '.activities[0].schedule') $(pl_jq '.activities[0].content') $(pl_jq '.activities | length') $(pl_jq '.activities[2].position') $(pl_jq '.activities[2].lead_unit_id')"
+pl_call insp PATCH "/api/v1/plans/$PL_MINE" "{\"activities\": [{\"id\": $PL_M1, \"partner_units\": []}]}"
+expect_eq "patch: [] clears an activity's partners" "200 0" "$HTTP_STATUS $(pl_jq '.activities[0].partner_units | length')"
+pl_call lead PATCH "/api/v1/plans/$PL_MINE" '{"title": "Không được"}'
+expect_eq "patch: a non-inspector is 403" 403 "$HTTP_STATUS"
+pl_call insp PATCH "/api/v1/plans/$PL_MINE" "{\"activities\": [{\"id\": $PL_A1, \"schedule\": \"Quý I\"}]}"
+expect_eq "patch: another plan's activity is 422 naming activities[0].id" "422 true" "$(pl_names 'activities[0].id')"
+pl_call insp PATCH "/api/v1/plans/$PL_MINE" '{"title": "  "}'
+expect_eq "patch: a blank title is 422 naming title" "422 true" "$(pl_names title)"
+pl_call insp PATCH "/api/v1/plans/$PL_MINE" '{"year": 2030}'
+expect_eq "patch: the year does not change (400 naming year)" "400 true" "$(pl_names year)"
+pl_call insp PATCH /api/v1/plans/987654321 '{"title": "Không có"}'
+expect_eq "patch: an unknown plan is 404" 404 "$HTTP_STATUS"
+pl_call insp PATCH "/api/v1/plans/$PL_SEED" "{\"activities\": [{\"id\": $PL_A2, \"partner_units\": [$PL_UP]}]}"
+expect_eq "patch: the seeded activity 2 gets unit P as a partner" "200 $PL_UP" \
+    "$HTTP_STATUS $(pl_jq --argjson a "$PL_A2" '.activities[] | select(.id == $a) | .partner_units | map(tostring) | join(",")')"
+
+# ------------------------------------------------------------ reports
+echo "  -- reports on activities"
+pl_report anon "$PL_SEED" "$PL_A1" '{"done_on": "2022-03-15", "description": "Niêm yết"}'
+expect_eq "report: anonymous is 401" 401 "$HTTP_STATUS"
+pl_report lead "$PL_SEED" "$PL_A1" \
+    '{"done_on": "2022-03-15", "description": "Niêm yết số điện thoại đường dây nóng tại trụ sở", "evidence_links": ["https://skhdt.bacninh.gov.vn/tin-tuc/niem-yet"], "attachment_ids": [7, 9]}'
+PL_R1=$(pl_jq '.id // 0')
+expect_eq "report: the lead unit's user reports (201, Location, its unit)" \
+    "201 /api/v1/plans/$PL_SEED/activities/$PL_A1/reports/$PL_R1 $PL_TTRA 2022-03-15 https://skhdt.bacninh.gov.vn/tin-tuc/niem-yet 7,9" \
+    "$HTTP_STATUS $(header Location) $(pl_jq .unit_id) $(pl_jq .done_on) $(pl_jq '.evidence_links | join(",")') $(pl_jq '.attachment_ids | map(tostring) | join(",")')"
+pl_report lead "$PL_SEED" "$PL_A1" '{"done_on": "2022-03-20", "description": "Cập nhật bộ thủ tục hành chính"}'
+expect_eq "report: a second report of the lead unit" 201 "$HTTP_STATUS"
+pl_report partner "$PL_SEED" "$PL_A2" '{"done_on": "2022-05-02", "description": "Lồng ghép tại giao ban"}'
+expect_eq "report: a partner unit's user reports" "201 $PL_UP" "$HTTP_STATUS $(pl_jq .unit_id)"
+pl_report lead "$PL_SEED" "$PL_A2" '{"done_on": "2022-06-01", "description": "Tập huấn CCHC"}'
+expect_eq "report: the lead unit reports on activity 2 too" 201 "$HTTP_STATUS"
+pl_report other "$PL_SEED" "$PL_A2" '{"done_on": "2022-06-01", "description": "Không được"}'
+expect_eq "report: another unit's user is 403 (Vietnamese)" "403 true" \
+    "$HTTP_STATUS $(pl_jq '.detail | test("đơn vị chủ trì")')"
+pl_report dkkd "$PL_SEED" "$PL_A1" '{"done_on": "2022-06-01", "description": "Không được"}'
+expect_eq "report: DKKD is not activity 1's lead (403)" 403 "$HTTP_STATUS"
+pl_report dkkd "$PL_SEED" "$PL_A5" '{"done_on": "2022-07-07", "description": "Phóng sự 4 tại chỗ trên Đài Phát thanh và Truyền hình tỉnh"}'
+expect_eq "report: DKKD reports on activity 5, which it leads" "201 $PL_DKKD" "$HTTP_STATUS $(pl_jq .unit_id)"
+pl_report insp "$PL_SEED" "$PL_A5" "{\"done_on\": \"2022-08-08\", \"description\": \"Ghi nhận thay Phòng ĐKKD\", \"unit_id\": $PL_DKKD}"
+expect_eq "report: the inspector records one for the lead unit" "201 $PL_DKKD" "$HTTP_STATUS $(pl_jq .unit_id)"
+pl_report insp "$PL_SEED" "$PL_A5" "{\"done_on\": \"2022-08-08\", \"description\": \"Không được\", \"unit_id\": $PL_UO}"
+expect_eq "report: the inspector for a unit not in the activity is 422 naming unit_id" "422 true" "$(pl_names unit_id)"
+pl_report insp "$PL_SEED" "$PL_A5" '{"done_on": "2022-08-08", "description": "Không được"}'
+expect_eq "report: the inspector without a unit of the activity is 403" 403 "$HTTP_STATUS"
+pl_report lead "$PL_SEED" "$PL_A5" "{\"done_on\": \"2022-08-08\", \"description\": \"Không được\", \"unit_id\": $PL_DKKD}"
+expect_eq "report: staff may not report for another unit (403)" 403 "$HTTP_STATUS"
+
+expect_eq "summary: activity 1 has 2 reports of TTRA, last 2022-03-20, in March" \
+    "2 $PL_TTRA 2022-03-20 2022-03" "$(pl_summary "$PL_A1")"
+pl_u2=$(printf '%s\n%s\n' "$PL_TTRA" "$PL_UP" | sort -n | paste -sd,)
+expect_eq "summary: activity 2 has 2 reports of two units, in May and June" \
+    "2 $pl_u2 2022-06-01 2022-05,2022-06" "$(pl_summary "$PL_A2")"
+expect_eq "summary: activity 3 has none" "0   " "$(pl_summary "$PL_A3")"
+expect_eq "summary: activity 5 has 2 reports of DKKD" "2 $PL_DKKD 2022-08-08 2022-07,2022-08" "$(pl_summary "$PL_A5")"
+
+echo "  -- report fields"
+pl_report lead "$PL_SEED" "$PL_A1" '{"done_on": "2022-02-30", "description": "X"}'
+expect_eq "report: 2022-02-30 is 422 naming done_on" "422 true" "$(pl_names done_on)"
+pl_report lead "$PL_SEED" "$PL_A1" '{"done_on": "2021-12-31", "description": "X"}'
+expect_eq "report: a day outside the plan's year is 422 naming done_on" "422 true" "$(pl_names done_on)"
+pl_report lead "$PL_SEED" "$PL_A1" '{"done_on": "15/03/2022", "description": "X"}'
+expect_eq "report: a date not YYYY-MM-DD is 422 naming done_on" "422 true" "$(pl_names done_on)"
+pl_report lead "$PL_SEED" "$PL_A1" '{"done_on": "2022-03-01"}'
+expect_eq "report: a missing description is 422 naming description" "422 true" "$(pl_names description)"
+pl_report lead "$PL_SEED" "$PL_A1" '{"description": "X"}'
+expect_eq "report: a missing done_on is 422 naming done_on" "422 true" "$(pl_names done_on)"
+pl_report lead "$PL_SEED" "$PL_A1" '{"done_on": "2022-03-01", "description": "X", "evidence_links": ["https://ok.example/a", "ftp://x.example/f"]}'
+expect_eq "report: an ftp link is 422 naming evidence_links[1]" "422 true" "$(pl_names 'evidence_links[1]')"
+pl_report lead "$PL_SEED" "$PL_A1" '{"done_on": "2022-03-01", "description": "X", "evidence_links": ["https://a b.example/"]}'
+expect_eq "report: a link with a space is 422 naming evidence_links[0]" "422 true" "$(pl_names 'evidence_links[0]')"
+pl_report lead "$PL_SEED" "$PL_A1" "{\"done_on\": \"2022-03-01\", \"description\": \"X\", \"evidence_links\": $(jq -nc '[range(21) | "https://e.example/\(.)"]')}"
+expect_eq "report: 21 links is 422 naming evidence_links" "422 true" "$(pl_names evidence_links)"
+pl_report lead "$PL_SEED" "$PL_A1" '{"done_on": "2022-03-01", "description": "X", "attachment_ids": [0]}'
+expect_eq "report: attachment id 0 is 422 naming attachment_ids[0]" "422 true" "$(pl_names 'attachment_ids[0]')"
+pl_report lead "$PL_SEED" "$PL_A1" '{"done_on": "2022-03-01", "description": "X", "colour": "red"}'
+expect_eq "report: an unknown field is 400 naming it" "400 true" "$(pl_names colour)"
+pl_report other "$PL_MINE" "$PL_M1" "{\"done_on\": \"$PL_TOMORROW\", \"description\": \"Ngày mai\"}"
+expect_eq "report: a day in the future is 422 naming done_on" "422 true" "$(pl_names done_on)"
+pl_report other "$PL_MINE" "$PL_M1" "{\"done_on\": \"$PL_TODAY\", \"description\": \"Hôm nay\"}"
+expect_eq "report: today is fine (the lead of this year's plan)" 201 "$HTTP_STATUS"
+expect_eq "summary counts reports are unchanged by the refused ones" "2 $PL_TTRA 2022-03-20 2022-03" "$(pl_summary "$PL_A1")"
+
+echo "  -- Idempotency-Key"
+PL_KEY="pl-$PL_RUN-report"
+pl_report lead "$PL_SEED" "$PL_A3" '{"done_on": "2022-09-09", "description": "Đăng tin trên Cổng"}' -H "Idempotency-Key: $PL_KEY"
+pl_first="$HTTP_STATUS $(pl_jq .id)"
+pl_report lead "$PL_SEED" "$PL_A3" '{"done_on": "2022-09-09", "description": "Đăng tin trên Cổng"}' -H "Idempotency-Key: $PL_KEY"
+expect_eq "idempotency: a retry with the same key returns the same report" "$pl_first" "$HTTP_STATUS $(pl_jq .id)"
+expect_eq "idempotency: and records it once" "1 $PL_TTRA 2022-09-09 2022-09" "$(pl_summary "$PL_A3")"
+
+echo "  -- reading reports"
+pl_call partner GET "/api/v1/plans/$PL_SEED/activities/$PL_A2/reports" -
+expect_eq "reports: the list, latest done_on first" "200 2022-06-01,2022-05-02" \
+    "$HTTP_STATUS $(pl_jq '[.items[].done_on] | join(",")')"
+pl_call other GET "/api/v1/plans/$PL_SEED/activities/$PL_A1/reports/$PL_R1" -
+expect_eq "reports: one report, read by any staff member" "200 $PL_R1 $PL_A1 $PL_SEED" \
+    "$HTTP_STATUS $(pl_jq .id) $(pl_jq .activity_id) $(pl_jq .plan_id)"
+pl_call anon GET "/api/v1/plans/$PL_SEED/activities/$PL_A1/reports" -
+expect_eq "reports: anonymous is 401" 401 "$HTTP_STATUS"
+
+echo "  -- 404"
+pl_call lead GET /api/v1/plans/987654321 -
+expect_eq "an unknown plan is 404" 404 "$HTTP_STATUS"
+pl_report lead 987654321 "$PL_A1" '{"done_on": "2022-03-01", "description": "X"}'
+expect_eq "report on an unknown plan is 404" 404 "$HTTP_STATUS"
+pl_report lead "$PL_SEED" 987654321 '{"done_on": "2022-03-01", "description": "X"}'
+expect_eq "report on an unknown activity is 404" 404 "$HTTP_STATUS"
+pl_report other "$PL_SEED" "$PL_M1" '{"done_on": "2022-03-01", "description": "X"}'
+expect_eq "report on another plan's activity is 404" 404 "$HTTP_STATUS"
+pl_call lead GET "/api/v1/plans/$PL_MINE/activities/$PL_A1/reports" -
+expect_eq "reports of another plan's activity are 404" 404 "$HTTP_STATUS"
+pl_call lead GET "/api/v1/plans/$PL_SEED/activities/$PL_A2/reports/$PL_R1" -
+expect_eq "a report under another activity is 404" 404 "$HTTP_STATUS"
+
+# ------------------------------------------------------------ OpenAPI
+http GET /api/v1/openapi.json
+expect_eq "openapi: the plan routes with their roles" "true true true true" \
+    "$(pl_jq '[(.paths["/api/v1/plans"].get["x-roles"] == ["staff"]), (.paths["/api/v1/plans"].post["x-roles"] == ["inspector"]), (.paths["/api/v1/plans/{id}"].patch["x-roles"] == ["inspector"]), (.paths["/api/v1/plans/{id}/activities/{aid}/reports"].post.responses | has("201"))] | map(tostring) | join(" ")')"
