@@ -34,8 +34,9 @@ static int rebuild_all (const loa_service_def *def, PGconn *db)
         if (!sub->reset)
             continue;
         unsigned long long last = 0;
-        long long n = loa_subscriber_rebuild (db, sub->source, loa_env (sub->rpc_env, sub->rpc_default),
-                                              sub->reset, sub->apply, NULL, &last);
+        long long n =
+            loa_subscriber_rebuild (db, sub->source, loa_env (sub->rpc_env, sub->rpc_default),
+                                    sub->reset, sub->apply, NULL, &last);
         if (n < 0)
             rc = -1;
         else
@@ -54,10 +55,11 @@ int loa_service_main (const loa_service_def *def, int argc, char **argv)
         else if (strcmp (argv[i], "--rebuild") == 0)
             rebuild = 1;
         else {
-            fprintf (stderr,
-                     "usage: %s [--migrate-only | --rebuild]\n(settings come from LOA_* environment "
-                     "variables; see README)\n",
-                     def->name);
+            fprintf (
+                stderr,
+                "usage: %s [--migrate-only | --rebuild]\n(settings come from LOA_* environment "
+                "variables; see README)\n",
+                def->name);
             return 2;
         }
     }
@@ -89,8 +91,8 @@ int loa_service_main (const loa_service_def *def, int argc, char **argv)
         goto out;
     int applied = loa_migrate (db, def->schema, def->migrations, def->n_migrations);
     if (applied >= 0)
-        loa_info (NULL, "%s: schema %s up to date (%d migrations applied)", def->name,
-                  def->schema, applied);
+        loa_info (NULL, "%s: schema %s up to date (%d migrations applied)", def->name, def->schema,
+                  applied);
     if (applied >= 0 && rebuild) {
         status = rebuild_all (def, db) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
         PQfinish (db);
@@ -140,10 +142,10 @@ int loa_service_main (const loa_service_def *def, int argc, char **argv)
             goto out;
     }
     if (def->tick) {
-        ticker = loa_ticker_new (
-            def->name, def->tick->name, db_url,
-            (int) loa_env_int (def->tick->interval_env, def->tick->interval_default_ms, 1, 86400000),
-            def->prepare, def->tick->fn, NULL);
+        ticker = loa_ticker_new (def->name, def->tick->name, db_url,
+                                 (int) loa_env_int (def->tick->interval_env,
+                                                    def->tick->interval_default_ms, 1, 86400000),
+                                 def->prepare, def->tick->fn, NULL);
         if (!ticker || loa_ticker_start (ticker) != 0)
             goto out;
     }

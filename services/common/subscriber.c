@@ -137,6 +137,25 @@ long long loa_subscriber_position (PGconn *db, const char *source)
     return seq;
 }
 
+/* The events after `since` (at most REPLAY_LIMIT) from the producer's
+ * "events.since": the unpacked reply (caller frees), or NULL with *st the
+ * call's status. */
+static Loa__EventsSinceReply *fetch_since (loa_rpc_client *rpc, uint64_t since, Loa__Status *st)
+{
+    Loa__EventsSinceRequest req = LOA__EVENTS_SINCE_REQUEST__INIT;
+    req.since_seq = since;
+    req.limit = REPLAY_LIMIT;
+    loa_rpc_result result = {0};
+    *st =
+        loa_rpc_call (rpc, "events.since", NULL, NULL, NULL, &req.base, REPLAY_TIMEOUT_MS, &result);
+    Loa__EventsSinceReply *reply = NULL;
+    if (*st == LOA__STATUS__OK && result.reply)
+        reply =
+            loa__events_since_reply__unpack (NULL, result.reply->body.len, result.reply->body.data);
+    loa_rpc_result_clear (&result);
+    return reply;
+}
+
 /* ------------------------------------------------------------ rebuild */
 
 typedef struct {
@@ -153,17 +172,8 @@ typedef struct {
  * the log's end is reached, 0 to go on, -1 or LOA_DB_RETRY on failure. */
 static int rebuild_batch (PGconn *db, rebuild_job *job)
 {
-    Loa__EventsSinceRequest req = LOA__EVENTS_SINCE_REQUEST__INIT;
-    req.since_seq = job->pos;
-    req.limit = REPLAY_LIMIT;
-    loa_rpc_result result = {0};
-    Loa__Status st = loa_rpc_call (job->rpc, "events.since", NULL, NULL, NULL, &req.base,
-                                   REPLAY_TIMEOUT_MS, &result);
-    Loa__EventsSinceReply *reply = NULL;
-    if (st == LOA__STATUS__OK && result.reply)
-        reply = loa__events_since_reply__unpack (NULL, result.reply->body.len,
-                                                 result.reply->body.data);
-    loa_rpc_result_clear (&result);
+    Loa__Status st;
+    Loa__EventsSinceReply *reply = fetch_since (job->rpc, job->pos, &st);
     if (!reply) {
         loa_error (NULL, "subscriber %s: rebuild: events.since failed (status %d)", job->source,
                    (int) st);
@@ -324,17 +334,8 @@ static int replay (loa_subscriber *self)
             return -1;
         }
         self->pos = pos;
-        Loa__EventsSinceRequest req = LOA__EVENTS_SINCE_REQUEST__INIT;
-        req.since_seq = (uint64_t) pos;
-        req.limit = REPLAY_LIMIT;
-        loa_rpc_result result = {0};
-        Loa__Status st = loa_rpc_call (self->rpc, "events.since", NULL, NULL, NULL, &req.base,
-                                       REPLAY_TIMEOUT_MS, &result);
-        Loa__EventsSinceReply *reply = NULL;
-        if (st == LOA__STATUS__OK && result.reply)
-            reply = loa__events_since_reply__unpack (NULL, result.reply->body.len,
-                                                     result.reply->body.data);
-        loa_rpc_result_clear (&result);
+        Loa__Status st;
+        Loa__EventsSinceReply *reply = fetch_since (self->rpc, (uint64_t) pos, &st);
         if (!reply) {
             if (!self->producer_down)
                 loa_warn (NULL, "subscriber %s: replay from %s failed (status %d); retrying",

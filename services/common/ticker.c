@@ -29,8 +29,7 @@ struct loa_ticker {
 };
 
 loa_ticker *loa_ticker_new (const char *service, const char *name, const char *db_url,
-                            int interval_ms, int (*prepare) (PGconn *db), loa_tick_fn fn,
-                            void *arg)
+                            int interval_ms, int (*prepare) (PGconn *db), loa_tick_fn fn, void *arg)
 {
     loa_ticker *self = calloc (1, sizeof *self);
     if (!self)

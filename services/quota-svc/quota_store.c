@@ -163,10 +163,7 @@ static void fill_rules (const PGresult *res, int row, Loa__Quota__QuotaRules *r,
     r->created_by = atoll (PQgetvalue (res, row, 4));
 }
 
-void quota_store_free_rules (Loa__Quota__QuotaRulesReply *out)
-{
-    store_free_message (&out->base);
-}
+void quota_store_free_rules (Loa__Quota__QuotaRulesReply *out) { store_free_message (&out->base); }
 
 /* Every row and the one in force in `month` into *out (initialised). */
 static int read_rules (PGconn *db, const char *month, Loa__Quota__QuotaRulesReply *out)

@@ -56,3 +56,52 @@ admin_token() {
     curl -s --max-time 20 -H 'Content-Type: application/json' -H 'X-Forwarded-For: 198.51.100.250' \
         --data-binary "$body" "$GW/api/v1/auth/login" | jq -r '.token // empty'
 }
+
+# body_jq ARGS...: jq -r on the last response's body (errors silenced).
+body_jq() { printf '%s' "$HTTP_BODY" | jq -r "$@" 2>/dev/null; }
+
+# db_sql SQL: one query on the test database as the loa role, unaligned.
+db_sql() { "$PG_BIN/psql" -h 127.0.0.1 -p "$LOA_PG_PORT" -U loa -d loa -tAc "$1" 2>&1; }
+
+# problem_names FIELD: "STATUS true" when the last problem names FIELD.
+problem_names() { printf '%s %s' "$HTTP_STATUS" "$(body_jq --arg f "$1" '[.errors[]?.field] | index($f) != null')"; }
+
+# e2e_call TOKENS WHO METHOD PATH JSON|- [curl args...]: the request as WHO,
+# "anon" (no credentials) or a key of the associative array named TOKENS
+# (bearer tokens); JSON "-" sends no body. The body goes through a file, so
+# it may be larger than a command-line argument.
+e2e_call() {
+    local -n e2e_call_toks=$1
+    local who=$2 method=$3 path=$4 json=$5 auth=()
+    shift 5
+    [ "$who" = anon ] || auth=(-H "Authorization: Bearer ${e2e_call_toks[$who]:-none}")
+    if [ "$json" = - ]; then
+        http "$method" "$path" "${auth[@]}" "$@"
+    else
+        printf '%s' "$json" >"$T_TMP/req.json"
+        http "$method" "$path" "${auth[@]}" -H 'Content-Type: application/json' \
+            --data-binary "@$T_TMP/req.json" "$@"
+    fi
+}
+
+# e2e_user TOKENS KEY ROLES_JSON UNIT_JSON USERNAME FULL_NAME: a user made
+# by TOKENS[admin], then logged in from a client address no other login of
+# the run uses (so login throttling never mixes tests); TOKENS[KEY] is its
+# token, E2E_UID its id. 0 when both steps worked.
+E2E_LOGINS=0
+e2e_user() {
+    local -n e2e_user_toks=$1
+    local key=$2 pw body
+    pw="pw-$(head -c 12 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+    body=$(jq -nc --arg u "$5" --arg p "$pw" --arg n "$6" --argjson r "$3" --argjson unit "$4" \
+        '{username: $u, password: $p, full_name: $n, unit_id: $unit, roles: $r}')
+    e2e_call "$1" admin POST /api/v1/users "$body"
+    E2E_UID=$(body_jq '.id // empty')
+    [ "$HTTP_STATUS" = 201 ] || { e2e_user_toks[$key]=""; return 1; }
+    E2E_LOGINS=$((E2E_LOGINS + 1))
+    body=$(jq -nc --arg u "$5" --arg p "$pw" '{username: $u, password: $p}')
+    e2e_call "$1" anon POST /api/v1/auth/login "$body" \
+        -H "X-Forwarded-For: 100.72.$((E2E_LOGINS / 250)).$((E2E_LOGINS % 250 + 1))"
+    e2e_user_toks[$key]=$(body_jq '.token // empty')
+    [ "$HTTP_STATUS" = 200 ] && [ -n "${e2e_user_toks[$key]}" ]
+}

@@ -14,7 +14,6 @@ AR_DIR=$T_TMP/articles
 mkdir -p "$AR_DIR"
 AR_RUN=$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n') # per-run suffix (8 hex)
 AR_RUN_UC=$(printf '%s' "$AR_RUN" | tr '[:lower:]' '[:upper:]')
-AR_XFF=130 # logins come from 198.51.100.131, .132, ... (never throttled by other tests)
 declare -gA AR_TOK=() AR_UID=() AR_UNAME=()
 AR_TS_RE='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?\+07:00$'
 AR_KEYS_LIST='["id","slug","unit_id","title","summary","topic_ids","is_cchc","status","status_reason","author_id","version","created_at","updated_at","attachments"]'
@@ -27,22 +26,12 @@ ar_rand() { head -c "${1:-12}" /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n
 # A made-up word (zq + 8 random letters) that no other data contains.
 ar_word() { printf 'zq%s' "$(head -c 1200 /dev/urandom | LC_ALL=C tr -dc '[:lower:]' | head -c 8)"; }
 
-ar_jq() { printf '%s' "$HTTP_BODY" | jq -r "$@" 2>/dev/null; }
+ar_jq() { body_jq "$@"; }
 
 # ar_call CALLER METHOD PATH JSON [curl args...]: the request as CALLER
 # ("anon" sends no credentials); JSON "-" sends no body. The body goes
 # through a file, so it may be larger than a command-line argument.
-ar_call() {
-    local ar_c=$1 ar_m=$2 ar_p=$3 ar_j=$4 ar_a=()
-    shift 4
-    [ "$ar_c" = anon ] || ar_a=(-H "Authorization: Bearer ${AR_TOK[$ar_c]:-none}")
-    if [ "$ar_j" = - ]; then
-        http "$ar_m" "$ar_p" "${ar_a[@]}" "$@"
-    else
-        printf '%s' "$ar_j" >"$AR_DIR/req.json"
-        http "$ar_m" "$ar_p" "${ar_a[@]}" -H 'Content-Type: application/json' --data-binary "@$AR_DIR/req.json" "$@"
-    fi
-}
+ar_call() { e2e_call AR_TOK "$@"; }
 
 # ar_get CALLER ID_OR_SLUG [curl args...]
 ar_get() {
@@ -136,7 +125,7 @@ ar_outcome() {
 }
 
 # "STATUS true" when the problem's errors name FIELD.
-ar_names() { printf '%s %s' "$HTTP_STATUS" "$(ar_jq --arg f "$1" '[.errors[]?.field] | index($f) != null')"; }
+ar_names() { problem_names "$1"; }
 
 # The same for an element of a list: FIELD or FIELD[i].
 ar_names_el() {
@@ -188,7 +177,7 @@ ar_parallel() {
     AR_PAR_CODES=$(cat "$AR_DIR"/par.*.code | sort | tr '\n' ' ' | sed 's/ $//')
 }
 
-ar_psql() { "$PG_BIN/psql" -h 127.0.0.1 -p "$LOA_PG_PORT" -U loa -d loa -tAc "$1" 2>&1; }
+ar_psql() { db_sql "$1"; }
 
 ar_date_add() { TZ=Asia/Ho_Chi_Minh date -d "$1 $2 day" +%Y-%m-%d; }
 
@@ -210,23 +199,14 @@ ar_caller_label() {
 
 # ar_user KEY ROLES_JSON UNIT_JSON: a user made by the admin, logged in.
 ar_user() {
-    local ar_k=$1 ar_pw ar_j
-    ar_pw="pw-ar-$(ar_rand 12)"
+    local ar_k=$1
     AR_UNAME[$ar_k]="e2e.ar-$ar_k-$AR_RUN"
-    ar_j=$(jq -nc --arg u "${AR_UNAME[$ar_k]}" --arg p "$ar_pw" --arg n "Người dùng bài viết $ar_k" \
-        --argjson r "$2" --argjson unit "$3" '{username: $u, password: $p, full_name: $n, unit_id: $unit, roles: $r}')
-    ar_call admin POST /api/v1/users "$ar_j"
-    expect_eq "setup: the admin creates user $ar_k $2" 201 "$HTTP_STATUS"
-    AR_UID[$ar_k]=$(ar_jq '.id // empty')
-    AR_XFF=$((AR_XFF + 1))
-    ar_j=$(jq -nc --arg u "${AR_UNAME[$ar_k]}" --arg p "$ar_pw" '{username: $u, password: $p}')
-    ar_call anon POST /api/v1/auth/login "$ar_j" -H "X-Forwarded-For: 198.51.100.$AR_XFF"
-    AR_TOK[$ar_k]=$(ar_jq '.token // empty')
-    if [ "$HTTP_STATUS" = 200 ] && [ -n "${AR_TOK[$ar_k]}" ]; then
-        pass "setup: $ar_k logs in"
+    if e2e_user AR_TOK "$ar_k" "$2" "$3" "${AR_UNAME[$ar_k]}" "Người dùng bài viết $ar_k"; then
+        pass "setup: the admin creates user $ar_k $2, who logs in"
     else
-        fail "setup: $ar_k logs in" "status $HTTP_STATUS"
+        fail "setup: the admin creates user $ar_k $2, who logs in" "status $HTTP_STATUS"
     fi
+    AR_UID[$ar_k]=$E2E_UID
 }
 
 ar_setup() {

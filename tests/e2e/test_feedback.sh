@@ -9,27 +9,15 @@ FB_DIR=$T_TMP/feedback
 mkdir -p "$FB_DIR"
 FB_RUN=$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')
 FB_XFF=0 # citizens post from 10.77.x.y, one address each (never throttled)
-FB_LOGIN=170 # staff log in from 198.51.100.171, ...
 declare -gA FB_TOK=() FB_UID=()
 FB_TS_RE='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(\+07:00|Z)$'
 FB_CODE_RE='^PAKN\.[0-9]{8}\.[0-9ABCDEFGHJKMNPQRSTVWXYZ]{6}$'
 
-fb_jq() { printf '%s' "$HTTP_BODY" | jq -r "$@" 2>/dev/null; }
-fb_psql() { "$PG_BIN/psql" -h 127.0.0.1 -p "$LOA_PG_PORT" -U loa -d loa -tAc "$1" 2>&1; }
+fb_jq() { body_jq "$@"; }
+fb_psql() { db_sql "$1"; }
 
 # fb_call WHO METHOD PATH JSON|- [curl args]: WHO is anon or a key of FB_TOK.
-fb_call() {
-    local who=$1 method=$2 path=$3 json=$4 auth=()
-    shift 4
-    [ "$who" = anon ] || auth=(-H "Authorization: Bearer ${FB_TOK[$who]:-none}")
-    if [ "$json" = - ]; then
-        http "$method" "$path" "${auth[@]}" "$@"
-    else
-        printf '%s' "$json" >"$FB_DIR/req.json"
-        http "$method" "$path" "${auth[@]}" -H 'Content-Type: application/json' \
-            --data-binary "@$FB_DIR/req.json" "$@"
-    fi
-}
+fb_call() { e2e_call FB_TOK "$@"; }
 
 # fb_citizen JSON [curl args]: a citizen's POST /api/v1/feedback from a
 # fresh address.
@@ -60,18 +48,9 @@ fb_new() {
 }
 
 fb_user() {
-    local key=$1 roles=$2 unit=$3 pw body
-    pw="pw-fb-$(head -c 12 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
-    body=$(jq -nc --arg u "e2e.fb-${key,,}-$FB_RUN" --arg p "$pw" --arg n "Cán bộ $key" \
-        --argjson r "$roles" --argjson unit "$unit" \
-        '{username: $u, password: $p, full_name: $n, unit_id: $unit, roles: $r}')
-    fb_call admin POST /api/v1/users "$body"
-    FB_UID[$key]=$(fb_jq '.id // empty')
-    FB_LOGIN=$((FB_LOGIN + 1))
-    body=$(jq -nc --arg u "e2e.fb-${key,,}-$FB_RUN" --arg p "$pw" '{username: $u, password: $p}')
-    fb_call anon POST /api/v1/auth/login "$body" -H "X-Forwarded-For: 198.51.100.$FB_LOGIN"
-    FB_TOK[$key]=$(fb_jq '.token // empty')
-    [ -n "${FB_TOK[$key]}" ] || fail "setup: $key logs in" "status $HTTP_STATUS"
+    e2e_user FB_TOK "$1" "$2" "$3" "e2e.fb-${1,,}-$FB_RUN" "Cán bộ $1" ||
+        fail "setup: $1 logs in" "status $HTTP_STATUS"
+    FB_UID[$1]=$E2E_UID
 }
 
 FB_TOK[admin]=$(admin_token)

@@ -15,46 +15,25 @@ PL_DIR=$T_TMP/plans
 mkdir -p "$PL_DIR"
 PL_RUN=$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')
 PL_RUN_UC=$(printf '%s' "$PL_RUN" | tr '[:lower:]' '[:upper:]')
-PL_XFF=0 # logins come from 10.66.0.1, .2, ...
 declare -gA PL_TOK=()
 PL_YEAR=$(TZ=Asia/Ho_Chi_Minh date +%Y)
 PL_TODAY=$(TZ=Asia/Ho_Chi_Minh date +%F)
 PL_TOMORROW=$(TZ=Asia/Ho_Chi_Minh date -d tomorrow +%F)
 
-pl_jq() { printf '%s' "$HTTP_BODY" | jq -r "$@" 2>/dev/null; }
-pl_psql() { "$PG_BIN/psql" -h 127.0.0.1 -p "$LOA_PG_PORT" -U loa -d loa -tAc "$1" 2>&1; }
+pl_jq() { body_jq "$@"; }
+pl_psql() { db_sql "$1"; }
 
 # pl_call WHO METHOD PATH JSON|- [curl args]: WHO is anon or a key of PL_TOK.
-pl_call() {
-    local pl_w=$1 pl_m=$2 pl_p=$3 pl_j=$4 pl_a=()
-    shift 4
-    [ "$pl_w" = anon ] || pl_a=(-H "Authorization: Bearer ${PL_TOK[$pl_w]:-none}")
-    if [ "$pl_j" = - ]; then
-        http "$pl_m" "$pl_p" "${pl_a[@]}" "$@"
-    else
-        printf '%s' "$pl_j" >"$PL_DIR/req.json"
-        http "$pl_m" "$pl_p" "${pl_a[@]}" -H 'Content-Type: application/json' \
-            --data-binary "@$PL_DIR/req.json" "$@"
-    fi
-}
+pl_call() { e2e_call PL_TOK "$@"; }
 
 # pl_user KEY ROLES_JSON UNIT_JSON: a user made by the admin, logged in.
 pl_user() {
-    local pl_pw pl_name pl_j
-    pl_pw="pw-pl-$(head -c 9 /dev/urandom | base64 | tr '+/' '-_')"
-    pl_name="e2e.pl-$1-$PL_RUN"
-    pl_j=$(jq -nc --arg u "$pl_name" --arg p "$pl_pw" --arg n "Người dùng kế hoạch $1" \
-        --argjson r "$2" --argjson unit "$3" '{username: $u, password: $p, full_name: $n, unit_id: $unit, roles: $r}')
-    pl_call admin POST /api/v1/users "$pl_j"
-    expect_eq "setup: the admin creates user $1" 201 "$HTTP_STATUS"
-    PL_XFF=$((PL_XFF + 1))
-    pl_j=$(jq -nc --arg u "$pl_name" --arg p "$pl_pw" '{username: $u, password: $p}')
-    pl_call anon POST /api/v1/auth/login "$pl_j" -H "X-Forwarded-For: 10.66.0.$PL_XFF"
-    PL_TOK[$1]=$(pl_jq '.token // empty')
+    e2e_user PL_TOK "$1" "$2" "$3" "e2e.pl-$1-$PL_RUN" "Người dùng kế hoạch $1"
+    expect_eq "setup: the admin creates user $1, who logs in" true "$([ -n "${PL_TOK[$1]}" ] && echo true || echo false)"
 }
 
 # pl_names FIELD: "STATUS true" when the problem names FIELD.
-pl_names() { printf '%s %s' "$HTTP_STATUS" "$(pl_jq --arg f "$1" '[.errors[]?.field] | index($f) != null')"; }
+pl_names() { problem_names "$1"; }
 
 # pl_leads: the seeded plan's leads as "code:id,..." by position.
 pl_leads() {

@@ -13,7 +13,6 @@ QT_DIR=$T_TMP/quota
 mkdir -p "$QT_DIR"
 QT_RUN=$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')
 QT_RUN_UC=$(printf '%s' "$QT_RUN" | tr '[:lower:]' '[:upper:]')
-QT_XFF=220 # logins come from 198.51.100.221, .222, ...
 declare -gA QT_TOK=()
 QT_MONTH=$(TZ=Asia/Ho_Chi_Minh date +%Y-%m)
 QT_DAY=$(TZ=Asia/Ho_Chi_Minh date +%-d)
@@ -22,36 +21,16 @@ QT_NEXT=$(TZ=Asia/Ho_Chi_Minh date -d "$(TZ=Asia/Ho_Chi_Minh date +%Y-%m-15) +1 
 QT_AT_RISK=false
 [ "$QT_DAY" -ge 20 ] && QT_AT_RISK=true
 
-qt_jq() { printf '%s' "$HTTP_BODY" | jq -r "$@" 2>/dev/null; }
-qt_psql() { "$PG_BIN/psql" -h 127.0.0.1 -p "$LOA_PG_PORT" -U loa -d loa -tAc "$1" 2>&1; }
+qt_jq() { body_jq "$@"; }
+qt_psql() { db_sql "$1"; }
 
 # qt_call WHO METHOD PATH JSON|- [curl args]: WHO is anon or a key of QT_TOK.
-qt_call() {
-    local qt_w=$1 qt_m=$2 qt_p=$3 qt_j=$4 qt_a=()
-    shift 4
-    [ "$qt_w" = anon ] || qt_a=(-H "Authorization: Bearer ${QT_TOK[$qt_w]:-none}")
-    if [ "$qt_j" = - ]; then
-        http "$qt_m" "$qt_p" "${qt_a[@]}" "$@"
-    else
-        printf '%s' "$qt_j" >"$QT_DIR/req.json"
-        http "$qt_m" "$qt_p" "${qt_a[@]}" -H 'Content-Type: application/json' \
-            --data-binary "@$QT_DIR/req.json" "$@"
-    fi
-}
+qt_call() { e2e_call QT_TOK "$@"; }
 
 # qt_user KEY ROLES_JSON UNIT_JSON: a user made by the admin, logged in.
 qt_user() {
-    local qt_pw qt_name qt_j
-    qt_pw="pw-qt-$(head -c 9 /dev/urandom | base64 | tr '+/' '-_')"
-    qt_name="e2e.qt-$1-$QT_RUN"
-    qt_j=$(jq -nc --arg u "$qt_name" --arg p "$qt_pw" --arg n "Người dùng định mức $1" \
-        --argjson r "$2" --argjson unit "$3" '{username: $u, password: $p, full_name: $n, unit_id: $unit, roles: $r}')
-    qt_call admin POST /api/v1/users "$qt_j"
-    expect_eq "setup: the admin creates user $1" 201 "$HTTP_STATUS"
-    QT_XFF=$((QT_XFF + 1))
-    qt_j=$(jq -nc --arg u "$qt_name" --arg p "$qt_pw" '{username: $u, password: $p}')
-    qt_call anon POST /api/v1/auth/login "$qt_j" -H "X-Forwarded-For: 198.51.100.$QT_XFF"
-    QT_TOK[$1]=$(qt_jq '.token // empty')
+    e2e_user QT_TOK "$1" "$2" "$3" "e2e.qt-$1-$QT_RUN" "Người dùng định mức $1"
+    expect_eq "setup: the admin creates user $1, who logs in" true "$([ -n "${QT_TOK[$1]}" ] && echo true || echo false)"
 }
 
 # qt_publish EDITOR TOPIC_ID: an article written and submitted by EDITOR,
@@ -101,7 +80,7 @@ qt_direct_counts() {
 }
 qt_report_matches() { [ "$(qt_report_counts "$1")" = "$(qt_direct_counts "$1")" ]; }
 
-qt_names() { printf '%s %s' "$HTTP_STATUS" "$(qt_jq --arg f "$1" '[.errors[]?.field] | index($f) != null')"; }
+qt_names() { problem_names "$1"; }
 
 # ------------------------------------------------------------ set-up
 echo "  -- set-up: units, topics, users"

@@ -12,7 +12,6 @@ QR_DIR=$T_TMP/quota_report
 mkdir -p "$QR_DIR"
 QR_RUN=$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')
 QR_RUN_UC=$(printf '%s' "$QR_RUN" | tr '[:lower:]' '[:upper:]')
-QR_XFF=180 # logins come from 198.51.100.181, .182, ...
 declare -gA QR_TOK=()
 QR_MONTH=$(TZ=Asia/Ho_Chi_Minh date +%Y-%m)
 QR_DAY=$(TZ=Asia/Ho_Chi_Minh date +%-d)
@@ -26,36 +25,16 @@ QR_AID=$((9000000000000 + (RANDOM * 32768 + RANDOM) * 100))
 QR_NAME_A="Phòng \"Thử\", nghiệm QR A $QR_RUN"
 QR_NAME_B="=QR B $QR_RUN"
 
-qr_jq() { printf '%s' "$HTTP_BODY" | jq -r "$@" 2>/dev/null; }
-qr_psql() { "$PG_BIN/psql" -h 127.0.0.1 -p "$LOA_PG_PORT" -U loa -d loa -tAc "$1" 2>&1; }
+qr_jq() { body_jq "$@"; }
+qr_psql() { db_sql "$1"; }
 
 # qr_call WHO METHOD PATH JSON|- [curl args]: WHO is anon or a key of QR_TOK.
-qr_call() {
-    local qr_w=$1 qr_m=$2 qr_p=$3 qr_j=$4 qr_a=()
-    shift 4
-    [ "$qr_w" = anon ] || qr_a=(-H "Authorization: Bearer ${QR_TOK[$qr_w]:-none}")
-    if [ "$qr_j" = - ]; then
-        http "$qr_m" "$qr_p" "${qr_a[@]}" "$@"
-    else
-        printf '%s' "$qr_j" >"$QR_DIR/req.json"
-        http "$qr_m" "$qr_p" "${qr_a[@]}" -H 'Content-Type: application/json' \
-            --data-binary "@$QR_DIR/req.json" "$@"
-    fi
-}
+qr_call() { e2e_call QR_TOK "$@"; }
 
 # qr_user KEY ROLES_JSON UNIT_JSON: a user made by the admin, logged in.
 qr_user() {
-    local qr_pw qr_name qr_j
-    qr_pw="pw-qr-$(head -c 9 /dev/urandom | base64 | tr '+/' '-_')"
-    qr_name="e2e.qr-$1-$QR_RUN"
-    qr_j=$(jq -nc --arg u "$qr_name" --arg p "$qr_pw" --arg n "Người dùng báo cáo $1" \
-        --argjson r "$2" --argjson unit "$3" '{username: $u, password: $p, full_name: $n, unit_id: $unit, roles: $r}')
-    qr_call admin POST /api/v1/users "$qr_j"
-    expect_eq "setup: the admin creates user $1" 201 "$HTTP_STATUS"
-    QR_XFF=$((QR_XFF + 1))
-    qr_j=$(jq -nc --arg u "$qr_name" --arg p "$qr_pw" '{username: $u, password: $p}')
-    qr_call anon POST /api/v1/auth/login "$qr_j" -H "X-Forwarded-For: 198.51.100.$QR_XFF"
-    QR_TOK[$1]=$(qr_jq '.token // empty')
+    e2e_user QR_TOK "$1" "$2" "$3" "e2e.qr-$1-$QR_RUN" "Người dùng báo cáo $1"
+    expect_eq "setup: the admin creates user $1, who logs in" true "$([ -n "${QR_TOK[$1]}" ] && echo true || echo false)"
 }
 
 # qr_publish EDITOR TOPIC_ID: an article written, submitted and published;
@@ -91,7 +70,7 @@ qr_cells() {
         [.months[] | "\(.articles)/\(.cchc_articles)/\(.min_articles)/\(.min_cchc_articles)/\(.status)"] | join(" ")'
 }
 
-qr_names() { printf '%s %s' "$HTTP_STATUS" "$(qr_jq --arg f "$1" '[.errors[]?.field] | index($f) != null')"; }
+qr_names() { problem_names "$1"; }
 
 # qr_hex FILE N: the first N bytes of FILE in hex, no spaces.
 qr_hex() { head -c "$2" "$1" | od -An -tx1 | tr -d ' \n'; }

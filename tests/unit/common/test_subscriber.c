@@ -491,10 +491,10 @@ START_TEST (test_rebuild_from_the_whole_log)
     Loa__Event e1 = make_event (1, "a"), e2 = make_event (2, "b");
     ck_assert_int_eq (loa_subscriber_apply_one (fx.consumer.db, SOURCE, &e1, record, NULL), 0);
     ck_assert_int_eq (loa_subscriber_apply_one (fx.consumer.db, SOURCE, &e2, record, NULL), 0);
-    ck_assert_int_eq (
-        loa_db_exec (fx.consumer.db, "INSERT INTO applied (seq, topic) VALUES (2, 'twice'), "
-                                     "(999, 'stray')"),
-        0);
+    ck_assert_int_eq (loa_db_exec (fx.consumer.db,
+                                   "INSERT INTO applied (seq, topic) VALUES (2, 'twice'), "
+                                   "(999, 'stray')"),
+                      0);
 
     int fail_reset = 1;
     unsigned long long last = 0;

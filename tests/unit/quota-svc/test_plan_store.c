@@ -9,29 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/fixture.h"
 #include "content.pb-c.h"
 #include "plan_store.h"
+#include "quota-svc/quota_fixture.h"
 #include "quota_events.h"
 #include "store_util.h"
 #include "subscriber.h"
 #include "suites.h"
-
-extern const loa_migration quota_svc_migrations[];
-extern const size_t quota_svc_migrations_count;
-
-/* quota-svc's migrations but the event tables (the fixture makes them);
- * the worker's statements prepared. */
-static void plan_schema (test_schema *s)
-{
-    loa_migration migs[16];
-    size_t n = 0;
-    for (size_t i = 0; i < quota_svc_migrations_count && n < 16; i++)
-        if (strncmp (quota_svc_migrations[i].name, "0000_events", 11) != 0)
-            migs[n++] = quota_svc_migrations[i];
-    test_schema_init (s, "t_plan", "test_plan_store", migs, n);
-    ck_assert_int_eq (plan_store_prepare (s->db), 0);
-}
 
 /* Applies a unit event (packed here) as the subscriber would. */
 static int apply_unit (PGconn *db, uint64_t seq, const char *topic, int64_t id, const char *code)
@@ -81,7 +65,7 @@ static const char *leads (PGconn *db)
 START_TEST (test_seed_and_lead_resolution)
 {
     test_schema s;
-    plan_schema (&s);
+    quota_test_schema (&s, "t_plan", "test_plan_store");
     ck_assert_str_eq (leads (s.db), "TTRA:0,TTRA:0,TTRA:0,TTRA:0,DKKD:0");
     /* Another unit changes nothing. */
     ck_assert_int_eq (apply_unit (s.db, 1, "unit.created", 41, "VP"), 0);
@@ -157,7 +141,7 @@ static void report (PGconn *db, int64_t plan, int64_t aid, int64_t unit, const c
 START_TEST (test_create_report_and_summary)
 {
     test_schema s;
-    plan_schema (&s);
+    quota_test_schema (&s, "t_plan", "test_plan_store");
     exec_ok (s.db, "INSERT INTO units (unit_id, code, name, is_active, event_seq) VALUES "
                    "(1, 'A', 'Phòng A', true, 1), (2, 'B', 'Phòng B', true, 2), "
                    "(3, 'C', 'Phòng C', true, 3)");
@@ -263,7 +247,7 @@ END_TEST
 START_TEST (test_update)
 {
     test_schema s;
-    plan_schema (&s);
+    quota_test_schema (&s, "t_plan", "test_plan_store");
     exec_ok (s.db, "INSERT INTO units (unit_id, code, name, is_active, event_seq) VALUES "
                    "(1, 'A', 'Phòng A', true, 1), (2, 'B', 'Phòng B', true, 2)");
     Loa__Quota__PlanList list;

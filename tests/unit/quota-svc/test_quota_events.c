@@ -10,25 +10,10 @@
 #include <string.h>
 
 #include "articles.pb-c.h"
-#include "common/fixture.h"
+#include "quota-svc/quota_fixture.h"
 #include "quota_events.h"
 #include "subscriber.h"
 #include "suites.h"
-
-extern const loa_migration quota_svc_migrations[];
-extern const size_t quota_svc_migrations_count;
-
-/* quota-svc's migrations but the event tables and their wake-up
- * (0000_events*.sql), which the fixture makes. */
-static void quota_schema (test_schema *s)
-{
-    loa_migration migs[16];
-    size_t n = 0;
-    for (size_t i = 0; i < quota_svc_migrations_count && n < 16; i++)
-        if (strncmp (quota_svc_migrations[i].name, "0000_events", 11) != 0)
-            migs[n++] = quota_svc_migrations[i];
-    test_schema_init (s, "t_quota", "test_quota_events", migs, n);
-}
 
 /* Applies an article event (packed here) with seq `seq`; the result of
  * loa_subscriber_apply_one. */
@@ -69,7 +54,7 @@ static const char *tally (PGconn *db, int64_t unit, const char *month)
 START_TEST (test_month_boundary_through_events)
 {
     test_schema s;
-    quota_schema (&s);
+    quota_test_schema (&s, "t_quota", "test_quota_events");
     ck_assert_int_eq (apply (s.db, 1, "article.published", 11, 7, 1, "2022-03-31T23:59:00+07:00"),
                       0);
     ck_assert_int_eq (apply (s.db, 2, "article.published", 12, 7, 0, "2022-04-01T00:00:00+07:00"),
@@ -84,7 +69,7 @@ END_TEST
 START_TEST (test_retract_republish_replay)
 {
     test_schema s;
-    quota_schema (&s);
+    quota_test_schema (&s, "t_quota", "test_quota_events");
     const char *march = "2022-03-10T09:00:00+07:00";
     ck_assert_int_eq (apply (s.db, 1, "article.published", 21, 8, 1, march), 0);
     ck_assert_int_eq (apply (s.db, 2, "article.published", 22, 8, 0, march), 0);
@@ -112,7 +97,7 @@ END_TEST
 START_TEST (test_older_event_changes_nothing)
 {
     test_schema s;
-    quota_schema (&s);
+    quota_test_schema (&s, "t_quota", "test_quota_events");
     const char *march = "2022-03-10T09:00:00+07:00";
     /* Another source's cursor lets an old event through to the apply
      * itself: the row's own seq still refuses it. */

@@ -10,13 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/fixture.h"
+#include "quota-svc/quota_fixture.h"
 #include "quota_report.h"
 #include "quota_store.h"
 #include "suites.h"
-
-extern const loa_migration quota_svc_migrations[];
-extern const size_t quota_svc_migrations_count;
 
 static quota_store_cell cell (int64_t a, int64_t c, int min, int min_c)
 {
@@ -230,13 +227,7 @@ static void exec_ok (PGconn *db, const char *sql)
 START_TEST (test_store_year)
 {
     test_schema s;
-    loa_migration migs[16];
-    size_t nm = 0;
-    for (size_t i = 0; i < quota_svc_migrations_count && nm < 16; i++)
-        if (strncmp (quota_svc_migrations[i].name, "0000_events", 11) != 0)
-            migs[nm++] = quota_svc_migrations[i];
-    test_schema_init (&s, "t_qreport", "test_quota_report", migs, nm);
-    ck_assert_int_eq (quota_store_prepare (s.db), 0);
+    quota_test_schema (&s, "t_qreport", "test_quota_report");
     exec_ok (s.db, "INSERT INTO units (unit_id, code, name, is_active, event_seq) VALUES "
                    "(2, 'B', 'Phòng B', true, 1), (1, 'A', 'Phòng A', true, 1), "
                    "(3, 'C', 'Phòng C (đã giải thể)', false, 1)");

@@ -10,26 +10,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "common/fixture.h"
 #include "db.h"
+#include "quota-svc/quota_fixture.h"
 #include "quota_ops.pb-c.h"
 #include "quota_risk.h"
 #include "quota_store.h"
 #include "suites.h"
-
-extern const loa_migration quota_svc_migrations[];
-extern const size_t quota_svc_migrations_count;
-
-static void quota_schema (test_schema *s)
-{
-    loa_migration migs[16];
-    size_t n = 0;
-    for (size_t i = 0; i < quota_svc_migrations_count && n < 16; i++)
-        if (strncmp (quota_svc_migrations[i].name, "0000_events", 11) != 0)
-            migs[n++] = quota_svc_migrations[i];
-    test_schema_init (s, "t_qrisk", "test_quota_risk", migs, n);
-    ck_assert_int_eq (quota_store_prepare (s->db), 0);
-}
 
 /* Unix time of a local (+07:00) date and time. */
 static int64_t local (int y, int mo, int d, int h, int mi)
@@ -81,7 +67,7 @@ static const char *events_of (PGconn *db, const char *month)
 START_TEST (test_sweep_flags_once_from_the_20th)
 {
     test_schema s;
-    quota_schema (&s);
+    quota_test_schema (&s, "t_qrisk", "test_quota_risk");
     ck_assert_int_eq (
         loa_db_exec (s.db, "INSERT INTO units (unit_id, code, name, is_active, event_seq) VALUES "
                            "(1, 'VP', 'Văn phòng Sở', true, 1), "
