@@ -20,8 +20,8 @@ endif
 # Debian packages: what builds, runs and tests Loa. Installed when missing.
 PACKAGES := build-essential pkg-config protobuf-c-compiler libprotobuf-c-dev libzmq3-dev \
 	libmicrohttpd-dev libjansson-dev libpq-dev libsodium-dev libcmark-dev check postgresql postgresql-contrib \
-	curl jq wrk docker-compose libxml2-utils python3-jsonschema
-PKG_MODULES := libzmq libprotobuf-c libmicrohttpd jansson libpq libsodium libcmark
+	curl jq wrk docker-compose libxml2-utils python3-jsonschema libmagic-dev
+PKG_MODULES := libzmq libprotobuf-c libmicrohttpd jansson libpq libsodium libcmark libmagic
 
 CC ?= cc
 CSTD := -std=c11 -D_GNU_SOURCE
@@ -155,7 +155,8 @@ $(UNIT_OBJ): CPPFLAGS := $(subst -I services/common,-iquote services/common,$(CP
 $(UNIT_OBJ): CPPFLAGS += -iquote gateway -iquote services/quota-svc
 $(UNIT_OBJ): CFLAGS += $(CHECK_CFLAGS)
 # The gateway's modules without I/O are tested on their own (tests/unit/gateway/).
-GATEWAY_UNIT_OBJ := $(addprefix $(BUILD)/obj/gateway/,xml.o form.o open311_map.o throttle.o)
+GATEWAY_UNIT_OBJ := $(addprefix $(BUILD)/obj/gateway/,xml.o form.o open311_map.o throttle.o \
+	blob.o)
 # And a service's modules of the same kind (tests/unit/<svc>/).
 SERVICE_UNIT_OBJ := $(addprefix $(BUILD)/obj/services/quota-svc/,quota_month.o quota_events.o \
 	quota_store.o quota_risk.o) $(BUILD)/obj/gen/quota-svc_migrations.o

@@ -61,7 +61,7 @@ static uint64_t fnv1a (const char *data, size_t len)
 }
 
 /* 1 when If-None-Match lists `etag` (or "*"); weak comparison (RFC 9110). */
-static int etag_matches (const char *header, const char *etag)
+int gw_etag_matches (const char *header, const char *etag)
 {
     const char *p = header;
     size_t elen = strlen (etag);
@@ -80,7 +80,7 @@ static int etag_matches (const char *header, const char *etag)
     return 0;
 }
 
-static enum MHD_Result queue (gw_request *req, unsigned status, struct MHD_Response *resp)
+enum MHD_Result gw_queue_response (gw_request *req, unsigned status, struct MHD_Response *resp)
 {
     if (!resp)
         return MHD_NO;
@@ -103,12 +103,12 @@ enum MHD_Result gw_respond_raw (gw_request *req, unsigned status, const char *co
         MHD_create_response_from_buffer (len, (void *) data, MHD_RESPMEM_MUST_COPY);
     if (resp && content_type)
         MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
-    return queue (req, status, resp);
+    return gw_queue_response (req, status, resp);
 }
 
 enum MHD_Result gw_respond_empty (gw_request *req, unsigned status)
 {
-    return queue (req, status, MHD_create_response_from_buffer (0, NULL, MHD_RESPMEM_PERSISTENT));
+    return gw_queue_response (req, status, MHD_create_response_from_buffer (0, NULL, MHD_RESPMEM_PERSISTENT));
 }
 
 void gw_etag (const char *text, size_t len, char out[24])
@@ -122,7 +122,7 @@ enum MHD_Result gw_respond_body (gw_request *req, unsigned status, const char *c
     struct MHD_Response *resp;
     if (etag) {
         const char *inm = gw_header (req, MHD_HTTP_HEADER_IF_NONE_MATCH);
-        if (inm && etag_matches (inm, etag)) {
+        if (inm && gw_etag_matches (inm, etag)) {
             free (text);
             resp = MHD_create_response_from_buffer (0, NULL, MHD_RESPMEM_PERSISTENT);
             status = MHD_HTTP_NOT_MODIFIED;
@@ -144,7 +144,7 @@ headers:
     } else {
         MHD_add_response_header (resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
     }
-    return queue (req, status, resp);
+    return gw_queue_response (req, status, resp);
 }
 
 enum MHD_Result gw_respond_text (gw_request *req, unsigned status, char *text, size_t len,
@@ -183,7 +183,7 @@ enum MHD_Result gw_respond_created (gw_request *req, json_t *json, const char *l
     MHD_add_response_header (resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
     if (location && *location)
         MHD_add_response_header (resp, MHD_HTTP_HEADER_LOCATION, location);
-    return queue (req, 201, resp);
+    return gw_queue_response (req, 201, resp);
 }
 
 static const struct {
@@ -258,7 +258,7 @@ enum MHD_Result gw_respond_problem_with (gw_request *req, unsigned status, const
     if (status >= 500)
         loa_warn (req->request_id, "%s %s -> %u %s", req->method, req->url, status,
                   detail ? detail : "");
-    return queue (req, status, resp);
+    return gw_queue_response (req, status, resp);
 }
 
 /* ------------------------------------------------------------ MHD callbacks */
@@ -271,7 +271,7 @@ static enum MHD_Result respond_405 (gw_request *req, const char *allow)
     struct MHD_Response *resp = problem_response (req, 405, detail, NULL);
     if (resp)
         MHD_add_response_header (resp, MHD_HTTP_HEADER_ALLOW, allow);
-    return queue (req, 405, resp);
+    return gw_queue_response (req, 405, resp);
 }
 
 /* Counts a request of a GW_THROTTLED route that passed authentication,
@@ -318,6 +318,8 @@ static enum MHD_Result on_request (void *cls, struct MHD_Connection *conn, const
                 return respond_405 (req, allow);
             return gw_respond_problem (req, 404, "Không có tài nguyên nào ở địa chỉ này", NULL);
         }
+        if (req->route->flags & GW_UPLOAD)
+            return gw_upload_begin (req); /* its own limit, its own file */
         const char *cl = gw_header (req, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl && strtoull (cl, NULL, 10) > body_limit) {
             char detail[96];
@@ -329,6 +331,10 @@ static enum MHD_Result on_request (void *cls, struct MHD_Connection *conn, const
     if (*upload_data_size) {
         size_t n = *upload_data_size;
         *upload_data_size = 0;
+        if (req->route && (req->route->flags & GW_UPLOAD)) {
+            gw_upload_feed (req, upload_data, n);
+            return MHD_YES;
+        }
         if (req->too_large)
             return MHD_YES;
         if (req->body_len + n > body_limit) { /* chunked bodies are only known as they come */
@@ -359,7 +365,8 @@ static enum MHD_Result on_request (void *cls, struct MHD_Connection *conn, const
         return gw_respond_problem (req, 413, detail, NULL);
     }
     enum MHD_Result rc;
-    if (gw_auth_check (req, &rc) != 0)
+    /* An upload's caller was checked before its body was read. */
+    if (!(req->route->flags & GW_UPLOAD) && gw_auth_check (req, &rc) != 0)
         return rc;
     if ((req->route->flags & GW_THROTTLED) && intake)
         if (throttled (req, &rc))
@@ -382,6 +389,8 @@ static void on_completed (void *cls, struct MHD_Connection *conn, void **con_cls
     else
         loa_debug (req->request_id, "%s %s -> %d in %lld ms", req->method, req->url,
                    req->http_status, (long long) elapsed);
+    if (req->upload)
+        gw_upload_end (req); /* a cut-off upload leaves no file */
     free (req->body);
     free (req);
     *con_cls = NULL;

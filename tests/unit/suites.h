@@ -22,6 +22,7 @@ Suite *xml_suite (void);
 Suite *form_suite (void);
 Suite *open311_map_suite (void);
 Suite *throttle_suite (void);
+Suite *blob_suite (void);
 /* services/: their modules without I/O */
 Suite *quota_month_suite (void);
 Suite *quota_events_suite (void);
