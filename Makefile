@@ -152,7 +152,7 @@ UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o) $(TEST_PROTO_C:$(GEN)/%.c=$(BUILD)/
 # <check.h>: the tests see services/common for "..." includes only.
 $(UNIT_OBJ): CPPFLAGS := $(subst -I services/common,-iquote services/common,$(CPPFLAGS)) \
 	-I tests/unit -I $(GEN)/test
-$(UNIT_OBJ): CPPFLAGS += -iquote gateway -iquote services/quota-svc
+$(UNIT_OBJ): CPPFLAGS += -iquote gateway -iquote services/quota-svc -iquote services/media-svc
 $(UNIT_OBJ): CFLAGS += $(CHECK_CFLAGS)
 # The gateway's modules without I/O are tested on their own (tests/unit/gateway/).
 GATEWAY_UNIT_OBJ := $(addprefix $(BUILD)/obj/gateway/,xml.o form.o open311_map.o throttle.o \
@@ -160,6 +160,8 @@ GATEWAY_UNIT_OBJ := $(addprefix $(BUILD)/obj/gateway/,xml.o form.o open311_map.o
 # And a service's modules of the same kind (tests/unit/<svc>/).
 SERVICE_UNIT_OBJ := $(addprefix $(BUILD)/obj/services/quota-svc/,quota_month.o quota_events.o \
 	quota_store.o quota_risk.o) $(BUILD)/obj/gen/quota-svc_migrations.o
+SERVICE_UNIT_OBJ += $(addprefix $(BUILD)/obj/services/media-svc/,media_events.o media_store.o) \
+	$(BUILD)/obj/gen/media-svc_migrations.o
 $(BUILD)/unit-tests: $(UNIT_OBJ) $(GATEWAY_UNIT_OBJ) $(SERVICE_UNIT_OBJ) $(LIBLOA)
 	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) $(CHECK_LIBS) -o $@
 

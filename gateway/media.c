@@ -21,6 +21,7 @@
  * Broadcasters (POST /api/v1/broadcasters): the gateway makes the API key
  * (kind broadcaster, stored hashed with the other keys), media-svc the
  * broadcaster that holds the key's id; the key is shown once. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <magic.h>
@@ -31,6 +32,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "blob.h"
@@ -75,6 +77,27 @@ static int make_dir (const char *rel)
     return mkdirat (dir_fd, rel, 0755) == 0 || errno == EEXIST ? 0 : -1;
 }
 
+/* Named temporary files (file systems without O_TMPFILE) of a gateway that
+ * died mid-upload: removed once a day old (no upload lasts that long). */
+static void sweep_tmp (void)
+{
+    int fd = openat (dir_fd, "tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = fd >= 0 ? fdopendir (fd) : NULL;
+    if (!d) {
+        if (fd >= 0)
+            close (fd);
+        return;
+    }
+    time_t old = time (NULL) - 86400;
+    struct dirent *e;
+    struct stat st;
+    while ((e = readdir (d)))
+        if (strncmp (e->d_name, "upload-", 7) == 0 && fstatat (fd, e->d_name, &st, 0) == 0 &&
+            st.st_mtime < old && unlinkat (fd, e->d_name, 0) == 0)
+            loa_info (NULL, "media: removed the stale upload tmp/%s", e->d_name);
+    closedir (d); /* closes fd */
+}
+
 int gw_media_init (void)
 {
     snprintf (media_dir, sizeof media_dir, "%s", loa_env ("LOA_MEDIA_DIR", "/var/lib/loa/media"));
@@ -88,6 +111,7 @@ int gw_media_init (void)
         loa_error (NULL, "media: cannot use LOA_MEDIA_DIR %s: %s", media_dir, strerror (errno));
         return -1;
     }
+    sweep_tmp ();
     magic = magic_open (MAGIC_MIME_TYPE | MAGIC_ERROR);
     if (!magic || magic_load (magic, NULL) != 0) {
         loa_error (NULL, "media: cannot load libmagic's database: %s",

@@ -27,6 +27,7 @@ Suite *blob_suite (void);
 Suite *quota_month_suite (void);
 Suite *quota_events_suite (void);
 Suite *quota_risk_suite (void);
+Suite *media_events_suite (void);
 
 /* The test database URL; fails the current test when unset. */
 const char *test_db_url (void);
