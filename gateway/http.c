@@ -61,7 +61,7 @@ static uint64_t fnv1a (const char *data, size_t len)
 }
 
 /* 1 when If-None-Match lists `etag` (or "*"); weak comparison (RFC 9110). */
-int gw_etag_matches (const char *header, const char *etag)
+static int etag_matches (const char *header, const char *etag)
 {
     const char *p = header;
     size_t elen = strlen (etag);
@@ -80,7 +80,7 @@ int gw_etag_matches (const char *header, const char *etag)
     return 0;
 }
 
-enum MHD_Result gw_queue_response (gw_request *req, unsigned status, struct MHD_Response *resp)
+static enum MHD_Result queue (gw_request *req, unsigned status, struct MHD_Response *resp)
 {
     if (!resp)
         return MHD_NO;
@@ -96,6 +96,13 @@ enum MHD_Result gw_queue_response (gw_request *req, unsigned status, struct MHD_
     return rc;
 }
 
+enum MHD_Result gw_queue_response (gw_request *req, unsigned status, struct MHD_Response *resp)
+{
+    return queue (req, status, resp);
+}
+
+int gw_etag_matches (const char *header, const char *etag) { return etag_matches (header, etag); }
+
 enum MHD_Result gw_respond_raw (gw_request *req, unsigned status, const char *content_type,
                                 const char *data, size_t len)
 {
@@ -103,12 +110,12 @@ enum MHD_Result gw_respond_raw (gw_request *req, unsigned status, const char *co
         MHD_create_response_from_buffer (len, (void *) data, MHD_RESPMEM_MUST_COPY);
     if (resp && content_type)
         MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
-    return gw_queue_response (req, status, resp);
+    return queue (req, status, resp);
 }
 
 enum MHD_Result gw_respond_empty (gw_request *req, unsigned status)
 {
-    return gw_queue_response (req, status, MHD_create_response_from_buffer (0, NULL, MHD_RESPMEM_PERSISTENT));
+    return queue (req, status, MHD_create_response_from_buffer (0, NULL, MHD_RESPMEM_PERSISTENT));
 }
 
 void gw_etag (const char *text, size_t len, char out[24])
@@ -122,7 +129,7 @@ enum MHD_Result gw_respond_body (gw_request *req, unsigned status, const char *c
     struct MHD_Response *resp;
     if (etag) {
         const char *inm = gw_header (req, MHD_HTTP_HEADER_IF_NONE_MATCH);
-        if (inm && gw_etag_matches (inm, etag)) {
+        if (inm && etag_matches (inm, etag)) {
             free (text);
             resp = MHD_create_response_from_buffer (0, NULL, MHD_RESPMEM_PERSISTENT);
             status = MHD_HTTP_NOT_MODIFIED;
@@ -144,7 +151,7 @@ headers:
     } else {
         MHD_add_response_header (resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
     }
-    return gw_queue_response (req, status, resp);
+    return queue (req, status, resp);
 }
 
 enum MHD_Result gw_respond_text (gw_request *req, unsigned status, char *text, size_t len,
@@ -183,7 +190,7 @@ enum MHD_Result gw_respond_created (gw_request *req, json_t *json, const char *l
     MHD_add_response_header (resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
     if (location && *location)
         MHD_add_response_header (resp, MHD_HTTP_HEADER_LOCATION, location);
-    return gw_queue_response (req, 201, resp);
+    return queue (req, 201, resp);
 }
 
 static const struct {
@@ -258,7 +265,7 @@ enum MHD_Result gw_respond_problem_with (gw_request *req, unsigned status, const
     if (status >= 500)
         loa_warn (req->request_id, "%s %s -> %u %s", req->method, req->url, status,
                   detail ? detail : "");
-    return gw_queue_response (req, status, resp);
+    return queue (req, status, resp);
 }
 
 /* ------------------------------------------------------------ MHD callbacks */
@@ -271,7 +278,7 @@ static enum MHD_Result respond_405 (gw_request *req, const char *allow)
     struct MHD_Response *resp = problem_response (req, 405, detail, NULL);
     if (resp)
         MHD_add_response_header (resp, MHD_HTTP_HEADER_ALLOW, allow);
-    return gw_queue_response (req, 405, resp);
+    return queue (req, 405, resp);
 }
 
 /* Counts a request of a GW_THROTTLED route that passed authentication,
