@@ -22,6 +22,9 @@ PACKAGES := build-essential pkg-config protobuf-c-compiler libprotobuf-c-dev lib
 	libmicrohttpd-dev libjansson-dev libpq-dev libsodium-dev libcmark-dev check postgresql postgresql-contrib \
 	curl jq wrk docker-compose libxml2-utils python3-jsonschema
 PKG_MODULES := libzmq libprotobuf-c libmicrohttpd jansson libpq libsodium libcmark
+# libmagic: the type of an uploaded asset, from its bytes (gateway/media.c).
+PACKAGES += libmagic-dev
+PKG_MODULES += libmagic
 
 CC ?= cc
 CSTD := -std=c11 -D_GNU_SOURCE
@@ -153,12 +156,16 @@ UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o) $(TEST_PROTO_C:$(GEN)/%.c=$(BUILD)/
 $(UNIT_OBJ): CPPFLAGS := $(subst -I services/common,-iquote services/common,$(CPPFLAGS)) \
 	-I tests/unit -I $(GEN)/test
 $(UNIT_OBJ): CPPFLAGS += -iquote gateway -iquote services/quota-svc
+$(UNIT_OBJ): CPPFLAGS += -iquote services/media-svc
 $(UNIT_OBJ): CFLAGS += $(CHECK_CFLAGS)
 # The gateway's modules without I/O are tested on their own (tests/unit/gateway/).
 GATEWAY_UNIT_OBJ := $(addprefix $(BUILD)/obj/gateway/,xml.o form.o open311_map.o throttle.o)
+GATEWAY_UNIT_OBJ += $(BUILD)/obj/gateway/blob.o
 # And a service's modules of the same kind (tests/unit/<svc>/).
 SERVICE_UNIT_OBJ := $(addprefix $(BUILD)/obj/services/quota-svc/,quota_month.o quota_events.o \
 	quota_store.o quota_risk.o quota_report.o plan_store.o) $(BUILD)/obj/gen/quota-svc_migrations.o
+SERVICE_UNIT_OBJ += $(addprefix $(BUILD)/obj/services/media-svc/,media_events.o media_store.o) \
+	$(BUILD)/obj/gen/media-svc_migrations.o
 $(BUILD)/unit-tests: $(UNIT_OBJ) $(GATEWAY_UNIT_OBJ) $(SERVICE_UNIT_OBJ) $(LIBLOA)
 	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) $(CHECK_LIBS) -o $@
 

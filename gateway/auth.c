@@ -774,6 +774,13 @@ enum MHD_Result gw_api_keys_list (gw_request *req)
                                        "per_page", (json_int_t) n, "total", (json_int_t) n));
 }
 
+void gw_auth_new_key (char *key, size_t cap, unsigned char hash[32], char prefix[16])
+{
+    new_secret ("loa_", key, cap);
+    secret_hash (key, hash);
+    snprintf (prefix, 16, "%.12s", key);
+}
+
 enum MHD_Result gw_api_keys_create (gw_request *req)
 {
     enum MHD_Result rc;
@@ -807,9 +814,7 @@ enum MHD_Result gw_api_keys_create (gw_request *req)
         return respond_errors (req, &b, 422, "Dữ liệu khóa API không hợp lệ");
     char key[64], prefix[16];
     unsigned char hash[32];
-    new_secret ("loa_", key, sizeof key);
-    secret_hash (key, hash);
-    snprintf (prefix, sizeof prefix, "%.12s", key);
+    gw_auth_new_key (key, sizeof key, hash, prefix);
     json_t *out = NULL;
     int st = gw_store_api_key_create (db, name, kind, hash, prefix, expires_at,
                                       req->caller.user_id, &out);

@@ -13,6 +13,7 @@
 #define GW_MAX_PARAMS 4
 
 typedef struct gw_route gw_route;
+typedef struct gw_upload gw_upload; /* media.c: an upload being streamed to disk */
 
 /* One HTTP request, owned by MHD's connection (created on the first call of
  * the access handler, freed in the completion callback). */
@@ -42,6 +43,7 @@ typedef struct {
     char role_buf[8][16];
     char client_addr[64];
     long retry_after_s; /* > 0: the intake throttle refused it; its answer carries Retry-After */
+    gw_upload *upload; /* GW_UPLOAD routes: the body on its way to disk (media.c) */
 } gw_request;
 
 enum { GW_AUTH_NONE, GW_AUTH_STAFF, GW_AUTH_KEY };
@@ -74,6 +76,8 @@ enum {
                               LOA_INTAKE_WINDOW_S, throttle.h): 429 beyond */
     GW_FILE = 1 << 7, /* the output is a loa.File (common.proto): its body is sent
                          as it is, with its content type, as an attachment */
+    GW_UPLOAD = 1 << 8, /* a raw body streamed to the media volume (media.c), up to
+                           LOA_UPLOAD_LIMIT; authenticated before the body is read */
 };
 
 /* A service the gateway calls (index into gw_services). */
@@ -166,6 +170,12 @@ enum MHD_Result gw_respond_empty (gw_request *req, unsigned status);
 /* A request header (borrowed) or NULL. */
 const char *gw_header (gw_request *req, const char *name);
 
+/* Queues `resp` (taken; destroyed here) with `status` and X-Request-Id. */
+enum MHD_Result gw_queue_response (gw_request *req, unsigned status, struct MHD_Response *resp);
+
+/* 1 when an If-None-Match value lists `etag` (or "*"); weak comparison. */
+int gw_etag_matches (const char *header, const char *etag);
+
 /* ------------------------------------------------------------ auth.c */
 
 /* Reads the settings, prepares libsodium. 0 or -1. */
@@ -196,6 +206,29 @@ enum MHD_Result gw_users_update (gw_request *req);
 enum MHD_Result gw_api_keys_list (gw_request *req);
 enum MHD_Result gw_api_keys_create (gw_request *req);
 enum MHD_Result gw_api_keys_revoke (gw_request *req);
+
+/* A new API key ("loa_" + 43 characters of base64url, `cap` >= 48) into
+ * `key`, its SHA-256 (what is stored) and its first 12 characters. */
+void gw_auth_new_key (char *key, size_t cap, unsigned char hash[32], char prefix[16]);
+
+/* ------------------------------------------------------------ media.c */
+
+/* Reads LOA_MEDIA_DIR and LOA_UPLOAD_LIMIT, makes the volume's folders and
+ * loads libmagic. 0 or -1 (logged). */
+int gw_media_init (void);
+void gw_media_done (void);
+
+/* GW_UPLOAD routes, from http.c: begin authenticates the caller and opens
+ * the temporary file (or queues 401/403/413/503 itself); feed writes a
+ * piece of the body and hashes it; end (the completion callback, whatever
+ * happened) closes and removes what was not kept. */
+enum MHD_Result gw_upload_begin (gw_request *req);
+void gw_upload_feed (gw_request *req, const char *data, size_t n);
+void gw_upload_end (gw_request *req);
+
+enum MHD_Result gw_assets_create (gw_request *req);
+enum MHD_Result gw_assets_get (gw_request *req);
+enum MHD_Result gw_broadcasters_create (gw_request *req);
 
 /* The route's path parameter `name` (borrowed), or NULL. */
 const char *gw_param (gw_request *req, const char *name);

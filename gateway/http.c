@@ -96,6 +96,13 @@ static enum MHD_Result queue (gw_request *req, unsigned status, struct MHD_Respo
     return rc;
 }
 
+enum MHD_Result gw_queue_response (gw_request *req, unsigned status, struct MHD_Response *resp)
+{
+    return queue (req, status, resp);
+}
+
+int gw_etag_matches (const char *header, const char *etag) { return etag_matches (header, etag); }
+
 enum MHD_Result gw_respond_raw (gw_request *req, unsigned status, const char *content_type,
                                 const char *data, size_t len)
 {
@@ -348,6 +355,8 @@ static enum MHD_Result on_request (void *cls, struct MHD_Connection *conn, const
                 return respond_405 (req, allow);
             return gw_respond_problem (req, 404, "Không có tài nguyên nào ở địa chỉ này", NULL);
         }
+        if (req->route->flags & GW_UPLOAD)
+            return gw_upload_begin (req); /* its own limit, its own file */
         const char *cl = gw_header (req, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl && strtoull (cl, NULL, 10) > body_limit) {
             char detail[96];
@@ -359,6 +368,10 @@ static enum MHD_Result on_request (void *cls, struct MHD_Connection *conn, const
     if (*upload_data_size) {
         size_t n = *upload_data_size;
         *upload_data_size = 0;
+        if (req->route && (req->route->flags & GW_UPLOAD)) {
+            gw_upload_feed (req, upload_data, n);
+            return MHD_YES;
+        }
         if (req->too_large)
             return MHD_YES;
         if (req->body_len + n > body_limit) { /* chunked bodies are only known as they come */
@@ -389,7 +402,8 @@ static enum MHD_Result on_request (void *cls, struct MHD_Connection *conn, const
         return gw_respond_problem (req, 413, detail, NULL);
     }
     enum MHD_Result rc;
-    if (gw_auth_check (req, &rc) != 0)
+    /* An upload's caller was checked before its body was read. */
+    if (!(req->route->flags & GW_UPLOAD) && gw_auth_check (req, &rc) != 0)
         return rc;
     if ((req->route->flags & GW_THROTTLED) && intake)
         if (throttled (req, &rc))
@@ -412,6 +426,8 @@ static void on_completed (void *cls, struct MHD_Connection *conn, void **con_cls
     else
         loa_debug (req->request_id, "%s %s -> %d in %lld ms", req->method, req->url,
                    req->http_status, (long long) elapsed);
+    if (req->upload)
+        gw_upload_end (req); /* a cut-off upload leaves no file */
     free (req->body);
     free (req);
     *con_cls = NULL;

@@ -80,6 +80,8 @@ int main (int argc, char **argv)
     }
     if (gw_cache_start (zctx) != 0)
         goto out;
+    if (gw_media_init () != 0)
+        goto out;
     if (intake_limit > 0) {
         intake = gw_throttle_new ((unsigned) intake_limit, (unsigned) intake_window,
                                   INTAKE_THROTTLE_BYTES);
@@ -120,6 +122,7 @@ out:
     gw_throttle_destroy (&intake);
     gw_throttle_destroy (&apps);
     gw_cache_stop ();
+    gw_media_done ();
     gw_services_done ();
     zmq_ctx_term (zctx);
     return status;

@@ -280,6 +280,14 @@ enum MHD_Result gw_openapi (gw_request *req)
                                                       field_schema (schemas, &d->fields[k])));
         }
         json_object_set_new (op, "parameters", params);
+        if (r->flags & GW_UPLOAD) /* the raw bytes, their type checked from them */
+            json_object_set_new (op, "requestBody",
+                                 json_pack ("{s:b, s:{s:{s:{s:s, s:s}}, s:{s:{s:s, s:s}}, "
+                                            "s:{s:{s:s, s:s}}}}",
+                                            "required", 1, "content", "image/*", "schema", "type",
+                                            "string", "format", "binary", "video/*", "schema",
+                                            "type", "string", "format", "binary", "audio/mpeg",
+                                            "schema", "type", "string", "format", "binary"));
         if (r->input && (r->flags & (GW_BODY | GW_BODY_OPT)))
             json_object_set_new (op, "requestBody",
                                  json_pack ("{s:b, s:{s:{s:o}}}", "required",

@@ -20,6 +20,8 @@
 #include "feedback_edit.pb-c.h"
 #include "gw.h"
 #include "log.h"
+#include "media.pb-c.h"
+#include "media_edit.pb-c.h"
 #include "metrics.h"
 #include "open311.h"
 #include "pbjson.h"
@@ -195,6 +197,27 @@ const gw_route gw_routes[] = {
      .location = "/api/v1/plans/{plan_id}/activities/{activity_id}/reports/{id}"},
     {"GET", "/api/v1/plans/{id}/activities/{aid}/reports/{rid}", gw_rpc_route, 0, GW_STAFF,
      RPC (GW_QUOTA, "plans.reports.get", PL (activity_report_request), PL (activity_report))},
+
+    /* Media (media-svc; the gateway streams the bytes, media.c). An
+     * upload's body is raw (GW_UPLOAD), up to LOA_UPLOAD_LIMIT. */
+    {"POST", "/api/v1/assets", gw_assets_create, GW_UPLOAD | GW_CREATES, EDITOR | REVIEWER,
+     RPC (GW_MEDIA, "assets.create", NULL, &loa__media__asset__descriptor),
+     .location = "/api/v1/assets/{id}"},
+    {"GET", "/api/v1/assets/{id}", gw_assets_get, 0, GW_ANYONE,
+     RPC (GW_MEDIA, "assets.get", NULL, NULL)},
+    {"GET", "/api/v1/broadcasters", gw_rpc_route, 0, ADMIN,
+     RPC (GW_MEDIA, "broadcasters.list", &loa__media__broadcaster_list_request__descriptor,
+          &loa__media__broadcaster_list__descriptor)},
+    {"POST", "/api/v1/broadcasters", gw_broadcasters_create, GW_BODY | GW_CREATES, ADMIN,
+     RPC (GW_MEDIA, "broadcasters.create", &loa__media__broadcaster_input__descriptor,
+          &loa__media__broadcaster__descriptor),
+     .location = "/api/v1/broadcasters/{id}"},
+    {"GET", "/api/v1/broadcasters/{id}", gw_rpc_route, 0, ADMIN,
+     RPC (GW_MEDIA, "broadcasters.get", &loa__media__broadcaster_id_request__descriptor,
+          &loa__media__broadcaster__descriptor)},
+    {"PATCH", "/api/v1/broadcasters/{id}", gw_rpc_route, GW_BODY, ADMIN,
+     RPC (GW_MEDIA, "broadcasters.update", &loa__media__update_broadcaster_request__descriptor,
+          &loa__media__broadcaster__descriptor)},
 
     /* Feedback (feedback-svc): the service applies the workflow and the
      * handler's own-unit rule; citizens need no account, so their POSTs are

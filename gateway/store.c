@@ -44,6 +44,7 @@ static const loa_stmt statements[] = {
     {"api_keys_list", "SELECT id, name, kind, key_prefix, rfc3339(created_at), rfc3339(expires_at), "
                       "rfc3339(revoked_at), rfc3339(last_used_at) FROM api_keys ORDER BY id"},
     {"api_key_revoke", "UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1"},
+    {"api_key_delete", "DELETE FROM api_keys WHERE id = $1"},
     {"api_key_find", "UPDATE api_keys SET last_used_at = now() WHERE key_hash = $1 "
                      "AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now()) "
                      "RETURNING id, kind"},
@@ -305,6 +306,14 @@ int gw_store_api_key_revoke (PGconn *db, int64_t id)
     snprintf (id_s, sizeof id_s, "%lld", (long long) id);
     const char *vals[] = {id_s};
     return command (run (db, "api_key_revoke", 1, vals, 0));
+}
+
+int gw_store_api_key_delete (PGconn *db, int64_t id)
+{
+    char id_s[24];
+    snprintf (id_s, sizeof id_s, "%lld", (long long) id);
+    const char *vals[] = {id_s};
+    return command (run (db, "api_key_delete", 1, vals, 0));
 }
 
 int gw_store_api_key_find (PGconn *db, const unsigned char hash[32], int64_t *id, char kind[24])

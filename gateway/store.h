@@ -63,6 +63,8 @@ int gw_store_api_key_create (PGconn *db, const char *name, const char *kind,
                              const char *expires_at, int64_t created_by, json_t **out);
 int gw_store_api_keys_list (PGconn *db, json_t **items);
 int gw_store_api_key_revoke (PGconn *db, int64_t id);
+/* Removes a key that was never shown (its broadcaster could not be made). */
+int gw_store_api_key_delete (PGconn *db, int64_t id);
 /* The live key with this hash: its id and kind. */
 int gw_store_api_key_find (PGconn *db, const unsigned char hash[32], int64_t *id, char kind[24]);
 

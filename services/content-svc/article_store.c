@@ -16,6 +16,9 @@
     "rfc3339(a.published_at), a.attachment_ids"
 #define ART_FULL ART_COLS ", a.body, a.body_html"
 
+/* More than an article may carry (article_rpc.c allows 20). */
+#define ARTICLE_EVENT_MAX_ATTACHMENTS 64
+
 /* The list: every filter a parameter that may be NULL; custom plans (see
  * article_store_prepare) fold the NULL ones away, so that the public list
  * reads the newest rows of the articles_published index and stops. */
@@ -526,6 +529,14 @@ static int transition_tx (PGconn *db, void *arg)
         ev.published_at = art->published_at ? art->published_at : (char *) "";
         ev.slug = art->slug;
         ev.title = art->title;
+        /* media-svc serves an article's assets to anyone while it is
+         * published: it learns which from here. */
+        int64_t atts[ARTICLE_EVENT_MAX_ATTACHMENTS];
+        size_t n_atts = 0;
+        for (size_t i = 0; i < art->n_attachments && n_atts < ARTICLE_EVENT_MAX_ATTACHMENTS; i++)
+            atts[n_atts++] = art->attachments[i]->id;
+        ev.attachment_ids = atts;
+        ev.n_attachment_ids = n_atts;
         if (retracted) {
             ev.retracted_at = art->updated_at;
             ev.reason = (char *) (w->reason ? w->reason : "");

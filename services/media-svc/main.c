@@ -1,10 +1,20 @@
-/* media-svc: its domain comes with its issue; for now it starts, migrates its
- * schema, relays its (empty) event log and answers ping and events.since.
+/* media-svc: assets (the gateway stores the bytes on the media volume and
+ * registers them here; media_rpc.c), which of them published articles
+ * carry (from content events; media_events.c), and broadcasters.
  * main only wires; see services/common/service.c for the life cycle. */
+#include "media_events.h"
+#include "media_rpc.h"
+#include "media_store.h"
 #include "service.h"
 
 extern const loa_migration media_svc_migrations[];
 extern const size_t media_svc_migrations_count;
+
+static const loa_service_subscription subscriptions[] = {
+    {"content", MEDIA_CONTENT_EVENTS_ENV, MEDIA_CONTENT_EVENTS_DEFAULT, MEDIA_CONTENT_RPC_ENV,
+     MEDIA_CONTENT_RPC_DEFAULT, media_events_apply, media_events_reset},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL},
+};
 
 int main (int argc, char **argv)
 {
@@ -17,6 +27,9 @@ int main (int argc, char **argv)
         .events_default = "tcp://127.0.0.1:7204",
         .migrations = media_svc_migrations,
         .n_migrations = media_svc_migrations_count,
+        .methods = media_methods,
+        .prepare = media_store_prepare,
+        .subscriptions = subscriptions,
     };
     return loa_service_main (&def, argc, argv);
 }

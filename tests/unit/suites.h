@@ -22,12 +22,14 @@ Suite *xml_suite (void);
 Suite *form_suite (void);
 Suite *open311_map_suite (void);
 Suite *throttle_suite (void);
+Suite *blob_suite (void);
 /* services/: their modules without I/O */
 Suite *quota_report_suite (void);
 Suite *quota_month_suite (void);
 Suite *quota_events_suite (void);
 Suite *quota_risk_suite (void);
 Suite *plan_store_suite (void);
+Suite *media_events_suite (void);
 
 /* The test database URL; fails the current test when unset. */
 const char *test_db_url (void);

@@ -1,0 +1,233 @@
+#include "media_rpc.h"
+
+#include <string.h>
+
+#include "check.h"
+#include "log.h"
+#include "media.pb-c.h"
+#include "media_edit.pb-c.h"
+#include "media_store.h"
+#include "store_util.h"
+
+#define DB_DOWN "Không truy cập được cơ sở dữ liệu"
+#define ADMIN_ONLY "Chỉ quản trị viên được quản lý đơn vị nhận tin"
+
+static const char *const kinds[] = {"tv", "radio", "newspaper", "portal", "other", NULL};
+static const char *const policies[] = {"deliver", "hide", NULL};
+
+/* ------------------------------------------------------------ assets */
+
+static int is_sha256_hex (const char *s)
+{
+    if (!s || strlen (s) != 64)
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
+            return 0;
+    return 1;
+}
+
+/* A MIME type as the gateway detects it: type/subtype in lower case. */
+static int is_mime (const char *s)
+{
+    const char *slash = s ? strchr (s, '/') : NULL;
+    if (!slash || slash == s || !slash[1] || strlen (s) > 100)
+        return 0;
+    for (const char *p = s; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '/' || *p == '.' ||
+              *p == '+' || *p == '-') ||
+            (*p == '/' && p != slash))
+            return 0;
+    return 1;
+}
+
+static void assets_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Media__CreateAssetRequest *in = (const Loa__Media__CreateAssetRequest *) msg;
+    static const char *const roles[] = {"editor", "reviewer", NULL};
+    if (check_roles (ctx, roles, "Chỉ biên tập viên và người duyệt được tải tệp lên") != 0)
+        return;
+    int bad = 0;
+    if (!is_sha256_hex (in->sha256))
+        bad += (loa_rpc_field_error (ctx, "sha256", "phải là 64 chữ số hex thường"), 1);
+    if (in->size < 0)
+        bad += (loa_rpc_field_error (ctx, "size", "không được âm"), 1);
+    if (!is_mime (in->mime))
+        bad += (loa_rpc_field_error (ctx, "mime", "không phải kiểu MIME"), 1);
+    bad += check_text (ctx, "original_name", "Tên tệp", in->original_name, 0, 255, 0);
+    if (bad) {
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Thông tin tệp không hợp lệ");
+        return;
+    }
+    Loa__Media__Asset out = LOA__MEDIA__ASSET__INIT;
+    int created = 0;
+    media_store_status st = MEDIA_STORE_CONFLICT;
+    /* A conflict is another first upload of the same bytes committing
+     * meanwhile: the second try finds its row. */
+    for (int attempt = 0; attempt < 3 && st == MEDIA_STORE_CONFLICT; attempt++)
+        st = media_store_asset_create (ctx->db, in->sha256, in->size, in->mime, in->original_name,
+                                       ctx->caller->user_id, &out, &created);
+    if (st == MEDIA_STORE_OK) {
+        if (created)
+            loa_info (ctx->request_id, "media: asset %lld (%s, %lld bytes, %s) by user %lld",
+                      (long long) out.id, out.sha256, (long long) out.size, out.mime,
+                      (long long) ctx->caller->user_id);
+        loa_rpc_ok (ctx, created ? LOA__STATUS__CREATED : LOA__STATUS__OK, &out.base);
+    } else {
+        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+    }
+    store_free_message (&out.base);
+}
+
+/* Anyone reads an asset that a published article carries; any staff
+ * member reads the others. */
+static void assets_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Media__AssetIdRequest *in = (const Loa__Media__AssetIdRequest *) msg;
+    Loa__Media__Asset out = LOA__MEDIA__ASSET__INIT;
+    media_store_status st =
+        in->id > 0 ? media_store_asset_get (ctx->db, in->id, &out) : MEDIA_STORE_NOT_FOUND;
+    if (st == MEDIA_STORE_NOT_FOUND)
+        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy tệp");
+    else if (st != MEDIA_STORE_OK)
+        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+    else if (!out.is_public && ctx->caller->user_id == 0)
+        loa_rpc_fail (
+            ctx, ctx->caller->api_key_id ? LOA__STATUS__FORBIDDEN : LOA__STATUS__UNAUTHENTICATED,
+            "Tệp chưa gắn với bài viết đã xuất bản: cần đăng nhập");
+    else
+        loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+    store_free_message (&out.base);
+}
+
+/* ------------------------------------------------------------ broadcasters */
+
+/* Field errors of a broadcaster's fields; `required` for a creation.
+ * The number of errors added. */
+static int check_broadcaster (loa_rpc_ctx *ctx, const char *name, const char *kind,
+                              const char *policy, int required)
+{
+    int bad = check_text (ctx, "name", "Tên đơn vị nhận tin", name, required, 200, 0);
+    if (kind || required) {
+        if (!kind || !*kind)
+            bad += (loa_rpc_field_error (ctx, "kind", "Loại là bắt buộc"), 1);
+        else if (!check_one_of (kind, kinds))
+            bad += (loa_rpc_field_error (
+                        ctx, "kind", "Loại phải là một trong: tv, radio, newspaper, portal, other"),
+                    1);
+    }
+    if (policy || required) {
+        if (!policy || !*policy)
+            bad +=
+                (loa_rpc_field_error (ctx, "embargo_policy", "Chính sách cấm phát là bắt buộc"), 1);
+        else if (!check_one_of (policy, policies))
+            bad += (loa_rpc_field_error (ctx, "embargo_policy",
+                                         "Chính sách cấm phát phải là deliver hoặc hide"),
+                    1);
+    }
+    return bad;
+}
+
+static void reply_broadcaster (loa_rpc_ctx *ctx, media_store_status st, Loa__Status ok,
+                               Loa__Media__Broadcaster *out)
+{
+    if (st == MEDIA_STORE_OK)
+        loa_rpc_ok (ctx, ok, &out->base);
+    else if (st == MEDIA_STORE_NOT_FOUND)
+        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy đơn vị nhận tin");
+    else if (st == MEDIA_STORE_CONFLICT)
+        loa_rpc_fail (ctx, LOA__STATUS__CONFLICT, "Khóa API đã gắn với đơn vị nhận tin khác");
+    else
+        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+    store_free_message (&out->base);
+}
+
+static void broadcasters_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Media__CreateBroadcasterRequest *in =
+        (const Loa__Media__CreateBroadcasterRequest *) msg;
+    if (check_role (ctx, "admin", ADMIN_ONLY) != 0)
+        return;
+    const Loa__Media__BroadcasterInput *b = in->broadcaster;
+    Loa__Media__BroadcasterInput empty = LOA__MEDIA__BROADCASTER_INPUT__INIT;
+    if (!b)
+        b = &empty;
+    /* proto3 strings are "" when absent: required fields then say so. */
+    if (check_broadcaster (ctx, b->name, b->kind, b->embargo_policy, 1)) {
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Thông tin đơn vị nhận tin không hợp lệ");
+        return;
+    }
+    Loa__Media__Broadcaster out = LOA__MEDIA__BROADCASTER__INIT;
+    media_store_status st = media_store_broadcaster_create (
+        ctx->db, b->name, b->kind, b->embargo_policy, in->api_key_id, ctx->caller->user_id, &out);
+    if (st == MEDIA_STORE_OK)
+        loa_info (ctx->request_id, "media: broadcaster %lld (%s) by user %lld", (long long) out.id,
+                  out.kind, (long long) ctx->caller->user_id);
+    reply_broadcaster (ctx, st, LOA__STATUS__CREATED, &out);
+}
+
+static void broadcasters_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Media__BroadcasterIdRequest *in = (const Loa__Media__BroadcasterIdRequest *) msg;
+    if (check_role (ctx, "admin", ADMIN_ONLY) != 0)
+        return;
+    Loa__Media__Broadcaster out = LOA__MEDIA__BROADCASTER__INIT;
+    media_store_status st =
+        in->id > 0 ? media_store_broadcaster_get (ctx->db, in->id, &out) : MEDIA_STORE_NOT_FOUND;
+    reply_broadcaster (ctx, st, LOA__STATUS__OK, &out);
+}
+
+static void broadcasters_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Media__UpdateBroadcasterRequest *in =
+        (const Loa__Media__UpdateBroadcasterRequest *) msg;
+    if (check_role (ctx, "admin", ADMIN_ONLY) != 0)
+        return;
+    if (check_id (ctx, in->has_id, in->id, "Thiếu mã đơn vị nhận tin") != 0)
+        return;
+    if (!in->name && !in->kind && !in->embargo_policy && !in->has_active) {
+        loa_rpc_field_error (ctx, "body",
+                             "cần ít nhất một trường: name, kind, embargo_policy, active");
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Không có gì để thay đổi");
+        return;
+    }
+    if (check_broadcaster (ctx, in->name, in->kind, in->embargo_policy, 0)) {
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Thông tin đơn vị nhận tin không hợp lệ");
+        return;
+    }
+    Loa__Media__Broadcaster out = LOA__MEDIA__BROADCASTER__INIT;
+    reply_broadcaster (ctx, media_store_broadcaster_update (ctx->db, in, &out), LOA__STATUS__OK,
+                       &out);
+}
+
+static void broadcasters_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Media__BroadcasterListRequest *in = (const Loa__Media__BroadcasterListRequest *) msg;
+    if (check_role (ctx, "admin", ADMIN_ONLY) != 0)
+        return;
+    int page, per_page;
+    /* 0 is "not given" (proto3). */
+    if (check_page (ctx, in->page != 0, in->page, in->per_page != 0, in->per_page, 20, &page,
+                    &per_page)) {
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Tham số trang không hợp lệ");
+        return;
+    }
+    Loa__Media__BroadcasterList out = LOA__MEDIA__BROADCASTER_LIST__INIT;
+    if (media_store_broadcasters_list (ctx->db, page, per_page, &out) == MEDIA_STORE_OK)
+        loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+    else
+        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+    store_free_message (&out.base);
+}
+
+const loa_rpc_method media_methods[] = {
+    {"assets.create", &loa__media__create_asset_request__descriptor, assets_create},
+    {"assets.get", &loa__media__asset_id_request__descriptor, assets_get},
+    {"broadcasters.create", &loa__media__create_broadcaster_request__descriptor,
+     broadcasters_create},
+    {"broadcasters.list", &loa__media__broadcaster_list_request__descriptor, broadcasters_list},
+    {"broadcasters.get", &loa__media__broadcaster_id_request__descriptor, broadcasters_get},
+    {"broadcasters.update", &loa__media__update_broadcaster_request__descriptor,
+     broadcasters_update},
+    {NULL, NULL, NULL},
+};

@@ -1,0 +1,229 @@
+#include "media_store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "log.h"
+#include "store_util.h"
+
+#define WHO "media store"
+
+#define ASSET_COLS                                                                                 \
+    "a.id, a.sha256, a.size, a.mime, a.original_name, a.created_by, rfc3339(a.created_at), "       \
+    "EXISTS (SELECT 1 FROM published_attachments p WHERE p.asset_id = a.id)"
+#define BC_COLS                                                                                    \
+    "id, name, kind, embargo_policy, coalesce(api_key_id, 0), active, created_by, "                \
+    "rfc3339(created_at), rfc3339(updated_at)"
+
+static const loa_stmt statements[] = {
+    /* The same bytes are one asset: an existing row is returned as it is. */
+    {"asset_insert",
+     "WITH ins AS (INSERT INTO assets (sha256, size, mime, original_name, created_by) "
+     "VALUES ($1, $2::bigint, $3, $4, $5::bigint) ON CONFLICT (sha256) DO NOTHING RETURNING *) "
+     "SELECT " ASSET_COLS ", true FROM ins a "
+     "UNION ALL SELECT " ASSET_COLS ", false FROM assets a WHERE a.sha256 = $1 "
+     "AND NOT EXISTS (SELECT 1 FROM ins)"},
+    {"asset_get", "SELECT " ASSET_COLS " FROM assets a WHERE a.id = $1::bigint"},
+    {"bc_insert", "INSERT INTO broadcasters (name, kind, embargo_policy, api_key_id, created_by) "
+                  "VALUES ($1, $2, $3, nullif($4::bigint, 0), $5::bigint) RETURNING " BC_COLS},
+    {"bc_get", "SELECT " BC_COLS " FROM broadcasters WHERE id = $1::bigint"},
+    {"bc_update",
+     "UPDATE broadcasters SET name = coalesce($2, name), kind = coalesce($3, kind), "
+     "embargo_policy = coalesce($4, embargo_policy), active = coalesce($5::boolean, active), "
+     "updated_at = now() WHERE id = $1::bigint RETURNING " BC_COLS},
+    {"bc_list", "SELECT " BC_COLS ", count(*) OVER () FROM broadcasters ORDER BY id "
+                "LIMIT $1::integer OFFSET $2::integer"},
+    {"bc_count", "SELECT count(*) FROM broadcasters"},
+    {NULL, NULL},
+};
+
+int media_store_prepare (PGconn *db) { return loa_db_prepare (db, statements); }
+
+/* ------------------------------------------------------------ assets */
+
+static void fill_asset (const PGresult *res, int row, Loa__Media__Asset *a)
+{
+    a->id = atoll (PQgetvalue (res, row, 0));
+    a->sha256 = store_dup (res, row, 1, NULL);
+    a->size = atoll (PQgetvalue (res, row, 2));
+    a->mime = store_dup (res, row, 3, NULL);
+    a->original_name = store_dup (res, row, 4, NULL);
+    a->created_by = atoll (PQgetvalue (res, row, 5));
+    a->created_at = store_dup (res, row, 6, NULL);
+    a->is_public = PQgetvalue (res, row, 7)[0] == 't';
+    char url[64];
+    snprintf (url, sizeof url, "/api/v1/assets/%lld", (long long) a->id);
+    a->url = strdup (url);
+    if (!a->url)
+        a->url = (char *) protobuf_c_empty_string;
+}
+
+media_store_status media_store_asset_create (PGconn *db, const char *sha256, int64_t size,
+                                             const char *mime, const char *original_name,
+                                             int64_t created_by, Loa__Media__Asset *out,
+                                             int *created)
+{
+    char size_s[24], by[24];
+    store_int_param (size_s, size);
+    store_int_param (by, created_by);
+    const char *vals[] = {sha256, size_s, mime, original_name ? original_name : "", by};
+    PGresult *res = store_run (db, WHO, "asset_insert", 5, vals, PGRES_TUPLES_OK);
+    media_store_status st = MEDIA_STORE_ERROR;
+    if (PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) == 1) {
+        fill_asset (res, 0, out);
+        *created = PQgetvalue (res, 0, 8)[0] == 't';
+        st = MEDIA_STORE_OK;
+    } else if (PQresultStatus (res) == PGRES_TUPLES_OK || loa_db_is_state (res, "23505")) {
+        /* Two first uploads of the same bytes raced: the caller retries
+         * and finds the winner's row. */
+        st = MEDIA_STORE_CONFLICT;
+    }
+    PQclear (res);
+    return st;
+}
+
+media_store_status media_store_asset_get (PGconn *db, int64_t id, Loa__Media__Asset *out)
+{
+    char id_s[24];
+    store_int_param (id_s, id);
+    const char *vals[] = {id_s};
+    PGresult *res = store_run (db, WHO, "asset_get", 1, vals, PGRES_TUPLES_OK);
+    media_store_status st = MEDIA_STORE_ERROR;
+    if (PQresultStatus (res) == PGRES_TUPLES_OK) {
+        st = PQntuples (res) == 1 ? MEDIA_STORE_OK : MEDIA_STORE_NOT_FOUND;
+        if (st == MEDIA_STORE_OK)
+            fill_asset (res, 0, out);
+    }
+    PQclear (res);
+    return st;
+}
+
+static int exec_params (PGconn *db, const char *sql, int n, const char *const *vals)
+{
+    PGresult *res = PQexecParams (db, sql, n, NULL, vals, NULL, NULL, 0);
+    int ok = PQresultStatus (res) == PGRES_COMMAND_OK || PQresultStatus (res) == PGRES_TUPLES_OK;
+    int retry = !ok && loa_db_retryable (res);
+    if (!ok && !retry)
+        loa_error (NULL, WHO ": %s", PQresultErrorMessage (res));
+    PQclear (res);
+    return ok ? 0 : retry ? LOA_DB_RETRY : -1;
+}
+
+int media_store_apply_article (PGconn *db, int64_t article_id, int published,
+                               const int64_t *asset_ids, size_t n, uint64_t seq)
+{
+    char id[24], seq_s[24];
+    store_int_param (id, article_id);
+    snprintf (seq_s, sizeof seq_s, "%llu", (unsigned long long) seq);
+    const char *del[] = {id};
+    int rc =
+        exec_params (db, "DELETE FROM published_attachments WHERE article_id = $1::bigint", 1, del);
+    if (rc != 0 || !published)
+        return rc;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        char asset[24];
+        store_int_param (asset, asset_ids[i]);
+        const char *vals[] = {id, asset, seq_s};
+        rc = exec_params (db,
+                          "INSERT INTO published_attachments (article_id, asset_id, event_seq) "
+                          "VALUES ($1::bigint, $2::bigint, $3::bigint) ON CONFLICT DO NOTHING",
+                          3, vals);
+    }
+    return rc;
+}
+
+int media_store_reset (PGconn *db)
+{
+    return exec_params (db, "DELETE FROM published_attachments", 0, NULL);
+}
+
+/* ------------------------------------------------------------ broadcasters */
+
+static void fill_broadcaster (const PGresult *res, int row, void *item)
+{
+    Loa__Media__Broadcaster *b = item;
+    loa__media__broadcaster__init (b);
+    b->id = atoll (PQgetvalue (res, row, 0));
+    b->name = store_dup (res, row, 1, NULL);
+    b->kind = store_dup (res, row, 2, NULL);
+    b->embargo_policy = store_dup (res, row, 3, NULL);
+    b->api_key_id = atoll (PQgetvalue (res, row, 4));
+    b->active = PQgetvalue (res, row, 5)[0] == 't';
+    b->created_by = atoll (PQgetvalue (res, row, 6));
+    b->created_at = store_dup (res, row, 7, NULL);
+    b->updated_at = store_dup (res, row, 8, NULL);
+}
+
+/* One row of `stmt` into *out. */
+static media_store_status one_broadcaster (PGconn *db, const char *stmt, int n,
+                                           const char *const *vals, Loa__Media__Broadcaster *out)
+{
+    PGresult *res = store_run (db, WHO, stmt, n, vals, PGRES_TUPLES_OK);
+    media_store_status st = MEDIA_STORE_ERROR;
+    if (PQresultStatus (res) == PGRES_TUPLES_OK) {
+        st = PQntuples (res) == 1 ? MEDIA_STORE_OK : MEDIA_STORE_NOT_FOUND;
+        if (st == MEDIA_STORE_OK)
+            fill_broadcaster (res, 0, out);
+    } else if (loa_db_is_state (res, "23505")) {
+        st = MEDIA_STORE_CONFLICT;
+    }
+    PQclear (res);
+    return st;
+}
+
+media_store_status media_store_broadcaster_create (PGconn *db, const char *name, const char *kind,
+                                                   const char *embargo_policy, int64_t api_key_id,
+                                                   int64_t created_by, Loa__Media__Broadcaster *out)
+{
+    char key[24], by[24];
+    store_int_param (key, api_key_id);
+    store_int_param (by, created_by);
+    const char *vals[] = {name, kind, embargo_policy, key, by};
+    return one_broadcaster (db, "bc_insert", 5, vals, out);
+}
+
+media_store_status media_store_broadcaster_get (PGconn *db, int64_t id,
+                                                Loa__Media__Broadcaster *out)
+{
+    char id_s[24];
+    store_int_param (id_s, id);
+    const char *vals[] = {id_s};
+    return one_broadcaster (db, "bc_get", 1, vals, out);
+}
+
+media_store_status media_store_broadcaster_update (PGconn *db,
+                                                   const Loa__Media__UpdateBroadcasterRequest *in,
+                                                   Loa__Media__Broadcaster *out)
+{
+    char id_s[24];
+    store_int_param (id_s, in->id);
+    const char *vals[] = {id_s, in->name, in->kind, in->embargo_policy,
+                          in->has_active ? (in->active ? "true" : "false") : NULL};
+    return one_broadcaster (db, "bc_update", 5, vals, out);
+}
+
+media_store_status media_store_broadcasters_list (PGconn *db, int page, int per_page,
+                                                  Loa__Media__BroadcasterList *out)
+{
+    char limit[24], offset[24];
+    store_int_param (limit, per_page);
+    store_int_param (offset, (long long) (page - 1) * per_page);
+    const char *vals[] = {limit, offset};
+    PGresult *res = store_run (db, WHO, "bc_list", 2, vals, PGRES_TUPLES_OK);
+    media_store_status st = MEDIA_STORE_ERROR;
+    if (PQresultStatus (res) == PGRES_TUPLES_OK &&
+        store_fill_rows (res, sizeof (Loa__Media__Broadcaster), fill_broadcaster,
+                         (void ***) &out->items, &out->n_items) == 0) {
+        long long total = store_page_total (db, WHO, res, 9, "bc_count", 0, NULL);
+        if (total >= 0) {
+            out->total = total;
+            out->page = page;
+            out->per_page = per_page;
+            st = MEDIA_STORE_OK;
+        }
+    }
+    PQclear (res);
+    return st;
+}

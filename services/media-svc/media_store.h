@@ -1,0 +1,56 @@
+/* media_store: all of media-svc's SQL (schema media): assets, the assets of
+ * published articles, broadcasters. Every function runs prepared
+ * statements on the worker's connection; messages it fills own their
+ * strings (free with store_free_message, store_util.h). */
+#ifndef MEDIA_STORE_H
+#define MEDIA_STORE_H
+
+#include <libpq-fe.h>
+#include <stdint.h>
+
+#include "media.pb-c.h"
+#include "media_edit.pb-c.h"
+
+typedef enum {
+    MEDIA_STORE_OK = 0,
+    MEDIA_STORE_NOT_FOUND = 1,
+    MEDIA_STORE_CONFLICT = 2, /* a unique key is taken */
+    MEDIA_STORE_ERROR = -1, /* the database failed (logged) */
+} media_store_status;
+
+int media_store_prepare (PGconn *db);
+
+/* Registers the bytes `sha256` as an asset, or finds the asset already
+ * holding those bytes: *created is 1 when the row is new. */
+media_store_status media_store_asset_create (PGconn *db, const char *sha256, int64_t size,
+                                             const char *mime, const char *original_name,
+                                             int64_t created_by, Loa__Media__Asset *out,
+                                             int *created);
+
+/* The asset `id`, with `is_public` (attached to a published article). */
+media_store_status media_store_asset_get (PGconn *db, int64_t id, Loa__Media__Asset *out);
+
+/* What an article event says of its attachments (inside the subscriber's
+ * transaction; not prepared): `published` replaces the article's rows with
+ * `asset_ids`; otherwise (retracted) removes them. 0 or -1 (logged). */
+int media_store_apply_article (PGconn *db, int64_t article_id, int published,
+                               const int64_t *asset_ids, size_t n, uint64_t seq);
+
+/* Empties what the events built (a rebuild). 0 or -1. */
+int media_store_reset (PGconn *db);
+
+media_store_status media_store_broadcaster_create (PGconn *db, const char *name, const char *kind,
+                                                   const char *embargo_policy, int64_t api_key_id,
+                                                   int64_t created_by,
+                                                   Loa__Media__Broadcaster *out);
+media_store_status media_store_broadcaster_get (PGconn *db, int64_t id,
+                                                Loa__Media__Broadcaster *out);
+/* Changes what `in` names (the others stay). */
+media_store_status media_store_broadcaster_update (PGconn *db,
+                                                   const Loa__Media__UpdateBroadcasterRequest *in,
+                                                   Loa__Media__Broadcaster *out);
+/* A page of broadcasters by id, and the total. */
+media_store_status media_store_broadcasters_list (PGconn *db, int page, int per_page,
+                                                  Loa__Media__BroadcasterList *out);
+
+#endif

@@ -1,0 +1,130 @@
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "blob.h"
+#include "suites.h"
+
+#define HEX "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+START_TEST (path_from_the_digest_only)
+{
+    char out[GW_BLOB_PATH_MAX];
+    ck_assert_int_eq (gw_blob_path (HEX, out, sizeof out), 0);
+    ck_assert_str_eq (out, "sha256/e3/b0/" HEX);
+    /* Anything but 64 lower-case hex digits makes no path. */
+    ck_assert_int_eq (
+        gw_blob_path ("E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855", out,
+                      sizeof out),
+        -1);
+    ck_assert_int_eq (gw_blob_path ("../../etc/passwd", out, sizeof out), -1);
+    ck_assert_int_eq (gw_blob_path (HEX "0", out, sizeof out), -1);
+    ck_assert_int_eq (
+        gw_blob_path ("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b85/", out,
+                      sizeof out),
+        -1);
+    ck_assert_int_eq (gw_blob_path ("", out, sizeof out), -1);
+    ck_assert_int_eq (gw_blob_path (NULL, out, sizeof out), -1);
+    ck_assert_int_eq (gw_blob_path (HEX, out, 20), -1); /* too small a buffer */
+}
+END_TEST
+
+START_TEST (hex_of_a_digest)
+{
+    unsigned char d[32];
+    for (int i = 0; i < 32; i++)
+        d[i] = (unsigned char) (i * 8 + 7);
+    char hex[GW_BLOB_HEX + 1];
+    gw_blob_hex (d, hex);
+    ck_assert_uint_eq (strlen (hex), 64);
+    ck_assert (strncmp (hex, "070f171f", 8) == 0);
+    ck_assert (strcmp (hex + 56, "e7eff7ff") == 0);
+}
+END_TEST
+
+START_TEST (mime_allowlist_and_families)
+{
+    const char *ok[] = {"image/jpeg", "image/png",  "image/gif",       "image/webp",
+                        "video/mp4",  "video/webm", "video/quicktime", "audio/mpeg"};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        ck_assert_msg (gw_blob_mime_allowed (ok[i]), "%s", ok[i]);
+    const char *no[] = {"text/plain",
+                        "text/html",
+                        "image/svg+xml",
+                        "application/pdf",
+                        "application/octet-stream",
+                        "image/png; x",
+                        "IMAGE/PNG",
+                        ""};
+    for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+        ck_assert_msg (!gw_blob_mime_allowed (no[i]), "%s", no[i]);
+    ck_assert (!gw_blob_mime_allowed (NULL));
+
+    ck_assert (gw_blob_family_matches ("image/png", "image/png"));
+    ck_assert (gw_blob_family_matches ("image/jpg", "image/jpeg")); /* a common alias */
+    ck_assert (gw_blob_family_matches ("Image/PNG; charset=binary", "image/png"));
+    ck_assert (gw_blob_family_matches ("video/mp4", "video/quicktime"));
+    ck_assert (!gw_blob_family_matches ("image/png", "video/mp4"));
+    ck_assert (!gw_blob_family_matches ("video/mp4", "image/png"));
+    ck_assert (!gw_blob_family_matches ("application/octet-stream", "image/png"));
+    ck_assert (!gw_blob_family_matches ("image/", "image/png"));
+    ck_assert (!gw_blob_family_matches ("image", "image/png"));
+    ck_assert (!gw_blob_family_matches (NULL, "image/png"));
+    ck_assert (!gw_blob_family_matches ("text/plain", "text/plain")); /* not a media family */
+}
+END_TEST
+
+/* "W" whole, "U" unsatisfiable, else "first-last". */
+static const char *range (const char *h, uint64_t len)
+{
+    static char buf[64];
+    uint64_t a = 999, b = 999;
+    switch (gw_blob_range (h, len, &a, &b)) {
+    case GW_RANGE_WHOLE: return "W";
+    case GW_RANGE_UNSATISFIABLE: return "U";
+    default: break;
+    }
+    snprintf (buf, sizeof buf, "%llu-%llu", (unsigned long long) a, (unsigned long long) b);
+    return buf;
+}
+
+START_TEST (range_header)
+{
+    ck_assert_str_eq (range (NULL, 100), "W");
+    ck_assert_str_eq (range ("bytes=0-9", 100), "0-9");
+    ck_assert_str_eq (range ("bytes=10-", 100), "10-99");
+    ck_assert_str_eq (range ("bytes=-10", 100), "90-99");
+    ck_assert_str_eq (range ("bytes=-1000", 100), "0-99"); /* a suffix longer than the file */
+    ck_assert_str_eq (range ("bytes=90-1000", 100), "90-99"); /* clipped */
+    ck_assert_str_eq (range ("bytes=99-99", 100), "99-99");
+    ck_assert_str_eq (range ("Bytes = 5-6 ", 100), "5-6");
+    /* Unsatisfiable: starts at or past the end, an empty suffix. */
+    ck_assert_str_eq (range ("bytes=100-", 100), "U");
+    ck_assert_str_eq (range ("bytes=100-200", 100), "U");
+    ck_assert_str_eq (range ("bytes=-0", 100), "U");
+    ck_assert_str_eq (range ("bytes=0-", 0), "U");
+    /* Not a valid single bytes range: ignored, the whole file. */
+    ck_assert_str_eq (range ("bytes=9-5", 100), "W");
+    ck_assert_str_eq (range ("bytes=0-1,5-6", 100), "W");
+    ck_assert_str_eq (range ("items=0-9", 100), "W");
+    ck_assert_str_eq (range ("bytes=", 100), "W");
+    ck_assert_str_eq (range ("bytes=-", 100), "W");
+    ck_assert_str_eq (range ("bytes=a-b", 100), "W");
+    ck_assert_str_eq (range ("bytes=1-2x", 100), "W");
+    ck_assert_str_eq (range ("bytes 0-9", 100), "W");
+    ck_assert_str_eq (range ("bytes=99999999999999999999-", 100), "W"); /* overflows */
+    ck_assert_str_eq (range ("bytes=18446744073709551615-", 100), "U");
+}
+END_TEST
+
+Suite *blob_suite (void)
+{
+    Suite *s = suite_create ("gateway/blob");
+    TCase *tc = tcase_create ("blob");
+    tcase_add_test (tc, path_from_the_digest_only);
+    tcase_add_test (tc, hex_of_a_digest);
+    tcase_add_test (tc, mime_allowlist_and_families);
+    tcase_add_test (tc, range_header);
+    suite_add_tcase (s, tc);
+    return s;
+}
