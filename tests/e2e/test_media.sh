@@ -15,28 +15,16 @@ MD_DIR=$T_TMP/media
 mkdir -p "$MD_DIR"
 MD_RUN=$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')
 MD_RUN_UC=$(printf '%s' "$MD_RUN" | tr '[:lower:]' '[:upper:]')
-MD_XFF=100 # logins come from 192.0.2.101, .102, ...
 declare -gA MD_TOK=()
 
-md_jq() { printf '%s' "$HTTP_BODY" | jq -r "$@" 2>/dev/null; }
-md_psql() { "$PG_BIN/psql" -h 127.0.0.1 -p "$LOA_PG_PORT" -U loa -d loa -tAc "$1" 2>&1; }
+md_jq() { body_jq "$@"; }
+md_psql() { db_sql "$1"; }
 md_sha() { sha256sum "$1" | cut -d' ' -f1; }
 md_size() { stat -c %s "$1"; }
-md_names() { printf '%s %s' "$HTTP_STATUS" "$(md_jq --arg f "$1" '[.errors[]?.field] | index($f) != null')"; }
+md_names() { problem_names "$1"; }
 
 # md_call WHO METHOD PATH JSON|- [curl args]: WHO is anon or a key of MD_TOK.
-md_call() {
-    local md_w=$1 md_m=$2 md_p=$3 md_j=$4 md_a=()
-    shift 4
-    [ "$md_w" = anon ] || md_a=(-H "Authorization: Bearer ${MD_TOK[$md_w]:-none}")
-    if [ "$md_j" = - ]; then
-        http "$md_m" "$md_p" "${md_a[@]}" "$@"
-    else
-        printf '%s' "$md_j" >"$MD_DIR/req.json"
-        http "$md_m" "$md_p" "${md_a[@]}" -H 'Content-Type: application/json' \
-            --data-binary "@$MD_DIR/req.json" "$@"
-    fi
-}
+md_call() { e2e_call MD_TOK "$@"; }
 
 # md_upload WHO FILE CONTENT_TYPE [curl args]: POST /api/v1/assets.
 md_upload() {
@@ -63,17 +51,8 @@ md_rows() { md_psql "SELECT count(*) FROM media.assets WHERE sha256 = '$1'"; }
 
 # md_user KEY ROLES_JSON UNIT_JSON: a user made by the admin, logged in.
 md_user() {
-    local md_pw md_name md_j
-    md_pw="pw-md-$(head -c 9 /dev/urandom | base64 | tr '+/' '-_')"
-    md_name="e2e.md-$1-$MD_RUN"
-    md_j=$(jq -nc --arg u "$md_name" --arg p "$md_pw" --arg n "Người dùng tư liệu $1" \
-        --argjson r "$2" --argjson unit "$3" '{username: $u, password: $p, full_name: $n, unit_id: $unit, roles: $r}')
-    md_call admin POST /api/v1/users "$md_j"
-    expect_eq "setup: the admin creates user $1" 201 "$HTTP_STATUS"
-    MD_XFF=$((MD_XFF + 1))
-    md_j=$(jq -nc --arg u "$md_name" --arg p "$md_pw" '{username: $u, password: $p}')
-    md_call anon POST /api/v1/auth/login "$md_j" -H "X-Forwarded-For: 192.0.2.$MD_XFF"
-    MD_TOK[$1]=$(md_jq '.token // empty')
+    e2e_user MD_TOK "$1" "$2" "$3" "e2e.md-$1-$MD_RUN" "Người dùng tư liệu $1"
+    expect_eq "setup: the admin creates user $1, who logs in" true "$([ -n "${MD_TOK[$1]}" ] && echo true || echo false)"
 }
 
 # md_restart_gateway [UPLOAD_LIMIT]: the gateway again, with that
