@@ -182,7 +182,11 @@ test:
 	$(MAKE) SANITIZE=address,undefined all
 	BUILD=build/sanitize tests/run.sh
 
+# The media row's reference (nginx), for the benchmarks only: Debian's
+# package starts its own nginx on port 80, which the benchmark does not use.
+BENCH_PACKAGES := nginx-light
 bench: all
+	@PACKAGES="$(BENCH_PACKAGES)" deploy/install-deps.sh
 	BUILD=$(BUILD) tests/bench/run.sh
 
 clean:

@@ -13,7 +13,8 @@
 #   BENCH_THREADS      wrk threads (default 2)
 #   BENCH_WARMUP       seconds of warm-up before each measurement (default 2; 0: none)
 #   BENCH_KEEP         1: keep the stack's directory (logs, wrk output) afterwards
-#   BENCH_ONLY         reads or feedback: only those rows (default: all)
+#   BENCH_ONLY         reads, feedback or media: only those rows (default: all)
+#   BENCH_MEDIA_MB     size of the media row's video file, MiB (default 200)
 #   BENCH_FEEDBACK_WORKERS  feedback-svc's workers (and the gateway's HTTP
 #                      threads) of the second feedback row (default 32, as
 #                      pgbench's connections)
@@ -28,6 +29,9 @@ BENCH_WARMUP=${BENCH_WARMUP:-2}
 BENCH_KEEP=${BENCH_KEEP:-0}
 BENCH_ONLY=${BENCH_ONLY:-all}
 BENCH_FEEDBACK_WORKERS=${BENCH_FEEDBACK_WORKERS:-32}
+BENCH_MEDIA_MB=${BENCH_MEDIA_MB:-200}
+# The media row's parallel downloads: the issue's figure.
+MEDIA_CLIENTS=8
 # The feedback row's connections: the issue's figure, for wrk and pgbench.
 FB_CONNECTIONS=32
 
@@ -36,7 +40,7 @@ die() {
     exit 1
 }
 
-for v in BENCH_SECONDS BENCH_CONNECTIONS BENCH_THREADS BENCH_WARMUP BENCH_FEEDBACK_WORKERS; do
+for v in BENCH_SECONDS BENCH_CONNECTIONS BENCH_THREADS BENCH_WARMUP BENCH_FEEDBACK_WORKERS BENCH_MEDIA_MB; do
     [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number, not [${!v}]"
 done
 [ "$BENCH_SECONDS" -ge 1 ] || die "BENCH_SECONDS must be at least 1"
@@ -44,7 +48,8 @@ done
 if [ "$BENCH_FEEDBACK_WORKERS" -lt 1 ] || [ "$BENCH_FEEDBACK_WORKERS" -gt 256 ]; then
     die "BENCH_FEEDBACK_WORKERS must be from 1 to 256"
 fi
-case $BENCH_ONLY in all | reads | feedback) ;; *) die "BENCH_ONLY must be reads or feedback" ;; esac
+[ "$BENCH_MEDIA_MB" -ge 1 ] || die "BENCH_MEDIA_MB must be at least 1"
+case $BENCH_ONLY in all | reads | feedback | media) ;; *) die "BENCH_ONLY must be reads, feedback or media" ;; esac
 want() { [ "$BENCH_ONLY" = all ] || [ "$BENCH_ONLY" = "$1" ]; }
 command -v wrk >/dev/null 2>&1 || die "wrk is not installed (make deps, or apt-get install wrk)"
 command -v curl >/dev/null 2>&1 || die "curl is not installed"
@@ -58,6 +63,9 @@ status=0
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM
+    if [ -f "$DIR/nginx/nginx.pid" ]; then
+        kill "$(cat "$DIR/nginx/nginx.pid")" 2>/dev/null || true
+    fi
     if declare -F stack_down >/dev/null; then
         stack_down || true
     fi
@@ -79,6 +87,9 @@ trap 'exit 143' TERM
 # says. Client addresses come from X-Forwarded-For, so the row can play many
 # clients of the intake throttle.
 export LOA_PG_FSYNC=on LOA_TRUST_PROXY=1
+# The media row uploads its video as an editor the first admin creates.
+LOA_ADMIN_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
+export LOA_ADMIN_PASSWORD
 echo "bench: starting the stack from $BUILD under $DIR" >&2
 stack_up "$DIR" || die "the stack did not start (see $DIR)"
 [ -n "${GW:-}" ] || die "stack_up did not set GW"
@@ -318,6 +329,128 @@ if want feedback; then
     psql_q -c 'DROP SCHEMA bench CASCADE' >/dev/null 2>&1 || true
 fi
 
+# ------------------------------------------------------------ media (issue 7)
+# A video file of BENCH_MEDIA_MB MiB downloaded by MEDIA_CLIENTS parallel
+# clients, whole, again and again: through the gateway (GET
+# /api/v1/assets/{id}: authentication, the asset's row from media-svc, then
+# the file by sendfile) beside nginx from Debian serving the very same blob
+# file with sendfile, started for this row only.
+
+# The bytes/s wrk moved, the downloads and the errors.
+cat >"$DIR/report-bytes.lua" <<'EOF'
+done = function(summary, latency, requests)
+    local e = summary.errors
+    io.write(string.format(
+        "LOA_RESULT bps=%.0f rps=%.3f p50=%d p99=%d requests=%d socket_errors=%d non2xx=%d\n",
+        summary.bytes / (summary.duration / 1e6), summary.requests / (summary.duration / 1e6),
+        latency:percentile(50), latency:percentile(99), summary.requests,
+        e.connect + e.read + e.write + e.timeout, e.status))
+end
+EOF
+
+# json_post PATH JSON [curl args]: the body of the answer.
+json_post() {
+    local path=$1 json=$2
+    shift 2
+    curl -s --max-time 30 -H 'Content-Type: application/json' --data-binary "$json" "$@" "$GW$path"
+}
+
+# media_file FILE MIB: an MP4 (ftyp, then one mdat box of random bytes)
+# of exactly MIB MiB, which libmagic takes for video/mp4.
+media_file() {
+    local total=$(($2 * 1048576)) mdat
+    mdat=$((total - 24))
+    {
+        printf '\000\000\000\030ftypisom\000\000\002\000isomiso2'
+        printf "\\$(printf %03o $((mdat >> 24 & 255)))\\$(printf %03o $((mdat >> 16 & 255)))"
+        printf "\\$(printf %03o $((mdat >> 8 & 255)))\\$(printf %03o $((mdat & 255)))mdat"
+        head -c $((mdat - 8)) /dev/urandom
+    } >"$1"
+}
+
+# bench_download NAME URL [HEADER]: wrk downloads URL whole at
+# MEDIA_CLIENTS connections; sets R_BPS (bytes/s), R_RPS, R_P50, R_P99, R_NOTE.
+bench_download() {
+    local name=$1 url=$2 out=$DIR/wrk-$1.txt line code
+    local -a extra=()
+    [ -n "${3:-}" ] && extra+=(-H "$3")
+    R_BPS="" R_RPS="" R_P50="" R_P99="" R_NOTE=""
+    code=$(curl -s -o /dev/null -w '%{http_code} %{size_download}' --max-time 60 "${extra[@]}" "$url") ||
+        code=000
+    if [ "${code%% *}" != 200 ] || [ "${code#* }" != "$MEDIA_BYTES" ]; then
+        R_NOTE="not measured: GET $url answered HTTP ${code%% *} with ${code#* } bytes"
+        status=1
+        return
+    fi
+    if [ "$BENCH_WARMUP" -gt 0 ]; then
+        wrk -t"$BENCH_THREADS" -c"$MEDIA_CLIENTS" -d"${BENCH_WARMUP}s" --timeout 60s \
+            "${extra[@]}" "$url" >/dev/null 2>&1 || true
+    fi
+    echo "bench: GET $url ($name) at $MEDIA_CLIENTS connections for ${BENCH_SECONDS}s" >&2
+    if ! wrk -t"$BENCH_THREADS" -c"$MEDIA_CLIENTS" -d"${BENCH_SECONDS}s" --timeout 60s --latency \
+        "${extra[@]}" -s "$DIR/report-bytes.lua" "$url" >"$out" 2>&1; then
+        R_NOTE="not measured: wrk failed ($(tail -1 "$out"))"
+        status=1
+        return
+    fi
+    line=$(grep '^LOA_RESULT ' "$out" | tail -1) || true
+    [ -n "$line" ] || { R_NOTE="not measured: no result in wrk's output"; status=1; return; }
+    R_BPS=$(field bps "$line") R_RPS=$(field rps "$line") R_P50=$(field p50 "$line") R_P99=$(field p99 "$line")
+    R_NOTE="$(field requests "$line") whole downloads"
+    local errs non2xx
+    errs=$(field socket_errors "$line") non2xx=$(field non2xx "$line")
+    if [ "$errs" != 0 ] || [ "$non2xx" != 0 ]; then
+        R_NOTE="$R_NOTE; ERRORS: $non2xx non-2xx, $errs socket errors"
+        status=1
+    fi
+}
+
+if want media; then
+    command -v nginx >/dev/null 2>&1 || PATH=$PATH:/usr/sbin
+    command -v nginx >/dev/null 2>&1 || die "nginx is not installed (make deps, or apt-get install nginx-light)"
+    echo "bench: a $BENCH_MEDIA_MB MiB video, uploaded by an editor" >&2
+    media_file "$DIR/video.mp4" "$BENCH_MEDIA_MB"
+    MEDIA_BYTES=$(stat -c %s "$DIR/video.mp4")
+    ADMIN_TOKEN=$(json_post /api/v1/auth/login "$(jq -nc --arg p "$LOA_ADMIN_PASSWORD" '{username: "admin", password: $p}')" |
+        jq -r '.token // empty')
+    [ -n "$ADMIN_TOKEN" ] || die "the admin could not log in"
+    ED_PW="pw-bench-$(head -c 9 /dev/urandom | base64 | tr '+/' '-_')"
+    json_post /api/v1/users "$(jq -nc --arg p "$ED_PW" '{username: "bench.editor", password: $p,
+        full_name: "Biên tập viên đo hiệu năng", roles: ["editor"]}')" -H "Authorization: Bearer $ADMIN_TOKEN" >/dev/null
+    ED_TOKEN=$(json_post /api/v1/auth/login "$(jq -nc --arg p "$ED_PW" '{username: "bench.editor", password: $p}')" |
+        jq -r '.token // empty')
+    [ -n "$ED_TOKEN" ] || die "the bench's editor could not log in"
+    ASSET=$(curl -s --max-time 300 -X POST -H "Authorization: Bearer $ED_TOKEN" -H 'Content-Type: video/mp4' \
+        -T "$DIR/video.mp4" "$GW/api/v1/assets")
+    ASSET_ID=$(printf '%s' "$ASSET" | jq -r '.id // empty')
+    ASSET_SHA=$(printf '%s' "$ASSET" | jq -r '.sha256 // empty')
+    [ -n "$ASSET_ID" ] && [ "$ASSET_SHA" = "$(sha256sum "$DIR/video.mp4" | cut -d' ' -f1)" ] ||
+        die "the upload failed: $ASSET"
+    BLOB=sha256/${ASSET_SHA:0:2}/${ASSET_SHA:2:2}/$ASSET_SHA
+    [ -f "$LOA_MEDIA_DIR/$BLOB" ] || die "the blob is not at $LOA_MEDIA_DIR/$BLOB"
+    # The reference: nginx, as many workers as cores, sendfile, on the
+    # first free port after the stack's ten.
+    NGINX_PORT=$((LOA_PG_PORT + 10))
+    while ! port_free "$NGINX_PORT"; do NGINX_PORT=$((NGINX_PORT + 1)); done
+    mkdir -p "$DIR/nginx/tmp"
+    {
+        echo "worker_processes $(nproc);"
+        [ "$(id -u)" = 0 ] && echo "user root;"
+        echo "pid $DIR/nginx/nginx.pid; error_log $DIR/nginx/error.log;"
+        echo "events { worker_connections 256; }"
+        echo "http { access_log off; sendfile on; tcp_nopush on; keepalive_requests 1000000;"
+        echo "  types { video/mp4 mp4; } default_type video/mp4;"
+        for t in client_body proxy fastcgi uwsgi scgi; do echo "  ${t}_temp_path $DIR/nginx/tmp/$t;"; done
+        echo "  server { listen 127.0.0.1:$NGINX_PORT; root $LOA_MEDIA_DIR; } }"
+    } >"$DIR/nginx/nginx.conf"
+    nginx -p "$DIR/nginx" -c "$DIR/nginx/nginx.conf" || die "nginx did not start (see $DIR/nginx/error.log)"
+    bench_download nginx "http://127.0.0.1:$NGINX_PORT/$BLOB"
+    NG_BPS=$R_BPS NG_RPS=$R_RPS NG_P50=$R_P50 NG_P99=$R_P99 NG_NOTE=$R_NOTE
+    kill "$(cat "$DIR/nginx/nginx.pid")" 2>/dev/null || true
+    bench_download gateway "$GW/api/v1/assets/$ASSET_ID" "Authorization: Bearer $ED_TOKEN"
+    MG_BPS=$R_BPS MG_RPS=$R_RPS MG_P50=$R_P50 MG_P99=$R_P99 MG_NOTE=$R_NOTE
+fi
+
 # target ROW_RPS ROW_P99: the list's target, at least half the /healthz
 # rate with p99 under 20 ms.
 target() {
@@ -376,6 +509,19 @@ row "pgbench, same INSERTs" "$PN_RPS" "$PN_P50" "$PN_P99" \
     "reference: transactions/s, -c $FB_CONNECTIONS -j 2 -M prepared, what the service commits" "$PN_NOTE"
 row "  with a NOTIFY trigger" "$PB_RPS" "$PB_P50" "$PB_P99" \
     "$(ratio "$PB_RPS" "$PN_RPS") of the reference: the outbox's former trigger; the gap is what a NOTIFY in each commit cost" "$PB_NOTE"
+fi
+if want media; then
+mbs() { awk -v b="$1" 'BEGIN { if (b == "") print "-"; else printf "%.0f MB/s", b / 1e6 }'; }
+media_target() {
+    awk -v g="$MG_BPS" -v n="$NG_BPS" 'BEGIN {
+        if (g == "" || n == "") { print "target: not measured"; exit }
+        printf "%.1f%% of nginx bytes/s, target ≥ 80 %%: %s", 100 * g / n, (g >= 0.8 * n) ? "met" : "not met" }'
+}
+echo "media downloads: a $BENCH_MEDIA_MB MiB video ($MEDIA_BYTES bytes), $MEDIA_CLIENTS parallel clients," \
+    "each downloading it whole again and again (downloads/s in the first column, p50/p99 of one download)"
+row "GET /api/v1/assets/{id}" "$MG_RPS" "$MG_P50" "$MG_P99" "$(mbs "$MG_BPS"); $(media_target)" \
+    "gateway: bearer token, media-svc's row, sendfile; $MG_NOTE"
+row "nginx, same file" "$NG_RPS" "$NG_P50" "$NG_P99" "reference: $(mbs "$NG_BPS"), sendfile, $(nproc) workers" "$NG_NOTE"
 fi
 echo
 exit "$status"
