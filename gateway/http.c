@@ -14,6 +14,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "services.h"
+#include "static.h"
 
 static size_t body_limit = 1 << 20;
 static gw_throttle *intake; /* GW_THROTTLED routes; NULL: off */
@@ -353,6 +354,8 @@ static enum MHD_Result on_request (void *cls, struct MHD_Connection *conn, const
         if (!req->route) {
             if (allow[0])
                 return respond_405 (req, allow);
+            if (gw_static_owns (url)) /* the web portal (static.c) */
+                return gw_static_serve (req);
             return gw_respond_problem (req, 404, "Không có tài nguyên nào ở địa chỉ này", NULL);
         }
         if (req->route->flags & GW_UPLOAD)
