@@ -235,8 +235,8 @@ int gw_static_init (void)
     }
     if (n_files)
         qsort (files, n_files, sizeof *files, cmp_files);
-    loa_info (NULL, "static: the web portal from %s: %zu files, %zu bytes in memory", real,
-              n_files, total_bytes);
+    loa_info (NULL, "static: the web portal from %s: %zu files, %zu bytes in memory", real, n_files,
+              total_bytes);
     return 0;
 }
 
