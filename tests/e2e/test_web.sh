@@ -151,6 +151,19 @@ e2e_call WB_TOK admin POST /api/v1/notices "$(jq -nc --arg t "$WB_NOTICE_TITLE" 
     '{kind: "hotline", title: $t, body: "Điện thoại: **0222 3822 514**. Thư điện tử: <sokhdt@bacninh.gov.vn>"}')"
 expect_eq "notices: the admin publishes a hotline notice" 201 "$HTTP_STATUS"
 
+# Staff for the console (test_web.sh knows their passwords: the browser signs in).
+WB_PW="pw-$(head -c 12 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+e2e_call WB_TOK admin POST /api/v1/users "$(jq -nc --arg u "wb_ui_editor_$WB_RUN" --arg p "$WB_PW" --argjson unit "${WB_UNIT:-null}" \
+    '{username: $u, password: $p, full_name: "Nguyễn Thị Biên Tập", unit_id: $unit, roles: ["editor"]}')"
+expect_eq "console: an editor account for the browser" 201 "$HTTP_STATUS"
+e2e_call WB_TOK admin POST /api/v1/users "$(jq -nc --arg u "wb_ui_reviewer_$WB_RUN" --arg p "$WB_PW" \
+    '{username: $u, password: $p, full_name: "Trần Văn Duyệt", unit_id: null, roles: ["reviewer"]}')"
+expect_eq "console: a reviewer account for the browser" 201 "$HTTP_STATUS"
+WB_EDITOR="wb_ui_editor_$WB_RUN:$WB_PW"
+WB_REVIEWER="wb_ui_reviewer_$WB_RUN:$WB_PW"
+WB_UI_TITLE="Một cửa liên thông rút ngắn thời gian giải quyết thủ tục $WB_RUN"
+WB_UI_QUERY="mot cua lien thong rut ngan $WB_RUN"
+
 # ------------------------------------------------------------ the browser
 # wb_browser NAME SCRIPT: runs tests/browser/SCRIPT; each line it prints
 # counts ("ok ..." passes, "FAIL ...: ..." fails, "# ..." is a note).
@@ -185,8 +198,29 @@ elif [ ! -d tests/browser/node_modules/playwright-core ]; then
 fi
 if [ "$wb_ready" = 1 ]; then
     export GW SHOTS="$WB_SHOTS" WB_CLIENT="100.64.$((RANDOM % 200)).$((RANDOM % 250 + 1))"
-    export WB_TITLE WB_QUERY WB_SLUG WB_BODY_TEXT WB_PROC_NAME WB_PROC_QUERY WB_NOTICE_TITLE WB_CCHC=$([ -n "$WB_TOPIC" ] && echo 1 || echo 0)
+    export WB_TITLE WB_QUERY WB_SLUG WB_BODY_TEXT WB_PROC_NAME WB_PROC_QUERY WB_NOTICE_TITLE
+    export WB_EDITOR WB_REVIEWER WB_UI_TITLE WB_UI_QUERY WB_CCHC=$([ -n "$WB_TOPIC" ] && echo 1 || echo 0)
     wb_browser citizen citizen.mjs
+    # The Inspectorate answers the citizen's feedback and publishes the answer
+    # (through the API: its console is the next slice); the citizen rates it.
+    WB_CODE=$(sed -n 's/^# code //p' "$WB_DIR/citizen.out" | head -1)
+    if [ -n "$WB_CODE" ] && e2e_user WB_TOK inspector '["inspector"]' null "wb_inspector_$WB_RUN" "Thanh tra Sở"; then
+        e2e_call WB_TOK inspector GET "/api/v1/feedback?q=$WB_CODE" -
+        wb_fid=$(body_jq '.items[0].id // empty')
+        WB_ANSWER="Sở sẽ bỏ yêu cầu nộp bản sao chứng thực từ quý sau."
+        e2e_call WB_TOK inspector POST "/api/v1/feedback/$wb_fid/accept" "{\"unit_id\": ${WB_UNIT:-0}}"
+        wb_st=$HTTP_STATUS
+        e2e_call WB_TOK inspector POST "/api/v1/feedback/$wb_fid/answer" "$(jq -nc --arg a "$WB_ANSWER" '{answer: $a, publish: true}')"
+        wb_st="$wb_st $HTTP_STATUS"
+        e2e_call WB_TOK inspector POST "/api/v1/feedback/$wb_fid/approve" '{}'
+        expect_eq "feedback: the Inspectorate accepts, answers and publishes the browser's feedback" "200 200 200 published" \
+            "$wb_st $HTTP_STATUS $(body_jq .status)"
+        export WB_CODE WB_ANSWER WB_PHONE="0987 654 321"
+        wb_browser rate rate.mjs
+    else
+        fail "feedback: the browser's tracking code and an inspector" "code [$WB_CODE]"
+    fi
     wb_browser search search.mjs
+    wb_browser admin admin.mjs
     echo "   screenshots: $WB_SHOTS ($(find "$WB_SHOTS" -name '*.png' | wc -l) files; KEEP_TMP=1 keeps them)"
 fi
