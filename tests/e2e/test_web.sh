@@ -57,6 +57,11 @@ http GET /tim-kiem
 expect_eq "static: a page without .html is served too" "200 text/html; charset=utf-8" "$HTTP_STATUS $(header Content-Type)"
 http GET /js
 expect_eq "static: a folder without index is not listed (404)" 404 "$HTTP_STATUS"
+http GET /admin
+expect_eq "static: a folder with an index redirects to its slash" "301 /admin/" "$HTTP_STATUS $(header Location)"
+http GET /admin/
+expect_eq "static: /admin/ is the console's login page" "200 true" \
+    "$HTTP_STATUS $(printf '%s' "$HTTP_BODY" | grep -q 'Đăng nhập dành cho cán bộ, công chức' && echo true)"
 http POST /index.html -d x
 expect_eq "static: POST to a page -> 405 Allow: GET, HEAD" "405 GET, HEAD" "$HTTP_STATUS $(header Allow)"
 
