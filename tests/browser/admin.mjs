@@ -49,7 +49,7 @@ await check('console: a draft without a title shows the API\'s message next to t
     expect((await ed.getByLabel('Tiêu đề', { exact: true }).getAttribute('aria-invalid')) === 'true', 'title not marked');
 });
 
-await check('console: the editor writes a CCHC draft and sends it for review', async () => {
+await check('console: the editor writes a CCHC draft, edits it, and sends it for review', async () => {
     await ed.getByLabel('Tiêu đề', { exact: true }).fill(TITLE);
     await ed.getByLabel('Tóm tắt').fill('Một cửa liên thông giúp doanh nghiệp tiết kiệm thời gian.');
     await ed.getByLabel(/^Nội dung/).fill('## Kết quả\n\nBộ phận **một cửa** đã tiếp nhận hồ sơ trực tuyến.\n\n- Nhanh hơn\n- Minh bạch hơn');
@@ -57,6 +57,14 @@ await check('console: the editor writes a CCHC draft and sends it for review', a
     if (await cchc.count()) await cchc.locator('input').check();
     await ed.getByRole('button', { name: 'Lưu bản nháp' }).click();
     await ed.locator('#status .success').waitFor({ state: 'visible' });
+    // Edit the draft once (PATCH with If-Match: its version).
+    await ed.getByRole('button', { name: `Sửa: ${TITLE}` }).click();
+    await ed.locator('#cancel-edit').waitFor({ state: 'visible' });
+    expect((await ed.getByLabel('Tiêu đề', { exact: true }).inputValue()) === TITLE, 'the draft is not in the form');
+    await ed.getByLabel('Tóm tắt').fill('Một cửa liên thông giúp người dân, doanh nghiệp tiết kiệm thời gian.');
+    await ed.getByRole('button', { name: 'Lưu bản nháp' }).click();
+    await ed.locator('#status .success', { hasText: 'Đã lưu bản nháp' }).waitFor({ state: 'visible' });
+    await ed.locator('#cancel-edit').waitFor({ state: 'hidden' });
     await ed.getByRole('button', { name: `Gửi duyệt: ${TITLE}` }).click();
     await ed.locator('#status .success', { hasText: 'Đã gửi duyệt' }).waitFor({ state: 'visible' });
     await ed.locator('tr', { hasText: TITLE }).locator('td', { hasText: 'Chờ duyệt' }).waitFor({ state: 'visible' });
