@@ -44,6 +44,15 @@ await check('article: opening the result shows its title, body and date', async 
     await shot(page, '12-bai-viet');
 });
 
+await check('search: from the home page\'s "all articles" link, every published article, newest first', async () => {
+    await open(page, '/');
+    await page.getByRole('link', { name: 'Xem tất cả bài viết →' }).click();
+    await page.waitForURL(/tim-kiem\.html$/);
+    await page.waitForFunction(() => !document.querySelector('#results').hasAttribute('aria-busy'));
+    const first = page.locator('#results article.card h3 a').first();
+    expect((await first.innerText()).trim() === WB_TITLE, `first: ${await first.innerText()}`);
+});
+
 await check('search: a word nobody wrote finds nothing, said in Vietnamese', async () => {
     await open(page, '/tim-kiem.html?q=zzkhongcotuaynao');
     await page.waitForFunction(() => !document.querySelector('#results').hasAttribute('aria-busy'));

@@ -2,6 +2,7 @@
 import * as api from './api.js';
 import { $, clear, el, loadTopics, params, safeHtml, showProblem, timeEl } from './ui.js';
 
+const KINDS = { photo: 'ảnh', image: 'ảnh', video: 'video', document: 'tài liệu' };
 const box = $('#article');
 const ref = params().get('slug') || params().get('id') || '';
 if (!ref) {
@@ -30,7 +31,9 @@ if (!ref) {
             a.summary ? el('p', { class: 'lead' }, a.summary) : null,
             body,
             files.length ? el('section', {}, el('h2', {}, 'Tệp đính kèm'),
-                el('ul', {}, files.map((f, i) => el('li', {}, el('a', { href: f.url }, `Tệp ${i + 1} (${f.kind || 'tệp'})`))))) : null,
+                el('ul', {}, files.map((f, i) => el('li', {},
+                    f.kind === 'photo' || f.kind === 'image' ? el('img', { src: f.url, alt: `Ảnh ${i + 1} của bài viết`, loading: 'lazy' }) : null,
+                    el('a', { href: f.url }, `Tệp ${i + 1} (${KINDS[f.kind] || f.kind || 'tệp'})`))))) : null,
         );
     } catch (err) {
         showProblem(box, err, err.status === 404 ? 'Không tìm thấy bài viết' : 'Không tải được bài viết');

@@ -1,5 +1,5 @@
-// Search the published articles: /tim-kiem.html?q=...&page=N. The API's
-// q ignores diacritics, so "cai cach hanh chinh" finds "cải cách hành chính".
+// Search the published articles: /tim-kiem.html?q=...&page=N (without q:
+// all of them, newest first). The API's q ignores diacritics, so "cai cach hanh chinh" finds "cải cách hành chính".
 import * as api from './api.js';
 import { $, articleCard, clear, el, loadTopics, params, showProblem } from './ui.js';
 
@@ -10,28 +10,27 @@ const input = $('#q');
 input.value = q;
 const box = $('#results');
 
-if (!q) {
-    box.append(el('p', { class: 'muted' }, 'Nhập từ khoá để tìm bài viết (có dấu hoặc không dấu đều được).'));
-} else {
-    try {
-        const [list, topics] = await Promise.all([
-            api.get('/api/v1/articles', { q, page, per_page: PER_PAGE }),
-            loadTopics(api),
-        ]);
-        clear(box);
-        const total = list.total || 0;
-        box.append(el('p', { id: 'result-count', role: 'status' }, total ? `Tìm thấy ${total} bài viết cho “${q}”.` : `Không tìm thấy bài viết nào cho “${q}”.`));
-        box.append(el('div', { class: 'grid' }, (list.items || []).map((a) => articleCard(a, topics))));
-        const pages = Math.ceil(total / PER_PAGE);
-        if (pages > 1) {
-            const link = (p, label) => el('a', { href: `?q=${encodeURIComponent(q)}&page=${p}` }, label);
-            box.append(el('nav', { class: 'pager', 'aria-label': 'Phân trang' },
-                page > 1 ? link(page - 1, '← Trang trước') : null,
-                el('span', {}, `Trang ${page}/${pages}`),
-                page < pages ? link(page + 1, 'Trang sau →') : null));
-        }
-    } catch (err) {
-        showProblem(box, err, 'Không tìm kiếm được');
+try {
+    const [list, topics] = await Promise.all([
+        api.get('/api/v1/articles', { q: q || undefined, page, per_page: PER_PAGE }),
+        loadTopics(api),
+    ]);
+    clear(box);
+    const total = list.total || 0;
+    let said;
+    if (!q) said = total ? `${total} bài viết, mới nhất trước. Nhập từ khoá để tìm (có dấu hoặc không dấu đều được).` : 'Chưa có bài viết nào.';
+    else said = total ? `Tìm thấy ${total} bài viết cho “${q}”.` : `Không tìm thấy bài viết nào cho “${q}”.`;
+    box.append(el('p', { id: 'result-count', role: 'status' }, said));
+    box.append(el('div', { class: 'grid' }, (list.items || []).map((a) => articleCard(a, topics))));
+    const pages = Math.ceil(total / PER_PAGE);
+    if (pages > 1) {
+        const link = (p, label) => el('a', { href: q ? `?q=${encodeURIComponent(q)}&page=${p}` : `?page=${p}` }, label);
+        box.append(el('nav', { class: 'pager', 'aria-label': 'Phân trang' },
+            page > 1 ? link(page - 1, '← Trang trước') : null,
+            el('span', {}, `Trang ${page}/${pages}`),
+            page < pages ? link(page + 1, 'Trang sau →') : null));
     }
+} catch (err) {
+    showProblem(box, err, 'Không tìm kiếm được');
 }
 box.removeAttribute('aria-busy');
