@@ -194,6 +194,9 @@ wb_ready=1
 if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
     fail "browser: chromium is installed" "no ${CHROMIUM:-/usr/bin/chromium} (make deps installs the Debian package chromium)"
     wb_ready=0
+elif ! command -v node >/dev/null || { [ ! -d tests/browser/node_modules/playwright-core ] && ! command -v npm >/dev/null; }; then
+    fail "browser: node and npm are installed" "missing (Debian 12: apt-get install nodejs npm)"
+    wb_ready=0
 elif [ ! -d tests/browser/node_modules/playwright-core ]; then
     echo "   npm ci (tests/browser: playwright-core, no browser download)"
     if ! (cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error) >"$WB_DIR/npm.log" 2>&1; then
