@@ -25,6 +25,11 @@ PKG_MODULES := libzmq libprotobuf-c libmicrohttpd jansson libpq libsodium libcma
 # libmagic: the type of an uploaded asset, from its bytes (gateway/media.c).
 PACKAGES += libmagic-dev
 PKG_MODULES += libmagic
+# The web portal's browser tests (tests/browser/, tests/e2e/test_web.sh):
+# headless chromium driven by playwright-core from npm (no browser download);
+# fonts with Vietnamese diacritics for the screenshots; nodejs (with npm: Debian 12
+# packs npm apart, NodeSource's nodejs carries it).
+PACKAGES += chromium fonts-dejavu-core nodejs
 
 CC ?= cc
 CSTD := -std=c11 -D_GNU_SOURCE

@@ -44,6 +44,7 @@ typedef struct {
     char client_addr[64];
     long retry_after_s; /* > 0: the intake throttle refused it; its answer carries Retry-After */
     gw_upload *upload; /* GW_UPLOAD routes: the body on its way to disk (media.c) */
+    int web; /* no route: a file of the web portal (static.c), answered on the final call */
 } gw_request;
 
 enum { GW_AUTH_NONE, GW_AUTH_STAFF, GW_AUTH_KEY };

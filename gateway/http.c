@@ -14,6 +14,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "services.h"
+#include "static.h"
 
 static size_t body_limit = 1 << 20;
 static gw_throttle *intake; /* GW_THROTTLED routes; NULL: off */
@@ -353,6 +354,13 @@ static enum MHD_Result on_request (void *cls, struct MHD_Connection *conn, const
         if (!req->route) {
             if (allow[0])
                 return respond_405 (req, allow);
+            /* The web portal (static.c) answers on the final call: an
+             * answer queued on this first call would close the connection,
+             * and a page's many files want it kept alive. */
+            if (gw_static_owns (url)) {
+                req->web = 1;
+                return MHD_YES;
+            }
             return gw_respond_problem (req, 404, "Không có tài nguyên nào ở địa chỉ này", NULL);
         }
         if (req->route->flags & GW_UPLOAD)
@@ -401,6 +409,8 @@ static enum MHD_Result on_request (void *cls, struct MHD_Connection *conn, const
         snprintf (detail, sizeof detail, "Nội dung vượt quá giới hạn %zu byte", body_limit);
         return gw_respond_problem (req, 413, detail, NULL);
     }
+    if (req->web)
+        return gw_static_serve (req);
     enum MHD_Result rc;
     /* An upload's caller was checked before its body was read. */
     if (!(req->route->flags & GW_UPLOAD) && gw_auth_check (req, &rc) != 0)

@@ -17,6 +17,7 @@
 #include "migrate.h"
 #include "open311.h"
 #include "services.h"
+#include "static.h"
 #include "throttle.h"
 
 /* The intake throttle's table (throttle.h): fixed, whatever the traffic.
@@ -82,6 +83,8 @@ int main (int argc, char **argv)
         goto out;
     if (gw_media_init () != 0)
         goto out;
+    if (gw_static_init () != 0)
+        goto out;
     if (intake_limit > 0) {
         intake = gw_throttle_new ((unsigned) intake_limit, (unsigned) intake_window,
                                   INTAKE_THROTTLE_BYTES);
@@ -123,6 +126,7 @@ out:
     gw_throttle_destroy (&apps);
     gw_cache_stop ();
     gw_media_done ();
+    gw_static_done (); /* after the daemon: its responses borrow the files */
     gw_services_done ();
     zmq_ctx_term (zctx);
     return status;

@@ -19,7 +19,9 @@ export LOA_QUOTA_SWEEP_MS=${LOA_QUOTA_SWEEP_MS:-500}
 LOA_ADMIN_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
 export LOA_ADMIN_PASSWORD LOA_TRUST_PROXY=1
 
-T_TMP=$(mktemp -d /tmp/loa-test.XXXXXX)
+# LOA_TEST_TMPDIR: where the run's temporary directory goes (default /tmp),
+# e.g. apart from other runs on a shared machine.
+T_TMP=$(mktemp -d "${LOA_TEST_TMPDIR:-/tmp}/loa-test.XXXXXX")
 chmod 755 "$T_TMP"
 export T_TMP
 . deploy/stack.sh

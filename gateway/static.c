@@ -1,0 +1,373 @@
+/* static: the web portal's files (web/), served at `/`.
+ *
+ * The whole directory is read into memory once at start-up (it is small:
+ * plain HTML, CSS, JS modules, a few images) into a sorted table of
+ * (URL path, bytes, type, ETag). A request is answered by an exact lookup in
+ * that table: the bytes of a URL never reach the file system, so no path,
+ * percent-encoding or symlink trick can reach outside the directory.
+ * Walking the directory at start-up skips dot files, symbolic links and
+ * anything that is not a regular file or a directory, and opens every entry
+ * relative to its parent's descriptor (openat, O_NOFOLLOW).
+ *
+ * Caching: every file has a strong ETag (the first 128 bits of its SHA-256)
+ * and If-None-Match answers 304. HTML, CSS, JavaScript and JSON are
+ * `no-cache` (always revalidated: there is no build step to fingerprint
+ * names, and a page must never run with a stale module); images and fonts
+ * may be kept a day (`max-age=86400`). Editing web/ takes a gateway
+ * restart. */
+#include "static.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "log.h"
+
+#define MAX_DEPTH 8
+#define MAX_PATH 512
+
+typedef struct {
+    char *path; /* the URL path: "/index.html" */
+    unsigned char *data;
+    size_t len;
+    const char *type;
+    const char *cache_control;
+    int html;
+    char etag[36]; /* "\"" + 32 hex + "\"" */
+} web_file;
+
+static web_file *files;
+static size_t n_files, cap_files;
+static size_t total_bytes, max_total = 64u << 20, max_file = 8u << 20;
+
+static const struct {
+    const char *ext, *type;
+    int long_cache;
+} types[] = {
+    {".html", "text/html; charset=utf-8", 0},
+    {".css", "text/css; charset=utf-8", 0},
+    {".js", "text/javascript; charset=utf-8", 0},
+    {".mjs", "text/javascript; charset=utf-8", 0},
+    {".json", "application/json; charset=utf-8", 0},
+    {".webmanifest", "application/manifest+json; charset=utf-8", 0},
+    {".txt", "text/plain; charset=utf-8", 0},
+    {".svg", "image/svg+xml", 1},
+    {".png", "image/png", 1},
+    {".jpg", "image/jpeg", 1},
+    {".jpeg", "image/jpeg", 1},
+    {".webp", "image/webp", 1},
+    {".ico", "image/x-icon", 1},
+    {".woff2", "font/woff2", 1},
+};
+
+/* The type of a file name by its extension, or -1: not served. */
+static int type_of (const char *name)
+{
+    size_t n = strlen (name);
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+        size_t e = strlen (types[i].ext);
+        if (n > e && strcmp (name + n - e, types[i].ext) == 0)
+            return (int) i;
+    }
+    return -1;
+}
+
+static int cmp_files (const void *a, const void *b)
+{
+    return strcmp (((const web_file *) a)->path, ((const web_file *) b)->path);
+}
+
+static int add_file (int dirfd, const char *name, const char *url_path)
+{
+    int t = type_of (name);
+    if (t < 0)
+        return 0;
+    int fd = openat (dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        loa_warn (NULL, "static: cannot open %s: %s", url_path, strerror (errno));
+        return 0;
+    }
+    struct stat st;
+    unsigned char *data = NULL;
+    int rc = -1;
+    if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode)) {
+        rc = 0;
+        goto out;
+    }
+    size_t len = (size_t) st.st_size;
+    if (len > max_file || total_bytes + len > max_total) {
+        loa_warn (NULL, "static: %s skipped: %zu bytes is over the limits", url_path, len);
+        rc = 0;
+        goto out;
+    }
+    data = malloc (len ? len : 1);
+    if (!data)
+        goto out;
+    size_t got = 0;
+    while (got < len) {
+        ssize_t r = read (fd, data + got, len - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        got += (size_t) r;
+    }
+    if (got != len) {
+        loa_warn (NULL, "static: %s changed while being read", url_path);
+        rc = 0;
+        goto out;
+    }
+    if (n_files == cap_files) {
+        size_t cap = cap_files ? cap_files * 2 : 64;
+        web_file *grown = realloc (files, cap * sizeof *files);
+        if (!grown)
+            goto out;
+        files = grown;
+        cap_files = cap;
+    }
+    web_file *f = &files[n_files];
+    memset (f, 0, sizeof *f);
+    f->path = strdup (url_path);
+    if (!f->path)
+        goto out;
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256 (digest, data, len);
+    f->etag[0] = '"';
+    sodium_bin2hex (f->etag + 1, 33, digest, 16);
+    f->etag[33] = '"';
+    f->etag[34] = '\0';
+    f->data = data;
+    f->len = len;
+    f->type = types[t].type;
+    f->cache_control = types[t].long_cache ? "public, max-age=86400" : "no-cache";
+    f->html = strcmp (types[t].ext, ".html") == 0;
+    data = NULL; /* the table owns it now */
+    n_files++;
+    total_bytes += len;
+    rc = 0;
+out:
+    free (data);
+    close (fd);
+    return rc;
+}
+
+/* Reads the directory open at `dirfd` (taken: closed here) as `prefix`. */
+static int walk (int dirfd, const char *prefix, int depth)
+{
+    DIR *d = fdopendir (dirfd);
+    if (!d) {
+        close (dirfd);
+        return -1;
+    }
+    int rc = 0;
+    struct dirent *e;
+    while (rc == 0 && (e = readdir (d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue; /* ".", "..", and dot files are never served */
+        char url_path[MAX_PATH];
+        if ((size_t) snprintf (url_path, sizeof url_path, "%s/%s", prefix, e->d_name) >=
+            sizeof url_path)
+            continue;
+        if (!gw_static_path_ok (url_path))
+            continue; /* a name the URL checks would refuse is never served */
+        struct stat st;
+        if (fstatat (dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+            continue;
+        if (S_ISDIR (st.st_mode) && depth < MAX_DEPTH) {
+            int sub = openat (dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (sub >= 0)
+                rc = walk (sub, url_path, depth + 1);
+        } else if (S_ISREG (st.st_mode)) {
+            rc = add_file (dirfd, e->d_name, url_path);
+        }
+    }
+    closedir (d); /* closes dirfd */
+    return rc;
+}
+
+int gw_static_path_ok (const char *path)
+{
+    size_t n = strlen (path);
+    if (n == 0 || n >= MAX_PATH || path[0] != '/')
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char) path[i];
+        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 c == '-' || c == '_' || c == '.' || c == '/';
+        if (!ok)
+            return 0;
+        /* Every segment starts with neither '.' (no "..", no dot files)
+         * nor another '/' (no empty segment). */
+        if (c == '/' && (path[i + 1] == '.' || path[i + 1] == '/'))
+            return 0;
+    }
+    return 1;
+}
+
+int gw_static_init (void)
+{
+    const char *dir = loa_env ("LOA_WEB_DIR", "/usr/share/loa/web");
+    max_total = (size_t) loa_env_int ("LOA_WEB_MAX_BYTES", 64L << 20, 1024, 1L << 30);
+    if (sodium_init () < 0)
+        return -1;
+    char real[PATH_MAX];
+    if (!realpath (dir, real)) {
+        loa_warn (NULL, "static: no web portal: LOA_WEB_DIR %s: %s", dir, strerror (errno));
+        return 0;
+    }
+    int fd = open (real, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        loa_warn (NULL, "static: no web portal: %s: %s", real, strerror (errno));
+        return 0;
+    }
+    if (walk (fd, "", 0) != 0) {
+        loa_error (NULL, "static: cannot read %s", real);
+        gw_static_done ();
+        return -1;
+    }
+    if (n_files)
+        qsort (files, n_files, sizeof *files, cmp_files);
+    loa_info (NULL, "static: the web portal from %s: %zu files, %zu bytes in memory", real, n_files,
+              total_bytes);
+    return 0;
+}
+
+void gw_static_done (void)
+{
+    for (size_t i = 0; i < n_files; i++) {
+        free (files[i].path);
+        free (files[i].data);
+    }
+    free (files);
+    files = NULL;
+    n_files = cap_files = 0;
+    total_bytes = 0;
+}
+
+size_t gw_static_count (void) { return n_files; }
+
+static const web_file *find (const char *path)
+{
+    if (!n_files)
+        return NULL;
+    web_file key = {.path = (char *) path};
+    return bsearch (&key, files, n_files, sizeof *files, cmp_files);
+}
+
+int gw_static_owns (const char *path)
+{
+    static const char *const api[] = {"/api", "/open311"};
+    for (size_t i = 0; i < sizeof api / sizeof api[0]; i++) {
+        size_t n = strlen (api[i]);
+        if (strncmp (path, api[i], n) == 0 && (path[n] == '\0' || path[n] == '/'))
+            return 0;
+    }
+    return 1;
+}
+
+/* The headers every answer of a file carries. */
+static void file_headers (struct MHD_Response *resp, const web_file *f)
+{
+    MHD_add_response_header (resp, MHD_HTTP_HEADER_ETAG, f->etag);
+    MHD_add_response_header (resp, MHD_HTTP_HEADER_CACHE_CONTROL, f->cache_control);
+    MHD_add_response_header (resp, "X-Content-Type-Options", "nosniff");
+    if (f->html) {
+        /* Everything comes from the gateway itself: no third party, no
+         * inline script, no framing. */
+        MHD_add_response_header (resp, "Content-Security-Policy",
+                                 "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+                                 "base-uri 'self'; form-action 'self'; frame-ancestors 'none'");
+        MHD_add_response_header (resp, "Referrer-Policy", "same-origin");
+    }
+}
+
+static enum MHD_Result not_found (gw_request *req, unsigned status)
+{
+    const web_file *page = find ("/404.html");
+    struct MHD_Response *resp;
+    if (page) {
+        resp = MHD_create_response_from_buffer (page->len, page->data, MHD_RESPMEM_PERSISTENT);
+        if (resp) {
+            MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_TYPE, page->type);
+            MHD_add_response_header (resp, "X-Content-Type-Options", "nosniff");
+        }
+    } else {
+        static const char text[] = "Không tìm thấy trang này.\n";
+        resp = MHD_create_response_from_buffer (sizeof text - 1, (void *) text,
+                                                MHD_RESPMEM_PERSISTENT);
+        if (resp)
+            MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                     "text/plain; charset=utf-8");
+    }
+    if (resp)
+        MHD_add_response_header (resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    return gw_queue_response (req, status, resp);
+}
+
+enum MHD_Result gw_static_serve (gw_request *req)
+{
+    const char *url = req->url;
+    int get = strcmp (req->method, "GET") == 0 || req->head;
+    if (!gw_static_path_ok (url))
+        return get ? not_found (req, strstr (url, "/.") ? 400 : 404)
+                   : gw_respond_problem (req, 404, "Không có tài nguyên nào ở địa chỉ này", NULL);
+    size_t n = strlen (url);
+    char path[MAX_PATH + 16];
+    const web_file *f = NULL;
+    if (url[n - 1] == '/') {
+        snprintf (path, sizeof path, "%sindex.html", url);
+        f = find (path);
+    } else {
+        f = find (url);
+        if (!f) {
+            /* A folder without its slash: to the folder, so that relative
+             * links work. */
+            snprintf (path, sizeof path, "%s/index.html", url);
+            if (find (path)) {
+                if (!get)
+                    goto method;
+                snprintf (path, sizeof path, "%s/", url);
+                struct MHD_Response *resp =
+                    MHD_create_response_from_buffer (0, NULL, MHD_RESPMEM_PERSISTENT);
+                if (resp)
+                    MHD_add_response_header (resp, MHD_HTTP_HEADER_LOCATION, path);
+                return gw_queue_response (req, 301, resp);
+            }
+            /* A page without its extension: /tim-kiem is /tim-kiem.html. */
+            snprintf (path, sizeof path, "%s.html", url);
+            f = find (path);
+        }
+    }
+    if (!f)
+        return get ? not_found (req, 404)
+                   : gw_respond_problem (req, 404, "Không có tài nguyên nào ở địa chỉ này", NULL);
+    if (!get)
+        goto method;
+    const char *inm = gw_header (req, MHD_HTTP_HEADER_IF_NONE_MATCH);
+    struct MHD_Response *resp;
+    unsigned status = 200;
+    if (inm && gw_etag_matches (inm, f->etag)) {
+        resp = MHD_create_response_from_buffer (0, NULL, MHD_RESPMEM_PERSISTENT);
+        status = 304;
+    } else {
+        /* The table outlives the daemon (gw_static_done runs after
+         * MHD_stop_daemon): the bytes are sent as they are, not copied. */
+        resp = MHD_create_response_from_buffer (f->len, f->data, MHD_RESPMEM_PERSISTENT);
+        if (resp)
+            MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_TYPE, f->type);
+    }
+    if (resp)
+        file_headers (resp, f);
+    return gw_queue_response (req, status, resp);
+method:
+    return gw_respond_problem_with (req, 405, "Trang web chỉ đọc được bằng GET hoặc HEAD", NULL,
+                                    MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+}

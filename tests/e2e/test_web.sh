@@ -1,0 +1,234 @@
+# The web portal (web/, served by gateway/static.c) and its browser tests.
+# 1. Static serving, with curl: types, ETag and 304, Cache-Control, HEAD,
+#    traversal attempts, the 404 page, and /api keeping its problem+json.
+# 2. An editor writes and submits an article and a reviewer publishes it
+#    (through the API: the staff console comes in a later slice).
+# 3. Headless chromium (Debian's /usr/bin/chromium) driven by playwright-core
+#    (tests/browser/, installed with `npm ci` when node_modules is missing):
+#    tests/browser/citizen.mjs (feedback form, tracking, desk rating, the
+#    other public pages, keyboard, phone size) and search.mjs (the public
+#    finds the article by an unaccented search and opens it). Every line
+#    "ok NAME" / "FAIL NAME: WHY" they print counts here. Screenshots go to
+#    $T_TMP/screenshots (KEEP_TMP=1 keeps them).
+
+WB_DIR=$T_TMP/web
+WB_SHOTS=$T_TMP/screenshots
+mkdir -p "$WB_DIR" "$WB_SHOTS"
+WB_RUN=$(head -c 1200 /dev/urandom | LC_ALL=C tr -dc 'a-z' | head -c 8)
+declare -gA WB_TOK=()
+
+# ------------------------------------------------------------ static files
+http GET /
+expect_eq "static: / is the home page (200, HTML)" "200 text/html; charset=utf-8" "$HTTP_STATUS $(header Content-Type)"
+expect_match "static: the home page is Vietnamese UTF-8" 'Cổng thông tin điện tử Sở Kế hoạch và Đầu tư' "$HTTP_BODY"
+expect_eq "static: HTML is revalidated every time (no-cache)" "no-cache" "$(header Cache-Control)"
+expect_match "static: a strong ETag" '^"[0-9a-f]{32}"$' "$(header ETag)"
+expect_match "static: a Content-Security-Policy keeps everything on the gateway" "default-src 'self'" \
+    "$(header Content-Security-Policy)"
+expect_eq "static: nosniff" nosniff "$(header X-Content-Type-Options)"
+WB_ETAG=$(header ETag)
+http GET / -H "If-None-Match: $WB_ETAG"
+expect_eq "static: If-None-Match with its ETag -> 304 without a body" "304 0" "$HTTP_STATUS ${#HTTP_BODY}"
+expect_eq "static: the 304 repeats the ETag" "$WB_ETAG" "$(header ETag)"
+http GET / -H 'If-None-Match: "0000", W/'"$WB_ETAG"
+expect_eq "static: an ETag among others (weak comparison) -> 304" 304 "$HTTP_STATUS"
+http GET /index.html
+expect_eq "static: /index.html is the same file" "200 $WB_ETAG" "$HTTP_STATUS $(header ETag)"
+
+wb_type() {
+    http GET "$1"
+    expect_eq "static: $1 is $2" "200 $2" "$HTTP_STATUS $(header Content-Type)"
+}
+wb_type /css/site.css "text/css; charset=utf-8"
+expect_eq "static: CSS is revalidated (no-cache, no build step fingerprints names)" no-cache "$(header Cache-Control)"
+wb_type /js/api.js "text/javascript; charset=utf-8"
+wb_type /favicon.svg "image/svg+xml"
+expect_eq "static: images may be kept a day" "public, max-age=86400" "$(header Cache-Control)"
+expect_eq "static: Content-Length is the file's size" "$(wc -c <web/favicon.svg | tr -d ' ')" "$(header Content-Length)"
+expect_eq "static: the bytes are the file's" "$(sha256sum <web/favicon.svg)" "$(sha256sum <"$T_TMP/body")"
+
+http HEAD /js/ui.js
+expect_eq "static: HEAD gives the headers (type, length, ETag)" \
+    "200 text/javascript; charset=utf-8 $(wc -c <web/js/ui.js | tr -d ' ') 1" \
+    "$HTTP_STATUS $(header Content-Type) $(header Content-Length) $(header ETag | grep -c '^"')"
+expect_eq "static: HEAD sends no body" 0 \
+    "$(curl -s --head -o /dev/null -w '%{size_download}' --max-time 20 "$GW/js/ui.js")"
+http GET /tim-kiem
+expect_eq "static: a page without .html is served too" "200 text/html; charset=utf-8" "$HTTP_STATUS $(header Content-Type)"
+http GET /js
+expect_eq "static: a folder without index is not listed (404)" 404 "$HTTP_STATUS"
+http GET /admin
+expect_eq "static: a folder with an index redirects to its slash" "301 /admin/" "$HTTP_STATUS $(header Location)"
+http GET /admin/
+expect_eq "static: /admin/ is the console's login page" "200 true" \
+    "$HTTP_STATUS $(printf '%s' "$HTTP_BODY" | grep -q 'Đăng nhập dành cho cán bộ, công chức' && echo true)"
+http POST /index.html -d x
+expect_eq "static: POST to a page -> 405 Allow: GET, HEAD" "405 GET, HEAD" "$HTTP_STATUS $(header Allow)"
+
+http GET /khong-co-trang-nay.html
+expect_eq "static: an unknown page -> 404 with the HTML 404 page" "404 text/html; charset=utf-8" \
+    "$HTTP_STATUS $(header Content-Type)"
+expect_match "static: the 404 page is Vietnamese" 'Không tìm thấy trang' "$HTTP_BODY"
+
+# Traversal: never a file outside web/, whatever the encoding.
+printf 'secret-%s\n' "$WB_RUN" >"$WB_DIR/outside.txt"
+wb_trav_ok=1
+for p in '/../../../../etc/passwd' '/..%2f..%2f..%2fetc%2fpasswd' '/%2e%2e/%2e%2e/etc/passwd' '/css/..%2f..%2f..%2fetc/passwd' \
+    '/%252e%252e/etc/passwd' '/js/%2e%2e/%2e%2e/Makefile' '/.git/config' '/%2egit/HEAD' '/index.html%00.png' \
+    '/css/site.css%00' '/..%5c..%5cetc%5cpasswd' "/..$T_TMP/web/outside.txt" '//etc/passwd' '/js//api.js' \
+    '/%c0%ae%c0%ae/etc/passwd' '/.env' '/web/index.html' '/../Makefile'; do
+    st=$(curl -s --path-as-is -o "$WB_DIR/trav" -w '%{http_code}' --max-time 20 "$GW$p")
+    case "$st" in 400 | 404) ;; *)
+        # index.html%00.png may be cut at the NUL by the HTTP library: it must then be index.html itself.
+        if [ "$p" = '/index.html%00.png' ] || [ "$p" = '/css/site.css%00' ]; then
+            grep -q 'root:\|secret-' "$WB_DIR/trav" && { wb_trav_ok=0; echo "   $p -> $st"; }
+        else
+            wb_trav_ok=0
+            echo "   $p -> $st"
+        fi
+        ;;
+    esac
+    grep -q "root:x:\|secret-$WB_RUN\|\[core\]\|^CC ?=" "$WB_DIR/trav" && { wb_trav_ok=0; echo "   $p leaked"; }
+done
+expect_eq "static: traversal attempts (.., encoded, double-encoded, NUL, dot files, //) -> 400 or 404, nothing leaks" 1 "$wb_trav_ok"
+st=$(curl -s --path-as-is -o /dev/null -w '%{http_code}' --max-time 20 "$GW/../../etc/passwd")
+expect_match "static: a raw /../ -> 400 or 404" '^(400|404)$' "$st"
+
+http GET /api/v1/nothing-here
+expect_eq "static: an unknown /api route is still a problem+json 404" "404 application/problem+json; charset=utf-8" \
+    "$HTTP_STATUS $(header Content-Type)"
+http DELETE /api/v1/topics
+expect_match "static: a wrong method on /api is still 405 with Allow" "^405 GET" "$HTTP_STATUS $(header Allow)"
+http GET /api
+expect_eq "static: /api itself is the API's 404" "404 application/problem+json; charset=utf-8" "$HTTP_STATUS $(header Content-Type)"
+http GET /open311/v2/nothing.json
+expect_eq "static: /open311 keeps its own errors (not the HTML page)" false \
+    "$(case "$(header Content-Type)" in text/html*) echo true ;; *) echo false ;; esac)"
+http GET /api/v1/openapi.json
+expect_eq "static: OpenAPI documents no portal path" 0 "$(body_jq '[.paths | keys[] | select(startswith("/api") or startswith("/open311") or . == "/healthz" or . == "/readyz" or . == "/metrics" | not)] | length')"
+
+# ------------------------------------------------------------ an article, through the API
+WB_TOK[admin]=$(admin_token)
+http GET /api/v1/units
+WB_UNIT=$(body_jq '.items[0].id // empty')
+if [ -z "$WB_UNIT" ]; then
+    e2e_call WB_TOK admin POST /api/v1/units "$(jq -nc --arg c "WB$WB_RUN" '{code: $c, name: "Văn phòng Sở (web)"}')"
+    WB_UNIT=$(body_jq '.id // empty')
+fi
+http GET '/api/v1/topics?per_page=100'
+WB_TOPIC=$(body_jq '[.items[] | select(.is_cchc)][0].id // empty')
+e2e_user WB_TOK editor '["editor"]' "${WB_UNIT:-null}" "wb_editor_$WB_RUN" "Biên tập viên Cổng"
+wb_editor=$?
+e2e_user WB_TOK reviewer '["reviewer"]' null "wb_reviewer_$WB_RUN" "Ban biên tập Website"
+wb_reviewer=$?
+expect_eq "article: an editor and a reviewer" "0 0" "$wb_editor $wb_reviewer"
+
+WB_TITLE="Sở đẩy mạnh cải cách hành chính trong đăng ký doanh nghiệp $WB_RUN"
+WB_QUERY="cai cach hanh chinh dang ky doanh nghiep $WB_RUN"
+WB_BODY_TEXT="Từ tháng này, hồ sơ đăng ký doanh nghiệp được tiếp nhận hoàn toàn trực tuyến."
+WB_BODY="## Nội dung chính
+
+$WB_BODY_TEXT
+
+**Thời gian giải quyết** giảm từ 3 xuống 2 ngày làm việc.
+
+<script>document.title='x'</script><img src=x onerror=alert(1)>"
+e2e_call WB_TOK editor POST /api/v1/articles "$(jq -nc --arg t "$WB_TITLE" --arg b "$WB_BODY" --argjson topic "${WB_TOPIC:-null}" \
+    '{title: $t, summary: "Rút ngắn thời gian đăng ký doanh nghiệp, tiếp nhận hồ sơ trực tuyến.", body: $b, topic_ids: ([$topic] - [null])}')"
+WB_ART=$(body_jq '.id // empty')
+WB_SLUG=$(body_jq '.slug // empty')
+expect_eq "article: the editor writes a draft" "201 draft" "$HTTP_STATUS $(body_jq .status)"
+e2e_call WB_TOK editor POST "/api/v1/articles/$WB_ART/submit" '{}'
+expect_eq "article: the editor submits it" "200 in_review" "$HTTP_STATUS $(body_jq .status)"
+e2e_call WB_TOK reviewer POST "/api/v1/articles/$WB_ART/publish" '{}'
+expect_eq "article: the reviewer publishes it" "200 published" "$HTTP_STATUS $(body_jq .status)"
+expect_eq "article: its body_html has no script (content-svc renders Markdown safely)" 0 \
+    "$(body_jq '.body_html | test("<script|onerror"; "i") | if . then 1 else 0 end')"
+
+# A procedure and a hotline notice for the public pages (the admin writes them).
+WB_PROC_NAME="Đăng ký thành lập doanh nghiệp tư nhân $WB_RUN"
+WB_PROC_QUERY="thanh lap doanh nghiep tu nhan $WB_RUN"
+e2e_call WB_TOK admin POST /api/v1/procedures "$(jq -nc --arg c "WB.$WB_RUN" --arg n "$WB_PROC_NAME" \
+    '{code: $c, name: $n, field: "Thành lập và hoạt động doanh nghiệp", processing_days: 3, online_level: 4, fee: "50.000 đồng"}')"
+expect_eq "catalogue: the admin adds a procedure" 201 "$HTTP_STATUS"
+WB_NOTICE_TITLE="Đường dây nóng tiếp nhận phản ánh $WB_RUN"
+e2e_call WB_TOK admin POST /api/v1/notices "$(jq -nc --arg t "$WB_NOTICE_TITLE" \
+    '{kind: "hotline", title: $t, body: "Điện thoại: **0222 3822 514**. Thư điện tử: <sokhdt@bacninh.gov.vn>"}')"
+expect_eq "notices: the admin publishes a hotline notice" 201 "$HTTP_STATUS"
+
+# Staff for the console (test_web.sh knows their passwords: the browser signs in).
+WB_PW="pw-$(head -c 12 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+e2e_call WB_TOK admin POST /api/v1/users "$(jq -nc --arg u "wb_ui_editor_$WB_RUN" --arg p "$WB_PW" --argjson unit "${WB_UNIT:-null}" \
+    '{username: $u, password: $p, full_name: "Nguyễn Thị Biên Tập", unit_id: $unit, roles: ["editor"]}')"
+expect_eq "console: an editor account for the browser" 201 "$HTTP_STATUS"
+e2e_call WB_TOK admin POST /api/v1/users "$(jq -nc --arg u "wb_ui_reviewer_$WB_RUN" --arg p "$WB_PW" \
+    '{username: $u, password: $p, full_name: "Trần Văn Duyệt", unit_id: null, roles: ["reviewer"]}')"
+expect_eq "console: a reviewer account for the browser" 201 "$HTTP_STATUS"
+WB_EDITOR="wb_ui_editor_$WB_RUN:$WB_PW"
+WB_REVIEWER="wb_ui_reviewer_$WB_RUN:$WB_PW"
+WB_UI_TITLE="Một cửa liên thông rút ngắn thời gian giải quyết thủ tục $WB_RUN"
+WB_UI_QUERY="mot cua lien thong rut ngan $WB_RUN"
+
+# ------------------------------------------------------------ the browser
+# wb_browser NAME SCRIPT: runs tests/browser/SCRIPT; each line it prints
+# counts ("ok ..." passes, "FAIL ...: ..." fails, "# ..." is a note).
+wb_browser() {
+    local name=$1 script=$2 line rc seen=0
+    (cd tests/browser && timeout 600 node "$script") >"$WB_DIR/$name.out" 2>"$WB_DIR/$name.err"
+    rc=$?
+    while IFS= read -r line; do
+        case "$line" in
+        "ok "*) pass "browser: ${line#ok }"; seen=$((seen + 1)) ;;
+        "FAIL "*) line=${line#FAIL }; fail "browser: ${line%%: *}" "${line#*: }"; seen=$((seen + 1)) ;;
+        "# "*) printf '       %s\n' "${line#\# }" ;;
+        esac
+    done <"$WB_DIR/$name.out"
+    if [ "$rc" != 0 ] && ! grep -q '^FAIL ' "$WB_DIR/$name.out"; then
+        fail "browser: $script ran to its end" "exit status $rc: $(tail -5 "$WB_DIR/$name.err" | tr '\n' ' ')"
+    elif [ "$seen" = 0 ]; then
+        fail "browser: $script reported nothing" "$(tail -5 "$WB_DIR/$name.err" | tr '\n' ' ')"
+    fi
+}
+
+wb_ready=1
+if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
+    fail "browser: chromium is installed" "no ${CHROMIUM:-/usr/bin/chromium} (make deps installs the Debian package chromium)"
+    wb_ready=0
+elif ! command -v node >/dev/null || { [ ! -d tests/browser/node_modules/playwright-core ] && ! command -v npm >/dev/null; }; then
+    fail "browser: node and npm are installed" "missing (Debian 12: apt-get install nodejs npm)"
+    wb_ready=0
+elif [ ! -d tests/browser/node_modules/playwright-core ]; then
+    echo "   npm ci (tests/browser: playwright-core, no browser download)"
+    if ! (cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error) >"$WB_DIR/npm.log" 2>&1; then
+        fail "browser: npm ci in tests/browser" "$(tail -5 "$WB_DIR/npm.log" | tr '\n' ' ')"
+        wb_ready=0
+    fi
+fi
+if [ "$wb_ready" = 1 ]; then
+    export GW SHOTS="$WB_SHOTS" WB_CLIENT="100.64.$((RANDOM % 200)).$((RANDOM % 250 + 1))"
+    export WB_TITLE WB_QUERY WB_SLUG WB_BODY_TEXT WB_PROC_NAME WB_PROC_QUERY WB_NOTICE_TITLE
+    export WB_EDITOR WB_REVIEWER WB_UI_TITLE WB_UI_QUERY WB_CCHC=$([ -n "$WB_TOPIC" ] && echo 1 || echo 0)
+    wb_browser citizen citizen.mjs
+    # The Inspectorate answers the citizen's feedback and publishes the answer
+    # (through the API: its console is the next slice); the citizen rates it.
+    WB_CODE=$(sed -n 's/^# code //p' "$WB_DIR/citizen.out" | head -1)
+    if [ -n "$WB_CODE" ] && e2e_user WB_TOK inspector '["inspector"]' null "wb_inspector_$WB_RUN" "Thanh tra Sở"; then
+        e2e_call WB_TOK inspector GET "/api/v1/feedback?q=$WB_CODE" -
+        wb_fid=$(body_jq '.items[0].id // empty')
+        WB_ANSWER="Sở sẽ bỏ yêu cầu nộp bản sao chứng thực từ quý sau."
+        e2e_call WB_TOK inspector POST "/api/v1/feedback/$wb_fid/accept" "{\"unit_id\": ${WB_UNIT:-0}}"
+        wb_st=$HTTP_STATUS
+        e2e_call WB_TOK inspector POST "/api/v1/feedback/$wb_fid/answer" "$(jq -nc --arg a "$WB_ANSWER" '{answer: $a, publish: true}')"
+        wb_st="$wb_st $HTTP_STATUS"
+        e2e_call WB_TOK inspector POST "/api/v1/feedback/$wb_fid/approve" '{}'
+        expect_eq "feedback: the Inspectorate accepts, answers and publishes the browser's feedback" "200 200 200 published" \
+            "$wb_st $HTTP_STATUS $(body_jq .status)"
+        export WB_CODE WB_ANSWER WB_PHONE="0987 654 321"
+        wb_browser rate rate.mjs
+    else
+        fail "feedback: the browser's tracking code and an inspector" "code [$WB_CODE]"
+    fi
+    wb_browser search search.mjs
+    wb_browser admin admin.mjs
+    echo "   screenshots: $WB_SHOTS ($(find "$WB_SHOTS" -name '*.png' | wc -l) files; KEEP_TMP=1 keeps them)"
+fi

@@ -1,0 +1,92 @@
+// The staff console's shared part: the session (a bearer token from
+// POST /api/v1/auth/login, kept in sessionStorage: it ends with the tab),
+// the signed-in user in the header, logout, and the role check.
+import * as api from './api.js';
+import { $, clear, el } from './ui.js';
+
+const KEY = 'loa.session';
+
+export function session() {
+    try {
+        const s = JSON.parse(sessionStorage.getItem(KEY) || 'null');
+        if (s && s.token && (!s.expires_at || new Date(s.expires_at) > new Date())) return s;
+    } catch {
+        /* a damaged entry: signed out */
+    }
+    return null;
+}
+
+export function saveSession(s) {
+    sessionStorage.setItem(KEY, JSON.stringify({ token: s.token, expires_at: s.expires_at, user: s.user }));
+}
+
+export function forget() {
+    sessionStorage.removeItem(KEY);
+}
+
+export const ROLE_NAMES = {
+    admin: 'Quản trị',
+    reviewer: 'Ban biên tập',
+    editor: 'Biên tập viên',
+    inspector: 'Thanh tra',
+    handler: 'Cán bộ xử lý',
+    leader: 'Lãnh đạo',
+};
+
+// Calls the API as the signed-in user; a 401 (expired or revoked token)
+// sends them back to the login page.
+export async function call(method, path, { body, query, headers } = {}) {
+    const s = session();
+    try {
+        return await api.request(method, path, { body, query, headers, token: s && s.token });
+    } catch (err) {
+        if (err.status === 401) {
+            forget();
+            location.assign(`/admin/?next=${encodeURIComponent(location.pathname + location.search)}`);
+        }
+        throw err;
+    }
+}
+
+// The page's guard: the session (or a redirect to the login page), the
+// header's user box; `roles` lists who may use the page.
+export function requireStaff(roles) {
+    const s = session();
+    if (!s) {
+        location.replace(`/admin/?next=${encodeURIComponent(location.pathname + location.search)}`);
+        return null;
+    }
+    const box = $('#who');
+    if (box) {
+        clear(box);
+        box.append(el('span', {}, `${s.user.full_name || s.user.username} (${(s.user.roles || []).map((r) => ROLE_NAMES[r] || r).join(', ')})`),
+            ' ', el('button', { type: 'button', class: 'secondary', id: 'logout', onclick: logout }, 'Đăng xuất'));
+    }
+    if (roles && !(s.user.roles || []).some((r) => roles.includes(r))) {
+        const main = $('main');
+        clear(main);
+        main.append(el('div', { class: 'alert', role: 'alert' }, el('h2', {}, 'Không có quyền'),
+            el('p', {}, 'Trang này dành cho: ' + roles.map((r) => ROLE_NAMES[r] || r).join(', ') + '.'),
+            el('p', {}, el('a', { href: '/admin/' }, 'Về trang quản trị'))));
+        return null;
+    }
+    return s;
+}
+
+export async function logout() {
+    try {
+        await call('POST', '/api/v1/auth/logout');
+    } catch {
+        /* signed out here whatever the server says */
+    }
+    forget();
+    location.assign('/admin/');
+}
+
+export const STATUS = {
+    draft: 'Bản nháp',
+    in_review: 'Chờ duyệt',
+    published: 'Đã xuất bản',
+    rejected: 'Bị trả lại',
+    retracted: 'Đã gỡ',
+};
