@@ -25,6 +25,9 @@ PKG_MODULES := libzmq libprotobuf-c libmicrohttpd jansson libpq libsodium libcma
 # libmagic: the type of an uploaded asset, from its bytes (gateway/media.c).
 PACKAGES += libmagic-dev
 PKG_MODULES += libmagic
+# libzip: packages' BagIt bags (services/media-svc/media_bag.c); unzip checks them in the tests.
+PACKAGES += libzip-dev unzip
+PKG_MODULES += libzip
 
 CC ?= cc
 CSTD := -std=c11 -D_GNU_SOURCE
@@ -166,6 +169,8 @@ SERVICE_UNIT_OBJ := $(addprefix $(BUILD)/obj/services/quota-svc/,quota_month.o q
 	quota_store.o quota_risk.o quota_report.o plan_store.o) $(BUILD)/obj/gen/quota-svc_migrations.o
 SERVICE_UNIT_OBJ += $(addprefix $(BUILD)/obj/services/media-svc/,media_events.o media_store.o) \
 	$(BUILD)/obj/gen/media-svc_migrations.o
+SERVICE_UNIT_OBJ += $(addprefix $(BUILD)/obj/services/media-svc/,media_pkg_store.o media_ninjs.o \
+	media_bag.o media_pkg_rpc.o)
 $(BUILD)/unit-tests: $(UNIT_OBJ) $(GATEWAY_UNIT_OBJ) $(SERVICE_UNIT_OBJ) $(LIBLOA)
 	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) $(CHECK_LIBS) -o $@
 
