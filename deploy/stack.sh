@@ -83,6 +83,8 @@ stack_env() {
     export LOA_QUOTA_RPC="tcp://127.0.0.1:$((base + 5))" LOA_QUOTA_EVENTS="tcp://127.0.0.1:$((base + 6))"
     export LOA_MEDIA_RPC="tcp://127.0.0.1:$((base + 7))" LOA_MEDIA_EVENTS="tcp://127.0.0.1:$((base + 8))"
     export LOA_MEDIA_DIR=${LOA_MEDIA_DIR:-$STACK_DIR/media}
+    # Packages' renditions link here (ninjs href, feeds).
+    export LOA_PUBLIC_URL=${LOA_PUBLIC_URL:-http://127.0.0.1:$http}
     GW="http://127.0.0.1:$http"
 }
 
