@@ -162,14 +162,17 @@ static PGresult *run (PGconn *db, const char *stmt, int n, const char *const *va
     return store_run (db, WHO, stmt, n, vals, PGRES_TUPLES_OK);
 }
 
-/* Runs a statement that returns nothing useful: 0, LOA_DB_RETRY or -1. */
+/* Runs a statement whose rows, if any, do not matter: 0, LOA_DB_RETRY or
+ * -1 (logged). */
 static int run_cmd (PGconn *db, const char *stmt, int n, const char *const *vals)
 {
-    PGresult *res = store_run (db, WHO, stmt, n, vals, PGRES_COMMAND_OK);
+    PGresult *res = PQexecPrepared (db, stmt, n, vals, NULL, NULL, 0);
     ExecStatusType s = PQresultStatus (res);
     int rc = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK ? 0
              : loa_db_retryable (res)                       ? LOA_DB_RETRY
                                                             : -1;
+    if (rc == -1)
+        loa_error (NULL, WHO ": %s: %s", stmt, PQresultErrorMessage (res));
     PQclear (res);
     return rc;
 }
@@ -750,15 +753,14 @@ media_store_status media_pkg_store_get (PGconn *db, int64_t id, Loa__Media__Pack
         size_t k = 0;
         for (size_t i = 0; i < n_all; i++)
             k += all[i]->broadcaster_id == del->broadcaster_id;
-        Loa__Media__Receipt *items = store_list_block (k, sizeof *items, (void ***) &del->receipts);
-        if (!items) {
+        if (!store_list_block (k, sizeof (Loa__Media__Receipt), (void ***) &del->receipts)) {
             rc = -1;
             break;
         }
         for (size_t i = 0; i < n_all; i++)
             if (all[i]->broadcaster_id == del->broadcaster_id) {
                 /* Moved: the strings change owner. */
-                items[del->n_receipts] = *all[i];
+                *del->receipts[del->n_receipts] = *all[i];
                 loa__media__receipt__init (all[i]);
                 del->n_receipts++;
             }
@@ -783,13 +785,14 @@ media_store_status media_pkg_store_list (PGconn *db, int page, int per_page,
     }
     size_t n = (size_t) PQntuples (res);
     long long total = store_page_total (db, WHO, res, 1, "pk_count", 0, NULL);
-    Loa__Media__Package *items = store_list_block (n, sizeof *items, (void ***) &out->items);
-    media_store_status st = items && total >= 0 ? MEDIA_STORE_OK : MEDIA_STORE_ERROR;
-    for (size_t i = 0; i < n && st == MEDIA_STORE_OK; i++) {
-        loa__media__package__init (&items[i]);
-        out->n_items = i + 1;
-        st = media_pkg_store_get (db, atoll (PQgetvalue (res, (int) i, 0)), &items[i]);
-    }
+    void *block = store_list_block (n, sizeof (Loa__Media__Package), (void ***) &out->items);
+    media_store_status st = block && total >= 0 ? MEDIA_STORE_OK : MEDIA_STORE_ERROR;
+    for (size_t i = 0; block && i < n; i++)
+        loa__media__package__init (out->items[i]);
+    if (block)
+        out->n_items = n;
+    for (size_t i = 0; i < n && st == MEDIA_STORE_OK; i++)
+        st = media_pkg_store_get (db, atoll (PQgetvalue (res, (int) i, 0)), out->items[i]);
     PQclear (res);
     out->page = page;
     out->per_page = per_page;
