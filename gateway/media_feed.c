@@ -74,8 +74,8 @@ int gw_feed_rfc822 (const char *s, char *out, size_t cap)
     static const int t[] = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
     int yy = mo < 3 ? y - 1 : y;
     int wd = (yy + yy / 4 - yy / 100 + yy / 400 + t[mo - 1] + d) % 7;
-    snprintf (out, cap, "%s, %02d %s %04d %02d:%02d:%02d %s", days[wd], d, months[mo - 1], y, h,
-              mi, sec, zone);
+    snprintf (out, cap, "%s, %02d %s %04d %02d:%02d:%02d %s", days[wd], d, months[mo - 1], y, h, mi,
+              sec, zone);
     return 0;
 }
 
@@ -166,8 +166,10 @@ char *gw_feed_rss (const json_t *items, const gw_feed_links *l, size_t *len)
     if (!x)
         return NULL;
     char url[1024], date[64];
-    const char *root[] = {"version", "2.0", "xmlns:media", "http://search.yahoo.com/mrss/",
-                          "xmlns:atom", "http://www.w3.org/2005/Atom", NULL};
+    const char *root[] = {"version",     "2.0",
+                          "xmlns:media", "http://search.yahoo.com/mrss/",
+                          "xmlns:atom",  "http://www.w3.org/2005/Atom",
+                          NULL};
     gw_xml_open_attrs (x, "rss", root, 0);
     gw_xml_open (x, "channel");
     gw_xml_text (x, "title", "Loa: gói tin cho đơn vị nhận tin");
@@ -203,8 +205,8 @@ char *gw_feed_rss (const json_t *items, const gw_feed_links *l, size_t *len)
             char size[24];
             snprintf (size, sizeof size, "%lld",
                       (long long) json_integer_value (json_object_get (r, "sizeInBytes")));
-            const char *a[] = {"url",      str (r, "href"), "type", str (r, "contentType"),
-                               "fileSize", size,            NULL};
+            const char *a[] = {
+                "url", str (r, "href"), "type", str (r, "contentType"), "fileSize", size, NULL};
             gw_xml_open_attrs (x, "media:content", a, 1);
         }
         gw_xml_close (x);

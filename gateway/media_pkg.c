@@ -100,9 +100,8 @@ static enum MHD_Result send_ninjs (gw_request *req, int64_t id, int version)
     in.id = id;
     in.version = version;
     enum MHD_Result rc;
-    ProtobufCMessage *out =
-        gw_media_call (req, "packages.ninjs", &in.base, &loa__media__ninjs__descriptor, NULL,
-                       NULL, &rc);
+    ProtobufCMessage *out = gw_media_call (req, "packages.ninjs", &in.base,
+                                           &loa__media__ninjs__descriptor, NULL, NULL, &rc);
     if (!out)
         return rc;
     const Loa__Media__Ninjs *doc = (const Loa__Media__Ninjs *) out;
@@ -204,8 +203,8 @@ void gw_download_end (gw_request *req, int complete)
     if (client) {
         loa_rpc_result res;
         /* After the response: a short deadline, and the answer only logged. */
-        Loa__Status st = loa_rpc_call (client, "packages.downloaded", &req->caller,
-                                       req->request_id, NULL, &d->log.base, 2000, &res);
+        Loa__Status st = loa_rpc_call (client, "packages.downloaded", &req->caller, req->request_id,
+                                       NULL, &d->log.base, 2000, &res);
         gw_metrics_rpc (GW_MEDIA, st, 0);
         if (st != LOA__STATUS__OK)
             loa_warn (req->request_id, "media: download of package %lld v%d not logged (%d)",

@@ -46,6 +46,9 @@
 #define FB(name) &loa__feedback__##name##__descriptor
 #define PL(name) &loa__quota__##name##__descriptor
 
+#define MP(name) &loa__media__##name##__descriptor
+#define MP_PATH "/api/v1/media/packages/{id}/versions/{v}"
+
 const gw_route gw_routes[] = {
     /* Operations */
     {"GET", "/healthz", gw_healthz, 0, GW_ANYONE},
@@ -220,8 +223,6 @@ const gw_route gw_routes[] = {
      RPC (GW_MEDIA, "broadcasters.update", &loa__media__update_broadcaster_request__descriptor,
           &loa__media__broadcaster__descriptor)},
     /* Packages (media-svc builds them; media_pkg.c serves broadcasters). */
-#define MP(name) &loa__media__##name##__descriptor
-#define MP_PATH "/api/v1/media/packages/{id}/versions/{v}"
     {"GET", "/api/v1/media/packages", gw_rpc_route, 0, REVIEWER | INSPECTOR | LEADER,
      RPC (GW_MEDIA, "packages.list", MP (package_list_request), MP (package_list))},
     {"POST", "/api/v1/media/packages", gw_rpc_route, GW_BODY | GW_CREATES, REVIEWER,
@@ -252,8 +253,7 @@ const gw_route gw_routes[] = {
      RPC (GW_MEDIA, "feed.list", NULL, NULL), .file_type = "application/rss+xml"},
     {"POST", "/api/v1/media/receipts", gw_rpc_route, GW_BODY | GW_CREATES, GW_BROADCASTER,
      RPC (GW_MEDIA, "receipts.create", MP (receipt_input), MP (receipt))},
-#undef MP
-#undef MP_PATH
+
 
     /* Feedback (feedback-svc): the service applies the workflow and the
      * handler's own-unit rule; citizens need no account, so their POSTs are

@@ -31,8 +31,8 @@ static const char *extension (const char *mime)
     static const struct {
         const char *mime, *ext;
     } map[] = {
-        {"image/jpeg", "jpg"}, {"image/png", "png"},  {"image/gif", "gif"},
-        {"image/webp", "webp"}, {"video/mp4", "mp4"}, {"video/quicktime", "mov"},
+        {"image/jpeg", "jpg"},  {"image/png", "png"},  {"image/gif", "gif"},
+        {"image/webp", "webp"}, {"video/mp4", "mp4"},  {"video/quicktime", "mov"},
         {"video/webm", "webm"}, {"audio/mpeg", "mp3"},
     };
     for (size_t i = 0; mime && i < sizeof map / sizeof map[0]; i++)
@@ -100,8 +100,7 @@ char *media_ninjs_build (const media_ninjs_input *in)
         set_str (doc, "edNote", in->note);
     json_object_set_new (doc, "headlines", one_text (NULL, "text/plain", in->title));
     if (in->summary && *in->summary)
-        json_object_set_new (doc, "descriptions",
-                             one_text ("summary", "text/plain", in->summary));
+        json_object_set_new (doc, "descriptions", one_text ("summary", "text/plain", in->summary));
     if (in->body_html && *in->body_html)
         json_object_set_new (doc, "bodies", one_text ("main", "text/html", in->body_html));
     json_t *alt = json_array ();
@@ -117,8 +116,8 @@ char *media_ninjs_build (const media_ninjs_input *in)
             char *href = malloc (cap);
             if (!href)
                 continue;
-            snprintf (href, cap, "%s/api/v1/media/packages/%lld/versions/%d/files/%s",
-                      in->base_url, (long long) in->package_id, in->version, r->name);
+            snprintf (href, cap, "%s/api/v1/media/packages/%lld/versions/%d/files/%s", in->base_url,
+                      (long long) in->package_id, in->version, r->name);
             json_array_append_new (rs, json_pack ("{s:s, s:s, s:s, s:I}", "name", r->name, "href",
                                                   href, "contentType", r->mime, "sizeInBytes",
                                                   (json_int_t) r->size));

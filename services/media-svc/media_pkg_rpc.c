@@ -46,8 +46,7 @@ int media_is_rfc3339 (const char *s)
 }
 
 /* Field errors of a list of ids; the number added. */
-static int check_ids (loa_rpc_ctx *ctx, const char *field, const int64_t *ids, size_t n,
-                      size_t max)
+static int check_ids (loa_rpc_ctx *ctx, const char *field, const int64_t *ids, size_t n, size_t max)
 {
     char msg[96];
     if (n > max) {
@@ -229,8 +228,7 @@ static int64_t broadcaster (loa_rpc_ctx *ctx)
     int64_t id = 0;
     if (ctx->caller->api_key_id <= 0) {
         loa_rpc_fail (ctx,
-                      ctx->caller->user_id ? LOA__STATUS__FORBIDDEN
-                                           : LOA__STATUS__UNAUTHENTICATED,
+                      ctx->caller->user_id ? LOA__STATUS__FORBIDDEN : LOA__STATUS__UNAUTHENTICATED,
                       "Chỉ đơn vị nhận tin (khóa API) được nhận gói tin");
         return 0;
     }
@@ -286,9 +284,8 @@ void media_packages_file (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     Loa__Media__PackageFile out = LOA__MEDIA__PACKAGE_FILE__INIT;
     int known = in->what && (strcmp (in->what, "bag") == 0 || strcmp (in->what, "manifest") == 0 ||
                              (strcmp (in->what, "file") == 0 && in->name && *in->name));
-    media_store_status st = known && in->id > 0
-                                ? media_pkg_store_file (ctx->db, b, in, &out)
-                                : MEDIA_STORE_NOT_FOUND;
+    media_store_status st =
+        known && in->id > 0 ? media_pkg_store_file (ctx->db, b, in, &out) : MEDIA_STORE_NOT_FOUND;
     if (st == MEDIA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else

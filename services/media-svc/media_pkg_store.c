@@ -29,14 +29,13 @@ static const loa_stmt statements[] = {
                   "VALUES ($1::bigint, $2::bigint, $3, $4::bigint)"},
     {"pk_add_bcs", "INSERT INTO package_broadcasters SELECT $1::bigint, unnest($2::bigint[])"},
     /* The package, locked: a version at a time. */
-    {"pk_lock",
-     "SELECT p.article_id, p.uri, rfc3339(p.created_at), v.version, v.pub_status, "
-     "coalesce(rfc3339(v.embargo_until), ''), rfc3339(now()), "
-     "to_char(now() AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD'), "
-     "(SELECT title FROM published_articles WHERE article_id = p.article_id), "
-     "v.ninjs::json #>> '{headlines,0,value}' "
-     "FROM packages p JOIN package_versions v ON v.package_id = p.id "
-     "WHERE p.id = $1::bigint ORDER BY v.version DESC LIMIT 1 FOR UPDATE OF p"},
+    {"pk_lock", "SELECT p.article_id, p.uri, rfc3339(p.created_at), v.version, v.pub_status, "
+                "coalesce(rfc3339(v.embargo_until), ''), rfc3339(now()), "
+                "to_char(now() AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD'), "
+                "(SELECT title FROM published_articles WHERE article_id = p.article_id), "
+                "v.ninjs::json #>> '{headlines,0,value}' "
+                "FROM packages p JOIN package_versions v ON v.package_id = p.id "
+                "WHERE p.id = $1::bigint ORDER BY v.version DESC LIMIT 1 FOR UPDATE OF p"},
     {"pk_prev_assets", "SELECT asset_id FROM package_files WHERE package_id = $1::bigint "
                        "AND version = $2::integer ORDER BY position"},
     {"pk_norm_time", "SELECT rfc3339($1::timestamptz), $1::timestamptz > now()"},
@@ -94,14 +93,13 @@ static const loa_stmt statements[] = {
     {"pk_count", "SELECT count(*) FROM packages"},
     /* Broadcasters' side. */
     {"pk_bc_of_key", "SELECT id FROM broadcasters WHERE api_key_id = $1::bigint AND active"},
-    {"pk_access",
-     "SELECT EXISTS (SELECT 1 FROM packages WHERE id = $2::bigint), "
-     "EXISTS (SELECT 1 FROM package_broadcasters WHERE package_id = $2::bigint "
-     "AND broadcaster_id = $1::bigint), "
-     "EXISTS (SELECT 1 FROM package_versions WHERE package_id = $2::bigint "
-     "AND ($3::integer = 0 OR version = $3::integer)), "
-     "EXISTS (SELECT 1 FROM package_versions WHERE package_id = $2::bigint "
-     "AND pub_status = 'canceled')"},
+    {"pk_access", "SELECT EXISTS (SELECT 1 FROM packages WHERE id = $2::bigint), "
+                  "EXISTS (SELECT 1 FROM package_broadcasters WHERE package_id = $2::bigint "
+                  "AND broadcaster_id = $1::bigint), "
+                  "EXISTS (SELECT 1 FROM package_versions WHERE package_id = $2::bigint "
+                  "AND ($3::integer = 0 OR version = $3::integer)), "
+                  "EXISTS (SELECT 1 FROM package_versions WHERE package_id = $2::bigint "
+                  "AND pub_status = 'canceled')"},
     {"pk_entry",
      "SELECT v.version, v.ninjs, v.bag_sha256, v.bag_size, v.manifest_sha256, v.manifest_size "
      "FROM feed_entries f JOIN package_versions v USING (package_id, version) "
@@ -169,8 +167,8 @@ static int run_cmd (PGconn *db, const char *stmt, int n, const char *const *vals
     PGresult *res = PQexecPrepared (db, stmt, n, vals, NULL, NULL, 0);
     ExecStatusType s = PQresultStatus (res);
     int rc = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK ? 0
-             : loa_db_retryable (res)                       ? LOA_DB_RETRY
-                                                            : -1;
+             : loa_db_retryable (res)                      ? LOA_DB_RETRY
+                                                           : -1;
     if (rc == -1)
         loa_error (NULL, WHO ": %s: %s", stmt, PQresultErrorMessage (res));
     PQclear (res);
@@ -248,9 +246,15 @@ int media_pkg_store_article (PGconn *db, int64_t article_id, int published, int6
         return exec_params (db, "DELETE FROM published_articles WHERE article_id = $1::bigint", 1,
                             vals);
     }
-    const char *vals[] = {id,   unit,      slug ? slug : "",           title ? title : "",
-                          summary ? summary : "", body ? body : "", body_html ? body_html : "",
-                          published_at ? published_at : "", seq_s};
+    const char *vals[] = {id,
+                          unit,
+                          slug ? slug : "",
+                          title ? title : "",
+                          summary ? summary : "",
+                          body ? body : "",
+                          body_html ? body_html : "",
+                          published_at ? published_at : "",
+                          seq_s};
     return exec_params (
         db,
         "INSERT INTO published_articles (article_id, unit_id, slug, title, summary, body, "
@@ -338,8 +342,8 @@ static int write_tx (PGconn *db, void *argp)
     write_tx_arg *arg = argp;
     media_pkg_write *w = arg->w;
     arg->st = MEDIA_STORE_ERROR;
-    char id_s[24], art_s[24], by_s[24], ver_s[16], uri[320], first_created[40], now_s[40],
-        date[16], embargo[40] = "", prev_status[16] = "", title_prev[1] = "";
+    char id_s[24], art_s[24], by_s[24], ver_s[16], uri[320], first_created[40], now_s[40], date[16],
+        embargo[40] = "", prev_status[16] = "", title_prev[1] = "";
     char *title = NULL, *summary = NULL, *body_html = NULL, *slug = NULL, *ninjs = NULL,
          *bc_arr = NULL;
     int64_t *prev_ids = NULL;
@@ -347,8 +351,8 @@ static int write_tx (PGconn *db, void *argp)
     media_rendition *rends = NULL;
     media_bag_file *files = NULL;
     char (*hexes)[MEDIA_HEX + 1] = NULL;
-    char(*names)[64] = NULL;
-    char(*paths)[80] = NULL;
+    char (*names)[64] = NULL;
+    char (*paths)[80] = NULL;
     int64_t *bids = NULL;
     const int64_t *asset_ids = w->asset_ids;
     size_t n_assets = w->n_assets;
@@ -539,7 +543,7 @@ static int write_tx (PGconn *db, void *argp)
     for (size_t i = 0; i < n_assets; i++) {
         media_ninjs_rendition_name (names[i], sizeof names[i], (int) i + 1, assets[i].id,
                                     assets[i].mime);
-        rends[i] = (media_rendition) {names[i], assets[i].mime, assets[i].size};
+        rends[i] = (media_rendition){names[i], assets[i].mime, assets[i].size};
     }
     const char *status = w->kind == MEDIA_PKG_CANCEL ? "canceled" : "usable";
     media_ninjs_input in = {
@@ -562,11 +566,11 @@ static int write_tx (PGconn *db, void *argp)
     };
     if (!(ninjs = media_ninjs_build (&in)))
         goto out;
-    files[0] = (media_bag_file) {.path = "ninjs.json", .text = ninjs, .text_len = strlen (ninjs)};
+    files[0] = (media_bag_file){.path = "ninjs.json", .text = ninjs, .text_len = strlen (ninjs)};
     for (size_t i = 0; i < n_assets; i++) {
         snprintf (paths[i], sizeof paths[i], "renditions/%s", names[i]);
         files[i + 1] =
-            (media_bag_file) {.path = paths[i], .sha256 = assets[i].sha, .size = assets[i].size};
+            (media_bag_file){.path = paths[i], .sha256 = assets[i].sha, .size = assets[i].size};
     }
     char top[48];
     snprintf (top, sizeof top, "%lld-v%d", (long long) w->package_id, version);
@@ -578,9 +582,18 @@ static int write_tx (PGconn *db, void *argp)
     char bag_size[24], man_size[24];
     store_int_param (bag_size, bag.bag_size);
     store_int_param (man_size, bag.manifest_size);
-    const char *vv[] = {id_s,          ver_s,          status,           embargo,
-                        w->note ? w->note : "", ninjs, files[0].sha256, bag.bag_sha256,
-                        bag_size,      bag.manifest_sha256, man_size,    by_s};
+    const char *vv[] = {id_s,
+                        ver_s,
+                        status,
+                        embargo,
+                        w->note ? w->note : "",
+                        ninjs,
+                        files[0].sha256,
+                        bag.bag_sha256,
+                        bag_size,
+                        bag.manifest_sha256,
+                        man_size,
+                        by_s};
     if ((rc = run_cmd (db, "pk_version_insert", 12, vv)) != 0)
         goto out;
     for (size_t i = 0; i < n_assets; i++) {
@@ -701,8 +714,8 @@ static int fill_list (PGconn *db, const char *stmt, const char *id_s, size_t siz
 {
     const char *v[] = {id_s};
     PGresult *res = run (db, stmt, 1, v);
-    int rc = PQresultStatus (res) == PGRES_TUPLES_OK ? store_fill_rows (res, size, fill, items, n)
-                                                     : -1;
+    int rc =
+        PQresultStatus (res) == PGRES_TUPLES_OK ? store_fill_rows (res, size, fill, items, n) : -1;
     PQclear (res);
     return rc;
 }
@@ -946,7 +959,7 @@ media_store_status media_pkg_store_log_download (PGconn *db, int64_t broadcaster
     snprintf (v, sizeof v, "%d", in->version);
     store_int_param (bytes, in->bytes);
     snprintf (status, sizeof status, "%d", in->status);
-    const char *vals[] = {b, id, v, in->what, in->name, bytes, in->complete ? "true" : "false",
+    const char *vals[] = {b,     id, v, in->what, in->name, bytes, in->complete ? "true" : "false",
                           status};
     return run_cmd (db, "pk_download", 8, vals) == 0 ? MEDIA_STORE_OK : MEDIA_STORE_ERROR;
 }
@@ -974,8 +987,8 @@ media_store_status media_pkg_store_feed (PGconn *db, int64_t broadcaster_id, int
     PGresult *res = run (db, "pk_feed", 3, v);
     media_store_status st = MEDIA_STORE_ERROR;
     if (PQresultStatus (res) == PGRES_TUPLES_OK &&
-        store_fill_rows (res, sizeof (Loa__Media__FeedItem), fill_feed_item,
-                         (void ***) &out->items, &out->n_items) == 0) {
+        store_fill_rows (res, sizeof (Loa__Media__FeedItem), fill_feed_item, (void ***) &out->items,
+                         &out->n_items) == 0) {
         out->last = out->n_items ? out->items[out->n_items - 1]->position : after;
         st = MEDIA_STORE_OK;
     }

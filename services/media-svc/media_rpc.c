@@ -233,8 +233,7 @@ const loa_rpc_method media_methods[] = {
      broadcasters_update},
     /* Packages (media_pkg_rpc.c). */
     {"packages.create", &loa__media__create_package_request__descriptor, media_packages_create},
-    {"packages.correct", &loa__media__correct_package_request__descriptor,
-     media_packages_correct},
+    {"packages.correct", &loa__media__correct_package_request__descriptor, media_packages_correct},
     {"packages.cancel", &loa__media__cancel_package_request__descriptor, media_packages_cancel},
     {"packages.list", &loa__media__package_list_request__descriptor, media_packages_list},
     {"packages.get", &loa__media__package_id_request__descriptor, media_packages_get},
