@@ -254,7 +254,6 @@ const gw_route gw_routes[] = {
     {"POST", "/api/v1/media/receipts", gw_rpc_route, GW_BODY | GW_CREATES, GW_BROADCASTER,
      RPC (GW_MEDIA, "receipts.create", MP (receipt_input), MP (receipt))},
 
-
     /* Feedback (feedback-svc): the service applies the workflow and the
      * handler's own-unit rule; citizens need no account, so their POSTs are
      * GW_THROTTLED per client address (LOA_INTAKE_LIMIT, throttle.h). */
