@@ -10,6 +10,7 @@
  * with media-svc once the response is over (gw_download_end, from the
  * completion callback), so the log never delays the bytes. Staff reading
  * GET /api/v1/media/packages/{id} get media-svc's view with deliveries. */
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,15 +32,21 @@ struct gw_download {
     char name[128];
 };
 
+static char url[512];
+static pthread_once_t url_once = PTHREAD_ONCE_INIT;
+
+static void read_url (void)
+{
+    snprintf (url, sizeof url, "%s", loa_env ("LOA_PUBLIC_URL", "http://localhost:8080"));
+    size_t n = strlen (url);
+    while (n && url[n - 1] == '/')
+        url[--n] = '\0';
+}
+
+/* LOA_PUBLIC_URL without a trailing slash (the feeds' links). */
 static const char *public_url (void)
 {
-    static char url[512];
-    if (!url[0]) {
-        snprintf (url, sizeof url, "%s", loa_env ("LOA_PUBLIC_URL", "http://localhost:8080"));
-        size_t n = strlen (url);
-        while (n && url[n - 1] == '/')
-            url[--n] = '\0';
-    }
+    pthread_once (&url_once, read_url);
     return url;
 }
 
