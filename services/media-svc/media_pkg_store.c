@@ -28,14 +28,17 @@ static const loa_stmt statements[] = {
     {"pk_insert", "INSERT INTO packages (id, article_id, uri, created_by) "
                   "VALUES ($1::bigint, $2::bigint, $3, $4::bigint)"},
     {"pk_add_bcs", "INSERT INTO package_broadcasters SELECT $1::bigint, unnest($2::bigint[])"},
-    /* The package, locked: a version at a time. */
+    /* The package's row lock: a version at a time. Taken by a statement
+     * of its own, so that the next one (a new snapshot) sees the latest
+     * version a concurrent writer committed. */
+    {"pk_lock_row", "SELECT 1 FROM packages WHERE id = $1::bigint FOR UPDATE"},
     {"pk_lock", "SELECT p.article_id, p.uri, rfc3339(p.created_at), v.version, v.pub_status, "
                 "coalesce(rfc3339(v.embargo_until), ''), rfc3339(now()), "
                 "to_char(now() AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD'), "
                 "(SELECT title FROM published_articles WHERE article_id = p.article_id), "
                 "v.ninjs::json #>> '{headlines,0,value}' "
                 "FROM packages p JOIN package_versions v ON v.package_id = p.id "
-                "WHERE p.id = $1::bigint ORDER BY v.version DESC LIMIT 1 FOR UPDATE OF p"},
+                "WHERE p.id = $1::bigint ORDER BY v.version DESC LIMIT 1"},
     {"pk_prev_assets", "SELECT asset_id FROM package_files WHERE package_id = $1::bigint "
                        "AND version = $2::integer ORDER BY position"},
     {"pk_norm_time", "SELECT rfc3339($1::timestamptz), $1::timestamptz > now()"},
@@ -377,6 +380,9 @@ static int write_tx (PGconn *db, void *argp)
     } else {
         store_int_param (id_s, w->package_id);
         const char *v1[] = {id_s};
+        if ((rc = run_cmd (db, "pk_lock_row", 1, v1)) != 0)
+            goto out;
+        rc = -1;
         res = run (db, "pk_lock", 1, v1);
         if (PQresultStatus (res) != PGRES_TUPLES_OK) {
             rc = loa_db_retryable (res) ? LOA_DB_RETRY : -1;
