@@ -420,7 +420,23 @@ expect_eq "the leader lists packages with their deliveries" "200 true" \
 mp_call ed GET "/api/v1/media/packages/$MP_P1" -
 expect_eq "an editor does not see the deliveries report: 403" 403 "$HTTP_STATUS"
 
-mp_events() { [ "$(db_sql "SELECT count(*) FROM media.event_log WHERE topic = 'package.published'")" -ge 5 ] && [ "$(db_sql "SELECT count(*) FROM media.event_log WHERE topic = 'package.delivered'")" -ge 2 ]; }
+# Two corrections at once: one after the other, never the same version.
+# (wait on these two only: the stack's programs are this shell's jobs too)
+mp_pids=()
+for mp_i in 1 2; do
+    curl -s -o /dev/null --max-time 30 -H "Authorization: Bearer ${MP_TOK[rev]}" \
+        -H 'Content-Type: application/json' --data-binary "{\"note\": \"song song $mp_i\"}" \
+        "$GW/api/v1/media/packages/$MP_P3/versions" &
+    mp_pids+=($!)
+done
+wait "${mp_pids[@]}"
+mp_call rev GET "/api/v1/media/packages/$MP_P3" -
+expect_eq "two corrections at once make versions 2 and 3" "1,2,3" "$(mp_jq '.versions | map(.version | tostring) | join(",")')"
+mp_key a GET "/api/v1/media/feed?limit=100&cursor=$MP_LAST_CUR" -
+expect_eq "  both enter A's feed, each once, after the cancellation" "$MP_URI3#1 $MP_URI2#2 $MP_URI3#2 $MP_URI3#3" \
+    "$(mp_jq -j '[.items[] | "\(.uri)#\(.version)"] | join(" ")')"
+
+mp_events() { [ "$(db_sql "SELECT count(*) FROM media.event_log WHERE topic = 'package.published'")" -ge 7 ] && [ "$(db_sql "SELECT count(*) FROM media.event_log WHERE topic = 'package.delivered'")" -ge 2 ]; }
 if wait_until 10 mp_events; then pass "events: package.published for each version, package.delivered per receipt"; else fail "events package.published / package.delivered" "$(db_sql "SELECT topic, count(*) FROM media.event_log GROUP BY 1")"; fi
 expect_eq "each version's bag is stored once on the media volume by its SHA-256" "$MP_BAG_SHA" \
     "$(mp_sha "$LOA_MEDIA_DIR/sha256/${MP_BAG_SHA:0:2}/${MP_BAG_SHA:2:2}/$MP_BAG_SHA")"
