@@ -1,5 +1,6 @@
 #include "media_bag.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -24,6 +25,26 @@ static int make_dir (const char *path)
     return mkdir (path, 0755) == 0 || errno == EEXIST ? 0 : -1;
 }
 
+/* Bags and manifests of a media-svc that died while writing them (tmp/bag-*,
+ * tmp/text-*, and libzip's own bag-*.XXXXXX): removed once a day old. */
+static void sweep_tmp (void)
+{
+    char path[sizeof media_dir + 16];
+    snprintf (path, sizeof path, "%s/tmp", media_dir);
+    DIR *d = opendir (path);
+    if (!d)
+        return;
+    time_t old = time (NULL) - 86400;
+    struct dirent *e;
+    struct stat st;
+    while ((e = readdir (d)))
+        if ((strncmp (e->d_name, "bag-", 4) == 0 || strncmp (e->d_name, "text-", 5) == 0) &&
+            fstatat (dirfd (d), e->d_name, &st, 0) == 0 && st.st_mtime < old &&
+            unlinkat (dirfd (d), e->d_name, 0) == 0)
+            loa_info (NULL, "media: removed the stale tmp/%s", e->d_name);
+    closedir (d);
+}
+
 static void init_once (void)
 {
     snprintf (media_dir, sizeof media_dir, "%s", loa_env ("LOA_MEDIA_DIR", "/var/lib/loa/media"));
@@ -37,6 +58,8 @@ static void init_once (void)
         rc = -1;
     if (rc != 0)
         loa_error (NULL, "media: cannot use LOA_MEDIA_DIR %s: %s", media_dir, strerror (errno));
+    else
+        sweep_tmp ();
     init_rc = rc ? -1 : 0;
 }
 

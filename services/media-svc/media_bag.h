@@ -16,8 +16,9 @@
 
 #define MEDIA_HEX 64
 
-/* Reads LOA_MEDIA_DIR (once; later calls do nothing) and makes its tmp/
- * and sha256/ folders. 0 or -1 (logged). */
+/* Reads LOA_MEDIA_DIR (once; later calls do nothing), makes its tmp/ and
+ * sha256/ folders and removes temporary bags a day old (left by a crash).
+ * media_bag_build calls it. 0 or -1 (logged). */
 int media_bag_init (void);
 
 /* "sha256/ab/cd/<hex>" for 64 lower-case hex digits. 0, or -1 (not a digest). */

@@ -1014,6 +1014,7 @@ typedef struct {
 static int receipt_tx (PGconn *db, void *argp)
 {
     receipt_arg *a = argp;
+    store_free_message (&a->out->base); /* a retried transaction fills it again */
     char b[24], id[24], v[16];
     store_int_param (b, a->b);
     store_int_param (id, a->id);
