@@ -1,5 +1,6 @@
 #include "media_pkg_rpc.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -348,7 +349,7 @@ void media_receipts_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     int bad = 0;
     if (!id)
         bad += (loa_rpc_field_error (ctx, "uri", "không phải uri của gói tin"), 1);
-    if (in->version <= 0)
+    if (in->version <= 0 || in->version > INT32_MAX)
         bad += (loa_rpc_field_error (ctx, "version", "là bắt buộc (số nguyên dương)"), 1);
     if (!is_hex64 (in->sha256))
         bad += (loa_rpc_field_error (ctx, "sha256", "phải là 64 chữ số hex thường"), 1);
@@ -361,12 +362,12 @@ void media_receipts_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     Loa__Media__Receipt out = LOA__MEDIA__RECEIPT__INIT;
     int created = 0;
     const char *field = NULL;
-    media_store_status st = media_pkg_store_receipt (ctx->db, b, id, in->version, in->sha256,
+    media_store_status st = media_pkg_store_receipt (ctx->db, b, id, (int) in->version, in->sha256,
                                                      in->status, &out, &created, &field);
     if (st == MEDIA_STORE_OK) {
         if (created)
-            loa_info (ctx->request_id, "media: broadcaster %lld: %s %s v%d", (long long) b,
-                      in->status, in->uri, in->version);
+            loa_info (ctx->request_id, "media: broadcaster %lld: %s %s v%lld", (long long) b,
+                      in->status, in->uri, (long long) in->version);
         loa_rpc_ok (ctx, created ? LOA__STATUS__CREATED : LOA__STATUS__OK, &out.base);
     } else if (st == MEDIA_STORE_INVALID) {
         loa_rpc_field_error (ctx, field,
