@@ -30,6 +30,9 @@ PKG_MODULES += libmagic
 # fonts with Vietnamese diacritics for the screenshots; nodejs (with npm: Debian 12
 # packs npm apart, NodeSource's nodejs carries it).
 PACKAGES += chromium fonts-dejavu-core nodejs
+# libzip: packages' BagIt bags (services/media-svc/media_bag.c); unzip checks them in the tests.
+PACKAGES += libzip-dev unzip
+PKG_MODULES += libzip
 
 CC ?= cc
 CSTD := -std=c11 -D_GNU_SOURCE
@@ -166,11 +169,14 @@ $(UNIT_OBJ): CFLAGS += $(CHECK_CFLAGS)
 # The gateway's modules without I/O are tested on their own (tests/unit/gateway/).
 GATEWAY_UNIT_OBJ := $(addprefix $(BUILD)/obj/gateway/,xml.o form.o open311_map.o throttle.o)
 GATEWAY_UNIT_OBJ += $(BUILD)/obj/gateway/blob.o
+GATEWAY_UNIT_OBJ += $(BUILD)/obj/gateway/media_feed.o
 # And a service's modules of the same kind (tests/unit/<svc>/).
 SERVICE_UNIT_OBJ := $(addprefix $(BUILD)/obj/services/quota-svc/,quota_month.o quota_events.o \
 	quota_store.o quota_risk.o quota_report.o plan_store.o) $(BUILD)/obj/gen/quota-svc_migrations.o
 SERVICE_UNIT_OBJ += $(addprefix $(BUILD)/obj/services/media-svc/,media_events.o media_store.o) \
 	$(BUILD)/obj/gen/media-svc_migrations.o
+SERVICE_UNIT_OBJ += $(addprefix $(BUILD)/obj/services/media-svc/,media_pkg_store.o media_ninjs.o \
+	media_bag.o media_pkg_rpc.o)
 $(BUILD)/unit-tests: $(UNIT_OBJ) $(GATEWAY_UNIT_OBJ) $(SERVICE_UNIT_OBJ) $(LIBLOA)
 	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) $(CHECK_LIBS) -o $@
 

@@ -85,6 +85,8 @@ stack_env() {
     export LOA_MEDIA_DIR=${LOA_MEDIA_DIR:-$STACK_DIR/media}
     # The web portal from the repository itself (the image has /usr/share/loa/web).
     export LOA_WEB_DIR=${LOA_WEB_DIR:-$PWD/web}
+    # Packages' renditions link here (ninjs href, feeds).
+    export LOA_PUBLIC_URL=${LOA_PUBLIC_URL:-http://127.0.0.1:$http}
     GW="http://127.0.0.1:$http"
 }
 

@@ -14,6 +14,7 @@
 
 typedef struct gw_route gw_route;
 typedef struct gw_upload gw_upload; /* media.c: an upload being streamed to disk */
+typedef struct gw_download gw_download; /* media_pkg.c: a download to log when sent */
 
 /* One HTTP request, owned by MHD's connection (created on the first call of
  * the access handler, freed in the completion callback). */
@@ -45,6 +46,7 @@ typedef struct {
     long retry_after_s; /* > 0: the intake throttle refused it; its answer carries Retry-After */
     gw_upload *upload; /* GW_UPLOAD routes: the body on its way to disk (media.c) */
     int web; /* no route: a file of the web portal (static.c), answered on the final call */
+    gw_download *download; /* a package file being sent, logged once done (media_pkg.c) */
 } gw_request;
 
 enum { GW_AUTH_NONE, GW_AUTH_STAFF, GW_AUTH_KEY };
@@ -230,6 +232,44 @@ void gw_upload_end (gw_request *req);
 enum MHD_Result gw_assets_create (gw_request *req);
 enum MHD_Result gw_assets_get (gw_request *req);
 enum MHD_Result gw_broadcasters_create (gw_request *req);
+
+/* Calls media-svc's `method` as the request's caller. The unpacked reply
+ * (the caller frees) and *created (may be NULL); or NULL with the problem
+ * queued (*rc). */
+ProtobufCMessage *gw_media_call (gw_request *req, const char *method, const ProtobufCMessage *in,
+                                 const ProtobufCMessageDescriptor *out_desc,
+                                 const char *idempotency_key, int *created, enum MHD_Result *rc);
+
+/* What gw_media_send_blob sent: 200 or 206 and the bytes of the body
+ * (0 for HEAD); status 0 when it answered otherwise (304, 416, errors). */
+typedef struct {
+    int status;
+    uint64_t bytes;
+} gw_blob_sent;
+
+/* Sends the blob `sha256` of the media volume as `mime` with sendfile:
+ * strong ETag and Repr-Digest from the digest, Accept-Ranges, one Range
+ * (206, or 416 with bytes * /len), If-Range, If-None-Match (304), HEAD;
+ * `filename` (may be NULL; a safe name) as Content-Disposition. */
+enum MHD_Result gw_media_send_blob (gw_request *req, const char *sha256, const char *mime,
+                                    const char *filename, const char *cache_control,
+                                    gw_blob_sent *sent);
+
+/* ------------------------------------------------------------ media_pkg.c */
+
+/* Packages (API.md "Media distribution"): staff and broadcasters' views. */
+enum MHD_Result gw_media_package_get (gw_request *req);
+enum MHD_Result gw_media_version_get (gw_request *req);
+enum MHD_Result gw_media_bag (gw_request *req);
+enum MHD_Result gw_media_file (gw_request *req);
+enum MHD_Result gw_media_manifest (gw_request *req);
+enum MHD_Result gw_media_feed (gw_request *req);
+enum MHD_Result gw_media_feed_atom (gw_request *req);
+enum MHD_Result gw_media_feed_rss (gw_request *req);
+
+/* The completion callback's: logs a package download with media-svc
+ * (fire and forget), then frees req->download. */
+void gw_download_end (gw_request *req, int complete);
 
 /* The route's path parameter `name` (borrowed), or NULL. */
 const char *gw_param (gw_request *req, const char *name);

@@ -438,6 +438,8 @@ static void on_completed (void *cls, struct MHD_Connection *conn, void **con_cls
                    req->http_status, (long long) elapsed);
     if (req->upload)
         gw_upload_end (req); /* a cut-off upload leaves no file */
+    if (req->download)
+        gw_download_end (req, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
     free (req->body);
     free (req);
     *con_cls = NULL;

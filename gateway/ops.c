@@ -238,7 +238,7 @@ enum MHD_Result gw_openapi (gw_request *req)
             json_object_set_new (op, "security", security);
             json_object_set_new (op, "x-roles", roles);
         }
-        if (r->output) {
+        if (r->output || (r->flags & GW_FILE)) { /* a file route may answer without a message */
             json_object_set_new (responses, (r->flags & GW_CREATES) ? "201" : "200",
                                  ok_response (schemas, r));
         } else {

@@ -22,6 +22,7 @@
 #include "log.h"
 #include "media.pb-c.h"
 #include "media_edit.pb-c.h"
+#include "media_pkg.pb-c.h"
 #include "metrics.h"
 #include "open311.h"
 #include "pbjson.h"
@@ -44,6 +45,9 @@
 #define HANDLER GW_R_HANDLER
 #define FB(name) &loa__feedback__##name##__descriptor
 #define PL(name) &loa__quota__##name##__descriptor
+
+#define MP(name) &loa__media__##name##__descriptor
+#define MP_PATH "/api/v1/media/packages/{id}/versions/{v}"
 
 const gw_route gw_routes[] = {
     /* Operations */
@@ -218,6 +222,37 @@ const gw_route gw_routes[] = {
     {"PATCH", "/api/v1/broadcasters/{id}", gw_rpc_route, GW_BODY, ADMIN,
      RPC (GW_MEDIA, "broadcasters.update", &loa__media__update_broadcaster_request__descriptor,
           &loa__media__broadcaster__descriptor)},
+    /* Packages (media-svc builds them; media_pkg.c serves broadcasters). */
+    {"GET", "/api/v1/media/packages", gw_rpc_route, 0, REVIEWER | INSPECTOR | LEADER,
+     RPC (GW_MEDIA, "packages.list", MP (package_list_request), MP (package_list))},
+    {"POST", "/api/v1/media/packages", gw_rpc_route, GW_BODY | GW_CREATES, REVIEWER,
+     RPC (GW_MEDIA, "packages.create", MP (create_package_request), MP (package)),
+     .location = "/api/v1/media/packages/{id}"},
+    {"GET", "/api/v1/media/packages/{id}", gw_media_package_get, 0,
+     REVIEWER | INSPECTOR | LEADER | GW_BROADCASTER,
+     RPC (GW_MEDIA, "packages.get", MP (package_id_request), MP (package))},
+    {"POST", "/api/v1/media/packages/{id}/versions", gw_rpc_route, GW_BODY | GW_CREATES, REVIEWER,
+     RPC (GW_MEDIA, "packages.correct", MP (correct_package_request), MP (package)),
+     .location = "/api/v1/media/packages/{id}"},
+    {"POST", "/api/v1/media/packages/{id}/cancel", gw_rpc_route, GW_BODY | GW_CREATES, REVIEWER,
+     RPC (GW_MEDIA, "packages.cancel", MP (cancel_package_request), MP (package)),
+     .location = "/api/v1/media/packages/{id}"},
+    {"GET", MP_PATH, gw_media_version_get, 0, GW_BROADCASTER,
+     RPC (GW_MEDIA, "packages.ninjs", NULL, NULL)},
+    {"GET", MP_PATH "/bag.zip", gw_media_bag, GW_FILE, GW_BROADCASTER, .service = GW_MEDIA,
+     .file_type = "application/zip"},
+    {"GET", MP_PATH "/files/{name}", gw_media_file, GW_FILE, GW_BROADCASTER, .service = GW_MEDIA,
+     .file_type = "application/octet-stream"},
+    {"GET", MP_PATH "/manifest-sha256.txt", gw_media_manifest, GW_FILE, GW_BROADCASTER,
+     .service = GW_MEDIA, .file_type = "text/plain"},
+    {"GET", "/api/v1/media/feed", gw_media_feed, 0, GW_BROADCASTER,
+     RPC (GW_MEDIA, "feed.list", NULL, NULL)},
+    {"GET", "/api/v1/media/feed.atom", gw_media_feed_atom, GW_FILE, GW_BROADCASTER,
+     .service = GW_MEDIA, .file_type = "application/atom+xml"},
+    {"GET", "/api/v1/media/feed.rss", gw_media_feed_rss, GW_FILE, GW_BROADCASTER,
+     .service = GW_MEDIA, .file_type = "application/rss+xml"},
+    {"POST", "/api/v1/media/receipts", gw_rpc_route, GW_BODY | GW_CREATES, GW_BROADCASTER,
+     RPC (GW_MEDIA, "receipts.create", MP (receipt_input), MP (receipt))},
 
     /* Feedback (feedback-svc): the service applies the workflow and the
      * handler's own-unit rule; citizens need no account, so their POSTs are

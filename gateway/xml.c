@@ -137,6 +137,47 @@ static void put_escaped (gw_xml *x, const char *text)
     put (x, run, (size_t) (s - run));
 }
 
+static void put_attrs (gw_xml *x, const char *const *attrs)
+{
+    for (size_t i = 0; attrs && attrs[i]; i += 2) {
+        if (!attrs[i + 1])
+            continue;
+        put (x, " ", 1);
+        puts_ (x, attrs[i]);
+        put (x, "=\"", 2);
+        put_escaped (x, attrs[i + 1]);
+        put (x, "\"", 1);
+    }
+}
+
+void gw_xml_text_attrs (gw_xml *x, const char *name, const char *const *attrs, const char *text)
+{
+    indent (x);
+    put (x, "<", 1);
+    puts_ (x, name);
+    put_attrs (x, attrs);
+    put (x, ">", 1);
+    put_escaped (x, text ? text : "");
+    put (x, "</", 2);
+    puts_ (x, name);
+    put (x, ">", 1);
+}
+
+void gw_xml_open_attrs (gw_xml *x, const char *name, const char *const *attrs, int empty)
+{
+    assert (empty || x->depth < MAX_DEPTH);
+    indent (x);
+    put (x, "<", 1);
+    puts_ (x, name);
+    put_attrs (x, attrs);
+    if (empty) {
+        put (x, "/>", 2);
+        return;
+    }
+    put (x, ">", 1);
+    x->open[x->depth++] = name;
+}
+
 void gw_xml_text (gw_xml *x, const char *name, const char *text)
 {
     indent (x);

@@ -21,6 +21,14 @@ void gw_xml_destroy (gw_xml **px);
 /* Opens <name>; at most 16 levels (deeper is our bug: asserted). */
 void gw_xml_open (gw_xml *x, const char *name);
 
+/* Opens <name a="v" ...> with attributes: `attrs` is name, value pairs
+ * ending with NULL; values are escaped, pairs with a NULL value skipped.
+ * With `empty` the element is written closed (<name .../>) and not opened. */
+void gw_xml_open_attrs (gw_xml *x, const char *name, const char *const *attrs, int empty);
+
+/* <name a="v" ...>text</name>, attributes as for gw_xml_open_attrs. */
+void gw_xml_text_attrs (gw_xml *x, const char *name, const char *const *attrs, const char *text);
+
 /* Closes the innermost open element. */
 void gw_xml_close (gw_xml *x);
 

@@ -537,6 +537,12 @@ static int transition_tx (PGconn *db, void *arg)
             atts[n_atts++] = art->attachments[i]->id;
         ev.attachment_ids = atts;
         ev.n_attachment_ids = n_atts;
+        if (published) {
+            /* media-svc packages the text for broadcasters. */
+            ev.summary = art->summary;
+            ev.body = art->maybe_body_case ? art->body : (char *) "";
+            ev.body_html = art->maybe_body_html_case ? art->body_html : (char *) "";
+        }
         if (retracted) {
             ev.retracted_at = art->updated_at;
             ev.reason = (char *) (w->reason ? w->reason : "");

@@ -4,6 +4,7 @@
 
 #include "articles.pb-c.h"
 #include "log.h"
+#include "media_pkg_store.h"
 #include "media_store.h"
 
 int media_events_apply (PGconn *db, const Loa__Event *event, void *arg)
@@ -24,6 +25,12 @@ int media_events_apply (PGconn *db, const Loa__Event *event, void *arg)
     }
     int rc = media_store_apply_article (db, ev->article_id, published, ev->attachment_ids,
                                         ev->n_attachment_ids, event->seq);
+    /* The text, for packages (an event from before content sent it has an
+     * empty body: packages then carry the title alone). */
+    if (rc == 0)
+        rc = media_pkg_store_article (db, ev->article_id, published, ev->unit_id, ev->slug,
+                                      ev->title, ev->summary, ev->body, ev->body_html,
+                                      ev->published_at, event->seq);
     loa__content__article_event__free_unpacked (ev, NULL);
     return rc;
 }
@@ -31,5 +38,6 @@ int media_events_apply (PGconn *db, const Loa__Event *event, void *arg)
 int media_events_reset (PGconn *db, void *arg)
 {
     (void) arg;
-    return media_store_reset (db);
+    int rc = media_store_reset (db);
+    return rc == 0 ? media_pkg_store_reset (db) : rc;
 }

@@ -6,6 +6,8 @@
 #include "log.h"
 #include "media.pb-c.h"
 #include "media_edit.pb-c.h"
+#include "media_pkg.pb-c.h"
+#include "media_pkg_rpc.h"
 #include "media_store.h"
 #include "store_util.h"
 
@@ -229,5 +231,16 @@ const loa_rpc_method media_methods[] = {
     {"broadcasters.get", &loa__media__broadcaster_id_request__descriptor, broadcasters_get},
     {"broadcasters.update", &loa__media__update_broadcaster_request__descriptor,
      broadcasters_update},
+    /* Packages (media_pkg_rpc.c). */
+    {"packages.create", &loa__media__create_package_request__descriptor, media_packages_create},
+    {"packages.correct", &loa__media__correct_package_request__descriptor, media_packages_correct},
+    {"packages.cancel", &loa__media__cancel_package_request__descriptor, media_packages_cancel},
+    {"packages.list", &loa__media__package_list_request__descriptor, media_packages_list},
+    {"packages.get", &loa__media__package_id_request__descriptor, media_packages_get},
+    {"packages.ninjs", &loa__media__ninjs_request__descriptor, media_packages_ninjs},
+    {"packages.file", &loa__media__package_file_request__descriptor, media_packages_file},
+    {"packages.downloaded", &loa__media__download_log__descriptor, media_packages_downloaded},
+    {"feed.list", &loa__media__feed_request__descriptor, media_feed_list},
+    {"receipts.create", &loa__media__receipt_input__descriptor, media_receipts_create},
     {NULL, NULL, NULL},
 };

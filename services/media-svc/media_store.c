@@ -6,6 +6,7 @@
 
 #include "db.h"
 #include "log.h"
+#include "media_pkg_store.h"
 #include "store_util.h"
 
 #define WHO "media store"
@@ -39,7 +40,10 @@ static const loa_stmt statements[] = {
     {NULL, NULL},
 };
 
-int media_store_prepare (PGconn *db) { return loa_db_prepare (db, statements); }
+int media_store_prepare (PGconn *db)
+{
+    return loa_db_prepare (db, statements) == 0 && media_pkg_store_prepare (db) == 0 ? 0 : -1;
+}
 
 /* ------------------------------------------------------------ assets */
 

@@ -15,6 +15,9 @@ typedef enum {
     MEDIA_STORE_OK = 0,
     MEDIA_STORE_NOT_FOUND = 1,
     MEDIA_STORE_CONFLICT = 2, /* a unique key is taken */
+    MEDIA_STORE_INVALID = 3, /* packages: a field is wrong (media_pkg_write names it) */
+    MEDIA_STORE_FORBIDDEN = 4, /* packages: not this broadcaster's */
+    MEDIA_STORE_GONE = 5, /* packages: canceled */
     MEDIA_STORE_ERROR = -1, /* the database failed (logged) */
 } media_store_status;
 

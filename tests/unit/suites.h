@@ -30,6 +30,9 @@ Suite *quota_events_suite (void);
 Suite *quota_risk_suite (void);
 Suite *plan_store_suite (void);
 Suite *media_events_suite (void);
+Suite *media_feed_suite (void);
+Suite *media_ninjs_suite (void);
+Suite *media_pkg_store_suite (void);
 
 /* The test database URL; fails the current test when unset. */
 const char *test_db_url (void);

@@ -1,0 +1,1101 @@
+#include "media_pkg_store.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "db.h"
+#include "log.h"
+#include "media_bag.h"
+#include "media_ninjs.h"
+#include "outbox.h"
+#include "store_util.h"
+
+#define WHO "media package store"
+#define MAX_ITEMS 100
+
+static const loa_stmt statements[] = {
+    {"pk_article", "SELECT title, summary, body_html, slug FROM published_articles "
+                   "WHERE article_id = $1::bigint"},
+    {"pk_assets", "SELECT a.id, a.sha256, a.size, a.mime FROM unnest($1::bigint[]) "
+                  "WITH ORDINALITY u(id, n) JOIN assets a ON a.id = u.id ORDER BY u.n"},
+    {"pk_bcs_given", "SELECT id FROM broadcasters WHERE id = ANY ($1::bigint[]) AND active"},
+    {"pk_bcs_all", "SELECT id FROM broadcasters WHERE active ORDER BY id"},
+    {"pk_new", "SELECT nextval('packages_id_seq'), rfc3339(now()), "
+               "to_char(now() AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD')"},
+    {"pk_insert", "INSERT INTO packages (id, article_id, uri, created_by) "
+                  "VALUES ($1::bigint, $2::bigint, $3, $4::bigint)"},
+    {"pk_add_bcs", "INSERT INTO package_broadcasters SELECT $1::bigint, unnest($2::bigint[])"},
+    /* The package's row lock: a version at a time. Taken by a statement
+     * of its own, so that the next one (a new snapshot) sees the latest
+     * version a concurrent writer committed. */
+    {"pk_lock_row", "SELECT 1 FROM packages WHERE id = $1::bigint FOR UPDATE"},
+    {"pk_lock", "SELECT p.article_id, p.uri, rfc3339(p.created_at), v.version, v.pub_status, "
+                "coalesce(rfc3339(v.embargo_until), ''), rfc3339(now()), "
+                "to_char(now() AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD'), "
+                "(SELECT title FROM published_articles WHERE article_id = p.article_id), "
+                "v.ninjs::json #>> '{headlines,0,value}' "
+                "FROM packages p JOIN package_versions v ON v.package_id = p.id "
+                "WHERE p.id = $1::bigint ORDER BY v.version DESC LIMIT 1"},
+    {"pk_prev_assets", "SELECT asset_id FROM package_files WHERE package_id = $1::bigint "
+                       "AND version = $2::integer ORDER BY position"},
+    {"pk_norm_time", "SELECT rfc3339($1::timestamptz), $1::timestamptz > now()"},
+    {"pk_version_insert",
+     "INSERT INTO package_versions (package_id, version, pub_status, embargo_until, note, ninjs, "
+     "ninjs_sha256, bag_sha256, bag_size, manifest_sha256, manifest_size, created_by, "
+     "created_at) VALUES ($1::bigint, $2::integer, $3, nullif($4, '')::timestamptz, $5, $6, $7, "
+     "$8, $9::bigint, $10, $11::bigint, $12::bigint, now())"},
+    {"pk_file_insert", "INSERT INTO package_files (package_id, version, name, asset_id, position) "
+                       "VALUES ($1::bigint, $2::integer, $3, $4::bigint, $5::integer)"},
+    /* A version enters each broadcaster's feed now or, for a `hide`
+     * broadcaster, when its embargo ends; never before an earlier version
+     * of the same package still waiting for that broadcaster. */
+    {"pk_feed_insert",
+     "INSERT INTO feed_entries (broadcaster_id, package_id, version, release_at) "
+     "SELECT pb.broadcaster_id, $1::bigint, $2::integer, "
+     "greatest(CASE WHEN b.embargo_policy = 'hide' AND nullif($3, '')::timestamptz > now() "
+     "THEN nullif($3, '')::timestamptz ELSE now() END, "
+     "(SELECT max(f.release_at) FROM feed_entries f WHERE f.broadcaster_id = pb.broadcaster_id "
+     "AND f.package_id = $1::bigint AND f.position IS NULL)) "
+     "FROM package_broadcasters pb JOIN broadcasters b ON b.id = pb.broadcaster_id "
+     "WHERE pb.package_id = $1::bigint AND b.active"},
+    {"pk_release", "SELECT feed_release(nullif($1::bigint, 0))"},
+    {"pk_pkg_ids", "SELECT broadcaster_id FROM package_broadcasters WHERE package_id = $1::bigint "
+                   "ORDER BY 1"},
+    /* Staff views. */
+    {"pk_get",
+     "SELECT p.id, p.article_id, p.uri, v.version, v.pub_status, "
+     "coalesce(v.ninjs::json #>> '{headlines,0,value}', ''), p.created_by, rfc3339(p.created_at) "
+     "FROM packages p JOIN LATERAL (SELECT * FROM package_versions WHERE package_id = p.id "
+     "ORDER BY version DESC LIMIT 1) v ON true WHERE p.id = $1::bigint"},
+    {"pk_versions",
+     "SELECT v.version, v.pub_status, coalesce(rfc3339(v.embargo_until), ''), v.bag_sha256, "
+     "v.bag_size, rfc3339(v.created_at), v.created_by, v.note, "
+     "coalesce((SELECT string_agg(asset_id::text, ',' ORDER BY position) FROM package_files f "
+     "WHERE f.package_id = v.package_id AND f.version = v.version), '') "
+     "FROM package_versions v WHERE v.package_id = $1::bigint ORDER BY v.version"},
+    {"pk_deliveries",
+     "SELECT b.id, b.name, b.embargo_policy, "
+     "coalesce((SELECT string_agg(f.version::text, ',' ORDER BY f.version) FROM feed_entries f "
+     "WHERE f.package_id = $1::bigint AND f.broadcaster_id = b.id AND f.position IS NOT NULL), "
+     "''), (SELECT count(*) FROM downloads d WHERE d.package_id = $1::bigint "
+     "AND d.broadcaster_id = b.id), (SELECT coalesce(sum(bytes), 0) FROM downloads d "
+     "WHERE d.package_id = $1::bigint AND d.broadcaster_id = b.id), "
+     "coalesce((SELECT rfc3339(max(at)) FROM downloads d WHERE d.package_id = $1::bigint "
+     "AND d.broadcaster_id = b.id), '') "
+     "FROM package_broadcasters pb JOIN broadcasters b ON b.id = pb.broadcaster_id "
+     "WHERE pb.package_id = $1::bigint ORDER BY b.id"},
+    {"pk_receipts", "SELECT r.broadcaster_id, r.version, r.status, r.sha256, "
+                    "rfc3339(r.created_at), p.uri FROM receipts r JOIN packages p "
+                    "ON p.id = r.package_id WHERE r.package_id = $1::bigint "
+                    "ORDER BY r.broadcaster_id, r.version"},
+    {"pk_list", "SELECT id, count(*) OVER () FROM packages ORDER BY id DESC "
+                "LIMIT $1::integer OFFSET $2::integer"},
+    {"pk_count", "SELECT count(*) FROM packages"},
+    /* Broadcasters' side. */
+    {"pk_bc_of_key", "SELECT id FROM broadcasters WHERE api_key_id = $1::bigint AND active"},
+    {"pk_access", "SELECT EXISTS (SELECT 1 FROM packages WHERE id = $2::bigint), "
+                  "EXISTS (SELECT 1 FROM package_broadcasters WHERE package_id = $2::bigint "
+                  "AND broadcaster_id = $1::bigint), "
+                  "EXISTS (SELECT 1 FROM package_versions WHERE package_id = $2::bigint "
+                  "AND ($3::integer = 0 OR version = $3::integer)), "
+                  "EXISTS (SELECT 1 FROM package_versions WHERE package_id = $2::bigint "
+                  "AND pub_status = 'canceled')"},
+    {"pk_entry",
+     "SELECT v.version, v.ninjs, v.bag_sha256, v.bag_size, v.manifest_sha256, v.manifest_size "
+     "FROM feed_entries f JOIN package_versions v USING (package_id, version) "
+     "WHERE f.broadcaster_id = $1::bigint AND f.package_id = $2::bigint "
+     "AND f.position IS NOT NULL AND ($3::integer = 0 OR f.version = $3::integer) "
+     "ORDER BY f.version DESC LIMIT 1"},
+    {"pk_file", "SELECT a.sha256, a.size, a.mime FROM package_files f JOIN assets a "
+                "ON a.id = f.asset_id WHERE f.package_id = $1::bigint AND f.version = $2::integer "
+                "AND f.name = $3"},
+    {"pk_download", "INSERT INTO downloads (broadcaster_id, package_id, version, what, name, "
+                    "bytes, complete, status) VALUES ($1::bigint, $2::bigint, $3::integer, $4, $5, "
+                    "$6::bigint, $7::boolean, $8::integer)"},
+    {"pk_feed",
+     "SELECT f.position, f.package_id, f.version, v.ninjs FROM feed_entries f "
+     "JOIN package_versions v USING (package_id, version) WHERE f.broadcaster_id = $1::bigint "
+     "AND f.position > $2::bigint ORDER BY f.position LIMIT $3::integer"},
+    {"pk_receipt_insert",
+     "INSERT INTO receipts (broadcaster_id, package_id, version, status, sha256) "
+     "VALUES ($1::bigint, $2::bigint, $3::integer, $4, $5) ON CONFLICT DO NOTHING "
+     "RETURNING status, sha256, rfc3339(created_at)"},
+    {"pk_receipt_get", "SELECT status, sha256, rfc3339(created_at) FROM receipts "
+                       "WHERE broadcaster_id = $1::bigint AND package_id = $2::bigint "
+                       "AND version = $3::integer"},
+    {NULL, NULL},
+};
+
+int media_pkg_store_prepare (PGconn *db) { return loa_db_prepare (db, statements); }
+
+static char domain[256], public_url[512];
+static pthread_once_t settings_once = PTHREAD_ONCE_INIT;
+
+static void read_settings (void)
+{
+    snprintf (domain, sizeof domain, "%s", loa_env ("LOA_MEDIA_URN_DOMAIN", "loa.bacninh.gov.vn"));
+    snprintf (public_url, sizeof public_url, "%s",
+              loa_env ("LOA_PUBLIC_URL", "http://localhost:8080"));
+    size_t n = strlen (public_url);
+    while (n && public_url[n - 1] == '/')
+        public_url[--n] = '\0';
+}
+
+const char *media_pkg_domain (void)
+{
+    pthread_once (&settings_once, read_settings);
+    return domain;
+}
+
+const char *media_pkg_public_url (void)
+{
+    pthread_once (&settings_once, read_settings);
+    return public_url;
+}
+
+/* ------------------------------------------------------------ helpers */
+
+static PGresult *run (PGconn *db, const char *stmt, int n, const char *const *vals)
+{
+    return store_run (db, WHO, stmt, n, vals, PGRES_TUPLES_OK);
+}
+
+/* Runs a statement whose rows, if any, do not matter: 0, LOA_DB_RETRY or
+ * -1 (logged). */
+static int run_cmd (PGconn *db, const char *stmt, int n, const char *const *vals)
+{
+    PGresult *res = PQexecPrepared (db, stmt, n, vals, NULL, NULL, 0);
+    ExecStatusType s = PQresultStatus (res);
+    int rc = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK ? 0
+             : loa_db_retryable (res)                      ? LOA_DB_RETRY
+                                                           : -1;
+    if (rc == -1)
+        loa_error (NULL, WHO ": %s: %s", stmt, PQresultErrorMessage (res));
+    PQclear (res);
+    return rc;
+}
+
+/* "{1,2,3}": an array parameter of ids (integers only, so nothing a client
+ * sends reaches the text). The caller frees. */
+static char *id_array (const int64_t *ids, size_t n)
+{
+    char *s = malloc (n * 21 + 3), *p = s;
+    if (!s)
+        return NULL;
+    *p++ = '{';
+    for (size_t i = 0; i < n; i++)
+        p += sprintf (p, "%s%lld", i ? "," : "", (long long) ids[i]);
+    *p++ = '}';
+    *p = '\0';
+    return s;
+}
+
+/* "1,2,3" into a malloc'ed array (the message's). */
+static void parse_list (const char *s, int64_t **out, size_t *n, int32_t **out32)
+{
+    size_t count = *s ? 1 : 0;
+    for (const char *p = s; *p; p++)
+        count += *p == ',';
+    *n = 0;
+    if (!count)
+        return;
+    void *a = out ? malloc (count * sizeof (int64_t)) : malloc (count * sizeof (int32_t));
+    if (!a)
+        return;
+    const char *p = s;
+    for (size_t i = 0; i < count; i++) {
+        long long v = strtoll (p, (char **) &p, 10);
+        if (out)
+            ((int64_t *) a)[i] = v;
+        else
+            ((int32_t *) a)[i] = (int32_t) v;
+        if (*p == ',')
+            p++;
+    }
+    if (out)
+        *out = a;
+    else
+        *out32 = a;
+    *n = count;
+}
+
+static int exec_params (PGconn *db, const char *sql, int n, const char *const *vals)
+{
+    PGresult *res = PQexecParams (db, sql, n, NULL, vals, NULL, NULL, 0);
+    int ok = PQresultStatus (res) == PGRES_COMMAND_OK || PQresultStatus (res) == PGRES_TUPLES_OK;
+    int retry = !ok && loa_db_retryable (res);
+    if (!ok && !retry)
+        loa_error (NULL, WHO ": %s", PQresultErrorMessage (res));
+    PQclear (res);
+    return ok ? 0 : retry ? LOA_DB_RETRY : -1;
+}
+
+/* ------------------------------------------------------------ articles */
+
+int media_pkg_store_article (PGconn *db, int64_t article_id, int published, int64_t unit_id,
+                             const char *slug, const char *title, const char *summary,
+                             const char *body, const char *body_html, const char *published_at,
+                             uint64_t seq)
+{
+    char id[24], unit[24], seq_s[24];
+    store_int_param (id, article_id);
+    store_int_param (unit, unit_id);
+    snprintf (seq_s, sizeof seq_s, "%llu", (unsigned long long) seq);
+    if (!published) {
+        const char *vals[] = {id};
+        return exec_params (db, "DELETE FROM published_articles WHERE article_id = $1::bigint", 1,
+                            vals);
+    }
+    const char *vals[] = {id,
+                          unit,
+                          slug ? slug : "",
+                          title ? title : "",
+                          summary ? summary : "",
+                          body ? body : "",
+                          body_html ? body_html : "",
+                          published_at ? published_at : "",
+                          seq_s};
+    return exec_params (
+        db,
+        "INSERT INTO published_articles (article_id, unit_id, slug, title, summary, body, "
+        "body_html, published_at, event_seq) VALUES ($1::bigint, $2::bigint, $3, $4, $5, $6, $7, "
+        "$8, $9::bigint) ON CONFLICT (article_id) DO UPDATE SET unit_id = EXCLUDED.unit_id, "
+        "slug = EXCLUDED.slug, title = EXCLUDED.title, summary = EXCLUDED.summary, "
+        "body = EXCLUDED.body, body_html = EXCLUDED.body_html, "
+        "published_at = EXCLUDED.published_at, event_seq = EXCLUDED.event_seq",
+        9, vals);
+}
+
+int media_pkg_store_reset (PGconn *db)
+{
+    return exec_params (db, "DELETE FROM published_articles", 0, NULL);
+}
+
+/* ------------------------------------------------------------ versions */
+
+typedef struct {
+    int64_t id;
+    char sha[MEDIA_HEX + 1];
+    int64_t size;
+    char mime[104];
+} asset_row;
+
+static int invalid (media_pkg_write *w, const char *field, const char *message)
+{
+    w->field = field;
+    snprintf (w->message, sizeof w->message, "%s", message);
+    return 1;
+}
+
+typedef struct {
+    media_pkg_write *w;
+    media_store_status st;
+} write_tx_arg;
+
+/* The assets `ids`, in order, into rows[] (n of them). 0, 1 (invalid:
+ * w->field set), or -1. */
+static int load_assets (PGconn *db, media_pkg_write *w, const int64_t *ids, size_t n,
+                        asset_row *rows)
+{
+    if (n == 0)
+        return 0;
+    char *arr = id_array (ids, n);
+    if (!arr)
+        return -1;
+    const char *vals[] = {arr};
+    PGresult *res = run (db, "pk_assets", 1, vals);
+    free (arr);
+    int rc = -1;
+    if (PQresultStatus (res) == PGRES_TUPLES_OK) {
+        if ((size_t) PQntuples (res) != n) {
+            rc = invalid (w, "asset_ids", "có tệp không tồn tại");
+        } else {
+            for (size_t i = 0; i < n; i++) {
+                rows[i].id = atoll (PQgetvalue (res, (int) i, 0));
+                snprintf (rows[i].sha, sizeof rows[i].sha, "%s", PQgetvalue (res, (int) i, 1));
+                rows[i].size = atoll (PQgetvalue (res, (int) i, 2));
+                snprintf (rows[i].mime, sizeof rows[i].mime, "%s", PQgetvalue (res, (int) i, 3));
+            }
+            rc = 0;
+        }
+    } else if (loa_db_retryable (res)) {
+        rc = LOA_DB_RETRY;
+    }
+    PQclear (res);
+    return rc;
+}
+
+/* The statement's first row's column `col` copied into out (cap bytes).
+ * 0, 1 (no row), LOA_DB_RETRY or -1. */
+static int first_value (PGresult *res, int col, char *out, size_t cap)
+{
+    if (PQresultStatus (res) != PGRES_TUPLES_OK)
+        return loa_db_retryable (res) ? LOA_DB_RETRY : -1;
+    if (PQntuples (res) < 1)
+        return 1;
+    snprintf (out, cap, "%s", PQgetvalue (res, 0, col));
+    return 0;
+}
+
+static int write_tx (PGconn *db, void *argp)
+{
+    write_tx_arg *arg = argp;
+    media_pkg_write *w = arg->w;
+    arg->st = MEDIA_STORE_ERROR;
+    char id_s[24], art_s[24], by_s[24], ver_s[16], uri[320], first_created[40], now_s[40], date[16],
+        embargo[40] = "", prev_status[16] = "", title_prev[1] = "";
+    char *title = NULL, *summary = NULL, *body_html = NULL, *slug = NULL, *ninjs = NULL,
+         *bc_arr = NULL;
+    int64_t *prev_ids = NULL;
+    asset_row *assets = NULL;
+    media_rendition *rends = NULL;
+    media_bag_file *files = NULL;
+    char (*hexes)[MEDIA_HEX + 1] = NULL;
+    char (*names)[64] = NULL;
+    char (*paths)[80] = NULL;
+    int64_t *bids = NULL;
+    const int64_t *asset_ids = w->asset_ids;
+    size_t n_assets = w->n_assets;
+    int rc = -1, version = 1;
+    PGresult *res = NULL;
+    (void) title_prev;
+    store_int_param (by_s, w->user_id);
+
+    if (w->kind == MEDIA_PKG_CREATE) {
+        store_int_param (art_s, w->article_id);
+        const char *v1[] = {art_s};
+        res = run (db, "pk_article", 1, v1);
+        if (PQresultStatus (res) != PGRES_TUPLES_OK) {
+            rc = loa_db_retryable (res) ? LOA_DB_RETRY : -1;
+            goto out;
+        }
+        if (PQntuples (res) != 1) {
+            rc = invalid (w, "article_id", "bài viết không tồn tại hoặc chưa xuất bản");
+            arg->st = MEDIA_STORE_INVALID;
+            goto out;
+        }
+    } else {
+        store_int_param (id_s, w->package_id);
+        const char *v1[] = {id_s};
+        if ((rc = run_cmd (db, "pk_lock_row", 1, v1)) != 0)
+            goto out;
+        rc = -1;
+        res = run (db, "pk_lock", 1, v1);
+        if (PQresultStatus (res) != PGRES_TUPLES_OK) {
+            rc = loa_db_retryable (res) ? LOA_DB_RETRY : -1;
+            goto out;
+        }
+        if (PQntuples (res) != 1) {
+            arg->st = MEDIA_STORE_NOT_FOUND;
+            rc = 1;
+            goto out;
+        }
+        w->article_id = atoll (PQgetvalue (res, 0, 0));
+        store_int_param (art_s, w->article_id);
+        snprintf (uri, sizeof uri, "%s", PQgetvalue (res, 0, 1));
+        snprintf (first_created, sizeof first_created, "%s", PQgetvalue (res, 0, 2));
+        version = atoi (PQgetvalue (res, 0, 3)) + 1;
+        snprintf (prev_status, sizeof prev_status, "%s", PQgetvalue (res, 0, 4));
+        snprintf (embargo, sizeof embargo, "%s", PQgetvalue (res, 0, 5));
+        snprintf (now_s, sizeof now_s, "%s", PQgetvalue (res, 0, 6));
+        snprintf (date, sizeof date, "%s", PQgetvalue (res, 0, 7));
+        int has_article = !PQgetisnull (res, 0, 8);
+        if (strcmp (prev_status, "canceled") == 0) {
+            snprintf (w->message, sizeof w->message, "Gói tin đã bị hủy");
+            arg->st = MEDIA_STORE_CONFLICT;
+            rc = 1;
+            goto out;
+        }
+        if (w->kind == MEDIA_PKG_CORRECT && !has_article) {
+            snprintf (w->message, sizeof w->message, "Bài viết của gói tin không còn xuất bản");
+            arg->st = MEDIA_STORE_CONFLICT;
+            rc = 1;
+            goto out;
+        }
+        if (w->kind == MEDIA_PKG_CANCEL) {
+            /* The headline the broadcasters know: the last version's. */
+            title = strdup (PQgetvalue (res, 0, PQgetisnull (res, 0, 9) ? 8 : 9));
+            embargo[0] = '\0';
+        }
+        PQclear (res);
+        res = NULL;
+        if (w->kind == MEDIA_PKG_CORRECT) {
+            const char *v2[] = {art_s};
+            res = run (db, "pk_article", 1, v2);
+            if (PQresultStatus (res) != PGRES_TUPLES_OK || PQntuples (res) != 1) {
+                rc = loa_db_retryable (res) ? LOA_DB_RETRY : -1;
+                goto out;
+            }
+        }
+    }
+    if (res && PQresultStatus (res) == PGRES_TUPLES_OK && PQnfields (res) == 4) {
+        title = strdup (PQgetvalue (res, 0, 0));
+        summary = strdup (PQgetvalue (res, 0, 1));
+        body_html = strdup (PQgetvalue (res, 0, 2));
+        slug = strdup (PQgetvalue (res, 0, 3));
+        if (!title || !summary || !body_html || !slug)
+            goto out;
+    }
+    PQclear (res);
+    res = NULL;
+
+    /* The embargo, in the database's form (RFC 3339 +07:00). */
+    if (w->kind != MEDIA_PKG_CANCEL && w->embargo_until) {
+        embargo[0] = '\0';
+        if (*w->embargo_until) {
+            const char *v[] = {w->embargo_until};
+            res = run (db, "pk_norm_time", 1, v);
+            if ((rc = first_value (res, 0, embargo, sizeof embargo)) != 0)
+                goto out;
+        }
+    }
+    PQclear (res);
+    res = NULL;
+
+    /* The assets: given, or the previous version's for a correction that
+     * names none; a cancellation carries none. */
+    if (w->kind == MEDIA_PKG_CANCEL) {
+        n_assets = 0;
+    } else if (w->kind == MEDIA_PKG_CORRECT && !w->has_assets) {
+        char pv[16];
+        snprintf (pv, sizeof pv, "%d", version - 1);
+        const char *v[] = {id_s, pv};
+        res = run (db, "pk_prev_assets", 2, v);
+        if (PQresultStatus (res) != PGRES_TUPLES_OK) {
+            rc = loa_db_retryable (res) ? LOA_DB_RETRY : -1;
+            goto out;
+        }
+        n_assets = (size_t) PQntuples (res);
+        prev_ids = calloc (n_assets + 1, sizeof *prev_ids);
+        if (!prev_ids)
+            goto out;
+        for (size_t i = 0; i < n_assets; i++)
+            prev_ids[i] = atoll (PQgetvalue (res, (int) i, 0));
+        asset_ids = prev_ids;
+        PQclear (res);
+        res = NULL;
+    }
+    assets = calloc (n_assets + 1, sizeof *assets);
+    rends = calloc (n_assets + 1, sizeof *rends);
+    files = calloc (n_assets + 2, sizeof *files);
+    hexes = calloc (n_assets + 2, sizeof *hexes);
+    names = calloc (n_assets + 1, sizeof *names);
+    paths = calloc (n_assets + 1, sizeof *paths);
+    if (!assets || !rends || !files || !hexes || !names || !paths)
+        goto out;
+    if ((rc = load_assets (db, w, asset_ids, n_assets, assets)) != 0) {
+        if (rc == 1)
+            arg->st = MEDIA_STORE_INVALID;
+        goto out;
+    }
+    rc = -1;
+
+    if (w->kind == MEDIA_PKG_CREATE) {
+        /* The broadcasters: those named (each active), or every active one. */
+        res = w->n_broadcasters ? NULL : run (db, "pk_bcs_all", 0, NULL);
+        if (w->n_broadcasters) {
+            if (!(bc_arr = id_array (w->broadcaster_ids, w->n_broadcasters)))
+                goto out;
+            const char *v[] = {bc_arr};
+            res = run (db, "pk_bcs_given", 1, v);
+        }
+        if (PQresultStatus (res) != PGRES_TUPLES_OK) {
+            rc = loa_db_retryable (res) ? LOA_DB_RETRY : -1;
+            goto out;
+        }
+        size_t found = (size_t) PQntuples (res);
+        if (found == 0 || (w->n_broadcasters && found != w->n_broadcasters)) {
+            rc = invalid (w, "broadcaster_ids",
+                          found == 0 ? "không có đơn vị nhận tin nào đang hoạt động"
+                                     : "có đơn vị nhận tin không tồn tại hoặc đã ngừng");
+            arg->st = MEDIA_STORE_INVALID;
+            goto out;
+        }
+        if (!w->n_broadcasters) {
+            int64_t *ids = calloc (found, sizeof *ids);
+            if (!ids)
+                goto out;
+            for (size_t i = 0; i < found; i++)
+                ids[i] = atoll (PQgetvalue (res, (int) i, 0));
+            bc_arr = id_array (ids, found);
+            free (ids);
+            if (!bc_arr)
+                goto out;
+        }
+        PQclear (res);
+        res = run (db, "pk_new", 0, NULL);
+        if ((rc = first_value (res, 0, id_s, sizeof id_s)) != 0)
+            goto out;
+        w->package_id = atoll (id_s);
+        snprintf (now_s, sizeof now_s, "%s", PQgetvalue (res, 0, 1));
+        snprintf (first_created, sizeof first_created, "%s", now_s);
+        snprintf (date, sizeof date, "%s", PQgetvalue (res, 0, 2));
+        PQclear (res);
+        res = NULL;
+        if (media_ninjs_uri (uri, sizeof uri, media_pkg_domain (), w->package_id) != 0)
+            goto out;
+        const char *v[] = {id_s, art_s, uri, by_s};
+        const char *vb[] = {id_s, bc_arr};
+        if ((rc = run_cmd (db, "pk_insert", 4, v)) != 0 ||
+            (rc = run_cmd (db, "pk_add_bcs", 2, vb)) != 0)
+            goto out;
+        rc = -1;
+    }
+
+    /* The document and the bag. */
+    for (size_t i = 0; i < n_assets; i++) {
+        media_ninjs_rendition_name (names[i], sizeof names[i], (int) i + 1, assets[i].id,
+                                    assets[i].mime);
+        rends[i] = (media_rendition){names[i], assets[i].mime, assets[i].size};
+    }
+    const char *status = w->kind == MEDIA_PKG_CANCEL ? "canceled" : "usable";
+    media_ninjs_input in = {
+        .uri = uri,
+        .package_id = w->package_id,
+        .version = version,
+        .first_created = first_created,
+        .version_created = now_s,
+        .pub_status = status,
+        .embargo_until = embargo,
+        .title = title ? title : "",
+        .summary = summary,
+        .body_html = body_html,
+        .note = w->note,
+        .article_id = w->article_id,
+        .slug = slug,
+        .base_url = media_pkg_public_url (),
+        .renditions = rends,
+        .n_renditions = n_assets,
+    };
+    if (!(ninjs = media_ninjs_build (&in)))
+        goto out;
+    files[0] = (media_bag_file){.path = "ninjs.json", .text = ninjs, .text_len = strlen (ninjs)};
+    for (size_t i = 0; i < n_assets; i++) {
+        snprintf (paths[i], sizeof paths[i], "renditions/%s", names[i]);
+        files[i + 1] =
+            (media_bag_file){.path = paths[i], .sha256 = assets[i].sha, .size = assets[i].size};
+    }
+    char top[48];
+    snprintf (top, sizeof top, "%lld-v%d", (long long) w->package_id, version);
+    media_bag_result bag;
+    if (media_bag_build (top, uri, date, files, n_assets + 1, hexes, &bag) != 0)
+        goto out;
+
+    snprintf (ver_s, sizeof ver_s, "%d", version);
+    char bag_size[24], man_size[24];
+    store_int_param (bag_size, bag.bag_size);
+    store_int_param (man_size, bag.manifest_size);
+    const char *vv[] = {id_s,
+                        ver_s,
+                        status,
+                        embargo,
+                        w->note ? w->note : "",
+                        ninjs,
+                        files[0].sha256,
+                        bag.bag_sha256,
+                        bag_size,
+                        bag.manifest_sha256,
+                        man_size,
+                        by_s};
+    if ((rc = run_cmd (db, "pk_version_insert", 12, vv)) != 0)
+        goto out;
+    for (size_t i = 0; i < n_assets; i++) {
+        char asset_s[24], pos[24];
+        store_int_param (asset_s, assets[i].id);
+        store_int_param (pos, (long long) i + 1);
+        const char *vf[] = {id_s, ver_s, names[i], asset_s, pos};
+        if ((rc = run_cmd (db, "pk_file_insert", 5, vf)) != 0)
+            goto out;
+    }
+    const char *ve[] = {id_s, ver_s, embargo};
+    const char *vr[] = {"0"};
+    if ((rc = run_cmd (db, "pk_feed_insert", 3, ve)) != 0 ||
+        (rc = run_cmd (db, "pk_release", 1, vr)) != 0)
+        goto out;
+
+    /* package.published, in the same transaction. */
+    const char *vi[] = {id_s};
+    res = run (db, "pk_pkg_ids", 1, vi);
+    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
+        rc = loa_db_retryable (res) ? LOA_DB_RETRY : -1;
+        goto out;
+    }
+    size_t nb = (size_t) PQntuples (res);
+    if (!(bids = calloc (nb + 1, sizeof *bids)))
+        goto out;
+    for (size_t i = 0; i < nb; i++)
+        bids[i] = atoll (PQgetvalue (res, (int) i, 0));
+    Loa__Media__PackageEvent ev = LOA__MEDIA__PACKAGE_EVENT__INIT;
+    ev.package_id = w->package_id;
+    ev.version = version;
+    ev.uri = uri;
+    ev.article_id = w->article_id;
+    ev.pub_status = (char *) status;
+    ev.broadcaster_ids = bids;
+    ev.n_broadcaster_ids = nb;
+    ev.embargo_until = embargo;
+    ev.bag_sha256 = bag.bag_sha256;
+    if (loa_outbox_add (db, "package.published", &ev.base) != 0)
+        goto out;
+    w->id = w->package_id;
+    w->version = version;
+    arg->st = MEDIA_STORE_OK;
+    rc = 0;
+out:
+    PQclear (res);
+    free (title);
+    free (summary);
+    free (body_html);
+    free (slug);
+    free (ninjs);
+    free (bc_arr);
+    free (prev_ids);
+    free (assets);
+    free (rends);
+    free (files);
+    free (hexes);
+    free (names);
+    free (paths);
+    free (bids);
+    return rc;
+}
+
+media_store_status media_pkg_store_write (PGconn *db, media_pkg_write *w)
+{
+    write_tx_arg arg = {.w = w, .st = MEDIA_STORE_ERROR};
+    int rc = loa_db_tx (db, write_tx, &arg);
+    if (rc == 0)
+        return MEDIA_STORE_OK;
+    return arg.st == MEDIA_STORE_OK ? MEDIA_STORE_ERROR : arg.st;
+}
+
+/* ------------------------------------------------------------ staff views */
+
+static void fill_version (const PGresult *res, int row, void *item)
+{
+    Loa__Media__PackageVersion *v = item;
+    loa__media__package_version__init (v);
+    v->version = atoi (PQgetvalue (res, row, 0));
+    v->pub_status = store_dup (res, row, 1, NULL);
+    v->embargo_until = store_dup (res, row, 2, NULL);
+    v->bag_sha256 = store_dup (res, row, 3, NULL);
+    v->bag_size = atoll (PQgetvalue (res, row, 4));
+    v->created_at = store_dup (res, row, 5, NULL);
+    v->created_by = atoll (PQgetvalue (res, row, 6));
+    v->note = store_dup (res, row, 7, NULL);
+    parse_list (PQgetvalue (res, row, 8), &v->asset_ids, &v->n_asset_ids, NULL);
+}
+
+static void fill_delivery (const PGresult *res, int row, void *item)
+{
+    Loa__Media__Delivery *d = item;
+    loa__media__delivery__init (d);
+    d->broadcaster_id = atoll (PQgetvalue (res, row, 0));
+    d->broadcaster_name = store_dup (res, row, 1, NULL);
+    d->embargo_policy = store_dup (res, row, 2, NULL);
+    parse_list (PQgetvalue (res, row, 3), NULL, &d->n_versions_in_feed, &d->versions_in_feed);
+    d->downloads = atoll (PQgetvalue (res, row, 4));
+    d->bytes = atoll (PQgetvalue (res, row, 5));
+    d->last_download_at = store_dup (res, row, 6, NULL);
+}
+
+static void fill_receipt (const PGresult *res, int row, void *item)
+{
+    Loa__Media__Receipt *r = item;
+    loa__media__receipt__init (r);
+    r->broadcaster_id = atoll (PQgetvalue (res, row, 0));
+    r->version = atoi (PQgetvalue (res, row, 1));
+    r->status = store_dup (res, row, 2, NULL);
+    r->sha256 = store_dup (res, row, 3, NULL);
+    r->created_at = store_dup (res, row, 4, NULL);
+    r->uri = store_dup (res, row, 5, NULL);
+}
+
+/* Runs `stmt` with the package id and fills a list. 0 or -1. */
+static int fill_list (PGconn *db, const char *stmt, const char *id_s, size_t size,
+                      store_fill_fn fill, void ***items, size_t *n)
+{
+    const char *v[] = {id_s};
+    PGresult *res = run (db, stmt, 1, v);
+    int rc =
+        PQresultStatus (res) == PGRES_TUPLES_OK ? store_fill_rows (res, size, fill, items, n) : -1;
+    PQclear (res);
+    return rc;
+}
+
+media_store_status media_pkg_store_get (PGconn *db, int64_t id, Loa__Media__Package *out)
+{
+    char id_s[24];
+    store_int_param (id_s, id);
+    const char *v[] = {id_s};
+    PGresult *res = run (db, "pk_get", 1, v);
+    if (PQresultStatus (res) != PGRES_TUPLES_OK || PQntuples (res) != 1) {
+        media_store_status st =
+            PQresultStatus (res) == PGRES_TUPLES_OK ? MEDIA_STORE_NOT_FOUND : MEDIA_STORE_ERROR;
+        PQclear (res);
+        return st;
+    }
+    out->id = atoll (PQgetvalue (res, 0, 0));
+    out->article_id = atoll (PQgetvalue (res, 0, 1));
+    out->uri = store_dup (res, 0, 2, NULL);
+    out->version = atoi (PQgetvalue (res, 0, 3));
+    out->pub_status = store_dup (res, 0, 4, NULL);
+    out->title = store_dup (res, 0, 5, NULL);
+    out->created_by = atoll (PQgetvalue (res, 0, 6));
+    out->created_at = store_dup (res, 0, 7, NULL);
+    PQclear (res);
+    res = run (db, "pk_pkg_ids", 1, v);
+    if (PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) > 0 &&
+        (out->broadcaster_ids = calloc ((size_t) PQntuples (res), sizeof (int64_t)))) {
+        out->n_broadcaster_ids = (size_t) PQntuples (res);
+        for (int i = 0; i < PQntuples (res); i++)
+            out->broadcaster_ids[i] = atoll (PQgetvalue (res, i, 0));
+    }
+    PQclear (res);
+    if (fill_list (db, "pk_versions", id_s, sizeof (Loa__Media__PackageVersion), fill_version,
+                   (void ***) &out->versions, &out->n_versions) != 0 ||
+        fill_list (db, "pk_deliveries", id_s, sizeof (Loa__Media__Delivery), fill_delivery,
+                   (void ***) &out->deliveries, &out->n_deliveries) != 0)
+        return MEDIA_STORE_ERROR;
+    /* Each delivery's receipts. */
+    Loa__Media__Receipt **all = NULL;
+    size_t n_all = 0;
+    if (fill_list (db, "pk_receipts", id_s, sizeof (Loa__Media__Receipt), fill_receipt,
+                   (void ***) &all, &n_all) != 0)
+        return MEDIA_STORE_ERROR;
+    int rc = 0;
+    for (size_t d = 0; d < out->n_deliveries && rc == 0; d++) {
+        Loa__Media__Delivery *del = out->deliveries[d];
+        size_t k = 0;
+        for (size_t i = 0; i < n_all; i++)
+            k += all[i]->broadcaster_id == del->broadcaster_id;
+        if (!store_list_block (k, sizeof (Loa__Media__Receipt), (void ***) &del->receipts)) {
+            rc = -1;
+            break;
+        }
+        for (size_t i = 0; i < n_all; i++)
+            if (all[i]->broadcaster_id == del->broadcaster_id) {
+                /* Moved: the strings change owner. */
+                *del->receipts[del->n_receipts] = *all[i];
+                loa__media__receipt__init (all[i]);
+                del->n_receipts++;
+            }
+    }
+    for (size_t i = 0; i < n_all; i++)
+        store_free_message (&all[i]->base);
+    free (all);
+    return rc == 0 ? MEDIA_STORE_OK : MEDIA_STORE_ERROR;
+}
+
+media_store_status media_pkg_store_list (PGconn *db, int page, int per_page,
+                                         Loa__Media__PackageList *out)
+{
+    char limit[24], offset[24];
+    store_int_param (limit, per_page);
+    store_int_param (offset, (long long) (page - 1) * per_page);
+    const char *vals[] = {limit, offset};
+    PGresult *res = run (db, "pk_list", 2, vals);
+    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
+        PQclear (res);
+        return MEDIA_STORE_ERROR;
+    }
+    size_t n = (size_t) PQntuples (res);
+    long long total = store_page_total (db, WHO, res, 1, "pk_count", 0, NULL);
+    void *block = store_list_block (n, sizeof (Loa__Media__Package), (void ***) &out->items);
+    media_store_status st = block && total >= 0 ? MEDIA_STORE_OK : MEDIA_STORE_ERROR;
+    for (size_t i = 0; block && i < n; i++)
+        loa__media__package__init (out->items[i]);
+    if (block)
+        out->n_items = n;
+    for (size_t i = 0; i < n && st == MEDIA_STORE_OK; i++)
+        st = media_pkg_store_get (db, atoll (PQgetvalue (res, (int) i, 0)), out->items[i]);
+    PQclear (res);
+    out->page = page;
+    out->per_page = per_page;
+    out->total = total;
+    return st;
+}
+
+/* ------------------------------------------------------------ broadcasters */
+
+media_store_status media_pkg_store_broadcaster (PGconn *db, int64_t api_key_id, int64_t *id)
+{
+    char key[24];
+    store_int_param (key, api_key_id);
+    const char *v[] = {key};
+    PGresult *res = run (db, "pk_bc_of_key", 1, v);
+    media_store_status st = MEDIA_STORE_ERROR;
+    if (PQresultStatus (res) == PGRES_TUPLES_OK) {
+        st = PQntuples (res) == 1 ? MEDIA_STORE_OK : MEDIA_STORE_FORBIDDEN;
+        if (st == MEDIA_STORE_OK)
+            *id = atoll (PQgetvalue (res, 0, 0));
+    }
+    PQclear (res);
+    return st;
+}
+
+static int release_tx (PGconn *db, void *arg)
+{
+    char b[24];
+    store_int_param (b, *(const int64_t *) arg);
+    const char *v[] = {b};
+    return run_cmd (db, "pk_release", 1, v);
+}
+
+int media_pkg_store_release (PGconn *db, int64_t broadcaster_id)
+{
+    return loa_db_tx (db, release_tx, &broadcaster_id) == 0 ? 0 : -1;
+}
+
+/* Whether the broadcaster may see version `version` (0: any) of package
+ * `id`: OK with *entry (the released version's row, caller clears),
+ * NOT_FOUND, FORBIDDEN; *canceled when the package is. */
+static media_store_status entry (PGconn *db, int64_t b, int64_t id, int version, PGresult **entry,
+                                 int *canceled)
+{
+    char b_s[24], id_s[24], v_s[16];
+    store_int_param (b_s, b);
+    store_int_param (id_s, id);
+    snprintf (v_s, sizeof v_s, "%d", version);
+    const char *v[] = {b_s, id_s, v_s};
+    *entry = NULL;
+    if (media_pkg_store_release (db, b) != 0)
+        return MEDIA_STORE_ERROR;
+    PGresult *res = run (db, "pk_access", 3, v);
+    if (PQresultStatus (res) != PGRES_TUPLES_OK || PQntuples (res) != 1) {
+        PQclear (res);
+        return MEDIA_STORE_ERROR;
+    }
+    int exists = PQgetvalue (res, 0, 0)[0] == 't', mine = PQgetvalue (res, 0, 1)[0] == 't',
+        has_version = PQgetvalue (res, 0, 2)[0] == 't';
+    *canceled = PQgetvalue (res, 0, 3)[0] == 't';
+    PQclear (res);
+    if (!exists)
+        return MEDIA_STORE_NOT_FOUND;
+    if (!mine)
+        return MEDIA_STORE_FORBIDDEN;
+    if (!has_version)
+        return MEDIA_STORE_NOT_FOUND;
+    res = run (db, "pk_entry", 3, v);
+    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
+        PQclear (res);
+        return MEDIA_STORE_ERROR;
+    }
+    if (PQntuples (res) != 1) {
+        PQclear (res);
+        return MEDIA_STORE_FORBIDDEN; /* under embargo for this broadcaster */
+    }
+    *entry = res;
+    return MEDIA_STORE_OK;
+}
+
+media_store_status media_pkg_store_ninjs (PGconn *db, int64_t broadcaster_id, int64_t id,
+                                          int version, Loa__Media__Ninjs *out)
+{
+    PGresult *res;
+    int canceled;
+    media_store_status st = entry (db, broadcaster_id, id, version, &res, &canceled);
+    if (st != MEDIA_STORE_OK)
+        return st;
+    out->package_id = id;
+    out->version = atoi (PQgetvalue (res, 0, 0));
+    out->json = store_dup (res, 0, 1, NULL);
+    PQclear (res);
+    return MEDIA_STORE_OK;
+}
+
+media_store_status media_pkg_store_file (PGconn *db, int64_t broadcaster_id,
+                                         const Loa__Media__PackageFileRequest *in,
+                                         Loa__Media__PackageFile *out)
+{
+    PGresult *res;
+    int canceled;
+    if (in->version <= 0)
+        return MEDIA_STORE_NOT_FOUND;
+    media_store_status st = entry (db, broadcaster_id, in->id, in->version, &res, &canceled);
+    if (st != MEDIA_STORE_OK)
+        return st;
+    char name[96];
+    if (canceled) {
+        st = MEDIA_STORE_GONE;
+    } else if (strcmp (in->what, "bag") == 0) {
+        out->sha256 = store_dup (res, 0, 2, NULL);
+        out->size = atoll (PQgetvalue (res, 0, 3));
+        out->mime = strdup ("application/zip");
+        snprintf (name, sizeof name, "%lld-v%d.zip", (long long) in->id, in->version);
+        out->filename = strdup (name);
+    } else if (strcmp (in->what, "manifest") == 0) {
+        out->sha256 = store_dup (res, 0, 4, NULL);
+        out->size = atoll (PQgetvalue (res, 0, 5));
+        out->mime = strdup ("text/plain; charset=utf-8");
+        out->filename = strdup ("manifest-sha256.txt");
+    } else {
+        char id_s[24], v_s[16];
+        store_int_param (id_s, in->id);
+        snprintf (v_s, sizeof v_s, "%d", in->version);
+        const char *v[] = {id_s, v_s, in->name};
+        PGresult *f = run (db, "pk_file", 3, v);
+        if (PQresultStatus (f) != PGRES_TUPLES_OK)
+            st = MEDIA_STORE_ERROR;
+        else if (PQntuples (f) != 1)
+            st = MEDIA_STORE_NOT_FOUND;
+        else {
+            out->sha256 = store_dup (f, 0, 0, NULL);
+            out->size = atoll (PQgetvalue (f, 0, 1));
+            out->mime = store_dup (f, 0, 2, NULL);
+            out->filename = strdup (in->name);
+        }
+        PQclear (f);
+    }
+    PQclear (res);
+    if (st == MEDIA_STORE_OK && (!out->mime || !out->filename))
+        st = MEDIA_STORE_ERROR;
+    return st;
+}
+
+media_store_status media_pkg_store_log_download (PGconn *db, int64_t broadcaster_id,
+                                                 const Loa__Media__DownloadLog *in)
+{
+    char b[24], id[24], v[16], bytes[24], status[16];
+    store_int_param (b, broadcaster_id);
+    store_int_param (id, in->id);
+    snprintf (v, sizeof v, "%d", in->version);
+    store_int_param (bytes, in->bytes);
+    snprintf (status, sizeof status, "%d", in->status);
+    const char *vals[] = {b,     id, v, in->what, in->name, bytes, in->complete ? "true" : "false",
+                          status};
+    return run_cmd (db, "pk_download", 8, vals) == 0 ? MEDIA_STORE_OK : MEDIA_STORE_ERROR;
+}
+
+static void fill_feed_item (const PGresult *res, int row, void *item)
+{
+    Loa__Media__FeedItem *f = item;
+    loa__media__feed_item__init (f);
+    f->position = atoll (PQgetvalue (res, row, 0));
+    f->package_id = atoll (PQgetvalue (res, row, 1));
+    f->version = atoi (PQgetvalue (res, row, 2));
+    f->json = store_dup (res, row, 3, NULL);
+}
+
+media_store_status media_pkg_store_feed (PGconn *db, int64_t broadcaster_id, int64_t after,
+                                         int limit, Loa__Media__FeedPage *out)
+{
+    if (media_pkg_store_release (db, broadcaster_id) != 0)
+        return MEDIA_STORE_ERROR;
+    char b[24], a[24], l[16];
+    store_int_param (b, broadcaster_id);
+    store_int_param (a, after);
+    snprintf (l, sizeof l, "%d", limit);
+    const char *v[] = {b, a, l};
+    PGresult *res = run (db, "pk_feed", 3, v);
+    media_store_status st = MEDIA_STORE_ERROR;
+    if (PQresultStatus (res) == PGRES_TUPLES_OK &&
+        store_fill_rows (res, sizeof (Loa__Media__FeedItem), fill_feed_item, (void ***) &out->items,
+                         &out->n_items) == 0) {
+        out->last = out->n_items ? out->items[out->n_items - 1]->position : after;
+        st = MEDIA_STORE_OK;
+    }
+    PQclear (res);
+    return st;
+}
+
+typedef struct {
+    int64_t b, id;
+    int version;
+    const char *sha256, *status;
+    Loa__Media__Receipt *out;
+    int created;
+    const char *uri;
+} receipt_arg;
+
+static int receipt_tx (PGconn *db, void *argp)
+{
+    receipt_arg *a = argp;
+    store_free_message (&a->out->base); /* a retried transaction fills it again */
+    char b[24], id[24], v[16];
+    store_int_param (b, a->b);
+    store_int_param (id, a->id);
+    snprintf (v, sizeof v, "%d", a->version);
+    const char *vals[] = {b, id, v, a->status, a->sha256};
+    PGresult *res = run (db, "pk_receipt_insert", 5, vals);
+    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
+        int rc = loa_db_retryable (res) ? LOA_DB_RETRY : -1;
+        PQclear (res);
+        return rc;
+    }
+    a->created = PQntuples (res) == 1;
+    if (!a->created) {
+        PQclear (res);
+        res = run (db, "pk_receipt_get", 3, vals);
+        if (PQresultStatus (res) != PGRES_TUPLES_OK || PQntuples (res) != 1) {
+            PQclear (res);
+            return -1;
+        }
+    }
+    Loa__Media__Receipt *r = a->out;
+    r->package_id = a->id;
+    r->version = a->version;
+    r->broadcaster_id = a->b;
+    r->status = store_dup (res, 0, 0, NULL);
+    r->sha256 = store_dup (res, 0, 1, NULL);
+    r->created_at = store_dup (res, 0, 2, NULL);
+    r->uri = strdup (a->uri);
+    PQclear (res);
+    if (!r->uri)
+        return -1;
+    if (a->created) {
+        Loa__Media__DeliveryEvent ev = LOA__MEDIA__DELIVERY_EVENT__INIT;
+        ev.package_id = a->id;
+        ev.version = a->version;
+        ev.broadcaster_id = a->b;
+        ev.status = (char *) a->status;
+        ev.uri = (char *) a->uri;
+        if (loa_outbox_add (db, "package.delivered", &ev.base) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+media_store_status media_pkg_store_receipt (PGconn *db, int64_t broadcaster_id, int64_t id,
+                                            int version, const char *sha256, const char *status,
+                                            Loa__Media__Receipt *out, int *created,
+                                            const char **field)
+{
+    PGresult *res;
+    int canceled;
+    *field = NULL;
+    if (version <= 0) {
+        *field = "version";
+        return MEDIA_STORE_INVALID;
+    }
+    media_store_status st = entry (db, broadcaster_id, id, version, &res, &canceled);
+    if (st == MEDIA_STORE_NOT_FOUND) {
+        *field = "version";
+        return MEDIA_STORE_INVALID;
+    }
+    if (st != MEDIA_STORE_OK)
+        return st;
+    int match = strcmp (PQgetvalue (res, 0, 2), sha256) == 0;
+    char uri[320];
+    PQclear (res);
+    /* A failed delivery reports the digest it got, which need not match. */
+    if (!match && strcmp (status, "received") == 0) {
+        *field = "sha256";
+        return MEDIA_STORE_INVALID;
+    }
+    media_ninjs_uri (uri, sizeof uri, media_pkg_domain (), id);
+    receipt_arg a = {.b = broadcaster_id,
+                     .id = id,
+                     .version = version,
+                     .sha256 = sha256,
+                     .status = status,
+                     .out = out,
+                     .uri = uri};
+    if (loa_db_tx (db, receipt_tx, &a) != 0)
+        return MEDIA_STORE_ERROR;
+    *created = a.created;
+    return MEDIA_STORE_OK;
+}

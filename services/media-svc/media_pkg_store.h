@@ -1,0 +1,98 @@
+/* media_pkg_store: packages' SQL (schema media, 0003_packages.sql): the
+ * published articles' text (from content events), packages and their
+ * immutable versions (each made with its ninjs document and its bag,
+ * media_ninjs.h and media_bag.h, inside the transaction that adds the row),
+ * the broadcasters' feed, downloads and receipts. Messages it fills own
+ * their strings (free with store_free_message). */
+#ifndef MEDIA_PKG_STORE_H
+#define MEDIA_PKG_STORE_H
+
+#include <libpq-fe.h>
+#include <stdint.h>
+
+#include "media_pkg.pb-c.h"
+#include "media_store.h"
+
+int media_pkg_store_prepare (PGconn *db);
+
+/* LOA_MEDIA_URN_DOMAIN (the uri's domain) and LOA_PUBLIC_URL (renditions'
+ * href), read once. */
+const char *media_pkg_domain (void);
+const char *media_pkg_public_url (void);
+
+/* article.published keeps the article's text (what packages carry);
+ * article.retracted forgets it. Inside the subscriber's transaction. 0 or -1. */
+int media_pkg_store_article (PGconn *db, int64_t article_id, int published, int64_t unit_id,
+                             const char *slug, const char *title, const char *summary,
+                             const char *body, const char *body_html, const char *published_at,
+                             uint64_t seq);
+int media_pkg_store_reset (PGconn *db);
+
+typedef enum { MEDIA_PKG_CREATE, MEDIA_PKG_CORRECT, MEDIA_PKG_CANCEL } media_pkg_kind;
+
+/* A new version: a package's first (CREATE), a correction, a cancellation. */
+typedef struct {
+    media_pkg_kind kind;
+    int64_t package_id; /* CORRECT, CANCEL */
+    int64_t article_id; /* CREATE */
+    const int64_t *asset_ids;
+    size_t n_assets;
+    int has_assets; /* CORRECT: else the previous version's */
+    const int64_t *broadcaster_ids; /* CREATE; none: every active one */
+    size_t n_broadcasters;
+    const char *embargo_until; /* RFC 3339, "" none, NULL (CORRECT) the previous one's */
+    const char *note; /* CORRECT: a note; CANCEL: the reason */
+    int64_t user_id;
+    /* out */
+    const char *field; /* MEDIA_STORE_INVALID: the field, and message */
+    char message[200];
+    int64_t id;
+    int version;
+} media_pkg_write;
+
+/* Makes the version, its feed entries and its package.published event, in
+ * one transaction. OK, INVALID (w->field), NOT_FOUND (no such package),
+ * CONFLICT (canceled already, or the article is no longer published;
+ * w->message), ERROR. */
+media_store_status media_pkg_store_write (PGconn *db, media_pkg_write *w);
+
+/* Staff views: one package with its versions and deliveries; a page. */
+media_store_status media_pkg_store_get (PGconn *db, int64_t id, Loa__Media__Package *out);
+media_store_status media_pkg_store_list (PGconn *db, int page, int per_page,
+                                         Loa__Media__PackageList *out);
+
+/* The active broadcaster holding API key `api_key_id`: OK (*id) or
+ * FORBIDDEN. */
+media_store_status media_pkg_store_broadcaster (PGconn *db, int64_t api_key_id, int64_t *id);
+
+/* Releases the broadcaster's entries whose embargo ended (positions in
+ * their order; its own transaction). 0 or -1. */
+int media_pkg_store_release (PGconn *db, int64_t broadcaster_id);
+
+/* The ninjs of version `version` (0: the latest released to it) for the
+ * broadcaster: OK, NOT_FOUND, FORBIDDEN (not its package, or not yet
+ * released to it). */
+media_store_status media_pkg_store_ninjs (PGconn *db, int64_t broadcaster_id, int64_t id,
+                                          int version, Loa__Media__Ninjs *out);
+
+/* Which blob answers `what` (bag, file, manifest) of a version for the
+ * broadcaster: OK, NOT_FOUND, FORBIDDEN, GONE (the package is canceled). */
+media_store_status media_pkg_store_file (PGconn *db, int64_t broadcaster_id,
+                                         const Loa__Media__PackageFileRequest *in,
+                                         Loa__Media__PackageFile *out);
+
+media_store_status media_pkg_store_log_download (PGconn *db, int64_t broadcaster_id,
+                                                 const Loa__Media__DownloadLog *in);
+
+/* The broadcaster's feed after position `after`, at most `limit` items. */
+media_store_status media_pkg_store_feed (PGconn *db, int64_t broadcaster_id, int64_t after,
+                                         int limit, Loa__Media__FeedPage *out);
+
+/* A receipt: OK (*created 1 the first time, with package.delivered),
+ * NOT_FOUND, FORBIDDEN, INVALID (sha256 does not match the bag; `field`). */
+media_store_status media_pkg_store_receipt (PGconn *db, int64_t broadcaster_id, int64_t id,
+                                            int version, const char *sha256, const char *status,
+                                            Loa__Media__Receipt *out, int *created,
+                                            const char **field);
+
+#endif

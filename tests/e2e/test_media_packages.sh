@@ -1,0 +1,442 @@
+# Media distribution, second slice (API.md "Media distribution"): packages
+# for broadcasters. A reviewer packages a published article with its photo
+# and video for chosen broadcasters; each version has a ninjs 3.2 document
+# (valid against the IPTC schema with format checks) and a BagIt bag in a
+# ZIP (unzip -t, sha256sum -c on both manifests; a tampered byte fails).
+# Broadcasters pull with their API key: the cursor feed (every version once,
+# in order, across publishes between pages; a bad cursor is 400), Atom and
+# RSS (xmllint), single versions (ETag, 304), bags, renditions and
+# manifests (Range, If-Range, a resumed download with the same SHA-256).
+# Corrections keep the uri; a cancellation makes the files 410. Embargo:
+# `deliver` shows embargoedUntil, `hide` waits. Another broadcaster's
+# package is 403. Receipts 201/200/422; the deliveries report counts
+# downloads and receipts; package.published / package.delivered events.
+# Sourced by tests/run.sh: every name here starts with mp_ / MP_.
+# shellcheck shell=bash
+
+MP_DIR=$T_TMP/media-packages
+mkdir -p "$MP_DIR"
+MP_RUN=$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')
+MP_RUN_UC=$(printf '%s' "$MP_RUN" | tr '[:lower:]' '[:upper:]')
+MP_PY=/usr/bin/python3
+[ -x "$MP_PY" ] || MP_PY=python3
+declare -gA MP_TOK=() MP_KEY=()
+
+mp_jq() { body_jq "$@"; }
+mp_sha() { sha256sum "$1" | cut -d' ' -f1; }
+mp_size() { stat -c %s "$1"; }
+# mp_call WHO METHOD PATH JSON|- [curl args]: staff (MP_TOK) or anon.
+mp_call() { e2e_call MP_TOK "$@"; }
+# mp_key BC METHOD PATH JSON|- [curl args]: as broadcaster BC (its X-Api-Key).
+mp_key() {
+    local bc=$1 method=$2 path=$3 json=$4
+    shift 4
+    if [ "$json" = - ]; then
+        http "$method" "$path" -H "X-Api-Key: ${MP_KEY[$bc]:-none}" "$@"
+    else
+        printf '%s' "$json" >"$T_TMP/req.json"
+        http "$method" "$path" -H "X-Api-Key: ${MP_KEY[$bc]:-none}" \
+            -H 'Content-Type: application/json' --data-binary "@$T_TMP/req.json" "$@"
+    fi
+}
+# mp_get BC PATH OUT [curl args]: the bytes of PATH into OUT (headers kept).
+mp_get() {
+    local bc=$1 path=$2 out=$3
+    shift 3
+    rm -f "$out" "$T_TMP/headers"
+    HTTP_STATUS=$(curl -s -o "$out" -D "$T_TMP/headers" -w '%{http_code}' --max-time 30 \
+        -H "X-Api-Key: ${MP_KEY[$bc]:-none}" "$@" "$GW$path") || HTTP_STATUS=000
+}
+mp_ninjs_ok() {
+    local err
+    if err=$(printf '%s' "$HTTP_BODY" | "$MP_PY" tests/e2e/media/validate_ninjs.py 2>&1); then
+        pass "$1"
+    else
+        fail "$1" "$(printf '%s' "$err" | head -5)"
+    fi
+}
+mp_xml_ok() {
+    local err
+    if err=$(printf '%s' "$HTTP_BODY" | xmllint --noout - 2>&1); then pass "$1"; else fail "$1" "$err"; fi
+}
+
+# ------------------------------------------------------------ set-up
+echo "  -- set-up: users, assets, a published article, three broadcasters"
+MP_TOK[admin]=$(admin_token)
+mp_call admin POST /api/v1/units "{\"code\": \"MP-$MP_RUN_UC\", \"name\": \"Phòng Thử nghiệm Gói tin $MP_RUN\"}"
+MP_UNIT=$(mp_jq '.id // 0')
+for mp_u in "ed editor $MP_UNIT" "rev reviewer null" "insp inspector null" "lead leader null"; do
+    read -r mp_k mp_role mp_unit <<<"$mp_u"
+    e2e_user MP_TOK "$mp_k" "[\"$mp_role\"]" "$mp_unit" "e2e.mp-$mp_k-$MP_RUN" "Người dùng gói tin $mp_k"
+done
+expect_eq "setup: editor, reviewer, inspector and leader log in" true \
+    "$([ -n "${MP_TOK[ed]}" ] && [ -n "${MP_TOK[rev]}" ] && [ -n "${MP_TOK[insp]}" ] && [ -n "${MP_TOK[lead]}" ] && echo true || echo false)"
+
+python3 - "$MP_DIR" "$MP_RUN" <<'PYEOF'
+import os, struct, sys, zlib
+d, run = sys.argv[1], sys.argv[2].encode()
+def chunk(t, data):
+    return struct.pack('>I', len(data)) + t + data + struct.pack('>I', zlib.crc32(t + data) & 0xffffffff)
+def png(w, h, pixels):
+    raw = b''.join(b'\x00' + pixels[y * w * 3:(y + 1) * w * 3] for y in range(h))
+    return (b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 2, 0, 0, 0))
+            + chunk(b'tEXt', b'Comment\x00' + run) + chunk(b'IDAT', zlib.compress(raw)) + chunk(b'IEND', b''))
+open(os.path.join(d, 'photo.png'), 'wb').write(png(200, 200, os.urandom(200 * 200 * 3)))
+open(os.path.join(d, 'photo2.png'), 'wb').write(png(16, 16, os.urandom(16 * 16 * 3)))
+mp4 = (struct.pack('>I', 24) + b'ftypisom' + struct.pack('>I', 512) + b'isomiso2'
+       + struct.pack('>I', 8 + len(run)) + b'free' + run + struct.pack('>I', 8 + 300000) + b'mdat'
+       + os.urandom(300000))
+open(os.path.join(d, 'clip.mp4'), 'wb').write(mp4)
+PYEOF
+mp_upload() {
+    mp_call ed POST /api/v1/assets - -H "Content-Type: $2" --data-binary "@$MP_DIR/$1"
+    [ "$HTTP_STATUS" = 201 ] && mp_jq .id
+}
+MP_PNG=$(mp_upload photo.png image/png)
+MP_PNG2=$(mp_upload photo2.png image/png)
+MP_MP4=$(mp_upload clip.mp4 video/mp4)
+expect_eq "setup: a photo, a second photo and a video are uploaded" true \
+    "$([ -n "$MP_PNG" ] && [ -n "$MP_PNG2" ] && [ -n "$MP_MP4" ] && echo true || echo false)"
+
+mp_call anon GET '/api/v1/topics?per_page=1' -
+mp_topic=$(mp_jq '.items[0].id // 0')
+mp_article() {
+    mp_call ed POST /api/v1/articles "$(jq -nc --arg t "$1 $MP_RUN" --argjson tp "[$mp_topic]" \
+        --argjson a "[$MP_PNG, $MP_MP4]" \
+        '{title: $t, summary: "Tóm tắt: cải cách hành chính", body: "Nội dung **chính** của bài & <thẻ>.", topic_ids: $tp, attachment_ids: $a}')"
+    local id
+    id=$(mp_jq '.id // 0')
+    mp_call ed POST "/api/v1/articles/$id/submit" '{}'
+    mp_call rev POST "/api/v1/articles/$id/publish" '{}'
+    [ "$HTTP_STATUS" = 200 ] && printf '%s' "$id"
+}
+MP_ART=$(mp_article "Hội nghị cải cách hành chính")
+MP_ART2=$(mp_article "Bản tin thủ tục hành chính")
+MP_ART3=$(mp_article "Tin có thời điểm cấm phát")
+expect_eq "setup: three articles are published" true \
+    "$([ -n "$MP_ART" ] && [ -n "$MP_ART2" ] && [ -n "$MP_ART3" ] && echo true || echo false)"
+
+# mp_bc KEY NAME POLICY: a broadcaster made by the admin; MP_KEY[KEY] is its
+# API key, MP_BCID its id.
+mp_bc() {
+    mp_call admin POST /api/v1/broadcasters "$(jq -nc --arg n "$2 $MP_RUN" --arg p "$3" '{name: $n, kind: "tv", embargo_policy: $p}')"
+    MP_KEY[$1]=$(mp_jq '.api_key // empty')
+    MP_BCID=$(mp_jq '.id // empty')
+}
+mp_bc a "Đài Phát thanh và Truyền hình" deliver
+MP_A=$MP_BCID
+mp_bc b "Báo tỉnh" deliver
+MP_B=$MP_BCID
+mp_bc h "Cổng thông tin" hide
+MP_H=$MP_BCID
+expect_eq "setup: broadcasters deliver (A, B) and hide (H), each with its key" true \
+    "$([ -n "$MP_A" ] && [ -n "$MP_B" ] && [ -n "$MP_H" ] && [ -n "${MP_KEY[a]}" ] && [ -n "${MP_KEY[h]}" ] && echo true || echo false)"
+
+# mp_package ARTICLE ASSETS_JSON BCS_JSON [EMBARGO]: POST as the reviewer;
+# media-svc learns the article from content's event, so the first tries may
+# answer 422 article_id.
+mp_package() {
+    local body
+    body=$(jq -nc --argjson art "$1" --argjson a "$2" --argjson b "$3" --arg e "${4:-}" \
+        '{article_id: $art, asset_ids: $a, broadcaster_ids: $b} + (if $e == "" then {} else {embargo_until: $e} end)')
+    mp_try() { mp_call rev POST /api/v1/media/packages "$body"; [ "$HTTP_STATUS" != 422 ] || [ "$(problem_names article_id)" != "422 true" ]; }
+    wait_until 15 mp_try
+}
+
+# ------------------------------------------------------------ create
+echo "  -- packages: version 1, its ninjs and who may see it"
+mp_package "$MP_ART" "[$MP_PNG, $MP_MP4]" "[$MP_A, $MP_H]"
+MP_P1=$(mp_jq '.id // 0')
+expect_eq "a reviewer packages a published article: 201, version 1, Location" \
+    "201 1 usable /api/v1/media/packages/$MP_P1" \
+    "$HTTP_STATUS $(mp_jq .version) $(mp_jq .pub_status) $(header Location)"
+MP_URI=$(mp_jq .uri)
+expect_match "  uri urn:<domain>:package:<id>" "^urn:[a-z0-9.-]+:package:$MP_P1\$" "$MP_URI"
+expect_eq "  for the two broadcasters named" "$MP_A,$MP_H" "$(mp_jq '.broadcaster_ids | map(tostring) | join(",")')"
+mp_call ed POST /api/v1/media/packages "{\"article_id\": $MP_ART, \"asset_ids\": []}"
+expect_eq "an editor may not package: 403" 403 "$HTTP_STATUS"
+mp_call rev POST /api/v1/media/packages '{"article_id": 999999999, "asset_ids": []}'
+expect_eq "an unknown or unpublished article: 422 naming article_id" "422 true" "$(problem_names article_id)"
+mp_call rev POST /api/v1/media/packages "{\"article_id\": $MP_ART, \"asset_ids\": [999999999]}"
+expect_eq "an unknown asset: 422 naming asset_ids" "422 true" "$(problem_names asset_ids)"
+mp_call rev POST /api/v1/media/packages "{\"article_id\": $MP_ART, \"asset_ids\": [], \"embargo_until\": \"tomorrow\"}"
+expect_eq "a bad embargo_until: 422 naming it" "422 true" "$(problem_names embargo_until)"
+mp_call rev POST /api/v1/media/packages "{\"article_id\": $MP_ART, \"broadcaster_ids\": [999999999]}"
+expect_eq "an unknown broadcaster: 422 naming broadcaster_ids" "422 true" "$(problem_names broadcaster_ids)"
+
+mp_key a GET "/api/v1/media/packages/$MP_P1/versions/1" -
+expect_eq "broadcaster A reads version 1's ninjs" "200 $MP_URI 1 vi usable" \
+    "$HTTP_STATUS $(mp_jq .uri) $(mp_jq .version) $(mp_jq .language) $(mp_jq .pubStatus)"
+mp_ninjs_ok "  valid against the ninjs 3.2 schema with format checks"
+MP_NINJS1=$HTTP_BODY
+expect_eq "  headline, a body, two renditions with exact sizes" \
+    "Hội nghị cải cách hành chính $MP_RUN|true|$(mp_size "$MP_DIR/photo.png"),$(mp_size "$MP_DIR/clip.mp4")|image/png,video/mp4" \
+    "$(mp_jq .headlines[0].value)|$(mp_jq '(.bodies[0].value | length) > 0')|$(mp_jq '.renditions | map(.sizeInBytes | tostring) | join(",")')|$(mp_jq '.renditions | map(.contentType) | join(",")')"
+expect_match "  renditions' href are absolute URLs of this gateway" "^$LOA_PUBLIC_URL/api/v1/media/packages/$MP_P1/versions/1/files/" "$(mp_jq .renditions[0].href)"
+expect_match "  versionCreated is RFC 3339" '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}(Z|[+-][0-9]{2}:[0-9]{2})$' "$(mp_jq .versionCreated)"
+MP_NETAG=$(header ETag)
+mp_key a GET "/api/v1/media/packages/$MP_P1/versions/1" - -H "If-None-Match: $MP_NETAG"
+expect_eq "  If-None-Match with its ETag: 304" "304 $MP_NETAG" "$HTTP_STATUS $(header ETag)"
+mp_key b GET "/api/v1/media/packages/$MP_P1/versions/1" -
+expect_eq "broadcaster B, not among the package's: 403" 403 "$HTTP_STATUS"
+mp_key b GET "/api/v1/media/packages/$MP_P1/versions/1/bag.zip" -
+expect_eq "  nor its bag: 403" 403 "$HTTP_STATUS"
+mp_key b GET "/api/v1/media/packages/$MP_P1" -
+expect_eq "  nor its latest version: 403" 403 "$HTTP_STATUS"
+mp_call rev GET /api/v1/media/feed -
+expect_eq "a staff bearer token is not a broadcaster: the feed is 403" 403 "$HTTP_STATUS"
+mp_call anon GET /api/v1/media/feed -
+expect_eq "no credentials: 401" 401 "$HTTP_STATUS"
+mp_key a GET "/api/v1/media/packages/999999999/versions/1" -
+expect_eq "an unknown package: 404" 404 "$HTTP_STATUS"
+
+# ------------------------------------------------------------ bag
+echo "  -- the bag: BagIt 1.0 in a ZIP, verified by its manifests"
+MP_BAG=/api/v1/media/packages/$MP_P1/versions/1/bag.zip
+mp_get a "$MP_BAG" "$MP_DIR/bag.zip"
+MP_BAG_SHA=$(mp_sha "$MP_DIR/bag.zip")
+MP_BAG_LEN=$(mp_size "$MP_DIR/bag.zip")
+expect_eq "GET bag.zip: 200 application/zip, ETag its SHA-256, Content-Length" \
+    "200 application/zip \"$MP_BAG_SHA\" $MP_BAG_LEN bytes" \
+    "$HTTP_STATUS $(header Content-Type) $(header ETag) $(header Content-Length) $(header Accept-Ranges)"
+expect_eq "  Repr-Digest sha-256" "sha-256=:$(printf '%s' "$MP_BAG_SHA" | xxd -r -p | base64):" "$(header Repr-Digest)"
+if unzip -tq "$MP_DIR/bag.zip" >/dev/null 2>&1; then pass "  unzip -t passes"; else fail "  unzip -t passes" "$(unzip -t "$MP_DIR/bag.zip" 2>&1 | tail -3)"; fi
+rm -rf "$MP_DIR/x" && mkdir -p "$MP_DIR/x" && unzip -q "$MP_DIR/bag.zip" -d "$MP_DIR/x"
+expect_eq "  one top folder <id>-v<v>" "$MP_P1-v1" "$(ls "$MP_DIR/x")"
+MP_BAGDIR=$MP_DIR/x/$MP_P1-v1
+expect_eq "  bagit.txt" "BagIt-Version: 1.0|Tag-File-Character-Encoding: UTF-8" "$(paste -sd'|' "$MP_BAGDIR/bagit.txt")"
+mp_oxum="$(find "$MP_BAGDIR/data" -type f -printf '%s\n' | awk '{s += $1} END {print s}').$(find "$MP_BAGDIR/data" -type f | wc -l)"
+expect_eq "  bag-info.txt: External-Identifier, Payload-Oxum of data/" "$MP_URI $mp_oxum" \
+    "$(sed -n 's/^External-Identifier: //p' "$MP_BAGDIR/bag-info.txt") $(sed -n 's/^Payload-Oxum: //p' "$MP_BAGDIR/bag-info.txt")"
+expect_match "  Bagging-Date" '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' "$(sed -n 's/^Bagging-Date: //p' "$MP_BAGDIR/bag-info.txt")"
+if (cd "$MP_BAGDIR" && sha256sum --quiet -c manifest-sha256.txt && sha256sum --quiet -c tagmanifest-sha256.txt) >/dev/null 2>&1; then
+    pass "  sha256sum -c passes on manifest-sha256.txt and tagmanifest-sha256.txt"
+else
+    fail "  sha256sum -c on both manifests" "$(cd "$MP_BAGDIR" && sha256sum -c manifest-sha256.txt tagmanifest-sha256.txt 2>&1 | tail -3)"
+fi
+expect_eq "  data/ninjs.json is the version's document" "$(printf '%s' "$MP_NINJS1" | jq -S .)" "$(jq -S . "$MP_BAGDIR/data/ninjs.json")"
+expect_eq "  the manifest names ninjs.json and both renditions" 3 "$(wc -l <"$MP_BAGDIR/manifest-sha256.txt")"
+mp_rend=$(find "$MP_BAGDIR/data/renditions" -type f -name '*.mp4' | head -1)
+printf '\x00' | dd of="$mp_rend" bs=1 seek=1000 count=1 conv=notrunc 2>/dev/null
+printf '\x01' | dd of="$mp_rend" bs=1 seek=1001 count=1 conv=notrunc 2>/dev/null
+if (cd "$MP_BAGDIR" && sha256sum --quiet -c manifest-sha256.txt) >/dev/null 2>&1; then
+    fail "a tampered byte fails sha256sum -c" "it passed"
+else
+    pass "a tampered byte fails sha256sum -c"
+fi
+mp_get a "/api/v1/media/packages/$MP_P1/versions/1/manifest-sha256.txt" "$MP_DIR/manifest.txt"
+expect_eq "GET manifest-sha256.txt: the bag's manifest" "200 $(mp_sha "$MP_BAGDIR/manifest-sha256.txt")" \
+    "$HTTP_STATUS $(mp_sha "$MP_DIR/manifest.txt")"
+mp_name=$(printf '%s' "$MP_NINJS1" | jq -r '.renditions[1].name')
+mp_get a "/api/v1/media/packages/$MP_P1/versions/1/files/$mp_name" "$MP_DIR/rend.mp4"
+expect_eq "GET files/{name}: the video's very bytes, video/mp4" "200 video/mp4 $(mp_sha "$MP_DIR/clip.mp4")" \
+    "$HTTP_STATUS $(header Content-Type) $(mp_sha "$MP_DIR/rend.mp4")"
+mp_get a "/api/v1/media/packages/$MP_P1/versions/1/files/..%2Fx" "$MP_DIR/none"
+expect_eq "a file name it did not make: 404" 404 "$HTTP_STATUS"
+mp_get a "/api/v1/media/packages/$MP_P1/versions/1/files/9-asset-1.png" "$MP_DIR/none"
+expect_eq "a well-formed name not in the version: 404" 404 "$HTTP_STATUS"
+
+echo "  -- downloads: Range, If-Range, 416, 304, HEAD, a resumed download"
+mp_half=$((MP_BAG_LEN / 2))
+mp_get a "$MP_BAG" "$MP_DIR/part1" -r "0-$((mp_half - 1))"
+expect_eq "Range: 206 with Content-Range" "206 bytes 0-$((mp_half - 1))/$MP_BAG_LEN" "$HTTP_STATUS $(header Content-Range)"
+mp_get a "$MP_BAG" "$MP_DIR/part2" -r "$mp_half-" -H "If-Range: \"$MP_BAG_SHA\""
+expect_eq "the rest with If-Range (its ETag): 206" 206 "$HTTP_STATUS"
+cat "$MP_DIR/part1" "$MP_DIR/part2" >"$MP_DIR/resumed.zip"
+expect_eq "the interrupted download resumed gives the same SHA-256" "$MP_BAG_SHA" "$(mp_sha "$MP_DIR/resumed.zip")"
+mp_get a "$MP_BAG" "$MP_DIR/whole" -r "$mp_half-" -H 'If-Range: "0000"'
+expect_eq "If-Range that does not match: 200 with it all" "200 $MP_BAG_SHA" "$HTTP_STATUS $(mp_sha "$MP_DIR/whole")"
+mp_get a "$MP_BAG" "$MP_DIR/none" -r "$((MP_BAG_LEN + 10))-"
+expect_eq "a Range past the end: 416 bytes */len" "416 bytes */$MP_BAG_LEN" "$HTTP_STATUS $(header Content-Range)"
+mp_get a "$MP_BAG" "$MP_DIR/none" -H "If-None-Match: \"$MP_BAG_SHA\""
+expect_eq "If-None-Match: 304" 304 "$HTTP_STATUS"
+mp_get a "$MP_BAG" "$MP_DIR/head" --head
+expect_eq "HEAD: the headers, no body" "200 $MP_BAG_LEN 0" "$HTTP_STATUS $(header Content-Length) $(grep -c PK "$MP_DIR/head")"
+# A download really cut off midway (curl gives up after some bytes).
+curl -s -o "$MP_DIR/cut.zip" --max-filesize 1 -H "X-Api-Key: ${MP_KEY[a]}" --limit-rate 20k --max-time 1 "$GW$MP_BAG" >/dev/null 2>&1
+mp_got=$(mp_size "$MP_DIR/cut.zip" 2>/dev/null || echo 0)
+mp_get a "$MP_BAG" "$MP_DIR/cut-rest" -r "$mp_got-" -H "If-Range: \"$MP_BAG_SHA\""
+cat "$MP_DIR/cut-rest" >>"$MP_DIR/cut.zip"
+expect_eq "a download cut off after $mp_got bytes, resumed with Range + If-Range: the same SHA-256" \
+    "$MP_BAG_SHA" "$(mp_sha "$MP_DIR/cut.zip")"
+
+# ------------------------------------------------------------ feed
+echo "  -- the feed: every version once, in order, across publishes between pages"
+mp_feed_ids=()
+mp_key a GET '/api/v1/media/feed?limit=1' -
+expect_eq "A's first page: one item, version 1 of the package, next_cursor and Link rel=next" \
+    "200 1 $MP_URI 1 true" \
+    "$HTTP_STATUS $(mp_jq '.items | length') $(mp_jq .items[0].uri) $(mp_jq .items[0].version) $(header Link | grep -q 'rel="next"' && echo true || echo false)"
+mp_feed_ids+=("$(mp_jq '.items[] | "\(.uri)#\(.version)"')")
+MP_CUR=$(mp_jq .next_cursor)
+expect_match "  Link points at the next page" "^</api/v1/media/feed\\?cursor=$MP_CUR&limit=1>; rel=\"next\"\$" "$(header Link)"
+# Publish between pages: a second package and a correction of the first.
+mp_package "$MP_ART2" "[$MP_PNG2]" "[$MP_A]"
+MP_P2=$(mp_jq '.id // 0')
+MP_URI2=$(mp_jq .uri)
+mp_call rev POST "/api/v1/media/packages/$MP_P1/versions" "{\"asset_ids\": [$MP_PNG], \"note\": \"Đính chính ảnh\"}"
+expect_eq "a correction: 201, version 2, the same uri" "201 2 $MP_URI" "$HTTP_STATUS $(mp_jq .version) $(mp_jq .uri)"
+# mp_walk BC CURSOR: one item a page to the end; MP_WALK lists what came,
+# MP_LAST_CUR is the cursor to poll with.
+mp_walk() {
+    local bc=$1 cur=$2 guard=0
+    MP_WALK=""
+    MP_LAST_CUR=$cur
+    while [ $guard -lt 50 ]; do
+        guard=$((guard + 1))
+        mp_key "$bc" GET "/api/v1/media/feed?limit=1&cursor=$cur" -
+        [ "$HTTP_STATUS" = 200 ] || { MP_WALK="$MP_WALK status-$HTTP_STATUS"; return; }
+        MP_LAST_CUR=$(mp_jq .next_cursor)
+        [ "$(mp_jq '.items | length')" = 0 ] && return
+        MP_WALK="$MP_WALK $(mp_jq '.items[] | "\(.uri)#\(.version)"')"
+        cur=$MP_LAST_CUR
+    done
+}
+mp_walk a "$MP_CUR"
+expect_eq "the walk goes on with the new versions, each once, in publication order" \
+    " $MP_URI2#1 $MP_URI#2" "$MP_WALK"
+mp_key a GET "/api/v1/media/feed?limit=100&cursor=$MP_LAST_CUR" -
+expect_eq "  the end: no items, and the same cursor to poll with" "0 $MP_LAST_CUR" "$(mp_jq '.items | length') $(mp_jq .next_cursor)"
+mp_key a GET '/api/v1/media/feed?limit=100' -
+expect_eq "from the start at once: the same three versions" "$MP_URI#1 $MP_URI2#1 $MP_URI#2" \
+    "$(mp_jq -j '[.items[] | "\(.uri)#\(.version)"] | join(" ")')"
+mp_key a GET '/api/v1/media/feed?cursor=bm90LWEtY3Vyc29y' -
+expect_eq "a bad cursor: 400 naming cursor, problem+json" "400 true application/problem+json" \
+    "$(problem_names cursor) $(header Content-Type | cut -d';' -f1)"
+mp_tampered=$(printf '%s' "$MP_CUR" | sed 's/^./A/; t; s/^/A/')
+[ "$mp_tampered" = "$MP_CUR" ] && mp_tampered=$(printf '%s' "$MP_CUR" | sed 's/^./B/')
+mp_key a GET "/api/v1/media/feed?cursor=$mp_tampered" -
+expect_eq "a cursor with a changed character: 400" 400 "$HTTP_STATUS"
+mp_key a GET '/api/v1/media/feed?limit=0' -
+expect_eq "limit=0: 400 naming limit" "400 true" "$(problem_names limit)"
+mp_key a GET "/api/v1/media/packages/$MP_P1" -
+expect_eq "GET the package as A: the latest version's ninjs (version 2, same uri)" "200 2 $MP_URI Đính chính ảnh" \
+    "$HTTP_STATUS $(mp_jq .version) $(mp_jq .uri) $(mp_jq .edNote)"
+mp_ninjs_ok "  version 2 is valid ninjs too"
+
+echo "  -- Atom and RSS"
+mp_key a GET '/api/v1/media/feed.atom?limit=100' -
+expect_eq "feed.atom: 200 application/atom+xml" "200 application/atom+xml" "$HTTP_STATUS $(header Content-Type | cut -d';' -f1)"
+mp_xml_ok "  it passes xmllint --noout"
+expect_eq "  three entries, the video as an enclosure with its length" \
+    "3 $(mp_size "$MP_DIR/clip.mp4")" \
+    "$(printf '%s' "$HTTP_BODY" | grep -c '<entry>') $(printf '%s' "$HTTP_BODY" | xmllint --xpath 'string(//*[local-name()="link"][@type="video/mp4"]/@length)' - 2>/dev/null)"
+mp_key a GET '/api/v1/media/feed.rss?limit=100' -
+expect_eq "feed.rss: 200 application/rss+xml" "200 application/rss+xml" "$HTTP_STATUS $(header Content-Type | cut -d';' -f1)"
+mp_xml_ok "  it passes xmllint --noout"
+expect_eq "  Media RSS: media:content with url, type and fileSize" \
+    "video/mp4 $(mp_size "$MP_DIR/clip.mp4") true" \
+    "$(printf '%s' "$HTTP_BODY" | xmllint --xpath 'string(//*[local-name()="content"][@type="video/mp4"]/@type)' - 2>/dev/null) $(printf '%s' "$HTTP_BODY" | xmllint --xpath 'string(//*[local-name()="content"][@type="video/mp4"]/@fileSize)' - 2>/dev/null) $(printf '%s' "$HTTP_BODY" | xmllint --xpath 'string(//*[local-name()="content"][@type="video/mp4"]/@url)' - 2>/dev/null | grep -q "^$LOA_PUBLIC_URL/" && echo true || echo false)"
+mp_key a GET '/api/v1/media/feed.atom?cursor=zzz' -
+expect_eq "  a bad cursor on Atom: 400 too" 400 "$HTTP_STATUS"
+
+# ------------------------------------------------------------ embargo
+echo "  -- embargo: deliver shows embargoedUntil, hide waits"
+MP_EMB=$(date -u -d '+6 seconds' +%Y-%m-%dT%H:%M:%SZ)
+mp_package "$MP_ART3" "[$MP_PNG2]" "[$MP_A, $MP_H]" "$MP_EMB"
+MP_P3=$(mp_jq '.id // 0')
+MP_URI3=$(mp_jq .uri)
+expect_eq "an embargoed package: 201" 201 "$HTTP_STATUS"
+mp_key a GET "/api/v1/media/feed?limit=100&cursor=$MP_LAST_CUR" -
+expect_eq "A (deliver) has it at once, with embargoedUntil" "$MP_URI3 true" \
+    "$(mp_jq .items[0].uri) $(mp_jq '.items[0].embargoedUntil != null')"
+mp_key a GET "/api/v1/media/packages/$MP_P3/versions/1" -
+mp_ninjs_ok "  its ninjs (with embargoedUntil) is valid"
+mp_key h GET '/api/v1/media/feed?limit=100' -
+expect_eq "H (hide) does not see it yet: its feed has package 1's two versions only" "$MP_URI#1 $MP_URI#2" \
+    "$(mp_jq -j '[.items[] | "\(.uri)#\(.version)"] | join(" ")')"
+MP_HCUR=$(mp_jq .next_cursor)
+mp_key h GET "/api/v1/media/packages/$MP_P3/versions/1" -
+expect_eq "  nor by its address: 403 until then" 403 "$HTTP_STATUS"
+mp_h_sees() { mp_key h GET "/api/v1/media/feed?limit=100&cursor=$MP_HCUR" -; [ "$(mp_jq '.items | length')" = 1 ]; }
+if wait_until 20 mp_h_sees; then
+    expect_eq "once the embargo ends it enters H's feed after what H has read (nothing skipped)" "$MP_URI3#1" \
+        "$(mp_jq -j '[.items[] | "\(.uri)#\(.version)"] | join(" ")')"
+else
+    fail "the embargoed version enters H's feed once the embargo ends" "$HTTP_STATUS $HTTP_BODY"
+fi
+mp_key h GET "/api/v1/media/packages/$MP_P3/versions/1" -
+expect_eq "  and its address answers 200" 200 "$HTTP_STATUS"
+
+# ------------------------------------------------------------ cancel
+echo "  -- cancellation: a version with pubStatus canceled, files then 410"
+mp_call rev POST "/api/v1/media/packages/$MP_P2/cancel" '{}'
+expect_eq "cancel without a reason: 422 naming reason" "422 true" "$(problem_names reason)"
+mp_get a "/api/v1/media/packages/$MP_P2/versions/1/bag.zip" "$MP_DIR/p2.zip"
+expect_eq "before: package 2's bag is 200" 200 "$HTTP_STATUS"
+mp_call rev POST "/api/v1/media/packages/$MP_P2/cancel" '{"reason": "Tin sai, hủy"}'
+expect_eq "cancel: 201, version 2, canceled" "201 2 canceled" "$HTTP_STATUS $(mp_jq .version) $(mp_jq .pub_status)"
+mp_key a GET "/api/v1/media/packages/$MP_P2/versions/2" -
+expect_eq "  its ninjs: the same uri, pubStatus canceled, the reason" "200 $MP_URI2 canceled Tin sai, hủy" \
+    "$HTTP_STATUS $(mp_jq .uri) $(mp_jq .pubStatus) $(mp_jq .edNote)"
+mp_ninjs_ok "  valid ninjs"
+mp_get a "/api/v1/media/packages/$MP_P2/versions/1/bag.zip" "$MP_DIR/none"
+expect_eq "  then version 1's bag answers 410" 410 "$HTTP_STATUS"
+mp_get a "/api/v1/media/packages/$MP_P2/versions/1/files/$(printf '%s' "$MP_NINJS1" | jq -r '.renditions[0].name' | sed "s/asset-[0-9]*/asset-$MP_PNG2/")" "$MP_DIR/none"
+expect_eq "  and its files 410" 410 "$HTTP_STATUS"
+mp_call rev POST "/api/v1/media/packages/$MP_P2/versions" '{"note": "sau khi hủy"}'
+expect_eq "a correction after the cancellation: 409" 409 "$HTTP_STATUS"
+mp_key a GET "/api/v1/media/feed?limit=100&cursor=$MP_LAST_CUR" -
+expect_eq "the cancellation re-enters A's feed after what was there" "$MP_URI3#1 $MP_URI2#2" \
+    "$(mp_jq -j '[.items[] | "\(.uri)#\(.version)"] | join(" ")')"
+
+# ------------------------------------------------------------ receipts
+echo "  -- receipts and the deliveries report"
+mp_receipt() { mp_key "$1" POST /api/v1/media/receipts "$(jq -nc --arg u "$2" --argjson v "$3" --arg s "$4" --arg st "${5:-received}" '{uri: $u, version: $v, sha256: $s, status: $st}')"; }
+mp_receipt a "$MP_URI" 1 "$MP_BAG_SHA"
+expect_eq "A's receipt for version 1: 201" "201 received" "$HTTP_STATUS $(mp_jq .status)"
+mp_key a POST /api/v1/media/receipts "{\"uri\": \"$MP_URI\", \"version\": \"1\", \"sha256\": \"$MP_BAG_SHA\", \"status\": \"received\"}"
+expect_eq "  the same again, version as ninjs writes it (\"1\"): 200 with the first receipt" "200 1" "$HTTP_STATUS $(mp_jq .version)"
+mp_receipt a "$MP_URI" 2 "$MP_BAG_SHA"
+expect_eq "a digest that is not the version's bag: 422 naming sha256" "422 true" "$(problem_names sha256)"
+mp_receipt a "urn:elsewhere:package:1" 1 "$MP_BAG_SHA"
+expect_eq "a uri that is not a package's: 422 naming uri" "422 true" "$(problem_names uri)"
+mp_receipt b "$MP_URI" 1 "$MP_BAG_SHA"
+expect_eq "B's receipt for a package not meant for it: 403" 403 "$HTTP_STATUS"
+mp_receipt h "$MP_URI" 1 "$(printf '%064d' 0)" failed
+expect_eq "H reports a failed delivery: 201" "201 failed" "$HTTP_STATUS $(mp_jq .status)"
+
+mp_dl_db() { db_sql "SELECT count(*) FROM media.downloads WHERE package_id = $MP_P1 AND broadcaster_id = $MP_A"; }
+mp_dl_settled() { local a b; a=$(mp_dl_db); sleep 0.3; b=$(mp_dl_db); [ "$a" = "$b" ] && [ "$a" -gt 0 ]; }
+wait_until 10 mp_dl_settled
+MP_DL=$(mp_dl_db)
+mp_call insp GET "/api/v1/media/packages/$MP_P1" -
+expect_eq "the inspector reads the package: versions 1 and 2" "200 2 1,2" \
+    "$HTTP_STATUS $(mp_jq .version) $(mp_jq '.versions | map(.version | tostring) | join(",")')"
+expect_eq "  A's deliveries: both versions in its feed, the logged downloads, one receipt" \
+    "1,2 $MP_DL 1 received" \
+    "$(mp_jq --argjson b "$MP_A" '.deliveries[] | select(.broadcaster_id == $b) | .versions_in_feed | map(tostring) | join(",")') $(mp_jq --argjson b "$MP_A" '.deliveries[] | select(.broadcaster_id == $b) | .downloads') $(mp_jq --argjson b "$MP_A" '.deliveries[] | select(.broadcaster_id == $b) | .receipts | length') $(mp_jq --argjson b "$MP_A" '.deliveries[] | select(.broadcaster_id == $b) | .receipts[0].status')"
+expect_eq "  downloads: the bag twice whole, ranges, files, the manifest (HEAD and 304 not counted)" true \
+    "$([ "$MP_DL" -ge 7 ] && echo true || echo false)"
+expect_eq "  H's: a failed receipt" "failed" \
+    "$(mp_jq --argjson b "$MP_H" '.deliveries[] | select(.broadcaster_id == $b) | .receipts[0].status')"
+mp_before=$MP_DL
+mp_get a "/api/v1/media/packages/$MP_P1/versions/2/manifest-sha256.txt" "$MP_DIR/m2"
+mp_dl_more() { [ "$(mp_dl_db)" = $((mp_before + 1)) ]; }
+if wait_until 10 mp_dl_more; then pass "one more download is one more row in the log"; else fail "one more download is logged" "$(mp_dl_db) after $mp_before"; fi
+mp_call lead GET '/api/v1/media/packages?per_page=100' -
+expect_eq "the leader lists packages with their deliveries" "200 true" \
+    "$HTTP_STATUS $(mp_jq --argjson p "$MP_P1" '[.items[] | select(.id == $p)][0].deliveries | length == 2')"
+mp_call ed GET "/api/v1/media/packages/$MP_P1" -
+expect_eq "an editor does not see the deliveries report: 403" 403 "$HTTP_STATUS"
+
+# Two corrections at once: one after the other, never the same version.
+# (wait on these two only: the stack's programs are this shell's jobs too)
+mp_pids=()
+for mp_i in 1 2; do
+    curl -s -o /dev/null --max-time 30 -H "Authorization: Bearer ${MP_TOK[rev]}" \
+        -H 'Content-Type: application/json' --data-binary "{\"note\": \"song song $mp_i\"}" \
+        "$GW/api/v1/media/packages/$MP_P3/versions" &
+    mp_pids+=($!)
+done
+wait "${mp_pids[@]}"
+mp_call rev GET "/api/v1/media/packages/$MP_P3" -
+expect_eq "two corrections at once make versions 2 and 3" "1,2,3" "$(mp_jq '.versions | map(.version | tostring) | join(",")')"
+mp_key a GET "/api/v1/media/feed?limit=100&cursor=$MP_LAST_CUR" -
+expect_eq "  both enter A's feed, each once, after the cancellation" "$MP_URI3#1 $MP_URI2#2 $MP_URI3#2 $MP_URI3#3" \
+    "$(mp_jq -j '[.items[] | "\(.uri)#\(.version)"] | join(" ")')"
+
+mp_events() { [ "$(db_sql "SELECT count(*) FROM media.event_log WHERE topic = 'package.published'")" -ge 7 ] && [ "$(db_sql "SELECT count(*) FROM media.event_log WHERE topic = 'package.delivered'")" -ge 2 ]; }
+if wait_until 10 mp_events; then pass "events: package.published for each version, package.delivered per receipt"; else fail "events package.published / package.delivered" "$(db_sql "SELECT topic, count(*) FROM media.event_log GROUP BY 1")"; fi
+expect_eq "each version's bag is stored once on the media volume by its SHA-256" "$MP_BAG_SHA" \
+    "$(mp_sha "$LOA_MEDIA_DIR/sha256/${MP_BAG_SHA:0:2}/${MP_BAG_SHA:2:2}/$MP_BAG_SHA")"

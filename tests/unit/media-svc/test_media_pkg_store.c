@@ -1,0 +1,211 @@
+/* media_pkg_store against a real PostgreSQL schema migrated with
+ * media-svc's own migrations, and a media volume in a temporary folder:
+ * versions (a package, a correction, a cancellation, nothing after it),
+ * their bags stored by SHA-256, and the feed's positions: dense, in
+ * release order, a `hide` broadcaster's embargoed entry released after
+ * what it has read, never at a position below it. */
+#include <check.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/fixture.h"
+#include "media_bag.h"
+#include "media_pkg_store.h"
+#include "media_store.h"
+#include "store_util.h"
+#include "suites.h"
+
+extern const loa_migration media_svc_migrations[];
+extern const size_t media_svc_migrations_count;
+
+static char volume[64];
+
+static int remove_one (const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void) st;
+    (void) flag;
+    (void) ftw;
+    return remove (path);
+}
+
+static void media_schema (test_schema *s)
+{
+    loa_migration migs[16];
+    size_t n = 0;
+    for (size_t i = 0; i < media_svc_migrations_count && n < 16; i++)
+        if (strncmp (media_svc_migrations[i].name, "0000_events", 11) != 0 &&
+            strncmp (media_svc_migrations[i].name, "0001_init", 9) != 0)
+            migs[n++] = media_svc_migrations[i];
+    test_schema_init (s, "t_mpkg", "test_media_pkg_store", migs, n);
+    ck_assert_int_eq (media_store_prepare (s->db), 0);
+    /* The volume, once per process (media_bag reads it once). */
+    if (!volume[0]) {
+        snprintf (volume, sizeof volume, "/tmp/loa-unit-media-XXXXXX");
+        ck_assert_ptr_nonnull (mkdtemp (volume));
+        setenv ("LOA_MEDIA_DIR", volume, 1);
+    }
+    ck_assert_int_eq (media_bag_init (), 0);
+}
+
+/* An asset whose blob holds `text`, under a made-up digest from n. */
+static int64_t asset (PGconn *db, int n, const char *text)
+{
+    char sha[65], rel[96], path[256];
+    snprintf (sha, sizeof sha, "%064x", 0xa000 + n);
+    ck_assert_int_eq (media_blob_path (sha, rel, sizeof rel), 0);
+    snprintf (path, sizeof path, "%s/%.9s", volume, rel);
+    mkdir (path, 0755);
+    snprintf (path, sizeof path, "%s/%.12s", volume, rel);
+    mkdir (path, 0755);
+    snprintf (path, sizeof path, "%s/%s", volume, rel);
+    FILE *f = fopen (path, "wb");
+    ck_assert_ptr_nonnull (f);
+    fputs (text, f);
+    fclose (f);
+    Loa__Media__Asset a = LOA__MEDIA__ASSET__INIT;
+    int created = 0;
+    ck_assert_int_eq (media_store_asset_create (db, sha, (int64_t) strlen (text), "image/png",
+                                                "a.png", 3, &a, &created),
+                      MEDIA_STORE_OK);
+    int64_t id = a.id;
+    store_free_message (&a.base);
+    return id;
+}
+
+static int64_t broadcaster (PGconn *db, const char *policy, int64_t key)
+{
+    Loa__Media__Broadcaster b = LOA__MEDIA__BROADCASTER__INIT;
+    ck_assert_int_eq (media_store_broadcaster_create (db, "Đài", "tv", policy, key, 1, &b),
+                      MEDIA_STORE_OK);
+    int64_t id = b.id;
+    store_free_message (&b.base);
+    return id;
+}
+
+/* "<package>#<version> ..." of the broadcaster's feed after `after`. */
+static void feed (PGconn *db, int64_t b, int64_t after, char *out, size_t cap, int64_t *last)
+{
+    Loa__Media__FeedPage page = LOA__MEDIA__FEED_PAGE__INIT;
+    ck_assert_int_eq (media_pkg_store_feed (db, b, after, 100, &page), MEDIA_STORE_OK);
+    out[0] = '\0';
+    for (size_t i = 0; i < page.n_items; i++) {
+        size_t len = strlen (out);
+        snprintf (out + len, cap - len, "%s%lld#%d", i ? " " : "",
+                  (long long) page.items[i]->package_id, page.items[i]->version);
+    }
+    if (last)
+        *last = page.last;
+    store_free_message (&page.base);
+}
+
+START_TEST (test_versions_and_feed)
+{
+    test_schema s;
+    media_schema (&s);
+    ck_assert_int_eq (media_pkg_store_article (s.db, 10, 1, 1, "tin", "Tiêu đề", "Tóm tắt", "Thân",
+                                               "<p>Thân</p>", "2022-03-01T08:00:00+07:00", 1),
+                      0);
+    int64_t a1 = asset (s.db, 1, "first photo"), a2 = asset (s.db, 2, "second");
+    int64_t deliver = broadcaster (s.db, "deliver", 501), hide = broadcaster (s.db, "hide", 502);
+    int64_t assets[] = {a1, a2}, bcs[] = {deliver, hide};
+
+    /* An unpublished article is refused, naming it. */
+    media_pkg_write w = {
+        .kind = MEDIA_PKG_CREATE, .article_id = 11, .embargo_until = "", .user_id = 3};
+    ck_assert_int_eq (media_pkg_store_write (s.db, &w), MEDIA_STORE_INVALID);
+    ck_assert_str_eq (w.field, "article_id");
+
+    media_pkg_write p1 = {.kind = MEDIA_PKG_CREATE,
+                          .article_id = 10,
+                          .asset_ids = assets,
+                          .n_assets = 2,
+                          .broadcaster_ids = bcs,
+                          .n_broadcasters = 2,
+                          .embargo_until = "",
+                          .user_id = 3};
+    ck_assert_int_eq (media_pkg_store_write (s.db, &p1), MEDIA_STORE_OK);
+    ck_assert_int_eq (p1.version, 1);
+    /* Embargoed for a day: `hide` waits, `deliver` has it at once. */
+    media_pkg_write p2 = {.kind = MEDIA_PKG_CREATE,
+                          .article_id = 10,
+                          .asset_ids = assets,
+                          .n_assets = 1,
+                          .broadcaster_ids = bcs,
+                          .n_broadcasters = 2,
+                          .embargo_until = "2999-01-01T00:00:00Z",
+                          .user_id = 3};
+    ck_assert_int_eq (media_pkg_store_write (s.db, &p2), MEDIA_STORE_OK);
+    media_pkg_write c1 = {
+        .kind = MEDIA_PKG_CORRECT, .package_id = p1.id, .note = "sửa", .user_id = 3};
+    ck_assert_int_eq (media_pkg_store_write (s.db, &c1), MEDIA_STORE_OK);
+    ck_assert_int_eq (c1.version, 2);
+
+    char got[256], want[256];
+    int64_t hide_last = 0;
+    feed (s.db, deliver, 0, got, sizeof got, NULL);
+    snprintf (want, sizeof want, "%lld#1 %lld#1 %lld#2", (long long) p1.id, (long long) p2.id,
+              (long long) p1.id);
+    ck_assert_str_eq (got, want);
+    feed (s.db, hide, 0, got, sizeof got, &hide_last);
+    snprintf (want, sizeof want, "%lld#1 %lld#2", (long long) p1.id, (long long) p1.id);
+    ck_assert_str_eq (got, want);
+    /* Positions are dense: 6 entries made, 5 released (hide's embargoed one
+     * waits), at positions 1..5. */
+    ck_assert_int_eq (test_query_int (s.db, "SELECT count(position) FROM feed_entries"), 5);
+    ck_assert_int_eq (test_query_int (s.db, "SELECT last FROM feed_counter"), 5);
+    ck_assert_int_eq (test_query_int (s.db, "SELECT max(position) FROM feed_entries"), 5);
+
+    /* The embargo ends: the entry enters hide's feed after what it read. */
+    ck_assert_int_eq (test_query_int (s.db, "WITH u AS (UPDATE feed_entries SET release_at = "
+                                            "now() - interval '1 second' WHERE position IS NULL "
+                                            "RETURNING 1) SELECT count(*) FROM u"),
+                      1);
+    feed (s.db, hide, hide_last, got, sizeof got, NULL);
+    snprintf (want, sizeof want, "%lld#1", (long long) p2.id);
+    ck_assert_str_eq (got, want);
+    ck_assert_int_eq (test_query_int (s.db, "SELECT max(position) FROM feed_entries"), 6);
+
+    /* The bag is a blob, and the version's files come from it. */
+    Loa__Media__PackageFileRequest fr = LOA__MEDIA__PACKAGE_FILE_REQUEST__INIT;
+    fr.id = p1.id;
+    fr.version = 1;
+    fr.what = (char *) "bag";
+    Loa__Media__PackageFile f = LOA__MEDIA__PACKAGE_FILE__INIT;
+    ck_assert_int_eq (media_pkg_store_file (s.db, deliver, &fr, &f), MEDIA_STORE_OK);
+    char rel[96], path[256];
+    ck_assert_int_eq (media_blob_path (f.sha256, rel, sizeof rel), 0);
+    snprintf (path, sizeof path, "%s/%s", volume, rel);
+    struct stat st;
+    ck_assert_int_eq (stat (path, &st), 0);
+    ck_assert_int_eq (st.st_size, f.size);
+    store_free_message (&f.base);
+
+    /* A cancellation, then nothing more; its files are gone. */
+    media_pkg_write x = {
+        .kind = MEDIA_PKG_CANCEL, .package_id = p1.id, .note = "hủy", .user_id = 3};
+    ck_assert_int_eq (media_pkg_store_write (s.db, &x), MEDIA_STORE_OK);
+    ck_assert_int_eq (x.version, 3);
+    media_pkg_write after = {.kind = MEDIA_PKG_CORRECT, .package_id = p1.id, .user_id = 3};
+    ck_assert_int_eq (media_pkg_store_write (s.db, &after), MEDIA_STORE_CONFLICT);
+    ck_assert_int_eq (media_pkg_store_file (s.db, deliver, &fr, &f), MEDIA_STORE_GONE);
+    store_free_message (&f.base);
+    media_pkg_write none = {.kind = MEDIA_PKG_CORRECT, .package_id = 999999, .user_id = 3};
+    ck_assert_int_eq (media_pkg_store_write (s.db, &none), MEDIA_STORE_NOT_FOUND);
+    test_schema_fini (&s);
+    nftw (volume, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+END_TEST
+
+Suite *media_pkg_store_suite (void)
+{
+    Suite *s = suite_create ("media-svc/pkg_store");
+    TCase *tc = tcase_create ("pkg_store");
+    tcase_set_timeout (tc, 30);
+    tcase_add_test (tc, test_versions_and_feed);
+    suite_add_tcase (s, tc);
+    return s;
+}
