@@ -17,6 +17,9 @@ extern const size_t quota_svc_migrations_count;
 static const loa_service_subscription subscriptions[] = {
     {"content", QUOTA_CONTENT_EVENTS_ENV, QUOTA_CONTENT_EVENTS_DEFAULT, QUOTA_CONTENT_RPC_ENV,
      QUOTA_CONTENT_RPC_DEFAULT, quota_events_apply, quota_events_reset},
+    /* The summary's media figures (packages, deliveries). */
+    {"media", QUOTA_MEDIA_EVENTS_ENV, QUOTA_MEDIA_EVENTS_DEFAULT, QUOTA_MEDIA_RPC_ENV,
+     QUOTA_MEDIA_RPC_DEFAULT, quota_media_apply, quota_media_reset},
     {NULL, NULL, NULL, NULL, NULL, NULL, NULL},
 };
 

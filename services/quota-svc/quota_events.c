@@ -5,6 +5,7 @@
 #include "articles.pb-c.h"
 #include "config.h"
 #include "log.h"
+#include "media_pkg.pb-c.h"
 #include "plan_store.h"
 #include "quota_month.h"
 #include "quota_store.h"
@@ -56,4 +57,52 @@ long long quota_events_rebuild (PGconn *db, unsigned long long *last_seq)
     return loa_subscriber_rebuild (db, "content",
                                    loa_env (QUOTA_CONTENT_RPC_ENV, QUOTA_CONTENT_RPC_DEFAULT),
                                    quota_events_reset, quota_events_apply, NULL, last_seq);
+}
+
+/* The month of an event's occurred_at, or -1 (logged: the event is skipped). */
+static int event_month (const Loa__Event *event, char month[QUOTA_MONTH_SIZE])
+{
+    if (quota_month_of (event->occurred_at, month) == 0)
+        return 0;
+    loa_error (NULL, "quota: %s event seq %llu skipped (occurred_at %s)", event->topic,
+               (unsigned long long) event->seq, event->occurred_at);
+    return -1;
+}
+
+int quota_media_apply (PGconn *db, const Loa__Event *event, void *arg)
+{
+    (void) arg;
+    char month[QUOTA_MONTH_SIZE];
+    int rc = 0;
+    if (strcmp (event->topic, "package.published") == 0) {
+        Loa__Media__PackageEvent *ev =
+            loa__media__package_event__unpack (NULL, event->payload.len, event->payload.data);
+        if (!ev || ev->package_id <= 0 || event_month (event, month) != 0)
+            loa_error (NULL, "quota: undecodable package.published seq %llu skipped",
+                       (unsigned long long) event->seq);
+        else
+            rc = quota_store_apply_package (db, ev->package_id, ev->article_id, ev->version, month,
+                                            ev->pub_status &&
+                                                strcmp (ev->pub_status, "canceled") == 0);
+        if (ev)
+            loa__media__package_event__free_unpacked (ev, NULL);
+    } else if (strcmp (event->topic, "package.delivered") == 0) {
+        Loa__Media__DeliveryEvent *ev =
+            loa__media__delivery_event__unpack (NULL, event->payload.len, event->payload.data);
+        if (!ev || ev->package_id <= 0 || !ev->status || event_month (event, month) != 0)
+            loa_error (NULL, "quota: undecodable package.delivered seq %llu skipped",
+                       (unsigned long long) event->seq);
+        else
+            rc = quota_store_apply_delivery (db, ev->package_id, ev->version, ev->broadcaster_id,
+                                             ev->status, month);
+        if (ev)
+            loa__media__delivery_event__free_unpacked (ev, NULL);
+    }
+    return rc;
+}
+
+int quota_media_reset (PGconn *db, void *arg)
+{
+    (void) arg;
+    return quota_store_reset_media (db);
 }

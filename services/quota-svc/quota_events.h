@@ -12,6 +12,10 @@
 #define QUOTA_CONTENT_EVENTS_DEFAULT "tcp://127.0.0.1:7201"
 #define QUOTA_CONTENT_RPC_ENV "LOA_CONTENT_RPC"
 #define QUOTA_CONTENT_RPC_DEFAULT "tcp://127.0.0.1:7101"
+#define QUOTA_MEDIA_EVENTS_ENV "LOA_MEDIA_EVENTS"
+#define QUOTA_MEDIA_EVENTS_DEFAULT "tcp://127.0.0.1:7204"
+#define QUOTA_MEDIA_RPC_ENV "LOA_MEDIA_RPC"
+#define QUOTA_MEDIA_RPC_DEFAULT "tcp://127.0.0.1:7104"
 
 /* A loa_event_apply (subscriber.h) for content-svc's events, run inside the
  * subscriber's transaction: unit.created / unit.updated go to the unit
@@ -22,6 +26,15 @@
  * Other topics are ignored. 0, or -1 when the database failed (the
  * subscriber retries). An undecodable payload is logged and skipped. */
 int quota_events_apply (PGconn *db, const Loa__Event *event, void *arg);
+
+/* A loa_event_apply for media-svc's events: package.published and
+ * package.delivered become the summary's media figures, in the month
+ * (Asia/Ho_Chi_Minh) of the event; other topics are ignored. 0, or -1 when
+ * the database failed. An undecodable payload is logged and skipped. */
+int quota_media_apply (PGconn *db, const Loa__Event *event, void *arg);
+
+/* A loa_event_reset: empties what quota_media_apply built. */
+int quota_media_reset (PGconn *db, void *arg);
 
 /* A loa_event_reset (subscriber.h): empties what quota_events_apply built
  * (the tallies and the units), inside a rebuild's transaction. */

@@ -208,9 +208,11 @@ void quota_summary (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (!in->year)
         year = atoi (now);
     quota_store_year *units = NULL;
-    size_t n = 0;
+    quota_store_media *media = NULL;
+    size_t n = 0, n_media = 0, m = 0;
     Loa__Quota__QuotaSummaryItem *items = NULL, **ptrs = NULL;
-    if (quota_store_report_year (ctx->db, year, &units, &n) != 0) {
+    if (quota_store_report_year (ctx->db, year, &units, &n) != 0 ||
+        quota_store_media_year (ctx->db, year, &media, &n_media) != 0) {
         loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
         goto out;
     }
@@ -234,6 +236,15 @@ void quota_summary (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         it->articles = yc.articles;
         it->cchc_articles = yc.cchc_articles;
         it->cchc_share = quota_report_percent (yc.cchc_articles, yc.articles);
+        /* Both lists are by unit id. */
+        while (m < n_media && media[m].unit_id < it->unit_id)
+            m++;
+        if (m < n_media && media[m].unit_id == it->unit_id) {
+            it->media_packages = media[m].packages;
+            it->media_deliveries = media[m].deliveries;
+        }
+        totals.media_packages += it->media_packages;
+        totals.media_deliveries += it->media_deliveries;
         totals.units++;
         totals.articles += yc.articles;
         totals.cchc_articles += yc.cchc_articles;
@@ -256,4 +267,5 @@ out:
     free (ptrs);
     free (items);
     quota_store_free_year (units, n);
+    free (media);
 }

@@ -68,6 +68,13 @@ static const loa_stmt statements[] = {
      "LEFT JOIN (SELECT * FROM unit_month_tallies WHERE month BETWEEN $2 AND $3) t "
      "ON t.unit_id = u.unit_id AND t.month = m.month "
      "WHERE u.is_active ORDER BY u.unit_id, m.i"},
+    /* The media figures of year $1..$2 (first and last month) per unit. */
+    {"media_year",
+     "SELECT a.unit_id, count(*) FILTER (WHERE x.kind = 'p'), count(*) FILTER (WHERE x.kind = 'd') "
+     "FROM (SELECT article_id, 'p' AS kind FROM media_packages WHERE month BETWEEN $1 AND $2 "
+     "UNION ALL SELECT p.article_id, 'd' FROM media_deliveries d JOIN media_packages p "
+     "USING (package_id) WHERE d.month BETWEEN $1 AND $2 AND d.status = 'received') x "
+     "JOIN articles a USING (article_id) GROUP BY a.unit_id ORDER BY a.unit_id"},
     {NULL, NULL},
 };
 
@@ -408,4 +415,92 @@ void quota_store_free_year (quota_store_year *units, size_t n)
     for (size_t i = 0; units && i < n; i++)
         free (units[i].unit_name);
     free (units);
+}
+
+/* ------------------------------------------------------------ media */
+
+/* Runs one unprepared statement expecting no rows. 0 or -1 (logged). */
+static int exec_params (PGconn *db, const char *what, const char *sql, int n,
+                        const char *const *vals)
+{
+    PGresult *res = PQexecParams (db, sql, n, NULL, vals, NULL, NULL, 0);
+    int ok = PQresultStatus (res) == PGRES_COMMAND_OK;
+    if (!ok)
+        loa_error (NULL, WHO ": %s: %s", what, PQresultErrorMessage (res));
+    PQclear (res);
+    return ok ? 0 : -1;
+}
+
+int quota_store_apply_package (PGconn *db, int64_t package_id, int64_t article_id, int version,
+                               const char *month, int canceled)
+{
+    char id[24], article[24], v[24];
+    store_int_param (id, package_id);
+    store_int_param (article, article_id);
+    store_int_param (v, version);
+    const char *vals[] = {id, article, month, v, canceled ? "true" : "false"};
+    return exec_params (
+        db, "a package event",
+        "INSERT INTO media_packages (package_id, article_id, month, versions, canceled) "
+        "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (package_id) DO UPDATE SET "
+        "month = LEAST(media_packages.month, excluded.month), "
+        "versions = GREATEST(media_packages.versions, excluded.versions), "
+        "canceled = media_packages.canceled OR excluded.canceled",
+        5, vals);
+}
+
+int quota_store_apply_delivery (PGconn *db, int64_t package_id, int version, int64_t broadcaster_id,
+                                const char *status, const char *month)
+{
+    char id[24], v[24], bc[24];
+    store_int_param (id, package_id);
+    store_int_param (v, version);
+    store_int_param (bc, broadcaster_id);
+    const char *vals[] = {id, v, bc, status, month};
+    return exec_params (
+        db, "a delivery event",
+        "INSERT INTO media_deliveries (package_id, version, broadcaster_id, status, "
+        "month) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+        5, vals);
+}
+
+int quota_store_reset_media (PGconn *db)
+{
+    PGresult *res = PQexec (db, "DELETE FROM media_packages; DELETE FROM media_deliveries");
+    int ok = PQresultStatus (res) == PGRES_COMMAND_OK;
+    if (!ok)
+        loa_error (NULL, WHO ": emptying the media figures: %s", PQresultErrorMessage (res));
+    int retry = !ok && loa_db_retryable (res);
+    PQclear (res);
+    return ok ? 0 : retry ? LOA_DB_RETRY : -1;
+}
+
+int quota_store_media_year (PGconn *db, int year, quota_store_media **rows, size_t *n)
+{
+    *rows = NULL;
+    *n = 0;
+    char first[24], last[24];
+    snprintf (first, sizeof first, "%04d-01", year);
+    snprintf (last, sizeof last, "%04d-12", year);
+    const char *vals[] = {first, last};
+    PGresult *res = store_run (db, WHO, "media_year", 2, vals, PGRES_TUPLES_OK);
+    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
+        PQclear (res);
+        return -1;
+    }
+    int count = PQntuples (res);
+    quota_store_media *m = calloc ((size_t) count + 1, sizeof *m);
+    if (!m) {
+        PQclear (res);
+        return -1;
+    }
+    for (int i = 0; i < count; i++) {
+        m[i].unit_id = atoll (PQgetvalue (res, i, 0));
+        m[i].packages = atoll (PQgetvalue (res, i, 1));
+        m[i].deliveries = atoll (PQgetvalue (res, i, 2));
+    }
+    PQclear (res);
+    *rows = m;
+    *n = (size_t) count;
+    return 0;
 }

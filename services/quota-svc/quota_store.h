@@ -81,4 +81,31 @@ typedef struct {
 int quota_store_report_year (PGconn *db, int year, quota_store_year **units, size_t *n);
 void quota_store_free_year (quota_store_year *units, size_t n);
 
+/* Records a media-svc package.published event: package `package_id`'s
+ * version `version` of article `article_id`, published in `month`
+ * (canceled when its pubStatus is). Idempotent (the earliest month, the
+ * greatest version). Not prepared (the subscriber's connection). 0 or -1. */
+int quota_store_apply_package (PGconn *db, int64_t package_id, int64_t article_id, int version,
+                               const char *month, int canceled);
+
+/* Records a package.delivered event (a broadcaster's first receipt of a
+ * version), once. Not prepared. 0 or -1. */
+int quota_store_apply_delivery (PGconn *db, int64_t package_id, int version, int64_t broadcaster_id,
+                                const char *status, const char *month);
+
+/* Empties the media figures (a rebuild from media-svc's events). 0, -1 or
+ * LOA_DB_RETRY. */
+int quota_store_reset_media (PGconn *db);
+
+/* One unit's media figures in a year. */
+typedef struct {
+    int64_t unit_id;
+    int64_t packages, deliveries;
+} quota_store_media;
+
+/* Per unit (by id), the packages first published in `year` from its
+ * articles and the receipts (received) of them in `year`: *rows (caller
+ * frees with free()), *n. 0 or -1. */
+int quota_store_media_year (PGconn *db, int year, quota_store_media **rows, size_t *n);
+
 #endif

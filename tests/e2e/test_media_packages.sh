@@ -440,3 +440,28 @@ mp_events() { [ "$(db_sql "SELECT count(*) FROM media.event_log WHERE topic = 'p
 if wait_until 10 mp_events; then pass "events: package.published for each version, package.delivered per receipt"; else fail "events package.published / package.delivered" "$(db_sql "SELECT topic, count(*) FROM media.event_log GROUP BY 1")"; fi
 expect_eq "each version's bag is stored once on the media volume by its SHA-256" "$MP_BAG_SHA" \
     "$(mp_sha "$LOA_MEDIA_DIR/sha256/${MP_BAG_SHA:0:2}/${MP_BAG_SHA:2:2}/$MP_BAG_SHA")"
+
+# The leadership summary's media figures (quota-svc, from media-svc's
+# events): this unit's packages and received receipts of the year, as
+# media-svc's own tables count them.
+MP_YEAR=$(TZ=Asia/Ho_Chi_Minh date +%Y)
+mp_direct_media() {
+    db_sql "SELECT (SELECT count(*) FROM media.packages p JOIN content.articles a ON a.id = p.article_id
+            WHERE a.unit_id = $MP_UNIT AND to_char(p.created_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY') = '$MP_YEAR')
+        || '/' || (SELECT count(*) FROM media.receipts r JOIN media.packages p ON p.id = r.package_id
+            JOIN content.articles a ON a.id = p.article_id WHERE a.unit_id = $MP_UNIT AND r.status = 'received'
+            AND to_char(r.created_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY') = '$MP_YEAR')"
+}
+mp_summary_media() {
+    mp_call insp GET "/api/v1/quota/summary?year=$MP_YEAR" -
+    mp_jq --argjson u "$MP_UNIT" '.items[] | select(.unit_id == $u) | "\(.media_packages)/\(.media_deliveries)"'
+}
+mp_media_matches() { [ "$(mp_summary_media)" = "$(mp_direct_media)" ]; }
+if wait_until 15 mp_media_matches; then
+    pass "quota summary: the unit's packages and received receipts this year ($(mp_direct_media)), from media events"
+else
+    fail "quota summary media figures" "summary $(mp_summary_media), media-svc $(mp_direct_media)"
+fi
+mp_call insp GET "/api/v1/quota/summary?year=$MP_YEAR" -
+expect_eq "quota summary: the media totals are the sums of the rows" true \
+    "$(mp_jq '(.totals.media_packages == ([.items[].media_packages] | add)) and (.totals.media_deliveries == ([.items[].media_deliveries] | add)) and .totals.media_packages > 0')"

@@ -254,7 +254,7 @@ qr_call lead GET "/api/v1/quota/summary?year=$QR_LAST" -
 expect_eq "summary: 200 for a leader, the year, as_of this month" "200 $QR_LAST $QR_MONTH" \
     "$HTTP_STATUS $(qr_jq .year) $(qr_jq .as_of)"
 expect_eq "summary: item and totals shapes" "true true" \
-    "$(qr_jq '[.items[] | keys == ["articles","cchc_articles","cchc_share","months_elapsed","months_met","months_missed","unit_id","unit_name"]] | all') $(qr_jq '.totals | keys == ["articles","cchc_articles","cchc_share","compliance_rate","unit_months_elapsed","unit_months_met","unit_months_missed","units"]')"
+    "$(qr_jq '[.items[] | keys == ["articles","cchc_articles","cchc_share","media_deliveries","media_packages","months_elapsed","months_met","months_missed","unit_id","unit_name"]] | all') $(qr_jq '.totals | keys == ["articles","cchc_articles","cchc_share","compliance_rate","media_deliveries","media_packages","unit_months_elapsed","unit_months_met","unit_months_missed","units"]')"
 expect_eq "summary: unit A met 2, missed 10 of 12; 7 articles, 1 CCHC (14.3 %)" "2 10 12 7 1 14.3" \
     "$(qr_jq --argjson u "$QR_UA" '.items[] | select(.unit_id == $u) | "\(.months_met) \(.months_missed) \(.months_elapsed) \(.articles) \(.cchc_articles) \(.cchc_share)"')"
 expect_eq "summary: a unit with nothing: 0 met, 12 missed, share 0" "0 12 12 0 0" \

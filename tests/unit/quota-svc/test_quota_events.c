@@ -10,8 +10,10 @@
 #include <string.h>
 
 #include "articles.pb-c.h"
+#include "media_pkg.pb-c.h"
 #include "quota-svc/quota_fixture.h"
 #include "quota_events.h"
+#include "quota_store.h"
 #include "subscriber.h"
 #include "suites.h"
 
@@ -125,6 +127,86 @@ START_TEST (test_older_event_changes_nothing)
 }
 END_TEST
 
+/* media-svc's events, applied as the "media" subscription: a package
+ * counts once, in the month (Asia/Ho_Chi_Minh) of its first version, for
+ * its article's unit; corrections and replays change nothing; a delivery
+ * counts when received, in the month of its receipt. */
+static int apply_media (PGconn *db, uint64_t seq, const char *topic, const ProtobufCMessage *msg,
+                        const char *occurred_at)
+{
+    uint8_t buf[256];
+    size_t len = protobuf_c_message_pack (msg, buf);
+    ck_assert_uint_lt (len, sizeof buf);
+    Loa__Event ev = LOA__EVENT__INIT;
+    ev.seq = seq;
+    ev.topic = (char *) topic;
+    ev.occurred_at = (char *) occurred_at;
+    ev.payload.data = buf;
+    ev.payload.len = len;
+    return loa_subscriber_apply_one (db, "media", &ev, quota_media_apply, NULL);
+}
+
+static const char *media_of (PGconn *db, int year, int64_t unit)
+{
+    static char out[64];
+    quota_store_media *rows = NULL;
+    size_t n = 0;
+    ck_assert_int_eq (quota_store_media_year (db, year, &rows, &n), 0);
+    snprintf (out, sizeof out, "none");
+    for (size_t i = 0; i < n; i++)
+        if (rows[i].unit_id == unit)
+            snprintf (out, sizeof out, "%lld/%lld", (long long) rows[i].packages,
+                      (long long) rows[i].deliveries);
+    free (rows);
+    return out;
+}
+
+START_TEST (test_media_figures)
+{
+    test_schema s;
+    quota_test_schema (&s, "t_quota", "test_quota_events");
+    ck_assert_int_eq (apply (s.db, 1, "article.published", 41, 7, 1, "2022-03-10T09:00:00+07:00"),
+                      0);
+    Loa__Media__PackageEvent p = LOA__MEDIA__PACKAGE_EVENT__INIT;
+    p.package_id = 5;
+    p.article_id = 41;
+    p.version = 1;
+    p.pub_status = "usable";
+    /* 2022-03-31T17:30Z is 1 April, 00:30 in Hà Nội. */
+    ck_assert_int_eq (apply_media (s.db, 1, "package.published", &p.base, "2022-03-31T17:30:00Z"),
+                      0);
+    ck_assert_int_eq (apply_media (s.db, 1, "package.published", &p.base, "2022-03-31T17:30:00Z"),
+                      0);
+    p.version = 2;
+    ck_assert_int_eq (apply_media (s.db, 2, "package.published", &p.base, "2022-05-02T01:00:00Z"),
+                      0);
+    Loa__Media__DeliveryEvent d = LOA__MEDIA__DELIVERY_EVENT__INIT;
+    d.package_id = 5;
+    d.version = 1;
+    d.broadcaster_id = 3;
+    d.status = "received";
+    ck_assert_int_eq (apply_media (s.db, 3, "package.delivered", &d.base, "2022-04-02T01:00:00Z"),
+                      0);
+    d.broadcaster_id = 4;
+    d.status = "failed";
+    ck_assert_int_eq (apply_media (s.db, 4, "package.delivered", &d.base, "2022-04-03T01:00:00Z"),
+                      0);
+    /* A package whose first version came on 1 January 2023 (local time). */
+    p.package_id = 6;
+    p.version = 1;
+    ck_assert_int_eq (apply_media (s.db, 5, "package.published", &p.base, "2022-12-31T17:00:00Z"),
+                      0);
+    ck_assert_str_eq (media_of (s.db, 2022, 7), "1/1");
+    ck_assert_str_eq (media_of (s.db, 2023, 7), "1/0");
+    ck_assert_str_eq (media_of (s.db, 2021, 7), "none");
+    ck_assert_int_eq (
+        test_query_int (s.db, "SELECT versions FROM media_packages WHERE package_id = 5"), 2);
+    ck_assert_int_eq (loa_subscriber_position (s.db, "media"), 5);
+    ck_assert_int_eq (loa_subscriber_position (s.db, "content"), 1);
+    test_schema_fini (&s);
+}
+END_TEST
+
 Suite *quota_events_suite (void)
 {
     Suite *s = suite_create ("quota_events");
@@ -133,6 +215,7 @@ Suite *quota_events_suite (void)
     tcase_add_test (tc, test_month_boundary_through_events);
     tcase_add_test (tc, test_retract_republish_replay);
     tcase_add_test (tc, test_older_event_changes_nothing);
+    tcase_add_test (tc, test_media_figures);
     suite_add_tcase (s, tc);
     return s;
 }
