@@ -17,9 +17,9 @@
 #include "store.h"
 #include "text.h"
 
-#define USER_THRESHOLD 5  /* failures of one username from one address before blocking */
+#define USER_THRESHOLD 5 /* failures of one username from one address before blocking */
 #define ADDR_THRESHOLD 20 /* failures from one address, any usernames */
-#define BLOCK_BASE_S 5    /* first block; doubles with each further failure, up to 15 min */
+#define BLOCK_BASE_S 5 /* first block; doubles with each further failure, up to 15 min */
 #define MIN_PASSWORD 10
 #define MAX_PASSWORD 256
 
@@ -105,7 +105,8 @@ int gw_auth_bootstrap (void)
     gw_user u;
     int rc = gw_store_user_create (db, "admin", "Quản trị hệ thống", 0, "{admin}", hash, &u);
     if (rc == GW_STORE_CONFLICT) {
-        loa_error (NULL, "auth: no active admin, and the username admin is taken by another account");
+        loa_error (NULL,
+                   "auth: no active admin, and the username admin is taken by another account");
         return -1;
     }
     if (rc != GW_STORE_OK)
@@ -208,7 +209,8 @@ int gw_auth_check (gw_request *req, enum MHD_Result *rc)
                 return -1;
             }
             if (!found) {
-                *rc = gw_respond_problem (req, 401, "Phiên đăng nhập không hợp lệ hoặc đã hết hạn", NULL);
+                *rc = gw_respond_problem (req, 401, "Phiên đăng nhập không hợp lệ hoặc đã hết hạn",
+                                          NULL);
                 return -1;
             }
             memcpy (req->token_hash, hash, sizeof hash);
@@ -226,8 +228,10 @@ int gw_auth_check (gw_request *req, enum MHD_Result *rc)
             char kind[24];
             int found = gw_store_api_key_find (db, hash, &id, kind);
             if (found <= 0) {
-                *rc = found < 0 ? gw_respond_problem (req, 503, "Không kiểm tra được khóa API", NULL)
-                                : gw_respond_problem (req, 401, "Khóa API không hợp lệ, đã thu hồi hoặc hết hạn", NULL);
+                *rc = found < 0
+                          ? gw_respond_problem (req, 503, "Không kiểm tra được khóa API", NULL)
+                          : gw_respond_problem (
+                                req, 401, "Khóa API không hợp lệ, đã thu hồi hoặc hết hạn", NULL);
                 return -1;
             }
             req->auth_kind = GW_AUTH_KEY;
@@ -248,7 +252,8 @@ int gw_auth_check (gw_request *req, enum MHD_Result *rc)
         ok = ((allow & GW_BROADCASTER) && strcmp (req->role_buf[0], "broadcaster") == 0) ||
              ((allow & GW_OPEN311) && strcmp (req->role_buf[0], "open311_client") == 0);
     if (!ok) {
-        *rc = gw_respond_problem (req, 403, "Tài khoản không có quyền thực hiện thao tác này", NULL);
+        *rc =
+            gw_respond_problem (req, 403, "Tài khoản không có quyền thực hiện thao tác này", NULL);
         return -1;
     }
     return 0;
@@ -300,12 +305,14 @@ static int read_body (gw_request *req, body *b, enum MHD_Result *rc)
     const char *ct = gw_header (req, MHD_HTTP_HEADER_CONTENT_TYPE);
     if (ct && strncasecmp (ct, "application/json", 16) != 0) {
         json_decref (b->errors);
-        *rc = gw_respond_problem (req, 415, "Nội dung phải là JSON (Content-Type: application/json)",
-                                  json_pack ("[o]", field_error ("body", "phải là JSON")));
+        *rc =
+            gw_respond_problem (req, 415, "Nội dung phải là JSON (Content-Type: application/json)",
+                                json_pack ("[o]", field_error ("body", "phải là JSON")));
         return -1;
     }
     json_error_t jerr;
-    b->json = req->body_len ? json_loadb (req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr) : NULL;
+    b->json =
+        req->body_len ? json_loadb (req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr) : NULL;
     if (!json_is_object (b->json)) {
         char msg[300];
         if (!req->body_len)
@@ -368,7 +375,8 @@ static const char *get_string (body *b, const char *field, int required)
 }
 
 /* 400 when a field has the wrong type or is unknown; 422 for values. */
-static enum MHD_Result respond_errors (gw_request *req, body *b, unsigned status, const char *detail)
+static enum MHD_Result respond_errors (gw_request *req, body *b, unsigned status,
+                                       const char *detail)
 {
     json_t *errors = json_incref (b->errors);
     body_free (b);
@@ -402,8 +410,8 @@ static void check_password (body *b, const char *field, const char *pw)
 static enum MHD_Result too_many (gw_request *req, long wait_s)
 {
     char detail[160], retry[24];
-    snprintf (detail, sizeof detail,
-              "Đăng nhập sai quá nhiều lần; vui lòng thử lại sau %ld giây", wait_s);
+    snprintf (detail, sizeof detail, "Đăng nhập sai quá nhiều lần; vui lòng thử lại sau %ld giây",
+              wait_s);
     snprintf (retry, sizeof retry, "%ld", wait_s);
     return gw_respond_problem_with (req, 429, detail, NULL, MHD_HTTP_HEADER_RETRY_AFTER, retry);
 }
@@ -430,7 +438,8 @@ enum MHD_Result gw_login (gw_request *req)
     if (n >= sizeof name)
         n = sizeof name - 1;
     for (size_t i = 0; i < n; i++)
-        name[i] = (char) (username[i] >= 'A' && username[i] <= 'Z' ? username[i] + 32 : username[i]);
+        name[i] =
+            (char) (username[i] >= 'A' && username[i] <= 'Z' ? username[i] + 32 : username[i]);
     name[n] = '\0';
     snprintf (user_key, sizeof user_key, "user:%s|%s", name, req->client_addr);
     snprintf (addr_key, sizeof addr_key, "addr:%s", req->client_addr);
@@ -454,7 +463,8 @@ enum MHD_Result gw_login (gw_request *req)
         return gw_respond_problem (req, 503, "Cơ sở dữ liệu không sẵn sàng", NULL);
     }
     /* Unknown users cost the same verification, so timing tells nothing. */
-    int good = crypto_pwhash_str_verify (found ? hash : dummy_hash, password, strlen (password)) == 0;
+    int good =
+        crypto_pwhash_str_verify (found ? hash : dummy_hash, password, strlen (password)) == 0;
     body_free (&b);
     if (!found || !good || !u.active) {
         gw_store_throttle_fail (db, user_key, USER_THRESHOLD, BLOCK_BASE_S);
@@ -472,7 +482,8 @@ enum MHD_Result gw_login (gw_request *req)
         sodium_memzero (token, sizeof token);
         return gw_respond_problem (req, 503, "Không tạo được phiên đăng nhập", NULL);
     }
-    loa_info (req->request_id, "auth: user %lld logged in from %s", (long long) u.id, req->client_addr);
+    loa_info (req->request_id, "auth: user %lld logged in from %s", (long long) u.id,
+              req->client_addr);
     json_t *out = json_pack ("{s:s, s:s, s:o}", "token", token, "expires_at", expires_at, "user",
                              gw_user_json (&u));
     sodium_memzero (token, sizeof token);
@@ -503,7 +514,8 @@ enum MHD_Result gw_me (gw_request *req)
 
 /* Reads an integer query parameter into *out (default when absent);
  * records an error naming it. */
-static void query_int (gw_request *req, body *b, const char *name, int def, int min, int max, int *out)
+static void query_int (gw_request *req, body *b, const char *name, int def, int min, int max,
+                       int *out)
 {
     const char *v = MHD_lookup_connection_value (req->conn, MHD_GET_ARGUMENT_KIND, name);
     *out = def;
@@ -619,7 +631,8 @@ enum MHD_Result gw_users_create (gw_request *req)
     body b;
     if (read_body (req, &b, &rc) != 0)
         return rc;
-    static const char *const keys[] = {"username", "password", "full_name", "unit_id", "roles", NULL};
+    static const char *const keys[] = {"username", "password", "full_name",
+                                       "unit_id",  "roles",    NULL};
     check_keys (&b, keys);
     const char *username = get_string (&b, "username", 1);
     const char *password = get_string (&b, "password", 1);
@@ -649,7 +662,8 @@ enum MHD_Result gw_users_create (gw_request *req)
         return gw_respond_problem (req, 503, NULL, NULL);
     }
     gw_user u;
-    int st = gw_store_user_create (db, username, full_name ? full_name : "", unit_id, roles, hash, &u);
+    int st =
+        gw_store_user_create (db, username, full_name ? full_name : "", unit_id, roles, hash, &u);
     if (st == GW_STORE_CONFLICT) {
         json_t *errors = json_pack ("[o]", field_error ("username", "tên đăng nhập đã tồn tại"));
         body_free (&b);
@@ -714,7 +728,8 @@ enum MHD_Result gw_users_update (gw_request *req)
         ch.has_unit_id = 1;
         if (check_unit (req, &b, unit_v, &ch.unit_id) == -2) {
             body_free (&b);
-            return gw_respond_problem (req, 503, "Dịch vụ content-svc tạm thời không sẵn sàng", NULL);
+            return gw_respond_problem (req, 503, "Dịch vụ content-svc tạm thời không sẵn sàng",
+                                       NULL);
         }
     }
     if (active) {
@@ -737,7 +752,8 @@ enum MHD_Result gw_users_update (gw_request *req)
                       (ch.roles ? strstr (ch.roles, "admin") != NULL : was_admin);
     if (was_admin && !stays_admin && gw_store_other_admins (db, id) == 0) {
         body_free (&b);
-        return gw_respond_problem (req, 409, "Phải còn ít nhất một quản trị viên đang hoạt động", NULL);
+        return gw_respond_problem (req, 409, "Phải còn ít nhất một quản trị viên đang hoạt động",
+                                   NULL);
     }
     char hash[crypto_pwhash_STRBYTES];
     if (password) {
@@ -806,7 +822,8 @@ enum MHD_Result gw_api_keys_create (gw_request *req)
     if (expires_at) {
         int future = gw_store_time_future (db, expires_at);
         if (future < 0)
-            add_error (&b, "expires_at", "phải là thời điểm RFC 3339, ví dụ 2027-01-31T17:00:00+07:00");
+            add_error (&b, "expires_at",
+                       "phải là thời điểm RFC 3339, ví dụ 2027-01-31T17:00:00+07:00");
         else if (!future)
             add_error (&b, "expires_at", "phải ở tương lai");
     }
@@ -816,8 +833,8 @@ enum MHD_Result gw_api_keys_create (gw_request *req)
     unsigned char hash[32];
     gw_auth_new_key (key, sizeof key, hash, prefix);
     json_t *out = NULL;
-    int st = gw_store_api_key_create (db, name, kind, hash, prefix, expires_at,
-                                      req->caller.user_id, &out);
+    int st = gw_store_api_key_create (db, name, kind, hash, prefix, expires_at, req->caller.user_id,
+                                      &out);
     body_free (&b);
     if (st != GW_STORE_OK) {
         sodium_memzero (key, sizeof key);

@@ -36,9 +36,9 @@ typedef struct {
         char value[256];
     } params[GW_MAX_PARAMS];
     /* Who calls (auth.c): set before the handler runs. */
-    Loa__Caller caller;  /* what services see; anonymous by default */
-    int auth_kind;       /* GW_AUTH_NONE, GW_AUTH_STAFF, GW_AUTH_KEY */
-    unsigned role_mask;  /* GW_R_* of a staff caller */
+    Loa__Caller caller; /* what services see; anonymous by default */
+    int auth_kind; /* GW_AUTH_NONE, GW_AUTH_STAFF, GW_AUTH_KEY */
+    unsigned role_mask; /* GW_R_* of a staff caller */
     unsigned char token_hash[32];
     char *role_ptrs[8];
     char role_buf[8][16];
@@ -59,10 +59,10 @@ enum {
     GW_R_INSPECTOR = 1 << 3,
     GW_R_HANDLER = 1 << 4,
     GW_R_LEADER = 1 << 5,
-    GW_ANYONE = 1 << 8,      /* no credentials needed (bad ones are still 401) */
-    GW_STAFF = 1 << 9,       /* any logged-in user, whatever the roles */
+    GW_ANYONE = 1 << 8, /* no credentials needed (bad ones are still 401) */
+    GW_STAFF = 1 << 9, /* any logged-in user, whatever the roles */
     GW_BROADCASTER = 1 << 10, /* an API key of kind broadcaster */
-    GW_OPEN311 = 1 << 11,    /* an API key of kind open311_client */
+    GW_OPEN311 = 1 << 11, /* an API key of kind open311_client */
 };
 
 typedef enum MHD_Result (*gw_handler) (gw_request *req);

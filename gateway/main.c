@@ -100,7 +100,8 @@ int main (int argc, char **argv)
         loa_info (NULL, "gateway: intake throttle off (LOA_INTAKE_LIMIT=0)");
     }
     if (apps_limit > 0) {
-        apps = gw_throttle_new ((unsigned) apps_limit, (unsigned) intake_window, APPS_THROTTLE_BYTES);
+        apps =
+            gw_throttle_new ((unsigned) apps_limit, (unsigned) intake_window, APPS_THROTTLE_BYTES);
         if (!apps) {
             loa_error (NULL, "gateway: cannot make the Open311 throttle");
             goto out;

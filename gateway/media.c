@@ -438,8 +438,7 @@ enum MHD_Result gw_media_send_blob (gw_request *req, const char *sha256, const c
     if (gw_blob_path (sha256, rel, sizeof rel) != 0 ||
         sodium_hex2bin (bin, sizeof bin, sha256, GW_BLOB_HEX, NULL, NULL, NULL) != 0 ||
         (fd = openat (dir_fd, rel, O_RDONLY | O_CLOEXEC)) < 0 || fstat (fd, &st) != 0) {
-        loa_error (req->request_id, "media: the blob %s is missing (%s)", sha256,
-                   strerror (errno));
+        loa_error (req->request_id, "media: the blob %s is missing (%s)", sha256, strerror (errno));
         if (fd >= 0)
             close (fd);
         return gw_respond_problem (req, 500, "Tệp không còn trong kho", NULL);
@@ -500,7 +499,6 @@ enum MHD_Result gw_media_send_blob (gw_request *req, const char *sha256, const c
     rc = gw_queue_response (req, status, resp);
     return rc;
 }
-
 
 /* The path's {id}: a positive integer, else 0. */
 static int64_t path_id (gw_request *req)

@@ -225,7 +225,8 @@ enum MHD_Result gw_openapi (gw_request *req)
                 json_array_append_new (security, json_pack ("{s:[]}", "bearer"));
             if (r->allow & (GW_BROADCASTER | GW_OPEN311))
                 json_array_append_new (security, json_pack ("{s:[]}", "apiKey"));
-            static const char *names[] = {"admin", "reviewer", "editor", "inspector", "handler", "leader"};
+            static const char *names[] = {"admin",     "reviewer", "editor",
+                                          "inspector", "handler",  "leader"};
             for (int k = 0; k < 6; k++)
                 if (r->allow & (1u << k))
                     json_array_append_new (roles, json_string (names[k]));
@@ -264,8 +265,8 @@ enum MHD_Result gw_openapi (gw_request *req)
                                               "path", "required", 1, "schema", "type", "string"));
         }
         if (r->flags & GW_IF_MATCH)
-            json_array_append_new (params, json_pack ("{s:s, s:s, s:b, s:{s:s}}", "name", "If-Match",
-                                                      "in", "header", "required",
+            json_array_append_new (params, json_pack ("{s:s, s:s, s:b, s:{s:s}}", "name",
+                                                      "If-Match", "in", "header", "required",
                                                       (r->flags & GW_BODY) && r->method[0] == 'P' &&
                                                           r->method[1] == 'A',
                                                       "schema", "type", "string"));
@@ -289,11 +290,10 @@ enum MHD_Result gw_openapi (gw_request *req)
                                             "type", "string", "format", "binary", "audio/mpeg",
                                             "schema", "type", "string", "format", "binary"));
         if (r->input && (r->flags & (GW_BODY | GW_BODY_OPT)))
-            json_object_set_new (op, "requestBody",
-                                 json_pack ("{s:b, s:{s:{s:o}}}", "required",
-                                            (r->flags & GW_BODY) != 0, "content",
-                                            "application/json", "schema",
-                                            message_ref (schemas, r->input)));
+            json_object_set_new (
+                op, "requestBody",
+                json_pack ("{s:b, s:{s:{s:o}}}", "required", (r->flags & GW_BODY) != 0, "content",
+                           "application/json", "schema", message_ref (schemas, r->input)));
         json_object_set_new (item, method, op);
     }
     json_t *doc = json_pack ("{s:s, s:{s:s, s:s, s:s}, s:o, s:{s:o}}", "openapi", "3.1.0", "info",

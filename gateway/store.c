@@ -8,7 +8,7 @@
 #include "log.h"
 
 #define USER_COLS                                                                                  \
-    "id, username, full_name, coalesce(unit_id, 0), array_to_string(roles, ','), active, "        \
+    "id, username, full_name, coalesce(unit_id, 0), array_to_string(roles, ','), active, "         \
     "rfc3339(created_at), rfc3339(updated_at)"
 
 static const loa_stmt statements[] = {
@@ -22,8 +22,10 @@ static const loa_stmt statements[] = {
      "roles = coalesce($4::text[], roles), active = coalesce($5::boolean, active), "
      "password_hash = coalesce($6, password_hash), updated_at = now() "
      "WHERE id = $1 RETURNING " USER_COLS},
-    {"other_admins", "SELECT count(*) FROM users WHERE active AND 'admin' = ANY (roles) AND id <> $1"},
-    {"users_list", "SELECT " USER_COLS ", count(*) OVER () FROM users ORDER BY id LIMIT $1 OFFSET $2"},
+    {"other_admins",
+     "SELECT count(*) FROM users WHERE active AND 'admin' = ANY (roles) AND id <> $1"},
+    {"users_list",
+     "SELECT " USER_COLS ", count(*) OVER () FROM users ORDER BY id LIMIT $1 OFFSET $2"},
     {"users_count", "SELECT count(*) FROM users"},
     {"session_insert", "INSERT INTO sessions (token_hash, user_id, client_addr, expires_at) "
                        "VALUES ($1, $2, $3, now() + make_interval(secs => $4)) "
@@ -41,9 +43,11 @@ static const loa_stmt statements[] = {
      "INSERT INTO api_keys (name, kind, key_hash, key_prefix, expires_at, created_by) "
      "VALUES ($1, $2, $3, $4, $5::timestamptz, nullif($6::bigint, 0)) "
      "RETURNING id, name, kind, key_prefix, rfc3339(created_at), rfc3339(expires_at)"},
-    {"api_keys_list", "SELECT id, name, kind, key_prefix, rfc3339(created_at), rfc3339(expires_at), "
-                      "rfc3339(revoked_at), rfc3339(last_used_at) FROM api_keys ORDER BY id"},
-    {"api_key_revoke", "UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1"},
+    {"api_keys_list",
+     "SELECT id, name, kind, key_prefix, rfc3339(created_at), rfc3339(expires_at), "
+     "rfc3339(revoked_at), rfc3339(last_used_at) FROM api_keys ORDER BY id"},
+    {"api_key_revoke",
+     "UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1"},
     {"api_key_delete", "DELETE FROM api_keys WHERE id = $1"},
     {"api_key_find", "UPDATE api_keys SET last_used_at = now() WHERE key_hash = $1 "
                      "AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now()) "
@@ -55,8 +59,9 @@ static const loa_stmt statements[] = {
      "INSERT INTO login_throttle AS t (key, failures, last_failure) VALUES ($1, 1, now()) "
      "ON CONFLICT (key) DO UPDATE SET failures = CASE WHEN t.last_failure < now() - interval "
      "'15 minutes' THEN 1 ELSE t.failures + 1 END, last_failure = now() RETURNING failures"},
-    {"throttle_block", "UPDATE login_throttle SET blocked_until = now() + make_interval(secs => $2) "
-                       "WHERE key = $1"},
+    {"throttle_block",
+     "UPDATE login_throttle SET blocked_until = now() + make_interval(secs => $2) "
+     "WHERE key = $1"},
     {"throttle_clear", "DELETE FROM login_throttle WHERE key = $1"},
     {NULL, NULL},
 };
@@ -210,8 +215,8 @@ int gw_store_users_list (PGconn *db, int page, int per_page, json_t **items, lon
     return *total < 0 ? GW_STORE_ERROR : GW_STORE_OK;
 }
 
-int gw_store_session_create (PGconn *db, const unsigned char hash[32], int64_t user_id,
-                             long ttl_s, const char *client_addr, char expires_at[40])
+int gw_store_session_create (PGconn *db, const unsigned char hash[32], int64_t user_id, long ttl_s,
+                             const char *client_addr, char expires_at[40])
 {
     char uid[24], ttl[24];
     snprintf (uid, sizeof uid, "%lld", (long long) user_id);
@@ -294,8 +299,8 @@ int gw_store_api_keys_list (PGconn *db, json_t **items)
                        (json_int_t) atoll (PQgetvalue (res, i, 0)), "name", PQgetvalue (res, i, 1),
                        "kind", PQgetvalue (res, i, 2), "prefix", PQgetvalue (res, i, 3),
                        "created_at", PQgetvalue (res, i, 4), "expires_at", opt_string (res, i, 5),
-                       "revoked_at", opt_string (res, i, 6), "last_used_at",
-                       opt_string (res, i, 7), "revoked", !PQgetisnull (res, i, 6)));
+                       "revoked_at", opt_string (res, i, 6), "last_used_at", opt_string (res, i, 7),
+                       "revoked", !PQgetisnull (res, i, 6)));
     PQclear (res);
     return GW_STORE_OK;
 }

@@ -16,8 +16,8 @@ typedef struct {
     int64_t id;
     char username[72];
     char full_name[808]; /* 200 characters of up to 4 bytes */
-    int64_t unit_id;     /* 0: none */
-    char roles[96];      /* comma-separated, e.g. "editor,reviewer" */
+    int64_t unit_id; /* 0: none */
+    char roles[96]; /* comma-separated, e.g. "editor,reviewer" */
     int active;
     char created_at[40], updated_at[40];
 } gw_user;
@@ -50,8 +50,8 @@ long long gw_store_other_admins (PGconn *db, int64_t except_id);
 int gw_store_users_list (PGconn *db, int page, int per_page, json_t **items, long long *total);
 
 /* Sessions, by the SHA-256 of their token. */
-int gw_store_session_create (PGconn *db, const unsigned char hash[32], int64_t user_id,
-                             long ttl_s, const char *client_addr, char expires_at[40]);
+int gw_store_session_create (PGconn *db, const unsigned char hash[32], int64_t user_id, long ttl_s,
+                             const char *client_addr, char expires_at[40]);
 int gw_store_session_user (PGconn *db, const unsigned char hash[32], gw_user *u);
 int gw_store_session_revoke (PGconn *db, const unsigned char hash[32]);
 /* Ends every session of a user (disabled or new password). */

@@ -1,8 +1,7 @@
 /* check: the field checks services' RPC handlers share (content-svc's
- * units, articles, notices, procedures; feedback-svc's intake). Each adds a field error (Vietnamese,
- * naming the field) to the call's reply when the value is bad; the handler
- * fails the call once all fields are checked, so that a client learns every
- * problem at once. */
+ * units, articles, notices, procedures; feedback-svc's intake). Each adds a field error
+ * (Vietnamese, naming the field) to the call's reply when the value is bad; the handler fails the
+ * call once all fields are checked, so that a client learns every problem at once. */
 #ifndef LOA_CHECK_H
 #define LOA_CHECK_H
 

@@ -46,9 +46,8 @@ static int advisory (PGconn *db, const loa_idem *st, const char *fn)
 }
 
 loa_idem_result loa_idem_begin (PGconn *db, loa_idem *st, const Loa__Caller *caller,
-                                const char *method,
-                                const char *key, const uint8_t *request, size_t request_len,
-                                int *status, uint8_t **reply, size_t *reply_len)
+                                const char *method, const char *key, const uint8_t *request,
+                                size_t request_len, int *status, uint8_t **reply, size_t *reply_len)
 {
     memset (st, 0, sizeof *st);
     *reply = NULL;
@@ -92,7 +91,8 @@ loa_idem_result loa_idem_begin (PGconn *db, loa_idem *st, const Loa__Caller *cal
         r = LOA_IDEM_MISMATCH;
     } else {
         const unsigned char *s = (const unsigned char *) PQgetvalue (res, 0, 1);
-        *status = (int) ((uint32_t) s[0] << 24 | (uint32_t) s[1] << 16 | (uint32_t) s[2] << 8 | s[3]);
+        *status =
+            (int) ((uint32_t) s[0] << 24 | (uint32_t) s[1] << 16 | (uint32_t) s[2] << 8 | s[3]);
         *reply_len = (size_t) PQgetlength (res, 0, 2);
         *reply = malloc (*reply_len ? *reply_len : 1);
         if (*reply)
@@ -114,8 +114,8 @@ void loa_idem_finish (PGconn *db, loa_idem *st, int status_ok, int status, const
         char user[24], status_s[16];
         snprintf (user, sizeof user, "%lld", (long long) st->user_id);
         snprintf (status_s, sizeof status_s, "%d", status);
-        const char *vals[] = {user, st->method, st->key, (const char *) st->hash, status_s,
-                              (const char *) reply};
+        const char *vals[] = {user,     st->method,          st->key, (const char *) st->hash,
+                              status_s, (const char *) reply};
         int lens[] = {0, 0, 0, 32, 0, (int) reply_len};
         int formats[] = {0, 0, 0, 1, 0, 1};
         PGresult *res = PQexecParams (

@@ -22,11 +22,11 @@
 #include "envelope.pb-c.h"
 
 typedef enum {
-    LOA_IDEM_NEW,      /* run the handler, then loa_idem_finish */
-    LOA_IDEM_REPLAY,   /* *status and *reply hold the stored answer */
+    LOA_IDEM_NEW, /* run the handler, then loa_idem_finish */
+    LOA_IDEM_REPLAY, /* *status and *reply hold the stored answer */
     LOA_IDEM_MISMATCH, /* the key was used for another request */
-    LOA_IDEM_BAD_KEY,  /* not 1..255 visible ASCII characters */
-    LOA_IDEM_ERROR,    /* the database failed */
+    LOA_IDEM_BAD_KEY, /* not 1..255 visible ASCII characters */
+    LOA_IDEM_ERROR, /* the database failed */
 } loa_idem_result;
 
 typedef struct {
@@ -40,9 +40,9 @@ typedef struct {
 /* Looks the key up (taking the lock). For LOA_IDEM_REPLAY, *reply is a new
  * buffer (free()) of *reply_len bytes. */
 loa_idem_result loa_idem_begin (PGconn *db, loa_idem *st, const Loa__Caller *caller,
-                                const char *method,
-                                const char *key, const uint8_t *request, size_t request_len,
-                                int *status, uint8_t **reply, size_t *reply_len);
+                                const char *method, const char *key, const uint8_t *request,
+                                size_t request_len, int *status, uint8_t **reply,
+                                size_t *reply_len);
 
 /* Stores a successful reply (status_ok non-zero) and releases the lock. */
 void loa_idem_finish (PGconn *db, loa_idem *st, int status_ok, int status, const uint8_t *reply,

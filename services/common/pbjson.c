@@ -670,8 +670,7 @@ static int decode_child (dctx *c, const ProtobufCFieldDescriptor *f, json_t *j,
     ProtobufCMessage *child = loa_pbjson_new (f->descriptor);
     if (!child)
         return fail (c, "%s", MSG_NO_MEMORY);
-    if ((wrapper ? decode_repeated (c, child, cd->fields, j)
-                 : decode_object (c, child, j)) != 0) {
+    if ((wrapper ? decode_repeated (c, child, cd->fields, j) : decode_object (c, child, j)) != 0) {
         protobuf_c_message_free_unpacked (child, NULL);
         return -1;
     }

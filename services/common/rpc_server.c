@@ -200,12 +200,11 @@ static int replay_or_lock (worker *w, loa_rpc_ctx *ctx, const Loa__Request *req,
                       "Idempotency-Key này đã được dùng cho một yêu cầu có nội dung khác");
         return 1;
     case LOA_IDEM_BAD_KEY:
-        loa_rpc_field_error (ctx, "Idempotency-Key", "phải gồm 1 đến 255 ký tự ASCII nhìn thấy được");
+        loa_rpc_field_error (ctx, "Idempotency-Key",
+                             "phải gồm 1 đến 255 ký tự ASCII nhìn thấy được");
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Idempotency-Key không hợp lệ");
         return 1;
-    default:
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, "cơ sở dữ liệu không sẵn sàng");
-        return 1;
+    default: loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, "cơ sở dữ liệu không sẵn sàng"); return 1;
     }
 }
 
@@ -264,8 +263,8 @@ static int process (worker *w, PGconn **db, const zmq_msg_t *payload, uint8_t **
     m->handler (&ctx, in);
     if (idem.lock_key[0])
         loa_idem_finish (*db, &idem,
-                         w->answered && (w->status == LOA__STATUS__OK ||
-                                         w->status == LOA__STATUS__CREATED),
+                         w->answered &&
+                             (w->status == LOA__STATUS__OK || w->status == LOA__STATUS__CREATED),
                          (int) w->status, w->body, w->body_len);
     if (!w->answered) {
         loa_error (req->request_id, "rpc: %s gave no answer", req->method);

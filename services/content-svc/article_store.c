@@ -157,10 +157,7 @@ static void fill_article (const PGresult *res, int row, int full, Loa__Content__
     }
 }
 
-void article_store_free (Loa__Content__Article *a)
-{
-    store_free_message (&a->base);
-}
+void article_store_free (Loa__Content__Article *a) { store_free_message (&a->base); }
 
 /* ------------------------------------------------------------ reads */
 
@@ -243,10 +240,7 @@ store_status article_store_list (PGconn *db, const article_filter *f,
     return STORE_OK;
 }
 
-void article_store_free_list (Loa__Content__ArticleList *l)
-{
-    store_free_message (&l->base);
-}
+void article_store_free_list (Loa__Content__ArticleList *l) { store_free_message (&l->base); }
 
 store_status article_store_history (PGconn *db, int64_t id, Loa__Content__ArticleHistory *out)
 {
@@ -282,10 +276,7 @@ store_status article_store_history (PGconn *db, int64_t id, Loa__Content__Articl
     return STORE_OK;
 }
 
-void article_store_free_history (Loa__Content__ArticleHistory *h)
-{
-    store_free_message (&h->base);
-}
+void article_store_free_history (Loa__Content__ArticleHistory *h) { store_free_message (&h->base); }
 
 /* ------------------------------------------------------------ writes */
 

@@ -129,10 +129,7 @@ static void fill_notice (const PGresult *res, int row, Loa__Content__Notice *n, 
     n->updated_at = store_dup (res, row, 7, oom);
 }
 
-void catalog_store_free_notice (Loa__Content__Notice *n)
-{
-    store_free_message (&n->base);
-}
+void catalog_store_free_notice (Loa__Content__Notice *n) { store_free_message (&n->base); }
 
 store_status catalog_store_list_notices (PGconn *db, const catalog_notice_filter *f,
                                          Loa__Content__NoticeList *out)
@@ -226,10 +223,7 @@ static void fill_procedure (const PGresult *res, int row, Loa__Content__Procedur
     FILL_PROCEDURE (res, row, p, oom, LOA__CONTENT__PROCEDURE__MAYBE_DECISION_DATE_DECISION_DATE);
 }
 
-void catalog_store_free_procedure (Loa__Content__Procedure *p)
-{
-    store_free_message (&p->base);
-}
+void catalog_store_free_procedure (Loa__Content__Procedure *p) { store_free_message (&p->base); }
 
 static void fill_version (const PGresult *res, int row, Loa__Content__ProcedureVersion *v, int *oom)
 {

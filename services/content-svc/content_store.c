@@ -43,10 +43,7 @@ static void fill_unit (const PGresult *res, int row, Loa__Content__Unit *u)
     u->updated_at = store_dup (res, row, 6, NULL);
 }
 
-void content_store_free_unit (Loa__Content__Unit *u)
-{
-    store_free_message (&u->base);
-}
+void content_store_free_unit (Loa__Content__Unit *u) { store_free_message (&u->base); }
 
 /* A page of `stmt` (LIMIT $1 OFFSET $2, the window count in column
  * `count_col`) into one store_list_block of items filled by `fill`. */
@@ -84,10 +81,7 @@ store_status content_store_list_units (PGconn *db, int page, int per_page,
                       &out->n_items, &out->total);
 }
 
-void content_store_free_units (Loa__Content__UnitList *list)
-{
-    store_free_message (&list->base);
-}
+void content_store_free_units (Loa__Content__UnitList *list) { store_free_message (&list->base); }
 
 static void fill_topic (const PGresult *res, int row, void *item)
 {
@@ -109,10 +103,7 @@ store_status content_store_list_topics (PGconn *db, int page, int per_page,
                       &out->n_items, &out->total);
 }
 
-void content_store_free_topics (Loa__Content__TopicList *list)
-{
-    store_free_message (&list->base);
-}
+void content_store_free_topics (Loa__Content__TopicList *list) { store_free_message (&list->base); }
 
 store_status content_store_get_unit (PGconn *db, int64_t id, Loa__Content__Unit *out)
 {

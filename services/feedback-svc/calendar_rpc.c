@@ -116,8 +116,7 @@ void calendar_put (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
                                  &out) == 0) {
         fb_deadlines_changed ();
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
-    }
-    else
+    } else
         loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
     calendar_store_free_year (&out);
 }
@@ -253,8 +252,7 @@ void calendar_deadlines_put (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
                                   &out) == 0) {
         fb_deadlines_changed ();
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
-    }
-    else
+    } else
         loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
     calendar_store_free_rules (&out);
 }

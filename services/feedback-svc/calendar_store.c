@@ -58,10 +58,7 @@ int calendar_store_prepare (PGconn *db) { return loa_db_prepare (db, statements)
 
 /* ------------------------------------------------------------ calendar */
 
-void calendar_store_free_year (Loa__Feedback__CalendarYear *y)
-{
-    store_free_message (&y->base);
-}
+void calendar_store_free_year (Loa__Feedback__CalendarYear *y) { store_free_message (&y->base); }
 
 /* Reads year `year` (its string parameter `year_s`) into *out, which must
  * be initialised. 0 or -1; on -1 the caller frees *out. */
@@ -192,10 +189,7 @@ static void fill_rules (const PGresult *res, int row, Loa__Feedback__DeadlineRul
     r->created_by = atoll (PQgetvalue (res, row, 5));
 }
 
-static void free_rules_row (Loa__Feedback__DeadlineRules *r)
-{
-    store_free_message (&r->base);
-}
+static void free_rules_row (Loa__Feedback__DeadlineRules *r) { store_free_message (&r->base); }
 
 void calendar_store_free_rules (Loa__Feedback__DeadlineRulesReply *out)
 {

@@ -23,7 +23,7 @@ static struct {
     int loaded;
     int64_t version; /* calendar_version.version the copy was loaded at */
     int64_t checked_ms; /* when the version was last read (monotonic); 0: never */
-    unsigned changes;   /* fb_deadlines_changed calls: a read older than one is not trusted */
+    unsigned changes; /* fb_deadlines_changed calls: a read older than one is not trusted */
     loa_calendar cal;
     calendar_rule *rules; /* by effective_from, earliest first */
     size_t n_rules;

@@ -19,9 +19,9 @@
 #include <stdint.h>
 
 typedef struct {
-    int32_t registered_on;  /* day 0 of the counting */
+    int32_t registered_on; /* day 0 of the counting */
     int32_t forward_due_on; /* the last day to forward (forward_working_days) */
-    int32_t answer_due_on;  /* the last day to answer (answer_working_days) */
+    int32_t answer_due_on; /* the last day to answer (answer_working_days) */
     int forward_working_days;
     int answer_working_days;
     int cutoff_minutes; /* minutes after local midnight, e.g. 900 for 15:00 */

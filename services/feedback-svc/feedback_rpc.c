@@ -105,11 +105,8 @@ static void fail_store (loa_rpc_ctx *ctx, fb_status st)
         loa_rpc_field_error (ctx, "unit_id", "Đơn vị không tồn tại hoặc đã ngừng hoạt động");
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, BAD_INPUT);
         break;
-    case FB_BAD_INPUT:
-        loa_rpc_fail (ctx, LOA__STATUS__INVALID, BAD_INPUT);
-        break;
-    default:
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+    case FB_BAD_INPUT: loa_rpc_fail (ctx, LOA__STATUS__INVALID, BAD_INPUT); break;
+    default: loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
     }
 }
 
@@ -124,9 +121,8 @@ static void local_date (int jan1, char out[LOA_CALENDAR_DATE_SIZE])
 /* An optional date field: 1 (error added) when present and not a date. */
 static int bad_date (loa_rpc_ctx *ctx, const char *name, const char *value)
 {
-    return value && !check_date (value)
-               ? field (ctx, name, "phải là ngày có thật, dạng YYYY-MM-DD")
-               : 0;
+    return value && !check_date (value) ? field (ctx, name, "phải là ngày có thật, dạng YYYY-MM-DD")
+                                        : 0;
 }
 
 /* ------------------------------------------------------------ intake */
@@ -139,18 +135,20 @@ void feedback_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     const char *channel = ctx->caller->api_key_id > 0 ? "open311" : "web";
     int bad = 0;
     if (!in->kind)
-        bad += field (ctx, "kind", "Loại là bắt buộc: report (phản ánh) hoặc recommendation "
-                                   "(kiến nghị)");
+        bad += field (ctx, "kind",
+                      "Loại là bắt buộc: report (phản ánh) hoặc recommendation "
+                      "(kiến nghị)");
     else if (!check_one_of (in->kind, KINDS))
-        bad += field (ctx, "kind", "Loại phải là report (phản ánh) hoặc recommendation (kiến nghị)");
+        bad +=
+            field (ctx, "kind", "Loại phải là report (phản ánh) hoặc recommendation (kiến nghị)");
     bad += check_text (ctx, "title", "Tiêu đề", in->title, 1, MAX_TITLE_CHARS, 0);
     bad += check_text (ctx, "content", "Nội dung", in->content, 1, MAX_CONTENT_CHARS, 0);
     /* No anonymous intake (Decree 20/2008, art. 9). */
     const char *name = s ? s->name : NULL, *address = s ? s->address : NULL;
     const char *phone = s ? s->phone : NULL, *email = s ? s->email : NULL;
     bad += check_text (ctx, "submitter.name", "Họ và tên người gửi", name, 1, MAX_NAME_CHARS, 0);
-    bad += check_text (ctx, "submitter.address", "Địa chỉ người gửi", address, 1,
-                       MAX_ADDRESS_CHARS, 0);
+    bad += check_text (ctx, "submitter.address", "Địa chỉ người gửi", address, 1, MAX_ADDRESS_CHARS,
+                       0);
     if (!check_text (ctx, "submitter.phone", "Số điện thoại", phone, 1, MAX_PHONE_CHARS, 0)) {
         if (!phone_ok (phone))
             bad += field (ctx, "submitter.phone",
@@ -167,8 +165,8 @@ void feedback_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (s)
         bad += check_text (ctx, "submitter.organization", "Tên tổ chức", s->organization, 0,
                            MAX_ORG_CHARS, 0);
-    bad += check_text (ctx, "procedure_code", "Mã thủ tục", in->procedure_code, 0,
-                       MAX_CODE_CHARS, 0);
+    bad +=
+        check_text (ctx, "procedure_code", "Mã thủ tục", in->procedure_code, 0, MAX_CODE_CHARS, 0);
     bad += check_text (ctx, "regulation_ref", "Quy định được phản ánh", in->regulation_ref, 0,
                        MAX_REF_CHARS, 0);
     if (in->n_attachment_ids > MAX_ATTACHMENTS)
@@ -297,8 +295,7 @@ void feedback_rate (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     case FB_RATED:
         loa_rpc_fail (ctx, LOA__STATUS__CONFLICT, "Phản ánh, kiến nghị này đã được đánh giá");
         return;
-    default:
-        fail_store (ctx, st);
+    default: fail_store (ctx, st);
     }
 }
 
@@ -394,8 +391,7 @@ void feedback_public_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 
 void feedback_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
-    const Loa__Feedback__FeedbackListRequest *in =
-        (const Loa__Feedback__FeedbackListRequest *) msg;
+    const Loa__Feedback__FeedbackListRequest *in = (const Loa__Feedback__FeedbackListRequest *) msg;
     if (check_roles (ctx, READERS, "Chỉ Thanh tra, lãnh đạo và cán bộ xử lý xem được") != 0)
         return;
     int64_t own = own_unit (ctx);
@@ -411,8 +407,9 @@ void feedback_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     int bad = check_page (ctx, in->has_page, in->page, in->has_per_page, in->per_page, 20, &f.page,
                           &f.per_page);
     if (in->status && !check_one_of (in->status, STATUSES))
-        bad += field (ctx, "status", "phải là một trong: received, assigned, forwarded, rejected, "
-                                     "answered, published, closed");
+        bad += field (ctx, "status",
+                      "phải là một trong: received, assigned, forwarded, rejected, "
+                      "answered, published, closed");
     if (in->has_unit_id && in->unit_id <= 0)
         bad += field (ctx, "unit_id", "phải là số nguyên dương");
     bad += bad_date (ctx, "due_before", in->due_before);
@@ -497,8 +494,8 @@ void feedback_accept (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, BAD_INPUT);
         return;
     }
-    fb_step step = {.action = "accepted", .to = "assigned", .from = FROM_RECEIVED,
-                    .unit_id = in->unit_id};
+    fb_step step = {
+        .action = "accepted", .to = "assigned", .from = FROM_RECEIVED, .unit_id = in->unit_id};
     run_step (ctx, in->id, &step);
 }
 
@@ -513,8 +510,11 @@ void feedback_forward (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, BAD_INPUT);
         return;
     }
-    fb_step step = {.action = "forwarded", .to = "forwarded", .from = FROM_RECEIVED,
-                    .to_agency = in->to_agency, .reason = in->reason};
+    fb_step step = {.action = "forwarded",
+                    .to = "forwarded",
+                    .from = FROM_RECEIVED,
+                    .to_agency = in->to_agency,
+                    .reason = in->reason};
     run_step (ctx, in->id, &step);
 }
 
@@ -525,17 +525,21 @@ void feedback_reject (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         return;
     int bad = 0;
     if (!in->reason_code || !check_one_of (in->reason_code, REJECT_CODES))
-        bad += field (ctx, "reason_code", "phải là một trong: missing_data (thiếu thông tin bắt "
-                                          "buộc), not_regulation (không phải về quy định hành "
-                                          "chính), complaint (khiếu nại, tố cáo), duplicate "
-                                          "(trùng lặp), other (khác)");
+        bad += field (ctx, "reason_code",
+                      "phải là một trong: missing_data (thiếu thông tin bắt "
+                      "buộc), not_regulation (không phải về quy định hành "
+                      "chính), complaint (khiếu nại, tố cáo), duplicate "
+                      "(trùng lặp), other (khác)");
     bad += check_text (ctx, "reason", "Lý do từ chối", in->reason, 1, MAX_REASON_CHARS, 0);
     if (bad) {
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, BAD_INPUT);
         return;
     }
-    fb_step step = {.action = "rejected", .to = "rejected", .from = FROM_RECEIVED,
-                    .reason_code = in->reason_code, .reason = in->reason};
+    fb_step step = {.action = "rejected",
+                    .to = "rejected",
+                    .from = FROM_RECEIVED,
+                    .reason_code = in->reason_code,
+                    .reason = in->reason};
     run_step (ctx, in->id, &step);
 }
 
@@ -543,7 +547,8 @@ void feedback_answer (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__AnswerRequest *in = (const Loa__Feedback__AnswerRequest *) msg;
     static const char *const ANSWERERS[] = {"inspector", "handler", NULL};
-    if (check_roles (ctx, ANSWERERS, "Chỉ cán bộ xử lý của đơn vị hoặc Thanh tra trả lời được") != 0)
+    if (check_roles (ctx, ANSWERERS, "Chỉ cán bộ xử lý của đơn vị hoặc Thanh tra trả lời được") !=
+        0)
         return;
     if (check_id (ctx, in->has_id, in->id, "Mã số phản ánh, kiến nghị không hợp lệ") != 0)
         return;
@@ -557,14 +562,19 @@ void feedback_answer (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     }
     int bad = check_text (ctx, "answer", "Nội dung trả lời", in->answer, 1, MAX_ANSWER_CHARS, 0);
     if (!in->has_publish)
-        bad += field (ctx, "publish", "là bắt buộc: true để công khai câu trả lời sau khi được "
-                                      "duyệt, false để không công khai");
+        bad += field (ctx, "publish",
+                      "là bắt buộc: true để công khai câu trả lời sau khi được "
+                      "duyệt, false để không công khai");
     if (bad) {
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, BAD_INPUT);
         return;
     }
-    fb_step step = {.action = "answered", .to = "answered", .from = FROM_ASSIGNED,
-                    .own_unit = own, .answer = in->answer, .publish = in->publish};
+    fb_step step = {.action = "answered",
+                    .to = "answered",
+                    .from = FROM_ASSIGNED,
+                    .own_unit = own,
+                    .answer = in->answer,
+                    .publish = in->publish};
     run_step (ctx, in->id, &step);
 }
 

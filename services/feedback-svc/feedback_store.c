@@ -19,7 +19,8 @@
 /* Day n (days since 1970-01-01, local) as SQL: the date, and the end of
  * that day as an instant (a deadline "on day n" lasts until 23:59:59). */
 #define DAY(p) "(date '1970-01-01' + " p "::integer)"
-#define END_OF_DAY(p) "((" DAY (p) " + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' - interval '1 second')"
+#define END_OF_DAY(p)                                                                              \
+    "((" DAY (p) " + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' - interval '1 second')"
 
 /* Not yet answered: what `overdue` and `due_soon` are about. */
 #define OPEN_ITEM "f.status IN ('received', 'assigned')"
@@ -32,10 +33,12 @@
     "f.attachment_ids, f.channel, f.status, f.unit_id, coalesce(u.name, ''), "                     \
     "rfc3339(f.received_at), f.registered_on::text, rfc3339(f.forward_due_at), "                   \
     "rfc3339(f.due_at), (" OPEN_ITEM " AND f.due_at < now()), "                                    \
-    "(" OPEN_ITEM " AND f.due_at >= now() AND f.due_at <= " END_OF_DAY (soon) "), "                \
-    "f.forwarded_to, f.reject_reason_code, f.status_reason, f.answer, f.answer_publish, "          \
-    "rfc3339(f.answered_at), f.answered_on_time, rfc3339(f.published_at), "                        \
-    "rfc3339(f.closed_at), f.rating, rfc3339(f.updated_at), f.version"
+    "(" OPEN_ITEM " AND f.due_at >= now() AND f.due_at <= " END_OF_DAY (                           \
+        soon) "), "                                                                                \
+              "f.forwarded_to, f.reject_reason_code, f.status_reason, f.answer, "                  \
+              "f.answer_publish, "                                                                 \
+              "rfc3339(f.answered_at), f.answered_on_time, rfc3339(f.published_at), "              \
+              "rfc3339(f.closed_at), f.rating, rfc3339(f.updated_at), f.version"
 #define FB_FROM " FROM feedback f LEFT JOIN units u ON u.unit_id = f.unit_id "
 
 /* Staff list filters: $1 status, $2 unit, $3 overdue, $4 due_before,
@@ -52,8 +55,8 @@
     "'Asia/Ho_Chi_Minh') "                                                                         \
     "AND ($7::text IS NULL OR f.tracking_code = upper(btrim($7)) OR "                              \
     "f.search @@ plainto_tsquery('simple', fold($7))) "                                            \
-    "AND ($9::boolean IS NULL OR (" OPEN_ITEM " AND f.due_at >= now() AND f.due_at <= "            \
-    END_OF_DAY ("$8") ") = $9) "
+    "AND ($9::boolean IS NULL OR (" OPEN_ITEM                                                      \
+    " AND f.due_at >= now() AND f.due_at <= " END_OF_DAY ("$8") ") = $9) "
 
 /* The public view (0..18): the answer only once published with `publish`. */
 #define PUB_COLS                                                                                   \
@@ -81,9 +84,9 @@ static const loa_stmt statements[] = {
      "email_lower, procedure_code, regulation_ref, attachment_ids, channel, api_key_id, "
      "received_at, registered_on, forward_due_at, due_at) "
      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, lower($11), $12, $13, $14::bigint[], $15, "
-     "$16::bigint, to_timestamp($17::double precision), " DAY ("$18") ", " END_OF_DAY ("$19") ", "
-     END_OF_DAY ("$20") ") ON CONFLICT (tracking_code) DO NOTHING "
-     "RETURNING id, rfc3339(received_at), rfc3339(due_at)"},
+     "$16::bigint, to_timestamp($17::double precision), " DAY ("$18") ", " END_OF_DAY (
+         "$19") ", " END_OF_DAY ("$20") ") ON CONFLICT (tracking_code) DO NOTHING "
+                                        "RETURNING id, rfc3339(received_at), rfc3339(due_at)"},
     {"fb_history_add",
      "INSERT INTO feedback_history (feedback_id, action, from_status, to_status, actor_id, "
      "unit_id, reason, answer) VALUES ($1, $2, $3, $4, $5, $6::bigint, $7, $8)"},
@@ -93,7 +96,7 @@ static const loa_stmt statements[] = {
      "rfc3339(at), answer FROM feedback_history WHERE feedback_id = $1 ORDER BY id"},
     {"fb_list",
      "SELECT " FB_COLS ("$8") ", count(*) OVER ()" FB_FROM LIST_WHERE
-     "ORDER BY f.received_at DESC, f.id DESC LIMIT $10 OFFSET $11"},
+                              "ORDER BY f.received_at DESC, f.id DESC LIMIT $10 OFFSET $11"},
     {"fb_count", "SELECT count(*)" FB_FROM LIST_WHERE},
     {"fb_lock",
      "SELECT status, coalesce(unit_id, 0), registered_on - date '1970-01-01' FROM feedback "
@@ -101,37 +104,30 @@ static const loa_stmt statements[] = {
     {"fb_unit_active", "SELECT is_active FROM units WHERE unit_id = $1"},
     {"fb_accept", STEP_SET "'assigned', unit_id = $2, status_reason = '' WHERE id = $1"},
     {"fb_forward", STEP_SET "'forwarded', forwarded_to = $2, status_reason = $3 WHERE id = $1"},
-    {"fb_reject",
-     STEP_SET "'rejected', reject_reason_code = $2, status_reason = $3 WHERE id = $1"},
+    {"fb_reject", STEP_SET "'rejected', reject_reason_code = $2, status_reason = $3 WHERE id = $1"},
     {"fb_answer",
      STEP_SET "'answered', answer = $2, answer_publish = $3, answered_at = now(), "
               "answered_by = $4, answer_working_days = $5, answered_on_time = now() <= due_at "
               "WHERE id = $1"},
     {"fb_approve", STEP_SET "'published', published_at = now() WHERE id = $1"},
-    {"fb_return",
-     STEP_SET "'assigned', status_reason = $2, answer = NULL, answer_publish = false, "
-              "answered_at = NULL, answered_by = NULL, answer_working_days = NULL, "
-              "answered_on_time = NULL WHERE id = $1"},
+    {"fb_return", STEP_SET "'assigned', status_reason = $2, answer = NULL, answer_publish = false, "
+                           "answered_at = NULL, answered_by = NULL, answer_working_days = NULL, "
+                           "answered_on_time = NULL WHERE id = $1"},
     {"fb_close", STEP_SET "'closed', closed_at = now(), status_reason = $2 WHERE id = $1"},
     {"fb_track", "SELECT " PUB_COLS FB_FROM "WHERE f.tracking_code = $1"},
-    {"fb_steps",
-     "SELECT to_status, rfc3339(at) FROM feedback_history WHERE feedback_id = $1 "
-     "AND from_status <> to_status ORDER BY id"},
-    {"fb_public_list",
-     "SELECT " PUB_COLS FB_FROM PUB_WHERE
-     "ORDER BY f.received_at DESC, f.id DESC LIMIT $6 OFFSET $7"},
+    {"fb_steps", "SELECT to_status, rfc3339(at) FROM feedback_history WHERE feedback_id = $1 "
+                 "AND from_status <> to_status ORDER BY id"},
+    {"fb_public_list", "SELECT " PUB_COLS FB_FROM PUB_WHERE
+                       "ORDER BY f.received_at DESC, f.id DESC LIMIT $6 OFFSET $7"},
     {"fb_public_count", "SELECT count(*) FROM feedback f " PUB_WHERE},
-    {"fb_rate_lock",
-     "SELECT id, status, published_at IS NOT NULL, rating IS NOT NULL, "
-     "phone_digits = $2 AND $2 <> '', email_lower = lower($3) AND $3 <> '' "
-     "FROM feedback WHERE tracking_code = $1 FOR UPDATE"},
-    {"fb_rate",
-     "UPDATE feedback SET rating = $2, rating_comment = $3, rated_at = now(), "
-     "updated_at = now(), version = version + 1 WHERE id = $1"},
-    {"fb_desk_rate",
-     "INSERT INTO desk_ratings (desk, staff_code, score, comment, client_addr) "
-     "VALUES ($1, $2, $3, $4, $5) "
-     "RETURNING id, desk, staff_code, score, comment, rfc3339(rated_at)"},
+    {"fb_rate_lock", "SELECT id, status, published_at IS NOT NULL, rating IS NOT NULL, "
+                     "phone_digits = $2 AND $2 <> '', email_lower = lower($3) AND $3 <> '' "
+                     "FROM feedback WHERE tracking_code = $1 FOR UPDATE"},
+    {"fb_rate", "UPDATE feedback SET rating = $2, rating_comment = $3, rated_at = now(), "
+                "updated_at = now(), version = version + 1 WHERE id = $1"},
+    {"fb_desk_rate", "INSERT INTO desk_ratings (desk, staff_code, score, comment, client_addr) "
+                     "VALUES ($1, $2, $3, $4, $5) "
+                     "RETURNING id, desk, staff_code, score, comment, rfc3339(rated_at)"},
     {"fb_rating_summary",
      "SELECT count(*), coalesce(avg(score), 0), count(*) FILTER (WHERE score = 1), "
      "count(*) FILTER (WHERE score = 2), count(*) FILTER (WHERE score = 3), "
@@ -144,11 +140,10 @@ static const loa_stmt statements[] = {
      "'Asia/Ho_Chi_Minh') "
      "FROM desk_ratings WHERE rated_at >= $1::date::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' "
      "AND rated_at < ($2::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'"},
-    {"fb_rating_desks",
-     "SELECT desk, count(*), avg(score) FROM desk_ratings WHERE desk <> '' "
-     "AND rated_at >= $1::date::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' "
-     "AND rated_at < ($2::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' "
-     "GROUP BY desk ORDER BY desk"},
+    {"fb_rating_desks", "SELECT desk, count(*), avg(score) FROM desk_ratings WHERE desk <> '' "
+                        "AND rated_at >= $1::date::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' "
+                        "AND rated_at < ($2::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' "
+                        "GROUP BY desk ORDER BY desk"},
     /* Stats: one row per unit, then the total (unit -1). */
     {"fb_stats",
      "SELECT CASE WHEN grouping(f.unit_id) = 1 THEN -1 ELSE coalesce(f.unit_id, 0) END, "
@@ -164,26 +159,20 @@ static const loa_stmt statements[] = {
      "count(*) FILTER (WHERE f.answered_on_time), "
      "count(*) FILTER (WHERE NOT f.answered_on_time), "
      "count(*) FILTER (WHERE " OPEN_ITEM " AND f.due_at < now()), "
-     "coalesce(avg(f.answer_working_days), 0), count(f.rating), coalesce(avg(f.rating), 0) "
-     FB_FROM "WHERE f.received_at >= $1::date::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' "
+     "coalesce(avg(f.answer_working_days), 0), count(f.rating), coalesce(avg(f.rating), 0) " FB_FROM
+     "WHERE f.received_at >= $1::date::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' "
      "AND f.received_at < ($2::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' "
      "AND ($3::bigint IS NULL OR f.unit_id = $3) "
      "GROUP BY GROUPING SETS ((f.unit_id), ()) ORDER BY 1"},
     {NULL, NULL},
 };
 
-int feedback_store_prepare (PGconn *db)
-{
-    return loa_db_prepare (db, statements);
-}
+int feedback_store_prepare (PGconn *db) { return loa_db_prepare (db, statements); }
 
 /* ------------------------------------------------------------ helpers */
 
 /* Today, as a day number in Asia/Ho_Chi_Minh. */
-static int32_t today (void)
-{
-    return loa_calendar_local_day (time (NULL));
-}
+static int32_t today (void) { return loa_calendar_local_day (time (NULL)); }
 
 /* The last day that counts as "due soon": two working days from today. */
 static int soon_param (PGconn *db, char buf[24])
@@ -257,10 +246,7 @@ static char *array_literal (const int64_t *ids, const char *const *strs, size_t 
     return s;
 }
 
-static int is_null (const PGresult *res, int row, int col)
-{
-    return PQgetisnull (res, row, col);
-}
+static int is_null (const PGresult *res, int row, int col) { return PQgetisnull (res, row, col); }
 
 static int64_t int_at (const PGresult *res, int row, int col)
 {
@@ -365,15 +351,9 @@ static void fill_feedback (const PGresult *res, int row, void *item)
     f->version = int_at (res, row, 34);
 }
 
-void feedback_store_free (Loa__Feedback__Feedback *f)
-{
-    store_free_message (&f->base);
-}
+void feedback_store_free (Loa__Feedback__Feedback *f) { store_free_message (&f->base); }
 
-void feedback_store_free_list (Loa__Feedback__FeedbackList *l)
-{
-    store_free_message (&l->base);
-}
+void feedback_store_free_list (Loa__Feedback__FeedbackList *l) { store_free_message (&l->base); }
 
 static void fill_public (const PGresult *res, int row, void *item)
 {
@@ -475,8 +455,14 @@ static int history_add (PGconn *db, int64_t id, const char *action, const char *
     char id_s[24], actor_s[24], unit_s[24];
     store_int_param (id_s, id);
     store_int_param (actor_s, actor);
-    const char *vals[] = {id_s,   action, from, to, actor_s, opt_int (unit_s, unit),
-                          reason ? reason : "", answer ? answer : ""};
+    const char *vals[] = {id_s,
+                          action,
+                          from,
+                          to,
+                          actor_s,
+                          opt_int (unit_s, unit),
+                          reason ? reason : "",
+                          answer ? answer : ""};
     PGresult *res = store_run (db, WHO, "fb_history_add", 8, vals, PGRES_COMMAND_OK);
     int ok = PQresultStatus (res) == PGRES_COMMAND_OK, retry = !ok && loa_db_retryable (res);
     PQclear (res);
@@ -498,8 +484,7 @@ static int create_tx (PGconn *db, void *arg)
         return -1;
     char phone[64], api_key[24], received[40], reg[24], fwd[24], ans[24];
     phone_digits (in->phone, phone, sizeof phone);
-    snprintf (received, sizeof received, "%lld.%06ld", (long long) now.tv_sec,
-              now.tv_nsec / 1000);
+    snprintf (received, sizeof received, "%lld.%06ld", (long long) now.tv_sec, now.tv_nsec / 1000);
     store_int_param (reg, due.registered_on);
     store_int_param (fwd, due.forward_due_on);
     store_int_param (ans, due.answer_due_on);
@@ -603,8 +588,8 @@ static fb_status load_history (PGconn *db, Loa__Feedback__Feedback *f)
     PGresult *res = rows_of (db, "fb_history", f->id);
     if (!res)
         return FB_ERROR;
-    int rc = store_fill_rows (res, sizeof (Loa__Feedback__FeedbackHistoryEntry),
-                              fill_history_entry, (void ***) &f->history, &f->n_history);
+    int rc = store_fill_rows (res, sizeof (Loa__Feedback__FeedbackHistoryEntry), fill_history_entry,
+                              (void ***) &f->history, &f->n_history);
     PQclear (res);
     return rc == 0 ? FB_OK : FB_ERROR;
 }
@@ -627,7 +612,8 @@ static fb_status read_item (PGconn *db, int64_t id, Loa__Feedback__Feedback *out
     return st;
 }
 
-fb_status feedback_store_get (PGconn *db, int64_t id, int64_t own_unit, Loa__Feedback__Feedback *out)
+fb_status feedback_store_get (PGconn *db, int64_t id, int64_t own_unit,
+                              Loa__Feedback__Feedback *out)
 {
     loa__feedback__feedback__init (out);
     fb_status st = read_item (db, id, out);
@@ -649,13 +635,17 @@ fb_status feedback_store_list (PGconn *db, const fb_filter *f, Loa__Feedback__Fe
     store_int_param (offset, (long long) (f->page - 1) * f->per_page);
     const char *vals[] = {f->status,
                           opt_int (unit, f->unit_id),
-                          f->overdue < 0 ? NULL : f->overdue ? "true" : "false",
+                          f->overdue < 0 ? NULL
+                          : f->overdue   ? "true"
+                                         : "false",
                           f->due_before,
                           f->from,
                           f->to,
                           f->q,
                           soon,
-                          f->due_soon < 0 ? NULL : f->due_soon ? "true" : "false",
+                          f->due_soon < 0 ? NULL
+                          : f->due_soon   ? "true"
+                                          : "false",
                           limit,
                           offset};
     PGresult *res = store_run (db, WHO, "fb_list", 11, vals, PGRES_TUPLES_OK);
@@ -1141,7 +1131,4 @@ fb_status feedback_store_stats (PGconn *db, const char *from, const char *to, in
     return FB_OK;
 }
 
-void feedback_store_free_stats (Loa__Feedback__Stats *s)
-{
-    store_free_message (&s->base);
-}
+void feedback_store_free_stats (Loa__Feedback__Stats *s) { store_free_message (&s->base); }

@@ -16,11 +16,11 @@ typedef enum {
     FB_OK,
     FB_NOT_FOUND,
     FB_WRONG_STATUS, /* the action does not apply in the item's status */
-    FB_DENIED,       /* another unit's item */
-    FB_BAD_UNIT,     /* accept: no such active unit */
-    FB_MISMATCH,     /* rating: neither the phone nor the e-mail matches */
-    FB_RATED,        /* rating: already rated */
-    FB_BAD_INPUT,    /* a value PostgreSQL refused (dates of a filter) */
+    FB_DENIED, /* another unit's item */
+    FB_BAD_UNIT, /* accept: no such active unit */
+    FB_MISMATCH, /* rating: neither the phone nor the e-mail matches */
+    FB_RATED, /* rating: already rated */
+    FB_BAD_INPUT, /* a value PostgreSQL refused (dates of a filter) */
     FB_ERROR,
 } fb_status;
 
@@ -32,7 +32,7 @@ typedef struct {
     const int64_t *attachment_ids;
     size_t n_attachments;
     const char *channel; /* web | open311 */
-    int64_t api_key_id;  /* 0: none */
+    int64_t api_key_id; /* 0: none */
 } fb_new;
 
 /* A staff list's filters (NULL / 0 / -1: any). */
@@ -75,7 +75,8 @@ fb_status feedback_store_create (PGconn *db, const fb_new *in, Loa__Feedback__Fe
 void feedback_store_free_receipt (Loa__Feedback__FeedbackReceipt *r);
 
 /* One item with its history. `own_unit` > 0: FB_DENIED for other units'. */
-fb_status feedback_store_get (PGconn *db, int64_t id, int64_t own_unit, Loa__Feedback__Feedback *out);
+fb_status feedback_store_get (PGconn *db, int64_t id, int64_t own_unit,
+                              Loa__Feedback__Feedback *out);
 fb_status feedback_store_list (PGconn *db, const fb_filter *f, Loa__Feedback__FeedbackList *out);
 void feedback_store_free (Loa__Feedback__Feedback *f);
 void feedback_store_free_list (Loa__Feedback__FeedbackList *l);

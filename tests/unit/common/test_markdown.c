@@ -8,7 +8,8 @@ static char *render (const char *md) { return loa_markdown_html (md, strlen (md)
 
 START_TEST (renders_commonmark)
 {
-    char *h = render ("# Cải cách hành chính\n\nĐăng ký **kinh doanh** [trực tuyến](https://dichvucong.gov.vn/).\n");
+    char *h = render ("# Cải cách hành chính\n\nĐăng ký **kinh doanh** [trực "
+                      "tuyến](https://dichvucong.gov.vn/).\n");
     ck_assert_ptr_nonnull (h);
     ck_assert_ptr_nonnull (strstr (h, "<h1>Cải cách hành chính</h1>"));
     ck_assert_ptr_nonnull (strstr (h, "<strong>kinh doanh</strong>"));
@@ -31,7 +32,8 @@ END_TEST
 
 START_TEST (dangerous_urls_are_dropped)
 {
-    char *h = render ("[x](javascript:alert(1)) ![y](data:text/html;base64,PHNjcmlwdD4=) [z](VBScript:msgbox)\n");
+    char *h = render (
+        "[x](javascript:alert(1)) ![y](data:text/html;base64,PHNjcmlwdD4=) [z](VBScript:msgbox)\n");
     ck_assert_ptr_nonnull (h);
     ck_assert_ptr_null (strcasestr (h, "javascript:"));
     ck_assert_ptr_null (strcasestr (h, "vbscript:"));

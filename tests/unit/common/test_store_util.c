@@ -30,8 +30,8 @@ START_TEST (frees_a_message_filled_the_stores_way)
     f.submitter->name = owned ("Nguyễn Văn An");
     f.attachment_ids = calloc (2, sizeof *f.attachment_ids);
     f.n_attachment_ids = 2;
-    ck_assert_ptr_nonnull (store_list_block (2, sizeof (Loa__Feedback__FeedbackHistoryEntry),
-                                             (void ***) &f.history));
+    ck_assert_ptr_nonnull (
+        store_list_block (2, sizeof (Loa__Feedback__FeedbackHistoryEntry), (void ***) &f.history));
     for (int i = 0; i < 2; i++) {
         loa__feedback__feedback_history_entry__init (f.history[i]);
         f.history[i]->action = owned ("received");

@@ -7,7 +7,7 @@
 #include "suites.h"
 #include "throttle.h"
 
-#define MS(s) ((int64_t) (s) * 1000)
+#define MS(s) ((int64_t) (s) *1000)
 
 START_TEST (test_limit_and_retry_after)
 {
