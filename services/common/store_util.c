@@ -106,3 +106,14 @@ void store_free_message (ProtobufCMessage *msg)
     }
     protobuf_c_message_init (d, msg);
 }
+
+int store_exec (PGconn *db, const char *who, const char *sql, int n, const char *const *vals)
+{
+    PGresult *res = PQexecParams (db, sql, n, NULL, vals, NULL, NULL, 0);
+    int ok = PQresultStatus (res) == PGRES_COMMAND_OK || PQresultStatus (res) == PGRES_TUPLES_OK;
+    int retry = !ok && loa_db_retryable (res);
+    if (!ok && !retry)
+        loa_error (NULL, "%s: %s", who, PQresultErrorMessage (res));
+    PQclear (res);
+    return ok ? 0 : retry ? LOA_DB_RETRY : -1;
+}

@@ -14,6 +14,13 @@
 PGresult *store_run (PGconn *db, const char *who, const char *stmt, int n, const char *const *vals,
                      ExecStatusType expect);
 
+/* Runs `sql` (not prepared: for connections whose statements are not
+ * prepared, such as a subscriber's) with `n` text parameters, expecting no
+ * rows or rows it ignores. 0; LOA_DB_RETRY (db.h) after a serialization
+ * failure or deadlock (not logged: the caller's transaction is retried);
+ * -1 on any other failure (logged with `who`). */
+int store_exec (PGconn *db, const char *who, const char *sql, int n, const char *const *vals);
+
 /* A copy of a column. Out of memory it gives protobuf_c_empty_string (so
  * that the message stays packable and freeable) and sets *oom (may be NULL). */
 char *store_dup (const PGresult *res, int row, int col, int *oom);

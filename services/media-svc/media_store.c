@@ -104,17 +104,6 @@ media_store_status media_store_asset_get (PGconn *db, int64_t id, Loa__Media__As
     return st;
 }
 
-static int exec_params (PGconn *db, const char *sql, int n, const char *const *vals)
-{
-    PGresult *res = PQexecParams (db, sql, n, NULL, vals, NULL, NULL, 0);
-    int ok = PQresultStatus (res) == PGRES_COMMAND_OK || PQresultStatus (res) == PGRES_TUPLES_OK;
-    int retry = !ok && loa_db_retryable (res);
-    if (!ok && !retry)
-        loa_error (NULL, WHO ": %s", PQresultErrorMessage (res));
-    PQclear (res);
-    return ok ? 0 : retry ? LOA_DB_RETRY : -1;
-}
-
 int media_store_apply_article (PGconn *db, int64_t article_id, int published,
                                const int64_t *asset_ids, size_t n, uint64_t seq)
 {
@@ -122,25 +111,25 @@ int media_store_apply_article (PGconn *db, int64_t article_id, int published,
     store_int_param (id, article_id);
     snprintf (seq_s, sizeof seq_s, "%llu", (unsigned long long) seq);
     const char *del[] = {id};
-    int rc =
-        exec_params (db, "DELETE FROM published_attachments WHERE article_id = $1::bigint", 1, del);
+    int rc = store_exec (db, WHO, "DELETE FROM published_attachments WHERE article_id = $1::bigint",
+                         1, del);
     if (rc != 0 || !published)
         return rc;
     for (size_t i = 0; i < n && rc == 0; i++) {
         char asset[24];
         store_int_param (asset, asset_ids[i]);
         const char *vals[] = {id, asset, seq_s};
-        rc = exec_params (db,
-                          "INSERT INTO published_attachments (article_id, asset_id, event_seq) "
-                          "VALUES ($1::bigint, $2::bigint, $3::bigint) ON CONFLICT DO NOTHING",
-                          3, vals);
+        rc = store_exec (db, WHO,
+                         "INSERT INTO published_attachments (article_id, asset_id, event_seq) "
+                         "VALUES ($1::bigint, $2::bigint, $3::bigint) ON CONFLICT DO NOTHING",
+                         3, vals);
     }
     return rc;
 }
 
 int media_store_reset (PGconn *db)
 {
-    return exec_params (db, "DELETE FROM published_attachments", 0, NULL);
+    return store_exec (db, WHO, "DELETE FROM published_attachments", 0, NULL);
 }
 
 /* ------------------------------------------------------------ broadcasters */

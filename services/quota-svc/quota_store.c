@@ -142,20 +142,15 @@ int quota_store_apply_article (PGconn *db, int64_t article_id, int64_t unit_id, 
         id, unit, month, is_cchc ? "true" : "false", retracted ? "true" : "false", seq_s};
     /* month: LEAST keeps the first publication's month whatever the order
      * the events are seen in (a re-publication counts in it again). */
-    PGresult *res = PQexecParams (
-        db,
+    return store_exec (
+        db, WHO,
         "INSERT INTO articles (article_id, unit_id, month, is_cchc, retracted, event_seq) "
         "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (article_id) DO UPDATE SET "
         "unit_id = excluded.unit_id, month = LEAST(articles.month, excluded.month), "
         "is_cchc = excluded.is_cchc, retracted = excluded.retracted, "
         "event_seq = excluded.event_seq, updated_at = now() "
         "WHERE articles.event_seq < excluded.event_seq",
-        6, NULL, vals, NULL, NULL, 0);
-    int ok = PQresultStatus (res) == PGRES_COMMAND_OK;
-    if (!ok)
-        loa_error (NULL, WHO ": article %s (event %s): %s", id, seq_s, PQresultErrorMessage (res));
-    PQclear (res);
-    return ok ? 0 : -1;
+        6, vals);
 }
 
 /* ------------------------------------------------------------ rules */
@@ -337,16 +332,22 @@ int quota_store_flag_at_risk (PGconn *db, const char *month)
 
 /* ------------------------------------------------------------ rebuild */
 
-int quota_store_reset (PGconn *db)
+/* Empties tables by a multi-statement `sql` (not prepared: it also runs
+ * on quota-svc --rebuild's own connection). 0, -1 or LOA_DB_RETRY. */
+static int empty_tables (PGconn *db, const char *sql)
 {
-    /* Not prepared: it also runs on quota-svc --rebuild's own connection. */
-    PGresult *res = PQexec (db, "DELETE FROM articles; DELETE FROM units");
+    PGresult *res = PQexec (db, sql);
     int ok = PQresultStatus (res) == PGRES_COMMAND_OK;
-    if (!ok)
-        loa_error (NULL, WHO ": emptying the tallies: %s", PQresultErrorMessage (res));
     int retry = !ok && loa_db_retryable (res);
+    if (!ok)
+        loa_error (NULL, WHO ": %s: %s", sql, PQresultErrorMessage (res));
     PQclear (res);
     return ok ? 0 : retry ? LOA_DB_RETRY : -1;
+}
+
+int quota_store_reset (PGconn *db)
+{
+    return empty_tables (db, "DELETE FROM articles; DELETE FROM units");
 }
 
 int quota_store_counts (PGconn *db, int64_t *articles, int64_t *units)
@@ -419,18 +420,6 @@ void quota_store_free_year (quota_store_year *units, size_t n)
 
 /* ------------------------------------------------------------ media */
 
-/* Runs one unprepared statement expecting no rows. 0 or -1 (logged). */
-static int exec_params (PGconn *db, const char *what, const char *sql, int n,
-                        const char *const *vals)
-{
-    PGresult *res = PQexecParams (db, sql, n, NULL, vals, NULL, NULL, 0);
-    int ok = PQresultStatus (res) == PGRES_COMMAND_OK;
-    if (!ok)
-        loa_error (NULL, WHO ": %s: %s", what, PQresultErrorMessage (res));
-    PQclear (res);
-    return ok ? 0 : -1;
-}
-
 int quota_store_apply_package (PGconn *db, int64_t package_id, int64_t article_id, int version,
                                const char *month, int canceled)
 {
@@ -439,8 +428,8 @@ int quota_store_apply_package (PGconn *db, int64_t package_id, int64_t article_i
     store_int_param (article, article_id);
     store_int_param (v, version);
     const char *vals[] = {id, article, month, v, canceled ? "true" : "false"};
-    return exec_params (
-        db, "a package event",
+    return store_exec (
+        db, WHO,
         "INSERT INTO media_packages (package_id, article_id, month, versions, canceled) "
         "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (package_id) DO UPDATE SET "
         "month = LEAST(media_packages.month, excluded.month), "
@@ -457,22 +446,15 @@ int quota_store_apply_delivery (PGconn *db, int64_t package_id, int version, int
     store_int_param (v, version);
     store_int_param (bc, broadcaster_id);
     const char *vals[] = {id, v, bc, status, month};
-    return exec_params (
-        db, "a delivery event",
-        "INSERT INTO media_deliveries (package_id, version, broadcaster_id, status, "
-        "month) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-        5, vals);
+    return store_exec (db, WHO,
+                       "INSERT INTO media_deliveries (package_id, version, broadcaster_id, status, "
+                       "month) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                       5, vals);
 }
 
 int quota_store_reset_media (PGconn *db)
 {
-    PGresult *res = PQexec (db, "DELETE FROM media_packages; DELETE FROM media_deliveries");
-    int ok = PQresultStatus (res) == PGRES_COMMAND_OK;
-    if (!ok)
-        loa_error (NULL, WHO ": emptying the media figures: %s", PQresultErrorMessage (res));
-    int retry = !ok && loa_db_retryable (res);
-    PQclear (res);
-    return ok ? 0 : retry ? LOA_DB_RETRY : -1;
+    return empty_tables (db, "DELETE FROM media_packages; DELETE FROM media_deliveries");
 }
 
 int quota_store_media_year (PGconn *db, int year, quota_store_media **rows, size_t *n)

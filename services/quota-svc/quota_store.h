@@ -18,7 +18,7 @@ void quota_store_free_units (Loa__Quota__QuotaUnitList *list);
  * retracted. Keeps the earliest month ever recorded (the month of first
  * publication); a row already changed by a later event is left alone, so
  * replays change nothing. Runs on the subscriber's connection, inside its
- * transaction (not prepared). 0, or -1 (logged). */
+ * transaction (not prepared). 0, -1 (logged) or LOA_DB_RETRY. */
 int quota_store_apply_article (PGconn *db, int64_t article_id, int64_t unit_id, const char *month,
                                int is_cchc, int retracted, uint64_t seq);
 
@@ -84,12 +84,13 @@ void quota_store_free_year (quota_store_year *units, size_t n);
 /* Records a media-svc package.published event: package `package_id`'s
  * version `version` of article `article_id`, published in `month`
  * (canceled when its pubStatus is). Idempotent (the earliest month, the
- * greatest version). Not prepared (the subscriber's connection). 0 or -1. */
+ * greatest version). Not prepared (the subscriber's connection). 0, -1
+ * or LOA_DB_RETRY. */
 int quota_store_apply_package (PGconn *db, int64_t package_id, int64_t article_id, int version,
                                const char *month, int canceled);
 
 /* Records a package.delivered event (a broadcaster's first receipt of a
- * version), once. Not prepared. 0 or -1. */
+ * version), once. Not prepared. 0, -1 or LOA_DB_RETRY. */
 int quota_store_apply_delivery (PGconn *db, int64_t package_id, int version, int64_t broadcaster_id,
                                 const char *status, const char *month);
 

@@ -105,3 +105,28 @@ e2e_user() {
     e2e_user_toks[$key]=$(body_jq '.token // empty')
     [ "$HTTP_STATUS" = 200 ] && [ -n "${e2e_user_toks[$key]}" ]
 }
+
+# e2e_publish TOKENS EDITOR REVIEWER ARTICLE_JSON: the article written and
+# submitted by EDITOR, published by REVIEWER (keys of TOKENS); E2E_ID is its
+# id, empty when any step failed (HTTP_STATUS then says which answer).
+e2e_publish() {
+    local id
+    E2E_ID=""
+    e2e_call "$1" "$2" POST /api/v1/articles "$4"
+    [ "$HTTP_STATUS" = 201 ] || return 0
+    id=$(body_jq .id)
+    e2e_call "$1" "$2" POST "/api/v1/articles/$id/submit" '{}'
+    [ "$HTTP_STATUS" = 200 ] || return 0
+    e2e_call "$1" "$3" POST "/api/v1/articles/$id/publish" '{}'
+    [ "$HTTP_STATUS" = 200 ] && E2E_ID=$id
+    return 0
+}
+
+# e2e_staff: e2e_user (same arguments), counted as a set-up assertion.
+e2e_staff() {
+    if e2e_user "$@"; then
+        pass "setup: the admin creates user $2, who logs in"
+    else
+        fail "setup: the admin creates user $2, who logs in" "status $HTTP_STATUS"
+    fi
+}

@@ -101,14 +101,10 @@ expect_eq "setup: a photo, a second photo and a video are uploaded" true \
 mp_call anon GET '/api/v1/topics?per_page=1' -
 mp_topic=$(mp_jq '.items[0].id // 0')
 mp_article() {
-    mp_call ed POST /api/v1/articles "$(jq -nc --arg t "$1 $MP_RUN" --argjson tp "[$mp_topic]" \
+    e2e_publish MP_TOK ed rev "$(jq -nc --arg t "$1 $MP_RUN" --argjson tp "[$mp_topic]" \
         --argjson a "[$MP_PNG, $MP_MP4]" \
         '{title: $t, summary: "Tóm tắt: cải cách hành chính", body: "Nội dung **chính** của bài & <thẻ>.", topic_ids: $tp, attachment_ids: $a}')"
-    local id
-    id=$(mp_jq '.id // 0')
-    mp_call ed POST "/api/v1/articles/$id/submit" '{}'
-    mp_call rev POST "/api/v1/articles/$id/publish" '{}'
-    [ "$HTTP_STATUS" = 200 ] && printf '%s' "$id"
+    printf '%s' "$E2E_ID"
 }
 MP_ART=$(mp_article "Hội nghị cải cách hành chính")
 MP_ART2=$(mp_article "Bản tin thủ tục hành chính")

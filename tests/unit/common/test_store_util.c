@@ -1,7 +1,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db.h"
 #include "feedback.pb-c.h"
+#include "fixture.h"
 #include "store_util.h"
 #include "suites.h"
 
@@ -62,12 +64,32 @@ START_TEST (an_empty_message_and_an_unset_oneof_are_left_alone)
 }
 END_TEST
 
+/* store_exec: parameters as text, rows ignored, a failure -1 and the
+ * connection still usable. */
+START_TEST (exec_runs_unprepared_statements)
+{
+    test_schema s;
+    test_schema_init (&s, "t_store", "test_store_util", NULL, 0);
+    ck_assert_int_eq (store_exec (s.db, "test", "CREATE TABLE t (a int, b text)", 0, NULL), 0);
+    const char *vals[] = {"7", "bảy"};
+    ck_assert_int_eq (store_exec (s.db, "test", "INSERT INTO t VALUES ($1, $2)", 2, vals), 0);
+    ck_assert_int_eq (store_exec (s.db, "test", "SELECT * FROM t", 0, NULL), 0);
+    ck_assert_int_eq (test_query_int (s.db, "SELECT a FROM t WHERE b = 'bảy'"), 7);
+    ck_assert_int_eq (store_exec (s.db, "test", "INSERT INTO t VALUES ($1, $2)", 2,
+                                  (const char *[]){"not a number", "x"}),
+                      -1);
+    ck_assert_int_eq (test_query_int (s.db, "SELECT count(*) FROM t"), 1);
+    test_schema_fini (&s);
+}
+END_TEST
+
 Suite *store_util_suite (void)
 {
     Suite *s = suite_create ("store_util");
     TCase *tc = tcase_create ("core");
     tcase_add_test (tc, frees_a_message_filled_the_stores_way);
     tcase_add_test (tc, an_empty_message_and_an_unset_oneof_are_left_alone);
+    tcase_add_test (tc, exec_runs_unprepared_statements);
     suite_add_tcase (s, tc);
     return s;
 }
