@@ -117,3 +117,18 @@ void test_sleep_ms (int ms)
     struct timespec ts = {ms / 1000, (long) (ms % 1000) * 1000000L};
     nanosleep (&ts, NULL);
 }
+
+void test_service_schema (test_schema *s, const char *prefix, const char *app_name,
+                          const loa_migration *migs, size_t n, const char *skip)
+{
+    loa_migration own[32];
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strncmp (migs[i].name, "0000_events", 11) == 0 ||
+            (skip && strncmp (migs[i].name, skip, strlen (skip)) == 0))
+            continue;
+        ck_assert_uint_lt (k, sizeof own / sizeof own[0]);
+        own[k++] = migs[i];
+    }
+    test_schema_init (s, prefix, app_name, own, k);
+}

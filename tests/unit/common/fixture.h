@@ -26,6 +26,14 @@ typedef struct {
 void test_schema_init (test_schema *s, const char *prefix, const char *app_name,
                        const loa_migration *extra, size_t n_extra);
 
+/* A service's schema: test_schema_init with the service's own migrations
+ * `migs` (its embedded list) but the event tables and their wake-up
+ * (0000_events*.sql, which test_schema_init makes itself) and those whose
+ * names start with `skip` (may be NULL; e.g. one that names the service's
+ * real schema). */
+void test_service_schema (test_schema *s, const char *prefix, const char *app_name,
+                          const loa_migration *migs, size_t n, const char *skip);
+
 /* Drops the schema (CASCADE), closes the connection and frees the URL. */
 void test_schema_fini (test_schema *s);
 

@@ -26,13 +26,8 @@ extern const size_t media_svc_migrations_count;
  * and 0001_init, which comments on the schema `media` by name. */
 static void media_schema (test_schema *s)
 {
-    loa_migration migs[16];
-    size_t n = 0;
-    for (size_t i = 0; i < media_svc_migrations_count && n < 16; i++)
-        if (strncmp (media_svc_migrations[i].name, "0000_events", 11) != 0 &&
-            strncmp (media_svc_migrations[i].name, "0001_init", 9) != 0)
-            migs[n++] = media_svc_migrations[i];
-    test_schema_init (s, "t_media", "test_media_events", migs, n);
+    test_service_schema (s, "t_media", "test_media_events", media_svc_migrations,
+                         media_svc_migrations_count, "0001_init");
     ck_assert_int_eq (media_store_prepare (s->db), 0);
 }
 
