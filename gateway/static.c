@@ -9,6 +9,12 @@
  * anything that is not a regular file or a directory, and opens every entry
  * relative to its parent's descriptor (openat, O_NOFOLLOW).
  *
+ * Shared parts: a page may hold `<!--#include NAME -->` (NAME in a-z, 0-9,
+ * '-'), replaced at start-up by web/_parts/NAME.html, so the header,
+ * navigation and footer are written once and pages still need no script
+ * and no build step. The navigation link to the page itself gets
+ * `aria-current="page"` there. web/_parts/ itself is never served.
+ *
  * Caching: every file has a strong ETag (the first 128 bits of its SHA-256)
  * and If-None-Match answers 304. HTML, CSS, JavaScript and JSON are
  * `no-cache` (always revalidated: there is no build step to fingerprint
@@ -138,12 +144,6 @@ static int add_file (int dirfd, const char *name, const char *url_path)
     f->path = strdup (url_path);
     if (!f->path)
         goto out;
-    unsigned char digest[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256 (digest, data, len);
-    f->etag[0] = '"';
-    sodium_bin2hex (f->etag + 1, 33, digest, 16);
-    f->etag[33] = '"';
-    f->etag[34] = '\0';
     f->data = data;
     f->len = len;
     f->type = types[t].type;
@@ -193,6 +193,154 @@ static int walk (int dirfd, const char *prefix, int depth)
     return rc;
 }
 
+/* ------------------------------------------------------------ shared parts */
+
+#define PARTS_DIR "/_parts/"
+static const char include_open[] = "<!--#include ";
+static const char include_close[] = " -->";
+
+typedef struct {
+    unsigned char *data;
+    size_t len, cap;
+    int failed;
+} byte_buf;
+
+static void buf_add (byte_buf *b, const void *data, size_t n)
+{
+    if (b->failed || n == 0)
+        return;
+    if (b->len + n > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->len + n)
+            cap *= 2;
+        unsigned char *grown = realloc (b->data, cap);
+        if (!grown) {
+            b->failed = 1;
+            return;
+        }
+        b->data = grown;
+        b->cap = cap;
+    }
+    memcpy (b->data + b->len, data, n);
+    b->len += n;
+}
+
+static const web_file *find (const char *path);
+
+static int is_part (const web_file *f)
+{
+    return strncmp (f->path, PARTS_DIR, sizeof PARTS_DIR - 1) == 0;
+}
+
+/* Appends a part; the first link in its <nav> to `self` is marked as the
+ * current page (returns 1 then). */
+static int add_part (byte_buf *out, const web_file *part, const char *self)
+{
+    char href[MAX_PATH + 16];
+    snprintf (href, sizeof href, "href=\"%s\"", self);
+    const unsigned char *data = part->data, *end = data + part->len;
+    const unsigned char *nav = memmem (data, part->len, "<nav", 4);
+    const unsigned char *at = nav ? memmem (nav, (size_t) (end - nav), href, strlen (href)) : NULL;
+    if (!at) {
+        buf_add (out, data, part->len);
+        return 0;
+    }
+    at += strlen (href);
+    buf_add (out, data, (size_t) (at - data));
+    static const char current[] = " aria-current=\"page\"";
+    buf_add (out, current, sizeof current - 1);
+    buf_add (out, at, (size_t) (end - at));
+    return 1;
+}
+
+/* Replaces the include directives of one HTML page. A directive naming no
+ * part is logged and left as it is (an HTML comment: harmless). */
+static int expand (web_file *f)
+{
+    const size_t open_n = sizeof include_open - 1, close_n = sizeof include_close - 1;
+    if (!memmem (f->data, f->len, include_open, open_n))
+        return 0;
+    /* The page's own address as its navigation links write it. */
+    char self[MAX_PATH];
+    size_t n = strlen (f->path);
+    static const char index[] = "/index.html";
+    if (n >= sizeof index - 1 && strcmp (f->path + n - (sizeof index - 1), index) == 0)
+        snprintf (self, sizeof self, "%.*s/", (int) (n - (sizeof index - 1)), f->path);
+    else
+        snprintf (self, sizeof self, "%s", f->path);
+    byte_buf out = {0};
+    const unsigned char *p = f->data, *end = f->data + f->len;
+    const unsigned char *q;
+    int marked = 0;
+    while ((q = memmem (p, (size_t) (end - p), include_open, open_n)) != NULL) {
+        buf_add (&out, p, (size_t) (q - p));
+        const unsigned char *name = q + open_n, *c = name;
+        while (c < end && c - name < 64 &&
+               ((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-'))
+            c++;
+        char path[MAX_PATH];
+        const web_file *part = NULL;
+        if (c > name && (size_t) (end - c) >= close_n && memcmp (c, include_close, close_n) == 0) {
+            snprintf (path, sizeof path, PARTS_DIR "%.*s.html", (int) (c - name),
+                      (const char *) name);
+            part = find (path);
+        }
+        if (!part) {
+            loa_warn (NULL, "static: %s: an include names no part in " PARTS_DIR, f->path);
+            buf_add (&out, q, open_n);
+            p = q + open_n;
+            continue;
+        }
+        if (marked)
+            buf_add (&out, part->data, part->len);
+        else
+            marked = add_part (&out, part, self);
+        p = c + close_n;
+    }
+    buf_add (&out, p, (size_t) (end - p));
+    if (out.failed) {
+        free (out.data);
+        return -1;
+    }
+    total_bytes += out.len - f->len;
+    free (f->data);
+    f->data = out.data;
+    f->len = out.len;
+    return 0;
+}
+
+/* After the walk: sorted table, pages assembled, parts dropped, ETags. */
+static int finish (void)
+{
+    if (!n_files)
+        return 0;
+    qsort (files, n_files, sizeof *files, cmp_files);
+    for (size_t i = 0; i < n_files; i++)
+        if (files[i].html && !is_part (&files[i]) && expand (&files[i]) != 0)
+            return -1;
+    size_t kept = 0;
+    for (size_t i = 0; i < n_files; i++) {
+        if (is_part (&files[i])) {
+            total_bytes -= files[i].len;
+            free (files[i].path);
+            free (files[i].data);
+            continue;
+        }
+        files[kept++] = files[i];
+    }
+    n_files = kept;
+    for (size_t i = 0; i < n_files; i++) {
+        web_file *f = &files[i];
+        unsigned char digest[crypto_hash_sha256_BYTES];
+        crypto_hash_sha256 (digest, f->data, f->len);
+        f->etag[0] = '"';
+        sodium_bin2hex (f->etag + 1, 33, digest, 16);
+        f->etag[33] = '"';
+        f->etag[34] = '\0';
+    }
+    return 0;
+}
+
 int gw_static_path_ok (const char *path)
 {
     size_t n = strlen (path);
@@ -233,8 +381,11 @@ int gw_static_init (void)
         gw_static_done ();
         return -1;
     }
-    if (n_files)
-        qsort (files, n_files, sizeof *files, cmp_files);
+    if (finish () != 0) {
+        loa_error (NULL, "static: out of memory assembling the pages of %s", real);
+        gw_static_done ();
+        return -1;
+    }
     loa_info (NULL, "static: the web portal from %s: %zu files, %zu bytes in memory", real, n_files,
               total_bytes);
     return 0;

@@ -70,6 +70,32 @@ expect_eq "static: an unknown page -> 404 with the HTML 404 page" "404 text/html
     "$HTTP_STATUS $(header Content-Type)"
 expect_match "static: the 404 page is Vietnamese" 'Không tìm thấy trang' "$HTTP_BODY"
 
+# Shared parts (web/_parts/, put into the pages at start-up): every page has
+# the header and footer, its own navigation link is marked, no directive is
+# left, and the parts themselves are not served.
+http GET /thu-tuc.html
+expect_eq "static: a page gets the shared header and footer" "1 1" \
+    "$(printf '%s' "$HTTP_BODY" | grep -c '<header class="site-header">') $(printf '%s' "$HTTP_BODY" | grep -c '<footer class="site-footer">')"
+expect_eq "static: the page's own link is the current one, and only it" '<li><a href="/thu-tuc.html" aria-current="page">Thủ tục hành chính</a></li>' \
+    "$(printf '%s' "$HTTP_BODY" | grep 'aria-current' | sed 's/^ *//')"
+wb_left=0
+for f in $(cd web && find . -name '*.html' -not -path './_parts/*' | sed 's|^\.||'); do
+    curl -s --max-time 20 "$GW$f" | grep -q '#include' && { wb_left=1; echo "   $f keeps a directive"; }
+done
+expect_eq "static: no page keeps an include directive" 0 "$wb_left"
+http GET /
+expect_eq "static: the home link is current on the home page (not the brand link)" 1 \
+    "$(printf '%s' "$HTTP_BODY" | grep -c '<li><a href="/" aria-current="page">')"
+http GET /admin/
+expect_eq "static: the console's pages get the console's header, index marked" "1 1" \
+    "$(printf '%s' "$HTTP_BODY" | grep -c 'aria-label="Trang quản trị"') $(printf '%s' "$HTTP_BODY" | grep -c '<li><a href="/admin/" aria-current="page">')"
+http GET /_parts/site-header.html
+expect_eq "static: the parts themselves are not served" 404 "$HTTP_STATUS"
+
+http GET /metrics
+expect_match "static: /metrics counts the portal's pages under route=\"portal\"" \
+    'loa_http_requests_total\{route="portal",method="GET",status="200"\} [1-9]' "$HTTP_BODY"
+
 # Traversal: never a file outside web/, whatever the encoding.
 printf 'secret-%s\n' "$WB_RUN" >"$WB_DIR/outside.txt"
 wb_trav_ok=1
