@@ -430,7 +430,7 @@ static void on_completed (void *cls, struct MHD_Connection *conn, void **con_cls
     if (!req)
         return;
     int64_t elapsed = loa_mono_ms () - req->t0_ms;
-    gw_metrics_http (req->route, (unsigned) req->http_status, elapsed);
+    gw_metrics_http (req->route, req->web, (unsigned) req->http_status, elapsed);
     if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
         loa_debug (req->request_id, "%s %s ended early (%d)", req->method, req->url, (int) toe);
     else

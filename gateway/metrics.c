@@ -30,7 +30,21 @@ typedef struct {
     atomic_ullong sum_ms;
 } rpc_stats;
 
-static route_stats http_stats[MAX_ROUTES + 1]; /* the last: unmatched */
+/* After the routes: the web portal's files (gateway/static.c), then requests
+ * nothing answered (an unknown /api path). */
+#define PORTAL MAX_ROUTES
+#define UNMATCHED (MAX_ROUTES + 1)
+static route_stats http_stats[MAX_ROUTES + 2];
+
+static const char *route_label (size_t r, const char **method)
+{
+    if (r < MAX_ROUTES) {
+        *method = gw_routes[r].method;
+        return gw_routes[r].pattern;
+    }
+    *method = r == PORTAL ? "GET" : "any";
+    return r == PORTAL ? "portal" : "unmatched";
+}
 static rpc_stats rpc_stats_by_svc[GW_N_SERVICES];
 
 static size_t bucket_of (int64_t ms)
@@ -49,11 +63,11 @@ static void observe (atomic_ullong *bucket, atomic_ullong *sum, int64_t ms)
     atomic_fetch_add_explicit (sum, (unsigned long long) (ms > 0 ? ms : 0), memory_order_relaxed);
 }
 
-void gw_metrics_http (const gw_route *route, unsigned status, int64_t elapsed_ms)
+void gw_metrics_http (const gw_route *route, int portal, unsigned status, int64_t elapsed_ms)
 {
-    size_t r = route ? (size_t) (route - gw_routes) : MAX_ROUTES;
-    if (r > MAX_ROUTES)
-        r = MAX_ROUTES;
+    size_t r = route ? (size_t) (route - gw_routes) : portal ? PORTAL : UNMATCHED;
+    if (r > UNMATCHED)
+        r = UNMATCHED;
     size_t s = 0;
     while (statuses[s] && statuses[s] != status)
         s++;
@@ -126,11 +140,11 @@ char *gw_metrics_render (size_t *len)
     b.buf[0] = '\0';
     put (&b, "# HELP loa_http_requests_total HTTP requests by route, method and status.\n"
              "# TYPE loa_http_requests_total counter\n");
-    for (size_t r = 0; r <= MAX_ROUTES; r++) {
+    for (size_t r = 0; r <= UNMATCHED; r++) {
         if (r < MAX_ROUTES && r >= gw_n_routes)
             continue;
-        const char *pattern = r < MAX_ROUTES ? gw_routes[r].pattern : "unmatched";
-        const char *method = r < MAX_ROUTES ? gw_routes[r].method : "any";
+        const char *method;
+        const char *pattern = route_label (r, &method);
         for (size_t s = 0; s < N_STATUS; s++) {
             unsigned long long n =
                 atomic_load_explicit (&http_stats[r].count[s], memory_order_relaxed);
@@ -142,7 +156,7 @@ char *gw_metrics_render (size_t *len)
     }
     put (&b, "# HELP loa_http_request_duration_seconds HTTP request latency by route.\n"
              "# TYPE loa_http_request_duration_seconds histogram\n");
-    for (size_t r = 0; r <= MAX_ROUTES; r++) {
+    for (size_t r = 0; r <= UNMATCHED; r++) {
         if (r < MAX_ROUTES && r >= gw_n_routes)
             continue;
         unsigned long long total = 0;
@@ -151,9 +165,9 @@ char *gw_metrics_render (size_t *len)
         if (!total)
             continue;
         char labels[200];
-        snprintf (labels, sizeof labels, "route=\"%s\",method=\"%s\"",
-                  r < MAX_ROUTES ? gw_routes[r].pattern : "unmatched",
-                  r < MAX_ROUTES ? gw_routes[r].method : "any");
+        const char *method;
+        const char *pattern = route_label (r, &method);
+        snprintf (labels, sizeof labels, "route=\"%s\",method=\"%s\"", pattern, method);
         put_histogram (&b, "loa_http_request_duration_seconds", labels, http_stats[r].bucket, total,
                        &http_stats[r].sum_ms);
     }

@@ -9,7 +9,7 @@
 
 #include "gw.h"
 
-void gw_metrics_http (const gw_route *route, unsigned status, int64_t elapsed_ms);
+void gw_metrics_http (const gw_route *route, int portal, unsigned status, int64_t elapsed_ms);
 void gw_metrics_rpc (gw_service svc, Loa__Status status, int64_t elapsed_ms);
 
 /* The exposition text, malloc'ed (caller frees); *len gets its length. */
