@@ -187,7 +187,7 @@ char *quota_report_month_csv (const char *month, const char *now, int mday,
         quota_store_cell cell = {t->articles, t->cchc_articles, t->min_articles,
                                  t->min_cchc_articles};
         quota_status s = quota_report_status (&cell, month, now);
-        quota_csv_int (&c, t->unit_id);
+        quota_csv_text (&c, t->unit_code);
         quota_csv_text (&c, t->unit_name);
         quota_csv_text (&c, month);
         quota_csv_int (&c, t->articles);
@@ -222,7 +222,7 @@ char *quota_report_year_csv (int year, const char *now, const quota_store_year *
     quota_csv_end_row (&c);
     for (size_t i = 0; i < n; i++) {
         const quota_store_year *u = &units[i];
-        quota_csv_int (&c, u->unit_id);
+        quota_csv_text (&c, u->unit_code);
         quota_csv_text (&c, u->unit_name);
         for (int m = 1; m <= 12; m++) {
             char month[8];

@@ -99,6 +99,7 @@ void quota_report_year (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         loa__quota__quota_year_item__init (it);
         it->unit_id = units[i].unit_id;
         it->unit_name = units[i].unit_name;
+        it->unit_code = units[i].unit_code;
         it->months = &cell_ptrs[12 * i];
         it->n_months = 12;
         for (int m = 0; m < 12; m++) {
@@ -230,6 +231,7 @@ void quota_summary (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         quota_report_year_counts (&units[i], year, now, &yc);
         it->unit_id = units[i].unit_id;
         it->unit_name = units[i].unit_name;
+        it->unit_code = units[i].unit_code;
         it->months_met = yc.months_met;
         it->months_elapsed = yc.months_elapsed;
         it->months_missed = yc.months_missed;

@@ -143,6 +143,7 @@ static void report (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         loa__quota__quota_report_item__init (it);
         it->unit_id = rows[i].unit_id;
         it->unit_name = rows[i].unit_name;
+        it->unit_code = rows[i].unit_code;
         it->articles = rows[i].articles;
         it->cchc_articles = rows[i].cchc_articles;
         it->min_articles = rows[i].min_articles;

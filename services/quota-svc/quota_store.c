@@ -37,7 +37,7 @@ static const loa_stmt statements[] = {
      "created_at = now(), created_by = EXCLUDED.created_by"},
     {"report", "WITH r AS (" RULE_OF_MONTH ") "
                "SELECT u.unit_id, u.name, coalesce(t.articles, 0), coalesce(t.cchc_articles, 0), "
-               "r.min_articles, r.min_cchc_articles "
+               "r.min_articles, r.min_cchc_articles, u.code "
                "FROM units u CROSS JOIN r "
                "LEFT JOIN unit_month_tallies t ON t.unit_id = u.unit_id AND t.month = $1 "
                "WHERE u.is_active ORDER BY u.unit_id"},
@@ -63,7 +63,7 @@ static const loa_stmt statements[] = {
      "WITH m AS (SELECT g AS i, to_char(make_date($1::integer, g, 1), 'YYYY-MM') AS month "
      "FROM generate_series(1, 12) g) "
      "SELECT u.unit_id, u.name, m.i, coalesce(t.articles, 0), coalesce(t.cchc_articles, 0), "
-     "r.min_articles, r.min_cchc_articles "
+     "r.min_articles, r.min_cchc_articles, u.code "
      "FROM units u CROSS JOIN m CROSS JOIN LATERAL (" RULE_OF_YEAR_MONTH ") r "
      "LEFT JOIN (SELECT * FROM unit_month_tallies WHERE month BETWEEN $2 AND $3) t "
      "ON t.unit_id = u.unit_id AND t.month = m.month "
@@ -269,7 +269,8 @@ int quota_store_report (PGconn *db, const char *month, quota_store_tally **rows,
         t[i].cchc_articles = atoll (PQgetvalue (res, i, 3));
         t[i].min_articles = atoi (PQgetvalue (res, i, 4));
         t[i].min_cchc_articles = atoi (PQgetvalue (res, i, 5));
-        if (!t[i].unit_name)
+        t[i].unit_code = strdup (PQgetvalue (res, i, 6));
+        if (!t[i].unit_name || !t[i].unit_code)
             rc = -1;
     }
     PQclear (res);
@@ -280,8 +281,10 @@ int quota_store_report (PGconn *db, const char *month, quota_store_tally **rows,
 
 void quota_store_free_tallies (quota_store_tally *rows, size_t n)
 {
-    for (size_t i = 0; rows && i < n; i++)
+    for (size_t i = 0; rows && i < n; i++) {
         free (rows[i].unit_name);
+        free (rows[i].unit_code);
+    }
     free (rows);
 }
 
@@ -392,7 +395,8 @@ int quota_store_report_year (PGconn *db, int year, quota_store_year **units, siz
                 break; /* cannot happen: twelve rows a unit */
             u[count].unit_id = id;
             u[count].unit_name = strdup (PQgetvalue (res, i, 1));
-            if (!u[count].unit_name)
+            u[count].unit_code = strdup (PQgetvalue (res, i, 7));
+            if (!u[count].unit_name || !u[count].unit_code)
                 rc = -1;
             count++;
         }
@@ -413,8 +417,10 @@ int quota_store_report_year (PGconn *db, int year, quota_store_year **units, siz
 
 void quota_store_free_year (quota_store_year *units, size_t n)
 {
-    for (size_t i = 0; units && i < n; i++)
+    for (size_t i = 0; units && i < n; i++) {
         free (units[i].unit_name);
+        free (units[i].unit_code);
+    }
     free (units);
 }
 

@@ -40,6 +40,7 @@ typedef struct {
     char *unit_name;
     int64_t articles, cchc_articles;
     int min_articles, min_cchc_articles;
+    char *unit_code;
 } quota_store_tally;
 
 /* Every active unit's tally for `month` (YYYY-MM), by unit id, units with
@@ -72,6 +73,7 @@ typedef struct {
     int64_t unit_id;
     char *unit_name;
     quota_store_cell months[12];
+    char *unit_code;
 } quota_store_year;
 
 /* Every active unit's twelve months of `year` (2000..9999), by unit id,

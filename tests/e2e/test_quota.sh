@@ -103,9 +103,9 @@ fi
 expect_eq "a unit with nothing published appears with zeros" "0 0 pending $QT_AT_RISK 4 1" "$(qt_row "$QT_MONTH" "$QT_UB")"
 qt_call insp GET "/api/v1/quota/report?month=$QT_MONTH" -
 expect_eq "report shape: month and items with every field" "200 $QT_MONTH true" \
-    "$HTTP_STATUS $(qt_jq .month) $(qt_jq '[.items[] | keys == (["articles","at_risk","cchc_articles","min_articles","min_cchc_articles","status","unit_id","unit_name"])] | all')"
-expect_eq "report: the unit's Vietnamese name" "Phòng Thử nghiệm Định mức A $QT_RUN" \
-    "$(qt_jq --argjson u "$QT_UA" '.items[] | select(.unit_id == $u) | .unit_name')"
+    "$HTTP_STATUS $(qt_jq .month) $(qt_jq '[.items[] | keys == (["articles","at_risk","cchc_articles","min_articles","min_cchc_articles","status","unit_code","unit_id","unit_name"])] | all')"
+expect_eq "report: the unit's Vietnamese name and its code" "Phòng Thử nghiệm Định mức A $QT_RUN QT-$QT_RUN_UC-A" \
+    "$(qt_jq --argjson u "$QT_UA" '.items[] | select(.unit_id == $u) | "\(.unit_name) \(.unit_code)"')"
 expect_eq "report: only active units, each once" "$(qt_psql "SELECT count(*) FROM content.units WHERE is_active")" \
     "$(qt_jq '[.items[].unit_id] | unique | length')"
 expect_eq "the previous month does not count this month's articles (missed)" "0 0 missed false 4 1" \

@@ -113,7 +113,7 @@ expect_eq "year: 200 with the year and its twelve months" \
     "200 $QR_LAST $QR_LAST-01,$QR_LAST-02,$QR_LAST-03,$QR_LAST-04,$QR_LAST-05,$QR_LAST-06,$QR_LAST-07,$QR_LAST-08,$QR_LAST-09,$QR_LAST-10,$QR_LAST-11,$QR_LAST-12" \
     "$HTTP_STATUS $(qr_jq .year) $(qr_jq '.months | join(",")')"
 expect_eq "year: item and cell shapes" "true true" \
-    "$(qr_jq '[.items[] | keys == ["months","months_elapsed","months_met","unit_id","unit_name"]] | all') $(qr_jq '[.items[].months[] | keys == ["articles","at_risk","cchc_articles","min_articles","min_cchc_articles","month","status"]] | all')"
+    "$(qr_jq '[.items[] | keys == ["months","months_elapsed","months_met","unit_code","unit_id","unit_name"]] | all') $(qr_jq '[.items[].months[] | keys == ["articles","at_risk","cchc_articles","min_articles","min_cchc_articles","month","status"]] | all')"
 expect_eq "year: every active unit once, by id" \
     "$(qr_psql "SELECT string_agg(id::text, ',' ORDER BY id) FROM content.units WHERE is_active")" \
     "$(qr_jq '[.items[].unit_id | tostring] | join(",")')"
@@ -158,15 +158,15 @@ for qr_m in 01 02 03 04 05 06 07 08 09 10 11 12; do
 done
 qr_h="$qr_h,Số tháng đạt,Số tháng không đạt,Số tháng đã xét"
 expect_eq "csv: the Vietnamese header row" "$qr_h" "$(head -1 "$QR_DIR/year.csv" | tail -c +4 | tr -d '\r')"
-qr_row="$QR_UA,\"Phòng \"\"Thử\"\", nghiệm QR A $QR_RUN\",4,1,Đạt,1,0,Không đạt"
+qr_row="QR-$QR_RUN_UC-A,\"Phòng \"\"Thử\"\", nghiệm QR A $QR_RUN\",4,1,Đạt,1,0,Không đạt"
 for qr_m in 3 4 5 6; do qr_row="$qr_row,0,0,Không đạt"; done
 qr_row="$qr_row,2,0,Đạt"
 for qr_m in 8 9 10 11 12; do qr_row="$qr_row,0,0,Không đạt"; done
 qr_row="$qr_row,2,10,12"
-expect_eq "csv: unit A's row, the name quoted with its quotes doubled" "$qr_row" \
-    "$(grep "^$QR_UA," "$QR_DIR/year.csv" | tr -d '\r')"
-expect_eq "csv: a name starting with = gets an apostrophe" "$QR_UB,'=QR B $QR_RUN,0,0,Không đạt" \
-    "$(grep "^$QR_UB," "$QR_DIR/year.csv" | tr -d '\r' | cut -d, -f1-5)"
+expect_eq "csv: unit A's row, by its code, the name quoted with its quotes doubled" "$qr_row" \
+    "$(grep "^QR-$QR_RUN_UC-A," "$QR_DIR/year.csv" | tr -d '\r')"
+expect_eq "csv: a name starting with = gets an apostrophe" "QR-$QR_RUN_UC-B,'=QR B $QR_RUN,0,0,Không đạt" \
+    "$(grep "^QR-$QR_RUN_UC-B," "$QR_DIR/year.csv" | tr -d '\r' | cut -d, -f1-5)"
 expect_eq "csv: a row per active unit, after the header" \
     "$(($(qr_psql "SELECT count(*) FROM content.units WHERE is_active") + 1))" "$(grep -c $'\r$' "$QR_DIR/year.csv")"
 qr_call insp GET "/api/v1/quota/report?year=$QR_LAST" - -H 'Accept: text/csv'
@@ -190,12 +190,12 @@ expect_eq "csv (month): the header row" \
     "Mã đơn vị,Tên đơn vị,Tháng,Số bài,Số bài CCHC,Định mức,Định mức CCHC,Kết quả,Nguy cơ không đạt" \
     "$(head -1 "$QR_DIR/month.csv" | tail -c +4 | tr -d '\r')"
 expect_eq "csv (month): unit A's row" \
-    "$QR_UA,\"Phòng \"\"Thử\"\", nghiệm QR A $QR_RUN\",$QR_LAST-01,4,1,4,1,Đạt,Không" \
-    "$(grep "^$QR_UA," "$QR_DIR/month.csv" | tr -d '\r')"
+    "QR-$QR_RUN_UC-A,\"Phòng \"\"Thử\"\", nghiệm QR A $QR_RUN\",$QR_LAST-01,4,1,4,1,Đạt,Không" \
+    "$(grep "^QR-$QR_RUN_UC-A," "$QR_DIR/month.csv" | tr -d '\r')"
 qr_call insp GET "/api/v1/quota/report?month=$QR_MONTH" - -H 'Accept: text/csv'
 expect_eq "csv (month): this month by Accept, pending is Chưa đạt" \
-    "200 $QR_UA,\"Phòng \"\"Thử\"\", nghiệm QR A $QR_RUN\",$QR_MONTH,2,1,4,1,Chưa đạt,$([ "$QR_AT_RISK" = true ] && echo Có || echo Không)" \
-    "$HTTP_STATUS $(grep "^$QR_UA," "$T_TMP/body" | tr -d '\r')"
+    "200 QR-$QR_RUN_UC-A,\"Phòng \"\"Thử\"\", nghiệm QR A $QR_RUN\",$QR_MONTH,2,1,4,1,Chưa đạt,$([ "$QR_AT_RISK" = true ] && echo Có || echo Không)" \
+    "$HTTP_STATUS $(grep "^QR-$QR_RUN_UC-A," "$T_TMP/body" | tr -d '\r')"
 qr_call insp GET "/api/v1/quota/report?format=csv" -
 expect_eq "csv (month): without a month, this month's file" "attachment; filename=\"dinh-muc-$QR_MONTH.csv\"" \
     "$(header Content-Disposition)"
@@ -242,7 +242,7 @@ qr_call lead GET "/api/v1/quota/summary?year=$QR_LAST" -
 expect_eq "summary: 200 for a leader, the year, as_of this month" "200 $QR_LAST $QR_MONTH" \
     "$HTTP_STATUS $(qr_jq .year) $(qr_jq .as_of)"
 expect_eq "summary: item and totals shapes" "true true" \
-    "$(qr_jq '[.items[] | keys == ["articles","cchc_articles","cchc_share","media_deliveries","media_packages","months_elapsed","months_met","months_missed","unit_id","unit_name"]] | all') $(qr_jq '.totals | keys == ["articles","cchc_articles","cchc_share","compliance_rate","media_deliveries","media_packages","unit_months_elapsed","unit_months_met","unit_months_missed","units"]')"
+    "$(qr_jq '[.items[] | keys == ["articles","cchc_articles","cchc_share","media_deliveries","media_packages","months_elapsed","months_met","months_missed","unit_code","unit_id","unit_name"]] | all') $(qr_jq '.totals | keys == ["articles","cchc_articles","cchc_share","compliance_rate","media_deliveries","media_packages","unit_months_elapsed","unit_months_met","unit_months_missed","units"]')"
 expect_eq "summary: unit A met 2, missed 10 of 12; 7 articles, 1 CCHC (14.3 %)" "2 10 12 7 1 14.3" \
     "$(qr_jq --argjson u "$QR_UA" '.items[] | select(.unit_id == $u) | "\(.months_met) \(.months_missed) \(.months_elapsed) \(.articles) \(.cchc_articles) \(.cchc_share)"')"
 expect_eq "summary: a unit with nothing: 0 met, 12 missed, share 0" "0 12 12 0 0" \

@@ -73,7 +73,7 @@ END_TEST
 
 START_TEST (test_year_counts)
 {
-    quota_store_year u = {1, (char *) "A", {{0}}};
+    quota_store_year u = {1, (char *) "A", {{0}}, (char *) "A"};
     for (int m = 0; m < 12; m++)
         u.months[m] = cell (0, 0, 4, 1);
     u.months[0] = cell (4, 1, 4, 1); /* January met */
@@ -163,8 +163,8 @@ END_TEST
 START_TEST (test_month_csv)
 {
     quota_store_tally rows[] = {
-        {3, (char *) "Phòng \"Kế hoạch\", Tổng hợp", 4, 1, 4, 1},
-        {5, (char *) "=cmd", 1, 0, 4, 1},
+        {3, (char *) "Phòng \"Kế hoạch\", Tổng hợp", 4, 1, 4, 1, (char *) "KHTH"},
+        {5, (char *) "=cmd", 1, 0, 4, 1, (char *) "-X"},
     };
     size_t len;
     char *doc = quota_report_month_csv ("2022-05", "2022-05", 21, rows, 2, &len);
@@ -172,19 +172,19 @@ START_TEST (test_month_csv)
     ck_assert_str_eq (doc, "\xEF\xBB\xBF"
                            "Mã đơn vị,Tên đơn vị,Tháng,Số bài,Số bài CCHC,Định mức,Định mức CCHC,"
                            "Kết quả,Nguy cơ không đạt\r\n"
-                           "3,\"Phòng \"\"Kế hoạch\"\", Tổng hợp\",2022-05,4,1,4,1,Đạt,Không\r\n"
-                           "5,'=cmd,2022-05,1,0,4,1,Chưa đạt,Có\r\n");
+                           "KHTH,\"Phòng \"\"Kế hoạch\"\", Tổng hợp\",2022-05,4,1,4,1,Đạt,Không\r\n"
+                           "'-X,'=cmd,2022-05,1,0,4,1,Chưa đạt,Có\r\n");
     ck_assert_uint_eq (len, strlen (doc));
     free (doc);
     doc = quota_report_month_csv ("2022-04", "2022-05", 21, rows, 2, &len);
-    ck_assert_ptr_nonnull (strstr (doc, "\r\n5,'=cmd,2022-04,1,0,4,1,Không đạt,Không\r\n"));
+    ck_assert_ptr_nonnull (strstr (doc, "\r\n'-X,'=cmd,2022-04,1,0,4,1,Không đạt,Không\r\n"));
     free (doc);
 }
 END_TEST
 
 START_TEST (test_year_csv)
 {
-    quota_store_year u = {7, (char *) "Thanh tra, Sở", {{0}}};
+    quota_store_year u = {7, (char *) "Thanh tra, Sở", {{0}}, (char *) "TTRA"};
     for (int m = 0; m < 12; m++)
         u.months[m] = cell (0, 0, 4, 1);
     u.months[0] = cell (4, 2, 4, 1);
@@ -207,7 +207,7 @@ START_TEST (test_year_csv)
                         strlen ("T12/2022 Kết quả,Số tháng đạt,Số tháng không đạt,"
                                 "Số tháng đã xét")) == 0);
     ck_assert_str_eq (second + 2,
-                      "7,\"Thanh tra, Sở\",4,2,Đạt,1,0,Không đạt,0,0,Chưa đạt,0,0,Chưa đạt,"
+                      "TTRA,\"Thanh tra, Sở\",4,2,Đạt,1,0,Không đạt,0,0,Chưa đạt,0,0,Chưa đạt,"
                       "0,0,Chưa đạt,0,0,Chưa đạt,0,0,Chưa đạt,0,0,Chưa đạt,0,0,Chưa đạt,"
                       "0,0,Chưa đạt,0,0,Chưa đạt,0,0,Chưa đạt,1,1,2\r\n");
     free (doc);
@@ -250,6 +250,7 @@ START_TEST (test_store_year)
     ck_assert_uint_eq (n, 2);
     ck_assert_int_eq (units[0].unit_id, 1);
     ck_assert_str_eq (units[0].unit_name, "Phòng A");
+    ck_assert_str_eq (units[0].unit_code, "A");
     ck_assert_int_eq (units[1].unit_id, 2);
     const quota_store_cell *jan = &units[0].months[0], *mar = &units[0].months[2],
                            *apr = &units[0].months[3], *dec = &units[0].months[11];
