@@ -183,6 +183,25 @@ EOF
 $(awk 'toupper($1) == "COPY" && $2 !~ /^--from/ { for (i = 2; i < NF; i++) if ($i !~ /^--/) print $i }' "$df")
 EOF
     expect_eq "compose: the sources $df copies exist" "" "$missing"
+    # .dockerignore keeps make run's database and the build out of the
+    # context, and none of the Dockerfile's sources.
+    if [ -f .dockerignore ]; then
+        got=""
+        for v in .run build .git; do
+            grep -qx "$v" .dockerignore || got="$got $v"
+        done
+        expect_eq "compose: .dockerignore leaves out .run (make run's database), build and .git" "" "$got"
+        got=""
+        while read -r v; do
+            v=${v%/}
+            [ -z "$v" ] || ! grep -qx "$v" .dockerignore || got="$got $v"
+        done <<EOF
+$(awk 'toupper($1) == "COPY" && $2 !~ /^--from/ { for (i = 2; i < NF; i++) if ($i !~ /^--/) print $i }' "$df")
+EOF
+        expect_eq "compose: .dockerignore leaves in every source $df copies" "" "$got"
+    else
+        fail "compose: .dockerignore exists" "no .dockerignore: make run's .run/ database would go into the build context"
+    fi
 }
 
 test_compose
