@@ -81,6 +81,8 @@ enum {
                          as it is, with its content type, as an attachment */
     GW_UPLOAD = 1 << 8, /* a raw body streamed to the media volume (media.c), up to
                            LOA_UPLOAD_LIMIT; authenticated before the body is read */
+    GW_NINJS = 1 << 9, /* answers ninjs documents: ?ninjs=3.2|2.3 or Accept's version
+                          or profile choose the version (media_feed.h); 400, 406 */
 };
 
 /* A service the gateway calls (index into gw_services). */

@@ -233,6 +233,7 @@ static const struct {
     {403, "forbidden", "Không có quyền"},
     {404, "not-found", "Không tìm thấy"},
     {405, "method-not-allowed", "Phương thức không được hỗ trợ"},
+    {406, "not-acceptable", "Không có dạng trả lời được chấp nhận"},
     {409, "conflict", "Xung đột dữ liệu"},
     {410, "gone", "Không còn tồn tại"},
     {412, "precondition-failed", "Phiên bản đã thay đổi"},

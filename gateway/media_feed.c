@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "xml.h"
 
@@ -212,4 +213,178 @@ char *gw_feed_rss (const json_t *items, const gw_feed_links *l, size_t *len)
         gw_xml_close (x);
     }
     return gw_xml_finish (&x, len);
+}
+
+/* ------------------------------------------------------------ ninjs versions */
+
+static const struct {
+    const char *name, *schema;
+} ninjs_versions[] = {
+    {"3.2", "http://www.iptc.org/std/ninjs/ninjs-schema_3.2.json#"},
+    {"2.3", "http://www.iptc.org/std/ninjs/ninjs-schema_2.3.json#"},
+};
+
+const char *gw_ninjs_name (gw_ninjs_version v)
+{
+    return v == GW_NINJS_2_3 ? ninjs_versions[1].name : ninjs_versions[0].name;
+}
+
+const char *gw_ninjs_schema (gw_ninjs_version v)
+{
+    return v == GW_NINJS_2_3 ? ninjs_versions[1].schema : ninjs_versions[0].schema;
+}
+
+/* The version named `s` (n bytes), or -1. */
+static int version_named (const char *s, size_t n)
+{
+    for (int i = 0; i < 2; i++)
+        if (strlen (ninjs_versions[i].name) == n && strncmp (s, ninjs_versions[i].name, n) == 0)
+            return i;
+    return -1;
+}
+
+/* The version whose schema $id is the URI `s` (n bytes): http or https,
+ * with or without the trailing "#"; else -1. */
+static int version_of_profile (const char *s, size_t n)
+{
+    if (n >= 8 && strncasecmp (s, "https://", 8) == 0)
+        s += 8, n -= 8;
+    else if (n >= 7 && strncasecmp (s, "http://", 7) == 0)
+        s += 7, n -= 7;
+    else
+        return -1;
+    if (n && s[n - 1] == '#')
+        n--;
+    for (int i = 0; i < 2; i++) {
+        const char *id = ninjs_versions[i].schema + 7; /* after "http://" */
+        if (strlen (id) - 1 == n && strncmp (s, id, n) == 0)
+            return i;
+    }
+    return -1;
+}
+
+static const char *skip_ows (const char *p, const char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\t'))
+        p++;
+    return p;
+}
+
+/* The end of a token or quoted string starting at p (quotes kept). */
+static const char *value_end (const char *p, const char *end)
+{
+    if (p < end && *p == '"') {
+        for (p++; p < end && *p != '"'; p++)
+            if (*p == '\\' && p + 1 < end)
+                p++;
+        return p < end ? p + 1 : end;
+    }
+    while (p < end && *p != ';' && *p != ',' && *p != ' ' && *p != '\t')
+        p++;
+    return p;
+}
+
+/* One media range [p, end): whether it is JSON, its q (0..1000), and the
+ * version it names: -1 none, -2 only versions not served, else 0 or 1. */
+static void media_range (const char *p, const char *end, int *json, int *q, int *version)
+{
+    p = skip_ows (p, end);
+    const char *t = p;
+    while (p < end && *p != ';' && *p != ' ' && *p != '\t')
+        p++;
+    size_t tn = (size_t) (p - t);
+    *json = (tn == 16 && strncasecmp (t, "application/json", 16) == 0) ||
+            (tn == 13 && strncasecmp (t, "application/*", 13) == 0) ||
+            (tn == 3 && strncmp (t, "*/*", 3) == 0);
+    *q = 1000;
+    *version = -1;
+    while (p < end) {
+        p = skip_ows (p, end);
+        if (p >= end || *p != ';')
+            break;
+        p = skip_ows (p + 1, end);
+        const char *k = p;
+        while (p < end && *p != '=' && *p != ';')
+            p++;
+        size_t kn = (size_t) (p - k);
+        while (kn && (k[kn - 1] == ' ' || k[kn - 1] == '\t'))
+            kn--;
+        if (p >= end || *p != '=')
+            continue;
+        const char *v = skip_ows (p + 1, end);
+        p = value_end (v, end);
+        size_t vn = (size_t) (p - v);
+        if (vn >= 2 && v[0] == '"' && v[vn - 1] == '"')
+            v++, vn -= 2;
+        if (kn == 1 && (k[0] == 'q' || k[0] == 'Q')) {
+            /* "0", "0.5", "1", "1.000": thousandths. */
+            int val = 0, scale = 1000;
+            size_t i = 0;
+            if (i < vn && (v[i] == '0' || v[i] == '1'))
+                val = (v[i++] - '0') * 1000;
+            if (i < vn && v[i] == '.')
+                for (i++; i < vn && v[i] >= '0' && v[i] <= '9' && scale > 1; i++)
+                    scale /= 10, val += (v[i] - '0') * scale;
+            *q = val > 1000 ? 1000 : val;
+        } else if (kn == 7 && strncasecmp (k, "version", 7) == 0) {
+            int found = version_named (v, vn);
+            *version = found >= 0 ? found : *version >= 0 ? *version : -2;
+        } else if (kn == 7 && strncasecmp (k, "profile", 7) == 0) {
+            /* RFC 6906: a space-separated list of URIs. */
+            for (const char *u = v, *ve = v + vn; u < ve;) {
+                while (u < ve && *u == ' ')
+                    u++;
+                const char *ue = u;
+                while (ue < ve && *ue != ' ')
+                    ue++;
+                if (ue > u) {
+                    int found = version_of_profile (u, (size_t) (ue - u));
+                    if (found >= 0 && *version < 0)
+                        *version = found;
+                    else if (found < 0 && *version == -1)
+                        *version = -2;
+                }
+                u = ue;
+            }
+        }
+    }
+}
+
+gw_ninjs_version gw_ninjs_negotiate (const char *query, const char *accept)
+{
+    if (query) {
+        int v = version_named (query, strlen (query));
+        return v == 1 ? GW_NINJS_2_3 : v == 0 ? GW_NINJS_3_2 : GW_NINJS_BAD_QUERY;
+    }
+    if (!accept)
+        return GW_NINJS_3_2;
+    int best = -1, best_q = 0, plain_q = 0, named_unserved = 0;
+    const char *p = accept, *end = accept + strlen (accept);
+    while (p < end) {
+        /* A range ends at a comma outside quotes. */
+        const char *r = p;
+        int quoted = 0;
+        for (; p < end && (quoted || *p != ','); p++)
+            if (*p == '"')
+                quoted = !quoted;
+            else if (*p == '\\' && quoted && p + 1 < end)
+                p++;
+        int json, q, version;
+        media_range (r, p, &json, &q, &version);
+        if (p < end)
+            p++;
+        if (!json || q == 0)
+            continue;
+        if (version == -2)
+            named_unserved = 1;
+        else if (version < 0)
+            plain_q = q > plain_q ? q : plain_q;
+        else if (q > best_q)
+            best = version, best_q = q;
+    }
+    if (best >= 0 && best_q >= plain_q)
+        return best == 1 ? GW_NINJS_2_3 : GW_NINJS_3_2;
+    if (plain_q > 0 || !named_unserved)
+        return GW_NINJS_3_2;
+    return GW_NINJS_NOT_ACCEPTABLE;
 }

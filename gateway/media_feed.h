@@ -1,7 +1,8 @@
 /* media_feed: the pure parts of the broadcasters' feed (media_pkg.c does
  * the I/O), tested on their own (tests/unit/gateway/test_media_feed.c):
- * the opaque cursor, and the Atom 1.0 and RSS 2.0 (with Media RSS)
- * documents made from a page of ninjs documents. */
+ * the opaque cursor, which ninjs version a request asks for, and the Atom
+ * 1.0 and RSS 2.0 (with Media RSS) documents made from a page of ninjs
+ * documents. */
 #ifndef GW_MEDIA_FEED_H
 #define GW_MEDIA_FEED_H
 
@@ -20,6 +21,27 @@ void gw_feed_cursor_encode (int64_t pos, char out[GW_FEED_CURSOR_MAX]);
 /* The position of `cursor`: NULL or "" is the start (0). 0, or -1 for a
  * cursor this gateway did not make. */
 int gw_feed_cursor_decode (const char *cursor, int64_t *pos);
+
+/* The ninjs versions served (API.md: 3.2, "2.3 on request"). */
+typedef enum {
+    GW_NINJS_3_2, /* the default */
+    GW_NINJS_2_3,
+    GW_NINJS_BAD_QUERY, /* ?ninjs= names no version served: 400 */
+    GW_NINJS_NOT_ACCEPTABLE, /* Accept asks only for versions not served: 406 */
+} gw_ninjs_version;
+
+/* "3.2" / "2.3", and the $id of its IPTC JSON Schema. */
+const char *gw_ninjs_name (gw_ninjs_version v);
+const char *gw_ninjs_schema (gw_ninjs_version v);
+
+/* Which version a request asks for: the query parameter `ninjs` ("3.2" or
+ * "2.3") when given, else the Accept header: a media range of JSON
+ * (application/json or a wildcard covering it) with a `version=2.3` parameter or
+ * a `profile` naming a schema's $id (with or without its "#", http or
+ * https) asks for that version; the highest q wins, and at equal q a range
+ * naming a version beats one that does not. Ranges of other types are not
+ * looked at; nothing named is 3.2. `query` and `accept` may be NULL. */
+gw_ninjs_version gw_ninjs_negotiate (const char *query, const char *accept);
 
 /* What the documents link to. */
 typedef struct {

@@ -2,7 +2,9 @@
  * media-svc keeps the rows, builds the ninjs documents and the bags).
  *
  * Broadcasters (X-Api-Key of kind broadcaster) read ninjs documents as
- * media-svc stored them (immutable: a strong ETag from their bytes), pull
+ * media-svc stored them (immutable: a strong ETag from their bytes), in
+ * ninjs 3.2 or, on request (?ninjs=2.3, or Accept's version / profile:
+ * gw_ninjs_negotiate), in 2.3; pull
  * the feed (JSON with an opaque cursor and Link rel="next", Atom, RSS with
  * Media RSS; media_feed.h), and download bags, renditions and manifests,
  * sent from the media volume like assets (gw_media_send_blob: sendfile,
@@ -68,10 +70,11 @@ static json_t *field_error (const char *field, const char *message)
     return json_pack ("{s:s, s:s}", "field", field, "message", message);
 }
 
-/* A document (text taken) with private caching, an ETag and 304, and an
- * optional Link header. */
+/* A document (text taken) with private caching, an ETag and 304, and
+ * more headers: `headers` is NULL or name, value, ..., NULL (a NULL value
+ * skips that header); they go on a 304 too (Vary, Link). */
 static enum MHD_Result respond_doc (gw_request *req, const char *type, char *text, size_t len,
-                                    const char *etag, const char *link)
+                                    const char *etag, const char *const *headers)
 {
     struct MHD_Response *resp;
     unsigned status = MHD_HTTP_OK;
@@ -94,37 +97,86 @@ static enum MHD_Result respond_doc (gw_request *req, const char *type, char *tex
         MHD_add_response_header (resp, MHD_HTTP_HEADER_ETAG, etag);
     MHD_add_response_header (resp, MHD_HTTP_HEADER_CACHE_CONTROL,
                              etag ? "private, no-cache" : "no-store");
-    if (link)
-        MHD_add_response_header (resp, "Link", link);
+    for (size_t i = 0; headers && headers[i]; i += 2)
+        if (headers[i + 1])
+            MHD_add_response_header (resp, headers[i], headers[i + 1]);
     return gw_queue_response (req, status, resp);
 }
 
 /* ------------------------------------------------------------ ninjs */
 
+/* A client's text to quote in an answer: printable ASCII only (anything
+ * else becomes '?', so the problem stays valid UTF-8), cut to fit. */
+static void quote_client (char *out, size_t cap, const char *in)
+{
+    size_t n = 0;
+    for (; in && in[n] && n + 1 < cap; n++)
+        out[n] = in[n] >= 0x20 && in[n] < 0x7f ? in[n] : '?';
+    out[n] = '\0';
+}
+
+/* Which ninjs version the request asks for (?ninjs=, else Accept), or,
+ * when it asks for none served, *rc the 400 (query) or 406 (Accept), whose
+ * detail quotes what was asked. */
+static gw_ninjs_version ninjs_wanted (gw_request *req, enum MHD_Result *rc)
+{
+    const char *q = MHD_lookup_connection_value (req->conn, MHD_GET_ARGUMENT_KIND, "ninjs");
+    const char *accept = gw_header (req, MHD_HTTP_HEADER_ACCEPT);
+    gw_ninjs_version v = gw_ninjs_negotiate (q, accept);
+    char asked[100], msg[240];
+    if (v == GW_NINJS_BAD_QUERY) {
+        quote_client (asked, 24, q);
+        snprintf (msg, sizeof msg, "phiên bản ninjs \"%s\" không được hỗ trợ; dùng 3.2 hoặc 2.3",
+                  asked);
+        *rc = gw_respond_problem (req, 400, msg, json_pack ("[o]", field_error ("ninjs", msg)));
+    } else if (v == GW_NINJS_NOT_ACCEPTABLE) {
+        quote_client (asked, sizeof asked, accept);
+        snprintf (msg, sizeof msg,
+                  "Accept \"%s\" chỉ nhận phiên bản ninjs không được hỗ trợ; có 3.2 (mặc định) "
+                  "và 2.3",
+                  asked);
+        *rc = gw_respond_problem (req, 406, msg, json_pack ("[o]", field_error ("Accept", msg)));
+    }
+    return v;
+}
+
 static enum MHD_Result send_ninjs (gw_request *req, int64_t id, int version)
 {
+    enum MHD_Result rc;
+    gw_ninjs_version want = ninjs_wanted (req, &rc);
+    if (want != GW_NINJS_3_2 && want != GW_NINJS_2_3)
+        return rc;
     Loa__Media__NinjsRequest in = LOA__MEDIA__NINJS_REQUEST__INIT;
     in.id = id;
     in.version = version;
-    enum MHD_Result rc;
     ProtobufCMessage *out = gw_media_call (req, "packages.ninjs", &in.base,
                                            &loa__media__ninjs__descriptor, NULL, NULL, &rc);
     if (!out)
         return rc;
     const Loa__Media__Ninjs *doc = (const Loa__Media__Ninjs *) out;
-    size_t len = strlen (doc->json);
-    char *text = malloc (len + 1);
+    const char *json = want == GW_NINJS_2_3 ? doc->json_2_3 : doc->json;
+    size_t len = strlen (json);
+    char *text = len ? malloc (len + 1) : NULL;
     unsigned char d[32];
     char hex[65], etag[70];
-    crypto_hash_sha256 (d, (const unsigned char *) doc->json, len);
+    /* The ETag is the served bytes' SHA-256: the two renderings differ. */
+    crypto_hash_sha256 (d, (const unsigned char *) json, len);
     sodium_bin2hex (hex, sizeof hex, d, sizeof d);
     snprintf (etag, sizeof etag, "\"%s\"", hex);
     if (text)
-        memcpy (text, doc->json, len + 1);
+        memcpy (text, json, len + 1);
     protobuf_c_message_free_unpacked (out, NULL);
     if (!text)
         return gw_respond_problem (req, 500, NULL, NULL);
-    return respond_doc (req, "application/json; charset=utf-8", text, len, etag, NULL);
+    /* Which version this is: a profile parameter naming the schema, and the
+     * schema as the document's describedby link (RFC 6906, 8288). */
+    const char *schema = gw_ninjs_schema (want);
+    char type[160], link[160];
+    snprintf (type, sizeof type, "application/json; charset=utf-8; profile=\"%s\"", schema);
+    snprintf (link, sizeof link, "<%.*s>; rel=\"describedby\"; type=\"application/schema+json\"",
+              (int) strlen (schema) - 1, schema);
+    const char *headers[] = {"Link", link, "Vary", "Accept", NULL};
+    return respond_doc (req, type, text, len, etag, headers);
 }
 
 enum MHD_Result gw_media_package_get (gw_request *req)
@@ -230,6 +282,15 @@ static enum MHD_Result feed (gw_request *req, feed_kind kind)
     const char *cursor = MHD_lookup_connection_value (req->conn, MHD_GET_ARGUMENT_KIND, "cursor");
     const char *limit_s = MHD_lookup_connection_value (req->conn, MHD_GET_ARGUMENT_KIND, "limit");
     int64_t after;
+    enum MHD_Result rc;
+    /* Atom and RSS are made from the 3.2 documents; the JSON feed's items
+     * are in the version asked for. */
+    gw_ninjs_version want = kind == FEED_JSON ? ninjs_wanted (req, &rc) : GW_NINJS_3_2;
+    if (want != GW_NINJS_3_2 && want != GW_NINJS_2_3)
+        return rc;
+    const char *ninjs_q =
+        kind == FEED_JSON ? MHD_lookup_connection_value (req->conn, MHD_GET_ARGUMENT_KIND, "ninjs")
+                          : NULL;
     if (gw_feed_cursor_decode (cursor, &after) != 0)
         return gw_respond_problem (
             req, 400, "Con trỏ không hợp lệ",
@@ -246,7 +307,6 @@ static enum MHD_Result feed (gw_request *req, feed_kind kind)
     Loa__Media__FeedRequest in = LOA__MEDIA__FEED_REQUEST__INIT;
     in.after = after;
     in.limit = (int32_t) limit;
-    enum MHD_Result rc;
     ProtobufCMessage *out = gw_media_call (req, "feed.list", &in.base,
                                            &loa__media__feed_page__descriptor, NULL, NULL, &rc);
     if (!out)
@@ -254,7 +314,8 @@ static enum MHD_Result feed (gw_request *req, feed_kind kind)
     const Loa__Media__FeedPage *page = (const Loa__Media__FeedPage *) out;
     json_t *items = json_array ();
     for (size_t i = 0; i < page->n_items; i++) {
-        json_t *doc = json_loads (page->items[i]->json, 0, NULL);
+        json_t *doc = json_loads (
+            want == GW_NINJS_2_3 ? page->items[i]->json_2_3 : page->items[i]->json, 0, NULL);
         json_array_append_new (items, doc ? doc : json_null ());
     }
     char next[GW_FEED_CURSOR_MAX], self_cursor[GW_FEED_CURSOR_MAX];
@@ -264,15 +325,20 @@ static enum MHD_Result feed (gw_request *req, feed_kind kind)
     const char *path = kind == FEED_ATOM  ? "/api/v1/media/feed.atom"
                        : kind == FEED_RSS ? "/api/v1/media/feed.rss"
                                           : "/api/v1/media/feed";
-    char next_path[128], self_path[128], link[300];
-    snprintf (next_path, sizeof next_path, "%s?cursor=%s&limit=%ld", path, next, limit);
-    snprintf (self_path, sizeof self_path, "%s?cursor=%s&limit=%ld", path, self_cursor, limit);
+    char next_path[160], self_path[160], link[300];
+    /* The next page is asked for as this one was (a ?ninjs= kept). */
+    const char *ninjs_arg = ninjs_q ? (want == GW_NINJS_2_3 ? "&ninjs=2.3" : "&ninjs=3.2") : "";
+    snprintf (next_path, sizeof next_path, "%s?cursor=%s&limit=%ld%s", path, next, limit,
+              ninjs_arg);
+    snprintf (self_path, sizeof self_path, "%s?cursor=%s&limit=%ld%s", path, self_cursor, limit,
+              ninjs_arg);
     snprintf (link, sizeof link, "<%s>; rel=\"next\"", next_path);
     char *text = NULL;
     size_t len = 0;
     const char *type = "application/json; charset=utf-8";
     if (kind == FEED_JSON) {
-        json_t *body = json_pack ("{s:o, s:s}", "items", items, "next_cursor", next);
+        json_t *body = json_pack ("{s:o, s:s, s:s}", "items", items, "next_cursor", next,
+                                  "ninjs_version", gw_ninjs_name (want));
         text = body ? json_dumps (body, JSON_COMPACT) : NULL;
         json_decref (body);
         len = text ? strlen (text) : 0;
@@ -293,7 +359,8 @@ static enum MHD_Result feed (gw_request *req, feed_kind kind)
     }
     if (!text)
         return gw_respond_problem (req, 500, "Không tạo được câu trả lời", NULL);
-    return respond_doc (req, type, text, len, NULL, link);
+    const char *headers[] = {"Link", link, "Vary", kind == FEED_JSON ? "Accept" : NULL, NULL};
+    return respond_doc (req, type, text, len, NULL, headers);
 }
 
 enum MHD_Result gw_media_feed (gw_request *req) { return feed (req, FEED_JSON); }

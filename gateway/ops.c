@@ -179,6 +179,35 @@ static json_t *too_many_response (json_t *content)
     return r;
 }
 
+/* A GW_NINJS route: how a broadcaster asks for ninjs 2.3, what says which
+ * version came, and the 406. */
+static void ninjs_operation (json_t *op, json_t *responses, json_t *params)
+{
+    json_array_append_new (
+        params, json_pack ("{s:s, s:s, s:s, s:{s:s, s:[s, s]}}", "name", "ninjs", "in", "query",
+                           "description",
+                           "Phiên bản IPTC ninjs của tài liệu: 3.2 (mặc định) hoặc 2.3; có thì "
+                           "thắng Accept; giá trị khác → 400 nêu trường ninjs",
+                           "schema", "type", "string", "enum", "3.2", "2.3"));
+    json_array_append_new (
+        params,
+        json_pack ("{s:s, s:s, s:s, s:{s:s}}", "name", "Accept", "in", "header", "description",
+                   "Chọn phiên bản khi không có ?ninjs=: application/json; version=2.3, "
+                   "hoặc profile=\"http://www.iptc.org/std/ninjs/ninjs-schema_2.3.json#\" "
+                   "($id của lược đồ); chỉ xin phiên bản không phục vụ → 406",
+                   "schema", "type", "string"));
+    json_object_set_new (op, "description",
+                         json_string ("Tài liệu ninjs 3.2 hoặc 2.3 (cùng dữ liệu, cùng uri và "
+                                      "version). Tài liệu đơn: Content-Type có profile=\"<$id "
+                                      "của lược đồ>\", Link rel=\"describedby\" tới lược đồ, "
+                                      "ETag khác nhau giữa hai phiên bản; luồng: ninjs_version "
+                                      "trong thân. Luôn có Vary: Accept."));
+    json_t *problem = problem_response ();
+    json_object_set_new (problem, "description",
+                         json_string ("Accept chỉ xin phiên bản ninjs không được phục vụ"));
+    json_object_set_new (responses, "406", problem);
+}
+
 enum MHD_Result gw_openapi (gw_request *req)
 {
     json_t *paths = json_object (), *schemas = json_object ();
@@ -280,6 +309,8 @@ enum MHD_Result gw_openapi (gw_request *req)
                                                       "in", "query", "schema",
                                                       field_schema (schemas, &d->fields[k])));
         }
+        if (r->flags & GW_NINJS)
+            ninjs_operation (op, responses, params);
         json_object_set_new (op, "parameters", params);
         if (r->flags & GW_UPLOAD) /* the raw bytes, their type checked from them */
             json_object_set_new (op, "requestBody",

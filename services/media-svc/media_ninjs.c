@@ -129,3 +129,117 @@ char *media_ninjs_build (const media_ninjs_input *in)
     json_decref (doc);
     return text;
 }
+
+/* ------------------------------------------------------------ ninjs 2.3 */
+
+/* A 3.2 property and its 2.3 name; `items`: the fields of the objects of
+ * an array property (NULL: the value is copied as it is). */
+typedef struct ninjs_field {
+    const char *from, *to;
+    const struct ninjs_field *items;
+} ninjs_field;
+
+static const ninjs_field text_fields[] = {
+    {"role", "role", NULL},           {"contentType", "contenttype", NULL},
+    {"charCount", "charcount", NULL}, {"wordCount", "wordcount", NULL},
+    {"value", "value", NULL},         {NULL, NULL, NULL},
+};
+
+static const ninjs_field alt_id_fields[] = {
+    {"role", "role", NULL},
+    {"value", "value", NULL},
+    {NULL, NULL, NULL},
+};
+
+static const ninjs_field rendition_fields[] = {
+    {"name", "name", NULL},
+    {"href", "href", NULL},
+    {"contentType", "contenttype", NULL},
+    {"title", "title", NULL},
+    {"height", "height", NULL},
+    {"width", "width", NULL},
+    {"sizeInBytes", "sizeinbytes", NULL},
+    {"duration", "duration", NULL},
+    {"format", "format", NULL},
+    {NULL, NULL, NULL},
+};
+
+/* In the order of media_ninjs_build's keys, which is the 2.3 order too. */
+static const ninjs_field document_fields[] = {
+    {"uri", "uri", NULL},
+    {"type", "type", NULL},
+    {"profile", "profile", NULL},
+    {"version", "version", NULL},
+    {"firstCreated", "firstcreated", NULL},
+    {"versionCreated", "versioncreated", NULL},
+    {"contentCreated", "contentcreated", NULL},
+    {"pubStatus", "pubstatus", NULL},
+    {"embargoedUntil", "embargoed", NULL},
+    {"urgency", "urgency", NULL},
+    {"language", "language", NULL},
+    {"edNote", "ednote", NULL},
+    {"title", "title", NULL},
+    {"slugline", "slugline", NULL},
+    {"by", "by", NULL},
+    {"located", "located", NULL},
+    {"headlines", "headlines", text_fields},
+    {"descriptions", "descriptions", text_fields},
+    {"bodies", "bodies", text_fields},
+    {"altIds", "altids", alt_id_fields},
+    {"renditions", "renditions", rendition_fields},
+    {NULL, NULL, NULL},
+};
+
+static json_t *rename_object (const json_t *in, const ninjs_field *fields);
+
+/* An array of objects, each renamed; anything else in it is left out.
+ * NULL when memory runs out (never a part of the array). */
+static json_t *rename_array (const json_t *in, const ninjs_field *fields)
+{
+    json_t *out = json_array ();
+    const json_t *item;
+    size_t i;
+    json_array_foreach (in, i, item)
+    {
+        if (out && json_is_object (item) &&
+            json_array_append_new (out, rename_object (item, fields)) != 0) {
+            json_decref (out);
+            out = NULL;
+        }
+    }
+    return out;
+}
+
+/* The fields of `in` named in `fields`, renamed, in the table's order;
+ * NULL when memory runs out. */
+static json_t *rename_object (const json_t *in, const ninjs_field *fields)
+{
+    json_t *out = json_object ();
+    for (const ninjs_field *f = fields; out && f->from; f++) {
+        json_t *v = json_object_get (in, f->from);
+        if (!v)
+            continue;
+        if (f->items && !json_is_array (v))
+            continue;
+        json_t *copy = f->items ? rename_array (v, f->items) : json_deep_copy (v);
+        if (json_object_set_new (out, f->to, copy) != 0) {
+            json_decref (out);
+            out = NULL;
+        }
+    }
+    return out;
+}
+
+char *media_ninjs_2_3 (const char *ninjs_3_2)
+{
+    json_t *in = ninjs_3_2 ? json_loads (ninjs_3_2, 0, NULL) : NULL;
+    if (!json_is_object (in)) {
+        json_decref (in);
+        return NULL;
+    }
+    json_t *out = rename_object (in, document_fields);
+    json_decref (in);
+    char *text = out ? json_dumps (out, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref (out);
+    return text;
+}

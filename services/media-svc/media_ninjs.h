@@ -1,6 +1,7 @@
 /* media_ninjs: a package version's IPTC ninjs 3.2 document
- * (../shared/specs/ninjs-schema_3.2.json), its uri and its renditions'
- * names. Pure: no I/O, tested on its own (tests/unit/media-svc). */
+ * (../shared/specs/ninjs-schema_3.2.json), its ninjs 2.3 rendering
+ * (ninjs-schema_2.3.json, for broadcasters that ask for it), its uri and its
+ * renditions' names. Pure: no I/O, tested on its own (tests/unit/media-svc). */
 #ifndef MEDIA_NINJS_H
 #define MEDIA_NINJS_H
 
@@ -38,6 +39,17 @@ typedef struct {
  * memory runs out. Keys in a fixed order, so the same input gives the same
  * bytes. */
 char *media_ninjs_build (const media_ninjs_input *in);
+
+/* The ninjs 2.3 rendering of a document media_ninjs_build made: the same
+ * data under 2.x's names (firstcreated, versioncreated, pubstatus,
+ * embargoed, ednote, altids; contenttype and sizeinbytes inside headlines,
+ * descriptions, bodies and renditions, which stay arrays as 2.3 has them).
+ * A property 2.3 has no name for is left out. Keys in a fixed order and
+ * compact, so the same 3.2 text always gives the same bytes: made once per
+ * version and stored beside the 3.2 text (media_pkg_store.c). The caller
+ * frees the text; NULL when `ninjs_3_2` is not a JSON object or memory runs
+ * out. */
+char *media_ninjs_2_3 (const char *ninjs_3_2);
 
 /* "urn:<domain>:package:<id>" into out. 0, or -1 when it does not fit. */
 int media_ninjs_uri (char *out, size_t cap, const char *domain, int64_t id);

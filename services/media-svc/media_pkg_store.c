@@ -104,8 +104,8 @@ static const loa_stmt statements[] = {
                   "EXISTS (SELECT 1 FROM package_versions WHERE package_id = $2::bigint "
                   "AND pub_status = 'canceled')"},
     {"pk_entry",
-     "SELECT v.version, v.ninjs, v.bag_sha256, v.bag_size, v.manifest_sha256, v.manifest_size "
-     "FROM feed_entries f JOIN package_versions v USING (package_id, version) "
+     "SELECT v.version, v.ninjs, v.bag_sha256, v.bag_size, v.manifest_sha256, v.manifest_size, "
+     "v.ninjs_2_3 FROM feed_entries f JOIN package_versions v USING (package_id, version) "
      "WHERE f.broadcaster_id = $1::bigint AND f.package_id = $2::bigint "
      "AND f.position IS NOT NULL AND ($3::integer = 0 OR f.version = $3::integer) "
      "ORDER BY f.version DESC LIMIT 1"},
@@ -116,7 +116,7 @@ static const loa_stmt statements[] = {
                     "bytes, complete, status) VALUES ($1::bigint, $2::bigint, $3::integer, $4, $5, "
                     "$6::bigint, $7::boolean, $8::integer)"},
     {"pk_feed",
-     "SELECT f.position, f.package_id, f.version, v.ninjs FROM feed_entries f "
+     "SELECT f.position, f.package_id, f.version, v.ninjs, v.ninjs_2_3 FROM feed_entries f "
      "JOIN package_versions v USING (package_id, version) WHERE f.broadcaster_id = $1::bigint "
      "AND f.position > $2::bigint ORDER BY f.position LIMIT $3::integer"},
     {"pk_receipt_insert",
@@ -126,6 +126,9 @@ static const loa_stmt statements[] = {
     {"pk_receipt_get", "SELECT status, sha256, rfc3339(created_at) FROM receipts "
                        "WHERE broadcaster_id = $1::bigint AND package_id = $2::bigint "
                        "AND version = $3::integer"},
+    /* A version's ninjs 2.3 text (0005_ninjs_2_3.sql), stored once. */
+    {"pk_ninjs_2_3", "UPDATE package_versions SET ninjs_2_3 = $3 WHERE package_id = $1::bigint "
+                     "AND version = $2::integer AND ninjs_2_3 IS NULL"},
     {NULL, NULL},
 };
 
@@ -175,6 +178,29 @@ static int run_cmd (PGconn *db, const char *stmt, int n, const char *const *vals
     if (rc == -1)
         loa_error (NULL, WHO ": %s: %s", stmt, PQresultErrorMessage (res));
     PQclear (res);
+    return rc;
+}
+
+/* Renders the ninjs 2.3 text of a version from its 3.2 text and stores it
+ * where the row has none yet: when the version is made, and on the first
+ * read of a version made before 0005_ninjs_2_3.sql (rendering is
+ * deterministic, so a concurrent reader stores the same bytes). 0,
+ * LOA_DB_RETRY or -1 (logged); *text (when not NULL) gets the text, which
+ * the caller frees, even when storing it failed. */
+static int save_2_3 (PGconn *db, const char *id_s, const char *ver_s, const char *ninjs,
+                     char **text)
+{
+    char *t = media_ninjs_2_3 (ninjs);
+    if (!t) {
+        loa_error (NULL, WHO ": package %s v%s: no ninjs 2.3 from its 3.2 text", id_s, ver_s);
+        return -1;
+    }
+    const char *v[] = {id_s, ver_s, t};
+    int rc = run_cmd (db, "pk_ninjs_2_3", 3, v);
+    if (text)
+        *text = t;
+    else
+        free (t);
     return rc;
 }
 
@@ -600,7 +626,8 @@ static int write_tx (PGconn *db, void *argp)
                         bag.manifest_sha256,
                         man_size,
                         by_s};
-    if ((rc = run_cmd (db, "pk_version_insert", 12, vv)) != 0)
+    if ((rc = run_cmd (db, "pk_version_insert", 12, vv)) != 0 ||
+        (rc = save_2_3 (db, id_s, ver_s, ninjs, NULL)) != 0)
         goto out;
     for (size_t i = 0; i < n_assets; i++) {
         char asset_s[24], pos[24];
@@ -903,8 +930,15 @@ media_store_status media_pkg_store_ninjs (PGconn *db, int64_t broadcaster_id, in
     out->package_id = id;
     out->version = atoi (PQgetvalue (res, 0, 0));
     out->json = store_dup (res, 0, 1, NULL);
+    out->json_2_3 = PQgetisnull (res, 0, 6) ? NULL : store_dup (res, 0, 6, NULL);
+    if (!out->json_2_3) {
+        char id_s[24], v_s[16];
+        store_int_param (id_s, id);
+        snprintf (v_s, sizeof v_s, "%d", out->version);
+        save_2_3 (db, id_s, v_s, out->json, &out->json_2_3);
+    }
     PQclear (res);
-    return MEDIA_STORE_OK;
+    return out->json_2_3 ? MEDIA_STORE_OK : MEDIA_STORE_ERROR;
 }
 
 media_store_status media_pkg_store_file (PGconn *db, int64_t broadcaster_id,
@@ -978,6 +1012,7 @@ static void fill_feed_item (const PGresult *res, int row, void *item)
     f->package_id = atoll (PQgetvalue (res, row, 1));
     f->version = atoi (PQgetvalue (res, row, 2));
     f->json = store_dup (res, row, 3, NULL);
+    f->json_2_3 = PQgetisnull (res, row, 4) ? NULL : store_dup (res, row, 4, NULL);
 }
 
 media_store_status media_pkg_store_feed (PGconn *db, int64_t broadcaster_id, int64_t after,
@@ -997,6 +1032,18 @@ media_store_status media_pkg_store_feed (PGconn *db, int64_t broadcaster_id, int
                          &out->n_items) == 0) {
         out->last = out->n_items ? out->items[out->n_items - 1]->position : after;
         st = MEDIA_STORE_OK;
+    }
+    /* Versions made before 0005_ninjs_2_3.sql get their 2.3 text now. */
+    for (size_t i = 0; st == MEDIA_STORE_OK && i < out->n_items; i++) {
+        Loa__Media__FeedItem *f = out->items[i];
+        if (f->json_2_3)
+            continue;
+        char id_s[24], v_s[16];
+        store_int_param (id_s, f->package_id);
+        snprintf (v_s, sizeof v_s, "%d", f->version);
+        save_2_3 (db, id_s, v_s, f->json, &f->json_2_3);
+        if (!f->json_2_3)
+            st = MEDIA_STORE_ERROR;
     }
     PQclear (res);
     return st;

@@ -70,8 +70,9 @@ media_store_status media_pkg_store_broadcaster (PGconn *db, int64_t api_key_id, 
 int media_pkg_store_release (PGconn *db, int64_t broadcaster_id);
 
 /* The ninjs of version `version` (0: the latest released to it) for the
- * broadcaster: OK, NOT_FOUND, FORBIDDEN (not its package, or not yet
- * released to it). */
+ * broadcaster, 3.2 and 2.3 texts (a version made before 0005_ninjs_2_3.sql
+ * gets its 2.3 text made and stored now): OK, NOT_FOUND, FORBIDDEN (not its
+ * package, or not yet released to it). */
 media_store_status media_pkg_store_ninjs (PGconn *db, int64_t broadcaster_id, int64_t id,
                                           int version, Loa__Media__Ninjs *out);
 
@@ -84,7 +85,8 @@ media_store_status media_pkg_store_file (PGconn *db, int64_t broadcaster_id,
 media_store_status media_pkg_store_log_download (PGconn *db, int64_t broadcaster_id,
                                                  const Loa__Media__DownloadLog *in);
 
-/* The broadcaster's feed after position `after`, at most `limit` items. */
+/* The broadcaster's feed after position `after`, at most `limit` items,
+ * each with its 3.2 and 2.3 texts (as media_pkg_store_ninjs). */
 media_store_status media_pkg_store_feed (PGconn *db, int64_t broadcaster_id, int64_t after,
                                          int limit, Loa__Media__FeedPage *out);
 

@@ -49,7 +49,7 @@ mp_get() {
 }
 mp_ninjs_ok() {
     local err
-    if err=$(printf '%s' "$HTTP_BODY" | "$MP_PY" tests/e2e/media/validate_ninjs.py 2>&1); then
+    if err=$(printf '%s' "$HTTP_BODY" | "$MP_PY" tests/e2e/validate.py tests/e2e/media/ninjs-schema_3.2.json 2>&1); then
         pass "$1"
     else
         fail "$1" "$(printf '%s' "$err" | head -5)"

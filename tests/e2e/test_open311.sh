@@ -27,7 +27,7 @@ o3_xml_ok() {
 # o3_schema NAME SCHEMA: the last JSON answer is valid against tests/e2e/open311/SCHEMA.
 o3_schema() {
     local err
-    if err=$(printf '%s' "$HTTP_BODY" | "$O3_PY" tests/e2e/open311/validate.py "$2" 2>&1); then
+    if err=$(printf '%s' "$HTTP_BODY" | "$O3_PY" tests/e2e/validate.py "tests/e2e/open311/$2" 2>&1); then
         pass "$1"
     else
         fail "$1" "$(printf '%s' "$err" | head -5)"

@@ -125,6 +125,71 @@ START_TEST (rss_document)
 }
 END_TEST
 
+START_TEST (ninjs_negotiation)
+{
+    /* The query wins; anything but 3.2 or 2.3 there is refused. */
+    ck_assert_int_eq (gw_ninjs_negotiate ("2.3", "application/json; version=3.2"), GW_NINJS_2_3);
+    ck_assert_int_eq (gw_ninjs_negotiate ("3.2", NULL), GW_NINJS_3_2);
+    ck_assert_int_eq (gw_ninjs_negotiate ("1.0", NULL), GW_NINJS_BAD_QUERY);
+    ck_assert_int_eq (gw_ninjs_negotiate ("", NULL), GW_NINJS_BAD_QUERY);
+    ck_assert_int_eq (gw_ninjs_negotiate ("2.30", NULL), GW_NINJS_BAD_QUERY);
+    /* Nothing asked: 3.2. */
+    ck_assert_int_eq (gw_ninjs_negotiate (NULL, NULL), GW_NINJS_3_2);
+    ck_assert_int_eq (gw_ninjs_negotiate (NULL, "*/*"), GW_NINJS_3_2);
+    ck_assert_int_eq (gw_ninjs_negotiate (NULL, "text/html"), GW_NINJS_3_2);
+    /* version= or profile= of the schema's $id (http or https, # or not). */
+    ck_assert_int_eq (gw_ninjs_negotiate (NULL, "application/json; version=2.3"), GW_NINJS_2_3);
+    ck_assert_int_eq (gw_ninjs_negotiate (NULL, "application/json;version=\"2.3\""), GW_NINJS_2_3);
+    ck_assert_int_eq (gw_ninjs_negotiate (NULL, "Application/JSON ; Version = 2.3"), GW_NINJS_2_3);
+    ck_assert_int_eq (gw_ninjs_negotiate (
+                          NULL, "application/json; "
+                                "profile=\"http://www.iptc.org/std/ninjs/ninjs-schema_2.3.json#\""),
+                      GW_NINJS_2_3);
+    ck_assert_int_eq (
+        gw_ninjs_negotiate (NULL, "application/json; profile=https://www.iptc.org/std/ninjs/"
+                                  "ninjs-schema_2.3.json"),
+        GW_NINJS_2_3);
+    ck_assert_int_eq (gw_ninjs_negotiate (NULL,
+                                          "application/json; profile=\"urn:x:other "
+                                          "http://www.iptc.org/std/ninjs/ninjs-schema_3.2.json#\""),
+                      GW_NINJS_3_2);
+    ck_assert_int_eq (gw_ninjs_negotiate (NULL, "*/*; version=2.3"), GW_NINJS_2_3);
+    /* q: the highest wins; at equal q the range naming a version; q=0 is no. */
+    ck_assert_int_eq (gw_ninjs_negotiate (NULL, "application/json;version=3.2;q=0.5, "
+                                                "application/json;version=2.3"),
+                      GW_NINJS_2_3);
+    ck_assert_int_eq (gw_ninjs_negotiate (NULL, "application/json;version=2.3;q=0.4, "
+                                                "application/json;version=3.2;q=0.9"),
+                      GW_NINJS_3_2);
+    ck_assert_int_eq (gw_ninjs_negotiate (NULL, "application/json, application/json;version=2.3"),
+                      GW_NINJS_2_3);
+    ck_assert_int_eq (gw_ninjs_negotiate (NULL, "application/json;version=2.3;q=0.1, */*"),
+                      GW_NINJS_3_2);
+    ck_assert_int_eq (gw_ninjs_negotiate (NULL, "application/json;version=2.3;q=0"), GW_NINJS_3_2);
+    ck_assert_int_eq (gw_ninjs_negotiate (NULL, "text/html;version=2.3"), GW_NINJS_3_2);
+    /* Only versions not served: 406; with a plain JSON range beside: 3.2. */
+    ck_assert_int_eq (gw_ninjs_negotiate (NULL, "application/json; version=1.0"),
+                      GW_NINJS_NOT_ACCEPTABLE);
+    ck_assert_int_eq (
+        gw_ninjs_negotiate (NULL, "application/json; profile=\"http://example.com/s.json\""),
+        GW_NINJS_NOT_ACCEPTABLE);
+    ck_assert_int_eq (gw_ninjs_negotiate (NULL, "application/json; version=1.0, */*;q=0.1"),
+                      GW_NINJS_3_2);
+    ck_assert_int_eq (gw_ninjs_negotiate (NULL, "application/json; version=1.0, "
+                                                "application/json; version=2.3;q=0.2"),
+                      GW_NINJS_2_3);
+    /* Odd input is not read past its end. */
+    ck_assert_int_eq (gw_ninjs_negotiate (NULL, "application/json; version=\"2.3"),
+                      GW_NINJS_NOT_ACCEPTABLE);
+    ck_assert_int_eq (gw_ninjs_negotiate (NULL, ";;=,,; q=;version"), GW_NINJS_3_2);
+    ck_assert_str_eq (gw_ninjs_name (GW_NINJS_2_3), "2.3");
+    ck_assert_str_eq (gw_ninjs_schema (GW_NINJS_2_3),
+                      "http://www.iptc.org/std/ninjs/ninjs-schema_2.3.json#");
+    ck_assert_str_eq (gw_ninjs_schema (GW_NINJS_3_2),
+                      "http://www.iptc.org/std/ninjs/ninjs-schema_3.2.json#");
+}
+END_TEST
+
 Suite *media_feed_suite (void)
 {
     Suite *s = suite_create ("gateway/media_feed");
@@ -134,6 +199,7 @@ Suite *media_feed_suite (void)
     tcase_add_test (tc, rfc822_dates);
     tcase_add_test (tc, atom_document);
     tcase_add_test (tc, rss_document);
+    tcase_add_test (tc, ninjs_negotiation);
     suite_add_tcase (s, tc);
     return s;
 }

@@ -89,6 +89,128 @@ START_TEST (document)
 }
 END_TEST
 
+/* Whether any key of `v`, at any depth, has an upper-case letter. */
+static int has_camel_key (const json_t *v)
+{
+    const char *key;
+    const json_t *item;
+    size_t i;
+    if (json_is_object (v)) {
+        json_object_foreach ((json_t *) v, key, item)
+        {
+            for (const char *p = key; *p; p++)
+                if (*p >= 'A' && *p <= 'Z')
+                    return 1;
+            if (has_camel_key (item))
+                return 1;
+        }
+    } else if (json_is_array (v)) {
+        json_array_foreach (v, i, item)
+        {
+            if (has_camel_key (item))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+START_TEST (ninjs_2_3)
+{
+    media_rendition r[] = {{"1-asset-3.png", "image/png", 120331},
+                           {"2-asset-4.mp4", "video/mp4", 5000000000LL}};
+    media_ninjs_input in = {.uri = "urn:loa.example.vn:package:9",
+                            .package_id = 9,
+                            .version = 3,
+                            .first_created = "2022-02-15T08:00:00+07:00",
+                            .version_created = "2022-02-16T09:30:00+07:00",
+                            .pub_status = "usable",
+                            .embargo_until = "2022-02-17T00:00:00+07:00",
+                            .title = "Hội nghị \"CCHC\"",
+                            .summary = "Tóm tắt",
+                            .body_html = "<p>Nội dung</p>",
+                            .note = "Đính chính",
+                            .article_id = 5,
+                            .slug = "hoi-nghi",
+                            .base_url = "http://localhost:8080",
+                            .renditions = r,
+                            .n_renditions = 2};
+    char *v32 = media_ninjs_build (&in);
+    char *v23 = media_ninjs_2_3 (v32);
+    ck_assert_ptr_nonnull (v23);
+    ck_assert (strncmp (v23, "{\"uri\":\"urn:loa.example.vn:package:9\",\"type\":", 45) == 0);
+    json_t *doc = json_loads (v23, 0, NULL);
+    ck_assert_ptr_nonnull (doc);
+    ck_assert (!has_camel_key (doc));
+    ck_assert_str_eq (json_string_value (json_object_get (doc, "version")), "3");
+    ck_assert_str_eq (json_string_value (json_object_get (doc, "type")), "composite");
+    ck_assert_str_eq (json_string_value (json_object_get (doc, "firstcreated")),
+                      "2022-02-15T08:00:00+07:00");
+    ck_assert_str_eq (json_string_value (json_object_get (doc, "versioncreated")),
+                      "2022-02-16T09:30:00+07:00");
+    ck_assert_str_eq (json_string_value (json_object_get (doc, "pubstatus")), "usable");
+    ck_assert_str_eq (json_string_value (json_object_get (doc, "embargoed")),
+                      "2022-02-17T00:00:00+07:00");
+    ck_assert_str_eq (json_string_value (json_object_get (doc, "ednote")), "Đính chính");
+    ck_assert_str_eq (json_string_value (json_object_get (doc, "language")), "vi");
+    json_t *h = json_array_get (json_object_get (doc, "headlines"), 0);
+    ck_assert_str_eq (json_string_value (json_object_get (h, "value")), "Hội nghị \"CCHC\"");
+    ck_assert_str_eq (json_string_value (json_object_get (h, "contenttype")), "text/plain");
+    json_t *b = json_array_get (json_object_get (doc, "bodies"), 0);
+    ck_assert_str_eq (json_string_value (json_object_get (b, "contenttype")), "text/html");
+    ck_assert_str_eq (json_string_value (json_object_get (b, "value")), "<p>Nội dung</p>");
+    ck_assert_str_eq (json_string_value (json_object_get (
+                          json_array_get (json_object_get (doc, "descriptions"), 0), "role")),
+                      "summary");
+    json_t *alt = json_object_get (doc, "altids");
+    ck_assert_int_eq (json_array_size (alt), 2);
+    ck_assert_str_eq (json_string_value (json_object_get (json_array_get (alt, 1), "value")),
+                      "hoi-nghi");
+    json_t *rs = json_object_get (doc, "renditions");
+    ck_assert (json_is_array (rs));
+    json_t *r1 = json_array_get (rs, 1);
+    ck_assert_str_eq (json_string_value (json_object_get (r1, "name")), "2-asset-4.mp4");
+    ck_assert_str_eq (json_string_value (json_object_get (r1, "contenttype")), "video/mp4");
+    ck_assert_str_eq (json_string_value (json_object_get (r1, "href")),
+                      "http://localhost:8080/api/v1/media/packages/9/versions/3/files/"
+                      "2-asset-4.mp4");
+    ck_assert_int_eq (json_integer_value (json_object_get (r1, "sizeinbytes")), 5000000000LL);
+    /* Deterministic: the same 3.2 text, the same bytes; and not the 3.2 bytes. */
+    char *again = media_ninjs_2_3 (v32);
+    ck_assert_str_eq (v23, again);
+    ck_assert_str_ne (v23, v32);
+    free (again);
+    free (v23);
+    free (v32);
+    json_decref (doc);
+
+    /* A cancellation: canceled, no renditions, no embargo. */
+    in.pub_status = "canceled";
+    in.embargo_until = "";
+    in.body_html = NULL;
+    in.n_renditions = 0;
+    v32 = media_ninjs_build (&in);
+    v23 = media_ninjs_2_3 (v32);
+    doc = json_loads (v23, 0, NULL);
+    ck_assert_str_eq (json_string_value (json_object_get (doc, "pubstatus")), "canceled");
+    ck_assert_str_eq (json_string_value (json_object_get (doc, "type")), "text");
+    ck_assert_ptr_null (json_object_get (doc, "embargoed"));
+    ck_assert_ptr_null (json_object_get (doc, "renditions"));
+    ck_assert_ptr_null (json_object_get (doc, "bodies"));
+    free (v23);
+    free (v32);
+    json_decref (doc);
+
+    /* What 2.3 has no name for is left out; what is not a document is NULL. */
+    v23 = media_ninjs_2_3 ("{\"uri\":\"urn:x:package:1\",\"infoSources\":[],"
+                           "\"renditions\":[{\"name\":\"a\",\"poi\":{}},7]}");
+    ck_assert_str_eq (v23, "{\"uri\":\"urn:x:package:1\",\"renditions\":[{\"name\":\"a\"}]}");
+    free (v23);
+    ck_assert_ptr_null (media_ninjs_2_3 ("[1]"));
+    ck_assert_ptr_null (media_ninjs_2_3 ("{"));
+    ck_assert_ptr_null (media_ninjs_2_3 (NULL));
+}
+END_TEST
+
 START_TEST (types)
 {
     media_rendition p[] = {{"a", "image/png", 1}, {"b", "image/jpeg", 1}};
@@ -149,6 +271,7 @@ Suite *media_ninjs_suite (void)
     TCase *tc = tcase_create ("media_ninjs");
     tcase_add_test (tc, uri_and_names);
     tcase_add_test (tc, document);
+    tcase_add_test (tc, ninjs_2_3);
     tcase_add_test (tc, types);
     tcase_add_test (tc, bag_texts);
     tcase_add_test (tc, rfc3339);

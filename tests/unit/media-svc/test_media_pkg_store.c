@@ -14,6 +14,7 @@
 
 #include "common/fixture.h"
 #include "media_bag.h"
+#include "media_ninjs.h"
 #include "media_pkg_store.h"
 #include "media_store.h"
 #include "store_util.h"
@@ -195,12 +196,73 @@ START_TEST (test_versions_and_feed)
 }
 END_TEST
 
+/* Each version's ninjs 2.3 text is stored when it is made, and a version
+ * made before 0005_ninjs_2_3.sql (NULL) gets it on its first read, by the
+ * document or by the feed; either way it is media_ninjs_2_3 of its 3.2 text. */
+START_TEST (test_ninjs_2_3_stored)
+{
+    test_schema s;
+    media_schema (&s);
+    ck_assert_int_eq (media_pkg_store_article (s.db, 20, 1, 1, "tin-2-3", "Tiêu đề", "Tóm tắt",
+                                               "Thân", "<p>Thân</p>", "2022-03-01T08:00:00+07:00",
+                                               1),
+                      0);
+    int64_t a1 = asset (s.db, 3, "photo"), bc = broadcaster (s.db, "deliver", 601);
+    media_pkg_write p = {.kind = MEDIA_PKG_CREATE,
+                         .article_id = 20,
+                         .asset_ids = &a1,
+                         .n_assets = 1,
+                         .broadcaster_ids = &bc,
+                         .n_broadcasters = 1,
+                         .embargo_until = "",
+                         .user_id = 3};
+    ck_assert_int_eq (media_pkg_store_write (s.db, &p), MEDIA_STORE_OK);
+    ck_assert_int_eq (test_query_int (s.db, "SELECT count(*) FROM package_versions "
+                                            "WHERE ninjs_2_3 IS NOT NULL"),
+                      1);
+    Loa__Media__Ninjs doc = LOA__MEDIA__NINJS__INIT;
+    ck_assert_int_eq (media_pkg_store_ninjs (s.db, bc, p.id, 1, &doc), MEDIA_STORE_OK);
+    char *want = media_ninjs_2_3 (doc.json);
+    ck_assert_ptr_nonnull (want);
+    ck_assert_str_eq (doc.json_2_3, want);
+    ck_assert_ptr_nonnull (strstr (doc.json_2_3, "\"pubstatus\":\"usable\""));
+    store_free_message (&doc.base);
+
+    /* As if made before the migration: the document's read fills it. */
+    test_query_int (s.db, "WITH u AS (UPDATE package_versions SET ninjs_2_3 = NULL RETURNING 1) "
+                          "SELECT count(*) FROM u");
+    Loa__Media__Ninjs again = LOA__MEDIA__NINJS__INIT;
+    ck_assert_int_eq (media_pkg_store_ninjs (s.db, bc, p.id, 0, &again), MEDIA_STORE_OK);
+    ck_assert_str_eq (again.json_2_3, want);
+    store_free_message (&again.base);
+    ck_assert_int_eq (test_query_int (s.db, "SELECT count(*) FROM package_versions "
+                                            "WHERE ninjs_2_3 IS NOT NULL"),
+                      1);
+
+    /* And the feed's. */
+    test_query_int (s.db, "WITH u AS (UPDATE package_versions SET ninjs_2_3 = NULL RETURNING 1) "
+                          "SELECT count(*) FROM u");
+    Loa__Media__FeedPage page = LOA__MEDIA__FEED_PAGE__INIT;
+    ck_assert_int_eq (media_pkg_store_feed (s.db, bc, 0, 100, &page), MEDIA_STORE_OK);
+    ck_assert_int_eq (page.n_items, 1);
+    ck_assert_str_eq (page.items[0]->json_2_3, want);
+    store_free_message (&page.base);
+    ck_assert_int_eq (test_query_int (s.db, "SELECT count(*) FROM package_versions "
+                                            "WHERE ninjs_2_3 IS NOT NULL"),
+                      1);
+    free (want);
+    test_schema_fini (&s);
+    nftw (volume, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+END_TEST
+
 Suite *media_pkg_store_suite (void)
 {
     Suite *s = suite_create ("media-svc/pkg_store");
     TCase *tc = tcase_create ("pkg_store");
     tcase_set_timeout (tc, 30);
     tcase_add_test (tc, test_versions_and_feed);
+    tcase_add_test (tc, test_ninjs_2_3_stored);
     suite_add_tcase (s, tc);
     return s;
 }
