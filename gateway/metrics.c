@@ -1,11 +1,11 @@
 #include "metrics.h"
 
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "cache.h"
 #include "http.h"
 #include "services.h"
@@ -84,45 +84,19 @@ void gw_metrics_rpc (gw_service svc, Loa__Status status, int64_t elapsed_ms)
     observe (st->bucket, &st->sum_ms, elapsed_ms);
 }
 
-typedef struct {
-    char *buf;
-    size_t len, cap;
-} strbuf;
-
-__attribute__ ((format (printf, 2, 3))) static void put (strbuf *b, const char *fmt, ...)
-{
-    for (;;) {
-        va_list ap;
-        va_start (ap, fmt);
-        int n = vsnprintf (b->buf + b->len, b->cap - b->len, fmt, ap);
-        va_end (ap);
-        if (n < 0)
-            return;
-        if (b->len + (size_t) n < b->cap) {
-            b->len += (size_t) n;
-            return;
-        }
-        size_t cap = b->cap * 2 + (size_t) n;
-        char *grown = realloc (b->buf, cap);
-        if (!grown)
-            return;
-        b->buf = grown;
-        b->cap = cap;
-    }
-}
-
-static void put_histogram (strbuf *b, const char *name, const char *labels, atomic_ullong *bucket,
+static void put_histogram (loa_buf *b, const char *name, const char *labels, atomic_ullong *bucket,
                            unsigned long long total, atomic_ullong *sum)
 {
     unsigned long long cum = 0;
     for (size_t i = 0; i < N_BUCKETS; i++) {
         cum += atomic_load_explicit (&bucket[i], memory_order_relaxed);
-        put (b, "%s_bucket{%s,le=\"%g\"} %llu\n", name, labels, bounds_ms[i] / 1000.0, cum);
+        loa_buf_printf (b, "%s_bucket{%s,le=\"%g\"} %llu\n", name, labels, bounds_ms[i] / 1000.0,
+                        cum);
     }
-    put (b, "%s_bucket{%s,le=\"+Inf\"} %llu\n", name, labels, total);
-    put (b, "%s_sum{%s} %g\n", name, labels,
-         (double) atomic_load_explicit (sum, memory_order_relaxed) / 1000.0);
-    put (b, "%s_count{%s} %llu\n", name, labels, total);
+    loa_buf_printf (b, "%s_bucket{%s,le=\"+Inf\"} %llu\n", name, labels, total);
+    loa_buf_printf (b, "%s_sum{%s} %g\n", name, labels,
+                    (double) atomic_load_explicit (sum, memory_order_relaxed) / 1000.0);
+    loa_buf_printf (b, "%s_count{%s} %llu\n", name, labels, total);
 }
 
 static const char *status_name (size_t s)
@@ -134,12 +108,10 @@ static const char *status_name (size_t s)
 
 char *gw_metrics_render (size_t *len)
 {
-    strbuf b = {malloc (8192), 0, 8192};
-    if (!b.buf)
-        return NULL;
-    b.buf[0] = '\0';
-    put (&b, "# HELP loa_http_requests_total HTTP requests by route, method and status.\n"
-             "# TYPE loa_http_requests_total counter\n");
+    loa_buf b = {0};
+    loa_buf_printf (&b,
+                    "# HELP loa_http_requests_total HTTP requests by route, method and status.\n"
+                    "# TYPE loa_http_requests_total counter\n");
     for (size_t r = 0; r <= UNMATCHED; r++) {
         if (r < MAX_ROUTES && r >= gw_n_routes)
             continue;
@@ -149,13 +121,14 @@ char *gw_metrics_render (size_t *len)
             unsigned long long n =
                 atomic_load_explicit (&http_stats[r].count[s], memory_order_relaxed);
             if (n)
-                put (&b,
-                     "loa_http_requests_total{route=\"%s\",method=\"%s\",status=\"%s%u\"} %llu\n",
-                     pattern, method, statuses[s] ? "" : "other", statuses[s] ? statuses[s] : 0, n);
+                loa_buf_printf (
+                    &b,
+                    "loa_http_requests_total{route=\"%s\",method=\"%s\",status=\"%s%u\"} %llu\n",
+                    pattern, method, statuses[s] ? "" : "other", statuses[s] ? statuses[s] : 0, n);
         }
     }
-    put (&b, "# HELP loa_http_request_duration_seconds HTTP request latency by route.\n"
-             "# TYPE loa_http_request_duration_seconds histogram\n");
+    loa_buf_printf (&b, "# HELP loa_http_request_duration_seconds HTTP request latency by route.\n"
+                        "# TYPE loa_http_request_duration_seconds histogram\n");
     for (size_t r = 0; r <= UNMATCHED; r++) {
         if (r < MAX_ROUTES && r >= gw_n_routes)
             continue;
@@ -171,18 +144,19 @@ char *gw_metrics_render (size_t *len)
         put_histogram (&b, "loa_http_request_duration_seconds", labels, http_stats[r].bucket, total,
                        &http_stats[r].sum_ms);
     }
-    put (&b, "# HELP loa_rpc_requests_total RPC calls from the gateway by service and outcome.\n"
-             "# TYPE loa_rpc_requests_total counter\n");
+    loa_buf_printf (
+        &b, "# HELP loa_rpc_requests_total RPC calls from the gateway by service and outcome.\n"
+            "# TYPE loa_rpc_requests_total counter\n");
     for (int v = 0; v < GW_N_SERVICES; v++)
         for (size_t s = 0; s <= LOA__STATUS__CREATED; s++) {
             unsigned long long n =
                 atomic_load_explicit (&rpc_stats_by_svc[v].count[s], memory_order_relaxed);
             if (n)
-                put (&b, "loa_rpc_requests_total{service=\"%s\",status=\"%s\"} %llu\n",
-                     gw_service_name ((gw_service) v), status_name (s), n);
+                loa_buf_printf (&b, "loa_rpc_requests_total{service=\"%s\",status=\"%s\"} %llu\n",
+                                gw_service_name ((gw_service) v), status_name (s), n);
         }
-    put (&b, "# HELP loa_rpc_duration_seconds RPC latency from the gateway by service.\n"
-             "# TYPE loa_rpc_duration_seconds histogram\n");
+    loa_buf_printf (&b, "# HELP loa_rpc_duration_seconds RPC latency from the gateway by service.\n"
+                        "# TYPE loa_rpc_duration_seconds histogram\n");
     for (int v = 0; v < GW_N_SERVICES; v++) {
         unsigned long long total = 0;
         for (size_t s = 0; s <= LOA__STATUS__CREATED; s++)
@@ -197,28 +171,29 @@ char *gw_metrics_render (size_t *len)
     unsigned long long hits, misses;
     size_t bytes;
     gw_cache_stats (&hits, &misses, &bytes);
-    put (&b,
-         "# HELP loa_cache_lookups_total Public-read cache lookups by result.\n"
-         "# TYPE loa_cache_lookups_total counter\n"
-         "loa_cache_lookups_total{result=\"hit\"} %llu\nloa_cache_lookups_total{result=\"miss\"} "
-         "%llu\n"
-         "# HELP loa_cache_bytes Bytes held by the public-read cache.\n"
-         "# TYPE loa_cache_bytes gauge\nloa_cache_bytes %zu\n",
-         hits, misses, bytes);
+    loa_buf_printf (
+        &b,
+        "# HELP loa_cache_lookups_total Public-read cache lookups by result.\n"
+        "# TYPE loa_cache_lookups_total counter\n"
+        "loa_cache_lookups_total{result=\"hit\"} %llu\nloa_cache_lookups_total{result=\"miss\"} "
+        "%llu\n"
+        "# HELP loa_cache_bytes Bytes held by the public-read cache.\n"
+        "# TYPE loa_cache_bytes gauge\nloa_cache_bytes %zu\n",
+        hits, misses, bytes);
     gw_throttle *t = gw_http_intake_throttle ();
     if (t) {
         unsigned long long refused, evicted;
         gw_throttle_stats (t, &refused, &evicted);
-        put (&b,
-             "# HELP loa_throttle_refused_total Requests refused (429) by the intake throttle.\n"
-             "# TYPE loa_throttle_refused_total counter\nloa_throttle_refused_total %llu\n"
-             "# HELP loa_throttle_evictions_total Clients forgotten by the intake throttle within "
-             "their window (its table was full: many distinct addresses).\n"
-             "# TYPE loa_throttle_evictions_total counter\nloa_throttle_evictions_total %llu\n"
-             "# HELP loa_throttle_entries Clients the intake throttle's table can hold.\n"
-             "# TYPE loa_throttle_entries gauge\nloa_throttle_entries %zu\n",
-             refused, evicted, gw_throttle_capacity (t));
+        loa_buf_printf (
+            &b,
+            "# HELP loa_throttle_refused_total Requests refused (429) by the intake throttle.\n"
+            "# TYPE loa_throttle_refused_total counter\nloa_throttle_refused_total %llu\n"
+            "# HELP loa_throttle_evictions_total Clients forgotten by the intake throttle within "
+            "their window (its table was full: many distinct addresses).\n"
+            "# TYPE loa_throttle_evictions_total counter\nloa_throttle_evictions_total %llu\n"
+            "# HELP loa_throttle_entries Clients the intake throttle's table can hold.\n"
+            "# TYPE loa_throttle_entries gauge\nloa_throttle_entries %zu\n",
+            refused, evicted, gw_throttle_capacity (t));
     }
-    *len = b.len;
-    return b.buf;
+    return loa_buf_take (&b, len);
 }

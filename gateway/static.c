@@ -34,6 +34,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "config.h"
 #include "log.h"
 
@@ -199,32 +200,6 @@ static int walk (int dirfd, const char *prefix, int depth)
 static const char include_open[] = "<!--#include ";
 static const char include_close[] = " -->";
 
-typedef struct {
-    unsigned char *data;
-    size_t len, cap;
-    int failed;
-} byte_buf;
-
-static void buf_add (byte_buf *b, const void *data, size_t n)
-{
-    if (b->failed || n == 0)
-        return;
-    if (b->len + n > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->len + n)
-            cap *= 2;
-        unsigned char *grown = realloc (b->data, cap);
-        if (!grown) {
-            b->failed = 1;
-            return;
-        }
-        b->data = grown;
-        b->cap = cap;
-    }
-    memcpy (b->data + b->len, data, n);
-    b->len += n;
-}
-
 static const web_file *find (const char *path);
 
 static int is_part (const web_file *f)
@@ -234,7 +209,7 @@ static int is_part (const web_file *f)
 
 /* Appends a part; the first link in its <nav> to `self` is marked as the
  * current page (returns 1 then). */
-static int add_part (byte_buf *out, const web_file *part, const char *self)
+static int add_part (loa_buf *out, const web_file *part, const char *self)
 {
     char href[MAX_PATH + 16];
     snprintf (href, sizeof href, "href=\"%s\"", self);
@@ -242,14 +217,14 @@ static int add_part (byte_buf *out, const web_file *part, const char *self)
     const unsigned char *nav = memmem (data, part->len, "<nav", 4);
     const unsigned char *at = nav ? memmem (nav, (size_t) (end - nav), href, strlen (href)) : NULL;
     if (!at) {
-        buf_add (out, data, part->len);
+        loa_buf_add (out, data, part->len);
         return 0;
     }
     at += strlen (href);
-    buf_add (out, data, (size_t) (at - data));
+    loa_buf_add (out, data, (size_t) (at - data));
     static const char current[] = " aria-current=\"page\"";
-    buf_add (out, current, sizeof current - 1);
-    buf_add (out, at, (size_t) (end - at));
+    loa_buf_add (out, current, sizeof current - 1);
+    loa_buf_add (out, at, (size_t) (end - at));
     return 1;
 }
 
@@ -268,12 +243,12 @@ static int expand (web_file *f)
         snprintf (self, sizeof self, "%.*s/", (int) (n - (sizeof index - 1)), f->path);
     else
         snprintf (self, sizeof self, "%s", f->path);
-    byte_buf out = {0};
+    loa_buf out = {0};
     const unsigned char *p = f->data, *end = f->data + f->len;
     const unsigned char *q;
     int marked = 0;
     while ((q = memmem (p, (size_t) (end - p), include_open, open_n)) != NULL) {
-        buf_add (&out, p, (size_t) (q - p));
+        loa_buf_add (&out, p, (size_t) (q - p));
         const unsigned char *name = q + open_n, *c = name;
         while (c < end && c - name < 64 &&
                ((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-'))
@@ -287,25 +262,25 @@ static int expand (web_file *f)
         }
         if (!part) {
             loa_warn (NULL, "static: %s: an include names no part in " PARTS_DIR, f->path);
-            buf_add (&out, q, open_n);
+            loa_buf_add (&out, q, open_n);
             p = q + open_n;
             continue;
         }
         if (marked)
-            buf_add (&out, part->data, part->len);
+            loa_buf_add (&out, part->data, part->len);
         else
             marked = add_part (&out, part, self);
         p = c + close_n;
     }
-    buf_add (&out, p, (size_t) (end - p));
-    if (out.failed) {
-        free (out.data);
+    loa_buf_add (&out, p, (size_t) (end - p));
+    size_t len;
+    unsigned char *data = (unsigned char *) loa_buf_take (&out, &len);
+    if (!data)
         return -1;
-    }
-    total_bytes += out.len - f->len;
+    total_bytes += len - f->len;
     free (f->data);
-    f->data = out.data;
-    f->len = out.len;
+    f->data = data;
+    f->len = len;
     return 0;
 }
 

@@ -5,38 +5,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "text.h"
 
 #define MAX_DEPTH 16
 
 struct gw_xml {
-    char *buf;
-    size_t len, cap;
-    int failed; /* out of memory once: the document is lost */
+    loa_buf out;
     int depth;
     const char *open[MAX_DEPTH];
 };
 
-static void put (gw_xml *x, const char *s, size_t n)
-{
-    if (x->failed)
-        return;
-    if (x->len + n + 1 > x->cap) {
-        size_t cap = x->cap ? x->cap : 1024;
-        while (cap < x->len + n + 1)
-            cap *= 2;
-        char *grown = realloc (x->buf, cap);
-        if (!grown) {
-            x->failed = 1;
-            return;
-        }
-        x->buf = grown;
-        x->cap = cap;
-    }
-    memcpy (x->buf + x->len, s, n);
-    x->len += n;
-    x->buf[x->len] = '\0';
-}
+static void put (gw_xml *x, const char *s, size_t n) { loa_buf_add (&x->out, s, n); }
 
 static void puts_ (gw_xml *x, const char *s) { put (x, s, strlen (s)); }
 
@@ -53,7 +33,7 @@ gw_xml *gw_xml_new (void)
     if (!x)
         return NULL;
     puts_ (x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
-    if (x->failed)
+    if (x->out.failed)
         gw_xml_destroy (&x);
     return x;
 }
@@ -62,7 +42,7 @@ void gw_xml_destroy (gw_xml **px)
 {
     if (!px || !*px)
         return;
-    free ((*px)->buf);
+    loa_buf_free (&(*px)->out);
     free (*px);
     *px = NULL;
 }
@@ -212,12 +192,7 @@ char *gw_xml_finish (gw_xml **px, size_t *len)
     while (x->depth > 0)
         gw_xml_close (x);
     put (x, "\n", 1);
-    char *doc = NULL;
-    if (!x->failed) {
-        doc = x->buf;
-        *len = x->len;
-        x->buf = NULL;
-    }
+    char *doc = loa_buf_take (&x->out, len);
     gw_xml_destroy (px);
     return doc;
 }

@@ -88,26 +88,7 @@ double quota_report_percent (int64_t part, int64_t whole)
 
 /* ------------------------------------------------------------ CSV */
 
-static void put (quota_csv *c, const char *s, size_t n)
-{
-    if (c->oom)
-        return;
-    if (c->len + n + 1 > c->cap) {
-        size_t cap = c->cap ? c->cap : 1024;
-        while (cap < c->len + n + 1)
-            cap *= 2;
-        char *data = realloc (c->data, cap);
-        if (!data) {
-            c->oom = 1;
-            return;
-        }
-        c->data = data;
-        c->cap = cap;
-    }
-    memcpy (c->data + c->len, s, n);
-    c->len += n;
-    c->data[c->len] = '\0';
-}
+static void put (quota_csv *c, const char *s, size_t n) { loa_buf_add (&c->out, s, n); }
 
 static void separate (quota_csv *c)
 {
@@ -163,12 +144,8 @@ void quota_csv_end_row (quota_csv *c)
 
 char *quota_csv_take (quota_csv *c, size_t *len)
 {
-    char *data = c->oom ? NULL : c->data;
-    *len = data ? c->len : 0;
-    if (!data)
-        free (c->data);
-    memset (c, 0, sizeof *c);
-    return data;
+    c->cells = 0;
+    return loa_buf_take (&c->out, len);
 }
 
 char *quota_report_month_csv (const char *month, const char *now, int mday,

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "quota_month.h" /* QUOTA_AT_RISK_FROM_DAY */
 #include "quota_store.h"
 
@@ -57,10 +58,8 @@ double quota_report_percent (int64_t part, int64_t whole);
  * rows ended by CRLF. Memory failures are remembered and reported by
  * quota_csv_take. */
 typedef struct {
-    char *data;
-    size_t len, cap;
+    loa_buf out;
     int cells; /* in the current row */
-    int oom;
 } quota_csv;
 
 /* Starts a document (the BOM written). */

@@ -17,6 +17,7 @@ Suite *markdown_suite (void);
 Suite *store_util_suite (void);
 Suite *calendar_suite (void);
 Suite *ticker_suite (void);
+Suite *buf_suite (void);
 /* gateway/: its modules without I/O */
 Suite *xml_suite (void);
 Suite *form_suite (void);

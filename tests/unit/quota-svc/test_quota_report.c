@@ -156,7 +156,7 @@ START_TEST (test_csv_quoting)
     ck_assert_str_eq (doc, "\xEF\xBB\xBF"
                            "12,0,\r\n");
     free (doc);
-    ck_assert_ptr_null (c.data);
+    ck_assert_ptr_null (c.out.data);
 }
 END_TEST
 
