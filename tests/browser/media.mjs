@@ -282,7 +282,7 @@ if (STEP === 'create') {
         await open(rv, '/admin/duyet-bai.html');
         await rv.getByLabel('Tìm bài đã xuất bản').fill(RT);
         await rv.locator('#published-search').getByRole('button', { name: 'Tìm' }).click();
-        const card = rv.locator('#published-list article.card', { hasText: RT });
+        const card = rv.locator('#published-list li.card', { hasText: RT });
         await card.waitFor({ state: 'visible' });
         await rv.getByRole('button', { name: `Gỡ bài: ${RT}` }).click();
         const reason = card.getByLabel('Lý do gỡ bài');

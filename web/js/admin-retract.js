@@ -51,7 +51,7 @@ function row(a) {
             button.disabled = false;
         }
     });
-    return el('article', { class: 'card', 'data-id': a.id },
+    return el('li', { class: 'card', 'data-id': a.id },
         el('h3', {}, el('a', { href: `/bai-viet.html?slug=${encodeURIComponent(a.slug || a.id)}` }, a.title)),
         el('p', { class: 'muted' }, 'Xuất bản ', timeEl(a.published_at, true)),
         alertBox, el('div', { class: 'actions' }, open), form);
@@ -67,7 +67,7 @@ async function load() {
         box.append(el('p', {}, items.length
             ? (total > items.length ? `${total} bài; ${items.length} bài mới nhất:` : `${total} bài đã xuất bản.`)
             : (query ? `Không có bài đã xuất bản nào khớp “${query}”.` : 'Chưa có bài nào được xuất bản.')));
-        for (const a of items) box.append(row(a));
+        if (items.length) box.append(el('ul', { class: 'published-list' }, items.map(row)));
     } catch (err) {
         showProblem(box, err, 'Không tải được danh sách bài đã xuất bản');
     }
