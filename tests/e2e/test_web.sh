@@ -256,5 +256,60 @@ if [ "$wb_ready" = 1 ]; then
     fi
     wb_browser search search.mjs
     wb_browser admin admin.mjs
+
+    # ---- publishing to broadcasters, and retraction (tests/browser/media.mjs)
+    # In the browser an admin adds a broadcaster, whose API key the page
+    # shows once; the reviewer packages the article admin.mjs published, with
+    # a photo, for it. The broadcaster then pulls with that very key (curl):
+    # its feed, the bag (503 + Retry-After while it is being built), a receipt
+    # with the bag's SHA-256. Back in the browser the package shows that
+    # delivery; the reviewer corrects and cancels it, and retracts another
+    # article (published here through the API).
+    e2e_call WB_TOK admin POST /api/v1/users "$(jq -nc --arg u "wb_ui_media_admin_$WB_RUN" --arg p "$WB_PW" \
+        '{username: $u, password: $p, full_name: "Lê Văn Quản Trị", unit_id: null, roles: ["admin"]}')"
+    wb_st=$HTTP_STATUS
+    e2e_call WB_TOK admin POST /api/v1/users "$(jq -nc --arg u "wb_ui_media_leader_$WB_RUN" --arg p "$WB_PW" \
+        '{username: $u, password: $p, full_name: "Phạm Thị Lãnh Đạo", unit_id: null, roles: ["leader"]}')"
+    expect_eq "media: an admin and a leader account for the browser" "201 201" "$wb_st $HTTP_STATUS"
+    export WB_ADMIN_UI="wb_ui_media_admin_$WB_RUN:$WB_PW" WB_LEADER_UI="wb_ui_media_leader_$WB_RUN:$WB_PW"
+    export WB_BC_NAME="Đài Phát thanh thử nghiệm $WB_RUN" WB_MEDIA_STEP=create
+    wb_browser media-create media.mjs
+    wb_key=$(sed -n 's/^value bc_key //p' "$WB_DIR/media-create.out" | head -1)
+    WB_MEDIA_PKG=$(sed -n 's/^value package_id //p' "$WB_DIR/media-create.out" | head -1)
+    if [ -n "$wb_key" ] && [ -n "$WB_MEDIA_PKG" ]; then
+        http GET '/api/v1/media/feed?limit=100' -H "X-Api-Key: $wb_key"
+        wb_item=$(body_jq --arg p ":package:$WB_MEDIA_PKG" '[.items[] | select(.uri | endswith($p))][0] // {}')
+        expect_eq "media: the broadcaster's feed (with the key the page showed) has the package, version 1, with the photo" \
+            "200 1 image/png" "$HTTP_STATUS $(printf '%s' "$wb_item" | jq -r '"\(.version) \(.renditions // [] | map(.contentType) | join(","))"')"
+        wb_bag() {
+            HTTP_STATUS=$(curl -s -o "$WB_DIR/bag.zip" -w '%{http_code}' --max-time 30 -H "X-Api-Key: $wb_key" \
+                "$GW/api/v1/media/packages/$WB_MEDIA_PKG/versions/1/bag.zip") || HTTP_STATUS=000
+            [ "$HTTP_STATUS" = 200 ]
+        }
+        wait_until 60 wb_bag
+        expect_eq "media: the broadcaster downloads the bag (a valid ZIP)" "200 ok" \
+            "$HTTP_STATUS $(unzip -tq "$WB_DIR/bag.zip" >/dev/null 2>&1 && echo ok)"
+        http POST /api/v1/media/receipts -H "X-Api-Key: $wb_key" -H 'Content-Type: application/json' --data-binary \
+            "$(jq -nc --arg u "$(printf '%s' "$wb_item" | jq -r .uri)" --arg s "$(sha256sum "$WB_DIR/bag.zip" | cut -d' ' -f1)" \
+                '{uri: $u, version: 1, sha256: $s, status: "received"}')"
+        expect_eq "media: its receipt with the bag's SHA-256 is accepted" "201 received" "$HTTP_STATUS $(body_jq .status)"
+
+        WB_RETRACT_TITLE="Thông báo tạm dừng tiếp nhận hồ sơ giấy $WB_RUN"
+        e2e_publish WB_TOK editor reviewer "$(jq -nc --arg t "$WB_RETRACT_TITLE" \
+            '{title: $t, summary: "Bài này sẽ được gỡ.", body: "Nội dung **thử** gỡ bài.", topic_ids: []}')"
+        WB_RETRACT_SLUG=$(body_jq '.slug // empty')
+        expect_eq "retract: an article to retract is published (API)" true \
+            "$([ -n "$E2E_ID" ] && [ -n "$WB_RETRACT_SLUG" ] && echo true || echo false)"
+        export WB_MEDIA_PKG WB_RETRACT_TITLE WB_RETRACT_SLUG WB_MEDIA_STEP=deliveries
+        wb_browser media-deliveries media.mjs
+        e2e_call WB_TOK reviewer GET "/api/v1/articles/$E2E_ID/history" -
+        expect_eq "retract: the article's history holds the retraction with the reason typed in the browser" \
+            "retracted Số liệu trong bài chưa chính xác." "$(body_jq '.items[-1] | "\(.to_status) \(.reason)"')"
+        http GET "/api/v1/media/packages/$WB_MEDIA_PKG" -H "X-Api-Key: $wb_key"
+        expect_eq "media: the broadcaster gets the cancellation made in the browser (version 3, canceled)" "200 3 canceled" \
+            "$HTTP_STATUS $(body_jq .version) $(body_jq .pubStatus)"
+    else
+        fail "media: the broadcaster's key and the package, from the browser" "package [$WB_MEDIA_PKG], key ${wb_key:+found}"
+    fi
     echo "   screenshots: $WB_SHOTS ($(find "$WB_SHOTS" -name '*.png' | wc -l) files; KEEP_TMP=1 keeps them)"
 fi

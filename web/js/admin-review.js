@@ -44,6 +44,7 @@ async function decide(a, action, payload, alertBox, okText) {
     try {
         await call('POST', `/api/v1/articles/${a.id}/${action}`, { body: payload });
         say(okText);
+        document.dispatchEvent(new CustomEvent('loa:article-decided', { detail: { id: a.id, action } })); // admin-retract.js
         await load();
     } catch (err) {
         showProblem(alertBox, err);
