@@ -209,7 +209,7 @@ const gw_route gw_routes[] = {
      .location = "/api/v1/assets/{id}"},
     {"GET", "/api/v1/assets/{id}", gw_assets_get, 0, GW_ANYONE,
      RPC (GW_MEDIA, "assets.get", NULL, NULL)},
-    {"GET", "/api/v1/broadcasters", gw_rpc_route, 0, ADMIN,
+    {"GET", "/api/v1/broadcasters", gw_rpc_route, 0, ADMIN | REVIEWER | INSPECTOR | LEADER,
      RPC (GW_MEDIA, "broadcasters.list", &loa__media__broadcaster_list_request__descriptor,
           &loa__media__broadcaster_list__descriptor)},
     {"POST", "/api/v1/broadcasters", gw_broadcasters_create, GW_BODY | GW_CREATES, ADMIN,

@@ -205,7 +205,13 @@ static void broadcasters_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 static void broadcasters_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Media__BroadcasterListRequest *in = (const Loa__Media__BroadcasterListRequest *) msg;
-    if (check_role (ctx, "admin", ADMIN_ONLY) != 0)
+    /* Read by those who address packages to broadcasters and follow their
+     * deliveries, too: nothing here is secret (a key is shown only once,
+     * at creation). */
+    static const char *const readers[] = {"admin", "reviewer", "inspector", "leader", NULL};
+    if (check_roles (ctx, readers,
+                     "Chỉ quản trị viên, ban biên tập, thanh tra và lãnh đạo xem được "
+                     "danh sách đơn vị nhận tin") != 0)
         return;
     int page, per_page;
     /* 0 is "not given" (proto3). */

@@ -171,7 +171,8 @@ if (STEP === 'create') {
     });
 
     await check('media: the reviewer packages the article with the photo for the new broadcaster', async () => {
-        await rv.getByLabel(/^Mã số đơn vị khác/).fill(String(bcId));
+        // The reviewer reads the broadcasters' list: the new one is a choice.
+        await rv.getByLabel(`${BC} (mã số ${bcId})`).check();
         // media-svc learns published articles from content-svc's events: a
         // first try may find it not yet known (422 article_id).
         for (let i = 0; i < 15; i++) {

@@ -299,8 +299,15 @@ md_call ed POST /api/v1/broadcasters '{"name": "Báo tỉnh", "kind": "newspaper
 expect_eq "an editor may not create broadcasters: 403" 403 "$HTTP_STATUS"
 md_call anon GET /api/v1/broadcasters -
 expect_eq "anonymous list: 401" 401 "$HTTP_STATUS"
-md_call rev GET /api/v1/broadcasters -
-expect_eq "a reviewer may not list them: 403" 403 "$HTTP_STATUS"
+md_call rev GET '/api/v1/broadcasters?per_page=100' -
+expect_eq "a reviewer lists them (to address packages), this one included" "200 true" \
+    "$HTTP_STATUS $(md_jq --argjson b "$MD_BC" '[.items[] | select(.id == $b)] | length == 1')"
+md_call insp GET /api/v1/broadcasters -
+expect_eq "an inspector lists them too (deliveries)" 200 "$HTTP_STATUS"
+md_call ed GET /api/v1/broadcasters -
+expect_eq "an editor may not list them: 403" 403 "$HTTP_STATUS"
+md_call rev PATCH "/api/v1/broadcasters/$MD_BC" '{"embargo_policy": "hide"}'
+expect_eq "a reviewer may not change them: 403" 403 "$HTTP_STATUS"
 md_call admin PATCH "/api/v1/broadcasters/$MD_BC" '{"embargo_policy": "hide"}'
 expect_eq "PATCH: the admin changes the embargo policy" "200 hide tv" \
     "$HTTP_STATUS $(md_jq .embargo_policy) $(md_jq .kind)"
@@ -351,5 +358,5 @@ expect_eq "the same file sent whole afterwards is stored, once" "201 $MD_CUT_SHA
 # ------------------------------------------------------------ contract
 http GET /api/v1/openapi.json
 expect_eq "openapi: the media routes with their roles and the upload's raw body" \
-    '["reviewer","editor"] true true ["admin"] ["admin"] binary' \
+    '["reviewer","editor"] true true ["admin"] ["admin","reviewer","inspector","leader"] binary' \
     "$(md_jq -c '.paths["/api/v1/assets"].post["x-roles"]') $(md_jq '.paths["/api/v1/assets/{id}"] | has("get")') $(md_jq '.paths["/api/v1/broadcasters/{id}"] | has("patch")') $(md_jq -c '.paths["/api/v1/broadcasters"].post["x-roles"]') $(md_jq -c '.paths["/api/v1/broadcasters"].get["x-roles"]') $(md_jq '.paths["/api/v1/assets"].post.requestBody.content["image/*"].schema.format')"

@@ -267,19 +267,12 @@ async function loadArticles(q) {
     }
 }
 
-// The broadcasters the reviewer may pick. GET /api/v1/broadcasters is the
-// admin's; for the others the names come from the deliveries of the
-// recent packages (plus a field for other ids).
-async function loadKnownFromPackages() {
+// The broadcasters the reviewer may pick (GET /api/v1/broadcasters reads
+// for admin, reviewer, inspector and leader); the field for other ids stays.
+async function loadKnownBroadcasters() {
     try {
-        const list = await call('GET', '/api/v1/media/packages', { query: { per_page: 100 } });
-        for (const p of list.items || []) {
-            for (const d of p.deliveries || []) {
-                if (!knownBroadcasters.has(d.broadcaster_id)) {
-                    knownBroadcasters.set(d.broadcaster_id, { id: d.broadcaster_id, name: d.broadcaster_name, embargo_policy: d.embargo_policy });
-                }
-            }
-        }
+        const list = await call('GET', '/api/v1/broadcasters', { query: { per_page: 100 } });
+        for (const b of list.items || []) if (b.active !== false) knownBroadcasters.set(b.id, b);
     } catch {
         /* the field for ids remains */
     }
@@ -541,7 +534,7 @@ if (s) {
     if (has('reviewer')) {
         $('#create').hidden = false;
         setupPackageForm();
-        await Promise.all([loadArticles(''), has('admin') ? null : loadKnownFromPackages()]);
+        await Promise.all([loadArticles(''), has('admin') ? null : loadKnownBroadcasters()]);
         renderBroadcasterChoices();
     }
     if (has('reviewer', 'inspector', 'leader')) {
