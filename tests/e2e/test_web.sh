@@ -255,6 +255,30 @@ if [ "$wb_ready" = 1 ]; then
         fail "feedback: the browser's tracking code and an inspector" "code [$WB_CODE]"
     fi
     wb_browser search search.mjs
+    # -- quota dashboard (dashboard.mjs): this month's count of WB_UNIT's
+    # articles before admin.mjs publishes one in the browser. quota-svc counts
+    # from events: wait until it agrees with content-svc's published articles.
+    WB_MONTH=$(TZ=Asia/Ho_Chi_Minh date +%Y-%m)
+    wb_quota_articles() {
+        e2e_call WB_TOK reviewer GET "/api/v1/quota/report?month=$WB_MONTH" -
+        body_jq --argjson u "${WB_UNIT:-0}" '.items[] | select(.unit_id == $u) | .articles'
+    }
+    wb_content_articles() {
+        http GET "/api/v1/articles?unit_id=${WB_UNIT:-0}&status=published&from=$WB_MONTH-01&per_page=1"
+        body_jq .total
+    }
+    wb_quota_caught_up() { [ "$(wb_quota_articles)" = "$(wb_content_articles)" ]; }
+    if wait_until 30 wb_quota_caught_up; then
+        WB_QUOTA_BEFORE=$(wb_quota_articles)
+        pass "quota: this month's count for the unit before the browser publishes ($WB_QUOTA_BEFORE)"
+    else
+        WB_QUOTA_BEFORE=""
+        fail "quota: this month's count for the unit before the browser publishes" \
+            "quota [$(wb_quota_articles)] content [$(wb_content_articles)]"
+    fi
+    export WB_UNIT WB_QUOTA_BEFORE
     wb_browser admin admin.mjs
+    # -- quota dashboard: the article admin.mjs published counts (one more).
+    wb_browser dashboard dashboard.mjs
     echo "   screenshots: $WB_SHOTS ($(find "$WB_SHOTS" -name '*.png' | wc -l) files; KEEP_TMP=1 keeps them)"
 fi
