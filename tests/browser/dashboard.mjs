@@ -76,6 +76,8 @@ await check('quota: the counts of units met / not yet met / missed agree with th
         const want = statuses.filter(([x]) => x === st).length;
         expect(n === want, `#count-${st} says ${n}, the table has ${want}`);
     }
+    const all = await pg.locator('main').innerText();
+    expect(!/\bnull\b|undefined|NaN|\[object/.test(all), 'a missing value is shown as text');
     const caption = await pg.locator('#month-table caption').innerText();
     expect(caption.includes(`${MONTH.slice(5)}/${YEAR}`), caption);
     // At risk rows say so in words (from the 20th of a month not yet met).

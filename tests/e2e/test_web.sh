@@ -280,5 +280,19 @@ if [ "$wb_ready" = 1 ]; then
     wb_browser admin admin.mjs
     # -- quota dashboard: the article admin.mjs published counts (one more).
     wb_browser dashboard dashboard.mjs
+    # -- the plan (plan.mjs): a staff member of the Thanh tra Sở (the lead of
+    # the 2022 plan's activity 1) reports; the browser's editor (unit WB_UNIT,
+    # neither lead nor partner there) is refused; an inspector edits.
+    http GET '/api/v1/units?per_page=100'
+    wb_ttra=$(body_jq '.items[] | select(.code == "TTRA") | .id')
+    e2e_call WB_TOK admin POST /api/v1/users "$(jq -nc --arg u "wb_ui_ttra_$WB_RUN" --arg p "$WB_PW" --argjson unit "${wb_ttra:-null}" \
+        '{username: $u, password: $p, full_name: "Lê Thị Thanh", unit_id: $unit, roles: ["editor"]}')"
+    wb_st=$HTTP_STATUS
+    e2e_call WB_TOK admin POST /api/v1/users "$(jq -nc --arg u "wb_ui_inspector_$WB_RUN" --arg p "$WB_PW" \
+        '{username: $u, password: $p, full_name: "Phạm Văn Thanh Tra", unit_id: null, roles: ["inspector"]}')"
+    expect_eq "plan: a Thanh tra Sở staff member and an inspector for the browser; the editor's unit is another" \
+        "201 201 true" "$wb_st $HTTP_STATUS $([ -n "$wb_ttra" ] && [ "$wb_ttra" != "${WB_UNIT:-}" ] && echo true || echo false)"
+    export WB_RUN WB_PLAN_LEAD="wb_ui_ttra_$WB_RUN:$WB_PW" WB_PLAN_OTHER="$WB_EDITOR" WB_PLAN_INSPECTOR="wb_ui_inspector_$WB_RUN:$WB_PW"
+    wb_browser plan plan.mjs
     echo "   screenshots: $WB_SHOTS ($(find "$WB_SHOTS" -name '*.png' | wc -l) files; KEEP_TMP=1 keeps them)"
 fi
