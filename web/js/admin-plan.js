@@ -112,8 +112,9 @@ function reportForm(a) {
         inspector
             ? [el('label', { for: id('unit') }, 'Báo cáo cho đơn vị'),
                 el('select', { id: id('unit'), name: 'unit_id', 'data-field': 'unit_id' },
-                    el('option', { value: '' }, myUnit ? `Đơn vị của tôi (${unitName(myUnit)})` : '— Chọn đơn vị —'),
-                    involved.map((u) => el('option', { value: u }, unitName(u))))]
+                    // Without a unit of their own, the inspector reports for one of the activity's.
+                    myUnit || !involved.length ? el('option', { value: '' }, myUnit ? `Đơn vị của tôi (${unitName(myUnit)})` : '— Chọn đơn vị —') : null,
+                    involved.filter((u) => u !== myUnit).map((u) => el('option', { value: u }, unitName(u))))]
             : null,
         el('label', { for: id('done') }, 'Ngày thực hiện', el('span', { class: 'hint' }, `Trong năm ${plan.year}, không ở tương lai`)),
         el('input', { id: id('done'), name: 'done_on', type: 'date', 'data-field': 'done_on', required: true, 'aria-required': 'true', max: today }),
