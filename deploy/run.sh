@@ -47,6 +47,10 @@ if ! stack_up "$PWD/.run" "$HTTP_PORT"; then
     echo "error: Loa did not start; logs are in .run/logs/" >&2
     exit 1
 fi
+# Demo staff and articles (make run only; deploy/demo.sh).
+. deploy/demo.sh
+demo_seed || stack_log "demo data: incomplete (see above)"
+DEMO_NOTE=${DEMO_NOTE%$'\n'}
 cat <<MSG
 
   Loa is running: http://localhost:$HTTP_PORT
@@ -54,6 +58,7 @@ cat <<MSG
     units:    http://localhost:$HTTP_PORT/api/v1/units
     health:   http://localhost:$HTTP_PORT/readyz   metrics: http://localhost:$HTTP_PORT/metrics
   $ADMIN_NOTE
+$DEMO_NOTE
   Logs: .run/logs/   Database: $LOA_DB_URL (kept in .run/pgdata)
   Press Ctrl-C to stop.
 

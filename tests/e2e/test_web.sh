@@ -255,7 +255,45 @@ if [ "$wb_ready" = 1 ]; then
         fail "feedback: the browser's tracking code and an inspector" "code [$WB_CODE]"
     fi
     wb_browser search search.mjs
+    # -- quota dashboard (dashboard.mjs): this month's count of WB_UNIT's
+    # articles before admin.mjs publishes one in the browser. quota-svc counts
+    # from events: wait until it agrees with content-svc's published articles.
+    WB_MONTH=$(TZ=Asia/Ho_Chi_Minh date +%Y-%m)
+    wb_quota_articles() {
+        e2e_call WB_TOK reviewer GET "/api/v1/quota/report?month=$WB_MONTH" -
+        body_jq --argjson u "${WB_UNIT:-0}" '.items[] | select(.unit_id == $u) | .articles'
+    }
+    wb_content_articles() {
+        http GET "/api/v1/articles?unit_id=${WB_UNIT:-0}&status=published&from=$WB_MONTH-01&per_page=1"
+        body_jq .total
+    }
+    wb_quota_caught_up() { [ "$(wb_quota_articles)" = "$(wb_content_articles)" ]; }
+    if wait_until 30 wb_quota_caught_up; then
+        WB_QUOTA_BEFORE=$(wb_quota_articles)
+        pass "quota: this month's count for the unit before the browser publishes ($WB_QUOTA_BEFORE)"
+    else
+        WB_QUOTA_BEFORE=""
+        fail "quota: this month's count for the unit before the browser publishes" \
+            "quota [$(wb_quota_articles)] content [$(wb_content_articles)]"
+    fi
+    export WB_UNIT WB_QUOTA_BEFORE
     wb_browser admin admin.mjs
+    # -- quota dashboard: the article admin.mjs published counts (one more).
+    wb_browser dashboard dashboard.mjs
+    # -- the plan (plan.mjs): a staff member of the Thanh tra Sở (the lead of
+    # the 2022 plan's activity 1) reports; the browser's editor (unit WB_UNIT,
+    # neither lead nor partner there) is refused; an inspector edits.
+    http GET '/api/v1/units?per_page=100'
+    wb_ttra=$(body_jq '.items[] | select(.code == "TTRA") | .id')
+    e2e_call WB_TOK admin POST /api/v1/users "$(jq -nc --arg u "wb_ui_ttra_$WB_RUN" --arg p "$WB_PW" --argjson unit "${wb_ttra:-null}" \
+        '{username: $u, password: $p, full_name: "Lê Thị Thanh", unit_id: $unit, roles: ["editor"]}')"
+    wb_st=$HTTP_STATUS
+    e2e_call WB_TOK admin POST /api/v1/users "$(jq -nc --arg u "wb_ui_inspector_$WB_RUN" --arg p "$WB_PW" \
+        '{username: $u, password: $p, full_name: "Phạm Văn Thanh Tra", unit_id: null, roles: ["inspector"]}')"
+    expect_eq "plan: a Thanh tra Sở staff member and an inspector for the browser; the editor's unit is another" \
+        "201 201 true" "$wb_st $HTTP_STATUS $([ -n "$wb_ttra" ] && [ "$wb_ttra" != "${WB_UNIT:-}" ] && echo true || echo false)"
+    export WB_RUN WB_PLAN_LEAD="wb_ui_ttra_$WB_RUN:$WB_PW" WB_PLAN_OTHER="$WB_EDITOR" WB_PLAN_INSPECTOR="wb_ui_inspector_$WB_RUN:$WB_PW"
+    wb_browser plan plan.mjs
 
     # ---- publishing to broadcasters, and retraction (tests/browser/media.mjs)
     # In the browser an admin adds a broadcaster, whose API key the page

@@ -1,0 +1,156 @@
+// The plan page (/admin/ke-hoach.html): the seeded 2022 plan's activities
+// are listed; a staff member of the Thanh tra Sở (the lead of activity 1)
+// files a report, first without its content (the API's message next to the
+// field), and it appears under the activity with the summary one higher; a
+// staff member of another unit is refused with the API's 403 in Vietnamese;
+// an inspector adds an activity and edits it. Screenshots desktop + phone.
+// Settings: WB_PLAN_LEAD, WB_PLAN_OTHER, WB_PLAN_INSPECTOR
+// ("username:password"), WB_RUN (makes the texts unique).
+import { check, done, expect, launch, newPage, open, shot } from './lib.mjs';
+
+const who = (v) => (process.env[v] || ':').split(/:(.*)/s);
+const RUN = process.env.WB_RUN || String(Date.now());
+const REPORT = `Đã niêm yết bộ thủ tục hành chính mới tại Trung tâm Hành chính công ${RUN}`;
+const LINK = `https://skhdt.example.gov.vn/tin-tuc/niem-yet-${RUN}`;
+const NEW_FORM = `Tọa đàm trực tuyến về cải cách hành chính ${RUN}`;
+const browser = await launch();
+
+async function login(page, [user, pass]) {
+    await open(page, '/admin/');
+    await page.getByLabel('Tên đăng nhập').fill(user);
+    await page.getByLabel('Mật khẩu').fill(pass);
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.locator('#menu').waitFor({ state: 'visible' });
+}
+
+async function open2022(page) {
+    await open(page, '/admin/ke-hoach.html');
+    await page.waitForFunction(() => !document.querySelector('#plan').hasAttribute('aria-busy'));
+    const option = await page.locator('#plan-id option', { hasText: 'Năm 2022' }).getAttribute('value');
+    await page.getByLabel('Kế hoạch năm').selectOption(option);
+    await page.getByRole('button', { name: 'Xem kế hoạch' }).click();
+    await page.locator('#plan-title', { hasText: 'năm 2022' }).waitFor({ state: 'visible' });
+    await page.waitForFunction(() => !document.querySelector('#plan').hasAttribute('aria-busy'));
+}
+
+const card1 = (page) => page.locator('article.activity').first();
+const reportsOf = (text) => Number((/^(\d+) báo cáo/.exec(text) || [0, 0])[1]);
+
+const lead = await newPage(browser);
+let before = 0;
+await check('plan: the 2022 plan\'s activities are listed with their lead units', async () => {
+    await login(lead, who('WB_PLAN_LEAD'));
+    await lead.getByRole('link', { name: /Kế hoạch tuyên truyền CCHC/ }).click();
+    await lead.waitForURL(/\/admin\/ke-hoach\.html/);
+    await open2022(lead);
+    const heads = await lead.locator('article.activity h3').allInnerTexts();
+    expect(heads.length >= 5, `${heads.length} activities`);
+    expect(heads[1] === '2. Lồng ghép tuyên truyền về cải cách hành chính (CCHC)', heads[1]);
+    expect(heads[2] === '3. Cổng thông tin điện tử của Sở', heads[2]);
+    const leads = await lead.locator('article.activity dd.lead-unit').allInnerTexts();
+    expect(leads.slice(0, 4).every((x) => x === 'Thanh tra Sở') && leads[4] === 'Phòng Đăng ký kinh doanh', leads.join('|'));
+    expect((await lead.locator('article.activity').nth(4).innerText()).includes('4 tại chỗ tại Trung tâm Hành chính công'), 'activity 5');
+    const all = await lead.locator('#plan').innerText();
+    expect(!/\bnull\b|undefined|\[object/.test(all), 'a missing value is shown as text');
+    before = reportsOf(await card1(lead).locator('dd.summary').innerText());
+});
+
+await check('plan: a report without its content shows the API\'s message next to the field', async () => {
+    await card1(lead).getByRole('button', { name: 'Báo cáo kết quả hoạt động 1' }).click();
+    const form = card1(lead).locator('form.report-form');
+    await form.getByLabel('Ngày thực hiện').fill('2022-03-15');
+    await form.getByRole('button', { name: 'Gửi báo cáo' }).click();
+    const err = form.locator('.field-error');
+    await err.waitFor({ state: 'visible' });
+    expect((await err.innerText()).includes('bắt buộc'), await err.innerText());
+    expect((await form.getByLabel('Nội dung đã thực hiện').getAttribute('aria-invalid')) === 'true', 'not marked');
+});
+
+await check('plan: the lead unit\'s staff files a report and it appears under the activity', async () => {
+    const form = card1(lead).locator('form.report-form');
+    await form.getByLabel('Nội dung đã thực hiện').fill(REPORT);
+    await form.getByLabel('Đường dẫn minh chứng').fill(LINK);
+    await form.getByRole('button', { name: 'Gửi báo cáo' }).click();
+    await lead.locator('#status .success', { hasText: 'Đã gửi báo cáo cho hoạt động 1' }).waitFor({ state: 'visible' });
+    const item = card1(lead).locator('.reports-list li', { hasText: REPORT });
+    await item.waitFor({ state: 'visible' });
+    expect((await item.innerText()).includes('15/03/2022') && (await item.innerText()).includes('Thanh tra Sở'), await item.innerText());
+    expect((await item.getByRole('link', { name: LINK }).getAttribute('href')) === LINK, 'the evidence link');
+    const after = reportsOf(await card1(lead).locator('dd.summary').innerText());
+    expect(after === before + 1, `summary ${before} -> ${after}`);
+    expect((await card1(lead).locator('dd.summary').innerText()).includes('03/2022'), 'the month in the summary');
+    await shot(lead, '40-quan-tri-ke-hoach');
+});
+
+const other = await newPage(browser);
+await check('plan: a staff member of another unit is refused with the API\'s 403 in Vietnamese', async () => {
+    await login(other, who('WB_PLAN_OTHER'));
+    await open2022(other);
+    await card1(other).getByRole('button', { name: 'Báo cáo kết quả hoạt động 1' }).click();
+    const form = card1(other).locator('form.report-form');
+    await form.getByLabel('Ngày thực hiện').fill('2022-04-01');
+    await form.getByLabel('Nội dung đã thực hiện').fill('Không phải đơn vị của hoạt động này');
+    await form.getByRole('button', { name: 'Gửi báo cáo' }).click();
+    const alert = form.locator('.alert');
+    await alert.waitFor({ state: 'visible' });
+    const text = await alert.innerText();
+    expect(text.includes('Chỉ cán bộ của đơn vị chủ trì hoặc đơn vị phối hợp'), text);
+    await card1(other).getByRole('button', { name: 'Xem báo cáo hoạt động 1' }).click();
+    await card1(other).locator('.reports-list li', { hasText: REPORT }).waitFor({ state: 'visible' });
+    expect(!(await card1(other).locator('.reports-list li', { hasText: 'Không phải đơn vị' }).count()), 'the refused report was stored');
+});
+
+const insp = await newPage(browser);
+await check('plan: an inspector adds an activity and then edits its schedule', async () => {
+    await login(insp, who('WB_PLAN_INSPECTOR'));
+    await open2022(insp);
+    const n = await insp.locator('article.activity').count();
+    await insp.getByRole('button', { name: 'Thêm hoạt động' }).click();
+    await insp.getByRole('button', { name: 'Lưu hoạt động' }).click();
+    await insp.locator('#a-form-error').waitFor({ state: 'visible' });
+    await insp.getByLabel('Hình thức').fill(NEW_FORM);
+    await insp.getByLabel('Nội dung', { exact: true }).fill('Giải đáp thắc mắc của doanh nghiệp về thủ tục đăng ký đầu tư.');
+    await insp.getByLabel(/^Thời gian thực hiện/).fill('Quý IV');
+    await insp.getByLabel('Đơn vị chủ trì').selectOption({ label: 'Phòng Đăng ký kinh doanh' });
+    await insp.locator('#a-partners label', { hasText: 'Thanh tra Sở' }).locator('input').check();
+    await insp.getByRole('button', { name: 'Lưu hoạt động' }).click();
+    await insp.locator('#status .success', { hasText: 'Đã thêm hoạt động' }).waitFor({ state: 'visible' });
+    const card = insp.locator('article.activity', { hasText: NEW_FORM });
+    await card.waitFor({ state: 'visible' });
+    expect((await insp.locator('article.activity').count()) === n + 1, 'not one more activity');
+    const text = await card.innerText();
+    expect(text.includes('Quý IV') && text.includes('Phòng Đăng ký kinh doanh') && text.includes('Thanh tra Sở'), text);
+    await card.getByRole('button', { name: /^Sửa hoạt động/ }).click();
+    expect((await insp.getByLabel('Hình thức').inputValue()) === NEW_FORM, 'the form is not filled');
+    await insp.getByLabel(/^Thời gian thực hiện/).fill('Tháng 12');
+    await insp.getByRole('button', { name: 'Lưu hoạt động' }).click();
+    await insp.locator('#status .success', { hasText: 'Đã lưu hoạt động' }).waitFor({ state: 'visible' });
+    await insp.locator('article.activity', { hasText: NEW_FORM }).locator('dd', { hasText: 'Tháng 12' }).waitFor({ state: 'visible' });
+});
+
+await check('plan: only the inspector is offered to add or edit activities', async () => {
+    expect(!(await lead.getByRole('button', { name: 'Thêm hoạt động' }).count()), 'the lead may add');
+    expect(!(await lead.getByRole('button', { name: /^Sửa hoạt động/ }).count()), 'the lead may edit');
+});
+
+const phone = await newPage(browser, { mobile: true });
+await check('plan: on a phone the page does not scroll sideways', async () => {
+    await login(phone, who('WB_PLAN_LEAD'));
+    await open2022(phone);
+    await card1(phone).getByRole('button', { name: 'Xem báo cáo hoạt động 1' }).click();
+    await card1(phone).locator('.reports-list li', { hasText: REPORT }).waitFor({ state: 'visible' });
+    const over = await phone.evaluate(() => document.documentElement.scrollWidth - Math.min(window.innerWidth, document.documentElement.clientWidth));
+    expect(over <= 0, `${over}px too wide`);
+    await shot(phone, '41-quan-tri-ke-hoach-dien-thoai');
+});
+
+await check('plan: no request left the gateway, no script error', async () => {
+    const pages = [lead, other, insp, phone];
+    const third = pages.flatMap((p) => p.thirdParty);
+    expect(!third.length, third.join(' '));
+    const errs = pages.flatMap((p) => p.consoleErrors);
+    expect(!errs.length, errs.join(' | '));
+});
+
+await browser.close();
+done();

@@ -1,0 +1,313 @@
+// /admin/ke-hoach.html: the year's communication plan (GET /api/v1/plans,
+// /api/v1/plans/{id}) and its activities with what the units reported.
+// Staff of an activity's lead or partner unit file a report (POST
+// .../activities/{aid}/reports); the Inspectorate may file one for such a
+// unit, and adds or edits activities (PATCH /api/v1/plans/{id} with
+// `activities`). Who may report is the API's decision: its 403 is shown.
+import { call, requireStaff } from './admin.js';
+import { idempotencyKey } from './api.js';
+import { $, clear, clearFieldErrors, el, fmtDate, hide, params, showFieldErrors, showProblem, timeEl } from './ui.js';
+
+const s = requireStaff(['admin', 'reviewer', 'editor', 'inspector', 'handler', 'leader']);
+const inspector = !!(s && (s.user.roles || []).includes('inspector'));
+const myUnit = s && s.user.unit_id;
+
+const pick = $('#plan-pick');
+const planBox = $('#plan');
+const status = $('#status');
+const editor = $('#activity-editor');
+const aForm = $('#activity-form');
+const aAlert = $('#activity-alert');
+
+let units = new Map(); // id -> unit
+let plan = null; // the plan shown
+let editing = null; // the activity being edited (null: a new one)
+
+function say(text) {
+    clear(status);
+    status.append(el('p', { class: 'success' }, text));
+}
+
+const unitName = (id) => (units.get(id) || {}).name || `Đơn vị ${id}`;
+const monthLabel = (m) => `${m.slice(5, 7)}/${m.slice(0, 4)}`;
+
+// Field errors of a report or an activity, renamed to the form's fields:
+// "activities[0].form" -> "form"; "evidence_links[2]" -> "evidence_links"
+// (the message then says which line).
+function fieldsFor(errors) {
+    return (errors || []).map((e) => {
+        let field = String(e.field || '').replace(/^activities\[\d+\]\./, '');
+        let message = e.message;
+        const line = /^evidence_links\[(\d+)\]$/.exec(field);
+        if (line) {
+            field = 'evidence_links';
+            message = `Dòng ${Number(line[1]) + 1}: ${message}`;
+        }
+        return { ...e, field, message };
+    });
+}
+
+function showFormProblem(form, box, err, heading) {
+    const rest = showFieldErrors(form, fieldsFor(err.fields || []));
+    showProblem(box, { problem: { ...(err.problem || {}), errors: rest } }, heading);
+}
+
+// ------------------------------------------------------------ reports
+
+function summaryText(a) {
+    const sm = a.summary || {};
+    const n = Number(sm.reports || 0);
+    if (!n) return 'Chưa có báo cáo.';
+    const parts = [`${n} báo cáo`];
+    if ((sm.units_reported || []).length) parts.push(`đơn vị đã báo cáo: ${sm.units_reported.map(unitName).join(', ')}`);
+    if (sm.last_done_on) parts.push(`thực hiện gần nhất ngày ${fmtDate(sm.last_done_on)}`);
+    if ((sm.months || []).length) parts.push(`các tháng: ${sm.months.map(monthLabel).join(', ')}`);
+    return `${parts.join('; ')}.`;
+}
+
+function link(url) {
+    return /^https?:\/\//i.test(url) ? el('a', { href: url, rel: 'noopener noreferrer' }, url) : url;
+}
+
+async function loadReports(a, box) {
+    box.hidden = false;
+    box.setAttribute('aria-busy', 'true');
+    clear(box).append(el('p', { class: 'loading' }, 'Đang tải báo cáo…'));
+    try {
+        const list = await call('GET', `/api/v1/plans/${plan.id}/activities/${a.id}/reports`);
+        const items = list.items || [];
+        clear(box);
+        box.append(el('h4', {}, `Báo cáo kết quả (${items.length})`));
+        if (!items.length) box.append(el('p', {}, 'Chưa có đơn vị nào báo cáo hoạt động này.'));
+        else {
+            box.append(el('ul', { class: 'reports-list' }, items.map((r) => el('li', { 'data-report-id': r.id },
+                el('p', {}, el('strong', {}, fmtDate(r.done_on)), ' — ', el('span', { class: 'report-unit' }, unitName(r.unit_id))),
+                el('p', { class: 'pre report-text' }, r.description),
+                (r.evidence_links || []).length
+                    ? el('p', {}, 'Minh chứng: ', r.evidence_links.flatMap((u, i) => [i ? ', ' : '', link(u)]))
+                    : null,
+                (r.attachment_ids || []).length
+                    ? el('p', {}, 'Tệp đính kèm: ', r.attachment_ids.flatMap((id, i) => [i ? ', ' : '', el('a', { href: `/api/v1/assets/${id}` }, `tệp ${id}`)]))
+                    : null,
+                el('p', { class: 'muted' }, 'Gửi lúc ', timeEl(r.created_at, true))))));
+        }
+    } catch (err) {
+        showProblem(box, err, 'Không tải được báo cáo');
+    }
+    box.removeAttribute('aria-busy');
+}
+
+function reportForm(a) {
+    const id = (x) => `${x}-${a.id}`;
+    const alertBox = el('div', { hidden: true });
+    let key = idempotencyKey();
+    const involved = [a.lead_unit_id, ...(a.partner_units || [])].filter((u) => u > 0);
+    const today = new Date().toLocaleDateString('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' });
+    const form = el('form', { class: 'report-form', novalidate: true, hidden: true, 'aria-label': `Báo cáo kết quả hoạt động ${a.position}` },
+        el('h4', {}, `Báo cáo kết quả hoạt động ${a.position}`),
+        myUnit && !inspector && !involved.includes(myUnit)
+            ? el('p', { class: 'muted' }, 'Chỉ cán bộ của đơn vị chủ trì hoặc phối hợp được báo cáo hoạt động này.')
+            : null,
+        alertBox,
+        inspector
+            ? [el('label', { for: id('unit') }, 'Báo cáo cho đơn vị'),
+                el('select', { id: id('unit'), name: 'unit_id', 'data-field': 'unit_id' },
+                    // Without a unit of their own, the inspector reports for one of the activity's.
+                    myUnit || !involved.length ? el('option', { value: '' }, myUnit ? `Đơn vị của tôi (${unitName(myUnit)})` : '— Chọn đơn vị —') : null,
+                    involved.filter((u) => u !== myUnit).map((u) => el('option', { value: u }, unitName(u))))]
+            : null,
+        el('label', { for: id('done') }, 'Ngày thực hiện', el('span', { class: 'hint' }, `Trong năm ${plan.year}, không ở tương lai`)),
+        el('input', { id: id('done'), name: 'done_on', type: 'date', 'data-field': 'done_on', required: true, 'aria-required': 'true', max: today }),
+        el('label', { for: id('desc') }, 'Nội dung đã thực hiện'),
+        el('textarea', { id: id('desc'), name: 'description', 'data-field': 'description', required: true, 'aria-required': 'true' }),
+        el('label', { for: id('links') }, 'Đường dẫn minh chứng', el('span', { class: 'hint' }, 'Mỗi dòng một địa chỉ https://…; có thể để trống')),
+        el('textarea', { id: id('links'), name: 'evidence_links', 'data-field': 'evidence_links', class: 'short' }),
+        el('div', { class: 'actions' },
+            el('button', { type: 'submit' }, 'Gửi báo cáo'),
+            el('button', { type: 'button', class: 'secondary', onclick: () => { form.hidden = true; } }, 'Đóng')));
+    form.addEventListener('submit', async (ev) => {
+        ev.preventDefault();
+        hide(alertBox);
+        clearFieldErrors(form);
+        const f = form.elements;
+        const body = {
+            done_on: f.done_on.value || undefined,
+            description: f.description.value.trim() || undefined,
+            evidence_links: f.evidence_links.value.split('\n').map((x) => x.trim()).filter(Boolean),
+        };
+        if (f.unit_id && f.unit_id.value) body.unit_id = Number(f.unit_id.value);
+        const button = form.querySelector('button[type="submit"]');
+        button.disabled = true;
+        try {
+            await call('POST', `/api/v1/plans/${plan.id}/activities/${a.id}/reports`, { body, headers: { 'Idempotency-Key': key } });
+            key = idempotencyKey();
+            say(`Đã gửi báo cáo cho hoạt động ${a.position}.`);
+            await loadPlan(plan.id, a.id);
+        } catch (err) {
+            showFormProblem(form, alertBox, err, err.status === 403 ? 'Không được báo cáo hoạt động này' : undefined);
+        } finally {
+            button.disabled = false;
+        }
+    });
+    return form;
+}
+
+// ------------------------------------------------------------ activities
+
+function activityCard(a) {
+    const partners = (a.partner_units || []).map(unitName);
+    if (a.partners_note) partners.push(a.partners_note);
+    const reports = el('div', { class: 'reports', hidden: true, 'aria-live': 'polite' });
+    const form = reportForm(a);
+    const showReports = el('button', { type: 'button', class: 'secondary', 'aria-expanded': 'false', 'aria-label': `Xem báo cáo hoạt động ${a.position}` },
+        'Xem báo cáo');
+    showReports.addEventListener('click', () => {
+        const open = showReports.getAttribute('aria-expanded') !== 'true';
+        showReports.setAttribute('aria-expanded', String(open));
+        if (open) loadReports(a, reports);
+        else reports.hidden = true;
+    });
+    const toReport = el('button', { type: 'button', 'aria-label': `Báo cáo kết quả hoạt động ${a.position}` }, 'Báo cáo kết quả');
+    toReport.addEventListener('click', () => {
+        form.hidden = false;
+        form.querySelector('input[type="date"]').focus();
+    });
+    const node = el('article', { class: 'card activity', 'data-activity-id': a.id },
+        el('h3', {}, `${a.position}. ${a.form}`),
+        el('p', { class: 'pre' }, a.content),
+        el('dl', { class: 'facts' },
+            el('dt', {}, 'Thời gian'), el('dd', {}, a.schedule || '—'),
+            el('dt', {}, 'Chủ trì'), el('dd', { class: 'lead-unit' }, a.lead_unit_id ? unitName(a.lead_unit_id) : (a.lead_unit_name || a.lead_unit_code || '—')),
+            el('dt', {}, 'Phối hợp'), el('dd', {}, partners.length ? partners.join('; ') : '—'),
+            el('dt', {}, 'Kết quả'), el('dd', { class: 'summary' }, summaryText(a))),
+        el('div', { class: 'actions' }, showReports, toReport,
+            inspector ? el('button', { type: 'button', class: 'secondary', 'aria-label': `Sửa hoạt động ${a.position}`, onclick: () => edit(a) }, 'Sửa hoạt động') : null),
+        form, reports);
+    node.openReports = () => showReports.click();
+    return node;
+}
+
+function fillUnits() {
+    const lead = aForm.elements.lead_unit_id;
+    clear(lead).append(el('option', { value: '' }, '— Chưa chọn —'));
+    const box = $('#a-partners');
+    clear(box);
+    for (const u of units.values()) {
+        if (u.is_active === false) continue;
+        lead.append(el('option', { value: u.id }, u.name));
+        box.append(el('label', {}, el('input', { type: 'checkbox', name: 'partner_units', value: u.id }), u.name));
+    }
+}
+
+function edit(a) {
+    editing = a || null;
+    hide(aAlert);
+    clearFieldErrors(aForm);
+    aForm.reset();
+    $('#activity-form-title').textContent = a ? `Sửa hoạt động ${a.position}` : `Thêm hoạt động vào kế hoạch năm ${plan.year}`;
+    if (a) {
+        const f = aForm.elements;
+        f.form.value = a.form || '';
+        f.content.value = a.content || '';
+        f.schedule.value = a.schedule || '';
+        f.lead_unit_id.value = a.lead_unit_id ? String(a.lead_unit_id) : '';
+        f.partners_note.value = a.partners_note || '';
+        for (const c of aForm.querySelectorAll('input[name="partner_units"]')) c.checked = (a.partner_units || []).includes(Number(c.value));
+    }
+    editor.hidden = false;
+    aForm.elements.form.focus();
+}
+
+aForm.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    hide(aAlert);
+    clearFieldErrors(aForm);
+    const f = aForm.elements;
+    const act = {
+        form: f.form.value.trim() || undefined,
+        content: f.content.value.trim() || undefined,
+        schedule: f.schedule.value.trim(),
+        partners_note: f.partners_note.value.trim(),
+        partner_units: [...aForm.querySelectorAll('input[name="partner_units"]:checked')].map((c) => Number(c.value)),
+    };
+    if (f.lead_unit_id.value) act.lead_unit_id = Number(f.lead_unit_id.value);
+    if (editing) act.id = editing.id;
+    const button = aForm.querySelector('button[type="submit"]');
+    button.disabled = true;
+    try {
+        await call('PATCH', `/api/v1/plans/${plan.id}`, { body: { activities: [act] } });
+        say(editing ? `Đã lưu hoạt động ${editing.position}.` : 'Đã thêm hoạt động.');
+        editor.hidden = true;
+        editing = null;
+        await loadPlan(plan.id);
+    } catch (err) {
+        showFormProblem(aForm, aAlert, err, 'Không lưu được hoạt động');
+    } finally {
+        button.disabled = false;
+    }
+});
+$('#cancel-activity').addEventListener('click', () => {
+    editor.hidden = true;
+    editing = null;
+});
+
+// ------------------------------------------------------------ the plan
+
+async function loadPlan(id, openReportsOf) {
+    planBox.setAttribute('aria-busy', 'true');
+    try {
+        plan = await call('GET', `/api/v1/plans/${id}`);
+        clear(planBox);
+        const acts = plan.activities || [];
+        planBox.append(...[
+            el('h2', { id: 'plan-title' }, plan.title),
+            plan.document_ref ? el('p', { class: 'muted' }, plan.document_ref) : null,
+            plan.summary ? el('p', {}, plan.summary) : null,
+            el('p', { class: 'muted' }, `Năm ${plan.year} · ${acts.length} hoạt động · cập nhật `, timeEl(plan.updated_at)),
+            inspector ? el('div', { class: 'actions' }, el('button', { type: 'button', id: 'add-activity', onclick: () => edit(null) }, 'Thêm hoạt động')) : null,
+            acts.length ? el('div', { id: 'activities' }, acts.map(activityCard)) : el('p', {}, 'Kế hoạch chưa có hoạt động nào.'),
+        ].filter(Boolean));
+        if (openReportsOf) {
+            const card = planBox.querySelector(`[data-activity-id="${openReportsOf}"]`);
+            if (card) card.openReports();
+        }
+    } catch (err) {
+        showProblem(planBox, err, 'Không tải được kế hoạch');
+    }
+    planBox.removeAttribute('aria-busy');
+}
+
+async function start() {
+    try {
+        const [u, list] = await Promise.all([call('GET', '/api/v1/units', { query: { per_page: 100 } }), call('GET', '/api/v1/plans')]);
+        units = new Map((u.items || []).map((x) => [x.id, x]));
+        fillUnits();
+        const plans = list.items || [];
+        const sel = pick.elements.plan;
+        clear(sel).append(...plans.map((p) => el('option', { value: p.id }, `Năm ${p.year}: ${p.title}`)));
+        if (!plans.length) {
+            clear(planBox).append(el('p', {}, 'Chưa có kế hoạch nào.'));
+            planBox.removeAttribute('aria-busy');
+            return;
+        }
+        const year = Number(new Date().toLocaleDateString('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).slice(0, 4));
+        const wanted = Number(params().get('id'));
+        const chosen = plans.find((p) => p.id === wanted) || plans.find((p) => p.year === year) || plans[0];
+        sel.value = String(chosen.id);
+        await loadPlan(chosen.id);
+    } catch (err) {
+        showProblem(planBox, err, 'Không tải được kế hoạch');
+        planBox.removeAttribute('aria-busy');
+    }
+}
+
+pick.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const id = pick.elements.plan.value;
+    if (!id) return;
+    history.replaceState(null, '', `${location.pathname}?id=${encodeURIComponent(id)}`);
+    editor.hidden = true;
+    loadPlan(id);
+});
+
+if (s) await start();
