@@ -235,21 +235,53 @@ if [ "$wb_ready" = 1 ]; then
     export WB_TITLE WB_QUERY WB_SLUG WB_BODY_TEXT WB_PROC_NAME WB_PROC_QUERY WB_NOTICE_TITLE
     export WB_EDITOR WB_REVIEWER WB_UI_TITLE WB_UI_QUERY WB_CCHC=$([ -n "$WB_TOPIC" ] && echo 1 || echo 0)
     wb_browser citizen citizen.mjs
-    # The Inspectorate answers the citizen's feedback and publishes the answer
-    # (through the API: its console is the next slice); the citizen rates it.
+    # The Inspectorate's inbox in the browser (inbox.mjs, /admin/phan-anh.html):
+    # the inspector accepts the citizen's feedback to a unit, answers it with
+    # publication and approves it; an item filed here and made overdue (its
+    # due_at moved a day into the past) is marked and filtered, then rejected
+    # (first without a reason); handlers of the unit and of another unit.
+    # Then the citizen rates the published answer (rate.mjs).
     WB_CODE=$(sed -n 's/^# code //p' "$WB_DIR/citizen.out" | head -1)
+    http GET '/api/v1/units?per_page=100'
+    WB_UNIT_NAME=$(body_jq --argjson u "${WB_UNIT:-0}" '.items[] | select(.id == $u) | .name')
+    WB_UNIT2=$(body_jq --argjson u "${WB_UNIT:-0}" '[.items[] | select(.id != $u and .is_active)][0].id // empty')
+    if [ -z "$WB_UNIT2" ]; then
+        e2e_call WB_TOK admin POST /api/v1/units "$(jq -nc --arg c "WB2$WB_RUN" '{code: $c, name: "Phòng Đăng ký kinh doanh (web)"}')"
+        WB_UNIT2=$(body_jq '.id // empty')
+    fi
+    wb_inbox_users=""
+    for wb_u in "inspector:Lê Thanh Tra:null" "handler:Phạm Văn Xử:${WB_UNIT:-null}" "handler_other:Võ Thị Khác:${WB_UNIT2:-null}"; do
+        IFS=: read -r wb_role wb_name wb_unit <<<"$wb_u"
+        e2e_call WB_TOK admin POST /api/v1/users "$(jq -nc --arg u "wb_ui_${wb_role}_$WB_RUN" --arg p "$WB_PW" --arg n "$wb_name" \
+            --arg r "${wb_role%_other}" --argjson unit "$wb_unit" '{username: $u, password: $p, full_name: $n, unit_id: $unit, roles: [$r]}')"
+        wb_inbox_users="$wb_inbox_users $HTTP_STATUS"
+    done
+    expect_eq "inbox: an inspector, a handler of the unit and one of another unit for the browser" " 201 201 201" "$wb_inbox_users"
+    e2e_call WB_TOK anon POST /api/v1/feedback "$(jq -nc --arg t "Thời hạn cấp giấy chứng nhận đăng ký đầu tư còn dài $WB_RUN" \
+        '{kind: "report", title: $t, content: "Đề nghị rút ngắn thời hạn cấp giấy chứng nhận đăng ký đầu tư.",
+          submitter: {name: "Hoàng Văn Cường", address: "12 Ngô Gia Tự, TP Bắc Ninh", phone: "0912 345 678", email: "cuong@example.vn"}}')" \
+        -H "X-Forwarded-For: 100.66.$((RANDOM % 200)).$((RANDOM % 250 + 1))"
+    WB_OVERDUE_ID=$(body_jq '.id // empty')
+    WB_OVERDUE_CODE=$(body_jq '.tracking_code // empty')
+    db_sql "UPDATE feedback.feedback SET due_at = now() - interval '1 day' WHERE id = ${WB_OVERDUE_ID:-0}" >/dev/null
     if [ -n "$WB_CODE" ] && e2e_user WB_TOK inspector '["inspector"]' null "wb_inspector_$WB_RUN" "Thanh tra Sở"; then
+        e2e_call WB_TOK inspector GET "/api/v1/feedback/${WB_OVERDUE_ID:-0}" -
+        expect_eq "inbox: a feedback made overdue for the browser (its due_at a day past)" "200 true" "$HTTP_STATUS $(body_jq .overdue)"
+        WB_ANSWER="Sở sẽ bỏ yêu cầu nộp bản sao chứng thực từ quý sau."
+        export WB_CODE WB_ANSWER WB_PHONE="0987 654 321" WB_SUBMITTER="Trần Thị Bình" WB_OVERDUE_CODE WB_UNIT_NAME \
+            WB_INSPECTOR="wb_ui_inspector_$WB_RUN:$WB_PW" WB_HANDLER="wb_ui_handler_$WB_RUN:$WB_PW" \
+            WB_HANDLER_OTHER="wb_ui_handler_other_$WB_RUN:$WB_PW"
+        wb_browser inbox inbox.mjs
+        # What the browser did, as the API sees it.
         e2e_call WB_TOK inspector GET "/api/v1/feedback?q=$WB_CODE" -
         wb_fid=$(body_jq '.items[0].id // empty')
-        WB_ANSWER="Sở sẽ bỏ yêu cầu nộp bản sao chứng thực từ quý sau."
-        e2e_call WB_TOK inspector POST "/api/v1/feedback/$wb_fid/accept" "{\"unit_id\": ${WB_UNIT:-0}}"
-        wb_st=$HTTP_STATUS
-        e2e_call WB_TOK inspector POST "/api/v1/feedback/$wb_fid/answer" "$(jq -nc --arg a "$WB_ANSWER" '{answer: $a, publish: true}')"
-        wb_st="$wb_st $HTTP_STATUS"
-        e2e_call WB_TOK inspector POST "/api/v1/feedback/$wb_fid/approve" '{}'
-        expect_eq "feedback: the Inspectorate accepts, answers and publishes the browser's feedback" "200 200 200 published" \
-            "$wb_st $HTTP_STATUS $(body_jq .status)"
-        export WB_CODE WB_ANSWER WB_PHONE="0987 654 321"
+        e2e_call WB_TOK inspector GET "/api/v1/feedback/${wb_fid:-0}" -
+        expect_eq "inbox: the browser's steps are the item's (unit, answer to publish, published; history)" \
+            "published $WB_UNIT true $WB_ANSWER received accepted answered approved" \
+            "$(body_jq '"\(.status) \(.unit_id) \(.answer_publish) \(.answer) \([.history[].action] | join(" "))"')"
+        e2e_call WB_TOK inspector GET "/api/v1/feedback/${WB_OVERDUE_ID:-0}" -
+        expect_eq "inbox: the overdue item was rejected as a complaint with the browser's reason" "rejected complaint false" \
+            "$(body_jq '"\(.status) \(.reject_reason_code) \(.overdue)"')"
         wb_browser rate rate.mjs
     else
         fail "feedback: the browser's tracking code and an inspector" "code [$WB_CODE]"
