@@ -21,7 +21,11 @@ export LOA_ADMIN_PASSWORD LOA_TRUST_PROXY=1
 
 # LOA_TEST_TMPDIR: where the run's temporary directory goes (default /tmp),
 # e.g. apart from other runs on a shared machine.
-T_TMP=$(mktemp -d "${LOA_TEST_TMPDIR:-/tmp}/loa-test.XXXXXX")
+mkdir -p "${LOA_TEST_TMPDIR:-/tmp}"
+T_TMP=$(mktemp -d "${LOA_TEST_TMPDIR:-/tmp}/loa-test.XXXXXX") && [ -n "$T_TMP" ] || {
+    echo "cannot make a temporary directory in ${LOA_TEST_TMPDIR:-/tmp}" >&2
+    exit 2
+}
 chmod 755 "$T_TMP"
 export T_TMP
 . deploy/stack.sh

@@ -74,8 +74,19 @@ expect_eq "openapi lists the auth routes with their security" "true true" \
     "$(echo "$HTTP_BODY" | jq -r '[(.paths["/api/v1/auth/login"].post | has("security") | not), (.paths["/api/v1/users"].post["x-roles"] == ["admin"])] | map(tostring) | join(" ")')"
 
 # Logs are JSON lines (one object per line, with ts, level, svc, msg), and
-# a request's id follows it across processes (the hung-service test of
-# test_faults.sh, run before this file, left one in both logs).
+# a request's id follows it across processes: a request content-svc drops
+# at its deadline is logged by both (test_faults.sh, run before this file,
+# leaves "hung-1"; run alone, this file makes its own).
+gw_hung_logged() { [ -n "$(jq -c 'select(.request_id == "hung-1")' "$STACK_DIR/logs/content-svc.log" 2>/dev/null)" ]; }
+for _ in 1 2 3; do
+    gw_hung_logged && break
+    wait_until 20 stack_ready || true
+    kill -STOP "$(cat "$STACK_DIR/pids/content-svc")"
+    http GET /api/v1/topics -H 'X-Request-Id: hung-1' -H 'Cache-Control: no-cache'
+    kill -CONT "$(cat "$STACK_DIR/pids/content-svc")"
+    wait_until 5 gw_hung_logged || true
+done
+wait_until 20 stack_ready || true
 for f in "$STACK_DIR"/logs/*.log; do
     name=$(basename "$f" .log)
     bad=$(jq -c 'select(type != "object" or (has("ts") and has("level") and has("svc") and has("msg") | not))' "$f" 2>&1)
