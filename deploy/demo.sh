@@ -4,11 +4,11 @@
 # a filled portal and quota dashboard and can sign in with every role.
 #
 #   demo_seed   seeds what is missing; sets DEMO_NOTE (lines for the console:
-#               the new accounts' passwords, shown this once).
+#               the new accounts' passwords, also kept in .run/credentials).
 #
 # Staff (deploy/seed/demo-staff.jsonl) are gateway users: they are created
 # through the REST API as the admin, so only while the admin's password is
-# known (the first run, or LOA_ADMIN_PASSWORD set); existing usernames are
+# known (made by make run and kept in .run/credentials, or LOA_ADMIN_PASSWORD set); existing usernames are
 # skipped. Articles (deploy/seed/demo-articles.jsonl) go through content-svc's
 # RPC as the existing seeding does (create, submit, publish), so every step
 # is an event quota-svc and the public site see; an existing title is
@@ -36,7 +36,7 @@ demo_staff() {
     local token users line name body pw made=""
     if [ -z "${LOA_ADMIN_PASSWORD:-}" ]; then
         if [ -n "$(demo_psql "SELECT 1 FROM gateway.users WHERE username LIKE 'demo.%' LIMIT 1")" ]; then
-            DEMO_NOTE+="  demo staff: $(demo_psql "SELECT string_agg(username, ', ' ORDER BY id) FROM gateway.users WHERE username LIKE 'demo.%'") (passwords shown at their first run)"$'\n'
+            DEMO_NOTE+="  demo staff: $(demo_psql "SELECT string_agg(username, ', ' ORDER BY id) FROM gateway.users WHERE username LIKE 'demo.%'") (passwords in .run/credentials)"$'\n'
         else
             DEMO_NOTE+="  demo staff: not created (the admin's password is needed: LOA_ADMIN_PASSWORD=... make run)"$'\n'
         fi
@@ -57,6 +57,7 @@ demo_staff() {
             '{username, full_name, roles, password: $p, unit_id: (if .unit then $units[.unit] else null end)}' <<<"$line")
         demo_api POST /api/v1/users "$token" "$body" >/dev/null
         if [ "$DEMO_STATUS" = 201 ]; then
+            declare -F remember_credential >/dev/null && remember_credential "$name" "$pw"
             made+=$(printf '    %-18s / %s   (%s)' "$name" "$pw" "$(jq -r '.roles | join(", ")' <<<"$line")")$'\n'
         else
             stack_log "demo: user $name not created (HTTP $DEMO_STATUS)"
@@ -64,9 +65,9 @@ demo_staff() {
     done <deploy/seed/demo-staff.jsonl
     demo_api POST /api/v1/auth/logout "$token" >/dev/null
     if [ -n "$made" ]; then
-        DEMO_NOTE+="  demo staff (passwords shown only this once: note them down):"$'\n'"$made"
+        DEMO_NOTE+="  demo staff (passwords also kept in .run/credentials):"$'\n'"$made"
     else
-        DEMO_NOTE+="  demo staff: $(demo_psql "SELECT string_agg(username, ', ' ORDER BY id) FROM gateway.users WHERE username LIKE 'demo.%'") (passwords shown at their first run)"$'\n'
+        DEMO_NOTE+="  demo staff: $(demo_psql "SELECT string_agg(username, ', ' ORDER BY id) FROM gateway.users WHERE username LIKE 'demo.%'") (passwords in .run/credentials)"$'\n'
     fi
     return 0
 }
@@ -139,9 +140,66 @@ demo_backdate() {
     done
 }
 
+# demo_login USERNAME: a bearer token, with the password make run kept (or
+# LOA_ADMIN_PASSWORD for the admin); empty when it cannot sign in.
+demo_login() {
+    local pw
+    pw=$(declare -F credential >/dev/null && credential "$1")
+    [ "$1" = admin ] && [ -n "${LOA_ADMIN_PASSWORD:-}" ] && pw=$LOA_ADMIN_PASSWORD
+    [ -n "$pw" ] || return 0
+    demo_api POST /api/v1/auth/login "" "$(jq -nc --arg u "$1" --arg p "$pw" '{username: $u, password: $p}')" | jq -r '.token // empty'
+}
+
+# Citizens' feedback (deploy/seed/demo-feedback.jsonl) through the public
+# API, while there is none, so that the Inspectorate's inbox has work.
+demo_feedback() {
+    local line n=0
+    [ "$(demo_psql "SELECT count(*) FROM feedback.feedback")" = 0 ] || return 0
+    while IFS= read -r line; do
+        case "$line" in '#'* | '') continue ;; esac
+        demo_api POST /api/v1/feedback "" "$line" >/dev/null
+        [ "$DEMO_STATUS" = 201 ] && n=$((n + 1))
+    done <deploy/seed/demo-feedback.jsonl
+    [ "$n" -gt 0 ] && DEMO_NOTE+="  demo feedback: $n received (the inspector's inbox: demo.thanhtra)"$'\n'
+    return 0
+}
+
+# A broadcaster (its API key printed and kept in .run/credentials) and a
+# package of the newest demo article for it, while there is no broadcaster.
+demo_broadcaster() {
+    local token body key bid article pkg
+    [ "$(demo_psql "SELECT count(*) FROM media.broadcasters")" = 0 ] || return 0
+    token=$(demo_login admin)
+    [ -n "$token" ] || return 0
+    body=$(demo_api POST /api/v1/broadcasters "$token" \
+        '{"name": "Đài Phát thanh và Truyền hình Bắc Ninh", "kind": "tv", "embargo_policy": "deliver"}')
+    demo_api POST /api/v1/auth/logout "$token" >/dev/null
+    key=$(jq -r '.api_key // empty' <<<"$body")
+    bid=$(jq -r '.id // empty' <<<"$body")
+    [ -n "$key" ] || { stack_log "demo: broadcaster not created (HTTP $DEMO_STATUS)"; return 0; }
+    declare -F remember_credential >/dev/null && remember_credential "broadcaster-$bid" "$key"
+    DEMO_NOTE+="  demo broadcaster: Đài Phát thanh và Truyền hình Bắc Ninh, X-Api-Key: $key"$'\n'
+    DEMO_NOTE+="    (its feed: curl -H 'X-Api-Key: ...' http://localhost:$LOA_HTTP_PORT/api/v1/media/feed)"$'\n'
+    token=$(demo_login demo.duyet)
+    article=$(demo_psql "SELECT id FROM content.articles WHERE status = 'published' ORDER BY published_at DESC LIMIT 1")
+    [ -n "$token" ] && [ -n "$article" ] || return 0
+    # media-svc learns published articles from content-svc's events.
+    for _ in $(seq 50); do
+        pkg=$(demo_api POST /api/v1/media/packages "$token" \
+            "$(jq -nc --argjson a "$article" --argjson b "$bid" '{article_id: $a, asset_ids: [], broadcaster_ids: [$b]}')" | jq -r '.id // empty')
+        [ -n "$pkg" ] && break
+        sleep 0.2
+    done
+    demo_api POST /api/v1/auth/logout "$token" >/dev/null
+    [ -n "$pkg" ] && DEMO_NOTE+="  demo package: $pkg (the newest article, for that broadcaster)"$'\n'
+    return 0
+}
+
 demo_seed() {
     DEMO_NOTE=""
     DEMO_UNITS=$(curl -s --max-time 20 "$GW/api/v1/units?per_page=100" | jq -c '[.items[] | {key: .code, value: .id}] | from_entries')
     demo_staff
     demo_articles
+    demo_feedback
+    demo_broadcaster
 }

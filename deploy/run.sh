@@ -6,12 +6,20 @@ cd "$(dirname "$0")/.."
 export BUILD=${BUILD:-build}
 . deploy/stack.sh
 
-export LOA_PG_PORT_BASE=${LOA_PG_PORT_BASE:-55400}
+# Below the kernel's ephemeral range (32768-60999), where an outgoing
+# connection could take one of our ports between the check and the bind.
+export LOA_PG_PORT_BASE=${LOA_PG_PORT_BASE:-15400}
 HTTP_PORT=${LOA_HTTP_PORT:-8080}
 if ! port_free "$HTTP_PORT"; then
     echo "error: port $HTTP_PORT is in use; set LOA_HTTP_PORT to another port" >&2
     exit 1
 fi
+for i in 0 1 2 3 4 5 6 7 8; do
+    if ! port_free "$((LOA_PG_PORT_BASE + i))"; then
+        echo "error: port $((LOA_PG_PORT_BASE + i)) is in use (Loa uses $LOA_PG_PORT_BASE-$((LOA_PG_PORT_BASE + 8))); set LOA_PG_PORT_BASE to another base, or stop the other make run" >&2
+        exit 1
+    fi
+done
 stopping=0
 stop() {
     [ $stopping = 1 ] && return
@@ -25,9 +33,15 @@ trap 'stop; exit 0' INT TERM
 trap stop EXIT
 
 # The first admin: when none exists yet, the gateway creates one with
-# LOA_ADMIN_PASSWORD; we make that password here and show it once, so that
-# it is on the console and never in a log file.
-ADMIN_NOTE="admin login: admin (password shown at the first run; an admin can set new ones)"
+# LOA_ADMIN_PASSWORD; we make that password here and show it, never in a log
+# file. The passwords make run makes (the admin's, the demo staff's) are
+# also kept in .run/credentials (mode 600, like .run/ itself never in Git or
+# the image), so that a run that fails half-way, or a later run, still has
+# them: the demo staff are made through the API as the admin.
+CREDENTIALS=$PWD/.run/credentials
+credential() { [ -r "$CREDENTIALS" ] && awk -v u="$1" '$1 == u { p = $2 } END { print p }' "$CREDENTIALS"; }
+remember_credential() { (umask 077 && printf '%s %s\n' "$1" "$2" >>"$CREDENTIALS"); }
+ADMIN_NOTE="admin login: admin (an admin can set new passwords)"
 stack_before_programs() {
     local admins
     admins=$("$PG_BIN/psql" -h 127.0.0.1 -p "$LOA_PG_PORT" -U loa -d loa -tAc \
@@ -35,12 +49,17 @@ stack_before_programs() {
     if [ "${admins:-0}" = 0 ]; then
         if [ -z "${LOA_ADMIN_PASSWORD:-}" ]; then
             LOA_ADMIN_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
-            ADMIN_NOTE="admin login: admin / $LOA_ADMIN_PASSWORD   (shown only this once: note it down)"
+            remember_credential admin "$LOA_ADMIN_PASSWORD"
+            ADMIN_NOTE="admin login: admin / $LOA_ADMIN_PASSWORD   (kept in .run/credentials)"
         else
             ADMIN_NOTE="admin login: admin / the password in LOA_ADMIN_PASSWORD"
         fi
-        export LOA_ADMIN_PASSWORD
+    elif [ -z "${LOA_ADMIN_PASSWORD:-}" ] && [ -n "$(credential admin)" ]; then
+        LOA_ADMIN_PASSWORD=$(credential admin)
+        ADMIN_NOTE="admin login: admin / $LOA_ADMIN_PASSWORD   (from .run/credentials, as first made)"
     fi
+    [ -n "${LOA_ADMIN_PASSWORD:-}" ] && export LOA_ADMIN_PASSWORD
+    return 0
 }
 
 if ! stack_up "$PWD/.run" "$HTTP_PORT"; then
