@@ -320,11 +320,11 @@ if [ "$wb_ready" = 1 ]; then
     e2e_call WB_TOK admin POST /api/v1/users "$(jq -nc --arg u "wb_ui_ttra_$WB_RUN" --arg p "$WB_PW" --argjson unit "${wb_ttra:-null}" \
         '{username: $u, password: $p, full_name: "Lê Thị Thanh", unit_id: $unit, roles: ["editor"]}')"
     wb_st=$HTTP_STATUS
-    e2e_call WB_TOK admin POST /api/v1/users "$(jq -nc --arg u "wb_ui_inspector_$WB_RUN" --arg p "$WB_PW" \
+    e2e_call WB_TOK admin POST /api/v1/users "$(jq -nc --arg u "wb_ui_plan_inspector_$WB_RUN" --arg p "$WB_PW" \
         '{username: $u, password: $p, full_name: "Phạm Văn Thanh Tra", unit_id: null, roles: ["inspector"]}')"
     expect_eq "plan: a Thanh tra Sở staff member and an inspector for the browser; the editor's unit is another" \
         "201 201 true" "$wb_st $HTTP_STATUS $([ -n "$wb_ttra" ] && [ "$wb_ttra" != "${WB_UNIT:-}" ] && echo true || echo false)"
-    export WB_RUN WB_PLAN_LEAD="wb_ui_ttra_$WB_RUN:$WB_PW" WB_PLAN_OTHER="$WB_EDITOR" WB_PLAN_INSPECTOR="wb_ui_inspector_$WB_RUN:$WB_PW"
+    export WB_RUN WB_PLAN_LEAD="wb_ui_ttra_$WB_RUN:$WB_PW" WB_PLAN_OTHER="$WB_EDITOR" WB_PLAN_INSPECTOR="wb_ui_plan_inspector_$WB_RUN:$WB_PW"
     wb_browser plan plan.mjs
 
     # ---- publishing to broadcasters, and retraction (tests/browser/media.mjs)
