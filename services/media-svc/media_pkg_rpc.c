@@ -255,6 +255,15 @@ static void fail_access (loa_rpc_ctx *ctx, media_store_status st)
     case MEDIA_STORE_GONE:
         loa_rpc_fail (ctx, LOA__STATUS__GONE, "Gói tin đã bị hủy: tệp không còn được cung cấp");
         break;
+    case MEDIA_STORE_PENDING: /* 503 with Retry-After (the gateway adds it) */
+        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE,
+                      "Gói bag.zip của phiên bản này đang được tạo; vui lòng thử lại sau ít giây");
+        break;
+    case MEDIA_STORE_FAILED:
+        loa_rpc_fail (ctx, LOA__STATUS__INTERNAL,
+                      "Không tạo được gói bag.zip của phiên bản này; phiên bản không được phát "
+                      "hành, hãy chờ bản đính chính");
+        break;
     default: loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
     }
 }

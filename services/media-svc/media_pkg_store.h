@@ -1,9 +1,10 @@
-/* media_pkg_store: packages' SQL (schema media, 0003_packages.sql): the
- * published articles' text (from content events), packages and their
- * immutable versions (each made with its ninjs document and its bag,
- * media_ninjs.h and media_bag.h, inside the transaction that adds the row),
- * the broadcasters' feed, downloads and receipts. Messages it fills own
- * their strings (free with store_free_message). */
+/* media_pkg_store: packages' SQL (schema media, 0003_packages.sql and
+ * 0004_bag_builder.sql): the published articles' text (from content
+ * events), packages and their immutable versions (each made with its ninjs
+ * document, media_ninjs.h, in the transaction that adds the row; its bag,
+ * media_bag.h, afterwards by media_pkg_store_build_next), the broadcasters'
+ * feed, downloads and receipts. Messages it fills own their strings (free
+ * with store_free_message). */
 #ifndef MEDIA_PKG_STORE_H
 #define MEDIA_PKG_STORE_H
 
@@ -50,11 +51,22 @@ typedef struct {
     int version;
 } media_pkg_write;
 
-/* Makes the version, its feed entries and its package.published event, in
- * one transaction. OK, INVALID (w->field), NOT_FOUND (no such package),
+/* Makes the version (its bag pending) and its feed entries, in one
+ * transaction; the entries are released, and package.published written,
+ * once the bag is built. OK, INVALID (w->field), NOT_FOUND (no such package),
  * CONFLICT (canceled already, or the article is no longer published;
  * w->message), ERROR. */
 media_store_status media_pkg_store_write (PGconn *db, media_pkg_write *w);
+
+/* Builds the bag of one pending version that is due, if any: picks one no
+ * other session is building (a session-level advisory lock per version,
+ * held only while building, with no transaction open meanwhile), builds it
+ * (media_bag_build), then marks it ready, releases the feed entries that
+ * are due and writes package.published, in one transaction. A failed build
+ * is logged and recorded (bag_error), tried again after retry_ms × 2^n,
+ * and marked failed after `max_attempts`. 1 (one version done, built or
+ * not), 0 (nothing to build), -1 (database error, logged). */
+int media_pkg_store_build_next (PGconn *db, int max_attempts, int retry_ms);
 
 /* Staff views: one package with its versions and deliveries; a page. */
 media_store_status media_pkg_store_get (PGconn *db, int64_t id, Loa__Media__Package *out);
@@ -65,8 +77,9 @@ media_store_status media_pkg_store_list (PGconn *db, int page, int per_page,
  * FORBIDDEN. */
 media_store_status media_pkg_store_broadcaster (PGconn *db, int64_t api_key_id, int64_t *id);
 
-/* Releases the broadcaster's entries whose embargo ended (positions in
- * their order; its own transaction). 0 or -1. */
+/* Releases the broadcaster's entries (every broadcaster's when 0) whose
+ * embargo ended and whose bag is ready (positions in their order; its own
+ * transaction). 0 or -1. */
 int media_pkg_store_release (PGconn *db, int64_t broadcaster_id);
 
 /* The ninjs of version `version` (0: the latest released to it) for the
@@ -76,7 +89,8 @@ media_store_status media_pkg_store_ninjs (PGconn *db, int64_t broadcaster_id, in
                                           int version, Loa__Media__Ninjs *out);
 
 /* Which blob answers `what` (bag, file, manifest) of a version for the
- * broadcaster: OK, NOT_FOUND, FORBIDDEN, GONE (the package is canceled). */
+ * broadcaster: OK, NOT_FOUND, FORBIDDEN, GONE (the package is canceled),
+ * PENDING or FAILED (bag and manifest of a version whose bag is not built). */
 media_store_status media_pkg_store_file (PGconn *db, int64_t broadcaster_id,
                                          const Loa__Media__PackageFileRequest *in,
                                          Loa__Media__PackageFile *out);

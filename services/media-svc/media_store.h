@@ -18,6 +18,8 @@ typedef enum {
     MEDIA_STORE_INVALID = 3, /* packages: a field is wrong (media_pkg_write names it) */
     MEDIA_STORE_FORBIDDEN = 4, /* packages: not this broadcaster's */
     MEDIA_STORE_GONE = 5, /* packages: canceled */
+    MEDIA_STORE_PENDING = 6, /* packages: the version's bag is not built yet */
+    MEDIA_STORE_FAILED = 7, /* packages: the version's bag could not be built */
     MEDIA_STORE_ERROR = -1, /* the database failed (logged) */
 } media_store_status;
 

@@ -11,6 +11,11 @@
 # `deliver` shows embargoedUntil, `hide` waits. Another broadcaster's
 # package is 403. Receipts 201/200/422; the deliveries report counts
 # downloads and receipts; package.published / package.delivered events.
+# Bags are built in the background: with the builder idle (media-svc
+# restarted with a day-long LOA_BAG_BUILD_MS) a new version's bag and
+# manifest are 503 with Retry-After, its ninjs 200, the feed without it;
+# built, 200 and in the feed; a bag whose rendition vanished fails (500,
+# bag_error, never in the feed).
 # Sourced by tests/run.sh: every name here starts with mp_ / MP_.
 # shellcheck shell=bash
 
@@ -83,6 +88,7 @@ def png(w, h, pixels):
             + chunk(b'tEXt', b'Comment\x00' + run) + chunk(b'IDAT', zlib.compress(raw)) + chunk(b'IEND', b''))
 open(os.path.join(d, 'photo.png'), 'wb').write(png(200, 200, os.urandom(200 * 200 * 3)))
 open(os.path.join(d, 'photo2.png'), 'wb').write(png(16, 16, os.urandom(16 * 16 * 3)))
+open(os.path.join(d, 'lost.png'), 'wb').write(png(8, 8, os.urandom(8 * 8 * 3)))
 mp4 = (struct.pack('>I', 24) + b'ftypisom' + struct.pack('>I', 512) + b'isomiso2'
        + struct.pack('>I', 8 + len(run)) + b'free' + run + struct.pack('>I', 8 + 300000) + b'mdat'
        + os.urandom(300000))
@@ -138,6 +144,20 @@ mp_package() {
     mp_try() { mp_call rev POST /api/v1/media/packages "$body"; [ "$HTTP_STATUS" != 422 ] || [ "$(problem_names article_id)" != "422 true" ]; }
     wait_until 15 mp_try
 }
+# mp_bag_ready ID V: waits (20 s at most) until version V's bag is built
+# (bag_status ready in the staff view); the last response is kept.
+mp_is_ready() {
+    mp_call rev GET "/api/v1/media/packages/$1" -
+    [ "$(mp_jq --argjson v "$2" '.versions[] | select(.version == $v) | .bag_status')" = "${3:-ready}" ]
+}
+mp_bag_ready() {
+    local s=$HTTP_STATUS b=$HTTP_BODY rc=0
+    cp "$T_TMP/headers" "$T_TMP/headers.kept" 2>/dev/null
+    wait_until 20 mp_is_ready "$@" || rc=1
+    HTTP_STATUS=$s HTTP_BODY=$b
+    cp "$T_TMP/headers.kept" "$T_TMP/headers" 2>/dev/null
+    return $rc
+}
 
 # ------------------------------------------------------------ create
 echo "  -- packages: version 1, its ninjs and who may see it"
@@ -188,6 +208,7 @@ expect_eq "an unknown package: 404" 404 "$HTTP_STATUS"
 
 # ------------------------------------------------------------ bag
 echo "  -- the bag: BagIt 1.0 in a ZIP, verified by its manifests"
+if mp_bag_ready "$MP_P1" 1; then pass "version 1's bag is built in the background"; else fail "version 1's bag is built" "$HTTP_BODY"; fi
 MP_BAG=/api/v1/media/packages/$MP_P1/versions/1/bag.zip
 mp_get a "$MP_BAG" "$MP_DIR/bag.zip"
 MP_BAG_SHA=$(mp_sha "$MP_DIR/bag.zip")
@@ -272,6 +293,7 @@ MP_P2=$(mp_jq '.id // 0')
 MP_URI2=$(mp_jq .uri)
 mp_call rev POST "/api/v1/media/packages/$MP_P1/versions" "{\"asset_ids\": [$MP_PNG], \"note\": \"Đính chính ảnh\"}"
 expect_eq "a correction: 201, version 2, the same uri" "201 2 $MP_URI" "$HTTP_STATUS $(mp_jq .version) $(mp_jq .uri)"
+mp_bag_ready "$MP_P2" 1 && mp_bag_ready "$MP_P1" 2 || fail "the bags of package 2 and of the correction are built"
 # mp_walk BC CURSOR: one item a page to the end; MP_WALK lists what came,
 # MP_LAST_CUR is the cursor to poll with.
 mp_walk() {
@@ -333,6 +355,7 @@ mp_package "$MP_ART3" "[$MP_PNG2]" "[$MP_A, $MP_H]" "$MP_EMB"
 MP_P3=$(mp_jq '.id // 0')
 MP_URI3=$(mp_jq .uri)
 expect_eq "an embargoed package: 201" 201 "$HTTP_STATUS"
+mp_bag_ready "$MP_P3" 1 || fail "the embargoed package's bag is built"
 mp_key a GET "/api/v1/media/feed?limit=100&cursor=$MP_LAST_CUR" -
 expect_eq "A (deliver) has it at once, with embargoedUntil" "$MP_URI3 true" \
     "$(mp_jq .items[0].uri) $(mp_jq '.items[0].embargoedUntil != null')"
@@ -372,6 +395,7 @@ mp_get a "/api/v1/media/packages/$MP_P2/versions/1/files/$(printf '%s' "$MP_NINJ
 expect_eq "  and its files 410" 410 "$HTTP_STATUS"
 mp_call rev POST "/api/v1/media/packages/$MP_P2/versions" '{"note": "sau khi hủy"}'
 expect_eq "a correction after the cancellation: 409" 409 "$HTTP_STATUS"
+mp_bag_ready "$MP_P2" 2 || fail "the cancellation's bag is built"
 mp_key a GET "/api/v1/media/feed?limit=100&cursor=$MP_LAST_CUR" -
 expect_eq "the cancellation re-enters A's feed after what was there" "$MP_URI3#1 $MP_URI2#2" \
     "$(mp_jq -j '[.items[] | "\(.uri)#\(.version)"] | join(" ")')"
@@ -426,6 +450,7 @@ for mp_i in 1 2; do
     mp_pids+=($!)
 done
 wait "${mp_pids[@]}"
+mp_bag_ready "$MP_P3" 3 || fail "the two corrections' bags are built"
 mp_call rev GET "/api/v1/media/packages/$MP_P3" -
 expect_eq "two corrections at once make versions 2 and 3" "1,2,3" "$(mp_jq '.versions | map(.version | tostring) | join(",")')"
 mp_key a GET "/api/v1/media/feed?limit=100&cursor=$MP_LAST_CUR" -
@@ -461,3 +486,60 @@ fi
 mp_call insp GET "/api/v1/quota/summary?year=$MP_YEAR" -
 expect_eq "quota summary: the media totals are the sums of the rows" true \
     "$(mp_jq '(.totals.media_packages == ([.items[].media_packages] | add)) and (.totals.media_deliveries == ([.items[].media_deliveries] | add)) and .totals.media_packages > 0')"
+
+# ------------------------------------------------------------ bags in the background
+echo "  -- bags built in the background: 503 while pending, then 200; a bag that cannot be built"
+stack_stop media-svc
+LOA_BAG_BUILD_MS=86400000 stack_start media-svc
+if stack_wait_ready; then pass "media-svc restarts with its bag builder idle (LOA_BAG_BUILD_MS a day)"; else fail "media-svc restarts with LOA_BAG_BUILD_MS a day"; fi
+sleep 1 # the builder's first run, 200 ms after the start, is over
+mp_package "$MP_ART" "[$MP_PNG2]" "[$MP_A]"
+MP_P4=$(mp_jq '.id // 0')
+MP_URI4=$(mp_jq .uri)
+expect_eq "a package is created at once: 201, its bag pending" "201 pending" \
+    "$HTTP_STATUS $(mp_jq '.versions[0].bag_status')"
+MP_V4=/api/v1/media/packages/$MP_P4/versions/1
+mp_key a GET "$MP_V4/bag.zip" -
+expect_eq "  its bag.zip: 503 problem+json with Retry-After" "503 application/problem+json 5" \
+    "$HTTP_STATUS $(header Content-Type | cut -d';' -f1) $(header Retry-After)"
+expect_match "  with a Vietnamese detail" "đang được tạo" "$(mp_jq .detail)"
+mp_key a HEAD "$MP_V4/bag.zip" -
+expect_eq "  HEAD bag.zip: 503 with Retry-After" "503 5" "$HTTP_STATUS $(header Retry-After)"
+mp_key a GET "$MP_V4/manifest-sha256.txt" -
+expect_eq "  manifest-sha256.txt: 503" 503 "$HTTP_STATUS"
+mp_key a GET "$MP_V4" -
+expect_eq "  its ninjs does not wait for the bag: 200, usable" "200 $MP_URI4 usable" \
+    "$HTTP_STATUS $(mp_jq .uri) $(mp_jq .pubStatus)"
+mp_key a GET "/api/v1/media/feed?limit=100&cursor=$MP_LAST_CUR" -
+expect_eq "  the feed does not list it yet" "200 0" \
+    "$HTTP_STATUS $(mp_jq --arg u "$MP_URI4" '[.items[] | select(.uri == $u)] | length')"
+stack_stop media-svc
+stack_start media-svc
+if stack_wait_ready; then pass "media-svc restarts with its builder"; else fail "media-svc restarts with its builder"; fi
+if mp_bag_ready "$MP_P4" 1; then pass "  the pending bag is built"; else fail "the pending bag is built" "$HTTP_BODY"; fi
+mp_get a "$MP_V4/bag.zip" "$MP_DIR/p4.zip"
+expect_eq "  then bag.zip is 200, its ETag the bag's SHA-256" "200 \"$(mp_sha "$MP_DIR/p4.zip")\"" "$HTTP_STATUS $(header ETag)"
+if unzip -tq "$MP_DIR/p4.zip" >/dev/null 2>&1; then pass "  and it passes unzip -t"; else fail "  unzip -t of the late bag"; fi
+mp_key a GET "/api/v1/media/feed?limit=100&cursor=$MP_LAST_CUR" -
+expect_eq "  and the feed lists it, once" 1 "$(mp_jq --arg u "$MP_URI4" '[.items[] | select(.uri == $u)] | length')"
+
+mp_call ed POST /api/v1/assets - -H "Content-Type: image/png" --data-binary "@$MP_DIR/lost.png"
+MP_LOST=$(mp_jq '.id // empty')
+mp_lost_sha=$(mp_jq '.sha256 // empty')
+rm -f "$LOA_MEDIA_DIR/sha256/${mp_lost_sha:0:2}/${mp_lost_sha:2:2}/$mp_lost_sha"
+mp_package "$MP_ART" "[$MP_LOST]" "[$MP_A]"
+MP_P5=$(mp_jq '.id // 0')
+MP_URI5=$(mp_jq .uri)
+expect_eq "a package whose photo vanished from the volume is still created: 201" 201 "$HTTP_STATUS"
+if mp_bag_ready "$MP_P5" 1 failed; then
+    pass "  its bag fails after LOA_BAG_BUILD_ATTEMPTS attempts (bag_status failed)"
+else
+    fail "  its bag fails" "$HTTP_BODY"
+fi
+mp_is_ready "$MP_P5" 1 failed
+expect_match "  bag_error says why" "thiếu tệp renditions/" "$(mp_jq '.versions[0].bag_error')"
+mp_key a GET "/api/v1/media/packages/$MP_P5/versions/1/bag.zip" -
+expect_eq "  its bag.zip: 500 problem+json" "500 application/problem+json" \
+    "$HTTP_STATUS $(header Content-Type | cut -d';' -f1)"
+mp_key a GET "/api/v1/media/feed?limit=100&cursor=$MP_LAST_CUR" -
+expect_eq "  never in the feed" 0 "$(mp_jq --arg u "$MP_URI5" '[.items[] | select(.uri == $u)] | length')"

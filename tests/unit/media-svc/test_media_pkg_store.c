@@ -1,9 +1,11 @@
 /* media_pkg_store against a real PostgreSQL schema migrated with
  * media-svc's own migrations, and a media volume in a temporary folder:
  * versions (a package, a correction, a cancellation, nothing after it),
- * their bags stored by SHA-256, and the feed's positions: dense, in
- * release order, a `hide` broadcaster's embargoed entry released after
- * what it has read, never at a position below it. */
+ * their bags built afterwards (pending until then, kept out of the feeds)
+ * and stored by SHA-256, a bag that cannot be built (retried, then failed,
+ * never in a feed, passed by the next version), and the feed's positions:
+ * dense, in release order, a `hide` broadcaster's embargoed entry released
+ * after what it has read, never at a position below it. */
 #include <check.h>
 #include <ftw.h>
 #include <stdio.h>
@@ -81,6 +83,16 @@ static int64_t broadcaster (PGconn *db, const char *policy, int64_t key)
     return id;
 }
 
+/* Builds every pending bag that is due; the number handled. */
+static int build_all (PGconn *db)
+{
+    int n = 0, rc;
+    while ((rc = media_pkg_store_build_next (db, 2, 0)) == 1)
+        n++;
+    ck_assert_int_eq (rc, 0);
+    return n;
+}
+
 /* "<package>#<version> ..." of the broadcaster's feed after `after`. */
 static void feed (PGconn *db, int64_t b, int64_t after, char *out, size_t cap, int64_t *last)
 {
@@ -139,10 +151,41 @@ START_TEST (test_versions_and_feed)
     ck_assert_int_eq (media_pkg_store_write (s.db, &c1), MEDIA_STORE_OK);
     ck_assert_int_eq (c1.version, 2);
 
+    /* Nothing in the feeds, and no bag to fetch, until the bags are built. */
     char got[256], want[256];
-    int64_t hide_last = 0;
     feed (s.db, deliver, 0, got, sizeof got, NULL);
-    snprintf (want, sizeof want, "%lld#1 %lld#1 %lld#2", (long long) p1.id, (long long) p2.id,
+    ck_assert_str_eq (got, "");
+    Loa__Media__PackageFileRequest pr = LOA__MEDIA__PACKAGE_FILE_REQUEST__INIT;
+    pr.id = p1.id;
+    pr.version = 1;
+    pr.what = (char *) "bag";
+    Loa__Media__PackageFile pf = LOA__MEDIA__PACKAGE_FILE__INIT;
+    ck_assert_int_eq (media_pkg_store_file (s.db, deliver, &pr, &pf), MEDIA_STORE_PENDING);
+    pr.what = (char *) "manifest";
+    ck_assert_int_eq (media_pkg_store_file (s.db, deliver, &pr, &pf), MEDIA_STORE_PENDING);
+    Loa__Media__Ninjs nj = LOA__MEDIA__NINJS__INIT;
+    ck_assert_int_eq (media_pkg_store_ninjs (s.db, deliver, p1.id, 1, &nj), MEDIA_STORE_OK);
+    store_free_message (&nj.base);
+    ck_assert_int_eq (media_pkg_store_ninjs (s.db, deliver, p1.id, 0, &nj), MEDIA_STORE_FORBIDDEN);
+    ck_assert_int_eq (media_pkg_store_ninjs (s.db, hide, p2.id, 1, &nj), MEDIA_STORE_FORBIDDEN);
+    ck_assert_int_eq (test_query_int (s.db, "SELECT count(*) FROM outbox "
+                                            "WHERE topic = 'package.published'"),
+                      0);
+    /* Built once each; a second run finds nothing. */
+    ck_assert_int_eq (build_all (s.db), 3);
+    ck_assert_int_eq (build_all (s.db), 0);
+    ck_assert_int_eq (test_query_int (s.db, "SELECT count(*) FROM package_versions "
+                                            "WHERE bag_state = 'ready' AND bag_attempts = 1"),
+                      3);
+    ck_assert_int_eq (test_query_int (s.db, "SELECT count(*) FROM outbox "
+                                            "WHERE topic = 'package.published'"),
+                      3);
+
+    int64_t hide_last = 0;
+    /* In the order the bags became ready: the smallest first (p2's), a
+     * package's versions in their order. */
+    feed (s.db, deliver, 0, got, sizeof got, NULL);
+    snprintf (want, sizeof want, "%lld#1 %lld#1 %lld#2", (long long) p2.id, (long long) p1.id,
               (long long) p1.id);
     ck_assert_str_eq (got, want);
     feed (s.db, hide, 0, got, sizeof got, &hide_last);
@@ -179,11 +222,54 @@ START_TEST (test_versions_and_feed)
     ck_assert_int_eq (st.st_size, f.size);
     store_free_message (&f.base);
 
+    /* A bag that cannot be built (a rendition's blob is missing): retried
+     * once, then failed; never in a feed; its bag answers FAILED; the next
+     * version passes it. */
+    int64_t a3 = asset (s.db, 3, "lost");
+    char lost_rel[96], lost[256], lost_sha[65];
+    snprintf (lost_sha, sizeof lost_sha, "%064x", 0xa000 + 3);
+    ck_assert_int_eq (media_blob_path (lost_sha, lost_rel, sizeof lost_rel), 0);
+    snprintf (lost, sizeof lost, "%s/%s", volume, lost_rel);
+    ck_assert_int_eq (unlink (lost), 0);
+    int64_t with_lost[] = {a3};
+    media_pkg_write c2 = {.kind = MEDIA_PKG_CORRECT,
+                          .package_id = p1.id,
+                          .asset_ids = with_lost,
+                          .n_assets = 1,
+                          .has_assets = 1,
+                          .note = "ảnh mất",
+                          .user_id = 3};
+    ck_assert_int_eq (media_pkg_store_write (s.db, &c2), MEDIA_STORE_OK);
+    ck_assert_int_eq (c2.version, 3);
+    ck_assert_int_eq (build_all (s.db), 2); /* two attempts (no wait between them here) */
+    ck_assert_int_eq (test_query_int (s.db, "SELECT count(*) FROM package_versions WHERE "
+                                            "bag_state = 'failed' AND bag_attempts = 2 AND "
+                                            "bag_error LIKE 'thiếu tệp renditions/%'"),
+                      1);
+    pr.what = (char *) "bag";
+    pr.version = 3;
+    ck_assert_int_eq (media_pkg_store_file (s.db, deliver, &pr, &pf), MEDIA_STORE_FAILED);
+    media_pkg_write c3 = {.kind = MEDIA_PKG_CORRECT,
+                          .package_id = p1.id,
+                          .asset_ids = assets,
+                          .n_assets = 1,
+                          .has_assets = 1,
+                          .note = "sửa lại",
+                          .user_id = 3};
+    ck_assert_int_eq (media_pkg_store_write (s.db, &c3), MEDIA_STORE_OK);
+    ck_assert_int_eq (c3.version, 4);
+    int64_t deliver_last = 0;
+    feed (s.db, deliver, 0, got, sizeof got, &deliver_last);
+    ck_assert_int_eq (build_all (s.db), 1);
+    feed (s.db, deliver, deliver_last, got, sizeof got, NULL);
+    snprintf (want, sizeof want, "%lld#4", (long long) p1.id);
+    ck_assert_str_eq (got, want);
+
     /* A cancellation, then nothing more; its files are gone. */
     media_pkg_write x = {
         .kind = MEDIA_PKG_CANCEL, .package_id = p1.id, .note = "hủy", .user_id = 3};
     ck_assert_int_eq (media_pkg_store_write (s.db, &x), MEDIA_STORE_OK);
-    ck_assert_int_eq (x.version, 3);
+    ck_assert_int_eq (x.version, 5);
     media_pkg_write after = {.kind = MEDIA_PKG_CORRECT, .package_id = p1.id, .user_id = 3};
     ck_assert_int_eq (media_pkg_store_write (s.db, &after), MEDIA_STORE_CONFLICT);
     ck_assert_int_eq (media_pkg_store_file (s.db, deliver, &fr, &f), MEDIA_STORE_GONE);
