@@ -34,6 +34,12 @@ int media_bag_builder_retry_ms (void)
 int media_bag_builder_tick (PGconn *db, void *arg)
 {
     (void) arg;
+    /* Retracted articles' packages first: their (small) bags come next. */
+    int w;
+    while ((w = media_pkg_store_withhold_next (db)) == 1)
+        ;
+    if (w < 0)
+        return -1;
     for (int i = 0; i < MAX_BAGS_PER_RUN; i++) {
         /* Every broadcaster's due entries, on time (a reader releases its
          * own too): the deliveries report and a `hide` broadcaster's feed

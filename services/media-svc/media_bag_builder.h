@@ -1,5 +1,6 @@
 /* media_bag_builder: media-svc's periodic job (services/common/ticker.h),
- * every LOA_BAG_BUILD_MS: releases the feed entries that are due for every
+ * every LOA_BAG_BUILD_MS: withholds the packages of retracted articles
+ * (media_pkg_store_withhold_next), releases the feed entries that are due for every
  * broadcaster (a `hide` embargo that ended, a bag that became ready), then
  * builds the pending bags one after the other (media_pkg_store_build_next)
  * until none is left. Safe with several replicas (see media_pkg_store.h). */

@@ -255,6 +255,11 @@ static void fail_access (loa_rpc_ctx *ctx, media_store_status st)
     case MEDIA_STORE_GONE:
         loa_rpc_fail (ctx, LOA__STATUS__GONE, "Gói tin đã bị hủy: tệp không còn được cung cấp");
         break;
+    case MEDIA_STORE_WITHHELD:
+        loa_rpc_fail (ctx, LOA__STATUS__GONE,
+                      "Gói tin tạm ngừng phát hành vì bài viết gốc đã bị gỡ: tệp không còn được "
+                      "cung cấp cho đến khi có bản đính chính");
+        break;
     case MEDIA_STORE_PENDING: /* 503 with Retry-After (the gateway adds it) */
         loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE,
                       "Gói bag.zip của phiên bản này đang được tạo; vui lòng thử lại sau ít giây");

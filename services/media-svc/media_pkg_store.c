@@ -32,15 +32,22 @@ static const loa_stmt statements[] = {
      * of its own, so that the next one (a new snapshot) sees the latest
      * version a concurrent writer committed. */
     {"pk_lock_row", "SELECT 1 FROM packages WHERE id = $1::bigint FOR UPDATE"},
+    /* The embargo a correction keeps is the last usable version's (a
+     * withheld or canceled version has none). */
     {"pk_lock", "SELECT p.article_id, p.uri, rfc3339(p.created_at), v.version, v.pub_status, "
-                "coalesce(rfc3339(v.embargo_until), ''), rfc3339(now()), "
+                "coalesce((SELECT rfc3339(u.embargo_until) FROM package_versions u "
+                "WHERE u.package_id = p.id AND u.pub_status = 'usable' "
+                "ORDER BY u.version DESC LIMIT 1), ''), rfc3339(now()), "
                 "to_char(now() AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD'), "
                 "(SELECT title FROM published_articles WHERE article_id = p.article_id), "
                 "v.ninjs::json #>> '{headlines,0,value}' "
                 "FROM packages p JOIN package_versions v ON v.package_id = p.id "
                 "WHERE p.id = $1::bigint ORDER BY v.version DESC LIMIT 1"},
+    /* A correction's assets when it names none: the last usable version's. */
     {"pk_prev_assets", "SELECT asset_id FROM package_files WHERE package_id = $1::bigint "
-                       "AND version = $2::integer ORDER BY position"},
+                       "AND version = (SELECT max(version) FROM package_versions "
+                       "WHERE package_id = $1::bigint AND pub_status = 'usable') "
+                       "ORDER BY position"},
     {"pk_norm_time", "SELECT rfc3339($1::timestamptz), $1::timestamptz > now()"},
     /* The bag is built later, by media_bag_builder.c (bag_state pending). */
     {"pk_version_insert",
@@ -102,8 +109,10 @@ static const loa_stmt statements[] = {
                   "AND broadcaster_id = $1::bigint), "
                   "EXISTS (SELECT 1 FROM package_versions WHERE package_id = $2::bigint "
                   "AND ($3::integer = 0 OR version = $3::integer)), "
-                  "EXISTS (SELECT 1 FROM package_versions WHERE package_id = $2::bigint "
-                  "AND pub_status = 'canceled')"},
+                  "CASE WHEN EXISTS (SELECT 1 FROM package_versions WHERE package_id = $2::bigint "
+                  "AND pub_status = 'canceled') THEN 'canceled' ELSE (SELECT pub_status "
+                  "FROM package_versions WHERE package_id = $2::bigint ORDER BY version DESC "
+                  "LIMIT 1) END"},
     /* A version is the broadcaster's once released into its feed; one
      * named by its number is readable too while only its bag holds it back
      * (due, bag pending or failed): its ninjs does not depend on the bag. */
@@ -168,6 +177,14 @@ static const loa_stmt statements[] = {
      "bag_next_at = now() + $5::bigint * interval '1 millisecond' * power(2, bag_attempts) "
      "WHERE package_id = $1::bigint AND version = $2::integer AND bag_state = 'pending' "
      "RETURNING bag_state, bag_attempts"},
+    /* Withholding (media_pkg_store_withhold_next): a request no other
+     * ticker holds, and the article's live packages (latest version usable). */
+    {"pk_wh_todo", "SELECT event_seq, article_id FROM withhold_requests WHERE done_at IS NULL "
+                   "ORDER BY event_seq LIMIT 1 FOR UPDATE SKIP LOCKED"},
+    {"pk_wh_live", "SELECT p.id FROM packages p WHERE p.article_id = $1::bigint "
+                   "AND (SELECT v.pub_status FROM package_versions v WHERE v.package_id = p.id "
+                   "ORDER BY v.version DESC LIMIT 1) = 'usable' ORDER BY p.id"},
+    {"pk_wh_done", "UPDATE withhold_requests SET done_at = now() WHERE event_seq = $1::bigint"},
     {NULL, NULL},
 };
 
@@ -288,8 +305,17 @@ int media_pkg_store_article (PGconn *db, int64_t article_id, int published, int6
     snprintf (seq_s, sizeof seq_s, "%llu", (unsigned long long) seq);
     if (!published) {
         const char *vals[] = {id};
-        return exec_params (db, "DELETE FROM published_articles WHERE article_id = $1::bigint", 1,
-                            vals);
+        const char *req[] = {seq_s, id};
+        int rc = exec_params (db, "DELETE FROM published_articles WHERE article_id = $1::bigint", 1,
+                              vals);
+        /* Its live packages are withheld by the ticker (withhold_next). */
+        return rc != 0 ? rc
+                       : exec_params (db,
+                                      "INSERT INTO withhold_requests (event_seq, article_id) "
+                                      "SELECT $1::bigint, $2::bigint WHERE EXISTS (SELECT 1 "
+                                      "FROM packages WHERE article_id = $2::bigint) "
+                                      "ON CONFLICT DO NOTHING",
+                                      2, req);
     }
     const char *vals[] = {id,
                           unit,
@@ -446,13 +472,19 @@ static int write_tx (PGconn *db, void *argp)
             rc = 1;
             goto out;
         }
+        if (w->kind == MEDIA_PKG_WITHHOLD && strcmp (prev_status, "usable") != 0) {
+            snprintf (w->message, sizeof w->message, "Gói tin đã tạm ngừng phát hành");
+            arg->st = MEDIA_STORE_CONFLICT;
+            rc = 1;
+            goto out;
+        }
         if (w->kind == MEDIA_PKG_CORRECT && !has_article) {
             snprintf (w->message, sizeof w->message, "Bài viết của gói tin không còn xuất bản");
             arg->st = MEDIA_STORE_CONFLICT;
             rc = 1;
             goto out;
         }
-        if (w->kind == MEDIA_PKG_CANCEL) {
+        if (w->kind == MEDIA_PKG_CANCEL || w->kind == MEDIA_PKG_WITHHOLD) {
             /* The headline the broadcasters know: the last version's. */
             title = strdup (PQgetvalue (res, 0, PQgetisnull (res, 0, 9) ? 8 : 9));
             embargo[0] = '\0';
@@ -480,7 +512,7 @@ static int write_tx (PGconn *db, void *argp)
     res = NULL;
 
     /* The embargo, in the database's form (RFC 3339 +07:00). */
-    if (w->kind != MEDIA_PKG_CANCEL && w->embargo_until) {
+    if (w->kind != MEDIA_PKG_CANCEL && w->kind != MEDIA_PKG_WITHHOLD && w->embargo_until) {
         embargo[0] = '\0';
         if (*w->embargo_until) {
             const char *v[] = {w->embargo_until};
@@ -494,13 +526,11 @@ static int write_tx (PGconn *db, void *argp)
 
     /* The assets: given, or the previous version's for a correction that
      * names none; a cancellation carries none. */
-    if (w->kind == MEDIA_PKG_CANCEL) {
+    if (w->kind == MEDIA_PKG_CANCEL || w->kind == MEDIA_PKG_WITHHOLD) {
         n_assets = 0;
     } else if (w->kind == MEDIA_PKG_CORRECT && !w->has_assets) {
-        char pv[16];
-        snprintf (pv, sizeof pv, "%d", version - 1);
-        const char *v[] = {id_s, pv};
-        res = run (db, "pk_prev_assets", 2, v);
+        const char *v[] = {id_s};
+        res = run (db, "pk_prev_assets", 1, v);
         if (PQresultStatus (res) != PGRES_TUPLES_OK) {
             rc = loa_db_retryable (res) ? LOA_DB_RETRY : -1;
             goto out;
@@ -584,7 +614,9 @@ static int write_tx (PGconn *db, void *argp)
                                     assets[i].mime);
         rends[i] = (media_rendition){names[i], assets[i].mime, assets[i].size};
     }
-    const char *status = w->kind == MEDIA_PKG_CANCEL ? "canceled" : "usable";
+    const char *status = w->kind == MEDIA_PKG_CANCEL     ? "canceled"
+                         : w->kind == MEDIA_PKG_WITHHOLD ? "withheld"
+                                                         : "usable";
     media_ninjs_input in = {
         .uri = uri,
         .package_id = w->package_id,
@@ -652,6 +684,70 @@ media_store_status media_pkg_store_write (PGconn *db, media_pkg_write *w)
     if (rc == 0)
         return MEDIA_STORE_OK;
     return arg.st == MEDIA_STORE_OK ? MEDIA_STORE_ERROR : arg.st;
+}
+
+/* ------------------------------------------------------------ withheld */
+
+#define WITHHELD_NOTE                                                                                                         \
+    "Bài viết gốc đã bị gỡ khỏi cổng thông tin; gói tin tạm ngừng phát hành cho đến khi có bản " \
+    "đính chính."
+
+typedef struct {
+    int found;
+    int made;
+} withhold_arg;
+
+static int withhold_tx (PGconn *db, void *argp)
+{
+    withhold_arg *a = argp;
+    a->found = a->made = 0;
+    PGresult *todo = run (db, "pk_wh_todo", 0, NULL), *live = NULL;
+    int rc = -1;
+    if (PQresultStatus (todo) != PGRES_TUPLES_OK) {
+        rc = loa_db_retryable (todo) ? LOA_DB_RETRY : -1;
+        goto out;
+    }
+    rc = 0;
+    if (PQntuples (todo) != 1)
+        goto out;
+    a->found = 1;
+    const char *va[] = {PQgetvalue (todo, 0, 1)};
+    live = run (db, "pk_wh_live", 1, va);
+    if (PQresultStatus (live) != PGRES_TUPLES_OK) {
+        rc = loa_db_retryable (live) ? LOA_DB_RETRY : -1;
+        goto out;
+    }
+    for (int i = 0; i < PQntuples (live); i++) {
+        media_pkg_write w = {.kind = MEDIA_PKG_WITHHOLD,
+                             .package_id = atoll (PQgetvalue (live, i, 0)),
+                             .note = WITHHELD_NOTE,
+                             .user_id = 0};
+        write_tx_arg wa = {.w = &w, .st = MEDIA_STORE_ERROR};
+        rc = write_tx (db, &wa);
+        if (rc == 1 && wa.st == MEDIA_STORE_CONFLICT) {
+            rc = 0; /* canceled or withheld meanwhile (the row lock orders us) */
+            continue;
+        }
+        if (rc != 0)
+            goto out;
+        loa_info (NULL, "media: package %lld withheld (article %s retracted): version %d",
+                  (long long) w.id, va[0], w.version);
+        a->made++;
+    }
+    const char *vs[] = {PQgetvalue (todo, 0, 0)};
+    rc = run_cmd (db, "pk_wh_done", 1, vs);
+out:
+    PQclear (todo);
+    PQclear (live);
+    return rc;
+}
+
+int media_pkg_store_withhold_next (PGconn *db)
+{
+    withhold_arg a = {0, 0};
+    if (loa_db_tx (db, withhold_tx, &a) != 0)
+        return -1;
+    return a.found;
 }
 
 /* ------------------------------------------------------------ bags */
@@ -1003,9 +1099,10 @@ int media_pkg_store_release (PGconn *db, int64_t broadcaster_id)
 
 /* Whether the broadcaster may see version `version` (0: any) of package
  * `id`: OK with *entry (the released version's row, caller clears),
- * NOT_FOUND, FORBIDDEN; *canceled when the package is. */
+ * NOT_FOUND, FORBIDDEN; *gone is GONE when the package is canceled,
+ * WITHHELD while its latest version is withheld, else 0. */
 static media_store_status entry (PGconn *db, int64_t b, int64_t id, int version, PGresult **entry,
-                                 int *canceled)
+                                 int *gone)
 {
     char b_s[24], id_s[24], v_s[16];
     store_int_param (b_s, b);
@@ -1022,7 +1119,9 @@ static media_store_status entry (PGconn *db, int64_t b, int64_t id, int version,
     }
     int exists = PQgetvalue (res, 0, 0)[0] == 't', mine = PQgetvalue (res, 0, 1)[0] == 't',
         has_version = PQgetvalue (res, 0, 2)[0] == 't';
-    *canceled = PQgetvalue (res, 0, 3)[0] == 't';
+    *gone = strcmp (PQgetvalue (res, 0, 3), "canceled") == 0   ? MEDIA_STORE_GONE
+            : strcmp (PQgetvalue (res, 0, 3), "withheld") == 0 ? MEDIA_STORE_WITHHELD
+                                                               : 0;
     PQclear (res);
     if (!exists)
         return MEDIA_STORE_NOT_FOUND;
@@ -1047,8 +1146,8 @@ media_store_status media_pkg_store_ninjs (PGconn *db, int64_t broadcaster_id, in
                                           int version, Loa__Media__Ninjs *out)
 {
     PGresult *res;
-    int canceled;
-    media_store_status st = entry (db, broadcaster_id, id, version, &res, &canceled);
+    int gone;
+    media_store_status st = entry (db, broadcaster_id, id, version, &res, &gone);
     if (st != MEDIA_STORE_OK)
         return st;
     out->package_id = id;
@@ -1063,15 +1162,15 @@ media_store_status media_pkg_store_file (PGconn *db, int64_t broadcaster_id,
                                          Loa__Media__PackageFile *out)
 {
     PGresult *res;
-    int canceled;
+    int gone;
     if (in->version <= 0)
         return MEDIA_STORE_NOT_FOUND;
-    media_store_status st = entry (db, broadcaster_id, in->id, in->version, &res, &canceled);
+    media_store_status st = entry (db, broadcaster_id, in->id, in->version, &res, &gone);
     if (st != MEDIA_STORE_OK)
         return st;
     char name[96];
-    if (canceled) {
-        st = MEDIA_STORE_GONE;
+    if (gone) {
+        st = (media_store_status) gone;
     } else if (strcmp (in->what, "file") != 0 && strcmp (PQgetvalue (res, 0, 6), "ready") != 0) {
         st = strcmp (PQgetvalue (res, 0, 6), "pending") == 0 ? MEDIA_STORE_PENDING
                                                              : MEDIA_STORE_FAILED;
@@ -1219,13 +1318,13 @@ media_store_status media_pkg_store_receipt (PGconn *db, int64_t broadcaster_id, 
                                             const char **field)
 {
     PGresult *res;
-    int canceled;
+    int gone;
     *field = NULL;
     if (version <= 0) {
         *field = "version";
         return MEDIA_STORE_INVALID;
     }
-    media_store_status st = entry (db, broadcaster_id, id, version, &res, &canceled);
+    media_store_status st = entry (db, broadcaster_id, id, version, &res, &gone);
     if (st == MEDIA_STORE_NOT_FOUND) {
         *field = "version";
         return MEDIA_STORE_INVALID;

@@ -22,16 +22,25 @@ const char *media_pkg_domain (void);
 const char *media_pkg_public_url (void);
 
 /* article.published keeps the article's text (what packages carry);
- * article.retracted forgets it. Inside the subscriber's transaction. 0 or -1. */
+ * article.retracted forgets it and, when the article has packages, asks
+ * for them to be withheld (a request keyed by `seq`: the same event twice
+ * asks once). Inside the subscriber's transaction. 0 or -1. */
 int media_pkg_store_article (PGconn *db, int64_t article_id, int published, int64_t unit_id,
                              const char *slug, const char *title, const char *summary,
                              const char *body, const char *body_html, const char *published_at,
                              uint64_t seq);
 int media_pkg_store_reset (PGconn *db);
 
-typedef enum { MEDIA_PKG_CREATE, MEDIA_PKG_CORRECT, MEDIA_PKG_CANCEL } media_pkg_kind;
+typedef enum {
+    MEDIA_PKG_CREATE,
+    MEDIA_PKG_CORRECT,
+    MEDIA_PKG_CANCEL,
+    MEDIA_PKG_WITHHOLD
+} media_pkg_kind;
 
-/* A new version: a package's first (CREATE), a correction, a cancellation. */
+/* A new version: a package's first (CREATE), a correction, a cancellation,
+ * a withholding (media_pkg_store_withhold_next). A correction's assets and
+ * embargo, when not given, are the last usable version's. */
 typedef struct {
     media_pkg_kind kind;
     int64_t package_id; /* CORRECT, CANCEL */
@@ -57,6 +66,13 @@ typedef struct {
  * CONFLICT (canceled already, or the article is no longer published;
  * w->message), ERROR. */
 media_store_status media_pkg_store_write (PGconn *db, media_pkg_write *w);
+
+/* Answers one withhold request (the oldest no other session holds): every
+ * live package of the retracted article (its latest version usable) gets a
+ * version `withheld` (the last headline, WITHHELD_NOTE as edNote, no
+ * renditions, no embargo), all in one transaction with the request marked
+ * done. 1 (one request answered), 0 (none left), -1 (logged). */
+int media_pkg_store_withhold_next (PGconn *db);
 
 /* Builds the bag of one pending version that is due, if any: picks one no
  * other session is building (a session-level advisory lock per version,

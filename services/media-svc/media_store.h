@@ -20,6 +20,7 @@ typedef enum {
     MEDIA_STORE_GONE = 5, /* packages: canceled */
     MEDIA_STORE_PENDING = 6, /* packages: the version's bag is not built yet */
     MEDIA_STORE_FAILED = 7, /* packages: the version's bag could not be built */
+    MEDIA_STORE_WITHHELD = 8, /* packages: withheld (its article was retracted) */
     MEDIA_STORE_ERROR = -1, /* the database failed (logged) */
 } media_store_status;
 

@@ -15,7 +15,8 @@
 # restarted with a day-long LOA_BAG_BUILD_MS) a new version's bag and
 # manifest are 503 with Retry-After, its ninjs 200, the feed without it;
 # built, 200 and in the feed; a bag whose rendition vanished fails (500,
-# bag_error, never in the feed).
+# bag_error, never in the feed). A retracted article's package gets a
+# version withheld (in the feed, valid ninjs, files 410, no correction).
 # Sourced by tests/run.sh: every name here starts with mp_ / MP_.
 # shellcheck shell=bash
 
@@ -543,3 +544,35 @@ expect_eq "  its bag.zip: 500 problem+json" "500 application/problem+json" \
     "$HTTP_STATUS $(header Content-Type | cut -d';' -f1)"
 mp_key a GET "/api/v1/media/feed?limit=100&cursor=$MP_LAST_CUR" -
 expect_eq "  never in the feed" 0 "$(mp_jq --arg u "$MP_URI5" '[.items[] | select(.uri == $u)] | length')"
+
+# ------------------------------------------------------------ withheld
+echo "  -- a retracted article: its live packages are withheld"
+MP_ART4=$(mp_article "Tin sẽ bị gỡ")
+mp_package "$MP_ART4" "[$MP_PNG2]" "[$MP_A]"
+MP_P6=$(mp_jq '.id // 0')
+MP_URI6=$(mp_jq .uri)
+mp_bag_ready "$MP_P6" 1 || fail "the package's bag is built"
+mp_name6=$(mp_key a GET "/api/v1/media/packages/$MP_P6/versions/1" - && mp_jq '.renditions[0].name')
+mp_call rev POST "/api/v1/articles/$MP_ART4/retract" '{"reason": "Gỡ để kiểm thử gói tin"}'
+expect_eq "the reviewer retracts the article" 200 "$HTTP_STATUS"
+if mp_bag_ready "$MP_P6" 2; then
+    pass "  its package gets version 2, built"
+else
+    fail "  the package gets a withheld version" "$HTTP_BODY"
+fi
+mp_is_ready "$MP_P6" 2
+expect_eq "  the staff view: version 2 withheld" "2 withheld withheld" \
+    "$(mp_jq .version) $(mp_jq .pub_status) $(mp_jq '.versions[1].pub_status')"
+mp_key a GET "/api/v1/media/packages/$MP_P6/versions/2" -
+expect_eq "  its ninjs: the same uri, pubStatus withheld, no renditions" "200 $MP_URI6 2 withheld 0" \
+    "$HTTP_STATUS $(mp_jq .uri) $(mp_jq .version) $(mp_jq .pubStatus) $(mp_jq '.renditions | length')"
+mp_ninjs_ok "  valid ninjs"
+mp_key a GET "/api/v1/media/feed?limit=100&cursor=$MP_LAST_CUR" -
+expect_eq "  it enters A's feed after version 1" "$MP_URI6#1 $MP_URI6#2" \
+    "$(mp_jq -j --arg u "$MP_URI6" '[.items[] | select(.uri == $u) | "\(.uri)#\(.version)"] | join(" ")')"
+mp_get a "/api/v1/media/packages/$MP_P6/versions/1/bag.zip" "$MP_DIR/none"
+expect_eq "  version 1's bag then answers 410" 410 "$HTTP_STATUS"
+mp_get a "/api/v1/media/packages/$MP_P6/versions/1/files/$mp_name6" "$MP_DIR/none"
+expect_eq "  and its files 410" 410 "$HTTP_STATUS"
+mp_call rev POST "/api/v1/media/packages/$MP_P6/versions" '{"note": "sửa khi bài đã gỡ"}'
+expect_eq "a correction while the article is retracted: 409" 409 "$HTTP_STATUS"

@@ -49,3 +49,17 @@ BEGIN
     UPDATE feed_counter SET last = base + n;
     RETURN n;
 END $$;
+
+-- pubStatus withheld: content-svc's article.retracted (applied by the
+-- subscriber) records a request here, keyed by the event's seq so that an
+-- event applied twice (a replay, a --rebuild) asks once; the builder's
+-- ticker then gives every live package of the article (its latest version
+-- usable) a version `withheld`, and marks the request done (rows are kept:
+-- they are what makes a replay ask nothing).
+CREATE TABLE withhold_requests (
+    event_seq  bigint PRIMARY KEY,
+    article_id bigint NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    done_at    timestamptz
+);
+CREATE INDEX withhold_requests_todo ON withhold_requests (event_seq) WHERE done_at IS NULL;

@@ -281,12 +281,118 @@ START_TEST (test_versions_and_feed)
 }
 END_TEST
 
+/* The latest pub_status of package `id`. */
+static void latest_status (PGconn *db, int64_t id, char *out, size_t cap)
+{
+    char sql[160];
+    snprintf (sql, sizeof sql,
+              "SELECT pub_status FROM package_versions WHERE package_id = %lld "
+              "ORDER BY version DESC LIMIT 1",
+              (long long) id);
+    PGresult *res = PQexec (db, sql);
+    ck_assert_int_eq (PQresultStatus (res), PGRES_TUPLES_OK);
+    ck_assert_int_eq (PQntuples (res), 1);
+    snprintf (out, cap, "%s", PQgetvalue (res, 0, 0));
+    PQclear (res);
+}
+
+/* article.retracted: every live package of the article gets a version
+ * withheld (once, however often the event is applied), its files answer
+ * WITHHELD, a correction waits for the article to be published again and
+ * makes the package usable; a canceled package stays canceled. */
+START_TEST (test_withheld)
+{
+    test_schema s;
+    media_schema (&s);
+    ck_assert_int_eq (media_pkg_store_article (s.db, 20, 1, 1, "tin", "Tiêu đề", "Tóm tắt", "Thân",
+                                               "<p>Thân</p>", "2022-03-01T08:00:00+07:00", 1),
+                      0);
+    int64_t a1 = asset (s.db, 11, "withheld photo");
+    int64_t b = broadcaster (s.db, "deliver", 601);
+    int64_t assets[] = {a1}, bcs[] = {b};
+    media_pkg_write p1 = {.kind = MEDIA_PKG_CREATE,
+                          .article_id = 20,
+                          .asset_ids = assets,
+                          .n_assets = 1,
+                          .broadcaster_ids = bcs,
+                          .n_broadcasters = 1,
+                          .embargo_until = "",
+                          .user_id = 3};
+    media_pkg_write p2 = p1;
+    ck_assert_int_eq (media_pkg_store_write (s.db, &p1), MEDIA_STORE_OK);
+    ck_assert_int_eq (media_pkg_store_write (s.db, &p2), MEDIA_STORE_OK);
+    media_pkg_write x = {
+        .kind = MEDIA_PKG_CANCEL, .package_id = p2.id, .note = "hủy", .user_id = 3};
+    ck_assert_int_eq (media_pkg_store_write (s.db, &x), MEDIA_STORE_OK);
+    ck_assert_int_eq (build_all (s.db), 3);
+    ck_assert_int_eq (media_pkg_store_withhold_next (s.db), 0);
+
+    /* The retraction, applied twice (a replay): one request, one version. */
+    for (int i = 0; i < 2; i++)
+        ck_assert_int_eq (
+            media_pkg_store_article (s.db, 20, 0, 1, NULL, NULL, NULL, NULL, NULL, NULL, 7), 0);
+    ck_assert_int_eq (test_query_int (s.db, "SELECT count(*) FROM withhold_requests"), 1);
+    ck_assert_int_eq (media_pkg_store_withhold_next (s.db), 1);
+    ck_assert_int_eq (media_pkg_store_withhold_next (s.db), 0);
+    char st[16];
+    latest_status (s.db, p1.id, st, sizeof st);
+    ck_assert_str_eq (st, "withheld");
+    latest_status (s.db, p2.id, st, sizeof st);
+    ck_assert_str_eq (st, "canceled");
+    ck_assert_int_eq (test_query_int (s.db, "SELECT count(*) FROM package_versions "
+                                            "WHERE pub_status = 'withheld'"),
+                      1);
+    /* Its ninjs says so once its bag is built; its files are gone. */
+    ck_assert_int_eq (build_all (s.db), 1);
+    Loa__Media__Ninjs nj = LOA__MEDIA__NINJS__INIT;
+    ck_assert_int_eq (media_pkg_store_ninjs (s.db, b, p1.id, 0, &nj), MEDIA_STORE_OK);
+    ck_assert_int_eq (nj.version, 2);
+    ck_assert_ptr_nonnull (strstr (nj.json, "\"pubStatus\":\"withheld\""));
+    ck_assert_ptr_nonnull (strstr (nj.json, "Tiêu đề"));
+    ck_assert_ptr_null (strstr (nj.json, "renditions"));
+    store_free_message (&nj.base);
+    Loa__Media__PackageFileRequest fr = LOA__MEDIA__PACKAGE_FILE_REQUEST__INIT;
+    fr.id = p1.id;
+    fr.version = 1;
+    fr.what = (char *) "bag";
+    Loa__Media__PackageFile f = LOA__MEDIA__PACKAGE_FILE__INIT;
+    ck_assert_int_eq (media_pkg_store_file (s.db, b, &fr, &f), MEDIA_STORE_WITHHELD);
+
+    /* A correction waits for the article; then the package is usable, with
+     * version 1's assets, and its files come back. */
+    media_pkg_write c = {.kind = MEDIA_PKG_CORRECT, .package_id = p1.id, .user_id = 3};
+    ck_assert_int_eq (media_pkg_store_write (s.db, &c), MEDIA_STORE_CONFLICT);
+    ck_assert_int_eq (media_pkg_store_article (s.db, 20, 1, 1, "tin", "Tiêu đề mới", "", "", "",
+                                               "2022-03-02T08:00:00+07:00", 8),
+                      0);
+    ck_assert_int_eq (media_pkg_store_write (s.db, &c), MEDIA_STORE_OK);
+    ck_assert_int_eq (c.version, 3);
+    latest_status (s.db, p1.id, st, sizeof st);
+    ck_assert_str_eq (st, "usable");
+    ck_assert_int_eq (test_query_int (s.db, "SELECT count(*) FROM package_files "
+                                            "WHERE version = 3"),
+                      1);
+    ck_assert_int_eq (build_all (s.db), 1);
+    ck_assert_int_eq (media_pkg_store_file (s.db, b, &fr, &f), MEDIA_STORE_OK);
+    store_free_message (&f.base);
+    /* The old retraction once more (a replay): nothing. */
+    ck_assert_int_eq (
+        media_pkg_store_article (s.db, 20, 0, 1, NULL, NULL, NULL, NULL, NULL, NULL, 7), 0);
+    ck_assert_int_eq (media_pkg_store_withhold_next (s.db), 0);
+    latest_status (s.db, p1.id, st, sizeof st);
+    ck_assert_str_eq (st, "usable");
+    test_schema_fini (&s);
+    nftw (volume, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+END_TEST
+
 Suite *media_pkg_store_suite (void)
 {
     Suite *s = suite_create ("media-svc/pkg_store");
     TCase *tc = tcase_create ("pkg_store");
     tcase_set_timeout (tc, 30);
     tcase_add_test (tc, test_versions_and_feed);
+    tcase_add_test (tc, test_withheld);
     suite_add_tcase (s, tc);
     return s;
 }
