@@ -148,7 +148,10 @@ void media_packages_correct (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (in->asset_ids)
         bad += check_ids (ctx, "asset_ids", in->asset_ids->values, in->asset_ids->n_values,
                           MAX_ASSETS);
-    bad += check_embargo (ctx, in->embargo_until);
+    /* Absent: the last usable version's embargo stays; null or "": none. */
+    const char *embargo =
+        in->embargo_until ? (in->embargo_until->value ? in->embargo_until->value : "") : NULL;
+    bad += check_embargo (ctx, embargo);
     bad += check_text (ctx, "note", "Ghi chú", in->note, 0, 1000, 0);
     if (bad) {
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Thông tin đính chính không hợp lệ");
@@ -159,9 +162,7 @@ void media_packages_correct (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
                          .has_assets = in->asset_ids != NULL,
                          .asset_ids = in->asset_ids ? in->asset_ids->values : NULL,
                          .n_assets = in->asset_ids ? in->asset_ids->n_values : 0,
-                         /* proto3: "" is "not given": the previous embargo stays. */
-                         .embargo_until =
-                             in->embargo_until && *in->embargo_until ? in->embargo_until : NULL,
+                         .embargo_until = embargo,
                          .note = in->note ? in->note : "",
                          .user_id = ctx->caller->user_id};
     reply_written (ctx, media_pkg_store_write (ctx->db, &w), &w);

@@ -68,6 +68,13 @@ static const loa_stmt statements[] = {
      "AND f.package_id = $1::bigint AND f.position IS NULL)) "
      "FROM package_broadcasters pb JOIN broadcasters b ON b.id = pb.broadcaster_id "
      "WHERE pb.package_id = $1::bigint AND b.active"},
+    /* A correction that moves the embargo earlier (or clears it) moves the
+     * package's entries still waiting for the old one with it: a version
+     * never enters a feed before an earlier one, so they go first. */
+    {"pk_feed_lift",
+     "UPDATE feed_entries SET release_at = greatest(now(), coalesce(nullif($2, '')::timestamptz, "
+     "now())) WHERE package_id = $1::bigint AND position IS NULL AND release_at > "
+     "greatest(now(), coalesce(nullif($2, '')::timestamptz, now()))"},
     {"pk_release", "SELECT feed_release(nullif($1::bigint, 0))"},
     {"pk_pkg_ids", "SELECT broadcaster_id FROM package_broadcasters WHERE package_id = $1::bigint "
                    "ORDER BY 1"},
@@ -655,6 +662,10 @@ static int write_tx (PGconn *db, void *argp)
     /* Its feed entries wait for the bag (feed_release takes only versions
      * whose bag is ready); package.published is written with the bag. */
     const char *ve[] = {id_s, ver_s, embargo};
+    const char *vl[] = {id_s, embargo};
+    if (w->kind == MEDIA_PKG_CORRECT && w->embargo_until &&
+        (rc = run_cmd (db, "pk_feed_lift", 2, vl)) != 0)
+        goto out;
     if ((rc = run_cmd (db, "pk_feed_insert", 3, ve)) != 0)
         goto out;
     rc = -1;

@@ -576,3 +576,29 @@ mp_get a "/api/v1/media/packages/$MP_P6/versions/1/files/$mp_name6" "$MP_DIR/non
 expect_eq "  and its files 410" 410 "$HTTP_STATUS"
 mp_call rev POST "/api/v1/media/packages/$MP_P6/versions" '{"note": "sửa khi bài đã gỡ"}'
 expect_eq "a correction while the article is retracted: 409" 409 "$HTTP_STATUS"
+
+# ------------------------------------------------------------ embargo cleared
+echo "  -- a correction keeps the embargo when it names none, and clears it with null"
+MP_EMB7=$(date -u -d '+1 day' +%Y-%m-%dT%H:%M:%SZ)
+mp_package "$MP_ART" "[$MP_PNG2]" "[$MP_A, $MP_H]" "$MP_EMB7"
+MP_P7=$(mp_jq '.id // 0')
+MP_URI7=$(mp_jq .uri)
+mp_h_has7() {
+    mp_key h GET "/api/v1/media/feed?limit=100&cursor=$MP_HCUR" -
+    [ "$(mp_jq -j --arg u "$MP_URI7" '[.items[] | select(.uri == $u) | .version] | join(" ")')" = "$1" ]
+}
+mp_call rev POST "/api/v1/media/packages/$MP_P7/versions" '{"note": "giữ thời điểm cấm phát"}'
+expect_eq "a correction without embargo_until: version 2 keeps the embargo" "201 2 true" \
+    "$HTTP_STATUS $(mp_jq .version) $(mp_jq '.versions[1].embargo_until == .versions[0].embargo_until and .versions[0].embargo_until != ""')"
+mp_call rev POST "/api/v1/media/packages/$MP_P7/versions" '{"embargo_until": null, "note": "bỏ cấm phát"}'
+expect_eq "a correction with \"embargo_until\": null: version 3 without an embargo" "201 3 " \
+    "$HTTP_STATUS $(mp_jq .version) $(mp_jq '.versions[2].embargo_until')"
+mp_bag_ready "$MP_P7" 3 || fail "the three versions' bags are built"
+mp_key a GET "/api/v1/media/packages/$MP_P7/versions/3" -
+expect_eq "  its ninjs has no embargoedUntil" "200 false" "$HTTP_STATUS $(mp_jq 'has("embargoedUntil")')"
+if wait_until 10 mp_h_has7 "1 2 3"; then
+    pass "  H (hide) gets versions 1, 2 and 3 at once, in order"
+else
+    fail "  H gets the package once the embargo is cleared" \
+        "$(mp_jq -j --arg u "$MP_URI7" '[.items[] | select(.uri == $u) | .version] | join(" ")')"
+fi
