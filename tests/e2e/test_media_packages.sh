@@ -17,6 +17,8 @@
 # built, 200 and in the feed; a bag whose rendition vanished fails (500,
 # bag_error, never in the feed). A retracted article's package gets a
 # version withheld (in the feed, valid ninjs, files 410, no correction).
+# A correction keeps the embargo or clears it with null; an ended `hide`
+# embargo is released by media-svc's ticker without the broadcaster's read.
 # Sourced by tests/run.sh: every name here starts with mp_ / MP_.
 # shellcheck shell=bash
 
@@ -601,4 +603,20 @@ if wait_until 10 mp_h_has7 "1 2 3"; then
 else
     fail "  H gets the package once the embargo is cleared" \
         "$(mp_jq -j --arg u "$MP_URI7" '[.items[] | select(.uri == $u) | .version] | join(" ")')"
+fi
+
+# ------------------------------------------------------------ hide released on time
+echo "  -- a hide embargo ends: the entry is released on time, without a read"
+MP_EMB8=$(date -u -d '+4 seconds' +%Y-%m-%dT%H:%M:%SZ)
+mp_package "$MP_ART" "[$MP_PNG2]" "[$MP_H]" "$MP_EMB8"
+MP_P8=$(mp_jq '.id // 0')
+mp_h_in_feed8() {
+    mp_call insp GET "/api/v1/media/packages/$MP_P8" -
+    [ "$(mp_jq --argjson b "$MP_H" '.deliveries[] | select(.broadcaster_id == $b) | .versions_in_feed | map(tostring) | join(",")')" = "$1" ]
+}
+if mp_h_in_feed8 ""; then pass "before the embargo ends H's feed lacks it (deliveries report)"; else fail "H's feed lacks it before the embargo" "$HTTP_BODY"; fi
+if wait_until 15 mp_h_in_feed8 1; then
+    pass "  once it ends the report shows it in H's feed, H having read nothing"
+else
+    fail "  the entry is released on time" "$HTTP_BODY"
 fi

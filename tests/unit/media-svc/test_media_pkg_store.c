@@ -16,6 +16,7 @@
 
 #include "common/fixture.h"
 #include "media_bag.h"
+#include "media_bag_builder.h"
 #include "media_pkg_store.h"
 #include "media_store.h"
 #include "store_util.h"
@@ -202,6 +203,9 @@ START_TEST (test_versions_and_feed)
                                             "now() - interval '1 second' WHERE position IS NULL "
                                             "RETURNING 1) SELECT count(*) FROM u"),
                       1);
+    /* Released on time by the builder's run, before the broadcaster reads. */
+    ck_assert_int_eq (media_bag_builder_tick (s.db, NULL), 0);
+    ck_assert_int_eq (test_query_int (s.db, "SELECT count(position) FROM feed_entries"), 6);
     feed (s.db, hide, hide_last, got, sizeof got, NULL);
     snprintf (want, sizeof want, "%lld#1", (long long) p2.id);
     ck_assert_str_eq (got, want);
