@@ -18,6 +18,9 @@ export LOA_QUOTA_SWEEP_MS=${LOA_QUOTA_SWEEP_MS:-500}
 # bag retried after 100, 200 ms, and given up after 3 attempts.
 export LOA_BAG_BUILD_MS=${LOA_BAG_BUILD_MS:-200} LOA_BAG_RETRY_MS=${LOA_BAG_RETRY_MS:-100}
 export LOA_BAG_BUILD_ATTEMPTS=${LOA_BAG_BUILD_ATTEMPTS:-3}
+# Its orphan blob sweep every half second (an hour in production); blobs
+# are still orphans only once an hour old, so tests age files by hand.
+export LOA_BLOB_SWEEP_MS=${LOA_BLOB_SWEEP_MS:-500}
 # The first admin's password (fresh for every run) and client addresses
 # from X-Forwarded-For (the throttling tests play several clients).
 LOA_ADMIN_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')

@@ -80,6 +80,24 @@ int media_blob_path (const char *hex, char *out, size_t cap)
     return n > 0 && (size_t) n < cap ? 0 : -1;
 }
 
+const char *media_volume_dir (void)
+{
+    media_bag_init ();
+    return media_dir;
+}
+
+int media_blob_exists (const char *hex)
+{
+    char rel[96], path[sizeof media_dir + 100];
+    if (media_bag_init () != 0 || media_blob_path (hex, rel, sizeof rel) != 0)
+        return -1;
+    snprintf (path, sizeof path, "%s/%s", media_dir, rel);
+    struct stat st;
+    if (stat (path, &st) == 0)
+        return S_ISREG (st.st_mode) ? 1 : 0;
+    return errno == ENOENT ? 0 : -1;
+}
+
 void media_bag_oxum (char *out, size_t cap, uint64_t octets, size_t files)
 {
     snprintf (out, cap, "%llu.%zu", (unsigned long long) octets, files);
@@ -169,6 +187,9 @@ static int keep_blob (const char *tmp, const char *hex)
     char dir[sizeof path];
     snprintf (dir, sizeof dir, "%s", path);
     snprintf (path, sizeof path, "%s/%s", media_dir, rel);
+    /* A fresh mtime: the orphan sweeper leaves young blobs alone, so this
+     * one has time to be named by its row. */
+    utimensat (AT_FDCWD, tmp, NULL, 0);
     if (rc != 0 || rename (tmp, path) != 0) {
         loa_error (NULL, "media: cannot store %s: %s", rel, strerror (errno));
         return -1;

@@ -24,6 +24,13 @@ int media_bag_init (void);
 /* "sha256/ab/cd/<hex>" for 64 lower-case hex digits. 0, or -1 (not a digest). */
 int media_blob_path (const char *hex, char *out, size_t cap);
 
+/* LOA_MEDIA_DIR as read by media_bag_init. */
+const char *media_volume_dir (void);
+
+/* Whether the blob `hex` is on the volume: 1, 0, or -1 (not a digest, or
+ * the volume unusable). */
+int media_blob_exists (const char *hex);
+
 /* "<octets>.<files>" (RFC 8493 §2.2.2). */
 void media_bag_oxum (char *out, size_t cap, uint64_t octets, size_t files);
 

@@ -766,13 +766,26 @@ int media_pkg_store_withhold_next (PGconn *db)
 typedef struct {
     const char *id_s, *ver_s;
     const media_bag_result *bag;
+    int missing; /* out: a blob was gone (the orphan sweeper) */
 } bag_ready_arg;
 
 /* The bag is ready: the row, the feeds (its entries that are due), and
  * package.published, in one transaction. */
 static int bag_ready_tx (PGconn *db, void *argp)
 {
-    const bag_ready_arg *a = argp;
+    bag_ready_arg *a = argp;
+    /* Under the blobs' locks, and only if they are there: the orphan
+     * sweeper never removes a blob a row names (media_store_blob_lock). */
+    const char *blobs[] = {a->bag->bag_sha256, a->bag->manifest_sha256};
+    for (int i = 0; i < 2; i++) {
+        int lrc = media_store_blob_lock (db, blobs[i]);
+        if (lrc != 0)
+            return lrc;
+        if (media_blob_exists (blobs[i]) != 1) {
+            a->missing = 1;
+            return -1;
+        }
+    }
     char bag_size[24], man_size[24];
     store_int_param (bag_size, a->bag->bag_size);
     store_int_param (man_size, a->bag->manifest_size);
@@ -890,8 +903,14 @@ static int build_locked (PGconn *db, const char *id_s, const char *ver_s, int ma
         goto out;
     }
     bag_ready_arg arg = {.id_s = id_s, .ver_s = ver_s, .bag = &bag};
-    if (loa_db_tx (db, bag_ready_tx, &arg) != 0)
+    if (loa_db_tx (db, bag_ready_tx, &arg) != 0) {
+        if (arg.missing)
+            rc = bag_failed (db, id_s, ver_s, "bag vừa ghi đã bị dọn khỏi kho media", max_attempts,
+                             retry_ms) == 0
+                     ? 1
+                     : -1;
         goto out;
+    }
     loa_info (NULL, "media: package %s version %s: bag %s (%lld bytes) ready", id_s, ver_s,
               bag.bag_sha256, (long long) bag.bag_size);
     rc = 1;

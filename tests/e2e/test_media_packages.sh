@@ -19,6 +19,8 @@
 # version withheld (in the feed, valid ninjs, files 410, no correction).
 # A correction keeps the embargo or clears it with null; an ended `hide`
 # embargo is released by media-svc's ticker without the broadcaster's read.
+# The orphan sweep removes an old blob no row names, never an asset's or a
+# bag's (however old).
 # Sourced by tests/run.sh: every name here starts with mp_ / MP_.
 # shellcheck shell=bash
 
@@ -620,3 +622,23 @@ if wait_until 15 mp_h_in_feed8 1; then
 else
     fail "  the entry is released on time" "$HTTP_BODY"
 fi
+
+# ------------------------------------------------------------ orphan blobs
+echo "  -- the orphan blob sweep: old blobs no row names go, named ones stay"
+mp_blob() { printf '%s/sha256/%s/%s/%s' "$LOA_MEDIA_DIR" "${1:0:2}" "${1:2:2}" "$1"; }
+mp_orphan=$(head -c 32 /dev/urandom | sha256sum | cut -d' ' -f1)
+mkdir -p "$(dirname "$(mp_blob "$mp_orphan")")"
+printf 'orphan %s' "$MP_RUN" >"$(mp_blob "$mp_orphan")"
+mp_young=$(head -c 32 /dev/urandom | sha256sum | cut -d' ' -f1)
+mkdir -p "$(dirname "$(mp_blob "$mp_young")")"
+printf 'young %s' "$MP_RUN" >"$(mp_blob "$mp_young")"
+mp_asset_sha=$(db_sql "SELECT sha256 FROM media.assets WHERE id = $MP_PNG2")
+mp_bag4_sha=$(db_sql "SELECT bag_sha256 FROM media.package_versions WHERE package_id = $MP_P4 AND version = 1")
+touch -d '2 hours ago' "$(mp_blob "$mp_orphan")" "$(mp_blob "$mp_asset_sha")" "$(mp_blob "$mp_bag4_sha")"
+mp_orphan_gone() { [ ! -e "$(mp_blob "$mp_orphan")" ]; }
+if wait_until 15 mp_orphan_gone; then pass "an orphan blob two hours old is removed"; else fail "an old orphan blob is removed" "still there"; fi
+expect_eq "  a young orphan, an asset's and a bag's blob (both made old) stay" "yes yes yes" \
+    "$([ -e "$(mp_blob "$mp_young")" ] && echo yes || echo no) $([ -e "$(mp_blob "$mp_asset_sha")" ] && echo yes || echo no) $([ -e "$(mp_blob "$mp_bag4_sha")" ] && echo yes || echo no)"
+mp_get a "$MP_V4/bag.zip" "$MP_DIR/p4-again.zip"
+expect_eq "  and the old bag is still served" "200 $mp_bag4_sha" "$HTTP_STATUS $(mp_sha "$MP_DIR/p4-again.zip")"
+rm -f "$(mp_blob "$mp_young")"

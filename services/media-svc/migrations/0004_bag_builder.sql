@@ -63,3 +63,8 @@ CREATE TABLE withhold_requests (
     done_at    timestamptz
 );
 CREATE INDEX withhold_requests_todo ON withhold_requests (event_seq) WHERE done_at IS NULL;
+
+-- The orphan blob sweep (media_sweep.c) asks, for each old blob, whether a
+-- bag or a manifest names it.
+CREATE INDEX package_versions_bag_sha256 ON package_versions (bag_sha256);
+CREATE INDEX package_versions_manifest_sha256 ON package_versions (manifest_sha256);

@@ -7,11 +7,13 @@
  * dense, in release order, a `hide` broadcaster's embargoed entry released
  * after what it has read, never at a position below it. */
 #include <check.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/fixture.h"
@@ -19,6 +21,7 @@
 #include "media_bag_builder.h"
 #include "media_pkg_store.h"
 #include "media_store.h"
+#include "media_sweep.h"
 #include "store_util.h"
 #include "suites.h"
 
@@ -390,6 +393,106 @@ START_TEST (test_withheld)
 }
 END_TEST
 
+/* Makes `path` (under the volume) hold `text`, last written `age` s ago. */
+static void blob_file (const char *rel, const char *text, long age)
+{
+    char path[256];
+    snprintf (path, sizeof path, "%s/%.9s", volume, rel);
+    mkdir (path, 0755);
+    snprintf (path, sizeof path, "%s/%.12s", volume, rel);
+    mkdir (path, 0755);
+    snprintf (path, sizeof path, "%s/%s", volume, rel);
+    FILE *f = fopen (path, "wb");
+    ck_assert_ptr_nonnull (f);
+    fputs (text, f);
+    fclose (f);
+    struct timespec t[2] = {{time (NULL) - age, 0}, {time (NULL) - age, 0}};
+    ck_assert_int_eq (utimensat (AT_FDCWD, path, t, 0), 0);
+}
+
+static int on_volume (const char *rel)
+{
+    char path[256];
+    snprintf (path, sizeof path, "%s/%s", volume, rel);
+    return access (path, F_OK) == 0;
+}
+
+/* The orphan sweep removes old blobs no row names, and only those: not an
+ * asset's, a bag's or a manifest's, not a young one, not a file that is
+ * not a digest in its place; an asset is not registered for a blob that is
+ * not there (the sweeper removed it). */
+START_TEST (test_orphan_sweep)
+{
+    test_schema s;
+    media_schema (&s);
+    ck_assert_int_eq (media_pkg_store_article (s.db, 30, 1, 1, "tin", "Tiêu đề", "", "", "",
+                                               "2022-03-01T08:00:00+07:00", 1),
+                      0);
+    int64_t a1 = asset (s.db, 21, "kept photo");
+    int64_t b = broadcaster (s.db, "deliver", 701);
+    int64_t assets[] = {a1}, bcs[] = {b};
+    media_pkg_write p = {.kind = MEDIA_PKG_CREATE,
+                         .article_id = 30,
+                         .asset_ids = assets,
+                         .n_assets = 1,
+                         .broadcaster_ids = bcs,
+                         .n_broadcasters = 1,
+                         .embargo_until = "",
+                         .user_id = 3};
+    ck_assert_int_eq (media_pkg_store_write (s.db, &p), MEDIA_STORE_OK);
+    ck_assert_int_eq (build_all (s.db), 1);
+    /* Every blob so far two hours old, and some that no row names. */
+    char path[256], rel[96], bag_rel[96], man_rel[96], asset_rel[96], orphan_rel[96], young_rel[96],
+        hex[65];
+    PGresult *res = PQexec (s.db, "SELECT bag_sha256, manifest_sha256 FROM package_versions");
+    ck_assert_int_eq (PQntuples (res), 1);
+    ck_assert_int_eq (media_blob_path (PQgetvalue (res, 0, 0), bag_rel, sizeof bag_rel), 0);
+    ck_assert_int_eq (media_blob_path (PQgetvalue (res, 0, 1), man_rel, sizeof man_rel), 0);
+    PQclear (res);
+    snprintf (hex, sizeof hex, "%064x", 0xa000 + 21);
+    ck_assert_int_eq (media_blob_path (hex, asset_rel, sizeof asset_rel), 0);
+    blob_file (asset_rel, "kept photo", 7200);
+    snprintf (path, sizeof path, "%s/%s", volume, bag_rel);
+    struct timespec old[2] = {{time (NULL) - 7200, 0}, {time (NULL) - 7200, 0}};
+    ck_assert_int_eq (utimensat (AT_FDCWD, path, old, 0), 0);
+    snprintf (path, sizeof path, "%s/%s", volume, man_rel);
+    ck_assert_int_eq (utimensat (AT_FDCWD, path, old, 0), 0);
+    snprintf (hex, sizeof hex, "%064x", 0xb001);
+    ck_assert_int_eq (media_blob_path (hex, orphan_rel, sizeof orphan_rel), 0);
+    blob_file (orphan_rel, "orphan", 7200);
+    snprintf (hex, sizeof hex, "%064x", 0xb002);
+    ck_assert_int_eq (media_blob_path (hex, young_rel, sizeof young_rel), 0);
+    blob_file (young_rel, "young", 60);
+    snprintf (rel, sizeof rel, "sha256/00/00/notes.txt");
+    blob_file (rel, "not a digest", 7200);
+    snprintf (hex, sizeof hex, "%064x", 0xb003); /* 0000…b003 in the wrong place */
+    snprintf (rel, sizeof rel, "sha256/ff/ff/%s", hex);
+    blob_file (rel, "misplaced", 7200);
+
+    ck_assert_int_eq (media_sweep_orphans (s.db, 3600), 1);
+    ck_assert (!on_volume (orphan_rel));
+    ck_assert (on_volume (asset_rel) && on_volume (bag_rel) && on_volume (man_rel));
+    ck_assert (on_volume (young_rel) && on_volume ("sha256/00/00/notes.txt") && on_volume (rel));
+    ck_assert_int_eq (media_sweep_orphans (s.db, 3600), 0);
+
+    /* Registering bytes whose blob the sweeper removed: GONE, no row. */
+    Loa__Media__Asset a = LOA__MEDIA__ASSET__INIT;
+    int created = 0;
+    snprintf (hex, sizeof hex, "%064x", 0xb001);
+    ck_assert_int_eq (media_store_asset_register (s.db, hex, 6, "image/png", "", 3, &a, &created),
+                      MEDIA_STORE_GONE);
+    store_free_message (&a.base);
+    snprintf (hex, sizeof hex, "%064x", 0xb002);
+    ck_assert_int_eq (media_store_asset_register (s.db, hex, 5, "image/png", "", 3, &a, &created),
+                      MEDIA_STORE_OK);
+    ck_assert_int_eq (created, 1);
+    store_free_message (&a.base);
+    ck_assert_int_eq (test_query_int (s.db, "SELECT count(*) FROM assets"), 2);
+    test_schema_fini (&s);
+    nftw (volume, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+END_TEST
+
 Suite *media_pkg_store_suite (void)
 {
     Suite *s = suite_create ("media-svc/pkg_store");
@@ -397,6 +500,7 @@ Suite *media_pkg_store_suite (void)
     tcase_set_timeout (tc, 30);
     tcase_add_test (tc, test_versions_and_feed);
     tcase_add_test (tc, test_withheld);
+    tcase_add_test (tc, test_orphan_sweep);
     suite_add_tcase (s, tc);
     return s;
 }
