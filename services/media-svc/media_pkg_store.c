@@ -23,8 +23,7 @@ static const loa_stmt statements[] = {
                   "WITH ORDINALITY u(id, n) JOIN assets a ON a.id = u.id ORDER BY u.n"},
     {"pk_bcs_given", "SELECT id FROM broadcasters WHERE id = ANY ($1::bigint[]) AND active"},
     {"pk_bcs_all", "SELECT id FROM broadcasters WHERE active ORDER BY id"},
-    {"pk_new", "SELECT nextval('packages_id_seq'), rfc3339(now()), "
-               "to_char(now() AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD')"},
+    {"pk_new", "SELECT nextval('packages_id_seq'), rfc3339(now())"},
     {"pk_insert", "INSERT INTO packages (id, article_id, uri, created_by) "
                   "VALUES ($1::bigint, $2::bigint, $3, $4::bigint)"},
     {"pk_add_bcs", "INSERT INTO package_broadcasters SELECT $1::bigint, unnest($2::bigint[])"},
