@@ -14,6 +14,13 @@ export LOA_LOG_LEVEL=${LOA_LOG_LEVEL:-info}
 export LOA_RPC_TIMEOUT_MS=${LOA_RPC_TIMEOUT_MS:-2000}
 # quota-svc's at-risk sweep every half second (a minute in production).
 export LOA_QUOTA_SWEEP_MS=${LOA_QUOTA_SWEEP_MS:-500}
+# media-svc's bag builder every 200 ms (a second in production); a failed
+# bag retried after 100, 200 ms, and given up after 3 attempts.
+export LOA_BAG_BUILD_MS=${LOA_BAG_BUILD_MS:-200} LOA_BAG_RETRY_MS=${LOA_BAG_RETRY_MS:-100}
+export LOA_BAG_BUILD_ATTEMPTS=${LOA_BAG_BUILD_ATTEMPTS:-3}
+# Its orphan blob sweep every half second (an hour in production); blobs
+# are still orphans only once an hour old, so tests age files by hand.
+export LOA_BLOB_SWEEP_MS=${LOA_BLOB_SWEEP_MS:-500}
 # The first admin's password (fresh for every run) and client addresses
 # from X-Forwarded-For (the throttling tests play several clients).
 LOA_ADMIN_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')

@@ -648,6 +648,8 @@ static int value_from_json (dctx *c, const ProtobufCFieldDescriptor *f, json_t *
 static int decode_object (dctx *c, ProtobufCMessage *msg, json_t *obj);
 static int decode_repeated (dctx *c, ProtobufCMessage *msg, const ProtobufCFieldDescriptor *f,
                             json_t *j);
+static int decode_field (dctx *c, ProtobufCMessage *msg, const ProtobufCFieldDescriptor *f,
+                         json_t *j);
 
 /* A list wrapper (see pbjson.h): a message whose only field is `repeated
  * ... values`; it stands for a JSON array whose presence matters. */
@@ -657,6 +659,15 @@ static int is_list_wrapper (const ProtobufCMessageDescriptor *d)
            strcmp (d->fields[0].name, "values") == 0;
 }
 
+/* A value wrapper (see pbjson.h): a message whose only field is a singular
+ * scalar `value`; it stands for a JSON scalar, or null, whose presence
+ * matters. */
+static int is_value_wrapper (const ProtobufCMessageDescriptor *d)
+{
+    return d && d->n_fields == 1 && d->fields[0].label != PROTOBUF_C_LABEL_REPEATED &&
+           d->fields[0].type != PROTOBUF_C_TYPE_MESSAGE && strcmp (d->fields[0].name, "value") == 0;
+}
+
 /* A new sub-message for field f, decoded from `j`; on failure *out is
  * NULL and nothing is left allocated. */
 static int decode_child (dctx *c, const ProtobufCFieldDescriptor *f, json_t *j,
@@ -664,13 +675,17 @@ static int decode_child (dctx *c, const ProtobufCFieldDescriptor *f, json_t *j,
 {
     *out = NULL;
     const ProtobufCMessageDescriptor *cd = f->descriptor;
-    int wrapper = is_list_wrapper (cd);
-    if (wrapper ? !json_is_array (j) : !json_is_object (j))
+    int wrapper = is_list_wrapper (cd), scalar = is_value_wrapper (cd);
+    if (!scalar && (wrapper ? !json_is_array (j) : !json_is_object (j)))
         return fail (c, "%s", wrapper ? MSG_NOT_ARRAY : MSG_NOT_OBJECT);
     ProtobufCMessage *child = loa_pbjson_new (f->descriptor);
     if (!child)
         return fail (c, "%s", MSG_NO_MEMORY);
-    if ((wrapper ? decode_repeated (c, child, cd->fields, j) : decode_object (c, child, j)) != 0) {
+    /* A value wrapper: null leaves `value` at its default (given, empty). */
+    int rc = scalar    ? (json_is_null (j) ? 0 : decode_field (c, child, cd->fields, j))
+             : wrapper ? decode_repeated (c, child, cd->fields, j)
+                       : decode_object (c, child, j);
+    if (rc != 0) {
         protobuf_c_message_free_unpacked (child, NULL);
         return -1;
     }
@@ -741,8 +756,11 @@ static int decode_object (dctx *c, ProtobufCMessage *msg, json_t *obj)
             protobuf_c_message_descriptor_get_field_by_name (desc, key);
         if (!f)
             return fail (c, "%s", MSG_UNKNOWN);
-        /* null means "not given", as for an absent key. */
-        if (json_is_null (value)) {
+        /* null means "not given", as for an absent key; but for a value
+         * wrapper it is given, empty (e.g. "clear the embargo"). */
+        if (json_is_null (value) &&
+            !(f->type == PROTOBUF_C_TYPE_MESSAGE && f->label != PROTOBUF_C_LABEL_REPEATED &&
+              is_value_wrapper (f->descriptor))) {
             path_pop (c, mark);
             continue;
         }
@@ -971,6 +989,13 @@ static json_t *encode_value (const ProtobufCFieldDescriptor *f, const void *p, i
         const ProtobufCMessage *m = *(ProtobufCMessage *const *) p;
         if (m && is_list_wrapper (m->descriptor))
             return encode_repeated (m, m->descriptor->fields, depth + 1);
+        if (m && is_value_wrapper (m->descriptor)) {
+            const ProtobufCFieldDescriptor *vf = m->descriptor->fields;
+            const void *vp = (const char *) m + vf->offset;
+            if (vf->type == PROTOBUF_C_TYPE_STRING && !*(char *const *) vp)
+                return json_null ();
+            return encode_value (vf, vp, depth + 1);
+        }
         return m ? encode_message (m, depth + 1) : json_null ();
     }
     }

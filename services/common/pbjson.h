@@ -33,7 +33,14 @@
  *   (e.g. loa.Int64List in common.proto) is a JSON array, not an object.
  *   Used as a singular field it gives a repeated value presence, which a
  *   PATCH needs: absent (NULL) leaves the list alone, [] clears it.
- * - Decoding: JSON null for a field means "not given". Two members of one
+ * - Value wrappers: a message whose only field is a singular scalar `value`
+ *   (e.g. loa.NullableString in common.proto) is that JSON scalar. Used as a
+ *   singular field it tells "not given" (absent: NULL) from null (the
+ *   wrapper present, `value` at its default), e.g. a correction's
+ *   `"embargo_until": null` that clears the embargo. Encoded as its value
+ *   (a NULL string value as null).
+ * - Decoding: JSON null for a field means "not given" (but see value
+ *   wrappers). Two members of one
  *   oneof are refused; a missing proto2 `required` field is refused.
  *   Nesting deeper than 32 messages is refused.
  * - Errors (loa_pbjson_error.message), in Vietnamese: "phải là số nguyên",

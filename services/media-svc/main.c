@@ -1,7 +1,9 @@
 /* media-svc: assets (the gateway stores the bytes on the media volume and
  * registers them here; media_rpc.c), which of them published articles
- * carry (from content events; media_events.c), and broadcasters.
+ * carry (from content events; media_events.c), broadcasters, and packages
+ * (media_pkg_rpc.c) whose bags its ticker builds (media_bag_builder.c).
  * main only wires; see services/common/service.c for the life cycle. */
+#include "media_bag_builder.h"
 #include "media_events.h"
 #include "media_rpc.h"
 #include "media_store.h"
@@ -15,6 +17,9 @@ static const loa_service_subscription subscriptions[] = {
      MEDIA_CONTENT_RPC_DEFAULT, media_events_apply, media_events_reset},
     {NULL, NULL, NULL, NULL, NULL, NULL, NULL},
 };
+
+static const loa_service_tick bag_builder = {"bag-builder", media_bag_builder_tick,
+                                             "LOA_BAG_BUILD_MS", 1000};
 
 int main (int argc, char **argv)
 {
@@ -30,6 +35,7 @@ int main (int argc, char **argv)
         .methods = media_methods,
         .prepare = media_store_prepare,
         .subscriptions = subscriptions,
+        .tick = &bag_builder,
     };
     return loa_service_main (&def, argc, argv);
 }

@@ -80,6 +80,24 @@ int media_blob_path (const char *hex, char *out, size_t cap)
     return n > 0 && (size_t) n < cap ? 0 : -1;
 }
 
+const char *media_volume_dir (void)
+{
+    media_bag_init ();
+    return media_dir;
+}
+
+int media_blob_exists (const char *hex)
+{
+    char rel[96], path[sizeof media_dir + 100];
+    if (media_bag_init () != 0 || media_blob_path (hex, rel, sizeof rel) != 0)
+        return -1;
+    snprintf (path, sizeof path, "%s/%s", media_dir, rel);
+    struct stat st;
+    if (stat (path, &st) == 0)
+        return S_ISREG (st.st_mode) ? 1 : 0;
+    return errno == ENOENT ? 0 : -1;
+}
+
 void media_bag_oxum (char *out, size_t cap, uint64_t octets, size_t files)
 {
     snprintf (out, cap, "%llu.%zu", (unsigned long long) octets, files);
@@ -125,6 +143,11 @@ static void sha_text (const char *text, size_t len, char out[MEDIA_HEX + 1])
     hex_of (d, out);
 }
 
+void media_bag_sha256_text (const char *text, size_t len, char out[MEDIA_HEX + 1])
+{
+    sha_text (text, len, out);
+}
+
 /* The SHA-256 and size of the file at `path`. 0 or -1. */
 static int sha_file (const char *path, char out[MEDIA_HEX + 1], int64_t *size)
 {
@@ -164,6 +187,9 @@ static int keep_blob (const char *tmp, const char *hex)
     char dir[sizeof path];
     snprintf (dir, sizeof dir, "%s", path);
     snprintf (path, sizeof path, "%s/%s", media_dir, rel);
+    /* A fresh mtime: the orphan sweeper leaves young blobs alone, so this
+     * one has time to be named by its row. */
+    utimensat (AT_FDCWD, tmp, NULL, 0);
     if (rc != 0 || rename (tmp, path) != 0) {
         loa_error (NULL, "media: cannot store %s: %s", rel, strerror (errno));
         return -1;
@@ -239,8 +265,10 @@ static int add_text (zip_t *za, const char *top, const char *name, const char *t
 }
 
 int media_bag_build (const char *top, const char *uri, const char *date, media_bag_file *files,
-                     size_t n, char (*hex_buf)[MEDIA_HEX + 1], media_bag_result *out)
+                     size_t n, char (*hex_buf)[MEDIA_HEX + 1], media_bag_result *out, char *err,
+                     size_t err_cap)
 {
+    snprintf (err, err_cap, "không ghi được bag vào LOA_MEDIA_DIR");
     if (media_bag_init () != 0)
         return -1;
     static const char bagit[] = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n";
@@ -257,10 +285,24 @@ int media_bag_build (const char *top, const char *uri, const char *date, media_b
     char *info = media_bag_info (uri, date, octets, n);
     char *tagmanifest = NULL, tmp[sizeof media_dir + 64];
     tmp_name (tmp, sizeof tmp, "bag");
-    int rc = -1, err = 0;
+    int rc = -1, zerr = 0;
     zip_t *za = NULL;
     if (!manifest || !info)
         goto out;
+    /* A rendition's blob that is missing: said by name, before any work. */
+    for (size_t i = 0; i < n; i++) {
+        char rel[96], path[sizeof media_dir + 100];
+        if (files[i].text)
+            continue;
+        if (media_blob_path (files[i].sha256, rel, sizeof rel) != 0)
+            goto out;
+        snprintf (path, sizeof path, "%s/%s", media_dir, rel);
+        if (access (path, R_OK) != 0) {
+            loa_error (NULL, "media: the bag %s lacks %s: %s", top, rel, strerror (errno));
+            snprintf (err, err_cap, "thiếu tệp %s trên kho media", files[i].path);
+            goto out;
+        }
+    }
     char h_bagit[MEDIA_HEX + 1], h_info[MEDIA_HEX + 1], h_manifest[MEDIA_HEX + 1];
     sha_text (bagit, strlen (bagit), h_bagit);
     sha_text (info, strlen (info), h_info);
@@ -270,8 +312,8 @@ int media_bag_build (const char *top, const char *uri, const char *date, media_b
         goto out;
     snprintf (tagmanifest, tcap, "%s  bagit.txt\n%s  bag-info.txt\n%s  manifest-sha256.txt\n",
               h_bagit, h_info, h_manifest);
-    if (!(za = zip_open (tmp, ZIP_CREATE | ZIP_EXCL, &err))) {
-        loa_error (NULL, "media: cannot make the bag %s (libzip error %d)", tmp, err);
+    if (!(za = zip_open (tmp, ZIP_CREATE | ZIP_EXCL, &zerr))) {
+        loa_error (NULL, "media: cannot make the bag %s (libzip error %d)", tmp, zerr);
         goto out;
     }
     if (add_text (za, top, "bagit.txt", bagit, strlen (bagit)) != 0 ||
@@ -310,6 +352,7 @@ int media_bag_build (const char *top, const char *uri, const char *date, media_b
         goto out;
     }
     rc = 0;
+    err[0] = '\0';
     goto out;
 fail:
     if (za)

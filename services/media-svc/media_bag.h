@@ -24,6 +24,13 @@ int media_bag_init (void);
 /* "sha256/ab/cd/<hex>" for 64 lower-case hex digits. 0, or -1 (not a digest). */
 int media_blob_path (const char *hex, char *out, size_t cap);
 
+/* LOA_MEDIA_DIR as read by media_bag_init. */
+const char *media_volume_dir (void);
+
+/* Whether the blob `hex` is on the volume: 1, 0, or -1 (not a digest, or
+ * the volume unusable). */
+int media_blob_exists (const char *hex);
+
 /* "<octets>.<files>" (RFC 8493 §2.2.2). */
 void media_bag_oxum (char *out, size_t cap, uint64_t octets, size_t files);
 
@@ -51,10 +58,15 @@ typedef struct {
     int64_t manifest_size;
 } media_bag_result;
 
+/* The SHA-256 of `len` bytes of `text` in lower-case hex. */
+void media_bag_sha256_text (const char *text, size_t len, char out[MEDIA_HEX + 1]);
+
 /* Builds the ZIP for `top` ("<id>-v<v>") and stores it and its manifest as
  * blobs. files[] with `text` get their sha256 computed into `hex_buf`
- * (64 + 1 bytes per file). 0, or -1 (logged; nothing half-written stays). */
+ * (64 + 1 bytes per file). 0, or -1 (logged, and the reason in `err`, a
+ * short text for staff; nothing half-written stays). */
 int media_bag_build (const char *top, const char *uri, const char *date, media_bag_file *files,
-                     size_t n, char (*hex_buf)[MEDIA_HEX + 1], media_bag_result *out);
+                     size_t n, char (*hex_buf)[MEDIA_HEX + 1], media_bag_result *out, char *err,
+                     size_t err_cap);
 
 #endif

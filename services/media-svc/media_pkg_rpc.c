@@ -148,7 +148,10 @@ void media_packages_correct (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (in->asset_ids)
         bad += check_ids (ctx, "asset_ids", in->asset_ids->values, in->asset_ids->n_values,
                           MAX_ASSETS);
-    bad += check_embargo (ctx, in->embargo_until);
+    /* Absent: the last usable version's embargo stays; null or "": none. */
+    const char *embargo =
+        in->embargo_until ? (in->embargo_until->value ? in->embargo_until->value : "") : NULL;
+    bad += check_embargo (ctx, embargo);
     bad += check_text (ctx, "note", "Ghi chú", in->note, 0, 1000, 0);
     if (bad) {
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Thông tin đính chính không hợp lệ");
@@ -159,9 +162,7 @@ void media_packages_correct (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
                          .has_assets = in->asset_ids != NULL,
                          .asset_ids = in->asset_ids ? in->asset_ids->values : NULL,
                          .n_assets = in->asset_ids ? in->asset_ids->n_values : 0,
-                         /* proto3: "" is "not given": the previous embargo stays. */
-                         .embargo_until =
-                             in->embargo_until && *in->embargo_until ? in->embargo_until : NULL,
+                         .embargo_until = embargo,
                          .note = in->note ? in->note : "",
                          .user_id = ctx->caller->user_id};
     reply_written (ctx, media_pkg_store_write (ctx->db, &w), &w);
@@ -254,6 +255,20 @@ static void fail_access (loa_rpc_ctx *ctx, media_store_status st)
         break;
     case MEDIA_STORE_GONE:
         loa_rpc_fail (ctx, LOA__STATUS__GONE, "Gói tin đã bị hủy: tệp không còn được cung cấp");
+        break;
+    case MEDIA_STORE_WITHHELD:
+        loa_rpc_fail (ctx, LOA__STATUS__GONE,
+                      "Gói tin tạm ngừng phát hành vì bài viết gốc đã bị gỡ: tệp không còn được "
+                      "cung cấp cho đến khi có bản đính chính");
+        break;
+    case MEDIA_STORE_PENDING: /* 503 with Retry-After (the gateway adds it) */
+        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE,
+                      "Gói bag.zip của phiên bản này đang được tạo; vui lòng thử lại sau ít giây");
+        break;
+    case MEDIA_STORE_FAILED:
+        loa_rpc_fail (ctx, LOA__STATUS__INTERNAL,
+                      "Không tạo được gói bag.zip của phiên bản này; phiên bản không được phát "
+                      "hành, hãy chờ bản đính chính");
         break;
     default: loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
     }

@@ -23,8 +23,7 @@ static const loa_stmt statements[] = {
                   "WITH ORDINALITY u(id, n) JOIN assets a ON a.id = u.id ORDER BY u.n"},
     {"pk_bcs_given", "SELECT id FROM broadcasters WHERE id = ANY ($1::bigint[]) AND active"},
     {"pk_bcs_all", "SELECT id FROM broadcasters WHERE active ORDER BY id"},
-    {"pk_new", "SELECT nextval('packages_id_seq'), rfc3339(now()), "
-               "to_char(now() AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD')"},
+    {"pk_new", "SELECT nextval('packages_id_seq'), rfc3339(now())"},
     {"pk_insert", "INSERT INTO packages (id, article_id, uri, created_by) "
                   "VALUES ($1::bigint, $2::bigint, $3, $4::bigint)"},
     {"pk_add_bcs", "INSERT INTO package_broadcasters SELECT $1::bigint, unnest($2::bigint[])"},
@@ -32,21 +31,28 @@ static const loa_stmt statements[] = {
      * of its own, so that the next one (a new snapshot) sees the latest
      * version a concurrent writer committed. */
     {"pk_lock_row", "SELECT 1 FROM packages WHERE id = $1::bigint FOR UPDATE"},
+    /* The embargo a correction keeps is the last usable version's (a
+     * withheld or canceled version has none). */
     {"pk_lock", "SELECT p.article_id, p.uri, rfc3339(p.created_at), v.version, v.pub_status, "
-                "coalesce(rfc3339(v.embargo_until), ''), rfc3339(now()), "
+                "coalesce((SELECT rfc3339(u.embargo_until) FROM package_versions u "
+                "WHERE u.package_id = p.id AND u.pub_status = 'usable' "
+                "ORDER BY u.version DESC LIMIT 1), ''), rfc3339(now()), "
                 "to_char(now() AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD'), "
                 "(SELECT title FROM published_articles WHERE article_id = p.article_id), "
                 "v.ninjs::json #>> '{headlines,0,value}' "
                 "FROM packages p JOIN package_versions v ON v.package_id = p.id "
                 "WHERE p.id = $1::bigint ORDER BY v.version DESC LIMIT 1"},
+    /* A correction's assets when it names none: the last usable version's. */
     {"pk_prev_assets", "SELECT asset_id FROM package_files WHERE package_id = $1::bigint "
-                       "AND version = $2::integer ORDER BY position"},
+                       "AND version = (SELECT max(version) FROM package_versions "
+                       "WHERE package_id = $1::bigint AND pub_status = 'usable') "
+                       "ORDER BY position"},
     {"pk_norm_time", "SELECT rfc3339($1::timestamptz), $1::timestamptz > now()"},
+    /* The bag is built later, by media_bag_builder.c (bag_state pending). */
     {"pk_version_insert",
      "INSERT INTO package_versions (package_id, version, pub_status, embargo_until, note, ninjs, "
-     "ninjs_sha256, bag_sha256, bag_size, manifest_sha256, manifest_size, created_by, "
-     "created_at) VALUES ($1::bigint, $2::integer, $3, nullif($4, '')::timestamptz, $5, $6, $7, "
-     "$8, $9::bigint, $10, $11::bigint, $12::bigint, now())"},
+     "ninjs_sha256, created_by, created_at) VALUES ($1::bigint, $2::integer, $3, "
+     "nullif($4, '')::timestamptz, $5, $6, $7, $8::bigint, now())"},
     {"pk_file_insert", "INSERT INTO package_files (package_id, version, name, asset_id, position) "
                        "VALUES ($1::bigint, $2::integer, $3, $4::bigint, $5::integer)"},
     /* A version enters each broadcaster's feed now or, for a `hide`
@@ -61,6 +67,13 @@ static const loa_stmt statements[] = {
      "AND f.package_id = $1::bigint AND f.position IS NULL)) "
      "FROM package_broadcasters pb JOIN broadcasters b ON b.id = pb.broadcaster_id "
      "WHERE pb.package_id = $1::bigint AND b.active"},
+    /* A correction that moves the embargo earlier (or clears it) moves the
+     * package's entries still waiting for the old one with it: a version
+     * never enters a feed before an earlier one, so they go first. */
+    {"pk_feed_lift",
+     "UPDATE feed_entries SET release_at = greatest(now(), coalesce(nullif($2, '')::timestamptz, "
+     "now())) WHERE package_id = $1::bigint AND position IS NULL AND release_at > "
+     "greatest(now(), coalesce(nullif($2, '')::timestamptz, now()))"},
     {"pk_release", "SELECT feed_release(nullif($1::bigint, 0))"},
     {"pk_pkg_ids", "SELECT broadcaster_id FROM package_broadcasters WHERE package_id = $1::bigint "
                    "ORDER BY 1"},
@@ -71,11 +84,12 @@ static const loa_stmt statements[] = {
      "FROM packages p JOIN LATERAL (SELECT * FROM package_versions WHERE package_id = p.id "
      "ORDER BY version DESC LIMIT 1) v ON true WHERE p.id = $1::bigint"},
     {"pk_versions",
-     "SELECT v.version, v.pub_status, coalesce(rfc3339(v.embargo_until), ''), v.bag_sha256, "
-     "v.bag_size, rfc3339(v.created_at), v.created_by, v.note, "
-     "coalesce((SELECT string_agg(asset_id::text, ',' ORDER BY position) FROM package_files f "
-     "WHERE f.package_id = v.package_id AND f.version = v.version), '') "
-     "FROM package_versions v WHERE v.package_id = $1::bigint ORDER BY v.version"},
+     "SELECT v.version, v.pub_status, coalesce(rfc3339(v.embargo_until), ''), "
+     "coalesce(v.bag_sha256, ''), coalesce(v.bag_size, 0), rfc3339(v.created_at), v.created_by, "
+     "v.note, coalesce((SELECT string_agg(asset_id::text, ',' ORDER BY position) "
+     "FROM package_files f WHERE f.package_id = v.package_id AND f.version = v.version), ''), "
+     "v.bag_state, v.bag_error FROM package_versions v WHERE v.package_id = $1::bigint "
+     "ORDER BY v.version"},
     {"pk_deliveries",
      "SELECT b.id, b.name, b.embargo_policy, "
      "coalesce((SELECT string_agg(f.version::text, ',' ORDER BY f.version) FROM feed_entries f "
@@ -101,14 +115,21 @@ static const loa_stmt statements[] = {
                   "AND broadcaster_id = $1::bigint), "
                   "EXISTS (SELECT 1 FROM package_versions WHERE package_id = $2::bigint "
                   "AND ($3::integer = 0 OR version = $3::integer)), "
-                  "EXISTS (SELECT 1 FROM package_versions WHERE package_id = $2::bigint "
-                  "AND pub_status = 'canceled')"},
-    {"pk_entry",
-     "SELECT v.version, v.ninjs, v.bag_sha256, v.bag_size, v.manifest_sha256, v.manifest_size, "
-     "v.ninjs_2_3 FROM feed_entries f JOIN package_versions v USING (package_id, version) "
-     "WHERE f.broadcaster_id = $1::bigint AND f.package_id = $2::bigint "
-     "AND f.position IS NOT NULL AND ($3::integer = 0 OR f.version = $3::integer) "
-     "ORDER BY f.version DESC LIMIT 1"},
+                  "CASE WHEN EXISTS (SELECT 1 FROM package_versions WHERE package_id = $2::bigint "
+                  "AND pub_status = 'canceled') THEN 'canceled' ELSE (SELECT pub_status "
+                  "FROM package_versions WHERE package_id = $2::bigint ORDER BY version DESC "
+                  "LIMIT 1) END"},
+    /* A version is the broadcaster's once released into its feed; one
+     * named by its number is readable too while only its bag holds it back
+     * (due, bag pending or failed): its ninjs does not depend on the bag. */
+    {"pk_entry", "SELECT v.version, v.ninjs, coalesce(v.bag_sha256, ''), coalesce(v.bag_size, 0), "
+                 "coalesce(v.manifest_sha256, ''), coalesce(v.manifest_size, 0), v.bag_state, "
+                 "v.ninjs_2_3 "
+                 "FROM feed_entries f JOIN package_versions v USING (package_id, version) "
+                 "WHERE f.broadcaster_id = $1::bigint AND f.package_id = $2::bigint "
+                 "AND ($3::integer = 0 OR f.version = $3::integer) AND (f.position IS NOT NULL OR "
+                 "($3::integer <> 0 AND v.bag_state <> 'ready' AND f.release_at <= now())) "
+                 "ORDER BY f.version DESC LIMIT 1"},
     {"pk_file", "SELECT a.sha256, a.size, a.mime FROM package_files f JOIN assets a "
                 "ON a.id = f.asset_id WHERE f.package_id = $1::bigint AND f.version = $2::integer "
                 "AND f.name = $3"},
@@ -129,6 +150,51 @@ static const loa_stmt statements[] = {
     /* A version's ninjs 2.3 text (0005_ninjs_2_3.sql), stored once. */
     {"pk_ninjs_2_3", "UPDATE package_versions SET ninjs_2_3 = $3 WHERE package_id = $1::bigint "
                      "AND version = $2::integer AND ninjs_2_3 IS NULL"},
+    /* The bag builder (media_pkg_store_build_next). Candidates: pending
+     * bags that are due, the package's earliest pending version first (so
+     * versions become ready, enter the feeds and are announced in their
+     * order), small ones first (a cancellation is not held up by a video). */
+    {"pk_bag_candidates",
+     "SELECT v.package_id, v.version FROM package_versions v "
+     "WHERE v.bag_state = 'pending' AND v.bag_next_at <= now() "
+     "AND NOT EXISTS (SELECT 1 FROM package_versions e WHERE e.package_id = v.package_id "
+     "AND e.version < v.version AND e.bag_state = 'pending') "
+     "ORDER BY (SELECT coalesce(sum(a.size), 0) FROM package_files f JOIN assets a "
+     "ON a.id = f.asset_id WHERE f.package_id = v.package_id AND f.version = v.version), "
+     "v.created_at, v.package_id LIMIT 16"},
+    /* A session lock per version while its bag is built (see
+     * media_pkg_store_build_next); the two-int4 space's class "LoaB". */
+    {"pk_bag_lock", "SELECT pg_try_advisory_lock(1282367810, hashtext($1 || '/' || $2))"},
+    {"pk_bag_unlock", "SELECT pg_advisory_unlock(1282367810, hashtext($1 || '/' || $2))"},
+    {"pk_bag_input", "SELECT v.bag_state, v.ninjs, p.uri, "
+                     "to_char(v.created_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD') "
+                     "FROM package_versions v JOIN packages p ON p.id = v.package_id "
+                     "WHERE v.package_id = $1::bigint AND v.version = $2::integer"},
+    {"pk_bag_files", "SELECT f.name, a.sha256, a.size FROM package_files f JOIN assets a "
+                     "ON a.id = f.asset_id WHERE f.package_id = $1::bigint "
+                     "AND f.version = $2::integer ORDER BY f.position"},
+    {"pk_bag_ready",
+     "UPDATE package_versions v SET bag_state = 'ready', bag_sha256 = $3, bag_size = $4::bigint, "
+     "manifest_sha256 = $5, manifest_size = $6::bigint, bag_attempts = bag_attempts + 1, "
+     "bag_error = '' FROM packages p WHERE p.id = v.package_id AND v.package_id = $1::bigint "
+     "AND v.version = $2::integer AND v.bag_state = 'pending' "
+     "RETURNING v.pub_status, coalesce(rfc3339(v.embargo_until), ''), p.article_id, p.uri"},
+    /* A failed attempt: tried again after retry_ms × 2^attempts, until
+     * `attempts` of them have failed. */
+    {"pk_bag_failed",
+     "UPDATE package_versions SET bag_attempts = bag_attempts + 1, bag_error = $3, "
+     "bag_state = CASE WHEN bag_attempts + 1 >= $4::integer THEN 'failed' ELSE 'pending' END, "
+     "bag_next_at = now() + $5::bigint * interval '1 millisecond' * power(2, bag_attempts) "
+     "WHERE package_id = $1::bigint AND version = $2::integer AND bag_state = 'pending' "
+     "RETURNING bag_state, bag_attempts"},
+    /* Withholding (media_pkg_store_withhold_next): a request no other
+     * ticker holds, and the article's live packages (latest version usable). */
+    {"pk_wh_todo", "SELECT event_seq, article_id FROM withhold_requests WHERE done_at IS NULL "
+                   "ORDER BY event_seq LIMIT 1 FOR UPDATE SKIP LOCKED"},
+    {"pk_wh_live", "SELECT p.id FROM packages p WHERE p.article_id = $1::bigint "
+                   "AND (SELECT v.pub_status FROM package_versions v WHERE v.package_id = p.id "
+                   "ORDER BY v.version DESC LIMIT 1) = 'usable' ORDER BY p.id"},
+    {"pk_wh_done", "UPDATE withhold_requests SET done_at = now() WHERE event_seq = $1::bigint"},
     {NULL, NULL},
 };
 
@@ -272,8 +338,17 @@ int media_pkg_store_article (PGconn *db, int64_t article_id, int published, int6
     snprintf (seq_s, sizeof seq_s, "%llu", (unsigned long long) seq);
     if (!published) {
         const char *vals[] = {id};
-        return exec_params (db, "DELETE FROM published_articles WHERE article_id = $1::bigint", 1,
-                            vals);
+        const char *req[] = {seq_s, id};
+        int rc = exec_params (db, "DELETE FROM published_articles WHERE article_id = $1::bigint", 1,
+                              vals);
+        /* Its live packages are withheld by the ticker (withhold_next). */
+        return rc != 0 ? rc
+                       : exec_params (db,
+                                      "INSERT INTO withhold_requests (event_seq, article_id) "
+                                      "SELECT $1::bigint, $2::bigint WHERE EXISTS (SELECT 1 "
+                                      "FROM packages WHERE article_id = $2::bigint) "
+                                      "ON CONFLICT DO NOTHING",
+                                      2, req);
     }
     const char *vals[] = {id,
                           unit,
@@ -371,18 +446,14 @@ static int write_tx (PGconn *db, void *argp)
     write_tx_arg *arg = argp;
     media_pkg_write *w = arg->w;
     arg->st = MEDIA_STORE_ERROR;
-    char id_s[24], art_s[24], by_s[24], ver_s[16], uri[320], first_created[40], now_s[40], date[16],
+    char id_s[24], art_s[24], by_s[24], ver_s[16], uri[320], first_created[40], now_s[40],
         embargo[40] = "", prev_status[16] = "", title_prev[1] = "";
     char *title = NULL, *summary = NULL, *body_html = NULL, *slug = NULL, *ninjs = NULL,
          *bc_arr = NULL;
     int64_t *prev_ids = NULL;
     asset_row *assets = NULL;
     media_rendition *rends = NULL;
-    media_bag_file *files = NULL;
-    char (*hexes)[MEDIA_HEX + 1] = NULL;
     char (*names)[64] = NULL;
-    char (*paths)[80] = NULL;
-    int64_t *bids = NULL;
     const int64_t *asset_ids = w->asset_ids;
     size_t n_assets = w->n_assets;
     int rc = -1, version = 1;
@@ -427,10 +498,15 @@ static int write_tx (PGconn *db, void *argp)
         snprintf (prev_status, sizeof prev_status, "%s", PQgetvalue (res, 0, 4));
         snprintf (embargo, sizeof embargo, "%s", PQgetvalue (res, 0, 5));
         snprintf (now_s, sizeof now_s, "%s", PQgetvalue (res, 0, 6));
-        snprintf (date, sizeof date, "%s", PQgetvalue (res, 0, 7));
         int has_article = !PQgetisnull (res, 0, 8);
         if (strcmp (prev_status, "canceled") == 0) {
             snprintf (w->message, sizeof w->message, "Gói tin đã bị hủy");
+            arg->st = MEDIA_STORE_CONFLICT;
+            rc = 1;
+            goto out;
+        }
+        if (w->kind == MEDIA_PKG_WITHHOLD && strcmp (prev_status, "usable") != 0) {
+            snprintf (w->message, sizeof w->message, "Gói tin đã tạm ngừng phát hành");
             arg->st = MEDIA_STORE_CONFLICT;
             rc = 1;
             goto out;
@@ -441,7 +517,7 @@ static int write_tx (PGconn *db, void *argp)
             rc = 1;
             goto out;
         }
-        if (w->kind == MEDIA_PKG_CANCEL) {
+        if (w->kind == MEDIA_PKG_CANCEL || w->kind == MEDIA_PKG_WITHHOLD) {
             /* The headline the broadcasters know: the last version's. */
             title = strdup (PQgetvalue (res, 0, PQgetisnull (res, 0, 9) ? 8 : 9));
             embargo[0] = '\0';
@@ -469,7 +545,7 @@ static int write_tx (PGconn *db, void *argp)
     res = NULL;
 
     /* The embargo, in the database's form (RFC 3339 +07:00). */
-    if (w->kind != MEDIA_PKG_CANCEL && w->embargo_until) {
+    if (w->kind != MEDIA_PKG_CANCEL && w->kind != MEDIA_PKG_WITHHOLD && w->embargo_until) {
         embargo[0] = '\0';
         if (*w->embargo_until) {
             const char *v[] = {w->embargo_until};
@@ -483,13 +559,11 @@ static int write_tx (PGconn *db, void *argp)
 
     /* The assets: given, or the previous version's for a correction that
      * names none; a cancellation carries none. */
-    if (w->kind == MEDIA_PKG_CANCEL) {
+    if (w->kind == MEDIA_PKG_CANCEL || w->kind == MEDIA_PKG_WITHHOLD) {
         n_assets = 0;
     } else if (w->kind == MEDIA_PKG_CORRECT && !w->has_assets) {
-        char pv[16];
-        snprintf (pv, sizeof pv, "%d", version - 1);
-        const char *v[] = {id_s, pv};
-        res = run (db, "pk_prev_assets", 2, v);
+        const char *v[] = {id_s};
+        res = run (db, "pk_prev_assets", 1, v);
         if (PQresultStatus (res) != PGRES_TUPLES_OK) {
             rc = loa_db_retryable (res) ? LOA_DB_RETRY : -1;
             goto out;
@@ -506,11 +580,8 @@ static int write_tx (PGconn *db, void *argp)
     }
     assets = calloc (n_assets + 1, sizeof *assets);
     rends = calloc (n_assets + 1, sizeof *rends);
-    files = calloc (n_assets + 2, sizeof *files);
-    hexes = calloc (n_assets + 2, sizeof *hexes);
     names = calloc (n_assets + 1, sizeof *names);
-    paths = calloc (n_assets + 1, sizeof *paths);
-    if (!assets || !rends || !files || !hexes || !names || !paths)
+    if (!assets || !rends || !names)
         goto out;
     if ((rc = load_assets (db, w, asset_ids, n_assets, assets)) != 0) {
         if (rc == 1)
@@ -558,7 +629,6 @@ static int write_tx (PGconn *db, void *argp)
         w->package_id = atoll (id_s);
         snprintf (now_s, sizeof now_s, "%s", PQgetvalue (res, 0, 1));
         snprintf (first_created, sizeof first_created, "%s", now_s);
-        snprintf (date, sizeof date, "%s", PQgetvalue (res, 0, 2));
         PQclear (res);
         res = NULL;
         if (media_ninjs_uri (uri, sizeof uri, media_pkg_domain (), w->package_id) != 0)
@@ -571,13 +641,15 @@ static int write_tx (PGconn *db, void *argp)
         rc = -1;
     }
 
-    /* The document and the bag. */
+    /* The document (the bag comes later: media_pkg_store_build_next). */
     for (size_t i = 0; i < n_assets; i++) {
         media_ninjs_rendition_name (names[i], sizeof names[i], (int) i + 1, assets[i].id,
                                     assets[i].mime);
         rends[i] = (media_rendition){names[i], assets[i].mime, assets[i].size};
     }
-    const char *status = w->kind == MEDIA_PKG_CANCEL ? "canceled" : "usable";
+    const char *status = w->kind == MEDIA_PKG_CANCEL     ? "canceled"
+                         : w->kind == MEDIA_PKG_WITHHOLD ? "withheld"
+                                                         : "usable";
     media_ninjs_input in = {
         .uri = uri,
         .package_id = w->package_id,
@@ -598,35 +670,12 @@ static int write_tx (PGconn *db, void *argp)
     };
     if (!(ninjs = media_ninjs_build (&in)))
         goto out;
-    files[0] = (media_bag_file){.path = "ninjs.json", .text = ninjs, .text_len = strlen (ninjs)};
-    for (size_t i = 0; i < n_assets; i++) {
-        snprintf (paths[i], sizeof paths[i], "renditions/%s", names[i]);
-        files[i + 1] =
-            (media_bag_file){.path = paths[i], .sha256 = assets[i].sha, .size = assets[i].size};
-    }
-    char top[48];
-    snprintf (top, sizeof top, "%lld-v%d", (long long) w->package_id, version);
-    media_bag_result bag;
-    if (media_bag_build (top, uri, date, files, n_assets + 1, hexes, &bag) != 0)
-        goto out;
-
+    char ninjs_sha[MEDIA_HEX + 1];
+    media_bag_sha256_text (ninjs, strlen (ninjs), ninjs_sha);
     snprintf (ver_s, sizeof ver_s, "%d", version);
-    char bag_size[24], man_size[24];
-    store_int_param (bag_size, bag.bag_size);
-    store_int_param (man_size, bag.manifest_size);
-    const char *vv[] = {id_s,
-                        ver_s,
-                        status,
-                        embargo,
-                        w->note ? w->note : "",
-                        ninjs,
-                        files[0].sha256,
-                        bag.bag_sha256,
-                        bag_size,
-                        bag.manifest_sha256,
-                        man_size,
-                        by_s};
-    if ((rc = run_cmd (db, "pk_version_insert", 12, vv)) != 0 ||
+    const char *vv[] = {id_s,  ver_s,     status, embargo, w->note ? w->note : "",
+                        ninjs, ninjs_sha, by_s};
+    if ((rc = run_cmd (db, "pk_version_insert", 8, vv)) != 0 ||
         (rc = save_2_3 (db, id_s, ver_s, ninjs, NULL)) != 0)
         goto out;
     for (size_t i = 0; i < n_assets; i++) {
@@ -637,36 +686,16 @@ static int write_tx (PGconn *db, void *argp)
         if ((rc = run_cmd (db, "pk_file_insert", 5, vf)) != 0)
             goto out;
     }
+    /* Its feed entries wait for the bag (feed_release takes only versions
+     * whose bag is ready); package.published is written with the bag. */
     const char *ve[] = {id_s, ver_s, embargo};
-    const char *vr[] = {"0"};
-    if ((rc = run_cmd (db, "pk_feed_insert", 3, ve)) != 0 ||
-        (rc = run_cmd (db, "pk_release", 1, vr)) != 0)
+    const char *vl[] = {id_s, embargo};
+    if (w->kind == MEDIA_PKG_CORRECT && w->embargo_until &&
+        (rc = run_cmd (db, "pk_feed_lift", 2, vl)) != 0)
         goto out;
-
-    /* package.published, in the same transaction. */
-    const char *vi[] = {id_s};
-    res = run (db, "pk_pkg_ids", 1, vi);
-    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
-        rc = loa_db_retryable (res) ? LOA_DB_RETRY : -1;
+    if ((rc = run_cmd (db, "pk_feed_insert", 3, ve)) != 0)
         goto out;
-    }
-    size_t nb = (size_t) PQntuples (res);
-    if (!(bids = calloc (nb + 1, sizeof *bids)))
-        goto out;
-    for (size_t i = 0; i < nb; i++)
-        bids[i] = atoll (PQgetvalue (res, (int) i, 0));
-    Loa__Media__PackageEvent ev = LOA__MEDIA__PACKAGE_EVENT__INIT;
-    ev.package_id = w->package_id;
-    ev.version = version;
-    ev.uri = uri;
-    ev.article_id = w->article_id;
-    ev.pub_status = (char *) status;
-    ev.broadcaster_ids = bids;
-    ev.n_broadcaster_ids = nb;
-    ev.embargo_until = embargo;
-    ev.bag_sha256 = bag.bag_sha256;
-    if (loa_outbox_add (db, "package.published", &ev.base) != 0)
-        goto out;
+    rc = -1;
     w->id = w->package_id;
     w->version = version;
     arg->st = MEDIA_STORE_OK;
@@ -682,11 +711,7 @@ out:
     free (prev_ids);
     free (assets);
     free (rends);
-    free (files);
-    free (hexes);
     free (names);
-    free (paths);
-    free (bids);
     return rc;
 }
 
@@ -697,6 +722,256 @@ media_store_status media_pkg_store_write (PGconn *db, media_pkg_write *w)
     if (rc == 0)
         return MEDIA_STORE_OK;
     return arg.st == MEDIA_STORE_OK ? MEDIA_STORE_ERROR : arg.st;
+}
+
+/* ------------------------------------------------------------ withheld */
+
+#define WITHHELD_NOTE                                                                                                         \
+    "Bài viết gốc đã bị gỡ khỏi cổng thông tin; gói tin tạm ngừng phát hành cho đến khi có bản " \
+    "đính chính."
+
+typedef struct {
+    int found;
+    int made;
+} withhold_arg;
+
+static int withhold_tx (PGconn *db, void *argp)
+{
+    withhold_arg *a = argp;
+    a->found = a->made = 0;
+    PGresult *todo = run (db, "pk_wh_todo", 0, NULL), *live = NULL;
+    int rc = -1;
+    if (PQresultStatus (todo) != PGRES_TUPLES_OK) {
+        rc = loa_db_retryable (todo) ? LOA_DB_RETRY : -1;
+        goto out;
+    }
+    rc = 0;
+    if (PQntuples (todo) != 1)
+        goto out;
+    a->found = 1;
+    const char *va[] = {PQgetvalue (todo, 0, 1)};
+    live = run (db, "pk_wh_live", 1, va);
+    if (PQresultStatus (live) != PGRES_TUPLES_OK) {
+        rc = loa_db_retryable (live) ? LOA_DB_RETRY : -1;
+        goto out;
+    }
+    for (int i = 0; i < PQntuples (live); i++) {
+        media_pkg_write w = {.kind = MEDIA_PKG_WITHHOLD,
+                             .package_id = atoll (PQgetvalue (live, i, 0)),
+                             .note = WITHHELD_NOTE,
+                             .user_id = 0};
+        write_tx_arg wa = {.w = &w, .st = MEDIA_STORE_ERROR};
+        rc = write_tx (db, &wa);
+        if (rc == 1 && wa.st == MEDIA_STORE_CONFLICT) {
+            rc = 0; /* canceled or withheld meanwhile (the row lock orders us) */
+            continue;
+        }
+        if (rc != 0)
+            goto out;
+        loa_info (NULL, "media: package %lld withheld (article %s retracted): version %d",
+                  (long long) w.id, va[0], w.version);
+        a->made++;
+    }
+    const char *vs[] = {PQgetvalue (todo, 0, 0)};
+    rc = run_cmd (db, "pk_wh_done", 1, vs);
+out:
+    PQclear (todo);
+    PQclear (live);
+    return rc;
+}
+
+int media_pkg_store_withhold_next (PGconn *db)
+{
+    withhold_arg a = {0, 0};
+    if (loa_db_tx (db, withhold_tx, &a) != 0)
+        return -1;
+    return a.found;
+}
+
+/* ------------------------------------------------------------ bags */
+
+typedef struct {
+    const char *id_s, *ver_s;
+    const media_bag_result *bag;
+    int missing; /* out: a blob was gone (the orphan sweeper) */
+} bag_ready_arg;
+
+/* The bag is ready: the row, the feeds (its entries that are due), and
+ * package.published, in one transaction. */
+static int bag_ready_tx (PGconn *db, void *argp)
+{
+    bag_ready_arg *a = argp;
+    /* Under the blobs' locks, and only if they are there: the orphan
+     * sweeper never removes a blob a row names (media_store_blob_lock). */
+    const char *blobs[] = {a->bag->bag_sha256, a->bag->manifest_sha256};
+    for (int i = 0; i < 2; i++) {
+        int lrc = media_store_blob_lock (db, blobs[i]);
+        if (lrc != 0)
+            return lrc;
+        if (media_blob_exists (blobs[i]) != 1) {
+            a->missing = 1;
+            return -1;
+        }
+    }
+    char bag_size[24], man_size[24];
+    store_int_param (bag_size, a->bag->bag_size);
+    store_int_param (man_size, a->bag->manifest_size);
+    const char *v[] = {a->id_s, a->ver_s, a->bag->bag_sha256, bag_size, a->bag->manifest_sha256,
+                       man_size};
+    PGresult *res = run (db, "pk_bag_ready", 6, v);
+    PGresult *ids = NULL;
+    int64_t *bids = NULL;
+    int rc = -1;
+    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
+        rc = loa_db_retryable (res) ? LOA_DB_RETRY : -1;
+        goto out;
+    }
+    if (PQntuples (res) != 1) {
+        rc = 0; /* made ready by another builder meanwhile: nothing more */
+        goto out;
+    }
+    const char *vr[] = {"0"};
+    const char *vi[] = {a->id_s};
+    if ((rc = run_cmd (db, "pk_release", 1, vr)) != 0)
+        goto out;
+    rc = -1;
+    ids = run (db, "pk_pkg_ids", 1, vi);
+    if (PQresultStatus (ids) != PGRES_TUPLES_OK) {
+        rc = loa_db_retryable (ids) ? LOA_DB_RETRY : -1;
+        goto out;
+    }
+    size_t nb = (size_t) PQntuples (ids);
+    if (!(bids = calloc (nb + 1, sizeof *bids)))
+        goto out;
+    for (size_t i = 0; i < nb; i++)
+        bids[i] = atoll (PQgetvalue (ids, (int) i, 0));
+    Loa__Media__PackageEvent ev = LOA__MEDIA__PACKAGE_EVENT__INIT;
+    ev.package_id = atoll (a->id_s);
+    ev.version = atoi (a->ver_s);
+    ev.uri = PQgetvalue (res, 0, 3);
+    ev.article_id = atoll (PQgetvalue (res, 0, 2));
+    ev.pub_status = PQgetvalue (res, 0, 0);
+    ev.broadcaster_ids = bids;
+    ev.n_broadcaster_ids = nb;
+    ev.embargo_until = PQgetvalue (res, 0, 1);
+    ev.bag_sha256 = (char *) a->bag->bag_sha256;
+    rc = loa_outbox_add (db, "package.published", &ev.base) == 0 ? 0 : -1;
+out:
+    PQclear (res);
+    PQclear (ids);
+    free (bids);
+    return rc;
+}
+
+/* Records a failed attempt (its own statement, outside any transaction). */
+static int bag_failed (PGconn *db, const char *id_s, const char *ver_s, const char *why,
+                       int max_attempts, int retry_ms)
+{
+    char max_s[16], retry_s[24];
+    snprintf (max_s, sizeof max_s, "%d", max_attempts);
+    snprintf (retry_s, sizeof retry_s, "%d", retry_ms);
+    const char *v[] = {id_s, ver_s, why, max_s, retry_s};
+    PGresult *res = run (db, "pk_bag_failed", 5, v);
+    int rc = PQresultStatus (res) == PGRES_TUPLES_OK ? 0 : -1;
+    if (rc == 0 && PQntuples (res) == 1) {
+        int failed = strcmp (PQgetvalue (res, 0, 0), "failed") == 0;
+        if (failed)
+            loa_error (NULL, "media: package %s version %s: no bag after %s attempts: %s", id_s,
+                       ver_s, PQgetvalue (res, 0, 1), why);
+        else
+            loa_warn (NULL, "media: package %s version %s: bag attempt %s failed (%s); will retry",
+                      id_s, ver_s, PQgetvalue (res, 0, 1), why);
+    }
+    PQclear (res);
+    return rc;
+}
+
+/* Builds the bag of one version whose lock this session holds: 1 (built,
+ * or the failure recorded), 0 (not pending any more), -1. */
+static int build_locked (PGconn *db, const char *id_s, const char *ver_s, int max_attempts,
+                         int retry_ms)
+{
+    const char *v[] = {id_s, ver_s};
+    PGresult *in = run (db, "pk_bag_input", 2, v);
+    PGresult *fr = NULL;
+    media_bag_file *files = NULL;
+    char (*hexes)[MEDIA_HEX + 1] = NULL;
+    char (*paths)[112] = NULL;
+    int rc = -1;
+    if (PQresultStatus (in) != PGRES_TUPLES_OK)
+        goto out;
+    if (PQntuples (in) != 1 || strcmp (PQgetvalue (in, 0, 0), "pending") != 0) {
+        rc = 0; /* built by another replica between our look and our lock */
+        goto out;
+    }
+    fr = run (db, "pk_bag_files", 2, v);
+    if (PQresultStatus (fr) != PGRES_TUPLES_OK)
+        goto out;
+    size_t n = (size_t) PQntuples (fr);
+    files = calloc (n + 1, sizeof *files);
+    hexes = calloc (n + 1, sizeof *hexes);
+    paths = calloc (n + 1, sizeof *paths);
+    if (!files || !hexes || !paths)
+        goto out;
+    const char *ninjs = PQgetvalue (in, 0, 1);
+    files[0] = (media_bag_file){.path = "ninjs.json", .text = ninjs, .text_len = strlen (ninjs)};
+    for (size_t i = 0; i < n; i++) {
+        snprintf (paths[i], sizeof paths[i], "renditions/%s", PQgetvalue (fr, (int) i, 0));
+        files[i + 1] = (media_bag_file){.path = paths[i],
+                                        .sha256 = PQgetvalue (fr, (int) i, 1),
+                                        .size = atoll (PQgetvalue (fr, (int) i, 2))};
+    }
+    char top[48], why[200];
+    snprintf (top, sizeof top, "%s-v%s", id_s, ver_s);
+    media_bag_result bag;
+    if (media_bag_build (top, PQgetvalue (in, 0, 2), PQgetvalue (in, 0, 3), files, n + 1, hexes,
+                         &bag, why, sizeof why) != 0) {
+        rc = bag_failed (db, id_s, ver_s, why, max_attempts, retry_ms) == 0 ? 1 : -1;
+        goto out;
+    }
+    bag_ready_arg arg = {.id_s = id_s, .ver_s = ver_s, .bag = &bag};
+    if (loa_db_tx (db, bag_ready_tx, &arg) != 0) {
+        if (arg.missing)
+            rc = bag_failed (db, id_s, ver_s, "bag vừa ghi đã bị dọn khỏi kho media", max_attempts,
+                             retry_ms) == 0
+                     ? 1
+                     : -1;
+        goto out;
+    }
+    loa_info (NULL, "media: package %s version %s: bag %s (%lld bytes) ready", id_s, ver_s,
+              bag.bag_sha256, (long long) bag.bag_size);
+    rc = 1;
+out:
+    PQclear (in);
+    PQclear (fr);
+    free (files);
+    free (hexes);
+    free (paths);
+    return rc;
+}
+
+int media_pkg_store_build_next (PGconn *db, int max_attempts, int retry_ms)
+{
+    PGresult *c = run (db, "pk_bag_candidates", 0, NULL);
+    if (PQresultStatus (c) != PGRES_TUPLES_OK) {
+        PQclear (c);
+        return -1;
+    }
+    int rc = 0;
+    for (int i = 0; i < PQntuples (c) && rc == 0; i++) {
+        const char *v[] = {PQgetvalue (c, i, 0), PQgetvalue (c, i, 1)};
+        PGresult *l = run (db, "pk_bag_lock", 2, v);
+        int locked = PQresultStatus (l) == PGRES_TUPLES_OK && PQgetvalue (l, 0, 0)[0] == 't';
+        if (PQresultStatus (l) != PGRES_TUPLES_OK)
+            rc = -1;
+        PQclear (l);
+        if (!locked)
+            continue; /* another replica builds it */
+        rc = build_locked (db, v[0], v[1], max_attempts, retry_ms);
+        PQclear (run (db, "pk_bag_unlock", 2, v));
+    }
+    PQclear (c);
+    return rc;
 }
 
 /* ------------------------------------------------------------ staff views */
@@ -714,6 +989,8 @@ static void fill_version (const PGresult *res, int row, void *item)
     v->created_by = atoll (PQgetvalue (res, row, 6));
     v->note = store_dup (res, row, 7, NULL);
     parse_list (PQgetvalue (res, row, 8), &v->asset_ids, &v->n_asset_ids, NULL);
+    v->bag_status = store_dup (res, row, 9, NULL);
+    v->bag_error = store_dup (res, row, 10, NULL);
 }
 
 static void fill_delivery (const PGresult *res, int row, void *item)
@@ -879,9 +1156,10 @@ int media_pkg_store_release (PGconn *db, int64_t broadcaster_id)
 
 /* Whether the broadcaster may see version `version` (0: any) of package
  * `id`: OK with *entry (the released version's row, caller clears),
- * NOT_FOUND, FORBIDDEN; *canceled when the package is. */
+ * NOT_FOUND, FORBIDDEN; *gone is GONE when the package is canceled,
+ * WITHHELD while its latest version is withheld, else 0. */
 static media_store_status entry (PGconn *db, int64_t b, int64_t id, int version, PGresult **entry,
-                                 int *canceled)
+                                 int *gone)
 {
     char b_s[24], id_s[24], v_s[16];
     store_int_param (b_s, b);
@@ -898,7 +1176,9 @@ static media_store_status entry (PGconn *db, int64_t b, int64_t id, int version,
     }
     int exists = PQgetvalue (res, 0, 0)[0] == 't', mine = PQgetvalue (res, 0, 1)[0] == 't',
         has_version = PQgetvalue (res, 0, 2)[0] == 't';
-    *canceled = PQgetvalue (res, 0, 3)[0] == 't';
+    *gone = strcmp (PQgetvalue (res, 0, 3), "canceled") == 0   ? MEDIA_STORE_GONE
+            : strcmp (PQgetvalue (res, 0, 3), "withheld") == 0 ? MEDIA_STORE_WITHHELD
+                                                               : 0;
     PQclear (res);
     if (!exists)
         return MEDIA_STORE_NOT_FOUND;
@@ -923,14 +1203,14 @@ media_store_status media_pkg_store_ninjs (PGconn *db, int64_t broadcaster_id, in
                                           int version, Loa__Media__Ninjs *out)
 {
     PGresult *res;
-    int canceled;
-    media_store_status st = entry (db, broadcaster_id, id, version, &res, &canceled);
+    int gone;
+    media_store_status st = entry (db, broadcaster_id, id, version, &res, &gone);
     if (st != MEDIA_STORE_OK)
         return st;
     out->package_id = id;
     out->version = atoi (PQgetvalue (res, 0, 0));
     out->json = store_dup (res, 0, 1, NULL);
-    out->json_2_3 = PQgetisnull (res, 0, 6) ? NULL : store_dup (res, 0, 6, NULL);
+    out->json_2_3 = PQgetisnull (res, 0, 7) ? NULL : store_dup (res, 0, 7, NULL);
     if (!out->json_2_3) {
         char id_s[24], v_s[16];
         store_int_param (id_s, id);
@@ -946,15 +1226,18 @@ media_store_status media_pkg_store_file (PGconn *db, int64_t broadcaster_id,
                                          Loa__Media__PackageFile *out)
 {
     PGresult *res;
-    int canceled;
+    int gone;
     if (in->version <= 0)
         return MEDIA_STORE_NOT_FOUND;
-    media_store_status st = entry (db, broadcaster_id, in->id, in->version, &res, &canceled);
+    media_store_status st = entry (db, broadcaster_id, in->id, in->version, &res, &gone);
     if (st != MEDIA_STORE_OK)
         return st;
     char name[96];
-    if (canceled) {
-        st = MEDIA_STORE_GONE;
+    if (gone) {
+        st = (media_store_status) gone;
+    } else if (strcmp (in->what, "file") != 0 && strcmp (PQgetvalue (res, 0, 6), "ready") != 0) {
+        st = strcmp (PQgetvalue (res, 0, 6), "pending") == 0 ? MEDIA_STORE_PENDING
+                                                             : MEDIA_STORE_FAILED;
     } else if (strcmp (in->what, "bag") == 0) {
         out->sha256 = store_dup (res, 0, 2, NULL);
         out->size = atoll (PQgetvalue (res, 0, 3));
@@ -1112,13 +1395,13 @@ media_store_status media_pkg_store_receipt (PGconn *db, int64_t broadcaster_id, 
                                             const char **field)
 {
     PGresult *res;
-    int canceled;
+    int gone;
     *field = NULL;
     if (version <= 0) {
         *field = "version";
         return MEDIA_STORE_INVALID;
     }
-    media_store_status st = entry (db, broadcaster_id, id, version, &res, &canceled);
+    media_store_status st = entry (db, broadcaster_id, id, version, &res, &gone);
     if (st == MEDIA_STORE_NOT_FOUND) {
         *field = "version";
         return MEDIA_STORE_INVALID;

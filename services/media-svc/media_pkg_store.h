@@ -1,9 +1,10 @@
-/* media_pkg_store: packages' SQL (schema media, 0003_packages.sql): the
- * published articles' text (from content events), packages and their
- * immutable versions (each made with its ninjs document and its bag,
- * media_ninjs.h and media_bag.h, inside the transaction that adds the row),
- * the broadcasters' feed, downloads and receipts. Messages it fills own
- * their strings (free with store_free_message). */
+/* media_pkg_store: packages' SQL (schema media, 0003_packages.sql and
+ * 0004_bag_builder.sql): the published articles' text (from content
+ * events), packages and their immutable versions (each made with its ninjs
+ * document, media_ninjs.h, in the transaction that adds the row; its bag,
+ * media_bag.h, afterwards by media_pkg_store_build_next), the broadcasters'
+ * feed, downloads and receipts. Messages it fills own their strings (free
+ * with store_free_message). */
 #ifndef MEDIA_PKG_STORE_H
 #define MEDIA_PKG_STORE_H
 
@@ -21,16 +22,25 @@ const char *media_pkg_domain (void);
 const char *media_pkg_public_url (void);
 
 /* article.published keeps the article's text (what packages carry);
- * article.retracted forgets it. Inside the subscriber's transaction. 0 or -1. */
+ * article.retracted forgets it and, when the article has packages, asks
+ * for them to be withheld (a request keyed by `seq`: the same event twice
+ * asks once). Inside the subscriber's transaction. 0 or -1. */
 int media_pkg_store_article (PGconn *db, int64_t article_id, int published, int64_t unit_id,
                              const char *slug, const char *title, const char *summary,
                              const char *body, const char *body_html, const char *published_at,
                              uint64_t seq);
 int media_pkg_store_reset (PGconn *db);
 
-typedef enum { MEDIA_PKG_CREATE, MEDIA_PKG_CORRECT, MEDIA_PKG_CANCEL } media_pkg_kind;
+typedef enum {
+    MEDIA_PKG_CREATE,
+    MEDIA_PKG_CORRECT,
+    MEDIA_PKG_CANCEL,
+    MEDIA_PKG_WITHHOLD
+} media_pkg_kind;
 
-/* A new version: a package's first (CREATE), a correction, a cancellation. */
+/* A new version: a package's first (CREATE), a correction, a cancellation,
+ * a withholding (media_pkg_store_withhold_next). A correction's assets and
+ * embargo, when not given, are the last usable version's. */
 typedef struct {
     media_pkg_kind kind;
     int64_t package_id; /* CORRECT, CANCEL */
@@ -50,11 +60,29 @@ typedef struct {
     int version;
 } media_pkg_write;
 
-/* Makes the version, its feed entries and its package.published event, in
- * one transaction. OK, INVALID (w->field), NOT_FOUND (no such package),
+/* Makes the version (its bag pending) and its feed entries, in one
+ * transaction; the entries are released, and package.published written,
+ * once the bag is built. OK, INVALID (w->field), NOT_FOUND (no such package),
  * CONFLICT (canceled already, or the article is no longer published;
  * w->message), ERROR. */
 media_store_status media_pkg_store_write (PGconn *db, media_pkg_write *w);
+
+/* Answers one withhold request (the oldest no other session holds): every
+ * live package of the retracted article (its latest version usable) gets a
+ * version `withheld` (the last headline, WITHHELD_NOTE as edNote, no
+ * renditions, no embargo), all in one transaction with the request marked
+ * done. 1 (one request answered), 0 (none left), -1 (logged). */
+int media_pkg_store_withhold_next (PGconn *db);
+
+/* Builds the bag of one pending version that is due, if any: picks one no
+ * other session is building (a session-level advisory lock per version,
+ * held only while building, with no transaction open meanwhile), builds it
+ * (media_bag_build), then marks it ready, releases the feed entries that
+ * are due and writes package.published, in one transaction. A failed build
+ * is logged and recorded (bag_error), tried again after retry_ms × 2^n,
+ * and marked failed after `max_attempts`. 1 (one version done, built or
+ * not), 0 (nothing to build), -1 (database error, logged). */
+int media_pkg_store_build_next (PGconn *db, int max_attempts, int retry_ms);
 
 /* Staff views: one package with its versions and deliveries; a page. */
 media_store_status media_pkg_store_get (PGconn *db, int64_t id, Loa__Media__Package *out);
@@ -65,8 +93,9 @@ media_store_status media_pkg_store_list (PGconn *db, int page, int per_page,
  * FORBIDDEN. */
 media_store_status media_pkg_store_broadcaster (PGconn *db, int64_t api_key_id, int64_t *id);
 
-/* Releases the broadcaster's entries whose embargo ended (positions in
- * their order; its own transaction). 0 or -1. */
+/* Releases the broadcaster's entries (every broadcaster's when 0) whose
+ * embargo ended and whose bag is ready (positions in their order; its own
+ * transaction). 0 or -1. */
 int media_pkg_store_release (PGconn *db, int64_t broadcaster_id);
 
 /* The ninjs of version `version` (0: the latest released to it) for the
@@ -77,7 +106,8 @@ media_store_status media_pkg_store_ninjs (PGconn *db, int64_t broadcaster_id, in
                                           int version, Loa__Media__Ninjs *out);
 
 /* Which blob answers `what` (bag, file, manifest) of a version for the
- * broadcaster: OK, NOT_FOUND, FORBIDDEN, GONE (the package is canceled). */
+ * broadcaster: OK, NOT_FOUND, FORBIDDEN, GONE (the package is canceled),
+ * PENDING or FAILED (bag and manifest of a version whose bag is not built). */
 media_store_status media_pkg_store_file (PGconn *db, int64_t broadcaster_id,
                                          const Loa__Media__PackageFileRequest *in,
                                          Loa__Media__PackageFile *out);

@@ -67,9 +67,12 @@ static void assets_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     /* A conflict is another first upload of the same bytes committing
      * meanwhile: the second try finds its row. */
     for (int attempt = 0; attempt < 3 && st == MEDIA_STORE_CONFLICT; attempt++)
-        st = media_store_asset_create (ctx->db, in->sha256, in->size, in->mime, in->original_name,
-                                       ctx->caller->user_id, &out, &created);
-    if (st == MEDIA_STORE_OK) {
+        st = media_store_asset_register (ctx->db, in->sha256, in->size, in->mime, in->original_name,
+                                         ctx->caller->user_id, &out, &created);
+    if (st == MEDIA_STORE_GONE) {
+        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE,
+                      "Tệp vừa được dọn khỏi kho media; vui lòng tải lên lại");
+    } else if (st == MEDIA_STORE_OK) {
         if (created)
             loa_info (ctx->request_id, "media: asset %lld (%s, %lld bytes, %s) by user %lld",
                       (long long) out.id, out.sha256, (long long) out.size, out.mime,

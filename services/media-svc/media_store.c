@@ -6,6 +6,7 @@
 
 #include "db.h"
 #include "log.h"
+#include "media_bag.h"
 #include "media_pkg_store.h"
 #include "store_util.h"
 
@@ -37,6 +38,14 @@ static const loa_stmt statements[] = {
     {"bc_list", "SELECT " BC_COLS ", count(*) OVER () FROM broadcasters ORDER BY id "
                 "LIMIT $1::integer OFFSET $2::integer"},
     {"bc_count", "SELECT count(*) FROM broadcasters"},
+    /* A blob's lock (the two-int4 space's class "LoaS"), held by whoever
+     * names a blob in a row (an asset, a bag) and by the orphan sweeper,
+     * each checking the other's side under it. */
+    {"blob_lock", "SELECT pg_advisory_xact_lock(1282367827, hashtext($1))"},
+    {"blob_referenced",
+     "SELECT EXISTS (SELECT 1 FROM assets WHERE sha256 = $1) OR EXISTS (SELECT 1 "
+     "FROM package_versions WHERE bag_sha256 = $1) OR EXISTS (SELECT 1 FROM package_versions "
+     "WHERE manifest_sha256 = $1)"},
     {NULL, NULL},
 };
 
@@ -86,6 +95,96 @@ media_store_status media_store_asset_create (PGconn *db, const char *sha256, int
     }
     PQclear (res);
     return st;
+}
+
+typedef struct {
+    const char *sha256, *mime, *original_name;
+    int64_t size, created_by;
+    Loa__Media__Asset *out;
+    int *created;
+    media_store_status st;
+} asset_tx_arg;
+
+static int asset_tx (PGconn *db, void *argp)
+{
+    asset_tx_arg *a = argp;
+    store_free_message (&a->out->base); /* a retried transaction fills it again */
+    a->st = MEDIA_STORE_ERROR;
+    int rc = media_store_blob_lock (db, a->sha256);
+    if (rc != 0)
+        return rc;
+    int exists = media_blob_exists (a->sha256);
+    if (exists != 1) {
+        a->st = exists == 0 ? MEDIA_STORE_GONE : MEDIA_STORE_ERROR;
+        return 1;
+    }
+    a->st = media_store_asset_create (db, a->sha256, a->size, a->mime, a->original_name,
+                                      a->created_by, a->out, a->created);
+    return a->st == MEDIA_STORE_OK ? 0 : 1;
+}
+
+media_store_status media_store_asset_register (PGconn *db, const char *sha256, int64_t size,
+                                               const char *mime, const char *original_name,
+                                               int64_t created_by, Loa__Media__Asset *out,
+                                               int *created)
+{
+    asset_tx_arg a = {sha256,     mime, original_name, size,
+                      created_by, out,  created,       MEDIA_STORE_ERROR};
+    int rc = loa_db_tx (db, asset_tx, &a);
+    return rc == 0 ? MEDIA_STORE_OK : a.st == MEDIA_STORE_OK ? MEDIA_STORE_ERROR : a.st;
+}
+
+int media_store_blob_lock (PGconn *db, const char *sha256)
+{
+    const char *v[] = {sha256};
+    PGresult *res = store_run (db, WHO, "blob_lock", 1, v, PGRES_TUPLES_OK);
+    int rc = PQresultStatus (res) == PGRES_TUPLES_OK ? 0
+             : loa_db_retryable (res)                ? LOA_DB_RETRY
+                                                     : -1;
+    PQclear (res);
+    return rc;
+}
+
+int media_store_blob_referenced (PGconn *db, const char *sha256)
+{
+    const char *v[] = {sha256};
+    PGresult *res = store_run (db, WHO, "blob_referenced", 1, v, PGRES_TUPLES_OK);
+    int rc = PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) == 1
+                 ? PQgetvalue (res, 0, 0)[0] == 't'
+                 : -1;
+    PQclear (res);
+    return rc;
+}
+
+typedef struct {
+    const char *sha256;
+    int (*remove) (const char *sha256, void *arg);
+    void *arg;
+    int removed;
+} orphan_arg;
+
+static int orphan_tx (PGconn *db, void *argp)
+{
+    orphan_arg *a = argp;
+    a->removed = 0;
+    int rc = media_store_blob_lock (db, a->sha256);
+    if (rc != 0)
+        return rc;
+    int ref = media_store_blob_referenced (db, a->sha256);
+    if (ref < 0)
+        return -1;
+    if (!ref)
+        a->removed = a->remove (a->sha256, a->arg) == 1;
+    return 0;
+}
+
+int media_store_blob_remove_orphan (PGconn *db, const char *sha256,
+                                    int (*remove) (const char *sha256, void *arg), void *arg)
+{
+    orphan_arg a = {sha256, remove, arg, 0};
+    if (loa_db_tx (db, orphan_tx, &a) != 0)
+        return -1;
+    return a.removed;
 }
 
 media_store_status media_store_asset_get (PGconn *db, int64_t id, Loa__Media__Asset *out)

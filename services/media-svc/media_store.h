@@ -18,6 +18,9 @@ typedef enum {
     MEDIA_STORE_INVALID = 3, /* packages: a field is wrong (media_pkg_write names it) */
     MEDIA_STORE_FORBIDDEN = 4, /* packages: not this broadcaster's */
     MEDIA_STORE_GONE = 5, /* packages: canceled */
+    MEDIA_STORE_PENDING = 6, /* packages: the version's bag is not built yet */
+    MEDIA_STORE_FAILED = 7, /* packages: the version's bag could not be built */
+    MEDIA_STORE_WITHHELD = 8, /* packages: withheld (its article was retracted) */
     MEDIA_STORE_ERROR = -1, /* the database failed (logged) */
 } media_store_status;
 
@@ -29,6 +32,30 @@ media_store_status media_store_asset_create (PGconn *db, const char *sha256, int
                                              const char *mime, const char *original_name,
                                              int64_t created_by, Loa__Media__Asset *out,
                                              int *created);
+
+/* media_store_asset_create in one transaction holding the blob's lock
+ * (media_store_blob_lock), after checking that the blob is on the volume:
+ * GONE when it is not (the orphan sweeper removed it: the bytes must be
+ * uploaded again), so a row never names a blob the sweeper removes. */
+media_store_status media_store_asset_register (PGconn *db, const char *sha256, int64_t size,
+                                               const char *mime, const char *original_name,
+                                               int64_t created_by, Loa__Media__Asset *out,
+                                               int *created);
+
+/* Takes the blob's transaction-level lock (inside a transaction): 0,
+ * LOA_DB_RETRY or -1. Whoever makes a row name a blob takes it and checks
+ * that the blob is there; the orphan sweeper takes it and checks that no
+ * row names the blob before removing it. */
+int media_store_blob_lock (PGconn *db, const char *sha256);
+
+/* 1 when an asset, a bag or a manifest names the blob, 0 when none, -1. */
+int media_store_blob_referenced (PGconn *db, const char *sha256);
+
+/* In one transaction holding the blob's lock: when no row names it, calls
+ * remove (sha256, arg), which returns 1 when it removed the file. 1
+ * (removed), 0 (kept), -1 (logged). */
+int media_store_blob_remove_orphan (PGconn *db, const char *sha256,
+                                    int (*remove) (const char *sha256, void *arg), void *arg);
 
 /* The asset `id`, with `is_public` (attached to a published article). */
 media_store_status media_store_asset_get (PGconn *db, int64_t id, Loa__Media__Asset *out);

@@ -11,6 +11,16 @@
 # `deliver` shows embargoedUntil, `hide` waits. Another broadcaster's
 # package is 403. Receipts 201/200/422; the deliveries report counts
 # downloads and receipts; package.published / package.delivered events.
+# Bags are built in the background: with the builder idle (media-svc
+# restarted with a day-long LOA_BAG_BUILD_MS) a new version's bag and
+# manifest are 503 with Retry-After, its ninjs 200, the feed without it;
+# built, 200 and in the feed; a bag whose rendition vanished fails (500,
+# bag_error, never in the feed). A retracted article's package gets a
+# version withheld (in the feed, valid ninjs, files 410, no correction).
+# A correction keeps the embargo or clears it with null; an ended `hide`
+# embargo is released by media-svc's ticker without the broadcaster's read.
+# The orphan sweep removes an old blob no row names, never an asset's or a
+# bag's (however old).
 # Sourced by tests/run.sh: every name here starts with mp_ / MP_.
 # shellcheck shell=bash
 
@@ -83,6 +93,7 @@ def png(w, h, pixels):
             + chunk(b'tEXt', b'Comment\x00' + run) + chunk(b'IDAT', zlib.compress(raw)) + chunk(b'IEND', b''))
 open(os.path.join(d, 'photo.png'), 'wb').write(png(200, 200, os.urandom(200 * 200 * 3)))
 open(os.path.join(d, 'photo2.png'), 'wb').write(png(16, 16, os.urandom(16 * 16 * 3)))
+open(os.path.join(d, 'lost.png'), 'wb').write(png(8, 8, os.urandom(8 * 8 * 3)))
 mp4 = (struct.pack('>I', 24) + b'ftypisom' + struct.pack('>I', 512) + b'isomiso2'
        + struct.pack('>I', 8 + len(run)) + b'free' + run + struct.pack('>I', 8 + 300000) + b'mdat'
        + os.urandom(300000))
@@ -138,6 +149,20 @@ mp_package() {
     mp_try() { mp_call rev POST /api/v1/media/packages "$body"; [ "$HTTP_STATUS" != 422 ] || [ "$(problem_names article_id)" != "422 true" ]; }
     wait_until 15 mp_try
 }
+# mp_bag_ready ID V: waits (20 s at most) until version V's bag is built
+# (bag_status ready in the staff view); the last response is kept.
+mp_is_ready() {
+    mp_call rev GET "/api/v1/media/packages/$1" -
+    [ "$(mp_jq --argjson v "$2" '.versions[] | select(.version == $v) | .bag_status')" = "${3:-ready}" ]
+}
+mp_bag_ready() {
+    local s=$HTTP_STATUS b=$HTTP_BODY rc=0
+    cp "$T_TMP/headers" "$T_TMP/headers.kept" 2>/dev/null
+    wait_until 20 mp_is_ready "$@" || rc=1
+    HTTP_STATUS=$s HTTP_BODY=$b
+    cp "$T_TMP/headers.kept" "$T_TMP/headers" 2>/dev/null
+    return $rc
+}
 
 # ------------------------------------------------------------ create
 echo "  -- packages: version 1, its ninjs and who may see it"
@@ -188,6 +213,7 @@ expect_eq "an unknown package: 404" 404 "$HTTP_STATUS"
 
 # ------------------------------------------------------------ bag
 echo "  -- the bag: BagIt 1.0 in a ZIP, verified by its manifests"
+if mp_bag_ready "$MP_P1" 1; then pass "version 1's bag is built in the background"; else fail "version 1's bag is built" "$HTTP_BODY"; fi
 MP_BAG=/api/v1/media/packages/$MP_P1/versions/1/bag.zip
 mp_get a "$MP_BAG" "$MP_DIR/bag.zip"
 MP_BAG_SHA=$(mp_sha "$MP_DIR/bag.zip")
@@ -272,6 +298,7 @@ MP_P2=$(mp_jq '.id // 0')
 MP_URI2=$(mp_jq .uri)
 mp_call rev POST "/api/v1/media/packages/$MP_P1/versions" "{\"asset_ids\": [$MP_PNG], \"note\": \"Đính chính ảnh\"}"
 expect_eq "a correction: 201, version 2, the same uri" "201 2 $MP_URI" "$HTTP_STATUS $(mp_jq .version) $(mp_jq .uri)"
+mp_bag_ready "$MP_P2" 1 && mp_bag_ready "$MP_P1" 2 || fail "the bags of package 2 and of the correction are built"
 # mp_walk BC CURSOR: one item a page to the end; MP_WALK lists what came,
 # MP_LAST_CUR is the cursor to poll with.
 mp_walk() {
@@ -333,6 +360,7 @@ mp_package "$MP_ART3" "[$MP_PNG2]" "[$MP_A, $MP_H]" "$MP_EMB"
 MP_P3=$(mp_jq '.id // 0')
 MP_URI3=$(mp_jq .uri)
 expect_eq "an embargoed package: 201" 201 "$HTTP_STATUS"
+mp_bag_ready "$MP_P3" 1 || fail "the embargoed package's bag is built"
 mp_key a GET "/api/v1/media/feed?limit=100&cursor=$MP_LAST_CUR" -
 expect_eq "A (deliver) has it at once, with embargoedUntil" "$MP_URI3 true" \
     "$(mp_jq .items[0].uri) $(mp_jq '.items[0].embargoedUntil != null')"
@@ -372,6 +400,7 @@ mp_get a "/api/v1/media/packages/$MP_P2/versions/1/files/$(printf '%s' "$MP_NINJ
 expect_eq "  and its files 410" 410 "$HTTP_STATUS"
 mp_call rev POST "/api/v1/media/packages/$MP_P2/versions" '{"note": "sau khi hủy"}'
 expect_eq "a correction after the cancellation: 409" 409 "$HTTP_STATUS"
+mp_bag_ready "$MP_P2" 2 || fail "the cancellation's bag is built"
 mp_key a GET "/api/v1/media/feed?limit=100&cursor=$MP_LAST_CUR" -
 expect_eq "the cancellation re-enters A's feed after what was there" "$MP_URI3#1 $MP_URI2#2" \
     "$(mp_jq -j '[.items[] | "\(.uri)#\(.version)"] | join(" ")')"
@@ -426,6 +455,7 @@ for mp_i in 1 2; do
     mp_pids+=($!)
 done
 wait "${mp_pids[@]}"
+mp_bag_ready "$MP_P3" 3 || fail "the two corrections' bags are built"
 mp_call rev GET "/api/v1/media/packages/$MP_P3" -
 expect_eq "two corrections at once make versions 2 and 3" "1,2,3" "$(mp_jq '.versions | map(.version | tostring) | join(",")')"
 mp_key a GET "/api/v1/media/feed?limit=100&cursor=$MP_LAST_CUR" -
@@ -461,3 +491,154 @@ fi
 mp_call insp GET "/api/v1/quota/summary?year=$MP_YEAR" -
 expect_eq "quota summary: the media totals are the sums of the rows" true \
     "$(mp_jq '(.totals.media_packages == ([.items[].media_packages] | add)) and (.totals.media_deliveries == ([.items[].media_deliveries] | add)) and .totals.media_packages > 0')"
+
+# ------------------------------------------------------------ bags in the background
+echo "  -- bags built in the background: 503 while pending, then 200; a bag that cannot be built"
+stack_stop media-svc
+LOA_BAG_BUILD_MS=86400000 stack_start media-svc
+if stack_wait_ready; then pass "media-svc restarts with its bag builder idle (LOA_BAG_BUILD_MS a day)"; else fail "media-svc restarts with LOA_BAG_BUILD_MS a day"; fi
+sleep 1 # the builder's first run, 200 ms after the start, is over
+mp_package "$MP_ART" "[$MP_PNG2]" "[$MP_A]"
+MP_P4=$(mp_jq '.id // 0')
+MP_URI4=$(mp_jq .uri)
+expect_eq "a package is created at once: 201, its bag pending" "201 pending" \
+    "$HTTP_STATUS $(mp_jq '.versions[0].bag_status')"
+MP_V4=/api/v1/media/packages/$MP_P4/versions/1
+mp_key a GET "$MP_V4/bag.zip" -
+expect_eq "  its bag.zip: 503 problem+json with Retry-After" "503 application/problem+json 5" \
+    "$HTTP_STATUS $(header Content-Type | cut -d';' -f1) $(header Retry-After)"
+expect_match "  with a Vietnamese detail" "đang được tạo" "$(mp_jq .detail)"
+mp_key a HEAD "$MP_V4/bag.zip" -
+expect_eq "  HEAD bag.zip: 503 with Retry-After" "503 5" "$HTTP_STATUS $(header Retry-After)"
+mp_key a GET "$MP_V4/manifest-sha256.txt" -
+expect_eq "  manifest-sha256.txt: 503" 503 "$HTTP_STATUS"
+mp_key a GET "$MP_V4" -
+expect_eq "  its ninjs does not wait for the bag: 200, usable" "200 $MP_URI4 usable" \
+    "$HTTP_STATUS $(mp_jq .uri) $(mp_jq .pubStatus)"
+mp_key a GET "/api/v1/media/feed?limit=100&cursor=$MP_LAST_CUR" -
+expect_eq "  the feed does not list it yet" "200 0" \
+    "$HTTP_STATUS $(mp_jq --arg u "$MP_URI4" '[.items[] | select(.uri == $u)] | length')"
+stack_stop media-svc
+stack_start media-svc
+if stack_wait_ready; then pass "media-svc restarts with its builder"; else fail "media-svc restarts with its builder"; fi
+if mp_bag_ready "$MP_P4" 1; then pass "  the pending bag is built"; else fail "the pending bag is built" "$HTTP_BODY"; fi
+mp_get a "$MP_V4/bag.zip" "$MP_DIR/p4.zip"
+expect_eq "  then bag.zip is 200, its ETag the bag's SHA-256" "200 \"$(mp_sha "$MP_DIR/p4.zip")\"" "$HTTP_STATUS $(header ETag)"
+if unzip -tq "$MP_DIR/p4.zip" >/dev/null 2>&1; then pass "  and it passes unzip -t"; else fail "  unzip -t of the late bag"; fi
+mp_key a GET "/api/v1/media/feed?limit=100&cursor=$MP_LAST_CUR" -
+expect_eq "  and the feed lists it, once" 1 "$(mp_jq --arg u "$MP_URI4" '[.items[] | select(.uri == $u)] | length')"
+
+mp_call ed POST /api/v1/assets - -H "Content-Type: image/png" --data-binary "@$MP_DIR/lost.png"
+MP_LOST=$(mp_jq '.id // empty')
+mp_lost_sha=$(mp_jq '.sha256 // empty')
+rm -f "$LOA_MEDIA_DIR/sha256/${mp_lost_sha:0:2}/${mp_lost_sha:2:2}/$mp_lost_sha"
+mp_package "$MP_ART" "[$MP_LOST]" "[$MP_A]"
+MP_P5=$(mp_jq '.id // 0')
+MP_URI5=$(mp_jq .uri)
+expect_eq "a package whose photo vanished from the volume is still created: 201" 201 "$HTTP_STATUS"
+if mp_bag_ready "$MP_P5" 1 failed; then
+    pass "  its bag fails after LOA_BAG_BUILD_ATTEMPTS attempts (bag_status failed)"
+else
+    fail "  its bag fails" "$HTTP_BODY"
+fi
+mp_is_ready "$MP_P5" 1 failed
+expect_match "  bag_error says why" "thiếu tệp renditions/" "$(mp_jq '.versions[0].bag_error')"
+mp_key a GET "/api/v1/media/packages/$MP_P5/versions/1/bag.zip" -
+expect_eq "  its bag.zip: 500 problem+json" "500 application/problem+json" \
+    "$HTTP_STATUS $(header Content-Type | cut -d';' -f1)"
+mp_key a GET "/api/v1/media/feed?limit=100&cursor=$MP_LAST_CUR" -
+expect_eq "  never in the feed" 0 "$(mp_jq --arg u "$MP_URI5" '[.items[] | select(.uri == $u)] | length')"
+
+# ------------------------------------------------------------ withheld
+echo "  -- a retracted article: its live packages are withheld"
+MP_ART4=$(mp_article "Tin sẽ bị gỡ")
+mp_package "$MP_ART4" "[$MP_PNG2]" "[$MP_A]"
+MP_P6=$(mp_jq '.id // 0')
+MP_URI6=$(mp_jq .uri)
+mp_bag_ready "$MP_P6" 1 || fail "the package's bag is built"
+mp_name6=$(mp_key a GET "/api/v1/media/packages/$MP_P6/versions/1" - && mp_jq '.renditions[0].name')
+mp_call rev POST "/api/v1/articles/$MP_ART4/retract" '{"reason": "Gỡ để kiểm thử gói tin"}'
+expect_eq "the reviewer retracts the article" 200 "$HTTP_STATUS"
+if mp_bag_ready "$MP_P6" 2; then
+    pass "  its package gets version 2, built"
+else
+    fail "  the package gets a withheld version" "$HTTP_BODY"
+fi
+mp_is_ready "$MP_P6" 2
+expect_eq "  the staff view: version 2 withheld" "2 withheld withheld" \
+    "$(mp_jq .version) $(mp_jq .pub_status) $(mp_jq '.versions[1].pub_status')"
+mp_key a GET "/api/v1/media/packages/$MP_P6/versions/2" -
+expect_eq "  its ninjs: the same uri, pubStatus withheld, no renditions" "200 $MP_URI6 2 withheld 0" \
+    "$HTTP_STATUS $(mp_jq .uri) $(mp_jq .version) $(mp_jq .pubStatus) $(mp_jq '.renditions | length')"
+mp_ninjs_ok "  valid ninjs"
+mp_key a GET "/api/v1/media/feed?limit=100&cursor=$MP_LAST_CUR" -
+expect_eq "  it enters A's feed after version 1" "$MP_URI6#1 $MP_URI6#2" \
+    "$(mp_jq -j --arg u "$MP_URI6" '[.items[] | select(.uri == $u) | "\(.uri)#\(.version)"] | join(" ")')"
+mp_get a "/api/v1/media/packages/$MP_P6/versions/1/bag.zip" "$MP_DIR/none"
+expect_eq "  version 1's bag then answers 410" 410 "$HTTP_STATUS"
+mp_get a "/api/v1/media/packages/$MP_P6/versions/1/files/$mp_name6" "$MP_DIR/none"
+expect_eq "  and its files 410" 410 "$HTTP_STATUS"
+mp_call rev POST "/api/v1/media/packages/$MP_P6/versions" '{"note": "sửa khi bài đã gỡ"}'
+expect_eq "a correction while the article is retracted: 409" 409 "$HTTP_STATUS"
+
+# ------------------------------------------------------------ embargo cleared
+echo "  -- a correction keeps the embargo when it names none, and clears it with null"
+MP_EMB7=$(date -u -d '+1 day' +%Y-%m-%dT%H:%M:%SZ)
+mp_package "$MP_ART" "[$MP_PNG2]" "[$MP_A, $MP_H]" "$MP_EMB7"
+MP_P7=$(mp_jq '.id // 0')
+MP_URI7=$(mp_jq .uri)
+mp_h_has7() {
+    mp_key h GET "/api/v1/media/feed?limit=100&cursor=$MP_HCUR" -
+    [ "$(mp_jq -j --arg u "$MP_URI7" '[.items[] | select(.uri == $u) | .version] | join(" ")')" = "$1" ]
+}
+mp_call rev POST "/api/v1/media/packages/$MP_P7/versions" '{"note": "giữ thời điểm cấm phát"}'
+expect_eq "a correction without embargo_until: version 2 keeps the embargo" "201 2 true" \
+    "$HTTP_STATUS $(mp_jq .version) $(mp_jq '.versions[1].embargo_until == .versions[0].embargo_until and .versions[0].embargo_until != ""')"
+mp_call rev POST "/api/v1/media/packages/$MP_P7/versions" '{"embargo_until": null, "note": "bỏ cấm phát"}'
+expect_eq "a correction with \"embargo_until\": null: version 3 without an embargo" "201 3 " \
+    "$HTTP_STATUS $(mp_jq .version) $(mp_jq '.versions[2].embargo_until')"
+mp_bag_ready "$MP_P7" 3 || fail "the three versions' bags are built"
+mp_key a GET "/api/v1/media/packages/$MP_P7/versions/3" -
+expect_eq "  its ninjs has no embargoedUntil" "200 false" "$HTTP_STATUS $(mp_jq 'has("embargoedUntil")')"
+if wait_until 10 mp_h_has7 "1 2 3"; then
+    pass "  H (hide) gets versions 1, 2 and 3 at once, in order"
+else
+    fail "  H gets the package once the embargo is cleared" \
+        "$(mp_jq -j --arg u "$MP_URI7" '[.items[] | select(.uri == $u) | .version] | join(" ")')"
+fi
+
+# ------------------------------------------------------------ hide released on time
+echo "  -- a hide embargo ends: the entry is released on time, without a read"
+MP_EMB8=$(date -u -d '+4 seconds' +%Y-%m-%dT%H:%M:%SZ)
+mp_package "$MP_ART" "[$MP_PNG2]" "[$MP_H]" "$MP_EMB8"
+MP_P8=$(mp_jq '.id // 0')
+mp_h_in_feed8() {
+    mp_call insp GET "/api/v1/media/packages/$MP_P8" -
+    [ "$(mp_jq --argjson b "$MP_H" '.deliveries[] | select(.broadcaster_id == $b) | .versions_in_feed | map(tostring) | join(",")')" = "$1" ]
+}
+if mp_h_in_feed8 ""; then pass "before the embargo ends H's feed lacks it (deliveries report)"; else fail "H's feed lacks it before the embargo" "$HTTP_BODY"; fi
+if wait_until 15 mp_h_in_feed8 1; then
+    pass "  once it ends the report shows it in H's feed, H having read nothing"
+else
+    fail "  the entry is released on time" "$HTTP_BODY"
+fi
+
+# ------------------------------------------------------------ orphan blobs
+echo "  -- the orphan blob sweep: old blobs no row names go, named ones stay"
+mp_blob() { printf '%s/sha256/%s/%s/%s' "$LOA_MEDIA_DIR" "${1:0:2}" "${1:2:2}" "$1"; }
+mp_orphan=$(head -c 32 /dev/urandom | sha256sum | cut -d' ' -f1)
+mkdir -p "$(dirname "$(mp_blob "$mp_orphan")")"
+printf 'orphan %s' "$MP_RUN" >"$(mp_blob "$mp_orphan")"
+mp_young=$(head -c 32 /dev/urandom | sha256sum | cut -d' ' -f1)
+mkdir -p "$(dirname "$(mp_blob "$mp_young")")"
+printf 'young %s' "$MP_RUN" >"$(mp_blob "$mp_young")"
+mp_asset_sha=$(db_sql "SELECT sha256 FROM media.assets WHERE id = $MP_PNG2")
+mp_bag4_sha=$(db_sql "SELECT bag_sha256 FROM media.package_versions WHERE package_id = $MP_P4 AND version = 1")
+touch -d '2 hours ago' "$(mp_blob "$mp_orphan")" "$(mp_blob "$mp_asset_sha")" "$(mp_blob "$mp_bag4_sha")"
+mp_orphan_gone() { [ ! -e "$(mp_blob "$mp_orphan")" ]; }
+if wait_until 15 mp_orphan_gone; then pass "an orphan blob two hours old is removed"; else fail "an old orphan blob is removed" "still there"; fi
+expect_eq "  a young orphan, an asset's and a bag's blob (both made old) stay" "yes yes yes" \
+    "$([ -e "$(mp_blob "$mp_young")" ] && echo yes || echo no) $([ -e "$(mp_blob "$mp_asset_sha")" ] && echo yes || echo no) $([ -e "$(mp_blob "$mp_bag4_sha")" ] && echo yes || echo no)"
+mp_get a "$MP_V4/bag.zip" "$MP_DIR/p4-again.zip"
+expect_eq "  and the old bag is still served" "200 $mp_bag4_sha" "$HTTP_STATUS $(mp_sha "$MP_DIR/p4-again.zip")"
+rm -f "$(mp_blob "$mp_young")"

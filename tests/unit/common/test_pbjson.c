@@ -720,6 +720,27 @@ START_TEST (test_list_wrappers)
 }
 END_TEST
 
+START_TEST (test_value_wrappers)
+{
+    const ProtobufCMessageDescriptor *d = &loa__test2__clearable__descriptor;
+    Loa__Test2__Clearable *m = (Loa__Test2__Clearable *) decode_ok (d, "{\"id\":1}");
+    ck_assert_ptr_null (m->when); /* absent: not given */
+    protobuf_c_message_free_unpacked (&m->base, NULL);
+    m = (Loa__Test2__Clearable *) decode_ok (d, "{\"when\":null}");
+    ck_assert_ptr_nonnull (m->when); /* null: given, empty */
+    ck_assert_ptr_null (m->when->value);
+    protobuf_c_message_free_unpacked (&m->base, NULL);
+    m = (Loa__Test2__Clearable *) decode_ok (d, "{\"when\":\"2022-02-15\"}");
+    ck_assert_str_eq (m->when->value, "2022-02-15");
+    protobuf_c_message_free_unpacked (&m->base, NULL);
+    round_trip (d, "{\"id\":2,\"when\":\"mai\"}", "{\"id\":2,\"when\":\"mai\"}");
+    round_trip (d, "{\"when\":null}", "{\"when\":null}");
+    round_trip (d, "{}", "{}");
+    decode_fails (d, "{\"when\":5}", "when", "phải là chuỗi");
+    decode_fails (d, "{\"when\":{\"value\":\"x\"}}", "when", "phải là chuỗi");
+}
+END_TEST
+
 START_TEST (test_registry)
 {
     ck_assert_ptr_eq (loa_pb_find ("loa.PingReply"), &loa__ping_reply__descriptor);
@@ -762,6 +783,7 @@ Suite *pbjson_suite (void)
     tcase_add_test (tc, test_encode_defaults_and_presence);
     tcase_add_test (tc, test_proto2_labels);
     tcase_add_test (tc, test_list_wrappers);
+    tcase_add_test (tc, test_value_wrappers);
     tcase_add_test (tc, test_registry);
     suite_add_tcase (s, tc);
     return s;

@@ -1,22 +1,28 @@
 /* media_pkg_store against a real PostgreSQL schema migrated with
  * media-svc's own migrations, and a media volume in a temporary folder:
  * versions (a package, a correction, a cancellation, nothing after it),
- * their bags stored by SHA-256, and the feed's positions: dense, in
- * release order, a `hide` broadcaster's embargoed entry released after
- * what it has read, never at a position below it. */
+ * their bags built afterwards (pending until then, kept out of the feeds)
+ * and stored by SHA-256, a bag that cannot be built (retried, then failed,
+ * never in a feed, passed by the next version), and the feed's positions:
+ * dense, in release order, a `hide` broadcaster's embargoed entry released
+ * after what it has read, never at a position below it. */
 #include <check.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/fixture.h"
 #include "media_bag.h"
 #include "media_ninjs.h"
+#include "media_bag_builder.h"
 #include "media_pkg_store.h"
 #include "media_store.h"
+#include "media_sweep.h"
 #include "store_util.h"
 #include "suites.h"
 
@@ -82,6 +88,16 @@ static int64_t broadcaster (PGconn *db, const char *policy, int64_t key)
     return id;
 }
 
+/* Builds every pending bag that is due; the number handled. */
+static int build_all (PGconn *db)
+{
+    int n = 0, rc;
+    while ((rc = media_pkg_store_build_next (db, 2, 0)) == 1)
+        n++;
+    ck_assert_int_eq (rc, 0);
+    return n;
+}
+
 /* "<package>#<version> ..." of the broadcaster's feed after `after`. */
 static void feed (PGconn *db, int64_t b, int64_t after, char *out, size_t cap, int64_t *last)
 {
@@ -140,10 +156,41 @@ START_TEST (test_versions_and_feed)
     ck_assert_int_eq (media_pkg_store_write (s.db, &c1), MEDIA_STORE_OK);
     ck_assert_int_eq (c1.version, 2);
 
+    /* Nothing in the feeds, and no bag to fetch, until the bags are built. */
     char got[256], want[256];
-    int64_t hide_last = 0;
     feed (s.db, deliver, 0, got, sizeof got, NULL);
-    snprintf (want, sizeof want, "%lld#1 %lld#1 %lld#2", (long long) p1.id, (long long) p2.id,
+    ck_assert_str_eq (got, "");
+    Loa__Media__PackageFileRequest pr = LOA__MEDIA__PACKAGE_FILE_REQUEST__INIT;
+    pr.id = p1.id;
+    pr.version = 1;
+    pr.what = (char *) "bag";
+    Loa__Media__PackageFile pf = LOA__MEDIA__PACKAGE_FILE__INIT;
+    ck_assert_int_eq (media_pkg_store_file (s.db, deliver, &pr, &pf), MEDIA_STORE_PENDING);
+    pr.what = (char *) "manifest";
+    ck_assert_int_eq (media_pkg_store_file (s.db, deliver, &pr, &pf), MEDIA_STORE_PENDING);
+    Loa__Media__Ninjs nj = LOA__MEDIA__NINJS__INIT;
+    ck_assert_int_eq (media_pkg_store_ninjs (s.db, deliver, p1.id, 1, &nj), MEDIA_STORE_OK);
+    store_free_message (&nj.base);
+    ck_assert_int_eq (media_pkg_store_ninjs (s.db, deliver, p1.id, 0, &nj), MEDIA_STORE_FORBIDDEN);
+    ck_assert_int_eq (media_pkg_store_ninjs (s.db, hide, p2.id, 1, &nj), MEDIA_STORE_FORBIDDEN);
+    ck_assert_int_eq (test_query_int (s.db, "SELECT count(*) FROM outbox "
+                                            "WHERE topic = 'package.published'"),
+                      0);
+    /* Built once each; a second run finds nothing. */
+    ck_assert_int_eq (build_all (s.db), 3);
+    ck_assert_int_eq (build_all (s.db), 0);
+    ck_assert_int_eq (test_query_int (s.db, "SELECT count(*) FROM package_versions "
+                                            "WHERE bag_state = 'ready' AND bag_attempts = 1"),
+                      3);
+    ck_assert_int_eq (test_query_int (s.db, "SELECT count(*) FROM outbox "
+                                            "WHERE topic = 'package.published'"),
+                      3);
+
+    int64_t hide_last = 0;
+    /* In the order the bags became ready: the smallest first (p2's), a
+     * package's versions in their order. */
+    feed (s.db, deliver, 0, got, sizeof got, NULL);
+    snprintf (want, sizeof want, "%lld#1 %lld#1 %lld#2", (long long) p2.id, (long long) p1.id,
               (long long) p1.id);
     ck_assert_str_eq (got, want);
     feed (s.db, hide, 0, got, sizeof got, &hide_last);
@@ -160,6 +207,9 @@ START_TEST (test_versions_and_feed)
                                             "now() - interval '1 second' WHERE position IS NULL "
                                             "RETURNING 1) SELECT count(*) FROM u"),
                       1);
+    /* Released on time by the builder's run, before the broadcaster reads. */
+    ck_assert_int_eq (media_bag_builder_tick (s.db, NULL), 0);
+    ck_assert_int_eq (test_query_int (s.db, "SELECT count(position) FROM feed_entries"), 6);
     feed (s.db, hide, hide_last, got, sizeof got, NULL);
     snprintf (want, sizeof want, "%lld#1", (long long) p2.id);
     ck_assert_str_eq (got, want);
@@ -180,11 +230,54 @@ START_TEST (test_versions_and_feed)
     ck_assert_int_eq (st.st_size, f.size);
     store_free_message (&f.base);
 
+    /* A bag that cannot be built (a rendition's blob is missing): retried
+     * once, then failed; never in a feed; its bag answers FAILED; the next
+     * version passes it. */
+    int64_t a3 = asset (s.db, 3, "lost");
+    char lost_rel[96], lost[256], lost_sha[65];
+    snprintf (lost_sha, sizeof lost_sha, "%064x", 0xa000 + 3);
+    ck_assert_int_eq (media_blob_path (lost_sha, lost_rel, sizeof lost_rel), 0);
+    snprintf (lost, sizeof lost, "%s/%s", volume, lost_rel);
+    ck_assert_int_eq (unlink (lost), 0);
+    int64_t with_lost[] = {a3};
+    media_pkg_write c2 = {.kind = MEDIA_PKG_CORRECT,
+                          .package_id = p1.id,
+                          .asset_ids = with_lost,
+                          .n_assets = 1,
+                          .has_assets = 1,
+                          .note = "ảnh mất",
+                          .user_id = 3};
+    ck_assert_int_eq (media_pkg_store_write (s.db, &c2), MEDIA_STORE_OK);
+    ck_assert_int_eq (c2.version, 3);
+    ck_assert_int_eq (build_all (s.db), 2); /* two attempts (no wait between them here) */
+    ck_assert_int_eq (test_query_int (s.db, "SELECT count(*) FROM package_versions WHERE "
+                                            "bag_state = 'failed' AND bag_attempts = 2 AND "
+                                            "bag_error LIKE 'thiếu tệp renditions/%'"),
+                      1);
+    pr.what = (char *) "bag";
+    pr.version = 3;
+    ck_assert_int_eq (media_pkg_store_file (s.db, deliver, &pr, &pf), MEDIA_STORE_FAILED);
+    media_pkg_write c3 = {.kind = MEDIA_PKG_CORRECT,
+                          .package_id = p1.id,
+                          .asset_ids = assets,
+                          .n_assets = 1,
+                          .has_assets = 1,
+                          .note = "sửa lại",
+                          .user_id = 3};
+    ck_assert_int_eq (media_pkg_store_write (s.db, &c3), MEDIA_STORE_OK);
+    ck_assert_int_eq (c3.version, 4);
+    int64_t deliver_last = 0;
+    feed (s.db, deliver, 0, got, sizeof got, &deliver_last);
+    ck_assert_int_eq (build_all (s.db), 1);
+    feed (s.db, deliver, deliver_last, got, sizeof got, NULL);
+    snprintf (want, sizeof want, "%lld#4", (long long) p1.id);
+    ck_assert_str_eq (got, want);
+
     /* A cancellation, then nothing more; its files are gone. */
     media_pkg_write x = {
         .kind = MEDIA_PKG_CANCEL, .package_id = p1.id, .note = "hủy", .user_id = 3};
     ck_assert_int_eq (media_pkg_store_write (s.db, &x), MEDIA_STORE_OK);
-    ck_assert_int_eq (x.version, 3);
+    ck_assert_int_eq (x.version, 5);
     media_pkg_write after = {.kind = MEDIA_PKG_CORRECT, .package_id = p1.id, .user_id = 3};
     ck_assert_int_eq (media_pkg_store_write (s.db, &after), MEDIA_STORE_CONFLICT);
     ck_assert_int_eq (media_pkg_store_file (s.db, deliver, &fr, &f), MEDIA_STORE_GONE);
@@ -220,6 +313,7 @@ START_TEST (test_ninjs_2_3_stored)
     ck_assert_int_eq (test_query_int (s.db, "SELECT count(*) FROM package_versions "
                                             "WHERE ninjs_2_3 IS NOT NULL"),
                       1);
+    ck_assert_int_eq (build_all (s.db), 1); /* the bag: then the version is released */
     Loa__Media__Ninjs doc = LOA__MEDIA__NINJS__INIT;
     ck_assert_int_eq (media_pkg_store_ninjs (s.db, bc, p.id, 1, &doc), MEDIA_STORE_OK);
     char *want = media_ninjs_2_3 (doc.json);
@@ -256,6 +350,211 @@ START_TEST (test_ninjs_2_3_stored)
 }
 END_TEST
 
+/* The latest pub_status of package `id`. */
+static void latest_status (PGconn *db, int64_t id, char *out, size_t cap)
+{
+    char sql[160];
+    snprintf (sql, sizeof sql,
+              "SELECT pub_status FROM package_versions WHERE package_id = %lld "
+              "ORDER BY version DESC LIMIT 1",
+              (long long) id);
+    PGresult *res = PQexec (db, sql);
+    ck_assert_int_eq (PQresultStatus (res), PGRES_TUPLES_OK);
+    ck_assert_int_eq (PQntuples (res), 1);
+    snprintf (out, cap, "%s", PQgetvalue (res, 0, 0));
+    PQclear (res);
+}
+
+/* article.retracted: every live package of the article gets a version
+ * withheld (once, however often the event is applied), its files answer
+ * WITHHELD, a correction waits for the article to be published again and
+ * makes the package usable; a canceled package stays canceled. */
+START_TEST (test_withheld)
+{
+    test_schema s;
+    media_schema (&s);
+    ck_assert_int_eq (media_pkg_store_article (s.db, 20, 1, 1, "tin", "Tiêu đề", "Tóm tắt", "Thân",
+                                               "<p>Thân</p>", "2022-03-01T08:00:00+07:00", 1),
+                      0);
+    int64_t a1 = asset (s.db, 11, "withheld photo");
+    int64_t b = broadcaster (s.db, "deliver", 601);
+    int64_t assets[] = {a1}, bcs[] = {b};
+    media_pkg_write p1 = {.kind = MEDIA_PKG_CREATE,
+                          .article_id = 20,
+                          .asset_ids = assets,
+                          .n_assets = 1,
+                          .broadcaster_ids = bcs,
+                          .n_broadcasters = 1,
+                          .embargo_until = "",
+                          .user_id = 3};
+    media_pkg_write p2 = p1;
+    ck_assert_int_eq (media_pkg_store_write (s.db, &p1), MEDIA_STORE_OK);
+    ck_assert_int_eq (media_pkg_store_write (s.db, &p2), MEDIA_STORE_OK);
+    media_pkg_write x = {
+        .kind = MEDIA_PKG_CANCEL, .package_id = p2.id, .note = "hủy", .user_id = 3};
+    ck_assert_int_eq (media_pkg_store_write (s.db, &x), MEDIA_STORE_OK);
+    ck_assert_int_eq (build_all (s.db), 3);
+    ck_assert_int_eq (media_pkg_store_withhold_next (s.db), 0);
+
+    /* The retraction, applied twice (a replay): one request, one version. */
+    for (int i = 0; i < 2; i++)
+        ck_assert_int_eq (
+            media_pkg_store_article (s.db, 20, 0, 1, NULL, NULL, NULL, NULL, NULL, NULL, 7), 0);
+    ck_assert_int_eq (test_query_int (s.db, "SELECT count(*) FROM withhold_requests"), 1);
+    ck_assert_int_eq (media_pkg_store_withhold_next (s.db), 1);
+    ck_assert_int_eq (media_pkg_store_withhold_next (s.db), 0);
+    char st[16];
+    latest_status (s.db, p1.id, st, sizeof st);
+    ck_assert_str_eq (st, "withheld");
+    latest_status (s.db, p2.id, st, sizeof st);
+    ck_assert_str_eq (st, "canceled");
+    ck_assert_int_eq (test_query_int (s.db, "SELECT count(*) FROM package_versions "
+                                            "WHERE pub_status = 'withheld'"),
+                      1);
+    /* Its ninjs says so once its bag is built; its files are gone. */
+    ck_assert_int_eq (build_all (s.db), 1);
+    Loa__Media__Ninjs nj = LOA__MEDIA__NINJS__INIT;
+    ck_assert_int_eq (media_pkg_store_ninjs (s.db, b, p1.id, 0, &nj), MEDIA_STORE_OK);
+    ck_assert_int_eq (nj.version, 2);
+    ck_assert_ptr_nonnull (strstr (nj.json, "\"pubStatus\":\"withheld\""));
+    ck_assert_ptr_nonnull (strstr (nj.json, "Tiêu đề"));
+    ck_assert_ptr_null (strstr (nj.json, "renditions"));
+    store_free_message (&nj.base);
+    Loa__Media__PackageFileRequest fr = LOA__MEDIA__PACKAGE_FILE_REQUEST__INIT;
+    fr.id = p1.id;
+    fr.version = 1;
+    fr.what = (char *) "bag";
+    Loa__Media__PackageFile f = LOA__MEDIA__PACKAGE_FILE__INIT;
+    ck_assert_int_eq (media_pkg_store_file (s.db, b, &fr, &f), MEDIA_STORE_WITHHELD);
+
+    /* A correction waits for the article; then the package is usable, with
+     * version 1's assets, and its files come back. */
+    media_pkg_write c = {.kind = MEDIA_PKG_CORRECT, .package_id = p1.id, .user_id = 3};
+    ck_assert_int_eq (media_pkg_store_write (s.db, &c), MEDIA_STORE_CONFLICT);
+    ck_assert_int_eq (media_pkg_store_article (s.db, 20, 1, 1, "tin", "Tiêu đề mới", "", "", "",
+                                               "2022-03-02T08:00:00+07:00", 8),
+                      0);
+    ck_assert_int_eq (media_pkg_store_write (s.db, &c), MEDIA_STORE_OK);
+    ck_assert_int_eq (c.version, 3);
+    latest_status (s.db, p1.id, st, sizeof st);
+    ck_assert_str_eq (st, "usable");
+    ck_assert_int_eq (test_query_int (s.db, "SELECT count(*) FROM package_files "
+                                            "WHERE version = 3"),
+                      1);
+    ck_assert_int_eq (build_all (s.db), 1);
+    ck_assert_int_eq (media_pkg_store_file (s.db, b, &fr, &f), MEDIA_STORE_OK);
+    store_free_message (&f.base);
+    /* The old retraction once more (a replay): nothing. */
+    ck_assert_int_eq (
+        media_pkg_store_article (s.db, 20, 0, 1, NULL, NULL, NULL, NULL, NULL, NULL, 7), 0);
+    ck_assert_int_eq (media_pkg_store_withhold_next (s.db), 0);
+    latest_status (s.db, p1.id, st, sizeof st);
+    ck_assert_str_eq (st, "usable");
+    test_schema_fini (&s);
+    nftw (volume, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+END_TEST
+
+/* Makes `path` (under the volume) hold `text`, last written `age` s ago. */
+static void blob_file (const char *rel, const char *text, long age)
+{
+    char path[256];
+    snprintf (path, sizeof path, "%s/%.9s", volume, rel);
+    mkdir (path, 0755);
+    snprintf (path, sizeof path, "%s/%.12s", volume, rel);
+    mkdir (path, 0755);
+    snprintf (path, sizeof path, "%s/%s", volume, rel);
+    FILE *f = fopen (path, "wb");
+    ck_assert_ptr_nonnull (f);
+    fputs (text, f);
+    fclose (f);
+    struct timespec t[2] = {{time (NULL) - age, 0}, {time (NULL) - age, 0}};
+    ck_assert_int_eq (utimensat (AT_FDCWD, path, t, 0), 0);
+}
+
+static int on_volume (const char *rel)
+{
+    char path[256];
+    snprintf (path, sizeof path, "%s/%s", volume, rel);
+    return access (path, F_OK) == 0;
+}
+
+/* The orphan sweep removes old blobs no row names, and only those: not an
+ * asset's, a bag's or a manifest's, not a young one, not a file that is
+ * not a digest in its place; an asset is not registered for a blob that is
+ * not there (the sweeper removed it). */
+START_TEST (test_orphan_sweep)
+{
+    test_schema s;
+    media_schema (&s);
+    ck_assert_int_eq (media_pkg_store_article (s.db, 30, 1, 1, "tin", "Tiêu đề", "", "", "",
+                                               "2022-03-01T08:00:00+07:00", 1),
+                      0);
+    int64_t a1 = asset (s.db, 21, "kept photo");
+    int64_t b = broadcaster (s.db, "deliver", 701);
+    int64_t assets[] = {a1}, bcs[] = {b};
+    media_pkg_write p = {.kind = MEDIA_PKG_CREATE,
+                         .article_id = 30,
+                         .asset_ids = assets,
+                         .n_assets = 1,
+                         .broadcaster_ids = bcs,
+                         .n_broadcasters = 1,
+                         .embargo_until = "",
+                         .user_id = 3};
+    ck_assert_int_eq (media_pkg_store_write (s.db, &p), MEDIA_STORE_OK);
+    ck_assert_int_eq (build_all (s.db), 1);
+    /* Every blob so far two hours old, and some that no row names. */
+    char path[256], rel[96], bag_rel[96], man_rel[96], asset_rel[96], orphan_rel[96], young_rel[96],
+        hex[65];
+    PGresult *res = PQexec (s.db, "SELECT bag_sha256, manifest_sha256 FROM package_versions");
+    ck_assert_int_eq (PQntuples (res), 1);
+    ck_assert_int_eq (media_blob_path (PQgetvalue (res, 0, 0), bag_rel, sizeof bag_rel), 0);
+    ck_assert_int_eq (media_blob_path (PQgetvalue (res, 0, 1), man_rel, sizeof man_rel), 0);
+    PQclear (res);
+    snprintf (hex, sizeof hex, "%064x", 0xa000 + 21);
+    ck_assert_int_eq (media_blob_path (hex, asset_rel, sizeof asset_rel), 0);
+    blob_file (asset_rel, "kept photo", 7200);
+    snprintf (path, sizeof path, "%s/%s", volume, bag_rel);
+    struct timespec old[2] = {{time (NULL) - 7200, 0}, {time (NULL) - 7200, 0}};
+    ck_assert_int_eq (utimensat (AT_FDCWD, path, old, 0), 0);
+    snprintf (path, sizeof path, "%s/%s", volume, man_rel);
+    ck_assert_int_eq (utimensat (AT_FDCWD, path, old, 0), 0);
+    snprintf (hex, sizeof hex, "%064x", 0xb001);
+    ck_assert_int_eq (media_blob_path (hex, orphan_rel, sizeof orphan_rel), 0);
+    blob_file (orphan_rel, "orphan", 7200);
+    snprintf (hex, sizeof hex, "%064x", 0xb002);
+    ck_assert_int_eq (media_blob_path (hex, young_rel, sizeof young_rel), 0);
+    blob_file (young_rel, "young", 60);
+    snprintf (rel, sizeof rel, "sha256/00/00/notes.txt");
+    blob_file (rel, "not a digest", 7200);
+    snprintf (hex, sizeof hex, "%064x", 0xb003); /* 0000…b003 in the wrong place */
+    snprintf (rel, sizeof rel, "sha256/ff/ff/%s", hex);
+    blob_file (rel, "misplaced", 7200);
+
+    ck_assert_int_eq (media_sweep_orphans (s.db, 3600), 1);
+    ck_assert (!on_volume (orphan_rel));
+    ck_assert (on_volume (asset_rel) && on_volume (bag_rel) && on_volume (man_rel));
+    ck_assert (on_volume (young_rel) && on_volume ("sha256/00/00/notes.txt") && on_volume (rel));
+    ck_assert_int_eq (media_sweep_orphans (s.db, 3600), 0);
+
+    /* Registering bytes whose blob the sweeper removed: GONE, no row. */
+    Loa__Media__Asset a = LOA__MEDIA__ASSET__INIT;
+    int created = 0;
+    snprintf (hex, sizeof hex, "%064x", 0xb001);
+    ck_assert_int_eq (media_store_asset_register (s.db, hex, 6, "image/png", "", 3, &a, &created),
+                      MEDIA_STORE_GONE);
+    store_free_message (&a.base);
+    snprintf (hex, sizeof hex, "%064x", 0xb002);
+    ck_assert_int_eq (media_store_asset_register (s.db, hex, 5, "image/png", "", 3, &a, &created),
+                      MEDIA_STORE_OK);
+    ck_assert_int_eq (created, 1);
+    store_free_message (&a.base);
+    ck_assert_int_eq (test_query_int (s.db, "SELECT count(*) FROM assets"), 2);
+    test_schema_fini (&s);
+    nftw (volume, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+END_TEST
+
 Suite *media_pkg_store_suite (void)
 {
     Suite *s = suite_create ("media-svc/pkg_store");
@@ -263,6 +562,8 @@ Suite *media_pkg_store_suite (void)
     tcase_set_timeout (tc, 30);
     tcase_add_test (tc, test_versions_and_feed);
     tcase_add_test (tc, test_ninjs_2_3_stored);
+    tcase_add_test (tc, test_withheld);
+    tcase_add_test (tc, test_orphan_sweep);
     suite_add_tcase (s, tc);
     return s;
 }

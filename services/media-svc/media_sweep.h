@@ -1,0 +1,19 @@
+/* media_sweep: removes orphan blobs from the media volume: files under
+ * LOA_MEDIA_DIR/sha256/ab/cd/<hex> that no asset, bag or manifest names and
+ * that are older than a given age (an upload or a bag is named by its row
+ * within seconds of being written; the age leaves that time, and a failed
+ * registration's retry, alone). Each removal happens under the blob's lock
+ * after checking, under it, that no row names the blob
+ * (media_store_blob_remove_orphan); whoever makes a row name a blob takes
+ * the same lock and checks that the blob is there. Files whose name is not
+ * a digest in its place are never touched. Run by media-svc's ticker. */
+#ifndef MEDIA_SWEEP_H
+#define MEDIA_SWEEP_H
+
+#include <libpq-fe.h>
+
+/* One sweep of the volume for blobs older than `older_than_s` seconds.
+ * The number removed, or -1 (database error, logged; what was done stays). */
+int media_sweep_orphans (PGconn *db, long older_than_s);
+
+#endif
