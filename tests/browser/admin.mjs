@@ -3,20 +3,14 @@
 // reviewer signs in, sees it in the queue and publishes it; the public then
 // finds it by an unaccented search. Settings: WB_EDITOR, WB_REVIEWER
 // ("username:password"), WB_UI_TITLE, WB_UI_QUERY.
-import { check, done, expect, launch, newPage, open, shot } from './lib.mjs';
+import { check, credentials, done, expect, expectClean, launch, newPage, open, shot, signIn } from './lib.mjs';
 
-const [edUser, edPass] = (process.env.WB_EDITOR || ':').split(/:(.*)/s);
-const [rvUser, rvPass] = (process.env.WB_REVIEWER || ':').split(/:(.*)/s);
+const [edUser, edPass] = credentials('WB_EDITOR');
+const [rvUser, rvPass] = credentials('WB_REVIEWER');
 const TITLE = process.env.WB_UI_TITLE;
 const browser = await launch();
 
-async function login(page, user, pass) {
-    await open(page, '/admin/');
-    await page.getByLabel('Tên đăng nhập').fill(user);
-    await page.getByLabel('Mật khẩu').fill(pass);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.locator('#menu').waitFor({ state: 'visible' });
-}
+const login = signIn;
 
 const ed = await newPage(browser);
 await check('console: a wrong password is refused in Vietnamese', async () => {
@@ -105,10 +99,7 @@ await check('public: the published article is found by an unaccented search and 
 });
 
 await check('console: no request left the gateway, no script error', async () => {
-    const third = [...ed.thirdParty, ...rv.thirdParty, ...pub.thirdParty];
-    expect(!third.length, third.join(' '));
-    const errs = [...ed.consoleErrors, ...rv.consoleErrors, ...pub.consoleErrors];
-    expect(!errs.length, errs.join(' | '));
+    expectClean([ed, rv, pub]);
 });
 
 await browser.close();

@@ -3,7 +3,7 @@
 // then valid), the tracking code, tracking by code, the one-stop desk
 // rating, the notices and procedures pages, the 404 page; all on a phone
 // as well. Prints "# code <tracking code>" for test_web.sh.
-import { check, done, expect, launch, newPage, open, shot } from './lib.mjs';
+import { check, done, expect, expectClean, launch, newPage, open, shot } from './lib.mjs';
 
 const browser = await launch();
 const page = await newPage(browser);
@@ -162,10 +162,7 @@ await check('phone: the feedback form fits a 390 px screen without sideways scro
 });
 
 await check('offline from the gateway alone: no request left the gateway, no script error', async () => {
-    const third = [...page.thirdParty, ...phone.thirdParty];
-    expect(!third.length, `third-party requests: ${third.join(' ')}`);
-    const errs = [...page.consoleErrors, ...phone.consoleErrors];
-    expect(!errs.length, `errors: ${errs.join(' | ')}`);
+    expectClean([page, phone]);
 });
 
 await browser.close();

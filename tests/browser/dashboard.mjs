@@ -9,9 +9,9 @@
 // the CSV download, a phone-sized screen.
 // Settings: WB_REVIEWER ("username:password"), WB_UNIT, WB_QUOTA_BEFORE.
 import { readFileSync } from 'node:fs';
-import { check, done, expect, launch, newPage, open, shot } from './lib.mjs';
+import { check, credentials, done, expect, expectClean, launch, newPage, open, shot, signIn } from './lib.mjs';
 
-const [user, pass] = (process.env.WB_REVIEWER || ':').split(/:(.*)/s);
+const [user, pass] = credentials('WB_REVIEWER');
 const UNIT = process.env.WB_UNIT;
 const BEFORE = Number(process.env.WB_QUOTA_BEFORE);
 const browser = await launch();
@@ -24,13 +24,7 @@ function thisMonth() {
 const MONTH = thisMonth();
 const YEAR = MONTH.slice(0, 4);
 
-async function login(page) {
-    await open(page, '/admin/');
-    await page.getByLabel('Tên đăng nhập').fill(user);
-    await page.getByLabel('Mật khẩu').fill(pass);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.locator('#menu').waitFor({ state: 'visible' });
-}
+const login = (page) => signIn(page, user, pass);
 
 async function loaded(page) {
     await page.waitForFunction(() => ['#month-report', '#year-report', '#summary']
@@ -154,10 +148,7 @@ await check('quota: on a phone the page does not scroll sideways; the year chart
 });
 
 await check('quota: no request left the gateway, no script error', async () => {
-    const third = [...pg.thirdParty, ...phone.thirdParty];
-    expect(!third.length, third.join(' '));
-    const errs = [...pg.consoleErrors, ...phone.consoleErrors];
-    expect(!errs.length, errs.join(' | '));
+    expectClean([pg, phone]);
 });
 
 await browser.close();

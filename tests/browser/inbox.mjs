@@ -11,12 +11,11 @@
 // ("username:password"), WB_CODE (the citizen's feedback), WB_OVERDUE_CODE
 // (an item past its due date), WB_UNIT_NAME (the unit to accept it to),
 // WB_SUBMITTER, WB_PHONE (the citizen's), WB_ANSWER (the answer to give).
-import { check, done, expect, launch, newPage, open, shot } from './lib.mjs';
+import { check, credentials, done, expect, expectClean, launch, newPage, open, shot, signIn } from './lib.mjs';
 
-const cred = (v) => (v || ':').split(/:(.*)/s);
-const [inUser, inPass] = cred(process.env.WB_INSPECTOR);
-const [hUser, hPass] = cred(process.env.WB_HANDLER);
-const [oUser, oPass] = cred(process.env.WB_HANDLER_OTHER);
+const [inUser, inPass] = credentials('WB_INSPECTOR');
+const [hUser, hPass] = credentials('WB_HANDLER');
+const [oUser, oPass] = credentials('WB_HANDLER_OTHER');
 const { WB_CODE, WB_OVERDUE_CODE, WB_UNIT_NAME, WB_SUBMITTER, WB_PHONE, WB_ANSWER } = process.env;
 const browser = await launch();
 const pages = [];
@@ -24,11 +23,7 @@ const pages = [];
 async function login(user, pass, { mobile = false } = {}) {
     const page = await newPage(browser, { mobile });
     pages.push(page);
-    await open(page, '/admin/');
-    await page.getByLabel('Tên đăng nhập').fill(user);
-    await page.getByLabel('Mật khẩu').fill(pass);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.locator('#menu').waitFor({ state: 'visible' });
+    await signIn(page, user, pass);
     return page;
 }
 
@@ -210,10 +205,7 @@ await check('inbox: on a phone the inbox and an item fit the width', async () =>
 });
 
 await check('inbox: no request left the gateway, no script error', async () => {
-    const third = pages.flatMap((p) => p.thirdParty);
-    expect(!third.length, third.join(' '));
-    const errs = pages.flatMap((p) => p.consoleErrors);
-    expect(!errs.length, errs.join(' | '));
+    expectClean(pages);
 });
 
 await browser.close();

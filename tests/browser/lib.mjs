@@ -96,6 +96,26 @@ export async function open(page, path) {
     return resp;
 }
 
+// "username:password" from the environment variable `name`.
+export const credentials = (name) => (process.env[name] || ':').split(/:(.*)/s);
+
+// Signs in at /admin/ and waits for the console's menu.
+export async function signIn(page, user, pass) {
+    await open(page, '/admin/');
+    await page.getByLabel('Tên đăng nhập').fill(user);
+    await page.getByLabel('Mật khẩu').fill(pass);
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.locator('#menu').waitFor({ state: 'visible' });
+}
+
+// Throws when any of `pages` made a third-party request or had a script error.
+export function expectClean(pages) {
+    const third = pages.flatMap((p) => p.thirdParty);
+    expect(!third.length, third.join(' '));
+    const errs = pages.flatMap((p) => p.consoleErrors);
+    expect(!errs.length, errs.join(' | '));
+}
+
 export async function shot(page, name) {
     const file = join(SHOTS, `${name}.png`);
     await page.screenshot({ path: file, fullPage: true });

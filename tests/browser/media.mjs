@@ -16,10 +16,9 @@
 // Settings: WB_ADMIN_UI, WB_REVIEWER, WB_LEADER_UI ("username:password"),
 // WB_UI_TITLE, WB_BC_NAME, WB_MEDIA_PKG, WB_RETRACT_TITLE, WB_RETRACT_SLUG.
 import { deflateSync } from 'node:zlib';
-import { check, done, expect, launch, newPage, open, shot } from './lib.mjs';
+import { check, credentials, done, expect, expectClean, launch, newPage, open, shot, signIn } from './lib.mjs';
 
 const STEP = process.env.WB_MEDIA_STEP || 'create';
-const cred = (v) => (process.env[v] || ':').split(/:(.*)/s);
 const TITLE = process.env.WB_UI_TITLE;
 const BC = process.env.WB_BC_NAME;
 const browser = await launch();
@@ -28,11 +27,7 @@ const pages = [];
 async function login(user, pass, { mobile = false } = {}) {
     const page = await newPage(browser, { mobile });
     pages.push(page);
-    await open(page, '/admin/');
-    await page.getByLabel('Tên đăng nhập').fill(user);
-    await page.getByLabel('Mật khẩu').fill(pass);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.locator('#menu').waitFor({ state: 'visible' });
+    await signIn(page, user, pass);
     return page;
 }
 
@@ -79,8 +74,8 @@ function png() {
 }
 
 if (STEP === 'create') {
-    const [adUser, adPass] = cred('WB_ADMIN_UI');
-    const [rvUser, rvPass] = cred('WB_REVIEWER');
+    const [adUser, adPass] = credentials('WB_ADMIN_UI');
+    const [rvUser, rvPass] = credentials('WB_REVIEWER');
     let ad;
     let key = '';
     let bcId = '';
@@ -212,8 +207,8 @@ if (STEP === 'create') {
         await shot(phone, '42-phat-hanh-dien-thoai');
     });
 } else {
-    const [rvUser, rvPass] = cred('WB_REVIEWER');
-    const [ldUser, ldPass] = cred('WB_LEADER_UI');
+    const [rvUser, rvPass] = credentials('WB_REVIEWER');
+    const [ldUser, ldPass] = credentials('WB_LEADER_UI');
     const PKG = process.env.WB_MEDIA_PKG;
     let rv;
     await check('media: the package page shows the broadcaster\'s download and receipt', async () => {
@@ -317,10 +312,7 @@ if (STEP === 'create') {
 }
 
 await check(`media (${STEP}): no request left the gateway, no script error`, async () => {
-    const third = pages.flatMap((p) => p.thirdParty);
-    expect(!third.length, third.join(' '));
-    const errs = pages.flatMap((p) => p.consoleErrors);
-    expect(!errs.length, errs.join(' | '));
+    expectClean(pages);
 });
 
 await browser.close();

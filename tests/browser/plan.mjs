@@ -6,22 +6,15 @@
 // an inspector adds an activity and edits it. Screenshots desktop + phone.
 // Settings: WB_PLAN_LEAD, WB_PLAN_OTHER, WB_PLAN_INSPECTOR
 // ("username:password"), WB_RUN (makes the texts unique).
-import { check, done, expect, launch, newPage, open, shot } from './lib.mjs';
+import { check, credentials, done, expect, expectClean, launch, newPage, open, shot, signIn } from './lib.mjs';
 
-const who = (v) => (process.env[v] || ':').split(/:(.*)/s);
 const RUN = process.env.WB_RUN || String(Date.now());
 const REPORT = `Đã niêm yết bộ thủ tục hành chính mới tại Trung tâm Hành chính công ${RUN}`;
 const LINK = `https://skhdt.example.gov.vn/tin-tuc/niem-yet-${RUN}`;
 const NEW_FORM = `Tọa đàm trực tuyến về cải cách hành chính ${RUN}`;
 const browser = await launch();
 
-async function login(page, [user, pass]) {
-    await open(page, '/admin/');
-    await page.getByLabel('Tên đăng nhập').fill(user);
-    await page.getByLabel('Mật khẩu').fill(pass);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.locator('#menu').waitFor({ state: 'visible' });
-}
+const login = (page, [user, pass]) => signIn(page, user, pass);
 
 async function open2022(page) {
     await open(page, '/admin/ke-hoach.html');
@@ -39,7 +32,7 @@ const reportsOf = (text) => Number((/^(\d+) báo cáo/.exec(text) || [0, 0])[1])
 const lead = await newPage(browser);
 let before = 0;
 await check('plan: the 2022 plan\'s activities are listed with their lead units', async () => {
-    await login(lead, who('WB_PLAN_LEAD'));
+    await login(lead, credentials('WB_PLAN_LEAD'));
     await lead.getByRole('link', { name: /Kế hoạch tuyên truyền CCHC/ }).click();
     await lead.waitForURL(/\/admin\/ke-hoach\.html/);
     await open2022(lead);
@@ -84,7 +77,7 @@ await check('plan: the lead unit\'s staff files a report and it appears under th
 
 const other = await newPage(browser);
 await check('plan: a staff member of another unit is refused with the API\'s 403 in Vietnamese', async () => {
-    await login(other, who('WB_PLAN_OTHER'));
+    await login(other, credentials('WB_PLAN_OTHER'));
     await open2022(other);
     await card1(other).getByRole('button', { name: 'Báo cáo kết quả hoạt động 1' }).click();
     const form = card1(other).locator('form.report-form');
@@ -102,7 +95,7 @@ await check('plan: a staff member of another unit is refused with the API\'s 403
 
 const insp = await newPage(browser);
 await check('plan: an inspector adds an activity and then edits its schedule', async () => {
-    await login(insp, who('WB_PLAN_INSPECTOR'));
+    await login(insp, credentials('WB_PLAN_INSPECTOR'));
     await open2022(insp);
     const n = await insp.locator('article.activity').count();
     await insp.getByRole('button', { name: 'Thêm hoạt động' }).click();
@@ -135,7 +128,7 @@ await check('plan: only the inspector is offered to add or edit activities', asy
 
 const phone = await newPage(browser, { mobile: true });
 await check('plan: on a phone the page does not scroll sideways', async () => {
-    await login(phone, who('WB_PLAN_LEAD'));
+    await login(phone, credentials('WB_PLAN_LEAD'));
     await open2022(phone);
     await card1(phone).getByRole('button', { name: 'Xem báo cáo hoạt động 1' }).click();
     await card1(phone).locator('.reports-list li', { hasText: REPORT }).waitFor({ state: 'visible' });
@@ -146,10 +139,7 @@ await check('plan: on a phone the page does not scroll sideways', async () => {
 
 await check('plan: no request left the gateway, no script error', async () => {
     const pages = [lead, other, insp, phone];
-    const third = pages.flatMap((p) => p.thirdParty);
-    expect(!third.length, third.join(' '));
-    const errs = pages.flatMap((p) => p.consoleErrors);
-    expect(!errs.length, errs.join(' | '));
+    expectClean(pages);
 });
 
 await browser.close();

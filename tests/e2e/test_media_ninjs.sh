@@ -140,6 +140,11 @@ expect_eq "?ninjs=3.2 wins over Accept" "200 $(mn_sha "$MN_DOC32")" "$HTTP_STATU
 mn_key "$MN_V1" -H 'Accept: */*'
 expect_eq "Accept: */*: 3.2" "200 $(mn_sha "$MN_DOC32")" "$HTTP_STATUS $(mn_sha "$HTTP_BODY")"
 
+# A version enters the broadcasters' view once its bag is built (in the
+# background): the latest and the feed are waited for.
+mn_latest_is() { mn_key "/api/v1/media/packages/$1"; [ "$HTTP_STATUS $(mn_jq .version)" = "200 $2" ]; }
+mn_feed_has() { mn_key '/api/v1/media/feed?limit=100'; [ "$(mn_jq '.items | length')" = "$1" ]; }
+wait_until 20 mn_latest_is "$MN_P" 1 || true
 mn_key "/api/v1/media/packages/$MN_P?ninjs=2.3"
 expect_eq "the latest version (GET /packages/{id}) in 2.3: version 1, the same bytes" \
     "200 1 $(mn_sha "$MN_DOC23")" "$HTTP_STATUS $(mn_jq .version) $(mn_sha "$HTTP_BODY")"
@@ -178,6 +183,7 @@ mn_key "/api/v1/media/packages/$MN_P/versions/2"
 expect_eq "  the same data as its 3.2 document" "$(mn_as_2_3 "$HTTP_BODY")" "$(mn_sorted "$MN_DOC23_2")"
 mn_call rev POST "/api/v1/media/packages/$MN_P/cancel" '{"reason": "Tin sai, hủy"}'
 expect_eq "a cancellation: version 3" "201 3" "$HTTP_STATUS $(mn_jq .version)"
+wait_until 20 mn_latest_is "$MN_P" 3 || true
 mn_key "/api/v1/media/packages/$MN_P" -H 'Accept: application/json; version=2.3'
 expect_eq "  the latest in 2.3: version 3, pubstatus canceled, the reason, no renditions" \
     "200 3 canceled Tin sai, hủy false" \
@@ -198,6 +204,7 @@ mn_valid "  valid 2.3" "$MN_S23"
 
 # ------------------------------------------------------------ feed
 echo "  -- the feed's items in 2.3"
+wait_until 20 mn_feed_has 4 || true
 mn_key '/api/v1/media/feed?limit=100'
 MN_FEED32=$(mn_jq -c '[.items[] | "\(.uri)#\(.version)"]')
 expect_eq "the feed by default: 3.2 items, ninjs_version 3.2, Vary: Accept" "200 3.2 Accept 4" \
@@ -232,6 +239,7 @@ expect_eq "Atom is made from the 3.2 documents whatever is asked: 4 entries" "20
 # ------------------------------------------------------------ bag, contract
 echo "  -- the bag stays 3.2; the OpenAPI document"
 rm -f "$MN_DIR/bag.zip"
+wait_until 20 mn_latest_is "$MN_P2" 1 || true
 curl -s -o "$MN_DIR/bag.zip" --max-time 30 -H "X-Api-Key: ${MN_KEY[a]}" "$GW/api/v1/media/packages/$MN_P2/versions/1/bag.zip?ninjs=2.3"
 expect_eq "the bag's data/ninjs.json is the 3.2 document" "$(mn_key "/api/v1/media/packages/$MN_P2/versions/1"; mn_sha "$HTTP_BODY")" \
     "$(unzip -p "$MN_DIR/bag.zip" "$MN_P2-v1/data/ninjs.json" 2>/dev/null | sha256sum | cut -d' ' -f1)"
