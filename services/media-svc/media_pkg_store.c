@@ -10,10 +10,10 @@
 #include "log.h"
 #include "media_bag.h"
 #include "media_ninjs.h"
+#include "media_pkg_store_int.h"
 #include "outbox.h"
 #include "store_util.h"
 
-#define WHO "media package store"
 #define MAX_ITEMS 100
 
 static const loa_stmt statements[] = {
@@ -227,14 +227,14 @@ const char *media_pkg_public_url (void)
 
 /* ------------------------------------------------------------ helpers */
 
-static PGresult *run (PGconn *db, const char *stmt, int n, const char *const *vals)
+PGresult *pk_run (PGconn *db, const char *stmt, int n, const char *const *vals)
 {
     return store_run (db, WHO, stmt, n, vals, PGRES_TUPLES_OK);
 }
 
 /* Runs a statement whose rows, if any, do not matter: 0, LOA_DB_RETRY or
  * -1 (logged). */
-static int run_cmd (PGconn *db, const char *stmt, int n, const char *const *vals)
+int pk_run_cmd (PGconn *db, const char *stmt, int n, const char *const *vals)
 {
     PGresult *res = PQexecPrepared (db, stmt, n, vals, NULL, NULL, 0);
     ExecStatusType s = PQresultStatus (res);
@@ -253,8 +253,7 @@ static int run_cmd (PGconn *db, const char *stmt, int n, const char *const *vals
  * deterministic, so a concurrent reader stores the same bytes). 0,
  * LOA_DB_RETRY or -1 (logged); *text (when not NULL) gets the text, which
  * the caller frees, even when storing it failed. */
-static int save_2_3 (PGconn *db, const char *id_s, const char *ver_s, const char *ninjs,
-                     char **text)
+int pk_save_2_3 (PGconn *db, const char *id_s, const char *ver_s, const char *ninjs, char **text)
 {
     char *t = media_ninjs_2_3 (ninjs);
     if (!t) {
@@ -262,7 +261,7 @@ static int save_2_3 (PGconn *db, const char *id_s, const char *ver_s, const char
         return -1;
     }
     const char *v[] = {id_s, ver_s, t};
-    int rc = run_cmd (db, "pk_ninjs_2_3", 3, v);
+    int rc = pk_run_cmd (db, "pk_ninjs_2_3", 3, v);
     if (text)
         *text = t;
     else
@@ -286,7 +285,7 @@ static char *id_array (const int64_t *ids, size_t n)
 }
 
 /* "1,2,3" into a malloc'ed array (the message's). */
-static void parse_list (const char *s, int64_t **out, size_t *n, int32_t **out32)
+void pk_parse_list (const char *s, int64_t **out, size_t *n, int32_t **out32)
 {
     size_t count = *s ? 1 : 0;
     for (const char *p = s; *p; p++)
@@ -314,17 +313,6 @@ static void parse_list (const char *s, int64_t **out, size_t *n, int32_t **out32
     *n = count;
 }
 
-static int exec_params (PGconn *db, const char *sql, int n, const char *const *vals)
-{
-    PGresult *res = PQexecParams (db, sql, n, NULL, vals, NULL, NULL, 0);
-    int ok = PQresultStatus (res) == PGRES_COMMAND_OK || PQresultStatus (res) == PGRES_TUPLES_OK;
-    int retry = !ok && loa_db_retryable (res);
-    if (!ok && !retry)
-        loa_error (NULL, WHO ": %s", PQresultErrorMessage (res));
-    PQclear (res);
-    return ok ? 0 : retry ? LOA_DB_RETRY : -1;
-}
-
 /* ------------------------------------------------------------ articles */
 
 int media_pkg_store_article (PGconn *db, int64_t article_id, int published, int64_t unit_id,
@@ -339,16 +327,16 @@ int media_pkg_store_article (PGconn *db, int64_t article_id, int published, int6
     if (!published) {
         const char *vals[] = {id};
         const char *req[] = {seq_s, id};
-        int rc = exec_params (db, "DELETE FROM published_articles WHERE article_id = $1::bigint", 1,
-                              vals);
+        int rc = store_exec (
+            db, WHO, "DELETE FROM published_articles WHERE article_id = $1::bigint", 1, vals);
         /* Its live packages are withheld by the ticker (withhold_next). */
         return rc != 0 ? rc
-                       : exec_params (db,
-                                      "INSERT INTO withhold_requests (event_seq, article_id) "
-                                      "SELECT $1::bigint, $2::bigint WHERE EXISTS (SELECT 1 "
-                                      "FROM packages WHERE article_id = $2::bigint) "
-                                      "ON CONFLICT DO NOTHING",
-                                      2, req);
+                       : store_exec (db, WHO,
+                                     "INSERT INTO withhold_requests (event_seq, article_id) "
+                                     "SELECT $1::bigint, $2::bigint WHERE EXISTS (SELECT 1 "
+                                     "FROM packages WHERE article_id = $2::bigint) "
+                                     "ON CONFLICT DO NOTHING",
+                                     2, req);
     }
     const char *vals[] = {id,
                           unit,
@@ -359,8 +347,8 @@ int media_pkg_store_article (PGconn *db, int64_t article_id, int published, int6
                           body_html ? body_html : "",
                           published_at ? published_at : "",
                           seq_s};
-    return exec_params (
-        db,
+    return store_exec (
+        db, WHO,
         "INSERT INTO published_articles (article_id, unit_id, slug, title, summary, body, "
         "body_html, published_at, event_seq) VALUES ($1::bigint, $2::bigint, $3, $4, $5, $6, $7, "
         "$8, $9::bigint) ON CONFLICT (article_id) DO UPDATE SET unit_id = EXCLUDED.unit_id, "
@@ -372,7 +360,7 @@ int media_pkg_store_article (PGconn *db, int64_t article_id, int published, int6
 
 int media_pkg_store_reset (PGconn *db)
 {
-    return exec_params (db, "DELETE FROM published_articles", 0, NULL);
+    return store_exec (db, WHO, "DELETE FROM published_articles", 0, NULL);
 }
 
 /* ------------------------------------------------------------ versions */
@@ -407,7 +395,7 @@ static int load_assets (PGconn *db, media_pkg_write *w, const int64_t *ids, size
     if (!arr)
         return -1;
     const char *vals[] = {arr};
-    PGresult *res = run (db, "pk_assets", 1, vals);
+    PGresult *res = pk_run (db, "pk_assets", 1, vals);
     free (arr);
     int rc = -1;
     if (PQresultStatus (res) == PGRES_TUPLES_OK) {
@@ -464,7 +452,7 @@ static int write_tx (PGconn *db, void *argp)
     if (w->kind == MEDIA_PKG_CREATE) {
         store_int_param (art_s, w->article_id);
         const char *v1[] = {art_s};
-        res = run (db, "pk_article", 1, v1);
+        res = pk_run (db, "pk_article", 1, v1);
         if (PQresultStatus (res) != PGRES_TUPLES_OK) {
             rc = loa_db_retryable (res) ? LOA_DB_RETRY : -1;
             goto out;
@@ -477,10 +465,10 @@ static int write_tx (PGconn *db, void *argp)
     } else {
         store_int_param (id_s, w->package_id);
         const char *v1[] = {id_s};
-        if ((rc = run_cmd (db, "pk_lock_row", 1, v1)) != 0)
+        if ((rc = pk_run_cmd (db, "pk_lock_row", 1, v1)) != 0)
             goto out;
         rc = -1;
-        res = run (db, "pk_lock", 1, v1);
+        res = pk_run (db, "pk_lock", 1, v1);
         if (PQresultStatus (res) != PGRES_TUPLES_OK) {
             rc = loa_db_retryable (res) ? LOA_DB_RETRY : -1;
             goto out;
@@ -526,7 +514,7 @@ static int write_tx (PGconn *db, void *argp)
         res = NULL;
         if (w->kind == MEDIA_PKG_CORRECT) {
             const char *v2[] = {art_s};
-            res = run (db, "pk_article", 1, v2);
+            res = pk_run (db, "pk_article", 1, v2);
             if (PQresultStatus (res) != PGRES_TUPLES_OK || PQntuples (res) != 1) {
                 rc = loa_db_retryable (res) ? LOA_DB_RETRY : -1;
                 goto out;
@@ -549,7 +537,7 @@ static int write_tx (PGconn *db, void *argp)
         embargo[0] = '\0';
         if (*w->embargo_until) {
             const char *v[] = {w->embargo_until};
-            res = run (db, "pk_norm_time", 1, v);
+            res = pk_run (db, "pk_norm_time", 1, v);
             if ((rc = first_value (res, 0, embargo, sizeof embargo)) != 0)
                 goto out;
         }
@@ -563,7 +551,7 @@ static int write_tx (PGconn *db, void *argp)
         n_assets = 0;
     } else if (w->kind == MEDIA_PKG_CORRECT && !w->has_assets) {
         const char *v[] = {id_s};
-        res = run (db, "pk_prev_assets", 1, v);
+        res = pk_run (db, "pk_prev_assets", 1, v);
         if (PQresultStatus (res) != PGRES_TUPLES_OK) {
             rc = loa_db_retryable (res) ? LOA_DB_RETRY : -1;
             goto out;
@@ -592,12 +580,12 @@ static int write_tx (PGconn *db, void *argp)
 
     if (w->kind == MEDIA_PKG_CREATE) {
         /* The broadcasters: those named (each active), or every active one. */
-        res = w->n_broadcasters ? NULL : run (db, "pk_bcs_all", 0, NULL);
+        res = w->n_broadcasters ? NULL : pk_run (db, "pk_bcs_all", 0, NULL);
         if (w->n_broadcasters) {
             if (!(bc_arr = id_array (w->broadcaster_ids, w->n_broadcasters)))
                 goto out;
             const char *v[] = {bc_arr};
-            res = run (db, "pk_bcs_given", 1, v);
+            res = pk_run (db, "pk_bcs_given", 1, v);
         }
         if (PQresultStatus (res) != PGRES_TUPLES_OK) {
             rc = loa_db_retryable (res) ? LOA_DB_RETRY : -1;
@@ -623,7 +611,7 @@ static int write_tx (PGconn *db, void *argp)
                 goto out;
         }
         PQclear (res);
-        res = run (db, "pk_new", 0, NULL);
+        res = pk_run (db, "pk_new", 0, NULL);
         if ((rc = first_value (res, 0, id_s, sizeof id_s)) != 0)
             goto out;
         w->package_id = atoll (id_s);
@@ -635,8 +623,8 @@ static int write_tx (PGconn *db, void *argp)
             goto out;
         const char *v[] = {id_s, art_s, uri, by_s};
         const char *vb[] = {id_s, bc_arr};
-        if ((rc = run_cmd (db, "pk_insert", 4, v)) != 0 ||
-            (rc = run_cmd (db, "pk_add_bcs", 2, vb)) != 0)
+        if ((rc = pk_run_cmd (db, "pk_insert", 4, v)) != 0 ||
+            (rc = pk_run_cmd (db, "pk_add_bcs", 2, vb)) != 0)
             goto out;
         rc = -1;
     }
@@ -675,15 +663,15 @@ static int write_tx (PGconn *db, void *argp)
     snprintf (ver_s, sizeof ver_s, "%d", version);
     const char *vv[] = {id_s,  ver_s,     status, embargo, w->note ? w->note : "",
                         ninjs, ninjs_sha, by_s};
-    if ((rc = run_cmd (db, "pk_version_insert", 8, vv)) != 0 ||
-        (rc = save_2_3 (db, id_s, ver_s, ninjs, NULL)) != 0)
+    if ((rc = pk_run_cmd (db, "pk_version_insert", 8, vv)) != 0 ||
+        (rc = pk_save_2_3 (db, id_s, ver_s, ninjs, NULL)) != 0)
         goto out;
     for (size_t i = 0; i < n_assets; i++) {
         char asset_s[24], pos[24];
         store_int_param (asset_s, assets[i].id);
         store_int_param (pos, (long long) i + 1);
         const char *vf[] = {id_s, ver_s, names[i], asset_s, pos};
-        if ((rc = run_cmd (db, "pk_file_insert", 5, vf)) != 0)
+        if ((rc = pk_run_cmd (db, "pk_file_insert", 5, vf)) != 0)
             goto out;
     }
     /* Its feed entries wait for the bag (feed_release takes only versions
@@ -691,9 +679,9 @@ static int write_tx (PGconn *db, void *argp)
     const char *ve[] = {id_s, ver_s, embargo};
     const char *vl[] = {id_s, embargo};
     if (w->kind == MEDIA_PKG_CORRECT && w->embargo_until &&
-        (rc = run_cmd (db, "pk_feed_lift", 2, vl)) != 0)
+        (rc = pk_run_cmd (db, "pk_feed_lift", 2, vl)) != 0)
         goto out;
-    if ((rc = run_cmd (db, "pk_feed_insert", 3, ve)) != 0)
+    if ((rc = pk_run_cmd (db, "pk_feed_insert", 3, ve)) != 0)
         goto out;
     rc = -1;
     w->id = w->package_id;
@@ -739,7 +727,7 @@ static int withhold_tx (PGconn *db, void *argp)
 {
     withhold_arg *a = argp;
     a->found = a->made = 0;
-    PGresult *todo = run (db, "pk_wh_todo", 0, NULL), *live = NULL;
+    PGresult *todo = pk_run (db, "pk_wh_todo", 0, NULL), *live = NULL;
     int rc = -1;
     if (PQresultStatus (todo) != PGRES_TUPLES_OK) {
         rc = loa_db_retryable (todo) ? LOA_DB_RETRY : -1;
@@ -750,7 +738,7 @@ static int withhold_tx (PGconn *db, void *argp)
         goto out;
     a->found = 1;
     const char *va[] = {PQgetvalue (todo, 0, 1)};
-    live = run (db, "pk_wh_live", 1, va);
+    live = pk_run (db, "pk_wh_live", 1, va);
     if (PQresultStatus (live) != PGRES_TUPLES_OK) {
         rc = loa_db_retryable (live) ? LOA_DB_RETRY : -1;
         goto out;
@@ -773,7 +761,7 @@ static int withhold_tx (PGconn *db, void *argp)
         a->made++;
     }
     const char *vs[] = {PQgetvalue (todo, 0, 0)};
-    rc = run_cmd (db, "pk_wh_done", 1, vs);
+    rc = pk_run_cmd (db, "pk_wh_done", 1, vs);
 out:
     PQclear (todo);
     PQclear (live);
@@ -786,646 +774,4 @@ int media_pkg_store_withhold_next (PGconn *db)
     if (loa_db_tx (db, withhold_tx, &a) != 0)
         return -1;
     return a.found;
-}
-
-/* ------------------------------------------------------------ bags */
-
-typedef struct {
-    const char *id_s, *ver_s;
-    const media_bag_result *bag;
-    int missing; /* out: a blob was gone (the orphan sweeper) */
-} bag_ready_arg;
-
-/* The bag is ready: the row, the feeds (its entries that are due), and
- * package.published, in one transaction. */
-static int bag_ready_tx (PGconn *db, void *argp)
-{
-    bag_ready_arg *a = argp;
-    /* Under the blobs' locks, and only if they are there: the orphan
-     * sweeper never removes a blob a row names (media_store_blob_lock). */
-    const char *blobs[] = {a->bag->bag_sha256, a->bag->manifest_sha256};
-    for (int i = 0; i < 2; i++) {
-        int lrc = media_store_blob_lock (db, blobs[i]);
-        if (lrc != 0)
-            return lrc;
-        if (media_blob_exists (blobs[i]) != 1) {
-            a->missing = 1;
-            return -1;
-        }
-    }
-    char bag_size[24], man_size[24];
-    store_int_param (bag_size, a->bag->bag_size);
-    store_int_param (man_size, a->bag->manifest_size);
-    const char *v[] = {a->id_s, a->ver_s, a->bag->bag_sha256, bag_size, a->bag->manifest_sha256,
-                       man_size};
-    PGresult *res = run (db, "pk_bag_ready", 6, v);
-    PGresult *ids = NULL;
-    int64_t *bids = NULL;
-    int rc = -1;
-    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
-        rc = loa_db_retryable (res) ? LOA_DB_RETRY : -1;
-        goto out;
-    }
-    if (PQntuples (res) != 1) {
-        rc = 0; /* made ready by another builder meanwhile: nothing more */
-        goto out;
-    }
-    const char *vr[] = {"0"};
-    const char *vi[] = {a->id_s};
-    if ((rc = run_cmd (db, "pk_release", 1, vr)) != 0)
-        goto out;
-    rc = -1;
-    ids = run (db, "pk_pkg_ids", 1, vi);
-    if (PQresultStatus (ids) != PGRES_TUPLES_OK) {
-        rc = loa_db_retryable (ids) ? LOA_DB_RETRY : -1;
-        goto out;
-    }
-    size_t nb = (size_t) PQntuples (ids);
-    if (!(bids = calloc (nb + 1, sizeof *bids)))
-        goto out;
-    for (size_t i = 0; i < nb; i++)
-        bids[i] = atoll (PQgetvalue (ids, (int) i, 0));
-    Loa__Media__PackageEvent ev = LOA__MEDIA__PACKAGE_EVENT__INIT;
-    ev.package_id = atoll (a->id_s);
-    ev.version = atoi (a->ver_s);
-    ev.uri = PQgetvalue (res, 0, 3);
-    ev.article_id = atoll (PQgetvalue (res, 0, 2));
-    ev.pub_status = PQgetvalue (res, 0, 0);
-    ev.broadcaster_ids = bids;
-    ev.n_broadcaster_ids = nb;
-    ev.embargo_until = PQgetvalue (res, 0, 1);
-    ev.bag_sha256 = (char *) a->bag->bag_sha256;
-    rc = loa_outbox_add (db, "package.published", &ev.base) == 0 ? 0 : -1;
-out:
-    PQclear (res);
-    PQclear (ids);
-    free (bids);
-    return rc;
-}
-
-/* Records a failed attempt (its own statement, outside any transaction). */
-static int bag_failed (PGconn *db, const char *id_s, const char *ver_s, const char *why,
-                       int max_attempts, int retry_ms)
-{
-    char max_s[16], retry_s[24];
-    snprintf (max_s, sizeof max_s, "%d", max_attempts);
-    snprintf (retry_s, sizeof retry_s, "%d", retry_ms);
-    const char *v[] = {id_s, ver_s, why, max_s, retry_s};
-    PGresult *res = run (db, "pk_bag_failed", 5, v);
-    int rc = PQresultStatus (res) == PGRES_TUPLES_OK ? 0 : -1;
-    if (rc == 0 && PQntuples (res) == 1) {
-        int failed = strcmp (PQgetvalue (res, 0, 0), "failed") == 0;
-        if (failed)
-            loa_error (NULL, "media: package %s version %s: no bag after %s attempts: %s", id_s,
-                       ver_s, PQgetvalue (res, 0, 1), why);
-        else
-            loa_warn (NULL, "media: package %s version %s: bag attempt %s failed (%s); will retry",
-                      id_s, ver_s, PQgetvalue (res, 0, 1), why);
-    }
-    PQclear (res);
-    return rc;
-}
-
-/* Builds the bag of one version whose lock this session holds: 1 (built,
- * or the failure recorded), 0 (not pending any more), -1. */
-static int build_locked (PGconn *db, const char *id_s, const char *ver_s, int max_attempts,
-                         int retry_ms)
-{
-    const char *v[] = {id_s, ver_s};
-    PGresult *in = run (db, "pk_bag_input", 2, v);
-    PGresult *fr = NULL;
-    media_bag_file *files = NULL;
-    char (*hexes)[MEDIA_HEX + 1] = NULL;
-    char (*paths)[112] = NULL;
-    int rc = -1;
-    if (PQresultStatus (in) != PGRES_TUPLES_OK)
-        goto out;
-    if (PQntuples (in) != 1 || strcmp (PQgetvalue (in, 0, 0), "pending") != 0) {
-        rc = 0; /* built by another replica between our look and our lock */
-        goto out;
-    }
-    fr = run (db, "pk_bag_files", 2, v);
-    if (PQresultStatus (fr) != PGRES_TUPLES_OK)
-        goto out;
-    size_t n = (size_t) PQntuples (fr);
-    files = calloc (n + 1, sizeof *files);
-    hexes = calloc (n + 1, sizeof *hexes);
-    paths = calloc (n + 1, sizeof *paths);
-    if (!files || !hexes || !paths)
-        goto out;
-    const char *ninjs = PQgetvalue (in, 0, 1);
-    files[0] = (media_bag_file){.path = "ninjs.json", .text = ninjs, .text_len = strlen (ninjs)};
-    for (size_t i = 0; i < n; i++) {
-        snprintf (paths[i], sizeof paths[i], "renditions/%s", PQgetvalue (fr, (int) i, 0));
-        files[i + 1] = (media_bag_file){.path = paths[i],
-                                        .sha256 = PQgetvalue (fr, (int) i, 1),
-                                        .size = atoll (PQgetvalue (fr, (int) i, 2))};
-    }
-    char top[48], why[200];
-    snprintf (top, sizeof top, "%s-v%s", id_s, ver_s);
-    media_bag_result bag;
-    if (media_bag_build (top, PQgetvalue (in, 0, 2), PQgetvalue (in, 0, 3), files, n + 1, hexes,
-                         &bag, why, sizeof why) != 0) {
-        rc = bag_failed (db, id_s, ver_s, why, max_attempts, retry_ms) == 0 ? 1 : -1;
-        goto out;
-    }
-    bag_ready_arg arg = {.id_s = id_s, .ver_s = ver_s, .bag = &bag};
-    if (loa_db_tx (db, bag_ready_tx, &arg) != 0) {
-        if (arg.missing)
-            rc = bag_failed (db, id_s, ver_s, "bag vừa ghi đã bị dọn khỏi kho media", max_attempts,
-                             retry_ms) == 0
-                     ? 1
-                     : -1;
-        goto out;
-    }
-    loa_info (NULL, "media: package %s version %s: bag %s (%lld bytes) ready", id_s, ver_s,
-              bag.bag_sha256, (long long) bag.bag_size);
-    rc = 1;
-out:
-    PQclear (in);
-    PQclear (fr);
-    free (files);
-    free (hexes);
-    free (paths);
-    return rc;
-}
-
-int media_pkg_store_build_next (PGconn *db, int max_attempts, int retry_ms)
-{
-    PGresult *c = run (db, "pk_bag_candidates", 0, NULL);
-    if (PQresultStatus (c) != PGRES_TUPLES_OK) {
-        PQclear (c);
-        return -1;
-    }
-    int rc = 0;
-    for (int i = 0; i < PQntuples (c) && rc == 0; i++) {
-        const char *v[] = {PQgetvalue (c, i, 0), PQgetvalue (c, i, 1)};
-        PGresult *l = run (db, "pk_bag_lock", 2, v);
-        int locked = PQresultStatus (l) == PGRES_TUPLES_OK && PQgetvalue (l, 0, 0)[0] == 't';
-        if (PQresultStatus (l) != PGRES_TUPLES_OK)
-            rc = -1;
-        PQclear (l);
-        if (!locked)
-            continue; /* another replica builds it */
-        rc = build_locked (db, v[0], v[1], max_attempts, retry_ms);
-        PQclear (run (db, "pk_bag_unlock", 2, v));
-    }
-    PQclear (c);
-    return rc;
-}
-
-/* ------------------------------------------------------------ staff views */
-
-static void fill_version (const PGresult *res, int row, void *item)
-{
-    Loa__Media__PackageVersion *v = item;
-    loa__media__package_version__init (v);
-    v->version = atoi (PQgetvalue (res, row, 0));
-    v->pub_status = store_dup (res, row, 1, NULL);
-    v->embargo_until = store_dup (res, row, 2, NULL);
-    v->bag_sha256 = store_dup (res, row, 3, NULL);
-    v->bag_size = atoll (PQgetvalue (res, row, 4));
-    v->created_at = store_dup (res, row, 5, NULL);
-    v->created_by = atoll (PQgetvalue (res, row, 6));
-    v->note = store_dup (res, row, 7, NULL);
-    parse_list (PQgetvalue (res, row, 8), &v->asset_ids, &v->n_asset_ids, NULL);
-    v->bag_status = store_dup (res, row, 9, NULL);
-    v->bag_error = store_dup (res, row, 10, NULL);
-}
-
-static void fill_delivery (const PGresult *res, int row, void *item)
-{
-    Loa__Media__Delivery *d = item;
-    loa__media__delivery__init (d);
-    d->broadcaster_id = atoll (PQgetvalue (res, row, 0));
-    d->broadcaster_name = store_dup (res, row, 1, NULL);
-    d->embargo_policy = store_dup (res, row, 2, NULL);
-    parse_list (PQgetvalue (res, row, 3), NULL, &d->n_versions_in_feed, &d->versions_in_feed);
-    d->downloads = atoll (PQgetvalue (res, row, 4));
-    d->bytes = atoll (PQgetvalue (res, row, 5));
-    d->last_download_at = store_dup (res, row, 6, NULL);
-}
-
-static void fill_receipt (const PGresult *res, int row, void *item)
-{
-    Loa__Media__Receipt *r = item;
-    loa__media__receipt__init (r);
-    r->broadcaster_id = atoll (PQgetvalue (res, row, 0));
-    r->version = atoi (PQgetvalue (res, row, 1));
-    r->status = store_dup (res, row, 2, NULL);
-    r->sha256 = store_dup (res, row, 3, NULL);
-    r->created_at = store_dup (res, row, 4, NULL);
-    r->uri = store_dup (res, row, 5, NULL);
-}
-
-/* Runs `stmt` with the package id and fills a list. 0 or -1. */
-static int fill_list (PGconn *db, const char *stmt, const char *id_s, size_t size,
-                      store_fill_fn fill, void ***items, size_t *n)
-{
-    const char *v[] = {id_s};
-    PGresult *res = run (db, stmt, 1, v);
-    int rc =
-        PQresultStatus (res) == PGRES_TUPLES_OK ? store_fill_rows (res, size, fill, items, n) : -1;
-    PQclear (res);
-    return rc;
-}
-
-media_store_status media_pkg_store_get (PGconn *db, int64_t id, Loa__Media__Package *out)
-{
-    char id_s[24];
-    store_int_param (id_s, id);
-    const char *v[] = {id_s};
-    PGresult *res = run (db, "pk_get", 1, v);
-    if (PQresultStatus (res) != PGRES_TUPLES_OK || PQntuples (res) != 1) {
-        media_store_status st =
-            PQresultStatus (res) == PGRES_TUPLES_OK ? MEDIA_STORE_NOT_FOUND : MEDIA_STORE_ERROR;
-        PQclear (res);
-        return st;
-    }
-    out->id = atoll (PQgetvalue (res, 0, 0));
-    out->article_id = atoll (PQgetvalue (res, 0, 1));
-    out->uri = store_dup (res, 0, 2, NULL);
-    out->version = atoi (PQgetvalue (res, 0, 3));
-    out->pub_status = store_dup (res, 0, 4, NULL);
-    out->title = store_dup (res, 0, 5, NULL);
-    out->created_by = atoll (PQgetvalue (res, 0, 6));
-    out->created_at = store_dup (res, 0, 7, NULL);
-    PQclear (res);
-    res = run (db, "pk_pkg_ids", 1, v);
-    if (PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) > 0 &&
-        (out->broadcaster_ids = calloc ((size_t) PQntuples (res), sizeof (int64_t)))) {
-        out->n_broadcaster_ids = (size_t) PQntuples (res);
-        for (int i = 0; i < PQntuples (res); i++)
-            out->broadcaster_ids[i] = atoll (PQgetvalue (res, i, 0));
-    }
-    PQclear (res);
-    if (fill_list (db, "pk_versions", id_s, sizeof (Loa__Media__PackageVersion), fill_version,
-                   (void ***) &out->versions, &out->n_versions) != 0 ||
-        fill_list (db, "pk_deliveries", id_s, sizeof (Loa__Media__Delivery), fill_delivery,
-                   (void ***) &out->deliveries, &out->n_deliveries) != 0)
-        return MEDIA_STORE_ERROR;
-    /* Each delivery's receipts. */
-    Loa__Media__Receipt **all = NULL;
-    size_t n_all = 0;
-    if (fill_list (db, "pk_receipts", id_s, sizeof (Loa__Media__Receipt), fill_receipt,
-                   (void ***) &all, &n_all) != 0)
-        return MEDIA_STORE_ERROR;
-    int rc = 0;
-    for (size_t d = 0; d < out->n_deliveries && rc == 0; d++) {
-        Loa__Media__Delivery *del = out->deliveries[d];
-        size_t k = 0;
-        for (size_t i = 0; i < n_all; i++)
-            k += all[i]->broadcaster_id == del->broadcaster_id;
-        if (!store_list_block (k, sizeof (Loa__Media__Receipt), (void ***) &del->receipts)) {
-            rc = -1;
-            break;
-        }
-        for (size_t i = 0; i < n_all; i++)
-            if (all[i]->broadcaster_id == del->broadcaster_id) {
-                /* Moved: the strings change owner. */
-                *del->receipts[del->n_receipts] = *all[i];
-                loa__media__receipt__init (all[i]);
-                del->n_receipts++;
-            }
-    }
-    for (size_t i = 0; i < n_all; i++)
-        store_free_message (&all[i]->base);
-    free (all);
-    return rc == 0 ? MEDIA_STORE_OK : MEDIA_STORE_ERROR;
-}
-
-media_store_status media_pkg_store_list (PGconn *db, int page, int per_page,
-                                         Loa__Media__PackageList *out)
-{
-    char limit[24], offset[24];
-    store_int_param (limit, per_page);
-    store_int_param (offset, (long long) (page - 1) * per_page);
-    const char *vals[] = {limit, offset};
-    PGresult *res = run (db, "pk_list", 2, vals);
-    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
-        PQclear (res);
-        return MEDIA_STORE_ERROR;
-    }
-    size_t n = (size_t) PQntuples (res);
-    long long total = store_page_total (db, WHO, res, 1, "pk_count", 0, NULL);
-    void *block = store_list_block (n, sizeof (Loa__Media__Package), (void ***) &out->items);
-    media_store_status st = block && total >= 0 ? MEDIA_STORE_OK : MEDIA_STORE_ERROR;
-    for (size_t i = 0; block && i < n; i++)
-        loa__media__package__init (out->items[i]);
-    if (block)
-        out->n_items = n;
-    for (size_t i = 0; i < n && st == MEDIA_STORE_OK; i++)
-        st = media_pkg_store_get (db, atoll (PQgetvalue (res, (int) i, 0)), out->items[i]);
-    PQclear (res);
-    out->page = page;
-    out->per_page = per_page;
-    out->total = total;
-    return st;
-}
-
-/* ------------------------------------------------------------ broadcasters */
-
-media_store_status media_pkg_store_broadcaster (PGconn *db, int64_t api_key_id, int64_t *id)
-{
-    char key[24];
-    store_int_param (key, api_key_id);
-    const char *v[] = {key};
-    PGresult *res = run (db, "pk_bc_of_key", 1, v);
-    media_store_status st = MEDIA_STORE_ERROR;
-    if (PQresultStatus (res) == PGRES_TUPLES_OK) {
-        st = PQntuples (res) == 1 ? MEDIA_STORE_OK : MEDIA_STORE_FORBIDDEN;
-        if (st == MEDIA_STORE_OK)
-            *id = atoll (PQgetvalue (res, 0, 0));
-    }
-    PQclear (res);
-    return st;
-}
-
-static int release_tx (PGconn *db, void *arg)
-{
-    char b[24];
-    store_int_param (b, *(const int64_t *) arg);
-    const char *v[] = {b};
-    return run_cmd (db, "pk_release", 1, v);
-}
-
-int media_pkg_store_release (PGconn *db, int64_t broadcaster_id)
-{
-    return loa_db_tx (db, release_tx, &broadcaster_id) == 0 ? 0 : -1;
-}
-
-/* Whether the broadcaster may see version `version` (0: any) of package
- * `id`: OK with *entry (the released version's row, caller clears),
- * NOT_FOUND, FORBIDDEN; *gone is GONE when the package is canceled,
- * WITHHELD while its latest version is withheld, else 0. */
-static media_store_status entry (PGconn *db, int64_t b, int64_t id, int version, PGresult **entry,
-                                 int *gone)
-{
-    char b_s[24], id_s[24], v_s[16];
-    store_int_param (b_s, b);
-    store_int_param (id_s, id);
-    snprintf (v_s, sizeof v_s, "%d", version);
-    const char *v[] = {b_s, id_s, v_s};
-    *entry = NULL;
-    if (media_pkg_store_release (db, b) != 0)
-        return MEDIA_STORE_ERROR;
-    PGresult *res = run (db, "pk_access", 3, v);
-    if (PQresultStatus (res) != PGRES_TUPLES_OK || PQntuples (res) != 1) {
-        PQclear (res);
-        return MEDIA_STORE_ERROR;
-    }
-    int exists = PQgetvalue (res, 0, 0)[0] == 't', mine = PQgetvalue (res, 0, 1)[0] == 't',
-        has_version = PQgetvalue (res, 0, 2)[0] == 't';
-    *gone = strcmp (PQgetvalue (res, 0, 3), "canceled") == 0   ? MEDIA_STORE_GONE
-            : strcmp (PQgetvalue (res, 0, 3), "withheld") == 0 ? MEDIA_STORE_WITHHELD
-                                                               : 0;
-    PQclear (res);
-    if (!exists)
-        return MEDIA_STORE_NOT_FOUND;
-    if (!mine)
-        return MEDIA_STORE_FORBIDDEN;
-    if (!has_version)
-        return MEDIA_STORE_NOT_FOUND;
-    res = run (db, "pk_entry", 3, v);
-    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
-        PQclear (res);
-        return MEDIA_STORE_ERROR;
-    }
-    if (PQntuples (res) != 1) {
-        PQclear (res);
-        return MEDIA_STORE_FORBIDDEN; /* under embargo for this broadcaster */
-    }
-    *entry = res;
-    return MEDIA_STORE_OK;
-}
-
-media_store_status media_pkg_store_ninjs (PGconn *db, int64_t broadcaster_id, int64_t id,
-                                          int version, Loa__Media__Ninjs *out)
-{
-    PGresult *res;
-    int gone;
-    media_store_status st = entry (db, broadcaster_id, id, version, &res, &gone);
-    if (st != MEDIA_STORE_OK)
-        return st;
-    out->package_id = id;
-    out->version = atoi (PQgetvalue (res, 0, 0));
-    out->json = store_dup (res, 0, 1, NULL);
-    out->json_2_3 = PQgetisnull (res, 0, 7) ? NULL : store_dup (res, 0, 7, NULL);
-    if (!out->json_2_3) {
-        char id_s[24], v_s[16];
-        store_int_param (id_s, id);
-        snprintf (v_s, sizeof v_s, "%d", out->version);
-        save_2_3 (db, id_s, v_s, out->json, &out->json_2_3);
-    }
-    PQclear (res);
-    return out->json_2_3 ? MEDIA_STORE_OK : MEDIA_STORE_ERROR;
-}
-
-media_store_status media_pkg_store_file (PGconn *db, int64_t broadcaster_id,
-                                         const Loa__Media__PackageFileRequest *in,
-                                         Loa__Media__PackageFile *out)
-{
-    PGresult *res;
-    int gone;
-    if (in->version <= 0)
-        return MEDIA_STORE_NOT_FOUND;
-    media_store_status st = entry (db, broadcaster_id, in->id, in->version, &res, &gone);
-    if (st != MEDIA_STORE_OK)
-        return st;
-    char name[96];
-    if (gone) {
-        st = (media_store_status) gone;
-    } else if (strcmp (in->what, "file") != 0 && strcmp (PQgetvalue (res, 0, 6), "ready") != 0) {
-        st = strcmp (PQgetvalue (res, 0, 6), "pending") == 0 ? MEDIA_STORE_PENDING
-                                                             : MEDIA_STORE_FAILED;
-    } else if (strcmp (in->what, "bag") == 0) {
-        out->sha256 = store_dup (res, 0, 2, NULL);
-        out->size = atoll (PQgetvalue (res, 0, 3));
-        out->mime = strdup ("application/zip");
-        snprintf (name, sizeof name, "%lld-v%d.zip", (long long) in->id, in->version);
-        out->filename = strdup (name);
-    } else if (strcmp (in->what, "manifest") == 0) {
-        out->sha256 = store_dup (res, 0, 4, NULL);
-        out->size = atoll (PQgetvalue (res, 0, 5));
-        out->mime = strdup ("text/plain; charset=utf-8");
-        out->filename = strdup ("manifest-sha256.txt");
-    } else {
-        char id_s[24], v_s[16];
-        store_int_param (id_s, in->id);
-        snprintf (v_s, sizeof v_s, "%d", in->version);
-        const char *v[] = {id_s, v_s, in->name};
-        PGresult *f = run (db, "pk_file", 3, v);
-        if (PQresultStatus (f) != PGRES_TUPLES_OK)
-            st = MEDIA_STORE_ERROR;
-        else if (PQntuples (f) != 1)
-            st = MEDIA_STORE_NOT_FOUND;
-        else {
-            out->sha256 = store_dup (f, 0, 0, NULL);
-            out->size = atoll (PQgetvalue (f, 0, 1));
-            out->mime = store_dup (f, 0, 2, NULL);
-            out->filename = strdup (in->name);
-        }
-        PQclear (f);
-    }
-    PQclear (res);
-    if (st == MEDIA_STORE_OK && (!out->mime || !out->filename))
-        st = MEDIA_STORE_ERROR;
-    return st;
-}
-
-media_store_status media_pkg_store_log_download (PGconn *db, int64_t broadcaster_id,
-                                                 const Loa__Media__DownloadLog *in)
-{
-    char b[24], id[24], v[16], bytes[24], status[16];
-    store_int_param (b, broadcaster_id);
-    store_int_param (id, in->id);
-    snprintf (v, sizeof v, "%d", in->version);
-    store_int_param (bytes, in->bytes);
-    snprintf (status, sizeof status, "%d", in->status);
-    const char *vals[] = {b,     id, v, in->what, in->name, bytes, in->complete ? "true" : "false",
-                          status};
-    return run_cmd (db, "pk_download", 8, vals) == 0 ? MEDIA_STORE_OK : MEDIA_STORE_ERROR;
-}
-
-static void fill_feed_item (const PGresult *res, int row, void *item)
-{
-    Loa__Media__FeedItem *f = item;
-    loa__media__feed_item__init (f);
-    f->position = atoll (PQgetvalue (res, row, 0));
-    f->package_id = atoll (PQgetvalue (res, row, 1));
-    f->version = atoi (PQgetvalue (res, row, 2));
-    f->json = store_dup (res, row, 3, NULL);
-    f->json_2_3 = PQgetisnull (res, row, 4) ? NULL : store_dup (res, row, 4, NULL);
-}
-
-media_store_status media_pkg_store_feed (PGconn *db, int64_t broadcaster_id, int64_t after,
-                                         int limit, Loa__Media__FeedPage *out)
-{
-    if (media_pkg_store_release (db, broadcaster_id) != 0)
-        return MEDIA_STORE_ERROR;
-    char b[24], a[24], l[16];
-    store_int_param (b, broadcaster_id);
-    store_int_param (a, after);
-    snprintf (l, sizeof l, "%d", limit);
-    const char *v[] = {b, a, l};
-    PGresult *res = run (db, "pk_feed", 3, v);
-    media_store_status st = MEDIA_STORE_ERROR;
-    if (PQresultStatus (res) == PGRES_TUPLES_OK &&
-        store_fill_rows (res, sizeof (Loa__Media__FeedItem), fill_feed_item, (void ***) &out->items,
-                         &out->n_items) == 0) {
-        out->last = out->n_items ? out->items[out->n_items - 1]->position : after;
-        st = MEDIA_STORE_OK;
-    }
-    /* Versions made before 0005_ninjs_2_3.sql get their 2.3 text now. */
-    for (size_t i = 0; st == MEDIA_STORE_OK && i < out->n_items; i++) {
-        Loa__Media__FeedItem *f = out->items[i];
-        if (f->json_2_3)
-            continue;
-        char id_s[24], v_s[16];
-        store_int_param (id_s, f->package_id);
-        snprintf (v_s, sizeof v_s, "%d", f->version);
-        save_2_3 (db, id_s, v_s, f->json, &f->json_2_3);
-        if (!f->json_2_3)
-            st = MEDIA_STORE_ERROR;
-    }
-    PQclear (res);
-    return st;
-}
-
-typedef struct {
-    int64_t b, id;
-    int version;
-    const char *sha256, *status;
-    Loa__Media__Receipt *out;
-    int created;
-    const char *uri;
-} receipt_arg;
-
-static int receipt_tx (PGconn *db, void *argp)
-{
-    receipt_arg *a = argp;
-    store_free_message (&a->out->base); /* a retried transaction fills it again */
-    char b[24], id[24], v[16];
-    store_int_param (b, a->b);
-    store_int_param (id, a->id);
-    snprintf (v, sizeof v, "%d", a->version);
-    const char *vals[] = {b, id, v, a->status, a->sha256};
-    PGresult *res = run (db, "pk_receipt_insert", 5, vals);
-    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
-        int rc = loa_db_retryable (res) ? LOA_DB_RETRY : -1;
-        PQclear (res);
-        return rc;
-    }
-    a->created = PQntuples (res) == 1;
-    if (!a->created) {
-        PQclear (res);
-        res = run (db, "pk_receipt_get", 3, vals);
-        if (PQresultStatus (res) != PGRES_TUPLES_OK || PQntuples (res) != 1) {
-            PQclear (res);
-            return -1;
-        }
-    }
-    Loa__Media__Receipt *r = a->out;
-    r->package_id = a->id;
-    r->version = a->version;
-    r->broadcaster_id = a->b;
-    r->status = store_dup (res, 0, 0, NULL);
-    r->sha256 = store_dup (res, 0, 1, NULL);
-    r->created_at = store_dup (res, 0, 2, NULL);
-    r->uri = strdup (a->uri);
-    PQclear (res);
-    if (!r->uri)
-        return -1;
-    if (a->created) {
-        Loa__Media__DeliveryEvent ev = LOA__MEDIA__DELIVERY_EVENT__INIT;
-        ev.package_id = a->id;
-        ev.version = a->version;
-        ev.broadcaster_id = a->b;
-        ev.status = (char *) a->status;
-        ev.uri = (char *) a->uri;
-        if (loa_outbox_add (db, "package.delivered", &ev.base) != 0)
-            return -1;
-    }
-    return 0;
-}
-
-media_store_status media_pkg_store_receipt (PGconn *db, int64_t broadcaster_id, int64_t id,
-                                            int version, const char *sha256, const char *status,
-                                            Loa__Media__Receipt *out, int *created,
-                                            const char **field)
-{
-    PGresult *res;
-    int gone;
-    *field = NULL;
-    if (version <= 0) {
-        *field = "version";
-        return MEDIA_STORE_INVALID;
-    }
-    media_store_status st = entry (db, broadcaster_id, id, version, &res, &gone);
-    if (st == MEDIA_STORE_NOT_FOUND) {
-        *field = "version";
-        return MEDIA_STORE_INVALID;
-    }
-    if (st != MEDIA_STORE_OK)
-        return st;
-    int match = strcmp (PQgetvalue (res, 0, 2), sha256) == 0;
-    char uri[320];
-    PQclear (res);
-    /* A failed delivery reports the digest it got, which need not match. */
-    if (!match && strcmp (status, "received") == 0) {
-        *field = "sha256";
-        return MEDIA_STORE_INVALID;
-    }
-    media_ninjs_uri (uri, sizeof uri, media_pkg_domain (), id);
-    receipt_arg a = {.b = broadcaster_id,
-                     .id = id,
-                     .version = version,
-                     .sha256 = sha256,
-                     .status = status,
-                     .out = out,
-                     .uri = uri};
-    if (loa_db_tx (db, receipt_tx, &a) != 0)
-        return MEDIA_STORE_ERROR;
-    *created = a.created;
-    return MEDIA_STORE_OK;
 }

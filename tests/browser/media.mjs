@@ -184,6 +184,12 @@ if (STEP === 'create') {
         await rv.locator('#pkg-status').waitFor({ state: 'visible' });
         expect((await rv.locator('#h-detail').innerText()).includes(TITLE), await rv.locator('#h-detail').innerText());
         expect((await rv.locator('#pkg-status').innerText()) === 'Đang phát hành', await rv.locator('#pkg-status').innerText());
+        // The bag is built in the background; the page follows it until the
+        // version is in the broadcaster's feed.
+        await rv.waitForFunction((bc) => {
+            const row = [...document.querySelectorAll('#deliveries tbody tr')].find((r) => r.textContent.includes(bc));
+            return row && row.querySelectorAll('td')[1]?.textContent === '1';
+        }, BC, { timeout: 60000 });
         const row = rv.locator('#deliveries tbody tr', { hasText: BC });
         expect((await rv.locator('#deliveries tbody tr').count()) === 1, 'not only the chosen broadcaster');
         const cells = await row.locator('td, th').allInnerTexts();

@@ -386,6 +386,16 @@ async function loadPackages() {
     box.removeAttribute('aria-busy');
 }
 
+// The bag of a version: built in the background after the version is made;
+// the version reaches the broadcasters' feeds once it is ready.
+function bagCell(v) {
+    if (v.bag_status === 'failed') return el('span', { class: 'bag-failed' }, `Lỗi đóng gói: ${v.bag_error || 'không rõ'}`);
+    if (v.bag_sha256) return fmtSize(v.bag_size);
+    return el('span', { class: 'muted' }, 'Đang đóng gói…');
+}
+
+const bagPending = (p) => (p.versions || []).some((v) => v.bag_status === 'pending');
+
 function versionsTable(p) {
     return el('div', { class: 'table-scroll' }, stack(el('table', { id: 'versions' },
         el('caption', { class: 'visually-hidden' }, 'Các phiên bản của gói tin'),
@@ -395,7 +405,7 @@ function versionsTable(p) {
             el('td', {}, PUB_STATUS[v.pub_status] || v.pub_status),
             el('td', {}, v.embargo_until ? timeEl(v.embargo_until, true) : '—'),
             el('td', {}, String((v.asset_ids || []).length)),
-            el('td', {}, v.bag_sha256 ? fmtSize(v.bag_size) : el('span', { class: 'muted' }, v.pub_status === 'canceled' ? '—' : 'Đang đóng gói…')),
+            el('td', {}, bagCell(v)),
             el('td', {}, timeEl(v.created_at, true)),
             el('td', {}, v.note || '')))))));
 }
@@ -409,7 +419,7 @@ function deliveriesTable(p) {
         el('tbody', {}, ds.map((d) => el('tr', { 'data-broadcaster': d.broadcaster_id },
             el('th', { scope: 'row' }, d.broadcaster_name),
             el('td', {}, POLICY[d.embargo_policy] || d.embargo_policy || ''),
-            el('td', {}, (d.versions_in_feed || []).join(', ') || 'Chưa (đang cấm phát)'),
+            el('td', {}, (d.versions_in_feed || []).join(', ') || (bagPending(p) ? 'Chưa (đang đóng gói)' : 'Chưa (đang cấm phát)')),
             el('td', { class: 'downloads' }, String(d.downloads || 0)),
             el('td', {}, fmtSize(d.bytes)),
             el('td', {}, d.last_download_at ? timeEl(d.last_download_at, true) : '—'),
@@ -501,17 +511,42 @@ async function showDetail(id) {
                 el('dt', {}, 'Mã gói (uri)'), el('dd', {}, el('code', {}, p.uri)),
                 el('dt', {}, 'Bài viết'), el('dd', {}, el('a', { href: `/bai-viet.html?id=${encodeURIComponent(p.article_id)}` }, p.title || `Bài ${p.article_id}`)),
                 el('dt', {}, 'Tạo lúc'), el('dd', {}, timeEl(p.created_at, true))),
-            el('h3', {}, 'Các phiên bản'), versionsTable(p),
-            el('h3', {}, 'Tiếp nhận của từng đơn vị'), deliveriesTable(p),
+            el('h3', {}, 'Các phiên bản'), el('div', { id: 'versions-box' }, versionsTable(p)),
+            el('h3', {}, 'Tiếp nhận của từng đơn vị'), el('div', { id: 'deliveries-box' }, deliveriesTable(p)),
             ...(has('reviewer') && !canceled ? [...correctionForm(p), ...cancelForm(p)] : []),
             el('div', { class: 'actions' },
                 el('button', { type: 'button', class: 'secondary', onclick: () => showDetail(p.id) }, 'Tải lại'),
                 el('button', { type: 'button', class: 'secondary', onclick: closeDetail }, 'Đóng')));
         box.focus();
+        if (bagPending(p)) followBags(p.id);
     } catch (err) {
         showProblem(box, err, 'Không mở được gói tin');
     }
     box.removeAttribute('aria-busy');
+}
+
+// While a bag is being built, the two tables are refreshed in place (the
+// forms below them are left alone) until every bag is done.
+let following = null;
+function followBags(id, tries = 150) {
+    clearTimeout(following);
+    if (tries <= 0) return; // five minutes: "Tải lại" remains
+    following = setTimeout(async () => {
+        if (new URL(location.href).searchParams.get('goi') !== String(id)) return; // another package, or closed
+        try {
+            const p = await call('GET', `/api/v1/media/packages/${encodeURIComponent(id)}`);
+            const vb = $('#versions-box');
+            const db = $('#deliveries-box');
+            if (!vb || !db) return;
+            clear(vb);
+            vb.append(versionsTable(p));
+            clear(db);
+            db.append(deliveriesTable(p));
+            if (bagPending(p)) followBags(id, tries - 1);
+        } catch {
+            followBags(id, tries - 1); /* a passing failure: try again */
+        }
+    }, 2000);
 }
 
 function closeDetail() {

@@ -18,8 +18,8 @@
 
 #include "common/fixture.h"
 #include "media_bag.h"
-#include "media_ninjs.h"
 #include "media_bag_builder.h"
+#include "media_ninjs.h"
 #include "media_pkg_store.h"
 #include "media_store.h"
 #include "media_sweep.h"

@@ -1,0 +1,473 @@
+/* media_pkg_store, the reading side: the staff's view of packages (versions,
+ * deliveries, receipts) and the broadcasters' (release, their versions'
+ * ninjs and files, downloads, the feed, receipts). The statements are
+ * media_pkg_store.c's. */
+#include "media_pkg_store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "log.h"
+#include "media_ninjs.h"
+#include "media_pkg_store_int.h"
+#include "outbox.h"
+#include "store_util.h"
+
+/* ------------------------------------------------------------ staff views */
+
+static void fill_version (const PGresult *res, int row, void *item)
+{
+    Loa__Media__PackageVersion *v = item;
+    loa__media__package_version__init (v);
+    v->version = atoi (PQgetvalue (res, row, 0));
+    v->pub_status = store_dup (res, row, 1, NULL);
+    v->embargo_until = store_dup (res, row, 2, NULL);
+    v->bag_sha256 = store_dup (res, row, 3, NULL);
+    v->bag_size = atoll (PQgetvalue (res, row, 4));
+    v->created_at = store_dup (res, row, 5, NULL);
+    v->created_by = atoll (PQgetvalue (res, row, 6));
+    v->note = store_dup (res, row, 7, NULL);
+    pk_parse_list (PQgetvalue (res, row, 8), &v->asset_ids, &v->n_asset_ids, NULL);
+    v->bag_status = store_dup (res, row, 9, NULL);
+    v->bag_error = store_dup (res, row, 10, NULL);
+}
+
+static void fill_delivery (const PGresult *res, int row, void *item)
+{
+    Loa__Media__Delivery *d = item;
+    loa__media__delivery__init (d);
+    d->broadcaster_id = atoll (PQgetvalue (res, row, 0));
+    d->broadcaster_name = store_dup (res, row, 1, NULL);
+    d->embargo_policy = store_dup (res, row, 2, NULL);
+    pk_parse_list (PQgetvalue (res, row, 3), NULL, &d->n_versions_in_feed, &d->versions_in_feed);
+    d->downloads = atoll (PQgetvalue (res, row, 4));
+    d->bytes = atoll (PQgetvalue (res, row, 5));
+    d->last_download_at = store_dup (res, row, 6, NULL);
+}
+
+static void fill_receipt (const PGresult *res, int row, void *item)
+{
+    Loa__Media__Receipt *r = item;
+    loa__media__receipt__init (r);
+    r->broadcaster_id = atoll (PQgetvalue (res, row, 0));
+    r->version = atoi (PQgetvalue (res, row, 1));
+    r->status = store_dup (res, row, 2, NULL);
+    r->sha256 = store_dup (res, row, 3, NULL);
+    r->created_at = store_dup (res, row, 4, NULL);
+    r->uri = store_dup (res, row, 5, NULL);
+}
+
+/* Runs `stmt` with the package id and fills a list. 0 or -1. */
+static int fill_list (PGconn *db, const char *stmt, const char *id_s, size_t size,
+                      store_fill_fn fill, void ***items, size_t *n)
+{
+    const char *v[] = {id_s};
+    PGresult *res = pk_run (db, stmt, 1, v);
+    int rc =
+        PQresultStatus (res) == PGRES_TUPLES_OK ? store_fill_rows (res, size, fill, items, n) : -1;
+    PQclear (res);
+    return rc;
+}
+
+media_store_status media_pkg_store_get (PGconn *db, int64_t id, Loa__Media__Package *out)
+{
+    char id_s[24];
+    store_int_param (id_s, id);
+    const char *v[] = {id_s};
+    PGresult *res = pk_run (db, "pk_get", 1, v);
+    if (PQresultStatus (res) != PGRES_TUPLES_OK || PQntuples (res) != 1) {
+        media_store_status st =
+            PQresultStatus (res) == PGRES_TUPLES_OK ? MEDIA_STORE_NOT_FOUND : MEDIA_STORE_ERROR;
+        PQclear (res);
+        return st;
+    }
+    out->id = atoll (PQgetvalue (res, 0, 0));
+    out->article_id = atoll (PQgetvalue (res, 0, 1));
+    out->uri = store_dup (res, 0, 2, NULL);
+    out->version = atoi (PQgetvalue (res, 0, 3));
+    out->pub_status = store_dup (res, 0, 4, NULL);
+    out->title = store_dup (res, 0, 5, NULL);
+    out->created_by = atoll (PQgetvalue (res, 0, 6));
+    out->created_at = store_dup (res, 0, 7, NULL);
+    PQclear (res);
+    res = pk_run (db, "pk_pkg_ids", 1, v);
+    if (PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) > 0 &&
+        (out->broadcaster_ids = calloc ((size_t) PQntuples (res), sizeof (int64_t)))) {
+        out->n_broadcaster_ids = (size_t) PQntuples (res);
+        for (int i = 0; i < PQntuples (res); i++)
+            out->broadcaster_ids[i] = atoll (PQgetvalue (res, i, 0));
+    }
+    PQclear (res);
+    if (fill_list (db, "pk_versions", id_s, sizeof (Loa__Media__PackageVersion), fill_version,
+                   (void ***) &out->versions, &out->n_versions) != 0 ||
+        fill_list (db, "pk_deliveries", id_s, sizeof (Loa__Media__Delivery), fill_delivery,
+                   (void ***) &out->deliveries, &out->n_deliveries) != 0)
+        return MEDIA_STORE_ERROR;
+    /* Each delivery's receipts. */
+    Loa__Media__Receipt **all = NULL;
+    size_t n_all = 0;
+    if (fill_list (db, "pk_receipts", id_s, sizeof (Loa__Media__Receipt), fill_receipt,
+                   (void ***) &all, &n_all) != 0)
+        return MEDIA_STORE_ERROR;
+    int rc = 0;
+    for (size_t d = 0; d < out->n_deliveries && rc == 0; d++) {
+        Loa__Media__Delivery *del = out->deliveries[d];
+        size_t k = 0;
+        for (size_t i = 0; i < n_all; i++)
+            k += all[i]->broadcaster_id == del->broadcaster_id;
+        if (!store_list_block (k, sizeof (Loa__Media__Receipt), (void ***) &del->receipts)) {
+            rc = -1;
+            break;
+        }
+        for (size_t i = 0; i < n_all; i++)
+            if (all[i]->broadcaster_id == del->broadcaster_id) {
+                /* Moved: the strings change owner. */
+                *del->receipts[del->n_receipts] = *all[i];
+                loa__media__receipt__init (all[i]);
+                del->n_receipts++;
+            }
+    }
+    for (size_t i = 0; i < n_all; i++)
+        store_free_message (&all[i]->base);
+    free (all);
+    return rc == 0 ? MEDIA_STORE_OK : MEDIA_STORE_ERROR;
+}
+
+media_store_status media_pkg_store_list (PGconn *db, int page, int per_page,
+                                         Loa__Media__PackageList *out)
+{
+    char limit[24], offset[24];
+    store_int_param (limit, per_page);
+    store_int_param (offset, (long long) (page - 1) * per_page);
+    const char *vals[] = {limit, offset};
+    PGresult *res = pk_run (db, "pk_list", 2, vals);
+    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
+        PQclear (res);
+        return MEDIA_STORE_ERROR;
+    }
+    size_t n = (size_t) PQntuples (res);
+    long long total = store_page_total (db, WHO, res, 1, "pk_count", 0, NULL);
+    void *block = store_list_block (n, sizeof (Loa__Media__Package), (void ***) &out->items);
+    media_store_status st = block && total >= 0 ? MEDIA_STORE_OK : MEDIA_STORE_ERROR;
+    for (size_t i = 0; block && i < n; i++)
+        loa__media__package__init (out->items[i]);
+    if (block)
+        out->n_items = n;
+    for (size_t i = 0; i < n && st == MEDIA_STORE_OK; i++)
+        st = media_pkg_store_get (db, atoll (PQgetvalue (res, (int) i, 0)), out->items[i]);
+    PQclear (res);
+    out->page = page;
+    out->per_page = per_page;
+    out->total = total;
+    return st;
+}
+
+/* ------------------------------------------------------------ broadcasters */
+
+media_store_status media_pkg_store_broadcaster (PGconn *db, int64_t api_key_id, int64_t *id)
+{
+    char key[24];
+    store_int_param (key, api_key_id);
+    const char *v[] = {key};
+    PGresult *res = pk_run (db, "pk_bc_of_key", 1, v);
+    media_store_status st = MEDIA_STORE_ERROR;
+    if (PQresultStatus (res) == PGRES_TUPLES_OK) {
+        st = PQntuples (res) == 1 ? MEDIA_STORE_OK : MEDIA_STORE_FORBIDDEN;
+        if (st == MEDIA_STORE_OK)
+            *id = atoll (PQgetvalue (res, 0, 0));
+    }
+    PQclear (res);
+    return st;
+}
+
+static int release_tx (PGconn *db, void *arg)
+{
+    char b[24];
+    store_int_param (b, *(const int64_t *) arg);
+    const char *v[] = {b};
+    return pk_run_cmd (db, "pk_release", 1, v);
+}
+
+int media_pkg_store_release (PGconn *db, int64_t broadcaster_id)
+{
+    return loa_db_tx (db, release_tx, &broadcaster_id) == 0 ? 0 : -1;
+}
+
+/* Whether the broadcaster may see version `version` (0: any) of package
+ * `id`: OK with *entry (the released version's row, caller clears),
+ * NOT_FOUND, FORBIDDEN; *gone is GONE when the package is canceled,
+ * WITHHELD while its latest version is withheld, else 0. */
+static media_store_status entry (PGconn *db, int64_t b, int64_t id, int version, PGresult **entry,
+                                 int *gone)
+{
+    char b_s[24], id_s[24], v_s[16];
+    store_int_param (b_s, b);
+    store_int_param (id_s, id);
+    snprintf (v_s, sizeof v_s, "%d", version);
+    const char *v[] = {b_s, id_s, v_s};
+    *entry = NULL;
+    if (media_pkg_store_release (db, b) != 0)
+        return MEDIA_STORE_ERROR;
+    PGresult *res = pk_run (db, "pk_access", 3, v);
+    if (PQresultStatus (res) != PGRES_TUPLES_OK || PQntuples (res) != 1) {
+        PQclear (res);
+        return MEDIA_STORE_ERROR;
+    }
+    int exists = PQgetvalue (res, 0, 0)[0] == 't', mine = PQgetvalue (res, 0, 1)[0] == 't',
+        has_version = PQgetvalue (res, 0, 2)[0] == 't';
+    *gone = strcmp (PQgetvalue (res, 0, 3), "canceled") == 0   ? MEDIA_STORE_GONE
+            : strcmp (PQgetvalue (res, 0, 3), "withheld") == 0 ? MEDIA_STORE_WITHHELD
+                                                               : 0;
+    PQclear (res);
+    if (!exists)
+        return MEDIA_STORE_NOT_FOUND;
+    if (!mine)
+        return MEDIA_STORE_FORBIDDEN;
+    if (!has_version)
+        return MEDIA_STORE_NOT_FOUND;
+    res = pk_run (db, "pk_entry", 3, v);
+    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
+        PQclear (res);
+        return MEDIA_STORE_ERROR;
+    }
+    if (PQntuples (res) != 1) {
+        PQclear (res);
+        return MEDIA_STORE_FORBIDDEN; /* under embargo for this broadcaster */
+    }
+    *entry = res;
+    return MEDIA_STORE_OK;
+}
+
+media_store_status media_pkg_store_ninjs (PGconn *db, int64_t broadcaster_id, int64_t id,
+                                          int version, Loa__Media__Ninjs *out)
+{
+    PGresult *res;
+    int gone;
+    media_store_status st = entry (db, broadcaster_id, id, version, &res, &gone);
+    if (st != MEDIA_STORE_OK)
+        return st;
+    out->package_id = id;
+    out->version = atoi (PQgetvalue (res, 0, 0));
+    out->json = store_dup (res, 0, 1, NULL);
+    out->json_2_3 = PQgetisnull (res, 0, 7) ? NULL : store_dup (res, 0, 7, NULL);
+    if (!out->json_2_3) {
+        char id_s[24], v_s[16];
+        store_int_param (id_s, id);
+        snprintf (v_s, sizeof v_s, "%d", out->version);
+        pk_save_2_3 (db, id_s, v_s, out->json, &out->json_2_3);
+    }
+    PQclear (res);
+    return out->json_2_3 ? MEDIA_STORE_OK : MEDIA_STORE_ERROR;
+}
+
+media_store_status media_pkg_store_file (PGconn *db, int64_t broadcaster_id,
+                                         const Loa__Media__PackageFileRequest *in,
+                                         Loa__Media__PackageFile *out)
+{
+    PGresult *res;
+    int gone;
+    if (in->version <= 0)
+        return MEDIA_STORE_NOT_FOUND;
+    media_store_status st = entry (db, broadcaster_id, in->id, in->version, &res, &gone);
+    if (st != MEDIA_STORE_OK)
+        return st;
+    char name[96];
+    if (gone) {
+        st = (media_store_status) gone;
+    } else if (strcmp (in->what, "file") != 0 && strcmp (PQgetvalue (res, 0, 6), "ready") != 0) {
+        st = strcmp (PQgetvalue (res, 0, 6), "pending") == 0 ? MEDIA_STORE_PENDING
+                                                             : MEDIA_STORE_FAILED;
+    } else if (strcmp (in->what, "bag") == 0) {
+        out->sha256 = store_dup (res, 0, 2, NULL);
+        out->size = atoll (PQgetvalue (res, 0, 3));
+        out->mime = strdup ("application/zip");
+        snprintf (name, sizeof name, "%lld-v%d.zip", (long long) in->id, in->version);
+        out->filename = strdup (name);
+    } else if (strcmp (in->what, "manifest") == 0) {
+        out->sha256 = store_dup (res, 0, 4, NULL);
+        out->size = atoll (PQgetvalue (res, 0, 5));
+        out->mime = strdup ("text/plain; charset=utf-8");
+        out->filename = strdup ("manifest-sha256.txt");
+    } else {
+        char id_s[24], v_s[16];
+        store_int_param (id_s, in->id);
+        snprintf (v_s, sizeof v_s, "%d", in->version);
+        const char *v[] = {id_s, v_s, in->name};
+        PGresult *f = pk_run (db, "pk_file", 3, v);
+        if (PQresultStatus (f) != PGRES_TUPLES_OK)
+            st = MEDIA_STORE_ERROR;
+        else if (PQntuples (f) != 1)
+            st = MEDIA_STORE_NOT_FOUND;
+        else {
+            out->sha256 = store_dup (f, 0, 0, NULL);
+            out->size = atoll (PQgetvalue (f, 0, 1));
+            out->mime = store_dup (f, 0, 2, NULL);
+            out->filename = strdup (in->name);
+        }
+        PQclear (f);
+    }
+    PQclear (res);
+    if (st == MEDIA_STORE_OK && (!out->mime || !out->filename))
+        st = MEDIA_STORE_ERROR;
+    return st;
+}
+
+media_store_status media_pkg_store_log_download (PGconn *db, int64_t broadcaster_id,
+                                                 const Loa__Media__DownloadLog *in)
+{
+    char b[24], id[24], v[16], bytes[24], status[16];
+    store_int_param (b, broadcaster_id);
+    store_int_param (id, in->id);
+    snprintf (v, sizeof v, "%d", in->version);
+    store_int_param (bytes, in->bytes);
+    snprintf (status, sizeof status, "%d", in->status);
+    const char *vals[] = {b,     id, v, in->what, in->name, bytes, in->complete ? "true" : "false",
+                          status};
+    return pk_run_cmd (db, "pk_download", 8, vals) == 0 ? MEDIA_STORE_OK : MEDIA_STORE_ERROR;
+}
+
+static void fill_feed_item (const PGresult *res, int row, void *item)
+{
+    Loa__Media__FeedItem *f = item;
+    loa__media__feed_item__init (f);
+    f->position = atoll (PQgetvalue (res, row, 0));
+    f->package_id = atoll (PQgetvalue (res, row, 1));
+    f->version = atoi (PQgetvalue (res, row, 2));
+    f->json = store_dup (res, row, 3, NULL);
+    f->json_2_3 = PQgetisnull (res, row, 4) ? NULL : store_dup (res, row, 4, NULL);
+}
+
+media_store_status media_pkg_store_feed (PGconn *db, int64_t broadcaster_id, int64_t after,
+                                         int limit, Loa__Media__FeedPage *out)
+{
+    if (media_pkg_store_release (db, broadcaster_id) != 0)
+        return MEDIA_STORE_ERROR;
+    char b[24], a[24], l[16];
+    store_int_param (b, broadcaster_id);
+    store_int_param (a, after);
+    snprintf (l, sizeof l, "%d", limit);
+    const char *v[] = {b, a, l};
+    PGresult *res = pk_run (db, "pk_feed", 3, v);
+    media_store_status st = MEDIA_STORE_ERROR;
+    if (PQresultStatus (res) == PGRES_TUPLES_OK &&
+        store_fill_rows (res, sizeof (Loa__Media__FeedItem), fill_feed_item, (void ***) &out->items,
+                         &out->n_items) == 0) {
+        out->last = out->n_items ? out->items[out->n_items - 1]->position : after;
+        st = MEDIA_STORE_OK;
+    }
+    /* Versions made before 0005_ninjs_2_3.sql get their 2.3 text now. */
+    for (size_t i = 0; st == MEDIA_STORE_OK && i < out->n_items; i++) {
+        Loa__Media__FeedItem *f = out->items[i];
+        if (f->json_2_3)
+            continue;
+        char id_s[24], v_s[16];
+        store_int_param (id_s, f->package_id);
+        snprintf (v_s, sizeof v_s, "%d", f->version);
+        pk_save_2_3 (db, id_s, v_s, f->json, &f->json_2_3);
+        if (!f->json_2_3)
+            st = MEDIA_STORE_ERROR;
+    }
+    PQclear (res);
+    return st;
+}
+
+typedef struct {
+    int64_t b, id;
+    int version;
+    const char *sha256, *status;
+    Loa__Media__Receipt *out;
+    int created;
+    const char *uri;
+} receipt_arg;
+
+static int receipt_tx (PGconn *db, void *argp)
+{
+    receipt_arg *a = argp;
+    store_free_message (&a->out->base); /* a retried transaction fills it again */
+    char b[24], id[24], v[16];
+    store_int_param (b, a->b);
+    store_int_param (id, a->id);
+    snprintf (v, sizeof v, "%d", a->version);
+    const char *vals[] = {b, id, v, a->status, a->sha256};
+    PGresult *res = pk_run (db, "pk_receipt_insert", 5, vals);
+    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
+        int rc = loa_db_retryable (res) ? LOA_DB_RETRY : -1;
+        PQclear (res);
+        return rc;
+    }
+    a->created = PQntuples (res) == 1;
+    if (!a->created) {
+        PQclear (res);
+        res = pk_run (db, "pk_receipt_get", 3, vals);
+        if (PQresultStatus (res) != PGRES_TUPLES_OK || PQntuples (res) != 1) {
+            PQclear (res);
+            return -1;
+        }
+    }
+    Loa__Media__Receipt *r = a->out;
+    r->package_id = a->id;
+    r->version = a->version;
+    r->broadcaster_id = a->b;
+    r->status = store_dup (res, 0, 0, NULL);
+    r->sha256 = store_dup (res, 0, 1, NULL);
+    r->created_at = store_dup (res, 0, 2, NULL);
+    r->uri = strdup (a->uri);
+    PQclear (res);
+    if (!r->uri)
+        return -1;
+    if (a->created) {
+        Loa__Media__DeliveryEvent ev = LOA__MEDIA__DELIVERY_EVENT__INIT;
+        ev.package_id = a->id;
+        ev.version = a->version;
+        ev.broadcaster_id = a->b;
+        ev.status = (char *) a->status;
+        ev.uri = (char *) a->uri;
+        if (loa_outbox_add (db, "package.delivered", &ev.base) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+media_store_status media_pkg_store_receipt (PGconn *db, int64_t broadcaster_id, int64_t id,
+                                            int version, const char *sha256, const char *status,
+                                            Loa__Media__Receipt *out, int *created,
+                                            const char **field)
+{
+    PGresult *res;
+    int gone;
+    *field = NULL;
+    if (version <= 0) {
+        *field = "version";
+        return MEDIA_STORE_INVALID;
+    }
+    media_store_status st = entry (db, broadcaster_id, id, version, &res, &gone);
+    if (st == MEDIA_STORE_NOT_FOUND) {
+        *field = "version";
+        return MEDIA_STORE_INVALID;
+    }
+    if (st != MEDIA_STORE_OK)
+        return st;
+    int match = strcmp (PQgetvalue (res, 0, 2), sha256) == 0;
+    char uri[320];
+    PQclear (res);
+    /* A failed delivery reports the digest it got, which need not match. */
+    if (!match && strcmp (status, "received") == 0) {
+        *field = "sha256";
+        return MEDIA_STORE_INVALID;
+    }
+    media_ninjs_uri (uri, sizeof uri, media_pkg_domain (), id);
+    receipt_arg a = {.b = broadcaster_id,
+                     .id = id,
+                     .version = version,
+                     .sha256 = sha256,
+                     .status = status,
+                     .out = out,
+                     .uri = uri};
+    if (loa_db_tx (db, receipt_tx, &a) != 0)
+        return MEDIA_STORE_ERROR;
+    *created = a.created;
+    return MEDIA_STORE_OK;
+}
+
