@@ -3,6 +3,7 @@
  * crypto_pwhash_str); tokens and keys are 256 random bits, base64url, and
  * only their SHA-256 is stored. Nothing here ever logs a secret. */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -560,6 +561,48 @@ enum MHD_Result gw_users_list (gw_request *req)
     return gw_respond_json (req, 200,
                             json_pack ("{s:o, s:i, s:i, s:I}", "items", items, "page", page,
                                        "per_page", per_page, "total", (json_int_t) total));
+}
+
+/* GET /api/v1/staff?ids=1,2,3 (staff): the names of colleagues, for the
+ * console to show who did each step of a history (feedback, articles) that
+ * carries only user ids. Only the name and unit: never a username, roles
+ * or whether the account is active. At most 100 ids. */
+enum MHD_Result gw_staff_names (gw_request *req)
+{
+    enum { MAX_IDS = 100 };
+    body b = {NULL, json_array ()};
+    const char *ids = MHD_lookup_connection_value (req->conn, MHD_GET_ARGUMENT_KIND, "ids");
+    char literal[MAX_IDS * 21 + 3];
+    size_t o = 0, count = 0;
+    literal[o++] = '{';
+    const char *p = ids ? ids : "";
+    while (*p && !json_array_size (b.errors)) {
+        char *end;
+        errno = 0;
+        long long v = (*p >= '0' && *p <= '9') ? strtoll (p, &end, 10) : -1;
+        if (v <= 0 || errno || (*end != ',' && *end != '\0'))
+            add_error (&b, "ids",
+                       "phải là các mã số người dùng (số nguyên dương) cách nhau bởi dấu phẩy");
+        else if (++count > MAX_IDS)
+            add_error (&b, "ids", "tối đa 100 mã số");
+        else {
+            o += (size_t) snprintf (literal + o, sizeof literal - o, "%s%lld", count > 1 ? "," : "",
+                                    v);
+            p = *end ? end + 1 : end;
+        }
+    }
+    if (!count && !json_array_size (b.errors))
+        add_error (&b, "ids", "là bắt buộc");
+    if (json_array_size (b.errors))
+        return respond_errors (req, &b, 400, "Tham số không hợp lệ");
+    body_free (&b);
+    literal[o++] = '}';
+    literal[o] = '\0';
+    PGconn *db = gw_thread_db ();
+    json_t *items = NULL;
+    if (!db || gw_store_staff_names (db, literal, &items) != GW_STORE_OK)
+        return gw_respond_problem (req, 503, "Cơ sở dữ liệu không sẵn sàng", NULL);
+    return gw_respond_json (req, 200, json_pack ("{s:o}", "items", items));
 }
 
 /* roles: an array of known role names -> a PostgreSQL array literal in

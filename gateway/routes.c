@@ -64,6 +64,7 @@ const gw_route gw_routes[] = {
     {"POST", "/api/v1/users", gw_users_create, GW_BODY | GW_CREATES, ADMIN},
     {"GET", "/api/v1/users/{id}", gw_users_get, 0, ADMIN},
     {"PATCH", "/api/v1/users/{id}", gw_users_update, GW_BODY, ADMIN},
+    {"GET", "/api/v1/staff", gw_staff_names, 0, GW_STAFF},
     {"GET", "/api/v1/api-keys", gw_api_keys_list, 0, ADMIN},
     {"POST", "/api/v1/api-keys", gw_api_keys_create, GW_BODY | GW_CREATES, ADMIN},
     {"DELETE", "/api/v1/api-keys", gw_api_keys_revoke, 0, ADMIN},

@@ -27,6 +27,10 @@ static const loa_stmt statements[] = {
     {"users_list",
      "SELECT " USER_COLS ", count(*) OVER () FROM users ORDER BY id LIMIT $1 OFFSET $2"},
     {"users_count", "SELECT count(*) FROM users"},
+    /* The staff directory: names of the given users (active or not: a
+     * history names people who may have left). */
+    {"staff_names", "SELECT id, full_name, coalesce(unit_id, 0) FROM users "
+                    "WHERE id = ANY ($1::bigint[]) ORDER BY id"},
     {"session_insert", "INSERT INTO sessions (token_hash, user_id, client_addr, expires_at) "
                        "VALUES ($1, $2, $3, now() + make_interval(secs => $4)) "
                        "RETURNING rfc3339(expires_at)"},
@@ -213,6 +217,24 @@ int gw_store_users_list (PGconn *db, int page, int per_page, json_t **items, lon
     *total = n ? atoll (PQgetvalue (res, 0, 8)) : scalar (run (db, "users_count", 0, NULL, 0));
     PQclear (res);
     return *total < 0 ? GW_STORE_ERROR : GW_STORE_OK;
+}
+
+int gw_store_staff_names (PGconn *db, const char *ids, json_t **items)
+{
+    const char *vals[] = {ids};
+    PGresult *res = run (db, "staff_names", 1, vals, 0);
+    if (!ok (res)) {
+        PQclear (res);
+        return GW_STORE_ERROR;
+    }
+    *items = json_array ();
+    for (int i = 0; i < PQntuples (res); i++)
+        json_array_append_new (*items, json_pack ("{s:I, s:s, s:I}", "id",
+                                                  (json_int_t) atoll (PQgetvalue (res, i, 0)),
+                                                  "full_name", PQgetvalue (res, i, 1), "unit_id",
+                                                  (json_int_t) atoll (PQgetvalue (res, i, 2))));
+    PQclear (res);
+    return GW_STORE_OK;
 }
 
 int gw_store_session_create (PGconn *db, const unsigned char hash[32], int64_t user_id, long ttl_s,

@@ -49,6 +49,10 @@ long long gw_store_other_admins (PGconn *db, int64_t except_id);
 /* A page of users as JSON items (new reference) and the total. */
 int gw_store_users_list (PGconn *db, int page, int per_page, json_t **items, long long *total);
 
+/* The staff directory: {id, full_name, unit_id} of the users whose ids are
+ * in `ids` (a PostgreSQL array literal of integers), by id. */
+int gw_store_staff_names (PGconn *db, const char *ids, json_t **items);
+
 /* Sessions, by the SHA-256 of their token. */
 int gw_store_session_create (PGconn *db, const unsigned char hash[32], int64_t user_id, long ttl_s,
                              const char *client_addr, char expires_at[40]);

@@ -118,6 +118,9 @@ await check('inbox: the unit\'s handler sees the item and may answer it', async 
     await openItem(h, WB_CODE);
     await h.locator('#step-answer').waitFor({ state: 'visible' });
     expect(!(await h.locator('#step-accept, #step-approve').count()), 'inspector steps offered to a handler');
+    // Who accepted it: the inspector by name (GET /api/v1/staff), not a number.
+    const steps = await h.locator('.fb-history').innerText();
+    expect(steps.includes('Lê Thanh Tra') && !steps.includes('mã số'), steps);
 });
 
 await check('inbox: a handler of another unit does not see the item, not even by its address', async () => {
