@@ -200,4 +200,3 @@ int media_pkg_store_build_next (PGconn *db, int max_attempts, int retry_ms)
     PQclear (c);
     return rc;
 }
-

@@ -470,4 +470,3 @@ media_store_status media_pkg_store_receipt (PGconn *db, int64_t broadcaster_id, 
     *created = a.created;
     return MEDIA_STORE_OK;
 }
-
