@@ -125,6 +125,9 @@ const gw_route *gw_route_match (const char *method, const char *path, gw_request
 /* The generic handler: path params, query and JSON body -> the route's
  * input message -> RPC -> output message -> JSON. */
 enum MHD_Result gw_rpc_route (gw_request *req);
+/* POST /api/v1/articles, PATCH /api/v1/articles/{id}: the attachments named
+ * are checked with media-svc first (media.c), then gw_rpc_route. */
+enum MHD_Result gw_articles_write (gw_request *req);
 
 /* ------------------------------------------------------------ http.c */
 

@@ -621,3 +621,77 @@ enum MHD_Result gw_broadcasters_create (gw_request *req)
               (long long) id, (long long) key_id, (long long) req->caller.user_id);
     return gw_respond_created (req, reply, location);
 }
+
+/* ------------------------------------------------------------ attachments */
+
+/* An article names its attachments by asset id, and content-svc cannot see
+ * media-svc's assets: before POST /api/v1/articles and PATCH
+ * /api/v1/articles/{id} the gateway asks media-svc for each id the body
+ * names (assets.get), so that an article never points at a file that does
+ * not exist (422 naming attachment_ids). What is not a list of positive
+ * integers, or is longer than content-svc allows, is left to content-svc's
+ * own checks. 0 to go on; -1 with the answer queued in *rc. */
+#define MAX_ATTACHMENT_CHECKS 20
+
+static int check_attachments (gw_request *req, enum MHD_Result *rc)
+{
+    json_t *doc = req->body ? json_loadb (req->body, req->body_len, 0, NULL) : NULL;
+    json_t *ids = json_is_object (doc) ? json_object_get (doc, "attachment_ids") : NULL;
+    if (!json_is_array (ids) || !json_array_size (ids) ||
+        json_array_size (ids) > MAX_ATTACHMENT_CHECKS) {
+        json_decref (doc);
+        return 0;
+    }
+    loa_rpc_client *client = gw_service_client (GW_MEDIA);
+    json_t *errors = json_array ();
+    int down = client == NULL;
+    size_t i;
+    json_t *v;
+    json_array_foreach (ids, i, v)
+    {
+        if (down)
+            break;
+        if (!json_is_integer (v) || json_integer_value (v) <= 0)
+            continue; /* content-svc names it */
+        Loa__Media__AssetIdRequest in = LOA__MEDIA__ASSET_ID_REQUEST__INIT;
+        in.id = json_integer_value (v);
+        loa_rpc_result res = {0};
+        int64_t t0 = loa_mono_ms ();
+        Loa__Status st = loa_rpc_call (client, "assets.get", &req->caller, req->request_id, NULL,
+                                       &in.base, gw_rpc_timeout_ms (), &res);
+        gw_metrics_rpc (GW_MEDIA, st, loa_mono_ms () - t0);
+        loa_rpc_result_clear (&res);
+        if (st == LOA__STATUS__NOT_FOUND) {
+            char msg[160];
+            snprintf (msg, sizeof msg,
+                      "không có tệp mã số %lld (tải tệp lên trước: POST /api/v1/assets)",
+                      (long long) in.id);
+            json_array_append_new (errors, field_error ("attachment_ids", msg));
+        } else if (st != LOA__STATUS__OK) {
+            down = 1;
+        }
+    }
+    json_decref (doc);
+    if (down) {
+        json_decref (errors);
+        *rc = gw_respond_problem (req, 503,
+                                  "Không kiểm tra được tệp đính kèm lúc này (dịch vụ tư liệu "
+                                  "media-svc); vui lòng thử lại sau",
+                                  NULL);
+        return -1;
+    }
+    if (json_array_size (errors)) {
+        *rc = gw_respond_problem (req, 422, "Tệp đính kèm không tồn tại", errors);
+        return -1;
+    }
+    json_decref (errors);
+    return 0;
+}
+
+enum MHD_Result gw_articles_write (gw_request *req)
+{
+    enum MHD_Result rc;
+    if (check_attachments (req, &rc) != 0)
+        return rc;
+    return gw_rpc_route (req);
+}

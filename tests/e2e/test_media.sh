@@ -228,9 +228,25 @@ expect_eq "a malformed id: 404" 404 "$HTTP_STATUS"
 
 md_call anon GET '/api/v1/topics?per_page=1' -
 md_topic=$(md_jq '.items[0].id // 0')
+# Attachments are assets that exist (the gateway asks media-svc first).
+md_arts_before=$(md_psql "SELECT count(*) FROM content.articles")
+md_call ed POST /api/v1/articles "$(jq -nc --arg t "Bài có tệp không tồn tại $MD_RUN" \
+    --argjson a "[$MD_BIG_ID, 999999999]" '{title: $t, body: "x", attachment_ids: $a}')"
+expect_eq "an article naming an asset that does not exist: 422 naming attachment_ids, the id in the message" \
+    "422 true true" "$(md_names attachment_ids) $(md_jq '.errors[0].message | contains("999999999")')"
+expect_eq "  and nothing is stored" "$md_arts_before" "$(md_psql "SELECT count(*) FROM content.articles")"
 md_call ed POST /api/v1/articles "$(jq -nc --arg t "Bài có ảnh $MD_RUN" --argjson tp "[$md_topic]" \
     --argjson a "[$MD_BIG_ID]" '{title: $t, summary: "Tóm tắt", body: "Ảnh kèm theo.", topic_ids: $tp, attachment_ids: $a}')"
 MD_ART=$(md_jq '.id // 0')
+md_etag=$(header ETag)
+md_call ed PATCH "/api/v1/articles/$MD_ART" '{"attachment_ids": [999999998]}' -H "If-Match: $md_etag"
+expect_eq "PATCH naming an asset that does not exist: 422 naming attachment_ids" "422 true" "$(md_names attachment_ids)"
+stack_kill media-svc
+md_call ed PATCH "/api/v1/articles/$MD_ART" "{\"attachment_ids\": [$MD_BIG_ID]}" -H "If-Match: $md_etag"
+expect_eq "with media-svc down, attachments cannot be checked: 503 (nothing written)" "503 1" \
+    "$HTTP_STATUS $(md_psql "SELECT version FROM content.articles WHERE id = $MD_ART")"
+stack_start media-svc
+wait_until 20 stack_ready || fail "media-svc is back" "readyz"
 md_call ed POST "/api/v1/articles/$MD_ART/submit" '{}'
 md_call rev POST "/api/v1/articles/$MD_ART/publish" '{}'
 expect_eq "an article carrying the asset is published" "200 published" "$HTTP_STATUS $(md_jq .status)"
