@@ -98,6 +98,20 @@ static int build_all (PGconn *db)
     return n;
 }
 
+/* A package of article `article` with one asset for one broadcaster, by
+ * user 3, no embargo (the pointers must outlive the write). */
+static media_pkg_write create_one (int64_t article, int64_t *asset, int64_t *broadcaster)
+{
+    return (media_pkg_write){.kind = MEDIA_PKG_CREATE,
+                             .article_id = article,
+                             .asset_ids = asset,
+                             .n_assets = 1,
+                             .broadcaster_ids = broadcaster,
+                             .n_broadcasters = 1,
+                             .embargo_until = "",
+                             .user_id = 3};
+}
+
 /* "<package>#<version> ..." of the broadcaster's feed after `after`. */
 static void feed (PGconn *db, int64_t b, int64_t after, char *out, size_t cap, int64_t *last)
 {
@@ -301,14 +315,7 @@ START_TEST (test_ninjs_2_3_stored)
                                                1),
                       0);
     int64_t a1 = asset (s.db, 3, "photo"), bc = broadcaster (s.db, "deliver", 601);
-    media_pkg_write p = {.kind = MEDIA_PKG_CREATE,
-                         .article_id = 20,
-                         .asset_ids = &a1,
-                         .n_assets = 1,
-                         .broadcaster_ids = &bc,
-                         .n_broadcasters = 1,
-                         .embargo_until = "",
-                         .user_id = 3};
+    media_pkg_write p = create_one (20, &a1, &bc);
     ck_assert_int_eq (media_pkg_store_write (s.db, &p), MEDIA_STORE_OK);
     ck_assert_int_eq (test_query_int (s.db, "SELECT count(*) FROM package_versions "
                                             "WHERE ninjs_2_3 IS NOT NULL"),
@@ -379,14 +386,7 @@ START_TEST (test_withheld)
     int64_t a1 = asset (s.db, 11, "withheld photo");
     int64_t b = broadcaster (s.db, "deliver", 601);
     int64_t assets[] = {a1}, bcs[] = {b};
-    media_pkg_write p1 = {.kind = MEDIA_PKG_CREATE,
-                          .article_id = 20,
-                          .asset_ids = assets,
-                          .n_assets = 1,
-                          .broadcaster_ids = bcs,
-                          .n_broadcasters = 1,
-                          .embargo_until = "",
-                          .user_id = 3};
+    media_pkg_write p1 = create_one (20, assets, bcs);
     media_pkg_write p2 = p1;
     ck_assert_int_eq (media_pkg_store_write (s.db, &p1), MEDIA_STORE_OK);
     ck_assert_int_eq (media_pkg_store_write (s.db, &p2), MEDIA_STORE_OK);
@@ -493,14 +493,7 @@ START_TEST (test_orphan_sweep)
     int64_t a1 = asset (s.db, 21, "kept photo");
     int64_t b = broadcaster (s.db, "deliver", 701);
     int64_t assets[] = {a1}, bcs[] = {b};
-    media_pkg_write p = {.kind = MEDIA_PKG_CREATE,
-                         .article_id = 30,
-                         .asset_ids = assets,
-                         .n_assets = 1,
-                         .broadcaster_ids = bcs,
-                         .n_broadcasters = 1,
-                         .embargo_until = "",
-                         .user_id = 3};
+    media_pkg_write p = create_one (30, assets, bcs);
     ck_assert_int_eq (media_pkg_store_write (s.db, &p), MEDIA_STORE_OK);
     ck_assert_int_eq (build_all (s.db), 1);
     /* Every blob so far two hours old, and some that no row names. */
