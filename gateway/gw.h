@@ -128,6 +128,8 @@ enum MHD_Result gw_rpc_route (gw_request *req);
 /* POST /api/v1/articles, PATCH /api/v1/articles/{id}: the attachments named
  * are checked with media-svc first (media.c), then gw_rpc_route. */
 enum MHD_Result gw_articles_write (gw_request *req);
+/* POST /api/v1/broadcasters/{id}/key (admin, media.c): a new API key. */
+enum MHD_Result gw_broadcasters_new_key (gw_request *req);
 
 /* ------------------------------------------------------------ http.c */
 

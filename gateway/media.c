@@ -622,6 +622,73 @@ enum MHD_Result gw_broadcasters_create (gw_request *req)
     return gw_respond_created (req, reply, location);
 }
 
+/* POST /api/v1/broadcasters/{id}/key (admin): a new API key for a
+ * broadcaster that lost its own, or fears it leaked. The gateway makes the
+ * key, media-svc gives it to the broadcaster (broadcasters.set_key), then
+ * the old key is revoked (kept, marked, for the record); the new key is in
+ * the answer this once. If media-svc refuses, the new key goes and the old
+ * one stays. */
+enum MHD_Result gw_broadcasters_new_key (gw_request *req)
+{
+    int64_t id = path_id (req);
+    if (id <= 0)
+        return gw_respond_problem (req, 404, "Không tìm thấy đơn vị nhận tin", NULL);
+    enum MHD_Result rc;
+    Loa__Media__BroadcasterIdRequest get = LOA__MEDIA__BROADCASTER_ID_REQUEST__INIT;
+    get.id = id;
+    ProtobufCMessage *cur = media_call (req, "broadcasters.get", &get.base,
+                                        &loa__media__broadcaster__descriptor, NULL, NULL, &rc);
+    if (!cur)
+        return rc;
+    const Loa__Media__Broadcaster *b = (const Loa__Media__Broadcaster *) cur;
+    int64_t old_key = b->api_key_id;
+    char name[256];
+    snprintf (name, sizeof name, "%s", b->name && *b->name ? b->name : "broadcaster");
+    protobuf_c_message_free_unpacked (cur, NULL);
+    PGconn *db = gw_thread_db ();
+    char key[64], prefix[16];
+    unsigned char hash[32];
+    gw_auth_new_key (key, sizeof key, hash, prefix);
+    json_t *key_json = NULL;
+    int st = db ? gw_store_api_key_create (db, name, "broadcaster", hash, prefix, NULL,
+                                           req->caller.user_id, &key_json)
+                : GW_STORE_ERROR;
+    int64_t key_id = st == GW_STORE_OK ? json_integer_value (json_object_get (key_json, "id")) : 0;
+    json_decref (key_json);
+    if (key_id <= 0) {
+        sodium_memzero (key, sizeof key);
+        return gw_respond_problem (req, 503, "Không tạo được khóa API", NULL);
+    }
+    Loa__Media__SetBroadcasterKeyRequest set = LOA__MEDIA__SET_BROADCASTER_KEY_REQUEST__INIT;
+    set.id = id;
+    set.api_key_id = key_id;
+    ProtobufCMessage *out = media_call (req, "broadcasters.set_key", &set.base,
+                                        &loa__media__broadcaster__descriptor, NULL, NULL, &rc);
+    if (!out) {
+        sodium_memzero (key, sizeof key);
+        if (gw_store_api_key_delete (db, key_id) != GW_STORE_OK)
+            loa_warn (req->request_id, "media: unused api key %lld left (revoke it)",
+                      (long long) key_id);
+        return rc;
+    }
+    if (old_key > 0 && gw_store_api_key_revoke (db, old_key) != GW_STORE_OK)
+        loa_warn (req->request_id,
+                  "media: broadcaster %lld's old api key %lld not revoked (revoke it)",
+                  (long long) id, (long long) old_key);
+    json_t *reply = loa_pbjson_encode (out);
+    protobuf_c_message_free_unpacked (out, NULL);
+    if (!reply) {
+        sodium_memzero (key, sizeof key);
+        return gw_respond_problem (req, 500, NULL, NULL);
+    }
+    json_object_set_new (reply, "api_key", json_string (key)); /* shown this once */
+    sodium_memzero (key, sizeof key);
+    loa_info (req->request_id, "media: broadcaster %lld: api key %lld replaces %lld (user %lld)",
+              (long long) id, (long long) key_id, (long long) old_key,
+              (long long) req->caller.user_id);
+    return gw_respond_json (req, 200, reply);
+}
+
 /* ------------------------------------------------------------ attachments */
 
 /* An article names its attachments by asset id, and content-svc cannot see

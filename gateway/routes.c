@@ -220,6 +220,7 @@ const gw_route gw_routes[] = {
     {"GET", "/api/v1/broadcasters/{id}", gw_rpc_route, 0, ADMIN,
      RPC (GW_MEDIA, "broadcasters.get", &loa__media__broadcaster_id_request__descriptor,
           &loa__media__broadcaster__descriptor)},
+    {"POST", "/api/v1/broadcasters/{id}/key", gw_broadcasters_new_key, GW_BODY_OPT, ADMIN},
     {"PATCH", "/api/v1/broadcasters/{id}", gw_rpc_route, GW_BODY, ADMIN,
      RPC (GW_MEDIA, "broadcasters.update", &loa__media__update_broadcaster_request__descriptor,
           &loa__media__broadcaster__descriptor)},

@@ -182,6 +182,27 @@ static void broadcasters_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     reply_broadcaster (ctx, st, LOA__STATUS__OK, &out);
 }
 
+static void broadcasters_set_key (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Media__SetBroadcasterKeyRequest *in =
+        (const Loa__Media__SetBroadcasterKeyRequest *) msg;
+    if (check_role (ctx, "admin", ADMIN_ONLY) != 0)
+        return;
+    if (in->api_key_id <= 0) {
+        loa_rpc_field_error (ctx, "api_key_id", "Thiếu khóa API mới");
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Thiếu khóa API mới");
+        return;
+    }
+    Loa__Media__Broadcaster out = LOA__MEDIA__BROADCASTER__INIT;
+    media_store_status st =
+        in->id > 0 ? media_store_broadcaster_set_key (ctx->db, in->id, in->api_key_id, &out)
+                   : MEDIA_STORE_NOT_FOUND;
+    if (st == MEDIA_STORE_OK)
+        loa_info (ctx->request_id, "media: broadcaster %lld has a new api key %lld (user %lld)",
+                  (long long) out.id, (long long) in->api_key_id, (long long) ctx->caller->user_id);
+    reply_broadcaster (ctx, st, LOA__STATUS__OK, &out);
+}
+
 static void broadcasters_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Media__UpdateBroadcasterRequest *in =
@@ -238,6 +259,8 @@ const loa_rpc_method media_methods[] = {
      broadcasters_create},
     {"broadcasters.list", &loa__media__broadcaster_list_request__descriptor, broadcasters_list},
     {"broadcasters.get", &loa__media__broadcaster_id_request__descriptor, broadcasters_get},
+    {"broadcasters.set_key", &loa__media__set_broadcaster_key_request__descriptor,
+     broadcasters_set_key},
     {"broadcasters.update", &loa__media__update_broadcaster_request__descriptor,
      broadcasters_update},
     /* Packages (media_pkg_rpc.c). */

@@ -35,6 +35,8 @@ static const loa_stmt statements[] = {
      "UPDATE broadcasters SET name = coalesce($2, name), kind = coalesce($3, kind), "
      "embargo_policy = coalesce($4, embargo_policy), active = coalesce($5::boolean, active), "
      "updated_at = now() WHERE id = $1::bigint RETURNING " BC_COLS},
+    {"bc_set_key", "UPDATE broadcasters SET api_key_id = $2::bigint, updated_at = now() "
+                   "WHERE id = $1::bigint RETURNING " BC_COLS},
     {"bc_list", "SELECT " BC_COLS ", count(*) OVER () FROM broadcasters ORDER BY id "
                 "LIMIT $1::integer OFFSET $2::integer"},
     {"bc_count", "SELECT count(*) FROM broadcasters"},
@@ -294,6 +296,16 @@ media_store_status media_store_broadcaster_update (PGconn *db,
     const char *vals[] = {id_s, in->name, in->kind, in->embargo_policy,
                           in->has_active ? (in->active ? "true" : "false") : NULL};
     return one_broadcaster (db, "bc_update", 5, vals, out);
+}
+
+media_store_status media_store_broadcaster_set_key (PGconn *db, int64_t id, int64_t api_key_id,
+                                                    Loa__Media__Broadcaster *out)
+{
+    char id_s[24], key_s[24];
+    store_int_param (id_s, id);
+    store_int_param (key_s, api_key_id);
+    const char *vals[] = {id_s, key_s};
+    return one_broadcaster (db, "bc_set_key", 2, vals, out);
 }
 
 media_store_status media_store_broadcasters_list (PGconn *db, int page, int per_page,

@@ -79,6 +79,9 @@ media_store_status media_store_broadcaster_get (PGconn *db, int64_t id,
 media_store_status media_store_broadcaster_update (PGconn *db,
                                                    const Loa__Media__UpdateBroadcasterRequest *in,
                                                    Loa__Media__Broadcaster *out);
+/* The broadcaster's API key is now `api_key_id`. */
+media_store_status media_store_broadcaster_set_key (PGconn *db, int64_t id, int64_t api_key_id,
+                                                    Loa__Media__Broadcaster *out);
 /* A page of broadcasters by id, and the total. */
 media_store_status media_store_broadcasters_list (PGconn *db, int page, int per_page,
                                                   Loa__Media__BroadcasterList *out);

@@ -130,6 +130,17 @@ if (STEP === 'create') {
         const stored = await ad.evaluate(() => JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage }));
         expect(!html.includes(key) && !stored.includes(key), 'the key is still in the page or the storage');
     });
+    await check('media: "Cấp khóa mới" (after a confirmation) shows a new key once; the old one stops working', async () => {
+        const old = key;
+        ad.once('dialog', (d) => d.accept());
+        await ad.locator('#bc-table tbody tr', { hasText: BC }).getByRole('button', { name: 'Cấp khóa mới' }).click();
+        await ad.locator('#bc-key-value').waitFor({ state: 'visible' });
+        key = await ad.locator('#bc-key-value').inputValue();
+        expect(/^loa_[A-Za-z0-9_-]{20,}$/.test(key) && key !== old, `key [${key}]`);
+        const status = async (k) => (await ad.request.get('/api/v1/media/feed', { headers: { 'X-Api-Key': k } })).status();
+        expect((await status(old)) === 401 && (await status(key)) === 200, 'the old key still works, or the new one does not');
+        await ad.getByRole('button', { name: 'Đã lưu khóa, ẩn đi' }).click();
+    });
     if (key) console.log(`value bc_key ${key}`);
     if (bcId) console.log(`value bc_id ${bcId}`);
 

@@ -332,6 +332,33 @@ expect_eq "PATCH with an unknown kind: 422 naming kind" "422 true" "$(md_names k
 md_call admin GET /api/v1/broadcasters/999999999 -
 expect_eq "an unknown broadcaster: 404" 404 "$HTTP_STATUS"
 
+# A new key for a broadcaster (lost or leaked): shown once, the old one
+# revoked at once, the broadcaster and its history the same.
+md_call admin POST /api/v1/broadcasters "$(jq -nc --arg n "Đài thay khóa $MD_RUN" '{name: $n, kind: "radio", embargo_policy: "deliver"}')"
+md_kb=$(md_jq '.id // 0')
+md_k1=$(md_jq '.api_key // empty')
+md_k1_id=$(md_jq '.api_key_id // 0')
+http GET /api/v1/media/feed -H "X-Api-Key: $md_k1"
+expect_eq "key: the first key reads the feed" 200 "$HTTP_STATUS"
+md_call admin POST "/api/v1/broadcasters/$md_kb/key" -
+md_k2=$(md_jq '.api_key // empty')
+expect_eq "key: POST /broadcasters/{id}/key -> 200, the same broadcaster, a new key shown once" "200 $md_kb true true" \
+    "$HTTP_STATUS $(md_jq .id) $([[ $md_k2 =~ ^loa_[A-Za-z0-9_-]{43}$ ]] && [ "$md_k2" != "$md_k1" ] && echo true || echo false) $([ "$(md_jq .api_key_id)" != "$md_k1_id" ] && echo true || echo false)"
+http GET /api/v1/media/feed -H "X-Api-Key: $md_k1"
+expect_eq "key: the old key no longer opens anything (401)" 401 "$HTTP_STATUS"
+http GET /api/v1/media/feed -H "X-Api-Key: $md_k2"
+expect_eq "key: the new one reads the broadcaster's feed" 200 "$HTTP_STATUS"
+expect_eq "key: the old key is revoked (kept for the record), the new one is not" "t f" \
+    "$(md_psql "SELECT (revoked_at IS NOT NULL)::text FROM gateway.api_keys WHERE id = $md_k1_id" | cut -c1) $(md_psql "SELECT (revoked_at IS NOT NULL)::text FROM gateway.api_keys k JOIN media.broadcasters b ON b.api_key_id = k.id WHERE b.id = $md_kb" | cut -c1)"
+md_call admin GET "/api/v1/broadcasters/$md_kb" -
+expect_eq "key: it is never shown again" "200 false" "$HTTP_STATUS $(md_jq 'has("api_key")')"
+md_call rev POST "/api/v1/broadcasters/$md_kb/key" -
+expect_eq "key: only an admin (a reviewer: 403)" 403 "$HTTP_STATUS"
+md_keys_now=$(md_psql "SELECT count(*) FROM gateway.api_keys")
+md_call admin POST /api/v1/broadcasters/999999999/key -
+expect_eq "key: an unknown broadcaster: 404, and no key is made" "404 $md_keys_now" \
+    "$HTTP_STATUS $(md_psql "SELECT count(*) FROM gateway.api_keys")"
+
 # ------------------------------------------------------------ limits
 echo "  -- limits: LOA_UPLOAD_LIMIT, uploads cut off midway"
 md_restart_gateway 100000

@@ -176,18 +176,38 @@ async function loadBroadcasters() {
         clear(box);
         box.append(items.length ? el('div', { class: 'table-scroll' }, stack(el('table', { id: 'bc-table' },
             el('caption', { class: 'visually-hidden' }, 'Các đơn vị nhận tin'),
-            el('thead', {}, el('tr', {}, ['Mã số', 'Tên đơn vị', 'Loại hình', 'Tin có thời điểm cấm phát', 'Trạng thái', 'Ngày tạo'].map((h) => el('th', { scope: 'col' }, h)))),
+            el('thead', {}, el('tr', {}, ['Mã số', 'Tên đơn vị', 'Loại hình', 'Tin có thời điểm cấm phát', 'Trạng thái', 'Ngày tạo', 'Khóa API'].map((h) => el('th', { scope: 'col' }, h)))),
             el('tbody', {}, items.map((b) => el('tr', { 'data-id': b.id },
                 el('td', {}, String(b.id)),
                 el('th', { scope: 'row' }, b.name),
                 el('td', {}, KIND[b.kind] || b.kind),
                 el('td', {}, POLICY[b.embargo_policy] || b.embargo_policy),
                 el('td', {}, b.active === false ? 'Ngừng nhận tin' : 'Đang nhận tin'),
-                el('td', {}, timeEl(b.created_at)))))))) : el('p', { class: 'muted' }, 'Chưa có đơn vị nhận tin nào.'));
+                el('td', {}, timeEl(b.created_at)),
+                el('td', {}, newKeyButton(b)))))))) : el('p', { class: 'muted' }, 'Chưa có đơn vị nhận tin nào.'));
     } catch (err) {
         showProblem(box, err, 'Không tải được danh sách đơn vị nhận tin');
     }
     box.removeAttribute('aria-busy');
+}
+
+// A new key for a broadcaster that lost its own (or fears it leaked): the
+// old one stops working at once, so the button asks first.
+function newKeyButton(b) {
+    const btn = el('button', { type: 'button', class: 'secondary', 'data-new-key': b.id }, 'Cấp khóa mới');
+    btn.addEventListener('click', async () => {
+        if (!confirm(`Cấp khóa API mới cho “${b.name}”? Khóa đang dùng sẽ ngừng hoạt động ngay; đơn vị phải dùng khóa mới.`)) return;
+        btn.disabled = true;
+        try {
+            const r = await call('POST', `/api/v1/broadcasters/${encodeURIComponent(b.id)}/key`);
+            showKey(r);
+            say(`Đã cấp khóa mới cho ${r.name}; khóa cũ không còn dùng được.`);
+        } catch (err) {
+            showProblem($('#bc-alert'), err, 'Không cấp được khóa mới');
+        }
+        btn.disabled = false;
+    });
+    return btn;
 }
 
 // The key, once: never written to storage; gone with "Đã lưu" or a reload.
