@@ -545,6 +545,45 @@ enum MHD_Result gw_assets_get (gw_request *req)
 
 /* ------------------------------------------------------------ broadcasters */
 
+/* A new broadcaster key in the gateway's table, named `name`: its id, the
+ * text in `key` (the caller wipes it); 0 (key wiped) when it cannot be made. */
+static int64_t new_broadcaster_key (gw_request *req, PGconn *db, const char *name, char key[64])
+{
+    char prefix[16];
+    unsigned char hash[32];
+    gw_auth_new_key (key, 64, hash, prefix);
+    json_t *key_json = NULL;
+    int st = db ? gw_store_api_key_create (db, name, "broadcaster", hash, prefix, NULL,
+                                           req->caller.user_id, &key_json)
+                : GW_STORE_ERROR;
+    int64_t id = st == GW_STORE_OK ? json_integer_value (json_object_get (key_json, "id")) : 0;
+    json_decref (key_json);
+    if (id <= 0)
+        sodium_memzero (key, 64);
+    return id;
+}
+
+/* media-svc refused what a new key was for: the key (never shown) goes. */
+static void drop_unused_key (gw_request *req, PGconn *db, int64_t key_id, char key[64])
+{
+    sodium_memzero (key, 64);
+    if (gw_store_api_key_delete (db, key_id) != GW_STORE_OK)
+        loa_warn (req->request_id, "media: unused api key %lld left (revoke it)",
+                  (long long) key_id);
+}
+
+/* The broadcaster `out` (freed here) as JSON with its key, shown this once
+ * (wiped here); NULL when out of memory. */
+static json_t *with_key (ProtobufCMessage *out, char key[64])
+{
+    json_t *reply = loa_pbjson_encode (out);
+    protobuf_c_message_free_unpacked (out, NULL);
+    if (reply)
+        json_object_set_new (reply, "api_key", json_string (key));
+    sodium_memzero (key, 64);
+    return reply;
+}
+
 enum MHD_Result gw_broadcasters_create (gw_request *req)
 {
     const char *ct = gw_header (req, MHD_HTTP_HEADER_CONTENT_TYPE);
@@ -576,20 +615,13 @@ enum MHD_Result gw_broadcasters_create (gw_request *req)
     }
     /* The key first, so that its id goes with the broadcaster; if
      * media-svc refuses the broadcaster, the key (never shown) goes. */
-    char key[64], prefix[16];
-    unsigned char hash[32];
-    gw_auth_new_key (key, sizeof key, hash, prefix);
+    char key[64];
     const char *key_name = in->name && !loa_text_blank (in->name) && loa_utf8_valid (in->name) &&
                                    loa_utf8_length (in->name) <= 200
                                ? in->name
                                : "broadcaster";
-    json_t *key_json = NULL;
-    int st = gw_store_api_key_create (db, key_name, "broadcaster", hash, prefix, NULL,
-                                      req->caller.user_id, &key_json);
-    int64_t key_id = st == GW_STORE_OK ? json_integer_value (json_object_get (key_json, "id")) : 0;
-    json_decref (key_json);
+    int64_t key_id = new_broadcaster_key (req, db, key_name, key);
     if (key_id <= 0) {
-        sodium_memzero (key, sizeof key);
         protobuf_c_message_free_unpacked (&in->base, NULL);
         return gw_respond_problem (req, 503, "Không tạo được khóa API", NULL);
     }
@@ -600,21 +632,13 @@ enum MHD_Result gw_broadcasters_create (gw_request *req)
                                         &loa__media__broadcaster__descriptor, NULL, NULL, &rc);
     protobuf_c_message_free_unpacked (&in->base, NULL);
     if (!out) {
-        sodium_memzero (key, sizeof key);
-        if (gw_store_api_key_delete (db, key_id) != GW_STORE_OK)
-            loa_warn (req->request_id, "media: unused api key %lld left (revoke it)",
-                      (long long) key_id);
+        drop_unused_key (req, db, key_id, key);
         return rc;
     }
     int64_t id = ((const Loa__Media__Broadcaster *) out)->id;
-    json_t *reply = loa_pbjson_encode (out);
-    protobuf_c_message_free_unpacked (out, NULL);
-    if (!reply) {
-        sodium_memzero (key, sizeof key);
+    json_t *reply = with_key (out, key);
+    if (!reply)
         return gw_respond_problem (req, 500, NULL, NULL);
-    }
-    json_object_set_new (reply, "api_key", json_string (key)); /* shown this once */
-    sodium_memzero (key, sizeof key);
     char location[64];
     snprintf (location, sizeof location, "/api/v1/broadcasters/%lld", (long long) id);
     loa_info (req->request_id, "media: broadcaster %lld with api key %lld created by %lld",
@@ -646,43 +670,26 @@ enum MHD_Result gw_broadcasters_new_key (gw_request *req)
     snprintf (name, sizeof name, "%s", b->name && *b->name ? b->name : "broadcaster");
     protobuf_c_message_free_unpacked (cur, NULL);
     PGconn *db = gw_thread_db ();
-    char key[64], prefix[16];
-    unsigned char hash[32];
-    gw_auth_new_key (key, sizeof key, hash, prefix);
-    json_t *key_json = NULL;
-    int st = db ? gw_store_api_key_create (db, name, "broadcaster", hash, prefix, NULL,
-                                           req->caller.user_id, &key_json)
-                : GW_STORE_ERROR;
-    int64_t key_id = st == GW_STORE_OK ? json_integer_value (json_object_get (key_json, "id")) : 0;
-    json_decref (key_json);
-    if (key_id <= 0) {
-        sodium_memzero (key, sizeof key);
+    char key[64];
+    int64_t key_id = new_broadcaster_key (req, db, name, key);
+    if (key_id <= 0)
         return gw_respond_problem (req, 503, "Không tạo được khóa API", NULL);
-    }
     Loa__Media__SetBroadcasterKeyRequest set = LOA__MEDIA__SET_BROADCASTER_KEY_REQUEST__INIT;
     set.id = id;
     set.api_key_id = key_id;
     ProtobufCMessage *out = media_call (req, "broadcasters.set_key", &set.base,
                                         &loa__media__broadcaster__descriptor, NULL, NULL, &rc);
     if (!out) {
-        sodium_memzero (key, sizeof key);
-        if (gw_store_api_key_delete (db, key_id) != GW_STORE_OK)
-            loa_warn (req->request_id, "media: unused api key %lld left (revoke it)",
-                      (long long) key_id);
+        drop_unused_key (req, db, key_id, key);
         return rc;
     }
     if (old_key > 0 && gw_store_api_key_revoke (db, old_key) != GW_STORE_OK)
         loa_warn (req->request_id,
                   "media: broadcaster %lld's old api key %lld not revoked (revoke it)",
                   (long long) id, (long long) old_key);
-    json_t *reply = loa_pbjson_encode (out);
-    protobuf_c_message_free_unpacked (out, NULL);
-    if (!reply) {
-        sodium_memzero (key, sizeof key);
+    json_t *reply = with_key (out, key);
+    if (!reply)
         return gw_respond_problem (req, 500, NULL, NULL);
-    }
-    json_object_set_new (reply, "api_key", json_string (key)); /* shown this once */
-    sodium_memzero (key, sizeof key);
     loa_info (req->request_id, "media: broadcaster %lld: api key %lld replaces %lld (user %lld)",
               (long long) id, (long long) key_id, (long long) old_key,
               (long long) req->caller.user_id);

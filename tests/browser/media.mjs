@@ -262,7 +262,9 @@ if (STEP === 'create') {
         await rv.getByRole('button', { name: 'Tạo phiên bản đính chính' }).click();
         await rv.locator('#status .success', { hasText: 'phiên bản 2' }).waitFor({ state: 'visible' });
         const v2 = await rv.locator('#versions tbody tr[data-version="2"]').locator('td, th').allInnerTexts();
-        expect(v2[1] === 'Đang phát hành' && v2[2] === '10:30 01/12/2030' && v2[3] === '1' && v2[6].startsWith('Đính chính'), v2.join(' | '));
+        expect(v2[1] === 'Đang phát hành' && v2[2] === '10:30 01/12/2030' && v2[3] === '1' && v2[7].startsWith('Đính chính'), v2.join(' | '));
+        // Who made it, by name (the staff directory), not a number.
+        expect(v2[6] === 'Trần Văn Duyệt', v2.join(' | '));
         expect((await rv.locator('#pkg-version').innerText()) === '2', 'the current version is not 2');
     });
 
@@ -276,7 +278,7 @@ if (STEP === 'create') {
         await rv.locator('#status .success', { hasText: 'Đã hủy gói tin' }).waitFor({ state: 'visible' });
         await rv.locator('#pkg-status', { hasText: 'Đã hủy' }).waitFor({ state: 'visible' });
         const v3 = await rv.locator('#versions tbody tr[data-version="3"]').locator('td, th').allInnerTexts();
-        expect(v3[1] === 'Đã hủy' && v3[6].includes('chưa được kiểm chứng'), v3.join(' | '));
+        expect(v3[1] === 'Đã hủy' && v3[7].includes('chưa được kiểm chứng'), v3.join(' | '));
         expect(!(await rv.locator('#correct-form, #cancel-open').count()), 'a canceled package still offers changes');
         const listed = await rv.locator('#pkg-table tbody tr', { hasText: TITLE }).first().innerText();
         expect(listed.includes('Đã hủy'), listed);

@@ -6,7 +6,7 @@
 // forwards, rejects, answers, approves, returns, closes; a handler answers
 // their own unit's items; a leader reads. The API decides what a handler
 // sees (their unit's items only).
-import { call, requireStaff } from './admin.js';
+import { call, loadNames, nameOf, requireStaff } from './admin.js';
 import * as api from './api.js';
 import { $, busy, clear, clearFieldErrors, el, hide, params, showFieldErrors, showProblem, timeEl } from './ui.js';
 
@@ -271,23 +271,10 @@ function steps(f) {
     return out;
 }
 
-// Colleagues' names by id (GET /api/v1/staff), kept for the page's life.
-const staffNames = new Map();
-async function loadNames(f) {
-    const ids = [...new Set((f.history || []).map((h) => h.actor_id).filter((id) => id && !staffNames.has(id)))];
-    if (!ids.length) return;
-    try {
-        const r = await call('GET', '/api/v1/staff', { query: { ids: ids.slice(0, 100).join(',') } });
-        for (const p of r.items || []) staffNames.set(p.id, p.full_name);
-    } catch {
-        /* the ids are shown instead */
-    }
-}
-
 function actor(h) {
     if (!h.actor_id) return h.action === 'rated' || h.action === 'received' ? 'Người gửi' : 'Hệ thống';
     if (s && h.actor_id === s.user.id) return 'Bạn';
-    return staffNames.get(h.actor_id) || `Cán bộ (mã số ${h.actor_id})`;
+    return nameOf(h.actor_id);
 }
 
 function historyList(f) {
@@ -342,7 +329,7 @@ async function showDetail(id, { quiet = false } = {}) {
     const back = el('p', {}, el('a', { href: lastList, onclick: (ev) => { ev.preventDefault(); go(lastList); } }, '← Về danh sách'));
     try {
         const f = await call('GET', `/api/v1/feedback/${encodeURIComponent(id)}`);
-        await loadNames(f);
+        await loadNames((f.history || []).map((h) => h.actor_id));
         clear(detail);
         detail.className = f.overdue ? 'fb-detail fb-overdue' : 'fb-detail';
         const actions = steps(f);

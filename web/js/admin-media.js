@@ -4,7 +4,7 @@
 // published article with uploaded photos or videos, corrects or cancels
 // it; reviewer, inspector and leader read the packages with what each
 // broadcaster received (versions in its feed, downloads, receipts).
-import { call, forget, requireStaff, session } from './admin.js';
+import { call, forget, loadNames, nameOf, requireStaff, session } from './admin.js';
 import { ApiError } from './api.js';
 import {
     $, busy, clear, clearFieldErrors, el, fmtTime, hide, params, showFieldErrors, showProblem, timeEl,
@@ -416,10 +416,12 @@ function bagCell(v) {
 
 const bagPending = (p) => (p.versions || []).some((v) => v.bag_status === 'pending');
 
+const madeBy = (v) => (v.created_by ? nameOf(v.created_by) : 'Hệ thống');
+
 function versionsTable(p) {
     return el('div', { class: 'table-scroll' }, stack(el('table', { id: 'versions' },
         el('caption', { class: 'visually-hidden' }, 'Các phiên bản của gói tin'),
-        el('thead', {}, el('tr', {}, ['Phiên bản', 'Tình trạng', 'Cấm phát đến', 'Tệp kèm', 'Gói BagIt', 'Tạo lúc', 'Ghi chú'].map((h) => el('th', { scope: 'col' }, h)))),
+        el('thead', {}, el('tr', {}, ['Phiên bản', 'Tình trạng', 'Cấm phát đến', 'Tệp kèm', 'Gói BagIt', 'Tạo lúc', 'Người tạo', 'Ghi chú'].map((h) => el('th', { scope: 'col' }, h)))),
         el('tbody', {}, (p.versions || []).slice().reverse().map((v) => el('tr', { 'data-version': v.version },
             el('th', { scope: 'row' }, String(v.version)),
             el('td', {}, PUB_STATUS[v.pub_status] || v.pub_status),
@@ -427,6 +429,7 @@ function versionsTable(p) {
             el('td', {}, String((v.asset_ids || []).length)),
             el('td', {}, bagCell(v)),
             el('td', {}, timeEl(v.created_at, true)),
+            el('td', { class: 'made-by' }, madeBy(v)),
             el('td', {}, v.note || '')))))));
 }
 
@@ -521,6 +524,7 @@ async function showDetail(id) {
     history.replaceState(null, '', url);
     try {
         const p = await call('GET', `/api/v1/media/packages/${encodeURIComponent(id)}`);
+        await loadNames((p.versions || []).map((v) => v.created_by));
         clear(box);
         const canceled = p.pub_status === 'canceled';
         box.append(
@@ -555,6 +559,7 @@ function followBags(id, tries = 150) {
         if (new URL(location.href).searchParams.get('goi') !== String(id)) return; // another package, or closed
         try {
             const p = await call('GET', `/api/v1/media/packages/${encodeURIComponent(id)}`);
+            await loadNames((p.versions || []).map((v) => v.created_by));
             const vb = $('#versions-box');
             const db = $('#deliveries-box');
             if (!vb || !db) return;

@@ -90,3 +90,20 @@ export const STATUS = {
     rejected: 'Bị trả lại',
     retracted: 'Đã gỡ',
 };
+
+// Colleagues' names by user id (GET /api/v1/staff), cached for the page's
+// life: loadNames(ids) fetches those not known yet; nameOf(id) is the name,
+// or a fallback with the number (the page still works if the lookup fails).
+const staffNames = new Map();
+export async function loadNames(ids) {
+    const want = [...new Set(ids.filter((id) => id && !staffNames.has(id)))].slice(0, 100);
+    if (!want.length) return;
+    try {
+        const r = await call('GET', '/api/v1/staff', { query: { ids: want.join(',') } });
+        for (const p of r.items || []) staffNames.set(p.id, p.full_name);
+    } catch {
+        /* the numbers are shown instead */
+    }
+}
+
+export const nameOf = (id) => staffNames.get(id) || `Cán bộ (mã số ${id})`;
