@@ -112,6 +112,19 @@ static void link_el (gw_xml *x, const char *name, const char *rel, const char *h
     gw_xml_open_attrs (x, name, a, 1);
 }
 
+/* An entry's summary: a canceled version's reason, else its description. */
+static const char *summary_of (const json_t *doc)
+{
+    return strcmp (str (doc, "pubStatus"), "canceled") == 0 ? str (doc, "edNote")
+                                                            : first_value (doc, "descriptions");
+}
+
+/* A rendition's sizeInBytes as text (an attribute's value). */
+static void size_text (const json_t *r, char out[24])
+{
+    snprintf (out, 24, "%lld", (long long) json_integer_value (json_object_get (r, "sizeInBytes")));
+}
+
 char *gw_feed_atom (const json_t *items, const gw_feed_links *l, size_t *len)
 {
     gw_xml *x = gw_xml_new ();
@@ -142,9 +155,7 @@ char *gw_feed_atom (const json_t *items, const gw_feed_links *l, size_t *len)
         gw_xml_text (x, "updated", str (doc, "versionCreated"));
         doc_url (doc, l, url, sizeof url);
         link_el (x, "link", "alternate", url, "application/json", NULL);
-        const char *summary = first_value (doc, "descriptions");
-        if (strcmp (str (doc, "pubStatus"), "canceled") == 0)
-            summary = str (doc, "edNote");
+        const char *summary = summary_of (doc);
         if (*summary)
             gw_xml_text (x, "summary", summary);
         const json_t *r;
@@ -152,8 +163,7 @@ char *gw_feed_atom (const json_t *items, const gw_feed_links *l, size_t *len)
         json_array_foreach (json_object_get (doc, "renditions"), k, r)
         {
             char size[24];
-            snprintf (size, sizeof size, "%lld",
-                      (long long) json_integer_value (json_object_get (r, "sizeInBytes")));
+            size_text (r, size);
             link_el (x, "link", "enclosure", str (r, "href"), str (r, "contentType"), size);
         }
         gw_xml_close (x);
@@ -194,9 +204,7 @@ char *gw_feed_rss (const json_t *items, const gw_feed_links *l, size_t *len)
         gw_xml_text_attrs (x, "guid", g, id);
         if (gw_feed_rfc822 (str (doc, "versionCreated"), date, sizeof date) == 0)
             gw_xml_text (x, "pubDate", date);
-        const char *summary = first_value (doc, "descriptions");
-        if (strcmp (str (doc, "pubStatus"), "canceled") == 0)
-            summary = str (doc, "edNote");
+        const char *summary = summary_of (doc);
         if (*summary)
             gw_xml_text (x, "description", summary);
         const json_t *r;
@@ -204,8 +212,7 @@ char *gw_feed_rss (const json_t *items, const gw_feed_links *l, size_t *len)
         json_array_foreach (json_object_get (doc, "renditions"), k, r)
         {
             char size[24];
-            snprintf (size, sizeof size, "%lld",
-                      (long long) json_integer_value (json_object_get (r, "sizeInBytes")));
+            size_text (r, size);
             const char *a[] = {
                 "url", str (r, "href"), "type", str (r, "contentType"), "fileSize", size, NULL};
             gw_xml_open_attrs (x, "media:content", a, 1);

@@ -25,6 +25,16 @@ int check_page (loa_rpc_ctx *ctx, int has_page, int page_in, int has_per_page, i
     return bad;
 }
 
+int check_list_page (loa_rpc_ctx *ctx, int page_in, int per_page_in, int default_per_page,
+                     int *page, int *per_page)
+{
+    if (check_page (ctx, page_in != 0, page_in, per_page_in != 0, per_page_in, default_per_page,
+                    page, per_page) == 0)
+        return 0;
+    loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Tham số phân trang không hợp lệ");
+    return -1;
+}
+
 int check_staff (loa_rpc_ctx *ctx)
 {
     if (ctx->caller->user_id != 0)

@@ -17,6 +17,12 @@
 int check_page (loa_rpc_ctx *ctx, int has_page, int page_in, int has_per_page, int per_page_in,
                 int default_per_page, int *page, int *per_page);
 
+/* A list request's page and per_page in proto3 form (0: not given) into
+ * *page, *per_page; 0, or -1 after failing the call (INVALID, the fields
+ * named). */
+int check_list_page (loa_rpc_ctx *ctx, int page_in, int per_page_in, int default_per_page,
+                     int *page, int *per_page);
+
 /* 0 when the caller is logged in (staff, whatever the roles); else fails
  * the call with 401 and returns -1. */
 int check_staff (loa_rpc_ctx *ctx);

@@ -15,12 +15,8 @@
 static int page_args (loa_rpc_ctx *ctx, const Loa__Content__ListRequest *in, int *page,
                       int *per_page)
 {
-    /* proto3: 0 is "not given" */
-    int p = in ? in->page : 0, pp = in ? in->per_page : 0;
-    if (check_page (ctx, p != 0, p, pp != 0, pp, DEFAULT_PER_PAGE, page, per_page) == 0)
-        return 0;
-    loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Tham số phân trang không hợp lệ");
-    return -1;
+    return check_list_page (ctx, in ? in->page : 0, in ? in->per_page : 0, DEFAULT_PER_PAGE, page,
+                            per_page);
 }
 
 /* Staff-only writes: 0 when the caller is an admin, else fails the call. */

@@ -192,11 +192,8 @@ void media_packages_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (check_roles (ctx, readers, "Chỉ người duyệt, thanh tra và lãnh đạo xem gói tin") != 0)
         return;
     int page, per_page;
-    if (check_page (ctx, in->page != 0, in->page, in->per_page != 0, in->per_page, 20, &page,
-                    &per_page)) {
-        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Tham số trang không hợp lệ");
+    if (check_list_page (ctx, in->page, in->per_page, 20, &page, &per_page) != 0)
         return;
-    }
     Loa__Media__PackageList out = LOA__MEDIA__PACKAGE_LIST__INIT;
     if (media_pkg_store_list (ctx->db, page, per_page, &out) == MEDIA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);

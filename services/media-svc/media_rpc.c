@@ -238,12 +238,8 @@ static void broadcasters_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
                      "danh sách đơn vị nhận tin") != 0)
         return;
     int page, per_page;
-    /* 0 is "not given" (proto3). */
-    if (check_page (ctx, in->page != 0, in->page, in->per_page != 0, in->per_page, 20, &page,
-                    &per_page)) {
-        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Tham số trang không hợp lệ");
+    if (check_list_page (ctx, in->page, in->per_page, 20, &page, &per_page) != 0)
         return;
-    }
     Loa__Media__BroadcasterList out = LOA__MEDIA__BROADCASTER_LIST__INIT;
     if (media_store_broadcasters_list (ctx->db, page, per_page, &out) == MEDIA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);

@@ -26,26 +26,33 @@ START_TEST (uri_and_names)
 }
 END_TEST
 
+/* A version with two renditions (one over 4 GiB), an embargo and a note. */
+static const media_rendition sample_renditions[] = {{"1-asset-3.png", "image/png", 120331},
+                                                    {"2-asset-4.mp4", "video/mp4", 5000000000LL}};
+
+static media_ninjs_input sample_input (void)
+{
+    return (media_ninjs_input){.uri = "urn:loa.example.vn:package:9",
+                               .package_id = 9,
+                               .version = 3,
+                               .first_created = "2022-02-15T08:00:00+07:00",
+                               .version_created = "2022-02-16T09:30:00+07:00",
+                               .pub_status = "usable",
+                               .embargo_until = "2022-02-17T00:00:00+07:00",
+                               .title = "Hội nghị \"CCHC\"",
+                               .summary = "Tóm tắt",
+                               .body_html = "<p>Nội dung</p>",
+                               .note = "Đính chính",
+                               .article_id = 5,
+                               .slug = "hoi-nghi",
+                               .base_url = "http://localhost:8080",
+                               .renditions = sample_renditions,
+                               .n_renditions = 2};
+}
+
 START_TEST (document)
 {
-    media_rendition r[] = {{"1-asset-3.png", "image/png", 120331},
-                           {"2-asset-4.mp4", "video/mp4", 5000000000LL}};
-    media_ninjs_input in = {.uri = "urn:loa.example.vn:package:9",
-                            .package_id = 9,
-                            .version = 3,
-                            .first_created = "2022-02-15T08:00:00+07:00",
-                            .version_created = "2022-02-16T09:30:00+07:00",
-                            .pub_status = "usable",
-                            .embargo_until = "2022-02-17T00:00:00+07:00",
-                            .title = "Hội nghị \"CCHC\"",
-                            .summary = "Tóm tắt",
-                            .body_html = "<p>Nội dung</p>",
-                            .note = "Đính chính",
-                            .article_id = 5,
-                            .slug = "hoi-nghi",
-                            .base_url = "http://localhost:8080",
-                            .renditions = r,
-                            .n_renditions = 2};
+    media_ninjs_input in = sample_input ();
     char *text = media_ninjs_build (&in);
     ck_assert_ptr_nonnull (text);
     json_t *doc = json_loads (text, 0, NULL);
@@ -116,24 +123,7 @@ static int has_camel_key (const json_t *v)
 
 START_TEST (ninjs_2_3)
 {
-    media_rendition r[] = {{"1-asset-3.png", "image/png", 120331},
-                           {"2-asset-4.mp4", "video/mp4", 5000000000LL}};
-    media_ninjs_input in = {.uri = "urn:loa.example.vn:package:9",
-                            .package_id = 9,
-                            .version = 3,
-                            .first_created = "2022-02-15T08:00:00+07:00",
-                            .version_created = "2022-02-16T09:30:00+07:00",
-                            .pub_status = "usable",
-                            .embargo_until = "2022-02-17T00:00:00+07:00",
-                            .title = "Hội nghị \"CCHC\"",
-                            .summary = "Tóm tắt",
-                            .body_html = "<p>Nội dung</p>",
-                            .note = "Đính chính",
-                            .article_id = 5,
-                            .slug = "hoi-nghi",
-                            .base_url = "http://localhost:8080",
-                            .renditions = r,
-                            .n_renditions = 2};
+    media_ninjs_input in = sample_input ();
     char *v32 = media_ninjs_build (&in);
     char *v23 = media_ninjs_2_3 (v32);
     ck_assert_ptr_nonnull (v23);

@@ -53,12 +53,10 @@ static void media_schema (test_schema *s)
     ck_assert_int_eq (media_bag_init (), 0);
 }
 
-/* An asset whose blob holds `text`, under a made-up digest from n. */
-static int64_t asset (PGconn *db, int n, const char *text)
+/* Makes `path` (under the volume) hold `text`, last written `age` s ago. */
+static void blob_file (const char *rel, const char *text, long age)
 {
-    char sha[65], rel[96], path[256];
-    snprintf (sha, sizeof sha, "%064x", 0xa000 + n);
-    ck_assert_int_eq (media_blob_path (sha, rel, sizeof rel), 0);
+    char path[256];
     snprintf (path, sizeof path, "%s/%.9s", volume, rel);
     mkdir (path, 0755);
     snprintf (path, sizeof path, "%s/%.12s", volume, rel);
@@ -68,6 +66,17 @@ static int64_t asset (PGconn *db, int n, const char *text)
     ck_assert_ptr_nonnull (f);
     fputs (text, f);
     fclose (f);
+    struct timespec t[2] = {{time (NULL) - age, 0}, {time (NULL) - age, 0}};
+    ck_assert_int_eq (utimensat (AT_FDCWD, path, t, 0), 0);
+}
+
+/* An asset whose blob holds `text`, under a made-up digest from n. */
+static int64_t asset (PGconn *db, int n, const char *text)
+{
+    char sha[65], rel[96];
+    snprintf (sha, sizeof sha, "%064x", 0xa000 + n);
+    ck_assert_int_eq (media_blob_path (sha, rel, sizeof rel), 0);
+    blob_file (rel, text, 0);
     Loa__Media__Asset a = LOA__MEDIA__ASSET__INIT;
     int created = 0;
     ck_assert_int_eq (media_store_asset_create (db, sha, (int64_t) strlen (text), "image/png",
@@ -454,23 +463,6 @@ START_TEST (test_withheld)
     nftw (volume, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 END_TEST
-
-/* Makes `path` (under the volume) hold `text`, last written `age` s ago. */
-static void blob_file (const char *rel, const char *text, long age)
-{
-    char path[256];
-    snprintf (path, sizeof path, "%s/%.9s", volume, rel);
-    mkdir (path, 0755);
-    snprintf (path, sizeof path, "%s/%.12s", volume, rel);
-    mkdir (path, 0755);
-    snprintf (path, sizeof path, "%s/%s", volume, rel);
-    FILE *f = fopen (path, "wb");
-    ck_assert_ptr_nonnull (f);
-    fputs (text, f);
-    fclose (f);
-    struct timespec t[2] = {{time (NULL) - age, 0}, {time (NULL) - age, 0}};
-    ck_assert_int_eq (utimensat (AT_FDCWD, path, t, 0), 0);
-}
 
 static int on_volume (const char *rel)
 {
