@@ -92,7 +92,7 @@ $(GEN)/test/%.pb-c.c $(GEN)/test/%.pb-c.h: tests/unit/proto/%.proto | $(BUILD)/c
 # Every object may include any generated header: generate them first.
 GEN_HEADERS := $(PROTO_H) $(TEST_PROTO_C:.c=.h)
 
-# The registry of every message descriptor of proto/ (pbregistry.h).
+# The registry of every message descriptor of proto/ (services/common/loa_pbregistry.h).
 $(GEN)/pbregistry.c: $(PROTO_H) tools/gen-registry.sh
 	@mkdir -p $(@D)
 	tools/gen-registry.sh $(PROTO_H) > $@
@@ -159,10 +159,7 @@ PROGRAMS := $(BUILD)/gateway $(SERVICES:%=$(BUILD)/%) $(BUILD)/loa-rpc
 # ---------------------------------------------------------------- unit tests
 UNIT_SRC := $(sort $(wildcard tests/unit/*/*.c tests/unit/*.c))
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o) $(TEST_PROTO_C:$(GEN)/%.c=$(BUILD)/obj/gen/%.o)
-# services/common/check.h (field checks) must not hide the Check framework's
-# <check.h>: the tests see services/common for "..." includes only.
-$(UNIT_OBJ): CPPFLAGS := $(subst -I services/common,-iquote services/common,$(CPPFLAGS)) \
-	-I tests/unit -I $(GEN)/test
+$(UNIT_OBJ): CPPFLAGS += -I tests/unit -I $(GEN)/test
 $(UNIT_OBJ): CPPFLAGS += -iquote gateway -iquote services/quota-svc
 $(UNIT_OBJ): CPPFLAGS += -iquote services/media-svc
 $(UNIT_OBJ): CFLAGS += $(CHECK_CFLAGS)

@@ -10,8 +10,8 @@
 #include <zmq.h>
 
 #include "common.pb-c.h"
-#include "config.h"
-#include "log.h"
+#include "loa_config.h"
+#include "loa_log.h"
 
 #define N_BUCKETS 1024
 #define LIVE_MS 3000

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "text.h"
+#include "loa_text.h"
 
 struct gw_form {
     size_t n;

@@ -10,8 +10,8 @@
 #include <strings.h>
 #include <sys/random.h>
 
-#include "config.h"
-#include "log.h"
+#include "loa_config.h"
+#include "loa_log.h"
 #include "metrics.h"
 #include "services.h"
 #include "static.h"

@@ -9,12 +9,12 @@
 #include <zmq.h>
 
 #include "cache.h"
-#include "config.h"
-#include "db.h"
 #include "gw.h"
 #include "http.h"
-#include "log.h"
-#include "migrate.h"
+#include "loa_config.h"
+#include "loa_db.h"
+#include "loa_log.h"
+#include "loa_migrate.h"
 #include "open311.h"
 #include "services.h"
 #include "static.h"

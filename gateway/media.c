@@ -36,15 +36,15 @@
 #include <unistd.h>
 
 #include "blob.h"
-#include "config.h"
 #include "gw.h"
-#include "log.h"
+#include "loa_config.h"
+#include "loa_log.h"
+#include "loa_pbjson.h"
+#include "loa_text.h"
 #include "media.pb-c.h"
 #include "metrics.h"
-#include "pbjson.h"
 #include "services.h"
 #include "store.h"
-#include "text.h"
 
 #define HEAD_BYTES 16384 /* what libmagic is shown of an upload */
 #define DEFAULT_UPLOAD_LIMIT (2LL << 30)

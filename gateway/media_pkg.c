@@ -20,9 +20,9 @@
 #include <time.h>
 
 #include "common.pb-c.h"
-#include "config.h"
 #include "gw.h"
-#include "log.h"
+#include "loa_config.h"
+#include "loa_log.h"
 #include "media_feed.h"
 #include "media_pkg.pb-c.h"
 #include "metrics.h"

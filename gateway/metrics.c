@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
 #include "cache.h"
 #include "http.h"
+#include "loa_buf.h"
 #include "services.h"
 #include "throttle.h"
 

@@ -8,15 +8,15 @@
 #include <strings.h>
 
 #include "cache.h"
-#include "config.h"
 #include "feedback.pb-c.h"
 #include "feedback_edit.pb-c.h"
 #include "form.h"
-#include "log.h"
+#include "loa_config.h"
+#include "loa_log.h"
+#include "loa_text.h"
 #include "metrics.h"
 #include "open311_map.h"
 #include "services.h"
-#include "text.h"
 #include "xml.h"
 
 #define SPEC_URL "http://wiki.open311.org/GeoReport_v2"

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "text.h"
+#include "loa_text.h"
 
 /* ------------------------------------------------------------ services */
 

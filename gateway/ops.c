@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "common.pb-c.h"
-#include "db.h"
 #include "gw.h"
+#include "loa_db.h"
 #include "metrics.h"
 #include "open311.h"
 #include "services.h"

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "db.h"
-#include "log.h"
+#include "loa_config.h"
+#include "loa_db.h"
+#include "loa_log.h"
 #include "store.h"
 
 static const struct {

@@ -5,7 +5,7 @@
 #define GW_SERVICES_H
 
 #include "gw.h"
-#include "rpc_client.h"
+#include "loa_rpc_client.h"
 
 #include <libpq-fe.h>
 

@@ -34,9 +34,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "config.h"
-#include "log.h"
+#include "loa_buf.h"
+#include "loa_config.h"
+#include "loa_log.h"
 
 #define MAX_DEPTH 8
 #define MAX_PATH 512

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "db.h"
-#include "log.h"
+#include "loa_db.h"
+#include "loa_log.h"
 
 #define USER_COLS                                                                                  \
     "id, username, full_name, coalesce(unit_id, 0), array_to_string(roles, ','), active, "         \

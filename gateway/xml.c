@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "text.h"
+#include "loa_buf.h"
+#include "loa_text.h"
 
 #define MAX_DEPTH 16
 

@@ -23,12 +23,12 @@
 #include <unistd.h>
 #include <zmq.h>
 
-#include "config.h"
 #include "envelope.pb-c.h"
-#include "log.h"
-#include "pbjson.h"
-#include "pbregistry.h"
-#include "rpc_client.h"
+#include "loa_config.h"
+#include "loa_log.h"
+#include "loa_pbjson.h"
+#include "loa_pbregistry.h"
+#include "loa_rpc_client.h"
 
 enum { EXIT_CALL_FAILED = 1, EXIT_USAGE = 2, EXIT_UNAVAILABLE = 3 };
 

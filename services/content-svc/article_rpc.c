@@ -17,9 +17,9 @@
 
 #include "article_store.h"
 #include "articles_edit.pb-c.h"
-#include "check.h"
-#include "markdown.h"
-#include "text.h"
+#include "loa_check.h"
+#include "loa_markdown.h"
+#include "loa_text.h"
 
 #define MAX_TITLE_CHARS 300
 #define MAX_SUMMARY_CHARS 1000
@@ -133,8 +133,8 @@ void articles_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__ArticleListRequest *in = (const Loa__Content__ArticleListRequest *) msg;
     article_filter f = {.cchc = in->has_cchc ? in->cchc : -1};
-    int bad = check_page (ctx, in->has_page, in->page, in->has_per_page, in->per_page,
-                          DEFAULT_PER_PAGE, &f.page, &f.per_page);
+    int bad = loa_check_page (ctx, in->has_page, in->page, in->has_per_page, in->per_page,
+                              DEFAULT_PER_PAGE, &f.page, &f.per_page);
     if (in->has_unit_id && in->unit_id <= 0) {
         loa_rpc_field_error (ctx, "unit_id", "phải là số nguyên dương");
         bad++;
@@ -145,11 +145,11 @@ void articles_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     }
     f.unit_id = in->has_unit_id ? in->unit_id : 0;
     f.topic_id = in->has_topic_id ? in->topic_id : 0;
-    if (in->from && *in->from && !check_date (in->from)) {
+    if (in->from && *in->from && !loa_check_date (in->from)) {
         loa_rpc_field_error (ctx, "from", "phải là ngày dạng YYYY-MM-DD");
         bad++;
     }
-    if (in->to && *in->to && !check_date (in->to)) {
+    if (in->to && *in->to && !loa_check_date (in->to)) {
         loa_rpc_field_error (ctx, "to", "phải là ngày dạng YYYY-MM-DD");
         bad++;
     }
@@ -160,12 +160,12 @@ void articles_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         bad++;
     }
     if (in->q && !loa_text_blank (in->q)) {
-        if (check_text (ctx, "q", NULL, in->q, 0, MAX_QUERY_CHARS, 0))
+        if (loa_check_text (ctx, "q", NULL, in->q, 0, MAX_QUERY_CHARS, 0))
             bad++;
         f.q = in->q;
     }
     if (in->status && *in->status) {
-        if (!check_one_of (in->status, STATUSES)) {
+        if (!loa_check_one_of (in->status, STATUSES)) {
             loa_rpc_field_error (
                 ctx, "status",
                 "phải là một trong: draft, in_review, published, rejected, retracted");
@@ -253,7 +253,7 @@ void articles_history (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 
 static int require_editor_unit (loa_rpc_ctx *ctx)
 {
-    if (check_role (ctx, "editor", "Chỉ biên tập viên được soạn và gửi bài") != 0)
+    if (loa_check_role (ctx, "editor", "Chỉ biên tập viên được soạn và gửi bài") != 0)
         return -1;
     if (ctx->caller->unit_id == 0) {
         loa_rpc_fail (ctx, LOA__STATUS__FORBIDDEN, "Tài khoản biên tập viên chưa thuộc đơn vị nào");
@@ -268,9 +268,9 @@ void articles_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (require_editor_unit (ctx) != 0)
         return;
     int64_t topics[MAX_TOPICS], atts[MAX_ATTACHMENTS];
-    int bad = check_text (ctx, "title", NULL, in->title, 1, MAX_TITLE_CHARS, 0);
-    bad += check_text (ctx, "summary", NULL, in->summary, 0, MAX_SUMMARY_CHARS, 0);
-    bad += check_text (ctx, "body", NULL, in->body, 1, 0, MAX_BODY_BYTES);
+    int bad = loa_check_text (ctx, "title", NULL, in->title, 1, MAX_TITLE_CHARS, 0);
+    bad += loa_check_text (ctx, "summary", NULL, in->summary, 0, MAX_SUMMARY_CHARS, 0);
+    bad += loa_check_text (ctx, "body", NULL, in->body, 1, 0, MAX_BODY_BYTES);
     int n_topics = clean_ids (ctx, "topic_ids", in->topic_ids, in->n_topic_ids, MAX_TOPICS, topics);
     int n_atts = clean_ids (ctx, "attachment_ids", in->attachment_ids, in->n_attachment_ids,
                             MAX_ATTACHMENTS, atts);
@@ -381,7 +381,7 @@ void articles_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     const Loa__Content__UpdateArticleRequest *in = (const Loa__Content__UpdateArticleRequest *) msg;
     if (require_editor_unit (ctx) != 0)
         return;
-    if (check_id (ctx, in->has_id, in->id, "Mã số bài viết không hợp lệ") != 0)
+    if (loa_check_id (ctx, in->has_id, in->id, "Mã số bài viết không hợp lệ") != 0)
         return;
     int64_t version = read_if_match (ctx, in->if_match, 1);
     if (version < -1)
@@ -393,9 +393,9 @@ void articles_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         return;
     }
     int64_t topics[MAX_TOPICS], atts[MAX_ATTACHMENTS];
-    int bad = check_text (ctx, "title", NULL, in->title, in->title != NULL, MAX_TITLE_CHARS, 0);
-    bad += check_text (ctx, "summary", NULL, in->summary, 0, MAX_SUMMARY_CHARS, 0);
-    bad += check_text (ctx, "body", NULL, in->body, in->body != NULL, 0, MAX_BODY_BYTES);
+    int bad = loa_check_text (ctx, "title", NULL, in->title, in->title != NULL, MAX_TITLE_CHARS, 0);
+    bad += loa_check_text (ctx, "summary", NULL, in->summary, 0, MAX_SUMMARY_CHARS, 0);
+    bad += loa_check_text (ctx, "body", NULL, in->body, in->body != NULL, 0, MAX_BODY_BYTES);
     int n_topics = -1, n_atts = -1;
     if (in->topic_ids && (n_topics = clean_ids (ctx, "topic_ids", in->topic_ids->values,
                                                 in->topic_ids->n_values, MAX_TOPICS, topics)) < 0)
@@ -482,16 +482,18 @@ static const step RETRACT = {"reviewer",
 static void run_step (loa_rpc_ctx *ctx, const ProtobufCMessage *msg, const step *s)
 {
     const Loa__Content__ArticleActionRequest *in = (const Loa__Content__ArticleActionRequest *) msg;
-    if (s->own_unit ? require_editor_unit (ctx) != 0 : check_role (ctx, s->role, s->denied) != 0)
+    if (s->own_unit ? require_editor_unit (ctx) != 0
+                    : loa_check_role (ctx, s->role, s->denied) != 0)
         return;
-    if (check_id (ctx, in->has_id, in->id, "Mã số bài viết không hợp lệ") != 0)
+    if (loa_check_id (ctx, in->has_id, in->id, "Mã số bài viết không hợp lệ") != 0)
         return;
     if (s->needs_reason) {
-        if (check_text (ctx, "reason", NULL, in->reason, 1, MAX_REASON_CHARS, 0)) {
+        if (loa_check_text (ctx, "reason", NULL, in->reason, 1, MAX_REASON_CHARS, 0)) {
             loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Cần nêu lý do");
             return;
         }
-    } else if (in->reason && check_text (ctx, "reason", NULL, in->reason, 0, MAX_REASON_CHARS, 0)) {
+    } else if (in->reason &&
+               loa_check_text (ctx, "reason", NULL, in->reason, 0, MAX_REASON_CHARS, 0)) {
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Lý do không hợp lệ");
         return;
     }

@@ -3,7 +3,7 @@
 #ifndef ARTICLE_RPC_H
 #define ARTICLE_RPC_H
 
-#include "rpc_server.h"
+#include "loa_rpc_server.h"
 
 void articles_list (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
 void articles_get (loa_rpc_ctx *ctx, const ProtobufCMessage *in);

@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "db.h"
-#include "log.h"
-#include "outbox.h"
-#include "store_util.h"
+#include "loa_db.h"
+#include "loa_log.h"
+#include "loa_outbox.h"
+#include "loa_store.h"
 
 /* Columns of a list item (0..14), then body and body_html (15, 16). */
 #define ART_COLS                                                                                   \
@@ -116,26 +116,27 @@ static void fill_article (const PGresult *res, int row, int full, Loa__Content__
 {
     loa__content__article__init (a);
     a->id = atoll (PQgetvalue (res, row, 0));
-    a->slug = store_dup (res, row, 1, NULL);
+    a->slug = loa_store_dup (res, row, 1, NULL);
     a->unit_id = atoll (PQgetvalue (res, row, 2));
-    a->title = store_dup (res, row, 3, NULL);
-    a->summary = store_dup (res, row, 4, NULL);
+    a->title = loa_store_dup (res, row, 3, NULL);
+    a->summary = loa_store_dup (res, row, 4, NULL);
     a->topic_ids = parse_ids (PQgetvalue (res, row, 5), &a->n_topic_ids);
     a->is_cchc = PQgetvalue (res, row, 6)[0] == 't';
-    a->status = store_dup (res, row, 7, NULL);
-    a->status_reason = store_dup (res, row, 8, NULL);
+    a->status = loa_store_dup (res, row, 7, NULL);
+    a->status_reason = loa_store_dup (res, row, 8, NULL);
     a->author_id = atoll (PQgetvalue (res, row, 9));
     a->version = atoll (PQgetvalue (res, row, 10));
-    a->created_at = store_dup (res, row, 11, NULL);
-    a->updated_at = store_dup (res, row, 12, NULL);
+    a->created_at = loa_store_dup (res, row, 11, NULL);
+    a->updated_at = loa_store_dup (res, row, 12, NULL);
     if (!PQgetisnull (res, row, 13)) {
         a->maybe_published_at_case = LOA__CONTENT__ARTICLE__MAYBE_PUBLISHED_AT_PUBLISHED_AT;
-        a->published_at = store_dup (res, row, 13, NULL);
+        a->published_at = loa_store_dup (res, row, 13, NULL);
     }
     size_t n_att;
     int64_t *att = parse_ids (PQgetvalue (res, row, 14), &n_att);
     if (att && n_att &&
-        store_list_block (n_att, sizeof (Loa__Content__Attachment), (void ***) &a->attachments)) {
+        loa_store_list_block (n_att, sizeof (Loa__Content__Attachment),
+                              (void ***) &a->attachments)) {
         for (size_t i = 0; i < n_att; i++) {
             Loa__Content__Attachment *t = a->attachments[i];
             loa__content__attachment__init (t);
@@ -151,13 +152,13 @@ static void fill_article (const PGresult *res, int row, int full, Loa__Content__
     free (att);
     if (full) {
         a->maybe_body_case = LOA__CONTENT__ARTICLE__MAYBE_BODY_BODY;
-        a->body = store_dup (res, row, 15, NULL);
+        a->body = loa_store_dup (res, row, 15, NULL);
         a->maybe_body_html_case = LOA__CONTENT__ARTICLE__MAYBE_BODY_HTML_BODY_HTML;
-        a->body_html = store_dup (res, row, 16, NULL);
+        a->body_html = loa_store_dup (res, row, 16, NULL);
     }
 }
 
-void article_store_free (Loa__Content__Article *a) { store_free_message (&a->base); }
+void article_store_free (Loa__Content__Article *a) { loa_store_free_message (&a->base); }
 
 /* ------------------------------------------------------------ reads */
 
@@ -169,8 +170,8 @@ store_status article_store_get (PGconn *db, const char *ref, Loa__Content__Artic
     if (by_id && digits > 18)
         return STORE_NOT_FOUND;
     const char *vals[] = {ref};
-    PGresult *res = store_run (db, "article store", by_id ? "article_by_id" : "article_by_slug", 1,
-                               vals, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, "article store", by_id ? "article_by_id" : "article_by_slug",
+                                   1, vals, PGRES_TUPLES_OK);
     store_status st = PQresultStatus (res) != PGRES_TUPLES_OK ? STORE_ERROR
                       : PQntuples (res) == 0                  ? STORE_NOT_FOUND
                                                               : STORE_OK;
@@ -205,7 +206,7 @@ store_status article_store_list (PGconn *db, const article_filter *f,
                           f->q,
                           limit,
                           offset};
-    PGresult *res = store_run (db, "article store", "articles_list", 11, vals, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, "article store", "articles_list", 11, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);
         return STORE_ERROR;
@@ -214,7 +215,8 @@ store_status article_store_list (PGconn *db, const article_filter *f,
     out->page = f->page;
     out->per_page = f->per_page;
     out->n_items = 0;
-    if (!store_list_block ((size_t) n, sizeof (Loa__Content__Article), (void ***) &out->items)) {
+    if (!loa_store_list_block ((size_t) n, sizeof (Loa__Content__Article),
+                               (void ***) &out->items)) {
         PQclear (res);
         return STORE_ERROR;
     }
@@ -229,7 +231,7 @@ store_status article_store_list (PGconn *db, const article_filter *f,
         out->total = n;
         return STORE_OK;
     }
-    res = store_run (db, "article store", "articles_count", 9, vals, PGRES_TUPLES_OK);
+    res = loa_store_run (db, "article store", "articles_count", 9, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);
         article_store_free_list (out);
@@ -240,22 +242,23 @@ store_status article_store_list (PGconn *db, const article_filter *f,
     return STORE_OK;
 }
 
-void article_store_free_list (Loa__Content__ArticleList *l) { store_free_message (&l->base); }
+void article_store_free_list (Loa__Content__ArticleList *l) { loa_store_free_message (&l->base); }
 
 store_status article_store_history (PGconn *db, int64_t id, Loa__Content__ArticleHistory *out)
 {
     char id_s[24];
     snprintf (id_s, sizeof id_s, "%lld", (long long) id);
     const char *vals[] = {id_s};
-    PGresult *res = store_run (db, "article store", "article_history", 1, vals, PGRES_TUPLES_OK);
+    PGresult *res =
+        loa_store_run (db, "article store", "article_history", 1, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);
         return STORE_ERROR;
     }
     int n = PQntuples (res);
     out->n_items = 0;
-    if (!store_list_block ((size_t) n, sizeof (Loa__Content__ArticleHistoryEntry),
-                           (void ***) &out->items)) {
+    if (!loa_store_list_block ((size_t) n, sizeof (Loa__Content__ArticleHistoryEntry),
+                               (void ***) &out->items)) {
         PQclear (res);
         return STORE_ERROR;
     }
@@ -263,12 +266,12 @@ store_status article_store_history (PGconn *db, int64_t id, Loa__Content__Articl
         Loa__Content__ArticleHistoryEntry *e = out->items[i];
         loa__content__article_history_entry__init (e);
         e->id = atoll (PQgetvalue (res, i, 0));
-        e->action = store_dup (res, i, 1, NULL);
-        e->from_status = store_dup (res, i, 2, NULL);
-        e->to_status = store_dup (res, i, 3, NULL);
+        e->action = loa_store_dup (res, i, 1, NULL);
+        e->from_status = loa_store_dup (res, i, 2, NULL);
+        e->to_status = loa_store_dup (res, i, 3, NULL);
         e->actor_id = atoll (PQgetvalue (res, i, 4));
-        e->reason = store_dup (res, i, 5, NULL);
-        e->at = store_dup (res, i, 6, NULL);
+        e->reason = loa_store_dup (res, i, 5, NULL);
+        e->at = loa_store_dup (res, i, 6, NULL);
         e->version = atoll (PQgetvalue (res, i, 7));
         out->n_items++;
     }
@@ -276,7 +279,10 @@ store_status article_store_history (PGconn *db, int64_t id, Loa__Content__Articl
     return STORE_OK;
 }
 
-void article_store_free_history (Loa__Content__ArticleHistory *h) { store_free_message (&h->base); }
+void article_store_free_history (Loa__Content__ArticleHistory *h)
+{
+    loa_store_free_message (&h->base);
+}
 
 /* ------------------------------------------------------------ writes */
 
@@ -323,7 +329,7 @@ static int check_topics (PGconn *db, article_write *w, const char *ids, int n, i
 {
     const char *vals[] = {ids};
     PGresult *res =
-        store_run (db, "article store", "article_topics_check", 1, vals, PGRES_TUPLES_OK);
+        loa_store_run (db, "article store", "article_topics_check", 1, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK)
         return fail_res (w, res);
     int found = atoi (PQgetvalue (res, 0, 0));
@@ -347,7 +353,7 @@ static int add_history (PGconn *db, article_write *w, const char *action, const 
     const char *vals[] = {id,     action, from, a->status, actor_s, w->reason ? w->reason : "",
                           version};
     PGresult *res =
-        store_run (db, "article store", "article_history_add", 7, vals, PGRES_COMMAND_OK);
+        loa_store_run (db, "article store", "article_history_add", 7, vals, PGRES_COMMAND_OK);
     if (PQresultStatus (res) != PGRES_COMMAND_OK)
         return fail_res (w, res);
     PQclear (res);
@@ -360,7 +366,7 @@ static int lock_and_guard (PGconn *db, article_write *w, int64_t id, article_row
     char id_s[24];
     snprintf (id_s, sizeof id_s, "%lld", (long long) id);
     const char *vals[] = {id_s};
-    PGresult *res = store_run (db, "article store", "article_lock", 1, vals, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, "article store", "article_lock", 1, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK)
         return fail_res (w, res);
     if (PQntuples (res) == 0) {
@@ -385,7 +391,7 @@ static int lock_and_guard (PGconn *db, article_write *w, int64_t id, article_row
 static int returning (PGconn *db, article_write *w, const char *stmt, int n,
                       const char *const *vals)
 {
-    PGresult *res = store_run (db, "article store", stmt, n, vals, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, "article store", stmt, n, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK)
         return fail_res (w, res);
     if (PQntuples (res) == 0) {

@@ -5,9 +5,9 @@
 #include <string.h>
 
 #include "catalog_store.h"
-#include "check.h"
-#include "markdown.h"
-#include "text.h"
+#include "loa_check.h"
+#include "loa_markdown.h"
+#include "loa_text.h"
 
 #define DEFAULT_PER_PAGE 20
 #define MAX_QUERY_CHARS 200
@@ -35,15 +35,15 @@ static int check_notice (loa_rpc_ctx *ctx, const char *kind, const char *title, 
                          int creating)
 {
     int bad = 0;
-    if ((kind || creating) && (!kind || !check_one_of (kind, notice_kinds))) {
+    if ((kind || creating) && (!kind || !loa_check_one_of (kind, notice_kinds))) {
         loa_rpc_field_error (ctx, "kind",
                              "Loại thông báo phải là một trong: organization, hotline, "
                              "procedure_set, staff_evaluation, other");
         bad++;
     }
     if (title || creating)
-        bad += check_text (ctx, "title", "Tiêu đề", title, 1, 300, 0);
-    bad += check_text (ctx, "body", "Nội dung", body, 0, 0, MAX_BODY_BYTES);
+        bad += loa_check_text (ctx, "title", "Tiêu đề", title, 1, 300, 0);
+    bad += loa_check_text (ctx, "body", "Nội dung", body, 0, 0, MAX_BODY_BYTES);
     return bad;
 }
 
@@ -53,15 +53,15 @@ void catalog_notices_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     catalog_notice_filter f = {.kind = in->kind,
                                .q = loa_text_blank (in->q) ? "" : in->q,
                                .include_inactive = loa_rpc_has_role (ctx, "admin")};
-    int bad = check_page (ctx, in->page != 0, in->page, in->per_page != 0, in->per_page,
-                          DEFAULT_PER_PAGE, &f.page, &f.per_page);
-    if (*f.kind && !check_one_of (f.kind, notice_kinds)) {
+    int bad = loa_check_page (ctx, in->page != 0, in->page, in->per_page != 0, in->per_page,
+                              DEFAULT_PER_PAGE, &f.page, &f.per_page);
+    if (*f.kind && !loa_check_one_of (f.kind, notice_kinds)) {
         loa_rpc_field_error (ctx, "kind",
                              "Loại thông báo phải là một trong: organization, hotline, "
                              "procedure_set, staff_evaluation, other");
         bad++;
     }
-    bad += check_text (ctx, "q", "Từ khóa tìm kiếm", f.q, 0, MAX_QUERY_CHARS, 0);
+    bad += loa_check_text (ctx, "q", "Từ khóa tìm kiếm", f.q, 0, MAX_QUERY_CHARS, 0);
     if (bad) {
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Tham số tìm kiếm không hợp lệ");
         return;
@@ -101,7 +101,7 @@ static char *render_body (loa_rpc_ctx *ctx, const char *body)
 void catalog_notices_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__CreateNoticeRequest *in = (const Loa__Content__CreateNoticeRequest *) msg;
-    if (check_role (ctx, "admin", ADMIN_ONLY) != 0)
+    if (loa_check_role (ctx, "admin", ADMIN_ONLY) != 0)
         return;
     if (check_notice (ctx, in->kind, in->title, in->body, 1)) {
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Dữ liệu thông báo không hợp lệ");
@@ -123,9 +123,9 @@ void catalog_notices_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 void catalog_notices_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__UpdateNoticeRequest *in = (const Loa__Content__UpdateNoticeRequest *) msg;
-    if (check_role (ctx, "admin", ADMIN_ONLY) != 0)
+    if (loa_check_role (ctx, "admin", ADMIN_ONLY) != 0)
         return;
-    if (check_id (ctx, in->has_id, in->id, "Thiếu mã số thông báo") != 0)
+    if (loa_check_id (ctx, in->has_id, in->id, "Thiếu mã số thông báo") != 0)
         return;
     if (check_notice (ctx, in->kind, in->title, in->body, 0)) {
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Dữ liệu thông báo không hợp lệ");
@@ -210,12 +210,13 @@ static int check_procedure (loa_rpc_ctx *ctx, const procedure_fields *p, int cre
         }
     }
     if (p->name || creating)
-        bad += check_text (ctx, "name", "Tên thủ tục", p->name, 1, 500, 0);
+        bad += loa_check_text (ctx, "name", "Tên thủ tục", p->name, 1, 500, 0);
     if (p->field)
-        bad += check_text (ctx, "field", "Lĩnh vực", p->field, 0, 200, 0);
+        bad += loa_check_text (ctx, "field", "Lĩnh vực", p->field, 0, 200, 0);
     if (p->decision_no)
-        bad += check_text (ctx, "decision_no", "Số quyết định công bố", p->decision_no, 0, 100, 0);
-    if (p->decision_date && !check_date (p->decision_date)) {
+        bad +=
+            loa_check_text (ctx, "decision_no", "Số quyết định công bố", p->decision_no, 0, 100, 0);
+    if (p->decision_date && !loa_check_date (p->decision_date)) {
         loa_rpc_field_error (ctx, "decision_date",
                              "Ngày quyết định phải là một ngày có thật, dạng YYYY-MM-DD");
         bad++;
@@ -226,12 +227,12 @@ static int check_procedure (loa_rpc_ctx *ctx, const procedure_fields *p, int cre
         bad++;
     }
     if (p->fee)
-        bad += check_text (ctx, "fee", "Phí, lệ phí", p->fee, 0, 1000, 0);
+        bad += loa_check_text (ctx, "fee", "Phí, lệ phí", p->fee, 0, 1000, 0);
     if (p->has_online_level && (p->online_level < 1 || p->online_level > 4)) {
         loa_rpc_field_error (ctx, "online_level", "Mức độ dịch vụ công trực tuyến phải từ 1 đến 4");
         bad++;
     }
-    if (p->status && !check_one_of (p->status, procedure_statuses)) {
+    if (p->status && !loa_check_one_of (p->status, procedure_statuses)) {
         loa_rpc_field_error (ctx, "status",
                              "Trạng thái phải là active (đang áp dụng) hoặc abolished (đã bãi bỏ)");
         bad++;
@@ -245,11 +246,11 @@ void catalog_procedures_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     catalog_procedure_filter f = {.q = loa_text_blank (in->q) ? "" : in->q,
                                   .field = loa_text_blank (in->field) ? "" : in->field,
                                   .status = in->status};
-    int bad = check_page (ctx, in->page != 0, in->page, in->per_page != 0, in->per_page,
-                          DEFAULT_PER_PAGE, &f.page, &f.per_page);
-    bad += check_text (ctx, "q", "Từ khóa tìm kiếm", f.q, 0, MAX_QUERY_CHARS, 0);
-    bad += check_text (ctx, "field", "Lĩnh vực", f.field, 0, 200, 0);
-    if (*f.status && !check_one_of (f.status, procedure_statuses)) {
+    int bad = loa_check_page (ctx, in->page != 0, in->page, in->per_page != 0, in->per_page,
+                              DEFAULT_PER_PAGE, &f.page, &f.per_page);
+    bad += loa_check_text (ctx, "q", "Từ khóa tìm kiếm", f.q, 0, MAX_QUERY_CHARS, 0);
+    bad += loa_check_text (ctx, "field", "Lĩnh vực", f.field, 0, 200, 0);
+    if (*f.status && !loa_check_one_of (f.status, procedure_statuses)) {
         loa_rpc_field_error (ctx, "status", "Trạng thái phải là active hoặc abolished");
         bad++;
     }
@@ -294,7 +295,7 @@ void catalog_procedures_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__CreateProcedureRequest *in =
         (const Loa__Content__CreateProcedureRequest *) msg;
-    if (check_role (ctx, "admin", ADMIN_ONLY) != 0)
+    if (loa_check_role (ctx, "admin", ADMIN_ONLY) != 0)
         return;
     procedure_fields p = PROCEDURE_FIELDS (in);
     if (check_procedure (ctx, &p, 1)) {
@@ -314,14 +315,14 @@ void catalog_procedures_amend (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__AmendProcedureRequest *in =
         (const Loa__Content__AmendProcedureRequest *) msg;
-    if (check_role (ctx, "admin", ADMIN_ONLY) != 0)
+    if (loa_check_role (ctx, "admin", ADMIN_ONLY) != 0)
         return;
-    if (check_id (ctx, in->has_id, in->id, "Thiếu mã số thủ tục") != 0)
+    if (loa_check_id (ctx, in->has_id, in->id, "Thiếu mã số thủ tục") != 0)
         return;
     procedure_fields p = PROCEDURE_FIELDS (in);
     int bad = check_procedure (ctx, &p, 0);
     if (in->reason)
-        bad += check_text (ctx, "reason", "Lý do sửa đổi", in->reason, 0, 2000, 0);
+        bad += loa_check_text (ctx, "reason", "Lý do sửa đổi", in->reason, 0, 2000, 0);
     if (bad) {
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Dữ liệu sửa đổi thủ tục không hợp lệ");
         return;

@@ -15,7 +15,7 @@
 
 #include "catalog.pb-c.h"
 #include "catalog_edit.pb-c.h"
-#include "rpc_server.h"
+#include "loa_rpc_server.h"
 
 void catalog_notices_list (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
 void catalog_notices_get (loa_rpc_ctx *ctx, const ProtobufCMessage *in);

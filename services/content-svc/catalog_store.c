@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "db.h"
-#include "log.h"
-#include "outbox.h"
-#include "store_util.h"
+#include "loa_db.h"
+#include "loa_log.h"
+#include "loa_outbox.h"
+#include "loa_store.h"
 
 #define NOTICE_COLS                                                                                \
     "id, kind, title, body, body_html, is_active, rfc3339(created_at), rfc3339(updated_at)"
@@ -120,34 +120,34 @@ static void fill_notice (const PGresult *res, int row, Loa__Content__Notice *n, 
 {
     loa__content__notice__init (n);
     n->id = atoll (PQgetvalue (res, row, 0));
-    n->kind = store_dup (res, row, 1, oom);
-    n->title = store_dup (res, row, 2, oom);
-    n->body = store_dup (res, row, 3, oom);
-    n->body_html = store_dup (res, row, 4, oom);
+    n->kind = loa_store_dup (res, row, 1, oom);
+    n->title = loa_store_dup (res, row, 2, oom);
+    n->body = loa_store_dup (res, row, 3, oom);
+    n->body_html = loa_store_dup (res, row, 4, oom);
     n->is_active = PQgetvalue (res, row, 5)[0] == 't';
-    n->created_at = store_dup (res, row, 6, oom);
-    n->updated_at = store_dup (res, row, 7, oom);
+    n->created_at = loa_store_dup (res, row, 6, oom);
+    n->updated_at = loa_store_dup (res, row, 7, oom);
 }
 
-void catalog_store_free_notice (Loa__Content__Notice *n) { store_free_message (&n->base); }
+void catalog_store_free_notice (Loa__Content__Notice *n) { loa_store_free_message (&n->base); }
 
 store_status catalog_store_list_notices (PGconn *db, const catalog_notice_filter *f,
                                          Loa__Content__NoticeList *out)
 {
     char limit[24], offset[24];
-    store_int_param (limit, f->per_page);
-    store_int_param (offset, (long long) (f->page - 1) * f->per_page);
+    loa_store_int_param (limit, f->per_page);
+    loa_store_int_param (offset, (long long) (f->page - 1) * f->per_page);
     const char *vals[] = {f->kind, f->include_inactive ? "true" : "false", f->q, limit, offset};
     loa__content__notice_list__init (out);
-    PGresult *res = store_run (db, "catalog store", "notices_list", 5, vals, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, "catalog store", "notices_list", 5, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);
         return STORE_ERROR;
     }
     int n = PQntuples (res), oom = 0;
-    long long total = store_page_total (db, "catalog store", res, 8, "notices_count", 3, vals);
+    long long total = loa_store_page_total (db, "catalog store", res, 8, "notices_count", 3, vals);
     void **items = NULL;
-    if (total < 0 || !store_list_block ((size_t) n, sizeof (Loa__Content__Notice), &items)) {
+    if (total < 0 || !loa_store_list_block ((size_t) n, sizeof (Loa__Content__Notice), &items)) {
         PQclear (res);
         return STORE_ERROR;
     }
@@ -169,17 +169,17 @@ store_status catalog_store_list_notices (PGconn *db, const catalog_notice_filter
 
 void catalog_store_free_notices (Loa__Content__NoticeList *list)
 {
-    store_free_message (&list->base);
+    loa_store_free_message (&list->base);
 }
 
 store_status catalog_store_get_notice (PGconn *db, int64_t id, int include_inactive,
                                        Loa__Content__Notice *out)
 {
     char id_s[24];
-    store_int_param (id_s, id);
+    loa_store_int_param (id_s, id);
     const char *vals[] = {id_s, include_inactive ? "true" : "false"};
     loa__content__notice__init (out);
-    PGresult *res = store_run (db, "catalog store", "notice_get", 2, vals, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, "catalog store", "notice_get", 2, vals, PGRES_TUPLES_OK);
     store_status st = PQresultStatus (res) != PGRES_TUPLES_OK ? STORE_ERROR
                       : PQntuples (res) == 0                  ? STORE_NOT_FOUND
                                                               : STORE_OK;
@@ -201,20 +201,20 @@ store_status catalog_store_get_notice (PGconn *db, int64_t id, int include_inact
 #define FILL_PROCEDURE(res, row, p, oom, date_case)                                                \
     do {                                                                                           \
         (p)->id = atoll (PQgetvalue (res, row, 0));                                                \
-        (p)->code = store_dup (res, row, 1, oom);                                                  \
-        (p)->name = store_dup (res, row, 2, oom);                                                  \
-        (p)->field = store_dup (res, row, 3, oom);                                                 \
-        (p)->decision_no = store_dup (res, row, 4, oom);                                           \
+        (p)->code = loa_store_dup (res, row, 1, oom);                                              \
+        (p)->name = loa_store_dup (res, row, 2, oom);                                              \
+        (p)->field = loa_store_dup (res, row, 3, oom);                                             \
+        (p)->decision_no = loa_store_dup (res, row, 4, oom);                                       \
         if (!PQgetisnull (res, row, 5)) {                                                          \
             (p)->maybe_decision_date_case = date_case;                                             \
-            (p)->decision_date = store_dup (res, row, 5, oom);                                     \
+            (p)->decision_date = loa_store_dup (res, row, 5, oom);                                 \
         }                                                                                          \
         (p)->processing_days = atoi (PQgetvalue (res, row, 6));                                    \
-        (p)->fee = store_dup (res, row, 7, oom);                                                   \
+        (p)->fee = loa_store_dup (res, row, 7, oom);                                               \
         (p)->online_level = atoi (PQgetvalue (res, row, 8));                                       \
-        (p)->status = store_dup (res, row, 9, oom);                                                \
+        (p)->status = loa_store_dup (res, row, 9, oom);                                            \
         (p)->version = atoi (PQgetvalue (res, row, 10));                                           \
-        (p)->updated_at = store_dup (res, row, 11, oom);                                           \
+        (p)->updated_at = loa_store_dup (res, row, 11, oom);                                       \
     } while (0)
 
 static void fill_procedure (const PGresult *res, int row, Loa__Content__Procedure *p, int *oom)
@@ -223,39 +223,42 @@ static void fill_procedure (const PGresult *res, int row, Loa__Content__Procedur
     FILL_PROCEDURE (res, row, p, oom, LOA__CONTENT__PROCEDURE__MAYBE_DECISION_DATE_DECISION_DATE);
 }
 
-void catalog_store_free_procedure (Loa__Content__Procedure *p) { store_free_message (&p->base); }
+void catalog_store_free_procedure (Loa__Content__Procedure *p)
+{
+    loa_store_free_message (&p->base);
+}
 
 static void fill_version (const PGresult *res, int row, Loa__Content__ProcedureVersion *v, int *oom)
 {
     loa__content__procedure_version__init (v);
     FILL_PROCEDURE (res, row, v, oom,
                     LOA__CONTENT__PROCEDURE_VERSION__MAYBE_DECISION_DATE_DECISION_DATE);
-    v->amended_at = store_dup (res, row, 12, oom);
-    v->reason = store_dup (res, row, 13, oom);
+    v->amended_at = loa_store_dup (res, row, 12, oom);
+    v->reason = loa_store_dup (res, row, 13, oom);
 }
 
 store_status catalog_store_list_procedures (PGconn *db, const catalog_procedure_filter *f,
                                             Loa__Content__ProcedureList *out)
 {
     char limit[24], offset[24];
-    store_int_param (limit, f->per_page);
-    store_int_param (offset, (long long) (f->page - 1) * f->per_page);
+    loa_store_int_param (limit, f->per_page);
+    loa_store_int_param (offset, (long long) (f->page - 1) * f->per_page);
     const char *vals[] = {f->q, f->field, f->status, limit, offset};
     int search = f->q[0] != '\0';
     loa__content__procedure_list__init (out);
     PGresult *res =
-        store_run (db, "catalog store", search ? "procedures_search" : "procedures_list", 5, vals,
-                   PGRES_TUPLES_OK);
+        loa_store_run (db, "catalog store", search ? "procedures_search" : "procedures_list", 5,
+                       vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);
         return STORE_ERROR;
     }
     int n = PQntuples (res), oom = 0;
     long long total =
-        store_page_total (db, "catalog store", res, 12,
-                          search ? "procedures_search_count" : "procedures_count", 3, vals);
+        loa_store_page_total (db, "catalog store", res, 12,
+                              search ? "procedures_search_count" : "procedures_count", 3, vals);
     void **items = NULL;
-    if (total < 0 || !store_list_block ((size_t) n, sizeof (Loa__Content__Procedure), &items)) {
+    if (total < 0 || !loa_store_list_block ((size_t) n, sizeof (Loa__Content__Procedure), &items)) {
         PQclear (res);
         return STORE_ERROR;
     }
@@ -277,16 +280,16 @@ store_status catalog_store_list_procedures (PGconn *db, const catalog_procedure_
 
 void catalog_store_free_procedures (Loa__Content__ProcedureList *list)
 {
-    store_free_message (&list->base);
+    loa_store_free_message (&list->base);
 }
 
 store_status catalog_store_get_procedure (PGconn *db, int64_t id, Loa__Content__Procedure *out)
 {
     char id_s[24];
-    store_int_param (id_s, id);
+    loa_store_int_param (id_s, id);
     const char *vals[] = {id_s};
     loa__content__procedure__init (out);
-    PGresult *res = store_run (db, "catalog store", "procedure_get", 1, vals, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, "catalog store", "procedure_get", 1, vals, PGRES_TUPLES_OK);
     store_status st = PQresultStatus (res) != PGRES_TUPLES_OK ? STORE_ERROR
                       : PQntuples (res) == 0                  ? STORE_NOT_FOUND
                                                               : STORE_OK;
@@ -305,24 +308,25 @@ store_status catalog_store_list_versions (PGconn *db, int64_t id,
                                           Loa__Content__ProcedureVersionList *out)
 {
     char id_s[24];
-    store_int_param (id_s, id);
+    loa_store_int_param (id_s, id);
     const char *vals[] = {id_s};
     loa__content__procedure_version_list__init (out);
-    PGresult *res = store_run (db, "catalog store", "procedure_exists", 1, vals, PGRES_TUPLES_OK);
+    PGresult *res =
+        loa_store_run (db, "catalog store", "procedure_exists", 1, vals, PGRES_TUPLES_OK);
     store_status st = PQresultStatus (res) != PGRES_TUPLES_OK ? STORE_ERROR
                       : PQntuples (res) == 0                  ? STORE_NOT_FOUND
                                                               : STORE_OK;
     PQclear (res);
     if (st != STORE_OK)
         return st;
-    res = store_run (db, "catalog store", "procedure_versions", 1, vals, PGRES_TUPLES_OK);
+    res = loa_store_run (db, "catalog store", "procedure_versions", 1, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);
         return STORE_ERROR;
     }
     int n = PQntuples (res), oom = 0;
     void **items = NULL;
-    if (!store_list_block ((size_t) n, sizeof (Loa__Content__ProcedureVersion), &items)) {
+    if (!loa_store_list_block ((size_t) n, sizeof (Loa__Content__ProcedureVersion), &items)) {
         PQclear (res);
         return STORE_ERROR;
     }
@@ -341,7 +345,7 @@ store_status catalog_store_list_versions (PGconn *db, int64_t id,
 
 void catalog_store_free_versions (Loa__Content__ProcedureVersionList *list)
 {
-    store_free_message (&list->base);
+    loa_store_free_message (&list->base);
 }
 
 /* ------------------------------------------------------------ writes */
@@ -386,7 +390,7 @@ static int catalog_write_tx (PGconn *db, void *arg)
     PGresult *res;
     write_clear (w); /* a retried attempt's copy */
     if (w->lock) {
-        res = store_run (db, "catalog store", w->lock, 1, w->vals, PGRES_TUPLES_OK);
+        res = loa_store_run (db, "catalog store", w->lock, 1, w->vals, PGRES_TUPLES_OK);
         if (PQresultStatus (res) != PGRES_TUPLES_OK)
             return write_failed (w, res);
         int found = PQntuples (res) > 0;
@@ -395,12 +399,12 @@ static int catalog_write_tx (PGconn *db, void *arg)
             w->status = STORE_NOT_FOUND;
             return -1;
         }
-        res = store_run (db, "catalog store", w->archive, 2, w->archive_vals, PGRES_COMMAND_OK);
+        res = loa_store_run (db, "catalog store", w->archive, 2, w->archive_vals, PGRES_COMMAND_OK);
         if (PQresultStatus (res) != PGRES_COMMAND_OK)
             return write_failed (w, res);
         PQclear (res);
     }
-    res = store_run (db, "catalog store", w->stmt, w->n, w->vals, PGRES_TUPLES_OK);
+    res = loa_store_run (db, "catalog store", w->stmt, w->n, w->vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK)
         return write_failed (w, res);
     if (PQntuples (res) == 0) {
@@ -470,7 +474,7 @@ store_status catalog_store_update_notice (PGconn *db, const Loa__Content__Update
                                           const char *body_html, Loa__Content__Notice *out)
 {
     char id[24];
-    store_int_param (id, in->id);
+    loa_store_int_param (id, in->id);
     const char *vals[] = {id,       in->kind,  in->title,
                           in->body, body_html, bool_param (in->has_is_active, in->is_active)};
     catalog_write w = {.stmt = "notice_update",
@@ -487,8 +491,8 @@ store_status catalog_store_create_procedure (PGconn *db,
                                              Loa__Content__Procedure *out)
 {
     char days[24], level[24];
-    store_int_param (days, in->has_processing_days ? in->processing_days : 0);
-    store_int_param (level, in->has_online_level ? in->online_level : 1);
+    loa_store_int_param (days, in->has_processing_days ? in->processing_days : 0);
+    loa_store_int_param (level, in->has_online_level ? in->online_level : 1);
     const char *vals[] = {in->code,
                           in->name,
                           in->field ? in->field : "",
@@ -511,9 +515,9 @@ store_status catalog_store_amend_procedure (PGconn *db,
                                             Loa__Content__Procedure *out)
 {
     char id[24], days[24], level[24];
-    store_int_param (id, in->id);
-    store_int_param (days, in->processing_days);
-    store_int_param (level, in->online_level);
+    loa_store_int_param (id, in->id);
+    loa_store_int_param (days, in->processing_days);
+    loa_store_int_param (level, in->online_level);
     const char *reason = in->reason ? in->reason : "";
     const char *archive_vals[] = {id, reason};
     const char *vals[] = {id,

@@ -5,9 +5,9 @@
 #include "article_rpc.h"
 #include "articles_edit.pb-c.h"
 #include "catalog_rpc.h"
-#include "check.h"
 #include "content_store.h"
-#include "text.h"
+#include "loa_check.h"
+#include "loa_text.h"
 
 #define DEFAULT_PER_PAGE 100 /* units and topics are short reference lists */
 
@@ -15,14 +15,14 @@
 static int page_args (loa_rpc_ctx *ctx, const Loa__Content__ListRequest *in, int *page,
                       int *per_page)
 {
-    return check_list_page (ctx, in ? in->page : 0, in ? in->per_page : 0, DEFAULT_PER_PAGE, page,
-                            per_page);
+    return loa_check_list_page (ctx, in ? in->page : 0, in ? in->per_page : 0, DEFAULT_PER_PAGE,
+                                page, per_page);
 }
 
 /* Staff-only writes: 0 when the caller is an admin, else fails the call. */
 static int require_admin (loa_rpc_ctx *ctx)
 {
-    return check_role (ctx, "admin", "Chỉ quản trị viên được thực hiện thao tác này");
+    return loa_check_role (ctx, "admin", "Chỉ quản trị viên được thực hiện thao tác này");
 }
 
 static void fail_store (loa_rpc_ctx *ctx, store_status st)
@@ -70,8 +70,8 @@ static int check_unit_fields (loa_rpc_ctx *ctx, const char *code, const char *na
         }
     }
     if (name || creating)
-        bad += check_text (ctx, "name", "Tên đơn vị", name, 1, 200, 0);
-    bad += check_text (ctx, "description", "Mô tả", description, 0, 2000, 0);
+        bad += loa_check_text (ctx, "name", "Tên đơn vị", name, 1, 200, 0);
+    bad += loa_check_text (ctx, "description", "Mô tả", description, 0, 2000, 0);
     return bad;
 }
 
@@ -139,7 +139,7 @@ static void units_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     const Loa__Content__UpdateUnitRequest *in = (const Loa__Content__UpdateUnitRequest *) msg;
     if (require_admin (ctx) != 0)
         return;
-    if (check_id (ctx, in->has_id, in->id, "Thiếu mã số đơn vị") != 0)
+    if (loa_check_id (ctx, in->has_id, in->id, "Thiếu mã số đơn vị") != 0)
         return;
     if (check_unit_fields (ctx, in->code, in->name, in->description, 0)) {
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Dữ liệu đơn vị không hợp lệ");

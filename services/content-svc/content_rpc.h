@@ -2,7 +2,7 @@
 #ifndef CONTENT_RPC_H
 #define CONTENT_RPC_H
 
-#include "rpc_server.h"
+#include "loa_rpc_server.h"
 
 extern const loa_rpc_method content_methods[];
 

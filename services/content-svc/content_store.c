@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "db.h"
-#include "log.h"
-#include "outbox.h"
-#include "store_util.h"
+#include "loa_db.h"
+#include "loa_log.h"
+#include "loa_outbox.h"
+#include "loa_store.h"
 
 #define UNIT_COLS "id, code, name, description, is_active, rfc3339(created_at), rfc3339(updated_at)"
 
@@ -35,33 +35,33 @@ static void fill_unit (const PGresult *res, int row, Loa__Content__Unit *u)
 {
     loa__content__unit__init (u);
     u->id = atoll (PQgetvalue (res, row, 0));
-    u->code = store_dup (res, row, 1, NULL);
-    u->name = store_dup (res, row, 2, NULL);
-    u->description = store_dup (res, row, 3, NULL);
+    u->code = loa_store_dup (res, row, 1, NULL);
+    u->name = loa_store_dup (res, row, 2, NULL);
+    u->description = loa_store_dup (res, row, 3, NULL);
     u->is_active = PQgetvalue (res, row, 4)[0] == 't';
-    u->created_at = store_dup (res, row, 5, NULL);
-    u->updated_at = store_dup (res, row, 6, NULL);
+    u->created_at = loa_store_dup (res, row, 5, NULL);
+    u->updated_at = loa_store_dup (res, row, 6, NULL);
 }
 
-void content_store_free_unit (Loa__Content__Unit *u) { store_free_message (&u->base); }
+void content_store_free_unit (Loa__Content__Unit *u) { loa_store_free_message (&u->base); }
 
 /* A page of `stmt` (LIMIT $1 OFFSET $2, the window count in column
- * `count_col`) into one store_list_block of items filled by `fill`. */
+ * `count_col`) into one loa_store_list_block of items filled by `fill`. */
 static store_status list_page (PGconn *db, const char *stmt, const char *count_stmt, int count_col,
-                               int page, int per_page, size_t item_size, store_fill_fn fill,
+                               int page, int per_page, size_t item_size, loa_store_fill_fn fill,
                                void ***items, size_t *n_items, int64_t *total)
 {
     char limit[24], offset[24];
-    store_int_param (limit, per_page);
-    store_int_param (offset, (long long) (page - 1) * per_page);
+    loa_store_int_param (limit, per_page);
+    loa_store_int_param (offset, (long long) (page - 1) * per_page);
     const char *vals[] = {limit, offset};
-    PGresult *res = store_run (db, "content store", stmt, 2, vals, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, "content store", stmt, 2, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);
         return STORE_ERROR;
     }
-    *total = store_page_total (db, "content store", res, count_col, count_stmt, 0, NULL);
-    int rc = *total < 0 ? -1 : store_fill_rows (res, item_size, fill, items, n_items);
+    *total = loa_store_page_total (db, "content store", res, count_col, count_stmt, 0, NULL);
+    int rc = *total < 0 ? -1 : loa_store_fill_rows (res, item_size, fill, items, n_items);
     PQclear (res);
     return rc == 0 ? STORE_OK : STORE_ERROR;
 }
@@ -81,15 +81,18 @@ store_status content_store_list_units (PGconn *db, int page, int per_page,
                       &out->n_items, &out->total);
 }
 
-void content_store_free_units (Loa__Content__UnitList *list) { store_free_message (&list->base); }
+void content_store_free_units (Loa__Content__UnitList *list)
+{
+    loa_store_free_message (&list->base);
+}
 
 static void fill_topic (const PGresult *res, int row, void *item)
 {
     Loa__Content__Topic *t = item;
     loa__content__topic__init (t);
     t->id = atoll (PQgetvalue (res, row, 0));
-    t->code = store_dup (res, row, 1, NULL);
-    t->name = store_dup (res, row, 2, NULL);
+    t->code = loa_store_dup (res, row, 1, NULL);
+    t->name = loa_store_dup (res, row, 2, NULL);
     t->is_cchc = PQgetvalue (res, row, 3)[0] == 't';
 }
 
@@ -103,7 +106,10 @@ store_status content_store_list_topics (PGconn *db, int page, int per_page,
                       &out->n_items, &out->total);
 }
 
-void content_store_free_topics (Loa__Content__TopicList *list) { store_free_message (&list->base); }
+void content_store_free_topics (Loa__Content__TopicList *list)
+{
+    loa_store_free_message (&list->base);
+}
 
 store_status content_store_get_unit (PGconn *db, int64_t id, Loa__Content__Unit *out)
 {
@@ -111,7 +117,7 @@ store_status content_store_get_unit (PGconn *db, int64_t id, Loa__Content__Unit 
     snprintf (id_s, sizeof id_s, "%lld", (long long) id);
     const char *vals[] = {id_s};
     loa__content__unit__init (out);
-    PGresult *res = store_run (db, "content store", "unit_get", 1, vals, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, "content store", "unit_get", 1, vals, PGRES_TUPLES_OK);
     store_status st = PQresultStatus (res) != PGRES_TUPLES_OK ? STORE_ERROR
                       : PQntuples (res) == 0                  ? STORE_NOT_FOUND
                                                               : STORE_OK;
@@ -136,7 +142,7 @@ typedef struct {
 static int unit_write_tx (PGconn *db, void *arg)
 {
     unit_write *w = arg;
-    PGresult *res = store_run (db, "content store", w->stmt, w->n, w->vals, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, "content store", w->stmt, w->n, w->vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         w->status = loa_db_is_state (res, "23505") ? STORE_CONFLICT : STORE_ERROR;
         int retry = loa_db_retryable (res);

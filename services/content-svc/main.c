@@ -4,7 +4,7 @@
 #include "catalog_store.h"
 #include "content_rpc.h"
 #include "content_store.h"
-#include "service.h"
+#include "loa_service.h"
 
 extern const loa_migration content_svc_migrations[];
 extern const size_t content_svc_migrations_count;

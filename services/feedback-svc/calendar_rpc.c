@@ -3,10 +3,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "calendar.h"
 #include "calendar_store.h"
-#include "check.h"
 #include "deadlines.h"
+#include "loa_calendar.h"
+#include "loa_check.h"
 
 #define ADMIN_ONLY "Chỉ quản trị viên được thực hiện thao tác này"
 #define DB_DOWN "Không truy cập được cơ sở dữ liệu"
@@ -61,7 +61,7 @@ static int check_day (loa_rpc_ctx *ctx, int year, const Loa__Feedback__CalendarD
         bad++;
     }
     snprintf (field, sizeof field, "days[%zu].name", i);
-    bad += check_text (ctx, field, "Tên ngày", d->name, 1, MAX_NAME_CHARS, 0);
+    bad += loa_check_text (ctx, field, "Tên ngày", d->name, 1, MAX_NAME_CHARS, 0);
     snprintf (field, sizeof field, "days[%zu].date", i);
     int32_t day;
     int y, m, md;
@@ -96,7 +96,7 @@ static int check_day (loa_rpc_ctx *ctx, int year, const Loa__Feedback__CalendarD
 void calendar_put (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__CalendarPutRequest *in = (const Loa__Feedback__CalendarPutRequest *) msg;
-    if (check_role (ctx, "admin", ADMIN_ONLY) != 0)
+    if (loa_check_role (ctx, "admin", ADMIN_ONLY) != 0)
         return;
     int bad = !year_ok (ctx, "year", in->year);
     if (in->n_days > MAX_DAYS) {
@@ -196,7 +196,7 @@ static int hhmm_ok (const char *s)
 void calendar_deadlines_put (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__DeadlineRulesInput *in = (const Loa__Feedback__DeadlineRulesInput *) msg;
-    if (check_role (ctx, "admin", ADMIN_ONLY) != 0)
+    if (loa_check_role (ctx, "admin", ADMIN_ONLY) != 0)
         return;
     int bad = 0;
     int has_fwd =

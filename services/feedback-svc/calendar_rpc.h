@@ -11,7 +11,7 @@
 #define CALENDAR_RPC_H
 
 #include "calendar.pb-c.h"
-#include "rpc_server.h"
+#include "loa_rpc_server.h"
 
 void calendar_get (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
 void calendar_put (loa_rpc_ctx *ctx, const ProtobufCMessage *in);

@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "db.h"
-#include "log.h"
-#include "outbox.h"
-#include "store_util.h"
+#include "loa_db.h"
+#include "loa_log.h"
+#include "loa_outbox.h"
+#include "loa_store.h"
 
 #define WHO "calendar store"
 
@@ -58,21 +58,24 @@ int calendar_store_prepare (PGconn *db) { return loa_db_prepare (db, statements)
 
 /* ------------------------------------------------------------ calendar */
 
-void calendar_store_free_year (Loa__Feedback__CalendarYear *y) { store_free_message (&y->base); }
+void calendar_store_free_year (Loa__Feedback__CalendarYear *y)
+{
+    loa_store_free_message (&y->base);
+}
 
 /* Reads year `year` (its string parameter `year_s`) into *out, which must
  * be initialised. 0 or -1; on -1 the caller frees *out. */
 static int read_year (PGconn *db, int year, const char *year_s, Loa__Feedback__CalendarYear *out)
 {
     const char *vals[] = {year_s};
-    PGresult *res = store_run (db, WHO, "calendar_year", 1, vals, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, WHO, "calendar_year", 1, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);
         return -1;
     }
     int n = PQntuples (res), oom = 0;
     void **items = NULL;
-    if (!store_list_block ((size_t) n, sizeof (Loa__Feedback__CalendarDay), &items)) {
+    if (!loa_store_list_block ((size_t) n, sizeof (Loa__Feedback__CalendarDay), &items)) {
         PQclear (res);
         return -1;
     }
@@ -81,14 +84,14 @@ static int read_year (PGconn *db, int year, const char *year_s, Loa__Feedback__C
     for (int i = 0; i < n; i++) {
         Loa__Feedback__CalendarDay *d = out->days[i];
         loa__feedback__calendar_day__init (d);
-        d->date = store_dup (res, i, 0, &oom);
-        d->type = store_dup (res, i, 1, &oom);
-        d->name = store_dup (res, i, 2, &oom);
+        d->date = loa_store_dup (res, i, 0, &oom);
+        d->type = loa_store_dup (res, i, 1, &oom);
+        d->name = loa_store_dup (res, i, 2, &oom);
         out->n_days++;
     }
     if (n > 0) {
         out->maybe_updated_at_case = LOA__FEEDBACK__CALENDAR_YEAR__MAYBE_UPDATED_AT_UPDATED_AT;
-        out->updated_at = store_dup (res, 0, 3, &oom);
+        out->updated_at = loa_store_dup (res, 0, 3, &oom);
     }
     PQclear (res);
     return oom ? -1 : 0;
@@ -97,7 +100,7 @@ static int read_year (PGconn *db, int year, const char *year_s, Loa__Feedback__C
 int calendar_store_get_year (PGconn *db, int year, Loa__Feedback__CalendarYear *out)
 {
     char year_s[24];
-    store_int_param (year_s, year);
+    loa_store_int_param (year_s, year);
     loa__feedback__calendar_year__init (out);
     if (read_year (db, year, year_s, out) != 0) {
         calendar_store_free_year (out);
@@ -128,15 +131,15 @@ static int put_year_tx (PGconn *db, void *arg)
     calendar_store_free_year (p->out); /* a retried attempt's copy */
     const char *year_vals[] = {p->year_s};
     const char *insert_vals[] = {p->days_json, p->user_s};
-    PGresult *res = store_run (db, WHO, "calendar_lock", 0, NULL, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, WHO, "calendar_lock", 0, NULL, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK)
         return tx_failed (res);
     PQclear (res);
-    res = store_run (db, WHO, "calendar_year_delete", 1, year_vals, PGRES_COMMAND_OK);
+    res = loa_store_run (db, WHO, "calendar_year_delete", 1, year_vals, PGRES_COMMAND_OK);
     if (PQresultStatus (res) != PGRES_COMMAND_OK)
         return tx_failed (res);
     PQclear (res);
-    res = store_run (db, WHO, "calendar_year_insert", 2, insert_vals, PGRES_COMMAND_OK);
+    res = loa_store_run (db, WHO, "calendar_year_insert", 2, insert_vals, PGRES_COMMAND_OK);
     if (PQresultStatus (res) != PGRES_COMMAND_OK)
         return tx_failed (res);
     PQclear (res);
@@ -164,8 +167,8 @@ int calendar_store_put_year (PGconn *db, int year, Loa__Feedback__CalendarDay *c
         return -1;
     }
     char year_s[24], user_s[24];
-    store_int_param (year_s, year);
-    store_int_param (user_s, user_id);
+    loa_store_int_param (year_s, year);
+    loa_store_int_param (user_s, user_id);
     year_put p = {year, year_s, text, user_s, out};
     int rc = loa_db_tx (db, put_year_tx, &p);
     free (text);
@@ -183,31 +186,31 @@ static void fill_rules (const PGresult *res, int row, Loa__Feedback__DeadlineRul
     loa__feedback__deadline_rules__init (r);
     r->forward_working_days = atoi (PQgetvalue (res, row, 0));
     r->answer_working_days = atoi (PQgetvalue (res, row, 1));
-    r->cutoff_time = store_dup (res, row, 2, oom);
-    r->effective_from = store_dup (res, row, 3, oom);
-    r->created_at = store_dup (res, row, 4, oom);
+    r->cutoff_time = loa_store_dup (res, row, 2, oom);
+    r->effective_from = loa_store_dup (res, row, 3, oom);
+    r->created_at = loa_store_dup (res, row, 4, oom);
     r->created_by = atoll (PQgetvalue (res, row, 5));
 }
 
-static void free_rules_row (Loa__Feedback__DeadlineRules *r) { store_free_message (&r->base); }
+static void free_rules_row (Loa__Feedback__DeadlineRules *r) { loa_store_free_message (&r->base); }
 
 void calendar_store_free_rules (Loa__Feedback__DeadlineRulesReply *out)
 {
-    store_free_message (&out->base);
+    loa_store_free_message (&out->base);
 }
 
 /* Reads every row and the one in force into *out (initialised). 0 or -1;
  * on -1 the caller frees *out. */
 static int read_rules (PGconn *db, Loa__Feedback__DeadlineRulesReply *out)
 {
-    PGresult *res = store_run (db, WHO, "rules_list", 0, NULL, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, WHO, "rules_list", 0, NULL, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);
         return -1;
     }
     int n = PQntuples (res), oom = 0;
     void **items = NULL;
-    if (!store_list_block ((size_t) n, sizeof (Loa__Feedback__DeadlineRules), &items)) {
+    if (!loa_store_list_block ((size_t) n, sizeof (Loa__Feedback__DeadlineRules), &items)) {
         PQclear (res);
         return -1;
     }
@@ -224,9 +227,9 @@ static int read_rules (PGconn *db, Loa__Feedback__DeadlineRulesReply *out)
     if (current >= 0) {
         out->forward_working_days = atoi (PQgetvalue (res, current, 0));
         out->answer_working_days = atoi (PQgetvalue (res, current, 1));
-        out->cutoff_time = store_dup (res, current, 2, &oom);
-        out->effective_from = store_dup (res, current, 3, &oom);
-        out->created_at = store_dup (res, current, 4, &oom);
+        out->cutoff_time = loa_store_dup (res, current, 2, &oom);
+        out->effective_from = loa_store_dup (res, current, 3, &oom);
+        out->created_at = loa_store_dup (res, current, 4, &oom);
         out->created_by = atoll (PQgetvalue (res, current, 5));
     }
     PQclear (res);
@@ -252,7 +255,7 @@ static int put_rules_tx (PGconn *db, void *arg)
 {
     rules_put *p = arg;
     calendar_store_free_rules (p->out);
-    PGresult *res = store_run (db, WHO, "rules_upsert", 5, p->vals, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, WHO, "rules_upsert", 5, p->vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK || PQntuples (res) != 1)
         return tx_failed (res);
     Loa__Feedback__DeadlineRules row;
@@ -271,9 +274,9 @@ int calendar_store_put_rules (PGconn *db, int forward_working_days, int answer_w
                               Loa__Feedback__DeadlineRulesReply *out)
 {
     char fwd[24], ans[24], user[24];
-    store_int_param (fwd, forward_working_days);
-    store_int_param (ans, answer_working_days);
-    store_int_param (user, user_id);
+    loa_store_int_param (fwd, forward_working_days);
+    loa_store_int_param (ans, answer_working_days);
+    loa_store_int_param (user, user_id);
     const char *vals[] = {fwd, ans, cutoff, effective_from, user};
     rules_put p = {vals, out};
     loa__feedback__deadline_rules_reply__init (out);
@@ -288,7 +291,7 @@ int calendar_store_put_rules (PGconn *db, int forward_working_days, int answer_w
 
 int calendar_store_version (PGconn *db, int64_t *version)
 {
-    PGresult *res = store_run (db, WHO, "calendar_version", 0, NULL, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, WHO, "calendar_version", 0, NULL, PGRES_TUPLES_OK);
     int ok = PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) == 1;
     if (ok)
         *version = atoll (PQgetvalue (res, 0, 0));
@@ -306,9 +309,9 @@ int calendar_store_load (PGconn *db, int64_t *version, loa_calendar_day **days, 
     *n_days = *n_rules = 0;
     if (calendar_store_version (db, version) != 0)
         return -1;
-    PGresult *d = store_run (db, WHO, "calendar_days_all", 0, NULL, PGRES_TUPLES_OK);
+    PGresult *d = loa_store_run (db, WHO, "calendar_days_all", 0, NULL, PGRES_TUPLES_OK);
     PGresult *r = PQresultStatus (d) == PGRES_TUPLES_OK
-                      ? store_run (db, WHO, "rules_all", 0, NULL, PGRES_TUPLES_OK)
+                      ? loa_store_run (db, WHO, "rules_all", 0, NULL, PGRES_TUPLES_OK)
                       : NULL;
     int rc = -1;
     if (!r || PQresultStatus (r) != PGRES_TUPLES_OK)

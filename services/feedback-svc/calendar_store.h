@@ -11,8 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "calendar.h"
 #include "calendar.pb-c.h"
+#include "loa_calendar.h"
 
 /* Prepares the statements on a worker's connection (deadlines.c needs them
  * too). 0 or -1. */

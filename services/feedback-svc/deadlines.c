@@ -3,10 +3,10 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-#include "calendar.h"
 #include "calendar_store.h"
-#include "config.h"
-#include "log.h"
+#include "loa_calendar.h"
+#include "loa_config.h"
+#include "loa_log.h"
 
 /* How long a copy is used without asking the database whether it changed:
  * a change made by another process (another replica, SQL by hand) is seen

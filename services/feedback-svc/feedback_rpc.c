@@ -5,11 +5,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "calendar.h"
-#include "check.h"
 #include "feedback_edit.pb-c.h"
 #include "feedback_store.h"
-#include "text.h"
+#include "loa_calendar.h"
+#include "loa_check.h"
+#include "loa_text.h"
 
 /* Sizes (API.md and what a careful operator would want). */
 #define MAX_TITLE_CHARS 300
@@ -121,8 +121,9 @@ static void local_date (int jan1, char out[LOA_CALENDAR_DATE_SIZE])
 /* An optional date field: 1 (error added) when present and not a date. */
 static int bad_date (loa_rpc_ctx *ctx, const char *name, const char *value)
 {
-    return value && !check_date (value) ? field (ctx, name, "phải là ngày có thật, dạng YYYY-MM-DD")
-                                        : 0;
+    return value && !loa_check_date (value)
+               ? field (ctx, name, "phải là ngày có thật, dạng YYYY-MM-DD")
+               : 0;
 }
 
 /* ------------------------------------------------------------ intake */
@@ -138,37 +139,38 @@ void feedback_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         bad += field (ctx, "kind",
                       "Loại là bắt buộc: report (phản ánh) hoặc recommendation "
                       "(kiến nghị)");
-    else if (!check_one_of (in->kind, KINDS))
+    else if (!loa_check_one_of (in->kind, KINDS))
         bad +=
             field (ctx, "kind", "Loại phải là report (phản ánh) hoặc recommendation (kiến nghị)");
-    bad += check_text (ctx, "title", "Tiêu đề", in->title, 1, MAX_TITLE_CHARS, 0);
-    bad += check_text (ctx, "content", "Nội dung", in->content, 1, MAX_CONTENT_CHARS, 0);
+    bad += loa_check_text (ctx, "title", "Tiêu đề", in->title, 1, MAX_TITLE_CHARS, 0);
+    bad += loa_check_text (ctx, "content", "Nội dung", in->content, 1, MAX_CONTENT_CHARS, 0);
     /* No anonymous intake (Decree 20/2008, art. 9). */
     const char *name = s ? s->name : NULL, *address = s ? s->address : NULL;
     const char *phone = s ? s->phone : NULL, *email = s ? s->email : NULL;
-    bad += check_text (ctx, "submitter.name", "Họ và tên người gửi", name, 1, MAX_NAME_CHARS, 0);
-    bad += check_text (ctx, "submitter.address", "Địa chỉ người gửi", address, 1, MAX_ADDRESS_CHARS,
-                       0);
-    if (!check_text (ctx, "submitter.phone", "Số điện thoại", phone, 1, MAX_PHONE_CHARS, 0)) {
+    bad +=
+        loa_check_text (ctx, "submitter.name", "Họ và tên người gửi", name, 1, MAX_NAME_CHARS, 0);
+    bad += loa_check_text (ctx, "submitter.address", "Địa chỉ người gửi", address, 1,
+                           MAX_ADDRESS_CHARS, 0);
+    if (!loa_check_text (ctx, "submitter.phone", "Số điện thoại", phone, 1, MAX_PHONE_CHARS, 0)) {
         if (!phone_ok (phone))
             bad += field (ctx, "submitter.phone",
                           "Số điện thoại không hợp lệ (8 đến 15 chữ số, có thể có +, -, dấu cách)");
     } else {
         bad++;
     }
-    if (!check_text (ctx, "submitter.email", "Thư điện tử", email, 1, MAX_EMAIL_CHARS, 0)) {
+    if (!loa_check_text (ctx, "submitter.email", "Thư điện tử", email, 1, MAX_EMAIL_CHARS, 0)) {
         if (!email_ok (email))
             bad += field (ctx, "submitter.email", "Thư điện tử không hợp lệ (ví dụ: ten@mien.vn)");
     } else {
         bad++;
     }
     if (s)
-        bad += check_text (ctx, "submitter.organization", "Tên tổ chức", s->organization, 0,
-                           MAX_ORG_CHARS, 0);
-    bad +=
-        check_text (ctx, "procedure_code", "Mã thủ tục", in->procedure_code, 0, MAX_CODE_CHARS, 0);
-    bad += check_text (ctx, "regulation_ref", "Quy định được phản ánh", in->regulation_ref, 0,
-                       MAX_REF_CHARS, 0);
+        bad += loa_check_text (ctx, "submitter.organization", "Tên tổ chức", s->organization, 0,
+                               MAX_ORG_CHARS, 0);
+    bad += loa_check_text (ctx, "procedure_code", "Mã thủ tục", in->procedure_code, 0,
+                           MAX_CODE_CHARS, 0);
+    bad += loa_check_text (ctx, "regulation_ref", "Quy định được phản ánh", in->regulation_ref, 0,
+                           MAX_REF_CHARS, 0);
     if (in->n_attachment_ids > MAX_ATTACHMENTS)
         bad += field (ctx, "attachment_ids", "Tối đa 10 tệp đính kèm");
     for (size_t i = 0; i < in->n_attachment_ids && i < MAX_ATTACHMENTS; i++)
@@ -267,9 +269,9 @@ void feedback_rate (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (!has_phone && !has_email)
         bad += field (ctx, "phone",
                       "Cần số điện thoại hoặc thư điện tử đã dùng khi gửi phản ánh, kiến nghị");
-    bad += check_text (ctx, "phone", "Số điện thoại", in->phone, 0, MAX_PHONE_CHARS, 0);
-    bad += check_text (ctx, "email", "Thư điện tử", in->email, 0, MAX_EMAIL_CHARS, 0);
-    bad += check_text (ctx, "comment", "Nhận xét", in->comment, 0, MAX_COMMENT_CHARS, 0);
+    bad += loa_check_text (ctx, "phone", "Số điện thoại", in->phone, 0, MAX_PHONE_CHARS, 0);
+    bad += loa_check_text (ctx, "email", "Thư điện tử", in->email, 0, MAX_EMAIL_CHARS, 0);
+    bad += loa_check_text (ctx, "comment", "Nhận xét", in->comment, 0, MAX_COMMENT_CHARS, 0);
     if (bad) {
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Đánh giá chưa hợp lệ");
         return;
@@ -330,8 +332,9 @@ void feedback_public_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     char *codes_buf = NULL, *status_buf = NULL;
     const char *codes[MAX_CODES + 1];
     char upper[MAX_CODES + 1][32];
-    if (in->service_request_id && (bad += check_text (ctx, "service_request_id", NULL,
-                                                      in->service_request_id, 0, 2500, 0)) == 0) {
+    if (in->service_request_id &&
+        (bad += loa_check_text (ctx, "service_request_id", NULL, in->service_request_id, 0, 2500,
+                                0)) == 0) {
         codes_buf = strdup (in->service_request_id);
         f.n_codes = codes_buf ? split_list (codes_buf, codes, MAX_CODES) : 0;
         if (f.n_codes > MAX_CODES)
@@ -342,11 +345,11 @@ void feedback_public_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         f.codes = codes;
     }
     if (in->service_code) {
-        if (!check_one_of (in->service_code, KINDS))
+        if (!loa_check_one_of (in->service_code, KINDS))
             bad += field (ctx, "service_code", "phải là report hoặc recommendation");
         f.kind = in->service_code;
     }
-    if (in->status && (bad += check_text (ctx, "status", NULL, in->status, 0, 100, 0)) == 0) {
+    if (in->status && (bad += loa_check_text (ctx, "status", NULL, in->status, 0, 100, 0)) == 0) {
         const char *st[4];
         int open = 0, closed = 0;
         status_buf = strdup (in->status);
@@ -367,8 +370,8 @@ void feedback_public_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
             f.n_statuses = open ? 3 : 4;
         }
     }
-    bad += check_text (ctx, "start_date", NULL, in->start_date, 0, 40, 0);
-    bad += check_text (ctx, "end_date", NULL, in->end_date, 0, 40, 0);
+    bad += loa_check_text (ctx, "start_date", NULL, in->start_date, 0, 40, 0);
+    bad += loa_check_text (ctx, "end_date", NULL, in->end_date, 0, 40, 0);
     f.start = in->start_date;
     f.end = in->end_date;
     Loa__Feedback__FeedbackPublicList out = LOA__FEEDBACK__FEEDBACK_PUBLIC_LIST__INIT;
@@ -392,7 +395,7 @@ void feedback_public_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 void feedback_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__FeedbackListRequest *in = (const Loa__Feedback__FeedbackListRequest *) msg;
-    if (check_roles (ctx, READERS, "Chỉ Thanh tra, lãnh đạo và cán bộ xử lý xem được") != 0)
+    if (loa_check_roles (ctx, READERS, "Chỉ Thanh tra, lãnh đạo và cán bộ xử lý xem được") != 0)
         return;
     int64_t own = own_unit (ctx);
     if (own < 0)
@@ -404,9 +407,9 @@ void feedback_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
                    .from = in->from,
                    .to = in->to,
                    .q = in->q && !loa_text_blank (in->q) ? in->q : NULL};
-    int bad = check_page (ctx, in->has_page, in->page, in->has_per_page, in->per_page, 20, &f.page,
-                          &f.per_page);
-    if (in->status && !check_one_of (in->status, STATUSES))
+    int bad = loa_check_page (ctx, in->has_page, in->page, in->has_per_page, in->per_page, 20,
+                              &f.page, &f.per_page);
+    if (in->status && !loa_check_one_of (in->status, STATUSES))
         bad += field (ctx, "status",
                       "phải là một trong: received, assigned, forwarded, rejected, "
                       "answered, published, closed");
@@ -415,7 +418,7 @@ void feedback_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     bad += bad_date (ctx, "due_before", in->due_before);
     bad += bad_date (ctx, "from", in->from);
     bad += bad_date (ctx, "to", in->to);
-    bad += check_text (ctx, "q", NULL, in->q, 0, MAX_QUERY_CHARS, 0);
+    bad += loa_check_text (ctx, "q", NULL, in->q, 0, MAX_QUERY_CHARS, 0);
     if (bad) {
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Tham số không hợp lệ");
         return;
@@ -438,9 +441,9 @@ void feedback_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 void feedback_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__FeedbackIdRequest *in = (const Loa__Feedback__FeedbackIdRequest *) msg;
-    if (check_roles (ctx, READERS, "Chỉ Thanh tra, lãnh đạo và cán bộ xử lý xem được") != 0)
+    if (loa_check_roles (ctx, READERS, "Chỉ Thanh tra, lãnh đạo và cán bộ xử lý xem được") != 0)
         return;
-    if (check_id (ctx, in->has_id, in->id, "Mã số phản ánh, kiến nghị không hợp lệ") != 0)
+    if (loa_check_id (ctx, in->has_id, in->id, "Mã số phản ánh, kiến nghị không hợp lệ") != 0)
         return;
     int64_t own = own_unit (ctx);
     if (own < 0)
@@ -479,9 +482,9 @@ static void run_step (loa_rpc_ctx *ctx, int64_t id, fb_step *step)
 /* The inspector's steps begin alike: the role, then the id. */
 static int inspector_step (loa_rpc_ctx *ctx, int has_id, int64_t id)
 {
-    if (check_roles (ctx, INSPECTOR, "Chỉ Thanh tra xử lý được bước này") != 0)
+    if (loa_check_roles (ctx, INSPECTOR, "Chỉ Thanh tra xử lý được bước này") != 0)
         return -1;
-    return check_id (ctx, has_id, id, "Mã số phản ánh, kiến nghị không hợp lệ");
+    return loa_check_id (ctx, has_id, id, "Mã số phản ánh, kiến nghị không hợp lệ");
 }
 
 void feedback_accept (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
@@ -504,8 +507,9 @@ void feedback_forward (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     const Loa__Feedback__ForwardRequest *in = (const Loa__Feedback__ForwardRequest *) msg;
     if (inspector_step (ctx, in->has_id, in->id) != 0)
         return;
-    int bad = check_text (ctx, "to_agency", "Cơ quan nhận", in->to_agency, 1, MAX_AGENCY_CHARS, 0);
-    bad += check_text (ctx, "reason", "Lý do chuyển", in->reason, 1, MAX_REASON_CHARS, 0);
+    int bad =
+        loa_check_text (ctx, "to_agency", "Cơ quan nhận", in->to_agency, 1, MAX_AGENCY_CHARS, 0);
+    bad += loa_check_text (ctx, "reason", "Lý do chuyển", in->reason, 1, MAX_REASON_CHARS, 0);
     if (bad) {
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, BAD_INPUT);
         return;
@@ -524,13 +528,13 @@ void feedback_reject (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (inspector_step (ctx, in->has_id, in->id) != 0)
         return;
     int bad = 0;
-    if (!in->reason_code || !check_one_of (in->reason_code, REJECT_CODES))
+    if (!in->reason_code || !loa_check_one_of (in->reason_code, REJECT_CODES))
         bad += field (ctx, "reason_code",
                       "phải là một trong: missing_data (thiếu thông tin bắt "
                       "buộc), not_regulation (không phải về quy định hành "
                       "chính), complaint (khiếu nại, tố cáo), duplicate "
                       "(trùng lặp), other (khác)");
-    bad += check_text (ctx, "reason", "Lý do từ chối", in->reason, 1, MAX_REASON_CHARS, 0);
+    bad += loa_check_text (ctx, "reason", "Lý do từ chối", in->reason, 1, MAX_REASON_CHARS, 0);
     if (bad) {
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, BAD_INPUT);
         return;
@@ -547,10 +551,10 @@ void feedback_answer (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__AnswerRequest *in = (const Loa__Feedback__AnswerRequest *) msg;
     static const char *const ANSWERERS[] = {"inspector", "handler", NULL};
-    if (check_roles (ctx, ANSWERERS, "Chỉ cán bộ xử lý của đơn vị hoặc Thanh tra trả lời được") !=
-        0)
+    if (loa_check_roles (ctx, ANSWERERS,
+                         "Chỉ cán bộ xử lý của đơn vị hoặc Thanh tra trả lời được") != 0)
         return;
-    if (check_id (ctx, in->has_id, in->id, "Mã số phản ánh, kiến nghị không hợp lệ") != 0)
+    if (loa_check_id (ctx, in->has_id, in->id, "Mã số phản ánh, kiến nghị không hợp lệ") != 0)
         return;
     int64_t own = 0;
     if (!loa_rpc_has_role (ctx, "inspector")) {
@@ -560,7 +564,8 @@ void feedback_answer (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
             return;
         }
     }
-    int bad = check_text (ctx, "answer", "Nội dung trả lời", in->answer, 1, MAX_ANSWER_CHARS, 0);
+    int bad =
+        loa_check_text (ctx, "answer", "Nội dung trả lời", in->answer, 1, MAX_ANSWER_CHARS, 0);
     if (!in->has_publish)
         bad += field (ctx, "publish",
                       "là bắt buộc: true để công khai câu trả lời sau khi được "
@@ -585,7 +590,7 @@ static void reason_step (loa_rpc_ctx *ctx, const ProtobufCMessage *msg, const ch
     const Loa__Feedback__ReasonRequest *in = (const Loa__Feedback__ReasonRequest *) msg;
     if (inspector_step (ctx, in->has_id, in->id) != 0)
         return;
-    if (check_text (ctx, "reason", "Lý do", in->reason, reason_required, MAX_REASON_CHARS, 0)) {
+    if (loa_check_text (ctx, "reason", "Lý do", in->reason, reason_required, MAX_REASON_CHARS, 0)) {
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, BAD_INPUT);
         return;
     }
@@ -635,7 +640,7 @@ void feedback_stats (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__PeriodRequest *in = (const Loa__Feedback__PeriodRequest *) msg;
     static const char *const STATS_READERS[] = {"inspector", "leader", NULL};
-    if (check_roles (ctx, STATS_READERS, "Chỉ Thanh tra và lãnh đạo xem được thống kê") != 0)
+    if (loa_check_roles (ctx, STATS_READERS, "Chỉ Thanh tra và lãnh đạo xem được thống kê") != 0)
         return;
     char from[LOA_CALENDAR_DATE_SIZE], to[LOA_CALENDAR_DATE_SIZE];
     int bad = period (ctx, in, from, to);
@@ -666,15 +671,15 @@ void ratings_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__CreateDeskRatingRequest *in =
         (const Loa__Feedback__CreateDeskRatingRequest *) msg;
-    int bad = check_text (ctx, "desk", "Quầy", in->desk, 0, MAX_DESK_CHARS, 0);
-    bad += check_text (ctx, "staff_code", "Mã cán bộ", in->staff_code, 0, MAX_DESK_CHARS, 0);
+    int bad = loa_check_text (ctx, "desk", "Quầy", in->desk, 0, MAX_DESK_CHARS, 0);
+    bad += loa_check_text (ctx, "staff_code", "Mã cán bộ", in->staff_code, 0, MAX_DESK_CHARS, 0);
     int has_desk = in->desk && !loa_text_blank (in->desk);
     int has_staff = in->staff_code && !loa_text_blank (in->staff_code);
     if (!bad && !has_desk && !has_staff)
         bad += field (ctx, "desk", "Cần quầy (desk) hoặc mã cán bộ (staff_code) được đánh giá");
     if (!in->has_score || in->score < 1 || in->score > 5)
         bad += field (ctx, "score", "Điểm đánh giá phải là số nguyên từ 1 đến 5");
-    bad += check_text (ctx, "comment", "Nhận xét", in->comment, 0, MAX_COMMENT_CHARS, 0);
+    bad += loa_check_text (ctx, "comment", "Nhận xét", in->comment, 0, MAX_COMMENT_CHARS, 0);
     if (bad) {
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Đánh giá chưa hợp lệ");
         return;

@@ -5,7 +5,7 @@
 #ifndef FEEDBACK_RPC_H
 #define FEEDBACK_RPC_H
 
-#include "rpc_server.h"
+#include "loa_rpc_server.h"
 
 void feedback_create (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
 void feedback_track (loa_rpc_ctx *ctx, const ProtobufCMessage *in);

@@ -6,13 +6,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "calendar.h"
-#include "check.h"
-#include "db.h"
 #include "deadlines.h"
-#include "log.h"
-#include "outbox.h"
-#include "store_util.h"
+#include "loa_calendar.h"
+#include "loa_check.h"
+#include "loa_db.h"
+#include "loa_log.h"
+#include "loa_outbox.h"
+#include "loa_store.h"
 
 #define WHO "feedback store"
 
@@ -180,7 +180,7 @@ static int soon_param (PGconn *db, char buf[24])
     int32_t soon;
     if (fb_calendar_add (db, today (), 2, &soon) != 0)
         return -1;
-    store_int_param (buf, soon);
+    loa_store_int_param (buf, soon);
     return 0;
 }
 
@@ -188,7 +188,7 @@ static const char *opt_int (char buf[24], int64_t v)
 {
     if (v <= 0)
         return NULL;
-    store_int_param (buf, v);
+    loa_store_int_param (buf, v);
     return buf;
 }
 
@@ -272,9 +272,9 @@ static fb_status run_tx (PGconn *db, int (*fn) (PGconn *, void *), void *arg, fb
 static PGresult *rows_of (PGconn *db, const char *stmt, int64_t id)
 {
     char id_s[24];
-    store_int_param (id_s, id);
+    loa_store_int_param (id_s, id);
     const char *vals[] = {id_s};
-    PGresult *res = store_run (db, WHO, stmt, 1, vals, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, WHO, stmt, 1, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) == PGRES_TUPLES_OK)
         return res;
     PQclear (res);
@@ -290,45 +290,45 @@ static void fill_feedback (const PGresult *res, int row, void *item)
     Loa__Feedback__Submitter *s = malloc (sizeof *s);
     if (s) {
         loa__feedback__submitter__init (s);
-        s->name = store_dup (res, row, 5, NULL);
-        s->address = store_dup (res, row, 6, NULL);
-        s->phone = store_dup (res, row, 7, NULL);
-        s->email = store_dup (res, row, 8, NULL);
-        s->organization = store_dup (res, row, 9, NULL);
+        s->name = loa_store_dup (res, row, 5, NULL);
+        s->address = loa_store_dup (res, row, 6, NULL);
+        s->phone = loa_store_dup (res, row, 7, NULL);
+        s->email = loa_store_dup (res, row, 8, NULL);
+        s->organization = loa_store_dup (res, row, 9, NULL);
         f->submitter = s;
     }
     f->id = int_at (res, row, 0);
-    f->tracking_code = store_dup (res, row, 1, NULL);
-    f->kind = store_dup (res, row, 2, NULL);
-    f->title = store_dup (res, row, 3, NULL);
-    f->content = store_dup (res, row, 4, NULL);
-    f->procedure_code = store_dup (res, row, 10, NULL);
-    f->regulation_ref = store_dup (res, row, 11, NULL);
+    f->tracking_code = loa_store_dup (res, row, 1, NULL);
+    f->kind = loa_store_dup (res, row, 2, NULL);
+    f->title = loa_store_dup (res, row, 3, NULL);
+    f->content = loa_store_dup (res, row, 4, NULL);
+    f->procedure_code = loa_store_dup (res, row, 10, NULL);
+    f->regulation_ref = loa_store_dup (res, row, 11, NULL);
     f->attachment_ids = parse_ids (PQgetvalue (res, row, 12), &f->n_attachment_ids);
-    f->channel = store_dup (res, row, 13, NULL);
-    f->status = store_dup (res, row, 14, NULL);
+    f->channel = loa_store_dup (res, row, 13, NULL);
+    f->status = loa_store_dup (res, row, 14, NULL);
     if (!is_null (res, row, 15)) {
         f->maybe_unit_id_case = LOA__FEEDBACK__FEEDBACK__MAYBE_UNIT_ID_UNIT_ID;
         f->unit_id = int_at (res, row, 15);
     }
-    f->unit_name = store_dup (res, row, 16, NULL);
-    f->received_at = store_dup (res, row, 17, NULL);
-    f->registered_on = store_dup (res, row, 18, NULL);
-    f->forward_due_at = store_dup (res, row, 19, NULL);
-    f->due_at = store_dup (res, row, 20, NULL);
+    f->unit_name = loa_store_dup (res, row, 16, NULL);
+    f->received_at = loa_store_dup (res, row, 17, NULL);
+    f->registered_on = loa_store_dup (res, row, 18, NULL);
+    f->forward_due_at = loa_store_dup (res, row, 19, NULL);
+    f->due_at = loa_store_dup (res, row, 20, NULL);
     f->overdue = bool_at (res, row, 21);
     f->due_soon = bool_at (res, row, 22);
-    f->forwarded_to = store_dup (res, row, 23, NULL);
-    f->reject_reason_code = store_dup (res, row, 24, NULL);
-    f->status_reason = store_dup (res, row, 25, NULL);
+    f->forwarded_to = loa_store_dup (res, row, 23, NULL);
+    f->reject_reason_code = loa_store_dup (res, row, 24, NULL);
+    f->status_reason = loa_store_dup (res, row, 25, NULL);
     if (!is_null (res, row, 26)) {
         f->maybe_answer_case = LOA__FEEDBACK__FEEDBACK__MAYBE_ANSWER_ANSWER;
-        f->answer = store_dup (res, row, 26, NULL);
+        f->answer = loa_store_dup (res, row, 26, NULL);
     }
     f->answer_publish = bool_at (res, row, 27);
     if (!is_null (res, row, 28)) {
         f->maybe_answered_at_case = LOA__FEEDBACK__FEEDBACK__MAYBE_ANSWERED_AT_ANSWERED_AT;
-        f->answered_at = store_dup (res, row, 28, NULL);
+        f->answered_at = loa_store_dup (res, row, 28, NULL);
     }
     if (!is_null (res, row, 29)) {
         f->maybe_answered_on_time_case =
@@ -337,77 +337,80 @@ static void fill_feedback (const PGresult *res, int row, void *item)
     }
     if (!is_null (res, row, 30)) {
         f->maybe_published_at_case = LOA__FEEDBACK__FEEDBACK__MAYBE_PUBLISHED_AT_PUBLISHED_AT;
-        f->published_at = store_dup (res, row, 30, NULL);
+        f->published_at = loa_store_dup (res, row, 30, NULL);
     }
     if (!is_null (res, row, 31)) {
         f->maybe_closed_at_case = LOA__FEEDBACK__FEEDBACK__MAYBE_CLOSED_AT_CLOSED_AT;
-        f->closed_at = store_dup (res, row, 31, NULL);
+        f->closed_at = loa_store_dup (res, row, 31, NULL);
     }
     if (!is_null (res, row, 32)) {
         f->maybe_rating_case = LOA__FEEDBACK__FEEDBACK__MAYBE_RATING_RATING;
         f->rating = (int32_t) int_at (res, row, 32);
     }
-    f->updated_at = store_dup (res, row, 33, NULL);
+    f->updated_at = loa_store_dup (res, row, 33, NULL);
     f->version = int_at (res, row, 34);
 }
 
-void feedback_store_free (Loa__Feedback__Feedback *f) { store_free_message (&f->base); }
+void feedback_store_free (Loa__Feedback__Feedback *f) { loa_store_free_message (&f->base); }
 
-void feedback_store_free_list (Loa__Feedback__FeedbackList *l) { store_free_message (&l->base); }
+void feedback_store_free_list (Loa__Feedback__FeedbackList *l)
+{
+    loa_store_free_message (&l->base);
+}
 
 static void fill_public (const PGresult *res, int row, void *item)
 {
     Loa__Feedback__FeedbackPublic *p = item;
     loa__feedback__feedback_public__init (p);
     p->id = int_at (res, row, 0);
-    p->tracking_code = store_dup (res, row, 1, NULL);
-    p->kind = store_dup (res, row, 2, NULL);
-    p->title = store_dup (res, row, 3, NULL);
-    p->status = store_dup (res, row, 4, NULL);
-    p->received_at = store_dup (res, row, 5, NULL);
-    p->due_at = store_dup (res, row, 6, NULL);
+    p->tracking_code = loa_store_dup (res, row, 1, NULL);
+    p->kind = loa_store_dup (res, row, 2, NULL);
+    p->title = loa_store_dup (res, row, 3, NULL);
+    p->status = loa_store_dup (res, row, 4, NULL);
+    p->received_at = loa_store_dup (res, row, 5, NULL);
+    p->due_at = loa_store_dup (res, row, 6, NULL);
     if (!is_null (res, row, 7)) {
         p->maybe_unit_id_case = LOA__FEEDBACK__FEEDBACK_PUBLIC__MAYBE_UNIT_ID_UNIT_ID;
         p->unit_id = int_at (res, row, 7);
     }
-    p->unit_name = store_dup (res, row, 8, NULL);
-    p->forwarded_to = store_dup (res, row, 9, NULL);
+    p->unit_name = loa_store_dup (res, row, 8, NULL);
+    p->forwarded_to = loa_store_dup (res, row, 9, NULL);
     if (!is_null (res, row, 10)) {
         p->maybe_answer_case = LOA__FEEDBACK__FEEDBACK_PUBLIC__MAYBE_ANSWER_ANSWER;
-        p->answer = store_dup (res, row, 10, NULL);
+        p->answer = loa_store_dup (res, row, 10, NULL);
     }
     if (!is_null (res, row, 11)) {
         p->maybe_published_at_case =
             LOA__FEEDBACK__FEEDBACK_PUBLIC__MAYBE_PUBLISHED_AT_PUBLISHED_AT;
-        p->published_at = store_dup (res, row, 11, NULL);
+        p->published_at = loa_store_dup (res, row, 11, NULL);
     }
     if (!is_null (res, row, 12)) {
         p->maybe_closed_at_case = LOA__FEEDBACK__FEEDBACK_PUBLIC__MAYBE_CLOSED_AT_CLOSED_AT;
-        p->closed_at = store_dup (res, row, 12, NULL);
+        p->closed_at = loa_store_dup (res, row, 12, NULL);
     }
     if (!is_null (res, row, 13)) {
         p->maybe_rating_case = LOA__FEEDBACK__FEEDBACK_PUBLIC__MAYBE_RATING_RATING;
         p->rating = (int32_t) int_at (res, row, 13);
     }
     p->can_rate = bool_at (res, row, 14);
-    p->updated_at = store_dup (res, row, 15, NULL);
-    p->procedure_code = store_dup (res, row, 16, NULL);
-    p->registered_on = store_dup (res, row, 17, NULL);
+    p->updated_at = loa_store_dup (res, row, 15, NULL);
+    p->procedure_code = loa_store_dup (res, row, 16, NULL);
+    p->registered_on = loa_store_dup (res, row, 17, NULL);
 }
 
 void feedback_store_free_public (Loa__Feedback__FeedbackPublic *p)
 {
-    store_free_message (&p->base);
+    loa_store_free_message (&p->base);
 }
 
 void feedback_store_free_public_list (Loa__Feedback__FeedbackPublicList *l)
 {
-    store_free_message (&l->base);
+    loa_store_free_message (&l->base);
 }
 
 void feedback_store_free_receipt (Loa__Feedback__FeedbackReceipt *r)
 {
-    store_free_message (&r->base);
+    loa_store_free_message (&r->base);
 }
 
 /* ------------------------------------------------------------ create */
@@ -453,8 +456,8 @@ static int history_add (PGconn *db, int64_t id, const char *action, const char *
                         const char *answer)
 {
     char id_s[24], actor_s[24], unit_s[24];
-    store_int_param (id_s, id);
-    store_int_param (actor_s, actor);
+    loa_store_int_param (id_s, id);
+    loa_store_int_param (actor_s, actor);
     const char *vals[] = {id_s,
                           action,
                           from,
@@ -463,7 +466,7 @@ static int history_add (PGconn *db, int64_t id, const char *action, const char *
                           opt_int (unit_s, unit),
                           reason ? reason : "",
                           answer ? answer : ""};
-    PGresult *res = store_run (db, WHO, "fb_history_add", 8, vals, PGRES_COMMAND_OK);
+    PGresult *res = loa_store_run (db, WHO, "fb_history_add", 8, vals, PGRES_COMMAND_OK);
     int ok = PQresultStatus (res) == PGRES_COMMAND_OK, retry = !ok && loa_db_retryable (res);
     PQclear (res);
     return ok ? 0 : retry ? LOA_DB_RETRY : -1;
@@ -485,9 +488,9 @@ static int create_tx (PGconn *db, void *arg)
     char phone[64], api_key[24], received[40], reg[24], fwd[24], ans[24];
     phone_digits (in->phone, phone, sizeof phone);
     snprintf (received, sizeof received, "%lld.%06ld", (long long) now.tv_sec, now.tv_nsec / 1000);
-    store_int_param (reg, due.registered_on);
-    store_int_param (fwd, due.forward_due_on);
-    store_int_param (ans, due.answer_due_on);
+    loa_store_int_param (reg, due.registered_on);
+    loa_store_int_param (fwd, due.forward_due_on);
+    loa_store_int_param (ans, due.answer_due_on);
     int rc = -1;
     /* A taken code (about one chance in a billion a day) draws again. */
     for (int attempt = 0; attempt < 5; attempt++) {
@@ -513,7 +516,7 @@ static int create_tx (PGconn *db, void *arg)
                               reg,
                               fwd,
                               ans};
-        PGresult *res = store_run (db, WHO, "fb_insert", 20, vals, PGRES_TUPLES_OK);
+        PGresult *res = loa_store_run (db, WHO, "fb_insert", 20, vals, PGRES_TUPLES_OK);
         if (PQresultStatus (res) != PGRES_TUPLES_OK) {
             rc = loa_db_retryable (res) ? LOA_DB_RETRY : -1;
             PQclear (res);
@@ -527,8 +530,8 @@ static int create_tx (PGconn *db, void *arg)
         c->out->id = int_at (res, 0, 0);
         c->out->tracking_code = strdup (code);
         c->out->status = strdup ("received");
-        c->out->received_at = store_dup (res, 0, 1, NULL);
-        c->out->due_at = store_dup (res, 0, 2, NULL);
+        c->out->received_at = loa_store_dup (res, 0, 1, NULL);
+        c->out->due_at = loa_store_dup (res, 0, 2, NULL);
         PQclear (res);
         if (!c->out->tracking_code || !c->out->status) {
             rc = -1;
@@ -573,14 +576,14 @@ static void fill_history_entry (const PGresult *res, int row, void *item)
     Loa__Feedback__FeedbackHistoryEntry *e = item;
     loa__feedback__feedback_history_entry__init (e);
     e->id = int_at (res, row, 0);
-    e->action = store_dup (res, row, 1, NULL);
-    e->from_status = store_dup (res, row, 2, NULL);
-    e->to_status = store_dup (res, row, 3, NULL);
+    e->action = loa_store_dup (res, row, 1, NULL);
+    e->from_status = loa_store_dup (res, row, 2, NULL);
+    e->to_status = loa_store_dup (res, row, 3, NULL);
     e->actor_id = int_at (res, row, 4);
     e->unit_id = int_at (res, row, 5);
-    e->reason = store_dup (res, row, 6, NULL);
-    e->at = store_dup (res, row, 7, NULL);
-    e->answer = store_dup (res, row, 8, NULL);
+    e->reason = loa_store_dup (res, row, 6, NULL);
+    e->at = loa_store_dup (res, row, 7, NULL);
+    e->answer = loa_store_dup (res, row, 8, NULL);
 }
 
 static fb_status load_history (PGconn *db, Loa__Feedback__Feedback *f)
@@ -588,8 +591,8 @@ static fb_status load_history (PGconn *db, Loa__Feedback__Feedback *f)
     PGresult *res = rows_of (db, "fb_history", f->id);
     if (!res)
         return FB_ERROR;
-    int rc = store_fill_rows (res, sizeof (Loa__Feedback__FeedbackHistoryEntry), fill_history_entry,
-                              (void ***) &f->history, &f->n_history);
+    int rc = loa_store_fill_rows (res, sizeof (Loa__Feedback__FeedbackHistoryEntry),
+                                  fill_history_entry, (void ***) &f->history, &f->n_history);
     PQclear (res);
     return rc == 0 ? FB_OK : FB_ERROR;
 }
@@ -598,11 +601,11 @@ static fb_status load_history (PGconn *db, Loa__Feedback__Feedback *f)
 static fb_status read_item (PGconn *db, int64_t id, Loa__Feedback__Feedback *out)
 {
     char id_s[24], soon[24];
-    store_int_param (id_s, id);
+    loa_store_int_param (id_s, id);
     if (soon_param (db, soon) != 0)
         return FB_ERROR;
     const char *vals[] = {id_s, soon};
-    PGresult *res = store_run (db, WHO, "fb_by_id", 2, vals, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, WHO, "fb_by_id", 2, vals, PGRES_TUPLES_OK);
     fb_status st = PQresultStatus (res) != PGRES_TUPLES_OK ? FB_ERROR
                    : PQntuples (res) == 0                  ? FB_NOT_FOUND
                                                            : FB_OK;
@@ -631,8 +634,8 @@ fb_status feedback_store_list (PGconn *db, const fb_filter *f, Loa__Feedback__Fe
     char unit[24], soon[24], limit[24], offset[24];
     if (soon_param (db, soon) != 0)
         return FB_ERROR;
-    store_int_param (limit, f->per_page);
-    store_int_param (offset, (long long) (f->page - 1) * f->per_page);
+    loa_store_int_param (limit, f->per_page);
+    loa_store_int_param (offset, (long long) (f->page - 1) * f->per_page);
     const char *vals[] = {f->status,
                           opt_int (unit, f->unit_id),
                           f->overdue < 0 ? NULL
@@ -648,19 +651,19 @@ fb_status feedback_store_list (PGconn *db, const fb_filter *f, Loa__Feedback__Fe
                                           : "false",
                           limit,
                           offset};
-    PGresult *res = store_run (db, WHO, "fb_list", 11, vals, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, WHO, "fb_list", 11, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);
         return FB_ERROR;
     }
     out->page = f->page;
     out->per_page = f->per_page;
-    if (store_fill_rows (res, sizeof (Loa__Feedback__Feedback), fill_feedback,
-                         (void ***) &out->items, &out->n_items) != 0) {
+    if (loa_store_fill_rows (res, sizeof (Loa__Feedback__Feedback), fill_feedback,
+                             (void ***) &out->items, &out->n_items) != 0) {
         PQclear (res);
         return FB_ERROR;
     }
-    long long total = store_page_total (db, WHO, res, 35, "fb_count", 9, vals);
+    long long total = loa_store_page_total (db, WHO, res, 35, "fb_count", 9, vals);
     PQclear (res);
     if (total < 0) {
         feedback_store_free_list (out);
@@ -682,7 +685,7 @@ typedef struct {
 /* Runs one statement that changes the row; 0, LOA_DB_RETRY or -1. */
 static int change (PGconn *db, const char *stmt, int n, const char *const *vals)
 {
-    PGresult *res = store_run (db, WHO, stmt, n, vals, PGRES_COMMAND_OK);
+    PGresult *res = loa_store_run (db, WHO, stmt, n, vals, PGRES_COMMAND_OK);
     int ok = PQresultStatus (res) == PGRES_COMMAND_OK, retry = !ok && loa_db_retryable (res);
     PQclear (res);
     return ok ? 0 : retry ? LOA_DB_RETRY : -1;
@@ -693,12 +696,12 @@ static int apply_step (PGconn *db, step_ctx *c, int32_t registered_on)
 {
     const fb_step *s = c->step;
     char id[24], unit[24], actor[24], days[24];
-    store_int_param (id, c->id);
+    loa_store_int_param (id, c->id);
     const char *reason = s->reason ? s->reason : "";
     if (strcmp (s->action, "accepted") == 0) {
-        store_int_param (unit, s->unit_id);
+        loa_store_int_param (unit, s->unit_id);
         const char *uv[] = {unit};
-        PGresult *res = store_run (db, WHO, "fb_unit_active", 1, uv, PGRES_TUPLES_OK);
+        PGresult *res = loa_store_run (db, WHO, "fb_unit_active", 1, uv, PGRES_TUPLES_OK);
         if (PQresultStatus (res) != PGRES_TUPLES_OK) {
             int retry = loa_db_retryable (res);
             PQclear (res);
@@ -725,8 +728,8 @@ static int apply_step (PGconn *db, step_ctx *c, int32_t registered_on)
         int wd;
         if (fb_calendar_between (db, registered_on, today (), &wd) != 0)
             return -1;
-        store_int_param (actor, s->actor_id);
-        store_int_param (days, wd);
+        loa_store_int_param (actor, s->actor_id);
+        loa_store_int_param (days, wd);
         const char *vals[] = {id, s->answer, s->publish ? "true" : "false", actor, days};
         return change (db, "fb_answer", 5, vals);
     }
@@ -778,9 +781,9 @@ static int step_tx (PGconn *db, void *arg)
     const fb_step *s = c->step;
     c->status = FB_ERROR;
     char id[24];
-    store_int_param (id, c->id);
+    loa_store_int_param (id, c->id);
     const char *vals[] = {id};
-    PGresult *res = store_run (db, WHO, "fb_lock", 1, vals, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, WHO, "fb_lock", 1, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         int retry = loa_db_retryable (res);
         PQclear (res);
@@ -800,7 +803,7 @@ static int step_tx (PGconn *db, void *arg)
         c->status = FB_DENIED;
         return -1;
     }
-    if (!check_one_of (from, s->from)) {
+    if (!loa_check_one_of (from, s->from)) {
         c->status = FB_WRONG_STATUS;
         return -1;
     }
@@ -840,8 +843,8 @@ static void fill_step (const PGresult *res, int row, void *item)
 {
     Loa__Feedback__PublicStep *st = item;
     loa__feedback__public_step__init (st);
-    st->status = store_dup (res, row, 0, NULL);
-    st->at = store_dup (res, row, 1, NULL);
+    st->status = loa_store_dup (res, row, 0, NULL);
+    st->at = loa_store_dup (res, row, 1, NULL);
 }
 
 static fb_status load_steps (PGconn *db, Loa__Feedback__FeedbackPublic *p)
@@ -849,8 +852,8 @@ static fb_status load_steps (PGconn *db, Loa__Feedback__FeedbackPublic *p)
     PGresult *res = rows_of (db, "fb_steps", p->id);
     if (!res)
         return FB_ERROR;
-    int rc = store_fill_rows (res, sizeof (Loa__Feedback__PublicStep), fill_step,
-                              (void ***) &p->steps, &p->n_steps);
+    int rc = loa_store_fill_rows (res, sizeof (Loa__Feedback__PublicStep), fill_step,
+                                  (void ***) &p->steps, &p->n_steps);
     PQclear (res);
     return rc == 0 ? FB_OK : FB_ERROR;
 }
@@ -859,7 +862,7 @@ fb_status feedback_store_track (PGconn *db, const char *code, Loa__Feedback__Fee
 {
     loa__feedback__feedback_public__init (out);
     const char *vals[] = {code};
-    PGresult *res = store_run (db, WHO, "fb_track", 1, vals, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, WHO, "fb_track", 1, vals, PGRES_TUPLES_OK);
     fb_status st = PQresultStatus (res) != PGRES_TUPLES_OK ? FB_ERROR
                    : PQntuples (res) == 0                  ? FB_NOT_FOUND
                                                            : FB_OK;
@@ -882,10 +885,10 @@ fb_status feedback_store_public_list (PGconn *db, const fb_public_filter *f,
     if ((f->n_codes && !codes) || (f->n_statuses && !statuses))
         goto done;
     char limit[24], offset[24];
-    store_int_param (limit, f->page_size);
-    store_int_param (offset, (long long) (f->page - 1) * f->page_size);
+    loa_store_int_param (limit, f->page_size);
+    loa_store_int_param (offset, (long long) (f->page - 1) * f->page_size);
     const char *vals[] = {codes, f->kind, statuses, f->start, f->end, limit, offset};
-    PGresult *res = store_run (db, WHO, "fb_public_list", 7, vals, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, WHO, "fb_public_list", 7, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         /* A date PostgreSQL cannot read (class 22: data exception). */
         const char *state = PQresultErrorField (res, PG_DIAG_SQLSTATE);
@@ -895,12 +898,12 @@ fb_status feedback_store_public_list (PGconn *db, const fb_public_filter *f,
     }
     out->page = f->page;
     out->per_page = f->page_size;
-    if (store_fill_rows (res, sizeof (Loa__Feedback__FeedbackPublic), fill_public,
-                         (void ***) &out->items, &out->n_items) != 0) {
+    if (loa_store_fill_rows (res, sizeof (Loa__Feedback__FeedbackPublic), fill_public,
+                             (void ***) &out->items, &out->n_items) != 0) {
         PQclear (res);
         goto done;
     }
-    long long total = store_page_total (db, WHO, res, 18, "fb_public_count", 5, vals);
+    long long total = loa_store_page_total (db, WHO, res, 18, "fb_public_count", 5, vals);
     PQclear (res);
     if (total < 0) {
         feedback_store_free_public_list (out);
@@ -929,7 +932,7 @@ static int rate_tx (PGconn *db, void *arg)
     char phone[64];
     phone_digits (c->phone ? c->phone : "", phone, sizeof phone);
     const char *vals[] = {c->code, phone, c->email ? c->email : ""};
-    PGresult *res = store_run (db, WHO, "fb_rate_lock", 3, vals, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, WHO, "fb_rate_lock", 3, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         int retry = loa_db_retryable (res);
         PQclear (res);
@@ -951,8 +954,8 @@ static int rate_tx (PGconn *db, void *arg)
     if (c->status != FB_OK)
         return -1;
     char id_s[24], score[24];
-    store_int_param (id_s, id);
-    store_int_param (score, c->score);
+    loa_store_int_param (id_s, id);
+    loa_store_int_param (score, c->score);
     const char *uv[] = {id_s, score, c->comment ? c->comment : ""};
     int rc = change (db, "fb_rate", 3, uv);
     if (rc == 0)
@@ -977,27 +980,27 @@ fb_status feedback_store_desk_rate (PGconn *db, const char *desk, const char *st
 {
     loa__feedback__desk_rating__init (out);
     char score_s[24];
-    store_int_param (score_s, score);
+    loa_store_int_param (score_s, score);
     const char *vals[] = {desk ? desk : "", staff_code ? staff_code : "", score_s,
                           comment ? comment : "", client_addr ? client_addr : ""};
-    PGresult *res = store_run (db, WHO, "fb_desk_rate", 5, vals, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, WHO, "fb_desk_rate", 5, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK || PQntuples (res) != 1) {
         PQclear (res);
         return FB_ERROR;
     }
     out->id = int_at (res, 0, 0);
-    out->desk = store_dup (res, 0, 1, NULL);
-    out->staff_code = store_dup (res, 0, 2, NULL);
+    out->desk = loa_store_dup (res, 0, 1, NULL);
+    out->staff_code = loa_store_dup (res, 0, 2, NULL);
     out->score = (int32_t) int_at (res, 0, 3);
-    out->comment = store_dup (res, 0, 4, NULL);
-    out->rated_at = store_dup (res, 0, 5, NULL);
+    out->comment = loa_store_dup (res, 0, 4, NULL);
+    out->rated_at = loa_store_dup (res, 0, 5, NULL);
     PQclear (res);
     return FB_OK;
 }
 
 void feedback_store_free_desk_rating (Loa__Feedback__DeskRating *r)
 {
-    store_free_message (&r->base);
+    loa_store_free_message (&r->base);
 }
 
 fb_status feedback_store_rating_summary (PGconn *db, const char *from, const char *to,
@@ -1005,7 +1008,7 @@ fb_status feedback_store_rating_summary (PGconn *db, const char *from, const cha
 {
     loa__feedback__rating_summary__init (out);
     const char *vals[] = {from, to};
-    PGresult *res = store_run (db, WHO, "fb_rating_summary", 2, vals, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, WHO, "fb_rating_summary", 2, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK || PQntuples (res) != 1) {
         PQclear (res);
         return FB_ERROR;
@@ -1025,15 +1028,15 @@ fb_status feedback_store_rating_summary (PGconn *db, const char *from, const cha
     out->feedback_ratings = int_at (res, 0, 7);
     out->feedback_mean = atof (PQgetvalue (res, 0, 8));
     PQclear (res);
-    res = store_run (db, WHO, "fb_rating_desks", 2, vals, PGRES_TUPLES_OK);
+    res = loa_store_run (db, WHO, "fb_rating_desks", 2, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);
         feedback_store_free_rating_summary (out);
         return FB_ERROR;
     }
     int n = PQntuples (res);
-    if (!store_list_block ((size_t) n, sizeof (Loa__Feedback__DeskSummary),
-                           (void ***) &out->desks)) {
+    if (!loa_store_list_block ((size_t) n, sizeof (Loa__Feedback__DeskSummary),
+                               (void ***) &out->desks)) {
         PQclear (res);
         feedback_store_free_rating_summary (out);
         return FB_ERROR;
@@ -1041,7 +1044,7 @@ fb_status feedback_store_rating_summary (PGconn *db, const char *from, const cha
     for (int i = 0; i < n; i++) {
         Loa__Feedback__DeskSummary *d = out->desks[i];
         loa__feedback__desk_summary__init (d);
-        d->desk = store_dup (res, i, 0, NULL);
+        d->desk = loa_store_dup (res, i, 0, NULL);
         d->count = int_at (res, i, 1);
         d->mean = atof (PQgetvalue (res, i, 2));
         out->n_desks++;
@@ -1052,7 +1055,7 @@ fb_status feedback_store_rating_summary (PGconn *db, const char *from, const cha
 
 void feedback_store_free_rating_summary (Loa__Feedback__RatingSummary *s)
 {
-    store_free_message (&s->base);
+    loa_store_free_message (&s->base);
 }
 
 /* ------------------------------------------------------------ stats */
@@ -1070,7 +1073,7 @@ static void fill_stats_row (const PGresult *res, int row, Loa__Feedback__StatsRo
 {
     loa__feedback__stats_row__init (r);
     r->unit_id = int_at (res, row, 0);
-    r->unit_name = store_dup (res, row, 1, NULL);
+    r->unit_name = loa_store_dup (res, row, 1, NULL);
     r->received = int_at (res, row, 2);
     r->status_received = int_at (res, row, 3);
     r->status_assigned = int_at (res, row, 4);
@@ -1095,7 +1098,7 @@ fb_status feedback_store_stats (PGconn *db, const char *from, const char *to, in
     loa__feedback__stats__init (out);
     char unit[24];
     const char *vals[] = {from, to, opt_int (unit, unit_id)};
-    PGresult *res = store_run (db, WHO, "fb_stats", 3, vals, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, WHO, "fb_stats", 3, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);
         return FB_ERROR;
@@ -1107,7 +1110,7 @@ fb_status feedback_store_stats (PGconn *db, const char *from, const char *to, in
     size_t n_units = (size_t) (n - has_total);
     out->total = malloc (sizeof *out->total);
     if (!out->total ||
-        !store_list_block (n_units, sizeof (Loa__Feedback__StatsRow), (void ***) &out->units)) {
+        !loa_store_list_block (n_units, sizeof (Loa__Feedback__StatsRow), (void ***) &out->units)) {
         PQclear (res);
         feedback_store_free_stats (out);
         return FB_ERROR;
@@ -1115,7 +1118,7 @@ fb_status feedback_store_stats (PGconn *db, const char *from, const char *to, in
     if (has_total) {
         fill_stats_row (res, 0, out->total);
         out->total->unit_id = 0;
-        store_free_str (out->total->unit_name);
+        loa_store_free_str (out->total->unit_name);
         out->total->unit_name = strdup ("Tổng cộng");
         if (!out->total->unit_name)
             out->total->unit_name = (char *) protobuf_c_empty_string;
@@ -1131,4 +1134,4 @@ fb_status feedback_store_stats (PGconn *db, const char *from, const char *to, in
     return FB_OK;
 }
 
-void feedback_store_free_stats (Loa__Feedback__Stats *s) { store_free_message (&s->base); }
+void feedback_store_free_stats (Loa__Feedback__Stats *s) { loa_store_free_message (&s->base); }

@@ -11,8 +11,8 @@
 #include "feedback_edit.pb-c.h"
 #include "feedback_rpc.h"
 #include "feedback_store.h"
-#include "service.h"
-#include "unit_mirror.h"
+#include "loa_service.h"
+#include "loa_unit_mirror.h"
 
 extern const loa_migration feedback_svc_migrations[];
 extern const size_t feedback_svc_migrations_count;

@@ -3,11 +3,11 @@
  * carry (from content events; media_events.c), broadcasters, and packages
  * (media_pkg_rpc.c) whose bags its ticker builds (media_bag_builder.c).
  * main only wires; see services/common/service.c for the life cycle. */
+#include "loa_service.h"
 #include "media_bag_builder.h"
 #include "media_events.h"
 #include "media_rpc.h"
 #include "media_store.h"
-#include "service.h"
 
 extern const loa_migration media_svc_migrations[];
 extern const size_t media_svc_migrations_count;

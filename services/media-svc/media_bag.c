@@ -13,8 +13,8 @@
 #include <unistd.h>
 #include <zip.h>
 
-#include "config.h"
-#include "log.h"
+#include "loa_config.h"
+#include "loa_log.h"
 
 static char media_dir[512];
 static int init_rc = -1;

@@ -3,8 +3,8 @@
 #include <pthread.h>
 #include <time.h>
 
-#include "config.h"
-#include "log.h"
+#include "loa_config.h"
+#include "loa_log.h"
 #include "media_pkg_store.h"
 #include "media_sweep.h"
 

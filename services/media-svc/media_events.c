@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "articles.pb-c.h"
-#include "log.h"
+#include "loa_log.h"
 #include "media_pkg_store.h"
 #include "media_store.h"
 

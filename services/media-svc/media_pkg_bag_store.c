@@ -8,12 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "db.h"
-#include "log.h"
+#include "loa_db.h"
+#include "loa_log.h"
+#include "loa_outbox.h"
+#include "loa_store.h"
 #include "media_bag.h"
 #include "media_pkg_store_int.h"
-#include "outbox.h"
-#include "store_util.h"
 
 /* ------------------------------------------------------------ bags */
 
@@ -41,8 +41,8 @@ static int bag_ready_tx (PGconn *db, void *argp)
         }
     }
     char bag_size[24], man_size[24];
-    store_int_param (bag_size, a->bag->bag_size);
-    store_int_param (man_size, a->bag->manifest_size);
+    loa_store_int_param (bag_size, a->bag->bag_size);
+    loa_store_int_param (man_size, a->bag->manifest_size);
     const char *v[] = {a->id_s, a->ver_s, a->bag->bag_sha256, bag_size, a->bag->manifest_sha256,
                        man_size};
     PGresult *res = pk_run (db, "pk_bag_ready", 6, v);

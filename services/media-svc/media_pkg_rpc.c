@@ -4,11 +4,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "check.h"
-#include "log.h"
+#include "loa_check.h"
+#include "loa_log.h"
+#include "loa_store.h"
 #include "media_ninjs.h"
 #include "media_pkg_store.h"
-#include "store_util.h"
 
 #define DB_DOWN "Không truy cập được cơ sở dữ liệu"
 #define MAX_ASSETS 50
@@ -106,13 +106,13 @@ static void reply_written (loa_rpc_ctx *ctx, media_store_status st, media_pkg_wr
         loa_rpc_ok (ctx, LOA__STATUS__CREATED, &out.base);
     else
         loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
-    store_free_message (&out.base);
+    loa_store_free_message (&out.base);
 }
 
 void media_packages_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Media__CreatePackageRequest *in = (const Loa__Media__CreatePackageRequest *) msg;
-    if (check_roles (ctx, writers, "Chỉ người duyệt được tạo gói tin") != 0)
+    if (loa_check_roles (ctx, writers, "Chỉ người duyệt được tạo gói tin") != 0)
         return;
     int bad = 0;
     if (in->article_id <= 0)
@@ -140,9 +140,9 @@ void media_packages_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 void media_packages_correct (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Media__CorrectPackageRequest *in = (const Loa__Media__CorrectPackageRequest *) msg;
-    if (check_roles (ctx, writers, "Chỉ người duyệt được đính chính gói tin") != 0)
+    if (loa_check_roles (ctx, writers, "Chỉ người duyệt được đính chính gói tin") != 0)
         return;
-    if (check_id (ctx, in->id > 0, in->id, "Thiếu mã gói tin") != 0)
+    if (loa_check_id (ctx, in->id > 0, in->id, "Thiếu mã gói tin") != 0)
         return;
     int bad = 0;
     if (in->asset_ids)
@@ -152,7 +152,7 @@ void media_packages_correct (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     const char *embargo =
         in->embargo_until ? (in->embargo_until->value ? in->embargo_until->value : "") : NULL;
     bad += check_embargo (ctx, embargo);
-    bad += check_text (ctx, "note", "Ghi chú", in->note, 0, 1000, 0);
+    bad += loa_check_text (ctx, "note", "Ghi chú", in->note, 0, 1000, 0);
     if (bad) {
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Thông tin đính chính không hợp lệ");
         return;
@@ -171,11 +171,11 @@ void media_packages_correct (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 void media_packages_cancel (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Media__CancelPackageRequest *in = (const Loa__Media__CancelPackageRequest *) msg;
-    if (check_roles (ctx, writers, "Chỉ người duyệt được hủy gói tin") != 0)
+    if (loa_check_roles (ctx, writers, "Chỉ người duyệt được hủy gói tin") != 0)
         return;
-    if (check_id (ctx, in->id > 0, in->id, "Thiếu mã gói tin") != 0)
+    if (loa_check_id (ctx, in->id > 0, in->id, "Thiếu mã gói tin") != 0)
         return;
-    if (check_text (ctx, "reason", "Lý do hủy", in->reason, 1, 1000, 0)) {
+    if (loa_check_text (ctx, "reason", "Lý do hủy", in->reason, 1, 1000, 0)) {
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Thiếu lý do hủy");
         return;
     }
@@ -189,23 +189,23 @@ void media_packages_cancel (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 void media_packages_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Media__PackageListRequest *in = (const Loa__Media__PackageListRequest *) msg;
-    if (check_roles (ctx, readers, "Chỉ người duyệt, thanh tra và lãnh đạo xem gói tin") != 0)
+    if (loa_check_roles (ctx, readers, "Chỉ người duyệt, thanh tra và lãnh đạo xem gói tin") != 0)
         return;
     int page, per_page;
-    if (check_list_page (ctx, in->page, in->per_page, 20, &page, &per_page) != 0)
+    if (loa_check_list_page (ctx, in->page, in->per_page, 20, &page, &per_page) != 0)
         return;
     Loa__Media__PackageList out = LOA__MEDIA__PACKAGE_LIST__INIT;
     if (media_pkg_store_list (ctx->db, page, per_page, &out) == MEDIA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
         loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
-    store_free_message (&out.base);
+    loa_store_free_message (&out.base);
 }
 
 void media_packages_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Media__PackageIdRequest *in = (const Loa__Media__PackageIdRequest *) msg;
-    if (check_roles (ctx, readers, "Chỉ người duyệt, thanh tra và lãnh đạo xem gói tin") != 0)
+    if (loa_check_roles (ctx, readers, "Chỉ người duyệt, thanh tra và lãnh đạo xem gói tin") != 0)
         return;
     Loa__Media__Package out = LOA__MEDIA__PACKAGE__INIT;
     media_store_status st =
@@ -216,7 +216,7 @@ void media_packages_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy gói tin");
     else
         loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
-    store_free_message (&out.base);
+    loa_store_free_message (&out.base);
 }
 
 /* ------------------------------------------------------------ broadcasters */
@@ -285,7 +285,7 @@ void media_packages_ninjs (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
         fail_access (ctx, st);
-    store_free_message (&out.base);
+    loa_store_free_message (&out.base);
 }
 
 void media_packages_file (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
@@ -303,7 +303,7 @@ void media_packages_file (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
         fail_access (ctx, st);
-    store_free_message (&out.base);
+    loa_store_free_message (&out.base);
 }
 
 void media_packages_downloaded (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
@@ -313,7 +313,7 @@ void media_packages_downloaded (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (!b)
         return;
     static const char *const whats[] = {"bag", "file", "manifest", NULL};
-    if (in->id <= 0 || !check_one_of (in->what, whats)) {
+    if (in->id <= 0 || !loa_check_one_of (in->what, whats)) {
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Bản ghi tải về không hợp lệ");
         return;
     }
@@ -337,7 +337,7 @@ void media_feed_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
         loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
-    store_free_message (&out.base);
+    loa_store_free_message (&out.base);
 }
 
 static int is_hex64 (const char *s)
@@ -365,7 +365,7 @@ void media_receipts_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         bad += (loa_rpc_field_error (ctx, "version", "là bắt buộc (số nguyên dương)"), 1);
     if (!is_hex64 (in->sha256))
         bad += (loa_rpc_field_error (ctx, "sha256", "phải là 64 chữ số hex thường"), 1);
-    if (!in->status || !check_one_of (in->status, statuses))
+    if (!in->status || !loa_check_one_of (in->status, statuses))
         bad += (loa_rpc_field_error (ctx, "status", "phải là received hoặc failed"), 1);
     if (bad) {
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Biên nhận không hợp lệ");
@@ -390,5 +390,5 @@ void media_receipts_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     } else {
         fail_access (ctx, st);
     }
-    store_free_message (&out.base);
+    loa_store_free_message (&out.base);
 }

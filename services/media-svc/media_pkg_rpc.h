@@ -5,7 +5,7 @@
 #ifndef MEDIA_PKG_RPC_H
 #define MEDIA_PKG_RPC_H
 
-#include "rpc_server.h"
+#include "loa_rpc_server.h"
 
 void media_packages_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg);
 void media_packages_correct (loa_rpc_ctx *ctx, const ProtobufCMessage *msg);

@@ -5,14 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "db.h"
-#include "log.h"
+#include "loa_config.h"
+#include "loa_db.h"
+#include "loa_log.h"
+#include "loa_outbox.h"
+#include "loa_store.h"
 #include "media_bag.h"
 #include "media_ninjs.h"
 #include "media_pkg_store_int.h"
-#include "outbox.h"
-#include "store_util.h"
 
 #define MAX_ITEMS 100
 
@@ -229,7 +229,7 @@ const char *media_pkg_public_url (void)
 
 PGresult *pk_run (PGconn *db, const char *stmt, int n, const char *const *vals)
 {
-    return store_run (db, WHO, stmt, n, vals, PGRES_TUPLES_OK);
+    return loa_store_run (db, WHO, stmt, n, vals, PGRES_TUPLES_OK);
 }
 
 /* Runs a statement whose rows, if any, do not matter: 0, LOA_DB_RETRY or
@@ -321,22 +321,22 @@ int media_pkg_store_article (PGconn *db, int64_t article_id, int published, int6
                              uint64_t seq)
 {
     char id[24], unit[24], seq_s[24];
-    store_int_param (id, article_id);
-    store_int_param (unit, unit_id);
+    loa_store_int_param (id, article_id);
+    loa_store_int_param (unit, unit_id);
     snprintf (seq_s, sizeof seq_s, "%llu", (unsigned long long) seq);
     if (!published) {
         const char *vals[] = {id};
         const char *req[] = {seq_s, id};
-        int rc = store_exec (
+        int rc = loa_store_exec (
             db, WHO, "DELETE FROM published_articles WHERE article_id = $1::bigint", 1, vals);
         /* Its live packages are withheld by the ticker (withhold_next). */
         return rc != 0 ? rc
-                       : store_exec (db, WHO,
-                                     "INSERT INTO withhold_requests (event_seq, article_id) "
-                                     "SELECT $1::bigint, $2::bigint WHERE EXISTS (SELECT 1 "
-                                     "FROM packages WHERE article_id = $2::bigint) "
-                                     "ON CONFLICT DO NOTHING",
-                                     2, req);
+                       : loa_store_exec (db, WHO,
+                                         "INSERT INTO withhold_requests (event_seq, article_id) "
+                                         "SELECT $1::bigint, $2::bigint WHERE EXISTS (SELECT 1 "
+                                         "FROM packages WHERE article_id = $2::bigint) "
+                                         "ON CONFLICT DO NOTHING",
+                                         2, req);
     }
     const char *vals[] = {id,
                           unit,
@@ -347,7 +347,7 @@ int media_pkg_store_article (PGconn *db, int64_t article_id, int published, int6
                           body_html ? body_html : "",
                           published_at ? published_at : "",
                           seq_s};
-    return store_exec (
+    return loa_store_exec (
         db, WHO,
         "INSERT INTO published_articles (article_id, unit_id, slug, title, summary, body, "
         "body_html, published_at, event_seq) VALUES ($1::bigint, $2::bigint, $3, $4, $5, $6, $7, "
@@ -360,7 +360,7 @@ int media_pkg_store_article (PGconn *db, int64_t article_id, int published, int6
 
 int media_pkg_store_reset (PGconn *db)
 {
-    return store_exec (db, WHO, "DELETE FROM published_articles", 0, NULL);
+    return loa_store_exec (db, WHO, "DELETE FROM published_articles", 0, NULL);
 }
 
 /* ------------------------------------------------------------ versions */
@@ -447,10 +447,10 @@ static int write_tx (PGconn *db, void *argp)
     int rc = -1, version = 1;
     PGresult *res = NULL;
     (void) title_prev;
-    store_int_param (by_s, w->user_id);
+    loa_store_int_param (by_s, w->user_id);
 
     if (w->kind == MEDIA_PKG_CREATE) {
-        store_int_param (art_s, w->article_id);
+        loa_store_int_param (art_s, w->article_id);
         const char *v1[] = {art_s};
         res = pk_run (db, "pk_article", 1, v1);
         if (PQresultStatus (res) != PGRES_TUPLES_OK) {
@@ -463,7 +463,7 @@ static int write_tx (PGconn *db, void *argp)
             goto out;
         }
     } else {
-        store_int_param (id_s, w->package_id);
+        loa_store_int_param (id_s, w->package_id);
         const char *v1[] = {id_s};
         if ((rc = pk_run_cmd (db, "pk_lock_row", 1, v1)) != 0)
             goto out;
@@ -479,7 +479,7 @@ static int write_tx (PGconn *db, void *argp)
             goto out;
         }
         w->article_id = atoll (PQgetvalue (res, 0, 0));
-        store_int_param (art_s, w->article_id);
+        loa_store_int_param (art_s, w->article_id);
         snprintf (uri, sizeof uri, "%s", PQgetvalue (res, 0, 1));
         snprintf (first_created, sizeof first_created, "%s", PQgetvalue (res, 0, 2));
         version = atoi (PQgetvalue (res, 0, 3)) + 1;
@@ -668,8 +668,8 @@ static int write_tx (PGconn *db, void *argp)
         goto out;
     for (size_t i = 0; i < n_assets; i++) {
         char asset_s[24], pos[24];
-        store_int_param (asset_s, assets[i].id);
-        store_int_param (pos, (long long) i + 1);
+        loa_store_int_param (asset_s, assets[i].id);
+        loa_store_int_param (pos, (long long) i + 1);
         const char *vf[] = {id_s, ver_s, names[i], asset_s, pos};
         if ((rc = pk_run_cmd (db, "pk_file_insert", 5, vf)) != 0)
             goto out;

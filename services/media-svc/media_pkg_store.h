@@ -4,7 +4,7 @@
  * document, media_ninjs.h, in the transaction that adds the row; its bag,
  * media_bag.h, afterwards by media_pkg_store_build_next), the broadcasters'
  * feed, downloads and receipts. Messages it fills own their strings (free
- * with store_free_message). One store in three files: media_pkg_store.c
+ * with loa_store_free_message). One store in three files: media_pkg_store.c
  * (statements, articles, writing versions, withholding),
  * media_pkg_bag_store.c (building bags), media_pkg_view.c (the staff's and
  * the broadcasters' reads). */

@@ -10,7 +10,7 @@
 
 #define WHO "media package store"
 
-/* Runs prepared `stmt` expecting rows (store_run). */
+/* Runs prepared `stmt` expecting rows (loa_store_run). */
 PGresult *pk_run (PGconn *db, const char *stmt, int n, const char *const *vals);
 
 /* Runs a statement whose rows, if any, do not matter: 0, LOA_DB_RETRY or

@@ -8,12 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "db.h"
-#include "log.h"
+#include "loa_db.h"
+#include "loa_log.h"
+#include "loa_outbox.h"
+#include "loa_store.h"
 #include "media_ninjs.h"
 #include "media_pkg_store_int.h"
-#include "outbox.h"
-#include "store_util.h"
 
 /* ------------------------------------------------------------ staff views */
 
@@ -22,16 +22,16 @@ static void fill_version (const PGresult *res, int row, void *item)
     Loa__Media__PackageVersion *v = item;
     loa__media__package_version__init (v);
     v->version = atoi (PQgetvalue (res, row, 0));
-    v->pub_status = store_dup (res, row, 1, NULL);
-    v->embargo_until = store_dup (res, row, 2, NULL);
-    v->bag_sha256 = store_dup (res, row, 3, NULL);
+    v->pub_status = loa_store_dup (res, row, 1, NULL);
+    v->embargo_until = loa_store_dup (res, row, 2, NULL);
+    v->bag_sha256 = loa_store_dup (res, row, 3, NULL);
     v->bag_size = atoll (PQgetvalue (res, row, 4));
-    v->created_at = store_dup (res, row, 5, NULL);
+    v->created_at = loa_store_dup (res, row, 5, NULL);
     v->created_by = atoll (PQgetvalue (res, row, 6));
-    v->note = store_dup (res, row, 7, NULL);
+    v->note = loa_store_dup (res, row, 7, NULL);
     pk_parse_list (PQgetvalue (res, row, 8), &v->asset_ids, &v->n_asset_ids, NULL);
-    v->bag_status = store_dup (res, row, 9, NULL);
-    v->bag_error = store_dup (res, row, 10, NULL);
+    v->bag_status = loa_store_dup (res, row, 9, NULL);
+    v->bag_error = loa_store_dup (res, row, 10, NULL);
 }
 
 static void fill_delivery (const PGresult *res, int row, void *item)
@@ -39,12 +39,12 @@ static void fill_delivery (const PGresult *res, int row, void *item)
     Loa__Media__Delivery *d = item;
     loa__media__delivery__init (d);
     d->broadcaster_id = atoll (PQgetvalue (res, row, 0));
-    d->broadcaster_name = store_dup (res, row, 1, NULL);
-    d->embargo_policy = store_dup (res, row, 2, NULL);
+    d->broadcaster_name = loa_store_dup (res, row, 1, NULL);
+    d->embargo_policy = loa_store_dup (res, row, 2, NULL);
     pk_parse_list (PQgetvalue (res, row, 3), NULL, &d->n_versions_in_feed, &d->versions_in_feed);
     d->downloads = atoll (PQgetvalue (res, row, 4));
     d->bytes = atoll (PQgetvalue (res, row, 5));
-    d->last_download_at = store_dup (res, row, 6, NULL);
+    d->last_download_at = loa_store_dup (res, row, 6, NULL);
 }
 
 static void fill_receipt (const PGresult *res, int row, void *item)
@@ -53,20 +53,21 @@ static void fill_receipt (const PGresult *res, int row, void *item)
     loa__media__receipt__init (r);
     r->broadcaster_id = atoll (PQgetvalue (res, row, 0));
     r->version = atoi (PQgetvalue (res, row, 1));
-    r->status = store_dup (res, row, 2, NULL);
-    r->sha256 = store_dup (res, row, 3, NULL);
-    r->created_at = store_dup (res, row, 4, NULL);
-    r->uri = store_dup (res, row, 5, NULL);
+    r->status = loa_store_dup (res, row, 2, NULL);
+    r->sha256 = loa_store_dup (res, row, 3, NULL);
+    r->created_at = loa_store_dup (res, row, 4, NULL);
+    r->uri = loa_store_dup (res, row, 5, NULL);
 }
 
 /* Runs `stmt` with the package id and fills a list. 0 or -1. */
 static int fill_list (PGconn *db, const char *stmt, const char *id_s, size_t size,
-                      store_fill_fn fill, void ***items, size_t *n)
+                      loa_store_fill_fn fill, void ***items, size_t *n)
 {
     const char *v[] = {id_s};
     PGresult *res = pk_run (db, stmt, 1, v);
-    int rc =
-        PQresultStatus (res) == PGRES_TUPLES_OK ? store_fill_rows (res, size, fill, items, n) : -1;
+    int rc = PQresultStatus (res) == PGRES_TUPLES_OK
+                 ? loa_store_fill_rows (res, size, fill, items, n)
+                 : -1;
     PQclear (res);
     return rc;
 }
@@ -74,7 +75,7 @@ static int fill_list (PGconn *db, const char *stmt, const char *id_s, size_t siz
 media_store_status media_pkg_store_get (PGconn *db, int64_t id, Loa__Media__Package *out)
 {
     char id_s[24];
-    store_int_param (id_s, id);
+    loa_store_int_param (id_s, id);
     const char *v[] = {id_s};
     PGresult *res = pk_run (db, "pk_get", 1, v);
     if (PQresultStatus (res) != PGRES_TUPLES_OK || PQntuples (res) != 1) {
@@ -85,12 +86,12 @@ media_store_status media_pkg_store_get (PGconn *db, int64_t id, Loa__Media__Pack
     }
     out->id = atoll (PQgetvalue (res, 0, 0));
     out->article_id = atoll (PQgetvalue (res, 0, 1));
-    out->uri = store_dup (res, 0, 2, NULL);
+    out->uri = loa_store_dup (res, 0, 2, NULL);
     out->version = atoi (PQgetvalue (res, 0, 3));
-    out->pub_status = store_dup (res, 0, 4, NULL);
-    out->title = store_dup (res, 0, 5, NULL);
+    out->pub_status = loa_store_dup (res, 0, 4, NULL);
+    out->title = loa_store_dup (res, 0, 5, NULL);
     out->created_by = atoll (PQgetvalue (res, 0, 6));
-    out->created_at = store_dup (res, 0, 7, NULL);
+    out->created_at = loa_store_dup (res, 0, 7, NULL);
     PQclear (res);
     res = pk_run (db, "pk_pkg_ids", 1, v);
     if (PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) > 0 &&
@@ -117,7 +118,7 @@ media_store_status media_pkg_store_get (PGconn *db, int64_t id, Loa__Media__Pack
         size_t k = 0;
         for (size_t i = 0; i < n_all; i++)
             k += all[i]->broadcaster_id == del->broadcaster_id;
-        if (!store_list_block (k, sizeof (Loa__Media__Receipt), (void ***) &del->receipts)) {
+        if (!loa_store_list_block (k, sizeof (Loa__Media__Receipt), (void ***) &del->receipts)) {
             rc = -1;
             break;
         }
@@ -130,7 +131,7 @@ media_store_status media_pkg_store_get (PGconn *db, int64_t id, Loa__Media__Pack
             }
     }
     for (size_t i = 0; i < n_all; i++)
-        store_free_message (&all[i]->base);
+        loa_store_free_message (&all[i]->base);
     free (all);
     return rc == 0 ? MEDIA_STORE_OK : MEDIA_STORE_ERROR;
 }
@@ -139,8 +140,8 @@ media_store_status media_pkg_store_list (PGconn *db, int page, int per_page,
                                          Loa__Media__PackageList *out)
 {
     char limit[24], offset[24];
-    store_int_param (limit, per_page);
-    store_int_param (offset, (long long) (page - 1) * per_page);
+    loa_store_int_param (limit, per_page);
+    loa_store_int_param (offset, (long long) (page - 1) * per_page);
     const char *vals[] = {limit, offset};
     PGresult *res = pk_run (db, "pk_list", 2, vals);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
@@ -148,8 +149,8 @@ media_store_status media_pkg_store_list (PGconn *db, int page, int per_page,
         return MEDIA_STORE_ERROR;
     }
     size_t n = (size_t) PQntuples (res);
-    long long total = store_page_total (db, WHO, res, 1, "pk_count", 0, NULL);
-    void *block = store_list_block (n, sizeof (Loa__Media__Package), (void ***) &out->items);
+    long long total = loa_store_page_total (db, WHO, res, 1, "pk_count", 0, NULL);
+    void *block = loa_store_list_block (n, sizeof (Loa__Media__Package), (void ***) &out->items);
     media_store_status st = block && total >= 0 ? MEDIA_STORE_OK : MEDIA_STORE_ERROR;
     for (size_t i = 0; block && i < n; i++)
         loa__media__package__init (out->items[i]);
@@ -169,7 +170,7 @@ media_store_status media_pkg_store_list (PGconn *db, int page, int per_page,
 media_store_status media_pkg_store_broadcaster (PGconn *db, int64_t api_key_id, int64_t *id)
 {
     char key[24];
-    store_int_param (key, api_key_id);
+    loa_store_int_param (key, api_key_id);
     const char *v[] = {key};
     PGresult *res = pk_run (db, "pk_bc_of_key", 1, v);
     media_store_status st = MEDIA_STORE_ERROR;
@@ -185,7 +186,7 @@ media_store_status media_pkg_store_broadcaster (PGconn *db, int64_t api_key_id, 
 static int release_tx (PGconn *db, void *arg)
 {
     char b[24];
-    store_int_param (b, *(const int64_t *) arg);
+    loa_store_int_param (b, *(const int64_t *) arg);
     const char *v[] = {b};
     return pk_run_cmd (db, "pk_release", 1, v);
 }
@@ -203,8 +204,8 @@ static media_store_status entry (PGconn *db, int64_t b, int64_t id, int version,
                                  int *gone)
 {
     char b_s[24], id_s[24], v_s[16];
-    store_int_param (b_s, b);
-    store_int_param (id_s, id);
+    loa_store_int_param (b_s, b);
+    loa_store_int_param (id_s, id);
     snprintf (v_s, sizeof v_s, "%d", version);
     const char *v[] = {b_s, id_s, v_s};
     *entry = NULL;
@@ -250,11 +251,11 @@ media_store_status media_pkg_store_ninjs (PGconn *db, int64_t broadcaster_id, in
         return st;
     out->package_id = id;
     out->version = atoi (PQgetvalue (res, 0, 0));
-    out->json = store_dup (res, 0, 1, NULL);
-    out->json_2_3 = PQgetisnull (res, 0, 7) ? NULL : store_dup (res, 0, 7, NULL);
+    out->json = loa_store_dup (res, 0, 1, NULL);
+    out->json_2_3 = PQgetisnull (res, 0, 7) ? NULL : loa_store_dup (res, 0, 7, NULL);
     if (!out->json_2_3) {
         char id_s[24], v_s[16];
-        store_int_param (id_s, id);
+        loa_store_int_param (id_s, id);
         snprintf (v_s, sizeof v_s, "%d", out->version);
         pk_save_2_3 (db, id_s, v_s, out->json, &out->json_2_3);
     }
@@ -280,19 +281,19 @@ media_store_status media_pkg_store_file (PGconn *db, int64_t broadcaster_id,
         st = strcmp (PQgetvalue (res, 0, 6), "pending") == 0 ? MEDIA_STORE_PENDING
                                                              : MEDIA_STORE_FAILED;
     } else if (strcmp (in->what, "bag") == 0) {
-        out->sha256 = store_dup (res, 0, 2, NULL);
+        out->sha256 = loa_store_dup (res, 0, 2, NULL);
         out->size = atoll (PQgetvalue (res, 0, 3));
         out->mime = strdup ("application/zip");
         snprintf (name, sizeof name, "%lld-v%d.zip", (long long) in->id, in->version);
         out->filename = strdup (name);
     } else if (strcmp (in->what, "manifest") == 0) {
-        out->sha256 = store_dup (res, 0, 4, NULL);
+        out->sha256 = loa_store_dup (res, 0, 4, NULL);
         out->size = atoll (PQgetvalue (res, 0, 5));
         out->mime = strdup ("text/plain; charset=utf-8");
         out->filename = strdup ("manifest-sha256.txt");
     } else {
         char id_s[24], v_s[16];
-        store_int_param (id_s, in->id);
+        loa_store_int_param (id_s, in->id);
         snprintf (v_s, sizeof v_s, "%d", in->version);
         const char *v[] = {id_s, v_s, in->name};
         PGresult *f = pk_run (db, "pk_file", 3, v);
@@ -301,9 +302,9 @@ media_store_status media_pkg_store_file (PGconn *db, int64_t broadcaster_id,
         else if (PQntuples (f) != 1)
             st = MEDIA_STORE_NOT_FOUND;
         else {
-            out->sha256 = store_dup (f, 0, 0, NULL);
+            out->sha256 = loa_store_dup (f, 0, 0, NULL);
             out->size = atoll (PQgetvalue (f, 0, 1));
-            out->mime = store_dup (f, 0, 2, NULL);
+            out->mime = loa_store_dup (f, 0, 2, NULL);
             out->filename = strdup (in->name);
         }
         PQclear (f);
@@ -318,10 +319,10 @@ media_store_status media_pkg_store_log_download (PGconn *db, int64_t broadcaster
                                                  const Loa__Media__DownloadLog *in)
 {
     char b[24], id[24], v[16], bytes[24], status[16];
-    store_int_param (b, broadcaster_id);
-    store_int_param (id, in->id);
+    loa_store_int_param (b, broadcaster_id);
+    loa_store_int_param (id, in->id);
     snprintf (v, sizeof v, "%d", in->version);
-    store_int_param (bytes, in->bytes);
+    loa_store_int_param (bytes, in->bytes);
     snprintf (status, sizeof status, "%d", in->status);
     const char *vals[] = {b,     id, v, in->what, in->name, bytes, in->complete ? "true" : "false",
                           status};
@@ -335,8 +336,8 @@ static void fill_feed_item (const PGresult *res, int row, void *item)
     f->position = atoll (PQgetvalue (res, row, 0));
     f->package_id = atoll (PQgetvalue (res, row, 1));
     f->version = atoi (PQgetvalue (res, row, 2));
-    f->json = store_dup (res, row, 3, NULL);
-    f->json_2_3 = PQgetisnull (res, row, 4) ? NULL : store_dup (res, row, 4, NULL);
+    f->json = loa_store_dup (res, row, 3, NULL);
+    f->json_2_3 = PQgetisnull (res, row, 4) ? NULL : loa_store_dup (res, row, 4, NULL);
 }
 
 media_store_status media_pkg_store_feed (PGconn *db, int64_t broadcaster_id, int64_t after,
@@ -345,15 +346,15 @@ media_store_status media_pkg_store_feed (PGconn *db, int64_t broadcaster_id, int
     if (media_pkg_store_release (db, broadcaster_id) != 0)
         return MEDIA_STORE_ERROR;
     char b[24], a[24], l[16];
-    store_int_param (b, broadcaster_id);
-    store_int_param (a, after);
+    loa_store_int_param (b, broadcaster_id);
+    loa_store_int_param (a, after);
     snprintf (l, sizeof l, "%d", limit);
     const char *v[] = {b, a, l};
     PGresult *res = pk_run (db, "pk_feed", 3, v);
     media_store_status st = MEDIA_STORE_ERROR;
     if (PQresultStatus (res) == PGRES_TUPLES_OK &&
-        store_fill_rows (res, sizeof (Loa__Media__FeedItem), fill_feed_item, (void ***) &out->items,
-                         &out->n_items) == 0) {
+        loa_store_fill_rows (res, sizeof (Loa__Media__FeedItem), fill_feed_item,
+                             (void ***) &out->items, &out->n_items) == 0) {
         out->last = out->n_items ? out->items[out->n_items - 1]->position : after;
         st = MEDIA_STORE_OK;
     }
@@ -363,7 +364,7 @@ media_store_status media_pkg_store_feed (PGconn *db, int64_t broadcaster_id, int
         if (f->json_2_3)
             continue;
         char id_s[24], v_s[16];
-        store_int_param (id_s, f->package_id);
+        loa_store_int_param (id_s, f->package_id);
         snprintf (v_s, sizeof v_s, "%d", f->version);
         pk_save_2_3 (db, id_s, v_s, f->json, &f->json_2_3);
         if (!f->json_2_3)
@@ -385,10 +386,10 @@ typedef struct {
 static int receipt_tx (PGconn *db, void *argp)
 {
     receipt_arg *a = argp;
-    store_free_message (&a->out->base); /* a retried transaction fills it again */
+    loa_store_free_message (&a->out->base); /* a retried transaction fills it again */
     char b[24], id[24], v[16];
-    store_int_param (b, a->b);
-    store_int_param (id, a->id);
+    loa_store_int_param (b, a->b);
+    loa_store_int_param (id, a->id);
     snprintf (v, sizeof v, "%d", a->version);
     const char *vals[] = {b, id, v, a->status, a->sha256};
     PGresult *res = pk_run (db, "pk_receipt_insert", 5, vals);
@@ -410,9 +411,9 @@ static int receipt_tx (PGconn *db, void *argp)
     r->package_id = a->id;
     r->version = a->version;
     r->broadcaster_id = a->b;
-    r->status = store_dup (res, 0, 0, NULL);
-    r->sha256 = store_dup (res, 0, 1, NULL);
-    r->created_at = store_dup (res, 0, 2, NULL);
+    r->status = loa_store_dup (res, 0, 0, NULL);
+    r->sha256 = loa_store_dup (res, 0, 1, NULL);
+    r->created_at = loa_store_dup (res, 0, 2, NULL);
     r->uri = strdup (a->uri);
     PQclear (res);
     if (!r->uri)

@@ -2,14 +2,14 @@
 
 #include <string.h>
 
-#include "check.h"
-#include "log.h"
+#include "loa_check.h"
+#include "loa_log.h"
+#include "loa_store.h"
 #include "media.pb-c.h"
 #include "media_edit.pb-c.h"
 #include "media_pkg.pb-c.h"
 #include "media_pkg_rpc.h"
 #include "media_store.h"
-#include "store_util.h"
 
 #define DB_DOWN "Không truy cập được cơ sở dữ liệu"
 #define ADMIN_ONLY "Chỉ quản trị viên được quản lý đơn vị nhận tin"
@@ -47,7 +47,7 @@ static void assets_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Media__CreateAssetRequest *in = (const Loa__Media__CreateAssetRequest *) msg;
     static const char *const roles[] = {"editor", "reviewer", NULL};
-    if (check_roles (ctx, roles, "Chỉ biên tập viên và người duyệt được tải tệp lên") != 0)
+    if (loa_check_roles (ctx, roles, "Chỉ biên tập viên và người duyệt được tải tệp lên") != 0)
         return;
     int bad = 0;
     if (!is_sha256_hex (in->sha256))
@@ -56,7 +56,7 @@ static void assets_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         bad += (loa_rpc_field_error (ctx, "size", "không được âm"), 1);
     if (!is_mime (in->mime))
         bad += (loa_rpc_field_error (ctx, "mime", "không phải kiểu MIME"), 1);
-    bad += check_text (ctx, "original_name", "Tên tệp", in->original_name, 0, 255, 0);
+    bad += loa_check_text (ctx, "original_name", "Tên tệp", in->original_name, 0, 255, 0);
     if (bad) {
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Thông tin tệp không hợp lệ");
         return;
@@ -81,7 +81,7 @@ static void assets_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     } else {
         loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
     }
-    store_free_message (&out.base);
+    loa_store_free_message (&out.base);
 }
 
 /* Anyone reads an asset that a published article carries; any staff
@@ -102,7 +102,7 @@ static void assets_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
             "Tệp chưa gắn với bài viết đã xuất bản: cần đăng nhập");
     else
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
-    store_free_message (&out.base);
+    loa_store_free_message (&out.base);
 }
 
 /* ------------------------------------------------------------ broadcasters */
@@ -112,11 +112,11 @@ static void assets_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 static int check_broadcaster (loa_rpc_ctx *ctx, const char *name, const char *kind,
                               const char *policy, int required)
 {
-    int bad = check_text (ctx, "name", "Tên đơn vị nhận tin", name, required, 200, 0);
+    int bad = loa_check_text (ctx, "name", "Tên đơn vị nhận tin", name, required, 200, 0);
     if (kind || required) {
         if (!kind || !*kind)
             bad += (loa_rpc_field_error (ctx, "kind", "Loại là bắt buộc"), 1);
-        else if (!check_one_of (kind, kinds))
+        else if (!loa_check_one_of (kind, kinds))
             bad += (loa_rpc_field_error (
                         ctx, "kind", "Loại phải là một trong: tv, radio, newspaper, portal, other"),
                     1);
@@ -125,7 +125,7 @@ static int check_broadcaster (loa_rpc_ctx *ctx, const char *name, const char *ki
         if (!policy || !*policy)
             bad +=
                 (loa_rpc_field_error (ctx, "embargo_policy", "Chính sách cấm phát là bắt buộc"), 1);
-        else if (!check_one_of (policy, policies))
+        else if (!loa_check_one_of (policy, policies))
             bad += (loa_rpc_field_error (ctx, "embargo_policy",
                                          "Chính sách cấm phát phải là deliver hoặc hide"),
                     1);
@@ -144,14 +144,14 @@ static void reply_broadcaster (loa_rpc_ctx *ctx, media_store_status st, Loa__Sta
         loa_rpc_fail (ctx, LOA__STATUS__CONFLICT, "Khóa API đã gắn với đơn vị nhận tin khác");
     else
         loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
-    store_free_message (&out->base);
+    loa_store_free_message (&out->base);
 }
 
 static void broadcasters_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Media__CreateBroadcasterRequest *in =
         (const Loa__Media__CreateBroadcasterRequest *) msg;
-    if (check_role (ctx, "admin", ADMIN_ONLY) != 0)
+    if (loa_check_role (ctx, "admin", ADMIN_ONLY) != 0)
         return;
     const Loa__Media__BroadcasterInput *b = in->broadcaster;
     Loa__Media__BroadcasterInput empty = LOA__MEDIA__BROADCASTER_INPUT__INIT;
@@ -174,7 +174,7 @@ static void broadcasters_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 static void broadcasters_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Media__BroadcasterIdRequest *in = (const Loa__Media__BroadcasterIdRequest *) msg;
-    if (check_role (ctx, "admin", ADMIN_ONLY) != 0)
+    if (loa_check_role (ctx, "admin", ADMIN_ONLY) != 0)
         return;
     Loa__Media__Broadcaster out = LOA__MEDIA__BROADCASTER__INIT;
     media_store_status st =
@@ -186,7 +186,7 @@ static void broadcasters_set_key (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Media__SetBroadcasterKeyRequest *in =
         (const Loa__Media__SetBroadcasterKeyRequest *) msg;
-    if (check_role (ctx, "admin", ADMIN_ONLY) != 0)
+    if (loa_check_role (ctx, "admin", ADMIN_ONLY) != 0)
         return;
     if (in->api_key_id <= 0) {
         loa_rpc_field_error (ctx, "api_key_id", "Thiếu khóa API mới");
@@ -207,9 +207,9 @@ static void broadcasters_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Media__UpdateBroadcasterRequest *in =
         (const Loa__Media__UpdateBroadcasterRequest *) msg;
-    if (check_role (ctx, "admin", ADMIN_ONLY) != 0)
+    if (loa_check_role (ctx, "admin", ADMIN_ONLY) != 0)
         return;
-    if (check_id (ctx, in->has_id, in->id, "Thiếu mã đơn vị nhận tin") != 0)
+    if (loa_check_id (ctx, in->has_id, in->id, "Thiếu mã đơn vị nhận tin") != 0)
         return;
     if (!in->name && !in->kind && !in->embargo_policy && !in->has_active) {
         loa_rpc_field_error (ctx, "body",
@@ -233,19 +233,19 @@ static void broadcasters_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
      * deliveries, too: nothing here is secret (a key is shown only once,
      * at creation). */
     static const char *const readers[] = {"admin", "reviewer", "inspector", "leader", NULL};
-    if (check_roles (ctx, readers,
-                     "Chỉ quản trị viên, ban biên tập, thanh tra và lãnh đạo xem được "
-                     "danh sách đơn vị nhận tin") != 0)
+    if (loa_check_roles (ctx, readers,
+                         "Chỉ quản trị viên, ban biên tập, thanh tra và lãnh đạo xem được "
+                         "danh sách đơn vị nhận tin") != 0)
         return;
     int page, per_page;
-    if (check_list_page (ctx, in->page, in->per_page, 20, &page, &per_page) != 0)
+    if (loa_check_list_page (ctx, in->page, in->per_page, 20, &page, &per_page) != 0)
         return;
     Loa__Media__BroadcasterList out = LOA__MEDIA__BROADCASTER_LIST__INIT;
     if (media_store_broadcasters_list (ctx->db, page, per_page, &out) == MEDIA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
         loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
-    store_free_message (&out.base);
+    loa_store_free_message (&out.base);
 }
 
 const loa_rpc_method media_methods[] = {

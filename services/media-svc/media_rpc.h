@@ -3,7 +3,7 @@
 #ifndef MEDIA_RPC_H
 #define MEDIA_RPC_H
 
-#include "rpc_server.h"
+#include "loa_rpc_server.h"
 
 extern const loa_rpc_method media_methods[];
 

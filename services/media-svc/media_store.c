@@ -4,11 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "db.h"
-#include "log.h"
+#include "loa_db.h"
+#include "loa_log.h"
+#include "loa_store.h"
 #include "media_bag.h"
 #include "media_pkg_store.h"
-#include "store_util.h"
 
 #define WHO "media store"
 
@@ -61,12 +61,12 @@ int media_store_prepare (PGconn *db)
 static void fill_asset (const PGresult *res, int row, Loa__Media__Asset *a)
 {
     a->id = atoll (PQgetvalue (res, row, 0));
-    a->sha256 = store_dup (res, row, 1, NULL);
+    a->sha256 = loa_store_dup (res, row, 1, NULL);
     a->size = atoll (PQgetvalue (res, row, 2));
-    a->mime = store_dup (res, row, 3, NULL);
-    a->original_name = store_dup (res, row, 4, NULL);
+    a->mime = loa_store_dup (res, row, 3, NULL);
+    a->original_name = loa_store_dup (res, row, 4, NULL);
     a->created_by = atoll (PQgetvalue (res, row, 5));
-    a->created_at = store_dup (res, row, 6, NULL);
+    a->created_at = loa_store_dup (res, row, 6, NULL);
     a->is_public = PQgetvalue (res, row, 7)[0] == 't';
     char url[64];
     snprintf (url, sizeof url, "/api/v1/assets/%lld", (long long) a->id);
@@ -81,10 +81,10 @@ media_store_status media_store_asset_create (PGconn *db, const char *sha256, int
                                              int *created)
 {
     char size_s[24], by[24];
-    store_int_param (size_s, size);
-    store_int_param (by, created_by);
+    loa_store_int_param (size_s, size);
+    loa_store_int_param (by, created_by);
     const char *vals[] = {sha256, size_s, mime, original_name ? original_name : "", by};
-    PGresult *res = store_run (db, WHO, "asset_insert", 5, vals, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, WHO, "asset_insert", 5, vals, PGRES_TUPLES_OK);
     media_store_status st = MEDIA_STORE_ERROR;
     if (PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) == 1) {
         fill_asset (res, 0, out);
@@ -110,7 +110,7 @@ typedef struct {
 static int asset_tx (PGconn *db, void *argp)
 {
     asset_tx_arg *a = argp;
-    store_free_message (&a->out->base); /* a retried transaction fills it again */
+    loa_store_free_message (&a->out->base); /* a retried transaction fills it again */
     a->st = MEDIA_STORE_ERROR;
     int rc = media_store_blob_lock (db, a->sha256);
     if (rc != 0)
@@ -139,7 +139,7 @@ media_store_status media_store_asset_register (PGconn *db, const char *sha256, i
 int media_store_blob_lock (PGconn *db, const char *sha256)
 {
     const char *v[] = {sha256};
-    PGresult *res = store_run (db, WHO, "blob_lock", 1, v, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, WHO, "blob_lock", 1, v, PGRES_TUPLES_OK);
     int rc = PQresultStatus (res) == PGRES_TUPLES_OK ? 0
              : loa_db_retryable (res)                ? LOA_DB_RETRY
                                                      : -1;
@@ -150,7 +150,7 @@ int media_store_blob_lock (PGconn *db, const char *sha256)
 int media_store_blob_referenced (PGconn *db, const char *sha256)
 {
     const char *v[] = {sha256};
-    PGresult *res = store_run (db, WHO, "blob_referenced", 1, v, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, WHO, "blob_referenced", 1, v, PGRES_TUPLES_OK);
     int rc = PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) == 1
                  ? PQgetvalue (res, 0, 0)[0] == 't'
                  : -1;
@@ -192,9 +192,9 @@ int media_store_blob_remove_orphan (PGconn *db, const char *sha256,
 media_store_status media_store_asset_get (PGconn *db, int64_t id, Loa__Media__Asset *out)
 {
     char id_s[24];
-    store_int_param (id_s, id);
+    loa_store_int_param (id_s, id);
     const char *vals[] = {id_s};
-    PGresult *res = store_run (db, WHO, "asset_get", 1, vals, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, WHO, "asset_get", 1, vals, PGRES_TUPLES_OK);
     media_store_status st = MEDIA_STORE_ERROR;
     if (PQresultStatus (res) == PGRES_TUPLES_OK) {
         st = PQntuples (res) == 1 ? MEDIA_STORE_OK : MEDIA_STORE_NOT_FOUND;
@@ -209,28 +209,28 @@ int media_store_apply_article (PGconn *db, int64_t article_id, int published,
                                const int64_t *asset_ids, size_t n, uint64_t seq)
 {
     char id[24], seq_s[24];
-    store_int_param (id, article_id);
+    loa_store_int_param (id, article_id);
     snprintf (seq_s, sizeof seq_s, "%llu", (unsigned long long) seq);
     const char *del[] = {id};
-    int rc = store_exec (db, WHO, "DELETE FROM published_attachments WHERE article_id = $1::bigint",
-                         1, del);
+    int rc = loa_store_exec (
+        db, WHO, "DELETE FROM published_attachments WHERE article_id = $1::bigint", 1, del);
     if (rc != 0 || !published)
         return rc;
     for (size_t i = 0; i < n && rc == 0; i++) {
         char asset[24];
-        store_int_param (asset, asset_ids[i]);
+        loa_store_int_param (asset, asset_ids[i]);
         const char *vals[] = {id, asset, seq_s};
-        rc = store_exec (db, WHO,
-                         "INSERT INTO published_attachments (article_id, asset_id, event_seq) "
-                         "VALUES ($1::bigint, $2::bigint, $3::bigint) ON CONFLICT DO NOTHING",
-                         3, vals);
+        rc = loa_store_exec (db, WHO,
+                             "INSERT INTO published_attachments (article_id, asset_id, event_seq) "
+                             "VALUES ($1::bigint, $2::bigint, $3::bigint) ON CONFLICT DO NOTHING",
+                             3, vals);
     }
     return rc;
 }
 
 int media_store_reset (PGconn *db)
 {
-    return store_exec (db, WHO, "DELETE FROM published_attachments", 0, NULL);
+    return loa_store_exec (db, WHO, "DELETE FROM published_attachments", 0, NULL);
 }
 
 /* ------------------------------------------------------------ broadcasters */
@@ -240,21 +240,21 @@ static void fill_broadcaster (const PGresult *res, int row, void *item)
     Loa__Media__Broadcaster *b = item;
     loa__media__broadcaster__init (b);
     b->id = atoll (PQgetvalue (res, row, 0));
-    b->name = store_dup (res, row, 1, NULL);
-    b->kind = store_dup (res, row, 2, NULL);
-    b->embargo_policy = store_dup (res, row, 3, NULL);
+    b->name = loa_store_dup (res, row, 1, NULL);
+    b->kind = loa_store_dup (res, row, 2, NULL);
+    b->embargo_policy = loa_store_dup (res, row, 3, NULL);
     b->api_key_id = atoll (PQgetvalue (res, row, 4));
     b->active = PQgetvalue (res, row, 5)[0] == 't';
     b->created_by = atoll (PQgetvalue (res, row, 6));
-    b->created_at = store_dup (res, row, 7, NULL);
-    b->updated_at = store_dup (res, row, 8, NULL);
+    b->created_at = loa_store_dup (res, row, 7, NULL);
+    b->updated_at = loa_store_dup (res, row, 8, NULL);
 }
 
 /* One row of `stmt` into *out. */
 static media_store_status one_broadcaster (PGconn *db, const char *stmt, int n,
                                            const char *const *vals, Loa__Media__Broadcaster *out)
 {
-    PGresult *res = store_run (db, WHO, stmt, n, vals, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, WHO, stmt, n, vals, PGRES_TUPLES_OK);
     media_store_status st = MEDIA_STORE_ERROR;
     if (PQresultStatus (res) == PGRES_TUPLES_OK) {
         st = PQntuples (res) == 1 ? MEDIA_STORE_OK : MEDIA_STORE_NOT_FOUND;
@@ -272,8 +272,8 @@ media_store_status media_store_broadcaster_create (PGconn *db, const char *name,
                                                    int64_t created_by, Loa__Media__Broadcaster *out)
 {
     char key[24], by[24];
-    store_int_param (key, api_key_id);
-    store_int_param (by, created_by);
+    loa_store_int_param (key, api_key_id);
+    loa_store_int_param (by, created_by);
     const char *vals[] = {name, kind, embargo_policy, key, by};
     return one_broadcaster (db, "bc_insert", 5, vals, out);
 }
@@ -282,7 +282,7 @@ media_store_status media_store_broadcaster_get (PGconn *db, int64_t id,
                                                 Loa__Media__Broadcaster *out)
 {
     char id_s[24];
-    store_int_param (id_s, id);
+    loa_store_int_param (id_s, id);
     const char *vals[] = {id_s};
     return one_broadcaster (db, "bc_get", 1, vals, out);
 }
@@ -292,7 +292,7 @@ media_store_status media_store_broadcaster_update (PGconn *db,
                                                    Loa__Media__Broadcaster *out)
 {
     char id_s[24];
-    store_int_param (id_s, in->id);
+    loa_store_int_param (id_s, in->id);
     const char *vals[] = {id_s, in->name, in->kind, in->embargo_policy,
                           in->has_active ? (in->active ? "true" : "false") : NULL};
     return one_broadcaster (db, "bc_update", 5, vals, out);
@@ -302,8 +302,8 @@ media_store_status media_store_broadcaster_set_key (PGconn *db, int64_t id, int6
                                                     Loa__Media__Broadcaster *out)
 {
     char id_s[24], key_s[24];
-    store_int_param (id_s, id);
-    store_int_param (key_s, api_key_id);
+    loa_store_int_param (id_s, id);
+    loa_store_int_param (key_s, api_key_id);
     const char *vals[] = {id_s, key_s};
     return one_broadcaster (db, "bc_set_key", 2, vals, out);
 }
@@ -312,15 +312,15 @@ media_store_status media_store_broadcasters_list (PGconn *db, int page, int per_
                                                   Loa__Media__BroadcasterList *out)
 {
     char limit[24], offset[24];
-    store_int_param (limit, per_page);
-    store_int_param (offset, (long long) (page - 1) * per_page);
+    loa_store_int_param (limit, per_page);
+    loa_store_int_param (offset, (long long) (page - 1) * per_page);
     const char *vals[] = {limit, offset};
-    PGresult *res = store_run (db, WHO, "bc_list", 2, vals, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, WHO, "bc_list", 2, vals, PGRES_TUPLES_OK);
     media_store_status st = MEDIA_STORE_ERROR;
     if (PQresultStatus (res) == PGRES_TUPLES_OK &&
-        store_fill_rows (res, sizeof (Loa__Media__Broadcaster), fill_broadcaster,
-                         (void ***) &out->items, &out->n_items) == 0) {
-        long long total = store_page_total (db, WHO, res, 9, "bc_count", 0, NULL);
+        loa_store_fill_rows (res, sizeof (Loa__Media__Broadcaster), fill_broadcaster,
+                             (void ***) &out->items, &out->n_items) == 0) {
+        long long total = loa_store_page_total (db, WHO, res, 9, "bc_count", 0, NULL);
         if (total >= 0) {
             out->total = total;
             out->page = page;

@@ -1,7 +1,7 @@
 /* media_store: all of media-svc's SQL (schema media): assets, the assets of
  * published articles, broadcasters. Every function runs prepared
  * statements on the worker's connection; messages it fills own their
- * strings (free with store_free_message, store_util.h). */
+ * strings (free with loa_store_free_message, loa_store.h). */
 #ifndef MEDIA_STORE_H
 #define MEDIA_STORE_H
 

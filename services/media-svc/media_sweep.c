@@ -9,7 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "loa_log.h"
 #include "media_bag.h"
 #include "media_store.h"
 

@@ -4,12 +4,12 @@
  * (plan_rpc.c); `quota-svc --rebuild` rebuilds the tallies from content's
  * whole event history.
  * main only wires; see services/common/service.c for the life cycle. */
+#include "loa_service.h"
 #include "plan_store.h"
 #include "quota_events.h"
 #include "quota_risk.h"
 #include "quota_rpc.h"
 #include "quota_store.h"
-#include "service.h"
 
 extern const loa_migration quota_svc_migrations[];
 extern const size_t quota_svc_migrations_count;

@@ -5,11 +5,11 @@
 #include <strings.h>
 #include <time.h>
 
-#include "calendar.h"
-#include "check.h"
-#include "log.h"
+#include "loa_calendar.h"
+#include "loa_check.h"
+#include "loa_log.h"
+#include "loa_store.h"
 #include "plan_store.h"
-#include "store_util.h"
 
 #define DB_DOWN "Không truy cập được cơ sở dữ liệu"
 #define INSPECTOR_ONLY "Chỉ Thanh tra Sở (vai trò inspector) được lập và sửa kế hoạch"
@@ -85,14 +85,14 @@ static int check_activity (loa_rpc_ctx *ctx, const Loa__Quota__PlanActivityInput
         bad++;
     }
     /* A PATCH may leave a text out, never blank it. */
-    bad += check_text (ctx, field_of (f, i, "form"), "Hình thức tuyên truyền", a->form,
-                       adding || a->form, 500, 0);
-    bad += check_text (ctx, field_of (f, i, "content"), "Nội dung tuyên truyền", a->content,
-                       adding || a->content, 4000, 0);
-    bad += check_text (ctx, field_of (f, i, "schedule"), "Thời gian thực hiện", a->schedule, 0, 200,
-                       0);
-    bad += check_text (ctx, field_of (f, i, "partners_note"), "Cơ quan phối hợp ngoài Sở",
-                       a->partners_note, 0, 500, 0);
+    bad += loa_check_text (ctx, field_of (f, i, "form"), "Hình thức tuyên truyền", a->form,
+                           adding || a->form, 500, 0);
+    bad += loa_check_text (ctx, field_of (f, i, "content"), "Nội dung tuyên truyền", a->content,
+                           adding || a->content, 4000, 0);
+    bad += loa_check_text (ctx, field_of (f, i, "schedule"), "Thời gian thực hiện", a->schedule, 0,
+                           200, 0);
+    bad += loa_check_text (ctx, field_of (f, i, "partners_note"), "Cơ quan phối hợp ngoài Sở",
+                           a->partners_note, 0, 500, 0);
     int rc;
     if (a->has_lead_unit_id) {
         if (a->lead_unit_id <= 0) {
@@ -172,13 +172,13 @@ static void reply_plan (loa_rpc_ctx *ctx, int64_t id, Loa__Status status)
         loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, NO_PLAN);
     else
         loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
-    store_free_message (&out.base);
+    loa_store_free_message (&out.base);
 }
 
 void plan_rpc_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Quota__PlanListRequest *in = (const Loa__Quota__PlanListRequest *) msg;
-    if (check_staff (ctx) != 0)
+    if (loa_check_staff (ctx) != 0)
         return;
     if (check_year (ctx, in->has_year, in->year, 0)) {
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Năm không hợp lệ");
@@ -189,13 +189,13 @@ void plan_rpc_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
         loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
-    store_free_message (&out.base);
+    loa_store_free_message (&out.base);
 }
 
 void plan_rpc_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Quota__PlanIdRequest *in = (const Loa__Quota__PlanIdRequest *) msg;
-    if (check_staff (ctx) != 0)
+    if (loa_check_staff (ctx) != 0)
         return;
     if (!in->has_id || in->id <= 0) {
         loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, NO_PLAN);
@@ -207,12 +207,12 @@ void plan_rpc_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 void plan_rpc_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Quota__CreatePlanRequest *in = (const Loa__Quota__CreatePlanRequest *) msg;
-    if (check_role (ctx, "inspector", INSPECTOR_ONLY) != 0)
+    if (loa_check_role (ctx, "inspector", INSPECTOR_ONLY) != 0)
         return;
     int bad = check_year (ctx, in->has_year, in->year, 1);
-    bad += check_text (ctx, "title", "Tên kế hoạch", in->title, 1, 300, 0);
-    bad += check_text (ctx, "document_ref", "Số, ký hiệu văn bản", in->document_ref, 0, 200, 0);
-    bad += check_text (ctx, "summary", "Tóm tắt", in->summary, 0, 4000, 0);
+    bad += loa_check_text (ctx, "title", "Tên kế hoạch", in->title, 1, 300, 0);
+    bad += loa_check_text (ctx, "document_ref", "Số, ký hiệu văn bản", in->document_ref, 0, 200, 0);
+    bad += loa_check_text (ctx, "summary", "Tóm tắt", in->summary, 0, 4000, 0);
     int rc = check_activities (ctx, in->activities, in->n_activities, 1);
     if (rc < 0)
         return;
@@ -241,15 +241,15 @@ void plan_rpc_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 void plan_rpc_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Quota__UpdatePlanRequest *in = (const Loa__Quota__UpdatePlanRequest *) msg;
-    if (check_role (ctx, "inspector", INSPECTOR_ONLY) != 0)
+    if (loa_check_role (ctx, "inspector", INSPECTOR_ONLY) != 0)
         return;
     if (!in->has_id || in->id <= 0) {
         loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, NO_PLAN);
         return;
     }
-    int bad = check_text (ctx, "title", "Tên kế hoạch", in->title, in->title != NULL, 300, 0);
-    bad += check_text (ctx, "document_ref", "Số, ký hiệu văn bản", in->document_ref, 0, 200, 0);
-    bad += check_text (ctx, "summary", "Tóm tắt", in->summary, 0, 4000, 0);
+    int bad = loa_check_text (ctx, "title", "Tên kế hoạch", in->title, in->title != NULL, 300, 0);
+    bad += loa_check_text (ctx, "document_ref", "Số, ký hiệu văn bản", in->document_ref, 0, 200, 0);
+    bad += loa_check_text (ctx, "summary", "Tóm tắt", in->summary, 0, 4000, 0);
     int rc = check_activities (ctx, in->activities, in->n_activities, 0);
     if (rc < 0)
         return;
@@ -346,7 +346,8 @@ static int check_report (loa_rpc_ctx *ctx, const Loa__Quota__CreateActivityRepor
             bad++;
         }
     }
-    bad += check_text (ctx, "description", "Nội dung đã thực hiện", in->description, 1, 4000, 0);
+    bad +=
+        loa_check_text (ctx, "description", "Nội dung đã thực hiện", in->description, 1, 4000, 0);
     if (in->n_evidence_links > MAX_EVIDENCE) {
         loa_rpc_field_error (ctx, "evidence_links", "Tối đa 20 đường dẫn minh chứng");
         bad++;
@@ -382,7 +383,7 @@ void plan_rpc_report_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Quota__CreateActivityReportRequest *in =
         (const Loa__Quota__CreateActivityReportRequest *) msg;
-    if (check_staff (ctx) != 0)
+    if (loa_check_staff (ctx) != 0)
         return;
     /* A report is its author's unit's; the Inspectorate, which aggregates
      * the plan's results (IV.1), may record one for a lead or partner unit. */
@@ -422,13 +423,13 @@ void plan_rpc_report_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     } else {
         loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
     }
-    store_free_message (&out.base);
+    loa_store_free_message (&out.base);
 }
 
 void plan_rpc_report_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Quota__ActivityReportRequest *in = (const Loa__Quota__ActivityReportRequest *) msg;
-    if (check_staff (ctx) != 0)
+    if (loa_check_staff (ctx) != 0)
         return;
     int year, may_report;
     if (find_activity (ctx, in->has_id, in->id, in->has_aid, in->aid, 0, &year, &may_report) != 0)
@@ -438,13 +439,13 @@ void plan_rpc_report_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
         loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
-    store_free_message (&out.base);
+    loa_store_free_message (&out.base);
 }
 
 void plan_rpc_report_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Quota__ActivityReportRequest *in = (const Loa__Quota__ActivityReportRequest *) msg;
-    if (check_staff (ctx) != 0)
+    if (loa_check_staff (ctx) != 0)
         return;
     if (!in->has_id || !in->has_aid || !in->has_rid || in->id <= 0 || in->aid <= 0 ||
         in->rid <= 0) {
@@ -459,5 +460,5 @@ void plan_rpc_report_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy báo cáo");
     else
         loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
-    store_free_message (&out.base);
+    loa_store_free_message (&out.base);
 }

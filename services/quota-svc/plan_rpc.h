@@ -7,7 +7,7 @@
 #ifndef PLAN_RPC_H
 #define PLAN_RPC_H
 
-#include "rpc_server.h"
+#include "loa_rpc_server.h"
 
 void plan_rpc_list (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
 void plan_rpc_get (loa_rpc_ctx *ctx, const ProtobufCMessage *in);

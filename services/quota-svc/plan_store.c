@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "db.h"
-#include "log.h"
-#include "store_util.h"
+#include "loa_db.h"
+#include "loa_log.h"
+#include "loa_store.h"
 
 #define WHO "plan store"
 
@@ -179,12 +179,12 @@ static void fill_plan (const PGresult *res, int row, Loa__Quota__Plan *p, int *o
 {
     p->id = atoll (PQgetvalue (res, row, 0));
     p->year = atoi (PQgetvalue (res, row, 1));
-    p->title = store_dup (res, row, 2, oom);
-    p->document_ref = store_dup (res, row, 3, oom);
-    p->summary = store_dup (res, row, 4, oom);
-    p->created_at = store_dup (res, row, 5, oom);
+    p->title = loa_store_dup (res, row, 2, oom);
+    p->document_ref = loa_store_dup (res, row, 3, oom);
+    p->summary = loa_store_dup (res, row, 4, oom);
+    p->created_at = loa_store_dup (res, row, 5, oom);
     p->created_by = atoll (PQgetvalue (res, row, 6));
-    p->updated_at = store_dup (res, row, 7, oom);
+    p->updated_at = loa_store_dup (res, row, 7, oom);
     p->activities_count = atoi (PQgetvalue (res, row, 8));
 }
 
@@ -192,16 +192,16 @@ int plan_store_list (PGconn *db, int has_year, int year, Loa__Quota__PlanList *o
 {
     loa__quota__plan_list__init (out);
     char y[24];
-    store_int_param (y, year);
+    loa_store_int_param (y, year);
     const char *vals[] = {has_year ? y : NULL};
-    PGresult *res = store_run (db, WHO, "plan_list", 1, vals, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, WHO, "plan_list", 1, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);
         return -1;
     }
     int n = PQntuples (res), oom = 0;
     void **items = NULL;
-    if (!store_list_block ((size_t) n, sizeof (Loa__Quota__Plan), &items)) {
+    if (!loa_store_list_block ((size_t) n, sizeof (Loa__Quota__Plan), &items)) {
         PQclear (res);
         return -1;
     }
@@ -221,14 +221,14 @@ static void fill_activity (const PGresult *res, int row, Loa__Quota__PlanActivit
     a->id = atoll (PQgetvalue (res, row, 0));
     a->plan_id = atoll (PQgetvalue (res, row, 1));
     a->position = atoi (PQgetvalue (res, row, 2));
-    a->form = store_dup (res, row, 3, oom);
-    a->content = store_dup (res, row, 4, oom);
-    a->schedule = store_dup (res, row, 5, oom);
+    a->form = loa_store_dup (res, row, 3, oom);
+    a->content = loa_store_dup (res, row, 4, oom);
+    a->schedule = loa_store_dup (res, row, 5, oom);
     a->lead_unit_id = atoll (PQgetvalue (res, row, 6));
-    a->lead_unit_code = store_dup (res, row, 7, oom);
-    a->lead_unit_name = store_dup (res, row, 8, oom);
+    a->lead_unit_code = loa_store_dup (res, row, 7, oom);
+    a->lead_unit_name = loa_store_dup (res, row, 8, oom);
     split_ids (PQgetvalue (res, row, 9), &a->partner_units, &a->n_partner_units, oom);
-    a->partners_note = store_dup (res, row, 10, oom);
+    a->partners_note = loa_store_dup (res, row, 10, oom);
     Loa__Quota__PlanActivitySummary *s = malloc (sizeof *s);
     if (!s) {
         *oom = 1;
@@ -238,7 +238,7 @@ static void fill_activity (const PGresult *res, int row, Loa__Quota__PlanActivit
     a->summary = s;
     s->reports = atoll (PQgetvalue (res, row, 11));
     split_ids (PQgetvalue (res, row, 12), &s->units_reported, &s->n_units_reported, oom);
-    s->last_done_on = store_dup (res, row, 13, oom);
+    s->last_done_on = loa_store_dup (res, row, 13, oom);
     split_strings (PQgetvalue (res, row, 14), ',', &s->months, &s->n_months, oom);
 }
 
@@ -246,9 +246,9 @@ int plan_store_get (PGconn *db, int64_t id, Loa__Quota__Plan *out)
 {
     loa__quota__plan__init (out);
     char id_s[24];
-    store_int_param (id_s, id);
+    loa_store_int_param (id_s, id);
     const char *vals[] = {id_s};
-    PGresult *res = store_run (db, WHO, "plan_get", 1, vals, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, WHO, "plan_get", 1, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK || PQntuples (res) != 1) {
         int rc = PQresultStatus (res) == PGRES_TUPLES_OK ? PLAN_STORE_NOT_FOUND : -1;
         PQclear (res);
@@ -257,14 +257,14 @@ int plan_store_get (PGconn *db, int64_t id, Loa__Quota__Plan *out)
     int oom = 0;
     fill_plan (res, 0, out, &oom);
     PQclear (res);
-    res = store_run (db, WHO, "plan_activities", 1, vals, PGRES_TUPLES_OK);
+    res = loa_store_run (db, WHO, "plan_activities", 1, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);
         return -1;
     }
     int n = PQntuples (res);
     void **items = NULL;
-    if (!store_list_block ((size_t) n, sizeof (Loa__Quota__PlanActivity), &items)) {
+    if (!loa_store_list_block ((size_t) n, sizeof (Loa__Quota__PlanActivity), &items)) {
         PQclear (res);
         return -1;
     }
@@ -284,7 +284,7 @@ int plan_store_get (PGconn *db, int64_t id, Loa__Quota__Plan *out)
 static int run_change (PGconn *db, const char *stmt, int n, const char *const *vals,
                        ExecStatusType expect, PGresult **out)
 {
-    PGresult *res = store_run (db, WHO, stmt, n, vals, expect);
+    PGresult *res = loa_store_run (db, WHO, stmt, n, vals, expect);
     if (PQresultStatus (res) == expect) {
         if (out)
             *out = res;
@@ -305,9 +305,9 @@ static int write_activity (PGconn *db, const char *plan_id, const Loa__Quota__Pl
                            int *changed)
 {
     char id[24], pos[24], lead[24];
-    store_int_param (id, a->id);
-    store_int_param (pos, a->position);
-    store_int_param (lead, a->lead_unit_id);
+    loa_store_int_param (id, a->id);
+    loa_store_int_param (pos, a->position);
+    loa_store_int_param (lead, a->lead_unit_id);
     char *partners = NULL;
     if (a->partner_units &&
         !(partners = ids_csv (a->partner_units->values, a->partner_units->n_values)))
@@ -344,8 +344,8 @@ static int create_tx (PGconn *db, void *arg)
 {
     plan_create *c = arg;
     char year[24], user[24], plan_id[24];
-    store_int_param (year, c->in->year);
-    store_int_param (user, c->user_id);
+    loa_store_int_param (year, c->in->year);
+    loa_store_int_param (user, c->user_id);
     const char *vals[] = {year, c->in->title, c->in->document_ref, c->in->summary, user};
     PGresult *res = NULL;
     int rc = run_change (db, "plan_insert", 5, vals, PGRES_TUPLES_OK, &res);
@@ -353,7 +353,7 @@ static int create_tx (PGconn *db, void *arg)
         return rc;
     *c->id = atoll (PQgetvalue (res, 0, 0));
     PQclear (res);
-    store_int_param (plan_id, *c->id);
+    loa_store_int_param (plan_id, *c->id);
     for (size_t i = 0; i < c->in->n_activities; i++) {
         int changed = 0;
         Loa__Quota__PlanActivityInput a = *c->in->activities[i];
@@ -385,7 +385,7 @@ static int update_tx (PGconn *db, void *arg)
 {
     plan_update *u = arg;
     char plan_id[24];
-    store_int_param (plan_id, u->in->id);
+    loa_store_int_param (plan_id, u->in->id);
     const char *vals[] = {plan_id, u->in->title, u->in->document_ref, u->in->summary};
     PGresult *res = NULL;
     int rc = run_change (db, "plan_update", 4, vals, PGRES_COMMAND_OK, &res);
@@ -425,7 +425,7 @@ int plan_store_unknown_unit (PGconn *db, const int64_t *ids, size_t n, int64_t *
     if (!csv)
         return -1;
     const char *vals[] = {csv};
-    PGresult *res = store_run (db, WHO, "unknown_unit", 1, vals, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, WHO, "unknown_unit", 1, vals, PGRES_TUPLES_OK);
     int rc = -1;
     if (PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) == 1) {
         *unknown = atoll (PQgetvalue (res, 0, 0));
@@ -440,11 +440,11 @@ int plan_store_activity (PGconn *db, int64_t plan_id, int64_t activity_id, int64
                          int *year, int *may_report)
 {
     char p[24], a[24], u[24];
-    store_int_param (p, plan_id);
-    store_int_param (a, activity_id);
-    store_int_param (u, unit_id);
+    loa_store_int_param (p, plan_id);
+    loa_store_int_param (a, activity_id);
+    loa_store_int_param (u, unit_id);
     const char *vals[] = {p, a, u};
-    PGresult *res = store_run (db, WHO, "activity_of_plan", 3, vals, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, WHO, "activity_of_plan", 3, vals, PGRES_TUPLES_OK);
     int rc;
     if (PQresultStatus (res) != PGRES_TUPLES_OK)
         rc = -1;
@@ -470,12 +470,12 @@ static void fill_report (const PGresult *res, int row, Loa__Quota__ActivityRepor
     r->plan_id = atoll (PQgetvalue (res, row, 1));
     r->activity_id = atoll (PQgetvalue (res, row, 2));
     r->unit_id = atoll (PQgetvalue (res, row, 3));
-    r->done_on = store_dup (res, row, 4, oom);
-    r->description = store_dup (res, row, 5, oom);
+    r->done_on = loa_store_dup (res, row, 4, oom);
+    r->description = loa_store_dup (res, row, 5, oom);
     split_strings (PQgetvalue (res, row, 6), '\n', &r->evidence_links, &r->n_evidence_links, oom);
     split_ids (PQgetvalue (res, row, 7), &r->attachment_ids, &r->n_attachment_ids, oom);
     r->created_by = atoll (PQgetvalue (res, row, 8));
-    r->created_at = store_dup (res, row, 9, oom);
+    r->created_at = loa_store_dup (res, row, 9, oom);
 }
 
 int plan_store_report_get (PGconn *db, int64_t plan_id, int64_t activity_id, int64_t report_id,
@@ -483,11 +483,11 @@ int plan_store_report_get (PGconn *db, int64_t plan_id, int64_t activity_id, int
 {
     loa__quota__activity_report__init (out);
     char p[24], a[24], r[24];
-    store_int_param (p, plan_id);
-    store_int_param (a, activity_id);
-    store_int_param (r, report_id);
+    loa_store_int_param (p, plan_id);
+    loa_store_int_param (a, activity_id);
+    loa_store_int_param (r, report_id);
     const char *vals[] = {p, a, r};
-    PGresult *res = store_run (db, WHO, "report_get", 3, vals, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, WHO, "report_get", 3, vals, PGRES_TUPLES_OK);
     int rc, oom = 0;
     if (PQresultStatus (res) != PGRES_TUPLES_OK)
         rc = -1;
@@ -506,16 +506,16 @@ int plan_store_report_create (PGconn *db, const Loa__Quota__CreateActivityReport
 {
     loa__quota__activity_report__init (out);
     char a[24], u[24], user[24];
-    store_int_param (a, in->aid);
-    store_int_param (u, unit_id);
-    store_int_param (user, user_id);
+    loa_store_int_param (a, in->aid);
+    loa_store_int_param (u, unit_id);
+    loa_store_int_param (user, user_id);
     char *links = join_lines (in->evidence_links, in->n_evidence_links);
     char *attachments = ids_csv (in->attachment_ids, in->n_attachment_ids);
     int rc = -1;
     if (links && attachments) {
         const char *vals[] = {a, u, in->done_on, in->description, links, attachments, user};
         /* One statement: it commits on its own, before the reply. */
-        PGresult *res = store_run (db, WHO, "report_insert", 7, vals, PGRES_TUPLES_OK);
+        PGresult *res = loa_store_run (db, WHO, "report_insert", 7, vals, PGRES_TUPLES_OK);
         if (PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) == 1) {
             int64_t id = atoll (PQgetvalue (res, 0, 0));
             rc = plan_store_report_get (db, in->id, in->aid, id, out) == 0 ? 0 : -1;
@@ -531,16 +531,16 @@ int plan_store_reports_list (PGconn *db, int64_t activity_id, Loa__Quota__Activi
 {
     loa__quota__activity_report_list__init (out);
     char a[24];
-    store_int_param (a, activity_id);
+    loa_store_int_param (a, activity_id);
     const char *vals[] = {a};
-    PGresult *res = store_run (db, WHO, "reports_list", 1, vals, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, WHO, "reports_list", 1, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);
         return -1;
     }
     int n = PQntuples (res), oom = 0;
     void **items = NULL;
-    if (!store_list_block ((size_t) n, sizeof (Loa__Quota__ActivityReport), &items)) {
+    if (!loa_store_list_block ((size_t) n, sizeof (Loa__Quota__ActivityReport), &items)) {
         PQclear (res);
         return -1;
     }

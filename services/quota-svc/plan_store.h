@@ -1,6 +1,6 @@
 /* plan_store: the SQL of the year's plan, its activities and the units'
  * reports on them (quota-svc; tables of migrations/0003_plans.sql). Messages
- * filled here are freed with store_free_message (store_util.h), on every
+ * filled here are freed with loa_store_free_message (loa_store.h), on every
  * path, whatever the result. */
 #ifndef PLAN_STORE_H
 #define PLAN_STORE_H

@@ -3,14 +3,14 @@
 #include <string.h>
 
 #include "articles.pb-c.h"
-#include "config.h"
-#include "log.h"
+#include "loa_config.h"
+#include "loa_log.h"
+#include "loa_subscriber.h"
+#include "loa_unit_mirror.h"
 #include "media_pkg.pb-c.h"
 #include "plan_store.h"
 #include "quota_month.h"
 #include "quota_store.h"
-#include "subscriber.h"
-#include "unit_mirror.h"
 
 static int apply_article (PGconn *db, const Loa__Event *event, int retracted)
 {

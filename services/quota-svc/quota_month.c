@@ -2,7 +2,7 @@
 
 #include <string.h>
 
-#include "calendar.h"
+#include "loa_calendar.h"
 
 /* `n` digits of `s` as a number, or -1 when one is not a digit. */
 static int digits (const char *s, int n)

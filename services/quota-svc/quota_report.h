@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "buf.h"
+#include "loa_buf.h"
 #include "quota_month.h" /* QUOTA_AT_RISK_FROM_DAY */
 #include "quota_store.h"
 

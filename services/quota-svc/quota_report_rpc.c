@@ -5,9 +5,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "check.h"
 #include "common.pb-c.h"
-#include "log.h"
+#include "loa_check.h"
+#include "loa_log.h"
 #include "quota.pb-c.h"
 #include "quota_month.h"
 #include "quota_report.h"
@@ -23,7 +23,7 @@ int quota_report_request (loa_rpc_ctx *ctx, const Loa__Quota__QuotaReportRequest
 {
     static const char *const formats[] = {"json", "csv", NULL};
     int bad = 0;
-    if (in->format && !check_one_of (in->format, formats)) {
+    if (in->format && !loa_check_one_of (in->format, formats)) {
         loa_rpc_field_error (ctx, "format", "Định dạng phải là json hoặc csv");
         bad++;
     }
@@ -60,7 +60,7 @@ static void today (char now[QUOTA_MONTH_SIZE], int *mday)
 void quota_report_year (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Quota__QuotaReportRequest *in = (const Loa__Quota__QuotaReportRequest *) msg;
-    if (check_staff (ctx) != 0)
+    if (loa_check_staff (ctx) != 0)
         return;
     char now[QUOTA_MONTH_SIZE];
     int mday, year = 0;
@@ -142,7 +142,7 @@ out:
 void quota_report_csv (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Quota__QuotaReportRequest *in = (const Loa__Quota__QuotaReportRequest *) msg;
-    if (check_staff (ctx) != 0)
+    if (loa_check_staff (ctx) != 0)
         return;
     char now[QUOTA_MONTH_SIZE], filename[64];
     int mday, year = 0;
@@ -196,7 +196,7 @@ void quota_report_csv (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 void quota_summary (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Quota__QuotaSummaryRequest *in = (const Loa__Quota__QuotaSummaryRequest *) msg;
-    if (check_staff (ctx) != 0)
+    if (loa_check_staff (ctx) != 0)
         return;
     char now[QUOTA_MONTH_SIZE];
     int mday, year = 0;

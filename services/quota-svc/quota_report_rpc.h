@@ -4,8 +4,8 @@
 #ifndef QUOTA_REPORT_RPC_H
 #define QUOTA_REPORT_RPC_H
 
+#include "loa_rpc_server.h"
 #include "quota_edit.pb-c.h"
-#include "rpc_server.h"
 
 /* What a QuotaReportRequest asks for, checked (format json or csv; month
  * YYYY-MM or year YYYY from 2000 on, not both). `now` is the current month.

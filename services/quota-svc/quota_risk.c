@@ -2,7 +2,7 @@
 
 #include <time.h>
 
-#include "log.h"
+#include "loa_log.h"
 #include "quota_month.h"
 #include "quota_store.h"
 

@@ -4,8 +4,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "check.h"
-#include "log.h"
+#include "loa_check.h"
+#include "loa_log.h"
 #include "plan_edit.pb-c.h"
 #include "plan_rpc.h"
 #include "quota_edit.pb-c.h"
@@ -36,7 +36,7 @@ static void units_list (loa_rpc_ctx *ctx, const ProtobufCMessage *in)
 static void rules_get (loa_rpc_ctx *ctx, const ProtobufCMessage *in)
 {
     (void) in;
-    if (check_staff (ctx) != 0)
+    if (loa_check_staff (ctx) != 0)
         return;
     char month[QUOTA_MONTH_SIZE];
     int mday;
@@ -52,7 +52,7 @@ static void rules_get (loa_rpc_ctx *ctx, const ProtobufCMessage *in)
 static void rules_put (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Quota__QuotaRulesInput *in = (const Loa__Quota__QuotaRulesInput *) msg;
-    if (check_role (ctx, "admin", ADMIN_ONLY) != 0)
+    if (loa_check_role (ctx, "admin", ADMIN_ONLY) != 0)
         return;
     char month[QUOTA_MONTH_SIZE];
     int mday, bad = 0;
@@ -111,7 +111,7 @@ static void rules_put (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 static void report (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Quota__QuotaReportRequest *in = (const Loa__Quota__QuotaReportRequest *) msg;
-    if (check_staff (ctx) != 0)
+    if (loa_check_staff (ctx) != 0)
         return;
     char now[QUOTA_MONTH_SIZE];
     int mday, year;
@@ -171,7 +171,7 @@ out:
 static void rebuild (loa_rpc_ctx *ctx, const ProtobufCMessage *in)
 {
     (void) in;
-    if (check_role (ctx, "admin", "Chỉ quản trị viên được dựng lại số liệu định mức") != 0)
+    if (loa_check_role (ctx, "admin", "Chỉ quản trị viên được dựng lại số liệu định mức") != 0)
         return;
     unsigned long long last = 0;
     long long n = quota_events_rebuild (ctx->db, &last);

@@ -2,7 +2,7 @@
 #ifndef QUOTA_RPC_H
 #define QUOTA_RPC_H
 
-#include "rpc_server.h"
+#include "loa_rpc_server.h"
 
 extern const loa_rpc_method quota_methods[];
 

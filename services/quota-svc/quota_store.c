@@ -4,11 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "db.h"
-#include "log.h"
-#include "outbox.h"
+#include "loa_db.h"
+#include "loa_log.h"
+#include "loa_outbox.h"
+#include "loa_store.h"
 #include "quota_ops.pb-c.h"
-#include "store_util.h"
 
 #define WHO "quota store"
 
@@ -135,14 +135,14 @@ int quota_store_apply_article (PGconn *db, int64_t article_id, int64_t unit_id, 
                                int is_cchc, int retracted, uint64_t seq)
 {
     char id[24], unit[24], seq_s[24];
-    store_int_param (id, article_id);
-    store_int_param (unit, unit_id);
+    loa_store_int_param (id, article_id);
+    loa_store_int_param (unit, unit_id);
     snprintf (seq_s, sizeof seq_s, "%llu", (unsigned long long) seq);
     const char *vals[] = {
         id, unit, month, is_cchc ? "true" : "false", retracted ? "true" : "false", seq_s};
     /* month: LEAST keeps the first publication's month whatever the order
      * the events are seen in (a re-publication counts in it again). */
-    return store_exec (
+    return loa_store_exec (
         db, WHO,
         "INSERT INTO articles (article_id, unit_id, month, is_cchc, retracted, event_seq) "
         "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (article_id) DO UPDATE SET "
@@ -160,25 +160,28 @@ static void fill_rules (const PGresult *res, int row, Loa__Quota__QuotaRules *r,
     loa__quota__quota_rules__init (r);
     r->min_articles = atoi (PQgetvalue (res, row, 0));
     r->min_cchc_articles = atoi (PQgetvalue (res, row, 1));
-    r->effective_from = store_dup (res, row, 2, oom);
-    r->created_at = store_dup (res, row, 3, oom);
+    r->effective_from = loa_store_dup (res, row, 2, oom);
+    r->created_at = loa_store_dup (res, row, 3, oom);
     r->created_by = atoll (PQgetvalue (res, row, 4));
 }
 
-void quota_store_free_rules (Loa__Quota__QuotaRulesReply *out) { store_free_message (&out->base); }
+void quota_store_free_rules (Loa__Quota__QuotaRulesReply *out)
+{
+    loa_store_free_message (&out->base);
+}
 
 /* Every row and the one in force in `month` into *out (initialised). */
 static int read_rules (PGconn *db, const char *month, Loa__Quota__QuotaRulesReply *out)
 {
     const char *vals[] = {month};
-    PGresult *res = store_run (db, WHO, "rules_list", 1, vals, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, WHO, "rules_list", 1, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);
         return -1;
     }
     int n = PQntuples (res), oom = 0;
     void **items = NULL;
-    if (!store_list_block ((size_t) n, sizeof (Loa__Quota__QuotaRules), &items)) {
+    if (!loa_store_list_block ((size_t) n, sizeof (Loa__Quota__QuotaRules), &items)) {
         PQclear (res);
         return -1;
     }
@@ -195,8 +198,8 @@ static int read_rules (PGconn *db, const char *month, Loa__Quota__QuotaRulesRepl
     if (current >= 0) {
         out->min_articles = atoi (PQgetvalue (res, current, 0));
         out->min_cchc_articles = atoi (PQgetvalue (res, current, 1));
-        out->effective_from = store_dup (res, current, 2, &oom);
-        out->created_at = store_dup (res, current, 3, &oom);
+        out->effective_from = loa_store_dup (res, current, 2, &oom);
+        out->created_at = loa_store_dup (res, current, 3, &oom);
         out->created_by = atoll (PQgetvalue (res, current, 4));
     }
     PQclear (res);
@@ -219,7 +222,7 @@ static int put_rules_tx (PGconn *db, void *arg)
 {
     rules_put *p = arg;
     quota_store_free_rules (p->out);
-    PGresult *res = store_run (db, WHO, "rules_upsert", 4, p->vals, PGRES_COMMAND_OK);
+    PGresult *res = loa_store_run (db, WHO, "rules_upsert", 4, p->vals, PGRES_COMMAND_OK);
     if (PQresultStatus (res) != PGRES_COMMAND_OK) {
         int retry = loa_db_retryable (res);
         PQclear (res);
@@ -234,9 +237,9 @@ int quota_store_put_rules (PGconn *db, int min_articles, int min_cchc_articles,
                            Loa__Quota__QuotaRulesReply *out)
 {
     char min[24], cchc[24], user[24];
-    store_int_param (min, min_articles);
-    store_int_param (cchc, min_cchc_articles);
-    store_int_param (user, user_id);
+    loa_store_int_param (min, min_articles);
+    loa_store_int_param (cchc, min_cchc_articles);
+    loa_store_int_param (user, user_id);
     const char *vals[] = {min, cchc, effective_from, user};
     rules_put p = {vals, month, out};
     loa__quota__quota_rules_reply__init (out);
@@ -250,7 +253,7 @@ int quota_store_report (PGconn *db, const char *month, quota_store_tally **rows,
     *rows = NULL;
     *n = 0;
     const char *vals[] = {month};
-    PGresult *res = store_run (db, WHO, "report", 1, vals, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, WHO, "report", 1, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);
         return -1;
@@ -300,7 +303,7 @@ static int at_risk_tx (PGconn *db, void *arg)
     at_risk_job *job = arg;
     job->flagged = 0;
     const char *vals[] = {job->month};
-    PGresult *res = store_run (db, WHO, "at_risk_flag", 1, vals, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, WHO, "at_risk_flag", 1, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         int retry = loa_db_retryable (res);
         PQclear (res);
@@ -355,7 +358,7 @@ int quota_store_reset (PGconn *db)
 
 int quota_store_counts (PGconn *db, int64_t *articles, int64_t *units)
 {
-    PGresult *res = store_run (db, WHO, "counts", 0, NULL, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, WHO, "counts", 0, NULL, PGRES_TUPLES_OK);
     int ok = PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) == 1;
     if (ok) {
         *articles = atoll (PQgetvalue (res, 0, 0));
@@ -370,11 +373,11 @@ int quota_store_report_year (PGconn *db, int year, quota_store_year **units, siz
     *units = NULL;
     *n = 0;
     char y[24], first[24], last[24];
-    store_int_param (y, year);
+    loa_store_int_param (y, year);
     snprintf (first, sizeof first, "%04d-01", year);
     snprintf (last, sizeof last, "%04d-12", year);
     const char *vals[] = {y, first, last};
-    PGresult *res = store_run (db, WHO, "report_year", 3, vals, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, WHO, "report_year", 3, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);
         return -1;
@@ -430,11 +433,11 @@ int quota_store_apply_package (PGconn *db, int64_t package_id, int64_t article_i
                                const char *month, int canceled)
 {
     char id[24], article[24], v[24];
-    store_int_param (id, package_id);
-    store_int_param (article, article_id);
-    store_int_param (v, version);
+    loa_store_int_param (id, package_id);
+    loa_store_int_param (article, article_id);
+    loa_store_int_param (v, version);
     const char *vals[] = {id, article, month, v, canceled ? "true" : "false"};
-    return store_exec (
+    return loa_store_exec (
         db, WHO,
         "INSERT INTO media_packages (package_id, article_id, month, versions, canceled) "
         "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (package_id) DO UPDATE SET "
@@ -448,14 +451,15 @@ int quota_store_apply_delivery (PGconn *db, int64_t package_id, int version, int
                                 const char *status, const char *month)
 {
     char id[24], v[24], bc[24];
-    store_int_param (id, package_id);
-    store_int_param (v, version);
-    store_int_param (bc, broadcaster_id);
+    loa_store_int_param (id, package_id);
+    loa_store_int_param (v, version);
+    loa_store_int_param (bc, broadcaster_id);
     const char *vals[] = {id, v, bc, status, month};
-    return store_exec (db, WHO,
-                       "INSERT INTO media_deliveries (package_id, version, broadcaster_id, status, "
-                       "month) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-                       5, vals);
+    return loa_store_exec (
+        db, WHO,
+        "INSERT INTO media_deliveries (package_id, version, broadcaster_id, status, "
+        "month) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+        5, vals);
 }
 
 int quota_store_reset_media (PGconn *db)
@@ -471,7 +475,7 @@ int quota_store_media_year (PGconn *db, int year, quota_store_media **rows, size
     snprintf (first, sizeof first, "%04d-01", year);
     snprintf (last, sizeof last, "%04d-12", year);
     const char *vals[] = {first, last};
-    PGresult *res = store_run (db, WHO, "media_year", 2, vals, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, WHO, "media_year", 2, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);
         return -1;

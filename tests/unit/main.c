@@ -16,7 +16,7 @@ int main (void)
     Suite *(*suites[]) (void) = {
         config_suite,       log_suite,         pbjson_suite,         migrate_suite,
         rpc_suite,          outbox_suite,      notifier_suite,       subscriber_suite,
-        markdown_suite,     store_util_suite,  calendar_suite,       ticker_suite,
+        markdown_suite,     store_suite,       calendar_suite,       ticker_suite,
         buf_suite,          xml_suite,         form_suite,           open311_map_suite,
         throttle_suite,     quota_month_suite, quota_events_suite,   quota_risk_suite,
         quota_report_suite, plan_store_suite,  blob_suite,           media_events_suite,

@@ -14,7 +14,7 @@ Suite *outbox_suite (void);
 Suite *notifier_suite (void);
 Suite *subscriber_suite (void);
 Suite *markdown_suite (void);
-Suite *store_util_suite (void);
+Suite *store_suite (void);
 Suite *calendar_suite (void);
 Suite *ticker_suite (void);
 Suite *buf_suite (void);

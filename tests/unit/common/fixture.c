@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <zmq.h>
 
-#include "db.h"
+#include "loa_db.h"
 #include "suites.h"
 
 /* The shared events migrations, in the Makefile's order. */

@@ -7,7 +7,7 @@
 #include <libpq-fe.h>
 #include <stddef.h>
 
-#include "migrate.h"
+#include "loa_migrate.h"
 
 /* A schema of the test's own in the test database, and a connection to it.
  * test_schema_init fills it; test_schema_fini drops the schema and frees

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
+#include "loa_buf.h"
 #include "suites.h"
 
 START_TEST (appends_and_takes)

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "calendar.h"
+#include "loa_calendar.h"
 #include "suites.h"
 
 /* The day of a date the test knows to be real. */

@@ -1,6 +1,6 @@
 #include <stdlib.h>
 
-#include "config.h"
+#include "loa_config.h"
 #include "suites.h"
 
 START_TEST (env_defaults_and_values)

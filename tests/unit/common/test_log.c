@@ -1,8 +1,8 @@
 #include <string.h>
 
-#include "log.h"
+#include "loa_log.h"
+#include "loa_text.h"
 #include "suites.h"
-#include "text.h"
 
 START_TEST (escape_keeps_vietnamese)
 {

@@ -1,7 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "markdown.h"
+#include "loa_markdown.h"
 #include "suites.h"
 
 static char *render (const char *md) { return loa_markdown_html (md, strlen (md)); }

@@ -4,8 +4,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "db.h"
-#include "migrate.h"
+#include "loa_db.h"
+#include "loa_migrate.h"
 #include "suites.h"
 
 static char schema[64];

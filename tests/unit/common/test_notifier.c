@@ -7,11 +7,11 @@
 #include <zmq.h>
 
 #include "common.pb-c.h"
-#include "config.h"
-#include "db.h"
 #include "fixture.h"
-#include "notifier.h"
-#include "outbox.h"
+#include "loa_config.h"
+#include "loa_db.h"
+#include "loa_notifier.h"
+#include "loa_outbox.h"
 #include "suites.h"
 
 /* Well under the relay's slow poll (HEARTBEAT_MS, 1 s), with room for a

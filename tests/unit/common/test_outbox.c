@@ -7,12 +7,12 @@
 #include <zmq.h>
 
 #include "common.pb-c.h"
-#include "config.h"
-#include "db.h"
 #include "fixture.h"
-#include "outbox.h"
-#include "rpc_client.h"
-#include "rpc_server.h"
+#include "loa_config.h"
+#include "loa_db.h"
+#include "loa_outbox.h"
+#include "loa_rpc_client.h"
+#include "loa_rpc_server.h"
 #include "suites.h"
 
 /* ------------------------------------------------------------ fixture */

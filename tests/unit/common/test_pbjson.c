@@ -10,8 +10,8 @@
 #include "codec_test2.pb-c.h"
 #include "common.pb-c.h"
 #include "envelope.pb-c.h"
-#include "pbjson.h"
-#include "pbregistry.h"
+#include "loa_pbjson.h"
+#include "loa_pbregistry.h"
 #include "suites.h"
 
 static const ProtobufCMessageDescriptor *const EVERY = &loa__test__everything__descriptor;

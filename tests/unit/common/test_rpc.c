@@ -7,9 +7,9 @@
 #include <zmq.h>
 
 #include "common.pb-c.h"
-#include "config.h"
-#include "rpc_client.h"
-#include "rpc_server.h"
+#include "loa_config.h"
+#include "loa_rpc_client.h"
+#include "loa_rpc_server.h"
 #include "suites.h"
 
 static void *zctx;

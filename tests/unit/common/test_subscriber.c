@@ -10,12 +10,12 @@
 #include <zmq.h>
 
 #include "common.pb-c.h"
-#include "config.h"
-#include "db.h"
 #include "fixture.h"
-#include "outbox.h"
-#include "rpc_server.h"
-#include "subscriber.h"
+#include "loa_config.h"
+#include "loa_db.h"
+#include "loa_outbox.h"
+#include "loa_rpc_server.h"
+#include "loa_subscriber.h"
 #include "suites.h"
 
 #define SOURCE "producer"

@@ -6,11 +6,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "config.h"
-#include "db.h"
 #include "fixture.h"
+#include "loa_config.h"
+#include "loa_db.h"
+#include "loa_ticker.h"
 #include "suites.h"
-#include "ticker.h"
 
 static const char RUNS_SQL[] =
     "CREATE TABLE runs (id bigserial PRIMARY KEY, backend int NOT NULL DEFAULT pg_backend_pid())";

@@ -2,9 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "loa_text.h"
 #include "open311_map.h"
 #include "suites.h"
-#include "text.h"
 
 START_TEST (services_and_attributes)
 {

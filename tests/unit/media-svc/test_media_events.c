@@ -13,10 +13,10 @@
 
 #include "articles.pb-c.h"
 #include "common/fixture.h"
+#include "loa_store.h"
+#include "loa_subscriber.h"
 #include "media_events.h"
 #include "media_store.h"
-#include "store_util.h"
-#include "subscriber.h"
 #include "suites.h"
 
 extern const loa_migration media_svc_migrations[];
@@ -63,7 +63,7 @@ static int64_t asset (PGconn *db, int n)
                       MEDIA_STORE_OK);
     ck_assert_int_eq (created, 1);
     int64_t id = a.id;
-    store_free_message (&a.base);
+    loa_store_free_message (&a.base);
     return id;
 }
 
@@ -72,7 +72,7 @@ static int is_public (PGconn *db, int64_t id)
     Loa__Media__Asset a = LOA__MEDIA__ASSET__INIT;
     ck_assert_int_eq (media_store_asset_get (db, id, &a), MEDIA_STORE_OK);
     int p = a.is_public;
-    store_free_message (&a.base);
+    loa_store_free_message (&a.base);
     return p;
 }
 
@@ -123,7 +123,7 @@ START_TEST (test_same_bytes_one_asset)
     char url[64];
     snprintf (url, sizeof url, "/api/v1/assets/%lld", (long long) a);
     ck_assert_str_eq (again.url, url);
-    store_free_message (&again.base);
+    loa_store_free_message (&again.base);
     ck_assert_int_eq (test_query_int (s.db, "SELECT count(*) FROM assets"), 1);
     test_schema_fini (&s);
 }

@@ -17,13 +17,13 @@
 #include <unistd.h>
 
 #include "common/fixture.h"
+#include "loa_store.h"
 #include "media_bag.h"
 #include "media_bag_builder.h"
 #include "media_ninjs.h"
 #include "media_pkg_store.h"
 #include "media_store.h"
 #include "media_sweep.h"
-#include "store_util.h"
 #include "suites.h"
 
 extern const loa_migration media_svc_migrations[];
@@ -83,7 +83,7 @@ static int64_t asset (PGconn *db, int n, const char *text)
                                                 "a.png", 3, &a, &created),
                       MEDIA_STORE_OK);
     int64_t id = a.id;
-    store_free_message (&a.base);
+    loa_store_free_message (&a.base);
     return id;
 }
 
@@ -93,7 +93,7 @@ static int64_t broadcaster (PGconn *db, const char *policy, int64_t key)
     ck_assert_int_eq (media_store_broadcaster_create (db, "Đài", "tv", policy, key, 1, &b),
                       MEDIA_STORE_OK);
     int64_t id = b.id;
-    store_free_message (&b.base);
+    loa_store_free_message (&b.base);
     return id;
 }
 
@@ -134,7 +134,7 @@ static void feed (PGconn *db, int64_t b, int64_t after, char *out, size_t cap, i
     }
     if (last)
         *last = page.last;
-    store_free_message (&page.base);
+    loa_store_free_message (&page.base);
 }
 
 START_TEST (test_versions_and_feed)
@@ -193,7 +193,7 @@ START_TEST (test_versions_and_feed)
     ck_assert_int_eq (media_pkg_store_file (s.db, deliver, &pr, &pf), MEDIA_STORE_PENDING);
     Loa__Media__Ninjs nj = LOA__MEDIA__NINJS__INIT;
     ck_assert_int_eq (media_pkg_store_ninjs (s.db, deliver, p1.id, 1, &nj), MEDIA_STORE_OK);
-    store_free_message (&nj.base);
+    loa_store_free_message (&nj.base);
     ck_assert_int_eq (media_pkg_store_ninjs (s.db, deliver, p1.id, 0, &nj), MEDIA_STORE_FORBIDDEN);
     ck_assert_int_eq (media_pkg_store_ninjs (s.db, hide, p2.id, 1, &nj), MEDIA_STORE_FORBIDDEN);
     ck_assert_int_eq (test_query_int (s.db, "SELECT count(*) FROM outbox "
@@ -251,7 +251,7 @@ START_TEST (test_versions_and_feed)
     struct stat st;
     ck_assert_int_eq (stat (path, &st), 0);
     ck_assert_int_eq (st.st_size, f.size);
-    store_free_message (&f.base);
+    loa_store_free_message (&f.base);
 
     /* A bag that cannot be built (a rendition's blob is missing): retried
      * once, then failed; never in a feed; its bag answers FAILED; the next
@@ -304,7 +304,7 @@ START_TEST (test_versions_and_feed)
     media_pkg_write after = {.kind = MEDIA_PKG_CORRECT, .package_id = p1.id, .user_id = 3};
     ck_assert_int_eq (media_pkg_store_write (s.db, &after), MEDIA_STORE_CONFLICT);
     ck_assert_int_eq (media_pkg_store_file (s.db, deliver, &fr, &f), MEDIA_STORE_GONE);
-    store_free_message (&f.base);
+    loa_store_free_message (&f.base);
     media_pkg_write none = {.kind = MEDIA_PKG_CORRECT, .package_id = 999999, .user_id = 3};
     ck_assert_int_eq (media_pkg_store_write (s.db, &none), MEDIA_STORE_NOT_FOUND);
     test_schema_fini (&s);
@@ -336,7 +336,7 @@ START_TEST (test_ninjs_2_3_stored)
     ck_assert_ptr_nonnull (want);
     ck_assert_str_eq (doc.json_2_3, want);
     ck_assert_ptr_nonnull (strstr (doc.json_2_3, "\"pubstatus\":\"usable\""));
-    store_free_message (&doc.base);
+    loa_store_free_message (&doc.base);
 
     /* As if made before the migration: the document's read fills it. */
     test_query_int (s.db, "WITH u AS (UPDATE package_versions SET ninjs_2_3 = NULL RETURNING 1) "
@@ -344,7 +344,7 @@ START_TEST (test_ninjs_2_3_stored)
     Loa__Media__Ninjs again = LOA__MEDIA__NINJS__INIT;
     ck_assert_int_eq (media_pkg_store_ninjs (s.db, bc, p.id, 0, &again), MEDIA_STORE_OK);
     ck_assert_str_eq (again.json_2_3, want);
-    store_free_message (&again.base);
+    loa_store_free_message (&again.base);
     ck_assert_int_eq (test_query_int (s.db, "SELECT count(*) FROM package_versions "
                                             "WHERE ninjs_2_3 IS NOT NULL"),
                       1);
@@ -356,7 +356,7 @@ START_TEST (test_ninjs_2_3_stored)
     ck_assert_int_eq (media_pkg_store_feed (s.db, bc, 0, 100, &page), MEDIA_STORE_OK);
     ck_assert_int_eq (page.n_items, 1);
     ck_assert_str_eq (page.items[0]->json_2_3, want);
-    store_free_message (&page.base);
+    loa_store_free_message (&page.base);
     ck_assert_int_eq (test_query_int (s.db, "SELECT count(*) FROM package_versions "
                                             "WHERE ninjs_2_3 IS NOT NULL"),
                       1);
@@ -428,7 +428,7 @@ START_TEST (test_withheld)
     ck_assert_ptr_nonnull (strstr (nj.json, "\"pubStatus\":\"withheld\""));
     ck_assert_ptr_nonnull (strstr (nj.json, "Tiêu đề"));
     ck_assert_ptr_null (strstr (nj.json, "renditions"));
-    store_free_message (&nj.base);
+    loa_store_free_message (&nj.base);
     Loa__Media__PackageFileRequest fr = LOA__MEDIA__PACKAGE_FILE_REQUEST__INIT;
     fr.id = p1.id;
     fr.version = 1;
@@ -452,7 +452,7 @@ START_TEST (test_withheld)
                       1);
     ck_assert_int_eq (build_all (s.db), 1);
     ck_assert_int_eq (media_pkg_store_file (s.db, b, &fr, &f), MEDIA_STORE_OK);
-    store_free_message (&f.base);
+    loa_store_free_message (&f.base);
     /* The old retraction once more (a replay): nothing. */
     ck_assert_int_eq (
         media_pkg_store_article (s.db, 20, 0, 1, NULL, NULL, NULL, NULL, NULL, NULL, 7), 0);
@@ -528,12 +528,12 @@ START_TEST (test_orphan_sweep)
     snprintf (hex, sizeof hex, "%064x", 0xb001);
     ck_assert_int_eq (media_store_asset_register (s.db, hex, 6, "image/png", "", 3, &a, &created),
                       MEDIA_STORE_GONE);
-    store_free_message (&a.base);
+    loa_store_free_message (&a.base);
     snprintf (hex, sizeof hex, "%064x", 0xb002);
     ck_assert_int_eq (media_store_asset_register (s.db, hex, 5, "image/png", "", 3, &a, &created),
                       MEDIA_STORE_OK);
     ck_assert_int_eq (created, 1);
-    store_free_message (&a.base);
+    loa_store_free_message (&a.base);
     ck_assert_int_eq (test_query_int (s.db, "SELECT count(*) FROM assets"), 2);
     test_schema_fini (&s);
     nftw (volume, remove_one, 16, FTW_DEPTH | FTW_PHYS);

@@ -10,11 +10,11 @@
 #include <string.h>
 
 #include "content.pb-c.h"
+#include "loa_store.h"
+#include "loa_subscriber.h"
 #include "plan_store.h"
 #include "quota-svc/quota_fixture.h"
 #include "quota_events.h"
-#include "store_util.h"
-#include "subscriber.h"
 #include "suites.h"
 
 /* Applies a unit event (packed here) as the subscriber would. */
@@ -87,10 +87,10 @@ START_TEST (test_seed_and_lead_resolution)
     ck_assert_str_eq (list.items[0]->title, "Kế hoạch tuyên truyền cải cách hành chính năm 2022");
     ck_assert_int_eq (list.items[0]->activities_count, 5);
     int64_t plan = list.items[0]->id;
-    store_free_message (&list.base);
+    loa_store_free_message (&list.base);
     ck_assert_int_eq (plan_store_list (s.db, 1, 2023, &list), 0);
     ck_assert_uint_eq (list.n_items, 0);
-    store_free_message (&list.base);
+    loa_store_free_message (&list.base);
 
     Loa__Quota__Plan p;
     ck_assert_int_eq (plan_store_get (s.db, plan, &p), 0);
@@ -101,9 +101,9 @@ START_TEST (test_seed_and_lead_resolution)
     ck_assert_str_eq (p.activities[0]->lead_unit_name, "Đơn vị");
     ck_assert_ptr_nonnull (p.activities[0]->summary);
     ck_assert_int_eq (p.activities[0]->summary->reports, 0);
-    store_free_message (&p.base);
+    loa_store_free_message (&p.base);
     ck_assert_int_eq (plan_store_get (s.db, plan + 1000, &p), PLAN_STORE_NOT_FOUND);
-    store_free_message (&p.base);
+    loa_store_free_message (&p.base);
     test_schema_fini (&s);
 }
 END_TEST
@@ -135,7 +135,7 @@ static void report (PGconn *db, int64_t plan, int64_t aid, int64_t unit, const c
         ck_assert_str_eq (out.evidence_links[1], "https://b.example/x,y");
         ck_assert_int_eq (out.attachment_ids[1], 6);
     }
-    store_free_message (&out.base);
+    loa_store_free_message (&out.base);
 }
 
 START_TEST (test_create_report_and_summary)
@@ -191,7 +191,7 @@ START_TEST (test_create_report_and_summary)
     ck_assert_int_eq (p.activities[0]->partner_units[0], 2);
     ck_assert_int_eq (p.activities[1]->lead_unit_id, 0);
     int64_t act1 = p.activities[0]->id, act2 = p.activities[1]->id;
-    store_free_message (&p.base);
+    loa_store_free_message (&p.base);
 
     /* Who may report: the lead and the partner, not C; 404s. */
     int year = 0, may = -1;
@@ -225,7 +225,7 @@ START_TEST (test_create_report_and_summary)
     ck_assert_int_eq (p.activities[1]->summary->reports, 0);
     ck_assert_uint_eq (p.activities[1]->summary->n_months, 0);
     ck_assert_str_eq (p.activities[1]->summary->last_done_on, "");
-    store_free_message (&p.base);
+    loa_store_free_message (&p.base);
 
     Loa__Quota__ActivityReportList rl;
     ck_assert_int_eq (plan_store_reports_list (s.db, act1, &rl), 0);
@@ -233,13 +233,13 @@ START_TEST (test_create_report_and_summary)
     ck_assert_str_eq (rl.items[0]->done_on, "2023-05-02");
     ck_assert_str_eq (rl.items[2]->done_on, "2023-03-15");
     int64_t rid = rl.items[0]->id;
-    store_free_message (&rl.base);
+    loa_store_free_message (&rl.base);
     Loa__Quota__ActivityReport r;
     ck_assert_int_eq (plan_store_report_get (s.db, plan, act1, rid, &r), 0);
     ck_assert_str_eq (r.evidence_links[0], "https://a.example/1");
-    store_free_message (&r.base);
+    loa_store_free_message (&r.base);
     ck_assert_int_eq (plan_store_report_get (s.db, plan, act2, rid, &r), PLAN_STORE_NOT_FOUND);
-    store_free_message (&r.base);
+    loa_store_free_message (&r.base);
     test_schema_fini (&s);
 }
 END_TEST
@@ -254,11 +254,11 @@ START_TEST (test_update)
     ck_assert_int_eq (plan_store_list (s.db, 0, 0, &list), 0);
     ck_assert_uint_eq (list.n_items, 1);
     int64_t seed = list.items[0]->id;
-    store_free_message (&list.base);
+    loa_store_free_message (&list.base);
     Loa__Quota__Plan p;
     ck_assert_int_eq (plan_store_get (s.db, seed, &p), 0);
     int64_t first = p.activities[0]->id;
-    store_free_message (&p.base);
+    loa_store_free_message (&p.base);
 
     /* Change activity 1 (its lead and partners) and add one. */
     int64_t partners[] = {2};
@@ -294,7 +294,7 @@ START_TEST (test_update)
     ck_assert_int_eq (p.activities[0]->partner_units[0], 2);
     ck_assert_str_eq (p.activities[5]->form, "Ấn phẩm");
     ck_assert_int_eq (p.activities[5]->position, 6);
-    store_free_message (&p.base);
+    loa_store_free_message (&p.base);
 
     /* An id not of this plan: nothing changes (the title neither). */
     Loa__Quota__PlanActivityInput stray = LOA__QUOTA__PLAN_ACTIVITY_INPUT__INIT;
@@ -310,7 +310,7 @@ START_TEST (test_update)
     ck_assert_int_eq (plan_store_get (s.db, seed, &p), 0);
     ck_assert_uint_eq (p.n_activities, 6);
     ck_assert_str_eq (p.title, "Kế hoạch tuyên truyền cải cách hành chính năm 2022");
-    store_free_message (&p.base);
+    loa_store_free_message (&p.base);
     up.id = seed + 1000;
     up.n_activities = 0;
     ck_assert_int_eq (plan_store_update (s.db, &up, &bad), PLAN_STORE_NOT_FOUND);

@@ -10,11 +10,11 @@
 #include <string.h>
 
 #include "articles.pb-c.h"
+#include "loa_subscriber.h"
 #include "media_pkg.pb-c.h"
 #include "quota-svc/quota_fixture.h"
 #include "quota_events.h"
 #include "quota_store.h"
-#include "subscriber.h"
 #include "suites.h"
 
 /* Applies an article event (packed here) with seq `seq`; the result of

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "db.h"
+#include "loa_db.h"
 #include "quota-svc/quota_fixture.h"
 #include "quota_ops.pb-c.h"
 #include "quota_risk.h"

@@ -1,0 +1,199 @@
+#include "loa_rpc_client.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+#include "loa_config.h"
+#include "loa_log.h"
+
+struct loa_rpc_client {
+    void *zmq_ctx;
+    void *sock;
+    char service[48];
+    char *endpoints;
+    int down;
+    unsigned long long counter;
+};
+
+static void *open_socket (loa_rpc_client *c)
+{
+    void *sock = zmq_socket (c->zmq_ctx, ZMQ_DEALER);
+    if (!sock)
+        return NULL;
+    int linger = 0, immediate = 1, ivl = 100, ivl_max = 1000;
+    zmq_setsockopt (sock, ZMQ_LINGER, &linger, sizeof linger);
+    /* Queue messages only on completed connections, so that "no replica
+     * connected" shows as not writable instead of a silent queue. */
+    zmq_setsockopt (sock, ZMQ_IMMEDIATE, &immediate, sizeof immediate);
+    zmq_setsockopt (sock, ZMQ_RECONNECT_IVL, &ivl, sizeof ivl);
+    zmq_setsockopt (sock, ZMQ_RECONNECT_IVL_MAX, &ivl_max, sizeof ivl_max);
+    char *list = strdup (c->endpoints), *save = NULL;
+    for (char *ep = list ? strtok_r (list, ", ", &save) : NULL; ep;
+         ep = strtok_r (NULL, ", ", &save))
+        if (zmq_connect (sock, ep) != 0)
+            loa_error (NULL, "rpc: %s: cannot connect %s: %s", c->service, ep,
+                       zmq_strerror (errno));
+    free (list);
+    return sock;
+}
+
+loa_rpc_client *loa_rpc_client_new (void *zmq_ctx, const char *service, const char *endpoints)
+{
+    loa_rpc_client *c = calloc (1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->zmq_ctx = zmq_ctx;
+    snprintf (c->service, sizeof c->service, "%s", service);
+    c->endpoints = strdup (endpoints);
+    if (c->endpoints)
+        c->sock = open_socket (c);
+    if (!c->sock) {
+        loa_rpc_client_destroy (&c);
+        return NULL;
+    }
+    return c;
+}
+
+void loa_rpc_client_destroy (loa_rpc_client **pself)
+{
+    loa_rpc_client *c = pself ? *pself : NULL;
+    if (!c)
+        return;
+    if (c->sock)
+        zmq_close (c->sock);
+    free (c->endpoints);
+    free (c);
+    *pself = NULL;
+}
+
+/* Lazy Pirate: after a timeout the socket may still receive the reply to
+ * the abandoned request; a new socket guarantees it never will. */
+static void reset_socket (loa_rpc_client *c)
+{
+    zmq_close (c->sock);
+    c->sock = open_socket (c);
+}
+
+static Loa__Status local_failure (loa_rpc_client *c, Loa__Status st, loa_rpc_result *r)
+{
+    r->status = st;
+    r->reply = NULL;
+    c->down = 1;
+    return st;
+}
+
+Loa__Status loa_rpc_call (loa_rpc_client *c, const char *method, const Loa__Caller *caller,
+                          const char *request_id, const char *idempotency_key,
+                          const ProtobufCMessage *body, int timeout_ms, loa_rpc_result *r)
+{
+    r->status = LOA__STATUS__INTERNAL;
+    r->reply = NULL;
+    if (!c->sock && !(c->sock = open_socket (c)))
+        return local_failure (c, LOA__STATUS__UNAVAILABLE, r);
+
+    char rid_buf[40];
+    if (!request_id || !*request_id) {
+        snprintf (rid_buf, sizeof rid_buf, "%p-%llu", (void *) c, ++c->counter);
+        request_id = rid_buf;
+    }
+    int64_t start = loa_mono_ms ();
+    int64_t deadline = start + timeout_ms;
+
+    Loa__Request req = LOA__REQUEST__INIT;
+    req.request_id = (char *) request_id;
+    req.method = (char *) method;
+    req.caller = (Loa__Caller *) caller;
+    req.deadline_unix_ms = loa_now_ms () + timeout_ms;
+    req.idempotency_key = (char *) (idempotency_key ? idempotency_key : "");
+    uint8_t *packed_body = NULL;
+    if (body) {
+        req.body.len = protobuf_c_message_get_packed_size (body);
+        packed_body = malloc (req.body.len ? req.body.len : 1);
+        if (!packed_body)
+            return local_failure (c, LOA__STATUS__INTERNAL, r);
+        protobuf_c_message_pack (body, packed_body);
+        req.body.data = packed_body;
+    }
+    size_t len = loa__request__get_packed_size (&req);
+    uint8_t *buf = malloc (len ? len : 1);
+    if (!buf) {
+        free (packed_body);
+        return local_failure (c, LOA__STATUS__INTERNAL, r);
+    }
+    loa__request__pack (&req, buf);
+    free (packed_body);
+
+    /* Wait (briefly) for a connected replica: none means the service is down. */
+    long connect_ms = loa_env_int ("LOA_RPC_CONNECT_MS", 1000, 1, 60000);
+    int64_t connect_deadline = start + (connect_ms < timeout_ms ? connect_ms : timeout_ms);
+    zmq_pollitem_t out_item = {c->sock, 0, ZMQ_POLLOUT, 0};
+    int64_t now;
+    while ((now = loa_mono_ms ()) < connect_deadline) {
+        if (zmq_poll (&out_item, 1, (long) (connect_deadline - now)) > 0)
+            break;
+        out_item.revents = 0;
+    }
+    if (!(out_item.revents & ZMQ_POLLOUT) ||
+        zmq_send (c->sock, buf, len, ZMQ_DONTWAIT) != (int) len) {
+        free (buf);
+        loa_warn (request_id, "rpc: %s unavailable for %s (no replica connected)", c->service,
+                  method);
+        return local_failure (c, LOA__STATUS__UNAVAILABLE, r);
+    }
+    free (buf);
+
+    for (;;) {
+        now = loa_mono_ms ();
+        if (now >= deadline)
+            break;
+        zmq_pollitem_t in_item = {c->sock, 0, ZMQ_POLLIN, 0};
+        if (zmq_poll (&in_item, 1, (long) (deadline - now)) <= 0)
+            continue;
+        zmq_msg_t msg;
+        zmq_msg_init (&msg);
+        if (zmq_msg_recv (&msg, c->sock, ZMQ_DONTWAIT) < 0) {
+            zmq_msg_close (&msg);
+            continue;
+        }
+        int more = zmq_msg_more (&msg);
+        Loa__Reply *reply =
+            more ? NULL : loa__reply__unpack (NULL, zmq_msg_size (&msg), zmq_msg_data (&msg));
+        zmq_msg_close (&msg);
+        while (more) { /* not ours: drain */
+            zmq_msg_init (&msg);
+            zmq_msg_recv (&msg, c->sock, 0);
+            more = zmq_msg_more (&msg);
+            zmq_msg_close (&msg);
+        }
+        if (!reply)
+            continue;
+        if (strcmp (reply->request_id, request_id) != 0) {
+            loa_debug (request_id, "rpc: %s: late reply for %s dropped", c->service,
+                       reply->request_id);
+            loa__reply__free_unpacked (reply, NULL);
+            continue;
+        }
+        c->down = 0;
+        r->status = reply->status;
+        r->reply = reply;
+        return r->status;
+    }
+    loa_warn (request_id, "rpc: %s: %s timed out after %d ms", c->service, method, timeout_ms);
+    reset_socket (c);
+    return local_failure (c, LOA__STATUS__DEADLINE, r);
+}
+
+void loa_rpc_result_clear (loa_rpc_result *r)
+{
+    if (r && r->reply) {
+        loa__reply__free_unpacked (r->reply, NULL);
+        r->reply = NULL;
+    }
+}
+
+int loa_rpc_client_down (const loa_rpc_client *c) { return c->down; }
+
+const char *loa_rpc_client_service (const loa_rpc_client *c) { return c->service; }

@@ -1,0 +1,503 @@
+#include "loa_rpc_server.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+#include "common.pb-c.h"
+#include "loa_config.h"
+#include "loa_db.h"
+#include "loa_idempotency.h"
+#include "loa_log.h"
+
+#define POLL_MS 200 /* how often idle threads look at the stop flag */
+
+typedef struct {
+    loa_rpc_server *server;
+    pthread_t thread;
+    int started;
+    /* The reply being built by the current handler. */
+    int answered;
+    Loa__Status status;
+    char *error;
+    Loa__FieldError **field_errors;
+    size_t n_field_errors, cap_field_errors;
+    uint8_t *body;
+    size_t body_len;
+} worker;
+
+struct loa_rpc_server {
+    char name[64];
+    char *bind_addr;
+    char backend_addr[64];
+    char *db_url;
+    int n_workers;
+    const loa_rpc_method *methods;
+    void *state;
+    int (*prepare) (PGconn *db);
+    void *zmq_ctx;
+    void *frontend, *backend;
+    pthread_t broker;
+    int broker_started;
+    atomic_int stop;
+    worker *workers;
+};
+
+/* ------------------------------------------------------------ replies */
+
+static void reply_reset (worker *w)
+{
+    free (w->error);
+    w->error = NULL;
+    for (size_t i = 0; i < w->n_field_errors; i++) {
+        free (w->field_errors[i]->field);
+        free (w->field_errors[i]->message);
+        free (w->field_errors[i]);
+    }
+    w->n_field_errors = 0;
+    free (w->body);
+    w->body = NULL;
+    w->body_len = 0;
+    w->answered = 0;
+    w->status = LOA__STATUS__INTERNAL;
+}
+
+void loa_rpc_ok (loa_rpc_ctx *ctx, Loa__Status status, const ProtobufCMessage *out)
+{
+    worker *w = ctx->worker;
+    free (w->body);
+    w->body = NULL;
+    w->body_len = 0;
+    if (out) {
+        w->body_len = protobuf_c_message_get_packed_size (out);
+        w->body = malloc (w->body_len ? w->body_len : 1);
+        if (!w->body) {
+            loa_rpc_fail (ctx, LOA__STATUS__INTERNAL, "hết bộ nhớ");
+            return;
+        }
+        protobuf_c_message_pack (out, w->body);
+    }
+    w->status = status;
+    w->answered = 1;
+}
+
+void loa_rpc_fail (loa_rpc_ctx *ctx, Loa__Status status, const char *message)
+{
+    worker *w = ctx->worker;
+    free (w->error);
+    w->error = strdup (message ? message : "");
+    free (w->body);
+    w->body = NULL;
+    w->body_len = 0;
+    w->status = status;
+    w->answered = 1;
+}
+
+void loa_rpc_field_error (loa_rpc_ctx *ctx, const char *field, const char *message)
+{
+    worker *w = ctx->worker;
+    if (w->n_field_errors == w->cap_field_errors) {
+        size_t cap = w->cap_field_errors ? w->cap_field_errors * 2 : 4;
+        Loa__FieldError **grown = realloc (w->field_errors, cap * sizeof *grown);
+        if (!grown)
+            return;
+        w->field_errors = grown;
+        w->cap_field_errors = cap;
+    }
+    Loa__FieldError *fe = malloc (sizeof *fe);
+    if (!fe)
+        return;
+    loa__field_error__init (fe);
+    fe->field = strdup (field);
+    fe->message = strdup (message);
+    w->field_errors[w->n_field_errors++] = fe;
+}
+
+int loa_rpc_has_role (const loa_rpc_ctx *ctx, const char *role)
+{
+    for (size_t i = 0; i < ctx->caller->n_roles; i++)
+        if (strcmp (ctx->caller->roles[i], role) == 0)
+            return 1;
+    return 0;
+}
+
+/* ------------------------------------------------------------ worker */
+
+static void handle_ping (loa_rpc_ctx *ctx, const ProtobufCMessage *in)
+{
+    (void) in;
+    worker *w = ctx->worker;
+    Loa__PingReply out = LOA__PING_REPLY__INIT;
+    out.service = w->server->name;
+    out.version = LOA_VERSION;
+    out.database_ok = loa_db_check (ctx->db) == 0;
+    if (!out.database_ok) {
+        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, "cơ sở dữ liệu không sẵn sàng");
+        return;
+    }
+    loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+}
+
+static const loa_rpc_method ping_method = {"ping", NULL, handle_ping};
+
+static const loa_rpc_method *find_method (const loa_rpc_server *s, const char *name)
+{
+    for (const loa_rpc_method *m = s->methods; m && m->method; m++)
+        if (strcmp (m->method, name) == 0)
+            return m;
+    if (strcmp (name, ping_method.method) == 0)
+        return &ping_method;
+    return NULL;
+}
+
+/* Makes sure the worker's connection works, re-preparing its statements
+ * after a reset. 0 or -1. */
+static int ensure_db (loa_rpc_server *s, PGconn **db)
+{
+    if (!*db) {
+        *db = loa_db_connect (s->db_url, s->name, 0);
+        if (!*db)
+            return -1;
+    } else if (PQstatus (*db) == CONNECTION_OK) {
+        return 0;
+    } else if (loa_db_check (*db) != 0) {
+        return -1;
+    }
+    if (s->prepare && s->prepare (*db) != 0) {
+        PQfinish (*db);
+        *db = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+static const Loa__Caller anonymous = LOA__CALLER__INIT;
+
+/* A call with an Idempotency-Key: 0 to run the handler (the key's lock is
+ * held in *idem), or 1 when the reply is already set (the stored one, or
+ * a refusal). */
+static int replay_or_lock (worker *w, loa_rpc_ctx *ctx, const Loa__Request *req, loa_idem *idem)
+{
+    int status = 0;
+    uint8_t *body = NULL;
+    size_t len = 0;
+    switch (loa_idem_begin (ctx->db, idem, ctx->caller, req->method, ctx->idempotency_key,
+                            req->body.data, req->body.len, &status, &body, &len)) {
+    case LOA_IDEM_NEW: return 0;
+    case LOA_IDEM_REPLAY:
+        loa_info (req->request_id, "rpc: %s replayed for its Idempotency-Key", req->method);
+        w->answered = 1;
+        w->status = (Loa__Status) status;
+        w->body = body;
+        w->body_len = len;
+        return 1;
+    case LOA_IDEM_MISMATCH:
+        loa_rpc_field_error (ctx, "Idempotency-Key", "đã được dùng cho một yêu cầu khác");
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID,
+                      "Idempotency-Key này đã được dùng cho một yêu cầu có nội dung khác");
+        return 1;
+    case LOA_IDEM_BAD_KEY:
+        loa_rpc_field_error (ctx, "Idempotency-Key",
+                             "phải gồm 1 đến 255 ký tự ASCII nhìn thấy được");
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Idempotency-Key không hợp lệ");
+        return 1;
+    default: loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, "cơ sở dữ liệu không sẵn sàng"); return 1;
+    }
+}
+
+/* Handles one request and leaves the packed Reply in *out. Returns 0 to
+ * send it, 1 to drop the request (its deadline passed: nobody waits). */
+static int process (worker *w, PGconn **db, const zmq_msg_t *payload, uint8_t **out,
+                    size_t *out_len)
+{
+    loa_rpc_server *s = w->server;
+    reply_reset (w);
+    Loa__Request *req =
+        loa__request__unpack (NULL, zmq_msg_size (payload), zmq_msg_data ((zmq_msg_t *) payload));
+    Loa__Reply reply = LOA__REPLY__INIT;
+    loa_rpc_ctx ctx = {.worker = w, .caller = &anonymous, .idempotency_key = "", .state = s->state};
+    ProtobufCMessage *in = NULL;
+    int drop = 0;
+
+    if (!req) {
+        loa_warn (NULL, "rpc: undecodable request dropped");
+        loa_rpc_fail (&ctx, LOA__STATUS__INVALID, "yêu cầu không giải mã được");
+        goto pack;
+    }
+    ctx.request_id = req->request_id;
+    ctx.method = req->method;
+    ctx.deadline_ms = req->deadline_unix_ms;
+    if (req->caller)
+        ctx.caller = req->caller;
+    if (req->idempotency_key)
+        ctx.idempotency_key = req->idempotency_key;
+    if (req->deadline_unix_ms && loa_now_ms () > req->deadline_unix_ms) {
+        loa_warn (req->request_id, "rpc: %s dropped, deadline passed", req->method);
+        drop = 1;
+        goto pack;
+    }
+    const loa_rpc_method *m = find_method (s, req->method);
+    if (!m) {
+        loa_rpc_fail (&ctx, LOA__STATUS__NOT_FOUND, "phương thức không tồn tại");
+        goto pack;
+    }
+    if (m->input) {
+        in = protobuf_c_message_unpack (m->input, NULL, req->body.len, req->body.data);
+        if (!in) {
+            loa_rpc_fail (&ctx, LOA__STATUS__INVALID, "nội dung yêu cầu không hợp lệ");
+            goto pack;
+        }
+    }
+    if (ensure_db (s, db) != 0) {
+        loa_rpc_fail (&ctx, LOA__STATUS__UNAVAILABLE, "cơ sở dữ liệu không sẵn sàng");
+        goto pack;
+    }
+    ctx.db = *db;
+    loa_idem idem = {0};
+    if (ctx.idempotency_key[0] && replay_or_lock (w, &ctx, req, &idem) != 0)
+        goto pack;
+    int64_t t0 = loa_mono_ms ();
+    m->handler (&ctx, in);
+    if (idem.lock_key[0])
+        loa_idem_finish (*db, &idem,
+                         w->answered &&
+                             (w->status == LOA__STATUS__OK || w->status == LOA__STATUS__CREATED),
+                         (int) w->status, w->body, w->body_len);
+    if (!w->answered) {
+        loa_error (req->request_id, "rpc: %s gave no answer", req->method);
+        loa_rpc_fail (&ctx, LOA__STATUS__INTERNAL, "lỗi nội bộ");
+    }
+    loa_debug (req->request_id, "rpc: %s -> %d in %lld ms", req->method, w->status,
+               (long long) (loa_mono_ms () - t0));
+
+pack:
+    if (!drop) {
+        reply.request_id = req ? req->request_id : "";
+        reply.status = w->status;
+        reply.error = w->error ? w->error : "";
+        reply.n_field_errors = w->n_field_errors;
+        reply.field_errors = w->field_errors;
+        reply.body.data = w->body;
+        reply.body.len = w->body_len;
+        *out_len = loa__reply__get_packed_size (&reply);
+        *out = malloc (*out_len ? *out_len : 1);
+        if (*out)
+            loa__reply__pack (&reply, *out);
+        else
+            drop = 1;
+    }
+    if (in)
+        protobuf_c_message_free_unpacked (in, NULL);
+    if (req)
+        loa__request__free_unpacked (req, NULL);
+    reply_reset (w);
+    return drop;
+}
+
+static void *worker_main (void *arg)
+{
+    worker *w = arg;
+    loa_rpc_server *s = w->server;
+    PGconn *db = NULL;
+    void *sock = zmq_socket (s->zmq_ctx, ZMQ_DEALER);
+    int linger = 0;
+    zmq_setsockopt (sock, ZMQ_LINGER, &linger, sizeof linger);
+    if (zmq_connect (sock, s->backend_addr) != 0) {
+        loa_error (NULL, "rpc: worker cannot connect %s: %s", s->backend_addr,
+                   zmq_strerror (errno));
+        goto out;
+    }
+    if (ensure_db (s, &db) != 0)
+        loa_warn (NULL, "rpc: worker starts without database; will retry per request");
+    zmq_send (sock, "", 0, 0); /* READY */
+
+    while (!atomic_load (&s->stop)) {
+        zmq_pollitem_t item = {sock, 0, ZMQ_POLLIN, 0};
+        if (zmq_poll (&item, 1, POLL_MS) <= 0)
+            continue;
+        zmq_msg_t client, payload;
+        zmq_msg_init (&client);
+        zmq_msg_init (&payload);
+        int ok = zmq_msg_recv (&client, sock, 0) >= 0 && zmq_msg_more (&client) &&
+                 zmq_msg_recv (&payload, sock, 0) >= 0;
+        while (ok && zmq_msg_more (&payload)) { /* discard extra frames */
+            zmq_msg_close (&payload);
+            zmq_msg_init (&payload);
+            zmq_msg_recv (&payload, sock, 0);
+        }
+        uint8_t *out = NULL;
+        size_t out_len = 0;
+        if (ok && process (w, &db, &payload, &out, &out_len) == 0) {
+            zmq_send (sock, zmq_msg_data (&client), zmq_msg_size (&client), ZMQ_SNDMORE);
+            zmq_send (sock, out, out_len, 0);
+        } else {
+            zmq_send (sock, "", 0, 0); /* free again, nothing to say */
+        }
+        free (out);
+        zmq_msg_close (&client);
+        zmq_msg_close (&payload);
+    }
+out:
+    zmq_close (sock);
+    PQfinish (db);
+    reply_reset (w);
+    free (w->field_errors);
+    w->field_errors = NULL;
+    return NULL;
+}
+
+/* ------------------------------------------------------------ broker */
+
+/* Load-balancing broker (zguide ch. 3): the frontend is read only while a
+ * worker is free, so a request never waits behind a busy worker while
+ * another is idle. */
+static void *broker_main (void *arg)
+{
+    loa_rpc_server *s = arg;
+    size_t cap = (size_t) s->n_workers;
+    zmq_msg_t *free_ids = calloc (cap, sizeof *free_ids);
+    size_t n_free = 0;
+    if (!free_ids)
+        return NULL;
+
+    while (!atomic_load (&s->stop)) {
+        zmq_pollitem_t items[] = {{s->backend, 0, ZMQ_POLLIN, 0}, {s->frontend, 0, ZMQ_POLLIN, 0}};
+        if (zmq_poll (items, n_free ? 2 : 1, POLL_MS) <= 0)
+            continue;
+        if (items[0].revents & ZMQ_POLLIN) {
+            /* [worker id]["" = ready] or [worker id][client id][reply] */
+            zmq_msg_t wid, first;
+            zmq_msg_init (&wid);
+            zmq_msg_init (&first);
+            if (zmq_msg_recv (&wid, s->backend, 0) >= 0 &&
+                zmq_msg_recv (&first, s->backend, 0) >= 0) {
+                if (zmq_msg_more (&first)) {
+                    zmq_msg_t body;
+                    zmq_msg_init (&body);
+                    zmq_msg_recv (&body, s->backend, 0);
+                    zmq_msg_send (&first, s->frontend, ZMQ_SNDMORE);
+                    zmq_msg_send (&body, s->frontend, 0);
+                    zmq_msg_close (&body);
+                }
+                if (n_free < cap) {
+                    zmq_msg_init (&free_ids[n_free]);
+                    zmq_msg_move (&free_ids[n_free++], &wid);
+                }
+            }
+            zmq_msg_close (&wid);
+            zmq_msg_close (&first);
+        }
+        if (n_free && (items[1].revents & ZMQ_POLLIN)) {
+            /* [client id][request]: anything else is dropped */
+            zmq_msg_t cid, req;
+            zmq_msg_init (&cid);
+            zmq_msg_init (&req);
+            int ok = zmq_msg_recv (&cid, s->frontend, 0) >= 0 && zmq_msg_more (&cid) &&
+                     zmq_msg_recv (&req, s->frontend, 0) >= 0 && !zmq_msg_more (&req);
+            while (zmq_msg_more (&req) || (!ok && zmq_msg_more (&cid))) {
+                zmq_msg_t junk;
+                zmq_msg_init (&junk);
+                zmq_msg_recv (&junk, s->frontend, 0);
+                int more = zmq_msg_more (&junk);
+                zmq_msg_close (&junk);
+                if (!more)
+                    break;
+            }
+            if (ok) {
+                n_free--;
+                zmq_msg_send (&free_ids[n_free], s->backend, ZMQ_SNDMORE);
+                zmq_msg_close (&free_ids[n_free]);
+                zmq_msg_send (&cid, s->backend, ZMQ_SNDMORE);
+                zmq_msg_send (&req, s->backend, 0);
+            }
+            zmq_msg_close (&cid);
+            zmq_msg_close (&req);
+        }
+    }
+    for (size_t i = 0; i < n_free; i++)
+        zmq_msg_close (&free_ids[i]);
+    free (free_ids);
+    return NULL;
+}
+
+/* ------------------------------------------------------------ life */
+
+loa_rpc_server *loa_rpc_server_new (const char *service_name, const char *bind_addr, int workers,
+                                    const char *db_url, const loa_rpc_method *methods, void *state,
+                                    int (*prepare) (PGconn *db))
+{
+    loa_rpc_server *s = calloc (1, sizeof *s);
+    if (!s)
+        return NULL;
+    snprintf (s->name, sizeof s->name, "%s", service_name);
+    s->bind_addr = strdup (bind_addr);
+    s->db_url = strdup (db_url);
+    s->n_workers = workers > 0 ? workers : 1;
+    s->methods = methods;
+    s->state = state;
+    s->prepare = prepare;
+    s->workers = calloc ((size_t) s->n_workers, sizeof *s->workers);
+    snprintf (s->backend_addr, sizeof s->backend_addr, "inproc://loa-rpc-%p", (void *) s);
+    atomic_init (&s->stop, 0);
+    if (!s->bind_addr || !s->db_url || !s->workers)
+        loa_rpc_server_destroy (&s);
+    return s;
+}
+
+int loa_rpc_server_start (loa_rpc_server *s, void *zmq_ctx)
+{
+    int linger = 0;
+    s->zmq_ctx = zmq_ctx;
+    s->frontend = zmq_socket (zmq_ctx, ZMQ_ROUTER);
+    s->backend = zmq_socket (zmq_ctx, ZMQ_ROUTER);
+    zmq_setsockopt (s->frontend, ZMQ_LINGER, &linger, sizeof linger);
+    zmq_setsockopt (s->backend, ZMQ_LINGER, &linger, sizeof linger);
+    if (zmq_bind (s->frontend, s->bind_addr) != 0) {
+        loa_error (NULL, "rpc: cannot bind %s: %s", s->bind_addr, zmq_strerror (errno));
+        return -1;
+    }
+    if (zmq_bind (s->backend, s->backend_addr) != 0) {
+        loa_error (NULL, "rpc: cannot bind %s: %s", s->backend_addr, zmq_strerror (errno));
+        return -1;
+    }
+    for (int i = 0; i < s->n_workers; i++) {
+        s->workers[i].server = s;
+        if (pthread_create (&s->workers[i].thread, NULL, worker_main, &s->workers[i]) != 0) {
+            loa_error (NULL, "rpc: cannot start worker %d", i);
+            return -1;
+        }
+        s->workers[i].started = 1;
+    }
+    if (pthread_create (&s->broker, NULL, broker_main, s) != 0) {
+        loa_error (NULL, "rpc: cannot start broker");
+        return -1;
+    }
+    s->broker_started = 1;
+    loa_info (NULL, "rpc: %s serving on %s with %d workers", s->name, s->bind_addr, s->n_workers);
+    return 0;
+}
+
+void loa_rpc_server_destroy (loa_rpc_server **pself)
+{
+    loa_rpc_server *s = pself ? *pself : NULL;
+    if (!s)
+        return;
+    atomic_store (&s->stop, 1);
+    if (s->broker_started)
+        pthread_join (s->broker, NULL);
+    for (int i = 0; s->workers && i < s->n_workers; i++)
+        if (s->workers[i].started)
+            pthread_join (s->workers[i].thread, NULL);
+    if (s->frontend)
+        zmq_close (s->frontend);
+    if (s->backend)
+        zmq_close (s->backend);
+    free (s->workers);
+    free (s->bind_addr);
+    free (s->db_url);
+    free (s);
+    *pself = NULL;
+}

@@ -1,0 +1,72 @@
+/* loa_rpc_server: the service side of RPC over ZeroMQ.
+ *
+ * A ROUTER binds the service's RPC address; a load-balancing broker (zguide
+ * ch. 3) hands each request to a free worker thread over inproc. Each worker
+ * owns one PostgreSQL connection. A worker unpacks the envelope, drops
+ * requests whose deadline has passed, finds the method in the table, runs
+ * its handler and sends the Reply. */
+#ifndef LOA_RPC_SERVER_H
+#define LOA_RPC_SERVER_H
+
+#include <libpq-fe.h>
+#include <protobuf-c/protobuf-c.h>
+#include <stdint.h>
+
+#include "envelope.pb-c.h"
+
+typedef struct loa_rpc_server loa_rpc_server;
+
+/* What a handler gets: the request's metadata and the worker's resources.
+ * Everything here is borrowed for the duration of the call. */
+typedef struct {
+    const char *request_id;
+    const char *method;
+    const Loa__Caller *caller; /* never NULL: an empty caller is anonymous */
+    const char *idempotency_key; /* "" when none */
+    int64_t deadline_ms;
+    PGconn *db; /* the worker's connection */
+    void *state; /* the service's state given to loa_rpc_server_new */
+    void *worker; /* internal */
+} loa_rpc_ctx;
+
+/* A handler answers by calling exactly one of loa_rpc_ok / loa_rpc_fail
+ * (field errors may be added before loa_rpc_fail). If it calls none the
+ * reply is INTERNAL. `in` is the unpacked body (freed by the server), or
+ * NULL when the method's input descriptor is NULL. */
+typedef void (*loa_rpc_handler) (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+
+typedef struct {
+    const char *method; /* e.g. "units.list" */
+    const ProtobufCMessageDescriptor *input; /* body type, or NULL for none */
+    loa_rpc_handler handler;
+} loa_rpc_method;
+
+/* Packs `out` (may be NULL for an empty body) as the reply body with
+ * `status` (LOA__STATUS__OK or LOA__STATUS__CREATED). */
+void loa_rpc_ok (loa_rpc_ctx *ctx, Loa__Status status, const ProtobufCMessage *out);
+
+/* Fails the call with `status` and a human message (Vietnamese for users). */
+void loa_rpc_fail (loa_rpc_ctx *ctx, Loa__Status status, const char *message);
+
+/* Adds a field error ({field, message}) to the reply; copies both. */
+void loa_rpc_field_error (loa_rpc_ctx *ctx, const char *field, const char *message);
+
+/* 1 when the caller holds `role`. */
+int loa_rpc_has_role (const loa_rpc_ctx *ctx, const char *role);
+
+/* Creates the server: `methods` is terminated by an entry with method NULL
+ * and must outlive the server; the server adds "ping" itself. `db_url` is
+ * used by every worker for its own connection; `prepare` (may be NULL)
+ * prepares a worker's statements after it connects. Does not start. */
+loa_rpc_server *loa_rpc_server_new (const char *service_name, const char *bind_addr, int workers,
+                                    const char *db_url, const loa_rpc_method *methods, void *state,
+                                    int (*prepare) (PGconn *db));
+
+/* Binds and starts the broker and the workers. 0 or -1 (logged). */
+int loa_rpc_server_start (loa_rpc_server *self, void *zmq_ctx);
+
+/* Stops the threads, closes the sockets and frees the server; NULLs *pself.
+ * Idempotent. */
+void loa_rpc_server_destroy (loa_rpc_server **pself);
+
+#endif

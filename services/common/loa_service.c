@@ -1,0 +1,173 @@
+#include "loa_service.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+#include "loa_config.h"
+#include "loa_db.h"
+#include "loa_log.h"
+#include "loa_notifier.h"
+#include "loa_outbox.h"
+
+#define MAX_SUBSCRIPTIONS 8
+
+/* The address a service binds: <ENV>_BIND, else the address others
+ * connect to (<ENV>), else the default. */
+static const char *bind_address (const char *env, const char *def)
+{
+    char name[96];
+    snprintf (name, sizeof name, "%s_BIND", env);
+    return loa_env (name, loa_env (env, def));
+}
+
+/* --rebuild: every subscription that can be rebuilt, each in one
+ * transaction. 0 or -1. */
+static int rebuild_all (const loa_service_def *def, PGconn *db)
+{
+    int rc = 0;
+    for (size_t i = 0; def->subscriptions && def->subscriptions[i].source; i++) {
+        const loa_service_subscription *sub = &def->subscriptions[i];
+        if (!sub->reset)
+            continue;
+        unsigned long long last = 0;
+        long long n =
+            loa_subscriber_rebuild (db, sub->source, loa_env (sub->rpc_env, sub->rpc_default),
+                                    sub->reset, sub->apply, NULL, &last);
+        if (n < 0)
+            rc = -1;
+        else
+            printf ("%s: rebuilt from %s's %lld events (up to seq %llu)\n", def->name, sub->source,
+                    n, last);
+    }
+    return rc;
+}
+
+int loa_service_main (const loa_service_def *def, int argc, char **argv)
+{
+    int migrate_only = 0, rebuild = 0, status = EXIT_FAILURE;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp (argv[i], "--migrate-only") == 0)
+            migrate_only = 1;
+        else if (strcmp (argv[i], "--rebuild") == 0)
+            rebuild = 1;
+        else {
+            fprintf (
+                stderr,
+                "usage: %s [--migrate-only | --rebuild]\n(settings come from LOA_* environment "
+                "variables; see README)\n",
+                def->name);
+            return 2;
+        }
+    }
+    loa_log_init (def->name);
+
+    /* Every thread inherits this mask; the main thread takes the signals
+     * with sigwait, so no handler runs inside library code. */
+    sigset_t sigs;
+    sigemptyset (&sigs);
+    sigaddset (&sigs, SIGINT);
+    sigaddset (&sigs, SIGTERM);
+    pthread_sigmask (SIG_BLOCK, &sigs, NULL);
+
+    const char *base_url = loa_env ("LOA_DB_URL", "postgresql://loa@127.0.0.1:5432/loa");
+    char *db_url = loa_db_url_with_schema (base_url, def->schema);
+    void *zctx = NULL;
+    loa_notifier *notifier = NULL;
+    loa_relay *relay = NULL;
+    loa_rpc_server *server = NULL;
+    loa_subscriber *subs[MAX_SUBSCRIPTIONS] = {0};
+    loa_ticker *ticker = NULL;
+    loa_rpc_method *methods = NULL;
+    if (!db_url)
+        goto out;
+
+    PGconn *db =
+        loa_db_connect (db_url, def->name, (int) loa_env_int ("LOA_DB_WAIT_MS", 30000, 0, 600000));
+    if (!db)
+        goto out;
+    int applied = loa_migrate (db, def->schema, def->migrations, def->n_migrations);
+    if (applied >= 0)
+        loa_info (NULL, "%s: schema %s up to date (%d migrations applied)", def->name, def->schema,
+                  applied);
+    if (applied >= 0 && rebuild) {
+        status = rebuild_all (def, db) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+        PQfinish (db);
+        goto out;
+    }
+    PQfinish (db);
+    if (applied < 0)
+        goto out;
+    if (migrate_only) {
+        status = EXIT_SUCCESS;
+        goto out;
+    }
+
+    /* The method table: the service's own, then events.since. */
+    size_t n = 0;
+    while (def->methods && def->methods[n].method)
+        n++;
+    methods = calloc (n + 2, sizeof *methods);
+    if (!methods)
+        goto out;
+    if (n)
+        memcpy (methods, def->methods, n * sizeof *methods);
+    methods[n] = loa_events_since_method;
+
+    zctx = zmq_ctx_new ();
+    /* Before anything that commits events: it wakes the relays after the
+     * workers' (and the subscribers') commits. */
+    notifier = loa_notifier_new (def->name, db_url);
+    if (!notifier || loa_notifier_start (notifier) != 0)
+        goto out;
+    relay = loa_relay_new (def->name, def->schema, db_url,
+                           bind_address (def->events_env, def->events_default));
+    if (!relay || loa_relay_start (relay, zctx) != 0)
+        goto out;
+    server = loa_rpc_server_new (def->name, bind_address (def->rpc_env, def->rpc_default),
+                                 (int) loa_env_int ("LOA_WORKERS", 4, 1, 256), db_url, methods,
+                                 NULL, def->prepare);
+    if (!server || loa_rpc_server_start (server, zctx) != 0)
+        goto out;
+    for (size_t i = 0; def->subscriptions && def->subscriptions[i].source && i < MAX_SUBSCRIPTIONS;
+         i++) {
+        const loa_service_subscription *sub = &def->subscriptions[i];
+        subs[i] =
+            loa_subscriber_new (sub->source, loa_env (sub->events_env, sub->events_default),
+                                loa_env (sub->rpc_env, sub->rpc_default), db_url, sub->apply, NULL);
+        if (!subs[i] || loa_subscriber_start (subs[i], zctx) != 0)
+            goto out;
+    }
+    if (def->tick) {
+        ticker = loa_ticker_new (def->name, def->tick->name, db_url,
+                                 (int) loa_env_int (def->tick->interval_env,
+                                                    def->tick->interval_default_ms, 1, 86400000),
+                                 def->prepare, def->tick->fn, NULL);
+        if (!ticker || loa_ticker_start (ticker) != 0)
+            goto out;
+    }
+    loa_info (NULL, "%s: ready", def->name);
+
+    int sig = 0;
+    sigwait (&sigs, &sig);
+    loa_info (NULL, "%s: stopping on signal %d", def->name, sig);
+    status = EXIT_SUCCESS;
+
+out:
+    loa_ticker_destroy (&ticker);
+    for (size_t i = 0; i < MAX_SUBSCRIPTIONS; i++)
+        loa_subscriber_destroy (&subs[i]);
+    loa_rpc_server_destroy (&server);
+    loa_relay_destroy (&relay);
+    loa_notifier_destroy (&notifier);
+    if (zctx)
+        zmq_ctx_term (zctx);
+    free (methods);
+    free (db_url);
+    if (status != EXIT_SUCCESS)
+        loa_error (NULL, "%s: stopped with errors", def->name);
+    return status;
+}

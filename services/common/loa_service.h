@@ -1,0 +1,59 @@
+/* loa_service: the common life of a Loa service process.
+ *   config from the environment -> logging -> database -> migrations ->
+ *   notifier -> outbox relay -> RPC server -> subscribers -> wait for SIGINT/SIGTERM ->
+ *   stop in reverse order.
+ * A service's main.c only fills a loa_service_def and calls loa_service_main. */
+#ifndef LOA_SERVICE_H
+#define LOA_SERVICE_H
+
+#include <stddef.h>
+
+#include "loa_migrate.h"
+#include "loa_rpc_server.h"
+#include "loa_subscriber.h"
+#include "loa_ticker.h"
+
+typedef struct {
+    const char *source; /* producer's name, e.g. "content" */
+    const char *events_env; /* env var of its PUB address */
+    const char *events_default;
+    const char *rpc_env; /* env var of its RPC address (for replay) */
+    const char *rpc_default;
+    loa_event_apply apply;
+    /* Empties what `apply` built, for a rebuild from the whole history
+     * (--rebuild, loa_subscriber_rebuild); NULL: no rebuild. */
+    loa_event_reset reset;
+} loa_service_subscription;
+
+/* A periodic job (ticker.h): `fn` every `interval_env` milliseconds
+ * (default `interval_default_ms`), on its own thread and connection. */
+typedef struct {
+    const char *name; /* "at-risk" */
+    loa_tick_fn fn;
+    const char *interval_env; /* "LOA_QUOTA_SWEEP_MS" */
+    int interval_default_ms;
+} loa_service_tick;
+
+typedef struct {
+    const char *name; /* "content-svc" */
+    const char *schema; /* "content" */
+    const char *rpc_env; /* "LOA_CONTENT_RPC" */
+    const char *rpc_default; /* "tcp://127.0.0.1:7101" */
+    const char *events_env; /* "LOA_CONTENT_EVENTS" */
+    const char *events_default;
+    const loa_migration *migrations;
+    size_t n_migrations;
+    const loa_rpc_method *methods; /* NULL-terminated; "ping" and "events.since" are added */
+    int (*prepare) (PGconn *db); /* prepares a worker's statements; may be NULL */
+    const loa_service_subscription *subscriptions; /* NULL-source-terminated; may be NULL */
+    const loa_service_tick *tick; /* may be NULL */
+} loa_service_def;
+
+/* Runs the service until SIGINT/SIGTERM. Returns the process exit status.
+ * Options: --migrate-only (apply migrations and exit); --rebuild (apply
+ * migrations, rebuild what every subscription with a `reset` built from
+ * its producer's whole event history, each in one transaction, and exit;
+ * a running instance of the service goes on serving meanwhile). */
+int loa_service_main (const loa_service_def *def, int argc, char **argv);
+
+#endif
