@@ -1,5 +1,5 @@
 /* media_ninjs: a package version's IPTC ninjs 3.2 document
- * (../shared/specs/ninjs-schema_3.2.json), its ninjs 2.3 rendering
+ * (tests/e2e/media/ninjs-schema_3.2.json), its ninjs 2.3 rendering
  * (ninjs-schema_2.3.json, for broadcasters that ask for it), its uri and its
  * renditions' names. Pure: no I/O, tested on its own (tests/unit/media-svc). */
 #ifndef MEDIA_NINJS_H

@@ -1,4 +1,4 @@
-// The REST contract (/api/v1, ../shared/API.md), from the browser: JSON in
+// The REST contract (/api/v1, docs/api/), from the browser: JSON in
 // and out; an error is thrown as an ApiError carrying the problem+json.
 
 export class ApiError extends Error {
