@@ -5,6 +5,7 @@
 #   make test            set up and run every test (ends with "N passed, N failed")
 #   make bench           benchmarks (tests/bench/), figures beside their references
 #   make deps            install the Debian packages the build and the tests need
+#                        (plain make only checks them; run, test and bench install)
 .DELETE_ON_ERROR:
 .SECONDARY:
 .SUFFIXES:
@@ -50,28 +51,32 @@ CPPFLAGS := -I services/common -I $(GEN) -MMD -MP -DLOA_VERSION='"$(VERSION)"'
 CFLAGS := $(CSTD) $(WARN) $(OPT) -pthread
 LDFLAGS := -pthread $(SANLDFLAGS)
 
-# pkg-config results are computed once, after the packages are installed:
-# config.mk is an included makefile, so make builds it (and its
-# prerequisite, the packages) first and then restarts.
-ifeq ($(filter deps clean distclean,$(MAKECMDGOALS)),)
--include $(BUILD)/config.mk
+# pkg-config results are computed once, after the packages are checked (or
+# installed): config.mk is an included makefile, so make builds it first and
+# then restarts. Plain make never installs: it stops, naming the missing
+# packages, and says to run make deps; make deps, run, test and bench install
+# what is missing (DEPS_ACTION=install, which make test also passes to the
+# sanitized build it runs).
+ifneq ($(filter deps run test bench,$(MAKECMDGOALS)),)
+DEPS_ACTION ?= install
+else
+DEPS_ACTION ?= check
 endif
-$(BUILD)/config.mk: Makefile | $(BUILD)/.deps
+ifeq ($(filter deps clean distclean format lint,$(MAKECMDGOALS)),)
+include $(BUILD)/config.mk
+endif
+$(BUILD)/config.mk: Makefile
 	@mkdir -p $(@D)
+	@PACKAGES="$(PACKAGES)" deploy/install-deps.sh $(DEPS_ACTION)
 	@echo "PKG_CFLAGS := $$(pkg-config --cflags $(PKG_MODULES))" > $@.tmp
 	@echo "PKG_LIBS := $$(pkg-config --libs $(PKG_MODULES))" >> $@.tmp
 	@echo "CHECK_CFLAGS := $$(pkg-config --cflags check)" >> $@.tmp
 	@echo "CHECK_LIBS := $$(pkg-config --libs check)" >> $@.tmp
 	@mv $@.tmp $@
 
-$(BUILD)/.deps: Makefile
-	@mkdir -p $(@D)
-	@PACKAGES="$(PACKAGES)" deploy/install-deps.sh
-	@touch $@
-
 .PHONY: deps
 deps:
-	@PACKAGES="$(PACKAGES)" deploy/install-deps.sh
+	@PACKAGES="$(PACKAGES)" deploy/install-deps.sh install
 
 # ---------------------------------------------------------------- protobuf
 PROTOS := $(wildcard proto/*.proto)
@@ -187,7 +192,7 @@ run: all
 
 # Tests run on the sanitized build (ASan + UBSan + LeakSanitizer).
 test:
-	$(MAKE) SANITIZE=address,undefined all
+	$(MAKE) SANITIZE=address,undefined DEPS_ACTION=install all
 	BUILD=build/sanitize tests/run.sh
 
 # The media row's reference (nginx), for the benchmarks only: Debian's
