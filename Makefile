@@ -3,6 +3,7 @@
 #   make SANITIZE=address,undefined   the same with sanitizers (into build/sanitize/)
 #   make run             set everything up and start the whole system with demo data
 #   make test            set up and run every test (ends with "N passed, N failed")
+#   make check           the unit tests alone, on a throw-away PostgreSQL
 #   make bench           benchmarks (tests/bench/), figures beside their references
 #   make deps            install the Debian packages the build and the tests need
 #                        (plain make only checks them; run, test and bench install)
@@ -195,7 +196,7 @@ $(BUILD)/unit-tests: $(UNIT_OBJ) $(GATEWAY_UNIT_OBJ) $(SERVICE_UNIT_OBJ) $(LIBLO
 all: $(PROGRAMS) $(BUILD)/unit-tests
 
 # ---------------------------------------------------------------- run, test, bench
-.PHONY: run test bench compose-check clean distclean format
+.PHONY: run test check bench compose-check clean distclean format
 run: all
 	BUILD=$(BUILD) deploy/run.sh
 
@@ -203,6 +204,11 @@ run: all
 test:
 	$(MAKE) SANITIZE=address,undefined DEPS_ACTION=install all
 	BUILD=build/sanitize tests/run.sh
+
+# The unit tests alone, on a throw-away PostgreSQL (no services, no gateway).
+check:
+	$(MAKE) SANITIZE=address,undefined build/sanitize/unit-tests
+	BUILD=build/sanitize tests/check.sh
 
 # The media row's reference (nginx), for the benchmarks only: Debian's
 # package starts its own nginx on port 80, which the benchmark does not use.
