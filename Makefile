@@ -4,6 +4,7 @@
 #   make run             set everything up and start the whole system with demo data
 #   make test            set up and run every test (ends with "N passed, N failed")
 #   make check           the unit tests alone, on a throw-away PostgreSQL
+#   make lint            clang-format check, cppcheck, shellcheck (make test too)
 #   make bench           benchmarks (tests/bench/), figures beside their references
 #   make deps            install the Debian packages the build and the tests need
 #                        (plain make only checks them; run, test and bench install)
@@ -35,6 +36,9 @@ PACKAGES += chromium fonts-dejavu-core nodejs
 # libzip: packages' BagIt bags (services/media-svc/media_bag.c); unzip checks them in the tests.
 PACKAGES += libzip-dev unzip
 PKG_MODULES += libzip
+# make lint (tests/lint.sh, also run by make test).
+LINT_PACKAGES := clang-format cppcheck shellcheck
+PACKAGES += $(LINT_PACKAGES)
 
 CC ?= cc
 CSTD := -std=c11 -D_GNU_SOURCE
@@ -196,7 +200,7 @@ $(BUILD)/unit-tests: $(UNIT_OBJ) $(GATEWAY_UNIT_OBJ) $(SERVICE_UNIT_OBJ) $(LIBLO
 all: $(PROGRAMS) $(BUILD)/unit-tests
 
 # ---------------------------------------------------------------- run, test, bench
-.PHONY: run test check bench compose-check clean distclean format
+.PHONY: run test check lint bench compose-check clean distclean format
 run: all
 	BUILD=$(BUILD) deploy/run.sh
 
@@ -205,9 +209,14 @@ test:
 	$(MAKE) SANITIZE=address,undefined DEPS_ACTION=install all
 	BUILD=build/sanitize tests/run.sh
 
-# The unit tests alone, on a throw-away PostgreSQL (no services, no gateway).
+# The static checks: formatting, cppcheck, shellcheck (make test runs them too).
+lint:
+	@PACKAGES="$(LINT_PACKAGES)" deploy/install-deps.sh check
+	tests/lint.sh
+
+# The unit tests alone, on throw-away PostgreSQL clusters (no services, no gateway).
 check:
-	$(MAKE) SANITIZE=address,undefined build/sanitize/unit-tests
+	$(MAKE) --no-print-directory SANITIZE=address,undefined build/sanitize/unit-tests
 	BUILD=build/sanitize tests/check.sh
 
 # The media row's reference (nginx), for the benchmarks only: Debian's

@@ -4,7 +4,7 @@
 # (deploy/stack.sh's stack_pg_start) on free ports, removed afterwards. Ends
 # with the line "unit: N passed, N failed" (exit status 1 on any failure).
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 export BUILD=${BUILD:-build/sanitize}
 export LOA_LOG_LEVEL=${LOA_LOG_LEVEL:-info}
 . deploy/stack.sh

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# make test: starts the whole stack on free ports in a temporary directory,
-# runs the unit tests (Check) and the end-to-end tests (tests/e2e/test_*.sh)
-# against it, checks the programs' logs for sanitizer reports, and ends with
-# one line "N passed, N failed" (exit status 1 on any failure).
+# make test: the static checks (tests/lint.sh); the unit tests (Check, on
+# PostgreSQL clusters of their own: tests/unit.sh); the whole stack started
+# on free ports in a temporary directory and the end-to-end tests
+# (tests/e2e/test_*.sh) against it; the programs' logs checked for sanitizer
+# reports. Ends with one line "N passed, N failed" (exit status 1 on any
+# failure).
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 export BUILD=${BUILD:-build/sanitize}
 export LOA_LOG_LEVEL=${LOA_LOG_LEVEL:-info}
 export LOA_RPC_TIMEOUT_MS=${LOA_RPC_TIMEOUT_MS:-2000}
@@ -43,18 +45,25 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "== starting the stack ($BUILD) in $T_TMP"
-if ! stack_up "$T_TMP/stack"; then
-    for f in "$T_TMP"/stack/logs/*.log; do echo "--- $f"; tail -30 "$f"; done
-    echo "0 passed, 1 failed"
-    exit 1
-fi
-echo "   gateway at $GW"
+echo "== lint"
+lint_out=$(tests/lint.sh)
+echo "$lint_out" | grep -v '^lint:'
+lp=$(echo "$lint_out" | sed -n 's/^lint: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+lf=$(echo "$lint_out" | sed -n 's/^lint: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+[ -n "$lp" ] || { echo "   tests/lint.sh gave no count"; lp=0 lf=1; }
 
 echo "== unit tests"
 unit_run "$T_TMP"
 up=$UNIT_PASSED uf=$UNIT_FAILED
 echo "   unit: $up passed, $uf failed"
+
+echo "== starting the stack ($BUILD) in $T_TMP"
+if ! stack_up "$T_TMP/stack"; then
+    for f in "$T_TMP"/stack/logs/*.log; do echo "--- $f"; tail -30 "$f"; done
+    echo "$((lp + up)) passed, $((lf + uf + 1)) failed"
+    exit 1
+fi
+echo "   gateway at $GW"
 
 echo "== end-to-end tests"
 # LOA_E2E=articles,auth runs only those files (while working on them);
@@ -80,7 +89,7 @@ for f in "$STACK_DIR"/logs/*.log; do
 done
 if [ $san = 0 ]; then pass "no sanitizer report in any program's log"; else fail "sanitizer reports" "$san logs"; fi
 
-passed=$((up + T_PASSED))
-failed=$((uf + T_FAILED))
+passed=$((lp + up + T_PASSED))
+failed=$((lf + uf + T_FAILED))
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

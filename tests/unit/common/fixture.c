@@ -121,7 +121,7 @@ void test_sleep_ms (int ms)
 void test_service_schema (test_schema *s, const char *prefix, const char *app_name,
                           const loa_migration *migs, size_t n, const char *skip)
 {
-    loa_migration own[32];
+    loa_migration own[32] = {0};
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         if (strncmp (migs[i].name, "0000_events", 11) == 0 ||
