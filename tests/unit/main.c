@@ -36,6 +36,7 @@ static const struct {
     {"markdown", markdown_suite},
     {"store", store_suite},
     {"buf", buf_suite},
+    {"loa_blob", loa_blob_suite},
     {"xml", xml_suite},
     {"form", form_suite},
     {"open311_map", open311_map_suite},
