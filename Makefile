@@ -181,6 +181,7 @@ UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o) $(TEST_PROTO_C:$(GEN)/%.c=$(BUILD)/
 $(UNIT_OBJ): CPPFLAGS += -I tests/unit -I $(GEN)/test
 $(UNIT_OBJ): CPPFLAGS += -iquote gateway -iquote services/quota-svc
 $(UNIT_OBJ): CPPFLAGS += -iquote services/media-svc
+$(UNIT_OBJ): CPPFLAGS += -iquote services/content-svc -iquote services/feedback-svc
 $(UNIT_OBJ): CFLAGS += $(CHECK_CFLAGS)
 # The gateway's modules without I/O are tested on their own (tests/unit/gateway/).
 GATEWAY_UNIT_OBJ := $(addprefix $(BUILD)/obj/gateway/,xml.o form.o open311_map.o throttle.o)
@@ -193,6 +194,9 @@ SERVICE_UNIT_OBJ += $(addprefix $(BUILD)/obj/services/media-svc/,media_events.o 
 	$(BUILD)/obj/gen/media-svc_migrations.o
 SERVICE_UNIT_OBJ += $(addprefix $(BUILD)/obj/services/media-svc/,media_pkg_store.o media_pkg_bag_store.o media_pkg_view.o media_ninjs.o \
 	media_bag.o media_pkg_rpc.o media_bag_builder.o media_sweep.o)
+# content-svc and feedback-svc whole but main.o: their suites drive the
+# method tables in-process (tests/unit/common/service_fixture.h).
+SERVICE_UNIT_OBJ += $(filter-out %/main.o,$(content-svc_OBJ) $(feedback-svc_OBJ))
 $(BUILD)/unit-tests: $(UNIT_OBJ) $(GATEWAY_UNIT_OBJ) $(SERVICE_UNIT_OBJ) $(LIBLOA)
 	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) $(CHECK_LIBS) -o $@
 

@@ -28,6 +28,7 @@ static const struct {
     {"calendar", calendar_suite},
     {"rpc", rpc_suite},
     {"media_pkg_store", media_pkg_store_suite},
+    {"article_rpc", article_rpc_suite},
     {"ticker", ticker_suite},
     {"config", config_suite},
     {"log", log_suite},

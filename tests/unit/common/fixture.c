@@ -112,6 +112,16 @@ long long test_query_int (PGconn *db, const char *sql)
     return v;
 }
 
+const char *test_query_text (PGconn *db, const char *sql, char *buf, size_t cap)
+{
+    PGresult *res = PQexec (db, sql);
+    ck_assert_msg (PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) == 1, "%s: %s", sql,
+                   PQresultErrorMessage (res));
+    snprintf (buf, cap, "%s", PQgetvalue (res, 0, 0));
+    PQclear (res);
+    return buf;
+}
+
 void test_sleep_ms (int ms)
 {
     struct timespec ts = {ms / 1000, (long) (ms % 1000) * 1000000L};
