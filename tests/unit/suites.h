@@ -37,6 +37,7 @@ Suite *media_ninjs_suite (void);
 Suite *media_pkg_store_suite (void);
 /* services/: their method tables in-process (common/service_fixture.h) */
 Suite *article_rpc_suite (void);
+Suite *feedback_rpc_suite (void);
 
 /* The test database URL; fails the current test when unset. */
 const char *test_db_url (void);
