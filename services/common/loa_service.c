@@ -13,6 +13,7 @@
 #include "loa_log.h"
 #include "loa_notifier.h"
 #include "loa_outbox.h"
+#include "loa_rpc_decl.h"
 
 #define MAX_SUBSCRIPTIONS 8
 
@@ -81,6 +82,29 @@ int loa_service_main (const loa_service_def *def, int argc, char **argv)
     if (!db_url)
         goto out;
 
+    /* The method table: the service's own, then events.since. */
+    size_t n = 0;
+    while (def->methods && def->methods[n].method)
+        n++;
+    methods = calloc (n + 2, sizeof *methods);
+    if (!methods)
+        goto out;
+    if (n)
+        memcpy (methods, def->methods, n * sizeof *methods);
+    methods[n] = loa_events_since_method;
+
+    /* The table must be what proto/<svc>_rpc.proto declares, the gateway's
+     * routes being checked against the same declaration: a method missing or
+     * taking another message is a build's mistake, found before anything
+     * runs rather than at its first call. ping is the RPC server's own. */
+    static const char *const server_methods[] = {"ping", NULL};
+    char err[256];
+    if (loa_rpc_decl_check_methods (self->rpc, methods, server_methods, err, sizeof err) != 0) {
+        loa_error (NULL, "%s: the method table does not match the declaration: %s", self->program,
+                   err);
+        goto out;
+    }
+
     PGconn *db = loa_db_connect (db_url, self->program,
                                  (int) loa_env_int ("LOA_DB_WAIT_MS", 30000, 0, 600000));
     if (!db)
@@ -101,17 +125,6 @@ int loa_service_main (const loa_service_def *def, int argc, char **argv)
         status = EXIT_SUCCESS;
         goto out;
     }
-
-    /* The method table: the service's own, then events.since. */
-    size_t n = 0;
-    while (def->methods && def->methods[n].method)
-        n++;
-    methods = calloc (n + 2, sizeof *methods);
-    if (!methods)
-        goto out;
-    if (n)
-        memcpy (methods, def->methods, n * sizeof *methods);
-    methods[n] = loa_events_since_method;
 
     zctx = zmq_ctx_new ();
     /* Before anything that commits events: it wakes the relays after the

@@ -43,7 +43,9 @@ typedef struct {
     const loa_service_tick *tick; /* may be NULL */
 } loa_service_def;
 
-/* Runs the service until SIGINT/SIGTERM. Returns the process exit status.
+/* Runs the service until SIGINT/SIGTERM. Returns the process exit status:
+ * 1 (logged) at once, before the database, when `methods` does not match
+ * the service's declaration (loa_rpc_decl_check_methods).
  * Options: --migrate-only (apply migrations and exit); --rebuild (apply
  * migrations, rebuild what every subscription with a `reset` built from
  * its producer's whole event history, each in one transaction, and exit;

@@ -1,8 +1,11 @@
 /* loa_rpc_decl and loa_endpoints: each service's method table against the
  * declaration of its methods (proto/<svc>_rpc.proto), and mutated copies of
  * the tables that must fail, naming the method. */
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common.pb-c.h"
 #include "content_rpc.h"
@@ -11,6 +14,7 @@
 #include "loa_endpoints.h"
 #include "loa_outbox.h"
 #include "loa_rpc_decl.h"
+#include "loa_service.h"
 #include "media_rpc.h"
 #include "quota_rpc.h"
 #include "suites.h"
@@ -227,6 +231,52 @@ START_TEST (an_undeclared_method_fails)
 }
 END_TEST
 
+/* loa_service_main with `methods` for content-svc, against a database that
+ * is not there: its exit status and what it logged (into log, cap bytes). */
+static int run_service (const loa_rpc_method *methods, char *log, size_t cap)
+{
+    setenv ("LOA_DB_URL", "postgresql://loa@127.0.0.1:1/none", 1);
+    setenv ("LOA_DB_WAIT_MS", "0", 1);
+    sigset_t mask;
+    pthread_sigmask (SIG_SETMASK, NULL, &mask); /* loa_service_main blocks two */
+    FILE *f = tmpfile ();
+    ck_assert_ptr_nonnull (f);
+    fflush (stderr);
+    int saved = dup (STDERR_FILENO);
+    dup2 (fileno (f), STDERR_FILENO);
+    const loa_service_def def = {.id = LOA_SVC_CONTENT, .methods = methods};
+    char *argv[] = {"content-svc", NULL};
+    int rc = loa_service_main (&def, 1, argv);
+    fflush (stderr);
+    dup2 (saved, STDERR_FILENO);
+    close (saved);
+    pthread_sigmask (SIG_SETMASK, &mask, NULL);
+    rewind (f);
+    size_t n = fread (log, 1, cap - 1, f);
+    log[n] = '\0';
+    fclose (f);
+    unsetenv ("LOA_DB_URL");
+    unsetenv ("LOA_DB_WAIT_MS");
+    return rc;
+}
+
+/* A table that is not the declaration's: exit status 1 before the database,
+ * saying why. Its own table goes on to the database (and fails there). */
+START_TEST (service_refuses_to_start_on_a_mismatch)
+{
+    char log[4096];
+    ck_assert_int_eq (run_service (quota_methods, log, sizeof log), EXIT_FAILURE);
+    ck_assert_msg (strstr (log, "content-svc: the method table does not match the declaration: "
+                                "method \\\"units.list\\\" takes none"),
+                   "%s", log);
+    ck_assert_msg (!strstr (log, "127.0.0.1:1"), "%s", log);
+
+    ck_assert_int_eq (run_service (content_methods, log, sizeof log), EXIT_FAILURE);
+    ck_assert_msg (!strstr (log, "does not match"), "%s", log);
+    ck_assert_msg (strstr (log, "127.0.0.1:1") || strstr (log, "connect"), "%s", log);
+}
+END_TEST
+
 START_TEST (endpoints_table)
 {
     static const char *const programs[] = {"content-svc", "feedback-svc", "quota-svc", "media-svc"};
@@ -301,6 +351,7 @@ Suite *rpc_decl_suite (void)
     tcase_add_test (tc, a_declared_method_left_out_fails);
     tcase_add_test (tc, another_input_type_fails);
     tcase_add_test (tc, an_undeclared_method_fails);
+    tcase_add_test (tc, service_refuses_to_start_on_a_mismatch);
     suite_add_tcase (s, tc);
     tc = tcase_create ("endpoints");
     tcase_add_test (tc, endpoints_table);
