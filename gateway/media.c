@@ -37,6 +37,7 @@
 
 #include "blob.h"
 #include "gw.h"
+#include "loa_blob.h"
 #include "loa_config.h"
 #include "loa_log.h"
 #include "loa_pbjson.h"
@@ -323,8 +324,8 @@ static int fsync_dir (const char *rel)
  * the blob exists already (the same bytes), the existing one is kept. */
 static int keep_blob (gw_request *req, gw_upload *u, const char *hex)
 {
-    char rel[GW_BLOB_PATH_MAX], dir1[16], dir2[16];
-    if (gw_blob_path (hex, rel, sizeof rel) != 0)
+    char rel[LOA_BLOB_PATH_MAX], dir1[16], dir2[16];
+    if (loa_blob_path (hex, rel, sizeof rel) != 0)
         return -1;
     snprintf (dir1, sizeof dir1, "%.9s", rel); /* sha256/ab */
     snprintf (dir2, sizeof dir2, "%.12s", rel); /* sha256/ab/cd */
@@ -378,9 +379,9 @@ enum MHD_Result gw_assets_create (gw_request *req)
                                    json_pack ("[o]", field_error ("Content-Type", msg)));
     }
     unsigned char digest[32];
-    char hex[GW_BLOB_HEX + 1];
+    char hex[LOA_BLOB_HEX + 1];
     crypto_hash_sha256_final (&u->sha, digest);
-    gw_blob_hex (digest, hex);
+    loa_blob_hex (digest, hex);
     if (keep_blob (req, u, hex) != 0)
         return gw_respond_problem (req, 503, "Không ghi được tệp vào kho", NULL);
 
@@ -429,14 +430,14 @@ enum MHD_Result gw_media_send_blob (gw_request *req, const char *sha256, const c
                                     gw_blob_sent *sent)
 {
     enum MHD_Result rc;
-    char rel[GW_BLOB_PATH_MAX], etag[GW_BLOB_HEX + 3], digest[80], range_hdr[96];
+    char rel[LOA_BLOB_PATH_MAX], etag[LOA_BLOB_HEX + 3], digest[80], range_hdr[96];
     unsigned char bin[32];
     struct stat st;
     int fd = -1;
     if (sent)
         memset (sent, 0, sizeof *sent);
-    if (gw_blob_path (sha256, rel, sizeof rel) != 0 ||
-        sodium_hex2bin (bin, sizeof bin, sha256, GW_BLOB_HEX, NULL, NULL, NULL) != 0 ||
+    if (loa_blob_path (sha256, rel, sizeof rel) != 0 ||
+        sodium_hex2bin (bin, sizeof bin, sha256, LOA_BLOB_HEX, NULL, NULL, NULL) != 0 ||
         (fd = openat (dir_fd, rel, O_RDONLY | O_CLOEXEC)) < 0 || fstat (fd, &st) != 0) {
         loa_error (req->request_id, "media: the blob %s is missing (%s)", sha256, strerror (errno));
         if (fd >= 0)
