@@ -235,6 +235,12 @@ END_TEST
  * is not there: its exit status and what it logged (into log, cap bytes). */
 static int run_service (const loa_rpc_method *methods, char *log, size_t cap)
 {
+    const char *names[] = {"LOA_DB_URL", "LOA_DB_WAIT_MS"};
+    char *env[2];
+    for (int i = 0; i < 2; i++) {
+        const char *v = getenv (names[i]);
+        env[i] = v ? strdup (v) : NULL;
+    }
     setenv ("LOA_DB_URL", "postgresql://loa@127.0.0.1:1/none", 1);
     setenv ("LOA_DB_WAIT_MS", "0", 1);
     sigset_t mask;
@@ -245,7 +251,8 @@ static int run_service (const loa_rpc_method *methods, char *log, size_t cap)
     int saved = dup (STDERR_FILENO);
     dup2 (fileno (f), STDERR_FILENO);
     const loa_service_def def = {.id = LOA_SVC_CONTENT, .methods = methods};
-    char *argv[] = {"content-svc", NULL};
+    char program[] = "content-svc";
+    char *argv[] = {program, NULL};
     int rc = loa_service_main (&def, 1, argv);
     fflush (stderr);
     dup2 (saved, STDERR_FILENO);
@@ -255,8 +262,13 @@ static int run_service (const loa_rpc_method *methods, char *log, size_t cap)
     size_t n = fread (log, 1, cap - 1, f);
     log[n] = '\0';
     fclose (f);
-    unsetenv ("LOA_DB_URL");
-    unsetenv ("LOA_DB_WAIT_MS");
+    for (int i = 0; i < 2; i++) {
+        if (env[i])
+            setenv (names[i], env[i], 1);
+        else
+            unsetenv (names[i]);
+        free (env[i]);
+    }
     return rc;
 }
 
