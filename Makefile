@@ -187,16 +187,9 @@ $(UNIT_OBJ): CFLAGS += $(CHECK_CFLAGS)
 GATEWAY_UNIT_OBJ := $(addprefix $(BUILD)/obj/gateway/,xml.o form.o open311_map.o throttle.o)
 GATEWAY_UNIT_OBJ += $(BUILD)/obj/gateway/blob.o
 GATEWAY_UNIT_OBJ += $(BUILD)/obj/gateway/media_feed.o
-# And a service's modules of the same kind (tests/unit/<svc>/).
-SERVICE_UNIT_OBJ := $(addprefix $(BUILD)/obj/services/quota-svc/,quota_month.o quota_events.o \
-	quota_store.o quota_risk.o quota_report.o plan_store.o) $(BUILD)/obj/gen/quota-svc_migrations.o
-SERVICE_UNIT_OBJ += $(addprefix $(BUILD)/obj/services/media-svc/,media_events.o media_store.o) \
-	$(BUILD)/obj/gen/media-svc_migrations.o
-SERVICE_UNIT_OBJ += $(addprefix $(BUILD)/obj/services/media-svc/,media_pkg_store.o media_pkg_bag_store.o media_pkg_view.o media_ninjs.o \
-	media_bag.o media_pkg_rpc.o media_bag_builder.o media_sweep.o)
-# content-svc and feedback-svc whole but main.o: their suites drive the
-# method tables in-process (tests/unit/common/service_fixture.h).
-SERVICE_UNIT_OBJ += $(filter-out %/main.o,$(content-svc_OBJ) $(feedback-svc_OBJ))
+# And every service's modules but its main.c (tests/unit/<svc>/, and the method
+# tables against their declarations in tests/unit/common/test_rpc_decl.c).
+SERVICE_UNIT_OBJ := $(filter-out %/main.o,$(foreach s,$(SERVICES),$($(s)_OBJ)))
 $(BUILD)/unit-tests: $(UNIT_OBJ) $(GATEWAY_UNIT_OBJ) $(SERVICE_UNIT_OBJ) $(LIBLOA)
 	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) $(CHECK_LIBS) -o $@
 

@@ -719,8 +719,7 @@ void ratings_summary (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     feedback_store_free_rating_summary (&out);
 }
 
-/* ------------------------------------------------------------ the table */
-
+/* The method table (feedback_rpc.h). */
 #define IN(name) &loa__feedback__##name##__descriptor
 
 const loa_rpc_method feedback_methods[] = {

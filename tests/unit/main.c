@@ -52,6 +52,7 @@ static const struct {
     {"media_events", media_events_suite},
     {"media_feed", media_feed_suite},
     {"media_ninjs", media_ninjs_suite},
+    {"rpc_decl", rpc_decl_suite},
 };
 #define N_SUITES (sizeof suites / sizeof suites[0])
 

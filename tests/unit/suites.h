@@ -19,6 +19,7 @@ Suite *calendar_suite (void);
 Suite *ticker_suite (void);
 Suite *buf_suite (void);
 Suite *loa_blob_suite (void);
+Suite *rpc_decl_suite (void);
 /* gateway/: its modules without I/O */
 Suite *xml_suite (void);
 Suite *form_suite (void);
