@@ -8,6 +8,26 @@
 #include <protobuf-c/protobuf-c.h>
 #include <stddef.h>
 
+/* What a store call came to: the one result every service's store gives
+ * (besides plain 0 / -1 where only success or failure can happen). The RPC
+ * status each fails a call with is loa_rpc_store_status's (loa_rpc_server.h);
+ * the words are the caller's. */
+typedef enum {
+    LOA_STORE_OK = 0,
+    LOA_STORE_ERROR, /* the database failed or memory ran out (logged where it happened) */
+    LOA_STORE_NOT_FOUND, /* no such row */
+    LOA_STORE_INVALID, /* a value the store refused: a row it names is missing, or PostgreSQL
+                        * cannot read it */
+    LOA_STORE_FORBIDDEN, /* not the caller's, or the caller's proof does not match */
+    LOA_STORE_CONFLICT, /* a unique key is taken, done once already, or changed meanwhile */
+    LOA_STORE_WRONG_STATE, /* the change does not apply in the row's current state */
+    LOA_STORE_GONE, /* no longer served */
+    LOA_STORE_WITHHELD, /* held back until it is corrected */
+    LOA_STORE_NOT_READY, /* not possible now; worth trying again later */
+    LOA_STORE_FAILED, /* could not be made, and will not be by trying again */
+    LOA_STORE_ANSWERED, /* a guard refused and has failed the call itself */
+} loa_store_status;
+
 /* Runs prepared `stmt`. A result other than `expect` is logged (with
  * `who`), unless it is a taken unique key (23505) or a retryable failure,
  * which the caller handles. The caller looks at the result and clears it. */

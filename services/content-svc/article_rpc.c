@@ -48,21 +48,21 @@ static int can_see (const loa_rpc_ctx *ctx, const Loa__Content__Article *a)
     return is_staff (ctx) && ctx->caller->unit_id != 0 && ctx->caller->unit_id == a->unit_id;
 }
 
-static void fail_store (loa_rpc_ctx *ctx, store_status st)
+static void fail_store (loa_rpc_ctx *ctx, loa_store_status st)
 {
     switch (st) {
-    case STORE_NOT_FOUND:
+    case LOA_STORE_NOT_FOUND:
         loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy bài viết");
         break;
-    case STORE_BAD_TOPIC:
+    case LOA_STORE_INVALID:
         loa_rpc_field_error (ctx, "topic_ids", "có chủ đề không tồn tại");
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Chủ đề không tồn tại");
         break;
-    case STORE_CONFLICT:
+    case LOA_STORE_CONFLICT:
         loa_rpc_fail (ctx, LOA__STATUS__CONFLICT,
                       "Bài viết vừa bị thay đổi đồng thời, xin thử lại");
         break;
-    case STORE_DENIED: break; /* the guard has answered */
+    case LOA_STORE_ANSWERED: break; /* the guard has answered */
     default: loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, "Không truy cập được cơ sở dữ liệu");
     }
 }
@@ -190,8 +190,8 @@ void articles_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         f.own_unit = ctx->caller->unit_id;
     }
     Loa__Content__ArticleList out = LOA__CONTENT__ARTICLE_LIST__INIT;
-    store_status st = article_store_list (ctx->db, &f, &out);
-    if (st == STORE_OK)
+    loa_store_status st = article_store_list (ctx->db, &f, &out);
+    if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
         fail_store (ctx, st);
@@ -208,10 +208,10 @@ static int visible_article (loa_rpc_ctx *ctx, const char *ref, Loa__Content__Art
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Thiếu mã số hoặc slug của bài viết");
         return -1;
     }
-    store_status st = article_store_get (ctx->db, ref, out);
-    if (st == STORE_OK && !can_see (ctx, out))
-        st = STORE_NOT_FOUND;
-    if (st != STORE_OK) {
+    loa_store_status st = article_store_get (ctx->db, ref, out);
+    if (st == LOA_STORE_OK && !can_see (ctx, out))
+        st = LOA_STORE_NOT_FOUND;
+    if (st != LOA_STORE_OK) {
         article_store_free (out);
         fail_store (ctx, st);
         return -1;
@@ -240,9 +240,9 @@ void articles_history (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (visible_article (ctx, in->ref, &a) != 0)
         return;
     Loa__Content__ArticleHistory out = LOA__CONTENT__ARTICLE_HISTORY__INIT;
-    store_status st = article_store_history (ctx->db, a.id, &out);
+    loa_store_status st = article_store_history (ctx->db, a.id, &out);
     article_store_free (&a);
-    if (st == STORE_OK)
+    if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
         fail_store (ctx, st);
@@ -294,13 +294,13 @@ void articles_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
                         .attachment_ids = atts,
                         .n_attachments = n_atts};
     Loa__Content__Article out;
-    store_status st = article_store_create (ctx->db, &a, &out);
+    loa_store_status st = article_store_create (ctx->db, &a, &out);
     free (html);
-    if (st == STORE_NOT_FOUND) {
+    if (st == LOA_STORE_NOT_FOUND) {
         loa_rpc_fail (ctx, LOA__STATUS__FORBIDDEN, "Đơn vị của tài khoản không tồn tại");
         return;
     }
-    if (st != STORE_OK) {
+    if (st != LOA_STORE_OK) {
         fail_store (ctx, st);
         return;
     }
@@ -425,9 +425,9 @@ void articles_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
                         .n_attachments = n_atts};
     action_rule rule = {ctx, "sửa", EDITABLE, 1, 0, version};
     Loa__Content__Article out;
-    store_status st = article_store_update (ctx->db, &a, guard, &rule, &out);
+    loa_store_status st = article_store_update (ctx->db, &a, guard, &rule, &out);
     free (html);
-    if (st != STORE_OK) {
+    if (st != LOA_STORE_OK) {
         fail_store (ctx, st);
         return;
     }
@@ -502,10 +502,10 @@ static void run_step (loa_rpc_ctx *ctx, const ProtobufCMessage *msg, const step 
         return;
     action_rule rule = {ctx, s->verb, s->from, s->own_unit, s->not_author, version};
     Loa__Content__Article out;
-    store_status st = article_store_transition (ctx->db, in->id, s->action, s->to,
-                                                s->needs_reason ? in->reason : "",
-                                                ctx->caller->user_id, guard, &rule, &out);
-    if (st != STORE_OK) {
+    loa_store_status st = article_store_transition (ctx->db, in->id, s->action, s->to,
+                                                    s->needs_reason ? in->reason : "",
+                                                    ctx->caller->user_id, guard, &rule, &out);
+    if (st != LOA_STORE_OK) {
         fail_store (ctx, st);
         return;
     }

@@ -162,20 +162,20 @@ void article_store_free (Loa__Content__Article *a) { loa_store_free_message (&a-
 
 /* ------------------------------------------------------------ reads */
 
-store_status article_store_get (PGconn *db, const char *ref, Loa__Content__Article *out)
+loa_store_status article_store_get (PGconn *db, const char *ref, Loa__Content__Article *out)
 {
     loa__content__article__init (out);
     size_t digits = strspn (ref, "0123456789");
     int by_id = digits > 0 && ref[digits] == '\0';
     if (by_id && digits > 18)
-        return STORE_NOT_FOUND;
+        return LOA_STORE_NOT_FOUND;
     const char *vals[] = {ref};
     PGresult *res = loa_store_run (db, "article store", by_id ? "article_by_id" : "article_by_slug",
                                    1, vals, PGRES_TUPLES_OK);
-    store_status st = PQresultStatus (res) != PGRES_TUPLES_OK ? STORE_ERROR
-                      : PQntuples (res) == 0                  ? STORE_NOT_FOUND
-                                                              : STORE_OK;
-    if (st == STORE_OK)
+    loa_store_status st = PQresultStatus (res) != PGRES_TUPLES_OK ? LOA_STORE_ERROR
+                          : PQntuples (res) == 0                  ? LOA_STORE_NOT_FOUND
+                                                                  : LOA_STORE_OK;
+    if (st == LOA_STORE_OK)
         fill_article (res, 0, 1, out);
     PQclear (res);
     return st;
@@ -189,8 +189,8 @@ static const char *opt_int (char *buf, size_t cap, int64_t v)
     return buf;
 }
 
-store_status article_store_list (PGconn *db, const article_filter *f,
-                                 Loa__Content__ArticleList *out)
+loa_store_status article_store_list (PGconn *db, const article_filter *f,
+                                     Loa__Content__ArticleList *out)
 {
     char own[24], unit[24], topic[24], limit[24], offset[24];
     snprintf (limit, sizeof limit, "%d", f->per_page);
@@ -209,7 +209,7 @@ store_status article_store_list (PGconn *db, const article_filter *f,
     PGresult *res = loa_store_run (db, "article store", "articles_list", 11, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);
-        return STORE_ERROR;
+        return LOA_STORE_ERROR;
     }
     int n = PQntuples (res);
     out->page = f->page;
@@ -218,7 +218,7 @@ store_status article_store_list (PGconn *db, const article_filter *f,
     if (!loa_store_list_block ((size_t) n, sizeof (Loa__Content__Article),
                                (void ***) &out->items)) {
         PQclear (res);
-        return STORE_ERROR;
+        return LOA_STORE_ERROR;
     }
     for (int i = 0; i < n; i++) {
         fill_article (res, i, 0, out->items[i]);
@@ -229,22 +229,22 @@ store_status article_store_list (PGconn *db, const article_filter *f,
      * full; counted otherwise (the same filters, no ordering). */
     if (f->page == 1 && n < f->per_page) {
         out->total = n;
-        return STORE_OK;
+        return LOA_STORE_OK;
     }
     res = loa_store_run (db, "article store", "articles_count", 9, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);
         article_store_free_list (out);
-        return STORE_ERROR;
+        return LOA_STORE_ERROR;
     }
     out->total = atoll (PQgetvalue (res, 0, 0));
     PQclear (res);
-    return STORE_OK;
+    return LOA_STORE_OK;
 }
 
 void article_store_free_list (Loa__Content__ArticleList *l) { loa_store_free_message (&l->base); }
 
-store_status article_store_history (PGconn *db, int64_t id, Loa__Content__ArticleHistory *out)
+loa_store_status article_store_history (PGconn *db, int64_t id, Loa__Content__ArticleHistory *out)
 {
     char id_s[24];
     snprintf (id_s, sizeof id_s, "%lld", (long long) id);
@@ -253,14 +253,14 @@ store_status article_store_history (PGconn *db, int64_t id, Loa__Content__Articl
         loa_store_run (db, "article store", "article_history", 1, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);
-        return STORE_ERROR;
+        return LOA_STORE_ERROR;
     }
     int n = PQntuples (res);
     out->n_items = 0;
     if (!loa_store_list_block ((size_t) n, sizeof (Loa__Content__ArticleHistoryEntry),
                                (void ***) &out->items)) {
         PQclear (res);
-        return STORE_ERROR;
+        return LOA_STORE_ERROR;
     }
     for (int i = 0; i < n; i++) {
         Loa__Content__ArticleHistoryEntry *e = out->items[i];
@@ -276,7 +276,7 @@ store_status article_store_history (PGconn *db, int64_t id, Loa__Content__Articl
         out->n_items++;
     }
     PQclear (res);
-    return STORE_OK;
+    return LOA_STORE_OK;
 }
 
 void article_store_free_history (Loa__Content__ArticleHistory *h)
@@ -310,18 +310,18 @@ typedef struct {
     /* a transition: */
     const char *action, *to, *reason;
     Loa__Content__Article *out;
-    store_status status;
+    loa_store_status status;
 } article_write;
 
 static int fail_res (article_write *w, PGresult *res)
 {
     int retry = loa_db_retryable (res);
-    w->status = loa_db_is_state (res, "23505") ? STORE_CONFLICT : STORE_ERROR;
+    w->status = loa_db_is_state (res, "23505") ? LOA_STORE_CONFLICT : LOA_STORE_ERROR;
     if (loa_db_is_state (res, "23503")) /* the caller's unit does not exist */
-        w->status = STORE_NOT_FOUND;
+        w->status = LOA_STORE_NOT_FOUND;
     PQclear (res);
     /* A slug taken by a concurrent insert is found by the next attempt. */
-    return retry || w->status == STORE_CONFLICT ? LOA_DB_RETRY : -1;
+    return retry || w->status == LOA_STORE_CONFLICT ? LOA_DB_RETRY : -1;
 }
 
 /* Checks the topic ids; *cchc gets whether one is a CCHC topic. */
@@ -336,7 +336,7 @@ static int check_topics (PGconn *db, article_write *w, const char *ids, int n, i
     *cchc = PQgetvalue (res, 0, 1)[0] == 't';
     PQclear (res);
     if (found != n) {
-        w->status = STORE_BAD_TOPIC;
+        w->status = LOA_STORE_INVALID;
         return -1;
     }
     return 0;
@@ -371,7 +371,7 @@ static int lock_and_guard (PGconn *db, article_write *w, int64_t id, article_row
         return fail_res (w, res);
     if (PQntuples (res) == 0) {
         PQclear (res);
-        w->status = STORE_NOT_FOUND;
+        w->status = LOA_STORE_NOT_FOUND;
         return -1;
     }
     row->id = atoll (PQgetvalue (res, 0, 0));
@@ -381,7 +381,7 @@ static int lock_and_guard (PGconn *db, article_write *w, int64_t id, article_row
     snprintf (row->status, sizeof row->status, "%s", PQgetvalue (res, 0, 4));
     PQclear (res);
     if (w->guard && w->guard (row, w->guard_arg) != 0) {
-        w->status = STORE_DENIED;
+        w->status = LOA_STORE_ANSWERED;
         return -1;
     }
     return 0;
@@ -396,7 +396,7 @@ static int returning (PGconn *db, article_write *w, const char *stmt, int n,
         return fail_res (w, res);
     if (PQntuples (res) == 0) {
         PQclear (res);
-        w->status = STORE_NOT_FOUND;
+        w->status = LOA_STORE_NOT_FOUND;
         return -1;
     }
     article_store_free (w->out); /* a retried attempt's copy */
@@ -413,7 +413,7 @@ static int create_tx (PGconn *db, void *arg)
     char *atts = ids_literal (a->attachment_ids, a->n_attachments);
     int cchc = 0, rc = -1;
     if (!topics || !atts) {
-        w->status = STORE_ERROR;
+        w->status = LOA_STORE_ERROR;
         goto done;
     }
     if ((rc = check_topics (db, w, topics, a->n_topics, &cchc)) != 0)
@@ -428,26 +428,27 @@ static int create_tx (PGconn *db, void *arg)
         goto done;
     rc = add_history (db, w, "created", "", a->actor_id);
     if (rc == 0)
-        w->status = STORE_OK;
+        w->status = LOA_STORE_OK;
 done:
     free (topics);
     free (atts);
     return rc;
 }
 
-static store_status write_run (PGconn *db, article_write *w, int (*fn) (PGconn *, void *))
+static loa_store_status write_run (PGconn *db, article_write *w, int (*fn) (PGconn *, void *))
 {
     loa__content__article__init (w->out);
-    w->status = STORE_ERROR;
+    w->status = LOA_STORE_ERROR;
     int rc = loa_db_tx (db, fn, w);
-    if (rc != 0 && w->status == STORE_OK)
-        w->status = STORE_ERROR; /* COMMIT failed */
-    if (w->status != STORE_OK)
+    if (rc != 0 && w->status == LOA_STORE_OK)
+        w->status = LOA_STORE_ERROR; /* COMMIT failed */
+    if (w->status != LOA_STORE_OK)
         article_store_free (w->out);
     return w->status;
 }
 
-store_status article_store_create (PGconn *db, const article_fields *a, Loa__Content__Article *out)
+loa_store_status article_store_create (PGconn *db, const article_fields *a,
+                                       Loa__Content__Article *out)
 {
     article_write w = {.a = a, .out = out};
     return write_run (db, &w, create_tx);
@@ -465,7 +466,7 @@ static int update_tx (PGconn *db, void *arg)
     char *atts = ids_literal (a->attachment_ids, a->n_attachments);
     int cchc = 0;
     if ((a->n_topics >= 0 && !topics) || (a->n_attachments >= 0 && !atts)) {
-        w->status = STORE_ERROR;
+        w->status = LOA_STORE_ERROR;
         rc = -1;
         goto done;
     }
@@ -485,15 +486,15 @@ static int update_tx (PGconn *db, void *arg)
         goto done;
     rc = add_history (db, w, "updated", row.status, a->actor_id);
     if (rc == 0)
-        w->status = STORE_OK;
+        w->status = LOA_STORE_OK;
 done:
     free (topics);
     free (atts);
     return rc;
 }
 
-store_status article_store_update (PGconn *db, const article_fields *a, article_guard guard,
-                                   void *guard_arg, Loa__Content__Article *out)
+loa_store_status article_store_update (PGconn *db, const article_fields *a, article_guard guard,
+                                       void *guard_arg, Loa__Content__Article *out)
 {
     article_write w = {.a = a, .guard = guard, .guard_arg = guard_arg, .out = out};
     return write_run (db, &w, update_tx);
@@ -546,17 +547,18 @@ static int transition_tx (PGconn *db, void *arg)
         }
         if (loa_outbox_add (db, published ? "article.published" : "article.retracted", &ev.base) !=
             0) {
-            w->status = STORE_ERROR;
+            w->status = LOA_STORE_ERROR;
             return -1;
         }
     }
-    w->status = STORE_OK;
+    w->status = LOA_STORE_OK;
     return 0;
 }
 
-store_status article_store_transition (PGconn *db, int64_t id, const char *action, const char *to,
-                                       const char *reason, int64_t actor_id, article_guard guard,
-                                       void *guard_arg, Loa__Content__Article *out)
+loa_store_status article_store_transition (PGconn *db, int64_t id, const char *action,
+                                           const char *to, const char *reason, int64_t actor_id,
+                                           article_guard guard, void *guard_arg,
+                                           Loa__Content__Article *out)
 {
     article_fields a = {.id = id, .actor_id = actor_id};
     article_write w = {.a = &a,

@@ -21,9 +21,9 @@ static const char *const procedure_statuses[] = {"active", "abolished", NULL};
 
 /* ------------------------------------------------------------ notices */
 
-static void fail_notice (loa_rpc_ctx *ctx, store_status st)
+static void fail_notice (loa_rpc_ctx *ctx, loa_store_status st)
 {
-    if (st == STORE_NOT_FOUND)
+    if (st == LOA_STORE_NOT_FOUND)
         loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy thông báo");
     else
         loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, "Không truy cập được cơ sở dữ liệu");
@@ -67,8 +67,8 @@ void catalog_notices_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         return;
     }
     Loa__Content__NoticeList out;
-    store_status st = catalog_store_list_notices (ctx->db, &f, &out);
-    if (st == STORE_OK)
+    loa_store_status st = catalog_store_list_notices (ctx->db, &f, &out);
+    if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
         fail_notice (ctx, st);
@@ -79,9 +79,9 @@ void catalog_notices_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__NoticeIdRequest *in = (const Loa__Content__NoticeIdRequest *) msg;
     Loa__Content__Notice out;
-    store_status st =
+    loa_store_status st =
         catalog_store_get_notice (ctx->db, in->id, loa_rpc_has_role (ctx, "admin"), &out);
-    if (st == STORE_OK)
+    if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
         fail_notice (ctx, st);
@@ -111,9 +111,9 @@ void catalog_notices_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (!html)
         return;
     Loa__Content__Notice out;
-    store_status st = catalog_store_create_notice (ctx->db, in, html, &out);
+    loa_store_status st = catalog_store_create_notice (ctx->db, in, html, &out);
     free (html);
-    if (st == STORE_OK)
+    if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__CREATED, &out.base);
     else
         fail_notice (ctx, st);
@@ -135,9 +135,9 @@ void catalog_notices_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (in->body && !(html = render_body (ctx, in->body)))
         return;
     Loa__Content__Notice out;
-    store_status st = catalog_store_update_notice (ctx->db, in, html, &out);
+    loa_store_status st = catalog_store_update_notice (ctx->db, in, html, &out);
     free (html);
-    if (st == STORE_OK)
+    if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
         fail_notice (ctx, st);
@@ -146,13 +146,13 @@ void catalog_notices_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 
 /* ------------------------------------------------------------ procedures */
 
-static void fail_procedure (loa_rpc_ctx *ctx, store_status st)
+static void fail_procedure (loa_rpc_ctx *ctx, loa_store_status st)
 {
     switch (st) {
-    case STORE_NOT_FOUND:
+    case LOA_STORE_NOT_FOUND:
         loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy thủ tục hành chính");
         break;
-    case STORE_CONFLICT:
+    case LOA_STORE_CONFLICT:
         loa_rpc_field_error (ctx, "code", "Mã thủ tục đã tồn tại");
         loa_rpc_fail (ctx, LOA__STATUS__CONFLICT, "Mã thủ tục đã tồn tại");
         break;
@@ -259,8 +259,8 @@ void catalog_procedures_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         return;
     }
     Loa__Content__ProcedureList out;
-    store_status st = catalog_store_list_procedures (ctx->db, &f, &out);
-    if (st == STORE_OK)
+    loa_store_status st = catalog_store_list_procedures (ctx->db, &f, &out);
+    if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
         fail_procedure (ctx, st);
@@ -271,8 +271,8 @@ void catalog_procedures_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__ProcedureIdRequest *in = (const Loa__Content__ProcedureIdRequest *) msg;
     Loa__Content__Procedure out;
-    store_status st = catalog_store_get_procedure (ctx->db, in->id, &out);
-    if (st == STORE_OK)
+    loa_store_status st = catalog_store_get_procedure (ctx->db, in->id, &out);
+    if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
         fail_procedure (ctx, st);
@@ -283,8 +283,8 @@ void catalog_procedures_versions (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__ProcedureIdRequest *in = (const Loa__Content__ProcedureIdRequest *) msg;
     Loa__Content__ProcedureVersionList out;
-    store_status st = catalog_store_list_versions (ctx->db, in->id, &out);
-    if (st == STORE_OK)
+    loa_store_status st = catalog_store_list_versions (ctx->db, in->id, &out);
+    if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
         fail_procedure (ctx, st);
@@ -303,8 +303,8 @@ void catalog_procedures_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         return;
     }
     Loa__Content__Procedure out;
-    store_status st = catalog_store_create_procedure (ctx->db, in, &out);
-    if (st == STORE_OK)
+    loa_store_status st = catalog_store_create_procedure (ctx->db, in, &out);
+    if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__CREATED, &out.base);
     else
         fail_procedure (ctx, st);
@@ -334,8 +334,8 @@ void catalog_procedures_amend (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         return;
     }
     Loa__Content__Procedure out;
-    store_status st = catalog_store_amend_procedure (ctx->db, in, &out);
-    if (st == STORE_OK)
+    loa_store_status st = catalog_store_amend_procedure (ctx->db, in, &out);
+    if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
         fail_procedure (ctx, st);

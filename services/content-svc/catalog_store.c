@@ -131,8 +131,8 @@ static void fill_notice (const PGresult *res, int row, Loa__Content__Notice *n, 
 
 void catalog_store_free_notice (Loa__Content__Notice *n) { loa_store_free_message (&n->base); }
 
-store_status catalog_store_list_notices (PGconn *db, const catalog_notice_filter *f,
-                                         Loa__Content__NoticeList *out)
+loa_store_status catalog_store_list_notices (PGconn *db, const catalog_notice_filter *f,
+                                             Loa__Content__NoticeList *out)
 {
     char limit[24], offset[24];
     loa_store_int_param (limit, f->per_page);
@@ -142,14 +142,14 @@ store_status catalog_store_list_notices (PGconn *db, const catalog_notice_filter
     PGresult *res = loa_store_run (db, "catalog store", "notices_list", 5, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);
-        return STORE_ERROR;
+        return LOA_STORE_ERROR;
     }
     int n = PQntuples (res), oom = 0;
     long long total = loa_store_page_total (db, "catalog store", res, 8, "notices_count", 3, vals);
     void **items = NULL;
     if (total < 0 || !loa_store_list_block ((size_t) n, sizeof (Loa__Content__Notice), &items)) {
         PQclear (res);
-        return STORE_ERROR;
+        return LOA_STORE_ERROR;
     }
     out->items = (Loa__Content__Notice **) items;
     for (int i = 0; i < n; i++) {
@@ -162,9 +162,9 @@ store_status catalog_store_list_notices (PGconn *db, const catalog_notice_filter
     out->per_page = f->per_page;
     if (oom) {
         catalog_store_free_notices (out);
-        return STORE_ERROR;
+        return LOA_STORE_ERROR;
     }
-    return STORE_OK;
+    return LOA_STORE_OK;
 }
 
 void catalog_store_free_notices (Loa__Content__NoticeList *list)
@@ -172,24 +172,24 @@ void catalog_store_free_notices (Loa__Content__NoticeList *list)
     loa_store_free_message (&list->base);
 }
 
-store_status catalog_store_get_notice (PGconn *db, int64_t id, int include_inactive,
-                                       Loa__Content__Notice *out)
+loa_store_status catalog_store_get_notice (PGconn *db, int64_t id, int include_inactive,
+                                           Loa__Content__Notice *out)
 {
     char id_s[24];
     loa_store_int_param (id_s, id);
     const char *vals[] = {id_s, include_inactive ? "true" : "false"};
     loa__content__notice__init (out);
     PGresult *res = loa_store_run (db, "catalog store", "notice_get", 2, vals, PGRES_TUPLES_OK);
-    store_status st = PQresultStatus (res) != PGRES_TUPLES_OK ? STORE_ERROR
-                      : PQntuples (res) == 0                  ? STORE_NOT_FOUND
-                                                              : STORE_OK;
+    loa_store_status st = PQresultStatus (res) != PGRES_TUPLES_OK ? LOA_STORE_ERROR
+                          : PQntuples (res) == 0                  ? LOA_STORE_NOT_FOUND
+                                                                  : LOA_STORE_OK;
     int oom = 0;
-    if (st == STORE_OK)
+    if (st == LOA_STORE_OK)
         fill_notice (res, 0, out, &oom);
     PQclear (res);
     if (oom) {
         catalog_store_free_notice (out);
-        st = STORE_ERROR;
+        st = LOA_STORE_ERROR;
     }
     return st;
 }
@@ -237,8 +237,8 @@ static void fill_version (const PGresult *res, int row, Loa__Content__ProcedureV
     v->reason = loa_store_dup (res, row, 13, oom);
 }
 
-store_status catalog_store_list_procedures (PGconn *db, const catalog_procedure_filter *f,
-                                            Loa__Content__ProcedureList *out)
+loa_store_status catalog_store_list_procedures (PGconn *db, const catalog_procedure_filter *f,
+                                                Loa__Content__ProcedureList *out)
 {
     char limit[24], offset[24];
     loa_store_int_param (limit, f->per_page);
@@ -251,7 +251,7 @@ store_status catalog_store_list_procedures (PGconn *db, const catalog_procedure_
                        vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);
-        return STORE_ERROR;
+        return LOA_STORE_ERROR;
     }
     int n = PQntuples (res), oom = 0;
     long long total =
@@ -260,7 +260,7 @@ store_status catalog_store_list_procedures (PGconn *db, const catalog_procedure_
     void **items = NULL;
     if (total < 0 || !loa_store_list_block ((size_t) n, sizeof (Loa__Content__Procedure), &items)) {
         PQclear (res);
-        return STORE_ERROR;
+        return LOA_STORE_ERROR;
     }
     out->items = (Loa__Content__Procedure **) items;
     for (int i = 0; i < n; i++) {
@@ -273,9 +273,9 @@ store_status catalog_store_list_procedures (PGconn *db, const catalog_procedure_
     out->per_page = f->per_page;
     if (oom) {
         catalog_store_free_procedures (out);
-        return STORE_ERROR;
+        return LOA_STORE_ERROR;
     }
-    return STORE_OK;
+    return LOA_STORE_OK;
 }
 
 void catalog_store_free_procedures (Loa__Content__ProcedureList *list)
@@ -283,29 +283,29 @@ void catalog_store_free_procedures (Loa__Content__ProcedureList *list)
     loa_store_free_message (&list->base);
 }
 
-store_status catalog_store_get_procedure (PGconn *db, int64_t id, Loa__Content__Procedure *out)
+loa_store_status catalog_store_get_procedure (PGconn *db, int64_t id, Loa__Content__Procedure *out)
 {
     char id_s[24];
     loa_store_int_param (id_s, id);
     const char *vals[] = {id_s};
     loa__content__procedure__init (out);
     PGresult *res = loa_store_run (db, "catalog store", "procedure_get", 1, vals, PGRES_TUPLES_OK);
-    store_status st = PQresultStatus (res) != PGRES_TUPLES_OK ? STORE_ERROR
-                      : PQntuples (res) == 0                  ? STORE_NOT_FOUND
-                                                              : STORE_OK;
+    loa_store_status st = PQresultStatus (res) != PGRES_TUPLES_OK ? LOA_STORE_ERROR
+                          : PQntuples (res) == 0                  ? LOA_STORE_NOT_FOUND
+                                                                  : LOA_STORE_OK;
     int oom = 0;
-    if (st == STORE_OK)
+    if (st == LOA_STORE_OK)
         fill_procedure (res, 0, out, &oom);
     PQclear (res);
     if (oom) {
         catalog_store_free_procedure (out);
-        st = STORE_ERROR;
+        st = LOA_STORE_ERROR;
     }
     return st;
 }
 
-store_status catalog_store_list_versions (PGconn *db, int64_t id,
-                                          Loa__Content__ProcedureVersionList *out)
+loa_store_status catalog_store_list_versions (PGconn *db, int64_t id,
+                                              Loa__Content__ProcedureVersionList *out)
 {
     char id_s[24];
     loa_store_int_param (id_s, id);
@@ -313,22 +313,22 @@ store_status catalog_store_list_versions (PGconn *db, int64_t id,
     loa__content__procedure_version_list__init (out);
     PGresult *res =
         loa_store_run (db, "catalog store", "procedure_exists", 1, vals, PGRES_TUPLES_OK);
-    store_status st = PQresultStatus (res) != PGRES_TUPLES_OK ? STORE_ERROR
-                      : PQntuples (res) == 0                  ? STORE_NOT_FOUND
-                                                              : STORE_OK;
+    loa_store_status st = PQresultStatus (res) != PGRES_TUPLES_OK ? LOA_STORE_ERROR
+                          : PQntuples (res) == 0                  ? LOA_STORE_NOT_FOUND
+                                                                  : LOA_STORE_OK;
     PQclear (res);
-    if (st != STORE_OK)
+    if (st != LOA_STORE_OK)
         return st;
     res = loa_store_run (db, "catalog store", "procedure_versions", 1, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);
-        return STORE_ERROR;
+        return LOA_STORE_ERROR;
     }
     int n = PQntuples (res), oom = 0;
     void **items = NULL;
     if (!loa_store_list_block ((size_t) n, sizeof (Loa__Content__ProcedureVersion), &items)) {
         PQclear (res);
-        return STORE_ERROR;
+        return LOA_STORE_ERROR;
     }
     out->items = (Loa__Content__ProcedureVersion **) items;
     for (int i = 0; i < n; i++) {
@@ -338,9 +338,9 @@ store_status catalog_store_list_versions (PGconn *db, int64_t id,
     PQclear (res);
     if (oom) {
         catalog_store_free_versions (out);
-        return STORE_ERROR;
+        return LOA_STORE_ERROR;
     }
-    return STORE_OK;
+    return LOA_STORE_OK;
 }
 
 void catalog_store_free_versions (Loa__Content__ProcedureVersionList *list)
@@ -363,7 +363,7 @@ typedef struct {
     int is_notice;
     Loa__Content__Notice *notice; /* the stored row (one of the two) */
     Loa__Content__Procedure *procedure;
-    store_status status;
+    loa_store_status status;
 } catalog_write;
 
 static void write_clear (catalog_write *w)
@@ -378,7 +378,7 @@ static void write_clear (catalog_write *w)
  * failure or deadlock, else stop with CONFLICT (taken key) or ERROR. */
 static int write_failed (catalog_write *w, PGresult *res)
 {
-    w->status = loa_db_is_state (res, "23505") ? STORE_CONFLICT : STORE_ERROR;
+    w->status = loa_db_is_state (res, "23505") ? LOA_STORE_CONFLICT : LOA_STORE_ERROR;
     int retry = loa_db_retryable (res);
     PQclear (res);
     return retry ? LOA_DB_RETRY : -1;
@@ -396,7 +396,7 @@ static int catalog_write_tx (PGconn *db, void *arg)
         int found = PQntuples (res) > 0;
         PQclear (res);
         if (!found) {
-            w->status = STORE_NOT_FOUND;
+            w->status = LOA_STORE_NOT_FOUND;
             return -1;
         }
         res = loa_store_run (db, "catalog store", w->archive, 2, w->archive_vals, PGRES_COMMAND_OK);
@@ -408,7 +408,7 @@ static int catalog_write_tx (PGconn *db, void *arg)
     if (PQresultStatus (res) != PGRES_TUPLES_OK)
         return write_failed (w, res);
     if (PQntuples (res) == 0) {
-        w->status = STORE_NOT_FOUND;
+        w->status = LOA_STORE_NOT_FOUND;
         PQclear (res);
         return -1;
     }
@@ -419,7 +419,7 @@ static int catalog_write_tx (PGconn *db, void *arg)
         fill_procedure (res, 0, w->procedure, &oom);
     PQclear (res);
     if (oom) {
-        w->status = STORE_ERROR;
+        w->status = LOA_STORE_ERROR;
         return -1;
     }
     int rc;
@@ -434,30 +434,31 @@ static int catalog_write_tx (PGconn *db, void *arg)
         rc = loa_outbox_add (db, w->topic, &ev.base);
     }
     if (rc != 0) {
-        w->status = STORE_ERROR;
+        w->status = LOA_STORE_ERROR;
         return -1;
     }
-    w->status = STORE_OK;
+    w->status = LOA_STORE_OK;
     return 0;
 }
 
-static store_status catalog_write_run (PGconn *db, catalog_write *w)
+static loa_store_status catalog_write_run (PGconn *db, catalog_write *w)
 {
     if (w->is_notice)
         loa__content__notice__init (w->notice);
     else
         loa__content__procedure__init (w->procedure);
-    w->status = STORE_ERROR;
+    w->status = LOA_STORE_ERROR;
     int rc = loa_db_tx (db, catalog_write_tx, w);
-    if (rc != 0 && w->status == STORE_OK)
-        w->status = STORE_ERROR; /* COMMIT failed */
-    if (w->status != STORE_OK)
+    if (rc != 0 && w->status == LOA_STORE_OK)
+        w->status = LOA_STORE_ERROR; /* COMMIT failed */
+    if (w->status != LOA_STORE_OK)
         write_clear (w);
     return w->status;
 }
 
-store_status catalog_store_create_notice (PGconn *db, const Loa__Content__CreateNoticeRequest *in,
-                                          const char *body_html, Loa__Content__Notice *out)
+loa_store_status catalog_store_create_notice (PGconn *db,
+                                              const Loa__Content__CreateNoticeRequest *in,
+                                              const char *body_html, Loa__Content__Notice *out)
 {
     const char *vals[] = {in->kind, in->title, in->body ? in->body : "", body_html,
                           (!in->has_is_active || in->is_active) ? "true" : "false"};
@@ -470,8 +471,9 @@ store_status catalog_store_create_notice (PGconn *db, const Loa__Content__Create
     return catalog_write_run (db, &w);
 }
 
-store_status catalog_store_update_notice (PGconn *db, const Loa__Content__UpdateNoticeRequest *in,
-                                          const char *body_html, Loa__Content__Notice *out)
+loa_store_status catalog_store_update_notice (PGconn *db,
+                                              const Loa__Content__UpdateNoticeRequest *in,
+                                              const char *body_html, Loa__Content__Notice *out)
 {
     char id[24];
     loa_store_int_param (id, in->id);
@@ -486,9 +488,9 @@ store_status catalog_store_update_notice (PGconn *db, const Loa__Content__Update
     return catalog_write_run (db, &w);
 }
 
-store_status catalog_store_create_procedure (PGconn *db,
-                                             const Loa__Content__CreateProcedureRequest *in,
-                                             Loa__Content__Procedure *out)
+loa_store_status catalog_store_create_procedure (PGconn *db,
+                                                 const Loa__Content__CreateProcedureRequest *in,
+                                                 Loa__Content__Procedure *out)
 {
     char days[24], level[24];
     loa_store_int_param (days, in->has_processing_days ? in->processing_days : 0);
@@ -510,9 +512,9 @@ store_status catalog_store_create_procedure (PGconn *db,
     return catalog_write_run (db, &w);
 }
 
-store_status catalog_store_amend_procedure (PGconn *db,
-                                            const Loa__Content__AmendProcedureRequest *in,
-                                            Loa__Content__Procedure *out)
+loa_store_status catalog_store_amend_procedure (PGconn *db,
+                                                const Loa__Content__AmendProcedureRequest *in,
+                                                Loa__Content__Procedure *out)
 {
     char id[24], days[24], level[24];
     loa_store_int_param (id, in->id);

@@ -25,13 +25,13 @@ static int require_admin (loa_rpc_ctx *ctx)
     return loa_check_role (ctx, "admin", "Chỉ quản trị viên được thực hiện thao tác này");
 }
 
-static void fail_store (loa_rpc_ctx *ctx, store_status st)
+static void fail_store (loa_rpc_ctx *ctx, loa_store_status st)
 {
     switch (st) {
-    case STORE_NOT_FOUND:
+    case LOA_STORE_NOT_FOUND:
         loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy đơn vị");
         break;
-    case STORE_CONFLICT:
+    case LOA_STORE_CONFLICT:
         loa_rpc_field_error (ctx, "code", "Mã đơn vị đã tồn tại");
         loa_rpc_fail (ctx, LOA__STATUS__CONFLICT, "Mã đơn vị đã tồn tại");
         break;
@@ -81,8 +81,8 @@ static void units_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (page_args (ctx, (const Loa__Content__ListRequest *) msg, &page, &per_page) != 0)
         return;
     Loa__Content__UnitList out = LOA__CONTENT__UNIT_LIST__INIT;
-    store_status st = content_store_list_units (ctx->db, page, per_page, &out);
-    if (st == STORE_OK)
+    loa_store_status st = content_store_list_units (ctx->db, page, per_page, &out);
+    if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
         fail_store (ctx, st);
@@ -95,8 +95,8 @@ static void topics_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (page_args (ctx, (const Loa__Content__ListRequest *) msg, &page, &per_page) != 0)
         return;
     Loa__Content__TopicList out = LOA__CONTENT__TOPIC_LIST__INIT;
-    store_status st = content_store_list_topics (ctx->db, page, per_page, &out);
-    if (st == STORE_OK)
+    loa_store_status st = content_store_list_topics (ctx->db, page, per_page, &out);
+    if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
         fail_store (ctx, st);
@@ -107,8 +107,8 @@ static void units_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__IdRequest *in = (const Loa__Content__IdRequest *) msg;
     Loa__Content__Unit out;
-    store_status st = content_store_get_unit (ctx->db, in->id, &out);
-    if (st == STORE_OK)
+    loa_store_status st = content_store_get_unit (ctx->db, in->id, &out);
+    if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
         fail_store (ctx, st);
@@ -125,8 +125,8 @@ static void units_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         return;
     }
     Loa__Content__Unit out;
-    store_status st = content_store_create_unit (ctx->db, in, &out);
-    if (st != STORE_OK) {
+    loa_store_status st = content_store_create_unit (ctx->db, in, &out);
+    if (st != LOA_STORE_OK) {
         fail_store (ctx, st);
         return;
     }
@@ -146,8 +146,8 @@ static void units_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         return;
     }
     Loa__Content__Unit out;
-    store_status st = content_store_update_unit (ctx->db, in, &out);
-    if (st != STORE_OK) {
+    loa_store_status st = content_store_update_unit (ctx->db, in, &out);
+    if (st != LOA_STORE_OK) {
         fail_store (ctx, st);
         return;
     }

@@ -47,9 +47,10 @@ void content_store_free_unit (Loa__Content__Unit *u) { loa_store_free_message (&
 
 /* A page of `stmt` (LIMIT $1 OFFSET $2, the window count in column
  * `count_col`) into one loa_store_list_block of items filled by `fill`. */
-static store_status list_page (PGconn *db, const char *stmt, const char *count_stmt, int count_col,
-                               int page, int per_page, size_t item_size, loa_store_fill_fn fill,
-                               void ***items, size_t *n_items, int64_t *total)
+static loa_store_status list_page (PGconn *db, const char *stmt, const char *count_stmt,
+                                   int count_col, int page, int per_page, size_t item_size,
+                                   loa_store_fill_fn fill, void ***items, size_t *n_items,
+                                   int64_t *total)
 {
     char limit[24], offset[24];
     loa_store_int_param (limit, per_page);
@@ -58,12 +59,12 @@ static store_status list_page (PGconn *db, const char *stmt, const char *count_s
     PGresult *res = loa_store_run (db, "content store", stmt, 2, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);
-        return STORE_ERROR;
+        return LOA_STORE_ERROR;
     }
     *total = loa_store_page_total (db, "content store", res, count_col, count_stmt, 0, NULL);
     int rc = *total < 0 ? -1 : loa_store_fill_rows (res, item_size, fill, items, n_items);
     PQclear (res);
-    return rc == 0 ? STORE_OK : STORE_ERROR;
+    return rc == 0 ? LOA_STORE_OK : LOA_STORE_ERROR;
 }
 
 static void fill_unit_item (const PGresult *res, int row, void *item)
@@ -71,8 +72,8 @@ static void fill_unit_item (const PGresult *res, int row, void *item)
     fill_unit (res, row, item);
 }
 
-store_status content_store_list_units (PGconn *db, int page, int per_page,
-                                       Loa__Content__UnitList *out)
+loa_store_status content_store_list_units (PGconn *db, int page, int per_page,
+                                           Loa__Content__UnitList *out)
 {
     out->page = page;
     out->per_page = per_page;
@@ -96,8 +97,8 @@ static void fill_topic (const PGresult *res, int row, void *item)
     t->is_cchc = PQgetvalue (res, row, 3)[0] == 't';
 }
 
-store_status content_store_list_topics (PGconn *db, int page, int per_page,
-                                        Loa__Content__TopicList *out)
+loa_store_status content_store_list_topics (PGconn *db, int page, int per_page,
+                                            Loa__Content__TopicList *out)
 {
     out->page = page;
     out->per_page = per_page;
@@ -111,17 +112,17 @@ void content_store_free_topics (Loa__Content__TopicList *list)
     loa_store_free_message (&list->base);
 }
 
-store_status content_store_get_unit (PGconn *db, int64_t id, Loa__Content__Unit *out)
+loa_store_status content_store_get_unit (PGconn *db, int64_t id, Loa__Content__Unit *out)
 {
     char id_s[24];
     snprintf (id_s, sizeof id_s, "%lld", (long long) id);
     const char *vals[] = {id_s};
     loa__content__unit__init (out);
     PGresult *res = loa_store_run (db, "content store", "unit_get", 1, vals, PGRES_TUPLES_OK);
-    store_status st = PQresultStatus (res) != PGRES_TUPLES_OK ? STORE_ERROR
-                      : PQntuples (res) == 0                  ? STORE_NOT_FOUND
-                                                              : STORE_OK;
-    if (st == STORE_OK)
+    loa_store_status st = PQresultStatus (res) != PGRES_TUPLES_OK ? LOA_STORE_ERROR
+                          : PQntuples (res) == 0                  ? LOA_STORE_NOT_FOUND
+                                                                  : LOA_STORE_OK;
+    if (st == LOA_STORE_OK)
         fill_unit (res, 0, out);
     PQclear (res);
     return st;
@@ -135,7 +136,7 @@ typedef struct {
     const char *const *vals;
     const char *topic;
     Loa__Content__Unit *out;
-    store_status status;
+    loa_store_status status;
 } unit_write;
 
 /* One transaction: the change and its event commit together or not at all. */
@@ -144,13 +145,13 @@ static int unit_write_tx (PGconn *db, void *arg)
     unit_write *w = arg;
     PGresult *res = loa_store_run (db, "content store", w->stmt, w->n, w->vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
-        w->status = loa_db_is_state (res, "23505") ? STORE_CONFLICT : STORE_ERROR;
+        w->status = loa_db_is_state (res, "23505") ? LOA_STORE_CONFLICT : LOA_STORE_ERROR;
         int retry = loa_db_retryable (res);
         PQclear (res);
         return retry ? LOA_DB_RETRY : -1;
     }
     if (PQntuples (res) == 0) {
-        w->status = STORE_NOT_FOUND;
+        w->status = LOA_STORE_NOT_FOUND;
         PQclear (res);
         return -1;
     }
@@ -160,41 +161,41 @@ static int unit_write_tx (PGconn *db, void *arg)
     Loa__Content__UnitEvent ev = LOA__CONTENT__UNIT_EVENT__INIT;
     ev.unit = w->out;
     if (loa_outbox_add (db, w->topic, &ev.base) != 0) {
-        w->status = STORE_ERROR;
+        w->status = LOA_STORE_ERROR;
         return -1;
     }
-    w->status = STORE_OK;
+    w->status = LOA_STORE_OK;
     return 0;
 }
 
-static store_status unit_write_run (PGconn *db, unit_write *w)
+static loa_store_status unit_write_run (PGconn *db, unit_write *w)
 {
     loa__content__unit__init (w->out);
-    w->status = STORE_ERROR;
+    w->status = LOA_STORE_ERROR;
     int rc = loa_db_tx (db, unit_write_tx, w);
-    if (rc != 0 && w->status == STORE_OK)
-        w->status = STORE_ERROR; /* COMMIT failed */
-    if (w->status != STORE_OK)
+    if (rc != 0 && w->status == LOA_STORE_OK)
+        w->status = LOA_STORE_ERROR; /* COMMIT failed */
+    if (w->status != LOA_STORE_OK)
         content_store_free_unit (w->out);
     return w->status;
 }
 
-store_status content_store_create_unit (PGconn *db, const Loa__Content__CreateUnitRequest *in,
-                                        Loa__Content__Unit *out)
+loa_store_status content_store_create_unit (PGconn *db, const Loa__Content__CreateUnitRequest *in,
+                                            Loa__Content__Unit *out)
 {
     const char *vals[] = {in->code, in->name, in->description ? in->description : "",
                           (!in->has_is_active || in->is_active) ? "true" : "false"};
-    unit_write w = {"unit_insert", 4, vals, "unit.created", out, STORE_ERROR};
+    unit_write w = {"unit_insert", 4, vals, "unit.created", out, LOA_STORE_ERROR};
     return unit_write_run (db, &w);
 }
 
-store_status content_store_update_unit (PGconn *db, const Loa__Content__UpdateUnitRequest *in,
-                                        Loa__Content__Unit *out)
+loa_store_status content_store_update_unit (PGconn *db, const Loa__Content__UpdateUnitRequest *in,
+                                            Loa__Content__Unit *out)
 {
     char id[24];
     snprintf (id, sizeof id, "%lld", (long long) in->id);
     const char *vals[] = {id, in->code, in->name, in->description,
                           in->has_is_active ? (in->is_active ? "true" : "false") : NULL};
-    unit_write w = {"unit_update", 5, vals, "unit.updated", out, STORE_ERROR};
+    unit_write w = {"unit_update", 5, vals, "unit.updated", out, LOA_STORE_ERROR};
     return unit_write_run (db, &w);
 }

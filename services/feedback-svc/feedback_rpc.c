@@ -87,25 +87,24 @@ static int64_t own_unit (loa_rpc_ctx *ctx)
     return -1;
 }
 
-static void fail_store (loa_rpc_ctx *ctx, fb_status st)
+static void fail_store (loa_rpc_ctx *ctx, loa_store_status st)
 {
     switch (st) {
-    case FB_NOT_FOUND:
+    case LOA_STORE_NOT_FOUND:
         loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy phản ánh, kiến nghị");
         break;
-    case FB_DENIED:
+    case LOA_STORE_FORBIDDEN:
         loa_rpc_fail (ctx, LOA__STATUS__FORBIDDEN,
                       "Phản ánh, kiến nghị này không thuộc đơn vị của bạn");
         break;
-    case FB_WRONG_STATUS:
+    case LOA_STORE_WRONG_STATE:
         loa_rpc_fail (ctx, LOA__STATUS__CONFLICT,
                       "Thao tác không áp dụng được ở trạng thái hiện tại của phản ánh, kiến nghị");
         break;
-    case FB_BAD_UNIT:
+    case LOA_STORE_INVALID: /* accept's unit */
         loa_rpc_field_error (ctx, "unit_id", "Đơn vị không tồn tại hoặc đã ngừng hoạt động");
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, BAD_INPUT);
         break;
-    case FB_BAD_INPUT: loa_rpc_fail (ctx, LOA__STATUS__INVALID, BAD_INPUT); break;
     default: loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
     }
 }
@@ -199,8 +198,8 @@ void feedback_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
                 .channel = channel,
                 .api_key_id = ctx->caller->api_key_id};
     Loa__Feedback__FeedbackReceipt out;
-    fb_status st = feedback_store_create (ctx->db, &n, &out);
-    if (st != FB_OK) {
+    loa_store_status st = feedback_store_create (ctx->db, &n, &out);
+    if (st != LOA_STORE_OK) {
         fail_store (ctx, st);
         return;
     }
@@ -240,12 +239,12 @@ void feedback_track (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         return;
     }
     Loa__Feedback__FeedbackPublic out;
-    fb_status st = feedback_store_track (ctx->db, code, &out);
-    if (st == FB_NOT_FOUND) {
+    loa_store_status st = feedback_store_track (ctx->db, code, &out);
+    if (st == LOA_STORE_NOT_FOUND) {
         loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy mã theo dõi");
         return;
     }
-    if (st != FB_OK) {
+    if (st != LOA_STORE_OK) {
         fail_store (ctx, st);
         return;
     }
@@ -277,24 +276,25 @@ void feedback_rate (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         return;
     }
     Loa__Feedback__FeedbackPublic out;
-    fb_status st = feedback_store_rate (ctx->db, code, has_phone ? in->phone : NULL,
-                                        has_email ? in->email : NULL, in->score, in->comment, &out);
+    loa_store_status st =
+        feedback_store_rate (ctx->db, code, has_phone ? in->phone : NULL,
+                             has_email ? in->email : NULL, in->score, in->comment, &out);
     switch (st) {
-    case FB_OK:
+    case LOA_STORE_OK:
         loa_rpc_ok (ctx, LOA__STATUS__CREATED, &out.base);
         feedback_store_free_public (&out);
         return;
-    case FB_NOT_FOUND:
+    case LOA_STORE_NOT_FOUND:
         loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy mã theo dõi");
         return;
-    case FB_MISMATCH:
+    case LOA_STORE_FORBIDDEN:
         loa_rpc_fail (ctx, LOA__STATUS__FORBIDDEN,
                       "Số điện thoại hoặc thư điện tử không khớp với người gửi");
         return;
-    case FB_WRONG_STATUS:
+    case LOA_STORE_WRONG_STATE:
         loa_rpc_fail (ctx, LOA__STATUS__CONFLICT, "Chỉ đánh giá được khi câu trả lời đã công bố");
         return;
-    case FB_RATED:
+    case LOA_STORE_CONFLICT:
         loa_rpc_fail (ctx, LOA__STATUS__CONFLICT, "Phản ánh, kiến nghị này đã được đánh giá");
         return;
     default: fail_store (ctx, st);
@@ -375,16 +375,19 @@ void feedback_public_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     f.start = in->start_date;
     f.end = in->end_date;
     Loa__Feedback__FeedbackPublicList out = LOA__FEEDBACK__FEEDBACK_PUBLIC_LIST__INIT;
-    fb_status st = bad ? FB_BAD_INPUT : feedback_store_public_list (ctx->db, &f, &out);
-    if (st == FB_OK) {
+    loa_store_status st = bad ? LOA_STORE_INVALID : feedback_store_public_list (ctx->db, &f, &out);
+    if (st == LOA_STORE_OK) {
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
         feedback_store_free_public_list (&out);
     } else {
-        if (st == FB_BAD_INPUT && !bad) {
+        if (st == LOA_STORE_INVALID && !bad) {
             loa_rpc_field_error (ctx, "start_date", "phải là thời điểm RFC 3339 hoặc YYYY-MM-DD");
             loa_rpc_field_error (ctx, "end_date", "phải là thời điểm RFC 3339 hoặc YYYY-MM-DD");
         }
-        fail_store (ctx, st);
+        if (st == LOA_STORE_INVALID)
+            loa_rpc_fail (ctx, LOA__STATUS__INVALID, BAD_INPUT);
+        else
+            fail_store (ctx, st);
     }
     free (codes_buf);
     free (status_buf);
@@ -429,8 +432,8 @@ void feedback_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         return;
     }
     Loa__Feedback__FeedbackList out = LOA__FEEDBACK__FEEDBACK_LIST__INIT;
-    fb_status st = feedback_store_list (ctx->db, &f, &out);
-    if (st != FB_OK) {
+    loa_store_status st = feedback_store_list (ctx->db, &f, &out);
+    if (st != LOA_STORE_OK) {
         fail_store (ctx, st);
         return;
     }
@@ -449,8 +452,8 @@ void feedback_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (own < 0)
         return;
     Loa__Feedback__Feedback out;
-    fb_status st = feedback_store_get (ctx->db, in->id, own, &out);
-    if (st != FB_OK) {
+    loa_store_status st = feedback_store_get (ctx->db, in->id, own, &out);
+    if (st != LOA_STORE_OK) {
         fail_store (ctx, st);
         return;
     }
@@ -470,8 +473,8 @@ static void run_step (loa_rpc_ctx *ctx, int64_t id, fb_step *step)
 {
     step->actor_id = ctx->caller->user_id;
     Loa__Feedback__Feedback out;
-    fb_status st = feedback_store_step (ctx->db, id, step, &out);
-    if (st != FB_OK) {
+    loa_store_status st = feedback_store_step (ctx->db, id, step, &out);
+    if (st != LOA_STORE_OK) {
         fail_store (ctx, st);
         return;
     }
@@ -651,9 +654,9 @@ void feedback_stats (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         return;
     }
     Loa__Feedback__Stats out;
-    fb_status st =
+    loa_store_status st =
         feedback_store_stats (ctx->db, from, to, in->has_unit_id ? in->unit_id : 0, &out);
-    if (st != FB_OK) {
+    if (st != LOA_STORE_OK) {
         fail_store (ctx, st);
         return;
     }
@@ -685,10 +688,10 @@ void ratings_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         return;
     }
     Loa__Feedback__DeskRating out;
-    fb_status st = feedback_store_desk_rate (ctx->db, has_desk ? in->desk : NULL,
-                                             has_staff ? in->staff_code : NULL, in->score,
-                                             in->comment, ctx->caller->client_addr, &out);
-    if (st != FB_OK) {
+    loa_store_status st = feedback_store_desk_rate (ctx->db, has_desk ? in->desk : NULL,
+                                                    has_staff ? in->staff_code : NULL, in->score,
+                                                    in->comment, ctx->caller->client_addr, &out);
+    if (st != LOA_STORE_OK) {
         fail_store (ctx, st);
         return;
     }
@@ -705,8 +708,8 @@ void ratings_summary (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         return;
     }
     Loa__Feedback__RatingSummary out;
-    fb_status st = feedback_store_rating_summary (ctx->db, from, to, &out);
-    if (st != FB_OK) {
+    loa_store_status st = feedback_store_rating_summary (ctx->db, from, to, &out);
+    if (st != LOA_STORE_OK) {
         fail_store (ctx, st);
         return;
     }

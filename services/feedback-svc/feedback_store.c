@@ -259,12 +259,13 @@ static int bool_at (const PGresult *res, int row, int col)
 }
 
 /* Runs `fn` in a transaction; `*status` is what fn decided, and a COMMIT
- * that failed turns FB_OK into FB_ERROR. */
-static fb_status run_tx (PGconn *db, int (*fn) (PGconn *, void *), void *arg, fb_status *status)
+ * that failed turns LOA_STORE_OK into LOA_STORE_ERROR. */
+static loa_store_status run_tx (PGconn *db, int (*fn) (PGconn *, void *), void *arg,
+                                loa_store_status *status)
 {
-    *status = FB_ERROR;
-    if (loa_db_tx (db, fn, arg) != 0 && *status == FB_OK)
-        *status = FB_ERROR;
+    *status = LOA_STORE_ERROR;
+    if (loa_db_tx (db, fn, arg) != 0 && *status == LOA_STORE_OK)
+        *status = LOA_STORE_ERROR;
     return *status;
 }
 
@@ -443,7 +444,7 @@ static void phone_digits (const char *phone, char *out, size_t cap)
 typedef struct {
     const fb_new *in;
     Loa__Feedback__FeedbackReceipt *out;
-    fb_status status;
+    loa_store_status status;
 } create_ctx;
 
 static int event_add (PGconn *db, const char *topic, const Loa__Feedback__FeedbackEvent *ev)
@@ -476,7 +477,7 @@ static int create_tx (PGconn *db, void *arg)
 {
     create_ctx *c = arg;
     const fb_new *in = c->in;
-    c->status = FB_ERROR;
+    c->status = LOA_STORE_ERROR;
     struct timespec now;
     clock_gettime (CLOCK_REALTIME, &now);
     fb_due due;
@@ -551,7 +552,7 @@ static int create_tx (PGconn *db, void *arg)
         ev.channel = (char *) in->channel;
         rc = event_add (db, "feedback.received", &ev);
         if (rc == 0)
-            c->status = FB_OK;
+            c->status = LOA_STORE_OK;
         goto done;
     }
     loa_error (NULL, "feedback store: five tracking codes taken in a row");
@@ -560,11 +561,12 @@ done:
     return rc;
 }
 
-fb_status feedback_store_create (PGconn *db, const fb_new *in, Loa__Feedback__FeedbackReceipt *out)
+loa_store_status feedback_store_create (PGconn *db, const fb_new *in,
+                                        Loa__Feedback__FeedbackReceipt *out)
 {
     loa__feedback__feedback_receipt__init (out);
-    create_ctx c = {in, out, FB_ERROR};
-    if (run_tx (db, create_tx, &c, &c.status) != FB_OK)
+    create_ctx c = {in, out, LOA_STORE_ERROR};
+    if (run_tx (db, create_tx, &c, &c.status) != LOA_STORE_OK)
         feedback_store_free_receipt (out);
     return c.status;
 }
@@ -586,54 +588,56 @@ static void fill_history_entry (const PGresult *res, int row, void *item)
     e->answer = loa_store_dup (res, row, 8, NULL);
 }
 
-static fb_status load_history (PGconn *db, Loa__Feedback__Feedback *f)
+static loa_store_status load_history (PGconn *db, Loa__Feedback__Feedback *f)
 {
     PGresult *res = rows_of (db, "fb_history", f->id);
     if (!res)
-        return FB_ERROR;
+        return LOA_STORE_ERROR;
     int rc = loa_store_fill_rows (res, sizeof (Loa__Feedback__FeedbackHistoryEntry),
                                   fill_history_entry, (void ***) &f->history, &f->n_history);
     PQclear (res);
-    return rc == 0 ? FB_OK : FB_ERROR;
+    return rc == 0 ? LOA_STORE_OK : LOA_STORE_ERROR;
 }
 
 /* The item by id (no history) into *out. */
-static fb_status read_item (PGconn *db, int64_t id, Loa__Feedback__Feedback *out)
+static loa_store_status read_item (PGconn *db, int64_t id, Loa__Feedback__Feedback *out)
 {
     char id_s[24], soon[24];
     loa_store_int_param (id_s, id);
     if (soon_param (db, soon) != 0)
-        return FB_ERROR;
+        return LOA_STORE_ERROR;
     const char *vals[] = {id_s, soon};
     PGresult *res = loa_store_run (db, WHO, "fb_by_id", 2, vals, PGRES_TUPLES_OK);
-    fb_status st = PQresultStatus (res) != PGRES_TUPLES_OK ? FB_ERROR
-                   : PQntuples (res) == 0                  ? FB_NOT_FOUND
-                                                           : FB_OK;
-    if (st == FB_OK)
+    loa_store_status st = PQresultStatus (res) != PGRES_TUPLES_OK ? LOA_STORE_ERROR
+                          : PQntuples (res) == 0                  ? LOA_STORE_NOT_FOUND
+                                                                  : LOA_STORE_OK;
+    if (st == LOA_STORE_OK)
         fill_feedback (res, 0, out);
     PQclear (res);
     return st;
 }
 
-fb_status feedback_store_get (PGconn *db, int64_t id, int64_t own_unit,
-                              Loa__Feedback__Feedback *out)
+loa_store_status feedback_store_get (PGconn *db, int64_t id, int64_t own_unit,
+                                     Loa__Feedback__Feedback *out)
 {
     loa__feedback__feedback__init (out);
-    fb_status st = read_item (db, id, out);
-    if (st == FB_OK && own_unit > 0 && !(out->maybe_unit_id_case && out->unit_id == own_unit))
-        st = FB_DENIED;
-    if (st == FB_OK)
+    loa_store_status st = read_item (db, id, out);
+    if (st == LOA_STORE_OK && own_unit > 0 &&
+        !(out->maybe_unit_id_case && out->unit_id == own_unit))
+        st = LOA_STORE_FORBIDDEN;
+    if (st == LOA_STORE_OK)
         st = load_history (db, out);
-    if (st != FB_OK)
+    if (st != LOA_STORE_OK)
         feedback_store_free (out);
     return st;
 }
 
-fb_status feedback_store_list (PGconn *db, const fb_filter *f, Loa__Feedback__FeedbackList *out)
+loa_store_status feedback_store_list (PGconn *db, const fb_filter *f,
+                                      Loa__Feedback__FeedbackList *out)
 {
     char unit[24], soon[24], limit[24], offset[24];
     if (soon_param (db, soon) != 0)
-        return FB_ERROR;
+        return LOA_STORE_ERROR;
     loa_store_int_param (limit, f->per_page);
     loa_store_int_param (offset, (long long) (f->page - 1) * f->per_page);
     const char *vals[] = {f->status,
@@ -654,23 +658,23 @@ fb_status feedback_store_list (PGconn *db, const fb_filter *f, Loa__Feedback__Fe
     PGresult *res = loa_store_run (db, WHO, "fb_list", 11, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);
-        return FB_ERROR;
+        return LOA_STORE_ERROR;
     }
     out->page = f->page;
     out->per_page = f->per_page;
     if (loa_store_fill_rows (res, sizeof (Loa__Feedback__Feedback), fill_feedback,
                              (void ***) &out->items, &out->n_items) != 0) {
         PQclear (res);
-        return FB_ERROR;
+        return LOA_STORE_ERROR;
     }
     long long total = loa_store_page_total (db, WHO, res, 35, "fb_count", 9, vals);
     PQclear (res);
     if (total < 0) {
         feedback_store_free_list (out);
-        return FB_ERROR;
+        return LOA_STORE_ERROR;
     }
     out->total = total;
-    return FB_OK;
+    return LOA_STORE_OK;
 }
 
 /* ------------------------------------------------------------ workflow */
@@ -679,7 +683,7 @@ typedef struct {
     int64_t id;
     const fb_step *step;
     Loa__Feedback__Feedback *out;
-    fb_status status;
+    loa_store_status status;
 } step_ctx;
 
 /* Runs one statement that changes the row; 0, LOA_DB_RETRY or -1. */
@@ -710,7 +714,7 @@ static int apply_step (PGconn *db, step_ctx *c, int32_t registered_on)
         int active = PQntuples (res) == 1 && bool_at (res, 0, 0);
         PQclear (res);
         if (!active) {
-            c->status = FB_BAD_UNIT;
+            c->status = LOA_STORE_INVALID;
             return -1;
         }
         const char *vals[] = {id, unit};
@@ -779,7 +783,7 @@ static int step_tx (PGconn *db, void *arg)
 {
     step_ctx *c = arg;
     const fb_step *s = c->step;
-    c->status = FB_ERROR;
+    c->status = LOA_STORE_ERROR;
     char id[24];
     loa_store_int_param (id, c->id);
     const char *vals[] = {id};
@@ -791,7 +795,7 @@ static int step_tx (PGconn *db, void *arg)
     }
     if (PQntuples (res) == 0) {
         PQclear (res);
-        c->status = FB_NOT_FOUND;
+        c->status = LOA_STORE_NOT_FOUND;
         return -1;
     }
     char from[16];
@@ -800,11 +804,11 @@ static int step_tx (PGconn *db, void *arg)
     int32_t registered_on = (int32_t) int_at (res, 0, 2);
     PQclear (res);
     if (s->own_unit > 0 && unit != s->own_unit) {
-        c->status = FB_DENIED;
+        c->status = LOA_STORE_FORBIDDEN;
         return -1;
     }
     if (!loa_check_one_of (from, s->from)) {
-        c->status = FB_WRONG_STATUS;
+        c->status = LOA_STORE_WRONG_STATE;
         return -1;
     }
     int rc = apply_step (db, c, registered_on);
@@ -816,23 +820,23 @@ static int step_tx (PGconn *db, void *arg)
     if (rc != 0)
         return rc;
     feedback_store_free (c->out); /* a retried transaction's copy */
-    fb_status st = read_item (db, c->id, c->out);
-    if (st != FB_OK)
+    loa_store_status st = read_item (db, c->id, c->out);
+    if (st != LOA_STORE_OK)
         return -1;
-    if ((st = load_history (db, c->out)) != FB_OK)
+    if ((st = load_history (db, c->out)) != LOA_STORE_OK)
         return -1;
     if (step_events (db, c, from) != 0)
         return -1;
-    c->status = FB_OK;
+    c->status = LOA_STORE_OK;
     return 0;
 }
 
-fb_status feedback_store_step (PGconn *db, int64_t id, const fb_step *step,
-                               Loa__Feedback__Feedback *out)
+loa_store_status feedback_store_step (PGconn *db, int64_t id, const fb_step *step,
+                                      Loa__Feedback__Feedback *out)
 {
     loa__feedback__feedback__init (out);
-    step_ctx c = {id, step, out, FB_ERROR};
-    if (run_tx (db, step_tx, &c, &c.status) != FB_OK)
+    step_ctx c = {id, step, out, LOA_STORE_ERROR};
+    if (run_tx (db, step_tx, &c, &c.status) != LOA_STORE_OK)
         feedback_store_free (out);
     return c.status;
 }
@@ -847,41 +851,42 @@ static void fill_step (const PGresult *res, int row, void *item)
     st->at = loa_store_dup (res, row, 1, NULL);
 }
 
-static fb_status load_steps (PGconn *db, Loa__Feedback__FeedbackPublic *p)
+static loa_store_status load_steps (PGconn *db, Loa__Feedback__FeedbackPublic *p)
 {
     PGresult *res = rows_of (db, "fb_steps", p->id);
     if (!res)
-        return FB_ERROR;
+        return LOA_STORE_ERROR;
     int rc = loa_store_fill_rows (res, sizeof (Loa__Feedback__PublicStep), fill_step,
                                   (void ***) &p->steps, &p->n_steps);
     PQclear (res);
-    return rc == 0 ? FB_OK : FB_ERROR;
+    return rc == 0 ? LOA_STORE_OK : LOA_STORE_ERROR;
 }
 
-fb_status feedback_store_track (PGconn *db, const char *code, Loa__Feedback__FeedbackPublic *out)
+loa_store_status feedback_store_track (PGconn *db, const char *code,
+                                       Loa__Feedback__FeedbackPublic *out)
 {
     loa__feedback__feedback_public__init (out);
     const char *vals[] = {code};
     PGresult *res = loa_store_run (db, WHO, "fb_track", 1, vals, PGRES_TUPLES_OK);
-    fb_status st = PQresultStatus (res) != PGRES_TUPLES_OK ? FB_ERROR
-                   : PQntuples (res) == 0                  ? FB_NOT_FOUND
-                                                           : FB_OK;
-    if (st == FB_OK)
+    loa_store_status st = PQresultStatus (res) != PGRES_TUPLES_OK ? LOA_STORE_ERROR
+                          : PQntuples (res) == 0                  ? LOA_STORE_NOT_FOUND
+                                                                  : LOA_STORE_OK;
+    if (st == LOA_STORE_OK)
         fill_public (res, 0, out);
     PQclear (res);
-    if (st == FB_OK)
+    if (st == LOA_STORE_OK)
         st = load_steps (db, out);
-    if (st != FB_OK)
+    if (st != LOA_STORE_OK)
         feedback_store_free_public (out);
     return st;
 }
 
-fb_status feedback_store_public_list (PGconn *db, const fb_public_filter *f,
-                                      Loa__Feedback__FeedbackPublicList *out)
+loa_store_status feedback_store_public_list (PGconn *db, const fb_public_filter *f,
+                                             Loa__Feedback__FeedbackPublicList *out)
 {
     char *codes = f->n_codes ? array_literal (NULL, f->codes, f->n_codes) : NULL;
     char *statuses = f->n_statuses ? array_literal (NULL, f->statuses, f->n_statuses) : NULL;
-    fb_status st = FB_ERROR;
+    loa_store_status st = LOA_STORE_ERROR;
     if ((f->n_codes && !codes) || (f->n_statuses && !statuses))
         goto done;
     char limit[24], offset[24];
@@ -892,7 +897,7 @@ fb_status feedback_store_public_list (PGconn *db, const fb_public_filter *f,
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         /* A date PostgreSQL cannot read (class 22: data exception). */
         const char *state = PQresultErrorField (res, PG_DIAG_SQLSTATE);
-        st = state && strncmp (state, "22", 2) == 0 ? FB_BAD_INPUT : FB_ERROR;
+        st = state && strncmp (state, "22", 2) == 0 ? LOA_STORE_INVALID : LOA_STORE_ERROR;
         PQclear (res);
         goto done;
     }
@@ -910,7 +915,7 @@ fb_status feedback_store_public_list (PGconn *db, const fb_public_filter *f,
         goto done;
     }
     out->total = total;
-    st = FB_OK;
+    st = LOA_STORE_OK;
 done:
     free (codes);
     free (statuses);
@@ -922,13 +927,13 @@ done:
 typedef struct {
     const char *code, *phone, *email, *comment;
     int score;
-    fb_status status;
+    loa_store_status status;
 } rate_ctx;
 
 static int rate_tx (PGconn *db, void *arg)
 {
     rate_ctx *c = arg;
-    c->status = FB_ERROR;
+    c->status = LOA_STORE_ERROR;
     char phone[64];
     phone_digits (c->phone ? c->phone : "", phone, sizeof phone);
     const char *vals[] = {c->code, phone, c->email ? c->email : ""};
@@ -940,7 +945,7 @@ static int rate_tx (PGconn *db, void *arg)
     }
     if (PQntuples (res) == 0) {
         PQclear (res);
-        c->status = FB_NOT_FOUND;
+        c->status = LOA_STORE_NOT_FOUND;
         return -1;
     }
     int64_t id = int_at (res, 0, 0);
@@ -950,8 +955,11 @@ static int rate_tx (PGconn *db, void *arg)
     int proven = bool_at (res, 0, 4) || bool_at (res, 0, 5);
     PQclear (res);
     /* The proof first: a stranger learns nothing of the item's state. */
-    c->status = !proven ? FB_MISMATCH : !published ? FB_WRONG_STATUS : rated ? FB_RATED : FB_OK;
-    if (c->status != FB_OK)
+    c->status = !proven      ? LOA_STORE_FORBIDDEN
+                : !published ? LOA_STORE_WRONG_STATE
+                : rated      ? LOA_STORE_CONFLICT
+                             : LOA_STORE_OK;
+    if (c->status != LOA_STORE_OK)
         return -1;
     char id_s[24], score[24];
     loa_store_int_param (id_s, id);
@@ -961,22 +969,23 @@ static int rate_tx (PGconn *db, void *arg)
     if (rc == 0)
         rc = history_add (db, id, "rated", status, status, 0, 0, NULL, NULL);
     if (rc != 0)
-        c->status = FB_ERROR;
+        c->status = LOA_STORE_ERROR;
     return rc;
 }
 
-fb_status feedback_store_rate (PGconn *db, const char *code, const char *phone, const char *email,
-                               int score, const char *comment, Loa__Feedback__FeedbackPublic *out)
+loa_store_status feedback_store_rate (PGconn *db, const char *code, const char *phone,
+                                      const char *email, int score, const char *comment,
+                                      Loa__Feedback__FeedbackPublic *out)
 {
-    rate_ctx c = {code, phone, email, comment, score, FB_ERROR};
-    if (run_tx (db, rate_tx, &c, &c.status) != FB_OK)
+    rate_ctx c = {code, phone, email, comment, score, LOA_STORE_ERROR};
+    if (run_tx (db, rate_tx, &c, &c.status) != LOA_STORE_OK)
         return c.status;
     return feedback_store_track (db, code, out);
 }
 
-fb_status feedback_store_desk_rate (PGconn *db, const char *desk, const char *staff_code, int score,
-                                    const char *comment, const char *client_addr,
-                                    Loa__Feedback__DeskRating *out)
+loa_store_status feedback_store_desk_rate (PGconn *db, const char *desk, const char *staff_code,
+                                           int score, const char *comment, const char *client_addr,
+                                           Loa__Feedback__DeskRating *out)
 {
     loa__feedback__desk_rating__init (out);
     char score_s[24];
@@ -986,7 +995,7 @@ fb_status feedback_store_desk_rate (PGconn *db, const char *desk, const char *st
     PGresult *res = loa_store_run (db, WHO, "fb_desk_rate", 5, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK || PQntuples (res) != 1) {
         PQclear (res);
-        return FB_ERROR;
+        return LOA_STORE_ERROR;
     }
     out->id = int_at (res, 0, 0);
     out->desk = loa_store_dup (res, 0, 1, NULL);
@@ -995,7 +1004,7 @@ fb_status feedback_store_desk_rate (PGconn *db, const char *desk, const char *st
     out->comment = loa_store_dup (res, 0, 4, NULL);
     out->rated_at = loa_store_dup (res, 0, 5, NULL);
     PQclear (res);
-    return FB_OK;
+    return LOA_STORE_OK;
 }
 
 void feedback_store_free_desk_rating (Loa__Feedback__DeskRating *r)
@@ -1003,20 +1012,20 @@ void feedback_store_free_desk_rating (Loa__Feedback__DeskRating *r)
     loa_store_free_message (&r->base);
 }
 
-fb_status feedback_store_rating_summary (PGconn *db, const char *from, const char *to,
-                                         Loa__Feedback__RatingSummary *out)
+loa_store_status feedback_store_rating_summary (PGconn *db, const char *from, const char *to,
+                                                Loa__Feedback__RatingSummary *out)
 {
     loa__feedback__rating_summary__init (out);
     const char *vals[] = {from, to};
     PGresult *res = loa_store_run (db, WHO, "fb_rating_summary", 2, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK || PQntuples (res) != 1) {
         PQclear (res);
-        return FB_ERROR;
+        return LOA_STORE_ERROR;
     }
     out->by_score = calloc (5, sizeof *out->by_score);
     if (!out->by_score) {
         PQclear (res);
-        return FB_ERROR;
+        return LOA_STORE_ERROR;
     }
     out->n_by_score = 5;
     out->count = int_at (res, 0, 0);
@@ -1032,14 +1041,14 @@ fb_status feedback_store_rating_summary (PGconn *db, const char *from, const cha
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);
         feedback_store_free_rating_summary (out);
-        return FB_ERROR;
+        return LOA_STORE_ERROR;
     }
     int n = PQntuples (res);
     if (!loa_store_list_block ((size_t) n, sizeof (Loa__Feedback__DeskSummary),
                                (void ***) &out->desks)) {
         PQclear (res);
         feedback_store_free_rating_summary (out);
-        return FB_ERROR;
+        return LOA_STORE_ERROR;
     }
     for (int i = 0; i < n; i++) {
         Loa__Feedback__DeskSummary *d = out->desks[i];
@@ -1050,7 +1059,7 @@ fb_status feedback_store_rating_summary (PGconn *db, const char *from, const cha
         out->n_desks++;
     }
     PQclear (res);
-    return FB_OK;
+    return LOA_STORE_OK;
 }
 
 void feedback_store_free_rating_summary (Loa__Feedback__RatingSummary *s)
@@ -1092,8 +1101,8 @@ static void fill_stats_row (const PGresult *res, int row, Loa__Feedback__StatsRo
     score_row (r);
 }
 
-fb_status feedback_store_stats (PGconn *db, const char *from, const char *to, int64_t unit_id,
-                                Loa__Feedback__Stats *out)
+loa_store_status feedback_store_stats (PGconn *db, const char *from, const char *to,
+                                       int64_t unit_id, Loa__Feedback__Stats *out)
 {
     loa__feedback__stats__init (out);
     char unit[24];
@@ -1101,7 +1110,7 @@ fb_status feedback_store_stats (PGconn *db, const char *from, const char *to, in
     PGresult *res = loa_store_run (db, WHO, "fb_stats", 3, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);
-        return FB_ERROR;
+        return LOA_STORE_ERROR;
     }
     int n = PQntuples (res);
     /* The total row (unit -1) sorts first; none at all when nothing was
@@ -1113,7 +1122,7 @@ fb_status feedback_store_stats (PGconn *db, const char *from, const char *to, in
         !loa_store_list_block (n_units, sizeof (Loa__Feedback__StatsRow), (void ***) &out->units)) {
         PQclear (res);
         feedback_store_free_stats (out);
-        return FB_ERROR;
+        return LOA_STORE_ERROR;
     }
     if (has_total) {
         fill_stats_row (res, 0, out->total);
@@ -1131,7 +1140,7 @@ fb_status feedback_store_stats (PGconn *db, const char *from, const char *to, in
         out->n_units++;
     }
     PQclear (res);
-    return FB_OK;
+    return LOA_STORE_OK;
 }
 
 void feedback_store_free_stats (Loa__Feedback__Stats *s) { loa_store_free_message (&s->base); }

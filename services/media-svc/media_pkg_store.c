@@ -381,7 +381,7 @@ static int invalid (media_pkg_write *w, const char *field, const char *message)
 
 typedef struct {
     media_pkg_write *w;
-    media_store_status st;
+    loa_store_status st;
 } write_tx_arg;
 
 /* The assets `ids`, in order, into rows[] (n of them). 0, 1 (invalid:
@@ -433,7 +433,7 @@ static int write_tx (PGconn *db, void *argp)
 {
     write_tx_arg *arg = argp;
     media_pkg_write *w = arg->w;
-    arg->st = MEDIA_STORE_ERROR;
+    arg->st = LOA_STORE_ERROR;
     char id_s[24], art_s[24], by_s[24], ver_s[16], uri[320], first_created[40], now_s[40],
         embargo[40] = "", prev_status[16] = "", title_prev[1] = "";
     char *title = NULL, *summary = NULL, *body_html = NULL, *slug = NULL, *ninjs = NULL,
@@ -459,7 +459,7 @@ static int write_tx (PGconn *db, void *argp)
         }
         if (PQntuples (res) != 1) {
             rc = invalid (w, "article_id", "bài viết không tồn tại hoặc chưa xuất bản");
-            arg->st = MEDIA_STORE_INVALID;
+            arg->st = LOA_STORE_INVALID;
             goto out;
         }
     } else {
@@ -474,7 +474,7 @@ static int write_tx (PGconn *db, void *argp)
             goto out;
         }
         if (PQntuples (res) != 1) {
-            arg->st = MEDIA_STORE_NOT_FOUND;
+            arg->st = LOA_STORE_NOT_FOUND;
             rc = 1;
             goto out;
         }
@@ -489,19 +489,19 @@ static int write_tx (PGconn *db, void *argp)
         int has_article = !PQgetisnull (res, 0, 8);
         if (strcmp (prev_status, "canceled") == 0) {
             snprintf (w->message, sizeof w->message, "Gói tin đã bị hủy");
-            arg->st = MEDIA_STORE_CONFLICT;
+            arg->st = LOA_STORE_CONFLICT;
             rc = 1;
             goto out;
         }
         if (w->kind == MEDIA_PKG_WITHHOLD && strcmp (prev_status, "usable") != 0) {
             snprintf (w->message, sizeof w->message, "Gói tin đã tạm ngừng phát hành");
-            arg->st = MEDIA_STORE_CONFLICT;
+            arg->st = LOA_STORE_CONFLICT;
             rc = 1;
             goto out;
         }
         if (w->kind == MEDIA_PKG_CORRECT && !has_article) {
             snprintf (w->message, sizeof w->message, "Bài viết của gói tin không còn xuất bản");
-            arg->st = MEDIA_STORE_CONFLICT;
+            arg->st = LOA_STORE_CONFLICT;
             rc = 1;
             goto out;
         }
@@ -573,7 +573,7 @@ static int write_tx (PGconn *db, void *argp)
         goto out;
     if ((rc = load_assets (db, w, asset_ids, n_assets, assets)) != 0) {
         if (rc == 1)
-            arg->st = MEDIA_STORE_INVALID;
+            arg->st = LOA_STORE_INVALID;
         goto out;
     }
     rc = -1;
@@ -596,7 +596,7 @@ static int write_tx (PGconn *db, void *argp)
             rc = invalid (w, "broadcaster_ids",
                           found == 0 ? "không có đơn vị nhận tin nào đang hoạt động"
                                      : "có đơn vị nhận tin không tồn tại hoặc đã ngừng");
-            arg->st = MEDIA_STORE_INVALID;
+            arg->st = LOA_STORE_INVALID;
             goto out;
         }
         if (!w->n_broadcasters) {
@@ -686,7 +686,7 @@ static int write_tx (PGconn *db, void *argp)
     rc = -1;
     w->id = w->package_id;
     w->version = version;
-    arg->st = MEDIA_STORE_OK;
+    arg->st = LOA_STORE_OK;
     rc = 0;
 out:
     PQclear (res);
@@ -703,13 +703,13 @@ out:
     return rc;
 }
 
-media_store_status media_pkg_store_write (PGconn *db, media_pkg_write *w)
+loa_store_status media_pkg_store_write (PGconn *db, media_pkg_write *w)
 {
-    write_tx_arg arg = {.w = w, .st = MEDIA_STORE_ERROR};
+    write_tx_arg arg = {.w = w, .st = LOA_STORE_ERROR};
     int rc = loa_db_tx (db, write_tx, &arg);
     if (rc == 0)
-        return MEDIA_STORE_OK;
-    return arg.st == MEDIA_STORE_OK ? MEDIA_STORE_ERROR : arg.st;
+        return LOA_STORE_OK;
+    return arg.st == LOA_STORE_OK ? LOA_STORE_ERROR : arg.st;
 }
 
 /* ------------------------------------------------------------ withheld */
@@ -748,9 +748,9 @@ static int withhold_tx (PGconn *db, void *argp)
                              .package_id = atoll (PQgetvalue (live, i, 0)),
                              .note = WITHHELD_NOTE,
                              .user_id = 0};
-        write_tx_arg wa = {.w = &w, .st = MEDIA_STORE_ERROR};
+        write_tx_arg wa = {.w = &w, .st = LOA_STORE_ERROR};
         rc = write_tx (db, &wa);
-        if (rc == 1 && wa.st == MEDIA_STORE_CONFLICT) {
+        if (rc == 1 && wa.st == LOA_STORE_CONFLICT) {
             rc = 0; /* canceled or withheld meanwhile (the row lock orders us) */
             continue;
         }

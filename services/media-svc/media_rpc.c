@@ -63,16 +63,16 @@ static void assets_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     }
     Loa__Media__Asset out = LOA__MEDIA__ASSET__INIT;
     int created = 0;
-    media_store_status st = MEDIA_STORE_CONFLICT;
+    loa_store_status st = LOA_STORE_CONFLICT;
     /* A conflict is another first upload of the same bytes committing
      * meanwhile: the second try finds its row. */
-    for (int attempt = 0; attempt < 3 && st == MEDIA_STORE_CONFLICT; attempt++)
+    for (int attempt = 0; attempt < 3 && st == LOA_STORE_CONFLICT; attempt++)
         st = media_store_asset_register (ctx->db, in->sha256, in->size, in->mime, in->original_name,
                                          ctx->caller->user_id, &out, &created);
-    if (st == MEDIA_STORE_GONE) {
+    if (st == LOA_STORE_NOT_READY) {
         loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE,
                       "Tệp vừa được dọn khỏi kho media; vui lòng tải lên lại");
-    } else if (st == MEDIA_STORE_OK) {
+    } else if (st == LOA_STORE_OK) {
         if (created)
             loa_info (ctx->request_id, "media: asset %lld (%s, %lld bytes, %s) by user %lld",
                       (long long) out.id, out.sha256, (long long) out.size, out.mime,
@@ -90,11 +90,11 @@ static void assets_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Media__AssetIdRequest *in = (const Loa__Media__AssetIdRequest *) msg;
     Loa__Media__Asset out = LOA__MEDIA__ASSET__INIT;
-    media_store_status st =
-        in->id > 0 ? media_store_asset_get (ctx->db, in->id, &out) : MEDIA_STORE_NOT_FOUND;
-    if (st == MEDIA_STORE_NOT_FOUND)
+    loa_store_status st =
+        in->id > 0 ? media_store_asset_get (ctx->db, in->id, &out) : LOA_STORE_NOT_FOUND;
+    if (st == LOA_STORE_NOT_FOUND)
         loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy tệp");
-    else if (st != MEDIA_STORE_OK)
+    else if (st != LOA_STORE_OK)
         loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
     else if (!out.is_public && ctx->caller->user_id == 0)
         loa_rpc_fail (
@@ -133,14 +133,14 @@ static int check_broadcaster (loa_rpc_ctx *ctx, const char *name, const char *ki
     return bad;
 }
 
-static void reply_broadcaster (loa_rpc_ctx *ctx, media_store_status st, Loa__Status ok,
+static void reply_broadcaster (loa_rpc_ctx *ctx, loa_store_status st, Loa__Status ok,
                                Loa__Media__Broadcaster *out)
 {
-    if (st == MEDIA_STORE_OK)
+    if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, ok, &out->base);
-    else if (st == MEDIA_STORE_NOT_FOUND)
+    else if (st == LOA_STORE_NOT_FOUND)
         loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy đơn vị nhận tin");
-    else if (st == MEDIA_STORE_CONFLICT)
+    else if (st == LOA_STORE_CONFLICT)
         loa_rpc_fail (ctx, LOA__STATUS__CONFLICT, "Khóa API đã gắn với đơn vị nhận tin khác");
     else
         loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
@@ -163,9 +163,9 @@ static void broadcasters_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         return;
     }
     Loa__Media__Broadcaster out = LOA__MEDIA__BROADCASTER__INIT;
-    media_store_status st = media_store_broadcaster_create (
+    loa_store_status st = media_store_broadcaster_create (
         ctx->db, b->name, b->kind, b->embargo_policy, in->api_key_id, ctx->caller->user_id, &out);
-    if (st == MEDIA_STORE_OK)
+    if (st == LOA_STORE_OK)
         loa_info (ctx->request_id, "media: broadcaster %lld (%s) by user %lld", (long long) out.id,
                   out.kind, (long long) ctx->caller->user_id);
     reply_broadcaster (ctx, st, LOA__STATUS__CREATED, &out);
@@ -177,8 +177,8 @@ static void broadcasters_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (loa_check_role (ctx, "admin", ADMIN_ONLY) != 0)
         return;
     Loa__Media__Broadcaster out = LOA__MEDIA__BROADCASTER__INIT;
-    media_store_status st =
-        in->id > 0 ? media_store_broadcaster_get (ctx->db, in->id, &out) : MEDIA_STORE_NOT_FOUND;
+    loa_store_status st =
+        in->id > 0 ? media_store_broadcaster_get (ctx->db, in->id, &out) : LOA_STORE_NOT_FOUND;
     reply_broadcaster (ctx, st, LOA__STATUS__OK, &out);
 }
 
@@ -194,10 +194,10 @@ static void broadcasters_set_key (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         return;
     }
     Loa__Media__Broadcaster out = LOA__MEDIA__BROADCASTER__INIT;
-    media_store_status st =
+    loa_store_status st =
         in->id > 0 ? media_store_broadcaster_set_key (ctx->db, in->id, in->api_key_id, &out)
-                   : MEDIA_STORE_NOT_FOUND;
-    if (st == MEDIA_STORE_OK)
+                   : LOA_STORE_NOT_FOUND;
+    if (st == LOA_STORE_OK)
         loa_info (ctx->request_id, "media: broadcaster %lld has a new api key %lld (user %lld)",
                   (long long) out.id, (long long) in->api_key_id, (long long) ctx->caller->user_id);
     reply_broadcaster (ctx, st, LOA__STATUS__OK, &out);
@@ -241,7 +241,7 @@ static void broadcasters_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (loa_check_list_page (ctx, in->page, in->per_page, 20, &page, &per_page) != 0)
         return;
     Loa__Media__BroadcasterList out = LOA__MEDIA__BROADCASTER_LIST__INIT;
-    if (media_store_broadcasters_list (ctx->db, page, per_page, &out) == MEDIA_STORE_OK)
+    if (media_store_broadcasters_list (ctx->db, page, per_page, &out) == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
         loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);

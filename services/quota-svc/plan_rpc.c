@@ -54,7 +54,7 @@ static const char *field_of (char buf[64], size_t i, const char *name)
 static int check_units_known (loa_rpc_ctx *ctx, const char *field, const int64_t *ids, size_t n)
 {
     int64_t unknown = 0;
-    if (plan_store_unknown_unit (ctx->db, ids, n, &unknown) != 0)
+    if (plan_store_unknown_unit (ctx->db, ids, n, &unknown) != LOA_STORE_OK)
         return -1;
     if (!unknown)
         return 0;
@@ -165,10 +165,10 @@ static int check_activities (loa_rpc_ctx *ctx, Loa__Quota__PlanActivityInput *co
 static void reply_plan (loa_rpc_ctx *ctx, int64_t id, Loa__Status status)
 {
     Loa__Quota__Plan out;
-    int rc = plan_store_get (ctx->db, id, &out);
-    if (rc == 0)
+    loa_store_status st = plan_store_get (ctx->db, id, &out);
+    if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, status, &out.base);
-    else if (rc == PLAN_STORE_NOT_FOUND)
+    else if (st == LOA_STORE_NOT_FOUND)
         loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, NO_PLAN);
     else
         loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
@@ -185,7 +185,7 @@ void plan_rpc_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         return;
     }
     Loa__Quota__PlanList out;
-    if (plan_store_list (ctx->db, in->has_year, in->year, &out) == 0)
+    if (plan_store_list (ctx->db, in->has_year, in->year, &out) == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
         loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
@@ -221,15 +221,15 @@ void plan_rpc_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         return;
     }
     int64_t id = 0;
-    rc = plan_store_create (ctx->db, in, ctx->caller->user_id, &id);
-    if (rc == PLAN_STORE_CONFLICT) {
+    loa_store_status st = plan_store_create (ctx->db, in, ctx->caller->user_id, &id);
+    if (st == LOA_STORE_CONFLICT) {
         char msg_text[96];
         snprintf (msg_text, sizeof msg_text, "Đã có kế hoạch năm %d", in->year);
         loa_rpc_field_error (ctx, "year", msg_text);
         loa_rpc_fail (ctx, LOA__STATUS__CONFLICT, msg_text);
         return;
     }
-    if (rc != 0) {
+    if (st != LOA_STORE_OK) {
         loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
         return;
     }
@@ -258,18 +258,18 @@ void plan_rpc_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         return;
     }
     size_t which = 0;
-    rc = plan_store_update (ctx->db, in, &which);
-    if (rc == PLAN_STORE_NOT_FOUND) {
+    loa_store_status st = plan_store_update (ctx->db, in, &which);
+    if (st == LOA_STORE_NOT_FOUND) {
         loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, NO_PLAN);
         return;
     }
-    if (rc == PLAN_STORE_NOT_IN_PLAN) {
+    if (st == LOA_STORE_INVALID) {
         char f[64];
         loa_rpc_field_error (ctx, field_of (f, which, "id"), "Hoạt động không thuộc kế hoạch này");
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Thay đổi kế hoạch không hợp lệ");
         return;
     }
-    if (rc != 0) {
+    if (st != LOA_STORE_OK) {
         loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
         return;
     }
@@ -309,13 +309,11 @@ static int find_activity (loa_rpc_ctx *ctx, int has_plan, int64_t plan_id, int h
         loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, NO_ACTIVITY);
         return -1;
     }
-    int rc = plan_store_activity (ctx->db, plan_id, aid, unit_id, year, may_report);
-    if (rc == 0)
+    loa_store_status st = plan_store_activity (ctx->db, plan_id, aid, unit_id, year, may_report);
+    if (st == LOA_STORE_OK)
         return 0;
-    if (rc == PLAN_STORE_NOT_FOUND)
-        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, NO_PLAN);
-    else if (rc == PLAN_STORE_NOT_IN_PLAN)
-        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, NO_ACTIVITY);
+    if (st == LOA_STORE_NOT_FOUND)
+        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, *year ? NO_ACTIVITY : NO_PLAN);
     else
         loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
     return -1;
@@ -416,7 +414,7 @@ void plan_rpc_report_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         return;
     }
     Loa__Quota__ActivityReport out;
-    if (plan_store_report_create (ctx->db, in, unit, ctx->caller->user_id, &out) == 0) {
+    if (plan_store_report_create (ctx->db, in, unit, ctx->caller->user_id, &out) == LOA_STORE_OK) {
         loa_info (ctx->request_id, "plans: report %lld on activity %lld by unit %lld",
                   (long long) out.id, (long long) in->aid, (long long) unit);
         loa_rpc_ok (ctx, LOA__STATUS__CREATED, &out.base);
@@ -435,7 +433,7 @@ void plan_rpc_report_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (find_activity (ctx, in->has_id, in->id, in->has_aid, in->aid, 0, &year, &may_report) != 0)
         return;
     Loa__Quota__ActivityReportList out;
-    if (plan_store_reports_list (ctx->db, in->aid, &out) == 0)
+    if (plan_store_reports_list (ctx->db, in->aid, &out) == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
         loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
@@ -453,10 +451,10 @@ void plan_rpc_report_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         return;
     }
     Loa__Quota__ActivityReport out;
-    int rc = plan_store_report_get (ctx->db, in->id, in->aid, in->rid, &out);
-    if (rc == 0)
+    loa_store_status st = plan_store_report_get (ctx->db, in->id, in->aid, in->rid, &out);
+    if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
-    else if (rc == PLAN_STORE_NOT_FOUND)
+    else if (st == LOA_STORE_NOT_FOUND)
         loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy báo cáo");
     else
         loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);

@@ -188,7 +188,7 @@ static void fill_plan (const PGresult *res, int row, Loa__Quota__Plan *p, int *o
     p->activities_count = atoi (PQgetvalue (res, row, 8));
 }
 
-int plan_store_list (PGconn *db, int has_year, int year, Loa__Quota__PlanList *out)
+loa_store_status plan_store_list (PGconn *db, int has_year, int year, Loa__Quota__PlanList *out)
 {
     loa__quota__plan_list__init (out);
     char y[24];
@@ -197,13 +197,13 @@ int plan_store_list (PGconn *db, int has_year, int year, Loa__Quota__PlanList *o
     PGresult *res = loa_store_run (db, WHO, "plan_list", 1, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);
-        return -1;
+        return LOA_STORE_ERROR;
     }
     int n = PQntuples (res), oom = 0;
     void **items = NULL;
     if (!loa_store_list_block ((size_t) n, sizeof (Loa__Quota__Plan), &items)) {
         PQclear (res);
-        return -1;
+        return LOA_STORE_ERROR;
     }
     out->items = (Loa__Quota__Plan **) items;
     for (int i = 0; i < n; i++) {
@@ -212,7 +212,7 @@ int plan_store_list (PGconn *db, int has_year, int year, Loa__Quota__PlanList *o
         out->n_items++;
     }
     PQclear (res);
-    return oom ? -1 : 0;
+    return oom ? LOA_STORE_ERROR : LOA_STORE_OK;
 }
 
 static void fill_activity (const PGresult *res, int row, Loa__Quota__PlanActivity *a, int *oom)
@@ -242,7 +242,7 @@ static void fill_activity (const PGresult *res, int row, Loa__Quota__PlanActivit
     split_strings (PQgetvalue (res, row, 14), ',', &s->months, &s->n_months, oom);
 }
 
-int plan_store_get (PGconn *db, int64_t id, Loa__Quota__Plan *out)
+loa_store_status plan_store_get (PGconn *db, int64_t id, Loa__Quota__Plan *out)
 {
     loa__quota__plan__init (out);
     char id_s[24];
@@ -250,9 +250,10 @@ int plan_store_get (PGconn *db, int64_t id, Loa__Quota__Plan *out)
     const char *vals[] = {id_s};
     PGresult *res = loa_store_run (db, WHO, "plan_get", 1, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK || PQntuples (res) != 1) {
-        int rc = PQresultStatus (res) == PGRES_TUPLES_OK ? PLAN_STORE_NOT_FOUND : -1;
+        loa_store_status st =
+            PQresultStatus (res) == PGRES_TUPLES_OK ? LOA_STORE_NOT_FOUND : LOA_STORE_ERROR;
         PQclear (res);
-        return rc;
+        return st;
     }
     int oom = 0;
     fill_plan (res, 0, out, &oom);
@@ -260,13 +261,13 @@ int plan_store_get (PGconn *db, int64_t id, Loa__Quota__Plan *out)
     res = loa_store_run (db, WHO, "plan_activities", 1, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);
-        return -1;
+        return LOA_STORE_ERROR;
     }
     int n = PQntuples (res);
     void **items = NULL;
     if (!loa_store_list_block ((size_t) n, sizeof (Loa__Quota__PlanActivity), &items)) {
         PQclear (res);
-        return -1;
+        return LOA_STORE_ERROR;
     }
     out->activities = (Loa__Quota__PlanActivity **) items;
     for (int i = 0; i < n; i++) {
@@ -275,12 +276,13 @@ int plan_store_get (PGconn *db, int64_t id, Loa__Quota__Plan *out)
     }
     out->activities_count = n;
     PQclear (res);
-    return oom ? -1 : 0;
+    return oom ? LOA_STORE_ERROR : LOA_STORE_OK;
 }
 
 /* ------------------------------------------------------------ create, update */
 
-/* Runs a change; a retryable failure asks loa_db_tx to run again. */
+/* Runs a change: 0, LOA_DB_RETRY (loa_db_tx runs the transaction again),
+ * LOA_STORE_CONFLICT (a unique key is taken) or -1. */
 static int run_change (PGconn *db, const char *stmt, int n, const char *const *vals,
                        ExecStatusType expect, PGresult **out)
 {
@@ -293,7 +295,7 @@ static int run_change (PGconn *db, const char *stmt, int n, const char *const *v
         return 0;
     }
     int rc = loa_db_retryable (res)           ? LOA_DB_RETRY
-             : loa_db_is_state (res, "23505") ? PLAN_STORE_CONFLICT
+             : loa_db_is_state (res, "23505") ? LOA_STORE_CONFLICT
                                               : -1;
     PQclear (res);
     return rc;
@@ -368,12 +370,12 @@ static int create_tx (PGconn *db, void *arg)
     return 0;
 }
 
-int plan_store_create (PGconn *db, const Loa__Quota__CreatePlanRequest *in, int64_t user_id,
-                       int64_t *id)
+loa_store_status plan_store_create (PGconn *db, const Loa__Quota__CreatePlanRequest *in,
+                                    int64_t user_id, int64_t *id)
 {
     plan_create c = {in, user_id, id};
     int rc = loa_db_tx (db, create_tx, &c);
-    return rc == 0 || rc == PLAN_STORE_CONFLICT ? rc : -1;
+    return rc == 0 ? LOA_STORE_OK : rc == LOA_STORE_CONFLICT ? LOA_STORE_CONFLICT : LOA_STORE_ERROR;
 }
 
 typedef struct {
@@ -394,50 +396,54 @@ static int update_tx (PGconn *db, void *arg)
     int found = atoi (PQcmdTuples (res));
     PQclear (res);
     if (!found)
-        return PLAN_STORE_NOT_FOUND;
+        return LOA_STORE_NOT_FOUND;
     for (size_t i = 0; i < u->in->n_activities; i++) {
         int changed = 0;
         if ((rc = write_activity (db, plan_id, u->in->activities[i], &changed)) != 0)
             return rc;
         if (!changed) {
-            *u->bad = i;
-            return PLAN_STORE_NOT_IN_PLAN;
+            *u->bad = i; /* not one of the plan's activities */
+            return LOA_STORE_INVALID;
         }
     }
     return 0;
 }
 
-int plan_store_update (PGconn *db, const Loa__Quota__UpdatePlanRequest *in, size_t *bad)
+loa_store_status plan_store_update (PGconn *db, const Loa__Quota__UpdatePlanRequest *in,
+                                    size_t *bad)
 {
     plan_update u = {in, bad};
     int rc = loa_db_tx (db, update_tx, &u);
-    return rc == 0 || rc == PLAN_STORE_NOT_FOUND || rc == PLAN_STORE_NOT_IN_PLAN ? rc : -1;
+    return rc == 0                                                ? LOA_STORE_OK
+           : rc == LOA_STORE_NOT_FOUND || rc == LOA_STORE_INVALID ? (loa_store_status) rc
+                                                                  : LOA_STORE_ERROR;
 }
 
 /* ------------------------------------------------------------ units, activities */
 
-int plan_store_unknown_unit (PGconn *db, const int64_t *ids, size_t n, int64_t *unknown)
+loa_store_status plan_store_unknown_unit (PGconn *db, const int64_t *ids, size_t n,
+                                          int64_t *unknown)
 {
     *unknown = 0;
     if (n == 0)
-        return 0;
+        return LOA_STORE_OK;
     char *csv = ids_csv (ids, n);
     if (!csv)
-        return -1;
+        return LOA_STORE_ERROR;
     const char *vals[] = {csv};
     PGresult *res = loa_store_run (db, WHO, "unknown_unit", 1, vals, PGRES_TUPLES_OK);
-    int rc = -1;
+    loa_store_status st = LOA_STORE_ERROR;
     if (PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) == 1) {
         *unknown = atoll (PQgetvalue (res, 0, 0));
-        rc = 0;
+        st = LOA_STORE_OK;
     }
     PQclear (res);
     free (csv);
-    return rc;
+    return st;
 }
 
-int plan_store_activity (PGconn *db, int64_t plan_id, int64_t activity_id, int64_t unit_id,
-                         int *year, int *may_report)
+loa_store_status plan_store_activity (PGconn *db, int64_t plan_id, int64_t activity_id,
+                                      int64_t unit_id, int *year, int *may_report)
 {
     char p[24], a[24], u[24];
     loa_store_int_param (p, plan_id);
@@ -445,20 +451,21 @@ int plan_store_activity (PGconn *db, int64_t plan_id, int64_t activity_id, int64
     loa_store_int_param (u, unit_id);
     const char *vals[] = {p, a, u};
     PGresult *res = loa_store_run (db, WHO, "activity_of_plan", 3, vals, PGRES_TUPLES_OK);
-    int rc;
-    if (PQresultStatus (res) != PGRES_TUPLES_OK)
-        rc = -1;
-    else if (PQntuples (res) != 1)
-        rc = PLAN_STORE_NOT_FOUND;
-    else if (PQgetvalue (res, 0, 1)[0] != 't')
-        rc = PLAN_STORE_NOT_IN_PLAN;
-    else {
-        *year = atoi (PQgetvalue (res, 0, 0));
-        *may_report = PQgetvalue (res, 0, 2)[0] == 't';
-        rc = 0;
+    loa_store_status st = LOA_STORE_ERROR;
+    *year = 0;
+    *may_report = 0;
+    if (PQresultStatus (res) == PGRES_TUPLES_OK) {
+        st = LOA_STORE_NOT_FOUND;
+        if (PQntuples (res) == 1) {
+            *year = atoi (PQgetvalue (res, 0, 0));
+            if (PQgetvalue (res, 0, 1)[0] == 't') {
+                *may_report = PQgetvalue (res, 0, 2)[0] == 't';
+                st = LOA_STORE_OK;
+            }
+        }
     }
     PQclear (res);
-    return rc;
+    return st;
 }
 
 /* ------------------------------------------------------------ reports */
@@ -478,8 +485,8 @@ static void fill_report (const PGresult *res, int row, Loa__Quota__ActivityRepor
     r->created_at = loa_store_dup (res, row, 9, oom);
 }
 
-int plan_store_report_get (PGconn *db, int64_t plan_id, int64_t activity_id, int64_t report_id,
-                           Loa__Quota__ActivityReport *out)
+loa_store_status plan_store_report_get (PGconn *db, int64_t plan_id, int64_t activity_id,
+                                        int64_t report_id, Loa__Quota__ActivityReport *out)
 {
     loa__quota__activity_report__init (out);
     char p[24], a[24], r[24];
@@ -488,21 +495,22 @@ int plan_store_report_get (PGconn *db, int64_t plan_id, int64_t activity_id, int
     loa_store_int_param (r, report_id);
     const char *vals[] = {p, a, r};
     PGresult *res = loa_store_run (db, WHO, "report_get", 3, vals, PGRES_TUPLES_OK);
-    int rc, oom = 0;
-    if (PQresultStatus (res) != PGRES_TUPLES_OK)
-        rc = -1;
-    else if (PQntuples (res) != 1)
-        rc = PLAN_STORE_NOT_FOUND;
-    else {
+    loa_store_status st = LOA_STORE_ERROR;
+    int oom = 0;
+    if (PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) != 1) {
+        st = LOA_STORE_NOT_FOUND;
+    } else if (PQresultStatus (res) == PGRES_TUPLES_OK) {
         fill_report (res, 0, out, &oom);
-        rc = oom ? -1 : 0;
+        st = oom ? LOA_STORE_ERROR : LOA_STORE_OK;
     }
     PQclear (res);
-    return rc;
+    return st;
 }
 
-int plan_store_report_create (PGconn *db, const Loa__Quota__CreateActivityReportRequest *in,
-                              int64_t unit_id, int64_t user_id, Loa__Quota__ActivityReport *out)
+loa_store_status plan_store_report_create (PGconn *db,
+                                           const Loa__Quota__CreateActivityReportRequest *in,
+                                           int64_t unit_id, int64_t user_id,
+                                           Loa__Quota__ActivityReport *out)
 {
     loa__quota__activity_report__init (out);
     char a[24], u[24], user[24];
@@ -511,23 +519,26 @@ int plan_store_report_create (PGconn *db, const Loa__Quota__CreateActivityReport
     loa_store_int_param (user, user_id);
     char *links = join_lines (in->evidence_links, in->n_evidence_links);
     char *attachments = ids_csv (in->attachment_ids, in->n_attachment_ids);
-    int rc = -1;
+    loa_store_status st = LOA_STORE_ERROR;
     if (links && attachments) {
         const char *vals[] = {a, u, in->done_on, in->description, links, attachments, user};
         /* One statement: it commits on its own, before the reply. */
         PGresult *res = loa_store_run (db, WHO, "report_insert", 7, vals, PGRES_TUPLES_OK);
         if (PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) == 1) {
             int64_t id = atoll (PQgetvalue (res, 0, 0));
-            rc = plan_store_report_get (db, in->id, in->aid, id, out) == 0 ? 0 : -1;
+            st = plan_store_report_get (db, in->id, in->aid, id, out) == LOA_STORE_OK
+                     ? LOA_STORE_OK
+                     : LOA_STORE_ERROR;
         }
         PQclear (res);
     }
     free (links);
     free (attachments);
-    return rc;
+    return st;
 }
 
-int plan_store_reports_list (PGconn *db, int64_t activity_id, Loa__Quota__ActivityReportList *out)
+loa_store_status plan_store_reports_list (PGconn *db, int64_t activity_id,
+                                          Loa__Quota__ActivityReportList *out)
 {
     loa__quota__activity_report_list__init (out);
     char a[24];
@@ -536,13 +547,13 @@ int plan_store_reports_list (PGconn *db, int64_t activity_id, Loa__Quota__Activi
     PGresult *res = loa_store_run (db, WHO, "reports_list", 1, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);
-        return -1;
+        return LOA_STORE_ERROR;
     }
     int n = PQntuples (res), oom = 0;
     void **items = NULL;
     if (!loa_store_list_block ((size_t) n, sizeof (Loa__Quota__ActivityReport), &items)) {
         PQclear (res);
-        return -1;
+        return LOA_STORE_ERROR;
     }
     out->items = (Loa__Quota__ActivityReport **) items;
     for (int i = 0; i < n; i++) {
@@ -550,7 +561,7 @@ int plan_store_reports_list (PGconn *db, int64_t activity_id, Loa__Quota__Activi
         out->n_items++;
     }
     PQclear (res);
-    return oom ? -1 : 0;
+    return oom ? LOA_STORE_ERROR : LOA_STORE_OK;
 }
 
 /* ------------------------------------------------------------ leads */
