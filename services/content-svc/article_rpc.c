@@ -48,24 +48,15 @@ static int can_see (const loa_rpc_ctx *ctx, const Loa__Content__Article *a)
     return is_staff (ctx) && ctx->caller->unit_id != 0 && ctx->caller->unit_id == a->unit_id;
 }
 
-static void fail_store (loa_rpc_ctx *ctx, loa_store_status st)
-{
-    switch (st) {
-    case LOA_STORE_NOT_FOUND:
-        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy bài viết");
-        break;
-    case LOA_STORE_INVALID:
-        loa_rpc_field_error (ctx, "topic_ids", "có chủ đề không tồn tại");
-        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Chủ đề không tồn tại");
-        break;
-    case LOA_STORE_CONFLICT:
-        loa_rpc_fail (ctx, LOA__STATUS__CONFLICT,
-                      "Bài viết vừa bị thay đổi đồng thời, xin thử lại");
-        break;
-    case LOA_STORE_ANSWERED: break; /* the guard has answered */
-    default: loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, "Không truy cập được cơ sở dữ liệu");
-    }
-}
+/* What the article store's statuses say (a guard's refusal, ANSWERED, has
+ * been said by the guard). */
+static const loa_rpc_store_answer ARTICLE_ANSWERS[] = {
+    {LOA_STORE_NOT_FOUND, "Không tìm thấy bài viết"},
+    {LOA_STORE_INVALID, "Chủ đề không tồn tại", "topic_ids", "có chủ đề không tồn tại"},
+    {LOA_STORE_CONFLICT, "Bài viết vừa bị thay đổi đồng thời, xin thử lại"},
+    {LOA_STORE_FORBIDDEN, "Đơn vị của tài khoản không tồn tại"},
+    {LOA_STORE_OK},
+};
 
 /* ------------------------------------------------------------ checks */
 
@@ -194,7 +185,7 @@ void articles_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
-        fail_store (ctx, st);
+        loa_rpc_fail_store (ctx, st, ARTICLE_ANSWERS);
     article_store_free_list (&out);
 }
 
@@ -213,7 +204,7 @@ static int visible_article (loa_rpc_ctx *ctx, const char *ref, Loa__Content__Art
         st = LOA_STORE_NOT_FOUND;
     if (st != LOA_STORE_OK) {
         article_store_free (out);
-        fail_store (ctx, st);
+        loa_rpc_fail_store (ctx, st, ARTICLE_ANSWERS);
         return -1;
     }
     return 0;
@@ -245,7 +236,7 @@ void articles_history (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
-        fail_store (ctx, st);
+        loa_rpc_fail_store (ctx, st, ARTICLE_ANSWERS);
     article_store_free_history (&out);
 }
 
@@ -296,12 +287,8 @@ void articles_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     Loa__Content__Article out;
     loa_store_status st = article_store_create (ctx->db, &a, &out);
     free (html);
-    if (st == LOA_STORE_NOT_FOUND) {
-        loa_rpc_fail (ctx, LOA__STATUS__FORBIDDEN, "Đơn vị của tài khoản không tồn tại");
-        return;
-    }
     if (st != LOA_STORE_OK) {
-        fail_store (ctx, st);
+        loa_rpc_fail_store (ctx, st, ARTICLE_ANSWERS);
         return;
     }
     loa_rpc_ok (ctx, LOA__STATUS__CREATED, &out.base);
@@ -428,7 +415,7 @@ void articles_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     loa_store_status st = article_store_update (ctx->db, &a, guard, &rule, &out);
     free (html);
     if (st != LOA_STORE_OK) {
-        fail_store (ctx, st);
+        loa_rpc_fail_store (ctx, st, ARTICLE_ANSWERS);
         return;
     }
     loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
@@ -506,7 +493,7 @@ static void run_step (loa_rpc_ctx *ctx, const ProtobufCMessage *msg, const step 
                                                     s->needs_reason ? in->reason : "",
                                                     ctx->caller->user_id, guard, &rule, &out);
     if (st != LOA_STORE_OK) {
-        fail_store (ctx, st);
+        loa_rpc_fail_store (ctx, st, ARTICLE_ANSWERS);
         return;
     }
     loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);

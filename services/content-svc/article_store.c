@@ -317,8 +317,8 @@ static int fail_res (article_write *w, PGresult *res)
 {
     int retry = loa_db_retryable (res);
     w->status = loa_db_is_state (res, "23505") ? LOA_STORE_CONFLICT : LOA_STORE_ERROR;
-    if (loa_db_is_state (res, "23503")) /* the caller's unit does not exist */
-        w->status = LOA_STORE_NOT_FOUND;
+    if (loa_db_is_state (res, "23503")) /* the caller's unit does not exist: theirs to mend */
+        w->status = LOA_STORE_FORBIDDEN;
     PQclear (res);
     /* A slug taken by a concurrent insert is found by the next attempt. */
     return retry || w->status == LOA_STORE_CONFLICT ? LOA_DB_RETRY : -1;

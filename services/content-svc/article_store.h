@@ -51,7 +51,8 @@ loa_store_status article_store_list (PGconn *db, const article_filter *f,
                                      Loa__Content__ArticleList *out);
 loa_store_status article_store_history (PGconn *db, int64_t id, Loa__Content__ArticleHistory *out);
 
-/* LOA_STORE_INVALID when a topic id does not exist. */
+/* INVALID when a topic id does not exist, FORBIDDEN when the author's unit
+ * does not. */
 loa_store_status article_store_create (PGconn *db, const article_fields *a,
                                        Loa__Content__Article *out);
 loa_store_status article_store_update (PGconn *db, const article_fields *a, article_guard guard,

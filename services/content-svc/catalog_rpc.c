@@ -21,13 +21,10 @@ static const char *const procedure_statuses[] = {"active", "abolished", NULL};
 
 /* ------------------------------------------------------------ notices */
 
-static void fail_notice (loa_rpc_ctx *ctx, loa_store_status st)
-{
-    if (st == LOA_STORE_NOT_FOUND)
-        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy thông báo");
-    else
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, "Không truy cập được cơ sở dữ liệu");
-}
+static const loa_rpc_store_answer NOTICE_ANSWERS[] = {
+    {LOA_STORE_NOT_FOUND, "Không tìm thấy thông báo"},
+    {LOA_STORE_OK},
+};
 
 /* Checks the fields of a notice that are present; `creating` makes kind
  * and title required. Returns the number of problems. */
@@ -71,7 +68,7 @@ void catalog_notices_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
-        fail_notice (ctx, st);
+        loa_rpc_fail_store (ctx, st, NOTICE_ANSWERS);
     catalog_store_free_notices (&out);
 }
 
@@ -84,7 +81,7 @@ void catalog_notices_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
-        fail_notice (ctx, st);
+        loa_rpc_fail_store (ctx, st, NOTICE_ANSWERS);
     catalog_store_free_notice (&out);
 }
 
@@ -116,7 +113,7 @@ void catalog_notices_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__CREATED, &out.base);
     else
-        fail_notice (ctx, st);
+        loa_rpc_fail_store (ctx, st, NOTICE_ANSWERS);
     catalog_store_free_notice (&out);
 }
 
@@ -140,25 +137,17 @@ void catalog_notices_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
-        fail_notice (ctx, st);
+        loa_rpc_fail_store (ctx, st, NOTICE_ANSWERS);
     catalog_store_free_notice (&out);
 }
 
 /* ------------------------------------------------------------ procedures */
 
-static void fail_procedure (loa_rpc_ctx *ctx, loa_store_status st)
-{
-    switch (st) {
-    case LOA_STORE_NOT_FOUND:
-        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy thủ tục hành chính");
-        break;
-    case LOA_STORE_CONFLICT:
-        loa_rpc_field_error (ctx, "code", "Mã thủ tục đã tồn tại");
-        loa_rpc_fail (ctx, LOA__STATUS__CONFLICT, "Mã thủ tục đã tồn tại");
-        break;
-    default: loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, "Không truy cập được cơ sở dữ liệu");
-    }
-}
+static const loa_rpc_store_answer PROCEDURE_ANSWERS[] = {
+    {LOA_STORE_NOT_FOUND, "Không tìm thấy thủ tục hành chính"},
+    {LOA_STORE_CONFLICT, "Mã thủ tục đã tồn tại", "code"},
+    {LOA_STORE_OK},
+};
 
 /* A code of the national database ("1.001612", "2.002154"): letters
  * without marks, digits, '.', '-', '_'; 1 to 32 characters. */
@@ -263,7 +252,7 @@ void catalog_procedures_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
-        fail_procedure (ctx, st);
+        loa_rpc_fail_store (ctx, st, PROCEDURE_ANSWERS);
     catalog_store_free_procedures (&out);
 }
 
@@ -275,7 +264,7 @@ void catalog_procedures_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
-        fail_procedure (ctx, st);
+        loa_rpc_fail_store (ctx, st, PROCEDURE_ANSWERS);
     catalog_store_free_procedure (&out);
 }
 
@@ -287,7 +276,7 @@ void catalog_procedures_versions (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
-        fail_procedure (ctx, st);
+        loa_rpc_fail_store (ctx, st, PROCEDURE_ANSWERS);
     catalog_store_free_versions (&out);
 }
 
@@ -307,7 +296,7 @@ void catalog_procedures_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__CREATED, &out.base);
     else
-        fail_procedure (ctx, st);
+        loa_rpc_fail_store (ctx, st, PROCEDURE_ANSWERS);
     catalog_store_free_procedure (&out);
 }
 
@@ -338,6 +327,6 @@ void catalog_procedures_amend (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
-        fail_procedure (ctx, st);
+        loa_rpc_fail_store (ctx, st, PROCEDURE_ANSWERS);
     catalog_store_free_procedure (&out);
 }

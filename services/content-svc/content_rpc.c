@@ -25,19 +25,11 @@ static int require_admin (loa_rpc_ctx *ctx)
     return loa_check_role (ctx, "admin", "Chỉ quản trị viên được thực hiện thao tác này");
 }
 
-static void fail_store (loa_rpc_ctx *ctx, loa_store_status st)
-{
-    switch (st) {
-    case LOA_STORE_NOT_FOUND:
-        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy đơn vị");
-        break;
-    case LOA_STORE_CONFLICT:
-        loa_rpc_field_error (ctx, "code", "Mã đơn vị đã tồn tại");
-        loa_rpc_fail (ctx, LOA__STATUS__CONFLICT, "Mã đơn vị đã tồn tại");
-        break;
-    default: loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, "Không truy cập được cơ sở dữ liệu");
-    }
-}
+static const loa_rpc_store_answer UNIT_ANSWERS[] = {
+    {LOA_STORE_NOT_FOUND, "Không tìm thấy đơn vị"},
+    {LOA_STORE_CONFLICT, "Mã đơn vị đã tồn tại", "code"},
+    {LOA_STORE_OK},
+};
 
 static int code_ok (const char *code)
 {
@@ -85,7 +77,7 @@ static void units_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
-        fail_store (ctx, st);
+        loa_rpc_fail_store (ctx, st, UNIT_ANSWERS);
     content_store_free_units (&out);
 }
 
@@ -99,7 +91,7 @@ static void topics_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
-        fail_store (ctx, st);
+        loa_rpc_fail_store (ctx, st, UNIT_ANSWERS);
     content_store_free_topics (&out);
 }
 
@@ -111,7 +103,7 @@ static void units_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
-        fail_store (ctx, st);
+        loa_rpc_fail_store (ctx, st, UNIT_ANSWERS);
     content_store_free_unit (&out);
 }
 
@@ -127,7 +119,7 @@ static void units_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     Loa__Content__Unit out;
     loa_store_status st = content_store_create_unit (ctx->db, in, &out);
     if (st != LOA_STORE_OK) {
-        fail_store (ctx, st);
+        loa_rpc_fail_store (ctx, st, UNIT_ANSWERS);
         return;
     }
     loa_rpc_ok (ctx, LOA__STATUS__CREATED, &out.base);
@@ -148,7 +140,7 @@ static void units_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     Loa__Content__Unit out;
     loa_store_status st = content_store_update_unit (ctx->db, in, &out);
     if (st != LOA_STORE_OK) {
-        fail_store (ctx, st);
+        loa_rpc_fail_store (ctx, st, UNIT_ANSWERS);
         return;
     }
     loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);

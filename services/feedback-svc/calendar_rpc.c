@@ -9,7 +9,6 @@
 #include "loa_check.h"
 
 #define ADMIN_ONLY "Chỉ quản trị viên được thực hiện thao tác này"
-#define DB_DOWN "Không truy cập được cơ sở dữ liệu"
 #define MIN_YEAR 1900
 #define MAX_YEAR 9999
 #define MAX_DAYS 366
@@ -39,7 +38,7 @@ void calendar_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (calendar_store_get_year (ctx->db, in->year, &out) == 0)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+        loa_rpc_fail_store (ctx, LOA_STORE_ERROR, NULL);
     calendar_store_free_year (&out);
 }
 
@@ -117,7 +116,7 @@ void calendar_put (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         fb_deadlines_changed ();
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     } else
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+        loa_rpc_fail_store (ctx, LOA_STORE_ERROR, NULL);
     calendar_store_free_year (&out);
 }
 
@@ -147,7 +146,7 @@ void calendar_add (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     }
     int32_t day;
     if (fb_calendar_add (ctx->db, from, in->working_days, &day) != 0) {
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+        loa_rpc_fail_store (ctx, LOA_STORE_ERROR, NULL);
         return;
     }
     int y, m, md;
@@ -178,7 +177,7 @@ void calendar_deadlines_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (calendar_store_get_rules (ctx->db, &out) == 0)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+        loa_rpc_fail_store (ctx, LOA_STORE_ERROR, NULL);
     calendar_store_free_rules (&out);
 }
 
@@ -253,7 +252,7 @@ void calendar_deadlines_put (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         fb_deadlines_changed ();
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     } else
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+        loa_rpc_fail_store (ctx, LOA_STORE_ERROR, NULL);
     calendar_store_free_rules (&out);
 }
 
@@ -272,7 +271,7 @@ void calendar_deadlines_for (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     }
     fb_due due;
     if (fb_deadlines_for (ctx->db, in->received_unix, &due) != 0) {
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+        loa_rpc_fail_store (ctx, LOA_STORE_ERROR, NULL);
         return;
     }
     char received[32], reg[LOA_CALENDAR_DATE_SIZE], fwd[LOA_CALENDAR_DATE_SIZE],

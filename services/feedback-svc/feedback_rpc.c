@@ -37,7 +37,6 @@ static const char *const STATUSES[] = {"received", "assigned",  "forwarded", "re
 static const char *const REJECT_CODES[] = {"missing_data", "not_regulation", "complaint",
                                            "duplicate",    "other",          NULL};
 
-static const char DB_DOWN[] = "Không truy cập được cơ sở dữ liệu";
 static const char BAD_INPUT[] = "Dữ liệu gửi lên không hợp lệ";
 
 /* ------------------------------------------------------------ checks */
@@ -87,27 +86,22 @@ static int64_t own_unit (loa_rpc_ctx *ctx)
     return -1;
 }
 
-static void fail_store (loa_rpc_ctx *ctx, loa_store_status st)
-{
-    switch (st) {
-    case LOA_STORE_NOT_FOUND:
-        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy phản ánh, kiến nghị");
-        break;
-    case LOA_STORE_FORBIDDEN:
-        loa_rpc_fail (ctx, LOA__STATUS__FORBIDDEN,
-                      "Phản ánh, kiến nghị này không thuộc đơn vị của bạn");
-        break;
-    case LOA_STORE_WRONG_STATE:
-        loa_rpc_fail (ctx, LOA__STATUS__CONFLICT,
-                      "Thao tác không áp dụng được ở trạng thái hiện tại của phản ánh, kiến nghị");
-        break;
-    case LOA_STORE_INVALID: /* accept's unit */
-        loa_rpc_field_error (ctx, "unit_id", "Đơn vị không tồn tại hoặc đã ngừng hoạt động");
-        loa_rpc_fail (ctx, LOA__STATUS__INVALID, BAD_INPUT);
-        break;
-    default: loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
-    }
-}
+/* What the store's statuses say of an item. */
+static const loa_rpc_store_answer ITEM_ANSWERS[] = {
+    {LOA_STORE_NOT_FOUND, "Không tìm thấy phản ánh, kiến nghị"},
+    {LOA_STORE_FORBIDDEN, "Phản ánh, kiến nghị này không thuộc đơn vị của bạn"},
+    {LOA_STORE_WRONG_STATE,
+     "Thao tác không áp dụng được ở trạng thái hiện tại của phản ánh, kiến nghị"},
+    {LOA_STORE_INVALID, BAD_INPUT, "unit_id", /* accept's unit */
+     "Đơn vị không tồn tại hoặc đã ngừng hoạt động"},
+    {LOA_STORE_OK},
+};
+
+/* ... and of an item the public knows by its tracking code. */
+static const loa_rpc_store_answer TRACK_ANSWERS[] = {
+    {LOA_STORE_NOT_FOUND, "Không tìm thấy mã theo dõi"},
+    {LOA_STORE_OK},
+};
 
 /* Today (Asia/Ho_Chi_Minh) as YYYY-MM-DD, or 1 January of this year. */
 static void local_date (int jan1, char out[LOA_CALENDAR_DATE_SIZE])
@@ -200,7 +194,7 @@ void feedback_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     Loa__Feedback__FeedbackReceipt out;
     loa_store_status st = feedback_store_create (ctx->db, &n, &out);
     if (st != LOA_STORE_OK) {
-        fail_store (ctx, st);
+        loa_rpc_fail_store (ctx, st, ITEM_ANSWERS);
         return;
     }
     loa_rpc_ok (ctx, LOA__STATUS__CREATED, &out.base);
@@ -240,12 +234,8 @@ void feedback_track (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     }
     Loa__Feedback__FeedbackPublic out;
     loa_store_status st = feedback_store_track (ctx->db, code, &out);
-    if (st == LOA_STORE_NOT_FOUND) {
-        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy mã theo dõi");
-        return;
-    }
     if (st != LOA_STORE_OK) {
-        fail_store (ctx, st);
+        loa_rpc_fail_store (ctx, st, TRACK_ANSWERS);
         return;
     }
     loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
@@ -279,26 +269,19 @@ void feedback_rate (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     loa_store_status st =
         feedback_store_rate (ctx->db, code, has_phone ? in->phone : NULL,
                              has_email ? in->email : NULL, in->score, in->comment, &out);
-    switch (st) {
-    case LOA_STORE_OK:
-        loa_rpc_ok (ctx, LOA__STATUS__CREATED, &out.base);
-        feedback_store_free_public (&out);
+    static const loa_rpc_store_answer RATE_ANSWERS[] = {
+        {LOA_STORE_NOT_FOUND, "Không tìm thấy mã theo dõi"},
+        {LOA_STORE_FORBIDDEN, "Số điện thoại hoặc thư điện tử không khớp với người gửi"},
+        {LOA_STORE_WRONG_STATE, "Chỉ đánh giá được khi câu trả lời đã công bố"},
+        {LOA_STORE_CONFLICT, "Phản ánh, kiến nghị này đã được đánh giá"},
+        {LOA_STORE_OK},
+    };
+    if (st != LOA_STORE_OK) {
+        loa_rpc_fail_store (ctx, st, RATE_ANSWERS);
         return;
-    case LOA_STORE_NOT_FOUND:
-        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy mã theo dõi");
-        return;
-    case LOA_STORE_FORBIDDEN:
-        loa_rpc_fail (ctx, LOA__STATUS__FORBIDDEN,
-                      "Số điện thoại hoặc thư điện tử không khớp với người gửi");
-        return;
-    case LOA_STORE_WRONG_STATE:
-        loa_rpc_fail (ctx, LOA__STATUS__CONFLICT, "Chỉ đánh giá được khi câu trả lời đã công bố");
-        return;
-    case LOA_STORE_CONFLICT:
-        loa_rpc_fail (ctx, LOA__STATUS__CONFLICT, "Phản ánh, kiến nghị này đã được đánh giá");
-        return;
-    default: fail_store (ctx, st);
     }
+    loa_rpc_ok (ctx, LOA__STATUS__CREATED, &out.base);
+    feedback_store_free_public (&out);
 }
 
 /* Splits a comma-separated list into up to `max` trimmed items in place. */
@@ -374,21 +357,27 @@ void feedback_public_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     bad += loa_check_text (ctx, "end_date", NULL, in->end_date, 0, 40, 0);
     f.start = in->start_date;
     f.end = in->end_date;
-    Loa__Feedback__FeedbackPublicList out = LOA__FEEDBACK__FEEDBACK_PUBLIC_LIST__INIT;
-    loa_store_status st = bad ? LOA_STORE_INVALID : feedback_store_public_list (ctx->db, &f, &out);
-    if (st == LOA_STORE_OK) {
-        loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
-        feedback_store_free_public_list (&out);
-    } else {
-        if (st == LOA_STORE_INVALID && !bad) {
-            loa_rpc_field_error (ctx, "start_date", "phải là thời điểm RFC 3339 hoặc YYYY-MM-DD");
-            loa_rpc_field_error (ctx, "end_date", "phải là thời điểm RFC 3339 hoặc YYYY-MM-DD");
-        }
-        if (st == LOA_STORE_INVALID)
-            loa_rpc_fail (ctx, LOA__STATUS__INVALID, BAD_INPUT);
-        else
-            fail_store (ctx, st);
+    if (bad) {
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, BAD_INPUT);
+        goto out;
     }
+    Loa__Feedback__FeedbackPublicList list = LOA__FEEDBACK__FEEDBACK_PUBLIC_LIST__INIT;
+    loa_store_status st = feedback_store_public_list (ctx->db, &f, &list);
+    if (st == LOA_STORE_OK) {
+        loa_rpc_ok (ctx, LOA__STATUS__OK, &list.base);
+        feedback_store_free_public_list (&list);
+    } else {
+        /* INVALID: PostgreSQL could not read a date (either may be the one). */
+        static const char WHEN[] = "phải là thời điểm RFC 3339 hoặc YYYY-MM-DD";
+        static const loa_rpc_store_answer LIST_ANSWERS[] = {
+            {LOA_STORE_INVALID, BAD_INPUT, "end_date", WHEN},
+            {LOA_STORE_OK},
+        };
+        if (st == LOA_STORE_INVALID)
+            loa_rpc_field_error (ctx, "start_date", WHEN);
+        loa_rpc_fail_store (ctx, st, LIST_ANSWERS);
+    }
+out:
     free (codes_buf);
     free (status_buf);
 }
@@ -434,7 +423,7 @@ void feedback_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     Loa__Feedback__FeedbackList out = LOA__FEEDBACK__FEEDBACK_LIST__INIT;
     loa_store_status st = feedback_store_list (ctx->db, &f, &out);
     if (st != LOA_STORE_OK) {
-        fail_store (ctx, st);
+        loa_rpc_fail_store (ctx, st, ITEM_ANSWERS);
         return;
     }
     loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
@@ -454,7 +443,7 @@ void feedback_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     Loa__Feedback__Feedback out;
     loa_store_status st = feedback_store_get (ctx->db, in->id, own, &out);
     if (st != LOA_STORE_OK) {
-        fail_store (ctx, st);
+        loa_rpc_fail_store (ctx, st, ITEM_ANSWERS);
         return;
     }
     loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
@@ -475,7 +464,7 @@ static void run_step (loa_rpc_ctx *ctx, int64_t id, fb_step *step)
     Loa__Feedback__Feedback out;
     loa_store_status st = feedback_store_step (ctx->db, id, step, &out);
     if (st != LOA_STORE_OK) {
-        fail_store (ctx, st);
+        loa_rpc_fail_store (ctx, st, ITEM_ANSWERS);
         return;
     }
     loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
@@ -657,7 +646,7 @@ void feedback_stats (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     loa_store_status st =
         feedback_store_stats (ctx->db, from, to, in->has_unit_id ? in->unit_id : 0, &out);
     if (st != LOA_STORE_OK) {
-        fail_store (ctx, st);
+        loa_rpc_fail_store (ctx, st, ITEM_ANSWERS);
         return;
     }
     out.from = strdup (from);
@@ -692,7 +681,7 @@ void ratings_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
                                                     has_staff ? in->staff_code : NULL, in->score,
                                                     in->comment, ctx->caller->client_addr, &out);
     if (st != LOA_STORE_OK) {
-        fail_store (ctx, st);
+        loa_rpc_fail_store (ctx, st, ITEM_ANSWERS);
         return;
     }
     loa_rpc_ok (ctx, LOA__STATUS__CREATED, &out.base);
@@ -710,7 +699,7 @@ void ratings_summary (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     Loa__Feedback__RatingSummary out;
     loa_store_status st = feedback_store_rating_summary (ctx->db, from, to, &out);
     if (st != LOA_STORE_OK) {
-        fail_store (ctx, st);
+        loa_rpc_fail_store (ctx, st, ITEM_ANSWERS);
         return;
     }
     out.from = from;

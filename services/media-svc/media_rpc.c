@@ -11,7 +11,6 @@
 #include "media_pkg_rpc.h"
 #include "media_store.h"
 
-#define DB_DOWN "Không truy cập được cơ sở dữ liệu"
 #define ADMIN_ONLY "Chỉ quản trị viên được quản lý đơn vị nhận tin"
 
 static const char *const kinds[] = {"tv", "radio", "newspaper", "portal", "other", NULL};
@@ -69,17 +68,19 @@ static void assets_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     for (int attempt = 0; attempt < 3 && st == LOA_STORE_CONFLICT; attempt++)
         st = media_store_asset_register (ctx->db, in->sha256, in->size, in->mime, in->original_name,
                                          ctx->caller->user_id, &out, &created);
-    if (st == LOA_STORE_NOT_READY) {
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE,
-                      "Tệp vừa được dọn khỏi kho media; vui lòng tải lên lại");
-    } else if (st == LOA_STORE_OK) {
+    if (st == LOA_STORE_OK) {
         if (created)
             loa_info (ctx->request_id, "media: asset %lld (%s, %lld bytes, %s) by user %lld",
                       (long long) out.id, out.sha256, (long long) out.size, out.mime,
                       (long long) ctx->caller->user_id);
         loa_rpc_ok (ctx, created ? LOA__STATUS__CREATED : LOA__STATUS__OK, &out.base);
     } else {
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+        static const loa_rpc_store_answer ANSWERS[] = {
+            {LOA_STORE_NOT_READY, "Tệp vừa được dọn khỏi kho media; vui lòng tải lên lại"},
+            {LOA_STORE_OK},
+        };
+        /* Still racing after three tries: as if the database failed. */
+        loa_rpc_fail_store (ctx, st == LOA_STORE_CONFLICT ? LOA_STORE_ERROR : st, ANSWERS);
     }
     loa_store_free_message (&out.base);
 }
@@ -92,10 +93,12 @@ static void assets_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     Loa__Media__Asset out = LOA__MEDIA__ASSET__INIT;
     loa_store_status st =
         in->id > 0 ? media_store_asset_get (ctx->db, in->id, &out) : LOA_STORE_NOT_FOUND;
-    if (st == LOA_STORE_NOT_FOUND)
-        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy tệp");
-    else if (st != LOA_STORE_OK)
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+    static const loa_rpc_store_answer ANSWERS[] = {
+        {LOA_STORE_NOT_FOUND, "Không tìm thấy tệp"},
+        {LOA_STORE_OK},
+    };
+    if (st != LOA_STORE_OK)
+        loa_rpc_fail_store (ctx, st, ANSWERS);
     else if (!out.is_public && ctx->caller->user_id == 0)
         loa_rpc_fail (
             ctx, ctx->caller->api_key_id ? LOA__STATUS__FORBIDDEN : LOA__STATUS__UNAUTHENTICATED,
@@ -136,14 +139,15 @@ static int check_broadcaster (loa_rpc_ctx *ctx, const char *name, const char *ki
 static void reply_broadcaster (loa_rpc_ctx *ctx, loa_store_status st, Loa__Status ok,
                                Loa__Media__Broadcaster *out)
 {
+    static const loa_rpc_store_answer ANSWERS[] = {
+        {LOA_STORE_NOT_FOUND, "Không tìm thấy đơn vị nhận tin"},
+        {LOA_STORE_CONFLICT, "Khóa API đã gắn với đơn vị nhận tin khác"},
+        {LOA_STORE_OK},
+    };
     if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, ok, &out->base);
-    else if (st == LOA_STORE_NOT_FOUND)
-        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy đơn vị nhận tin");
-    else if (st == LOA_STORE_CONFLICT)
-        loa_rpc_fail (ctx, LOA__STATUS__CONFLICT, "Khóa API đã gắn với đơn vị nhận tin khác");
     else
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+        loa_rpc_fail_store (ctx, st, ANSWERS);
     loa_store_free_message (&out->base);
 }
 
@@ -241,10 +245,11 @@ static void broadcasters_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (loa_check_list_page (ctx, in->page, in->per_page, 20, &page, &per_page) != 0)
         return;
     Loa__Media__BroadcasterList out = LOA__MEDIA__BROADCASTER_LIST__INIT;
-    if (media_store_broadcasters_list (ctx->db, page, per_page, &out) == LOA_STORE_OK)
+    loa_store_status st = media_store_broadcasters_list (ctx->db, page, per_page, &out);
+    if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+        loa_rpc_fail_store (ctx, st, NULL);
     loa_store_free_message (&out.base);
 }
 

@@ -16,7 +16,6 @@
 #include "quota_report_rpc.h"
 #include "quota_store.h"
 
-#define DB_DOWN "Không truy cập được cơ sở dữ liệu"
 #define ADMIN_ONLY "Chỉ quản trị viên được thay đổi định mức"
 #define MAX_MIN_ARTICLES 1000
 
@@ -27,7 +26,7 @@ static void units_list (loa_rpc_ctx *ctx, const ProtobufCMessage *in)
     if (quota_store_list_units (ctx->db, &out) == 0)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+        loa_rpc_fail_store (ctx, LOA_STORE_ERROR, NULL);
     quota_store_free_units (&out);
 }
 
@@ -45,7 +44,7 @@ static void rules_get (loa_rpc_ctx *ctx, const ProtobufCMessage *in)
     if (quota_store_get_rules (ctx->db, month, &out) == 0)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+        loa_rpc_fail_store (ctx, LOA_STORE_ERROR, NULL);
     quota_store_free_rules (&out);
 }
 
@@ -101,7 +100,7 @@ static void rules_put (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
                   (long long) ctx->caller->user_id);
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     } else {
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+        loa_rpc_fail_store (ctx, LOA_STORE_ERROR, NULL);
     }
     quota_store_free_rules (&out);
 }
@@ -129,7 +128,7 @@ static void report (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     size_t n = 0;
     Loa__Quota__QuotaReportItem *items = NULL, **ptrs = NULL;
     if (quota_store_report (ctx->db, month, &rows, &n) != 0) {
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+        loa_rpc_fail_store (ctx, LOA_STORE_ERROR, NULL);
         goto out;
     }
     items = calloc (n + 1, sizeof *items);
