@@ -184,68 +184,6 @@ static int soon_param (PGconn *db, char buf[24])
     return 0;
 }
 
-static const char *opt_int (char buf[24], int64_t v)
-{
-    if (v <= 0)
-        return NULL;
-    loa_store_int_param (buf, v);
-    return buf;
-}
-
-/* "{1,2,3}" (a bigint[] as text) into a new array; *n its length. */
-static int64_t *parse_ids (const char *text, size_t *n)
-{
-    *n = 0;
-    size_t cap = 1;
-    for (const char *p = text; *p; p++)
-        cap += *p == ',';
-    int64_t *ids = calloc (cap, sizeof *ids);
-    if (!ids)
-        return NULL;
-    for (const char *p = text; *p;) {
-        if (*p >= '0' && *p <= '9') {
-            char *end;
-            ids[(*n)++] = strtoll (p, &end, 10);
-            p = end;
-        } else {
-            p++;
-        }
-    }
-    return ids;
-}
-
-/* A SQL array literal of ids or strings (quoted, with " and \ escaped),
- * into a new string; NULL when out of memory. */
-static char *array_literal (const int64_t *ids, const char *const *strs, size_t n)
-{
-    size_t cap = 3;
-    for (size_t i = 0; i < n; i++)
-        cap += ids ? 21 : 2 * strlen (strs[i]) + 3;
-    char *s = malloc (cap);
-    if (!s)
-        return NULL;
-    size_t o = 0;
-    s[o++] = '{';
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            s[o++] = ',';
-        if (ids) {
-            o += (size_t) snprintf (s + o, cap - o, "%lld", (long long) ids[i]);
-            continue;
-        }
-        s[o++] = '"';
-        for (const char *p = strs[i]; *p; p++) {
-            if (*p == '"' || *p == '\\')
-                s[o++] = '\\';
-            s[o++] = *p;
-        }
-        s[o++] = '"';
-    }
-    s[o++] = '}';
-    s[o] = '\0';
-    return s;
-}
-
 static int is_null (const PGresult *res, int row, int col) { return PQgetisnull (res, row, col); }
 
 static int64_t int_at (const PGresult *res, int row, int col)
@@ -258,78 +196,56 @@ static int bool_at (const PGresult *res, int row, int col)
     return PQgetvalue (res, row, col)[0] == 't';
 }
 
-/* Runs `fn` in a transaction; `*status` is what fn decided, and a COMMIT
- * that failed turns LOA_STORE_OK into LOA_STORE_ERROR. */
-static loa_store_status run_tx (PGconn *db, int (*fn) (PGconn *, void *), void *arg,
-                                loa_store_status *status)
-{
-    *status = LOA_STORE_ERROR;
-    if (loa_db_tx (db, fn, arg) != 0 && *status == LOA_STORE_OK)
-        *status = LOA_STORE_ERROR;
-    return *status;
-}
-
-/* Runs `stmt` with one id parameter; NULL (cleared) when it failed. */
-static PGresult *rows_of (PGconn *db, const char *stmt, int64_t id)
-{
-    char id_s[24];
-    loa_store_int_param (id_s, id);
-    const char *vals[] = {id_s};
-    PGresult *res = loa_store_run (db, WHO, stmt, 1, vals, PGRES_TUPLES_OK);
-    if (PQresultStatus (res) == PGRES_TUPLES_OK)
-        return res;
-    PQclear (res);
-    return NULL;
-}
-
 /* ------------------------------------------------------------ rows */
 
-static void fill_feedback (const PGresult *res, int row, void *item)
+static void fill_feedback (const PGresult *res, int row, void *item, int *oom)
 {
     Loa__Feedback__Feedback *f = item;
     loa__feedback__feedback__init (f);
     Loa__Feedback__Submitter *s = malloc (sizeof *s);
+    if (!s)
+        *oom = 1;
     if (s) {
         loa__feedback__submitter__init (s);
-        s->name = loa_store_dup (res, row, 5, NULL);
-        s->address = loa_store_dup (res, row, 6, NULL);
-        s->phone = loa_store_dup (res, row, 7, NULL);
-        s->email = loa_store_dup (res, row, 8, NULL);
-        s->organization = loa_store_dup (res, row, 9, NULL);
+        s->name = loa_store_dup (res, row, 5, oom);
+        s->address = loa_store_dup (res, row, 6, oom);
+        s->phone = loa_store_dup (res, row, 7, oom);
+        s->email = loa_store_dup (res, row, 8, oom);
+        s->organization = loa_store_dup (res, row, 9, oom);
         f->submitter = s;
     }
     f->id = int_at (res, row, 0);
-    f->tracking_code = loa_store_dup (res, row, 1, NULL);
-    f->kind = loa_store_dup (res, row, 2, NULL);
-    f->title = loa_store_dup (res, row, 3, NULL);
-    f->content = loa_store_dup (res, row, 4, NULL);
-    f->procedure_code = loa_store_dup (res, row, 10, NULL);
-    f->regulation_ref = loa_store_dup (res, row, 11, NULL);
-    f->attachment_ids = parse_ids (PQgetvalue (res, row, 12), &f->n_attachment_ids);
-    f->channel = loa_store_dup (res, row, 13, NULL);
-    f->status = loa_store_dup (res, row, 14, NULL);
+    f->tracking_code = loa_store_dup (res, row, 1, oom);
+    f->kind = loa_store_dup (res, row, 2, oom);
+    f->title = loa_store_dup (res, row, 3, oom);
+    f->content = loa_store_dup (res, row, 4, oom);
+    f->procedure_code = loa_store_dup (res, row, 10, oom);
+    f->regulation_ref = loa_store_dup (res, row, 11, oom);
+    f->attachment_ids = loa_store_ids (PQgetvalue (res, row, 12), &f->n_attachment_ids, oom);
+    f->channel = loa_store_dup (res, row, 13, oom);
+    f->status = loa_store_dup (res, row, 14, oom);
     if (!is_null (res, row, 15)) {
         f->maybe_unit_id_case = LOA__FEEDBACK__FEEDBACK__MAYBE_UNIT_ID_UNIT_ID;
         f->unit_id = int_at (res, row, 15);
     }
-    f->unit_name = loa_store_dup (res, row, 16, NULL);
-    f->received_at = loa_store_dup (res, row, 17, NULL);
-    f->registered_on = loa_store_dup (res, row, 18, NULL);
-    f->forward_due_at = loa_store_dup (res, row, 19, NULL);
-    f->due_at = loa_store_dup (res, row, 20, NULL);
+    f->unit_name = loa_store_dup (res, row, 16, oom);
+    f->received_at = loa_store_dup (res, row, 17, oom);
+    f->registered_on = loa_store_dup (res, row, 18, oom);
+    f->forward_due_at = loa_store_dup (res, row, 19, oom);
+    f->due_at = loa_store_dup (res, row, 20, oom);
     f->overdue = bool_at (res, row, 21);
     f->due_soon = bool_at (res, row, 22);
-    f->forwarded_to = loa_store_dup (res, row, 23, NULL);
-    f->reject_reason_code = loa_store_dup (res, row, 24, NULL);
-    f->status_reason = loa_store_dup (res, row, 25, NULL);
+    f->forwarded_to = loa_store_dup (res, row, 23, oom);
+    f->reject_reason_code = loa_store_dup (res, row, 24, oom);
+    f->status_reason = loa_store_dup (res, row, 25, oom);
     if (!is_null (res, row, 26)) {
         f->maybe_answer_case = LOA__FEEDBACK__FEEDBACK__MAYBE_ANSWER_ANSWER;
-        f->answer = loa_store_dup (res, row, 26, NULL);
+        f->answer = loa_store_dup (res, row, 26, oom);
     }
     f->answer_publish = bool_at (res, row, 27);
     if (!is_null (res, row, 28)) {
         f->maybe_answered_at_case = LOA__FEEDBACK__FEEDBACK__MAYBE_ANSWERED_AT_ANSWERED_AT;
-        f->answered_at = loa_store_dup (res, row, 28, NULL);
+        f->answered_at = loa_store_dup (res, row, 28, oom);
     }
     if (!is_null (res, row, 29)) {
         f->maybe_answered_on_time_case =
@@ -338,17 +254,17 @@ static void fill_feedback (const PGresult *res, int row, void *item)
     }
     if (!is_null (res, row, 30)) {
         f->maybe_published_at_case = LOA__FEEDBACK__FEEDBACK__MAYBE_PUBLISHED_AT_PUBLISHED_AT;
-        f->published_at = loa_store_dup (res, row, 30, NULL);
+        f->published_at = loa_store_dup (res, row, 30, oom);
     }
     if (!is_null (res, row, 31)) {
         f->maybe_closed_at_case = LOA__FEEDBACK__FEEDBACK__MAYBE_CLOSED_AT_CLOSED_AT;
-        f->closed_at = loa_store_dup (res, row, 31, NULL);
+        f->closed_at = loa_store_dup (res, row, 31, oom);
     }
     if (!is_null (res, row, 32)) {
         f->maybe_rating_case = LOA__FEEDBACK__FEEDBACK__MAYBE_RATING_RATING;
         f->rating = (int32_t) int_at (res, row, 32);
     }
-    f->updated_at = loa_store_dup (res, row, 33, NULL);
+    f->updated_at = loa_store_dup (res, row, 33, oom);
     f->version = int_at (res, row, 34);
 }
 
@@ -359,44 +275,44 @@ void feedback_store_free_list (Loa__Feedback__FeedbackList *l)
     loa_store_free_message (&l->base);
 }
 
-static void fill_public (const PGresult *res, int row, void *item)
+static void fill_public (const PGresult *res, int row, void *item, int *oom)
 {
     Loa__Feedback__FeedbackPublic *p = item;
     loa__feedback__feedback_public__init (p);
     p->id = int_at (res, row, 0);
-    p->tracking_code = loa_store_dup (res, row, 1, NULL);
-    p->kind = loa_store_dup (res, row, 2, NULL);
-    p->title = loa_store_dup (res, row, 3, NULL);
-    p->status = loa_store_dup (res, row, 4, NULL);
-    p->received_at = loa_store_dup (res, row, 5, NULL);
-    p->due_at = loa_store_dup (res, row, 6, NULL);
+    p->tracking_code = loa_store_dup (res, row, 1, oom);
+    p->kind = loa_store_dup (res, row, 2, oom);
+    p->title = loa_store_dup (res, row, 3, oom);
+    p->status = loa_store_dup (res, row, 4, oom);
+    p->received_at = loa_store_dup (res, row, 5, oom);
+    p->due_at = loa_store_dup (res, row, 6, oom);
     if (!is_null (res, row, 7)) {
         p->maybe_unit_id_case = LOA__FEEDBACK__FEEDBACK_PUBLIC__MAYBE_UNIT_ID_UNIT_ID;
         p->unit_id = int_at (res, row, 7);
     }
-    p->unit_name = loa_store_dup (res, row, 8, NULL);
-    p->forwarded_to = loa_store_dup (res, row, 9, NULL);
+    p->unit_name = loa_store_dup (res, row, 8, oom);
+    p->forwarded_to = loa_store_dup (res, row, 9, oom);
     if (!is_null (res, row, 10)) {
         p->maybe_answer_case = LOA__FEEDBACK__FEEDBACK_PUBLIC__MAYBE_ANSWER_ANSWER;
-        p->answer = loa_store_dup (res, row, 10, NULL);
+        p->answer = loa_store_dup (res, row, 10, oom);
     }
     if (!is_null (res, row, 11)) {
         p->maybe_published_at_case =
             LOA__FEEDBACK__FEEDBACK_PUBLIC__MAYBE_PUBLISHED_AT_PUBLISHED_AT;
-        p->published_at = loa_store_dup (res, row, 11, NULL);
+        p->published_at = loa_store_dup (res, row, 11, oom);
     }
     if (!is_null (res, row, 12)) {
         p->maybe_closed_at_case = LOA__FEEDBACK__FEEDBACK_PUBLIC__MAYBE_CLOSED_AT_CLOSED_AT;
-        p->closed_at = loa_store_dup (res, row, 12, NULL);
+        p->closed_at = loa_store_dup (res, row, 12, oom);
     }
     if (!is_null (res, row, 13)) {
         p->maybe_rating_case = LOA__FEEDBACK__FEEDBACK_PUBLIC__MAYBE_RATING_RATING;
         p->rating = (int32_t) int_at (res, row, 13);
     }
     p->can_rate = bool_at (res, row, 14);
-    p->updated_at = loa_store_dup (res, row, 15, NULL);
-    p->procedure_code = loa_store_dup (res, row, 16, NULL);
-    p->registered_on = loa_store_dup (res, row, 17, NULL);
+    p->updated_at = loa_store_dup (res, row, 15, oom);
+    p->procedure_code = loa_store_dup (res, row, 16, oom);
+    p->registered_on = loa_store_dup (res, row, 17, oom);
 }
 
 void feedback_store_free_public (Loa__Feedback__FeedbackPublic *p)
@@ -464,13 +380,10 @@ static int history_add (PGconn *db, int64_t id, const char *action, const char *
                           from,
                           to,
                           actor_s,
-                          opt_int (unit_s, unit),
+                          loa_store_opt_int (unit_s, unit),
                           reason ? reason : "",
                           answer ? answer : ""};
-    PGresult *res = loa_store_run (db, WHO, "fb_history_add", 8, vals, PGRES_COMMAND_OK);
-    int ok = PQresultStatus (res) == PGRES_COMMAND_OK, retry = !ok && loa_db_retryable (res);
-    PQclear (res);
-    return ok ? 0 : retry ? LOA_DB_RETRY : -1;
+    return loa_store_change (db, WHO, "fb_history_add", 8, vals);
 }
 
 static int create_tx (PGconn *db, void *arg)
@@ -483,7 +396,7 @@ static int create_tx (PGconn *db, void *arg)
     fb_due due;
     if (fb_deadlines_for (db, now.tv_sec, &due) != 0)
         return -1;
-    char *atts = array_literal (in->attachment_ids, NULL, in->n_attachments);
+    char *atts = loa_store_ids_literal (in->attachment_ids, in->n_attachments);
     if (!atts)
         return -1;
     char phone[64], api_key[24], received[40], reg[24], fwd[24], ans[24];
@@ -512,7 +425,7 @@ static int create_tx (PGconn *db, void *arg)
                               in->regulation_ref ? in->regulation_ref : "",
                               atts,
                               in->channel,
-                              opt_int (api_key, in->api_key_id),
+                              loa_store_opt_int (api_key, in->api_key_id),
                               received,
                               reg,
                               fwd,
@@ -566,37 +479,36 @@ loa_store_status feedback_store_create (PGconn *db, const fb_new *in,
 {
     loa__feedback__feedback_receipt__init (out);
     create_ctx c = {in, out, LOA_STORE_ERROR};
-    if (run_tx (db, create_tx, &c, &c.status) != LOA_STORE_OK)
+    if (loa_store_tx (db, create_tx, &c, &c.status) != LOA_STORE_OK)
         feedback_store_free_receipt (out);
     return c.status;
 }
 
 /* ------------------------------------------------------------ reads */
 
-static void fill_history_entry (const PGresult *res, int row, void *item)
+static void fill_history_entry (const PGresult *res, int row, void *item, int *oom)
 {
     Loa__Feedback__FeedbackHistoryEntry *e = item;
     loa__feedback__feedback_history_entry__init (e);
     e->id = int_at (res, row, 0);
-    e->action = loa_store_dup (res, row, 1, NULL);
-    e->from_status = loa_store_dup (res, row, 2, NULL);
-    e->to_status = loa_store_dup (res, row, 3, NULL);
+    e->action = loa_store_dup (res, row, 1, oom);
+    e->from_status = loa_store_dup (res, row, 2, oom);
+    e->to_status = loa_store_dup (res, row, 3, oom);
     e->actor_id = int_at (res, row, 4);
     e->unit_id = int_at (res, row, 5);
-    e->reason = loa_store_dup (res, row, 6, NULL);
-    e->at = loa_store_dup (res, row, 7, NULL);
-    e->answer = loa_store_dup (res, row, 8, NULL);
+    e->reason = loa_store_dup (res, row, 6, oom);
+    e->at = loa_store_dup (res, row, 7, oom);
+    e->answer = loa_store_dup (res, row, 8, oom);
 }
 
 static loa_store_status load_history (PGconn *db, Loa__Feedback__Feedback *f)
 {
-    PGresult *res = rows_of (db, "fb_history", f->id);
-    if (!res)
-        return LOA_STORE_ERROR;
-    int rc = loa_store_fill_rows (res, sizeof (Loa__Feedback__FeedbackHistoryEntry),
-                                  fill_history_entry, (void ***) &f->history, &f->n_history);
-    PQclear (res);
-    return rc == 0 ? LOA_STORE_OK : LOA_STORE_ERROR;
+    char id[24];
+    loa_store_int_param (id, f->id);
+    const char *vals[] = {id};
+    return loa_store_rows (db, WHO, "fb_history", 1, vals,
+                           sizeof (Loa__Feedback__FeedbackHistoryEntry), fill_history_entry,
+                           (void ***) &f->history, &f->n_history);
 }
 
 /* The item by id (no history) into *out. */
@@ -607,14 +519,7 @@ static loa_store_status read_item (PGconn *db, int64_t id, Loa__Feedback__Feedba
     if (soon_param (db, soon) != 0)
         return LOA_STORE_ERROR;
     const char *vals[] = {id_s, soon};
-    PGresult *res = loa_store_run (db, WHO, "fb_by_id", 2, vals, PGRES_TUPLES_OK);
-    loa_store_status st = PQresultStatus (res) != PGRES_TUPLES_OK ? LOA_STORE_ERROR
-                          : PQntuples (res) == 0                  ? LOA_STORE_NOT_FOUND
-                                                                  : LOA_STORE_OK;
-    if (st == LOA_STORE_OK)
-        fill_feedback (res, 0, out);
-    PQclear (res);
-    return st;
+    return loa_store_one (db, WHO, "fb_by_id", 2, vals, fill_feedback, out);
 }
 
 loa_store_status feedback_store_get (PGconn *db, int64_t id, int64_t own_unit,
@@ -635,13 +540,11 @@ loa_store_status feedback_store_get (PGconn *db, int64_t id, int64_t own_unit,
 loa_store_status feedback_store_list (PGconn *db, const fb_filter *f,
                                       Loa__Feedback__FeedbackList *out)
 {
-    char unit[24], soon[24], limit[24], offset[24];
+    char unit[24], soon[24];
     if (soon_param (db, soon) != 0)
         return LOA_STORE_ERROR;
-    loa_store_int_param (limit, f->per_page);
-    loa_store_int_param (offset, (long long) (f->page - 1) * f->per_page);
     const char *vals[] = {f->status,
-                          opt_int (unit, f->unit_id),
+                          loa_store_opt_int (unit, f->unit_id),
                           f->overdue < 0 ? NULL
                           : f->overdue   ? "true"
                                          : "false",
@@ -652,29 +555,13 @@ loa_store_status feedback_store_list (PGconn *db, const fb_filter *f,
                           soon,
                           f->due_soon < 0 ? NULL
                           : f->due_soon   ? "true"
-                                          : "false",
-                          limit,
-                          offset};
-    PGresult *res = loa_store_run (db, WHO, "fb_list", 11, vals, PGRES_TUPLES_OK);
-    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
-        PQclear (res);
-        return LOA_STORE_ERROR;
-    }
+                                          : "false"};
+    const loa_store_page_query q = {
+        "fb_list", "fb_count", 35, 9, vals, sizeof (Loa__Feedback__Feedback), fill_feedback};
     out->page = f->page;
     out->per_page = f->per_page;
-    if (loa_store_fill_rows (res, sizeof (Loa__Feedback__Feedback), fill_feedback,
-                             (void ***) &out->items, &out->n_items) != 0) {
-        PQclear (res);
-        return LOA_STORE_ERROR;
-    }
-    long long total = loa_store_page_total (db, WHO, res, 35, "fb_count", 9, vals);
-    PQclear (res);
-    if (total < 0) {
-        feedback_store_free_list (out);
-        return LOA_STORE_ERROR;
-    }
-    out->total = total;
-    return LOA_STORE_OK;
+    return loa_store_page (db, WHO, &q, f->page, f->per_page, (void ***) &out->items, &out->n_items,
+                           &out->total);
 }
 
 /* ------------------------------------------------------------ workflow */
@@ -685,15 +572,6 @@ typedef struct {
     Loa__Feedback__Feedback *out;
     loa_store_status status;
 } step_ctx;
-
-/* Runs one statement that changes the row; 0, LOA_DB_RETRY or -1. */
-static int change (PGconn *db, const char *stmt, int n, const char *const *vals)
-{
-    PGresult *res = loa_store_run (db, WHO, stmt, n, vals, PGRES_COMMAND_OK);
-    int ok = PQresultStatus (res) == PGRES_COMMAND_OK, retry = !ok && loa_db_retryable (res);
-    PQclear (res);
-    return ok ? 0 : retry ? LOA_DB_RETRY : -1;
-}
 
 /* The action's own UPDATE. */
 static int apply_step (PGconn *db, step_ctx *c, int32_t registered_on)
@@ -718,15 +596,15 @@ static int apply_step (PGconn *db, step_ctx *c, int32_t registered_on)
             return -1;
         }
         const char *vals[] = {id, unit};
-        return change (db, "fb_accept", 2, vals);
+        return loa_store_change (db, WHO, "fb_accept", 2, vals);
     }
     if (strcmp (s->action, "forwarded") == 0) {
         const char *vals[] = {id, s->to_agency, reason};
-        return change (db, "fb_forward", 3, vals);
+        return loa_store_change (db, WHO, "fb_forward", 3, vals);
     }
     if (strcmp (s->action, "rejected") == 0) {
         const char *vals[] = {id, s->reason_code, reason};
-        return change (db, "fb_reject", 3, vals);
+        return loa_store_change (db, WHO, "fb_reject", 3, vals);
     }
     if (strcmp (s->action, "answered") == 0) {
         int wd;
@@ -735,19 +613,19 @@ static int apply_step (PGconn *db, step_ctx *c, int32_t registered_on)
         loa_store_int_param (actor, s->actor_id);
         loa_store_int_param (days, wd);
         const char *vals[] = {id, s->answer, s->publish ? "true" : "false", actor, days};
-        return change (db, "fb_answer", 5, vals);
+        return loa_store_change (db, WHO, "fb_answer", 5, vals);
     }
     if (strcmp (s->action, "approved") == 0) {
         const char *vals[] = {id};
-        return change (db, "fb_approve", 1, vals);
+        return loa_store_change (db, WHO, "fb_approve", 1, vals);
     }
     if (strcmp (s->action, "returned") == 0) {
         const char *vals[] = {id, reason};
-        return change (db, "fb_return", 2, vals);
+        return loa_store_change (db, WHO, "fb_return", 2, vals);
     }
     if (strcmp (s->action, "closed") == 0) {
         const char *vals[] = {id, reason};
-        return change (db, "fb_close", 2, vals);
+        return loa_store_change (db, WHO, "fb_close", 2, vals);
     }
     loa_error (NULL, "feedback store: unknown step %s", s->action);
     return -1;
@@ -836,30 +714,28 @@ loa_store_status feedback_store_step (PGconn *db, int64_t id, const fb_step *ste
 {
     loa__feedback__feedback__init (out);
     step_ctx c = {id, step, out, LOA_STORE_ERROR};
-    if (run_tx (db, step_tx, &c, &c.status) != LOA_STORE_OK)
+    if (loa_store_tx (db, step_tx, &c, &c.status) != LOA_STORE_OK)
         feedback_store_free (out);
     return c.status;
 }
 
 /* ------------------------------------------------------------ public */
 
-static void fill_step (const PGresult *res, int row, void *item)
+static void fill_step (const PGresult *res, int row, void *item, int *oom)
 {
     Loa__Feedback__PublicStep *st = item;
     loa__feedback__public_step__init (st);
-    st->status = loa_store_dup (res, row, 0, NULL);
-    st->at = loa_store_dup (res, row, 1, NULL);
+    st->status = loa_store_dup (res, row, 0, oom);
+    st->at = loa_store_dup (res, row, 1, oom);
 }
 
 static loa_store_status load_steps (PGconn *db, Loa__Feedback__FeedbackPublic *p)
 {
-    PGresult *res = rows_of (db, "fb_steps", p->id);
-    if (!res)
-        return LOA_STORE_ERROR;
-    int rc = loa_store_fill_rows (res, sizeof (Loa__Feedback__PublicStep), fill_step,
-                                  (void ***) &p->steps, &p->n_steps);
-    PQclear (res);
-    return rc == 0 ? LOA_STORE_OK : LOA_STORE_ERROR;
+    char id[24];
+    loa_store_int_param (id, p->id);
+    const char *vals[] = {id};
+    return loa_store_rows (db, WHO, "fb_steps", 1, vals, sizeof (Loa__Feedback__PublicStep),
+                           fill_step, (void ***) &p->steps, &p->n_steps);
 }
 
 loa_store_status feedback_store_track (PGconn *db, const char *code,
@@ -867,13 +743,7 @@ loa_store_status feedback_store_track (PGconn *db, const char *code,
 {
     loa__feedback__feedback_public__init (out);
     const char *vals[] = {code};
-    PGresult *res = loa_store_run (db, WHO, "fb_track", 1, vals, PGRES_TUPLES_OK);
-    loa_store_status st = PQresultStatus (res) != PGRES_TUPLES_OK ? LOA_STORE_ERROR
-                          : PQntuples (res) == 0                  ? LOA_STORE_NOT_FOUND
-                                                                  : LOA_STORE_OK;
-    if (st == LOA_STORE_OK)
-        fill_public (res, 0, out);
-    PQclear (res);
+    loa_store_status st = loa_store_one (db, WHO, "fb_track", 1, vals, fill_public, out);
     if (st == LOA_STORE_OK)
         st = load_steps (db, out);
     if (st != LOA_STORE_OK)
@@ -884,39 +754,20 @@ loa_store_status feedback_store_track (PGconn *db, const char *code,
 loa_store_status feedback_store_public_list (PGconn *db, const fb_public_filter *f,
                                              Loa__Feedback__FeedbackPublicList *out)
 {
-    char *codes = f->n_codes ? array_literal (NULL, f->codes, f->n_codes) : NULL;
-    char *statuses = f->n_statuses ? array_literal (NULL, f->statuses, f->n_statuses) : NULL;
+    char *codes = f->n_codes ? loa_store_strings_literal (f->codes, f->n_codes) : NULL;
+    char *statuses = f->n_statuses ? loa_store_strings_literal (f->statuses, f->n_statuses) : NULL;
     loa_store_status st = LOA_STORE_ERROR;
     if ((f->n_codes && !codes) || (f->n_statuses && !statuses))
-        goto done;
-    char limit[24], offset[24];
-    loa_store_int_param (limit, f->page_size);
-    loa_store_int_param (offset, (long long) (f->page - 1) * f->page_size);
-    const char *vals[] = {codes, f->kind, statuses, f->start, f->end, limit, offset};
-    PGresult *res = loa_store_run (db, WHO, "fb_public_list", 7, vals, PGRES_TUPLES_OK);
-    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
-        /* A date PostgreSQL cannot read (class 22: data exception). */
-        const char *state = PQresultErrorField (res, PG_DIAG_SQLSTATE);
-        st = state && strncmp (state, "22", 2) == 0 ? LOA_STORE_INVALID : LOA_STORE_ERROR;
-        PQclear (res);
-        goto done;
-    }
+        goto out;
+    const char *vals[] = {codes, f->kind, statuses, f->start, f->end};
+    const loa_store_page_query q = {
+        "fb_public_list", "fb_public_count", 18, 5, vals, sizeof (Loa__Feedback__FeedbackPublic),
+        fill_public};
     out->page = f->page;
     out->per_page = f->page_size;
-    if (loa_store_fill_rows (res, sizeof (Loa__Feedback__FeedbackPublic), fill_public,
-                             (void ***) &out->items, &out->n_items) != 0) {
-        PQclear (res);
-        goto done;
-    }
-    long long total = loa_store_page_total (db, WHO, res, 18, "fb_public_count", 5, vals);
-    PQclear (res);
-    if (total < 0) {
-        feedback_store_free_public_list (out);
-        goto done;
-    }
-    out->total = total;
-    st = LOA_STORE_OK;
-done:
+    st = loa_store_page (db, WHO, &q, f->page, f->page_size, (void ***) &out->items, &out->n_items,
+                         &out->total);
+out:
     free (codes);
     free (statuses);
     return st;
@@ -965,7 +816,7 @@ static int rate_tx (PGconn *db, void *arg)
     loa_store_int_param (id_s, id);
     loa_store_int_param (score, c->score);
     const char *uv[] = {id_s, score, c->comment ? c->comment : ""};
-    int rc = change (db, "fb_rate", 3, uv);
+    int rc = loa_store_change (db, WHO, "fb_rate", 3, uv);
     if (rc == 0)
         rc = history_add (db, id, "rated", status, status, 0, 0, NULL, NULL);
     if (rc != 0)
@@ -978,7 +829,7 @@ loa_store_status feedback_store_rate (PGconn *db, const char *code, const char *
                                       Loa__Feedback__FeedbackPublic *out)
 {
     rate_ctx c = {code, phone, email, comment, score, LOA_STORE_ERROR};
-    if (run_tx (db, rate_tx, &c, &c.status) != LOA_STORE_OK)
+    if (loa_store_tx (db, rate_tx, &c, &c.status) != LOA_STORE_OK)
         return c.status;
     return feedback_store_track (db, code, out);
 }
@@ -1012,6 +863,15 @@ void feedback_store_free_desk_rating (Loa__Feedback__DeskRating *r)
     loa_store_free_message (&r->base);
 }
 
+static void fill_desk (const PGresult *res, int row, void *item, int *oom)
+{
+    Loa__Feedback__DeskSummary *d = item;
+    loa__feedback__desk_summary__init (d);
+    d->desk = loa_store_dup (res, row, 0, oom);
+    d->count = int_at (res, row, 1);
+    d->mean = atof (PQgetvalue (res, row, 2));
+}
+
 loa_store_status feedback_store_rating_summary (PGconn *db, const char *from, const char *to,
                                                 Loa__Feedback__RatingSummary *out)
 {
@@ -1043,22 +903,13 @@ loa_store_status feedback_store_rating_summary (PGconn *db, const char *from, co
         feedback_store_free_rating_summary (out);
         return LOA_STORE_ERROR;
     }
-    int n = PQntuples (res);
-    if (!loa_store_list_block ((size_t) n, sizeof (Loa__Feedback__DeskSummary),
-                               (void ***) &out->desks)) {
-        PQclear (res);
+    int rc = loa_store_fill_rows (res, sizeof (Loa__Feedback__DeskSummary), fill_desk,
+                                  (void ***) &out->desks, &out->n_desks);
+    PQclear (res);
+    if (rc != 0) {
         feedback_store_free_rating_summary (out);
         return LOA_STORE_ERROR;
     }
-    for (int i = 0; i < n; i++) {
-        Loa__Feedback__DeskSummary *d = out->desks[i];
-        loa__feedback__desk_summary__init (d);
-        d->desk = loa_store_dup (res, i, 0, NULL);
-        d->count = int_at (res, i, 1);
-        d->mean = atof (PQgetvalue (res, i, 2));
-        out->n_desks++;
-    }
-    PQclear (res);
     return LOA_STORE_OK;
 }
 
@@ -1106,7 +957,7 @@ loa_store_status feedback_store_stats (PGconn *db, const char *from, const char 
 {
     loa__feedback__stats__init (out);
     char unit[24];
-    const char *vals[] = {from, to, opt_int (unit, unit_id)};
+    const char *vals[] = {from, to, loa_store_opt_int (unit, unit_id)};
     PGresult *res = loa_store_run (db, WHO, "fb_stats", 3, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);

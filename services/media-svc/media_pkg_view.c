@@ -17,46 +17,46 @@
 
 /* ------------------------------------------------------------ staff views */
 
-static void fill_version (const PGresult *res, int row, void *item)
+static void fill_version (const PGresult *res, int row, void *item, int *oom)
 {
     Loa__Media__PackageVersion *v = item;
     loa__media__package_version__init (v);
     v->version = atoi (PQgetvalue (res, row, 0));
-    v->pub_status = loa_store_dup (res, row, 1, NULL);
-    v->embargo_until = loa_store_dup (res, row, 2, NULL);
-    v->bag_sha256 = loa_store_dup (res, row, 3, NULL);
+    v->pub_status = loa_store_dup (res, row, 1, oom);
+    v->embargo_until = loa_store_dup (res, row, 2, oom);
+    v->bag_sha256 = loa_store_dup (res, row, 3, oom);
     v->bag_size = atoll (PQgetvalue (res, row, 4));
-    v->created_at = loa_store_dup (res, row, 5, NULL);
+    v->created_at = loa_store_dup (res, row, 5, oom);
     v->created_by = atoll (PQgetvalue (res, row, 6));
-    v->note = loa_store_dup (res, row, 7, NULL);
-    pk_parse_list (PQgetvalue (res, row, 8), &v->asset_ids, &v->n_asset_ids, NULL);
-    v->bag_status = loa_store_dup (res, row, 9, NULL);
-    v->bag_error = loa_store_dup (res, row, 10, NULL);
+    v->note = loa_store_dup (res, row, 7, oom);
+    v->asset_ids = loa_store_ids (PQgetvalue (res, row, 8), &v->n_asset_ids, oom);
+    v->bag_status = loa_store_dup (res, row, 9, oom);
+    v->bag_error = loa_store_dup (res, row, 10, oom);
 }
 
-static void fill_delivery (const PGresult *res, int row, void *item)
+static void fill_delivery (const PGresult *res, int row, void *item, int *oom)
 {
     Loa__Media__Delivery *d = item;
     loa__media__delivery__init (d);
     d->broadcaster_id = atoll (PQgetvalue (res, row, 0));
-    d->broadcaster_name = loa_store_dup (res, row, 1, NULL);
-    d->embargo_policy = loa_store_dup (res, row, 2, NULL);
-    pk_parse_list (PQgetvalue (res, row, 3), NULL, &d->n_versions_in_feed, &d->versions_in_feed);
+    d->broadcaster_name = loa_store_dup (res, row, 1, oom);
+    d->embargo_policy = loa_store_dup (res, row, 2, oom);
+    d->versions_in_feed = loa_store_int32s (PQgetvalue (res, row, 3), &d->n_versions_in_feed, oom);
     d->downloads = atoll (PQgetvalue (res, row, 4));
     d->bytes = atoll (PQgetvalue (res, row, 5));
-    d->last_download_at = loa_store_dup (res, row, 6, NULL);
+    d->last_download_at = loa_store_dup (res, row, 6, oom);
 }
 
-static void fill_receipt (const PGresult *res, int row, void *item)
+static void fill_receipt (const PGresult *res, int row, void *item, int *oom)
 {
     Loa__Media__Receipt *r = item;
     loa__media__receipt__init (r);
     r->broadcaster_id = atoll (PQgetvalue (res, row, 0));
     r->version = atoi (PQgetvalue (res, row, 1));
-    r->status = loa_store_dup (res, row, 2, NULL);
-    r->sha256 = loa_store_dup (res, row, 3, NULL);
-    r->created_at = loa_store_dup (res, row, 4, NULL);
-    r->uri = loa_store_dup (res, row, 5, NULL);
+    r->status = loa_store_dup (res, row, 2, oom);
+    r->sha256 = loa_store_dup (res, row, 3, oom);
+    r->created_at = loa_store_dup (res, row, 4, oom);
+    r->uri = loa_store_dup (res, row, 5, oom);
 }
 
 /* Runs `stmt` with the package id and fills a list. 0 or -1. */
@@ -64,12 +64,7 @@ static int fill_list (PGconn *db, const char *stmt, const char *id_s, size_t siz
                       loa_store_fill_fn fill, void ***items, size_t *n)
 {
     const char *v[] = {id_s};
-    PGresult *res = pk_run (db, stmt, 1, v);
-    int rc = PQresultStatus (res) == PGRES_TUPLES_OK
-                 ? loa_store_fill_rows (res, size, fill, items, n)
-                 : -1;
-    PQclear (res);
-    return rc;
+    return loa_store_rows (db, WHO, stmt, 1, v, size, fill, items, n) == LOA_STORE_OK ? 0 : -1;
 }
 
 loa_store_status media_pkg_store_get (PGconn *db, int64_t id, Loa__Media__Package *out)
@@ -188,7 +183,7 @@ static int release_tx (PGconn *db, void *arg)
     char b[24];
     loa_store_int_param (b, *(const int64_t *) arg);
     const char *v[] = {b};
-    return pk_run_cmd (db, "pk_release", 1, v);
+    return loa_store_change (db, WHO, "pk_release", 1, v);
 }
 
 int media_pkg_store_release (PGconn *db, int64_t broadcaster_id)
@@ -326,18 +321,18 @@ loa_store_status media_pkg_store_log_download (PGconn *db, int64_t broadcaster_i
     snprintf (status, sizeof status, "%d", in->status);
     const char *vals[] = {b,     id, v, in->what, in->name, bytes, in->complete ? "true" : "false",
                           status};
-    return pk_run_cmd (db, "pk_download", 8, vals) == 0 ? LOA_STORE_OK : LOA_STORE_ERROR;
+    return loa_store_change (db, WHO, "pk_download", 8, vals) == 0 ? LOA_STORE_OK : LOA_STORE_ERROR;
 }
 
-static void fill_feed_item (const PGresult *res, int row, void *item)
+static void fill_feed_item (const PGresult *res, int row, void *item, int *oom)
 {
     Loa__Media__FeedItem *f = item;
     loa__media__feed_item__init (f);
     f->position = atoll (PQgetvalue (res, row, 0));
     f->package_id = atoll (PQgetvalue (res, row, 1));
     f->version = atoi (PQgetvalue (res, row, 2));
-    f->json = loa_store_dup (res, row, 3, NULL);
-    f->json_2_3 = PQgetisnull (res, row, 4) ? NULL : loa_store_dup (res, row, 4, NULL);
+    f->json = loa_store_dup (res, row, 3, oom);
+    f->json_2_3 = PQgetisnull (res, row, 4) ? NULL : loa_store_dup (res, row, 4, oom);
 }
 
 loa_store_status media_pkg_store_feed (PGconn *db, int64_t broadcaster_id, int64_t after, int limit,

@@ -58,21 +58,25 @@ int media_store_prepare (PGconn *db)
 
 /* ------------------------------------------------------------ assets */
 
-static void fill_asset (const PGresult *res, int row, Loa__Media__Asset *a)
+static void fill_asset (const PGresult *res, int row, void *item, int *oom)
 {
+    Loa__Media__Asset *a = item;
+    loa__media__asset__init (a);
     a->id = atoll (PQgetvalue (res, row, 0));
-    a->sha256 = loa_store_dup (res, row, 1, NULL);
+    a->sha256 = loa_store_dup (res, row, 1, oom);
     a->size = atoll (PQgetvalue (res, row, 2));
-    a->mime = loa_store_dup (res, row, 3, NULL);
-    a->original_name = loa_store_dup (res, row, 4, NULL);
+    a->mime = loa_store_dup (res, row, 3, oom);
+    a->original_name = loa_store_dup (res, row, 4, oom);
     a->created_by = atoll (PQgetvalue (res, row, 5));
-    a->created_at = loa_store_dup (res, row, 6, NULL);
+    a->created_at = loa_store_dup (res, row, 6, oom);
     a->is_public = PQgetvalue (res, row, 7)[0] == 't';
     char url[64];
     snprintf (url, sizeof url, "/api/v1/assets/%lld", (long long) a->id);
     a->url = strdup (url);
-    if (!a->url)
+    if (!a->url) {
         a->url = (char *) protobuf_c_empty_string;
+        *oom = 1;
+    }
 }
 
 loa_store_status media_store_asset_create (PGconn *db, const char *sha256, int64_t size,
@@ -86,9 +90,10 @@ loa_store_status media_store_asset_create (PGconn *db, const char *sha256, int64
     PGresult *res = loa_store_run (db, WHO, "asset_insert", 5, vals, PGRES_TUPLES_OK);
     loa_store_status st = LOA_STORE_ERROR;
     if (PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) == 1) {
-        fill_asset (res, 0, out);
+        int oom = 0;
+        fill_asset (res, 0, out, &oom);
         *created = PQgetvalue (res, 0, 8)[0] == 't';
-        st = LOA_STORE_OK;
+        st = oom ? LOA_STORE_ERROR : LOA_STORE_OK;
     } else if (PQresultStatus (res) == PGRES_TUPLES_OK || loa_db_is_state (res, "23505")) {
         /* Two first uploads of the same bytes raced: the caller retries
          * and finds the winner's row. */
@@ -192,15 +197,7 @@ loa_store_status media_store_asset_get (PGconn *db, int64_t id, Loa__Media__Asse
     char id_s[24];
     loa_store_int_param (id_s, id);
     const char *vals[] = {id_s};
-    PGresult *res = loa_store_run (db, WHO, "asset_get", 1, vals, PGRES_TUPLES_OK);
-    loa_store_status st = LOA_STORE_ERROR;
-    if (PQresultStatus (res) == PGRES_TUPLES_OK) {
-        st = PQntuples (res) == 1 ? LOA_STORE_OK : LOA_STORE_NOT_FOUND;
-        if (st == LOA_STORE_OK)
-            fill_asset (res, 0, out);
-    }
-    PQclear (res);
-    return st;
+    return loa_store_one (db, WHO, "asset_get", 1, vals, fill_asset, out);
 }
 
 int media_store_apply_article (PGconn *db, int64_t article_id, int published,
@@ -233,36 +230,26 @@ int media_store_reset (PGconn *db)
 
 /* ------------------------------------------------------------ broadcasters */
 
-static void fill_broadcaster (const PGresult *res, int row, void *item)
+static void fill_broadcaster (const PGresult *res, int row, void *item, int *oom)
 {
     Loa__Media__Broadcaster *b = item;
     loa__media__broadcaster__init (b);
     b->id = atoll (PQgetvalue (res, row, 0));
-    b->name = loa_store_dup (res, row, 1, NULL);
-    b->kind = loa_store_dup (res, row, 2, NULL);
-    b->embargo_policy = loa_store_dup (res, row, 3, NULL);
+    b->name = loa_store_dup (res, row, 1, oom);
+    b->kind = loa_store_dup (res, row, 2, oom);
+    b->embargo_policy = loa_store_dup (res, row, 3, oom);
     b->api_key_id = atoll (PQgetvalue (res, row, 4));
     b->active = PQgetvalue (res, row, 5)[0] == 't';
     b->created_by = atoll (PQgetvalue (res, row, 6));
-    b->created_at = loa_store_dup (res, row, 7, NULL);
-    b->updated_at = loa_store_dup (res, row, 8, NULL);
+    b->created_at = loa_store_dup (res, row, 7, oom);
+    b->updated_at = loa_store_dup (res, row, 8, oom);
 }
 
-/* One row of `stmt` into *out. */
+/* One row of `stmt` into *out (CONFLICT: the API key is another's). */
 static loa_store_status one_broadcaster (PGconn *db, const char *stmt, int n,
                                          const char *const *vals, Loa__Media__Broadcaster *out)
 {
-    PGresult *res = loa_store_run (db, WHO, stmt, n, vals, PGRES_TUPLES_OK);
-    loa_store_status st = LOA_STORE_ERROR;
-    if (PQresultStatus (res) == PGRES_TUPLES_OK) {
-        st = PQntuples (res) == 1 ? LOA_STORE_OK : LOA_STORE_NOT_FOUND;
-        if (st == LOA_STORE_OK)
-            fill_broadcaster (res, 0, out);
-    } else if (loa_db_is_state (res, "23505")) {
-        st = LOA_STORE_CONFLICT;
-    }
-    PQclear (res);
-    return st;
+    return loa_store_one (db, WHO, stmt, n, vals, fill_broadcaster, out);
 }
 
 loa_store_status media_store_broadcaster_create (PGconn *db, const char *name, const char *kind,
@@ -308,23 +295,10 @@ loa_store_status media_store_broadcaster_set_key (PGconn *db, int64_t id, int64_
 loa_store_status media_store_broadcasters_list (PGconn *db, int page, int per_page,
                                                 Loa__Media__BroadcasterList *out)
 {
-    char limit[24], offset[24];
-    loa_store_int_param (limit, per_page);
-    loa_store_int_param (offset, (long long) (page - 1) * per_page);
-    const char *vals[] = {limit, offset};
-    PGresult *res = loa_store_run (db, WHO, "bc_list", 2, vals, PGRES_TUPLES_OK);
-    loa_store_status st = LOA_STORE_ERROR;
-    if (PQresultStatus (res) == PGRES_TUPLES_OK &&
-        loa_store_fill_rows (res, sizeof (Loa__Media__Broadcaster), fill_broadcaster,
-                             (void ***) &out->items, &out->n_items) == 0) {
-        long long total = loa_store_page_total (db, WHO, res, 9, "bc_count", 0, NULL);
-        if (total >= 0) {
-            out->total = total;
-            out->page = page;
-            out->per_page = per_page;
-            st = LOA_STORE_OK;
-        }
-    }
-    PQclear (res);
-    return st;
+    static const loa_store_page_query q = {
+        "bc_list", "bc_count", 9, 0, NULL, sizeof (Loa__Media__Broadcaster), fill_broadcaster};
+    out->page = page;
+    out->per_page = per_page;
+    return loa_store_page (db, WHO, &q, page, per_page, (void ***) &out->items, &out->n_items,
+                           &out->total);
 }

@@ -14,8 +14,8 @@
     "p.id, p.year, p.title, p.document_ref, p.summary, rfc3339(p.created_at), p.created_by, "      \
     "rfc3339(p.updated_at), (SELECT count(*) FROM plan_activities x WHERE x.plan_id = p.id)"
 
-/* Lists travel as text: ids comma-separated, links one a line (a link
- * holds no white space: plan_rpc.c checks), split again in SQL. */
+/* Lists are read as text: ids comma-separated, links one a line (a link
+ * holds no white space: plan_rpc.c checks); they are written as arrays. */
 #define REPORT_COLS                                                                                \
     "r.id, a.plan_id, r.activity_id, r.unit_id, to_char(r.done_on, 'YYYY-MM-DD'), r.description, " \
     "array_to_string(r.evidence_links, E'\\n'), array_to_string(r.attachment_ids, ','), "          \
@@ -50,18 +50,17 @@ static const loa_stmt statements[] = {
      "lead_unit_code, partner_units, partners_note) VALUES ($1::bigint, coalesce($2::integer, "
      "(SELECT coalesce(max(position), 0) + 1 FROM plan_activities WHERE plan_id = $1::bigint)), "
      "$3, $4, coalesce($5, ''), $6::bigint, (SELECT code FROM units WHERE unit_id = $6::bigint), "
-     "string_to_array(coalesce($7, ''), ',')::bigint[], coalesce($8, ''))"},
+     "coalesce($7::bigint[], '{}'), coalesce($8, ''))"},
     {"activity_update",
      "UPDATE plan_activities SET position = coalesce($3::integer, position), "
      "form = coalesce($4, form), content = coalesce($5, content), "
      "schedule = coalesce($6, schedule), lead_unit_id = coalesce($7::bigint, lead_unit_id), "
      "lead_unit_code = CASE WHEN $7::bigint IS NULL THEN lead_unit_code "
      "ELSE (SELECT code FROM units WHERE unit_id = $7::bigint) END, "
-     "partner_units = CASE WHEN $8::text IS NULL THEN partner_units "
-     "ELSE string_to_array($8, ',')::bigint[] END, "
+     "partner_units = coalesce($8::bigint[], partner_units), "
      "partners_note = coalesce($9, partners_note), updated_at = now() "
      "WHERE id = $2::bigint AND plan_id = $1::bigint"},
-    {"unknown_unit", "SELECT coalesce(min(x), 0) FROM unnest(string_to_array($1, ',')::bigint[]) x "
+    {"unknown_unit", "SELECT coalesce(min(x), 0) FROM unnest($1::bigint[]) x "
                      "WHERE NOT EXISTS (SELECT 1 FROM units WHERE unit_id = x)"},
     {"activity_of_plan",
      "SELECT p.year, a.id IS NOT NULL, "
@@ -71,7 +70,7 @@ static const loa_stmt statements[] = {
     {"report_insert",
      "INSERT INTO activity_reports (activity_id, unit_id, done_on, description, evidence_links, "
      "attachment_ids, created_by) VALUES ($1::bigint, $2::bigint, $3::date, $4, "
-     "string_to_array($5, E'\\n'), string_to_array($6, ',')::bigint[], $7::bigint) RETURNING id"},
+     "$5::text[], $6::bigint[], $7::bigint) RETURNING id"},
     {"report_get",
      "SELECT " REPORT_COLS " FROM activity_reports r "
      "JOIN plan_activities a ON a.id = r.activity_id "
@@ -85,64 +84,6 @@ static const loa_stmt statements[] = {
 int plan_store_prepare (PGconn *db) { return loa_db_prepare (db, statements); }
 
 /* ------------------------------------------------------------ lists as text */
-
-/* "1,2,3" of n ids; caller frees. NULL when memory runs out. */
-static char *ids_csv (const int64_t *ids, size_t n)
-{
-    char *s = malloc (n * 21 + 1);
-    if (!s)
-        return NULL;
-    size_t o = 0;
-    s[0] = '\0';
-    for (size_t i = 0; i < n; i++)
-        o += (size_t) sprintf (s + o, "%s%lld", i ? "," : "", (long long) ids[i]);
-    return s;
-}
-
-/* The n strings one a line; caller frees. NULL when memory runs out. */
-static char *join_lines (char *const *items, size_t n)
-{
-    size_t len = 1;
-    for (size_t i = 0; i < n; i++)
-        len += strlen (items[i]) + 1;
-    char *s = malloc (len);
-    if (!s)
-        return NULL;
-    size_t o = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t k = strlen (items[i]);
-        if (i)
-            s[o++] = '\n';
-        memcpy (s + o, items[i], k);
-        o += k;
-    }
-    s[o] = '\0';
-    return s;
-}
-
-/* The ids of "1,2,3" into a new array (*ids, *n); "" gives none. */
-static void split_ids (const char *csv, int64_t **ids, size_t *n, int *oom)
-{
-    *ids = NULL;
-    *n = 0;
-    if (!*csv)
-        return;
-    size_t count = 1;
-    for (const char *p = csv; *p; p++)
-        count += *p == ',';
-    if (!(*ids = calloc (count, sizeof **ids))) {
-        *oom = 1;
-        return;
-    }
-    const char *p = csv;
-    while (*n < count) {
-        char *end;
-        (*ids)[(*n)++] = strtoll (p, &end, 10);
-        if (*end != ',')
-            break;
-        p = end + 1;
-    }
-}
 
 /* The parts of `text` split at `sep` into a new array of new strings; ""
  * gives none. */
@@ -175,8 +116,10 @@ static void split_strings (const char *text, char sep, char ***items, size_t *n,
 
 /* ------------------------------------------------------------ plans */
 
-static void fill_plan (const PGresult *res, int row, Loa__Quota__Plan *p, int *oom)
+static void fill_plan (const PGresult *res, int row, void *item, int *oom)
 {
+    Loa__Quota__Plan *p = item;
+    loa__quota__plan__init (p);
     p->id = atoll (PQgetvalue (res, row, 0));
     p->year = atoi (PQgetvalue (res, row, 1));
     p->title = loa_store_dup (res, row, 2, oom);
@@ -194,29 +137,13 @@ loa_store_status plan_store_list (PGconn *db, int has_year, int year, Loa__Quota
     char y[24];
     loa_store_int_param (y, year);
     const char *vals[] = {has_year ? y : NULL};
-    PGresult *res = loa_store_run (db, WHO, "plan_list", 1, vals, PGRES_TUPLES_OK);
-    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
-        PQclear (res);
-        return LOA_STORE_ERROR;
-    }
-    int n = PQntuples (res), oom = 0;
-    void **items = NULL;
-    if (!loa_store_list_block ((size_t) n, sizeof (Loa__Quota__Plan), &items)) {
-        PQclear (res);
-        return LOA_STORE_ERROR;
-    }
-    out->items = (Loa__Quota__Plan **) items;
-    for (int i = 0; i < n; i++) {
-        loa__quota__plan__init (out->items[i]);
-        fill_plan (res, i, out->items[i], &oom);
-        out->n_items++;
-    }
-    PQclear (res);
-    return oom ? LOA_STORE_ERROR : LOA_STORE_OK;
+    return loa_store_rows (db, WHO, "plan_list", 1, vals, sizeof (Loa__Quota__Plan), fill_plan,
+                           (void ***) &out->items, &out->n_items);
 }
 
-static void fill_activity (const PGresult *res, int row, Loa__Quota__PlanActivity *a, int *oom)
+static void fill_activity (const PGresult *res, int row, void *item, int *oom)
 {
+    Loa__Quota__PlanActivity *a = item;
     loa__quota__plan_activity__init (a);
     a->id = atoll (PQgetvalue (res, row, 0));
     a->plan_id = atoll (PQgetvalue (res, row, 1));
@@ -227,7 +154,7 @@ static void fill_activity (const PGresult *res, int row, Loa__Quota__PlanActivit
     a->lead_unit_id = atoll (PQgetvalue (res, row, 6));
     a->lead_unit_code = loa_store_dup (res, row, 7, oom);
     a->lead_unit_name = loa_store_dup (res, row, 8, oom);
-    split_ids (PQgetvalue (res, row, 9), &a->partner_units, &a->n_partner_units, oom);
+    a->partner_units = loa_store_ids (PQgetvalue (res, row, 9), &a->n_partner_units, oom);
     a->partners_note = loa_store_dup (res, row, 10, oom);
     Loa__Quota__PlanActivitySummary *s = malloc (sizeof *s);
     if (!s) {
@@ -237,7 +164,7 @@ static void fill_activity (const PGresult *res, int row, Loa__Quota__PlanActivit
     loa__quota__plan_activity_summary__init (s);
     a->summary = s;
     s->reports = atoll (PQgetvalue (res, row, 11));
-    split_ids (PQgetvalue (res, row, 12), &s->units_reported, &s->n_units_reported, oom);
+    s->units_reported = loa_store_ids (PQgetvalue (res, row, 12), &s->n_units_reported, oom);
     s->last_done_on = loa_store_dup (res, row, 13, oom);
     split_strings (PQgetvalue (res, row, 14), ',', &s->months, &s->n_months, oom);
 }
@@ -248,35 +175,13 @@ loa_store_status plan_store_get (PGconn *db, int64_t id, Loa__Quota__Plan *out)
     char id_s[24];
     loa_store_int_param (id_s, id);
     const char *vals[] = {id_s};
-    PGresult *res = loa_store_run (db, WHO, "plan_get", 1, vals, PGRES_TUPLES_OK);
-    if (PQresultStatus (res) != PGRES_TUPLES_OK || PQntuples (res) != 1) {
-        loa_store_status st =
-            PQresultStatus (res) == PGRES_TUPLES_OK ? LOA_STORE_NOT_FOUND : LOA_STORE_ERROR;
-        PQclear (res);
+    loa_store_status st = loa_store_one (db, WHO, "plan_get", 1, vals, fill_plan, out);
+    if (st != LOA_STORE_OK)
         return st;
-    }
-    int oom = 0;
-    fill_plan (res, 0, out, &oom);
-    PQclear (res);
-    res = loa_store_run (db, WHO, "plan_activities", 1, vals, PGRES_TUPLES_OK);
-    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
-        PQclear (res);
-        return LOA_STORE_ERROR;
-    }
-    int n = PQntuples (res);
-    void **items = NULL;
-    if (!loa_store_list_block ((size_t) n, sizeof (Loa__Quota__PlanActivity), &items)) {
-        PQclear (res);
-        return LOA_STORE_ERROR;
-    }
-    out->activities = (Loa__Quota__PlanActivity **) items;
-    for (int i = 0; i < n; i++) {
-        fill_activity (res, i, out->activities[i], &oom);
-        out->n_activities++;
-    }
-    out->activities_count = n;
-    PQclear (res);
-    return oom ? LOA_STORE_ERROR : LOA_STORE_OK;
+    st = loa_store_rows (db, WHO, "plan_activities", 1, vals, sizeof (Loa__Quota__PlanActivity),
+                         fill_activity, (void ***) &out->activities, &out->n_activities);
+    out->activities_count = (int32_t) out->n_activities;
+    return st;
 }
 
 /* ------------------------------------------------------------ create, update */
@@ -312,7 +217,7 @@ static int write_activity (PGconn *db, const char *plan_id, const Loa__Quota__Pl
     loa_store_int_param (lead, a->lead_unit_id);
     char *partners = NULL;
     if (a->partner_units &&
-        !(partners = ids_csv (a->partner_units->values, a->partner_units->n_values)))
+        !(partners = loa_store_ids_literal (a->partner_units->values, a->partner_units->n_values)))
         return -1;
     PGresult *res = NULL;
     int rc;
@@ -427,7 +332,7 @@ loa_store_status plan_store_unknown_unit (PGconn *db, const int64_t *ids, size_t
     *unknown = 0;
     if (n == 0)
         return LOA_STORE_OK;
-    char *csv = ids_csv (ids, n);
+    char *csv = loa_store_ids_literal (ids, n);
     if (!csv)
         return LOA_STORE_ERROR;
     const char *vals[] = {csv};
@@ -470,8 +375,9 @@ loa_store_status plan_store_activity (PGconn *db, int64_t plan_id, int64_t activ
 
 /* ------------------------------------------------------------ reports */
 
-static void fill_report (const PGresult *res, int row, Loa__Quota__ActivityReport *r, int *oom)
+static void fill_report (const PGresult *res, int row, void *item, int *oom)
 {
+    Loa__Quota__ActivityReport *r = item;
     loa__quota__activity_report__init (r);
     r->id = atoll (PQgetvalue (res, row, 0));
     r->plan_id = atoll (PQgetvalue (res, row, 1));
@@ -480,7 +386,7 @@ static void fill_report (const PGresult *res, int row, Loa__Quota__ActivityRepor
     r->done_on = loa_store_dup (res, row, 4, oom);
     r->description = loa_store_dup (res, row, 5, oom);
     split_strings (PQgetvalue (res, row, 6), '\n', &r->evidence_links, &r->n_evidence_links, oom);
-    split_ids (PQgetvalue (res, row, 7), &r->attachment_ids, &r->n_attachment_ids, oom);
+    r->attachment_ids = loa_store_ids (PQgetvalue (res, row, 7), &r->n_attachment_ids, oom);
     r->created_by = atoll (PQgetvalue (res, row, 8));
     r->created_at = loa_store_dup (res, row, 9, oom);
 }
@@ -494,17 +400,7 @@ loa_store_status plan_store_report_get (PGconn *db, int64_t plan_id, int64_t act
     loa_store_int_param (a, activity_id);
     loa_store_int_param (r, report_id);
     const char *vals[] = {p, a, r};
-    PGresult *res = loa_store_run (db, WHO, "report_get", 3, vals, PGRES_TUPLES_OK);
-    loa_store_status st = LOA_STORE_ERROR;
-    int oom = 0;
-    if (PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) != 1) {
-        st = LOA_STORE_NOT_FOUND;
-    } else if (PQresultStatus (res) == PGRES_TUPLES_OK) {
-        fill_report (res, 0, out, &oom);
-        st = oom ? LOA_STORE_ERROR : LOA_STORE_OK;
-    }
-    PQclear (res);
-    return st;
+    return loa_store_one (db, WHO, "report_get", 3, vals, fill_report, out);
 }
 
 loa_store_status plan_store_report_create (PGconn *db,
@@ -517,8 +413,9 @@ loa_store_status plan_store_report_create (PGconn *db,
     loa_store_int_param (a, in->aid);
     loa_store_int_param (u, unit_id);
     loa_store_int_param (user, user_id);
-    char *links = join_lines (in->evidence_links, in->n_evidence_links);
-    char *attachments = ids_csv (in->attachment_ids, in->n_attachment_ids);
+    char *links =
+        loa_store_strings_literal ((const char *const *) in->evidence_links, in->n_evidence_links);
+    char *attachments = loa_store_ids_literal (in->attachment_ids, in->n_attachment_ids);
     loa_store_status st = LOA_STORE_ERROR;
     if (links && attachments) {
         const char *vals[] = {a, u, in->done_on, in->description, links, attachments, user};
@@ -544,24 +441,8 @@ loa_store_status plan_store_reports_list (PGconn *db, int64_t activity_id,
     char a[24];
     loa_store_int_param (a, activity_id);
     const char *vals[] = {a};
-    PGresult *res = loa_store_run (db, WHO, "reports_list", 1, vals, PGRES_TUPLES_OK);
-    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
-        PQclear (res);
-        return LOA_STORE_ERROR;
-    }
-    int n = PQntuples (res), oom = 0;
-    void **items = NULL;
-    if (!loa_store_list_block ((size_t) n, sizeof (Loa__Quota__ActivityReport), &items)) {
-        PQclear (res);
-        return LOA_STORE_ERROR;
-    }
-    out->items = (Loa__Quota__ActivityReport **) items;
-    for (int i = 0; i < n; i++) {
-        fill_report (res, i, out->items[i], &oom);
-        out->n_items++;
-    }
-    PQclear (res);
-    return oom ? LOA_STORE_ERROR : LOA_STORE_OK;
+    return loa_store_rows (db, WHO, "reports_list", 1, vals, sizeof (Loa__Quota__ActivityReport),
+                           fill_report, (void ***) &out->items, &out->n_items);
 }
 
 /* ------------------------------------------------------------ leads */
