@@ -120,7 +120,7 @@ static const char *const STATUSES[] = {"draft",    "in_review", "published",
 
 /* ------------------------------------------------------------ reads */
 
-void articles_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void content_articles_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__ArticleListRequest *in = (const Loa__Content__ArticleListRequest *) msg;
     article_filter f = {.cchc = in->has_cchc ? in->cchc : -1};
@@ -210,7 +210,7 @@ static int visible_article (loa_rpc_ctx *ctx, const char *ref, Loa__Content__Art
     return 0;
 }
 
-void articles_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void content_articles_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__ArticleRef *in = (const Loa__Content__ArticleRef *) msg;
     Loa__Content__Article out;
@@ -220,7 +220,7 @@ void articles_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     article_store_free (&out);
 }
 
-void articles_history (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void content_articles_history (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__ArticleRef *in = (const Loa__Content__ArticleRef *) msg;
     if (!is_staff (ctx)) {
@@ -253,7 +253,7 @@ static int require_editor_unit (loa_rpc_ctx *ctx)
     return 0;
 }
 
-void articles_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void content_articles_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__CreateArticleRequest *in = (const Loa__Content__CreateArticleRequest *) msg;
     if (require_editor_unit (ctx) != 0)
@@ -363,7 +363,7 @@ static int64_t read_if_match (loa_rpc_ctx *ctx, const char *if_match, int requir
 
 static const char *const EDITABLE[] = {"draft", "rejected", NULL};
 
-void articles_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void content_articles_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__UpdateArticleRequest *in = (const Loa__Content__UpdateArticleRequest *) msg;
     if (require_editor_unit (ctx) != 0)
@@ -500,13 +500,19 @@ static void run_step (loa_rpc_ctx *ctx, const ProtobufCMessage *msg, const step 
     article_store_free (&out);
 }
 
-void articles_submit (loa_rpc_ctx *ctx, const ProtobufCMessage *in) { run_step (ctx, in, &SUBMIT); }
-void articles_publish (loa_rpc_ctx *ctx, const ProtobufCMessage *in)
+void content_articles_submit (loa_rpc_ctx *ctx, const ProtobufCMessage *in)
+{
+    run_step (ctx, in, &SUBMIT);
+}
+void content_articles_publish (loa_rpc_ctx *ctx, const ProtobufCMessage *in)
 {
     run_step (ctx, in, &PUBLISH);
 }
-void articles_reject (loa_rpc_ctx *ctx, const ProtobufCMessage *in) { run_step (ctx, in, &REJECT); }
-void articles_retract (loa_rpc_ctx *ctx, const ProtobufCMessage *in)
+void content_articles_reject (loa_rpc_ctx *ctx, const ProtobufCMessage *in)
+{
+    run_step (ctx, in, &REJECT);
+}
+void content_articles_retract (loa_rpc_ctx *ctx, const ProtobufCMessage *in)
 {
     run_step (ctx, in, &RETRACT);
 }

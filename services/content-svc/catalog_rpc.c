@@ -44,7 +44,7 @@ static int check_notice (loa_rpc_ctx *ctx, const char *kind, const char *title, 
     return bad;
 }
 
-void catalog_notices_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void content_notices_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__NoticeListRequest *in = (const Loa__Content__NoticeListRequest *) msg;
     catalog_notice_filter f = {.kind = in->kind,
@@ -72,7 +72,7 @@ void catalog_notices_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     catalog_store_free_notices (&out);
 }
 
-void catalog_notices_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void content_notices_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__NoticeIdRequest *in = (const Loa__Content__NoticeIdRequest *) msg;
     Loa__Content__Notice out;
@@ -95,7 +95,7 @@ static char *render_body (loa_rpc_ctx *ctx, const char *body)
     return html;
 }
 
-void catalog_notices_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void content_notices_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__CreateNoticeRequest *in = (const Loa__Content__CreateNoticeRequest *) msg;
     if (loa_check_role (ctx, "admin", ADMIN_ONLY) != 0)
@@ -117,7 +117,7 @@ void catalog_notices_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     catalog_store_free_notice (&out);
 }
 
-void catalog_notices_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void content_notices_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__UpdateNoticeRequest *in = (const Loa__Content__UpdateNoticeRequest *) msg;
     if (loa_check_role (ctx, "admin", ADMIN_ONLY) != 0)
@@ -229,7 +229,7 @@ static int check_procedure (loa_rpc_ctx *ctx, const procedure_fields *p, int cre
     return bad;
 }
 
-void catalog_procedures_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void content_procedures_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__ProcedureListRequest *in = (const Loa__Content__ProcedureListRequest *) msg;
     catalog_procedure_filter f = {.q = loa_text_blank (in->q) ? "" : in->q,
@@ -256,7 +256,7 @@ void catalog_procedures_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     catalog_store_free_procedures (&out);
 }
 
-void catalog_procedures_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void content_procedures_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__ProcedureIdRequest *in = (const Loa__Content__ProcedureIdRequest *) msg;
     Loa__Content__Procedure out;
@@ -268,7 +268,7 @@ void catalog_procedures_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     catalog_store_free_procedure (&out);
 }
 
-void catalog_procedures_versions (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void content_procedures_versions (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__ProcedureIdRequest *in = (const Loa__Content__ProcedureIdRequest *) msg;
     Loa__Content__ProcedureVersionList out;
@@ -280,7 +280,7 @@ void catalog_procedures_versions (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     catalog_store_free_versions (&out);
 }
 
-void catalog_procedures_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void content_procedures_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__CreateProcedureRequest *in =
         (const Loa__Content__CreateProcedureRequest *) msg;
@@ -300,7 +300,7 @@ void catalog_procedures_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     catalog_store_free_procedure (&out);
 }
 
-void catalog_procedures_amend (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void content_procedures_amend (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__AmendProcedureRequest *in =
         (const Loa__Content__AmendProcedureRequest *) msg;

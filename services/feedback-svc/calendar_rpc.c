@@ -27,7 +27,7 @@ static int year_ok (loa_rpc_ctx *ctx, const char *field, int year)
 
 /* ------------------------------------------------------------ calendar */
 
-void calendar_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void feedback_calendar_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__CalendarYearRequest *in = (const Loa__Feedback__CalendarYearRequest *) msg;
     if (!year_ok (ctx, "year", in->year)) {
@@ -92,7 +92,7 @@ static int check_day (loa_rpc_ctx *ctx, int year, const Loa__Feedback__CalendarD
     return bad;
 }
 
-void calendar_put (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void feedback_calendar_put (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__CalendarPutRequest *in = (const Loa__Feedback__CalendarPutRequest *) msg;
     if (loa_check_role (ctx, "admin", ADMIN_ONLY) != 0)
@@ -120,7 +120,7 @@ void calendar_put (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     calendar_store_free_year (&out);
 }
 
-void calendar_add (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void feedback_calendar_add (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__CalendarAddRequest *in = (const Loa__Feedback__CalendarAddRequest *) msg;
     int bad = 0;
@@ -166,7 +166,7 @@ void calendar_add (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 
 /* ------------------------------------------------------------ deadline rules */
 
-void calendar_deadlines_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void feedback_deadlines_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     (void) msg;
     if (ctx->caller->user_id == 0) {
@@ -192,7 +192,7 @@ static int hhmm_ok (const char *s)
     return (s[0] - '0') * 10 + (s[1] - '0') < 24 && s[3] < '6';
 }
 
-void calendar_deadlines_put (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void feedback_deadlines_put (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__DeadlineRulesInput *in = (const Loa__Feedback__DeadlineRulesInput *) msg;
     if (loa_check_role (ctx, "admin", ADMIN_ONLY) != 0)
@@ -256,7 +256,7 @@ void calendar_deadlines_put (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     calendar_store_free_rules (&out);
 }
 
-void calendar_deadlines_for (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void feedback_deadlines_for (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__DeadlinesForRequest *in = (const Loa__Feedback__DeadlinesForRequest *) msg;
     /* 1900-01-01 to 9998-12-31 (room for the deadlines), in Unix seconds. */

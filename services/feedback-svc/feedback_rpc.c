@@ -121,7 +121,7 @@ static int bad_date (loa_rpc_ctx *ctx, const char *name, const char *value)
 
 /* ------------------------------------------------------------ intake */
 
-void feedback_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void feedback_items_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__CreateFeedbackRequest *in =
         (const Loa__Feedback__CreateFeedbackRequest *) msg;
@@ -223,7 +223,7 @@ static int code_ok (const char *code, char buf[32])
     return 1;
 }
 
-void feedback_track (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void feedback_items_track (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__TrackRequest *in = (const Loa__Feedback__TrackRequest *) msg;
     char code[32];
@@ -242,7 +242,7 @@ void feedback_track (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     feedback_store_free_public (&out);
 }
 
-void feedback_rate (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void feedback_items_rate (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__RateRequest *in = (const Loa__Feedback__RateRequest *) msg;
     char code[32];
@@ -300,7 +300,7 @@ static size_t split_list (char *s, const char **items, size_t max)
     return n;
 }
 
-void feedback_public_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void feedback_items_public_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__PublicListRequest *in = (const Loa__Feedback__PublicListRequest *) msg;
     fb_public_filter f = {.page = in->has_page ? in->page : 1,
@@ -384,7 +384,7 @@ out:
 
 /* ------------------------------------------------------------ staff reads */
 
-void feedback_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void feedback_items_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__FeedbackListRequest *in = (const Loa__Feedback__FeedbackListRequest *) msg;
     if (loa_check_roles (ctx, READERS, "Chỉ Thanh tra, lãnh đạo và cán bộ xử lý xem được") != 0)
@@ -430,7 +430,7 @@ void feedback_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     feedback_store_free_list (&out);
 }
 
-void feedback_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void feedback_items_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__FeedbackIdRequest *in = (const Loa__Feedback__FeedbackIdRequest *) msg;
     if (loa_check_roles (ctx, READERS, "Chỉ Thanh tra, lãnh đạo và cán bộ xử lý xem được") != 0)
@@ -479,7 +479,7 @@ static int inspector_step (loa_rpc_ctx *ctx, int has_id, int64_t id)
     return loa_check_id (ctx, has_id, id, "Mã số phản ánh, kiến nghị không hợp lệ");
 }
 
-void feedback_accept (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void feedback_items_accept (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__AcceptRequest *in = (const Loa__Feedback__AcceptRequest *) msg;
     if (inspector_step (ctx, in->has_id, in->id) != 0)
@@ -494,7 +494,7 @@ void feedback_accept (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     run_step (ctx, in->id, &step);
 }
 
-void feedback_forward (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void feedback_items_forward (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__ForwardRequest *in = (const Loa__Feedback__ForwardRequest *) msg;
     if (inspector_step (ctx, in->has_id, in->id) != 0)
@@ -514,7 +514,7 @@ void feedback_forward (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     run_step (ctx, in->id, &step);
 }
 
-void feedback_reject (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void feedback_items_reject (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__RejectRequest *in = (const Loa__Feedback__RejectRequest *) msg;
     if (inspector_step (ctx, in->has_id, in->id) != 0)
@@ -539,7 +539,7 @@ void feedback_reject (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     run_step (ctx, in->id, &step);
 }
 
-void feedback_answer (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void feedback_items_answer (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__AnswerRequest *in = (const Loa__Feedback__AnswerRequest *) msg;
     static const char *const ANSWERERS[] = {"inspector", "handler", NULL};
@@ -590,17 +590,17 @@ static void reason_step (loa_rpc_ctx *ctx, const ProtobufCMessage *msg, const ch
     run_step (ctx, in->id, &step);
 }
 
-void feedback_approve (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void feedback_items_approve (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     reason_step (ctx, msg, "approved", "published", FROM_ANSWERED, 0);
 }
 
-void feedback_return (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void feedback_items_return (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     reason_step (ctx, msg, "returned", "assigned", FROM_ANSWERED, 1);
 }
 
-void feedback_close (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void feedback_items_close (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     reason_step (ctx, msg, "closed", "closed", FROM_PUBLISHED, 0);
 }
@@ -628,7 +628,7 @@ static int period (loa_rpc_ctx *ctx, const Loa__Feedback__PeriodRequest *in,
     return 0;
 }
 
-void feedback_stats (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void feedback_items_stats (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__PeriodRequest *in = (const Loa__Feedback__PeriodRequest *) msg;
     static const char *const STATS_READERS[] = {"inspector", "leader", NULL};
@@ -659,7 +659,7 @@ void feedback_stats (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     feedback_store_free_stats (&out);
 }
 
-void ratings_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void feedback_ratings_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__CreateDeskRatingRequest *in =
         (const Loa__Feedback__CreateDeskRatingRequest *) msg;
@@ -688,7 +688,7 @@ void ratings_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     feedback_store_free_desk_rating (&out);
 }
 
-void ratings_summary (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void feedback_ratings_summary (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__PeriodRequest *in = (const Loa__Feedback__PeriodRequest *) msg;
     char from[LOA_CALENDAR_DATE_SIZE], to[LOA_CALENDAR_DATE_SIZE];

@@ -7,21 +7,21 @@
 
 #include "loa_rpc_server.h"
 
-void feedback_create (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
-void feedback_track (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
-void feedback_rate (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
-void feedback_public_list (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
-void feedback_list (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
-void feedback_get (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
-void feedback_accept (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
-void feedback_forward (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
-void feedback_reject (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
-void feedback_answer (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
-void feedback_approve (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
-void feedback_return (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
-void feedback_close (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
-void feedback_stats (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
-void ratings_create (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
-void ratings_summary (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void feedback_items_create (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void feedback_items_track (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void feedback_items_rate (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void feedback_items_public_list (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void feedback_items_list (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void feedback_items_get (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void feedback_items_accept (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void feedback_items_forward (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void feedback_items_reject (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void feedback_items_answer (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void feedback_items_approve (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void feedback_items_return (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void feedback_items_close (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void feedback_items_stats (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void feedback_ratings_create (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void feedback_ratings_summary (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
 
 #endif

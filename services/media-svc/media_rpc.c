@@ -42,7 +42,7 @@ static int is_mime (const char *s)
     return 1;
 }
 
-static void assets_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+static void media_assets_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Media__CreateAssetRequest *in = (const Loa__Media__CreateAssetRequest *) msg;
     static const char *const roles[] = {"editor", "reviewer", NULL};
@@ -87,7 +87,7 @@ static void assets_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 
 /* Anyone reads an asset that a published article carries; any staff
  * member reads the others. */
-static void assets_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+static void media_assets_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Media__AssetIdRequest *in = (const Loa__Media__AssetIdRequest *) msg;
     Loa__Media__Asset out = LOA__MEDIA__ASSET__INIT;
@@ -151,7 +151,7 @@ static void reply_broadcaster (loa_rpc_ctx *ctx, loa_store_status st, Loa__Statu
     loa_store_free_message (&out->base);
 }
 
-static void broadcasters_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+static void media_broadcasters_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Media__CreateBroadcasterRequest *in =
         (const Loa__Media__CreateBroadcasterRequest *) msg;
@@ -175,7 +175,7 @@ static void broadcasters_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     reply_broadcaster (ctx, st, LOA__STATUS__CREATED, &out);
 }
 
-static void broadcasters_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+static void media_broadcasters_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Media__BroadcasterIdRequest *in = (const Loa__Media__BroadcasterIdRequest *) msg;
     if (loa_check_role (ctx, "admin", ADMIN_ONLY) != 0)
@@ -186,7 +186,7 @@ static void broadcasters_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     reply_broadcaster (ctx, st, LOA__STATUS__OK, &out);
 }
 
-static void broadcasters_set_key (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+static void media_broadcasters_set_key (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Media__SetBroadcasterKeyRequest *in =
         (const Loa__Media__SetBroadcasterKeyRequest *) msg;
@@ -207,7 +207,7 @@ static void broadcasters_set_key (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     reply_broadcaster (ctx, st, LOA__STATUS__OK, &out);
 }
 
-static void broadcasters_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+static void media_broadcasters_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Media__UpdateBroadcasterRequest *in =
         (const Loa__Media__UpdateBroadcasterRequest *) msg;
@@ -230,7 +230,7 @@ static void broadcasters_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
                        &out);
 }
 
-static void broadcasters_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+static void media_broadcasters_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Media__BroadcasterListRequest *in = (const Loa__Media__BroadcasterListRequest *) msg;
     /* Read by those who address packages to broadcasters and follow their
@@ -254,16 +254,17 @@ static void broadcasters_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 }
 
 const loa_rpc_method media_methods[] = {
-    {"assets.create", &loa__media__create_asset_request__descriptor, assets_create},
-    {"assets.get", &loa__media__asset_id_request__descriptor, assets_get},
+    {"assets.create", &loa__media__create_asset_request__descriptor, media_assets_create},
+    {"assets.get", &loa__media__asset_id_request__descriptor, media_assets_get},
     {"broadcasters.create", &loa__media__create_broadcaster_request__descriptor,
-     broadcasters_create},
-    {"broadcasters.list", &loa__media__broadcaster_list_request__descriptor, broadcasters_list},
-    {"broadcasters.get", &loa__media__broadcaster_id_request__descriptor, broadcasters_get},
+     media_broadcasters_create},
+    {"broadcasters.list", &loa__media__broadcaster_list_request__descriptor,
+     media_broadcasters_list},
+    {"broadcasters.get", &loa__media__broadcaster_id_request__descriptor, media_broadcasters_get},
     {"broadcasters.set_key", &loa__media__set_broadcaster_key_request__descriptor,
-     broadcasters_set_key},
+     media_broadcasters_set_key},
     {"broadcasters.update", &loa__media__update_broadcaster_request__descriptor,
-     broadcasters_update},
+     media_broadcasters_update},
     /* Packages (media_pkg_rpc.c). */
     {"packages.create", &loa__media__create_package_request__descriptor, media_packages_create},
     {"packages.correct", &loa__media__correct_package_request__descriptor, media_packages_correct},

@@ -177,7 +177,7 @@ static void reply_plan (loa_rpc_ctx *ctx, int64_t id, Loa__Status status)
     loa_store_free_message (&out.base);
 }
 
-void plan_rpc_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void quota_plans_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Quota__PlanListRequest *in = (const Loa__Quota__PlanListRequest *) msg;
     if (loa_check_staff (ctx) != 0)
@@ -195,7 +195,7 @@ void plan_rpc_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     loa_store_free_message (&out.base);
 }
 
-void plan_rpc_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void quota_plans_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Quota__PlanIdRequest *in = (const Loa__Quota__PlanIdRequest *) msg;
     if (loa_check_staff (ctx) != 0)
@@ -207,7 +207,7 @@ void plan_rpc_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     reply_plan (ctx, in->id, LOA__STATUS__OK);
 }
 
-void plan_rpc_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void quota_plans_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Quota__CreatePlanRequest *in = (const Loa__Quota__CreatePlanRequest *) msg;
     if (loa_check_role (ctx, "inspector", INSPECTOR_ONLY) != 0)
@@ -238,7 +238,7 @@ void plan_rpc_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     reply_plan (ctx, id, LOA__STATUS__CREATED);
 }
 
-void plan_rpc_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void quota_plans_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Quota__UpdatePlanRequest *in = (const Loa__Quota__UpdatePlanRequest *) msg;
     if (loa_check_role (ctx, "inspector", INSPECTOR_ONLY) != 0)
@@ -374,7 +374,7 @@ static int check_report (loa_rpc_ctx *ctx, const Loa__Quota__CreateActivityRepor
     return bad;
 }
 
-void plan_rpc_report_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void quota_plan_reports_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Quota__CreateActivityReportRequest *in =
         (const Loa__Quota__CreateActivityReportRequest *) msg;
@@ -422,7 +422,7 @@ void plan_rpc_report_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     loa_store_free_message (&out.base);
 }
 
-void plan_rpc_report_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void quota_plan_reports_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Quota__ActivityReportRequest *in = (const Loa__Quota__ActivityReportRequest *) msg;
     if (loa_check_staff (ctx) != 0)
@@ -439,7 +439,7 @@ void plan_rpc_report_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     loa_store_free_message (&out.base);
 }
 
-void plan_rpc_report_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void quota_plan_reports_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Quota__ActivityReportRequest *in = (const Loa__Quota__ActivityReportRequest *) msg;
     if (loa_check_staff (ctx) != 0)

@@ -192,7 +192,7 @@ void quota_report_csv (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 
 /* ------------------------------------------------------------ summary */
 
-void quota_summary (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void quota_summary_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Quota__QuotaSummaryRequest *in = (const Loa__Quota__QuotaSummaryRequest *) msg;
     if (loa_check_staff (ctx) != 0)
