@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "calendar.pb-c.h"
+#include "calendar_rpc.h"
 #include "feedback_edit.pb-c.h"
 #include "feedback_store.h"
 #include "loa_calendar.h"
@@ -121,7 +123,7 @@ static int bad_date (loa_rpc_ctx *ctx, const char *name, const char *value)
 
 /* ------------------------------------------------------------ intake */
 
-void feedback_items_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+static void feedback_items_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__CreateFeedbackRequest *in =
         (const Loa__Feedback__CreateFeedbackRequest *) msg;
@@ -223,7 +225,7 @@ static int code_ok (const char *code, char buf[32])
     return 1;
 }
 
-void feedback_items_track (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+static void feedback_items_track (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__TrackRequest *in = (const Loa__Feedback__TrackRequest *) msg;
     char code[32];
@@ -242,7 +244,7 @@ void feedback_items_track (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     feedback_store_free_public (&out);
 }
 
-void feedback_items_rate (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+static void feedback_items_rate (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__RateRequest *in = (const Loa__Feedback__RateRequest *) msg;
     char code[32];
@@ -300,7 +302,7 @@ static size_t split_list (char *s, const char **items, size_t max)
     return n;
 }
 
-void feedback_items_public_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+static void feedback_items_public_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__PublicListRequest *in = (const Loa__Feedback__PublicListRequest *) msg;
     fb_public_filter f = {.page = in->has_page ? in->page : 1,
@@ -384,7 +386,7 @@ out:
 
 /* ------------------------------------------------------------ staff reads */
 
-void feedback_items_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+static void feedback_items_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__FeedbackListRequest *in = (const Loa__Feedback__FeedbackListRequest *) msg;
     if (loa_check_roles (ctx, READERS, "Chỉ Thanh tra, lãnh đạo và cán bộ xử lý xem được") != 0)
@@ -430,7 +432,7 @@ void feedback_items_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     feedback_store_free_list (&out);
 }
 
-void feedback_items_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+static void feedback_items_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__FeedbackIdRequest *in = (const Loa__Feedback__FeedbackIdRequest *) msg;
     if (loa_check_roles (ctx, READERS, "Chỉ Thanh tra, lãnh đạo và cán bộ xử lý xem được") != 0)
@@ -479,7 +481,7 @@ static int inspector_step (loa_rpc_ctx *ctx, int has_id, int64_t id)
     return loa_check_id (ctx, has_id, id, "Mã số phản ánh, kiến nghị không hợp lệ");
 }
 
-void feedback_items_accept (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+static void feedback_items_accept (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__AcceptRequest *in = (const Loa__Feedback__AcceptRequest *) msg;
     if (inspector_step (ctx, in->has_id, in->id) != 0)
@@ -494,7 +496,7 @@ void feedback_items_accept (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     run_step (ctx, in->id, &step);
 }
 
-void feedback_items_forward (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+static void feedback_items_forward (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__ForwardRequest *in = (const Loa__Feedback__ForwardRequest *) msg;
     if (inspector_step (ctx, in->has_id, in->id) != 0)
@@ -514,7 +516,7 @@ void feedback_items_forward (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     run_step (ctx, in->id, &step);
 }
 
-void feedback_items_reject (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+static void feedback_items_reject (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__RejectRequest *in = (const Loa__Feedback__RejectRequest *) msg;
     if (inspector_step (ctx, in->has_id, in->id) != 0)
@@ -539,7 +541,7 @@ void feedback_items_reject (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     run_step (ctx, in->id, &step);
 }
 
-void feedback_items_answer (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+static void feedback_items_answer (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__AnswerRequest *in = (const Loa__Feedback__AnswerRequest *) msg;
     static const char *const ANSWERERS[] = {"inspector", "handler", NULL};
@@ -590,17 +592,17 @@ static void reason_step (loa_rpc_ctx *ctx, const ProtobufCMessage *msg, const ch
     run_step (ctx, in->id, &step);
 }
 
-void feedback_items_approve (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+static void feedback_items_approve (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     reason_step (ctx, msg, "approved", "published", FROM_ANSWERED, 0);
 }
 
-void feedback_items_return (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+static void feedback_items_return (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     reason_step (ctx, msg, "returned", "assigned", FROM_ANSWERED, 1);
 }
 
-void feedback_items_close (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+static void feedback_items_close (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     reason_step (ctx, msg, "closed", "closed", FROM_PUBLISHED, 0);
 }
@@ -628,7 +630,7 @@ static int period (loa_rpc_ctx *ctx, const Loa__Feedback__PeriodRequest *in,
     return 0;
 }
 
-void feedback_items_stats (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+static void feedback_items_stats (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__PeriodRequest *in = (const Loa__Feedback__PeriodRequest *) msg;
     static const char *const STATS_READERS[] = {"inspector", "leader", NULL};
@@ -659,7 +661,7 @@ void feedback_items_stats (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     feedback_store_free_stats (&out);
 }
 
-void feedback_ratings_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+static void feedback_ratings_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__CreateDeskRatingRequest *in =
         (const Loa__Feedback__CreateDeskRatingRequest *) msg;
@@ -688,7 +690,7 @@ void feedback_ratings_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     feedback_store_free_desk_rating (&out);
 }
 
-void feedback_ratings_summary (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+static void feedback_ratings_summary (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__PeriodRequest *in = (const Loa__Feedback__PeriodRequest *) msg;
     char from[LOA_CALENDAR_DATE_SIZE], to[LOA_CALENDAR_DATE_SIZE];
@@ -708,3 +710,35 @@ void feedback_ratings_summary (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     out.from = out.to = (char *) protobuf_c_empty_string;
     feedback_store_free_rating_summary (&out);
 }
+
+/* ------------------------------------------------------------ the table */
+
+#define IN(name) &loa__feedback__##name##__descriptor
+
+const loa_rpc_method feedback_methods[] = {
+    /* Feedback (feedback_rpc.c) */
+    {"feedback.create", IN (create_feedback_request), feedback_items_create},
+    {"feedback.track", IN (track_request), feedback_items_track},
+    {"feedback.rate", IN (rate_request), feedback_items_rate},
+    {"feedback.public_list", IN (public_list_request), feedback_items_public_list},
+    {"feedback.list", IN (feedback_list_request), feedback_items_list},
+    {"feedback.get", IN (feedback_id_request), feedback_items_get},
+    {"feedback.accept", IN (accept_request), feedback_items_accept},
+    {"feedback.forward", IN (forward_request), feedback_items_forward},
+    {"feedback.reject", IN (reject_request), feedback_items_reject},
+    {"feedback.answer", IN (answer_request), feedback_items_answer},
+    {"feedback.approve", IN (reason_request), feedback_items_approve},
+    {"feedback.return", IN (reason_request), feedback_items_return},
+    {"feedback.close", IN (reason_request), feedback_items_close},
+    {"feedback.stats", IN (period_request), feedback_items_stats},
+    {"ratings.create", IN (create_desk_rating_request), feedback_ratings_create},
+    {"ratings.summary", IN (period_request), feedback_ratings_summary},
+    /* Calendar and deadlines (calendar_rpc.c) */
+    {"calendar.get", IN (calendar_year_request), feedback_calendar_get},
+    {"calendar.put", IN (calendar_put_request), feedback_calendar_put},
+    {"calendar.add", IN (calendar_add_request), feedback_calendar_add},
+    {"deadlines.get", NULL, feedback_deadlines_get},
+    {"deadlines.put", IN (deadline_rules_input), feedback_deadlines_put},
+    {"deadlines.for", IN (deadlines_for_request), feedback_deadlines_for},
+    {NULL, NULL, NULL},
+};
