@@ -1,8 +1,10 @@
-/* feedback_rpc: feedback-svc's RPC method table (feedback_methods) and its
- * handlers for feedback items, tracking, ratings and stats (docs/api/
- * feedback.md); the calendar's and the deadline rules' are calendar_rpc.c's.
- * Each handler checks the caller's roles again (defence in depth) and every
- * field, naming it, before the store runs. */
+/* feedback_rpc: feedback-svc's RPC method table (feedback_methods) and the
+ * handlers of intake, the public side (tracking, rating, Open311's list),
+ * desk ratings and stats (docs/api/feedback.md); the staff's reads and the
+ * workflow's steps are feedback_flow_rpc.c's (feedback_rpc_int.h), the
+ * calendar's and the deadline rules' calendar_rpc.c's. Each handler checks
+ * the caller's roles again (defence in depth) and every field, naming it,
+ * before the store runs. */
 #ifndef FEEDBACK_RPC_H
 #define FEEDBACK_RPC_H
 

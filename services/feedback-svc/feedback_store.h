@@ -2,7 +2,10 @@
  * Rows are copied into protobuf messages the caller frees with the matching
  * _free function. Every write is one transaction with its history row and
  * its events (outbox), so a 201 means all of it is committed and a crash
- * leaves nothing half written. */
+ * leaves nothing half written. One store in three files: feedback_store.c
+ * (statements, intake: items and desk ratings), feedback_flow_store.c (the
+ * workflow's steps, the submitter's rating), feedback_view.c (reads: the
+ * staff's and the public's, the ratings' summary, the stats). */
 #ifndef FEEDBACK_STORE_H
 #define FEEDBACK_STORE_H
 
