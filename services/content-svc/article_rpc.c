@@ -7,7 +7,9 @@
  *
  * Editors write and submit their own unit's articles (draft or rejected);
  * reviewers publish, reject (with a reason) and retract (with a reason), but
- * never an article they wrote themselves (four eyes). */
+ * never an article they wrote themselves (four eyes). An article's
+ * attachments are media-svc's assets: create and update ask media-svc that
+ * each exists before writing anything (content_media.h). */
 #include "article_rpc.h"
 
 #include <ctype.h>
@@ -17,6 +19,7 @@
 
 #include "article_store.h"
 #include "articles_edit.pb-c.h"
+#include "content_media.h"
 #include "loa_check.h"
 #include "loa_markdown.h"
 #include "loa_text.h"
@@ -269,6 +272,8 @@ void content_articles_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Dữ liệu bài viết không hợp lệ");
         return;
     }
+    if (content_media_check_assets (ctx, atts, (size_t) n_atts) != 0)
+        return;
     char *html = loa_markdown_html (in->body, strlen (in->body));
     if (!html) {
         loa_rpc_fail (ctx, LOA__STATUS__INTERNAL, "Không đủ bộ nhớ");
@@ -395,6 +400,8 @@ void content_articles_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Dữ liệu bài viết không hợp lệ");
         return;
     }
+    if (n_atts > 0 && content_media_check_assets (ctx, atts, (size_t) n_atts) != 0)
+        return;
     char *html = NULL;
     if (in->body && !(html = loa_markdown_html (in->body, strlen (in->body)))) {
         loa_rpc_fail (ctx, LOA__STATUS__INTERNAL, "Không đủ bộ nhớ");
