@@ -161,7 +161,7 @@ UNIT_SRC := $(sort $(wildcard tests/unit/*/*.c tests/unit/*.c))
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o) $(TEST_PROTO_C:$(GEN)/%.c=$(BUILD)/obj/gen/%.o)
 $(UNIT_OBJ): CPPFLAGS += -I tests/unit -I $(GEN)/test
 $(UNIT_OBJ): CPPFLAGS += -iquote gateway -iquote services/quota-svc
-$(UNIT_OBJ): CPPFLAGS += -iquote services/media-svc
+$(UNIT_OBJ): CPPFLAGS += -iquote services/media-svc -iquote services/content-svc
 $(UNIT_OBJ): CFLAGS += $(CHECK_CFLAGS)
 # The gateway's modules without I/O are tested on their own (tests/unit/gateway/).
 GATEWAY_UNIT_OBJ := $(addprefix $(BUILD)/obj/gateway/,xml.o form.o open311_map.o throttle.o)
@@ -174,6 +174,7 @@ SERVICE_UNIT_OBJ += $(addprefix $(BUILD)/obj/services/media-svc/,media_events.o 
 	$(BUILD)/obj/gen/media-svc_migrations.o
 SERVICE_UNIT_OBJ += $(addprefix $(BUILD)/obj/services/media-svc/,media_pkg_store.o media_pkg_bag_store.o media_pkg_view.o media_ninjs.o \
 	media_bag.o media_pkg_rpc.o media_bag_builder.o media_sweep.o)
+SERVICE_UNIT_OBJ += $(BUILD)/obj/services/content-svc/content_media.o
 $(BUILD)/unit-tests: $(UNIT_OBJ) $(GATEWAY_UNIT_OBJ) $(SERVICE_UNIT_OBJ) $(LIBLOA)
 	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) $(CHECK_LIBS) -o $@
 

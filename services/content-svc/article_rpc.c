@@ -9,7 +9,7 @@
  * reviewers publish, reject (with a reason) and retract (with a reason), but
  * never an article they wrote themselves (four eyes). An article's
  * attachments are media-svc's assets: create and update ask media-svc that
- * each exists before writing anything (content_media.h). */
+ * each exists before anything else (content_media.h). */
 #include "article_rpc.h"
 
 #include <ctype.h>
@@ -245,6 +245,16 @@ void content_articles_history (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 
 /* ------------------------------------------------------------ writes */
 
+/* The assets a request names must exist (media-svc's): asked first, right
+ * after who may write, so that the answers are those clients had when the
+ * gateway asked before calling here. A list longer than MAX_ATTACHMENTS,
+ * and ids that are not positive, are left to clean_ids. 0, or -1 after
+ * failing the call. */
+static int check_attachments (loa_rpc_ctx *ctx, const int64_t *ids, size_t n)
+{
+    return n > MAX_ATTACHMENTS ? 0 : content_media_check_assets (ctx, ids, n);
+}
+
 static int require_editor_unit (loa_rpc_ctx *ctx)
 {
     if (loa_check_role (ctx, "editor", "Chỉ biên tập viên được soạn và gửi bài") != 0)
@@ -259,7 +269,8 @@ static int require_editor_unit (loa_rpc_ctx *ctx)
 void content_articles_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__CreateArticleRequest *in = (const Loa__Content__CreateArticleRequest *) msg;
-    if (require_editor_unit (ctx) != 0)
+    if (require_editor_unit (ctx) != 0 ||
+        check_attachments (ctx, in->attachment_ids, in->n_attachment_ids) != 0)
         return;
     int64_t topics[MAX_TOPICS], atts[MAX_ATTACHMENTS];
     int bad = loa_check_text (ctx, "title", NULL, in->title, 1, MAX_TITLE_CHARS, 0);
@@ -272,8 +283,6 @@ void content_articles_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Dữ liệu bài viết không hợp lệ");
         return;
     }
-    if (content_media_check_assets (ctx, atts, (size_t) n_atts) != 0)
-        return;
     char *html = loa_markdown_html (in->body, strlen (in->body));
     if (!html) {
         loa_rpc_fail (ctx, LOA__STATUS__INTERNAL, "Không đủ bộ nhớ");
@@ -373,6 +382,9 @@ void content_articles_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     const Loa__Content__UpdateArticleRequest *in = (const Loa__Content__UpdateArticleRequest *) msg;
     if (require_editor_unit (ctx) != 0)
         return;
+    if (in->attachment_ids &&
+        check_attachments (ctx, in->attachment_ids->values, in->attachment_ids->n_values) != 0)
+        return;
     if (loa_check_id (ctx, in->has_id, in->id, "Mã số bài viết không hợp lệ") != 0)
         return;
     int64_t version = read_if_match (ctx, in->if_match, 1);
@@ -400,8 +412,6 @@ void content_articles_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Dữ liệu bài viết không hợp lệ");
         return;
     }
-    if (n_atts > 0 && content_media_check_assets (ctx, atts, (size_t) n_atts) != 0)
-        return;
     char *html = NULL;
     if (in->body && !(html = loa_markdown_html (in->body, strlen (in->body)))) {
         loa_rpc_fail (ctx, LOA__STATUS__INTERNAL, "Không đủ bộ nhớ");

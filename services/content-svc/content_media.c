@@ -82,6 +82,19 @@ int content_media_check_assets (loa_rpc_ctx *ctx, const int64_t *ids, size_t n)
     }
     down = c == NULL;
     for (size_t i = 0; i < n && !down; i++) {
+        if (ids[i] <= 0)
+            continue;
+        size_t j = 0;
+        while (j < i && ids[j] != ids[i])
+            j++;
+        if (j < i) { /* asked already: the same answer */
+            for (size_t k = 0; k < n_missing; k++)
+                if (missing[k] == ids[i]) {
+                    missing[n_missing++] = ids[i];
+                    break;
+                }
+            continue;
+        }
         int64_t left = end - loa_mono_ms ();
         if (left <= 0) {
             loa_warn (ctx->request_id, "content: no time left to ask media-svc about assets");

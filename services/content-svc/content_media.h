@@ -16,11 +16,13 @@
 #define CONTENT_MEDIA_RPC_ENV "LOA_MEDIA_RPC"
 #define CONTENT_MEDIA_RPC_DEFAULT "tcp://127.0.0.1:7104"
 
-/* Asks media-svc about each of the n asset ids (assets.get, as the call's
- * caller, within half of the call's remaining time). 0 when every one
+/* Asks media-svc about each of the n asset ids that is positive (others
+ * are skipped; an id named twice is asked once), with assets.get as the
+ * call's caller, within half of the call's remaining time. 0 when every one
  * exists; else -1 after failing the call: INVALID naming attachment_ids
- * once per id media-svc does not know, or UNAVAILABLE when media-svc does
- * not answer (down, late, or any other failure). */
+ * once per element of `ids` that media-svc does not know, in their order,
+ * or UNAVAILABLE when media-svc does not answer (down, late, or any other
+ * failure). */
 int content_media_check_assets (loa_rpc_ctx *ctx, const int64_t *ids, size_t n);
 
 /* Ends the clients' ZeroMQ context, once every worker thread has ended

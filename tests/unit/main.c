@@ -20,7 +20,8 @@ int main (void)
         buf_suite,          loa_blob_suite,     xml_suite,         form_suite,
         open311_map_suite,  throttle_suite,     quota_month_suite, quota_events_suite,
         quota_risk_suite,   quota_report_suite, plan_store_suite,  blob_suite,
-        media_events_suite, media_feed_suite,   media_ninjs_suite, media_pkg_store_suite};
+        media_events_suite, media_feed_suite,   media_ninjs_suite, media_pkg_store_suite,
+        content_media_suite};
     SRunner *sr = srunner_create (NULL);
     for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)
         srunner_add_suite (sr, suites[i]());

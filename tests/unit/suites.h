@@ -35,6 +35,7 @@ Suite *media_events_suite (void);
 Suite *media_feed_suite (void);
 Suite *media_ninjs_suite (void);
 Suite *media_pkg_store_suite (void);
+Suite *content_media_suite (void);
 
 /* The test database URL; fails the current test when unset. */
 const char *test_db_url (void);
