@@ -3,8 +3,11 @@
 #   make SANITIZE=address,undefined   the same with sanitizers (into build/sanitize/)
 #   make run             set everything up and start the whole system with demo data
 #   make test            set up and run every test (ends with "N passed, N failed")
+#   make check           the unit tests alone, on a throw-away PostgreSQL
+#   make lint            clang-format check, cppcheck, shellcheck (make test too)
 #   make bench           benchmarks (tests/bench/), figures beside their references
 #   make deps            install the Debian packages the build and the tests need
+#                        (plain make only checks them; run, test and bench install)
 .DELETE_ON_ERROR:
 .SECONDARY:
 .SUFFIXES:
@@ -33,45 +36,61 @@ PACKAGES += chromium fonts-dejavu-core nodejs
 # libzip: packages' BagIt bags (services/media-svc/media_bag.c); unzip checks them in the tests.
 PACKAGES += libzip-dev unzip
 PKG_MODULES += libzip
+# make lint (tests/lint.sh, also run by make test).
+LINT_PACKAGES := clang-format cppcheck shellcheck
+PACKAGES += $(LINT_PACKAGES)
 
 CC ?= cc
 CSTD := -std=c11 -D_GNU_SOURCE
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
-	-Wno-missing-field-initializers
+	-Wno-missing-field-initializers -Wvla -Wwrite-strings
+# Hardening: a canary in every function with an array or an address taken,
+# one definition per global (no common symbols), relocations read-only
+# after start-up and resolved at once.
+HARDEN := -fstack-protector-strong -fno-common
+HARDEN_LDFLAGS := -Wl,-z,relro,-z,now
 OPT ?= -O2 -g
 ifneq ($(SANITIZE),)
 OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=$(SANITIZE) -fno-sanitize-recover=all
 SANLDFLAGS := -fsanitize=$(SANITIZE)
+else ifeq ($(filter -O0,$(OPT)),)
+# glibc's checked string and memory calls: they need optimisation, and would
+# hide from AddressSanitizer the very calls it intercepts, so not with it.
+HARDEN += -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2
 endif
 
 VERSION := 0.1.0
 GEN := $(BUILD)/gen
 CPPFLAGS := -I services/common -I $(GEN) -MMD -MP -DLOA_VERSION='"$(VERSION)"'
-CFLAGS := $(CSTD) $(WARN) $(OPT) -pthread
-LDFLAGS := -pthread $(SANLDFLAGS)
+CFLAGS := $(CSTD) $(WARN) $(HARDEN) $(OPT) -pthread
+LDFLAGS := -pthread $(HARDEN_LDFLAGS) $(SANLDFLAGS)
 
-# pkg-config results are computed once, after the packages are installed:
-# config.mk is an included makefile, so make builds it (and its
-# prerequisite, the packages) first and then restarts.
-ifeq ($(filter deps clean distclean,$(MAKECMDGOALS)),)
--include $(BUILD)/config.mk
+# pkg-config results are computed once, after the packages are checked (or
+# installed): config.mk is an included makefile, so make builds it first and
+# then restarts. Plain make never installs: it stops, naming the missing
+# packages, and says to run make deps; make deps, run, test and bench install
+# what is missing (DEPS_ACTION=install, which make test also passes to the
+# sanitized build it runs).
+ifneq ($(filter deps run test bench,$(MAKECMDGOALS)),)
+DEPS_ACTION ?= install
+else
+DEPS_ACTION ?= check
 endif
-$(BUILD)/config.mk: Makefile | $(BUILD)/.deps
+ifeq ($(filter deps clean distclean format lint,$(MAKECMDGOALS)),)
+include $(BUILD)/config.mk
+endif
+$(BUILD)/config.mk: Makefile
 	@mkdir -p $(@D)
+	@PACKAGES="$(PACKAGES)" deploy/install-deps.sh $(DEPS_ACTION)
 	@echo "PKG_CFLAGS := $$(pkg-config --cflags $(PKG_MODULES))" > $@.tmp
 	@echo "PKG_LIBS := $$(pkg-config --libs $(PKG_MODULES))" >> $@.tmp
 	@echo "CHECK_CFLAGS := $$(pkg-config --cflags check)" >> $@.tmp
 	@echo "CHECK_LIBS := $$(pkg-config --libs check)" >> $@.tmp
 	@mv $@.tmp $@
 
-$(BUILD)/.deps: Makefile
-	@mkdir -p $(@D)
-	@PACKAGES="$(PACKAGES)" deploy/install-deps.sh
-	@touch $@
-
 .PHONY: deps
 deps:
-	@PACKAGES="$(PACKAGES)" deploy/install-deps.sh
+	@PACKAGES="$(PACKAGES)" deploy/install-deps.sh install
 
 # ---------------------------------------------------------------- protobuf
 PROTOS := $(wildcard proto/*.proto)
@@ -161,20 +180,16 @@ UNIT_SRC := $(sort $(wildcard tests/unit/*/*.c tests/unit/*.c))
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o) $(TEST_PROTO_C:$(GEN)/%.c=$(BUILD)/obj/gen/%.o)
 $(UNIT_OBJ): CPPFLAGS += -I tests/unit -I $(GEN)/test
 $(UNIT_OBJ): CPPFLAGS += -iquote gateway -iquote services/quota-svc
-$(UNIT_OBJ): CPPFLAGS += -iquote services/media-svc -iquote services/content-svc
+$(UNIT_OBJ): CPPFLAGS += -iquote services/media-svc
+$(UNIT_OBJ): CPPFLAGS += -iquote services/content-svc -iquote services/feedback-svc
 $(UNIT_OBJ): CFLAGS += $(CHECK_CFLAGS)
 # The gateway's modules without I/O are tested on their own (tests/unit/gateway/).
 GATEWAY_UNIT_OBJ := $(addprefix $(BUILD)/obj/gateway/,xml.o form.o open311_map.o throttle.o)
 GATEWAY_UNIT_OBJ += $(BUILD)/obj/gateway/blob.o
 GATEWAY_UNIT_OBJ += $(BUILD)/obj/gateway/media_feed.o
-# And a service's modules of the same kind (tests/unit/<svc>/).
-SERVICE_UNIT_OBJ := $(addprefix $(BUILD)/obj/services/quota-svc/,quota_month.o quota_events.o \
-	quota_store.o quota_risk.o quota_report.o plan_store.o) $(BUILD)/obj/gen/quota-svc_migrations.o
-SERVICE_UNIT_OBJ += $(addprefix $(BUILD)/obj/services/media-svc/,media_events.o media_store.o) \
-	$(BUILD)/obj/gen/media-svc_migrations.o
-SERVICE_UNIT_OBJ += $(addprefix $(BUILD)/obj/services/media-svc/,media_pkg_store.o media_pkg_bag_store.o media_pkg_view.o media_ninjs.o \
-	media_bag.o media_pkg_rpc.o media_bag_builder.o media_sweep.o)
-SERVICE_UNIT_OBJ += $(BUILD)/obj/services/content-svc/content_media.o
+# And every service's modules but its main.c (tests/unit/<svc>/, and the method
+# tables against their declarations in tests/unit/common/test_rpc_decl.c).
+SERVICE_UNIT_OBJ := $(filter-out %/main.o,$(foreach s,$(SERVICES),$($(s)_OBJ)))
 $(BUILD)/unit-tests: $(UNIT_OBJ) $(GATEWAY_UNIT_OBJ) $(SERVICE_UNIT_OBJ) $(LIBLOA)
 	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) $(CHECK_LIBS) -o $@
 
@@ -182,14 +197,24 @@ $(BUILD)/unit-tests: $(UNIT_OBJ) $(GATEWAY_UNIT_OBJ) $(SERVICE_UNIT_OBJ) $(LIBLO
 all: $(PROGRAMS) $(BUILD)/unit-tests
 
 # ---------------------------------------------------------------- run, test, bench
-.PHONY: run test bench compose-check clean distclean format
+.PHONY: run test check lint bench compose-check clean distclean format
 run: all
 	BUILD=$(BUILD) deploy/run.sh
 
 # Tests run on the sanitized build (ASan + UBSan + LeakSanitizer).
 test:
-	$(MAKE) SANITIZE=address,undefined all
+	$(MAKE) SANITIZE=address,undefined DEPS_ACTION=install all
 	BUILD=build/sanitize tests/run.sh
+
+# The static checks: formatting, cppcheck, shellcheck (make test runs them too).
+lint:
+	@PACKAGES="$(LINT_PACKAGES)" deploy/install-deps.sh check
+	tests/lint.sh
+
+# The unit tests alone, on throw-away PostgreSQL clusters (no services, no gateway).
+check:
+	$(MAKE) --no-print-directory SANITIZE=address,undefined build/sanitize/unit-tests
+	BUILD=build/sanitize tests/check.sh
 
 # The media row's reference (nginx), for the benchmarks only: Debian's
 # package starts its own nginx on port 80, which the benchmark does not use.

@@ -1,7 +1,12 @@
 #!/bin/sh
-# Installs the Debian packages named in $PACKAGES that are missing, with
-# apt-get, as root or through sudo. Quiet when everything is there.
+# The Debian packages named in $PACKAGES.
+#   install-deps.sh [install]  installs those that are missing, with apt-get,
+#                              as root or through sudo; quiet when all are there
+#                              (make deps, make run, make test).
+#   install-deps.sh check      installs nothing: exits 1, naming the missing
+#                              ones, when any is missing (plain make).
 set -eu
+action=${1:-install}
 missing=""
 for p in $PACKAGES; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
@@ -9,6 +14,11 @@ for p in $PACKAGES; do
     fi
 done
 [ -z "$missing" ] && exit 0
+if [ "$action" = check ]; then
+    echo "error: Debian packages missing:$missing" >&2
+    echo "error: run make deps (it installs them with apt-get), then make again" >&2
+    exit 1
+fi
 echo "Installing missing Debian packages:$missing"
 if [ "$(id -u)" -eq 0 ]; then
     SUDO=""

@@ -2,7 +2,7 @@
 # make run: the whole system on this machine with demo data. PostgreSQL
 # keeps its data in .run/ between runs. Ctrl-C (or SIGTERM) stops it all.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 export BUILD=${BUILD:-build}
 . deploy/stack.sh
 

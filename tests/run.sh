@@ -1,15 +1,13 @@
 #!/usr/bin/env bash
-# make test: starts the whole stack on free ports in a temporary directory,
-# runs the unit tests (Check) and the end-to-end tests (tests/e2e/test_*.sh)
-# against it, checks the programs' logs for sanitizer reports, and ends with
-# one line "N passed, N failed" (exit status 1 on any failure).
+# make test: the static checks (tests/lint.sh); the unit tests (Check, on
+# PostgreSQL clusters of their own: tests/unit.sh); the whole stack started
+# on free ports in a temporary directory and the end-to-end tests
+# (tests/e2e/test_*.sh) against it; the programs' logs checked for sanitizer
+# reports. Ends with one line "N passed, N failed" (exit status 1 on any
+# failure).
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 export BUILD=${BUILD:-build/sanitize}
-# Sanitizer reports go to the programs' logs; a leak or an error there fails the run.
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:halt_on_error=1}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/lsan.supp:print_suppressions=0}
 export LOA_LOG_LEVEL=${LOA_LOG_LEVEL:-info}
 export LOA_RPC_TIMEOUT_MS=${LOA_RPC_TIMEOUT_MS:-2000}
 # quota-svc's at-risk sweep every half second (a minute in production).
@@ -36,42 +34,36 @@ T_TMP=$(mktemp -d "${LOA_TEST_TMPDIR:-/tmp}/loa-test.XXXXXX") && [ -n "$T_TMP" ]
 chmod 755 "$T_TMP"
 export T_TMP
 . deploy/stack.sh
+# The sanitizers' options (ASAN_OPTIONS, ...: for the programs too) and unit_run.
+. tests/unit.sh
 . tests/e2e/lib.sh
 
 cleanup() {
+    unit_stop "$T_TMP"
     stack_down
     if [ "${KEEP_TMP:-0}" = 1 ]; then echo "kept $T_TMP"; else rm -rf "$T_TMP"; fi
 }
 trap cleanup EXIT
 
+echo "== lint"
+lint_out=$(tests/lint.sh)
+echo "$lint_out" | grep -v '^lint:'
+lp=$(echo "$lint_out" | sed -n 's/^lint: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+lf=$(echo "$lint_out" | sed -n 's/^lint: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+[ -n "$lp" ] || { echo "   tests/lint.sh gave no count"; lp=0 lf=1; }
+
+echo "== unit tests"
+unit_run "$T_TMP"
+up=$UNIT_PASSED uf=$UNIT_FAILED
+echo "   unit: $up passed, $uf failed"
+
 echo "== starting the stack ($BUILD) in $T_TMP"
 if ! stack_up "$T_TMP/stack"; then
     for f in "$T_TMP"/stack/logs/*.log; do echo "--- $f"; tail -30 "$f"; done
-    echo "0 passed, 1 failed"
+    echo "$((lp + up)) passed, $((lf + uf + 1)) failed"
     exit 1
 fi
 echo "   gateway at $GW"
-
-echo "== unit tests"
-"$PG_BIN/createdb" -h 127.0.0.1 -p "$LOA_PG_PORT" -U loa loa_unit
-unit_out=$(LOA_TEST_DB_URL="postgresql://loa@127.0.0.1:$LOA_PG_PORT/loa_unit" "$BUILD/unit-tests" 2>"$T_TMP/unit.stderr")
-unit_rc=$?
-echo "$unit_out" | grep -v '^unit:' | sed 's/^/   /'
-line=$(echo "$unit_out" | grep '^unit:' | tail -1)
-up=$(echo "$line" | sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
-uf=$(echo "$line" | sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
-if [ -z "$up" ] || { [ "$unit_rc" != 0 ] && [ "${uf:-0}" = 0 ]; }; then
-    echo "   the unit test runner crashed (status $unit_rc):"
-    tail -40 "$T_TMP/unit.stderr"
-    up=${up:-0}
-    uf=$((${uf:-0} + 1))
-fi
-if grep -q "Sanitizer\|runtime error:" "$T_TMP/unit.stderr"; then
-    echo "   sanitizer report in the unit tests:"
-    grep -A30 "Sanitizer\|runtime error:" "$T_TMP/unit.stderr" | head -60
-    uf=$((uf + 1))
-fi
-echo "   unit: $up passed, $uf failed"
 
 echo "== end-to-end tests"
 # LOA_E2E=articles,auth runs only those files (while working on them);
@@ -97,7 +89,7 @@ for f in "$STACK_DIR"/logs/*.log; do
 done
 if [ $san = 0 ]; then pass "no sanitizer report in any program's log"; else fail "sanitizer reports" "$san logs"; fi
 
-passed=$((up + T_PASSED))
-failed=$((uf + T_FAILED))
+passed=$((lp + up + T_PASSED))
+failed=$((lf + uf + T_FAILED))
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -395,7 +395,7 @@ static void relay_heartbeat (loa_relay *self)
     rfc3339_now (now, sizeof now);
     Loa__Event ev = LOA__EVENT__INIT;
     ev.seq = (uint64_t) self->last_pub;
-    ev.topic = "_heartbeat";
+    ev.topic = (char *) "_heartbeat";
     ev.occurred_at = now;
     send_event (self, &ev);
 }

@@ -188,7 +188,7 @@ static void handle_ping (loa_rpc_ctx *ctx, const ProtobufCMessage *in)
     worker *w = ctx->worker;
     Loa__PingReply out = LOA__PING_REPLY__INIT;
     out.service = w->server->name;
-    out.version = LOA_VERSION;
+    out.version = (char *) LOA_VERSION;
     out.database_ok = loa_db_check (ctx->db) == 0;
     if (!out.database_ok) {
         loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, "cơ sở dữ liệu không sẵn sàng");
@@ -331,9 +331,9 @@ static int process (worker *w, PGconn **db, const zmq_msg_t *payload, uint8_t **
 
 pack:
     if (!drop) {
-        reply.request_id = req ? req->request_id : "";
+        reply.request_id = req ? req->request_id : (char *) "";
         reply.status = w->status;
-        reply.error = w->error ? w->error : "";
+        reply.error = w->error ? w->error : (char *) "";
         reply.n_field_errors = w->n_field_errors;
         reply.field_errors = w->field_errors;
         reply.body.data = w->body;

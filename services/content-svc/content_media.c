@@ -6,6 +6,7 @@
 #include <zmq.h>
 
 #include "loa_config.h"
+#include "loa_endpoints.h"
 #include "loa_log.h"
 #include "loa_rpc_client.h"
 #include "media.pb-c.h"
@@ -43,9 +44,7 @@ static loa_rpc_client *thread_client (void)
         zctx = zmq_ctx_new ();
     void *z = zctx;
     pthread_mutex_unlock (&lock);
-    c = z ? loa_rpc_client_new (z, "media",
-                                loa_env (CONTENT_MEDIA_RPC_ENV, CONTENT_MEDIA_RPC_DEFAULT))
-          : NULL;
+    c = z ? loa_rpc_client_new (z, "media", loa_endpoints_rpc (LOA_SVC_MEDIA)) : NULL;
     if (c && pthread_setspecific (key, c) != 0)
         loa_rpc_client_destroy (&c);
     if (!c)

@@ -3,8 +3,8 @@
  *
  * Each worker thread has its own RPC client (loa_rpc_client is one per
  * thread), made on first use, connected to media-svc's RPC address
- * (LOA_MEDIA_RPC, default tcp://127.0.0.1:7104) and freed when the thread
- * ends; the clients share one ZeroMQ context. */
+ * (loa_endpoints: LOA_MEDIA_RPC, default tcp://127.0.0.1:7104) and freed
+ * when the thread ends; the clients share one ZeroMQ context. */
 #ifndef CONTENT_MEDIA_H
 #define CONTENT_MEDIA_H
 
@@ -12,9 +12,6 @@
 #include <stdint.h>
 
 #include "loa_rpc_server.h"
-
-#define CONTENT_MEDIA_RPC_ENV "LOA_MEDIA_RPC"
-#define CONTENT_MEDIA_RPC_DEFAULT "tcp://127.0.0.1:7104"
 
 /* Asks media-svc about each of the n asset ids that is positive (others
  * are skipped; an id named twice is asked once), with assets.get as the

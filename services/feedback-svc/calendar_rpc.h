@@ -1,6 +1,6 @@
 /* calendar_rpc: feedback-svc's handlers for the working-day calendar and
  * the deadline rules. They are listed in feedback-svc's method table
- * (feedback_rpc.c) with these input types:
+ * (feedback_methods, feedback_rpc.c) with these input types:
  *   calendar.get   loa.feedback.CalendarYearRequest  anyone
  *   calendar.put   loa.feedback.CalendarPutRequest   admin
  *   calendar.add   loa.feedback.CalendarAddRequest   anyone

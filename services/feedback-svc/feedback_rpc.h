@@ -10,7 +10,8 @@
 
 #include "loa_rpc_server.h"
 
-/* The service's methods ("ping" and "events.since" are added). */
+/* feedback-svc's method table, as declared in proto/feedback_rpc.proto
+ * ("ping" and "events.since" are added by loa_service). */
 extern const loa_rpc_method feedback_methods[];
 
 #endif

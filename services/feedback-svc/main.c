@@ -22,9 +22,9 @@ static int prepare (PGconn *db)
 
 /* Units come from content-svc's events (unit_mirror.h). */
 static const loa_service_subscription subscriptions[] = {
-    {"content", "LOA_CONTENT_EVENTS", "tcp://127.0.0.1:7201", "LOA_CONTENT_RPC",
-     "tcp://127.0.0.1:7101", loa_unit_mirror_apply},
-    {NULL, NULL, NULL, NULL, NULL, NULL},
+    {LOA_SVC_CONTENT, loa_unit_mirror_apply, NULL},
+    /* The end (apply NULL). */
+    {0},
 };
 
 int main (int argc, char **argv)
@@ -32,12 +32,7 @@ int main (int argc, char **argv)
     if (sodium_init () < 0) /* tracking codes draw from its CSPRNG */
         return 1;
     const loa_service_def def = {
-        .name = "feedback-svc",
-        .schema = "feedback",
-        .rpc_env = "LOA_FEEDBACK_RPC",
-        .rpc_default = "tcp://127.0.0.1:7102",
-        .events_env = "LOA_FEEDBACK_EVENTS",
-        .events_default = "tcp://127.0.0.1:7202",
+        .id = LOA_SVC_FEEDBACK,
         .migrations = feedback_svc_migrations,
         .n_migrations = feedback_svc_migrations_count,
         .methods = feedback_methods,

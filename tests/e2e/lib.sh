@@ -2,6 +2,7 @@
 # Each test file tests/e2e/test_*.sh is sourced in turn; it calls `pass`,
 # `fail`, or the expect_* helpers, which count into T_PASSED/T_FAILED.
 # $GW is the gateway's base URL (http://127.0.0.1:PORT).
+# shellcheck shell=bash
 
 T_PASSED=${T_PASSED:-0}
 T_FAILED=${T_FAILED:-0}
@@ -96,6 +97,7 @@ e2e_user() {
     body=$(jq -nc --arg u "$5" --arg p "$pw" --arg n "$6" --argjson r "$3" --argjson unit "$4" \
         '{username: $u, password: $p, full_name: $n, unit_id: $unit, roles: $r}')
     e2e_call "$1" admin POST /api/v1/users "$body"
+    # shellcheck disable=SC2034 # the caller's
     E2E_UID=$(body_jq '.id // empty')
     [ "$HTTP_STATUS" = 201 ] || { e2e_user_toks[$key]=""; return 1; }
     E2E_LOGINS=$((E2E_LOGINS + 1))
@@ -118,6 +120,7 @@ e2e_publish() {
     e2e_call "$1" "$2" POST "/api/v1/articles/$id/submit" '{}'
     [ "$HTTP_STATUS" = 200 ] || return 0
     e2e_call "$1" "$3" POST "/api/v1/articles/$id/publish" '{}'
+    # shellcheck disable=SC2034 # the caller's
     [ "$HTTP_STATUS" = 200 ] && E2E_ID=$id
     return 0
 }

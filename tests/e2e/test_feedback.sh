@@ -4,6 +4,7 @@
 # without personal data, ratings, one-stop desk ratings, stats with the
 # one-stop score, events in the outbox, and nothing half written.
 # Sourced by tests/run.sh (lib.sh helpers, $GW, $T_TMP, $PG_BIN, $LOA_PG_PORT).
+# shellcheck shell=bash
 
 FB_DIR=$T_TMP/feedback
 mkdir -p "$FB_DIR"
@@ -53,6 +54,7 @@ fb_user() {
     FB_UID[$1]=$E2E_UID
 }
 
+# shellcheck disable=SC2034 # read by name (fb_call -> e2e_call)
 FB_TOK[admin]=$(admin_token)
 http GET '/api/v1/units?per_page=100'
 FB_UNIT_A=$(fb_jq '[.items[] | select(.code == "DKKD")][0].id')
@@ -361,7 +363,8 @@ expect_match "summary: the feedback ratings too" '^[1-9][0-9]*$' "$(fb_jq .feedb
 # ------------------------------------------------------------ stats and the one-stop score
 # Two fresh units: one where 10 of 10 are answered on time, one with 9 of 10.
 fb_unit() {
-    local code="FB$1$(printf '%s' "$FB_RUN" | tr '[:lower:]' '[:upper:]' | head -c 6)"
+    local code
+    code="FB$1$(printf '%s' "$FB_RUN" | tr '[:lower:]' '[:upper:]' | head -c 6)"
     fb_call admin POST /api/v1/units "$(jq -nc --arg c "$code" --arg n "Đơn vị thống kê $1" '{code: $c, name: $n}')"
     fb_jq .id
 }

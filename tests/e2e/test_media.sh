@@ -415,6 +415,7 @@ if md_cut_clean; then
 else
     fail "a cut-off upload leaves nothing" "$(md_rows "$MD_CUT_SHA") $(md_copies "$MD_CUT_SHA") $(md_tmp_files)"
 fi
+# shellcheck disable=SC2010 # /proc/PID/fd holds only numbered links
 md_open_tmp=$(ls -l "/proc/$(cat "$STACK_DIR/pids/gateway")/fd" 2>/dev/null | grep -c "$LOA_MEDIA_DIR/tmp")
 expect_eq "  and the gateway holds no file of it open" 0 "$md_open_tmp"
 md_upload ed "$MD_CUT" image/png

@@ -51,6 +51,7 @@ mn_sha() { printf '%s' "$1" | sha256sum | cut -d' ' -f1; }
 
 # ------------------------------------------------------------ set-up
 echo "  -- set-up: an editor, a reviewer, a photo, a published article, a broadcaster"
+# shellcheck disable=SC2034 # read by name (mn_call -> e2e_call)
 MN_TOK[admin]=$(admin_token)
 mn_call admin POST /api/v1/units "{\"code\": \"MN-$MN_RUN_UC\", \"name\": \"Phòng Thử nghiệm ninjs $MN_RUN\"}"
 MN_UNIT=$(mn_jq '.id // 0')

@@ -65,6 +65,7 @@ qr_hex() { head -c "$2" "$1" | od -An -tx1 | tr -d ' \n'; }
 
 # ------------------------------------------------------------ set-up
 echo "  -- set-up: units, users, this month's articles, last year's rows"
+# shellcheck disable=SC2034 # read by name (qr_call -> e2e_call)
 QR_TOK[admin]=$(admin_token)
 qr_call admin POST /api/v1/units "$(jq -nc --arg c "QR-$QR_RUN_UC-A" --arg n "$QR_NAME_A" '{code: $c, name: $n}')"
 expect_eq "setup: a unit whose name holds a quote and a comma" 201 "$HTTP_STATUS"

@@ -7,6 +7,7 @@
 
 declare -gA SF_TOK=()
 SF_RUN=$(head -c 1200 /dev/urandom | LC_ALL=C tr -dc 'a-z' | head -c 8)
+# shellcheck disable=SC2034 # read by name (e2e_staff, e2e_call)
 SF_TOK[admin]=$(admin_token)
 e2e_staff SF_TOK insp '["inspector"]' null "sf_insp_$SF_RUN" "Lê Thanh Tra"
 SF_INSP=$E2E_UID

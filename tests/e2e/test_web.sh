@@ -10,6 +10,7 @@
 #    finds the article by an unaccented search and opens it). Every line
 #    "ok NAME" / "FAIL NAME: WHY" they print counts here. Screenshots go to
 #    $T_TMP/screenshots (KEEP_TMP=1 keeps them).
+# shellcheck shell=bash
 
 WB_DIR=$T_TMP/web
 WB_SHOTS=$T_TMP/screenshots
@@ -134,6 +135,7 @@ http GET /api/v1/openapi.json
 expect_eq "static: OpenAPI documents no portal path" 0 "$(body_jq '[.paths | keys[] | select(startswith("/api") or startswith("/open311") or . == "/healthz" or . == "/readyz" or . == "/metrics" | not)] | length')"
 
 # ------------------------------------------------------------ an article, through the API
+# shellcheck disable=SC2034 # read by name (e2e_call)
 WB_TOK[admin]=$(admin_token)
 http GET /api/v1/units
 WB_UNIT=$(body_jq '.items[0].id // empty')
@@ -233,7 +235,8 @@ fi
 if [ "$wb_ready" = 1 ]; then
     export GW SHOTS="$WB_SHOTS" WB_CLIENT="100.64.$((RANDOM % 200)).$((RANDOM % 250 + 1))"
     export WB_TITLE WB_QUERY WB_SLUG WB_BODY_TEXT WB_PROC_NAME WB_PROC_QUERY WB_NOTICE_TITLE
-    export WB_EDITOR WB_REVIEWER WB_UI_TITLE WB_UI_QUERY WB_CCHC=$([ -n "$WB_TOPIC" ] && echo 1 || echo 0)
+    WB_CCHC=$([ -n "$WB_TOPIC" ] && echo 1 || echo 0)
+    export WB_EDITOR WB_REVIEWER WB_UI_TITLE WB_UI_QUERY WB_CCHC
     wb_browser citizen citizen.mjs
     # The Inspectorate's inbox in the browser (inbox.mjs, /admin/phan-anh.html):
     # the inspector accepts the citizen's feedback to a unit, answers it with

@@ -1,6 +1,11 @@
-/* Runs every unit suite and prints "unit: N passed, N failed". */
+/* Runs the unit suites and prints "unit: N passed, N failed".
+ *   unit-tests            every suite, in the table's order
+ *   unit-tests NAME...    only those suites (NAME: as --list prints it)
+ *   unit-tests --list     the suites' names, one a line, slowest first, so
+ *                         that tests/unit.sh can run them side by side */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "suites.h"
 
@@ -11,20 +16,77 @@ const char *test_db_url (void)
     return url;
 }
 
-int main (void)
+/* The suites that wait on real time (relays, polls, reconnections) come
+ * first: run side by side, the longest start first. */
+static const struct {
+    const char *name;
+    Suite *(*make) (void);
+} suites[] = {
+    {"outbox", outbox_suite},
+    {"subscriber", subscriber_suite},
+    {"notifier", notifier_suite},
+    {"calendar", calendar_suite},
+    {"rpc", rpc_suite},
+    {"media_pkg_store", media_pkg_store_suite},
+    {"article_rpc", article_rpc_suite},
+    {"feedback_rpc", feedback_rpc_suite},
+    {"ticker", ticker_suite},
+    {"config", config_suite},
+    {"log", log_suite},
+    {"pbjson", pbjson_suite},
+    {"migrate", migrate_suite},
+    {"markdown", markdown_suite},
+    {"store", store_suite},
+    {"buf", buf_suite},
+    {"loa_blob", loa_blob_suite},
+    {"xml", xml_suite},
+    {"form", form_suite},
+    {"open311_map", open311_map_suite},
+    {"throttle", throttle_suite},
+    {"quota_month", quota_month_suite},
+    {"quota_events", quota_events_suite},
+    {"quota_risk", quota_risk_suite},
+    {"quota_report", quota_report_suite},
+    {"plan_store", plan_store_suite},
+    {"blob", blob_suite},
+    {"media_events", media_events_suite},
+    {"media_feed", media_feed_suite},
+    {"media_ninjs", media_ninjs_suite},
+    {"rpc_decl", rpc_decl_suite},
+    {"content_media", content_media_suite},
+};
+#define N_SUITES (sizeof suites / sizeof suites[0])
+
+static int wanted (const char *name, int argc, char **argv)
 {
-    Suite *(*suites[]) (void) = {
-        config_suite,       log_suite,          pbjson_suite,      migrate_suite,
-        rpc_suite,          outbox_suite,       notifier_suite,    subscriber_suite,
-        markdown_suite,     store_suite,        calendar_suite,    ticker_suite,
-        buf_suite,          loa_blob_suite,     xml_suite,         form_suite,
-        open311_map_suite,  throttle_suite,     quota_month_suite, quota_events_suite,
-        quota_risk_suite,   quota_report_suite, plan_store_suite,  blob_suite,
-        media_events_suite, media_feed_suite,   media_ninjs_suite, media_pkg_store_suite,
-        content_media_suite};
+    if (argc < 2)
+        return 1;
+    for (int i = 1; i < argc; i++)
+        if (strcmp (argv[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+int main (int argc, char **argv)
+{
+    if (argc == 2 && strcmp (argv[1], "--list") == 0) {
+        for (size_t i = 0; i < N_SUITES; i++)
+            puts (suites[i].name);
+        return EXIT_SUCCESS;
+    }
+    for (int i = 1; i < argc; i++) {
+        size_t k = 0;
+        while (k < N_SUITES && strcmp (suites[k].name, argv[i]) != 0)
+            k++;
+        if (k == N_SUITES) {
+            fprintf (stderr, "unit-tests: no suite %s (see --list)\n", argv[i]);
+            return 2;
+        }
+    }
     SRunner *sr = srunner_create (NULL);
-    for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)
-        srunner_add_suite (sr, suites[i]());
+    for (size_t i = 0; i < N_SUITES; i++)
+        if (wanted (suites[i].name, argc, argv))
+            srunner_add_suite (sr, suites[i].make ());
     srunner_run_all (sr, CK_NORMAL);
     int run = srunner_ntests_run (sr);
     int failed = srunner_ntests_failed (sr);

@@ -19,6 +19,7 @@ Suite *calendar_suite (void);
 Suite *ticker_suite (void);
 Suite *buf_suite (void);
 Suite *loa_blob_suite (void);
+Suite *rpc_decl_suite (void);
 /* gateway/: its modules without I/O */
 Suite *xml_suite (void);
 Suite *form_suite (void);
@@ -35,6 +36,9 @@ Suite *media_events_suite (void);
 Suite *media_feed_suite (void);
 Suite *media_ninjs_suite (void);
 Suite *media_pkg_store_suite (void);
+/* services/: their method tables in-process (common/service_fixture.h) */
+Suite *article_rpc_suite (void);
+Suite *feedback_rpc_suite (void);
 Suite *content_media_suite (void);
 
 /* The test database URL; fails the current test when unset. */

@@ -112,6 +112,16 @@ long long test_query_int (PGconn *db, const char *sql)
     return v;
 }
 
+const char *test_query_text (PGconn *db, const char *sql, char *buf, size_t cap)
+{
+    PGresult *res = PQexec (db, sql);
+    ck_assert_msg (PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) == 1, "%s: %s", sql,
+                   PQresultErrorMessage (res));
+    snprintf (buf, cap, "%s", PQgetvalue (res, 0, 0));
+    PQclear (res);
+    return buf;
+}
+
 void test_sleep_ms (int ms)
 {
     struct timespec ts = {ms / 1000, (long) (ms % 1000) * 1000000L};
@@ -121,7 +131,7 @@ void test_sleep_ms (int ms)
 void test_service_schema (test_schema *s, const char *prefix, const char *app_name,
                           const loa_migration *migs, size_t n, const char *skip)
 {
-    loa_migration own[32];
+    loa_migration own[32] = {0};
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         if (strncmp (migs[i].name, "0000_events", 11) == 0 ||

@@ -47,6 +47,10 @@ void test_free_endpoint (char *buf, size_t cap);
 /* One integer from a query, -1 on error (or a NULL or not exactly one row). */
 long long test_query_int (PGconn *db, const char *sql);
 
+/* One text value from a query into buf ("" for a NULL); fails the test
+ * unless the query gives exactly one row. Returns buf. */
+const char *test_query_text (PGconn *db, const char *sql, char *buf, size_t cap);
+
 void test_sleep_ms (int ms);
 
 #endif

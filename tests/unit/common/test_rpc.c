@@ -54,7 +54,8 @@ static void h_whoami (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     (void) msg;
     atomic_fetch_add (&whoami_calls, 1);
     Loa__PingReply out = LOA__PING_REPLY__INIT;
-    out.service = loa_rpc_has_role (ctx, "reviewer") ? "reviewer" : "not-reviewer";
+    out.service =
+        loa_rpc_has_role (ctx, "reviewer") ? (char *) "reviewer" : (char *) "not-reviewer";
     out.last_event_seq = (uint64_t) ctx->caller->user_id;
     out.version = (char *) ctx->idempotency_key;
     loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
@@ -267,7 +268,7 @@ START_TEST (caller_and_idempotency_key_reach_the_handler)
 {
     loa_rpc_client *c = loa_rpc_client_new (zctx, "test", endpoint);
     Loa__Caller caller = LOA__CALLER__INIT;
-    char *roles[] = {"editor", "reviewer"};
+    char *roles[] = {(char *) "editor", (char *) "reviewer"};
     caller.user_id = 77;
     caller.n_roles = 2;
     caller.roles = roles;
@@ -302,11 +303,11 @@ START_TEST (caller_and_idempotency_key_reach_the_handler)
     ck_assert_int_eq (atomic_load (&whoami_calls), before + 2);
     /* Anonymous callers own their keys by address. */
     caller.user_id = 0;
-    caller.client_addr = "192.0.2.1";
+    caller.client_addr = (char *) "192.0.2.1";
     ck_assert_int_eq (loa_rpc_call (c, "whoami", &caller, NULL, key, NULL, 3000, &r),
                       LOA__STATUS__OK);
     loa_rpc_result_clear (&r);
-    caller.client_addr = "192.0.2.2";
+    caller.client_addr = (char *) "192.0.2.2";
     ck_assert_int_eq (loa_rpc_call (c, "whoami", &caller, NULL, key, NULL, 3000, &r),
                       LOA__STATUS__OK);
     loa_rpc_result_clear (&r);
@@ -366,15 +367,15 @@ START_TEST (expired_requests_are_not_processed)
     zmq_setsockopt (s, ZMQ_LINGER, &linger, sizeof linger);
     ck_assert_int_eq (zmq_connect (s, endpoint), 0);
     Loa__Request req = LOA__REQUEST__INIT;
-    req.request_id = "old";
-    req.method = "fields";
+    req.request_id = (char *) "old";
+    req.method = (char *) "fields";
     req.deadline_unix_ms = loa_now_ms () - 1000;
     uint8_t buf[128];
     size_t len = loa__request__pack (&req, buf);
     ck_assert_int_eq (zmq_send (s, buf, len, 0), (int) len);
     zmq_pollitem_t item = {s, 0, ZMQ_POLLIN, 0};
     ck_assert_int_eq (zmq_poll (&item, 1, 300), 0);
-    req.request_id = "new";
+    req.request_id = (char *) "new";
     req.deadline_unix_ms = loa_now_ms () + 3000;
     len = loa__request__pack (&req, buf);
     zmq_send (s, buf, len, 0);

@@ -142,7 +142,7 @@ static Loa__Event make_event (uint64_t seq, const char *topic)
     Loa__Event ev = LOA__EVENT__INIT;
     ev.seq = seq;
     ev.topic = (char *) topic;
-    ev.occurred_at = "2022-02-15T01:00:00.000Z";
+    ev.occurred_at = (char *) "2022-02-15T01:00:00.000Z";
     return ev;
 }
 
@@ -413,7 +413,7 @@ static void *producer_thread (void *arg)
             job->failed = 1;
         for (int i = 0; i < n && !job->failed; i++) {
             Loa__PingReply p = LOA__PING_REPLY__INIT;
-            p.service = "stress";
+            p.service = (char *) "stress";
             if (loa_outbox_add (db, "stress", &p.base) != 0)
                 job->failed = 1;
         }

@@ -171,7 +171,7 @@ START_TEST (test_media_figures)
     p.package_id = 5;
     p.article_id = 41;
     p.version = 1;
-    p.pub_status = "usable";
+    p.pub_status = (char *) "usable";
     /* 2022-03-31T17:30Z is 1 April, 00:30 in Hà Nội. */
     ck_assert_int_eq (apply_media (s.db, 1, "package.published", &p.base, "2022-03-31T17:30:00Z"),
                       0);
@@ -184,11 +184,11 @@ START_TEST (test_media_figures)
     d.package_id = 5;
     d.version = 1;
     d.broadcaster_id = 3;
-    d.status = "received";
+    d.status = (char *) "received";
     ck_assert_int_eq (apply_media (s.db, 3, "package.delivered", &d.base, "2022-04-02T01:00:00Z"),
                       0);
     d.broadcaster_id = 4;
-    d.status = "failed";
+    d.status = (char *) "failed";
     ck_assert_int_eq (apply_media (s.db, 4, "package.delivered", &d.base, "2022-04-03T01:00:00Z"),
                       0);
     /* A package whose first version came on 1 January 2023 (local time). */

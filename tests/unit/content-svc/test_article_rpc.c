@@ -1,0 +1,537 @@
+/* content-svc's articles through its real method table (content_methods),
+ * in-process against a schema made by its own migrations: the editorial
+ * workflow draft -> submit -> review (reject with a reason, or publish) ->
+ * retract, who may do each step (editors of the article's unit, reviewers
+ * who did not write it), the steps a status does not allow, If-Match, the
+ * unit rules (an editor's unit must exist; drafts stay within their unit),
+ * and the events quota-svc counts from (article.published with the unit and
+ * the CCHC flag, article.retracted). Every test checks the stored rows, not
+ * only the replies. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "article_store.h"
+#include "articles.pb-c.h"
+#include "articles_edit.pb-c.h"
+#include "catalog_store.h"
+#include "common/service_fixture.h"
+#include "content.pb-c.h"
+#include "content_edit.pb-c.h"
+#include "content_rpc.h"
+#include "content_store.h"
+#include "suites.h"
+
+extern const loa_migration content_svc_migrations[];
+extern const size_t content_svc_migrations_count;
+
+/* A worker's statements, as content-svc's main.c prepares them. */
+static int content_prepare (PGconn *db)
+{
+    return content_store_prepare (db) == 0 && article_store_prepare (db) == 0 &&
+                   catalog_store_prepare (db) == 0
+               ? 0
+               : -1;
+}
+
+/* The service, two units and the people of these tests. */
+typedef struct {
+    test_service svc;
+    int64_t unit_a, unit_b;
+    test_caller admin, editor_a, editor_a2, editor_b, reviewer, editor_reviewer_a;
+} fixture;
+
+static int64_t make_unit (fixture *fx, const char *code)
+{
+    Loa__Content__CreateUnitRequest in = LOA__CONTENT__CREATE_UNIT_REQUEST__INIT;
+    in.code = (char *) code;
+    in.name = (char *) "Phòng thử nghiệm";
+    test_reply r;
+    ck_assert_int_eq (test_call (&fx->svc, &fx->admin, "units.create", &in.base,
+                                 &loa__content__unit__descriptor, &r),
+                      LOA__STATUS__CREATED);
+    int64_t id = ((Loa__Content__Unit *) r.body)->id;
+    test_reply_clear (&r);
+    return id;
+}
+
+static void fixture_init (fixture *fx)
+{
+    memset (fx, 0, sizeof *fx);
+    test_service_start (&fx->svc, "t_article_rpc", content_svc_migrations,
+                        content_svc_migrations_count, NULL, content_methods, content_prepare);
+    fx->admin = (test_caller){.user_id = 1, .roles = "admin"};
+    fx->unit_a = make_unit (fx, "UNIT-A");
+    fx->unit_b = make_unit (fx, "UNIT-B");
+    fx->editor_a = (test_caller){.user_id = 10, .unit_id = fx->unit_a, .roles = "editor"};
+    fx->editor_a2 = (test_caller){.user_id = 11, .unit_id = fx->unit_a, .roles = "editor"};
+    fx->editor_b = (test_caller){.user_id = 20, .unit_id = fx->unit_b, .roles = "editor"};
+    fx->reviewer = (test_caller){.user_id = 30, .roles = "reviewer"};
+    fx->editor_reviewer_a =
+        (test_caller){.user_id = 12, .unit_id = fx->unit_a, .roles = "editor,reviewer"};
+}
+
+static void fixture_fini (fixture *fx) { test_service_stop (&fx->svc); }
+
+/* The id of the seeded topic `code` (0001_units_topics.sql). */
+static int64_t topic (fixture *fx, const char *code)
+{
+    char sql[128];
+    snprintf (sql, sizeof sql, "SELECT id FROM topics WHERE code = '%s'", code);
+    long long id = test_query_int (fx->svc.pg.db, sql);
+    ck_assert_int_gt (id, 0);
+    return id;
+}
+
+/* articles.create by `who` with one topic; the status of the call, and the
+ * new article's id in *id (0 when refused). */
+static Loa__Status create (fixture *fx, const test_caller *who, const char *title, int64_t topic_id,
+                           int64_t *id)
+{
+    Loa__Content__CreateArticleRequest in = LOA__CONTENT__CREATE_ARTICLE_REQUEST__INIT;
+    in.title = (char *) title;
+    in.summary = (char *) "Tóm tắt";
+    in.body = (char *) "Nội dung **bài viết**.";
+    in.topic_ids = &topic_id;
+    in.n_topic_ids = topic_id ? 1 : 0;
+    test_reply r;
+    Loa__Status st = test_call (&fx->svc, who, "articles.create", &in.base,
+                                &loa__content__article__descriptor, &r);
+    *id = r.body ? ((Loa__Content__Article *) r.body)->id : 0;
+    test_reply_clear (&r);
+    return st;
+}
+
+/* One workflow step ("articles.submit", ...) on article `id`; `reason` and
+ * `if_match` may be NULL. The call's status; its field errors in `fields`
+ * (may be NULL). */
+static Loa__Status step (fixture *fx, const test_caller *who, const char *method, int64_t id,
+                         const char *reason, const char *if_match, char *fields, size_t cap)
+{
+    Loa__Content__ArticleActionRequest in = LOA__CONTENT__ARTICLE_ACTION_REQUEST__INIT;
+    in.has_id = 1;
+    in.id = id;
+    in.reason = (char *) reason;
+    in.if_match = (char *) if_match;
+    test_reply r;
+    Loa__Status st = test_call (&fx->svc, who, method, &in.base, NULL, &r);
+    if (fields)
+        snprintf (fields, cap, "%s", r.fields);
+    test_reply_clear (&r);
+    return st;
+}
+
+#define STEP(fx, who, method, id, reason) step (fx, who, method, id, reason, NULL, NULL, 0)
+
+/* A column of article `id`, as text. */
+static const char *column (fixture *fx, int64_t id, const char *col, char *buf, size_t cap)
+{
+    char sql[160];
+    snprintf (sql, sizeof sql, "SELECT coalesce(%s::text, '') FROM articles WHERE id = %lld", col,
+              (long long) id);
+    return test_query_text (fx->svc.pg.db, sql, buf, cap);
+}
+
+/* "action:from>to,..." of article `id`'s history, oldest first. */
+static const char *history (fixture *fx, int64_t id, char *buf, size_t cap)
+{
+    char sql[256];
+    snprintf (sql, sizeof sql,
+              "SELECT coalesce(string_agg(action || ':' || from_status || '>' || to_status, ','"
+              " ORDER BY id), '') FROM article_history WHERE article_id = %lld",
+              (long long) id);
+    return test_query_text (fx->svc.pg.db, sql, buf, cap);
+}
+
+static long long count (fixture *fx, const char *sql)
+{
+    return test_query_int (fx->svc.pg.db, sql);
+}
+
+/* The last event of `topic` in the outbox, unpacked (caller frees). */
+static Loa__Content__ArticleEvent *last_event (fixture *fx, const char *topic)
+{
+    const char *vals[] = {topic};
+    PGresult *res = PQexecParams (fx->svc.pg.db,
+                                  "SELECT payload FROM outbox WHERE topic = $1 ORDER BY id DESC "
+                                  "LIMIT 1",
+                                  1, NULL, vals, NULL, NULL, 1);
+    ck_assert_int_eq (PQresultStatus (res), PGRES_TUPLES_OK);
+    ck_assert_int_eq (PQntuples (res), 1);
+    Loa__Content__ArticleEvent *ev = loa__content__article_event__unpack (
+        NULL, (size_t) PQgetlength (res, 0, 0), (const uint8_t *) PQgetvalue (res, 0, 0));
+    PQclear (res);
+    ck_assert_ptr_nonnull (ev);
+    return ev;
+}
+
+/* articles.get of `ref` by `who`: the status. */
+static Loa__Status get (fixture *fx, const test_caller *who, int64_t id)
+{
+    char ref[24];
+    snprintf (ref, sizeof ref, "%lld", (long long) id);
+    Loa__Content__ArticleRef in = LOA__CONTENT__ARTICLE_REF__INIT;
+    in.ref = ref;
+    test_reply r;
+    Loa__Status st = test_call (&fx->svc, who, "articles.get", &in.base, NULL, &r);
+    test_reply_clear (&r);
+    return st;
+}
+
+/* ------------------------------------------------------------ tests */
+
+/* The whole way: draft, submitted, published; the public sees it only
+ * then; article.published tells quota-svc the unit and that it is CCHC. */
+START_TEST (test_draft_submit_publish)
+{
+    fixture fx;
+    fixture_init (&fx);
+    char buf[256];
+    int64_t id;
+    ck_assert_int_eq (
+        create (&fx, &fx.editor_a, "Cải cách hành chính năm 2022", topic (&fx, "cchc-chi-so"), &id),
+        LOA__STATUS__CREATED);
+    ck_assert_str_eq (column (&fx, id, "status", buf, sizeof buf), "draft");
+    ck_assert_str_eq (column (&fx, id, "author_id", buf, sizeof buf), "10");
+    ck_assert_int_eq (atoll (column (&fx, id, "unit_id", buf, sizeof buf)), fx.unit_a);
+    ck_assert_str_eq (column (&fx, id, "slug", buf, sizeof buf), "cai-cach-hanh-chinh-nam-2022");
+    ck_assert_str_eq (column (&fx, id, "is_cchc", buf, sizeof buf), "true");
+    ck_assert_int_eq (get (&fx, NULL, id), LOA__STATUS__NOT_FOUND);
+
+    ck_assert_int_eq (STEP (&fx, &fx.editor_a, "articles.submit", id, NULL), LOA__STATUS__OK);
+    ck_assert_str_eq (column (&fx, id, "status", buf, sizeof buf), "in_review");
+    ck_assert_int_eq (get (&fx, NULL, id), LOA__STATUS__NOT_FOUND);
+    ck_assert_int_eq (count (&fx, "SELECT count(*) FROM outbox WHERE topic LIKE 'article.%'"), 0);
+
+    ck_assert_int_eq (STEP (&fx, &fx.reviewer, "articles.publish", id, NULL), LOA__STATUS__OK);
+    ck_assert_str_eq (column (&fx, id, "status", buf, sizeof buf), "published");
+    ck_assert_str_ne (column (&fx, id, "published_at", buf, sizeof buf), "");
+    ck_assert_str_eq (column (&fx, id, "version", buf, sizeof buf), "3");
+    ck_assert_str_eq (history (&fx, id, buf, sizeof buf),
+                      "created:>draft,submitted:draft>in_review,published:in_review>published");
+    ck_assert_int_eq (get (&fx, NULL, id), LOA__STATUS__OK);
+
+    ck_assert_int_eq (count (&fx, "SELECT count(*) FROM outbox WHERE topic = 'article.published'"),
+                      1);
+    Loa__Content__ArticleEvent *ev = last_event (&fx, "article.published");
+    ck_assert_int_eq (ev->article_id, id);
+    ck_assert_int_eq (ev->unit_id, fx.unit_a);
+    ck_assert (ev->is_cchc);
+    ck_assert_str_ne (ev->published_at, "");
+    ck_assert_str_eq (ev->body, "Nội dung **bài viết**.");
+    loa__content__article_event__free_unpacked (ev, NULL);
+    fixture_fini (&fx);
+}
+END_TEST
+
+/* A reviewer sends it back with a reason (required); the editor fixes it
+ * (If-Match) and submits again; a second reviewer's publication. */
+START_TEST (test_reject_fix_resubmit)
+{
+    fixture fx;
+    fixture_init (&fx);
+    char buf[256], fields[512];
+    int64_t id;
+    ck_assert_int_eq (
+        create (&fx, &fx.editor_a, "Tin hoạt động", topic (&fx, "tin-hoat-dong"), &id),
+        LOA__STATUS__CREATED);
+    ck_assert_str_eq (column (&fx, id, "is_cchc", buf, sizeof buf), "false");
+    ck_assert_int_eq (STEP (&fx, &fx.editor_a, "articles.submit", id, NULL), LOA__STATUS__OK);
+
+    ck_assert_int_eq (
+        step (&fx, &fx.reviewer, "articles.reject", id, NULL, NULL, fields, sizeof fields),
+        LOA__STATUS__INVALID);
+    ck_assert_str_eq (fields, "reason");
+    ck_assert_str_eq (column (&fx, id, "status", buf, sizeof buf), "in_review");
+
+    ck_assert_int_eq (STEP (&fx, &fx.reviewer, "articles.reject", id, "Thiếu số liệu"),
+                      LOA__STATUS__OK);
+    ck_assert_str_eq (column (&fx, id, "status", buf, sizeof buf), "rejected");
+    ck_assert_str_eq (column (&fx, id, "status_reason", buf, sizeof buf), "Thiếu số liệu");
+
+    /* The fix: another editor of the same unit, on the current version. */
+    Loa__Content__UpdateArticleRequest up = LOA__CONTENT__UPDATE_ARTICLE_REQUEST__INIT;
+    up.has_id = 1;
+    up.id = id;
+    up.title = (char *) "Tin hoạt động (bổ sung số liệu)";
+    up.if_match = (char *) "\"3\"";
+    test_reply r;
+    ck_assert_int_eq (test_call (&fx.svc, &fx.editor_a2, "articles.update", &up.base, NULL, &r),
+                      LOA__STATUS__OK);
+    test_reply_clear (&r);
+    ck_assert_str_eq (column (&fx, id, "title", buf, sizeof buf),
+                      "Tin hoạt động (bổ sung số liệu)");
+    ck_assert_str_eq (column (&fx, id, "status", buf, sizeof buf), "rejected");
+
+    ck_assert_int_eq (STEP (&fx, &fx.editor_a, "articles.submit", id, NULL), LOA__STATUS__OK);
+    ck_assert_int_eq (STEP (&fx, &fx.reviewer, "articles.publish", id, NULL), LOA__STATUS__OK);
+    ck_assert_str_eq (history (&fx, id, buf, sizeof buf),
+                      "created:>draft,submitted:draft>in_review,rejected:in_review>rejected,"
+                      "updated:rejected>rejected,submitted:rejected>in_review,"
+                      "published:in_review>published");
+    ck_assert_str_eq (column (&fx, id, "version", buf, sizeof buf), "6");
+    Loa__Content__ArticleEvent *ev = last_event (&fx, "article.published");
+    ck_assert (!ev->is_cchc);
+    ck_assert_str_eq (ev->title, "Tin hoạt động (bổ sung số liệu)");
+    loa__content__article_event__free_unpacked (ev, NULL);
+    fixture_fini (&fx);
+}
+END_TEST
+
+/* Who may do what: editors write and submit their own unit's articles,
+ * reviewers review but never what they wrote, nobody anonymous. Each
+ * refusal leaves the article as it was. */
+START_TEST (test_roles)
+{
+    fixture fx;
+    fixture_init (&fx);
+    char buf[256];
+    int64_t id, none;
+    int64_t t = topic (&fx, "tin-hoat-dong");
+    ck_assert_int_eq (create (&fx, NULL, "Bài", t, &none), LOA__STATUS__UNAUTHENTICATED);
+    ck_assert_int_eq (create (&fx, &fx.reviewer, "Bài", t, &none), LOA__STATUS__FORBIDDEN);
+    test_caller no_unit = {.user_id = 40, .roles = "editor"};
+    ck_assert_int_eq (create (&fx, &no_unit, "Bài", t, &none), LOA__STATUS__FORBIDDEN);
+    ck_assert_int_eq (count (&fx, "SELECT count(*) FROM articles"), 0);
+
+    ck_assert_int_eq (create (&fx, &fx.editor_reviewer_a, "Bài của người duyệt", t, &id),
+                      LOA__STATUS__CREATED);
+    /* Another unit's editor may not submit it; its own unit's may. */
+    ck_assert_int_eq (STEP (&fx, &fx.editor_b, "articles.submit", id, NULL),
+                      LOA__STATUS__FORBIDDEN);
+    ck_assert_int_eq (STEP (&fx, &fx.reviewer, "articles.submit", id, NULL),
+                      LOA__STATUS__FORBIDDEN);
+    ck_assert_str_eq (column (&fx, id, "status", buf, sizeof buf), "draft");
+    ck_assert_int_eq (STEP (&fx, &fx.editor_a2, "articles.submit", id, NULL), LOA__STATUS__OK);
+    /* Four eyes: its author may not publish it, reviewer or not; an editor
+     * may not either. */
+    ck_assert_int_eq (STEP (&fx, &fx.editor_reviewer_a, "articles.publish", id, NULL),
+                      LOA__STATUS__FORBIDDEN);
+    ck_assert_int_eq (STEP (&fx, &fx.editor_a, "articles.publish", id, NULL),
+                      LOA__STATUS__FORBIDDEN);
+    ck_assert_int_eq (STEP (&fx, &fx.editor_reviewer_a, "articles.reject", id, "Tự trả lại"),
+                      LOA__STATUS__FORBIDDEN);
+    ck_assert_str_eq (column (&fx, id, "status", buf, sizeof buf), "in_review");
+    ck_assert_str_eq (history (&fx, id, buf, sizeof buf),
+                      "created:>draft,submitted:draft>in_review");
+    ck_assert_int_eq (STEP (&fx, &fx.reviewer, "articles.publish", id, NULL), LOA__STATUS__OK);
+    /* Retracting needs a reviewer too; the author, a reviewer, may. */
+    ck_assert_int_eq (STEP (&fx, &fx.editor_a, "articles.retract", id, "Gỡ"),
+                      LOA__STATUS__FORBIDDEN);
+    ck_assert_str_eq (column (&fx, id, "status", buf, sizeof buf), "published");
+    ck_assert_int_eq (STEP (&fx, &fx.editor_reviewer_a, "articles.retract", id, "Gỡ"),
+                      LOA__STATUS__OK);
+    ck_assert_str_eq (column (&fx, id, "status", buf, sizeof buf), "retracted");
+    fixture_fini (&fx);
+}
+END_TEST
+
+/* Steps the status does not allow are refused (409) and change nothing:
+ * no status, no version, no history row, no event. */
+START_TEST (test_invalid_transitions)
+{
+    fixture fx;
+    fixture_init (&fx);
+    char buf[256];
+    int64_t id;
+    ck_assert_int_eq (create (&fx, &fx.editor_a, "Bài", topic (&fx, "tin-hoat-dong"), &id),
+                      LOA__STATUS__CREATED);
+    ck_assert_int_eq (STEP (&fx, &fx.reviewer, "articles.publish", id, NULL),
+                      LOA__STATUS__CONFLICT);
+    ck_assert_int_eq (STEP (&fx, &fx.reviewer, "articles.reject", id, "Sai"),
+                      LOA__STATUS__CONFLICT);
+    ck_assert_int_eq (STEP (&fx, &fx.reviewer, "articles.retract", id, "Sai"),
+                      LOA__STATUS__CONFLICT);
+    ck_assert_int_eq (STEP (&fx, &fx.editor_a, "articles.submit", id, NULL), LOA__STATUS__OK);
+    ck_assert_int_eq (STEP (&fx, &fx.editor_a, "articles.submit", id, NULL), LOA__STATUS__CONFLICT);
+    ck_assert_int_eq (STEP (&fx, &fx.reviewer, "articles.retract", id, "Sai"),
+                      LOA__STATUS__CONFLICT);
+    ck_assert_int_eq (STEP (&fx, &fx.reviewer, "articles.publish", id, NULL), LOA__STATUS__OK);
+    ck_assert_int_eq (STEP (&fx, &fx.editor_a, "articles.submit", id, NULL), LOA__STATUS__CONFLICT);
+    ck_assert_int_eq (STEP (&fx, &fx.reviewer, "articles.publish", id, NULL),
+                      LOA__STATUS__CONFLICT);
+    ck_assert_int_eq (STEP (&fx, &fx.reviewer, "articles.reject", id, "Sai"),
+                      LOA__STATUS__CONFLICT);
+    /* A published article is not edited. */
+    Loa__Content__UpdateArticleRequest up = LOA__CONTENT__UPDATE_ARTICLE_REQUEST__INIT;
+    up.has_id = 1;
+    up.id = id;
+    up.title = (char *) "Sửa sau khi đăng";
+    up.if_match = (char *) "*";
+    test_reply r;
+    ck_assert_int_eq (test_call (&fx.svc, &fx.editor_a, "articles.update", &up.base, NULL, &r),
+                      LOA__STATUS__CONFLICT);
+    test_reply_clear (&r);
+    ck_assert_int_eq (STEP (&fx, &fx.reviewer, "articles.retract", id, "Thông tin cũ"),
+                      LOA__STATUS__OK);
+    ck_assert_int_eq (STEP (&fx, &fx.reviewer, "articles.retract", id, "Lần nữa"),
+                      LOA__STATUS__CONFLICT);
+    ck_assert_int_eq (STEP (&fx, &fx.editor_a, "articles.submit", id, NULL), LOA__STATUS__CONFLICT);
+
+    ck_assert_str_eq (column (&fx, id, "status", buf, sizeof buf), "retracted");
+    ck_assert_str_eq (column (&fx, id, "title", buf, sizeof buf), "Bài");
+    ck_assert_str_eq (column (&fx, id, "version", buf, sizeof buf), "4");
+    ck_assert_str_eq (history (&fx, id, buf, sizeof buf),
+                      "created:>draft,submitted:draft>in_review,published:in_review>published,"
+                      "retracted:published>retracted");
+    ck_assert_int_eq (count (&fx, "SELECT count(*) FROM outbox WHERE topic LIKE 'article.%'"), 2);
+    /* No such article. */
+    ck_assert_int_eq (STEP (&fx, &fx.reviewer, "articles.publish", id + 1000, NULL),
+                      LOA__STATUS__NOT_FOUND);
+    fixture_fini (&fx);
+}
+END_TEST
+
+/* Retraction: a reason is required; the public loses it; quota-svc is told
+ * (article.retracted with the reason and when). */
+START_TEST (test_retract)
+{
+    fixture fx;
+    fixture_init (&fx);
+    char buf[256], fields[512];
+    int64_t id;
+    ck_assert_int_eq (create (&fx, &fx.editor_b, "Bài sẽ gỡ", topic (&fx, "cchc-chi-so"), &id),
+                      LOA__STATUS__CREATED);
+    ck_assert_int_eq (STEP (&fx, &fx.editor_b, "articles.submit", id, NULL), LOA__STATUS__OK);
+    ck_assert_int_eq (STEP (&fx, &fx.reviewer, "articles.publish", id, NULL), LOA__STATUS__OK);
+    ck_assert_int_eq (get (&fx, NULL, id), LOA__STATUS__OK);
+    ck_assert_int_eq (
+        step (&fx, &fx.reviewer, "articles.retract", id, "  ", NULL, fields, sizeof fields),
+        LOA__STATUS__INVALID);
+    ck_assert_str_eq (fields, "reason");
+    ck_assert_str_eq (column (&fx, id, "status", buf, sizeof buf), "published");
+
+    ck_assert_int_eq (STEP (&fx, &fx.reviewer, "articles.retract", id, "Sai số liệu"),
+                      LOA__STATUS__OK);
+    ck_assert_str_eq (column (&fx, id, "status", buf, sizeof buf), "retracted");
+    ck_assert_str_eq (column (&fx, id, "status_reason", buf, sizeof buf), "Sai số liệu");
+    ck_assert_str_ne (column (&fx, id, "published_at", buf, sizeof buf), "");
+    ck_assert_int_eq (get (&fx, NULL, id), LOA__STATUS__NOT_FOUND);
+    ck_assert_int_eq (get (&fx, &fx.reviewer, id), LOA__STATUS__OK);
+    Loa__Content__ArticleEvent *ev = last_event (&fx, "article.retracted");
+    ck_assert_int_eq (ev->article_id, id);
+    ck_assert_int_eq (ev->unit_id, fx.unit_b);
+    ck_assert (ev->is_cchc);
+    ck_assert_str_eq (ev->reason, "Sai số liệu");
+    ck_assert_str_ne (ev->retracted_at, "");
+    ck_assert_str_ne (ev->published_at, "");
+    loa__content__article_event__free_unpacked (ev, NULL);
+    fixture_fini (&fx);
+}
+END_TEST
+
+/* Units: an editor's unit must exist (nothing is written otherwise); a
+ * draft is seen by its own unit and the reviewers, not by another unit's
+ * staff, and the staff's list keeps to their unit. */
+START_TEST (test_unit_rules)
+{
+    fixture fx;
+    fixture_init (&fx);
+    int64_t id, none;
+    int64_t t = topic (&fx, "tin-hoat-dong");
+    test_caller ghost = {.user_id = 50, .unit_id = fx.unit_b + 100, .roles = "editor"};
+    ck_assert_int_eq (create (&fx, &ghost, "Bài", t, &none), LOA__STATUS__FORBIDDEN);
+    ck_assert_int_eq (count (&fx, "SELECT count(*) FROM articles"), 0);
+    ck_assert_int_eq (count (&fx, "SELECT count(*) FROM article_history"), 0);
+
+    ck_assert_int_eq (create (&fx, &fx.editor_a, "Bản nháp của A", t, &id), LOA__STATUS__CREATED);
+    ck_assert_int_eq (get (&fx, &fx.editor_a2, id), LOA__STATUS__OK);
+    ck_assert_int_eq (get (&fx, &fx.reviewer, id), LOA__STATUS__OK);
+    ck_assert_int_eq (get (&fx, &fx.editor_b, id), LOA__STATUS__NOT_FOUND);
+    ck_assert_int_eq (get (&fx, NULL, id), LOA__STATUS__NOT_FOUND);
+
+    int64_t id_b;
+    ck_assert_int_eq (create (&fx, &fx.editor_b, "Bản nháp của B", t, &id_b), LOA__STATUS__CREATED);
+    Loa__Content__ArticleListRequest in = LOA__CONTENT__ARTICLE_LIST_REQUEST__INIT;
+    test_reply r;
+    ck_assert_int_eq (test_call (&fx.svc, &fx.editor_b, "articles.list", &in.base,
+                                 &loa__content__article_list__descriptor, &r),
+                      LOA__STATUS__OK);
+    Loa__Content__ArticleList *list = (Loa__Content__ArticleList *) r.body;
+    ck_assert_uint_eq (list->n_items, 1);
+    ck_assert_int_eq (list->items[0]->id, id_b);
+    test_reply_clear (&r);
+    ck_assert_int_eq (test_call (&fx.svc, &fx.reviewer, "articles.list", &in.base,
+                                 &loa__content__article_list__descriptor, &r),
+                      LOA__STATUS__OK);
+    ck_assert_uint_eq (((Loa__Content__ArticleList *) r.body)->n_items, 2);
+    test_reply_clear (&r);
+    ck_assert_int_eq (test_call (&fx.svc, NULL, "articles.list", &in.base,
+                                 &loa__content__article_list__descriptor, &r),
+                      LOA__STATUS__OK);
+    ck_assert_uint_eq (((Loa__Content__ArticleList *) r.body)->n_items, 0);
+    test_reply_clear (&r);
+    fixture_fini (&fx);
+}
+END_TEST
+
+/* Edits: If-Match is required and must be the current version; the
+ * fields are checked, naming each; a refused edit writes nothing. */
+START_TEST (test_edits_checked)
+{
+    fixture fx;
+    fixture_init (&fx);
+    char buf[256];
+    int64_t id, none;
+    test_reply r;
+    /* Creation: a title and a body are required; topics must exist. */
+    Loa__Content__CreateArticleRequest cr = LOA__CONTENT__CREATE_ARTICLE_REQUEST__INIT;
+    ck_assert_int_eq (test_call (&fx.svc, &fx.editor_a, "articles.create", &cr.base, NULL, &r),
+                      LOA__STATUS__INVALID);
+    ck_assert_str_eq (r.fields, "title,body");
+    test_reply_clear (&r);
+    ck_assert_int_eq (create (&fx, &fx.editor_a, "Bài", 9999, &none), LOA__STATUS__INVALID);
+    ck_assert_int_eq (count (&fx, "SELECT count(*) FROM articles"), 0);
+
+    ck_assert_int_eq (create (&fx, &fx.editor_a, "Bài", topic (&fx, "tin-hoat-dong"), &id),
+                      LOA__STATUS__CREATED);
+    Loa__Content__UpdateArticleRequest up = LOA__CONTENT__UPDATE_ARTICLE_REQUEST__INIT;
+    up.has_id = 1;
+    up.id = id;
+    up.title = (char *) "Tiêu đề mới";
+    ck_assert_int_eq (test_call (&fx.svc, &fx.editor_a, "articles.update", &up.base, NULL, &r),
+                      LOA__STATUS__PRECONDITION_REQUIRED);
+    test_reply_clear (&r);
+    up.if_match = (char *) "\"7\"";
+    ck_assert_int_eq (test_call (&fx.svc, &fx.editor_a, "articles.update", &up.base, NULL, &r),
+                      LOA__STATUS__PRECONDITION_FAILED);
+    ck_assert_str_eq (r.fields, "If-Match");
+    test_reply_clear (&r);
+    up.if_match = (char *) "1";
+    ck_assert_int_eq (test_call (&fx.svc, &fx.editor_b, "articles.update", &up.base, NULL, &r),
+                      LOA__STATUS__FORBIDDEN);
+    test_reply_clear (&r);
+    ck_assert_str_eq (column (&fx, id, "title", buf, sizeof buf), "Bài");
+    ck_assert_str_eq (column (&fx, id, "version", buf, sizeof buf), "1");
+
+    ck_assert_int_eq (test_call (&fx.svc, &fx.editor_a, "articles.update", &up.base,
+                                 &loa__content__article__descriptor, &r),
+                      LOA__STATUS__OK);
+    ck_assert_int_eq (((Loa__Content__Article *) r.body)->version, 2);
+    test_reply_clear (&r);
+    ck_assert_str_eq (column (&fx, id, "title", buf, sizeof buf), "Tiêu đề mới");
+    /* The same If-Match again is now stale. */
+    ck_assert_int_eq (test_call (&fx.svc, &fx.editor_a, "articles.update", &up.base, NULL, &r),
+                      LOA__STATUS__PRECONDITION_FAILED);
+    test_reply_clear (&r);
+    ck_assert_str_eq (history (&fx, id, buf, sizeof buf), "created:>draft,updated:draft>draft");
+    fixture_fini (&fx);
+}
+END_TEST
+
+Suite *article_rpc_suite (void)
+{
+    Suite *s = suite_create ("content-svc/article_rpc");
+    TCase *tc = tcase_create ("workflow");
+    tcase_set_timeout (tc, 60);
+    tcase_add_test (tc, test_draft_submit_publish);
+    tcase_add_test (tc, test_reject_fix_resubmit);
+    tcase_add_test (tc, test_roles);
+    tcase_add_test (tc, test_invalid_transitions);
+    tcase_add_test (tc, test_retract);
+    tcase_add_test (tc, test_unit_rules);
+    tcase_add_test (tc, test_edits_checked);
+    suite_add_tcase (s, tc);
+    return s;
+}
