@@ -22,7 +22,7 @@ PACKAGES := build-essential pkg-config protobuf-c-compiler libprotobuf-c-dev lib
 	libmicrohttpd-dev libjansson-dev libpq-dev libsodium-dev libcmark-dev check postgresql postgresql-contrib \
 	curl jq wrk docker-compose libxml2-utils python3-jsonschema
 PKG_MODULES := libzmq libprotobuf-c libmicrohttpd jansson libpq libsodium libcmark
-# libmagic: the type of an uploaded asset, from its bytes (gateway/media.c).
+# libmagic: the type of an uploaded asset, from its bytes (gateway/media/).
 PACKAGES += libmagic-dev
 PKG_MODULES += libmagic
 # The web portal's browser tests (tests/browser/, tests/e2e/test_web.sh):
@@ -140,8 +140,11 @@ endef
 $(foreach s,$(SERVICES),$(eval $(call service_rules,$(s))))
 
 # ---------------------------------------------------------------- gateway
-GATEWAY_SRC := $(sort $(wildcard gateway/*.c))
+# The gateway in layers (docs/gateway.md): core/ and one folder per family of
+# endpoints; its files include each other by their path under gateway/.
+GATEWAY_SRC := $(sort $(wildcard gateway/*.c gateway/*/*.c))
 GATEWAY_OBJ := $(GATEWAY_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/gateway_migrations.o
+$(GATEWAY_OBJ): CPPFLAGS += -iquote gateway
 # The gateway has no events: of the shared SQL it needs only the time helpers.
 GATEWAY_SQL := services/common/sql/0000_time.sql $(sort $(wildcard gateway/migrations/*.sql))
 $(GEN)/gateway_migrations.c: $(GATEWAY_SQL) $(EMBED) Makefile
@@ -164,9 +167,8 @@ $(UNIT_OBJ): CPPFLAGS += -iquote gateway -iquote services/quota-svc
 $(UNIT_OBJ): CPPFLAGS += -iquote services/media-svc
 $(UNIT_OBJ): CFLAGS += $(CHECK_CFLAGS)
 # The gateway's modules without I/O are tested on their own (tests/unit/gateway/).
-GATEWAY_UNIT_OBJ := $(addprefix $(BUILD)/obj/gateway/,xml.o form.o open311_map.o throttle.o)
-GATEWAY_UNIT_OBJ += $(BUILD)/obj/gateway/blob.o
-GATEWAY_UNIT_OBJ += $(BUILD)/obj/gateway/media_feed.o
+GATEWAY_UNIT_OBJ := $(addprefix $(BUILD)/obj/gateway/,core/xml.o open311/form.o \
+	open311/open311_map.o core/throttle.o media/blob.o media/media_feed.o)
 # And a service's modules of the same kind (tests/unit/<svc>/).
 SERVICE_UNIT_OBJ := $(addprefix $(BUILD)/obj/services/quota-svc/,quota_month.o quota_events.o \
 	quota_store.o quota_risk.o quota_report.o plan_store.o) $(BUILD)/obj/gen/quota-svc_migrations.o

@@ -8,17 +8,17 @@
 #include <unistd.h>
 #include <zmq.h>
 
-#include "cache.h"
+#include "core/cache.h"
+#include "core/http.h"
+#include "core/services.h"
+#include "core/throttle.h"
 #include "gw.h"
-#include "http.h"
 #include "loa_config.h"
 #include "loa_db.h"
 #include "loa_log.h"
 #include "loa_migrate.h"
-#include "open311.h"
-#include "services.h"
-#include "static.h"
-#include "throttle.h"
+#include "open311/open311.h"
+#include "portal/portal.h"
 
 /* The intake throttle's table (throttle.h): fixed, whatever the traffic.
  * At the default limit (20) it remembers about 43,000 (route, address). */

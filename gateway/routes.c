@@ -8,13 +8,15 @@
 
 #include "articles.pb-c.h"
 #include "articles_edit.pb-c.h"
-#include "cache.h"
 #include "calendar.pb-c.h"
 #include "catalog.pb-c.h"
 #include "catalog_edit.pb-c.h"
 #include "common.pb-c.h"
 #include "content.pb-c.h"
 #include "content_edit.pb-c.h"
+#include "core/cache.h"
+#include "core/metrics.h"
+#include "core/services.h"
 #include "feedback.pb-c.h"
 #include "feedback_edit.pb-c.h"
 #include "gw.h"
@@ -24,14 +26,12 @@
 #include "media.pb-c.h"
 #include "media_edit.pb-c.h"
 #include "media_pkg.pb-c.h"
-#include "metrics.h"
-#include "open311.h"
+#include "open311/open311.h"
 #include "plan.pb-c.h"
 #include "plan_edit.pb-c.h"
 #include "quota.pb-c.h"
 #include "quota_edit.pb-c.h"
 #include "quota_ops.pb-c.h"
-#include "services.h"
 
 #define RPC(svc, name, in, out) .service = svc, .rpc = name, .input = in, .output = out
 

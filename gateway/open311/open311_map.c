@@ -1,4 +1,4 @@
-#include "open311_map.h"
+#include "open311/open311_map.h"
 
 #include <stdio.h>
 #include <string.h>

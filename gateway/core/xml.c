@@ -1,4 +1,4 @@
-#include "xml.h"
+#include "core/xml.h"
 
 #include <assert.h>
 #include <stdio.h>

@@ -1,13 +1,13 @@
-#include "services.h"
+#include "core/services.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth/store.h"
 #include "loa_config.h"
 #include "loa_db.h"
 #include "loa_log.h"
-#include "store.h"
 
 static const struct {
     const char *name, *env, *def;

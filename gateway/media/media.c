@@ -35,16 +35,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "blob.h"
+#include "auth/store.h"
+#include "core/metrics.h"
+#include "core/services.h"
 #include "gw.h"
 #include "loa_config.h"
 #include "loa_log.h"
 #include "loa_pbjson.h"
 #include "loa_text.h"
 #include "media.pb-c.h"
-#include "metrics.h"
-#include "services.h"
-#include "store.h"
+#include "media/blob.h"
 
 #define HEAD_BYTES 16384 /* what libmagic is shown of an upload */
 #define DEFAULT_UPLOAD_LIMIT (2LL << 30)

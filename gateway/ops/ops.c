@@ -5,11 +5,11 @@
 #include <string.h>
 
 #include "common.pb-c.h"
+#include "core/metrics.h"
+#include "core/services.h"
 #include "gw.h"
 #include "loa_db.h"
-#include "metrics.h"
-#include "open311.h"
-#include "services.h"
+#include "open311/open311.h"
 
 enum MHD_Result gw_healthz (gw_request *req)
 {

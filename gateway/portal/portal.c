@@ -21,7 +21,7 @@
  * names, and a page must never run with a stale module); images and fonts
  * may be kept a day (`max-age=86400`). Editing web/ takes a gateway
  * restart. */
-#include "static.h"
+#include "portal/portal.h"
 
 #include <dirent.h>
 #include <errno.h>

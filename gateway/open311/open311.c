@@ -1,4 +1,4 @@
-#include "open311.h"
+#include "open311/open311.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -7,17 +7,17 @@
 #include <string.h>
 #include <strings.h>
 
-#include "cache.h"
+#include "core/cache.h"
+#include "core/metrics.h"
+#include "core/services.h"
+#include "core/xml.h"
 #include "feedback.pb-c.h"
 #include "feedback_edit.pb-c.h"
-#include "form.h"
 #include "loa_config.h"
 #include "loa_log.h"
 #include "loa_text.h"
-#include "metrics.h"
-#include "open311_map.h"
-#include "services.h"
-#include "xml.h"
+#include "open311/form.h"
+#include "open311/open311_map.h"
 
 #define SPEC_URL "http://wiki.open311.org/GeoReport_v2"
 /* When the discovery document, the services or their attributes last

@@ -20,13 +20,13 @@
 #include <time.h>
 
 #include "common.pb-c.h"
+#include "core/metrics.h"
+#include "core/services.h"
 #include "gw.h"
 #include "loa_config.h"
 #include "loa_log.h"
-#include "media_feed.h"
+#include "media/media_feed.h"
 #include "media_pkg.pb-c.h"
-#include "metrics.h"
-#include "services.h"
 
 struct gw_download {
     Loa__Media__DownloadLog log;

@@ -10,13 +10,13 @@
 #include <string.h>
 #include <strings.h>
 
+#include "auth/store.h"
 #include "content.pb-c.h"
+#include "core/services.h"
 #include "gw.h"
 #include "loa_config.h"
 #include "loa_log.h"
 #include "loa_text.h"
-#include "services.h"
-#include "store.h"
 
 #define USER_THRESHOLD 5 /* failures of one username from one address before blocking */
 #define ADDR_THRESHOLD 20 /* failures from one address, any usernames */

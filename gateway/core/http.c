@@ -1,7 +1,7 @@
 /* http: libmicrohttpd glue. One gw_request per HTTP request: created on the
  * first call of the access handler, fed the body, dispatched on the final
  * call, freed in the completion callback (which also records metrics). */
-#include "http.h"
+#include "core/http.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,11 +10,11 @@
 #include <strings.h>
 #include <sys/random.h>
 
+#include "core/metrics.h"
+#include "core/services.h"
 #include "loa_config.h"
 #include "loa_log.h"
-#include "metrics.h"
-#include "services.h"
-#include "static.h"
+#include "portal/portal.h"
 
 static size_t body_limit = 1 << 20;
 static gw_throttle *intake; /* GW_THROTTLED routes; NULL: off */

@@ -1,4 +1,4 @@
-#include "blob.h"
+#include "media/blob.h"
 
 #include <stdio.h>
 #include <string.h>

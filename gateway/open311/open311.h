@@ -13,8 +13,8 @@
 #ifndef GW_OPEN311_H
 #define GW_OPEN311_H
 
+#include "core/throttle.h"
 #include "gw.h"
-#include "throttle.h"
 
 /* GET discovery.{format}: the Service Discovery document. */
 enum MHD_Result gw_open311_discovery (gw_request *req);

@@ -1,4 +1,4 @@
-#include "form.h"
+#include "open311/form.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* throttle: a fixed-memory, set-associative sliding-window log (see
  * throttle.h for the scheme and what a flood does to it). */
-#include "throttle.h"
+#include "core/throttle.h"
 
 #include <arpa/inet.h>
 #include <pthread.h>

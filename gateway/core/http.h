@@ -4,8 +4,8 @@
 
 #include <stddef.h>
 
+#include "core/throttle.h"
 #include "gw.h"
-#include "throttle.h"
 
 /* Starts listening on `port` with `threads` pool threads; request bodies
  * over `max_body` bytes are refused with 413. Routes flagged GW_THROTTLED

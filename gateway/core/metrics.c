@@ -1,15 +1,15 @@
-#include "metrics.h"
+#include "core/metrics.h"
 
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cache.h"
-#include "http.h"
+#include "core/cache.h"
+#include "core/http.h"
+#include "core/services.h"
+#include "core/throttle.h"
 #include "loa_buf.h"
-#include "services.h"
-#include "throttle.h"
 
 #define MAX_ROUTES 128
 static const unsigned statuses[] = {200, 201, 204, 206, 304, 400, 401, 403, 404, 405, 409, 410,

@@ -1,4 +1,4 @@
-#include "media_feed.h"
+#include "media/media_feed.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "xml.h"
+#include "core/xml.h"
 
 static const unsigned char cursor_key[16] = "loa-feed-cursor";
 
