@@ -166,9 +166,11 @@ $(UNIT_OBJ): CPPFLAGS += -I tests/unit -I $(GEN)/test
 $(UNIT_OBJ): CPPFLAGS += -iquote gateway -iquote services/quota-svc
 $(UNIT_OBJ): CPPFLAGS += -iquote services/media-svc
 $(UNIT_OBJ): CFLAGS += $(CHECK_CFLAGS)
-# The gateway's modules without I/O are tested on their own (tests/unit/gateway/).
-GATEWAY_UNIT_OBJ := $(addprefix $(BUILD)/obj/gateway/,core/xml.o open311/form.o \
-	open311/open311_map.o core/throttle.o media/blob.o media/media_feed.o)
+# The gateway's modules are tested on their own (tests/unit/gateway/): every
+# object but main and the HTTP daemon, so that a test can use the router,
+# the auth decision, the cache and the pure modules alike.
+GATEWAY_UNIT_OBJ := $(filter-out $(BUILD)/obj/gateway/main.o $(BUILD)/obj/gateway/core/http.o, \
+	$(GATEWAY_OBJ))
 # And a service's modules of the same kind (tests/unit/<svc>/).
 SERVICE_UNIT_OBJ := $(addprefix $(BUILD)/obj/services/quota-svc/,quota_month.o quota_events.o \
 	quota_store.o quota_risk.o quota_report.o plan_store.o) $(BUILD)/obj/gen/quota-svc_migrations.o

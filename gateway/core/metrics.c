@@ -6,7 +6,8 @@
 #include <string.h>
 
 #include "core/cache.h"
-#include "core/http.h"
+#include "core/dispatch.h"
+#include "core/router.h"
 #include "core/services.h"
 #include "core/throttle.h"
 #include "loa_buf.h"
@@ -30,7 +31,7 @@ typedef struct {
     atomic_ullong sum_ms;
 } rpc_stats;
 
-/* After the routes: the web portal's files (gateway/static.c), then requests
+/* After the routes: the fallback's answers (the web portal's files), then requests
  * nothing answered (an unknown /api path). */
 #define PORTAL MAX_ROUTES
 #define UNMATCHED (MAX_ROUTES + 1)
@@ -39,8 +40,8 @@ static route_stats http_stats[MAX_ROUTES + 2];
 static const char *route_label (size_t r, const char **method)
 {
     if (r < MAX_ROUTES) {
-        *method = gw_routes[r].method;
-        return gw_routes[r].pattern;
+        *method = gw_route_at (r)->method;
+        return gw_route_at (r)->pattern;
     }
     *method = r == PORTAL ? "GET" : "any";
     return r == PORTAL ? "portal" : "unmatched";
@@ -63,11 +64,10 @@ static void observe (atomic_ullong *bucket, atomic_ullong *sum, int64_t ms)
     atomic_fetch_add_explicit (sum, (unsigned long long) (ms > 0 ? ms : 0), memory_order_relaxed);
 }
 
-void gw_metrics_http (const gw_route *route, int portal, unsigned status, int64_t elapsed_ms)
+void gw_metrics_http (const gw_route *route, int fallback, unsigned status, int64_t elapsed_ms)
 {
-    size_t r = route ? (size_t) (route - gw_routes) : portal ? PORTAL : UNMATCHED;
-    if (r > UNMATCHED)
-        r = UNMATCHED;
+    long i = gw_route_index (route);
+    size_t r = i >= 0 && i < MAX_ROUTES ? (size_t) i : fallback ? PORTAL : UNMATCHED;
     size_t s = 0;
     while (statuses[s] && statuses[s] != status)
         s++;
@@ -113,7 +113,7 @@ char *gw_metrics_render (size_t *len)
                     "# HELP loa_http_requests_total HTTP requests by route, method and status.\n"
                     "# TYPE loa_http_requests_total counter\n");
     for (size_t r = 0; r <= UNMATCHED; r++) {
-        if (r < MAX_ROUTES && r >= gw_n_routes)
+        if (r < MAX_ROUTES && r >= gw_route_count ())
             continue;
         const char *method;
         const char *pattern = route_label (r, &method);
@@ -130,7 +130,7 @@ char *gw_metrics_render (size_t *len)
     loa_buf_printf (&b, "# HELP loa_http_request_duration_seconds HTTP request latency by route.\n"
                         "# TYPE loa_http_request_duration_seconds histogram\n");
     for (size_t r = 0; r <= UNMATCHED; r++) {
-        if (r < MAX_ROUTES && r >= gw_n_routes)
+        if (r < MAX_ROUTES && r >= gw_route_count ())
             continue;
         unsigned long long total = 0;
         for (size_t s = 0; s < N_STATUS; s++)
@@ -180,7 +180,7 @@ char *gw_metrics_render (size_t *len)
         "# HELP loa_cache_bytes Bytes held by the public-read cache.\n"
         "# TYPE loa_cache_bytes gauge\nloa_cache_bytes %zu\n",
         hits, misses, bytes);
-    gw_throttle *t = gw_http_intake_throttle ();
+    gw_throttle *t = gw_dispatch_intake ();
     if (t) {
         unsigned long long refused, evicted;
         gw_throttle_stats (t, &refused, &evicted);

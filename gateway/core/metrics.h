@@ -9,7 +9,9 @@
 
 #include "gw.h"
 
-void gw_metrics_http (const gw_route *route, int portal, unsigned status, int64_t elapsed_ms);
+/* One request that is over: its route (NULL: none matched; then
+ * `fallback` 1 when the fallback, the portal, answered it). */
+void gw_metrics_http (const gw_route *route, int fallback, unsigned status, int64_t elapsed_ms);
 void gw_metrics_rpc (gw_service svc, Loa__Status status, int64_t elapsed_ms);
 
 /* The exposition text, malloc'ed (caller frees); *len gets its length. */

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth/store.h"
 #include "loa_config.h"
 #include "loa_db.h"
 #include "loa_log.h"
@@ -29,6 +28,7 @@ typedef struct {
 } thread_clients;
 
 static char *db_url;
+static gw_db_prepare_fn prepare_db;
 
 /* Runs when an HTTP thread ends (MHD stop), closing its sockets before the
  * ZeroMQ context is terminated. */
@@ -41,8 +41,9 @@ static void thread_clients_free (void *p)
     free (tc);
 }
 
-int gw_services_init (void *zmq_ctx, const char *database_url)
+int gw_services_init (void *zmq_ctx, const char *database_url, gw_db_prepare_fn prepare)
 {
+    prepare_db = prepare;
     db_url = loa_db_url_with_schema (database_url, "gateway");
     if (!db_url)
         return -1;
@@ -94,7 +95,7 @@ PGconn *gw_thread_db (void)
      * a new session needs its statements prepared again. */
     PQfinish (tc->db);
     tc->db = loa_db_connect (db_url, "gateway", 0);
-    if (tc->db && gw_store_prepare (tc->db) != 0) {
+    if (tc->db && prepare_db && prepare_db (tc->db) != 0) {
         PQfinish (tc->db);
         tc->db = NULL;
     }
@@ -114,24 +115,3 @@ loa_rpc_client *gw_service_client (gw_service svc)
 const char *gw_service_name (gw_service svc) { return info[svc].name; }
 
 int gw_rpc_timeout_ms (void) { return rpc_timeout; }
-
-unsigned gw_http_status (Loa__Status st)
-{
-    switch (st) {
-    case LOA__STATUS__OK: return 200;
-    case LOA__STATUS__CREATED: return 201;
-    case LOA__STATUS__INVALID: return 422;
-    case LOA__STATUS__UNAUTHENTICATED: return 401;
-    case LOA__STATUS__FORBIDDEN: return 403;
-    case LOA__STATUS__NOT_FOUND: return 404;
-    case LOA__STATUS__CONFLICT: return 409;
-    case LOA__STATUS__TOO_LARGE: return 413;
-    case LOA__STATUS__UNAVAILABLE: return 503;
-    case LOA__STATUS__DEADLINE: return 504;
-    case LOA__STATUS__PRECONDITION_FAILED: return 412;
-    case LOA__STATUS__TOO_MANY_REQUESTS: return 429;
-    case LOA__STATUS__GONE: return 410;
-    case LOA__STATUS__PRECONDITION_REQUIRED: return 428;
-    default: return 500;
-    }
-}

@@ -1,6 +1,8 @@
 /* services: the gateway's view of the four services: their addresses and
  * one RPC client per service per HTTP worker thread (never shared between
- * threads), created on first use and closed when the thread ends. */
+ * threads), created on first use and closed when the thread ends; and each
+ * thread's connection to the gateway's own database. Handlers call
+ * services through core/call.h. */
 #ifndef GW_SERVICES_H
 #define GW_SERVICES_H
 
@@ -9,10 +11,13 @@
 
 #include <libpq-fe.h>
 
+/* Prepares a new database connection's statements: 0 or -1. */
+typedef int (*gw_db_prepare_fn) (PGconn *db);
+
 /* Reads the addresses from the environment; `zmq_ctx` must outlive every
- * HTTP thread. `database_url` is the gateway's database (schema gateway).
- * 0 or -1. */
-int gw_services_init (void *zmq_ctx, const char *database_url);
+ * HTTP thread. `database_url` is the gateway's database (schema gateway);
+ * each thread's connection is made ready by `prepare`. 0 or -1. */
+int gw_services_init (void *zmq_ctx, const char *database_url, gw_db_prepare_fn prepare);
 
 /* Frees what init took (after the HTTP threads have ended). */
 void gw_services_done (void);
@@ -32,8 +37,5 @@ const char *gw_service_name (gw_service svc);
 
 /* The RPC deadline (LOA_RPC_TIMEOUT_MS, default 5000). */
 int gw_rpc_timeout_ms (void);
-
-/* The HTTP status for an RPC status (OK -> 200, INVALID -> 422, ...). */
-unsigned gw_http_status (Loa__Status st);
 
 #endif

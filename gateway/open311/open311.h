@@ -1,5 +1,5 @@
-/* open311: Open311 GeoReport v2 under /open311/v2/ (API.md "Open311
- * GeoReport v2"), the same feedback as /api/v1/feedback for existing 311
+/* open311: Open311 GeoReport v2 under /open311/v2/ (docs/api/open311.md),
+ * the same feedback as /api/v1/feedback for existing 311
  * clients. Every resource answers in XML (required by the spec) or JSON,
  * chosen by its extension; one JSON document (jansson) is built per answer
  * and written as JSON, or as XML by the spec's Spark convention (arrays are
@@ -9,7 +9,9 @@
  * apart, as the spec allows); 429 with Retry-After when an application
  * files more than LOA_OPEN311_LIMIT requests in LOA_INTAKE_WINDOW_S (it files
  * for many citizens from one address, so it is counted by its API key, not
- * by address). The mapping rules are open311_map.h. */
+ * by address). The mapping rules are open311_map.h. The files: answer.c
+ * (formats, errors, calls), discovery.c, intake.c (POST), requests.c
+ * (GET), openapi.c. */
 #ifndef GW_OPEN311_H
 #define GW_OPEN311_H
 

@@ -1,4 +1,5 @@
-/* static: the web portal's files (web/), served at `/`.
+/* portal: the web portal's files (web/, docs/web.md), served at `/` as
+ * the dispatcher's fallback (core/dispatch.h): what no route matches.
  *
  * The whole directory is read into memory once at start-up (it is small:
  * plain HTML, CSS, JS modules, a few images) into a sorted table of
@@ -34,6 +35,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/respond.h"
 #include "loa_buf.h"
 #include "loa_config.h"
 #include "loa_log.h"
@@ -99,7 +101,7 @@ static int add_file (int dirfd, const char *name, const char *url_path)
         return 0;
     int fd = openat (dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) {
-        loa_warn (NULL, "static: cannot open %s: %s", url_path, strerror (errno));
+        loa_warn (NULL, "portal: cannot open %s: %s", url_path, strerror (errno));
         return 0;
     }
     struct stat st;
@@ -111,7 +113,7 @@ static int add_file (int dirfd, const char *name, const char *url_path)
     }
     size_t len = (size_t) st.st_size;
     if (len > max_file || total_bytes + len > max_total) {
-        loa_warn (NULL, "static: %s skipped: %zu bytes is over the limits", url_path, len);
+        loa_warn (NULL, "portal: %s skipped: %zu bytes is over the limits", url_path, len);
         rc = 0;
         goto out;
     }
@@ -128,7 +130,7 @@ static int add_file (int dirfd, const char *name, const char *url_path)
         got += (size_t) r;
     }
     if (got != len) {
-        loa_warn (NULL, "static: %s changed while being read", url_path);
+        loa_warn (NULL, "portal: %s changed while being read", url_path);
         rc = 0;
         goto out;
     }
@@ -177,7 +179,7 @@ static int walk (int dirfd, const char *prefix, int depth)
         if ((size_t) snprintf (url_path, sizeof url_path, "%s/%s", prefix, e->d_name) >=
             sizeof url_path)
             continue;
-        if (!gw_static_path_ok (url_path))
+        if (!gw_portal_path_ok (url_path))
             continue; /* a name the URL checks would refuse is never served */
         struct stat st;
         if (fstatat (dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
@@ -261,7 +263,7 @@ static int expand (web_file *f)
             part = find (path);
         }
         if (!part) {
-            loa_warn (NULL, "static: %s: an include names no part in " PARTS_DIR, f->path);
+            loa_warn (NULL, "portal: %s: an include names no part in " PARTS_DIR, f->path);
             loa_buf_add (&out, q, open_n);
             p = q + open_n;
             continue;
@@ -316,7 +318,7 @@ static int finish (void)
     return 0;
 }
 
-int gw_static_path_ok (const char *path)
+int gw_portal_path_ok (const char *path)
 {
     size_t n = strlen (path);
     if (n == 0 || n >= MAX_PATH || path[0] != '/')
@@ -335,7 +337,7 @@ int gw_static_path_ok (const char *path)
     return 1;
 }
 
-int gw_static_init (void)
+int gw_portal_init (void)
 {
     const char *dir = loa_env ("LOA_WEB_DIR", "/usr/share/loa/web");
     max_total = (size_t) loa_env_int ("LOA_WEB_MAX_BYTES", 64L << 20, 1024, 1L << 30);
@@ -343,30 +345,30 @@ int gw_static_init (void)
         return -1;
     char real[PATH_MAX];
     if (!realpath (dir, real)) {
-        loa_warn (NULL, "static: no web portal: LOA_WEB_DIR %s: %s", dir, strerror (errno));
+        loa_warn (NULL, "portal: no web portal: LOA_WEB_DIR %s: %s", dir, strerror (errno));
         return 0;
     }
     int fd = open (real, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
-        loa_warn (NULL, "static: no web portal: %s: %s", real, strerror (errno));
+        loa_warn (NULL, "portal: no web portal: %s: %s", real, strerror (errno));
         return 0;
     }
     if (walk (fd, "", 0) != 0) {
-        loa_error (NULL, "static: cannot read %s", real);
-        gw_static_done ();
+        loa_error (NULL, "portal: cannot read %s", real);
+        gw_portal_done ();
         return -1;
     }
     if (finish () != 0) {
-        loa_error (NULL, "static: out of memory assembling the pages of %s", real);
-        gw_static_done ();
+        loa_error (NULL, "portal: out of memory assembling the pages of %s", real);
+        gw_portal_done ();
         return -1;
     }
-    loa_info (NULL, "static: the web portal from %s: %zu files, %zu bytes in memory", real, n_files,
+    loa_info (NULL, "portal: the web portal from %s: %zu files, %zu bytes in memory", real, n_files,
               total_bytes);
     return 0;
 }
 
-void gw_static_done (void)
+void gw_portal_done (void)
 {
     for (size_t i = 0; i < n_files; i++) {
         free (files[i].path);
@@ -378,7 +380,7 @@ void gw_static_done (void)
     total_bytes = 0;
 }
 
-size_t gw_static_count (void) { return n_files; }
+size_t gw_portal_count (void) { return n_files; }
 
 static const web_file *find (const char *path)
 {
@@ -388,7 +390,7 @@ static const web_file *find (const char *path)
     return bsearch (&key, files, n_files, sizeof *files, cmp_files);
 }
 
-int gw_static_owns (const char *path)
+int gw_portal_owns (const char *path)
 {
     static const char *const api[] = {"/api", "/open311"};
     for (size_t i = 0; i < sizeof api / sizeof api[0]; i++) {
@@ -438,11 +440,11 @@ static enum MHD_Result not_found (gw_request *req, unsigned status)
     return gw_queue_response (req, status, resp);
 }
 
-enum MHD_Result gw_static_serve (gw_request *req)
+enum MHD_Result gw_portal_serve (gw_request *req)
 {
     const char *url = req->url;
     int get = strcmp (req->method, "GET") == 0 || req->head;
-    if (!gw_static_path_ok (url))
+    if (!gw_portal_path_ok (url))
         return get ? not_found (req, strstr (url, "/.") ? 400 : 404)
                    : gw_respond_problem (req, 404, "Không có tài nguyên nào ở địa chỉ này", NULL);
     size_t n = strlen (url);
@@ -477,14 +479,13 @@ enum MHD_Result gw_static_serve (gw_request *req)
                    : gw_respond_problem (req, 404, "Không có tài nguyên nào ở địa chỉ này", NULL);
     if (!get)
         goto method;
-    const char *inm = gw_header (req, MHD_HTTP_HEADER_IF_NONE_MATCH);
     struct MHD_Response *resp;
     unsigned status = 200;
-    if (inm && gw_etag_matches (inm, f->etag)) {
+    if (gw_not_modified (req, f->etag)) {
         resp = MHD_create_response_from_buffer (0, NULL, MHD_RESPMEM_PERSISTENT);
         status = 304;
     } else {
-        /* The table outlives the daemon (gw_static_done runs after
+        /* The table outlives the daemon (gw_portal_done runs after
          * MHD_stop_daemon): the bytes are sent as they are, not copied. */
         resp = MHD_create_response_from_buffer (f->len, f->data, MHD_RESPMEM_PERSISTENT);
         if (resp)

@@ -5,10 +5,13 @@
  * the rest (the CSV is a loa.File sent as it is, GW_FILE). quota-svc
  * checks the parameters and answers 422 naming the field. */
 #include <string.h>
+#include <strings.h>
 
 #include "common.pb-c.h"
-#include "gw.h"
+#include "core/respond.h"
+#include "core/rpc_route.h"
 #include "quota.pb-c.h"
+#include "quota/quota.h"
 #include "quota_edit.pb-c.h"
 
 static const gw_route year_route = {
@@ -58,16 +61,12 @@ static int accepts_csv (const char *accept)
 
 enum MHD_Result gw_quota_report (gw_request *req)
 {
-    const char *format = MHD_lookup_connection_value (req->conn, MHD_GET_ARGUMENT_KIND, "format");
-    const char *year = MHD_lookup_connection_value (req->conn, MHD_GET_ARGUMENT_KIND, "year");
+    const char *format = gw_query (req, "format");
     int csv = format ? strcmp (format, "csv") == 0
                      : accepts_csv (gw_header (req, MHD_HTTP_HEADER_ACCEPT));
-    const gw_route *own = req->route;
     if (csv)
-        req->route = &csv_route;
-    else if (year)
-        req->route = &year_route;
-    enum MHD_Result rc = gw_rpc_route (req);
-    req->route = own;
-    return rc;
+        return gw_rpc_route_as (req, &csv_route);
+    if (gw_query (req, "year"))
+        return gw_rpc_route_as (req, &year_route);
+    return gw_rpc_route (req);
 }

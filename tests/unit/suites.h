@@ -19,6 +19,8 @@ Suite *calendar_suite (void);
 Suite *ticker_suite (void);
 Suite *buf_suite (void);
 /* gateway/: its modules without I/O */
+Suite *auth_decide_suite (void);
+Suite *router_suite (void);
 Suite *xml_suite (void);
 Suite *form_suite (void);
 Suite *open311_map_suite (void);

@@ -1,0 +1,126 @@
+/* The router (gateway/core/router.h) on the real route table
+ * (gateway/routes.c) and on broken copies of it. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/router.h"
+#include "core/rpc_route.h"
+#include "routes.h"
+#include "suites.h"
+
+static char err[256];
+
+/* A copy of the real table to break. */
+static gw_route *copy_table (void)
+{
+    gw_route *t = malloc (gw_n_routes * sizeof *t);
+    ck_assert_ptr_nonnull (t);
+    memcpy (t, gw_routes, gw_n_routes * sizeof *t);
+    return t;
+}
+
+/* The index of the real table's route `method` `pattern`. */
+static size_t find (const char *method, const char *pattern)
+{
+    for (size_t i = 0; i < gw_n_routes; i++)
+        if (strcmp (gw_routes[i].method, method) == 0 &&
+            strcmp (gw_routes[i].pattern, pattern) == 0)
+            return i;
+    ck_abort_msg ("no route %s %s", method, pattern);
+    return 0;
+}
+
+START_TEST (the_real_table_is_served)
+{
+    ck_assert_int_eq (gw_router_set (gw_routes, gw_n_routes, err, sizeof err), 0);
+    ck_assert_uint_eq (gw_route_count (), gw_n_routes);
+    ck_assert_ptr_eq (gw_route_at (0), &gw_routes[0]);
+    ck_assert_ptr_null (gw_route_at (gw_n_routes));
+    ck_assert_int_eq (gw_route_index (&gw_routes[3]), 3);
+    gw_route other = gw_routes[3];
+    ck_assert_int_eq (gw_route_index (&other), -1);
+}
+END_TEST
+
+/* Sets a broken copy: refused, naming the route, the real table kept. */
+static void refused (gw_route *t, size_t i, const char *why)
+{
+    ck_assert_int_eq (gw_router_set (t, gw_n_routes, err, sizeof err), -1);
+    ck_assert_msg (strstr (err, t[i].pattern ? t[i].pattern : "?"), "%s", err);
+    ck_assert_msg (strstr (err, why), "%s", err);
+    ck_assert_ptr_eq (gw_route_at (0), &gw_routes[0]);
+}
+
+START_TEST (a_broken_table_is_refused)
+{
+    ck_assert_int_eq (gw_router_set (gw_routes, gw_n_routes, err, sizeof err), 0);
+    gw_route *t = copy_table ();
+    size_t units = find ("GET", "/api/v1/units");
+    t[units].handler = NULL;
+    refused (t, units, "no handler");
+    t[units] = gw_routes[units];
+    t[units].rpc = NULL;
+    refused (t, units, "without an RPC method");
+    t[units] = gw_routes[units];
+    size_t create = find ("POST", "/api/v1/units");
+    t[create].input = NULL;
+    refused (t, create, "without an input message");
+    t[create] = gw_routes[create];
+    t[units].pattern = "/api/v1/{a}/{b}/{c}/{d}/{e}";
+    refused (t, units, "GW_MAX_PARAMS");
+    t[units].pattern = "api/v1/units";
+    refused (t, units, "pattern");
+    t[units] = gw_routes[units];
+    t[units].service = GW_N_SERVICES;
+    refused (t, units, "unknown service");
+    t[units] = gw_routes[units];
+    ck_assert_int_eq (gw_router_set (t, gw_n_routes, err, sizeof err), 0);
+    ck_assert_int_eq (gw_router_set (gw_routes, gw_n_routes, err, sizeof err), 0);
+    free (t);
+}
+END_TEST
+
+START_TEST (matching)
+{
+    ck_assert_int_eq (gw_router_set (gw_routes, gw_n_routes, err, sizeof err), 0);
+    gw_request req;
+    char allow[96];
+    memset (&req, 0, sizeof req);
+    const gw_route *r = gw_route_match ("GET", "/api/v1/units/7", &req, allow, sizeof allow);
+    ck_assert_ptr_nonnull (r);
+    ck_assert_str_eq (r->pattern, "/api/v1/units/{id}");
+    ck_assert_ptr_eq (r->handler, gw_rpc_route);
+    ck_assert_str_eq (gw_param (&req, "id"), "7");
+    ck_assert_int_eq (gw_param_id (&req, "id", INT64_MAX), 7);
+    ck_assert_int_eq (gw_param_id (&req, "id", 6), 0);
+    ck_assert_ptr_null (gw_param (&req, "i"));
+
+    /* A value may hold the literal that follows it in the segment. */
+    memset (&req, 0, sizeof req);
+    r = gw_route_match ("GET", "/open311/v2/requests/PAKN.20220325.7KQ2ZD.json", &req, allow,
+                        sizeof allow);
+    ck_assert_ptr_nonnull (r);
+    ck_assert_str_eq (gw_param (&req, "service_request_id"), "PAKN.20220325.7KQ2ZD");
+    ck_assert_str_eq (gw_param (&req, "format"), "json");
+    ck_assert_int_eq (gw_param_id (&req, "format", INT64_MAX), 0);
+
+    /* Other methods only: their list, with HEAD beside GET. */
+    memset (&req, 0, sizeof req);
+    ck_assert_ptr_null (gw_route_match ("DELETE", "/api/v1/units", &req, allow, sizeof allow));
+    ck_assert_str_eq (allow, "GET, HEAD, POST");
+    ck_assert_ptr_null (gw_route_match ("GET", "/api/v1/nothing", &req, allow, sizeof allow));
+    ck_assert_str_eq (allow, "");
+    ck_assert_ptr_null (gw_route_match ("GET", "/api/v1/units/", &req, allow, sizeof allow));
+}
+END_TEST
+
+Suite *router_suite (void)
+{
+    Suite *s = suite_create ("gateway/router");
+    TCase *tc = tcase_create ("router");
+    tcase_add_test (tc, the_real_table_is_served);
+    tcase_add_test (tc, a_broken_table_is_refused);
+    tcase_add_test (tc, matching);
+    suite_add_tcase (s, tc);
+    return s;
+}
