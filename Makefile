@@ -165,19 +165,16 @@ UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o) $(TEST_PROTO_C:$(GEN)/%.c=$(BUILD)/
 $(UNIT_OBJ): CPPFLAGS += -I tests/unit -I $(GEN)/test
 $(UNIT_OBJ): CPPFLAGS += -iquote gateway -iquote services/quota-svc
 $(UNIT_OBJ): CPPFLAGS += -iquote services/media-svc
+$(UNIT_OBJ): CPPFLAGS += -iquote services/content-svc -iquote services/feedback-svc
 $(UNIT_OBJ): CFLAGS += $(CHECK_CFLAGS)
 # The gateway's modules are tested on their own (tests/unit/gateway/): every
 # object but main and the HTTP daemon, so that a test can use the router,
 # the auth decision, the cache and the pure modules alike.
 GATEWAY_UNIT_OBJ := $(filter-out $(BUILD)/obj/gateway/main.o $(BUILD)/obj/gateway/core/http.o, \
 	$(GATEWAY_OBJ))
-# And a service's modules of the same kind (tests/unit/<svc>/).
-SERVICE_UNIT_OBJ := $(addprefix $(BUILD)/obj/services/quota-svc/,quota_month.o quota_events.o \
-	quota_store.o quota_risk.o quota_report.o plan_store.o) $(BUILD)/obj/gen/quota-svc_migrations.o
-SERVICE_UNIT_OBJ += $(addprefix $(BUILD)/obj/services/media-svc/,media_events.o media_store.o) \
-	$(BUILD)/obj/gen/media-svc_migrations.o
-SERVICE_UNIT_OBJ += $(addprefix $(BUILD)/obj/services/media-svc/,media_pkg_store.o media_pkg_bag_store.o media_pkg_view.o media_ninjs.o \
-	media_bag.o media_pkg_rpc.o media_bag_builder.o media_sweep.o)
+# And every service's modules but its main.c (tests/unit/<svc>/, and the method
+# tables against their declarations in tests/unit/common/test_rpc_decl.c).
+SERVICE_UNIT_OBJ := $(filter-out %/main.o,$(foreach s,$(SERVICES),$($(s)_OBJ)))
 $(BUILD)/unit-tests: $(UNIT_OBJ) $(GATEWAY_UNIT_OBJ) $(SERVICE_UNIT_OBJ) $(LIBLOA)
 	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) $(CHECK_LIBS) -o $@
 

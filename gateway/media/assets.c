@@ -25,6 +25,7 @@
 
 #include "core/call.h"
 #include "core/respond.h"
+#include "loa_blob.h"
 #include "loa_log.h"
 #include "loa_pbjson.h"
 #include "media.pb-c.h"
@@ -165,8 +166,8 @@ static int fsync_dir (const char *rel)
  * the blob exists already (the same bytes), the existing one is kept. */
 static int keep_blob (gw_request *req, upload *u, const char *hex)
 {
-    char rel[GW_BLOB_PATH_MAX], dir1[16], dir2[16];
-    if (gw_blob_path (hex, rel, sizeof rel) != 0)
+    char rel[LOA_BLOB_PATH_MAX], dir1[16], dir2[16];
+    if (loa_blob_path (hex, rel, sizeof rel) != 0)
         return -1;
     snprintf (dir1, sizeof dir1, "%.9s", rel); /* sha256/ab */
     snprintf (dir2, sizeof dir2, "%.12s", rel); /* sha256/ab/cd */
@@ -231,9 +232,9 @@ enum MHD_Result gw_assets_create (gw_request *req)
     if (refuse_type (req, mime, &rc))
         return rc;
     unsigned char digest[32];
-    char hex[GW_BLOB_HEX + 1];
+    char hex[LOA_BLOB_HEX + 1];
     crypto_hash_sha256_final (&u->sha, digest);
-    gw_blob_hex (digest, hex);
+    loa_blob_hex (digest, hex);
     if (keep_blob (req, u, hex) != 0)
         return gw_respond_problem (req, 503, "Không ghi được tệp vào kho", NULL);
 

@@ -4,27 +4,6 @@
 #include <string.h>
 #include <strings.h>
 
-int gw_blob_path (const char *hex, char *out, size_t cap)
-{
-    if (!hex || strlen (hex) != GW_BLOB_HEX || cap < GW_BLOB_PATH_MAX)
-        return -1;
-    for (const char *p = hex; *p; p++)
-        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
-            return -1;
-    snprintf (out, cap, "sha256/%.2s/%.2s/%s", hex, hex + 2, hex);
-    return 0;
-}
-
-void gw_blob_hex (const unsigned char digest[32], char out[GW_BLOB_HEX + 1])
-{
-    static const char digits[] = "0123456789abcdef";
-    for (int i = 0; i < 32; i++) {
-        out[2 * i] = digits[digest[i] >> 4];
-        out[2 * i + 1] = digits[digest[i] & 15];
-    }
-    out[GW_BLOB_HEX] = '\0';
-}
-
 static const char *const allowed[] = {
     "image/jpeg",      "image/png",  "image/gif",  "image/webp", "video/mp4",
     "video/quicktime", "video/webm", "audio/mpeg", NULL,

@@ -1,24 +1,13 @@
-/* blob: the rules of the media volume that need no I/O, kept apart so that
- * they are tested on their own (tests/unit/gateway/test_blob.c): where a
- * blob lives by its SHA-256, which types an upload may be, what a Range
- * header asks for. media.c does the I/O. */
+/* blob: the rules of the media byte plane that need no I/O, kept apart so
+ * that they are tested on their own (tests/unit/gateway/test_blob.c): which
+ * types an upload may be, what a Range header asks for. Where a blob lives
+ * is the volume's layout, shared with media-svc (loa_blob.h). assets.c and
+ * send.c do the I/O. */
 #ifndef GW_BLOB_H
 #define GW_BLOB_H
 
 #include <stddef.h>
 #include <stdint.h>
-
-#define GW_BLOB_HEX 64 /* a SHA-256 in hex */
-
-/* The blob's path under the media directory, "sha256/ab/cd/<64 hex>", into
- * `out` (at least GW_BLOB_PATH_MAX bytes). Only a digest of 64 lower-case
- * hex digits makes a path, so nothing a client sends can name another file.
- * 0, or -1 for anything else. */
-#define GW_BLOB_PATH_MAX 80
-int gw_blob_path (const char *hex, char *out, size_t cap);
-
-/* The digest in lower-case hex (65 bytes with the NUL). */
-void gw_blob_hex (const unsigned char digest[32], char out[GW_BLOB_HEX + 1]);
 
 /* 1 when `mime` (as libmagic names it, e.g. "image/png") is a photo, video
  * or audio type that assets may be: image/jpeg, image/png, image/gif,

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/respond.h"
+#include "loa_blob.h"
 #include "loa_log.h"
 #include "media/blob.h"
 #include "media/media_int.h"
@@ -29,14 +30,14 @@ enum MHD_Result media_send_blob (gw_request *req, const char *sha256, const char
                                  const char *filename, const char *cache_control, media_sent *sent)
 {
     enum MHD_Result rc;
-    char rel[GW_BLOB_PATH_MAX], etag[GW_BLOB_HEX + 3], digest[80], range_hdr[96];
+    char rel[LOA_BLOB_PATH_MAX], etag[LOA_BLOB_HEX + 3], digest[80], range_hdr[96];
     unsigned char bin[32];
     struct stat st;
     int fd = -1;
     if (sent)
         memset (sent, 0, sizeof *sent);
-    if (gw_blob_path (sha256, rel, sizeof rel) != 0 ||
-        sodium_hex2bin (bin, sizeof bin, sha256, GW_BLOB_HEX, NULL, NULL, NULL) != 0 ||
+    if (loa_blob_path (sha256, rel, sizeof rel) != 0 ||
+        sodium_hex2bin (bin, sizeof bin, sha256, LOA_BLOB_HEX, NULL, NULL, NULL) != 0 ||
         (fd = openat (media_volume_fd (), rel, O_RDONLY | O_CLOEXEC)) < 0 || fstat (fd, &st) != 0) {
         loa_error (req->request_id, "media: the blob %s is missing (%s)", sha256, strerror (errno));
         if (fd >= 0)

@@ -35,6 +35,8 @@ typedef struct {
  * NULL when the method's input descriptor is NULL. */
 typedef void (*loa_rpc_handler) (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
 
+/* One row of a service's method table; the table must match the service's
+ * declaration in proto/<svc>_rpc.proto (loa_rpc_decl.h). */
 typedef struct {
     const char *method; /* e.g. "units.list" */
     const ProtobufCMessageDescriptor *input; /* body type, or NULL for none */

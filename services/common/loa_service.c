@@ -1,5 +1,6 @@
 #include "loa_service.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -12,36 +13,30 @@
 #include "loa_log.h"
 #include "loa_notifier.h"
 #include "loa_outbox.h"
+#include "loa_rpc_decl.h"
 
 #define MAX_SUBSCRIPTIONS 8
 
-/* The address a service binds: <ENV>_BIND, else the address others
- * connect to (<ENV>), else the default. */
-static const char *bind_address (const char *env, const char *def)
-{
-    char name[96];
-    snprintf (name, sizeof name, "%s_BIND", env);
-    return loa_env (name, loa_env (env, def));
-}
-
 /* --rebuild: every subscription that can be rebuilt, each in one
  * transaction. 0 or -1. */
-static int rebuild_all (const loa_service_def *def, PGconn *db)
+static int rebuild_all (const loa_service_def *def, const loa_endpoint *self, PGconn *db)
 {
     int rc = 0;
-    for (size_t i = 0; def->subscriptions && def->subscriptions[i].source; i++) {
+    for (size_t i = 0; def->subscriptions && def->subscriptions[i].apply; i++) {
         const loa_service_subscription *sub = &def->subscriptions[i];
+        const loa_endpoint *producer = loa_endpoints_get (sub->producer);
+        assert (producer);
         if (!sub->reset)
             continue;
         unsigned long long last = 0;
         long long n =
-            loa_subscriber_rebuild (db, sub->source, loa_env (sub->rpc_env, sub->rpc_default),
+            loa_subscriber_rebuild (db, producer->source, loa_endpoints_rpc (sub->producer),
                                     sub->reset, sub->apply, NULL, &last);
         if (n < 0)
             rc = -1;
         else
-            printf ("%s: rebuilt from %s's %lld events (up to seq %llu)\n", def->name, sub->source,
-                    n, last);
+            printf ("%s: rebuilt from %s's %lld events (up to seq %llu)\n", self->program,
+                    producer->source, n, last);
     }
     return rc;
 }
@@ -49,6 +44,8 @@ static int rebuild_all (const loa_service_def *def, PGconn *db)
 int loa_service_main (const loa_service_def *def, int argc, char **argv)
 {
     int migrate_only = 0, rebuild = 0, status = EXIT_FAILURE;
+    const loa_endpoint *self = loa_endpoints_get (def->id);
+    assert (self); /* a service's main.c names itself */
     for (int i = 1; i < argc; i++) {
         if (strcmp (argv[i], "--migrate-only") == 0)
             migrate_only = 1;
@@ -59,11 +56,11 @@ int loa_service_main (const loa_service_def *def, int argc, char **argv)
                 stderr,
                 "usage: %s [--migrate-only | --rebuild]\n(settings come from LOA_* environment "
                 "variables; see README)\n",
-                def->name);
+                self->program);
             return 2;
         }
     }
-    loa_log_init (def->name);
+    loa_log_init (self->program);
 
     /* Every thread inherits this mask; the main thread takes the signals
      * with sigwait, so no handler runs inside library code. */
@@ -74,7 +71,7 @@ int loa_service_main (const loa_service_def *def, int argc, char **argv)
     pthread_sigmask (SIG_BLOCK, &sigs, NULL);
 
     const char *base_url = loa_env ("LOA_DB_URL", "postgresql://loa@127.0.0.1:5432/loa");
-    char *db_url = loa_db_url_with_schema (base_url, def->schema);
+    char *db_url = loa_db_url_with_schema (base_url, self->schema);
     void *zctx = NULL;
     loa_notifier *notifier = NULL;
     loa_relay *relay = NULL;
@@ -84,27 +81,6 @@ int loa_service_main (const loa_service_def *def, int argc, char **argv)
     loa_rpc_method *methods = NULL;
     if (!db_url)
         goto out;
-
-    PGconn *db =
-        loa_db_connect (db_url, def->name, (int) loa_env_int ("LOA_DB_WAIT_MS", 30000, 0, 600000));
-    if (!db)
-        goto out;
-    int applied = loa_migrate (db, def->schema, def->migrations, def->n_migrations);
-    if (applied >= 0)
-        loa_info (NULL, "%s: schema %s up to date (%d migrations applied)", def->name, def->schema,
-                  applied);
-    if (applied >= 0 && rebuild) {
-        status = rebuild_all (def, db) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-        PQfinish (db);
-        goto out;
-    }
-    PQfinish (db);
-    if (applied < 0)
-        goto out;
-    if (migrate_only) {
-        status = EXIT_SUCCESS;
-        goto out;
-    }
 
     /* The method table: the service's own, then events.since. */
     size_t n = 0;
@@ -117,43 +93,77 @@ int loa_service_main (const loa_service_def *def, int argc, char **argv)
         memcpy (methods, def->methods, n * sizeof *methods);
     methods[n] = loa_events_since_method;
 
+    /* The table must be what proto/<svc>_rpc.proto declares, the gateway's
+     * routes being checked against the same declaration: a method missing or
+     * taking another message is a build's mistake, found before anything
+     * runs rather than at its first call. ping is the RPC server's own. */
+    static const char *const server_methods[] = {"ping", NULL};
+    char err[256];
+    if (loa_rpc_decl_check_methods (self->rpc, methods, server_methods, err, sizeof err) != 0) {
+        loa_error (NULL, "%s: the method table does not match the declaration: %s", self->program,
+                   err);
+        goto out;
+    }
+
+    PGconn *db = loa_db_connect (db_url, self->program,
+                                 (int) loa_env_int ("LOA_DB_WAIT_MS", 30000, 0, 600000));
+    if (!db)
+        goto out;
+    int applied = loa_migrate (db, self->schema, def->migrations, def->n_migrations);
+    if (applied >= 0)
+        loa_info (NULL, "%s: schema %s up to date (%d migrations applied)", self->program,
+                  self->schema, applied);
+    if (applied >= 0 && rebuild) {
+        status = rebuild_all (def, self, db) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+        PQfinish (db);
+        goto out;
+    }
+    PQfinish (db);
+    if (applied < 0)
+        goto out;
+    if (migrate_only) {
+        status = EXIT_SUCCESS;
+        goto out;
+    }
+
     zctx = zmq_ctx_new ();
     /* Before anything that commits events: it wakes the relays after the
      * workers' (and the subscribers') commits. */
-    notifier = loa_notifier_new (def->name, db_url);
+    notifier = loa_notifier_new (self->program, db_url);
     if (!notifier || loa_notifier_start (notifier) != 0)
         goto out;
-    relay = loa_relay_new (def->name, def->schema, db_url,
-                           bind_address (def->events_env, def->events_default));
+    relay =
+        loa_relay_new (self->program, self->schema, db_url, loa_endpoints_events_bind (def->id));
     if (!relay || loa_relay_start (relay, zctx) != 0)
         goto out;
-    server = loa_rpc_server_new (def->name, bind_address (def->rpc_env, def->rpc_default),
+    server = loa_rpc_server_new (self->program, loa_endpoints_rpc_bind (def->id),
                                  (int) loa_env_int ("LOA_WORKERS", 4, 1, 256), db_url, methods,
                                  NULL, def->prepare);
     if (!server || loa_rpc_server_start (server, zctx) != 0)
         goto out;
-    for (size_t i = 0; def->subscriptions && def->subscriptions[i].source && i < MAX_SUBSCRIPTIONS;
+    for (size_t i = 0; def->subscriptions && def->subscriptions[i].apply && i < MAX_SUBSCRIPTIONS;
          i++) {
         const loa_service_subscription *sub = &def->subscriptions[i];
-        subs[i] =
-            loa_subscriber_new (sub->source, loa_env (sub->events_env, sub->events_default),
-                                loa_env (sub->rpc_env, sub->rpc_default), db_url, sub->apply, NULL);
+        const loa_endpoint *producer = loa_endpoints_get (sub->producer);
+        assert (producer);
+        subs[i] = loa_subscriber_new (producer->source, loa_endpoints_events (sub->producer),
+                                      loa_endpoints_rpc (sub->producer), db_url, sub->apply, NULL);
         if (!subs[i] || loa_subscriber_start (subs[i], zctx) != 0)
             goto out;
     }
     if (def->tick) {
-        ticker = loa_ticker_new (def->name, def->tick->name, db_url,
+        ticker = loa_ticker_new (self->program, def->tick->name, db_url,
                                  (int) loa_env_int (def->tick->interval_env,
                                                     def->tick->interval_default_ms, 1, 86400000),
                                  def->prepare, def->tick->fn, NULL);
         if (!ticker || loa_ticker_start (ticker) != 0)
             goto out;
     }
-    loa_info (NULL, "%s: ready", def->name);
+    loa_info (NULL, "%s: ready", self->program);
 
     int sig = 0;
     sigwait (&sigs, &sig);
-    loa_info (NULL, "%s: stopping on signal %d", def->name, sig);
+    loa_info (NULL, "%s: stopping on signal %d", self->program, sig);
     status = EXIT_SUCCESS;
 
 out:
@@ -168,6 +178,6 @@ out:
     free (methods);
     free (db_url);
     if (status != EXIT_SUCCESS)
-        loa_error (NULL, "%s: stopped with errors", def->name);
+        loa_error (NULL, "%s: stopped with errors", self->program);
     return status;
 }

@@ -8,18 +8,15 @@
 
 #include <stddef.h>
 
+#include "loa_endpoints.h"
 #include "loa_migrate.h"
 #include "loa_rpc_server.h"
 #include "loa_subscriber.h"
 #include "loa_ticker.h"
 
 typedef struct {
-    const char *source; /* producer's name, e.g. "content" */
-    const char *events_env; /* env var of its PUB address */
-    const char *events_default;
-    const char *rpc_env; /* env var of its RPC address (for replay) */
-    const char *rpc_default;
-    loa_event_apply apply;
+    loa_service_id producer; /* whose events (loa_endpoints.h: its source and addresses) */
+    loa_event_apply apply; /* NULL ends a table of subscriptions */
     /* Empties what `apply` built, for a rebuild from the whole history
      * (--rebuild, loa_subscriber_rebuild); NULL: no rebuild. */
     loa_event_reset reset;
@@ -35,21 +32,20 @@ typedef struct {
 } loa_service_tick;
 
 typedef struct {
-    const char *name; /* "content-svc" */
-    const char *schema; /* "content" */
-    const char *rpc_env; /* "LOA_CONTENT_RPC" */
-    const char *rpc_default; /* "tcp://127.0.0.1:7101" */
-    const char *events_env; /* "LOA_CONTENT_EVENTS" */
-    const char *events_default;
+    /* Which service: its program name, schema, addresses and the declaration
+     * of its methods come from loa_endpoints.h. */
+    loa_service_id id;
     const loa_migration *migrations;
     size_t n_migrations;
     const loa_rpc_method *methods; /* NULL-terminated; "ping" and "events.since" are added */
     int (*prepare) (PGconn *db); /* prepares a worker's statements; may be NULL */
-    const loa_service_subscription *subscriptions; /* NULL-source-terminated; may be NULL */
+    const loa_service_subscription *subscriptions; /* ended by a NULL apply; may be NULL */
     const loa_service_tick *tick; /* may be NULL */
 } loa_service_def;
 
-/* Runs the service until SIGINT/SIGTERM. Returns the process exit status.
+/* Runs the service until SIGINT/SIGTERM. Returns the process exit status:
+ * 1 (logged) at once, before the database, when `methods` does not match
+ * the service's declaration (loa_rpc_decl_check_methods).
  * Options: --migrate-only (apply migrations and exit); --rebuild (apply
  * migrations, rebuild what every subscription with a `reset` built from
  * its producer's whole event history, each in one transaction, and exit;

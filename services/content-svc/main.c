@@ -21,12 +21,7 @@ static int prepare (PGconn *db)
 int main (int argc, char **argv)
 {
     const loa_service_def def = {
-        .name = "content-svc",
-        .schema = "content",
-        .rpc_env = "LOA_CONTENT_RPC",
-        .rpc_default = "tcp://127.0.0.1:7101",
-        .events_env = "LOA_CONTENT_EVENTS",
-        .events_default = "tcp://127.0.0.1:7201",
+        .id = LOA_SVC_CONTENT,
         .migrations = content_svc_migrations,
         .n_migrations = content_svc_migrations_count,
         .methods = content_methods,

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "calendar.pb-c.h"
+#include "calendar_rpc.h"
 #include "feedback_edit.pb-c.h"
 #include "feedback_store.h"
 #include "loa_calendar.h"
@@ -716,3 +718,34 @@ void ratings_summary (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     out.from = out.to = (char *) protobuf_c_empty_string;
     feedback_store_free_rating_summary (&out);
 }
+
+/* The method table (feedback_rpc.h). */
+#define IN(name) &loa__feedback__##name##__descriptor
+
+const loa_rpc_method feedback_methods[] = {
+    /* Feedback (feedback_rpc.c) */
+    {"feedback.create", IN (create_feedback_request), feedback_create},
+    {"feedback.track", IN (track_request), feedback_track},
+    {"feedback.rate", IN (rate_request), feedback_rate},
+    {"feedback.public_list", IN (public_list_request), feedback_public_list},
+    {"feedback.list", IN (feedback_list_request), feedback_list},
+    {"feedback.get", IN (feedback_id_request), feedback_get},
+    {"feedback.accept", IN (accept_request), feedback_accept},
+    {"feedback.forward", IN (forward_request), feedback_forward},
+    {"feedback.reject", IN (reject_request), feedback_reject},
+    {"feedback.answer", IN (answer_request), feedback_answer},
+    {"feedback.approve", IN (reason_request), feedback_approve},
+    {"feedback.return", IN (reason_request), feedback_return},
+    {"feedback.close", IN (reason_request), feedback_close},
+    {"feedback.stats", IN (period_request), feedback_stats},
+    {"ratings.create", IN (create_desk_rating_request), ratings_create},
+    {"ratings.summary", IN (period_request), ratings_summary},
+    /* Calendar and deadlines (calendar_rpc.c) */
+    {"calendar.get", IN (calendar_year_request), calendar_get},
+    {"calendar.put", IN (calendar_put_request), calendar_put},
+    {"calendar.add", IN (calendar_add_request), calendar_add},
+    {"deadlines.get", NULL, calendar_deadlines_get},
+    {"deadlines.put", IN (deadline_rules_input), calendar_deadlines_put},
+    {"deadlines.for", IN (deadlines_for_request), calendar_deadlines_for},
+    {NULL, NULL, NULL},
+};

@@ -13,9 +13,9 @@ extern const loa_migration media_svc_migrations[];
 extern const size_t media_svc_migrations_count;
 
 static const loa_service_subscription subscriptions[] = {
-    {"content", MEDIA_CONTENT_EVENTS_ENV, MEDIA_CONTENT_EVENTS_DEFAULT, MEDIA_CONTENT_RPC_ENV,
-     MEDIA_CONTENT_RPC_DEFAULT, media_events_apply, media_events_reset},
-    {NULL, NULL, NULL, NULL, NULL, NULL, NULL},
+    {LOA_SVC_CONTENT, media_events_apply, media_events_reset},
+    /* The end (apply NULL). */
+    {0},
 };
 
 static const loa_service_tick bag_builder = {"bag-builder", media_bag_builder_tick,
@@ -24,12 +24,7 @@ static const loa_service_tick bag_builder = {"bag-builder", media_bag_builder_ti
 int main (int argc, char **argv)
 {
     const loa_service_def def = {
-        .name = "media-svc",
-        .schema = "media",
-        .rpc_env = "LOA_MEDIA_RPC",
-        .rpc_default = "tcp://127.0.0.1:7104",
-        .events_env = "LOA_MEDIA_EVENTS",
-        .events_default = "tcp://127.0.0.1:7204",
+        .id = LOA_SVC_MEDIA,
         .migrations = media_svc_migrations,
         .n_migrations = media_svc_migrations_count,
         .methods = media_methods,

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <zip.h>
 
+#include "loa_blob.h"
 #include "loa_config.h"
 #include "loa_log.h"
 
@@ -69,17 +70,6 @@ int media_bag_init (void)
     return init_rc;
 }
 
-int media_blob_path (const char *hex, char *out, size_t cap)
-{
-    if (!hex || strlen (hex) != MEDIA_HEX)
-        return -1;
-    for (const char *p = hex; *p; p++)
-        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
-            return -1;
-    int n = snprintf (out, cap, "sha256/%.2s/%.2s/%s", hex, hex + 2, hex);
-    return n > 0 && (size_t) n < cap ? 0 : -1;
-}
-
 const char *media_volume_dir (void)
 {
     media_bag_init ();
@@ -89,7 +79,7 @@ const char *media_volume_dir (void)
 int media_blob_exists (const char *hex)
 {
     char rel[96], path[sizeof media_dir + 100];
-    if (media_bag_init () != 0 || media_blob_path (hex, rel, sizeof rel) != 0)
+    if (media_bag_init () != 0 || loa_blob_path (hex, rel, sizeof rel) != 0)
         return -1;
     snprintf (path, sizeof path, "%s/%s", media_dir, rel);
     struct stat st;
@@ -178,7 +168,7 @@ static int sha_file (const char *path, char out[MEDIA_HEX + 1], int64_t *size)
 static int keep_blob (const char *tmp, const char *hex)
 {
     char rel[96], path[sizeof media_dir + 100];
-    if (media_blob_path (hex, rel, sizeof rel) != 0)
+    if (loa_blob_path (hex, rel, sizeof rel) != 0)
         return -1;
     snprintf (path, sizeof path, "%s/%.9s", media_dir, rel);
     int rc = make_dir (path);
@@ -294,7 +284,7 @@ int media_bag_build (const char *top, const char *uri, const char *date, media_b
         char rel[96], path[sizeof media_dir + 100];
         if (files[i].text)
             continue;
-        if (media_blob_path (files[i].sha256, rel, sizeof rel) != 0)
+        if (loa_blob_path (files[i].sha256, rel, sizeof rel) != 0)
             goto out;
         snprintf (path, sizeof path, "%s/%s", media_dir, rel);
         if (access (path, R_OK) != 0) {
@@ -331,7 +321,7 @@ int media_bag_build (const char *top, const char *uri, const char *date, media_b
             continue;
         }
         char rel[96], path[sizeof media_dir + 100];
-        if (media_blob_path (files[i].sha256, rel, sizeof rel) != 0)
+        if (loa_blob_path (files[i].sha256, rel, sizeof rel) != 0)
             goto fail;
         snprintf (path, sizeof path, "%s/%s", media_dir, rel);
         /* libzip reads the file only at zip_close, a piece at a time. */

@@ -14,15 +14,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MEDIA_HEX 64
+#include "loa_blob.h"
+
+#define MEDIA_HEX LOA_BLOB_HEX
 
 /* Reads LOA_MEDIA_DIR (once; later calls do nothing), makes its tmp/ and
  * sha256/ folders and removes temporary bags a day old (left by a crash).
  * media_bag_build calls it. 0 or -1 (logged). */
 int media_bag_init (void);
-
-/* "sha256/ab/cd/<hex>" for 64 lower-case hex digits. 0, or -1 (not a digest). */
-int media_blob_path (const char *hex, char *out, size_t cap);
 
 /* LOA_MEDIA_DIR as read by media_bag_init. */
 const char *media_volume_dir (void);

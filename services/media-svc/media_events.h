@@ -6,11 +6,6 @@
 
 #include "common.pb-c.h"
 
-#define MEDIA_CONTENT_EVENTS_ENV "LOA_CONTENT_EVENTS"
-#define MEDIA_CONTENT_EVENTS_DEFAULT "tcp://127.0.0.1:7201"
-#define MEDIA_CONTENT_RPC_ENV "LOA_CONTENT_RPC"
-#define MEDIA_CONTENT_RPC_DEFAULT "tcp://127.0.0.1:7101"
-
 /* A loa_event_apply (subscriber.h): article.published records the
  * article's attachments as public assets, article.retracted forgets them;
  * other topics are ignored. 0, or -1 when the database failed (the

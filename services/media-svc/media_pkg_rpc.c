@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "loa_blob.h"
 #include "loa_check.h"
 #include "loa_log.h"
 #include "loa_store.h"
@@ -340,16 +341,6 @@ void media_feed_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     loa_store_free_message (&out.base);
 }
 
-static int is_hex64 (const char *s)
-{
-    if (!s || strlen (s) != 64)
-        return 0;
-    for (; *s; s++)
-        if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
-            return 0;
-    return 1;
-}
-
 void media_receipts_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Media__ReceiptInput *in = (const Loa__Media__ReceiptInput *) msg;
@@ -363,7 +354,7 @@ void media_receipts_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         bad += (loa_rpc_field_error (ctx, "uri", "không phải uri của gói tin"), 1);
     if (in->version <= 0 || in->version > INT32_MAX)
         bad += (loa_rpc_field_error (ctx, "version", "là bắt buộc (số nguyên dương)"), 1);
-    if (!is_hex64 (in->sha256))
+    if (!loa_blob_is_hex (in->sha256, LOA_BLOB_HEX))
         bad += (loa_rpc_field_error (ctx, "sha256", "phải là 64 chữ số hex thường"), 1);
     if (!in->status || !loa_check_one_of (in->status, statuses))
         bad += (loa_rpc_field_error (ctx, "status", "phải là received hoặc failed"), 1);

@@ -9,17 +9,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "loa_blob.h"
 #include "loa_log.h"
 #include "media_bag.h"
 #include "media_store.h"
-
-static int is_hex (const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-            return 0;
-    return s[n] == '\0';
-}
 
 typedef struct {
     int dir; /* the sha256/ab/cd folder */
@@ -60,7 +53,7 @@ static int sweep_leaf (PGconn *db, int dirfd_, const char *ab, const char *cd, t
     struct stat st;
     while ((e = readdir (d))) {
         /* Only <64 hex> in its own ab/cd place: anything else is not ours. */
-        if (!is_hex (e->d_name, MEDIA_HEX) || strncmp (e->d_name, ab, 2) != 0 ||
+        if (!loa_blob_is_hex (e->d_name, MEDIA_HEX) || strncmp (e->d_name, ab, 2) != 0 ||
             strncmp (e->d_name + 2, cd, 2) != 0)
             continue;
         if (fstatat (l.dir, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG (st.st_mode) ||
@@ -92,7 +85,7 @@ int media_sweep_orphans (PGconn *db, long older_than_s)
     int removed = 0;
     struct dirent *a;
     while (removed >= 0 && (a = readdir (top))) {
-        if (!is_hex (a->d_name, 2))
+        if (!loa_blob_is_hex (a->d_name, 2))
             continue;
         int fd = openat (dirfd (top), a->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         DIR *mid = fd >= 0 ? fdopendir (fd) : NULL;
@@ -103,7 +96,7 @@ int media_sweep_orphans (PGconn *db, long older_than_s)
         }
         struct dirent *b;
         while ((b = readdir (mid))) {
-            if (!is_hex (b->d_name, 2))
+            if (!loa_blob_is_hex (b->d_name, 2))
                 continue;
             int n = sweep_leaf (db, dirfd (mid), a->d_name, b->d_name, cutoff);
             if (n < 0) {

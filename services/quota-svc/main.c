@@ -15,12 +15,11 @@ extern const loa_migration quota_svc_migrations[];
 extern const size_t quota_svc_migrations_count;
 
 static const loa_service_subscription subscriptions[] = {
-    {"content", QUOTA_CONTENT_EVENTS_ENV, QUOTA_CONTENT_EVENTS_DEFAULT, QUOTA_CONTENT_RPC_ENV,
-     QUOTA_CONTENT_RPC_DEFAULT, quota_events_apply, quota_events_reset},
+    {LOA_SVC_CONTENT, quota_events_apply, quota_events_reset},
     /* The summary's media figures (packages, deliveries). */
-    {"media", QUOTA_MEDIA_EVENTS_ENV, QUOTA_MEDIA_EVENTS_DEFAULT, QUOTA_MEDIA_RPC_ENV,
-     QUOTA_MEDIA_RPC_DEFAULT, quota_media_apply, quota_media_reset},
-    {NULL, NULL, NULL, NULL, NULL, NULL, NULL},
+    {LOA_SVC_MEDIA, quota_media_apply, quota_media_reset},
+    /* The end (apply NULL). */
+    {0},
 };
 
 /* The at-risk sweep: once a minute by default (an event a minute late is
@@ -37,12 +36,7 @@ static int prepare (PGconn *db)
 int main (int argc, char **argv)
 {
     const loa_service_def def = {
-        .name = "quota-svc",
-        .schema = "quota",
-        .rpc_env = "LOA_QUOTA_RPC",
-        .rpc_default = "tcp://127.0.0.1:7103",
-        .events_env = "LOA_QUOTA_EVENTS",
-        .events_default = "tcp://127.0.0.1:7203",
+        .id = LOA_SVC_QUOTA,
         .migrations = quota_svc_migrations,
         .n_migrations = quota_svc_migrations_count,
         .methods = quota_methods,

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "articles.pb-c.h"
-#include "loa_config.h"
+#include "loa_endpoints.h"
 #include "loa_log.h"
 #include "loa_subscriber.h"
 #include "loa_unit_mirror.h"
@@ -54,9 +54,9 @@ int quota_events_reset (PGconn *db, void *arg)
 
 long long quota_events_rebuild (PGconn *db, unsigned long long *last_seq)
 {
-    return loa_subscriber_rebuild (db, "content",
-                                   loa_env (QUOTA_CONTENT_RPC_ENV, QUOTA_CONTENT_RPC_DEFAULT),
-                                   quota_events_reset, quota_events_apply, NULL, last_seq);
+    return loa_subscriber_rebuild (db, loa_endpoints_get (LOA_SVC_CONTENT)->source,
+                                   loa_endpoints_rpc (LOA_SVC_CONTENT), quota_events_reset,
+                                   quota_events_apply, NULL, last_seq);
 }
 
 /* The month of an event's occurred_at, or -1 (logged: the event is skipped). */

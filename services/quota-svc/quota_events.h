@@ -6,17 +6,6 @@
 
 #include "common.pb-c.h"
 
-/* Where content-svc's events come from (main.c's subscription and the
- * rebuild use the same). */
-#define QUOTA_CONTENT_EVENTS_ENV "LOA_CONTENT_EVENTS"
-#define QUOTA_CONTENT_EVENTS_DEFAULT "tcp://127.0.0.1:7201"
-#define QUOTA_CONTENT_RPC_ENV "LOA_CONTENT_RPC"
-#define QUOTA_CONTENT_RPC_DEFAULT "tcp://127.0.0.1:7101"
-#define QUOTA_MEDIA_EVENTS_ENV "LOA_MEDIA_EVENTS"
-#define QUOTA_MEDIA_EVENTS_DEFAULT "tcp://127.0.0.1:7204"
-#define QUOTA_MEDIA_RPC_ENV "LOA_MEDIA_RPC"
-#define QUOTA_MEDIA_RPC_DEFAULT "tcp://127.0.0.1:7104"
-
 /* A loa_event_apply (subscriber.h) for content-svc's events, run inside the
  * subscriber's transaction: unit.created / unit.updated go to the unit
  * mirror (unit_mirror.h), then activities whose lead is known only by that

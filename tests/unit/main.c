@@ -13,16 +13,15 @@ const char *test_db_url (void)
 
 int main (void)
 {
-    Suite *(*suites[]) (void) = {config_suite,       log_suite,         pbjson_suite,
-                                 migrate_suite,      rpc_suite,         outbox_suite,
-                                 notifier_suite,     subscriber_suite,  markdown_suite,
-                                 store_suite,        calendar_suite,    ticker_suite,
-                                 buf_suite,          xml_suite,         form_suite,
-                                 open311_map_suite,  throttle_suite,    quota_month_suite,
-                                 quota_events_suite, quota_risk_suite,  quota_report_suite,
-                                 plan_store_suite,   blob_suite,        media_events_suite,
-                                 media_feed_suite,   media_ninjs_suite, media_pkg_store_suite,
-                                 auth_decide_suite,  router_suite};
+    Suite *(*suites[]) (void) = {
+        config_suite,       log_suite,          pbjson_suite,      migrate_suite,
+        rpc_suite,          outbox_suite,       notifier_suite,    subscriber_suite,
+        markdown_suite,     store_suite,        calendar_suite,    ticker_suite,
+        buf_suite,          loa_blob_suite,     xml_suite,         form_suite,
+        open311_map_suite,  throttle_suite,     quota_month_suite, quota_events_suite,
+        quota_risk_suite,   quota_report_suite, plan_store_suite,  blob_suite,
+        media_events_suite, media_feed_suite,   media_ninjs_suite, media_pkg_store_suite,
+        rpc_decl_suite,     auth_decide_suite,  router_suite};
     SRunner *sr = srunner_create (NULL);
     for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)
         srunner_add_suite (sr, suites[i]());

@@ -18,6 +18,8 @@ Suite *store_suite (void);
 Suite *calendar_suite (void);
 Suite *ticker_suite (void);
 Suite *buf_suite (void);
+Suite *loa_blob_suite (void);
+Suite *rpc_decl_suite (void);
 /* gateway/: its modules without I/O */
 Suite *auth_decide_suite (void);
 Suite *router_suite (void);

@@ -234,10 +234,10 @@ START_TEST (bag_texts)
                          "data/renditions/1-asset-3.png\n");
     free (m);
     char path[96];
-    ck_assert_int_eq (media_blob_path (f[0].sha256, path, sizeof path), 0);
+    ck_assert_int_eq (loa_blob_path (f[0].sha256, path, sizeof path), 0);
     ck_assert_str_eq (
         path, "sha256/e3/b0/e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-    ck_assert_int_eq (media_blob_path ("../etc/passwd", path, sizeof path), -1);
+    ck_assert_int_eq (loa_blob_path ("../etc/passwd", path, sizeof path), -1);
 }
 END_TEST
 

@@ -75,7 +75,7 @@ static int64_t asset (PGconn *db, int n, const char *text)
 {
     char sha[65], rel[96];
     snprintf (sha, sizeof sha, "%064x", 0xa000 + n);
-    ck_assert_int_eq (media_blob_path (sha, rel, sizeof rel), 0);
+    ck_assert_int_eq (loa_blob_path (sha, rel, sizeof rel), 0);
     blob_file (rel, text, 0);
     Loa__Media__Asset a = LOA__MEDIA__ASSET__INIT;
     int created = 0;
@@ -246,7 +246,7 @@ START_TEST (test_versions_and_feed)
     Loa__Media__PackageFile f = LOA__MEDIA__PACKAGE_FILE__INIT;
     ck_assert_int_eq (media_pkg_store_file (s.db, deliver, &fr, &f), MEDIA_STORE_OK);
     char rel[96], path[256];
-    ck_assert_int_eq (media_blob_path (f.sha256, rel, sizeof rel), 0);
+    ck_assert_int_eq (loa_blob_path (f.sha256, rel, sizeof rel), 0);
     snprintf (path, sizeof path, "%s/%s", volume, rel);
     struct stat st;
     ck_assert_int_eq (stat (path, &st), 0);
@@ -259,7 +259,7 @@ START_TEST (test_versions_and_feed)
     int64_t a3 = asset (s.db, 3, "lost");
     char lost_rel[96], lost[256], lost_sha[65];
     snprintf (lost_sha, sizeof lost_sha, "%064x", 0xa000 + 3);
-    ck_assert_int_eq (media_blob_path (lost_sha, lost_rel, sizeof lost_rel), 0);
+    ck_assert_int_eq (loa_blob_path (lost_sha, lost_rel, sizeof lost_rel), 0);
     snprintf (lost, sizeof lost, "%s/%s", volume, lost_rel);
     ck_assert_int_eq (unlink (lost), 0);
     int64_t with_lost[] = {a3};
@@ -493,11 +493,11 @@ START_TEST (test_orphan_sweep)
         hex[65];
     PGresult *res = PQexec (s.db, "SELECT bag_sha256, manifest_sha256 FROM package_versions");
     ck_assert_int_eq (PQntuples (res), 1);
-    ck_assert_int_eq (media_blob_path (PQgetvalue (res, 0, 0), bag_rel, sizeof bag_rel), 0);
-    ck_assert_int_eq (media_blob_path (PQgetvalue (res, 0, 1), man_rel, sizeof man_rel), 0);
+    ck_assert_int_eq (loa_blob_path (PQgetvalue (res, 0, 0), bag_rel, sizeof bag_rel), 0);
+    ck_assert_int_eq (loa_blob_path (PQgetvalue (res, 0, 1), man_rel, sizeof man_rel), 0);
     PQclear (res);
     snprintf (hex, sizeof hex, "%064x", 0xa000 + 21);
-    ck_assert_int_eq (media_blob_path (hex, asset_rel, sizeof asset_rel), 0);
+    ck_assert_int_eq (loa_blob_path (hex, asset_rel, sizeof asset_rel), 0);
     blob_file (asset_rel, "kept photo", 7200);
     snprintf (path, sizeof path, "%s/%s", volume, bag_rel);
     struct timespec old[2] = {{time (NULL) - 7200, 0}, {time (NULL) - 7200, 0}};
@@ -505,10 +505,10 @@ START_TEST (test_orphan_sweep)
     snprintf (path, sizeof path, "%s/%s", volume, man_rel);
     ck_assert_int_eq (utimensat (AT_FDCWD, path, old, 0), 0);
     snprintf (hex, sizeof hex, "%064x", 0xb001);
-    ck_assert_int_eq (media_blob_path (hex, orphan_rel, sizeof orphan_rel), 0);
+    ck_assert_int_eq (loa_blob_path (hex, orphan_rel, sizeof orphan_rel), 0);
     blob_file (orphan_rel, "orphan", 7200);
     snprintf (hex, sizeof hex, "%064x", 0xb002);
-    ck_assert_int_eq (media_blob_path (hex, young_rel, sizeof young_rel), 0);
+    ck_assert_int_eq (loa_blob_path (hex, young_rel, sizeof young_rel), 0);
     blob_file (young_rel, "young", 60);
     snprintf (rel, sizeof rel, "sha256/00/00/notes.txt");
     blob_file (rel, "not a digest", 7200);
