@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "envelope.pb-c.h"
+#include "loa_endpoints.h"
 
 #define GW_MAX_PARAMS 4
 
@@ -111,8 +112,15 @@ enum {
                           or profile choose the version (media/media_feed.h); 400, 406 */
 };
 
-/* A service the gateway calls (core/services.h). */
-typedef enum { GW_CONTENT, GW_FEEDBACK, GW_QUOTA, GW_MEDIA, GW_N_SERVICES } gw_service;
+/* A service the gateway calls: its row of loa_endpoints (names, addresses,
+ * declared methods); clients are core/services.h's. */
+typedef enum {
+    GW_CONTENT = LOA_SVC_CONTENT,
+    GW_FEEDBACK = LOA_SVC_FEEDBACK,
+    GW_QUOTA = LOA_SVC_QUOTA,
+    GW_MEDIA = LOA_SVC_MEDIA,
+    GW_N_SERVICES = LOA_SVC_COUNT
+} gw_service;
 
 struct gw_route {
     const char *method; /* "GET", "POST", ... */
@@ -125,6 +133,9 @@ struct gw_route {
     gw_service service;
     const char *rpc; /* method name, e.g. "units.list" */
     const ProtobufCMessageDescriptor *input; /* NULL: no body */
+    /* The JSON body's message when a handler builds `input` from it (the
+     * broadcaster within its creation request); NULL: `input` itself. */
+    const ProtobufCMessageDescriptor *body;
     const ProtobufCMessageDescriptor *output; /* NULL: 204 */
     const char *location; /* "/api/v1/units/{id}" for GW_CREATES */
     const char *file_type; /* GW_FILE: the media type of the files, for OpenAPI */

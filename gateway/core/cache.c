@@ -11,6 +11,7 @@
 
 #include "common.pb-c.h"
 #include "loa_config.h"
+#include "loa_endpoints.h"
 #include "loa_log.h"
 
 #define N_BUCKETS 1024
@@ -42,15 +43,6 @@ static struct {
     atomic_int stop;
     atomic_ullong hits, misses;
 } c = {.lock = PTHREAD_RWLOCK_INITIALIZER};
-
-static const struct {
-    const char *env, *def;
-} events_addr[GW_N_SERVICES] = {
-    [GW_CONTENT] = {"LOA_CONTENT_EVENTS", "tcp://127.0.0.1:7201"},
-    [GW_FEEDBACK] = {"LOA_FEEDBACK_EVENTS", "tcp://127.0.0.1:7202"},
-    [GW_QUOTA] = {"LOA_QUOTA_EVENTS", "tcp://127.0.0.1:7203"},
-    [GW_MEDIA] = {"LOA_MEDIA_EVENTS", "tcp://127.0.0.1:7204"},
-};
 
 static uint64_t hash (const char *s)
 {
@@ -101,7 +93,7 @@ static void *events_main (void *arg)
         subs[i] = zmq_socket (c.zmq_ctx, ZMQ_SUB);
         zmq_setsockopt (subs[i], ZMQ_LINGER, &linger, sizeof linger);
         zmq_setsockopt (subs[i], ZMQ_SUBSCRIBE, "", 0);
-        const char *addr = loa_env (events_addr[i].env, events_addr[i].def);
+        const char *addr = loa_endpoints_events ((loa_service_id) i);
         if (zmq_connect (subs[i], addr) != 0)
             loa_error (NULL, "cache: cannot connect %s: %s", addr, zmq_strerror (errno));
         items[i] = (zmq_pollitem_t){subs[i], 0, ZMQ_POLLIN, 0};

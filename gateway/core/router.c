@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "core/rpc_route.h"
+#include "loa_endpoints.h"
+#include "loa_rpc_decl.h"
 
 static const gw_route *routes;
 static size_t n_routes;
@@ -92,8 +94,36 @@ long gw_route_index (const gw_route *r)
     return (long) (r - routes);
 }
 
-/* What is wrong with one route, or NULL. */
-static const char *route_fault (const gw_route *r)
+/* What is wrong with the method a route names (`why`, `cap` bytes), or NULL:
+ * it must be declared by its service (proto/<svc>_rpc.proto), and the
+ * messages the route gives the codec must be the declared ones (for the
+ * generic handler always; for another handler those it names). */
+static const char *method_fault (const gw_route *r, char *why, size_t cap)
+{
+    const loa_endpoint *ep = loa_endpoints_get ((loa_service_id) r->service);
+    const ProtobufCMethodDescriptor *m = loa_rpc_decl_find (ep->rpc, r->rpc);
+    if (!m) {
+        snprintf (why, cap, "%s is not a method %s declares (proto/%s_rpc.proto)", r->rpc,
+                  ep->program, ep->source);
+        return why;
+    }
+    const ProtobufCMessageDescriptor *in = loa_rpc_decl_input (m), *out = loa_rpc_decl_output (m);
+    int generic = r->handler == gw_rpc_route;
+    if ((generic || r->input) && r->input != in) {
+        snprintf (why, cap, "%s takes %s, not %s", r->rpc, in ? in->name : "no input",
+                  r->input ? r->input->name : "no input");
+        return why;
+    }
+    if ((generic || r->output) && r->output != out) {
+        snprintf (why, cap, "%s answers %s, not %s", r->rpc, out ? out->name : "no output",
+                  r->output ? r->output->name : "no output");
+        return why;
+    }
+    return NULL;
+}
+
+/* What is wrong with one route (`why` may hold it), or NULL. */
+static const char *route_fault (const gw_route *r, char *why, size_t cap)
 {
     if (!r->method || !*r->method || !r->pattern || r->pattern[0] != '/')
         return "no method or no pattern starting with '/'";
@@ -109,13 +139,21 @@ static const char *route_fault (const gw_route *r)
         return "the generic handler without an RPC method";
     if ((r->flags & (GW_BODY | GW_BODY_OPT)) && r->handler == gw_rpc_route && !r->input)
         return "a JSON body for the generic handler without an input message";
+    if (r->rpc && method_fault (r, why, cap))
+        return why;
+    for (const gw_route *const *alt = r->alternatives; alt && *alt; alt++) {
+        const char *fault = route_fault (*alt, why, cap);
+        if (fault)
+            return fault;
+    }
     return NULL;
 }
 
 int gw_router_set (const gw_route *table, size_t n, char *err, size_t errcap)
 {
     for (size_t i = 0; i < n; i++) {
-        const char *fault = route_fault (&table[i]);
+        char why[200];
+        const char *fault = route_fault (&table[i], why, sizeof why);
         if (fault) {
             snprintf (err, errcap, "route %zu (%s %s): %s", i,
                       table[i].method ? table[i].method : "?",

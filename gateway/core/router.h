@@ -12,7 +12,11 @@
  * one requests are matched against: every route has a method, a pattern
  * starting with '/' and at most GW_MAX_PARAMS parameters, a handler, a
  * known service; a route of the generic handler names its RPC method, and
- * its input message when it takes a JSON body. 0, or -1 with what is
+ * its input message when it takes a JSON body; every method a route (or
+ * one of its alternatives) names is declared by its service
+ * (loa_rpc_decl.h), with the input and output messages the route gives
+ * the codec (the generic handler's always, another's when it names them).
+ * 0, or -1 with what is
  * wrong (naming the route) in `err` and the table left as it was. */
 int gw_router_set (const gw_route *table, size_t n, char *err, size_t errcap);
 

@@ -1,3 +1,4 @@
+/* services: the clients and each thread's database (services.h). */
 #include "core/services.h"
 
 #include <pthread.h>
@@ -6,16 +7,8 @@
 
 #include "loa_config.h"
 #include "loa_db.h"
+#include "loa_endpoints.h"
 #include "loa_log.h"
-
-static const struct {
-    const char *name, *env, *def;
-} info[GW_N_SERVICES] = {
-    [GW_CONTENT] = {"content-svc", "LOA_CONTENT_RPC", "tcp://127.0.0.1:7101"},
-    [GW_FEEDBACK] = {"feedback-svc", "LOA_FEEDBACK_RPC", "tcp://127.0.0.1:7102"},
-    [GW_QUOTA] = {"quota-svc", "LOA_QUOTA_RPC", "tcp://127.0.0.1:7103"},
-    [GW_MEDIA] = {"media-svc", "LOA_MEDIA_RPC", "tcp://127.0.0.1:7104"},
-};
 
 static const char *endpoints[GW_N_SERVICES];
 static void *zmq_context;
@@ -50,7 +43,7 @@ int gw_services_init (void *zmq_ctx, const char *database_url, gw_db_prepare_fn 
     zmq_context = zmq_ctx;
     rpc_timeout = (int) loa_env_int ("LOA_RPC_TIMEOUT_MS", 5000, 10, 600000);
     for (int i = 0; i < GW_N_SERVICES; i++)
-        endpoints[i] = loa_env (info[i].env, info[i].def);
+        endpoints[i] = loa_endpoints_rpc ((loa_service_id) i);
     return pthread_key_create (&thread_key, thread_clients_free) == 0 ? 0 : -1;
 }
 
@@ -108,10 +101,13 @@ loa_rpc_client *gw_service_client (gw_service svc)
     if (!tc)
         return NULL;
     if (!tc->clients[svc])
-        tc->clients[svc] = loa_rpc_client_new (zmq_context, info[svc].name, endpoints[svc]);
+        tc->clients[svc] = loa_rpc_client_new (zmq_context, gw_service_name (svc), endpoints[svc]);
     return tc->clients[svc];
 }
 
-const char *gw_service_name (gw_service svc) { return info[svc].name; }
+const char *gw_service_name (gw_service svc)
+{
+    return loa_endpoints_get ((loa_service_id) svc)->program;
+}
 
 int gw_rpc_timeout_ms (void) { return rpc_timeout; }

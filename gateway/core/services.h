@@ -14,7 +14,8 @@
 /* Prepares a new database connection's statements: 0 or -1. */
 typedef int (*gw_db_prepare_fn) (PGconn *db);
 
-/* Reads the addresses from the environment; `zmq_ctx` must outlive every
+/* Reads the services' addresses (loa_endpoints.h: LOA_<SVC>_RPC, else the
+ * default); `zmq_ctx` must outlive every
  * HTTP thread. `database_url` is the gateway's database (schema gateway);
  * each thread's connection is made ready by `prepare`. 0 or -1. */
 int gw_services_init (void *zmq_ctx, const char *database_url, gw_db_prepare_fn prepare);

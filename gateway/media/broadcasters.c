@@ -77,8 +77,8 @@ static enum MHD_Result no_key (gw_request *req)
 enum MHD_Result gw_broadcasters_create (gw_request *req)
 {
     loa_pbjson_error err;
-    Loa__Media__BroadcasterInput *in = (Loa__Media__BroadcasterInput *) loa_pbjson_decode (
-        &loa__media__broadcaster_input__descriptor, req->json, &err);
+    Loa__Media__BroadcasterInput *in =
+        (Loa__Media__BroadcasterInput *) loa_pbjson_decode (req->route->body, req->json, &err);
     if (!in)
         return gw_respond_invalid (req, 400, "Dữ liệu gửi lên không hợp lệ", err.field,
                                    err.message);

@@ -272,11 +272,12 @@ enum MHD_Result gw_openapi (gw_request *req)
                                             "string", "format", "binary", "video/*", "schema",
                                             "type", "string", "format", "binary", "audio/mpeg",
                                             "schema", "type", "string", "format", "binary"));
-        if (r->input && (r->flags & (GW_BODY | GW_BODY_OPT)))
+        const ProtobufCMessageDescriptor *body = r->body ? r->body : r->input;
+        if (body && (r->flags & (GW_BODY | GW_BODY_OPT)))
             json_object_set_new (
                 op, "requestBody",
                 json_pack ("{s:b, s:{s:{s:o}}}", "required", (r->flags & GW_BODY) != 0, "content",
-                           "application/json", "schema", message_ref (schemas, r->input)));
+                           "application/json", "schema", message_ref (schemas, body)));
         json_object_set_new (item, method, op);
     }
     json_t *doc = json_pack ("{s:s, s:{s:s, s:s, s:s}, s:o, s:{s:o}}", "openapi", "3.1.0", "info",

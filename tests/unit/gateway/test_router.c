@@ -74,6 +74,28 @@ START_TEST (a_broken_table_is_refused)
     t[units].service = GW_N_SERVICES;
     refused (t, units, "unknown service");
     t[units] = gw_routes[units];
+    /* The methods, against their services' declarations (proto/<svc>_rpc.proto). */
+    t[units].rpc = "units.lists";
+    refused (t, units, "units.lists is not a method content-svc declares");
+    t[units].rpc = "units.list";
+    t[units].service = GW_FEEDBACK;
+    refused (t, units, "not a method feedback-svc declares");
+    t[units] = gw_routes[units];
+    t[create].input = gw_routes[units].input;
+    refused (t, create, "units.create takes loa.content.CreateUnitRequest, not");
+    t[create] = gw_routes[create];
+    t[create].output = gw_routes[units].output;
+    refused (t, create, "units.create answers loa.content.Unit, not");
+    t[create] = gw_routes[create];
+    /* A handler of its own is held to the messages it names, not to others. */
+    size_t asset = find ("GET", "/api/v1/assets/{id}");
+    ck_assert_ptr_null (t[asset].input);
+    t[asset].rpc = "assets.gets";
+    refused (t, asset, "assets.gets");
+    t[asset] = gw_routes[asset];
+    t[asset].input = gw_routes[units].input;
+    refused (t, asset, "assets.get takes");
+    t[asset] = gw_routes[asset];
     ck_assert_int_eq (gw_router_set (t, gw_n_routes, err, sizeof err), 0);
     ck_assert_int_eq (gw_router_set (gw_routes, gw_n_routes, err, sizeof err), 0);
     free (t);
