@@ -3,8 +3,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "content_rpc.h"
 #include "core/router.h"
 #include "core/rpc_route.h"
+#include "feedback_rpc.h"
+#include "media_rpc.h"
+#include "quota_rpc.h"
 #include "routes.h"
 #include "suites.h"
 
@@ -102,6 +106,44 @@ START_TEST (a_broken_table_is_refused)
 }
 END_TEST
 
+static const loa_rpc_method *table_of (gw_service svc)
+{
+    switch (svc) {
+    case GW_CONTENT: return content_methods;
+    case GW_FEEDBACK: return feedback_methods;
+    case GW_QUOTA: return quota_methods;
+    case GW_MEDIA: return media_methods;
+    default: return NULL;
+    }
+}
+
+/* A route's method is a row of its service's own table, not only a
+ * declaration: "a_b.c" and "a.b_c" share one declaration
+ * (docs/decisions/0025-rpc-declared-in-proto.md), one row only. */
+static void served (const gw_route *r)
+{
+    if (!r->rpc)
+        return;
+    const loa_rpc_method *m = table_of (r->service);
+    while (m->method && strcmp (m->method, r->rpc) != 0)
+        m++;
+    ck_assert_msg (m->method, "%s %s: %s is not in the service's table", r->method, r->pattern,
+                   r->rpc);
+    if (r->handler == gw_rpc_route || r->input)
+        ck_assert_msg (m->input == r->input, "%s %s: %s takes another input", r->method, r->pattern,
+                       r->rpc);
+}
+
+START_TEST (every_method_is_served)
+{
+    for (size_t i = 0; i < gw_n_routes; i++) {
+        served (&gw_routes[i]);
+        for (const gw_route *const *alt = gw_routes[i].alternatives; alt && *alt; alt++)
+            served (*alt);
+    }
+}
+END_TEST
+
 START_TEST (matching)
 {
     ck_assert_int_eq (gw_router_set (gw_routes, gw_n_routes, err, sizeof err), 0);
@@ -142,6 +184,7 @@ Suite *router_suite (void)
     TCase *tc = tcase_create ("router");
     tcase_add_test (tc, the_real_table_is_served);
     tcase_add_test (tc, a_broken_table_is_refused);
+    tcase_add_test (tc, every_method_is_served);
     tcase_add_test (tc, matching);
     suite_add_tcase (s, tc);
     return s;
