@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "loa_log.h"
 
@@ -50,7 +51,9 @@ int gw_not_modified (gw_request *req, const char *etag)
     return inm && gw_etag_matches (inm, etag);
 }
 
-enum MHD_Result gw_queue_response (gw_request *req, unsigned status, struct MHD_Response *resp)
+/* Queues `resp` (taken; destroyed here; NULL gives MHD_NO) with `status`,
+ * X-Request-Id and, when throttled, Retry-After. */
+static enum MHD_Result queue (gw_request *req, unsigned status, struct MHD_Response *resp)
 {
     if (!resp)
         return MHD_NO;
@@ -75,6 +78,41 @@ static struct MHD_Response *from_text (char *text, size_t len)
     return resp;
 }
 
+/* Adds name, value, ..., NULL (a NULL value skips its header). */
+static void add_headers (struct MHD_Response *resp, const char *const *headers)
+{
+    for (size_t i = 0; headers && headers[i]; i += 2)
+        if (headers[i + 1])
+            MHD_add_response_header (resp, headers[i], headers[i + 1]);
+}
+
+enum MHD_Result gw_respond_bytes (gw_request *req, unsigned status, const char *type,
+                                  const void *data, size_t len, const char *const *headers)
+{
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer (len, (void *) data, MHD_RESPMEM_PERSISTENT);
+    if (!resp)
+        return MHD_NO;
+    if (type)
+        MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    add_headers (resp, headers);
+    return queue (req, status, resp);
+}
+
+enum MHD_Result gw_respond_fd (gw_request *req, unsigned status, const char *type, int fd,
+                               uint64_t offset, uint64_t count, const char *const *headers)
+{
+    /* MHD sends it with sendfile and closes fd when done. */
+    struct MHD_Response *resp = MHD_create_response_from_fd_at_offset64 (count, fd, offset);
+    if (!resp) {
+        close (fd);
+        return gw_respond_problem (req, 500, NULL, NULL);
+    }
+    MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    add_headers (resp, headers);
+    return queue (req, status, resp);
+}
+
 enum MHD_Result gw_respond_raw (gw_request *req, unsigned status, const char *content_type,
                                 const char *data, size_t len)
 {
@@ -82,7 +120,7 @@ enum MHD_Result gw_respond_raw (gw_request *req, unsigned status, const char *co
         MHD_create_response_from_buffer (len, (void *) data, MHD_RESPMEM_MUST_COPY);
     if (resp && content_type)
         MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
-    return gw_queue_response (req, status, resp);
+    return queue (req, status, resp);
 }
 
 /* 1 when `name` can go between quotes in a header as it is. */
@@ -112,39 +150,44 @@ enum MHD_Result gw_respond_file (gw_request *req, unsigned status, const char *c
         MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disposition);
     }
     MHD_add_response_header (resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-    return gw_queue_response (req, status, resp);
+    return queue (req, status, resp);
 }
 
 enum MHD_Result gw_respond_empty (gw_request *req, unsigned status)
 {
-    return gw_queue_response (req, status,
-                              MHD_create_response_from_buffer (0, NULL, MHD_RESPMEM_PERSISTENT));
+    return gw_respond_bytes (req, status, NULL, NULL, 0, NULL);
 }
 
-enum MHD_Result gw_respond_body (gw_request *req, unsigned status, const char *content_type,
-                                 char *text, size_t len, const char *etag, const char *location)
+/* `text` (taken) as `type`, or 304 without it when If-None-Match lists
+ * `etag`; with an ETag, Cache-Control is `cache`, else no-store; `headers`
+ * go on either. */
+static enum MHD_Result send_text (gw_request *req, unsigned status, const char *type, char *text,
+                                  size_t len, const char *etag, const char *cache,
+                                  const char *const *headers)
 {
     struct MHD_Response *resp;
     if (gw_not_modified (req, etag)) {
         free (text);
         resp = MHD_create_response_from_buffer (0, NULL, MHD_RESPMEM_PERSISTENT);
         status = MHD_HTTP_NOT_MODIFIED;
-    } else {
-        if (!(resp = from_text (text, len)))
-            return MHD_NO;
-        MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
-        if (location && *location)
-            MHD_add_response_header (resp, MHD_HTTP_HEADER_LOCATION, location);
+    } else if ((resp = from_text (text, len))) {
+        MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
     }
     if (!resp)
         return MHD_NO;
-    if (etag) {
+    if (etag)
         MHD_add_response_header (resp, MHD_HTTP_HEADER_ETAG, etag);
-        MHD_add_response_header (resp, MHD_HTTP_HEADER_CACHE_CONTROL, "public, no-cache");
-    } else {
-        MHD_add_response_header (resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-    }
-    return gw_queue_response (req, status, resp);
+    MHD_add_response_header (resp, MHD_HTTP_HEADER_CACHE_CONTROL, etag ? cache : "no-store");
+    add_headers (resp, headers);
+    return queue (req, status, resp);
+}
+
+enum MHD_Result gw_respond_body (gw_request *req, unsigned status, const char *content_type,
+                                 char *text, size_t len, const char *etag, const char *location)
+{
+    const char *const headers[] = {MHD_HTTP_HEADER_LOCATION,
+                                   location && *location ? location : NULL, NULL};
+    return send_text (req, status, content_type, text, len, etag, "public, no-cache", headers);
 }
 
 enum MHD_Result gw_respond_text (gw_request *req, unsigned status, char *text, size_t len,
@@ -179,27 +222,7 @@ enum MHD_Result gw_respond_created (gw_request *req, json_t *json, const char *l
 enum MHD_Result gw_respond_doc (gw_request *req, const char *type, char *text, size_t len,
                                 const char *etag, const char *const *headers)
 {
-    struct MHD_Response *resp;
-    unsigned status = MHD_HTTP_OK;
-    if (gw_not_modified (req, etag)) {
-        free (text);
-        resp = MHD_create_response_from_buffer (0, NULL, MHD_RESPMEM_PERSISTENT);
-        status = MHD_HTTP_NOT_MODIFIED;
-    } else {
-        if (!(resp = from_text (text, len)))
-            return MHD_NO;
-        MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-    }
-    if (!resp)
-        return MHD_NO;
-    if (etag)
-        MHD_add_response_header (resp, MHD_HTTP_HEADER_ETAG, etag);
-    MHD_add_response_header (resp, MHD_HTTP_HEADER_CACHE_CONTROL,
-                             etag ? "private, no-cache" : "no-store");
-    for (size_t i = 0; headers && headers[i]; i += 2)
-        if (headers[i + 1])
-            MHD_add_response_header (resp, headers[i], headers[i + 1]);
-    return gw_queue_response (req, status, resp);
+    return send_text (req, MHD_HTTP_OK, type, text, len, etag, "private, no-cache", headers);
 }
 
 /* ------------------------------------------------------------ problems */
@@ -272,7 +295,7 @@ enum MHD_Result gw_respond_problem_with (gw_request *req, unsigned status, const
     if (status >= 500)
         loa_warn (req->request_id, "%s %s -> %u %s", req->method, req->url, status,
                   detail ? detail : "");
-    return gw_queue_response (req, status, resp);
+    return queue (req, status, resp);
 }
 
 enum MHD_Result gw_respond_invalid (gw_request *req, unsigned status, const char *detail,

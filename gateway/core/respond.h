@@ -8,11 +8,6 @@
 
 #include "gw.h"
 
-/* Queues `resp` (taken; destroyed here; NULL gives MHD_NO) with `status`,
- * X-Request-Id and, when throttled, Retry-After. For answers built by
- * hand (sendfile, the portal's files). */
-enum MHD_Result gw_queue_response (gw_request *req, unsigned status, struct MHD_Response *resp);
-
 /* The strong ETag of a body (quoted hex of a 64-bit FNV-1a). */
 void gw_etag (const char *text, size_t len, char out[24]);
 
@@ -48,6 +43,18 @@ enum MHD_Result gw_respond_created (gw_request *req, json_t *json, const char *l
  * on a 304 too (Vary, Link). */
 enum MHD_Result gw_respond_doc (gw_request *req, const char *type, char *text, size_t len,
                                 const char *etag, const char *const *headers);
+
+/* Sends `len` bytes of `data` as they are, never copied: they must outlive
+ * the HTTP daemon (the portal's files); `type` may be NULL (none), `data`
+ * NULL with `len` 0 (no body: 304, 301); `headers` as for gw_respond_doc. */
+enum MHD_Result gw_respond_bytes (gw_request *req, unsigned status, const char *type,
+                                  const void *data, size_t len, const char *const *headers);
+
+/* Sends `count` bytes of the file `fd` (taken: closed once sent, or here)
+ * from `offset`, with sendfile, as `type`; `headers` as for gw_respond_doc.
+ * When the response cannot be made, answers 500 instead. */
+enum MHD_Result gw_respond_fd (gw_request *req, unsigned status, const char *type, int fd,
+                               uint64_t offset, uint64_t count, const char *const *headers);
 
 /* Sends a buffer as-is (copied) with a content type. */
 enum MHD_Result gw_respond_raw (gw_request *req, unsigned status, const char *content_type,

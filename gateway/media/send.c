@@ -16,20 +16,9 @@
 #include "media/blob.h"
 #include "media/media_int.h"
 
-/* The headers every answer about the asset's bytes carries. */
-static void blob_headers (struct MHD_Response *resp, const char *cache_control, const char *etag,
-                          const char *digest)
-{
-    MHD_add_response_header (resp, MHD_HTTP_HEADER_ETAG, etag);
-    MHD_add_response_header (resp, "Repr-Digest", digest);
-    MHD_add_response_header (resp, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
-    MHD_add_response_header (resp, MHD_HTTP_HEADER_CACHE_CONTROL, cache_control);
-}
-
 enum MHD_Result media_send_blob (gw_request *req, const char *sha256, const char *mime,
                                  const char *filename, const char *cache_control, media_sent *sent)
 {
-    enum MHD_Result rc;
     char rel[LOA_BLOB_PATH_MAX], etag[LOA_BLOB_HEX + 3], digest[80], range_hdr[96];
     unsigned char bin[32];
     struct stat st;
@@ -49,14 +38,19 @@ enum MHD_Result media_send_blob (gw_request *req, const char *sha256, const char
     sodium_bin2base64 (b64, sizeof b64, bin, sizeof bin, sodium_base64_VARIANT_ORIGINAL);
     snprintf (digest, sizeof digest, "sha-256=:%s:", b64);
     uint64_t len = (uint64_t) st.st_size, first = 0, last = len ? len - 1 : 0;
-    struct MHD_Response *resp;
-
+    /* The headers every answer about the asset's bytes carries. */
+    const char *const blob[] = {MHD_HTTP_HEADER_ETAG,
+                                etag,
+                                "Repr-Digest",
+                                digest,
+                                MHD_HTTP_HEADER_ACCEPT_RANGES,
+                                "bytes",
+                                MHD_HTTP_HEADER_CACHE_CONTROL,
+                                cache_control,
+                                NULL};
     if (gw_not_modified (req, etag)) {
         close (fd);
-        resp = MHD_create_response_from_buffer (0, NULL, MHD_RESPMEM_PERSISTENT);
-        if (resp)
-            blob_headers (resp, cache_control, etag, digest);
-        return gw_queue_response (req, MHD_HTTP_NOT_MODIFIED, resp);
+        return gw_respond_bytes (req, MHD_HTTP_NOT_MODIFIED, NULL, NULL, 0, blob);
     }
     /* If-Range: the range holds only for this very representation (a
      * strong ETag); anything else (another ETag, a date) gets it all. */
@@ -71,31 +65,32 @@ enum MHD_Result media_send_blob (gw_request *req, const char *sha256, const char
         return gw_respond_problem_with (req, 416, "Khoảng byte yêu cầu nằm ngoài tệp", NULL,
                                         MHD_HTTP_HEADER_CONTENT_RANGE, range_hdr);
     }
-    uint64_t count = r == GW_RANGE_PARTIAL ? last - first + 1 : len;
-    /* MHD sends it with sendfile and closes fd when done. */
-    resp = MHD_create_response_from_fd_at_offset64 (count, fd, r == GW_RANGE_PARTIAL ? first : 0);
-    if (!resp) {
-        close (fd);
-        return gw_respond_problem (req, 500, NULL, NULL);
-    }
-    MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_TYPE, mime);
-    MHD_add_response_header (resp, "X-Content-Type-Options", "nosniff");
-    if (filename && *filename) {
-        char disp[160];
-        snprintf (disp, sizeof disp, "attachment; filename=\"%s\"", filename);
-        MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disp);
-    }
-    blob_headers (resp, cache_control, etag, digest);
-    if (r == GW_RANGE_PARTIAL) {
-        snprintf (range_hdr, sizeof range_hdr, "bytes %llu-%llu/%llu", (unsigned long long) first,
-                  (unsigned long long) last, (unsigned long long) len);
-        MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_RANGE, range_hdr);
-    }
-    unsigned status = r == GW_RANGE_PARTIAL ? MHD_HTTP_PARTIAL_CONTENT : MHD_HTTP_OK;
-    if (sent) {
+    int partial = r == GW_RANGE_PARTIAL;
+    uint64_t count = partial ? last - first + 1 : len;
+    char disp[160];
+    snprintf (disp, sizeof disp, "attachment; filename=\"%s\"", filename ? filename : "");
+    snprintf (range_hdr, sizeof range_hdr, "bytes %llu-%llu/%llu", (unsigned long long) first,
+              (unsigned long long) last, (unsigned long long) len);
+    const char *const headers[] = {"X-Content-Type-Options",
+                                   "nosniff",
+                                   MHD_HTTP_HEADER_CONTENT_DISPOSITION,
+                                   filename && *filename ? disp : NULL,
+                                   MHD_HTTP_HEADER_CONTENT_RANGE,
+                                   partial ? range_hdr : NULL,
+                                   blob[0],
+                                   blob[1],
+                                   blob[2],
+                                   blob[3],
+                                   blob[4],
+                                   blob[5],
+                                   blob[6],
+                                   blob[7],
+                                   NULL};
+    unsigned status = partial ? MHD_HTTP_PARTIAL_CONTENT : MHD_HTTP_OK;
+    enum MHD_Result rc = gw_respond_fd (req, status, mime, fd, partial ? first : 0, count, headers);
+    if (sent && req->http_status == (int) status) {
         sent->status = (int) status;
         sent->bytes = req->head ? 0 : count;
     }
-    rc = gw_queue_response (req, status, resp);
     return rc;
 }

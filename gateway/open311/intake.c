@@ -108,7 +108,8 @@ static void date_vn (const char *t, char out[16])
 
 /* The created request's answer: [{service_request_id, service_notice,
  * account_id}] and its Location. */
-static enum MHD_Result created (gw_request *req, o311_fmt f, const Loa__Feedback__FeedbackReceipt *r)
+static enum MHD_Result created (gw_request *req, o311_fmt f,
+                                const Loa__Feedback__FeedbackReceipt *r)
 {
     char due[16], notice[400], location[200];
     date_vn (r->due_at, due);
@@ -159,7 +160,7 @@ enum MHD_Result gw_open311_create (gw_request *req)
      * the X-Api-Key header that gw_auth_check has verified already. */
     const char *key = field (form, "api_key");
     if (!key)
-        key = MHD_lookup_connection_value (req->conn, MHD_GET_ARGUMENT_KIND, "api_key");
+        key = gw_query (req, "api_key");
     int ok = gw_auth_api_key (req, key, "open311_client");
     if (ok < 0) {
         o311_add_error (errors, 503, "Không kiểm tra được api_key lúc này; vui lòng thử lại sau");

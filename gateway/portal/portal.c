@@ -401,43 +401,42 @@ int gw_portal_owns (const char *path)
     return 1;
 }
 
-/* The headers every answer of a file carries. */
-static void file_headers (struct MHD_Response *resp, const web_file *f)
-{
-    MHD_add_response_header (resp, MHD_HTTP_HEADER_ETAG, f->etag);
-    MHD_add_response_header (resp, MHD_HTTP_HEADER_CACHE_CONTROL, f->cache_control);
-    MHD_add_response_header (resp, "X-Content-Type-Options", "nosniff");
-    if (f->html) {
-        /* Everything comes from the gateway itself: no third party, no
-         * inline script, no framing. */
-        MHD_add_response_header (resp, "Content-Security-Policy",
-                                 "default-src 'self'; img-src 'self' data:; object-src 'none'; "
-                                 "base-uri 'self'; form-action 'self'; frame-ancestors 'none'");
-        MHD_add_response_header (resp, "Referrer-Policy", "same-origin");
-    }
-}
+/* Everything comes from the gateway itself: no third party, no inline
+ * script, no framing. */
+#define CSP                                                                                        \
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "               \
+    "form-action 'self'; frame-ancestors 'none'"
 
 static enum MHD_Result not_found (gw_request *req, unsigned status)
 {
+    static const char text[] = "Không tìm thấy trang này.\n";
     const web_file *page = find ("/404.html");
-    struct MHD_Response *resp;
-    if (page) {
-        resp = MHD_create_response_from_buffer (page->len, page->data, MHD_RESPMEM_PERSISTENT);
-        if (resp) {
-            MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_TYPE, page->type);
-            MHD_add_response_header (resp, "X-Content-Type-Options", "nosniff");
-        }
-    } else {
-        static const char text[] = "Không tìm thấy trang này.\n";
-        resp = MHD_create_response_from_buffer (sizeof text - 1, (void *) text,
-                                                MHD_RESPMEM_PERSISTENT);
-        if (resp)
-            MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-                                     "text/plain; charset=utf-8");
-    }
-    if (resp)
-        MHD_add_response_header (resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-    return gw_queue_response (req, status, resp);
+    const char *const headers[] = {"X-Content-Type-Options", page ? "nosniff" : NULL,
+                                   MHD_HTTP_HEADER_CACHE_CONTROL, "no-store", NULL};
+    if (page)
+        return gw_respond_bytes (req, status, page->type, page->data, page->len, headers);
+    return gw_respond_bytes (req, status, "text/plain; charset=utf-8", text, sizeof text - 1,
+                             headers);
+}
+
+/* A file (200), or 304; the table outlives the daemon (gw_portal_done runs
+ * after MHD_stop_daemon): the bytes are sent as they are, not copied. */
+static enum MHD_Result send_file (gw_request *req, const web_file *f)
+{
+    const char *const headers[] = {MHD_HTTP_HEADER_ETAG,
+                                   f->etag,
+                                   MHD_HTTP_HEADER_CACHE_CONTROL,
+                                   f->cache_control,
+                                   "X-Content-Type-Options",
+                                   "nosniff",
+                                   "Content-Security-Policy",
+                                   f->html ? CSP : NULL,
+                                   "Referrer-Policy",
+                                   f->html ? "same-origin" : NULL,
+                                   NULL};
+    if (gw_not_modified (req, f->etag))
+        return gw_respond_bytes (req, 304, NULL, NULL, 0, headers);
+    return gw_respond_bytes (req, 200, f->type, f->data, f->len, headers);
 }
 
 enum MHD_Result gw_portal_serve (gw_request *req)
@@ -463,11 +462,8 @@ enum MHD_Result gw_portal_serve (gw_request *req)
                 if (!get)
                     goto method;
                 snprintf (path, sizeof path, "%s/", url);
-                struct MHD_Response *resp =
-                    MHD_create_response_from_buffer (0, NULL, MHD_RESPMEM_PERSISTENT);
-                if (resp)
-                    MHD_add_response_header (resp, MHD_HTTP_HEADER_LOCATION, path);
-                return gw_queue_response (req, 301, resp);
+                const char *const location[] = {MHD_HTTP_HEADER_LOCATION, path, NULL};
+                return gw_respond_bytes (req, 301, NULL, NULL, 0, location);
             }
             /* A page without its extension: /tim-kiem is /tim-kiem.html. */
             snprintf (path, sizeof path, "%s.html", url);
@@ -477,23 +473,8 @@ enum MHD_Result gw_portal_serve (gw_request *req)
     if (!f)
         return get ? not_found (req, 404)
                    : gw_respond_problem (req, 404, "Không có tài nguyên nào ở địa chỉ này", NULL);
-    if (!get)
-        goto method;
-    struct MHD_Response *resp;
-    unsigned status = 200;
-    if (gw_not_modified (req, f->etag)) {
-        resp = MHD_create_response_from_buffer (0, NULL, MHD_RESPMEM_PERSISTENT);
-        status = 304;
-    } else {
-        /* The table outlives the daemon (gw_portal_done runs after
-         * MHD_stop_daemon): the bytes are sent as they are, not copied. */
-        resp = MHD_create_response_from_buffer (f->len, f->data, MHD_RESPMEM_PERSISTENT);
-        if (resp)
-            MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_TYPE, f->type);
-    }
-    if (resp)
-        file_headers (resp, f);
-    return gw_queue_response (req, status, resp);
+    if (get)
+        return send_file (req, f);
 method:
     return gw_respond_problem_with (req, 405, "Trang web chỉ đọc được bằng GET hoặc HEAD", NULL,
                                     MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
