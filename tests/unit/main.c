@@ -53,6 +53,8 @@ static const struct {
     {"media_feed", media_feed_suite},
     {"media_ninjs", media_ninjs_suite},
     {"rpc_decl", rpc_decl_suite},
+    {"auth_decide", auth_decide_suite},
+    {"router", router_suite},
 };
 #define N_SUITES (sizeof suites / sizeof suites[0])
 

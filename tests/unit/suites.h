@@ -21,6 +21,8 @@ Suite *buf_suite (void);
 Suite *loa_blob_suite (void);
 Suite *rpc_decl_suite (void);
 /* gateway/: its modules without I/O */
+Suite *auth_decide_suite (void);
+Suite *router_suite (void);
 Suite *xml_suite (void);
 Suite *form_suite (void);
 Suite *open311_map_suite (void);
