@@ -139,8 +139,12 @@ int gw_cache_start (void *zmq_ctx)
         return 0;
     c.zmq_ctx = zmq_ctx;
     atomic_store (&c.stop, 0);
-    for (int i = 0; i < GW_N_SERVICES; i++)
+    /* A new run has heard nothing yet, even if a previous one did. */
+    for (int i = 0; i < GW_N_SERVICES; i++) {
         atomic_store (&c.gen[i], 1);
+        atomic_store (&c.last_heard_ms[i], 0);
+        c.last_seq[i] = 0;
+    }
     if (pthread_create (&c.thread, NULL, events_main, NULL) != 0)
         return -1;
     c.running = 1;
@@ -149,6 +153,7 @@ int gw_cache_start (void *zmq_ctx)
 
 void gw_cache_stop (void)
 {
+    c.enabled = 0; /* nothing served or stored once stopped */
     if (c.running) {
         atomic_store (&c.stop, 1);
         pthread_join (c.thread, NULL);
@@ -197,7 +202,7 @@ int gw_cache_with (const char *key, gw_service svc,
 void gw_cache_put (const char *key, gw_service svc, uint64_t gen, const char *body, size_t len,
                    const char *etag)
 {
-    if (!gen || gen != atomic_load (&c.gen[svc]) || len > c.max_bytes / 4)
+    if (!c.enabled || !gen || gen != atomic_load (&c.gen[svc]) || len > c.max_bytes / 4)
         return;
     entry *fresh = calloc (1, sizeof *fresh);
     if (!fresh)

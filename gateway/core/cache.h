@@ -19,6 +19,8 @@
 /* Starts the events thread. LOA_CACHE_BYTES (default 32 MiB, 0 disables the
  * cache) bounds the memory held. 0 or -1. */
 int gw_cache_start (void *zmq_ctx);
+/* Stops the thread and frees every entry; until the next start nothing is
+ * served or stored. */
 void gw_cache_stop (void);
 
 /* The generation of `svc` to pass to gw_cache_put, read before the RPC, or
