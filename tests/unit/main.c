@@ -31,6 +31,7 @@ static const struct {
     {"article_rpc", article_rpc_suite},
     {"feedback_rpc", feedback_rpc_suite},
     {"cache", cache_suite},
+    {"auth_store", auth_store_suite},
     {"ticker", ticker_suite},
     {"config", config_suite},
     {"log", log_suite},
