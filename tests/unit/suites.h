@@ -20,11 +20,15 @@ Suite *ticker_suite (void);
 Suite *buf_suite (void);
 Suite *loa_blob_suite (void);
 Suite *rpc_decl_suite (void);
-/* gateway/: its modules without I/O */
+/* gateway/: its modules without I/O (the cache with real ZeroMQ) */
+Suite *auth_decide_suite (void);
+Suite *router_suite (void);
 Suite *xml_suite (void);
 Suite *form_suite (void);
 Suite *open311_map_suite (void);
 Suite *throttle_suite (void);
+Suite *cache_suite (void);
+Suite *auth_store_suite (void); /* against the test database */
 Suite *blob_suite (void);
 /* services/: their modules without I/O */
 Suite *quota_report_suite (void);
