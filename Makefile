@@ -25,7 +25,7 @@ PACKAGES := build-essential pkg-config protobuf-c-compiler libprotobuf-c-dev lib
 	libmicrohttpd-dev libjansson-dev libpq-dev libsodium-dev libcmark-dev check postgresql postgresql-contrib \
 	curl jq wrk docker-compose libxml2-utils python3-jsonschema
 PKG_MODULES := libzmq libprotobuf-c libmicrohttpd jansson libpq libsodium libcmark
-# libmagic: the type of an uploaded asset, from its bytes (gateway/media.c).
+# libmagic: the type of an uploaded asset, from its bytes (gateway/media/).
 PACKAGES += libmagic-dev
 PKG_MODULES += libmagic
 # The web portal's browser tests (tests/browser/, tests/e2e/test_web.sh):
@@ -159,8 +159,11 @@ endef
 $(foreach s,$(SERVICES),$(eval $(call service_rules,$(s))))
 
 # ---------------------------------------------------------------- gateway
-GATEWAY_SRC := $(sort $(wildcard gateway/*.c))
+# The gateway in layers (docs/gateway.md): core/ and one folder per family of
+# endpoints; its files include each other by their path under gateway/.
+GATEWAY_SRC := $(sort $(wildcard gateway/*.c gateway/*/*.c))
 GATEWAY_OBJ := $(GATEWAY_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/gateway_migrations.o
+$(GATEWAY_OBJ): CPPFLAGS += -iquote gateway
 # The gateway has no events: of the shared SQL it needs only the time helpers.
 GATEWAY_SQL := services/common/sql/0000_time.sql $(sort $(wildcard gateway/migrations/*.sql))
 $(GEN)/gateway_migrations.c: $(GATEWAY_SQL) $(EMBED) Makefile
@@ -183,10 +186,11 @@ $(UNIT_OBJ): CPPFLAGS += -iquote gateway -iquote services/quota-svc
 $(UNIT_OBJ): CPPFLAGS += -iquote services/media-svc
 $(UNIT_OBJ): CPPFLAGS += -iquote services/content-svc -iquote services/feedback-svc
 $(UNIT_OBJ): CFLAGS += $(CHECK_CFLAGS)
-# The gateway's modules without I/O are tested on their own (tests/unit/gateway/).
-GATEWAY_UNIT_OBJ := $(addprefix $(BUILD)/obj/gateway/,xml.o form.o open311_map.o throttle.o)
-GATEWAY_UNIT_OBJ += $(BUILD)/obj/gateway/blob.o
-GATEWAY_UNIT_OBJ += $(BUILD)/obj/gateway/media_feed.o
+# The gateway's modules are tested on their own (tests/unit/gateway/): every
+# object but main and the HTTP daemon, so that a test can use the router,
+# the auth decision, the cache and the pure modules alike.
+GATEWAY_UNIT_OBJ := $(filter-out $(BUILD)/obj/gateway/main.o $(BUILD)/obj/gateway/core/http.o, \
+	$(GATEWAY_OBJ))
 # And every service's modules but its main.c (tests/unit/<svc>/, and the method
 # tables against their declarations in tests/unit/common/test_rpc_decl.c).
 SERVICE_UNIT_OBJ := $(filter-out %/main.o,$(foreach s,$(SERVICES),$($(s)_OBJ)))

@@ -1,5 +1,6 @@
-/* gateway: the REST front of Loa. main only wires:
- * config -> database migrations -> ZeroMQ -> HTTP -> wait -> stop in reverse. */
+/* gateway: the REST front of Loa (docs/gateway.md). main only wires:
+ * config -> database migrations -> route table -> ZeroMQ -> the families'
+ * state and the dispatcher's hooks -> HTTP -> wait -> stop in reverse. */
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -8,17 +9,23 @@
 #include <unistd.h>
 #include <zmq.h>
 
-#include "cache.h"
+#include "auth/auth.h"
+#include "auth/store.h"
+#include "core/cache.h"
+#include "core/dispatch.h"
+#include "core/http.h"
+#include "core/router.h"
+#include "core/services.h"
+#include "core/throttle.h"
 #include "gw.h"
-#include "http.h"
 #include "loa_config.h"
 #include "loa_db.h"
 #include "loa_log.h"
 #include "loa_migrate.h"
-#include "open311.h"
-#include "services.h"
-#include "static.h"
-#include "throttle.h"
+#include "media/media.h"
+#include "open311/open311.h"
+#include "portal/portal.h"
+#include "routes.h"
 
 /* The intake throttle's table (throttle.h): fixed, whatever the traffic.
  * At the default limit (20) it remembers about 43,000 (route, address). */
@@ -61,6 +68,11 @@ int main (int argc, char **argv)
      * are counted by API key, LOA_OPEN311_LIMIT per LOA_INTAKE_WINDOW_S. */
     long apps_limit = loa_env_int ("LOA_OPEN311_LIMIT", 300, 0, GW_THROTTLE_MAX_LIMIT);
 
+    char why[256];
+    if (gw_router_set (gw_routes, gw_n_routes, why, sizeof why) != 0) {
+        loa_error (NULL, "gateway: the route table cannot be served: %s", why);
+        return EXIT_FAILURE;
+    }
     PGconn *db =
         loa_db_connect (db_url, "gateway", (int) loa_env_int ("LOA_DB_WAIT_MS", 30000, 0, 600000));
     if (!db)
@@ -73,7 +85,7 @@ int main (int argc, char **argv)
     void *zctx = zmq_ctx_new ();
     struct MHD_Daemon *daemon = NULL;
     gw_throttle *intake = NULL, *apps = NULL;
-    if (gw_services_init (zctx, db_url) != 0)
+    if (gw_services_init (zctx, db_url, gw_store_prepare) != 0)
         goto out;
     if (gw_auth_init () != 0 || gw_auth_bootstrap () != 0) {
         loa_error (NULL, "gateway: cannot set up accounts");
@@ -83,7 +95,7 @@ int main (int argc, char **argv)
         goto out;
     if (gw_media_init () != 0)
         goto out;
-    if (gw_static_init () != 0)
+    if (gw_portal_init () != 0)
         goto out;
     if (intake_limit > 0) {
         intake = gw_throttle_new ((unsigned) intake_limit, (unsigned) intake_window,
@@ -110,7 +122,14 @@ int main (int argc, char **argv)
                   apps_limit, intake_window);
     }
     gw_open311_set_throttle (apps);
-    daemon = gw_http_start ((unsigned) port, (unsigned) threads, (size_t) body_limit, intake);
+    gw_dispatch_hooks hooks = {
+        .authenticate = gw_auth_check,
+        .fallback_owns = gw_portal_owns,
+        .fallback = gw_portal_serve,
+        .intake = intake,
+    };
+    gw_dispatch_init (&hooks);
+    daemon = gw_http_start ((unsigned) port, (unsigned) threads, (size_t) body_limit);
     if (!daemon)
         goto out;
     loa_info (NULL, "gateway: listening on http://localhost:%ld with %ld threads", port, threads);
@@ -127,7 +146,7 @@ out:
     gw_throttle_destroy (&apps);
     gw_cache_stop ();
     gw_media_done ();
-    gw_static_done (); /* after the daemon: its responses borrow the files */
+    gw_portal_done (); /* after the daemon: its responses borrow the files */
     gw_services_done ();
     zmq_ctx_term (zctx);
     return status;

@@ -116,6 +116,62 @@ void loa_rpc_field_error (loa_rpc_ctx *ctx, const char *field, const char *messa
     w->field_errors[w->n_field_errors++] = fe;
 }
 
+Loa__Status loa_rpc_store_status (loa_store_status st)
+{
+    switch (st) {
+    case LOA_STORE_OK:
+    case LOA_STORE_ANSWERED: return LOA__STATUS__OK;
+    case LOA_STORE_NOT_FOUND: return LOA__STATUS__NOT_FOUND;
+    case LOA_STORE_INVALID: return LOA__STATUS__INVALID;
+    case LOA_STORE_FORBIDDEN: return LOA__STATUS__FORBIDDEN;
+    case LOA_STORE_CONFLICT:
+    case LOA_STORE_WRONG_STATE: return LOA__STATUS__CONFLICT;
+    case LOA_STORE_GONE:
+    case LOA_STORE_WITHHELD: return LOA__STATUS__GONE;
+    case LOA_STORE_FAILED: return LOA__STATUS__INTERNAL;
+    case LOA_STORE_ERROR:
+    case LOA_STORE_NOT_READY: break;
+    }
+    return LOA__STATUS__UNAVAILABLE;
+}
+
+/* What a status says when the handler has nothing more precise. */
+static const char *store_message (loa_store_status st)
+{
+    switch (st) {
+    case LOA_STORE_NOT_FOUND: return "Không tìm thấy";
+    case LOA_STORE_INVALID: return "Dữ liệu không hợp lệ";
+    case LOA_STORE_FORBIDDEN: return "Không có quyền thực hiện thao tác này";
+    case LOA_STORE_CONFLICT: return "Xung đột dữ liệu";
+    case LOA_STORE_WRONG_STATE: return "Thao tác không áp dụng được ở trạng thái hiện tại";
+    case LOA_STORE_GONE: return "Không còn được cung cấp";
+    case LOA_STORE_WITHHELD: return "Tạm ngừng cung cấp";
+    case LOA_STORE_NOT_READY: return "Chưa sẵn sàng; vui lòng thử lại sau";
+    case LOA_STORE_FAILED: return "Lỗi nội bộ";
+    default: return "Không truy cập được cơ sở dữ liệu";
+    }
+}
+
+void loa_rpc_fail_store (loa_rpc_ctx *ctx, loa_store_status st, const loa_rpc_store_answer *answers)
+{
+    if (st == LOA_STORE_ANSWERED)
+        return;
+    if (st == LOA_STORE_OK) { /* our bug: say so rather than answer OK with no body */
+        loa_error (ctx->request_id, "rpc: %s failed with store status OK", ctx->method);
+        loa_rpc_fail (ctx, LOA__STATUS__INTERNAL, store_message (LOA_STORE_FAILED));
+        return;
+    }
+    const loa_rpc_store_answer *a = answers;
+    while (a && a->status != LOA_STORE_OK && a->status != st)
+        a++;
+    if (a && a->status == LOA_STORE_OK)
+        a = NULL;
+    const char *message = a && a->message ? a->message : store_message (st);
+    if (a && a->field)
+        loa_rpc_field_error (ctx, a->field, a->field_message ? a->field_message : message);
+    loa_rpc_fail (ctx, loa_rpc_store_status (st), message);
+}
+
 int loa_rpc_has_role (const loa_rpc_ctx *ctx, const char *role)
 {
     for (size_t i = 0; i < ctx->caller->n_roles; i++)

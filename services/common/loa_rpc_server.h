@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "envelope.pb-c.h"
+#include "loa_store.h"
 
 typedef struct loa_rpc_server loa_rpc_server;
 
@@ -52,6 +53,32 @@ void loa_rpc_fail (loa_rpc_ctx *ctx, Loa__Status status, const char *message);
 
 /* Adds a field error ({field, message}) to the reply; copies both. */
 void loa_rpc_field_error (loa_rpc_ctx *ctx, const char *field, const char *message);
+
+/* What a call failed by a store answers for one store status: the call's
+ * message and, for a status about a field, the field error. A handler
+ * lists the answers of the statuses it may meet, the list ending with an
+ * entry whose status is LOA_STORE_OK. */
+typedef struct {
+    loa_store_status status;
+    const char *message; /* NULL: the general one (loa_rpc_fail_store) */
+    const char *field; /* NULL: no field error */
+    const char *field_message; /* NULL: `message` */
+} loa_rpc_store_answer;
+
+/* The RPC status of a call failed with store status `st`, the same for
+ * every service: ERROR and NOT_READY UNAVAILABLE, NOT_FOUND NOT_FOUND,
+ * INVALID INVALID, FORBIDDEN FORBIDDEN, CONFLICT and WRONG_STATE CONFLICT,
+ * GONE and WITHHELD GONE, FAILED INTERNAL (OK and ANSWERED: OK). */
+Loa__Status loa_rpc_store_status (loa_store_status st);
+
+/* Fails the call for `st` (not LOA_STORE_OK) with loa_rpc_store_status (st)
+ * and the answer `answers` (may be NULL) gives for st: its message and its
+ * field error; without one, a general message (for ERROR "Không truy cập
+ * được cơ sở dữ liệu"). ANSWERED fails nothing: the guard that refused has
+ * failed the call already; OK (a handler's bug) is logged and fails the
+ * call INTERNAL. */
+void loa_rpc_fail_store (loa_rpc_ctx *ctx, loa_store_status st,
+                         const loa_rpc_store_answer *answers);
 
 /* 1 when the caller holds `role`. */
 int loa_rpc_has_role (const loa_rpc_ctx *ctx, const char *role);

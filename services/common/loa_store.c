@@ -1,5 +1,6 @@
 #include "loa_store.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,35 @@ PGresult *loa_store_run (PGconn *db, const char *who, const char *stmt, int n,
         !loa_db_is_state (res, "23505"))
         loa_error (NULL, "%s: %s: %s", who, stmt, PQresultErrorMessage (res));
     return res;
+}
+
+loa_store_status loa_store_one (PGconn *db, const char *who, const char *stmt, int n,
+                                const char *const *vals, loa_store_fill_fn fill, void *item)
+{
+    PGresult *res = loa_store_run (db, who, stmt, n, vals, PGRES_TUPLES_OK);
+    loa_store_status st = LOA_STORE_ERROR;
+    int oom = 0;
+    if (PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) > 0) {
+        fill (res, 0, item, &oom);
+        st = oom ? LOA_STORE_ERROR : LOA_STORE_OK;
+    } else if (PQresultStatus (res) == PGRES_TUPLES_OK) {
+        st = LOA_STORE_NOT_FOUND;
+    } else if (loa_db_is_state (res, "23505")) {
+        st = LOA_STORE_CONFLICT;
+    }
+    PQclear (res);
+    if (oom)
+        loa_store_free_message (item);
+    return st;
+}
+
+loa_store_status loa_store_tx (PGconn *db, int (*fn) (PGconn *db, void *arg), void *arg,
+                               loa_store_status *status)
+{
+    *status = LOA_STORE_ERROR;
+    if (loa_db_tx (db, fn, arg) != 0 && *status == LOA_STORE_OK)
+        *status = LOA_STORE_ERROR; /* COMMIT failed */
+    return *status;
 }
 
 char *loa_store_dup (const PGresult *res, int row, int col, int *oom)
@@ -46,6 +76,100 @@ long long loa_store_page_total (PGconn *db, const char *who, const PGresult *res
 
 void loa_store_int_param (char buf[24], long long v) { snprintf (buf, 24, "%lld", v); }
 
+const char *loa_store_opt_int (char buf[24], long long v)
+{
+    if (v <= 0)
+        return NULL;
+    loa_store_int_param (buf, v);
+    return buf;
+}
+
+/* ------------------------------------------------------------ lists of ids */
+
+/* The integers of `text` (any other character separates them) into a new
+ * array of n elements of `size` bytes (8 or 4). */
+static void *parse_ints (const char *text, size_t size, size_t *n, int *oom)
+{
+    *n = 0;
+    size_t cap = 0;
+    for (const char *p = text; *p; p++)
+        cap += (*p >= '0' && *p <= '9') && !(p[1] >= '0' && p[1] <= '9');
+    if (!cap)
+        return NULL;
+    char *a = malloc (cap * size);
+    if (!a) {
+        if (oom)
+            *oom = 1;
+        return NULL;
+    }
+    for (const char *p = text; *p;) {
+        if (!(*p >= '0' && *p <= '9') && !(*p == '-' && p[1] >= '0' && p[1] <= '9')) {
+            p++;
+            continue;
+        }
+        char *end;
+        long long v = strtoll (p, &end, 10);
+        if (size == sizeof (int64_t))
+            ((int64_t *) a)[*n] = v;
+        else
+            ((int32_t *) a)[*n] = (int32_t) v;
+        (*n)++;
+        p = end;
+    }
+    return a;
+}
+
+int64_t *loa_store_ids (const char *text, size_t *n, int *oom)
+{
+    return parse_ints (text, sizeof (int64_t), n, oom);
+}
+
+int32_t *loa_store_int32s (const char *text, size_t *n, int *oom)
+{
+    return parse_ints (text, sizeof (int32_t), n, oom);
+}
+
+char *loa_store_ids_literal (const int64_t *ids, size_t n)
+{
+    size_t cap = n * 21 + 3; /* "-9223372036854775808," each */
+    char *s = malloc (cap);
+    if (!s)
+        return NULL;
+    size_t o = 0;
+    s[o++] = '{';
+    for (size_t i = 0; i < n; i++)
+        o += (size_t) snprintf (s + o, cap - o, "%s%lld", i ? "," : "", (long long) ids[i]);
+    s[o++] = '}';
+    s[o] = '\0';
+    return s;
+}
+
+char *loa_store_strings_literal (const char *const *strs, size_t n)
+{
+    size_t cap = 3;
+    for (size_t i = 0; i < n; i++)
+        cap += 2 * strlen (strs[i]) + 3;
+    char *s = malloc (cap);
+    if (!s)
+        return NULL;
+    size_t o = 0;
+    s[o++] = '{';
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            s[o++] = ',';
+        s[o++] = '"';
+        for (const char *p = strs[i]; *p; p++) {
+            if (*p == '"' || *p == '\\')
+                s[o++] = '\\';
+            s[o++] = *p;
+        }
+        s[o++] = '"';
+    }
+    s[o++] = '}';
+    s[o] = '\0';
+    return s;
+}
+
 void *loa_store_list_block (size_t n, size_t item_size, void ***items)
 {
     size_t head = (n + 1) * sizeof (void *);
@@ -58,16 +182,78 @@ void *loa_store_list_block (size_t n, size_t item_size, void ***items)
     return block;
 }
 
+/* Frees n items of a list block filled by a loa_store_fill_fn, and the
+ * block. */
+static void free_items (void ***items, size_t *n_items, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        loa_store_free_message ((*items)[i]);
+    free (*items);
+    *items = NULL;
+    *n_items = 0;
+}
+
 int loa_store_fill_rows (const PGresult *res, size_t item_size, loa_store_fill_fn fill,
                          void ***items, size_t *n_items)
 {
-    int n = PQntuples (res);
+    int n = PQntuples (res), oom = 0;
     if (!loa_store_list_block ((size_t) n, item_size, items))
         return -1;
     for (int i = 0; i < n; i++)
-        fill (res, i, (*items)[i]);
+        fill (res, i, (*items)[i], &oom);
     *n_items = (size_t) n;
+    if (oom) {
+        free_items (items, n_items, (size_t) n);
+        return -1;
+    }
     return 0;
+}
+
+loa_store_status loa_store_rows (PGconn *db, const char *who, const char *stmt, int n,
+                                 const char *const *vals, size_t item_size, loa_store_fill_fn fill,
+                                 void ***items, size_t *n_items)
+{
+    PGresult *res = loa_store_run (db, who, stmt, n, vals, PGRES_TUPLES_OK);
+    int rc = PQresultStatus (res) == PGRES_TUPLES_OK
+                 ? loa_store_fill_rows (res, item_size, fill, items, n_items)
+                 : -1;
+    PQclear (res);
+    return rc == 0 ? LOA_STORE_OK : LOA_STORE_ERROR;
+}
+
+#define PAGE_MAX_FILTERS 14
+
+loa_store_status loa_store_page (PGconn *db, const char *who, const loa_store_page_query *q,
+                                 int page, int per_page, void ***items, size_t *n_items,
+                                 int64_t *total)
+{
+    assert (q->n >= 0 && q->n <= PAGE_MAX_FILTERS);
+    const char *vals[PAGE_MAX_FILTERS + 2];
+    char limit[24], offset[24];
+    for (int i = 0; i < q->n; i++)
+        vals[i] = q->vals[i];
+    loa_store_int_param (limit, per_page);
+    loa_store_int_param (offset, (long long) (page - 1) * per_page);
+    vals[q->n] = limit;
+    vals[q->n + 1] = offset;
+    *items = NULL;
+    *n_items = 0;
+    PGresult *res = loa_store_run (db, who, q->stmt, q->n + 2, vals, PGRES_TUPLES_OK);
+    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
+        /* A filter PostgreSQL cannot read (a date, say): class 22. */
+        const char *state = PQresultErrorField (res, PG_DIAG_SQLSTATE);
+        loa_store_status st =
+            state && strncmp (state, "22", 2) == 0 ? LOA_STORE_INVALID : LOA_STORE_ERROR;
+        PQclear (res);
+        return st;
+    }
+    long long n = loa_store_page_total (db, who, res, q->count_col, q->count_stmt, q->n, vals);
+    int rc = n < 0 ? -1 : loa_store_fill_rows (res, q->item_size, q->fill, items, n_items);
+    PQclear (res);
+    if (rc != 0)
+        return LOA_STORE_ERROR;
+    *total = n;
+    return LOA_STORE_OK;
 }
 
 void loa_store_free_message (ProtobufCMessage *msg)
@@ -105,6 +291,18 @@ void loa_store_free_message (ProtobufCMessage *msg)
         }
     }
     protobuf_c_message_init (d, msg);
+}
+
+int loa_store_change (PGconn *db, const char *who, const char *stmt, int n, const char *const *vals)
+{
+    PGresult *res = PQexecPrepared (db, stmt, n, vals, NULL, NULL, 0);
+    ExecStatusType s = PQresultStatus (res);
+    int ok = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK;
+    int retry = !ok && loa_db_retryable (res);
+    if (!ok && !retry)
+        loa_error (NULL, "%s: %s: %s", who, stmt, PQresultErrorMessage (res));
+    PQclear (res);
+    return ok ? 0 : retry ? LOA_DB_RETRY : -1;
 }
 
 int loa_store_exec (PGconn *db, const char *who, const char *sql, int n, const char *const *vals)

@@ -7,7 +7,9 @@
  *
  * Editors write and submit their own unit's articles (draft or rejected);
  * reviewers publish, reject (with a reason) and retract (with a reason), but
- * never an article they wrote themselves (four eyes). */
+ * never an article they wrote themselves (four eyes). An article's
+ * attachments are media-svc's assets: create and update ask media-svc that
+ * each exists before anything else (content_media.h). */
 #include "article_rpc.h"
 
 #include <ctype.h>
@@ -17,6 +19,7 @@
 
 #include "article_store.h"
 #include "articles_edit.pb-c.h"
+#include "content_media.h"
 #include "loa_check.h"
 #include "loa_markdown.h"
 #include "loa_text.h"
@@ -48,24 +51,15 @@ static int can_see (const loa_rpc_ctx *ctx, const Loa__Content__Article *a)
     return is_staff (ctx) && ctx->caller->unit_id != 0 && ctx->caller->unit_id == a->unit_id;
 }
 
-static void fail_store (loa_rpc_ctx *ctx, store_status st)
-{
-    switch (st) {
-    case STORE_NOT_FOUND:
-        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy bài viết");
-        break;
-    case STORE_BAD_TOPIC:
-        loa_rpc_field_error (ctx, "topic_ids", "có chủ đề không tồn tại");
-        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Chủ đề không tồn tại");
-        break;
-    case STORE_CONFLICT:
-        loa_rpc_fail (ctx, LOA__STATUS__CONFLICT,
-                      "Bài viết vừa bị thay đổi đồng thời, xin thử lại");
-        break;
-    case STORE_DENIED: break; /* the guard has answered */
-    default: loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, "Không truy cập được cơ sở dữ liệu");
-    }
-}
+/* What the article store's statuses say (a guard's refusal, ANSWERED, has
+ * been said by the guard). */
+static const loa_rpc_store_answer ARTICLE_ANSWERS[] = {
+    {LOA_STORE_NOT_FOUND, "Không tìm thấy bài viết"},
+    {LOA_STORE_INVALID, "Chủ đề không tồn tại", "topic_ids", "có chủ đề không tồn tại"},
+    {LOA_STORE_CONFLICT, "Bài viết vừa bị thay đổi đồng thời, xin thử lại"},
+    {LOA_STORE_FORBIDDEN, "Đơn vị của tài khoản không tồn tại"},
+    {LOA_STORE_OK},
+};
 
 /* ------------------------------------------------------------ checks */
 
@@ -129,7 +123,7 @@ static const char *const STATUSES[] = {"draft",    "in_review", "published",
 
 /* ------------------------------------------------------------ reads */
 
-void articles_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void content_articles_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__ArticleListRequest *in = (const Loa__Content__ArticleListRequest *) msg;
     article_filter f = {.cchc = in->has_cchc ? in->cchc : -1};
@@ -190,11 +184,11 @@ void articles_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         f.own_unit = ctx->caller->unit_id;
     }
     Loa__Content__ArticleList out = LOA__CONTENT__ARTICLE_LIST__INIT;
-    store_status st = article_store_list (ctx->db, &f, &out);
-    if (st == STORE_OK)
+    loa_store_status st = article_store_list (ctx->db, &f, &out);
+    if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
-        fail_store (ctx, st);
+        loa_rpc_fail_store (ctx, st, ARTICLE_ANSWERS);
     article_store_free_list (&out);
 }
 
@@ -208,18 +202,18 @@ static int visible_article (loa_rpc_ctx *ctx, const char *ref, Loa__Content__Art
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Thiếu mã số hoặc slug của bài viết");
         return -1;
     }
-    store_status st = article_store_get (ctx->db, ref, out);
-    if (st == STORE_OK && !can_see (ctx, out))
-        st = STORE_NOT_FOUND;
-    if (st != STORE_OK) {
+    loa_store_status st = article_store_get (ctx->db, ref, out);
+    if (st == LOA_STORE_OK && !can_see (ctx, out))
+        st = LOA_STORE_NOT_FOUND;
+    if (st != LOA_STORE_OK) {
         article_store_free (out);
-        fail_store (ctx, st);
+        loa_rpc_fail_store (ctx, st, ARTICLE_ANSWERS);
         return -1;
     }
     return 0;
 }
 
-void articles_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void content_articles_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__ArticleRef *in = (const Loa__Content__ArticleRef *) msg;
     Loa__Content__Article out;
@@ -229,7 +223,7 @@ void articles_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     article_store_free (&out);
 }
 
-void articles_history (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void content_articles_history (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__ArticleRef *in = (const Loa__Content__ArticleRef *) msg;
     if (!is_staff (ctx)) {
@@ -240,16 +234,26 @@ void articles_history (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (visible_article (ctx, in->ref, &a) != 0)
         return;
     Loa__Content__ArticleHistory out = LOA__CONTENT__ARTICLE_HISTORY__INIT;
-    store_status st = article_store_history (ctx->db, a.id, &out);
+    loa_store_status st = article_store_history (ctx->db, a.id, &out);
     article_store_free (&a);
-    if (st == STORE_OK)
+    if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
-        fail_store (ctx, st);
+        loa_rpc_fail_store (ctx, st, ARTICLE_ANSWERS);
     article_store_free_history (&out);
 }
 
 /* ------------------------------------------------------------ writes */
+
+/* The assets a request names must exist (media-svc's): asked first, right
+ * after who may write, so that the answers are those clients had when the
+ * gateway asked before calling here. A list longer than MAX_ATTACHMENTS,
+ * and ids that are not positive, are left to clean_ids. 0, or -1 after
+ * failing the call. */
+static int check_attachments (loa_rpc_ctx *ctx, const int64_t *ids, size_t n)
+{
+    return n > MAX_ATTACHMENTS ? 0 : content_media_check_assets (ctx, ids, n);
+}
 
 static int require_editor_unit (loa_rpc_ctx *ctx)
 {
@@ -262,10 +266,11 @@ static int require_editor_unit (loa_rpc_ctx *ctx)
     return 0;
 }
 
-void articles_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void content_articles_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__CreateArticleRequest *in = (const Loa__Content__CreateArticleRequest *) msg;
-    if (require_editor_unit (ctx) != 0)
+    if (require_editor_unit (ctx) != 0 ||
+        check_attachments (ctx, in->attachment_ids, in->n_attachment_ids) != 0)
         return;
     int64_t topics[MAX_TOPICS], atts[MAX_ATTACHMENTS];
     int bad = loa_check_text (ctx, "title", NULL, in->title, 1, MAX_TITLE_CHARS, 0);
@@ -294,14 +299,10 @@ void articles_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
                         .attachment_ids = atts,
                         .n_attachments = n_atts};
     Loa__Content__Article out;
-    store_status st = article_store_create (ctx->db, &a, &out);
+    loa_store_status st = article_store_create (ctx->db, &a, &out);
     free (html);
-    if (st == STORE_NOT_FOUND) {
-        loa_rpc_fail (ctx, LOA__STATUS__FORBIDDEN, "Đơn vị của tài khoản không tồn tại");
-        return;
-    }
-    if (st != STORE_OK) {
-        fail_store (ctx, st);
+    if (st != LOA_STORE_OK) {
+        loa_rpc_fail_store (ctx, st, ARTICLE_ANSWERS);
         return;
     }
     loa_rpc_ok (ctx, LOA__STATUS__CREATED, &out.base);
@@ -376,10 +377,13 @@ static int64_t read_if_match (loa_rpc_ctx *ctx, const char *if_match, int requir
 
 static const char *const EDITABLE[] = {"draft", "rejected", NULL};
 
-void articles_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void content_articles_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__UpdateArticleRequest *in = (const Loa__Content__UpdateArticleRequest *) msg;
     if (require_editor_unit (ctx) != 0)
+        return;
+    if (in->attachment_ids &&
+        check_attachments (ctx, in->attachment_ids->values, in->attachment_ids->n_values) != 0)
         return;
     if (loa_check_id (ctx, in->has_id, in->id, "Mã số bài viết không hợp lệ") != 0)
         return;
@@ -425,10 +429,10 @@ void articles_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
                         .n_attachments = n_atts};
     action_rule rule = {ctx, "sửa", EDITABLE, 1, 0, version};
     Loa__Content__Article out;
-    store_status st = article_store_update (ctx->db, &a, guard, &rule, &out);
+    loa_store_status st = article_store_update (ctx->db, &a, guard, &rule, &out);
     free (html);
-    if (st != STORE_OK) {
-        fail_store (ctx, st);
+    if (st != LOA_STORE_OK) {
+        loa_rpc_fail_store (ctx, st, ARTICLE_ANSWERS);
         return;
     }
     loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
@@ -502,24 +506,30 @@ static void run_step (loa_rpc_ctx *ctx, const ProtobufCMessage *msg, const step 
         return;
     action_rule rule = {ctx, s->verb, s->from, s->own_unit, s->not_author, version};
     Loa__Content__Article out;
-    store_status st = article_store_transition (ctx->db, in->id, s->action, s->to,
-                                                s->needs_reason ? in->reason : "",
-                                                ctx->caller->user_id, guard, &rule, &out);
-    if (st != STORE_OK) {
-        fail_store (ctx, st);
+    loa_store_status st = article_store_transition (ctx->db, in->id, s->action, s->to,
+                                                    s->needs_reason ? in->reason : "",
+                                                    ctx->caller->user_id, guard, &rule, &out);
+    if (st != LOA_STORE_OK) {
+        loa_rpc_fail_store (ctx, st, ARTICLE_ANSWERS);
         return;
     }
     loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     article_store_free (&out);
 }
 
-void articles_submit (loa_rpc_ctx *ctx, const ProtobufCMessage *in) { run_step (ctx, in, &SUBMIT); }
-void articles_publish (loa_rpc_ctx *ctx, const ProtobufCMessage *in)
+void content_articles_submit (loa_rpc_ctx *ctx, const ProtobufCMessage *in)
+{
+    run_step (ctx, in, &SUBMIT);
+}
+void content_articles_publish (loa_rpc_ctx *ctx, const ProtobufCMessage *in)
 {
     run_step (ctx, in, &PUBLISH);
 }
-void articles_reject (loa_rpc_ctx *ctx, const ProtobufCMessage *in) { run_step (ctx, in, &REJECT); }
-void articles_retract (loa_rpc_ctx *ctx, const ProtobufCMessage *in)
+void content_articles_reject (loa_rpc_ctx *ctx, const ProtobufCMessage *in)
+{
+    run_step (ctx, in, &REJECT);
+}
+void content_articles_retract (loa_rpc_ctx *ctx, const ProtobufCMessage *in)
 {
     run_step (ctx, in, &RETRACT);
 }

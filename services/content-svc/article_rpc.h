@@ -5,14 +5,14 @@
 
 #include "loa_rpc_server.h"
 
-void articles_list (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
-void articles_get (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
-void articles_history (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
-void articles_create (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
-void articles_update (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
-void articles_submit (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
-void articles_publish (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
-void articles_reject (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
-void articles_retract (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void content_articles_list (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void content_articles_get (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void content_articles_history (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void content_articles_create (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void content_articles_update (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void content_articles_submit (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void content_articles_publish (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void content_articles_reject (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void content_articles_retract (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
 
 #endif

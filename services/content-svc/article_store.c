@@ -9,6 +9,8 @@
 #include "loa_outbox.h"
 #include "loa_store.h"
 
+#define WHO "article store"
+
 /* Columns of a list item (0..14), then body and body_html (15, 16). */
 #define ART_COLS                                                                                   \
     "a.id, a.slug, a.unit_id, a.title, a.summary, a.topic_ids, a.is_cchc, a.status, "              \
@@ -90,193 +92,151 @@ int article_store_prepare (PGconn *db)
 
 /* ------------------------------------------------------------ rows */
 
-/* "{1,2,3}" (a bigint[] as text) into a new array; *n its length. */
-static int64_t *parse_ids (const char *text, size_t *n)
-{
-    *n = 0;
-    size_t cap = 1;
-    for (const char *p = text; *p; p++)
-        cap += *p == ',';
-    int64_t *ids = calloc (cap, sizeof *ids);
-    if (!ids)
-        return NULL;
-    for (const char *p = text; *p;) {
-        if (*p >= '0' && *p <= '9') {
-            char *end;
-            ids[(*n)++] = strtoll (p, &end, 10);
-            p = end;
-        } else {
-            p++;
-        }
-    }
-    return ids;
-}
-
-static void fill_article (const PGresult *res, int row, int full, Loa__Content__Article *a)
+/* A row of ART_COLS (a list's item) or, `full`, of ART_FULL. */
+static void fill_article (const PGresult *res, int row, int full, Loa__Content__Article *a,
+                          int *oom)
 {
     loa__content__article__init (a);
     a->id = atoll (PQgetvalue (res, row, 0));
-    a->slug = loa_store_dup (res, row, 1, NULL);
+    a->slug = loa_store_dup (res, row, 1, oom);
     a->unit_id = atoll (PQgetvalue (res, row, 2));
-    a->title = loa_store_dup (res, row, 3, NULL);
-    a->summary = loa_store_dup (res, row, 4, NULL);
-    a->topic_ids = parse_ids (PQgetvalue (res, row, 5), &a->n_topic_ids);
+    a->title = loa_store_dup (res, row, 3, oom);
+    a->summary = loa_store_dup (res, row, 4, oom);
+    a->topic_ids = loa_store_ids (PQgetvalue (res, row, 5), &a->n_topic_ids, oom);
     a->is_cchc = PQgetvalue (res, row, 6)[0] == 't';
-    a->status = loa_store_dup (res, row, 7, NULL);
-    a->status_reason = loa_store_dup (res, row, 8, NULL);
+    a->status = loa_store_dup (res, row, 7, oom);
+    a->status_reason = loa_store_dup (res, row, 8, oom);
     a->author_id = atoll (PQgetvalue (res, row, 9));
     a->version = atoll (PQgetvalue (res, row, 10));
-    a->created_at = loa_store_dup (res, row, 11, NULL);
-    a->updated_at = loa_store_dup (res, row, 12, NULL);
+    a->created_at = loa_store_dup (res, row, 11, oom);
+    a->updated_at = loa_store_dup (res, row, 12, oom);
     if (!PQgetisnull (res, row, 13)) {
         a->maybe_published_at_case = LOA__CONTENT__ARTICLE__MAYBE_PUBLISHED_AT_PUBLISHED_AT;
-        a->published_at = loa_store_dup (res, row, 13, NULL);
+        a->published_at = loa_store_dup (res, row, 13, oom);
     }
     size_t n_att;
-    int64_t *att = parse_ids (PQgetvalue (res, row, 14), &n_att);
-    if (att && n_att &&
-        loa_store_list_block (n_att, sizeof (Loa__Content__Attachment),
-                              (void ***) &a->attachments)) {
-        for (size_t i = 0; i < n_att; i++) {
-            Loa__Content__Attachment *t = a->attachments[i];
-            loa__content__attachment__init (t);
-            t->id = att[i];
-            char url[64];
-            snprintf (url, sizeof url, "/api/v1/assets/%lld", (long long) att[i]);
-            t->url = strdup (url);
-            if (!t->url)
-                t->url = (char *) protobuf_c_empty_string;
-            a->n_attachments++;
+    int64_t *att = loa_store_ids (PQgetvalue (res, row, 14), &n_att, oom);
+    if (att && !loa_store_list_block (n_att, sizeof (Loa__Content__Attachment),
+                                      (void ***) &a->attachments))
+        *oom = 1;
+    for (size_t i = 0; a->attachments && i < n_att; i++) {
+        Loa__Content__Attachment *t = a->attachments[i];
+        loa__content__attachment__init (t);
+        t->id = att[i];
+        char url[64];
+        snprintf (url, sizeof url, "/api/v1/assets/%lld", (long long) att[i]);
+        t->url = strdup (url);
+        if (!t->url) {
+            t->url = (char *) protobuf_c_empty_string;
+            *oom = 1;
         }
+        a->n_attachments++;
     }
     free (att);
     if (full) {
         a->maybe_body_case = LOA__CONTENT__ARTICLE__MAYBE_BODY_BODY;
-        a->body = loa_store_dup (res, row, 15, NULL);
+        a->body = loa_store_dup (res, row, 15, oom);
         a->maybe_body_html_case = LOA__CONTENT__ARTICLE__MAYBE_BODY_HTML_BODY_HTML;
-        a->body_html = loa_store_dup (res, row, 16, NULL);
+        a->body_html = loa_store_dup (res, row, 16, oom);
     }
+}
+
+static void fill_item (const PGresult *res, int row, void *item, int *oom)
+{
+    fill_article (res, row, 0, item, oom);
+}
+
+static void fill_full (const PGresult *res, int row, void *item, int *oom)
+{
+    fill_article (res, row, 1, item, oom);
 }
 
 void article_store_free (Loa__Content__Article *a) { loa_store_free_message (&a->base); }
 
 /* ------------------------------------------------------------ reads */
 
-store_status article_store_get (PGconn *db, const char *ref, Loa__Content__Article *out)
+loa_store_status article_store_get (PGconn *db, const char *ref, Loa__Content__Article *out)
 {
     loa__content__article__init (out);
     size_t digits = strspn (ref, "0123456789");
     int by_id = digits > 0 && ref[digits] == '\0';
     if (by_id && digits > 18)
-        return STORE_NOT_FOUND;
+        return LOA_STORE_NOT_FOUND;
     const char *vals[] = {ref};
-    PGresult *res = loa_store_run (db, "article store", by_id ? "article_by_id" : "article_by_slug",
-                                   1, vals, PGRES_TUPLES_OK);
-    store_status st = PQresultStatus (res) != PGRES_TUPLES_OK ? STORE_ERROR
-                      : PQntuples (res) == 0                  ? STORE_NOT_FOUND
-                                                              : STORE_OK;
-    if (st == STORE_OK)
-        fill_article (res, 0, 1, out);
-    PQclear (res);
-    return st;
+    return loa_store_one (db, WHO, by_id ? "article_by_id" : "article_by_slug", 1, vals, fill_full,
+                          out);
 }
 
-static const char *opt_int (char *buf, size_t cap, int64_t v)
-{
-    if (v <= 0)
-        return NULL;
-    snprintf (buf, cap, "%lld", (long long) v);
-    return buf;
-}
-
-store_status article_store_list (PGconn *db, const article_filter *f,
-                                 Loa__Content__ArticleList *out)
+loa_store_status article_store_list (PGconn *db, const article_filter *f,
+                                     Loa__Content__ArticleList *out)
 {
     char own[24], unit[24], topic[24], limit[24], offset[24];
-    snprintf (limit, sizeof limit, "%d", f->per_page);
-    snprintf (offset, sizeof offset, "%lld", (long long) (f->page - 1) * f->per_page);
+    loa_store_int_param (limit, f->per_page);
+    loa_store_int_param (offset, (long long) (f->page - 1) * f->per_page);
     const char *vals[] = {f->status,
                           f->see_all ? "true" : "false",
-                          opt_int (own, sizeof own, f->own_unit),
-                          opt_int (unit, sizeof unit, f->unit_id),
-                          opt_int (topic, sizeof topic, f->topic_id),
+                          loa_store_opt_int (own, f->own_unit),
+                          loa_store_opt_int (unit, f->unit_id),
+                          loa_store_opt_int (topic, f->topic_id),
                           f->cchc < 0 ? NULL : (f->cchc ? "true" : "false"),
                           f->from,
                           f->to,
                           f->q,
                           limit,
                           offset};
-    PGresult *res = loa_store_run (db, "article store", "articles_list", 11, vals, PGRES_TUPLES_OK);
-    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
-        PQclear (res);
-        return STORE_ERROR;
-    }
-    int n = PQntuples (res);
+    /* Not loa_store_page: no window count, so that the public list reads
+     * the newest rows of its index and stops (see LIST_SQL). */
+    PGresult *res = loa_store_run (db, WHO, "articles_list", 11, vals, PGRES_TUPLES_OK);
     out->page = f->page;
     out->per_page = f->per_page;
-    out->n_items = 0;
-    if (!loa_store_list_block ((size_t) n, sizeof (Loa__Content__Article),
-                               (void ***) &out->items)) {
-        PQclear (res);
-        return STORE_ERROR;
-    }
-    for (int i = 0; i < n; i++) {
-        fill_article (res, i, 0, out->items[i]);
-        out->n_items++;
-    }
+    int rc = PQresultStatus (res) == PGRES_TUPLES_OK
+                 ? loa_store_fill_rows (res, sizeof (Loa__Content__Article), fill_item,
+                                        (void ***) &out->items, &out->n_items)
+                 : -1;
     PQclear (res);
+    if (rc != 0)
+        return LOA_STORE_ERROR;
     /* The total: known from the page itself when it is the first and not
      * full; counted otherwise (the same filters, no ordering). */
-    if (f->page == 1 && n < f->per_page) {
-        out->total = n;
-        return STORE_OK;
+    if (f->page == 1 && out->n_items < (size_t) f->per_page) {
+        out->total = (int64_t) out->n_items;
+        return LOA_STORE_OK;
     }
-    res = loa_store_run (db, "article store", "articles_count", 9, vals, PGRES_TUPLES_OK);
+    res = loa_store_run (db, WHO, "articles_count", 9, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);
         article_store_free_list (out);
-        return STORE_ERROR;
+        return LOA_STORE_ERROR;
     }
     out->total = atoll (PQgetvalue (res, 0, 0));
     PQclear (res);
-    return STORE_OK;
+    return LOA_STORE_OK;
 }
 
 void article_store_free_list (Loa__Content__ArticleList *l) { loa_store_free_message (&l->base); }
 
-store_status article_store_history (PGconn *db, int64_t id, Loa__Content__ArticleHistory *out)
+static void fill_history_entry (const PGresult *res, int row, void *item, int *oom)
+{
+    Loa__Content__ArticleHistoryEntry *e = item;
+    loa__content__article_history_entry__init (e);
+    e->id = atoll (PQgetvalue (res, row, 0));
+    e->action = loa_store_dup (res, row, 1, oom);
+    e->from_status = loa_store_dup (res, row, 2, oom);
+    e->to_status = loa_store_dup (res, row, 3, oom);
+    e->actor_id = atoll (PQgetvalue (res, row, 4));
+    e->reason = loa_store_dup (res, row, 5, oom);
+    e->at = loa_store_dup (res, row, 6, oom);
+    e->version = atoll (PQgetvalue (res, row, 7));
+}
+
+loa_store_status article_store_history (PGconn *db, int64_t id, Loa__Content__ArticleHistory *out)
 {
     char id_s[24];
-    snprintf (id_s, sizeof id_s, "%lld", (long long) id);
+    loa_store_int_param (id_s, id);
     const char *vals[] = {id_s};
-    PGresult *res =
-        loa_store_run (db, "article store", "article_history", 1, vals, PGRES_TUPLES_OK);
-    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
-        PQclear (res);
-        return STORE_ERROR;
-    }
-    int n = PQntuples (res);
-    out->n_items = 0;
-    if (!loa_store_list_block ((size_t) n, sizeof (Loa__Content__ArticleHistoryEntry),
-                               (void ***) &out->items)) {
-        PQclear (res);
-        return STORE_ERROR;
-    }
-    for (int i = 0; i < n; i++) {
-        Loa__Content__ArticleHistoryEntry *e = out->items[i];
-        loa__content__article_history_entry__init (e);
-        e->id = atoll (PQgetvalue (res, i, 0));
-        e->action = loa_store_dup (res, i, 1, NULL);
-        e->from_status = loa_store_dup (res, i, 2, NULL);
-        e->to_status = loa_store_dup (res, i, 3, NULL);
-        e->actor_id = atoll (PQgetvalue (res, i, 4));
-        e->reason = loa_store_dup (res, i, 5, NULL);
-        e->at = loa_store_dup (res, i, 6, NULL);
-        e->version = atoll (PQgetvalue (res, i, 7));
-        out->n_items++;
-    }
-    PQclear (res);
-    return STORE_OK;
+    return loa_store_rows (db, WHO, "article_history", 1, vals,
+                           sizeof (Loa__Content__ArticleHistoryEntry), fill_history_entry,
+                           (void ***) &out->items, &out->n_items);
 }
 
 void article_store_free_history (Loa__Content__ArticleHistory *h)
@@ -286,21 +246,11 @@ void article_store_free_history (Loa__Content__ArticleHistory *h)
 
 /* ------------------------------------------------------------ writes */
 
-/* "{1,2}" for n ids (n >= 0), into a new string; NULL for n < 0. */
-static char *ids_literal (const int64_t *ids, int n)
+/* The bigint[] parameter of n ids (loa_store_ids_literal); NULL for n < 0
+ * (keep) and when memory runs out. */
+static char *ids_param (const int64_t *ids, int n)
 {
-    if (n < 0)
-        return NULL;
-    char *s = malloc ((size_t) n * 21 + 3);
-    if (!s)
-        return NULL;
-    size_t o = 0;
-    s[o++] = '{';
-    for (int i = 0; i < n; i++)
-        o += (size_t) sprintf (s + o, "%s%lld", i ? "," : "", (long long) ids[i]);
-    s[o++] = '}';
-    s[o] = '\0';
-    return s;
+    return n < 0 ? NULL : loa_store_ids_literal (ids, (size_t) n);
 }
 
 typedef struct {
@@ -310,33 +260,32 @@ typedef struct {
     /* a transition: */
     const char *action, *to, *reason;
     Loa__Content__Article *out;
-    store_status status;
+    loa_store_status status;
 } article_write;
 
 static int fail_res (article_write *w, PGresult *res)
 {
     int retry = loa_db_retryable (res);
-    w->status = loa_db_is_state (res, "23505") ? STORE_CONFLICT : STORE_ERROR;
-    if (loa_db_is_state (res, "23503")) /* the caller's unit does not exist */
-        w->status = STORE_NOT_FOUND;
+    w->status = loa_db_is_state (res, "23505") ? LOA_STORE_CONFLICT : LOA_STORE_ERROR;
+    if (loa_db_is_state (res, "23503")) /* the caller's unit does not exist: theirs to mend */
+        w->status = LOA_STORE_FORBIDDEN;
     PQclear (res);
     /* A slug taken by a concurrent insert is found by the next attempt. */
-    return retry || w->status == STORE_CONFLICT ? LOA_DB_RETRY : -1;
+    return retry || w->status == LOA_STORE_CONFLICT ? LOA_DB_RETRY : -1;
 }
 
 /* Checks the topic ids; *cchc gets whether one is a CCHC topic. */
 static int check_topics (PGconn *db, article_write *w, const char *ids, int n, int *cchc)
 {
     const char *vals[] = {ids};
-    PGresult *res =
-        loa_store_run (db, "article store", "article_topics_check", 1, vals, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, WHO, "article_topics_check", 1, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK)
         return fail_res (w, res);
     int found = atoi (PQgetvalue (res, 0, 0));
     *cchc = PQgetvalue (res, 0, 1)[0] == 't';
     PQclear (res);
     if (found != n) {
-        w->status = STORE_BAD_TOPIC;
+        w->status = LOA_STORE_INVALID;
         return -1;
     }
     return 0;
@@ -347,13 +296,12 @@ static int add_history (PGconn *db, article_write *w, const char *action, const 
 {
     const Loa__Content__Article *a = w->out;
     char id[24], actor_s[24], version[24];
-    snprintf (id, sizeof id, "%lld", (long long) a->id);
-    snprintf (actor_s, sizeof actor_s, "%lld", (long long) actor);
-    snprintf (version, sizeof version, "%lld", (long long) a->version);
+    loa_store_int_param (id, a->id);
+    loa_store_int_param (actor_s, actor);
+    loa_store_int_param (version, a->version);
     const char *vals[] = {id,     action, from, a->status, actor_s, w->reason ? w->reason : "",
                           version};
-    PGresult *res =
-        loa_store_run (db, "article store", "article_history_add", 7, vals, PGRES_COMMAND_OK);
+    PGresult *res = loa_store_run (db, WHO, "article_history_add", 7, vals, PGRES_COMMAND_OK);
     if (PQresultStatus (res) != PGRES_COMMAND_OK)
         return fail_res (w, res);
     PQclear (res);
@@ -364,14 +312,14 @@ static int add_history (PGconn *db, article_write *w, const char *action, const 
 static int lock_and_guard (PGconn *db, article_write *w, int64_t id, article_row *row)
 {
     char id_s[24];
-    snprintf (id_s, sizeof id_s, "%lld", (long long) id);
+    loa_store_int_param (id_s, id);
     const char *vals[] = {id_s};
-    PGresult *res = loa_store_run (db, "article store", "article_lock", 1, vals, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, WHO, "article_lock", 1, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK)
         return fail_res (w, res);
     if (PQntuples (res) == 0) {
         PQclear (res);
-        w->status = STORE_NOT_FOUND;
+        w->status = LOA_STORE_NOT_FOUND;
         return -1;
     }
     row->id = atoll (PQgetvalue (res, 0, 0));
@@ -381,7 +329,7 @@ static int lock_and_guard (PGconn *db, article_write *w, int64_t id, article_row
     snprintf (row->status, sizeof row->status, "%s", PQgetvalue (res, 0, 4));
     PQclear (res);
     if (w->guard && w->guard (row, w->guard_arg) != 0) {
-        w->status = STORE_DENIED;
+        w->status = LOA_STORE_ANSWERED;
         return -1;
     }
     return 0;
@@ -391,17 +339,22 @@ static int lock_and_guard (PGconn *db, article_write *w, int64_t id, article_row
 static int returning (PGconn *db, article_write *w, const char *stmt, int n,
                       const char *const *vals)
 {
-    PGresult *res = loa_store_run (db, "article store", stmt, n, vals, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, WHO, stmt, n, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK)
         return fail_res (w, res);
     if (PQntuples (res) == 0) {
         PQclear (res);
-        w->status = STORE_NOT_FOUND;
+        w->status = LOA_STORE_NOT_FOUND;
         return -1;
     }
+    int oom = 0;
     article_store_free (w->out); /* a retried attempt's copy */
-    fill_article (res, 0, 1, w->out);
+    fill_article (res, 0, 1, w->out, &oom);
     PQclear (res);
+    if (oom) {
+        w->status = LOA_STORE_ERROR;
+        return -1;
+    }
     return 0;
 }
 
@@ -409,18 +362,18 @@ static int create_tx (PGconn *db, void *arg)
 {
     article_write *w = arg;
     const article_fields *a = w->a;
-    char *topics = ids_literal (a->topic_ids, a->n_topics);
-    char *atts = ids_literal (a->attachment_ids, a->n_attachments);
+    char *topics = ids_param (a->topic_ids, a->n_topics);
+    char *atts = ids_param (a->attachment_ids, a->n_attachments);
     int cchc = 0, rc = -1;
     if (!topics || !atts) {
-        w->status = STORE_ERROR;
+        w->status = LOA_STORE_ERROR;
         goto done;
     }
     if ((rc = check_topics (db, w, topics, a->n_topics, &cchc)) != 0)
         goto done;
     char unit[24], author[24];
-    snprintf (unit, sizeof unit, "%lld", (long long) a->unit_id);
-    snprintf (author, sizeof author, "%lld", (long long) a->actor_id);
+    loa_store_int_param (unit, a->unit_id);
+    loa_store_int_param (author, a->actor_id);
     const char *vals[] = {unit,         a->title, a->summary ? a->summary : "", a->body,
                           a->body_html, topics,   cchc ? "true" : "false",      atts,
                           author};
@@ -428,26 +381,23 @@ static int create_tx (PGconn *db, void *arg)
         goto done;
     rc = add_history (db, w, "created", "", a->actor_id);
     if (rc == 0)
-        w->status = STORE_OK;
+        w->status = LOA_STORE_OK;
 done:
     free (topics);
     free (atts);
     return rc;
 }
 
-static store_status write_run (PGconn *db, article_write *w, int (*fn) (PGconn *, void *))
+static loa_store_status write_run (PGconn *db, article_write *w, int (*fn) (PGconn *, void *))
 {
     loa__content__article__init (w->out);
-    w->status = STORE_ERROR;
-    int rc = loa_db_tx (db, fn, w);
-    if (rc != 0 && w->status == STORE_OK)
-        w->status = STORE_ERROR; /* COMMIT failed */
-    if (w->status != STORE_OK)
+    if (loa_store_tx (db, fn, w, &w->status) != LOA_STORE_OK)
         article_store_free (w->out);
     return w->status;
 }
 
-store_status article_store_create (PGconn *db, const article_fields *a, Loa__Content__Article *out)
+loa_store_status article_store_create (PGconn *db, const article_fields *a,
+                                       Loa__Content__Article *out)
 {
     article_write w = {.a = a, .out = out};
     return write_run (db, &w, create_tx);
@@ -461,18 +411,18 @@ static int update_tx (PGconn *db, void *arg)
     int rc = lock_and_guard (db, w, a->id, &row);
     if (rc != 0)
         return rc;
-    char *topics = ids_literal (a->topic_ids, a->n_topics);
-    char *atts = ids_literal (a->attachment_ids, a->n_attachments);
+    char *topics = ids_param (a->topic_ids, a->n_topics);
+    char *atts = ids_param (a->attachment_ids, a->n_attachments);
     int cchc = 0;
     if ((a->n_topics >= 0 && !topics) || (a->n_attachments >= 0 && !atts)) {
-        w->status = STORE_ERROR;
+        w->status = LOA_STORE_ERROR;
         rc = -1;
         goto done;
     }
     if (topics && (rc = check_topics (db, w, topics, a->n_topics, &cchc)) != 0)
         goto done;
     char id[24];
-    snprintf (id, sizeof id, "%lld", (long long) a->id);
+    loa_store_int_param (id, a->id);
     const char *vals[] = {id,
                           a->title,
                           a->summary,
@@ -485,15 +435,15 @@ static int update_tx (PGconn *db, void *arg)
         goto done;
     rc = add_history (db, w, "updated", row.status, a->actor_id);
     if (rc == 0)
-        w->status = STORE_OK;
+        w->status = LOA_STORE_OK;
 done:
     free (topics);
     free (atts);
     return rc;
 }
 
-store_status article_store_update (PGconn *db, const article_fields *a, article_guard guard,
-                                   void *guard_arg, Loa__Content__Article *out)
+loa_store_status article_store_update (PGconn *db, const article_fields *a, article_guard guard,
+                                       void *guard_arg, Loa__Content__Article *out)
 {
     article_write w = {.a = a, .guard = guard, .guard_arg = guard_arg, .out = out};
     return write_run (db, &w, update_tx);
@@ -508,7 +458,7 @@ static int transition_tx (PGconn *db, void *arg)
     if (rc != 0)
         return rc;
     char id[24];
-    snprintf (id, sizeof id, "%lld", (long long) a->id);
+    loa_store_int_param (id, a->id);
     const char *vals[] = {id, w->to, w->reason ? w->reason : ""};
     if ((rc = returning (db, w, "article_set_status", 3, vals)) != 0)
         return rc;
@@ -546,17 +496,18 @@ static int transition_tx (PGconn *db, void *arg)
         }
         if (loa_outbox_add (db, published ? "article.published" : "article.retracted", &ev.base) !=
             0) {
-            w->status = STORE_ERROR;
+            w->status = LOA_STORE_ERROR;
             return -1;
         }
     }
-    w->status = STORE_OK;
+    w->status = LOA_STORE_OK;
     return 0;
 }
 
-store_status article_store_transition (PGconn *db, int64_t id, const char *action, const char *to,
-                                       const char *reason, int64_t actor_id, article_guard guard,
-                                       void *guard_arg, Loa__Content__Article *out)
+loa_store_status article_store_transition (PGconn *db, int64_t id, const char *action,
+                                           const char *to, const char *reason, int64_t actor_id,
+                                           article_guard guard, void *guard_arg,
+                                           Loa__Content__Article *out)
 {
     article_fields a = {.id = id, .actor_id = actor_id};
     article_write w = {.a = &a,

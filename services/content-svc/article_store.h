@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "articles.pb-c.h"
-#include "content_store.h"
+#include "loa_store.h"
 
 /* What a guard sees of the article it is about to change (locked). */
 typedef struct {
@@ -19,7 +19,7 @@ typedef struct {
 } article_row;
 
 /* Returns 0 to go on, or -1 after failing the call itself (the store then
- * returns STORE_DENIED and changes nothing). */
+ * returns LOA_STORE_ANSWERED and changes nothing). */
 typedef int (*article_guard) (const article_row *row, void *arg);
 
 /* A list's filters: NULL / 0 / -1 for "any". `see_all` lifts the
@@ -46,22 +46,25 @@ typedef struct {
     int n_attachments; /* -1: keep (update) */
 } article_fields;
 
-store_status article_store_get (PGconn *db, const char *ref, Loa__Content__Article *out);
-store_status article_store_list (PGconn *db, const article_filter *f,
-                                 Loa__Content__ArticleList *out);
-store_status article_store_history (PGconn *db, int64_t id, Loa__Content__ArticleHistory *out);
+loa_store_status article_store_get (PGconn *db, const char *ref, Loa__Content__Article *out);
+loa_store_status article_store_list (PGconn *db, const article_filter *f,
+                                     Loa__Content__ArticleList *out);
+loa_store_status article_store_history (PGconn *db, int64_t id, Loa__Content__ArticleHistory *out);
 
-/* STORE_BAD_TOPIC when a topic id does not exist. */
-store_status article_store_create (PGconn *db, const article_fields *a, Loa__Content__Article *out);
-store_status article_store_update (PGconn *db, const article_fields *a, article_guard guard,
-                                   void *guard_arg, Loa__Content__Article *out);
+/* INVALID when a topic id does not exist, FORBIDDEN when the author's unit
+ * does not. */
+loa_store_status article_store_create (PGconn *db, const article_fields *a,
+                                       Loa__Content__Article *out);
+loa_store_status article_store_update (PGconn *db, const article_fields *a, article_guard guard,
+                                       void *guard_arg, Loa__Content__Article *out);
 
 /* Moves article `id` to status `to` (action: submitted, published, ...)
  * with `reason`, after `guard` agreed; emits article.published or
  * article.retracted when it is one of those. */
-store_status article_store_transition (PGconn *db, int64_t id, const char *action, const char *to,
-                                       const char *reason, int64_t actor_id, article_guard guard,
-                                       void *guard_arg, Loa__Content__Article *out);
+loa_store_status article_store_transition (PGconn *db, int64_t id, const char *action,
+                                           const char *to, const char *reason, int64_t actor_id,
+                                           article_guard guard, void *guard_arg,
+                                           Loa__Content__Article *out);
 
 int article_store_prepare (PGconn *db);
 void article_store_free (Loa__Content__Article *a);

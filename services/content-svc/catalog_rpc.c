@@ -21,13 +21,10 @@ static const char *const procedure_statuses[] = {"active", "abolished", NULL};
 
 /* ------------------------------------------------------------ notices */
 
-static void fail_notice (loa_rpc_ctx *ctx, store_status st)
-{
-    if (st == STORE_NOT_FOUND)
-        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy thông báo");
-    else
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, "Không truy cập được cơ sở dữ liệu");
-}
+static const loa_rpc_store_answer NOTICE_ANSWERS[] = {
+    {LOA_STORE_NOT_FOUND, "Không tìm thấy thông báo"},
+    {LOA_STORE_OK},
+};
 
 /* Checks the fields of a notice that are present; `creating` makes kind
  * and title required. Returns the number of problems. */
@@ -47,7 +44,7 @@ static int check_notice (loa_rpc_ctx *ctx, const char *kind, const char *title, 
     return bad;
 }
 
-void catalog_notices_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void content_notices_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__NoticeListRequest *in = (const Loa__Content__NoticeListRequest *) msg;
     catalog_notice_filter f = {.kind = in->kind,
@@ -67,24 +64,24 @@ void catalog_notices_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         return;
     }
     Loa__Content__NoticeList out;
-    store_status st = catalog_store_list_notices (ctx->db, &f, &out);
-    if (st == STORE_OK)
+    loa_store_status st = catalog_store_list_notices (ctx->db, &f, &out);
+    if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
-        fail_notice (ctx, st);
+        loa_rpc_fail_store (ctx, st, NOTICE_ANSWERS);
     catalog_store_free_notices (&out);
 }
 
-void catalog_notices_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void content_notices_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__NoticeIdRequest *in = (const Loa__Content__NoticeIdRequest *) msg;
     Loa__Content__Notice out;
-    store_status st =
+    loa_store_status st =
         catalog_store_get_notice (ctx->db, in->id, loa_rpc_has_role (ctx, "admin"), &out);
-    if (st == STORE_OK)
+    if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
-        fail_notice (ctx, st);
+        loa_rpc_fail_store (ctx, st, NOTICE_ANSWERS);
     catalog_store_free_notice (&out);
 }
 
@@ -98,7 +95,7 @@ static char *render_body (loa_rpc_ctx *ctx, const char *body)
     return html;
 }
 
-void catalog_notices_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void content_notices_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__CreateNoticeRequest *in = (const Loa__Content__CreateNoticeRequest *) msg;
     if (loa_check_role (ctx, "admin", ADMIN_ONLY) != 0)
@@ -111,16 +108,16 @@ void catalog_notices_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (!html)
         return;
     Loa__Content__Notice out;
-    store_status st = catalog_store_create_notice (ctx->db, in, html, &out);
+    loa_store_status st = catalog_store_create_notice (ctx->db, in, html, &out);
     free (html);
-    if (st == STORE_OK)
+    if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__CREATED, &out.base);
     else
-        fail_notice (ctx, st);
+        loa_rpc_fail_store (ctx, st, NOTICE_ANSWERS);
     catalog_store_free_notice (&out);
 }
 
-void catalog_notices_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void content_notices_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__UpdateNoticeRequest *in = (const Loa__Content__UpdateNoticeRequest *) msg;
     if (loa_check_role (ctx, "admin", ADMIN_ONLY) != 0)
@@ -135,30 +132,22 @@ void catalog_notices_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (in->body && !(html = render_body (ctx, in->body)))
         return;
     Loa__Content__Notice out;
-    store_status st = catalog_store_update_notice (ctx->db, in, html, &out);
+    loa_store_status st = catalog_store_update_notice (ctx->db, in, html, &out);
     free (html);
-    if (st == STORE_OK)
+    if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
-        fail_notice (ctx, st);
+        loa_rpc_fail_store (ctx, st, NOTICE_ANSWERS);
     catalog_store_free_notice (&out);
 }
 
 /* ------------------------------------------------------------ procedures */
 
-static void fail_procedure (loa_rpc_ctx *ctx, store_status st)
-{
-    switch (st) {
-    case STORE_NOT_FOUND:
-        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy thủ tục hành chính");
-        break;
-    case STORE_CONFLICT:
-        loa_rpc_field_error (ctx, "code", "Mã thủ tục đã tồn tại");
-        loa_rpc_fail (ctx, LOA__STATUS__CONFLICT, "Mã thủ tục đã tồn tại");
-        break;
-    default: loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, "Không truy cập được cơ sở dữ liệu");
-    }
-}
+static const loa_rpc_store_answer PROCEDURE_ANSWERS[] = {
+    {LOA_STORE_NOT_FOUND, "Không tìm thấy thủ tục hành chính"},
+    {LOA_STORE_CONFLICT, "Mã thủ tục đã tồn tại", "code"},
+    {LOA_STORE_OK},
+};
 
 /* A code of the national database ("1.001612", "2.002154"): letters
  * without marks, digits, '.', '-', '_'; 1 to 32 characters. */
@@ -240,7 +229,7 @@ static int check_procedure (loa_rpc_ctx *ctx, const procedure_fields *p, int cre
     return bad;
 }
 
-void catalog_procedures_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void content_procedures_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__ProcedureListRequest *in = (const Loa__Content__ProcedureListRequest *) msg;
     catalog_procedure_filter f = {.q = loa_text_blank (in->q) ? "" : in->q,
@@ -259,39 +248,39 @@ void catalog_procedures_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         return;
     }
     Loa__Content__ProcedureList out;
-    store_status st = catalog_store_list_procedures (ctx->db, &f, &out);
-    if (st == STORE_OK)
+    loa_store_status st = catalog_store_list_procedures (ctx->db, &f, &out);
+    if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
-        fail_procedure (ctx, st);
+        loa_rpc_fail_store (ctx, st, PROCEDURE_ANSWERS);
     catalog_store_free_procedures (&out);
 }
 
-void catalog_procedures_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void content_procedures_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__ProcedureIdRequest *in = (const Loa__Content__ProcedureIdRequest *) msg;
     Loa__Content__Procedure out;
-    store_status st = catalog_store_get_procedure (ctx->db, in->id, &out);
-    if (st == STORE_OK)
+    loa_store_status st = catalog_store_get_procedure (ctx->db, in->id, &out);
+    if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
-        fail_procedure (ctx, st);
+        loa_rpc_fail_store (ctx, st, PROCEDURE_ANSWERS);
     catalog_store_free_procedure (&out);
 }
 
-void catalog_procedures_versions (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void content_procedures_versions (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__ProcedureIdRequest *in = (const Loa__Content__ProcedureIdRequest *) msg;
     Loa__Content__ProcedureVersionList out;
-    store_status st = catalog_store_list_versions (ctx->db, in->id, &out);
-    if (st == STORE_OK)
+    loa_store_status st = catalog_store_list_versions (ctx->db, in->id, &out);
+    if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
-        fail_procedure (ctx, st);
+        loa_rpc_fail_store (ctx, st, PROCEDURE_ANSWERS);
     catalog_store_free_versions (&out);
 }
 
-void catalog_procedures_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void content_procedures_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__CreateProcedureRequest *in =
         (const Loa__Content__CreateProcedureRequest *) msg;
@@ -303,15 +292,15 @@ void catalog_procedures_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         return;
     }
     Loa__Content__Procedure out;
-    store_status st = catalog_store_create_procedure (ctx->db, in, &out);
-    if (st == STORE_OK)
+    loa_store_status st = catalog_store_create_procedure (ctx->db, in, &out);
+    if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__CREATED, &out.base);
     else
-        fail_procedure (ctx, st);
+        loa_rpc_fail_store (ctx, st, PROCEDURE_ANSWERS);
     catalog_store_free_procedure (&out);
 }
 
-void catalog_procedures_amend (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void content_procedures_amend (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__AmendProcedureRequest *in =
         (const Loa__Content__AmendProcedureRequest *) msg;
@@ -334,10 +323,10 @@ void catalog_procedures_amend (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         return;
     }
     Loa__Content__Procedure out;
-    store_status st = catalog_store_amend_procedure (ctx->db, in, &out);
-    if (st == STORE_OK)
+    loa_store_status st = catalog_store_amend_procedure (ctx->db, in, &out);
+    if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
-        fail_procedure (ctx, st);
+        loa_rpc_fail_store (ctx, st, PROCEDURE_ANSWERS);
     catalog_store_free_procedure (&out);
 }

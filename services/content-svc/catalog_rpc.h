@@ -17,14 +17,14 @@
 #include "catalog_edit.pb-c.h"
 #include "loa_rpc_server.h"
 
-void catalog_notices_list (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
-void catalog_notices_get (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
-void catalog_notices_create (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
-void catalog_notices_update (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
-void catalog_procedures_list (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
-void catalog_procedures_get (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
-void catalog_procedures_versions (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
-void catalog_procedures_create (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
-void catalog_procedures_amend (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void content_notices_list (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void content_notices_get (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void content_notices_create (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void content_notices_update (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void content_procedures_list (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void content_procedures_get (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void content_procedures_versions (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void content_procedures_create (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void content_procedures_amend (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
 
 #endif

@@ -9,6 +9,8 @@
 #include "loa_outbox.h"
 #include "loa_store.h"
 
+#define WHO "catalog store"
+
 #define NOTICE_COLS                                                                                \
     "id, kind, title, body, body_html, is_active, rfc3339(created_at), rfc3339(updated_at)"
 
@@ -116,8 +118,9 @@ static const char *bool_param (protobuf_c_boolean has, protobuf_c_boolean v)
 
 /* ------------------------------------------------------------ notices */
 
-static void fill_notice (const PGresult *res, int row, Loa__Content__Notice *n, int *oom)
+static void fill_notice (const PGresult *res, int row, void *item, int *oom)
 {
+    Loa__Content__Notice *n = item;
     loa__content__notice__init (n);
     n->id = atoll (PQgetvalue (res, row, 0));
     n->kind = loa_store_dup (res, row, 1, oom);
@@ -131,40 +134,17 @@ static void fill_notice (const PGresult *res, int row, Loa__Content__Notice *n, 
 
 void catalog_store_free_notice (Loa__Content__Notice *n) { loa_store_free_message (&n->base); }
 
-store_status catalog_store_list_notices (PGconn *db, const catalog_notice_filter *f,
-                                         Loa__Content__NoticeList *out)
+loa_store_status catalog_store_list_notices (PGconn *db, const catalog_notice_filter *f,
+                                             Loa__Content__NoticeList *out)
 {
-    char limit[24], offset[24];
-    loa_store_int_param (limit, f->per_page);
-    loa_store_int_param (offset, (long long) (f->page - 1) * f->per_page);
-    const char *vals[] = {f->kind, f->include_inactive ? "true" : "false", f->q, limit, offset};
+    const char *vals[] = {f->kind, f->include_inactive ? "true" : "false", f->q};
+    const loa_store_page_query q = {
+        "notices_list", "notices_count", 8, 3, vals, sizeof (Loa__Content__Notice), fill_notice};
     loa__content__notice_list__init (out);
-    PGresult *res = loa_store_run (db, "catalog store", "notices_list", 5, vals, PGRES_TUPLES_OK);
-    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
-        PQclear (res);
-        return STORE_ERROR;
-    }
-    int n = PQntuples (res), oom = 0;
-    long long total = loa_store_page_total (db, "catalog store", res, 8, "notices_count", 3, vals);
-    void **items = NULL;
-    if (total < 0 || !loa_store_list_block ((size_t) n, sizeof (Loa__Content__Notice), &items)) {
-        PQclear (res);
-        return STORE_ERROR;
-    }
-    out->items = (Loa__Content__Notice **) items;
-    for (int i = 0; i < n; i++) {
-        fill_notice (res, i, out->items[i], &oom);
-        out->n_items++;
-    }
-    PQclear (res);
-    out->total = total;
     out->page = f->page;
     out->per_page = f->per_page;
-    if (oom) {
-        catalog_store_free_notices (out);
-        return STORE_ERROR;
-    }
-    return STORE_OK;
+    return loa_store_page (db, WHO, &q, f->page, f->per_page, (void ***) &out->items, &out->n_items,
+                           &out->total);
 }
 
 void catalog_store_free_notices (Loa__Content__NoticeList *list)
@@ -172,26 +152,14 @@ void catalog_store_free_notices (Loa__Content__NoticeList *list)
     loa_store_free_message (&list->base);
 }
 
-store_status catalog_store_get_notice (PGconn *db, int64_t id, int include_inactive,
-                                       Loa__Content__Notice *out)
+loa_store_status catalog_store_get_notice (PGconn *db, int64_t id, int include_inactive,
+                                           Loa__Content__Notice *out)
 {
     char id_s[24];
     loa_store_int_param (id_s, id);
     const char *vals[] = {id_s, include_inactive ? "true" : "false"};
     loa__content__notice__init (out);
-    PGresult *res = loa_store_run (db, "catalog store", "notice_get", 2, vals, PGRES_TUPLES_OK);
-    store_status st = PQresultStatus (res) != PGRES_TUPLES_OK ? STORE_ERROR
-                      : PQntuples (res) == 0                  ? STORE_NOT_FOUND
-                                                              : STORE_OK;
-    int oom = 0;
-    if (st == STORE_OK)
-        fill_notice (res, 0, out, &oom);
-    PQclear (res);
-    if (oom) {
-        catalog_store_free_notice (out);
-        st = STORE_ERROR;
-    }
-    return st;
+    return loa_store_one (db, WHO, "notice_get", 2, vals, fill_notice, out);
 }
 
 /* ------------------------------------------------------------ procedures */
@@ -217,8 +185,9 @@ store_status catalog_store_get_notice (PGconn *db, int64_t id, int include_inact
         (p)->updated_at = loa_store_dup (res, row, 11, oom);                                       \
     } while (0)
 
-static void fill_procedure (const PGresult *res, int row, Loa__Content__Procedure *p, int *oom)
+static void fill_procedure (const PGresult *res, int row, void *item, int *oom)
 {
+    Loa__Content__Procedure *p = item;
     loa__content__procedure__init (p);
     FILL_PROCEDURE (res, row, p, oom, LOA__CONTENT__PROCEDURE__MAYBE_DECISION_DATE_DECISION_DATE);
 }
@@ -228,8 +197,9 @@ void catalog_store_free_procedure (Loa__Content__Procedure *p)
     loa_store_free_message (&p->base);
 }
 
-static void fill_version (const PGresult *res, int row, Loa__Content__ProcedureVersion *v, int *oom)
+static void fill_version (const PGresult *res, int row, void *item, int *oom)
 {
+    Loa__Content__ProcedureVersion *v = item;
     loa__content__procedure_version__init (v);
     FILL_PROCEDURE (res, row, v, oom,
                     LOA__CONTENT__PROCEDURE_VERSION__MAYBE_DECISION_DATE_DECISION_DATE);
@@ -237,45 +207,23 @@ static void fill_version (const PGresult *res, int row, Loa__Content__ProcedureV
     v->reason = loa_store_dup (res, row, 13, oom);
 }
 
-store_status catalog_store_list_procedures (PGconn *db, const catalog_procedure_filter *f,
-                                            Loa__Content__ProcedureList *out)
+loa_store_status catalog_store_list_procedures (PGconn *db, const catalog_procedure_filter *f,
+                                                Loa__Content__ProcedureList *out)
 {
-    char limit[24], offset[24];
-    loa_store_int_param (limit, f->per_page);
-    loa_store_int_param (offset, (long long) (f->page - 1) * f->per_page);
-    const char *vals[] = {f->q, f->field, f->status, limit, offset};
+    const char *vals[] = {f->q, f->field, f->status};
     int search = f->q[0] != '\0';
+    const loa_store_page_query q = {search ? "procedures_search" : "procedures_list",
+                                    search ? "procedures_search_count" : "procedures_count",
+                                    12,
+                                    3,
+                                    vals,
+                                    sizeof (Loa__Content__Procedure),
+                                    fill_procedure};
     loa__content__procedure_list__init (out);
-    PGresult *res =
-        loa_store_run (db, "catalog store", search ? "procedures_search" : "procedures_list", 5,
-                       vals, PGRES_TUPLES_OK);
-    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
-        PQclear (res);
-        return STORE_ERROR;
-    }
-    int n = PQntuples (res), oom = 0;
-    long long total =
-        loa_store_page_total (db, "catalog store", res, 12,
-                              search ? "procedures_search_count" : "procedures_count", 3, vals);
-    void **items = NULL;
-    if (total < 0 || !loa_store_list_block ((size_t) n, sizeof (Loa__Content__Procedure), &items)) {
-        PQclear (res);
-        return STORE_ERROR;
-    }
-    out->items = (Loa__Content__Procedure **) items;
-    for (int i = 0; i < n; i++) {
-        fill_procedure (res, i, out->items[i], &oom);
-        out->n_items++;
-    }
-    PQclear (res);
-    out->total = total;
     out->page = f->page;
     out->per_page = f->per_page;
-    if (oom) {
-        catalog_store_free_procedures (out);
-        return STORE_ERROR;
-    }
-    return STORE_OK;
+    return loa_store_page (db, WHO, &q, f->page, f->per_page, (void ***) &out->items, &out->n_items,
+                           &out->total);
 }
 
 void catalog_store_free_procedures (Loa__Content__ProcedureList *list)
@@ -283,64 +231,32 @@ void catalog_store_free_procedures (Loa__Content__ProcedureList *list)
     loa_store_free_message (&list->base);
 }
 
-store_status catalog_store_get_procedure (PGconn *db, int64_t id, Loa__Content__Procedure *out)
+loa_store_status catalog_store_get_procedure (PGconn *db, int64_t id, Loa__Content__Procedure *out)
 {
     char id_s[24];
     loa_store_int_param (id_s, id);
     const char *vals[] = {id_s};
     loa__content__procedure__init (out);
-    PGresult *res = loa_store_run (db, "catalog store", "procedure_get", 1, vals, PGRES_TUPLES_OK);
-    store_status st = PQresultStatus (res) != PGRES_TUPLES_OK ? STORE_ERROR
-                      : PQntuples (res) == 0                  ? STORE_NOT_FOUND
-                                                              : STORE_OK;
-    int oom = 0;
-    if (st == STORE_OK)
-        fill_procedure (res, 0, out, &oom);
-    PQclear (res);
-    if (oom) {
-        catalog_store_free_procedure (out);
-        st = STORE_ERROR;
-    }
-    return st;
+    return loa_store_one (db, WHO, "procedure_get", 1, vals, fill_procedure, out);
 }
 
-store_status catalog_store_list_versions (PGconn *db, int64_t id,
-                                          Loa__Content__ProcedureVersionList *out)
+loa_store_status catalog_store_list_versions (PGconn *db, int64_t id,
+                                              Loa__Content__ProcedureVersionList *out)
 {
     char id_s[24];
     loa_store_int_param (id_s, id);
     const char *vals[] = {id_s};
     loa__content__procedure_version_list__init (out);
-    PGresult *res =
-        loa_store_run (db, "catalog store", "procedure_exists", 1, vals, PGRES_TUPLES_OK);
-    store_status st = PQresultStatus (res) != PGRES_TUPLES_OK ? STORE_ERROR
-                      : PQntuples (res) == 0                  ? STORE_NOT_FOUND
-                                                              : STORE_OK;
+    PGresult *res = loa_store_run (db, WHO, "procedure_exists", 1, vals, PGRES_TUPLES_OK);
+    loa_store_status st = PQresultStatus (res) != PGRES_TUPLES_OK ? LOA_STORE_ERROR
+                          : PQntuples (res) == 0                  ? LOA_STORE_NOT_FOUND
+                                                                  : LOA_STORE_OK;
     PQclear (res);
-    if (st != STORE_OK)
+    if (st != LOA_STORE_OK)
         return st;
-    res = loa_store_run (db, "catalog store", "procedure_versions", 1, vals, PGRES_TUPLES_OK);
-    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
-        PQclear (res);
-        return STORE_ERROR;
-    }
-    int n = PQntuples (res), oom = 0;
-    void **items = NULL;
-    if (!loa_store_list_block ((size_t) n, sizeof (Loa__Content__ProcedureVersion), &items)) {
-        PQclear (res);
-        return STORE_ERROR;
-    }
-    out->items = (Loa__Content__ProcedureVersion **) items;
-    for (int i = 0; i < n; i++) {
-        fill_version (res, i, out->items[i], &oom);
-        out->n_items++;
-    }
-    PQclear (res);
-    if (oom) {
-        catalog_store_free_versions (out);
-        return STORE_ERROR;
-    }
-    return STORE_OK;
+    return loa_store_rows (db, WHO, "procedure_versions", 1, vals,
+                           sizeof (Loa__Content__ProcedureVersion), fill_version,
+                           (void ***) &out->items, &out->n_items);
 }
 
 void catalog_store_free_versions (Loa__Content__ProcedureVersionList *list)
@@ -363,7 +279,7 @@ typedef struct {
     int is_notice;
     Loa__Content__Notice *notice; /* the stored row (one of the two) */
     Loa__Content__Procedure *procedure;
-    store_status status;
+    loa_store_status status;
 } catalog_write;
 
 static void write_clear (catalog_write *w)
@@ -378,7 +294,7 @@ static void write_clear (catalog_write *w)
  * failure or deadlock, else stop with CONFLICT (taken key) or ERROR. */
 static int write_failed (catalog_write *w, PGresult *res)
 {
-    w->status = loa_db_is_state (res, "23505") ? STORE_CONFLICT : STORE_ERROR;
+    w->status = loa_db_is_state (res, "23505") ? LOA_STORE_CONFLICT : LOA_STORE_ERROR;
     int retry = loa_db_retryable (res);
     PQclear (res);
     return retry ? LOA_DB_RETRY : -1;
@@ -390,25 +306,25 @@ static int catalog_write_tx (PGconn *db, void *arg)
     PGresult *res;
     write_clear (w); /* a retried attempt's copy */
     if (w->lock) {
-        res = loa_store_run (db, "catalog store", w->lock, 1, w->vals, PGRES_TUPLES_OK);
+        res = loa_store_run (db, WHO, w->lock, 1, w->vals, PGRES_TUPLES_OK);
         if (PQresultStatus (res) != PGRES_TUPLES_OK)
             return write_failed (w, res);
         int found = PQntuples (res) > 0;
         PQclear (res);
         if (!found) {
-            w->status = STORE_NOT_FOUND;
+            w->status = LOA_STORE_NOT_FOUND;
             return -1;
         }
-        res = loa_store_run (db, "catalog store", w->archive, 2, w->archive_vals, PGRES_COMMAND_OK);
+        res = loa_store_run (db, WHO, w->archive, 2, w->archive_vals, PGRES_COMMAND_OK);
         if (PQresultStatus (res) != PGRES_COMMAND_OK)
             return write_failed (w, res);
         PQclear (res);
     }
-    res = loa_store_run (db, "catalog store", w->stmt, w->n, w->vals, PGRES_TUPLES_OK);
+    res = loa_store_run (db, WHO, w->stmt, w->n, w->vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK)
         return write_failed (w, res);
     if (PQntuples (res) == 0) {
-        w->status = STORE_NOT_FOUND;
+        w->status = LOA_STORE_NOT_FOUND;
         PQclear (res);
         return -1;
     }
@@ -419,7 +335,7 @@ static int catalog_write_tx (PGconn *db, void *arg)
         fill_procedure (res, 0, w->procedure, &oom);
     PQclear (res);
     if (oom) {
-        w->status = STORE_ERROR;
+        w->status = LOA_STORE_ERROR;
         return -1;
     }
     int rc;
@@ -434,30 +350,27 @@ static int catalog_write_tx (PGconn *db, void *arg)
         rc = loa_outbox_add (db, w->topic, &ev.base);
     }
     if (rc != 0) {
-        w->status = STORE_ERROR;
+        w->status = LOA_STORE_ERROR;
         return -1;
     }
-    w->status = STORE_OK;
+    w->status = LOA_STORE_OK;
     return 0;
 }
 
-static store_status catalog_write_run (PGconn *db, catalog_write *w)
+static loa_store_status catalog_write_run (PGconn *db, catalog_write *w)
 {
     if (w->is_notice)
         loa__content__notice__init (w->notice);
     else
         loa__content__procedure__init (w->procedure);
-    w->status = STORE_ERROR;
-    int rc = loa_db_tx (db, catalog_write_tx, w);
-    if (rc != 0 && w->status == STORE_OK)
-        w->status = STORE_ERROR; /* COMMIT failed */
-    if (w->status != STORE_OK)
+    if (loa_store_tx (db, catalog_write_tx, w, &w->status) != LOA_STORE_OK)
         write_clear (w);
     return w->status;
 }
 
-store_status catalog_store_create_notice (PGconn *db, const Loa__Content__CreateNoticeRequest *in,
-                                          const char *body_html, Loa__Content__Notice *out)
+loa_store_status catalog_store_create_notice (PGconn *db,
+                                              const Loa__Content__CreateNoticeRequest *in,
+                                              const char *body_html, Loa__Content__Notice *out)
 {
     const char *vals[] = {in->kind, in->title, in->body ? in->body : "", body_html,
                           (!in->has_is_active || in->is_active) ? "true" : "false"};
@@ -470,8 +383,9 @@ store_status catalog_store_create_notice (PGconn *db, const Loa__Content__Create
     return catalog_write_run (db, &w);
 }
 
-store_status catalog_store_update_notice (PGconn *db, const Loa__Content__UpdateNoticeRequest *in,
-                                          const char *body_html, Loa__Content__Notice *out)
+loa_store_status catalog_store_update_notice (PGconn *db,
+                                              const Loa__Content__UpdateNoticeRequest *in,
+                                              const char *body_html, Loa__Content__Notice *out)
 {
     char id[24];
     loa_store_int_param (id, in->id);
@@ -486,9 +400,9 @@ store_status catalog_store_update_notice (PGconn *db, const Loa__Content__Update
     return catalog_write_run (db, &w);
 }
 
-store_status catalog_store_create_procedure (PGconn *db,
-                                             const Loa__Content__CreateProcedureRequest *in,
-                                             Loa__Content__Procedure *out)
+loa_store_status catalog_store_create_procedure (PGconn *db,
+                                                 const Loa__Content__CreateProcedureRequest *in,
+                                                 Loa__Content__Procedure *out)
 {
     char days[24], level[24];
     loa_store_int_param (days, in->has_processing_days ? in->processing_days : 0);
@@ -510,9 +424,9 @@ store_status catalog_store_create_procedure (PGconn *db,
     return catalog_write_run (db, &w);
 }
 
-store_status catalog_store_amend_procedure (PGconn *db,
-                                            const Loa__Content__AmendProcedureRequest *in,
-                                            Loa__Content__Procedure *out)
+loa_store_status catalog_store_amend_procedure (PGconn *db,
+                                                const Loa__Content__AmendProcedureRequest *in,
+                                                Loa__Content__Procedure *out)
 {
     char id[24], days[24], level[24];
     loa_store_int_param (id, in->id);

@@ -25,19 +25,11 @@ static int require_admin (loa_rpc_ctx *ctx)
     return loa_check_role (ctx, "admin", "Chỉ quản trị viên được thực hiện thao tác này");
 }
 
-static void fail_store (loa_rpc_ctx *ctx, store_status st)
-{
-    switch (st) {
-    case STORE_NOT_FOUND:
-        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy đơn vị");
-        break;
-    case STORE_CONFLICT:
-        loa_rpc_field_error (ctx, "code", "Mã đơn vị đã tồn tại");
-        loa_rpc_fail (ctx, LOA__STATUS__CONFLICT, "Mã đơn vị đã tồn tại");
-        break;
-    default: loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, "Không truy cập được cơ sở dữ liệu");
-    }
-}
+static const loa_rpc_store_answer UNIT_ANSWERS[] = {
+    {LOA_STORE_NOT_FOUND, "Không tìm thấy đơn vị"},
+    {LOA_STORE_CONFLICT, "Mã đơn vị đã tồn tại", "code"},
+    {LOA_STORE_OK},
+};
 
 static int code_ok (const char *code)
 {
@@ -75,47 +67,47 @@ static int check_unit_fields (loa_rpc_ctx *ctx, const char *code, const char *na
     return bad;
 }
 
-static void units_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+static void content_units_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     int page, per_page;
     if (page_args (ctx, (const Loa__Content__ListRequest *) msg, &page, &per_page) != 0)
         return;
     Loa__Content__UnitList out = LOA__CONTENT__UNIT_LIST__INIT;
-    store_status st = content_store_list_units (ctx->db, page, per_page, &out);
-    if (st == STORE_OK)
+    loa_store_status st = content_store_list_units (ctx->db, page, per_page, &out);
+    if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
-        fail_store (ctx, st);
+        loa_rpc_fail_store (ctx, st, UNIT_ANSWERS);
     content_store_free_units (&out);
 }
 
-static void topics_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+static void content_topics_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     int page, per_page;
     if (page_args (ctx, (const Loa__Content__ListRequest *) msg, &page, &per_page) != 0)
         return;
     Loa__Content__TopicList out = LOA__CONTENT__TOPIC_LIST__INIT;
-    store_status st = content_store_list_topics (ctx->db, page, per_page, &out);
-    if (st == STORE_OK)
+    loa_store_status st = content_store_list_topics (ctx->db, page, per_page, &out);
+    if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
-        fail_store (ctx, st);
+        loa_rpc_fail_store (ctx, st, UNIT_ANSWERS);
     content_store_free_topics (&out);
 }
 
-static void units_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+static void content_units_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__IdRequest *in = (const Loa__Content__IdRequest *) msg;
     Loa__Content__Unit out;
-    store_status st = content_store_get_unit (ctx->db, in->id, &out);
-    if (st == STORE_OK)
+    loa_store_status st = content_store_get_unit (ctx->db, in->id, &out);
+    if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
-        fail_store (ctx, st);
+        loa_rpc_fail_store (ctx, st, UNIT_ANSWERS);
     content_store_free_unit (&out);
 }
 
-static void units_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+static void content_units_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__CreateUnitRequest *in = (const Loa__Content__CreateUnitRequest *) msg;
     if (require_admin (ctx) != 0)
@@ -125,16 +117,16 @@ static void units_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         return;
     }
     Loa__Content__Unit out;
-    store_status st = content_store_create_unit (ctx->db, in, &out);
-    if (st != STORE_OK) {
-        fail_store (ctx, st);
+    loa_store_status st = content_store_create_unit (ctx->db, in, &out);
+    if (st != LOA_STORE_OK) {
+        loa_rpc_fail_store (ctx, st, UNIT_ANSWERS);
         return;
     }
     loa_rpc_ok (ctx, LOA__STATUS__CREATED, &out.base);
     content_store_free_unit (&out);
 }
 
-static void units_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+static void content_units_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Content__UpdateUnitRequest *in = (const Loa__Content__UpdateUnitRequest *) msg;
     if (require_admin (ctx) != 0)
@@ -146,9 +138,9 @@ static void units_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         return;
     }
     Loa__Content__Unit out;
-    store_status st = content_store_update_unit (ctx->db, in, &out);
-    if (st != STORE_OK) {
-        fail_store (ctx, st);
+    loa_store_status st = content_store_update_unit (ctx->db, in, &out);
+    if (st != LOA_STORE_OK) {
+        loa_rpc_fail_store (ctx, st, UNIT_ANSWERS);
         return;
     }
     loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
@@ -156,32 +148,34 @@ static void units_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 }
 
 const loa_rpc_method content_methods[] = {
-    {"units.list", &loa__content__list_request__descriptor, units_list},
-    {"units.get", &loa__content__id_request__descriptor, units_get},
-    {"units.create", &loa__content__create_unit_request__descriptor, units_create},
-    {"units.update", &loa__content__update_unit_request__descriptor, units_update},
-    {"topics.list", &loa__content__list_request__descriptor, topics_list},
-    {"articles.list", &loa__content__article_list_request__descriptor, articles_list},
-    {"articles.get", &loa__content__article_ref__descriptor, articles_get},
-    {"articles.history", &loa__content__article_ref__descriptor, articles_history},
-    {"articles.create", &loa__content__create_article_request__descriptor, articles_create},
-    {"articles.update", &loa__content__update_article_request__descriptor, articles_update},
-    {"articles.submit", &loa__content__article_action_request__descriptor, articles_submit},
-    {"articles.publish", &loa__content__article_action_request__descriptor, articles_publish},
-    {"articles.reject", &loa__content__article_action_request__descriptor, articles_reject},
-    {"articles.retract", &loa__content__article_action_request__descriptor, articles_retract},
+    {"units.list", &loa__content__list_request__descriptor, content_units_list},
+    {"units.get", &loa__content__id_request__descriptor, content_units_get},
+    {"units.create", &loa__content__create_unit_request__descriptor, content_units_create},
+    {"units.update", &loa__content__update_unit_request__descriptor, content_units_update},
+    {"topics.list", &loa__content__list_request__descriptor, content_topics_list},
+    {"articles.list", &loa__content__article_list_request__descriptor, content_articles_list},
+    {"articles.get", &loa__content__article_ref__descriptor, content_articles_get},
+    {"articles.history", &loa__content__article_ref__descriptor, content_articles_history},
+    {"articles.create", &loa__content__create_article_request__descriptor, content_articles_create},
+    {"articles.update", &loa__content__update_article_request__descriptor, content_articles_update},
+    {"articles.submit", &loa__content__article_action_request__descriptor, content_articles_submit},
+    {"articles.publish", &loa__content__article_action_request__descriptor,
+     content_articles_publish},
+    {"articles.reject", &loa__content__article_action_request__descriptor, content_articles_reject},
+    {"articles.retract", &loa__content__article_action_request__descriptor,
+     content_articles_retract},
     /* Notices and procedures (catalog_rpc.c) */
-    {"notices.list", &loa__content__notice_list_request__descriptor, catalog_notices_list},
-    {"notices.get", &loa__content__notice_id_request__descriptor, catalog_notices_get},
-    {"notices.create", &loa__content__create_notice_request__descriptor, catalog_notices_create},
-    {"notices.update", &loa__content__update_notice_request__descriptor, catalog_notices_update},
-    {"procedures.list", &loa__content__procedure_list_request__descriptor, catalog_procedures_list},
-    {"procedures.get", &loa__content__procedure_id_request__descriptor, catalog_procedures_get},
+    {"notices.list", &loa__content__notice_list_request__descriptor, content_notices_list},
+    {"notices.get", &loa__content__notice_id_request__descriptor, content_notices_get},
+    {"notices.create", &loa__content__create_notice_request__descriptor, content_notices_create},
+    {"notices.update", &loa__content__update_notice_request__descriptor, content_notices_update},
+    {"procedures.list", &loa__content__procedure_list_request__descriptor, content_procedures_list},
+    {"procedures.get", &loa__content__procedure_id_request__descriptor, content_procedures_get},
     {"procedures.versions", &loa__content__procedure_id_request__descriptor,
-     catalog_procedures_versions},
+     content_procedures_versions},
     {"procedures.create", &loa__content__create_procedure_request__descriptor,
-     catalog_procedures_create},
+     content_procedures_create},
     {"procedures.amend", &loa__content__amend_procedure_request__descriptor,
-     catalog_procedures_amend},
+     content_procedures_amend},
     {NULL, NULL, NULL},
 };

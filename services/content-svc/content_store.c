@@ -31,54 +31,32 @@ static const loa_stmt statements[] = {
 
 int content_store_prepare (PGconn *db) { return loa_db_prepare (db, statements); }
 
-static void fill_unit (const PGresult *res, int row, Loa__Content__Unit *u)
+#define WHO "content store"
+
+static void fill_unit (const PGresult *res, int row, void *item, int *oom)
 {
+    Loa__Content__Unit *u = item;
     loa__content__unit__init (u);
     u->id = atoll (PQgetvalue (res, row, 0));
-    u->code = loa_store_dup (res, row, 1, NULL);
-    u->name = loa_store_dup (res, row, 2, NULL);
-    u->description = loa_store_dup (res, row, 3, NULL);
+    u->code = loa_store_dup (res, row, 1, oom);
+    u->name = loa_store_dup (res, row, 2, oom);
+    u->description = loa_store_dup (res, row, 3, oom);
     u->is_active = PQgetvalue (res, row, 4)[0] == 't';
-    u->created_at = loa_store_dup (res, row, 5, NULL);
-    u->updated_at = loa_store_dup (res, row, 6, NULL);
+    u->created_at = loa_store_dup (res, row, 5, oom);
+    u->updated_at = loa_store_dup (res, row, 6, oom);
 }
 
 void content_store_free_unit (Loa__Content__Unit *u) { loa_store_free_message (&u->base); }
 
-/* A page of `stmt` (LIMIT $1 OFFSET $2, the window count in column
- * `count_col`) into one loa_store_list_block of items filled by `fill`. */
-static store_status list_page (PGconn *db, const char *stmt, const char *count_stmt, int count_col,
-                               int page, int per_page, size_t item_size, loa_store_fill_fn fill,
-                               void ***items, size_t *n_items, int64_t *total)
+loa_store_status content_store_list_units (PGconn *db, int page, int per_page,
+                                           Loa__Content__UnitList *out)
 {
-    char limit[24], offset[24];
-    loa_store_int_param (limit, per_page);
-    loa_store_int_param (offset, (long long) (page - 1) * per_page);
-    const char *vals[] = {limit, offset};
-    PGresult *res = loa_store_run (db, "content store", stmt, 2, vals, PGRES_TUPLES_OK);
-    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
-        PQclear (res);
-        return STORE_ERROR;
-    }
-    *total = loa_store_page_total (db, "content store", res, count_col, count_stmt, 0, NULL);
-    int rc = *total < 0 ? -1 : loa_store_fill_rows (res, item_size, fill, items, n_items);
-    PQclear (res);
-    return rc == 0 ? STORE_OK : STORE_ERROR;
-}
-
-static void fill_unit_item (const PGresult *res, int row, void *item)
-{
-    fill_unit (res, row, item);
-}
-
-store_status content_store_list_units (PGconn *db, int page, int per_page,
-                                       Loa__Content__UnitList *out)
-{
+    static const loa_store_page_query q = {
+        "units_list", "units_count", 7, 0, NULL, sizeof (Loa__Content__Unit), fill_unit};
     out->page = page;
     out->per_page = per_page;
-    return list_page (db, "units_list", "units_count", 7, page, per_page,
-                      sizeof (Loa__Content__Unit), fill_unit_item, (void ***) &out->items,
-                      &out->n_items, &out->total);
+    return loa_store_page (db, WHO, &q, page, per_page, (void ***) &out->items, &out->n_items,
+                           &out->total);
 }
 
 void content_store_free_units (Loa__Content__UnitList *list)
@@ -86,24 +64,25 @@ void content_store_free_units (Loa__Content__UnitList *list)
     loa_store_free_message (&list->base);
 }
 
-static void fill_topic (const PGresult *res, int row, void *item)
+static void fill_topic (const PGresult *res, int row, void *item, int *oom)
 {
     Loa__Content__Topic *t = item;
     loa__content__topic__init (t);
     t->id = atoll (PQgetvalue (res, row, 0));
-    t->code = loa_store_dup (res, row, 1, NULL);
-    t->name = loa_store_dup (res, row, 2, NULL);
+    t->code = loa_store_dup (res, row, 1, oom);
+    t->name = loa_store_dup (res, row, 2, oom);
     t->is_cchc = PQgetvalue (res, row, 3)[0] == 't';
 }
 
-store_status content_store_list_topics (PGconn *db, int page, int per_page,
-                                        Loa__Content__TopicList *out)
+loa_store_status content_store_list_topics (PGconn *db, int page, int per_page,
+                                            Loa__Content__TopicList *out)
 {
+    static const loa_store_page_query q = {
+        "topics_list", "topics_count", 4, 0, NULL, sizeof (Loa__Content__Topic), fill_topic};
     out->page = page;
     out->per_page = per_page;
-    return list_page (db, "topics_list", "topics_count", 4, page, per_page,
-                      sizeof (Loa__Content__Topic), fill_topic, (void ***) &out->items,
-                      &out->n_items, &out->total);
+    return loa_store_page (db, WHO, &q, page, per_page, (void ***) &out->items, &out->n_items,
+                           &out->total);
 }
 
 void content_store_free_topics (Loa__Content__TopicList *list)
@@ -111,20 +90,13 @@ void content_store_free_topics (Loa__Content__TopicList *list)
     loa_store_free_message (&list->base);
 }
 
-store_status content_store_get_unit (PGconn *db, int64_t id, Loa__Content__Unit *out)
+loa_store_status content_store_get_unit (PGconn *db, int64_t id, Loa__Content__Unit *out)
 {
     char id_s[24];
-    snprintf (id_s, sizeof id_s, "%lld", (long long) id);
+    loa_store_int_param (id_s, id);
     const char *vals[] = {id_s};
     loa__content__unit__init (out);
-    PGresult *res = loa_store_run (db, "content store", "unit_get", 1, vals, PGRES_TUPLES_OK);
-    store_status st = PQresultStatus (res) != PGRES_TUPLES_OK ? STORE_ERROR
-                      : PQntuples (res) == 0                  ? STORE_NOT_FOUND
-                                                              : STORE_OK;
-    if (st == STORE_OK)
-        fill_unit (res, 0, out);
-    PQclear (res);
-    return st;
+    return loa_store_one (db, WHO, "unit_get", 1, vals, fill_unit, out);
 }
 
 /* ------------------------------------------------------------ writes */
@@ -135,66 +107,63 @@ typedef struct {
     const char *const *vals;
     const char *topic;
     Loa__Content__Unit *out;
-    store_status status;
+    loa_store_status status;
 } unit_write;
 
 /* One transaction: the change and its event commit together or not at all. */
 static int unit_write_tx (PGconn *db, void *arg)
 {
     unit_write *w = arg;
-    PGresult *res = loa_store_run (db, "content store", w->stmt, w->n, w->vals, PGRES_TUPLES_OK);
+    PGresult *res = loa_store_run (db, WHO, w->stmt, w->n, w->vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
-        w->status = loa_db_is_state (res, "23505") ? STORE_CONFLICT : STORE_ERROR;
+        w->status = loa_db_is_state (res, "23505") ? LOA_STORE_CONFLICT : LOA_STORE_ERROR;
         int retry = loa_db_retryable (res);
         PQclear (res);
         return retry ? LOA_DB_RETRY : -1;
     }
     if (PQntuples (res) == 0) {
-        w->status = STORE_NOT_FOUND;
+        w->status = LOA_STORE_NOT_FOUND;
         PQclear (res);
         return -1;
     }
+    int oom = 0;
     content_store_free_unit (w->out); /* a retried attempt's copy */
-    fill_unit (res, 0, w->out);
+    fill_unit (res, 0, w->out, &oom);
     PQclear (res);
     Loa__Content__UnitEvent ev = LOA__CONTENT__UNIT_EVENT__INIT;
     ev.unit = w->out;
-    if (loa_outbox_add (db, w->topic, &ev.base) != 0) {
-        w->status = STORE_ERROR;
+    if (oom || loa_outbox_add (db, w->topic, &ev.base) != 0) {
+        w->status = LOA_STORE_ERROR;
         return -1;
     }
-    w->status = STORE_OK;
+    w->status = LOA_STORE_OK;
     return 0;
 }
 
-static store_status unit_write_run (PGconn *db, unit_write *w)
+static loa_store_status unit_write_run (PGconn *db, unit_write *w)
 {
     loa__content__unit__init (w->out);
-    w->status = STORE_ERROR;
-    int rc = loa_db_tx (db, unit_write_tx, w);
-    if (rc != 0 && w->status == STORE_OK)
-        w->status = STORE_ERROR; /* COMMIT failed */
-    if (w->status != STORE_OK)
+    if (loa_store_tx (db, unit_write_tx, w, &w->status) != LOA_STORE_OK)
         content_store_free_unit (w->out);
     return w->status;
 }
 
-store_status content_store_create_unit (PGconn *db, const Loa__Content__CreateUnitRequest *in,
-                                        Loa__Content__Unit *out)
+loa_store_status content_store_create_unit (PGconn *db, const Loa__Content__CreateUnitRequest *in,
+                                            Loa__Content__Unit *out)
 {
     const char *vals[] = {in->code, in->name, in->description ? in->description : "",
                           (!in->has_is_active || in->is_active) ? "true" : "false"};
-    unit_write w = {"unit_insert", 4, vals, "unit.created", out, STORE_ERROR};
+    unit_write w = {"unit_insert", 4, vals, "unit.created", out, LOA_STORE_ERROR};
     return unit_write_run (db, &w);
 }
 
-store_status content_store_update_unit (PGconn *db, const Loa__Content__UpdateUnitRequest *in,
-                                        Loa__Content__Unit *out)
+loa_store_status content_store_update_unit (PGconn *db, const Loa__Content__UpdateUnitRequest *in,
+                                            Loa__Content__Unit *out)
 {
     char id[24];
-    snprintf (id, sizeof id, "%lld", (long long) in->id);
+    loa_store_int_param (id, in->id);
     const char *vals[] = {id, in->code, in->name, in->description,
                           in->has_is_active ? (in->is_active ? "true" : "false") : NULL};
-    unit_write w = {"unit_update", 5, vals, "unit.updated", out, STORE_ERROR};
+    unit_write w = {"unit_update", 5, vals, "unit.updated", out, LOA_STORE_ERROR};
     return unit_write_run (db, &w);
 }

@@ -9,38 +9,30 @@
 
 #include "content.pb-c.h"
 #include "content_edit.pb-c.h"
-
-typedef enum {
-    STORE_OK = 0,
-    STORE_NOT_FOUND,
-    STORE_CONFLICT, /* a unique key is taken */
-    STORE_ERROR,
-    STORE_DENIED, /* a guard refused (and failed the call itself) */
-    STORE_BAD_TOPIC, /* a topic id that does not exist */
-} store_status;
+#include "loa_store.h"
 
 /* Prepares every statement on a worker's connection. 0 or -1. */
 int content_store_prepare (PGconn *db);
 
 /* A page of units (ordered by id) into *out; free with content_store_free_units. */
-store_status content_store_list_units (PGconn *db, int page, int per_page,
-                                       Loa__Content__UnitList *out);
+loa_store_status content_store_list_units (PGconn *db, int page, int per_page,
+                                           Loa__Content__UnitList *out);
 void content_store_free_units (Loa__Content__UnitList *list);
 
-store_status content_store_list_topics (PGconn *db, int page, int per_page,
-                                        Loa__Content__TopicList *out);
+loa_store_status content_store_list_topics (PGconn *db, int page, int per_page,
+                                            Loa__Content__TopicList *out);
 void content_store_free_topics (Loa__Content__TopicList *list);
 
 /* One unit by id into *out (free with content_store_free_unit). */
-store_status content_store_get_unit (PGconn *db, int64_t id, Loa__Content__Unit *out);
+loa_store_status content_store_get_unit (PGconn *db, int64_t id, Loa__Content__Unit *out);
 
 /* Creates a unit and its unit.created event in one transaction; *out gets
  * the stored unit (free with content_store_free_unit). */
-store_status content_store_create_unit (PGconn *db, const Loa__Content__CreateUnitRequest *in,
-                                        Loa__Content__Unit *out);
+loa_store_status content_store_create_unit (PGconn *db, const Loa__Content__CreateUnitRequest *in,
+                                            Loa__Content__Unit *out);
 /* Changes the fields present and emits unit.updated, in one transaction. */
-store_status content_store_update_unit (PGconn *db, const Loa__Content__UpdateUnitRequest *in,
-                                        Loa__Content__Unit *out);
+loa_store_status content_store_update_unit (PGconn *db, const Loa__Content__UpdateUnitRequest *in,
+                                            Loa__Content__Unit *out);
 void content_store_free_unit (Loa__Content__Unit *unit);
 
 #endif

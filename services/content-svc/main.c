@@ -2,6 +2,7 @@
  * main only wires; see services/common/service.c for the life cycle. */
 #include "article_store.h"
 #include "catalog_store.h"
+#include "content_media.h"
 #include "content_rpc.h"
 #include "content_store.h"
 #include "loa_service.h"
@@ -27,5 +28,7 @@ int main (int argc, char **argv)
         .methods = content_methods,
         .prepare = prepare,
     };
-    return loa_service_main (&def, argc, argv);
+    int rc = loa_service_main (&def, argc, argv);
+    content_media_shutdown (); /* the workers, and their clients, have ended */
+    return rc;
 }

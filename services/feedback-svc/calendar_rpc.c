@@ -9,7 +9,6 @@
 #include "loa_check.h"
 
 #define ADMIN_ONLY "Chỉ quản trị viên được thực hiện thao tác này"
-#define DB_DOWN "Không truy cập được cơ sở dữ liệu"
 #define MIN_YEAR 1900
 #define MAX_YEAR 9999
 #define MAX_DAYS 366
@@ -28,7 +27,7 @@ static int year_ok (loa_rpc_ctx *ctx, const char *field, int year)
 
 /* ------------------------------------------------------------ calendar */
 
-void calendar_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void feedback_calendar_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__CalendarYearRequest *in = (const Loa__Feedback__CalendarYearRequest *) msg;
     if (!year_ok (ctx, "year", in->year)) {
@@ -39,7 +38,7 @@ void calendar_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (calendar_store_get_year (ctx->db, in->year, &out) == 0)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+        loa_rpc_fail_store (ctx, LOA_STORE_ERROR, NULL);
     calendar_store_free_year (&out);
 }
 
@@ -93,7 +92,7 @@ static int check_day (loa_rpc_ctx *ctx, int year, const Loa__Feedback__CalendarD
     return bad;
 }
 
-void calendar_put (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void feedback_calendar_put (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__CalendarPutRequest *in = (const Loa__Feedback__CalendarPutRequest *) msg;
     if (loa_check_role (ctx, "admin", ADMIN_ONLY) != 0)
@@ -117,11 +116,11 @@ void calendar_put (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         fb_deadlines_changed ();
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     } else
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+        loa_rpc_fail_store (ctx, LOA_STORE_ERROR, NULL);
     calendar_store_free_year (&out);
 }
 
-void calendar_add (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void feedback_calendar_add (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__CalendarAddRequest *in = (const Loa__Feedback__CalendarAddRequest *) msg;
     int bad = 0;
@@ -147,7 +146,7 @@ void calendar_add (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     }
     int32_t day;
     if (fb_calendar_add (ctx->db, from, in->working_days, &day) != 0) {
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+        loa_rpc_fail_store (ctx, LOA_STORE_ERROR, NULL);
         return;
     }
     int y, m, md;
@@ -167,7 +166,7 @@ void calendar_add (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 
 /* ------------------------------------------------------------ deadline rules */
 
-void calendar_deadlines_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void feedback_deadlines_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     (void) msg;
     if (ctx->caller->user_id == 0) {
@@ -178,7 +177,7 @@ void calendar_deadlines_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (calendar_store_get_rules (ctx->db, &out) == 0)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+        loa_rpc_fail_store (ctx, LOA_STORE_ERROR, NULL);
     calendar_store_free_rules (&out);
 }
 
@@ -193,7 +192,7 @@ static int hhmm_ok (const char *s)
     return (s[0] - '0') * 10 + (s[1] - '0') < 24 && s[3] < '6';
 }
 
-void calendar_deadlines_put (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void feedback_deadlines_put (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__DeadlineRulesInput *in = (const Loa__Feedback__DeadlineRulesInput *) msg;
     if (loa_check_role (ctx, "admin", ADMIN_ONLY) != 0)
@@ -253,11 +252,11 @@ void calendar_deadlines_put (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         fb_deadlines_changed ();
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     } else
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+        loa_rpc_fail_store (ctx, LOA_STORE_ERROR, NULL);
     calendar_store_free_rules (&out);
 }
 
-void calendar_deadlines_for (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void feedback_deadlines_for (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__DeadlinesForRequest *in = (const Loa__Feedback__DeadlinesForRequest *) msg;
     /* 1900-01-01 to 9998-12-31 (room for the deadlines), in Unix seconds. */
@@ -272,7 +271,7 @@ void calendar_deadlines_for (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     }
     fb_due due;
     if (fb_deadlines_for (ctx->db, in->received_unix, &due) != 0) {
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+        loa_rpc_fail_store (ctx, LOA_STORE_ERROR, NULL);
         return;
     }
     char received[32], reg[LOA_CALENDAR_DATE_SIZE], fwd[LOA_CALENDAR_DATE_SIZE],

@@ -13,11 +13,11 @@
 #include "calendar.pb-c.h"
 #include "loa_rpc_server.h"
 
-void calendar_get (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
-void calendar_put (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
-void calendar_add (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
-void calendar_deadlines_get (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
-void calendar_deadlines_put (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
-void calendar_deadlines_for (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void feedback_calendar_get (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void feedback_calendar_put (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void feedback_calendar_add (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void feedback_deadlines_get (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void feedback_deadlines_put (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void feedback_deadlines_for (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
 
 #endif

@@ -8,12 +8,13 @@
 #include "calendar.pb-c.h"
 #include "calendar_rpc.h"
 #include "feedback_edit.pb-c.h"
+#include "feedback_rpc_int.h"
 #include "feedback_store.h"
 #include "loa_calendar.h"
 #include "loa_check.h"
 #include "loa_text.h"
 
-/* Sizes (API.md and what a careful operator would want). */
+/* Sizes (docs/api/feedback.md and what a careful operator would want). */
 #define MAX_TITLE_CHARS 300
 #define MAX_CONTENT_CHARS 20000
 #define MAX_NAME_CHARS 200
@@ -24,23 +25,37 @@
 #define MAX_REF_CHARS 500
 #define MAX_CODE_CHARS 100
 #define MAX_ATTACHMENTS 10
-#define MAX_REASON_CHARS 2000
-#define MAX_AGENCY_CHARS 300
-#define MAX_ANSWER_CHARS 20000
 #define MAX_COMMENT_CHARS 2000
 #define MAX_DESK_CHARS 100
-#define MAX_QUERY_CHARS 200
 #define MAX_CODES 100
 #define MAX_PAGE_SIZE 1000
 
 static const char *const KINDS[] = {"report", "recommendation", NULL};
-static const char *const STATUSES[] = {"received", "assigned",  "forwarded", "rejected",
-                                       "answered", "published", "closed",    NULL};
-static const char *const REJECT_CODES[] = {"missing_data", "not_regulation", "complaint",
-                                           "duplicate",    "other",          NULL};
 
-static const char DB_DOWN[] = "Không truy cập được cơ sở dữ liệu";
-static const char BAD_INPUT[] = "Dữ liệu gửi lên không hợp lệ";
+/* ------------------------------------------------------------ shared */
+
+int fb_field (loa_rpc_ctx *ctx, const char *name, const char *message)
+{
+    loa_rpc_field_error (ctx, name, message);
+    return 1;
+}
+
+int fb_bad_date (loa_rpc_ctx *ctx, const char *name, const char *value)
+{
+    return value && !loa_check_date (value)
+               ? fb_field (ctx, name, "phải là ngày có thật, dạng YYYY-MM-DD")
+               : 0;
+}
+
+const loa_rpc_store_answer fb_item_answers[] = {
+    {LOA_STORE_NOT_FOUND, "Không tìm thấy phản ánh, kiến nghị"},
+    {LOA_STORE_FORBIDDEN, "Phản ánh, kiến nghị này không thuộc đơn vị của bạn"},
+    {LOA_STORE_WRONG_STATE,
+     "Thao tác không áp dụng được ở trạng thái hiện tại của phản ánh, kiến nghị"},
+    {LOA_STORE_INVALID, FB_BAD_INPUT, "unit_id", /* accept's unit */
+     "Đơn vị không tồn tại hoặc đã ngừng hoạt động"},
+    {LOA_STORE_OK},
+};
 
 /* ------------------------------------------------------------ checks */
 
@@ -67,50 +82,11 @@ static int email_ok (const char *s)
     return dot && dot > at + 1 && dot[1] != '\0';
 }
 
-static int field (loa_rpc_ctx *ctx, const char *name, const char *message)
-{
-    loa_rpc_field_error (ctx, name, message);
-    return 1;
-}
-
-static const char *const READERS[] = {"inspector", "leader", "handler", NULL};
-static const char *const INSPECTOR[] = {"inspector", NULL};
-
-/* A handler who is neither inspector nor leader sees only their own unit:
- * their unit id, or 0 for everyone else. -1 (call failed) for a handler
- * without a unit. */
-static int64_t own_unit (loa_rpc_ctx *ctx)
-{
-    if (loa_rpc_has_role (ctx, "inspector") || loa_rpc_has_role (ctx, "leader"))
-        return 0;
-    if (ctx->caller->unit_id > 0)
-        return ctx->caller->unit_id;
-    loa_rpc_fail (ctx, LOA__STATUS__FORBIDDEN, "Tài khoản xử lý chưa thuộc đơn vị nào");
-    return -1;
-}
-
-static void fail_store (loa_rpc_ctx *ctx, fb_status st)
-{
-    switch (st) {
-    case FB_NOT_FOUND:
-        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy phản ánh, kiến nghị");
-        break;
-    case FB_DENIED:
-        loa_rpc_fail (ctx, LOA__STATUS__FORBIDDEN,
-                      "Phản ánh, kiến nghị này không thuộc đơn vị của bạn");
-        break;
-    case FB_WRONG_STATUS:
-        loa_rpc_fail (ctx, LOA__STATUS__CONFLICT,
-                      "Thao tác không áp dụng được ở trạng thái hiện tại của phản ánh, kiến nghị");
-        break;
-    case FB_BAD_UNIT:
-        loa_rpc_field_error (ctx, "unit_id", "Đơn vị không tồn tại hoặc đã ngừng hoạt động");
-        loa_rpc_fail (ctx, LOA__STATUS__INVALID, BAD_INPUT);
-        break;
-    case FB_BAD_INPUT: loa_rpc_fail (ctx, LOA__STATUS__INVALID, BAD_INPUT); break;
-    default: loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
-    }
-}
+/* ... and of an item the public knows by its tracking code. */
+static const loa_rpc_store_answer TRACK_ANSWERS[] = {
+    {LOA_STORE_NOT_FOUND, "Không tìm thấy mã theo dõi"},
+    {LOA_STORE_OK},
+};
 
 /* Today (Asia/Ho_Chi_Minh) as YYYY-MM-DD, or 1 January of this year. */
 static void local_date (int jan1, char out[LOA_CALENDAR_DATE_SIZE])
@@ -120,17 +96,9 @@ static void local_date (int jan1, char out[LOA_CALENDAR_DATE_SIZE])
         memcpy (out + 5, "01-01", 5);
 }
 
-/* An optional date field: 1 (error added) when present and not a date. */
-static int bad_date (loa_rpc_ctx *ctx, const char *name, const char *value)
-{
-    return value && !loa_check_date (value)
-               ? field (ctx, name, "phải là ngày có thật, dạng YYYY-MM-DD")
-               : 0;
-}
-
 /* ------------------------------------------------------------ intake */
 
-void feedback_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+static void feedback_items_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__CreateFeedbackRequest *in =
         (const Loa__Feedback__CreateFeedbackRequest *) msg;
@@ -138,12 +106,12 @@ void feedback_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     const char *channel = ctx->caller->api_key_id > 0 ? "open311" : "web";
     int bad = 0;
     if (!in->kind)
-        bad += field (ctx, "kind",
-                      "Loại là bắt buộc: report (phản ánh) hoặc recommendation "
-                      "(kiến nghị)");
+        bad += fb_field (ctx, "kind",
+                         "Loại là bắt buộc: report (phản ánh) hoặc recommendation "
+                         "(kiến nghị)");
     else if (!loa_check_one_of (in->kind, KINDS))
-        bad +=
-            field (ctx, "kind", "Loại phải là report (phản ánh) hoặc recommendation (kiến nghị)");
+        bad += fb_field (ctx, "kind",
+                         "Loại phải là report (phản ánh) hoặc recommendation (kiến nghị)");
     bad += loa_check_text (ctx, "title", "Tiêu đề", in->title, 1, MAX_TITLE_CHARS, 0);
     bad += loa_check_text (ctx, "content", "Nội dung", in->content, 1, MAX_CONTENT_CHARS, 0);
     /* No anonymous intake (Decree 20/2008, art. 9). */
@@ -155,14 +123,16 @@ void feedback_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
                            MAX_ADDRESS_CHARS, 0);
     if (!loa_check_text (ctx, "submitter.phone", "Số điện thoại", phone, 1, MAX_PHONE_CHARS, 0)) {
         if (!phone_ok (phone))
-            bad += field (ctx, "submitter.phone",
+            bad +=
+                fb_field (ctx, "submitter.phone",
                           "Số điện thoại không hợp lệ (8 đến 15 chữ số, có thể có +, -, dấu cách)");
     } else {
         bad++;
     }
     if (!loa_check_text (ctx, "submitter.email", "Thư điện tử", email, 1, MAX_EMAIL_CHARS, 0)) {
         if (!email_ok (email))
-            bad += field (ctx, "submitter.email", "Thư điện tử không hợp lệ (ví dụ: ten@mien.vn)");
+            bad +=
+                fb_field (ctx, "submitter.email", "Thư điện tử không hợp lệ (ví dụ: ten@mien.vn)");
     } else {
         bad++;
     }
@@ -174,14 +144,15 @@ void feedback_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     bad += loa_check_text (ctx, "regulation_ref", "Quy định được phản ánh", in->regulation_ref, 0,
                            MAX_REF_CHARS, 0);
     if (in->n_attachment_ids > MAX_ATTACHMENTS)
-        bad += field (ctx, "attachment_ids", "Tối đa 10 tệp đính kèm");
+        bad += fb_field (ctx, "attachment_ids", "Tối đa 10 tệp đính kèm");
     for (size_t i = 0; i < in->n_attachment_ids && i < MAX_ATTACHMENTS; i++)
         if (in->attachment_ids[i] <= 0) {
-            bad += field (ctx, "attachment_ids", "Mã tệp đính kèm phải là số nguyên dương");
+            bad += fb_field (ctx, "attachment_ids", "Mã tệp đính kèm phải là số nguyên dương");
             break;
         }
     if (in->channel && strcmp (in->channel, channel) != 0)
-        bad += field (ctx, "channel", "Kênh tiếp nhận do hệ thống xác định; không gửi trường này");
+        bad +=
+            fb_field (ctx, "channel", "Kênh tiếp nhận do hệ thống xác định; không gửi trường này");
     if (bad) {
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Phản ánh, kiến nghị chưa hợp lệ");
         return;
@@ -201,9 +172,9 @@ void feedback_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
                 .channel = channel,
                 .api_key_id = ctx->caller->api_key_id};
     Loa__Feedback__FeedbackReceipt out;
-    fb_status st = feedback_store_create (ctx->db, &n, &out);
-    if (st != FB_OK) {
-        fail_store (ctx, st);
+    loa_store_status st = feedback_store_create (ctx->db, &n, &out);
+    if (st != LOA_STORE_OK) {
+        loa_rpc_fail_store (ctx, st, fb_item_answers);
         return;
     }
     loa_rpc_ok (ctx, LOA__STATUS__CREATED, &out.base);
@@ -232,7 +203,7 @@ static int code_ok (const char *code, char buf[32])
     return 1;
 }
 
-void feedback_track (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+static void feedback_items_track (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__TrackRequest *in = (const Loa__Feedback__TrackRequest *) msg;
     char code[32];
@@ -242,20 +213,16 @@ void feedback_track (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         return;
     }
     Loa__Feedback__FeedbackPublic out;
-    fb_status st = feedback_store_track (ctx->db, code, &out);
-    if (st == FB_NOT_FOUND) {
-        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy mã theo dõi");
-        return;
-    }
-    if (st != FB_OK) {
-        fail_store (ctx, st);
+    loa_store_status st = feedback_store_track (ctx->db, code, &out);
+    if (st != LOA_STORE_OK) {
+        loa_rpc_fail_store (ctx, st, TRACK_ANSWERS);
         return;
     }
     loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     feedback_store_free_public (&out);
 }
 
-void feedback_rate (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+static void feedback_items_rate (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__RateRequest *in = (const Loa__Feedback__RateRequest *) msg;
     char code[32];
@@ -265,12 +232,12 @@ void feedback_rate (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     }
     int bad = 0;
     if (!in->has_score || in->score < 1 || in->score > 5)
-        bad += field (ctx, "score", "Điểm đánh giá phải là số nguyên từ 1 đến 5");
+        bad += fb_field (ctx, "score", "Điểm đánh giá phải là số nguyên từ 1 đến 5");
     int has_phone = in->phone && !loa_text_blank (in->phone);
     int has_email = in->email && !loa_text_blank (in->email);
     if (!has_phone && !has_email)
-        bad += field (ctx, "phone",
-                      "Cần số điện thoại hoặc thư điện tử đã dùng khi gửi phản ánh, kiến nghị");
+        bad += fb_field (ctx, "phone",
+                         "Cần số điện thoại hoặc thư điện tử đã dùng khi gửi phản ánh, kiến nghị");
     bad += loa_check_text (ctx, "phone", "Số điện thoại", in->phone, 0, MAX_PHONE_CHARS, 0);
     bad += loa_check_text (ctx, "email", "Thư điện tử", in->email, 0, MAX_EMAIL_CHARS, 0);
     bad += loa_check_text (ctx, "comment", "Nhận xét", in->comment, 0, MAX_COMMENT_CHARS, 0);
@@ -279,28 +246,22 @@ void feedback_rate (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         return;
     }
     Loa__Feedback__FeedbackPublic out;
-    fb_status st = feedback_store_rate (ctx->db, code, has_phone ? in->phone : NULL,
-                                        has_email ? in->email : NULL, in->score, in->comment, &out);
-    switch (st) {
-    case FB_OK:
-        loa_rpc_ok (ctx, LOA__STATUS__CREATED, &out.base);
-        feedback_store_free_public (&out);
+    loa_store_status st =
+        feedback_store_rate (ctx->db, code, has_phone ? in->phone : NULL,
+                             has_email ? in->email : NULL, in->score, in->comment, &out);
+    static const loa_rpc_store_answer RATE_ANSWERS[] = {
+        {LOA_STORE_NOT_FOUND, "Không tìm thấy mã theo dõi"},
+        {LOA_STORE_FORBIDDEN, "Số điện thoại hoặc thư điện tử không khớp với người gửi"},
+        {LOA_STORE_WRONG_STATE, "Chỉ đánh giá được khi câu trả lời đã công bố"},
+        {LOA_STORE_CONFLICT, "Phản ánh, kiến nghị này đã được đánh giá"},
+        {LOA_STORE_OK},
+    };
+    if (st != LOA_STORE_OK) {
+        loa_rpc_fail_store (ctx, st, RATE_ANSWERS);
         return;
-    case FB_NOT_FOUND:
-        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy mã theo dõi");
-        return;
-    case FB_MISMATCH:
-        loa_rpc_fail (ctx, LOA__STATUS__FORBIDDEN,
-                      "Số điện thoại hoặc thư điện tử không khớp với người gửi");
-        return;
-    case FB_WRONG_STATUS:
-        loa_rpc_fail (ctx, LOA__STATUS__CONFLICT, "Chỉ đánh giá được khi câu trả lời đã công bố");
-        return;
-    case FB_RATED:
-        loa_rpc_fail (ctx, LOA__STATUS__CONFLICT, "Phản ánh, kiến nghị này đã được đánh giá");
-        return;
-    default: fail_store (ctx, st);
     }
+    loa_rpc_ok (ctx, LOA__STATUS__CREATED, &out.base);
+    feedback_store_free_public (&out);
 }
 
 /* Splits a comma-separated list into up to `max` trimmed items in place. */
@@ -319,16 +280,16 @@ static size_t split_list (char *s, const char **items, size_t max)
     return n;
 }
 
-void feedback_public_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+static void feedback_items_public_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__PublicListRequest *in = (const Loa__Feedback__PublicListRequest *) msg;
     fb_public_filter f = {.page = in->has_page ? in->page : 1,
                           .page_size = in->has_page_size ? in->page_size : 50};
     int bad = 0;
     if (f.page < 1)
-        bad += field (ctx, "page", "phải là số nguyên từ 1 trở lên");
+        bad += fb_field (ctx, "page", "phải là số nguyên từ 1 trở lên");
     if (f.page_size < 1 || f.page_size > MAX_PAGE_SIZE)
-        bad += field (ctx, "page_size", "phải là số nguyên từ 1 đến 1000");
+        bad += fb_field (ctx, "page_size", "phải là số nguyên từ 1 đến 1000");
     if (f.page > 100000)
         f.page = 100000;
     char *codes_buf = NULL, *status_buf = NULL;
@@ -340,7 +301,7 @@ void feedback_public_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         codes_buf = strdup (in->service_request_id);
         f.n_codes = codes_buf ? split_list (codes_buf, codes, MAX_CODES) : 0;
         if (f.n_codes > MAX_CODES)
-            bad += field (ctx, "service_request_id", "Tối đa 100 mã trong một lần tra cứu");
+            bad += fb_field (ctx, "service_request_id", "Tối đa 100 mã trong một lần tra cứu");
         /* Unknown or malformed codes simply match nothing. */
         for (size_t i = 0; i < f.n_codes && i < MAX_CODES; i++)
             codes[i] = code_ok (codes[i], upper[i]) ? upper[i] : "";
@@ -348,7 +309,7 @@ void feedback_public_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     }
     if (in->service_code) {
         if (!loa_check_one_of (in->service_code, KINDS))
-            bad += field (ctx, "service_code", "phải là report hoặc recommendation");
+            bad += fb_field (ctx, "service_code", "phải là report hoặc recommendation");
         f.kind = in->service_code;
     }
     if (in->status && (bad += loa_check_text (ctx, "status", NULL, in->status, 0, 100, 0)) == 0) {
@@ -362,7 +323,7 @@ void feedback_public_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
             else if (strcmp (st[i], "closed") == 0)
                 closed = 1;
             else
-                bad += field (ctx, "status", "phải là open hoặc closed");
+                bad += fb_field (ctx, "status", "phải là open hoặc closed");
         }
         /* Open311 has two states; ours map onto them. Both: no filter. */
         static const char *const OPEN[] = {"received", "assigned", "answered"};
@@ -376,243 +337,29 @@ void feedback_public_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     bad += loa_check_text (ctx, "end_date", NULL, in->end_date, 0, 40, 0);
     f.start = in->start_date;
     f.end = in->end_date;
-    Loa__Feedback__FeedbackPublicList out = LOA__FEEDBACK__FEEDBACK_PUBLIC_LIST__INIT;
-    fb_status st = bad ? FB_BAD_INPUT : feedback_store_public_list (ctx->db, &f, &out);
-    if (st == FB_OK) {
-        loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
-        feedback_store_free_public_list (&out);
-    } else {
-        if (st == FB_BAD_INPUT && !bad) {
-            loa_rpc_field_error (ctx, "start_date", "phải là thời điểm RFC 3339 hoặc YYYY-MM-DD");
-            loa_rpc_field_error (ctx, "end_date", "phải là thời điểm RFC 3339 hoặc YYYY-MM-DD");
-        }
-        fail_store (ctx, st);
+    if (bad) {
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, FB_BAD_INPUT);
+        goto out;
     }
+    Loa__Feedback__FeedbackPublicList list = LOA__FEEDBACK__FEEDBACK_PUBLIC_LIST__INIT;
+    loa_store_status st = feedback_store_public_list (ctx->db, &f, &list);
+    if (st == LOA_STORE_OK) {
+        loa_rpc_ok (ctx, LOA__STATUS__OK, &list.base);
+        feedback_store_free_public_list (&list);
+    } else {
+        /* INVALID: PostgreSQL could not read a date (either may be the one). */
+        static const char WHEN[] = "phải là thời điểm RFC 3339 hoặc YYYY-MM-DD";
+        static const loa_rpc_store_answer LIST_ANSWERS[] = {
+            {LOA_STORE_INVALID, FB_BAD_INPUT, "end_date", WHEN},
+            {LOA_STORE_OK},
+        };
+        if (st == LOA_STORE_INVALID)
+            loa_rpc_field_error (ctx, "start_date", WHEN);
+        loa_rpc_fail_store (ctx, st, LIST_ANSWERS);
+    }
+out:
     free (codes_buf);
     free (status_buf);
-}
-
-/* ------------------------------------------------------------ staff reads */
-
-void feedback_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
-{
-    const Loa__Feedback__FeedbackListRequest *in = (const Loa__Feedback__FeedbackListRequest *) msg;
-    if (loa_check_roles (ctx, READERS, "Chỉ Thanh tra, lãnh đạo và cán bộ xử lý xem được") != 0)
-        return;
-    int64_t own = own_unit (ctx);
-    if (own < 0)
-        return;
-    fb_filter f = {.status = in->status,
-                   .overdue = in->has_overdue ? in->overdue : -1,
-                   .due_soon = in->has_due_soon ? in->due_soon : -1,
-                   .due_before = in->due_before,
-                   .from = in->from,
-                   .to = in->to,
-                   .q = in->q && !loa_text_blank (in->q) ? in->q : NULL};
-    int bad = loa_check_page (ctx, in->has_page, in->page, in->has_per_page, in->per_page, 20,
-                              &f.page, &f.per_page);
-    if (in->status && !loa_check_one_of (in->status, STATUSES))
-        bad += field (ctx, "status",
-                      "phải là một trong: received, assigned, forwarded, rejected, "
-                      "answered, published, closed");
-    if (in->has_unit_id && in->unit_id <= 0)
-        bad += field (ctx, "unit_id", "phải là số nguyên dương");
-    bad += bad_date (ctx, "due_before", in->due_before);
-    bad += bad_date (ctx, "from", in->from);
-    bad += bad_date (ctx, "to", in->to);
-    bad += loa_check_text (ctx, "q", NULL, in->q, 0, MAX_QUERY_CHARS, 0);
-    if (bad) {
-        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Tham số không hợp lệ");
-        return;
-    }
-    f.unit_id = own > 0 ? own : in->has_unit_id ? in->unit_id : 0;
-    if (own > 0 && in->has_unit_id && in->unit_id != own) {
-        loa_rpc_fail (ctx, LOA__STATUS__FORBIDDEN, "Cán bộ xử lý chỉ xem được đơn vị của mình");
-        return;
-    }
-    Loa__Feedback__FeedbackList out = LOA__FEEDBACK__FEEDBACK_LIST__INIT;
-    fb_status st = feedback_store_list (ctx->db, &f, &out);
-    if (st != FB_OK) {
-        fail_store (ctx, st);
-        return;
-    }
-    loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
-    feedback_store_free_list (&out);
-}
-
-void feedback_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
-{
-    const Loa__Feedback__FeedbackIdRequest *in = (const Loa__Feedback__FeedbackIdRequest *) msg;
-    if (loa_check_roles (ctx, READERS, "Chỉ Thanh tra, lãnh đạo và cán bộ xử lý xem được") != 0)
-        return;
-    if (loa_check_id (ctx, in->has_id, in->id, "Mã số phản ánh, kiến nghị không hợp lệ") != 0)
-        return;
-    int64_t own = own_unit (ctx);
-    if (own < 0)
-        return;
-    Loa__Feedback__Feedback out;
-    fb_status st = feedback_store_get (ctx->db, in->id, own, &out);
-    if (st != FB_OK) {
-        fail_store (ctx, st);
-        return;
-    }
-    loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
-    feedback_store_free (&out);
-}
-
-/* ------------------------------------------------------------ workflow */
-
-static const char *const FROM_RECEIVED[] = {"received", NULL};
-static const char *const FROM_ASSIGNED[] = {"assigned", NULL};
-static const char *const FROM_ANSWERED[] = {"answered", NULL};
-static const char *const FROM_PUBLISHED[] = {"published", NULL};
-
-/* Runs a checked step and answers with the item after it. */
-static void run_step (loa_rpc_ctx *ctx, int64_t id, fb_step *step)
-{
-    step->actor_id = ctx->caller->user_id;
-    Loa__Feedback__Feedback out;
-    fb_status st = feedback_store_step (ctx->db, id, step, &out);
-    if (st != FB_OK) {
-        fail_store (ctx, st);
-        return;
-    }
-    loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
-    feedback_store_free (&out);
-}
-
-/* The inspector's steps begin alike: the role, then the id. */
-static int inspector_step (loa_rpc_ctx *ctx, int has_id, int64_t id)
-{
-    if (loa_check_roles (ctx, INSPECTOR, "Chỉ Thanh tra xử lý được bước này") != 0)
-        return -1;
-    return loa_check_id (ctx, has_id, id, "Mã số phản ánh, kiến nghị không hợp lệ");
-}
-
-void feedback_accept (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
-{
-    const Loa__Feedback__AcceptRequest *in = (const Loa__Feedback__AcceptRequest *) msg;
-    if (inspector_step (ctx, in->has_id, in->id) != 0)
-        return;
-    if (!in->has_unit_id || in->unit_id <= 0) {
-        loa_rpc_field_error (ctx, "unit_id", "Đơn vị xử lý là bắt buộc (số nguyên dương)");
-        loa_rpc_fail (ctx, LOA__STATUS__INVALID, BAD_INPUT);
-        return;
-    }
-    fb_step step = {
-        .action = "accepted", .to = "assigned", .from = FROM_RECEIVED, .unit_id = in->unit_id};
-    run_step (ctx, in->id, &step);
-}
-
-void feedback_forward (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
-{
-    const Loa__Feedback__ForwardRequest *in = (const Loa__Feedback__ForwardRequest *) msg;
-    if (inspector_step (ctx, in->has_id, in->id) != 0)
-        return;
-    int bad =
-        loa_check_text (ctx, "to_agency", "Cơ quan nhận", in->to_agency, 1, MAX_AGENCY_CHARS, 0);
-    bad += loa_check_text (ctx, "reason", "Lý do chuyển", in->reason, 1, MAX_REASON_CHARS, 0);
-    if (bad) {
-        loa_rpc_fail (ctx, LOA__STATUS__INVALID, BAD_INPUT);
-        return;
-    }
-    fb_step step = {.action = "forwarded",
-                    .to = "forwarded",
-                    .from = FROM_RECEIVED,
-                    .to_agency = in->to_agency,
-                    .reason = in->reason};
-    run_step (ctx, in->id, &step);
-}
-
-void feedback_reject (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
-{
-    const Loa__Feedback__RejectRequest *in = (const Loa__Feedback__RejectRequest *) msg;
-    if (inspector_step (ctx, in->has_id, in->id) != 0)
-        return;
-    int bad = 0;
-    if (!in->reason_code || !loa_check_one_of (in->reason_code, REJECT_CODES))
-        bad += field (ctx, "reason_code",
-                      "phải là một trong: missing_data (thiếu thông tin bắt "
-                      "buộc), not_regulation (không phải về quy định hành "
-                      "chính), complaint (khiếu nại, tố cáo), duplicate "
-                      "(trùng lặp), other (khác)");
-    bad += loa_check_text (ctx, "reason", "Lý do từ chối", in->reason, 1, MAX_REASON_CHARS, 0);
-    if (bad) {
-        loa_rpc_fail (ctx, LOA__STATUS__INVALID, BAD_INPUT);
-        return;
-    }
-    fb_step step = {.action = "rejected",
-                    .to = "rejected",
-                    .from = FROM_RECEIVED,
-                    .reason_code = in->reason_code,
-                    .reason = in->reason};
-    run_step (ctx, in->id, &step);
-}
-
-void feedback_answer (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
-{
-    const Loa__Feedback__AnswerRequest *in = (const Loa__Feedback__AnswerRequest *) msg;
-    static const char *const ANSWERERS[] = {"inspector", "handler", NULL};
-    if (loa_check_roles (ctx, ANSWERERS,
-                         "Chỉ cán bộ xử lý của đơn vị hoặc Thanh tra trả lời được") != 0)
-        return;
-    if (loa_check_id (ctx, in->has_id, in->id, "Mã số phản ánh, kiến nghị không hợp lệ") != 0)
-        return;
-    int64_t own = 0;
-    if (!loa_rpc_has_role (ctx, "inspector")) {
-        own = ctx->caller->unit_id;
-        if (own <= 0) {
-            loa_rpc_fail (ctx, LOA__STATUS__FORBIDDEN, "Tài khoản xử lý chưa thuộc đơn vị nào");
-            return;
-        }
-    }
-    int bad =
-        loa_check_text (ctx, "answer", "Nội dung trả lời", in->answer, 1, MAX_ANSWER_CHARS, 0);
-    if (!in->has_publish)
-        bad += field (ctx, "publish",
-                      "là bắt buộc: true để công khai câu trả lời sau khi được "
-                      "duyệt, false để không công khai");
-    if (bad) {
-        loa_rpc_fail (ctx, LOA__STATUS__INVALID, BAD_INPUT);
-        return;
-    }
-    fb_step step = {.action = "answered",
-                    .to = "answered",
-                    .from = FROM_ASSIGNED,
-                    .own_unit = own,
-                    .answer = in->answer,
-                    .publish = in->publish};
-    run_step (ctx, in->id, &step);
-}
-
-/* approve, return, close: an id and a reason (required to return). */
-static void reason_step (loa_rpc_ctx *ctx, const ProtobufCMessage *msg, const char *action,
-                         const char *to, const char *const *from, int reason_required)
-{
-    const Loa__Feedback__ReasonRequest *in = (const Loa__Feedback__ReasonRequest *) msg;
-    if (inspector_step (ctx, in->has_id, in->id) != 0)
-        return;
-    if (loa_check_text (ctx, "reason", "Lý do", in->reason, reason_required, MAX_REASON_CHARS, 0)) {
-        loa_rpc_fail (ctx, LOA__STATUS__INVALID, BAD_INPUT);
-        return;
-    }
-    fb_step step = {.action = action, .to = to, .from = from, .reason = in->reason};
-    run_step (ctx, in->id, &step);
-}
-
-void feedback_approve (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
-{
-    reason_step (ctx, msg, "approved", "published", FROM_ANSWERED, 0);
-}
-
-void feedback_return (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
-{
-    reason_step (ctx, msg, "returned", "assigned", FROM_ANSWERED, 1);
-}
-
-void feedback_close (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
-{
-    reason_step (ctx, msg, "closed", "closed", FROM_PUBLISHED, 0);
 }
 
 /* ------------------------------------------------------------ reports */
@@ -622,7 +369,7 @@ void feedback_close (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 static int period (loa_rpc_ctx *ctx, const Loa__Feedback__PeriodRequest *in,
                    char from[LOA_CALENDAR_DATE_SIZE], char to[LOA_CALENDAR_DATE_SIZE])
 {
-    int bad = bad_date (ctx, "from", in->from) + bad_date (ctx, "to", in->to);
+    int bad = fb_bad_date (ctx, "from", in->from) + fb_bad_date (ctx, "to", in->to);
     if (bad)
         return bad;
     if (in->from)
@@ -634,11 +381,11 @@ static int period (loa_rpc_ctx *ctx, const Loa__Feedback__PeriodRequest *in,
     else
         local_date (0, to);
     if (strcmp (from, to) > 0)
-        return field (ctx, "to", "Ngày kết thúc phải không sớm hơn ngày bắt đầu");
+        return fb_field (ctx, "to", "Ngày kết thúc phải không sớm hơn ngày bắt đầu");
     return 0;
 }
 
-void feedback_stats (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+static void feedback_items_stats (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__PeriodRequest *in = (const Loa__Feedback__PeriodRequest *) msg;
     static const char *const STATS_READERS[] = {"inspector", "leader", NULL};
@@ -647,16 +394,16 @@ void feedback_stats (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     char from[LOA_CALENDAR_DATE_SIZE], to[LOA_CALENDAR_DATE_SIZE];
     int bad = period (ctx, in, from, to);
     if (in->has_unit_id && in->unit_id <= 0)
-        bad += field (ctx, "unit_id", "phải là số nguyên dương");
+        bad += fb_field (ctx, "unit_id", "phải là số nguyên dương");
     if (bad) {
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Tham số không hợp lệ");
         return;
     }
     Loa__Feedback__Stats out;
-    fb_status st =
+    loa_store_status st =
         feedback_store_stats (ctx->db, from, to, in->has_unit_id ? in->unit_id : 0, &out);
-    if (st != FB_OK) {
-        fail_store (ctx, st);
+    if (st != LOA_STORE_OK) {
+        loa_rpc_fail_store (ctx, st, fb_item_answers);
         return;
     }
     out.from = strdup (from);
@@ -669,7 +416,7 @@ void feedback_stats (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     feedback_store_free_stats (&out);
 }
 
-void ratings_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+static void feedback_ratings_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__CreateDeskRatingRequest *in =
         (const Loa__Feedback__CreateDeskRatingRequest *) msg;
@@ -678,27 +425,27 @@ void ratings_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     int has_desk = in->desk && !loa_text_blank (in->desk);
     int has_staff = in->staff_code && !loa_text_blank (in->staff_code);
     if (!bad && !has_desk && !has_staff)
-        bad += field (ctx, "desk", "Cần quầy (desk) hoặc mã cán bộ (staff_code) được đánh giá");
+        bad += fb_field (ctx, "desk", "Cần quầy (desk) hoặc mã cán bộ (staff_code) được đánh giá");
     if (!in->has_score || in->score < 1 || in->score > 5)
-        bad += field (ctx, "score", "Điểm đánh giá phải là số nguyên từ 1 đến 5");
+        bad += fb_field (ctx, "score", "Điểm đánh giá phải là số nguyên từ 1 đến 5");
     bad += loa_check_text (ctx, "comment", "Nhận xét", in->comment, 0, MAX_COMMENT_CHARS, 0);
     if (bad) {
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Đánh giá chưa hợp lệ");
         return;
     }
     Loa__Feedback__DeskRating out;
-    fb_status st = feedback_store_desk_rate (ctx->db, has_desk ? in->desk : NULL,
-                                             has_staff ? in->staff_code : NULL, in->score,
-                                             in->comment, ctx->caller->client_addr, &out);
-    if (st != FB_OK) {
-        fail_store (ctx, st);
+    loa_store_status st = feedback_store_desk_rate (ctx->db, has_desk ? in->desk : NULL,
+                                                    has_staff ? in->staff_code : NULL, in->score,
+                                                    in->comment, ctx->caller->client_addr, &out);
+    if (st != LOA_STORE_OK) {
+        loa_rpc_fail_store (ctx, st, fb_item_answers);
         return;
     }
     loa_rpc_ok (ctx, LOA__STATUS__CREATED, &out.base);
     feedback_store_free_desk_rating (&out);
 }
 
-void ratings_summary (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+static void feedback_ratings_summary (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__PeriodRequest *in = (const Loa__Feedback__PeriodRequest *) msg;
     char from[LOA_CALENDAR_DATE_SIZE], to[LOA_CALENDAR_DATE_SIZE];
@@ -707,9 +454,9 @@ void ratings_summary (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         return;
     }
     Loa__Feedback__RatingSummary out;
-    fb_status st = feedback_store_rating_summary (ctx->db, from, to, &out);
-    if (st != FB_OK) {
-        fail_store (ctx, st);
+    loa_store_status st = feedback_store_rating_summary (ctx->db, from, to, &out);
+    if (st != LOA_STORE_OK) {
+        loa_rpc_fail_store (ctx, st, fb_item_answers);
         return;
     }
     out.from = from;
@@ -719,33 +466,34 @@ void ratings_summary (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     feedback_store_free_rating_summary (&out);
 }
 
-/* The method table (feedback_rpc.h). */
+/* ------------------------------------------------------------ the table */
+
 #define IN(name) &loa__feedback__##name##__descriptor
 
 const loa_rpc_method feedback_methods[] = {
-    /* Feedback (feedback_rpc.c) */
-    {"feedback.create", IN (create_feedback_request), feedback_create},
-    {"feedback.track", IN (track_request), feedback_track},
-    {"feedback.rate", IN (rate_request), feedback_rate},
-    {"feedback.public_list", IN (public_list_request), feedback_public_list},
-    {"feedback.list", IN (feedback_list_request), feedback_list},
-    {"feedback.get", IN (feedback_id_request), feedback_get},
-    {"feedback.accept", IN (accept_request), feedback_accept},
-    {"feedback.forward", IN (forward_request), feedback_forward},
-    {"feedback.reject", IN (reject_request), feedback_reject},
-    {"feedback.answer", IN (answer_request), feedback_answer},
-    {"feedback.approve", IN (reason_request), feedback_approve},
-    {"feedback.return", IN (reason_request), feedback_return},
-    {"feedback.close", IN (reason_request), feedback_close},
-    {"feedback.stats", IN (period_request), feedback_stats},
-    {"ratings.create", IN (create_desk_rating_request), ratings_create},
-    {"ratings.summary", IN (period_request), ratings_summary},
+    /* Feedback (feedback_rpc.c, feedback_flow_rpc.c) */
+    {"feedback.create", IN (create_feedback_request), feedback_items_create},
+    {"feedback.track", IN (track_request), feedback_items_track},
+    {"feedback.rate", IN (rate_request), feedback_items_rate},
+    {"feedback.public_list", IN (public_list_request), feedback_items_public_list},
+    {"feedback.list", IN (feedback_list_request), feedback_items_list},
+    {"feedback.get", IN (feedback_id_request), feedback_items_get},
+    {"feedback.accept", IN (accept_request), feedback_items_accept},
+    {"feedback.forward", IN (forward_request), feedback_items_forward},
+    {"feedback.reject", IN (reject_request), feedback_items_reject},
+    {"feedback.answer", IN (answer_request), feedback_items_answer},
+    {"feedback.approve", IN (reason_request), feedback_items_approve},
+    {"feedback.return", IN (reason_request), feedback_items_return},
+    {"feedback.close", IN (reason_request), feedback_items_close},
+    {"feedback.stats", IN (period_request), feedback_items_stats},
+    {"ratings.create", IN (create_desk_rating_request), feedback_ratings_create},
+    {"ratings.summary", IN (period_request), feedback_ratings_summary},
     /* Calendar and deadlines (calendar_rpc.c) */
-    {"calendar.get", IN (calendar_year_request), calendar_get},
-    {"calendar.put", IN (calendar_put_request), calendar_put},
-    {"calendar.add", IN (calendar_add_request), calendar_add},
-    {"deadlines.get", NULL, calendar_deadlines_get},
-    {"deadlines.put", IN (deadline_rules_input), calendar_deadlines_put},
-    {"deadlines.for", IN (deadlines_for_request), calendar_deadlines_for},
+    {"calendar.get", IN (calendar_year_request), feedback_calendar_get},
+    {"calendar.put", IN (calendar_put_request), feedback_calendar_put},
+    {"calendar.add", IN (calendar_add_request), feedback_calendar_add},
+    {"deadlines.get", NULL, feedback_deadlines_get},
+    {"deadlines.put", IN (deadline_rules_input), feedback_deadlines_put},
+    {"deadlines.for", IN (deadlines_for_request), feedback_deadlines_for},
     {NULL, NULL, NULL},
 };

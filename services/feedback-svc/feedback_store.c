@@ -1,3 +1,6 @@
+/* feedback_store, the statements and the intake: every prepared statement
+ * of the store (its three files share them), a new item with its tracking
+ * code, deadlines, first history entry and event, and desk ratings. */
 #include "feedback_store.h"
 
 #include <sodium.h>
@@ -7,14 +10,12 @@
 #include <time.h>
 
 #include "deadlines.h"
+#include "feedback_store_int.h"
 #include "loa_calendar.h"
-#include "loa_check.h"
 #include "loa_db.h"
 #include "loa_log.h"
 #include "loa_outbox.h"
 #include "loa_store.h"
-
-#define WHO "feedback store"
 
 /* Day n (days since 1970-01-01, local) as SQL: the date, and the end of
  * that day as an instant (a deadline "on day n" lasts until 23:59:59). */
@@ -171,249 +172,18 @@ int feedback_store_prepare (PGconn *db) { return loa_db_prepare (db, statements)
 
 /* ------------------------------------------------------------ helpers */
 
-/* Today, as a day number in Asia/Ho_Chi_Minh. */
-static int32_t today (void) { return loa_calendar_local_day (time (NULL)); }
+int32_t fb_today (void) { return loa_calendar_local_day (time (NULL)); }
 
-/* The last day that counts as "due soon": two working days from today. */
-static int soon_param (PGconn *db, char buf[24])
+int fb_soon_param (PGconn *db, char buf[24])
 {
     int32_t soon;
-    if (fb_calendar_add (db, today (), 2, &soon) != 0)
+    if (fb_calendar_add (db, fb_today (), 2, &soon) != 0)
         return -1;
     loa_store_int_param (buf, soon);
     return 0;
 }
 
-static const char *opt_int (char buf[24], int64_t v)
-{
-    if (v <= 0)
-        return NULL;
-    loa_store_int_param (buf, v);
-    return buf;
-}
-
-/* "{1,2,3}" (a bigint[] as text) into a new array; *n its length. */
-static int64_t *parse_ids (const char *text, size_t *n)
-{
-    *n = 0;
-    size_t cap = 1;
-    for (const char *p = text; *p; p++)
-        cap += *p == ',';
-    int64_t *ids = calloc (cap, sizeof *ids);
-    if (!ids)
-        return NULL;
-    for (const char *p = text; *p;) {
-        if (*p >= '0' && *p <= '9') {
-            char *end;
-            ids[(*n)++] = strtoll (p, &end, 10);
-            p = end;
-        } else {
-            p++;
-        }
-    }
-    return ids;
-}
-
-/* A SQL array literal of ids or strings (quoted, with " and \ escaped),
- * into a new string; NULL when out of memory. */
-static char *array_literal (const int64_t *ids, const char *const *strs, size_t n)
-{
-    size_t cap = 3;
-    for (size_t i = 0; i < n; i++)
-        cap += ids ? 21 : 2 * strlen (strs[i]) + 3;
-    char *s = malloc (cap);
-    if (!s)
-        return NULL;
-    size_t o = 0;
-    s[o++] = '{';
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            s[o++] = ',';
-        if (ids) {
-            o += (size_t) snprintf (s + o, cap - o, "%lld", (long long) ids[i]);
-            continue;
-        }
-        s[o++] = '"';
-        for (const char *p = strs[i]; *p; p++) {
-            if (*p == '"' || *p == '\\')
-                s[o++] = '\\';
-            s[o++] = *p;
-        }
-        s[o++] = '"';
-    }
-    s[o++] = '}';
-    s[o] = '\0';
-    return s;
-}
-
-static int is_null (const PGresult *res, int row, int col) { return PQgetisnull (res, row, col); }
-
-static int64_t int_at (const PGresult *res, int row, int col)
-{
-    return atoll (PQgetvalue (res, row, col));
-}
-
-static int bool_at (const PGresult *res, int row, int col)
-{
-    return PQgetvalue (res, row, col)[0] == 't';
-}
-
-/* Runs `fn` in a transaction; `*status` is what fn decided, and a COMMIT
- * that failed turns FB_OK into FB_ERROR. */
-static fb_status run_tx (PGconn *db, int (*fn) (PGconn *, void *), void *arg, fb_status *status)
-{
-    *status = FB_ERROR;
-    if (loa_db_tx (db, fn, arg) != 0 && *status == FB_OK)
-        *status = FB_ERROR;
-    return *status;
-}
-
-/* Runs `stmt` with one id parameter; NULL (cleared) when it failed. */
-static PGresult *rows_of (PGconn *db, const char *stmt, int64_t id)
-{
-    char id_s[24];
-    loa_store_int_param (id_s, id);
-    const char *vals[] = {id_s};
-    PGresult *res = loa_store_run (db, WHO, stmt, 1, vals, PGRES_TUPLES_OK);
-    if (PQresultStatus (res) == PGRES_TUPLES_OK)
-        return res;
-    PQclear (res);
-    return NULL;
-}
-
-/* ------------------------------------------------------------ rows */
-
-static void fill_feedback (const PGresult *res, int row, void *item)
-{
-    Loa__Feedback__Feedback *f = item;
-    loa__feedback__feedback__init (f);
-    Loa__Feedback__Submitter *s = malloc (sizeof *s);
-    if (s) {
-        loa__feedback__submitter__init (s);
-        s->name = loa_store_dup (res, row, 5, NULL);
-        s->address = loa_store_dup (res, row, 6, NULL);
-        s->phone = loa_store_dup (res, row, 7, NULL);
-        s->email = loa_store_dup (res, row, 8, NULL);
-        s->organization = loa_store_dup (res, row, 9, NULL);
-        f->submitter = s;
-    }
-    f->id = int_at (res, row, 0);
-    f->tracking_code = loa_store_dup (res, row, 1, NULL);
-    f->kind = loa_store_dup (res, row, 2, NULL);
-    f->title = loa_store_dup (res, row, 3, NULL);
-    f->content = loa_store_dup (res, row, 4, NULL);
-    f->procedure_code = loa_store_dup (res, row, 10, NULL);
-    f->regulation_ref = loa_store_dup (res, row, 11, NULL);
-    f->attachment_ids = parse_ids (PQgetvalue (res, row, 12), &f->n_attachment_ids);
-    f->channel = loa_store_dup (res, row, 13, NULL);
-    f->status = loa_store_dup (res, row, 14, NULL);
-    if (!is_null (res, row, 15)) {
-        f->maybe_unit_id_case = LOA__FEEDBACK__FEEDBACK__MAYBE_UNIT_ID_UNIT_ID;
-        f->unit_id = int_at (res, row, 15);
-    }
-    f->unit_name = loa_store_dup (res, row, 16, NULL);
-    f->received_at = loa_store_dup (res, row, 17, NULL);
-    f->registered_on = loa_store_dup (res, row, 18, NULL);
-    f->forward_due_at = loa_store_dup (res, row, 19, NULL);
-    f->due_at = loa_store_dup (res, row, 20, NULL);
-    f->overdue = bool_at (res, row, 21);
-    f->due_soon = bool_at (res, row, 22);
-    f->forwarded_to = loa_store_dup (res, row, 23, NULL);
-    f->reject_reason_code = loa_store_dup (res, row, 24, NULL);
-    f->status_reason = loa_store_dup (res, row, 25, NULL);
-    if (!is_null (res, row, 26)) {
-        f->maybe_answer_case = LOA__FEEDBACK__FEEDBACK__MAYBE_ANSWER_ANSWER;
-        f->answer = loa_store_dup (res, row, 26, NULL);
-    }
-    f->answer_publish = bool_at (res, row, 27);
-    if (!is_null (res, row, 28)) {
-        f->maybe_answered_at_case = LOA__FEEDBACK__FEEDBACK__MAYBE_ANSWERED_AT_ANSWERED_AT;
-        f->answered_at = loa_store_dup (res, row, 28, NULL);
-    }
-    if (!is_null (res, row, 29)) {
-        f->maybe_answered_on_time_case =
-            LOA__FEEDBACK__FEEDBACK__MAYBE_ANSWERED_ON_TIME_ANSWERED_ON_TIME;
-        f->answered_on_time = bool_at (res, row, 29);
-    }
-    if (!is_null (res, row, 30)) {
-        f->maybe_published_at_case = LOA__FEEDBACK__FEEDBACK__MAYBE_PUBLISHED_AT_PUBLISHED_AT;
-        f->published_at = loa_store_dup (res, row, 30, NULL);
-    }
-    if (!is_null (res, row, 31)) {
-        f->maybe_closed_at_case = LOA__FEEDBACK__FEEDBACK__MAYBE_CLOSED_AT_CLOSED_AT;
-        f->closed_at = loa_store_dup (res, row, 31, NULL);
-    }
-    if (!is_null (res, row, 32)) {
-        f->maybe_rating_case = LOA__FEEDBACK__FEEDBACK__MAYBE_RATING_RATING;
-        f->rating = (int32_t) int_at (res, row, 32);
-    }
-    f->updated_at = loa_store_dup (res, row, 33, NULL);
-    f->version = int_at (res, row, 34);
-}
-
-void feedback_store_free (Loa__Feedback__Feedback *f) { loa_store_free_message (&f->base); }
-
-void feedback_store_free_list (Loa__Feedback__FeedbackList *l)
-{
-    loa_store_free_message (&l->base);
-}
-
-static void fill_public (const PGresult *res, int row, void *item)
-{
-    Loa__Feedback__FeedbackPublic *p = item;
-    loa__feedback__feedback_public__init (p);
-    p->id = int_at (res, row, 0);
-    p->tracking_code = loa_store_dup (res, row, 1, NULL);
-    p->kind = loa_store_dup (res, row, 2, NULL);
-    p->title = loa_store_dup (res, row, 3, NULL);
-    p->status = loa_store_dup (res, row, 4, NULL);
-    p->received_at = loa_store_dup (res, row, 5, NULL);
-    p->due_at = loa_store_dup (res, row, 6, NULL);
-    if (!is_null (res, row, 7)) {
-        p->maybe_unit_id_case = LOA__FEEDBACK__FEEDBACK_PUBLIC__MAYBE_UNIT_ID_UNIT_ID;
-        p->unit_id = int_at (res, row, 7);
-    }
-    p->unit_name = loa_store_dup (res, row, 8, NULL);
-    p->forwarded_to = loa_store_dup (res, row, 9, NULL);
-    if (!is_null (res, row, 10)) {
-        p->maybe_answer_case = LOA__FEEDBACK__FEEDBACK_PUBLIC__MAYBE_ANSWER_ANSWER;
-        p->answer = loa_store_dup (res, row, 10, NULL);
-    }
-    if (!is_null (res, row, 11)) {
-        p->maybe_published_at_case =
-            LOA__FEEDBACK__FEEDBACK_PUBLIC__MAYBE_PUBLISHED_AT_PUBLISHED_AT;
-        p->published_at = loa_store_dup (res, row, 11, NULL);
-    }
-    if (!is_null (res, row, 12)) {
-        p->maybe_closed_at_case = LOA__FEEDBACK__FEEDBACK_PUBLIC__MAYBE_CLOSED_AT_CLOSED_AT;
-        p->closed_at = loa_store_dup (res, row, 12, NULL);
-    }
-    if (!is_null (res, row, 13)) {
-        p->maybe_rating_case = LOA__FEEDBACK__FEEDBACK_PUBLIC__MAYBE_RATING_RATING;
-        p->rating = (int32_t) int_at (res, row, 13);
-    }
-    p->can_rate = bool_at (res, row, 14);
-    p->updated_at = loa_store_dup (res, row, 15, NULL);
-    p->procedure_code = loa_store_dup (res, row, 16, NULL);
-    p->registered_on = loa_store_dup (res, row, 17, NULL);
-}
-
-void feedback_store_free_public (Loa__Feedback__FeedbackPublic *p)
-{
-    loa_store_free_message (&p->base);
-}
-
-void feedback_store_free_public_list (Loa__Feedback__FeedbackPublicList *l)
-{
-    loa_store_free_message (&l->base);
-}
-
-void feedback_store_free_receipt (Loa__Feedback__FeedbackReceipt *r)
-{
-    loa_store_free_message (&r->base);
-}
-
-/* ------------------------------------------------------------ create */
+/* ------------------------------------------------------------ intake */
 
 /* Crockford's base32: no I, L, O, U. */
 static const char CROCKFORD[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -430,8 +200,8 @@ static void tracking_code (time_t received, char out[24])
     rnd[6] = '\0';
     snprintf (out, 24, "PAKN.%.4s%.2s%.2s.%s", date, date + 5, date + 8, rnd);
 }
-/* The digits of a phone number: what a rating must repeat. */
-static void phone_digits (const char *phone, char *out, size_t cap)
+
+void fb_phone_digits (const char *phone, char *out, size_t cap)
 {
     size_t o = 0;
     for (const char *p = phone; *p && o + 1 < cap; p++)
@@ -443,17 +213,11 @@ static void phone_digits (const char *phone, char *out, size_t cap)
 typedef struct {
     const fb_new *in;
     Loa__Feedback__FeedbackReceipt *out;
-    fb_status status;
+    loa_store_status status;
 } create_ctx;
 
-static int event_add (PGconn *db, const char *topic, const Loa__Feedback__FeedbackEvent *ev)
-{
-    return loa_outbox_add (db, topic, &ev->base);
-}
-
-static int history_add (PGconn *db, int64_t id, const char *action, const char *from,
-                        const char *to, int64_t actor, int64_t unit, const char *reason,
-                        const char *answer)
+int fb_history_add (PGconn *db, int64_t id, const char *action, const char *from, const char *to,
+                    int64_t actor, int64_t unit, const char *reason, const char *answer)
 {
     char id_s[24], actor_s[24], unit_s[24];
     loa_store_int_param (id_s, id);
@@ -463,30 +227,27 @@ static int history_add (PGconn *db, int64_t id, const char *action, const char *
                           from,
                           to,
                           actor_s,
-                          opt_int (unit_s, unit),
+                          loa_store_opt_int (unit_s, unit),
                           reason ? reason : "",
                           answer ? answer : ""};
-    PGresult *res = loa_store_run (db, WHO, "fb_history_add", 8, vals, PGRES_COMMAND_OK);
-    int ok = PQresultStatus (res) == PGRES_COMMAND_OK, retry = !ok && loa_db_retryable (res);
-    PQclear (res);
-    return ok ? 0 : retry ? LOA_DB_RETRY : -1;
+    return loa_store_change (db, WHO, "fb_history_add", 8, vals);
 }
 
 static int create_tx (PGconn *db, void *arg)
 {
     create_ctx *c = arg;
     const fb_new *in = c->in;
-    c->status = FB_ERROR;
+    c->status = LOA_STORE_ERROR;
     struct timespec now;
     clock_gettime (CLOCK_REALTIME, &now);
     fb_due due;
     if (fb_deadlines_for (db, now.tv_sec, &due) != 0)
         return -1;
-    char *atts = array_literal (in->attachment_ids, NULL, in->n_attachments);
+    char *atts = loa_store_ids_literal (in->attachment_ids, in->n_attachments);
     if (!atts)
         return -1;
     char phone[64], api_key[24], received[40], reg[24], fwd[24], ans[24];
-    phone_digits (in->phone, phone, sizeof phone);
+    fb_phone_digits (in->phone, phone, sizeof phone);
     snprintf (received, sizeof received, "%lld.%06ld", (long long) now.tv_sec, now.tv_nsec / 1000);
     loa_store_int_param (reg, due.registered_on);
     loa_store_int_param (fwd, due.forward_due_on);
@@ -511,7 +272,7 @@ static int create_tx (PGconn *db, void *arg)
                               in->regulation_ref ? in->regulation_ref : "",
                               atts,
                               in->channel,
-                              opt_int (api_key, in->api_key_id),
+                              loa_store_opt_int (api_key, in->api_key_id),
                               received,
                               reg,
                               fwd,
@@ -527,7 +288,7 @@ static int create_tx (PGconn *db, void *arg)
             continue;
         }
         feedback_store_free_receipt (c->out); /* a retried transaction's copy */
-        c->out->id = int_at (res, 0, 0);
+        c->out->id = fb_int_at (res, 0, 0);
         c->out->tracking_code = strdup (code);
         c->out->status = strdup ("received");
         c->out->received_at = loa_store_dup (res, 0, 1, NULL);
@@ -537,7 +298,7 @@ static int create_tx (PGconn *db, void *arg)
             rc = -1;
             goto done;
         }
-        rc = history_add (db, c->out->id, "received", "", "received", 0, 0, NULL, NULL);
+        rc = fb_history_add (db, c->out->id, "received", "", "received", 0, 0, NULL, NULL);
         if (rc != 0)
             goto done;
         Loa__Feedback__FeedbackEvent ev = LOA__FEEDBACK__FEEDBACK_EVENT__INIT;
@@ -549,9 +310,9 @@ static int create_tx (PGconn *db, void *arg)
         ev.due_at = c->out->due_at;
         ev.at = c->out->received_at;
         ev.channel = (char *) in->channel;
-        rc = event_add (db, "feedback.received", &ev);
+        rc = loa_outbox_add (db, "feedback.received", &ev.base);
         if (rc == 0)
-            c->status = FB_OK;
+            c->status = LOA_STORE_OK;
         goto done;
     }
     loa_error (NULL, "feedback store: five tracking codes taken in a row");
@@ -560,423 +321,26 @@ done:
     return rc;
 }
 
-fb_status feedback_store_create (PGconn *db, const fb_new *in, Loa__Feedback__FeedbackReceipt *out)
+loa_store_status feedback_store_create (PGconn *db, const fb_new *in,
+                                        Loa__Feedback__FeedbackReceipt *out)
 {
     loa__feedback__feedback_receipt__init (out);
-    create_ctx c = {in, out, FB_ERROR};
-    if (run_tx (db, create_tx, &c, &c.status) != FB_OK)
+    create_ctx c = {in, out, LOA_STORE_ERROR};
+    if (loa_store_tx (db, create_tx, &c, &c.status) != LOA_STORE_OK)
         feedback_store_free_receipt (out);
     return c.status;
 }
 
-/* ------------------------------------------------------------ reads */
-
-static void fill_history_entry (const PGresult *res, int row, void *item)
+void feedback_store_free_receipt (Loa__Feedback__FeedbackReceipt *r)
 {
-    Loa__Feedback__FeedbackHistoryEntry *e = item;
-    loa__feedback__feedback_history_entry__init (e);
-    e->id = int_at (res, row, 0);
-    e->action = loa_store_dup (res, row, 1, NULL);
-    e->from_status = loa_store_dup (res, row, 2, NULL);
-    e->to_status = loa_store_dup (res, row, 3, NULL);
-    e->actor_id = int_at (res, row, 4);
-    e->unit_id = int_at (res, row, 5);
-    e->reason = loa_store_dup (res, row, 6, NULL);
-    e->at = loa_store_dup (res, row, 7, NULL);
-    e->answer = loa_store_dup (res, row, 8, NULL);
+    loa_store_free_message (&r->base);
 }
 
-static fb_status load_history (PGconn *db, Loa__Feedback__Feedback *f)
-{
-    PGresult *res = rows_of (db, "fb_history", f->id);
-    if (!res)
-        return FB_ERROR;
-    int rc = loa_store_fill_rows (res, sizeof (Loa__Feedback__FeedbackHistoryEntry),
-                                  fill_history_entry, (void ***) &f->history, &f->n_history);
-    PQclear (res);
-    return rc == 0 ? FB_OK : FB_ERROR;
-}
+/* ------------------------------------------------------------ desk ratings */
 
-/* The item by id (no history) into *out. */
-static fb_status read_item (PGconn *db, int64_t id, Loa__Feedback__Feedback *out)
-{
-    char id_s[24], soon[24];
-    loa_store_int_param (id_s, id);
-    if (soon_param (db, soon) != 0)
-        return FB_ERROR;
-    const char *vals[] = {id_s, soon};
-    PGresult *res = loa_store_run (db, WHO, "fb_by_id", 2, vals, PGRES_TUPLES_OK);
-    fb_status st = PQresultStatus (res) != PGRES_TUPLES_OK ? FB_ERROR
-                   : PQntuples (res) == 0                  ? FB_NOT_FOUND
-                                                           : FB_OK;
-    if (st == FB_OK)
-        fill_feedback (res, 0, out);
-    PQclear (res);
-    return st;
-}
-
-fb_status feedback_store_get (PGconn *db, int64_t id, int64_t own_unit,
-                              Loa__Feedback__Feedback *out)
-{
-    loa__feedback__feedback__init (out);
-    fb_status st = read_item (db, id, out);
-    if (st == FB_OK && own_unit > 0 && !(out->maybe_unit_id_case && out->unit_id == own_unit))
-        st = FB_DENIED;
-    if (st == FB_OK)
-        st = load_history (db, out);
-    if (st != FB_OK)
-        feedback_store_free (out);
-    return st;
-}
-
-fb_status feedback_store_list (PGconn *db, const fb_filter *f, Loa__Feedback__FeedbackList *out)
-{
-    char unit[24], soon[24], limit[24], offset[24];
-    if (soon_param (db, soon) != 0)
-        return FB_ERROR;
-    loa_store_int_param (limit, f->per_page);
-    loa_store_int_param (offset, (long long) (f->page - 1) * f->per_page);
-    const char *vals[] = {f->status,
-                          opt_int (unit, f->unit_id),
-                          f->overdue < 0 ? NULL
-                          : f->overdue   ? "true"
-                                         : "false",
-                          f->due_before,
-                          f->from,
-                          f->to,
-                          f->q,
-                          soon,
-                          f->due_soon < 0 ? NULL
-                          : f->due_soon   ? "true"
-                                          : "false",
-                          limit,
-                          offset};
-    PGresult *res = loa_store_run (db, WHO, "fb_list", 11, vals, PGRES_TUPLES_OK);
-    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
-        PQclear (res);
-        return FB_ERROR;
-    }
-    out->page = f->page;
-    out->per_page = f->per_page;
-    if (loa_store_fill_rows (res, sizeof (Loa__Feedback__Feedback), fill_feedback,
-                             (void ***) &out->items, &out->n_items) != 0) {
-        PQclear (res);
-        return FB_ERROR;
-    }
-    long long total = loa_store_page_total (db, WHO, res, 35, "fb_count", 9, vals);
-    PQclear (res);
-    if (total < 0) {
-        feedback_store_free_list (out);
-        return FB_ERROR;
-    }
-    out->total = total;
-    return FB_OK;
-}
-
-/* ------------------------------------------------------------ workflow */
-
-typedef struct {
-    int64_t id;
-    const fb_step *step;
-    Loa__Feedback__Feedback *out;
-    fb_status status;
-} step_ctx;
-
-/* Runs one statement that changes the row; 0, LOA_DB_RETRY or -1. */
-static int change (PGconn *db, const char *stmt, int n, const char *const *vals)
-{
-    PGresult *res = loa_store_run (db, WHO, stmt, n, vals, PGRES_COMMAND_OK);
-    int ok = PQresultStatus (res) == PGRES_COMMAND_OK, retry = !ok && loa_db_retryable (res);
-    PQclear (res);
-    return ok ? 0 : retry ? LOA_DB_RETRY : -1;
-}
-
-/* The action's own UPDATE. */
-static int apply_step (PGconn *db, step_ctx *c, int32_t registered_on)
-{
-    const fb_step *s = c->step;
-    char id[24], unit[24], actor[24], days[24];
-    loa_store_int_param (id, c->id);
-    const char *reason = s->reason ? s->reason : "";
-    if (strcmp (s->action, "accepted") == 0) {
-        loa_store_int_param (unit, s->unit_id);
-        const char *uv[] = {unit};
-        PGresult *res = loa_store_run (db, WHO, "fb_unit_active", 1, uv, PGRES_TUPLES_OK);
-        if (PQresultStatus (res) != PGRES_TUPLES_OK) {
-            int retry = loa_db_retryable (res);
-            PQclear (res);
-            return retry ? LOA_DB_RETRY : -1;
-        }
-        int active = PQntuples (res) == 1 && bool_at (res, 0, 0);
-        PQclear (res);
-        if (!active) {
-            c->status = FB_BAD_UNIT;
-            return -1;
-        }
-        const char *vals[] = {id, unit};
-        return change (db, "fb_accept", 2, vals);
-    }
-    if (strcmp (s->action, "forwarded") == 0) {
-        const char *vals[] = {id, s->to_agency, reason};
-        return change (db, "fb_forward", 3, vals);
-    }
-    if (strcmp (s->action, "rejected") == 0) {
-        const char *vals[] = {id, s->reason_code, reason};
-        return change (db, "fb_reject", 3, vals);
-    }
-    if (strcmp (s->action, "answered") == 0) {
-        int wd;
-        if (fb_calendar_between (db, registered_on, today (), &wd) != 0)
-            return -1;
-        loa_store_int_param (actor, s->actor_id);
-        loa_store_int_param (days, wd);
-        const char *vals[] = {id, s->answer, s->publish ? "true" : "false", actor, days};
-        return change (db, "fb_answer", 5, vals);
-    }
-    if (strcmp (s->action, "approved") == 0) {
-        const char *vals[] = {id};
-        return change (db, "fb_approve", 1, vals);
-    }
-    if (strcmp (s->action, "returned") == 0) {
-        const char *vals[] = {id, reason};
-        return change (db, "fb_return", 2, vals);
-    }
-    if (strcmp (s->action, "closed") == 0) {
-        const char *vals[] = {id, reason};
-        return change (db, "fb_close", 2, vals);
-    }
-    loa_error (NULL, "feedback store: unknown step %s", s->action);
-    return -1;
-}
-
-static int step_events (PGconn *db, step_ctx *c, const char *from)
-{
-    const Loa__Feedback__Feedback *f = c->out;
-    Loa__Feedback__FeedbackEvent ev = LOA__FEEDBACK__FEEDBACK_EVENT__INIT;
-    ev.feedback_id = f->id;
-    ev.tracking_code = f->tracking_code;
-    ev.kind = f->kind;
-    ev.from_status = (char *) from;
-    ev.status = f->status;
-    ev.unit_id = f->maybe_unit_id_case ? f->unit_id : 0;
-    ev.received_at = f->received_at;
-    ev.due_at = f->due_at;
-    ev.at = f->updated_at;
-    ev.actor_id = c->step->actor_id;
-    ev.channel = f->channel;
-    ev.answer_public = f->answer_publish;
-    ev.answered_on_time = f->maybe_answered_on_time_case && f->answered_on_time;
-    if (event_add (db, "feedback.status_changed", &ev) != 0)
-        return -1;
-    if (strcmp (f->status, "answered") == 0 && event_add (db, "feedback.answered", &ev) != 0)
-        return -1;
-    if (strcmp (f->status, "published") == 0 && event_add (db, "feedback.published", &ev) != 0)
-        return -1;
-    return 0;
-}
-
-static int step_tx (PGconn *db, void *arg)
-{
-    step_ctx *c = arg;
-    const fb_step *s = c->step;
-    c->status = FB_ERROR;
-    char id[24];
-    loa_store_int_param (id, c->id);
-    const char *vals[] = {id};
-    PGresult *res = loa_store_run (db, WHO, "fb_lock", 1, vals, PGRES_TUPLES_OK);
-    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
-        int retry = loa_db_retryable (res);
-        PQclear (res);
-        return retry ? LOA_DB_RETRY : -1;
-    }
-    if (PQntuples (res) == 0) {
-        PQclear (res);
-        c->status = FB_NOT_FOUND;
-        return -1;
-    }
-    char from[16];
-    snprintf (from, sizeof from, "%s", PQgetvalue (res, 0, 0));
-    int64_t unit = int_at (res, 0, 1);
-    int32_t registered_on = (int32_t) int_at (res, 0, 2);
-    PQclear (res);
-    if (s->own_unit > 0 && unit != s->own_unit) {
-        c->status = FB_DENIED;
-        return -1;
-    }
-    if (!loa_check_one_of (from, s->from)) {
-        c->status = FB_WRONG_STATUS;
-        return -1;
-    }
-    int rc = apply_step (db, c, registered_on);
-    if (rc != 0)
-        return rc;
-    rc = history_add (db, c->id, s->action, from, s->to, s->actor_id,
-                      strcmp (s->action, "accepted") == 0 ? s->unit_id : 0, s->reason,
-                      strcmp (s->action, "answered") == 0 ? s->answer : NULL);
-    if (rc != 0)
-        return rc;
-    feedback_store_free (c->out); /* a retried transaction's copy */
-    fb_status st = read_item (db, c->id, c->out);
-    if (st != FB_OK)
-        return -1;
-    if ((st = load_history (db, c->out)) != FB_OK)
-        return -1;
-    if (step_events (db, c, from) != 0)
-        return -1;
-    c->status = FB_OK;
-    return 0;
-}
-
-fb_status feedback_store_step (PGconn *db, int64_t id, const fb_step *step,
-                               Loa__Feedback__Feedback *out)
-{
-    loa__feedback__feedback__init (out);
-    step_ctx c = {id, step, out, FB_ERROR};
-    if (run_tx (db, step_tx, &c, &c.status) != FB_OK)
-        feedback_store_free (out);
-    return c.status;
-}
-
-/* ------------------------------------------------------------ public */
-
-static void fill_step (const PGresult *res, int row, void *item)
-{
-    Loa__Feedback__PublicStep *st = item;
-    loa__feedback__public_step__init (st);
-    st->status = loa_store_dup (res, row, 0, NULL);
-    st->at = loa_store_dup (res, row, 1, NULL);
-}
-
-static fb_status load_steps (PGconn *db, Loa__Feedback__FeedbackPublic *p)
-{
-    PGresult *res = rows_of (db, "fb_steps", p->id);
-    if (!res)
-        return FB_ERROR;
-    int rc = loa_store_fill_rows (res, sizeof (Loa__Feedback__PublicStep), fill_step,
-                                  (void ***) &p->steps, &p->n_steps);
-    PQclear (res);
-    return rc == 0 ? FB_OK : FB_ERROR;
-}
-
-fb_status feedback_store_track (PGconn *db, const char *code, Loa__Feedback__FeedbackPublic *out)
-{
-    loa__feedback__feedback_public__init (out);
-    const char *vals[] = {code};
-    PGresult *res = loa_store_run (db, WHO, "fb_track", 1, vals, PGRES_TUPLES_OK);
-    fb_status st = PQresultStatus (res) != PGRES_TUPLES_OK ? FB_ERROR
-                   : PQntuples (res) == 0                  ? FB_NOT_FOUND
-                                                           : FB_OK;
-    if (st == FB_OK)
-        fill_public (res, 0, out);
-    PQclear (res);
-    if (st == FB_OK)
-        st = load_steps (db, out);
-    if (st != FB_OK)
-        feedback_store_free_public (out);
-    return st;
-}
-
-fb_status feedback_store_public_list (PGconn *db, const fb_public_filter *f,
-                                      Loa__Feedback__FeedbackPublicList *out)
-{
-    char *codes = f->n_codes ? array_literal (NULL, f->codes, f->n_codes) : NULL;
-    char *statuses = f->n_statuses ? array_literal (NULL, f->statuses, f->n_statuses) : NULL;
-    fb_status st = FB_ERROR;
-    if ((f->n_codes && !codes) || (f->n_statuses && !statuses))
-        goto done;
-    char limit[24], offset[24];
-    loa_store_int_param (limit, f->page_size);
-    loa_store_int_param (offset, (long long) (f->page - 1) * f->page_size);
-    const char *vals[] = {codes, f->kind, statuses, f->start, f->end, limit, offset};
-    PGresult *res = loa_store_run (db, WHO, "fb_public_list", 7, vals, PGRES_TUPLES_OK);
-    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
-        /* A date PostgreSQL cannot read (class 22: data exception). */
-        const char *state = PQresultErrorField (res, PG_DIAG_SQLSTATE);
-        st = state && strncmp (state, "22", 2) == 0 ? FB_BAD_INPUT : FB_ERROR;
-        PQclear (res);
-        goto done;
-    }
-    out->page = f->page;
-    out->per_page = f->page_size;
-    if (loa_store_fill_rows (res, sizeof (Loa__Feedback__FeedbackPublic), fill_public,
-                             (void ***) &out->items, &out->n_items) != 0) {
-        PQclear (res);
-        goto done;
-    }
-    long long total = loa_store_page_total (db, WHO, res, 18, "fb_public_count", 5, vals);
-    PQclear (res);
-    if (total < 0) {
-        feedback_store_free_public_list (out);
-        goto done;
-    }
-    out->total = total;
-    st = FB_OK;
-done:
-    free (codes);
-    free (statuses);
-    return st;
-}
-
-/* ------------------------------------------------------------ ratings */
-
-typedef struct {
-    const char *code, *phone, *email, *comment;
-    int score;
-    fb_status status;
-} rate_ctx;
-
-static int rate_tx (PGconn *db, void *arg)
-{
-    rate_ctx *c = arg;
-    c->status = FB_ERROR;
-    char phone[64];
-    phone_digits (c->phone ? c->phone : "", phone, sizeof phone);
-    const char *vals[] = {c->code, phone, c->email ? c->email : ""};
-    PGresult *res = loa_store_run (db, WHO, "fb_rate_lock", 3, vals, PGRES_TUPLES_OK);
-    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
-        int retry = loa_db_retryable (res);
-        PQclear (res);
-        return retry ? LOA_DB_RETRY : -1;
-    }
-    if (PQntuples (res) == 0) {
-        PQclear (res);
-        c->status = FB_NOT_FOUND;
-        return -1;
-    }
-    int64_t id = int_at (res, 0, 0);
-    char status[16];
-    snprintf (status, sizeof status, "%s", PQgetvalue (res, 0, 1));
-    int published = bool_at (res, 0, 2), rated = bool_at (res, 0, 3);
-    int proven = bool_at (res, 0, 4) || bool_at (res, 0, 5);
-    PQclear (res);
-    /* The proof first: a stranger learns nothing of the item's state. */
-    c->status = !proven ? FB_MISMATCH : !published ? FB_WRONG_STATUS : rated ? FB_RATED : FB_OK;
-    if (c->status != FB_OK)
-        return -1;
-    char id_s[24], score[24];
-    loa_store_int_param (id_s, id);
-    loa_store_int_param (score, c->score);
-    const char *uv[] = {id_s, score, c->comment ? c->comment : ""};
-    int rc = change (db, "fb_rate", 3, uv);
-    if (rc == 0)
-        rc = history_add (db, id, "rated", status, status, 0, 0, NULL, NULL);
-    if (rc != 0)
-        c->status = FB_ERROR;
-    return rc;
-}
-
-fb_status feedback_store_rate (PGconn *db, const char *code, const char *phone, const char *email,
-                               int score, const char *comment, Loa__Feedback__FeedbackPublic *out)
-{
-    rate_ctx c = {code, phone, email, comment, score, FB_ERROR};
-    if (run_tx (db, rate_tx, &c, &c.status) != FB_OK)
-        return c.status;
-    return feedback_store_track (db, code, out);
-}
-
-fb_status feedback_store_desk_rate (PGconn *db, const char *desk, const char *staff_code, int score,
-                                    const char *comment, const char *client_addr,
-                                    Loa__Feedback__DeskRating *out)
+loa_store_status feedback_store_desk_rate (PGconn *db, const char *desk, const char *staff_code,
+                                           int score, const char *comment, const char *client_addr,
+                                           Loa__Feedback__DeskRating *out)
 {
     loa__feedback__desk_rating__init (out);
     char score_s[24];
@@ -986,152 +350,19 @@ fb_status feedback_store_desk_rate (PGconn *db, const char *desk, const char *st
     PGresult *res = loa_store_run (db, WHO, "fb_desk_rate", 5, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK || PQntuples (res) != 1) {
         PQclear (res);
-        return FB_ERROR;
+        return LOA_STORE_ERROR;
     }
-    out->id = int_at (res, 0, 0);
+    out->id = fb_int_at (res, 0, 0);
     out->desk = loa_store_dup (res, 0, 1, NULL);
     out->staff_code = loa_store_dup (res, 0, 2, NULL);
-    out->score = (int32_t) int_at (res, 0, 3);
+    out->score = (int32_t) fb_int_at (res, 0, 3);
     out->comment = loa_store_dup (res, 0, 4, NULL);
     out->rated_at = loa_store_dup (res, 0, 5, NULL);
     PQclear (res);
-    return FB_OK;
+    return LOA_STORE_OK;
 }
 
 void feedback_store_free_desk_rating (Loa__Feedback__DeskRating *r)
 {
     loa_store_free_message (&r->base);
 }
-
-fb_status feedback_store_rating_summary (PGconn *db, const char *from, const char *to,
-                                         Loa__Feedback__RatingSummary *out)
-{
-    loa__feedback__rating_summary__init (out);
-    const char *vals[] = {from, to};
-    PGresult *res = loa_store_run (db, WHO, "fb_rating_summary", 2, vals, PGRES_TUPLES_OK);
-    if (PQresultStatus (res) != PGRES_TUPLES_OK || PQntuples (res) != 1) {
-        PQclear (res);
-        return FB_ERROR;
-    }
-    out->by_score = calloc (5, sizeof *out->by_score);
-    if (!out->by_score) {
-        PQclear (res);
-        return FB_ERROR;
-    }
-    out->n_by_score = 5;
-    out->count = int_at (res, 0, 0);
-    out->mean = atof (PQgetvalue (res, 0, 1));
-    for (int i = 0; i < 5; i++)
-        out->by_score[i] = int_at (res, 0, 2 + i);
-    out->satisfied_share =
-        out->count ? (double) (out->by_score[3] + out->by_score[4]) / (double) out->count : 0;
-    out->feedback_ratings = int_at (res, 0, 7);
-    out->feedback_mean = atof (PQgetvalue (res, 0, 8));
-    PQclear (res);
-    res = loa_store_run (db, WHO, "fb_rating_desks", 2, vals, PGRES_TUPLES_OK);
-    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
-        PQclear (res);
-        feedback_store_free_rating_summary (out);
-        return FB_ERROR;
-    }
-    int n = PQntuples (res);
-    if (!loa_store_list_block ((size_t) n, sizeof (Loa__Feedback__DeskSummary),
-                               (void ***) &out->desks)) {
-        PQclear (res);
-        feedback_store_free_rating_summary (out);
-        return FB_ERROR;
-    }
-    for (int i = 0; i < n; i++) {
-        Loa__Feedback__DeskSummary *d = out->desks[i];
-        loa__feedback__desk_summary__init (d);
-        d->desk = loa_store_dup (res, i, 0, NULL);
-        d->count = int_at (res, i, 1);
-        d->mean = atof (PQgetvalue (res, i, 2));
-        out->n_desks++;
-    }
-    PQclear (res);
-    return FB_OK;
-}
-
-void feedback_store_free_rating_summary (Loa__Feedback__RatingSummary *s)
-{
-    loa_store_free_message (&s->base);
-}
-
-/* ------------------------------------------------------------ stats */
-
-/* The share answered on time and the one-stop score (index 8): all on time
- * or none due -> 2, at least 90 % -> 1, else 0. */
-static void score_row (Loa__Feedback__StatsRow *r)
-{
-    int64_t due = r->answered + r->overdue;
-    r->on_time_share = due ? (double) r->on_time / (double) due : 1.0;
-    r->score = r->on_time == due ? 2 : r->on_time * 10 >= due * 9 ? 1 : 0;
-}
-
-static void fill_stats_row (const PGresult *res, int row, Loa__Feedback__StatsRow *r)
-{
-    loa__feedback__stats_row__init (r);
-    r->unit_id = int_at (res, row, 0);
-    r->unit_name = loa_store_dup (res, row, 1, NULL);
-    r->received = int_at (res, row, 2);
-    r->status_received = int_at (res, row, 3);
-    r->status_assigned = int_at (res, row, 4);
-    r->status_forwarded = int_at (res, row, 5);
-    r->status_rejected = int_at (res, row, 6);
-    r->status_answered = int_at (res, row, 7);
-    r->status_published = int_at (res, row, 8);
-    r->status_closed = int_at (res, row, 9);
-    r->answered = int_at (res, row, 10);
-    r->on_time = int_at (res, row, 11);
-    r->late = int_at (res, row, 12);
-    r->overdue = int_at (res, row, 13);
-    r->mean_working_days = atof (PQgetvalue (res, row, 14));
-    r->ratings = int_at (res, row, 15);
-    r->mean_rating = atof (PQgetvalue (res, row, 16));
-    score_row (r);
-}
-
-fb_status feedback_store_stats (PGconn *db, const char *from, const char *to, int64_t unit_id,
-                                Loa__Feedback__Stats *out)
-{
-    loa__feedback__stats__init (out);
-    char unit[24];
-    const char *vals[] = {from, to, opt_int (unit, unit_id)};
-    PGresult *res = loa_store_run (db, WHO, "fb_stats", 3, vals, PGRES_TUPLES_OK);
-    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
-        PQclear (res);
-        return FB_ERROR;
-    }
-    int n = PQntuples (res);
-    /* The total row (unit -1) sorts first; none at all when nothing was
-     * received: then the total is zeros. */
-    int has_total = n > 0 && int_at (res, 0, 0) == -1;
-    size_t n_units = (size_t) (n - has_total);
-    out->total = malloc (sizeof *out->total);
-    if (!out->total ||
-        !loa_store_list_block (n_units, sizeof (Loa__Feedback__StatsRow), (void ***) &out->units)) {
-        PQclear (res);
-        feedback_store_free_stats (out);
-        return FB_ERROR;
-    }
-    if (has_total) {
-        fill_stats_row (res, 0, out->total);
-        out->total->unit_id = 0;
-        loa_store_free_str (out->total->unit_name);
-        out->total->unit_name = strdup ("Tổng cộng");
-        if (!out->total->unit_name)
-            out->total->unit_name = (char *) protobuf_c_empty_string;
-    } else {
-        loa__feedback__stats_row__init (out->total);
-        score_row (out->total);
-    }
-    for (int i = has_total; i < n; i++) {
-        fill_stats_row (res, i, out->units[out->n_units]);
-        out->n_units++;
-    }
-    PQclear (res);
-    return FB_OK;
-}
-
-void feedback_store_free_stats (Loa__Feedback__Stats *s) { loa_store_free_message (&s->base); }

@@ -2,7 +2,10 @@
  * Rows are copied into protobuf messages the caller frees with the matching
  * _free function. Every write is one transaction with its history row and
  * its events (outbox), so a 201 means all of it is committed and a crash
- * leaves nothing half written. */
+ * leaves nothing half written. One store in three files: feedback_store.c
+ * (statements, intake: items and desk ratings), feedback_flow_store.c (the
+ * workflow's steps, the submitter's rating), feedback_view.c (reads: the
+ * staff's and the public's, the ratings' summary, the stats). */
 #ifndef FEEDBACK_STORE_H
 #define FEEDBACK_STORE_H
 
@@ -11,18 +14,7 @@
 #include <stdint.h>
 
 #include "feedback.pb-c.h"
-
-typedef enum {
-    FB_OK,
-    FB_NOT_FOUND,
-    FB_WRONG_STATUS, /* the action does not apply in the item's status */
-    FB_DENIED, /* another unit's item */
-    FB_BAD_UNIT, /* accept: no such active unit */
-    FB_MISMATCH, /* rating: neither the phone nor the e-mail matches */
-    FB_RATED, /* rating: already rated */
-    FB_BAD_INPUT, /* a value PostgreSQL refused (dates of a filter) */
-    FB_ERROR,
-} fb_status;
+#include "loa_store.h"
 
 /* A new item, checked by the caller. */
 typedef struct {
@@ -71,47 +63,56 @@ int feedback_store_prepare (PGconn *db);
 
 /* Files a new item with its tracking code, deadlines, first history entry
  * and feedback.received event. */
-fb_status feedback_store_create (PGconn *db, const fb_new *in, Loa__Feedback__FeedbackReceipt *out);
+loa_store_status feedback_store_create (PGconn *db, const fb_new *in,
+                                        Loa__Feedback__FeedbackReceipt *out);
 void feedback_store_free_receipt (Loa__Feedback__FeedbackReceipt *r);
 
-/* One item with its history. `own_unit` > 0: FB_DENIED for other units'. */
-fb_status feedback_store_get (PGconn *db, int64_t id, int64_t own_unit,
-                              Loa__Feedback__Feedback *out);
-fb_status feedback_store_list (PGconn *db, const fb_filter *f, Loa__Feedback__FeedbackList *out);
+/* One item with its history. `own_unit` > 0: LOA_STORE_FORBIDDEN for other units'. */
+loa_store_status feedback_store_get (PGconn *db, int64_t id, int64_t own_unit,
+                                     Loa__Feedback__Feedback *out);
+loa_store_status feedback_store_list (PGconn *db, const fb_filter *f,
+                                      Loa__Feedback__FeedbackList *out);
 void feedback_store_free (Loa__Feedback__Feedback *f);
 void feedback_store_free_list (Loa__Feedback__FeedbackList *l);
 
 /* Applies a workflow step to item `id`: the status change, its history
- * entry and its events in one transaction; *out gets the item after. */
-fb_status feedback_store_step (PGconn *db, int64_t id, const fb_step *step,
-                               Loa__Feedback__Feedback *out);
+ * entry and its events in one transaction; *out gets the item after.
+ * NOT_FOUND, FORBIDDEN (another unit's item), WRONG_STATE (the step does
+ * not apply in the item's status), INVALID (accept: no such active unit). */
+loa_store_status feedback_store_step (PGconn *db, int64_t id, const fb_step *step,
+                                      Loa__Feedback__Feedback *out);
 
-/* Public tracking: never personal data. */
-fb_status feedback_store_track (PGconn *db, const char *code, Loa__Feedback__FeedbackPublic *out);
-fb_status feedback_store_public_list (PGconn *db, const fb_public_filter *f,
-                                      Loa__Feedback__FeedbackPublicList *out);
+/* Public tracking: never personal data. The public list is INVALID when
+ * PostgreSQL cannot read one of its dates. */
+loa_store_status feedback_store_track (PGconn *db, const char *code,
+                                       Loa__Feedback__FeedbackPublic *out);
+loa_store_status feedback_store_public_list (PGconn *db, const fb_public_filter *f,
+                                             Loa__Feedback__FeedbackPublicList *out);
 void feedback_store_free_public (Loa__Feedback__FeedbackPublic *p);
 void feedback_store_free_public_list (Loa__Feedback__FeedbackPublicList *l);
 
 /* The submitter's rating of a published answer: `phone` (digits only) or
- * `email` (lower case) must match the submission; once only. */
-fb_status feedback_store_rate (PGconn *db, const char *code, const char *phone, const char *email,
-                               int score, const char *comment, Loa__Feedback__FeedbackPublic *out);
+ * `email` (lower case) must match the submission; once only. NOT_FOUND,
+ * FORBIDDEN (neither matches), WRONG_STATE (not published), CONFLICT
+ * (already rated). */
+loa_store_status feedback_store_rate (PGconn *db, const char *code, const char *phone,
+                                      const char *email, int score, const char *comment,
+                                      Loa__Feedback__FeedbackPublic *out);
 
 /* One-stop desk ratings. */
-fb_status feedback_store_desk_rate (PGconn *db, const char *desk, const char *staff_code, int score,
-                                    const char *comment, const char *client_addr,
-                                    Loa__Feedback__DeskRating *out);
+loa_store_status feedback_store_desk_rate (PGconn *db, const char *desk, const char *staff_code,
+                                           int score, const char *comment, const char *client_addr,
+                                           Loa__Feedback__DeskRating *out);
 void feedback_store_free_desk_rating (Loa__Feedback__DeskRating *r);
 /* from/to: YYYY-MM-DD, inclusive. */
-fb_status feedback_store_rating_summary (PGconn *db, const char *from, const char *to,
-                                         Loa__Feedback__RatingSummary *out);
+loa_store_status feedback_store_rating_summary (PGconn *db, const char *from, const char *to,
+                                                Loa__Feedback__RatingSummary *out);
 void feedback_store_free_rating_summary (Loa__Feedback__RatingSummary *s);
 
 /* Per unit and in total, for items received from..to (inclusive), one unit
  * or all (unit_id 0). */
-fb_status feedback_store_stats (PGconn *db, const char *from, const char *to, int64_t unit_id,
-                                Loa__Feedback__Stats *out);
+loa_store_status feedback_store_stats (PGconn *db, const char *from, const char *to,
+                                       int64_t unit_id, Loa__Feedback__Stats *out);
 void feedback_store_free_stats (Loa__Feedback__Stats *s);
 
 #endif

@@ -59,7 +59,7 @@ static int bag_ready_tx (PGconn *db, void *argp)
     }
     const char *vr[] = {"0"};
     const char *vi[] = {a->id_s};
-    if ((rc = pk_run_cmd (db, "pk_release", 1, vr)) != 0)
+    if ((rc = loa_store_change (db, WHO, "pk_release", 1, vr)) != 0)
         goto out;
     rc = -1;
     ids = pk_run (db, "pk_pkg_ids", 1, vi);

@@ -11,7 +11,6 @@
 #include "media_ninjs.h"
 #include "media_pkg_store.h"
 
-#define DB_DOWN "Không truy cập được cơ sở dữ liệu"
 #define MAX_ASSETS 50
 #define MAX_BROADCASTERS 200
 
@@ -81,32 +80,25 @@ static int check_embargo (loa_rpc_ctx *ctx, const char *s)
 }
 
 /* Answers with the package (staff view) after a write. */
-static void reply_written (loa_rpc_ctx *ctx, media_store_status st, media_pkg_write *w)
+static void reply_written (loa_rpc_ctx *ctx, loa_store_status st, media_pkg_write *w)
 {
-    if (st == MEDIA_STORE_INVALID) {
-        loa_rpc_field_error (ctx, w->field, w->message);
-        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Thông tin gói tin không hợp lệ");
-        return;
-    }
-    if (st == MEDIA_STORE_NOT_FOUND) {
-        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy gói tin");
-        return;
-    }
-    if (st == MEDIA_STORE_CONFLICT) {
-        loa_rpc_fail (ctx, LOA__STATUS__CONFLICT, w->message);
-        return;
-    }
-    if (st != MEDIA_STORE_OK) {
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+    if (st != LOA_STORE_OK) {
+        const loa_rpc_store_answer answers[] = {
+            {LOA_STORE_INVALID, "Thông tin gói tin không hợp lệ", w->field, w->message},
+            {LOA_STORE_NOT_FOUND, "Không tìm thấy gói tin"},
+            {LOA_STORE_CONFLICT, w->message},
+            {LOA_STORE_OK},
+        };
+        loa_rpc_fail_store (ctx, st, answers);
         return;
     }
     loa_info (ctx->request_id, "media: package %lld version %d by user %lld", (long long) w->id,
               w->version, (long long) w->user_id);
     Loa__Media__Package out = LOA__MEDIA__PACKAGE__INIT;
-    if (media_pkg_store_get (ctx->db, w->id, &out) == MEDIA_STORE_OK)
+    if (media_pkg_store_get (ctx->db, w->id, &out) == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__CREATED, &out.base);
-    else
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+    else /* the package just written: the database failed */
+        loa_rpc_fail_store (ctx, LOA_STORE_ERROR, NULL);
     loa_store_free_message (&out.base);
 }
 
@@ -196,10 +188,11 @@ void media_packages_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (loa_check_list_page (ctx, in->page, in->per_page, 20, &page, &per_page) != 0)
         return;
     Loa__Media__PackageList out = LOA__MEDIA__PACKAGE_LIST__INIT;
-    if (media_pkg_store_list (ctx->db, page, per_page, &out) == MEDIA_STORE_OK)
+    loa_store_status st = media_pkg_store_list (ctx->db, page, per_page, &out);
+    if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+        loa_rpc_fail_store (ctx, st, NULL);
     loa_store_free_message (&out.base);
 }
 
@@ -209,14 +202,16 @@ void media_packages_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (loa_check_roles (ctx, readers, "Chỉ người duyệt, thanh tra và lãnh đạo xem gói tin") != 0)
         return;
     Loa__Media__Package out = LOA__MEDIA__PACKAGE__INIT;
-    media_store_status st =
-        in->id > 0 ? media_pkg_store_get (ctx->db, in->id, &out) : MEDIA_STORE_NOT_FOUND;
-    if (st == MEDIA_STORE_OK)
+    loa_store_status st =
+        in->id > 0 ? media_pkg_store_get (ctx->db, in->id, &out) : LOA_STORE_NOT_FOUND;
+    static const loa_rpc_store_answer ANSWERS[] = {
+        {LOA_STORE_NOT_FOUND, "Không tìm thấy gói tin"},
+        {LOA_STORE_OK},
+    };
+    if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
-    else if (st == MEDIA_STORE_NOT_FOUND)
-        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy gói tin");
     else
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+        loa_rpc_fail_store (ctx, st, ANSWERS);
     loa_store_free_message (&out.base);
 }
 
@@ -232,45 +227,30 @@ static int64_t broadcaster (loa_rpc_ctx *ctx)
                       "Chỉ đơn vị nhận tin (khóa API) được nhận gói tin");
         return 0;
     }
-    media_store_status st = media_pkg_store_broadcaster (ctx->db, ctx->caller->api_key_id, &id);
-    if (st == MEDIA_STORE_FORBIDDEN)
-        loa_rpc_fail (ctx, LOA__STATUS__FORBIDDEN,
-                      "Khóa API không gắn với đơn vị nhận tin nào đang hoạt động");
-    else if (st != MEDIA_STORE_OK)
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
-    return st == MEDIA_STORE_OK ? id : 0;
+    loa_store_status st = media_pkg_store_broadcaster (ctx->db, ctx->caller->api_key_id, &id);
+    static const loa_rpc_store_answer ANSWERS[] = {
+        {LOA_STORE_FORBIDDEN, "Khóa API không gắn với đơn vị nhận tin nào đang hoạt động"},
+        {LOA_STORE_OK},
+    };
+    if (st != LOA_STORE_OK)
+        loa_rpc_fail_store (ctx, st, ANSWERS);
+    return st == LOA_STORE_OK ? id : 0;
 }
 
-static void fail_access (loa_rpc_ctx *ctx, media_store_status st)
-{
-    switch (st) {
-    case MEDIA_STORE_NOT_FOUND:
-        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy gói tin hoặc phiên bản");
-        break;
-    case MEDIA_STORE_FORBIDDEN:
-        loa_rpc_fail (ctx, LOA__STATUS__FORBIDDEN,
-                      "Gói tin không dành cho đơn vị này hoặc còn trong thời gian cấm phát");
-        break;
-    case MEDIA_STORE_GONE:
-        loa_rpc_fail (ctx, LOA__STATUS__GONE, "Gói tin đã bị hủy: tệp không còn được cung cấp");
-        break;
-    case MEDIA_STORE_WITHHELD:
-        loa_rpc_fail (ctx, LOA__STATUS__GONE,
-                      "Gói tin tạm ngừng phát hành vì bài viết gốc đã bị gỡ: tệp không còn được "
-                      "cung cấp cho đến khi có bản đính chính");
-        break;
-    case MEDIA_STORE_PENDING: /* 503 with Retry-After (the gateway adds it) */
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE,
-                      "Gói bag.zip của phiên bản này đang được tạo; vui lòng thử lại sau ít giây");
-        break;
-    case MEDIA_STORE_FAILED:
-        loa_rpc_fail (ctx, LOA__STATUS__INTERNAL,
-                      "Không tạo được gói bag.zip của phiên bản này; phiên bản không được phát "
-                      "hành, hãy chờ bản đính chính");
-        break;
-    default: loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
-    }
-}
+/* What the store's statuses say to a broadcaster reading a package. */
+static const loa_rpc_store_answer ACCESS_ANSWERS[] = {
+    {LOA_STORE_NOT_FOUND, "Không tìm thấy gói tin hoặc phiên bản"},
+    {LOA_STORE_FORBIDDEN, "Gói tin không dành cho đơn vị này hoặc còn trong thời gian cấm phát"},
+    {LOA_STORE_GONE, "Gói tin đã bị hủy: tệp không còn được cung cấp"},
+    {LOA_STORE_WITHHELD, "Gói tin tạm ngừng phát hành vì bài viết gốc đã bị gỡ: tệp không còn được "
+                         "cung cấp cho đến khi có bản đính chính"},
+    /* 503 with Retry-After (the gateway adds it) */
+    {LOA_STORE_NOT_READY,
+     "Gói bag.zip của phiên bản này đang được tạo; vui lòng thử lại sau ít giây"},
+    {LOA_STORE_FAILED, "Không tạo được gói bag.zip của phiên bản này; phiên bản không được phát "
+                       "hành, hãy chờ bản đính chính"},
+    {LOA_STORE_OK},
+};
 
 void media_packages_ninjs (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
@@ -279,13 +259,13 @@ void media_packages_ninjs (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (!b)
         return;
     Loa__Media__Ninjs out = LOA__MEDIA__NINJS__INIT;
-    media_store_status st = in->id > 0 && in->version >= 0
-                                ? media_pkg_store_ninjs (ctx->db, b, in->id, in->version, &out)
-                                : MEDIA_STORE_NOT_FOUND;
-    if (st == MEDIA_STORE_OK)
+    loa_store_status st = in->id > 0 && in->version >= 0
+                              ? media_pkg_store_ninjs (ctx->db, b, in->id, in->version, &out)
+                              : LOA_STORE_NOT_FOUND;
+    if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
-        fail_access (ctx, st);
+        loa_rpc_fail_store (ctx, st, ACCESS_ANSWERS);
     loa_store_free_message (&out.base);
 }
 
@@ -298,12 +278,12 @@ void media_packages_file (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     Loa__Media__PackageFile out = LOA__MEDIA__PACKAGE_FILE__INIT;
     int known = in->what && (strcmp (in->what, "bag") == 0 || strcmp (in->what, "manifest") == 0 ||
                              (strcmp (in->what, "file") == 0 && in->name && *in->name));
-    media_store_status st =
-        known && in->id > 0 ? media_pkg_store_file (ctx->db, b, in, &out) : MEDIA_STORE_NOT_FOUND;
-    if (st == MEDIA_STORE_OK)
+    loa_store_status st =
+        known && in->id > 0 ? media_pkg_store_file (ctx->db, b, in, &out) : LOA_STORE_NOT_FOUND;
+    if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
-        fail_access (ctx, st);
+        loa_rpc_fail_store (ctx, st, ACCESS_ANSWERS);
     loa_store_free_message (&out.base);
 }
 
@@ -319,10 +299,11 @@ void media_packages_downloaded (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         return;
     }
     Loa__Empty out = LOA__EMPTY__INIT;
-    if (media_pkg_store_log_download (ctx->db, b, in) == MEDIA_STORE_OK)
+    loa_store_status st = media_pkg_store_log_download (ctx->db, b, in);
+    if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+        loa_rpc_fail_store (ctx, st, NULL);
 }
 
 void media_feed_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
@@ -333,11 +314,12 @@ void media_feed_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         return;
     int limit = in->limit <= 0 ? 20 : in->limit > 100 ? 100 : in->limit;
     Loa__Media__FeedPage out = LOA__MEDIA__FEED_PAGE__INIT;
-    if (media_pkg_store_feed (ctx->db, b, in->after > 0 ? in->after : 0, limit, &out) ==
-        MEDIA_STORE_OK)
+    loa_store_status st =
+        media_pkg_store_feed (ctx->db, b, in->after > 0 ? in->after : 0, limit, &out);
+    if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+        loa_rpc_fail_store (ctx, st, NULL);
     loa_store_free_message (&out.base);
 }
 
@@ -365,21 +347,23 @@ void media_receipts_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     Loa__Media__Receipt out = LOA__MEDIA__RECEIPT__INIT;
     int created = 0;
     const char *field = NULL;
-    media_store_status st = media_pkg_store_receipt (ctx->db, b, id, (int) in->version, in->sha256,
-                                                     in->status, &out, &created, &field);
-    if (st == MEDIA_STORE_OK) {
+    loa_store_status st = media_pkg_store_receipt (ctx->db, b, id, (int) in->version, in->sha256,
+                                                   in->status, &out, &created, &field);
+    if (st == LOA_STORE_OK) {
         if (created)
             loa_info (ctx->request_id, "media: broadcaster %lld: %s %s v%lld", (long long) b,
                       in->status, in->uri, (long long) in->version);
         loa_rpc_ok (ctx, created ? LOA__STATUS__CREATED : LOA__STATUS__OK, &out.base);
-    } else if (st == MEDIA_STORE_INVALID) {
-        loa_rpc_field_error (ctx, field,
-                             strcmp (field, "sha256") == 0
-                                 ? "không khớp SHA-256 của bag.zip phiên bản này"
-                                 : "phiên bản không tồn tại");
-        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Biên nhận không khớp gói tin");
+    } else if (st == LOA_STORE_INVALID) {
+        const loa_rpc_store_answer answers[] = {
+            {LOA_STORE_INVALID, "Biên nhận không khớp gói tin", field,
+             strcmp (field, "sha256") == 0 ? "không khớp SHA-256 của bag.zip phiên bản này"
+                                           : "phiên bản không tồn tại"},
+            {LOA_STORE_OK},
+        };
+        loa_rpc_fail_store (ctx, st, answers);
     } else {
-        fail_access (ctx, st);
+        loa_rpc_fail_store (ctx, st, ACCESS_ANSWERS);
     }
     loa_store_free_message (&out.base);
 }

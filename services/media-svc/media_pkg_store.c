@@ -232,21 +232,6 @@ PGresult *pk_run (PGconn *db, const char *stmt, int n, const char *const *vals)
     return loa_store_run (db, WHO, stmt, n, vals, PGRES_TUPLES_OK);
 }
 
-/* Runs a statement whose rows, if any, do not matter: 0, LOA_DB_RETRY or
- * -1 (logged). */
-int pk_run_cmd (PGconn *db, const char *stmt, int n, const char *const *vals)
-{
-    PGresult *res = PQexecPrepared (db, stmt, n, vals, NULL, NULL, 0);
-    ExecStatusType s = PQresultStatus (res);
-    int rc = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK ? 0
-             : loa_db_retryable (res)                      ? LOA_DB_RETRY
-                                                           : -1;
-    if (rc == -1)
-        loa_error (NULL, WHO ": %s: %s", stmt, PQresultErrorMessage (res));
-    PQclear (res);
-    return rc;
-}
-
 /* Renders the ninjs 2.3 text of a version from its 3.2 text and stores it
  * where the row has none yet: when the version is made, and on the first
  * read of a version made before 0005_ninjs_2_3.sql (rendering is
@@ -261,56 +246,12 @@ int pk_save_2_3 (PGconn *db, const char *id_s, const char *ver_s, const char *ni
         return -1;
     }
     const char *v[] = {id_s, ver_s, t};
-    int rc = pk_run_cmd (db, "pk_ninjs_2_3", 3, v);
+    int rc = loa_store_change (db, WHO, "pk_ninjs_2_3", 3, v);
     if (text)
         *text = t;
     else
         free (t);
     return rc;
-}
-
-/* "{1,2,3}": an array parameter of ids (integers only, so nothing a client
- * sends reaches the text). The caller frees. */
-static char *id_array (const int64_t *ids, size_t n)
-{
-    char *s = malloc (n * 21 + 3), *p = s;
-    if (!s)
-        return NULL;
-    *p++ = '{';
-    for (size_t i = 0; i < n; i++)
-        p += sprintf (p, "%s%lld", i ? "," : "", (long long) ids[i]);
-    *p++ = '}';
-    *p = '\0';
-    return s;
-}
-
-/* "1,2,3" into a malloc'ed array (the message's). */
-void pk_parse_list (const char *s, int64_t **out, size_t *n, int32_t **out32)
-{
-    size_t count = *s ? 1 : 0;
-    for (const char *p = s; *p; p++)
-        count += *p == ',';
-    *n = 0;
-    if (!count)
-        return;
-    void *a = out ? malloc (count * sizeof (int64_t)) : malloc (count * sizeof (int32_t));
-    if (!a)
-        return;
-    const char *p = s;
-    for (size_t i = 0; i < count; i++) {
-        long long v = strtoll (p, (char **) &p, 10);
-        if (out)
-            ((int64_t *) a)[i] = v;
-        else
-            ((int32_t *) a)[i] = (int32_t) v;
-        if (*p == ',')
-            p++;
-    }
-    if (out)
-        *out = a;
-    else
-        *out32 = a;
-    *n = count;
 }
 
 /* ------------------------------------------------------------ articles */
@@ -381,7 +322,7 @@ static int invalid (media_pkg_write *w, const char *field, const char *message)
 
 typedef struct {
     media_pkg_write *w;
-    media_store_status st;
+    loa_store_status st;
 } write_tx_arg;
 
 /* The assets `ids`, in order, into rows[] (n of them). 0, 1 (invalid:
@@ -391,7 +332,7 @@ static int load_assets (PGconn *db, media_pkg_write *w, const int64_t *ids, size
 {
     if (n == 0)
         return 0;
-    char *arr = id_array (ids, n);
+    char *arr = loa_store_ids_literal (ids, n);
     if (!arr)
         return -1;
     const char *vals[] = {arr};
@@ -433,7 +374,7 @@ static int write_tx (PGconn *db, void *argp)
 {
     write_tx_arg *arg = argp;
     media_pkg_write *w = arg->w;
-    arg->st = MEDIA_STORE_ERROR;
+    arg->st = LOA_STORE_ERROR;
     char id_s[24], art_s[24], by_s[24], ver_s[16], uri[320], first_created[40], now_s[40],
         embargo[40] = "", prev_status[16] = "", title_prev[1] = "";
     char *title = NULL, *summary = NULL, *body_html = NULL, *slug = NULL, *ninjs = NULL,
@@ -459,13 +400,13 @@ static int write_tx (PGconn *db, void *argp)
         }
         if (PQntuples (res) != 1) {
             rc = invalid (w, "article_id", "bài viết không tồn tại hoặc chưa xuất bản");
-            arg->st = MEDIA_STORE_INVALID;
+            arg->st = LOA_STORE_INVALID;
             goto out;
         }
     } else {
         loa_store_int_param (id_s, w->package_id);
         const char *v1[] = {id_s};
-        if ((rc = pk_run_cmd (db, "pk_lock_row", 1, v1)) != 0)
+        if ((rc = loa_store_change (db, WHO, "pk_lock_row", 1, v1)) != 0)
             goto out;
         rc = -1;
         res = pk_run (db, "pk_lock", 1, v1);
@@ -474,7 +415,7 @@ static int write_tx (PGconn *db, void *argp)
             goto out;
         }
         if (PQntuples (res) != 1) {
-            arg->st = MEDIA_STORE_NOT_FOUND;
+            arg->st = LOA_STORE_NOT_FOUND;
             rc = 1;
             goto out;
         }
@@ -489,19 +430,19 @@ static int write_tx (PGconn *db, void *argp)
         int has_article = !PQgetisnull (res, 0, 8);
         if (strcmp (prev_status, "canceled") == 0) {
             snprintf (w->message, sizeof w->message, "Gói tin đã bị hủy");
-            arg->st = MEDIA_STORE_CONFLICT;
+            arg->st = LOA_STORE_CONFLICT;
             rc = 1;
             goto out;
         }
         if (w->kind == MEDIA_PKG_WITHHOLD && strcmp (prev_status, "usable") != 0) {
             snprintf (w->message, sizeof w->message, "Gói tin đã tạm ngừng phát hành");
-            arg->st = MEDIA_STORE_CONFLICT;
+            arg->st = LOA_STORE_CONFLICT;
             rc = 1;
             goto out;
         }
         if (w->kind == MEDIA_PKG_CORRECT && !has_article) {
             snprintf (w->message, sizeof w->message, "Bài viết của gói tin không còn xuất bản");
-            arg->st = MEDIA_STORE_CONFLICT;
+            arg->st = LOA_STORE_CONFLICT;
             rc = 1;
             goto out;
         }
@@ -573,7 +514,7 @@ static int write_tx (PGconn *db, void *argp)
         goto out;
     if ((rc = load_assets (db, w, asset_ids, n_assets, assets)) != 0) {
         if (rc == 1)
-            arg->st = MEDIA_STORE_INVALID;
+            arg->st = LOA_STORE_INVALID;
         goto out;
     }
     rc = -1;
@@ -582,7 +523,7 @@ static int write_tx (PGconn *db, void *argp)
         /* The broadcasters: those named (each active), or every active one. */
         res = w->n_broadcasters ? NULL : pk_run (db, "pk_bcs_all", 0, NULL);
         if (w->n_broadcasters) {
-            if (!(bc_arr = id_array (w->broadcaster_ids, w->n_broadcasters)))
+            if (!(bc_arr = loa_store_ids_literal (w->broadcaster_ids, w->n_broadcasters)))
                 goto out;
             const char *v[] = {bc_arr};
             res = pk_run (db, "pk_bcs_given", 1, v);
@@ -596,7 +537,7 @@ static int write_tx (PGconn *db, void *argp)
             rc = invalid (w, "broadcaster_ids",
                           found == 0 ? "không có đơn vị nhận tin nào đang hoạt động"
                                      : "có đơn vị nhận tin không tồn tại hoặc đã ngừng");
-            arg->st = MEDIA_STORE_INVALID;
+            arg->st = LOA_STORE_INVALID;
             goto out;
         }
         if (!w->n_broadcasters) {
@@ -605,7 +546,7 @@ static int write_tx (PGconn *db, void *argp)
                 goto out;
             for (size_t i = 0; i < found; i++)
                 ids[i] = atoll (PQgetvalue (res, (int) i, 0));
-            bc_arr = id_array (ids, found);
+            bc_arr = loa_store_ids_literal (ids, found);
             free (ids);
             if (!bc_arr)
                 goto out;
@@ -623,8 +564,8 @@ static int write_tx (PGconn *db, void *argp)
             goto out;
         const char *v[] = {id_s, art_s, uri, by_s};
         const char *vb[] = {id_s, bc_arr};
-        if ((rc = pk_run_cmd (db, "pk_insert", 4, v)) != 0 ||
-            (rc = pk_run_cmd (db, "pk_add_bcs", 2, vb)) != 0)
+        if ((rc = loa_store_change (db, WHO, "pk_insert", 4, v)) != 0 ||
+            (rc = loa_store_change (db, WHO, "pk_add_bcs", 2, vb)) != 0)
             goto out;
         rc = -1;
     }
@@ -663,7 +604,7 @@ static int write_tx (PGconn *db, void *argp)
     snprintf (ver_s, sizeof ver_s, "%d", version);
     const char *vv[] = {id_s,  ver_s,     status, embargo, w->note ? w->note : "",
                         ninjs, ninjs_sha, by_s};
-    if ((rc = pk_run_cmd (db, "pk_version_insert", 8, vv)) != 0 ||
+    if ((rc = loa_store_change (db, WHO, "pk_version_insert", 8, vv)) != 0 ||
         (rc = pk_save_2_3 (db, id_s, ver_s, ninjs, NULL)) != 0)
         goto out;
     for (size_t i = 0; i < n_assets; i++) {
@@ -671,7 +612,7 @@ static int write_tx (PGconn *db, void *argp)
         loa_store_int_param (asset_s, assets[i].id);
         loa_store_int_param (pos, (long long) i + 1);
         const char *vf[] = {id_s, ver_s, names[i], asset_s, pos};
-        if ((rc = pk_run_cmd (db, "pk_file_insert", 5, vf)) != 0)
+        if ((rc = loa_store_change (db, WHO, "pk_file_insert", 5, vf)) != 0)
             goto out;
     }
     /* Its feed entries wait for the bag (feed_release takes only versions
@@ -679,14 +620,14 @@ static int write_tx (PGconn *db, void *argp)
     const char *ve[] = {id_s, ver_s, embargo};
     const char *vl[] = {id_s, embargo};
     if (w->kind == MEDIA_PKG_CORRECT && w->embargo_until &&
-        (rc = pk_run_cmd (db, "pk_feed_lift", 2, vl)) != 0)
+        (rc = loa_store_change (db, WHO, "pk_feed_lift", 2, vl)) != 0)
         goto out;
-    if ((rc = pk_run_cmd (db, "pk_feed_insert", 3, ve)) != 0)
+    if ((rc = loa_store_change (db, WHO, "pk_feed_insert", 3, ve)) != 0)
         goto out;
     rc = -1;
     w->id = w->package_id;
     w->version = version;
-    arg->st = MEDIA_STORE_OK;
+    arg->st = LOA_STORE_OK;
     rc = 0;
 out:
     PQclear (res);
@@ -703,13 +644,13 @@ out:
     return rc;
 }
 
-media_store_status media_pkg_store_write (PGconn *db, media_pkg_write *w)
+loa_store_status media_pkg_store_write (PGconn *db, media_pkg_write *w)
 {
-    write_tx_arg arg = {.w = w, .st = MEDIA_STORE_ERROR};
+    write_tx_arg arg = {.w = w, .st = LOA_STORE_ERROR};
     int rc = loa_db_tx (db, write_tx, &arg);
     if (rc == 0)
-        return MEDIA_STORE_OK;
-    return arg.st == MEDIA_STORE_OK ? MEDIA_STORE_ERROR : arg.st;
+        return LOA_STORE_OK;
+    return arg.st == LOA_STORE_OK ? LOA_STORE_ERROR : arg.st;
 }
 
 /* ------------------------------------------------------------ withheld */
@@ -748,9 +689,9 @@ static int withhold_tx (PGconn *db, void *argp)
                              .package_id = atoll (PQgetvalue (live, i, 0)),
                              .note = WITHHELD_NOTE,
                              .user_id = 0};
-        write_tx_arg wa = {.w = &w, .st = MEDIA_STORE_ERROR};
+        write_tx_arg wa = {.w = &w, .st = LOA_STORE_ERROR};
         rc = write_tx (db, &wa);
-        if (rc == 1 && wa.st == MEDIA_STORE_CONFLICT) {
+        if (rc == 1 && wa.st == LOA_STORE_CONFLICT) {
             rc = 0; /* canceled or withheld meanwhile (the row lock orders us) */
             continue;
         }
@@ -761,7 +702,7 @@ static int withhold_tx (PGconn *db, void *argp)
         a->made++;
     }
     const char *vs[] = {PQgetvalue (todo, 0, 0)};
-    rc = pk_run_cmd (db, "pk_wh_done", 1, vs);
+    rc = loa_store_change (db, WHO, "pk_wh_done", 1, vs);
 out:
     PQclear (todo);
     PQclear (live);

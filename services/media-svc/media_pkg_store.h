@@ -57,7 +57,7 @@ typedef struct {
     const char *note; /* CORRECT: a note; CANCEL: the reason */
     int64_t user_id;
     /* out */
-    const char *field; /* MEDIA_STORE_INVALID: the field, and message */
+    const char *field; /* LOA_STORE_INVALID: the field, and message */
     char message[200];
     int64_t id;
     int version;
@@ -68,7 +68,7 @@ typedef struct {
  * once the bag is built. OK, INVALID (w->field), NOT_FOUND (no such package),
  * CONFLICT (canceled already, or the article is no longer published;
  * w->message), ERROR. */
-media_store_status media_pkg_store_write (PGconn *db, media_pkg_write *w);
+loa_store_status media_pkg_store_write (PGconn *db, media_pkg_write *w);
 
 /* Answers one withhold request (the oldest no other session holds): every
  * live package of the retracted article (its latest version usable) gets a
@@ -88,13 +88,13 @@ int media_pkg_store_withhold_next (PGconn *db);
 int media_pkg_store_build_next (PGconn *db, int max_attempts, int retry_ms);
 
 /* Staff views: one package with its versions and deliveries; a page. */
-media_store_status media_pkg_store_get (PGconn *db, int64_t id, Loa__Media__Package *out);
-media_store_status media_pkg_store_list (PGconn *db, int page, int per_page,
-                                         Loa__Media__PackageList *out);
+loa_store_status media_pkg_store_get (PGconn *db, int64_t id, Loa__Media__Package *out);
+loa_store_status media_pkg_store_list (PGconn *db, int page, int per_page,
+                                       Loa__Media__PackageList *out);
 
 /* The active broadcaster holding API key `api_key_id`: OK (*id) or
  * FORBIDDEN. */
-media_store_status media_pkg_store_broadcaster (PGconn *db, int64_t api_key_id, int64_t *id);
+loa_store_status media_pkg_store_broadcaster (PGconn *db, int64_t api_key_id, int64_t *id);
 
 /* Releases the broadcaster's entries (every broadcaster's when 0) whose
  * embargo ended and whose bag is ready (positions in their order; its own
@@ -105,29 +105,30 @@ int media_pkg_store_release (PGconn *db, int64_t broadcaster_id);
  * broadcaster, 3.2 and 2.3 texts (a version made before 0005_ninjs_2_3.sql
  * gets its 2.3 text made and stored now): OK, NOT_FOUND, FORBIDDEN (not its
  * package, or not yet released to it). */
-media_store_status media_pkg_store_ninjs (PGconn *db, int64_t broadcaster_id, int64_t id,
-                                          int version, Loa__Media__Ninjs *out);
+loa_store_status media_pkg_store_ninjs (PGconn *db, int64_t broadcaster_id, int64_t id, int version,
+                                        Loa__Media__Ninjs *out);
 
 /* Which blob answers `what` (bag, file, manifest) of a version for the
  * broadcaster: OK, NOT_FOUND, FORBIDDEN, GONE (the package is canceled),
- * PENDING or FAILED (bag and manifest of a version whose bag is not built). */
-media_store_status media_pkg_store_file (PGconn *db, int64_t broadcaster_id,
-                                         const Loa__Media__PackageFileRequest *in,
-                                         Loa__Media__PackageFile *out);
+ * WITHHELD (its latest version is withheld), NOT_READY (bag and manifest of a
+ * version whose bag is not built yet) or FAILED (whose bag could not be). */
+loa_store_status media_pkg_store_file (PGconn *db, int64_t broadcaster_id,
+                                       const Loa__Media__PackageFileRequest *in,
+                                       Loa__Media__PackageFile *out);
 
-media_store_status media_pkg_store_log_download (PGconn *db, int64_t broadcaster_id,
-                                                 const Loa__Media__DownloadLog *in);
+loa_store_status media_pkg_store_log_download (PGconn *db, int64_t broadcaster_id,
+                                               const Loa__Media__DownloadLog *in);
 
 /* The broadcaster's feed after position `after`, at most `limit` items,
  * each with its 3.2 and 2.3 texts (as media_pkg_store_ninjs). */
-media_store_status media_pkg_store_feed (PGconn *db, int64_t broadcaster_id, int64_t after,
-                                         int limit, Loa__Media__FeedPage *out);
+loa_store_status media_pkg_store_feed (PGconn *db, int64_t broadcaster_id, int64_t after, int limit,
+                                       Loa__Media__FeedPage *out);
 
 /* A receipt: OK (*created 1 the first time, with package.delivered),
  * NOT_FOUND, FORBIDDEN, INVALID (sha256 does not match the bag; `field`). */
-media_store_status media_pkg_store_receipt (PGconn *db, int64_t broadcaster_id, int64_t id,
-                                            int version, const char *sha256, const char *status,
-                                            Loa__Media__Receipt *out, int *created,
-                                            const char **field);
+loa_store_status media_pkg_store_receipt (PGconn *db, int64_t broadcaster_id, int64_t id,
+                                          int version, const char *sha256, const char *status,
+                                          Loa__Media__Receipt *out, int *created,
+                                          const char **field);
 
 #endif

@@ -13,17 +13,9 @@
 /* Runs prepared `stmt` expecting rows (loa_store_run). */
 PGresult *pk_run (PGconn *db, const char *stmt, int n, const char *const *vals);
 
-/* Runs a statement whose rows, if any, do not matter: 0, LOA_DB_RETRY or
- * -1 (logged). */
-int pk_run_cmd (PGconn *db, const char *stmt, int n, const char *const *vals);
-
 /* Renders the ninjs 2.3 text of a version from its 3.2 text and stores it
  * where the row has none yet. 0, LOA_DB_RETRY or -1 (logged); *text (when
  * not NULL) gets the text, which the caller frees. */
 int pk_save_2_3 (PGconn *db, const char *id_s, const char *ver_s, const char *ninjs, char **text);
-
-/* "1,2,3" into a malloc'ed array: int64 into *out, or (out NULL) int32
- * into *out32; *n the count. */
-void pk_parse_list (const char *s, int64_t **out, size_t *n, int32_t **out32);
 
 #endif

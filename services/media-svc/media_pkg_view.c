@@ -17,46 +17,46 @@
 
 /* ------------------------------------------------------------ staff views */
 
-static void fill_version (const PGresult *res, int row, void *item)
+static void fill_version (const PGresult *res, int row, void *item, int *oom)
 {
     Loa__Media__PackageVersion *v = item;
     loa__media__package_version__init (v);
     v->version = atoi (PQgetvalue (res, row, 0));
-    v->pub_status = loa_store_dup (res, row, 1, NULL);
-    v->embargo_until = loa_store_dup (res, row, 2, NULL);
-    v->bag_sha256 = loa_store_dup (res, row, 3, NULL);
+    v->pub_status = loa_store_dup (res, row, 1, oom);
+    v->embargo_until = loa_store_dup (res, row, 2, oom);
+    v->bag_sha256 = loa_store_dup (res, row, 3, oom);
     v->bag_size = atoll (PQgetvalue (res, row, 4));
-    v->created_at = loa_store_dup (res, row, 5, NULL);
+    v->created_at = loa_store_dup (res, row, 5, oom);
     v->created_by = atoll (PQgetvalue (res, row, 6));
-    v->note = loa_store_dup (res, row, 7, NULL);
-    pk_parse_list (PQgetvalue (res, row, 8), &v->asset_ids, &v->n_asset_ids, NULL);
-    v->bag_status = loa_store_dup (res, row, 9, NULL);
-    v->bag_error = loa_store_dup (res, row, 10, NULL);
+    v->note = loa_store_dup (res, row, 7, oom);
+    v->asset_ids = loa_store_ids (PQgetvalue (res, row, 8), &v->n_asset_ids, oom);
+    v->bag_status = loa_store_dup (res, row, 9, oom);
+    v->bag_error = loa_store_dup (res, row, 10, oom);
 }
 
-static void fill_delivery (const PGresult *res, int row, void *item)
+static void fill_delivery (const PGresult *res, int row, void *item, int *oom)
 {
     Loa__Media__Delivery *d = item;
     loa__media__delivery__init (d);
     d->broadcaster_id = atoll (PQgetvalue (res, row, 0));
-    d->broadcaster_name = loa_store_dup (res, row, 1, NULL);
-    d->embargo_policy = loa_store_dup (res, row, 2, NULL);
-    pk_parse_list (PQgetvalue (res, row, 3), NULL, &d->n_versions_in_feed, &d->versions_in_feed);
+    d->broadcaster_name = loa_store_dup (res, row, 1, oom);
+    d->embargo_policy = loa_store_dup (res, row, 2, oom);
+    d->versions_in_feed = loa_store_int32s (PQgetvalue (res, row, 3), &d->n_versions_in_feed, oom);
     d->downloads = atoll (PQgetvalue (res, row, 4));
     d->bytes = atoll (PQgetvalue (res, row, 5));
-    d->last_download_at = loa_store_dup (res, row, 6, NULL);
+    d->last_download_at = loa_store_dup (res, row, 6, oom);
 }
 
-static void fill_receipt (const PGresult *res, int row, void *item)
+static void fill_receipt (const PGresult *res, int row, void *item, int *oom)
 {
     Loa__Media__Receipt *r = item;
     loa__media__receipt__init (r);
     r->broadcaster_id = atoll (PQgetvalue (res, row, 0));
     r->version = atoi (PQgetvalue (res, row, 1));
-    r->status = loa_store_dup (res, row, 2, NULL);
-    r->sha256 = loa_store_dup (res, row, 3, NULL);
-    r->created_at = loa_store_dup (res, row, 4, NULL);
-    r->uri = loa_store_dup (res, row, 5, NULL);
+    r->status = loa_store_dup (res, row, 2, oom);
+    r->sha256 = loa_store_dup (res, row, 3, oom);
+    r->created_at = loa_store_dup (res, row, 4, oom);
+    r->uri = loa_store_dup (res, row, 5, oom);
 }
 
 /* Runs `stmt` with the package id and fills a list. 0 or -1. */
@@ -64,23 +64,18 @@ static int fill_list (PGconn *db, const char *stmt, const char *id_s, size_t siz
                       loa_store_fill_fn fill, void ***items, size_t *n)
 {
     const char *v[] = {id_s};
-    PGresult *res = pk_run (db, stmt, 1, v);
-    int rc = PQresultStatus (res) == PGRES_TUPLES_OK
-                 ? loa_store_fill_rows (res, size, fill, items, n)
-                 : -1;
-    PQclear (res);
-    return rc;
+    return loa_store_rows (db, WHO, stmt, 1, v, size, fill, items, n) == LOA_STORE_OK ? 0 : -1;
 }
 
-media_store_status media_pkg_store_get (PGconn *db, int64_t id, Loa__Media__Package *out)
+loa_store_status media_pkg_store_get (PGconn *db, int64_t id, Loa__Media__Package *out)
 {
     char id_s[24];
     loa_store_int_param (id_s, id);
     const char *v[] = {id_s};
     PGresult *res = pk_run (db, "pk_get", 1, v);
     if (PQresultStatus (res) != PGRES_TUPLES_OK || PQntuples (res) != 1) {
-        media_store_status st =
-            PQresultStatus (res) == PGRES_TUPLES_OK ? MEDIA_STORE_NOT_FOUND : MEDIA_STORE_ERROR;
+        loa_store_status st =
+            PQresultStatus (res) == PGRES_TUPLES_OK ? LOA_STORE_NOT_FOUND : LOA_STORE_ERROR;
         PQclear (res);
         return st;
     }
@@ -105,13 +100,13 @@ media_store_status media_pkg_store_get (PGconn *db, int64_t id, Loa__Media__Pack
                    (void ***) &out->versions, &out->n_versions) != 0 ||
         fill_list (db, "pk_deliveries", id_s, sizeof (Loa__Media__Delivery), fill_delivery,
                    (void ***) &out->deliveries, &out->n_deliveries) != 0)
-        return MEDIA_STORE_ERROR;
+        return LOA_STORE_ERROR;
     /* Each delivery's receipts. */
     Loa__Media__Receipt **all = NULL;
     size_t n_all = 0;
     if (fill_list (db, "pk_receipts", id_s, sizeof (Loa__Media__Receipt), fill_receipt,
                    (void ***) &all, &n_all) != 0)
-        return MEDIA_STORE_ERROR;
+        return LOA_STORE_ERROR;
     int rc = 0;
     for (size_t d = 0; d < out->n_deliveries && rc == 0; d++) {
         Loa__Media__Delivery *del = out->deliveries[d];
@@ -133,11 +128,11 @@ media_store_status media_pkg_store_get (PGconn *db, int64_t id, Loa__Media__Pack
     for (size_t i = 0; i < n_all; i++)
         loa_store_free_message (&all[i]->base);
     free (all);
-    return rc == 0 ? MEDIA_STORE_OK : MEDIA_STORE_ERROR;
+    return rc == 0 ? LOA_STORE_OK : LOA_STORE_ERROR;
 }
 
-media_store_status media_pkg_store_list (PGconn *db, int page, int per_page,
-                                         Loa__Media__PackageList *out)
+loa_store_status media_pkg_store_list (PGconn *db, int page, int per_page,
+                                       Loa__Media__PackageList *out)
 {
     char limit[24], offset[24];
     loa_store_int_param (limit, per_page);
@@ -146,17 +141,17 @@ media_store_status media_pkg_store_list (PGconn *db, int page, int per_page,
     PGresult *res = pk_run (db, "pk_list", 2, vals);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);
-        return MEDIA_STORE_ERROR;
+        return LOA_STORE_ERROR;
     }
     size_t n = (size_t) PQntuples (res);
     long long total = loa_store_page_total (db, WHO, res, 1, "pk_count", 0, NULL);
     void *block = loa_store_list_block (n, sizeof (Loa__Media__Package), (void ***) &out->items);
-    media_store_status st = block && total >= 0 ? MEDIA_STORE_OK : MEDIA_STORE_ERROR;
+    loa_store_status st = block && total >= 0 ? LOA_STORE_OK : LOA_STORE_ERROR;
     for (size_t i = 0; block && i < n; i++)
         loa__media__package__init (out->items[i]);
     if (block)
         out->n_items = n;
-    for (size_t i = 0; i < n && st == MEDIA_STORE_OK; i++)
+    for (size_t i = 0; i < n && st == LOA_STORE_OK; i++)
         st = media_pkg_store_get (db, atoll (PQgetvalue (res, (int) i, 0)), out->items[i]);
     PQclear (res);
     out->page = page;
@@ -167,16 +162,16 @@ media_store_status media_pkg_store_list (PGconn *db, int page, int per_page,
 
 /* ------------------------------------------------------------ broadcasters */
 
-media_store_status media_pkg_store_broadcaster (PGconn *db, int64_t api_key_id, int64_t *id)
+loa_store_status media_pkg_store_broadcaster (PGconn *db, int64_t api_key_id, int64_t *id)
 {
     char key[24];
     loa_store_int_param (key, api_key_id);
     const char *v[] = {key};
     PGresult *res = pk_run (db, "pk_bc_of_key", 1, v);
-    media_store_status st = MEDIA_STORE_ERROR;
+    loa_store_status st = LOA_STORE_ERROR;
     if (PQresultStatus (res) == PGRES_TUPLES_OK) {
-        st = PQntuples (res) == 1 ? MEDIA_STORE_OK : MEDIA_STORE_FORBIDDEN;
-        if (st == MEDIA_STORE_OK)
+        st = PQntuples (res) == 1 ? LOA_STORE_OK : LOA_STORE_FORBIDDEN;
+        if (st == LOA_STORE_OK)
             *id = atoll (PQgetvalue (res, 0, 0));
     }
     PQclear (res);
@@ -188,7 +183,7 @@ static int release_tx (PGconn *db, void *arg)
     char b[24];
     loa_store_int_param (b, *(const int64_t *) arg);
     const char *v[] = {b};
-    return pk_run_cmd (db, "pk_release", 1, v);
+    return loa_store_change (db, WHO, "pk_release", 1, v);
 }
 
 int media_pkg_store_release (PGconn *db, int64_t broadcaster_id)
@@ -199,9 +194,9 @@ int media_pkg_store_release (PGconn *db, int64_t broadcaster_id)
 /* Whether the broadcaster may see version `version` (0: any) of package
  * `id`: OK with *entry (the released version's row, caller clears),
  * NOT_FOUND, FORBIDDEN; *gone is GONE when the package is canceled,
- * WITHHELD while its latest version is withheld, else 0. */
-static media_store_status entry (PGconn *db, int64_t b, int64_t id, int version, PGresult **entry,
-                                 int *gone)
+ * WITHHELD while its latest version is withheld, else OK. */
+static loa_store_status entry (PGconn *db, int64_t b, int64_t id, int version, PGresult **entry,
+                               loa_store_status *gone)
 {
     char b_s[24], id_s[24], v_s[16];
     loa_store_int_param (b_s, b);
@@ -210,44 +205,44 @@ static media_store_status entry (PGconn *db, int64_t b, int64_t id, int version,
     const char *v[] = {b_s, id_s, v_s};
     *entry = NULL;
     if (media_pkg_store_release (db, b) != 0)
-        return MEDIA_STORE_ERROR;
+        return LOA_STORE_ERROR;
     PGresult *res = pk_run (db, "pk_access", 3, v);
     if (PQresultStatus (res) != PGRES_TUPLES_OK || PQntuples (res) != 1) {
         PQclear (res);
-        return MEDIA_STORE_ERROR;
+        return LOA_STORE_ERROR;
     }
     int exists = PQgetvalue (res, 0, 0)[0] == 't', mine = PQgetvalue (res, 0, 1)[0] == 't',
         has_version = PQgetvalue (res, 0, 2)[0] == 't';
-    *gone = strcmp (PQgetvalue (res, 0, 3), "canceled") == 0   ? MEDIA_STORE_GONE
-            : strcmp (PQgetvalue (res, 0, 3), "withheld") == 0 ? MEDIA_STORE_WITHHELD
-                                                               : 0;
+    *gone = strcmp (PQgetvalue (res, 0, 3), "canceled") == 0   ? LOA_STORE_GONE
+            : strcmp (PQgetvalue (res, 0, 3), "withheld") == 0 ? LOA_STORE_WITHHELD
+                                                               : LOA_STORE_OK;
     PQclear (res);
     if (!exists)
-        return MEDIA_STORE_NOT_FOUND;
+        return LOA_STORE_NOT_FOUND;
     if (!mine)
-        return MEDIA_STORE_FORBIDDEN;
+        return LOA_STORE_FORBIDDEN;
     if (!has_version)
-        return MEDIA_STORE_NOT_FOUND;
+        return LOA_STORE_NOT_FOUND;
     res = pk_run (db, "pk_entry", 3, v);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);
-        return MEDIA_STORE_ERROR;
+        return LOA_STORE_ERROR;
     }
     if (PQntuples (res) != 1) {
         PQclear (res);
-        return MEDIA_STORE_FORBIDDEN; /* under embargo for this broadcaster */
+        return LOA_STORE_FORBIDDEN; /* under embargo for this broadcaster */
     }
     *entry = res;
-    return MEDIA_STORE_OK;
+    return LOA_STORE_OK;
 }
 
-media_store_status media_pkg_store_ninjs (PGconn *db, int64_t broadcaster_id, int64_t id,
-                                          int version, Loa__Media__Ninjs *out)
+loa_store_status media_pkg_store_ninjs (PGconn *db, int64_t broadcaster_id, int64_t id, int version,
+                                        Loa__Media__Ninjs *out)
 {
     PGresult *res;
-    int gone;
-    media_store_status st = entry (db, broadcaster_id, id, version, &res, &gone);
-    if (st != MEDIA_STORE_OK)
+    loa_store_status gone;
+    loa_store_status st = entry (db, broadcaster_id, id, version, &res, &gone);
+    if (st != LOA_STORE_OK)
         return st;
     out->package_id = id;
     out->version = atoi (PQgetvalue (res, 0, 0));
@@ -260,26 +255,26 @@ media_store_status media_pkg_store_ninjs (PGconn *db, int64_t broadcaster_id, in
         pk_save_2_3 (db, id_s, v_s, out->json, &out->json_2_3);
     }
     PQclear (res);
-    return out->json_2_3 ? MEDIA_STORE_OK : MEDIA_STORE_ERROR;
+    return out->json_2_3 ? LOA_STORE_OK : LOA_STORE_ERROR;
 }
 
-media_store_status media_pkg_store_file (PGconn *db, int64_t broadcaster_id,
-                                         const Loa__Media__PackageFileRequest *in,
-                                         Loa__Media__PackageFile *out)
+loa_store_status media_pkg_store_file (PGconn *db, int64_t broadcaster_id,
+                                       const Loa__Media__PackageFileRequest *in,
+                                       Loa__Media__PackageFile *out)
 {
     PGresult *res;
-    int gone;
+    loa_store_status gone;
     if (in->version <= 0)
-        return MEDIA_STORE_NOT_FOUND;
-    media_store_status st = entry (db, broadcaster_id, in->id, in->version, &res, &gone);
-    if (st != MEDIA_STORE_OK)
+        return LOA_STORE_NOT_FOUND;
+    loa_store_status st = entry (db, broadcaster_id, in->id, in->version, &res, &gone);
+    if (st != LOA_STORE_OK)
         return st;
     char name[96];
-    if (gone) {
-        st = (media_store_status) gone;
+    if (gone != LOA_STORE_OK) {
+        st = gone;
     } else if (strcmp (in->what, "file") != 0 && strcmp (PQgetvalue (res, 0, 6), "ready") != 0) {
-        st = strcmp (PQgetvalue (res, 0, 6), "pending") == 0 ? MEDIA_STORE_PENDING
-                                                             : MEDIA_STORE_FAILED;
+        st = strcmp (PQgetvalue (res, 0, 6), "pending") == 0 ? LOA_STORE_NOT_READY
+                                                             : LOA_STORE_FAILED;
     } else if (strcmp (in->what, "bag") == 0) {
         out->sha256 = loa_store_dup (res, 0, 2, NULL);
         out->size = atoll (PQgetvalue (res, 0, 3));
@@ -298,9 +293,9 @@ media_store_status media_pkg_store_file (PGconn *db, int64_t broadcaster_id,
         const char *v[] = {id_s, v_s, in->name};
         PGresult *f = pk_run (db, "pk_file", 3, v);
         if (PQresultStatus (f) != PGRES_TUPLES_OK)
-            st = MEDIA_STORE_ERROR;
+            st = LOA_STORE_ERROR;
         else if (PQntuples (f) != 1)
-            st = MEDIA_STORE_NOT_FOUND;
+            st = LOA_STORE_NOT_FOUND;
         else {
             out->sha256 = loa_store_dup (f, 0, 0, NULL);
             out->size = atoll (PQgetvalue (f, 0, 1));
@@ -310,13 +305,13 @@ media_store_status media_pkg_store_file (PGconn *db, int64_t broadcaster_id,
         PQclear (f);
     }
     PQclear (res);
-    if (st == MEDIA_STORE_OK && (!out->mime || !out->filename))
-        st = MEDIA_STORE_ERROR;
+    if (st == LOA_STORE_OK && (!out->mime || !out->filename))
+        st = LOA_STORE_ERROR;
     return st;
 }
 
-media_store_status media_pkg_store_log_download (PGconn *db, int64_t broadcaster_id,
-                                                 const Loa__Media__DownloadLog *in)
+loa_store_status media_pkg_store_log_download (PGconn *db, int64_t broadcaster_id,
+                                               const Loa__Media__DownloadLog *in)
 {
     char b[24], id[24], v[16], bytes[24], status[16];
     loa_store_int_param (b, broadcaster_id);
@@ -326,40 +321,40 @@ media_store_status media_pkg_store_log_download (PGconn *db, int64_t broadcaster
     snprintf (status, sizeof status, "%d", in->status);
     const char *vals[] = {b,     id, v, in->what, in->name, bytes, in->complete ? "true" : "false",
                           status};
-    return pk_run_cmd (db, "pk_download", 8, vals) == 0 ? MEDIA_STORE_OK : MEDIA_STORE_ERROR;
+    return loa_store_change (db, WHO, "pk_download", 8, vals) == 0 ? LOA_STORE_OK : LOA_STORE_ERROR;
 }
 
-static void fill_feed_item (const PGresult *res, int row, void *item)
+static void fill_feed_item (const PGresult *res, int row, void *item, int *oom)
 {
     Loa__Media__FeedItem *f = item;
     loa__media__feed_item__init (f);
     f->position = atoll (PQgetvalue (res, row, 0));
     f->package_id = atoll (PQgetvalue (res, row, 1));
     f->version = atoi (PQgetvalue (res, row, 2));
-    f->json = loa_store_dup (res, row, 3, NULL);
-    f->json_2_3 = PQgetisnull (res, row, 4) ? NULL : loa_store_dup (res, row, 4, NULL);
+    f->json = loa_store_dup (res, row, 3, oom);
+    f->json_2_3 = PQgetisnull (res, row, 4) ? NULL : loa_store_dup (res, row, 4, oom);
 }
 
-media_store_status media_pkg_store_feed (PGconn *db, int64_t broadcaster_id, int64_t after,
-                                         int limit, Loa__Media__FeedPage *out)
+loa_store_status media_pkg_store_feed (PGconn *db, int64_t broadcaster_id, int64_t after, int limit,
+                                       Loa__Media__FeedPage *out)
 {
     if (media_pkg_store_release (db, broadcaster_id) != 0)
-        return MEDIA_STORE_ERROR;
+        return LOA_STORE_ERROR;
     char b[24], a[24], l[16];
     loa_store_int_param (b, broadcaster_id);
     loa_store_int_param (a, after);
     snprintf (l, sizeof l, "%d", limit);
     const char *v[] = {b, a, l};
     PGresult *res = pk_run (db, "pk_feed", 3, v);
-    media_store_status st = MEDIA_STORE_ERROR;
+    loa_store_status st = LOA_STORE_ERROR;
     if (PQresultStatus (res) == PGRES_TUPLES_OK &&
         loa_store_fill_rows (res, sizeof (Loa__Media__FeedItem), fill_feed_item,
                              (void ***) &out->items, &out->n_items) == 0) {
         out->last = out->n_items ? out->items[out->n_items - 1]->position : after;
-        st = MEDIA_STORE_OK;
+        st = LOA_STORE_OK;
     }
     /* Versions made before 0005_ninjs_2_3.sql get their 2.3 text now. */
-    for (size_t i = 0; st == MEDIA_STORE_OK && i < out->n_items; i++) {
+    for (size_t i = 0; st == LOA_STORE_OK && i < out->n_items; i++) {
         Loa__Media__FeedItem *f = out->items[i];
         if (f->json_2_3)
             continue;
@@ -368,7 +363,7 @@ media_store_status media_pkg_store_feed (PGconn *db, int64_t broadcaster_id, int
         snprintf (v_s, sizeof v_s, "%d", f->version);
         pk_save_2_3 (db, id_s, v_s, f->json, &f->json_2_3);
         if (!f->json_2_3)
-            st = MEDIA_STORE_ERROR;
+            st = LOA_STORE_ERROR;
     }
     PQclear (res);
     return st;
@@ -431,24 +426,24 @@ static int receipt_tx (PGconn *db, void *argp)
     return 0;
 }
 
-media_store_status media_pkg_store_receipt (PGconn *db, int64_t broadcaster_id, int64_t id,
-                                            int version, const char *sha256, const char *status,
-                                            Loa__Media__Receipt *out, int *created,
-                                            const char **field)
+loa_store_status media_pkg_store_receipt (PGconn *db, int64_t broadcaster_id, int64_t id,
+                                          int version, const char *sha256, const char *status,
+                                          Loa__Media__Receipt *out, int *created,
+                                          const char **field)
 {
     PGresult *res;
-    int gone;
+    loa_store_status gone;
     *field = NULL;
     if (version <= 0) {
         *field = "version";
-        return MEDIA_STORE_INVALID;
+        return LOA_STORE_INVALID;
     }
-    media_store_status st = entry (db, broadcaster_id, id, version, &res, &gone);
-    if (st == MEDIA_STORE_NOT_FOUND) {
+    loa_store_status st = entry (db, broadcaster_id, id, version, &res, &gone);
+    if (st == LOA_STORE_NOT_FOUND) {
         *field = "version";
-        return MEDIA_STORE_INVALID;
+        return LOA_STORE_INVALID;
     }
-    if (st != MEDIA_STORE_OK)
+    if (st != LOA_STORE_OK)
         return st;
     int match = strcmp (PQgetvalue (res, 0, 2), sha256) == 0;
     char uri[320];
@@ -456,7 +451,7 @@ media_store_status media_pkg_store_receipt (PGconn *db, int64_t broadcaster_id, 
     /* A failed delivery reports the digest it got, which need not match. */
     if (!match && strcmp (status, "received") == 0) {
         *field = "sha256";
-        return MEDIA_STORE_INVALID;
+        return LOA_STORE_INVALID;
     }
     media_ninjs_uri (uri, sizeof uri, media_pkg_domain (), id);
     receipt_arg a = {.b = broadcaster_id,
@@ -467,7 +462,7 @@ media_store_status media_pkg_store_receipt (PGconn *db, int64_t broadcaster_id, 
                      .out = out,
                      .uri = uri};
     if (loa_db_tx (db, receipt_tx, &a) != 0)
-        return MEDIA_STORE_ERROR;
+        return LOA_STORE_ERROR;
     *created = a.created;
-    return MEDIA_STORE_OK;
+    return LOA_STORE_OK;
 }

@@ -11,7 +11,6 @@
 #include "media_pkg_rpc.h"
 #include "media_store.h"
 
-#define DB_DOWN "Không truy cập được cơ sở dữ liệu"
 #define ADMIN_ONLY "Chỉ quản trị viên được quản lý đơn vị nhận tin"
 
 static const char *const kinds[] = {"tv", "radio", "newspaper", "portal", "other", NULL};
@@ -43,7 +42,7 @@ static int is_mime (const char *s)
     return 1;
 }
 
-static void assets_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+static void media_assets_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Media__CreateAssetRequest *in = (const Loa__Media__CreateAssetRequest *) msg;
     static const char *const roles[] = {"editor", "reviewer", NULL};
@@ -63,39 +62,43 @@ static void assets_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     }
     Loa__Media__Asset out = LOA__MEDIA__ASSET__INIT;
     int created = 0;
-    media_store_status st = MEDIA_STORE_CONFLICT;
+    loa_store_status st = LOA_STORE_CONFLICT;
     /* A conflict is another first upload of the same bytes committing
      * meanwhile: the second try finds its row. */
-    for (int attempt = 0; attempt < 3 && st == MEDIA_STORE_CONFLICT; attempt++)
+    for (int attempt = 0; attempt < 3 && st == LOA_STORE_CONFLICT; attempt++)
         st = media_store_asset_register (ctx->db, in->sha256, in->size, in->mime, in->original_name,
                                          ctx->caller->user_id, &out, &created);
-    if (st == MEDIA_STORE_GONE) {
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE,
-                      "Tệp vừa được dọn khỏi kho media; vui lòng tải lên lại");
-    } else if (st == MEDIA_STORE_OK) {
+    if (st == LOA_STORE_OK) {
         if (created)
             loa_info (ctx->request_id, "media: asset %lld (%s, %lld bytes, %s) by user %lld",
                       (long long) out.id, out.sha256, (long long) out.size, out.mime,
                       (long long) ctx->caller->user_id);
         loa_rpc_ok (ctx, created ? LOA__STATUS__CREATED : LOA__STATUS__OK, &out.base);
     } else {
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+        static const loa_rpc_store_answer ANSWERS[] = {
+            {LOA_STORE_NOT_READY, "Tệp vừa được dọn khỏi kho media; vui lòng tải lên lại"},
+            {LOA_STORE_OK},
+        };
+        /* Still racing after three tries: as if the database failed. */
+        loa_rpc_fail_store (ctx, st == LOA_STORE_CONFLICT ? LOA_STORE_ERROR : st, ANSWERS);
     }
     loa_store_free_message (&out.base);
 }
 
 /* Anyone reads an asset that a published article carries; any staff
  * member reads the others. */
-static void assets_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+static void media_assets_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Media__AssetIdRequest *in = (const Loa__Media__AssetIdRequest *) msg;
     Loa__Media__Asset out = LOA__MEDIA__ASSET__INIT;
-    media_store_status st =
-        in->id > 0 ? media_store_asset_get (ctx->db, in->id, &out) : MEDIA_STORE_NOT_FOUND;
-    if (st == MEDIA_STORE_NOT_FOUND)
-        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy tệp");
-    else if (st != MEDIA_STORE_OK)
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+    loa_store_status st =
+        in->id > 0 ? media_store_asset_get (ctx->db, in->id, &out) : LOA_STORE_NOT_FOUND;
+    static const loa_rpc_store_answer ANSWERS[] = {
+        {LOA_STORE_NOT_FOUND, "Không tìm thấy tệp"},
+        {LOA_STORE_OK},
+    };
+    if (st != LOA_STORE_OK)
+        loa_rpc_fail_store (ctx, st, ANSWERS);
     else if (!out.is_public && ctx->caller->user_id == 0)
         loa_rpc_fail (
             ctx, ctx->caller->api_key_id ? LOA__STATUS__FORBIDDEN : LOA__STATUS__UNAUTHENTICATED,
@@ -133,21 +136,22 @@ static int check_broadcaster (loa_rpc_ctx *ctx, const char *name, const char *ki
     return bad;
 }
 
-static void reply_broadcaster (loa_rpc_ctx *ctx, media_store_status st, Loa__Status ok,
+static void reply_broadcaster (loa_rpc_ctx *ctx, loa_store_status st, Loa__Status ok,
                                Loa__Media__Broadcaster *out)
 {
-    if (st == MEDIA_STORE_OK)
+    static const loa_rpc_store_answer ANSWERS[] = {
+        {LOA_STORE_NOT_FOUND, "Không tìm thấy đơn vị nhận tin"},
+        {LOA_STORE_CONFLICT, "Khóa API đã gắn với đơn vị nhận tin khác"},
+        {LOA_STORE_OK},
+    };
+    if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, ok, &out->base);
-    else if (st == MEDIA_STORE_NOT_FOUND)
-        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy đơn vị nhận tin");
-    else if (st == MEDIA_STORE_CONFLICT)
-        loa_rpc_fail (ctx, LOA__STATUS__CONFLICT, "Khóa API đã gắn với đơn vị nhận tin khác");
     else
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+        loa_rpc_fail_store (ctx, st, ANSWERS);
     loa_store_free_message (&out->base);
 }
 
-static void broadcasters_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+static void media_broadcasters_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Media__CreateBroadcasterRequest *in =
         (const Loa__Media__CreateBroadcasterRequest *) msg;
@@ -163,26 +167,26 @@ static void broadcasters_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         return;
     }
     Loa__Media__Broadcaster out = LOA__MEDIA__BROADCASTER__INIT;
-    media_store_status st = media_store_broadcaster_create (
+    loa_store_status st = media_store_broadcaster_create (
         ctx->db, b->name, b->kind, b->embargo_policy, in->api_key_id, ctx->caller->user_id, &out);
-    if (st == MEDIA_STORE_OK)
+    if (st == LOA_STORE_OK)
         loa_info (ctx->request_id, "media: broadcaster %lld (%s) by user %lld", (long long) out.id,
                   out.kind, (long long) ctx->caller->user_id);
     reply_broadcaster (ctx, st, LOA__STATUS__CREATED, &out);
 }
 
-static void broadcasters_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+static void media_broadcasters_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Media__BroadcasterIdRequest *in = (const Loa__Media__BroadcasterIdRequest *) msg;
     if (loa_check_role (ctx, "admin", ADMIN_ONLY) != 0)
         return;
     Loa__Media__Broadcaster out = LOA__MEDIA__BROADCASTER__INIT;
-    media_store_status st =
-        in->id > 0 ? media_store_broadcaster_get (ctx->db, in->id, &out) : MEDIA_STORE_NOT_FOUND;
+    loa_store_status st =
+        in->id > 0 ? media_store_broadcaster_get (ctx->db, in->id, &out) : LOA_STORE_NOT_FOUND;
     reply_broadcaster (ctx, st, LOA__STATUS__OK, &out);
 }
 
-static void broadcasters_set_key (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+static void media_broadcasters_set_key (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Media__SetBroadcasterKeyRequest *in =
         (const Loa__Media__SetBroadcasterKeyRequest *) msg;
@@ -194,16 +198,16 @@ static void broadcasters_set_key (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         return;
     }
     Loa__Media__Broadcaster out = LOA__MEDIA__BROADCASTER__INIT;
-    media_store_status st =
+    loa_store_status st =
         in->id > 0 ? media_store_broadcaster_set_key (ctx->db, in->id, in->api_key_id, &out)
-                   : MEDIA_STORE_NOT_FOUND;
-    if (st == MEDIA_STORE_OK)
+                   : LOA_STORE_NOT_FOUND;
+    if (st == LOA_STORE_OK)
         loa_info (ctx->request_id, "media: broadcaster %lld has a new api key %lld (user %lld)",
                   (long long) out.id, (long long) in->api_key_id, (long long) ctx->caller->user_id);
     reply_broadcaster (ctx, st, LOA__STATUS__OK, &out);
 }
 
-static void broadcasters_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+static void media_broadcasters_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Media__UpdateBroadcasterRequest *in =
         (const Loa__Media__UpdateBroadcasterRequest *) msg;
@@ -226,7 +230,7 @@ static void broadcasters_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
                        &out);
 }
 
-static void broadcasters_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+static void media_broadcasters_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Media__BroadcasterListRequest *in = (const Loa__Media__BroadcasterListRequest *) msg;
     /* Read by those who address packages to broadcasters and follow their
@@ -241,24 +245,26 @@ static void broadcasters_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (loa_check_list_page (ctx, in->page, in->per_page, 20, &page, &per_page) != 0)
         return;
     Loa__Media__BroadcasterList out = LOA__MEDIA__BROADCASTER_LIST__INIT;
-    if (media_store_broadcasters_list (ctx->db, page, per_page, &out) == MEDIA_STORE_OK)
+    loa_store_status st = media_store_broadcasters_list (ctx->db, page, per_page, &out);
+    if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+        loa_rpc_fail_store (ctx, st, NULL);
     loa_store_free_message (&out.base);
 }
 
 const loa_rpc_method media_methods[] = {
-    {"assets.create", &loa__media__create_asset_request__descriptor, assets_create},
-    {"assets.get", &loa__media__asset_id_request__descriptor, assets_get},
+    {"assets.create", &loa__media__create_asset_request__descriptor, media_assets_create},
+    {"assets.get", &loa__media__asset_id_request__descriptor, media_assets_get},
     {"broadcasters.create", &loa__media__create_broadcaster_request__descriptor,
-     broadcasters_create},
-    {"broadcasters.list", &loa__media__broadcaster_list_request__descriptor, broadcasters_list},
-    {"broadcasters.get", &loa__media__broadcaster_id_request__descriptor, broadcasters_get},
+     media_broadcasters_create},
+    {"broadcasters.list", &loa__media__broadcaster_list_request__descriptor,
+     media_broadcasters_list},
+    {"broadcasters.get", &loa__media__broadcaster_id_request__descriptor, media_broadcasters_get},
     {"broadcasters.set_key", &loa__media__set_broadcaster_key_request__descriptor,
-     broadcasters_set_key},
+     media_broadcasters_set_key},
     {"broadcasters.update", &loa__media__update_broadcaster_request__descriptor,
-     broadcasters_update},
+     media_broadcasters_update},
     /* Packages (media_pkg_rpc.c). */
     {"packages.create", &loa__media__create_package_request__descriptor, media_packages_create},
     {"packages.correct", &loa__media__correct_package_request__descriptor, media_packages_correct},

@@ -58,42 +58,46 @@ int media_store_prepare (PGconn *db)
 
 /* ------------------------------------------------------------ assets */
 
-static void fill_asset (const PGresult *res, int row, Loa__Media__Asset *a)
+static void fill_asset (const PGresult *res, int row, void *item, int *oom)
 {
+    Loa__Media__Asset *a = item;
+    loa__media__asset__init (a);
     a->id = atoll (PQgetvalue (res, row, 0));
-    a->sha256 = loa_store_dup (res, row, 1, NULL);
+    a->sha256 = loa_store_dup (res, row, 1, oom);
     a->size = atoll (PQgetvalue (res, row, 2));
-    a->mime = loa_store_dup (res, row, 3, NULL);
-    a->original_name = loa_store_dup (res, row, 4, NULL);
+    a->mime = loa_store_dup (res, row, 3, oom);
+    a->original_name = loa_store_dup (res, row, 4, oom);
     a->created_by = atoll (PQgetvalue (res, row, 5));
-    a->created_at = loa_store_dup (res, row, 6, NULL);
+    a->created_at = loa_store_dup (res, row, 6, oom);
     a->is_public = PQgetvalue (res, row, 7)[0] == 't';
     char url[64];
     snprintf (url, sizeof url, "/api/v1/assets/%lld", (long long) a->id);
     a->url = strdup (url);
-    if (!a->url)
+    if (!a->url) {
         a->url = (char *) protobuf_c_empty_string;
+        *oom = 1;
+    }
 }
 
-media_store_status media_store_asset_create (PGconn *db, const char *sha256, int64_t size,
-                                             const char *mime, const char *original_name,
-                                             int64_t created_by, Loa__Media__Asset *out,
-                                             int *created)
+loa_store_status media_store_asset_create (PGconn *db, const char *sha256, int64_t size,
+                                           const char *mime, const char *original_name,
+                                           int64_t created_by, Loa__Media__Asset *out, int *created)
 {
     char size_s[24], by[24];
     loa_store_int_param (size_s, size);
     loa_store_int_param (by, created_by);
     const char *vals[] = {sha256, size_s, mime, original_name ? original_name : "", by};
     PGresult *res = loa_store_run (db, WHO, "asset_insert", 5, vals, PGRES_TUPLES_OK);
-    media_store_status st = MEDIA_STORE_ERROR;
+    loa_store_status st = LOA_STORE_ERROR;
     if (PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) == 1) {
-        fill_asset (res, 0, out);
+        int oom = 0;
+        fill_asset (res, 0, out, &oom);
         *created = PQgetvalue (res, 0, 8)[0] == 't';
-        st = MEDIA_STORE_OK;
+        st = oom ? LOA_STORE_ERROR : LOA_STORE_OK;
     } else if (PQresultStatus (res) == PGRES_TUPLES_OK || loa_db_is_state (res, "23505")) {
         /* Two first uploads of the same bytes raced: the caller retries
          * and finds the winner's row. */
-        st = MEDIA_STORE_CONFLICT;
+        st = LOA_STORE_CONFLICT;
     }
     PQclear (res);
     return st;
@@ -104,36 +108,35 @@ typedef struct {
     int64_t size, created_by;
     Loa__Media__Asset *out;
     int *created;
-    media_store_status st;
+    loa_store_status st;
 } asset_tx_arg;
 
 static int asset_tx (PGconn *db, void *argp)
 {
     asset_tx_arg *a = argp;
     loa_store_free_message (&a->out->base); /* a retried transaction fills it again */
-    a->st = MEDIA_STORE_ERROR;
+    a->st = LOA_STORE_ERROR;
     int rc = media_store_blob_lock (db, a->sha256);
     if (rc != 0)
         return rc;
     int exists = media_blob_exists (a->sha256);
     if (exists != 1) {
-        a->st = exists == 0 ? MEDIA_STORE_GONE : MEDIA_STORE_ERROR;
+        a->st = exists == 0 ? LOA_STORE_NOT_READY : LOA_STORE_ERROR;
         return 1;
     }
     a->st = media_store_asset_create (db, a->sha256, a->size, a->mime, a->original_name,
                                       a->created_by, a->out, a->created);
-    return a->st == MEDIA_STORE_OK ? 0 : 1;
+    return a->st == LOA_STORE_OK ? 0 : 1;
 }
 
-media_store_status media_store_asset_register (PGconn *db, const char *sha256, int64_t size,
-                                               const char *mime, const char *original_name,
-                                               int64_t created_by, Loa__Media__Asset *out,
-                                               int *created)
+loa_store_status media_store_asset_register (PGconn *db, const char *sha256, int64_t size,
+                                             const char *mime, const char *original_name,
+                                             int64_t created_by, Loa__Media__Asset *out,
+                                             int *created)
 {
-    asset_tx_arg a = {sha256,     mime, original_name, size,
-                      created_by, out,  created,       MEDIA_STORE_ERROR};
+    asset_tx_arg a = {sha256, mime, original_name, size, created_by, out, created, LOA_STORE_ERROR};
     int rc = loa_db_tx (db, asset_tx, &a);
-    return rc == 0 ? MEDIA_STORE_OK : a.st == MEDIA_STORE_OK ? MEDIA_STORE_ERROR : a.st;
+    return rc == 0 ? LOA_STORE_OK : a.st == LOA_STORE_OK ? LOA_STORE_ERROR : a.st;
 }
 
 int media_store_blob_lock (PGconn *db, const char *sha256)
@@ -189,20 +192,12 @@ int media_store_blob_remove_orphan (PGconn *db, const char *sha256,
     return a.removed;
 }
 
-media_store_status media_store_asset_get (PGconn *db, int64_t id, Loa__Media__Asset *out)
+loa_store_status media_store_asset_get (PGconn *db, int64_t id, Loa__Media__Asset *out)
 {
     char id_s[24];
     loa_store_int_param (id_s, id);
     const char *vals[] = {id_s};
-    PGresult *res = loa_store_run (db, WHO, "asset_get", 1, vals, PGRES_TUPLES_OK);
-    media_store_status st = MEDIA_STORE_ERROR;
-    if (PQresultStatus (res) == PGRES_TUPLES_OK) {
-        st = PQntuples (res) == 1 ? MEDIA_STORE_OK : MEDIA_STORE_NOT_FOUND;
-        if (st == MEDIA_STORE_OK)
-            fill_asset (res, 0, out);
-    }
-    PQclear (res);
-    return st;
+    return loa_store_one (db, WHO, "asset_get", 1, vals, fill_asset, out);
 }
 
 int media_store_apply_article (PGconn *db, int64_t article_id, int published,
@@ -235,41 +230,31 @@ int media_store_reset (PGconn *db)
 
 /* ------------------------------------------------------------ broadcasters */
 
-static void fill_broadcaster (const PGresult *res, int row, void *item)
+static void fill_broadcaster (const PGresult *res, int row, void *item, int *oom)
 {
     Loa__Media__Broadcaster *b = item;
     loa__media__broadcaster__init (b);
     b->id = atoll (PQgetvalue (res, row, 0));
-    b->name = loa_store_dup (res, row, 1, NULL);
-    b->kind = loa_store_dup (res, row, 2, NULL);
-    b->embargo_policy = loa_store_dup (res, row, 3, NULL);
+    b->name = loa_store_dup (res, row, 1, oom);
+    b->kind = loa_store_dup (res, row, 2, oom);
+    b->embargo_policy = loa_store_dup (res, row, 3, oom);
     b->api_key_id = atoll (PQgetvalue (res, row, 4));
     b->active = PQgetvalue (res, row, 5)[0] == 't';
     b->created_by = atoll (PQgetvalue (res, row, 6));
-    b->created_at = loa_store_dup (res, row, 7, NULL);
-    b->updated_at = loa_store_dup (res, row, 8, NULL);
+    b->created_at = loa_store_dup (res, row, 7, oom);
+    b->updated_at = loa_store_dup (res, row, 8, oom);
 }
 
-/* One row of `stmt` into *out. */
-static media_store_status one_broadcaster (PGconn *db, const char *stmt, int n,
-                                           const char *const *vals, Loa__Media__Broadcaster *out)
+/* One row of `stmt` into *out (CONFLICT: the API key is another's). */
+static loa_store_status one_broadcaster (PGconn *db, const char *stmt, int n,
+                                         const char *const *vals, Loa__Media__Broadcaster *out)
 {
-    PGresult *res = loa_store_run (db, WHO, stmt, n, vals, PGRES_TUPLES_OK);
-    media_store_status st = MEDIA_STORE_ERROR;
-    if (PQresultStatus (res) == PGRES_TUPLES_OK) {
-        st = PQntuples (res) == 1 ? MEDIA_STORE_OK : MEDIA_STORE_NOT_FOUND;
-        if (st == MEDIA_STORE_OK)
-            fill_broadcaster (res, 0, out);
-    } else if (loa_db_is_state (res, "23505")) {
-        st = MEDIA_STORE_CONFLICT;
-    }
-    PQclear (res);
-    return st;
+    return loa_store_one (db, WHO, stmt, n, vals, fill_broadcaster, out);
 }
 
-media_store_status media_store_broadcaster_create (PGconn *db, const char *name, const char *kind,
-                                                   const char *embargo_policy, int64_t api_key_id,
-                                                   int64_t created_by, Loa__Media__Broadcaster *out)
+loa_store_status media_store_broadcaster_create (PGconn *db, const char *name, const char *kind,
+                                                 const char *embargo_policy, int64_t api_key_id,
+                                                 int64_t created_by, Loa__Media__Broadcaster *out)
 {
     char key[24], by[24];
     loa_store_int_param (key, api_key_id);
@@ -278,8 +263,7 @@ media_store_status media_store_broadcaster_create (PGconn *db, const char *name,
     return one_broadcaster (db, "bc_insert", 5, vals, out);
 }
 
-media_store_status media_store_broadcaster_get (PGconn *db, int64_t id,
-                                                Loa__Media__Broadcaster *out)
+loa_store_status media_store_broadcaster_get (PGconn *db, int64_t id, Loa__Media__Broadcaster *out)
 {
     char id_s[24];
     loa_store_int_param (id_s, id);
@@ -287,9 +271,9 @@ media_store_status media_store_broadcaster_get (PGconn *db, int64_t id,
     return one_broadcaster (db, "bc_get", 1, vals, out);
 }
 
-media_store_status media_store_broadcaster_update (PGconn *db,
-                                                   const Loa__Media__UpdateBroadcasterRequest *in,
-                                                   Loa__Media__Broadcaster *out)
+loa_store_status media_store_broadcaster_update (PGconn *db,
+                                                 const Loa__Media__UpdateBroadcasterRequest *in,
+                                                 Loa__Media__Broadcaster *out)
 {
     char id_s[24];
     loa_store_int_param (id_s, in->id);
@@ -298,8 +282,8 @@ media_store_status media_store_broadcaster_update (PGconn *db,
     return one_broadcaster (db, "bc_update", 5, vals, out);
 }
 
-media_store_status media_store_broadcaster_set_key (PGconn *db, int64_t id, int64_t api_key_id,
-                                                    Loa__Media__Broadcaster *out)
+loa_store_status media_store_broadcaster_set_key (PGconn *db, int64_t id, int64_t api_key_id,
+                                                  Loa__Media__Broadcaster *out)
 {
     char id_s[24], key_s[24];
     loa_store_int_param (id_s, id);
@@ -308,26 +292,13 @@ media_store_status media_store_broadcaster_set_key (PGconn *db, int64_t id, int6
     return one_broadcaster (db, "bc_set_key", 2, vals, out);
 }
 
-media_store_status media_store_broadcasters_list (PGconn *db, int page, int per_page,
-                                                  Loa__Media__BroadcasterList *out)
+loa_store_status media_store_broadcasters_list (PGconn *db, int page, int per_page,
+                                                Loa__Media__BroadcasterList *out)
 {
-    char limit[24], offset[24];
-    loa_store_int_param (limit, per_page);
-    loa_store_int_param (offset, (long long) (page - 1) * per_page);
-    const char *vals[] = {limit, offset};
-    PGresult *res = loa_store_run (db, WHO, "bc_list", 2, vals, PGRES_TUPLES_OK);
-    media_store_status st = MEDIA_STORE_ERROR;
-    if (PQresultStatus (res) == PGRES_TUPLES_OK &&
-        loa_store_fill_rows (res, sizeof (Loa__Media__Broadcaster), fill_broadcaster,
-                             (void ***) &out->items, &out->n_items) == 0) {
-        long long total = loa_store_page_total (db, WHO, res, 9, "bc_count", 0, NULL);
-        if (total >= 0) {
-            out->total = total;
-            out->page = page;
-            out->per_page = per_page;
-            st = MEDIA_STORE_OK;
-        }
-    }
-    PQclear (res);
-    return st;
+    static const loa_store_page_query q = {
+        "bc_list", "bc_count", 9, 0, NULL, sizeof (Loa__Media__Broadcaster), fill_broadcaster};
+    out->page = page;
+    out->per_page = per_page;
+    return loa_store_page (db, WHO, &q, page, per_page, (void ***) &out->items, &out->n_items,
+                           &out->total);
 }

@@ -8,39 +8,27 @@
 #include <libpq-fe.h>
 #include <stdint.h>
 
+#include "loa_store.h"
 #include "media.pb-c.h"
 #include "media_edit.pb-c.h"
-
-typedef enum {
-    MEDIA_STORE_OK = 0,
-    MEDIA_STORE_NOT_FOUND = 1,
-    MEDIA_STORE_CONFLICT = 2, /* a unique key is taken */
-    MEDIA_STORE_INVALID = 3, /* packages: a field is wrong (media_pkg_write names it) */
-    MEDIA_STORE_FORBIDDEN = 4, /* packages: not this broadcaster's */
-    MEDIA_STORE_GONE = 5, /* packages: canceled */
-    MEDIA_STORE_PENDING = 6, /* packages: the version's bag is not built yet */
-    MEDIA_STORE_FAILED = 7, /* packages: the version's bag could not be built */
-    MEDIA_STORE_WITHHELD = 8, /* packages: withheld (its article was retracted) */
-    MEDIA_STORE_ERROR = -1, /* the database failed (logged) */
-} media_store_status;
 
 int media_store_prepare (PGconn *db);
 
 /* Registers the bytes `sha256` as an asset, or finds the asset already
  * holding those bytes: *created is 1 when the row is new. */
-media_store_status media_store_asset_create (PGconn *db, const char *sha256, int64_t size,
-                                             const char *mime, const char *original_name,
-                                             int64_t created_by, Loa__Media__Asset *out,
-                                             int *created);
+loa_store_status media_store_asset_create (PGconn *db, const char *sha256, int64_t size,
+                                           const char *mime, const char *original_name,
+                                           int64_t created_by, Loa__Media__Asset *out,
+                                           int *created);
 
 /* media_store_asset_create in one transaction holding the blob's lock
  * (media_store_blob_lock), after checking that the blob is on the volume:
- * GONE when it is not (the orphan sweeper removed it: the bytes must be
+ * NOT_READY when it is not (the orphan sweeper removed it: the bytes must be
  * uploaded again), so a row never names a blob the sweeper removes. */
-media_store_status media_store_asset_register (PGconn *db, const char *sha256, int64_t size,
-                                               const char *mime, const char *original_name,
-                                               int64_t created_by, Loa__Media__Asset *out,
-                                               int *created);
+loa_store_status media_store_asset_register (PGconn *db, const char *sha256, int64_t size,
+                                             const char *mime, const char *original_name,
+                                             int64_t created_by, Loa__Media__Asset *out,
+                                             int *created);
 
 /* Takes the blob's transaction-level lock (inside a transaction): 0,
  * LOA_DB_RETRY or -1. Whoever makes a row name a blob takes it and checks
@@ -58,7 +46,7 @@ int media_store_blob_remove_orphan (PGconn *db, const char *sha256,
                                     int (*remove) (const char *sha256, void *arg), void *arg);
 
 /* The asset `id`, with `is_public` (attached to a published article). */
-media_store_status media_store_asset_get (PGconn *db, int64_t id, Loa__Media__Asset *out);
+loa_store_status media_store_asset_get (PGconn *db, int64_t id, Loa__Media__Asset *out);
 
 /* What an article event says of its attachments (inside the subscriber's
  * transaction; not prepared): `published` replaces the article's rows with
@@ -69,21 +57,19 @@ int media_store_apply_article (PGconn *db, int64_t article_id, int published,
 /* Empties what the events built (a rebuild). 0 or -1. */
 int media_store_reset (PGconn *db);
 
-media_store_status media_store_broadcaster_create (PGconn *db, const char *name, const char *kind,
-                                                   const char *embargo_policy, int64_t api_key_id,
-                                                   int64_t created_by,
-                                                   Loa__Media__Broadcaster *out);
-media_store_status media_store_broadcaster_get (PGconn *db, int64_t id,
-                                                Loa__Media__Broadcaster *out);
+loa_store_status media_store_broadcaster_create (PGconn *db, const char *name, const char *kind,
+                                                 const char *embargo_policy, int64_t api_key_id,
+                                                 int64_t created_by, Loa__Media__Broadcaster *out);
+loa_store_status media_store_broadcaster_get (PGconn *db, int64_t id, Loa__Media__Broadcaster *out);
 /* Changes what `in` names (the others stay). */
-media_store_status media_store_broadcaster_update (PGconn *db,
-                                                   const Loa__Media__UpdateBroadcasterRequest *in,
-                                                   Loa__Media__Broadcaster *out);
+loa_store_status media_store_broadcaster_update (PGconn *db,
+                                                 const Loa__Media__UpdateBroadcasterRequest *in,
+                                                 Loa__Media__Broadcaster *out);
 /* The broadcaster's API key is now `api_key_id`. */
-media_store_status media_store_broadcaster_set_key (PGconn *db, int64_t id, int64_t api_key_id,
-                                                    Loa__Media__Broadcaster *out);
+loa_store_status media_store_broadcaster_set_key (PGconn *db, int64_t id, int64_t api_key_id,
+                                                  Loa__Media__Broadcaster *out);
 /* A page of broadcasters by id, and the total. */
-media_store_status media_store_broadcasters_list (PGconn *db, int page, int per_page,
-                                                  Loa__Media__BroadcasterList *out);
+loa_store_status media_store_broadcasters_list (PGconn *db, int page, int per_page,
+                                                Loa__Media__BroadcasterList *out);
 
 #endif

@@ -11,12 +11,16 @@
 #include "loa_store.h"
 #include "plan_store.h"
 
-#define DB_DOWN "Không truy cập được cơ sở dữ liệu"
 #define INSPECTOR_ONLY "Chỉ Thanh tra Sở (vai trò inspector) được lập và sửa kế hoạch"
 #define NO_PLAN "Không tìm thấy kế hoạch"
 #define NO_ACTIVITY "Không tìm thấy hoạt động này trong kế hoạch"
 #define NOT_LEAD_OR_PARTNER                                                                        \
     "Chỉ cán bộ của đơn vị chủ trì hoặc đơn vị phối hợp được báo cáo kết quả hoạt động này"
+
+static const loa_rpc_store_answer PLAN_ANSWERS[] = {
+    {LOA_STORE_NOT_FOUND, NO_PLAN},
+    {LOA_STORE_OK},
+};
 
 #define MIN_YEAR 2000
 #define MAX_YEAR 2100
@@ -54,7 +58,7 @@ static const char *field_of (char buf[64], size_t i, const char *name)
 static int check_units_known (loa_rpc_ctx *ctx, const char *field, const int64_t *ids, size_t n)
 {
     int64_t unknown = 0;
-    if (plan_store_unknown_unit (ctx->db, ids, n, &unknown) != 0)
+    if (plan_store_unknown_unit (ctx->db, ids, n, &unknown) != LOA_STORE_OK)
         return -1;
     if (!unknown)
         return 0;
@@ -151,7 +155,7 @@ static int check_activities (loa_rpc_ctx *ctx, Loa__Quota__PlanActivityInput *co
     for (size_t i = 0; i < n; i++) {
         int rc = check_activity (ctx, items[i], i, creating);
         if (rc < 0) {
-            loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+            loa_rpc_fail_store (ctx, LOA_STORE_ERROR, NULL);
             return -1;
         }
         bad += rc;
@@ -165,17 +169,15 @@ static int check_activities (loa_rpc_ctx *ctx, Loa__Quota__PlanActivityInput *co
 static void reply_plan (loa_rpc_ctx *ctx, int64_t id, Loa__Status status)
 {
     Loa__Quota__Plan out;
-    int rc = plan_store_get (ctx->db, id, &out);
-    if (rc == 0)
+    loa_store_status st = plan_store_get (ctx->db, id, &out);
+    if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, status, &out.base);
-    else if (rc == PLAN_STORE_NOT_FOUND)
-        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, NO_PLAN);
     else
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+        loa_rpc_fail_store (ctx, st, PLAN_ANSWERS);
     loa_store_free_message (&out.base);
 }
 
-void plan_rpc_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void quota_plans_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Quota__PlanListRequest *in = (const Loa__Quota__PlanListRequest *) msg;
     if (loa_check_staff (ctx) != 0)
@@ -185,14 +187,15 @@ void plan_rpc_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         return;
     }
     Loa__Quota__PlanList out;
-    if (plan_store_list (ctx->db, in->has_year, in->year, &out) == 0)
+    loa_store_status st = plan_store_list (ctx->db, in->has_year, in->year, &out);
+    if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+        loa_rpc_fail_store (ctx, st, NULL);
     loa_store_free_message (&out.base);
 }
 
-void plan_rpc_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void quota_plans_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Quota__PlanIdRequest *in = (const Loa__Quota__PlanIdRequest *) msg;
     if (loa_check_staff (ctx) != 0)
@@ -204,7 +207,7 @@ void plan_rpc_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     reply_plan (ctx, in->id, LOA__STATUS__OK);
 }
 
-void plan_rpc_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void quota_plans_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Quota__CreatePlanRequest *in = (const Loa__Quota__CreatePlanRequest *) msg;
     if (loa_check_role (ctx, "inspector", INSPECTOR_ONLY) != 0)
@@ -221,16 +224,13 @@ void plan_rpc_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         return;
     }
     int64_t id = 0;
-    rc = plan_store_create (ctx->db, in, ctx->caller->user_id, &id);
-    if (rc == PLAN_STORE_CONFLICT) {
-        char msg_text[96];
-        snprintf (msg_text, sizeof msg_text, "Đã có kế hoạch năm %d", in->year);
-        loa_rpc_field_error (ctx, "year", msg_text);
-        loa_rpc_fail (ctx, LOA__STATUS__CONFLICT, msg_text);
-        return;
-    }
-    if (rc != 0) {
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+    loa_store_status st = plan_store_create (ctx->db, in, ctx->caller->user_id, &id);
+    if (st != LOA_STORE_OK) {
+        char taken[96];
+        snprintf (taken, sizeof taken, "Đã có kế hoạch năm %d", in->year);
+        const loa_rpc_store_answer answers[] = {{LOA_STORE_CONFLICT, taken, "year"},
+                                                {LOA_STORE_OK}};
+        loa_rpc_fail_store (ctx, st, answers);
         return;
     }
     loa_info (ctx->request_id, "plans: plan %lld of %d with %zu activities created by user %lld",
@@ -238,7 +238,7 @@ void plan_rpc_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     reply_plan (ctx, id, LOA__STATUS__CREATED);
 }
 
-void plan_rpc_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void quota_plans_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Quota__UpdatePlanRequest *in = (const Loa__Quota__UpdatePlanRequest *) msg;
     if (loa_check_role (ctx, "inspector", INSPECTOR_ONLY) != 0)
@@ -258,19 +258,16 @@ void plan_rpc_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         return;
     }
     size_t which = 0;
-    rc = plan_store_update (ctx->db, in, &which);
-    if (rc == PLAN_STORE_NOT_FOUND) {
-        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, NO_PLAN);
-        return;
-    }
-    if (rc == PLAN_STORE_NOT_IN_PLAN) {
+    loa_store_status st = plan_store_update (ctx->db, in, &which);
+    if (st != LOA_STORE_OK) {
         char f[64];
-        loa_rpc_field_error (ctx, field_of (f, which, "id"), "Hoạt động không thuộc kế hoạch này");
-        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Thay đổi kế hoạch không hợp lệ");
-        return;
-    }
-    if (rc != 0) {
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+        const loa_rpc_store_answer answers[] = {
+            {LOA_STORE_NOT_FOUND, NO_PLAN},
+            {LOA_STORE_INVALID, "Thay đổi kế hoạch không hợp lệ", field_of (f, which, "id"),
+             "Hoạt động không thuộc kế hoạch này"},
+            {LOA_STORE_OK},
+        };
+        loa_rpc_fail_store (ctx, st, answers);
         return;
     }
     loa_info (ctx->request_id, "plans: plan %lld updated (%zu activities) by user %lld",
@@ -309,15 +306,13 @@ static int find_activity (loa_rpc_ctx *ctx, int has_plan, int64_t plan_id, int h
         loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, NO_ACTIVITY);
         return -1;
     }
-    int rc = plan_store_activity (ctx->db, plan_id, aid, unit_id, year, may_report);
-    if (rc == 0)
+    loa_store_status st = plan_store_activity (ctx->db, plan_id, aid, unit_id, year, may_report);
+    if (st == LOA_STORE_OK)
         return 0;
-    if (rc == PLAN_STORE_NOT_FOUND)
-        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, NO_PLAN);
-    else if (rc == PLAN_STORE_NOT_IN_PLAN)
-        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, NO_ACTIVITY);
-    else
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+    /* Not found: the plan (no year), or the activity in it. */
+    const loa_rpc_store_answer answers[] = {{LOA_STORE_NOT_FOUND, *year ? NO_ACTIVITY : NO_PLAN},
+                                            {LOA_STORE_OK}};
+    loa_rpc_fail_store (ctx, st, answers);
     return -1;
 }
 
@@ -379,7 +374,7 @@ static int check_report (loa_rpc_ctx *ctx, const Loa__Quota__CreateActivityRepor
     return bad;
 }
 
-void plan_rpc_report_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void quota_plan_reports_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Quota__CreateActivityReportRequest *in =
         (const Loa__Quota__CreateActivityReportRequest *) msg;
@@ -416,17 +411,18 @@ void plan_rpc_report_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         return;
     }
     Loa__Quota__ActivityReport out;
-    if (plan_store_report_create (ctx->db, in, unit, ctx->caller->user_id, &out) == 0) {
+    loa_store_status st = plan_store_report_create (ctx->db, in, unit, ctx->caller->user_id, &out);
+    if (st == LOA_STORE_OK) {
         loa_info (ctx->request_id, "plans: report %lld on activity %lld by unit %lld",
                   (long long) out.id, (long long) in->aid, (long long) unit);
         loa_rpc_ok (ctx, LOA__STATUS__CREATED, &out.base);
     } else {
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+        loa_rpc_fail_store (ctx, st, NULL);
     }
     loa_store_free_message (&out.base);
 }
 
-void plan_rpc_report_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void quota_plan_reports_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Quota__ActivityReportRequest *in = (const Loa__Quota__ActivityReportRequest *) msg;
     if (loa_check_staff (ctx) != 0)
@@ -435,14 +431,15 @@ void plan_rpc_report_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (find_activity (ctx, in->has_id, in->id, in->has_aid, in->aid, 0, &year, &may_report) != 0)
         return;
     Loa__Quota__ActivityReportList out;
-    if (plan_store_reports_list (ctx->db, in->aid, &out) == 0)
+    loa_store_status st = plan_store_reports_list (ctx->db, in->aid, &out);
+    if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+        loa_rpc_fail_store (ctx, st, NULL);
     loa_store_free_message (&out.base);
 }
 
-void plan_rpc_report_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void quota_plan_reports_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Quota__ActivityReportRequest *in = (const Loa__Quota__ActivityReportRequest *) msg;
     if (loa_check_staff (ctx) != 0)
@@ -453,12 +450,14 @@ void plan_rpc_report_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         return;
     }
     Loa__Quota__ActivityReport out;
-    int rc = plan_store_report_get (ctx->db, in->id, in->aid, in->rid, &out);
-    if (rc == 0)
+    loa_store_status st = plan_store_report_get (ctx->db, in->id, in->aid, in->rid, &out);
+    static const loa_rpc_store_answer ANSWERS[] = {
+        {LOA_STORE_NOT_FOUND, "Không tìm thấy báo cáo"},
+        {LOA_STORE_OK},
+    };
+    if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
-    else if (rc == PLAN_STORE_NOT_FOUND)
-        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy báo cáo");
     else
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+        loa_rpc_fail_store (ctx, st, ANSWERS);
     loa_store_free_message (&out.base);
 }

@@ -9,12 +9,12 @@
 
 #include "loa_rpc_server.h"
 
-void plan_rpc_list (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
-void plan_rpc_get (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
-void plan_rpc_create (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
-void plan_rpc_update (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
-void plan_rpc_report_create (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
-void plan_rpc_report_list (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
-void plan_rpc_report_get (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void quota_plans_list (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void quota_plans_get (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void quota_plans_create (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void quota_plans_update (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void quota_plan_reports_create (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void quota_plan_reports_list (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void quota_plan_reports_get (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
 
 #endif

@@ -14,8 +14,8 @@
     "p.id, p.year, p.title, p.document_ref, p.summary, rfc3339(p.created_at), p.created_by, "      \
     "rfc3339(p.updated_at), (SELECT count(*) FROM plan_activities x WHERE x.plan_id = p.id)"
 
-/* Lists travel as text: ids comma-separated, links one a line (a link
- * holds no white space: plan_rpc.c checks), split again in SQL. */
+/* Lists are read as text: ids comma-separated, links one a line (a link
+ * holds no white space: plan_rpc.c checks); they are written as arrays. */
 #define REPORT_COLS                                                                                \
     "r.id, a.plan_id, r.activity_id, r.unit_id, to_char(r.done_on, 'YYYY-MM-DD'), r.description, " \
     "array_to_string(r.evidence_links, E'\\n'), array_to_string(r.attachment_ids, ','), "          \
@@ -50,18 +50,17 @@ static const loa_stmt statements[] = {
      "lead_unit_code, partner_units, partners_note) VALUES ($1::bigint, coalesce($2::integer, "
      "(SELECT coalesce(max(position), 0) + 1 FROM plan_activities WHERE plan_id = $1::bigint)), "
      "$3, $4, coalesce($5, ''), $6::bigint, (SELECT code FROM units WHERE unit_id = $6::bigint), "
-     "string_to_array(coalesce($7, ''), ',')::bigint[], coalesce($8, ''))"},
+     "coalesce($7::bigint[], '{}'), coalesce($8, ''))"},
     {"activity_update",
      "UPDATE plan_activities SET position = coalesce($3::integer, position), "
      "form = coalesce($4, form), content = coalesce($5, content), "
      "schedule = coalesce($6, schedule), lead_unit_id = coalesce($7::bigint, lead_unit_id), "
      "lead_unit_code = CASE WHEN $7::bigint IS NULL THEN lead_unit_code "
      "ELSE (SELECT code FROM units WHERE unit_id = $7::bigint) END, "
-     "partner_units = CASE WHEN $8::text IS NULL THEN partner_units "
-     "ELSE string_to_array($8, ',')::bigint[] END, "
+     "partner_units = coalesce($8::bigint[], partner_units), "
      "partners_note = coalesce($9, partners_note), updated_at = now() "
      "WHERE id = $2::bigint AND plan_id = $1::bigint"},
-    {"unknown_unit", "SELECT coalesce(min(x), 0) FROM unnest(string_to_array($1, ',')::bigint[]) x "
+    {"unknown_unit", "SELECT coalesce(min(x), 0) FROM unnest($1::bigint[]) x "
                      "WHERE NOT EXISTS (SELECT 1 FROM units WHERE unit_id = x)"},
     {"activity_of_plan",
      "SELECT p.year, a.id IS NOT NULL, "
@@ -71,7 +70,7 @@ static const loa_stmt statements[] = {
     {"report_insert",
      "INSERT INTO activity_reports (activity_id, unit_id, done_on, description, evidence_links, "
      "attachment_ids, created_by) VALUES ($1::bigint, $2::bigint, $3::date, $4, "
-     "string_to_array($5, E'\\n'), string_to_array($6, ',')::bigint[], $7::bigint) RETURNING id"},
+     "$5::text[], $6::bigint[], $7::bigint) RETURNING id"},
     {"report_get",
      "SELECT " REPORT_COLS " FROM activity_reports r "
      "JOIN plan_activities a ON a.id = r.activity_id "
@@ -85,64 +84,6 @@ static const loa_stmt statements[] = {
 int plan_store_prepare (PGconn *db) { return loa_db_prepare (db, statements); }
 
 /* ------------------------------------------------------------ lists as text */
-
-/* "1,2,3" of n ids; caller frees. NULL when memory runs out. */
-static char *ids_csv (const int64_t *ids, size_t n)
-{
-    char *s = malloc (n * 21 + 1);
-    if (!s)
-        return NULL;
-    size_t o = 0;
-    s[0] = '\0';
-    for (size_t i = 0; i < n; i++)
-        o += (size_t) sprintf (s + o, "%s%lld", i ? "," : "", (long long) ids[i]);
-    return s;
-}
-
-/* The n strings one a line; caller frees. NULL when memory runs out. */
-static char *join_lines (char *const *items, size_t n)
-{
-    size_t len = 1;
-    for (size_t i = 0; i < n; i++)
-        len += strlen (items[i]) + 1;
-    char *s = malloc (len);
-    if (!s)
-        return NULL;
-    size_t o = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t k = strlen (items[i]);
-        if (i)
-            s[o++] = '\n';
-        memcpy (s + o, items[i], k);
-        o += k;
-    }
-    s[o] = '\0';
-    return s;
-}
-
-/* The ids of "1,2,3" into a new array (*ids, *n); "" gives none. */
-static void split_ids (const char *csv, int64_t **ids, size_t *n, int *oom)
-{
-    *ids = NULL;
-    *n = 0;
-    if (!*csv)
-        return;
-    size_t count = 1;
-    for (const char *p = csv; *p; p++)
-        count += *p == ',';
-    if (!(*ids = calloc (count, sizeof **ids))) {
-        *oom = 1;
-        return;
-    }
-    const char *p = csv;
-    while (*n < count) {
-        char *end;
-        (*ids)[(*n)++] = strtoll (p, &end, 10);
-        if (*end != ',')
-            break;
-        p = end + 1;
-    }
-}
 
 /* The parts of `text` split at `sep` into a new array of new strings; ""
  * gives none. */
@@ -175,8 +116,10 @@ static void split_strings (const char *text, char sep, char ***items, size_t *n,
 
 /* ------------------------------------------------------------ plans */
 
-static void fill_plan (const PGresult *res, int row, Loa__Quota__Plan *p, int *oom)
+static void fill_plan (const PGresult *res, int row, void *item, int *oom)
 {
+    Loa__Quota__Plan *p = item;
+    loa__quota__plan__init (p);
     p->id = atoll (PQgetvalue (res, row, 0));
     p->year = atoi (PQgetvalue (res, row, 1));
     p->title = loa_store_dup (res, row, 2, oom);
@@ -188,35 +131,19 @@ static void fill_plan (const PGresult *res, int row, Loa__Quota__Plan *p, int *o
     p->activities_count = atoi (PQgetvalue (res, row, 8));
 }
 
-int plan_store_list (PGconn *db, int has_year, int year, Loa__Quota__PlanList *out)
+loa_store_status plan_store_list (PGconn *db, int has_year, int year, Loa__Quota__PlanList *out)
 {
     loa__quota__plan_list__init (out);
     char y[24];
     loa_store_int_param (y, year);
     const char *vals[] = {has_year ? y : NULL};
-    PGresult *res = loa_store_run (db, WHO, "plan_list", 1, vals, PGRES_TUPLES_OK);
-    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
-        PQclear (res);
-        return -1;
-    }
-    int n = PQntuples (res), oom = 0;
-    void **items = NULL;
-    if (!loa_store_list_block ((size_t) n, sizeof (Loa__Quota__Plan), &items)) {
-        PQclear (res);
-        return -1;
-    }
-    out->items = (Loa__Quota__Plan **) items;
-    for (int i = 0; i < n; i++) {
-        loa__quota__plan__init (out->items[i]);
-        fill_plan (res, i, out->items[i], &oom);
-        out->n_items++;
-    }
-    PQclear (res);
-    return oom ? -1 : 0;
+    return loa_store_rows (db, WHO, "plan_list", 1, vals, sizeof (Loa__Quota__Plan), fill_plan,
+                           (void ***) &out->items, &out->n_items);
 }
 
-static void fill_activity (const PGresult *res, int row, Loa__Quota__PlanActivity *a, int *oom)
+static void fill_activity (const PGresult *res, int row, void *item, int *oom)
 {
+    Loa__Quota__PlanActivity *a = item;
     loa__quota__plan_activity__init (a);
     a->id = atoll (PQgetvalue (res, row, 0));
     a->plan_id = atoll (PQgetvalue (res, row, 1));
@@ -227,7 +154,7 @@ static void fill_activity (const PGresult *res, int row, Loa__Quota__PlanActivit
     a->lead_unit_id = atoll (PQgetvalue (res, row, 6));
     a->lead_unit_code = loa_store_dup (res, row, 7, oom);
     a->lead_unit_name = loa_store_dup (res, row, 8, oom);
-    split_ids (PQgetvalue (res, row, 9), &a->partner_units, &a->n_partner_units, oom);
+    a->partner_units = loa_store_ids (PQgetvalue (res, row, 9), &a->n_partner_units, oom);
     a->partners_note = loa_store_dup (res, row, 10, oom);
     Loa__Quota__PlanActivitySummary *s = malloc (sizeof *s);
     if (!s) {
@@ -237,50 +164,30 @@ static void fill_activity (const PGresult *res, int row, Loa__Quota__PlanActivit
     loa__quota__plan_activity_summary__init (s);
     a->summary = s;
     s->reports = atoll (PQgetvalue (res, row, 11));
-    split_ids (PQgetvalue (res, row, 12), &s->units_reported, &s->n_units_reported, oom);
+    s->units_reported = loa_store_ids (PQgetvalue (res, row, 12), &s->n_units_reported, oom);
     s->last_done_on = loa_store_dup (res, row, 13, oom);
     split_strings (PQgetvalue (res, row, 14), ',', &s->months, &s->n_months, oom);
 }
 
-int plan_store_get (PGconn *db, int64_t id, Loa__Quota__Plan *out)
+loa_store_status plan_store_get (PGconn *db, int64_t id, Loa__Quota__Plan *out)
 {
     loa__quota__plan__init (out);
     char id_s[24];
     loa_store_int_param (id_s, id);
     const char *vals[] = {id_s};
-    PGresult *res = loa_store_run (db, WHO, "plan_get", 1, vals, PGRES_TUPLES_OK);
-    if (PQresultStatus (res) != PGRES_TUPLES_OK || PQntuples (res) != 1) {
-        int rc = PQresultStatus (res) == PGRES_TUPLES_OK ? PLAN_STORE_NOT_FOUND : -1;
-        PQclear (res);
-        return rc;
-    }
-    int oom = 0;
-    fill_plan (res, 0, out, &oom);
-    PQclear (res);
-    res = loa_store_run (db, WHO, "plan_activities", 1, vals, PGRES_TUPLES_OK);
-    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
-        PQclear (res);
-        return -1;
-    }
-    int n = PQntuples (res);
-    void **items = NULL;
-    if (!loa_store_list_block ((size_t) n, sizeof (Loa__Quota__PlanActivity), &items)) {
-        PQclear (res);
-        return -1;
-    }
-    out->activities = (Loa__Quota__PlanActivity **) items;
-    for (int i = 0; i < n; i++) {
-        fill_activity (res, i, out->activities[i], &oom);
-        out->n_activities++;
-    }
-    out->activities_count = n;
-    PQclear (res);
-    return oom ? -1 : 0;
+    loa_store_status st = loa_store_one (db, WHO, "plan_get", 1, vals, fill_plan, out);
+    if (st != LOA_STORE_OK)
+        return st;
+    st = loa_store_rows (db, WHO, "plan_activities", 1, vals, sizeof (Loa__Quota__PlanActivity),
+                         fill_activity, (void ***) &out->activities, &out->n_activities);
+    out->activities_count = (int32_t) out->n_activities;
+    return st;
 }
 
 /* ------------------------------------------------------------ create, update */
 
-/* Runs a change; a retryable failure asks loa_db_tx to run again. */
+/* Runs a change: 0, LOA_DB_RETRY (loa_db_tx runs the transaction again),
+ * LOA_STORE_CONFLICT (a unique key is taken) or -1. */
 static int run_change (PGconn *db, const char *stmt, int n, const char *const *vals,
                        ExecStatusType expect, PGresult **out)
 {
@@ -293,7 +200,7 @@ static int run_change (PGconn *db, const char *stmt, int n, const char *const *v
         return 0;
     }
     int rc = loa_db_retryable (res)           ? LOA_DB_RETRY
-             : loa_db_is_state (res, "23505") ? PLAN_STORE_CONFLICT
+             : loa_db_is_state (res, "23505") ? LOA_STORE_CONFLICT
                                               : -1;
     PQclear (res);
     return rc;
@@ -310,7 +217,7 @@ static int write_activity (PGconn *db, const char *plan_id, const Loa__Quota__Pl
     loa_store_int_param (lead, a->lead_unit_id);
     char *partners = NULL;
     if (a->partner_units &&
-        !(partners = ids_csv (a->partner_units->values, a->partner_units->n_values)))
+        !(partners = loa_store_ids_literal (a->partner_units->values, a->partner_units->n_values)))
         return -1;
     PGresult *res = NULL;
     int rc;
@@ -368,12 +275,12 @@ static int create_tx (PGconn *db, void *arg)
     return 0;
 }
 
-int plan_store_create (PGconn *db, const Loa__Quota__CreatePlanRequest *in, int64_t user_id,
-                       int64_t *id)
+loa_store_status plan_store_create (PGconn *db, const Loa__Quota__CreatePlanRequest *in,
+                                    int64_t user_id, int64_t *id)
 {
     plan_create c = {in, user_id, id};
     int rc = loa_db_tx (db, create_tx, &c);
-    return rc == 0 || rc == PLAN_STORE_CONFLICT ? rc : -1;
+    return rc == 0 ? LOA_STORE_OK : rc == LOA_STORE_CONFLICT ? LOA_STORE_CONFLICT : LOA_STORE_ERROR;
 }
 
 typedef struct {
@@ -394,50 +301,54 @@ static int update_tx (PGconn *db, void *arg)
     int found = atoi (PQcmdTuples (res));
     PQclear (res);
     if (!found)
-        return PLAN_STORE_NOT_FOUND;
+        return LOA_STORE_NOT_FOUND;
     for (size_t i = 0; i < u->in->n_activities; i++) {
         int changed = 0;
         if ((rc = write_activity (db, plan_id, u->in->activities[i], &changed)) != 0)
             return rc;
         if (!changed) {
-            *u->bad = i;
-            return PLAN_STORE_NOT_IN_PLAN;
+            *u->bad = i; /* not one of the plan's activities */
+            return LOA_STORE_INVALID;
         }
     }
     return 0;
 }
 
-int plan_store_update (PGconn *db, const Loa__Quota__UpdatePlanRequest *in, size_t *bad)
+loa_store_status plan_store_update (PGconn *db, const Loa__Quota__UpdatePlanRequest *in,
+                                    size_t *bad)
 {
     plan_update u = {in, bad};
     int rc = loa_db_tx (db, update_tx, &u);
-    return rc == 0 || rc == PLAN_STORE_NOT_FOUND || rc == PLAN_STORE_NOT_IN_PLAN ? rc : -1;
+    return rc == 0                                                ? LOA_STORE_OK
+           : rc == LOA_STORE_NOT_FOUND || rc == LOA_STORE_INVALID ? (loa_store_status) rc
+                                                                  : LOA_STORE_ERROR;
 }
 
 /* ------------------------------------------------------------ units, activities */
 
-int plan_store_unknown_unit (PGconn *db, const int64_t *ids, size_t n, int64_t *unknown)
+loa_store_status plan_store_unknown_unit (PGconn *db, const int64_t *ids, size_t n,
+                                          int64_t *unknown)
 {
     *unknown = 0;
     if (n == 0)
-        return 0;
-    char *csv = ids_csv (ids, n);
+        return LOA_STORE_OK;
+    char *csv = loa_store_ids_literal (ids, n);
     if (!csv)
-        return -1;
+        return LOA_STORE_ERROR;
     const char *vals[] = {csv};
     PGresult *res = loa_store_run (db, WHO, "unknown_unit", 1, vals, PGRES_TUPLES_OK);
-    int rc = -1;
+    loa_store_status st = LOA_STORE_ERROR;
     if (PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) == 1) {
         *unknown = atoll (PQgetvalue (res, 0, 0));
-        rc = 0;
+        st = LOA_STORE_OK;
     }
     PQclear (res);
     free (csv);
-    return rc;
+    return st;
 }
 
-int plan_store_activity (PGconn *db, int64_t plan_id, int64_t activity_id, int64_t unit_id,
-                         int *year, int *may_report)
+loa_store_status plan_store_activity (PGconn *db, int64_t plan_id, int64_t activity_id,
+                                      int64_t unit_id, int *year, int *may_report)
 {
     char p[24], a[24], u[24];
     loa_store_int_param (p, plan_id);
@@ -445,26 +356,28 @@ int plan_store_activity (PGconn *db, int64_t plan_id, int64_t activity_id, int64
     loa_store_int_param (u, unit_id);
     const char *vals[] = {p, a, u};
     PGresult *res = loa_store_run (db, WHO, "activity_of_plan", 3, vals, PGRES_TUPLES_OK);
-    int rc;
-    if (PQresultStatus (res) != PGRES_TUPLES_OK)
-        rc = -1;
-    else if (PQntuples (res) != 1)
-        rc = PLAN_STORE_NOT_FOUND;
-    else if (PQgetvalue (res, 0, 1)[0] != 't')
-        rc = PLAN_STORE_NOT_IN_PLAN;
-    else {
-        *year = atoi (PQgetvalue (res, 0, 0));
-        *may_report = PQgetvalue (res, 0, 2)[0] == 't';
-        rc = 0;
+    loa_store_status st = LOA_STORE_ERROR;
+    *year = 0;
+    *may_report = 0;
+    if (PQresultStatus (res) == PGRES_TUPLES_OK) {
+        st = LOA_STORE_NOT_FOUND;
+        if (PQntuples (res) == 1) {
+            *year = atoi (PQgetvalue (res, 0, 0));
+            if (PQgetvalue (res, 0, 1)[0] == 't') {
+                *may_report = PQgetvalue (res, 0, 2)[0] == 't';
+                st = LOA_STORE_OK;
+            }
+        }
     }
     PQclear (res);
-    return rc;
+    return st;
 }
 
 /* ------------------------------------------------------------ reports */
 
-static void fill_report (const PGresult *res, int row, Loa__Quota__ActivityReport *r, int *oom)
+static void fill_report (const PGresult *res, int row, void *item, int *oom)
 {
+    Loa__Quota__ActivityReport *r = item;
     loa__quota__activity_report__init (r);
     r->id = atoll (PQgetvalue (res, row, 0));
     r->plan_id = atoll (PQgetvalue (res, row, 1));
@@ -473,13 +386,13 @@ static void fill_report (const PGresult *res, int row, Loa__Quota__ActivityRepor
     r->done_on = loa_store_dup (res, row, 4, oom);
     r->description = loa_store_dup (res, row, 5, oom);
     split_strings (PQgetvalue (res, row, 6), '\n', &r->evidence_links, &r->n_evidence_links, oom);
-    split_ids (PQgetvalue (res, row, 7), &r->attachment_ids, &r->n_attachment_ids, oom);
+    r->attachment_ids = loa_store_ids (PQgetvalue (res, row, 7), &r->n_attachment_ids, oom);
     r->created_by = atoll (PQgetvalue (res, row, 8));
     r->created_at = loa_store_dup (res, row, 9, oom);
 }
 
-int plan_store_report_get (PGconn *db, int64_t plan_id, int64_t activity_id, int64_t report_id,
-                           Loa__Quota__ActivityReport *out)
+loa_store_status plan_store_report_get (PGconn *db, int64_t plan_id, int64_t activity_id,
+                                        int64_t report_id, Loa__Quota__ActivityReport *out)
 {
     loa__quota__activity_report__init (out);
     char p[24], a[24], r[24];
@@ -487,70 +400,49 @@ int plan_store_report_get (PGconn *db, int64_t plan_id, int64_t activity_id, int
     loa_store_int_param (a, activity_id);
     loa_store_int_param (r, report_id);
     const char *vals[] = {p, a, r};
-    PGresult *res = loa_store_run (db, WHO, "report_get", 3, vals, PGRES_TUPLES_OK);
-    int rc, oom = 0;
-    if (PQresultStatus (res) != PGRES_TUPLES_OK)
-        rc = -1;
-    else if (PQntuples (res) != 1)
-        rc = PLAN_STORE_NOT_FOUND;
-    else {
-        fill_report (res, 0, out, &oom);
-        rc = oom ? -1 : 0;
-    }
-    PQclear (res);
-    return rc;
+    return loa_store_one (db, WHO, "report_get", 3, vals, fill_report, out);
 }
 
-int plan_store_report_create (PGconn *db, const Loa__Quota__CreateActivityReportRequest *in,
-                              int64_t unit_id, int64_t user_id, Loa__Quota__ActivityReport *out)
+loa_store_status plan_store_report_create (PGconn *db,
+                                           const Loa__Quota__CreateActivityReportRequest *in,
+                                           int64_t unit_id, int64_t user_id,
+                                           Loa__Quota__ActivityReport *out)
 {
     loa__quota__activity_report__init (out);
     char a[24], u[24], user[24];
     loa_store_int_param (a, in->aid);
     loa_store_int_param (u, unit_id);
     loa_store_int_param (user, user_id);
-    char *links = join_lines (in->evidence_links, in->n_evidence_links);
-    char *attachments = ids_csv (in->attachment_ids, in->n_attachment_ids);
-    int rc = -1;
+    char *links =
+        loa_store_strings_literal ((const char *const *) in->evidence_links, in->n_evidence_links);
+    char *attachments = loa_store_ids_literal (in->attachment_ids, in->n_attachment_ids);
+    loa_store_status st = LOA_STORE_ERROR;
     if (links && attachments) {
         const char *vals[] = {a, u, in->done_on, in->description, links, attachments, user};
         /* One statement: it commits on its own, before the reply. */
         PGresult *res = loa_store_run (db, WHO, "report_insert", 7, vals, PGRES_TUPLES_OK);
         if (PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) == 1) {
             int64_t id = atoll (PQgetvalue (res, 0, 0));
-            rc = plan_store_report_get (db, in->id, in->aid, id, out) == 0 ? 0 : -1;
+            st = plan_store_report_get (db, in->id, in->aid, id, out) == LOA_STORE_OK
+                     ? LOA_STORE_OK
+                     : LOA_STORE_ERROR;
         }
         PQclear (res);
     }
     free (links);
     free (attachments);
-    return rc;
+    return st;
 }
 
-int plan_store_reports_list (PGconn *db, int64_t activity_id, Loa__Quota__ActivityReportList *out)
+loa_store_status plan_store_reports_list (PGconn *db, int64_t activity_id,
+                                          Loa__Quota__ActivityReportList *out)
 {
     loa__quota__activity_report_list__init (out);
     char a[24];
     loa_store_int_param (a, activity_id);
     const char *vals[] = {a};
-    PGresult *res = loa_store_run (db, WHO, "reports_list", 1, vals, PGRES_TUPLES_OK);
-    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
-        PQclear (res);
-        return -1;
-    }
-    int n = PQntuples (res), oom = 0;
-    void **items = NULL;
-    if (!loa_store_list_block ((size_t) n, sizeof (Loa__Quota__ActivityReport), &items)) {
-        PQclear (res);
-        return -1;
-    }
-    out->items = (Loa__Quota__ActivityReport **) items;
-    for (int i = 0; i < n; i++) {
-        fill_report (res, i, out->items[i], &oom);
-        out->n_items++;
-    }
-    PQclear (res);
-    return oom ? -1 : 0;
+    return loa_store_rows (db, WHO, "reports_list", 1, vals, sizeof (Loa__Quota__ActivityReport),
+                           fill_report, (void ***) &out->items, &out->n_items);
 }
 
 /* ------------------------------------------------------------ leads */

@@ -9,60 +9,60 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "loa_store.h"
 #include "plan.pb-c.h"
 #include "plan_edit.pb-c.h"
-
-/* Results besides 0 (done) and -1 (the database failed; logged). */
-enum {
-    PLAN_STORE_NOT_FOUND = 1, /* no such plan (or report) */
-    PLAN_STORE_CONFLICT = 2, /* a plan of that year exists */
-    PLAN_STORE_NOT_IN_PLAN = 3, /* the activity is not one of the plan's */
-};
 
 int plan_store_prepare (PGconn *db);
 
 /* The plans (without their activities), the latest year first; only the
- * plan of `year` when has_year. 0 or -1. */
-int plan_store_list (PGconn *db, int has_year, int year, Loa__Quota__PlanList *out);
+ * plan of `year` when has_year. OK or ERROR. */
+loa_store_status plan_store_list (PGconn *db, int has_year, int year, Loa__Quota__PlanList *out);
 
 /* Plan `id` with its activities by position, each with its reports'
- * summary. 0, PLAN_STORE_NOT_FOUND or -1. */
-int plan_store_get (PGconn *db, int64_t id, Loa__Quota__Plan *out);
+ * summary. OK, NOT_FOUND or ERROR. */
+loa_store_status plan_store_get (PGconn *db, int64_t id, Loa__Quota__Plan *out);
 
 /* Creates the plan of in->year and its activities (positions 1.. in order
  * unless given), in one transaction; *id is the new plan's. Input already
- * checked (plan_rpc.c). 0, PLAN_STORE_CONFLICT or -1. */
-int plan_store_create (PGconn *db, const Loa__Quota__CreatePlanRequest *in, int64_t user_id,
-                       int64_t *id);
+ * checked (plan_rpc.c). OK, CONFLICT (a plan of that year exists) or ERROR. */
+loa_store_status plan_store_create (PGconn *db, const Loa__Quota__CreatePlanRequest *in,
+                                    int64_t user_id, int64_t *id);
 
 /* Applies a PATCH in one transaction: the plan's fields present, then each
- * activity (with an id: its fields present; without: added). 0,
- * PLAN_STORE_NOT_FOUND, PLAN_STORE_NOT_IN_PLAN (nothing changed; *bad is
- * the index of the activity whose id is not the plan's) or -1. */
-int plan_store_update (PGconn *db, const Loa__Quota__UpdatePlanRequest *in, size_t *bad);
+ * activity (with an id: its fields present; without: added). OK,
+ * NOT_FOUND, INVALID (nothing changed; *bad is the index of the activity
+ * whose id is not the plan's) or ERROR. */
+loa_store_status plan_store_update (PGconn *db, const Loa__Quota__UpdatePlanRequest *in,
+                                    size_t *bad);
 
 /* The first of the n ids that quota's unit mirror does not know into
- * *unknown (0 when it knows them all). 0 or -1. */
-int plan_store_unknown_unit (PGconn *db, const int64_t *ids, size_t n, int64_t *unknown);
+ * *unknown (0 when it knows them all). OK or ERROR. */
+loa_store_status plan_store_unknown_unit (PGconn *db, const int64_t *ids, size_t n,
+                                          int64_t *unknown);
 
 /* Activity `activity_id` of plan `plan_id`: the plan's year, and whether
- * `unit_id` is its lead or one of its partners (*may_report). 0,
- * PLAN_STORE_NOT_FOUND (no such plan), PLAN_STORE_NOT_IN_PLAN or -1. */
-int plan_store_activity (PGconn *db, int64_t plan_id, int64_t activity_id, int64_t unit_id,
-                         int *year, int *may_report);
+ * `unit_id` is its lead or one of its partners (*may_report). OK,
+ * NOT_FOUND or ERROR. NOT_FOUND leaves *year 0 when there is no such plan,
+ * the plan's year when the plan has no such activity. */
+loa_store_status plan_store_activity (PGconn *db, int64_t plan_id, int64_t activity_id,
+                                      int64_t unit_id, int *year, int *may_report);
 
 /* Records a report of `unit_id` on the activity (in->aid) and reads it back
- * into *out. 0 or -1. */
-int plan_store_report_create (PGconn *db, const Loa__Quota__CreateActivityReportRequest *in,
-                              int64_t unit_id, int64_t user_id, Loa__Quota__ActivityReport *out);
+ * into *out. OK or ERROR. */
+loa_store_status plan_store_report_create (PGconn *db,
+                                           const Loa__Quota__CreateActivityReportRequest *in,
+                                           int64_t unit_id, int64_t user_id,
+                                           Loa__Quota__ActivityReport *out);
 
-/* Report `report_id` of that activity of that plan. 0, PLAN_STORE_NOT_FOUND
- * or -1. */
-int plan_store_report_get (PGconn *db, int64_t plan_id, int64_t activity_id, int64_t report_id,
-                           Loa__Quota__ActivityReport *out);
+/* Report `report_id` of that activity of that plan. OK, NOT_FOUND or
+ * ERROR. */
+loa_store_status plan_store_report_get (PGconn *db, int64_t plan_id, int64_t activity_id,
+                                        int64_t report_id, Loa__Quota__ActivityReport *out);
 
-/* The activity's reports, the latest done_on first. 0 or -1. */
-int plan_store_reports_list (PGconn *db, int64_t activity_id, Loa__Quota__ActivityReportList *out);
+/* The activity's reports, the latest done_on first. OK or ERROR. */
+loa_store_status plan_store_reports_list (PGconn *db, int64_t activity_id,
+                                          Loa__Quota__ActivityReportList *out);
 
 /* Gives activities whose lead is known only by its code (lead_unit_id
  * NULL) the id of the mirrored unit with that code. Runs on the event

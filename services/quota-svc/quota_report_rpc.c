@@ -13,7 +13,6 @@
 #include "quota_report.h"
 #include "quota_store.h"
 
-#define DB_DOWN "Không truy cập được cơ sở dữ liệu"
 #define NO_MEMORY "Hết bộ nhớ"
 #define BAD_YEAR "Năm phải có dạng YYYY, từ năm 2000 trở đi (ví dụ 2022)"
 #define CSV_TYPE "text/csv; charset=utf-8"
@@ -83,7 +82,7 @@ void quota_report_year (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         name_ptrs[m] = names[m];
     }
     if (quota_store_report_year (ctx->db, year, &units, &n) != 0) {
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+        loa_rpc_fail_store (ctx, LOA_STORE_ERROR, NULL);
         goto out;
     }
     items = calloc (n + 1, sizeof *items);
@@ -161,7 +160,7 @@ void quota_report_csv (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
             body = quota_report_year_csv (year, now, units, n, &len);
         quota_store_free_year (units, n);
         if (rc != 0) {
-            loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+            loa_rpc_fail_store (ctx, LOA_STORE_ERROR, NULL);
             return;
         }
         snprintf (filename, sizeof filename, "dinh-muc-%04d.csv", year);
@@ -173,7 +172,7 @@ void quota_report_csv (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
             body = quota_report_month_csv (month, now, mday, rows, n, &len);
         quota_store_free_tallies (rows, n);
         if (rc != 0) {
-            loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+            loa_rpc_fail_store (ctx, LOA_STORE_ERROR, NULL);
             return;
         }
         snprintf (filename, sizeof filename, "dinh-muc-%s.csv", month);
@@ -193,7 +192,7 @@ void quota_report_csv (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 
 /* ------------------------------------------------------------ summary */
 
-void quota_summary (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+void quota_summary_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Quota__QuotaSummaryRequest *in = (const Loa__Quota__QuotaSummaryRequest *) msg;
     if (loa_check_staff (ctx) != 0)
@@ -214,7 +213,7 @@ void quota_summary (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     Loa__Quota__QuotaSummaryItem *items = NULL, **ptrs = NULL;
     if (quota_store_report_year (ctx->db, year, &units, &n) != 0 ||
         quota_store_media_year (ctx->db, year, &media, &n_media) != 0) {
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+        loa_rpc_fail_store (ctx, LOA_STORE_ERROR, NULL);
         goto out;
     }
     items = calloc (n + 1, sizeof *items);

@@ -21,6 +21,6 @@ void quota_report_year (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
 void quota_report_csv (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
 
 /* quota.summary: QuotaSummaryRequest -> QuotaSummary. */
-void quota_summary (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void quota_summary_get (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
 
 #endif

@@ -16,24 +16,23 @@
 #include "quota_report_rpc.h"
 #include "quota_store.h"
 
-#define DB_DOWN "Không truy cập được cơ sở dữ liệu"
 #define ADMIN_ONLY "Chỉ quản trị viên được thay đổi định mức"
 #define MAX_MIN_ARTICLES 1000
 
-static void units_list (loa_rpc_ctx *ctx, const ProtobufCMessage *in)
+static void quota_units_list (loa_rpc_ctx *ctx, const ProtobufCMessage *in)
 {
     (void) in;
     Loa__Quota__QuotaUnitList out = LOA__QUOTA__QUOTA_UNIT_LIST__INIT;
     if (quota_store_list_units (ctx->db, &out) == 0)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+        loa_rpc_fail_store (ctx, LOA_STORE_ERROR, NULL);
     quota_store_free_units (&out);
 }
 
 /* ------------------------------------------------------------ rules */
 
-static void rules_get (loa_rpc_ctx *ctx, const ProtobufCMessage *in)
+static void quota_rules_get (loa_rpc_ctx *ctx, const ProtobufCMessage *in)
 {
     (void) in;
     if (loa_check_staff (ctx) != 0)
@@ -45,11 +44,11 @@ static void rules_get (loa_rpc_ctx *ctx, const ProtobufCMessage *in)
     if (quota_store_get_rules (ctx->db, month, &out) == 0)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+        loa_rpc_fail_store (ctx, LOA_STORE_ERROR, NULL);
     quota_store_free_rules (&out);
 }
 
-static void rules_put (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+static void quota_rules_put (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Quota__QuotaRulesInput *in = (const Loa__Quota__QuotaRulesInput *) msg;
     if (loa_check_role (ctx, "admin", ADMIN_ONLY) != 0)
@@ -101,14 +100,14 @@ static void rules_put (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
                   (long long) ctx->caller->user_id);
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     } else {
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+        loa_rpc_fail_store (ctx, LOA_STORE_ERROR, NULL);
     }
     quota_store_free_rules (&out);
 }
 
 /* ------------------------------------------------------------ report */
 
-static void report (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+static void quota_report_month (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Quota__QuotaReportRequest *in = (const Loa__Quota__QuotaReportRequest *) msg;
     if (loa_check_staff (ctx) != 0)
@@ -129,7 +128,7 @@ static void report (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     size_t n = 0;
     Loa__Quota__QuotaReportItem *items = NULL, **ptrs = NULL;
     if (quota_store_report (ctx->db, month, &rows, &n) != 0) {
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, DB_DOWN);
+        loa_rpc_fail_store (ctx, LOA_STORE_ERROR, NULL);
         goto out;
     }
     items = calloc (n + 1, sizeof *items);
@@ -168,7 +167,7 @@ out:
 
 /* ------------------------------------------------------------ rebuild */
 
-static void rebuild (loa_rpc_ctx *ctx, const ProtobufCMessage *in)
+static void quota_tallies_rebuild (loa_rpc_ctx *ctx, const ProtobufCMessage *in)
 {
     (void) in;
     if (loa_check_role (ctx, "admin", "Chỉ quản trị viên được dựng lại số liệu định mức") != 0)
@@ -190,23 +189,24 @@ static void rebuild (loa_rpc_ctx *ctx, const ProtobufCMessage *in)
 }
 
 const loa_rpc_method quota_methods[] = {
-    {"units.list", NULL, units_list},
-    {"quota.rules.get", NULL, rules_get},
-    {"quota.rules.put", &loa__quota__quota_rules_input__descriptor, rules_put},
+    {"units.list", NULL, quota_units_list},
+    {"quota.rules.get", NULL, quota_rules_get},
+    {"quota.rules.put", &loa__quota__quota_rules_input__descriptor, quota_rules_put},
     /* The year, CSV and the summary (quota_report_rpc.c) */
     {"quota.report.year", &loa__quota__quota_report_request__descriptor, quota_report_year},
     {"quota.report.csv", &loa__quota__quota_report_request__descriptor, quota_report_csv},
-    {"quota.summary", &loa__quota__quota_summary_request__descriptor, quota_summary},
-    {"quota.report", &loa__quota__quota_report_request__descriptor, report},
-    {"quota.rebuild", NULL, rebuild},
+    {"quota.summary", &loa__quota__quota_summary_request__descriptor, quota_summary_get},
+    {"quota.report", &loa__quota__quota_report_request__descriptor, quota_report_month},
+    {"quota.rebuild", NULL, quota_tallies_rebuild},
     /* The year's plan (plan_rpc.c) */
-    {"plans.list", &loa__quota__plan_list_request__descriptor, plan_rpc_list},
-    {"plans.get", &loa__quota__plan_id_request__descriptor, plan_rpc_get},
-    {"plans.create", &loa__quota__create_plan_request__descriptor, plan_rpc_create},
-    {"plans.update", &loa__quota__update_plan_request__descriptor, plan_rpc_update},
+    {"plans.list", &loa__quota__plan_list_request__descriptor, quota_plans_list},
+    {"plans.get", &loa__quota__plan_id_request__descriptor, quota_plans_get},
+    {"plans.create", &loa__quota__create_plan_request__descriptor, quota_plans_create},
+    {"plans.update", &loa__quota__update_plan_request__descriptor, quota_plans_update},
     {"plans.reports.create", &loa__quota__create_activity_report_request__descriptor,
-     plan_rpc_report_create},
-    {"plans.reports.list", &loa__quota__activity_report_request__descriptor, plan_rpc_report_list},
-    {"plans.reports.get", &loa__quota__activity_report_request__descriptor, plan_rpc_report_get},
+     quota_plan_reports_create},
+    {"plans.reports.list", &loa__quota__activity_report_request__descriptor,
+     quota_plan_reports_list},
+    {"plans.reports.get", &loa__quota__activity_report_request__descriptor, quota_plan_reports_get},
     {NULL, NULL, NULL},
 };

@@ -241,10 +241,33 @@ MD_ART=$(md_jq '.id // 0')
 md_etag=$(header ETag)
 md_call ed PATCH "/api/v1/articles/$MD_ART" '{"attachment_ids": [999999998]}' -H "If-Match: $md_etag"
 expect_eq "PATCH naming an asset that does not exist: 422 naming attachment_ids" "422 true" "$(md_names attachment_ids)"
+# The check is content-svc's own, whoever calls it: straight to its RPC
+# address, past the gateway, as an editor of the unit.
+md_rpc() {
+    "$BUILD/loa-rpc" --roles editor --user-id 990001 --unit-id "$MD_UNIT" "$LOA_CONTENT_RPC" "$@"
+}
+md_arts_before=$(md_psql "SELECT count(*) FROM content.articles")
+md_out=$(md_rpc articles.create --in loa.content.CreateArticleRequest \
+    "$(jq -nc --arg t "Bài gửi thẳng $MD_RUN" '{title: $t, body: "x", attachment_ids: [999999997, 999999996]}')")
+expect_eq "articles.create sent to content-svc itself, naming assets that do not exist: invalid, each id named under attachment_ids" \
+    "invalid attachment_ids,attachment_ids true true" \
+    "$(jq -r '.status + " " + ([.field_errors[].field] | join(",")) + " " + (.field_errors[0].message | contains("999999997") | tostring) + " " + (.field_errors[1].message | contains("999999996") | tostring)' <<<"$md_out")"
+expect_eq "  and nothing is stored" "$md_arts_before" "$(md_psql "SELECT count(*) FROM content.articles")"
+md_out=$(md_rpc articles.update --in loa.content.UpdateArticleRequest \
+    "{\"id\": $MD_ART, \"if_match\": \"1\", \"attachment_ids\": [999999995]}")
+expect_eq "articles.update sent to content-svc itself, naming an asset that does not exist: invalid naming attachment_ids, nothing written" \
+    "invalid attachment_ids 1" \
+    "$(jq -r '.status + " " + ([.field_errors[].field] | join(","))' <<<"$md_out") $(md_psql "SELECT version FROM content.articles WHERE id = $MD_ART")"
 stack_kill media-svc
 md_call ed PATCH "/api/v1/articles/$MD_ART" "{\"attachment_ids\": [$MD_BIG_ID]}" -H "If-Match: $md_etag"
 expect_eq "with media-svc down, attachments cannot be checked: 503 (nothing written)" "503 1" \
     "$HTTP_STATUS $(md_psql "SELECT version FROM content.articles WHERE id = $MD_ART")"
+md_arts_before=$(md_psql "SELECT count(*) FROM content.articles")
+md_out=$(md_rpc articles.create --in loa.content.CreateArticleRequest \
+    "$(jq -nc --arg t "Bài gửi thẳng $MD_RUN" --argjson a "[$MD_BIG_ID]" '{title: $t, body: "x", attachment_ids: $a}')")
+expect_eq "articles.create sent to content-svc itself with media-svc down: unavailable, no field named, nothing stored" \
+    "unavailable 0 $md_arts_before" \
+    "$(jq -r '.status + " " + (.field_errors | length | tostring)' <<<"$md_out") $(md_psql "SELECT count(*) FROM content.articles")"
 stack_start media-svc
 wait_until 20 stack_ready || fail "media-svc is back" "readyz"
 md_call ed POST "/api/v1/articles/$MD_ART/submit" '{}'

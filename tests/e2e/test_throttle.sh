@@ -1,4 +1,4 @@
-# The intake throttle (issue 5, gateway/throttle.c): citizens' POSTs are
+# The intake throttle (issue 5, gateway/core/throttle.c): citizens' POSTs are
 # counted per route and client address (LOA_TRUST_PROXY=1: each test is its
 # own client through X-Forwarded-For). With the defaults (20 per 600 s) the
 # 21st feedback from one address is 429 problem+json with Retry-After and

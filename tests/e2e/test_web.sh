@@ -1,4 +1,4 @@
-# The web portal (web/, served by gateway/static.c) and its browser tests.
+# The web portal (web/, served by gateway/portal/) and its browser tests.
 # 1. Static serving, with curl: types, ETag and 304, Cache-Control, HEAD,
 #    traversal attempts, the 404 page, and /api keeping its problem+json.
 # 2. An editor writes and submits an article and a reviewer publishes it

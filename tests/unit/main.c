@@ -30,6 +30,8 @@ static const struct {
     {"media_pkg_store", media_pkg_store_suite},
     {"article_rpc", article_rpc_suite},
     {"feedback_rpc", feedback_rpc_suite},
+    {"cache", cache_suite},
+    {"auth_store", auth_store_suite},
     {"ticker", ticker_suite},
     {"config", config_suite},
     {"log", log_suite},
@@ -53,6 +55,9 @@ static const struct {
     {"media_feed", media_feed_suite},
     {"media_ninjs", media_ninjs_suite},
     {"rpc_decl", rpc_decl_suite},
+    {"content_media", content_media_suite},
+    {"auth_decide", auth_decide_suite},
+    {"router", router_suite},
 };
 #define N_SUITES (sizeof suites / sizeof suites[0])
 

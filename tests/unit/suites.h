@@ -20,11 +20,15 @@ Suite *ticker_suite (void);
 Suite *buf_suite (void);
 Suite *loa_blob_suite (void);
 Suite *rpc_decl_suite (void);
-/* gateway/: its modules without I/O */
+/* gateway/: its modules without I/O (the cache with real ZeroMQ) */
+Suite *auth_decide_suite (void);
+Suite *router_suite (void);
 Suite *xml_suite (void);
 Suite *form_suite (void);
 Suite *open311_map_suite (void);
 Suite *throttle_suite (void);
+Suite *cache_suite (void);
+Suite *auth_store_suite (void); /* against the test database */
 Suite *blob_suite (void);
 /* services/: their modules without I/O */
 Suite *quota_report_suite (void);
@@ -39,6 +43,7 @@ Suite *media_pkg_store_suite (void);
 /* services/: their method tables in-process (common/service_fixture.h) */
 Suite *article_rpc_suite (void);
 Suite *feedback_rpc_suite (void);
+Suite *content_media_suite (void);
 
 /* The test database URL; fails the current test when unset. */
 const char *test_db_url (void);

@@ -67,7 +67,25 @@ static void h_silent (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     (void) msg;
 }
 
+/* store: fails with the store status in since_seq, as a handler of units
+ * would; for ANSWERED its "guard" has failed the call first. */
+static void h_store (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__EventsSinceRequest *in = (const Loa__EventsSinceRequest *) msg;
+    static const loa_rpc_store_answer answers[] = {
+        {LOA_STORE_NOT_FOUND, "Không tìm thấy đơn vị"},
+        {LOA_STORE_CONFLICT, "Mã đơn vị đã tồn tại", "code"},
+        {LOA_STORE_INVALID, "Dữ liệu gửi lên không hợp lệ", "unit_id", "Đơn vị không tồn tại"},
+        {LOA_STORE_OK},
+    };
+    loa_store_status st = (loa_store_status) in->since_seq;
+    if (st == LOA_STORE_ANSWERED)
+        loa_rpc_fail (ctx, LOA__STATUS__FORBIDDEN, "Người viết bài không được tự duyệt");
+    loa_rpc_fail_store (ctx, st, answers);
+}
+
 static const loa_rpc_method methods[] = {
+    {"store", &loa__events_since_request__descriptor, h_store},
     {"echo", &loa__events_since_request__descriptor, h_echo},
     {"slow", &loa__events_since_request__descriptor, h_slow},
     {"fields", NULL, h_fields},
@@ -178,6 +196,71 @@ START_TEST (unknown_method_and_field_errors)
                       LOA__STATUS__INTERNAL);
     loa_rpc_result_clear (&r);
     loa_rpc_client_destroy (&c);
+}
+END_TEST
+
+/* Calls "store" failing with `st`; the reply is checked by the caller and
+ * cleared by the next call (or the test). */
+static Loa__Status store_call (loa_rpc_client *c, loa_store_status st, loa_rpc_result *r)
+{
+    Loa__EventsSinceRequest in = LOA__EVENTS_SINCE_REQUEST__INIT;
+    in.since_seq = (uint64_t) st;
+    loa_rpc_result_clear (r);
+    return loa_rpc_call (c, "store", NULL, NULL, NULL, &in.base, 3000, r);
+}
+
+/* One mapping of store statuses to RPC failures: the handler's words where
+ * it has some (and the field they name), general ones elsewhere. */
+START_TEST (store_statuses_fail_calls_alike)
+{
+    loa_rpc_client *c = loa_rpc_client_new (zctx, "test", endpoint);
+    loa_rpc_result r = {0};
+    ck_assert_int_eq (store_call (c, LOA_STORE_NOT_FOUND, &r), LOA__STATUS__NOT_FOUND);
+    ck_assert_str_eq (r.reply->error, "Không tìm thấy đơn vị");
+    ck_assert_uint_eq (r.reply->n_field_errors, 0);
+    ck_assert_int_eq (store_call (c, LOA_STORE_CONFLICT, &r), LOA__STATUS__CONFLICT);
+    ck_assert_uint_eq (r.reply->n_field_errors, 1);
+    ck_assert_str_eq (r.reply->field_errors[0]->field, "code");
+    ck_assert_str_eq (r.reply->field_errors[0]->message, "Mã đơn vị đã tồn tại");
+    ck_assert_int_eq (store_call (c, LOA_STORE_INVALID, &r), LOA__STATUS__INVALID);
+    ck_assert_str_eq (r.reply->error, "Dữ liệu gửi lên không hợp lệ");
+    ck_assert_str_eq (r.reply->field_errors[0]->message, "Đơn vị không tồn tại");
+    /* Not in the handler's answers: the general words. */
+    ck_assert_int_eq (store_call (c, LOA_STORE_ERROR, &r), LOA__STATUS__UNAVAILABLE);
+    ck_assert_str_eq (r.reply->error, "Không truy cập được cơ sở dữ liệu");
+    ck_assert_int_eq (store_call (c, LOA_STORE_WRONG_STATE, &r), LOA__STATUS__CONFLICT);
+    ck_assert_uint_eq (r.reply->n_field_errors, 0);
+    ck_assert_int_eq (store_call (c, LOA_STORE_WITHHELD, &r), LOA__STATUS__GONE);
+    ck_assert_int_eq (store_call (c, LOA_STORE_NOT_READY, &r), LOA__STATUS__UNAVAILABLE);
+    /* The guard's own answer stands. */
+    ck_assert_int_eq (store_call (c, LOA_STORE_ANSWERED, &r), LOA__STATUS__FORBIDDEN);
+    ck_assert_str_eq (r.reply->error, "Người viết bài không được tự duyệt");
+    /* OK is a handler's bug, not a success without a body. */
+    ck_assert_int_eq (store_call (c, LOA_STORE_OK, &r), LOA__STATUS__INTERNAL);
+    loa_rpc_result_clear (&r);
+    loa_rpc_client_destroy (&c);
+}
+END_TEST
+
+START_TEST (store_statuses_map_to_rpc_statuses)
+{
+    static const struct {
+        loa_store_status st;
+        Loa__Status rpc;
+    } map[] = {
+        {LOA_STORE_ERROR, LOA__STATUS__UNAVAILABLE},
+        {LOA_STORE_NOT_FOUND, LOA__STATUS__NOT_FOUND},
+        {LOA_STORE_INVALID, LOA__STATUS__INVALID},
+        {LOA_STORE_FORBIDDEN, LOA__STATUS__FORBIDDEN},
+        {LOA_STORE_CONFLICT, LOA__STATUS__CONFLICT},
+        {LOA_STORE_WRONG_STATE, LOA__STATUS__CONFLICT},
+        {LOA_STORE_GONE, LOA__STATUS__GONE},
+        {LOA_STORE_WITHHELD, LOA__STATUS__GONE},
+        {LOA_STORE_NOT_READY, LOA__STATUS__UNAVAILABLE},
+        {LOA_STORE_FAILED, LOA__STATUS__INTERNAL},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        ck_assert_int_eq (loa_rpc_store_status (map[i].st), map[i].rpc);
 }
 END_TEST
 
@@ -338,6 +421,8 @@ Suite *rpc_suite (void)
     tcase_add_test (tc, ping_answers_with_database);
     tcase_add_test (tc, bodies_round_trip);
     tcase_add_test (tc, unknown_method_and_field_errors);
+    tcase_add_test (tc, store_statuses_fail_calls_alike);
+    tcase_add_test (tc, store_statuses_map_to_rpc_statuses);
     tcase_add_test (tc, caller_and_idempotency_key_reach_the_handler);
     tcase_add_test (tc, timeout_then_late_reply_is_dropped);
     tcase_add_test (tc, no_server_is_unavailable_quickly);

@@ -83,6 +83,148 @@ START_TEST (exec_runs_unprepared_statements)
 }
 END_TEST
 
+/* Ids come back from PostgreSQL as arrays ("{1,2}") or lists ("1,2"):
+ * both parse, nothing is allocated for none; an array literal goes the
+ * other way. */
+START_TEST (id_lists_and_literals)
+{
+    size_t n = 99;
+    int oom = 0;
+    int64_t *ids = loa_store_ids ("{3,10,9007199254740993}", &n, &oom);
+    ck_assert_uint_eq (n, 3);
+    ck_assert (ids[0] == 3 && ids[1] == 10 && ids[2] == 9007199254740993LL);
+    free (ids);
+    ids = loa_store_ids ("7,-2", &n, &oom);
+    ck_assert_uint_eq (n, 2);
+    ck_assert (ids[0] == 7 && ids[1] == -2);
+    free (ids);
+    ck_assert_ptr_null (loa_store_ids ("{}", &n, &oom));
+    ck_assert_uint_eq (n, 0);
+    ck_assert_ptr_null (loa_store_ids ("", &n, &oom));
+    int32_t *v = loa_store_int32s ("1,2,12", &n, &oom);
+    ck_assert_uint_eq (n, 3);
+    ck_assert_int_eq (v[2], 12);
+    free (v);
+    ck_assert_int_eq (oom, 0);
+
+    int64_t some[] = {5, 123456789012};
+    char *lit = loa_store_ids_literal (some, 2);
+    ck_assert_str_eq (lit, "{5,123456789012}");
+    free (lit);
+    lit = loa_store_ids_literal (NULL, 0);
+    ck_assert_str_eq (lit, "{}");
+    free (lit);
+
+    char buf[24];
+    ck_assert_ptr_null (loa_store_opt_int (buf, 0));
+    ck_assert_ptr_null (loa_store_opt_int (buf, -4));
+    ck_assert_str_eq (loa_store_opt_int (buf, 42), "42");
+}
+END_TEST
+
+/* A text[] literal PostgreSQL reads back as the very strings, quotes,
+ * backslashes, commas and braces included. */
+START_TEST (strings_literal_round_trips)
+{
+    test_schema s;
+    test_schema_init (&s, "t_store", "test_store_util", NULL, 0);
+    const char *strs[] = {"PAKN.20220128.7KQ2ZD", "a \"quoted\", {braced} \\ one", ""};
+    char *lit = loa_store_strings_literal (strs, 3);
+    const char *vals[] = {lit, strs[1]};
+    PGresult *res = PQexecParams (s.db, "SELECT cardinality($1::text[]), ($1::text[])[2] = $2", 2,
+                                  NULL, vals, NULL, NULL, 0);
+    ck_assert_int_eq (PQresultStatus (res), PGRES_TUPLES_OK);
+    ck_assert_str_eq (PQgetvalue (res, 0, 0), "3");
+    ck_assert_str_eq (PQgetvalue (res, 0, 1), "t");
+    PQclear (res);
+    free (lit);
+    test_schema_fini (&s);
+}
+END_TEST
+
+static void fill_entry (const PGresult *res, int row, void *item, int *oom)
+{
+    Loa__Feedback__FeedbackHistoryEntry *e = item;
+    loa__feedback__feedback_history_entry__init (e);
+    e->id = atoll (PQgetvalue (res, row, 0));
+    e->action = loa_store_dup (res, row, 1, oom);
+}
+
+/* Paged lists: the page's rows, the total from the window count or, past
+ * the end, from the count statement; a filter PostgreSQL cannot read is
+ * INVALID. One row: OK, NOT_FOUND, CONFLICT for a taken key. */
+START_TEST (pages_and_single_rows)
+{
+    test_schema s;
+    test_schema_init (&s, "t_store", "test_store_util", NULL, 0);
+    ck_assert_int_eq (loa_store_exec (s.db, "test",
+                                      "CREATE TABLE e (id int PRIMARY KEY, action text, "
+                                      "at date DEFAULT '2022-01-01')",
+                                      0, NULL),
+                      0);
+    ck_assert_int_eq (loa_store_exec (s.db, "test",
+                                      "INSERT INTO e (id, action) SELECT i, 'a' || i "
+                                      "FROM generate_series(1, 5) i",
+                                      0, NULL),
+                      0);
+    PGresult *res = PQprepare (s.db, "e_page",
+                               "SELECT id, action, count(*) OVER () FROM e "
+                               "WHERE at >= $1::date ORDER BY id LIMIT $2 OFFSET $3",
+                               0, NULL);
+    PQclear (res);
+    res = PQprepare (s.db, "e_count", "SELECT count(*) FROM e WHERE at >= $1::date", 0, NULL);
+    PQclear (res);
+    res = PQprepare (s.db, "e_one", "SELECT id, action FROM e WHERE id = $1::int", 0, NULL);
+    PQclear (res);
+    res = PQprepare (s.db, "e_add",
+                     "INSERT INTO e (id, action) VALUES ($1::int, 'x') "
+                     "RETURNING id, action",
+                     0, NULL);
+    PQclear (res);
+
+    const char *from[] = {"2021-12-31"};
+    loa_store_page_query q = {
+        "e_page", "e_count", 2, 1, from, sizeof (Loa__Feedback__FeedbackHistoryEntry), fill_entry};
+    Loa__Feedback__FeedbackHistoryEntry **items = NULL;
+    size_t n = 0;
+    int64_t total = -1;
+    ck_assert_int_eq (loa_store_page (s.db, "test", &q, 2, 2, (void ***) &items, &n, &total),
+                      LOA_STORE_OK);
+    ck_assert_uint_eq (n, 2);
+    ck_assert_int_eq (total, 5);
+    ck_assert_str_eq (items[0]->action, "a3");
+    for (size_t i = 0; i < n; i++)
+        loa_store_free_message (&items[i]->base);
+    free (items);
+    ck_assert_int_eq (loa_store_page (s.db, "test", &q, 9, 2, (void ***) &items, &n, &total),
+                      LOA_STORE_OK);
+    ck_assert_uint_eq (n, 0);
+    ck_assert_int_eq (total, 5);
+    free (items);
+    const char *bad[] = {"not a date"};
+    q.vals = bad;
+    ck_assert_int_eq (loa_store_page (s.db, "test", &q, 1, 2, (void ***) &items, &n, &total),
+                      LOA_STORE_INVALID);
+    ck_assert_ptr_null (items);
+
+    Loa__Feedback__FeedbackHistoryEntry e;
+    loa__feedback__feedback_history_entry__init (&e);
+    ck_assert_int_eq (
+        loa_store_one (s.db, "test", "e_one", 1, (const char *[]){"4"}, fill_entry, &e),
+        LOA_STORE_OK);
+    ck_assert_str_eq (e.action, "a4");
+    loa_store_free_message (&e.base);
+    ck_assert_int_eq (
+        loa_store_one (s.db, "test", "e_one", 1, (const char *[]){"40"}, fill_entry, &e),
+        LOA_STORE_NOT_FOUND);
+    ck_assert_int_eq (
+        loa_store_one (s.db, "test", "e_add", 1, (const char *[]){"4"}, fill_entry, &e),
+        LOA_STORE_CONFLICT);
+    ck_assert_str_eq (e.action, "");
+    test_schema_fini (&s);
+}
+END_TEST
+
 Suite *store_suite (void)
 {
     Suite *s = suite_create ("store_util");
@@ -90,6 +232,9 @@ Suite *store_suite (void)
     tcase_add_test (tc, frees_a_message_filled_the_stores_way);
     tcase_add_test (tc, an_empty_message_and_an_unset_oneof_are_left_alone);
     tcase_add_test (tc, exec_runs_unprepared_statements);
+    tcase_add_test (tc, id_lists_and_literals);
+    tcase_add_test (tc, strings_literal_round_trips);
+    tcase_add_test (tc, pages_and_single_rows);
     suite_add_tcase (s, tc);
     return s;
 }

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "blob.h"
+#include "media/blob.h"
 #include "suites.h"
 
 START_TEST (mime_allowlist_and_families)

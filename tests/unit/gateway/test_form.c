@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "form.h"
+#include "open311/form.h"
 #include "suites.h"
 
 static gw_form *parse (const char *body, gw_form_error *err)

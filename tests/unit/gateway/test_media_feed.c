@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "media_feed.h"
+#include "media/media_feed.h"
 #include "suites.h"
 
 START_TEST (cursor_round_trip)

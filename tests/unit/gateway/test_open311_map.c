@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "loa_text.h"
-#include "open311_map.h"
+#include "open311/open311_map.h"
 #include "suites.h"
 
 START_TEST (services_and_attributes)

@@ -4,8 +4,8 @@
 #include <pthread.h>
 #include <stdio.h>
 
+#include "core/throttle.h"
 #include "suites.h"
-#include "throttle.h"
 
 #define MS(s) ((int64_t) (s) *1000)
 

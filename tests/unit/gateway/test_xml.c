@@ -2,8 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/xml.h"
 #include "suites.h"
-#include "xml.h"
 
 /* The document of one element <t> holding `text`. */
 static char *one (const char *text)

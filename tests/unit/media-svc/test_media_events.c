@@ -60,7 +60,7 @@ static int64_t asset (PGconn *db, int n)
     Loa__Media__Asset a = LOA__MEDIA__ASSET__INIT;
     int created = 0;
     ck_assert_int_eq (media_store_asset_create (db, sha, 10, "image/png", "a.png", 3, &a, &created),
-                      MEDIA_STORE_OK);
+                      LOA_STORE_OK);
     ck_assert_int_eq (created, 1);
     int64_t id = a.id;
     loa_store_free_message (&a.base);
@@ -70,7 +70,7 @@ static int64_t asset (PGconn *db, int n)
 static int is_public (PGconn *db, int64_t id)
 {
     Loa__Media__Asset a = LOA__MEDIA__ASSET__INIT;
-    ck_assert_int_eq (media_store_asset_get (db, id, &a), MEDIA_STORE_OK);
+    ck_assert_int_eq (media_store_asset_get (db, id, &a), LOA_STORE_OK);
     int p = a.is_public;
     loa_store_free_message (&a.base);
     return p;
@@ -116,7 +116,7 @@ START_TEST (test_same_bytes_one_asset)
     int created = 1;
     ck_assert_int_eq (
         media_store_asset_create (s.db, sha, 10, "image/png", "b.png", 4, &again, &created),
-        MEDIA_STORE_OK);
+        LOA_STORE_OK);
     ck_assert_int_eq (created, 0);
     ck_assert_int_eq (again.id, a);
     ck_assert_str_eq (again.original_name, "a.png"); /* the first upload's */

@@ -81,7 +81,7 @@ static int64_t asset (PGconn *db, int n, const char *text)
     int created = 0;
     ck_assert_int_eq (media_store_asset_create (db, sha, (int64_t) strlen (text), "image/png",
                                                 "a.png", 3, &a, &created),
-                      MEDIA_STORE_OK);
+                      LOA_STORE_OK);
     int64_t id = a.id;
     loa_store_free_message (&a.base);
     return id;
@@ -91,7 +91,7 @@ static int64_t broadcaster (PGconn *db, const char *policy, int64_t key)
 {
     Loa__Media__Broadcaster b = LOA__MEDIA__BROADCASTER__INIT;
     ck_assert_int_eq (media_store_broadcaster_create (db, "Đài", "tv", policy, key, 1, &b),
-                      MEDIA_STORE_OK);
+                      LOA_STORE_OK);
     int64_t id = b.id;
     loa_store_free_message (&b.base);
     return id;
@@ -125,7 +125,7 @@ static media_pkg_write create_one (int64_t article, int64_t *asset, int64_t *bro
 static void feed (PGconn *db, int64_t b, int64_t after, char *out, size_t cap, int64_t *last)
 {
     Loa__Media__FeedPage page = LOA__MEDIA__FEED_PAGE__INIT;
-    ck_assert_int_eq (media_pkg_store_feed (db, b, after, 100, &page), MEDIA_STORE_OK);
+    ck_assert_int_eq (media_pkg_store_feed (db, b, after, 100, &page), LOA_STORE_OK);
     out[0] = '\0';
     for (size_t i = 0; i < page.n_items; i++) {
         size_t len = strlen (out);
@@ -151,7 +151,7 @@ START_TEST (test_versions_and_feed)
     /* An unpublished article is refused, naming it. */
     media_pkg_write w = {
         .kind = MEDIA_PKG_CREATE, .article_id = 11, .embargo_until = "", .user_id = 3};
-    ck_assert_int_eq (media_pkg_store_write (s.db, &w), MEDIA_STORE_INVALID);
+    ck_assert_int_eq (media_pkg_store_write (s.db, &w), LOA_STORE_INVALID);
     ck_assert_str_eq (w.field, "article_id");
 
     media_pkg_write p1 = {.kind = MEDIA_PKG_CREATE,
@@ -162,7 +162,7 @@ START_TEST (test_versions_and_feed)
                           .n_broadcasters = 2,
                           .embargo_until = "",
                           .user_id = 3};
-    ck_assert_int_eq (media_pkg_store_write (s.db, &p1), MEDIA_STORE_OK);
+    ck_assert_int_eq (media_pkg_store_write (s.db, &p1), LOA_STORE_OK);
     ck_assert_int_eq (p1.version, 1);
     /* Embargoed for a day: `hide` waits, `deliver` has it at once. */
     media_pkg_write p2 = {.kind = MEDIA_PKG_CREATE,
@@ -173,10 +173,10 @@ START_TEST (test_versions_and_feed)
                           .n_broadcasters = 2,
                           .embargo_until = "2999-01-01T00:00:00Z",
                           .user_id = 3};
-    ck_assert_int_eq (media_pkg_store_write (s.db, &p2), MEDIA_STORE_OK);
+    ck_assert_int_eq (media_pkg_store_write (s.db, &p2), LOA_STORE_OK);
     media_pkg_write c1 = {
         .kind = MEDIA_PKG_CORRECT, .package_id = p1.id, .note = "sửa", .user_id = 3};
-    ck_assert_int_eq (media_pkg_store_write (s.db, &c1), MEDIA_STORE_OK);
+    ck_assert_int_eq (media_pkg_store_write (s.db, &c1), LOA_STORE_OK);
     ck_assert_int_eq (c1.version, 2);
 
     /* Nothing in the feeds, and no bag to fetch, until the bags are built. */
@@ -188,14 +188,14 @@ START_TEST (test_versions_and_feed)
     pr.version = 1;
     pr.what = (char *) "bag";
     Loa__Media__PackageFile pf = LOA__MEDIA__PACKAGE_FILE__INIT;
-    ck_assert_int_eq (media_pkg_store_file (s.db, deliver, &pr, &pf), MEDIA_STORE_PENDING);
+    ck_assert_int_eq (media_pkg_store_file (s.db, deliver, &pr, &pf), LOA_STORE_NOT_READY);
     pr.what = (char *) "manifest";
-    ck_assert_int_eq (media_pkg_store_file (s.db, deliver, &pr, &pf), MEDIA_STORE_PENDING);
+    ck_assert_int_eq (media_pkg_store_file (s.db, deliver, &pr, &pf), LOA_STORE_NOT_READY);
     Loa__Media__Ninjs nj = LOA__MEDIA__NINJS__INIT;
-    ck_assert_int_eq (media_pkg_store_ninjs (s.db, deliver, p1.id, 1, &nj), MEDIA_STORE_OK);
+    ck_assert_int_eq (media_pkg_store_ninjs (s.db, deliver, p1.id, 1, &nj), LOA_STORE_OK);
     loa_store_free_message (&nj.base);
-    ck_assert_int_eq (media_pkg_store_ninjs (s.db, deliver, p1.id, 0, &nj), MEDIA_STORE_FORBIDDEN);
-    ck_assert_int_eq (media_pkg_store_ninjs (s.db, hide, p2.id, 1, &nj), MEDIA_STORE_FORBIDDEN);
+    ck_assert_int_eq (media_pkg_store_ninjs (s.db, deliver, p1.id, 0, &nj), LOA_STORE_FORBIDDEN);
+    ck_assert_int_eq (media_pkg_store_ninjs (s.db, hide, p2.id, 1, &nj), LOA_STORE_FORBIDDEN);
     ck_assert_int_eq (test_query_int (s.db, "SELECT count(*) FROM outbox "
                                             "WHERE topic = 'package.published'"),
                       0);
@@ -244,7 +244,7 @@ START_TEST (test_versions_and_feed)
     fr.version = 1;
     fr.what = (char *) "bag";
     Loa__Media__PackageFile f = LOA__MEDIA__PACKAGE_FILE__INIT;
-    ck_assert_int_eq (media_pkg_store_file (s.db, deliver, &fr, &f), MEDIA_STORE_OK);
+    ck_assert_int_eq (media_pkg_store_file (s.db, deliver, &fr, &f), LOA_STORE_OK);
     char rel[96], path[256];
     ck_assert_int_eq (loa_blob_path (f.sha256, rel, sizeof rel), 0);
     snprintf (path, sizeof path, "%s/%s", volume, rel);
@@ -270,7 +270,7 @@ START_TEST (test_versions_and_feed)
                           .has_assets = 1,
                           .note = "ảnh mất",
                           .user_id = 3};
-    ck_assert_int_eq (media_pkg_store_write (s.db, &c2), MEDIA_STORE_OK);
+    ck_assert_int_eq (media_pkg_store_write (s.db, &c2), LOA_STORE_OK);
     ck_assert_int_eq (c2.version, 3);
     ck_assert_int_eq (build_all (s.db), 2); /* two attempts (no wait between them here) */
     ck_assert_int_eq (test_query_int (s.db, "SELECT count(*) FROM package_versions WHERE "
@@ -279,7 +279,7 @@ START_TEST (test_versions_and_feed)
                       1);
     pr.what = (char *) "bag";
     pr.version = 3;
-    ck_assert_int_eq (media_pkg_store_file (s.db, deliver, &pr, &pf), MEDIA_STORE_FAILED);
+    ck_assert_int_eq (media_pkg_store_file (s.db, deliver, &pr, &pf), LOA_STORE_FAILED);
     media_pkg_write c3 = {.kind = MEDIA_PKG_CORRECT,
                           .package_id = p1.id,
                           .asset_ids = assets,
@@ -287,7 +287,7 @@ START_TEST (test_versions_and_feed)
                           .has_assets = 1,
                           .note = "sửa lại",
                           .user_id = 3};
-    ck_assert_int_eq (media_pkg_store_write (s.db, &c3), MEDIA_STORE_OK);
+    ck_assert_int_eq (media_pkg_store_write (s.db, &c3), LOA_STORE_OK);
     ck_assert_int_eq (c3.version, 4);
     int64_t deliver_last = 0;
     feed (s.db, deliver, 0, got, sizeof got, &deliver_last);
@@ -299,14 +299,14 @@ START_TEST (test_versions_and_feed)
     /* A cancellation, then nothing more; its files are gone. */
     media_pkg_write x = {
         .kind = MEDIA_PKG_CANCEL, .package_id = p1.id, .note = "hủy", .user_id = 3};
-    ck_assert_int_eq (media_pkg_store_write (s.db, &x), MEDIA_STORE_OK);
+    ck_assert_int_eq (media_pkg_store_write (s.db, &x), LOA_STORE_OK);
     ck_assert_int_eq (x.version, 5);
     media_pkg_write after = {.kind = MEDIA_PKG_CORRECT, .package_id = p1.id, .user_id = 3};
-    ck_assert_int_eq (media_pkg_store_write (s.db, &after), MEDIA_STORE_CONFLICT);
-    ck_assert_int_eq (media_pkg_store_file (s.db, deliver, &fr, &f), MEDIA_STORE_GONE);
+    ck_assert_int_eq (media_pkg_store_write (s.db, &after), LOA_STORE_CONFLICT);
+    ck_assert_int_eq (media_pkg_store_file (s.db, deliver, &fr, &f), LOA_STORE_GONE);
     loa_store_free_message (&f.base);
     media_pkg_write none = {.kind = MEDIA_PKG_CORRECT, .package_id = 999999, .user_id = 3};
-    ck_assert_int_eq (media_pkg_store_write (s.db, &none), MEDIA_STORE_NOT_FOUND);
+    ck_assert_int_eq (media_pkg_store_write (s.db, &none), LOA_STORE_NOT_FOUND);
     test_schema_fini (&s);
     nftw (volume, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }
@@ -325,13 +325,13 @@ START_TEST (test_ninjs_2_3_stored)
                       0);
     int64_t a1 = asset (s.db, 3, "photo"), bc = broadcaster (s.db, "deliver", 601);
     media_pkg_write p = create_one (20, &a1, &bc);
-    ck_assert_int_eq (media_pkg_store_write (s.db, &p), MEDIA_STORE_OK);
+    ck_assert_int_eq (media_pkg_store_write (s.db, &p), LOA_STORE_OK);
     ck_assert_int_eq (test_query_int (s.db, "SELECT count(*) FROM package_versions "
                                             "WHERE ninjs_2_3 IS NOT NULL"),
                       1);
     ck_assert_int_eq (build_all (s.db), 1); /* the bag: then the version is released */
     Loa__Media__Ninjs doc = LOA__MEDIA__NINJS__INIT;
-    ck_assert_int_eq (media_pkg_store_ninjs (s.db, bc, p.id, 1, &doc), MEDIA_STORE_OK);
+    ck_assert_int_eq (media_pkg_store_ninjs (s.db, bc, p.id, 1, &doc), LOA_STORE_OK);
     char *want = media_ninjs_2_3 (doc.json);
     ck_assert_ptr_nonnull (want);
     ck_assert_str_eq (doc.json_2_3, want);
@@ -342,7 +342,7 @@ START_TEST (test_ninjs_2_3_stored)
     test_query_int (s.db, "WITH u AS (UPDATE package_versions SET ninjs_2_3 = NULL RETURNING 1) "
                           "SELECT count(*) FROM u");
     Loa__Media__Ninjs again = LOA__MEDIA__NINJS__INIT;
-    ck_assert_int_eq (media_pkg_store_ninjs (s.db, bc, p.id, 0, &again), MEDIA_STORE_OK);
+    ck_assert_int_eq (media_pkg_store_ninjs (s.db, bc, p.id, 0, &again), LOA_STORE_OK);
     ck_assert_str_eq (again.json_2_3, want);
     loa_store_free_message (&again.base);
     ck_assert_int_eq (test_query_int (s.db, "SELECT count(*) FROM package_versions "
@@ -353,7 +353,7 @@ START_TEST (test_ninjs_2_3_stored)
     test_query_int (s.db, "WITH u AS (UPDATE package_versions SET ninjs_2_3 = NULL RETURNING 1) "
                           "SELECT count(*) FROM u");
     Loa__Media__FeedPage page = LOA__MEDIA__FEED_PAGE__INIT;
-    ck_assert_int_eq (media_pkg_store_feed (s.db, bc, 0, 100, &page), MEDIA_STORE_OK);
+    ck_assert_int_eq (media_pkg_store_feed (s.db, bc, 0, 100, &page), LOA_STORE_OK);
     ck_assert_int_eq (page.n_items, 1);
     ck_assert_str_eq (page.items[0]->json_2_3, want);
     loa_store_free_message (&page.base);
@@ -397,11 +397,11 @@ START_TEST (test_withheld)
     int64_t assets[] = {a1}, bcs[] = {b};
     media_pkg_write p1 = create_one (20, assets, bcs);
     media_pkg_write p2 = p1;
-    ck_assert_int_eq (media_pkg_store_write (s.db, &p1), MEDIA_STORE_OK);
-    ck_assert_int_eq (media_pkg_store_write (s.db, &p2), MEDIA_STORE_OK);
+    ck_assert_int_eq (media_pkg_store_write (s.db, &p1), LOA_STORE_OK);
+    ck_assert_int_eq (media_pkg_store_write (s.db, &p2), LOA_STORE_OK);
     media_pkg_write x = {
         .kind = MEDIA_PKG_CANCEL, .package_id = p2.id, .note = "hủy", .user_id = 3};
-    ck_assert_int_eq (media_pkg_store_write (s.db, &x), MEDIA_STORE_OK);
+    ck_assert_int_eq (media_pkg_store_write (s.db, &x), LOA_STORE_OK);
     ck_assert_int_eq (build_all (s.db), 3);
     ck_assert_int_eq (media_pkg_store_withhold_next (s.db), 0);
 
@@ -423,7 +423,7 @@ START_TEST (test_withheld)
     /* Its ninjs says so once its bag is built; its files are gone. */
     ck_assert_int_eq (build_all (s.db), 1);
     Loa__Media__Ninjs nj = LOA__MEDIA__NINJS__INIT;
-    ck_assert_int_eq (media_pkg_store_ninjs (s.db, b, p1.id, 0, &nj), MEDIA_STORE_OK);
+    ck_assert_int_eq (media_pkg_store_ninjs (s.db, b, p1.id, 0, &nj), LOA_STORE_OK);
     ck_assert_int_eq (nj.version, 2);
     ck_assert_ptr_nonnull (strstr (nj.json, "\"pubStatus\":\"withheld\""));
     ck_assert_ptr_nonnull (strstr (nj.json, "Tiêu đề"));
@@ -434,16 +434,16 @@ START_TEST (test_withheld)
     fr.version = 1;
     fr.what = (char *) "bag";
     Loa__Media__PackageFile f = LOA__MEDIA__PACKAGE_FILE__INIT;
-    ck_assert_int_eq (media_pkg_store_file (s.db, b, &fr, &f), MEDIA_STORE_WITHHELD);
+    ck_assert_int_eq (media_pkg_store_file (s.db, b, &fr, &f), LOA_STORE_WITHHELD);
 
     /* A correction waits for the article; then the package is usable, with
      * version 1's assets, and its files come back. */
     media_pkg_write c = {.kind = MEDIA_PKG_CORRECT, .package_id = p1.id, .user_id = 3};
-    ck_assert_int_eq (media_pkg_store_write (s.db, &c), MEDIA_STORE_CONFLICT);
+    ck_assert_int_eq (media_pkg_store_write (s.db, &c), LOA_STORE_CONFLICT);
     ck_assert_int_eq (media_pkg_store_article (s.db, 20, 1, 1, "tin", "Tiêu đề mới", "", "", "",
                                                "2022-03-02T08:00:00+07:00", 8),
                       0);
-    ck_assert_int_eq (media_pkg_store_write (s.db, &c), MEDIA_STORE_OK);
+    ck_assert_int_eq (media_pkg_store_write (s.db, &c), LOA_STORE_OK);
     ck_assert_int_eq (c.version, 3);
     latest_status (s.db, p1.id, st, sizeof st);
     ck_assert_str_eq (st, "usable");
@@ -451,7 +451,7 @@ START_TEST (test_withheld)
                                             "WHERE version = 3"),
                       1);
     ck_assert_int_eq (build_all (s.db), 1);
-    ck_assert_int_eq (media_pkg_store_file (s.db, b, &fr, &f), MEDIA_STORE_OK);
+    ck_assert_int_eq (media_pkg_store_file (s.db, b, &fr, &f), LOA_STORE_OK);
     loa_store_free_message (&f.base);
     /* The old retraction once more (a replay): nothing. */
     ck_assert_int_eq (
@@ -486,7 +486,7 @@ START_TEST (test_orphan_sweep)
     int64_t b = broadcaster (s.db, "deliver", 701);
     int64_t assets[] = {a1}, bcs[] = {b};
     media_pkg_write p = create_one (30, assets, bcs);
-    ck_assert_int_eq (media_pkg_store_write (s.db, &p), MEDIA_STORE_OK);
+    ck_assert_int_eq (media_pkg_store_write (s.db, &p), LOA_STORE_OK);
     ck_assert_int_eq (build_all (s.db), 1);
     /* Every blob so far two hours old, and some that no row names. */
     char path[256], rel[96], bag_rel[96], man_rel[96], asset_rel[96], orphan_rel[96], young_rel[96],
@@ -522,16 +522,17 @@ START_TEST (test_orphan_sweep)
     ck_assert (on_volume (young_rel) && on_volume ("sha256/00/00/notes.txt") && on_volume (rel));
     ck_assert_int_eq (media_sweep_orphans (s.db, 3600), 0);
 
-    /* Registering bytes whose blob the sweeper removed: GONE, no row. */
+    /* Registering bytes whose blob the sweeper removed: NOT_READY (upload
+     * them again), no row. */
     Loa__Media__Asset a = LOA__MEDIA__ASSET__INIT;
     int created = 0;
     snprintf (hex, sizeof hex, "%064x", 0xb001);
     ck_assert_int_eq (media_store_asset_register (s.db, hex, 6, "image/png", "", 3, &a, &created),
-                      MEDIA_STORE_GONE);
+                      LOA_STORE_NOT_READY);
     loa_store_free_message (&a.base);
     snprintf (hex, sizeof hex, "%064x", 0xb002);
     ck_assert_int_eq (media_store_asset_register (s.db, hex, 5, "image/png", "", 3, &a, &created),
-                      MEDIA_STORE_OK);
+                      LOA_STORE_OK);
     ck_assert_int_eq (created, 1);
     loa_store_free_message (&a.base);
     ck_assert_int_eq (test_query_int (s.db, "SELECT count(*) FROM assets"), 2);

@@ -82,18 +82,18 @@ START_TEST (test_seed_and_lead_resolution)
     ck_assert_str_eq (leads (s.db), "TTRA:42,TTRA:42,TTRA:42,TTRA:42,DKKD:43");
 
     Loa__Quota__PlanList list;
-    ck_assert_int_eq (plan_store_list (s.db, 1, 2022, &list), 0);
+    ck_assert_int_eq (plan_store_list (s.db, 1, 2022, &list), LOA_STORE_OK);
     ck_assert_uint_eq (list.n_items, 1);
     ck_assert_str_eq (list.items[0]->title, "Kế hoạch tuyên truyền cải cách hành chính năm 2022");
     ck_assert_int_eq (list.items[0]->activities_count, 5);
     int64_t plan = list.items[0]->id;
     loa_store_free_message (&list.base);
-    ck_assert_int_eq (plan_store_list (s.db, 1, 2023, &list), 0);
+    ck_assert_int_eq (plan_store_list (s.db, 1, 2023, &list), LOA_STORE_OK);
     ck_assert_uint_eq (list.n_items, 0);
     loa_store_free_message (&list.base);
 
     Loa__Quota__Plan p;
-    ck_assert_int_eq (plan_store_get (s.db, plan, &p), 0);
+    ck_assert_int_eq (plan_store_get (s.db, plan, &p), LOA_STORE_OK);
     ck_assert_uint_eq (p.n_activities, 5);
     ck_assert_int_eq (p.activities[4]->lead_unit_id, 43);
     ck_assert_str_eq (p.activities[4]->lead_unit_code, "DKKD");
@@ -102,7 +102,7 @@ START_TEST (test_seed_and_lead_resolution)
     ck_assert_ptr_nonnull (p.activities[0]->summary);
     ck_assert_int_eq (p.activities[0]->summary->reports, 0);
     loa_store_free_message (&p.base);
-    ck_assert_int_eq (plan_store_get (s.db, plan + 1000, &p), PLAN_STORE_NOT_FOUND);
+    ck_assert_int_eq (plan_store_get (s.db, plan + 1000, &p), LOA_STORE_NOT_FOUND);
     loa_store_free_message (&p.base);
     test_schema_fini (&s);
 }
@@ -125,7 +125,7 @@ static void report (PGconn *db, int64_t plan, int64_t aid, int64_t unit, const c
     in.attachment_ids = att;
     in.n_attachment_ids = (size_t) n_links;
     Loa__Quota__ActivityReport out;
-    ck_assert_int_eq (plan_store_report_create (db, &in, unit, 9, &out), 0);
+    ck_assert_int_eq (plan_store_report_create (db, &in, unit, 9, &out), LOA_STORE_OK);
     ck_assert_int_eq (out.unit_id, unit);
     ck_assert_int_eq (out.plan_id, plan);
     ck_assert_str_eq (out.done_on, day);
@@ -146,9 +146,9 @@ START_TEST (test_create_report_and_summary)
                    "(1, 'A', 'Phòng A', true, 1), (2, 'B', 'Phòng B', true, 2), "
                    "(3, 'C', 'Phòng C', true, 3)");
     int64_t known[] = {1, 3}, some[] = {2, 77, 3, 76}, unknown = -1;
-    ck_assert_int_eq (plan_store_unknown_unit (s.db, known, 2, &unknown), 0);
+    ck_assert_int_eq (plan_store_unknown_unit (s.db, known, 2, &unknown), LOA_STORE_OK);
     ck_assert_int_eq (unknown, 0);
-    ck_assert_int_eq (plan_store_unknown_unit (s.db, some, 4, &unknown), 0);
+    ck_assert_int_eq (plan_store_unknown_unit (s.db, some, 4, &unknown), LOA_STORE_OK);
     ck_assert_int_eq (unknown, 76);
 
     /* A plan: activity 1 led by A with partner B; activity 2 without lead. */
@@ -173,15 +173,15 @@ START_TEST (test_create_report_and_summary)
     in.activities = acts;
     in.n_activities = 2;
     int64_t plan = 0;
-    ck_assert_int_eq (plan_store_create (s.db, &in, 5, &plan), 0);
+    ck_assert_int_eq (plan_store_create (s.db, &in, 5, &plan), LOA_STORE_OK);
     ck_assert_int_gt (plan, 0);
     int64_t other = 0;
-    ck_assert_int_eq (plan_store_create (s.db, &in, 5, &other), PLAN_STORE_CONFLICT);
+    ck_assert_int_eq (plan_store_create (s.db, &in, 5, &other), LOA_STORE_CONFLICT);
     in.year = 2022; /* the seeded year */
-    ck_assert_int_eq (plan_store_create (s.db, &in, 5, &other), PLAN_STORE_CONFLICT);
+    ck_assert_int_eq (plan_store_create (s.db, &in, 5, &other), LOA_STORE_CONFLICT);
 
     Loa__Quota__Plan p;
-    ck_assert_int_eq (plan_store_get (s.db, plan, &p), 0);
+    ck_assert_int_eq (plan_store_get (s.db, plan, &p), LOA_STORE_OK);
     ck_assert_uint_eq (p.n_activities, 2);
     ck_assert_int_eq (p.created_by, 5);
     ck_assert_int_eq (p.activities[0]->position, 1);
@@ -195,24 +195,27 @@ START_TEST (test_create_report_and_summary)
 
     /* Who may report: the lead and the partner, not C; 404s. */
     int year = 0, may = -1;
-    ck_assert_int_eq (plan_store_activity (s.db, plan, act1, 1, &year, &may), 0);
+    ck_assert_int_eq (plan_store_activity (s.db, plan, act1, 1, &year, &may), LOA_STORE_OK);
     ck_assert_int_eq (year, 2023);
     ck_assert_int_eq (may, 1);
-    ck_assert_int_eq (plan_store_activity (s.db, plan, act1, 2, &year, &may), 0);
+    ck_assert_int_eq (plan_store_activity (s.db, plan, act1, 2, &year, &may), LOA_STORE_OK);
     ck_assert_int_eq (may, 1);
-    ck_assert_int_eq (plan_store_activity (s.db, plan, act1, 3, &year, &may), 0);
+    ck_assert_int_eq (plan_store_activity (s.db, plan, act1, 3, &year, &may), LOA_STORE_OK);
     ck_assert_int_eq (may, 0);
-    ck_assert_int_eq (plan_store_activity (s.db, plan, act2, 1, &year, &may), 0);
+    ck_assert_int_eq (plan_store_activity (s.db, plan, act2, 1, &year, &may), LOA_STORE_OK);
     ck_assert_int_eq (may, 0);
+    /* No such plan (year 0), or no such activity in it (the plan's year). */
     ck_assert_int_eq (plan_store_activity (s.db, plan + 1000, act1, 1, &year, &may),
-                      PLAN_STORE_NOT_FOUND);
+                      LOA_STORE_NOT_FOUND);
+    ck_assert_int_eq (year, 0);
     ck_assert_int_eq (plan_store_activity (s.db, plan, act1 + 1000, 1, &year, &may),
-                      PLAN_STORE_NOT_IN_PLAN);
+                      LOA_STORE_NOT_FOUND);
+    ck_assert_int_eq (year, 2023);
 
     report (s.db, plan, act1, 2, "2023-05-02", 2);
     report (s.db, plan, act1, 1, "2023-03-15", 0);
     report (s.db, plan, act1, 1, "2023-03-20", 1);
-    ck_assert_int_eq (plan_store_get (s.db, plan, &p), 0);
+    ck_assert_int_eq (plan_store_get (s.db, plan, &p), LOA_STORE_OK);
     Loa__Quota__PlanActivitySummary *sum = p.activities[0]->summary;
     ck_assert_int_eq (sum->reports, 3);
     ck_assert_uint_eq (sum->n_units_reported, 2);
@@ -228,17 +231,17 @@ START_TEST (test_create_report_and_summary)
     loa_store_free_message (&p.base);
 
     Loa__Quota__ActivityReportList rl;
-    ck_assert_int_eq (plan_store_reports_list (s.db, act1, &rl), 0);
+    ck_assert_int_eq (plan_store_reports_list (s.db, act1, &rl), LOA_STORE_OK);
     ck_assert_uint_eq (rl.n_items, 3);
     ck_assert_str_eq (rl.items[0]->done_on, "2023-05-02");
     ck_assert_str_eq (rl.items[2]->done_on, "2023-03-15");
     int64_t rid = rl.items[0]->id;
     loa_store_free_message (&rl.base);
     Loa__Quota__ActivityReport r;
-    ck_assert_int_eq (plan_store_report_get (s.db, plan, act1, rid, &r), 0);
+    ck_assert_int_eq (plan_store_report_get (s.db, plan, act1, rid, &r), LOA_STORE_OK);
     ck_assert_str_eq (r.evidence_links[0], "https://a.example/1");
     loa_store_free_message (&r.base);
-    ck_assert_int_eq (plan_store_report_get (s.db, plan, act2, rid, &r), PLAN_STORE_NOT_FOUND);
+    ck_assert_int_eq (plan_store_report_get (s.db, plan, act2, rid, &r), LOA_STORE_NOT_FOUND);
     loa_store_free_message (&r.base);
     test_schema_fini (&s);
 }
@@ -251,12 +254,12 @@ START_TEST (test_update)
     exec_ok (s.db, "INSERT INTO units (unit_id, code, name, is_active, event_seq) VALUES "
                    "(1, 'A', 'Phòng A', true, 1), (2, 'B', 'Phòng B', true, 2)");
     Loa__Quota__PlanList list;
-    ck_assert_int_eq (plan_store_list (s.db, 0, 0, &list), 0);
+    ck_assert_int_eq (plan_store_list (s.db, 0, 0, &list), LOA_STORE_OK);
     ck_assert_uint_eq (list.n_items, 1);
     int64_t seed = list.items[0]->id;
     loa_store_free_message (&list.base);
     Loa__Quota__Plan p;
-    ck_assert_int_eq (plan_store_get (s.db, seed, &p), 0);
+    ck_assert_int_eq (plan_store_get (s.db, seed, &p), LOA_STORE_OK);
     int64_t first = p.activities[0]->id;
     loa_store_free_message (&p.base);
 
@@ -283,8 +286,8 @@ START_TEST (test_update)
     up.activities = acts;
     up.n_activities = 2;
     size_t bad = 99;
-    ck_assert_int_eq (plan_store_update (s.db, &up, &bad), 0);
-    ck_assert_int_eq (plan_store_get (s.db, seed, &p), 0);
+    ck_assert_int_eq (plan_store_update (s.db, &up, &bad), LOA_STORE_OK);
+    ck_assert_int_eq (plan_store_get (s.db, seed, &p), LOA_STORE_OK);
     ck_assert_str_eq (p.summary, "Tóm tắt mới");
     ck_assert_str_eq (p.title, "Kế hoạch tuyên truyền cải cách hành chính năm 2022");
     ck_assert_uint_eq (p.n_activities, 6);
@@ -305,15 +308,15 @@ START_TEST (test_update)
     up.title = (char *) "Không đổi";
     up.summary = NULL;
     up.activities = acts2;
-    ck_assert_int_eq (plan_store_update (s.db, &up, &bad), PLAN_STORE_NOT_IN_PLAN);
+    ck_assert_int_eq (plan_store_update (s.db, &up, &bad), LOA_STORE_INVALID);
     ck_assert_uint_eq (bad, 1);
-    ck_assert_int_eq (plan_store_get (s.db, seed, &p), 0);
+    ck_assert_int_eq (plan_store_get (s.db, seed, &p), LOA_STORE_OK);
     ck_assert_uint_eq (p.n_activities, 6);
     ck_assert_str_eq (p.title, "Kế hoạch tuyên truyền cải cách hành chính năm 2022");
     loa_store_free_message (&p.base);
     up.id = seed + 1000;
     up.n_activities = 0;
-    ck_assert_int_eq (plan_store_update (s.db, &up, &bad), PLAN_STORE_NOT_FOUND);
+    ck_assert_int_eq (plan_store_update (s.db, &up, &bad), LOA_STORE_NOT_FOUND);
     test_schema_fini (&s);
 }
 END_TEST

@@ -1,0 +1,57 @@
+/* auth: staff accounts, sessions and API keys (schema gateway, auth/store.h)
+ * and who may call which route (docs/api/auth.md). Passwords are argon2id
+ * strings (libsodium crypto_pwhash_str); tokens and keys are 256 random
+ * bits, base64url, and only their SHA-256 is stored
+ * (docs/decisions/0011-passwords-and-tokens.md). Nothing here ever logs a
+ * secret. */
+#ifndef GW_AUTH_H
+#define GW_AUTH_H
+
+#include <stddef.h>
+
+#include "gw.h"
+
+/* Reads the settings, prepares libsodium. 0 or -1. */
+int gw_auth_init (void);
+
+/* Creates the first admin when no active admin exists (at start-up). */
+int gw_auth_bootstrap (void);
+
+/* The dispatcher's authentication hook (core/dispatch.h): identifies the
+ * caller (bearer token or X-Api-Key), then applies the route's `allow`
+ * (gw_auth_decide). 0 to go on; 1 when it has answered 401, 403 or 503
+ * (*rc set). */
+int gw_auth_check (gw_request *req, enum MHD_Result *rc);
+
+/* What a route's `allow` says of a caller: 0 allowed, 401 (no credentials
+ * where they are needed) or 403 (not allowed). `auth_kind` is GW_AUTH_*;
+ * `roles` the GW_R_* of a staff caller; `key_kind` the kind of an API key
+ * caller ("broadcaster", "open311_client"), else NULL. */
+int gw_auth_decide (unsigned allow, int auth_kind, unsigned roles, const char *key_kind);
+
+/* Verifies an API key given in the request itself (Open311's `api_key`
+ * field) and, when it is live and of `kind`, makes the request's caller
+ * that key, as an X-Api-Key header would. Without `key` (NULL or ""), a key
+ * already verified from the header counts when of `kind`. 1 accepted, 0
+ * missing, unknown, revoked, expired or of another kind, -1 when the
+ * database cannot answer. */
+int gw_auth_api_key (gw_request *req, const char *key, const char *kind);
+
+/* A new API key ("loa_" + 43 characters of base64url, `cap` >= 48) into
+ * `key`, its SHA-256 (what is stored) and its first 12 characters. */
+void gw_auth_new_key (char *key, size_t cap, unsigned char hash[32], char prefix[16]);
+
+/* The routes (login.c, users.c, keys.c). */
+enum MHD_Result gw_login (gw_request *req);
+enum MHD_Result gw_logout (gw_request *req);
+enum MHD_Result gw_me (gw_request *req);
+enum MHD_Result gw_users_list (gw_request *req);
+enum MHD_Result gw_users_create (gw_request *req);
+enum MHD_Result gw_users_get (gw_request *req);
+enum MHD_Result gw_users_update (gw_request *req);
+enum MHD_Result gw_staff_names (gw_request *req);
+enum MHD_Result gw_api_keys_list (gw_request *req);
+enum MHD_Result gw_api_keys_create (gw_request *req);
+enum MHD_Result gw_api_keys_revoke (gw_request *req);
+
+#endif

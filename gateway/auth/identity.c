@@ -1,0 +1,196 @@
+/* identity: who calls, and may they (auth.h): the dispatcher's
+ * authentication hook. */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "auth/auth_int.h"
+#include "auth/store.h"
+#include "core/respond.h"
+#include "core/services.h"
+#include "loa_config.h"
+
+long auth_session_ttl_s = 43200;
+static int trust_proxy;
+
+int gw_auth_init (void)
+{
+    auth_session_ttl_s = loa_env_int ("LOA_SESSION_TTL_S", 43200, 1, 90L * 86400);
+    trust_proxy = loa_env_bool ("LOA_TRUST_PROXY", 0);
+    return auth_secret_init ();
+}
+
+static void client_address (gw_request *req)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info (req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    req->client_addr[0] = '\0';
+    if (ci && ci->client_addr) {
+        const struct sockaddr *sa = ci->client_addr;
+        if (sa->sa_family == AF_INET)
+            inet_ntop (AF_INET, &((const struct sockaddr_in *) sa)->sin_addr, req->client_addr,
+                       sizeof req->client_addr);
+        else if (sa->sa_family == AF_INET6)
+            inet_ntop (AF_INET6, &((const struct sockaddr_in6 *) sa)->sin6_addr, req->client_addr,
+                       sizeof req->client_addr);
+    }
+    /* Behind a reverse proxy (LOA_TRUST_PROXY=1), the client is the last
+     * address the proxy appended. */
+    const char *xff = trust_proxy ? gw_header (req, "X-Forwarded-For") : NULL;
+    if (xff) {
+        const char *last = strrchr (xff, ',');
+        last = last ? last + 1 : xff;
+        while (*last == ' ')
+            last++;
+        char addr[64];
+        size_t n = strcspn (last, " ");
+        if (n > 0 && n < sizeof addr) {
+            memcpy (addr, last, n);
+            addr[n] = '\0';
+            unsigned char buf[sizeof (struct in6_addr)];
+            if (inet_pton (AF_INET, addr, buf) == 1 || inet_pton (AF_INET6, addr, buf) == 1)
+                memcpy (req->client_addr, addr, n + 1);
+        }
+    }
+    req->caller.client_addr = req->client_addr;
+}
+
+static void set_roles (gw_request *req, const char *roles)
+{
+    char buf[96];
+    snprintf (buf, sizeof buf, "%s", roles);
+    char *save = NULL;
+    req->caller.n_roles = 0;
+    req->role_mask = 0;
+    for (char *r = strtok_r (buf, ",", &save); r && req->caller.n_roles < 8;
+         r = strtok_r (NULL, ",", &save)) {
+        size_t i = req->caller.n_roles++;
+        snprintf (req->role_buf[i], sizeof req->role_buf[i], "%s", r);
+        req->role_ptrs[i] = req->role_buf[i];
+        for (size_t k = 0; k < auth_n_roles; k++)
+            if (strcmp (r, auth_roles[k].name) == 0)
+                req->role_mask |= auth_roles[k].bit;
+    }
+    req->caller.roles = req->role_ptrs;
+}
+
+int gw_auth_decide (unsigned allow, int auth_kind, unsigned roles, const char *key_kind)
+{
+    if (allow & GW_ANYONE)
+        return 0;
+    if (auth_kind == GW_AUTH_NONE)
+        return 401;
+    int ok = 0;
+    if (auth_kind == GW_AUTH_STAFF)
+        ok = (allow & GW_STAFF) || (allow & roles);
+    else if (auth_kind == GW_AUTH_KEY && key_kind)
+        ok = ((allow & GW_BROADCASTER) && strcmp (key_kind, "broadcaster") == 0) ||
+             ((allow & GW_OPEN311) && strcmp (key_kind, "open311_client") == 0);
+    return ok ? 0 : 403;
+}
+
+/* A bearer token's staff caller: 0, or 1 with 401/503 answered. */
+static int identify_staff (gw_request *req, PGconn *db, const char *authz, enum MHD_Result *rc)
+{
+    if (strncasecmp (authz, "Bearer ", 7) != 0 || strlen (authz + 7) == 0 ||
+        strlen (authz + 7) > 256) {
+        *rc = gw_respond_problem (req, 401, "Thông tin xác thực không hợp lệ", NULL);
+        return 1;
+    }
+    const char *token = authz + 7;
+    while (*token == ' ')
+        token++;
+    unsigned char hash[32];
+    auth_secret_hash (token, hash);
+    gw_user u;
+    int found = gw_store_session_user (db, hash, &u);
+    if (found <= 0) {
+        *rc = found < 0
+                  ? gw_respond_problem (req, 503, "Không kiểm tra được thông tin xác thực", NULL)
+                  : gw_respond_problem (req, 401, "Phiên đăng nhập không hợp lệ hoặc đã hết hạn",
+                                        NULL);
+        return 1;
+    }
+    memcpy (req->token_hash, hash, sizeof hash);
+    req->auth_kind = GW_AUTH_STAFF;
+    req->caller.user_id = u.id;
+    req->caller.unit_id = u.unit_id;
+    set_roles (req, u.roles);
+    return 0;
+}
+
+/* An X-Api-Key's caller: 0, or 1 with 401/503 answered. */
+static int identify_key (gw_request *req, PGconn *db, const char *key, enum MHD_Result *rc)
+{
+    if (strlen (key) > 256) {
+        *rc = gw_respond_problem (req, 401, "Khóa API không hợp lệ", NULL);
+        return 1;
+    }
+    unsigned char hash[32];
+    auth_secret_hash (key, hash);
+    int64_t id = 0;
+    char kind[24];
+    int found = gw_store_api_key_find (db, hash, &id, kind);
+    if (found <= 0) {
+        *rc = found < 0 ? gw_respond_problem (req, 503, "Không kiểm tra được khóa API", NULL)
+                        : gw_respond_problem (
+                              req, 401, "Khóa API không hợp lệ, đã thu hồi hoặc hết hạn", NULL);
+        return 1;
+    }
+    req->auth_kind = GW_AUTH_KEY;
+    req->caller.api_key_id = id;
+    set_roles (req, kind); /* services see the key's kind as its role */
+    return 0;
+}
+
+int gw_auth_check (gw_request *req, enum MHD_Result *rc)
+{
+    client_address (req);
+    const char *authz = gw_header (req, MHD_HTTP_HEADER_AUTHORIZATION);
+    const char *key = gw_header (req, "X-Api-Key");
+    if (authz || key) {
+        PGconn *db = gw_thread_db ();
+        if (!db) {
+            *rc = gw_respond_problem (req, 503, "Không kiểm tra được thông tin xác thực", NULL);
+            return 1;
+        }
+        if (authz ? identify_staff (req, db, authz, rc) : identify_key (req, db, key, rc))
+            return 1;
+    }
+    const char *key_kind =
+        req->auth_kind == GW_AUTH_KEY && req->caller.n_roles == 1 ? req->role_buf[0] : NULL;
+    int verdict = gw_auth_decide (req->route->allow, req->auth_kind, req->role_mask, key_kind);
+    if (verdict == 401)
+        *rc = gw_respond_problem (req, 401, "Cần đăng nhập hoặc khóa API", NULL);
+    else if (verdict)
+        *rc =
+            gw_respond_problem (req, 403, "Tài khoản không có quyền thực hiện thao tác này", NULL);
+    return verdict != 0;
+}
+
+int gw_auth_api_key (gw_request *req, const char *key, const char *kind)
+{
+    if ((!key || !*key) && req->auth_kind == GW_AUTH_KEY) /* verified from X-Api-Key */
+        return req->caller.n_roles == 1 && strcmp (req->role_buf[0], kind) == 0;
+    if (!key || !*key || strlen (key) > 256)
+        return 0;
+    PGconn *db = gw_thread_db ();
+    if (!db)
+        return -1;
+    unsigned char hash[32];
+    auth_secret_hash (key, hash);
+    int64_t id = 0;
+    char found_kind[24];
+    int found = gw_store_api_key_find (db, hash, &id, found_kind);
+    if (found <= 0)
+        return found < 0 ? -1 : 0;
+    if (strcmp (found_kind, kind) != 0)
+        return 0;
+    req->auth_kind = GW_AUTH_KEY; /* the application calls, not a staff login it may carry */
+    req->caller.user_id = 0;
+    req->caller.unit_id = 0;
+    req->caller.api_key_id = id;
+    set_roles (req, found_kind);
+    return 1;
+}

@@ -1,0 +1,405 @@
+#include "auth/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "loa_db.h"
+#include "loa_log.h"
+
+#define USER_COLS                                                                                  \
+    "id, username, full_name, coalesce(unit_id, 0), array_to_string(roles, ','), active, "         \
+    "rfc3339(created_at), rfc3339(updated_at)"
+
+static const loa_stmt statements[] = {
+    {"user_by_name", "SELECT " USER_COLS ", password_hash FROM users WHERE username = $1"},
+    {"user_get", "SELECT " USER_COLS " FROM users WHERE id = $1"},
+    {"user_insert", "INSERT INTO users (username, full_name, unit_id, roles, password_hash) "
+                    "VALUES ($1, $2, nullif($3::bigint, 0), $4::text[], $5) RETURNING " USER_COLS},
+    {"user_update",
+     "UPDATE users SET full_name = coalesce($2, full_name), "
+     "unit_id = CASE WHEN $3::bigint IS NULL THEN unit_id ELSE nullif($3::bigint, 0) END, "
+     "roles = coalesce($4::text[], roles), active = coalesce($5::boolean, active), "
+     "password_hash = coalesce($6, password_hash), updated_at = now() "
+     "WHERE id = $1 RETURNING " USER_COLS},
+    {"other_admins",
+     "SELECT count(*) FROM users WHERE active AND 'admin' = ANY (roles) AND id <> $1"},
+    {"users_list",
+     "SELECT " USER_COLS ", count(*) OVER () FROM users ORDER BY id LIMIT $1 OFFSET $2"},
+    {"users_count", "SELECT count(*) FROM users"},
+    /* The staff directory: names of the given users (active or not: a
+     * history names people who may have left). */
+    {"staff_names", "SELECT id, full_name, coalesce(unit_id, 0) FROM users "
+                    "WHERE id = ANY ($1::bigint[]) ORDER BY id"},
+    {"session_insert", "INSERT INTO sessions (token_hash, user_id, client_addr, expires_at) "
+                       "VALUES ($1, $2, $3, now() + make_interval(secs => $4)) "
+                       "RETURNING rfc3339(expires_at)"},
+    {"session_user", "SELECT u.id, u.username, u.full_name, coalesce(u.unit_id, 0), "
+                     "array_to_string(u.roles, ','), u.active, rfc3339(u.created_at), "
+                     "rfc3339(u.updated_at) FROM sessions s JOIN users u ON u.id = s.user_id "
+                     "WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() "
+                     "AND u.active"},
+    {"session_revoke", "UPDATE sessions SET revoked_at = now() WHERE token_hash = $1 "
+                       "AND revoked_at IS NULL"},
+    {"sessions_end", "UPDATE sessions SET revoked_at = now() WHERE user_id = $1 "
+                     "AND revoked_at IS NULL"},
+    {"api_key_insert",
+     "INSERT INTO api_keys (name, kind, key_hash, key_prefix, expires_at, created_by) "
+     "VALUES ($1, $2, $3, $4, $5::timestamptz, nullif($6::bigint, 0)) "
+     "RETURNING id, name, kind, key_prefix, rfc3339(created_at), rfc3339(expires_at)"},
+    {"api_keys_list",
+     "SELECT id, name, kind, key_prefix, rfc3339(created_at), rfc3339(expires_at), "
+     "rfc3339(revoked_at), rfc3339(last_used_at) FROM api_keys ORDER BY id"},
+    {"api_key_revoke",
+     "UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1"},
+    {"api_key_delete", "DELETE FROM api_keys WHERE id = $1"},
+    {"api_key_find", "UPDATE api_keys SET last_used_at = now() WHERE key_hash = $1 "
+                     "AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now()) "
+                     "RETURNING id, kind"},
+    {"time_future", "SELECT $1::timestamptz > now()"},
+    {"throttle_wait", "SELECT coalesce(ceil(extract(epoch FROM max(blocked_until) - now())), 0) "
+                      "FROM login_throttle WHERE key = $1 AND blocked_until > now()"},
+    {"throttle_fail",
+     "INSERT INTO login_throttle AS t (key, failures, last_failure) VALUES ($1, 1, now()) "
+     "ON CONFLICT (key) DO UPDATE SET failures = CASE WHEN t.last_failure < now() - interval "
+     "'15 minutes' THEN 1 ELSE t.failures + 1 END, last_failure = now() RETURNING failures"},
+    {"throttle_block",
+     "UPDATE login_throttle SET blocked_until = now() + make_interval(secs => $2) "
+     "WHERE key = $1"},
+    {"throttle_clear", "DELETE FROM login_throttle WHERE key = $1"},
+    {NULL, NULL},
+};
+
+int gw_store_prepare (PGconn *db) { return loa_db_prepare (db, statements); }
+
+/* Runs a prepared statement; text params, except those marked binary in
+ * `binary` (bit i = param i, 32 bytes long: our hashes). */
+static PGresult *run (PGconn *db, const char *stmt, int n, const char *const *vals, unsigned binary)
+{
+    int lengths[8] = {0}, formats[8] = {0};
+    for (int i = 0; i < n && i < 8; i++)
+        if (binary & (1u << i)) {
+            lengths[i] = 32;
+            formats[i] = 1;
+        }
+    PGresult *res = PQexecPrepared (db, stmt, n, vals, lengths, formats, 0);
+    ExecStatusType st = PQresultStatus (res);
+    if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK && !loa_db_is_state (res, "23505"))
+        loa_error (NULL, "gateway store: %s: %s", stmt, PQresultErrorMessage (res));
+    return res;
+}
+
+static int ok (const PGresult *res)
+{
+    ExecStatusType st = PQresultStatus (res);
+    return st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK;
+}
+
+static void fill_user (const PGresult *res, int row, gw_user *u)
+{
+    memset (u, 0, sizeof *u);
+    u->id = atoll (PQgetvalue (res, row, 0));
+    snprintf (u->username, sizeof u->username, "%s", PQgetvalue (res, row, 1));
+    snprintf (u->full_name, sizeof u->full_name, "%s", PQgetvalue (res, row, 2));
+    u->unit_id = atoll (PQgetvalue (res, row, 3));
+    snprintf (u->roles, sizeof u->roles, "%s", PQgetvalue (res, row, 4));
+    u->active = PQgetvalue (res, row, 5)[0] == 't';
+    snprintf (u->created_at, sizeof u->created_at, "%s", PQgetvalue (res, row, 6));
+    snprintf (u->updated_at, sizeof u->updated_at, "%s", PQgetvalue (res, row, 7));
+}
+
+json_t *gw_user_json (const gw_user *u)
+{
+    json_t *roles = json_array ();
+    char buf[sizeof u->roles];
+    snprintf (buf, sizeof buf, "%s", u->roles);
+    char *save = NULL;
+    for (char *r = strtok_r (buf, ",", &save); r; r = strtok_r (NULL, ",", &save))
+        json_array_append_new (roles, json_string (r));
+    return json_pack ("{s:I, s:s, s:s, s:o, s:o, s:b, s:s, s:s}", "id", (json_int_t) u->id,
+                      "username", u->username, "full_name", u->full_name, "unit_id",
+                      u->unit_id ? json_integer (u->unit_id) : json_null (), "roles", roles,
+                      "active", u->active, "created_at", u->created_at, "updated_at",
+                      u->updated_at);
+}
+
+/* One user row or none: 1 / 0 / -1, filling *u (and the extra column into
+ * extra when given). */
+static int one_user (PGresult *res, gw_user *u, char *extra, size_t cap)
+{
+    int rc = !ok (res) ? GW_STORE_ERROR : PQntuples (res) == 0 ? 0 : 1;
+    if (rc == 1) {
+        fill_user (res, 0, u);
+        if (extra)
+            snprintf (extra, cap, "%s", PQgetvalue (res, 0, 8));
+    }
+    PQclear (res);
+    return rc;
+}
+
+int gw_store_user_by_name (PGconn *db, const char *username, gw_user *u, char *hash, size_t cap)
+{
+    const char *vals[] = {username};
+    return one_user (run (db, "user_by_name", 1, vals, 0), u, hash, cap);
+}
+
+int gw_store_user_get (PGconn *db, int64_t id, gw_user *u)
+{
+    char id_s[24];
+    snprintf (id_s, sizeof id_s, "%lld", (long long) id);
+    const char *vals[] = {id_s};
+    return one_user (run (db, "user_get", 1, vals, 0), u, NULL, 0);
+}
+
+int gw_store_user_create (PGconn *db, const char *username, const char *full_name, int64_t unit_id,
+                          const char *roles, const char *password_hash, gw_user *out)
+{
+    char unit[24];
+    snprintf (unit, sizeof unit, "%lld", (long long) unit_id);
+    const char *vals[] = {username, full_name, unit, roles, password_hash};
+    PGresult *res = run (db, "user_insert", 5, vals, 0);
+    if (loa_db_is_state (res, "23505")) {
+        PQclear (res);
+        return GW_STORE_CONFLICT;
+    }
+    int rc = one_user (res, out, NULL, 0);
+    return rc == 1 ? GW_STORE_OK : GW_STORE_ERROR;
+}
+
+int gw_store_user_update (PGconn *db, int64_t id, const gw_user_change *ch, gw_user *out)
+{
+    char id_s[24], unit[24];
+    snprintf (id_s, sizeof id_s, "%lld", (long long) id);
+    snprintf (unit, sizeof unit, "%lld", (long long) ch->unit_id);
+    const char *vals[] = {id_s,
+                          ch->full_name,
+                          ch->has_unit_id ? unit : NULL,
+                          ch->roles,
+                          ch->has_active ? (ch->active ? "true" : "false") : NULL,
+                          ch->password_hash};
+    int rc = one_user (run (db, "user_update", 6, vals, 0), out, NULL, 0);
+    return rc == 1 ? GW_STORE_OK : rc == 0 ? GW_STORE_NOT_FOUND : GW_STORE_ERROR;
+}
+
+static long long scalar (PGresult *res)
+{
+    long long v = ok (res) && PQntuples (res) == 1 ? atoll (PQgetvalue (res, 0, 0)) : -1;
+    PQclear (res);
+    return v;
+}
+
+long long gw_store_other_admins (PGconn *db, int64_t except_id)
+{
+    char id_s[24];
+    snprintf (id_s, sizeof id_s, "%lld", (long long) except_id);
+    const char *vals[] = {id_s};
+    return scalar (run (db, "other_admins", 1, vals, 0));
+}
+
+int gw_store_users_list (PGconn *db, int page, int per_page, json_t **items, long long *total)
+{
+    char limit[24], offset[24];
+    snprintf (limit, sizeof limit, "%d", per_page);
+    snprintf (offset, sizeof offset, "%lld", (long long) (page - 1) * per_page);
+    const char *vals[] = {limit, offset};
+    PGresult *res = run (db, "users_list", 2, vals, 0);
+    if (!ok (res)) {
+        PQclear (res);
+        return GW_STORE_ERROR;
+    }
+    *items = json_array ();
+    int n = PQntuples (res);
+    for (int i = 0; i < n; i++) {
+        gw_user u;
+        fill_user (res, i, &u);
+        json_array_append_new (*items, gw_user_json (&u));
+    }
+    *total = n ? atoll (PQgetvalue (res, 0, 8)) : scalar (run (db, "users_count", 0, NULL, 0));
+    PQclear (res);
+    return *total < 0 ? GW_STORE_ERROR : GW_STORE_OK;
+}
+
+int gw_store_staff_names (PGconn *db, const char *ids, json_t **items)
+{
+    const char *vals[] = {ids};
+    PGresult *res = run (db, "staff_names", 1, vals, 0);
+    if (!ok (res)) {
+        PQclear (res);
+        return GW_STORE_ERROR;
+    }
+    *items = json_array ();
+    for (int i = 0; i < PQntuples (res); i++)
+        json_array_append_new (*items, json_pack ("{s:I, s:s, s:I}", "id",
+                                                  (json_int_t) atoll (PQgetvalue (res, i, 0)),
+                                                  "full_name", PQgetvalue (res, i, 1), "unit_id",
+                                                  (json_int_t) atoll (PQgetvalue (res, i, 2))));
+    PQclear (res);
+    return GW_STORE_OK;
+}
+
+int gw_store_session_create (PGconn *db, const unsigned char hash[32], int64_t user_id, long ttl_s,
+                             const char *client_addr, char expires_at[40])
+{
+    char uid[24], ttl[24];
+    snprintf (uid, sizeof uid, "%lld", (long long) user_id);
+    snprintf (ttl, sizeof ttl, "%ld", ttl_s);
+    const char *vals[] = {(const char *) hash, uid, client_addr, ttl};
+    PGresult *res = run (db, "session_insert", 4, vals, 1u << 0);
+    int rc = ok (res) && PQntuples (res) == 1 ? GW_STORE_OK : GW_STORE_ERROR;
+    if (rc == GW_STORE_OK)
+        snprintf (expires_at, 40, "%s", PQgetvalue (res, 0, 0));
+    PQclear (res);
+    return rc;
+}
+
+int gw_store_session_user (PGconn *db, const unsigned char hash[32], gw_user *u)
+{
+    const char *vals[] = {(const char *) hash};
+    return one_user (run (db, "session_user", 1, vals, 1u << 0), u, NULL, 0);
+}
+
+static int command (PGresult *res)
+{
+    int rc = ok (res) ? (atoi (PQcmdTuples (res)) > 0 ? GW_STORE_OK : GW_STORE_NOT_FOUND)
+                      : GW_STORE_ERROR;
+    PQclear (res);
+    return rc;
+}
+
+int gw_store_session_revoke (PGconn *db, const unsigned char hash[32])
+{
+    const char *vals[] = {(const char *) hash};
+    return command (run (db, "session_revoke", 1, vals, 1u << 0));
+}
+
+int gw_store_sessions_end (PGconn *db, int64_t user_id)
+{
+    char uid[24];
+    snprintf (uid, sizeof uid, "%lld", (long long) user_id);
+    const char *vals[] = {uid};
+    int rc = command (run (db, "sessions_end", 1, vals, 0));
+    return rc == GW_STORE_ERROR ? rc : GW_STORE_OK;
+}
+
+static json_t *opt_string (const PGresult *res, int row, int col)
+{
+    return PQgetisnull (res, row, col) ? json_null () : json_string (PQgetvalue (res, row, col));
+}
+
+int gw_store_api_key_create (PGconn *db, const char *name, const char *kind,
+                             const unsigned char hash[32], const char *prefix,
+                             const char *expires_at, int64_t created_by, json_t **out)
+{
+    char by[24];
+    snprintf (by, sizeof by, "%lld", (long long) created_by);
+    const char *vals[] = {name, kind, (const char *) hash, prefix, expires_at, by};
+    PGresult *res = run (db, "api_key_insert", 6, vals, 1u << 2);
+    if (!ok (res) || PQntuples (res) != 1) {
+        PQclear (res);
+        return GW_STORE_ERROR;
+    }
+    *out = json_pack ("{s:I, s:s, s:s, s:s, s:s, s:o}", "id",
+                      (json_int_t) atoll (PQgetvalue (res, 0, 0)), "name", PQgetvalue (res, 0, 1),
+                      "kind", PQgetvalue (res, 0, 2), "prefix", PQgetvalue (res, 0, 3),
+                      "created_at", PQgetvalue (res, 0, 4), "expires_at", opt_string (res, 0, 5));
+    PQclear (res);
+    return GW_STORE_OK;
+}
+
+int gw_store_api_keys_list (PGconn *db, json_t **items)
+{
+    PGresult *res = run (db, "api_keys_list", 0, NULL, 0);
+    if (!ok (res)) {
+        PQclear (res);
+        return GW_STORE_ERROR;
+    }
+    *items = json_array ();
+    for (int i = 0; i < PQntuples (res); i++)
+        json_array_append_new (
+            *items,
+            json_pack ("{s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:b}", "id",
+                       (json_int_t) atoll (PQgetvalue (res, i, 0)), "name", PQgetvalue (res, i, 1),
+                       "kind", PQgetvalue (res, i, 2), "prefix", PQgetvalue (res, i, 3),
+                       "created_at", PQgetvalue (res, i, 4), "expires_at", opt_string (res, i, 5),
+                       "revoked_at", opt_string (res, i, 6), "last_used_at", opt_string (res, i, 7),
+                       "revoked", !PQgetisnull (res, i, 6)));
+    PQclear (res);
+    return GW_STORE_OK;
+}
+
+int gw_store_api_key_revoke (PGconn *db, int64_t id)
+{
+    char id_s[24];
+    snprintf (id_s, sizeof id_s, "%lld", (long long) id);
+    const char *vals[] = {id_s};
+    return command (run (db, "api_key_revoke", 1, vals, 0));
+}
+
+int gw_store_api_key_delete (PGconn *db, int64_t id)
+{
+    char id_s[24];
+    snprintf (id_s, sizeof id_s, "%lld", (long long) id);
+    const char *vals[] = {id_s};
+    return command (run (db, "api_key_delete", 1, vals, 0));
+}
+
+int gw_store_api_key_find (PGconn *db, const unsigned char hash[32], int64_t *id, char kind[24])
+{
+    const char *vals[] = {(const char *) hash};
+    PGresult *res = run (db, "api_key_find", 1, vals, 1u << 0);
+    int rc = !ok (res) ? GW_STORE_ERROR : PQntuples (res) == 0 ? 0 : 1;
+    if (rc == 1) {
+        *id = atoll (PQgetvalue (res, 0, 0));
+        snprintf (kind, 24, "%s", PQgetvalue (res, 0, 1));
+    }
+    PQclear (res);
+    return rc;
+}
+
+long gw_store_throttle_wait (PGconn *db, const char *key)
+{
+    const char *vals[] = {key};
+    return (long) scalar (run (db, "throttle_wait", 1, vals, 0));
+}
+
+int gw_store_throttle_fail (PGconn *db, const char *key, int threshold, int base_s)
+{
+    const char *vals[] = {key};
+    long long failures = scalar (run (db, "throttle_fail", 1, vals, 0));
+    if (failures < 0)
+        return GW_STORE_ERROR;
+    if (failures < threshold)
+        return GW_STORE_OK;
+    long long block = base_s;
+    for (long long i = threshold; i < failures && block < 900; i++)
+        block *= 2;
+    if (block > 900)
+        block = 900;
+    char secs[24];
+    snprintf (secs, sizeof secs, "%lld", block);
+    const char *bvals[] = {key, secs};
+    int rc = command (run (db, "throttle_block", 2, bvals, 0));
+    return rc == GW_STORE_ERROR ? rc : GW_STORE_OK;
+}
+
+int gw_store_throttle_clear (PGconn *db, const char *key)
+{
+    const char *vals[] = {key};
+    int rc = command (run (db, "throttle_clear", 1, vals, 0));
+    return rc == GW_STORE_ERROR ? rc : GW_STORE_OK;
+}
+
+int gw_store_time_future (PGconn *db, const char *when)
+{
+    /* Only RFC 3339 with a zone: PostgreSQL alone would take "tomorrow". */
+    size_t n = strlen (when);
+    int zoned = n >= 20 && when[10] == 'T' &&
+                (when[n - 1] == 'Z' || when[n - 6] == '+' || when[n - 6] == '-');
+    if (!zoned)
+        return -1;
+    const char *vals[] = {when};
+    PGresult *res = PQexecPrepared (db, "time_future", 1, vals, NULL, NULL, 0);
+    int rc = ok (res) ? PQgetvalue (res, 0, 0)[0] == 't' : -1;
+    PQclear (res);
+    return rc;
+}

@@ -1,0 +1,320 @@
+/* users: staff accounts and the staff directory (auth.h;
+ * docs/api/auth.md). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/auth_int.h"
+#include "auth/store.h"
+#include "content.pb-c.h"
+#include "core/call.h"
+#include "core/respond.h"
+#include "core/services.h"
+#include "loa_log.h"
+#include "loa_text.h"
+
+static const char invalid_user[] = "Dữ liệu tài khoản không hợp lệ";
+
+static enum MHD_Result no_user (gw_request *req)
+{
+    return gw_respond_problem (req, 404, "Không tìm thấy tài khoản", NULL);
+}
+
+static int valid_username (const char *s)
+{
+    size_t n = strlen (s);
+    if (n < 3 || n > 64)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '.' ||
+              s[i] == '_' || s[i] == '-'))
+            return 0;
+    return 1;
+}
+
+static void check_password (auth_fields *f, const char *field, const char *pw)
+{
+    if (!loa_utf8_valid (pw))
+        auth_fields_error (f, field, "phải là văn bản UTF-8 hợp lệ");
+    else if (loa_utf8_length (pw) < MIN_PASSWORD)
+        auth_fields_error (f, field, "phải có ít nhất 10 ký tự");
+    else if (strlen (pw) > MAX_PASSWORD)
+        auth_fields_error (f, field, "tối đa 256 byte");
+}
+
+static void check_full_name (auth_fields *f, const char *full_name)
+{
+    if (full_name && (!loa_utf8_valid (full_name) || loa_utf8_length (full_name) > 200))
+        auth_fields_error (f, "full_name", "tối đa 200 ký tự UTF-8");
+}
+
+/* roles: an array of known role names -> a PostgreSQL array literal in
+ * `out`; errors recorded. */
+static void read_roles (auth_fields *f, json_t *v, char *out, size_t cap)
+{
+    if (!json_is_array (v)) {
+        auth_fields_error (f, "roles", "phải là một mảng tên vai trò");
+        return;
+    }
+    size_t o = 0;
+    unsigned seen = 0;
+    out[o++] = '{';
+    size_t i;
+    json_t *r;
+    json_array_foreach (v, i, r)
+    {
+        unsigned bit = 0;
+        const char *name = json_is_string (r) ? json_string_value (r) : "";
+        for (size_t k = 0; k < auth_n_roles; k++)
+            if (strcmp (name, auth_roles[k].name) == 0)
+                bit = auth_roles[k].bit;
+        if (!bit) {
+            auth_fields_error (f, "roles",
+                               "vai trò không hợp lệ (một trong: admin, reviewer, editor, "
+                               "inspector, handler, leader)");
+            return;
+        }
+        if (seen & bit)
+            continue;
+        seen |= bit;
+        o += (size_t) snprintf (out + o, cap - o, "%s%s", o > 1 ? "," : "", name);
+    }
+    snprintf (out + o, cap - o, "}");
+}
+
+/* unit_id: null/0 for none, else a unit content-svc knows. Returns 0 ok,
+ * -1 with an error recorded, -2 when content-svc cannot answer. */
+static int check_unit (gw_request *req, auth_fields *f, json_t *v, int64_t *unit_id)
+{
+    *unit_id = 0;
+    if (!v || json_is_null (v))
+        return 0;
+    if (!json_is_integer (v) || json_integer_value (v) < 0) {
+        auth_fields_error (f, "unit_id", "phải là số nguyên dương hoặc null");
+        return -1;
+    }
+    *unit_id = json_integer_value (v);
+    if (*unit_id == 0)
+        return 0;
+    Loa__Content__IdRequest in = LOA__CONTENT__ID_REQUEST__INIT;
+    in.id = *unit_id;
+    Loa__Status st = gw_call_status (req, GW_CONTENT, "units.get", &in.base, 0);
+    if (st == LOA__STATUS__NOT_FOUND) {
+        auth_fields_error (f, "unit_id", "đơn vị không tồn tại");
+        return -1;
+    }
+    return st == LOA__STATUS__OK ? 0 : -2;
+}
+
+static enum MHD_Result content_down (gw_request *req)
+{
+    return gw_respond_problem (req, 503, "Dịch vụ content-svc tạm thời không sẵn sàng", NULL);
+}
+
+enum MHD_Result gw_users_list (gw_request *req)
+{
+    auth_fields f;
+    auth_fields_init (&f, req);
+    int page, per_page;
+    auth_fields_query_int (req, &f, "page", 1, 1, 1000000, &page);
+    auth_fields_query_int (req, &f, "per_page", 20, 1, 100, &per_page);
+    if (auth_fields_failed (&f))
+        return auth_fields_refuse (req, &f, 400, "Tham số không hợp lệ");
+    auth_fields_free (&f);
+    PGconn *db = gw_thread_db ();
+    json_t *items = NULL;
+    long long total = 0;
+    if (!db || gw_store_users_list (db, page, per_page, &items, &total) != GW_STORE_OK)
+        return gw_respond_problem (req, 503, "Cơ sở dữ liệu không sẵn sàng", NULL);
+    return gw_respond_json (req, 200,
+                            json_pack ("{s:o, s:i, s:i, s:I}", "items", items, "page", page,
+                                       "per_page", per_page, "total", (json_int_t) total));
+}
+
+/* GET /api/v1/staff?ids=1,2,3 (staff): the names of colleagues, for the
+ * console to show who did each step of a history (feedback, articles) that
+ * carries only user ids. Only the name and unit: never a username, roles
+ * or whether the account is active. At most 100 ids. */
+enum MHD_Result gw_staff_names (gw_request *req)
+{
+    enum { MAX_IDS = 100 };
+    auth_fields f;
+    auth_fields_init (&f, req);
+    const char *ids = gw_query (req, "ids");
+    char literal[MAX_IDS * 21 + 3];
+    size_t o = 0, count = 0;
+    literal[o++] = '{';
+    const char *p = ids ? ids : "";
+    while (*p && !auth_fields_failed (&f)) {
+        char *end;
+        errno = 0;
+        long long v = (*p >= '0' && *p <= '9') ? strtoll (p, &end, 10) : -1;
+        if (v <= 0 || errno || (*end != ',' && *end != '\0'))
+            auth_fields_error (
+                &f, "ids", "phải là các mã số người dùng (số nguyên dương) cách nhau bởi dấu phẩy");
+        else if (++count > MAX_IDS)
+            auth_fields_error (&f, "ids", "tối đa 100 mã số");
+        else {
+            o += (size_t) snprintf (literal + o, sizeof literal - o, "%s%lld", count > 1 ? "," : "",
+                                    v);
+            p = *end ? end + 1 : end;
+        }
+    }
+    if (!count && !auth_fields_failed (&f))
+        auth_fields_error (&f, "ids", "là bắt buộc");
+    if (auth_fields_failed (&f))
+        return auth_fields_refuse (req, &f, 400, "Tham số không hợp lệ");
+    auth_fields_free (&f);
+    literal[o++] = '}';
+    literal[o] = '\0';
+    PGconn *db = gw_thread_db ();
+    json_t *items = NULL;
+    if (!db || gw_store_staff_names (db, literal, &items) != GW_STORE_OK)
+        return gw_respond_problem (req, 503, "Cơ sở dữ liệu không sẵn sàng", NULL);
+    return gw_respond_json (req, 200, json_pack ("{s:o}", "items", items));
+}
+
+enum MHD_Result gw_users_create (gw_request *req)
+{
+    auth_fields f;
+    auth_fields_init (&f, req);
+    static const char *const keys[] = {"username", "password", "full_name",
+                                       "unit_id",  "roles",    NULL};
+    auth_fields_known (&f, keys);
+    const char *username = auth_fields_string (&f, "username", 1);
+    const char *password = auth_fields_string (&f, "password", 1);
+    const char *full_name = auth_fields_string (&f, "full_name", 0);
+    json_t *roles_v = json_object_get (f.json, "roles");
+    if (auth_fields_failed (&f))
+        return auth_fields_refuse (req, &f, 400, invalid_user);
+    if (!valid_username (username))
+        auth_fields_error (&f, "username", "gồm 3–64 ký tự a-z, 0-9, '.', '_' hoặc '-'");
+    check_password (&f, "password", password);
+    check_full_name (&f, full_name);
+    char roles[96] = "{}";
+    if (roles_v)
+        read_roles (&f, roles_v, roles, sizeof roles);
+    int64_t unit_id = 0;
+    if (check_unit (req, &f, json_object_get (f.json, "unit_id"), &unit_id) == -2) {
+        auth_fields_free (&f);
+        return content_down (req);
+    }
+    if (auth_fields_failed (&f))
+        return auth_fields_refuse (req, &f, 422, invalid_user);
+    auth_fields_free (&f);
+    char hash[crypto_pwhash_STRBYTES];
+    PGconn *db = gw_thread_db ();
+    if (!db || auth_hash_password (password, hash) != 0)
+        return gw_respond_problem (req, 503, NULL, NULL);
+    gw_user u;
+    int st =
+        gw_store_user_create (db, username, full_name ? full_name : "", unit_id, roles, hash, &u);
+    if (st == GW_STORE_CONFLICT)
+        return gw_respond_invalid (req, 409, "Tên đăng nhập đã tồn tại", "username",
+                                   "tên đăng nhập đã tồn tại");
+    if (st != GW_STORE_OK)
+        return gw_respond_problem (req, 503, NULL, NULL);
+    loa_info (req->request_id, "auth: user %lld created by %lld", (long long) u.id,
+              (long long) req->caller.user_id);
+    char location[64];
+    snprintf (location, sizeof location, "/api/v1/users/%lld", (long long) u.id);
+    return gw_respond_created (req, gw_user_json (&u), location);
+}
+
+enum MHD_Result gw_users_get (gw_request *req)
+{
+    int64_t id = gw_param_id (req, "id", INT64_MAX);
+    if (!id)
+        return no_user (req);
+    PGconn *db = gw_thread_db ();
+    gw_user u;
+    int found = db ? gw_store_user_get (db, id, &u) : -1;
+    if (found < 0)
+        return gw_respond_problem (req, 503, NULL, NULL);
+    if (!found)
+        return no_user (req);
+    return gw_respond_json (req, 200, gw_user_json (&u));
+}
+
+/* The changes a PATCH asks for, into *ch (`roles` its buffer); -2 when
+ * content-svc cannot check the unit; errors recorded. */
+static int read_change (gw_request *req, auth_fields *f, gw_user_change *ch, char roles[96],
+                        const char **password)
+{
+    if (*password)
+        check_password (f, "password", *password);
+    check_full_name (f, ch->full_name);
+    json_t *roles_v = json_object_get (f->json, "roles");
+    if (roles_v) {
+        read_roles (f, roles_v, roles, 96);
+        ch->roles = roles;
+    }
+    json_t *unit_v = json_object_get (f->json, "unit_id");
+    if (unit_v) {
+        ch->has_unit_id = 1;
+        if (check_unit (req, f, unit_v, &ch->unit_id) == -2)
+            return -2;
+    }
+    json_t *active = json_object_get (f->json, "active");
+    if (active) {
+        ch->has_active = 1;
+        ch->active = json_is_true (active);
+    }
+    return 0;
+}
+
+enum MHD_Result gw_users_update (gw_request *req)
+{
+    int64_t id = gw_param_id (req, "id", INT64_MAX);
+    if (!id)
+        return no_user (req);
+    auth_fields f;
+    auth_fields_init (&f, req);
+    static const char *const keys[] = {"password", "full_name", "unit_id", "roles", "active", NULL};
+    auth_fields_known (&f, keys);
+    gw_user_change ch = {0};
+    const char *password = auth_fields_string (&f, "password", 0);
+    ch.full_name = auth_fields_string (&f, "full_name", 0);
+    json_t *active = json_object_get (f.json, "active");
+    if (active && !json_is_boolean (active))
+        auth_fields_error (&f, "active", "phải là true hoặc false");
+    if (auth_fields_failed (&f))
+        return auth_fields_refuse (req, &f, 400, invalid_user);
+    char roles[96];
+    if (read_change (req, &f, &ch, roles, &password) == -2) {
+        auth_fields_free (&f);
+        return content_down (req);
+    }
+    if (auth_fields_failed (&f))
+        return auth_fields_refuse (req, &f, 422, invalid_user);
+    auth_fields_free (&f);
+    PGconn *db = gw_thread_db ();
+    gw_user before;
+    int found = db ? gw_store_user_get (db, id, &before) : -1;
+    if (found <= 0)
+        return found < 0 ? gw_respond_problem (req, 503, NULL, NULL) : no_user (req);
+    /* The department always keeps one active admin. */
+    int was_admin = before.active && strstr (before.roles, "admin") != NULL;
+    int stays_admin = (ch.has_active ? ch.active : before.active) &&
+                      (ch.roles ? strstr (ch.roles, "admin") != NULL : was_admin);
+    if (was_admin && !stays_admin && gw_store_other_admins (db, id) == 0)
+        return gw_respond_problem (req, 409, "Phải còn ít nhất một quản trị viên đang hoạt động",
+                                   NULL);
+    char hash[crypto_pwhash_STRBYTES];
+    if (password) {
+        if (auth_hash_password (password, hash) != 0)
+            return gw_respond_problem (req, 503, NULL, NULL);
+        ch.password_hash = hash;
+    }
+    gw_user u;
+    int st = gw_store_user_update (db, id, &ch, &u);
+    if (st != GW_STORE_OK)
+        return gw_respond_problem (req, st == GW_STORE_NOT_FOUND ? 404 : 503, NULL, NULL);
+    /* A disabled account or a new password ends the account's sessions. */
+    if ((ch.has_active && !ch.active) || ch.password_hash)
+        gw_store_sessions_end (db, id);
+    loa_info (req->request_id, "auth: user %lld changed by %lld", (long long) id,
+              (long long) req->caller.user_id);
+    return gw_respond_json (req, 200, gw_user_json (&u));
+}

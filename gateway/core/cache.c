@@ -1,0 +1,318 @@
+#include "core/cache.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <zmq.h>
+
+#include "common.pb-c.h"
+#include "loa_config.h"
+#include "loa_endpoints.h"
+#include "loa_log.h"
+
+#define N_BUCKETS 1024
+#define LIVE_MS 3000
+
+typedef struct entry {
+    struct entry *next;
+    char *key;
+    char *body;
+    size_t len;
+    char etag[24];
+    gw_service svc;
+    uint64_t gen;
+    int64_t born_ms;
+} entry;
+
+static struct {
+    int enabled;
+    size_t max_bytes, bytes;
+    int64_t ttl_ms;
+    pthread_rwlock_t lock;
+    entry *buckets[N_BUCKETS];
+    atomic_ullong gen[GW_N_SERVICES];
+    atomic_llong last_heard_ms[GW_N_SERVICES];
+    uint64_t last_seq[GW_N_SERVICES]; /* events thread only */
+    void *zmq_ctx;
+    pthread_t thread;
+    int running;
+    atomic_int stop;
+    atomic_ullong hits, misses;
+} c = {.lock = PTHREAD_RWLOCK_INITIALIZER};
+
+static uint64_t hash (const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char) *s) * 1099511628211ULL;
+    return h;
+}
+
+static void free_all_locked (void)
+{
+    for (size_t i = 0; i < N_BUCKETS; i++) {
+        entry *e = c.buckets[i];
+        while (e) {
+            entry *next = e->next;
+            free (e->key);
+            free (e->body);
+            free (e);
+            e = next;
+        }
+        c.buckets[i] = NULL;
+    }
+    c.bytes = 0;
+}
+
+static void on_event (gw_service svc, const char *topic, const zmq_msg_t *payload)
+{
+    atomic_store (&c.last_heard_ms[svc], loa_mono_ms ());
+    Loa__Event *ev =
+        loa__event__unpack (NULL, zmq_msg_size (payload), zmq_msg_data ((zmq_msg_t *) payload));
+    uint64_t seq = ev ? ev->seq : 0;
+    if (ev)
+        loa__event__free_unpacked (ev, NULL);
+    int heartbeat = strcmp (topic, "_heartbeat") == 0;
+    if (!heartbeat || seq != c.last_seq[svc]) {
+        c.last_seq[svc] = seq;
+        atomic_fetch_add (&c.gen[svc], 1);
+    }
+}
+
+static void *events_main (void *arg)
+{
+    (void) arg;
+    void *subs[GW_N_SERVICES];
+    zmq_pollitem_t items[GW_N_SERVICES];
+    int linger = 0;
+    for (int i = 0; i < GW_N_SERVICES; i++) {
+        subs[i] = zmq_socket (c.zmq_ctx, ZMQ_SUB);
+        zmq_setsockopt (subs[i], ZMQ_LINGER, &linger, sizeof linger);
+        zmq_setsockopt (subs[i], ZMQ_SUBSCRIBE, "", 0);
+        const char *addr = loa_endpoints_events ((loa_service_id) i);
+        if (zmq_connect (subs[i], addr) != 0)
+            loa_error (NULL, "cache: cannot connect %s: %s", addr, zmq_strerror (errno));
+        items[i] = (zmq_pollitem_t){subs[i], 0, ZMQ_POLLIN, 0};
+    }
+    while (!atomic_load (&c.stop)) {
+        if (zmq_poll (items, GW_N_SERVICES, 200) <= 0)
+            continue;
+        for (int i = 0; i < GW_N_SERVICES; i++) {
+            if (!(items[i].revents & ZMQ_POLLIN))
+                continue;
+            zmq_msg_t topic, payload;
+            zmq_msg_init (&topic);
+            zmq_msg_init (&payload);
+            if (zmq_msg_recv (&topic, subs[i], ZMQ_DONTWAIT) >= 0 && zmq_msg_more (&topic) &&
+                zmq_msg_recv (&payload, subs[i], 0) >= 0) {
+                char name[64];
+                size_t n = zmq_msg_size (&topic) < sizeof name - 1 ? zmq_msg_size (&topic)
+                                                                   : sizeof name - 1;
+                memcpy (name, zmq_msg_data (&topic), n);
+                name[n] = '\0';
+                on_event ((gw_service) i, name, &payload);
+            }
+            while (zmq_msg_more (&payload)) { /* frames we do not expect */
+                zmq_msg_close (&payload);
+                zmq_msg_init (&payload);
+                zmq_msg_recv (&payload, subs[i], 0);
+            }
+            zmq_msg_close (&topic);
+            zmq_msg_close (&payload);
+        }
+    }
+    for (int i = 0; i < GW_N_SERVICES; i++)
+        zmq_close (subs[i]);
+    return NULL;
+}
+
+int gw_cache_start (void *zmq_ctx)
+{
+    c.max_bytes = (size_t) loa_env_int ("LOA_CACHE_BYTES", 32L << 20, 0, 1L << 34);
+    c.ttl_ms = loa_env_int ("LOA_CACHE_TTL_MS", 30000, 0, 86400000);
+    c.enabled = c.max_bytes > 0 && c.ttl_ms > 0;
+    if (!c.enabled)
+        return 0;
+    c.zmq_ctx = zmq_ctx;
+    atomic_store (&c.stop, 0);
+    /* A new run has heard nothing yet, even if a previous one did. */
+    for (int i = 0; i < GW_N_SERVICES; i++) {
+        atomic_store (&c.gen[i], 1);
+        atomic_store (&c.last_heard_ms[i], 0);
+        c.last_seq[i] = 0;
+    }
+    if (pthread_create (&c.thread, NULL, events_main, NULL) != 0)
+        return -1;
+    c.running = 1;
+    return 0;
+}
+
+void gw_cache_stop (void)
+{
+    c.enabled = 0; /* nothing served or stored once stopped */
+    if (c.running) {
+        atomic_store (&c.stop, 1);
+        pthread_join (c.thread, NULL);
+        c.running = 0;
+    }
+    pthread_rwlock_wrlock (&c.lock);
+    free_all_locked ();
+    pthread_rwlock_unlock (&c.lock);
+}
+
+uint64_t gw_cache_generation (gw_service svc)
+{
+    if (!c.enabled || loa_mono_ms () - atomic_load (&c.last_heard_ms[svc]) > LIVE_MS)
+        return 0;
+    return atomic_load (&c.gen[svc]);
+}
+
+void gw_cache_invalidate (gw_service svc) { atomic_fetch_add (&c.gen[svc], 1); }
+
+int gw_cache_with (const char *key, gw_service svc,
+                   void (*fn) (const char *body, size_t len, const char *etag, void *arg),
+                   void *arg)
+{
+    uint64_t gen = gw_cache_generation (svc);
+    if (!gen)
+        return 0;
+    int found = 0;
+    int64_t now = loa_mono_ms ();
+    pthread_rwlock_rdlock (&c.lock);
+    for (entry *e = c.buckets[hash (key) % N_BUCKETS]; e; e = e->next) {
+        if (strcmp (e->key, key) == 0) {
+            if (e->svc == svc && e->gen == gen && now - e->born_ms < c.ttl_ms) {
+                fn (e->body, e->len, e->etag, arg);
+                found = 1;
+                atomic_fetch_add_explicit (&c.hits, 1, memory_order_relaxed);
+            }
+            break;
+        }
+    }
+    pthread_rwlock_unlock (&c.lock);
+    if (!found)
+        atomic_fetch_add_explicit (&c.misses, 1, memory_order_relaxed);
+    return found;
+}
+
+void gw_cache_put (const char *key, gw_service svc, uint64_t gen, const char *body, size_t len,
+                   const char *etag)
+{
+    if (!c.enabled || !gen || gen != atomic_load (&c.gen[svc]) || len > c.max_bytes / 4)
+        return;
+    entry *fresh = calloc (1, sizeof *fresh);
+    if (!fresh)
+        return;
+    fresh->key = strdup (key);
+    fresh->body = malloc (len ? len : 1);
+    if (!fresh->key || !fresh->body) {
+        free (fresh->key);
+        free (fresh->body);
+        free (fresh);
+        return;
+    }
+    memcpy (fresh->body, body, len);
+    fresh->len = len;
+    snprintf (fresh->etag, sizeof fresh->etag, "%s", etag);
+    fresh->svc = svc;
+    fresh->gen = gen;
+    fresh->born_ms = loa_mono_ms ();
+    size_t cost = len + strlen (key) + sizeof *fresh;
+
+    pthread_rwlock_wrlock (&c.lock);
+    if (c.bytes + cost > c.max_bytes)
+        free_all_locked (); /* rare: start afresh rather than track recency */
+    entry **slot = &c.buckets[hash (key) % N_BUCKETS];
+    for (entry **p = slot; *p; p = &(*p)->next) {
+        if (strcmp ((*p)->key, key) == 0) { /* replace */
+            entry *old = *p;
+            fresh->next = old->next;
+            *p = fresh;
+            c.bytes -= old->len + strlen (old->key) + sizeof *old;
+            free (old->key);
+            free (old->body);
+            free (old);
+            goto done;
+        }
+    }
+    fresh->next = *slot;
+    *slot = fresh;
+done:
+    c.bytes += cost;
+    pthread_rwlock_unlock (&c.lock);
+}
+
+/* ------------------------------------------------------------ single flight */
+
+#define MAX_FILLS 64
+
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t done;
+    struct {
+        uint64_t key_hash;
+        gw_service svc;
+        int busy;
+    } slot[MAX_FILLS];
+} fills = {.lock = PTHREAD_MUTEX_INITIALIZER, .done = PTHREAD_COND_INITIALIZER};
+
+int gw_cache_fill_begin (const char *key, gw_service svc, int wait_ms)
+{
+    if (!c.enabled)
+        return -1;
+    uint64_t h = hash (key);
+    int ticket = -1;
+    pthread_mutex_lock (&fills.lock);
+    int filling = -1, free_slot = -1;
+    for (int i = 0; i < MAX_FILLS; i++) {
+        if (fills.slot[i].busy && fills.slot[i].key_hash == h && fills.slot[i].svc == svc)
+            filling = i;
+        else if (!fills.slot[i].busy && free_slot < 0)
+            free_slot = i;
+    }
+    if (filling >= 0) {
+        struct timespec until;
+        clock_gettime (CLOCK_REALTIME, &until);
+        until.tv_sec += wait_ms / 1000;
+        until.tv_nsec += (long) (wait_ms % 1000) * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        /* Until that fill ends (its slot freed, or reused for another key). */
+        while (fills.slot[filling].busy && fills.slot[filling].key_hash == h &&
+               pthread_cond_timedwait (&fills.done, &fills.lock, &until) == 0)
+            ;
+        ticket = 0;
+    } else if (free_slot >= 0) {
+        fills.slot[free_slot].key_hash = h;
+        fills.slot[free_slot].svc = svc;
+        fills.slot[free_slot].busy = 1;
+        ticket = free_slot + 1;
+    }
+    pthread_mutex_unlock (&fills.lock);
+    return ticket;
+}
+
+void gw_cache_fill_end (int ticket)
+{
+    if (ticket <= 0 || ticket > MAX_FILLS)
+        return;
+    pthread_mutex_lock (&fills.lock);
+    fills.slot[ticket - 1].busy = 0;
+    pthread_cond_broadcast (&fills.done);
+    pthread_mutex_unlock (&fills.lock);
+}
+
+void gw_cache_stats (unsigned long long *hits, unsigned long long *misses, size_t *bytes)
+{
+    *hits = atomic_load (&c.hits);
+    *misses = atomic_load (&c.misses);
+    pthread_rwlock_rdlock (&c.lock);
+    *bytes = c.bytes;
+    pthread_rwlock_unlock (&c.lock);
+}

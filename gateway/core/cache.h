@@ -1,0 +1,58 @@
+/* cache: anonymous public reads (GW_PUBLIC routes) kept in memory and
+ * invalidated by the services' events.
+ *
+ * A thread subscribes to every service's event PUB socket. Each event, and
+ * each heartbeat whose seq differs from the last seen, bumps that service's
+ * generation; an entry is fresh only while its generation is current, the
+ * service's heartbeats are live (seen in the last 3 s, so a lost event can
+ * never keep a stale entry), and it is younger than LOA_CACHE_TTL_MS (a
+ * bound for changes made outside the services, e.g. by hand in SQL).
+ * Entries are stored only for 200 answers to callers without credentials. */
+#ifndef GW_CACHE_H
+#define GW_CACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gw.h"
+
+/* Starts the events thread. LOA_CACHE_BYTES (default 32 MiB, 0 disables the
+ * cache) bounds the memory held. 0 or -1. */
+int gw_cache_start (void *zmq_ctx);
+/* Stops the thread and frees every entry; until the next start nothing is
+ * served or stored. */
+void gw_cache_stop (void);
+
+/* The generation of `svc` to pass to gw_cache_put, read before the RPC, or
+ * 0 when the cache cannot be used for it now (disabled, events not live). */
+uint64_t gw_cache_generation (gw_service svc);
+
+/* Calls `fn` with the fresh entry for `key`, under a read lock (fn must
+ * copy what it keeps). Returns 1 when found and fresh, else 0. */
+int gw_cache_with (const char *key, gw_service svc,
+                   void (*fn) (const char *body, size_t len, const char *etag, void *arg),
+                   void *arg);
+
+/* Makes every entry of `svc` stale (after a write through this gateway, so
+ * that its caller reads its own write without waiting for the event). */
+void gw_cache_invalidate (gw_service svc);
+
+/* Stores a copy of `body` for `key` when `gen` is non-zero and current. */
+void gw_cache_put (const char *key, gw_service svc, uint64_t gen, const char *body, size_t len,
+                   const char *etag);
+
+/* Single flight: when many anonymous readers miss the same key at once
+ * (after an invalidation, or a cold start), one of them asks the service
+ * and the others wait for its answer instead of all asking.
+ * gw_cache_fill_begin returns a ticket > 0 to the caller that fills `key`
+ * (it must call gw_cache_fill_end with it once it has answered, stored or
+ * not); 0 after waiting (at most `wait_ms`) for another caller's fill, so
+ * the caller looks again and, on a miss, asks the service itself; -1 when
+ * no fill slot is free (ask the service). */
+int gw_cache_fill_begin (const char *key, gw_service svc, int wait_ms);
+void gw_cache_fill_end (int ticket);
+
+/* Lookups that found a fresh entry, those that did not, bytes held. */
+void gw_cache_stats (unsigned long long *hits, unsigned long long *misses, size_t *bytes);
+
+#endif

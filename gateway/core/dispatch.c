@@ -1,0 +1,131 @@
+/* dispatch: route, authenticate, throttle, parse, handle (dispatch.h). */
+#include "core/dispatch.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/respond.h"
+#include "core/router.h"
+#include "loa_config.h"
+#include "loa_log.h"
+
+static gw_dispatch_hooks hooks;
+
+void gw_dispatch_init (const gw_dispatch_hooks *h) { hooks = *h; }
+
+gw_throttle *gw_dispatch_intake (void) { return hooks.intake; }
+
+int gw_dispatch_start (gw_request *req, enum MHD_Result *rc)
+{
+    char allow[96] = "";
+    req->route =
+        gw_route_match (req->head ? "GET" : req->method, req->url, req, allow, sizeof allow);
+    if (!req->route) {
+        if (allow[0]) {
+            char detail[256];
+            snprintf (detail, sizeof detail,
+                      "Phương thức %.24s không dùng được ở đây; được phép: %.96s", req->method,
+                      allow);
+            *rc = gw_respond_problem_with (req, 405, detail, NULL, MHD_HTTP_HEADER_ALLOW, allow);
+            return 1;
+        }
+        /* The fallback answers on the final call: an answer queued on this
+         * first call would close the connection, and a page's many files
+         * want it kept alive. */
+        if (hooks.fallback_owns && hooks.fallback && hooks.fallback_owns (req->url)) {
+            req->fallback = 1;
+            return 0;
+        }
+        *rc = gw_respond_problem (req, 404, "Không có tài nguyên nào ở địa chỉ này", NULL);
+        return 1;
+    }
+    if (!req->route->begin)
+        return 0;
+    /* Before a byte of the body is read (MHD has not yet sent 100
+     * Continue): who may not send it sends nothing. */
+    if (hooks.authenticate (req, rc) != 0)
+        return 1;
+    req->authenticated = 1;
+    return req->route->begin (req, rc);
+}
+
+/* Counts a request of a GW_THROTTLED route that passed authentication,
+ * once it is about to reach its handler (so 401, 404, 405 and 413 do not
+ * count, and neither does a refused one). 1 with *rc set when refused. */
+static int throttled (gw_request *req, enum MHD_Result *rc)
+{
+    long wait_s = gw_throttle_hit (hooks.intake, (unsigned) gw_route_index (req->route),
+                                   req->client_addr, loa_mono_ms ());
+    if (!wait_s)
+        return 0;
+    loa_debug (req->request_id, "throttle: %s %s from %s refused for %ld s", req->method,
+               req->route->pattern, req->client_addr, wait_s);
+    req->retry_after_s = wait_s; /* every answer now carries Retry-After */
+    char detail[160];
+    snprintf (detail, sizeof detail, GW_TOO_MANY_DETAIL, wait_s);
+    *rc = gw_respond_problem (req, 429, detail, NULL);
+    return 1;
+}
+
+/* 1 when the Content-Type is JSON (application/json or any +json). */
+static int is_json_type (const char *ct)
+{
+    if (!ct)
+        return 1; /* absent: we read it as JSON */
+    size_t n = strcspn (ct, ";");
+    while (n && ct[n - 1] == ' ')
+        n--;
+    return (n == 16 && strncasecmp (ct, "application/json", 16) == 0) ||
+           (n > 5 && strncasecmp (ct + n - 5, "+json", 5) == 0);
+}
+
+/* The JSON body of a route that takes one, into req->json: an object, or
+ * 415 (not JSON), 400 (missing, malformed, not an object); 1 then. */
+static int parse_json (gw_request *req, enum MHD_Result *rc)
+{
+    unsigned flags = req->route->flags;
+    if (!(flags & GW_BODY) && !((flags & GW_BODY_OPT) && req->body_len > 0))
+        return 0;
+    if (!is_json_type (gw_header (req, MHD_HTTP_HEADER_CONTENT_TYPE))) {
+        *rc =
+            gw_respond_invalid (req, 415, "Nội dung phải là JSON (Content-Type: application/json)",
+                                "body", "phải là JSON");
+        return 1;
+    }
+    if (req->body_len == 0) {
+        *rc = gw_respond_invalid (req, 400, "Thiếu nội dung JSON", "body", "là bắt buộc");
+        return 1;
+    }
+    json_error_t jerr;
+    req->json = json_loadb (req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
+    if (json_is_object (req->json))
+        return 0;
+    char msg[300];
+    if (req->json)
+        snprintf (msg, sizeof msg, "phải là một đối tượng JSON");
+    else
+        snprintf (msg, sizeof msg, "JSON không hợp lệ (dòng %d, cột %d): %s", jerr.line,
+                  jerr.column, jerr.text);
+    json_decref (req->json);
+    req->json = NULL;
+    *rc = gw_respond_invalid (req, 400, "Nội dung JSON không hợp lệ", "body", msg);
+    return 1;
+}
+
+enum MHD_Result gw_dispatch_run (gw_request *req)
+{
+    if (req->fallback)
+        return hooks.fallback (req);
+    enum MHD_Result rc;
+    if (!req->authenticated) {
+        if (hooks.authenticate (req, &rc) != 0)
+            return rc;
+        req->authenticated = 1;
+    }
+    if ((req->route->flags & GW_THROTTLED) && hooks.intake && throttled (req, &rc))
+        return rc;
+    if (parse_json (req, &rc))
+        return rc;
+    return req->route->handler (req);
+}

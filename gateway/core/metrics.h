@@ -1,0 +1,20 @@
+/* metrics: counters and latency histograms for /metrics (Prometheus text
+ * format 0.0.4): HTTP requests by route, method and status; RPC calls by
+ * service and outcome. Lock-free (relaxed atomics). */
+#ifndef GW_METRICS_H
+#define GW_METRICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gw.h"
+
+/* One request that is over: its route (NULL: none matched; then
+ * `fallback` 1 when the fallback, the portal, answered it). */
+void gw_metrics_http (const gw_route *route, int fallback, unsigned status, int64_t elapsed_ms);
+void gw_metrics_rpc (gw_service svc, Loa__Status status, int64_t elapsed_ms);
+
+/* The exposition text, malloc'ed (caller frees); *len gets its length. */
+char *gw_metrics_render (size_t *len);
+
+#endif

@@ -1,0 +1,306 @@
+/* respond: the answers (respond.h). Problems follow docs/api/conventions.md
+ * ("Errors"); ETags docs/decisions/0009-etags.md. */
+#include "core/respond.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "loa_log.h"
+
+#define JSON_TYPE "application/json; charset=utf-8"
+
+static uint64_t fnv1a (const char *data, size_t len)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char) data[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+void gw_etag (const char *text, size_t len, char out[24])
+{
+    snprintf (out, 24, "\"%016llx\"", (unsigned long long) fnv1a (text, len));
+}
+
+int gw_etag_matches (const char *header, const char *etag)
+{
+    const char *p = header;
+    size_t elen = strlen (etag);
+    while (*p) {
+        while (*p == ' ' || *p == ',' || *p == '\t')
+            p++;
+        if (*p == '*')
+            return 1;
+        if (strncmp (p, "W/", 2) == 0)
+            p += 2;
+        if (strncmp (p, etag, elen) == 0 && (p[elen] == '\0' || p[elen] == ',' || p[elen] == ' '))
+            return 1;
+        while (*p && *p != ',')
+            p++;
+    }
+    return 0;
+}
+
+int gw_not_modified (gw_request *req, const char *etag)
+{
+    const char *inm = etag ? gw_header (req, MHD_HTTP_HEADER_IF_NONE_MATCH) : NULL;
+    return inm && gw_etag_matches (inm, etag);
+}
+
+/* Queues `resp` (taken; destroyed here; NULL gives MHD_NO) with `status`,
+ * X-Request-Id and, when throttled, Retry-After. */
+static enum MHD_Result queue (gw_request *req, unsigned status, struct MHD_Response *resp)
+{
+    if (!resp)
+        return MHD_NO;
+    MHD_add_response_header (resp, "X-Request-Id", req->request_id);
+    if (req->retry_after_s > 0) {
+        char retry[24];
+        snprintf (retry, sizeof retry, "%ld", req->retry_after_s);
+        MHD_add_response_header (resp, MHD_HTTP_HEADER_RETRY_AFTER, retry);
+    }
+    req->http_status = (int) status;
+    enum MHD_Result rc = MHD_queue_response (req->conn, status, resp);
+    MHD_destroy_response (resp);
+    return rc;
+}
+
+/* A response of `text` (taken, freed on failure too). */
+static struct MHD_Response *from_text (char *text, size_t len)
+{
+    struct MHD_Response *resp = MHD_create_response_from_buffer (len, text, MHD_RESPMEM_MUST_FREE);
+    if (!resp)
+        free (text);
+    return resp;
+}
+
+/* Adds name, value, ..., NULL (a NULL value skips its header). */
+static void add_headers (struct MHD_Response *resp, const char *const *headers)
+{
+    for (size_t i = 0; headers && headers[i]; i += 2)
+        if (headers[i + 1])
+            MHD_add_response_header (resp, headers[i], headers[i + 1]);
+}
+
+enum MHD_Result gw_respond_bytes (gw_request *req, unsigned status, const char *type,
+                                  const void *data, size_t len, const char *const *headers)
+{
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer (len, (void *) data, MHD_RESPMEM_PERSISTENT);
+    if (!resp)
+        return MHD_NO;
+    if (type)
+        MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    add_headers (resp, headers);
+    return queue (req, status, resp);
+}
+
+enum MHD_Result gw_respond_fd (gw_request *req, unsigned status, const char *type, int fd,
+                               uint64_t offset, uint64_t count, const char *const *headers)
+{
+    /* MHD sends it with sendfile and closes fd when done. */
+    struct MHD_Response *resp = MHD_create_response_from_fd_at_offset64 (count, fd, offset);
+    if (!resp) {
+        close (fd);
+        return gw_respond_problem (req, 500, NULL, NULL);
+    }
+    MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    add_headers (resp, headers);
+    return queue (req, status, resp);
+}
+
+enum MHD_Result gw_respond_raw (gw_request *req, unsigned status, const char *content_type,
+                                const char *data, size_t len)
+{
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer (len, (void *) data, MHD_RESPMEM_MUST_COPY);
+    if (resp && content_type)
+        MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+    return queue (req, status, resp);
+}
+
+/* 1 when `name` can go between quotes in a header as it is. */
+static int plain_filename (const char *name)
+{
+    if (!name || !*name)
+        return 0;
+    for (const char *p = name; *p; p++)
+        if (*p < 0x20 || *p > 0x7e || *p == '"' || *p == '\\')
+            return 0;
+    return 1;
+}
+
+enum MHD_Result gw_respond_file (gw_request *req, unsigned status, const char *content_type,
+                                 const char *filename, const void *data, size_t len)
+{
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer (len, (void *) data, MHD_RESPMEM_MUST_COPY);
+    if (!resp)
+        return MHD_NO;
+    MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                             content_type && *content_type ? content_type
+                                                           : "application/octet-stream");
+    if (plain_filename (filename) && strlen (filename) < 200) {
+        char disposition[256];
+        snprintf (disposition, sizeof disposition, "attachment; filename=\"%s\"", filename);
+        MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disposition);
+    }
+    MHD_add_response_header (resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    return queue (req, status, resp);
+}
+
+enum MHD_Result gw_respond_empty (gw_request *req, unsigned status)
+{
+    return gw_respond_bytes (req, status, NULL, NULL, 0, NULL);
+}
+
+/* `text` (taken) as `type`, or 304 without it when If-None-Match lists
+ * `etag`; with an ETag, Cache-Control is `cache`, else no-store; `headers`
+ * go on either. */
+static enum MHD_Result send_text (gw_request *req, unsigned status, const char *type, char *text,
+                                  size_t len, const char *etag, const char *cache,
+                                  const char *const *headers)
+{
+    struct MHD_Response *resp;
+    if (gw_not_modified (req, etag)) {
+        free (text);
+        resp = MHD_create_response_from_buffer (0, NULL, MHD_RESPMEM_PERSISTENT);
+        status = MHD_HTTP_NOT_MODIFIED;
+    } else if ((resp = from_text (text, len))) {
+        MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    }
+    if (!resp)
+        return MHD_NO;
+    if (etag)
+        MHD_add_response_header (resp, MHD_HTTP_HEADER_ETAG, etag);
+    MHD_add_response_header (resp, MHD_HTTP_HEADER_CACHE_CONTROL, etag ? cache : "no-store");
+    add_headers (resp, headers);
+    return queue (req, status, resp);
+}
+
+enum MHD_Result gw_respond_body (gw_request *req, unsigned status, const char *content_type,
+                                 char *text, size_t len, const char *etag, const char *location)
+{
+    const char *const headers[] = {MHD_HTTP_HEADER_LOCATION,
+                                   location && *location ? location : NULL, NULL};
+    return send_text (req, status, content_type, text, len, etag, "public, no-cache", headers);
+}
+
+enum MHD_Result gw_respond_text (gw_request *req, unsigned status, char *text, size_t len,
+                                 const char *etag)
+{
+    return gw_respond_body (req, status, JSON_TYPE, text, len, etag, NULL);
+}
+
+enum MHD_Result gw_respond_json (gw_request *req, unsigned status, json_t *json)
+{
+    char *text = json_dumps (json, JSON_COMPACT);
+    json_decref (json);
+    if (!text)
+        return gw_respond_problem (req, 500, "Không tạo được câu trả lời", NULL);
+    size_t len = strlen (text);
+    char etag[24];
+    int public_read = req->route && (req->route->flags & GW_PUBLIC) && status == 200;
+    if (public_read)
+        gw_etag (text, len, etag);
+    return gw_respond_text (req, status, text, len, public_read ? etag : NULL);
+}
+
+enum MHD_Result gw_respond_created (gw_request *req, json_t *json, const char *location)
+{
+    char *text = json_dumps (json, JSON_COMPACT);
+    json_decref (json);
+    if (!text)
+        return gw_respond_problem (req, 500, "Không tạo được câu trả lời", NULL);
+    return gw_respond_body (req, 201, JSON_TYPE, text, strlen (text), NULL, location);
+}
+
+enum MHD_Result gw_respond_doc (gw_request *req, const char *type, char *text, size_t len,
+                                const char *etag, const char *const *headers)
+{
+    return send_text (req, MHD_HTTP_OK, type, text, len, etag, "private, no-cache", headers);
+}
+
+/* ------------------------------------------------------------ problems */
+
+static const struct {
+    unsigned status;
+    const char *slug, *title;
+} problems[] = {
+    {400, "bad-request", "Yêu cầu không hợp lệ"},
+    {401, "unauthenticated", "Chưa xác thực"},
+    {403, "forbidden", "Không có quyền"},
+    {404, "not-found", "Không tìm thấy"},
+    {405, "method-not-allowed", "Phương thức không được hỗ trợ"},
+    {406, "not-acceptable", "Không có dạng trả lời được chấp nhận"},
+    {409, "conflict", "Xung đột dữ liệu"},
+    {410, "gone", "Không còn tồn tại"},
+    {412, "precondition-failed", "Phiên bản đã thay đổi"},
+    {413, "payload-too-large", "Nội dung quá lớn"},
+    {415, "unsupported-media-type", "Kiểu nội dung không được hỗ trợ"},
+    {422, "validation-error", "Dữ liệu không hợp lệ"},
+    {428, "precondition-required", "Cần gửi phiên bản (If-Match)"},
+    {429, "too-many-requests", "Quá nhiều yêu cầu"},
+    {500, "internal-error", "Lỗi máy chủ"},
+    {503, "service-unavailable", "Dịch vụ tạm thời không sẵn sàng"},
+    {504, "gateway-timeout", "Dịch vụ không phản hồi kịp thời hạn"},
+};
+
+/* The problem+json response for `status` (not yet queued), or NULL. */
+static struct MHD_Response *problem_response (gw_request *req, unsigned status, const char *detail,
+                                              json_t *errors)
+{
+    const char *slug = "error", *title = "Lỗi";
+    for (size_t i = 0; i < sizeof problems / sizeof problems[0]; i++)
+        if (problems[i].status == status) {
+            slug = problems[i].slug;
+            title = problems[i].title;
+        }
+    char type[64];
+    snprintf (type, sizeof type, "/problems/%s", slug);
+    json_t *p = json_pack ("{s:s, s:s, s:i, s:s, s:s, s:o}", "type", type, "title", title, "status",
+                           (int) status, "detail", detail ? detail : title, "request_id",
+                           req->request_id, "errors", errors ? errors : json_array ());
+    char *text = p ? json_dumps (p, JSON_COMPACT) : NULL;
+    json_decref (p);
+    struct MHD_Response *resp = text ? from_text (text, strlen (text)) : NULL;
+    if (!resp)
+        return NULL;
+    MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                             "application/problem+json; charset=utf-8");
+    MHD_add_response_header (resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    return resp;
+}
+
+enum MHD_Result gw_respond_problem (gw_request *req, unsigned status, const char *detail,
+                                    json_t *errors)
+{
+    return gw_respond_problem_with (req, status, detail, errors, NULL, NULL);
+}
+
+enum MHD_Result gw_respond_problem_with (gw_request *req, unsigned status, const char *detail,
+                                         json_t *errors, const char *header, const char *value)
+{
+    struct MHD_Response *resp = problem_response (req, status, detail, errors);
+    if (resp && status == 503)
+        MHD_add_response_header (resp, MHD_HTTP_HEADER_RETRY_AFTER, "5");
+    if (resp && status == 401)
+        MHD_add_response_header (resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"loa\"");
+    if (resp && header)
+        MHD_add_response_header (resp, header, value);
+    if (status >= 500)
+        loa_warn (req->request_id, "%s %s -> %u %s", req->method, req->url, status,
+                  detail ? detail : "");
+    return queue (req, status, resp);
+}
+
+enum MHD_Result gw_respond_invalid (gw_request *req, unsigned status, const char *detail,
+                                    const char *field, const char *message)
+{
+    return gw_respond_problem (req, status, detail,
+                               json_pack ("[o]", gw_field_error (field, message)));
+}

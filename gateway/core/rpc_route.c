@@ -1,0 +1,218 @@
+/* rpc_route: the generic handler (rpc_route.h). */
+#include "core/rpc_route.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/cache.h"
+#include "core/call.h"
+#include "core/respond.h"
+#include "core/services.h"
+#include "loa_pbjson.h"
+
+typedef struct {
+    ProtobufCMessage *msg;
+    json_t *errors;
+} query_ctx;
+
+/* Query parameters that name a field of the input set it; others are
+ * ignored (clients add cache-busters and the like). */
+static enum MHD_Result on_query_arg (void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+    (void) kind;
+    query_ctx *q = cls;
+    if (!protobuf_c_message_descriptor_get_field_by_name (q->msg->descriptor, key))
+        return MHD_YES;
+    loa_pbjson_error err;
+    if (loa_pbjson_set_string (q->msg, key, value ? value : "", &err) != 0)
+        json_array_append_new (q->errors, gw_field_error (err.field, err.message));
+    return MHD_YES;
+}
+
+/* Builds the route's input from the JSON body (parsed already), the path
+ * and the query; on failure answers 400 itself and returns NULL. */
+static ProtobufCMessage *build_input (gw_request *req, enum MHD_Result *rc)
+{
+    const gw_route *r = req->route;
+    loa_pbjson_error err;
+    ProtobufCMessage *msg =
+        req->json ? loa_pbjson_decode (r->input, req->json, &err) : loa_pbjson_new (r->input);
+    if (!msg) {
+        *rc = req->json ? gw_respond_invalid (req, 400, "Dữ liệu gửi lên không hợp lệ", err.field,
+                                              err.message)
+                        : gw_respond_problem (req, 500, NULL, NULL);
+        return NULL;
+    }
+    json_t *errors = json_array ();
+    for (int i = 0; i < req->n_params; i++) {
+        char name[32];
+        gw_param_name (req->params[i].name, name, sizeof name);
+        if (loa_pbjson_set_string (msg, name, req->params[i].value, &err) != 0)
+            json_array_append_new (errors, gw_field_error (name, err.message));
+    }
+    const char *if_match = (r->flags & GW_IF_MATCH) ? gw_header (req, "If-Match") : NULL;
+    if (if_match && loa_pbjson_set_string (msg, "if_match", if_match, &err) != 0)
+        json_array_append_new (errors, gw_field_error ("If-Match", err.message));
+    query_ctx q = {msg, errors};
+    MHD_get_connection_values (req->conn, MHD_GET_ARGUMENT_KIND, on_query_arg, &q);
+    if (json_array_size (errors)) {
+        protobuf_c_message_free_unpacked (msg, NULL);
+        *rc = gw_respond_problem (req, 400, "Tham số không hợp lệ", errors);
+        return NULL;
+    }
+    json_decref (errors);
+    return msg;
+}
+
+/* ------------------------------------------------------------ cache */
+
+typedef struct {
+    char *key;
+    size_t len, cap;
+    int ok;
+} key_builder;
+
+static enum MHD_Result add_key_arg (void *cls, enum MHD_ValueKind kind, const char *k,
+                                    const char *v)
+{
+    (void) kind;
+    key_builder *b = cls;
+    int n =
+        snprintf (b->key + b->len, b->cap - b->len, "%c%s=%s", b->len ? '&' : '?', k, v ? v : "");
+    if (n < 0 || (size_t) n >= b->cap - b->len) {
+        b->ok = 0;
+        return MHD_NO;
+    }
+    b->len += (size_t) n;
+    return MHD_YES;
+}
+
+/* The cache key of an anonymous public read (path and query as given), or
+ * 0 when the request may not use the cache. */
+static int cache_key (gw_request *req, char *key, size_t cap)
+{
+    if (!(req->route->flags & GW_PUBLIC) || gw_header (req, MHD_HTTP_HEADER_AUTHORIZATION) ||
+        gw_header (req, "X-Api-Key"))
+        return 0;
+    int n = snprintf (key, cap, "%s", req->url);
+    if (n < 0 || (size_t) n >= cap)
+        return 0;
+    key_builder b = {key + n, 0, cap - (size_t) n, 1};
+    MHD_get_connection_values (req->conn, MHD_GET_ARGUMENT_KIND, add_key_arg, &b);
+    return b.ok;
+}
+
+typedef struct {
+    char *body;
+    size_t len;
+    char etag[24];
+} cached_copy;
+
+static void copy_cached (const char *body, size_t len, const char *etag, void *arg)
+{
+    cached_copy *cc = arg;
+    cc->body = malloc (len ? len : 1);
+    if (cc->body)
+        memcpy (cc->body, body, len);
+    cc->len = len;
+    snprintf (cc->etag, sizeof cc->etag, "%s", etag);
+}
+
+/* Answers from the cache when it holds a fresh entry for `key`: 1 with
+ * *rc set, else 0. */
+static int from_cache (gw_request *req, const char *key, enum MHD_Result *rc)
+{
+    cached_copy cc = {0};
+    if (gw_cache_with (key, req->route->service, copy_cached, &cc) && cc.body) {
+        *rc = gw_respond_text (req, 200, cc.body, cc.len, cc.etag);
+        return 1;
+    }
+    return 0;
+}
+
+/* A 200 of an anonymous public read: stored in the cache when `gen` is
+ * still current, then sent with its ETag. */
+static enum MHD_Result respond_cached (gw_request *req, const ProtobufCMessage *msg,
+                                       const char *key, uint64_t gen)
+{
+    json_t *json = loa_pbjson_encode (msg);
+    char *text = json ? json_dumps (json, JSON_COMPACT) : NULL;
+    json_decref (json);
+    if (!text)
+        return gw_respond_problem (req, 500, NULL, NULL);
+    size_t len = strlen (text);
+    char etag[24];
+    gw_etag (text, len, etag);
+    gw_cache_put (key, req->route->service, gen, text, len, etag);
+    return gw_respond_text (req, 200, text, len, etag);
+}
+
+/* ------------------------------------------------------------ the call */
+
+/* Asks the service; with `key` (an anonymous public read) stores a 200 in
+ * the cache when `gen` is still current. */
+static enum MHD_Result call_service (gw_request *req, const char *key, uint64_t gen)
+{
+    const gw_route *r = req->route;
+    enum MHD_Result rc = MHD_NO;
+    ProtobufCMessage *in = NULL;
+    if (r->input && !(in = build_input (req, &rc)))
+        return rc;
+    gw_call_spec spec = {
+        .service = r->service,
+        .method = r->rpc,
+        .in = in,
+        .out = r->output,
+        .idempotency_key = (r->flags & GW_CREATES) ? gw_header (req, "Idempotency-Key") : NULL,
+    };
+    gw_reply reply;
+    int failed = gw_call (req, &spec, &reply) != 0;
+    if (in)
+        protobuf_c_message_free_unpacked (in, NULL);
+    if (failed)
+        return reply.rc;
+    if (strcmp (r->method, "GET") != 0)
+        gw_cache_invalidate (r->service); /* the caller reads its own write at once */
+    if (key && reply.msg && !reply.created)
+        rc = respond_cached (req, reply.msg, key, gen);
+    else
+        rc = gw_ok (req, reply.msg, reply.created);
+    if (reply.msg)
+        protobuf_c_message_free_unpacked (reply.msg, NULL);
+    return rc;
+}
+
+enum MHD_Result gw_rpc_route (gw_request *req)
+{
+    char key[1024];
+    if (!cache_key (req, key, sizeof key))
+        return call_service (req, NULL, 0);
+    /* A client's "Cache-Control: no-cache" asks for the origin (RFC 9111
+     * §5.2.1.4): it neither reads the cache nor waits for another fill. */
+    const char *cc_header = gw_header (req, MHD_HTTP_HEADER_CACHE_CONTROL);
+    int ticket = -1;
+    enum MHD_Result rc;
+    if (!(cc_header && strcasestr (cc_header, "no-cache"))) {
+        if (from_cache (req, key, &rc))
+            return rc;
+        if (gw_cache_generation (req->route->service)) /* else nothing would be stored */
+            ticket = gw_cache_fill_begin (key, req->route->service, gw_rpc_timeout_ms ());
+        if (ticket == 0 && from_cache (req, key, &rc))
+            return rc; /* another request filled it while this one waited */
+    }
+    /* The generation before the call: a change during it wins. */
+    rc = call_service (req, key, gw_cache_generation (req->route->service));
+    gw_cache_fill_end (ticket);
+    return rc;
+}
+
+enum MHD_Result gw_rpc_route_as (gw_request *req, const gw_route *as)
+{
+    const gw_route *own = req->route;
+    req->route = as;
+    enum MHD_Result rc = gw_rpc_route (req);
+    req->route = own;
+    return rc;
+}

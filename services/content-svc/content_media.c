@@ -1,0 +1,144 @@
+#include "content_media.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <zmq.h>
+
+#include "loa_config.h"
+#include "loa_endpoints.h"
+#include "loa_log.h"
+#include "loa_rpc_client.h"
+#include "media.pb-c.h"
+
+#define DEFAULT_TIMEOUT_MS 5000
+
+/* The clients live in thread-specific data, so that a worker keeps its
+ * connection from one call to the next and its client is freed when it
+ * ends (the key's destructor); the context outlives them. */
+static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+static pthread_key_t key;
+static int key_made;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static void *zctx;
+
+static void client_free (void *client)
+{
+    loa_rpc_client *c = client;
+    loa_rpc_client_destroy (&c);
+}
+
+static void make_key (void) { key_made = pthread_key_create (&key, client_free) == 0; }
+
+/* The calling thread's client to media-svc, or NULL (logged). */
+static loa_rpc_client *thread_client (void)
+{
+    pthread_once (&key_once, make_key);
+    if (!key_made)
+        return NULL;
+    loa_rpc_client *c = pthread_getspecific (key);
+    if (c)
+        return c;
+    pthread_mutex_lock (&lock);
+    if (!zctx)
+        zctx = zmq_ctx_new ();
+    void *z = zctx;
+    pthread_mutex_unlock (&lock);
+    c = z ? loa_rpc_client_new (z, "media", loa_endpoints_rpc (LOA_SVC_MEDIA)) : NULL;
+    if (c && pthread_setspecific (key, c) != 0)
+        loa_rpc_client_destroy (&c);
+    if (!c)
+        loa_error (NULL, "content: no RPC client for media-svc");
+    return c;
+}
+
+/* How long the checks may take, in ms: LOA_RPC_TIMEOUT_MS, but at most half
+ * of what is left of the call, so that the caller hears 503 from here
+ * rather than its own timeout. */
+static int64_t budget_ms (const loa_rpc_ctx *ctx)
+{
+    int64_t budget = loa_env_int ("LOA_RPC_TIMEOUT_MS", DEFAULT_TIMEOUT_MS, 10, 600000);
+    if (ctx->deadline_ms > 0) {
+        int64_t half = (ctx->deadline_ms - loa_now_ms ()) / 2;
+        if (half < budget)
+            budget = half;
+    }
+    return budget;
+}
+
+int content_media_check_assets (loa_rpc_ctx *ctx, const int64_t *ids, size_t n)
+{
+    if (n == 0)
+        return 0;
+    int rc = -1, down = 0;
+    size_t n_missing = 0;
+    int64_t *missing = calloc (n, sizeof *missing);
+    loa_rpc_client *c = thread_client ();
+    int64_t end = loa_mono_ms () + budget_ms (ctx);
+    if (!missing) {
+        loa_rpc_fail (ctx, LOA__STATUS__INTERNAL, "Không đủ bộ nhớ");
+        goto out;
+    }
+    down = c == NULL;
+    for (size_t i = 0; i < n && !down; i++) {
+        if (ids[i] <= 0)
+            continue;
+        size_t j = 0;
+        while (j < i && ids[j] != ids[i])
+            j++;
+        if (j < i) { /* asked already: the same answer */
+            for (size_t k = 0; k < n_missing; k++)
+                if (missing[k] == ids[i]) {
+                    missing[n_missing++] = ids[i];
+                    break;
+                }
+            continue;
+        }
+        int64_t left = end - loa_mono_ms ();
+        if (left <= 0) {
+            loa_warn (ctx->request_id, "content: no time left to ask media-svc about assets");
+            down = 1;
+            break;
+        }
+        Loa__Media__AssetIdRequest in = LOA__MEDIA__ASSET_ID_REQUEST__INIT;
+        in.id = ids[i];
+        loa_rpc_result res = {0};
+        Loa__Status st = loa_rpc_call (c, "assets.get", ctx->caller, ctx->request_id, NULL,
+                                       &in.base, (int) left, &res);
+        loa_rpc_result_clear (&res);
+        if (st == LOA__STATUS__NOT_FOUND)
+            missing[n_missing++] = ids[i];
+        else if (st != LOA__STATUS__OK)
+            down = 1; /* whatever it is, the ids could not be checked */
+    }
+    if (down) {
+        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE,
+                      "Không kiểm tra được tệp đính kèm lúc này (dịch vụ tư liệu media-svc); "
+                      "vui lòng thử lại sau");
+        goto out;
+    }
+    for (size_t i = 0; i < n_missing; i++) {
+        char msg[160];
+        snprintf (msg, sizeof msg,
+                  "không có tệp mã số %lld (tải tệp lên trước: POST /api/v1/assets)",
+                  (long long) missing[i]);
+        loa_rpc_field_error (ctx, "attachment_ids", msg);
+    }
+    if (n_missing) {
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Tệp đính kèm không tồn tại");
+        goto out;
+    }
+    rc = 0;
+out:
+    free (missing);
+    return rc;
+}
+
+void content_media_shutdown (void)
+{
+    pthread_mutex_lock (&lock);
+    if (zctx)
+        zmq_ctx_term (zctx);
+    zctx = NULL;
+    pthread_mutex_unlock (&lock);
+}
