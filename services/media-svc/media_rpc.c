@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "loa_blob.h"
 #include "loa_check.h"
 #include "loa_log.h"
 #include "loa_store.h"
@@ -17,16 +18,6 @@ static const char *const kinds[] = {"tv", "radio", "newspaper", "portal", "other
 static const char *const policies[] = {"deliver", "hide", NULL};
 
 /* ------------------------------------------------------------ assets */
-
-static int is_sha256_hex (const char *s)
-{
-    if (!s || strlen (s) != 64)
-        return 0;
-    for (; *s; s++)
-        if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
-            return 0;
-    return 1;
-}
 
 /* A MIME type as the gateway detects it: type/subtype in lower case. */
 static int is_mime (const char *s)
@@ -49,7 +40,7 @@ static void media_assets_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     if (loa_check_roles (ctx, roles, "Chỉ biên tập viên và người duyệt được tải tệp lên") != 0)
         return;
     int bad = 0;
-    if (!is_sha256_hex (in->sha256))
+    if (!loa_blob_is_hex (in->sha256, LOA_BLOB_HEX))
         bad += (loa_rpc_field_error (ctx, "sha256", "phải là 64 chữ số hex thường"), 1);
     if (in->size < 0)
         bad += (loa_rpc_field_error (ctx, "size", "không được âm"), 1);
