@@ -1,5 +1,5 @@
 /* throttle: how many requests one client address may make to one route
- * (API.md: citizens' POSTs are "throttled per client address").
+ * (docs/api/open311.md: citizens' POSTs are "throttled per client address").
  *
  * Scheme: a sliding-window log. Each (route, address) keeps the times of
  * its admitted requests of the last `window_s` seconds, at most `limit` of

@@ -22,7 +22,7 @@ void gw_feed_cursor_encode (int64_t pos, char out[GW_FEED_CURSOR_MAX]);
  * cursor this gateway did not make. */
 int gw_feed_cursor_decode (const char *cursor, int64_t *pos);
 
-/* The ninjs versions served (API.md: 3.2, "2.3 on request"). */
+/* The ninjs versions served (docs/api/media.md: 3.2, "2.3 on request"). */
 typedef enum {
     GW_NINJS_3_2, /* the default */
     GW_NINJS_2_3,

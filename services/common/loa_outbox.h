@@ -1,4 +1,4 @@
-/* loa_outbox: events without loss, the producer side (DESIGN.md).
+/* loa_outbox: events without loss, the producer side (docs/architecture.md).
  *
  * A service writes each domain event into its own `outbox` table in the
  * same transaction as the change (loa_outbox_add). One relay per service

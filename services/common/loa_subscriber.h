@@ -1,4 +1,4 @@
-/* loa_subscriber: events without loss, the consumer side (DESIGN.md).
+/* loa_subscriber: events without loss, the consumer side (docs/architecture.md).
  *
  * Subscribes first (SUB to the producer's PUB), then replays from its stored
  * seq with the producer's RPC "events.since". Each event is applied and the

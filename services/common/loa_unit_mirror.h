@@ -1,5 +1,5 @@
 /* loa_unit_mirror: a service's own copy of content-svc's units, kept from the
- * unit.created / unit.updated events (DESIGN.md: no service reads another's
+ * unit.created / unit.updated events (docs/architecture.md: no service reads another's
  * schema). The table is the service's own, created by its migrations:
  *   units (unit_id bigint PRIMARY KEY, code text, name text,
  *          is_active boolean, event_seq bigint, updated_at timestamptz)

@@ -1,5 +1,5 @@
 /* content-svc: units, topics, articles, public notices and procedures.
- * main only wires; see services/common/service.c for the life cycle. */
+ * main only wires; see services/common/loa_service.c for the life cycle. */
 #include "article_store.h"
 #include "catalog_store.h"
 #include "content_media.h"

@@ -1,4 +1,4 @@
-/* deadlines: the working-day calendar (services/common/calendar.h) and the
+/* deadlines: the working-day calendar (services/common/loa_calendar.h) and the
  * deadline rules as feedback-svc applies them to an item.
  *
  * The calendar (table calendar_days) and the rules (deadline_rules, with
@@ -7,7 +7,7 @@
  * at most once a second, and at once after this process's own writes), so
  * replicas agree within a second.
  *
- * Counting (API.md): deadlines count working days from the day after
+ * Counting (docs/api/feedback.md): deadlines count working days from the day after
  * receipt; an item received after the cut-off time, or on a day off, is
  * registered on the next working day; weekends, holidays and compensatory
  * days are skipped, working Saturdays count. Days are numbered from

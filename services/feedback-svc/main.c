@@ -1,7 +1,7 @@
 /* feedback-svc: citizens' feedback on administrative regulations, its
  * workflow within legal time limits, ratings and stats; the working-day
  * calendar and the deadline rules.
- * main only wires; see services/common/service.c for the life cycle. */
+ * main only wires; see services/common/loa_service.c for the life cycle. */
 #include <sodium.h>
 
 #include "calendar_store.h"

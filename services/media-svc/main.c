@@ -2,7 +2,7 @@
  * registers them here; media_rpc.c), which of them published articles
  * carry (from content events; media_events.c), broadcasters, and packages
  * (media_pkg_rpc.c) whose bags its ticker builds (media_bag_builder.c).
- * main only wires; see services/common/service.c for the life cycle. */
+ * main only wires; see services/common/loa_service.c for the life cycle. */
 #include "loa_service.h"
 #include "media_bag_builder.h"
 #include "media_events.h"

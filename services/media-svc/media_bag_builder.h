@@ -1,4 +1,4 @@
-/* media_bag_builder: media-svc's periodic job (services/common/ticker.h),
+/* media_bag_builder: media-svc's periodic job (services/common/loa_ticker.h),
  * every LOA_BAG_BUILD_MS: withholds the packages of retracted articles
  * (media_pkg_store_withhold_next), releases the feed entries that are due for every
  * broadcaster (a `hide` embargo that ended, a bag that became ready), then

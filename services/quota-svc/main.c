@@ -3,7 +3,7 @@
  * at-risk sweep (quota_risk.c), the year's plan and its activities' reports
  * (plan_rpc.c); `quota-svc --rebuild` rebuilds the tallies from content's
  * whole event history.
- * main only wires; see services/common/service.c for the life cycle. */
+ * main only wires; see services/common/loa_service.c for the life cycle. */
 #include "loa_service.h"
 #include "plan_store.h"
 #include "quota_events.h"

@@ -1,4 +1,4 @@
-/* plan_rpc: quota-svc's methods for the year's plan (API.md "Quota",
+/* plan_rpc: quota-svc's methods for the year's plan (docs/api/quota.md,
  * /api/v1/plans): plans.list, plans.get (any logged-in user),
  * plans.create, plans.update (inspector), and the activities' reports:
  * plans.reports.create (staff of the activity's lead or partner unit, or an

@@ -280,8 +280,10 @@ if (STEP === 'create') {
         const v3 = await rv.locator('#versions tbody tr[data-version="3"]').locator('td, th').allInnerTexts();
         expect(v3[1] === 'Đã hủy' && v3[7].includes('chưa được kiểm chứng'), v3.join(' | '));
         expect(!(await rv.locator('#correct-form, #cancel-open').count()), 'a canceled package still offers changes');
-        const listed = await rv.locator('#pkg-table tbody tr', { hasText: TITLE }).first().innerText();
-        expect(listed.includes('Đã hủy'), listed);
+        // The list is read again after the message: wait (bounded) for the row to say so.
+        const row = rv.locator('#pkg-table tbody tr', { hasText: TITLE }).first();
+        await row.locator('td', { hasText: 'Đã hủy' }).waitFor({ state: 'visible', timeout: 10000 })
+            .catch(async () => expect(false, await row.innerText()));
         await shot(rv, '44-phat-hanh-da-huy');
     });
 

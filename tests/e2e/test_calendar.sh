@@ -1,5 +1,5 @@
 # The working-day calendar and the deadline rules (feedback-svc) through the
-# gateway: API.md's 2022 examples, Tết, 30/4-1/5 and 2/9 of every seeded
+# gateway: docs/api/feedback.md's 2022 examples, Tết, 30/4-1/5 and 2/9 of every seeded
 # year, working Saturdays, each seeded year's days and names, an admin's
 # replacement of a year (and its undoing), who may write, validation naming
 # each field, the deadline rules and their history, and the deadlines an
@@ -40,7 +40,7 @@ cl_due() {
         jq -r '"\(.registered_on) \(.forward_due_on) \(.answer_due_on) \(.forward_working_days) \(.answer_working_days) \(.cutoff_time)"'
 }
 
-# ------------------------------------------------------------ API.md's examples
+# ------------------------------------------------------------ docs/api/feedback.md's examples
 
 http GET '/api/v1/calendar/add?from=2022-01-28&working_days=1'
 expect_eq "calendar: add answers 200 {from, working_days, date}" '200 {"from":"2022-01-28","working_days":1,"date":"2022-02-07"}' \
@@ -49,9 +49,9 @@ expect_match "calendar: add is a public read with a strong ETag" '^"[0-9a-f]{16}
 cl_etag=$(header ETag)
 http GET '/api/v1/calendar/add?from=2022-01-28&working_days=1' -H "If-None-Match: $cl_etag"
 expect_eq "calendar: add answers 304 to its ETag" 304 "$HTTP_STATUS"
-cl_expect_add 2022-01-28 1 2022-02-07 "API.md: Fri 28/1, Tết"
-cl_expect_add 2022-04-08 1 2022-04-12 "API.md: Fri 8/4, Giỗ Tổ on Sun 10/4, nghỉ bù Mon 11/4"
-cl_expect_add 2022-04-29 1 2022-05-04 "API.md: Fri 29/4, 30/4 and 1/5 on a weekend, nghỉ bù 2/5 and 3/5"
+cl_expect_add 2022-01-28 1 2022-02-07 "docs/api/feedback.md: Fri 28/1, Tết"
+cl_expect_add 2022-04-08 1 2022-04-12 "docs/api/feedback.md: Fri 8/4, Giỗ Tổ on Sun 10/4, nghỉ bù Mon 11/4"
+cl_expect_add 2022-04-29 1 2022-05-04 "docs/api/feedback.md: Fri 29/4, 30/4 and 1/5 on a weekend, nghỉ bù 2/5 and 3/5"
 cl_expect_add 2022-01-28 0 2022-01-28 "0 gives the day itself"
 cl_expect_add 2022-02-01 0 2022-02-01 "0 gives the day itself, even on Tết"
 cl_expect_add 2022-01-28 15 2022-02-25 "the 15 days to answer"

@@ -1,4 +1,4 @@
-# Feedback (API.md "Feedback"): intake without an account, tracking codes,
+# Feedback (docs/api/feedback.md): intake without an account, tracking codes,
 # the workflow received -> assigned -> answered -> published -> closed (and
 # forwarded, rejected, returned), the handler's own unit, public tracking
 # without personal data, ratings, one-stop desk ratings, stats with the

@@ -65,7 +65,7 @@ expect_match "metrics counts RPC calls by service" 'loa_rpc_requests_total\{serv
 http GET /api/v1/openapi.json
 expect_eq "openapi.json is served" 200 "$HTTP_STATUS"
 expect_eq "openapi is 3.1" 3.1.0 "$(echo "$HTTP_BODY" | jq -r .openapi)"
-expect_eq "openapi lists the routes of API.md that exist" "true true true" \
+expect_eq "openapi lists the routes of docs/api that exist" "true true true" \
     "$(echo "$HTTP_BODY" | jq -r '[(.paths["/api/v1/units"] | has("get") and has("post")), (.paths["/api/v1/units/{id}"] | has("patch")), (.paths["/api/v1/topics"] | has("get"))] | map(tostring) | join(" ")')"
 
 expect_eq "openapi operationIds are unique" 0 \

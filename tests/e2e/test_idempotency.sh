@@ -1,4 +1,4 @@
-# Idempotency-Key on routes that create (API.md Conventions): a repeat gets
+# Idempotency-Key on routes that create (docs/api/conventions.md): a repeat gets
 # the first reply and creates nothing; the key reused for another request is
 # refused naming the header; a bad key is refused; keys are per caller.
 # shellcheck shell=bash

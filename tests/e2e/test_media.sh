@@ -1,4 +1,4 @@
-# Media distribution, first slice (API.md "Media distribution"): assets and
+# Media distribution, first slice (docs/api/media.md): assets and
 # broadcasters. Uploads of real PNG, JPEG and MP4 bytes are stored once by
 # SHA-256 under the media volume, checked by content (a text file sent as
 # image/png is refused), bounded by LOA_UPLOAD_LIMIT (413, nothing left),

@@ -1,4 +1,4 @@
-# ninjs 2.3 on request (API.md "Media distribution": packages follow ninjs
+# ninjs 2.3 on request (docs/api/media.md: packages follow ninjs
 # 3.2, "2.3 on request"). A package version's document, the latest one and
 # the JSON feed's items come in ninjs 2.3 when a broadcaster asks with
 # ?ninjs=2.3 or with Accept (version=2.3, or profile= the 2.3 schema's $id):

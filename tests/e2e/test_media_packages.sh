@@ -1,4 +1,4 @@
-# Media distribution, second slice (API.md "Media distribution"): packages
+# Media distribution, second slice (docs/api/media.md): packages
 # for broadcasters. A reviewer packages a published article with its photo
 # and video for chosen broadcasters; each version has a ninjs 3.2 document
 # (valid against the IPTC schema with format checks) and a BagIt bag in a

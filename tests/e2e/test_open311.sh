@@ -1,4 +1,4 @@
-# Open311 GeoReport v2 at /open311/v2/ (API.md): discovery, services and
+# Open311 GeoReport v2 at /open311/v2/ (docs/api/open311.md): discovery, services and
 # their definitions in XML and JSON, POST requests with an api_key and a
 # form-urlencoded body, GET requests and requests/{id}, the spec's errors,
 # UTF-8 both ways, no personal data in any answer, JSON answers checked

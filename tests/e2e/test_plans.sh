@@ -1,4 +1,4 @@
-# The year's plan (API.md "Quota", /api/v1/plans): the seeded 2022 plan of
+# The year's plan (docs/api/quota.md, /api/v1/plans): the seeded 2022 plan of
 # Sở Kế hoạch và Đầu tư Bắc Ninh with its annex's five activities, whose
 # leads (by unit code) resolve to the TTRA and DKKD units once quota-svc has
 # seen their events; the inspector creates and patches a plan, others may

@@ -1,4 +1,4 @@
-# Quota (API.md "Quota"): tallies built only from content events. An editor
+# Quota (docs/api/quota.md): tallies built only from content events. An editor
 # writes and submits, a reviewer publishes; the month's report counts the
 # articles (and the CCHC ones) for the right unit, lists units with nothing
 # published, drops a retracted article; rules with history (a change applies

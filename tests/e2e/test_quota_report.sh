@@ -1,4 +1,4 @@
-# Quota reports (API.md "Quota"): the year matrix (?year=), the reports as
+# Quota reports (docs/api/quota.md): the year matrix (?year=), the reports as
 # CSV (?format=csv or Accept: text/csv) and the leadership summary
 # (/api/v1/quota/summary). This month's figures come through content events
 # (articles published now); last year's are quota.articles rows written here

@@ -2,7 +2,7 @@
 // (GET /api/v1/feedback: status, overdue, q, unit_id, paged) with overdue
 // items marked, and one item (GET /api/v1/feedback/{id}: content, the
 // submitter, the whole history) with the steps its status and the user's
-// roles allow (API.md "Feedback"): the inspector accepts to a unit,
+// roles allow (docs/api/feedback.md): the inspector accepts to a unit,
 // forwards, rejects, answers, approves, returns, closes; a handler answers
 // their own unit's items; a leader reads. The API decides what a handler
 // sees (their unit's items only).

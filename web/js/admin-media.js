@@ -1,4 +1,4 @@
-// /admin/phat-hanh.html: publishing to broadcasters (API.md "Media
+// /admin/phat-hanh.html: publishing to broadcasters (docs/api/media.md
 // distribution"). The admin lists and adds broadcasters (the API key is
 // shown once, never stored here); the reviewer makes a package from a
 // published article with uploaded photos or videos, corrects or cancels

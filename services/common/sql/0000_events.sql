@@ -1,4 +1,4 @@
--- Events without loss (DESIGN.md): the tables every service has in its own
+-- Events without loss (docs/architecture.md): the tables every service has in its own
 -- schema. The Makefile puts this file before each service's own migrations;
 -- they run with search_path = <schema>, public, so nothing here is
 -- schema-qualified.

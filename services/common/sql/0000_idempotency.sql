@@ -1,5 +1,5 @@
 -- Shared by every service schema: replies to creating calls made with an
--- Idempotency-Key (API.md: "POST that creates ... honours Idempotency-Key"),
+-- Idempotency-Key (docs/api/conventions.md: "POST that creates ... honours Idempotency-Key"),
 -- kept 24 hours. A repeat with the same key, caller and method gets the
 -- stored reply; the same key with another request is refused.
 CREATE TABLE IF NOT EXISTS idempotency (

@@ -1,7 +1,7 @@
 -- Units of the department (phòng, đơn vị thuộc Sở) and the topics of
 -- communication. Units are created through units.create so that every unit
 -- reaches other services as a unit.created event; topics are reference data
--- from the plan (PLAN-2022.md §2, II.1.a–i) and are seeded here.
+-- from the plan (docs/plan-2022.md §2, II.1.a–i) and are seeded here.
 CREATE TABLE units (
     id          bigserial PRIMARY KEY,
     code        text NOT NULL UNIQUE CHECK (code ~ '^[A-Z0-9_-]{1,32}$'),

@@ -1,4 +1,4 @@
--- Articles on the portal and their editorial workflow (API.md "Content"):
+-- Articles on the portal and their editorial workflow (docs/api/content.md):
 -- draft -> in_review -> published | rejected -> (resubmit) in_review;
 -- published -> retracted. Every step is a row of article_history.
 CREATE TABLE articles (

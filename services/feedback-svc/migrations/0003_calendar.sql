@@ -1,4 +1,4 @@
--- The working-day calendar and the deadline rules of feedback (API.md
+-- The working-day calendar and the deadline rules of feedback (docs/api/feedback.md
 -- "Feedback"; services/common/calendar.h for the arithmetic,
 -- services/feedback-svc/deadlines.h for how feedback-svc applies them).
 --

@@ -1,4 +1,4 @@
--- Packages for broadcasters (API.md "Media distribution", second slice).
+-- Packages for broadcasters (docs/api/media.md, second slice).
 
 -- The text of published articles, from content-svc's article.published
 -- (and forgotten on article.retracted): what a package's ninjs carries.

@@ -1,4 +1,4 @@
--- ninjs 2.3 for broadcasters that ask for it (API.md "Media distribution":
+-- ninjs 2.3 for broadcasters that ask for it (docs/api/media.md:
 -- "2.3 on request"). A version's 2.3 text is made from its 3.2 text
 -- (media_ninjs_2_3) when the version is made, in the same transaction, and
 -- stored here: like the 3.2 text it never changes once a client may have

@@ -20,7 +20,7 @@ typedef struct {
 
 /* Creates schema "<prefix>_<pid>_<n>" (n counts up in this process) with the
  * real migration runner: services/common/sql/0000_events.sql and
- * 0000_events_notify.sql (no NOTIFY trigger: see notifier.h), then the
+ * 0000_events_notify.sql (no NOTIFY trigger: see loa_notifier.h), then the
  * `n_extra` migrations of `extra` (which may be NULL when n_extra is 0).
  * Connections are named `app_name`. Run from the repository root. */
 void test_schema_init (test_schema *s, const char *prefix, const char *app_name,

@@ -25,7 +25,7 @@ static void expect_date (int32_t day, const char *want)
     ck_assert_str_eq (loa_calendar_format_date (day, buf), want);
 }
 
-/* The special days of 2022 that API.md's examples cross (the seeded year). */
+/* The special days of 2022 that docs/api/feedback.md's examples cross (the seeded year). */
 static void calendar_2022 (loa_calendar *cal)
 {
     const loa_calendar_day days[] = {
@@ -200,7 +200,7 @@ START_TEST (api_examples_of_2022)
 {
     loa_calendar cal = {0};
     calendar_2022 (&cal);
-    /* API.md: Fri 28/1 + 1 = Mon 7/2 (Tết); Fri 8/4 + 1 = Tue 12/4 (Giỗ Tổ,
+    /* docs/api/feedback.md: Fri 28/1 + 1 = Mon 7/2 (Tết); Fri 8/4 + 1 = Tue 12/4 (Giỗ Tổ,
      * compensatory Mon 11/4); Fri 29/4 + 1 = Wed 4/5. */
     expect_date (add (&cal, "2022-01-28", 1), "2022-02-07");
     expect_date (add (&cal, "2022-04-08", 1), "2022-04-12");

@@ -1,4 +1,4 @@
-/* Tests of services/common/pbjson.c (and the descriptor registry,
+/* Tests of services/common/loa_pbjson.c (and the descriptor registry,
  * pbregistry.h), on the messages of tests/unit/proto/codec_test*.proto. */
 #include <limits.h>
 #include <math.h>

@@ -1,5 +1,5 @@
 /* quota_month: the month of a timestamp in Asia/Ho_Chi_Minh, exactly at
- * the boundaries (API.md: 2022-03-31 23:59 +07:00 is March, 2022-04-01
+ * the boundaries (docs/api/quota.md: 2022-03-31 23:59 +07:00 is March, 2022-04-01
  * 00:00 +07:00 is April). */
 #include <check.h>
 
