@@ -36,7 +36,7 @@ static size_t find (const char *method, const char *pattern)
 
 START_TEST (the_real_table_is_served)
 {
-    ck_assert_int_eq (gw_router_set (gw_routes, gw_n_routes, err, sizeof err), 0);
+    ck_assert_msg (gw_router_set (gw_routes, gw_n_routes, err, sizeof err) == 0, "%s", err);
     ck_assert_uint_eq (gw_route_count (), gw_n_routes);
     ck_assert_ptr_eq (gw_route_at (0), &gw_routes[0]);
     ck_assert_ptr_null (gw_route_at (gw_n_routes));
@@ -57,7 +57,7 @@ static void refused (gw_route *t, size_t i, const char *why)
 
 START_TEST (a_broken_table_is_refused)
 {
-    ck_assert_int_eq (gw_router_set (gw_routes, gw_n_routes, err, sizeof err), 0);
+    ck_assert_msg (gw_router_set (gw_routes, gw_n_routes, err, sizeof err) == 0, "%s", err);
     gw_route *t = copy_table ();
     size_t units = find ("GET", "/api/v1/units");
     t[units].handler = NULL;
@@ -101,7 +101,7 @@ START_TEST (a_broken_table_is_refused)
     refused (t, asset, "assets.get takes");
     t[asset] = gw_routes[asset];
     ck_assert_int_eq (gw_router_set (t, gw_n_routes, err, sizeof err), 0);
-    ck_assert_int_eq (gw_router_set (gw_routes, gw_n_routes, err, sizeof err), 0);
+    ck_assert_msg (gw_router_set (gw_routes, gw_n_routes, err, sizeof err) == 0, "%s", err);
     free (t);
 }
 END_TEST
@@ -146,7 +146,7 @@ END_TEST
 
 START_TEST (matching)
 {
-    ck_assert_int_eq (gw_router_set (gw_routes, gw_n_routes, err, sizeof err), 0);
+    ck_assert_msg (gw_router_set (gw_routes, gw_n_routes, err, sizeof err) == 0, "%s", err);
     gw_request req;
     char allow[96];
     memset (&req, 0, sizeof req);
