@@ -85,7 +85,7 @@ static PGresult *run (PGconn *db, const char *stmt, int n, const char *const *va
     PGresult *res = PQexecPrepared (db, stmt, n, vals, lengths, formats, 0);
     ExecStatusType st = PQresultStatus (res);
     if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK && !loa_db_is_state (res, "23505"))
-        loa_error (NULL, "gateway store: %s: %s", stmt, PQresultErrorMessage (res));
+        loa_error (NULL, "gateway store: %s: %s", stmt, loa_db_error (res));
     return res;
 }
 

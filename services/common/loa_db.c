@@ -67,7 +67,7 @@ int loa_db_prepare (PGconn *db, const loa_stmt *stmts)
         PGresult *res = PQprepare (db, s->name, s->sql, 0, NULL);
         int ok = PQresultStatus (res) == PGRES_COMMAND_OK;
         if (!ok)
-            loa_error (NULL, "database: prepare %s: %s", s->name, PQresultErrorMessage (res));
+            loa_error (NULL, "database: prepare %s: %s", s->name, loa_db_error (res));
         PQclear (res);
         if (!ok)
             return -1;
@@ -81,9 +81,34 @@ int loa_db_exec (PGconn *db, const char *sql)
     ExecStatusType st = PQresultStatus (res);
     int ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
     if (!ok)
-        loa_error (NULL, "database: %s: %s", sql, PQresultErrorMessage (res));
+        loa_error (NULL, "database: %s: %s", sql, loa_db_error (res));
     PQclear (res);
     return ok ? 0 : -1;
+}
+
+const char *loa_db_error (const PGresult *res)
+{
+    static _Thread_local char text[512];
+    const char *state = res ? PQresultErrorField (res, PG_DIAG_SQLSTATE) : NULL;
+    if (!state) { /* no server error: the connection's own message */
+        const char *m = res ? PQresultErrorMessage (res) : "";
+        snprintf (text, sizeof text, "%s", *m ? m : "no result (out of memory or no connection)");
+    } else if (strncmp (state, "22", 2) == 0 || strncmp (state, "23", 2) == 0) {
+        const char *table = PQresultErrorField (res, PG_DIAG_TABLE_NAME);
+        const char *column = PQresultErrorField (res, PG_DIAG_COLUMN_NAME);
+        const char *constraint = PQresultErrorField (res, PG_DIAG_CONSTRAINT_NAME);
+        snprintf (text, sizeof text, "SQLSTATE %s%s%s%s%s%s%s (values not logged)", state,
+                  table ? ", table " : "", table ? table : "", column ? ", column " : "",
+                  column ? column : "", constraint ? ", constraint " : "",
+                  constraint ? constraint : "");
+    } else {
+        const char *m = PQresultErrorField (res, PG_DIAG_MESSAGE_PRIMARY);
+        snprintf (text, sizeof text, "SQLSTATE %s: %s", state, m ? m : "");
+    }
+    size_t n = strlen (text);
+    while (n && (text[n - 1] == '\n' || text[n - 1] == ' '))
+        text[--n] = '\0';
+    return text;
 }
 
 int loa_db_is_state (const PGresult *res, const char *state)
@@ -134,7 +159,7 @@ int loa_db_tx (PGconn *db, int (*fn) (PGconn *db, void *arg), void *arg)
         int ok = PQresultStatus (res) == PGRES_COMMAND_OK;
         int retry = loa_db_retryable (res);
         if (!ok)
-            loa_warn (NULL, "database: COMMIT: %s", PQresultErrorMessage (res));
+            loa_warn (NULL, "database: COMMIT: %s", loa_db_error (res));
         PQclear (res);
         /* Wakes the relays only now, off this transaction (notifier.h). A
          * COMMIT whose connection broke may have committed: a wake-up too

@@ -41,6 +41,14 @@ int loa_db_retryable (const PGresult *res);
 /* Makes sure the connection works, resetting it once if not. 0 or -1. */
 int loa_db_check (PGconn *db);
 
+/* What went wrong with `res`, for a log line, without the values of a row:
+ * a constraint or data error (SQLSTATE class 22 or 23), whose message and
+ * detail quote what was written (a citizen's e-mail, a password's hash),
+ * is told by its SQLSTATE, table, column and constraint only; any other
+ * error by its SQLSTATE and message. Borrowed: valid until the thread's
+ * next call. Use it, never PQresultErrorMessage, in logs. */
+const char *loa_db_error (const PGresult *res);
+
 /* 1 when the result's SQLSTATE equals `state` (e.g. "23505"). */
 int loa_db_is_state (const PGresult *res, const char *state);
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "loa_db.h"
 #include "loa_log.h"
 
 static int key_ok (const char *key)
@@ -39,7 +40,7 @@ static int advisory (PGconn *db, const loa_idem *st, const char *fn)
     PGresult *res = PQexecParams (db, sql, 1, NULL, vals, NULL, NULL, 0);
     int ok = PQresultStatus (res) == PGRES_TUPLES_OK;
     if (!ok)
-        loa_error (NULL, "idempotency: %s: %s", fn, PQresultErrorMessage (res));
+        loa_error (NULL, "idempotency: %s: %s", fn, loa_db_error (res));
     PQclear (res);
     free (text);
     return ok ? 0 : -1;
@@ -77,7 +78,7 @@ loa_idem_result loa_idem_begin (PGconn *db, loa_idem *st, const Loa__Caller *cal
         "AND key = $3 AND created_at > now() - interval '24 hours'",
         3, NULL, vals, NULL, NULL, 1 /* binary */);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
-        loa_error (NULL, "idempotency: lookup: %s", PQresultErrorMessage (res));
+        loa_error (NULL, "idempotency: lookup: %s", loa_db_error (res));
         PQclear (res);
         loa_idem_finish (db, st, 0, 0, NULL, 0);
         return LOA_IDEM_ERROR;
@@ -127,7 +128,7 @@ void loa_idem_finish (PGconn *db, loa_idem *st, int status_ok, int status, const
             "reply = EXCLUDED.reply, created_at = now()",
             6, NULL, vals, lens, formats, 0);
         if (PQresultStatus (res) != PGRES_COMMAND_OK)
-            loa_error (NULL, "idempotency: store: %s", PQresultErrorMessage (res));
+            loa_error (NULL, "idempotency: store: %s", loa_db_error (res));
         PQclear (res);
     }
     advisory (db, st, "pg_advisory_unlock");

@@ -13,7 +13,7 @@ static int exec_params (PGconn *db, const char *sql, int n, const char *const *v
     ExecStatusType st = PQresultStatus (res);
     int ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
     if (!ok)
-        loa_error (NULL, "migrate: %s", PQresultErrorMessage (res));
+        loa_error (NULL, "migrate: %s", loa_db_error (res));
     PQclear (res);
     return ok ? 0 : -1;
 }
@@ -26,7 +26,7 @@ static int is_applied (PGconn *db, const char *qtable, const char *name)
     PGresult *res = PQexecParams (db, sql, 1, NULL, vals, NULL, NULL, 0);
     int applied = PQresultStatus (res) == PGRES_TUPLES_OK ? PQntuples (res) > 0 : -1;
     if (applied < 0)
-        loa_error (NULL, "migrate: %s", PQresultErrorMessage (res));
+        loa_error (NULL, "migrate: %s", loa_db_error (res));
     PQclear (res);
     return applied;
 }
@@ -43,7 +43,7 @@ static int apply_one (PGconn *db, const char *qschema, const char *qtable, const
      * hold several statements, which only the simple query protocol runs. */
     PGresult *res = PQexec (db, m->sql);
     if (PQresultStatus (res) != PGRES_COMMAND_OK && PQresultStatus (res) != PGRES_TUPLES_OK) {
-        loa_error (NULL, "migrate: %s failed: %s", m->name, PQresultErrorMessage (res));
+        loa_error (NULL, "migrate: %s failed: %s", m->name, loa_db_error (res));
         PQclear (res);
         goto fail;
     }

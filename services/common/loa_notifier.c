@@ -141,7 +141,7 @@ static int notify_all (loa_notifier *self, const channel_name *channels, int n)
         PGresult *res = PQexecPrepared (self->db, "loa_notify", 1, vals, NULL, NULL, 0);
         int ok = PQresultStatus (res) == PGRES_TUPLES_OK;
         if (!ok)
-            loa_warn (NULL, "notifier: NOTIFY %s: %s", channels[i], PQresultErrorMessage (res));
+            loa_warn (NULL, "notifier: NOTIFY %s: %s", channels[i], loa_db_error (res));
         PQclear (res);
         if (!ok) {
             notifier_disconnect (self);

@@ -70,7 +70,7 @@ int loa_outbox_add (PGconn *db, const char *topic, const ProtobufCMessage *paylo
                                   2, NULL, vals, lens, fmts, 0);
     int rc = PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) == 1 ? 0 : -1;
     if (rc)
-        loa_error (NULL, "outbox: adding event %s: %s", topic, PQresultErrorMessage (res));
+        loa_error (NULL, "outbox: adding event %s: %s", topic, loa_db_error (res));
     else {
         /* The relay's channel, named after the schema the outbox is in
          * (the first of the search_path). No NOTIFY in this transaction:
@@ -263,7 +263,7 @@ static int relay_connect (loa_relay *self)
                       vals, NULL, NULL, 0);
     int ok = PQresultStatus (res) == PGRES_TUPLES_OK;
     if (!ok)
-        loa_error (NULL, "relay %s: search_path: %s", self->schema, PQresultErrorMessage (res));
+        loa_error (NULL, "relay %s: search_path: %s", self->schema, loa_db_error (res));
     PQclear (res);
     char *chan = ok ? PQescapeIdentifier (self->db, self->channel, strlen (self->channel)) : NULL;
     if (chan) {
@@ -292,7 +292,7 @@ static int relay_lock (loa_relay *self)
     if (PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) == 1)
         got = PQgetvalue (res, 0, 0)[0] == 't';
     else
-        loa_error (NULL, "relay %s: advisory lock: %s", self->schema, PQresultErrorMessage (res));
+        loa_error (NULL, "relay %s: advisory lock: %s", self->schema, loa_db_error (res));
     PQclear (res);
     if (got != 1)
         return got;
@@ -301,7 +301,7 @@ static int relay_lock (loa_relay *self)
         res = PQexecPrepared (self->db, "loa_relay_last", 0, NULL, NULL, NULL, 0);
         long long last = first_int (res);
         if (last < 0)
-            loa_error (NULL, "relay %s: last seq: %s", self->schema, PQresultErrorMessage (res));
+            loa_error (NULL, "relay %s: last seq: %s", self->schema, loa_db_error (res));
         PQclear (res);
         if (last < 0)
             return -1;
@@ -325,8 +325,7 @@ static int relay_move (loa_relay *self)
     if (PQresultStatus (res) == PGRES_COMMAND_OK)
         moved = atoi (PQcmdTuples (res));
     else
-        loa_error (NULL, "relay %s: moving the outbox: %s", self->schema,
-                   PQresultErrorMessage (res));
+        loa_error (NULL, "relay %s: moving the outbox: %s", self->schema, loa_db_error (res));
     PQclear (res);
     return moved;
 }
@@ -359,8 +358,7 @@ static int relay_publish (loa_relay *self)
     const char *vals[] = {since, limit};
     PGresult *res = PQexecPrepared (self->db, "loa_relay_events", 2, vals, NULL, NULL, 1);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
-        loa_error (NULL, "relay %s: reading event_log: %s", self->schema,
-                   PQresultErrorMessage (res));
+        loa_error (NULL, "relay %s: reading event_log: %s", self->schema, loa_db_error (res));
         PQclear (res);
         return -1;
     }
@@ -551,8 +549,7 @@ static void events_since (loa_rpc_ctx *ctx, const ProtobufCMessage *in)
     PGresult *res =
         last < 0 ? NULL : PQexecParams (ctx->db, SQL_EVENTS_SINCE, 2, NULL, vals, NULL, NULL, 1);
     if (last < 0 || PQresultStatus (res) != PGRES_TUPLES_OK) {
-        loa_error (ctx->request_id, "events.since: %s",
-                   PQresultErrorMessage (last < 0 ? last_res : res));
+        loa_error (ctx->request_id, "events.since: %s", loa_db_error (last < 0 ? last_res : res));
         loa_rpc_fail (ctx, LOA__STATUS__INTERNAL, "Không đọc được nhật ký sự kiện");
         goto out;
     }

@@ -14,7 +14,7 @@ PGresult *loa_store_run (PGconn *db, const char *who, const char *stmt, int n,
     PGresult *res = PQexecPrepared (db, stmt, n, vals, NULL, NULL, 0);
     if (PQresultStatus (res) != expect && !loa_db_retryable (res) &&
         !loa_db_is_state (res, "23505"))
-        loa_error (NULL, "%s: %s: %s", who, stmt, PQresultErrorMessage (res));
+        loa_error (NULL, "%s: %s: %s", who, stmt, loa_db_error (res));
     return res;
 }
 
@@ -300,7 +300,7 @@ int loa_store_change (PGconn *db, const char *who, const char *stmt, int n, cons
     int ok = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK;
     int retry = !ok && loa_db_retryable (res);
     if (!ok && !retry)
-        loa_error (NULL, "%s: %s: %s", who, stmt, PQresultErrorMessage (res));
+        loa_error (NULL, "%s: %s: %s", who, stmt, loa_db_error (res));
     PQclear (res);
     return ok ? 0 : retry ? LOA_DB_RETRY : -1;
 }
@@ -311,7 +311,7 @@ int loa_store_exec (PGconn *db, const char *who, const char *sql, int n, const c
     int ok = PQresultStatus (res) == PGRES_COMMAND_OK || PQresultStatus (res) == PGRES_TUPLES_OK;
     int retry = !ok && loa_db_retryable (res);
     if (!ok && !retry)
-        loa_error (NULL, "%s: %s", who, PQresultErrorMessage (res));
+        loa_error (NULL, "%s: %s", who, loa_db_error (res));
     PQclear (res);
     return ok ? 0 : retry ? LOA_DB_RETRY : -1;
 }

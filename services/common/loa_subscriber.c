@@ -44,7 +44,7 @@ typedef struct {
 static int sql_failed (PGresult *res, const char *what, const char *source)
 {
     int retry = loa_db_retryable (res);
-    loa_error (NULL, "subscriber %s: %s: %s", source, what, PQresultErrorMessage (res));
+    loa_error (NULL, "subscriber %s: %s: %s", source, what, loa_db_error (res));
     PQclear (res);
     return retry ? LOA_DB_RETRY : -1;
 }
@@ -129,8 +129,7 @@ long long loa_subscriber_position (PGconn *db, const char *source)
                                   vals, NULL, NULL, 0);
     long long seq = -1;
     if (PQresultStatus (res) != PGRES_TUPLES_OK)
-        loa_error (NULL, "subscriber %s: reading the cursor: %s", source,
-                   PQresultErrorMessage (res));
+        loa_error (NULL, "subscriber %s: reading the cursor: %s", source, loa_db_error (res));
     else
         seq = PQntuples (res) ? strtoll (PQgetvalue (res, 0, 0), NULL, 10) : 0;
     PQclear (res);

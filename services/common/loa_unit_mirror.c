@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "content.pb-c.h"
+#include "loa_db.h"
 #include "loa_log.h"
 
 /* Runs on the subscriber's own connection (not a worker's), so it is
@@ -23,7 +24,7 @@ static int upsert (PGconn *db, const Loa__Content__Unit *unit, uint64_t seq)
         5, NULL, vals, NULL, NULL, 0);
     int ok = PQresultStatus (res) == PGRES_COMMAND_OK;
     if (!ok)
-        loa_error (NULL, "unit mirror: upsert unit %s: %s", id, PQresultErrorMessage (res));
+        loa_error (NULL, "unit mirror: upsert unit %s: %s", id, loa_db_error (res));
     PQclear (res);
     return ok ? 0 : -1;
 }

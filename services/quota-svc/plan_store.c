@@ -456,7 +456,7 @@ int plan_store_resolve_leads (PGconn *db)
     if (PQresultStatus (res) == PGRES_COMMAND_OK)
         rc = atoi (PQcmdTuples (res));
     else
-        loa_error (NULL, WHO ": resolving leads by unit code: %s", PQresultErrorMessage (res));
+        loa_error (NULL, WHO ": resolving leads by unit code: %s", loa_db_error (res));
     PQclear (res);
     return rc;
 }

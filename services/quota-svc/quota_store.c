@@ -86,7 +86,7 @@ int quota_store_list_units (PGconn *db, Loa__Quota__QuotaUnitList *out)
 {
     PGresult *res = PQexecPrepared (db, "units_list", 0, NULL, NULL, NULL, 0);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
-        loa_error (NULL, "quota store: units_list: %s", PQresultErrorMessage (res));
+        loa_error (NULL, "quota store: units_list: %s", loa_db_error (res));
         PQclear (res);
         return -1;
     }
@@ -346,7 +346,7 @@ static int empty_tables (PGconn *db, const char *sql)
     int ok = PQresultStatus (res) == PGRES_COMMAND_OK;
     int retry = !ok && loa_db_retryable (res);
     if (!ok)
-        loa_error (NULL, WHO ": %s: %s", sql, PQresultErrorMessage (res));
+        loa_error (NULL, WHO ": %s: %s", sql, loa_db_error (res));
     PQclear (res);
     return ok ? 0 : retry ? LOA_DB_RETRY : -1;
 }

@@ -83,6 +83,54 @@ START_TEST (exec_runs_unprepared_statements)
 }
 END_TEST
 
+/* loa_db_error: a constraint or data error is told without the values
+ * written (a citizen's e-mail here), other errors with their message. */
+START_TEST (errors_are_logged_without_values)
+{
+    test_schema s;
+    test_schema_init (&s, "t_store", "test_store_util", NULL, 0);
+    ck_assert_int_eq (loa_store_exec (s.db, "test",
+                                      "CREATE TABLE people (email text UNIQUE CONSTRAINT "
+                                      "email_short CHECK (length(email) < 20), age int)",
+                                      0, NULL),
+                      0);
+    const char *secret = "bi.mat.cua.cong.dan@example.vn";
+    PGresult *res =
+        PQexecParams (s.db, "INSERT INTO people VALUES ($1)", 1, NULL, &secret, NULL, NULL, 0);
+    ck_assert_ptr_nonnull (
+        strstr (PQresultErrorMessage (res), secret)); /* libpq's own text has it */
+    const char *text = loa_db_error (res);
+    ck_assert_ptr_null (strstr (text, "bi.mat"));
+    ck_assert_ptr_nonnull (strstr (text, "23514"));
+    ck_assert_ptr_nonnull (strstr (text, "table people"));
+    ck_assert_ptr_nonnull (strstr (text, "constraint email_short"));
+    PQclear (res);
+
+    const char *vals[] = {"a@b.vn", "x"};
+    ck_assert_int_eq (loa_store_exec (s.db, "test", "INSERT INTO people VALUES ($1)", 1, vals), 0);
+    res = PQexecParams (s.db, "INSERT INTO people VALUES ($1)", 1, NULL, vals, NULL, NULL, 0);
+    text = loa_db_error (res);
+    ck_assert_ptr_null (strstr (text, "a@b.vn"));
+    ck_assert_ptr_nonnull (strstr (text, "23505"));
+    PQclear (res);
+
+    const char *age[] = {"a@c.vn", "tuổi bí mật"}; /* 22P02: the message quotes the input */
+    res = PQexecParams (s.db, "INSERT INTO people VALUES ($1, $2)", 2, NULL, age, NULL, NULL, 0);
+    text = loa_db_error (res);
+    ck_assert_ptr_null (strstr (text, "bí mật"));
+    ck_assert_ptr_nonnull (strstr (text, "22P02"));
+    PQclear (res);
+
+    res = PQexec (s.db, "SELEC 1"); /* our own SQL's error keeps its message */
+    text = loa_db_error (res);
+    ck_assert_ptr_nonnull (strstr (text, "42601"));
+    ck_assert_ptr_nonnull (strstr (text, "SELEC"));
+    ck_assert (text[strlen (text) - 1] != '\n');
+    PQclear (res);
+    test_schema_fini (&s);
+}
+END_TEST
+
 /* Ids come back from PostgreSQL as arrays ("{1,2}") or lists ("1,2"):
  * both parse, nothing is allocated for none; an array literal goes the
  * other way. */
@@ -232,6 +280,7 @@ Suite *store_suite (void)
     tcase_add_test (tc, frees_a_message_filled_the_stores_way);
     tcase_add_test (tc, an_empty_message_and_an_unset_oneof_are_left_alone);
     tcase_add_test (tc, exec_runs_unprepared_statements);
+    tcase_add_test (tc, errors_are_logged_without_values);
     tcase_add_test (tc, id_lists_and_literals);
     tcase_add_test (tc, strings_literal_round_trips);
     tcase_add_test (tc, pages_and_single_rows);
