@@ -181,11 +181,11 @@ enum MHD_Result gw_ok (gw_request *req, const ProtobufCMessage *msg, int created
         return gw_respond_file (req, 200, file->content_type, file->filename, file->body.data,
                                 file->body.len);
     }
+    if (!created)
+        return gw_respond_message (req, 200, msg);
     json_t *json = loa_pbjson_encode (msg);
     if (!json)
         return gw_respond_problem (req, 500, NULL, NULL);
-    if (!created)
-        return gw_respond_json (req, 200, json);
     char location[256] = "";
     if (r->location)
         location_of (r->location, json, location, sizeof location);

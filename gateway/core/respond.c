@@ -2,28 +2,29 @@
  * ("Errors"); ETags docs/decisions/0009-etags.md. */
 #include "core/respond.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "loa_log.h"
+#include "loa_pbjson.h"
 
 #define JSON_TYPE "application/json; charset=utf-8"
 
-static uint64_t fnv1a (const char *data, size_t len)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char) data[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
+/* SipHash-2-4 (libsodium's crypto_shorthash) of the body under a fixed
+ * key: 64 bits, like the FNV-1a it replaces, but eight bytes per round
+ * instead of a multiply per byte (a 5 KB article was 4 % of the gateway's
+ * CPU on an uncached read). Not a secret: the key only has to be the same
+ * in every gateway, so that replicas agree. */
 void gw_etag (const char *text, size_t len, char out[24])
 {
-    snprintf (out, 24, "\"%016llx\"", (unsigned long long) fnv1a (text, len));
+    static const unsigned char key[crypto_shorthash_KEYBYTES] = "loa-etag-v2.....";
+    unsigned char h[crypto_shorthash_BYTES];
+    crypto_shorthash (h, (const unsigned char *) text, len, key);
+    snprintf (out, 24, "\"%02x%02x%02x%02x%02x%02x%02x%02x\"", h[0], h[1], h[2], h[3], h[4], h[5],
+              h[6], h[7]);
 }
 
 int gw_etag_matches (const char *header, const char *etag)
@@ -196,18 +197,33 @@ enum MHD_Result gw_respond_text (gw_request *req, unsigned status, char *text, s
     return gw_respond_body (req, status, JSON_TYPE, text, len, etag, NULL);
 }
 
-enum MHD_Result gw_respond_json (gw_request *req, unsigned status, json_t *json)
+/* JSON `text` (taken; NULL: it could not be made) with `status`; a public
+ * 200 gets its ETag. */
+static enum MHD_Result respond_json_text (gw_request *req, unsigned status, char *text, size_t len)
 {
-    char *text = json_dumps (json, JSON_COMPACT);
-    json_decref (json);
     if (!text)
         return gw_respond_problem (req, 500, "Không tạo được câu trả lời", NULL);
-    size_t len = strlen (text);
     char etag[24];
     int public_read = req->route && (req->route->flags & GW_PUBLIC) && status == 200;
     if (public_read)
         gw_etag (text, len, etag);
     return gw_respond_text (req, status, text, len, public_read ? etag : NULL);
+}
+
+enum MHD_Result gw_respond_json (gw_request *req, unsigned status, json_t *json)
+{
+    char *text = json_dumps (json, JSON_COMPACT);
+    json_decref (json);
+    return respond_json_text (req, status, text, text ? strlen (text) : 0);
+}
+
+enum MHD_Result gw_respond_message (gw_request *req, unsigned status, const ProtobufCMessage *msg)
+{
+    loa_buf b = {0};
+    size_t len = 0;
+    char *text = loa_pbjson_write (msg, &b) == 0 ? loa_buf_take (&b, &len) : NULL;
+    loa_buf_free (&b);
+    return respond_json_text (req, status, text, len);
 }
 
 enum MHD_Result gw_respond_created (gw_request *req, json_t *json, const char *location)

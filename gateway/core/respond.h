@@ -34,6 +34,11 @@ enum MHD_Result gw_respond_body (gw_request *req, unsigned status, const char *c
  * a strong ETag and answers 304 when If-None-Match matches. */
 enum MHD_Result gw_respond_json (gw_request *req, unsigned status, json_t *json);
 
+/* Sends `msg` (borrowed) as JSON with `status`, the same as
+ * gw_respond_json (req, status, loa_pbjson_encode (msg)) but written
+ * straight into the response's buffer (loa_pbjson_write). */
+enum MHD_Result gw_respond_message (gw_request *req, unsigned status, const ProtobufCMessage *msg);
+
 /* 201 Created with `json` (stolen) and a Location header when non-empty. */
 enum MHD_Result gw_respond_created (gw_request *req, json_t *json, const char *location);
 

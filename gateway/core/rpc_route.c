@@ -137,12 +137,12 @@ static int from_cache (gw_request *req, const char *key, enum MHD_Result *rc)
 static enum MHD_Result respond_cached (gw_request *req, const ProtobufCMessage *msg,
                                        const char *key, uint64_t gen)
 {
-    json_t *json = loa_pbjson_encode (msg);
-    char *text = json ? json_dumps (json, JSON_COMPACT) : NULL;
-    json_decref (json);
+    loa_buf b = {0};
+    size_t len = 0;
+    char *text = loa_pbjson_write (msg, &b) == 0 ? loa_buf_take (&b, &len) : NULL;
+    loa_buf_free (&b);
     if (!text)
         return gw_respond_problem (req, 500, NULL, NULL);
-    size_t len = strlen (text);
     char etag[24];
     gw_etag (text, len, etag);
     gw_cache_put (key, req->route->service, gen, text, len, etag);

@@ -56,6 +56,8 @@
 #include <protobuf-c/protobuf-c.h>
 #include <stddef.h>
 
+#include "loa_buf.h"
+
 /* One problem found while decoding: `field` is a dotted path
  * ("submitter.email", "topic_ids[2]") and `message` a Vietnamese sentence. */
 typedef struct {
@@ -92,5 +94,11 @@ ProtobufCMessage *loa_pbjson_new (const ProtobufCMessageDescriptor *desc);
  * U+FFFD in its place (the output is always valid JSON). Fields in .proto
  * number order. */
 json_t *loa_pbjson_encode (const ProtobufCMessage *msg);
+
+/* Appends `msg` to `out` as compact JSON: byte for byte what
+ * json_dumps (loa_pbjson_encode (msg), JSON_COMPACT) gives, written
+ * directly (no tree, one growing buffer). 0, or -1 (msg NULL, nesting past
+ * the limit, or memory: then `out` is as it was, or failed). */
+int loa_pbjson_write (const ProtobufCMessage *msg, loa_buf *out);
 
 #endif

@@ -15,6 +15,7 @@ struct loa_rpc_client {
     char service[48];
     char *endpoints;
     int down;
+    long connect_ms; /* LOA_RPC_CONNECT_MS, read once */
     unsigned long long counter;
 };
 
@@ -46,6 +47,7 @@ loa_rpc_client *loa_rpc_client_new (void *zmq_ctx, const char *service, const ch
     if (!c)
         return NULL;
     c->zmq_ctx = zmq_ctx;
+    c->connect_ms = loa_env_int ("LOA_RPC_CONNECT_MS", 1000, 1, 60000);
     snprintf (c->service, sizeof c->service, "%s", service);
     c->endpoints = strdup (endpoints);
     if (c->endpoints)
@@ -126,35 +128,34 @@ Loa__Status loa_rpc_call (loa_rpc_client *c, const char *method, const Loa__Call
     loa__request__pack (&req, buf);
     free (packed_body);
 
-    /* Wait (briefly) for a connected replica: none means the service is down. */
-    long connect_ms = loa_env_int ("LOA_RPC_CONNECT_MS", 1000, 1, 60000);
-    int64_t connect_deadline = start + (connect_ms < timeout_ms ? connect_ms : timeout_ms);
-    zmq_pollitem_t out_item = {c->sock, 0, ZMQ_POLLOUT, 0};
+    /* Sent at once when a replica is connected (the usual case: no poll);
+     * else wait briefly for one: none means the service is down. */
+    int sent = zmq_send (c->sock, buf, len, ZMQ_DONTWAIT) == (int) len;
+    int64_t connect_deadline = start + (c->connect_ms < timeout_ms ? c->connect_ms : timeout_ms);
     int64_t now;
-    while ((now = loa_mono_ms ()) < connect_deadline) {
+    while (!sent && errno == EAGAIN && (now = loa_mono_ms ()) < connect_deadline) {
+        zmq_pollitem_t out_item = {c->sock, 0, ZMQ_POLLOUT, 0};
         if (zmq_poll (&out_item, 1, (long) (connect_deadline - now)) > 0)
-            break;
-        out_item.revents = 0;
+            sent = zmq_send (c->sock, buf, len, ZMQ_DONTWAIT) == (int) len;
     }
-    if (!(out_item.revents & ZMQ_POLLOUT) ||
-        zmq_send (c->sock, buf, len, ZMQ_DONTWAIT) != (int) len) {
-        free (buf);
+    free (buf);
+    if (!sent) {
         loa_warn (request_id, "rpc: %s unavailable for %s (no replica connected)", c->service,
                   method);
         return local_failure (c, LOA__STATUS__UNAVAILABLE, r);
     }
-    free (buf);
 
+    /* A blocking receive bounded by ZMQ_RCVTIMEO: one wait on the socket's
+     * mailbox, without zmq_poll's set-up (and its getpid) per message. */
     for (;;) {
         now = loa_mono_ms ();
         if (now >= deadline)
             break;
-        zmq_pollitem_t in_item = {c->sock, 0, ZMQ_POLLIN, 0};
-        if (zmq_poll (&in_item, 1, (long) (deadline - now)) <= 0)
-            continue;
+        int wait_ms = (int) (deadline - now);
+        zmq_setsockopt (c->sock, ZMQ_RCVTIMEO, &wait_ms, sizeof wait_ms);
         zmq_msg_t msg;
         zmq_msg_init (&msg);
-        if (zmq_msg_recv (&msg, c->sock, ZMQ_DONTWAIT) < 0) {
+        if (zmq_msg_recv (&msg, c->sock, 0) < 0) {
             zmq_msg_close (&msg);
             continue;
         }

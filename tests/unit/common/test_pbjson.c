@@ -51,7 +51,8 @@ static void decode_fails (const ProtobufCMessageDescriptor *desc, const char *te
                    text, err.message, needle);
 }
 
-/* The compact JSON of a message; the caller frees it. */
+/* The compact JSON of a message; the caller frees it. The writer
+ * (loa_pbjson_write) must give the very same bytes as the tree dumped. */
 static char *encode_text (const ProtobufCMessage *m)
 {
     json_t *j = loa_pbjson_encode (m);
@@ -59,6 +60,12 @@ static char *encode_text (const ProtobufCMessage *m)
     char *s = json_dumps (j, JSON_COMPACT);
     json_decref (j);
     ck_assert_ptr_nonnull (s);
+    loa_buf b = {0};
+    ck_assert_int_eq (loa_pbjson_write (m, &b), 0);
+    ck_assert_msg (b.data && strcmp (b.data, s) == 0, "the writer gave %s where the tree gave %s",
+                   b.data ? b.data : "(nothing)", s);
+    ck_assert_uint_eq (b.len, strlen (s));
+    loa_buf_free (&b);
     return s;
 }
 
@@ -761,6 +768,118 @@ START_TEST (test_registry)
 }
 END_TEST
 
+/* A string of `n` random bytes drawn mostly from the characters JSON
+ * escapes, Vietnamese, ASCII and bytes that are not UTF-8. */
+static char *random_text (unsigned *seed, size_t n)
+{
+    static const char *const pieces[] = {"\"",
+                                         "\\",
+                                         "/",
+                                         "\b",
+                                         "\f",
+                                         "\n",
+                                         "\r",
+                                         "\t",
+                                         "\x01",
+                                         "\x1f",
+                                         "\x7f",
+                                         "a",
+                                         " ",
+                                         "ạ",
+                                         "Đ",
+                                         "\xf0\x9f\x93\xb0",
+                                         "\xc3\x28",
+                                         "\xe2\x82",
+                                         "\xed\xa0\x80",
+                                         "\xff",
+                                         "\u2028"};
+    char *s = malloc (n * 4 + 1);
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *p = pieces[(unsigned) rand_r (seed) % (sizeof pieces / sizeof *pieces)];
+        memcpy (s + o, p, strlen (p));
+        o += strlen (p);
+    }
+    s[o] = '\0';
+    return s;
+}
+
+/* loa_pbjson_write against json_dumps of loa_pbjson_encode on messages
+ * filled at random: every scalar type at its extremes, strings with every
+ * escape and invalid UTF-8, enums the .proto does not name, reals, bytes,
+ * oneofs, nested and repeated messages. */
+START_TEST (test_write_matches_dump)
+{
+    unsigned seed = 20261205;
+    static const double reals[] = {0.0,           -0.0, 1.0,      0.1,       1e300, -2.5e-300,
+                                   123456789.125, NAN,  INFINITY, -INFINITY, 1e21,  3.0};
+    for (int round = 0; round < 400; round++) {
+        Loa__Test__Everything *e = (Loa__Test__Everything *) loa_pbjson_new (EVERY);
+        ck_assert_ptr_nonnull (e);
+        e->i32 = round % 2 ? INT32_MIN : rand_r (&seed);
+        e->i64 = round % 3 ? INT64_MIN : (int64_t) rand_r (&seed) << 33;
+        e->u32 = UINT32_MAX - (uint32_t) round;
+        e->u64 = round % 2 ? UINT64_MAX - (uint64_t) round : (uint64_t) LLONG_MAX;
+        e->s32 = -round;
+        e->s64 = INT64_MAX - round;
+        e->flag = round % 2;
+        e->real = reals[round % (sizeof reals / sizeof *reals)];
+        e->ratio = (float) reals[(round + 3) % (sizeof reals / sizeof *reals)];
+        e->colour = round % 5 == 0 ? 77 : (Loa__Test__Colour) (round % 3);
+        e->text = random_text (&seed, (size_t) round % 23);
+        if (round % 4 == 0) {
+            e->maybe_name_case = LOA__TEST__EVERYTHING__MAYBE_NAME_OPT_NAME;
+            e->opt_name = random_text (&seed, 5);
+        }
+        if (round % 3 == 0) {
+            e->data.len = (size_t) round % 7;
+            e->data.data = malloc (e->data.len + 1);
+            for (size_t k = 0; k < e->data.len; k++)
+                e->data.data[k] = (uint8_t) rand_r (&seed);
+        }
+        e->n_r_text = (size_t) round % 3;
+        e->r_text = calloc (e->n_r_text + 1, sizeof *e->r_text);
+        for (size_t k = 0; k < e->n_r_text; k++)
+            e->r_text[k] = random_text (&seed, 4);
+        e->n_r_real = 2;
+        e->r_real = calloc (2, sizeof *e->r_real);
+        e->r_real[0] = reals[(round + 1) % (sizeof reals / sizeof *reals)];
+        e->r_real[1] = (double) rand_r (&seed) / 7.0;
+        if (round % 2) {
+            e->child = malloc (sizeof *e->child);
+            loa__test__child__init (e->child);
+            e->child->id = -round;
+            e->child->name = random_text (&seed, 3);
+        }
+        char *text = encode_text (&e->base);
+        free (text);
+        protobuf_c_message_free_unpacked (&e->base, NULL);
+    }
+}
+END_TEST
+
+/* The writer refuses what the tree refuses (nesting past the limit), and
+ * leaves what was in the buffer before as it was. */
+START_TEST (test_write_refuses)
+{
+    Loa__Test__Child *top = (Loa__Test__Child *) loa_pbjson_new (&loa__test__child__descriptor);
+    Loa__Test__Child *c = top;
+    for (int i = 0; i < 40; i++) {
+        c->next = (Loa__Test__Child *) loa_pbjson_new (&loa__test__child__descriptor);
+        c = c->next;
+    }
+    ck_assert_ptr_null (loa_pbjson_encode (&top->base));
+    loa_buf b = {0};
+    loa_buf_puts (&b, "before");
+    ck_assert_int_eq (loa_pbjson_write (&top->base, &b), -1);
+    ck_assert_str_eq (b.data, "before");
+    ck_assert_int_eq (loa_pbjson_write (NULL, &b), -1);
+    ck_assert_str_eq (b.data, "before");
+    loa_buf_free (&b);
+    protobuf_c_message_free_unpacked (&top->base, NULL);
+}
+END_TEST
+
 Suite *pbjson_suite (void)
 {
     Suite *s = suite_create ("pbjson");
@@ -785,6 +904,8 @@ Suite *pbjson_suite (void)
     tcase_add_test (tc, test_list_wrappers);
     tcase_add_test (tc, test_value_wrappers);
     tcase_add_test (tc, test_registry);
+    tcase_add_test (tc, test_write_matches_dump);
+    tcase_add_test (tc, test_write_refuses);
     suite_add_tcase (s, tc);
     return s;
 }
