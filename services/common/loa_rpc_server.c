@@ -1,10 +1,15 @@
 #include "loa_rpc_server.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
 #include <zmq.h>
 
 #include "common.pb-c.h"
@@ -32,16 +37,19 @@ typedef struct {
 struct loa_rpc_server {
     char name[64];
     char *bind_addr;
-    char backend_addr[64];
     char *db_url;
     int n_workers;
     const loa_rpc_method *methods;
     void *state;
     int (*prepare) (PGconn *db);
     void *zmq_ctx;
-    void *frontend, *backend;
-    pthread_t broker;
-    int broker_started;
+    void *frontend;
+    int zmq_fd; /* the frontend's ZMQ_FD */
+    int wake_fd; /* an eventfd: "a request waits" for the leader */
+    pthread_mutex_t sock_lock; /* the frontend, shared by the workers */
+    pthread_mutex_t lead_lock;
+    pthread_cond_t lead_cond;
+    int has_leader; /* under lead_lock */
     atomic_int stop;
     worker *workers;
 };
@@ -353,129 +361,137 @@ pack:
     return drop;
 }
 
+/* Takes one request off the frontend without waiting: 1 with its frames
+ * in *client and *payload, 0 when none is queued. Under sock_lock. */
+static int try_recv (loa_rpc_server *s, zmq_msg_t *client, zmq_msg_t *payload)
+{
+    if (zmq_msg_recv (client, s->frontend, ZMQ_DONTWAIT) < 0)
+        return 0;
+    int ok = zmq_msg_more (client) && zmq_msg_recv (payload, s->frontend, ZMQ_DONTWAIT) >= 0;
+    int more = ok ? zmq_msg_more (payload) : zmq_msg_more (client);
+    while (more) { /* [client id][request]: extra frames are dropped */
+        zmq_msg_t junk;
+        zmq_msg_init (&junk);
+        if (zmq_msg_recv (&junk, s->frontend, ZMQ_DONTWAIT) < 0)
+            more = 0;
+        else
+            more = zmq_msg_more (&junk);
+        zmq_msg_close (&junk);
+        ok = 0;
+    }
+    return ok;
+}
+
+/* After a worker used the frontend (which processes its pending commands,
+ * and so may have taken the signal of a request that came meanwhile off
+ * the socket's file descriptor), wakes the leader when a request waits.
+ * Under sock_lock. */
+static void tell_leader (loa_rpc_server *s)
+{
+    int events = 0;
+    size_t len = sizeof events;
+    if (zmq_getsockopt (s->frontend, ZMQ_EVENTS, &events, &len) == 0 && (events & ZMQ_POLLIN)) {
+        uint64_t one = 1;
+        if (write (s->wake_fd, &one, sizeof one) < 0) { /* already signalled: fine */
+        }
+    }
+}
+
+/* The leader waits for a request: it alone sleeps on the frontend's file
+ * descriptor (ZMQ_FD, readable when the socket has news) and on wake_fd.
+ * 1 with a request, 0 when stopping. */
+static int lead (loa_rpc_server *s, zmq_msg_t *client, zmq_msg_t *payload)
+{
+    while (!atomic_load (&s->stop)) {
+        pthread_mutex_lock (&s->sock_lock);
+        int got = try_recv (s, client, payload);
+        if (got)
+            tell_leader (s); /* more queued: the next leader starts at once */
+        pthread_mutex_unlock (&s->sock_lock);
+        if (got)
+            return 1;
+        struct pollfd fds[2] = {{s->zmq_fd, POLLIN, 0}, {s->wake_fd, POLLIN, 0}};
+        if (poll (fds, 2, POLL_MS) > 0 && (fds[1].revents & POLLIN)) {
+            uint64_t n;
+            if (read (s->wake_fd, &n, sizeof n) < 0) { /* drained by another: fine */
+            }
+        }
+    }
+    return 0;
+}
+
+/* Waits to be the leader (one thread at a time), leads until a request
+ * comes, then hands the lead to the next worker. 1 with a request. */
+static int next_request (loa_rpc_server *s, zmq_msg_t *client, zmq_msg_t *payload)
+{
+    pthread_mutex_lock (&s->lead_lock);
+    while (s->has_leader && !atomic_load (&s->stop)) {
+        struct timespec until;
+        clock_gettime (CLOCK_REALTIME, &until);
+        until.tv_nsec += POLL_MS * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait (&s->lead_cond, &s->lead_lock, &until);
+    }
+    if (atomic_load (&s->stop)) {
+        pthread_mutex_unlock (&s->lead_lock);
+        return 0;
+    }
+    s->has_leader = 1;
+    pthread_mutex_unlock (&s->lead_lock);
+    int got = lead (s, client, payload);
+    pthread_mutex_lock (&s->lead_lock);
+    s->has_leader = 0;
+    pthread_cond_signal (&s->lead_cond);
+    pthread_mutex_unlock (&s->lead_lock);
+    return got;
+}
+
+/* Workers share the frontend under sock_lock, leader/followers style: one
+ * sleeps on the socket, the others on a condition; the leader that takes a
+ * request hands the lead on and works. A worker that has answered takes
+ * the next queued request itself before going back in line, so under load
+ * nobody sleeps between requests, and a request passes no thread but the
+ * worker's (no broker, no inproc hop). */
 static void *worker_main (void *arg)
 {
     worker *w = arg;
     loa_rpc_server *s = w->server;
     PGconn *db = NULL;
-    void *sock = zmq_socket (s->zmq_ctx, ZMQ_DEALER);
-    int linger = 0;
-    zmq_setsockopt (sock, ZMQ_LINGER, &linger, sizeof linger);
-    if (zmq_connect (sock, s->backend_addr) != 0) {
-        loa_error (NULL, "rpc: worker cannot connect %s: %s", s->backend_addr,
-                   zmq_strerror (errno));
-        goto out;
-    }
     if (ensure_db (s, &db) != 0)
         loa_warn (NULL, "rpc: worker starts without database; will retry per request");
-    zmq_send (sock, "", 0, 0); /* READY */
 
+    zmq_msg_t client, payload;
+    zmq_msg_init (&client);
+    zmq_msg_init (&payload);
+    int got = 0;
     while (!atomic_load (&s->stop)) {
-        zmq_pollitem_t item = {sock, 0, ZMQ_POLLIN, 0};
-        if (zmq_poll (&item, 1, POLL_MS) <= 0)
+        if (!got && !(got = next_request (s, &client, &payload)))
             continue;
-        zmq_msg_t client, payload;
-        zmq_msg_init (&client);
-        zmq_msg_init (&payload);
-        int ok = zmq_msg_recv (&client, sock, 0) >= 0 && zmq_msg_more (&client) &&
-                 zmq_msg_recv (&payload, sock, 0) >= 0;
-        while (ok && zmq_msg_more (&payload)) { /* discard extra frames */
-            zmq_msg_close (&payload);
-            zmq_msg_init (&payload);
-            zmq_msg_recv (&payload, sock, 0);
-        }
         uint8_t *out = NULL;
         size_t out_len = 0;
-        if (ok && process (w, &db, &payload, &out, &out_len) == 0) {
-            zmq_send (sock, zmq_msg_data (&client), zmq_msg_size (&client), ZMQ_SNDMORE);
-            zmq_send (sock, out, out_len, 0);
-        } else {
-            zmq_send (sock, "", 0, 0); /* free again, nothing to say */
-        }
-        free (out);
+        int send = process (w, &db, &payload, &out, &out_len) == 0;
+        pthread_mutex_lock (&s->sock_lock);
+        if (send && zmq_send (s->frontend, zmq_msg_data (&client), zmq_msg_size (&client),
+                              ZMQ_SNDMORE | ZMQ_DONTWAIT) >= 0)
+            zmq_send (s->frontend, out, out_len, ZMQ_DONTWAIT);
         zmq_msg_close (&client);
         zmq_msg_close (&payload);
+        zmq_msg_init (&client);
+        zmq_msg_init (&payload);
+        got = try_recv (s, &client, &payload);
+        tell_leader (s);
+        pthread_mutex_unlock (&s->sock_lock);
+        free (out);
     }
-out:
-    zmq_close (sock);
+    zmq_msg_close (&client);
+    zmq_msg_close (&payload);
     PQfinish (db);
     reply_reset (w);
     free (w->field_errors);
     w->field_errors = NULL;
-    return NULL;
-}
-
-/* ------------------------------------------------------------ broker */
-
-/* Load-balancing broker (zguide ch. 3): the frontend is read only while a
- * worker is free, so a request never waits behind a busy worker while
- * another is idle. */
-static void *broker_main (void *arg)
-{
-    loa_rpc_server *s = arg;
-    size_t cap = (size_t) s->n_workers;
-    zmq_msg_t *free_ids = calloc (cap, sizeof *free_ids);
-    size_t n_free = 0;
-    if (!free_ids)
-        return NULL;
-
-    while (!atomic_load (&s->stop)) {
-        zmq_pollitem_t items[] = {{s->backend, 0, ZMQ_POLLIN, 0}, {s->frontend, 0, ZMQ_POLLIN, 0}};
-        if (zmq_poll (items, n_free ? 2 : 1, POLL_MS) <= 0)
-            continue;
-        if (items[0].revents & ZMQ_POLLIN) {
-            /* [worker id]["" = ready] or [worker id][client id][reply] */
-            zmq_msg_t wid, first;
-            zmq_msg_init (&wid);
-            zmq_msg_init (&first);
-            if (zmq_msg_recv (&wid, s->backend, 0) >= 0 &&
-                zmq_msg_recv (&first, s->backend, 0) >= 0) {
-                if (zmq_msg_more (&first)) {
-                    zmq_msg_t body;
-                    zmq_msg_init (&body);
-                    zmq_msg_recv (&body, s->backend, 0);
-                    zmq_msg_send (&first, s->frontend, ZMQ_SNDMORE);
-                    zmq_msg_send (&body, s->frontend, 0);
-                    zmq_msg_close (&body);
-                }
-                if (n_free < cap) {
-                    zmq_msg_init (&free_ids[n_free]);
-                    zmq_msg_move (&free_ids[n_free++], &wid);
-                }
-            }
-            zmq_msg_close (&wid);
-            zmq_msg_close (&first);
-        }
-        if (n_free && (items[1].revents & ZMQ_POLLIN)) {
-            /* [client id][request]: anything else is dropped */
-            zmq_msg_t cid, req;
-            zmq_msg_init (&cid);
-            zmq_msg_init (&req);
-            int ok = zmq_msg_recv (&cid, s->frontend, 0) >= 0 && zmq_msg_more (&cid) &&
-                     zmq_msg_recv (&req, s->frontend, 0) >= 0 && !zmq_msg_more (&req);
-            while (zmq_msg_more (&req) || (!ok && zmq_msg_more (&cid))) {
-                zmq_msg_t junk;
-                zmq_msg_init (&junk);
-                zmq_msg_recv (&junk, s->frontend, 0);
-                int more = zmq_msg_more (&junk);
-                zmq_msg_close (&junk);
-                if (!more)
-                    break;
-            }
-            if (ok) {
-                n_free--;
-                zmq_msg_send (&free_ids[n_free], s->backend, ZMQ_SNDMORE);
-                zmq_msg_close (&free_ids[n_free]);
-                zmq_msg_send (&cid, s->backend, ZMQ_SNDMORE);
-                zmq_msg_send (&req, s->backend, 0);
-            }
-            zmq_msg_close (&cid);
-            zmq_msg_close (&req);
-        }
-    }
-    for (size_t i = 0; i < n_free; i++)
-        zmq_msg_close (&free_ids[i]);
-    free (free_ids);
     return NULL;
 }
 
@@ -496,9 +512,15 @@ loa_rpc_server *loa_rpc_server_new (const char *service_name, const char *bind_a
     s->state = state;
     s->prepare = prepare;
     s->workers = calloc ((size_t) s->n_workers, sizeof *s->workers);
-    snprintf (s->backend_addr, sizeof s->backend_addr, "inproc://loa-rpc-%p", (void *) s);
+    s->zmq_fd = -1;
+    s->wake_fd = eventfd (0, EFD_NONBLOCK | EFD_CLOEXEC);
+    pthread_mutex_init (&s->sock_lock, NULL);
+    pthread_mutex_init (&s->lead_lock, NULL);
+    pthread_cond_init (&s->lead_cond, NULL);
     atomic_init (&s->stop, 0);
-    if (!s->bind_addr || !s->db_url || !s->workers)
+    if (s->wake_fd < 0)
+        loa_error (NULL, "rpc: eventfd: %s", strerror (errno));
+    if (!s->bind_addr || !s->db_url || !s->workers || s->wake_fd < 0)
         loa_rpc_server_destroy (&s);
     return s;
 }
@@ -508,15 +530,14 @@ int loa_rpc_server_start (loa_rpc_server *s, void *zmq_ctx)
     int linger = 0;
     s->zmq_ctx = zmq_ctx;
     s->frontend = zmq_socket (zmq_ctx, ZMQ_ROUTER);
-    s->backend = zmq_socket (zmq_ctx, ZMQ_ROUTER);
     zmq_setsockopt (s->frontend, ZMQ_LINGER, &linger, sizeof linger);
-    zmq_setsockopt (s->backend, ZMQ_LINGER, &linger, sizeof linger);
     if (zmq_bind (s->frontend, s->bind_addr) != 0) {
         loa_error (NULL, "rpc: cannot bind %s: %s", s->bind_addr, zmq_strerror (errno));
         return -1;
     }
-    if (zmq_bind (s->backend, s->backend_addr) != 0) {
-        loa_error (NULL, "rpc: cannot bind %s: %s", s->backend_addr, zmq_strerror (errno));
+    size_t fd_len = sizeof s->zmq_fd;
+    if (zmq_getsockopt (s->frontend, ZMQ_FD, &s->zmq_fd, &fd_len) != 0) {
+        loa_error (NULL, "rpc: ZMQ_FD: %s", zmq_strerror (errno));
         return -1;
     }
     for (int i = 0; i < s->n_workers; i++) {
@@ -527,11 +548,6 @@ int loa_rpc_server_start (loa_rpc_server *s, void *zmq_ctx)
         }
         s->workers[i].started = 1;
     }
-    if (pthread_create (&s->broker, NULL, broker_main, s) != 0) {
-        loa_error (NULL, "rpc: cannot start broker");
-        return -1;
-    }
-    s->broker_started = 1;
     loa_info (NULL, "rpc: %s serving on %s with %d workers", s->name, s->bind_addr, s->n_workers);
     return 0;
 }
@@ -542,15 +558,19 @@ void loa_rpc_server_destroy (loa_rpc_server **pself)
     if (!s)
         return;
     atomic_store (&s->stop, 1);
-    if (s->broker_started)
-        pthread_join (s->broker, NULL);
+    pthread_mutex_lock (&s->lead_lock);
+    pthread_cond_broadcast (&s->lead_cond);
+    pthread_mutex_unlock (&s->lead_lock);
     for (int i = 0; s->workers && i < s->n_workers; i++)
         if (s->workers[i].started)
             pthread_join (s->workers[i].thread, NULL);
     if (s->frontend)
         zmq_close (s->frontend);
-    if (s->backend)
-        zmq_close (s->backend);
+    if (s->wake_fd >= 0)
+        close (s->wake_fd);
+    pthread_mutex_destroy (&s->sock_lock);
+    pthread_mutex_destroy (&s->lead_lock);
+    pthread_cond_destroy (&s->lead_cond);
     free (s->workers);
     free (s->bind_addr);
     free (s->db_url);

@@ -1,10 +1,13 @@
 /* loa_rpc_server: the service side of RPC over ZeroMQ.
  *
- * A ROUTER binds the service's RPC address; a load-balancing broker (zguide
- * ch. 3) hands each request to a free worker thread over inproc. Each worker
- * owns one PostgreSQL connection. A worker unpacks the envelope, drops
- * requests whose deadline has passed, finds the method in the table, runs
- * its handler and sends the Reply. */
+ * A ROUTER binds the service's RPC address and the worker threads share it
+ * (under a mutex, leader/followers: one idle worker sleeps on the socket,
+ * the others wait their turn; a worker that has answered takes the next
+ * queued request itself), so a request is read, handled and answered by one
+ * thread, and a free worker is never idle while a request waits. Each
+ * worker owns one PostgreSQL connection. A worker unpacks the envelope,
+ * drops requests whose deadline has passed, finds the method in the table,
+ * runs its handler and sends the Reply. */
 #ifndef LOA_RPC_SERVER_H
 #define LOA_RPC_SERVER_H
 
@@ -91,7 +94,7 @@ loa_rpc_server *loa_rpc_server_new (const char *service_name, const char *bind_a
                                     const char *db_url, const loa_rpc_method *methods, void *state,
                                     int (*prepare) (PGconn *db));
 
-/* Binds and starts the broker and the workers. 0 or -1 (logged). */
+/* Binds and starts the workers. 0 or -1 (logged). */
 int loa_rpc_server_start (loa_rpc_server *self, void *zmq_ctx);
 
 /* Stops the threads, closes the sockets and frees the server; NULLs *pself.
