@@ -817,7 +817,7 @@ START_TEST (test_write_matches_dump)
         Loa__Test__Everything *e = (Loa__Test__Everything *) loa_pbjson_new (EVERY);
         ck_assert_ptr_nonnull (e);
         e->i32 = round % 2 ? INT32_MIN : rand_r (&seed);
-        e->i64 = round % 3 ? INT64_MIN : (int64_t) rand_r (&seed) << 33;
+        e->i64 = round % 3 ? INT64_MIN : -(int64_t) rand_r (&seed) * 4096;
         e->u32 = UINT32_MAX - (uint32_t) round;
         e->u64 = round % 2 ? UINT64_MAX - (uint64_t) round : (uint64_t) LLONG_MAX;
         e->s32 = -round;
