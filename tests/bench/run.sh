@@ -792,15 +792,19 @@ fi
 # ------------------------------------------------------------ the table
 cmp_h() { echo "$(ratio "$1" "$H_RPS") of /healthz req/s, p50 $(times "$2" "$H_P50"), p99 $(times "$3" "$H_P99")"; }
 PEER_ABOUT="reference: the same SQL, fastify 5 + pg 8 on Node.js $(node --version 2>/dev/null || echo '?')"
+# peer_row: a row of the peer's, left out with BENCH_PEER=0.
+peer_row() { [ "$BENCH_PEER" = 0 ] || row "$@"; }
+SHARED="wrk and the stack"
+[ "$BENCH_PEER" = 0 ] || SHARED="wrk, the stack and the peer"
 
 echo
 echo "Loa benchmarks: wrk, ${BENCH_THREADS} threads, ${BENCH_SECONDS} s each" \
-    "(after ${BENCH_WARMUP} s warm-up), on $(nproc) cores shared by wrk, the stack and the peer"
+    "(after ${BENCH_WARMUP} s warm-up), on $(nproc) cores shared by $SHARED"
 printf "%-${LABEL_W}s %12s %11s %11s  %s\n" "benchmark" "requests/s" "p50" "p99" "beside its reference"
 printf "%-${LABEL_W}s %12s %11s %11s  %s\n" "---------" "----------" "---" "---" "--------------------"
 if want reads; then
-echo "reads: ${BENCH_CONNECTIONS} connections; gateway HTTP threads: ${LOA_HTTP_THREADS:-default (4 per core, at least 8)};" \
-    "the peer's pg.Pool: ${BENCH_PEER_POOL} connections"
+echo "reads: ${BENCH_CONNECTIONS} connections; gateway HTTP threads: ${LOA_HTTP_THREADS:-default (4 per core, at least 8)}$(
+    [ "$BENCH_PEER" = 0 ] || echo "; the peer's pg.Pool: ${BENCH_PEER_POOL} connections")"
 row "GET /healthz" "$H_RPS" "$H_P50" "$H_P99" "reference: the gateway's own ceiling" "$H_NOTE"
 row "GET /api/v1/topics" "$T_RPS" "$T_P50" "$T_P99" "$(cmp_h "$T_RPS" "$T_P50" "$T_P99"); $TG_T" "$T_NOTE"
 row "  same, no-cache" "$O_RPS" "$O_P50" "$O_P99" "$(cmp_h "$O_RPS" "$O_P50" "$O_P99")" \
@@ -809,16 +813,16 @@ row "articles, 20 newest" "$L_RPS" "$L_P50" "$L_P99" "$(cmp_h "$L_RPS" "$L_P50" 
     "10,000 published; $L_NOTE"
 row "  same, no-cache" "$LO_RPS" "$LO_P50" "$LO_P99" "$(vs_peer "$LO_RPS" "$LP_RPS"); $TG_LO" \
     "through RPC and PostgreSQL, the page and the count; $(cmp_h "$LO_RPS" "$LO_P50" "$LO_P99"); $LO_NOTE"
-row "  peer, same" "$LP_RPS" "$LP_P50" "$LP_P99" "$PEER_ABOUT" "$LP_NOTE"
+peer_row "  peer, same" "$LP_RPS" "$LP_P50" "$LP_P99" "$PEER_ABOUT" "$LP_NOTE"
 row "article by slug" "$S_RPS" "$S_P50" "$S_P99" "$(cmp_h "$S_RPS" "$S_P50" "$S_P99"); $TG_S" "$S_NOTE"
 row "  same, no-cache" "$SO_RPS" "$SO_P50" "$SO_P99" "$(vs_peer "$SO_RPS" "$SP_RPS"); $TG_SO" \
     "through RPC and PostgreSQL; $(cmp_h "$SO_RPS" "$SO_P50" "$SO_P99"); $SO_NOTE"
-row "  peer, same" "$SP_RPS" "$SP_P50" "$SP_P99" "$PEER_ABOUT" "$SP_NOTE"
+peer_row "  peer, same" "$SP_RPS" "$SP_P50" "$SP_P99" "$PEER_ABOUT" "$SP_NOTE"
 row "search, 20 best" "$Q_RPS" "$Q_P50" "$Q_P99" "$(cmp_h "$Q_RPS" "$Q_P50" "$Q_P99"); $TG_Q" \
     "q=dang ky kinh doanh; $Q_NOTE"
 row "  same, no-cache" "$QO_RPS" "$QO_P50" "$QO_P99" "$(vs_peer "$QO_RPS" "$QP_RPS"); $TG_QO" \
     "through RPC and PostgreSQL; $(cmp_h "$QO_RPS" "$QO_P50" "$QO_P99"); $QO_NOTE"
-row "  peer, same" "$QP_RPS" "$QP_P50" "$QP_P99" "$PEER_ABOUT" "$QP_NOTE"
+peer_row "  peer, same" "$QP_RPS" "$QP_P50" "$QP_P99" "$PEER_ABOUT" "$QP_NOTE"
 fi
 if want feedback; then
 echo "feedback submissions (durable: $PG_DURABILITY): ${FB_CONNECTIONS} connections;" \
@@ -826,7 +830,7 @@ echo "feedback submissions (durable: $PG_DURABILITY): ${FB_CONNECTIONS} connecti
     "8 requests per client address: counted, never tripped"
 row "POST /api/v1/feedback" "$F1_RPS" "$F1_P50" "$F1_P99" "$TG_F1; $(vs_peer "$F1_RPS" "$FP_RPS")" \
     "defaults: $FB1_THREADS HTTP threads, $FB1_WORKERS workers; $F1_NOTE"
-row "  peer, same" "$FP_RPS" "$FP_P50" "$FP_P99" \
+peer_row "  peer, same" "$FP_RPS" "$FP_P50" "$FP_P99" \
     "$PEER_ABOUT; $(ratio "$FP_RPS" "$PN_RPS") of pgbench tps" "pg.Pool of $BENCH_PEER_POOL; $FP_NOTE"
 row "  same, $BENCH_FEEDBACK_WORKERS workers" "$F2_RPS" "$F2_P50" "$F2_P99" \
     "$(ratio "$F2_RPS" "$PN_RPS") of pgbench tps (same INSERTs); $(vs_peer "$F2_RPS" "$FP_RPS")" \

@@ -4,7 +4,8 @@
 // serve them, from the same PostgreSQL, the same tables, the same data and
 // the same SQL. A yardstick, not part of Loa.
 //
-//   GET  /api/v1/articles/:slug   content-svc's article_by_slug (published only)
+//   GET  /api/v1/articles/:ref    content-svc's article_by_slug (article_by_id
+//                                 for digits); published only
 //   GET  /api/v1/articles         articles_list, then articles_count unless
 //                                 the first page is not full (?q= searches,
 //                                 ?page=, ?per_page=); only published articles
@@ -80,6 +81,7 @@ const LIST_SQL =
   'ELSE public.word_similarity(q.fq, a.title_fold) END DESC, ' +
   'a.published_at DESC, a.id DESC LIMIT $10 OFFSET $11';
 const SQL = {
+  article_by_id: 'SELECT ' + ART_FULL + ' FROM articles a WHERE a.id = $1',
   article_by_slug: 'SELECT ' + ART_FULL + ' FROM articles a WHERE a.slug = $1',
   articles_list: LIST_SQL,
   articles_count: 'SELECT count(*)' + LIST_FROM,
@@ -239,15 +241,17 @@ const feedbackBody = {
 };
 
 // ------------------------------------------------------------ the service
+const notFound = (reply) =>
+  reply.code(404).send({ type: 'about:blank', title: 'Không tìm thấy bài viết', status: 404 });
 const app = fastify({ logger: false, keepAliveTimeout: 60000 });
 
 app.get('/healthz', async () => 'ok');
 
 app.get(
-  '/api/v1/articles/:slug',
+  '/api/v1/articles/:ref',
   {
     schema: {
-      params: { type: 'object', properties: { slug: text(1, 300) } },
+      params: { type: 'object', properties: { ref: text(1, 300) } },
       response: {
         200: {
           type: 'object',
@@ -258,13 +262,15 @@ app.get(
     },
   },
   async (req, reply) => {
-    const res = await content.query(q('article_by_slug', SQL.article_by_slug, [req.params.slug]));
+    // A reference of digits is an id, as article_store_get reads it.
+    const ref = req.params.ref;
+    const byId = /^[0-9]+$/.test(ref);
+    if (byId && ref.length > 18) return notFound(reply);
+    const res = await content.query(byId
+      ? q('article_by_id', SQL.article_by_id, [ref])
+      : q('article_by_slug', SQL.article_by_slug, [ref]));
     // An anonymous reader sees published articles only (article_rpc.c's can_see).
-    if (res.rows.length === 0 || res.rows[0][7] !== 'published') {
-      return reply
-        .code(404)
-        .send({ type: 'about:blank', title: 'Không tìm thấy bài viết', status: 404 });
-    }
+    if (res.rows.length === 0 || res.rows[0][7] !== 'published') return notFound(reply);
     return article(res.rows[0], true);
   },
 );
