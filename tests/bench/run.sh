@@ -2,9 +2,12 @@
 # Loa benchmarks (make bench): starts a throw-away stack (deploy/stack.sh:
 # PostgreSQL and the programs from $BUILD, on free ports), loads the gateway
 # with wrk and prints each figure beside its reference measured in the same
-# run. Figures, not pass/fail; the exit status is non-zero only when a
-# benchmark could not be measured (the stack did not start, a route did not
-# answer 200, wrk reported errors). See tests/bench/README.md.
+# run, and beside a reference peer (tests/bench/peer: fastify + pg on Node.js,
+# the same reads and write on the same PostgreSQL). The targets (issue 15)
+# print "met" or "MISSED" and a final count; they do not change the exit
+# status, which is non-zero only when a benchmark could not be measured (the
+# stack or the peer did not start, a route did not answer 200, the peer's
+# answer differed from Loa's, wrk reported errors). See tests/bench/README.md.
 #
 # Settings (environment):
 #   BUILD              where the programs are (default build)
@@ -18,6 +21,10 @@
 #   BENCH_FEEDBACK_WORKERS  feedback-svc's workers (and the gateway's HTTP
 #                      threads) of the second feedback row (default 32, as
 #                      pgbench's connections)
+#   BENCH_PEER         0: no peer rows (default 1; needs Node.js 20 or later)
+#   BENCH_PEER_POOL    the peer's pg.Pool size, per pool (default 20)
+#   BENCH_SOAK         seconds of the gateway's memory soak after the reads
+#                      (default 0: none; the issue's figure is 600)
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -30,6 +37,9 @@ BENCH_KEEP=${BENCH_KEEP:-0}
 BENCH_ONLY=${BENCH_ONLY:-all}
 BENCH_FEEDBACK_WORKERS=${BENCH_FEEDBACK_WORKERS:-32}
 BENCH_MEDIA_MB=${BENCH_MEDIA_MB:-200}
+BENCH_PEER=${BENCH_PEER:-1}
+BENCH_PEER_POOL=${BENCH_PEER_POOL:-20}
+BENCH_SOAK=${BENCH_SOAK:-0}
 # The media row's parallel downloads: the issue's figure.
 MEDIA_CLIENTS=8
 # The feedback row's connections: the issue's figure, for wrk and pgbench.
@@ -40,7 +50,8 @@ die() {
     exit 1
 }
 
-for v in BENCH_SECONDS BENCH_CONNECTIONS BENCH_THREADS BENCH_WARMUP BENCH_FEEDBACK_WORKERS BENCH_MEDIA_MB; do
+for v in BENCH_SECONDS BENCH_CONNECTIONS BENCH_THREADS BENCH_WARMUP BENCH_FEEDBACK_WORKERS BENCH_MEDIA_MB \
+    BENCH_PEER BENCH_PEER_POOL BENCH_SOAK; do
     [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number, not [${!v}]"
 done
 [ "$BENCH_SECONDS" -ge 1 ] || die "BENCH_SECONDS must be at least 1"
@@ -49,6 +60,10 @@ if [ "$BENCH_FEEDBACK_WORKERS" -lt 1 ] || [ "$BENCH_FEEDBACK_WORKERS" -gt 256 ];
     die "BENCH_FEEDBACK_WORKERS must be from 1 to 256"
 fi
 [ "$BENCH_MEDIA_MB" -ge 1 ] || die "BENCH_MEDIA_MB must be at least 1"
+[ "$BENCH_PEER" -le 1 ] || die "BENCH_PEER must be 0 or 1"
+if [ "$BENCH_PEER_POOL" -lt 1 ] || [ "$BENCH_PEER_POOL" -gt 100 ]; then
+    die "BENCH_PEER_POOL must be from 1 to 100"
+fi
 case $BENCH_ONLY in all | reads | feedback | media) ;; *) die "BENCH_ONLY must be reads, feedback or media" ;; esac
 want() { [ "$BENCH_ONLY" = all ] || [ "$BENCH_ONLY" = "$1" ]; }
 command -v wrk >/dev/null 2>&1 || die "wrk is not installed (make deps, or apt-get install wrk)"
@@ -66,6 +81,7 @@ cleanup() {
     if [ -f "$DIR/nginx/nginx.pid" ]; then
         kill "$(cat "$DIR/nginx/nginx.pid")" 2>/dev/null || true
     fi
+    peer_stop
     if declare -F stack_down >/dev/null; then
         stack_down || true
     fi
@@ -80,6 +96,66 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# ------------------------------------------------------------ the peer
+# tests/bench/peer: fastify 5 + pg 8 on Node.js, serving the same reads and
+# the same submission from the same PostgreSQL with the same SQL (see its
+# server.js). Its packages come from package-lock.json (npm ci), for the
+# bench only. PEER (its URL) is empty when it is not running; PEER_NOTE says
+# why.
+PEER="" PEER_PID="" PEER_NOTE=""
+PEER_DIR=tests/bench/peer
+
+# shellcheck disable=SC2317 # also called by the EXIT trap
+peer_stop() {
+    [ -n "$PEER_PID" ] || return 0
+    kill -TERM "$PEER_PID" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$PEER_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$PEER_PID" 2>/dev/null || true
+    wait "$PEER_PID" 2>/dev/null || true
+    PEER_PID=""
+}
+
+# peer_install: Node.js 20 or later and the locked packages (npm ci when
+# node_modules is older than the lock file). 0, or 1 with PEER_NOTE set.
+peer_install() {
+    if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+        PEER_NOTE="not measured: Node.js 20 or later and npm are needed (or BENCH_PEER=0)"
+        return 1
+    fi
+    if ! node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)'; then
+        PEER_NOTE="not measured: Node.js $(node --version) is older than 20 (fastify 5 needs 20)"
+        return 1
+    fi
+    if [ ! "$PEER_DIR/node_modules/.package-lock.json" -nt "$PEER_DIR/package-lock.json" ]; then
+        echo "bench: npm ci in $PEER_DIR" >&2
+        if ! (cd "$PEER_DIR" && npm ci --no-audit --no-fund --loglevel=error) >"$DIR/npm-ci.txt" 2>&1; then
+            PEER_NOTE="not measured: npm ci failed ($(tail -1 "$DIR/npm-ci.txt"))"
+            return 1
+        fi
+    fi
+}
+
+# peer_start: the peer on the first free port after the stack's ten, its log
+# in $DIR/logs/peer.log; sets PEER, or PEER_NOTE.
+peer_start() {
+    local port=$((LOA_PG_PORT + 11))
+    while ! port_free "$port"; do port=$((port + 1)); done
+    LOA_DB_URL=$LOA_DB_URL PEER_PORT=$port PEER_POOL_MAX=$BENCH_PEER_POOL \
+        node "$PEER_DIR/server.js" >>"$DIR/logs/peer.log" 2>&1 &
+    PEER_PID=$!
+    for _ in $(seq 100); do
+        if curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$port/healthz"; then
+            PEER="http://127.0.0.1:$port"
+            return 0
+        fi
+        kill -0 "$PEER_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    peer_stop
+    PEER_NOTE="not measured: the peer did not start ($(tail -1 "$DIR/logs/peer.log"))"
+    return 1
+}
+
 # shellcheck source=/dev/null
 . deploy/stack.sh
 # The feedback row measures durable commits: PostgreSQL syncs its WAL
@@ -93,6 +169,14 @@ export LOA_ADMIN_PASSWORD
 echo "bench: starting the stack from $BUILD under $DIR" >&2
 stack_up "$DIR" || die "the stack did not start (see $DIR)"
 [ -n "${GW:-}" ] || die "stack_up did not set GW"
+if [ "$BENCH_PEER" = 1 ] && { want reads || want feedback; }; then
+    if peer_install && peer_start; then
+        echo "bench: the peer (fastify + pg): $(grep -m1 'listening' "$DIR/logs/peer.log")" >&2
+    else
+        echo "bench: $PEER_NOTE" >&2
+        status=1
+    fi
+fi
 
 # wrk prints its summary as text; this script adds one line that is easy to
 # read back: requests/s, latency percentiles (microseconds), error counts.
@@ -107,15 +191,17 @@ done = function(summary, latency, requests)
 end
 EOF
 
-# bench NAME PATH [HEADER]: measures GET PATH (with HEADER added); sets R_RPS
-# R_P50 R_P99 (empty when not measured) and R_NOTE.
+# bench NAME PATH [HEADER]: measures GET PATH (with HEADER added) of the
+# gateway, or of another server when PATH is a whole URL; sets R_RPS R_P50
+# R_P99 (empty when not measured) and R_NOTE.
 bench() {
-    local name=$1 path=$2 code bytes out=$DIR/wrk-$1.txt line
+    local name=$1 path=$2 code bytes out=$DIR/wrk-$1.txt line url=$2
     local -a extra=(-H 'Accept: application/json')
     [ -n "${3:-}" ] && extra+=(-H "$3")
+    [[ $url == http://* ]] || url=$GW$path
     R_RPS="" R_P50="" R_P99="" R_NOTE=""
     code=$(curl -s -o "$DIR/body-$name" -w '%{http_code}' --max-time 10 \
-        "${extra[@]}" "$GW$path") || code=000
+        "${extra[@]}" "$url") || code=000
     if [ "$code" != 200 ]; then
         R_NOTE="not measured: GET $path answered HTTP $code"
         status=1
@@ -124,11 +210,11 @@ bench() {
     bytes=$(wc -c <"$DIR/body-$name")
     if [ "$BENCH_WARMUP" -gt 0 ]; then
         wrk -t"$BENCH_THREADS" -c"$BENCH_CONNECTIONS" -d"${BENCH_WARMUP}s" \
-            "${extra[@]}" "$GW$path" >/dev/null 2>&1 || true
+            "${extra[@]}" "$url" >/dev/null 2>&1 || true
     fi
-    echo "bench: GET $path for ${BENCH_SECONDS}s" >&2
+    echo "bench: GET $url for ${BENCH_SECONDS}s" >&2
     if ! wrk -t"$BENCH_THREADS" -c"$BENCH_CONNECTIONS" -d"${BENCH_SECONDS}s" --latency \
-        "${extra[@]}" -s "$DIR/report.lua" "$GW$path" >"$out" 2>&1; then
+        "${extra[@]}" -s "$DIR/report.lua" "$url" >"$out" 2>&1; then
         R_NOTE="not measured: wrk failed ($(tail -1 "$out"))"
         status=1
         return
@@ -157,12 +243,158 @@ ratio() { # ratio A B: A/B as a percentage
 times() { # times A B: A/B as a factor
     awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "-"; else printf "%.1fx", a / b }'
 }
+LABEL_W=24
 row() { # row LABEL RPS P50 P99 COMPARISON NOTE
     local rps=${2:+$(printf '%.0f' "$2")}
-    printf '%-22s %12s %11s %11s  %s\n' "$1" "${rps:--}" "$(ms "$3")" "$(ms "$4")" "$5${6:+ ($6)}"
+    printf "%-${LABEL_W}s %12s %11s %11s  %s\n" "$1" "${rps:--}" "$(ms "$3")" "$(ms "$4")" "$5${6:+ ($6)}"
 }
 
 psql_q() { PGOPTIONS='--client-min-messages=warning' "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -d "$LOA_DB_URL" "$@"; }
+
+# bench_peer NAME PATH LOA_NAME: measures GET PATH of the peer like bench,
+# right after Loa's row LOA_NAME, and checks that the peer's answer is
+# Loa's, as JSON (the same keys and values).
+bench_peer() {
+    local name=$1 path=$2 loa=$3
+    R_RPS="" R_P50="" R_P99="" R_NOTE=""
+    if [ -z "$PEER" ]; then
+        R_NOTE=${PEER_NOTE:-not measured: BENCH_PEER=0}
+        return 0
+    fi
+    bench "$name" "$PEER$path"
+    [ -n "$R_RPS" ] || return 0
+    if [ ! -s "$DIR/body-$loa" ] ||
+        [ "$(jq -cS . "$DIR/body-$name" 2>&1)" != "$(jq -cS . "$DIR/body-$loa" 2>&1)" ]; then
+        R_NOTE="$R_NOTE; ANSWER DIFFERS from Loa's (body-$name, body-$loa)"
+        status=1
+    else
+        R_NOTE="$R_NOTE, the same JSON as Loa's"
+    fi
+}
+
+# The resident memory of a process, "VmRSS VmHWM" in kB (empty when gone).
+mem_of() {
+    awk '/^VmRSS:/ { r = $2 } /^VmHWM:/ { h = $2 } END { if (r != "") print r, h }' \
+        "/proc/$1/status" 2>/dev/null || true
+}
+# The programs' pids (the peer's too), one a line.
+MEM_PROGRAMS="gateway content-svc feedback-svc quota-svc media-svc"
+mem_pids() {
+    local p
+    for p in $MEM_PROGRAMS; do cat "$STACK_DIR/pids/$p" 2>/dev/null || true; done
+    [ -z "$PEER_PID" ] || echo "$PEER_PID"
+}
+# mem_reset: each program's VmHWM back to its VmRSS (clear_refs 5, Linux
+# 4.0), so that the peak measured is the load's: the gateway's start hashes
+# the admin's password with Argon2id, whose 64 MiB would otherwise be its
+# peak. MEM_SINCE says from when the peak counts.
+MEM_SINCE="since each program started"
+mem_reset() {
+    local pid ok=1
+    for pid in $(mem_pids); do
+        { echo 5 >"/proc/$pid/clear_refs"; } 2>/dev/null || ok=0
+    done
+    [ "$ok" = 0 ] || MEM_SINCE="since $1 (reset through /proc/PID/clear_refs)"
+}
+# mem_sample WHEN: VmRSS and VmHWM of each program (and the peer's) now,
+# into MEM[program] ("rss hwm" in kB, or empty); MEM_WHEN says when.
+MEM_WHEN=""
+declare -A MEM=()
+mem_sample() {
+    local p pid
+    MEM_WHEN=$1
+    for p in $MEM_PROGRAMS; do
+        pid=$(cat "$STACK_DIR/pids/$p" 2>/dev/null) || pid=""
+        MEM[$p]=""
+        [ -z "$pid" ] || MEM[$p]=$(mem_of "$pid")
+    done
+    MEM[peer]=""
+    [ -z "$PEER_PID" ] || MEM[peer]=$(mem_of "$PEER_PID")
+}
+
+# soak: BENCH_SOAK seconds of the gateway at BENCH_CONNECTIONS connections
+# over the four reads above, each from the cache and past it in turn (the
+# same eight requests again and again), after a warm-up of the same mix; the
+# gateway's VmRSS sampled every 10 s into $DIR/soak-rss.txt ("second kB").
+# Sets SOAK_RPS, SOAK_FIRST SOAK_LAST SOAK_MAX (kB), SOAK_GROWTH (% from the
+# first minute's average to the last minute's) and SOAK_NOTE.
+SOAK_RPS="" SOAK_FIRST="" SOAK_LAST="" SOAK_MAX="" SOAK_GROWTH="" SOAK_NOTE=""
+soak() {
+    [ "$BENCH_SOAK" -gt 0 ] || return 0
+    local pid wpid start next=0 v line out=$DIR/wrk-soak.txt samples=$DIR/soak-rss.txt
+    local -a paths=(/api/v1/topics "$A_LIST" "$A_SLUG" "$A_SEARCH")
+    pid=$(cat "$STACK_DIR/pids/gateway" 2>/dev/null) || pid=""
+    if [ -z "$pid" ] || [ -z "$(mem_of "$pid")" ]; then
+        SOAK_NOTE="not measured: the gateway is not running"
+        status=1
+        return 0
+    fi
+    {
+        echo 'local reqs, i = {}, 0'
+        echo 'function init(args)'
+        echo '    for _, p in ipairs(args) do'
+        echo '        reqs[#reqs + 1] = wrk.format("GET", p, { ["Accept"] = "application/json" })'
+        echo '        reqs[#reqs + 1] = wrk.format("GET", p, { ["Accept"] = "application/json",'
+        echo '            ["Cache-Control"] = "no-cache" })'
+        echo '    end'
+        echo 'end'
+        echo 'function request()'
+        echo '    i = i % #reqs + 1'
+        echo '    return reqs[i]'
+        echo 'end'
+        cat "$DIR/report.lua"
+    } >"$DIR/soak.lua"
+    if [ "$BENCH_WARMUP" -gt 0 ]; then
+        wrk -t"$BENCH_THREADS" -c"$BENCH_CONNECTIONS" -d"${BENCH_WARMUP}s" --timeout 10s \
+            -s "$DIR/soak.lua" "$GW" -- "${paths[@]}" >/dev/null 2>&1 || true
+    fi
+    echo "bench: soak of the gateway for ${BENCH_SOAK}s (its VmRSS every 10 s)" >&2
+    wrk -t"$BENCH_THREADS" -c"$BENCH_CONNECTIONS" -d"${BENCH_SOAK}s" --timeout 10s --latency \
+        -s "$DIR/soak.lua" "$GW" -- "${paths[@]}" >"$out" 2>&1 &
+    wpid=$!
+    start=$SECONDS
+    : >"$samples"
+    while kill -0 "$wpid" 2>/dev/null; do
+        if [ $((SECONDS - start)) -ge "$next" ]; then
+            v=$(mem_of "$pid")
+            [ -n "$v" ] || break
+            echo "$((SECONDS - start)) ${v%% *}" >>"$samples"
+            next=$((next + 10))
+        fi
+        sleep 0.5
+    done
+    if ! wait "$wpid"; then
+        SOAK_NOTE="not measured: wrk failed ($(tail -1 "$out"))"
+        status=1
+        return 0
+    fi
+    if [ -z "$(mem_of "$pid")" ]; then
+        SOAK_NOTE="not measured: the gateway died during the soak"
+        status=1
+        return 0
+    fi
+    line=$(grep '^LOA_RESULT ' "$out" | tail -1) || true
+    [ -n "$line" ] || { SOAK_NOTE="not measured: no result in wrk's output"; status=1; return 0; }
+    SOAK_RPS=$(field rps "$line")
+    read -r SOAK_FIRST SOAK_LAST SOAK_MAX SOAK_GROWTH < <(awk '
+        { t[NR] = $1; v[NR] = $2; if ($2 > max) max = $2 }
+        END {
+            end = t[NR]
+            for (i = 1; i <= NR; i++) {
+                if (t[i] < 60) { f += v[i]; nf++ }
+                if (t[i] > end - 60) { l += v[i]; nl++ }
+            }
+            if (NR && f > 0) printf "%d %d %d %.2f\n", v[1], v[NR], max, 100 * (l / nl - f / nf) / (f / nf)
+        }' "$samples") || true
+    SOAK_NOTE="$(wc -l <"$samples") samples, $(field requests "$line") requests"
+    [ "$BENCH_SOAK" -ge 120 ] || SOAK_NOTE="$SOAK_NOTE; shorter than 2 minutes: the first and last minutes overlap"
+    local errs non2xx
+    errs=$(field socket_errors "$line") non2xx=$(field non2xx "$line")
+    if [ "$errs" != 0 ] || [ "$non2xx" != 0 ]; then
+        SOAK_NOTE="$SOAK_NOTE; ERRORS: $non2xx non-2xx, $errs socket errors"
+        status=1
+    fi
+}
 
 # ------------------------------------------------------------ reads
 if want reads; then
@@ -170,6 +402,7 @@ echo "bench: loading 10,000 published articles" >&2
 psql_q -f tests/bench/articles.sql >"$DIR/articles-load.txt" 2>&1 ||
     die "loading the articles failed (see $DIR/articles-load.txt)"
 
+mem_reset "the start of the reads"
 bench healthz /healthz
 H_RPS=$R_RPS H_P50=$R_P50 H_P99=$R_P99 H_NOTE=$R_NOTE
 bench topics /api/v1/topics
@@ -182,18 +415,28 @@ O_RPS=$R_RPS O_P50=$R_P50 O_P99=$R_P99 O_NOTE=$R_NOTE
 A_LIST='/api/v1/articles?per_page=20'
 A_SLUG=/api/v1/articles/bench-bai-viet-5000
 A_SEARCH='/api/v1/articles?q=dang%20ky%20kinh%20doanh&per_page=20'
+# Each past the cache is followed by the peer's same read (the same path).
 bench list "$A_LIST"
 L_RPS=$R_RPS L_P50=$R_P50 L_P99=$R_P99 L_NOTE=$R_NOTE
 bench list-origin "$A_LIST" 'Cache-Control: no-cache'
 LO_RPS=$R_RPS LO_P50=$R_P50 LO_P99=$R_P99 LO_NOTE=$R_NOTE
+bench_peer peer-list "$A_LIST" list-origin
+LP_RPS=$R_RPS LP_P50=$R_P50 LP_P99=$R_P99 LP_NOTE=$R_NOTE
 bench slug "$A_SLUG"
 S_RPS=$R_RPS S_P50=$R_P50 S_P99=$R_P99 S_NOTE=$R_NOTE
 bench slug-origin "$A_SLUG" 'Cache-Control: no-cache'
 SO_RPS=$R_RPS SO_P50=$R_P50 SO_P99=$R_P99 SO_NOTE=$R_NOTE
+bench_peer peer-slug "$A_SLUG" slug-origin
+SP_RPS=$R_RPS SP_P50=$R_P50 SP_P99=$R_P99 SP_NOTE=$R_NOTE
 bench search "$A_SEARCH"
 Q_RPS=$R_RPS Q_P50=$R_P50 Q_P99=$R_P99 Q_NOTE=$R_NOTE
 bench search-origin "$A_SEARCH" 'Cache-Control: no-cache'
 QO_RPS=$R_RPS QO_P50=$R_P50 QO_P99=$R_P99 QO_NOTE=$R_NOTE
+bench_peer peer-search "$A_SEARCH" search-origin
+QP_RPS=$R_RPS QP_P50=$R_P50 QP_P99=$R_P99 QP_NOTE=$R_NOTE
+# Memory at load: each program's peak resident set (VmHWM) over the reads.
+mem_sample "at the end of the reads"
+soak
 fi
 
 # ------------------------------------------------------------ feedback (issue 5)
@@ -210,30 +453,31 @@ throttle_counts() {
         END { printf "%d %d %d", n, r, e }'
 }
 
-# bench_feedback NAME RUN: wrk POSTs feedback (tests/bench/feedback.lua) at
-# FB_CONNECTIONS connections; RUN (0..7) keeps the client addresses of
-# this row apart from the others'. Sets R_* like bench.
+# bench_feedback NAME RUN [URL]: wrk POSTs feedback (tests/bench/feedback.lua)
+# at FB_CONNECTIONS connections to the gateway, or to the server at URL (the
+# peer: no throttle to count); RUN (0..7) keeps the client addresses of this
+# row apart from the others'. Sets R_* like bench.
 bench_feedback() {
-    local name=$1 run=$2 out=$DIR/wrk-$1.txt line code
+    local name=$1 run=$2 base=${3:-$GW} out=$DIR/wrk-$1.txt line code
     R_RPS="" R_P50="" R_P99="" R_NOTE=""
     code=$(curl -s -o "$DIR/body-$name" -w '%{http_code}' --max-time 10 \
         -H 'Content-Type: application/json' -H "X-Forwarded-For: 10.255.255.$run" \
         --data-binary '{"kind":"report","title":"Thử","content":"Thử nghiệm","submitter":{"name":"Lê Văn Thử","address":"Đà Nẵng","phone":"0905000000","email":"thu@example.vn"}}' \
-        "$GW/api/v1/feedback") || code=000
+        "$base/api/v1/feedback") || code=000
     if [ "$code" != 201 ]; then
         R_NOTE="not measured: POST /api/v1/feedback answered HTTP $code"
         status=1
         return
     fi
-    local before after
+    local before="" after
     if [ "$BENCH_WARMUP" -gt 0 ]; then
         wrk -t"$BENCH_THREADS" -c"$FB_CONNECTIONS" -d"${BENCH_WARMUP}s" \
-            -s tests/bench/feedback.lua "$GW/api/v1/feedback" -- $((run * 2)) >/dev/null 2>&1 || true
+            -s tests/bench/feedback.lua "$base/api/v1/feedback" -- $((run * 2)) >/dev/null 2>&1 || true
     fi
-    before=$(throttle_counts)
-    echo "bench: POST /api/v1/feedback ($name) for ${BENCH_SECONDS}s" >&2
+    [ "$base" = "$GW" ] && before=$(throttle_counts)
+    echo "bench: POST $base/api/v1/feedback ($name) for ${BENCH_SECONDS}s" >&2
     if ! wrk -t"$BENCH_THREADS" -c"$FB_CONNECTIONS" -d"${BENCH_SECONDS}s" --latency \
-        -s tests/bench/feedback.lua "$GW/api/v1/feedback" -- $((run * 2 + 1)) >"$out" 2>&1; then
+        -s tests/bench/feedback.lua "$base/api/v1/feedback" -- $((run * 2 + 1)) >"$out" 2>&1; then
         R_NOTE="not measured: wrk failed ($(tail -1 "$out"))"
         status=1
         return
@@ -241,11 +485,14 @@ bench_feedback() {
     line=$(grep '^LOA_RESULT ' "$out" | tail -1) || true
     [ -n "$line" ] || { R_NOTE="not measured: no result in wrk's output"; status=1; return; }
     R_RPS=$(field rps "$line") R_P50=$(field p50 "$line") R_P99=$(field p99 "$line")
-    after=$(throttle_counts)
-    # shellcheck disable=SC2086 # word splitting wanted
-    R_NOTE=$(printf '%s %s' "$before" "$after" | awk '{
-        printf "throttle counted %d, refused %d, forgot %d live clients (full table)",
-            $4 - $1, $5 - $2, $6 - $3 }')
+    if [ -n "$before" ]; then
+        after=$(throttle_counts)
+        R_NOTE=$(printf '%s %s' "$before" "$after" | awk '{
+            printf "throttle counted %d, refused %d, forgot %d live clients (full table)",
+                $4 - $1, $5 - $2, $6 - $3 }')
+    else
+        R_NOTE="$(field requests "$line") submissions"
+    fi
     local errs non2xx not201
     errs=$(field socket_errors "$line") non2xx=$(field non2xx "$line") not201=$(field not201 "$line")
     if [ "$errs" != 0 ] || [ "$non2xx" != 0 ] || [ "$not201" != 0 ]; then
@@ -304,6 +551,7 @@ if want feedback; then
     *) die "PostgreSQL is not durable ($PG_DURABILITY): the feedback row would mean nothing" ;;
     esac
     FB_THREADS_DEFAULT=$(($(nproc) * 4 > 8 ? $(nproc) * 4 : 8))
+    want reads || mem_reset "the start of the feedback rows"
     # 1. The reference: pgbench, the same INSERTs, with the outbox's former NOTIFY trigger.
     pgbench_feedback insert 1
     PB_RPS=$R_RPS PB_P50=$R_P50 PB_P99=$R_P99 PB_NOTE=$R_NOTE
@@ -311,6 +559,19 @@ if want feedback; then
     FB1_THREADS=${LOA_HTTP_THREADS:-$FB_THREADS_DEFAULT} FB1_WORKERS=${LOA_WORKERS:-4}
     bench_feedback feedback 0
     F1_RPS=$R_RPS F1_P50=$R_P50 F1_P99=$R_P99 F1_NOTE=$R_NOTE
+    # The peer's same submission, right after (client addresses of its own;
+    # it has no throttle). Its rows are counted in feedback.feedback.
+    FP_RPS="" FP_P50="" FP_P99="" FP_NOTE=${PEER_NOTE:-not measured: BENCH_PEER=0}
+    if [ -n "$PEER" ]; then
+        rows_before=$(psql_q -tA -c 'SELECT count(*) FROM feedback.feedback')
+        bench_feedback peer-feedback 2 "$PEER"
+        FP_RPS=$R_RPS FP_P50=$R_P50 FP_P99=$R_P99 FP_NOTE=$R_NOTE
+        rows_after=$(psql_q -tA -c 'SELECT count(*) FROM feedback.feedback')
+        [ -z "$FP_RPS" ] || FP_NOTE="$FP_NOTE; $((rows_after - rows_before)) new rows in feedback.feedback, the warm-up's included"
+    fi
+    # Without the reads, memory is sampled here, at the defaults' load (the
+    # next row restarts the gateway and feedback-svc).
+    want reads || mem_sample "at the end of the feedback rows at the defaults"
     # 3. On equal footing with pgbench's connections: as many commits in
     # flight (feedback-svc's workers, each one database connection) and as
     # many gateway threads (each waits on its RPC).
@@ -451,59 +712,128 @@ if want media; then
     MG_BPS=$R_BPS MG_RPS=$R_RPS MG_P50=$R_P50 MG_P99=$R_P99 MG_NOTE=$R_NOTE
 fi
 
-# target ROW_RPS ROW_P99: the list's target, at least half the /healthz
-# rate with p99 under 20 ms.
-target() {
-    awk -v r="$1" -v p="$2" -v h="$H_RPS" 'BEGIN {
-        if (r == "" || h == "" || p == "") { print "target: not measured"; exit }
-        ok = (r >= h / 2 && p < 20000)
-        printf "target >= 50%% of /healthz and p99 < 20 ms: %s", ok ? "met" : "MISSED" }'
+# ------------------------------------------------------------ targets
+# The targets of issue 15 (and issue 7's media target): each prints "met",
+# "MISSED" or "not measured" and counts in the last line; none changes the
+# exit status. They are judged here, in this shell, so that the counts hold.
+T_MET=0 T_MISSED=0 T_UNMEASURED=0
+# verdict OK: V becomes "met" (OK is 1), "MISSED" (0) or "not measured"
+# (empty: a figure is missing), and its count grows.
+verdict() {
+    case $1 in
+    1) V=met T_MET=$((T_MET + 1)) ;;
+    0) V=MISSED T_MISSED=$((T_MISSED + 1)) ;;
+    *) V="not measured" T_UNMEASURED=$((T_UNMEASURED + 1)) ;;
+    esac
 }
-# fb_target RPS: the feedback target (issue 5), at least half the rate of
-# pgbench running the equivalent transaction: the same INSERTs without a
-# NOTIFY, which is what the service commits (its notifier wakes the relay
-# after the commit); beside it, the share of the run with the former trigger.
-fb_target() {
-    awk -v r="$1" -v p="$PB_RPS" -v n="$PN_RPS" 'BEGIN {
-        if (r == "" || n == "") { print "target: not measured"; exit }
-        printf "%.1f%% of pgbench tps (same INSERTs), target ≥ 50 %%: %s", 100 * r / n, (r >= n / 2) ? "met" : "not met"
-        if (p != "") printf "; %.1f%% of the run with the former NOTIFY trigger", 100 * r / p }'
+# holds EXPR NAME=VALUE...: 1 when awk finds EXPR true of the values, 0
+# when false, nothing when a value is empty (not measured).
+holds() {
+    local expr=$1 kv
+    shift
+    local -a vars=()
+    for kv; do
+        [ -n "${kv#*=}" ] || return 0
+        vars+=(-v "$kv")
+    done
+    awk "${vars[@]}" "BEGIN { print (($expr) ? 1 : 0) }"
 }
+# vs_peer LOA PEER: "Loa = X.XXx the peer" (requests/s).
+vs_peer() {
+    awk -v a="$1" -v b="$2" 'BEGIN {
+        if (a == "" || b == "" || b == 0) print "Loa = ?x the peer (not measured)"
+        else printf "Loa = %.2fx the peer", a / b }'
+}
+# mb KB: kilobytes (of /proc) as decimal megabytes.
+mb() { awk -v k="$1" 'BEGIN { if (k == "") print "-"; else printf "%.1f MB", k * 1024 / 1e6 }'; }
+MEM_LIMIT_MB=30
+
+if want reads; then
+    verdict "$(holds 'r >= 0.8 * h' r="$T_RPS" h="$H_RPS")"
+    TG_T="target ≥ 80 % of /healthz: $V"
+    verdict "$(holds 'r >= 0.8 * h' r="$L_RPS" h="$H_RPS")"
+    TG_L="target ≥ 80 % of /healthz: $V"
+    verdict "$(holds 'r >= 0.8 * h' r="$S_RPS" h="$H_RPS")"
+    TG_S="target ≥ 80 % of /healthz: $V"
+    verdict "$(holds 'r >= 0.8 * h' r="$Q_RPS" h="$H_RPS")"
+    TG_Q="target ≥ 80 % of /healthz: $V"
+    verdict "$(holds 'r >= 2 * p && q < 20000' r="$LO_RPS" p="$LP_RPS" q="$LO_P99")"
+    TG_LO="target ≥ 2x the peer and p99 < 20 ms: $V"
+    verdict "$(holds 'r >= 1.5 * p && q < 20000' r="$SO_RPS" p="$SP_RPS" q="$SO_P99")"
+    TG_SO="target ≥ 1.5x the peer and p99 < 20 ms: $V"
+    verdict "$(holds 'r >= 1000 && q < 100000' r="$QO_RPS" q="$QO_P99")"
+    TG_QO="target ≥ 1,000 req/s and p99 < 100 ms: $V"
+    if [ "$BENCH_SOAK" -gt 0 ]; then
+        verdict "$(holds 'g < 5' g="$SOAK_GROWTH")"
+        TG_SOAK="target flat (growth < 5 %): $V"
+    fi
+fi
+if want feedback; then
+    # The feedback target: at least 80 % of the rate of pgbench running the
+    # same transaction (the same INSERTs without a NOTIFY, which is what the
+    # service commits: its notifier wakes the relay after the commit), at
+    # the defaults.
+    verdict "$(holds 'r >= 0.8 * n' r="$F1_RPS" n="$PN_RPS")"
+    TG_F1="$(ratio "$F1_RPS" "$PN_RPS") of pgbench tps (same INSERTs), target ≥ 80 %: $V"
+    [ -z "$PB_RPS" ] || TG_F1="$TG_F1; $(ratio "$F1_RPS" "$PB_RPS") of the run with the former NOTIFY trigger"
+fi
+declare -A TG_MEM=()
+if want reads || want feedback; then
+    for p in $MEM_PROGRAMS; do
+        verdict "$(holds "h * 1024 < $MEM_LIMIT_MB * 1e6" h="$(echo "${MEM[$p]:-}" | cut -s -d' ' -f2)")"
+        TG_MEM[$p]=$V
+    done
+fi
+if want media; then
+    verdict "$(holds 'g >= 0.8 * n' g="$MG_BPS" n="$NG_BPS")"
+    TG_MEDIA="$(ratio "$MG_BPS" "$NG_BPS") of nginx bytes/s, target ≥ 80 %: $V"
+fi
+
+# ------------------------------------------------------------ the table
+cmp_h() { echo "$(ratio "$1" "$H_RPS") of /healthz req/s, p50 $(times "$2" "$H_P50"), p99 $(times "$3" "$H_P99")"; }
+PEER_ABOUT="reference: the same SQL, fastify 5 + pg 8 on Node.js $(node --version 2>/dev/null || echo '?')"
+# peer_row: a row of the peer's, left out with BENCH_PEER=0.
+peer_row() { [ "$BENCH_PEER" = 0 ] || row "$@"; }
+SHARED="wrk and the stack"
+[ "$BENCH_PEER" = 0 ] || SHARED="wrk, the stack and the peer"
 
 echo
 echo "Loa benchmarks: wrk, ${BENCH_THREADS} threads, ${BENCH_SECONDS} s each" \
-    "(after ${BENCH_WARMUP} s warm-up), on $(nproc) cores shared by wrk and the stack"
-printf '%-26s %12s %11s %11s  %s\n' "benchmark" "requests/s" "p50" "p99" "beside its reference"
-printf '%-26s %12s %11s %11s  %s\n' "---------" "----------" "---" "---" "--------------------"
+    "(after ${BENCH_WARMUP} s warm-up), on $(nproc) cores shared by $SHARED"
+printf "%-${LABEL_W}s %12s %11s %11s  %s\n" "benchmark" "requests/s" "p50" "p99" "beside its reference"
+printf "%-${LABEL_W}s %12s %11s %11s  %s\n" "---------" "----------" "---" "---" "--------------------"
 if want reads; then
-echo "reads: ${BENCH_CONNECTIONS} connections; gateway HTTP threads: ${LOA_HTTP_THREADS:-default (4 per core, at least 8)}"
+echo "reads: ${BENCH_CONNECTIONS} connections; gateway HTTP threads: ${LOA_HTTP_THREADS:-default (4 per core, at least 8)}$(
+    [ "$BENCH_PEER" = 0 ] || echo "; the peer's pg.Pool: ${BENCH_PEER_POOL} connections")"
 row "GET /healthz" "$H_RPS" "$H_P50" "$H_P99" "reference: the gateway's own ceiling" "$H_NOTE"
-row "GET /api/v1/topics" "$T_RPS" "$T_P50" "$T_P99" \
-    "$(ratio "$T_RPS" "$H_RPS") of /healthz req/s, p50 $(times "$T_P50" "$H_P50"), p99 $(times "$T_P99" "$H_P99")" \
-    "$T_NOTE"
-row "  same, no-cache" "$O_RPS" "$O_P50" "$O_P99" \
-    "$(ratio "$O_RPS" "$H_RPS") of /healthz req/s, p50 $(times "$O_P50" "$H_P50"), p99 $(times "$O_P99" "$H_P99")" \
+row "GET /api/v1/topics" "$T_RPS" "$T_P50" "$T_P99" "$(cmp_h "$T_RPS" "$T_P50" "$T_P99"); $TG_T" "$T_NOTE"
+row "  same, no-cache" "$O_RPS" "$O_P50" "$O_P99" "$(cmp_h "$O_RPS" "$O_P50" "$O_P99")" \
     "through RPC and PostgreSQL; $O_NOTE"
-cmp_h() { echo "$(ratio "$1" "$H_RPS") of /healthz req/s, p50 $(times "$2" "$H_P50"), p99 $(times "$3" "$H_P99")"; }
-row "articles, 20 newest" "$L_RPS" "$L_P50" "$L_P99" "$(cmp_h "$L_RPS" "$L_P50" "$L_P99"); $(target "$L_RPS" "$L_P99")" \
+row "articles, 20 newest" "$L_RPS" "$L_P50" "$L_P99" "$(cmp_h "$L_RPS" "$L_P50" "$L_P99"); $TG_L" \
     "10,000 published; $L_NOTE"
-row "  same, no-cache" "$LO_RPS" "$LO_P50" "$LO_P99" "$(cmp_h "$LO_RPS" "$LO_P50" "$LO_P99")" \
-    "through RPC and PostgreSQL; $LO_NOTE"
-row "article by slug" "$S_RPS" "$S_P50" "$S_P99" "$(cmp_h "$S_RPS" "$S_P50" "$S_P99")" "$S_NOTE"
-row "  same, no-cache" "$SO_RPS" "$SO_P50" "$SO_P99" "$(cmp_h "$SO_RPS" "$SO_P50" "$SO_P99")" \
-    "through RPC and PostgreSQL; $SO_NOTE"
-row "search, 20 best" "$Q_RPS" "$Q_P50" "$Q_P99" "$(cmp_h "$Q_RPS" "$Q_P50" "$Q_P99")" \
+row "  same, no-cache" "$LO_RPS" "$LO_P50" "$LO_P99" "$(vs_peer "$LO_RPS" "$LP_RPS"); $TG_LO" \
+    "through RPC and PostgreSQL, the page and the count; $(cmp_h "$LO_RPS" "$LO_P50" "$LO_P99"); $LO_NOTE"
+peer_row "  peer, same" "$LP_RPS" "$LP_P50" "$LP_P99" "$PEER_ABOUT" "$LP_NOTE"
+row "article by slug" "$S_RPS" "$S_P50" "$S_P99" "$(cmp_h "$S_RPS" "$S_P50" "$S_P99"); $TG_S" "$S_NOTE"
+row "  same, no-cache" "$SO_RPS" "$SO_P50" "$SO_P99" "$(vs_peer "$SO_RPS" "$SP_RPS"); $TG_SO" \
+    "through RPC and PostgreSQL; $(cmp_h "$SO_RPS" "$SO_P50" "$SO_P99"); $SO_NOTE"
+peer_row "  peer, same" "$SP_RPS" "$SP_P50" "$SP_P99" "$PEER_ABOUT" "$SP_NOTE"
+row "search, 20 best" "$Q_RPS" "$Q_P50" "$Q_P99" "$(cmp_h "$Q_RPS" "$Q_P50" "$Q_P99"); $TG_Q" \
     "q=dang ky kinh doanh; $Q_NOTE"
-row "  same, no-cache" "$QO_RPS" "$QO_P50" "$QO_P99" "$(cmp_h "$QO_RPS" "$QO_P50" "$QO_P99")" \
-    "through RPC and PostgreSQL; $QO_NOTE"
+row "  same, no-cache" "$QO_RPS" "$QO_P50" "$QO_P99" "$(vs_peer "$QO_RPS" "$QP_RPS"); $TG_QO" \
+    "through RPC and PostgreSQL; $(cmp_h "$QO_RPS" "$QO_P50" "$QO_P99"); $QO_NOTE"
+peer_row "  peer, same" "$QP_RPS" "$QP_P50" "$QP_P99" "$PEER_ABOUT" "$QP_NOTE"
 fi
 if want feedback; then
 echo "feedback submissions (durable: $PG_DURABILITY): ${FB_CONNECTIONS} connections;" \
     "intake throttle on (LOA_INTAKE_LIMIT ${LOA_INTAKE_LIMIT:-20} per ${LOA_INTAKE_WINDOW_S:-600} s)," \
     "8 requests per client address: counted, never tripped"
-row "POST /api/v1/feedback" "$F1_RPS" "$F1_P50" "$F1_P99" "$(fb_target "$F1_RPS")" \
+row "POST /api/v1/feedback" "$F1_RPS" "$F1_P50" "$F1_P99" "$TG_F1; $(vs_peer "$F1_RPS" "$FP_RPS")" \
     "defaults: $FB1_THREADS HTTP threads, $FB1_WORKERS workers; $F1_NOTE"
-row "  same, $BENCH_FEEDBACK_WORKERS workers" "$F2_RPS" "$F2_P50" "$F2_P99" "$(fb_target "$F2_RPS")" \
+peer_row "  peer, same" "$FP_RPS" "$FP_P50" "$FP_P99" \
+    "$PEER_ABOUT; $(ratio "$FP_RPS" "$PN_RPS") of pgbench tps" "pg.Pool of $BENCH_PEER_POOL; $FP_NOTE"
+row "  same, $BENCH_FEEDBACK_WORKERS workers" "$F2_RPS" "$F2_P50" "$F2_P99" \
+    "$(ratio "$F2_RPS" "$PN_RPS") of pgbench tps (same INSERTs); $(vs_peer "$F2_RPS" "$FP_RPS")" \
     "$BENCH_FEEDBACK_WORKERS HTTP threads, $BENCH_FEEDBACK_WORKERS workers; $F2_NOTE"
 row "pgbench, same INSERTs" "$PN_RPS" "$PN_P50" "$PN_P99" \
     "reference: transactions/s, -c $FB_CONNECTIONS -j 2 -M prepared, what the service commits" "$PN_NOTE"
@@ -512,16 +842,42 @@ row "  with a NOTIFY trigger" "$PB_RPS" "$PB_P50" "$PB_P99" \
 fi
 if want media; then
 mbs() { awk -v b="$1" 'BEGIN { if (b == "") print "-"; else printf "%.0f MB/s", b / 1e6 }'; }
-media_target() {
-    awk -v g="$MG_BPS" -v n="$NG_BPS" 'BEGIN {
-        if (g == "" || n == "") { print "target: not measured"; exit }
-        printf "%.1f%% of nginx bytes/s, target ≥ 80 %%: %s", 100 * g / n, (g >= 0.8 * n) ? "met" : "not met" }'
-}
 echo "media downloads: a $BENCH_MEDIA_MB MiB video ($MEDIA_BYTES bytes), $MEDIA_CLIENTS parallel clients," \
     "each downloading it whole again and again (downloads/s in the first column, p50/p99 of one download)"
-row "GET /api/v1/assets/{id}" "$MG_RPS" "$MG_P50" "$MG_P99" "$(mbs "$MG_BPS"); $(media_target)" \
+row "GET /api/v1/assets/{id}" "$MG_RPS" "$MG_P50" "$MG_P99" "$(mbs "$MG_BPS"); $TG_MEDIA" \
     "gateway: bearer token, media-svc's row, sendfile; $MG_NOTE"
 row "nginx, same file" "$NG_RPS" "$NG_P50" "$NG_P99" "reference: $(mbs "$NG_BPS"), sendfile, $(nproc) workers" "$NG_NOTE"
 fi
+if want reads || want feedback; then
+echo "memory at load, PostgreSQL's processes aside: VmHWM is the peak resident set $MEM_SINCE," \
+    "VmRSS the resident set $MEM_WHEN"
+for p in $MEM_PROGRAMS peer; do
+    rss=$(echo "${MEM[$p]:-}" | cut -s -d' ' -f1) hwm=$(echo "${MEM[$p]:-}" | cut -s -d' ' -f2)
+    if [ "$p" = peer ]; then
+        [ -n "$PEER_PID" ] || continue
+        label="peer (node)" judged="informational, not a target"
+    else
+        label=$p judged="target < $MEM_LIMIT_MB MB: ${TG_MEM[$p]}"
+    fi
+    printf "%-${LABEL_W}s %12s %11s %11s  %s\n" "  $label" "" "" "" \
+        "VmHWM $(mb "$hwm"), VmRSS $(mb "$rss"); $judged"
+done
+fi
+if ! want reads && [ "$BENCH_SOAK" -gt 0 ]; then
+    echo "soak: not run (it loads the reads, which BENCH_ONLY=$BENCH_ONLY leaves out)"
+fi
+if want reads && [ "$BENCH_SOAK" -gt 0 ]; then
+echo "soak: the gateway for ${BENCH_SOAK} s at ${BENCH_CONNECTIONS} connections, the four reads above" \
+    "each from the cache and past it in turn; its VmRSS every 10 s"
+row "  gateway's VmRSS" "$SOAK_RPS" "" "" \
+    "first $(mb "$SOAK_FIRST"), last $(mb "$SOAK_LAST"), max $(mb "$SOAK_MAX");$(
+        [ -z "$SOAK_GROWTH" ] || printf ' %+.1f %% from the first minute to the last;' "$SOAK_GROWTH") $TG_SOAK" \
+    "$SOAK_NOTE"
+fi
 echo
+if [ "$T_UNMEASURED" -gt 0 ]; then
+    echo "targets: $T_MET met, $T_MISSED missed ($T_UNMEASURED not measured)"
+else
+    echo "targets: $T_MET met, $T_MISSED missed"
+fi
 exit "$status"
