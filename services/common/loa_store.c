@@ -87,8 +87,12 @@ int loa_store_time_text (const char *utc, char *out)
     if (strcmp (z, "+00") != 0 || y < 1 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
         mi > 59 || sec > 60)
         return -1;
-    struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
-                    .tm_min = mi, .tm_sec = sec};
+    struct tm tm = {.tm_year = y - 1900,
+                    .tm_mon = mo - 1,
+                    .tm_mday = d,
+                    .tm_hour = h,
+                    .tm_min = mi,
+                    .tm_sec = sec};
     time_t t = timegm (&tm) + 7 * 3600; /* Vietnam: UTC+7 since 1975, no summer time */
     if (!gmtime_r (&t, &tm) || tm.tm_year + 1900 > 9999)
         return -1;
