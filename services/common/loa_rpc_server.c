@@ -17,6 +17,7 @@
 #include "loa_db.h"
 #include "loa_idempotency.h"
 #include "loa_log.h"
+#include "loa_outbox.h"
 
 #define POLL_MS 200 /* how often idle threads look at the stop flag */
 
@@ -241,6 +242,7 @@ static int ensure_db (loa_rpc_server *s, worker *w, PGconn **db)
         return -1;
     }
     w->prepared_pid = PQbackendPID (*db);
+    loa_outbox_prepare (*db); /* a schema without an outbox: unprepared */
     return 0;
 }
 
