@@ -31,7 +31,11 @@ static void log_notice (void *arg, const char *message)
 static int session_setup (PGconn *db)
 {
     PQsetNoticeProcessor (db, log_notice, NULL);
-    return loa_db_exec (db, "SET TimeZone = 'UTC'");
+    /* loa_store_time reads timestamps in this form. */
+    return loa_db_exec (db, "SET TimeZone = 'UTC'") == 0 &&
+                   loa_db_exec (db, "SET DateStyle = 'ISO, YMD'") == 0
+               ? 0
+               : -1;
 }
 
 PGconn *loa_db_connect (const char *url, const char *app_name, int wait_ms)

@@ -45,6 +45,28 @@ static const char SQL_LAST_SEQ[] = "SELECT coalesce(max(seq), 0) FROM event_log"
 
 /* ------------------------------------------------------------ the outbox */
 
+#define OUTBOX_INSERT_SQL                                                                          \
+    "INSERT INTO outbox (topic, payload) VALUES ($1, $2) RETURNING current_schema()"
+
+/* The session of this thread's connection that has the INSERT prepared. */
+static _Thread_local const PGconn *prepared_db;
+static _Thread_local int prepared_pid;
+
+int loa_outbox_prepare (PGconn *db)
+{
+    prepared_db = NULL;
+    PGresult *res = PQprepare (db, "loa_outbox_add", OUTBOX_INSERT_SQL, 0, NULL);
+    int ok = PQresultStatus (res) == PGRES_COMMAND_OK;
+    if (!ok && !loa_db_is_state (res, "42P01")) /* no outbox here: nothing to prepare */
+        loa_error (NULL, "outbox: preparing the INSERT: %s", loa_db_error (res));
+    PQclear (res);
+    if (ok) {
+        prepared_db = db;
+        prepared_pid = PQbackendPID (db);
+    }
+    return ok ? 0 : -1;
+}
+
 int loa_outbox_add (PGconn *db, const char *topic, const ProtobufCMessage *payload)
 {
     size_t len = payload ? protobuf_c_message_get_packed_size (payload) : 0;
@@ -64,10 +86,9 @@ int loa_outbox_add (PGconn *db, const char *topic, const ProtobufCMessage *paylo
     int fmts[] = {0, 1};
     /* Outside a transaction the INSERT commits on its own. */
     int autocommit = PQtransactionStatus (db) == PQTRANS_IDLE;
-    PGresult *res = PQexecParams (db,
-                                  "INSERT INTO outbox (topic, payload) VALUES ($1, $2)"
-                                  " RETURNING current_schema()",
-                                  2, NULL, vals, lens, fmts, 0);
+    PGresult *res = db == prepared_db && PQbackendPID (db) == prepared_pid
+                        ? PQexecPrepared (db, "loa_outbox_add", 2, vals, lens, fmts, 0)
+                        : PQexecParams (db, OUTBOX_INSERT_SQL, 2, NULL, vals, lens, fmts, 0);
     int rc = PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) == 1 ? 0 : -1;
     if (rc)
         loa_error (NULL, "outbox: adding event %s: %s", topic, loa_db_error (res));

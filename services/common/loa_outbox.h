@@ -45,6 +45,13 @@
  * at once. */
 int loa_outbox_add (PGconn *db, const char *topic, const ProtobufCMessage *payload);
 
+/* Prepares loa_outbox_add's INSERT on `db`, the calling thread's own
+ * connection (an RPC worker's: loa_rpc_server does it with the service's
+ * statements), so that the thread's events are inserted without being
+ * parsed and planned each time; other connections (subscribers', tickers')
+ * still work, unprepared. 0, or -1 (the schema has no outbox: not logged). */
+int loa_outbox_prepare (PGconn *db);
+
 typedef struct loa_relay loa_relay;
 
 /* `schema` names the service's schema (the relay's connection uses it as

@@ -17,6 +17,7 @@
 #include "loa_db.h"
 #include "loa_idempotency.h"
 #include "loa_log.h"
+#include "loa_outbox.h"
 
 #define POLL_MS 200 /* how often idle threads look at the stop flag */
 
@@ -24,6 +25,7 @@ typedef struct {
     loa_rpc_server *server;
     pthread_t thread;
     int started;
+    int prepared_pid; /* the backend whose session has the statements */
     /* The reply being built by the current handler. */
     int answered;
     Loa__Status status;
@@ -217,24 +219,30 @@ static const loa_rpc_method *find_method (const loa_rpc_server *s, const char *n
     return NULL;
 }
 
-/* Makes sure the worker's connection works, re-preparing its statements
- * after a reset. 0 or -1. */
-static int ensure_db (loa_rpc_server *s, PGconn **db)
+/* Makes sure the worker's connection works and has its statements: they
+ * are prepared again whenever the session is not the one they were
+ * prepared in (its backend's pid differs), since a reset on the way
+ * (loa_db_check, which loa_db_tx calls when a transaction finds the
+ * connection broken) leaves a working session without them. 0 or -1. */
+static int ensure_db (loa_rpc_server *s, worker *w, PGconn **db)
 {
     if (!*db) {
         *db = loa_db_connect (s->db_url, s->name, 0);
         if (!*db)
             return -1;
-    } else if (PQstatus (*db) == CONNECTION_OK) {
-        return 0;
-    } else if (loa_db_check (*db) != 0) {
+    } else if (PQstatus (*db) != CONNECTION_OK && loa_db_check (*db) != 0) {
         return -1;
     }
+    if (PQbackendPID (*db) == w->prepared_pid)
+        return 0;
     if (s->prepare && s->prepare (*db) != 0) {
         PQfinish (*db);
         *db = NULL;
+        w->prepared_pid = 0;
         return -1;
     }
+    w->prepared_pid = PQbackendPID (*db);
+    loa_outbox_prepare (*db); /* a schema without an outbox: unprepared */
     return 0;
 }
 
@@ -315,7 +323,7 @@ static int process (worker *w, PGconn **db, const zmq_msg_t *payload, uint8_t **
             goto pack;
         }
     }
-    if (ensure_db (s, db) != 0) {
+    if (ensure_db (s, w, db) != 0) {
         loa_rpc_fail (&ctx, LOA__STATUS__UNAVAILABLE, "cơ sở dữ liệu không sẵn sàng");
         goto pack;
     }
@@ -460,7 +468,7 @@ static void *worker_main (void *arg)
     worker *w = arg;
     loa_rpc_server *s = w->server;
     PGconn *db = NULL;
-    if (ensure_db (s, &db) != 0)
+    if (ensure_db (s, w, &db) != 0)
         loa_warn (NULL, "rpc: worker starts without database; will retry per request");
 
     zmq_msg_t client, payload;

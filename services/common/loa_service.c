@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zmq.h>
 
 #include "loa_config.h"
@@ -16,6 +17,26 @@
 #include "loa_rpc_decl.h"
 
 #define MAX_SUBSCRIPTIONS 8
+#define WORKERS_PER_CORE 2
+#define WORKERS_MIN 4
+#define WORKERS_MAX 32
+
+int loa_service_workers (long workers_env, long cores, int fixed, long cap, int *lowered)
+{
+    long n = workers_env;
+    if (n <= 0) {
+        n = (cores > 0 ? cores : 1) * WORKERS_PER_CORE;
+        n = n < WORKERS_MIN ? WORKERS_MIN : n > WORKERS_MAX ? WORKERS_MAX : n;
+    }
+    *lowered = 0;
+    if (cap - fixed < 1)
+        return -1;
+    if (n > cap - fixed) {
+        n = cap - fixed;
+        *lowered = 1;
+    }
+    return (int) n;
+}
 
 /* --rebuild: every subscription that can be rebuilt, each in one
  * transaction. 0 or -1. */
@@ -126,6 +147,25 @@ int loa_service_main (const loa_service_def *def, int argc, char **argv)
         goto out;
     }
 
+    int n_subs = 0;
+    while (def->subscriptions && n_subs < MAX_SUBSCRIPTIONS && def->subscriptions[n_subs].apply)
+        n_subs++;
+    int fixed = 2 + n_subs + (def->tick ? 1 : 0), lowered = 0; /* notifier, relay, ... */
+    long cap = loa_env_int ("LOA_DB_CONNECTIONS", 40, 1, 10000);
+    int workers = loa_service_workers (loa_env_int ("LOA_WORKERS", 0, 0, 256),
+                                       sysconf (_SC_NPROCESSORS_ONLN), fixed, cap, &lowered);
+    if (workers < 0) {
+        loa_error (NULL,
+                   "%s: LOA_DB_CONNECTIONS=%ld leaves no connection for a worker (%d are needed "
+                   "besides them: notifier, relay, subscriptions, ticker)",
+                   self->program, cap, fixed);
+        goto out;
+    }
+    if (lowered)
+        loa_warn (NULL, "%s: %d workers, fewer than asked, to hold at most LOA_DB_CONNECTIONS=%ld",
+                  self->program, workers, cap);
+    loa_info (NULL, "%s: %d workers; %d database connections at most", self->program, workers,
+              workers + fixed);
     zctx = zmq_ctx_new ();
     /* Before anything that commits events: it wakes the relays after the
      * workers' (and the subscribers') commits. */
@@ -136,9 +176,8 @@ int loa_service_main (const loa_service_def *def, int argc, char **argv)
         loa_relay_new (self->program, self->schema, db_url, loa_endpoints_events_bind (def->id));
     if (!relay || loa_relay_start (relay, zctx) != 0)
         goto out;
-    server = loa_rpc_server_new (self->program, loa_endpoints_rpc_bind (def->id),
-                                 (int) loa_env_int ("LOA_WORKERS", 4, 1, 256), db_url, methods,
-                                 NULL, def->prepare);
+    server = loa_rpc_server_new (self->program, loa_endpoints_rpc_bind (def->id), workers, db_url,
+                                 methods, NULL, def->prepare);
     if (!server || loa_rpc_server_start (server, zctx) != 0)
         goto out;
     for (size_t i = 0; def->subscriptions && def->subscriptions[i].apply && i < MAX_SUBSCRIPTIONS;

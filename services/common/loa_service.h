@@ -52,4 +52,15 @@ typedef struct {
  * a running instance of the service goes on serving meanwhile). */
 int loa_service_main (const loa_service_def *def, int argc, char **argv);
 
+/* The database budget of a service process: its RPC workers (one
+ * connection each) beside the connections every process holds (the
+ * notifier, the outbox relay, one per subscription, the ticker's).
+ * `workers_env` is LOA_WORKERS (0: not set) and `cap` LOA_DB_CONNECTIONS.
+ * Without LOA_WORKERS the workers are sized from the machine: twice its
+ * online cores (they wait on PostgreSQL's round trips and WAL flushes
+ * most of the time), at least 4 and at most 32. Either way they are
+ * lowered to fit `cap` (*lowered set to 1). Returns the workers, or -1
+ * when `cap` leaves no room for one. */
+int loa_service_workers (long workers_env, long cores, int fixed, long cap, int *lowered);
+
 #endif

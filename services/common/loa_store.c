@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "loa_db.h"
 #include "loa_log.h"
@@ -50,6 +51,65 @@ loa_store_status loa_store_tx (PGconn *db, int (*fn) (PGconn *db, void *arg), vo
 char *loa_store_dup (const PGresult *res, int row, int col, int *oom)
 {
     char *s = strdup (PQgetvalue (res, row, col));
+    if (s)
+        return s;
+    if (oom)
+        *oom = 1;
+    return (char *) protobuf_c_empty_string;
+}
+
+/* Reads `n` digits at s into *v. */
+static int digits (const char *s, int n, int *v)
+{
+    *v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        *v = *v * 10 + (s[i] - '0');
+    }
+    return 0;
+}
+
+int loa_store_time_text (const char *utc, char *out)
+{
+    /* YYYY-MM-DD HH:MM:SS[.ffffff]+00 */
+    int y, mo, d, h, mi, sec;
+    if (strlen (utc) < 22 || digits (utc, 4, &y) || utc[4] != '-' || digits (utc + 5, 2, &mo) ||
+        utc[7] != '-' || digits (utc + 8, 2, &d) || utc[10] != ' ' || digits (utc + 11, 2, &h) ||
+        utc[13] != ':' || digits (utc + 14, 2, &mi) || utc[16] != ':' || digits (utc + 17, 2, &sec))
+        return -1;
+    const char *z = utc + 19;
+    if (*z == '.') {
+        z++;
+        while (*z >= '0' && *z <= '9')
+            z++;
+    }
+    if (strcmp (z, "+00") != 0 || y < 1 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
+        mi > 59 || sec > 60)
+        return -1;
+    struct tm tm = {.tm_year = y - 1900,
+                    .tm_mon = mo - 1,
+                    .tm_mday = d,
+                    .tm_hour = h,
+                    .tm_min = mi,
+                    .tm_sec = sec};
+    time_t t = timegm (&tm) + 7 * 3600; /* Vietnam: UTC+7 since 1975, no summer time */
+    if (!gmtime_r (&t, &tm) || tm.tm_year + 1900 > 9999)
+        return -1;
+    char text[64];
+    int n = snprintf (text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d+07:00", tm.tm_year + 1900,
+                      tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    if (n != 25)
+        return -1;
+    memcpy (out, text, 26);
+    return 0;
+}
+
+char *loa_store_time (const PGresult *res, int row, int col, int *oom)
+{
+    char text[26];
+    const char *v = PQgetvalue (res, row, col);
+    char *s = strdup (loa_store_time_text (v, text) == 0 ? text : v);
     if (s)
         return s;
     if (oom)

@@ -88,20 +88,27 @@ static void *ticker_run (void *arg)
 {
     loa_ticker *self = arg;
     PGconn *db = NULL;
+    int prepared_pid = 0;
     int wait_ms = FIRST_RUN_MS;
     while (!sleep_or_stop (self, wait_ms)) {
         wait_ms = self->interval_ms;
-        if (!db) {
+        if (!db)
             db = loa_db_connect (self->db_url, self->app_name, CONNECT_WAIT_MS);
-            if (db && self->prepare && self->prepare (db) != 0) {
+        /* Prepared again in a session other than the one they were
+         * prepared in: a reset on the way (loa_db_tx) keeps the connection
+         * but not its statements. */
+        if (db && PQbackendPID (db) != prepared_pid) {
+            prepared_pid = PQbackendPID (db);
+            if (self->prepare && self->prepare (db) != 0) {
                 PQfinish (db);
                 db = NULL;
+                prepared_pid = 0;
             }
-            if (!db) {
-                loa_warn (NULL, "%s: %s: no database; trying again in %d ms", self->service,
-                          self->name, wait_ms);
-                continue;
-            }
+        }
+        if (!db) {
+            loa_warn (NULL, "%s: %s: no database; trying again in %d ms", self->service, self->name,
+                      wait_ms);
+            continue;
         }
         int rc = self->fn (db, self->arg);
         pthread_mutex_lock (&self->lock);

@@ -1,6 +1,7 @@
 #include <stdlib.h>
 
 #include "loa_config.h"
+#include "loa_service.h"
 #include "suites.h"
 
 START_TEST (env_defaults_and_values)
@@ -51,6 +52,35 @@ START_TEST (clocks_advance)
 }
 END_TEST
 
+/* A service's workers: from the machine unless LOA_WORKERS says, and
+ * never past LOA_DB_CONNECTIONS with the process's other connections. */
+START_TEST (workers_sized_and_capped)
+{
+    int lowered = -1;
+    /* From the machine: twice the cores, within 4..32. */
+    ck_assert_int_eq (loa_service_workers (0, 1, 3, 40, &lowered), 4);
+    ck_assert_int_eq (lowered, 0);
+    ck_assert_int_eq (loa_service_workers (0, 2, 3, 40, &lowered), 4);
+    ck_assert_int_eq (loa_service_workers (0, 6, 3, 40, &lowered), 12);
+    ck_assert_int_eq (loa_service_workers (0, 64, 3, 400, &lowered), 32);
+    ck_assert_int_eq (loa_service_workers (0, 0, 3, 40, &lowered), 4); /* cores unknown */
+    /* LOA_WORKERS wins over the machine, within the budget. */
+    ck_assert_int_eq (loa_service_workers (100, 2, 3, 400, &lowered), 100);
+    ck_assert_int_eq (lowered, 0);
+    /* The budget: 40 connections, 4 of them the notifier, relay, a
+     * subscription and the ticker, leave 36 workers. */
+    ck_assert_int_eq (loa_service_workers (100, 2, 4, 40, &lowered), 36);
+    ck_assert_int_eq (lowered, 1);
+    ck_assert_int_eq (loa_service_workers (0, 64, 4, 20, &lowered), 16);
+    ck_assert_int_eq (lowered, 1);
+    ck_assert_int_eq (loa_service_workers (1, 2, 4, 5, &lowered), 1);
+    ck_assert_int_eq (lowered, 0);
+    /* No room for one worker: refused. */
+    ck_assert_int_eq (loa_service_workers (4, 2, 4, 4, &lowered), -1);
+    ck_assert_int_eq (loa_service_workers (0, 2, 3, 1, &lowered), -1);
+}
+END_TEST
+
 Suite *config_suite (void)
 {
     Suite *s = suite_create ("config");
@@ -59,6 +89,7 @@ Suite *config_suite (void)
     tcase_add_test (tc, env_int_checks_range_and_syntax);
     tcase_add_test (tc, env_bool_words);
     tcase_add_test (tc, clocks_advance);
+    tcase_add_test (tc, workers_sized_and_capped);
     suite_add_tcase (s, tc);
     return s;
 }

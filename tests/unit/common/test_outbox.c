@@ -482,6 +482,53 @@ START_TEST (test_relay_survives_a_lost_connection)
 }
 END_TEST
 
+/* Executions of the prepared INSERT in this session (pg_prepared_statements
+ * counts the plans it made), or -1 when it is not prepared here. */
+static long long prepared_runs (PGconn *db)
+{
+    return test_query_int (db, "SELECT coalesce (max (generic_plans + custom_plans), -1) "
+                               "FROM pg_prepared_statements WHERE name = 'loa_outbox_add'");
+}
+
+/* A worker's connection inserts its events with the prepared INSERT; a
+ * session it was not prepared in (after a reset), or another connection,
+ * still inserts them, unprepared; a schema without an outbox prepares
+ * nothing and says so quietly. */
+START_TEST (test_prepared_insert_on_the_workers_session)
+{
+    fixture fx;
+    fixture_init (&fx);
+    ck_assert_int_eq (loa_outbox_prepare (fx.pg.db), 0);
+    ck_assert_int_eq (loa_db_exec (fx.pg.db, "BEGIN"), 0);
+    add_event (fx.pg.db, "a", "1");
+    add_event (fx.pg.db, "b", "2");
+    ck_assert_int_eq (loa_db_exec (fx.pg.db, "COMMIT"), 0);
+    add_event (fx.pg.db, "c", "3");
+    ck_assert_int_eq (prepared_runs (fx.pg.db), 3);
+    ck_assert_int_eq (test_query_int (fx.pg.db, "SELECT count(*) FROM outbox"), 3);
+
+    PGconn *other = loa_db_connect (fx.pg.url, "test_outbox_other", 5000);
+    ck_assert_ptr_nonnull (other);
+    add_event (other, "d", "4");
+    ck_assert_int_eq (prepared_runs (other), -1);
+    PQreset (fx.pg.db);
+    add_event (fx.pg.db, "e", "5");
+    ck_assert_int_eq (prepared_runs (fx.pg.db), -1);
+    ck_assert_int_eq (test_query_int (other, "SELECT count(*) FROM outbox"), 5);
+    ck_assert_int_eq (loa_outbox_prepare (fx.pg.db), 0);
+    add_event (fx.pg.db, "f", "6");
+    ck_assert_int_eq (prepared_runs (fx.pg.db), 1);
+    /* other is this thread's connection now: the fast path was the one
+     * prepared last, fx's; other's INSERT still works, unprepared. */
+    add_event (other, "g", "7");
+    ck_assert_int_eq (test_query_int (other, "SELECT count(*) FROM outbox"), 7);
+    ck_assert_int_eq (loa_db_exec (other, "SET search_path = pg_catalog"), 0);
+    ck_assert_int_eq (loa_outbox_prepare (other), -1);
+    PQfinish (other);
+    fixture_fini (&fx);
+}
+END_TEST
+
 START_TEST (test_relay_refuses_bad_setup)
 {
     char name[80];
@@ -503,6 +550,7 @@ Suite *outbox_suite (void)
     TCase *tc = tcase_create ("relay");
     tcase_set_timeout (tc, 60);
     tcase_add_test (tc, test_committed_events_get_dense_seqs_in_order);
+    tcase_add_test (tc, test_prepared_insert_on_the_workers_session);
     tcase_add_test (tc, test_rolled_back_event_never_appears);
     tcase_add_test (tc, test_open_transaction_holds_back_newer_ones);
     tcase_add_test (tc, test_slow_poll_moves_rows_without_notify);

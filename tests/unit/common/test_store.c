@@ -83,6 +83,52 @@ START_TEST (exec_runs_unprepared_statements)
 }
 END_TEST
 
+/* loa_store_time gives what the migrations' rfc3339() gives, for
+ * timestamps across days, months, leap days and years, with and without
+ * fractions of a second, as PostgreSQL itself writes them to a Loa
+ * session; what it does not know it copies. */
+START_TEST (times_are_rfc3339_in_vietnam)
+{
+    test_schema s;
+    test_schema_init (&s, "t_store", "test_store_time", NULL, 0);
+    PGresult *res = PQexec (
+        s.db,
+        "SELECT t, to_char (t AT TIME ZONE 'Asia/Ho_Chi_Minh', "
+        "'YYYY-MM-DD\"T\"HH24:MI:SS\"+07:00\"') FROM unnest (ARRAY["
+        "'2026-12-05 11:16:04.123456+00', '2024-02-28 17:00:00+00', "
+        "'2023-02-28 16:59:59.999999+00', '2023-12-31 17:30:00+00', '2022-01-28 00:00:00+07', "
+        "'2000-02-29 23:59:59+00', '1999-12-31 16:59:60+00', '2026-06-30 17:00:00.5+00', "
+        "'1975-06-13 17:00:00+00', '2100-03-01 00:00:00+00']::timestamptz[]) AS t "
+        "UNION ALL SELECT x.t, x.t::text FROM (SELECT 'infinity'::timestamptz AS t) x");
+    ck_assert_int_eq (PQresultStatus (res), PGRES_TUPLES_OK);
+    ck_assert_int_eq (PQntuples (res), 11);
+    for (int i = 0; i < PQntuples (res); i++) {
+        int oom = 0;
+        char *got = loa_store_time (res, i, 0, &oom);
+        ck_assert_msg (strcmp (got, PQgetvalue (res, i, 1)) == 0, "%s gave %s, PostgreSQL %s",
+                       PQgetvalue (res, i, 0), got, PQgetvalue (res, i, 1));
+        ck_assert_int_eq (oom, 0);
+        free (got);
+    }
+    PQclear (res);
+    char out[26];
+    /* Before 13 June 1975 the south of Vietnam kept UTC+8: rfc3339()'s
+     * AT TIME ZONE shifts such a time by 8 hours yet labels it +07:00;
+     * this gives the same instant, rightly labelled. */
+    ck_assert_int_eq (loa_store_time_text ("1970-01-01 00:00:00+00", out), 0);
+    ck_assert_str_eq (out, "1970-01-01T07:00:00+07:00");
+    ck_assert_int_eq (loa_store_time_text ("0001-01-01 00:00:00+00", out), 0);
+    ck_assert_str_eq (out, "0001-01-01T07:00:00+07:00");
+    ck_assert_int_eq (loa_store_time_text ("2026-12-05 11:16:04+07", out), -1);
+    ck_assert_int_eq (loa_store_time_text ("2026-13-05 11:16:04+00", out), -1);
+    ck_assert_int_eq (loa_store_time_text ("2026-12-05", out), -1);
+    ck_assert_int_eq (loa_store_time_text ("9999-12-31 20:00:00+00", out), -1);
+    ck_assert_int_eq (loa_store_time_text ("2026-12-05 11:16:04.5+00", out), 0);
+    ck_assert_str_eq (out, "2026-12-05T18:16:04+07:00");
+    test_schema_fini (&s);
+}
+END_TEST
+
 /* loa_db_error: a constraint or data error is told without the values
  * written (a citizen's e-mail here), other errors with their message. */
 START_TEST (errors_are_logged_without_values)
@@ -284,6 +330,7 @@ Suite *store_suite (void)
     tcase_add_test (tc, id_lists_and_literals);
     tcase_add_test (tc, strings_literal_round_trips);
     tcase_add_test (tc, pages_and_single_rows);
+    tcase_add_test (tc, times_are_rfc3339_in_vietnam);
     suite_add_tcase (s, tc);
     return s;
 }

@@ -75,6 +75,52 @@ START_TEST (test_runs_periodically_and_reconnects)
 }
 END_TEST
 
+static int insert_run (PGconn *db, void *arg)
+{
+    (void) arg;
+    PGresult *res = PQexecPrepared (db, "run_insert", 0, NULL, NULL, NULL, 0);
+    int rc = PQresultStatus (res) == PGRES_COMMAND_OK ? 0 : -1;
+    PQclear (res);
+    return rc;
+}
+
+/* Runs in a transaction; before the third, another session ends this
+ * run's backend, so loa_db_tx finds the connection broken and resets it:
+ * the run fails on a working session that lacks the statements. */
+static int tx_job (PGconn *db, void *arg)
+{
+    atomic_int *calls = arg;
+    if (atomic_fetch_add (calls, 1) + 1 == 3) {
+        char sql[96];
+        snprintf (sql, sizeof sql, "SELECT pg_terminate_backend(%d)", PQbackendPID (db));
+        PGconn *other = PQconnectdb (test_db_url ());
+        PQclear (PQexec (other, sql));
+        PQfinish (other);
+        test_sleep_ms (50);
+    }
+    return loa_db_tx (db, insert_run, NULL);
+}
+
+/* After such a reset the statements are prepared again: the runs after
+ * the failed one record their rows (they failed for ever before). */
+START_TEST (test_statements_come_back_after_a_reset)
+{
+    static const loa_migration runs[] = {{"0001_runs.sql", RUNS_SQL}};
+    test_schema s;
+    test_schema_init (&s, "t_tick", "test_ticker_reset", runs, 1);
+    atomic_store (&prepared, 0);
+    atomic_int calls = 0;
+    loa_ticker *t = loa_ticker_new ("test", "job", s.url, 50, prepare, tx_job, &calls);
+    ck_assert_ptr_nonnull (t);
+    ck_assert_int_eq (loa_ticker_start (t), 0);
+    ck_assert_int_ge (wait_rows (s.db, 4, 10000), 4);
+    loa_ticker_destroy (&t);
+    ck_assert_int_eq (test_query_int (s.db, "SELECT count(DISTINCT backend) FROM runs"), 2);
+    ck_assert_int_ge (atomic_load (&prepared), 2);
+    test_schema_fini (&s);
+}
+END_TEST
+
 START_TEST (test_stops_during_a_long_wait)
 {
     static const loa_migration runs[] = {{"0001_runs.sql", RUNS_SQL}};
@@ -99,6 +145,7 @@ Suite *ticker_suite (void)
     tcase_set_timeout (tc, 30);
     tcase_add_test (tc, test_runs_periodically_and_reconnects);
     tcase_add_test (tc, test_stops_during_a_long_wait);
+    tcase_add_test (tc, test_statements_come_back_after_a_reset);
     suite_add_tcase (s, tc);
     return s;
 }
