@@ -98,12 +98,13 @@ START_TEST (times_are_rfc3339_in_vietnam)
     test_service_schema (&s, "t_store", "test_store_time", content_svc_migrations,
                          content_svc_migrations_count, NULL);
     PGresult *res = PQexec (
-        s.db, "SELECT t, rfc3339 (t) FROM unnest (ARRAY["
-              "'2026-12-05 11:16:04.123456+00', '2024-02-28 17:00:00+00', "
-              "'2023-02-28 16:59:59.999999+00', '2023-12-31 17:30:00+00', '2022-01-28 00:00:00+07', "
-              "'2000-02-29 23:59:59+00', '1999-12-31 16:59:60+00', '2026-06-30 17:00:00.5+00', "
-              "'1975-06-13 17:00:00+00', '2100-03-01 00:00:00+00']::timestamptz[]) AS t "
-              "UNION ALL SELECT x.t, x.t::text FROM (SELECT 'infinity'::timestamptz AS t) x");
+        s.db,
+        "SELECT t, rfc3339 (t) FROM unnest (ARRAY["
+        "'2026-12-05 11:16:04.123456+00', '2024-02-28 17:00:00+00', "
+        "'2023-02-28 16:59:59.999999+00', '2023-12-31 17:30:00+00', '2022-01-28 00:00:00+07', "
+        "'2000-02-29 23:59:59+00', '1999-12-31 16:59:60+00', '2026-06-30 17:00:00.5+00', "
+        "'1975-06-13 17:00:00+00', '2100-03-01 00:00:00+00']::timestamptz[]) AS t "
+        "UNION ALL SELECT x.t, x.t::text FROM (SELECT 'infinity'::timestamptz AS t) x");
     ck_assert_int_eq (PQresultStatus (res), PGRES_TUPLES_OK);
     ck_assert_int_eq (PQntuples (res), 11);
     for (int i = 0; i < PQntuples (res); i++) {
