@@ -30,8 +30,8 @@
 #   PROFILE_FREQ        samples per second of each thread on CPU (default 999)
 #   PROFILE_CALLGRAPH   perf's --call-graph: dwarf (default; Debian's libraries
 #                       and PostgreSQL have no frame pointers), dwarf,SIZE, fp
-#   PROFILE_INLINE      1: perf script resolves inlined functions too (slow:
-#                       one addr2line per address; default 0)
+#   PROFILE_INLINE      1 (default): perf script names inlined functions too
+#                       (static functions of -O2 code); 0: faster, callers only
 #   PROFILE_LABEL       prefix of the output files and titles (e.g. before)
 #   PROFILE_PATH        the route (default the bench's article by slug)
 #   PROFILE_MINWIDTH    narrowest frame drawn, in pixels of 1200 (default 0.25)
@@ -49,7 +49,7 @@ PROFILE_CONNECTIONS=${PROFILE_CONNECTIONS:-64}
 PROFILE_THREADS=${PROFILE_THREADS:-2}
 PROFILE_FREQ=${PROFILE_FREQ:-999}
 PROFILE_CALLGRAPH=${PROFILE_CALLGRAPH:-dwarf}
-PROFILE_INLINE=${PROFILE_INLINE:-0}
+PROFILE_INLINE=${PROFILE_INLINE:-1}
 PROFILE_LABEL=${PROFILE_LABEL:-}
 PROFILE_PATH=${PROFILE_PATH:-/api/v1/articles/bench-bai-viet-5000}
 PROFILE_KEEP=${PROFILE_KEEP:-0}
