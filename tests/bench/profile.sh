@@ -315,6 +315,10 @@ awk -v out="$OUT" '
         s = prog
         for (i = nf; i >= 1; i--) s = s ";" names[i]
         folded[s]++
+        # the object (executable, library, kernel) the sample was in
+        o = "?"
+        for (i = 1; i <= nf; i++) if (dsos[i] != "inlined") { o = dsos[i]; sub(/.*\//, "", o); break }
+        objects[prog "\t" o]++
         f = out "/stacks-" prog ".txt"
         print head > f
         for (i = 1; i <= nf; i++) print frames[i] > f
@@ -355,6 +359,7 @@ awk -v out="$OUT" '
         gsub(/;/, ":", sym)
         nf++
         names[nf] = sym
+        dsos[nf] = dso
         frames[nf] = "\t" ip " " sym " (" dso ")"
         next
     }
@@ -362,6 +367,7 @@ awk -v out="$OUT" '
     END {
         flush()
         for (s in folded) print s, folded[s] > (out "/folded.txt")
+        for (s in objects) print objects[s] "\t" s > (out "/objects.txt")
     }
 ' "$OUT/pids.txt" "$OUT/perf.script"
 [ -s "$OUT/folded.txt" ] || die "no samples of the stack's processes in $OUT/perf.data"
@@ -375,20 +381,23 @@ top() {
     total=$(awk -v p="$p" 'index($0, p ";") == 1 { t += $NF } END { print t + 0 }' "$OUT/folded.txt")
     echo "  $p: $total samples"
     [ "$total" -gt 0 ] || return 0
+    echo "    by object (where the samples were, self):"
+    sort -t"$(printf '\t')" -k1,1nr "$OUT/objects.txt" |
+        awk -F'\t' -v p="$p" -v t="$total" '$2 == p && $1 >= 0.01 * t { printf "    %5.1f%%  %s\n", 100 * $1 / t, $3 }'
     echo "    self    function"
     awk -v p="$p" 'index($0, p ";") == 1 {
             c = $NF; s = $0; sub(/ [0-9]+$/, "", s); k = split(s, f, ";"); self[f[k]] += c }
         END { for (x in self) print self[x] "\t" x }' "$OUT/folded.txt" |
-        sort -t"$(printf '\t')" -k1,1nr | head -n "$n" |
-        awk -F'\t' -v t="$total" '{ printf "    %5.1f%%  %s\n", 100 * $1 / t, $2 }'
+        sort -t"$(printf '\t')" -k1,1nr |
+        awk -F'\t' -v t="$total" -v n="$n" 'NR <= n { printf "    %5.1f%%  %s\n", 100 * $1 / t, $2 }'
     echo "    total   function"
     awk -v p="$p" 'index($0, p ";") == 1 {
             c = $NF; s = $0; sub(/ [0-9]+$/, "", s); k = split(s, f, ";")
             split("", seen)
             for (i = 2; i <= k; i++) if (!(f[i] in seen)) { seen[f[i]] = 1; incl[f[i]] += c } }
         END { for (x in incl) print incl[x] "\t" x }' "$OUT/folded.txt" |
-        sort -t"$(printf '\t')" -k1,1nr | awk -F'\t' -v t="$total" '$1 < 0.97 * t' | head -n "$n" |
-        awk -F'\t' -v t="$total" '{ printf "    %5.1f%%  %s\n", 100 * $1 / t, $2 }'
+        sort -t"$(printf '\t')" -k1,1nr |
+        awk -F'\t' -v t="$total" -v n="$n" '$1 < 0.97 * t && m++ < n { printf "    %5.1f%%  %s\n", 100 * $1 / t, $2 }'
 }
 
 # ------------------------------------------------------------ flame graphs
@@ -442,6 +451,7 @@ render stack "${PROFILE_LABEL:+$PROFILE_LABEL: }the whole stack at $REV: $WHAT"
     echo
     echo "Output in $OUT:"
     for f in "$OUT/$PREFIX"*.svg; do [ -e "$f" ] && echo "  $(basename "$f")"; done
+    echo "  objects.txt (samples by program and object),"
     echo "  folded.txt (folded stacks: program;root;...;leaf samples), stacks-*.txt, perf.data, perf.script,"
     echo "  wrk-*.txt, stat-*.csv, cpu-*, pids.txt"
 } | tee "$OUT/${PREFIX}summary.txt"
