@@ -3,9 +3,10 @@
 # throw-away stack (deploy/stack.sh) from $BUILD, loads the bench's 10,000
 # articles, warms up, then loads
 #   GET /api/v1/articles/bench-bai-viet-5000  with  Cache-Control: no-cache
-# with wrk three times, PROFILE_SECONDS each:
-#   1. plain: wrk's figures and each program's CPU time per request, from
-#      /proc/<pid>/stat (utime + stime) before and after;
+# with wrk, PROFILE_SECONDS a run:
+#   1. plain, PROFILE_ROUNDS times: wrk's figures and each program's CPU time
+#      per request, from /proc/<pid>/stat (utime + stime) before and after
+#      (the median of the rounds: other work on the machine disturbs them);
 #   2. perf stat: syscalls, context switches and CPU migrations per request;
 #   3. perf record -F PROFILE_FREQ -g of every process of the stack (the five
 #      programs from their pid files, the postmaster and all its children),
@@ -23,7 +24,8 @@
 #                       used (default: the checkout holding this script). The
 #                       flame graph tool is always this script's own
 #                       (tests/bench/profile/, npm ci on first use).
-#   PROFILE_SECONDS     length of each of the three runs (default 10)
+#   PROFILE_SECONDS     length of each run (default 10)
+#   PROFILE_ROUNDS      plain runs, for the median CPU per request (default 3)
 #   PROFILE_WARMUP      seconds of unmeasured load first (default 3)
 #   PROFILE_CONNECTIONS wrk's connections (default 64)
 #   PROFILE_THREADS     wrk's threads (default 2)
@@ -54,6 +56,7 @@ PROFILE_LABEL=${PROFILE_LABEL:-}
 PROFILE_PATH=${PROFILE_PATH:-/api/v1/articles/bench-bai-viet-5000}
 PROFILE_KEEP=${PROFILE_KEEP:-0}
 PROFILE_MINWIDTH=${PROFILE_MINWIDTH:-0.25}
+PROFILE_ROUNDS=${PROFILE_ROUNDS:-3}
 PREFIX=${PROFILE_LABEL:+$PROFILE_LABEL-}
 
 die() {
@@ -62,10 +65,11 @@ die() {
 }
 say() { echo "profile: $*" >&2; }
 
-for v in PROFILE_SECONDS PROFILE_WARMUP PROFILE_CONNECTIONS PROFILE_THREADS PROFILE_FREQ; do
+for v in PROFILE_SECONDS PROFILE_WARMUP PROFILE_CONNECTIONS PROFILE_THREADS PROFILE_FREQ PROFILE_ROUNDS; do
     [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number, not [${!v}]"
 done
 [ "$PROFILE_SECONDS" -ge 1 ] || die "PROFILE_SECONDS must be at least 1"
+[ "$PROFILE_ROUNDS" -ge 1 ] || die "PROFILE_ROUNDS must be at least 1"
 [ "$PROFILE_CONNECTIONS" -ge "$PROFILE_THREADS" ] || die "PROFILE_CONNECTIONS must be at least PROFILE_THREADS"
 [[ $PROFILE_LABEL =~ ^[A-Za-z0-9._-]*$ ]] || die "PROFILE_LABEL may hold letters, digits, '.', '_' and '-' only"
 for c in perf wrk curl awk ps; do
@@ -134,39 +138,50 @@ BODY_BYTES=$(wc -c <"$OUT/body.json")
 
 # ------------------------------------------------------------ the processes
 # program PID lines: the five programs, the postmaster and its children.
-: >"$OUT/pids.txt"
+: >"$OUT/pids-programs.txt"
 for p in $STACK_PROGRAMS; do
     pid=$(cat "$DIR/pids/$p" 2>/dev/null) || die "no pid file for $p"
     kill -0 "$pid" 2>/dev/null || die "$p ($pid) is not running (see $DIR/logs/$p.log)"
-    echo "$p $pid" >>"$OUT/pids.txt"
+    echo "$p $pid" >>"$OUT/pids-programs.txt"
 done
 PM_PID=$(head -1 "$DIR/pgdata/postmaster.pid")
-echo "postgres $PM_PID" >>"$OUT/pids.txt"
-ps -o pid= --ppid "$PM_PID" | awk '{ print "postgres", $1 }' >>"$OUT/pids.txt"
+# refresh_pids: OUT/pids.txt anew: the programs, the postmaster and its
+# children now (autovacuum workers come and go; perf refuses to start when a
+# pid it was given has gone).
+refresh_pids() {
+    {
+        cat "$OUT/pids-programs.txt"
+        echo "postgres $PM_PID"
+        ps -o pid= --ppid "$PM_PID" | awk '{ print "postgres", $1 }'
+    } >"$OUT/pids.txt"
+}
+refresh_pids
 pids_of() { awk -v p="$1" '$1 == p { print $2 }' "$OUT/pids.txt"; }
 PROGRAMS="gateway content-svc postgres"
 OTHERS="feedback-svc quota-svc media-svc"
 HZ=$(getconf CLK_TCK)
 
-# cpu_ticks PROGRAM...: utime + stime of their processes (all threads), in
-# clock ticks; the postmaster's also counts its children that ended
-# (cutime + cstime), so a backend that exits mid-run is not lost.
+# cpu_ticks PROGRAM: utime + stime of its processes (all threads), in clock
+# ticks; the postmaster's also counts its children that ended (cutime +
+# cstime), so a backend or autovacuum worker that exits mid-run is not lost.
 cpu_ticks() {
-    local p pid
-    for p in "$@"; do
-        for pid in $(pids_of "$p"); do
-            if [ -r "/proc/$pid/stat" ]; then
-                # The command name may hold spaces: the fields after its ')'.
-                sed 's/^.*) //' "/proc/$pid/stat" |
-                    awk -v pm=$((pid == PM_PID)) '{ print $12 + $13 + (pm ? $14 + $15 : 0) }'
-            fi
-        done
+    local pid
+    for pid in $(pids_of "$1"); do
+        # The command name may hold spaces: the fields after its ')'.
+        sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null |
+            awk -v pm=$((pid == PM_PID)) '{ print $12 + $13 + (pm ? $14 + $15 : 0) }'
     done | awk '{ s += $1 } END { print s + 0 }'
+}
+# cpu_snapshot: "program ticks" lines, now.
+cpu_snapshot() {
+    local p
+    refresh_pids
+    for p in $PROGRAMS $OTHERS; do echo "$p $(cpu_ticks "$p")"; done
 }
 
 # wrk's one-line result (as tests/bench/run.sh): requests/s, p50 and p99 in
 # microseconds, requests, errors.
-cat >"$OUT/report.lua" <<'EOF'
+cat >"$OUT/report.lua" <<'LUA'
 done = function(summary, latency, requests)
     local e = summary.errors
     io.write(string.format(
@@ -175,53 +190,93 @@ done = function(summary, latency, requests)
         latency:percentile(50), latency:percentile(99), summary.requests,
         e.connect + e.read + e.write + e.timeout, e.status))
 end
-EOF
+LUA
 field() { printf '%s\n' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+ms() { awk -v u="$1" 'BEGIN { printf "%.2f ms", u / 1000 }'; }
 
-# load NAME: PROFILE_SECONDS of wrk; sets REQS, RPS, P50, P99 and WRK_CPU
-# (wrk's own user + system seconds).
-load() {
-    local name=$1 out=$OUT/wrk-$1.txt line TIMEFORMAT='%U %S'
+# measure NAME LABEL: PROFILE_SECONDS of wrk, each program's CPU time read
+# before and after. Appends "NAME program µs-per-request seconds" lines to
+# OUT/cpu.txt (the programs, "stack" for their sum, "wrk" for the load
+# itself) and wrk's figures to OUT/wrk.txt; sets REQS.
+measure() {
+    local name=$1 label=$2 out=$OUT/wrk-$1.txt line before after errs non2xx TIMEFORMAT='%U %S'
     say "run '$name': GET $PROFILE_PATH (no-cache), ${PROFILE_SECONDS}s, $PROFILE_CONNECTIONS connections"
+    before=$(cpu_snapshot)
     { time wrk -t"$PROFILE_THREADS" -c"$PROFILE_CONNECTIONS" -d"${PROFILE_SECONDS}s" --latency \
         "${HDR[@]}" -s "$OUT/report.lua" "$URL" >"$out" 2>&1; } 2>"$OUT/wrk-$name.time" ||
         die "wrk failed: $(tail -1 "$out")"
+    after=$(cpu_snapshot)
     line=$(grep '^LOA_RESULT ' "$out" | tail -1) || die "no result in $out"
-    REQS=$(field requests "$line") RPS=$(field rps "$line") P50=$(field p50 "$line") P99=$(field p99 "$line")
-    if [ "$(field socket_errors "$line")" != 0 ] || [ "$(field non2xx "$line")" != 0 ]; then
-        die "wrk saw errors: $line"
-    fi
+    REQS=$(field requests "$line") errs=$(field socket_errors "$line") non2xx=$(field non2xx "$line")
     [ "$REQS" -gt 0 ] || die "wrk made no request"
-    WRK_CPU=$(awk '{ print $1 + $2 }' "$OUT/wrk-$name.time")
+    # A few socket errors (wrk's 2 s timeout, on a machine shared with other
+    # work) are shown, not fatal; answers other than 2xx would profile
+    # something else than the read.
+    [ $((non2xx * 100)) -le "$REQS" ] || die "$non2xx of $REQS answers were not 2xx"
+    printf '  %-26s %8.0f req/s  p50 %s  p99 %s  (%s requests in %s s%s)\n' "$label" \
+        "$(field rps "$line")" "$(ms "$(field p50 "$line")")" "$(ms "$(field p99 "$line")")" "$REQS" \
+        "$PROFILE_SECONDS" "$([ "$errs$non2xx" = 00 ] || echo ", ERRORS: $errs socket errors, $non2xx non-2xx")" \
+        >>"$OUT/wrk.txt"
+    {
+        printf '%s\n' "$before" | sed 's/^/before /'
+        printf '%s\n' "$after" | sed 's/^/after /'
+        echo "wrkcpu $(awk '{ print $1 + $2 }' "$OUT/wrk-$name.time")"
+    } | awk -v name="$name" -v n="$REQS" -v hz="$HZ" '
+        $1 == "before" { b[$2] = $3 }
+        $1 == "after" { a[$2] = $3; order[++k] = $2 }
+        $1 == "wrkcpu" { w = $2 }
+        END {
+            for (i = 1; i <= k; i++) {
+                p = order[i]; t = (a[p] - b[p]) / hz; all += t
+                printf "%s %s %.1f %.2f\n", name, p, 1e6 * t / n, t
+            }
+            printf "%s stack %.1f %.2f\n", name, 1e6 * all / n, all
+            printf "%s wrk %.1f %.2f\n", name, 1e6 * w / n, w
+        }' >>"$OUT/cpu.txt"
 }
 
-# cpu_table NAME: the CPU per request of run NAME (files cpu-NAME-before/after).
-cpu_row() { # cpu_row LABEL TICKS REQUESTS
-    awk -v l="$1" -v t="$2" -v n="$3" -v hz="$HZ" \
-        'BEGIN { printf "  %-26s %9.2f s %12.1f µs\n", l, t / hz, 1e6 * t / hz / n }'
-}
-# cpu_snapshot FILE: each program's ticks now.
-cpu_snapshot() {
-    local p
-    for p in $PROGRAMS $OTHERS; do echo "$p $(cpu_ticks "$p")"; done >"$1"
-}
+# cpu_table: the CPU time per request of each program in each plain round,
+# their median and minimum, and under perf record.
 cpu_table() {
-    local name=$1 reqs=$2 wrk_cpu=$3 p before after total=0
-    printf '  %-26s %11s %15s\n' "program" "CPU time" "per request"
-    for p in $PROGRAMS $OTHERS; do
-        before=$(awk -v p="$p" '$1 == p { print $2 }' "$OUT/cpu-$name-before")
-        after=$(awk -v p="$p" '$1 == p { print $2 }' "$OUT/cpu-$name-after")
-        cpu_row "$p" $((after - before)) "$reqs"
-        total=$((total + after - before))
-    done
-    cpu_row "all of the stack" "$total" "$reqs"
-    awk -v c="$wrk_cpu" -v n="$reqs" 'BEGIN { printf "  %-26s %9.2f s %12.1f µs\n", "wrk (the load)", c, 1e6 * c / n }'
+    awk -v rounds="$PROFILE_ROUNDS" -v progs="$PROGRAMS $OTHERS stack wrk" '
+        { us[$1, $2] = $3 }
+        END {
+            printf "  %-16s", "program"
+            for (r = 1; r <= rounds; r++) printf " %11s", "round " r
+            printf " %11s %11s %14s\n", "median", "min", "perf record"
+            np = split(progs, pr, " ")
+            for (i = 1; i <= np; i++) {
+                p = pr[i]
+                label = p == "stack" ? "all the stack" : p == "wrk" ? "wrk (the load)" : p
+                printf "  %-16s", label
+                for (r = 1; r <= rounds; r++) { v[r] = us["plain" r, p]; printf " %8.1f µs", v[r] }
+                for (a = 2; a <= rounds; a++) {
+                    t = v[a]
+                    for (b = a - 1; b >= 1 && v[b] > t; b--) v[b + 1] = v[b]
+                    v[b + 1] = t
+                }
+                med = rounds % 2 ? v[(rounds + 1) / 2] : (v[rounds / 2] + v[rounds / 2 + 1]) / 2
+                printf " %8.1f µs %8.1f µs %11.1f µs\n", med, v[1], us["perf", p]
+            }
+        }' "$OUT/cpu.txt"
 }
 
-ms() { awk -v u="$1" 'BEGIN { printf "%.2f ms", u / 1000 }'; }
-wrk_line() { # wrk_line NAME
-    printf '  %-26s %8.0f req/s  p50 %s  p99 %s  (%s requests in %s s, %s B body)\n' \
-        "$1" "$RPS" "$(ms "$P50")" "$(ms "$P99")" "$REQS" "$PROFILE_SECONDS" "$BODY_BYTES"
+# start_perf LOG ARGS...: starts perf ARGS PIDS in the background (PIDS from
+# pids_of_args; PERF_STARTED is its pid), listing the stack's processes anew
+# and trying again when one of them ended before perf attached.
+start_perf() {
+    local log=$1 try
+    shift
+    for try in 1 2 3 4 5; do
+        refresh_pids
+        perf "$@" "$(pids_of_args)" >"$log" 2>&1 &
+        PERF_STARTED=$!
+        sleep 0.5
+        kill -0 "$PERF_STARTED" 2>/dev/null && return 0
+        wait "$PERF_STARTED" 2>/dev/null || true
+        say "perf $1 did not start (try $try): $(grep -v '^ *$' "$log" | head -1)"
+    done
+    die "perf $1 did not start: see $log"
 }
 
 if [ "$PROFILE_WARMUP" -gt 0 ]; then
@@ -229,66 +284,55 @@ if [ "$PROFILE_WARMUP" -gt 0 ]; then
     wrk -t"$PROFILE_THREADS" -c"$PROFILE_CONNECTIONS" -d"${PROFILE_WARMUP}s" "${HDR[@]}" "$URL" >/dev/null 2>&1 || true
 fi
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+: >"$OUT/cpu.txt"
+: >"$OUT/wrk.txt"
 
 # ------------------------------------------------------------ 1. plain
-cpu_snapshot "$OUT/cpu-plain-before"
-load plain
-cpu_snapshot "$OUT/cpu-plain-after"
-PLAIN_WRK=$(wrk_line "plain")
-PLAIN_CPU=$(cpu_table plain "$REQS" "$WRK_CPU")
+for r in $(seq "$PROFILE_ROUNDS"); do measure "plain$r" "plain, round $r"; done
 
 # ------------------------------------------------------------ 2. perf stat
 # One perf stat per program, counting over all its threads.
 STAT_EVENTS=task-clock,context-switches,cpu-migrations,raw_syscalls:sys_enter
 declare -a STAT_PIDS=()
 for p in $PROGRAMS; do
-    perf stat -x, -e "$STAT_EVENTS" -p "$(pids_of "$p" | paste -sd,)" -o "$OUT/stat-$p.csv" &
-    STAT_PIDS+=($!)
+    pids_of_args() { pids_of "$p" | paste -sd,; }
+    start_perf "$OUT/stat-$p.log" stat -x, -e "$STAT_EVENTS" -o "$OUT/stat-$p.csv" -p
+    STAT_PIDS+=("$PERF_STARTED")
 done
-sleep 0.5
-load stat
+measure stat "under perf stat"
 kill -INT "${STAT_PIDS[@]}" 2>/dev/null || true
 wait "${STAT_PIDS[@]}" 2>/dev/null || true
-STAT_WRK=$(wrk_line "under perf stat")
 STAT_REQS=$REQS
 stat_table() {
     local p
-    printf '  %-14s %14s %18s %14s %16s\n' "program" "CPU (task-clock)" "context switches" "migrations" "syscalls"
+    printf '  %-14s %16s %18s %12s %10s\n' "program" "CPU (task-clock)" "context switches" "migrations" "syscalls"
     for p in $PROGRAMS; do
         awk -F, -v p="$p" -v n="$STAT_REQS" '
             $3 == "task-clock" { tc = $1 }
             $3 == "context-switches" { cs = $1 }
             $3 == "cpu-migrations" { mi = $1 }
             $3 == "raw_syscalls:sys_enter" { sc = $1 }
-            END { printf "  %-14s %11.1f µs %18.2f %14.3f %16.2f\n", p, 1000 * tc / n, cs / n, mi / n, sc / n }' \
+            END { printf "  %-14s %13.1f µs %18.2f %12.3f %10.2f\n", p, 1000 * tc / n, cs / n, mi / n, sc / n }' \
             "$OUT/stat-$p.csv"
     done
 }
 STAT_TABLE=$(stat_table)
 
 # ------------------------------------------------------------ 3. perf record
-# The postmaster's children again (a backend may have come or gone).
-awk '$1 != "postgres"' "$OUT/pids.txt" >"$OUT/pids.tmp"
-{
-    echo "postgres $PM_PID"
-    ps -o pid= --ppid "$PM_PID" | awk '{ print "postgres", $1 }'
-} >>"$OUT/pids.tmp"
-mv "$OUT/pids.tmp" "$OUT/pids.txt"
-ALL_PIDS=$(awk '{ print $2 }' "$OUT/pids.txt" | paste -sd,)
-say "perf record -F $PROFILE_FREQ --call-graph $PROFILE_CALLGRAPH of $(wc -l <"$OUT/pids.txt") processes"
-perf record -F "$PROFILE_FREQ" -g --call-graph "$PROFILE_CALLGRAPH" -p "$ALL_PIDS" \
-    -o "$OUT/perf.data" >"$OUT/perf-record.log" 2>&1 &
-PERF_PID=$!
-sleep 1
-kill -0 "$PERF_PID" 2>/dev/null || die "perf record did not start: $(tail -3 "$OUT/perf-record.log")"
-cpu_snapshot "$OUT/cpu-perf-before"
-load perf
-cpu_snapshot "$OUT/cpu-perf-after"
+pids_of_args() { awk '{ print $2 }' "$OUT/pids.txt" | paste -sd,; }
+say "perf record -F $PROFILE_FREQ --call-graph $PROFILE_CALLGRAPH of the stack's processes"
+start_perf "$OUT/perf-record.log" record -F "$PROFILE_FREQ" -g --call-graph "$PROFILE_CALLGRAPH" \
+    -o "$OUT/perf.data" -p
+PERF_PID=$PERF_STARTED
+cp "$OUT/pids.txt" "$OUT/pids-recorded.txt"
+measure perf "under perf record"
 kill -INT "$PERF_PID"
 wait "$PERF_PID" || true
 PERF_PID=""
-PERF_WRK=$(wrk_line "under perf record")
-PERF_CPU=$(cpu_table perf "$REQS" "$WRK_CPU")
+# Every process sampled, also those gone since (for the split by program).
+refresh_pids
+sort -u "$OUT/pids-recorded.txt" "$OUT/pids.txt" -o "$OUT/pids.txt"
+CPU_TABLE=$(cpu_table)
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 stack_down
@@ -432,19 +476,15 @@ render stack "${PROFILE_LABEL:+$PROFILE_LABEL: }the whole stack at $REV: $WHAT"
         "${PROFILE_SECONDS}s per run after ${PROFILE_WARMUP}s of warm-up; $(nproc) cores shared with wrk" \
         "(load average $LOAD_BEFORE before, $LOAD_AFTER after)"
     echo
-    echo "wrk:"
-    echo "$PLAIN_WRK"
-    echo "$STAT_WRK"
-    echo "$PERF_WRK"
+    echo "wrk ($BODY_BYTES B body):"
+    cat "$OUT/wrk.txt"
     echo
-    echo "CPU time per request (/proc/<pid>/stat utime + stime, all threads; postgres: the postmaster and all its children), plain run:"
-    echo "$PLAIN_CPU"
+    echo "CPU time per request (/proc/<pid>/stat utime + stime over all threads; postgres: the postmaster and"
+    echo "all its children), in $PROFILE_ROUNDS plain rounds and under perf record (its overhead included):"
+    echo "$CPU_TABLE"
     echo
-    echo "Per request under perf stat (the same programs' threads):"
+    echo "Per request under perf stat (over the program's threads):"
     echo "$STAT_TABLE"
-    echo
-    echo "CPU time per request under perf record (its overhead included):"
-    echo "$PERF_CPU"
     echo
     echo "Top frames (perf record, --call-graph $PROFILE_CALLGRAPH):"
     for p in $PROGRAMS; do top "$p" 10; done
