@@ -36,7 +36,7 @@
 #                       (static functions of -O2 code); 0: faster, callers only
 #   PROFILE_LABEL       prefix of the output files and titles (e.g. before)
 #   PROFILE_PATH        the route (default the bench's article by slug)
-#   PROFILE_MINWIDTH    narrowest frame drawn, in pixels of 1200 (default 0.25)
+#   PROFILE_MINWIDTH    narrowest frame drawn, in pixels of 1200 (default 0.5)
 #   PROFILE_KEEP        1: keep the stack's directory (logs, database)
 set -euo pipefail
 
@@ -55,7 +55,7 @@ PROFILE_INLINE=${PROFILE_INLINE:-1}
 PROFILE_LABEL=${PROFILE_LABEL:-}
 PROFILE_PATH=${PROFILE_PATH:-/api/v1/articles/bench-bai-viet-5000}
 PROFILE_KEEP=${PROFILE_KEEP:-0}
-PROFILE_MINWIDTH=${PROFILE_MINWIDTH:-0.25}
+PROFILE_MINWIDTH=${PROFILE_MINWIDTH:-0.5}
 PROFILE_ROUNDS=${PROFILE_ROUNDS:-3}
 PREFIX=${PROFILE_LABEL:+$PROFILE_LABEL-}
 
@@ -367,7 +367,9 @@ awk -v out="$OUT" '
         print head > f
         for (i = 1; i <= nf; i++) print frames[i] > f
         print "" > f
-        print head > all
+        # the converter names the root after the first sample command
+        h = head; sub(/^[^ ]+/, "loa-stack", h)
+        print h > all
         for (i = 1; i <= nf; i++) print frames[i] > all
         print "\t0 " prog " ([loa])" > all
         print "" > all
@@ -418,8 +420,9 @@ awk -v out="$OUT" '
 sort -o "$OUT/folded.txt" "$OUT/folded.txt"
 
 # top PROGRAM N: the N functions with the most samples of PROGRAM, self
-# (the leaf) and total (anywhere in the stack, but the roots that are in
-# nearly every sample: main, start_thread, clone...), as shares of its samples.
+# (the leaf) and total (anywhere in the stack, but the roots that are in 90 %
+# of the samples or more: main, start_thread, clone...), as shares of its
+# samples.
 top() {
     local p=$1 n=$2 total
     total=$(awk -v p="$p" 'index($0, p ";") == 1 { t += $NF } END { print t + 0 }' "$OUT/folded.txt")
@@ -441,7 +444,7 @@ top() {
             for (i = 2; i <= k; i++) if (!(f[i] in seen)) { seen[f[i]] = 1; incl[f[i]] += c } }
         END { for (x in incl) print incl[x] "\t" x }' "$OUT/folded.txt" |
         sort -t"$(printf '\t')" -k1,1nr |
-        awk -F'\t' -v t="$total" -v n="$n" '$1 < 0.97 * t && m++ < n { printf "    %5.1f%%  %s\n", 100 * $1 / t, $2 }'
+        awk -F'\t' -v t="$total" -v n="$n" '$1 < 0.9 * t && m++ < n { printf "    %5.1f%%  %s\n", 100 * $1 / t, $2 }'
 }
 
 # ------------------------------------------------------------ flame graphs
