@@ -42,6 +42,10 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 CHECKOUT=$(cd "${CHECKOUT:-$HERE/../..}" && pwd)
+# The output directory, relative to where the script was started.
+OUT=${1:-$(mktemp -d "${TMPDIR:-/tmp}/loa-profile-out.XXXXXX")}
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
 cd "$CHECKOUT"
 BUILD=$(cd "${BUILD:-build}" && pwd)
 export BUILD
@@ -70,11 +74,17 @@ for v in PROFILE_SECONDS PROFILE_WARMUP PROFILE_CONNECTIONS PROFILE_THREADS PROF
 done
 [ "$PROFILE_SECONDS" -ge 1 ] || die "PROFILE_SECONDS must be at least 1"
 [ "$PROFILE_ROUNDS" -ge 1 ] || die "PROFILE_ROUNDS must be at least 1"
+[ "$PROFILE_FREQ" -ge 1 ] || die "PROFILE_FREQ must be at least 1"
 [ "$PROFILE_CONNECTIONS" -ge "$PROFILE_THREADS" ] || die "PROFILE_CONNECTIONS must be at least PROFILE_THREADS"
 [[ $PROFILE_LABEL =~ ^[A-Za-z0-9._-]*$ ]] || die "PROFILE_LABEL may hold letters, digits, '.', '_' and '-' only"
 for c in perf wrk curl awk ps; do
     command -v "$c" >/dev/null 2>&1 || die "$c is not installed (perf: apt-get install linux-perf)"
 done
+# PostgreSQL runs as the postgres user: only root may sample it (or anyone
+# when kernel.perf_event_paranoid is -1).
+if [ "$(id -u)" != 0 ] && [ "$(cat /proc/sys/kernel/perf_event_paranoid)" -gt -1 ]; then
+    die "perf must sample other users' processes: run as root (or sysctl kernel.perf_event_paranoid=-1)"
+fi
 [ -f deploy/stack.sh ] || die "$CHECKOUT/deploy/stack.sh is missing (CHECKOUT)"
 [ -x "$BUILD/gateway" ] || die "$BUILD/gateway is missing (run make in $CHECKOUT first)"
 
@@ -92,9 +102,6 @@ if [ ! -x "$FLAMEGRAPH" ]; then
     fi
 fi
 
-OUT=${1:-$(mktemp -d "${TMPDIR:-/tmp}/loa-profile-out.XXXXXX")}
-mkdir -p "$OUT"
-OUT=$(cd "$OUT" && pwd)
 DIR=$(mktemp -d "${TMPDIR:-/tmp}/loa-profile.XXXXXX")
 PERF_PID=""
 
@@ -467,7 +474,10 @@ render() { # render NAME TITLE
     fi
 }
 REV=$(git -C "$CHECKOUT" rev-parse --short HEAD 2>/dev/null || echo "?")
-WHAT="GET $PROFILE_PATH, no-cache, $PROFILE_CONNECTIONS connections, ${PROFILE_SECONDS}s, $PROFILE_FREQ Hz"
+# The generator does not escape its title.
+XPATH=${PROFILE_PATH//&/'&amp;'}
+XPATH=${XPATH//</'&lt;'}
+WHAT="GET $XPATH, no-cache, $PROFILE_CONNECTIONS connections, ${PROFILE_SECONDS}s, $PROFILE_FREQ Hz"
 for p in $PROGRAMS; do render "$p" "${PROFILE_LABEL:+$PROFILE_LABEL: }$p at $REV: $WHAT"; done
 render stack "${PROFILE_LABEL:+$PROFILE_LABEL: }the whole stack at $REV: $WHAT"
 
@@ -496,6 +506,6 @@ render stack "${PROFILE_LABEL:+$PROFILE_LABEL: }the whole stack at $REV: $WHAT"
     for f in "$OUT/$PREFIX"*.svg; do [ -e "$f" ] && echo "  $(basename "$f")"; done
     echo "  objects.txt (samples by program and object),"
     echo "  folded.txt (folded stacks: program;root;...;leaf samples), stacks-*.txt, perf.data, perf.script,"
-    echo "  wrk-*.txt, stat-*.csv, cpu-*, pids.txt"
+    echo "  wrk.txt and wrk-*.txt (wrk), cpu.txt (CPU per request, every run), stat-*.csv (perf stat), pids.txt"
 } | tee "$OUT/${PREFIX}summary.txt"
 echo "$OUT"
