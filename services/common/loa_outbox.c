@@ -1,5 +1,6 @@
 #include "loa_outbox.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
@@ -301,56 +302,6 @@ static int relay_connect (loa_relay *self)
     return 0;
 }
 
-/* 1 when this relay now holds the schema's lock, 0 when another does, -1. */
-static int relay_lock (loa_relay *self)
-{
-    char k1[16], k2[16];
-    snprintf (k1, sizeof k1, "%d", RELAY_LOCK_CLASS);
-    snprintf (k2, sizeof k2, "%d", (int) self->lock_key);
-    const char *vals[] = {k1, k2};
-    PGresult *res = PQexecPrepared (self->db, "loa_relay_lock", 2, vals, NULL, NULL, 0);
-    int got = -1;
-    if (PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) == 1)
-        got = PQgetvalue (res, 0, 0)[0] == 't';
-    else
-        loa_error (NULL, "relay %s: advisory lock: %s", self->schema, loa_db_error (res));
-    PQclear (res);
-    if (got != 1)
-        return got;
-    if (!self->have_last) {
-        /* Start from the end: subscribers fetch older events by replay. */
-        res = PQexecPrepared (self->db, "loa_relay_last", 0, NULL, NULL, NULL, 0);
-        long long last = first_int (res);
-        if (last < 0)
-            loa_error (NULL, "relay %s: last seq: %s", self->schema, loa_db_error (res));
-        PQclear (res);
-        if (last < 0)
-            return -1;
-        self->last_pub = last;
-        self->have_last = 1;
-    }
-    self->active = 1;
-    self->next_heartbeat = 0;
-    loa_info (NULL, "relay %s: active from seq %lld", self->schema, self->last_pub);
-    return 1;
-}
-
-/* Moves one batch of committed rows into event_log. Rows moved, or -1. */
-static int relay_move (loa_relay *self)
-{
-    char limit[16];
-    snprintf (limit, sizeof limit, "%d", RELAY_BATCH);
-    const char *vals[] = {limit};
-    PGresult *res = PQexecPrepared (self->db, "loa_relay_move", 1, vals, NULL, NULL, 0);
-    int moved = -1;
-    if (PQresultStatus (res) == PGRES_COMMAND_OK)
-        moved = atoi (PQcmdTuples (res));
-    else
-        loa_error (NULL, "relay %s: moving the outbox: %s", self->schema, loa_db_error (res));
-    PQclear (res);
-    return moved;
-}
-
 static void send_event (loa_relay *self, const Loa__Event *ev)
 {
     size_t len = loa__event__get_packed_size (ev);
@@ -368,34 +319,6 @@ static void send_event (loa_relay *self, const Loa__Event *ev)
     zmq_send (self->pub, buf, len, 0);
     if (buf != small)
         free (buf);
-}
-
-/* Publishes one batch of event_log rows after last_pub. Rows sent, or -1. */
-static int relay_publish (loa_relay *self)
-{
-    char since[24], limit[16];
-    snprintf (since, sizeof since, "%lld", self->last_pub);
-    snprintf (limit, sizeof limit, "%d", RELAY_BATCH);
-    const char *vals[] = {since, limit};
-    PGresult *res = PQexecPrepared (self->db, "loa_relay_events", 2, vals, NULL, NULL, 1);
-    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
-        loa_error (NULL, "relay %s: reading event_log: %s", self->schema, loa_db_error (res));
-        PQclear (res);
-        return -1;
-    }
-    int n = PQntuples (res);
-    for (int i = 0; i < n; i++) {
-        Loa__Event ev;
-        if (row_event (res, i, &ev) != 0) {
-            loa_error (NULL, "relay %s: malformed event_log row", self->schema);
-            PQclear (res);
-            return -1;
-        }
-        send_event (self, &ev);
-        self->last_pub = (long long) ev.seq;
-    }
-    PQclear (res);
-    return n;
 }
 
 static void rfc3339_now (char *buf, size_t cap)
@@ -417,6 +340,127 @@ static void relay_heartbeat (loa_relay *self)
     ev.topic = (char *) "_heartbeat";
     ev.occurred_at = now;
     send_event (self, &ev);
+}
+
+/* Runs one of the relay's prepared statements and returns its result (an
+ * error result when the connection fails), like PQexecPrepared, except
+ * that while it waits the active relay goes on publishing its heartbeat on
+ * time. The heartbeat says that this relay and its socket are alive and
+ * what it has published (last_pub, which a statement in flight does not
+ * change): a statement that waits (on a lock, a busy or stalled database)
+ * is no reason for the consumers to think events were lost. Were the
+ * heartbeat to wait for the statement, every such wait of more than a few
+ * seconds would make the gateway's cache treat the service as gone (its
+ * whole load on the service, uncached) and every subscriber replay from it
+ * at the same moment, a stall of the database becoming one of the service. */
+static PGresult *relay_exec (loa_relay *self, const char *stmt, int n, const char *const *vals,
+                             int binary)
+{
+    if (!PQsendQueryPrepared (self->db, stmt, n, vals, NULL, NULL, binary))
+        return PQmakeEmptyPGresult (self->db, PGRES_FATAL_ERROR);
+    PGresult *last = NULL;
+    for (;;) {
+        while (PQisBusy (self->db)) {
+            int64_t now = loa_mono_ms ();
+            if (self->active && now >= self->next_heartbeat) {
+                relay_heartbeat (self);
+                self->next_heartbeat = now + HEARTBEAT_MS;
+            }
+            struct pollfd fd = {PQsocket (self->db), POLLIN, 0};
+            int ms = self->active ? (int) (self->next_heartbeat - now) : HEARTBEAT_MS;
+            int ready = fd.fd < 0 ? -1 : poll (&fd, 1, ms);
+            if (ready < 0 && fd.fd >= 0 && errno == EINTR)
+                continue;
+            if (ready < 0 || (ready > 0 && !PQconsumeInput (self->db))) {
+                PQclear (last);
+                return PQmakeEmptyPGresult (self->db, PGRES_FATAL_ERROR);
+            }
+        }
+        PGresult *res = PQgetResult (self->db);
+        if (!res)
+            break;
+        PQclear (last);
+        last = res;
+    }
+    return last ? last : PQmakeEmptyPGresult (self->db, PGRES_FATAL_ERROR);
+}
+
+/* 1 when this relay now holds the schema's lock, 0 when another does, -1. */
+static int relay_lock (loa_relay *self)
+{
+    char k1[16], k2[16];
+    snprintf (k1, sizeof k1, "%d", RELAY_LOCK_CLASS);
+    snprintf (k2, sizeof k2, "%d", (int) self->lock_key);
+    const char *vals[] = {k1, k2};
+    PGresult *res = relay_exec (self, "loa_relay_lock", 2, vals, 0);
+    int got = -1;
+    if (PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) == 1)
+        got = PQgetvalue (res, 0, 0)[0] == 't';
+    else
+        loa_error (NULL, "relay %s: advisory lock: %s", self->schema, loa_db_error (res));
+    PQclear (res);
+    if (got != 1)
+        return got;
+    if (!self->have_last) {
+        /* Start from the end: subscribers fetch older events by replay. */
+        res = relay_exec (self, "loa_relay_last", 0, NULL, 0);
+        long long last = first_int (res);
+        if (last < 0)
+            loa_error (NULL, "relay %s: last seq: %s", self->schema, loa_db_error (res));
+        PQclear (res);
+        if (last < 0)
+            return -1;
+        self->last_pub = last;
+        self->have_last = 1;
+    }
+    self->active = 1;
+    self->next_heartbeat = 0;
+    loa_info (NULL, "relay %s: active from seq %lld", self->schema, self->last_pub);
+    return 1;
+}
+
+/* Moves one batch of committed rows into event_log. Rows moved, or -1. */
+static int relay_move (loa_relay *self)
+{
+    char limit[16];
+    snprintf (limit, sizeof limit, "%d", RELAY_BATCH);
+    const char *vals[] = {limit};
+    PGresult *res = relay_exec (self, "loa_relay_move", 1, vals, 0);
+    int moved = -1;
+    if (PQresultStatus (res) == PGRES_COMMAND_OK)
+        moved = atoi (PQcmdTuples (res));
+    else
+        loa_error (NULL, "relay %s: moving the outbox: %s", self->schema, loa_db_error (res));
+    PQclear (res);
+    return moved;
+}
+
+/* Publishes one batch of event_log rows after last_pub. Rows sent, or -1. */
+static int relay_publish (loa_relay *self)
+{
+    char since[24], limit[16];
+    snprintf (since, sizeof since, "%lld", self->last_pub);
+    snprintf (limit, sizeof limit, "%d", RELAY_BATCH);
+    const char *vals[] = {since, limit};
+    PGresult *res = relay_exec (self, "loa_relay_events", 2, vals, 1);
+    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
+        loa_error (NULL, "relay %s: reading event_log: %s", self->schema, loa_db_error (res));
+        PQclear (res);
+        return -1;
+    }
+    int n = PQntuples (res);
+    for (int i = 0; i < n; i++) {
+        Loa__Event ev;
+        if (row_event (res, i, &ev) != 0) {
+            loa_error (NULL, "relay %s: malformed event_log row", self->schema);
+            PQclear (res);
+            return -1;
+        }
+        send_event (self, &ev);
+        self->last_pub = (long long) ev.seq;
+    }
+    PQclear (res);
+    return n;
 }
 
 /* One round while connected: take the lock if needed, move, publish, beat.

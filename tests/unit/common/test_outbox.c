@@ -334,6 +334,65 @@ START_TEST (test_heartbeat_carries_last_seq)
 END_TEST
 
 /* Calls events.since and returns the reply (caller frees), or NULL. */
+/* A statement of the relay that waits (here on a lock another session
+ * holds on the outbox; in a bench, on a stalled database) does not stop
+ * its heartbeat: the gateway's cache would take the service for gone after
+ * 3 s of silence and send it its whole load, and every subscriber would
+ * replay from it at once. The heartbeat goes on with the seq published so
+ * far, and the rows move once the lock is released. */
+START_TEST (test_heartbeat_keeps_time_while_a_statement_waits)
+{
+    fixture fx;
+    fixture_init (&fx);
+    char pub[64];
+    loa_relay *relay = start_relay (&fx, pub, sizeof pub);
+    void *sub = open_sub (&fx, pub);
+    add_event (fx.pg.db, "before", "1");
+    ck_assert_int_eq (wait_int (fx.pg.db, COUNT_LOG, 1, 5000), 1);
+    /* A heartbeat sent before the event was published says 0. */
+    int64_t until = loa_mono_ms () + 5000;
+    while (wait_heartbeat (sub, 5000) != 1)
+        ck_assert_msg (loa_mono_ms () < until, "no heartbeat with seq 1");
+
+    PGconn *locker = PQconnectdb (fx.pg.url);
+    ck_assert_int_eq (PQstatus (locker), CONNECTION_OK);
+    PGresult *res = PQexec (locker, "BEGIN; LOCK TABLE outbox IN ACCESS EXCLUSIVE MODE");
+    ck_assert_int_eq (PQresultStatus (res), PGRES_COMMAND_OK);
+    PQclear (res);
+    /* The relay's next round (within a second) waits for the lock. */
+    char sql[256];
+    snprintf (sql, sizeof sql,
+              "SELECT count(*) FROM pg_stat_activity WHERE application_name = '%s/relay'"
+              " AND wait_event_type = 'Lock'",
+              fx.pg.schema);
+    ck_assert_int_eq (wait_int (fx.pg.db, sql, 1, 3000), 1);
+    int64_t t = loa_mono_ms (), end = t + 3500, longest = 0;
+    while (loa_mono_ms () < end) {
+        ck_assert_int_eq (wait_heartbeat (sub, 2500), 1);
+        int64_t now = loa_mono_ms ();
+        if (now - t > longest)
+            longest = now - t;
+        t = now;
+    }
+    ck_assert_msg (longest < 1800, "the heartbeat stopped for %lld ms", (long long) longest);
+    ck_assert_int_eq (test_query_int (fx.pg.db, sql), 1); /* still waiting */
+
+    res = PQexec (locker, "COMMIT");
+    PQclear (res);
+    PQfinish (locker);
+    add_event (fx.pg.db, "after", "2");
+    Loa__Event *ev = recv_non_heartbeat (sub, 5000);
+    ck_assert_ptr_nonnull (ev);
+    ck_assert_uint_eq (ev->seq, 2);
+    ck_assert_str_eq (ev->topic, "after");
+    loa__event__free_unpacked (ev, NULL);
+    ck_assert_int_eq (wait_heartbeat (sub, 2000), 2);
+    zmq_close (sub);
+    loa_relay_destroy (&relay);
+    fixture_fini (&fx);
+}
+END_TEST
+
 static Loa__EventsSinceReply *since (loa_rpc_client *c, uint64_t seq, uint32_t limit)
 {
     Loa__EventsSinceRequest req = LOA__EVENTS_SINCE_REQUEST__INIT;
@@ -556,6 +615,7 @@ Suite *outbox_suite (void)
     tcase_add_test (tc, test_slow_poll_moves_rows_without_notify);
     tcase_add_test (tc, test_relay_publishes_in_order);
     tcase_add_test (tc, test_heartbeat_carries_last_seq);
+    tcase_add_test (tc, test_heartbeat_keeps_time_while_a_statement_waits);
     tcase_add_test (tc, test_events_since_returns_the_slice);
     tcase_add_test (tc, test_standby_relay_takes_over);
     tcase_add_test (tc, test_relay_survives_a_lost_connection);
