@@ -520,6 +520,176 @@ START_TEST (test_edits_checked)
 }
 END_TEST
 
+/* ------------------------------------------------------------ lists */
+
+static void exec_sql (fixture *fx, const char *sql)
+{
+    PGresult *res = PQexec (fx->svc.pg.db, sql);
+    ck_assert_msg (PQresultStatus (res) == PGRES_COMMAND_OK ||
+                       PQresultStatus (res) == PGRES_TUPLES_OK,
+                   "%s: %s", sql, PQresultErrorMessage (res));
+    PQclear (res);
+}
+
+/* articles.list by `who` (NULL: the public): its total, and the ids of the
+ * page as "id,id,..." into ids. */
+static long long list (fixture *fx, const test_caller *who,
+                       const Loa__Content__ArticleListRequest *in, char *ids, size_t cap)
+{
+    test_reply r;
+    ck_assert_int_eq (test_call (&fx->svc, who, "articles.list", &in->base,
+                                 &loa__content__article_list__descriptor, &r),
+                      LOA__STATUS__OK);
+    const Loa__Content__ArticleList *l = (const Loa__Content__ArticleList *) r.body;
+    size_t len = 0;
+    ids[0] = '\0';
+    for (size_t i = 0; i < l->n_items && len < cap; i++)
+        len += (size_t) snprintf (ids + len, cap - len, "%s%lld", i ? "," : "",
+                                  (long long) l->items[i]->id);
+    long long total = l->total;
+    test_reply_clear (&r);
+    return total;
+}
+
+/* The public's total for one filter, at per_page 1 (a full page: the total
+ * is not the page's length) and 100, and a reviewer's status=published,
+ * each against count(*) over the rows; `where` is the same filter in SQL. */
+static void check_total (fixture *fx, int64_t unit, int64_t topic_id, int cchc, const char *where)
+{
+    char sql[256], ids[1024];
+    snprintf (sql, sizeof sql, "SELECT count(*) FROM articles WHERE status = 'published' AND %s",
+              where);
+    long long want = count (fx, sql);
+    Loa__Content__ArticleListRequest in = LOA__CONTENT__ARTICLE_LIST_REQUEST__INIT;
+    in.has_unit_id = unit > 0;
+    in.unit_id = unit;
+    in.has_topic_id = topic_id > 0;
+    in.topic_id = topic_id;
+    in.has_cchc = cchc >= 0;
+    in.cchc = cchc > 0;
+    in.has_per_page = 1;
+    const int per_pages[] = {1, 100};
+    for (size_t i = 0; i < 2; i++) {
+        in.per_page = per_pages[i];
+        ck_assert_msg (list (fx, NULL, &in, ids, sizeof ids) == want, "%s, per_page %d: not %lld",
+                       where, in.per_page, want);
+    }
+    in.status = (char *) "published";
+    ck_assert_int_eq (list (fx, &fx->reviewer, &in, ids, sizeof ids), want);
+    /* A page past the end: no rows, the same total. */
+    in.status = NULL;
+    in.has_page = 1;
+    in.page = 1000;
+    ck_assert_int_eq (list (fx, NULL, &in, ids, sizeof ids), want);
+    ck_assert_str_eq (ids, "");
+}
+
+/* Every filter the totals are kept for, one combination that is counted,
+ * and the kept counters against the rows themselves. */
+static void check_totals (fixture *fx, int64_t t_cchc, int64_t t_news)
+{
+    char w[128];
+    check_total (fx, 0, 0, -1, "true");
+    snprintf (w, sizeof w, "unit_id = %lld", (long long) fx->unit_a);
+    check_total (fx, fx->unit_a, 0, -1, w);
+    snprintf (w, sizeof w, "unit_id = %lld", (long long) fx->unit_b);
+    check_total (fx, fx->unit_b, 0, -1, w);
+    snprintf (w, sizeof w, "topic_ids @> ARRAY[%lld::bigint]", (long long) t_cchc);
+    check_total (fx, 0, t_cchc, -1, w);
+    snprintf (w, sizeof w, "topic_ids @> ARRAY[%lld::bigint]", (long long) t_news);
+    check_total (fx, 0, t_news, -1, w);
+    check_total (fx, 0, 0, 1, "is_cchc");
+    check_total (fx, 0, 0, 0, "NOT is_cchc");
+    snprintf (w, sizeof w, "unit_id = %lld AND is_cchc", (long long) fx->unit_a);
+    check_total (fx, fx->unit_a, 0, 1, w);
+    ck_assert_int_eq (
+        count (fx, "SELECT count(*) FROM article_counts c FULL JOIN (SELECT k.dim, k.key, "
+                   "count(*) AS n FROM articles a, "
+                   "article_count_keys(a.unit_id, a.topic_ids, a.is_cchc) k "
+                   "WHERE a.status = 'published' GROUP BY 1, 2) r USING (dim, key) "
+                   "WHERE coalesce(c.n, 0) <> coalesce(r.n, 0)"),
+        0);
+}
+
+/* The totals of the public list are kept, not counted (article_counts):
+ * they stay exact through creation, publication, retraction, rows changed,
+ * unpublished and deleted by hand, and a bulk load, for each filter. */
+START_TEST (test_list_totals)
+{
+    fixture fx;
+    fixture_init (&fx);
+    char ids[1024];
+    int64_t t_cchc = topic (&fx, "cchc-chi-so"), t_news = topic (&fx, "tin-hoat-dong");
+    int64_t a1, a2, a3;
+    ck_assert_int_eq (create (&fx, &fx.editor_a, "Bài một", t_cchc, &a1), LOA__STATUS__CREATED);
+    ck_assert_int_eq (create (&fx, &fx.editor_a, "Bài hai", t_news, &a2), LOA__STATUS__CREATED);
+    ck_assert_int_eq (create (&fx, &fx.editor_b, "Bài ba", t_cchc, &a3), LOA__STATUS__CREATED);
+    check_totals (&fx, t_cchc, t_news);
+    Loa__Content__ArticleListRequest all = LOA__CONTENT__ARTICLE_LIST_REQUEST__INIT;
+    ck_assert_int_eq (list (&fx, NULL, &all, ids, sizeof ids), 0);
+
+    const int64_t mine[] = {a1, a2, a3};
+    for (size_t i = 0; i < 3; i++) {
+        const test_caller *ed = mine[i] == a3 ? &fx.editor_b : &fx.editor_a;
+        ck_assert_int_eq (STEP (&fx, ed, "articles.submit", mine[i], NULL), LOA__STATUS__OK);
+        ck_assert_int_eq (STEP (&fx, &fx.reviewer, "articles.publish", mine[i], NULL),
+                          LOA__STATUS__OK);
+        check_totals (&fx, t_cchc, t_news);
+    }
+    ck_assert_int_eq (list (&fx, NULL, &all, ids, sizeof ids), 3);
+    all.has_unit_id = 1;
+    all.unit_id = fx.unit_a;
+    ck_assert_int_eq (list (&fx, NULL, &all, ids, sizeof ids), 2);
+    all.has_unit_id = 0;
+    all.has_cchc = 1;
+    all.cchc = 1;
+    ck_assert_int_eq (list (&fx, NULL, &all, ids, sizeof ids), 2);
+    all.has_cchc = 0;
+
+    ck_assert_int_eq (STEP (&fx, &fx.reviewer, "articles.retract", a1, "Sai số liệu"),
+                      LOA__STATUS__OK);
+    check_totals (&fx, t_cchc, t_news);
+    ck_assert_int_eq (list (&fx, NULL, &all, ids, sizeof ids), 2);
+
+    /* By hand: a published article moved to the other unit and topics, one
+     * unpublished, one deleted. */
+    char sql[1024];
+    snprintf (sql, sizeof sql,
+              "UPDATE articles SET unit_id = %lld, topic_ids = ARRAY[%lld, %lld, %lld]::bigint[] "
+              "WHERE id = %lld",
+              (long long) fx.unit_a, (long long) t_news, (long long) t_cchc, (long long) t_news,
+              (long long) a3);
+    exec_sql (&fx, sql);
+    check_totals (&fx, t_cchc, t_news);
+    snprintf (sql, sizeof sql,
+              "UPDATE articles SET status = 'draft', published_at = NULL WHERE id = %lld",
+              (long long) a2);
+    exec_sql (&fx, sql);
+    check_totals (&fx, t_cchc, t_news);
+    ck_assert_int_eq (list (&fx, NULL, &all, ids, sizeof ids), 1);
+    snprintf (sql, sizeof sql,
+              "DELETE FROM article_history WHERE article_id = %lld; "
+              "DELETE FROM articles WHERE id = %lld",
+              (long long) a3, (long long) a3);
+    exec_sql (&fx, sql);
+    check_totals (&fx, t_cchc, t_news);
+    ck_assert_int_eq (list (&fx, NULL, &all, ids, sizeof ids), 0);
+
+    /* A bulk load: one statement, many rows. */
+    snprintf (sql, sizeof sql,
+              "INSERT INTO articles (slug, unit_id, title, body, body_html, topic_ids, is_cchc, "
+              "status, author_id, published_at) SELECT 'tai-' || g, "
+              "CASE WHEN g %% 3 = 0 THEN %lld ELSE %lld END, 'Bài ' || g, 'Nội dung', '', "
+              "ARRAY[CASE WHEN g %% 2 = 0 THEN %lld ELSE %lld END]::bigint[], g %% 2 = 0, "
+              "'published', 1, now() FROM generate_series(1, 25) AS g",
+              (long long) fx.unit_a, (long long) fx.unit_b, (long long) t_cchc, (long long) t_news);
+    exec_sql (&fx, sql);
+    check_totals (&fx, t_cchc, t_news);
+    ck_assert_int_eq (list (&fx, NULL, &all, ids, sizeof ids), 25);
+    fixture_fini (&fx);
+}
+END_TEST
+
 Suite *article_rpc_suite (void)
 {
     Suite *s = suite_create ("content-svc/article_rpc");
@@ -533,5 +703,9 @@ Suite *article_rpc_suite (void)
     tcase_add_test (tc, test_unit_rules);
     tcase_add_test (tc, test_edits_checked);
     suite_add_tcase (s, tc);
+    TCase *lists = tcase_create ("lists");
+    tcase_set_timeout (lists, 60);
+    tcase_add_test (lists, test_list_totals);
+    suite_add_tcase (s, lists);
     return s;
 }
