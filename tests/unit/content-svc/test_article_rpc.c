@@ -5,8 +5,10 @@
  * who did not write it), the steps a status does not allow, If-Match, the
  * unit rules (an editor's unit must exist; drafts stay within their unit),
  * and the events quota-svc counts from (article.published with the unit and
- * the CCHC flag, article.retracted). Every test checks the stored rows, not
- * only the replies. */
+ * the CCHC flag, article.retracted); the lists: the public totals kept per
+ * filter (article_counts) and the search (tiers, near matches, the search's
+ * own statements against the general one). Every test checks the stored
+ * rows, not only the replies. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -522,6 +524,26 @@ END_TEST
 
 /* ------------------------------------------------------------ lists */
 
+/* A published article written straight into the table, as a restore or
+ * the benchmark's data would be (the counts' triggers see it all the
+ * same): its unit, topic (0: none), CCHC flag, title, body and age in
+ * hours. Its id. */
+static int64_t put (fixture *fx, int64_t unit, int64_t topic_id, int cchc, const char *title,
+                    const char *body, int hours)
+{
+    char sql[1024];
+    snprintf (sql, sizeof sql,
+              "INSERT INTO articles (slug, unit_id, title, body, body_html, topic_ids, is_cchc, "
+              "status, author_id, published_at) SELECT 'bai-' || nextval('articles_id_seq'), "
+              "%lld, '%s', '%s', '', CASE WHEN %lld > 0 THEN ARRAY[%lld]::bigint[] ELSE '{}' END, "
+              "%s, 'published', 1, now() - interval '%d hours' RETURNING id",
+              (long long) unit, title, body, (long long) topic_id, (long long) topic_id,
+              cchc ? "true" : "false", hours);
+    long long id = test_query_int (fx->svc.pg.db, sql);
+    ck_assert_int_gt (id, 0);
+    return id;
+}
+
 static void exec_sql (fixture *fx, const char *sql)
 {
     PGresult *res = PQexec (fx->svc.pg.db, sql);
@@ -690,6 +712,113 @@ START_TEST (test_list_totals)
 }
 END_TEST
 
+/* The same search, page by page, by the public (the search's own
+ * statements: a page of title matches read down the newest articles, or
+ * ranked from the full-text index) and by a reviewer without a status (the
+ * general statement): the same pages, the same total. */
+static void check_search_pages (fixture *fx, const char *q, int per_page, long long total)
+{
+    Loa__Content__ArticleListRequest in = LOA__CONTENT__ARTICLE_LIST_REQUEST__INIT;
+    in.q = (char *) q;
+    in.has_per_page = 1;
+    in.per_page = per_page;
+    in.has_page = 1;
+    char pub[1024], rev[1024];
+    for (in.page = 1; in.page <= total / per_page + 2; in.page++) {
+        ck_assert_int_eq (list (fx, NULL, &in, pub, sizeof pub), total);
+        ck_assert_int_eq (list (fx, &fx->reviewer, &in, rev, sizeof rev), total);
+        ck_assert_msg (strcmp (pub, rev) == 0, "q=%s page %d of %d: [%s], not [%s]", q, in.page,
+                       per_page, pub, rev);
+    }
+}
+
+/* Search: full text, diacritic- and case-insensitive; the articles whose
+ * title holds the words first, then the others, each newest first; near
+ * matches of the title (a misspelt word) only when full text finds fewer
+ * than 20. */
+START_TEST (test_search)
+{
+    fixture fx;
+    fixture_init (&fx);
+    char ids[1024], want[1024];
+    int64_t u = fx.unit_a;
+    int64_t s1 = put (&fx, u, 0, 0, "Đăng ký kinh doanh qua mạng", "Hướng dẫn chung.", 10);
+    int64_t s2 = put (&fx, u, 0, 0, "Tin khác", "Bài nói về đăng ký kinh doanh.", 1);
+    int64_t s3 = put (&fx, u, 0, 0, "Hướng dẫn đăng ký kinh doanh", "Các bước.", 5);
+    put (&fx, u, 0, 0, "Thu hút đầu tư", "Không liên quan.", 2);
+    Loa__Content__ArticleListRequest in = LOA__CONTENT__ARTICLE_LIST_REQUEST__INIT;
+    in.q = (char *) "dang ky kinh doanh";
+    ck_assert_int_eq (list (&fx, NULL, &in, ids, sizeof ids), 3);
+    snprintf (want, sizeof want, "%lld,%lld,%lld", (long long) s3, (long long) s1, (long long) s2);
+    ck_assert_str_eq (ids, want);
+    in.q = (char *) "ĐĂNG KÝ Kinh Doanh";
+    ck_assert_int_eq (list (&fx, NULL, &in, ids, sizeof ids), 3);
+    ck_assert_str_eq (ids, want);
+    /* Every word is needed; the order of the words is not. */
+    in.q = (char *) "kinh doanh dang ky";
+    ck_assert_int_eq (list (&fx, NULL, &in, ids, sizeof ids), 3);
+    ck_assert_str_eq (ids, want);
+    /* A misspelt word, or one no article has: no full-text match; the
+     * titles close to the whole query (word similarity 0.82, 0.70). */
+    snprintf (want, sizeof want, "%lld,%lld", (long long) s3, (long long) s1);
+    in.q = (char *) "dang ki kinh doanh";
+    ck_assert_int_eq (list (&fx, NULL, &in, ids, sizeof ids), 2);
+    ck_assert_str_eq (ids, want);
+    in.q = (char *) "dang ky kinh doanh dien tu";
+    ck_assert_int_eq (list (&fx, NULL, &in, ids, sizeof ids), 2);
+    ck_assert_str_eq (ids, want);
+    in.q = (char *) "dang ky kinh doanh dien tu ca nhan";
+    ck_assert_int_eq (list (&fx, NULL, &in, ids, sizeof ids), 0);
+    /* Operators and quotes are words. */
+    in.q = (char *) "a & | ! ( :* ' \\ %_";
+    ck_assert_int_eq (list (&fx, NULL, &in, ids, sizeof ids), 0);
+
+    /* Many matches: 30 titles and 12 bodies with the word, a title that
+     * misspells it, and other articles, the ages interleaved. */
+    int64_t typo = put (&fx, u, 0, 0, "Tin zqtitel", "Nội dung.", 3);
+    for (int i = 0; i < 60; i++) {
+        if (i < 30)
+            put (&fx, u, 0, 0, "Tiêu đề zqtitle", "Nội dung.", 100 + 3 * i);
+        if (i < 12)
+            put (&fx, u, 0, 0, "Tin khác", "Thân bài có zqtitle.", 101 + 7 * i);
+        put (&fx, u, 0, 0, "Tin chung", "Nội dung khác.", 102 + 2 * i);
+    }
+    in.q = (char *) "zqtitle";
+    in.has_per_page = 1;
+    in.per_page = 100;
+    ck_assert_int_eq (list (&fx, NULL, &in, ids, sizeof ids), 42);
+    /* The 30 titles first, newest first, then the 12 bodies; the misspelt
+     * title is not there: full text found 20 or more. */
+    ck_assert_int_eq (count (&fx, "SELECT count(*) FROM articles WHERE title LIKE '%zqtitle'"), 30);
+    char sql[512], expect[1024];
+    snprintf (sql, sizeof sql,
+              "SELECT string_agg(id::text, ',' ORDER BY title LIKE '%%zqtitle' DESC, "
+              "published_at DESC, id DESC) FROM articles "
+              "WHERE title LIKE '%%zqtitle' OR body LIKE '%%zqtitle.'");
+    test_query_text (fx.svc.pg.db, sql, expect, sizeof expect);
+    ck_assert_str_eq (ids, expect);
+    check_search_pages (&fx, "zqtitle", 5, 42);
+    check_search_pages (&fx, "zqtitle", 7, 42);
+    check_search_pages (&fx, "zqtitle", 20, 42);
+    check_search_pages (&fx, "dang ky kinh doanh", 1, 3);
+    check_search_pages (&fx, "dang ki kinh doanh", 1, 2);
+    /* The misspelling itself: one full-text match, first, then the close
+     * titles. */
+    in.q = (char *) "zqtitel";
+    ck_assert_int_eq (list (&fx, NULL, &in, ids, sizeof ids), 31);
+    ck_assert_int_eq (atoll (ids), typo);
+    /* A filter beside q (the general statement). */
+    in.q = (char *) "zqtitle";
+    in.has_unit_id = 1;
+    in.unit_id = fx.unit_b;
+    ck_assert_int_eq (list (&fx, NULL, &in, ids, sizeof ids), 0);
+    in.unit_id = u;
+    ck_assert_int_eq (list (&fx, NULL, &in, ids, sizeof ids), 42);
+    ck_assert_str_eq (ids, expect);
+    fixture_fini (&fx);
+}
+END_TEST
+
 Suite *article_rpc_suite (void)
 {
     Suite *s = suite_create ("content-svc/article_rpc");
@@ -706,6 +835,7 @@ Suite *article_rpc_suite (void)
     TCase *lists = tcase_create ("lists");
     tcase_set_timeout (lists, 60);
     tcase_add_test (lists, test_list_totals);
+    tcase_add_test (lists, test_search);
     suite_add_tcase (s, lists);
     return s;
 }
