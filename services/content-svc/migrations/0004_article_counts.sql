@@ -32,8 +32,11 @@ $$;
 -- in every transaction: two publications wait for each other on the
 -- counter they share, and never deadlock. A change that leaves a counter as
 -- it was (an edit of a draft, a published article's summary) touches none.
+-- Its search_path is this schema's (FROM CURRENT: the one this migration
+-- runs with), so a write from a session with another path, e.g. a psql
+-- UPDATE content.articles, finds article_counts.
 CREATE OR REPLACE FUNCTION article_counts_apply() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
     INSERT INTO article_counts AS c (dim, key, n)

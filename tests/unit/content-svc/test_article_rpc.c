@@ -683,9 +683,11 @@ START_TEST (test_list_totals)
               (long long) a3);
     exec_sql (&fx, sql);
     check_totals (&fx, t_cchc, t_news);
+    /* (from a session whose search_path is not the schema's) */
     snprintf (sql, sizeof sql,
-              "UPDATE articles SET status = 'draft', published_at = NULL WHERE id = %lld",
-              (long long) a2);
+              "SET search_path = public; UPDATE %s.articles SET status = 'draft', "
+              "published_at = NULL WHERE id = %lld; RESET search_path",
+              fx.svc.pg.schema, (long long) a2);
     exec_sql (&fx, sql);
     check_totals (&fx, t_cchc, t_news);
     ck_assert_int_eq (list (&fx, NULL, &all, ids, sizeof ids), 1);
