@@ -64,10 +64,14 @@
 static const loa_stmt statements[] = {
     {"article_by_id", "SELECT " ART_FULL " FROM articles a WHERE a.id = $1"},
     {"article_by_slug", "SELECT " ART_FULL " FROM articles a WHERE a.slug = $1"},
-    /* The public list without filters; its total is article_counts'. */
+    /* The public list without filters; its total is article_counts'. The
+     * page's bounds are sub-selects: a plan made for LIMIT 20 would always
+     * look cheaper than one for an unknown LIMIT, so PostgreSQL would plan
+     * again at every execution; this way one generic plan serves. Rows are
+     * formatted once the page is cut, not for those the OFFSET skips. */
     {"articles_newest",
-     "SELECT " ART_COLS " FROM articles a WHERE a.status = 'published'" NEWEST_ORDER
-     "LIMIT $1 OFFSET $2"},
+     "SELECT " ART_COLS " FROM (SELECT * FROM articles a WHERE a.status = 'published'" NEWEST_ORDER
+     "LIMIT (SELECT $1::int) OFFSET (SELECT $2::int)) a" NEWEST_ORDER},
     /* The published articles of one unit, topic or CCHC flag (dim, key),
      * kept by 0004_article_counts.sql's triggers. */
     {"article_counts_get",
