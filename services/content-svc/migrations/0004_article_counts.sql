@@ -4,7 +4,8 @@
 -- filters on at most one of these, rather than counting every published row
 -- on every page. Triggers on articles keep the rows exact in the transaction
 -- of each write (publication, retraction, an edit of a published article's
--- unit, topics or flag, a row inserted or deleted by hand or by a restore).
+-- unit, topics or flag, rows inserted, deleted or truncated by hand or by a
+-- restore).
 -- Idempotent: run again, it recomputes the counts from the rows.
 CREATE TABLE IF NOT EXISTS article_counts (
     dim text NOT NULL CHECK (dim IN ('all', 'unit', 'topic', 'cchc')),
@@ -68,6 +69,16 @@ BEGIN
 END
 $$;
 
+-- TRUNCATE articles (by hand: it fires no row or DELETE trigger) empties
+-- the counts.
+CREATE OR REPLACE FUNCTION article_counts_clear() RETURNS trigger
+LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+BEGIN
+  DELETE FROM article_counts;
+  RETURN NULL;
+END
+$$;
+
 -- No article is written while the counts are rebuilt: the lock is held to
 -- the end of this migration's transaction, when the triggers take over.
 LOCK TABLE articles IN SHARE ROW EXCLUSIVE MODE;
@@ -75,6 +86,7 @@ LOCK TABLE articles IN SHARE ROW EXCLUSIVE MODE;
 DROP TRIGGER IF EXISTS article_counts_insert ON articles;
 DROP TRIGGER IF EXISTS article_counts_update ON articles;
 DROP TRIGGER IF EXISTS article_counts_delete ON articles;
+DROP TRIGGER IF EXISTS article_counts_truncate ON articles;
 CREATE TRIGGER article_counts_insert AFTER INSERT ON articles
     REFERENCING NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION article_counts_apply();
@@ -84,6 +96,8 @@ CREATE TRIGGER article_counts_update AFTER UPDATE ON articles
 CREATE TRIGGER article_counts_delete AFTER DELETE ON articles
     REFERENCING OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION article_counts_apply();
+CREATE TRIGGER article_counts_truncate AFTER TRUNCATE ON articles
+    FOR EACH STATEMENT EXECUTE FUNCTION article_counts_clear();
 
 DELETE FROM article_counts;
 INSERT INTO article_counts (dim, key, n)

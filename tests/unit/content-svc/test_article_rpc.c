@@ -635,7 +635,8 @@ static void check_totals (fixture *fx, int64_t t_cchc, int64_t t_news)
 
 /* The totals of the public list are kept, not counted (article_counts):
  * they stay exact through creation, publication, retraction, rows changed,
- * unpublished and deleted by hand, and a bulk load, for each filter. */
+ * unpublished and deleted by hand, a bulk load and a TRUNCATE, for each
+ * filter. */
 START_TEST (test_list_totals)
 {
     fixture fx;
@@ -710,6 +711,9 @@ START_TEST (test_list_totals)
     exec_sql (&fx, sql);
     check_totals (&fx, t_cchc, t_news);
     ck_assert_int_eq (list (&fx, NULL, &all, ids, sizeof ids), 25);
+    exec_sql (&fx, "TRUNCATE articles CASCADE");
+    check_totals (&fx, t_cchc, t_news);
+    ck_assert_int_eq (list (&fx, NULL, &all, ids, sizeof ids), 0);
     fixture_fini (&fx);
 }
 END_TEST
