@@ -80,7 +80,10 @@ static const loa_stmt statements[] = {
      * article (how dense the matches are among them). */
     {"articles_search_count",
      "SELECT count(*), coalesce((SELECT n FROM article_counts WHERE dim = 'all' AND key = 0), "
-     "0) FROM articles a WHERE a.status = 'published' AND a.search @@ " Q_TSQ},
+     "0), (SELECT version FROM articles_published_version) "
+     "FROM articles a WHERE a.status = 'published' AND a.search @@ " Q_TSQ},
+    /* Whether the counts kept for a search still hold (0006). */
+    {"articles_published_version", "SELECT version FROM articles_published_version"},
     /* The first tier alone, read newest first among the $2 newest published
      * articles at most: a page it fills is the search's page; one it does
      * not fill is read again by articles_search_rank. */
@@ -314,8 +317,72 @@ static loa_store_status list_custom (PGconn *db, const article_filter *f, long l
     return loa_store_tx (db, list_custom_tx, &c, &c.status);
 }
 
+/* The counts of the public search's recent queries, kept by each worker
+ * thread (one connection each) with the version of the published articles
+ * they were counted at (0006_articles_published_version.sql): while the
+ * version has not moved, the matches are the same and the count is not run
+ * again, as for the next pages of a search, or the same search by others.
+ * A query longer than KEPT_Q_BYTES is counted every time. */
+#define KEPT_SEARCHES 32
+#define KEPT_Q_BYTES 256
+typedef struct {
+    char q[KEPT_Q_BYTES];
+    long long n[3]; /* the matches, the published articles, the version */
+    unsigned long used; /* 0: free */
+} kept_search;
+static _Thread_local kept_search kept[KEPT_SEARCHES];
+static _Thread_local unsigned long kept_clock;
+
+/* The entry of `q`, or NULL. */
+static kept_search *kept_find (const char *q)
+{
+    for (int i = 0; i < KEPT_SEARCHES; i++)
+        if (kept[i].used && strcmp (kept[i].q, q) == 0)
+            return &kept[i];
+    return NULL;
+}
+
+/* Keeps the counts of `q`, in place of the least recently used entry. */
+static void kept_put (const char *q, const long long n[3])
+{
+    if (strlen (q) >= KEPT_Q_BYTES)
+        return;
+    kept_search *e = kept_find (q);
+    if (!e) {
+        e = &kept[0];
+        for (int i = 1; i < KEPT_SEARCHES; i++)
+            if (kept[i].used < e->used)
+                e = &kept[i];
+    }
+    snprintf (e->q, sizeof e->q, "%s", q);
+    memcpy (e->n, n, sizeof e->n);
+    e->used = ++kept_clock;
+}
+
+/* The search's counts into n (matches, published, version): kept ones
+ * while the version holds, else counted (and kept). 0 or -1. */
+static int search_counts (PGconn *db, const char *q, long long n[3])
+{
+    kept_search *e = kept_find (q);
+    if (e) {
+        long long version;
+        if (list_counts (db, "articles_published_version", 0, NULL, &version, 1) != 0)
+            return -1;
+        if (version == e->n[2]) {
+            memcpy (n, e->n, sizeof e->n);
+            e->used = ++kept_clock;
+            return 0;
+        }
+    }
+    const char *vals[] = {q};
+    if (list_counts (db, "articles_search_count", 1, vals, n, 3) != 0)
+        return -1;
+    kept_put (q, n);
+    return 0;
+}
+
 /* The public search without other filters. Counted first (the total is
- * exact, and every match is read for it). When the matches are dense among
+ * exact: every match is read for it, unless kept). When the matches are dense among
  * the published articles, a page of the first tier alone is read down the
  * newest of them: `need` rows of a tier as dense as the matches take
  * need * published / matches rows to find, which must be within as many
@@ -325,9 +392,8 @@ static loa_store_status list_custom (PGconn *db, const article_filter *f, long l
 static loa_store_status list_search (PGconn *db, const article_filter *f,
                                      Loa__Content__ArticleList *out)
 {
-    const char *q[] = {f->q};
-    long long n[2]; /* the matches, the published articles */
-    if (list_counts (db, "articles_search_count", 1, q, n, 2) != 0)
+    long long n[3]; /* the matches, the published articles, their version */
+    if (search_counts (db, f->q, n) != 0)
         return LOA_STORE_ERROR;
     if (n[0] < SEARCH_NEAR_BELOW)
         return list_custom (db, f, -1, out);

@@ -821,6 +821,37 @@ START_TEST (test_search)
     in.unit_id = u;
     ck_assert_int_eq (list (&fx, NULL, &in, ids, sizeof ids), 42);
     ck_assert_str_eq (ids, expect);
+
+    /* The counts kept per search follow every change of the published
+     * articles (0006's version): a publication, a retraction, a published
+     * row changed by hand; a draft's submission does not move the version.
+     * (The public's list: the reviewer's also shows the draft.) */
+    const char *version = "SELECT version FROM articles_published_version";
+    in.has_unit_id = 0;
+    in.per_page = 5;
+    int64_t fresh;
+    ck_assert_int_eq (
+        create (&fx, &fx.editor_a, "Bài zqtitle mới", topic (&fx, "tin-hoat-dong"), &fresh),
+        LOA__STATUS__CREATED);
+    long long v = count (&fx, version);
+    for (int i = 0; i < 4; i++)
+        ck_assert_int_eq (list (&fx, NULL, &in, ids, sizeof ids), 42);
+    ck_assert_int_eq (STEP (&fx, &fx.editor_a, "articles.submit", fresh, NULL), LOA__STATUS__OK);
+    ck_assert_int_eq (count (&fx, version), v);
+    ck_assert_int_eq (STEP (&fx, &fx.reviewer, "articles.publish", fresh, NULL), LOA__STATUS__OK);
+    ck_assert_int_gt (count (&fx, version), v);
+    for (int i = 0; i < 4; i++) {
+        ck_assert_int_eq (list (&fx, NULL, &in, ids, sizeof ids), 43);
+        ck_assert_int_eq (atoll (ids), fresh);
+    }
+    ck_assert_int_eq (STEP (&fx, &fx.reviewer, "articles.retract", fresh, "Trùng"),
+                      LOA__STATUS__OK);
+    for (int i = 0; i < 4; i++)
+        ck_assert_int_eq (list (&fx, NULL, &in, ids, sizeof ids), 42);
+    exec_sql (&fx, "UPDATE articles SET body = body || ' zqtitle' WHERE id = (SELECT min(id) "
+                   "FROM articles WHERE title = 'Tin chung')");
+    for (int i = 0; i < 4; i++)
+        ck_assert_int_eq (list (&fx, NULL, &in, ids, sizeof ids), 43);
     fixture_fini (&fx);
 }
 END_TEST
