@@ -76,8 +76,9 @@ static const loa_stmt statements[] = {
      * kept by 0004_article_counts.sql's triggers. */
     {"article_counts_get",
      "SELECT coalesce((SELECT n FROM article_counts WHERE dim = $1 AND key = $2), 0)"},
-    /* The public search ($1 q): its full-text matches, and every published
-     * article (how dense the matches are among them). */
+    /* The public search ($1 q): its full-text matches, every published
+     * article (how dense the matches are among them), and the version of
+     * the published articles they were counted at (0006). */
     {"articles_search_count",
      "SELECT count(*), coalesce((SELECT n FROM article_counts WHERE dim = 'all' AND key = 0), "
      "0), (SELECT version FROM articles_published_version) "
