@@ -21,9 +21,21 @@
 /* More than an article may carry (article_rpc.c allows 20). */
 #define ARTICLE_EVENT_MAX_ATTACHMENTS 64
 
-/* The list: every filter a parameter that may be NULL; custom plans (see
- * article_store_prepare) fold the NULL ones away, so that the public list
- * reads the newest rows of the articles_published index and stops. */
+/* The list (article_store_list says which statement serves which call).
+ *
+ * Search ranks in tiers a row answers by itself: the articles whose title
+ * holds every word of q (title_tsv), then the other full-text matches
+ * (search), each newest first; when full text finds fewer than
+ * SEARCH_NEAR_BELOW articles, near matches of the title (pg_trgm word
+ * similarity, e.g. a misspelt word) follow them, the closest first. */
+
+/* The words of q ($1), computed once per execution (an InitPlan): a generic
+ * plan neither folds q again on every row nor guesses from its value. */
+#define Q_TSQ "(SELECT plainto_tsquery('simple', fold($1::text)))"
+
+/* Every filter a parameter that may be NULL, $10 whether near matches are
+ * wanted; run with custom plans (list_custom_tx), which fold the NULL ones
+ * away and see the values, so the plan fits the filters at hand. */
 #define LIST_FROM                                                                                  \
     " FROM articles a CROSS JOIN (SELECT fold($9::text) AS fq, "                                   \
     "plainto_tsquery('simple', fold($9::text)) AS tsq) q "                                         \
@@ -36,15 +48,56 @@
     "'Asia/Ho_Chi_Minh') "                                                                         \
     "AND ($8::date IS NULL OR a.published_at < ($8::date + 1)::timestamp AT TIME ZONE "            \
     "'Asia/Ho_Chi_Minh') "                                                                         \
-    "AND (q.fq IS NULL OR a.search @@ q.tsq OR a.title_fold OPERATOR(public.%>) q.fq) "
+    "AND (q.fq IS NULL OR a.search @@ q.tsq "                                                      \
+    "OR ($10::boolean AND a.title_fold OPERATOR(public.%>) q.fq)) "
 #define LIST_SQL                                                                                   \
-    "SELECT " ART_COLS LIST_FROM "ORDER BY CASE WHEN q.fq IS NULL THEN 0 "                         \
+    "SELECT " ART_COLS LIST_FROM "ORDER BY CASE WHEN q.fq IS NULL OR a.title_tsv @@ q.tsq THEN 0 " \
+    "WHEN a.search @@ q.tsq THEN 1 ELSE 2 END, "                                                   \
+    "CASE WHEN q.fq IS NULL OR a.search @@ q.tsq THEN 0 "                                          \
     "ELSE public.word_similarity(q.fq, a.title_fold) END DESC, "                                   \
-    "a.published_at DESC, a.id DESC LIMIT $10 OFFSET $11"
+    "a.published_at DESC, a.id DESC LIMIT $11 OFFSET $12"
+
+/* Published only, newest first: the articles_published index, read until
+ * the page is full. */
+#define NEWEST_ORDER " ORDER BY a.published_at DESC, a.id DESC "
 
 static const loa_stmt statements[] = {
     {"article_by_id", "SELECT " ART_FULL " FROM articles a WHERE a.id = $1"},
     {"article_by_slug", "SELECT " ART_FULL " FROM articles a WHERE a.slug = $1"},
+    /* The public list without filters; its total is article_counts'. The
+     * page's bounds are sub-selects: a plan made for LIMIT 20 would always
+     * look cheaper than one for an unknown LIMIT, so PostgreSQL would plan
+     * again at every execution; this way one generic plan serves. Rows are
+     * formatted once the page is cut, not for those the OFFSET skips. */
+    {"articles_newest",
+     "SELECT " ART_COLS " FROM (SELECT * FROM articles a WHERE a.status = 'published'" NEWEST_ORDER
+     "LIMIT (SELECT $1::int) OFFSET (SELECT $2::int)) a" NEWEST_ORDER},
+    /* The published articles of one unit, topic or CCHC flag (dim, key),
+     * kept by 0004_article_counts.sql's triggers. */
+    {"article_counts_get",
+     "SELECT coalesce((SELECT n FROM article_counts WHERE dim = $1 AND key = $2), 0)"},
+    /* The public search ($1 q): its full-text matches, every published
+     * article (how dense the matches are among them), and the version of
+     * the published articles they were counted at (0006). */
+    {"articles_search_count",
+     "SELECT count(*), coalesce((SELECT n FROM article_counts WHERE dim = 'all' AND key = 0), "
+     "0), (SELECT version FROM articles_published_version) "
+     "FROM articles a WHERE a.status = 'published' AND a.search @@ " Q_TSQ},
+    /* Whether the counts kept for a search still hold (0006). */
+    {"articles_published_version", "SELECT version FROM articles_published_version"},
+    /* The first tier alone, read newest first among the $2 newest published
+     * articles at most: a page it fills is the search's page; one it does
+     * not fill is read again by articles_search_rank. */
+    {"articles_search_title",
+     "SELECT " ART_COLS " FROM (SELECT * FROM articles a WHERE a.status = 'published'" NEWEST_ORDER
+     "LIMIT $2) a WHERE a.title_tsv @@ " Q_TSQ NEWEST_ORDER "LIMIT $3 OFFSET $4"},
+    /* Both tiers, from the full-text index: every match is read. */
+    {"articles_search_rank",
+     "SELECT " ART_COLS " FROM articles a WHERE a.status = 'published' AND a.search @@ " Q_TSQ
+     " ORDER BY a.title_tsv @@ " Q_TSQ " DESC, a.published_at DESC, a.id DESC "
+     "LIMIT $2 OFFSET $3"},
+    /* Any other list: custom plans, for this transaction only. */
+    {"articles_custom_plans", "SELECT set_config('plan_cache_mode', 'force_custom_plan', true)"},
     {"articles_list", LIST_SQL},
     {"articles_count", "SELECT count(*)" LIST_FROM},
     {"article_history",
@@ -83,10 +136,10 @@ static const loa_stmt statements[] = {
 
 int article_store_prepare (PGconn *db)
 {
-    /* The list's optional filters are parameters; a generic plan could not
-     * drop the unused ones, so plans are made for the values at hand. */
-    if (loa_db_exec (db, "SET plan_cache_mode = force_custom_plan") != 0)
-        return -1;
+    /* Plans are PostgreSQL's choice (plan_cache_mode auto): a statement of
+     * a fixed shape keeps a generic plan and is not planned again at each
+     * execution. Only articles_list and articles_count need plans made for
+     * the values at hand; list_custom_tx asks for them. */
     return loa_db_prepare (db, statements);
 }
 
@@ -167,9 +220,53 @@ loa_store_status article_store_get (PGconn *db, const char *ref, Loa__Content__A
                           out);
 }
 
-loa_store_status article_store_list (PGconn *db, const article_filter *f,
-                                     Loa__Content__ArticleList *out)
+/* Near matches join a search only when full text finds fewer articles
+ * than this (docs/api/content.md). */
+#define SEARCH_NEAR_BELOW 20
+
+/* Runs a page statement into out->items. 0 or -1 (logged). */
+static int list_page (PGconn *db, const char *stmt, int n, const char *const *vals,
+                      Loa__Content__ArticleList *out)
 {
+    PGresult *res = loa_store_run (db, WHO, stmt, n, vals, PGRES_TUPLES_OK);
+    int rc = PQresultStatus (res) == PGRES_TUPLES_OK
+                 ? loa_store_fill_rows (res, sizeof (Loa__Content__Article), fill_item,
+                                        (void ***) &out->items, &out->n_items)
+                 : -1;
+    PQclear (res);
+    return rc;
+}
+
+/* Runs a statement of one row and reads its first `n_out` columns as
+ * integers. 0 or -1 (logged). */
+static int list_counts (PGconn *db, const char *stmt, int n, const char *const *vals, long long *v,
+                        int n_out)
+{
+    PGresult *res = loa_store_run (db, WHO, stmt, n, vals, PGRES_TUPLES_OK);
+    int ok =
+        PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) == 1 && PQnfields (res) >= n_out;
+    for (int i = 0; ok && i < n_out; i++)
+        v[i] = atoll (PQgetvalue (res, 0, i));
+    PQclear (res);
+    return ok ? 0 : -1;
+}
+
+/* A list served by articles_list and articles_count (custom plans). */
+typedef struct {
+    const article_filter *f;
+    Loa__Content__ArticleList *out;
+    long long kept_total; /* the total from article_counts, or -1 */
+    loa_store_status status;
+} list_call;
+
+static int list_custom_tx (PGconn *db, void *arg)
+{
+    list_call *c = arg;
+    const article_filter *f = c->f;
+    Loa__Content__ArticleList *out = c->out;
+    article_store_free_list (out); /* a retried attempt's page */
+    out->page = f->page;
+    out->per_page = f->per_page;
     char own[24], unit[24], topic[24], limit[24], offset[24];
     loa_store_int_param (limit, f->per_page);
     loa_store_int_param (offset, (long long) (f->page - 1) * f->per_page);
@@ -182,34 +279,198 @@ loa_store_status article_store_list (PGconn *db, const article_filter *f,
                           f->from,
                           f->to,
                           f->q,
+                          "false",
                           limit,
                           offset};
-    /* Not loa_store_page: no window count, so that the public list reads
-     * the newest rows of its index and stops (see LIST_SQL). */
-    PGresult *res = loa_store_run (db, WHO, "articles_list", 11, vals, PGRES_TUPLES_OK);
-    out->page = f->page;
-    out->per_page = f->per_page;
-    int rc = PQresultStatus (res) == PGRES_TUPLES_OK
-                 ? loa_store_fill_rows (res, sizeof (Loa__Content__Article), fill_item,
-                                        (void ***) &out->items, &out->n_items)
-                 : -1;
+    PGresult *res = loa_store_run (db, WHO, "articles_custom_plans", 0, NULL, PGRES_TUPLES_OK);
+    int rc = PQresultStatus (res) == PGRES_TUPLES_OK ? 0 : -1;
     PQclear (res);
-    if (rc != 0)
-        return LOA_STORE_ERROR;
-    /* The total: known from the page itself when it is the first and not
-     * full; counted otherwise (the same filters, no ordering). */
-    if (f->page == 1 && out->n_items < (size_t) f->per_page) {
-        out->total = (int64_t) out->n_items;
-        return LOA_STORE_OK;
+    long long total = c->kept_total;
+    if (rc == 0 && f->q) {
+        /* Near matches only when full text finds too few: counted first. */
+        rc = list_counts (db, "articles_count", 10, vals, &total, 1);
+        if (rc == 0 && total < SEARCH_NEAR_BELOW) {
+            vals[9] = "true";
+            rc = list_counts (db, "articles_count", 10, vals, &total, 1);
+        }
     }
-    res = loa_store_run (db, WHO, "articles_count", 9, vals, PGRES_TUPLES_OK);
-    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
-        PQclear (res);
+    if (rc == 0)
+        rc = list_page (db, "articles_list", 12, vals, out);
+    /* Without a total yet: the page tells it when it is the first and not
+     * full; counted otherwise (the same filters, no ordering). */
+    if (rc == 0 && total < 0 && f->page == 1 && out->n_items < (size_t) f->per_page)
+        total = (long long) out->n_items;
+    if (rc == 0 && total < 0)
+        rc = list_counts (db, "articles_count", 10, vals, &total, 1);
+    if (rc != 0) {
+        article_store_free_list (out);
+        return -1;
+    }
+    out->total = total;
+    c->status = LOA_STORE_OK;
+    return 0;
+}
+
+static loa_store_status list_custom (PGconn *db, const article_filter *f, long long kept_total,
+                                     Loa__Content__ArticleList *out)
+{
+    list_call c = {.f = f, .out = out, .kept_total = kept_total};
+    return loa_store_tx (db, list_custom_tx, &c, &c.status);
+}
+
+/* The counts of the public search's recent queries, kept by each worker
+ * thread (one connection each) with the version of the published articles
+ * they were counted at (0006_articles_published_version.sql): while the
+ * version has not moved, the matches are the same and the count is not run
+ * again, as for the next pages of a search, or the same search by others.
+ * A query longer than KEPT_Q_BYTES is counted every time. */
+#define KEPT_SEARCHES 32
+#define KEPT_Q_BYTES 256
+typedef struct {
+    char q[KEPT_Q_BYTES];
+    long long n[3]; /* the matches, the published articles, the version */
+    unsigned long used; /* 0: free */
+} kept_search;
+static _Thread_local kept_search kept[KEPT_SEARCHES];
+static _Thread_local unsigned long kept_clock;
+
+/* The entry of `q`, or NULL. */
+static kept_search *kept_find (const char *q)
+{
+    for (int i = 0; i < KEPT_SEARCHES; i++)
+        if (kept[i].used && strcmp (kept[i].q, q) == 0)
+            return &kept[i];
+    return NULL;
+}
+
+/* Keeps the counts of `q`, in place of the least recently used entry. */
+static void kept_put (const char *q, const long long n[3])
+{
+    if (strlen (q) >= KEPT_Q_BYTES)
+        return;
+    kept_search *e = kept_find (q);
+    if (!e) {
+        e = &kept[0];
+        for (int i = 1; i < KEPT_SEARCHES; i++)
+            if (kept[i].used < e->used)
+                e = &kept[i];
+    }
+    snprintf (e->q, sizeof e->q, "%s", q);
+    memcpy (e->n, n, sizeof e->n);
+    e->used = ++kept_clock;
+}
+
+/* The search's counts into n (matches, published, version): kept ones
+ * while the version holds, else counted (and kept). 0 or -1. */
+static int search_counts (PGconn *db, const char *q, long long n[3])
+{
+    kept_search *e = kept_find (q);
+    if (e) {
+        long long version;
+        if (list_counts (db, "articles_published_version", 0, NULL, &version, 1) != 0)
+            return -1;
+        if (version == e->n[2]) {
+            memcpy (n, e->n, sizeof e->n);
+            e->used = ++kept_clock;
+            return 0;
+        }
+    }
+    const char *vals[] = {q};
+    if (list_counts (db, "articles_search_count", 1, vals, n, 3) != 0)
+        return -1;
+    kept_put (q, n);
+    return 0;
+}
+
+/* The public search without other filters. Counted first (the total is
+ * exact: every match is read for it, unless kept). When the matches are dense among
+ * the published articles, a page of the first tier alone is read down the
+ * newest of them: `need` rows of a tier as dense as the matches take
+ * need * published / matches rows to find, which must be within as many
+ * rows as there are matches; a window four times that lets the title tier
+ * be a quarter of the matches. A page the window does not fill, and any
+ * search whose matches are sparse, is ranked from the full-text index. */
+static loa_store_status list_search (PGconn *db, const article_filter *f,
+                                     Loa__Content__ArticleList *out)
+{
+    long long n[3]; /* the matches, the published articles, their version */
+    if (search_counts (db, f->q, n) != 0)
+        return LOA_STORE_ERROR;
+    if (n[0] < SEARCH_NEAR_BELOW)
+        return list_custom (db, f, -1, out);
+    long long off = (long long) (f->page - 1) * f->per_page, need = off + f->per_page;
+    out->total = n[0];
+    if (off >= n[0])
+        return LOA_STORE_OK;
+    char window[24], limit[24], offset[24];
+    loa_store_int_param (limit, f->per_page);
+    loa_store_int_param (offset, off);
+    if (need * n[1] <= n[0] * n[0]) {
+        loa_store_int_param (window, 4 * need * n[1] / n[0] + need);
+        const char *vals[] = {f->q, window, limit, offset};
+        if (list_page (db, "articles_search_title", 4, vals, out) != 0)
+            return LOA_STORE_ERROR;
+        if (out->n_items == (size_t) f->per_page)
+            return LOA_STORE_OK;
+        article_store_free_list (out); /* (which clears page, per_page and total) */
+        out->page = f->page;
+        out->per_page = f->per_page;
+        out->total = n[0];
+    }
+    const char *vals[] = {f->q, limit, offset};
+    if (list_page (db, "articles_search_rank", 3, vals, out) != 0) {
         article_store_free_list (out);
         return LOA_STORE_ERROR;
     }
-    out->total = atoll (PQgetvalue (res, 0, 0));
-    PQclear (res);
+    return LOA_STORE_OK;
+}
+
+loa_store_status article_store_list (PGconn *db, const article_filter *f,
+                                     Loa__Content__ArticleList *out)
+{
+    out->page = f->page;
+    out->per_page = f->per_page;
+    /* Published articles alone (the public's list, and staff asking for
+     * status=published: the visibility rule then adds nothing), without
+     * dates, have statements of their own. */
+    int published = f->status && strcmp (f->status, "published") == 0 && !f->from && !f->to;
+    int dims = (f->unit_id > 0) + (f->topic_id > 0) + (f->cchc >= 0);
+    if (published && f->q && dims == 0)
+        return list_search (db, f, out);
+    if (!published || f->q || dims > 1)
+        return list_custom (db, f, -1, out);
+    /* No filter, or one of unit, topic and CCHC: the total is kept. */
+    char key[24];
+    const char *dim = "all";
+    loa_store_int_param (key, 0);
+    if (f->unit_id > 0) {
+        dim = "unit";
+        loa_store_int_param (key, f->unit_id);
+    } else if (f->topic_id > 0) {
+        dim = "topic";
+        loa_store_int_param (key, f->topic_id);
+    } else if (f->cchc >= 0) {
+        dim = "cchc";
+        loa_store_int_param (key, f->cchc);
+    }
+    const char *keys[] = {dim, key};
+    long long total;
+    if (list_counts (db, "article_counts_get", 2, keys, &total, 1) != 0)
+        return LOA_STORE_ERROR;
+    if (dims > 0)
+        return list_custom (db, f, total, out);
+    out->total = total;
+    long long off = (long long) (f->page - 1) * f->per_page;
+    if (off >= total)
+        return LOA_STORE_OK;
+    char limit[24], offset[24];
+    loa_store_int_param (limit, f->per_page);
+    loa_store_int_param (offset, off);
+    const char *vals[] = {limit, offset};
+    if (list_page (db, "articles_newest", 2, vals, out) != 0) {
+        article_store_free_list (out);
+        return LOA_STORE_ERROR;
+    }
     return LOA_STORE_OK;
 }
 

@@ -5,8 +5,10 @@
  * who did not write it), the steps a status does not allow, If-Match, the
  * unit rules (an editor's unit must exist; drafts stay within their unit),
  * and the events quota-svc counts from (article.published with the unit and
- * the CCHC flag, article.retracted). Every test checks the stored rows, not
- * only the replies. */
+ * the CCHC flag, article.retracted); the lists: the public totals kept per
+ * filter (article_counts) and the search (tiers, near matches, the search's
+ * own statements against the general one). Every test checks the stored
+ * rows, not only the replies. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -520,6 +522,340 @@ START_TEST (test_edits_checked)
 }
 END_TEST
 
+/* ------------------------------------------------------------ lists */
+
+/* A published article written straight into the table, as a restore or
+ * the benchmark's data would be (the counts' triggers see it all the
+ * same): its unit, topic (0: none), CCHC flag, title, body and age in
+ * hours. Its id. */
+static int64_t put (fixture *fx, int64_t unit, int64_t topic_id, int cchc, const char *title,
+                    const char *body, int hours)
+{
+    char sql[1024];
+    snprintf (sql, sizeof sql,
+              "INSERT INTO articles (slug, unit_id, title, body, body_html, topic_ids, is_cchc, "
+              "status, author_id, published_at) SELECT 'bai-' || nextval('articles_id_seq'), "
+              "%lld, '%s', '%s', '', CASE WHEN %lld > 0 THEN ARRAY[%lld]::bigint[] ELSE '{}' END, "
+              "%s, 'published', 1, now() - interval '%d hours' RETURNING id",
+              (long long) unit, title, body, (long long) topic_id, (long long) topic_id,
+              cchc ? "true" : "false", hours);
+    long long id = test_query_int (fx->svc.pg.db, sql);
+    ck_assert_int_gt (id, 0);
+    return id;
+}
+
+static void exec_sql (fixture *fx, const char *sql)
+{
+    PGresult *res = PQexec (fx->svc.pg.db, sql);
+    ck_assert_msg (PQresultStatus (res) == PGRES_COMMAND_OK ||
+                       PQresultStatus (res) == PGRES_TUPLES_OK,
+                   "%s: %s", sql, PQresultErrorMessage (res));
+    PQclear (res);
+}
+
+/* articles.list by `who` (NULL: the public): its total, and the ids of the
+ * page as "id,id,..." into ids. */
+static long long list (fixture *fx, const test_caller *who,
+                       const Loa__Content__ArticleListRequest *in, char *ids, size_t cap)
+{
+    test_reply r;
+    ck_assert_int_eq (test_call (&fx->svc, who, "articles.list", &in->base,
+                                 &loa__content__article_list__descriptor, &r),
+                      LOA__STATUS__OK);
+    const Loa__Content__ArticleList *l = (const Loa__Content__ArticleList *) r.body;
+    size_t len = 0;
+    ids[0] = '\0';
+    for (size_t i = 0; i < l->n_items && len < cap; i++)
+        len += (size_t) snprintf (ids + len, cap - len, "%s%lld", i ? "," : "",
+                                  (long long) l->items[i]->id);
+    long long total = l->total;
+    test_reply_clear (&r);
+    return total;
+}
+
+/* The public's total for one filter, at per_page 1 (a full page: the total
+ * is not the page's length) and 100, and a reviewer's status=published,
+ * each against count(*) over the rows; `where` is the same filter in SQL. */
+static void check_total (fixture *fx, int64_t unit, int64_t topic_id, int cchc, const char *where)
+{
+    char sql[256], ids[1024];
+    snprintf (sql, sizeof sql, "SELECT count(*) FROM articles WHERE status = 'published' AND %s",
+              where);
+    long long want = count (fx, sql);
+    Loa__Content__ArticleListRequest in = LOA__CONTENT__ARTICLE_LIST_REQUEST__INIT;
+    in.has_unit_id = unit > 0;
+    in.unit_id = unit;
+    in.has_topic_id = topic_id > 0;
+    in.topic_id = topic_id;
+    in.has_cchc = cchc >= 0;
+    in.cchc = cchc > 0;
+    in.has_per_page = 1;
+    const int per_pages[] = {1, 100};
+    for (size_t i = 0; i < 2; i++) {
+        in.per_page = per_pages[i];
+        ck_assert_msg (list (fx, NULL, &in, ids, sizeof ids) == want, "%s, per_page %d: not %lld",
+                       where, in.per_page, want);
+    }
+    in.status = (char *) "published";
+    ck_assert_int_eq (list (fx, &fx->reviewer, &in, ids, sizeof ids), want);
+    /* A page past the end: no rows, the same total. */
+    in.status = NULL;
+    in.has_page = 1;
+    in.page = 1000;
+    ck_assert_int_eq (list (fx, NULL, &in, ids, sizeof ids), want);
+    ck_assert_str_eq (ids, "");
+}
+
+/* Every filter the totals are kept for, one combination that is counted,
+ * and the kept counters against the rows themselves. */
+static void check_totals (fixture *fx, int64_t t_cchc, int64_t t_news)
+{
+    char w[128];
+    check_total (fx, 0, 0, -1, "true");
+    snprintf (w, sizeof w, "unit_id = %lld", (long long) fx->unit_a);
+    check_total (fx, fx->unit_a, 0, -1, w);
+    snprintf (w, sizeof w, "unit_id = %lld", (long long) fx->unit_b);
+    check_total (fx, fx->unit_b, 0, -1, w);
+    snprintf (w, sizeof w, "topic_ids @> ARRAY[%lld::bigint]", (long long) t_cchc);
+    check_total (fx, 0, t_cchc, -1, w);
+    snprintf (w, sizeof w, "topic_ids @> ARRAY[%lld::bigint]", (long long) t_news);
+    check_total (fx, 0, t_news, -1, w);
+    check_total (fx, 0, 0, 1, "is_cchc");
+    check_total (fx, 0, 0, 0, "NOT is_cchc");
+    snprintf (w, sizeof w, "unit_id = %lld AND is_cchc", (long long) fx->unit_a);
+    check_total (fx, fx->unit_a, 0, 1, w);
+    ck_assert_int_eq (
+        count (fx, "SELECT count(*) FROM article_counts c FULL JOIN (SELECT k.dim, k.key, "
+                   "count(*) AS n FROM articles a, "
+                   "article_count_keys(a.unit_id, a.topic_ids, a.is_cchc) k "
+                   "WHERE a.status = 'published' GROUP BY 1, 2) r USING (dim, key) "
+                   "WHERE coalesce(c.n, 0) <> coalesce(r.n, 0)"),
+        0);
+}
+
+/* The totals of the public list are kept, not counted (article_counts):
+ * they stay exact through creation, publication, retraction, rows changed,
+ * unpublished and deleted by hand, a bulk load and a TRUNCATE, for each
+ * filter. */
+START_TEST (test_list_totals)
+{
+    fixture fx;
+    fixture_init (&fx);
+    char ids[1024];
+    int64_t t_cchc = topic (&fx, "cchc-chi-so"), t_news = topic (&fx, "tin-hoat-dong");
+    int64_t a1, a2, a3;
+    ck_assert_int_eq (create (&fx, &fx.editor_a, "Bài một", t_cchc, &a1), LOA__STATUS__CREATED);
+    ck_assert_int_eq (create (&fx, &fx.editor_a, "Bài hai", t_news, &a2), LOA__STATUS__CREATED);
+    ck_assert_int_eq (create (&fx, &fx.editor_b, "Bài ba", t_cchc, &a3), LOA__STATUS__CREATED);
+    check_totals (&fx, t_cchc, t_news);
+    Loa__Content__ArticleListRequest all = LOA__CONTENT__ARTICLE_LIST_REQUEST__INIT;
+    ck_assert_int_eq (list (&fx, NULL, &all, ids, sizeof ids), 0);
+
+    const int64_t mine[] = {a1, a2, a3};
+    for (size_t i = 0; i < 3; i++) {
+        const test_caller *ed = mine[i] == a3 ? &fx.editor_b : &fx.editor_a;
+        ck_assert_int_eq (STEP (&fx, ed, "articles.submit", mine[i], NULL), LOA__STATUS__OK);
+        ck_assert_int_eq (STEP (&fx, &fx.reviewer, "articles.publish", mine[i], NULL),
+                          LOA__STATUS__OK);
+        check_totals (&fx, t_cchc, t_news);
+    }
+    ck_assert_int_eq (list (&fx, NULL, &all, ids, sizeof ids), 3);
+    all.has_unit_id = 1;
+    all.unit_id = fx.unit_a;
+    ck_assert_int_eq (list (&fx, NULL, &all, ids, sizeof ids), 2);
+    all.has_unit_id = 0;
+    all.has_cchc = 1;
+    all.cchc = 1;
+    ck_assert_int_eq (list (&fx, NULL, &all, ids, sizeof ids), 2);
+    all.has_cchc = 0;
+
+    ck_assert_int_eq (STEP (&fx, &fx.reviewer, "articles.retract", a1, "Sai số liệu"),
+                      LOA__STATUS__OK);
+    check_totals (&fx, t_cchc, t_news);
+    ck_assert_int_eq (list (&fx, NULL, &all, ids, sizeof ids), 2);
+
+    /* By hand: a published article moved to the other unit and topics, one
+     * unpublished, one deleted. */
+    char sql[1024];
+    snprintf (sql, sizeof sql,
+              "UPDATE articles SET unit_id = %lld, topic_ids = ARRAY[%lld, %lld, %lld]::bigint[] "
+              "WHERE id = %lld",
+              (long long) fx.unit_a, (long long) t_news, (long long) t_cchc, (long long) t_news,
+              (long long) a3);
+    exec_sql (&fx, sql);
+    check_totals (&fx, t_cchc, t_news);
+    /* (from a session whose search_path is not the schema's) */
+    snprintf (sql, sizeof sql,
+              "SET search_path = public; UPDATE %s.articles SET status = 'draft', "
+              "published_at = NULL WHERE id = %lld; RESET search_path",
+              fx.svc.pg.schema, (long long) a2);
+    exec_sql (&fx, sql);
+    check_totals (&fx, t_cchc, t_news);
+    ck_assert_int_eq (list (&fx, NULL, &all, ids, sizeof ids), 1);
+    snprintf (sql, sizeof sql,
+              "DELETE FROM article_history WHERE article_id = %lld; "
+              "DELETE FROM articles WHERE id = %lld",
+              (long long) a3, (long long) a3);
+    exec_sql (&fx, sql);
+    check_totals (&fx, t_cchc, t_news);
+    ck_assert_int_eq (list (&fx, NULL, &all, ids, sizeof ids), 0);
+
+    /* A bulk load: one statement, many rows. */
+    snprintf (sql, sizeof sql,
+              "INSERT INTO articles (slug, unit_id, title, body, body_html, topic_ids, is_cchc, "
+              "status, author_id, published_at) SELECT 'tai-' || g, "
+              "CASE WHEN g %% 3 = 0 THEN %lld ELSE %lld END, 'Bài ' || g, 'Nội dung', '', "
+              "ARRAY[CASE WHEN g %% 2 = 0 THEN %lld ELSE %lld END]::bigint[], g %% 2 = 0, "
+              "'published', 1, now() FROM generate_series(1, 25) AS g",
+              (long long) fx.unit_a, (long long) fx.unit_b, (long long) t_cchc, (long long) t_news);
+    exec_sql (&fx, sql);
+    check_totals (&fx, t_cchc, t_news);
+    ck_assert_int_eq (list (&fx, NULL, &all, ids, sizeof ids), 25);
+    exec_sql (&fx, "TRUNCATE articles CASCADE");
+    check_totals (&fx, t_cchc, t_news);
+    ck_assert_int_eq (list (&fx, NULL, &all, ids, sizeof ids), 0);
+    fixture_fini (&fx);
+}
+END_TEST
+
+/* The same search, page by page, by the public (the search's own
+ * statements: a page of title matches read down the newest articles, or
+ * ranked from the full-text index) and by a reviewer without a status (the
+ * general statement): the same pages, the same total. */
+static void check_search_pages (fixture *fx, const char *q, int per_page, long long total)
+{
+    Loa__Content__ArticleListRequest in = LOA__CONTENT__ARTICLE_LIST_REQUEST__INIT;
+    in.q = (char *) q;
+    in.has_per_page = 1;
+    in.per_page = per_page;
+    in.has_page = 1;
+    char pub[1024], rev[1024];
+    for (in.page = 1; in.page <= total / per_page + 2; in.page++) {
+        ck_assert_int_eq (list (fx, NULL, &in, pub, sizeof pub), total);
+        ck_assert_int_eq (list (fx, &fx->reviewer, &in, rev, sizeof rev), total);
+        ck_assert_msg (strcmp (pub, rev) == 0, "q=%s page %d of %d: [%s], not [%s]", q, in.page,
+                       per_page, pub, rev);
+    }
+}
+
+/* Search: full text, diacritic- and case-insensitive; the articles whose
+ * title holds the words first, then the others, each newest first; near
+ * matches of the title (a misspelt word) only when full text finds fewer
+ * than 20. */
+START_TEST (test_search)
+{
+    fixture fx;
+    fixture_init (&fx);
+    char ids[1024], want[1024];
+    int64_t u = fx.unit_a;
+    int64_t s1 = put (&fx, u, 0, 0, "Đăng ký kinh doanh qua mạng", "Hướng dẫn chung.", 10);
+    int64_t s2 = put (&fx, u, 0, 0, "Tin khác", "Bài nói về đăng ký kinh doanh.", 1);
+    int64_t s3 = put (&fx, u, 0, 0, "Hướng dẫn đăng ký kinh doanh", "Các bước.", 5);
+    put (&fx, u, 0, 0, "Thu hút đầu tư", "Không liên quan.", 2);
+    Loa__Content__ArticleListRequest in = LOA__CONTENT__ARTICLE_LIST_REQUEST__INIT;
+    in.q = (char *) "dang ky kinh doanh";
+    ck_assert_int_eq (list (&fx, NULL, &in, ids, sizeof ids), 3);
+    snprintf (want, sizeof want, "%lld,%lld,%lld", (long long) s3, (long long) s1, (long long) s2);
+    ck_assert_str_eq (ids, want);
+    in.q = (char *) "ĐĂNG KÝ Kinh Doanh";
+    ck_assert_int_eq (list (&fx, NULL, &in, ids, sizeof ids), 3);
+    ck_assert_str_eq (ids, want);
+    /* Every word is needed; the order of the words is not. */
+    in.q = (char *) "kinh doanh dang ky";
+    ck_assert_int_eq (list (&fx, NULL, &in, ids, sizeof ids), 3);
+    ck_assert_str_eq (ids, want);
+    /* A misspelt word, or one no article has: no full-text match; the
+     * titles close to the whole query (word similarity 0.82, 0.70). */
+    snprintf (want, sizeof want, "%lld,%lld", (long long) s3, (long long) s1);
+    in.q = (char *) "dang ki kinh doanh";
+    ck_assert_int_eq (list (&fx, NULL, &in, ids, sizeof ids), 2);
+    ck_assert_str_eq (ids, want);
+    in.q = (char *) "dang ky kinh doanh dien tu";
+    ck_assert_int_eq (list (&fx, NULL, &in, ids, sizeof ids), 2);
+    ck_assert_str_eq (ids, want);
+    in.q = (char *) "dang ky kinh doanh dien tu ca nhan";
+    ck_assert_int_eq (list (&fx, NULL, &in, ids, sizeof ids), 0);
+    /* Operators and quotes are words. */
+    in.q = (char *) "a & | ! ( :* ' \\ %_";
+    ck_assert_int_eq (list (&fx, NULL, &in, ids, sizeof ids), 0);
+
+    /* Many matches: 30 titles and 12 bodies with the word, a title that
+     * misspells it, and other articles, the ages interleaved. */
+    int64_t typo = put (&fx, u, 0, 0, "Tin zqtitel", "Nội dung.", 3);
+    for (int i = 0; i < 60; i++) {
+        if (i < 30)
+            put (&fx, u, 0, 0, "Tiêu đề zqtitle", "Nội dung.", 100 + 3 * i);
+        if (i < 12)
+            put (&fx, u, 0, 0, "Tin khác", "Thân bài có zqtitle.", 101 + 7 * i);
+        put (&fx, u, 0, 0, "Tin chung", "Nội dung khác.", 102 + 2 * i);
+    }
+    in.q = (char *) "zqtitle";
+    in.has_per_page = 1;
+    in.per_page = 100;
+    ck_assert_int_eq (list (&fx, NULL, &in, ids, sizeof ids), 42);
+    /* The 30 titles first, newest first, then the 12 bodies; the misspelt
+     * title is not there: full text found 20 or more. */
+    ck_assert_int_eq (count (&fx, "SELECT count(*) FROM articles WHERE title LIKE '%zqtitle'"), 30);
+    char sql[512], expect[1024];
+    snprintf (sql, sizeof sql,
+              "SELECT string_agg(id::text, ',' ORDER BY title LIKE '%%zqtitle' DESC, "
+              "published_at DESC, id DESC) FROM articles "
+              "WHERE title LIKE '%%zqtitle' OR body LIKE '%%zqtitle.'");
+    test_query_text (fx.svc.pg.db, sql, expect, sizeof expect);
+    ck_assert_str_eq (ids, expect);
+    check_search_pages (&fx, "zqtitle", 5, 42);
+    check_search_pages (&fx, "zqtitle", 7, 42);
+    check_search_pages (&fx, "zqtitle", 20, 42);
+    check_search_pages (&fx, "dang ky kinh doanh", 1, 3);
+    check_search_pages (&fx, "dang ki kinh doanh", 1, 2);
+    /* The misspelling itself: one full-text match, first, then the close
+     * titles. */
+    in.q = (char *) "zqtitel";
+    ck_assert_int_eq (list (&fx, NULL, &in, ids, sizeof ids), 31);
+    ck_assert_int_eq (atoll (ids), typo);
+    /* A filter beside q (the general statement). */
+    in.q = (char *) "zqtitle";
+    in.has_unit_id = 1;
+    in.unit_id = fx.unit_b;
+    ck_assert_int_eq (list (&fx, NULL, &in, ids, sizeof ids), 0);
+    in.unit_id = u;
+    ck_assert_int_eq (list (&fx, NULL, &in, ids, sizeof ids), 42);
+    ck_assert_str_eq (ids, expect);
+
+    /* The counts kept per search follow every change of the published
+     * articles (0006's version): a publication, a retraction, a published
+     * row changed by hand; a draft's submission does not move the version.
+     * (The public's list: the reviewer's also shows the draft.) */
+    const char *version = "SELECT version FROM articles_published_version";
+    in.has_unit_id = 0;
+    in.per_page = 5;
+    int64_t fresh;
+    ck_assert_int_eq (
+        create (&fx, &fx.editor_a, "Bài zqtitle mới", topic (&fx, "tin-hoat-dong"), &fresh),
+        LOA__STATUS__CREATED);
+    long long v = count (&fx, version);
+    for (int i = 0; i < 4; i++)
+        ck_assert_int_eq (list (&fx, NULL, &in, ids, sizeof ids), 42);
+    ck_assert_int_eq (STEP (&fx, &fx.editor_a, "articles.submit", fresh, NULL), LOA__STATUS__OK);
+    ck_assert_int_eq (count (&fx, version), v);
+    ck_assert_int_eq (STEP (&fx, &fx.reviewer, "articles.publish", fresh, NULL), LOA__STATUS__OK);
+    ck_assert_int_gt (count (&fx, version), v);
+    for (int i = 0; i < 4; i++) {
+        ck_assert_int_eq (list (&fx, NULL, &in, ids, sizeof ids), 43);
+        ck_assert_int_eq (atoll (ids), fresh);
+    }
+    ck_assert_int_eq (STEP (&fx, &fx.reviewer, "articles.retract", fresh, "Trùng"),
+                      LOA__STATUS__OK);
+    for (int i = 0; i < 4; i++)
+        ck_assert_int_eq (list (&fx, NULL, &in, ids, sizeof ids), 42);
+    exec_sql (&fx, "UPDATE articles SET body = body || ' zqtitle' WHERE id = (SELECT min(id) "
+                   "FROM articles WHERE title = 'Tin chung')");
+    for (int i = 0; i < 4; i++)
+        ck_assert_int_eq (list (&fx, NULL, &in, ids, sizeof ids), 43);
+    fixture_fini (&fx);
+}
+END_TEST
+
 Suite *article_rpc_suite (void)
 {
     Suite *s = suite_create ("content-svc/article_rpc");
@@ -533,5 +869,10 @@ Suite *article_rpc_suite (void)
     tcase_add_test (tc, test_unit_rules);
     tcase_add_test (tc, test_edits_checked);
     suite_add_tcase (s, tc);
+    TCase *lists = tcase_create ("lists");
+    tcase_set_timeout (lists, 60);
+    tcase_add_test (lists, test_list_totals);
+    tcase_add_test (lists, test_search);
+    suite_add_tcase (s, lists);
     return s;
 }
