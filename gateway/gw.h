@@ -36,6 +36,35 @@ typedef void (*gw_feed_fn) (gw_request *req, const char *data, size_t n);
  * req->state. */
 typedef void (*gw_done_fn) (gw_request *req, int complete);
 
+/* A service the gateway calls: its row of loa_endpoints (names, addresses,
+ * declared methods); clients are core/services.h's. */
+typedef enum {
+    GW_CONTENT = LOA_SVC_CONTENT,
+    GW_FEEDBACK = LOA_SVC_FEEDBACK,
+    GW_QUOTA = LOA_SVC_QUOTA,
+    GW_MEDIA = LOA_SVC_MEDIA,
+    GW_N_SERVICES = LOA_SVC_COUNT
+} gw_service;
+
+/* A step of a request in flight on its HTTP thread's event loop
+ * (core/loop.h): a service call or a wait for another request's cache
+ * fill, while the connection is suspended. */
+typedef struct gw_pending {
+    struct gw_pending *prev, *next; /* in the loop's list (its thread only) */
+    struct gw_loop *loop; /* NULL: nothing pending */
+    uint64_t call_id; /* the call's; 0: a wait */
+    gw_service svc;
+    const char *method;
+    int64_t t0_ms, deadline_ms; /* monotonic */
+    int done; /* resumed (or a wake is on its way) */
+    int (*cancel) (gw_request *req); /* a wait's: still waiting? then not any more */
+    Loa__Status status; /* a call's outcome */
+    Loa__Reply *reply; /* the request's: NULL when the call failed locally */
+    /* A wait for a cache fill, under the cache's lock (core/cache.c). */
+    struct gw_pending *wait_next;
+    int wait_slot; /* 1 + the fill's slot while waiting, else 0 */
+} gw_pending;
+
 /* One HTTP request, owned by the HTTP layer (core/http.c): made when its
  * headers are in, freed once its response is over. */
 struct gw_request {
@@ -76,6 +105,16 @@ struct gw_request {
     void *state;
     gw_feed_fn feed; /* set: the body goes here, not into `body` */
     gw_done_fn done; /* set: called when the response is over */
+    /* A step in flight (core/loop.h), and what runs when it ends. */
+    gw_pending pending;
+    gw_handler resume;
+    /* What the generic handler keeps across a step (core/rpc_route.c). */
+    struct {
+        char key[1024]; /* the cache key, "" when the read is not cached */
+        uint64_t gen; /* the cache generation before the call */
+        int ticket; /* a cache fill's ticket (> 0), released when the request ends */
+        const gw_route *as; /* the route whose method is called (gw_rpc_route_as) */
+    } rpc;
 };
 
 enum { GW_AUTH_NONE, GW_AUTH_STAFF, GW_AUTH_KEY };
@@ -111,16 +150,6 @@ enum {
     GW_NINJS = 1 << 9, /* answers ninjs documents: ?ninjs=3.2|2.3 or Accept's version
                           or profile choose the version (media/media_feed.h); 400, 406 */
 };
-
-/* A service the gateway calls: its row of loa_endpoints (names, addresses,
- * declared methods); clients are core/services.h's. */
-typedef enum {
-    GW_CONTENT = LOA_SVC_CONTENT,
-    GW_FEEDBACK = LOA_SVC_FEEDBACK,
-    GW_QUOTA = LOA_SVC_QUOTA,
-    GW_MEDIA = LOA_SVC_MEDIA,
-    GW_N_SERVICES = LOA_SVC_COUNT
-} gw_service;
 
 struct gw_route {
     const char *method; /* "GET", "POST", ... */

@@ -83,7 +83,7 @@ int main (int argc, char **argv)
         return EXIT_FAILURE;
 
     void *zctx = zmq_ctx_new ();
-    struct MHD_Daemon *daemon = NULL;
+    gw_http *http = NULL;
     gw_throttle *intake = NULL, *apps = NULL;
     if (gw_services_init (zctx, db_url, gw_store_prepare) != 0)
         goto out;
@@ -129,8 +129,8 @@ int main (int argc, char **argv)
         .intake = intake,
     };
     gw_dispatch_init (&hooks);
-    daemon = gw_http_start ((unsigned) port, (unsigned) threads, (size_t) body_limit);
-    if (!daemon)
+    http = gw_http_start ((unsigned) port, (unsigned) threads, (size_t) body_limit);
+    if (!http)
         goto out;
     loa_info (NULL, "gateway: listening on http://localhost:%ld with %ld threads", port, threads);
 
@@ -139,14 +139,13 @@ int main (int argc, char **argv)
     loa_info (NULL, "gateway: stopping on signal %d", sig);
     status = EXIT_SUCCESS;
 out:
-    if (daemon)
-        MHD_stop_daemon (daemon); /* ends the pool threads, closing their sockets */
+    gw_http_stop (&http); /* ends the loop threads, closing their sockets */
     gw_open311_set_throttle (NULL);
     gw_throttle_destroy (&intake);
     gw_throttle_destroy (&apps);
     gw_cache_stop ();
     gw_media_done ();
-    gw_portal_done (); /* after the daemon: its responses borrow the files */
+    gw_portal_done (); /* after the daemons: their responses borrow the files */
     gw_services_done ();
     zmq_ctx_term (zctx);
     return status;

@@ -10,6 +10,7 @@
 #include <zmq.h>
 
 #include "common.pb-c.h"
+#include "core/loop.h"
 #include "loa_config.h"
 #include "loa_endpoints.h"
 #include "loa_log.h"
@@ -257,6 +258,7 @@ static struct {
         uint64_t key_hash;
         gw_service svc;
         int busy;
+        gw_pending *waiters; /* suspended requests (core/loop.h) */
     } slot[MAX_FILLS];
 } fills = {.lock = PTHREAD_MUTEX_INITIALIZER, .done = PTHREAD_COND_INITIALIZER};
 
@@ -298,12 +300,73 @@ int gw_cache_fill_begin (const char *key, gw_service svc, int wait_ms)
     return ticket;
 }
 
+/* A wait's end by its loop (timed out, stopping, or its request gone): 1
+ * when it was still waiting, 0 when a fill's end has woken it already. */
+static int fill_cancel (gw_request *req)
+{
+    gw_pending *p = &req->pending;
+    int waiting = 0;
+    pthread_mutex_lock (&fills.lock);
+    if (p->wait_slot) {
+        gw_pending **pp = &fills.slot[p->wait_slot - 1].waiters;
+        while (*pp && *pp != p)
+            pp = &(*pp)->wait_next;
+        if (*pp)
+            *pp = p->wait_next;
+        p->wait_slot = 0;
+        p->wait_next = NULL;
+        waiting = 1;
+    }
+    pthread_mutex_unlock (&fills.lock);
+    return waiting;
+}
+
+int gw_cache_fill_begin_async (const char *key, gw_service svc, int wait_ms, gw_request *req,
+                               gw_handler then)
+{
+    if (!c.enabled)
+        return -1;
+    uint64_t h = hash (key);
+    int ticket = -1;
+    pthread_mutex_lock (&fills.lock);
+    int filling = -1, free_slot = -1;
+    for (int i = 0; i < MAX_FILLS; i++) {
+        if (fills.slot[i].busy && fills.slot[i].key_hash == h && fills.slot[i].svc == svc)
+            filling = i;
+        else if (!fills.slot[i].busy && free_slot < 0)
+            free_slot = i;
+    }
+    /* Suspended under the lock, so that the fill's end (on any thread)
+     * finds the request on its list and suspended. */
+    if (filling >= 0 && gw_loop_wait (req, wait_ms, fill_cancel, then) == 0) {
+        req->pending.wait_slot = filling + 1;
+        req->pending.wait_next = fills.slot[filling].waiters;
+        fills.slot[filling].waiters = &req->pending;
+        ticket = GW_FILL_WAITING;
+    } else if (filling < 0 && free_slot >= 0) {
+        fills.slot[free_slot].key_hash = h;
+        fills.slot[free_slot].svc = svc;
+        fills.slot[free_slot].busy = 1;
+        fills.slot[free_slot].waiters = NULL;
+        ticket = free_slot + 1;
+    }
+    pthread_mutex_unlock (&fills.lock);
+    return ticket;
+}
+
 void gw_cache_fill_end (int ticket)
 {
     if (ticket <= 0 || ticket > MAX_FILLS)
         return;
     pthread_mutex_lock (&fills.lock);
     fills.slot[ticket - 1].busy = 0;
+    for (gw_pending *p = fills.slot[ticket - 1].waiters, *next; p; p = next) {
+        next = p->wait_next;
+        p->wait_next = NULL;
+        p->wait_slot = 0;
+        gw_loop_wake (gw_pending_request (p));
+    }
+    fills.slot[ticket - 1].waiters = NULL;
     pthread_cond_broadcast (&fills.done);
     pthread_mutex_unlock (&fills.lock);
 }

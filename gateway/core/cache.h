@@ -52,6 +52,14 @@ void gw_cache_put (const char *key, gw_service svc, uint64_t gen, const char *bo
 int gw_cache_fill_begin (const char *key, gw_service svc, int wait_ms);
 void gw_cache_fill_end (int ticket);
 
+/* The same on an event loop (core/loop.h), without blocking its thread: a
+ * ticket > 0 to fill, -1 to ask the service, or GW_FILL_WAITING when `req`
+ * is now suspended behind another request's fill: `then` runs when that
+ * fill ends or `wait_ms` passes (the handler returns MHD_YES at once). */
+#define GW_FILL_WAITING (-2)
+int gw_cache_fill_begin_async (const char *key, gw_service svc, int wait_ms, gw_request *req,
+                               gw_handler then);
+
 /* Lookups that found a fresh entry, those that did not, bytes held. */
 void gw_cache_stats (unsigned long long *hits, unsigned long long *misses, size_t *bytes);
 

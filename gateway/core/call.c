@@ -83,44 +83,48 @@ static int failed (gw_request *req, const gw_call_spec *spec, gw_failure *f, gw_
     return -1;
 }
 
-int gw_call (gw_request *req, const gw_call_spec *spec, gw_reply *reply)
+int gw_call_result (gw_request *req, const gw_call_spec *spec, Loa__Status st,
+                    const Loa__Reply *res, gw_reply *reply)
 {
     memset (reply, 0, sizeof *reply);
     gw_failure f = {0};
-    if (!gw_service_client (spec->service)) {
-        f.status = LOA__STATUS__UNAVAILABLE;
-        f.error = "Không kết nối được dịch vụ";
-        return failed (req, spec, &f, reply);
-    }
-    loa_rpc_result res;
-    Loa__Status st =
-        rpc (req, spec->service, spec->method, spec->in, spec->idempotency_key, 0, &res);
     if (st != LOA__STATUS__OK && st != LOA__STATUS__CREATED) {
         f.status = st;
-        if (res.reply) {
-            f.error = res.reply->error && *res.reply->error ? res.reply->error : NULL;
-            f.n_field_errors = res.reply->n_field_errors;
-            f.field_errors = res.reply->field_errors;
+        if (res) {
+            f.error = res->error && *res->error ? res->error : NULL;
+            f.n_field_errors = res->n_field_errors;
+            f.field_errors = res->field_errors;
         }
-        int rc = failed (req, spec, &f, reply);
-        loa_rpc_result_clear (&res);
-        return rc;
+        return failed (req, spec, &f, reply);
     }
     if (spec->out) {
         reply->msg =
-            protobuf_c_message_unpack (spec->out, NULL, res.reply->body.len, res.reply->body.data);
+            res ? protobuf_c_message_unpack (spec->out, NULL, res->body.len, res->body.data) : NULL;
         if (!reply->msg) {
             loa_error (req->request_id, "%s: reply of %s is not a %s", req->url, spec->method,
                        spec->out->name);
-            loa_rpc_result_clear (&res);
             f.status = LOA__STATUS__INTERNAL;
             f.error = "Câu trả lời của dịch vụ không đọc được";
             return failed (req, spec, &f, reply);
         }
     }
-    loa_rpc_result_clear (&res);
     reply->created = st == LOA__STATUS__CREATED;
     return 0;
+}
+
+int gw_call (gw_request *req, const gw_call_spec *spec, gw_reply *reply)
+{
+    memset (reply, 0, sizeof *reply);
+    if (!gw_service_client (spec->service)) {
+        gw_failure f = {.status = LOA__STATUS__UNAVAILABLE, .error = "Không kết nối được dịch vụ"};
+        return failed (req, spec, &f, reply);
+    }
+    loa_rpc_result res;
+    Loa__Status st =
+        rpc (req, spec->service, spec->method, spec->in, spec->idempotency_key, 0, &res);
+    int rc = gw_call_result (req, spec, st, res.reply, reply);
+    loa_rpc_result_clear (&res);
+    return rc;
 }
 
 Loa__Status gw_call_status (gw_request *req, gw_service svc, const char *method,

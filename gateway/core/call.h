@@ -47,6 +47,12 @@ typedef struct {
  * status; a reply that is not a spec->out is 500. */
 int gw_call (gw_request *req, const gw_call_spec *spec, gw_reply *reply);
 
+/* The outcome of a call made on an event loop (core/loop.h): `st` and its
+ * Reply `res` (borrowed; NULL when the call failed locally), answered or
+ * read exactly as gw_call does. */
+int gw_call_result (gw_request *req, const gw_call_spec *spec, Loa__Status st,
+                    const Loa__Reply *res, gw_reply *reply);
+
 /* The same call when only its status matters, answering nothing: a
  * check made on the way (a unit that must exist), or what is done after
  * the response (a download's log). `timeout_ms` 0: LOA_RPC_TIMEOUT_MS. */

@@ -1,17 +1,25 @@
 /* http: libmicrohttpd glue. One gw_request per HTTP request: made on the
  * first call of the access handler, fed the body, dispatched on the final
- * call, freed in the completion callback (which also records metrics). */
+ * call (or, after a step in flight, its continuation run: core/loop.h),
+ * freed in the completion callback (which also records metrics). */
 #include "core/http.h"
 
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "core/dispatch.h"
+#include "core/loop.h"
 #include "core/metrics.h"
 #include "core/respond.h"
+#include "core/rpc_route.h"
 #include "gw.h"
 #include "loa_config.h"
 #include "loa_log.h"
@@ -123,6 +131,9 @@ static enum MHD_Result on_request (void *cls, struct MHD_Connection *conn, const
     }
     if (req->too_large)
         return too_large (req);
+    enum MHD_Result rc;
+    if (gw_loop_resumed (req, &rc))
+        return rc;
     return gw_dispatch_run (req);
 }
 
@@ -144,14 +155,13 @@ static void on_completed (void *cls, struct MHD_Connection *conn, void **con_cls
     /* A cut-off upload leaves no file; a download is logged. */
     if (req->done)
         req->done (req, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
+    gw_loop_forget (req);
+    gw_rpc_route_end (req);
     json_decref (req->json);
     free (req->body);
     free (req);
     *con_cls = NULL;
 }
-
-/* MHD ends its pool threads one by one at stop: each closes its own RPC
- * sockets through the thread-exit destructor in services.c. */
 
 /* libmicrohttpd's own messages go to the JSON log, not raw stderr. */
 static void mhd_log (void *cls, const char *fmt, va_list ap)
@@ -165,17 +175,89 @@ static void mhd_log (void *cls, const char *fmt, va_list ap)
     loa_warn (NULL, "http: %s", msg);
 }
 
-struct MHD_Daemon *gw_http_start (unsigned port, unsigned threads, size_t max_body)
+struct gw_http {
+    int listen_fd;
+    unsigned n;
+    struct MHD_Daemon **daemons;
+    gw_loop **loops;
+};
+
+/* The listening socket the loops share (0.0.0.0:port). -1 on failure. */
+static int listen_on (unsigned port)
+{
+    int fd = socket (AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    int one = 1;
+    struct sockaddr_in addr = {.sin_family = AF_INET,
+                               .sin_port = htons ((uint16_t) port),
+                               .sin_addr.s_addr = htonl (INADDR_ANY)};
+    if (setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+        bind (fd, (struct sockaddr *) &addr, sizeof addr) != 0 || listen (fd, SOMAXCONN) != 0) {
+        loa_error (NULL, "http: cannot listen on port %u: %s", port, strerror (errno));
+        close (fd);
+        return -1;
+    }
+    return fd;
+}
+
+gw_http *gw_http_start (unsigned port, unsigned threads, size_t max_body)
 {
     body_limit = max_body;
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO | MHD_USE_ERROR_LOG;
-    struct MHD_Daemon *d = MHD_start_daemon (
-        flags, (uint16_t) port, NULL, NULL, on_request, NULL, MHD_OPTION_THREAD_POOL_SIZE, threads,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned) 60, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) 64 * 1024,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned) 1, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-        MHD_OPTION_END);
-    if (!d)
-        loa_error (NULL, "http: cannot listen on port %u", port);
-    return d;
+    gw_http *h = calloc (1, sizeof *h);
+    if (!h)
+        return NULL;
+    h->daemons = calloc (threads, sizeof *h->daemons);
+    h->loops = calloc (threads, sizeof *h->loops);
+    h->listen_fd = h->daemons && h->loops ? listen_on (port) : -1;
+    if (h->listen_fd < 0) {
+        gw_http_stop (&h);
+        return NULL;
+    }
+    /* One daemon per loop thread, without a thread of its own: the loop
+     * polls it together with its service sockets (core/loop.h). */
+    unsigned flags = MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
+    for (h->n = 0; h->n < threads; h->n++) {
+        struct MHD_Daemon *d = MHD_start_daemon (
+            flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_LISTEN_SOCKET, h->listen_fd,
+            MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
+            (unsigned) 60, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) 64 * 1024,
+            MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
+        if (!d) {
+            loa_error (NULL, "http: cannot start a daemon on port %u", port);
+            gw_http_stop (&h);
+            return NULL;
+        }
+        h->daemons[h->n] = d;
+        if (!(h->loops[h->n] = gw_loop_new (d))) {
+            h->n++; /* its daemon is stopped with the others */
+            gw_http_stop (&h);
+            return NULL;
+        }
+    }
+    return h;
+}
+
+void gw_http_stop (gw_http **ph)
+{
+    gw_http *h = ph ? *ph : NULL;
+    if (!h)
+        return;
+    /* All loops stop together (a fill on one may wake a wait on another),
+     * then each is joined; its thread closes its own sockets. */
+    for (unsigned i = 0; i < h->n; i++)
+        gw_loop_stop (h->loops[i]);
+    for (unsigned i = 0; i < h->n; i++)
+        gw_loop_destroy (&h->loops[i]);
+    for (unsigned i = 0; i < h->n; i++)
+        if (h->daemons[i]) {
+            MHD_quiesce_daemon (h->daemons[i]); /* the socket is ours to close */
+            MHD_stop_daemon (h->daemons[i]);
+        }
+    if (h->listen_fd >= 0)
+        close (h->listen_fd);
+    free (h->daemons);
+    free (h->loops);
+    free (h);
+    *ph = NULL;
 }

@@ -1,4 +1,4 @@
-/* http: the gateway's libmicrohttpd daemon (thread pool with epoll): the
+/* http: the gateway's libmicrohttpd daemons (one per event loop): the
  * connection, the body (held up to a limit, or streamed to a route's
  * hook), and the end of each request (metrics, log, `done` hooks). What a
  * request means is core/dispatch.h's. */
@@ -7,9 +7,16 @@
 
 #include <stddef.h>
 
-/* Starts listening on `port` with `threads` pool threads; request bodies
- * held in memory over `max_body` bytes are refused with 413 (a streamed
- * body has its hook's own limit). NULL on failure (logged). */
-struct MHD_Daemon *gw_http_start (unsigned port, unsigned threads, size_t max_body);
+typedef struct gw_http gw_http;
+
+/* Starts listening on `port` with `threads` event-loop threads (one
+ * libmicrohttpd daemon each, core/loop.h); request bodies held in memory
+ * over `max_body` bytes are refused with 413 (a streamed body has its
+ * hook's own limit). NULL on failure (logged). */
+gw_http *gw_http_start (unsigned port, unsigned threads, size_t max_body);
+
+/* Stops accepting, ends the steps in flight (answered 503), joins the
+ * threads and closes their sockets. Idempotent; NULLs *ph. */
+void gw_http_stop (gw_http **ph);
 
 #endif

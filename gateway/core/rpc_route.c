@@ -7,6 +7,7 @@
 
 #include "core/cache.h"
 #include "core/call.h"
+#include "core/loop.h"
 #include "core/respond.h"
 #include "core/services.h"
 #include "loa_pbjson.h"
@@ -151,68 +152,154 @@ static enum MHD_Result respond_cached (gw_request *req, const ProtobufCMessage *
 
 /* ------------------------------------------------------------ the call */
 
-/* Asks the service; with `key` (an anonymous public read) stores a 200 in
- * the cache when `gen` is still current. */
-static enum MHD_Result call_service (gw_request *req, const char *key, uint64_t gen)
+/* Answers a call's outcome; with `key` (an anonymous public read) stores a
+ * 200 in the cache when `gen` is still current. */
+static enum MHD_Result answer (gw_request *req, gw_reply *reply, const char *key, uint64_t gen)
 {
     const gw_route *r = req->route;
-    enum MHD_Result rc = MHD_NO;
-    ProtobufCMessage *in = NULL;
-    if (r->input && !(in = build_input (req, &rc)))
-        return rc;
-    gw_call_spec spec = {
+    enum MHD_Result rc;
+    if (strcmp (r->method, "GET") != 0)
+        gw_cache_invalidate (r->service); /* the caller reads its own write at once */
+    if (key && reply->msg && !reply->created)
+        rc = respond_cached (req, reply->msg, key, gen);
+    else
+        rc = gw_ok (req, reply->msg, reply->created);
+    if (reply->msg)
+        protobuf_c_message_free_unpacked (reply->msg, NULL);
+    return rc;
+}
+
+static gw_call_spec spec_of (gw_request *req, const ProtobufCMessage *in)
+{
+    const gw_route *r = req->route;
+    return (gw_call_spec){
         .service = r->service,
         .method = r->rpc,
         .in = in,
         .out = r->output,
         .idempotency_key = (r->flags & GW_CREATES) ? gw_header (req, "Idempotency-Key") : NULL,
     };
+}
+
+/* Runs `fn` with the route whose method the request calls (gw_rpc_route_as). */
+static enum MHD_Result as_route (gw_request *req, enum MHD_Result (*fn) (gw_request *req))
+{
+    const gw_route *own = req->route;
+    if (req->rpc.as)
+        req->route = req->rpc.as;
+    enum MHD_Result rc = fn (req);
+    req->route = own;
+    return rc;
+}
+
+static void release_fill (gw_request *req)
+{
+    gw_cache_fill_end (req->rpc.ticket);
+    req->rpc.ticket = 0;
+}
+
+/* An asynchronous call's continuation (core/loop.h). */
+static enum MHD_Result call_answered (gw_request *req)
+{
+    gw_call_spec spec = spec_of (req, NULL);
+    gw_reply reply;
+    enum MHD_Result rc;
+    if (gw_call_result (req, &spec, req->pending.status, req->pending.reply, &reply) != 0)
+        rc = reply.rc;
+    else
+        rc = answer (req, &reply, req->rpc.key[0] ? req->rpc.key : NULL, req->rpc.gen);
+    release_fill (req);
+    return rc;
+}
+
+static enum MHD_Result call_answered_as (gw_request *req) { return as_route (req, call_answered); }
+
+/* Asks the service; with `key` (an anonymous public read) stores a 200 in
+ * the cache when `gen` is still current. On an event loop the call is made
+ * asynchronously: the connection is suspended and call_answered answers
+ * (the cache fill's ticket is released then). */
+static enum MHD_Result call_service (gw_request *req, const char *key, uint64_t gen)
+{
+    const gw_route *r = req->route;
+    enum MHD_Result rc = MHD_NO;
+    ProtobufCMessage *in = NULL;
+    if (r->input && !(in = build_input (req, &rc))) {
+        release_fill (req);
+        return rc;
+    }
+    gw_call_spec spec = spec_of (req, in);
+    if (gw_loop_call (req, spec.service, spec.method, in, spec.idempotency_key, call_answered_as) ==
+        0) {
+        if (key != req->rpc.key)
+            snprintf (req->rpc.key, sizeof req->rpc.key, "%s", key ? key : "");
+        req->rpc.gen = gen;
+        if (in)
+            protobuf_c_message_free_unpacked (in, NULL);
+        return MHD_YES;
+    }
     gw_reply reply;
     int failed = gw_call (req, &spec, &reply) != 0;
     if (in)
         protobuf_c_message_free_unpacked (in, NULL);
-    if (failed)
-        return reply.rc;
-    if (strcmp (r->method, "GET") != 0)
-        gw_cache_invalidate (r->service); /* the caller reads its own write at once */
-    if (key && reply.msg && !reply.created)
-        rc = respond_cached (req, reply.msg, key, gen);
-    else
-        rc = gw_ok (req, reply.msg, reply.created);
-    if (reply.msg)
-        protobuf_c_message_free_unpacked (reply.msg, NULL);
+    rc = failed ? reply.rc : answer (req, &reply, key, gen);
+    release_fill (req);
     return rc;
 }
 
+/* A wait behind another request's fill ended (core/cache.h): the entry,
+ * or the service when the fill stored nothing. */
+static enum MHD_Result fill_waited (gw_request *req)
+{
+    enum MHD_Result rc;
+    if (from_cache (req, req->rpc.key, &rc))
+        return rc;
+    return call_service (req, req->rpc.key, gw_cache_generation (req->route->service));
+}
+
+static enum MHD_Result fill_waited_as (gw_request *req) { return as_route (req, fill_waited); }
+
 enum MHD_Result gw_rpc_route (gw_request *req)
 {
-    char key[1024];
-    if (!cache_key (req, key, sizeof key))
+    char *key = req->rpc.key;
+    if (!cache_key (req, key, sizeof req->rpc.key)) {
+        key[0] = '\0';
         return call_service (req, NULL, 0);
+    }
     /* A client's "Cache-Control: no-cache" asks for the origin (RFC 9111
      * §5.2.1.4): it neither reads the cache nor waits for another fill. */
     const char *cc_header = gw_header (req, MHD_HTTP_HEADER_CACHE_CONTROL);
-    int ticket = -1;
     enum MHD_Result rc;
     if (!(cc_header && strcasestr (cc_header, "no-cache"))) {
         if (from_cache (req, key, &rc))
             return rc;
-        if (gw_cache_generation (req->route->service)) /* else nothing would be stored */
-            ticket = gw_cache_fill_begin (key, req->route->service, gw_rpc_timeout_ms ());
-        if (ticket == 0 && from_cache (req, key, &rc))
-            return rc; /* another request filled it while this one waited */
+        if (gw_cache_generation (req->route->service)) { /* else nothing would be stored */
+            int ticket;
+            if (gw_loop_here ()) {
+                ticket = gw_cache_fill_begin_async (key, req->route->service, gw_rpc_timeout_ms (),
+                                                    req, fill_waited_as);
+                if (ticket == GW_FILL_WAITING)
+                    return MHD_YES;
+            } else {
+                ticket = gw_cache_fill_begin (key, req->route->service, gw_rpc_timeout_ms ());
+                if (ticket == 0 && from_cache (req, key, &rc))
+                    return rc; /* another request filled it while this one waited */
+            }
+            if (ticket > 0)
+                req->rpc.ticket = ticket;
+        }
     }
     /* The generation before the call: a change during it wins. */
-    rc = call_service (req, key, gw_cache_generation (req->route->service));
-    gw_cache_fill_end (ticket);
-    return rc;
+    return call_service (req, key, gw_cache_generation (req->route->service));
 }
 
 enum MHD_Result gw_rpc_route_as (gw_request *req, const gw_route *as)
 {
     const gw_route *own = req->route;
     req->route = as;
+    req->rpc.as = as;
     enum MHD_Result rc = gw_rpc_route (req);
     req->route = own;
     return rc;
 }
+
+void gw_rpc_route_end (gw_request *req) { release_fill (req); }

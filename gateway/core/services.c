@@ -105,6 +105,11 @@ loa_rpc_client *gw_service_client (gw_service svc)
     return tc->clients[svc];
 }
 
+void *gw_service_dealer_open (gw_service svc)
+{
+    return loa_rpc_dealer_open (zmq_context, gw_service_name (svc), endpoints[svc]);
+}
+
 const char *gw_service_name (gw_service svc)
 {
     return loa_endpoints_get ((loa_service_id) svc)->program;

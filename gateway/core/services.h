@@ -34,6 +34,10 @@ void gw_services_thread_done (void);
 /* The calling thread's client for `svc`, or NULL when it cannot be made. */
 loa_rpc_client *gw_service_client (gw_service svc);
 
+/* A new DEALER to `svc`'s replicas, the caller's (an event loop's, core/loop.h),
+ * or NULL. */
+void *gw_service_dealer_open (gw_service svc);
+
 const char *gw_service_name (gw_service svc);
 
 /* The RPC deadline (LOA_RPC_TIMEOUT_MS, default 5000). */

@@ -19,9 +19,9 @@ struct loa_rpc_client {
     unsigned long long counter;
 };
 
-static void *open_socket (loa_rpc_client *c)
+void *loa_rpc_dealer_open (void *zmq_ctx, const char *service, const char *endpoints)
 {
-    void *sock = zmq_socket (c->zmq_ctx, ZMQ_DEALER);
+    void *sock = zmq_socket (zmq_ctx, ZMQ_DEALER);
     if (!sock)
         return NULL;
     int linger = 0, immediate = 1, ivl = 100, ivl_max = 1000;
@@ -31,14 +31,18 @@ static void *open_socket (loa_rpc_client *c)
     zmq_setsockopt (sock, ZMQ_IMMEDIATE, &immediate, sizeof immediate);
     zmq_setsockopt (sock, ZMQ_RECONNECT_IVL, &ivl, sizeof ivl);
     zmq_setsockopt (sock, ZMQ_RECONNECT_IVL_MAX, &ivl_max, sizeof ivl_max);
-    char *list = strdup (c->endpoints), *save = NULL;
+    char *list = strdup (endpoints), *save = NULL;
     for (char *ep = list ? strtok_r (list, ", ", &save) : NULL; ep;
          ep = strtok_r (NULL, ", ", &save))
         if (zmq_connect (sock, ep) != 0)
-            loa_error (NULL, "rpc: %s: cannot connect %s: %s", c->service, ep,
-                       zmq_strerror (errno));
+            loa_error (NULL, "rpc: %s: cannot connect %s: %s", service, ep, zmq_strerror (errno));
     free (list);
     return sock;
+}
+
+static void *open_socket (loa_rpc_client *c)
+{
+    return loa_rpc_dealer_open (c->zmq_ctx, c->service, c->endpoints);
 }
 
 loa_rpc_client *loa_rpc_client_new (void *zmq_ctx, const char *service, const char *endpoints)
@@ -87,6 +91,35 @@ static Loa__Status local_failure (loa_rpc_client *c, Loa__Status st, loa_rpc_res
     return st;
 }
 
+uint8_t *loa_rpc_request_pack (const char *method, const Loa__Caller *caller,
+                               const char *request_id, const char *idempotency_key,
+                               const ProtobufCMessage *body, int timeout_ms, uint64_t call_id,
+                               size_t *len)
+{
+    Loa__Request req = LOA__REQUEST__INIT;
+    req.request_id = (char *) (request_id ? request_id : "");
+    req.method = (char *) method;
+    req.caller = (Loa__Caller *) caller;
+    req.deadline_unix_ms = loa_now_ms () + timeout_ms;
+    req.idempotency_key = (char *) (idempotency_key ? idempotency_key : "");
+    req.call_id = call_id;
+    uint8_t *packed_body = NULL;
+    if (body) {
+        req.body.len = protobuf_c_message_get_packed_size (body);
+        packed_body = malloc (req.body.len ? req.body.len : 1);
+        if (!packed_body)
+            return NULL;
+        protobuf_c_message_pack (body, packed_body);
+        req.body.data = packed_body;
+    }
+    *len = loa__request__get_packed_size (&req);
+    uint8_t *buf = malloc (*len ? *len : 1);
+    if (buf)
+        loa__request__pack (&req, buf);
+    free (packed_body);
+    return buf;
+}
+
 Loa__Status loa_rpc_call (loa_rpc_client *c, const char *method, const Loa__Caller *caller,
                           const char *request_id, const char *idempotency_key,
                           const ProtobufCMessage *body, int timeout_ms, loa_rpc_result *r)
@@ -104,29 +137,11 @@ Loa__Status loa_rpc_call (loa_rpc_client *c, const char *method, const Loa__Call
     int64_t start = loa_mono_ms ();
     int64_t deadline = start + timeout_ms;
 
-    Loa__Request req = LOA__REQUEST__INIT;
-    req.request_id = (char *) request_id;
-    req.method = (char *) method;
-    req.caller = (Loa__Caller *) caller;
-    req.deadline_unix_ms = loa_now_ms () + timeout_ms;
-    req.idempotency_key = (char *) (idempotency_key ? idempotency_key : "");
-    uint8_t *packed_body = NULL;
-    if (body) {
-        req.body.len = protobuf_c_message_get_packed_size (body);
-        packed_body = malloc (req.body.len ? req.body.len : 1);
-        if (!packed_body)
-            return local_failure (c, LOA__STATUS__INTERNAL, r);
-        protobuf_c_message_pack (body, packed_body);
-        req.body.data = packed_body;
-    }
-    size_t len = loa__request__get_packed_size (&req);
-    uint8_t *buf = malloc (len ? len : 1);
-    if (!buf) {
-        free (packed_body);
+    size_t len = 0;
+    uint8_t *buf = loa_rpc_request_pack (method, caller, request_id, idempotency_key, body,
+                                         timeout_ms, 0, &len);
+    if (!buf)
         return local_failure (c, LOA__STATUS__INTERNAL, r);
-    }
-    loa__request__pack (&req, buf);
-    free (packed_body);
 
     /* Sent at once when a replica is connected (the usual case: no poll);
      * else wait briefly for one: none means the service is down. */

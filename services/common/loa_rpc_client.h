@@ -36,6 +36,20 @@ Loa__Status loa_rpc_call (loa_rpc_client *self, const char *method, const Loa__C
                           const char *request_id, const char *idempotency_key,
                           const ProtobufCMessage *body, int timeout_ms, loa_rpc_result *result);
 
+/* A DEALER connected to every address of `endpoints`, with the options
+ * every client uses (no linger, queue only on completed connections,
+ * reconnect every 100 ms to 1 s). The caller's; NULL on failure. */
+void *loa_rpc_dealer_open (void *zmq_ctx, const char *service, const char *endpoints);
+
+/* Packs one Request, for a caller that sends it on its own socket (the
+ * gateway's event loops, gateway/core/loop.h): `call_id` comes back in the
+ * Reply; the deadline is now + `timeout_ms`. A malloc'd buffer (the
+ * caller's) of *len bytes, or NULL when out of memory. */
+uint8_t *loa_rpc_request_pack (const char *method, const Loa__Caller *caller,
+                               const char *request_id, const char *idempotency_key,
+                               const ProtobufCMessage *body, int timeout_ms, uint64_t call_id,
+                               size_t *len);
+
 /* Frees result->reply; safe on a cleared result. */
 void loa_rpc_result_clear (loa_rpc_result *result);
 

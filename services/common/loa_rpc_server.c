@@ -348,6 +348,7 @@ static int process (worker *w, PGconn **db, const zmq_msg_t *payload, uint8_t **
 pack:
     if (!drop) {
         reply.request_id = req ? req->request_id : (char *) "";
+        reply.call_id = req ? req->call_id : 0;
         reply.status = w->status;
         reply.error = w->error ? w->error : (char *) "";
         reply.n_field_errors = w->n_field_errors;
