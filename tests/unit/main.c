@@ -39,6 +39,7 @@ static const struct {
     {"migrate", migrate_suite},
     {"markdown", markdown_suite},
     {"store", store_suite},
+    {"db", db_suite},
     {"buf", buf_suite},
     {"loa_blob", loa_blob_suite},
     {"xml", xml_suite},

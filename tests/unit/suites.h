@@ -15,6 +15,7 @@ Suite *notifier_suite (void);
 Suite *subscriber_suite (void);
 Suite *markdown_suite (void);
 Suite *store_suite (void);
+Suite *db_suite (void);
 Suite *calendar_suite (void);
 Suite *ticker_suite (void);
 Suite *buf_suite (void);
