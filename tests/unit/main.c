@@ -30,6 +30,7 @@ static const struct {
     {"media_pkg_store", media_pkg_store_suite},
     {"article_rpc", article_rpc_suite},
     {"feedback_rpc", feedback_rpc_suite},
+    {"feedback_store", feedback_store_suite},
     {"cache", cache_suite},
     {"auth_store", auth_store_suite},
     {"ticker", ticker_suite},

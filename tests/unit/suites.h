@@ -44,6 +44,7 @@ Suite *media_pkg_store_suite (void);
 /* services/: their method tables in-process (common/service_fixture.h) */
 Suite *article_rpc_suite (void);
 Suite *feedback_rpc_suite (void);
+Suite *feedback_store_suite (void);
 Suite *content_media_suite (void);
 
 /* The test database URL; fails the current test when unset. */
