@@ -68,6 +68,25 @@ int loa_outbox_prepare (PGconn *db)
     return ok ? 0 : -1;
 }
 
+/* The relay's channel, named after the schema the outbox is in (the first
+ * of the search_path, which the INSERT returns), for the notifier. */
+static int outbox_channel (const PGresult *res, char channel[CHANNEL_MAX + 1])
+{
+    if (PQntuples (res) != 1)
+        return -1;
+    int n = snprintf (channel, CHANNEL_MAX + 1, "%s_outbox", PQgetvalue (res, 0, 0));
+    return n > 0 && n <= CHANNEL_MAX ? 0 : -1;
+}
+
+/* A deferred INSERT's result, read with its transaction's last round trip,
+ * before the COMMIT is acted on. */
+static void outbox_added (const PGresult *res)
+{
+    char channel[CHANNEL_MAX + 1];
+    if (outbox_channel (res, channel) == 0)
+        loa_notifier_mark (channel);
+}
+
 int loa_outbox_add (PGconn *db, const char *topic, const ProtobufCMessage *payload)
 {
     size_t len = payload ? protobuf_c_message_get_packed_size (payload) : 0;
@@ -85,26 +104,36 @@ int loa_outbox_add (PGconn *db, const char *topic, const ProtobufCMessage *paylo
     const char *vals[] = {topic, (const char *) buf};
     int lens[] = {0, (int) len};
     int fmts[] = {0, 1};
+    int prepared = db == prepared_db && PQbackendPID (db) == prepared_pid;
+    loa_db_query q = {.stmt = prepared ? "loa_outbox_add" : NULL,
+                      .sql = OUTBOX_INSERT_SQL,
+                      .n = 2,
+                      .vals = vals,
+                      .lens = lens,
+                      .fmts = fmts};
+    if (loa_db_pipelined (db)) {
+        /* Its result only says whether it worked: it travels with the
+         * COMMIT (loa_db.h), and marks the channel when read. */
+        char what[128];
+        snprintf (what, sizeof what, "outbox: adding event %s", topic);
+        int rc = loa_db_defer (db, what, &q, outbox_added);
+        free (buf);
+        return rc == 0 ? 0 : -1;
+    }
     /* Outside a transaction the INSERT commits on its own. */
     int autocommit = PQtransactionStatus (db) == PQTRANS_IDLE;
-    PGresult *res = db == prepared_db && PQbackendPID (db) == prepared_pid
-                        ? PQexecPrepared (db, "loa_outbox_add", 2, vals, lens, fmts, 0)
-                        : PQexecParams (db, OUTBOX_INSERT_SQL, 2, NULL, vals, lens, fmts, 0);
+    PGresult *res = loa_db_run (db, &q);
     int rc = PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) == 1 ? 0 : -1;
+    char channel[CHANNEL_MAX + 1];
     if (rc)
         loa_error (NULL, "outbox: adding event %s: %s", topic, loa_db_error (res));
-    else {
-        /* The relay's channel, named after the schema the outbox is in
-         * (the first of the search_path). No NOTIFY in this transaction:
-         * the notifier sends it once the transaction has committed. */
-        char channel[CHANNEL_MAX + 1];
-        int n = snprintf (channel, sizeof channel, "%s_outbox", PQgetvalue (res, 0, 0));
-        if (n > 0 && n <= CHANNEL_MAX) {
-            if (autocommit)
-                loa_notifier_wake (channel);
-            else
-                loa_notifier_mark (channel);
-        }
+    else if (outbox_channel (res, channel) == 0) {
+        /* No NOTIFY in this transaction: the notifier sends it once the
+         * transaction has committed. */
+        if (autocommit)
+            loa_notifier_wake (channel);
+        else
+            loa_notifier_mark (channel);
     }
     PQclear (res);
     free (buf);

@@ -42,7 +42,10 @@
  * COMMIT. A transaction run by hand should call loa_notifier_tx_end after
  * its COMMIT or ROLLBACK, or its events wait for the relay's slow poll.
  * Outside a transaction (the INSERT commits by itself) it wakes the relay
- * at once. */
+ * at once. In a pipelined transaction (loa_db_tx_pipelined) the INSERT is
+ * deferred (loa_db_defer): 0 means queued, it travels with the COMMIT,
+ * its failure fails the transaction, and the channel is marked when its
+ * result is read. */
 int loa_outbox_add (PGconn *db, const char *topic, const ProtobufCMessage *payload);
 
 /* Prepares loa_outbox_add's INSERT on `db`, the calling thread's own

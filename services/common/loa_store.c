@@ -12,7 +12,7 @@
 PGresult *loa_store_run (PGconn *db, const char *who, const char *stmt, int n,
                          const char *const *vals, ExecStatusType expect)
 {
-    PGresult *res = PQexecPrepared (db, stmt, n, vals, NULL, NULL, 0);
+    PGresult *res = loa_db_run (db, &(loa_db_query){.stmt = stmt, .n = n, .vals = vals});
     if (PQresultStatus (res) != expect && !loa_db_retryable (res) &&
         !loa_db_is_state (res, "23505"))
         loa_error (NULL, "%s: %s: %s", who, stmt, loa_db_error (res));
@@ -45,6 +45,15 @@ loa_store_status loa_store_tx (PGconn *db, int (*fn) (PGconn *db, void *arg), vo
     *status = LOA_STORE_ERROR;
     if (loa_db_tx (db, fn, arg) != 0 && *status == LOA_STORE_OK)
         *status = LOA_STORE_ERROR; /* COMMIT failed */
+    return *status;
+}
+
+loa_store_status loa_store_tx_pipelined (PGconn *db, int (*fn) (PGconn *db, void *arg), void *arg,
+                                         loa_store_status *status)
+{
+    *status = LOA_STORE_ERROR;
+    if (loa_db_tx_pipelined (db, fn, arg) != 0 && *status == LOA_STORE_OK)
+        *status = LOA_STORE_ERROR; /* COMMIT failed, or a deferred statement */
     return *status;
 }
 
@@ -355,7 +364,7 @@ void loa_store_free_message (ProtobufCMessage *msg)
 
 int loa_store_change (PGconn *db, const char *who, const char *stmt, int n, const char *const *vals)
 {
-    PGresult *res = PQexecPrepared (db, stmt, n, vals, NULL, NULL, 0);
+    PGresult *res = loa_db_run (db, &(loa_db_query){.stmt = stmt, .n = n, .vals = vals});
     ExecStatusType s = PQresultStatus (res);
     int ok = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK;
     int retry = !ok && loa_db_retryable (res);
@@ -365,9 +374,16 @@ int loa_store_change (PGconn *db, const char *who, const char *stmt, int n, cons
     return ok ? 0 : retry ? LOA_DB_RETRY : -1;
 }
 
+int loa_store_defer (PGconn *db, const char *who, const char *stmt, int n, const char *const *vals)
+{
+    char what[96];
+    snprintf (what, sizeof what, "%s: %s", who, stmt);
+    return loa_db_defer (db, what, &(loa_db_query){.stmt = stmt, .n = n, .vals = vals}, NULL);
+}
+
 int loa_store_exec (PGconn *db, const char *who, const char *sql, int n, const char *const *vals)
 {
-    PGresult *res = PQexecParams (db, sql, n, NULL, vals, NULL, NULL, 0);
+    PGresult *res = loa_db_run (db, &(loa_db_query){.sql = sql, .n = n, .vals = vals});
     int ok = PQresultStatus (res) == PGRES_COMMAND_OK || PQresultStatus (res) == PGRES_TUPLES_OK;
     int retry = !ok && loa_db_retryable (res);
     if (!ok && !retry)

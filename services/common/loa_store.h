@@ -34,6 +34,9 @@ typedef enum {
  * (as loa_store_dup does). */
 typedef void (*loa_store_fill_fn) (const PGresult *res, int row, void *item, int *oom);
 
+/* Every statement below runs through loa_db_run (loa_db.h): inside a
+ * pipelined transaction too. */
+
 /* Runs prepared `stmt`. A result other than `expect` is logged (with
  * `who`), unless it is a taken unique key (23505) or a retryable failure,
  * which the caller handles. The caller looks at the result and clears it. */
@@ -53,12 +56,25 @@ loa_store_status loa_store_one (PGconn *db, const char *who, const char *stmt, i
 loa_store_status loa_store_tx (PGconn *db, int (*fn) (PGconn *db, void *arg), void *arg,
                                loa_store_status *status);
 
+/* loa_store_tx with loa_db_tx_pipelined (loa_db.h): fn's statements through
+ * the functions of this file, its changes that only succeed or fail
+ * through loa_store_defer. */
+loa_store_status loa_store_tx_pipelined (PGconn *db, int (*fn) (PGconn *db, void *arg), void *arg,
+                                         loa_store_status *status);
+
 /* Runs prepared `stmt`, a change whose rows, if any, do not matter: 0;
  * LOA_DB_RETRY after a serialization failure or deadlock (not logged: the
  * caller's transaction is retried); -1 on any other failure (logged with
  * `who`). */
 int loa_store_change (PGconn *db, const char *who, const char *stmt, int n,
                       const char *const *vals);
+
+/* loa_store_change, deferred (loa_db_defer): in a pipelined transaction
+ * queued to travel with the next round trip (usually the COMMIT's): 0, or
+ * -1 when it cannot be sent; its failure (logged with `who`) fails the
+ * transaction, retried after a serialization failure or deadlock.
+ * Elsewhere run at once, with loa_store_change's results. */
+int loa_store_defer (PGconn *db, const char *who, const char *stmt, int n, const char *const *vals);
 
 /* Runs `sql` (not prepared: for connections whose statements are not
  * prepared, such as a subscriber's) with `n` text parameters, expecting no

@@ -230,9 +230,12 @@ int fb_history_add (PGconn *db, int64_t id, const char *action, const char *from
                           loa_store_opt_int (unit_s, unit),
                           reason ? reason : "",
                           answer ? answer : ""};
-    return loa_store_change (db, WHO, "fb_history_add", 8, vals);
+    return loa_store_defer (db, WHO, "fb_history_add", 8, vals);
 }
 
+/* Run pipelined (loa_db.h): BEGIN travels with the calendar's version
+ * (when deadlines.c reads it) or with fb_insert, and the history row and
+ * the event, deferred, with the COMMIT. */
 static int create_tx (PGconn *db, void *arg)
 {
     create_ctx *c = arg;
@@ -326,7 +329,7 @@ loa_store_status feedback_store_create (PGconn *db, const fb_new *in,
 {
     loa__feedback__feedback_receipt__init (out);
     create_ctx c = {in, out, LOA_STORE_ERROR};
-    if (loa_store_tx (db, create_tx, &c, &c.status) != LOA_STORE_OK)
+    if (loa_store_tx_pipelined (db, create_tx, &c, &c.status) != LOA_STORE_OK)
         feedback_store_free_receipt (out);
     return c.status;
 }

@@ -36,7 +36,8 @@ static inline int fb_bool_at (const PGresult *res, int row, int col)
 void fb_phone_digits (const char *phone, char *out, size_t cap);
 
 /* Adds item `id`'s history entry (unit 0: none; reason and answer may be
- * NULL). 0, LOA_DB_RETRY or -1. */
+ * NULL). 0, LOA_DB_RETRY or -1; in a pipelined transaction deferred
+ * (loa_store_defer): 0 when queued, its failure fails the COMMIT. */
 int fb_history_add (PGconn *db, int64_t id, const char *action, const char *from, const char *to,
                     int64_t actor, int64_t unit, const char *reason, const char *answer);
 

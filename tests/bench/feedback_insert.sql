@@ -4,7 +4,9 @@
 -- feedback_tables.sql: the item (RETURNING what the 201 carries), its first
 -- history row and its feedback.received event, in one transaction. The
 -- texts are those tests/bench/feedback.lua sends. Not here: the service's
--- read of calendar_version (one more round trip in its transaction).
+-- read of calendar_version (at most once a second). pgbench makes 5 round
+-- trips; the service, its transaction pipelined (docs/performance.md), 2 (3
+-- with the calendar's version).
 \set r random(1, 9000000000000000000)
 \set day 20419
 BEGIN;

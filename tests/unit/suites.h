@@ -15,6 +15,7 @@ Suite *notifier_suite (void);
 Suite *subscriber_suite (void);
 Suite *markdown_suite (void);
 Suite *store_suite (void);
+Suite *db_suite (void);
 Suite *calendar_suite (void);
 Suite *ticker_suite (void);
 Suite *buf_suite (void);
@@ -43,6 +44,7 @@ Suite *media_pkg_store_suite (void);
 /* services/: their method tables in-process (common/service_fixture.h) */
 Suite *article_rpc_suite (void);
 Suite *feedback_rpc_suite (void);
+Suite *feedback_store_suite (void);
 Suite *content_media_suite (void);
 
 /* The test database URL; fails the current test when unset. */

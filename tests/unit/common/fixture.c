@@ -142,3 +142,42 @@ void test_service_schema (test_schema *s, const char *prefix, const char *app_na
     }
     test_schema_init (s, prefix, app_name, own, k);
 }
+
+void test_trace_start (PGconn *db, test_trace *t)
+{
+    t->buf = NULL;
+    t->len = 0;
+    t->f = open_memstream (&t->buf, &t->len);
+    ck_assert_ptr_nonnull (t->f);
+    PQtrace (db, t->f);
+    PQsetTraceFlags (db, PQTRACE_SUPPRESS_TIMESTAMPS);
+}
+
+int test_trace_round_trips (test_trace *t)
+{
+    fflush (t->f);
+    int n = 0;
+    /* One message a line: "F<TAB>length<TAB>type ..." for those sent. */
+    for (const char *p = t->buf; p && *p;) {
+        const char *eol = strchr (p, '\n');
+        size_t len = eol ? (size_t) (eol - p) : strlen (p);
+        if (len > 2 && p[0] == 'F' && p[1] == '\t') {
+            const char *type = memchr (p + 2, '\t', len - 2);
+            if (type && (strncmp (type, "\tSync", 5) == 0 || strncmp (type, "\tQuery\t", 7) == 0))
+                n++;
+        }
+        p = eol ? eol + 1 : p + len;
+    }
+    return n;
+}
+
+int test_trace_stop (PGconn *db, test_trace *t)
+{
+    int n = test_trace_round_trips (t);
+    PQuntrace (db);
+    fclose (t->f);
+    free (t->buf);
+    t->f = NULL;
+    t->buf = NULL;
+    return n;
+}

@@ -6,6 +6,7 @@
 
 #include <libpq-fe.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "loa_migrate.h"
 
@@ -52,5 +53,23 @@ long long test_query_int (PGconn *db, const char *sql);
 const char *test_query_text (PGconn *db, const char *sql, char *buf, size_t cap);
 
 void test_sleep_ms (int ms);
+
+/* libpq's trace of a connection's messages, kept in memory, to count its
+ * round trips. */
+typedef struct {
+    FILE *f;
+    char *buf;
+    size_t len;
+} test_trace;
+
+void test_trace_start (PGconn *db, test_trace *t);
+
+/* The round trips since test_trace_start: the messages sent that end one,
+ * a Sync (extended protocol: PQexecPrepared, a pipeline) or a Query
+ * (simple protocol: PQexec). */
+int test_trace_round_trips (test_trace *t);
+
+/* Stops tracing, frees the trace; returns test_trace_round_trips. */
+int test_trace_stop (PGconn *db, test_trace *t);
 
 #endif

@@ -148,9 +148,10 @@ START_TEST (test_schema_has_no_notify_trigger)
 }
 END_TEST
 
-/* A commit through loa_db_tx wakes the relay at once, each time; a rolled
+/* A commit through `run` wakes the relay at once, each time; a rolled
  * back one sends nothing. */
-START_TEST (test_db_tx_commit_wakes_the_relay)
+static void commit_wakes_the_relay (int (*run) (PGconn *db, int (*fn) (PGconn *db, void *arg),
+                                                void *arg))
 {
     fixture fx;
     fixture_init (&fx, 1);
@@ -160,19 +161,26 @@ START_TEST (test_db_tx_commit_wakes_the_relay)
         wait_heartbeat (&fx);
         unsigned long before = loa_notifier_sent (fx.notifier);
         tx_arg a = {topic, 0};
-        ck_assert_int_eq (loa_db_tx (fx.pg.db, add_tx, &a), 0);
+        ck_assert_int_eq (run (fx.pg.db, add_tx, &a), 0);
         int64_t ms = wait_event (&fx, topic, 3000);
         ck_assert_msg (ms >= 0 && ms < PROMPT_MS, "event %s after %lld ms", topic, (long long) ms);
         ck_assert_uint_eq (wait_sent (fx.notifier, before + 1, 1000), before + 1);
     }
     unsigned long before = loa_notifier_sent (fx.notifier);
     tx_arg lost = {"lost", 7};
-    ck_assert_int_eq (loa_db_tx (fx.pg.db, add_tx, &lost), 7);
+    ck_assert_int_eq (run (fx.pg.db, add_tx, &lost), 7);
     test_sleep_ms (200);
     ck_assert_uint_eq (loa_notifier_sent (fx.notifier), before);
     ck_assert_int_eq (test_query_int (fx.pg.db, "SELECT count(*) FROM outbox"), 0);
     fixture_fini (&fx);
 }
+
+START_TEST (test_db_tx_commit_wakes_the_relay) { commit_wakes_the_relay (loa_db_tx); }
+END_TEST
+
+/* The same pipelined: the event's INSERT, deferred, travels with the
+ * COMMIT and marks the channel when its result is read. */
+START_TEST (test_pipelined_commit_wakes_the_relay) { commit_wakes_the_relay (loa_db_tx_pipelined); }
 END_TEST
 
 /* An INSERT outside a transaction commits by itself and wakes the relay. */
@@ -292,6 +300,7 @@ Suite *notifier_suite (void)
     tcase_set_timeout (tc, 60);
     tcase_add_test (tc, test_schema_has_no_notify_trigger);
     tcase_add_test (tc, test_db_tx_commit_wakes_the_relay);
+    tcase_add_test (tc, test_pipelined_commit_wakes_the_relay);
     tcase_add_test (tc, test_autocommit_event_wakes_the_relay);
     tcase_add_test (tc, test_event_outside_db_tx_arrives_by_the_poll);
     tcase_add_test (tc, test_notifications_coalesce);
