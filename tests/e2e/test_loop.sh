@@ -70,7 +70,17 @@ expect_eq "loop: released, all 16 calls in flight on one thread are answered 200
 #    first one's call without blocking the thread (a blocking wait would
 #    hold the only thread the filler's answer needs).
 lp_key="/api/v1/topics?loop_single_flight=$RANDOM$RANDOM"
-curl -s -o /dev/null "$LP_URL/api/v1/topics" # the cache is live once an answer came
+# Single flight needs a live cache (content-svc's heartbeats heard in the
+# last 3 s): wait until a repeated read is a hit.
+lp_hits() { curl -s "$LP_URL/metrics" | sed -n 's/^loa_cache_lookups_total{result="hit"} //p'; }
+lp_live() {
+    local h0
+    h0=$(lp_hits)
+    curl -s -o /dev/null "$LP_URL/api/v1/topics"
+    curl -s -o /dev/null "$LP_URL/api/v1/topics"
+    [ "$(lp_hits)" -gt "${h0:-0}" ]
+}
+if wait_until 15 lp_live; then pass "loop: the one-thread gateway's cache is live"; else fail "loop: the cache is live"; fi
 lp_before=$(lp_calls)
 kill -STOP "$lp_svc"
 lp_get 8 "$lp_key"
