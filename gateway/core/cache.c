@@ -262,6 +262,31 @@ static struct {
     } slot[MAX_FILLS];
 } fills = {.lock = PTHREAD_MUTEX_INITIALIZER, .done = PTHREAD_COND_INITIALIZER};
 
+/* Under fills.lock: the slot filling `h` for `svc` (-1: none), and the
+ * first free slot in *free_slot (-1: none). */
+static int find_fill (uint64_t h, gw_service svc, int *free_slot)
+{
+    int filling = -1;
+    *free_slot = -1;
+    for (int i = 0; i < MAX_FILLS; i++) {
+        if (fills.slot[i].busy && fills.slot[i].key_hash == h && fills.slot[i].svc == svc)
+            filling = i;
+        else if (!fills.slot[i].busy && *free_slot < 0)
+            *free_slot = i;
+    }
+    return filling;
+}
+
+/* Under fills.lock: slot `i` now fills `h`; its ticket. */
+static int take_slot (int i, uint64_t h, gw_service svc)
+{
+    fills.slot[i].key_hash = h;
+    fills.slot[i].svc = svc;
+    fills.slot[i].busy = 1;
+    fills.slot[i].waiters = NULL;
+    return i + 1;
+}
+
 int gw_cache_fill_begin (const char *key, gw_service svc, int wait_ms)
 {
     if (!c.enabled)
@@ -269,13 +294,8 @@ int gw_cache_fill_begin (const char *key, gw_service svc, int wait_ms)
     uint64_t h = hash (key);
     int ticket = -1;
     pthread_mutex_lock (&fills.lock);
-    int filling = -1, free_slot = -1;
-    for (int i = 0; i < MAX_FILLS; i++) {
-        if (fills.slot[i].busy && fills.slot[i].key_hash == h && fills.slot[i].svc == svc)
-            filling = i;
-        else if (!fills.slot[i].busy && free_slot < 0)
-            free_slot = i;
-    }
+    int free_slot;
+    int filling = find_fill (h, svc, &free_slot);
     if (filling >= 0) {
         struct timespec until;
         clock_gettime (CLOCK_REALTIME, &until);
@@ -291,10 +311,7 @@ int gw_cache_fill_begin (const char *key, gw_service svc, int wait_ms)
             ;
         ticket = 0;
     } else if (free_slot >= 0) {
-        fills.slot[free_slot].key_hash = h;
-        fills.slot[free_slot].svc = svc;
-        fills.slot[free_slot].busy = 1;
-        ticket = free_slot + 1;
+        ticket = take_slot (free_slot, h, svc);
     }
     pthread_mutex_unlock (&fills.lock);
     return ticket;
@@ -329,13 +346,8 @@ int gw_cache_fill_begin_async (const char *key, gw_service svc, int wait_ms, gw_
     uint64_t h = hash (key);
     int ticket = -1;
     pthread_mutex_lock (&fills.lock);
-    int filling = -1, free_slot = -1;
-    for (int i = 0; i < MAX_FILLS; i++) {
-        if (fills.slot[i].busy && fills.slot[i].key_hash == h && fills.slot[i].svc == svc)
-            filling = i;
-        else if (!fills.slot[i].busy && free_slot < 0)
-            free_slot = i;
-    }
+    int free_slot;
+    int filling = find_fill (h, svc, &free_slot);
     /* Suspended under the lock, so that the fill's end (on any thread)
      * finds the request on its list and suspended. */
     if (filling >= 0 && gw_loop_wait (req, wait_ms, fill_cancel, then) == 0) {
@@ -344,11 +356,7 @@ int gw_cache_fill_begin_async (const char *key, gw_service svc, int wait_ms, gw_
         fills.slot[filling].waiters = &req->pending;
         ticket = GW_FILL_WAITING;
     } else if (filling < 0 && free_slot >= 0) {
-        fills.slot[free_slot].key_hash = h;
-        fills.slot[free_slot].svc = svc;
-        fills.slot[free_slot].busy = 1;
-        fills.slot[free_slot].waiters = NULL;
-        ticket = free_slot + 1;
+        ticket = take_slot (free_slot, h, svc);
     }
     pthread_mutex_unlock (&fills.lock);
     return ticket;
