@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "loa_db.h"
 #include "loa_log.h"
@@ -79,9 +78,26 @@ static int digits (const char *s, int n, int *v)
     return 0;
 }
 
+static int month_days (int y, int m)
+{
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return days[m - 1] + (m == 2 && leap);
+}
+
+/* Writes v as `n` digits at s. */
+static void put_digits (char *s, int n, int v)
+{
+    for (int i = n - 1; i >= 0; i--, v /= 10)
+        s[i] = (char) ('0' + v % 10);
+}
+
 int loa_store_time_text (const char *utc, char *out)
 {
-    /* YYYY-MM-DD HH:MM:SS[.ffffff]+00 */
+    /* YYYY-MM-DD HH:MM:SS[.ffffff]+00. By hand rather than timegm, gmtime_r
+     * and snprintf: sixty of these make a page of twenty articles, and
+     * Vietnam is UTC+7 all year (since 1975, no summer time), so the only
+     * calendar work is the day that the seven hours may carry into. */
     int y, mo, d, h, mi, sec;
     if (strlen (utc) < 22 || digits (utc, 4, &y) || utc[4] != '-' || digits (utc + 5, 2, &mo) ||
         utc[7] != '-' || digits (utc + 8, 2, &d) || utc[10] != ' ' || digits (utc + 11, 2, &h) ||
@@ -93,24 +109,29 @@ int loa_store_time_text (const char *utc, char *out)
         while (*z >= '0' && *z <= '9')
             z++;
     }
-    if (strcmp (z, "+00") != 0 || y < 1 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
-        mi > 59 || sec > 60)
+    if (strcmp (z, "+00") != 0 || y < 1 || mo < 1 || mo > 12 || d < 1 || d > month_days (y, mo) ||
+        h > 23 || mi > 59 || sec > 60)
         return -1;
-    struct tm tm = {.tm_year = y - 1900,
-                    .tm_mon = mo - 1,
-                    .tm_mday = d,
-                    .tm_hour = h,
-                    .tm_min = mi,
-                    .tm_sec = sec};
-    time_t t = timegm (&tm) + 7 * 3600; /* Vietnam: UTC+7 since 1975, no summer time */
-    if (!gmtime_r (&t, &tm) || tm.tm_year + 1900 > 9999)
+    int t = h * 3600 + mi * 60 + sec + 7 * 3600;
+    if (t >= 86400) {
+        t -= 86400;
+        if (++d > month_days (y, mo)) {
+            d = 1;
+            if (++mo > 12) {
+                mo = 1;
+                y++;
+            }
+        }
+    }
+    if (y > 9999)
         return -1;
-    char text[64];
-    int n = snprintf (text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d+07:00", tm.tm_year + 1900,
-                      tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-    if (n != 25)
-        return -1;
-    memcpy (out, text, 26);
+    memcpy (out, "0000-00-00T00:00:00+07:00", 26);
+    put_digits (out, 4, y);
+    put_digits (out + 5, 2, mo);
+    put_digits (out + 8, 2, d);
+    put_digits (out + 11, 2, t / 3600);
+    put_digits (out + 14, 2, t / 60 % 60);
+    put_digits (out + 17, 2, t % 60);
     return 0;
 }
 

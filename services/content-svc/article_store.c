@@ -11,11 +11,13 @@
 
 #define WHO "article store"
 
-/* Columns of a list item (0..14), then body and body_html (15, 16). */
+/* Columns of a list item (0..14), then body and body_html (15, 16). Times
+ * are read as PostgreSQL writes them and turned into the contract's form by
+ * loa_store_time, not by rfc3339() (a to_char per time, in PostgreSQL). */
 #define ART_COLS                                                                                   \
     "a.id, a.slug, a.unit_id, a.title, a.summary, a.topic_ids, a.is_cchc, a.status, "              \
-    "a.status_reason, a.author_id, a.version, rfc3339(a.created_at), rfc3339(a.updated_at), "      \
-    "rfc3339(a.published_at), a.attachment_ids"
+    "a.status_reason, a.author_id, a.version, a.created_at, a.updated_at, a.published_at, "        \
+    "a.attachment_ids"
 #define ART_FULL ART_COLS ", a.body, a.body_html"
 
 /* More than an article may carry (article_rpc.c allows 20). */
@@ -100,9 +102,8 @@ static const loa_stmt statements[] = {
     {"articles_custom_plans", "SELECT set_config('plan_cache_mode', 'force_custom_plan', true)"},
     {"articles_list", LIST_SQL},
     {"articles_count", "SELECT count(*)" LIST_FROM},
-    {"article_history",
-     "SELECT id, action, from_status, to_status, actor_id, reason, rfc3339(at), version "
-     "FROM article_history WHERE article_id = $1 ORDER BY id"},
+    {"article_history", "SELECT id, action, from_status, to_status, actor_id, reason, at, version "
+                        "FROM article_history WHERE article_id = $1 ORDER BY id"},
     {"article_lock", "SELECT id, unit_id, author_id, version, status FROM articles "
                      "WHERE id = $1 FOR UPDATE"},
     {"article_topics_check", "SELECT count(*), coalesce(bool_or(is_cchc), false) FROM topics "
@@ -161,11 +162,11 @@ static void fill_article (const PGresult *res, int row, int full, Loa__Content__
     a->status_reason = loa_store_dup (res, row, 8, oom);
     a->author_id = atoll (PQgetvalue (res, row, 9));
     a->version = atoll (PQgetvalue (res, row, 10));
-    a->created_at = loa_store_dup (res, row, 11, oom);
-    a->updated_at = loa_store_dup (res, row, 12, oom);
+    a->created_at = loa_store_time (res, row, 11, oom);
+    a->updated_at = loa_store_time (res, row, 12, oom);
     if (!PQgetisnull (res, row, 13)) {
         a->maybe_published_at_case = LOA__CONTENT__ARTICLE__MAYBE_PUBLISHED_AT_PUBLISHED_AT;
-        a->published_at = loa_store_dup (res, row, 13, oom);
+        a->published_at = loa_store_time (res, row, 13, oom);
     }
     size_t n_att;
     int64_t *att = loa_store_ids (PQgetvalue (res, row, 14), &n_att, oom);
@@ -486,7 +487,7 @@ static void fill_history_entry (const PGresult *res, int row, void *item, int *o
     e->to_status = loa_store_dup (res, row, 3, oom);
     e->actor_id = atoll (PQgetvalue (res, row, 4));
     e->reason = loa_store_dup (res, row, 5, oom);
-    e->at = loa_store_dup (res, row, 6, oom);
+    e->at = loa_store_time (res, row, 6, oom);
     e->version = atoll (PQgetvalue (res, row, 7));
 }
 

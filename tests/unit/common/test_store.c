@@ -103,10 +103,12 @@ START_TEST (times_are_rfc3339_in_vietnam)
         "'2026-12-05 11:16:04.123456+00', '2024-02-28 17:00:00+00', "
         "'2023-02-28 16:59:59.999999+00', '2023-12-31 17:30:00+00', '2022-01-28 00:00:00+07', "
         "'2000-02-29 23:59:59+00', '1999-12-31 16:59:60+00', '2026-06-30 17:00:00.5+00', "
-        "'1975-06-13 17:00:00+00', '2100-03-01 00:00:00+00']::timestamptz[]) AS t "
+        "'1975-06-13 17:00:00+00', '2100-03-01 00:00:00+00', '2100-02-28 17:00:00+00', "
+        "'2023-04-30 16:59:59+00', '2023-04-30 17:00:00+00', '2023-01-31 23:59:59.75+00', "
+        "'9999-12-31 16:59:59+00']::timestamptz[]) AS t "
         "UNION ALL SELECT x.t, x.t::text FROM (SELECT 'infinity'::timestamptz AS t) x");
     ck_assert_int_eq (PQresultStatus (res), PGRES_TUPLES_OK);
-    ck_assert_int_eq (PQntuples (res), 11);
+    ck_assert_int_eq (PQntuples (res), 16);
     for (int i = 0; i < PQntuples (res); i++) {
         int oom = 0;
         char *got = loa_store_time (res, i, 0, &oom);
@@ -137,6 +139,8 @@ START_TEST (times_are_rfc3339_in_vietnam)
     ck_assert_int_eq (loa_store_time_text ("2026-12-05 11:16:04+07", out), -1);
     ck_assert_int_eq (loa_store_time_text ("2026-13-05 11:16:04+00", out), -1);
     ck_assert_int_eq (loa_store_time_text ("2026-12-05", out), -1);
+    ck_assert_int_eq (loa_store_time_text ("2023-02-29 00:00:00+00", out), -1);
+    ck_assert_int_eq (loa_store_time_text ("2026-12-05 24:00:00+00", out), -1);
     ck_assert_int_eq (loa_store_time_text ("9999-12-31 20:00:00+00", out), -1);
     ck_assert_int_eq (loa_store_time_text ("2026-12-05 11:16:04.5+00", out), 0);
     ck_assert_str_eq (out, "2026-12-05T18:16:04+07:00");
