@@ -39,6 +39,16 @@ void loa_buf_add (loa_buf *b, const void *data, size_t n)
     b->data[b->len] = '\0';
 }
 
+char *loa_buf_extend (loa_buf *b, size_t n)
+{
+    if (reserve (b, n) != 0)
+        return NULL;
+    char *at = b->data + b->len;
+    b->len += n;
+    b->data[b->len] = '\0';
+    return at;
+}
+
 void loa_buf_puts (loa_buf *b, const char *s) { loa_buf_add (b, s, strlen (s)); }
 
 void loa_buf_printf (loa_buf *b, const char *fmt, ...)

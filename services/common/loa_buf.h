@@ -20,6 +20,12 @@ typedef struct {
 /* Appends `n` bytes (may hold NULs). */
 void loa_buf_add (loa_buf *b, const void *data, size_t n);
 
+/* Makes the buffer `n` bytes longer and gives where those bytes are, for
+ * the caller to fill (all n of them) before the next append; NULL when the
+ * buffer failed. For writers that know a piece's length before its bytes
+ * (one growth check instead of one per fragment). */
+char *loa_buf_extend (loa_buf *b, size_t n);
+
 /* Appends a C string. */
 void loa_buf_puts (loa_buf *b, const char *s);
 

@@ -1081,37 +1081,83 @@ json_t *loa_pbjson_encode (const ProtobufCMessage *msg)
  * non-ASCII as they are), without the tree: on the gateway's uncached reads
  * building and freeing a json_t per field was a fifth of its CPU. */
 
-static void put_escaped (loa_buf *b, const char *s, size_t n)
+/* The length of s[0..n) as a JSON string, quotes included, or 0 when it is
+ * not well-formed UTF-8 (utf8_valid's rules, in the same pass). */
+static size_t json_string_len (const unsigned char *s, size_t n)
+{
+    size_t len = n + 2;
+    size_t i = 0;
+    while (i < n) {
+        /* Eight bytes at a time while none is past ASCII, below 0x20, '"'
+         * or '\\': a high bit, "has a byte less than 0x20" and "has a zero
+         * byte" of w xor the character (the classic bit tricks, exact for
+         * whether any byte of the eight matches). */
+        while (n - i >= 8) {
+            uint64_t w;
+            memcpy (&w, s + i, 8);
+            const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+            uint64_t quote = w ^ (ones * '"'), slash = w ^ (ones * '\\');
+            if ((w | ((w - ones * 0x20) & ~w) | ((quote - ones) & ~quote) |
+                 ((slash - ones) & ~slash)) &
+                highs)
+                break;
+            i += 8;
+        }
+        if (i >= n)
+            break;
+        unsigned char b = s[i];
+        if (b < 0x80) {
+            if (b < 0x20)
+                len += b == '\b' || b == '\f' || b == '\n' || b == '\r' || b == '\t' ? 1 : 5;
+            else if (b == '"' || b == '\\')
+                len++;
+            i++;
+            continue;
+        }
+        size_t k = i + 1;
+        while (k < n && k < i + 4 && (s[k] & 0xC0) == 0x80)
+            k++;
+        if (!utf8_valid (s + i, k - i))
+            return 0;
+        i = k;
+    }
+    return len;
+}
+
+/* Writes s[0..n) as a JSON string of json_string_len's `len` bytes at o. */
+static void write_json_string (char *o, const char *s, size_t n, size_t len)
 {
     static const char hex[] = "0123456789ABCDEF";
-    size_t run = 0;
-    loa_buf_add (b, "\"", 1);
+    *o++ = '"';
+    if (len == n + 2) { /* nothing to escape: the common case */
+        memcpy (o, s, n);
+        o[n] = '"';
+        return;
+    }
     for (size_t i = 0; i < n; i++) {
         unsigned char ch = (unsigned char) s[i];
-        if (ch >= 0x20 && ch != '"' && ch != '\\')
+        if (ch >= 0x20 && ch != '"' && ch != '\\') {
+            *o++ = (char) ch;
             continue;
-        loa_buf_add (b, s + run, i - run);
-        run = i + 1;
-        char esc[6] = {'\\', 0, '0', '0', 0, 0};
-        size_t len = 2;
-        switch (ch) {
-        case '"': esc[1] = '"'; break;
-        case '\\': esc[1] = '\\'; break;
-        case '\b': esc[1] = 'b'; break;
-        case '\f': esc[1] = 'f'; break;
-        case '\n': esc[1] = 'n'; break;
-        case '\r': esc[1] = 'r'; break;
-        case '\t': esc[1] = 't'; break;
-        default:
-            esc[1] = 'u';
-            esc[4] = hex[ch >> 4];
-            esc[5] = hex[ch & 15];
-            len = 6;
         }
-        loa_buf_add (b, esc, len);
+        *o++ = '\\';
+        switch (ch) {
+        case '"': *o++ = '"'; break;
+        case '\\': *o++ = '\\'; break;
+        case '\b': *o++ = 'b'; break;
+        case '\f': *o++ = 'f'; break;
+        case '\n': *o++ = 'n'; break;
+        case '\r': *o++ = 'r'; break;
+        case '\t': *o++ = 't'; break;
+        default:
+            *o++ = 'u';
+            *o++ = '0';
+            *o++ = '0';
+            *o++ = hex[ch >> 4];
+            *o++ = hex[ch & 15];
+        }
     }
-    loa_buf_add (b, s + run, n - run);
-    loa_buf_add (b, "\"", 1);
+    *o = '"';
 }
 
 static void put_string (loa_buf *b, const char *s)
@@ -1121,8 +1167,11 @@ static void put_string (loa_buf *b, const char *s)
         return;
     }
     size_t n = strlen (s);
-    if (utf8_valid ((const unsigned char *) s, n)) {
-        put_escaped (b, s, n);
+    size_t len = json_string_len ((const unsigned char *) s, n);
+    if (len) {
+        char *o = loa_buf_extend (b, len);
+        if (o)
+            write_json_string (o, s, n, len);
         return;
     }
     char *clean = utf8_sanitize (s, n);
@@ -1130,8 +1179,38 @@ static void put_string (loa_buf *b, const char *s)
         b->failed = 1;
         return;
     }
-    put_escaped (b, clean, strlen (clean));
+    n = strlen (clean);
+    len = json_string_len ((const unsigned char *) clean, n);
+    char *o = len ? loa_buf_extend (b, len) : NULL;
+    if (o)
+        write_json_string (o, clean, n, len);
+    else if (!len)
+        b->failed = 1;
     free (clean);
+}
+
+/* An integer in decimal, quoted or not, without printf's machinery (a page
+ * of twenty articles has a hundred of them). */
+static void put_integer (loa_buf *b, int negative, uint64_t magnitude, int quoted)
+{
+    char text[24];
+    char *end = text + sizeof text, *p = end;
+    if (quoted)
+        *--p = '"';
+    do {
+        *--p = (char) ('0' + magnitude % 10);
+        magnitude /= 10;
+    } while (magnitude);
+    if (negative)
+        *--p = '-';
+    if (quoted)
+        *--p = '"';
+    loa_buf_add (b, p, (size_t) (end - p));
+}
+
+static void put_signed (loa_buf *b, int64_t v)
+{
+    put_integer (b, v < 0, v < 0 ? (uint64_t) 0 - (uint64_t) v : (uint64_t) v, 0);
 }
 
 /* A real as jansson writes it (its precision and exponent rules), through
@@ -1158,27 +1237,19 @@ static int write_repeated (loa_buf *b, const ProtobufCMessage *msg,
 
 static int write_value (loa_buf *b, const ProtobufCFieldDescriptor *f, const void *p, int depth)
 {
-    char num[32];
     switch (f->type) {
     case PROTOBUF_C_TYPE_INT32:
     case PROTOBUF_C_TYPE_SINT32:
-    case PROTOBUF_C_TYPE_SFIXED32:
-        loa_buf_add (b, num, (size_t) snprintf (num, sizeof num, "%d", *(const int32_t *) p));
-        return 0;
+    case PROTOBUF_C_TYPE_SFIXED32: put_signed (b, *(const int32_t *) p); return 0;
     case PROTOBUF_C_TYPE_UINT32:
-    case PROTOBUF_C_TYPE_FIXED32:
-        loa_buf_add (b, num, (size_t) snprintf (num, sizeof num, "%u", *(const uint32_t *) p));
-        return 0;
+    case PROTOBUF_C_TYPE_FIXED32: put_integer (b, 0, *(const uint32_t *) p, 0); return 0;
     case PROTOBUF_C_TYPE_INT64:
     case PROTOBUF_C_TYPE_SINT64:
-    case PROTOBUF_C_TYPE_SFIXED64:
-        loa_buf_add (b, num, (size_t) snprintf (num, sizeof num, "%" PRId64, *(const int64_t *) p));
-        return 0;
+    case PROTOBUF_C_TYPE_SFIXED64: put_signed (b, *(const int64_t *) p); return 0;
     case PROTOBUF_C_TYPE_UINT64:
     case PROTOBUF_C_TYPE_FIXED64: {
         uint64_t u = *(const uint64_t *) p;
-        const char *q = u <= (uint64_t) LLONG_MAX ? "" : "\"";
-        loa_buf_add (b, num, (size_t) snprintf (num, sizeof num, "%s%" PRIu64 "%s", q, u, q));
+        put_integer (b, 0, u, u > (uint64_t) LLONG_MAX);
         return 0;
     }
     case PROTOBUF_C_TYPE_FLOAT: {
@@ -1197,7 +1268,7 @@ static int write_value (loa_buf *b, const ProtobufCFieldDescriptor *f, const voi
         int e = *(const int *) p;
         const ProtobufCEnumValue *ev = protobuf_c_enum_descriptor_get_value (f->descriptor, e);
         if (!ev) {
-            loa_buf_add (b, num, (size_t) snprintf (num, sizeof num, "%d", e));
+            put_signed (b, e);
             return 0;
         }
         char name[130];
@@ -1275,11 +1346,18 @@ static int write_message (loa_buf *b, const ProtobufCMessage *msg, int depth)
         int repeated = f->label == PROTOBUF_C_LABEL_REPEATED;
         if (!repeated && !field_present (msg, f))
             continue;
+        /* ,"name": (a .proto name: letters, digits and '_', nothing to escape) */
+        size_t name_len = strlen (f->name);
+        char *o = loa_buf_extend (b, name_len + 3 + !first);
+        if (!o)
+            return -1;
         if (!first)
-            loa_buf_add (b, ",", 1);
+            *o++ = ',';
         first = 0;
-        put_escaped (b, f->name, strlen (f->name));
-        loa_buf_add (b, ":", 1);
+        *o++ = '"';
+        memcpy (o, f->name, name_len);
+        o[name_len] = '"';
+        o[name_len + 1] = ':';
         if ((repeated ? write_repeated (b, msg, f, depth)
                       : write_value (b, f, member (msg, f), depth)) != 0)
             return -1;

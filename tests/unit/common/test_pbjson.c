@@ -858,6 +858,38 @@ START_TEST (test_write_matches_dump)
 }
 END_TEST
 
+/* The writer reads plain ASCII eight bytes at a time: each character it
+ * must stop at (escaped, or past ASCII, valid or not), at each offset of a
+ * run long enough for two words, and runs of every length up to 17, come
+ * out as the tree writes them. */
+START_TEST (test_write_strings_at_every_offset)
+{
+    static const char *const stops[] = {"\"",   "\\", "\x01", "\x1f",     "\n",
+                                        "\x7f", "ạ",  "\xff", "\xe2\x82", "\xf0\x9f\x93\xb0",
+                                        " ",    "~"};
+    Loa__Test__Everything *e = (Loa__Test__Everything *) loa_pbjson_new (EVERY);
+    ck_assert_ptr_nonnull (e);
+    char text[64];
+    for (size_t k = 0; k < sizeof stops / sizeof *stops; k++)
+        for (size_t at = 0; at <= 17; at++) {
+            size_t o = 0;
+            for (size_t i = 0; i < at; i++)
+                text[o++] = (char) ('a' + i % 26);
+            memcpy (text + o, stops[k], strlen (stops[k]));
+            o += strlen (stops[k]);
+            for (size_t i = at; i < 17; i++)
+                text[o++] = (char) ('A' + i % 26);
+            text[o] = '\0';
+            e->text = text;
+            free (encode_text (&e->base));
+            text[at] = '\0'; /* the run alone, `at` bytes long */
+            free (encode_text (&e->base));
+        }
+    e->text = NULL;
+    protobuf_c_message_free_unpacked (&e->base, NULL);
+}
+END_TEST
+
 /* The writer refuses what the tree refuses (nesting past the limit), and
  * leaves what was in the buffer before as it was. */
 START_TEST (test_write_refuses)
@@ -905,6 +937,7 @@ Suite *pbjson_suite (void)
     tcase_add_test (tc, test_value_wrappers);
     tcase_add_test (tc, test_registry);
     tcase_add_test (tc, test_write_matches_dump);
+    tcase_add_test (tc, test_write_strings_at_every_offset);
     tcase_add_test (tc, test_write_refuses);
     suite_add_tcase (s, tc);
     return s;
