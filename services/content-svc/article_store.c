@@ -66,13 +66,16 @@
 static const loa_stmt statements[] = {
     {"article_by_id", "SELECT " ART_FULL " FROM articles a WHERE a.id = $1"},
     {"article_by_slug", "SELECT " ART_FULL " FROM articles a WHERE a.slug = $1"},
-    /* The public list without filters; its total is article_counts'. The
+    /* The public list without filters, each row with the total kept in
+     * article_counts (column 15: one statement, one round trip and one
+     * snapshot for both; a page past the end asks article_counts_get). The
      * page's bounds are sub-selects: a plan made for LIMIT 20 would always
      * look cheaper than one for an unknown LIMIT, so PostgreSQL would plan
      * again at every execution; this way one generic plan serves. Rows are
      * formatted once the page is cut, not for those the OFFSET skips. */
     {"articles_newest",
-     "SELECT " ART_COLS " FROM (SELECT * FROM articles a WHERE a.status = 'published'" NEWEST_ORDER
+     "SELECT " ART_COLS ", coalesce((SELECT n FROM article_counts WHERE dim = 'all' AND key = 0), "
+     "0) FROM (SELECT * FROM articles a WHERE a.status = 'published'" NEWEST_ORDER
      "LIMIT (SELECT $1::int) OFFSET (SELECT $2::int)) a" NEWEST_ORDER},
     /* The published articles of one unit, topic or CCHC flag (dim, key),
      * kept by 0004_article_counts.sql's triggers. */
@@ -455,20 +458,25 @@ loa_store_status article_store_list (PGconn *db, const article_filter *f,
         loa_store_int_param (key, f->cchc);
     }
     const char *keys[] = {dim, key};
-    long long total;
-    if (list_counts (db, "article_counts_get", 2, keys, &total, 1) != 0)
-        return LOA_STORE_ERROR;
-    if (dims > 0)
+    if (dims > 0) {
+        long long total;
+        if (list_counts (db, "article_counts_get", 2, keys, &total, 1) != 0)
+            return LOA_STORE_ERROR;
         return list_custom (db, f, total, out);
-    out->total = total;
-    long long off = (long long) (f->page - 1) * f->per_page;
-    if (off >= total)
-        return LOA_STORE_OK;
+    }
     char limit[24], offset[24];
     loa_store_int_param (limit, f->per_page);
-    loa_store_int_param (offset, off);
+    loa_store_int_param (offset, (long long) (f->page - 1) * f->per_page);
     const char *vals[] = {limit, offset};
-    if (list_page (db, "articles_newest", 2, vals, out) != 0) {
+    PGresult *res = loa_store_run (db, WHO, "articles_newest", 2, vals, PGRES_TUPLES_OK);
+    int rc = PQresultStatus (res) == PGRES_TUPLES_OK
+                 ? loa_store_fill_rows (res, sizeof (Loa__Content__Article), fill_item,
+                                        (void ***) &out->items, &out->n_items)
+                 : -1;
+    out->total =
+        rc == 0 ? loa_store_page_total (db, WHO, res, 15, "article_counts_get", 2, keys) : -1;
+    PQclear (res);
+    if (out->total < 0) {
         article_store_free_list (out);
         return LOA_STORE_ERROR;
     }
