@@ -53,15 +53,19 @@ function pool(options) {
   p.on('error', (err) => console.error('peer: idle connection:', err.message));
   return p;
 }
-const content = pool('-c search_path=content,public -c plan_cache_mode=force_custom_plan');
+// TimeZone UTC: times come as PostgreSQL writes them in UTC and are turned
+// into the contract's form here (rfc3339 below), as content-svc does
+// (loa_store_time, services/common/loa_store.c).
+const content = pool(
+  '-c search_path=content,public -c plan_cache_mode=force_custom_plan -c TimeZone=UTC');
 const feedback = pool('-c search_path=feedback,public');
 
 // ------------------------------------------------------------ content-svc's SQL
 // services/content-svc/article_store.c, verbatim.
 const ART_COLS =
   'a.id, a.slug, a.unit_id, a.title, a.summary, a.topic_ids, a.is_cchc, a.status, ' +
-  'a.status_reason, a.author_id, a.version, rfc3339(a.created_at), rfc3339(a.updated_at), ' +
-  'rfc3339(a.published_at), a.attachment_ids';
+  'a.status_reason, a.author_id, a.version, a.created_at, a.updated_at, a.published_at, ' +
+  'a.attachment_ids';
 const ART_FULL = ART_COLS + ', a.body, a.body_html';
 const LIST_FROM =
   ' FROM articles a CROSS JOIN (SELECT fold($9::text) AS fq, ' +
@@ -110,11 +114,25 @@ const FB_SQL = {
 };
 
 // Rows as arrays (the columns' order is the statements'), as libpq's
-// PQgetvalue reads them.
-const q = (name, text, values) => ({ name, text, values, rowMode: 'array' });
+// PQgetvalue reads them; timestamptz as its text ("2026-12-05
+// 11:16:04.123456+00" in a UTC session), not parsed into a Date.
+const TIMESTAMPTZ = 1184;
+const types = {
+  getTypeParser: (oid, format) =>
+    oid === TIMESTAMPTZ ? (v) => v : pg.types.getTypeParser(oid, format),
+};
+const q = (name, text, values) => ({ name, text, values, rowMode: 'array', types });
 
 // ------------------------------------------------------------ rows to JSON
 const num = (v) => (v === null ? null : Number(v));
+// Such a text as the contract's time in Vietnam, "2026-12-05T18:16:04+07:00"
+// (as loa_store_time: seconds cut, UTC+7).
+function rfc3339(t) {
+  if (t === null) return null;
+  const ms = Date.UTC(+t.slice(0, 4), +t.slice(5, 7) - 1, +t.slice(8, 10), +t.slice(11, 13),
+    +t.slice(14, 16), +t.slice(17, 19)) + 7 * 3600 * 1000;
+  return new Date(ms).toISOString().slice(0, 19) + '+07:00';
+}
 // An ART_COLS row (full: ART_FULL) as the gateway renders loa.content.Article.
 function article(r, full) {
   const a = {
@@ -129,9 +147,9 @@ function article(r, full) {
     status_reason: r[8],
     author_id: Number(r[9]),
     version: Number(r[10]),
-    created_at: r[11],
-    updated_at: r[12],
-    published_at: r[13] === null ? undefined : r[13],
+    created_at: rfc3339(r[11]),
+    updated_at: rfc3339(r[12]),
+    published_at: r[13] === null ? undefined : rfc3339(r[13]),
     attachments: r[14].map((id) => ({ id: Number(id), url: '/api/v1/assets/' + id })),
   };
   if (full) {
