@@ -397,6 +397,44 @@ soak() {
 }
 
 # ------------------------------------------------------------ reads
+# pgbench_file NAME CLIENTS FILE [PGOPTIONS [ARG...]]: pgbench runs FILE at
+# CLIENTS connections (-M prepared, as the services prepare their
+# statements), with PGOPTIONS for its sessions and ARGs of its own (-D
+# name=value). Sets R_* like bench (R_RPS is transactions per second; p50
+# and p99 from pgbench's per-transaction log).
+pgbench_file() {
+    local name=$1 clients=$2 file=$3 options=${4:-} out=$DIR/pgbench-$1.txt
+    shift 4 2>/dev/null || shift $#
+    R_RPS="" R_P50="" R_P99="" R_NOTE=""
+    local pgb=(env PGOPTIONS="$options" "$PG_BIN/pgbench" -n -h 127.0.0.1 -p "$LOA_PG_PORT" -U loa
+        -M prepared -c "$clients" -j 2 -f "$file" "$@")
+    if [ "$BENCH_WARMUP" -gt 0 ]; then
+        "${pgb[@]}" -T "$BENCH_WARMUP" loa >/dev/null 2>&1 || true
+    fi
+    echo "bench: pgbench $name for ${BENCH_SECONDS}s" >&2
+    mkdir -p "$DIR/pgbench-log-$name"
+    if ! "${pgb[@]}" -T "$BENCH_SECONDS" -l --log-prefix="$DIR/pgbench-log-$name/tx" loa >"$out" 2>&1; then
+        R_NOTE="not measured: pgbench failed ($(grep -m1 -i 'error\|abort' "$out" || tail -1 "$out"))"
+        status=1
+        return
+    fi
+    R_RPS=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)$/\1/p' "$out")
+    # The log: client transaction time_us script epoch epoch_us; a failed
+    # transaction has "failed" (or "skipped") in place of its time.
+    local lat
+    lat=$(cat "$DIR"/pgbench-log-"$name"/tx* | awk '$3 ~ /^[0-9]+$/ { print $3 }' | sort -n |
+        awk '{ v[NR] = $1 } END { if (NR) printf "%d %d %d", v[int((NR - 1) * 0.5) + 1], v[int((NR - 1) * 0.99) + 1], NR }')
+    R_P50=${lat%% *}
+    R_P99=$(echo "$lat" | cut -d' ' -f2)
+    local failed
+    failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$out")
+    R_NOTE="$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$out") transactions"
+    if [ -z "$R_RPS" ] || [ "${failed:-0}" != 0 ]; then
+        R_NOTE="$R_NOTE; ERRORS: ${failed:-?} failed transactions"
+        status=1
+    fi
+}
+
 if want reads; then
 echo "bench: loading 10,000 published articles" >&2
 psql_q -f tests/bench/articles.sql >"$DIR/articles-load.txt" 2>&1 ||
@@ -415,19 +453,29 @@ O_RPS=$R_RPS O_P50=$R_P50 O_P99=$R_P99 O_NOTE=$R_NOTE
 A_LIST='/api/v1/articles?per_page=20'
 A_SLUG=/api/v1/articles/bench-bai-viet-5000
 A_SEARCH='/api/v1/articles?q=dang%20ky%20kinh%20doanh&per_page=20'
-# Each past the cache is followed by the peer's same read (the same path).
+# Each past the cache is followed by the peer's same read (the same path)
+# and, for the list and the article, by pgbench running content-svc's
+# statement in a session like content-svc's.
+CONTENT_SESSION='-c search_path=content,public -c TimeZone=UTC'
 bench list "$A_LIST"
 L_RPS=$R_RPS L_P50=$R_P50 L_P99=$R_P99 L_NOTE=$R_NOTE
 bench list-origin "$A_LIST" 'Cache-Control: no-cache'
 LO_RPS=$R_RPS LO_P50=$R_P50 LO_P99=$R_P99 LO_NOTE=$R_NOTE
 bench_peer peer-list "$A_LIST" list-origin
 LP_RPS=$R_RPS LP_P50=$R_P50 LP_P99=$R_P99 LP_NOTE=$R_NOTE
+# PostgreSQL's own pace on the same statement at the same number of
+# connections: what no service in front of it can exceed.
+pgbench_file pg-list "$BENCH_CONNECTIONS" tests/bench/newest.sql "$CONTENT_SESSION"
+LG_RPS=$R_RPS LG_P50=$R_P50 LG_P99=$R_P99 LG_NOTE=$R_NOTE
 bench slug "$A_SLUG"
 S_RPS=$R_RPS S_P50=$R_P50 S_P99=$R_P99 S_NOTE=$R_NOTE
 bench slug-origin "$A_SLUG" 'Cache-Control: no-cache'
 SO_RPS=$R_RPS SO_P50=$R_P50 SO_P99=$R_P99 SO_NOTE=$R_NOTE
 bench_peer peer-slug "$A_SLUG" slug-origin
 SP_RPS=$R_RPS SP_P50=$R_P50 SP_P99=$R_P99 SP_NOTE=$R_NOTE
+pgbench_file pg-slug "$BENCH_CONNECTIONS" tests/bench/slug.sql "$CONTENT_SESSION" \
+    -D "slug=${A_SLUG##*/}"
+SG_RPS=$R_RPS SG_P50=$R_P50 SG_P99=$R_P99 SG_NOTE=$R_NOTE
 bench search "$A_SEARCH"
 Q_RPS=$R_RPS Q_P50=$R_P50 Q_P99=$R_P99 Q_NOTE=$R_NOTE
 bench search-origin "$A_SEARCH" 'Cache-Control: no-cache'
@@ -501,46 +549,18 @@ bench_feedback() {
     fi
 }
 
-# pgbench_feedback NAME NOTIFY: pgbench runs tests/bench/feedback_insert.sql
+# pgbench_feedback NAME NOTIFY: pgbench_file of tests/bench/feedback_insert.sql
 # into fresh scratch tables (feedback_tables.sql; NOTIFY 1 keeps the
-# outbox's former NOTIFY trigger) at FB_CONNECTIONS connections. Sets R_*
-# like bench (R_RPS is transactions per second; p50 and p99 from pgbench's
-# per-transaction log).
+# outbox's former NOTIFY trigger) at FB_CONNECTIONS connections.
 pgbench_feedback() {
-    local name=$1 notify=$2 out=$DIR/pgbench-$1.txt
+    local name=$1 notify=$2
     R_RPS="" R_P50="" R_P99="" R_NOTE=""
     if ! psql_q -v notify="$notify" -f tests/bench/feedback_tables.sql >"$DIR/tables-$name.txt" 2>&1; then
         R_NOTE="not measured: the scratch tables failed ($(tail -1 "$DIR/tables-$name.txt"))"
         status=1
         return
     fi
-    local pgb=("$PG_BIN/pgbench" -n -h 127.0.0.1 -p "$LOA_PG_PORT" -U loa -M prepared
-        -c "$FB_CONNECTIONS" -j 2 -f tests/bench/feedback_insert.sql)
-    if [ "$BENCH_WARMUP" -gt 0 ]; then
-        "${pgb[@]}" -T "$BENCH_WARMUP" loa >/dev/null 2>&1 || true
-    fi
-    echo "bench: pgbench $name for ${BENCH_SECONDS}s" >&2
-    mkdir -p "$DIR/pgbench-log-$name"
-    if ! "${pgb[@]}" -T "$BENCH_SECONDS" -l --log-prefix="$DIR/pgbench-log-$name/tx" loa >"$out" 2>&1; then
-        R_NOTE="not measured: pgbench failed ($(grep -m1 -i 'error\|abort' "$out" || tail -1 "$out"))"
-        status=1
-        return
-    fi
-    R_RPS=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)$/\1/p' "$out")
-    # The log: client transaction time_us script epoch epoch_us; a failed
-    # transaction has "failed" (or "skipped") in place of its time.
-    local lat
-    lat=$(cat "$DIR"/pgbench-log-"$name"/tx* | awk '$3 ~ /^[0-9]+$/ { print $3 }' | sort -n |
-        awk '{ v[NR] = $1 } END { if (NR) printf "%d %d %d", v[int((NR - 1) * 0.5) + 1], v[int((NR - 1) * 0.99) + 1], NR }')
-    R_P50=${lat%% *}
-    R_P99=$(echo "$lat" | cut -d' ' -f2)
-    local failed
-    failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$out")
-    R_NOTE="$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$out") transactions"
-    if [ -z "$R_RPS" ] || [ "${failed:-0}" != 0 ]; then
-        R_NOTE="$R_NOTE; ERRORS: ${failed:-?} failed transactions"
-        status=1
-    fi
+    pgbench_file "$name" "$FB_CONNECTIONS" tests/bench/feedback_insert.sql
 }
 
 if want feedback; then
@@ -791,6 +811,7 @@ fi
 
 # ------------------------------------------------------------ the table
 cmp_h() { echo "$(ratio "$1" "$H_RPS") of /healthz req/s, p50 $(times "$2" "$H_P50"), p99 $(times "$3" "$H_P99")"; }
+PG_ABOUT="reference: pgbench, content-svc's statement, ${BENCH_CONNECTIONS} connections"
 PEER_ABOUT="reference: the same SQL, fastify 5 + pg 8 on Node.js $(node --version 2>/dev/null || echo '?')"
 # peer_row: a row of the peer's, left out with BENCH_PEER=0.
 peer_row() { [ "$BENCH_PEER" = 0 ] || row "$@"; }
@@ -814,10 +835,14 @@ row "articles, 20 newest" "$L_RPS" "$L_P50" "$L_P99" "$(cmp_h "$L_RPS" "$L_P50" 
 row "  same, no-cache" "$LO_RPS" "$LO_P50" "$LO_P99" "$(vs_peer "$LO_RPS" "$LP_RPS"); $TG_LO" \
     "through RPC and PostgreSQL, the page and the count; $(cmp_h "$LO_RPS" "$LO_P50" "$LO_P99"); $LO_NOTE"
 peer_row "  peer, same" "$LP_RPS" "$LP_P50" "$LP_P99" "$PEER_ABOUT" "$LP_NOTE"
+row "  PostgreSQL alone" "$LG_RPS" "$LG_P50" "$LG_P99" "$PG_ABOUT; Loa = $(ratio "$LO_RPS" "$LG_RPS") of its tps" \
+    "tests/bench/newest.sql; $LG_NOTE"
 row "article by slug" "$S_RPS" "$S_P50" "$S_P99" "$(cmp_h "$S_RPS" "$S_P50" "$S_P99"); $TG_S" "$S_NOTE"
 row "  same, no-cache" "$SO_RPS" "$SO_P50" "$SO_P99" "$(vs_peer "$SO_RPS" "$SP_RPS"); $TG_SO" \
     "through RPC and PostgreSQL; $(cmp_h "$SO_RPS" "$SO_P50" "$SO_P99"); $SO_NOTE"
 peer_row "  peer, same" "$SP_RPS" "$SP_P50" "$SP_P99" "$PEER_ABOUT" "$SP_NOTE"
+row "  PostgreSQL alone" "$SG_RPS" "$SG_P50" "$SG_P99" "$PG_ABOUT; Loa = $(ratio "$SO_RPS" "$SG_RPS") of its tps" \
+    "tests/bench/slug.sql; $SG_NOTE"
 row "search, 20 best" "$Q_RPS" "$Q_P50" "$Q_P99" "$(cmp_h "$Q_RPS" "$Q_P50" "$Q_P99"); $TG_Q" \
     "q=dang ky kinh doanh; $Q_NOTE"
 row "  same, no-cache" "$QO_RPS" "$QO_P50" "$QO_P99" "$(vs_peer "$QO_RPS" "$QP_RPS"); $TG_QO" \
