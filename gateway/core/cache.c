@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,10 +19,38 @@
 #define N_BUCKETS 1024
 #define LIVE_MS 3000
 
+/* An entry's body, shared with the responses that are sending it: the
+ * entry holds one reference, each response one more (gw_cache_share). */
+typedef struct {
+    atomic_uint refs;
+    char data[];
+} shared_body;
+
+static char *body_new (const char *data, size_t len)
+{
+    shared_body *b = malloc (sizeof *b + (len ? len : 1));
+    if (!b)
+        return NULL;
+    atomic_init (&b->refs, 1);
+    memcpy (b->data, data, len);
+    return b->data;
+}
+
+static shared_body *body_of (const char *data)
+{
+    return (shared_body *) (void *) (data - offsetof (shared_body, data));
+}
+
+static void body_unref (char *data)
+{
+    if (data && atomic_fetch_sub_explicit (&body_of (data)->refs, 1, memory_order_acq_rel) == 1)
+        free (body_of (data));
+}
+
 typedef struct entry {
     struct entry *next;
     char *key;
-    char *body;
+    char *body; /* a shared_body's data */
     size_t len;
     char etag[24];
     gw_service svc;
@@ -60,7 +89,7 @@ static void free_all_locked (void)
         while (e) {
             entry *next = e->next;
             free (e->key);
-            free (e->body);
+            body_unref (e->body);
             free (e);
             e = next;
         }
@@ -200,6 +229,14 @@ int gw_cache_with (const char *key, gw_service svc,
     return found;
 }
 
+void *gw_cache_share (const char *body)
+{
+    atomic_fetch_add_explicit (&body_of (body)->refs, 1, memory_order_relaxed);
+    return (void *) body;
+}
+
+void gw_cache_unshare (void *body) { body_unref (body); }
+
 void gw_cache_put (const char *key, gw_service svc, uint64_t gen, const char *body, size_t len,
                    const char *etag)
 {
@@ -209,14 +246,13 @@ void gw_cache_put (const char *key, gw_service svc, uint64_t gen, const char *bo
     if (!fresh)
         return;
     fresh->key = strdup (key);
-    fresh->body = malloc (len ? len : 1);
+    fresh->body = body_new (body, len);
     if (!fresh->key || !fresh->body) {
         free (fresh->key);
-        free (fresh->body);
+        body_unref (fresh->body);
         free (fresh);
         return;
     }
-    memcpy (fresh->body, body, len);
     fresh->len = len;
     snprintf (fresh->etag, sizeof fresh->etag, "%s", etag);
     fresh->svc = svc;
@@ -235,7 +271,7 @@ void gw_cache_put (const char *key, gw_service svc, uint64_t gen, const char *bo
             *p = fresh;
             c.bytes -= old->len + strlen (old->key) + sizeof *old;
             free (old->key);
-            free (old->body);
+            body_unref (old->body);
             free (old);
             goto done;
         }

@@ -28,10 +28,18 @@ void gw_cache_stop (void);
 uint64_t gw_cache_generation (gw_service svc);
 
 /* Calls `fn` with the fresh entry for `key`, under a read lock (fn must
- * copy what it keeps). Returns 1 when found and fresh, else 0. */
+ * copy what it keeps, or take a reference with gw_cache_share). Returns 1
+ * when found and fresh, else 0. */
 int gw_cache_with (const char *key, gw_service svc,
                    void (*fn) (const char *body, size_t len, const char *etag, void *arg),
                    void *arg);
+
+/* Called from gw_cache_with's `fn` with the `body` it was given: one more
+ * reference to the cache's copy, which then outlives its entry until
+ * gw_cache_unshare (body) (for a response that sends it without copying:
+ * an MHD free callback). Returns body. */
+void *gw_cache_share (const char *body);
+void gw_cache_unshare (void *body);
 
 /* Makes every entry of `svc` stale (after a write through this gateway, so
  * that its caller reads its own write without waiting for the event). */

@@ -159,20 +159,25 @@ enum MHD_Result gw_respond_empty (gw_request *req, unsigned status)
     return gw_respond_bytes (req, status, NULL, NULL, 0, NULL);
 }
 
-/* `text` (taken) as `type`, or 304 without it when If-None-Match lists
- * `etag`; with an ETag, Cache-Control is `cache`, else no-store; `headers`
- * go on either. */
-static enum MHD_Result send_text (gw_request *req, unsigned status, const char *type, char *text,
-                                  size_t len, const char *etag, const char *cache,
-                                  const char *const *headers)
+/* `data` as `type`, sent from where it is and given back by `release (cls)`
+ * once sent (or at once: a 304, a failure); or 304 without it when
+ * If-None-Match lists `etag`; with an ETag, Cache-Control is `cache`, else
+ * no-store; `headers` go on either. */
+static enum MHD_Result send_with (gw_request *req, unsigned status, const char *type,
+                                  const char *data, size_t len,
+                                  MHD_ContentReaderFreeCallback release, void *cls,
+                                  const char *etag, const char *cache, const char *const *headers)
 {
     struct MHD_Response *resp;
     if (gw_not_modified (req, etag)) {
-        free (text);
+        release (cls);
         resp = MHD_create_response_from_buffer (0, NULL, MHD_RESPMEM_PERSISTENT);
         status = MHD_HTTP_NOT_MODIFIED;
-    } else if ((resp = from_text (text, len))) {
+    } else if ((resp = MHD_create_response_from_buffer_with_free_callback_cls (len, (void *) data,
+                                                                               release, cls))) {
         MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    } else {
+        release (cls);
     }
     if (!resp)
         return MHD_NO;
@@ -181,6 +186,14 @@ static enum MHD_Result send_text (gw_request *req, unsigned status, const char *
     MHD_add_response_header (resp, MHD_HTTP_HEADER_CACHE_CONTROL, etag ? cache : "no-store");
     add_headers (resp, headers);
     return queue (req, status, resp);
+}
+
+/* send_with of `text`, taken (freed once sent). */
+static enum MHD_Result send_text (gw_request *req, unsigned status, const char *type, char *text,
+                                  size_t len, const char *etag, const char *cache,
+                                  const char *const *headers)
+{
+    return send_with (req, status, type, text, len, free, text, etag, cache, headers);
 }
 
 enum MHD_Result gw_respond_body (gw_request *req, unsigned status, const char *content_type,
@@ -195,6 +208,14 @@ enum MHD_Result gw_respond_text (gw_request *req, unsigned status, char *text, s
                                  const char *etag)
 {
     return gw_respond_body (req, status, JSON_TYPE, text, len, etag, NULL);
+}
+
+enum MHD_Result gw_respond_text_shared (gw_request *req, unsigned status, const char *data,
+                                        size_t len, const char *etag, void (*release) (void *),
+                                        void *cls)
+{
+    return send_with (req, status, JSON_TYPE, data, len, release, cls, etag, "public, no-cache",
+                      NULL);
 }
 
 /* JSON `text` (taken; NULL: it could not be made) with `status`; a public

@@ -24,6 +24,14 @@ int gw_not_modified (gw_request *req, const char *etag);
 enum MHD_Result gw_respond_text (gw_request *req, unsigned status, char *text, size_t len,
                                  const char *etag);
 
+/* gw_respond_text of JSON `data` that is not the response's to free: it is
+ * sent from where it is, and `release (cls)` is called once it is no longer
+ * needed (at once for a 304 or a failure), from the thread that ends the
+ * response. A cached body shared with the cache (gw_cache_share). */
+enum MHD_Result gw_respond_text_shared (gw_request *req, unsigned status, const char *data,
+                                        size_t len, const char *etag, void (*release) (void *),
+                                        void *cls);
+
 /* The general form of the above: `text` (malloc'ed; ownership taken) as
  * `content_type`; `etag` as for gw_respond_text; `location` (may be NULL)
  * adds a Location header. */

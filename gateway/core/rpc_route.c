@@ -106,31 +106,29 @@ static int cache_key (gw_request *req, char *key, size_t cap)
 }
 
 typedef struct {
-    char *body;
+    const char *body; /* the cache's, shared (gw_cache_share) */
     size_t len;
     char etag[24];
-} cached_copy;
+} cached_body;
 
-static void copy_cached (const char *body, size_t len, const char *etag, void *arg)
+static void share_cached (const char *body, size_t len, const char *etag, void *arg)
 {
-    cached_copy *cc = arg;
-    cc->body = malloc (len ? len : 1);
-    if (cc->body)
-        memcpy (cc->body, body, len);
-    cc->len = len;
-    snprintf (cc->etag, sizeof cc->etag, "%s", etag);
+    cached_body *cb = arg;
+    cb->body = gw_cache_share (body);
+    cb->len = len;
+    snprintf (cb->etag, sizeof cb->etag, "%s", etag);
 }
 
 /* Answers from the cache when it holds a fresh entry for `key`: 1 with
- * *rc set, else 0. */
+ * *rc set, else 0. The body is sent from the cache's own copy. */
 static int from_cache (gw_request *req, const char *key, enum MHD_Result *rc)
 {
-    cached_copy cc = {0};
-    if (gw_cache_with (key, req->route->service, copy_cached, &cc) && cc.body) {
-        *rc = gw_respond_text (req, 200, cc.body, cc.len, cc.etag);
-        return 1;
-    }
-    return 0;
+    cached_body cb = {0};
+    if (!gw_cache_with (key, req->route->service, share_cached, &cb))
+        return 0;
+    *rc = gw_respond_text_shared (req, 200, cb.body, cb.len, cb.etag, gw_cache_unshare,
+                                  (void *) cb.body);
+    return 1;
 }
 
 /* A 200 of an anonymous public read: stored in the cache when `gen` is

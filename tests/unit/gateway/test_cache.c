@@ -508,6 +508,45 @@ START_TEST (test_restart)
 }
 END_TEST
 
+static void share_entry (const char *body, size_t len, const char *etag, void *arg)
+{
+    (void) len;
+    (void) etag;
+    *(const char **) arg = gw_cache_share (body);
+}
+
+/* A body shared with a response (sent without a copy) outlives its entry:
+ * replaced, dropped with the whole cache when it is full, and the cache
+ * stopped, it still reads as it was until the response lets it go (under
+ * AddressSanitizer a body freed too early, or never, fails the run). */
+START_TEST (test_shared_body_outlives_its_entry)
+{
+    fixture fx;
+    fixture_init (&fx, NULL, NULL);
+    ck_assert_int_eq (gw_cache_start (fx.zctx), 0);
+    wait_live (&fx);
+    put_now ("/api/v1/articles", GW_CONTENT, "{\"v\":1}", "\"v1\"");
+    const char *one = NULL, *again = NULL;
+    ck_assert_int_eq (gw_cache_with ("/api/v1/articles", GW_CONTENT, share_entry, &one), 1);
+    ck_assert_int_eq (gw_cache_with ("/api/v1/articles", GW_CONTENT, share_entry, &again), 1);
+    ck_assert_ptr_eq (one, again); /* the cache's own copy, not a new one */
+    put_now ("/api/v1/articles", GW_CONTENT, "{\"v\":2}", "\"v2\"");
+    ck_assert_mem_eq (one, "{\"v\":1}", 7);
+    gw_cache_unshare ((void *) again);
+    got g;
+    ck_assert_int_eq (lookup ("/api/v1/articles", GW_CONTENT, &g), 1);
+    ck_assert_str_eq (g.body, "{\"v\":2}");
+    const char *two = NULL;
+    ck_assert_int_eq (gw_cache_with ("/api/v1/articles", GW_CONTENT, share_entry, &two), 1);
+    gw_cache_stop ();
+    ck_assert_mem_eq (one, "{\"v\":1}", 7);
+    ck_assert_mem_eq (two, "{\"v\":2}", 7);
+    gw_cache_unshare ((void *) one);
+    gw_cache_unshare ((void *) two);
+    fixture_fini (&fx);
+}
+END_TEST
+
 Suite *cache_suite (void)
 {
     Suite *s = suite_create ("gateway/core cache");
@@ -523,6 +562,7 @@ Suite *cache_suite (void)
     tcase_add_test (tc, test_byte_bound);
     tcase_add_test (tc, test_single_flight);
     tcase_add_test (tc, test_restart);
+    tcase_add_test (tc, test_shared_body_outlives_its_entry);
     suite_add_tcase (s, tc);
     return s;
 }
