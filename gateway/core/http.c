@@ -219,10 +219,12 @@ gw_http *gw_http_start (unsigned port, unsigned threads, size_t max_body)
     unsigned flags = MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
     for (h->n = 0; h->n < threads; h->n++) {
         struct MHD_Daemon *d = MHD_start_daemon (
-            flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_LISTEN_SOCKET, h->listen_fd,
+            flags, 0, NULL, NULL, on_request, NULL,
+            /* First, so that the daemon's own messages about the options
+             * that follow reach the log too. */
+            MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_LISTEN_SOCKET, h->listen_fd,
             MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
             (unsigned) 60, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) 64 * 1024,
-            MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
             /* main.c ignores SIGPIPE: without this libmicrohttpd, which cannot
              * block it in threads it does not own, sends files by read and
              * send instead of sendfile (a third of the download rate). */
