@@ -26,6 +26,11 @@ struct gw_loop {
     pthread_t thread;
     struct MHD_Daemon *daemon;
     void *dealer[GW_N_SERVICES]; /* the thread's; NULL: calls go synchronously */
+    /* Calls of each service waiting for their reply: only those dealers are
+     * polled (each socket zmq_poll looks at costs it a getpid and a poll of
+     * the socket's mailbox, twice a turn); a late reply to a dealer with
+     * none waits there until the next call and is dropped then. */
+    unsigned awaiting[GW_N_SERVICES];
     int wake_fd; /* eventfd: gw_loop_stop */
     gw_pending head; /* the steps in flight: a circular list */
     uint64_t last_call_id;
@@ -60,6 +65,7 @@ static void resume (gw_pending *p, gw_request *req)
 /* A call ends: its reply (or NULL, a local failure) goes to the request. */
 static void call_done (gw_pending *p, Loa__Status st, Loa__Reply *reply)
 {
+    p->loop->awaiting[p->svc]--;
     p->status = st;
     p->reply = reply;
     gw_metrics_rpc (p->svc, st, loa_mono_ms () - p->t0_ms);
@@ -158,7 +164,7 @@ static void poll_once (gw_loop *l, int epoll_fd, long timeout_ms)
     items[n++] = (zmq_pollitem_t){NULL, epoll_fd, ZMQ_POLLIN, 0};
     items[n++] = (zmq_pollitem_t){NULL, l->wake_fd, ZMQ_POLLIN, 0};
     for (int s = 0; s < GW_N_SERVICES; s++)
-        if (l->dealer[s]) {
+        if (l->dealer[s] && l->awaiting[s]) {
             svc_of[n] = (gw_service) s;
             items[n++] = (zmq_pollitem_t){l->dealer[s], 0, ZMQ_POLLIN, 0};
         }
@@ -308,6 +314,7 @@ int gw_loop_call (gw_request *req, gw_service svc, const char *method, const Pro
         return -1;
     }
     begin_step (l, req, timeout, then);
+    l->awaiting[svc]++;
     req->pending.call_id = call_id;
     req->pending.svc = svc;
     req->pending.method = method;
@@ -348,6 +355,8 @@ void gw_loop_forget (gw_request *req)
     if (p->loop) {
         if (!p->call_id && !p->done && p->cancel)
             p->cancel (req);
+        if (p->call_id && !p->done) /* its reply, if it comes, is dropped */
+            p->loop->awaiting[p->svc]--;
         unlink_step (p);
     }
     if (p->reply) {
