@@ -21,11 +21,12 @@
 #define WORKERS_MIN 4
 #define WORKERS_MAX 32
 
-int loa_service_workers (long workers_env, long cores, int fixed, long cap, int *lowered)
+int loa_service_workers (long workers_env, long cores, int per_core, int fixed, long cap,
+                         int *lowered)
 {
     long n = workers_env;
     if (n <= 0) {
-        n = (cores > 0 ? cores : 1) * WORKERS_PER_CORE;
+        n = (cores > 0 ? cores : 1) * (per_core > 0 ? per_core : WORKERS_PER_CORE);
         n = n < WORKERS_MIN ? WORKERS_MIN : n > WORKERS_MAX ? WORKERS_MAX : n;
     }
     *lowered = 0;
@@ -153,7 +154,8 @@ int loa_service_main (const loa_service_def *def, int argc, char **argv)
     int fixed = 2 + n_subs + (def->tick ? 1 : 0), lowered = 0; /* notifier, relay, ... */
     long cap = loa_env_int ("LOA_DB_CONNECTIONS", 40, 1, 10000);
     int workers = loa_service_workers (loa_env_int ("LOA_WORKERS", 0, 0, 256),
-                                       sysconf (_SC_NPROCESSORS_ONLN), fixed, cap, &lowered);
+                                       sysconf (_SC_NPROCESSORS_ONLN), def->workers_per_core,
+                                       fixed, cap, &lowered);
     if (workers < 0) {
         loa_error (NULL,
                    "%s: LOA_DB_CONNECTIONS=%ld leaves no connection for a worker (%d are needed "

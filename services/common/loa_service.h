@@ -41,6 +41,10 @@ typedef struct {
     int (*prepare) (PGconn *db); /* prepares a worker's statements; may be NULL */
     const loa_service_subscription *subscriptions; /* ended by a NULL apply; may be NULL */
     const loa_service_tick *tick; /* may be NULL */
+    /* Workers by default per online core (0: 2), within 4 to 32: a service
+     * whose requests mostly wait for the WAL flush wants more in flight, so
+     * that more commits share a flush. */
+    int workers_per_core;
 } loa_service_def;
 
 /* Runs the service until SIGINT/SIGTERM. Returns the process exit status:
@@ -56,11 +60,12 @@ int loa_service_main (const loa_service_def *def, int argc, char **argv);
  * connection each) beside the connections every process holds (the
  * notifier, the outbox relay, one per subscription, the ticker's).
  * `workers_env` is LOA_WORKERS (0: not set) and `cap` LOA_DB_CONNECTIONS.
- * Without LOA_WORKERS the workers are sized from the machine: twice its
- * online cores (they wait on PostgreSQL's round trips and WAL flushes
- * most of the time), at least 4 and at most 32. Either way they are
- * lowered to fit `cap` (*lowered set to 1). Returns the workers, or -1
+ * Without LOA_WORKERS the workers are sized from the machine: `per_core`
+ * (0: 2) times its online cores (they wait on PostgreSQL's round trips and
+ * WAL flushes most of the time), at least 4 and at most 32. Either way they
+ * are lowered to fit `cap` (*lowered set to 1). Returns the workers, or -1
  * when `cap` leaves no room for one. */
-int loa_service_workers (long workers_env, long cores, int fixed, long cap, int *lowered);
+int loa_service_workers (long workers_env, long cores, int per_core, int fixed, long cap,
+                         int *lowered);
 
 #endif

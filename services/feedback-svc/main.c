@@ -38,6 +38,9 @@ int main (int argc, char **argv)
         .methods = feedback_methods,
         .prepare = prepare,
         .subscriptions = subscriptions,
+        /* A submission is mostly its commit's WAL flush: more in flight
+         * share each flush (docs/performance.md, "The list's p99"). */
+        .workers_per_core = 8,
     };
     int rc = loa_service_main (&def, argc, argv);
     fb_deadlines_reset (); /* the workers have stopped: free the shared copy */

@@ -576,7 +576,10 @@ if want feedback; then
     pgbench_feedback insert 1
     PB_RPS=$R_RPS PB_P50=$R_P50 PB_P99=$R_P99 PB_NOTE=$R_NOTE
     # 2. The service as installed: the gateway's and feedback-svc's defaults.
-    FB1_THREADS=${LOA_HTTP_THREADS:-$FB_THREADS_DEFAULT} FB1_WORKERS=${LOA_WORKERS:-4}
+    # feedback-svc's workers as it sized them (its start's log line).
+    FB1_THREADS=${LOA_HTTP_THREADS:-$FB_THREADS_DEFAULT}
+    FB1_WORKERS=$(grep -o 'feedback-svc: [0-9]* workers' "$STACK_DIR/logs/feedback-svc.log" |
+        tail -1 | grep -o '[0-9]*') || FB1_WORKERS="?"
     bench_feedback feedback 0
     F1_RPS=$R_RPS F1_P50=$R_P50 F1_P99=$R_P99 F1_NOTE=$R_NOTE
     # The peer's same submission, right after (client addresses of its own;

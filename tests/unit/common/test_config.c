@@ -58,26 +58,32 @@ START_TEST (workers_sized_and_capped)
 {
     int lowered = -1;
     /* From the machine: twice the cores, within 4..32. */
-    ck_assert_int_eq (loa_service_workers (0, 1, 3, 40, &lowered), 4);
+    ck_assert_int_eq (loa_service_workers (0, 1, 0, 3, 40, &lowered), 4);
     ck_assert_int_eq (lowered, 0);
-    ck_assert_int_eq (loa_service_workers (0, 2, 3, 40, &lowered), 4);
-    ck_assert_int_eq (loa_service_workers (0, 6, 3, 40, &lowered), 12);
-    ck_assert_int_eq (loa_service_workers (0, 64, 3, 400, &lowered), 32);
-    ck_assert_int_eq (loa_service_workers (0, 0, 3, 40, &lowered), 4); /* cores unknown */
+    ck_assert_int_eq (loa_service_workers (0, 2, 0, 3, 40, &lowered), 4);
+    ck_assert_int_eq (loa_service_workers (0, 6, 0, 3, 40, &lowered), 12);
+    ck_assert_int_eq (loa_service_workers (0, 64, 0, 3, 400, &lowered), 32);
+    ck_assert_int_eq (loa_service_workers (0, 0, 0, 3, 40, &lowered), 4); /* cores unknown */
+    /* A service that asks for more per core (feedback-svc: 8), same bounds. */
+    ck_assert_int_eq (loa_service_workers (0, 2, 8, 3, 40, &lowered), 16);
+    ck_assert_int_eq (loa_service_workers (0, 1, 8, 3, 40, &lowered), 8);
+    ck_assert_int_eq (loa_service_workers (0, 16, 8, 3, 400, &lowered), 32);
+    ck_assert_int_eq (loa_service_workers (0, 4, 8, 3, 20, &lowered), 17);
+    ck_assert_int_eq (lowered, 1);
     /* LOA_WORKERS wins over the machine, within the budget. */
-    ck_assert_int_eq (loa_service_workers (100, 2, 3, 400, &lowered), 100);
+    ck_assert_int_eq (loa_service_workers (100, 2, 0, 3, 400, &lowered), 100);
     ck_assert_int_eq (lowered, 0);
     /* The budget: 40 connections, 4 of them the notifier, relay, a
      * subscription and the ticker, leave 36 workers. */
-    ck_assert_int_eq (loa_service_workers (100, 2, 4, 40, &lowered), 36);
+    ck_assert_int_eq (loa_service_workers (100, 2, 0, 4, 40, &lowered), 36);
     ck_assert_int_eq (lowered, 1);
-    ck_assert_int_eq (loa_service_workers (0, 64, 4, 20, &lowered), 16);
+    ck_assert_int_eq (loa_service_workers (0, 64, 0, 4, 20, &lowered), 16);
     ck_assert_int_eq (lowered, 1);
-    ck_assert_int_eq (loa_service_workers (1, 2, 4, 5, &lowered), 1);
+    ck_assert_int_eq (loa_service_workers (1, 2, 0, 4, 5, &lowered), 1);
     ck_assert_int_eq (lowered, 0);
     /* No room for one worker: refused. */
-    ck_assert_int_eq (loa_service_workers (4, 2, 4, 4, &lowered), -1);
-    ck_assert_int_eq (loa_service_workers (0, 2, 3, 1, &lowered), -1);
+    ck_assert_int_eq (loa_service_workers (4, 2, 0, 4, 4, &lowered), -1);
+    ck_assert_int_eq (loa_service_workers (0, 2, 0, 3, 1, &lowered), -1);
 }
 END_TEST
 
