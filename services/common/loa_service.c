@@ -153,9 +153,9 @@ int loa_service_main (const loa_service_def *def, int argc, char **argv)
         n_subs++;
     int fixed = 2 + n_subs + (def->tick ? 1 : 0), lowered = 0; /* notifier, relay, ... */
     long cap = loa_env_int ("LOA_DB_CONNECTIONS", 40, 1, 10000);
-    int workers = loa_service_workers (loa_env_int ("LOA_WORKERS", 0, 0, 256),
-                                       sysconf (_SC_NPROCESSORS_ONLN), def->workers_per_core,
-                                       fixed, cap, &lowered);
+    int workers =
+        loa_service_workers (loa_env_int ("LOA_WORKERS", 0, 0, 256), sysconf (_SC_NPROCESSORS_ONLN),
+                             def->workers_per_core, fixed, cap, &lowered);
     if (workers < 0) {
         loa_error (NULL,
                    "%s: LOA_DB_CONNECTIONS=%ld leaves no connection for a worker (%d are needed "
