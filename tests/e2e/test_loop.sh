@@ -110,7 +110,7 @@ lp_sanitizer_clean
 
 # 4. The deadline: LOA_RPC_TIMEOUT_MS bounds a call in flight (504), and the
 #    thread answers the next request once the service is back.
-lp_start LOA_RPC_TIMEOUT_MS=1000
+lp_start LOA_RPC_TIMEOUT_MS=1000 LOA_LOG_LEVEL=debug
 kill -STOP "$lp_svc"
 lp_t0=$(date +%s%N)
 lp_code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -H 'Cache-Control: no-cache' \
@@ -127,6 +127,31 @@ fi
 lp_units() { curl -s --max-time 5 -H 'Cache-Control: no-cache' "$LP_URL/api/v1/units" | jq -e '.items | length > 0'; }
 if wait_until 10 lp_units; then pass "loop: the service back, the next call on the same thread is answered"; else
     fail "loop: the next call is answered"
+fi
+# Nobody waits for the timed-out call: content-svc, released, drops it
+# unanswered (its deadline travels in the envelope).
+lp_dropped() { grep -F '"request_id":"loop-deadline-1"' "$STACK_DIR/logs/content-svc.log" | grep -q 'deadline passed'; }
+if wait_until 5 lp_dropped; then
+    pass "loop: ... and content-svc drops the timed-out call unanswered"
+else
+    fail "loop: content-svc drops the timed-out call" "$(grep -m2 'loop-deadline-1' "$STACK_DIR/logs/content-svc.log")"
+fi
+
+# 5. A client that hangs up while its call is in flight: the reply still
+#    ends the call (answered to a closed connection), and the thread goes on.
+kill -STOP "$lp_svc"
+curl -s -o /dev/null --max-time 0.3 -H 'Cache-Control: no-cache' \
+    -H 'X-Request-Id: loop-hangup-1' "$LP_URL/api/v1/topics" || true
+sleep 0.2
+kill -CONT "$lp_svc"
+sleep 1.2
+lp_code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -H 'Cache-Control: no-cache' \
+    "$LP_URL/api/v1/topics") || lp_code=000
+expect_eq "loop: after a client hung up on a call in flight, the thread answers the next call" 200 "$lp_code"
+if grep -F '"request_id":"loop-hangup-1"' "$LP_LOG" | grep -q 'GET /api/v1/topics'; then
+    pass "loop: ... and the hung-up request ended (its access log line)"
+else
+    fail "loop: the hung-up request ended" "$(grep -m2 'loop-hangup-1' "$LP_LOG")"
 fi
 kill "$LP_PID"
 wait "$LP_PID" 2>/dev/null
