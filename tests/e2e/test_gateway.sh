@@ -24,6 +24,12 @@ http GET /api/v1/topics -H "X-Request-Id: client-id-42"
 expect_eq "a client's X-Request-Id is echoed" "client-id-42" "$(header X-Request-Id)"
 http GET /api/v1/topics -H 'X-Request-Id: bad id with spaces "and quotes"'
 expect_match "an unsafe X-Request-Id is replaced by a generated one" '^[0-9a-f]{24}$' "$(header X-Request-Id)"
+# Generated ids come from a pool of random bytes per thread, refilled every
+# 64 requests: 200 requests (past several refills) get 200 different ids.
+gw_ids=$(for _ in $(seq 200); do
+    curl -s -o /dev/null -D - "$GW/healthz" | sed -n 's/^X-Request-Id: *\([0-9a-f]*\).*/\1/Ip'
+done | sort -u | grep -cE '^[0-9a-f]{24}$')
+expect_eq "200 requests get 200 different generated request ids" 200 "$gw_ids"
 
 GW_ADMIN=$(admin_token)
 expect_match "the admin logs in for the validation checks" '^[A-Za-z0-9_-]{43,}$' "$GW_ADMIN"
