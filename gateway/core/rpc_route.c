@@ -15,10 +15,30 @@
 typedef struct {
     ProtobufCMessage *msg;
     json_t *errors;
+    const gw_request *req;
+    int write; /* the route takes a body: the query sets nothing */
 } query_ctx;
 
-/* Query parameters that name a field of the input set it; others are
- * ignored (clients add cache-busters and the like). */
+/* Whether `key` names one of the route's path parameters. */
+static int is_path_param (const gw_request *req, const char *key)
+{
+    for (int i = 0; i < req->n_params; i++) {
+        char name[32];
+        gw_param_name (req->params[i].name, name, sizeof name);
+        if (strcmp (name, key) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Query parameters set fields of a read's input, as the contract lists
+ * them (OpenAPI documents an input's fields as query parameters only on
+ * routes without a body). Others are ignored (clients add cache-busters
+ * and the like). A parameter naming a field where the contract puts it
+ * elsewhere is refused, naming it: on a route that takes a body (a write)
+ * the body alone carries the fields, and a path parameter comes from the
+ * path alone; a query must never add to what the body or the path say
+ * (`POST /api/v1/articles?attachment_ids=N`, issue 16). */
 static enum MHD_Result on_query_arg (void *cls, enum MHD_ValueKind kind, const char *key,
                                      const char *value)
 {
@@ -26,6 +46,18 @@ static enum MHD_Result on_query_arg (void *cls, enum MHD_ValueKind kind, const c
     query_ctx *q = cls;
     if (!protobuf_c_message_descriptor_get_field_by_name (q->msg->descriptor, key))
         return MHD_YES;
+    if (is_path_param (q->req, key)) {
+        json_array_append_new (q->errors,
+                               gw_field_error (key, "Trường này chỉ nhận trên đường dẫn, không "
+                                                    "nhận trong tham số truy vấn (query)"));
+        return MHD_YES;
+    }
+    if (q->write) {
+        json_array_append_new (q->errors,
+                               gw_field_error (key, "Trường này chỉ nhận trong nội dung JSON gửi "
+                                                    "lên, không nhận trên địa chỉ (query)"));
+        return MHD_YES;
+    }
     loa_pbjson_error err;
     if (loa_pbjson_set_string (q->msg, key, value ? value : "", &err) != 0)
         json_array_append_new (q->errors, gw_field_error (err.field, err.message));
@@ -56,7 +88,7 @@ static ProtobufCMessage *build_input (gw_request *req, enum MHD_Result *rc)
     const char *if_match = (r->flags & GW_IF_MATCH) ? gw_header (req, "If-Match") : NULL;
     if (if_match && loa_pbjson_set_string (msg, "if_match", if_match, &err) != 0)
         json_array_append_new (errors, gw_field_error ("If-Match", err.message));
-    query_ctx q = {msg, errors};
+    query_ctx q = {msg, errors, req, (r->flags & (GW_BODY | GW_BODY_OPT)) != 0};
     MHD_get_connection_values (req->conn, MHD_GET_ARGUMENT_KIND, on_query_arg, &q);
     if (json_array_size (errors)) {
         protobuf_c_message_free_unpacked (msg, NULL);

@@ -241,6 +241,23 @@ MD_ART=$(md_jq '.id // 0')
 md_etag=$(header ETag)
 md_call ed PATCH "/api/v1/articles/$MD_ART" '{"attachment_ids": [999999998]}' -H "If-Match: $md_etag"
 expect_eq "PATCH naming an asset that does not exist: 422 naming attachment_ids" "422 true" "$(md_names attachment_ids)"
+# The query never sets a field of a write (issue 16: ?attachment_ids=N
+# once reached the stored article past the check of the body), not even an
+# asset that exists, nor the path's id.
+md_arts_before=$(md_psql "SELECT count(*) FROM content.articles")
+md_call ed POST "/api/v1/articles?attachment_ids=987654321&attachment_ids=$MD_BIG_ID" \
+    "$(jq -nc --arg t "Bài có tệp trên địa chỉ $MD_RUN" '{title: $t, body: "x"}')"
+expect_eq "POST /api/v1/articles?attachment_ids=N: 400 naming attachment_ids, nothing stored" \
+    "400 true $md_arts_before" "$(md_names attachment_ids) $(md_psql "SELECT count(*) FROM content.articles")"
+md_call ed PATCH "/api/v1/articles/$MD_ART?attachment_ids=$MD_BIG_ID&id=1" '{"summary": "Tóm tắt mới"}' \
+    -H "If-Match: $md_etag"
+expect_eq "PATCH with attachment_ids and id in the query: 400 naming both, the article unchanged" \
+    "400 true 400 true 1" \
+    "$(md_names attachment_ids) $(md_names id) $(md_psql "SELECT version FROM content.articles WHERE id = $MD_ART")"
+md_call ed GET "/api/v1/articles/$MD_ART?ref=1" -
+expect_eq "a read's path parameter in its query: 400 naming it" "400 true" "$(md_names ref)"
+md_call ed GET "/api/v1/articles/$MD_ART?v=2" -
+expect_eq "  a query parameter that names no field is still ignored" "200 $MD_ART" "$HTTP_STATUS $(md_jq .id)"
 # The check is content-svc's own, whoever calls it: straight to its RPC
 # address, past the gateway, as an editor of the unit.
 md_rpc() {
