@@ -217,7 +217,8 @@ int media_store_apply_article (PGconn *db, int64_t article_id, int published,
         const char *vals[] = {id, asset, seq_s};
         rc = loa_store_exec (db, WHO,
                              "INSERT INTO published_attachments (article_id, asset_id, event_seq) "
-                             "VALUES ($1::bigint, $2::bigint, $3::bigint) ON CONFLICT DO NOTHING",
+                             "SELECT $1::bigint, a.id, $3::bigint FROM assets a "
+                             "WHERE a.id = $2::bigint ON CONFLICT DO NOTHING",
                              3, vals);
     }
     return rc;

@@ -50,7 +50,9 @@ loa_store_status media_store_asset_get (PGconn *db, int64_t id, Loa__Media__Asse
 
 /* What an article event says of its attachments (inside the subscriber's
  * transaction; not prepared): `published` replaces the article's rows with
- * `asset_ids`; otherwise (retracted) removes them. 0 or -1 (logged). */
+ * those of `asset_ids` that name an asset (an id no upload has taken is
+ * skipped: it must not make a later upload public); otherwise (retracted)
+ * removes them. 0 or -1 (logged). */
 int media_store_apply_article (PGconn *db, int64_t article_id, int published,
                                const int64_t *asset_ids, size_t n, uint64_t seq);
 

@@ -105,6 +105,31 @@ START_TEST (test_published_attachments_are_public)
 }
 END_TEST
 
+/* An article that names an id no upload has taken yet (issue 16: a
+ * staff member's private file would turn public the day an upload takes
+ * that id): nothing is stored for it, and the asset later made with that id
+ * stays private. The foreign key refuses such a row from any other writer. */
+START_TEST (test_unknown_attachment_never_public)
+{
+    test_schema s;
+    media_schema (&s);
+    int64_t a = asset (s.db, 1);
+    int64_t next = a + 1;
+    int64_t ids[] = {a, next};
+    ck_assert_int_eq (apply (s.db, 1, "article.published", 10, ids, 2), 0);
+    ck_assert_int_eq (test_query_int (s.db, "SELECT count(*) FROM published_attachments"), 1);
+    ck_assert (is_public (s.db, a));
+    int64_t b = asset (s.db, 2);
+    ck_assert_int_eq (b, next);
+    ck_assert (!is_public (s.db, b));
+    PGresult *r = PQexec (s.db, "INSERT INTO published_attachments (article_id, asset_id, "
+                                "event_seq) VALUES (11, 987654321, 2)");
+    ck_assert_str_eq (PQresultErrorField (r, PG_DIAG_SQLSTATE), "23503");
+    PQclear (r);
+    test_schema_fini (&s);
+}
+END_TEST
+
 START_TEST (test_same_bytes_one_asset)
 {
     test_schema s;
@@ -135,6 +160,7 @@ Suite *media_events_suite (void)
     TCase *tc = tcase_create ("events");
     tcase_set_timeout (tc, 30);
     tcase_add_test (tc, test_published_attachments_are_public);
+    tcase_add_test (tc, test_unknown_attachment_never_public);
     tcase_add_test (tc, test_same_bytes_one_asset);
     suite_add_tcase (s, tc);
     return s;
