@@ -46,7 +46,14 @@ static json_t *request_json (gw_request *req, const Loa__Feedback__FeedbackPubli
     if (!agency && p->status && strcmp (p->status, "forwarded") == 0)
         agency = p->forwarded_to;
     json_t *o = json_object ();
-    json_object_set_new (o, "service_request_id", o311_jstr (p->tracking_code));
+    /* The tracking code when the caller gave it (feedback-svc sends no
+     * other), else the public number: the list never shows another
+     * citizen's code (issue 16). */
+    char number[24];
+    snprintf (number, sizeof number, "%lld", (long long) p->id);
+    json_object_set_new (
+        o, "service_request_id",
+        o311_jstr (p->tracking_code && *p->tracking_code ? p->tracking_code : number));
     json_object_set_new (o, "status", json_string (status));
     json_object_set_new (o, "status_notes", o311_jstr (answer && *answer ? answer : note));
     json_object_set_new (o, "service_name", o311_jstr (s ? s->name : p->kind));
@@ -272,6 +279,31 @@ out:
     return rc;
 }
 
+/* GET requests/{id} by a public number (digits): an item whose answer is
+ * published, as the list shows it; 404 otherwise. */
+static enum MHD_Result request_by_number (gw_request *req, o311_fmt f, char *number,
+                                          const char *not_found)
+{
+    Loa__Feedback__PublicListRequest in = LOA__FEEDBACK__PUBLIC_LIST_REQUEST__INIT;
+    in.service_request_id = number;
+    o311_failure how = {f, 0, not_found};
+    gw_reply reply;
+    if (o311_call (req, "feedback.public_list", &in.base,
+                   &loa__feedback__feedback_public_list__descriptor, NULL, &how, &reply) != 0)
+        return reply.rc;
+    Loa__Feedback__FeedbackPublicList *list = (Loa__Feedback__FeedbackPublicList *) reply.msg;
+    enum MHD_Result rc;
+    if (list->n_items == 0) {
+        rc = o311_respond_error (req, f, 404, 404, "%s", not_found);
+    } else {
+        json_t *one = json_array ();
+        json_array_append_new (one, request_json (req, list->items[0]));
+        rc = o311_respond (req, f, 200, one, "service_requests", NULL);
+    }
+    loa__feedback__feedback_public_list__free_unpacked (list, NULL);
+    return rc;
+}
+
 enum MHD_Result gw_open311_request (gw_request *req)
 {
     o311_fmt f;
@@ -284,6 +316,8 @@ enum MHD_Result gw_open311_request (gw_request *req)
               o311_quoted (given));
     if (!tracking_code (given, code, sizeof code))
         return o311_respond_error (req, f, 404, 404, "%s", not_found);
+    if (strspn (code, "0123456789") == strlen (code)) /* a public number */
+        return request_by_number (req, f, code, not_found);
     Loa__Feedback__TrackRequest in = LOA__FEEDBACK__TRACK_REQUEST__INIT;
     in.tracking_code = code;
     o311_failure how = {f, 0, not_found}; /* an INVALID code is one not found */

@@ -203,6 +203,15 @@ static int code_ok (const char *code, char buf[32])
     return 1;
 }
 
+/* A public number (an item's id, 1 to 15 digits) as given, or 0. */
+static int64_t public_number (const char *s)
+{
+    size_t n = strspn (s, "0123456789");
+    if (n == 0 || n > 15 || s[n])
+        return 0;
+    return strtoll (s, NULL, 10);
+}
+
 static void feedback_items_track (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__TrackRequest *in = (const Loa__Feedback__TrackRequest *) msg;
@@ -268,7 +277,9 @@ static void feedback_items_rate (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 static size_t split_list (char *s, const char **items, size_t max)
 {
     size_t n = 0;
-    for (char *tok = strtok (s, ","); tok && n < max + 1; tok = strtok (NULL, ",")) {
+    char *save = NULL;
+    for (char *tok = strtok_r (s, ",", &save); tok && n < max + 1;
+         tok = strtok_r (NULL, ",", &save)) {
         while (*tok == ' ')
             tok++;
         size_t len = strlen (tok);
@@ -293,19 +304,27 @@ static void feedback_items_public_list (loa_rpc_ctx *ctx, const ProtobufCMessage
     if (f.page > 100000)
         f.page = 100000;
     char *codes_buf = NULL, *status_buf = NULL;
-    const char *codes[MAX_CODES + 1];
-    char upper[MAX_CODES + 1][32];
+    const char *tokens[MAX_CODES + 1], *codes[MAX_CODES];
+    char upper[MAX_CODES][32];
+    int64_t numbers[MAX_CODES];
     if (in->service_request_id &&
         (bad += loa_check_text (ctx, "service_request_id", NULL, in->service_request_id, 0, 2500,
                                 0)) == 0) {
         codes_buf = strdup (in->service_request_id);
-        f.n_codes = codes_buf ? split_list (codes_buf, codes, MAX_CODES) : 0;
-        if (f.n_codes > MAX_CODES)
+        size_t n = codes_buf ? split_list (codes_buf, tokens, MAX_CODES) : 0;
+        if (n > MAX_CODES)
             bad += fb_field (ctx, "service_request_id", "Tối đa 100 mã trong một lần tra cứu");
-        /* Unknown or malformed codes simply match nothing. */
-        for (size_t i = 0; i < f.n_codes && i < MAX_CODES; i++)
-            codes[i] = code_ok (codes[i], upper[i]) ? upper[i] : "";
+        /* A tracking code, or a public number (the id, digits only); unknown
+         * or malformed ones simply match nothing. */
+        for (size_t i = 0; i < n && i < MAX_CODES; i++) {
+            int64_t id = public_number (tokens[i]);
+            if (id > 0)
+                numbers[f.n_numbers++] = id;
+            else
+                codes[f.n_codes++] = code_ok (tokens[i], upper[i]) ? upper[i] : "";
+        }
         f.codes = codes;
+        f.numbers = numbers;
     }
     if (in->service_code) {
         if (!loa_check_one_of (in->service_code, KINDS))

@@ -59,17 +59,23 @@
     "AND ($9::boolean IS NULL OR (" OPEN_ITEM                                                      \
     " AND f.due_at >= now() AND f.due_at <= " END_OF_DAY ("$8") ") = $9) "
 
-/* The public view (0..18): the answer only once published with `publish`. */
-#define PUB_COLS                                                                                   \
-    "f.id, f.tracking_code, f.kind, f.title, f.status, rfc3339(f.received_at), "                   \
+/* The public view (0..18): the answer only once published with `publish`;
+ * CODE is the tracking code's column (the public list shows only the codes
+ * its caller gave). */
+#define PUB_COLS(CODE)                                                                             \
+    "f.id, " CODE ", f.kind, f.title, f.status, rfc3339(f.received_at), "                          \
     "rfc3339(f.due_at), f.unit_id, coalesce(u.name, ''), f.forwarded_to, "                         \
     "CASE WHEN f.published_at IS NOT NULL AND f.answer_publish THEN f.answer END, "                \
     "rfc3339(f.published_at), rfc3339(f.closed_at), f.rating, "                                    \
     "(f.published_at IS NOT NULL AND f.rating IS NULL), rfc3339(f.updated_at), "                   \
     "f.procedure_code, f.registered_on::text, count(*) OVER ()"
 
+/* The public may see an item whose answer is published, or one whose
+ * tracking code it gives ($1); $6 are public numbers (ids). */
+#define PUB_PUBLISHED "(f.published_at IS NOT NULL AND f.answer_publish)"
 #define PUB_WHERE                                                                                  \
-    "WHERE ($1::text[] IS NULL OR f.tracking_code = ANY ($1)) "                                    \
+    "WHERE (($1::text[] IS NULL AND $6::bigint[] IS NULL AND " PUB_PUBLISHED ") "                  \
+    "OR f.tracking_code = ANY ($1) OR (f.id = ANY ($6) AND " PUB_PUBLISHED ")) "                   \
     "AND ($2::text IS NULL OR f.kind = $2) "                                                       \
     "AND ($3::text[] IS NULL OR f.status = ANY ($3)) "                                             \
     "AND ($4::timestamptz IS NULL OR f.received_at >= $4) "                                        \
@@ -115,11 +121,13 @@ static const loa_stmt statements[] = {
                            "answered_at = NULL, answered_by = NULL, answer_working_days = NULL, "
                            "answered_on_time = NULL WHERE id = $1"},
     {"fb_close", STEP_SET "'closed', closed_at = now(), status_reason = $2 WHERE id = $1"},
-    {"fb_track", "SELECT " PUB_COLS FB_FROM "WHERE f.tracking_code = $1"},
+    {"fb_track", "SELECT " PUB_COLS ("f.tracking_code") FB_FROM "WHERE f.tracking_code = $1"},
     {"fb_steps", "SELECT to_status, rfc3339(at) FROM feedback_history WHERE feedback_id = $1 "
                  "AND from_status <> to_status ORDER BY id"},
-    {"fb_public_list", "SELECT " PUB_COLS FB_FROM PUB_WHERE
-                       "ORDER BY f.received_at DESC, f.id DESC LIMIT $6 OFFSET $7"},
+    {"fb_public_list",
+     "SELECT " PUB_COLS (
+         "CASE WHEN f.tracking_code = ANY ($1::text[]) THEN f.tracking_code ELSE '' END")
+         FB_FROM PUB_WHERE "ORDER BY f.received_at DESC, f.id DESC LIMIT $7 OFFSET $8"},
     {"fb_public_count", "SELECT count(*) FROM feedback f " PUB_WHERE},
     {"fb_rate_lock", "SELECT id, status, published_at IS NOT NULL, rating IS NOT NULL, "
                      "phone_digits = $2 AND $2 <> '', email_lower = lower($3) AND $3 <> '' "

@@ -48,10 +48,16 @@ typedef struct {
     int publish;
 } fb_step;
 
-/* Open311's public list. Dates are RFC 3339 or YYYY-MM-DD, NULL for none. */
+/* Open311's public list. Dates are RFC 3339 or YYYY-MM-DD, NULL for none.
+ * Without codes or numbers it lists only items whose answer is published;
+ * `codes` (tracking codes: the caller knows them) match whatever the
+ * status, `numbers` (ids) only items whose answer is published. An item's
+ * tracking code is in the output only when the caller gave it. */
 typedef struct {
     const char *const *codes;
     size_t n_codes;
+    const int64_t *numbers;
+    size_t n_numbers;
     const char *kind;
     const char *const *statuses;
     size_t n_statuses;

@@ -255,12 +255,13 @@ loa_store_status feedback_store_public_list (PGconn *db, const fb_public_filter 
 {
     char *codes = f->n_codes ? loa_store_strings_literal (f->codes, f->n_codes) : NULL;
     char *statuses = f->n_statuses ? loa_store_strings_literal (f->statuses, f->n_statuses) : NULL;
+    char *numbers = f->n_numbers ? loa_store_ids_literal (f->numbers, f->n_numbers) : NULL;
     loa_store_status st = LOA_STORE_ERROR;
-    if ((f->n_codes && !codes) || (f->n_statuses && !statuses))
+    if ((f->n_codes && !codes) || (f->n_statuses && !statuses) || (f->n_numbers && !numbers))
         goto out;
-    const char *vals[] = {codes, f->kind, statuses, f->start, f->end};
+    const char *vals[] = {codes, f->kind, statuses, f->start, f->end, numbers};
     const loa_store_page_query q = {
-        "fb_public_list", "fb_public_count", 18, 5, vals, sizeof (Loa__Feedback__FeedbackPublic),
+        "fb_public_list", "fb_public_count", 18, 6, vals, sizeof (Loa__Feedback__FeedbackPublic),
         fill_public};
     out->page = f->page;
     out->per_page = f->page_size;
@@ -269,6 +270,7 @@ loa_store_status feedback_store_public_list (PGconn *db, const fb_public_filter 
 out:
     free (codes);
     free (statuses);
+    free (numbers);
     return st;
 }
 

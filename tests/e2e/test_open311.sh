@@ -382,24 +382,23 @@ o3_schema "GET requests.json: valid against the Open311 requests schema" request
 o3_private "GET requests.json: no personal data"
 http GET "/open311/v2/requests.json?service_request_id=$O3_ID_JSON&service_code=recommendation&status=closed"
 expect_eq "GET requests: service_request_id overrides the other filters" "200 $O3_ID_JSON" "$HTTP_STATUS $(o3_jq -r '[.[].service_request_id] | join(" ")' 2>/dev/null)"
+# The public list shows only requests whose answer is published, under
+# their public number: never another citizen's tracking code, never what a
+# citizen wrote before anyone screened it (issue 16).
 http GET /open311/v2/requests.json
-expect_eq "GET requests: the last 90 days by default hold both" "200 true" \
-    "$HTTP_STATUS $(o3_jq --arg a "$O3_ID_JSON" --arg b "$O3_ID_XML" '[.[].service_request_id] | index($a) != null and index($b) != null' 2>/dev/null)"
+expect_eq "GET requests: the public list holds neither of ours (nothing published yet)" "200 false" \
+    "$HTTP_STATUS $(o3_jq --arg a "$O3_ID_JSON" --arg b "$O3_ID_XML" '[.[].service_request_id] | index($a) != null or index($b) != null' 2>/dev/null)"
+expect_eq "GET requests: no tracking code anywhere in the public list" "0" \
+    "$(o3_jq '[.[].service_request_id | select(test("^PAKN"; "i"))] | length' 2>/dev/null)"
 http GET "/open311/v2/requests.xml?service_code=recommendation"
 o3_xml_ok "GET requests.xml: well-formed XML"
-expect_eq "GET requests?service_code=recommendation: only recommendations, ours among them" "true true" \
-    "$(o3_xpath 'count(//request[service_code!="recommendation"]) = 0') $(o3_xpath "count(//request[service_request_id=\"$O3_ID_XML\"]) = 1")"
+expect_eq "GET requests?service_code=recommendation: only recommendations, ours not among them" "true true" \
+    "$(o3_xpath 'count(//request[service_code!="recommendation"]) = 0') $(o3_xpath "count(//request[service_request_id=\"$O3_ID_XML\"]) = 0")"
 o3_private "GET requests.xml: no personal data"
-http GET "/open311/v2/requests.json?status=closed&service_code=report,recommendation"
-expect_eq "GET requests?status=closed: ours are not there yet" "200 false" \
-    "$HTTP_STATUS $(o3_jq --arg a "$O3_ID_JSON" '[.[].service_request_id] | index($a) != null' 2>/dev/null)"
-http GET "/open311/v2/requests.json?status=open&status=closed"
-expect_eq "GET requests?status=open&status=closed: repeated means both" "200 true" \
-    "$HTTP_STATUS $(o3_jq --arg a "$O3_ID_JSON" '[.[].service_request_id] | index($a) != null' 2>/dev/null)"
 o3_today=$(TZ=Asia/Ho_Chi_Minh date +%Y-%m-%d)
 o3_old=$(TZ=Asia/Ho_Chi_Minh date -d '-100 days' +%Y-%m-%d)
 http GET "/open311/v2/requests.json?start_date=${o3_today}T00:00:00%2B07:00&end_date=$o3_today"
-expect_eq "GET requests: today's window holds ours" "200 true" \
+expect_eq "GET requests: today's window does not hold ours either" "200 false" \
     "$HTTP_STATUS $(o3_jq --arg a "$O3_ID_JSON" '[.[].service_request_id] | index($a) != null' 2>/dev/null)"
 http GET "/open311/v2/requests.json?end_date=$o3_old"
 expect_eq "GET requests: a window that ended 100 days ago does not" "200 false" \
@@ -462,5 +461,29 @@ o3_private "workflow: the closed request shows no personal data"
 http GET "/open311/v2/requests/$O3_ID_JSON.xml"
 expect_eq "workflow: the XML shows the same answer" "closed|$O3_ANSWER" "$(o3_xpath 'string(//request/status)')|$(o3_xpath 'string(//request/status_notes)')"
 http GET "/open311/v2/requests.json?status=closed"
-expect_eq "workflow: GET requests?status=closed now holds it" "200 true" \
-    "$HTTP_STATUS $(o3_jq --arg a "$O3_ID_JSON" '[.[].service_request_id] | index($a) != null' 2>/dev/null)"
+expect_eq "workflow: GET requests?status=closed now holds it, under its public number, not its code" "200 true false" \
+    "$HTTP_STATUS $(o3_jq --arg n "$O3_FID" --arg a "$O3_ID_JSON" '[.[].service_request_id] | (index($n) != null) , (index($a) != null)' 2>/dev/null | paste -sd' ')"
+expect_eq "workflow: ... with the published answer" "$O3_ANSWER" \
+    "$(o3_jq -r --arg n "$O3_FID" '[.[] | select(.service_request_id == $n)][0].status_notes' 2>/dev/null)"
+http GET "/open311/v2/requests.json?status=open&status=closed&start_date=${o3_today}T00:00:00%2B07:00&end_date=$o3_today"
+expect_eq "workflow: status=open&status=closed (repeated means both) in today's window holds it" "200 true" \
+    "$HTTP_STATUS $(o3_jq --arg n "$O3_FID" '[.[].service_request_id] | index($n) != null' 2>/dev/null)"
+http GET /open311/v2/requests.json
+expect_eq "workflow: still no tracking code anywhere in the public list" "0" \
+    "$(o3_jq '[.[].service_request_id | select(test("^PAKN"; "i"))] | length' 2>/dev/null)"
+http GET "/open311/v2/requests/$O3_FID.json"
+expect_eq "workflow: GET requests/{number}.json: the published request, named by its number" "200 $O3_FID closed" \
+    "$HTTP_STATUS $(o3_jq -r '.[0] | "\(.service_request_id) \(.status)"' 2>/dev/null)"
+o3_schema "workflow: requests/{number}.json is valid against the schema" requests.json
+o3_private "workflow: requests/{number}.json shows no personal data"
+http GET "/open311/v2/requests.json?service_request_id=$O3_FID,$O3_ID_XML"
+expect_eq "workflow: service_request_id may mix a number and a code: each named as it was given" \
+    "200 $(printf '%s\n%s' "$O3_FID" "$O3_ID_XML" | sort | paste -sd' ')" \
+    "$HTTP_STATUS $(o3_jq -r '[.[].service_request_id] | sort | join(" ")' 2>/dev/null)"
+o3_staff "$O3_INSPECTOR" GET "/api/v1/feedback?q=$O3_ID_XML"
+o3_fid_xml=$(o3_jq --arg c "$O3_ID_XML" '[.items[]? | select(.tracking_code == $c)][0].id // 0' 2>/dev/null)
+http GET "/open311/v2/requests/$o3_fid_xml.json"
+expect_match "workflow: an unpublished request by its number is 404, like one that does not exist" \
+    '^404 404\|Không tìm thấy' "$(o3_json_error)"
+http GET "/open311/v2/requests.json?service_request_id=$o3_fid_xml"
+expect_eq "workflow: ... and the list by that number is empty" "200 0" "$HTTP_STATUS $(o3_jq length 2>/dev/null)"

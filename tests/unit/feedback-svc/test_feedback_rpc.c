@@ -488,6 +488,70 @@ END_TEST
 
 /* Forwarding (not the department's) and rejection (with a coded reason)
  * end an item at once; both need their fields, and neither applies twice. */
+/* feedback.public_list as `service_request_id` gives it (NULL: none): the
+ * items' "tracking_code|id" joined by spaces into buf. */
+static const char *public_list (fixture *fx, const char *ids, char *buf, size_t cap)
+{
+    Loa__Feedback__PublicListRequest in = LOA__FEEDBACK__PUBLIC_LIST_REQUEST__INIT;
+    in.service_request_id = (char *) ids;
+    test_reply r;
+    ck_assert_int_eq (test_call (&fx->svc, NULL, "feedback.public_list", &in.base,
+                                 &loa__feedback__feedback_public_list__descriptor, &r),
+                      LOA__STATUS__OK);
+    const Loa__Feedback__FeedbackPublicList *l = (const Loa__Feedback__FeedbackPublicList *) r.body;
+    size_t o = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < l->n_items && o < cap; i++)
+        o += (size_t) snprintf (buf + o, cap - o, "%s%s|%lld", i ? " " : "",
+                                l->items[i]->tracking_code, (long long) l->items[i]->id);
+    ck_assert_int_eq (l->total, (int64_t) l->n_items);
+    test_reply_clear (&r);
+    return buf;
+}
+
+/* The public list (Open311's, issue 16): without codes, only items whose
+ * answer is published, and never a tracking code; a code given finds its
+ * item whatever its status, under its code; a number (id) finds only a
+ * published item. */
+START_TEST (test_public_list_shows_only_published)
+{
+    fixture fx;
+    fixture_init (&fx);
+    char buf[512], want[512], a_code[32], b_code[32], ids[128];
+    int64_t a = new_item (&fx, a_code), b = new_item (&fx, b_code);
+    ck_assert_str_eq (public_list (&fx, NULL, buf, sizeof buf), "");
+    snprintf (ids, sizeof ids, "%lld,%lld", (long long) a, (long long) b);
+    ck_assert_str_eq (public_list (&fx, ids, buf, sizeof buf), "");
+    snprintf (ids, sizeof ids, "%s", a_code);
+    snprintf (want, sizeof want, "%s|%lld", a_code, (long long) a);
+    ck_assert_str_eq (public_list (&fx, ids, buf, sizeof buf), want);
+
+    ck_assert_int_eq (accept (&fx, &fx.inspector, a, UNIT_A, NULL, 0), LOA__STATUS__OK);
+    ck_assert_int_eq (answer (&fx, &fx.handler_a, a, "Đã trả lời.", 1), LOA__STATUS__OK);
+    ck_assert_str_eq (public_list (&fx, NULL, buf, sizeof buf), ""); /* not approved yet */
+    ck_assert_int_eq (reason_step (&fx, &fx.inspector, "feedback.approve", a, NULL),
+                      LOA__STATUS__OK);
+    snprintf (want, sizeof want, "|%lld", (long long) a);
+    ck_assert_str_eq (public_list (&fx, NULL, buf, sizeof buf), want);
+    snprintf (ids, sizeof ids, "%lld, %lld", (long long) a, (long long) b);
+    ck_assert_str_eq (public_list (&fx, ids, buf, sizeof buf), want);
+    /* A number and a code mixed: each as it was given. */
+    snprintf (ids, sizeof ids, "%lld,%s", (long long) a, b_code);
+    snprintf (want, sizeof want, "%s|%lld |%lld", b_code, (long long) b, (long long) a);
+    ck_assert_str_eq (public_list (&fx, ids, buf, sizeof buf), want);
+
+    /* Answered without `publish`: approved, but its answer stays private,
+     * and so does the item. */
+    ck_assert_int_eq (accept (&fx, &fx.inspector, b, UNIT_A, NULL, 0), LOA__STATUS__OK);
+    ck_assert_int_eq (answer (&fx, &fx.handler_a, b, "Trả lời riêng.", 0), LOA__STATUS__OK);
+    ck_assert_int_eq (reason_step (&fx, &fx.inspector, "feedback.approve", b, NULL),
+                      LOA__STATUS__OK);
+    snprintf (want, sizeof want, "|%lld", (long long) a);
+    ck_assert_str_eq (public_list (&fx, NULL, buf, sizeof buf), want);
+    fixture_fini (&fx);
+}
+END_TEST
+
 START_TEST (test_forward_and_reject)
 {
     fixture fx;
@@ -739,6 +803,7 @@ Suite *feedback_rpc_suite (void)
     tcase_add_test (tc, test_submission_checked);
     tcase_add_test (tc, test_deadlines);
     tcase_add_test (tc, test_accept_answer_approve_close);
+    tcase_add_test (tc, test_public_list_shows_only_published);
     tcase_add_test (tc, test_forward_and_reject);
     tcase_add_test (tc, test_roles_and_units);
     tcase_add_test (tc, test_invalid_transitions_and_return);
