@@ -52,12 +52,36 @@ int gw_not_modified (gw_request *req, const char *etag)
     return inm && gw_etag_matches (inm, etag);
 }
 
+/* The security headers, set here for every response the gateway makes
+ * (the API's, problems, files, pages, the 404), so that no handler can
+ * forget them. A page (HTML) may load what comes from the gateway itself:
+ * no third party, no inline script, no framing; anything else is data and
+ * may load nothing at all, should a browser ever render it. */
+#define PAGE_CSP                                                                                   \
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "               \
+    "form-action 'self'; frame-ancestors 'none'"
+#define DATA_CSP "default-src 'none'; frame-ancestors 'none'"
+
+static void add_security_headers (gw_request *req, unsigned status, struct MHD_Response *resp)
+{
+    const char *type = MHD_get_response_header (resp, MHD_HTTP_HEADER_CONTENT_TYPE);
+    /* A 304 has no type; the portal's are its pages' (a page's policy on
+     * its stylesheet does no harm, the data policy on a page would). */
+    int page = type ? strncmp (type, "text/html", 9) == 0 : status == 304 && req->fallback;
+    MHD_add_response_header (resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header (resp, "Content-Security-Policy", page ? PAGE_CSP : DATA_CSP);
+    MHD_add_response_header (resp, "Referrer-Policy", page ? "same-origin" : "no-referrer");
+    if (page)
+        MHD_add_response_header (resp, "X-Frame-Options", "DENY"); /* browsers without CSP 2 */
+}
+
 /* Queues `resp` (taken; destroyed here; NULL gives MHD_NO) with `status`,
- * X-Request-Id and, when throttled, Retry-After. */
+ * the security headers, X-Request-Id and, when throttled, Retry-After. */
 static enum MHD_Result queue (gw_request *req, unsigned status, struct MHD_Response *resp)
 {
     if (!resp)
         return MHD_NO;
+    add_security_headers (req, status, resp);
     MHD_add_response_header (resp, "X-Request-Id", req->request_id);
     if (req->retry_after_s > 0) {
         char retry[24];

@@ -71,9 +71,7 @@ enum MHD_Result media_send_blob (gw_request *req, const char *sha256, const char
     snprintf (disp, sizeof disp, "attachment; filename=\"%s\"", filename ? filename : "");
     snprintf (range_hdr, sizeof range_hdr, "bytes %llu-%llu/%llu", (unsigned long long) first,
               (unsigned long long) last, (unsigned long long) len);
-    const char *const headers[] = {"X-Content-Type-Options",
-                                   "nosniff",
-                                   MHD_HTTP_HEADER_CONTENT_DISPOSITION,
+    const char *const headers[] = {MHD_HTTP_HEADER_CONTENT_DISPOSITION,
                                    filename && *filename ? disp : NULL,
                                    MHD_HTTP_HEADER_CONTENT_RANGE,
                                    partial ? range_hdr : NULL,

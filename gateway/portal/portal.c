@@ -401,18 +401,12 @@ int gw_portal_owns (const char *path)
     return 1;
 }
 
-/* Everything comes from the gateway itself: no third party, no inline
- * script, no framing. */
-#define CSP                                                                                        \
-    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "               \
-    "form-action 'self'; frame-ancestors 'none'"
-
 static enum MHD_Result not_found (gw_request *req, unsigned status)
 {
     static const char text[] = "Không tìm thấy trang này.\n";
     const web_file *page = find ("/404.html");
-    const char *const headers[] = {"X-Content-Type-Options", page ? "nosniff" : NULL,
-                                   MHD_HTTP_HEADER_CACHE_CONTROL, "no-store", NULL};
+    /* The security headers are core/respond.c's, as for every response. */
+    const char *const headers[] = {MHD_HTTP_HEADER_CACHE_CONTROL, "no-store", NULL};
     if (page)
         return gw_respond_bytes (req, status, page->type, page->data, page->len, headers);
     return gw_respond_bytes (req, status, "text/plain; charset=utf-8", text, sizeof text - 1,
@@ -423,17 +417,8 @@ static enum MHD_Result not_found (gw_request *req, unsigned status)
  * after MHD_stop_daemon): the bytes are sent as they are, not copied. */
 static enum MHD_Result send_file (gw_request *req, const web_file *f)
 {
-    const char *const headers[] = {MHD_HTTP_HEADER_ETAG,
-                                   f->etag,
-                                   MHD_HTTP_HEADER_CACHE_CONTROL,
-                                   f->cache_control,
-                                   "X-Content-Type-Options",
-                                   "nosniff",
-                                   "Content-Security-Policy",
-                                   f->html ? CSP : NULL,
-                                   "Referrer-Policy",
-                                   f->html ? "same-origin" : NULL,
-                                   NULL};
+    const char *const headers[] = {MHD_HTTP_HEADER_ETAG, f->etag, MHD_HTTP_HEADER_CACHE_CONTROL,
+                                   f->cache_control, NULL};
     if (gw_not_modified (req, f->etag))
         return gw_respond_bytes (req, 304, NULL, NULL, 0, headers);
     return gw_respond_bytes (req, 200, f->type, f->data, f->len, headers);

@@ -16,6 +16,35 @@ expect_eq "problem has type, title, status, detail, request_id, errors" "true" \
     "$(echo "$HTTP_BODY" | jq '(.type|type=="string") and (.title|type=="string") and .status==404 and (.detail|type=="string") and (.request_id|length>0) and (.errors|type=="array")')"
 expect_eq "problem request_id equals the X-Request-Id header" "$(header X-Request-Id)" "$(echo "$HTTP_BODY" | jq -r .request_id)"
 
+# Security headers, set in one place for every response (issue 16): each
+# kind of answer, "nosniff CSP Referrer-Policy X-Frame-Options".
+gw_sec() { printf '%s|%s|%s|%s' "$(header X-Content-Type-Options)" "$(header Content-Security-Policy)" \
+    "$(header Referrer-Policy)" "$(header X-Frame-Options)"; }
+GW_DATA_SEC="nosniff|default-src 'none'; frame-ancestors 'none'|no-referrer|"
+GW_PAGE_SEC="nosniff|default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'|same-origin|DENY"
+http GET /api/v1/nothing-here
+expect_eq "security headers: an API problem (404)" "404 $GW_DATA_SEC" "$HTTP_STATUS $(gw_sec)"
+http GET /api/v1/topics
+expect_eq "security headers: an API answer" "200 $GW_DATA_SEC" "$HTTP_STATUS $(gw_sec)"
+gw_etag=$(header ETag)
+http GET /api/v1/topics -H "If-None-Match: $gw_etag"
+expect_eq "security headers: an API 304" "304 $GW_DATA_SEC" "$HTTP_STATUS $(gw_sec)"
+http GET /healthz
+expect_eq "security headers: healthz" "200 $GW_DATA_SEC" "$HTTP_STATUS $(gw_sec)"
+http GET /metrics
+expect_eq "security headers: metrics (text)" "200 $GW_DATA_SEC" "$HTTP_STATUS $(gw_sec)"
+http GET /open311/v2/services.xml
+expect_eq "security headers: Open311 XML" "200 $GW_DATA_SEC" "$HTTP_STATUS $(gw_sec)"
+http GET /
+expect_eq "security headers: a portal page" "200 $GW_PAGE_SEC" "$HTTP_STATUS $(gw_sec)"
+gw_etag=$(header ETag)
+http GET / -H "If-None-Match: $gw_etag"
+expect_eq "security headers: a portal page's 304 keeps the page's policy" "304 $GW_PAGE_SEC" "$HTTP_STATUS $(gw_sec)"
+http GET /khong-co-trang-nay.html
+expect_eq "security headers: the 404 page" "404 $GW_PAGE_SEC" "$HTTP_STATUS $(gw_sec)"
+http GET /css/site.css
+expect_eq "security headers: a stylesheet" "200 nosniff" "$HTTP_STATUS $(header X-Content-Type-Options)"
+
 http DELETE /api/v1/topics
 expect_eq "wrong method is 405" 405 "$HTTP_STATUS"
 expect_eq "405 lists the allowed methods" "GET, HEAD" "$(header Allow)"
