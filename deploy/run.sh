@@ -62,6 +62,9 @@ stack_before_programs() {
     return 0
 }
 
+# .run/ holds the database, the media, the logs and the credentials: the
+# operator's alone.
+mkdir -p .run && chmod 700 .run
 if ! stack_up "$PWD/.run" "$HTTP_PORT"; then
     echo "error: Loa did not start; logs are in .run/logs/" >&2
     exit 1

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zmq.h>
 
@@ -45,6 +46,9 @@ int main (int argc, char **argv)
         return 2;
     }
     loa_log_init ("gateway");
+    /* Whatever a program writes (blobs, uploads in progress, bags) is its
+     * own: files 0600, folders 0700, whatever mode a call asks for. */
+    umask (077);
     sigset_t sigs;
     sigemptyset (&sigs);
     sigaddset (&sigs, SIGINT);

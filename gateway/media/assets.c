@@ -61,7 +61,7 @@ static void drop_file (upload *u)
 static int open_temp (upload *u)
 {
     u->tmp_name[0] = '\0';
-    u->fd = openat (media_volume_fd (), "tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
+    u->fd = openat (media_volume_fd (), "tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
     if (u->fd >= 0)
         return 0;
     char path[600];
@@ -69,7 +69,6 @@ static int open_temp (upload *u)
     u->fd = mkostemp (path, O_CLOEXEC);
     if (u->fd < 0)
         return -1;
-    fchmod (u->fd, 0644);
     snprintf (u->tmp_name, sizeof u->tmp_name, "tmp/%s", strrchr (path, '/') + 1);
     return 0;
 }

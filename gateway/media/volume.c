@@ -30,7 +30,7 @@ long long media_upload_limit (void) { return upload_limit; }
 
 int media_make_dir (const char *rel)
 {
-    return mkdirat (dir_fd, rel, 0755) == 0 || errno == EEXIST ? 0 : -1;
+    return mkdirat (dir_fd, rel, 0700) == 0 || errno == EEXIST ? 0 : -1;
 }
 
 void media_detect_type (const unsigned char *head, size_t len, char *out, size_t cap)
@@ -66,7 +66,7 @@ int gw_media_init (void)
 {
     snprintf (media_dir, sizeof media_dir, "%s", loa_env ("LOA_MEDIA_DIR", "/var/lib/loa/media"));
     upload_limit = loa_env_int ("LOA_UPLOAD_LIMIT", DEFAULT_UPLOAD_LIMIT, 1, 1LL << 40);
-    if (mkdir (media_dir, 0755) != 0 && errno != EEXIST) {
+    if (mkdir (media_dir, 0700) != 0 && errno != EEXIST) {
         loa_error (NULL, "media: cannot make LOA_MEDIA_DIR %s: %s", media_dir, strerror (errno));
         return -1;
     }

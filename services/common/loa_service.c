@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zmq.h>
 
@@ -68,6 +69,9 @@ int loa_service_main (const loa_service_def *def, int argc, char **argv)
     int migrate_only = 0, rebuild = 0, status = EXIT_FAILURE;
     const loa_endpoint *self = loa_endpoints_get (def->id);
     assert (self); /* a service's main.c names itself */
+    /* Whatever a service writes (bags, manifests, blobs) is its own: files
+     * 0600, folders 0700, whatever mode a call asks for. */
+    umask (077);
     for (int i = 1; i < argc; i++) {
         if (strcmp (argv[i], "--migrate-only") == 0)
             migrate_only = 1;

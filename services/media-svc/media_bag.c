@@ -23,7 +23,7 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static int make_dir (const char *path)
 {
-    return mkdir (path, 0755) == 0 || errno == EEXIST ? 0 : -1;
+    return mkdir (path, 0700) == 0 || errno == EEXIST ? 0 : -1;
 }
 
 /* Bags and manifests of a media-svc that died while writing them (tmp/bag-*,
@@ -207,7 +207,7 @@ static int store_text (const char *text, size_t len, char hex[MEDIA_HEX + 1], in
 {
     char tmp[sizeof media_dir + 64];
     tmp_name (tmp, sizeof tmp, "text");
-    int fd = open (tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    int fd = open (tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0)
         return -1;
     size_t done = 0;

@@ -111,6 +111,9 @@ expect_eq "the answer: id, sha256 of the bytes, size, mime from the bytes, url" 
 expect_eq "Location names the asset" "/api/v1/assets/$MD_SMALL_ID" "$(header Location)"
 expect_eq "the bytes are at sha256/ab/cd/<hex> under the media volume" "$MD_SMALL_SHA" \
     "$(md_sha "$(md_blob "$MD_SMALL_SHA")" 2>/dev/null)"
+md_b=$(md_blob "$MD_SMALL_SHA")
+expect_eq "the blob is private to Loa's user: the file 600, its folders 700 (issue 16)" "600 700 700" \
+    "$(stat -c %a "$md_b" "${md_b%/*}" "${md_b%/*/*}" 2>/dev/null | paste -sd' ')"
 md_upload rev "$MD_SMALL" image/png
 expect_eq "the same bytes again (a reviewer): 200 with the same asset" "200 $MD_SMALL_ID $MD_SMALL_SHA /api/v1/assets/$MD_SMALL_ID" \
     "$HTTP_STATUS $(md_jq .id) $(md_jq .sha256) $(header Location)"

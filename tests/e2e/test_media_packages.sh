@@ -226,6 +226,8 @@ if unzip -tq "$MP_DIR/bag.zip" >/dev/null 2>&1; then pass "  unzip -t passes"; e
 rm -rf "$MP_DIR/x" && mkdir -p "$MP_DIR/x" && unzip -q "$MP_DIR/bag.zip" -d "$MP_DIR/x"
 expect_eq "  one top folder <id>-v<v>" "$MP_P1-v1" "$(ls "$MP_DIR/x")"
 MP_BAGDIR=$MP_DIR/x/$MP_P1-v1
+expect_eq "  with the bag built, nothing in the media volume is open to other users (files 600, folders 700)" "0 0" \
+    "$(find "$LOA_MEDIA_DIR" -mindepth 1 -type f -perm /077 | wc -l) $(find "$LOA_MEDIA_DIR" -mindepth 1 -type d -perm /077 | wc -l)"
 expect_eq "  bagit.txt" "BagIt-Version: 1.0|Tag-File-Character-Encoding: UTF-8" "$(paste -sd'|' "$MP_BAGDIR/bagit.txt")"
 mp_oxum="$(find "$MP_BAGDIR/data" -type f -printf '%s\n' | awk '{s += $1} END {print s}').$(find "$MP_BAGDIR/data" -type f | wc -l)"
 expect_eq "  bag-info.txt: External-Identifier, Payload-Oxum of data/" "$MP_URI $mp_oxum" \
