@@ -65,6 +65,7 @@ const gw_route gw_routes[] = {
     /* Auth and users (the gateway itself) */
     {"POST", "/api/v1/auth/login", GW_BODY, GW_ANYONE, DO (gw_login)},
     {"POST", "/api/v1/auth/logout", 0, GW_STAFF, DO (gw_logout)},
+    {"POST", "/api/v1/auth/password", GW_BODY, GW_STAFF, DO (gw_password_change)},
     {"GET", "/api/v1/auth/me", 0, GW_STAFF, DO (gw_me)},
     {"GET", "/api/v1/users", 0, ADMIN, DO (gw_users_list)},
     {"POST", "/api/v1/users", GW_BODY | GW_CREATES, ADMIN, DO (gw_users_create)},

@@ -44,6 +44,7 @@ void gw_auth_new_key (char *key, size_t cap, unsigned char hash[32], char prefix
 /* The routes (login.c, users.c, keys.c). */
 enum MHD_Result gw_login (gw_request *req);
 enum MHD_Result gw_logout (gw_request *req);
+enum MHD_Result gw_password_change (gw_request *req);
 enum MHD_Result gw_me (gw_request *req);
 enum MHD_Result gw_users_list (gw_request *req);
 enum MHD_Result gw_users_create (gw_request *req);

@@ -66,6 +66,10 @@ const char *auth_fields_string (auth_fields *f, const char *field, int required)
 void auth_fields_query_int (gw_request *req, auth_fields *f, const char *name, int def, int min,
                             int max, int *out);
 
+/* A new password's rules (MIN_PASSWORD characters to MAX_PASSWORD bytes
+ * of UTF-8); an error naming `field` is recorded. */
+void auth_check_password (auth_fields *f, const char *field, const char *pw);
+
 /* Answers `status` with the errors found (400 for a wrong type or an
  * unknown field, 422 for values) and frees `f`. */
 enum MHD_Result auth_fields_refuse (gw_request *req, auth_fields *f, unsigned status,

@@ -14,6 +14,7 @@
 static const loa_stmt statements[] = {
     {"user_by_name", "SELECT " USER_COLS ", password_hash FROM users WHERE username = $1"},
     {"user_get", "SELECT " USER_COLS " FROM users WHERE id = $1"},
+    {"user_password", "SELECT " USER_COLS ", password_hash FROM users WHERE id = $1"},
     {"user_insert", "INSERT INTO users (username, full_name, unit_id, roles, password_hash) "
                     "VALUES ($1, $2, nullif($3::bigint, 0), $4::text[], $5) RETURNING " USER_COLS},
     {"user_update",
@@ -43,6 +44,14 @@ static const loa_stmt statements[] = {
                        "AND revoked_at IS NULL"},
     {"sessions_end", "UPDATE sessions SET revoked_at = now() WHERE user_id = $1 "
                      "AND revoked_at IS NULL"},
+    /* A user's own password change: only if the hash is still the one the
+     * current password was checked against, and in the same statement
+     * every other session of the user ends ($4: the session kept). */
+    {"password_change",
+     "WITH u AS (UPDATE users SET password_hash = $2, updated_at = now() "
+     "WHERE id = $1 AND password_hash = $3 AND active RETURNING id), "
+     "s AS (UPDATE sessions SET revoked_at = now() WHERE user_id IN (SELECT id FROM u) "
+     "AND token_hash <> $4 AND revoked_at IS NULL) SELECT count(*) FROM u"},
     {"api_key_insert",
      "INSERT INTO api_keys (name, kind, key_hash, key_prefix, expires_at, created_by) "
      "VALUES ($1, $2, $3, $4, $5::timestamptz, nullif($6::bigint, 0)) "
@@ -149,6 +158,28 @@ int gw_store_user_get (PGconn *db, int64_t id, gw_user *u)
     snprintf (id_s, sizeof id_s, "%lld", (long long) id);
     const char *vals[] = {id_s};
     return one_user (run (db, "user_get", 1, vals, 0), u, NULL, 0);
+}
+
+int gw_store_user_password (PGconn *db, int64_t id, gw_user *u, char *hash, size_t cap)
+{
+    char id_s[24];
+    snprintf (id_s, sizeof id_s, "%lld", (long long) id);
+    const char *vals[] = {id_s};
+    return one_user (run (db, "user_password", 1, vals, 0), u, hash, cap);
+}
+
+int gw_store_password_change (PGconn *db, int64_t id, const char *old_hash, const char *new_hash,
+                              const unsigned char keep_session[32])
+{
+    char id_s[24];
+    snprintf (id_s, sizeof id_s, "%lld", (long long) id);
+    const char *vals[] = {id_s, new_hash, old_hash, (const char *) keep_session};
+    PGresult *res = run (db, "password_change", 4, vals, 1u << 3);
+    int rc = !ok (res)                            ? GW_STORE_ERROR
+             : atoll (PQgetvalue (res, 0, 0)) > 0 ? GW_STORE_OK
+                                                  : GW_STORE_CONFLICT;
+    PQclear (res);
+    return rc;
 }
 
 int gw_store_user_create (PGconn *db, const char *username, const char *full_name, int64_t unit_id,

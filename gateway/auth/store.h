@@ -41,6 +41,14 @@ json_t *gw_user_json (const gw_user *u);
 
 int gw_store_user_by_name (PGconn *db, const char *username, gw_user *u, char *hash, size_t cap);
 int gw_store_user_get (PGconn *db, int64_t id, gw_user *u);
+/* The user `id` with its password hash (into `hash`): 1, 0 or -1. */
+int gw_store_user_password (PGconn *db, int64_t id, gw_user *u, char *hash, size_t cap);
+/* Sets an active user's password hash to `new_hash` if it is still
+ * `old_hash`, and ends every session of the user but `keep_session`, in
+ * one statement: GW_STORE_OK, GW_STORE_CONFLICT (changed or disabled
+ * meanwhile) or -1. */
+int gw_store_password_change (PGconn *db, int64_t id, const char *old_hash, const char *new_hash,
+                              const unsigned char keep_session[32]);
 int gw_store_user_create (PGconn *db, const char *username, const char *full_name, int64_t unit_id,
                           const char *roles, const char *password_hash, gw_user *out);
 int gw_store_user_update (PGconn *db, int64_t id, const gw_user_change *ch, gw_user *out);

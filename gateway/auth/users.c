@@ -33,16 +33,6 @@ static int valid_username (const char *s)
     return 1;
 }
 
-static void check_password (auth_fields *f, const char *field, const char *pw)
-{
-    if (!loa_utf8_valid (pw))
-        auth_fields_error (f, field, "phải là văn bản UTF-8 hợp lệ");
-    else if (loa_utf8_length (pw) < MIN_PASSWORD)
-        auth_fields_error (f, field, "phải có ít nhất 10 ký tự");
-    else if (strlen (pw) > MAX_PASSWORD)
-        auth_fields_error (f, field, "tối đa 256 byte");
-}
-
 static void check_full_name (auth_fields *f, const char *full_name)
 {
     if (full_name && (!loa_utf8_valid (full_name) || loa_utf8_length (full_name) > 200))
@@ -190,7 +180,7 @@ enum MHD_Result gw_users_create (gw_request *req)
         return auth_fields_refuse (req, &f, 400, invalid_user);
     if (!valid_username (username))
         auth_fields_error (&f, "username", "gồm 3–64 ký tự a-z, 0-9, '.', '_' hoặc '-'");
-    check_password (&f, "password", password);
+    auth_check_password (&f, "password", password);
     check_full_name (&f, full_name);
     char roles[96] = "{}";
     if (roles_v)
@@ -243,7 +233,7 @@ static int read_change (gw_request *req, auth_fields *f, gw_user_change *ch, cha
                         const char **password)
 {
     if (*password)
-        check_password (f, "password", *password);
+        auth_check_password (f, "password", *password);
     check_full_name (f, ch->full_name);
     json_t *roles_v = json_object_get (f->json, "roles");
     if (roles_v) {

@@ -654,6 +654,65 @@ au_section_throttle() {
     expect_eq "throttle: a user from a third address is not affected" 200 "$got"
 }
 
+# ------------------------------------------------------------ one's own password
+
+au_section_password() {
+    local t1 t2 np np2 seq="" i
+    # Its own client address, so that its failures count apart from the
+    # other sections'.
+    AU_PW_XFF="X-Forwarded-For: 198.51.100.77"
+    echo "  -- a staff member changes their own password"
+    au_create_user pw "e2e.own-pw-$AU_RUN" "pw-$(au_rand 12)" '["editor"]' null
+    au_login "${AU_UNAME[pw]}" "${AU_PW[pw]}"
+    t1=$AU_TOKEN
+    au_login "${AU_UNAME[pw]}" "${AU_PW[pw]}"
+    t2=$AU_TOKEN
+    np="Mật khẩu mới $(au_rand 9)"
+    au_secret "$np" "new password of ${AU_UNAME[pw]}"
+    au_json POST /api/v1/auth/password '{"current_password": "x"}' -H "$(au_bearer "$t1")" -H "$AU_PW_XFF"
+    expect_eq "password: new_password missing is 400 naming it" "400 true" "$(au_names new_password)"
+    au_json POST /api/v1/auth/password "$(jq -nc --arg c "${AU_PW[pw]}" '{current_password: $c, new_password: "ngắn"}')" \
+        -H "$(au_bearer "$t1")" -H "$AU_PW_XFF"
+    expect_eq "password: a new password under 10 characters is 422 naming new_password" "422 true" "$(au_names new_password)"
+    au_json POST /api/v1/auth/password "$(jq -nc --arg c "${AU_PW[pw]}" '{current_password: $c, new_password: $c}')" \
+        -H "$(au_bearer "$t1")" -H "$AU_PW_XFF"
+    expect_eq "password: the same password again is 422 naming new_password" "422 true" "$(au_names new_password)"
+    au_json POST /api/v1/auth/password "$(jq -nc --arg n "$np" '{current_password: "sai-mat-khau-1", new_password: $n}')" \
+        -H "$(au_bearer "$t1")" -H "$AU_PW_XFF"
+    expect_eq "password: a wrong current password is 422 naming current_password" "422 true" "$(au_names current_password)"
+    au_json POST /api/v1/auth/password "$(jq -nc --arg n "$np" '{current_password: "x", new_password: $n}')"
+    expect_eq "password: without a token, 401" "$AU_401" "$(au_outcome_www)"
+    au_json POST /api/v1/auth/password "$(jq -nc --arg c "${AU_PW[pw]}" --arg n "$np" '{current_password: $c, new_password: $n}')" \
+        -H "$(au_bearer "$t1")" -H "$AU_PW_XFF"
+    expect_eq "password: the right current password and a good new one: 204" 204 "$HTTP_STATUS"
+    au_me "$t1"
+    expect_eq "password: the session that changed it goes on" 200 "$HTTP_STATUS"
+    au_me "$t2"
+    expect_eq "password: every other session of the user has ended" "$AU_401" "$(au_outcome_www)"
+    au_login "${AU_UNAME[pw]}" "${AU_PW[pw]}"
+    expect_eq "password: the old password no longer logs in" 401 "$HTTP_STATUS"
+    au_login "${AU_UNAME[pw]}" "$np"
+    expect_eq "password: the new one does" 200 "$HTTP_STATUS"
+    expect_eq "password: the stored hash is argon2id, not the password" "1 0" \
+        "$(au_psql "SELECT count(*) FROM gateway.users WHERE id = ${AU_UID[pw]:-0} AND password_hash LIKE '\$argon2id\$%'") $(au_psql "SELECT count(*) FROM gateway.users WHERE strpos(password_hash, '$np') > 0")"
+    # A stolen session cannot guess the current password: wrong ones count
+    # in the login throttle (5 for a username from one address).
+    np2="Mật khẩu khác $(au_rand 9)"
+    for i in 1 2 3 4 5 6; do
+        au_json POST /api/v1/auth/password "$(jq -nc --arg c "doan-sai-$i-$(au_rand 6)" --arg n "$np2" '{current_password: $c, new_password: $n}')" \
+            -H "$(au_bearer "$t1")" -H "$AU_PW_XFF"
+        seq="$seq $HTTP_STATUS"
+    done
+    expect_eq "password: wrong current passwords are throttled like logins (5 then 429)" " 422 422 422 422 422 429" "$seq"
+    expect_match "password: the 429 carries Retry-After" '^[1-9][0-9]*$' "$(header Retry-After)"
+    au_json POST /api/v1/api-keys '{"name": "khóa thử đổi mật khẩu", "kind": "broadcaster"}' -H "$(au_bearer "$AU_ADMIN_TOK")"
+    local key
+    key=$(au_jq '.api_key // empty')
+    au_secret "$key" "key for the password check" "$AU_LAST"
+    au_json POST /api/v1/auth/password '{"current_password": "x", "new_password": "yyyyyyyyyyyy"}' -H "X-Api-Key: $key"
+    expect_eq "password: an API key cannot change a password (403)" "$AU_403" "$(au_outcome)"
+}
+
 # ------------------------------------------------------------ session expiry
 
 au_section_expiry() {
@@ -782,6 +841,7 @@ if [ -n "${AU_ADMIN_TOK:-}" ]; then
     au_section_keys
     au_section_matrix
     au_section_throttle
+    au_section_password
     au_section_expiry
 fi
 au_section_secrets
