@@ -464,6 +464,17 @@ START_TEST (statements_come_back_after_the_session_is_lost)
     }
     PGconn *admin = PQconnectdb (test_db_url ());
     ck_assert_int_eq (PQstatus (admin), CONNECTION_OK);
+    /* Each worker connects as it starts: under load the second may still be
+     * on its way after the four calls (the first answered them all). */
+    for (int i = 0; i < 500; i++) {
+        PGresult *n = PQexec (admin, "SELECT count(*) FROM pg_stat_activity "
+                                     "WHERE application_name = 'test-svc-prepared'");
+        int have = PQresultStatus (n) == PGRES_TUPLES_OK ? atoi (PQgetvalue (n, 0, 0)) : 0;
+        PQclear (n);
+        if (have >= 2)
+            break;
+        sleep_ms (20);
+    }
     PGresult *res = PQexec (admin, "SELECT count(pg_terminate_backend (pid)) FROM pg_stat_activity "
                                    "WHERE application_name = 'test-svc-prepared'");
     ck_assert_int_eq (PQresultStatus (res), PGRES_TUPLES_OK);
