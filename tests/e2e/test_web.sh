@@ -330,6 +330,16 @@ if [ "$wb_ready" = 1 ]; then
     export WB_RUN WB_PLAN_LEAD="wb_ui_ttra_$WB_RUN:$WB_PW" WB_PLAN_OTHER="$WB_EDITOR" WB_PLAN_INSPECTOR="wb_ui_plan_inspector_$WB_RUN:$WB_PW"
     wb_browser plan plan.mjs
 
+    # ---- one's own password (tests/browser/password.mjs), with the keyboard.
+    e2e_call WB_TOK admin POST /api/v1/users "$(jq -nc --arg u "wb_ui_own_pw_$WB_RUN" --arg p "$WB_PW" \
+        '{username: $u, password: $p, full_name: "Đỗ Văn Đổi", unit_id: null, roles: ["leader"]}')"
+    expect_eq "password: a leader account for the browser" 201 "$HTTP_STATUS"
+    export WB_OWN_PW="wb_ui_own_pw_$WB_RUN:$WB_PW" WB_OWN_NEW="Mật khẩu mới của tôi $WB_RUN"
+    wb_browser password password.mjs
+    http POST /api/v1/auth/login -H 'Content-Type: application/json' -H "X-Forwarded-For: $WB_CLIENT" \
+        --data-binary "$(jq -nc --arg u "wb_ui_own_pw_$WB_RUN" --arg p "$WB_OWN_NEW" '{username: $u, password: $p}')"
+    expect_eq "password: the browser's new password is the account's (the API logs in with it)" 200 "$HTTP_STATUS"
+
     # ---- publishing to broadcasters, and retraction (tests/browser/media.mjs)
     # In the browser an admin adds a broadcaster, whose API key the page
     # shows once; the reviewer packages the article admin.mjs published, with

@@ -32,6 +32,7 @@ function showMenu(s) {
             roles.map((r) => ROLE_NAMES[r] || r).join(', ') || 'chưa có vai trò', '.'),
         mine.length ? el('ul', {}, mine.map((p) => el('li', {}, el('a', { href: p.href }, p.label))))
             : el('p', {}, 'Các trang quản trị khác cho vai trò của bạn sẽ có trong phiên bản sau; hiện có thể dùng API.'),
+        el('p', {}, el('a', { href: '/admin/mat-khau.html' }, 'Đổi mật khẩu')),
         el('button', { type: 'button', class: 'secondary', onclick: logout }, 'Đăng xuất'));
 }
 

@@ -60,6 +60,7 @@ export function requireStaff(roles) {
     if (box) {
         clear(box);
         box.append(el('span', {}, `${s.user.full_name || s.user.username} (${(s.user.roles || []).map((r) => ROLE_NAMES[r] || r).join(', ')})`),
+            ' ', el('a', { href: '/admin/mat-khau.html', id: 'change-password' }, 'Đổi mật khẩu'),
             ' ', el('button', { type: 'button', class: 'secondary', id: 'logout', onclick: logout }, 'Đăng xuất'));
     }
     if (roles && !(s.user.roles || []).some((r) => roles.includes(r))) {
