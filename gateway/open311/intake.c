@@ -156,11 +156,18 @@ enum MHD_Result gw_open311_create (gw_request *req)
         rc = o311_respond_errors (req, f, 400, errors);
         goto out;
     }
-    /* The key: the spec's api_key field (in the body, or the query), or
-     * the X-Api-Key header that gw_auth_check has verified already. */
+    /* The key: the spec's api_key field (in the body), or the X-Api-Key
+     * header that gw_auth_check has verified already; never in the address,
+     * which proxies, logs and browser histories keep (issue 16). */
+    if (gw_query (req, "api_key")) {
+        o311_add_error (errors, 400,
+                        "api_key: gửi trong nội dung yêu cầu (body) hoặc tiêu đề X-Api-Key, "
+                        "không gửi trên địa chỉ (query); hãy đổi khóa này vì nó có thể đã bị "
+                        "lưu lại trong nhật ký");
+        rc = o311_respond_errors (req, f, 400, errors);
+        goto out;
+    }
     const char *key = field (form, "api_key");
-    if (!key)
-        key = gw_query (req, "api_key");
     int ok = gw_auth_api_key (req, key, "open311_client");
     if (ok < 0) {
         o311_add_error (errors, 503, "Không kiểm tra được api_key lúc này; vui lòng thử lại sau");

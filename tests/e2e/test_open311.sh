@@ -219,6 +219,11 @@ o3_post json "api_key=$O3_RKEY" service_code=report "description=$O3_DESC"
 expect_eq "POST with a revoked key: 403" 403 "$HTTP_STATUS"
 o3_post json api_key= service_code=report
 expect_eq "POST with an empty api_key: 403 (empty is not given)" 403 "$HTTP_STATUS"
+O3_XFF=$((O3_XFF + 1))
+http POST "/open311/v2/requests.json?api_key=$O3_KEY" -H "X-Forwarded-For: 203.0.113.$O3_XFF" \
+    --data-urlencode service_code=report --data-urlencode "description=$O3_DESC"
+expect_match "POST with the key in the query (kept by proxies and logs): 400 naming api_key" \
+    '^400 400\|api_key: gửi trong nội dung' "$(o3_json_error)"
 o3_post json "api_key=$O3_KEY"
 expect_eq "POST without service_code: 400 naming it" '400 400|service_code: là bắt buộc (report hoặc recommendation)' "$(o3_json_error)"
 o3_post xml "api_key=$O3_KEY" service_code=pothole
