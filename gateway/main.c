@@ -91,7 +91,7 @@ int main (int argc, char **argv)
     gw_throttle *intake = NULL, *apps = NULL;
     if (gw_services_init (zctx, db_url, gw_store_prepare) != 0)
         goto out;
-    if (gw_auth_init () != 0 || gw_auth_bootstrap () != 0) {
+    if (gw_auth_init () != 0 || gw_auth_bootstrap () != 0 || gw_auth_sweep_start (db_url) != 0) {
         loa_error (NULL, "gateway: cannot set up accounts");
         goto out;
     }
@@ -144,6 +144,7 @@ int main (int argc, char **argv)
     status = EXIT_SUCCESS;
 out:
     gw_http_stop (&http); /* ends the loop threads, closing their sockets */
+    gw_auth_sweep_stop ();
     gw_open311_set_throttle (NULL);
     gw_throttle_destroy (&intake);
     gw_throttle_destroy (&apps);

@@ -17,6 +17,12 @@ int gw_auth_init (void);
 /* Creates the first admin when no active admin exists (at start-up). */
 int gw_auth_bootstrap (void);
 
+/* Deletes ended sessions (a day after they ended, expired or idle) and
+ * stale login throttle rows every LOA_AUTH_SWEEP_S (an hour), on a thread
+ * of its own (auth/sweep.c). 0 or -1; stop is idempotent. */
+int gw_auth_sweep_start (const char *db_url);
+void gw_auth_sweep_stop (void);
+
 /* The dispatcher's authentication hook (core/dispatch.h): identifies the
  * caller (bearer token or X-Api-Key), then applies the route's `allow`
  * (gw_auth_decide). 0 to go on; 1 when it has answered 401, 403 or 503

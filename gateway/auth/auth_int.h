@@ -9,8 +9,10 @@
 #define MIN_PASSWORD 10
 #define MAX_PASSWORD 256
 
-/* How long a session lasts (LOA_SESSION_TTL_S; identity.c reads it). */
+/* How long a session lasts (LOA_SESSION_TTL_S), and how long it may go
+ * unused (LOA_SESSION_IDLE_S, 0: no limit); identity.c reads them. */
 extern long auth_session_ttl_s;
+extern long auth_session_idle_s;
 
 /* ------------------------------------------------------------ secret.c */
 

@@ -12,11 +12,13 @@
 #include "loa_config.h"
 
 long auth_session_ttl_s = 43200;
+long auth_session_idle_s = 3600;
 static int trust_proxy;
 
 int gw_auth_init (void)
 {
     auth_session_ttl_s = loa_env_int ("LOA_SESSION_TTL_S", 43200, 1, 90L * 86400);
+    auth_session_idle_s = loa_env_int ("LOA_SESSION_IDLE_S", 3600, 0, 90L * 86400);
     trust_proxy = loa_env_bool ("LOA_TRUST_PROXY", 0);
     return auth_secret_init ();
 }
@@ -104,7 +106,7 @@ static int identify_staff (gw_request *req, PGconn *db, const char *authz, enum 
     unsigned char hash[32];
     auth_secret_hash (token, hash);
     gw_user u;
-    int found = gw_store_session_user (db, hash, &u);
+    int found = gw_store_session_user (db, hash, auth_session_idle_s, &u);
     if (found <= 0) {
         *rc = found < 0
                   ? gw_respond_problem (req, 503, "Không kiểm tra được thông tin xác thực", NULL)

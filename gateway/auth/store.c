@@ -35,11 +35,17 @@ static const loa_stmt statements[] = {
     {"session_insert", "INSERT INTO sessions (token_hash, user_id, client_addr, expires_at) "
                        "VALUES ($1, $2, $3, now() + make_interval(secs => $4)) "
                        "RETURNING rfc3339(expires_at)"},
-    {"session_user", "SELECT u.id, u.username, u.full_name, coalesce(u.unit_id, 0), "
-                     "array_to_string(u.roles, ','), u.active, rfc3339(u.created_at), "
-                     "rfc3339(u.updated_at) FROM sessions s JOIN users u ON u.id = s.user_id "
-                     "WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() "
-                     "AND u.active"},
+    /* A live session's user ($2: the idle period in seconds, 0 for none;
+     * $3: how old last_seen_at may grow before it is written again), with
+     * the session's id and whether to touch it. */
+    {"session_user",
+     "SELECT u.id, u.username, u.full_name, coalesce(u.unit_id, 0), "
+     "array_to_string(u.roles, ','), u.active, rfc3339(u.created_at), "
+     "rfc3339(u.updated_at), s.id, s.last_seen_at < now() - make_interval(secs => $3) "
+     "FROM sessions s JOIN users u ON u.id = s.user_id "
+     "WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() "
+     "AND ($2::int = 0 OR s.last_seen_at > now() - make_interval(secs => $2)) AND u.active"},
+    {"session_touch", "UPDATE sessions SET last_seen_at = now() WHERE id = $1"},
     {"session_revoke", "UPDATE sessions SET revoked_at = now() WHERE token_hash = $1 "
                        "AND revoked_at IS NULL"},
     {"sessions_end", "UPDATE sessions SET revoked_at = now() WHERE user_id = $1 "
@@ -80,6 +86,20 @@ static const loa_stmt statements[] = {
 };
 
 int gw_store_prepare (PGconn *db) { return loa_db_prepare (db, statements); }
+
+/* The sweep's (its own connection: gw_auth_sweep). Ended sessions are kept
+ * a day, then deleted ($1: the idle period in seconds, 0 for none); a
+ * throttle row a day after its last failure, once no longer blocking. */
+static const loa_stmt sweep_statements[] = {
+    {"sweep_sessions", "DELETE FROM sessions WHERE expires_at < now() - interval '1 day' "
+                       "OR revoked_at < now() - interval '1 day' OR ($1::int > 0 AND "
+                       "last_seen_at < now() - make_interval(secs => $1) - interval '1 day')"},
+    {"sweep_throttle", "DELETE FROM login_throttle WHERE last_failure < now() - interval '1 day' "
+                       "AND (blocked_until IS NULL OR blocked_until < now())"},
+    {NULL, NULL},
+};
+
+int gw_store_prepare_sweep (PGconn *db) { return loa_db_prepare (db, sweep_statements); }
 
 /* Runs a prepared statement; text params, except those marked binary in
  * `binary` (bit i = param i, 32 bytes long: our hashes). */
@@ -283,10 +303,21 @@ int gw_store_session_create (PGconn *db, const unsigned char hash[32], int64_t u
     return rc;
 }
 
-int gw_store_session_user (PGconn *db, const unsigned char hash[32], gw_user *u)
+int gw_store_session_user (PGconn *db, const unsigned char hash[32], long idle_s, gw_user *u)
 {
-    const char *vals[] = {(const char *) hash};
-    return one_user (run (db, "session_user", 1, vals, 1u << 0), u, NULL, 0);
+    char idle[24], touch[24];
+    snprintf (idle, sizeof idle, "%ld", idle_s);
+    /* Written at most every minute, or every quarter of a shorter idle
+     * period, so that a session in use never looks idle. */
+    double every = idle_s > 0 && idle_s < 240 ? idle_s / 4.0 : 60.0;
+    snprintf (touch, sizeof touch, "%.3f", every);
+    const char *vals[] = {(const char *) hash, idle, touch};
+    PGresult *res = run (db, "session_user", 3, vals, 1u << 0);
+    if (ok (res) && PQntuples (res) == 1 && PQgetvalue (res, 0, 9)[0] == 't') {
+        const char *id[] = {PQgetvalue (res, 0, 8)};
+        PQclear (run (db, "session_touch", 1, id, 0));
+    }
+    return one_user (res, u, NULL, 0);
 }
 
 static int command (PGresult *res)
@@ -432,5 +463,20 @@ int gw_store_time_future (PGconn *db, const char *when)
     PGresult *res = PQexecPrepared (db, "time_future", 1, vals, NULL, NULL, 0);
     int rc = ok (res) ? PQgetvalue (res, 0, 0)[0] == 't' : -1;
     PQclear (res);
+    return rc;
+}
+
+int gw_store_sweep (PGconn *db, long idle_s, long long *sessions, long long *throttle)
+{
+    char idle[24];
+    snprintf (idle, sizeof idle, "%ld", idle_s);
+    const char *vals[] = {idle};
+    PGresult *a = run (db, "sweep_sessions", 1, vals, 0);
+    PGresult *b = run (db, "sweep_throttle", 0, NULL, 0);
+    int rc = ok (a) && ok (b) ? GW_STORE_OK : GW_STORE_ERROR;
+    *sessions = ok (a) ? atoll (PQcmdTuples (a)) : 0;
+    *throttle = ok (b) ? atoll (PQcmdTuples (b)) : 0;
+    PQclear (a);
+    PQclear (b);
     return rc;
 }

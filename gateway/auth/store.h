@@ -35,6 +35,12 @@ typedef struct {
 
 int gw_store_prepare (PGconn *db);
 
+/* The sweep of old sessions and throttle rows, on a connection of its own
+ * (its statements prepared by gw_store_prepare_sweep): how many rows of
+ * each went. GW_STORE_OK or -1. */
+int gw_store_prepare_sweep (PGconn *db);
+int gw_store_sweep (PGconn *db, long idle_s, long long *sessions, long long *throttle);
+
 /* The user as JSON {id, username, full_name, unit_id (null when none),
  * roles [..], active, created_at, updated_at} (new reference). */
 json_t *gw_user_json (const gw_user *u);
@@ -64,7 +70,10 @@ int gw_store_staff_names (PGconn *db, const char *ids, json_t **items);
 /* Sessions, by the SHA-256 of their token. */
 int gw_store_session_create (PGconn *db, const unsigned char hash[32], int64_t user_id, long ttl_s,
                              const char *client_addr, char expires_at[40]);
-int gw_store_session_user (PGconn *db, const unsigned char hash[32], gw_user *u);
+/* The user of a live session (not revoked, not expired, used within the
+ * last `idle_s` seconds unless 0): 1, 0 or -1; marks the session used
+ * (at most every minute, or a quarter of a shorter idle period). */
+int gw_store_session_user (PGconn *db, const unsigned char hash[32], long idle_s, gw_user *u);
 int gw_store_session_revoke (PGconn *db, const unsigned char hash[32]);
 /* Ends every session of a user (disabled or new password). */
 int gw_store_sessions_end (PGconn *db, int64_t user_id);

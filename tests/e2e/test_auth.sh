@@ -741,6 +741,37 @@ au_section_expiry() {
     au_me "$t"
     expect_eq "expiry: after 3 s the token is 401" "$AU_401" "$(au_outcome_www)"
 
+    # Idle sessions end (LOA_SESSION_IDLE_S), and old rows are swept
+    # (LOA_AUTH_SWEEP_S): a session a day past its end, a throttle row a
+    # day past its last failure.
+    echo "  -- idle sessions (LOA_SESSION_IDLE_S=4) and the sweep (LOA_AUTH_SWEEP_S=1)"
+    stack_stop gateway
+    LOA_SESSION_IDLE_S=4 LOA_AUTH_SWEEP_S=1 stack_start gateway
+    if stack_wait_ready; then pass "idle: the gateway restarts with LOA_SESSION_IDLE_S=4"; else fail "idle: the gateway restarts with LOA_SESSION_IDLE_S=4"; fi
+    [ "$before" != unset ] || unset LOA_SESSION_IDLE_S LOA_AUTH_SWEEP_S
+    au_login "${AU_UNAME[exp]}" "${AU_PW[exp]}"
+    t=$AU_TOKEN
+    local seq=""
+    for _ in 1 2 3; do
+        sleep 2
+        au_me "$t"
+        seq="$seq $HTTP_STATUS"
+    done
+    expect_eq "idle: a session used every 2 s lives past 4 s" " 200 200 200" "$seq"
+    sleep 6
+    au_me "$t"
+    expect_eq "idle: after 6 s without use it is 401" "$AU_401" "$(au_outcome_www)"
+    au_psql "INSERT INTO gateway.sessions (token_hash, user_id, expires_at) VALUES (sha256('e2e-sweep-$AU_RUN'), ${AU_UID[exp]:-0}, now() - interval '3 days')" >/dev/null
+    au_psql "INSERT INTO gateway.login_throttle VALUES ('addr:e2e-sweep-$AU_RUN', 2, now() - interval '3 days', NULL)" >/dev/null
+    au_swept() {
+        [ "$(au_psql "SELECT (SELECT count(*) FROM gateway.sessions WHERE token_hash = sha256('e2e-sweep-$AU_RUN')) + (SELECT count(*) FROM gateway.login_throttle WHERE key = 'addr:e2e-sweep-$AU_RUN')")" = 0 ]
+    }
+    if wait_until 15 au_swept; then
+        pass "sweep: a session three days past its end and an old throttle row are deleted"
+    else
+        fail "sweep: a session three days past its end and an old throttle row are deleted" "still there"
+    fi
+
     stack_stop gateway
     stack_start gateway
     if stack_wait_ready; then pass "expiry: the gateway restarts normally"; else fail "expiry: the gateway restarts normally"; fi

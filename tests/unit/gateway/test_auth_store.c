@@ -29,6 +29,13 @@ static void gateway_schema (test_schema *s)
     ck_assert_int_eq (sodium_init () >= 0, 1);
 }
 
+static void exec_ok (PGconn *db, const char *sql)
+{
+    PGresult *r = PQexec (db, sql);
+    ck_assert_msg (PQresultStatus (r) == PGRES_COMMAND_OK, "%s: %s", sql, PQerrorMessage (db));
+    PQclear (r);
+}
+
 static gw_user new_user (test_schema *s, const char *name, const char *roles)
 {
     gw_user u;
@@ -52,11 +59,11 @@ static void issue (test_schema *s, int64_t user_id, long ttl_s, char token[64],
     ck_assert_uint_gt (strlen (expires_at), 0);
 }
 
-/* The token's caller as the dispatcher sees it: found or not, and the
- * GW_R_* of its roles. */
+/* The token's caller as the dispatcher sees it (no idle limit): found or
+ * not, and the GW_R_* of its roles. */
 static int lookup (test_schema *s, const unsigned char hash[32], unsigned *mask, gw_user *u)
 {
-    int found = gw_store_session_user (s->db, hash, u);
+    int found = gw_store_session_user (s->db, hash, 0, u);
     *mask = 0;
     if (found == 1) {
         char buf[96];
@@ -158,6 +165,86 @@ START_TEST (expired_and_ended_sessions)
     ck_assert_int_eq (gw_store_user_update (s.db, ed.id, &on, &u), GW_STORE_OK);
     ck_assert_int_eq (lookup (&s, a, &mask, &u), 0);
     ck_assert_int_eq (lookup (&s, b, &mask, &u), 0);
+    test_schema_fini (&s);
+}
+END_TEST
+
+/* Sessions end after LOA_SESSION_IDLE_S without use; a session in use is
+ * marked used (at most every minute), so that it never looks idle. */
+START_TEST (idle_sessions_end)
+{
+    test_schema s;
+    gateway_schema (&s);
+    gw_user ed = new_user (&s, "idle.one", "{editor}");
+    char token[64];
+    unsigned char hash[32];
+    issue (&s, ed.id, 86400, token, hash);
+    gw_user u;
+    ck_assert_int_eq (gw_store_session_user (s.db, hash, 3600, &u), 1);
+    exec_ok (s.db, "UPDATE sessions SET last_seen_at = now() - interval '2 hours'");
+    ck_assert_int_eq (gw_store_session_user (s.db, hash, 3600, &u), 0);
+    ck_assert_int_eq (gw_store_session_user (s.db, hash, 0, &u), 1); /* no idle limit */
+    /* Used two minutes ago: alive, and marked used now. */
+    exec_ok (s.db, "UPDATE sessions SET last_seen_at = now() - interval '2 minutes'");
+    ck_assert_int_eq (gw_store_session_user (s.db, hash, 3600, &u), 1);
+    ck_assert_int_eq (test_query_int (s.db, "SELECT count(*) FROM sessions "
+                                            "WHERE last_seen_at > now() - interval '10 seconds'"),
+                      1);
+    /* Used 30 s ago: alive, not written again (once a minute is enough). */
+    exec_ok (s.db, "UPDATE sessions SET last_seen_at = now() - interval '30 seconds'");
+    ck_assert_int_eq (gw_store_session_user (s.db, hash, 3600, &u), 1);
+    ck_assert_int_eq (test_query_int (s.db, "SELECT count(*) FROM sessions "
+                                            "WHERE last_seen_at > now() - interval '10 seconds'"),
+                      0);
+    /* A short idle period is watched more closely (a quarter of it). */
+    ck_assert_int_eq (gw_store_session_user (s.db, hash, 40, &u), 1);
+    ck_assert_int_eq (test_query_int (s.db, "SELECT count(*) FROM sessions "
+                                            "WHERE last_seen_at > now() - interval '10 seconds'"),
+                      1);
+    test_schema_fini (&s);
+}
+END_TEST
+
+/* The sweep deletes sessions a day after they ended (expired, revoked,
+ * idle) and throttle rows a day after their last failure unless they
+ * still block; nothing else. */
+START_TEST (sweep_deletes_old_rows_only)
+{
+    test_schema s;
+    gateway_schema (&s);
+    ck_assert_int_eq (gw_store_prepare_sweep (s.db), 0);
+    gw_user ed = new_user (&s, "sweep.one", "{editor}");
+    char token[64], sql[400];
+    unsigned char hash[32];
+    static const char *const cases[] = {
+        "expires_at = now() - interval '2 days'", /* swept */
+        "revoked_at = now() - interval '2 days'", /* swept */
+        "last_seen_at = now() - interval '1 hour' - interval '25 hours'", /* swept */
+        "revoked_at = now() - interval '1 hour'", /* kept */
+        "expires_at = now() - interval '1 hour'", /* kept */
+        "last_seen_at = now() - interval '5 minutes'", /* kept: live */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        issue (&s, ed.id, 86400, token, hash);
+        snprintf (sql, sizeof sql,
+                  "UPDATE sessions SET %s WHERE id = (SELECT max(id) FROM sessions)", cases[i]);
+        exec_ok (s.db, sql);
+    }
+    exec_ok (s.db, "INSERT INTO login_throttle VALUES "
+                   "('addr:192.0.2.1', 3, now() - interval '2 days', NULL), "
+                   "('addr:192.0.2.2', 30, now() - interval '2 days', now() + interval '1 hour'), "
+                   "('addr:192.0.2.3', 1, now() - interval '1 hour', NULL)");
+    long long sessions = -1, throttle = -1;
+    ck_assert_int_eq (gw_store_sweep (s.db, 3600, &sessions, &throttle), GW_STORE_OK);
+    ck_assert_int_eq (sessions, 3);
+    ck_assert_int_eq (throttle, 1);
+    ck_assert_int_eq (test_query_int (s.db, "SELECT count(*) FROM sessions"), 3);
+    ck_assert_int_eq (test_query_int (s.db, "SELECT count(*) FROM login_throttle "
+                                            "WHERE key IN ('addr:192.0.2.2', 'addr:192.0.2.3')"),
+                      2);
+    /* Again: nothing more to do. */
+    ck_assert_int_eq (gw_store_sweep (s.db, 3600, &sessions, &throttle), GW_STORE_OK);
+    ck_assert_int_eq (sessions + throttle, 0);
     test_schema_fini (&s);
 }
 END_TEST
@@ -295,6 +382,8 @@ Suite *auth_store_suite (void)
     tcase_set_timeout (tc, 30);
     tcase_add_test (tc, token_issue_lookup_revoke);
     tcase_add_test (tc, expired_and_ended_sessions);
+    tcase_add_test (tc, idle_sessions_end);
+    tcase_add_test (tc, sweep_deletes_old_rows_only);
     tcase_add_test (tc, roles_are_read_at_each_lookup);
     tcase_add_test (tc, api_keys);
     tcase_add_test (tc, passwords);
