@@ -1,5 +1,6 @@
 /* login: the first admin, logging in and out, who am I (auth.h;
  * docs/api/auth.md). */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -10,9 +11,10 @@
 #include "loa_config.h"
 #include "loa_log.h"
 
-#define USER_THRESHOLD 5 /* failures of one username from one address before blocking */
-#define ADDR_THRESHOLD 20 /* failures from one address, any usernames */
-#define BLOCK_BASE_S 5 /* first block; doubles with each further failure, up to 15 min */
+#define USER_THRESHOLD 5 /* attempts of one username from one address before blocking */
+#define ADDR_THRESHOLD 20 /* from one address (an IPv6 /64), any usernames */
+#define ACCOUNT_THRESHOLD 20 /* of one username, from any addresses */
+#define BLOCK_BASE_S 5 /* first block; doubles with each further attempt, up to 15 min */
 
 int gw_auth_bootstrap (void)
 {
@@ -88,39 +90,75 @@ static enum MHD_Result new_session (gw_request *req, PGconn *db, const gw_user *
     return gw_respond_json (req, 200, out);
 }
 
-/* The throttle's keys for `username` from the caller's address: its
- * username's ("user:<name>|<address>", the name in lower case, into `name`
- * too) and its address's ("addr:<address>"). */
-static void throttle_keys (gw_request *req, const char *username, char name[72], char user_key[160],
-                           char addr_key[80])
+/* The throttle's unit for an address: an IPv6 address counts by its /64
+ * (one host has the whole /64 to choose from), an IPv4-mapped one as IPv4. */
+static void addr_unit (const char *addr, char *out, size_t cap)
 {
-    size_t n = strlen (username);
-    if (n >= 72)
-        n = 71;
-    for (size_t i = 0; i < n; i++)
-        name[i] =
-            (char) (username[i] >= 'A' && username[i] <= 'Z' ? username[i] + 32 : username[i]);
-    name[n] = '\0';
-    snprintf (user_key, 160, "user:%s|%s", name, req->client_addr);
-    snprintf (addr_key, 80, "addr:%s", req->client_addr);
+    struct in6_addr a6;
+    if (strchr (addr, ':') && inet_pton (AF_INET6, addr, &a6) == 1) {
+        if (IN6_IS_ADDR_V4MAPPED (&a6)) {
+            inet_ntop (AF_INET, &a6.s6_addr[12], out, (socklen_t) cap);
+            return;
+        }
+        memset (&a6.s6_addr[8], 0, 8);
+        char buf[INET6_ADDRSTRLEN];
+        inet_ntop (AF_INET6, &a6, buf, sizeof buf);
+        snprintf (out, cap, "%s/64", buf);
+        return;
+    }
+    snprintf (out, cap, "%s", addr);
 }
 
-/* The throttle's verdict on both keys: 0 to go on, or 1 with 429 or 503
- * answered. */
-static int throttled (gw_request *req, PGconn *db, const char *user_key, const char *addr_key,
-                      enum MHD_Result *rc)
+/* One attempt at a password, counted under three keys before it is
+ * checked: its username from its address ("user:<name>|<address>"), its
+ * address ("addr:<address>") and its username from anywhere
+ * ("account:<name>"), the name in lower case. */
+typedef struct {
+    char name[72]; /* the username in lower case, as stored */
+    char keys[3][200];
+} attempt;
+static const int thresholds[3] = {USER_THRESHOLD, ADDR_THRESHOLD, ACCOUNT_THRESHOLD};
+
+/* Takes the attempt on every key (atomically each, so that parallel
+ * guesses cannot pass a limit): 0 to check the password, or 1 with 429 or
+ * 503 answered (the keys that admitted it take it back). */
+static int attempt_begin (gw_request *req, PGconn *db, const char *username, attempt *a,
+                          enum MHD_Result *rc)
 {
-    long wait_user = gw_store_throttle_wait (db, user_key);
-    long wait_addr = gw_store_throttle_wait (db, addr_key);
-    if (wait_user < 0 || wait_addr < 0) {
-        *rc = db_down (req);
-        return 1;
-    }
-    if (wait_user > 0 || wait_addr > 0) {
-        *rc = too_many (req, wait_user > wait_addr ? wait_user : wait_addr);
-        return 1;
+    char unit[80];
+    size_t n = strlen (username);
+    if (n >= sizeof a->name)
+        n = sizeof a->name - 1;
+    for (size_t i = 0; i < n; i++)
+        a->name[i] =
+            (char) (username[i] >= 'A' && username[i] <= 'Z' ? username[i] + 32 : username[i]);
+    a->name[n] = '\0';
+    addr_unit (req->client_addr, unit, sizeof unit);
+    snprintf (a->keys[0], sizeof a->keys[0], "user:%s|%s", a->name, unit);
+    snprintf (a->keys[1], sizeof a->keys[1], "addr:%s", unit);
+    snprintf (a->keys[2], sizeof a->keys[2], "account:%s", a->name);
+    for (int i = 0; i < 3; i++) {
+        long wait = gw_store_throttle_take (db, a->keys[i], thresholds[i], BLOCK_BASE_S);
+        if (wait != 0) {
+            for (int k = 0; k < i; k++)
+                gw_store_throttle_undo (db, a->keys[k], thresholds[k]);
+            if (wait > 0)
+                loa_info (req->request_id, "auth: attempt refused by the throttle (%.*s) from %s",
+                          (int) strcspn (a->keys[i], ":"), a->keys[i], req->client_addr);
+            *rc = wait < 0 ? db_down (req) : too_many (req, wait);
+            return 1;
+        }
     }
     return 0;
+}
+
+/* A successful attempt clears its username's count from its address and
+ * is taken back from the others; a failed one stays counted. */
+static void attempt_succeeded (PGconn *db, const attempt *a)
+{
+    gw_store_throttle_clear (db, a->keys[0]);
+    gw_store_throttle_undo (db, a->keys[1], ADDR_THRESHOLD);
+    gw_store_throttle_undo (db, a->keys[2], ACCOUNT_THRESHOLD);
 }
 
 enum MHD_Result gw_login (gw_request *req)
@@ -137,26 +175,23 @@ enum MHD_Result gw_login (gw_request *req)
     PGconn *db = gw_thread_db ();
     if (!db)
         return db_down (req);
-    char name[72], user_key[160], addr_key[80];
-    throttle_keys (req, username, name, user_key, addr_key);
+    attempt a;
     enum MHD_Result rc;
-    if (throttled (req, db, user_key, addr_key, &rc))
+    if (attempt_begin (req, db, username, &a, &rc))
         return rc;
 
     gw_user u;
     char hash[crypto_pwhash_STRBYTES];
-    int found = gw_store_user_by_name (db, name, &u, hash, sizeof hash);
+    int found = gw_store_user_by_name (db, a.name, &u, hash, sizeof hash);
     if (found < 0)
         return db_down (req);
     /* Unknown users cost the same verification, so timing tells nothing. */
     int good = auth_password_ok (found ? hash : NULL, password);
     if (!found || !good || !u.active) {
-        gw_store_throttle_fail (db, user_key, USER_THRESHOLD, BLOCK_BASE_S);
-        gw_store_throttle_fail (db, addr_key, ADDR_THRESHOLD, BLOCK_BASE_S);
         loa_info (req->request_id, "auth: failed login for a username from %s", req->client_addr);
         return gw_respond_problem (req, 401, "Tên đăng nhập hoặc mật khẩu không đúng", NULL);
     }
-    gw_store_throttle_clear (db, user_key);
+    attempt_succeeded (db, &a);
     return new_session (req, db, &u);
 }
 
@@ -189,21 +224,18 @@ enum MHD_Result gw_password_change (gw_request *req)
     int found = gw_store_user_password (db, req->caller.user_id, &u, hash, sizeof hash);
     if (found <= 0)
         return found < 0 ? db_down (req) : gw_respond_problem (req, 401, NULL, NULL);
-    char name[72], user_key[160], addr_key[80];
-    throttle_keys (req, u.username, name, user_key, addr_key);
+    attempt a;
     enum MHD_Result rc;
-    if (throttled (req, db, user_key, addr_key, &rc))
+    if (attempt_begin (req, db, u.username, &a, &rc))
         return rc;
     if (!auth_password_ok (hash, current)) {
-        gw_store_throttle_fail (db, user_key, USER_THRESHOLD, BLOCK_BASE_S);
-        gw_store_throttle_fail (db, addr_key, ADDR_THRESHOLD, BLOCK_BASE_S);
         loa_info (req->request_id, "auth: user %lld gave a wrong current password from %s",
                   (long long) u.id, req->client_addr);
         auth_fields_init (&f, req);
         auth_fields_error (&f, "current_password", "không đúng");
         return auth_fields_refuse (req, &f, 422, "Mật khẩu hiện tại không đúng");
     }
-    gw_store_throttle_clear (db, user_key);
+    attempt_succeeded (db, &a);
     if (auth_hash_password (next, new_hash) != 0)
         return gw_respond_problem (req, 503, NULL, NULL);
     int st = gw_store_password_change (db, u.id, hash, new_hash, req->token_hash);

@@ -11,6 +11,11 @@
     "id, username, full_name, coalesce(unit_id, 0), array_to_string(roles, ','), active, "         \
     "rfc3339(created_at), rfc3339(updated_at)"
 
+/* An admitted attempt's count, from the locked row: a count older than 15
+ * minutes restarts. */
+#define TAKE_COUNT                                                                                 \
+    "(CASE WHEN t.last_failure < now() - interval '15 minutes' THEN 1 ELSE t.failures + 1 END)"
+
 static const loa_stmt statements[] = {
     {"user_by_name", "SELECT " USER_COLS ", password_hash FROM users WHERE username = $1"},
     {"user_get", "SELECT " USER_COLS " FROM users WHERE id = $1"},
@@ -72,14 +77,28 @@ static const loa_stmt statements[] = {
                      "AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now()) "
                      "RETURNING id, kind"},
     {"time_future", "SELECT $1::timestamptz > now()"},
-    {"throttle_wait", "SELECT coalesce(ceil(extract(epoch FROM max(blocked_until) - now())), 0) "
-                      "FROM login_throttle WHERE key = $1 AND blocked_until > now()"},
-    {"throttle_fail",
-     "INSERT INTO login_throttle AS t (key, failures, last_failure) VALUES ($1, 1, now()) "
-     "ON CONFLICT (key) DO UPDATE SET failures = CASE WHEN t.last_failure < now() - interval "
-     "'15 minutes' THEN 1 ELSE t.failures + 1 END, last_failure = now() RETURNING failures"},
-    {"throttle_block",
-     "UPDATE login_throttle SET blocked_until = now() + make_interval(secs => $2) "
+    /* One attempt of `key` ($1), counted before the password is checked,
+     * in one statement, so that parallel attempts cannot pass the limit:
+     * refused (nothing changes) while blocked; else counted (a count older
+     * than 15 minutes restarts at 1), and the count reaching $2 blocks the
+     * key for $3 seconds, doubled for each attempt beyond, at most 15
+     * minutes. Admitted: last_failure is this transaction's now(). */
+    {"throttle_take",
+     "INSERT INTO login_throttle AS t (key, failures, last_failure, blocked_until) "
+     "VALUES ($1, 1, now(), CASE WHEN 1 >= $2::int THEN now() + make_interval(secs => $3::int) "
+     "END) ON CONFLICT (key) DO UPDATE SET "
+     "failures = CASE WHEN t.blocked_until > now() THEN t.failures ELSE " TAKE_COUNT " END, "
+     "last_failure = CASE WHEN t.blocked_until > now() THEN t.last_failure ELSE now() END, "
+     "blocked_until = CASE WHEN t.blocked_until > now() THEN t.blocked_until "
+     "WHEN " TAKE_COUNT " >= $2::int THEN now() + make_interval(secs => "
+     "least($3::int * power(2, " TAKE_COUNT " - $2::int), 900)) ELSE t.blocked_until END "
+     "RETURNING last_failure = now(), "
+     "coalesce(ceil(extract(epoch FROM blocked_until - now())), 0)::bigint"},
+    /* An attempt that was no failure after all (it succeeded, or another
+     * key refused it): uncounted, and the block it set lifted. */
+    {"throttle_undo",
+     "UPDATE login_throttle SET failures = greatest(failures - 1, 0), "
+     "blocked_until = CASE WHEN failures - 1 < $2::int THEN NULL ELSE blocked_until END "
      "WHERE key = $1"},
     {"throttle_clear", "DELETE FROM login_throttle WHERE key = $1"},
     {NULL, NULL},
@@ -418,29 +437,28 @@ int gw_store_api_key_find (PGconn *db, const unsigned char hash[32], int64_t *id
     return rc;
 }
 
-long gw_store_throttle_wait (PGconn *db, const char *key)
+long gw_store_throttle_take (PGconn *db, const char *key, int threshold, int base_s)
 {
-    const char *vals[] = {key};
-    return (long) scalar (run (db, "throttle_wait", 1, vals, 0));
+    char t[24], b[24];
+    snprintf (t, sizeof t, "%d", threshold);
+    snprintf (b, sizeof b, "%d", base_s);
+    const char *vals[] = {key, t, b};
+    PGresult *res = run (db, "throttle_take", 3, vals, 0);
+    long rc = -1;
+    if (ok (res) && PQntuples (res) == 1) {
+        long wait = atol (PQgetvalue (res, 0, 1));
+        rc = PQgetvalue (res, 0, 0)[0] == 't' ? 0 : wait > 0 ? wait : 1;
+    }
+    PQclear (res);
+    return rc;
 }
 
-int gw_store_throttle_fail (PGconn *db, const char *key, int threshold, int base_s)
+int gw_store_throttle_undo (PGconn *db, const char *key, int threshold)
 {
-    const char *vals[] = {key};
-    long long failures = scalar (run (db, "throttle_fail", 1, vals, 0));
-    if (failures < 0)
-        return GW_STORE_ERROR;
-    if (failures < threshold)
-        return GW_STORE_OK;
-    long long block = base_s;
-    for (long long i = threshold; i < failures && block < 900; i++)
-        block *= 2;
-    if (block > 900)
-        block = 900;
-    char secs[24];
-    snprintf (secs, sizeof secs, "%lld", block);
-    const char *bvals[] = {key, secs};
-    int rc = command (run (db, "throttle_block", 2, bvals, 0));
+    char t[24];
+    snprintf (t, sizeof t, "%d", threshold);
+    const char *vals[] = {key, t};
+    int rc = command (run (db, "throttle_undo", 2, vals, 0));
     return rc == GW_STORE_ERROR ? rc : GW_STORE_OK;
 }
 

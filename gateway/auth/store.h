@@ -93,11 +93,16 @@ int gw_store_api_key_find (PGconn *db, const unsigned char hash[32], int64_t *id
  * is not a valid time. */
 int gw_store_time_future (PGconn *db, const char *when);
 
-/* Login throttle. Seconds until `key` may try again (0: now), or -1. */
-long gw_store_throttle_wait (PGconn *db, const char *key);
-/* Counts a failure; from `threshold` failures on, blocks the key for
- * base_s * 2^(failures - threshold) seconds (at most 15 minutes). */
-int gw_store_throttle_fail (PGconn *db, const char *key, int threshold, int base_s);
+/* Login throttle. One attempt of `key`, counted atomically before the
+ * password is checked: 0 when admitted, else the seconds until it may try
+ * again (the key is blocked; the attempt is not counted), or -1. The count
+ * reaching `threshold` within 15 minutes blocks the key for `base_s`
+ * seconds, doubled for each attempt beyond, at most 15 minutes. */
+long gw_store_throttle_take (PGconn *db, const char *key, int threshold, int base_s);
+/* Takes back an admitted attempt (it succeeded, or another key refused
+ * it), lifting the block it set. */
+int gw_store_throttle_undo (PGconn *db, const char *key, int threshold);
+/* Forgets `key` (a successful login clears its username's count). */
 int gw_store_throttle_clear (PGconn *db, const char *key);
 
 #endif

@@ -20,8 +20,8 @@ static int sweep (PGconn *db, void *arg)
     if (gw_store_sweep (db, auth_session_idle_s, &sessions, &throttle) != GW_STORE_OK)
         return -1;
     if (sessions || throttle)
-        loa_info (NULL, "auth: swept %lld old sessions and %lld old login throttle rows",
-                  sessions, throttle);
+        loa_info (NULL, "auth: swept %lld old sessions and %lld old login throttle rows", sessions,
+                  throttle);
     return 0;
 }
 

@@ -652,6 +652,48 @@ au_section_throttle() {
     au_login "${AU_UNAME[thro]}" "${AU_PW[thro]}" 198.51.100.10
     got=$HTTP_STATUS
     expect_eq "throttle: a user from a third address is not affected" 200 "$got"
+
+    # Per account: wrong passwords for one username from 30 addresses (each
+    # under its own limits) are throttled from the 21st on.
+    au_create_user thra "e2e.thr-account-$AU_RUN" "pw-$(au_rand 12)" '["leader"]' null
+    seq=""
+    for i in $(seq 30); do
+        au_login "${AU_UNAME[thra]}" "wrong-$(au_rand 9)" "192.0.2.$i"
+        seq="$seq $HTTP_STATUS"
+    done
+    expect_eq "throttle: one account, 30 addresses: 20 wrong passwords are checked, then 429" \
+        "$(printf ' 401%.0s' $(seq 20))$(printf ' 429%.0s' $(seq 10))" "$seq"
+
+    # IPv6 addresses count by their /64: 25 addresses of one /64, many
+    # usernames, are throttled like one address; another /64 is not.
+    hit=""
+    for i in $(seq 25); do
+        au_login "e2e.v6-$i-$AU_RUN" "wrong-$(au_rand 9)" "2001:db8:77:1::$i"
+        if [ "$HTTP_STATUS" = 429 ]; then
+            hit=$i
+            break
+        fi
+    done
+    expect_eq "throttle: 20 failures from addresses of one IPv6 /64, then 429" 21 "${hit:-none}"
+    au_login "${AU_UNAME[thro]}" "${AU_PW[thro]}" "2001:db8:77:2::1"
+    expect_eq "throttle: another /64 is not affected" 200 "$HTTP_STATUS"
+
+    # Parallel guesses: checked and counted in one statement, so that 40 at
+    # once for one username from one address pass the limit (5) no more
+    # than one at a time would.
+    au_create_user thrp "e2e.thr-parallel-$AU_RUN" "pw-$(au_rand 12)" '["leader"]' null
+    local body
+    body=$(jq -nc --arg u "${AU_UNAME[thrp]}" '{username: $u, password: "sai-song-song-1"}')
+    local pids=()
+    for i in $(seq 40); do
+        curl -s -o "$AU_DIR/parallel.$i" -w '%{http_code}\n' --max-time 120 -H 'Content-Type: application/json' \
+            -H 'X-Forwarded-For: 198.51.100.88' --data-binary "$body" "$GW/api/v1/auth/login" >"$AU_DIR/parallel.$i.code" &
+        pids+=($!)
+    done
+    wait "${pids[@]}"
+    cat "$AU_DIR"/parallel.*.code >"$AU_DIR/parallel.txt"
+    expect_eq "throttle: 40 parallel wrong passwords: 5 checked (401), 35 refused (429)" "5 35" \
+        "$(grep -c '^401$' "$AU_DIR/parallel.txt") $(grep -c '^429$' "$AU_DIR/parallel.txt")"
 }
 
 # ------------------------------------------------------------ one's own password
