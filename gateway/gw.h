@@ -100,6 +100,7 @@ struct gw_request {
     char *role_ptrs[8];
     char role_buf[8][16];
     char client_addr[64];
+    int via_proxy; /* the peer is a trusted reverse proxy (core/forwarded.h) */
     long retry_after_s; /* > 0: throttled; every answer carries Retry-After */
     /* A handler kind's own: a begin hook's streamed body, a download to log. */
     void *state;

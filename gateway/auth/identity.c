@@ -7,19 +7,27 @@
 
 #include "auth/auth_int.h"
 #include "auth/store.h"
+#include "core/forwarded.h"
 #include "core/respond.h"
 #include "core/services.h"
 #include "loa_config.h"
+#include "loa_log.h"
 
 long auth_session_ttl_s = 43200;
 long auth_session_idle_s = 3600;
-static int trust_proxy;
+static gw_proxies proxies;
 
 int gw_auth_init (void)
 {
     auth_session_ttl_s = loa_env_int ("LOA_SESSION_TTL_S", 43200, 1, 90L * 86400);
     auth_session_idle_s = loa_env_int ("LOA_SESSION_IDLE_S", 3600, 0, 90L * 86400);
-    trust_proxy = loa_env_bool ("LOA_TRUST_PROXY", 0);
+    char why[200];
+    gw_proxies_free (&proxies);
+    if (gw_proxies_parse (loa_env ("LOA_TRUSTED_PROXIES", ""), &proxies, why, sizeof why) != 0) {
+        loa_error (NULL, "auth: LOA_TRUSTED_PROXIES: %s", why);
+        return -1;
+    }
+    proxies.any = loa_env_bool ("LOA_TRUST_PROXY", 0);
     return auth_secret_init ();
 }
 
@@ -37,24 +45,12 @@ static void client_address (gw_request *req)
             inet_ntop (AF_INET6, &((const struct sockaddr_in6 *) sa)->sin6_addr, req->client_addr,
                        sizeof req->client_addr);
     }
-    /* Behind a reverse proxy (LOA_TRUST_PROXY=1), the client is the last
-     * address the proxy appended. */
-    const char *xff = trust_proxy ? gw_header (req, "X-Forwarded-For") : NULL;
-    if (xff) {
-        const char *last = strrchr (xff, ',');
-        last = last ? last + 1 : xff;
-        while (*last == ' ')
-            last++;
-        char addr[64];
-        size_t n = strcspn (last, " ");
-        if (n > 0 && n < sizeof addr) {
-            memcpy (addr, last, n);
-            addr[n] = '\0';
-            unsigned char buf[sizeof (struct in6_addr)];
-            if (inet_pton (AF_INET, addr, buf) == 1 || inet_pton (AF_INET6, addr, buf) == 1)
-                memcpy (req->client_addr, addr, n + 1);
-        }
-    }
+    /* Behind the operator's reverse proxies, what they say (forwarded.h). */
+    char peer[sizeof req->client_addr];
+    memcpy (peer, req->client_addr, sizeof peer);
+    req->via_proxy = proxies.any || gw_proxies_has (&proxies, peer);
+    gw_client_address (&proxies, peer, gw_header (req, "X-Forwarded-For"), req->client_addr,
+                       sizeof req->client_addr);
     req->caller.client_addr = req->client_addr;
 }
 

@@ -29,8 +29,7 @@ static int valid_host (const char *h)
 static void base_url (gw_request *req, char *out, size_t cap)
 {
     const char *host = gw_header (req, MHD_HTTP_HEADER_HOST);
-    const char *proto =
-        loa_env_bool ("LOA_TRUST_PROXY", 0) ? gw_header (req, "X-Forwarded-Proto") : NULL;
+    const char *proto = req->via_proxy ? gw_header (req, "X-Forwarded-Proto") : NULL;
     snprintf (out, cap, "%s://%s", proto && strcasecmp (proto, "https") == 0 ? "https" : "http",
               valid_host (host) ? host : "localhost");
 }

@@ -755,6 +755,41 @@ au_section_password() {
     expect_eq "password: an API key cannot change a password (403)" "$AU_403" "$(au_outcome)"
 }
 
+# ------------------------------------------------------------ trusted proxies
+
+# LOA_TRUSTED_PROXIES: X-Forwarded-For is believed from the operator's
+# proxies only (here 127.0.0.1); a client reaching the gateway directly
+# (127.0.0.2) cannot pick its address, so it cannot escape the throttle.
+au_section_proxies() {
+    local seq="" i
+    echo "  -- trusted proxies (LOA_TRUSTED_PROXIES=127.0.0.1, LOA_TRUST_PROXY=0)"
+    au_create_user prx "e2e.proxy-$AU_RUN" "pw-$(au_rand 12)" '["leader"]' null
+    stack_stop gateway
+    LOA_TRUST_PROXY=0 LOA_TRUSTED_PROXIES="127.0.0.1/32, 2001:db8::/32" stack_start gateway
+    if stack_wait_ready; then pass "proxies: the gateway restarts with LOA_TRUSTED_PROXIES"; else fail "proxies: the gateway restarts with LOA_TRUSTED_PROXIES"; fi
+    local body
+    for i in 1 2 3 4 5 6; do
+        body=$(jq -nc --arg u "${AU_UNAME[prx]}" --arg p "wrong-$i-$(au_rand 6)" '{username: $u, password: $p}')
+        seq="$seq $(curl -s -o /dev/null -w '%{http_code}' --max-time 30 --interface 127.0.0.2 \
+            -H 'Content-Type: application/json' -H "X-Forwarded-For: 198.18.0.$i" --data-binary "$body" \
+            "$GW/api/v1/auth/login")"
+    done
+    expect_eq "proxies: forged X-Forwarded-For from a direct client (127.0.0.2) is not believed: 5 wrong, then 429" \
+        " 401 401 401 401 401 429" "$seq"
+    seq=""
+    for i in 1 2 3 4 5 6; do
+        body=$(jq -nc --arg u "${AU_UNAME[prx]}" --arg p "wrong-$i-$(au_rand 6)" '{username: $u, password: $p}')
+        seq="$seq $(curl -s -o /dev/null -w '%{http_code}' --max-time 30 --interface 127.0.0.1 \
+            -H 'Content-Type: application/json' -H "X-Forwarded-For: 198.18.1.$i" --data-binary "$body" \
+            "$GW/api/v1/auth/login")"
+    done
+    expect_eq "proxies: through the trusted proxy (127.0.0.1) each forwarded client counts apart" \
+        " 401 401 401 401 401 401" "$seq"
+    stack_stop gateway
+    stack_start gateway
+    if stack_wait_ready; then pass "proxies: the gateway restarts as before"; else fail "proxies: the gateway restarts as before"; fi
+}
+
 # ------------------------------------------------------------ session expiry
 
 au_section_expiry() {
@@ -915,6 +950,7 @@ if [ -n "${AU_ADMIN_TOK:-}" ]; then
     au_section_matrix
     au_section_throttle
     au_section_password
+    au_section_proxies
     au_section_expiry
 fi
 au_section_secrets

@@ -60,6 +60,7 @@ static const struct {
     {"content_media", content_media_suite},
     {"auth_decide", auth_decide_suite},
     {"router", router_suite},
+    {"forwarded", forwarded_suite},
 };
 #define N_SUITES (sizeof suites / sizeof suites[0])
 

@@ -24,6 +24,7 @@ Suite *rpc_decl_suite (void);
 /* gateway/: its modules without I/O (the cache with real ZeroMQ) */
 Suite *auth_decide_suite (void);
 Suite *router_suite (void);
+Suite *forwarded_suite (void);
 Suite *xml_suite (void);
 Suite *form_suite (void);
 Suite *open311_map_suite (void);
