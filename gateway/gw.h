@@ -148,6 +148,8 @@ enum {
                          as it is, with its content type, as an attachment */
     GW_UPLOAD = 1 << 8, /* a raw body streamed by the route's begin hook, up to
                            LOA_UPLOAD_LIMIT (media/assets.c); for OpenAPI */
+    GW_THROTTLED_LOOKUP = 1 << 10, /* a lookup by tracking code: counted per client address
+                                      (LOA_LOOKUP_LIMIT per LOA_INTAKE_WINDOW_S): 429 beyond */
     GW_NINJS = 1 << 9, /* answers ninjs documents: ?ninjs=3.2|2.3 or Accept's version
                           or profile choose the version (media/media_feed.h); 400, 406 */
 };

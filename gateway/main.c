@@ -33,6 +33,9 @@
 #define INTAKE_THROTTLE_BYTES (8u << 20)
 /* Open311 applications' table: a few hundred applications at 300. */
 #define APPS_THROTTLE_BYTES (1u << 20)
+/* Lookups by tracking code: at 120 per window an entry is about 1 KB, so
+ * some 4,000 client addresses within a window (touched only as used). */
+#define LOOKUP_THROTTLE_BYTES (4u << 20)
 
 extern const loa_migration gateway_migrations[];
 extern const size_t gateway_migrations_count;
@@ -71,6 +74,10 @@ int main (int argc, char **argv)
     /* Open311 applications file for many citizens from one address: they
      * are counted by API key, LOA_OPEN311_LIMIT per LOA_INTAKE_WINDOW_S. */
     long apps_limit = loa_env_int ("LOA_OPEN311_LIMIT", 300, 0, GW_THROTTLE_MAX_LIMIT);
+    /* Lookups by tracking code (a citizen checking their request; never a
+     * walk through the codes): LOA_LOOKUP_LIMIT per LOA_INTAKE_WINDOW_S per
+     * client address and route; 0 turns it off. */
+    long lookup_limit = loa_env_int ("LOA_LOOKUP_LIMIT", 120, 0, GW_THROTTLE_MAX_LIMIT);
 
     char why[256];
     if (gw_router_set (gw_routes, gw_n_routes, why, sizeof why) != 0) {
@@ -88,7 +95,7 @@ int main (int argc, char **argv)
 
     void *zctx = zmq_ctx_new ();
     gw_http *http = NULL;
-    gw_throttle *intake = NULL, *apps = NULL;
+    gw_throttle *intake = NULL, *apps = NULL, *lookups = NULL;
     if (gw_services_init (zctx, db_url, gw_store_prepare) != 0)
         goto out;
     if (gw_auth_init () != 0 || gw_auth_bootstrap () != 0 || gw_auth_sweep_start (db_url) != 0) {
@@ -125,12 +132,23 @@ int main (int argc, char **argv)
         loa_info (NULL, "gateway: Open311 throttle: %ld requests per %ld s per application",
                   apps_limit, intake_window);
     }
+    if (lookup_limit > 0) {
+        lookups = gw_throttle_new ((unsigned) lookup_limit, (unsigned) intake_window,
+                                   LOOKUP_THROTTLE_BYTES);
+        if (!lookups) {
+            loa_error (NULL, "gateway: cannot make the lookups throttle");
+            goto out;
+        }
+        loa_info (NULL, "gateway: lookups by tracking code: %ld per %ld s per client address",
+                  lookup_limit, intake_window);
+    }
     gw_open311_set_throttle (apps);
     gw_dispatch_hooks hooks = {
         .authenticate = gw_auth_check,
         .fallback_owns = gw_portal_owns,
         .fallback = gw_portal_serve,
         .intake = intake,
+        .lookups = lookups,
     };
     gw_dispatch_init (&hooks);
     http = gw_http_start ((unsigned) port, (unsigned) threads, (size_t) body_limit);
@@ -148,6 +166,7 @@ out:
     gw_open311_set_throttle (NULL);
     gw_throttle_destroy (&intake);
     gw_throttle_destroy (&apps);
+    gw_throttle_destroy (&lookups);
     gw_cache_stop ();
     gw_media_done ();
     gw_portal_done (); /* after the daemons: their responses borrow the files */

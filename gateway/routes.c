@@ -268,7 +268,7 @@ const gw_route gw_routes[] = {
     {"POST", "/api/v1/feedback", GW_BODY | GW_CREATES | GW_THROTTLED, GW_ANYONE,
      RPC (GW_FEEDBACK, "feedback.create", FB (create_feedback_request), FB (feedback_receipt)),
      .location = "/api/v1/feedback/track/{tracking_code}"},
-    {"GET", "/api/v1/feedback/track/{tracking_code}", GW_PUBLIC, GW_ANYONE,
+    {"GET", "/api/v1/feedback/track/{tracking_code}", GW_PUBLIC | GW_THROTTLED_LOOKUP, GW_ANYONE,
      RPC (GW_FEEDBACK, "feedback.track", FB (track_request), FB (feedback_public))},
     {"POST", "/api/v1/feedback/track/{tracking_code}/rating", GW_BODY | GW_CREATES | GW_THROTTLED,
      GW_ANYONE, RPC (GW_FEEDBACK, "feedback.rate", FB (rate_request), FB (feedback_public)),

@@ -16,6 +16,20 @@ void gw_dispatch_init (const gw_dispatch_hooks *h) { hooks = *h; }
 
 gw_throttle *gw_dispatch_intake (void) { return hooks.intake; }
 
+long gw_dispatch_lookup (gw_request *req)
+{
+    if (!hooks.lookups)
+        return 0;
+    long wait_s = gw_throttle_hit (hooks.lookups, (unsigned) gw_route_index (req->route),
+                                   req->client_addr, loa_mono_ms ());
+    if (wait_s) {
+        loa_info (req->request_id, "throttle: lookups by code from %s refused for %ld s",
+                  req->client_addr, wait_s);
+        req->retry_after_s = wait_s;
+    }
+    return wait_s;
+}
+
 int gw_dispatch_start (gw_request *req, enum MHD_Result *rc)
 {
     char allow[96] = "";
@@ -53,10 +67,10 @@ int gw_dispatch_start (gw_request *req, enum MHD_Result *rc)
 /* Counts a request of a GW_THROTTLED route that passed authentication,
  * once it is about to reach its handler (so 401, 404, 405 and 413 do not
  * count, and neither does a refused one). 1 with *rc set when refused. */
-static int throttled (gw_request *req, enum MHD_Result *rc)
+static int throttled (gw_request *req, gw_throttle *t, enum MHD_Result *rc)
 {
-    long wait_s = gw_throttle_hit (hooks.intake, (unsigned) gw_route_index (req->route),
-                                   req->client_addr, loa_mono_ms ());
+    long wait_s = gw_throttle_hit (t, (unsigned) gw_route_index (req->route), req->client_addr,
+                                   loa_mono_ms ());
     if (!wait_s)
         return 0;
     loa_debug (req->request_id, "throttle: %s %s from %s refused for %ld s", req->method,
@@ -123,7 +137,10 @@ enum MHD_Result gw_dispatch_run (gw_request *req)
             return rc;
         req->authenticated = 1;
     }
-    if ((req->route->flags & GW_THROTTLED) && hooks.intake && throttled (req, &rc))
+    if ((req->route->flags & GW_THROTTLED) && hooks.intake && throttled (req, hooks.intake, &rc))
+        return rc;
+    if ((req->route->flags & GW_THROTTLED_LOOKUP) && hooks.lookups &&
+        throttled (req, hooks.lookups, &rc))
         return rc;
     if (parse_json (req, &rc))
         return rc;

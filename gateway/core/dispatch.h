@@ -23,6 +23,9 @@ typedef struct {
     /* GW_THROTTLED routes go through it (borrowed; it must outlive the
      * HTTP daemon; NULL: no throttling). */
     gw_throttle *intake;
+    /* GW_THROTTLED_LOOKUP routes, and Open311's lookups by code, go
+     * through this one (the same; NULL: none). */
+    gw_throttle *lookups;
 } gw_dispatch_hooks;
 
 /* Sets the hooks (copied), before the HTTP daemon starts. */
@@ -30,6 +33,12 @@ void gw_dispatch_init (const gw_dispatch_hooks *hooks);
 
 /* The intake throttle given to gw_dispatch_init, or NULL. */
 gw_throttle *gw_dispatch_intake (void);
+
+/* One lookup by tracking code of the request's client, counted by the
+ * lookups throttle for its route: 0 when admitted (or no throttle), else
+ * the seconds to wait (and req->retry_after_s is set: every answer then
+ * carries Retry-After). */
+long gw_dispatch_lookup (gw_request *req);
 
 /* The request's headers are in: matches its route and, for a route with a
  * begin hook, authenticates and runs the hook before any byte of the body

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/dispatch.h"
 #include "feedback.pb-c.h"
 #include "feedback_edit.pb-c.h"
 #include "loa_config.h"
@@ -169,6 +170,17 @@ static size_t split (char *s, char **items, size_t cap, size_t *total)
     return n;
 }
 
+/* A lookup by code the lookups throttle refuses: 429 the spec's way, or
+ * 0 to go on. */
+static int lookup_refused (gw_request *req, o311_fmt f, enum MHD_Result *rc)
+{
+    long wait_s = gw_dispatch_lookup (req);
+    if (!wait_s)
+        return 0;
+    *rc = o311_respond_error (req, f, 429, 429, GW_TOO_MANY_DETAIL, wait_s);
+    return 1;
+}
+
 enum MHD_Result gw_open311_requests (gw_request *req)
 {
     o311_fmt f;
@@ -194,6 +206,10 @@ enum MHD_Result gw_open311_requests (gw_request *req)
     if (total > MAX_IDS)
         o311_add_error (q.errors, 400, "service_request_id: tối đa %d mã trong một lần tra cứu",
                         MAX_IDS);
+    if (n > 0 && lookup_refused (req, f, &rc)) { /* codes: a lookup, however many */
+        json_decref (q.errors);
+        goto out;
+    }
     if (n > 0) {
         ids = malloc (n * (MAX_CODE + 1) + 1);
         if (!ids) {
@@ -309,6 +325,9 @@ enum MHD_Result gw_open311_request (gw_request *req)
     o311_fmt f;
     if (!o311_format_of (req, &f))
         return o311_unknown_format (req);
+    enum MHD_Result refused;
+    if (lookup_refused (req, f, &refused))
+        return refused;
     const char *given = gw_param (req, "service_request_id");
     char code[MAX_CODE + 1], not_found[200];
     snprintf (not_found, sizeof not_found,

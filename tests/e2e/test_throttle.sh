@@ -142,7 +142,7 @@ th_gateway_start() { # th_gateway_start LIMIT WINDOW: sets TH_URL, TH_PID, TH_LO
         # A free port may be taken before the gateway binds it (other stacks
         # start on this machine too): then it exits, and we try another.
         TH_PORT=$(($(stack_free_base) + 9))
-        LOA_HTTP_PORT=$TH_PORT LOA_INTAKE_LIMIT=$1 LOA_INTAKE_WINDOW_S=$2 LOA_OPEN311_LIMIT=3 "$BUILD/gateway" >>"$TH_LOG" 2>&1 &
+        LOA_HTTP_PORT=$TH_PORT LOA_INTAKE_LIMIT=$1 LOA_INTAKE_WINDOW_S=$2 LOA_OPEN311_LIMIT=3 LOA_LOOKUP_LIMIT=3 "$BUILD/gateway" >>"$TH_LOG" 2>&1 &
         TH_PID=$!
         TH_URL="http://127.0.0.1:$TH_PORT"
         wait_until 30 th_up
@@ -190,6 +190,29 @@ expect_match "throttle: the Open311 429 says how long to wait and carries Retry-
 th_o311 xml 100.64.3.5 65
 expect_eq "throttle: in XML too: <errors><error><code>429</code>, with Retry-After" "429 text/xml; charset=utf-8 true true" \
     "$HTTP_STATUS $(header Content-Type) $(printf '%s' "$HTTP_BODY" | grep -q '<code>429</code>' && echo true) $([ -n "$(header Retry-After)" ] && echo true)"
+# Lookups by tracking code (LOA_LOOKUP_LIMIT=3 here): a citizen checks a
+# request now and then; nobody walks through the codes (issue 16).
+th_look() { # th_look ADDR PATH: the status
+    http GET "$2" -H "X-Forwarded-For: $1"
+    printf '%s' "$HTTP_STATUS"
+}
+th_codes=""
+for _ in 1 2 3 4; do th_codes="$th_codes $(th_look 100.64.4.1 /api/v1/feedback/track/PAKN.20000101.ZZZZZZ)"; done
+expect_eq "throttle: lookups by tracking code: three answered (404: no such code), the 4th is 429" \
+    " 404 404 404 429" "$th_codes"
+expect_match "throttle: ... with Retry-After within the window" '^[1-3]$' "$(header Retry-After)"
+expect_eq "throttle: another address still looks up" 404 "$(th_look 100.64.4.9 /api/v1/feedback/track/PAKN.20000101.ZZZZZZ)"
+th_codes=""
+for _ in 1 2 3 4; do th_codes="$th_codes $(th_look 100.64.4.2 /open311/v2/requests/PAKN.20000101.ZZZZZZ.json)"; done
+http GET /open311/v2/requests/PAKN.20000101.ZZZZZZ.json -H "X-Forwarded-For: 100.64.4.2"
+expect_eq "throttle: Open311 requests/{code}: three, then 429 in the spec's JSON list" \
+    " 404 404 404 429 429 429" "$th_codes $HTTP_STATUS $(th_jq -r '.[0].code')"
+th_codes=""
+for _ in 1 2 3 4; do th_codes="$th_codes $(th_look 100.64.4.3 '/open311/v2/requests.json?service_request_id=PAKN.20000101.ZZZZZZ')"; done
+expect_eq "throttle: Open311 requests?service_request_id=: three, then 429" " 200 200 200 429" "$th_codes"
+th_codes=""
+for _ in 1 2 3 4; do th_codes="$th_codes $(th_look 100.64.4.3 /open311/v2/requests.json)"; done
+expect_eq "throttle: the public list without codes is not a lookup (not counted)" " 200 200 200 200" "$th_codes"
 th_key_b=$TH_KEY
 http POST /api/v1/api-keys -H "Authorization: Bearer $TH_ADMIN" -H 'Content-Type: application/json' \
     --data-binary "$(jq -nc --arg n "Ứng dụng 311 thứ hai $TH_RUN" '{name: $n, kind: "open311_client"}')"

@@ -49,8 +49,9 @@ END_TEST
 
 START_TEST (bad_proxies_refused)
 {
-    static const char *const bad[] = {"10.0.0.0/33", "2001:db8::/129", "10.0.0.0/", "10.0.0/8",
-                                      "proxy.example", "10.0.0.0/8x", "10.0.0.0/-1", "1.2.3.4, x"};
+    static const char *const bad[] = {"10.0.0.0/33", "2001:db8::/129", "10.0.0.0/",
+                                      "10.0.0/8",    "proxy.example",  "10.0.0.0/8x",
+                                      "10.0.0.0/-1", "1.2.3.4, x"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         gw_proxies p;
         char err[200] = "";
