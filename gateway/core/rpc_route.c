@@ -105,13 +105,20 @@ typedef struct {
     char *key;
     size_t len, cap;
     int ok;
+    const ProtobufCMessageDescriptor *input; /* the route's: only its fields count */
 } key_builder;
 
+/* Only the parameters that set a field of the read count (build_input
+ * ignores the others): junk parameters must neither send a read past the
+ * cache (`?q=...&x=1`, `&x=2`, ... each a search of the database) nor fill
+ * it with copies. */
 static enum MHD_Result add_key_arg (void *cls, enum MHD_ValueKind kind, const char *k,
                                     const char *v)
 {
     (void) kind;
     key_builder *b = cls;
+    if (!b->input || !protobuf_c_message_descriptor_get_field_by_name (b->input, k))
+        return MHD_YES;
     int n =
         snprintf (b->key + b->len, b->cap - b->len, "%c%s=%s", b->len ? '&' : '?', k, v ? v : "");
     if (n < 0 || (size_t) n >= b->cap - b->len) {
@@ -122,8 +129,9 @@ static enum MHD_Result add_key_arg (void *cls, enum MHD_ValueKind kind, const ch
     return MHD_YES;
 }
 
-/* The cache key of an anonymous public read (path and query as given), or
- * 0 when the request may not use the cache. */
+/* The cache key of an anonymous public read (the path, and the query's
+ * parameters that name fields of the route's input, as given), or 0 when
+ * the request may not use the cache. */
 static int cache_key (gw_request *req, char *key, size_t cap)
 {
     if (!(req->route->flags & GW_PUBLIC) || gw_header (req, MHD_HTTP_HEADER_AUTHORIZATION) ||
@@ -132,7 +140,7 @@ static int cache_key (gw_request *req, char *key, size_t cap)
     int n = snprintf (key, cap, "%s", req->url);
     if (n < 0 || (size_t) n >= cap)
         return 0;
-    key_builder b = {key + n, 0, cap - (size_t) n, 1};
+    key_builder b = {key + n, 0, cap - (size_t) n, 1, req->route->input};
     MHD_get_connection_values (req->conn, MHD_GET_ARGUMENT_KIND, add_key_arg, &b);
     return b.ok;
 }

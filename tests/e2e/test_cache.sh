@@ -16,6 +16,18 @@ expect_match "a cached read keeps its ETag" '^"[0-9a-f]{16}"$' "$(header ETag)"
 for _ in 1 2 3; do http GET /api/v1/topics -H 'Authorization: Bearer x'; done
 expect_eq "reads with credentials never use the cache" "$h1" "$(cache_hits)"
 
+# Parameters that name no field of the read do not make a new key (issue
+# 16: junk parameters sent every search to the database): the same read with
+# five different junk values is one entry, four hits; a real parameter is
+# another read.
+http GET '/api/v1/articles?per_page=3'
+h2=$(cache_hits)
+for i in 1 2 3 4; do http GET "/api/v1/articles?per_page=3&junk=$i&_=$RANDOM"; done
+expect_eq "junk query parameters share the read's cache entry (4 hits)" 4 "$(($(cache_hits) - h2))"
+h2=$(cache_hits)
+http GET '/api/v1/articles?per_page=4'
+expect_eq "a parameter of the read is another entry (a miss)" "0 4" "$(($(cache_hits) - h2)) $(echo "$HTTP_BODY" | jq '.per_page')"
+
 # A change made behind the gateway's back (straight to the service) reaches
 # the cache through the event within moments.
 http GET /api/v1/units
