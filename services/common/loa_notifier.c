@@ -189,7 +189,7 @@ static void *notifier_run (void *arg)
         pthread_mutex_lock (&self->mu);
         if (rc == 0) {
             backoff = 0;
-            if (n && INTERVAL_MS)
+            if (n && INTERVAL_MS > 0)
                 wait_ms (self, INTERVAL_MS);
             continue;
         }
