@@ -84,6 +84,9 @@ int main (int argc, char **argv)
         loa_error (NULL, "gateway: the route table cannot be served: %s", why);
         return EXIT_FAILURE;
     }
+    /* The loops' sessions (logins, sessions, API keys) answer within the
+     * RPC deadline too. */
+    loa_db_set_statement_timeout (loa_db_statement_timeout_env ());
     PGconn *db =
         loa_db_connect (db_url, "gateway", (int) loa_env_int ("LOA_DB_WAIT_MS", 30000, 0, 600000));
     if (!db)

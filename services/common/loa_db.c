@@ -1,6 +1,7 @@
 #include "loa_db.h"
 
 #include <assert.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,12 +30,33 @@ static void log_notice (void *arg, const char *message)
     loa_log (serious ? LOA_LOG_WARN : LOA_LOG_DEBUG, NULL, "database says: %.*s", (int) n, message);
 }
 
+static atomic_long statement_timeout_ms;
+
+void loa_db_set_statement_timeout (long ms) { atomic_store (&statement_timeout_ms, ms); }
+
+long loa_db_statement_timeout (void) { return atomic_load (&statement_timeout_ms); }
+
+long loa_db_statement_timeout_env (void)
+{
+    long rpc = loa_env_int ("LOA_RPC_TIMEOUT_MS", 5000, 10, 600000);
+    return loa_env_int ("LOA_DB_STATEMENT_TIMEOUT_MS", rpc / 5 * 4, 0, 600000);
+}
+
 static int session_setup (PGconn *db)
 {
     PQsetNoticeProcessor (db, log_notice, NULL);
+    /* Set on the session rather than on the role, so that each program
+     * bounds its own statements by its own deadline; an operator's
+     * ALTER ROLE ... SET statement_timeout is overridden here (set
+     * LOA_DB_STATEMENT_TIMEOUT_MS=0 to keep the role's). */
+    char sql[64] = "";
+    long ms = loa_db_statement_timeout ();
+    if (ms > 0)
+        snprintf (sql, sizeof sql, "SET statement_timeout = %ld", ms);
     /* loa_store_time reads timestamps in this form. */
     return loa_db_exec (db, "SET TimeZone = 'UTC'") == 0 &&
-                   loa_db_exec (db, "SET DateStyle = 'ISO, YMD'") == 0
+                   loa_db_exec (db, "SET DateStyle = 'ISO, YMD'") == 0 &&
+                   (!sql[0] || loa_db_exec (db, sql) == 0)
                ? 0
                : -1;
 }

@@ -12,9 +12,23 @@ typedef struct {
 } loa_stmt;
 
 /* Connects to `url` (a libpq conninfo or URI), retrying for up to
- * `wait_ms` while the server starts. Sets TimeZone=UTC, application_name and
- * client_encoding UTF8. Returns the connection (caller's) or NULL. */
+ * `wait_ms` while the server starts. Sets TimeZone=UTC, application_name,
+ * client_encoding UTF8 and the process's statement timeout (below).
+ * Returns the connection (caller's) or NULL. */
 PGconn *loa_db_connect (const char *url, const char *app_name, int wait_ms);
+
+/* The statement_timeout (ms, 0: none) of every session loa_db_connect opens
+ * from now on in this process (and of sessions it resets), so that a slow
+ * statement is cancelled (SQLSTATE 57014, an error like any other) before
+ * the caller's RPC deadline rather than holding its worker. 0 until set.
+ * A session that migrates drops it (loa_migrate). */
+void loa_db_set_statement_timeout (long ms);
+long loa_db_statement_timeout (void);
+
+/* LOA_DB_STATEMENT_TIMEOUT_MS (0-600000), by default four fifths of
+ * LOA_RPC_TIMEOUT_MS (5000: 4000 ms): what each program passes to
+ * loa_db_set_statement_timeout. */
+long loa_db_statement_timeout_env (void);
 
 /* A copy of `url` (URI or key=value conninfo) whose sessions use
  * search_path = schema, public. Caller frees. NULL when out of memory. */

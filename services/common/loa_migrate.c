@@ -64,6 +64,7 @@ fail:
 int loa_migrate (PGconn *db, const char *schema, const loa_migration *migs, size_t n)
 {
     int applied = 0, locked = 0;
+    const char *lock_vals[] = {schema};
     char *qschema = PQescapeIdentifier (db, schema, strlen (schema));
     if (!qschema) {
         loa_error (NULL, "migrate: bad schema name: %s", PQerrorMessage (db));
@@ -72,8 +73,13 @@ int loa_migrate (PGconn *db, const char *schema, const loa_migration *migs, size
     char qtable[256], sql[1024];
     snprintf (qtable, sizeof qtable, "%s.schema_migrations", qschema);
 
+    /* Migrations may take long (an index on a big table, the lock while
+     * another replica migrates): no statement timeout on this session. */
+    if (loa_db_exec (db, "SET statement_timeout = 0") != 0) {
+        applied = -1;
+        goto out;
+    }
     /* One lock per schema, shared by every replica of the service. */
-    const char *lock_vals[] = {schema};
     if (exec_params (db, "SELECT pg_advisory_lock(hashtext('loa.migrate.' || $1))", 1, lock_vals) !=
         0) {
         applied = -1;

@@ -97,6 +97,9 @@ int loa_service_main (const loa_service_def *def, int argc, char **argv)
     pthread_sigmask (SIG_BLOCK, &sigs, NULL);
 
     const char *base_url = loa_env ("LOA_DB_URL", "postgresql://loa@127.0.0.1:5432/loa");
+    /* Every session of the service, its workers' first: a statement that
+     * outlives the callers' deadline is cancelled, not waited for. */
+    loa_db_set_statement_timeout (loa_db_statement_timeout_env ());
     char *db_url = loa_db_url_with_schema (base_url, self->schema);
     void *zctx = NULL;
     loa_notifier *notifier = NULL;

@@ -13,6 +13,7 @@
 
 #include "common.pb-c.h"
 #include "fixture.h"
+#include "loa_config.h"
 #include "loa_db.h"
 #include "loa_outbox.h"
 #include "loa_store.h"
@@ -468,6 +469,55 @@ START_TEST (a_broken_connection_is_reset)
 }
 END_TEST
 
+/* ------------------------------------------------------------ statement timeout */
+
+/* A session made after loa_db_set_statement_timeout cancels a statement
+ * that runs longer (an error, SQLSTATE 57014, not a wait) and goes on
+ * serving; a session that migrates has no timeout. */
+START_TEST (a_slow_statement_is_cancelled_at_the_statement_timeout)
+{
+    test_schema s;
+    fixture_init (&s);
+    loa_db_set_statement_timeout (300);
+    PGconn *db = loa_db_connect (s.url, "test_db_timeout", 5000);
+    ck_assert_ptr_nonnull (db);
+    int64_t t0 = loa_mono_ms ();
+    PGresult *res = PQexec (db, "SELECT pg_sleep (5)");
+    int64_t took = loa_mono_ms () - t0;
+    ck_assert_int_eq (PQresultStatus (res), PGRES_FATAL_ERROR);
+    ck_assert (loa_db_is_state (res, "57014"));
+    PQclear (res);
+    ck_assert_int_lt (took, 3000);
+    ck_assert_int_eq (test_query_int (db, "SELECT 1"), 1);
+    char buf[32];
+    ck_assert_str_eq (test_query_text (db, "SHOW statement_timeout", buf, sizeof buf), "300ms");
+    /* Sessions made before, or with the timeout back at 0, have none. */
+    ck_assert_str_eq (test_query_text (s.db, "SHOW statement_timeout", buf, sizeof buf), "0");
+    static const loa_migration slow[] = {{"0009_slow.sql", "SELECT pg_sleep (0.6);"}};
+    ck_assert_int_eq (loa_migrate (db, s.schema, slow, 1), 1);
+    PQfinish (db);
+    loa_db_set_statement_timeout (0);
+    test_schema_fini (&s);
+}
+END_TEST
+
+/* LOA_DB_STATEMENT_TIMEOUT_MS, by default four fifths of the RPC deadline. */
+START_TEST (the_statement_timeout_follows_the_rpc_deadline)
+{
+    unsetenv ("LOA_DB_STATEMENT_TIMEOUT_MS");
+    unsetenv ("LOA_RPC_TIMEOUT_MS");
+    ck_assert_int_eq (loa_db_statement_timeout_env (), 4000);
+    setenv ("LOA_RPC_TIMEOUT_MS", "2000", 1);
+    ck_assert_int_eq (loa_db_statement_timeout_env (), 1600);
+    setenv ("LOA_DB_STATEMENT_TIMEOUT_MS", "0", 1);
+    ck_assert_int_eq (loa_db_statement_timeout_env (), 0);
+    setenv ("LOA_DB_STATEMENT_TIMEOUT_MS", "750", 1);
+    ck_assert_int_eq (loa_db_statement_timeout_env (), 750);
+    unsetenv ("LOA_DB_STATEMENT_TIMEOUT_MS");
+    unsetenv ("LOA_RPC_TIMEOUT_MS");
+}
+END_TEST
+
 Suite *db_suite (void)
 {
     Suite *s = suite_create ("db");
@@ -481,6 +531,11 @@ Suite *db_suite (void)
     tcase_add_test (tc, a_retryable_failure_seen_by_fn_is_retried);
     tcase_add_test (tc, outside_a_pipelined_transaction_statements_run_at_once);
     tcase_add_test (tc, a_broken_connection_is_reset);
+    suite_add_tcase (s, tc);
+    tc = tcase_create ("statement timeout");
+    tcase_set_timeout (tc, 30);
+    tcase_add_test (tc, a_slow_statement_is_cancelled_at_the_statement_timeout);
+    tcase_add_test (tc, the_statement_timeout_follows_the_rpc_deadline);
     suite_add_tcase (s, tc);
     return s;
 }
