@@ -104,3 +104,11 @@ gw_range gw_blob_range (const char *header, uint64_t len, uint64_t *first, uint6
     *last = has_b && b < len - 1 ? b : len - 1;
     return GW_RANGE_PARTIAL;
 }
+
+gw_range gw_blob_range_if (const char *range, const char *if_range, const char *etag, uint64_t len,
+                           uint64_t *first, uint64_t *last)
+{
+    if (range && if_range && (!etag || strcmp (if_range, etag) != 0))
+        range = NULL;
+    return gw_blob_range (range, len, first, last);
+}

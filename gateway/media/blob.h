@@ -32,4 +32,12 @@ typedef enum {
  * clipped to len - 1; a suffix longer than the file means all of it. */
 gw_range gw_blob_range (const char *header, uint64_t len, uint64_t *first, uint64_t *last);
 
+/* gw_blob_range for a request's Range and If-Range headers (either may be
+ * NULL) on the representation whose strong ETag is `etag` (quotes
+ * included): an If-Range that is not that very ETag (another ETag, a weak
+ * one, a date) makes the Range void (RFC 9110 §13.1.5), so all of it is
+ * sent. */
+gw_range gw_blob_range_if (const char *range, const char *if_range, const char *etag, uint64_t len,
+                           uint64_t *first, uint64_t *last);
+
 #endif

@@ -54,11 +54,9 @@ enum MHD_Result media_send_blob (gw_request *req, const char *sha256, const char
     }
     /* If-Range: the range holds only for this very representation (a
      * strong ETag); anything else (another ETag, a date) gets it all. */
-    const char *range = gw_header (req, MHD_HTTP_HEADER_RANGE);
-    const char *if_range = gw_header (req, MHD_HTTP_HEADER_IF_RANGE);
-    if (range && if_range && strcmp (if_range, etag) != 0)
-        range = NULL;
-    gw_range r = gw_blob_range (range, len, &first, &last);
+    gw_range r =
+        gw_blob_range_if (gw_header (req, MHD_HTTP_HEADER_RANGE),
+                          gw_header (req, MHD_HTTP_HEADER_IF_RANGE), etag, len, &first, &last);
     if (r == GW_RANGE_UNSATISFIABLE) {
         close (fd);
         snprintf (range_hdr, sizeof range_hdr, "bytes */%llu", (unsigned long long) len);

@@ -80,12 +80,35 @@ START_TEST (range_header)
 }
 END_TEST
 
+START_TEST (if_range)
+{
+    const char *etag = "\"ab12\"";
+    uint64_t a = 999, b = 999;
+    ck_assert_int_eq (gw_blob_range_if ("bytes=0-9", etag, etag, 100, &a, &b), GW_RANGE_PARTIAL);
+    ck_assert (a == 0 && b == 9);
+    ck_assert_int_eq (gw_blob_range_if ("bytes=0-9", NULL, etag, 100, &a, &b), GW_RANGE_PARTIAL);
+    /* Another ETag, a weak one, a date: the whole representation. */
+    ck_assert_int_eq (gw_blob_range_if ("bytes=0-9", "\"cd34\"", etag, 100, &a, &b),
+                      GW_RANGE_WHOLE);
+    ck_assert_int_eq (gw_blob_range_if ("bytes=0-9", "W/\"ab12\"", etag, 100, &a, &b),
+                      GW_RANGE_WHOLE);
+    ck_assert_int_eq (
+        gw_blob_range_if ("bytes=0-9", "Tue, 15 Feb 2022 08:00:00 GMT", etag, 100, &a, &b),
+        GW_RANGE_WHOLE);
+    /* Nor is a range past the end unsatisfiable then. */
+    ck_assert_int_eq (gw_blob_range_if ("bytes=200-", "\"cd34\"", etag, 100, &a, &b),
+                      GW_RANGE_WHOLE);
+    ck_assert_int_eq (gw_blob_range_if (NULL, etag, etag, 100, &a, &b), GW_RANGE_WHOLE);
+}
+END_TEST
+
 Suite *blob_suite (void)
 {
     Suite *s = suite_create ("gateway/blob");
     TCase *tc = tcase_create ("blob");
     tcase_add_test (tc, mime_allowlist_and_families);
     tcase_add_test (tc, range_header);
+    tcase_add_test (tc, if_range);
     suite_add_tcase (s, tc);
     return s;
 }
