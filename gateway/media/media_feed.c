@@ -55,8 +55,15 @@ int gw_feed_rfc822 (const char *s, char *out, size_t cap)
 {
     int y, mo, d, h, mi, sec;
     char zone[8] = "";
+    /* Digits where RFC 3339 has them: sscanf alone took "-022" for a year
+     * (and a sign or blanks in any field), and a negative year made a
+     * negative day of the week, an index before days[]. */
+    static const char shape[] = "dddd-dd-ddTdd:dd:dd";
+    for (size_t i = 0; s && i < sizeof shape - 1; i++)
+        if (shape[i] == 'd' ? s[i] < '0' || s[i] > '9' : s[i] != shape[i])
+            return -1;
     if (!s || sscanf (s, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &sec) != 6 ||
-        strlen (s) < 20 || mo < 1 || mo > 12 || d < 1 || d > 31)
+        strlen (s) < 20 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
         return -1;
     const char *z = s + 19;
     if (*z == '.')
@@ -73,7 +80,7 @@ int gw_feed_rfc822 (const char *s, char *out, size_t cap)
                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     /* Sakamoto's day of the week. */
     static const int t[] = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
-    int yy = mo < 3 ? y - 1 : y;
+    int yy = (mo < 3 ? y - 1 : y) + 400; /* same days of the week, never negative (year 0) */
     int wd = (yy + yy / 4 - yy / 100 + yy / 400 + t[mo - 1] + d) % 7;
     snprintf (out, cap, "%s, %02d %s %04d %02d:%02d:%02d %s", days[wd], d, months[mo - 1], y, h, mi,
               sec, zone);

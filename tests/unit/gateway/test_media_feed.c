@@ -62,6 +62,24 @@ START_TEST (rfc822_dates)
 }
 END_TEST
 
+/* Found by tests/fuzz/feed.c: a negative year read by sscanf's %4d gave a
+ * negative day of the week, read before the table of day names. */
+START_TEST (rfc822_refuses_what_is_not_rfc3339)
+{
+    char out[64];
+    ck_assert_int_eq (gw_feed_rfc822 ("-022-02-15T08:00:00.12456Z", out, sizeof out), -1);
+    ck_assert_int_eq (gw_feed_rfc822 ("-001-01-01T00:00:00Z", out, sizeof out), -1);
+    ck_assert_int_eq (gw_feed_rfc822 ("+022-02-15T08:00:00Z", out, sizeof out), -1);
+    ck_assert_int_eq (gw_feed_rfc822 (" 2022-2-15T08:00:00Z", out, sizeof out), -1);
+    ck_assert_int_eq (gw_feed_rfc822 ("2022-02-15T24:00:00Z", out, sizeof out), -1);
+    ck_assert_int_eq (gw_feed_rfc822 ("2022-02-15T08:60:00Z", out, sizeof out), -1);
+    ck_assert_int_eq (gw_feed_rfc822 ("0000-01-01T00:00:00Z", out, sizeof out), 0);
+    ck_assert_str_eq (out, "Sat, 01 Jan 0000 00:00:00 +0000");
+    ck_assert_int_eq (gw_feed_rfc822 ("2016-12-31T23:59:60Z", out, sizeof out), 0);
+    ck_assert_str_eq (out, "Sat, 31 Dec 2016 23:59:60 +0000");
+}
+END_TEST
+
 static json_t *items (void)
 {
     return json_pack ("[{s:s, s:s, s:s, s:s, s:[{s:s}], s:[{s:s}], s:[{s:s, s:s, s:s, s:i}]}]",
@@ -197,6 +215,7 @@ Suite *media_feed_suite (void)
     tcase_add_test (tc, cursor_round_trip);
     tcase_add_test (tc, cursor_refused);
     tcase_add_test (tc, rfc822_dates);
+    tcase_add_test (tc, rfc822_refuses_what_is_not_rfc3339);
     tcase_add_test (tc, atom_document);
     tcase_add_test (tc, rss_document);
     tcase_add_test (tc, ninjs_negotiation);
