@@ -67,8 +67,10 @@ void gw_xml_close (gw_xml *x)
     put (x, ">", 1);
 }
 
-/* Element content, escaped; see xml.h for what becomes of what. */
-static void put_escaped (gw_xml *x, const char *text)
+/* Element content or an attribute's value (`attr`), escaped; see xml.h
+ * for what becomes of what. In a value a parser turns a literal tab or
+ * newline into a space (XML 1.0 §3.3.3), so there they are references. */
+static void put_escaped (gw_xml *x, const char *text, int attr)
 {
     const char *s = text, *run = text; /* run: bytes to copy as they are */
     while (*s) {
@@ -88,6 +90,10 @@ static void put_escaped (gw_xml *x, const char *text)
             rep = "&apos;";
         else if (c == '\r')
             rep = "&#13;";
+        else if (attr && c == '\t')
+            rep = "&#9;";
+        else if (attr && c == '\n')
+            rep = "&#10;";
         else if (c == 0x7F)
             rep = "&#x7F;";
         else if (c < 0x20 && c != '\t' && c != '\n')
@@ -125,7 +131,7 @@ static void put_attrs (gw_xml *x, const char *const *attrs)
         put (x, " ", 1);
         puts_ (x, attrs[i]);
         put (x, "=\"", 2);
-        put_escaped (x, attrs[i + 1]);
+        put_escaped (x, attrs[i + 1], 1);
         put (x, "\"", 1);
     }
 }
@@ -137,7 +143,7 @@ void gw_xml_text_attrs (gw_xml *x, const char *name, const char *const *attrs, c
     puts_ (x, name);
     put_attrs (x, attrs);
     put (x, ">", 1);
-    put_escaped (x, text ? text : "");
+    put_escaped (x, text ? text : "", 0);
     put (x, "</", 2);
     puts_ (x, name);
     put (x, ">", 1);
@@ -168,7 +174,7 @@ void gw_xml_text (gw_xml *x, const char *name, const char *text)
         return;
     }
     put (x, ">", 1);
-    put_escaped (x, text);
+    put_escaped (x, text, 0);
     put (x, "</", 2);
     puts_ (x, name);
     put (x, ">", 1);

@@ -2,6 +2,8 @@
  * (open311.c). It writes the declaration (UTF-8), elements opened and closed
  * in order, and text escaped so that any input gives a well-formed document:
  * & < > " ' as entities, a CR as &#13; (a parser would turn CR LF into LF),
+ * in attribute values a tab and a newline as &#9; and &#10; too (a parser
+ * would read them as spaces),
  * DEL and C1 controls as character references, and what XML 1.0 cannot carry
  * at all (other C0 controls, U+FFFE, U+FFFF, invalid UTF-8) as U+FFFD.
  * Element names are the caller's constants and are not checked. */

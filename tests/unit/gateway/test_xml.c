@@ -102,6 +102,25 @@ START_TEST (invalid_utf8_is_replaced)
 }
 END_TEST
 
+/* Found by tests/fuzz/xml.c (libxml2 reading the values back): a tab or
+ * newline written as such in an attribute's value is read as a space
+ * (attribute-value normalisation), so an enclosure's href or any value
+ * holding one came back changed. */
+START_TEST (attribute_values_keep_tabs_and_newlines)
+{
+    gw_xml *x = gw_xml_new ();
+    const char *attrs[] = {"v", "a\tb\r\nc", NULL};
+    gw_xml_text_attrs (x, "t", attrs, "a\tb\nc");
+    gw_xml_open_attrs (x, "e", attrs, 1);
+    size_t len;
+    char *doc = gw_xml_finish (&x, &len);
+    ck_assert_str_eq (doc, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                           "<t v=\"a&#9;b&#13;&#10;c\">a\tb\nc</t>\n"
+                           "<e v=\"a&#9;b&#13;&#10;c\"/>\n");
+    free (doc);
+}
+END_TEST
+
 START_TEST (destroy_is_idempotent)
 {
     gw_xml *x = gw_xml_new ();
@@ -122,6 +141,7 @@ Suite *xml_suite (void)
     tcase_add_test (tc, vietnamese_is_byte_exact);
     tcase_add_test (tc, controls_are_made_safe);
     tcase_add_test (tc, invalid_utf8_is_replaced);
+    tcase_add_test (tc, attribute_values_keep_tabs_and_newlines);
     tcase_add_test (tc, destroy_is_idempotent);
     suite_add_tcase (s, tc);
     return s;
