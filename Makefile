@@ -176,7 +176,11 @@ $(BUILD)/gateway: $(GATEWAY_OBJ) $(LIBLOA)
 $(BUILD)/loa-rpc: $(BUILD)/obj/tools/loa-rpc.o $(LIBLOA)
 	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -o $@
 
-PROGRAMS := $(BUILD)/gateway $(SERVICES:%=$(BUILD)/%) $(BUILD)/loa-rpc
+# The CURVE key pairs of the programs (services/common/loa_curve.h).
+$(BUILD)/loa-keygen: $(BUILD)/obj/tools/loa-keygen.o $(LIBLOA)
+	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -o $@
+
+PROGRAMS := $(BUILD)/gateway $(SERVICES:%=$(BUILD)/%) $(BUILD)/loa-rpc $(BUILD)/loa-keygen
 
 # ---------------------------------------------------------------- unit tests
 UNIT_SRC := $(sort $(wildcard tests/unit/*/*.c tests/unit/*.c))

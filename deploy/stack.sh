@@ -147,6 +147,19 @@ stack_seed() {
     fi
 }
 
+# The CURVE key pairs of every program (services/common/loa_curve.h): made
+# once in $STACK_DIR/keys (0700; secrets 0600), kept across runs. The
+# folder's *.pub files are the services' allow-list. LOA_KEYS_DIR set by
+# the caller wins; LOA_CURVE=off runs without (development only).
+STACK_KEY_NAMES="gateway content-svc feedback-svc quota-svc media-svc loa-rpc"
+stack_keys() {
+    [ "${LOA_CURVE:-on}" = off ] && return 0
+    export LOA_KEYS_DIR=${LOA_KEYS_DIR:-$STACK_DIR/keys}
+    # shellcheck disable=SC2086 # one argument per name
+    "$BUILD/loa-keygen" "$LOA_KEYS_DIR" $STACK_KEY_NAMES >/dev/null ||
+        { stack_log "cannot make the programs' keys in $LOA_KEYS_DIR"; return 1; }
+}
+
 stack_up() {
     STACK_DIR=$1
     mkdir -p "$STACK_DIR/logs" "$STACK_DIR/pids"
@@ -155,6 +168,7 @@ stack_up() {
     base=${LOA_PG_PORT_BASE:-$(stack_free_base)} || { stack_log "no free ports"; return 1; }
     http=${2:-$((base + 9))}
     stack_env "$base" "$http"
+    stack_keys || return 1
     stack_pg_start "$STACK_DIR" "$base" || return 1
     if declare -F stack_before_programs >/dev/null; then stack_before_programs || return 1; fi
     local p

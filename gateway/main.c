@@ -20,6 +20,7 @@
 #include "core/throttle.h"
 #include "gw.h"
 #include "loa_config.h"
+#include "loa_curve.h"
 #include "loa_db.h"
 #include "loa_log.h"
 #include "loa_migrate.h"
@@ -79,6 +80,10 @@ int main (int argc, char **argv)
      * client address and route; 0 turns it off. */
     long lookup_limit = loa_env_int ("LOA_LOOKUP_LIMIT", 120, 0, GW_THROTTLE_MAX_LIMIT);
 
+    /* The gateway's key pair: the services take its calls and send it
+     * their events only over CURVE (services/common/loa_curve.h). */
+    if (loa_curve_setup ("gateway") != 0)
+        return EXIT_FAILURE;
     char why[256];
     if (gw_router_set (gw_routes, gw_n_routes, why, sizeof why) != 0) {
         loa_error (NULL, "gateway: the route table cannot be served: %s", why);

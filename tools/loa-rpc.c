@@ -10,6 +10,11 @@
  * prints one line. Failures print {"status":...,"error":...,"field_errors":
  * [...]} on stdout too, so that a script reads one line per call.
  *
+ * The services take calls only over CURVE from keys in their allow-list
+ * (services/common/loa_curve.h): loa-rpc uses the key pair "loa-rpc" of
+ * LOA_KEYS_DIR (or LOA_SECRET_KEY_FILE), and the server's public key of
+ * the service whose address ENDPOINT is (LOA_<SVC>_RPC), or --service.
+ *
  * Exit status: 0 when every call was OK or CREATED (or CONFLICT with
  * --ignore-conflict); 3 when one found the service UNAVAILABLE or hit the
  * DEADLINE; 1 for any other failure; 2 for a usage error. */
@@ -25,6 +30,8 @@
 
 #include "envelope.pb-c.h"
 #include "loa_config.h"
+#include "loa_curve.h"
+#include "loa_endpoints.h"
 #include "loa_log.h"
 #include "loa_pbjson.h"
 #include "loa_pbregistry.h"
@@ -60,6 +67,8 @@ static void usage (FILE *f)
                 "  --timeout MS         per call (default LOA_RPC_TIMEOUT_MS or 5000)\n"
                 "  --idempotency-key K  sent with the call (not with JSON \"-\")\n"
                 "  --ignore-conflict    count CONFLICT as success (idempotent seeding)\n"
+                "  --service NAME       the server's key name (e.g. content-svc); default: the\n"
+                "                       service whose LOA_<SVC>_RPC is ENDPOINT\n"
                 "  -h, --help           this text\n"
                 "exit: 0 ok, 1 call failed, 2 usage, 3 service unavailable or deadline\n");
 }
@@ -261,13 +270,14 @@ int main (int argc, char **argv)
         {"timeout", required_argument, NULL, 't'},
         {"idempotency-key", required_argument, NULL, 'k'},
         {"ignore-conflict", no_argument, NULL, 'c'},
+        {"service", required_argument, NULL, 's'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     loa_log_init ("loa-rpc");
     options o = {.timeout_ms = (int) loa_env_int ("LOA_RPC_TIMEOUT_MS", 5000, 1, 3600000)};
     Loa__Caller caller = LOA__CALLER__INIT;
-    const char *roles = NULL;
+    const char *roles = NULL, *service = NULL;
     long long v;
     int opt;
     while ((opt = getopt_long (argc, argv, "h", longopts, NULL)) != -1) {
@@ -303,6 +313,7 @@ int main (int argc, char **argv)
             break;
         case 'k': o.idempotency_key = optarg; break;
         case 'c': o.ignore_conflict = 1; break;
+        case 's': service = optarg; break;
         case 'h': usage (stdout); return 0;
         default: usage (stderr); return EXIT_USAGE;
         }
@@ -327,6 +338,18 @@ int main (int argc, char **argv)
     if (!o.out && strcmp (o.method, "ping") == 0)
         o.out = find_type ("loa.PingReply");
 
+    /* The server: named, or the service configured at ENDPOINT. */
+    for (int i = 0; !service && i < LOA_SVC_COUNT; i++)
+        if (strcmp (loa_endpoints_rpc ((loa_service_id) i), o.endpoint) == 0)
+            service = loa_endpoints_get ((loa_service_id) i)->program;
+    if (loa_curve_setup ("loa-rpc") != 0)
+        return EXIT_USAGE;
+    if (!service && loa_curve_on ()) {
+        fprintf (stderr, "loa-rpc: %s is no service's LOA_<SVC>_RPC: name its key with --service\n",
+                 o.endpoint);
+        return EXIT_USAGE;
+    }
+
     /* Roles: "admin,editor" -> {"admin", "editor"}, pointing into a copy. */
     char *role_buf = roles ? strdup (roles) : NULL;
     char *role_ptrs[32];
@@ -340,7 +363,8 @@ int main (int argc, char **argv)
 
     int rc = EXIT_UNAVAILABLE;
     void *ctx = zmq_ctx_new ();
-    loa_rpc_client *client = ctx ? loa_rpc_client_new (ctx, "loa-rpc", o.endpoint) : NULL;
+    loa_rpc_client *client =
+        ctx ? loa_rpc_client_new (ctx, service ? service : "loa-rpc", o.endpoint) : NULL;
     if (!client) {
         fprintf (stderr, "loa-rpc: cannot open a ZeroMQ socket for %s\n", o.endpoint);
         goto out;

@@ -13,6 +13,7 @@
 #include "common.pb-c.h"
 #include "core/loop.h"
 #include "loa_config.h"
+#include "loa_curve.h"
 #include "loa_endpoints.h"
 #include "loa_log.h"
 
@@ -119,12 +120,19 @@ static void *events_main (void *arg)
     void *subs[GW_N_SERVICES];
     zmq_pollitem_t items[GW_N_SERVICES];
     int linger = 0;
+    int64_t max_msg = loa_zmq_max_msg ();
     for (int i = 0; i < GW_N_SERVICES; i++) {
         subs[i] = zmq_socket (c.zmq_ctx, ZMQ_SUB);
         zmq_setsockopt (subs[i], ZMQ_LINGER, &linger, sizeof linger);
+        zmq_setsockopt (subs[i], ZMQ_MAXMSGSIZE, &max_msg, sizeof max_msg);
         zmq_setsockopt (subs[i], ZMQ_SUBSCRIBE, "", 0);
         const char *addr = loa_endpoints_events ((loa_service_id) i);
-        if (zmq_connect (subs[i], addr) != 0)
+        /* Without the service's key no event arrives: the entries then
+         * live out their TTL, as when a service is down. */
+        if (loa_curve_client (subs[i], loa_endpoints_get ((loa_service_id) i)->program) != 0)
+            loa_error (NULL, "cache: events of %s not followed",
+                       loa_endpoints_get ((loa_service_id) i)->program);
+        else if (zmq_connect (subs[i], addr) != 0)
             loa_error (NULL, "cache: cannot connect %s: %s", addr, zmq_strerror (errno));
         items[i] = (zmq_pollitem_t){subs[i], 0, ZMQ_POLLIN, 0};
     }

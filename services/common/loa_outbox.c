@@ -15,6 +15,7 @@
 
 #include "common.pb-c.h"
 #include "loa_config.h"
+#include "loa_curve.h"
 #include "loa_db.h"
 #include "loa_log.h"
 #include "loa_notifier.h"
@@ -567,9 +568,19 @@ int loa_relay_start (loa_relay *self, void *zmq_ctx)
         loa_error (NULL, "relay %s: socket: %s", self->schema, zmq_strerror (zmq_errno ()));
         return -1;
     }
+    /* A subscriber that falls 100,000 events behind loses the newest (PUB
+     * drops past its HWM) and catches up by replay; it only ever sends
+     * subscriptions, small. */
     int linger = 0, hwm = 100000;
-    zmq_setsockopt (self->pub, ZMQ_LINGER, &linger, sizeof linger);
-    zmq_setsockopt (self->pub, ZMQ_SNDHWM, &hwm, sizeof hwm);
+    int64_t max_in = LOA_ZMQ_PUB_MAX_IN;
+    if (zmq_setsockopt (self->pub, ZMQ_LINGER, &linger, sizeof linger) != 0 ||
+        zmq_setsockopt (self->pub, ZMQ_SNDHWM, &hwm, sizeof hwm) != 0 ||
+        zmq_setsockopt (self->pub, ZMQ_MAXMSGSIZE, &max_in, sizeof max_in) != 0 ||
+        loa_curve_server (self->pub) != 0) {
+        loa_error (NULL, "relay %s: cannot set up its socket: %s", self->schema,
+                   zmq_strerror (zmq_errno ()));
+        goto fail;
+    }
     if (zmq_bind (self->pub, self->pub_addr) != 0) {
         loa_error (NULL, "relay %s: cannot bind %s: %s", self->schema, self->pub_addr,
                    zmq_strerror (zmq_errno ()));

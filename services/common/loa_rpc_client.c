@@ -7,6 +7,7 @@
 #include <zmq.h>
 
 #include "loa_config.h"
+#include "loa_curve.h"
 #include "loa_log.h"
 
 struct loa_rpc_client {
@@ -25,12 +26,20 @@ void *loa_rpc_dealer_open (void *zmq_ctx, const char *service, const char *endpo
     if (!sock)
         return NULL;
     int linger = 0, immediate = 1, ivl = 100, ivl_max = 1000;
+    int64_t max_msg = loa_zmq_max_msg ();
     zmq_setsockopt (sock, ZMQ_LINGER, &linger, sizeof linger);
     /* Queue messages only on completed connections, so that "no replica
-     * connected" shows as not writable instead of a silent queue. */
+     * connected" shows as not writable instead of a silent queue. (With
+     * CURVE, a connection completes with its handshake: a server that
+     * refuses our key is never writable either.) */
     zmq_setsockopt (sock, ZMQ_IMMEDIATE, &immediate, sizeof immediate);
     zmq_setsockopt (sock, ZMQ_RECONNECT_IVL, &ivl, sizeof ivl);
     zmq_setsockopt (sock, ZMQ_RECONNECT_IVL_MAX, &ivl_max, sizeof ivl_max);
+    zmq_setsockopt (sock, ZMQ_MAXMSGSIZE, &max_msg, sizeof max_msg);
+    if (loa_curve_client (sock, service) != 0) {
+        zmq_close (sock);
+        return NULL;
+    }
     char *list = strdup (endpoints), *save = NULL;
     for (char *ep = list ? strtok_r (list, ", ", &save) : NULL; ep;
          ep = strtok_r (NULL, ", ", &save))

@@ -1,5 +1,6 @@
 #include "loa_rpc_server.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
@@ -14,6 +15,7 @@
 
 #include "common.pb-c.h"
 #include "loa_config.h"
+#include "loa_curve.h"
 #include "loa_db.h"
 #include "loa_idempotency.h"
 #include "loa_log.h"
@@ -190,6 +192,41 @@ int loa_rpc_has_role (const loa_rpc_ctx *ctx, const char *role)
     return 0;
 }
 
+const char *loa_rpc_envelope_fault (const Loa__Request *req, int64_t now_ms)
+{
+    static const char *const roles[] = {LOA_RPC_ROLES};
+    if (!req->method || !req->method[0] || strlen (req->method) > 64)
+        return "method";
+    if (req->request_id && strlen (req->request_id) > 64)
+        return "request_id";
+    if (req->deadline_unix_ms <= 0 || req->deadline_unix_ms > now_ms + LOA_RPC_MAX_DEADLINE_MS)
+        return "deadline_unix_ms";
+    const Loa__Caller *c = req->caller;
+    if (!c)
+        return NULL;
+    if (c->user_id < 0 || c->unit_id < 0 || c->api_key_id < 0)
+        return c->user_id < 0   ? "caller.user_id"
+               : c->unit_id < 0 ? "caller.unit_id"
+                                : "caller.api_key_id";
+    if (c->n_roles > 8)
+        return "caller.roles";
+    for (size_t i = 0; i < c->n_roles; i++) {
+        size_t k = 0;
+        while (k < sizeof roles / sizeof roles[0] && strcmp (c->roles[i], roles[k]) != 0)
+            k++;
+        if (k == sizeof roles / sizeof roles[0])
+            return "caller.roles";
+    }
+    if (c->client_addr && c->client_addr[0]) {
+        unsigned char addr[sizeof (struct in6_addr)];
+        if (strlen (c->client_addr) >= INET6_ADDRSTRLEN ||
+            (inet_pton (AF_INET, c->client_addr, addr) != 1 &&
+             inet_pton (AF_INET6, c->client_addr, addr) != 1))
+            return "caller.client_addr";
+    }
+    return NULL;
+}
+
 /* ------------------------------------------------------------ worker */
 
 static void handle_ping (loa_rpc_ctx *ctx, const ProtobufCMessage *in)
@@ -302,11 +339,18 @@ static int process (worker *w, PGconn **db, const zmq_msg_t *payload, uint8_t **
     ctx.request_id = req->request_id;
     ctx.method = req->method;
     ctx.deadline_ms = req->deadline_unix_ms;
+    const char *fault = loa_rpc_envelope_fault (req, loa_now_ms ());
+    if (fault) { /* not a Loa program's request: nothing of it is used */
+        loa_warn (req->request_id, "rpc: request refused: its envelope's %s is malformed", fault);
+        loa_rpc_field_error (&ctx, fault, "không hợp lệ");
+        loa_rpc_fail (&ctx, LOA__STATUS__INVALID, "phong bì yêu cầu không hợp lệ");
+        goto pack;
+    }
     if (req->caller)
         ctx.caller = req->caller;
     if (req->idempotency_key)
         ctx.idempotency_key = req->idempotency_key;
-    if (req->deadline_unix_ms && loa_now_ms () > req->deadline_unix_ms) {
+    if (loa_now_ms () > req->deadline_unix_ms) {
         loa_warn (req->request_id, "rpc: %s dropped, deadline passed", req->method);
         drop = 1;
         goto pack;
@@ -536,10 +580,23 @@ loa_rpc_server *loa_rpc_server_new (const char *service_name, const char *bind_a
 
 int loa_rpc_server_start (loa_rpc_server *s, void *zmq_ctx)
 {
-    int linger = 0;
+    /* Queues sized on purpose: a client has a few calls in flight (the
+     * gateway's loops, a tool's one), so 1,000 waiting requests is already
+     * a backlog no deadline survives; replies beyond 1,000 unread to one
+     * client mean that client is gone. */
+    int linger = 0, hwm = 1000;
+    int64_t max_msg = loa_zmq_max_msg ();
     s->zmq_ctx = zmq_ctx;
     s->frontend = zmq_socket (zmq_ctx, ZMQ_ROUTER);
-    zmq_setsockopt (s->frontend, ZMQ_LINGER, &linger, sizeof linger);
+    if (!s->frontend || zmq_setsockopt (s->frontend, ZMQ_LINGER, &linger, sizeof linger) != 0 ||
+        zmq_setsockopt (s->frontend, ZMQ_RCVHWM, &hwm, sizeof hwm) != 0 ||
+        zmq_setsockopt (s->frontend, ZMQ_SNDHWM, &hwm, sizeof hwm) != 0 ||
+        zmq_setsockopt (s->frontend, ZMQ_MAXMSGSIZE, &max_msg, sizeof max_msg) != 0 ||
+        loa_curve_server (s->frontend) != 0) {
+        loa_error (NULL, "rpc: cannot set up the socket for %s: %s", s->bind_addr,
+                   zmq_strerror (zmq_errno ()));
+        return -1;
+    }
     if (zmq_bind (s->frontend, s->bind_addr) != 0) {
         loa_error (NULL, "rpc: cannot bind %s: %s", s->bind_addr, zmq_strerror (errno));
         return -1;

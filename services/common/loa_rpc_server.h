@@ -86,6 +86,18 @@ void loa_rpc_fail_store (loa_rpc_ctx *ctx, loa_store_status st,
 /* 1 when the caller holds `role`. */
 int loa_rpc_has_role (const loa_rpc_ctx *ctx, const char *role);
 
+/* What is wrong with a request's envelope, checked before a method sees
+ * it: the name of the first malformed field ("deadline_unix_ms",
+ * "caller.roles", ...), or NULL when it is well formed. A deadline is
+ * required and at most LOA_RPC_MAX_DEADLINE_MS past `now_ms` (loa-rpc's
+ * longest timeout, and clock skew between hosts); the caller's ids are not
+ * negative, its roles are Loa's (LOA_RPC_ROLES) and at most 8, its address
+ * is an IPv4 or IPv6 address or empty. */
+#define LOA_RPC_MAX_DEADLINE_MS (3600000LL + 300000LL)
+#define LOA_RPC_ROLES                                                                              \
+    "admin", "reviewer", "editor", "inspector", "handler", "leader", "broadcaster", "open311_client"
+const char *loa_rpc_envelope_fault (const Loa__Request *req, int64_t now_ms);
+
 /* Creates the server: `methods` is terminated by an entry with method NULL
  * and must outlive the server; the server adds "ping" itself. `db_url` is
  * used by every worker for its own connection; `prepare` (may be NULL)

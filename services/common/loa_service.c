@@ -11,6 +11,7 @@
 #include <zmq.h>
 
 #include "loa_config.h"
+#include "loa_curve.h"
 #include "loa_db.h"
 #include "loa_log.h"
 #include "loa_notifier.h"
@@ -107,6 +108,7 @@ int loa_service_main (const loa_service_def *def, int argc, char **argv)
     loa_rpc_server *server = NULL;
     loa_subscriber *subs[MAX_SUBSCRIPTIONS] = {0};
     loa_ticker *ticker = NULL;
+    loa_zap *zap = NULL;
     loa_rpc_method *methods = NULL;
     if (!db_url)
         goto out;
@@ -133,6 +135,11 @@ int loa_service_main (const loa_service_def *def, int argc, char **argv)
                    err);
         goto out;
     }
+
+    /* Its key pair, and the allow-list of who may call it and read its
+     * events (services/common/loa_curve.h). */
+    if (loa_curve_setup (self->program) != 0)
+        goto out;
 
     PGconn *db = loa_db_connect (db_url, self->program,
                                  (int) loa_env_int ("LOA_DB_WAIT_MS", 30000, 0, 600000));
@@ -176,6 +183,9 @@ int loa_service_main (const loa_service_def *def, int argc, char **argv)
     loa_info (NULL, "%s: %d workers; %d database connections at most", self->program, workers,
               workers + fixed);
     zctx = zmq_ctx_new ();
+    /* Before the first bind: it admits the RPC and events connections. */
+    if (!zctx || loa_zap_start (zctx, &zap) != 0)
+        goto out;
     /* Before anything that commits events: it wakes the relays after the
      * workers' (and the subscribers') commits. */
     notifier = loa_notifier_new (self->program, db_url);
@@ -221,6 +231,7 @@ out:
     loa_rpc_server_destroy (&server);
     loa_relay_destroy (&relay);
     loa_notifier_destroy (&notifier);
+    loa_zap_stop (&zap);
     if (zctx)
         zmq_ctx_term (zctx);
     free (methods);

@@ -11,6 +11,7 @@
 #include <zmq.h>
 
 #include "loa_config.h"
+#include "loa_curve.h"
 #include "loa_db.h"
 #include "loa_log.h"
 #include "loa_rpc_client.h"
@@ -429,8 +430,11 @@ static void *subscriber_run (void *arg)
      * in the socket, and what the replay already applied is skipped. */
     void *sub = zmq_socket (self->zmq_ctx, ZMQ_SUB);
     int linger = 0, hwm = 100000;
+    int64_t max_msg = loa_zmq_max_msg ();
     if (!sub || zmq_setsockopt (sub, ZMQ_LINGER, &linger, sizeof linger) != 0 ||
         zmq_setsockopt (sub, ZMQ_RCVHWM, &hwm, sizeof hwm) != 0 ||
+        zmq_setsockopt (sub, ZMQ_MAXMSGSIZE, &max_msg, sizeof max_msg) != 0 ||
+        loa_curve_client (sub, self->source) != 0 ||
         zmq_setsockopt (sub, ZMQ_SUBSCRIBE, "", 0) != 0 ||
         zmq_connect (sub, self->events_addr) != 0) {
         loa_error (NULL, "subscriber %s: cannot subscribe to %s: %s", self->source,

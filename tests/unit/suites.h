@@ -10,6 +10,7 @@ Suite *log_suite (void);
 Suite *pbjson_suite (void);
 Suite *migrate_suite (void);
 Suite *rpc_suite (void);
+Suite *curve_suite (void);
 Suite *outbox_suite (void);
 Suite *notifier_suite (void);
 Suite *subscriber_suite (void);
@@ -29,6 +30,7 @@ Suite *xml_suite (void);
 Suite *form_suite (void);
 Suite *open311_map_suite (void);
 Suite *throttle_suite (void);
+Suite *pool_suite (void);
 Suite *cache_suite (void);
 Suite *auth_store_suite (void); /* against the test database */
 Suite *blob_suite (void);

@@ -11,6 +11,7 @@
 #include "content_rpc.h"
 #include "content_rpc.pb-c.h"
 #include "feedback_rpc.h"
+#include "loa_curve.h"
 #include "loa_endpoints.h"
 #include "loa_outbox.h"
 #include "loa_rpc_decl.h"
@@ -232,17 +233,19 @@ START_TEST (an_undeclared_method_fails)
 END_TEST
 
 /* loa_service_main with `methods` for content-svc, against a database that
- * is not there: its exit status and what it logged (into log, cap bytes). */
+ * is not there (and without CURVE keys): its exit status and what it
+ * logged (into log, cap bytes). */
 static int run_service (const loa_rpc_method *methods, char *log, size_t cap)
 {
-    const char *names[] = {"LOA_DB_URL", "LOA_DB_WAIT_MS"};
-    char *env[2];
-    for (int i = 0; i < 2; i++) {
+    const char *names[] = {"LOA_DB_URL", "LOA_DB_WAIT_MS", "LOA_CURVE"};
+    char *env[3];
+    for (int i = 0; i < 3; i++) {
         const char *v = getenv (names[i]);
         env[i] = v ? strdup (v) : NULL;
     }
     setenv ("LOA_DB_URL", "postgresql://loa@127.0.0.1:1/none", 1);
     setenv ("LOA_DB_WAIT_MS", "0", 1);
+    setenv ("LOA_CURVE", "off", 1);
     sigset_t mask;
     pthread_sigmask (SIG_SETMASK, NULL, &mask); /* loa_service_main blocks two */
     FILE *f = tmpfile ();
@@ -262,7 +265,8 @@ static int run_service (const loa_rpc_method *methods, char *log, size_t cap)
     size_t n = fread (log, 1, cap - 1, f);
     log[n] = '\0';
     fclose (f);
-    for (int i = 0; i < 2; i++) {
+    loa_curve_clear ();
+    for (int i = 0; i < 3; i++) {
         if (env[i])
             setenv (names[i], env[i], 1);
         else
