@@ -6,13 +6,22 @@
 #   make check           the unit tests alone, on a throw-away PostgreSQL
 #   make lint            clang-format check, cppcheck, shellcheck (make test too)
 #   make bench           benchmarks (tests/bench/), figures beside their references
+#   make fuzz            libFuzzer targets (tests/fuzz/) with clang, ASan and UBSan,
+#                        each run FUZZ_SECONDS (60) over its corpus
 #   make deps            install the Debian packages the build and the tests need
-#                        (plain make only checks them; run, test and bench install)
+#                        (plain make only checks them; run, test, bench and fuzz install)
 .DELETE_ON_ERROR:
 .SECONDARY:
 .SUFFIXES:
 .DEFAULT_GOAL := all
 
+# FUZZ=1: the build of the fuzz targets (make fuzz), into build/fuzz/: the
+# same sources compiled by clang with ASan, UBSan and libFuzzer's coverage.
+ifneq ($(FUZZ),)
+SANITIZE := address,undefined
+BUILD := build/fuzz
+CC := clang
+endif
 SANITIZE ?=
 ifneq ($(SANITIZE),)
 BUILD ?= build/sanitize
@@ -39,6 +48,15 @@ PKG_MODULES += libzip
 # make lint (tests/lint.sh, also run by make test).
 LINT_PACKAGES := clang-format cppcheck shellcheck
 PACKAGES += $(LINT_PACKAGES)
+# make fuzz, and make test's short runs of it: clang, the compiler-rt
+# runtimes it links with -fsanitize=fuzzer (ASan, UBSan, libFuzzer: only
+# recommended by clang-14, which apt-get here does not install), Debian's
+# libFuzzer for that clang, and libxml2 for the XML target's parser.
+FUZZ_PACKAGES := clang libclang-rt-14-dev libfuzzer-14-dev libxml2-dev
+ifneq ($(FUZZ),)
+PACKAGES += $(FUZZ_PACKAGES)
+PKG_MODULES += libxml-2.0
+endif
 
 CC ?= cc
 CSTD := -std=c11 -D_GNU_SOURCE
@@ -53,6 +71,9 @@ OPT ?= -O2 -g
 ifneq ($(SANITIZE),)
 OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=$(SANITIZE) -fno-sanitize-recover=all
 SANLDFLAGS := -fsanitize=$(SANITIZE)
+ifneq ($(FUZZ),)
+OPT += -fsanitize=fuzzer-no-link
+endif
 else ifeq ($(filter -O0,$(OPT)),)
 # glibc's checked string and memory calls: they need optimisation, and would
 # hide from AddressSanitizer the very calls it intercepts, so not with it.
@@ -71,7 +92,7 @@ LDFLAGS := -pthread $(HARDEN_LDFLAGS) $(SANLDFLAGS)
 # packages, and says to run make deps; make deps, run, test and bench install
 # what is missing (DEPS_ACTION=install, which make test also passes to the
 # sanitized build it runs).
-ifneq ($(filter deps run test bench,$(MAKECMDGOALS)),)
+ifneq ($(filter deps run test bench fuzz,$(MAKECMDGOALS)),)
 DEPS_ACTION ?= install
 else
 DEPS_ACTION ?= check
@@ -204,15 +225,38 @@ $(BUILD)/unit-tests: $(UNIT_OBJ) $(GATEWAY_UNIT_OBJ) $(SERVICE_UNIT_OBJ) $(LIBLO
 .PHONY: all
 all: $(PROGRAMS) $(BUILD)/unit-tests
 
+# ---------------------------------------------------------------- fuzz targets
+# tests/fuzz/<name>.c: one libFuzzer target per parser of untrusted bytes,
+# linked with everything the unit tests link (FUZZ=1 builds, make fuzz).
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/*.c))
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz-%,$(FUZZ_SRC))
+FUZZ_OBJ := $(FUZZ_SRC:%.c=$(BUILD)/obj/%.o)
+$(FUZZ_OBJ): CPPFLAGS += -iquote gateway -iquote services/content-svc -iquote services/feedback-svc
+$(FUZZ_OBJ): CPPFLAGS += -iquote services/media-svc -iquote services/quota-svc -I $(GEN)/test
+FUZZ_LINK := $(TEST_PROTO_C:$(GEN)/%.c=$(BUILD)/obj/gen/%.o) $(GATEWAY_UNIT_OBJ) $(SERVICE_UNIT_OBJ)
+$(BUILD)/fuzz-%: $(BUILD)/obj/tests/fuzz/%.o $(FUZZ_LINK) $(LIBLOA)
+	$(CC) $(LDFLAGS) -fsanitize=fuzzer $^ $(PKG_LIBS) -o $@
+
+.PHONY: fuzz-build
+fuzz-build: $(FUZZ_BIN)
+
 # ---------------------------------------------------------------- run, test, bench
-.PHONY: run test check lint bench compose-check clean distclean format
+.PHONY: run test check lint bench fuzz compose-check clean distclean format
 run: all
 	BUILD=$(BUILD) deploy/run.sh
 
 # Tests run on the sanitized build (ASan + UBSan + LeakSanitizer).
 test:
 	$(MAKE) SANITIZE=address,undefined DEPS_ACTION=install all
+	$(MAKE) FUZZ=1 DEPS_ACTION=install fuzz-build
 	BUILD=build/sanitize tests/run.sh
+
+# Every fuzz target for FUZZ_SECONDS over tests/fuzz/corpus/<name>/ (new
+# inputs go to build/fuzz/scratch/, crashes to build/fuzz/crashes/).
+FUZZ_SECONDS ?= 60
+fuzz:
+	$(MAKE) --no-print-directory FUZZ=1 DEPS_ACTION=install fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh
 
 # The static checks: formatting, cppcheck, shellcheck (make test runs them too).
 lint:

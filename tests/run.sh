@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make test: the static checks (tests/lint.sh); the unit tests (Check, on
-# PostgreSQL clusters of their own: tests/unit.sh); the whole stack started
+# PostgreSQL clusters of their own: tests/unit.sh); each fuzz target briefly
+# (tests/fuzz/run.sh); the whole stack started
 # on free ports in a temporary directory and the end-to-end tests
 # (tests/e2e/test_*.sh) against it; the programs' logs checked for sanitizer
 # reports. Ends with one line "N passed, N failed" (exit status 1 on any
@@ -57,10 +58,20 @@ unit_run "$T_TMP"
 up=$UNIT_PASSED uf=$UNIT_FAILED
 echo "   unit: $up passed, $uf failed"
 
+echo "== fuzz"
+# Each fuzz target (tests/fuzz/, built into build/fuzz/ by make test) for
+# FUZZ_TEST_SECONDS (8) over its corpus; each counts once. make fuzz runs
+# them longer.
+fuzz_out=$(FUZZ_SECONDS=${FUZZ_TEST_SECONDS:-8} tests/fuzz/run.sh)
+echo "$fuzz_out" | grep -v '^fuzz:'
+fp=$(echo "$fuzz_out" | sed -n 's/^fuzz: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+ff=$(echo "$fuzz_out" | sed -n 's/^fuzz: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+[ -n "$fp" ] || { echo "   tests/fuzz/run.sh gave no count"; fp=0 ff=1; }
+
 echo "== starting the stack ($BUILD) in $T_TMP"
 if ! stack_up "$T_TMP/stack"; then
     for f in "$T_TMP"/stack/logs/*.log; do echo "--- $f"; tail -30 "$f"; done
-    echo "$((lp + up)) passed, $((lf + uf + 1)) failed"
+    echo "$((lp + up + fp)) passed, $((lf + uf + ff + 1)) failed"
     exit 1
 fi
 echo "   gateway at $GW"
@@ -89,7 +100,7 @@ for f in "$STACK_DIR"/logs/*.log; do
 done
 if [ $san = 0 ]; then pass "no sanitizer report in any program's log"; else fail "sanitizer reports" "$san logs"; fi
 
-passed=$((lp + up + T_PASSED))
-failed=$((lf + uf + T_FAILED))
+passed=$((lp + up + fp + T_PASSED))
+failed=$((lf + uf + ff + T_FAILED))
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
