@@ -496,6 +496,33 @@ QP_RPS=$R_RPS QP_P50=$R_P50 QP_P99=$R_P99 QP_NOTE=$R_NOTE
 # Memory at load: each program's peak resident set (VmHWM) over the reads.
 mem_sample "at the end of the reads"
 soak
+# CURVE's cost (issue 16): the article by slug past the cache (one RPC each)
+# with CURVE, then with content-svc and the gateway restarted with
+# LOA_CURVE=off, then both back with CURVE. The two measurements are made
+# back to back, so the machine's state is the same for both.
+bench curve-on "$A_SLUG" 'Cache-Control: no-cache'
+CN_RPS=$R_RPS CN_P50=$R_P50 CN_P99=$R_P99 CN_NOTE=$R_NOTE
+curve_restart() {
+    stack_stop gateway
+    stack_stop content-svc
+    LOA_CURVE=$1 stack_start content-svc
+    LOA_CURVE=$1 stack_start gateway
+    # Ready: the gateway answers the read (readyz would also ping the
+    # other services, which refuse a plain client while CURVE is off).
+    for _ in $(seq 300); do
+        [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 -H 'Cache-Control: no-cache' \
+            "$GW$A_SLUG")" = 200 ] && return 0
+        sleep 0.1
+    done
+    die "content-svc and the gateway did not come back with LOA_CURVE=$1 (see $DIR/logs)"
+}
+echo "bench: restarting content-svc and the gateway without CURVE" >&2
+curve_restart off
+bench curve-off "$A_SLUG" 'Cache-Control: no-cache'
+CF_RPS=$R_RPS CF_P50=$R_P50 CF_P99=$R_P99 CF_NOTE=$R_NOTE
+echo "bench: restarting content-svc and the gateway with CURVE" >&2
+curve_restart on
+stack_wait_ready 300 || die "the stack did not come back with CURVE (see $DIR/logs)"
 fi
 
 # ------------------------------------------------------------ feedback (issue 5)
@@ -798,6 +825,9 @@ if want reads; then
     TG_SO="target ≥ 1.5x the peer and p99 < 20 ms: $V"
     verdict "$(holds 'r >= 1000 && q < 100000' r="$QO_RPS" q="$QO_P99")"
     TG_QO="target ≥ 1,000 req/s and p99 < 100 ms: $V"
+    # "A few percent": at most a tenth of the rate of the same read without.
+    verdict "$(holds 'c >= 0.9 * f' c="$CN_RPS" f="$CF_RPS")"
+    TG_CURVE="$(ratio "$CN_RPS" "$CF_RPS") of the rate without CURVE, target ≥ 90 %: $V"
     if [ "$BENCH_SOAK" -gt 0 ]; then
         verdict "$(holds 'g < 5' g="$SOAK_GROWTH")"
         TG_SOAK="target flat (growth < 5 %): $V"
@@ -863,6 +893,10 @@ row "search, 20 best" "$Q_RPS" "$Q_P50" "$Q_P99" "$(cmp_h "$Q_RPS" "$Q_P50" "$Q_
 row "  same, no-cache" "$QO_RPS" "$QO_P50" "$QO_P99" "$(vs_peer "$QO_RPS" "$QP_RPS"); $TG_QO" \
     "through RPC and PostgreSQL; $(cmp_h "$QO_RPS" "$QO_P50" "$QO_P99"); $QO_NOTE"
 peer_row "  peer, same" "$QP_RPS" "$QP_P50" "$QP_P99" "$PEER_ABOUT" "$QP_NOTE"
+row "by slug, no-cache, CURVE" "$CN_RPS" "$CN_P50" "$CN_P99" "$TG_CURVE" \
+    "ZeroMQ over CURVE (the default), measured right before the next row; $CN_NOTE"
+row "  same, LOA_CURVE=off" "$CF_RPS" "$CF_P50" "$CF_P99" \
+    "reference: content-svc and the gateway restarted without CURVE" "$CF_NOTE"
 fi
 if want feedback; then
 echo "feedback submissions (durable: $PG_DURABILITY): ${FB_CONNECTIONS} connections;" \

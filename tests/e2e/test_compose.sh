@@ -114,6 +114,33 @@ test_compose() {
         expect_eq "compose: $p: the program, from the one image, health-checked, started in order" \
             "" "${problems#; }"
     done
+    # CURVE (docs/security.md): each program has its own secret key, given
+    # to its container alone as a compose secret from deploy/keys.sh's
+    # folder (never in the image), and every public key read-only.
+    for p in $programs; do
+        problems=""
+        v=$(compose_get "services.$p.secrets[].source" | head -1)
+        [ -n "$v" ] || v=$(compose_get "services.$p.secrets[]" | head -1)
+        [ "$(compose_get "secrets.$v.file")" = "$PWD/deploy/keys/secret/$p.key" ] ||
+            problems="$problems; its secret [$v] is not deploy/keys/secret/$p.key ($(compose_get "secrets.$v.file"))"
+        [ "$(compose_get "services.$p.environment.LOA_SECRET_KEY_FILE")" = "/run/secrets/$v" ] ||
+            problems="$problems; LOA_SECRET_KEY_FILE is not /run/secrets/$v"
+        [ "$(compose_get "services.$p.environment.LOA_KEYS_DIR")" = /etc/loa/keys ] ||
+            problems="$problems; LOA_KEYS_DIR is not /etc/loa/keys"
+        compose_get "services.$p.volumes[]" | grep -qx "$PWD/deploy/keys/public:/etc/loa/keys:ro" ||
+            problems="$problems; deploy/keys/public is not mounted read-only at /etc/loa/keys"
+        [ "$(compose_get "services.$p.environment.LOA_CURVE")" != off ] ||
+            problems="$problems; LOA_CURVE=off"
+        expect_eq "compose: $p has its own secret key and every public key, read-only" "" "${problems#; }"
+    done
+    got=$(grep -c '^secrets\..*\.file=' "$T_TMP/compose.flat") || true
+    expect_eq "compose: one secret key per program, no more" "5" "$got"
+    if grep -qx 'deploy/keys' .dockerignore 2>/dev/null && ! grep -Eiq '^[[:space:]]*COPY[[:space:]].*deploy/keys' "$df"; then
+        pass "compose: no key can reach the image (.dockerignore, COPY)"
+    else
+        fail "compose: no key can reach the image" "deploy/keys not in .dockerignore, or copied by $df"
+    fi
+
     expect_eq "compose: the gateway publishes port 8080" "8080" \
         "$(compose_get "services.gateway.ports[].target" | head -1)"
 
