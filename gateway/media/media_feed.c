@@ -34,7 +34,12 @@ int gw_feed_cursor_decode (const char *cursor, int64_t *pos)
     unsigned char raw[12], check[4];
     size_t n = 0;
     const char *end = NULL;
-    if (strlen (cursor) != 16 ||
+    /* Only the URL-safe alphabet: libsodium 1.0.18 reads any byte from
+     * 0x80 up as a base64 digit, so "AAAAAAAAACoWtZ\xb3l" decoded as the
+     * cursor "AAAAAAAAACoWtZ_l" (one position, many spellings). */
+    static const char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    if (strlen (cursor) != 16 || strspn (cursor, alphabet) != 16 ||
         sodium_base642bin (raw, sizeof raw, cursor, 16, NULL, &n, &end,
                            sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
         n != sizeof raw || (end && *end))

@@ -43,6 +43,16 @@ START_TEST (cursor_refused)
     ck_assert_int_eq (gw_feed_cursor_decode ("AAAAAAAAAAAAAAAAA", &pos), -1); /* 17 */
     ck_assert_int_eq (gw_feed_cursor_decode ("AAAAAAAAAAAAAAA=", &pos), -1);
     ck_assert_int_eq (gw_feed_cursor_decode ("AAAAAAAAAAAAAA+/", &pos), -1);
+    /* Found by tests/fuzz/feed.c: libsodium read a byte from 0x80 up as a
+     * base64 digit, so a cursor with one in place of '_' was accepted. */
+    gw_feed_cursor_encode (42, c);
+    ck_assert_str_eq (c, "AAAAAAAAACoWtZ_l");
+    ck_assert_int_eq (gw_feed_cursor_decode (c, &pos), 0);
+    ck_assert_int_eq (gw_feed_cursor_decode ("AAAAAAAAACoWtZ\xb3l", &pos), -1);
+    ck_assert_int_eq (gw_feed_cursor_decode ("AAAAAAAAACoWtZ\xffl", &pos), -1);
+    ck_assert_int_eq (gw_feed_cursor_decode (
+                          "\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80", &pos),
+                      -1);
 }
 END_TEST
 
