@@ -109,6 +109,9 @@ struct gw_request {
     /* A step in flight (core/loop.h), and what runs when it ends. */
     gw_pending pending;
     gw_handler resume;
+    /* A job on a pool of threads (core/pool.h) while the request waits for
+     * it; NULL otherwise. */
+    struct gw_job *job;
     /* What the generic handler keeps across a step (core/rpc_route.c). */
     struct {
         char key[1024]; /* the cache key, "" when the read is not cached */

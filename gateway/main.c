@@ -170,6 +170,7 @@ int main (int argc, char **argv)
     status = EXIT_SUCCESS;
 out:
     gw_http_stop (&http); /* ends the loop threads, closing their sockets */
+    gw_auth_done (); /* the hash pool, once no request waits on it */
     gw_auth_sweep_stop ();
     gw_open311_set_throttle (NULL);
     gw_throttle_destroy (&intake);

@@ -11,8 +11,13 @@
 
 #include "gw.h"
 
-/* Reads the settings, prepares libsodium. 0 or -1. */
+/* Reads the settings, prepares libsodium and starts the hash pool
+ * (LOA_HASH_THREADS, LOA_HASH_QUEUE: auth/secret.c). 0 or -1. */
 int gw_auth_init (void);
+
+/* Stops the hash pool (after the HTTP loops: their requests' jobs are
+ * given up). Idempotent. */
+void gw_auth_done (void);
 
 /* Creates the first admin when no active admin exists (at start-up). */
 int gw_auth_bootstrap (void);

@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include "auth/auth.h"
+#include "core/pool.h"
 
 #define MIN_PASSWORD 10
 #define MAX_PASSWORD 256
@@ -40,6 +41,49 @@ int auth_hash_password (const char *password, char out[crypto_pwhash_STRBYTES]);
 /* 1 when `password` is the one of `hash`; NULL `hash` (an unknown user)
  * costs the same verification against a dummy, so timing tells nothing. */
 int auth_password_ok (const char *hash, const char *password);
+
+/* ------------------------------------------------------------ the hash pool
+ *
+ * argon2id never runs on an HTTP loop: a handler makes a password job and
+ * runs it on the hash pool (LOA_HASH_THREADS threads, LOA_HASH_QUEUE
+ * waiting; core/pool.h) with its connection suspended; its continuation
+ * takes the job back and answers. A handler keeps what its continuation
+ * needs in a struct of its own that begins with the auth_pw_job. */
+typedef struct {
+    gw_job job; /* first */
+    char *check; /* verify this password against `hash` (NULL: no check) */
+    char *make; /* then, when it matched (or nothing was checked), hash this one */
+    char hash[crypto_pwhash_STRBYTES]; /* the stored hash ("": the dummy's) */
+    char made[crypto_pwhash_STRBYTES]; /* `make`'s hash */
+    int matched; /* the check matched (1 when nothing was checked) */
+    int ok; /* it matched, and `make` was hashed when asked */
+} auth_pw_job;
+
+/* A zeroed job of `size` bytes (at least sizeof (auth_pw_job)) with copies
+ * of `check` (may be NULL) and `make` (may be NULL) and `hash` (NULL: an
+ * unknown user, checked against the dummy). NULL when out of memory. */
+auth_pw_job *auth_pw_new (size_t size, const char *check, const char *hash, const char *make);
+
+/* Runs the job for `req` and suspends it; `then` runs when it is done
+ * (auth_pw_take). 0 (*rc MHD_YES: the handler returns it); or -1 when the
+ * pool refuses it (queue full): the job is freed and 503 with Retry-After
+ * is answered (*rc set). */
+int auth_pw_run (gw_request *req, auth_pw_job *job, gw_handler then, enum MHD_Result *rc);
+
+/* Before any work a password job would need (a login's throttle and
+ * lookup): 0 when the hash pool has room; -1 with 503 and Retry-After
+ * answered (*rc set) when it is full. */
+int auth_pw_room (gw_request *req, enum MHD_Result *rc);
+
+/* In `then`: the job, done (free it with auth_pw_free), or NULL with 503
+ * answered (*rc set) when it did not run in time. */
+auth_pw_job *auth_pw_take (gw_request *req, enum MHD_Result *rc);
+
+/* Wipes the passwords and hashes and frees the job. NULL is ignored. */
+void auth_pw_free (auth_pw_job *job);
+
+/* Stops the hash pool (after the HTTP loops). */
+void auth_pool_stop (void);
 
 /* ------------------------------------------------------------ fields.c */
 

@@ -31,6 +31,12 @@ int gw_auth_init (void)
     return auth_secret_init ();
 }
 
+void gw_auth_done (void)
+{
+    auth_pool_stop ();
+    gw_proxies_free (&proxies);
+}
+
 static void client_address (gw_request *req)
 {
     const union MHD_ConnectionInfo *ci =

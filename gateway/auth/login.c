@@ -161,6 +161,24 @@ static void attempt_succeeded (PGconn *db, const attempt *a)
     gw_store_throttle_undo (db, a->keys[2], ACCOUNT_THRESHOLD);
 }
 
+/* What a login keeps while its password is checked on the hash pool. */
+typedef struct {
+    auth_pw_job pw; /* first */
+    attempt a;
+    gw_user u;
+    int found;
+} login_job;
+
+/* The attempt is taken back from every key: its password was never
+ * checked (the pool was full). */
+static void attempt_undo (PGconn *db, const attempt *a)
+{
+    for (int k = 0; k < 3; k++)
+        gw_store_throttle_undo (db, a->keys[k], thresholds[k]);
+}
+
+static enum MHD_Result login_checked (gw_request *req);
+
 enum MHD_Result gw_login (gw_request *req)
 {
     auth_fields f;
@@ -172,11 +190,15 @@ enum MHD_Result gw_login (gw_request *req)
     if (auth_fields_failed (&f))
         return auth_fields_refuse (req, &f, 400, "Thiếu tên đăng nhập hoặc mật khẩu");
     auth_fields_free (&f);
+    /* A full hash pool refuses at once, before the throttle's statements:
+     * a flood of logins costs the loops next to nothing. */
+    enum MHD_Result rc;
+    if (auth_pw_room (req, &rc) != 0)
+        return rc;
     PGconn *db = gw_thread_db ();
     if (!db)
         return db_down (req);
     attempt a;
-    enum MHD_Result rc;
     if (attempt_begin (req, db, username, &a, &rc))
         return rc;
 
@@ -185,15 +207,50 @@ enum MHD_Result gw_login (gw_request *req)
     int found = gw_store_user_by_name (db, a.name, &u, hash, sizeof hash);
     if (found < 0)
         return db_down (req);
-    /* Unknown users cost the same verification, so timing tells nothing. */
-    int good = auth_password_ok (found ? hash : NULL, password);
-    if (!found || !good || !u.active) {
-        loa_info (req->request_id, "auth: failed login for a username from %s", req->client_addr);
-        return gw_respond_problem (req, 401, "Tên đăng nhập hoặc mật khẩu không đúng", NULL);
+    /* Unknown users cost the same verification, so timing tells nothing;
+     * on the hash pool either way. */
+    login_job *j = (login_job *) auth_pw_new (sizeof *j, password, found ? hash : NULL, NULL);
+    sodium_memzero (hash, sizeof hash);
+    if (j) {
+        j->a = a;
+        j->u = u;
+        j->found = found;
     }
-    attempt_succeeded (db, &a);
-    return new_session (req, db, &u);
+    if (auth_pw_run (req, (auth_pw_job *) j, login_checked, &rc) != 0)
+        attempt_undo (db, &a);
+    return rc;
 }
+
+/* The password has been checked (or the job did not run in time). */
+static enum MHD_Result login_checked (gw_request *req)
+{
+    enum MHD_Result rc;
+    login_job *j = (login_job *) auth_pw_take (req, &rc);
+    if (!j)
+        return rc;
+    PGconn *db = gw_thread_db ();
+    if (!db) {
+        rc = db_down (req);
+    } else if (!j->found || !j->pw.matched || !j->u.active) {
+        loa_info (req->request_id, "auth: failed login for a username from %s", req->client_addr);
+        rc = gw_respond_problem (req, 401, "Tên đăng nhập hoặc mật khẩu không đúng", NULL);
+    } else {
+        attempt_succeeded (db, &j->a);
+        rc = new_session (req, db, &j->u);
+    }
+    auth_pw_free (&j->pw);
+    return rc;
+}
+
+/* What a password change keeps while the hash pool checks the current
+ * password and hashes the new one. */
+typedef struct {
+    auth_pw_job pw; /* first */
+    attempt a;
+    gw_user u;
+} change_job;
+
+static enum MHD_Result password_checked (gw_request *req);
 
 /* POST /api/v1/auth/password: a staff member's own password, proven by the
  * current one (counted by the login throttle when wrong, so that a stolen
@@ -220,7 +277,7 @@ enum MHD_Result gw_password_change (gw_request *req)
     if (!db)
         return db_down (req);
     gw_user u;
-    char hash[crypto_pwhash_STRBYTES], new_hash[crypto_pwhash_STRBYTES];
+    char hash[crypto_pwhash_STRBYTES];
     int found = gw_store_user_password (db, req->caller.user_id, &u, hash, sizeof hash);
     if (found <= 0)
         return found < 0 ? db_down (req) : gw_respond_problem (req, 401, NULL, NULL);
@@ -228,26 +285,53 @@ enum MHD_Result gw_password_change (gw_request *req)
     enum MHD_Result rc;
     if (attempt_begin (req, db, u.username, &a, &rc))
         return rc;
-    if (!auth_password_ok (hash, current)) {
+    /* One job: the current password checked, then the new one hashed. */
+    change_job *j = (change_job *) auth_pw_new (sizeof *j, current, hash, next);
+    sodium_memzero (hash, sizeof hash);
+    if (j) {
+        j->a = a;
+        j->u = u;
+    }
+    if (auth_pw_run (req, (auth_pw_job *) j, password_checked, &rc) != 0)
+        attempt_undo (db, &a);
+    return rc;
+}
+
+/* What the pool found, answered (the job stays the caller's). */
+static enum MHD_Result password_answer (gw_request *req, PGconn *db, change_job *j)
+{
+    if (!j->pw.matched) {
         loa_info (req->request_id, "auth: user %lld gave a wrong current password from %s",
-                  (long long) u.id, req->client_addr);
+                  (long long) j->u.id, req->client_addr);
+        auth_fields f;
         auth_fields_init (&f, req);
         auth_fields_error (&f, "current_password", "không đúng");
         return auth_fields_refuse (req, &f, 422, "Mật khẩu hiện tại không đúng");
     }
-    attempt_succeeded (db, &a);
-    if (auth_hash_password (next, new_hash) != 0)
+    attempt_succeeded (db, &j->a);
+    if (!j->pw.ok) /* the new hash could not be made */
         return gw_respond_problem (req, 503, NULL, NULL);
-    int st = gw_store_password_change (db, u.id, hash, new_hash, req->token_hash);
-    sodium_memzero (new_hash, sizeof new_hash);
+    int st = gw_store_password_change (db, j->u.id, j->pw.hash, j->pw.made, req->token_hash);
     if (st == GW_STORE_CONFLICT)
         return gw_respond_problem (
             req, 409, "Mật khẩu vừa được đổi ở nơi khác; vui lòng đăng nhập lại", NULL);
     if (st != GW_STORE_OK)
         return db_down (req);
     loa_info (req->request_id, "auth: user %lld changed their password; other sessions ended",
-              (long long) u.id);
+              (long long) j->u.id);
     return gw_respond_empty (req, 204);
+}
+
+static enum MHD_Result password_checked (gw_request *req)
+{
+    enum MHD_Result rc;
+    change_job *j = (change_job *) auth_pw_take (req, &rc);
+    if (!j)
+        return rc;
+    PGconn *db = gw_thread_db ();
+    rc = db ? password_answer (req, db, j) : db_down (req);
+    auth_pw_free (&j->pw);
+    return rc;
 }
 
 enum MHD_Result gw_logout (gw_request *req)

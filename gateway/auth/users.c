@@ -165,6 +165,16 @@ enum MHD_Result gw_staff_names (gw_request *req)
     return gw_respond_json (req, 200, json_pack ("{s:o}", "items", items));
 }
 
+/* A new account while its password is hashed on the pool. */
+typedef struct {
+    auth_pw_job pw; /* first */
+    const char *username, *full_name;
+    int64_t unit_id;
+    char roles[96];
+} create_job;
+
+static enum MHD_Result user_hashed (gw_request *req);
+
 enum MHD_Result gw_users_create (gw_request *req)
 {
     auth_fields f;
@@ -193,13 +203,26 @@ enum MHD_Result gw_users_create (gw_request *req)
     if (auth_fields_failed (&f))
         return auth_fields_refuse (req, &f, 422, invalid_user);
     auth_fields_free (&f);
-    char hash[crypto_pwhash_STRBYTES];
+    create_job *j = (create_job *) auth_pw_new (sizeof *j, NULL, NULL, password);
+    if (j) {
+        j->username = username; /* in req->json, which lives as long as the request */
+        j->full_name = full_name ? full_name : "";
+        j->unit_id = unit_id;
+        memcpy (j->roles, roles, sizeof j->roles);
+    }
+    enum MHD_Result rc;
+    auth_pw_run (req, (auth_pw_job *) j, user_hashed, &rc);
+    return rc;
+}
+
+static enum MHD_Result user_create_answer (gw_request *req, create_job *j)
+{
     PGconn *db = gw_thread_db ();
-    if (!db || auth_hash_password (password, hash) != 0)
+    if (!db || !j->pw.ok)
         return gw_respond_problem (req, 503, NULL, NULL);
     gw_user u;
     int st =
-        gw_store_user_create (db, username, full_name ? full_name : "", unit_id, roles, hash, &u);
+        gw_store_user_create (db, j->username, j->full_name, j->unit_id, j->roles, j->pw.made, &u);
     if (st == GW_STORE_CONFLICT)
         return gw_respond_invalid (req, 409, "Tên đăng nhập đã tồn tại", "username",
                                    "tên đăng nhập đã tồn tại");
@@ -210,6 +233,17 @@ enum MHD_Result gw_users_create (gw_request *req)
     char location[64];
     snprintf (location, sizeof location, "/api/v1/users/%lld", (long long) u.id);
     return gw_respond_created (req, gw_user_json (&u), location);
+}
+
+static enum MHD_Result user_hashed (gw_request *req)
+{
+    enum MHD_Result rc;
+    create_job *j = (create_job *) auth_pw_take (req, &rc);
+    if (!j)
+        return rc;
+    rc = user_create_answer (req, j);
+    auth_pw_free (&j->pw);
+    return rc;
 }
 
 enum MHD_Result gw_users_get (gw_request *req)
@@ -254,6 +288,32 @@ static int read_change (gw_request *req, auth_fields *f, gw_user_change *ch, cha
     return 0;
 }
 
+/* A change of an account while its new password is hashed on the pool. */
+typedef struct {
+    auth_pw_job pw; /* first */
+    int64_t id;
+    gw_user_change ch;
+    char roles[96];
+} update_job;
+
+/* Stores the change (with its hash, if any) and answers. */
+static enum MHD_Result user_update_answer (gw_request *req, PGconn *db, int64_t id,
+                                           const gw_user_change *ch)
+{
+    gw_user u;
+    int st = gw_store_user_update (db, id, ch, &u);
+    if (st != GW_STORE_OK)
+        return gw_respond_problem (req, st == GW_STORE_NOT_FOUND ? 404 : 503, NULL, NULL);
+    /* A disabled account or a new password ends the account's sessions. */
+    if ((ch->has_active && !ch->active) || ch->password_hash)
+        gw_store_sessions_end (db, id);
+    loa_info (req->request_id, "auth: user %lld changed by %lld", (long long) id,
+              (long long) req->caller.user_id);
+    return gw_respond_json (req, 200, gw_user_json (&u));
+}
+
+static enum MHD_Result user_update_hashed (gw_request *req);
+
 enum MHD_Result gw_users_update (gw_request *req)
 {
     int64_t id = gw_param_id (req, "id", INT64_MAX);
@@ -291,20 +351,36 @@ enum MHD_Result gw_users_update (gw_request *req)
     if (was_admin && !stays_admin && gw_store_other_admins (db, id) == 0)
         return gw_respond_problem (req, 409, "Phải còn ít nhất một quản trị viên đang hoạt động",
                                    NULL);
-    char hash[crypto_pwhash_STRBYTES];
-    if (password) {
-        if (auth_hash_password (password, hash) != 0)
-            return gw_respond_problem (req, 503, NULL, NULL);
-        ch.password_hash = hash;
+    if (!password)
+        return user_update_answer (req, db, id, &ch);
+    /* The new password is hashed on the pool first. */
+    update_job *j = (update_job *) auth_pw_new (sizeof *j, NULL, NULL, password);
+    if (j) {
+        j->id = id;
+        j->ch = ch;
+        if (ch.roles) {
+            memcpy (j->roles, roles, sizeof j->roles);
+            j->ch.roles = j->roles;
+        }
     }
-    gw_user u;
-    int st = gw_store_user_update (db, id, &ch, &u);
-    if (st != GW_STORE_OK)
-        return gw_respond_problem (req, st == GW_STORE_NOT_FOUND ? 404 : 503, NULL, NULL);
-    /* A disabled account or a new password ends the account's sessions. */
-    if ((ch.has_active && !ch.active) || ch.password_hash)
-        gw_store_sessions_end (db, id);
-    loa_info (req->request_id, "auth: user %lld changed by %lld", (long long) id,
-              (long long) req->caller.user_id);
-    return gw_respond_json (req, 200, gw_user_json (&u));
+    enum MHD_Result rc;
+    auth_pw_run (req, (auth_pw_job *) j, user_update_hashed, &rc);
+    return rc;
+}
+
+static enum MHD_Result user_update_hashed (gw_request *req)
+{
+    enum MHD_Result rc;
+    update_job *j = (update_job *) auth_pw_take (req, &rc);
+    if (!j)
+        return rc;
+    PGconn *db = gw_thread_db ();
+    if (!db || !j->pw.ok) {
+        rc = gw_respond_problem (req, 503, NULL, NULL);
+    } else {
+        j->ch.password_hash = j->pw.made;
+        rc = user_update_answer (req, db, j->id, &j->ch);
+    }
+    auth_pw_free (&j->pw);
+    return rc;
 }

@@ -18,6 +18,7 @@
 #include "core/dispatch.h"
 #include "core/loop.h"
 #include "core/metrics.h"
+#include "core/pool.h"
 #include "core/respond.h"
 #include "core/rpc_route.h"
 #include "gw.h"
@@ -169,6 +170,7 @@ static void on_completed (void *cls, struct MHD_Connection *conn, void **con_cls
     if (req->done)
         req->done (req, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
     gw_loop_forget (req);
+    gw_pool_forget (req);
     gw_rpc_route_end (req);
     json_decref (req->json);
     free (req->body);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "loa_log.h"
@@ -347,7 +348,8 @@ enum MHD_Result gw_respond_problem_with (gw_request *req, unsigned status, const
                                          json_t *errors, const char *header, const char *value)
 {
     struct MHD_Response *resp = problem_response (req, status, detail, errors);
-    if (resp && status == 503)
+    int own_retry = header && strcasecmp (header, MHD_HTTP_HEADER_RETRY_AFTER) == 0;
+    if (resp && status == 503 && !own_retry)
         MHD_add_response_header (resp, MHD_HTTP_HEADER_RETRY_AFTER, "5");
     if (resp && status == 401)
         MHD_add_response_header (resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"loa\"");
