@@ -1,11 +1,14 @@
 /* fuzz target: a service's request envelope, read as loa_rpc_server.c's
  * worker reads it from the socket: the Request (proto/envelope.proto)
- * unpacked, its method looked up in the service's method table (the first
- * byte picks content-, feedback-, quota- or media-svc; the server's own
- * "ping" takes no body) and the body unpacked as that method's input
- * message; both freed as the worker frees them. Properties: an unpacked
- * envelope has every string (never NULL) and a body whose bytes are there;
- * an input that unpacks packs again to bytes that unpack. */
+ * unpacked and checked by loa_rpc_envelope_fault (at a fixed "now", that
+ * of the seeds), a request past its deadline dropped, its method looked
+ * up in the service's method table (the first byte picks content-,
+ * feedback-, quota- or media-svc) and the body unpacked as that method's
+ * input message; all freed as the worker frees them. Properties: an
+ * unpacked envelope has every string (never NULL) and a body whose bytes
+ * are there; one the check passes has what loa_rpc_server.h promises (a
+ * method, a deadline within bounds, ids not negative, at most 8 of Loa's
+ * roles); an input that unpacks packs again to bytes that unpack. */
 #include <string.h>
 
 #include "content_rpc.h"
@@ -44,6 +47,30 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     if (req->caller)
         for (size_t i = 0; i < req->caller->n_roles; i++)
             FUZZ_CHECK (req->caller->roles[i] != NULL && req->caller->client_addr != NULL);
+    const int64_t now = 1765000000000LL - 60000; /* the seeds' deadline is a minute later */
+    const char *fault = loa_rpc_envelope_fault (req, now);
+    if (fault) {
+        FUZZ_CHECK (*fault);
+        loa__request__free_unpacked (req, NULL);
+        return 0;
+    }
+    FUZZ_CHECK (*req->method && req->deadline_unix_ms > 0 &&
+                req->deadline_unix_ms <= now + LOA_RPC_MAX_DEADLINE_MS);
+    if (req->caller) {
+        static const char *const roles[] = {LOA_RPC_ROLES};
+        const Loa__Caller *c = req->caller;
+        FUZZ_CHECK (c->user_id >= 0 && c->unit_id >= 0 && c->api_key_id >= 0 && c->n_roles <= 8);
+        for (size_t i = 0; i < c->n_roles; i++) {
+            size_t k = 0;
+            while (k < sizeof roles / sizeof roles[0] && strcmp (roles[k], c->roles[i]) != 0)
+                k++;
+            FUZZ_CHECK (k < sizeof roles / sizeof roles[0]);
+        }
+    }
+    if (req->deadline_unix_ms < now) { /* dropped: nobody waits for it */
+        loa__request__free_unpacked (req, NULL);
+        return 0;
+    }
     const loa_rpc_method *m = NULL;
     for (const loa_rpc_method *t = methods; t->method && !m; t++)
         if (strcmp (t->method, req->method) == 0)
