@@ -155,7 +155,13 @@ enum {
                                       (LOA_LOOKUP_LIMIT per LOA_INTAKE_WINDOW_S): 429 beyond */
     GW_NINJS = 1 << 9, /* answers ninjs documents: ?ninjs=3.2|2.3 or Accept's version
                           or profile choose the version (media/media_feed.h); 400, 406 */
+    GW_FORM = 1 << 11, /* takes a body its handler reads itself (Open311's form) */
 };
+
+/* What makes a route take a body: any other request carrying one is
+ * refused before a byte of it is read (core/dispatch.c). Uploads take
+ * theirs through their begin hook. */
+#define GW_TAKES_BODY (GW_BODY | GW_BODY_OPT | GW_FORM | GW_UPLOAD)
 
 struct gw_route {
     const char *method; /* "GET", "POST", ... */

@@ -308,7 +308,7 @@ const gw_route gw_routes[] = {
      .openapi = gw_open311_operation},
     {"GET", "/open311/v2/services/{service_code}.{format}", GW_PUBLIC, GW_ANYONE,
      DO (gw_open311_definition), .openapi = gw_open311_operation},
-    {"POST", "/open311/v2/requests.{format}", GW_CREATES | GW_THROTTLED_APP, GW_ANYONE,
+    {"POST", "/open311/v2/requests.{format}", GW_FORM | GW_CREATES | GW_THROTTLED_APP, GW_ANYONE,
      DO (gw_open311_create), .service = GW_FEEDBACK, .openapi = gw_open311_operation},
     {"GET", "/open311/v2/requests.{format}", GW_PUBLIC, GW_ANYONE, DO (gw_open311_requests),
      .service = GW_FEEDBACK, .openapi = gw_open311_operation},

@@ -30,6 +30,23 @@ long gw_dispatch_lookup (gw_request *req)
     return wait_s;
 }
 
+/* 1 when the request carries a body: a Content-Length above 0, or any
+ * Transfer-Encoding (chunked: only known as it comes). */
+static int has_body (gw_request *req)
+{
+    const char *cl = gw_header (req, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    return gw_header (req, MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL ||
+           (cl && strspn (cl, "0") != strlen (cl));
+}
+
+/* A body sent where none is taken: refused unread (413, naming it), and
+ * the connection closed after the answer. */
+static enum MHD_Result no_body_here (gw_request *req)
+{
+    return gw_respond_invalid (req, 413, "Địa chỉ này không nhận nội dung gửi kèm", "body",
+                               "không được gửi kèm ở đây");
+}
+
 int gw_dispatch_start (gw_request *req, enum MHD_Result *rc)
 {
     char allow[96] = "";
@@ -48,20 +65,27 @@ int gw_dispatch_start (gw_request *req, enum MHD_Result *rc)
          * first call would close the connection, and a page's many files
          * want it kept alive. */
         if (hooks.fallback_owns && hooks.fallback && hooks.fallback_owns (req->url)) {
+            if (has_body (req)) {
+                *rc = no_body_here (req);
+                return 1;
+            }
             req->fallback = 1;
             return 0;
         }
         *rc = gw_respond_problem (req, 404, "Không có tài nguyên nào ở địa chỉ này", NULL);
         return 1;
     }
-    if (!req->route->begin)
-        return 0;
+    if (!(req->route->flags & GW_TAKES_BODY) && !req->route->begin && has_body (req)) {
+        *rc = no_body_here (req);
+        return 1;
+    }
     /* Before a byte of the body is read (MHD has not yet sent 100
-     * Continue): who may not send it sends nothing. */
+     * Continue): who may not send it sends nothing, and nothing of it is
+     * held. */
     if (hooks.authenticate (req, rc) != 0)
         return 1;
     req->authenticated = 1;
-    return req->route->begin (req, rc);
+    return req->route->begin ? req->route->begin (req, rc) : 0;
 }
 
 /* Counts a request of a GW_THROTTLED route that passed authentication,

@@ -40,9 +40,11 @@ gw_throttle *gw_dispatch_intake (void);
  * carries Retry-After). */
 long gw_dispatch_lookup (gw_request *req);
 
-/* The request's headers are in: matches its route and, for a route with a
- * begin hook, authenticates and runs the hook before any byte of the body
- * is read. 0 to read the body; 1 when it has answered (*rc set). */
+/* The request's headers are in: matches its route, refuses a body sent to
+ * a route that takes none (413 naming `body`, unread), authenticates (so
+ * that nothing of a body is held for a caller who may not send it), and
+ * runs a begin hook; all before any byte of the body is read. 0 to read
+ * the body; 1 when it has answered (*rc set). */
 int gw_dispatch_start (gw_request *req, enum MHD_Result *rc);
 
 /* The body is in (held in req->body unless streamed): answers the request
