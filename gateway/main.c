@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zmq.h>
@@ -14,6 +15,7 @@
 #include "auth/store.h"
 #include "core/cache.h"
 #include "core/dispatch.h"
+#include "core/forwarded.h"
 #include "core/http.h"
 #include "core/router.h"
 #include "core/services.h"
@@ -79,6 +81,22 @@ int main (int argc, char **argv)
      * walk through the codes): LOA_LOOKUP_LIMIT per LOA_INTAKE_WINDOW_S per
      * client address and route; 0 turns it off. */
     long lookup_limit = loa_env_int ("LOA_LOOKUP_LIMIT", 120, 0, GW_THROTTLE_MAX_LIMIT);
+    /* Connections (core/conns.h): in all, below the open-file limit (raised
+     * to its hard limit) so that accept never runs out of descriptors; per
+     * client address; and the deadlines of a request's headers and body. */
+    struct rlimit nofile;
+    long fd_room = 8192;
+    if (getrlimit (RLIMIT_NOFILE, &nofile) == 0) {
+        nofile.rlim_cur = nofile.rlim_max;
+        setrlimit (RLIMIT_NOFILE, &nofile);
+        getrlimit (RLIMIT_NOFILE, &nofile);
+        if (nofile.rlim_cur != RLIM_INFINITY && nofile.rlim_cur < 8192 + 512)
+            fd_room = (long) nofile.rlim_cur - 512 > 64 ? (long) nofile.rlim_cur - 512 : 64;
+    }
+    long max_conns = loa_env_int ("LOA_HTTP_MAX_CONNECTIONS", fd_room, 16, 1000000);
+    long per_addr = loa_env_int ("LOA_HTTP_CONNECTIONS_PER_ADDRESS", 256, 0, 1000000);
+    long header_s = loa_env_int ("LOA_HEADER_TIMEOUT_S", 10, 1, 3600);
+    long body_s = loa_env_int ("LOA_BODY_TIMEOUT_S", 30, 1, 3600);
 
     /* The gateway's key pair: the services take its calls and send it
      * their events only over CURVE (services/common/loa_curve.h). */
@@ -104,6 +122,7 @@ int main (int argc, char **argv)
     void *zctx = zmq_ctx_new ();
     gw_http *http = NULL;
     gw_throttle *intake = NULL, *apps = NULL, *lookups = NULL;
+    gw_proxies proxies = {0};
     if (gw_services_init (zctx, db_url, gw_store_prepare) != 0)
         goto out;
     if (gw_auth_init () != 0 || gw_auth_bootstrap () != 0 || gw_auth_sweep_start (db_url) != 0) {
@@ -159,10 +178,24 @@ int main (int argc, char **argv)
         .lookups = lookups,
     };
     gw_dispatch_init (&hooks);
-    http = gw_http_start ((unsigned) port, (unsigned) threads, (size_t) body_limit);
+    /* The operator's proxies carry everyone's connections: they count in
+     * the total only (a malformed list stopped gw_auth_init already). */
+    char why_proxies[200];
+    gw_proxies_parse (loa_env ("LOA_TRUSTED_PROXIES", ""), &proxies, why_proxies,
+                      sizeof why_proxies);
+    gw_conns_limits limits = {.max_total = (unsigned) max_conns,
+                              .per_addr = (unsigned) per_addr,
+                              .header_ms = header_s * 1000,
+                              .body_ms = body_s * 1000,
+                              .exempt = &proxies};
+    http = gw_http_start ((unsigned) port, (unsigned) threads, (size_t) body_limit, &limits);
     if (!http)
         goto out;
     loa_info (NULL, "gateway: listening on http://localhost:%ld with %ld threads", port, threads);
+    loa_info (NULL,
+              "gateway: at most %ld connections, %ld per client address (0: no limit); headers "
+              "within %ld s, bodies within %ld s",
+              max_conns, per_addr, header_s, body_s);
 
     int sig = 0;
     sigwait (&sigs, &sig);
@@ -171,6 +204,7 @@ int main (int argc, char **argv)
 out:
     gw_http_stop (&http); /* ends the loop threads, closing their sockets */
     gw_auth_done (); /* the hash pool, once no request waits on it */
+    gw_proxies_free (&proxies);
     gw_auth_sweep_stop ();
     gw_open311_set_throttle (NULL);
     gw_throttle_destroy (&intake);

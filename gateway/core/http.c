@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "core/conns.h"
 #include "core/dispatch.h"
 #include "core/loop.h"
 #include "core/metrics.h"
@@ -65,6 +67,22 @@ static void set_request_id (gw_request *req)
     req->request_id[2 * ID_BYTES] = '\0';
 }
 
+/* The connection's deadlines (core/conns.h), or NULL. */
+static gw_conn *conn_of (struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info (conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
+}
+
+/* 1 when a body follows the headers (its length, or chunks). */
+static int body_follows (gw_request *req)
+{
+    const char *cl = gw_header (req, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    return gw_header (req, MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL ||
+           (cl && strtoull (cl, NULL, 10) > 0);
+}
+
 static enum MHD_Result too_large (gw_request *req)
 {
     char detail[96];
@@ -87,12 +105,20 @@ static enum MHD_Result begin (struct MHD_Connection *conn, const char *url, cons
     loa__caller__init (&req->caller);
     set_request_id (req);
     req->head = strcmp (method, "HEAD") == 0;
+    /* The headers are in: their deadline is met. */
+    gw_conn *c = conn_of (conn);
+    if (c)
+        gw_conn_headers_in (c, req->t0_ms, 0);
     enum MHD_Result rc;
     if (gw_dispatch_start (req, &rc))
         return rc;
     const char *cl = gw_header (req, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (req->route && !req->feed && cl && strtoull (cl, NULL, 10) > body_limit)
         return too_large (req);
+    /* A body held in memory is due within its own deadline; a streamed
+     * one (an upload, its sender authenticated) has none. */
+    if (c && !req->feed && body_follows (req))
+        gw_conn_headers_in (c, req->t0_ms, 1);
     return MHD_YES;
 }
 
@@ -143,6 +169,9 @@ static enum MHD_Result on_request (void *cls, struct MHD_Connection *conn, const
         *upload_data_size = 0;
         return take (req, upload_data, n);
     }
+    gw_conn *c = conn_of (conn);
+    if (c)
+        gw_conn_request_in (c); /* all in: no deadline while it is answered */
     if (req->too_large)
         return too_large (req);
     enum MHD_Result rc;
@@ -155,8 +184,10 @@ static void on_completed (void *cls, struct MHD_Connection *conn, void **con_cls
                           enum MHD_RequestTerminationCode toe)
 {
     (void) cls;
-    (void) conn;
     gw_request *req = *con_cls;
+    gw_conn *c = conn_of (conn);
+    if (c) /* the next request's headers are due (or it closes) */
+        gw_conn_answered (c, loa_mono_ms ());
     if (!req)
         return;
     int64_t elapsed = loa_mono_ms () - req->t0_ms;
@@ -195,7 +226,74 @@ struct gw_http {
     unsigned n;
     struct MHD_Daemon **daemons;
     gw_loop **loops;
+    gw_conns *conns;
+    gw_conn_set **sets; /* each daemon's connections */
+    unsigned cap; /* of the arrays */
 };
+
+/* Refusals are logged at most once every 10 s (an attack refuses many). */
+static void log_refused (gw_conns *conns, const struct sockaddr *addr)
+{
+    static atomic_llong last_ms;
+    int64_t now = loa_mono_ms ();
+    long long last = atomic_load (&last_ms);
+    if (now - last < 10000 || !atomic_compare_exchange_strong (&last_ms, &last, now))
+        return;
+    unsigned total, of_addr;
+    unsigned long long refused;
+    gw_conns_stats (conns, addr, &total, &of_addr, &refused);
+    loa_warn (NULL,
+              "http: connections refused at their limits (%llu so far; %u open, %u of the last "
+              "refused address)",
+              refused, total, of_addr);
+}
+
+/* libmicrohttpd asks before it takes a connection (any loop's thread). */
+static enum MHD_Result admit (void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+    (void) addrlen;
+    if (gw_conns_admit (cls, addr))
+        return MHD_YES;
+    log_refused (cls, addr);
+    return MHD_NO;
+}
+
+/* A connection starts or ends, on its daemon's thread (or the stopping
+ * thread, once the loops are over). */
+static void on_connection (void *cls, struct MHD_Connection *conn, void **socket_context,
+                           enum MHD_ConnectionNotificationCode code)
+{
+    gw_conn_set *set = cls;
+    if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+        gw_conn *c = *socket_context;
+        gw_conn_end (&c);
+        *socket_context = NULL;
+        return;
+    }
+    const union MHD_ConnectionInfo *fd =
+        MHD_get_connection_info (conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    const union MHD_ConnectionInfo *addr =
+        MHD_get_connection_info (conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    int sock = fd ? fd->connect_fd : -1;
+    *socket_context = gw_conn_start (set, addr ? addr->client_addr : NULL, sock, loa_mono_ms ());
+    if (!*socket_context && sock >= 0)
+        shutdown (sock, SHUT_RDWR);
+}
+
+/* A deadline passed: the socket is shut down under libmicrohttpd, which
+ * sees the end at once and closes the connection (on_connection). */
+static void close_late (gw_conn *c, void *cls)
+{
+    (void) cls;
+    loa_debug (NULL, "http: a connection missed its deadline; closed");
+    if (c->fd >= 0)
+        shutdown (c->fd, SHUT_RDWR);
+}
+
+static int64_t tick (void *cls, int64_t now)
+{
+    return gw_conn_set_expire (cls, now, 1000, close_late, NULL);
+}
 
 /* The listening socket the loops share (0.0.0.0:port). -1 on failure. */
 static int listen_on (unsigned port)
@@ -216,7 +314,8 @@ static int listen_on (unsigned port)
     return fd;
 }
 
-gw_http *gw_http_start (unsigned port, unsigned threads, size_t max_body)
+gw_http *gw_http_start (unsigned port, unsigned threads, size_t max_body,
+                        const gw_conns_limits *limits)
 {
     body_limit = max_body;
     gw_http *h = calloc (1, sizeof *h);
@@ -224,7 +323,10 @@ gw_http *gw_http_start (unsigned port, unsigned threads, size_t max_body)
         return NULL;
     h->daemons = calloc (threads, sizeof *h->daemons);
     h->loops = calloc (threads, sizeof *h->loops);
-    h->listen_fd = h->daemons && h->loops ? listen_on (port) : -1;
+    h->sets = calloc (threads, sizeof *h->sets);
+    h->cap = threads;
+    h->conns = gw_conns_new (limits);
+    h->listen_fd = h->daemons && h->loops && h->sets && h->conns ? listen_on (port) : -1;
     if (h->listen_fd < 0) {
         gw_http_stop (&h);
         return NULL;
@@ -233,24 +335,33 @@ gw_http *gw_http_start (unsigned port, unsigned threads, size_t max_body)
      * polls it together with its service sockets (core/loop.h). */
     unsigned flags = MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
     for (h->n = 0; h->n < threads; h->n++) {
-        struct MHD_Daemon *d = MHD_start_daemon (
-            flags, 0, NULL, NULL, on_request, NULL,
-            /* First, so that the daemon's own messages about the options
-             * that follow reach the log too. */
-            MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_LISTEN_SOCKET, h->listen_fd,
-            MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
-            (unsigned) 60, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) 64 * 1024,
-            /* main.c ignores SIGPIPE: without this libmicrohttpd, which cannot
-             * block it in threads it does not own, sends files by read and
-             * send instead of sendfile (a third of the download rate). */
-            MHD_OPTION_SIGPIPE_HANDLED_BY_APP, (int) 1, MHD_OPTION_END);
+        if (!(h->sets[h->n] = gw_conn_set_new (h->conns))) {
+            gw_http_stop (&h);
+            return NULL;
+        }
+        struct MHD_Daemon *d =
+            MHD_start_daemon (flags, 0, admit, h->conns, on_request, NULL,
+                              /* First, so that the daemon's own messages about the options
+                               * that follow reach the log too. */
+                              MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_LISTEN_SOCKET,
+                              h->listen_fd, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+                              MHD_OPTION_NOTIFY_CONNECTION, on_connection, h->sets[h->n],
+                              /* The total is gw_conns' (shared by the daemons); each daemon
+                               * alone may take all of it. */
+                              MHD_OPTION_CONNECTION_LIMIT, (unsigned) limits->max_total,
+                              MHD_OPTION_CONNECTION_TIMEOUT, (unsigned) 60,
+                              MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) 64 * 1024,
+                              /* main.c ignores SIGPIPE: without this libmicrohttpd, which cannot
+                               * block it in threads it does not own, sends files by read and
+                               * send instead of sendfile (a third of the download rate). */
+                              MHD_OPTION_SIGPIPE_HANDLED_BY_APP, (int) 1, MHD_OPTION_END);
         if (!d) {
             loa_error (NULL, "http: cannot start a daemon on port %u", port);
             gw_http_stop (&h);
             return NULL;
         }
         h->daemons[h->n] = d;
-        if (!(h->loops[h->n] = gw_loop_new (d))) {
+        if (!(h->loops[h->n] = gw_loop_new (d, tick, h->sets[h->n]))) {
             h->n++; /* its daemon is stopped with the others */
             gw_http_stop (&h);
             return NULL;
@@ -277,6 +388,11 @@ void gw_http_stop (gw_http **ph)
         }
     if (h->listen_fd >= 0)
         close (h->listen_fd);
+    /* After the daemons: their stop ended every connection. */
+    for (unsigned i = 0; h->sets && i < h->cap; i++)
+        gw_conn_set_destroy (&h->sets[i]);
+    gw_conns_destroy (&h->conns);
+    free (h->sets);
     free (h->daemons);
     free (h->loops);
     free (h);

@@ -25,6 +25,8 @@
 struct gw_loop {
     pthread_t thread;
     struct MHD_Daemon *daemon;
+    gw_loop_tick tick;
+    void *tick_cls;
     void *dealer[GW_N_SERVICES]; /* the thread's; NULL: calls go synchronously */
     /* Calls of each service waiting for their reply: only those dealers are
      * polled (each socket zmq_poll looks at costs it a getpid and a poll of
@@ -202,11 +204,18 @@ static void *run (void *arg)
     int epoll_fd = info ? info->epoll_fd : -1;
     if (epoll_fd < 0)
         loa_error (NULL, "http: the daemon has no epoll descriptor");
+    int64_t tick_next = MAX_SLEEP_MS;
     while (epoll_fd >= 0 && !atomic_load (&l->stop)) {
         int64_t next = expire (l, loa_mono_ms ());
+        if (tick_next < next)
+            next = tick_next;
         poll_once (l, epoll_fd, sleep_ms (l, next));
         expire (l, loa_mono_ms ());
         MHD_run (l->daemon);
+        /* After the daemon has read what came in: a connection whose
+         * headers arrived while the thread was busy is not taken for late. */
+        if (l->tick)
+            tick_next = l->tick (l->tick_cls, loa_mono_ms ());
     }
     /* Stop: no new connection, every step ended and answered. */
     l->stopping = 1;
@@ -229,12 +238,14 @@ static void *run (void *arg)
     return NULL;
 }
 
-gw_loop *gw_loop_new (struct MHD_Daemon *daemon)
+gw_loop *gw_loop_new (struct MHD_Daemon *daemon, gw_loop_tick tick, void *tick_cls)
 {
     gw_loop *l = calloc (1, sizeof *l);
     if (!l)
         return NULL;
     l->daemon = daemon;
+    l->tick = tick;
+    l->tick_cls = tick_cls;
     l->head.prev = l->head.next = &l->head;
     l->wake_fd = eventfd (0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (l->wake_fd < 0 || pthread_create (&l->thread, NULL, run, l) != 0) {

@@ -22,10 +22,16 @@
 
 typedef struct gw_loop gw_loop;
 
+/* What a loop runs at every turn, on its thread, besides its own
+ * deadlines (the connections' deadlines: core/conns.h): the ms until it
+ * needs to run again. */
+typedef int64_t (*gw_loop_tick) (void *cls, int64_t now_ms);
+
 /* Starts a loop thread serving `daemon` (made with MHD_USE_EPOLL and
  * MHD_ALLOW_SUSPEND_RESUME, no thread of its own; borrowed until
- * gw_loop_destroy). NULL on failure (logged). */
-gw_loop *gw_loop_new (struct MHD_Daemon *daemon);
+ * gw_loop_destroy), running `tick (tick_cls, now)` at every turn (`tick`
+ * may be NULL). NULL on failure (logged). */
+gw_loop *gw_loop_new (struct MHD_Daemon *daemon, gw_loop_tick tick, void *tick_cls);
 
 /* Asks the thread to stop: it stops accepting, fails its calls in flight
  * (503), ends its cache waits, answers them, and ends. Returns at once. */

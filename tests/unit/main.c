@@ -49,7 +49,7 @@ static const struct {
     {"open311_map", open311_map_suite},
     {"throttle", throttle_suite},
     {"pool", pool_suite},
-    {"pool", pool_suite},
+    {"conns", conns_suite},
     {"quota_month", quota_month_suite},
     {"quota_events", quota_events_suite},
     {"quota_risk", quota_risk_suite},

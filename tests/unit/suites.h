@@ -31,7 +31,7 @@ Suite *form_suite (void);
 Suite *open311_map_suite (void);
 Suite *throttle_suite (void);
 Suite *pool_suite (void);
-Suite *pool_suite (void);
+Suite *conns_suite (void);
 Suite *cache_suite (void);
 Suite *auth_store_suite (void); /* against the test database */
 Suite *blob_suite (void);
