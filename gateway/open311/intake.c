@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "auth/auth.h"
 #include "core/cache.h"
@@ -19,26 +18,6 @@
 
 #define FORM_LIMIT (256 * 1024) /* 20,000 characters of Vietnamese, percent-encoded */
 #define TITLE_MAX 300
-
-/* 1 for application/x-www-form-urlencoded in UTF-8 (or no type at all). */
-static int form_type (const char *ct)
-{
-    if (!ct)
-        return 1;
-    static const char type[] = "application/x-www-form-urlencoded";
-    size_t n = strcspn (ct, ";");
-    while (n && (ct[n - 1] == ' ' || ct[n - 1] == '\t'))
-        n--;
-    if (n != sizeof type - 1 || strncasecmp (ct, type, n) != 0)
-        return 0;
-    const char *cs = strcasestr (ct, "charset=");
-    if (!cs)
-        return 1;
-    cs += 8;
-    if (*cs == '"')
-        cs++;
-    return strncasecmp (cs, "utf-8", 5) == 0 || strncasecmp (cs, "utf8", 4) == 0;
-}
 
 const char *const o311_form_fields[] = {
     "api_key",    "jurisdiction_id", "service_code", "lat",        "long",       "address_string",
@@ -134,7 +113,7 @@ enum MHD_Result gw_open311_create (gw_request *req)
     o311_fmt f;
     if (!o311_format_of (req, &f))
         return o311_unknown_format (req);
-    if (!form_type (gw_header (req, MHD_HTTP_HEADER_CONTENT_TYPE)))
+    if (!o311_form_type (gw_header (req, MHD_HTTP_HEADER_CONTENT_TYPE)))
         return o311_respond_error (
             req, f, 400, 400, "Nội dung phải là application/x-www-form-urlencoded; charset=utf-8");
     if (req->body_len > FORM_LIMIT)

@@ -1,7 +1,9 @@
 #include "open311/open311_map.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "loa_text.h"
 
@@ -376,6 +378,61 @@ const char *o311_window (const char *start_date, const char *end_date, int64_t n
     o311_format_time (s, from);
     o311_format_time (e, to);
     return NULL;
+}
+
+/* ------------------------------------------------------------ arguments */
+
+int o311_form_type (const char *ct)
+{
+    if (!ct)
+        return 1;
+    static const char type[] = "application/x-www-form-urlencoded";
+    size_t n = strcspn (ct, ";");
+    while (n && (ct[n - 1] == ' ' || ct[n - 1] == '\t'))
+        n--;
+    if (n != sizeof type - 1 || strncasecmp (ct, type, n) != 0)
+        return 0;
+    const char *cs = strcasestr (ct, "charset=");
+    if (!cs)
+        return 1;
+    cs += 8;
+    if (*cs == '"')
+        cs++;
+    return strncasecmp (cs, "utf-8", 5) == 0 || strncasecmp (cs, "utf8", 4) == 0;
+}
+
+const char *o311_tracking_code (const char *s, char *out, size_t cap)
+{
+    size_t n = s ? strlen (s) : 0;
+    if (n == 0 || n > O311_MAX_CODE || n >= cap)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum ((unsigned char) s[i]) && s[i] != '.' && s[i] != '-')
+            return NULL;
+    for (size_t i = 0; i < n; i++)
+        out[i] = (char) toupper ((unsigned char) s[i]);
+    out[n] = '\0';
+    return out;
+}
+
+size_t o311_split (char *s, char **items, size_t cap, size_t *total)
+{
+    size_t n = 0;
+    *total = 0;
+    for (char *save = NULL, *t = s ? strtok_r (s, ",", &save) : NULL; t;
+         t = strtok_r (NULL, ",", &save)) {
+        while (*t == ' ')
+            t++;
+        size_t len = strlen (t);
+        while (len && t[len - 1] == ' ')
+            t[--len] = '\0';
+        if (!len)
+            continue;
+        (*total)++;
+        if (n < cap)
+            items[n++] = t;
+    }
+    return n;
 }
 
 /* ------------------------------------------------------------ fields */

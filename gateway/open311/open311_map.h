@@ -2,7 +2,8 @@
  * any I/O (open311.c does the HTTP and the RPCs): the services offered and
  * their attributes, the status and its note, the title made from a
  * description, the 90-day window of GET requests, the Open311 field an
- * error of feedback-svc names. */
+ * error of feedback-svc names, and the small parsers of the requests'
+ * arguments (the form's Content-Type, tracking codes, comma lists). */
 #ifndef GW_OPEN311_MAP_H
 #define GW_OPEN311_MAP_H
 
@@ -76,6 +77,23 @@ void o311_format_time (int64_t us, char out[40]);
  * problem in `why` ("start_date" / "end_date"). */
 const char *o311_window (const char *start_date, const char *end_date, int64_t now_us,
                          char from[40], char to[40], char *why, size_t why_cap);
+
+/* 1 for a Content-Type of application/x-www-form-urlencoded in UTF-8 (a
+ * charset parameter naming utf-8 or utf8, or none), or no type at all
+ * (NULL): what POST requests accepts. */
+int o311_form_type (const char *content_type);
+
+#define O311_MAX_CODE 64 /* bytes of a tracking code */
+
+/* A tracking code as given: 1 to O311_MAX_CODE letters, digits, '.' or
+ * '-', upper-cased into out[cap] (Crockford base32 is read
+ * case-insensitively); NULL (out untouched) when it cannot be one. */
+const char *o311_tracking_code (const char *s, char *out, size_t cap);
+
+/* Splits a comma list (a query argument) in place: trims the spaces of each
+ * item and drops empty ones; returns how many it kept, their starts in
+ * items[] (at most cap), and how many there were in *total. s may be NULL. */
+size_t o311_split (char *s, char **items, size_t cap, size_t *total);
 
 /* The Open311 field of a field named by feedback-svc ("submitter.phone" ->
  * "phone", "title" -> "description" or "attribute[title]" when the title

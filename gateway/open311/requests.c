@@ -1,7 +1,6 @@
 /* requests: GET requests.{format} and requests/{id}.{format}
  * (open311.h): feedback.public_list and feedback.track, as the public may
  * see them. */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +14,6 @@
 #include "open311/open311_int.h"
 #include "open311/open311_map.h"
 
-#define MAX_CODE 64
 #define MAX_IDS 100 /* service_request_id values in one GET requests (feedback-svc's bound) */
 
 /* One request as the public may see it: never the submitter, never the
@@ -65,22 +63,6 @@ static json_t *request_json (gw_request *req, const Loa__Feedback__FeedbackPubli
     json_object_set_new (o, "updated_datetime", o311_jstr (updated));
     json_object_set_new (o, "expected_datetime", o311_jstr (p->due_at));
     return o;
-}
-
-/* A tracking code as given, or NULL when it cannot be one. Upper-cased
- * into out (Crockford base32 is read case-insensitively). */
-static const char *tracking_code (const char *s, char *out, size_t cap)
-{
-    size_t n = s ? strlen (s) : 0;
-    if (n == 0 || n > MAX_CODE || n >= cap)
-        return NULL;
-    for (size_t i = 0; i < n; i++) {
-        if (!isalnum ((unsigned char) s[i]) && s[i] != '.' && s[i] != '-')
-            return NULL;
-        out[i] = (char) toupper ((unsigned char) s[i]);
-    }
-    out[n] = '\0';
-    return out;
 }
 
 typedef struct {
@@ -148,28 +130,6 @@ static void int_arg (list_query *q, const char *name, const char *v, long def, l
     *out = (int32_t) n;
 }
 
-/* Splits a comma list in place: trims each item, drops empty ones; returns
- * how many it holds and their starts in items[] (at most cap). */
-static size_t split (char *s, char **items, size_t cap, size_t *total)
-{
-    size_t n = 0;
-    *total = 0;
-    for (char *save = NULL, *t = s ? strtok_r (s, ",", &save) : NULL; t;
-         t = strtok_r (NULL, ",", &save)) {
-        while (*t == ' ')
-            t++;
-        size_t len = strlen (t);
-        while (len && t[len - 1] == ' ')
-            t[--len] = '\0';
-        if (!len)
-            continue;
-        (*total)++;
-        if (n < cap)
-            items[n++] = t;
-    }
-    return n;
-}
-
 /* A lookup by code the lookups throttle refuses: 429 the spec's way, or
  * 0 to go on. */
 static int lookup_refused (gw_request *req, o311_fmt f, enum MHD_Result *rc)
@@ -202,7 +162,7 @@ enum MHD_Result gw_open311_requests (gw_request *req)
 
     /* service_request_id overrides every other filter (the spec). */
     char *items[MAX_IDS];
-    size_t total, n = split (q.lists[0], items, MAX_IDS, &total);
+    size_t total, n = o311_split (q.lists[0], items, MAX_IDS, &total);
     if (total > MAX_IDS)
         o311_add_error (q.errors, 400, "service_request_id: tối đa %d mã trong một lần tra cứu",
                         MAX_IDS);
@@ -211,15 +171,15 @@ enum MHD_Result gw_open311_requests (gw_request *req)
         goto out;
     }
     if (n > 0) {
-        ids = malloc (n * (MAX_CODE + 1) + 1);
+        ids = malloc (n * (O311_MAX_CODE + 1) + 1);
         if (!ids) {
             o311_add_error (q.errors, 500, "Không đủ bộ nhớ để đọc yêu cầu");
             goto refuse;
         }
         size_t o = 0;
         for (size_t i = 0; i < n; i++) {
-            char code[MAX_CODE + 1];
-            if (!tracking_code (items[i], code, sizeof code)) {
+            char code[O311_MAX_CODE + 1];
+            if (!o311_tracking_code (items[i], code, sizeof code)) {
                 o311_add_error (q.errors, 400, "service_request_id: \"%s\" không phải mã tra cứu",
                                 o311_quoted (items[i]));
                 continue;
@@ -229,7 +189,7 @@ enum MHD_Result gw_open311_requests (gw_request *req)
         in.service_request_id = ids;
     } else {
         char *codes[8], *statuses[8];
-        size_t n_codes = split (q.lists[1], codes, 8, &total);
+        size_t n_codes = o311_split (q.lists[1], codes, 8, &total);
         if (total > n_codes)
             o311_add_error (q.errors, 400, "service_code: quá nhiều giá trị");
         unsigned code_bits = 0, status_bits = 0;
@@ -241,7 +201,7 @@ enum MHD_Result gw_open311_requests (gw_request *req)
             else
                 code_bits |= 1u << (s - o311_services);
         }
-        size_t n_statuses = split (q.lists[2], statuses, 8, &total);
+        size_t n_statuses = o311_split (q.lists[2], statuses, 8, &total);
         if (total > n_statuses)
             o311_add_error (q.errors, 400, "status: quá nhiều giá trị");
         for (size_t i = 0; i < n_statuses; i++) {
@@ -329,11 +289,11 @@ enum MHD_Result gw_open311_request (gw_request *req)
     if (lookup_refused (req, f, &refused))
         return refused;
     const char *given = gw_param (req, "service_request_id");
-    char code[MAX_CODE + 1], not_found[200];
+    char code[O311_MAX_CODE + 1], not_found[200];
     snprintf (not_found, sizeof not_found,
               "Không tìm thấy phản ánh, kiến nghị có mã (service_request_id) \"%s\"",
               o311_quoted (given));
-    if (!tracking_code (given, code, sizeof code))
+    if (!o311_tracking_code (given, code, sizeof code))
         return o311_respond_error (req, f, 404, 404, "%s", not_found);
     if (strspn (code, "0123456789") == strlen (code)) /* a public number */
         return request_by_number (req, f, code, not_found);

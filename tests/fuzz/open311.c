@@ -1,12 +1,13 @@
 /* fuzz target: the Open311 parsers of gateway/open311/open311_map.c: the
  * W3C date-times of start_date and end_date (o311_parse_time) and the
  * window made of them (o311_window), the title made from a description
- * (o311_title), the submitter's name (o311_full_name), and the mapping of
- * field names and statuses. The input is up to three texts separated by
- * newlines (a description keeps the rest). Properties: a parsed time
- * written back in +07:00 parses to the same instant; a window is at most
- * 90 days, end after start; a title is valid UTF-8 when the description
- * is, at most max_chars characters, and fits its buffer; a name fits. */
+ * (o311_title), the submitter's name (o311_full_name), the mapping of
+ * field names and statuses, and the small parsers of the requests'
+ * arguments (o311_form_type, o311_tracking_code, o311_split). The input is up to three texts
+ * separated by newlines (a description keeps the rest). Properties: a parsed time written back in
+ * +07:00 parses to the same instant; a window is at most 90 days, end after start; a title is valid
+ * UTF-8 when the description is, at most max_chars characters, and fits its buffer; a name fits; a
+ * code is the input upper-cased; a list's items are trimmed, non-empty. */
 #include <string.h>
 
 #include "fuzz.h"
@@ -90,6 +91,21 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     FUZZ_CHECK (strlen (notes) < sizeof notes);
     o311_service_find (a);
     o311_attribute_find (a);
+    /* The arguments' parsers: the form's Content-Type, codes, lists. */
+    FUZZ_CHECK (o311_form_type (a) == 0 || o311_form_type (a) == 1);
+    char code[O311_MAX_CODE + 1];
+    if (o311_tracking_code (a, code, sizeof code)) {
+        FUZZ_CHECK (strlen (code) == strlen (a) && strlen (code) <= O311_MAX_CODE);
+        FUZZ_CHECK (strspn (code, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") == strlen (code));
+    }
+    char *items[8];
+    size_t total = 0, n = o311_split (whole, items, 8, &total);
+    FUZZ_CHECK (n <= 8 && n <= total && (n == total || n == 8));
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen (items[i]);
+        FUZZ_CHECK (len > 0 && items[i][0] != ' ' && items[i][len - 1] != ' ');
+        FUZZ_CHECK (!strchr (items[i], ','));
+    }
     free (whole);
     free (text);
     return 0;

@@ -204,6 +204,42 @@ START_TEST (fields_of_errors)
 }
 END_TEST
 
+START_TEST (arguments)
+{
+    ck_assert_int_eq (o311_form_type (NULL), 1);
+    ck_assert_int_eq (o311_form_type ("application/x-www-form-urlencoded"), 1);
+    ck_assert_int_eq (o311_form_type ("Application/X-WWW-Form-Urlencoded ; charset=\"UTF-8\""), 1);
+    ck_assert_int_eq (o311_form_type ("application/x-www-form-urlencoded; charset=utf8"), 1);
+    ck_assert_int_eq (o311_form_type ("application/x-www-form-urlencoded; charset=latin1"), 0);
+    ck_assert_int_eq (o311_form_type ("application/x-www-form-urlencodedx"), 0);
+    ck_assert_int_eq (o311_form_type ("multipart/form-data; boundary=x"), 0);
+    ck_assert_int_eq (o311_form_type (""), 0);
+
+    char code[O311_MAX_CODE + 1] = "untouched";
+    ck_assert_str_eq (o311_tracking_code ("pakn.20220325.7kq2zd", code, sizeof code),
+                      "PAKN.20220325.7KQ2ZD");
+    ck_assert_str_eq (o311_tracking_code ("12-34", code, sizeof code), "12-34");
+    char bad[O311_MAX_CODE + 2];
+    memset (bad, 'A', sizeof bad - 1);
+    bad[sizeof bad - 1] = '\0'; /* 65 characters */
+    ck_assert_ptr_null (o311_tracking_code (bad, code, sizeof code));
+    ck_assert_ptr_null (o311_tracking_code ("", code, sizeof code));
+    ck_assert_ptr_null (o311_tracking_code (NULL, code, sizeof code));
+    ck_assert_ptr_null (o311_tracking_code ("AB CD", code, sizeof code));
+    ck_assert_ptr_null (o311_tracking_code ("mã", code, sizeof code));
+    ck_assert_str_eq (code, "12-34"); /* a refused code leaves out alone */
+
+    char list[] = " a , ,b,, c d ,", *items[2];
+    size_t total = 9;
+    ck_assert_uint_eq (o311_split (list, items, 2, &total), 2);
+    ck_assert_uint_eq (total, 3);
+    ck_assert_str_eq (items[0], "a");
+    ck_assert_str_eq (items[1], "b");
+    ck_assert_uint_eq (o311_split (NULL, items, 2, &total), 0);
+    ck_assert_uint_eq (total, 0);
+}
+END_TEST
+
 Suite *open311_map_suite (void)
 {
     Suite *s = suite_create ("gateway/open311_map");
@@ -216,6 +252,7 @@ Suite *open311_map_suite (void)
     tcase_add_test (tc, w3c_times);
     tcase_add_test (tc, window_of_90_days);
     tcase_add_test (tc, fields_of_errors);
+    tcase_add_test (tc, arguments);
     suite_add_tcase (s, tc);
     return s;
 }
