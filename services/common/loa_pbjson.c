@@ -1081,47 +1081,96 @@ json_t *loa_pbjson_encode (const ProtobufCMessage *msg)
  * non-ASCII as they are), without the tree: on the gateway's uncached reads
  * building and freeing a json_t per field was a fifth of its CPU. */
 
+/* UTF-8 by a table-driven automaton, one load per byte and no branch on
+ * what the byte is (utf8_valid's rules: no overlong forms, no surrogates,
+ * at most U+10FFFF). A byte's class: 0 ASCII, 1 80-8F, 2 90-9F, 3 A0-BF
+ * (continuations, split where a second byte's range decides), 4 never in
+ * UTF-8 (C0, C1, F5-FF), 5 C2-DF, 6 E0, 7 E1-EC EE EF, 8 ED, 9 F0, 10 F1-F3,
+ * 11 F4. States are multiples of 12 (rows of u8_next): U8_OK between
+ * characters, U8_BAD for good, and what the next bytes must be. */
+enum {
+    U8_OK = 0,
+    U8_BAD = 12,
+    U8_NEED1 = 24, /* one continuation */
+    U8_NEED2 = 36,
+    U8_NEED3 = 48,
+    U8_E0 = 60, /* A0-BF, then one: below is overlong */
+    U8_ED = 72, /* 80-9F, then one: above are surrogates */
+    U8_F0 = 84, /* 90-BF, then two: below is overlong */
+    U8_F4 = 96, /* 80-8F, then two: above is past U+10FFFF */
+};
+static const unsigned char u8_class[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0,  0,  0,  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0,  0,  0,  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0,  0,  0,  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0,  0,  0,  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0,  0,  1,  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2,  2,  2,  2,  2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3,  3,  3,  3,  3, 3, 3, 3, 3, 4, 4, 5, 5, 5, 5, 5, 5, 5, 5, 5,
+    5, 5, 5, 5, 5, 5, 5, 5, 5, 5,  5,  5,  5,  5, 5, 5, 5, 5, 5, 5, 5, 6, 7, 7, 7, 7, 7, 7, 7,
+    7, 7, 7, 7, 7, 8, 7, 7, 9, 10, 10, 10, 11, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+};
+/* One row per state, one column per class (0 to 11). */
+/* clang-format off */
+static const unsigned char u8_next[108] = {
+    U8_OK,    U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,   U8_NEED1, U8_E0,    U8_NEED2, U8_ED,    U8_F0,    U8_NEED3, U8_F4,
+    U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,
+    U8_BAD,   U8_OK,    U8_OK,    U8_OK,    U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,
+    U8_BAD,   U8_NEED1, U8_NEED1, U8_NEED1, U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,
+    U8_BAD,   U8_NEED2, U8_NEED2, U8_NEED2, U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,
+    U8_BAD,   U8_BAD,   U8_BAD,   U8_NEED1, U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,
+    U8_BAD,   U8_NEED1, U8_NEED1, U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,
+    U8_BAD,   U8_BAD,   U8_NEED2, U8_NEED2, U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,
+    U8_BAD,   U8_NEED2, U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,   U8_BAD,
+};
+/* clang-format on */
+/* What escaping adds to an ASCII character in JSON: 1 for the two-character
+ * escapes (\" \\ \b \f \n \r \t), 5 for \u00XX. */
+static const unsigned char json_escape_extra[128] = {
+    5, 5, 5, 5, 5, 5, 5, 5, 1, 1, 1, 5, 1, 1, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5,
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
 /* The length of s[0..n) as a JSON string, quotes included, or 0 when it is
- * not well-formed UTF-8 (utf8_valid's rules, in the same pass). */
+ * not well-formed UTF-8. Vietnamese text has a multi-byte character every
+ * few bytes: a branch on each (or a call) made this a tenth of the
+ * gateway's CPU on an uncached article; the automaton takes a third of the
+ * time of the byte-wise check it replaced. */
 static size_t json_string_len (const unsigned char *s, size_t n)
 {
-    size_t len = n + 2;
-    size_t i = 0;
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    size_t len = n + 2, i = 0;
+    unsigned state = U8_OK;
     while (i < n) {
-        /* Eight bytes at a time while none is past ASCII, below 0x20, '"'
-         * or '\\': a high bit, "has a byte less than 0x20" and "has a zero
-         * byte" of w xor the character (the classic bit tricks, exact for
-         * whether any byte of the eight matches). */
-        while (n - i >= 8) {
+        /* Between characters, eight bytes at a time while none is past
+         * ASCII, below 0x20, '"' or '\\' (the classic bit tricks: a high
+         * bit of m marks such a byte, exactly for the lowest one), then
+         * straight to the first that is. */
+        if (state == U8_OK && n - i >= 8) {
             uint64_t w;
             memcpy (&w, s + i, 8);
-            const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
             uint64_t quote = w ^ (ones * '"'), slash = w ^ (ones * '\\');
-            if ((w | ((w - ones * 0x20) & ~w) | ((quote - ones) & ~quote) |
-                 ((slash - ones) & ~slash)) &
-                highs)
-                break;
-            i += 8;
+            uint64_t m = (w | ((w - ones * 0x20) & ~w) | ((quote - ones) & ~quote) |
+                          ((slash - ones) & ~slash)) &
+                         highs;
+            if (!m) {
+                i += 8;
+                continue;
+            }
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+            i += (size_t) __builtin_clzll (m) >> 3; /* the first byte is the highest */
+#else
+            i += (size_t) __builtin_ctzll (m) >> 3; /* the first byte is the lowest */
+#endif
         }
-        if (i >= n)
-            break;
-        unsigned char b = s[i];
-        if (b < 0x80) {
-            if (b < 0x20)
-                len += b == '\b' || b == '\f' || b == '\n' || b == '\r' || b == '\t' ? 1 : 5;
-            else if (b == '"' || b == '\\')
-                len++;
-            i++;
-            continue;
-        }
-        size_t k = i + 1;
-        while (k < n && k < i + 4 && (s[k] & 0xC0) == 0x80)
-            k++;
-        if (!utf8_valid (s + i, k - i))
-            return 0;
-        i = k;
+        unsigned char b = s[i++];
+        state = u8_next[state + u8_class[b]];
+        if (b < 0x80)
+            len += json_escape_extra[b];
     }
-    return len;
+    return state == U8_OK ? len : 0;
 }
 
 /* Writes s[0..n) as a JSON string of json_string_len's `len` bytes at o. */

@@ -890,6 +890,41 @@ START_TEST (test_write_strings_at_every_offset)
 }
 END_TEST
 
+/* The writer checks multi-byte characters in place: every lead byte with
+ * every second byte (the overlong, surrogate and past-U+10FFFF edges are
+ * second-byte ranges), each followed by valid and invalid continuations
+ * and cut short at the end, comes out as the tree writes it (which
+ * replaces what is not UTF-8 with U+FFFD). */
+START_TEST (test_write_utf8_edges)
+{
+    Loa__Test__Everything *e = (Loa__Test__Everything *) loa_pbjson_new (EVERY);
+    ck_assert_ptr_nonnull (e);
+    static const unsigned char tails[] = {0x80, 0xBF, 0x41, 0xC0};
+    /* The second bytes at every edge of the ranges that decide. */
+    static const unsigned char seconds[] = {0x41, 0x7F, 0x80, 0x8F, 0x90,
+                                            0x9F, 0xA0, 0xBF, 0xC0, 0xFF};
+    unsigned char text[16];
+    for (unsigned lead = 0x80; lead <= 0xFF; lead++)
+        for (size_t k = 0; k < sizeof seconds; k++)
+            for (size_t t = 0; t < sizeof tails; t++) {
+                unsigned second = seconds[k];
+                size_t o = 0;
+                text[o++] = 'x';
+                text[o++] = (unsigned char) lead;
+                text[o++] = (unsigned char) second;
+                text[o++] = tails[t];
+                text[o++] = tails[t];
+                text[o] = '\0';
+                e->text = (char *) text;
+                free (encode_text (&e->base)); /* checks the writer against the tree */
+                text[3] = '\0'; /* cut short after the second byte */
+                free (encode_text (&e->base));
+            }
+    e->text = NULL;
+    protobuf_c_message_free_unpacked (&e->base, NULL);
+}
+END_TEST
+
 /* The writer refuses what the tree refuses (nesting past the limit), and
  * leaves what was in the buffer before as it was. */
 START_TEST (test_write_refuses)
@@ -920,6 +955,7 @@ Suite *pbjson_suite (void)
     tcase_add_test (tc, test_round_trip_messages);
     tcase_add_test (tc, test_oneof_members);
     tcase_add_test (tc, test_vietnamese_exact);
+    tcase_add_test (tc, test_write_utf8_edges);
     tcase_add_test (tc, test_64bit_extremes);
     tcase_add_test (tc, test_reals);
     tcase_add_test (tc, test_bytes);
