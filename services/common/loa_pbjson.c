@@ -489,10 +489,16 @@ static int int_from_text (dctx *c, ProtobufCType t, const char *s, pbval *v)
     return int_value (c, t, negative, mag, v);
 }
 
+/* The least double that rounds to a float's infinity, 2^128 - 2^103: every
+ * double below it rounds to a finite float. FLT_MAX itself was too strict a
+ * bound: the encoder writes FLT_MAX as its shortest decimal, 3.4028235e38,
+ * which is above FLT_MAX, and the decoder refused it. */
+#define FLOAT_LIMIT 0x1.ffffffp127
+
 static int real_value (dctx *c, ProtobufCType t, double d, pbval *v)
 {
     if (t == PROTOBUF_C_TYPE_FLOAT) {
-        if (isfinite (d) && fabs (d) > FLT_MAX)
+        if (isfinite (d) && fabs (d) >= FLOAT_LIMIT)
             return fail (c, "%s trong phạm vi của float", MSG_NOT_NUMBER);
         v->f = (float) d;
     } else {

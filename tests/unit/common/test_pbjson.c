@@ -1,5 +1,6 @@
 /* Tests of services/common/loa_pbjson.c (and the descriptor registry,
  * pbregistry.h), on the messages of tests/unit/proto/codec_test*.proto. */
+#include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <stdint.h>
@@ -313,6 +314,28 @@ START_TEST (test_reals)
     decode_fails (EVERY, "{\"real\":\"1.5\"}", "real", "phải là số");
     decode_fails (EVERY, "{\"real\":true}", "real", "phải là số");
     decode_fails (EVERY, "{\"ratio\":1e300}", "ratio", "phải là số");
+}
+END_TEST
+
+/* Found by tests/fuzz/pbjson.c: 3.4028234e38 decoded to FLT_MAX, which is
+ * encoded as its shortest decimal 3.4028235e38, a double above FLT_MAX that
+ * the decoder refused: an answer's JSON could not be sent back. */
+START_TEST (test_float_limits_round_trip)
+{
+    Loa__Test__Everything *e = (Loa__Test__Everything *) decode_ok (
+        EVERY, "{\"ratio\":3.4028234e38,\"r_ratio\":[3.4028235e38,-3.4028235e38]}");
+    ck_assert (e->ratio == FLT_MAX && e->r_ratio[0] == FLT_MAX && e->r_ratio[1] == -FLT_MAX);
+    json_t *out = loa_pbjson_encode (&e->base);
+    loa_pbjson_error err;
+    ProtobufCMessage *again = loa_pbjson_decode (EVERY, out, &err);
+    ck_assert_msg (again != NULL, "%s: %s", err.field, err.message);
+    ck_assert (((Loa__Test__Everything *) again)->ratio == FLT_MAX);
+    protobuf_c_message_free_unpacked (again, NULL);
+    json_decref (out);
+    protobuf_c_message_free_unpacked (&e->base, NULL);
+    /* What rounds to a float's infinity is still refused (2^128 - 2^103 on). */
+    decode_fails (EVERY, "{\"ratio\":3.4028236e38}", "ratio", "phải là số");
+    decode_fails (EVERY, "{\"ratio\":-3.4028236e38}", "ratio", "phải là số");
 }
 END_TEST
 
@@ -958,6 +981,7 @@ Suite *pbjson_suite (void)
     tcase_add_test (tc, test_write_utf8_edges);
     tcase_add_test (tc, test_64bit_extremes);
     tcase_add_test (tc, test_reals);
+    tcase_add_test (tc, test_float_limits_round_trip);
     tcase_add_test (tc, test_bytes);
     tcase_add_test (tc, test_unknown_key);
     tcase_add_test (tc, test_wrong_type_paths);
