@@ -240,8 +240,9 @@ gw_conn *gw_conn_start (gw_conn_set *s, const struct sockaddr *sa, int fd, int64
 {
     gw_conn *c = calloc (1, sizeof *c);
     if (!c) {
-        unsigned char key[16];
-        release (s->conns, key, counted (s->conns, sa, key));
+        unsigned char key[16] = {0};
+        int per_addr = counted (s->conns, sa, key);
+        release (s->conns, key, per_addr);
         return NULL;
     }
     c->set = s;
