@@ -137,9 +137,7 @@ int auth_pw_run (gw_request *req, auth_pw_job *j, gw_handler then, enum MHD_Resu
         return 0;
     }
     auth_pw_free (j);
-    loa_info (req->request_id, "auth: the hash pool is full; %s %s from %s refused", req->method,
-              req->url, req->client_addr);
-    *rc = gw_pool_busy (req, PW_RETRY_S);
+    *rc = gw_pool_busy (req, PW_RETRY_S); /* logged there, and counted in /metrics */
     return -1;
 }
 
@@ -147,8 +145,6 @@ int auth_pw_room (gw_request *req, enum MHD_Result *rc)
 {
     if (pool && gw_pool_room (pool))
         return 0;
-    loa_info (req->request_id, "auth: the hash pool is full; %s %s from %s refused", req->method,
-              req->url, req->client_addr);
     *rc = gw_pool_busy (req, PW_RETRY_S);
     return -1;
 }

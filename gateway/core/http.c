@@ -254,6 +254,7 @@ static enum MHD_Result admit (void *cls, const struct sockaddr *addr, socklen_t 
     (void) addrlen;
     if (gw_conns_admit (cls, addr))
         return MHD_YES;
+    gw_metrics_guard (GW_GUARD_CONN_REFUSED);
     log_refused (cls, addr);
     return MHD_NO;
 }
@@ -286,6 +287,7 @@ static void close_late (gw_conn *c, void *cls)
 {
     (void) cls;
     loa_debug (NULL, "http: a connection missed its deadline; closed");
+    gw_metrics_guard (GW_GUARD_CONN_LATE);
     if (c->fd >= 0)
         shutdown (c->fd, SHUT_RDWR);
 }

@@ -36,6 +36,13 @@ typedef struct {
 #define PORTAL MAX_ROUTES
 #define UNMATCHED (MAX_ROUTES + 1)
 static route_stats http_stats[MAX_ROUTES + 2];
+static atomic_ullong guards[GW_N_GUARDS];
+
+void gw_metrics_guard (gw_guard what)
+{
+    if (what < GW_N_GUARDS)
+        atomic_fetch_add_explicit (&guards[what], 1, memory_order_relaxed);
+}
 
 static const char *route_label (size_t r, const char **method)
 {
@@ -180,6 +187,22 @@ char *gw_metrics_render (size_t *len)
         "# HELP loa_cache_bytes Bytes held by the public-read cache.\n"
         "# TYPE loa_cache_bytes gauge\nloa_cache_bytes %zu\n",
         hits, misses, bytes);
+    loa_buf_printf (
+        &b,
+        "# HELP loa_http_connections_refused_total Connections closed as soon as accepted: the "
+        "total (LOA_HTTP_MAX_CONNECTIONS) or their address's share "
+        "(LOA_HTTP_CONNECTIONS_PER_ADDRESS) was full.\n"
+        "# TYPE loa_http_connections_refused_total counter\n"
+        "loa_http_connections_refused_total %llu\n"
+        "# HELP loa_http_connections_late_total Connections closed because a request's headers "
+        "or held body missed its deadline (LOA_HEADER_TIMEOUT_S, LOA_BODY_TIMEOUT_S).\n"
+        "# TYPE loa_http_connections_late_total counter\nloa_http_connections_late_total %llu\n"
+        "# HELP loa_hash_busy_total Password jobs refused (503) by the full hash pool "
+        "(LOA_HASH_QUEUE).\n"
+        "# TYPE loa_hash_busy_total counter\nloa_hash_busy_total %llu\n",
+        (unsigned long long) atomic_load (&guards[GW_GUARD_CONN_REFUSED]),
+        (unsigned long long) atomic_load (&guards[GW_GUARD_CONN_LATE]),
+        (unsigned long long) atomic_load (&guards[GW_GUARD_HASH_BUSY]));
     gw_throttle *t = gw_dispatch_intake ();
     if (t) {
         unsigned long long refused, evicted;

@@ -14,6 +14,17 @@
 void gw_metrics_http (const gw_route *route, int fallback, unsigned status, int64_t elapsed_ms);
 void gw_metrics_rpc (gw_service svc, Loa__Status status, int64_t elapsed_ms);
 
+/* What the guards against abuse turned away: a connection refused at its
+ * limits (core/conns.h), one closed at its deadline, a password job
+ * refused by the full hash pool (503). */
+typedef enum {
+    GW_GUARD_CONN_REFUSED,
+    GW_GUARD_CONN_LATE,
+    GW_GUARD_HASH_BUSY,
+    GW_N_GUARDS
+} gw_guard;
+void gw_metrics_guard (gw_guard what);
+
 /* The exposition text, malloc'ed (caller frees); *len gets its length. */
 char *gw_metrics_render (size_t *len);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/loop.h"
+#include "core/metrics.h"
 #include "core/respond.h"
 #include "loa_log.h"
 
@@ -227,6 +228,7 @@ void gw_pool_forget (gw_request *req)
 
 enum MHD_Result gw_pool_busy (gw_request *req, long retry_s)
 {
+    gw_metrics_guard (GW_GUARD_HASH_BUSY);
     char retry[24];
     snprintf (retry, sizeof retry, "%ld", retry_s);
     return gw_respond_problem_with (req, 503, "Hệ thống đang bận; vui lòng thử lại sau giây lát",

@@ -153,6 +153,14 @@ else
     AB_FIGURES="$AB_FIGURES
     (the searches: $(ab_field "$(tail -1 "$AB_DIR/search.out")" codes))"
     printf '  abuse: the reader on 127.0.0.1, before and during each attack:%s\n' "$AB_FIGURES"
+    # What the guards turned away, on /metrics.
+    ab_m=$(curl -s --max-time 10 "$GW/metrics")
+    for ab_c in loa_http_connections_refused_total loa_http_connections_late_total loa_hash_busy_total; do
+        ab_v=$(printf '%s\n' "$ab_m" | awk -v n="$ab_c" '$1 == n { print $2 }')
+        if [ "${ab_v:-0}" -ge 1 ]; then pass "abuse: /metrics counts $ab_c ($ab_v)"; else
+            fail "abuse: /metrics counts $ab_c" "[$ab_v]"
+        fi
+    done
 fi
 
 # Bodies: refused unread where a route takes none.
