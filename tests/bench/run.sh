@@ -614,6 +614,11 @@ if want feedback; then
     # 1. The reference: pgbench, the same INSERTs, with the outbox's former NOTIFY trigger.
     pgbench_feedback insert 1
     PB_RPS=$R_RPS PB_P50=$R_P50 PB_P99=$R_P99 PB_NOTE=$R_NOTE
+    # The reference right before the service's row, and again at the end
+    # (4.): this disk's sync rate drifts by ±10 % within a run, so the
+    # target is judged against the mean of the two, which brackets the row.
+    pgbench_feedback insert-no-notify-before 0
+    PN0_RPS=$R_RPS PN0_P50=$R_P50 PN0_P99=$R_P99 PN0_NOTE=$R_NOTE
     # 2. The service as installed: the gateway's and feedback-svc's defaults.
     # feedback-svc's workers as it sized them (its start's log line).
     FB1_THREADS=${LOA_HTTP_THREADS:-$FB_THREADS_DEFAULT}
@@ -649,6 +654,8 @@ if want feedback; then
     # 4. What the service commits now: the same pgbench without the trigger.
     pgbench_feedback insert-no-notify 0
     PN_RPS=$R_RPS PN_P50=$R_P50 PN_P99=$R_P99 PN_NOTE=$R_NOTE
+    # The reference of the target: the mean of the two (empty if either is).
+    PNM_RPS=$(awk -v a="$PN0_RPS" -v b="$PN_RPS" 'BEGIN { if (a != "" && b != "") printf "%.1f", (a + b) / 2 }')
     psql_q -c 'DROP SCHEMA bench CASCADE' >/dev/null 2>&1 || true
 fi
 
@@ -838,8 +845,8 @@ if want feedback; then
     # same transaction (the same INSERTs without a NOTIFY, which is what the
     # service commits: its notifier wakes the relay after the commit), at
     # the defaults.
-    verdict "$(holds 'r >= 0.8 * n' r="$F1_RPS" n="$PN_RPS")"
-    TG_F1="$(ratio "$F1_RPS" "$PN_RPS") of pgbench tps (same INSERTs), target ≥ 80 %: $V"
+    verdict "$(holds 'r >= 0.8 * n' r="$F1_RPS" n="$PNM_RPS")"
+    TG_F1="$(ratio "$F1_RPS" "$PNM_RPS") of pgbench tps (same INSERTs, the mean of the runs before and after), target ≥ 80 %: $V"
     [ -z "$PB_RPS" ] || TG_F1="$TG_F1; $(ratio "$F1_RPS" "$PB_RPS") of the run with the former NOTIFY trigger"
 fi
 declare -A TG_MEM=()
@@ -911,6 +918,8 @@ row "  same, $BENCH_FEEDBACK_WORKERS workers" "$F2_RPS" "$F2_P50" "$F2_P99" \
     "$BENCH_FEEDBACK_WORKERS HTTP threads, $BENCH_FEEDBACK_WORKERS workers; $F2_NOTE"
 row "pgbench, same INSERTs" "$PN_RPS" "$PN_P50" "$PN_P99" \
     "reference: transactions/s, -c $FB_CONNECTIONS -j 2 -M prepared, what the service commits" "$PN_NOTE"
+row "  same, before the row" "$PN0_RPS" "$PN0_P50" "$PN0_P99" \
+    "reference: the same right before the defaults' row; the target's reference is the mean of the two, $PNM_RPS" "$PN0_NOTE"
 row "  with a NOTIFY trigger" "$PB_RPS" "$PB_P50" "$PB_P99" \
     "$(ratio "$PB_RPS" "$PN_RPS") of the reference: the outbox's former trigger; the gap is what a NOTIFY in each commit cost" "$PB_NOTE"
 fi
