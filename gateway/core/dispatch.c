@@ -65,12 +65,15 @@ int gw_dispatch_start (gw_request *req, enum MHD_Result *rc)
          * first call would close the connection, and a page's many files
          * want it kept alive. */
         if (hooks.fallback_owns && hooks.fallback && hooks.fallback_owns (req->url)) {
-            if (has_body (req)) {
-                *rc = no_body_here (req);
-                return 1;
-            }
             req->fallback = 1;
-            return 0;
+            if (!has_body (req))
+                return 0;
+            /* Pages take no body: a read carrying one is 413; any other
+             * method gets the fallback's own answer (405) at once, the
+             * body unread either way. */
+            *rc = strcmp (req->method, "GET") == 0 || req->head ? no_body_here (req)
+                                                                : hooks.fallback (req);
+            return 1;
         }
         *rc = gw_respond_problem (req, 404, "Không có tài nguyên nào ở địa chỉ này", NULL);
         return 1;

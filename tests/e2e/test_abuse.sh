@@ -171,7 +171,9 @@ expect_eq "abuse: a GET with a chunked body is 413 naming body" "413 true" "$(pr
 http POST /api/v1/auth/logout -H 'Authorization: Bearer nothing' -d '{}'
 expect_eq "abuse: a body to a route that takes none (logout) is 413" "413 true" "$(problem_names body)"
 http GET /index.html -d 'x'
-expect_eq "abuse: a body to a page is 413" 413 "$HTTP_STATUS"
+expect_eq "abuse: a GET of a page with a body is 413" 413 "$HTTP_STATUS"
+http POST /index.html -d 'x'
+expect_eq "abuse: a POST to a page is still 405 (its body unread)" "405 GET, HEAD" "$HTTP_STATUS $(header Allow)"
 http GET /api/v1/articles -H 'Content-Length: 0'
 expect_eq "abuse: Content-Length: 0 is no body" 200 "$HTTP_STATUS"
 # A body is not read before its sender is known: a wrong token's 401 comes
