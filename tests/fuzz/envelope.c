@@ -22,8 +22,43 @@
 static const loa_rpc_method *const tables[] = {content_methods, feedback_methods, quota_methods,
                                                media_methods};
 
+/* 1 when `m` or a message in it kept an unknown field numbered 0:
+ * protobuf-c 1.4.1 reads a tag 0 written in two bytes (0x80 0x00) as an
+ * unknown field, then writes it in one (0x00) and refuses that. Loa never
+ * packs a request's input again, so such an input only has to unpack. */
+static int has_field_zero (const ProtobufCMessage *m)
+{
+    for (size_t i = 0; i < m->n_unknown_fields; i++)
+        if (m->unknown_fields[i].tag == 0)
+            return 1;
+    const ProtobufCMessageDescriptor *d = m->descriptor;
+    for (unsigned i = 0; i < d->n_fields; i++) {
+        const ProtobufCFieldDescriptor *f = &d->fields[i];
+        if (f->type != PROTOBUF_C_TYPE_MESSAGE)
+            continue;
+        const char *base = (const char *) m;
+        if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF &&
+            *(const uint32_t *) (base + f->quantifier_offset) != f->id)
+            continue;
+        if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+            size_t n = *(const size_t *) (base + f->quantifier_offset);
+            ProtobufCMessage *const *items = *(ProtobufCMessage *const *const *) (base + f->offset);
+            for (size_t k = 0; k < n; k++)
+                if (has_field_zero (items[k]))
+                    return 1;
+        } else {
+            const ProtobufCMessage *sub = *(const ProtobufCMessage *const *) (base + f->offset);
+            if (sub && has_field_zero (sub))
+                return 1;
+        }
+    }
+    return 0;
+}
+
 static void check_repacks (const ProtobufCMessage *in)
 {
+    if (has_field_zero (in))
+        return;
     size_t n = protobuf_c_message_get_packed_size (in);
     uint8_t *bin = malloc (n ? n : 1);
     FUZZ_CHECK (bin != NULL && protobuf_c_message_pack (in, bin) == n);
