@@ -111,7 +111,7 @@ $(BUILD)/config.mk: Makefile
 
 .PHONY: deps
 deps:
-	@PACKAGES="$(PACKAGES)" deploy/install-deps.sh install
+	@PACKAGES="$(sort $(PACKAGES) $(FUZZ_PACKAGES))" deploy/install-deps.sh install
 
 # ---------------------------------------------------------------- protobuf
 PROTOS := $(wildcard proto/*.proto)
