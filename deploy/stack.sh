@@ -163,7 +163,10 @@ stack_keys() {
 stack_up() {
     STACK_DIR=$1
     mkdir -p "$STACK_DIR/logs" "$STACK_DIR/pids"
-    chmod 755 "$STACK_DIR"
+    # Private: logs, keys, the media and the database are the stack's own
+    # (stack_pg_start gives the folder to postgres when run as root, whose
+    # processes need nothing above it but to pass through).
+    chmod 700 "$STACK_DIR" "$STACK_DIR/logs"
     local base http
     base=${LOA_PG_PORT_BASE:-$(stack_free_base)} || { stack_log "no free ports"; return 1; }
     http=${2:-$((base + 9))}
