@@ -8,6 +8,7 @@ of key=value figures for the shell to read.
                                         refused at once, and closed meanwhile
   abuse.py HOST PORT drip EVERY_S MAX_S  a request whose headers come one byte
                                         every EVERY_S: when the gateway closed it
+  abuse.py HOST PORT dripbody EVERY_S MAX_S  the same with a body (headers whole)
   abuse.py HOST PORT logins N           N logins at once with wrong passwords,
                                         each from its own forwarded address: the
                                         statuses, and whether 503s say Retry-After
@@ -72,10 +73,9 @@ def idle(host, port, n, hold_s):
           % (len(socks), failed, refused, len(socks) - refused, still, opened))
 
 
-def drip(host, port, every_s, max_s):
+def drip(host, port, every_s, max_s, start=b"GET /api/v1/articles HTTP/1.1\r\nHost: loa\r\nX-Slow: "):
     s = connect(host, port)
     s.settimeout(None)
-    start = b"GET /api/v1/articles HTTP/1.1\r\nHost: loa\r\nX-Slow: "
     s.sendall(start)
     t0 = time.monotonic()
     sent = 0
@@ -97,6 +97,12 @@ def drip(host, port, every_s, max_s):
             break
     print("outcome=%s after_s=%.1f bytes_dripped=%d" % (outcome, time.monotonic() - t0, sent))
     s.close()
+
+
+def dripbody(host, port, every_s, max_s):
+    drip(host, port, every_s, max_s,
+         b"POST /api/v1/feedback HTTP/1.1\r\nHost: loa\r\nContent-Type: application/json\r\n"
+         b"Content-Length: 100000\r\n\r\n{")
 
 
 def request(host, port, method, path, body=None, headers=None, timeout=60):
@@ -165,7 +171,8 @@ def search(host, port, n, seconds):
 def main():
     host, port, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     args = [float(a) if "." in a else int(a) for a in sys.argv[4:]]
-    {"idle": idle, "drip": drip, "logins": logins, "search": search}[mode](host, port, *args)
+    {"idle": idle, "drip": drip, "dripbody": dripbody, "logins": logins,
+     "search": search}[mode](host, port, *args)
 
 
 if __name__ == "__main__":

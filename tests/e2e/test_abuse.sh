@@ -5,14 +5,16 @@
 # time; the reader's latency is measured before and during each, and must
 # stay answered and within a generous bound of its usual figure (ten times
 # the median, at least 2 s: a sanitized build on two shared cores). The
-# figures are printed. The attacks: 2,000 idle connections (the per-address limit
-# refuses most at once, the header deadline closes the rest), a request
-# whose headers drip one byte every 2 s (closed at LOA_HEADER_TIMEOUT_S,
-# 10 s), 200 parallel logins with wrong passwords (the hash pool: 401, or
-# 503 with Retry-After beyond its queue), searches with junk parameters.
-# Also: bodies refused unread where a route takes none, a body never read
-# before its sender is authenticated, and a statement held on a lock
-# cancelled at the statement timeout rather than holding its worker.
+# figures are printed. The attacks: 2,000 idle connections (the
+# per-address limit refuses most at once, the header deadline closes the
+# rest), a request whose headers drip one byte every 2 s (closed at
+# LOA_HEADER_TIMEOUT_S, 10 s), a body dripping likewise (closed at
+# LOA_BODY_TIMEOUT_S, 30 s), 200 parallel logins with wrong passwords (the
+# hash pool: 401, or 503 with Retry-After beyond its queue), searches with
+# junk parameters. Also: bodies refused unread where a route takes none, a
+# body never read before its sender is authenticated, and a statement held
+# on a lock cancelled at the statement timeout rather than holding its
+# worker.
 # shellcheck shell=bash
 
 AB_PY=tests/e2e/abuse.py
@@ -115,6 +117,11 @@ else
         fail "abuse: drip: closed after 8-14 s" "$ab_out"
     fi
 
+    # Meanwhile (it takes 30 s): a body dripping one byte every 2 s after
+    # whole headers, closed at LOA_BODY_TIMEOUT_S (30 s).
+    timeout 60 "$AB_PY" "$AB_HOST" "$AB_PORT" dripbody 2 45 >"$AB_DIR/dripbody.out" 2>&1 &
+    ab_body_pid=$!
+
     # 3. 200 logins at once with wrong passwords (each from its own
     #    forwarded address and username, so the login throttle lets them
     #    all reach the hash pool).
@@ -152,6 +159,15 @@ else
     ab_check "junk-parameter searches" "$AB_DIR/search"
     AB_FIGURES="$AB_FIGURES
     (the searches: $(ab_field "$(tail -1 "$AB_DIR/search.out")" codes))"
+    wait "$ab_body_pid"
+    ab_out=$(tail -1 "$AB_DIR/dripbody.out")
+    ab_s=$(ab_field "$ab_out" after_s)
+    if [ "$(ab_field "$ab_out" outcome)" = closed ] &&
+        awk -v s="${ab_s:-99}" 'BEGIN { exit !(s >= 28 && s <= 34) }'; then
+        pass "abuse: a body dripping a byte every 2 s is closed at the body deadline (${ab_s} s)"
+    else
+        fail "abuse: a dripping body closed after 28-34 s" "$ab_out"
+    fi
     printf '  abuse: the reader on 127.0.0.1, before and during each attack:%s\n' "$AB_FIGURES"
     # What the guards turned away, on /metrics.
     ab_m=$(curl -s --max-time 10 "$GW/metrics")
