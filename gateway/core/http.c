@@ -352,7 +352,7 @@ gw_http *gw_http_start (unsigned port, unsigned threads, size_t max_body,
                                * alone may take all of it. */
                               MHD_OPTION_CONNECTION_LIMIT, (unsigned) limits->max_total,
                               MHD_OPTION_CONNECTION_TIMEOUT, (unsigned) 60,
-                              MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) 64 * 1024,
+                              MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) 32 * 1024,
                               /* main.c ignores SIGPIPE: without this libmicrohttpd, which cannot
                                * block it in threads it does not own, sends files by read and
                                * send instead of sendfile (a third of the download rate). */
