@@ -40,21 +40,79 @@ static const gw_route csv_route = {
 
 const gw_route *const gw_quota_report_alternatives[] = {&year_route, &csv_route, NULL};
 
-/* 1 when an Accept header names text/csv (with a quality above 0). */
-static int accepts_csv (const char *accept)
+static const char *skip_ows (const char *p, const char *end)
 {
-    for (const char *p = accept; p && *p;) {
-        p += strspn (p, " \t,");
-        size_t n = strcspn (p, ",");
-        size_t type = strcspn (p, ";, \t");
-        if (type == 8 && strncasecmp (p, "text/csv", 8) == 0) {
-            const char *q = strstr (p, "q=");
-            int zero =
-                q && q < p + n && q[2] == '0' && strspn (q + 3, ".0") == strcspn (q + 3, ",");
-            if (!zero)
-                return 1;
+    while (p < end && (*p == ' ' || *p == '\t'))
+        p++;
+    return p;
+}
+
+/* 1 when the qvalue [v, ve) (quotes removed) is 0. */
+static int q_is_zero (const char *v, const char *ve)
+{
+    if (v == ve || *v != '0')
+        return 0;
+    v++;
+    if (v < ve && *v == '.')
+        for (v++; v < ve && *v == '0';)
+            v++;
+    return v == ve;
+}
+
+/* Whether the media range [p, end) is text/csv with a q above 0. Its
+ * parameters were looked for with strstr (p, "q="), which also found
+ * "xq=0" and missed "q=0 " before a comma (the CSV stayed asked for). */
+static int range_is_csv (const char *p, const char *end)
+{
+    p = skip_ows (p, end);
+    const char *t = p;
+    while (p < end && *p != ';' && *p != ' ' && *p != '\t')
+        p++;
+    if (p - t != 8 || strncasecmp (t, "text/csv", 8) != 0)
+        return 0;
+    while ((p = skip_ows (p, end)) < end && *p == ';') {
+        const char *k = p = skip_ows (p + 1, end);
+        while (p < end && *p != '=' && *p != ';' && *p != ' ' && *p != '\t')
+            p++;
+        size_t kn = (size_t) (p - k);
+        p = skip_ows (p, end);
+        if (p >= end || *p != '=')
+            continue;
+        const char *v = p = skip_ows (p + 1, end), *ve;
+        if (p < end && *p == '"') {
+            for (p++; p < end && *p != '"'; p++)
+                if (*p == '\\' && p + 1 < end)
+                    p++;
+            ve = p;
+            v++;
+            if (p < end)
+                p++;
+        } else {
+            while (p < end && *p != ';' && *p != ' ' && *p != '\t')
+                p++;
+            ve = p;
         }
-        p += n;
+        if (kn == 1 && (*k == 'q' || *k == 'Q') && q_is_zero (v, ve))
+            return 0;
+    }
+    return 1;
+}
+
+int gw_quota_accepts_csv (const char *accept)
+{
+    const char *p = accept, *end = accept ? accept + strlen (accept) : NULL;
+    while (p && p < end) {
+        const char *r = p;
+        int quoted = 0;
+        for (; p < end && (quoted || *p != ','); p++)
+            if (*p == '"')
+                quoted = !quoted;
+            else if (*p == '\\' && quoted && p + 1 < end)
+                p++;
+        if (range_is_csv (r, p))
+            return 1;
+        if (p < end)
+            p++;
     }
     return 0;
 }
@@ -63,7 +121,7 @@ enum MHD_Result gw_quota_report (gw_request *req)
 {
     const char *format = gw_query (req, "format");
     int csv = format ? strcmp (format, "csv") == 0
-                     : accepts_csv (gw_header (req, MHD_HTTP_HEADER_ACCEPT));
+                     : gw_quota_accepts_csv (gw_header (req, MHD_HTTP_HEADER_ACCEPT));
     if (csv)
         return gw_rpc_route_as (req, &csv_route);
     if (gw_query (req, "year"))

@@ -47,6 +47,7 @@ static const struct {
     {"xml", xml_suite},
     {"form", form_suite},
     {"open311_map", open311_map_suite},
+    {"quota_accept", quota_accept_suite},
     {"throttle", throttle_suite},
     {"pool", pool_suite},
     {"conns", conns_suite},

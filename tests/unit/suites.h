@@ -29,6 +29,7 @@ Suite *forwarded_suite (void);
 Suite *xml_suite (void);
 Suite *form_suite (void);
 Suite *open311_map_suite (void);
+Suite *quota_accept_suite (void);
 Suite *throttle_suite (void);
 Suite *pool_suite (void);
 Suite *conns_suite (void);
