@@ -5,11 +5,35 @@
  * line of the rest is the query; the rest is the Accept header.
  * Properties: the answer is one of the four; a query is answered 3.2, 2.3
  * or 400 whatever Accept says; without one, never 400; Accept absent or
- * empty is 3.2. */
+ * empty is 3.2. The Accept header also goes to the quota report's choice
+ * of CSV (gw_quota_accepts_csv, gateway/quota/report.c), checked by what
+ * ranges added before or after it must (not) change. */
 #include <string.h>
 
 #include "fuzz.h"
 #include "media/media_feed.h"
+#include "quota/quota.h"
+
+/* The quota report's CSV by Accept (gw_quota_accepts_csv): a range of
+ * another type after, or a refused text/csv before, changes nothing (when
+ * no quote is left open to swallow it); text/csv before is always CSV. */
+static void check_csv (const char *accept)
+{
+    int csv = gw_quota_accepts_csv (accept);
+    FUZZ_CHECK (csv == 0 || csv == 1);
+    size_t n = strlen (accept);
+    char *s = malloc (n + 32);
+    FUZZ_CHECK (s != NULL);
+    snprintf (s, n + 32, "text/csv,%s", accept);
+    FUZZ_CHECK (gw_quota_accepts_csv (s) == 1);
+    if (!strchr (accept, '"')) {
+        snprintf (s, n + 32, "%s,application/json", accept);
+        FUZZ_CHECK (gw_quota_accepts_csv (s) == csv);
+        snprintf (s, n + 32, "text/csv;q=0,%s", accept);
+        FUZZ_CHECK (gw_quota_accepts_csv (s) == csv);
+    }
+    free (s);
+}
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
@@ -36,6 +60,8 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     if (!accept || !*accept)
         FUZZ_CHECK (query || v == GW_NINJS_3_2);
     FUZZ_CHECK (strlen (gw_ninjs_name (v)) == 3 && strlen (gw_ninjs_schema (v)) > 0);
+    if (accept)
+        check_csv (accept);
     free (text);
     return 0;
 }
