@@ -60,7 +60,7 @@ def idle(host, port, n, hold_s):
         if time.monotonic() - t0 > hold_s:
             break
     opened = time.monotonic() - t0
-    time.sleep(0.5)
+    time.sleep(2.0)
     # Refused at admission: accepted by the kernel, closed at once.
     refused = sum(closed_by_peer(s) for s in socks)
     deadline = t0 + hold_s
