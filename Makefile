@@ -42,6 +42,11 @@ PKG_MODULES += libmagic
 # fonts with Vietnamese diacritics for the screenshots; nodejs (with npm: Debian 12
 # packs npm apart, NodeSource's nodejs carries it).
 PACKAGES += chromium fonts-dejavu-core nodejs
+# tests/e2e/test_compose.sh starts docker-compose.yml for real: Debian's
+# Docker engine (docker.io: dockerd, containerd, runc, tini), debootstrap
+# for the base image no registry gives here, and PyYAML for the one change
+# the test makes to the compose file (no published ports on the host's network).
+PACKAGES += docker.io debootstrap python3-yaml
 # libzip: packages' BagIt bags (services/media-svc/media_bag.c); unzip checks them in the tests.
 PACKAGES += libzip-dev unzip
 PKG_MODULES += libzip

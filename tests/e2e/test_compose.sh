@@ -1,9 +1,10 @@
 # shellcheck shell=bash
-# docker-compose.yml and deploy/Dockerfile, checked statically (no Docker
-# engine runs here): the file is valid for Debian's docker-compose, runs the
-# five programs from the one image with health checks, PostgreSQL 15 and
-# volumes for its data and the media; the image is built in two bookworm-slim
-# stages. Sourced by tests/run.sh from the repository's top directory.
+# docker-compose.yml and deploy/Dockerfile: first checked as files (valid for
+# Debian's docker-compose; the five programs from the one image with health
+# checks, PostgreSQL 15, volumes for its data and the media; the image built
+# in two Debian 12 stages), then started for real on a Docker engine of the
+# test's own (compose_live, below). Sourced by tests/run.sh from the
+# repository's top directory.
 
 # compose_flatten: reads the YAML that `docker-compose config` prints (block
 # style, two-space indents, list items at their key's indent) and prints one
@@ -92,8 +93,8 @@ test_compose() {
         case $p in
         gateway)
             printf '%s' "$v" | grep -Eq \
-                '^CMD(-SHELL)? .*curl .*http://(localhost|127\.0\.0\.1):8080/(readyz|healthz)' ||
-                problems="$problems; health check [$v] is not curl .../readyz or /healthz"
+                '^CMD(-SHELL)? .*/dev/tcp/(localhost|127\.0\.0\.1)/8080 .*GET /readyz ' ||
+                problems="$problems; health check [$v] is not GET /readyz on port 8080"
             ;;
         *)
             v=$(printf '%s' "${p%-svc}" | tr '[:lower:]' '[:upper:]')
@@ -184,7 +185,8 @@ $(grep -rhoE --include='*.c' --include='*.h' '"LOA_[A-Z0-9_]+"' services gateway
 EOF
     expect_eq "compose: deploy/env.example lists every LOA_ variable the programs read" "" "$missing"
 
-    # The image: multi-stage, every stage on debian:bookworm-slim, non-root.
+    # The image: multi-stage, every stage on BASE (debian:bookworm-slim unless
+    # the build names another, as compose_live does), non-root.
     if [ ! -f "$df" ]; then
         fail "compose: $df exists" "no $df"
         return
@@ -196,8 +198,10 @@ EOF
     else
         fail "compose: $df is multi-stage" "$got FROM line(s)"
     fi
-    got=$(printf '%s\n' "$froms" | grep -vxc 'debian:bookworm-slim') || true
-    expect_eq "compose: every stage of $df is debian:bookworm-slim" "0" "$got"
+    got=$(printf '%s\n' "$froms" | grep -vxc '${BASE}') || true
+    expect_eq "compose: every stage of $df starts from \${BASE}" "0" "$got"
+    expect_eq "compose: BASE is debian:bookworm-slim unless the build names another" \
+        "debian:bookworm-slim" "$(sed -n 's/^ARG BASE=//p' "$df")"
     expect_match "compose: $df runs as the user loa" '^loa$' \
         "$(awk 'toupper($1) == "USER" { u = $2 } END { print u }' "$df")"
     expect_match "compose: $df declares the media volume" '/var/lib/loa/media' \
@@ -231,4 +235,412 @@ EOF
     fi
 }
 
+# ------------------------------------------------------------------ for real
+# compose_live: docker-compose.yml started on a Docker engine of the test's
+# own (tests/e2e/docker.sh), as an operator would, with the images built
+# here: no registry is reachable, so the base is a debootstrap of Debian 12
+# imported into the engine, the Loa image is deploy/Dockerfile on it, and
+# PostgreSQL's is deploy/postgres/Dockerfile. The only change to the real
+# file is an override (written below) that puts every container on the
+# host's network, naming the services 127.0.0.1, on free ports: all the
+# traffic stays on the loopback interface.
+
+# cl_compose ARGS...: docker-compose on the test's project, in a clean
+# environment (the runner's LOA_* must not leak in).
+cl_compose() {
+    env -i PATH="$PATH" HOME="${HOME:-/tmp}" DOCKER_HOST="$DOCKER_HOST" \
+        LOA_IMAGE=loa:e2e LOA_POSTGRES_IMAGE=loa-postgres:e2e \
+        POSTGRES_PASSWORD="$CL_PG_PASSWORD" LOA_ADMIN_PASSWORD="$LOA_ADMIN_PASSWORD" \
+        LOA_RPC_TIMEOUT_MS=2000 LOA_PUBLIC_URL="http://127.0.0.1:$CL_HTTP" \
+        docker-compose -p loa-e2e -f "$CL_DIR/project/docker-compose.yml" \
+        -f "$CL_DIR/project/host-network.yml" "$@"
+}
+
+# cl_container SERVICE: its container's id.
+cl_container() { cl_compose ps -q "$1" 2>/dev/null | head -1; }
+
+# cl_healthy: 0 when every container of the project is running and healthy.
+cl_healthy() {
+    local ids s
+    ids=$(cl_compose ps -q 2>/dev/null)
+    [ "$(printf '%s\n' "$ids" | grep -c .)" = 6 ] || return 1
+    # shellcheck disable=SC2086 # one argument per container
+    s=$("$DOCKER" inspect -f '{{.State.Status}}/{{if .State.Health}}{{.State.Health.Status}}{{end}}' $ids)
+    [ -z "$(printf '%s\n' "$s" | grep -vx 'running/healthy')" ]
+}
+
+# cl_wait_healthy SECONDS: 0 once every container is healthy.
+cl_wait_healthy() { wait_until "$1" cl_healthy; }
+
+# cl_override: the override file: the host's network, the services' names
+# resolving to 127.0.0.1, and free ports for each listener.
+cl_override() {
+    local b=$1 s i v hosts="" env_common
+    for s in postgres content-svc feedback-svc quota-svc media-svc gateway; do
+        hosts="$hosts\"$s:127.0.0.1\", "
+    done
+    env_common="      LOA_DB_URL: postgresql://loa:\${POSTGRES_PASSWORD}@postgres:$b/loa"
+    i=1
+    for s in CONTENT FEEDBACK QUOTA MEDIA; do
+        env_common="$env_common
+      LOA_${s}_RPC: tcp://127.0.0.1:$((b + i))
+      LOA_${s}_EVENTS: tcp://127.0.0.1:$((b + 4 + i))"
+        i=$((i + 1))
+    done
+    {
+        echo "# Written by tests/e2e/test_compose.sh: the host's network, free ports."
+        echo "services:"
+        echo "  postgres:"
+        echo "    network_mode: host"
+        echo "    extra_hosts: [${hosts%, }]"
+        echo "    environment:"
+        echo "      PGPORT: \"$b\""
+        i=1
+        for s in content-svc feedback-svc quota-svc media-svc; do
+            v=$(printf '%s' "${s%-svc}" | tr '[:lower:]' '[:upper:]')
+            echo "  $s:"
+            echo "    network_mode: host"
+            echo "    extra_hosts: [${hosts%, }]"
+            echo "    environment:"
+            echo "$env_common"
+            echo "      LOA_${v}_RPC_BIND: tcp://127.0.0.1:$((b + i))"
+            echo "      LOA_${v}_EVENTS_BIND: tcp://127.0.0.1:$((b + 4 + i))"
+            echo "    healthcheck:"
+            echo "      test: [\"CMD\", \"loa-rpc\", \"--service\", \"$s\", \"tcp://127.0.0.1:$((b + i))\", \"ping\"]"
+            i=$((i + 1))
+        done
+        echo "  gateway:"
+        echo "    network_mode: host"
+        echo "    extra_hosts: [${hosts%, }]"
+        echo "    environment:"
+        echo "$env_common"
+        echo "      LOA_HTTP_PORT: \"$((b + 9))\""
+        echo "    healthcheck:"
+        echo "      test:"
+        echo "        - CMD"
+        echo "        - bash"
+        echo "        - -c"
+        echo "        - >-"
+        echo "          exec 3<>/dev/tcp/127.0.0.1/$((b + 9))"
+        echo "          && printf 'GET /readyz HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3"
+        echo "          && read -r _ code _ <&3 && [ \"\$\$code\" = 200 ]"
+    } >"$CL_DIR/project/host-network.yml"
+}
+
+# cl_mb BYTES: in MB (10^6), one decimal.
+cl_mb() { awk -v n="$1" 'BEGIN { printf "%.1f", n / 1e6 }'; }
+
+# cl_quota_articles: the unit's articles this month in quota-svc's report.
+cl_quota_articles() {
+    e2e_call CL_TOK admin GET "/api/v1/quota/report?month=$(TZ=Asia/Ho_Chi_Minh date +%Y-%m)" -
+    body_jq --argjson u "${CL_UNIT:-0}" '.items[] | select(.unit_id == $u) | .articles'
+}
+cl_quota_is() { [ "$(cl_quota_articles)" = "$1" ]; }
+
+# cl_article TITLE: written by the editor, published by the reviewer, with
+# the photo; CL_ART is its id.
+cl_article() {
+    e2e_publish CL_TOK ed rev "$(jq -nc --arg t "$1" --argjson tp "${CL_TOPICS:-[]}" \
+        --argjson a "[${CL_ASSET:-}]" \
+        '{title: $t, summary: "Tóm tắt: cải cách hành chính", body: "Nội dung **chính** của bài.", topic_ids: $tp, attachment_ids: $a}')"
+    CL_ART=$E2E_ID
+}
+
+# cl_package: the reviewer packages the article for the broadcaster (media-svc
+# learns of the publication by an event: retried while it has not yet).
+cl_package() {
+    e2e_call CL_TOK rev POST /api/v1/media/packages \
+        "{\"article_id\": $CL_ART, \"asset_ids\": [$CL_ASSET], \"broadcaster_ids\": [$CL_BC]}"
+    [ "$HTTP_STATUS" = 201 ]
+}
+cl_bag_ready() {
+    e2e_call CL_TOK rev GET "/api/v1/media/packages/$CL_PKG" -
+    [ "$(body_jq '.versions[] | select(.version == 1) | .bag_status')" = ready ]
+}
+
+# compose_smoke: what a department does on its first day, through the
+# gateway of the composed stack.
+compose_smoke() {
+    local body code n
+    declare -gA CL_TOK=()
+    echo "  -- compose: a smoke test through its gateway"
+    CL_TOK[admin]=$(admin_token)
+    expect_eq "compose: the first admin logs in (LOA_ADMIN_PASSWORD)" true \
+        "$([ -n "${CL_TOK[admin]}" ] && echo true || echo false)"
+    e2e_call CL_TOK admin POST /api/v1/units '{"code": "TTRA", "name": "Thanh tra Sở"}'
+    CL_UNIT=$(body_jq '.id // empty')
+    expect_eq "compose: the admin creates a unit" "201" "$HTTP_STATUS"
+    e2e_staff CL_TOK ed '["editor"]' "${CL_UNIT:-null}" e2e.compose-ed "Biên tập viên Thanh tra"
+    e2e_staff CL_TOK rev '["reviewer"]' null e2e.compose-rev "Thành viên Ban biên tập"
+    python3 - "$CL_DIR/photo.png" <<'PYEOF'
+import os, struct, sys, zlib
+def chunk(t, d):
+    return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d) & 0xffffffff)
+w = h = 64
+raw = b''.join(b'\x00' + os.urandom(w * 3) for _ in range(h))
+open(sys.argv[1], 'wb').write(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 2, 0, 0, 0))
+                              + chunk(b'IDAT', zlib.compress(raw)) + chunk(b'IEND', b''))
+PYEOF
+    e2e_call CL_TOK ed POST /api/v1/assets - -H 'Content-Type: image/png' --data-binary "@$CL_DIR/photo.png"
+    CL_ASSET=$(body_jq '.id // empty')
+    CL_ASSET_SHA=$(sha256sum "$CL_DIR/photo.png" | cut -d' ' -f1)
+    expect_eq "compose: the editor uploads a photo (into the media volume)" "201 $CL_ASSET_SHA" \
+        "$HTTP_STATUS $(body_jq .sha256)"
+    http GET '/api/v1/topics?per_page=1'
+    CL_TOPICS=$(body_jq '[.items[0].id // empty]')
+    CL_QUOTA0=$(cl_quota_articles)
+    cl_article "Sở công bố kết quả cải cách hành chính năm 2022"
+    expect_eq "compose: an article is written, reviewed and published" true \
+        "$([ -n "$CL_ART" ] && echo true || echo false)"
+    http GET "/api/v1/articles/$CL_ART"
+
+    expect_eq "compose: the public reads it" "200 Sở công bố kết quả cải cách hành chính năm 2022" \
+        "$HTTP_STATUS $(body_jq .title)"
+    http GET /
+    expect_match "compose: the portal's home page is served" '^200 .*<html' "$HTTP_STATUS $(tr -d '\n' <"$T_TMP/body" | head -c 300)"
+    http GET '/api/v1/articles?per_page=5'
+    expect_eq "compose: the home page's list (its newest articles) shows it" "200 $CL_ART" \
+        "$HTTP_STATUS $(body_jq '.items[0].id')"
+    if wait_until 20 cl_quota_is $((${CL_QUOTA0:-0} + 1)); then
+        pass "compose: quota-svc counts it for the unit (an event through the relay)"
+    else
+        fail "compose: quota-svc counts it for the unit" "before [${CL_QUOTA0:-}], now [$(cl_quota_articles)]"
+    fi
+
+    body=$(jq -nc '{kind: "recommendation", title: "Đề nghị đơn giản hoá thủ tục đăng ký doanh nghiệp",
+        content: "Đề nghị Sở bỏ yêu cầu nộp bản sao công chứng giấy tờ đã có trong Cơ sở dữ liệu quốc gia về dân cư.",
+        submitter: {name: "Nguyễn Văn An", address: "12 Lê Lợi, phường Bến Nghé", phone: "0912 345 678", email: "nguyen.van.an@example.vn"}}')
+    e2e_call CL_TOK anon POST /api/v1/feedback "$body"
+    CL_CODE=$(body_jq '.tracking_code // empty')
+    expect_eq "compose: a citizen sends feedback: 201 with a tracking code" "201 true" \
+        "$HTTP_STATUS $([ -n "$CL_CODE" ] && echo true || echo false)"
+    http GET "/api/v1/feedback/track/$CL_CODE"
+    expect_eq "compose: and follows it by its code" "200 received" "$HTTP_STATUS $(body_jq .status)"
+
+    e2e_call CL_TOK admin POST /api/v1/broadcasters \
+        '{"name": "Đài Phát thanh và Truyền hình tỉnh", "kind": "tv", "embargo_policy": "deliver"}'
+    CL_BC=$(body_jq '.id // empty')
+    CL_KEY=$(body_jq '.api_key // empty')
+    expect_eq "compose: the admin registers a broadcaster, with its key" "201 true" \
+        "$HTTP_STATUS $([ -n "$CL_KEY" ] && echo true || echo false)"
+    wait_until 20 cl_package
+    CL_PKG=$(body_jq '.id // empty')
+    expect_eq "compose: the reviewer packages the article for it" 201 "$HTTP_STATUS"
+    if wait_until 30 cl_bag_ready; then
+        pass "compose: media-svc builds the package's bag"
+    else
+        fail "compose: media-svc builds the package's bag" "$(body_jq -c '.versions')"
+    fi
+    code=$(curl -s -o "$CL_DIR/ninjs.json" -w '%{http_code}' --max-time 20 -H "X-Api-Key: $CL_KEY" \
+        "$GW/api/v1/media/packages/$CL_PKG/versions/1")
+    expect_eq "compose: the broadcaster pulls the package (ninjs)" "200 1" \
+        "$code $(jq -r '.version' "$CL_DIR/ninjs.json" 2>/dev/null)"
+    code=$(curl -s -o "$CL_DIR/bag.zip" -w '%{http_code}' --max-time 20 -H "X-Api-Key: $CL_KEY" \
+        "$GW/api/v1/media/packages/$CL_PKG/versions/1/bag.zip")
+    n=$(unzip -l "$CL_DIR/bag.zip" 2>/dev/null | grep -c 'data/')
+    if [ "$code" = 200 ] && unzip -tq "$CL_DIR/bag.zip" >/dev/null 2>&1 && [ "$n" -gt 0 ]; then
+        pass "compose: and its bag (a valid zip, $n payload entries)"
+    else
+        fail "compose: the broadcaster pulls the bag" "status $code, $n payload entries"
+    fi
+}
+
+# compose_crash: a service killed as a crash would (SIGKILL to the program,
+# from outside Docker: an OOM kill looks the same) is restarted by its
+# restart policy, and the gateway meanwhile answers within the deadline.
+compose_crash() {
+    local c n0 n1 pid prog t0 line codes="" slow="" recovered=""
+    echo "  -- compose: quota-svc killed (SIGKILL), restarted by Docker"
+    c=$(cl_container quota-svc)
+    n0=$("$DOCKER" inspect -f '{{.RestartCount}}' "$c")
+    pid=$("$DOCKER" inspect -f '{{.State.Pid}}' "$c")
+    prog=$(pgrep -P "$pid" -x quota-svc | head -1)
+    [ -n "$prog" ] || prog=$pid
+    t0=$(date +%s.%N)
+    kill -9 "$prog"
+    # Until it answers again: each answer's status and time (the deadline is
+    # LOA_RPC_TIMEOUT_MS=2000).
+    while awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { exit !(b - a < 60) }'; do
+        line=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 10 \
+            -H "Authorization: Bearer ${CL_TOK[admin]}" \
+            "$GW/api/v1/quota/report?month=$(TZ=Asia/Ho_Chi_Minh date +%Y-%m)")
+        codes="$codes ${line%% *}"
+        awk -v t="${line#* }" 'BEGIN { exit !(t > 2.5) }' && slow="$slow $line"
+        if [ "${line%% *}" = 200 ] && [ "$("$DOCKER" inspect -f '{{.RestartCount}}' "$c")" != "$n0" ]; then
+            recovered=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+            break
+        fi
+        sleep 0.05
+    done
+    n1=$("$DOCKER" inspect -f '{{.RestartCount}}' "$c")
+    expect_eq "compose: the restart policy restarts the killed container (RestartCount +1)" \
+        "$((n0 + 1))" "$n1"
+    codes=$(printf '%s\n' $codes | sort | uniq -c | awk '{ printf "%s%s×%s", (NR > 1 ? ", " : ""), $1, $2 }')
+    if [ -n "$recovered" ]; then
+        pass "compose: the gateway answers 200 again, $recovered s after the kill (answers: $codes)"
+    else
+        fail "compose: the gateway answers 200 again within 60 s of the kill" "answers: $codes"
+    fi
+    expect_eq "compose: meanwhile every answer came within the deadline (2 s)" "" "$slow"
+    expect_eq "compose: the answers were 200 or 503 only" "" \
+        "$(printf '%s' "$codes" | tr ',' '\n' | tr -d ' ' | grep -v '^$' | grep -v '×200$' | grep -v '×503$')"
+}
+
+# compose_restart: a service stopped while an article is published misses
+# the event; the gateway answers 503 for it meanwhile; started again, it
+# catches up. Then the whole stack down and up again: nothing is lost.
+compose_restart() {
+    local q0 code arts t0
+    echo "  -- compose: a service away while events happen; down and up"
+    q0=$(cl_quota_articles)
+    cl_compose stop quota-svc >>"$CL_DIR/stop.log" 2>&1
+    cl_article "Hội nghị triển khai kế hoạch cải cách hành chính"
+    expect_eq "compose: an article is published while quota-svc is stopped" true \
+        "$([ -n "$CL_ART" ] && echo true || echo false)"
+    code=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 10 \
+        -H "Authorization: Bearer ${CL_TOK[admin]}" \
+        "$GW/api/v1/quota/report?month=$(TZ=Asia/Ho_Chi_Minh date +%Y-%m)")
+    expect_match "compose: meanwhile its routes answer 503 within the deadline" '^503 (0|1|2)\.' "$code"
+    cl_compose start quota-svc >>"$CL_DIR/stop.log" 2>&1
+    if wait_until 60 cl_quota_is $((${q0:-0} + 1)); then
+        pass "compose: started again, quota-svc catches up on the event it missed"
+    else
+        fail "compose: quota-svc catches up on the event it missed" "before [${q0:-}], now [$(cl_quota_articles)]"
+    fi
+
+    http GET '/api/v1/articles?per_page=1'
+    arts=$(body_jq .total)
+    cl_compose down >"$CL_DIR/down1.log" 2>&1
+    expect_eq "compose: docker-compose down removes the containers" 0 \
+        "$(cl_compose ps -q 2>/dev/null | grep -c .)"
+    t0=$(date +%s)
+    cl_compose up -d --no-build >"$CL_DIR/up2.log" 2>&1
+    if cl_wait_healthy 240; then
+        pass "compose: up again, every container healthy $(($(date +%s) - t0)) s after docker-compose up"
+    else
+        fail "compose: up again, every container healthy within 240 s" "$(tail -5 "$CL_DIR/up2.log")"
+    fi
+    CL_TOK[admin]=$(admin_token)
+    http GET '/api/v1/articles?per_page=1'
+    expect_eq "compose: after down and up, every article is still there" "200 $arts" "$HTTP_STATUS $(body_jq .total)"
+    http GET "/api/v1/feedback/track/$CL_CODE"
+    expect_eq "compose: and the citizen's feedback" "200 received" "$HTTP_STATUS $(body_jq .status)"
+    curl -s -o "$CL_DIR/photo.back" --max-time 20 "$GW/api/v1/assets/$CL_ASSET"
+    expect_eq "compose: and the photo's blob, byte for byte" "$CL_ASSET_SHA" \
+        "$(sha256sum "$CL_DIR/photo.back" | cut -d' ' -f1)"
+    expect_eq "compose: and the staff's accounts (the admin logs in)" true \
+        "$([ -n "${CL_TOK[admin]}" ] && echo true || echo false)"
+}
+
+compose_live() {
+    CL_DIR=$T_TMP/compose
+    CL_PG_PASSWORD="pg-$(head -c 12 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+    local t0 base_size size added layers uid cc b
+    mkdir -p "$CL_DIR/project/deploy"
+    # shellcheck source=tests/e2e/docker.sh
+    . tests/e2e/docker.sh
+    echo "  -- compose started for real (a Docker engine of the test's own)"
+    if ! docker_up "$CL_DIR/engine"; then
+        fail "compose: a Docker engine starts (dockerd --bridge=none --iptables=false)" \
+            "$(tail -3 "$CL_DIR/engine/dockerd.log" 2>/dev/null)"
+        return
+    fi
+    pass "compose: a Docker engine starts (dockerd --bridge=none --iptables=false)"
+
+    # The images: the base, then Loa's and PostgreSQL's on it.
+    t0=$(date +%s)
+    if docker_base loa-base:bookworm; then
+        pass "compose: a Debian 12 base image from debootstrap --variant=minbase, imported"
+    else
+        fail "compose: a Debian 12 base image from debootstrap" "$(tail -3 "$CL_DIR/engine/debootstrap.log" 2>/dev/null)"
+        docker_down
+        return
+    fi
+    echo "     base image in $(($(date +%s) - t0)) s"
+    t0=$(date +%s)
+    if docker_build loa:e2e deploy/Dockerfile . --build-arg BASE=loa-base:bookworm \
+        >"$CL_DIR/build-loa.log" 2>&1; then
+        pass "compose: deploy/Dockerfile builds on that base (BASE=loa-base:bookworm)"
+    else
+        fail "compose: deploy/Dockerfile builds" "$(tail -5 "$CL_DIR/build-loa.log")"
+        docker_down
+        return
+    fi
+    echo "     Loa image in $(($(date +%s) - t0)) s"
+    if docker_build loa-postgres:e2e deploy/postgres/Dockerfile deploy/postgres \
+        --build-arg BASE=loa-base:bookworm >"$CL_DIR/build-pg.log" 2>&1; then
+        pass "compose: deploy/postgres/Dockerfile builds (no postgres:15 from a registry here)"
+    else
+        fail "compose: deploy/postgres/Dockerfile builds" "$(tail -5 "$CL_DIR/build-pg.log")"
+        docker_down
+        return
+    fi
+
+    # The image: its size above the base, a user that is not root, no compiler.
+    base_size=$("$DOCKER" image inspect -f '{{.Size}}' loa-base:bookworm)
+    size=$("$DOCKER" image inspect -f '{{.Size}}' loa:e2e)
+    added=$((size - base_size))
+    echo "     the image: $(cl_mb "$size") MB, of which $(cl_mb "$added") MB above its base ($(cl_mb "$base_size") MB); its own layers:"
+    layers=$("$DOCKER" history --format '{{.Size}}	{{.CreatedBy}}' loa:e2e | grep -v '^0B' |
+        cut -c1-110 | sed 's/^/       /')
+    echo "$layers" | head -n -1
+    if [ "$added" -lt 80000000 ]; then
+        pass "compose: the image adds under 80 MB to its base ($(cl_mb "$added") MB)"
+    else
+        fail "compose: the image adds under 80 MB to its base" "$(cl_mb "$added") MB"
+    fi
+    uid=$("$DOCKER" run --rm --network none loa:e2e id -u 2>&1)
+    expect_eq "compose: the image runs as loa (uid 10001), not root" \
+        "loa 10001" "$("$DOCKER" image inspect -f '{{.Config.User}}' loa:e2e) $uid"
+    cc=$("$DOCKER" run --rm --network none loa:e2e sh -c \
+        'for c in cc gcc c99 clang tcc ld as make; do command -v $c; done; true' 2>&1)
+    expect_eq "compose: the image has no compiler, linker or make" "" "$cc"
+
+    # The project: the real compose file, the init SQL it mounts, the keys.
+    # The one change to the file: no `ports` (a published port cannot go with
+    # the host's network, and an override file can add to a list, not remove
+    # from it); what it publishes, the gateway's 8080, is moved by the
+    # override to a free port of the host instead.
+    /usr/bin/python3 -c '
+import sys, yaml
+doc = yaml.safe_load(open(sys.argv[1]))
+for svc in doc["services"].values():
+    svc.pop("ports", None)
+yaml.safe_dump(doc, open(sys.argv[2], "w"), sort_keys=False, allow_unicode=True)
+' docker-compose.yml "$CL_DIR/project/docker-compose.yml"
+    cp deploy/postgres-init.sql "$CL_DIR/project/deploy/"
+    if deploy/keys.sh "$CL_DIR/project/deploy/keys" >"$CL_DIR/keys.log" 2>&1; then
+        pass "compose: deploy/keys.sh makes every program's key pair"
+    else
+        fail "compose: deploy/keys.sh makes every program's key pair" "$(tail -3 "$CL_DIR/keys.log")"
+    fi
+    b=$(stack_free_base)
+    CL_HTTP=$((b + 9))
+    cl_override "$b"
+
+    t0=$(date +%s)
+    if cl_compose up -d --no-build >"$CL_DIR/up.log" 2>&1; then
+        pass "compose: docker-compose up -d starts the stack"
+    else
+        fail "compose: docker-compose up -d starts the stack" "$(tail -5 "$CL_DIR/up.log")"
+    fi
+    if cl_wait_healthy 240; then
+        pass "compose: every container reports healthy, $(($(date +%s) - t0)) s after docker-compose up"
+    else
+        fail "compose: every container reports healthy within 240 s" \
+            "$(cl_compose ps 2>&1 | tail -7 | tr -s ' ' | tr '\n' ';')"
+        cl_compose logs --tail 20 >"$CL_DIR/logs.txt" 2>&1
+        tail -40 "$CL_DIR/logs.txt"
+    fi
+
+    local GW="http://127.0.0.1:$CL_HTTP"
+    compose_smoke
+    compose_crash
+    compose_restart
+
+    cl_compose logs >"$CL_DIR/logs.txt" 2>&1
+    cl_compose down -v >"$CL_DIR/down.log" 2>&1
+    docker_down
+}
 test_compose
+compose_live
