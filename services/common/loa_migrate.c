@@ -1,6 +1,7 @@
 #include "loa_migrate.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "loa_db.h"
@@ -29,6 +30,62 @@ static int is_applied (PGconn *db, const char *qtable, const char *name)
         loa_error (NULL, "migrate: %s", loa_db_error (res));
     PQclear (res);
     return applied;
+}
+
+/* 0 when every version recorded in `qtable` is one of `migs`; 1 when the
+ * database holds migrations this program does not know (a newer program
+ * migrated it: running on would write what the newer schema no longer
+ * means), logged with their names; -1 on a database error. */
+static int newer_schema (PGconn *db, const char *schema, const char *qtable,
+                         const loa_migration *migs, size_t n)
+{
+    /* The names as a text[] literal: ours, embedded at build time
+     * ("NNNN_name.sql"), quoted all the same. */
+    size_t len = 3;
+    for (size_t i = 0; i < n; i++)
+        len += strlen (migs[i].name) * 2 + 3;
+    char *names = malloc (len);
+    if (!names)
+        return -1;
+    char *w = names;
+    *w++ = '{';
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            *w++ = ',';
+        *w++ = '"';
+        for (const char *c = migs[i].name; *c; c++) {
+            if (*c == '"' || *c == '\\')
+                *w++ = '\\';
+            *w++ = *c;
+        }
+        *w++ = '"';
+    }
+    *w++ = '}';
+    *w = '\0';
+    char sql[400];
+    snprintf (sql, sizeof sql,
+              "SELECT string_agg(version, ', ' ORDER BY version), count(*) FROM %s "
+              "WHERE version <> ALL ($1::text[])",
+              qtable);
+    const char *vals[] = {names};
+    PGresult *res = PQexecParams (db, sql, 1, NULL, vals, NULL, NULL, 0);
+    free (names);
+    int rc = -1;
+    if (PQresultStatus (res) != PGRES_TUPLES_OK)
+        loa_error (NULL, "migrate: %s", loa_db_error (res));
+    else if (atoll (PQgetvalue (res, 0, 1)) == 0)
+        rc = 0;
+    else {
+        loa_error (NULL,
+                   "migrate: the schema %s is newer than this program: it holds %s migration(s) "
+                   "this program does not know (%s). Run the release that migrated it (or a "
+                   "newer one), or restore the backup taken before the upgrade "
+                   "(docs/operations.md, \"Upgrades\")",
+                   schema, PQgetvalue (res, 0, 1), PQgetvalue (res, 0, 0));
+        rc = 1;
+    }
+    PQclear (res);
+    return rc;
 }
 
 static int apply_one (PGconn *db, const char *qschema, const char *qtable, const loa_migration *m)
@@ -91,6 +148,11 @@ int loa_migrate (PGconn *db, const char *schema, const loa_migration *migs, size
               "version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
               qschema, qtable);
     if (loa_db_exec (db, sql) != 0) {
+        applied = -1;
+        goto out;
+    }
+    /* Before anything is applied: a newer schema is left as it is. */
+    if (newer_schema (db, schema, qtable, migs, n) != 0) {
         applied = -1;
         goto out;
     }

@@ -17,7 +17,10 @@ typedef struct {
 /* Creates `schema` if needed and applies the migrations not yet recorded,
  * in the order given (the embedding sorts them by name). Runs with
  * search_path = schema, public. Returns the number applied, or -1 (logged;
- * the failing migration is rolled back, earlier ones stay). */
+ * the failing migration is rolled back, earlier ones stay). A schema that
+ * records a migration not in `migs` (a newer program migrated it) is left
+ * untouched and -1 returned, the unknown names logged: an older binary
+ * never runs against a newer schema. */
 int loa_migrate (PGconn *db, const char *schema, const loa_migration *migs, size_t n);
 
 #endif

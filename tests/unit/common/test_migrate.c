@@ -73,6 +73,31 @@ START_TEST (a_failing_migration_is_rolled_back_whole)
 }
 END_TEST
 
+START_TEST (a_newer_schema_is_refused_untouched)
+{
+    /* A newer program applied 0001 and 0002; this one knows 0001 only
+     * (and brings a 0001b it would otherwise apply). */
+    ck_assert_int_eq (loa_migrate (db, schema, two, 2), 2);
+    const loa_migration older[] = {
+        two[0],
+        {"0001b_c.sql", "CREATE TABLE c (id int);"},
+    };
+    ck_assert_int_eq (loa_migrate (db, schema, older, 2), -1);
+    char sql[200];
+    snprintf (sql, sizeof sql, "SELECT count(*) FROM %s.schema_migrations", schema);
+    ck_assert_int_eq (scalar (sql), 2);
+    snprintf (sql, sizeof sql,
+              "SELECT count(*) FROM information_schema.tables WHERE table_schema = '%s' AND "
+              "table_name = 'c'",
+              schema);
+    ck_assert_int_eq (scalar (sql), 0);
+    /* The same program as before, or a newer one, runs on. */
+    ck_assert_int_eq (loa_migrate (db, schema, two, 2), 0);
+    const loa_migration newer[] = {two[0], two[1], {"0003_d.sql", "CREATE TABLE d (id int);"}};
+    ck_assert_int_eq (loa_migrate (db, schema, newer, 3), 1);
+}
+END_TEST
+
 typedef struct {
     int applied;
 } racer;
@@ -109,6 +134,7 @@ Suite *migrate_suite (void)
     tcase_add_checked_fixture (tc, setup, teardown);
     tcase_add_test (tc, applies_in_order_once);
     tcase_add_test (tc, a_failing_migration_is_rolled_back_whole);
+    tcase_add_test (tc, a_newer_schema_is_refused_untouched);
     tcase_add_test (tc, replicas_starting_together_do_not_race);
     suite_add_tcase (s, tc);
     return s;
