@@ -45,11 +45,20 @@ extern const size_t gateway_migrations_count;
 
 int main (int argc, char **argv)
 {
-    if (argc > 1) {
-        fprintf (stderr,
-                 "usage: %s\n(settings come from LOA_* environment variables; see README)\n",
-                 argv[0]);
-        return 2;
+    int migrate_only = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp (argv[i], "--migrate-only") == 0)
+            migrate_only = 1;
+        else if (strcmp (argv[i], "--version") == 0) {
+            printf ("gateway %s\n", LOA_VERSION);
+            return 0;
+        } else {
+            fprintf (stderr,
+                     "usage: %s [--migrate-only | --version]\n(settings come from LOA_* "
+                     "environment variables; see README)\n",
+                     argv[0]);
+            return 2;
+        }
     }
     loa_log_init ("gateway");
     /* Whatever a program writes (blobs, uploads in progress, bags) is its
@@ -118,6 +127,10 @@ int main (int argc, char **argv)
     PQfinish (db);
     if (applied < 0)
         return EXIT_FAILURE;
+    if (migrate_only) {
+        loa_info (NULL, "gateway: schema gateway up to date (%d migrations applied)", applied);
+        return EXIT_SUCCESS;
+    }
 
     void *zctx = zmq_ctx_new ();
     gw_http *http = NULL;

@@ -78,12 +78,14 @@ int loa_service_main (const loa_service_def *def, int argc, char **argv)
             migrate_only = 1;
         else if (strcmp (argv[i], "--rebuild") == 0)
             rebuild = 1;
-        else {
-            fprintf (
-                stderr,
-                "usage: %s [--migrate-only | --rebuild]\n(settings come from LOA_* environment "
-                "variables; see README)\n",
-                self->program);
+        else if (strcmp (argv[i], "--version") == 0) {
+            printf ("%s %s\n", self->program, LOA_VERSION);
+            return 0;
+        } else {
+            fprintf (stderr,
+                     "usage: %s [--migrate-only | --rebuild | --version]\n(settings come from "
+                     "LOA_* environment variables; see README)\n",
+                     self->program);
             return 2;
         }
     }
