@@ -25,7 +25,7 @@ if [ -x "${BUILD:-build}/loa-keygen" ]; then
 else
     # shellcheck disable=SC2086
     docker run --rm --user 0 --network none -v "$(cd "$DIR/secret" && pwd):/keys" \
-        "${LOA_IMAGE:-loa:latest}" loa-keygen /keys $NAMES
+        "${LOA_IMAGE:-loa:$(sed -n "s/^VERSION := //p" Makefile)}" loa-keygen /keys $NAMES
 fi
 for n in $NAMES; do
     cp "$DIR/secret/$n.pub" "$DIR/public/$n.pub"

@@ -142,6 +142,12 @@ test_compose() {
         fail "compose: no key can reach the image" "deploy/keys not in .dockerignore, or copied by $df"
     fi
 
+    # One version: the Makefile's, the image's default tag, CHANGELOG.md's newest entry.
+    v=$(sed -n 's/^VERSION := //p' Makefile)
+    expect_eq "compose: the image's tag is the release's version (Makefile, CHANGELOG.md)" \
+        "loa:$v $v" \
+        "$(compose_get services.gateway.image) $(sed -n 's/^## \([0-9][0-9.]*\).*/\1/p' CHANGELOG.md 2>/dev/null | head -1)"
+
     expect_eq "compose: the gateway publishes port 8080" "8080" \
         "$(compose_get "services.gateway.ports[].target" | head -1)"
 
@@ -486,6 +492,33 @@ compose_crash() {
         "$(printf '%s' "$codes" | tr ',' '\n' | tr -d ' ' | grep -v '^$' | grep -v '×200$' | grep -v '×503$')"
 }
 
+# compose_upgrade: --migrate-only as the upgrade steps run it, and a schema
+# migrated by a newer release refused by this one before it writes anything.
+compose_upgrade() {
+    local out rc pg
+    echo "  -- compose: upgrades (--migrate-only; a newer schema refused)"
+    out=$(cl_compose run -T --rm --no-deps content-svc content-svc --migrate-only 2>&1)
+    rc=$?
+    expect_match "compose: content-svc --migrate-only on its up-to-date schema exits 0" \
+        '^0 .*up to date \(0 migrations applied\)' "$rc $(printf '%s' "$out" | tr '\n' ' ')"
+    pg=$(cl_container postgres)
+    "$DOCKER" exec "$pg" psql -X -q -U loa -d loa -c \
+        "INSERT INTO content.schema_migrations (version) VALUES ('9999_from_a_newer_release.sql')" \
+        >/dev/null 2>&1
+    out=$(cl_compose run -T --rm --no-deps content-svc content-svc --migrate-only 2>&1)
+    rc=$?
+    expect_match "compose: on a schema a newer release migrated, it refuses, naming the migration" \
+        '^[1-9][0-9]* .*newer than this program.*9999_from_a_newer_release\.sql' \
+        "$rc $(printf '%s' "$out" | tr '\n' ' ')"
+    "$DOCKER" exec "$pg" psql -X -q -U loa -d loa -c \
+        "DELETE FROM content.schema_migrations WHERE version = '9999_from_a_newer_release.sql'" \
+        >/dev/null 2>&1
+    out=$(cl_compose run -T --rm --no-deps gateway gateway --migrate-only 2>&1)
+    rc=$?
+    expect_match "compose: gateway --migrate-only exits 0" '^0 .*up to date' \
+        "$rc $(printf '%s' "$out" | tr '\n' ' ')"
+}
+
 # compose_restart: a service stopped while an article is published misses
 # the event; the gateway answers 503 for it meanwhile; started again, it
 # catches up. Then the whole stack down and up again: nothing is lost.
@@ -592,6 +625,9 @@ compose_live() {
     uid=$("$DOCKER" run --rm --network none loa:e2e id -u 2>&1)
     expect_eq "compose: the image runs as loa (uid 10001), not root" \
         "loa 10001" "$("$DOCKER" image inspect -f '{{.Config.User}}' loa:e2e) $uid"
+    expect_eq "compose: the image's programs say their version (--version)" \
+        "gateway $(sed -n 's/^VERSION := //p' Makefile)" \
+        "$("$DOCKER" run --rm --network none loa:e2e gateway --version 2>&1)"
     cc=$("$DOCKER" run --rm --network none loa:e2e sh -c \
         'for c in cc gcc c99 clang tcc ld as make; do command -v $c; done; true' 2>&1)
     expect_eq "compose: the image has no compiler, linker or make" "" "$cc"
@@ -636,6 +672,7 @@ yaml.safe_dump(doc, open(sys.argv[2], "w"), sort_keys=False, allow_unicode=True)
     local GW="http://127.0.0.1:$CL_HTTP"
     compose_smoke
     compose_crash
+    compose_upgrade
     compose_restart
 
     cl_compose logs >"$CL_DIR/logs.txt" 2>&1
