@@ -61,6 +61,9 @@ int main (int argc, char **argv)
         }
     }
     loa_log_init ("gateway");
+    /* LOA_DB_URL_FILE, LOA_ADMIN_PASSWORD_FILE (Docker and Kubernetes secrets). */
+    if (loa_env_from_files (loa_secret_settings) != 0)
+        return EXIT_FAILURE;
     /* Whatever a program writes (blobs, uploads in progress, bags) is its
      * own: files 0600, folders 0700, whatever mode a call asks for. */
     umask (077);

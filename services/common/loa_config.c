@@ -7,10 +7,64 @@
 #include <strings.h>
 #include <time.h>
 
+#include "loa_log.h"
+
 const char *loa_env (const char *name, const char *def)
 {
     const char *v = getenv (name);
     return (v && *v) ? v : def;
+}
+
+/* The passwords, and the database URL that carries one. */
+const char *const loa_secret_settings[] = {"LOA_DB_URL", "LOA_ADMIN_PASSWORD", NULL};
+
+#define SECRET_MAX 4096
+
+int loa_env_from_files (const char *const *names)
+{
+    for (size_t i = 0; names[i]; i++) {
+        char file_var[128];
+        snprintf (file_var, sizeof file_var, "%s_FILE", names[i]);
+        const char *path = getenv (file_var);
+        if (!path || !*path)
+            continue;
+        if (getenv (names[i]) && *getenv (names[i])) {
+            loa_error (NULL, "config: both %s and %s are set: give one", names[i], file_var);
+            return -1;
+        }
+        FILE *f = fopen (path, "re");
+        if (!f) {
+            loa_error (NULL, "config: %s=%s cannot be read: %s", file_var, path, strerror (errno));
+            return -1;
+        }
+        char buf[SECRET_MAX + 2];
+        size_t n = fread (buf, 1, sizeof buf - 1, f);
+        int err = ferror (f);
+        fclose (f);
+        if (n > 0 && buf[n - 1] == '\n')
+            n--;
+        if (n > 0 && buf[n - 1] == '\r')
+            n--;
+        int rc = 0;
+        if (err || n == 0 || n > SECRET_MAX || memchr (buf, '\0', n)) {
+            loa_error (NULL, "config: %s=%s %s", file_var, path,
+                       err      ? "cannot be read"
+                       : n == 0 ? "is empty"
+                       : n > SECRET_MAX ? "is longer than 4 KB"
+                                        : "holds a NUL byte");
+            rc = -1;
+        } else {
+            buf[n] = '\0';
+            if (setenv (names[i], buf, 1) != 0) {
+                loa_error (NULL, "config: cannot set %s: %s", names[i], strerror (errno));
+                rc = -1;
+            }
+        }
+        explicit_bzero (buf, sizeof buf);
+        if (rc != 0)
+            return -1;
+    }
+    return 0;
 }
 
 long loa_env_int (const char *name, long def, long min, long max)

@@ -15,6 +15,18 @@ long loa_env_int (const char *name, long def, long min, long max);
 /* 1 for "1", "true", "yes", "on"; 0 for "0", "false", "no", "off"; else def. */
 int loa_env_bool (const char *name, int def);
 
+/* The settings that are secrets, each of which may instead be given as a
+ * file: NAME_FILE names a file whose content (one trailing newline
+ * dropped) is the value, as Docker and Kubernetes secrets are mounted. */
+extern const char *const loa_secret_settings[];
+
+/* For each NAME of `names` (NULL-terminated) whose NAME_FILE is set: reads
+ * that file (at most 4 KB) into NAME, for loa_env and libraries alike.
+ * Refused (-1, logged without the value) when NAME is set too, or the file
+ * cannot be read, is empty or too long; 0 otherwise. Call it first thing
+ * in main, before any thread. */
+int loa_env_from_files (const char *const *names);
+
 /* Milliseconds since the epoch (CLOCK_REALTIME) and a monotonic clock. */
 int64_t loa_now_ms (void);
 int64_t loa_mono_ms (void);

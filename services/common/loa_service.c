@@ -90,6 +90,9 @@ int loa_service_main (const loa_service_def *def, int argc, char **argv)
         }
     }
     loa_log_init (self->program);
+    /* LOA_DB_URL_FILE and the like (Docker and Kubernetes secrets). */
+    if (loa_env_from_files (loa_secret_settings) != 0)
+        return EXIT_FAILURE;
 
     /* Every thread inherits this mask; the main thread takes the signals
      * with sigwait, so no handler runs inside library code. */

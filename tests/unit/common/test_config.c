@@ -1,4 +1,7 @@
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "loa_config.h"
 #include "loa_service.h"
@@ -41,6 +44,64 @@ START_TEST (env_bool_words)
     }
     setenv ("LOA_TEST_B", "maybe", 1);
     ck_assert_int_eq (loa_env_bool ("LOA_TEST_B", 1), 1);
+}
+END_TEST
+
+/* A file in a fresh temporary folder holding `bytes` (len of them). */
+static void secret_file (char *path, size_t size, const char *bytes, size_t len)
+{
+    char dir[] = "/tmp/loa-secret-XXXXXX";
+    ck_assert_ptr_nonnull (mkdtemp (dir));
+    snprintf (path, size, "%s/secret", dir);
+    FILE *f = fopen (path, "w");
+    ck_assert_ptr_nonnull (f);
+    ck_assert_uint_eq (fwrite (bytes, 1, len, f), len);
+    fclose (f);
+}
+
+static void secret_file_remove (const char *path)
+{
+    char dir[256];
+    snprintf (dir, sizeof dir, "%s", path);
+    unlink (path);
+    *strrchr (dir, '/') = '\0';
+    rmdir (dir);
+}
+
+START_TEST (env_from_files)
+{
+    static const char *const names[] = {"LOA_TEST_S", NULL};
+    char path[256];
+    unsetenv ("LOA_TEST_S");
+    unsetenv ("LOA_TEST_S_FILE");
+    /* Nothing set: nothing done. */
+    ck_assert_int_eq (loa_env_from_files (names), 0);
+    ck_assert_ptr_null (getenv ("LOA_TEST_S"));
+    /* The file's content, its one trailing newline dropped. */
+    secret_file (path, sizeof path, "mật khẩu dài\n", strlen ("mật khẩu dài\n"));
+    setenv ("LOA_TEST_S_FILE", path, 1);
+    ck_assert_int_eq (loa_env_from_files (names), 0);
+    ck_assert_str_eq (loa_env ("LOA_TEST_S", ""), "mật khẩu dài");
+    /* Both given: refused, the value left alone. */
+    ck_assert_int_eq (loa_env_from_files (names), -1);
+    secret_file_remove (path);
+    unsetenv ("LOA_TEST_S");
+    /* A file that is not there, empty, or with a NUL: refused, nothing set. */
+    setenv ("LOA_TEST_S_FILE", "/nonexistent/loa-secret", 1);
+    ck_assert_int_eq (loa_env_from_files (names), -1);
+    secret_file (path, sizeof path, "\n", 1);
+    setenv ("LOA_TEST_S_FILE", path, 1);
+    ck_assert_int_eq (loa_env_from_files (names), -1);
+    secret_file_remove (path);
+    secret_file (path, sizeof path, "ab\0cd", 5);
+    setenv ("LOA_TEST_S_FILE", path, 1);
+    ck_assert_int_eq (loa_env_from_files (names), -1);
+    secret_file_remove (path);
+    ck_assert_ptr_null (getenv ("LOA_TEST_S"));
+    unsetenv ("LOA_TEST_S_FILE");
+    /* The secret settings are the passwords and the URL carrying one. */
+    ck_assert_str_eq (loa_secret_settings[0], "LOA_DB_URL");
+    ck_assert_str_eq (loa_secret_settings[1], "LOA_ADMIN_PASSWORD");
 }
 END_TEST
 
@@ -94,6 +155,7 @@ Suite *config_suite (void)
     tcase_add_test (tc, env_defaults_and_values);
     tcase_add_test (tc, env_int_checks_range_and_syntax);
     tcase_add_test (tc, env_bool_words);
+    tcase_add_test (tc, env_from_files);
     tcase_add_test (tc, clocks_advance);
     tcase_add_test (tc, workers_sized_and_capped);
     suite_add_tcase (s, tc);
