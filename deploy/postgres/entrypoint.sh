@@ -1,7 +1,9 @@
 #!/bin/sh
 # The official postgres image's start, as far as Loa uses it (Dockerfile):
-# on an empty data directory, initdb with POSTGRES_USER as the superuser and
-# POSTGRES_PASSWORD as its password, POSTGRES_DB created, then every *.sql
+# started as root, it reads POSTGRES_PASSWORD_FILE (a secret only root may
+# read), makes the data directory the user postgres's, and runs the rest as
+# postgres; on an empty data directory, initdb with POSTGRES_USER as the
+# superuser and POSTGRES_PASSWORD (or the file's content) as its password, POSTGRES_DB created, then every *.sql
 # and *.sh of /docker-entrypoint-initdb.d run by a server listening on its
 # socket only (so that nothing connects over TCP before it is done); then
 # the server, on every address, with scram-sha-256 for TCP clients (the
@@ -10,11 +12,26 @@ set -eu
 if [ "${1:-postgres}" != postgres ]; then
     exec "$@"
 fi
-[ "$#" -gt 0 ] && shift
 : "${PGDATA:=/var/lib/postgresql/data}"
+if [ "$(id -u)" = 0 ]; then
+    if [ -n "${POSTGRES_PASSWORD_FILE:-}" ]; then
+        if [ -n "${POSTGRES_PASSWORD:-}" ]; then
+            echo "postgres: both POSTGRES_PASSWORD and POSTGRES_PASSWORD_FILE are set: give one" >&2
+            exit 1
+        fi
+        POSTGRES_PASSWORD=$(cat "$POSTGRES_PASSWORD_FILE") || exit 1
+        export POSTGRES_PASSWORD
+        unset POSTGRES_PASSWORD_FILE
+    fi
+    mkdir -p "$PGDATA" /var/run/postgresql
+    chown -R postgres:postgres "$PGDATA" /var/run/postgresql
+    chmod 700 "$PGDATA"
+    exec setpriv --reuid=postgres --regid=postgres --init-groups "$0" "$@"
+fi
+[ "$#" -gt 0 ] && shift
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
     if [ -z "${POSTGRES_PASSWORD:-}" ]; then
-        echo "postgres: POSTGRES_PASSWORD is empty: set it (the superuser's password)" >&2
+        echo "postgres: no password: set POSTGRES_PASSWORD_FILE (or POSTGRES_PASSWORD), the superuser's" >&2
         exit 1
     fi
     user=${POSTGRES_USER:-postgres}
@@ -46,4 +63,5 @@ SQL
     unset PGHOST PGUSER
     echo "postgres: the cluster is initialised" >&2
 fi
+unset POSTGRES_PASSWORD
 exec postgres -D "$PGDATA" -c listen_addresses='*' -k /var/run/postgresql "$@"

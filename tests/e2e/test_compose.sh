@@ -67,15 +67,41 @@ test_compose() {
         return
     fi
     # A clean environment: the runner's LOA_* must not change the result.
-    if env -i PATH="$PATH" HOME="${HOME:-/tmp}" docker-compose -f "$f" config -q \
-        >"$T_TMP/compose.err" 2>&1; then
+    # No setting has a default that a first start could keep by mistake:
+    # without LOA_PUBLIC_URL compose refuses, saying what to set.
+    env -i PATH="$PATH" HOME="${HOME:-/tmp}" docker-compose -f "$f" config -q \
+        >"$T_TMP/compose.err" 2>&1
+    expect_match "compose: without LOA_PUBLIC_URL it refuses, saying what to set" \
+        'set LOA_PUBLIC_URL to the portal' "$(cat "$T_TMP/compose.err")"
+    if env -i PATH="$PATH" HOME="${HOME:-/tmp}" LOA_PUBLIC_URL=https://cchc.example.gov.vn \
+        docker-compose -f "$f" config -q >"$T_TMP/compose.err" 2>&1; then
         pass "compose: docker-compose config -q accepts $f"
     else
         fail "compose: docker-compose config -q accepts $f" "$(head -5 "$T_TMP/compose.err")"
         return
     fi
-    env -i PATH="$PATH" HOME="${HOME:-/tmp}" docker-compose -f "$f" config 2>/dev/null \
-        | compose_flatten >"$T_TMP/compose.flat"
+    env -i PATH="$PATH" HOME="${HOME:-/tmp}" LOA_PUBLIC_URL=https://cchc.example.gov.vn \
+        docker-compose -f "$f" config 2>/dev/null | compose_flatten >"$T_TMP/compose.flat"
+    # No password in the file, nor in any environment: the secrets' files.
+    got=$(grep -v '^[[:space:]]*#' "$f" | grep -Eci 'password=|password: *[^ ]|postgresql://[^/]*:[^@]*@') || true
+    expect_eq "compose: no password is written in $f" 0 "$got"
+    problems=""
+    for want in "postgres POSTGRES_PASSWORD_FILE loa_postgres_password postgres_password" \
+        "gateway LOA_ADMIN_PASSWORD_FILE loa_admin_password admin_password" \
+        "gateway LOA_DB_URL_FILE loa_db_url db_url" "content-svc LOA_DB_URL_FILE loa_db_url db_url" \
+        "feedback-svc LOA_DB_URL_FILE loa_db_url db_url" "quota-svc LOA_DB_URL_FILE loa_db_url db_url" \
+        "media-svc LOA_DB_URL_FILE loa_db_url db_url"; do
+        read -r p v target got <<<"$want"
+        [ "$(compose_get "services.$p.environment.$v")" = "/run/secrets/$target" ] ||
+            problems="$problems; $p: $v is not /run/secrets/$target"
+        compose_get "services.$p.secrets[].source" | grep -qx "$target" ||
+            compose_get "services.$p.secrets[]" | grep -qx "$target" ||
+            problems="$problems; $p is not given the secret $target"
+        [ "$(compose_get "secrets.$target.file")" = "$PWD/deploy/secrets/$got" ] ||
+            problems="$problems; the secret $target is not deploy/secrets/$got"
+    done
+    expect_eq "compose: the passwords come from deploy/secrets/ as compose secrets, each where needed" \
+        "" "${problems#; }"
 
     # The five programs: one image built from deploy/Dockerfile, the program
     # named by the command, a health check that asks the program itself, and
@@ -134,12 +160,13 @@ test_compose() {
             problems="$problems; LOA_CURVE=off"
         expect_eq "compose: $p has its own secret key and every public key, read-only" "" "${problems#; }"
     done
-    got=$(grep -c '^secrets\..*\.file=' "$T_TMP/compose.flat") || true
+    got=$(grep -c '^secrets\..*\.file=.*/deploy/keys/' "$T_TMP/compose.flat") || true
     expect_eq "compose: one secret key per program, no more" "5" "$got"
-    if grep -qx 'deploy/keys' .dockerignore 2>/dev/null && ! grep -Eiq '^[[:space:]]*COPY[[:space:]].*deploy/keys' "$df"; then
-        pass "compose: no key can reach the image (.dockerignore, COPY)"
+    if grep -qx 'deploy/keys' .dockerignore 2>/dev/null && grep -qx 'deploy/secrets' .dockerignore &&
+        ! grep -Eiq '^[[:space:]]*COPY[[:space:]].*deploy/(keys|secrets)' "$df"; then
+        pass "compose: no key or password can reach the image (.dockerignore, COPY)"
     else
-        fail "compose: no key can reach the image" "deploy/keys not in .dockerignore, or copied by $df"
+        fail "compose: no key or password can reach the image" "deploy/keys or deploy/secrets not in .dockerignore, or copied by $df"
     fi
 
     # One version: the Makefile's, the image's default tag, CHANGELOG.md's newest entry.
@@ -256,7 +283,6 @@ EOF
 cl_compose() {
     env -i PATH="$PATH" HOME="${HOME:-/tmp}" DOCKER_HOST="$DOCKER_HOST" \
         LOA_IMAGE=loa:e2e LOA_POSTGRES_IMAGE=loa-postgres:e2e \
-        POSTGRES_PASSWORD="$CL_PG_PASSWORD" LOA_ADMIN_PASSWORD="$LOA_ADMIN_PASSWORD" \
         LOA_RPC_TIMEOUT_MS=2000 LOA_PUBLIC_URL="http://127.0.0.1:$CL_HTTP" \
         docker-compose -p loa-e2e -f "$CL_DIR/project/docker-compose.yml" \
         -f "$CL_DIR/project/host-network.yml" "$@"
@@ -285,11 +311,11 @@ cl_override() {
     for s in postgres content-svc feedback-svc quota-svc media-svc gateway; do
         hosts="$hosts\"$s:127.0.0.1\", "
     done
-    env_common="      LOA_DB_URL: postgresql://loa:\${POSTGRES_PASSWORD}@postgres:$b/loa"
+    env_common=""
     i=1
     for s in CONTENT FEEDBACK QUOTA MEDIA; do
-        env_common="$env_common
-      LOA_${s}_RPC: tcp://127.0.0.1:$((b + i))
+        env_common="$env_common${env_common:+
+}      LOA_${s}_RPC: tcp://127.0.0.1:$((b + i))
       LOA_${s}_EVENTS: tcp://127.0.0.1:$((b + 4 + i))"
         i=$((i + 1))
     done
@@ -371,7 +397,7 @@ compose_smoke() {
     declare -gA CL_TOK=()
     echo "  -- compose: a smoke test through its gateway"
     CL_TOK[admin]=$(admin_token)
-    expect_eq "compose: the first admin logs in (LOA_ADMIN_PASSWORD)" true \
+    expect_eq "compose: the first admin logs in with the password of its secret file" true \
         "$([ -n "${CL_TOK[admin]}" ] && echo true || echo false)"
     e2e_call CL_TOK admin POST /api/v1/units '{"code": "TTRA", "name": "Thanh tra Sở"}'
     CL_UNIT=$(body_jq '.id // empty')
@@ -567,7 +593,6 @@ compose_restart() {
 
 compose_live() {
     CL_DIR=$T_TMP/compose
-    CL_PG_PASSWORD="pg-$(head -c 12 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
     local t0 base_size size added layers uid cc b
     mkdir -p "$CL_DIR/project/deploy"
     # shellcheck source=tests/e2e/docker.sh
@@ -653,6 +678,15 @@ yaml.safe_dump(doc, open(sys.argv[2], "w"), sort_keys=False, allow_unicode=True)
     b=$(stack_free_base)
     CL_HTTP=$((b + 9))
     cl_override "$b"
+    if deploy/secrets.sh "$CL_DIR/project/deploy/secrets" "postgres:$b" >"$CL_DIR/secrets.log" 2>&1; then
+        pass "compose: deploy/secrets.sh makes the passwords (PostgreSQL's, the programs' URL, the first admin's)"
+    else
+        fail "compose: deploy/secrets.sh makes the passwords" "$(tail -3 "$CL_DIR/secrets.log")"
+    fi
+    # The first admin logs in with the password of its secret file.
+    local LOA_ADMIN_PASSWORD
+    # shellcheck disable=SC2034 # admin_token reads it
+    LOA_ADMIN_PASSWORD=$(cat "$CL_DIR/project/deploy/secrets/admin_password" 2>/dev/null)
 
     t0=$(date +%s)
     if cl_compose up -d --no-build >"$CL_DIR/up.log" 2>&1; then
