@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # make run: the whole system on this machine with demo data. PostgreSQL
-# keeps its data in .run/ between runs. Ctrl-C (or SIGTERM) stops it all.
+# keeps its data in .run/ (LOA_RUN_DIR) between runs. A program that dies is
+# started again, after 1 s, then 2, 4, ... up to 30 s while it keeps dying;
+# one that dies five times within a minute stops everything. Ctrl-C (or
+# SIGTERM) stops it all.
 set -u
 cd "$(dirname "$0")/.." || exit 2
 export BUILD=${BUILD:-build}
@@ -38,7 +41,8 @@ trap stop EXIT
 # also kept in .run/credentials (mode 600, like .run/ itself never in Git or
 # the image), so that a run that fails half-way, or a later run, still has
 # them: the demo staff are made through the API as the admin.
-CREDENTIALS=$PWD/.run/credentials
+RUN_DIR=${LOA_RUN_DIR:-$PWD/.run}
+CREDENTIALS=$RUN_DIR/credentials
 credential() { [ -r "$CREDENTIALS" ] && awk -v u="$1" '$1 == u { p = $2 } END { print p }' "$CREDENTIALS"; }
 remember_credential() { (umask 077 && printf '%s %s\n' "$1" "$2" >>"$CREDENTIALS"); }
 ADMIN_NOTE="admin login: admin (an admin can set new passwords)"
@@ -64,9 +68,9 @@ stack_before_programs() {
 
 # .run/ holds the database, the media, the logs and the credentials: the
 # operator's alone.
-mkdir -p .run && chmod 700 .run
-if ! stack_up "$PWD/.run" "$HTTP_PORT"; then
-    echo "error: Loa did not start; logs are in .run/logs/" >&2
+mkdir -p "$RUN_DIR" && chmod 700 "$RUN_DIR"
+if ! stack_up "$RUN_DIR" "$HTTP_PORT"; then
+    echo "error: Loa did not start; logs are in $RUN_DIR/logs/" >&2
     exit 1
 fi
 # Demo staff and articles (make run only; deploy/demo.sh).
@@ -81,19 +85,62 @@ cat <<MSG
     health:   http://localhost:$HTTP_PORT/readyz   metrics: http://localhost:$HTTP_PORT/metrics
   $ADMIN_NOTE
 $DEMO_NOTE
-  Logs: .run/logs/   Database: $LOA_DB_URL (kept in .run/pgdata)
+  Logs: $RUN_DIR/logs/   Database: $LOA_DB_URL (kept in $RUN_DIR/pgdata)
   Press Ctrl-C to stop.
 
 MSG
-# Wait for a signal, or for a program to die.
-while :; do
+# Wait for a signal; a program that dies is started again (supervise).
+# RESTART_MAX deaths of one program within RESTART_WINDOW_S seconds stop
+# everything: something is wrong that restarting will not mend.
+RESTART_MAX=5 RESTART_WINDOW_S=60 RESTART_DELAY_MAX_S=30
+declare -A deaths=() restart_at=()
+
+# why STATUS: what an exit status means, for the console.
+why() {
+    if [ "$1" -gt 128 ]; then
+        echo "status $1: killed by SIG$(kill -l "$(($1 - 128))" 2>/dev/null || echo "$(($1 - 128))")"
+    else
+        echo "status $1"
+    fi
+}
+
+supervise() {
+    local p pid status now recent t delay
+    now=$(date +%s)
     for p in $STACK_PROGRAMS; do
-        pid=$(cat ".run/pids/$p" 2>/dev/null) || continue
-        if ! kill -0 "$pid" 2>/dev/null; then
-            echo "error: $p stopped unexpectedly; see .run/logs/$p.log" >&2
+        if [ -n "${restart_at[$p]:-}" ]; then
+            if [ "$now" -ge "${restart_at[$p]}" ]; then
+                unset "restart_at[$p]"
+                stack_start "$p"
+                echo "$(date +%T) $p started again (pid $(cat "$STACK_DIR/pids/$p"))" >&2
+            fi
+            continue
+        fi
+        pid=$(cat "$STACK_DIR/pids/$p" 2>/dev/null) || continue
+        kill -0 "$pid" 2>/dev/null && continue
+        wait "$pid" 2>/dev/null
+        status=$?
+        rm -f "$STACK_DIR/pids/$p"
+        # Its deaths within the window, this one included.
+        recent=""
+        for t in ${deaths[$p]:-} "$now"; do
+            [ $((now - t)) -lt "$RESTART_WINDOW_S" ] && recent="$recent $t"
+        done
+        deaths[$p]=$recent
+        set -- $recent
+        if [ $# -ge "$RESTART_MAX" ]; then
+            echo "$(date +%T) error: $p died $# times within ${RESTART_WINDOW_S} s ($(why "$status") the last time): stopping Loa; see $STACK_DIR/logs/$p.log" >&2
             exit 1
         fi
+        delay=$((1 << ($# - 1)))
+        [ "$delay" -gt "$RESTART_DELAY_MAX_S" ] && delay=$RESTART_DELAY_MAX_S
+        restart_at[$p]=$((now + delay))
+        echo "$(date +%T) $p exited ($(why "$status")); starting it again in $delay s (death $# of $RESTART_MAX allowed within ${RESTART_WINDOW_S} s; see $STACK_DIR/logs/$p.log)" >&2
     done
+}
+
+while :; do
+    supervise
     sleep 1 &
     wait $!
 done
