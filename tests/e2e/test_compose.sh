@@ -161,7 +161,7 @@ test_compose() {
         expect_eq "compose: $p has its own secret key and every public key, read-only" "" "${problems#; }"
     done
     got=$(grep -c '^secrets\..*\.file=.*/deploy/keys/' "$T_TMP/compose.flat") || true
-    expect_eq "compose: one secret key per program, no more" "5" "$got"
+    expect_eq "compose: one secret key per program (and the seed step's loa-rpc), no more" "6" "$got"
     if grep -qx 'deploy/keys' .dockerignore 2>/dev/null && grep -qx 'deploy/secrets' .dockerignore &&
         ! grep -Eiq '^[[:space:]]*COPY[[:space:]].*deploy/(keys|secrets)' "$df"; then
         pass "compose: no key or password can reach the image (.dockerignore, COPY)"
@@ -291,10 +291,11 @@ cl_compose() {
 # cl_container SERVICE: its container's id.
 cl_container() { cl_compose ps -q "$1" 2>/dev/null | head -1; }
 
-# cl_healthy: 0 when every container of the project is running and healthy.
+# cl_healthy: 0 when every long-running container of the project is
+# running and healthy (the one-shot seed aside).
 cl_healthy() {
-    local ids s
-    ids=$(cl_compose ps -q 2>/dev/null)
+    local ids s p
+    ids=$(for p in postgres content-svc feedback-svc quota-svc media-svc gateway; do cl_container "$p"; done)
     [ "$(printf '%s\n' "$ids" | grep -c .)" = 6 ] || return 1
     # shellcheck disable=SC2086 # one argument per container
     s=$("$DOCKER" inspect -f '{{.State.Status}}/{{if .State.Health}}{{.State.Health.Status}}{{end}}' $ids)
@@ -399,9 +400,20 @@ compose_smoke() {
     CL_TOK[admin]=$(admin_token)
     expect_eq "compose: the first admin logs in with the password of its secret file" true \
         "$([ -n "${CL_TOK[admin]}" ] && echo true || echo false)"
-    e2e_call CL_TOK admin POST /api/v1/units '{"code": "TTRA", "name": "Thanh tra Sở"}'
-    CL_UNIT=$(body_jq '.id // empty')
-    expect_eq "compose: the admin creates a unit" "201" "$HTTP_STATUS"
+    # The one-shot seed step ran (exit 0) and loaded deploy/seed/.
+    expect_eq "compose: the seed step ran once and exited 0" "exited 0" \
+        "$("$DOCKER" inspect -f '{{.State.Status}} {{.State.ExitCode}}' "$(cl_container seed)" 2>&1)"
+    http GET '/api/v1/units?per_page=100'
+    CL_UNIT=$(body_jq '.items[] | select(.code == "TTRA") | .id')
+    CL_UNITS=$(body_jq '.total')
+    expect_eq "compose: a new installation has the units of deploy/seed/ (TTRA among them)" \
+        "200 $(grep -v '^#' deploy/seed/units.jsonl | grep -c .) true" \
+        "$HTTP_STATUS $CL_UNITS $([ -n "$CL_UNIT" ] && echo true || echo false)"
+    http GET '/api/v1/procedures?per_page=1'
+    expect_eq "compose: and its procedures" "200 $(grep -v '^#' deploy/seed/procedures.jsonl | grep -c .)" \
+        "$HTTP_STATUS $(body_jq .total)"
+    http GET '/api/v1/notices?per_page=1'
+    expect_match "compose: and its public notices" '^200 [1-9]' "$HTTP_STATUS $(body_jq .total)"
     e2e_staff CL_TOK ed '["editor"]' "${CL_UNIT:-null}" e2e.compose-ed "Biên tập viên Thanh tra"
     e2e_staff CL_TOK rev '["reviewer"]' null e2e.compose-rev "Thành viên Ban biên tập"
     python3 - "$CL_DIR/photo.png" <<'PYEOF'
@@ -589,6 +601,10 @@ compose_restart() {
         "$(sha256sum "$CL_DIR/photo.back" | cut -d' ' -f1)"
     expect_eq "compose: and the staff's accounts (the admin logs in)" true \
         "$([ -n "${CL_TOK[admin]}" ] && echo true || echo false)"
+    http GET '/api/v1/units?per_page=1'
+    expect_eq "compose: the seed step ran again at up and added nothing (idempotent)" \
+        "exited 0 $CL_UNITS" \
+        "$("$DOCKER" inspect -f '{{.State.Status}} {{.State.ExitCode}}' "$(cl_container seed)" 2>&1) $(body_jq .total)"
 }
 
 compose_live() {
