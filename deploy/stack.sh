@@ -128,24 +128,10 @@ stack_wait_ready() {
     return 1
 }
 
-# Demo data through the services' own RPC, so that every unit reaches the
-# other services as an event. Idempotent: existing unit and procedure codes
-# are skipped; notices (which have no natural key) are loaded only while
-# there is none (an admin's list counts the inactive ones too).
-stack_seed() {
-    local rpc=("$BUILD/loa-rpc" --roles admin --user-id 1)
-    "${rpc[@]}" --ignore-conflict --in loa.content.CreateUnitRequest \
-        "$LOA_CONTENT_RPC" units.create - <deploy/seed/units.jsonl >/dev/null || return 1
-    "${rpc[@]}" --ignore-conflict --in loa.content.CreateProcedureRequest \
-        "$LOA_CONTENT_RPC" procedures.create - <deploy/seed/procedures.jsonl >/dev/null || return 1
-    local notices
-    notices=$("${rpc[@]}" --in loa.content.NoticeListRequest --out loa.content.NoticeList \
-        "$LOA_CONTENT_RPC" notices.list '{"per_page": 1}') || return 1
-    if [ "$(printf '%s' "$notices" | jq -r '.total')" = 0 ]; then
-        "${rpc[@]}" --in loa.content.CreateNoticeRequest \
-            "$LOA_CONTENT_RPC" notices.create - <deploy/seed/notices.jsonl >/dev/null || return 1
-    fi
-}
+# The units, procedures and notices (deploy/seed.sh, idempotent), through
+# content-svc's own RPC so that every unit reaches the other services as an
+# event; its messages in logs/seed.log.
+stack_seed() { LOA_RPC_BIN=$BUILD/loa-rpc deploy/seed.sh 2>"$STACK_DIR/logs/seed.log"; }
 
 # The CURVE key pairs of every program (services/common/loa_curve.h): made
 # once in $STACK_DIR/keys (0700; secrets 0600), kept across runs. The
@@ -177,7 +163,7 @@ stack_up() {
     local p
     for p in $STACK_PROGRAMS; do stack_start "$p"; done
     stack_wait_ready 300 || return 1
-    stack_seed || { stack_log "seeding failed"; return 1; }
+    stack_seed || { stack_log "seeding failed: $(tail -3 "$STACK_DIR/logs/seed.log")"; return 1; }
 }
 
 stack_down() {
