@@ -719,6 +719,16 @@ yaml.safe_dump(doc, open(sys.argv[2], "w"), sort_keys=False, allow_unicode=True)
         tail -40 "$CL_DIR/logs.txt"
     fi
 
+    # Operated: logs that rotate and a memory limit on every container of Loa.
+    local c got="" p
+    for p in postgres content-svc feedback-svc quota-svc media-svc gateway; do
+        c=$(cl_container "$p")
+        got="$got $p:$("$DOCKER" inspect -f '{{.HostConfig.LogConfig.Type}}/{{index .HostConfig.LogConfig.Config "max-size"}}/{{index .HostConfig.LogConfig.Config "max-file"}}/{{.HostConfig.Memory}}' "$c" 2>&1)"
+    done
+    expect_eq "compose: logs rotate (10 MB, 5 files) and Loa's containers have a memory limit" \
+        " postgres:json-file/10m/5/0 content-svc:json-file/10m/5/134217728 feedback-svc:json-file/10m/5/134217728 quota-svc:json-file/10m/5/134217728 media-svc:json-file/10m/5/268435456 gateway:json-file/10m/5/536870912" \
+        "$got"
+
     local GW="http://127.0.0.1:$CL_HTTP"
     compose_smoke
     compose_crash
