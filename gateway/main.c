@@ -46,16 +46,20 @@ extern const size_t gateway_migrations_count;
 int main (int argc, char **argv)
 {
     int migrate_only = 0;
+    const char *create_admin = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp (argv[i], "--migrate-only") == 0)
             migrate_only = 1;
+        else if (strcmp (argv[i], "--create-admin") == 0)
+            create_admin = i + 1 < argc && argv[i + 1][0] != '-' ? argv[++i] : "admin";
         else if (strcmp (argv[i], "--version") == 0) {
             printf ("gateway %s\n", LOA_VERSION);
             return 0;
         } else {
             fprintf (stderr,
-                     "usage: %s [--migrate-only | --version]\n(settings come from LOA_* "
-                     "environment variables; see README)\n",
+                     "usage: %s [--migrate-only | --create-admin [USERNAME] | --version]\n"
+                     "(settings come from LOA_* environment variables; see README; "
+                     "--create-admin reads the password from standard input)\n",
                      argv[0]);
             return 2;
         }
@@ -110,6 +114,28 @@ int main (int argc, char **argv)
     long header_s = loa_env_int ("LOA_HEADER_TIMEOUT_S", 10, 1, 3600);
     long body_s = loa_env_int ("LOA_BODY_TIMEOUT_S", 30, 1, 3600);
 
+    /* The loops' sessions (logins, sessions, API keys) answer within the
+     * RPC deadline too. Migrations first: --migrate-only and --create-admin
+     * need no keys. */
+    loa_db_set_statement_timeout (loa_db_statement_timeout_env ());
+    PGconn *db =
+        loa_db_connect (db_url, "gateway", (int) loa_env_int ("LOA_DB_WAIT_MS", 30000, 0, 600000));
+    if (!db)
+        return EXIT_FAILURE;
+    int applied = loa_migrate (db, "gateway", gateway_migrations, gateway_migrations_count);
+    if (applied >= 0 && create_admin) {
+        int rc = gw_auth_create_admin (db, create_admin);
+        PQfinish (db);
+        return rc;
+    }
+    PQfinish (db);
+    if (applied < 0)
+        return EXIT_FAILURE;
+    if (migrate_only) {
+        loa_info (NULL, "gateway: schema gateway up to date (%d migrations applied)", applied);
+        return EXIT_SUCCESS;
+    }
+
     /* The gateway's key pair: the services take its calls and send it
      * their events only over CURVE (services/common/loa_curve.h). */
     if (loa_curve_setup ("gateway") != 0)
@@ -118,21 +144,6 @@ int main (int argc, char **argv)
     if (gw_router_set (gw_routes, gw_n_routes, why, sizeof why) != 0) {
         loa_error (NULL, "gateway: the route table cannot be served: %s", why);
         return EXIT_FAILURE;
-    }
-    /* The loops' sessions (logins, sessions, API keys) answer within the
-     * RPC deadline too. */
-    loa_db_set_statement_timeout (loa_db_statement_timeout_env ());
-    PGconn *db =
-        loa_db_connect (db_url, "gateway", (int) loa_env_int ("LOA_DB_WAIT_MS", 30000, 0, 600000));
-    if (!db)
-        return EXIT_FAILURE;
-    int applied = loa_migrate (db, "gateway", gateway_migrations, gateway_migrations_count);
-    PQfinish (db);
-    if (applied < 0)
-        return EXIT_FAILURE;
-    if (migrate_only) {
-        loa_info (NULL, "gateway: schema gateway up to date (%d migrations applied)", applied);
-        return EXIT_SUCCESS;
     }
 
     void *zctx = zmq_ctx_new ();

@@ -7,6 +7,7 @@
 #ifndef GW_AUTH_H
 #define GW_AUTH_H
 
+#include <libpq-fe.h>
 #include <stddef.h>
 
 #include "gw.h"
@@ -19,8 +20,17 @@ int gw_auth_init (void);
  * given up). Idempotent. */
 void gw_auth_done (void);
 
-/* Creates the first admin when no active admin exists (at start-up). */
+/* Creates the first admin when no active admin exists (at start-up), with
+ * LOA_ADMIN_PASSWORD (or LOA_ADMIN_PASSWORD_FILE); without one it makes
+ * none and logs how to: a password is never made up and shown. */
 int gw_auth_bootstrap (void);
+
+/* `gateway --create-admin [USERNAME]` (auth/admin_cli.c): an admin account
+ * on `db` (migrated, statements not yet prepared), its password read from
+ * the terminal (twice, no echo) or one line of standard input; messages on
+ * stderr, never the password. The exit status: 0 made, 1 refused or
+ * failed, 2 a bad username. */
+int gw_auth_create_admin (PGconn *db, const char *username);
 
 /* Deletes ended sessions (a day after they ended, expired or idle) and
  * stale login throttle rows every LOA_AUTH_SWEEP_S (an hour), on a thread

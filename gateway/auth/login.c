@@ -25,18 +25,25 @@ int gw_auth_bootstrap (void)
     if (admins != 0)
         return admins < 0 ? -1 : 0;
     const char *given = loa_env ("LOA_ADMIN_PASSWORD", NULL);
-    char generated[64], hash[crypto_pwhash_STRBYTES];
-    if (given && strlen (given) < MIN_PASSWORD) {
+    if (!given) {
+        /* Nothing made up and printed: under Docker or systemd the console
+         * is a log. The operator makes the account and chooses its password. */
+        loa_warn (NULL, "auth: no active admin account: create one with `gateway --create-admin "
+                        "USERNAME` (in the image: `loa-admin create-admin USERNAME`), the "
+                        "password on standard input, or start once with "
+                        "LOA_ADMIN_PASSWORD_FILE");
+        return 0;
+    }
+    if (strlen (given) < MIN_PASSWORD) {
         loa_error (NULL, "auth: LOA_ADMIN_PASSWORD must have at least %d characters", MIN_PASSWORD);
         return -1;
     }
-    if (!given)
-        auth_new_secret ("", generated, sizeof generated); /* 43 characters of base64url */
-    const char *password = given ? given : generated;
-    if (auth_hash_password (password, hash) != 0)
+    char hash[crypto_pwhash_STRBYTES];
+    if (auth_hash_password (given, hash) != 0)
         return -1;
     gw_user u;
     int rc = gw_store_user_create (db, "admin", "Quản trị hệ thống", 0, "{admin}", hash, &u);
+    sodium_memzero (hash, sizeof hash);
     if (rc == GW_STORE_CONFLICT) {
         loa_error (NULL,
                    "auth: no active admin, and the username admin is taken by another account");
@@ -45,14 +52,6 @@ int gw_auth_bootstrap (void)
     if (rc != GW_STORE_OK)
         return -1;
     loa_info (NULL, "auth: created the first admin account (username admin)");
-    if (!given) {
-        /* The console, not the log: shown once, never stored in clear. */
-        printf ("Tài khoản quản trị đầu tiên / first admin account: admin / %s\n"
-                "(mật khẩu chỉ hiện một lần / shown only once)\n",
-                generated);
-        fflush (stdout);
-    }
-    sodium_memzero (generated, sizeof generated);
     return 0;
 }
 

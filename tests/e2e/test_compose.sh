@@ -557,6 +557,24 @@ compose_upgrade() {
         "$rc $(printf '%s' "$out" | tr '\n' ' ')"
 }
 
+# compose_admin: an operator makes a named admin with loa-admin, the
+# password on standard input, and it logs in.
+compose_admin() {
+    local pw out rc code
+    echo "  -- compose: loa-admin create-admin"
+    pw="Mật khẩu lãnh đạo $(head -c 9 /dev/urandom | base64 | tr '+/' '-_')"
+    out=$(printf '%s\n' "$pw" | cl_compose run -T --rm --no-deps gateway loa-admin create-admin lanh.dao 2>&1)
+    rc=$?
+    expect_eq "compose: loa-admin create-admin NAME, the password on standard input: exit 0" \
+        "0 Đã tạo tài khoản quản trị / admin account created: lanh.dao" \
+        "$rc $(printf '%s\n' "$out" | grep -v '^{' | grep -v '^Creating\|^Removing\|^Starting' | head -1)"
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 -H 'Content-Type: application/json' \
+        --data-binary "$(jq -nc --arg p "$pw" '{username: "lanh.dao", password: $p}')" \
+        "$GW/api/v1/auth/login")
+    expect_eq "compose: the new admin logs in; the password is in no output" "200 0" \
+        "$code $(printf '%s' "$out" | grep -c -F -- "$pw")"
+}
+
 # compose_restart: a service stopped while an article is published misses
 # the event; the gateway answers 503 for it meanwhile; started again, it
 # catches up. Then the whole stack down and up again: nothing is lost.
@@ -733,6 +751,7 @@ yaml.safe_dump(doc, open(sys.argv[2], "w"), sort_keys=False, allow_unicode=True)
     compose_smoke
     compose_crash
     compose_upgrade
+    compose_admin
     compose_restart
 
     cl_compose logs >"$CL_DIR/logs.txt" 2>&1
