@@ -53,6 +53,20 @@ START_TEST (applies_in_order_once)
 }
 END_TEST
 
+/* Two migrations recorded, and no table c: a refused or failed run left
+ * the schema as it was. */
+static void assert_two_applied_no_c (void)
+{
+    char sql[200];
+    snprintf (sql, sizeof sql, "SELECT count(*) FROM %s.schema_migrations", schema);
+    ck_assert_int_eq (scalar (sql), 2);
+    snprintf (sql, sizeof sql,
+              "SELECT count(*) FROM information_schema.tables WHERE table_schema = '%s' AND "
+              "table_name = 'c'",
+              schema);
+    ck_assert_int_eq (scalar (sql), 0);
+}
+
 START_TEST (a_failing_migration_is_rolled_back_whole)
 {
     const loa_migration three[] = {
@@ -62,14 +76,7 @@ START_TEST (a_failing_migration_is_rolled_back_whole)
          "CREATE TABLE c (id int); INSERT INTO c VALUES (1); SELECT no_such_function();"},
     };
     ck_assert_int_eq (loa_migrate (db, schema, three, 3), -1);
-    char sql[200];
-    snprintf (sql, sizeof sql, "SELECT count(*) FROM %s.schema_migrations", schema);
-    ck_assert_int_eq (scalar (sql), 2);
-    snprintf (sql, sizeof sql,
-              "SELECT count(*) FROM information_schema.tables WHERE table_schema = '%s' AND "
-              "table_name = 'c'",
-              schema);
-    ck_assert_int_eq (scalar (sql), 0);
+    assert_two_applied_no_c ();
 }
 END_TEST
 
@@ -83,14 +90,7 @@ START_TEST (a_newer_schema_is_refused_untouched)
         {"0001b_c.sql", "CREATE TABLE c (id int);"},
     };
     ck_assert_int_eq (loa_migrate (db, schema, older, 2), -1);
-    char sql[200];
-    snprintf (sql, sizeof sql, "SELECT count(*) FROM %s.schema_migrations", schema);
-    ck_assert_int_eq (scalar (sql), 2);
-    snprintf (sql, sizeof sql,
-              "SELECT count(*) FROM information_schema.tables WHERE table_schema = '%s' AND "
-              "table_name = 'c'",
-              schema);
-    ck_assert_int_eq (scalar (sql), 0);
+    assert_two_applied_no_c ();
     /* The same program as before, or a newer one, runs on. */
     ck_assert_int_eq (loa_migrate (db, schema, two, 2), 0);
     const loa_migration newer[] = {two[0], two[1], {"0003_d.sql", "CREATE TABLE d (id int);"}};
