@@ -68,8 +68,9 @@ int gw_auth_create_admin (PGconn *db, const char *username)
     }
     int got = isatty (STDIN_FILENO) ? ask (pw, sizeof pw) : read_line (stdin, pw, sizeof pw);
     if (got != 0) {
-        fprintf (stderr, "create-admin: no password read (one line on standard input, at most "
-                         "%d bytes)\n",
+        fprintf (stderr,
+                 "create-admin: no password read (one line on standard input, at most "
+                 "%d bytes)\n",
                  MAX_PASSWORD);
         goto out;
     }

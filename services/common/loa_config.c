@@ -48,8 +48,8 @@ int loa_env_from_files (const char *const *names)
         int rc = 0;
         if (err || n == 0 || n > SECRET_MAX || memchr (buf, '\0', n)) {
             loa_error (NULL, "config: %s=%s %s", file_var, path,
-                       err      ? "cannot be read"
-                       : n == 0 ? "is empty"
+                       err              ? "cannot be read"
+                       : n == 0         ? "is empty"
                        : n > SECRET_MAX ? "is longer than 4 KB"
                                         : "holds a NUL byte");
             rc = -1;
