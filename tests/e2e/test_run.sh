@@ -97,6 +97,12 @@ rn_main() {
     done
     [ -s "$RN_DIR/pgdata/postmaster.pid" ] && got="$got postgres"
     expect_eq "make run: and nothing of it is left running" "" "$got"
+    # Whatever happened above, nothing of this make run outlives the test.
+    if kill -0 "$RN_PID" 2>/dev/null; then
+        kill -TERM "$RN_PID" 2>/dev/null
+        wait_until 30 sh -c "! kill -0 $RN_PID 2>/dev/null"
+        wait "$RN_PID" 2>/dev/null
+    fi
     if grep -q "Sanitizer\|runtime error:" "$RN_DIR"/logs/*.log 2>/dev/null; then
         fail "make run: no sanitizer report in its programs' logs" "$(grep -l "Sanitizer\|runtime error:" "$RN_DIR"/logs/*.log)"
     else
