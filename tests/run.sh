@@ -41,6 +41,10 @@ export T_TMP
 
 cleanup() {
     unit_stop "$T_TMP"
+    # What an interrupted end-to-end file may leave: the compose test's
+    # Docker engine, test_run.sh's second make run.
+    declare -F docker_down >/dev/null && docker_down
+    [ -n "${RN_PID:-}" ] && kill -TERM "$RN_PID" 2>/dev/null && wait "$RN_PID" 2>/dev/null
     stack_down
     if [ "${KEEP_TMP:-0}" = 1 ]; then echo "kept $T_TMP"; else rm -rf "$T_TMP"; fi
 }

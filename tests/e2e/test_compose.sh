@@ -305,8 +305,9 @@ cl_healthy() {
 # cl_wait_healthy SECONDS: 0 once every container is healthy.
 cl_wait_healthy() { wait_until "$1" cl_healthy; }
 
-# cl_override: the override file: the host's network, the services' names
-# resolving to 127.0.0.1, and free ports for each listener.
+# cl_override: the override file: every service (the one-shot seed too) on
+# the host's network, the services' names resolving to 127.0.0.1, and free
+# ports for each listener.
 cl_override() {
     local b=$1 s i v hosts="" env_common
     for s in postgres content-svc feedback-svc quota-svc media-svc gateway; do
@@ -342,6 +343,11 @@ cl_override() {
             echo "      test: [\"CMD\", \"loa-rpc\", \"--service\", \"$s\", \"tcp://127.0.0.1:$((b + i))\", \"ping\"]"
             i=$((i + 1))
         done
+        echo "  seed:"
+        echo "    network_mode: host"
+        echo "    extra_hosts: [${hosts%, }]"
+        echo "    environment:"
+        echo "$env_common"
         echo "  gateway:"
         echo "    network_mode: host"
         echo "    extra_hosts: [${hosts%, }]"
