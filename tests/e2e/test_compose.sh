@@ -538,10 +538,12 @@ compose_crash() {
 
 # compose_upgrade: --migrate-only as the upgrade steps run it, and a schema
 # migrated by a newer release refused by this one before it writes anything.
+# (Through `exec` in the running containers: on the host's network,
+# docker-compose 1.29 refuses `run`, which would link the dependencies.)
 compose_upgrade() {
     local out rc pg
     echo "  -- compose: upgrades (--migrate-only; a newer schema refused)"
-    out=$(cl_compose run -T --rm --no-deps content-svc content-svc --migrate-only 2>&1)
+    out=$(cl_compose exec -T content-svc content-svc --migrate-only 2>&1)
     rc=$?
     expect_match "compose: content-svc --migrate-only on its up-to-date schema exits 0" \
         '^0 .*up to date \(0 migrations applied\)' "$rc $(printf '%s' "$out" | tr '\n' ' ')"
@@ -549,7 +551,7 @@ compose_upgrade() {
     "$DOCKER" exec "$pg" psql -X -q -U loa -d loa -c \
         "INSERT INTO content.schema_migrations (version) VALUES ('9999_from_a_newer_release.sql')" \
         >/dev/null 2>&1
-    out=$(cl_compose run -T --rm --no-deps content-svc content-svc --migrate-only 2>&1)
+    out=$(cl_compose exec -T content-svc content-svc --migrate-only 2>&1)
     rc=$?
     expect_match "compose: on a schema a newer release migrated, it refuses, naming the migration" \
         '^[1-9][0-9]* .*newer than this program.*9999_from_a_newer_release\.sql' \
@@ -557,7 +559,7 @@ compose_upgrade() {
     "$DOCKER" exec "$pg" psql -X -q -U loa -d loa -c \
         "DELETE FROM content.schema_migrations WHERE version = '9999_from_a_newer_release.sql'" \
         >/dev/null 2>&1
-    out=$(cl_compose run -T --rm --no-deps gateway gateway --migrate-only 2>&1)
+    out=$(cl_compose exec -T gateway gateway --migrate-only 2>&1)
     rc=$?
     expect_match "compose: gateway --migrate-only exits 0" '^0 .*up to date' \
         "$rc $(printf '%s' "$out" | tr '\n' ' ')"
@@ -569,7 +571,7 @@ compose_admin() {
     local pw out rc code
     echo "  -- compose: loa-admin create-admin"
     pw="Mật khẩu lãnh đạo $(head -c 9 /dev/urandom | base64 | tr '+/' '-_')"
-    out=$(printf '%s\n' "$pw" | cl_compose run -T --rm --no-deps gateway loa-admin create-admin lanh.dao 2>&1)
+    out=$(printf '%s\n' "$pw" | cl_compose exec -T gateway loa-admin create-admin lanh.dao 2>&1)
     rc=$?
     expect_eq "compose: loa-admin create-admin NAME, the password on standard input: exit 0" \
         "0 Đã tạo tài khoản quản trị / admin account created: lanh.dao" \

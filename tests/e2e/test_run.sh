@@ -90,7 +90,7 @@ rn_main() {
     expect_match "make run: the fifth death within a minute stops it, exit 1, saying why" \
         '^1 .*quota-svc died 5 times within 60 s' \
         "$status $(grep 'died' "$T_TMP/make-run.out" | tail -1)"
-    echo "     the deaths and restarts took $(($(date +%s) - t0)) s (delays of 2, 4 and 8 s between them)"
+    echo "     the kills, the waits of 2, 4, 8 s and the restarts took $(($(date +%s) - t0)) s"
     got=""
     for p in $STACK_PROGRAMS; do
         pid=$(cat "$RN_DIR/pids/$p" 2>/dev/null) && kill -0 "$pid" 2>/dev/null && got="$got $p"
