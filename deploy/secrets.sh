@@ -10,6 +10,9 @@
 #                          postgres:5432), owner uid 10001 (the image's loa), 0600
 #   DIR/admin_password     the first admin's password (LOA_ADMIN_PASSWORD_FILE),
 #                          owner uid 10001, 0600: read it here to log in first
+#   DIR/metrics_token      the bearer token /metrics asks for
+#                          (LOA_METRICS_TOKEN_FILE; give it to Prometheus as
+#                          its scrape's credentials_file), uid 10001, 0600
 # docker-compose.yml gives each file, as a compose secret, only to the
 # containers that need it; no password is ever in an environment variable,
 # an image or a log. Run it (as root, for the owners) before the first
@@ -29,9 +32,10 @@ if [ ! -s "$DIR/db_url" ]; then
     printf 'postgresql://loa:%s@%s/loa\n' "$(cat "$DIR/postgres_password")" "$ADDR" >"$DIR/db_url"
 fi
 [ -s "$DIR/admin_password" ] || random_password >"$DIR/admin_password"
-chmod 600 "$DIR/postgres_password" "$DIR/db_url" "$DIR/admin_password"
+[ -s "$DIR/metrics_token" ] || random_password >"$DIR/metrics_token"
+chmod 600 "$DIR/postgres_password" "$DIR/db_url" "$DIR/admin_password" "$DIR/metrics_token"
 if [ "$(id -u)" = 0 ]; then
     chown 0:0 "$DIR/postgres_password"
-    chown 10001:10001 "$DIR/db_url" "$DIR/admin_password"
+    chown 10001:10001 "$DIR/db_url" "$DIR/admin_password" "$DIR/metrics_token"
 fi
-echo "secrets in $DIR: postgres_password, db_url, admin_password (the first admin's: log in as admin with it)"
+echo "secrets in $DIR: postgres_password, db_url, admin_password (the first admin's: log in as admin with it), metrics_token"

@@ -1,10 +1,14 @@
 /* ops: the operations endpoints (ops.h; docs/api/ops.md). */
+#include <sodium.h>
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
 #include "core/call.h"
 #include "core/metrics.h"
 #include "core/respond.h"
 #include "core/services.h"
+#include "loa_config.h"
 #include "loa_db.h"
 #include "ops/ops.h"
 
@@ -35,8 +39,30 @@ enum MHD_Result gw_readyz (gw_request *req)
         json_pack ("{s:s, s:o}", "status", ready ? "ready" : "not_ready", "checks", checks));
 }
 
+/* With LOA_METRICS_TOKEN set (or _FILE: a secret), /metrics answers only
+ * `Authorization: Bearer <that token>`, compared in constant time through
+ * both SHA-256s: the figures say much about the installation, and the port
+ * is the public one. Unset, it is open (make run, the tests). */
+static int metrics_allowed (gw_request *req)
+{
+    const char *want = loa_env ("LOA_METRICS_TOKEN", NULL);
+    if (!want)
+        return 1;
+    const char *auth = gw_header (req, MHD_HTTP_HEADER_AUTHORIZATION);
+    if (!auth || strncasecmp (auth, "Bearer ", 7) != 0)
+        return 0;
+    unsigned char a[crypto_hash_sha256_BYTES], b[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256 (a, (const unsigned char *) auth + 7, strlen (auth + 7));
+    crypto_hash_sha256 (b, (const unsigned char *) want, strlen (want));
+    return crypto_verify_32 (a, b) == 0;
+}
+
 enum MHD_Result gw_metrics (gw_request *req)
 {
+    if (!metrics_allowed (req))
+        return gw_respond_problem_with (
+            req, 401, "Cần mã truy cập số liệu vận hành (LOA_METRICS_TOKEN)", NULL,
+            MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"metrics\"");
     size_t len = 0;
     char *text = gw_metrics_render (&len);
     if (!text)

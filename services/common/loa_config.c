@@ -15,8 +15,9 @@ const char *loa_env (const char *name, const char *def)
     return (v && *v) ? v : def;
 }
 
-/* The passwords, and the database URL that carries one. */
-const char *const loa_secret_settings[] = {"LOA_DB_URL", "LOA_ADMIN_PASSWORD", NULL};
+/* The passwords, the database URL that carries one, the metrics' token. */
+const char *const loa_secret_settings[] = {"LOA_DB_URL", "LOA_ADMIN_PASSWORD", "LOA_METRICS_TOKEN",
+                                           NULL};
 
 #define SECRET_MAX 4096
 

@@ -89,6 +89,7 @@ test_compose() {
     for want in "postgres POSTGRES_PASSWORD_FILE loa_postgres_password postgres_password" \
         "gateway LOA_ADMIN_PASSWORD_FILE loa_admin_password admin_password" \
         "gateway LOA_DB_URL_FILE loa_db_url db_url" "content-svc LOA_DB_URL_FILE loa_db_url db_url" \
+        "gateway LOA_METRICS_TOKEN_FILE loa_metrics_token metrics_token" \
         "feedback-svc LOA_DB_URL_FILE loa_db_url db_url" "quota-svc LOA_DB_URL_FILE loa_db_url db_url" \
         "media-svc LOA_DB_URL_FILE loa_db_url db_url"; do
         read -r p v target got <<<"$want"
@@ -755,7 +756,17 @@ yaml.safe_dump(doc, open(sys.argv[2], "w"), sort_keys=False, allow_unicode=True)
         " postgres:json-file/10m/5/0 content-svc:json-file/10m/5/134217728 feedback-svc:json-file/10m/5/134217728 quota-svc:json-file/10m/5/134217728 media-svc:json-file/10m/5/268435456 gateway:json-file/10m/5/536870912" \
         "$got"
 
-    local GW="http://127.0.0.1:$CL_HTTP"
+    local GW="http://127.0.0.1:$CL_HTTP" token
+    # /metrics: only with the token of its secret file.
+    http GET /metrics
+    expect_match "compose: /metrics without the token: 401, saying how (WWW-Authenticate)" \
+        '^401 Bearer realm="metrics"$' "$HTTP_STATUS $(header WWW-Authenticate)"
+    http GET /metrics -H "Authorization: Bearer wrong-token"
+    expect_eq "compose: with another token: 401" 401 "$HTTP_STATUS"
+    token=$(cat "$CL_DIR/project/deploy/secrets/metrics_token" 2>/dev/null)
+    http GET /metrics -H "Authorization: Bearer $token"
+    expect_match "compose: with the token of deploy/secrets/metrics_token: 200, Prometheus text" \
+        '^200 text/plain; version=0\.0\.4' "$HTTP_STATUS $(header Content-Type)"
     compose_smoke
     compose_crash
     compose_upgrade
