@@ -156,6 +156,8 @@ enum {
     GW_NINJS = 1 << 9, /* answers ninjs documents: ?ninjs=3.2|2.3 or Accept's version
                           or profile choose the version (media/media_feed.h); 400, 406 */
     GW_FORM = 1 << 11, /* takes a body its handler reads itself (Open311's form) */
+    GW_OWN_AUTH = 1 << 12, /* its handler judges the Authorization header itself (the
+                              metrics' token): no staff session is looked up for it */
 };
 
 /* What makes a route take a body: any other request carrying one is

@@ -59,7 +59,7 @@ const gw_route gw_routes[] = {
     /* Operations */
     {"GET", "/healthz", 0, GW_ANYONE, DO (gw_healthz)},
     {"GET", "/readyz", 0, GW_ANYONE, DO (gw_readyz)},
-    {"GET", "/metrics", 0, GW_ANYONE, DO (gw_metrics)},
+    {"GET", "/metrics", GW_OWN_AUTH, GW_ANYONE, DO (gw_metrics)},
     {"GET", "/api/v1/openapi.json", GW_PUBLIC, GW_ANYONE, DO (gw_openapi)},
 
     /* Auth and users (the gateway itself) */

@@ -60,9 +60,8 @@ static int metrics_allowed (gw_request *req)
 enum MHD_Result gw_metrics (gw_request *req)
 {
     if (!metrics_allowed (req))
-        return gw_respond_problem_with (
-            req, 401, "Cần mã truy cập số liệu vận hành (LOA_METRICS_TOKEN)", NULL,
-            MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"metrics\"");
+        return gw_respond_problem (req, 401, "Cần mã truy cập số liệu vận hành (LOA_METRICS_TOKEN)",
+                                   NULL);
     size_t len = 0;
     char *text = gw_metrics_render (&len);
     if (!text)
