@@ -24,4 +24,6 @@ if [ "${total:-0}" = 0 ]; then
     "$RPC" --roles admin --user-id 1 --in loa.content.CreateNoticeRequest \
         "$LOA_CONTENT_RPC" notices.create - <"$SEED/notices.jsonl" >/dev/null
 fi
-echo "seed: units, procedures and notices of $SEED are in place" >&2
+# One JSON line on stderr, as every program of Loa logs (docs/operations.md, "Logs").
+printf '{"ts":"%s","level":"info","svc":"seed","msg":"seed: the units, procedures and notices of %s are in place"}\n' \
+    "$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)" "$SEED" >&2
