@@ -13,7 +13,6 @@
 #include "loa_config.h"
 #include "loa_db.h"
 #include "loa_log.h"
-#include "loa_text.h"
 
 #define LINE_MAX_BYTES (MAX_PASSWORD + 2)
 
@@ -62,8 +61,10 @@ int gw_auth_create_admin (PGconn *db, const char *username)
 {
     char pw[LINE_MAX_BYTES], hash[crypto_pwhash_STRBYTES];
     int status = 1;
-    if (!loa_utf8_valid (username) || strlen (username) < 3 || strlen (username) > 64) {
-        fprintf (stderr, "create-admin: the username must be 3 to 64 bytes of UTF-8\n");
+    /* The API's own rules (auth/users.c, auth/fields.c), so that an account
+     * made here is one the console can edit. */
+    if (!auth_valid_username (username)) {
+        fprintf (stderr, "create-admin: the username must be 3 to 64 of a-z, 0-9, '.', '_', '-'\n");
         return 2;
     }
     int got = isatty (STDIN_FILENO) ? ask (pw, sizeof pw) : read_line (stdin, pw, sizeof pw);
@@ -74,7 +75,7 @@ int gw_auth_create_admin (PGconn *db, const char *username)
                  MAX_PASSWORD);
         goto out;
     }
-    if (!loa_utf8_valid (pw) || loa_utf8_length (pw) < MIN_PASSWORD || strlen (pw) > MAX_PASSWORD) {
+    if (auth_password_problem (pw)) {
         fprintf (stderr, "create-admin: the password must be %d characters to %d bytes of UTF-8\n",
                  MIN_PASSWORD, MAX_PASSWORD);
         goto out;

@@ -113,8 +113,14 @@ void auth_fields_query_int (gw_request *req, auth_fields *f, const char *name, i
                             int max, int *out);
 
 /* A new password's rules (MIN_PASSWORD characters to MAX_PASSWORD bytes
- * of UTF-8); an error naming `field` is recorded. */
+ * of UTF-8): NULL when `pw` keeps them, else what is wrong (Vietnamese). */
+const char *auth_password_problem (const char *pw);
+
+/* The same, as an error naming `field` recorded in `f`. */
 void auth_check_password (auth_fields *f, const char *field, const char *pw);
+
+/* A username's rules: 3 to 64 of a-z, 0-9, '.', '_', '-'. 1 or 0. */
+int auth_valid_username (const char *s);
 
 /* Answers `status` with the errors found (400 for a wrong type or an
  * unknown field, 422 for values) and frees `f`. */

@@ -9,14 +9,22 @@
 #include "core/respond.h"
 #include "loa_text.h"
 
-void auth_check_password (auth_fields *f, const char *field, const char *pw)
+const char *auth_password_problem (const char *pw)
 {
     if (!loa_utf8_valid (pw))
-        auth_fields_error (f, field, "phải là văn bản UTF-8 hợp lệ");
-    else if (loa_utf8_length (pw) < MIN_PASSWORD)
-        auth_fields_error (f, field, "phải có ít nhất 10 ký tự");
-    else if (strlen (pw) > MAX_PASSWORD)
-        auth_fields_error (f, field, "tối đa 256 byte");
+        return "phải là văn bản UTF-8 hợp lệ";
+    if (loa_utf8_length (pw) < MIN_PASSWORD)
+        return "phải có ít nhất 10 ký tự";
+    if (strlen (pw) > MAX_PASSWORD)
+        return "tối đa 256 byte";
+    return NULL;
+}
+
+void auth_check_password (auth_fields *f, const char *field, const char *pw)
+{
+    const char *problem = auth_password_problem (pw);
+    if (problem)
+        auth_fields_error (f, field, problem);
 }
 
 void auth_fields_init (auth_fields *f, gw_request *req)

@@ -21,7 +21,7 @@ static enum MHD_Result no_user (gw_request *req)
     return gw_respond_problem (req, 404, "Không tìm thấy tài khoản", NULL);
 }
 
-static int valid_username (const char *s)
+int auth_valid_username (const char *s)
 {
     size_t n = strlen (s);
     if (n < 3 || n > 64)
@@ -188,7 +188,7 @@ enum MHD_Result gw_users_create (gw_request *req)
     json_t *roles_v = json_object_get (f.json, "roles");
     if (auth_fields_failed (&f))
         return auth_fields_refuse (req, &f, 400, invalid_user);
-    if (!valid_username (username))
+    if (!auth_valid_username (username))
         auth_fields_error (&f, "username", "gồm 3–64 ký tự a-z, 0-9, '.', '_' hoặc '-'");
     auth_check_password (&f, "password", password);
     check_full_name (&f, full_name);
