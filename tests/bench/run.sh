@@ -25,6 +25,8 @@
 #   BENCH_PEER_POOL    the peer's pg.Pool size, per pool (default 20)
 #   BENCH_SOAK         seconds of the gateway's memory soak after the reads
 #                      (default 0: none; the issue's figure is 600)
+#   BENCH_ROUNDS       alternations of a cached row with /healthz (default 3)
+#   BENCH_ROUND_SECONDS  length of each half of an alternation (default 5)
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -40,6 +42,8 @@ BENCH_MEDIA_MB=${BENCH_MEDIA_MB:-200}
 BENCH_PEER=${BENCH_PEER:-1}
 BENCH_PEER_POOL=${BENCH_PEER_POOL:-20}
 BENCH_SOAK=${BENCH_SOAK:-0}
+BENCH_ROUNDS=${BENCH_ROUNDS:-3}
+BENCH_ROUND_SECONDS=${BENCH_ROUND_SECONDS:-5}
 # The media row's parallel downloads: the issue's figure.
 MEDIA_CLIENTS=8
 # The feedback row's connections: the issue's figure, for wrk and pgbench.
@@ -51,7 +55,7 @@ die() {
 }
 
 for v in BENCH_SECONDS BENCH_CONNECTIONS BENCH_THREADS BENCH_WARMUP BENCH_FEEDBACK_WORKERS BENCH_MEDIA_MB \
-    BENCH_PEER BENCH_PEER_POOL BENCH_SOAK; do
+    BENCH_PEER BENCH_PEER_POOL BENCH_SOAK BENCH_ROUNDS BENCH_ROUND_SECONDS; do
     [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number, not [${!v}]"
 done
 [ "$BENCH_SECONDS" -ge 1 ] || die "BENCH_SECONDS must be at least 1"
@@ -59,6 +63,8 @@ done
 if [ "$BENCH_FEEDBACK_WORKERS" -lt 1 ] || [ "$BENCH_FEEDBACK_WORKERS" -gt 256 ]; then
     die "BENCH_FEEDBACK_WORKERS must be from 1 to 256"
 fi
+[ "$BENCH_ROUNDS" -ge 1 ] || die "BENCH_ROUNDS must be at least 1"
+[ "$BENCH_ROUND_SECONDS" -ge 1 ] || die "BENCH_ROUND_SECONDS must be at least 1"
 [ "$BENCH_MEDIA_MB" -ge 1 ] || die "BENCH_MEDIA_MB must be at least 1"
 [ "$BENCH_PEER" -le 1 ] || die "BENCH_PEER must be 0 or 1"
 if [ "$BENCH_PEER_POOL" -lt 1 ] || [ "$BENCH_PEER_POOL" -gt 100 ]; then
@@ -237,6 +243,38 @@ bench() {
         R_NOTE="$R_NOTE; ERRORS: $non2xx non-2xx, $errs socket errors of $(field requests "$line")"
         status=1
     fi
+}
+
+# bench_cached NAME PATH: a cached row beside the gateway's own ceiling,
+# measured as the target asks (the row's share of /healthz) in the same
+# conditions: BENCH_ROUNDS alternations of /healthz then PATH, each
+# BENCH_ROUND_SECONDS long. On two cores shared with wrk and PostgreSQL (whose
+# autovacuum, checkpoints and WAL writer follow the rows before), the rate of
+# a single run drifts by 10-20 % from one minute to the next, more than the
+# difference being measured; a ratio taken within one alternation does not.
+# Sets R_* from the alternation whose ratio is the median, R_H (/healthz in
+# that alternation) and R_RATIOS (every alternation's, in order).
+bench_cached() {
+    local name=$1 path=$2 i warm=$BENCH_WARMUP
+    local -a c_rps=() p50=() p99=() notes=() h=() ratios=()
+    R_H="" R_RATIOS=""
+    for ((i = 1; i <= BENCH_ROUNDS; i++)); do
+        BENCH_SECONDS=$BENCH_ROUND_SECONDS BENCH_WARMUP=$warm bench "healthz-$name-$i" /healthz
+        [ -n "$R_RPS" ] || { R_NOTE="not measured: /healthz beside it failed; $R_NOTE"; return; }
+        h+=("$R_RPS")
+        BENCH_SECONDS=$BENCH_ROUND_SECONDS BENCH_WARMUP=$warm bench "$name-$i" "$path"
+        [ -n "$R_RPS" ] || return
+        c_rps+=("$R_RPS") p50+=("$R_P50") p99+=("$R_P99") notes+=("$R_NOTE")
+        ratios+=("$(awk -v a="$R_RPS" -v b="${h[-1]}" 'BEGIN { printf "%.4f", a / b }')")
+        warm=0
+    done
+    # The median alternation (the lower of the middle two for an even count).
+    local mid
+    mid=$(for i in "${!ratios[@]}"; do echo "${ratios[$i]} $i"; done | sort -n |
+        awk -v n="${#ratios[@]}" 'NR == int((n + 1) / 2) { print $2 }')
+    R_RPS=${c_rps[$mid]} R_P50=${p50[$mid]} R_P99=${p99[$mid]} R_H=${h[$mid]}
+    R_RATIOS=$(printf '%s\n' "${ratios[@]}" | awk '{ printf "%s%.1f%%", (NR > 1 ? ", " : ""), 100 * $1 }')
+    R_NOTE="${notes[$mid]}; share of /healthz in ${BENCH_ROUNDS} alternations of ${BENCH_ROUND_SECONDS} s: $R_RATIOS, the median"
 }
 
 field() { # field NAME "LOA_RESULT a=1 b=2"
@@ -454,8 +492,8 @@ psql_q -f tests/bench/articles.sql >"$DIR/articles-load.txt" 2>&1 ||
 mem_reset "the start of the reads"
 bench healthz /healthz
 H_RPS=$R_RPS H_P50=$R_P50 H_P99=$R_P99 H_NOTE=$R_NOTE
-bench topics /api/v1/topics
-T_RPS=$R_RPS T_P50=$R_P50 T_P99=$R_P99 T_NOTE=$R_NOTE
+bench_cached topics /api/v1/topics
+T_RPS=$R_RPS T_P50=$R_P50 T_P99=$R_P99 T_NOTE=$R_NOTE T_H=$R_H
 # The same read past the cache: gateway -> RPC -> content-svc -> PostgreSQL.
 bench topics-origin /api/v1/topics 'Cache-Control: no-cache'
 O_RPS=$R_RPS O_P50=$R_P50 O_P99=$R_P99 O_NOTE=$R_NOTE
@@ -468,8 +506,8 @@ A_SEARCH='/api/v1/articles?q=dang%20ky%20kinh%20doanh&per_page=20'
 # and, for the list and the article, by pgbench running content-svc's
 # statement in a session like content-svc's.
 CONTENT_SESSION='-c search_path=content,public -c TimeZone=UTC'
-bench list "$A_LIST"
-L_RPS=$R_RPS L_P50=$R_P50 L_P99=$R_P99 L_NOTE=$R_NOTE
+bench_cached list "$A_LIST"
+L_RPS=$R_RPS L_P50=$R_P50 L_P99=$R_P99 L_NOTE=$R_NOTE L_H=$R_H
 bench list-origin "$A_LIST" 'Cache-Control: no-cache'
 LO_RPS=$R_RPS LO_P50=$R_P50 LO_P99=$R_P99 LO_NOTE=$R_NOTE
 bench_peer peer-list "$A_LIST" list-origin
@@ -478,8 +516,8 @@ LP_RPS=$R_RPS LP_P50=$R_P50 LP_P99=$R_P99 LP_NOTE=$R_NOTE
 # connections: what no service in front of it can exceed.
 pgbench_file pg-list "$BENCH_CONNECTIONS" tests/bench/newest.sql "$CONTENT_SESSION"
 LG_RPS=$R_RPS LG_P50=$R_P50 LG_P99=$R_P99 LG_NOTE=$R_NOTE
-bench slug "$A_SLUG"
-S_RPS=$R_RPS S_P50=$R_P50 S_P99=$R_P99 S_NOTE=$R_NOTE
+bench_cached slug "$A_SLUG"
+S_RPS=$R_RPS S_P50=$R_P50 S_P99=$R_P99 S_NOTE=$R_NOTE S_H=$R_H
 bench slug-origin "$A_SLUG" 'Cache-Control: no-cache'
 SO_RPS=$R_RPS SO_P50=$R_P50 SO_P99=$R_P99 SO_NOTE=$R_NOTE
 bench_peer peer-slug "$A_SLUG" slug-origin
@@ -487,8 +525,8 @@ SP_RPS=$R_RPS SP_P50=$R_P50 SP_P99=$R_P99 SP_NOTE=$R_NOTE
 pgbench_file pg-slug "$BENCH_CONNECTIONS" tests/bench/slug.sql "$CONTENT_SESSION" \
     -D "slug=${A_SLUG##*/}"
 SG_RPS=$R_RPS SG_P50=$R_P50 SG_P99=$R_P99 SG_NOTE=$R_NOTE
-bench search "$A_SEARCH"
-Q_RPS=$R_RPS Q_P50=$R_P50 Q_P99=$R_P99 Q_NOTE=$R_NOTE
+bench_cached search "$A_SEARCH"
+Q_RPS=$R_RPS Q_P50=$R_P50 Q_P99=$R_P99 Q_NOTE=$R_NOTE Q_H=$R_H
 bench search-origin "$A_SEARCH" 'Cache-Control: no-cache'
 QO_RPS=$R_RPS QO_P50=$R_P50 QO_P99=$R_P99 QO_NOTE=$R_NOTE
 bench_peer peer-search "$A_SEARCH" search-origin
@@ -818,13 +856,13 @@ mb() { awk -v k="$1" 'BEGIN { if (k == "") print "-"; else printf "%.1f MB", k *
 MEM_LIMIT_MB=30
 
 if want reads; then
-    verdict "$(holds 'r >= 0.8 * h' r="$T_RPS" h="$H_RPS")"
+    verdict "$(holds 'r >= 0.8 * h' r="$T_RPS" h="$T_H")"
     TG_T="target ≥ 80 % of /healthz: $V"
-    verdict "$(holds 'r >= 0.8 * h' r="$L_RPS" h="$H_RPS")"
+    verdict "$(holds 'r >= 0.8 * h' r="$L_RPS" h="$L_H")"
     TG_L="target ≥ 80 % of /healthz: $V"
-    verdict "$(holds 'r >= 0.8 * h' r="$S_RPS" h="$H_RPS")"
+    verdict "$(holds 'r >= 0.8 * h' r="$S_RPS" h="$S_H")"
     TG_S="target ≥ 80 % of /healthz: $V"
-    verdict "$(holds 'r >= 0.8 * h' r="$Q_RPS" h="$H_RPS")"
+    verdict "$(holds 'r >= 0.8 * h' r="$Q_RPS" h="$Q_H")"
     TG_Q="target ≥ 80 % of /healthz: $V"
     verdict "$(holds 'r >= 2 * p && q < 20000' r="$LO_RPS" p="$LP_RPS" q="$LO_P99")"
     TG_LO="target ≥ 2x the peer and p99 < 20 ms: $V"
@@ -862,6 +900,9 @@ if want media; then
 fi
 
 # ------------------------------------------------------------ the table
+# cmp_cached RPS H P50 P99: a cached row beside /healthz in its own
+# alternation (bench_cached), and the latencies beside the ceiling row's.
+cmp_cached() { echo "$(ratio "$1" "$2") of /healthz req/s ($(printf '%.0f' "${2:-0}")/s beside it), p50 $(times "$3" "$H_P50"), p99 $(times "$4" "$H_P99")"; }
 cmp_h() { echo "$(ratio "$1" "$H_RPS") of /healthz req/s, p50 $(times "$2" "$H_P50"), p99 $(times "$3" "$H_P99")"; }
 PG_ABOUT="reference: pgbench, content-svc's statement, ${BENCH_CONNECTIONS} connections"
 PEER_ABOUT="reference: the same SQL, fastify 5 + pg 8 on Node.js $(node --version 2>/dev/null || echo '?')"
@@ -879,23 +920,23 @@ if want reads; then
 echo "reads: ${BENCH_CONNECTIONS} connections; gateway HTTP threads: ${LOA_HTTP_THREADS:-default (4 per core, at least 8)}$(
     [ "$BENCH_PEER" = 0 ] || echo "; the peer's pg.Pool: ${BENCH_PEER_POOL} connections")"
 row "GET /healthz" "$H_RPS" "$H_P50" "$H_P99" "reference: the gateway's own ceiling" "$H_NOTE"
-row "GET /api/v1/topics" "$T_RPS" "$T_P50" "$T_P99" "$(cmp_h "$T_RPS" "$T_P50" "$T_P99"); $TG_T" "$T_NOTE"
+row "GET /api/v1/topics" "$T_RPS" "$T_P50" "$T_P99" "$(cmp_cached "$T_RPS" "$T_H" "$T_P50" "$T_P99"); $TG_T" "$T_NOTE"
 row "  same, no-cache" "$O_RPS" "$O_P50" "$O_P99" "$(cmp_h "$O_RPS" "$O_P50" "$O_P99")" \
     "through RPC and PostgreSQL; $O_NOTE"
-row "articles, 20 newest" "$L_RPS" "$L_P50" "$L_P99" "$(cmp_h "$L_RPS" "$L_P50" "$L_P99"); $TG_L" \
+row "articles, 20 newest" "$L_RPS" "$L_P50" "$L_P99" "$(cmp_cached "$L_RPS" "$L_H" "$L_P50" "$L_P99"); $TG_L" \
     "10,000 published; $L_NOTE"
 row "  same, no-cache" "$LO_RPS" "$LO_P50" "$LO_P99" "$(vs_peer "$LO_RPS" "$LP_RPS"); $TG_LO" \
     "through RPC and PostgreSQL, the page and the count; $(cmp_h "$LO_RPS" "$LO_P50" "$LO_P99"); $LO_NOTE"
 peer_row "  peer, same" "$LP_RPS" "$LP_P50" "$LP_P99" "$PEER_ABOUT" "$LP_NOTE"
 row "  PostgreSQL alone" "$LG_RPS" "$LG_P50" "$LG_P99" "$PG_ABOUT; Loa = $(ratio "$LO_RPS" "$LG_RPS") of its tps" \
     "tests/bench/newest.sql; $LG_NOTE"
-row "article by slug" "$S_RPS" "$S_P50" "$S_P99" "$(cmp_h "$S_RPS" "$S_P50" "$S_P99"); $TG_S" "$S_NOTE"
+row "article by slug" "$S_RPS" "$S_P50" "$S_P99" "$(cmp_cached "$S_RPS" "$S_H" "$S_P50" "$S_P99"); $TG_S" "$S_NOTE"
 row "  same, no-cache" "$SO_RPS" "$SO_P50" "$SO_P99" "$(vs_peer "$SO_RPS" "$SP_RPS"); $TG_SO" \
     "through RPC and PostgreSQL; $(cmp_h "$SO_RPS" "$SO_P50" "$SO_P99"); $SO_NOTE"
 peer_row "  peer, same" "$SP_RPS" "$SP_P50" "$SP_P99" "$PEER_ABOUT" "$SP_NOTE"
 row "  PostgreSQL alone" "$SG_RPS" "$SG_P50" "$SG_P99" "$PG_ABOUT; Loa = $(ratio "$SO_RPS" "$SG_RPS") of its tps" \
     "tests/bench/slug.sql; $SG_NOTE"
-row "search, 20 best" "$Q_RPS" "$Q_P50" "$Q_P99" "$(cmp_h "$Q_RPS" "$Q_P50" "$Q_P99"); $TG_Q" \
+row "search, 20 best" "$Q_RPS" "$Q_P50" "$Q_P99" "$(cmp_cached "$Q_RPS" "$Q_H" "$Q_P50" "$Q_P99"); $TG_Q" \
     "q=dang ky kinh doanh; $Q_NOTE"
 row "  same, no-cache" "$QO_RPS" "$QO_P50" "$QO_P99" "$(vs_peer "$QO_RPS" "$QP_RPS"); $TG_QO" \
     "through RPC and PostgreSQL; $(cmp_h "$QO_RPS" "$QO_P50" "$QO_P99"); $QO_NOTE"
