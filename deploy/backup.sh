@@ -1,0 +1,265 @@
+#!/usr/bin/env bash
+# deploy/backup.sh: a backup of a Loa installation, and its restore
+# (docs/operations.md, "Backups and restores"). In the image it is
+# `loa-admin backup DIR` / `loa-admin restore DIR`.
+#
+#   backup.sh backup DIR            DIR (new or empty) receives:
+#     database.dump      pg_dump of the whole database (custom format), taken
+#                        in one snapshot
+#     row-counts.txt     "schema.table rows" of every table, counted in that
+#                        same snapshot: what a restore must find again
+#     media/sha256/...   every blob of the media volume (LOA_MEDIA_DIR),
+#                        copied after the dump
+#     MANIFEST.sha256    sha256sum of every file above
+#     backup.json        what made it and when; written last, so a backup
+#                        without it is incomplete and restore refuses it
+#   backup.sh restore [--replace] DIR
+#                        checks every checksum of DIR first (nothing is
+#                        written when one fails), puts the blobs in place
+#                        (each at its digest's path, renamed whole), then
+#                        restores the database in one transaction and
+#                        compares every table's row count with the backup's.
+#                        The Loa programs must be stopped. A database already
+#                        holding Loa's data is replaced only with --replace.
+#
+# Why the pair is consistent: blobs are immutable and named by their SHA-256
+# (docs/decisions/0014-blobs-by-sha256.md), and a blob that a row names is
+# never removed; only blobs that no row names are swept, once older than
+# LOA_BLOB_ORPHAN_S (a day by default). So a copy of the volume made after the
+# dump holds every blob the dump's rows name, as long as the copy starts less
+# than LOA_BLOB_ORPHAN_S after the dump's snapshot.
+#
+# Settings (environment):
+#   LOA_ADMIN_DB_URL[_FILE]  the database, as a role that can read (backup)
+#                            or owns (restore) every schema; else
+#   LOA_DB_URL[_FILE]
+#   LOA_MEDIA_DIR            the media volume (default /var/lib/loa/media)
+#   PG_BIN                   where pg_dump, pg_restore and psql are (default:
+#                            the newest /usr/lib/postgresql/*/bin)
+set -euo pipefail
+umask 077
+
+PROG=loa-admin
+PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
+MEDIA=${LOA_MEDIA_DIR:-/var/lib/loa/media}
+FORMAT=1
+START=$(date +%s)
+
+die() {
+    echo "$PROG: $*" >&2
+    exit 1
+}
+say() { echo "$PROG: $*" >&2; }
+
+# setting NAME: $NAME, else the first line of the file $NAME_FILE.
+setting() {
+    local name=$1 file_var="${1}_FILE"
+    if [ -n "${!name:-}" ]; then
+        printf '%s' "${!name}"
+    elif [ -n "${!file_var:-}" ]; then
+        [ -r "${!file_var}" ] || die "$file_var names ${!file_var}, which cannot be read"
+        head -n1 "${!file_var}" | tr -d '\r\n'
+    fi
+}
+
+# The URL, with its password moved to PGPASSWORD so that no command line
+# (ps) shows it. Sets DB (the URL without the password).
+database() {
+    local url
+    url=$(setting LOA_ADMIN_DB_URL)
+    [ -n "$url" ] || url=$(setting LOA_DB_URL)
+    [ -n "$url" ] || die "set LOA_ADMIN_DB_URL (or LOA_DB_URL), or the same with _FILE, to the database's URL"
+    DB=$url
+    case $url in
+    postgres://* | postgresql://*) ;;
+    *) return 0 ;; # key=value: passed as it is
+    esac
+    local scheme=${url%%://*} rest=${url#*://} authority userinfo
+    authority=${rest%%/*}
+    authority=${authority%%\?*}
+    case $authority in *@*) ;; *) return 0 ;; esac
+    userinfo=${authority%@*}
+    case $userinfo in *:*) ;; *) return 0 ;; esac
+    # The password as libpq would read it: percent-decoded.
+    local pw=${userinfo#*:}
+    pw=${pw//\\/\\\\}
+    PGPASSWORD=$(printf '%b' "${pw//%/\\x}")
+    export PGPASSWORD
+    DB="$scheme://${userinfo%%:*}@${authority##*@}${rest#"$authority"}"
+}
+
+need_tools() {
+    local t
+    for t in "$@"; do
+        [ -x "$PG_BIN/$t" ] || die "$t is not in PG_BIN (${PG_BIN:-none found}): install postgresql-client"
+    done
+    command -v sha256sum >/dev/null || die "sha256sum is missing (coreutils)"
+}
+
+psql_q() { "$PG_BIN/psql" -X -q -At -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
+
+# Every table's rows, "schema.table count", one a line, sorted; in the
+# transaction of whoever runs it.
+COUNT_SQL="SELECT n.nspname || '.' || c.relname || ' ' ||
+    (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %I.%I', n.nspname, c.relname),
+        false, true, '')))[1]::text
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+   AND n.nspname NOT LIKE 'pg\\_%'
+ ORDER BY 1"
+
+# The other sessions on the database (the programs'), as "application (user)".
+other_sessions() {
+    psql_q -c "SELECT coalesce(nullif(application_name, ''), 'a client') || ' (' || usename || ')'
+                 FROM pg_stat_activity
+                WHERE datname = current_database() AND pid <> pg_backend_pid()
+                  AND backend_type = 'client backend'"
+}
+
+usage() {
+    echo "usage: $PROG backup DIR | $PROG restore [--replace] DIR" >&2
+    exit 2
+}
+
+# ------------------------------------------------------------------ backup
+backup() {
+    local dir=$1
+    need_tools pg_dump psql
+    database
+    [ -d "$MEDIA/sha256" ] || die "LOA_MEDIA_DIR ($MEDIA) has no sha256/ folder: is it the media volume?"
+    if [ -e "$dir" ]; then
+        [ -d "$dir" ] || die "$dir exists and is not a folder"
+        [ -z "$(ls -A "$dir")" ] || die "$dir is not empty: a backup goes into a new or empty folder"
+    else
+        mkdir -p "$dir" || die "cannot make $dir"
+    fi
+    # A session holding one snapshot: pg_dump takes it (--snapshot) and the
+    # row counts are made in it, so they are the dump's own.
+    local snap
+    coproc SNAP { exec "$PG_BIN/psql" -X -q -At -v ON_ERROR_STOP=1 -d "$DB" 2>&1; }
+    # shellcheck disable=SC2154 # SNAP and SNAP_PID are made by coproc
+    local to=${SNAP[1]} from=${SNAP[0]}
+    printf '%s\n' "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;" "SELECT pg_export_snapshot();" >&"$to"
+    read -r -t 60 snap <&"$from" || die "the database did not answer (snapshot)"
+    [[ $snap =~ ^[0-9A-F]+-[0-9A-F]+-[0-9]+$ ]] || die "the database refused a snapshot: $snap"
+    "$PG_BIN/pg_dump" --format=custom --snapshot="$snap" --no-password \
+        --file="$dir/database.dump" -d "$DB" || die "pg_dump failed (above); $dir is incomplete"
+    printf '%s\n' "$COUNT_SQL;" '\echo LOA-END-OF-COUNTS' >&"$to"
+    local line
+    : >"$dir/row-counts.txt"
+    while :; do
+        read -r -t 600 line <&"$from" || die "the database did not answer (row counts)"
+        [ "$line" = LOA-END-OF-COUNTS ] && break
+        [[ $line =~ ^[^\ ]+\ [0-9]+$ ]] || die "counting rows failed: $line"
+        printf '%s\n' "$line" >>"$dir/row-counts.txt"
+    done
+    printf '%s\n' "COMMIT;" '\q' >&"$to"
+    wait "$SNAP_PID" 2>/dev/null || true
+
+    # The blobs, after the dump (above): tar keeps the tree; tmp/ (uploads on
+    # their way in) is left out.
+    mkdir "$dir/media"
+    tar -C "$MEDIA" -cf - sha256 | tar -C "$dir/media" -xf - ||
+        die "copying the media volume failed; $dir is incomplete"
+    local blobs bad
+    blobs=$(find "$dir/media/sha256" -type f | wc -l)
+    (cd "$dir" && find database.dump row-counts.txt media -type f -print0 | sort -z |
+        xargs -0 -r sha256sum) >"$dir/MANIFEST.sha256.tmp" || die "checksums failed"
+    # A blob's name is its digest: a blob whose bytes do not match it was
+    # damaged on the volume, and the backup says so rather than keep it.
+    bad=$(awk '$2 ~ /^media\/sha256\// { n = $2; sub(/.*\//, "", n); if (n != $1) print $2 }' \
+        "$dir/MANIFEST.sha256.tmp")
+    [ -z "$bad" ] || die "blobs on the volume do not match their names (damaged): $bad"
+    mv "$dir/MANIFEST.sha256.tmp" "$dir/MANIFEST.sha256"
+    local version tables rows bytes
+    version=$("${LOA_GATEWAY_BIN:-gateway}" --version 2>/dev/null | awk '{ print $NF }') || true
+    [[ $version =~ ^[0-9A-Za-z.+~-]+$ ]] || version=unknown
+    tables=$(wc -l <"$dir/row-counts.txt")
+    rows=$(awk '{ s += $2 } END { print s + 0 }' "$dir/row-counts.txt")
+    bytes=$(du -sb "$dir" | cut -f1)
+    printf '{"format":%d,"loa_version":"%s","created":"%s","postgresql":"%s","tables":%d,"rows":%d,"blobs":%d,"bytes":%d}\n' \
+        "$FORMAT" "$version" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(psql_q -c 'SHOW server_version')" \
+        "$tables" "$rows" "$blobs" "$bytes" >"$dir/backup.json"
+    sync -f "$dir/backup.json" 2>/dev/null || sync
+    say "backup: $dir: $tables tables, $rows rows, $blobs blobs, $bytes bytes, in $(($(date +%s) - START)) s"
+}
+
+# ------------------------------------------------------------------ restore
+restore() {
+    local replace=0
+    if [ "${1:-}" = --replace ]; then
+        replace=1
+        shift
+    fi
+    [ $# = 1 ] || usage
+    local dir=$1
+    need_tools pg_restore psql
+    [ -d "$dir" ] || die "$dir is not a folder"
+    [ -s "$dir/backup.json" ] && [ -s "$dir/MANIFEST.sha256" ] ||
+        die "$dir is not a complete backup (no backup.json or MANIFEST.sha256)"
+    grep -q "\"format\":${FORMAT}[,}]" "$dir/backup.json" ||
+        die "$dir/backup.json is not of format $FORMAT, the one this release reads"
+    # Every file is checked before anything is written.
+    say "restore: checking $(wc -l <"$dir/MANIFEST.sha256") checksums"
+    local failed
+    failed=$(cd "$dir" && sha256sum --quiet -c MANIFEST.sha256 2>/dev/null | sed 's/: FAILED.*$//') || true
+    [ -z "$failed" ] || die "$dir is damaged: these files do not match MANIFEST.sha256: $failed"
+    local bad
+    bad=$(awk '$2 ~ /^media\/sha256\// { n = $2; sub(/.*\//, "", n); if (n != $1) print $2 }' "$dir/MANIFEST.sha256")
+    [ -z "$bad" ] || die "$dir is damaged: blobs whose name is not their digest: $bad"
+    local listed
+    listed=$(awk '{ print $2 }' "$dir/MANIFEST.sha256" | sort)
+    [ "$listed" = "$(cd "$dir" && find database.dump row-counts.txt media -type f | sort)" ] ||
+        die "$dir is damaged: its files are not those MANIFEST.sha256 lists"
+
+    database
+    local others
+    others=$(other_sessions) || die "cannot reach the database (above)"
+    [ -z "$others" ] || die "the database has other sessions; stop the Loa programs first: $(echo "$others" | sort | uniq -c | awk '{ $1 = $1 "x"; print }' | paste -sd, -)"
+    local held
+    held=$(psql_q -c "$COUNT_SQL" | awk '$1 !~ /\.schema_migrations$/ && $2 > 0' | head -5 | paste -sd, -)
+    if [ -n "$held" ] && [ $replace = 0 ]; then
+        die "the database already holds data ($held ...): restore replaces all of it only with --replace"
+    fi
+
+    # The blobs first: a row restored below always finds its blob. Each is
+    # copied to tmp/ and renamed to its place, whole or not at all.
+    mkdir -p "$MEDIA/sha256" "$MEDIA/tmp"
+    local stage
+    stage=$(mktemp -d "$MEDIA/tmp/restore.XXXXXX")
+    tar -C "$dir/media" -cf - sha256 | tar -C "$stage" -xf - || die "copying the blobs failed"
+    local rel n=0
+    while IFS= read -r -d '' rel; do
+        rel=${rel#"$stage"/}
+        if [ ! -e "$MEDIA/$rel" ]; then
+            mkdir -p "$MEDIA/$(dirname "$rel")"
+            mv "$stage/$rel" "$MEDIA/$rel"
+            n=$((n + 1))
+        fi
+    done < <(find "$stage/sha256" -type f -print0)
+    rm -rf "$stage"
+    sync -f "$MEDIA/sha256" 2>/dev/null || sync
+    say "restore: $n blobs put in $MEDIA ($(find "$dir/media/sha256" -type f | wc -l) in the backup)"
+
+    # The database in one transaction: what it held is replaced (--clean),
+    # or nothing changes when any statement fails.
+    "$PG_BIN/pg_restore" --clean --if-exists --single-transaction --exit-on-error --no-password \
+        -d "$DB" "$dir/database.dump" || die "pg_restore failed (above): the database is as it was"
+    local now diff
+    now=$(psql_q -c "$COUNT_SQL")
+    diff=$(diff <(sort "$dir/row-counts.txt") <(printf '%s\n' "$now" | sort)) ||
+        die "the restored database does not hold the backup's rows: $diff"
+    say "restore: $(wc -l <"$dir/row-counts.txt") tables, $(awk '{ s += $2 } END { print s + 0 }' "$dir/row-counts.txt") rows, every count as in the backup, in $(($(date +%s) - START)) s; start the programs"
+}
+
+case ${1:-} in
+backup)
+    [ $# = 2 ] || usage
+    backup "$2"
+    ;;
+restore)
+    shift
+    restore "$@"
+    ;;
+*) usage ;;
+esac
