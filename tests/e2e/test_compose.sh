@@ -283,7 +283,7 @@ EOF
 # environment (the runner's LOA_* must not leak in).
 cl_compose() {
     env -i PATH="$PATH" HOME="${HOME:-/tmp}" DOCKER_HOST="$DOCKER_HOST" \
-        LOA_IMAGE=loa:e2e LOA_POSTGRES_IMAGE=loa-postgres:e2e \
+        LOA_IMAGE=loa:e2e LOA_POSTGRES_IMAGE=loa-postgres:e2e LOA_CADDY_IMAGE=loa-caddy:e2e \
         LOA_RPC_TIMEOUT_MS=2000 LOA_PUBLIC_URL="http://127.0.0.1:$CL_HTTP" \
         docker-compose -p loa-e2e -f "$CL_DIR/project/docker-compose.yml" \
         -f "$CL_DIR/project/host-network.yml" "$@"
@@ -305,12 +305,13 @@ cl_healthy() {
 
 # cl_wait_healthy SECONDS: 0 once every container is healthy.
 cl_wait_healthy() { wait_until "$1" cl_healthy; }
+cl_pg_healthy() { [ "$("$DOCKER" inspect -f '{{.State.Health.Status}}' "$(cl_container postgres)" 2>/dev/null)" = healthy ]; }
 
 # cl_override: the override file: every service (the one-shot seed too) on
 # the host's network, the services' names resolving to 127.0.0.1, and free
 # ports for each listener.
 cl_override() {
-    local b=$1 s i v hosts="" env_common
+    local b=$1 tls=$2 s i v hosts="" env_common
     for s in postgres content-svc feedback-svc quota-svc media-svc gateway; do
         hosts="$hosts\"$s:127.0.0.1\", "
     done
@@ -355,6 +356,7 @@ cl_override() {
         echo "    environment:"
         echo "$env_common"
         echo "      LOA_HTTP_PORT: \"$((b + 9))\""
+        echo "      LOA_TRUSTED_PROXIES: 127.0.0.1"
         echo "    healthcheck:"
         echo "      test:"
         echo "        - CMD"
@@ -364,6 +366,14 @@ cl_override() {
         echo "          exec 3<>/dev/tcp/127.0.0.1/$((b + 9))"
         echo "          && printf 'GET /readyz HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3"
         echo "          && read -r _ code _ <&3 && [ \"\$\$code\" = 200 ]"
+        echo "  caddy:"
+        echo "    network_mode: host"
+        echo "    extra_hosts: [${hosts%, }]"
+        echo "    environment:"
+        echo "      LOA_PUBLIC_URL: https://localhost:$((tls + 1))"
+        echo "      LOA_TLS_HTTP_PORT: \"$tls\""
+        echo "      LOA_TLS_HTTPS_PORT: \"$((tls + 1))\""
+        echo "      LOA_UPSTREAM: 127.0.0.1:$((b + 9))"
     } >"$CL_DIR/project/host-network.yml"
 }
 
@@ -634,6 +644,90 @@ compose_restart() {
         "$("$DOCKER" inspect -f '{{.State.Status}} {{.State.ExitCode}}' "$(cl_container seed)" 2>&1) $(body_jq .total)"
 }
 
+# compose_backup: loa-admin backup in the running gateway's container, into
+# the project's backups/ folder; then everything removed with its volumes
+# (down -v: a new, empty installation), PostgreSQL alone started, the backup
+# restored by a one-off container (run --no-deps, the programs stopped), and
+# the whole stack started again on it: the articles, the feedback, the photo
+# and the accounts are back.
+compose_backup() {
+    local out rc arts t0
+    echo "  -- compose: loa-admin backup, down -v, loa-admin restore"
+    http GET '/api/v1/articles?per_page=1'
+    arts=$(body_jq .total)
+    out=$(cl_compose exec -T gateway loa-admin backup /var/backups/loa/b1 2>&1)
+    rc=$?
+    expect_match "compose: loa-admin backup in the gateway's container exits 0" \
+        '^0 .*backup: /var/backups/loa/b1: [0-9]+ tables, [0-9]+ rows, [1-9][0-9]* blobs' "$rc $(printf '%s' "$out" | tr '\n' ' ')"
+    expect_eq "compose: the backup is in the host's backups/ folder, its checksums holding" "OK" \
+        "$(cd "$CL_DIR/project/backups/b1" 2>/dev/null && [ -s backup.json ] && sha256sum --quiet -c MANIFEST.sha256 >/dev/null 2>&1 && echo OK)"
+    cl_compose down -v >"$CL_DIR/down2.log" 2>&1
+    expect_eq "compose: down -v removes the containers and the volumes" "0 0" \
+        "$(cl_compose ps -q 2>/dev/null | grep -c .) $("$DOCKER" volume ls -q | grep -c '^loa-e2e_')"
+    t0=$(date +%s)
+    cl_compose up -d postgres >"$CL_DIR/up3.log" 2>&1
+    wait_until 120 cl_pg_healthy || fail "compose: PostgreSQL alone healthy again" "$(tail -3 "$CL_DIR/up3.log")"
+    out=$(cl_compose run --rm --no-deps -T gateway loa-admin restore /var/backups/loa/b1 2>&1)
+    rc=$?
+    expect_match "compose: loa-admin restore in a one-off container, on the new empty database: exit 0" \
+        '^0 .*every count as in the backup' "$rc $(printf '%s' "$out" | tr '\n' ' ')"
+    cl_compose up -d --no-build >"$CL_DIR/up4.log" 2>&1
+    if cl_wait_healthy 240; then
+        pass "compose: the restored installation starts, every container healthy in $(($(date +%s) - t0)) s"
+    else
+        fail "compose: the restored installation starts" "$(tail -5 "$CL_DIR/up4.log")"
+    fi
+    CL_TOK[admin]=$(admin_token)
+    expect_eq "compose: restored, the admin logs in" true "$([ -n "${CL_TOK[admin]}" ] && echo true || echo false)"
+    http GET '/api/v1/articles?per_page=1'
+    expect_eq "compose: restored, every article" "200 $arts" "$HTTP_STATUS $(body_jq .total)"
+    http GET "/api/v1/feedback/track/$CL_CODE"
+    expect_eq "compose: restored, the citizen's feedback" "200 received" "$HTTP_STATUS $(body_jq .status)"
+    curl -s -o "$CL_DIR/photo.restored" --max-time 20 "$GW/api/v1/assets/$CL_ASSET"
+    expect_eq "compose: restored, the photo's blob, byte for byte" "$CL_ASSET_SHA" \
+        "$(sha256sum "$CL_DIR/photo.restored" | cut -d' ' -f1)"
+}
+
+# compose_tls: the optional TLS front (--profile tls): Caddy built from
+# Debian's package on the same base, its own authority (LOA_TLS=internal):
+# HTTPS answers with a certificate of that authority and HSTS, plain HTTP is
+# redirected to HTTPS, and a citizen's feedback goes through it.
+compose_tls() {
+    local https=https://localhost:$((CL_TLS + 1)) out code c
+    echo "  -- compose: the TLS front (--profile tls: Caddy, its own authority, HSTS)"
+    if docker_build loa-caddy:e2e deploy/caddy/Dockerfile deploy/caddy \
+        --build-arg BASE=loa-base:bookworm >"$CL_DIR/build-caddy.log" 2>&1; then
+        pass "compose: deploy/caddy/Dockerfile builds (Caddy from Debian's package)"
+    else
+        fail "compose: deploy/caddy/Dockerfile builds" "$(tail -5 "$CL_DIR/build-caddy.log")"
+        return
+    fi
+    cl_compose --profile tls up -d --no-build caddy >"$CL_DIR/up-tls.log" 2>&1
+    c=$(cl_container caddy)
+    wait_until 60 "$DOCKER" exec "$c" test -s /data/caddy/pki/authorities/local/root.crt
+    "$DOCKER" exec "$c" cat /data/caddy/pki/authorities/local/root.crt >"$CL_DIR/caddy-root.crt" 2>/dev/null
+    if wait_until 60 curl -fs -o /dev/null --max-time 3 --cacert "$CL_DIR/caddy-root.crt" "$https/readyz"; then
+        pass "compose: --profile tls starts Caddy; HTTPS answers with a certificate of its authority"
+    else
+        fail "compose: --profile tls starts Caddy, HTTPS answers" \
+            "$(curl -sS -o /dev/null --max-time 3 --cacert "$CL_DIR/caddy-root.crt" "$https/readyz" 2>&1; "$DOCKER" logs --tail 5 "$c" 2>&1 | tr '\n' ' ')"
+    fi
+    out=$(curl -s -o /dev/null -D - --max-time 5 --cacert "$CL_DIR/caddy-root.crt" "$https/api/v1/units?per_page=1" | tr -d '\r')
+    expect_match "compose: through it the API answers 200, with HSTS (a year)" \
+        '^HTTP/[0-9.]+ 200 .*[Ss]trict-[Tt]ransport-[Ss]ecurity: max-age=31536000' "$(printf '%s' "$out" | tr '\n' ' ')"
+    code=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' --max-time 5 "http://localhost:$CL_TLS/api/v1/units")
+    expect_eq "compose: plain HTTP is redirected to HTTPS" "308 $https/api/v1/units" "$code"
+    curl -s -o /dev/null --max-time 5 "$https/readyz"
+    expect_eq "compose: a client that does not trust the authority is refused (curl: 60)" 60 "$?"
+    code=$(curl -s -o "$CL_DIR/tls-feedback.json" -w '%{http_code}' --max-time 10 --cacert "$CL_DIR/caddy-root.crt" \
+        -H 'Content-Type: application/json' --data-binary "$(jq -nc '{kind: "question", title: "Hỏi qua HTTPS",
+            content: "Thủ tục này nộp trực tuyến được không?",
+            submitter: {name: "Đỗ Thị Hoa", address: "3 Trần Phú", phone: "0913 222 333", email: "hoa@example.vn"}}')" \
+        "$https/api/v1/feedback")
+    expect_match "compose: a citizen's feedback through HTTPS: 201, with its tracking code" '^201 PAKN\.' \
+        "$code $(jq -r '.tracking_code // empty' "$CL_DIR/tls-feedback.json" 2>/dev/null)"
+}
+
 compose_live() {
     CL_DIR=$T_TMP/compose
     local t0 base_size size added layers uid cc b
@@ -700,19 +794,24 @@ compose_live() {
         'for c in cc gcc c99 clang tcc ld as make; do command -v $c; done; true' 2>&1)
     expect_eq "compose: the image has no compiler, linker or make" "" "$cc"
 
-    # The project: the real compose file, the init SQL it mounts, the keys.
-    # The one change to the file: no `ports` (a published port cannot go with
-    # the host's network, and an override file can add to a list, not remove
-    # from it); what it publishes, the gateway's 8080, is moved by the
-    # override to a free port of the host instead.
+    # The project: the real compose file, the init SQL and Caddyfile it
+    # mounts, the keys. The one change to the file: no `ports` and no
+    # `networks` (neither can go with the host's network, and an override file
+    # can add to a list, not remove from it); what it publishes, the
+    # gateway's 8080 and Caddy's 80 and 443, is moved by the override to free
+    # ports of the host instead.
     /usr/bin/python3 -c '
 import sys, yaml
 doc = yaml.safe_load(open(sys.argv[1]))
 for svc in doc["services"].values():
     svc.pop("ports", None)
+    svc.pop("networks", None)
+doc.pop("networks", None)
 yaml.safe_dump(doc, open(sys.argv[2], "w"), sort_keys=False, allow_unicode=True)
 ' docker-compose.yml "$CL_DIR/project/docker-compose.yml"
-    cp deploy/postgres-init.sql "$CL_DIR/project/deploy/"
+    cp deploy/postgres-init.sql deploy/Caddyfile "$CL_DIR/project/deploy/"
+    # The backups' folder, the image's user's (docs/operations.md).
+    install -d -o 10001 -g 10001 -m 700 "$CL_DIR/project/backups"
     if deploy/keys.sh "$CL_DIR/project/deploy/keys" >"$CL_DIR/keys.log" 2>&1; then
         pass "compose: deploy/keys.sh makes every program's key pair"
     else
@@ -720,7 +819,8 @@ yaml.safe_dump(doc, open(sys.argv[2], "w"), sort_keys=False, allow_unicode=True)
     fi
     b=$(stack_free_base)
     CL_HTTP=$((b + 9))
-    cl_override "$b"
+    CL_TLS=$(stack_free_base)
+    cl_override "$b" "$CL_TLS"
     if deploy/secrets.sh "$CL_DIR/project/deploy/secrets" "postgres:$b" >"$CL_DIR/secrets.log" 2>&1; then
         pass "compose: deploy/secrets.sh makes the passwords (PostgreSQL's, the programs' URL, the first admin's)"
     else
@@ -772,9 +872,11 @@ yaml.safe_dump(doc, open(sys.argv[2], "w"), sort_keys=False, allow_unicode=True)
     compose_upgrade
     compose_admin
     compose_restart
+    compose_backup
+    compose_tls
 
     cl_compose logs >"$CL_DIR/logs.txt" 2>&1
-    cl_compose down -v >"$CL_DIR/down.log" 2>&1
+    cl_compose --profile tls down -v >"$CL_DIR/down.log" 2>&1
     docker_down
 }
 test_compose
