@@ -5,28 +5,31 @@
 #                                       password from the terminal (asked
 #                                       twice, no echo) or one line of
 #                                       standard input, never an argument
+#   loa-admin db-init                   each program's PostgreSQL role and
+#                                       schema (compose's db-init step)
 #   loa-admin backup DIR                the database and the media volume
 #                                       into DIR (new or empty), with a
 #                                       manifest of checksums
 #   loa-admin restore [--replace] DIR   a backup into a stopped installation
-#                                       (deploy/backup.sh says what each does)
+#                                       (deploy/db-admin.sh says what each does)
 # e.g. docker-compose run --rm gateway loa-admin create-admin lanh.dao
 set -eu
 GATEWAY=${LOA_GATEWAY_BIN:-gateway}
-# deploy/backup.sh beside this script (a checkout), or loa-backup (the image).
+# deploy/db-admin.sh beside this script (a checkout), or loa-db-admin (the image).
 here=$(dirname "$0")
-BACKUP=$here/backup.sh
-[ -f "$BACKUP" ] || BACKUP=$here/loa-backup
+DB_ADMIN=$here/db-admin.sh
+[ -f "$DB_ADMIN" ] || DB_ADMIN=$here/loa-db-admin
 case ${1:-} in
 create-admin)
     shift
     exec "$GATEWAY" --create-admin "$@"
     ;;
-backup | restore)
-    exec bash "$BACKUP" "$@"
+db-init | backup | restore)
+    exec bash "$DB_ADMIN" "$@"
     ;;
 *)
     echo "usage: loa-admin create-admin [USERNAME]   (the password on the terminal or standard input)" >&2
+    echo "       loa-admin db-init" >&2
     echo "       loa-admin backup DIR" >&2
     echo "       loa-admin restore [--replace] DIR" >&2
     exit 2

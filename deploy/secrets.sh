@@ -5,9 +5,14 @@
 #   DIR/postgres_password  the superuser's password of the PostgreSQL
 #                          container (POSTGRES_PASSWORD_FILE), owner root, 0600
 #                          (the postgres image reads it as root, then drops)
-#   DIR/db_url             the programs' LOA_DB_URL with that password
-#                          (LOA_DB_URL_FILE), to HOST:PORT (default
-#                          postgres:5432), owner uid 10001 (the image's loa), 0600
+#   DIR/db_url             the superuser's URL with that password, to
+#                          HOST:PORT (default postgres:5432), for the db-init
+#                          step and the admin tools only; owner uid 10001
+#                          (the image's loa), 0600
+#   DIR/db_password_S      the password of the role loa_S of each program's
+#   DIR/db_url_S           schema S (gateway, content, feedback, quota,
+#                          media), which db-init sets, and that program's
+#                          LOA_DB_URL with it (LOA_DB_URL_FILE); uid 10001, 0600
 #   DIR/admin_password     the first admin's password (LOA_ADMIN_PASSWORD_FILE),
 #                          owner uid 10001, 0600: read it here to log in first
 #   DIR/metrics_token      the bearer token /metrics asks for
@@ -16,8 +21,9 @@
 # docker-compose.yml gives each file, as a compose secret, only to the
 # containers that need it; no password is ever in an environment variable,
 # an image or a log. Run it (as root, for the owners) before the first
-# `docker-compose up`. Changing the database password later is done in
-# PostgreSQL (ALTER ROLE) and in both files, then the containers restarted.
+# `docker-compose up`. To change a role's password: its two files (db-init
+# sets the new one at the next `up`); the superuser's: ALTER ROLE loa in
+# PostgreSQL and both of its files, then the containers restarted.
 set -eu
 cd "$(dirname "$0")/.."
 DIR=${1:-deploy/secrets}
@@ -31,11 +37,22 @@ random_password() { head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n
 if [ ! -s "$DIR/db_url" ]; then
     printf 'postgresql://loa:%s@%s/loa\n' "$(cat "$DIR/postgres_password")" "$ADDR" >"$DIR/db_url"
 fi
+# Each program's role (an installation made before roles gets them when
+# this runs again: existing files are kept, missing ones made).
+files="db_url admin_password metrics_token"
+for s in gateway content feedback quota media; do
+    [ -s "$DIR/db_password_$s" ] || random_password >"$DIR/db_password_$s"
+    if [ ! -s "$DIR/db_url_$s" ]; then
+        printf 'postgresql://loa_%s:%s@%s/loa\n' "$s" "$(cat "$DIR/db_password_$s")" "$ADDR" >"$DIR/db_url_$s"
+    fi
+    files="$files db_password_$s db_url_$s"
+done
 [ -s "$DIR/admin_password" ] || random_password >"$DIR/admin_password"
 [ -s "$DIR/metrics_token" ] || random_password >"$DIR/metrics_token"
-chmod 600 "$DIR/postgres_password" "$DIR/db_url" "$DIR/admin_password" "$DIR/metrics_token"
+chmod 600 "$DIR/postgres_password"
+for f in $files; do chmod 600 "$DIR/$f"; done
 if [ "$(id -u)" = 0 ]; then
     chown 0:0 "$DIR/postgres_password"
-    chown 10001:10001 "$DIR/db_url" "$DIR/admin_password" "$DIR/metrics_token"
+    for f in $files; do chown 10001:10001 "$DIR/$f"; done
 fi
-echo "secrets in $DIR: postgres_password, db_url, admin_password (the first admin's: log in as admin with it), metrics_token"
+echo "secrets in $DIR: postgres_password, db_url, db_password_* and db_url_* (each program's role), admin_password (the first admin's: log in as admin with it), metrics_token"

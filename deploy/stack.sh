@@ -41,6 +41,29 @@ stack_free_base() {
     return 1
 }
 
+# stack_pg_passwords DIR: the cluster's passwords, made once: the
+# superuser loa's and each program's role's (loa_<schema>), in DIR/pgpass
+# (libpq's password file, 0600: what every client of the stack reads through
+# PGPASSFILE) and each role's alone in DIR/secrets/loa_db_password_<schema>
+# (for db-init, deploy/db-admin.sh).
+STACK_SCHEMAS="gateway content feedback quota media"
+stack_pg_passwords() {
+    local dir=$1 r pw
+    (
+        umask 077
+        mkdir -p "$dir/secrets"
+        for r in loa $STACK_SCHEMAS; do
+            [ "$r" = loa ] || r=loa_$r
+            grep -q "^\*:\*:\*:$r:" "$dir/pgpass" 2>/dev/null && continue
+            pw=$(head -c 24 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
+            printf '*:*:*:%s:%s\n' "$r" "$pw" >>"$dir/pgpass"
+        done
+        for r in $STACK_SCHEMAS; do
+            sed -n "s/^\*:\*:\*:loa_$r://p" "$dir/pgpass" >"$dir/secrets/loa_db_password_$r"
+        done
+    )
+}
+
 stack_pg_start() {
     local dir=$1 port=$2
     local data=$dir/pgdata sock=$dir/pgsock
@@ -52,18 +75,54 @@ stack_pg_start() {
             return 1
         fi
     fi
+    stack_pg_passwords "$dir" || return 1
+    export PGPASSFILE=$dir/pgpass
+    local pw
+    pw=$(sed -n 's/^\*:\*:\*:loa://p' "$dir/pgpass")
     if [ ! -s "$data/PG_VERSION" ]; then
         stack_log "initdb $data"
-        as_pg "$PG_BIN/initdb" -D "$data" -U loa --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
-            { cat "$dir/initdb.log" >&2; return 1; }
+        # Password (scram-sha-256) authentication from the first start; the
+        # superuser's password through a file only postgres reads.
+        (umask 077 && printf '%s\n' "$pw" >"$dir/initdb.pw")
+        [ "$(id -u)" -ne 0 ] || chown postgres "$dir/initdb.pw"
+        as_pg "$PG_BIN/initdb" -D "$data" -U loa --auth=scram-sha-256 --pwfile="$dir/initdb.pw" \
+            -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
+            { rm -f "$dir/initdb.pw"; cat "$dir/initdb.log" >&2; return 1; }
+        rm -f "$dir/initdb.pw"
     fi
     as_pg "$PG_BIN/pg_ctl" -D "$data" -l "$dir/postgresql.log" -w -t 60 \
         -o "-p $port -k $sock -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=${LOA_PG_FSYNC:-on}" start >/dev/null ||
         { tail -20 "$dir/postgresql.log" >&2; return 1; }
+    # A cluster made before passwords (trust): loa's password set, then
+    # password authentication for every connection from now on.
+    if ! grep -Eq '^host[[:space:]]+all[[:space:]]+all[[:space:]]+127\.0\.0\.1/32[[:space:]]+scram-sha-256' "$data/pg_hba.conf"; then
+        stack_log "password authentication (scram-sha-256) for $data"
+        printf '%s\n' "ALTER ROLE loa PASSWORD :'pw';" | "$PG_BIN/psql" -X -q -h 127.0.0.1 -p "$port" -U loa \
+            -d postgres -v ON_ERROR_STOP=1 -v pw="$pw" >/dev/null || return 1
+        printf '%s\n' '# Written by deploy/stack.sh: passwords (scram-sha-256) for every connection.' \
+            'local all all scram-sha-256' 'host all all 127.0.0.1/32 scram-sha-256' \
+            'host all all ::1/128 scram-sha-256' >"$data/pg_hba.conf"
+        as_pg "$PG_BIN/pg_ctl" -D "$data" reload >/dev/null || return 1
+    fi
     if ! "$PG_BIN/psql" -h 127.0.0.1 -p "$port" -U loa -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'loa'" | grep -q 1; then
         "$PG_BIN/createdb" -h 127.0.0.1 -p "$port" -U loa loa || return 1
     fi
     "$PG_BIN/psql" -q -h 127.0.0.1 -p "$port" -U loa -d loa -c "CREATE EXTENSION IF NOT EXISTS unaccent; CREATE EXTENSION IF NOT EXISTS pg_trgm;" >/dev/null
+}
+
+# stack_db_init: each program's role and schema (deploy/db-admin.sh db-init),
+# as the superuser, with the roles' passwords of $STACK_DIR/secrets.
+stack_db_init() {
+    LOA_ADMIN_DB_URL="postgresql://loa@127.0.0.1:$LOA_PG_PORT/loa" LOA_DB_PASSWORDS_DIR="$STACK_DIR/secrets" \
+        bash deploy/db-admin.sh db-init 2>>"$STACK_DIR/logs/db-init.log" ||
+        { stack_log "db-init failed: $(tail -3 "$STACK_DIR/logs/db-init.log")"; return 1; }
+}
+
+# stack_db_url NAME: the URL program NAME connects with: its own role (the
+# password from PGPASSFILE).
+stack_db_url() {
+    local s=${1%-svc}
+    printf 'postgresql://loa_%s@127.0.0.1:%s/loa' "$s" "$LOA_PG_PORT"
 }
 
 stack_pg_stop() {
@@ -76,7 +135,9 @@ stack_pg_stop() {
 stack_env() {
     local base=$1 http=$2
     export LOA_PG_PORT=$base
-    export LOA_DB_URL="postgresql://loa@127.0.0.1:$base/loa"
+    # The superuser's, for the tools and the tests; each program is started
+    # with its own role's (stack_db_url). Passwords: $STACK_DIR/pgpass.
+    export LOA_DB_URL="postgresql://loa@127.0.0.1:$base/loa" PGPASSFILE=$STACK_DIR/pgpass
     export LOA_HTTP_PORT=$http
     export LOA_CONTENT_RPC="tcp://127.0.0.1:$((base + 1))" LOA_CONTENT_EVENTS="tcp://127.0.0.1:$((base + 2))"
     export LOA_FEEDBACK_RPC="tcp://127.0.0.1:$((base + 3))" LOA_FEEDBACK_EVENTS="tcp://127.0.0.1:$((base + 4))"
@@ -92,7 +153,7 @@ stack_env() {
 
 stack_start() {
     local name=$1
-    "$BUILD/$name" >>"$STACK_DIR/logs/$name.log" 2>&1 &
+    LOA_DB_URL=$(stack_db_url "$name") "$BUILD/$name" >>"$STACK_DIR/logs/$name.log" 2>&1 &
     echo $! >"$STACK_DIR/pids/$name"
 }
 
@@ -159,6 +220,7 @@ stack_up() {
     stack_env "$base" "$http"
     stack_keys || return 1
     stack_pg_start "$STACK_DIR" "$base" || return 1
+    stack_db_init || return 1
     if declare -F stack_before_programs >/dev/null; then stack_before_programs || return 1; fi
     local p
     for p in $STACK_PROGRAMS; do stack_start "$p"; done

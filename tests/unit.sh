@@ -27,11 +27,13 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:halt_on_erro
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/lsan.supp:print_suppressions=0}
 
-# lane_run DIR PORT: takes suites off the queue DIR/queue (one name a line)
-# and runs each against the cluster on PORT, until the queue is empty; each
-# one's output, error output and exit status in DIR/NAME.{out,err,rc}.
+# lane_run DIR PORT LANE: takes suites off the queue DIR/queue (one name a
+# line) and runs each against the cluster on PORT (its password in
+# LANE/pgpass), until the queue is empty; each one's output, error output and
+# exit status in DIR/NAME.{out,err,rc}.
 lane_run() {
     local dir=$1 port=$2 name
+    export PGPASSFILE=$3/pgpass
     while :; do
         name=$(flock "$dir/queue.lock" sh -c 'head -n 1 "$1" && sed -i 1d "$1"' _ "$dir/queue")
         [ -n "$name" ] || return 0
@@ -79,7 +81,7 @@ unit_run() {
     done
     if [ "$UNIT_FAILED" = 0 ]; then
         for ((i = 0; i < lanes; i++)); do
-            lane_run "$dir" $((base + i)) &
+            lane_run "$dir" $((base + i)) "$dir/lane$i" &
             pids[i]=$!
         done
         wait "${pids[@]}"

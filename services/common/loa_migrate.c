@@ -88,6 +88,49 @@ static int newer_schema (PGconn *db, const char *schema, const char *qtable,
     return rc;
 }
 
+/* The schema, made here only when missing. In a deployment deploy/db-init.sh
+ * makes it beforehand, owned by the program's own role, which then needs no
+ * right to create schemas in the database (docs/operations.md, "Roles");
+ * a superuser or the database's owner (the unit tests, a one-role install)
+ * may let the program make it. 0, or -1 logged with what to do. */
+static int ensure_schema (PGconn *db, const char *schema, const char *qschema)
+{
+    const char *vals[] = {schema};
+    PGresult *res = PQexecParams (db,
+                                  "SELECT pg_get_userbyid(nspowner), has_schema_privilege(oid, 'CREATE'),"
+                                  " current_user FROM pg_namespace WHERE nspname = $1",
+                                  1, NULL, vals, NULL, NULL, 0);
+    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
+        loa_error (NULL, "migrate: %s", loa_db_error (res));
+        PQclear (res);
+        return -1;
+    }
+    int rc = 0;
+    if (PQntuples (res) == 0) {
+        char sql[160];
+        snprintf (sql, sizeof sql, "CREATE SCHEMA %s", qschema);
+        PGresult *made = PQexec (db, sql);
+        if (PQresultStatus (made) != PGRES_COMMAND_OK) {
+            loa_error (NULL,
+                       "migrate: there is no schema %s, and this role cannot make it (%s): "
+                       "run deploy/db-init.sh, which makes each program's role and schema "
+                       "(docs/operations.md, \"Roles\")",
+                       schema, loa_db_error (made));
+            rc = -1;
+        }
+        PQclear (made);
+    } else if (strcmp (PQgetvalue (res, 0, 1), "t") != 0) {
+        loa_error (NULL,
+                   "migrate: the schema %s belongs to the role %s, and %s may not create in it: "
+                   "run deploy/db-init.sh, which gives each program's schema to its role "
+                   "(docs/operations.md, \"Roles\")",
+                   schema, PQgetvalue (res, 0, 0), PQgetvalue (res, 0, 2));
+        rc = -1;
+    }
+    PQclear (res);
+    return rc;
+}
+
 static int apply_one (PGconn *db, const char *qschema, const char *qtable, const loa_migration *m)
 {
     char sql[640];
@@ -143,10 +186,14 @@ int loa_migrate (PGconn *db, const char *schema, const loa_migration *migs, size
         goto out;
     }
     locked = 1;
+    if (ensure_schema (db, schema, qschema) != 0) {
+        applied = -1;
+        goto out;
+    }
     snprintf (sql, sizeof sql,
-              "CREATE SCHEMA IF NOT EXISTS %s; CREATE TABLE IF NOT EXISTS %s ("
+              "CREATE TABLE IF NOT EXISTS %s ("
               "version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
-              qschema, qtable);
+              qtable);
     if (loa_db_exec (db, sql) != 0) {
         applied = -1;
         goto out;

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Backups and restores (deploy/backup.sh, `loa-admin backup|restore`;
+# Backups and restores (deploy/db-admin.sh, `loa-admin backup|restore`;
 # docs/operations.md, "Backups and restores"): the running test stack, with
 # its data and a blob, is backed up while citizens keep writing; the backup
 # is restored into a new, empty installation (a PostgreSQL cluster and a
@@ -16,10 +16,10 @@ declare -A BK_TOK=()
 bk_call() { e2e_call BK_TOK "$@"; }
 bk_admin() { deploy/loa-admin.sh "$@"; }
 
-# bk_counts PORT: every table's "schema.table rows" of the cluster at PORT,
-# counted by the test itself (sorted).
+# bk_counts PORT [PGPASSFILE]: every table's "schema.table rows" of the
+# cluster at PORT, counted by the test itself (sorted).
 bk_counts() {
-    "$PG_BIN/psql" -X -h 127.0.0.1 -p "$1" -U loa -d loa -tAc "
+    PGPASSFILE=${2:-$PGPASSFILE} "$PG_BIN/psql" -X -h 127.0.0.1 -p "$1" -U loa -d loa -tAc "
         SELECT n.nspname || '.' || c.relname || ' ' ||
                (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %I.%I',
                    n.nspname, c.relname), false, true, '')))[1]::text
@@ -113,7 +113,10 @@ echo "  -- restore into a new, empty installation"
 BK_BASE=$(stack_free_base)
 mkdir -p "$BK_B/logs" "$BK_B/pids" && chmod 700 "$BK_B"
 bk_b stack_pg_start "$BK_B" "$BK_BASE" || fail "restore: a new PostgreSQL cluster starts" "$(tail -3 "$BK_B/postgresql.log")"
-BK_EMPTY=$(bk_counts "$BK_BASE")
+# Its roles and (empty) schemas, as a new installation has them before its
+# programs first start (compose's db-init step).
+bk_b stack_db_init || fail "restore: db-init on the new cluster" "$(tail -3 "$BK_B/logs/db-init.log")"
+BK_EMPTY=$(bk_counts "$BK_BASE" "$BK_B/pgpass")
 # A damaged copy first: one byte of the photo's blob changed.
 cp -a "$BK_DIR" "$T_TMP/backup-damaged"
 BK_DAMAGED=$(find "$T_TMP/backup-damaged/media" -type f -name "$BK_SHA")
@@ -121,7 +124,7 @@ BK_DAMAGED=$(find "$T_TMP/backup-damaged/media" -type f -name "$BK_SHA")
 printf 'X' | dd of="$BK_DAMAGED" bs=1 seek=100 conv=notrunc status=none
 BK_OUT=$(bk_b deploy/loa-admin.sh restore "$T_TMP/backup-damaged" 2>&1 | tr '\n' ' '; exit "${PIPESTATUS[0]}")
 expect_match "restore: a damaged backup is refused, naming the file" "^1 .*damaged.*media/sha256/.*$BK_SHA" "$? $BK_OUT"
-expect_eq "restore: and nothing was written (no table, no blob)" "$BK_EMPTY|" "$(bk_counts "$BK_BASE")|$(bk_blobs "$BK_B/media")"
+expect_eq "restore: and nothing was written (no table, no blob)" "$BK_EMPTY|" "$(bk_counts "$BK_BASE" "$BK_B/pgpass")|$(bk_blobs "$BK_B/media")"
 rm -f "$BK_DIR/backup.json.away"
 mv "$BK_DIR/backup.json" "$BK_DIR/backup.json.away"
 BK_OUT=$(bk_b deploy/loa-admin.sh restore "$BK_DIR" 2>&1 | tr '\n' ' '; exit "${PIPESTATUS[0]}")
@@ -131,7 +134,7 @@ mv "$BK_DIR/backup.json.away" "$BK_DIR/backup.json"
 BK_OUT=$(bk_b deploy/loa-admin.sh restore "$BK_DIR" 2>&1 | tr '\n' ' '; exit "${PIPESTATUS[0]}")
 expect_match "restore: loa-admin restore exits 0, every count as in the backup" \
     '^0 .*every count as in the backup' "$? $BK_OUT"
-BK_B_COUNTS=$(bk_counts "$BK_BASE")
+BK_B_COUNTS=$(bk_counts "$BK_BASE" "$BK_B/pgpass")
 expect_eq "restore: every table's row count is the backup's (counted by the test)" \
     "$(grep -E '^(gateway|content|feedback|quota|media|public)\.' "$BK_DIR/row-counts.txt")" "$BK_B_COUNTS"
 expect_match "restore: the tables are many and hold rows" '^[3-9][0-9]+ [1-9]' \

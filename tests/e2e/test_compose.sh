@@ -88,10 +88,13 @@ test_compose() {
     problems=""
     for want in "postgres POSTGRES_PASSWORD_FILE loa_postgres_password postgres_password" \
         "gateway LOA_ADMIN_PASSWORD_FILE loa_admin_password admin_password" \
-        "gateway LOA_DB_URL_FILE loa_db_url db_url" "content-svc LOA_DB_URL_FILE loa_db_url db_url" \
+        "gateway LOA_DB_URL_FILE loa_db_url_gateway db_url_gateway" \
+        "content-svc LOA_DB_URL_FILE loa_db_url_content db_url_content" \
         "gateway LOA_METRICS_TOKEN_FILE loa_metrics_token metrics_token" \
-        "feedback-svc LOA_DB_URL_FILE loa_db_url db_url" "quota-svc LOA_DB_URL_FILE loa_db_url db_url" \
-        "media-svc LOA_DB_URL_FILE loa_db_url db_url"; do
+        "feedback-svc LOA_DB_URL_FILE loa_db_url_feedback db_url_feedback" \
+        "quota-svc LOA_DB_URL_FILE loa_db_url_quota db_url_quota" \
+        "media-svc LOA_DB_URL_FILE loa_db_url_media db_url_media" \
+        "db-init LOA_ADMIN_DB_URL_FILE loa_db_url db_url"; do
         read -r p v target got <<<"$want"
         [ "$(compose_get "services.$p.environment.$v")" = "/run/secrets/$target" ] ||
             problems="$problems; $p: $v is not /run/secrets/$target"
@@ -344,6 +347,11 @@ cl_override() {
             echo "    healthcheck:"
             echo "      test: [\"CMD\", \"loa-rpc\", \"--service\", \"$s\", \"tcp://127.0.0.1:$((b + i))\", \"ping\"]"
             i=$((i + 1))
+        done
+        for s in db-init admin; do
+            echo "  $s:"
+            echo "    network_mode: host"
+            echo "    extra_hosts: [${hosts%, }]"
         done
         echo "  seed:"
         echo "    network_mode: host"
@@ -644,8 +652,8 @@ compose_restart() {
         "$("$DOCKER" inspect -f '{{.State.Status}} {{.State.ExitCode}}' "$(cl_container seed)" 2>&1) $(body_jq .total)"
 }
 
-# compose_backup: loa-admin backup in the running gateway's container, into
-# the project's backups/ folder; then everything removed with its volumes
+# compose_backup: loa-admin backup in a one-off admin container (the
+# superuser's URL, the media volume), into the project's backups/ folder; then everything removed with its volumes
 # (down -v: a new, empty installation), PostgreSQL alone started, the backup
 # restored by a one-off container (run --no-deps, the programs stopped), and
 # the whole stack started again on it: the articles, the feedback, the photo
@@ -655,9 +663,9 @@ compose_backup() {
     echo "  -- compose: loa-admin backup, down -v, loa-admin restore"
     http GET '/api/v1/articles?per_page=1'
     arts=$(body_jq .total)
-    out=$(cl_compose exec -T gateway loa-admin backup /var/backups/loa/b1 2>&1)
+    out=$(cl_compose run --rm --no-deps -T admin loa-admin backup /var/backups/loa/b1 2>&1)
     rc=$?
-    expect_match "compose: loa-admin backup in the gateway's container exits 0" \
+    expect_match "compose: loa-admin backup in a one-off admin container, the stack running: exit 0" \
         '^0 .*backup: /var/backups/loa/b1: [0-9]+ tables, [0-9]+ rows, [1-9][0-9]* blobs' "$rc $(printf '%s' "$out" | tr '\n' ' ')"
     expect_eq "compose: the backup is in the host's backups/ folder, its checksums holding" "OK" \
         "$(cd "$CL_DIR/project/backups/b1" 2>/dev/null && [ -s backup.json ] && sha256sum --quiet -c MANIFEST.sha256 >/dev/null 2>&1 && echo OK)"
@@ -667,7 +675,7 @@ compose_backup() {
     t0=$(date +%s)
     cl_compose up -d postgres >"$CL_DIR/up3.log" 2>&1
     wait_until 120 cl_pg_healthy || fail "compose: PostgreSQL alone healthy again" "$(tail -3 "$CL_DIR/up3.log")"
-    out=$(cl_compose run --rm --no-deps -T gateway loa-admin restore /var/backups/loa/b1 2>&1)
+    out=$(cl_compose run --rm --no-deps -T admin loa-admin restore /var/backups/loa/b1 2>&1)
     rc=$?
     expect_match "compose: loa-admin restore in a one-off container, on the new empty database: exit 0" \
         '^0 .*every count as in the backup' "$rc $(printf '%s' "$out" | tr '\n' ' ')"
@@ -726,6 +734,34 @@ compose_tls() {
         "$https/api/v1/feedback")
     expect_match "compose: a citizen's feedback through HTTPS: 201, with its tracking code" '^201 PAKN\.' \
         "$code $(jq -r '.tracking_code // empty' "$CL_DIR/tls-feedback.json" 2>/dev/null)"
+}
+
+# compose_roles: every program connects as its own role, none a superuser,
+# and feedback-svc's role cannot read the gateway's users (the password of
+# its secret file, over TCP: scram-sha-256).
+compose_roles() {
+    local pg pw
+    echo "  -- compose: each program as its own PostgreSQL role (db-init)"
+    pg=$(cl_container postgres)
+    expect_eq "compose: the db-init step ran once before the programs and exited 0" "exited 0" \
+        "$("$DOCKER" inspect -f '{{.State.Status}} {{.State.ExitCode}}' "$(cl_container db-init)" 2>&1)"
+    expect_eq "compose: each program's sessions use its own role, none a superuser" \
+        "content-svc loa_content false|feedback-svc loa_feedback false|gateway loa_gateway false|media-svc loa_media false|quota-svc loa_quota false" \
+        "$("$DOCKER" exec "$pg" psql -X -U loa -d loa -tAc "
+            SELECT DISTINCT split_part(a.application_name, '/', 1) || ' ' || a.usename || ' ' || r.rolsuper
+              FROM pg_stat_activity a JOIN pg_roles r ON r.oid = a.usesysid
+             WHERE a.datname = 'loa' AND split_part(a.application_name, '/', 1)
+                   IN ('gateway', 'content-svc', 'feedback-svc', 'quota-svc', 'media-svc')
+             ORDER BY 1" 2>&1 | paste -sd'|')"
+    pw=$(cat "$CL_DIR/project/deploy/secrets/db_password_feedback" 2>/dev/null)
+    expect_match "compose: feedback-svc's role cannot read the gateway's users" 'permission denied for schema gateway' \
+        "$("$DOCKER" exec -e PGPASSWORD="$pw" "$pg" psql -X -h 127.0.0.1 -U loa_feedback -d loa \
+            -tAc 'SELECT count(*) FROM gateway.users' 2>&1)"
+    expect_match "compose: while it reads its own schema" '^[0-9]+$' \
+        "$("$DOCKER" exec -e PGPASSWORD="$pw" "$pg" psql -X -h 127.0.0.1 -U loa_feedback -d loa \
+            -tAc 'SELECT count(*) FROM feedback.feedback' 2>&1)"
+    expect_match "compose: and a wrong password is refused" 'password authentication failed' \
+        "$("$DOCKER" exec -e PGPASSWORD=wrong "$pg" psql -X -h 127.0.0.1 -U loa_feedback -d loa -tAc 'SELECT 1' 2>&1)"
 }
 
 compose_live() {
@@ -868,6 +904,7 @@ yaml.safe_dump(doc, open(sys.argv[2], "w"), sort_keys=False, allow_unicode=True)
     expect_match "compose: with the token of deploy/secrets/metrics_token: 200, Prometheus text" \
         '^200 text/plain; version=0\.0\.4' "$HTTP_STATUS $(header Content-Type)"
     compose_smoke
+    compose_roles
     compose_crash
     compose_upgrade
     compose_admin

@@ -1,9 +1,22 @@
 #!/usr/bin/env bash
-# deploy/backup.sh: a backup of a Loa installation, and its restore
-# (docs/operations.md, "Backups and restores"). In the image it is
-# `loa-admin backup DIR` / `loa-admin restore DIR`.
+# deploy/db-admin.sh: the database side of loa-admin (docs/operations.md,
+# "Roles" and "Backups and restores"). In the image `loa-admin db-init`,
+# `loa-admin backup DIR`, `loa-admin restore DIR` run it.
 #
-#   backup.sh backup DIR            DIR (new or empty) receives:
+#   db-admin.sh db-init        each program's PostgreSQL role and schema,
+#                              made or put right; idempotent (compose runs it
+#                              at every `up`, before the programs):
+#     - the extensions unaccent and pg_trgm (in public);
+#     - the roles loa_gateway, loa_content, loa_feedback, loa_quota and
+#       loa_media: LOGIN, no superuser, no right to create databases,
+#       roles or schemas; each one's password from the file
+#       $LOA_DB_PASSWORDS_DIR/loa_db_password_<schema> when it is there;
+#     - the schemas gateway, content, feedback, quota and media, each owned
+#       by its role with everything in it (an installation made before the
+#       roles, all the superuser's, is given to them); no role can use
+#       another's schema: a program reads and writes its own tables only.
+#
+#   db-admin.sh backup DIR     DIR (new or empty) receives:
 #     database.dump      pg_dump of the whole database (custom format), taken
 #                        in one snapshot
 #     row-counts.txt     "schema.table rows" of every table, counted in that
@@ -13,11 +26,12 @@
 #     MANIFEST.sha256    sha256sum of every file above
 #     backup.json        what made it and when; written last, so a backup
 #                        without it is incomplete and restore refuses it
-#   backup.sh restore [--replace] DIR
+#   db-admin.sh restore [--replace] DIR
 #                        checks every checksum of DIR first (nothing is
 #                        written when one fails), puts the blobs in place
 #                        (each at its digest's path, renamed whole), then
-#                        restores the database in one transaction and
+#                        restores the database in one transaction, gives
+#                        each schema to its role (as db-init does) and
 #                        compares every table's row count with the backup's.
 #                        The Loa programs must be stopped. A database already
 #                        holding Loa's data is replaced only with --replace.
@@ -30,9 +44,9 @@
 # than LOA_BLOB_ORPHAN_S after the dump's snapshot.
 #
 # Settings (environment):
-#   LOA_ADMIN_DB_URL[_FILE]  the database, as a role that can read (backup)
-#                            or owns (restore) every schema; else
+#   LOA_ADMIN_DB_URL[_FILE]  the database, as its owner or a superuser; else
 #   LOA_DB_URL[_FILE]
+#   LOA_DB_PASSWORDS_DIR     db-init: the roles' password files
 #   LOA_MEDIA_DIR            the media volume (default /var/lib/loa/media)
 #   PG_BIN                   where pg_dump, pg_restore and psql are (default:
 #                            the newest /usr/lib/postgresql/*/bin)
@@ -108,6 +122,44 @@ COUNT_SQL="SELECT n.nspname || '.' || c.relname || ' ' ||
    AND n.nspname NOT LIKE 'pg\\_%'
  ORDER BY 1"
 
+# The programs' schemas; each one's role is loa_<schema>.
+SCHEMAS="gateway content feedback quota media"
+SCHEMA_ARRAY="ARRAY['gateway', 'content', 'feedback', 'quota', 'media']"
+
+# Each schema, and everything in it, to its role, where that role exists
+# (psql \gexec runs each statement the query makes). Owned sequences follow
+# their table; a table's row type and indexes too.
+OWNERS_SQL="
+SELECT format('ALTER SCHEMA %I OWNER TO %I', n.nspname, 'loa_' || n.nspname)
+  FROM pg_namespace n
+ WHERE n.nspname = ANY ($SCHEMA_ARRAY) AND pg_get_userbyid(n.nspowner) <> 'loa_' || n.nspname
+   AND EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'loa_' || n.nspname)
+\\gexec
+SELECT format('ALTER %s %I.%I OWNER TO %I',
+              CASE c.relkind WHEN 'S' THEN 'SEQUENCE' WHEN 'v' THEN 'VIEW'
+                             WHEN 'm' THEN 'MATERIALIZED VIEW' ELSE 'TABLE' END,
+              n.nspname, c.relname, 'loa_' || n.nspname)
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE n.nspname = ANY ($SCHEMA_ARRAY) AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+   AND pg_get_userbyid(c.relowner) <> 'loa_' || n.nspname
+   AND EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'loa_' || n.nspname)
+   AND NOT (c.relkind = 'S' AND EXISTS (SELECT 1 FROM pg_depend d
+                                         WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                                           AND d.deptype IN ('a', 'i')))
+\\gexec
+SELECT format('ALTER ROUTINE %s OWNER TO %I', p.oid::regprocedure, 'loa_' || n.nspname)
+  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+ WHERE n.nspname = ANY ($SCHEMA_ARRAY) AND pg_get_userbyid(p.proowner) <> 'loa_' || n.nspname
+   AND EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'loa_' || n.nspname)
+\\gexec
+SELECT format('ALTER TYPE %s OWNER TO %I', t.oid::regtype, 'loa_' || n.nspname)
+  FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+ WHERE n.nspname = ANY ($SCHEMA_ARRAY) AND t.typtype IN ('e', 'd', 'r', 'm')
+   AND pg_get_userbyid(t.typowner) <> 'loa_' || n.nspname
+   AND EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'loa_' || n.nspname)
+\\gexec
+"
+
 # The other sessions on the database (the programs'), as "application (user)".
 other_sessions() {
     psql_q -c "SELECT coalesce(nullif(application_name, ''), 'a client') || ' (' || usename || ')'
@@ -117,8 +169,55 @@ other_sessions() {
 }
 
 usage() {
-    echo "usage: $PROG backup DIR | $PROG restore [--replace] DIR" >&2
+    echo "usage: $PROG db-init | $PROG backup DIR | $PROG restore [--replace] DIR" >&2
     exit 2
+}
+
+# ------------------------------------------------------------------ db-init
+db_init() {
+    need_tools psql
+    database
+    local pwdir=${LOA_DB_PASSWORDS_DIR:-} s f n=0
+    local -a vars=()
+    for s in $SCHEMAS; do
+        f=$pwdir/loa_db_password_$s
+        if [ -n "$pwdir" ] && [ -s "$f" ]; then
+            vars+=(-v "pw_$s=$(head -n1 "$f" | tr -d '\r\n')")
+            n=$((n + 1))
+        else
+            vars+=(-v "pw_$s=")
+        fi
+    done
+    [ -z "$pwdir" ] || [ "$n" = 5 ] ||
+        die "LOA_DB_PASSWORDS_DIR ($pwdir) must hold loa_db_password_<schema> for each of: $SCHEMAS"
+    # The passwords reach the server as psql variables (:'pw_x' quotes them),
+    # never in SQL text made here; ALTER ROLE ... PASSWORD is hashed by the
+    # server (scram-sha-256, password_encryption's default).
+    {
+        echo "CREATE EXTENSION IF NOT EXISTS unaccent;"
+        echo "CREATE EXTENSION IF NOT EXISTS pg_trgm;"
+        for s in $SCHEMAS; do
+            cat <<SQL
+SELECT format('CREATE ROLE %I', 'loa_$s') WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'loa_$s')
+\\gexec
+ALTER ROLE loa_$s WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;
+SELECT :'pw_$s' <> '' AS set_pw_$s \\gset
+\\if :set_pw_$s
+ALTER ROLE loa_$s PASSWORD :'pw_$s';
+\\endif
+SELECT format('CREATE SCHEMA %I AUTHORIZATION %I', '$s', 'loa_$s')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = '$s')
+\\gexec
+SQL
+        done
+        printf '%s\n' "$OWNERS_SQL"
+        # No role may make schemas in the database, nor objects in public
+        # (PostgreSQL 15's default for public; said again for older clusters).
+        echo "REVOKE CREATE ON SCHEMA public FROM PUBLIC;"
+        printf 'SELECT format(%s, current_database()) \\gexec\n' "'REVOKE CREATE ON DATABASE %I FROM PUBLIC'"
+    } | "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 "${vars[@]}" -d "$DB" >/dev/null ||
+        die "db-init failed (above)"
+    say "db-init: the roles and schemas of $SCHEMAS are in place, each schema its role's"
 }
 
 # ------------------------------------------------------------------ backup
@@ -243,8 +342,14 @@ restore() {
 
     # The database in one transaction: what it held is replaced (--clean),
     # or nothing changes when any statement fails.
+    # Without the backup's owners (the roles may not exist yet here); each
+    # schema is then given to its role, where it exists (db-init, which
+    # compose runs before the programs, gives the rest).
     "$PG_BIN/pg_restore" --clean --if-exists --single-transaction --exit-on-error --no-password \
-        -d "$DB" "$dir/database.dump" || die "pg_restore failed (above): the database is as it was"
+        --no-owner --no-privileges -d "$DB" "$dir/database.dump" ||
+        die "pg_restore failed (above): the database is as it was"
+    printf '%s\n' "$OWNERS_SQL" | "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -d "$DB" >/dev/null ||
+        die "giving the schemas to their roles failed (above); run db-init"
     local now diff
     now=$(psql_q -c "$COUNT_SQL")
     diff=$(diff <(sort "$dir/row-counts.txt") <(printf '%s\n' "$now" | sort)) ||
@@ -253,6 +358,10 @@ restore() {
 }
 
 case ${1:-} in
+db-init)
+    [ $# = 1 ] || usage
+    db_init
+    ;;
 backup)
     [ $# = 2 ] || usage
     backup "$2"
