@@ -96,10 +96,11 @@ static int newer_schema (PGconn *db, const char *schema, const char *qtable,
 static int ensure_schema (PGconn *db, const char *schema, const char *qschema)
 {
     const char *vals[] = {schema};
-    PGresult *res = PQexecParams (db,
-                                  "SELECT pg_get_userbyid(nspowner), has_schema_privilege(oid, 'CREATE'),"
-                                  " current_user FROM pg_namespace WHERE nspname = $1",
-                                  1, NULL, vals, NULL, NULL, 0);
+    PGresult *res =
+        PQexecParams (db,
+                      "SELECT pg_get_userbyid(nspowner), has_schema_privilege(oid, 'CREATE'),"
+                      " current_user FROM pg_namespace WHERE nspname = $1",
+                      1, NULL, vals, NULL, NULL, 0);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         loa_error (NULL, "migrate: %s", loa_db_error (res));
         PQclear (res);
