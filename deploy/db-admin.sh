@@ -59,11 +59,32 @@ MEDIA=${LOA_MEDIA_DIR:-/var/lib/loa/media}
 FORMAT=1
 START=$(date +%s)
 
+# One JSON line on stderr per message, as every program of Loa logs
+# (docs/operations.md, "Logs"): LEVEL and the text, escaped for JSON.
+log_line() {
+    local level=$1 msg=$2 c out="" i
+    for ((i = 0; i < ${#msg}; i++)); do
+        c=${msg:i:1}
+        case $c in
+        '"') out+='\"' ;;
+        '\') out+='\\' ;;
+        $'\n') out+='\n' ;;
+        $'\t') out+='\t' ;;
+        $'\r') out+='\r' ;;
+        [[:cntrl:]]) out+=$(printf '\\u%04x' "'$c") ;;
+        *) out+=$c ;;
+        esac
+    done
+    printf '{"ts":"%s","level":"%s","svc":"loa-admin","msg":"%s"}\n' \
+        "$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)" "$level" "$out" >&2
+}
 die() {
-    echo "$PROG: $*" >&2
+    log_line error "$PROG: $*"
     exit 1
 }
-say() { echo "$PROG: $*" >&2; }
+say() { log_line info "$PROG: $*"; }
+# PostgreSQL's notices ("already exists, skipping") are not news.
+export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"
 
 # setting NAME: $NAME, else the first line of the file $NAME_FILE.
 setting() {
