@@ -275,7 +275,11 @@ expect_eq "a Range past the end: 416 bytes */len" "416 bytes */$MP_BAG_LEN" "$HT
 mp_get a "$MP_BAG" "$MP_DIR/none" -H "If-None-Match: \"$MP_BAG_SHA\""
 expect_eq "If-None-Match: 304" 304 "$HTTP_STATUS"
 mp_get a "$MP_BAG" "$MP_DIR/head" --head
-expect_eq "HEAD: the headers, no body" "200 $MP_BAG_LEN 0" "$HTTP_STATUS $(header Content-Length) $(grep -c PK "$MP_DIR/head")"
+# (curl --head writes the headers to its output too: what is past them is a
+# body. Searching the file for the ZIP's "PK" found it, now and then, in the
+# base64 of Repr-Digest.)
+expect_eq "HEAD: the headers, no body" "200 $MP_BAG_LEN 0" \
+    "$HTTP_STATUS $(header Content-Length) $(($(stat -c %s "$MP_DIR/head") - $(stat -c %s "$T_TMP/headers")))"
 # A download really cut off midway (curl gives up after some bytes).
 curl -s -o "$MP_DIR/cut.zip" --max-filesize 1 -H "X-Api-Key: ${MP_KEY[a]}" --limit-rate 20k --max-time 1 "$GW$MP_BAG" >/dev/null 2>&1
 mp_got=$(mp_size "$MP_DIR/cut.zip" 2>/dev/null || echo 0)
