@@ -308,6 +308,30 @@ cl_healthy() {
 
 # cl_wait_healthy SECONDS: 0 once every container is healthy.
 cl_wait_healthy() { wait_until "$1" cl_healthy; }
+# cl_up_healthy LOG WHAT: docker-compose up -d (no build), then every
+# container healthy within 240 s, counted as "compose: WHAT ..." with the
+# time it took from T0 (the caller's).
+cl_up_healthy() {
+    cl_compose up -d --no-build >"$CL_DIR/$1" 2>&1
+    if cl_wait_healthy 240; then
+        pass "compose: $2, every container healthy $(($(date +%s) - t0)) s after docker-compose up"
+    else
+        fail "compose: $2, every container healthy within 240 s" "$(tail -5 "$CL_DIR/$1")"
+    fi
+}
+# cl_data_back WHAT ARTICLES: the admin logs in, and the articles (their
+# total), the citizen's feedback and the photo's blob are all there.
+cl_data_back() {
+    CL_TOK[admin]=$(admin_token)
+    expect_eq "compose: $1, the admin logs in" true "$([ -n "${CL_TOK[admin]}" ] && echo true || echo false)"
+    http GET '/api/v1/articles?per_page=1'
+    expect_eq "compose: $1, every article" "200 $2" "$HTTP_STATUS $(body_jq .total)"
+    http GET "/api/v1/feedback/track/$CL_CODE"
+    expect_eq "compose: $1, the citizen's feedback" "200 received" "$HTTP_STATUS $(body_jq .status)"
+    curl -s -o "$CL_DIR/photo.back" --max-time 20 "$GW/api/v1/assets/$CL_ASSET"
+    expect_eq "compose: $1, the photo's blob, byte for byte" "$CL_ASSET_SHA" \
+        "$(sha256sum "$CL_DIR/photo.back" | cut -d' ' -f1)"
+}
 cl_pg_healthy() { [ "$("$DOCKER" inspect -f '{{.State.Health.Status}}' "$(cl_container postgres)" 2>/dev/null)" = healthy ]; }
 
 # cl_override: the override file: every service (the one-shot seed too) on
@@ -630,22 +654,8 @@ compose_restart() {
     expect_eq "compose: docker-compose down removes the containers" 0 \
         "$(cl_compose ps -q 2>/dev/null | grep -c .)"
     t0=$(date +%s)
-    cl_compose up -d --no-build >"$CL_DIR/up2.log" 2>&1
-    if cl_wait_healthy 240; then
-        pass "compose: up again, every container healthy $(($(date +%s) - t0)) s after docker-compose up"
-    else
-        fail "compose: up again, every container healthy within 240 s" "$(tail -5 "$CL_DIR/up2.log")"
-    fi
-    CL_TOK[admin]=$(admin_token)
-    http GET '/api/v1/articles?per_page=1'
-    expect_eq "compose: after down and up, every article is still there" "200 $arts" "$HTTP_STATUS $(body_jq .total)"
-    http GET "/api/v1/feedback/track/$CL_CODE"
-    expect_eq "compose: and the citizen's feedback" "200 received" "$HTTP_STATUS $(body_jq .status)"
-    curl -s -o "$CL_DIR/photo.back" --max-time 20 "$GW/api/v1/assets/$CL_ASSET"
-    expect_eq "compose: and the photo's blob, byte for byte" "$CL_ASSET_SHA" \
-        "$(sha256sum "$CL_DIR/photo.back" | cut -d' ' -f1)"
-    expect_eq "compose: and the staff's accounts (the admin logs in)" true \
-        "$([ -n "${CL_TOK[admin]}" ] && echo true || echo false)"
+    cl_up_healthy up2.log "up again"
+    cl_data_back "after down and up" "$arts"
     http GET '/api/v1/units?per_page=1'
     expect_eq "compose: the seed step ran again at up and added nothing (idempotent)" \
         "exited 0 $CL_UNITS" \
@@ -679,21 +689,8 @@ compose_backup() {
     rc=$?
     expect_match "compose: loa-admin restore in a one-off container, on the new empty database: exit 0" \
         '^0 .*every count as in the backup' "$rc $(printf '%s' "$out" | tr '\n' ' ')"
-    cl_compose up -d --no-build >"$CL_DIR/up4.log" 2>&1
-    if cl_wait_healthy 240; then
-        pass "compose: the restored installation starts, every container healthy in $(($(date +%s) - t0)) s"
-    else
-        fail "compose: the restored installation starts" "$(tail -5 "$CL_DIR/up4.log")"
-    fi
-    CL_TOK[admin]=$(admin_token)
-    expect_eq "compose: restored, the admin logs in" true "$([ -n "${CL_TOK[admin]}" ] && echo true || echo false)"
-    http GET '/api/v1/articles?per_page=1'
-    expect_eq "compose: restored, every article" "200 $arts" "$HTTP_STATUS $(body_jq .total)"
-    http GET "/api/v1/feedback/track/$CL_CODE"
-    expect_eq "compose: restored, the citizen's feedback" "200 received" "$HTTP_STATUS $(body_jq .status)"
-    curl -s -o "$CL_DIR/photo.restored" --max-time 20 "$GW/api/v1/assets/$CL_ASSET"
-    expect_eq "compose: restored, the photo's blob, byte for byte" "$CL_ASSET_SHA" \
-        "$(sha256sum "$CL_DIR/photo.restored" | cut -d' ' -f1)"
+    cl_up_healthy up4.log "the restored installation starts"
+    cl_data_back restored "$arts"
 }
 
 # compose_tls: the optional TLS front (--profile tls): Caddy built from
