@@ -189,6 +189,12 @@ other_sessions() {
                   AND backend_type = 'client backend'"
 }
 
+# misnamed_blobs MANIFEST: the blobs of a sha256sum listing whose digest is
+# not their name (a blob is named by its SHA-256), one a line.
+misnamed_blobs() {
+    awk '$2 ~ /^media\/sha256\// { n = $2; sub(/.*\//, "", n); if (n != $1) print $2 }' "$1"
+}
+
 usage() {
     echo "usage: $PROG db-init | $PROG backup DIR | $PROG restore [--replace] DIR" >&2
     exit 2
@@ -287,8 +293,7 @@ backup() {
         xargs -0 -r sha256sum) >"$dir/MANIFEST.sha256.tmp" || die "checksums failed"
     # A blob's name is its digest: a blob whose bytes do not match it was
     # damaged on the volume, and the backup says so rather than keep it.
-    bad=$(awk '$2 ~ /^media\/sha256\// { n = $2; sub(/.*\//, "", n); if (n != $1) print $2 }' \
-        "$dir/MANIFEST.sha256.tmp")
+    bad=$(misnamed_blobs "$dir/MANIFEST.sha256.tmp")
     [ -z "$bad" ] || die "blobs on the volume do not match their names (damaged): $bad"
     mv "$dir/MANIFEST.sha256.tmp" "$dir/MANIFEST.sha256"
     local version tables rows bytes
@@ -325,7 +330,7 @@ restore() {
     failed=$(cd "$dir" && sha256sum --quiet -c MANIFEST.sha256 2>/dev/null | sed 's/: FAILED.*$//') || true
     [ -z "$failed" ] || die "$dir is damaged: these files do not match MANIFEST.sha256: $failed"
     local bad
-    bad=$(awk '$2 ~ /^media\/sha256\// { n = $2; sub(/.*\//, "", n); if (n != $1) print $2 }' "$dir/MANIFEST.sha256")
+    bad=$(misnamed_blobs "$dir/MANIFEST.sha256")
     [ -z "$bad" ] || die "$dir is damaged: blobs whose name is not their digest: $bad"
     local listed
     listed=$(awk '{ print $2 }' "$dir/MANIFEST.sha256" | sort)

@@ -332,6 +332,17 @@ cl_data_back() {
     expect_eq "compose: $1, the photo's blob, byte for byte" "$CL_ASSET_SHA" \
         "$(sha256sum "$CL_DIR/photo.back" | cut -d' ' -f1)"
 }
+# cl_build TAG DOCKERFILE CONTEXT LOG WHAT: the image built on the test's
+# base (BASE=loa-base:bookworm), counted as "compose: DOCKERFILE builds WHAT";
+# 1 when it did not build (the last lines of CL_DIR/LOG in the failure).
+cl_build() {
+    if docker_build "$1" "$2" "$3" --build-arg BASE=loa-base:bookworm >"$CL_DIR/$4" 2>&1; then
+        pass "compose: $2 builds $5"
+    else
+        fail "compose: $2 builds" "$(tail -5 "$CL_DIR/$4")"
+        return 1
+    fi
+}
 cl_pg_healthy() { [ "$("$DOCKER" inspect -f '{{.State.Health.Status}}' "$(cl_container postgres)" 2>/dev/null)" = healthy ]; }
 
 # cl_override: the override file: every service (the one-shot seed too) on
@@ -700,13 +711,8 @@ compose_backup() {
 compose_tls() {
     local https=https://localhost:$((CL_TLS + 1)) out code c
     echo "  -- compose: the TLS front (--profile tls: Caddy, its own authority, HSTS)"
-    if docker_build loa-caddy:e2e deploy/caddy/Dockerfile deploy/caddy \
-        --build-arg BASE=loa-base:bookworm >"$CL_DIR/build-caddy.log" 2>&1; then
-        pass "compose: deploy/caddy/Dockerfile builds (Caddy from Debian's package)"
-    else
-        fail "compose: deploy/caddy/Dockerfile builds" "$(tail -5 "$CL_DIR/build-caddy.log")"
-        return
-    fi
+    cl_build loa-caddy:e2e deploy/caddy/Dockerfile deploy/caddy build-caddy.log \
+        "(Caddy from Debian's package)" || return
     cl_compose --profile tls up -d --no-build caddy >"$CL_DIR/up-tls.log" 2>&1
     c=$(cl_container caddy)
     wait_until 60 "$DOCKER" exec "$c" test -s /data/caddy/pki/authorities/local/root.crt
@@ -789,23 +795,11 @@ compose_live() {
     fi
     echo "     base image in $(($(date +%s) - t0)) s"
     t0=$(date +%s)
-    if docker_build loa:e2e deploy/Dockerfile . --build-arg BASE=loa-base:bookworm \
-        >"$CL_DIR/build-loa.log" 2>&1; then
-        pass "compose: deploy/Dockerfile builds on that base (BASE=loa-base:bookworm)"
-    else
-        fail "compose: deploy/Dockerfile builds" "$(tail -5 "$CL_DIR/build-loa.log")"
-        docker_down
-        return
-    fi
+    cl_build loa:e2e deploy/Dockerfile . build-loa.log "on that base (BASE=loa-base:bookworm)" ||
+        { docker_down; return; }
     echo "     Loa image in $(($(date +%s) - t0)) s"
-    if docker_build loa-postgres:e2e deploy/postgres/Dockerfile deploy/postgres \
-        --build-arg BASE=loa-base:bookworm >"$CL_DIR/build-pg.log" 2>&1; then
-        pass "compose: deploy/postgres/Dockerfile builds (no postgres:15 from a registry here)"
-    else
-        fail "compose: deploy/postgres/Dockerfile builds" "$(tail -5 "$CL_DIR/build-pg.log")"
-        docker_down
-        return
-    fi
+    cl_build loa-postgres:e2e deploy/postgres/Dockerfile deploy/postgres build-pg.log \
+        "(no postgres:15 from a registry here)" || { docker_down; return; }
 
     # The image: its size above the base, a user that is not root, no compiler.
     base_size=$("$DOCKER" image inspect -f '{{.Size}}' loa-base:bookworm)
