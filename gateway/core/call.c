@@ -98,9 +98,12 @@ int gw_call_result (gw_request *req, const gw_call_spec *spec, Loa__Status st,
         return failed (req, spec, &f, reply);
     }
     if (spec->out) {
-        reply->msg =
-            res ? protobuf_c_message_unpack (spec->out, NULL, res->body.len, res->body.data) : NULL;
+        reply->msg = res ? protobuf_c_message_unpack (
+                               spec->out, loa_arena_allocator (&reply->arena, 2 * res->body.len + 256),
+                               res->body.len, res->body.data)
+                         : NULL;
         if (!reply->msg) {
+            loa_arena_release (&reply->arena); /* what the failed unpack took */
             loa_error (req->request_id, "%s: reply of %s is not a %s", req->url, spec->method,
                        spec->out->name);
             f.status = LOA__STATUS__INTERNAL;
@@ -110,6 +113,12 @@ int gw_call_result (gw_request *req, const gw_call_spec *spec, Loa__Status st,
     }
     reply->created = st == LOA__STATUS__CREATED;
     return 0;
+}
+
+void gw_reply_free (gw_reply *reply)
+{
+    loa_arena_release (&reply->arena);
+    reply->msg = NULL;
 }
 
 int gw_call (gw_request *req, const gw_call_spec *spec, gw_reply *reply)

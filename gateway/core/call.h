@@ -9,6 +9,7 @@
 #define GW_CALL_H
 
 #include "gw.h"
+#include "loa_arena.h"
 
 /* What a service said when it did not say yes (borrowed by the hook for
  * the time of the call). */
@@ -35,11 +36,16 @@ typedef struct {
 } gw_call_spec;
 
 typedef struct {
-    ProtobufCMessage *msg; /* the reply (spec.out), the caller's: free it with
-                              protobuf_c_message_free_unpacked; NULL without spec.out */
+    ProtobufCMessage *msg; /* the reply (spec.out), the caller's: release it
+                              with gw_reply_free; NULL without spec.out */
     int created; /* the service said CREATED rather than OK */
     enum MHD_Result rc; /* a failed call: what answering it returned */
+    loa_arena arena; /* where msg lives: unpacked in one or two blocks */
 } gw_reply;
+
+/* Frees a reply's message (it was unpacked into the reply's own arena:
+ * never protobuf_c_message_free_unpacked). Safe on a failed call's reply. */
+void gw_reply_free (gw_reply *reply);
 
 /* Calls spec->method of spec->service (LOA_RPC_TIMEOUT_MS). 0 when the
  * service said OK or CREATED, the reply in *reply; -1 when it has answered

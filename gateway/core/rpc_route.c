@@ -203,7 +203,7 @@ static enum MHD_Result answer (gw_request *req, gw_reply *reply, const char *key
     else
         rc = gw_ok (req, reply->msg, reply->created);
     if (reply->msg)
-        protobuf_c_message_free_unpacked (reply->msg, NULL);
+        gw_reply_free (reply);
     return rc;
 }
 

@@ -259,7 +259,7 @@ enum MHD_Result gw_assets_create (gw_request *req)
         return reply.rc;
     if (reply.created) {
         rc = gw_ok (req, reply.msg, 1);
-        protobuf_c_message_free_unpacked (reply.msg, NULL);
+        gw_reply_free (&reply);
         return rc;
     }
     /* The same bytes were an asset already: that one, 200, with its place. */
@@ -267,7 +267,7 @@ enum MHD_Result gw_assets_create (gw_request *req)
     snprintf (location, sizeof location, "/api/v1/assets/%lld",
               (long long) ((const Loa__Media__Asset *) reply.msg)->id);
     json_t *json = loa_pbjson_encode (reply.msg);
-    protobuf_c_message_free_unpacked (reply.msg, NULL);
+    gw_reply_free (&reply);
     char *text = json ? json_dumps (json, JSON_COMPACT) : NULL;
     json_decref (json);
     if (!text)
@@ -298,6 +298,6 @@ enum MHD_Result gw_assets_get (gw_request *req)
     enum MHD_Result rc =
         media_send_blob (req, a->sha256, a->mime, NULL,
                          a->is_public ? "public, no-cache" : "private, no-cache", NULL);
-    protobuf_c_message_free_unpacked (reply.msg, NULL);
+    gw_reply_free (&reply);
     return rc;
 }

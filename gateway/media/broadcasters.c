@@ -44,12 +44,12 @@ static void drop_unused_key (gw_request *req, PGconn *db, int64_t key_id, char k
                   (long long) key_id);
 }
 
-/* The broadcaster `out` (freed here) as JSON with its key, shown this once
- * (wiped here); NULL when out of memory. */
-static json_t *with_key (ProtobufCMessage *out, char key[64])
+/* The broadcaster in `out` (freed here) as JSON with its key, shown this
+ * once (wiped here); NULL when out of memory. */
+static json_t *with_key (gw_reply *out, char key[64])
 {
-    json_t *reply = loa_pbjson_encode (out);
-    protobuf_c_message_free_unpacked (out, NULL);
+    json_t *reply = loa_pbjson_encode (out->msg);
+    gw_reply_free (out);
     if (reply)
         json_object_set_new (reply, "api_key", json_string (key));
     sodium_memzero (key, 64);
@@ -106,7 +106,7 @@ enum MHD_Result gw_broadcasters_create (gw_request *req)
         goto out;
     }
     int64_t id = ((const Loa__Media__Broadcaster *) reply.msg)->id;
-    json_t *json = with_key (reply.msg, key);
+    json_t *json = with_key (&reply, key);
     if (!json) {
         rc = gw_respond_problem (req, 500, NULL, NULL);
         goto out;
@@ -141,7 +141,7 @@ enum MHD_Result gw_broadcasters_new_key (gw_request *req)
     int64_t old_key = b->api_key_id;
     char name[256];
     snprintf (name, sizeof name, "%s", b->name && *b->name ? b->name : "broadcaster");
-    protobuf_c_message_free_unpacked (reply.msg, NULL);
+    gw_reply_free (&reply);
     PGconn *db = gw_thread_db ();
     char key[64];
     int64_t key_id = new_broadcaster_key (req, db, name, key);
@@ -158,7 +158,7 @@ enum MHD_Result gw_broadcasters_new_key (gw_request *req)
         loa_warn (req->request_id,
                   "media: broadcaster %lld's old api key %lld not revoked (revoke it)",
                   (long long) id, (long long) old_key);
-    json_t *json = with_key (reply.msg, key);
+    json_t *json = with_key (&reply, key);
     if (!json)
         return gw_respond_problem (req, 500, NULL, NULL);
     loa_info (req->request_id, "media: broadcaster %lld: api key %lld replaces %lld (user %lld)",

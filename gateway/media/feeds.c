@@ -78,7 +78,7 @@ static enum MHD_Result feed (gw_request *req, feed_kind kind)
     char next[GW_FEED_CURSOR_MAX], self_cursor[GW_FEED_CURSOR_MAX];
     gw_feed_cursor_encode (page->last, next);
     gw_feed_cursor_encode (after, self_cursor);
-    protobuf_c_message_free_unpacked (reply.msg, NULL);
+    gw_reply_free (&reply);
     const char *path = kind == FEED_ATOM  ? "/api/v1/media/feed.atom"
                        : kind == FEED_RSS ? "/api/v1/media/feed.rss"
                                           : "/api/v1/media/feed";

@@ -102,7 +102,7 @@ static enum MHD_Result send_ninjs (gw_request *req, int64_t id, int version)
     if (gw_call (req, &spec, &reply) != 0)
         return reply.rc;
     rc = respond_ninjs (req, want, (const Loa__Media__Ninjs *) reply.msg);
-    protobuf_c_message_free_unpacked (reply.msg, NULL);
+    gw_reply_free (&reply);
     return rc;
 }
 
@@ -199,7 +199,7 @@ static enum MHD_Result send_file (gw_request *req, const char *what, const char 
     media_sent sent;
     enum MHD_Result rc =
         media_send_blob (req, f->sha256, f->mime, f->filename, "private, no-cache", &sent);
-    protobuf_c_message_free_unpacked (reply.msg, NULL);
+    gw_reply_free (&reply);
     if (sent.status && !req->head)
         log_download (req, id, (int) v, what, name, &sent);
     return rc;

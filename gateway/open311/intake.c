@@ -225,14 +225,14 @@ enum MHD_Result gw_open311_create (gw_request *req)
     Loa__Feedback__FeedbackReceipt *receipt = (Loa__Feedback__FeedbackReceipt *) reply.msg;
     if (!receipt->tracking_code || !*receipt->tracking_code) {
         loa_error (req->request_id, "open311: the reply of feedback.create has no tracking code");
-        loa__feedback__feedback_receipt__free_unpacked (receipt, NULL);
+        gw_reply_free (&reply);
         rc = o311_respond_error (req, f, 400, 500, "Câu trả lời của dịch vụ không đọc được");
         goto out;
     }
     loa_info (req->request_id, "open311: %s received from api key %lld", receipt->tracking_code,
               (long long) req->caller.api_key_id);
     rc = created (req, f, receipt);
-    loa__feedback__feedback_receipt__free_unpacked (receipt, NULL);
+    gw_reply_free (&reply);
 out:
     free (name);
     gw_form_destroy (&form);

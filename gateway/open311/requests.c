@@ -242,7 +242,7 @@ enum MHD_Result gw_open311_requests (gw_request *req)
     json_t *out = json_array ();
     for (size_t i = 0; i < list->n_items; i++)
         json_array_append_new (out, request_json (req, list->items[i]));
-    loa__feedback__feedback_public_list__free_unpacked (list, NULL);
+    gw_reply_free (&reply);
     json_decref (q.errors);
     rc = o311_respond (req, f, 200, out, "service_requests", NULL);
     goto out;
@@ -276,7 +276,7 @@ static enum MHD_Result request_by_number (gw_request *req, o311_fmt f, char *num
         json_array_append_new (one, request_json (req, list->items[0]));
         rc = o311_respond (req, f, 200, one, "service_requests", NULL);
     }
-    loa__feedback__feedback_public_list__free_unpacked (list, NULL);
+    gw_reply_free (&reply);
     return rc;
 }
 
@@ -307,6 +307,6 @@ enum MHD_Result gw_open311_request (gw_request *req)
     Loa__Feedback__FeedbackPublic *p = (Loa__Feedback__FeedbackPublic *) reply.msg;
     json_t *one = json_array ();
     json_array_append_new (one, request_json (req, p));
-    loa__feedback__feedback_public__free_unpacked (p, NULL);
+    gw_reply_free (&reply);
     return o311_respond (req, f, 200, one, "service_requests", NULL);
 }
