@@ -342,7 +342,22 @@ int gw_loop_wait (gw_request *req, int wait_ms, int (*cancel) (gw_request *req),
     return 0;
 }
 
-void gw_loop_wake (gw_request *req) { MHD_resume_connection (req->conn); }
+void gw_loop_wake (gw_request *req)
+{
+    /* Read before the resume: once resumed, the request is its loop's
+     * again (and may be over). The loop outlives its requests. */
+    gw_loop *l = req->pending.loop;
+    MHD_resume_connection (req->conn);
+    /* libmicrohttpd signals its own descriptor too, but a loop that takes
+     * that signal inside MHD_run after MHD_run has looked for resumed
+     * connections does not see this one until its next turn: it would
+     * sleep first, up to MAX_SLEEP_MS (measured: cached reads waiting on a
+     * fill answered after up to a second). The loop's own eventfd makes
+     * that next turn come at once. */
+    uint64_t one = 1;
+    if (l && write (l->wake_fd, &one, sizeof one) < 0 && errno != EAGAIN)
+        loa_warn (NULL, "http: cannot wake a loop: %s", strerror (errno));
+}
 
 int gw_loop_resumed (gw_request *req, enum MHD_Result *rc)
 {

@@ -56,9 +56,18 @@ for i in 1 2 3 4 5 6 7 8; do
     curl -s -o /dev/null -w '%{http_code}\n' --max-time 10 "$GW$ca_key" >"$T_TMP/sf.$i" &
     ca_jobs+=($!)
 done
-sleep 0.7
+# Held past a second: a loop whose waiters' wake got lost would sleep its
+# whole MAX_SLEEP_MS (1 s) turn first and answer them up to a second late.
+sleep 1.1
+ca_cont=$(date +%s%N)
 kill -CONT "$ca_svc"
 wait "${ca_jobs[@]}"
+ca_after_ms=$((($(date +%s%N) - ca_cont) / 1000000))
 expect_eq "eight readers missing one key all get 200" "200 200 200 200 200 200 200 200" \
     "$(cat "$T_TMP"/sf.[1-8] | tr '\n' ' ' | sed 's/ $//')"
+if [ "$ca_after_ms" -lt 500 ]; then
+    pass "the readers waiting on the fill are answered as it ends (${ca_after_ms} ms after the service resumed)"
+else
+    fail "waiters woken by the fill's end" "${ca_after_ms} ms after the service resumed (a wake lost until the loop's next turn)"
+fi
 expect_eq "eight readers missing one key make one call to the service" 1 $(($(ca_rpc_calls) - ca_before))
