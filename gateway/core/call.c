@@ -98,10 +98,11 @@ int gw_call_result (gw_request *req, const gw_call_spec *spec, Loa__Status st,
         return failed (req, spec, &f, reply);
     }
     if (spec->out) {
-        reply->msg = res ? protobuf_c_message_unpack (
-                               spec->out, loa_arena_allocator (&reply->arena, 2 * res->body.len + 256),
-                               res->body.len, res->body.data)
-                         : NULL;
+        reply->msg =
+            res ? protobuf_c_message_unpack (
+                      spec->out, loa_arena_allocator (&reply->arena, 2 * res->body.len + 256),
+                      res->body.len, res->body.data)
+                : NULL;
         if (!reply->msg) {
             loa_arena_release (&reply->arena); /* what the failed unpack took */
             loa_error (req->request_id, "%s: reply of %s is not a %s", req->url, spec->method,

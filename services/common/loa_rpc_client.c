@@ -9,23 +9,30 @@
 #include "loa_config.h"
 #include "loa_curve.h"
 #include "loa_log.h"
+#include "loa_peers.h"
+
+/* ZMTP heartbeats of every client socket: a PING after this much silence,
+ * and the peer taken for gone without an answer within the timeout. */
+#define HEARTBEAT_IVL_MS 1000
+#define HEARTBEAT_TIMEOUT_MS 3000
 
 struct loa_rpc_client {
     void *zmq_ctx;
     void *sock;
     char service[48];
-    char *endpoints;
+    loa_peers *peers; /* where the replicas are (the socket follows them) */
     int down;
     long connect_ms; /* LOA_RPC_CONNECT_MS, read once */
     unsigned long long counter;
 };
 
-void *loa_rpc_dealer_open (void *zmq_ctx, const char *service, const char *endpoints)
+void *loa_rpc_dealer_open (void *zmq_ctx, const char *service, loa_peers *peers)
 {
     void *sock = zmq_socket (zmq_ctx, ZMQ_DEALER);
     if (!sock)
         return NULL;
     int linger = 0, immediate = 1, ivl = 100, ivl_max = 1000;
+    int hb_ivl = HEARTBEAT_IVL_MS, hb_timeout = HEARTBEAT_TIMEOUT_MS;
     int64_t max_msg = loa_zmq_max_msg ();
     zmq_setsockopt (sock, ZMQ_LINGER, &linger, sizeof linger);
     /* Queue messages only on completed connections, so that "no replica
@@ -36,22 +43,23 @@ void *loa_rpc_dealer_open (void *zmq_ctx, const char *service, const char *endpo
     zmq_setsockopt (sock, ZMQ_RECONNECT_IVL, &ivl, sizeof ivl);
     zmq_setsockopt (sock, ZMQ_RECONNECT_IVL_MAX, &ivl_max, sizeof ivl_max);
     zmq_setsockopt (sock, ZMQ_MAXMSGSIZE, &max_msg, sizeof max_msg);
+    /* ZMTP heartbeats: a replica whose host vanished (no FIN, no RST) is
+     * dropped after HEARTBEAT_TIMEOUT_MS, and requests stop going its way,
+     * instead of after TCP's own minutes. */
+    zmq_setsockopt (sock, ZMQ_HEARTBEAT_IVL, &hb_ivl, sizeof hb_ivl);
+    zmq_setsockopt (sock, ZMQ_HEARTBEAT_TIMEOUT, &hb_timeout, sizeof hb_timeout);
     if (loa_curve_client (sock, service) != 0) {
         zmq_close (sock);
         return NULL;
     }
-    char *list = strdup (endpoints), *save = NULL;
-    for (char *ep = list ? strtok_r (list, ", ", &save) : NULL; ep;
-         ep = strtok_r (NULL, ", ", &save))
-        if (zmq_connect (sock, ep) != 0)
-            loa_error (NULL, "rpc: %s: cannot connect %s: %s", service, ep, zmq_strerror (errno));
-    free (list);
+    loa_peers_forget (peers); /* a new socket: connected to every address */
+    loa_peers_sync (peers, sock);
     return sock;
 }
 
 static void *open_socket (loa_rpc_client *c)
 {
-    return loa_rpc_dealer_open (c->zmq_ctx, c->service, c->endpoints);
+    return loa_rpc_dealer_open (c->zmq_ctx, c->service, c->peers);
 }
 
 loa_rpc_client *loa_rpc_client_new (void *zmq_ctx, const char *service, const char *endpoints)
@@ -62,8 +70,8 @@ loa_rpc_client *loa_rpc_client_new (void *zmq_ctx, const char *service, const ch
     c->zmq_ctx = zmq_ctx;
     c->connect_ms = loa_env_int ("LOA_RPC_CONNECT_MS", 1000, 1, 60000);
     snprintf (c->service, sizeof c->service, "%s", service);
-    c->endpoints = strdup (endpoints);
-    if (c->endpoints)
+    c->peers = loa_peers_new (service, endpoints);
+    if (c->peers)
         c->sock = open_socket (c);
     if (!c->sock) {
         loa_rpc_client_destroy (&c);
@@ -79,7 +87,7 @@ void loa_rpc_client_destroy (loa_rpc_client **pself)
         return;
     if (c->sock)
         zmq_close (c->sock);
-    free (c->endpoints);
+    loa_peers_free (&c->peers);
     free (c);
     *pself = NULL;
 }
@@ -137,6 +145,7 @@ Loa__Status loa_rpc_call (loa_rpc_client *c, const char *method, const Loa__Call
     r->reply = NULL;
     if (!c->sock && !(c->sock = open_socket (c)))
         return local_failure (c, LOA__STATUS__UNAVAILABLE, r);
+    loa_peers_sync (c->peers, c->sock); /* replicas come and go */
 
     char rid_buf[40];
     if (!request_id || !*request_id) {
@@ -164,6 +173,7 @@ Loa__Status loa_rpc_call (loa_rpc_client *c, const char *method, const Loa__Call
     }
     free (buf);
     if (!sent) {
+        loa_peers_hurry (c->peers); /* perhaps they moved */
         loa_warn (request_id, "rpc: %s unavailable for %s (no replica connected)", c->service,
                   method);
         return local_failure (c, LOA__STATUS__UNAVAILABLE, r);

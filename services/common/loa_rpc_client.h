@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "envelope.pb-c.h"
+#include "loa_peers.h"
 
 typedef struct loa_rpc_client loa_rpc_client;
 
@@ -36,10 +37,12 @@ Loa__Status loa_rpc_call (loa_rpc_client *self, const char *method, const Loa__C
                           const char *request_id, const char *idempotency_key,
                           const ProtobufCMessage *body, int timeout_ms, loa_rpc_result *result);
 
-/* A DEALER connected to every address of `endpoints`, with the options
- * every client uses (no linger, queue only on completed connections,
- * reconnect every 100 ms to 1 s). The caller's; NULL on failure. */
-void *loa_rpc_dealer_open (void *zmq_ctx, const char *service, const char *endpoints);
+/* A DEALER connected to every current address of `peers` (loa_peers.h:
+ * the caller keeps them, and syncs the socket with them as it uses it),
+ * with the options every client uses (no linger, queue only on completed
+ * connections, reconnect every 100 ms to 1 s, ZMTP heartbeats). The
+ * caller's; NULL on failure. */
+void *loa_rpc_dealer_open (void *zmq_ctx, const char *service, loa_peers *peers);
 
 /* Packs one Request, for a caller that sends it on its own socket (the
  * gateway's event loops, gateway/core/loop.h): `call_id` comes back in the

@@ -17,6 +17,7 @@
 #include "loa_notifier.h"
 #include "loa_outbox.h"
 #include "loa_rpc_decl.h"
+#include "loa_peers.h"
 
 #define MAX_SUBSCRIPTIONS 8
 #define WORKERS_PER_CORE 2
@@ -239,6 +240,7 @@ out:
     loa_zap_stop (&zap);
     if (zctx)
         zmq_ctx_term (zctx);
+    loa_peers_shutdown ();
     free (methods);
     free (db_url);
     if (status != EXIT_SUCCESS)
