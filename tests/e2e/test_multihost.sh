@@ -295,6 +295,19 @@ EOF
     # The host that came back takes calls again, no restart elsewhere.
     mh_back_calls=$(grep -c 'rpc: .* -> ' "$MH_DIR"/logs/h2-*-svc.2.log 2>/dev/null | awk -F: '{s += $2} END {print s + 0}')
     if [ "$mh_back_calls" -ge 10 ]; then pass "multi-host: the returning host's services took calls ($mh_back_calls), no restart elsewhere"; else fail "multi-host: the returning host's services" "$mh_back_calls calls"; fi
+    # Each gateway's cache follows the services' events, whichever gateway
+    # made the change: a unit made through host 1 appears in host 3's
+    # cached list (and host 2's, back from the dead) within moments.
+    for h in h2 h3; do curl -s -o /dev/null "http://$(mh_ip "$h"):8080/api/v1/units?per_page=100"; done
+    mh_code="MH-$RANDOM"
+    curl -s -o /dev/null --max-time 10 -H "Authorization: Bearer $mh_admin" -H 'Content-Type: application/json' \
+        --data-binary "{\"code\": \"$mh_code\", \"name\": \"Đơn vị tạo qua máy một\"}" "http://$(mh_ip h1):8080/api/v1/units"
+    mh_seen() { curl -s "http://$(mh_ip "$1"):8080/api/v1/units?per_page=100" | jq -e --arg c "$mh_code" '[.items[].code] | index($c) != null' >/dev/null; }
+    if wait_until 5 mh_seen h3 && wait_until 5 mh_seen h2; then
+        pass "multi-host: a change made through one gateway reaches the others' caches"
+    else
+        fail "multi-host: caches across gateways" "$mh_code not seen"
+    fi
     mh_restarts=$(for h in h1 h3; do for p in $MH_SVCS gateway; do [ -e "$MH_DIR/logs/$h-$p.2.log" ] && echo "$h-$p"; done; done)
     expect_eq "multi-host: nothing restarted on the other hosts" "" "$mh_restarts"
     awk -v a="$mh_t0" -v k="$mh_t_kill" -v b="$mh_t_back" -v e="$mh_t_end" \
