@@ -43,9 +43,7 @@ int gw_services_init (void *zmq_ctx, const char *database_url, gw_db_prepare_fn 
         return -1;
     zmq_context = zmq_ctx;
     rpc_timeout = (int) loa_env_int ("LOA_RPC_TIMEOUT_MS", 5000, 10, 600000);
-    /* A third of the deadline, at most a second: time for the second try. */
-    int retry_default = rpc_timeout / 3 < 1000 ? rpc_timeout / 3 : 1000;
-    rpc_retry = (int) loa_env_int ("LOA_RPC_RETRY_MS", retry_default, 0, 600000);
+    rpc_retry = loa_rpc_retry_ms (rpc_timeout);
     for (int i = 0; i < GW_N_SERVICES; i++)
         endpoints[i] = loa_endpoints_rpc ((loa_service_id) i);
     return pthread_key_create (&thread_key, thread_clients_free) == 0 ? 0 : -1;

@@ -137,9 +137,17 @@ uint8_t *loa_rpc_request_pack (const char *method, const Loa__Caller *caller,
     return buf;
 }
 
-Loa__Status loa_rpc_call (loa_rpc_client *c, const char *method, const Loa__Caller *caller,
-                          const char *request_id, const char *idempotency_key,
-                          const ProtobufCMessage *body, int timeout_ms, loa_rpc_result *r)
+int loa_rpc_retry_ms (int timeout_ms)
+{
+    /* A third of the deadline, at most a second: time for the second try. */
+    int dflt = timeout_ms / 3 < 1000 ? timeout_ms / 3 : 1000;
+    int ms = (int) loa_env_int ("LOA_RPC_RETRY_MS", dflt, 0, 600000);
+    return ms < timeout_ms ? ms : 0;
+}
+
+static Loa__Status call (loa_rpc_client *c, const char *method, const Loa__Caller *caller,
+                         const char *request_id, const char *idempotency_key,
+                         const ProtobufCMessage *body, int timeout_ms, int safe, loa_rpc_result *r)
 {
     r->status = LOA__STATUS__INTERNAL;
     r->reply = NULL;
@@ -171,12 +179,21 @@ Loa__Status loa_rpc_call (loa_rpc_client *c, const char *method, const Loa__Call
         if (zmq_poll (&out_item, 1, (long) (connect_deadline - now)) > 0)
             sent = zmq_send (c->sock, buf, len, ZMQ_DONTWAIT) == (int) len;
     }
-    free (buf);
     if (!sent) {
+        free (buf);
         loa_peers_hurry (c->peers); /* perhaps they moved */
         loa_warn (request_id, "rpc: %s unavailable for %s (no replica connected)", c->service,
                   method);
         return local_failure (c, LOA__STATUS__UNAVAILABLE, r);
+    }
+    /* A call safe to repeat is sent once more when its reply is late: the
+     * replica that had it may have died with it (the round robin gives the
+     * copy to another); the first reply with its request_id wins. */
+    int retry_ms = safe ? loa_rpc_retry_ms (timeout_ms) : 0;
+    int64_t retry_at = retry_ms > 0 ? start + retry_ms : 0;
+    if (!retry_at) {
+        free (buf);
+        buf = NULL;
     }
 
     /* A blocking receive bounded by ZMQ_RCVTIMEO: one wait on the socket's
@@ -185,7 +202,15 @@ Loa__Status loa_rpc_call (loa_rpc_client *c, const char *method, const Loa__Call
         now = loa_mono_ms ();
         if (now >= deadline)
             break;
-        int wait_ms = (int) (deadline - now);
+        if (retry_at && now >= retry_at) {
+            if (zmq_send (c->sock, buf, len, ZMQ_DONTWAIT) == (int) len)
+                loa_warn (request_id, "rpc: %s: %s sent again after %lld ms without a reply",
+                          c->service, method, (long long) (now - start));
+            free (buf);
+            buf = NULL;
+            retry_at = 0;
+        }
+        int wait_ms = (int) ((retry_at ? retry_at : deadline) - now);
         zmq_setsockopt (c->sock, ZMQ_RCVTIMEO, &wait_ms, sizeof wait_ms);
         zmq_msg_t msg;
         zmq_msg_init (&msg);
@@ -212,13 +237,30 @@ Loa__Status loa_rpc_call (loa_rpc_client *c, const char *method, const Loa__Call
             continue;
         }
         c->down = 0;
+        free (buf);
         r->status = reply->status;
         r->reply = reply;
         return r->status;
     }
+    free (buf);
     loa_warn (request_id, "rpc: %s: %s timed out after %d ms", c->service, method, timeout_ms);
     reset_socket (c);
     return local_failure (c, LOA__STATUS__DEADLINE, r);
+}
+
+Loa__Status loa_rpc_call (loa_rpc_client *c, const char *method, const Loa__Caller *caller,
+                          const char *request_id, const char *idempotency_key,
+                          const ProtobufCMessage *body, int timeout_ms, loa_rpc_result *r)
+{
+    return call (c, method, caller, request_id, idempotency_key, body, timeout_ms,
+                 idempotency_key != NULL, r);
+}
+
+Loa__Status loa_rpc_read (loa_rpc_client *c, const char *method, const Loa__Caller *caller,
+                          const char *request_id, const ProtobufCMessage *body, int timeout_ms,
+                          loa_rpc_result *r)
+{
+    return call (c, method, caller, request_id, NULL, body, timeout_ms, 1, r);
 }
 
 void loa_rpc_result_clear (loa_rpc_result *r)

@@ -147,8 +147,7 @@ static Loa__EventsSinceReply *fetch_since (loa_rpc_client *rpc, uint64_t since, 
     req.since_seq = since;
     req.limit = REPLAY_LIMIT;
     loa_rpc_result result = {0};
-    *st =
-        loa_rpc_call (rpc, "events.since", NULL, NULL, NULL, &req.base, REPLAY_TIMEOUT_MS, &result);
+    *st = loa_rpc_read (rpc, "events.since", NULL, NULL, &req.base, REPLAY_TIMEOUT_MS, &result);
     Loa__EventsSinceReply *reply = NULL;
     if (*st == LOA__STATUS__OK && result.reply)
         reply =
