@@ -107,8 +107,8 @@ START_TEST (an_unreadable_reply_leaves_nothing)
     uint8_t *buf = packed_page (&len);
     loa_arena arena = {0};
     /* Cut in the middle of an article: unpack fails after allocating. */
-    ck_assert_ptr_null (loa__content__article_list__unpack (loa_arena_allocator (&arena, 0),
-                                                            len / 2 + 3, buf));
+    ck_assert_ptr_null (
+        loa__content__article_list__unpack (loa_arena_allocator (&arena, 0), len / 2 + 3, buf));
     loa_arena_release (&arena); /* LeakSanitizer: nothing left */
     /* The same arena serves again. */
     Loa__Content__ArticleList *list =
