@@ -35,8 +35,8 @@
 #include "loa_log.h"
 #include "loa_pbjson.h"
 #include "loa_pbregistry.h"
-#include "loa_rpc_client.h"
 #include "loa_peers.h"
+#include "loa_rpc_client.h"
 
 enum { EXIT_CALL_FAILED = 1, EXIT_USAGE = 2, EXIT_UNAVAILABLE = 3 };
 

@@ -16,8 +16,8 @@
 #include "loa_log.h"
 #include "loa_notifier.h"
 #include "loa_outbox.h"
-#include "loa_rpc_decl.h"
 #include "loa_peers.h"
+#include "loa_rpc_decl.h"
 
 #define MAX_SUBSCRIPTIONS 8
 #define WORKERS_PER_CORE 2
