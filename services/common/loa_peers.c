@@ -192,6 +192,18 @@ static void apply_resolution (name_entry *e, int rc, char **addrs, size_t n)
     atomic_fetch_add (&e->gen, 1);
 }
 
+/* Resolves `e` again: called and returning with reg.lock held, which is
+ * let go of meanwhile (the entry's host and port never change). */
+static void resolve_entry (name_entry *e)
+{
+    pthread_mutex_unlock (&reg.lock);
+    char **addrs;
+    size_t n;
+    int rc = resolve (e->host, e->port, &addrs, &n);
+    pthread_mutex_lock (&reg.lock);
+    apply_resolution (e, rc, addrs, n);
+}
+
 static void *resolver_main (void *arg)
 {
     (void) arg;
@@ -225,14 +237,7 @@ static void *resolver_main (void *arg)
         due->hurry = 0;
         due->last_ms = now;
         due->next_ms = now + reg.interval_ms;
-        /* The entry's host and port never change: read outside the lock. */
-        const char *host = due->host, *port = due->port;
-        pthread_mutex_unlock (&reg.lock);
-        char **addrs;
-        size_t n;
-        int rc = resolve (host, port, &addrs, &n);
-        pthread_mutex_lock (&reg.lock);
-        apply_resolution (due, rc, addrs, n);
+        resolve_entry (due);
     }
     pthread_mutex_unlock (&reg.lock);
     return NULL;
@@ -280,12 +285,7 @@ static name_entry *name_get (const char *what, const char *host, const char *por
     e->next_ms = now + reg.interval_ms;
     e->next = reg.names;
     reg.names = e;
-    pthread_mutex_unlock (&reg.lock);
-    char **addrs;
-    size_t n;
-    int rc = resolve (host, port, &addrs, &n);
-    pthread_mutex_lock (&reg.lock);
-    apply_resolution (e, rc, addrs, n);
+    resolve_entry (e);
     pthread_mutex_unlock (&reg.lock);
     return e;
 }
