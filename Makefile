@@ -50,6 +50,9 @@ PACKAGES += docker.io debootstrap python3-yaml
 # libzip: packages' BagIt bags (services/media-svc/media_bag.c); unzip checks them in the tests.
 PACKAGES += libzip-dev unzip
 PKG_MODULES += libzip
+# tests/e2e/test_multihost.sh: three "hosts" in network namespaces (iproute2)
+# behind Debian's haproxy, as a load balancer in front of several gateways.
+PACKAGES += haproxy iproute2
 # make lint (tests/lint.sh, also run by make test).
 LINT_PACKAGES := clang-format cppcheck shellcheck
 PACKAGES += $(LINT_PACKAGES)

@@ -91,7 +91,7 @@ stack_pg_start() {
         rm -f "$dir/initdb.pw"
     fi
     as_pg "$PG_BIN/pg_ctl" -D "$data" -l "$dir/postgresql.log" -w -t 60 \
-        -o "-p $port -k $sock -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=${LOA_PG_FSYNC:-on}" start >/dev/null ||
+        -o "-p $port -k $sock -c listen_addresses=${LOA_PG_LISTEN:-127.0.0.1} -c max_connections=${LOA_PG_MAX_CONNECTIONS:-200} -c fsync=${LOA_PG_FSYNC:-on}" start >/dev/null ||
         { tail -20 "$dir/postgresql.log" >&2; return 1; }
     # A cluster made before passwords (trust): loa's password set, then
     # password authentication for every connection from now on.
@@ -102,6 +102,12 @@ stack_pg_start() {
         printf '%s\n' '# Written by deploy/stack.sh: passwords (scram-sha-256) for every connection.' \
             'local all all scram-sha-256' 'host all all 127.0.0.1/32 scram-sha-256' \
             'host all all ::1/128 scram-sha-256' >"$data/pg_hba.conf"
+        as_pg "$PG_BIN/pg_ctl" -D "$data" reload >/dev/null || return 1
+    fi
+    # Other hosts' programs (the multi-host test): LOA_PG_HBA_EXTRA, e.g.
+    # "host all all 198.18.0.0/24 scram-sha-256", added once.
+    if [ -n "${LOA_PG_HBA_EXTRA:-}" ] && ! grep -qxF "$LOA_PG_HBA_EXTRA" "$data/pg_hba.conf"; then
+        printf '%s\n' "$LOA_PG_HBA_EXTRA" >>"$data/pg_hba.conf"
         as_pg "$PG_BIN/pg_ctl" -D "$data" reload >/dev/null || return 1
     fi
     if ! "$PG_BIN/psql" -h 127.0.0.1 -p "$port" -U loa -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'loa'" | grep -q 1; then

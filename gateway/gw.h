@@ -58,6 +58,13 @@ typedef struct gw_pending {
     int64_t t0_ms, deadline_ms; /* monotonic */
     int done; /* resumed (or a wake is on its way) */
     int (*cancel) (gw_request *req); /* a wait's: still waiting? then not any more */
+    /* A call safe to send twice (a read, or a write with an idempotency
+     * key): its Request, sent again once at retry_ms if no reply came by
+     * then (a replica that died with it); NULL once resent or when not
+     * safe. The loop's. */
+    void *resend;
+    size_t resend_len;
+    int64_t retry_ms;
     Loa__Status status; /* a call's outcome */
     Loa__Reply *reply; /* the request's: NULL when the call failed locally */
     /* A wait for a cache fill, under the cache's lock (core/cache.c). */

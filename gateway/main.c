@@ -26,6 +26,7 @@
 #include "loa_db.h"
 #include "loa_log.h"
 #include "loa_migrate.h"
+#include "loa_peers.h"
 #include "media/media.h"
 #include "open311/open311.h"
 #include "portal/portal.h"
@@ -242,5 +243,6 @@ out:
     gw_portal_done (); /* after the daemons: their responses borrow the files */
     gw_services_done ();
     zmq_ctx_term (zctx);
+    loa_peers_shutdown ();
     return status;
 }

@@ -35,6 +35,7 @@
 #include "loa_log.h"
 #include "loa_pbjson.h"
 #include "loa_pbregistry.h"
+#include "loa_peers.h"
 #include "loa_rpc_client.h"
 
 enum { EXIT_CALL_FAILED = 1, EXIT_USAGE = 2, EXIT_UNAVAILABLE = 3 };
@@ -377,6 +378,7 @@ out:
     loa_rpc_client_destroy (&client);
     if (ctx)
         zmq_ctx_term (ctx);
+    loa_peers_shutdown ();
     free (role_buf);
     return rc;
 }

@@ -16,6 +16,7 @@
 #include "loa_curve.h"
 #include "loa_endpoints.h"
 #include "loa_log.h"
+#include "loa_peers.h"
 
 #define N_BUCKETS 1024
 #define LIVE_MS 3000
@@ -118,6 +119,7 @@ static void *events_main (void *arg)
 {
     (void) arg;
     void *subs[GW_N_SERVICES];
+    loa_peers *peers[GW_N_SERVICES]; /* every replica: whichever relays publishes */
     zmq_pollitem_t items[GW_N_SERVICES];
     int linger = 0;
     int64_t max_msg = loa_zmq_max_msg ();
@@ -126,17 +128,22 @@ static void *events_main (void *arg)
         zmq_setsockopt (subs[i], ZMQ_LINGER, &linger, sizeof linger);
         zmq_setsockopt (subs[i], ZMQ_MAXMSGSIZE, &max_msg, sizeof max_msg);
         zmq_setsockopt (subs[i], ZMQ_SUBSCRIBE, "", 0);
-        const char *addr = loa_endpoints_events ((loa_service_id) i);
+        const char *program = loa_endpoints_get ((loa_service_id) i)->program;
+        char what[64];
+        snprintf (what, sizeof what, "%s events", program);
+        peers[i] = loa_peers_new (what, loa_endpoints_events ((loa_service_id) i));
         /* Without the service's key no event arrives: the entries then
          * live out their TTL, as when a service is down. */
-        if (loa_curve_client (subs[i], loa_endpoints_get ((loa_service_id) i)->program) != 0)
-            loa_error (NULL, "cache: events of %s not followed",
-                       loa_endpoints_get ((loa_service_id) i)->program);
-        else if (zmq_connect (subs[i], addr) != 0)
-            loa_error (NULL, "cache: cannot connect %s: %s", addr, zmq_strerror (errno));
+        if (loa_curve_client (subs[i], program) != 0 || !peers[i]) {
+            loa_error (NULL, "cache: events of %s not followed", program);
+            loa_peers_free (&peers[i]);
+        }
         items[i] = (zmq_pollitem_t){subs[i], 0, ZMQ_POLLIN, 0};
     }
     while (!atomic_load (&c.stop)) {
+        for (int i = 0; i < GW_N_SERVICES; i++) /* replicas come and go */
+            if (peers[i])
+                loa_peers_sync (peers[i], subs[i]);
         if (zmq_poll (items, GW_N_SERVICES, 200) <= 0)
             continue;
         for (int i = 0; i < GW_N_SERVICES; i++) {
@@ -163,8 +170,10 @@ static void *events_main (void *arg)
             zmq_msg_close (&payload);
         }
     }
-    for (int i = 0; i < GW_N_SERVICES; i++)
+    for (int i = 0; i < GW_N_SERVICES; i++) {
         zmq_close (subs[i]);
+        loa_peers_free (&peers[i]);
+    }
     return NULL;
 }
 

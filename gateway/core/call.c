@@ -59,8 +59,8 @@ enum MHD_Result gw_call_fail (gw_request *req, const gw_failure *f, void *arg)
 
 /* The RPC itself, timed into the metrics. */
 static Loa__Status rpc (gw_request *req, gw_service svc, const char *method,
-                        const ProtobufCMessage *in, const char *idempotency_key, int timeout_ms,
-                        loa_rpc_result *res)
+                        const ProtobufCMessage *in, const char *idempotency_key, int read,
+                        int timeout_ms, loa_rpc_result *res)
 {
     res->status = LOA__STATUS__UNAVAILABLE;
     res->reply = NULL;
@@ -68,8 +68,11 @@ static Loa__Status rpc (gw_request *req, gw_service svc, const char *method,
     if (!client)
         return LOA__STATUS__UNAVAILABLE;
     int64_t t0 = loa_mono_ms ();
-    Loa__Status st = loa_rpc_call (client, method, &req->caller, req->request_id, idempotency_key,
-                                   in, timeout_ms ? timeout_ms : gw_rpc_timeout_ms (), res);
+    int ms = timeout_ms ? timeout_ms : gw_rpc_timeout_ms ();
+    Loa__Status st = read && !idempotency_key
+                         ? loa_rpc_read (client, method, &req->caller, req->request_id, in, ms, res)
+                         : loa_rpc_call (client, method, &req->caller, req->request_id,
+                                         idempotency_key, in, ms, res);
     gw_metrics_rpc (svc, st, loa_mono_ms () - t0);
     return st;
 }
@@ -130,8 +133,8 @@ int gw_call (gw_request *req, const gw_call_spec *spec, gw_reply *reply)
         return failed (req, spec, &f, reply);
     }
     loa_rpc_result res;
-    Loa__Status st =
-        rpc (req, spec->service, spec->method, spec->in, spec->idempotency_key, 0, &res);
+    Loa__Status st = rpc (req, spec->service, spec->method, spec->in, spec->idempotency_key,
+                          spec->read, 0, &res);
     int rc = gw_call_result (req, spec, st, res.reply, reply);
     loa_rpc_result_clear (&res);
     return rc;
@@ -141,7 +144,7 @@ Loa__Status gw_call_status (gw_request *req, gw_service svc, const char *method,
                             const ProtobufCMessage *in, int timeout_ms)
 {
     loa_rpc_result res;
-    Loa__Status st = rpc (req, svc, method, in, NULL, timeout_ms, &res);
+    Loa__Status st = rpc (req, svc, method, in, NULL, 0, timeout_ms, &res);
     loa_rpc_result_clear (&res);
     return st;
 }

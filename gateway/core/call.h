@@ -31,6 +31,7 @@ typedef struct {
     const ProtobufCMessage *in; /* NULL: an empty input */
     const ProtobufCMessageDescriptor *out; /* the reply's message; NULL: not read */
     const char *idempotency_key; /* NULL: none */
+    int read; /* the method only reads: sent again to another replica when late */
     gw_fail_fn fail; /* NULL: gw_call_fail */
     void *fail_arg;
 } gw_call_spec;

@@ -28,6 +28,7 @@ struct gw_loop {
     gw_loop_tick tick;
     void *tick_cls;
     void *dealer[GW_N_SERVICES]; /* the thread's; NULL: calls go synchronously */
+    loa_peers *peers[GW_N_SERVICES]; /* the replicas each dealer follows */
     /* Calls of each service waiting for their reply: only those dealers are
      * polled (each socket zmq_poll looks at costs it a getpid and a poll of
      * the socket's mailbox, twice a turn); a late reply to a dealer with
@@ -64,9 +65,16 @@ static void resume (gw_pending *p, gw_request *req)
     MHD_resume_connection (req->conn);
 }
 
+static void drop_resend (gw_pending *p)
+{
+    free (p->resend);
+    p->resend = NULL;
+}
+
 /* A call ends: its reply (or NULL, a local failure) goes to the request. */
 static void call_done (gw_pending *p, Loa__Status st, Loa__Reply *reply)
 {
+    drop_resend (p);
     p->loop->awaiting[p->svc]--;
     p->status = st;
     p->reply = reply;
@@ -116,7 +124,38 @@ static void take_replies (gw_loop *l, gw_service svc)
     }
 }
 
-/* Ends what is past its deadline; the time until the next deadline. */
+static void free_packed (void *data, void *hint)
+{
+    (void) hint;
+    free (data);
+}
+
+/* Sends a safe call again, once: the replica that had it may have died
+ * with it (killed, its host gone: ZeroMQ drops what a gone peer had
+ * queued). The DEALER's round robin gives it to another replica when there
+ * is one; the first reply ends the call and a second is dropped as late. */
+static void resend (gw_loop *l, gw_pending *p, int64_t now)
+{
+    zmq_msg_t msg;
+    void *data = p->resend;
+    p->resend = NULL;
+    if (zmq_msg_init_data (&msg, data, p->resend_len, free_packed, NULL) != 0) {
+        free (data);
+        return;
+    }
+    if (zmq_msg_send (&msg, l->dealer[p->svc], ZMQ_DONTWAIT) < 0) {
+        zmq_msg_close (&msg);
+        loa_peers_hurry (l->peers[p->svc]);
+        return;
+    }
+    gw_metrics_rpc_retry (p->svc);
+    loa_warn (gw_pending_request (p)->request_id,
+              "rpc: %s: %s sent again after %lld ms without a reply", gw_service_name (p->svc),
+              p->method, (long long) (now - p->t0_ms));
+}
+
+/* Ends what is past its deadline, sends again what is past its retry
+ * point; the time until the next of either. */
 static int64_t expire (gw_loop *l, int64_t now)
 {
     int64_t next = MAX_SLEEP_MS;
@@ -124,8 +163,11 @@ static int64_t expire (gw_loop *l, int64_t now)
         if (p->done)
             continue;
         if (now < p->deadline_ms) {
-            if (p->deadline_ms - now < next)
-                next = p->deadline_ms - now;
+            if (p->resend && now >= p->retry_ms)
+                resend (l, p, now);
+            int64_t at = p->resend ? p->retry_ms : p->deadline_ms;
+            if (at - now < next)
+                next = at - now;
             continue;
         }
         gw_request *req = gw_pending_request (p);
@@ -199,13 +241,17 @@ static void *run (void *arg)
     gw_loop *l = arg;
     this_loop = l;
     for (int s = 0; s < GW_N_SERVICES; s++)
-        l->dealer[s] = gw_service_dealer_open ((gw_service) s);
+        if ((l->peers[s] = gw_service_peers ((gw_service) s)))
+            l->dealer[s] = gw_service_dealer_open ((gw_service) s, l->peers[s]);
     const union MHD_DaemonInfo *info = MHD_get_daemon_info (l->daemon, MHD_DAEMON_INFO_EPOLL_FD);
     int epoll_fd = info ? info->epoll_fd : -1;
     if (epoll_fd < 0)
         loa_error (NULL, "http: the daemon has no epoll descriptor");
     int64_t tick_next = MAX_SLEEP_MS;
     while (epoll_fd >= 0 && !atomic_load (&l->stop)) {
+        for (int s = 0; s < GW_N_SERVICES; s++) /* replicas come and go */
+            if (l->dealer[s])
+                loa_peers_sync (l->peers[s], l->dealer[s]);
         int64_t next = expire (l, loa_mono_ms ());
         if (tick_next < next)
             next = tick_next;
@@ -230,9 +276,11 @@ static void *run (void *arg)
     }
     if (l->head.next != &l->head)
         loa_error (NULL, "http: a stopping loop still has steps in flight");
-    for (int s = 0; s < GW_N_SERVICES; s++)
+    for (int s = 0; s < GW_N_SERVICES; s++) {
         if (l->dealer[s])
             zmq_close (l->dealer[s]);
+        loa_peers_free (&l->peers[s]);
+    }
     gw_services_thread_done ();
     this_loop = NULL;
     return NULL;
@@ -282,17 +330,12 @@ void gw_loop_destroy (gw_loop **pself)
 
 int gw_loop_here (void) { return this_loop != NULL; }
 
-static void free_packed (void *data, void *hint)
-{
-    (void) hint;
-    free (data);
-}
-
 static void begin_step (gw_loop *l, gw_request *req, int64_t timeout_ms, gw_handler then)
 {
     gw_pending *p = &req->pending;
     if (p->reply) /* an earlier step's, not taken */
         loa__reply__free_unpacked (p->reply, NULL);
+    drop_resend (p);
     memset (p, 0, sizeof *p);
     p->loop = l;
     p->t0_ms = loa_mono_ms ();
@@ -313,18 +356,33 @@ int gw_loop_call (gw_request *req, gw_service svc, const char *method, const Pro
     size_t len = 0;
     uint8_t *buf = loa_rpc_request_pack (method, &req->caller, req->request_id, idempotency_key, in,
                                          timeout, call_id, &len);
+    /* Safe to send twice: a read, or a write the service answers once per
+     * idempotency key. */
+    int retry_ms = gw_rpc_retry_ms ();
+    int safe =
+        retry_ms > 0 && retry_ms < timeout &&
+        (idempotency_key || strcmp (req->method, "GET") == 0 || strcmp (req->method, "HEAD") == 0);
+    void *copy = safe && buf ? malloc (len) : NULL;
+    if (copy)
+        memcpy (copy, buf, len);
     zmq_msg_t msg;
     if (!buf || zmq_msg_init_data (&msg, buf, len, free_packed, NULL) != 0) {
         free (buf);
+        free (copy);
         return -1;
     }
     /* Not queued when no replica is connected (ZMQ_IMMEDIATE): the
      * synchronous call then waits a moment for one. */
     if (zmq_msg_send (&msg, l->dealer[svc], ZMQ_DONTWAIT) < 0) {
         zmq_msg_close (&msg);
+        free (copy);
+        loa_peers_hurry (l->peers[svc]); /* perhaps the replicas moved */
         return -1;
     }
     begin_step (l, req, timeout, then);
+    req->pending.resend = copy;
+    req->pending.resend_len = len;
+    req->pending.retry_ms = req->pending.t0_ms + retry_ms;
     l->awaiting[svc]++;
     req->pending.call_id = call_id;
     req->pending.svc = svc;
@@ -378,6 +436,7 @@ int gw_loop_resumed (gw_request *req, enum MHD_Result *rc)
 void gw_loop_forget (gw_request *req)
 {
     gw_pending *p = &req->pending;
+    drop_resend (p);
     if (p->loop) {
         if (!p->call_id && !p->done && p->cancel)
             p->cancel (req);

@@ -54,6 +54,12 @@ static const char *route_label (size_t r, const char **method)
     return r == PORTAL ? "portal" : "unmatched";
 }
 static rpc_stats rpc_stats_by_svc[GW_N_SERVICES];
+static atomic_ullong rpc_retries[GW_N_SERVICES];
+
+void gw_metrics_rpc_retry (gw_service svc)
+{
+    atomic_fetch_add_explicit (&rpc_retries[svc], 1, memory_order_relaxed);
+}
 
 static size_t bucket_of (int64_t ms)
 {
@@ -162,6 +168,13 @@ char *gw_metrics_render (size_t *len)
                 loa_buf_printf (&b, "loa_rpc_requests_total{service=\"%s\",status=\"%s\"} %llu\n",
                                 gw_service_name ((gw_service) v), status_name (s), n);
         }
+    loa_buf_printf (&b, "# HELP loa_rpc_retries_total Calls safe to repeat (reads, writes with an "
+                        "idempotency key) sent again after LOA_RPC_RETRY_MS without a reply.\n"
+                        "# TYPE loa_rpc_retries_total counter\n");
+    for (int v = 0; v < GW_N_SERVICES; v++)
+        loa_buf_printf (
+            &b, "loa_rpc_retries_total{service=\"%s\"} %llu\n", gw_service_name ((gw_service) v),
+            (unsigned long long) atomic_load_explicit (&rpc_retries[v], memory_order_relaxed));
     loa_buf_printf (&b, "# HELP loa_rpc_duration_seconds RPC latency from the gateway by service.\n"
                         "# TYPE loa_rpc_duration_seconds histogram\n");
     for (int v = 0; v < GW_N_SERVICES; v++) {

@@ -13,6 +13,8 @@
  * `fallback` 1 when the fallback, the portal, answered it). */
 void gw_metrics_http (const gw_route *route, int fallback, unsigned status, int64_t elapsed_ms);
 void gw_metrics_rpc (gw_service svc, Loa__Status status, int64_t elapsed_ms);
+/* A safe call sent again after its retry point (core/loop.c). */
+void gw_metrics_rpc_retry (gw_service svc);
 
 /* What the guards against abuse turned away: a connection refused at its
  * limits (core/conns.h), one closed at its deadline, a password job

@@ -13,6 +13,7 @@
 static const char *endpoints[GW_N_SERVICES];
 static void *zmq_context;
 static int rpc_timeout = 5000;
+static int rpc_retry = 1000;
 static pthread_key_t thread_key;
 
 typedef struct {
@@ -42,6 +43,7 @@ int gw_services_init (void *zmq_ctx, const char *database_url, gw_db_prepare_fn 
         return -1;
     zmq_context = zmq_ctx;
     rpc_timeout = (int) loa_env_int ("LOA_RPC_TIMEOUT_MS", 5000, 10, 600000);
+    rpc_retry = loa_rpc_retry_ms (rpc_timeout);
     for (int i = 0; i < GW_N_SERVICES; i++)
         endpoints[i] = loa_endpoints_rpc ((loa_service_id) i);
     return pthread_key_create (&thread_key, thread_clients_free) == 0 ? 0 : -1;
@@ -105,9 +107,14 @@ loa_rpc_client *gw_service_client (gw_service svc)
     return tc->clients[svc];
 }
 
-void *gw_service_dealer_open (gw_service svc)
+loa_peers *gw_service_peers (gw_service svc)
 {
-    return loa_rpc_dealer_open (zmq_context, gw_service_name (svc), endpoints[svc]);
+    return loa_peers_new (gw_service_name (svc), endpoints[svc]);
+}
+
+void *gw_service_dealer_open (gw_service svc, loa_peers *peers)
+{
+    return loa_rpc_dealer_open (zmq_context, gw_service_name (svc), peers);
 }
 
 const char *gw_service_name (gw_service svc)
@@ -116,3 +123,5 @@ const char *gw_service_name (gw_service svc)
 }
 
 int gw_rpc_timeout_ms (void) { return rpc_timeout; }
+
+int gw_rpc_retry_ms (void) { return rpc_retry; }

@@ -34,13 +34,22 @@ void gw_services_thread_done (void);
 /* The calling thread's client for `svc`, or NULL when it cannot be made. */
 loa_rpc_client *gw_service_client (gw_service svc);
 
-/* A new DEALER to `svc`'s replicas, the caller's (an event loop's, core/loop.h),
- * or NULL. */
-void *gw_service_dealer_open (gw_service svc);
+/* The replicas of `svc` (loa_peers.h), for a socket of the caller's; NULL
+ * when out of memory. */
+loa_peers *gw_service_peers (gw_service svc);
+
+/* A new DEALER to `svc`'s replicas, connected to every current address of
+ * `peers` (the caller syncs it with them at each turn), the caller's (an
+ * event loop's, core/loop.h), or NULL. */
+void *gw_service_dealer_open (gw_service svc, loa_peers *peers);
 
 const char *gw_service_name (gw_service svc);
 
 /* The RPC deadline (LOA_RPC_TIMEOUT_MS, default 5000). */
+/* How long a call safe to repeat waits for its reply before it is sent
+ * again, once (LOA_RPC_RETRY_MS; 0: never). */
+int gw_rpc_retry_ms (void);
+
 int gw_rpc_timeout_ms (void);
 
 #endif

@@ -286,6 +286,7 @@ enum MHD_Result gw_assets_get (gw_request *req)
     gw_call_spec spec = {
         .service = GW_MEDIA,
         .method = "assets.get",
+        .read = 1,
         .in = &in.base,
         .out = &loa__media__asset__descriptor,
     };

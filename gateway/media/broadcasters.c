@@ -65,6 +65,7 @@ static int call_broadcaster (gw_request *req, const char *method, const Protobuf
         .method = method,
         .in = in,
         .out = &loa__media__broadcaster__descriptor,
+        .read = strcmp (method, "broadcasters.get") == 0,
     };
     return gw_call (req, &spec, reply);
 }

@@ -62,6 +62,7 @@ static enum MHD_Result feed (gw_request *req, feed_kind kind)
     gw_call_spec spec = {
         .service = GW_MEDIA,
         .method = "feed.list",
+        .read = 1,
         .in = &in.base,
         .out = &loa__media__feed_page__descriptor,
     };

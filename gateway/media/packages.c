@@ -95,6 +95,7 @@ static enum MHD_Result send_ninjs (gw_request *req, int64_t id, int version)
     gw_call_spec spec = {
         .service = GW_MEDIA,
         .method = "packages.ninjs",
+        .read = 1,
         .in = &in.base,
         .out = &loa__media__ninjs__descriptor,
     };
@@ -189,6 +190,7 @@ static enum MHD_Result send_file (gw_request *req, const char *what, const char 
     gw_call_spec spec = {
         .service = GW_MEDIA,
         .method = "packages.file",
+        .read = 1,
         .in = &in.base,
         .out = &loa__media__package_file__descriptor,
     };

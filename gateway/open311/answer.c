@@ -215,6 +215,8 @@ int o311_call (gw_request *req, const char *method, const ProtobufCMessage *in,
         .in = in,
         .out = out,
         .idempotency_key = idempotency_key,
+        /* Open311's GETs (lists, a request by id) only read. */
+        .read = strcmp (req->method, "GET") == 0 || strcmp (req->method, "HEAD") == 0,
         .fail = o311_fail,
         .fail_arg = how,
     };

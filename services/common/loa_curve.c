@@ -122,7 +122,10 @@ int loa_curve_setup (const char *self)
                    errno ? strerror (errno) : "not a Z85 key");
         return -1;
     }
-    if (st.st_mode & (S_IRWXG | S_IRWXO))
+    /* Group bits are fine when the group is the program's own (a
+     * Kubernetes Secret volume with fsGroup: root-owned, mode 0440, the
+     * pod's group); anyone else's group or others are not. */
+    if ((st.st_mode & S_IRWXO) || ((st.st_mode & S_IRWXG) && st.st_gid != getegid ()))
         loa_warn (NULL, "curve: %s is readable by others (mode %03o): chmod 600 it", secret,
                   (unsigned) (st.st_mode & 0777));
     if (zmq_curve_public (curve.public_key, curve.secret_key) != 0) {

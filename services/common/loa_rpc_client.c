@@ -9,23 +9,30 @@
 #include "loa_config.h"
 #include "loa_curve.h"
 #include "loa_log.h"
+#include "loa_peers.h"
+
+/* ZMTP heartbeats of every client socket: a PING after this much silence,
+ * and the peer taken for gone without an answer within the timeout. */
+#define HEARTBEAT_IVL_MS 1000
+#define HEARTBEAT_TIMEOUT_MS 3000
 
 struct loa_rpc_client {
     void *zmq_ctx;
     void *sock;
     char service[48];
-    char *endpoints;
+    loa_peers *peers; /* where the replicas are (the socket follows them) */
     int down;
     long connect_ms; /* LOA_RPC_CONNECT_MS, read once */
     unsigned long long counter;
 };
 
-void *loa_rpc_dealer_open (void *zmq_ctx, const char *service, const char *endpoints)
+void *loa_rpc_dealer_open (void *zmq_ctx, const char *service, loa_peers *peers)
 {
     void *sock = zmq_socket (zmq_ctx, ZMQ_DEALER);
     if (!sock)
         return NULL;
     int linger = 0, immediate = 1, ivl = 100, ivl_max = 1000;
+    int hb_ivl = HEARTBEAT_IVL_MS, hb_timeout = HEARTBEAT_TIMEOUT_MS;
     int64_t max_msg = loa_zmq_max_msg ();
     zmq_setsockopt (sock, ZMQ_LINGER, &linger, sizeof linger);
     /* Queue messages only on completed connections, so that "no replica
@@ -36,22 +43,23 @@ void *loa_rpc_dealer_open (void *zmq_ctx, const char *service, const char *endpo
     zmq_setsockopt (sock, ZMQ_RECONNECT_IVL, &ivl, sizeof ivl);
     zmq_setsockopt (sock, ZMQ_RECONNECT_IVL_MAX, &ivl_max, sizeof ivl_max);
     zmq_setsockopt (sock, ZMQ_MAXMSGSIZE, &max_msg, sizeof max_msg);
+    /* ZMTP heartbeats: a replica whose host vanished (no FIN, no RST) is
+     * dropped after HEARTBEAT_TIMEOUT_MS, and requests stop going its way,
+     * instead of after TCP's own minutes. */
+    zmq_setsockopt (sock, ZMQ_HEARTBEAT_IVL, &hb_ivl, sizeof hb_ivl);
+    zmq_setsockopt (sock, ZMQ_HEARTBEAT_TIMEOUT, &hb_timeout, sizeof hb_timeout);
     if (loa_curve_client (sock, service) != 0) {
         zmq_close (sock);
         return NULL;
     }
-    char *list = strdup (endpoints), *save = NULL;
-    for (char *ep = list ? strtok_r (list, ", ", &save) : NULL; ep;
-         ep = strtok_r (NULL, ", ", &save))
-        if (zmq_connect (sock, ep) != 0)
-            loa_error (NULL, "rpc: %s: cannot connect %s: %s", service, ep, zmq_strerror (errno));
-    free (list);
+    loa_peers_forget (peers); /* a new socket: connected to every address */
+    loa_peers_sync (peers, sock);
     return sock;
 }
 
 static void *open_socket (loa_rpc_client *c)
 {
-    return loa_rpc_dealer_open (c->zmq_ctx, c->service, c->endpoints);
+    return loa_rpc_dealer_open (c->zmq_ctx, c->service, c->peers);
 }
 
 loa_rpc_client *loa_rpc_client_new (void *zmq_ctx, const char *service, const char *endpoints)
@@ -62,8 +70,8 @@ loa_rpc_client *loa_rpc_client_new (void *zmq_ctx, const char *service, const ch
     c->zmq_ctx = zmq_ctx;
     c->connect_ms = loa_env_int ("LOA_RPC_CONNECT_MS", 1000, 1, 60000);
     snprintf (c->service, sizeof c->service, "%s", service);
-    c->endpoints = strdup (endpoints);
-    if (c->endpoints)
+    c->peers = loa_peers_new (service, endpoints);
+    if (c->peers)
         c->sock = open_socket (c);
     if (!c->sock) {
         loa_rpc_client_destroy (&c);
@@ -79,7 +87,7 @@ void loa_rpc_client_destroy (loa_rpc_client **pself)
         return;
     if (c->sock)
         zmq_close (c->sock);
-    free (c->endpoints);
+    loa_peers_free (&c->peers);
     free (c);
     *pself = NULL;
 }
@@ -129,14 +137,23 @@ uint8_t *loa_rpc_request_pack (const char *method, const Loa__Caller *caller,
     return buf;
 }
 
-Loa__Status loa_rpc_call (loa_rpc_client *c, const char *method, const Loa__Caller *caller,
-                          const char *request_id, const char *idempotency_key,
-                          const ProtobufCMessage *body, int timeout_ms, loa_rpc_result *r)
+int loa_rpc_retry_ms (int timeout_ms)
+{
+    /* A third of the deadline, at most a second: time for the second try. */
+    int dflt = timeout_ms / 3 < 1000 ? timeout_ms / 3 : 1000;
+    int ms = (int) loa_env_int ("LOA_RPC_RETRY_MS", dflt, 0, 600000);
+    return ms < timeout_ms ? ms : 0;
+}
+
+static Loa__Status call (loa_rpc_client *c, const char *method, const Loa__Caller *caller,
+                         const char *request_id, const char *idempotency_key,
+                         const ProtobufCMessage *body, int timeout_ms, int safe, loa_rpc_result *r)
 {
     r->status = LOA__STATUS__INTERNAL;
     r->reply = NULL;
     if (!c->sock && !(c->sock = open_socket (c)))
         return local_failure (c, LOA__STATUS__UNAVAILABLE, r);
+    loa_peers_sync (c->peers, c->sock); /* replicas come and go */
 
     char rid_buf[40];
     if (!request_id || !*request_id) {
@@ -162,11 +179,21 @@ Loa__Status loa_rpc_call (loa_rpc_client *c, const char *method, const Loa__Call
         if (zmq_poll (&out_item, 1, (long) (connect_deadline - now)) > 0)
             sent = zmq_send (c->sock, buf, len, ZMQ_DONTWAIT) == (int) len;
     }
-    free (buf);
     if (!sent) {
+        free (buf);
+        loa_peers_hurry (c->peers); /* perhaps they moved */
         loa_warn (request_id, "rpc: %s unavailable for %s (no replica connected)", c->service,
                   method);
         return local_failure (c, LOA__STATUS__UNAVAILABLE, r);
+    }
+    /* A call safe to repeat is sent once more when its reply is late: the
+     * replica that had it may have died with it (the round robin gives the
+     * copy to another); the first reply with its request_id wins. */
+    int retry_ms = safe ? loa_rpc_retry_ms (timeout_ms) : 0;
+    int64_t retry_at = retry_ms > 0 ? start + retry_ms : 0;
+    if (!retry_at) {
+        free (buf);
+        buf = NULL;
     }
 
     /* A blocking receive bounded by ZMQ_RCVTIMEO: one wait on the socket's
@@ -175,7 +202,15 @@ Loa__Status loa_rpc_call (loa_rpc_client *c, const char *method, const Loa__Call
         now = loa_mono_ms ();
         if (now >= deadline)
             break;
-        int wait_ms = (int) (deadline - now);
+        if (retry_at && now >= retry_at) {
+            if (zmq_send (c->sock, buf, len, ZMQ_DONTWAIT) == (int) len)
+                loa_warn (request_id, "rpc: %s: %s sent again after %lld ms without a reply",
+                          c->service, method, (long long) (now - start));
+            free (buf);
+            buf = NULL;
+            retry_at = 0;
+        }
+        int wait_ms = (int) ((retry_at ? retry_at : deadline) - now);
         zmq_setsockopt (c->sock, ZMQ_RCVTIMEO, &wait_ms, sizeof wait_ms);
         zmq_msg_t msg;
         zmq_msg_init (&msg);
@@ -202,13 +237,30 @@ Loa__Status loa_rpc_call (loa_rpc_client *c, const char *method, const Loa__Call
             continue;
         }
         c->down = 0;
+        free (buf);
         r->status = reply->status;
         r->reply = reply;
         return r->status;
     }
+    free (buf);
     loa_warn (request_id, "rpc: %s: %s timed out after %d ms", c->service, method, timeout_ms);
     reset_socket (c);
     return local_failure (c, LOA__STATUS__DEADLINE, r);
+}
+
+Loa__Status loa_rpc_call (loa_rpc_client *c, const char *method, const Loa__Caller *caller,
+                          const char *request_id, const char *idempotency_key,
+                          const ProtobufCMessage *body, int timeout_ms, loa_rpc_result *r)
+{
+    return call (c, method, caller, request_id, idempotency_key, body, timeout_ms,
+                 idempotency_key != NULL, r);
+}
+
+Loa__Status loa_rpc_read (loa_rpc_client *c, const char *method, const Loa__Caller *caller,
+                          const char *request_id, const ProtobufCMessage *body, int timeout_ms,
+                          loa_rpc_result *r)
+{
+    return call (c, method, caller, request_id, NULL, body, timeout_ms, 1, r);
 }
 
 void loa_rpc_result_clear (loa_rpc_result *r)

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "envelope.pb-c.h"
+#include "loa_peers.h"
 
 typedef struct loa_rpc_client loa_rpc_client;
 
@@ -31,15 +32,30 @@ void loa_rpc_client_destroy (loa_rpc_client **pself);
 
 /* Calls `method` with `body` (may be NULL) for `caller` (may be NULL).
  * `timeout_ms` bounds the whole call. `request_id` and `idempotency_key`
- * may be NULL. Fills *result; returns result->status. */
+ * may be NULL. Fills *result; returns result->status. A call with an
+ * idempotency key (the service answers it once) is sent once more when
+ * its reply is later than loa_rpc_retry_ms: its replica may have died. */
 Loa__Status loa_rpc_call (loa_rpc_client *self, const char *method, const Loa__Caller *caller,
                           const char *request_id, const char *idempotency_key,
                           const ProtobufCMessage *body, int timeout_ms, loa_rpc_result *result);
 
-/* A DEALER connected to every address of `endpoints`, with the options
- * every client uses (no linger, queue only on completed connections,
- * reconnect every 100 ms to 1 s). The caller's; NULL on failure. */
-void *loa_rpc_dealer_open (void *zmq_ctx, const char *service, const char *endpoints);
+/* The same for a method that only reads (safe to send twice): sent once
+ * more, to another replica, when its reply is late. */
+Loa__Status loa_rpc_read (loa_rpc_client *self, const char *method, const Loa__Caller *caller,
+                          const char *request_id, const ProtobufCMessage *body, int timeout_ms,
+                          loa_rpc_result *result);
+
+/* When a call safe to repeat is sent again: LOA_RPC_RETRY_MS, by default
+ * a third of `timeout_ms` and at most 1000; 0 (never) unless below
+ * `timeout_ms`. */
+int loa_rpc_retry_ms (int timeout_ms);
+
+/* A DEALER connected to every current address of `peers` (loa_peers.h:
+ * the caller keeps them, and syncs the socket with them as it uses it),
+ * with the options every client uses (no linger, queue only on completed
+ * connections, reconnect every 100 ms to 1 s, ZMTP heartbeats). The
+ * caller's; NULL on failure. */
+void *loa_rpc_dealer_open (void *zmq_ctx, const char *service, loa_peers *peers);
 
 /* Packs one Request, for a caller that sends it on its own socket (the
  * gateway's event loops, gateway/core/loop.h): `call_id` comes back in the

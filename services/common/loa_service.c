@@ -16,6 +16,7 @@
 #include "loa_log.h"
 #include "loa_notifier.h"
 #include "loa_outbox.h"
+#include "loa_peers.h"
 #include "loa_rpc_decl.h"
 
 #define MAX_SUBSCRIPTIONS 8
@@ -239,6 +240,7 @@ out:
     loa_zap_stop (&zap);
     if (zctx)
         zmq_ctx_term (zctx);
+    loa_peers_shutdown ();
     free (methods);
     free (db_url);
     if (status != EXIT_SUCCESS)

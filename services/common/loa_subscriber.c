@@ -14,6 +14,7 @@
 #include "loa_curve.h"
 #include "loa_db.h"
 #include "loa_log.h"
+#include "loa_peers.h"
 #include "loa_rpc_client.h"
 
 #define POLL_MS 1000
@@ -146,8 +147,7 @@ static Loa__EventsSinceReply *fetch_since (loa_rpc_client *rpc, uint64_t since, 
     req.since_seq = since;
     req.limit = REPLAY_LIMIT;
     loa_rpc_result result = {0};
-    *st =
-        loa_rpc_call (rpc, "events.since", NULL, NULL, NULL, &req.base, REPLAY_TIMEOUT_MS, &result);
+    *st = loa_rpc_read (rpc, "events.since", NULL, NULL, &req.base, REPLAY_TIMEOUT_MS, &result);
     Loa__EventsSinceReply *reply = NULL;
     if (*st == LOA__STATUS__OK && result.reply)
         reply =
@@ -428,15 +428,18 @@ static void *subscriber_run (void *arg)
 
     /* Subscribe first, then replay: whatever is published meanwhile waits
      * in the socket, and what the replay already applied is skipped. */
+    /* Every replica of the producer: whichever holds the relay publishes. */
+    char what[80];
+    snprintf (what, sizeof what, "%s events", self->source);
+    loa_peers *peers = loa_peers_new (what, self->events_addr);
     void *sub = zmq_socket (self->zmq_ctx, ZMQ_SUB);
     int linger = 0, hwm = 100000;
     int64_t max_msg = loa_zmq_max_msg ();
-    if (!sub || zmq_setsockopt (sub, ZMQ_LINGER, &linger, sizeof linger) != 0 ||
+    if (!peers || !sub || zmq_setsockopt (sub, ZMQ_LINGER, &linger, sizeof linger) != 0 ||
         zmq_setsockopt (sub, ZMQ_RCVHWM, &hwm, sizeof hwm) != 0 ||
         zmq_setsockopt (sub, ZMQ_MAXMSGSIZE, &max_msg, sizeof max_msg) != 0 ||
         loa_curve_client (sub, self->source) != 0 ||
-        zmq_setsockopt (sub, ZMQ_SUBSCRIBE, "", 0) != 0 ||
-        zmq_connect (sub, self->events_addr) != 0) {
+        zmq_setsockopt (sub, ZMQ_SUBSCRIBE, "", 0) != 0 || loa_peers_sync (peers, sub) == 0) {
         loa_error (NULL, "subscriber %s: cannot subscribe to %s: %s", self->source,
                    self->events_addr, zmq_strerror (zmq_errno ()));
         goto out;
@@ -451,6 +454,7 @@ static void *subscriber_run (void *arg)
     self->replay_at = self->last_heard = loa_mono_ms ();
 
     while (!atomic_load (&self->stop)) {
+        loa_peers_sync (peers, sub); /* replicas come and go */
         int64_t now = loa_mono_ms ();
         if (!self->db) {
             if (now >= self->replay_at) {
@@ -499,6 +503,7 @@ out:
     loa_rpc_client_destroy (&self->rpc);
     if (sub)
         zmq_close (sub);
+    loa_peers_free (&peers);
     PQfinish (self->db);
     self->db = NULL;
     return NULL;

@@ -103,8 +103,8 @@ int content_media_check_assets (loa_rpc_ctx *ctx, const int64_t *ids, size_t n)
         Loa__Media__AssetIdRequest in = LOA__MEDIA__ASSET_ID_REQUEST__INIT;
         in.id = ids[i];
         loa_rpc_result res = {0};
-        Loa__Status st = loa_rpc_call (c, "assets.get", ctx->caller, ctx->request_id, NULL,
-                                       &in.base, (int) left, &res);
+        Loa__Status st = loa_rpc_read (c, "assets.get", ctx->caller, ctx->request_id, &in.base,
+                                       (int) left, &res);
         loa_rpc_result_clear (&res);
         if (st == LOA__STATUS__NOT_FOUND)
             missing[n_missing++] = ids[i];

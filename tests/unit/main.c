@@ -43,6 +43,7 @@ static const struct {
     {"store", store_suite},
     {"db", db_suite},
     {"buf", buf_suite},
+    {"peers", peers_suite},
     {"arena", arena_suite},
     {"loa_blob", loa_blob_suite},
     {"xml", xml_suite},

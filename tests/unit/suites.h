@@ -20,6 +20,7 @@ Suite *db_suite (void);
 Suite *calendar_suite (void);
 Suite *ticker_suite (void);
 Suite *buf_suite (void);
+Suite *peers_suite (void);
 Suite *arena_suite (void);
 Suite *loa_blob_suite (void);
 Suite *rpc_decl_suite (void);

@@ -502,6 +502,54 @@ START_TEST (statements_come_back_after_the_session_is_lost)
 }
 END_TEST
 
+/* A replica that takes requests and never answers (it died with them, or
+ * hangs), beside the real server: a read is sent again to the other once
+ * its reply is late (LOA_RPC_RETRY_MS) and answers within its deadline; a
+ * call that is not safe to repeat is not, and times out. */
+START_TEST (a_late_read_is_sent_again_to_another_replica)
+{
+    char dead_ep[64], both[160];
+    snprintf (dead_ep, sizeof dead_ep, "inproc://test-rpc-dead-%ld", random ());
+    void *dead = zmq_socket (zctx, ZMQ_ROUTER);
+    int linger = 0;
+    zmq_setsockopt (dead, ZMQ_LINGER, &linger, sizeof linger);
+    ck_assert_int_eq (zmq_bind (dead, dead_ep), 0);
+    snprintf (both, sizeof both, "%s,%s", dead_ep, endpoint);
+    setenv ("LOA_RPC_RETRY_MS", "300", 1);
+    loa_rpc_client *c = loa_rpc_client_new (zctx, "test", both);
+    ck_assert_ptr_nonnull (c);
+    int resent = 0;
+    for (int i = 0; i < 4; i++) {
+        loa_rpc_result r;
+        int64_t t0 = loa_mono_ms ();
+        ck_assert_int_eq (loa_rpc_read (c, "ping", NULL, NULL, NULL, 3000, &r), LOA__STATUS__OK);
+        int64_t ms = loa_mono_ms () - t0;
+        ck_assert_int_lt (ms, 2000);
+        resent += ms >= 300;
+        loa_rpc_result_clear (&r);
+    }
+    ck_assert_int_ge (resent, 1); /* the round robin gave some to the dead one first */
+    int taken = 0;
+    zmq_msg_t m;
+    zmq_msg_init (&m);
+    while (zmq_msg_recv (&m, dead, ZMQ_DONTWAIT) >= 0)
+        taken += !zmq_msg_more (&m);
+    zmq_msg_close (&m);
+    ck_assert_int_eq (taken, resent); /* each of those once, never again */
+    int timed_out = 0;
+    for (int i = 0; i < 2; i++) {
+        loa_rpc_result r;
+        Loa__Status st = loa_rpc_call (c, "ping", NULL, NULL, NULL, NULL, 800, &r);
+        timed_out += st == LOA__STATUS__DEADLINE;
+        loa_rpc_result_clear (&r);
+    }
+    ck_assert_int_ge (timed_out, 1); /* not safe to repeat: not sent again */
+    unsetenv ("LOA_RPC_RETRY_MS");
+    loa_rpc_client_destroy (&c);
+    zmq_close (dead);
+}
+END_TEST
+
 Suite *rpc_suite (void)
 {
     Suite *s = suite_create ("rpc");
@@ -515,6 +563,7 @@ Suite *rpc_suite (void)
     tcase_add_test (tc, store_statuses_map_to_rpc_statuses);
     tcase_add_test (tc, caller_and_idempotency_key_reach_the_handler);
     tcase_add_test (tc, timeout_then_late_reply_is_dropped);
+    tcase_add_test (tc, a_late_read_is_sent_again_to_another_replica);
     tcase_add_test (tc, no_server_is_unavailable_quickly);
     tcase_add_test (tc, expired_requests_are_not_processed);
     tcase_add_test (tc, garbage_gets_an_invalid_reply);
