@@ -125,8 +125,13 @@ mh_lb_up() {
     cat >"$MH_DIR/haproxy.cfg" <<EOF
 global
     maxconn 4000
+    # Server state changes and every request (termination flags say who
+    # answered a failure) in logs/haproxy.log.
+    log stderr format raw daemon info
 defaults
     mode http
+    log global
+    option httplog
     option http-keep-alive
     option forwardfor
     option redispatch
@@ -134,6 +139,10 @@ defaults
     timeout connect 1s
     timeout client 30s
     timeout server 10s
+    # /readyz asks the database and every service: give it time on a machine
+    # busy starting a host's five programs (at 300 ms the checks of the
+    # live gateways timed out there, and haproxy had no server for a second).
+    timeout check 2s
 frontend loa
     bind $(mh_ip lb):8080
     default_backend gateways
@@ -141,7 +150,7 @@ backend gateways
     balance roundrobin
     option httpchk GET /readyz
     http-check expect status 200
-    default-server inter 300ms fall 2 rise 2
+    default-server inter 500ms fall 3 rise 2
     server h1 $(mh_ip h1):8080 check
     server h2 $(mh_ip h2):8080 check
     server h3 $(mh_ip h3):8080 check
@@ -162,7 +171,9 @@ if ! mh_net_up; then
 fi
 MH_OK=1
 mkdir -p "$MH_DIR/logs"
-LOA_KEYS_DIR="$MH_DIR/keys" STACK_DIR="$MH_DIR" stack_keys || MH_OK=0
+# In a subshell: stack_keys exports LOA_KEYS_DIR, which must not outlive
+# this test (the shared stack's programs, restarted by later tests, use theirs).
+(LOA_KEYS_DIR="$MH_DIR/keys" STACK_DIR="$MH_DIR" stack_keys) || MH_OK=0
 mh_db_up || { MH_OK=0; fail "multi-host: PostgreSQL on the db host" "$(tail -5 "$MH_DIR/logs/db.log")"; }
 if [ "$MH_OK" = 1 ]; then
     # The first host alone first: its gateway makes the first admin, and
