@@ -357,11 +357,10 @@ int gw_loop_call (gw_request *req, gw_service svc, const char *method, const Pro
     uint8_t *buf = loa_rpc_request_pack (method, &req->caller, req->request_id, idempotency_key, in,
                                          timeout, call_id, &len);
     /* Safe to send twice: a read, or a write the service answers once per
-     * idempotency key. */
+     * idempotency key (gw_rpc_retry_ms is 0, never, unless below the deadline). */
     int retry_ms = gw_rpc_retry_ms ();
-    int safe =
-        retry_ms > 0 && retry_ms < timeout &&
-        (idempotency_key || strcmp (req->method, "GET") == 0 || strcmp (req->method, "HEAD") == 0);
+    int safe = retry_ms > 0 && (idempotency_key || strcmp (req->method, "GET") == 0 ||
+                                strcmp (req->method, "HEAD") == 0);
     void *copy = safe && buf ? malloc (len) : NULL;
     if (copy)
         memcpy (copy, buf, len);
