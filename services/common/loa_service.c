@@ -143,8 +143,9 @@ int loa_service_main (const loa_service_def *def, int argc, char **argv)
     }
 
     /* Its key pair, and the allow-list of who may call it and read its
-     * events (services/common/loa_curve.h). */
-    if (loa_curve_setup (self->program) != 0)
+     * events (services/common/loa_curve.h); --migrate-only opens no socket
+     * and needs none (the Kubernetes migration Job gives it no key). */
+    if (!migrate_only && loa_curve_setup (self->program) != 0)
         goto out;
 
     PGconn *db = loa_db_connect (db_url, self->program,

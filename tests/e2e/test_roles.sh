@@ -60,6 +60,12 @@ expect_match "roles: db-init gives every schema to its role (no password given: 
 RL_OUT=$(LOA_DB_URL="postgresql://loa_content@127.0.0.1:$LOA_PG_PORT/$RL_DB" "$BUILD/content-svc" --migrate-only 2>&1)
 expect_match "roles: then content-svc, as its role, finds its schema up to date" \
     '^0 .*up to date' "$? $(printf '%s' "$RL_OUT" | tr '\n' ' ')"
+# As the Kubernetes migration Job runs it: no key pair, no public keys
+# (it opens no socket).
+RL_OUT=$(env -u LOA_KEYS_DIR -u LOA_SECRET_KEY_FILE -u LOA_SECRET_KEY LOA_DB_URL="postgresql://loa_content@127.0.0.1:$LOA_PG_PORT/$RL_DB" \
+    "$BUILD/content-svc" --migrate-only 2>&1)
+expect_match "roles: content-svc --migrate-only needs no ZeroMQ key (the migration Job has none)" \
+    '^0 .*up to date' "$? $(printf '%s' "$RL_OUT" | tr '\n' ' ')"
 expect_eq "roles: and owns every table, sequence and function of it" "loa_content" \
     "$(rl_as loa "$RL_DB" "SELECT string_agg(DISTINCT o, ',') FROM (
         SELECT pg_get_userbyid(relowner) o FROM pg_class WHERE relnamespace = 'content'::regnamespace
