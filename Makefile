@@ -53,6 +53,9 @@ PKG_MODULES += libzip
 # tests/e2e/test_multihost.sh: three "hosts" in network namespaces (iproute2)
 # behind Debian's haproxy, as a load balancer in front of several gateways.
 PACKAGES += haproxy iproute2
+# tests/e2e/test_kube_play.sh: deploy/k8s played by podman (Debian's 4.3),
+# with catatonit, the pods' init process (only recommended by podman).
+PACKAGES += podman catatonit
 # make lint (tests/lint.sh, also run by make test).
 LINT_PACKAGES := clang-format cppcheck shellcheck
 PACKAGES += $(LINT_PACKAGES)

