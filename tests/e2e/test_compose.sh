@@ -476,15 +476,7 @@ compose_smoke() {
     expect_match "compose: and its public notices" '^200 [1-9]' "$HTTP_STATUS $(body_jq .total)"
     e2e_staff CL_TOK ed '["editor"]' "${CL_UNIT:-null}" e2e.compose-ed "Biên tập viên Thanh tra"
     e2e_staff CL_TOK rev '["reviewer"]' null e2e.compose-rev "Thành viên Ban biên tập"
-    python3 - "$CL_DIR/photo.png" <<'PYEOF'
-import os, struct, sys, zlib
-def chunk(t, d):
-    return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d) & 0xffffffff)
-w = h = 64
-raw = b''.join(b'\x00' + os.urandom(w * 3) for _ in range(h))
-open(sys.argv[1], 'wb').write(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 2, 0, 0, 0))
-                              + chunk(b'IDAT', zlib.compress(raw)) + chunk(b'IEND', b''))
-PYEOF
+    e2e_png "$CL_DIR/photo.png"
     e2e_call CL_TOK ed POST /api/v1/assets - -H 'Content-Type: image/png' --data-binary "@$CL_DIR/photo.png"
     CL_ASSET=$(body_jq '.id // empty')
     CL_ASSET_SHA=$(sha256sum "$CL_DIR/photo.png" | cut -d' ' -f1)

@@ -215,15 +215,7 @@ kube_play_smoke() {
         "$HTTP_STATUS $(body_jq .total)"
     e2e_staff KP_TOK ed '["editor"]' "${unit:-null}" e2e.kp-ed "Biên tập viên Thanh tra"
     e2e_staff KP_TOK rev '["reviewer"]' null e2e.kp-rev "Thành viên Ban biên tập"
-    python3 - "$KP_DIR/photo.png" <<'PYEOF'
-import os, struct, sys, zlib
-def chunk(t, d):
-    return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d) & 0xffffffff)
-w = h = 32
-raw = b''.join(b'\x00' + os.urandom(w * 3) for _ in range(h))
-open(sys.argv[1], 'wb').write(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 2, 0, 0, 0))
-                              + chunk(b'IDAT', zlib.compress(raw)) + chunk(b'IEND', b''))
-PYEOF
+    e2e_png "$KP_DIR/photo.png" 32
     sha=$(sha256sum "$KP_DIR/photo.png" | cut -d' ' -f1)
     e2e_call KP_TOK ed POST /api/v1/assets - -H 'Content-Type: image/png' --data-binary "@$KP_DIR/photo.png"
     asset=$(body_jq '.id // empty')
