@@ -56,14 +56,30 @@ if [ "$a1" -ge 8 ] && [ "$b1" -ge 8 ]; then pass "both replicas took calls ($a1 
 # A hung replica (SIGSTOP: its connections stay up, its calls get no
 # reply): reads are sent again after LOA_RPC_RETRY_MS and the other answers,
 # well within the deadline.
+# shellcheck disable=SC2034 # e2e_staff and e2e_call take it by name
+declare -A RP_TOK=([admin]=$(admin_token))
+e2e_staff RP_TOK ed '["editor"]' 1 e2e.replica-ed "Biên tập viên thử bản sao"
 r0=$(rp_retries)
 rp_a=$(cat "$STACK_DIR/pids/content-svc")
 kill -STOP "$rp_a"
 start=$(date +%s%N)
 codes=$(for _ in $(seq 8); do curl -s -o /dev/null -w '%{http_code}\n' --max-time 10 -H 'Cache-Control: no-cache' "$GW/api/v1/topics"; done | sort -u | tr '\n' ' ')
 elapsed_ms=$((($(date +%s%N) - start) / 1000000))
+# Writes carrying an Idempotency-Key are sent again too: the hung replica
+# runs its copy when it wakes, and each article is still made once.
+rp_codes=""
+for i in 1 2 3 4; do
+    e2e_call RP_TOK ed POST /api/v1/articles "{\"title\": \"Bài thử gửi lại $i-$$\", \"summary\": \"Tóm tắt\", \"body\": \"Nội dung.\"}" \
+        -H "Idempotency-Key: replica-retry-$i-$$"
+    rp_codes+="$HTTP_STATUS "
+done
 kill -CONT "$rp_a"
 expect_eq "with one replica hung, eight reads all succeed" "200 " "$codes"
+expect_eq "and four creates with an Idempotency-Key: 201 each" "201 201 201 201 " "$rp_codes"
+sleep 1 # the woken replica runs what it had queued
+expect_eq "each article made once, though both replicas had its call" "1 1 1 1" \
+    "$(db_sql "SELECT string_agg(n::text, ' ' ORDER BY t) FROM (SELECT title t, count(*) n FROM content.articles
+        WHERE title LIKE 'Bài thử gửi lại %-$$' GROUP BY title) x")"
 r1=$(($(rp_retries) - r0))
 if [ "$r1" -ge 1 ]; then pass "the hung replica's reads were sent again ($r1, loa_rpc_retries_total)"; else fail "retries counted" "$r1"; fi
 if [ "$elapsed_ms" -lt $((8 * LOA_RPC_TIMEOUT_MS / 2)) ]; then
