@@ -9,6 +9,7 @@
 #include <microhttpd.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <zmq.h>
 
 #include "envelope.pb-c.h"
 #include "loa_endpoints.h"
@@ -60,10 +61,11 @@ typedef struct gw_pending {
     int (*cancel) (gw_request *req); /* a wait's: still waiting? then not any more */
     /* A call safe to send twice (a read, or a write with an idempotency
      * key): its Request, sent again once at retry_ms if no reply came by
-     * then (a replica that died with it); NULL once resent or when not
-     * safe. The loop's. */
-    void *resend;
-    size_t resend_len;
+     * then (a replica that died with it): the sent message's copy,
+     * sharing its buffer (zmq_msg_copy counts references); has_resend 0
+     * once resent or when not safe. The loop's. */
+    zmq_msg_t resend;
+    int has_resend;
     int64_t retry_ms;
     Loa__Status status; /* a call's outcome */
     Loa__Reply *reply; /* the request's: NULL when the call failed locally */

@@ -67,8 +67,9 @@ static void resume (gw_pending *p, gw_request *req)
 
 static void drop_resend (gw_pending *p)
 {
-    free (p->resend);
-    p->resend = NULL;
+    if (p->has_resend)
+        zmq_msg_close (&p->resend);
+    p->has_resend = 0;
 }
 
 /* A call ends: its reply (or NULL, a local failure) goes to the request. */
@@ -136,15 +137,9 @@ static void free_packed (void *data, void *hint)
  * is one; the first reply ends the call and a second is dropped as late. */
 static void resend (gw_loop *l, gw_pending *p, int64_t now)
 {
-    zmq_msg_t msg;
-    void *data = p->resend;
-    p->resend = NULL;
-    if (zmq_msg_init_data (&msg, data, p->resend_len, free_packed, NULL) != 0) {
-        free (data);
-        return;
-    }
-    if (zmq_msg_send (&msg, l->dealer[p->svc], ZMQ_DONTWAIT) < 0) {
-        zmq_msg_close (&msg);
+    p->has_resend = 0;
+    if (zmq_msg_send (&p->resend, l->dealer[p->svc], ZMQ_DONTWAIT) < 0) {
+        zmq_msg_close (&p->resend);
         loa_peers_hurry (l->peers[p->svc]);
         return;
     }
@@ -163,9 +158,9 @@ static int64_t expire (gw_loop *l, int64_t now)
         if (p->done)
             continue;
         if (now < p->deadline_ms) {
-            if (p->resend && now >= p->retry_ms)
+            if (p->has_resend && now >= p->retry_ms)
                 resend (l, p, now);
-            int64_t at = p->resend ? p->retry_ms : p->deadline_ms;
+            int64_t at = p->has_resend ? p->retry_ms : p->deadline_ms;
             if (at - now < next)
                 next = at - now;
             continue;
@@ -361,26 +356,29 @@ int gw_loop_call (gw_request *req, gw_service svc, const char *method, const Pro
     int retry_ms = gw_rpc_retry_ms ();
     int safe = retry_ms > 0 && (idempotency_key || strcmp (req->method, "GET") == 0 ||
                                 strcmp (req->method, "HEAD") == 0);
-    void *copy = safe && buf ? malloc (len) : NULL;
-    if (copy)
-        memcpy (copy, buf, len);
-    zmq_msg_t msg;
+    zmq_msg_t msg, keep;
     if (!buf || zmq_msg_init_data (&msg, buf, len, free_packed, NULL) != 0) {
         free (buf);
-        free (copy);
         return -1;
     }
+    /* The copy for a resend shares the buffer: no second one. */
+    zmq_msg_init (&keep);
+    int kept = safe && zmq_msg_copy (&keep, &msg) == 0;
     /* Not queued when no replica is connected (ZMQ_IMMEDIATE): the
      * synchronous call then waits a moment for one. */
     if (zmq_msg_send (&msg, l->dealer[svc], ZMQ_DONTWAIT) < 0) {
         zmq_msg_close (&msg);
-        free (copy);
+        zmq_msg_close (&keep);
         loa_peers_hurry (l->peers[svc]); /* perhaps the replicas moved */
         return -1;
     }
     begin_step (l, req, timeout, then);
-    req->pending.resend = copy;
-    req->pending.resend_len = len;
+    if (kept) {
+        zmq_msg_init (&req->pending.resend);
+        zmq_msg_move (&req->pending.resend, &keep);
+        req->pending.has_resend = 1;
+    }
+    zmq_msg_close (&keep);
     req->pending.retry_ms = req->pending.t0_ms + retry_ms;
     l->awaiting[svc]++;
     req->pending.call_id = call_id;
