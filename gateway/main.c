@@ -46,6 +46,7 @@ extern const size_t gateway_migrations_count;
 
 int main (int argc, char **argv)
 {
+    loa_malloc_arenas ();
     int migrate_only = 0;
     const char *create_admin = NULL;
     for (int i = 1; i < argc; i++) {

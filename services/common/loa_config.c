@@ -1,11 +1,13 @@
 #include "loa_config.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "loa_log.h"
 
@@ -110,3 +112,13 @@ static int64_t clock_ms (clockid_t id)
 
 int64_t loa_now_ms (void) { return clock_ms (CLOCK_REALTIME); }
 int64_t loa_mono_ms (void) { return clock_ms (CLOCK_MONOTONIC); }
+
+int loa_malloc_arenas_for (long cores) { return cores < 2 ? 2 : cores > 64 ? 64 : (int) cores; }
+
+int loa_malloc_arenas (void)
+{
+    if (getenv ("MALLOC_ARENA_MAX"))
+        return 0;
+    int n = loa_malloc_arenas_for (sysconf (_SC_NPROCESSORS_ONLN));
+    return mallopt (M_ARENA_MAX, n) == 1 ? n : -1;
+}

@@ -148,6 +148,22 @@ START_TEST (workers_sized_and_capped)
 }
 END_TEST
 
+START_TEST (malloc_arenas_per_core)
+{
+    ck_assert_int_eq (loa_malloc_arenas_for (-1), 2); /* sysconf failed */
+    ck_assert_int_eq (loa_malloc_arenas_for (1), 2);
+    ck_assert_int_eq (loa_malloc_arenas_for (2), 2);
+    ck_assert_int_eq (loa_malloc_arenas_for (12), 12);
+    ck_assert_int_eq (loa_malloc_arenas_for (256), 64);
+    /* The operator's MALLOC_ARENA_MAX is glibc's to apply: left alone. */
+    setenv ("MALLOC_ARENA_MAX", "1", 1);
+    ck_assert_int_eq (loa_malloc_arenas (), 0);
+    unsetenv ("MALLOC_ARENA_MAX");
+    int n = loa_malloc_arenas ();
+    ck_assert (n == loa_malloc_arenas_for (sysconf (_SC_NPROCESSORS_ONLN)) || n == -1);
+}
+END_TEST
+
 Suite *config_suite (void)
 {
     Suite *s = suite_create ("config");
@@ -158,6 +174,7 @@ Suite *config_suite (void)
     tcase_add_test (tc, env_from_files);
     tcase_add_test (tc, clocks_advance);
     tcase_add_test (tc, workers_sized_and_capped);
+    tcase_add_test (tc, malloc_arenas_per_core);
     suite_add_tcase (s, tc);
     return s;
 }
