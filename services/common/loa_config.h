@@ -29,9 +29,12 @@ int loa_env_from_files (const char *const *names);
 
 /* glibc's malloc gives a thread that allocates while another holds an
  * arena one of its own, up to 8 per core; each keeps what its threads
- * freed. No more run at once than there are cores, so the programs keep
- * one arena per core (at least 2, at most 64): measured on the gateway
- * at load, 2.5-3 MB less resident and the same rates (docs/performance.md).
+ * freed. No more run at once than there are cores, so the gateway keeps
+ * one arena per core (at least 2, at most 64): measured at load, 2.5-3 MB
+ * less resident and the same rates (docs/performance.md, stop 35). The
+ * services, whose 16 workers each hold a database connection, keep
+ * glibc's default: with 2 arenas their reads past the cache were as fast
+ * or up to 5 % slower, within the noise, for memory they do not need.
  * loa_malloc_arenas_for gives that count; loa_malloc_arenas applies it
  * (mallopt M_ARENA_MAX) unless MALLOC_ARENA_MAX is set, which glibc then
  * applies itself: the count, 0 (the environment's), -1 (refused, as under

@@ -71,7 +71,6 @@ int loa_service_main (const loa_service_def *def, int argc, char **argv)
     int migrate_only = 0, rebuild = 0, status = EXIT_FAILURE;
     const loa_endpoint *self = loa_endpoints_get (def->id);
     assert (self); /* a service's main.c names itself */
-    loa_malloc_arenas ();
     /* Whatever a service writes (bags, manifests, blobs) is its own: files
      * 0600, folders 0700, whatever mode a call asks for. */
     umask (077);
