@@ -20,6 +20,7 @@
 #include "loa_rpc_decl.h"
 
 #define MAX_SUBSCRIPTIONS 8
+#define MAX_TICKS 8
 #define WORKERS_PER_CORE 2
 #define WORKERS_MIN 4
 #define WORKERS_MAX 32
@@ -113,7 +114,7 @@ int loa_service_main (const loa_service_def *def, int argc, char **argv)
     loa_relay *relay = NULL;
     loa_rpc_server *server = NULL;
     loa_subscriber *subs[MAX_SUBSCRIPTIONS] = {0};
-    loa_ticker *ticker = NULL;
+    loa_ticker *tickers[MAX_TICKS] = {0};
     loa_zap *zap = NULL;
     loa_rpc_method *methods = NULL;
     if (!db_url)
@@ -172,7 +173,10 @@ int loa_service_main (const loa_service_def *def, int argc, char **argv)
     int n_subs = 0;
     while (def->subscriptions && n_subs < MAX_SUBSCRIPTIONS && def->subscriptions[n_subs].apply)
         n_subs++;
-    int fixed = 2 + n_subs + (def->tick ? 1 : 0), lowered = 0; /* notifier, relay, ... */
+    int n_ticks = 0;
+    while (def->ticks && n_ticks < MAX_TICKS && def->ticks[n_ticks].fn)
+        n_ticks++;
+    int fixed = 2 + n_subs + n_ticks, lowered = 0; /* notifier, relay, ... */
     long cap = loa_env_int ("LOA_DB_CONNECTIONS", 40, 1, 10000);
     int workers =
         loa_service_workers (loa_env_int ("LOA_WORKERS", 0, 0, 256), sysconf (_SC_NPROCESSORS_ONLN),
@@ -180,7 +184,7 @@ int loa_service_main (const loa_service_def *def, int argc, char **argv)
     if (workers < 0) {
         loa_error (NULL,
                    "%s: LOA_DB_CONNECTIONS=%ld leaves no connection for a worker (%d are needed "
-                   "besides them: notifier, relay, subscriptions, ticker)",
+                   "besides them: notifier, relay, subscriptions, tickers)",
                    self->program, cap, fixed);
         goto out;
     }
@@ -216,12 +220,13 @@ int loa_service_main (const loa_service_def *def, int argc, char **argv)
         if (!subs[i] || loa_subscriber_start (subs[i], zctx) != 0)
             goto out;
     }
-    if (def->tick) {
-        ticker = loa_ticker_new (self->program, def->tick->name, db_url,
-                                 (int) loa_env_int (def->tick->interval_env,
-                                                    def->tick->interval_default_ms, 1, 86400000),
-                                 def->prepare, def->tick->fn, NULL);
-        if (!ticker || loa_ticker_start (ticker) != 0)
+    for (int i = 0; i < n_ticks; i++) {
+        const loa_service_tick *t = &def->ticks[i];
+        tickers[i] = loa_ticker_new (
+            self->program, t->name, db_url,
+            (int) loa_env_int (t->interval_env, t->interval_default_ms, 1, 86400000), def->prepare,
+            t->fn, NULL);
+        if (!tickers[i] || loa_ticker_start (tickers[i]) != 0)
             goto out;
     }
     loa_info (NULL, "%s: ready", self->program);
@@ -232,7 +237,8 @@ int loa_service_main (const loa_service_def *def, int argc, char **argv)
     status = EXIT_SUCCESS;
 
 out:
-    loa_ticker_destroy (&ticker);
+    for (size_t i = 0; i < MAX_TICKS; i++)
+        loa_ticker_destroy (&tickers[i]);
     for (size_t i = 0; i < MAX_SUBSCRIPTIONS; i++)
         loa_subscriber_destroy (&subs[i]);
     loa_rpc_server_destroy (&server);

@@ -22,7 +22,7 @@ typedef struct {
     loa_event_reset reset;
 } loa_service_subscription;
 
-/* A periodic job (ticker.h): `fn` every `interval_env` milliseconds
+/* A periodic job (loa_ticker.h): `fn` every `interval_env` milliseconds
  * (default `interval_default_ms`), on its own thread and connection. */
 typedef struct {
     const char *name; /* "at-risk" */
@@ -40,7 +40,9 @@ typedef struct {
     const loa_rpc_method *methods; /* NULL-terminated; "ping" and "events.since" are added */
     int (*prepare) (PGconn *db); /* prepares a worker's statements; may be NULL */
     const loa_service_subscription *subscriptions; /* ended by a NULL apply; may be NULL */
-    const loa_service_tick *tick; /* may be NULL */
+    /* Its periodic jobs, each on a thread and connection of its own; ended
+     * by a NULL fn; may be NULL. */
+    const loa_service_tick *ticks;
     /* Workers by default per online core (0: 2), within 4 to 32: a service
      * whose requests mostly wait for the WAL flush wants more in flight, so
      * that more commits share a flush. */

@@ -18,8 +18,10 @@ static const loa_service_subscription subscriptions[] = {
     {0},
 };
 
-static const loa_service_tick bag_builder = {"bag-builder", media_bag_builder_tick,
-                                             "LOA_BAG_BUILD_MS", 1000};
+static const loa_service_tick ticks[] = {
+    {"bag-builder", media_bag_builder_tick, "LOA_BAG_BUILD_MS", 1000},
+    {0},
+};
 
 int main (int argc, char **argv)
 {
@@ -30,7 +32,7 @@ int main (int argc, char **argv)
         .methods = media_methods,
         .prepare = media_store_prepare,
         .subscriptions = subscriptions,
-        .tick = &bag_builder,
+        .ticks = ticks,
     };
     return loa_service_main (&def, argc, argv);
 }

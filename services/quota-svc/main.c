@@ -24,8 +24,10 @@ static const loa_service_subscription subscriptions[] = {
 
 /* The at-risk sweep: once a minute by default (an event a minute late is
  * of no consequence, a sweep is one query). */
-static const loa_service_tick at_risk_sweep = {"at-risk", quota_risk_tick, "LOA_QUOTA_SWEEP_MS",
-                                               60000};
+static const loa_service_tick ticks[] = {
+    {"at-risk", quota_risk_tick, "LOA_QUOTA_SWEEP_MS", 60000},
+    {0},
+};
 
 /* A worker's statements: the quota's and the plan's. */
 static int prepare (PGconn *db)
@@ -42,7 +44,7 @@ int main (int argc, char **argv)
         .methods = quota_methods,
         .prepare = prepare,
         .subscriptions = subscriptions,
-        .tick = &at_risk_sweep,
+        .ticks = ticks,
     };
     return loa_service_main (&def, argc, argv);
 }
