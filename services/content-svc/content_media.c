@@ -1,56 +1,15 @@
 #include "content_media.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <zmq.h>
 
 #include "loa_config.h"
 #include "loa_endpoints.h"
 #include "loa_log.h"
-#include "loa_rpc_client.h"
+#include "loa_rpc_thread.h"
 #include "media.pb-c.h"
 
 #define DEFAULT_TIMEOUT_MS 5000
-
-/* The clients live in thread-specific data, so that a worker keeps its
- * connection from one call to the next and its client is freed when it
- * ends (the key's destructor); the context outlives them. */
-static pthread_once_t key_once = PTHREAD_ONCE_INIT;
-static pthread_key_t key;
-static int key_made;
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static void *zctx;
-
-static void client_free (void *client)
-{
-    loa_rpc_client *c = client;
-    loa_rpc_client_destroy (&c);
-}
-
-static void make_key (void) { key_made = pthread_key_create (&key, client_free) == 0; }
-
-/* The calling thread's client to media-svc, or NULL (logged). */
-static loa_rpc_client *thread_client (void)
-{
-    pthread_once (&key_once, make_key);
-    if (!key_made)
-        return NULL;
-    loa_rpc_client *c = pthread_getspecific (key);
-    if (c)
-        return c;
-    pthread_mutex_lock (&lock);
-    if (!zctx)
-        zctx = zmq_ctx_new ();
-    void *z = zctx;
-    pthread_mutex_unlock (&lock);
-    c = z ? loa_rpc_client_new (z, "media", loa_endpoints_rpc (LOA_SVC_MEDIA)) : NULL;
-    if (c && pthread_setspecific (key, c) != 0)
-        loa_rpc_client_destroy (&c);
-    if (!c)
-        loa_error (NULL, "content: no RPC client for media-svc");
-    return c;
-}
 
 /* How long the checks may take, in ms: LOA_RPC_TIMEOUT_MS, but at most half
  * of what is left of the call, so that the caller hears 503 from here
@@ -73,7 +32,7 @@ int content_media_check_assets (loa_rpc_ctx *ctx, const int64_t *ids, size_t n)
     int rc = -1, down = 0;
     size_t n_missing = 0;
     int64_t *missing = calloc (n, sizeof *missing);
-    loa_rpc_client *c = thread_client ();
+    loa_rpc_client *c = loa_rpc_thread_client (LOA_SVC_MEDIA);
     int64_t end = loa_mono_ms () + budget_ms (ctx);
     if (!missing) {
         loa_rpc_fail (ctx, LOA__STATUS__INTERNAL, "Không đủ bộ nhớ");
@@ -132,13 +91,4 @@ int content_media_check_assets (loa_rpc_ctx *ctx, const int64_t *ids, size_t n)
 out:
     free (missing);
     return rc;
-}
-
-void content_media_shutdown (void)
-{
-    pthread_mutex_lock (&lock);
-    if (zctx)
-        zmq_ctx_term (zctx);
-    zctx = NULL;
-    pthread_mutex_unlock (&lock);
 }

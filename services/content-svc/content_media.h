@@ -22,8 +22,4 @@
  * failure). */
 int content_media_check_assets (loa_rpc_ctx *ctx, const int64_t *ids, size_t n);
 
-/* Ends the clients' ZeroMQ context, once every worker thread has ended
- * (after loa_service_main returns). Idempotent. */
-void content_media_shutdown (void);
-
 #endif

@@ -2,9 +2,9 @@
  * main only wires; see services/common/loa_service.c for the life cycle. */
 #include "article_store.h"
 #include "catalog_store.h"
-#include "content_media.h"
 #include "content_rpc.h"
 #include "content_store.h"
+#include "loa_rpc_thread.h"
 #include "loa_service.h"
 
 extern const loa_migration content_svc_migrations[];
@@ -29,6 +29,6 @@ int main (int argc, char **argv)
         .prepare = prepare,
     };
     int rc = loa_service_main (&def, argc, argv);
-    content_media_shutdown (); /* the workers, and their clients, have ended */
+    loa_rpc_thread_shutdown (); /* the workers, and their clients, have ended */
     return rc;
 }

@@ -13,6 +13,7 @@
 #include "content_media.h"
 #include "loa_rpc_client.h"
 #include "loa_rpc_server.h"
+#include "loa_rpc_thread.h"
 #include "media.pb-c.h"
 #include "media_rpc.h"
 #include "media_store.h"
@@ -103,8 +104,8 @@ static void stop (void)
 {
     /* The workers end, and their clients with them; then their context. */
     loa_rpc_server_destroy (&content);
-    content_media_shutdown ();
-    content_media_shutdown (); /* idempotent */
+    loa_rpc_thread_shutdown ();
+    loa_rpc_thread_shutdown (); /* idempotent */
     loa_rpc_server_destroy (&media);
     zmq_ctx_term (zctx);
     test_schema_fini (&media_db);
