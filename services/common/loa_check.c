@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "loa_curve.h"
+#include "loa_log.h"
 #include "loa_text.h"
 
 int loa_check_page (loa_rpc_ctx *ctx, int has_page, int page_in, int has_per_page, int per_page_in,
@@ -51,6 +53,16 @@ int loa_check_roles (loa_rpc_ctx *ctx, const char *const *roles, const char *den
         if (loa_rpc_has_role (ctx, *roles))
             return 0;
     loa_rpc_fail (ctx, LOA__STATUS__FORBIDDEN, denied);
+    return -1;
+}
+
+int loa_check_peer (loa_rpc_ctx *ctx, const char *program)
+{
+    if (!loa_curve_on () || strcmp (ctx->peer ? ctx->peer : "", program) == 0)
+        return 0;
+    loa_warn (ctx->request_id, "%s refused to \"%s\" (only %s may call it)", ctx->method,
+              ctx->peer ? ctx->peer : "", program);
+    loa_rpc_fail (ctx, LOA__STATUS__FORBIDDEN, "Phương thức này chỉ dành cho một dịch vụ nội bộ");
     return -1;
 }
 

@@ -34,6 +34,13 @@ int loa_check_role (loa_rpc_ctx *ctx, const char *role, const char *denied);
 /* The same for any one of `roles` (NULL-terminated). */
 int loa_check_roles (loa_rpc_ctx *ctx, const char *const *roles, const char *denied);
 
+/* 0 when the call comes from program `program` ("notify-svc"), as its
+ * CURVE key names it (ctx->peer), or when CURVE is off (development: no
+ * program has an identity then); else fails the call with 403 and returns
+ * -1. For the methods one program alone may call, whatever caller it
+ * names (personal data a service hands to another). */
+int loa_check_peer (loa_rpc_ctx *ctx, const char *program);
+
 /* A text field: NULL is "absent" (an error only when `required`); present,
  * it must be valid UTF-8, not blank when required, at most `max_bytes`
  * bytes (0: no limit) and `max_chars` characters (0: no limit). `label`

@@ -328,6 +328,9 @@ static int process (worker *w, PGconn **db, const zmq_msg_t *payload, uint8_t **
         loa__request__unpack (NULL, zmq_msg_size (payload), zmq_msg_data ((zmq_msg_t *) payload));
     Loa__Reply reply = LOA__REPLY__INIT;
     loa_rpc_ctx ctx = {.worker = w, .caller = &anonymous, .idempotency_key = "", .state = s->state};
+    /* The calling program, as ZAP named it from its key (loa_curve.c). */
+    const char *peer = zmq_msg_gets ((zmq_msg_t *) payload, "User-Id");
+    ctx.peer = peer ? peer : "";
     ProtobufCMessage *in = NULL;
     int drop = 0;
 

@@ -26,6 +26,9 @@ typedef struct {
     const char *request_id;
     const char *method;
     const Loa__Caller *caller; /* never NULL: an empty caller is anonymous */
+    /* The calling program ("gateway", "notify-svc"): the name of its CURVE
+     * key, "" when CURVE is off (LOA_CURVE=off, development only). */
+    const char *peer;
     const char *idempotency_key; /* "" when none */
     int64_t deadline_ms;
     PGconn *db; /* the worker's connection */
