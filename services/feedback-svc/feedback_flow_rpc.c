@@ -105,6 +105,24 @@ void feedback_items_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     feedback_store_free (&out);
 }
 
+/* notify-svc's: whom to tell, with no caller's roles (it acts for nobody),
+ * but only to that program. */
+void feedback_items_contact (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Feedback__FeedbackIdRequest *in = (const Loa__Feedback__FeedbackIdRequest *) msg;
+    if (loa_check_peer (ctx, "notify-svc") != 0 ||
+        loa_check_id (ctx, in->has_id, in->id, "Mã số phản ánh, kiến nghị không hợp lệ") != 0)
+        return;
+    Loa__Feedback__Feedback out;
+    loa_store_status st = feedback_store_get (ctx->db, in->id, 0, &out);
+    if (st != LOA_STORE_OK) {
+        loa_rpc_fail_store (ctx, st, fb_item_answers);
+        return;
+    }
+    loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+    feedback_store_free (&out);
+}
+
 /* ------------------------------------------------------------ workflow */
 
 static const char *const FROM_RECEIVED[] = {"received", NULL};
