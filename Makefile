@@ -1,5 +1,5 @@
 # Loa — one non-recursive Makefile.
-#   make                 build the gateway, the four services and tools into build/
+#   make                 build the gateway, the five services and tools into build/
 #   make SANITIZE=address,undefined   the same with sanitizers (into build/sanitize/)
 #   make run             set everything up and start the whole system with demo data
 #   make test            set up and run every test (ends with "N passed, N failed")
@@ -56,6 +56,11 @@ PACKAGES += haproxy iproute2
 # tests/e2e/test_kube_play.sh: deploy/k8s played by podman (Debian's 4.3),
 # with catatonit, the pods' init process (only recommended by podman).
 PACKAGES += podman catatonit
+# notify-svc: e-mail over SMTP through libcurl, the messages built by GMime
+# (with its GLib; linked into notify-svc alone); the tests' SMTP server and
+# make run's local mail sink (python3-aiosmtpd).
+PACKAGES += libcurl4-openssl-dev libgmime-3.0-dev python3-aiosmtpd
+NOTIFY_MODULES := libcurl gmime-3.0
 # make lint (tests/lint.sh, also run by make test).
 LINT_PACKAGES := clang-format cppcheck shellcheck
 PACKAGES += $(LINT_PACKAGES)
@@ -118,6 +123,8 @@ $(BUILD)/config.mk: Makefile
 	@echo "PKG_LIBS := $$(pkg-config --libs $(PKG_MODULES))" >> $@.tmp
 	@echo "CHECK_CFLAGS := $$(pkg-config --cflags check)" >> $@.tmp
 	@echo "CHECK_LIBS := $$(pkg-config --libs check)" >> $@.tmp
+	@echo "NOTIFY_CFLAGS := $$(pkg-config --cflags $(NOTIFY_MODULES))" >> $@.tmp
+	@echo "NOTIFY_LIBS := $$(pkg-config --libs $(NOTIFY_MODULES))" >> $@.tmp
 	@mv $@.tmp $@
 
 .PHONY: deps
@@ -176,7 +183,7 @@ $(LIBLOA): $(LIBLOA_OBJ)
 	ar rcs $@ $^
 
 # ---------------------------------------------------------------- services
-SERVICES := content-svc feedback-svc quota-svc media-svc
+SERVICES := content-svc feedback-svc quota-svc media-svc notify-svc
 
 define service_rules
 $(1)_SRC := $$(sort $$(wildcard services/$(1)/*.c))
@@ -186,9 +193,12 @@ $$(GEN)/$(1)_migrations.c: $$($(1)_SQL) $$(EMBED) Makefile
 	@mkdir -p $$(@D)
 	$$(EMBED) $(subst -,_,$(1))_migrations $$($(1)_SQL) > $$@
 $$(BUILD)/$(1): $$($(1)_OBJ) $$(LIBLOA)
-	$$(CC) $$(LDFLAGS) $$^ $$(PKG_LIBS) -o $$@
+	$$(CC) $$(LDFLAGS) $$^ $$(PKG_LIBS) $$($(1)_LIBS) -o $$@
 endef
+# A service's own libraries: notify-svc's mail (NOTIFY_MODULES).
+notify-svc_LIBS = $(NOTIFY_LIBS)
 $(foreach s,$(SERVICES),$(eval $(call service_rules,$(s))))
+$(notify-svc_OBJ): PKG_CFLAGS += $(NOTIFY_CFLAGS)
 
 # ---------------------------------------------------------------- gateway
 # The gateway in layers (docs/gateway.md): core/ and one folder per family of
@@ -221,6 +231,7 @@ $(UNIT_OBJ): CPPFLAGS += -I tests/unit -I $(GEN)/test
 $(UNIT_OBJ): CPPFLAGS += -iquote gateway -iquote services/quota-svc
 $(UNIT_OBJ): CPPFLAGS += -iquote services/media-svc
 $(UNIT_OBJ): CPPFLAGS += -iquote services/content-svc -iquote services/feedback-svc
+$(UNIT_OBJ): CPPFLAGS += -iquote services/notify-svc
 $(UNIT_OBJ): CFLAGS += $(CHECK_CFLAGS)
 # The gateway's modules are tested on their own (tests/unit/gateway/): every
 # object but main and the HTTP daemon, so that a test can use the router,
@@ -231,7 +242,7 @@ GATEWAY_UNIT_OBJ := $(filter-out $(BUILD)/obj/gateway/main.o $(BUILD)/obj/gatewa
 # tables against their declarations in tests/unit/common/test_rpc_decl.c).
 SERVICE_UNIT_OBJ := $(filter-out %/main.o,$(foreach s,$(SERVICES),$($(s)_OBJ)))
 $(BUILD)/unit-tests: $(UNIT_OBJ) $(GATEWAY_UNIT_OBJ) $(SERVICE_UNIT_OBJ) $(LIBLOA)
-	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) $(CHECK_LIBS) -o $@
+	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) $(NOTIFY_LIBS) $(CHECK_LIBS) -o $@
 
 .PHONY: all
 all: $(PROGRAMS) $(BUILD)/unit-tests
@@ -246,7 +257,7 @@ $(FUZZ_OBJ): CPPFLAGS += -iquote gateway -iquote services/content-svc -iquote se
 $(FUZZ_OBJ): CPPFLAGS += -iquote services/media-svc -iquote services/quota-svc -I $(GEN)/test
 FUZZ_LINK := $(TEST_PROTO_C:$(GEN)/%.c=$(BUILD)/obj/gen/%.o) $(GATEWAY_UNIT_OBJ) $(SERVICE_UNIT_OBJ)
 $(BUILD)/fuzz-%: $(BUILD)/obj/tests/fuzz/%.o $(FUZZ_LINK) $(LIBLOA)
-	$(CC) $(LDFLAGS) -fsanitize=fuzzer $^ $(PKG_LIBS) -o $@
+	$(CC) $(LDFLAGS) -fsanitize=fuzzer $^ $(PKG_LIBS) $(NOTIFY_LIBS) -o $@
 
 .PHONY: fuzz-build
 fuzz-build: $(FUZZ_BIN)

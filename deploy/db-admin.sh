@@ -7,11 +7,11 @@
 #                              made or put right; idempotent (compose runs it
 #                              at every `up`, before the programs):
 #     - the extensions unaccent and pg_trgm (in public);
-#     - the roles loa_gateway, loa_content, loa_feedback, loa_quota and
-#       loa_media: LOGIN, no superuser, no right to create databases,
+#     - the roles loa_gateway, loa_content, loa_feedback, loa_quota,
+#       loa_media and loa_notify: LOGIN, no superuser, no right to create databases,
 #       roles or schemas; each one's password from the file
 #       $LOA_DB_PASSWORDS_DIR/loa_db_password_<schema> when it is there;
-#     - the schemas gateway, content, feedback, quota and media, each owned
+#     - the schemas gateway, content, feedback, quota, media and notify, each owned
 #       by its role with everything in it (an installation made before the
 #       roles, all the superuser's, is given to them); no role can use
 #       another's schema: a program reads and writes its own tables only.
@@ -144,8 +144,8 @@ COUNT_SQL="SELECT n.nspname || '.' || c.relname || ' ' ||
  ORDER BY 1"
 
 # The programs' schemas; each one's role is loa_<schema>.
-SCHEMAS="gateway content feedback quota media"
-SCHEMA_ARRAY="ARRAY['gateway', 'content', 'feedback', 'quota', 'media']"
+SCHEMAS="gateway content feedback quota media notify"
+SCHEMA_ARRAY="ARRAY['gateway', 'content', 'feedback', 'quota', 'media', 'notify']"
 
 # Each schema, and everything in it, to its role, where that role exists
 # (psql \gexec runs each statement the query makes). Owned sequences follow
@@ -215,7 +215,8 @@ db_init() {
             vars+=(-v "pw_$s=")
         fi
     done
-    [ -z "$pwdir" ] || [ "$n" = 5 ] ||
+    set -- $SCHEMAS
+    [ -z "$pwdir" ] || [ "$n" = $# ] ||
         die "LOA_DB_PASSWORDS_DIR ($pwdir) must hold loa_db_password_<schema> for each of: $SCHEMAS"
     # The passwords reach the server as psql variables (:'pw_x' quotes them),
     # never in SQL text made here; ALTER ROLE ... PASSWORD is hashed by the

@@ -14,7 +14,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 DIR=${1:-deploy/keys}
-NAMES="gateway content-svc feedback-svc quota-svc media-svc loa-rpc"
+NAMES="gateway content-svc feedback-svc quota-svc media-svc notify-svc loa-rpc"
 umask 077
 mkdir -p "$DIR/secret" "$DIR/public"
 chmod 700 "$DIR/secret"

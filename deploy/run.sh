@@ -17,9 +17,9 @@ if ! port_free "$HTTP_PORT"; then
     echo "error: port $HTTP_PORT is in use; set LOA_HTTP_PORT to another port" >&2
     exit 1
 fi
-for i in 0 1 2 3 4 5 6 7 8; do
+for i in 0 1 2 3 4 5 6 7 8 10 11 12; do
     if ! port_free "$((LOA_PG_PORT_BASE + i))"; then
-        echo "error: port $((LOA_PG_PORT_BASE + i)) is in use (Loa uses $LOA_PG_PORT_BASE-$((LOA_PG_PORT_BASE + 8))); set LOA_PG_PORT_BASE to another base, or stop the other make run" >&2
+        echo "error: port $((LOA_PG_PORT_BASE + i)) is in use (Loa uses $LOA_PG_PORT_BASE-$((LOA_PG_PORT_BASE + 12))); set LOA_PG_PORT_BASE to another base, or stop the other make run" >&2
         exit 1
     fi
 done
@@ -30,6 +30,7 @@ stop() {
     echo
     echo "Stopping Loa..."
     stack_down
+    [ -n "${SINK_PID:-}" ] && kill -TERM "$SINK_PID" 2>/dev/null && wait "$SINK_PID" 2>/dev/null
     echo "Stopped."
 }
 trap 'stop; exit 0' INT TERM
@@ -69,6 +70,19 @@ stack_before_programs() {
 # .run/ holds the database, the media, the logs and the credentials: the
 # operator's alone.
 mkdir -p "$RUN_DIR" && chmod 700 "$RUN_DIR"
+# The mails Loa sends (notify-svc: the citizens' receipts, ...) go to a
+# local mail sink, one file each in .run/mail/ (tools/mail-sink.py), unless
+# LOA_SMTP_URL names a real server.
+if [ -z "${LOA_SMTP_URL:-}" ]; then
+    mkdir -p "$RUN_DIR/logs"
+    /usr/bin/python3 tools/mail-sink.py --listen "127.0.0.1:$((LOA_PG_PORT_BASE + 12))" \
+        --dir "$RUN_DIR/mail" >>"$RUN_DIR/logs/mail-sink.log" 2>&1 &
+    SINK_PID=$!
+    export LOA_SMTP_URL="smtp://127.0.0.1:$((LOA_PG_PORT_BASE + 12))"
+    MAIL_NOTE="  mail sent (the local sink): $RUN_DIR/mail/*.eml, listed in $RUN_DIR/logs/mail-sink.log"
+else
+    MAIL_NOTE="  mail goes through $LOA_SMTP_URL"
+fi
 if ! stack_up "$RUN_DIR" "$HTTP_PORT"; then
     echo "error: Loa did not start; logs are in $RUN_DIR/logs/" >&2
     exit 1
@@ -85,6 +99,7 @@ cat <<MSG
     health:   http://localhost:$HTTP_PORT/readyz   metrics: http://localhost:$HTTP_PORT/metrics
   $ADMIN_NOTE
 $DEMO_NOTE
+$MAIL_NOTE
   Logs: $RUN_DIR/logs/   Database: $LOA_DB_URL (kept in $RUN_DIR/pgdata)
   Press Ctrl-C to stop.
 

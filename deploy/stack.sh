@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# The local stack: PostgreSQL, the four services and the gateway, as
+# The local stack: PostgreSQL, the five services and the gateway, as
 # processes on this machine. Sourced by deploy/run.sh (make run),
 # tests/run.sh (make test) and tests/bench/run.sh (make bench).
 #
@@ -14,7 +14,7 @@
 # $STACK_DIR/logs/<program>.log hold each program's log.
 
 BUILD=${BUILD:-build}
-STACK_PROGRAMS="content-svc feedback-svc quota-svc media-svc gateway"
+STACK_PROGRAMS="content-svc feedback-svc quota-svc media-svc notify-svc gateway"
 PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
 
 stack_log() { printf '[stack] %s\n' "$*" >&2; }
@@ -26,16 +26,17 @@ as_pg() {
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# A base port with the next ten ports free, below the kernel's ephemeral
-# range (ip_local_port_range, 32768-60999 by default): there any outgoing
-# connection of this machine (curl, wrk, libpq, ZeroMQ reconnecting) may take
-# a port between our check and our bind.
+# A base port with the next thirteen ports free (base+12: make run's mail
+# sink), below the kernel's ephemeral range (ip_local_port_range,
+# 32768-60999 by default): there any outgoing connection of this machine
+# (curl, wrk, libpq, ZeroMQ reconnecting) may take a port between our check
+# and our bind.
 stack_free_base() {
     local base i ok
     for _ in $(seq 50); do
         base=$((20000 + (RANDOM % 638) * 20))
         ok=1
-        for i in $(seq 0 9); do port_free $((base + i)) || { ok=0; break; }; done
+        for i in $(seq 0 12); do port_free $((base + i)) || { ok=0; break; }; done
         [ $ok = 1 ] && { echo "$base"; return 0; }
     done
     return 1
@@ -46,7 +47,7 @@ stack_free_base() {
 # (libpq's password file, 0600: what every client of the stack reads through
 # PGPASSFILE) and each role's alone in DIR/secrets/loa_db_password_<schema>
 # (for db-init, deploy/db-admin.sh).
-STACK_SCHEMAS="gateway content feedback quota media"
+STACK_SCHEMAS="gateway content feedback quota media notify"
 stack_pg_passwords() {
     local dir=$1 r pw
     (
@@ -137,7 +138,8 @@ stack_pg_stop() {
     return 0
 }
 
-# Exports the LOA_* addresses for ports base+0 (PostgreSQL) .. base+9.
+# Exports the LOA_* addresses for ports base+0 (PostgreSQL) .. base+11
+# (base+9 the gateway's HTTP unless given).
 stack_env() {
     local base=$1 http=$2
     export LOA_PG_PORT=$base
@@ -149,6 +151,10 @@ stack_env() {
     export LOA_FEEDBACK_RPC="tcp://127.0.0.1:$((base + 3))" LOA_FEEDBACK_EVENTS="tcp://127.0.0.1:$((base + 4))"
     export LOA_QUOTA_RPC="tcp://127.0.0.1:$((base + 5))" LOA_QUOTA_EVENTS="tcp://127.0.0.1:$((base + 6))"
     export LOA_MEDIA_RPC="tcp://127.0.0.1:$((base + 7))" LOA_MEDIA_EVENTS="tcp://127.0.0.1:$((base + 8))"
+    export LOA_NOTIFY_RPC="tcp://127.0.0.1:$((base + 10))" LOA_NOTIFY_EVENTS="tcp://127.0.0.1:$((base + 11))"
+    # notify-svc's message templates, from the repository (the image has
+    # /usr/share/loa/notify).
+    export LOA_NOTIFY_TEMPLATES=${LOA_NOTIFY_TEMPLATES:-$PWD/services/notify-svc/templates}
     export LOA_MEDIA_DIR=${LOA_MEDIA_DIR:-$STACK_DIR/media}
     # The web portal from the repository itself (the image has /usr/share/loa/web).
     export LOA_WEB_DIR=${LOA_WEB_DIR:-$PWD/web}
@@ -204,7 +210,7 @@ stack_seed() { LOA_RPC_BIN=$BUILD/loa-rpc deploy/seed.sh 2>"$STACK_DIR/logs/seed
 # once in $STACK_DIR/keys (0700; secrets 0600), kept across runs. The
 # folder's *.pub files are the services' allow-list. LOA_KEYS_DIR set by
 # the caller wins; LOA_CURVE=off runs without (development only).
-STACK_KEY_NAMES="gateway content-svc feedback-svc quota-svc media-svc loa-rpc"
+STACK_KEY_NAMES="gateway content-svc feedback-svc quota-svc media-svc notify-svc loa-rpc"
 stack_keys() {
     [ "${LOA_CURVE:-on}" = off ] && return 0
     export LOA_KEYS_DIR=${LOA_KEYS_DIR:-$STACK_DIR/keys}

@@ -44,6 +44,7 @@ typedef enum {
     GW_FEEDBACK = LOA_SVC_FEEDBACK,
     GW_QUOTA = LOA_SVC_QUOTA,
     GW_MEDIA = LOA_SVC_MEDIA,
+    GW_NOTIFY = LOA_SVC_NOTIFY,
     GW_N_SERVICES = LOA_SVC_COUNT
 } gw_service;
 

@@ -18,8 +18,9 @@ const char *loa_env (const char *name, const char *def)
 }
 
 /* The passwords, the database URL that carries one, the metrics' token. */
-const char *const loa_secret_settings[] = {"LOA_DB_URL", "LOA_ADMIN_PASSWORD", "LOA_METRICS_TOKEN",
-                                           NULL};
+const char *const loa_secret_settings[] = {"LOA_DB_URL",        "LOA_ADMIN_PASSWORD",
+                                           "LOA_METRICS_TOKEN", "LOA_SMTP_PASSWORD",
+                                           "LOA_SMS_TOKEN",     NULL};
 
 #define SECRET_MAX 4096
 

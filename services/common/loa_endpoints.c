@@ -7,6 +7,7 @@
 #include "feedback_rpc.pb-c.h"
 #include "loa_config.h"
 #include "media_rpc.pb-c.h"
+#include "notify_rpc.pb-c.h"
 #include "quota_rpc.pb-c.h"
 
 /* The only place the default addresses are written: RPC on 710x, events on
@@ -22,6 +23,9 @@ static const loa_endpoint endpoints[LOA_SVC_COUNT] = {
                        "LOA_QUOTA_EVENTS", "tcp://127.0.0.1:7203", &loa__quota__quota__descriptor},
     [LOA_SVC_MEDIA] = {"media-svc", "media", "media", "LOA_MEDIA_RPC", "tcp://127.0.0.1:7104",
                        "LOA_MEDIA_EVENTS", "tcp://127.0.0.1:7204", &loa__media__media__descriptor},
+    [LOA_SVC_NOTIFY] = {"notify-svc", "notify", "notify", "LOA_NOTIFY_RPC", "tcp://127.0.0.1:7105",
+                        "LOA_NOTIFY_EVENTS", "tcp://127.0.0.1:7205",
+                        &loa__notify__notify__descriptor},
 };
 
 const loa_endpoint *loa_endpoints_get (loa_service_id id)

@@ -1,4 +1,4 @@
-/* loa_endpoints: the four services, in one table: each one's program name,
+/* loa_endpoints: the five services, in one table: each one's program name,
  * events source and schema, where its RPC and its events are (the
  * environment variable and its default), and the declaration of its methods
  * (proto/<svc>_rpc.proto, loa_rpc_decl.h). Every process takes addresses
@@ -14,6 +14,7 @@ typedef enum {
     LOA_SVC_FEEDBACK,
     LOA_SVC_QUOTA,
     LOA_SVC_MEDIA,
+    LOA_SVC_NOTIFY,
     LOA_SVC_COUNT /* not a service: the number of them */
 } loa_service_id;
 

@@ -1,0 +1,261 @@
+#include "notify_events.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "feedback.pb-c.h"
+#include "feedback_edit.pb-c.h"
+#include "loa_config.h"
+#include "loa_db.h"
+#include "loa_log.h"
+#include "loa_rpc_thread.h"
+#include "notify_mail.h"
+#include "notify_store.h"
+#include "notify_templates.h"
+
+#define DEFAULT_TIMEOUT_MS 5000
+/* An event older than this tells nobody anything useful (a first start on
+ * a years-old history, a service down for a week): it is passed over. */
+#define DEFAULT_MAX_AGE_H (7 * 24)
+
+/* Unix time of an RFC 3339 time ("2026-12-07T18:16:04+07:00"), or -1. */
+static int64_t unix_of (const char *t)
+{
+    struct tm tm = {0};
+    const char *rest = t ? strptime (t, "%Y-%m-%dT%H:%M:%S", &tm) : NULL;
+    if (!rest)
+        return -1;
+    if (*rest == '.')
+        while (*++rest >= '0' && *rest <= '9') {
+        }
+    long off = 0;
+    int h, m;
+    if ((*rest == '+' || *rest == '-') && sscanf (rest + 1, "%2d:%2d", &h, &m) == 2)
+        off = (*rest == '-' ? -1 : 1) * (h * 3600L + m * 60L);
+    else if (*rest != 'Z')
+        return -1;
+    return (int64_t) timegm (&tm) - off;
+}
+
+static int too_old (const Loa__Event *event)
+{
+    int64_t at = unix_of (event->occurred_at);
+    long max_h = loa_env_int ("LOA_NOTIFY_MAX_AGE_H", DEFAULT_MAX_AGE_H, 1, 24L * 3650);
+    return at > 0 && (int64_t) time (NULL) - at > max_h * 3600;
+}
+
+/* "18:16 ngày 07/12/2026" of an RFC 3339 time at +07:00 (the services'
+ * times are), the text itself when it is not one. */
+static void when_text (const char *t, char *out, size_t n, int with_time)
+{
+    int y, mo, d, h, mi;
+    if (t && sscanf (t, "%4d-%2d-%2dT%2d:%2d", &y, &mo, &d, &h, &mi) == 5) {
+        if (with_time)
+            snprintf (out, n, "%02d:%02d ngày %02d/%02d/%04d", h, mi, d, mo, y);
+        else
+            snprintf (out, n, "%02d/%02d/%04d", d, mo, y);
+    } else
+        snprintf (out, n, "%s", t ? t : "");
+}
+
+void notify_track_url (const char *tracking_code, char *out, size_t out_len)
+{
+    const char *base = loa_env ("LOA_PUBLIC_URL", "http://localhost:8080");
+    size_t n = strlen (base);
+    while (n && base[n - 1] == '/')
+        n--;
+    /* Tracking codes are [A-Z0-9.]: nothing to escape in a query. */
+    snprintf (out, out_len, "%.*s/tra-cuu.html?code=%s", (int) n, base, tracking_code);
+}
+
+/* The words of a rejection's code (docs/api/feedback.md). */
+static const char *reject_label (const char *code)
+{
+    static const struct {
+        const char *code, *label;
+    } labels[] = {
+        {"missing_data", "Thiếu thông tin theo quy định"},
+        {"not_regulation", "Không phải phản ánh, kiến nghị về quy định hành chính"},
+        {"complaint", "Là khiếu nại, tố cáo, được giải quyết theo pháp luật về khiếu nại, tố cáo"},
+        {"duplicate", "Trùng với phản ánh, kiến nghị đã tiếp nhận"},
+    };
+    for (size_t i = 0; code && i < sizeof labels / sizeof labels[0]; i++)
+        if (strcmp (code, labels[i].code) == 0)
+            return labels[i].label;
+    return "";
+}
+
+/* What every feedback template may say. */
+typedef struct {
+    const char *name, *tracking_code, *title, *received_at, *due_date, *track_url, *forwarded_to,
+        *reason;
+} feedback_words;
+
+#define FEEDBACK_VARS 9
+
+/* The templates' variables of `w` (ended by a NULL name). */
+static void feedback_vars (const feedback_words *w, loa_template_var vars[FEEDBACK_VARS])
+{
+    const loa_template_var v[FEEDBACK_VARS] = {
+        {"name", w->name},
+        {"tracking_code", w->tracking_code},
+        {"title", w->title},
+        {"received_at", w->received_at},
+        {"due_date", w->due_date},
+        {"track_url", w->track_url},
+        {"forwarded_to", w->forwarded_to},
+        {"reason", w->reason},
+        {NULL, NULL},
+    };
+    memcpy (vars, v, sizeof v);
+}
+
+static const char *const FEEDBACK_KINDS[] = {"feedback.received", "feedback.forwarded",
+                                             "feedback.rejected", "feedback.published", NULL};
+
+int notify_events_check_templates (void)
+{
+    const feedback_words w = {
+        "Nguyễn Văn A", "PAKN.20260101.ABC123",  "Tiêu đề",   "08:00 ngày 01/01/2026",
+        "15/01/2026",   "http://x/tra-cuu.html", "UBND tỉnh", "Lý do"};
+    loa_template_var vars[FEEDBACK_VARS];
+    feedback_vars (&w, vars);
+    int rc = 0;
+    for (size_t i = 0; FEEDBACK_KINDS[i]; i++)
+        if (notify_templates_check (FEEDBACK_KINDS[i], vars) != 0)
+            rc = -1;
+    return rc;
+}
+
+/* The kind of message a feedback event makes, or NULL for none. */
+static const char *feedback_kind (const char *topic, const Loa__Feedback__FeedbackEvent *ev)
+{
+    if (strcmp (topic, "feedback.received") == 0)
+        return "feedback.received";
+    if (strcmp (topic, "feedback.published") == 0)
+        return "feedback.published";
+    if (strcmp (topic, "feedback.status_changed") == 0 && ev->status) {
+        if (strcmp (ev->status, "forwarded") == 0)
+            return "feedback.forwarded";
+        if (strcmp (ev->status, "rejected") == 0)
+            return "feedback.rejected";
+    }
+    return NULL;
+}
+
+/* The item as feedback-svc has it now, with its submitter: 1 into *out
+ * (the caller frees it), 0 when there is no such item (nothing to tell),
+ * -1 when feedback-svc cannot answer now. */
+static int contact (int64_t id, const char *request_id, Loa__Feedback__Feedback **out)
+{
+    *out = NULL;
+    loa_rpc_client *c = loa_rpc_thread_client (LOA_SVC_FEEDBACK);
+    if (!c)
+        return -1;
+    Loa__Feedback__FeedbackIdRequest in = LOA__FEEDBACK__FEEDBACK_ID_REQUEST__INIT;
+    in.has_id = 1;
+    in.id = id;
+    loa_rpc_result res = {0};
+    int timeout = (int) loa_env_int ("LOA_RPC_TIMEOUT_MS", DEFAULT_TIMEOUT_MS, 10, 600000);
+    Loa__Status st =
+        loa_rpc_read (c, "feedback.contact", NULL, request_id, &in.base, timeout, &res);
+    int rc = -1;
+    if (st == LOA__STATUS__OK && res.reply) {
+        *out = loa__feedback__feedback__unpack (NULL, res.reply->body.len, res.reply->body.data);
+        rc = *out ? 1 : -1;
+    } else if (st == LOA__STATUS__NOT_FOUND)
+        rc = 0;
+    if (rc < 0)
+        loa_warn (request_id,
+                  "notify: feedback-svc did not give item %lld's contact (status %d%s%s)",
+                  (long long) id, (int) st, res.reply && res.reply->error ? ": " : "",
+                  res.reply && res.reply->error ? res.reply->error : "");
+    loa_rpc_result_clear (&res);
+    return rc;
+}
+
+/* Renders `kind` for `channel` and queues it to `recipient`. 0, -1 or
+ * LOA_DB_RETRY. */
+static int queue (PGconn *db, const Loa__Event *event, const char *source, const char *kind,
+                  const char *channel, const char *who, const char *recipient,
+                  const loa_template_var *vars)
+{
+    notify_rendered r;
+    int got = notify_templates_render (kind, channel, vars, &r);
+    if (got <= 0)
+        return got; /* 0: the kind sends nothing on this channel */
+    char key[200];
+    snprintf (key, sizeof key, "%s.%llu.%s.%s", source, (unsigned long long) event->seq, channel,
+              who);
+    const notify_new d = {
+        key, kind, channel, recipient, r.subject ? r.subject : "", r.text, r.html ? r.html : ""};
+    int rc = notify_store_enqueue (db, &d);
+    notify_rendered_free (&r);
+    return rc < 0 ? rc : 0;
+}
+
+int notify_feedback_apply (PGconn *db, const Loa__Event *event, void *arg)
+{
+    (void) arg;
+    if (strncmp (event->topic, "feedback.", 9) != 0)
+        return 0;
+    Loa__Feedback__FeedbackEvent *ev =
+        loa__feedback__feedback_event__unpack (NULL, event->payload.len, event->payload.data);
+    if (!ev || ev->feedback_id <= 0) {
+        loa_error (NULL, "notify: undecodable %s event seq %llu skipped", event->topic,
+                   (unsigned long long) event->seq);
+        if (ev)
+            loa__feedback__feedback_event__free_unpacked (ev, NULL);
+        return 0;
+    }
+    const char *kind = feedback_kind (event->topic, ev);
+    int rc = 0;
+    if (!kind)
+        goto out;
+    if (too_old (event)) {
+        loa_info (NULL, "notify: %s of %s (seq %llu, %s) is too old to tell; passed over", kind,
+                  ev->tracking_code, (unsigned long long) event->seq, event->occurred_at);
+        goto out;
+    }
+    char request_id[64];
+    snprintf (request_id, sizeof request_id, "notify-feedback-%llu",
+              (unsigned long long) event->seq);
+    Loa__Feedback__Feedback *f = NULL;
+    int got = contact (ev->feedback_id, request_id, &f);
+    if (got <= 0) {
+        rc = got; /* 0: an item gone, nobody to tell */
+        goto out;
+    }
+    char received[40], due[16], url[512], reason[1200];
+    when_text (f->received_at, received, sizeof received, 1);
+    when_text (f->due_at, due, sizeof due, 0);
+    notify_track_url (f->tracking_code, url, sizeof url);
+    const char *label =
+        strcmp (kind, "feedback.rejected") == 0 ? reject_label (f->reject_reason_code) : "";
+    snprintf (reason, sizeof reason, "%s%s%s", label,
+              *label && f->status_reason && *f->status_reason ? ": " : "",
+              f->status_reason ? f->status_reason : "");
+    const Loa__Feedback__Submitter *s = f->submitter;
+    const feedback_words w = {s && s->name ? s->name : "",
+                              f->tracking_code,
+                              f->title,
+                              received,
+                              due,
+                              url,
+                              f->forwarded_to,
+                              reason};
+    loa_template_var vars[FEEDBACK_VARS];
+    feedback_vars (&w, vars);
+    const char *email = s && s->email ? s->email : "";
+    if (*email && notify_mail_address_ok (email))
+        rc = queue (db, event, "feedback", kind, "email", "citizen", email, vars);
+    else if (*email)
+        loa_warn (request_id, "notify: %s's e-mail address is not one SMTP takes; no mail",
+                  f->tracking_code);
+    loa__feedback__feedback__free_unpacked (f, NULL);
+out:
+    loa__feedback__feedback_event__free_unpacked (ev, NULL);
+    return rc;
+}

@@ -1,0 +1,157 @@
+#include "notify_send.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "loa_config.h"
+#include "loa_db.h"
+#include "loa_log.h"
+#include "notify_mail.h"
+#include "notify_store.h"
+
+#define DEFAULT_RETRY_MS 5000L
+#define DEFAULT_RETRY_MAX_MS (6L * 3600 * 1000)
+#define DEFAULT_ATTEMPTS 16
+/* A tick sends for at most this long, so that a stop is never long in
+ * coming; the next tick goes on. */
+#define TICK_BUDGET_MS 2000
+
+static notify_mail_config mail;
+static long retry_ms, retry_max_ms, max_attempts;
+
+int notify_send_init (void)
+{
+    if (notify_mail_config_env (&mail) != 0)
+        return -1;
+    retry_ms = loa_env_int ("LOA_NOTIFY_RETRY_MS", DEFAULT_RETRY_MS, 1, 86400000);
+    retry_max_ms = loa_env_int ("LOA_NOTIFY_RETRY_MAX_MS", DEFAULT_RETRY_MAX_MS, 1, 7 * 86400000L);
+    max_attempts = loa_env_int ("LOA_NOTIFY_ATTEMPTS", DEFAULT_ATTEMPTS, 1, 100);
+    if (mail.url)
+        loa_info (NULL, "notify: e-mail through %s%s as %s", mail.url,
+                  mail.starttls && strncmp (mail.url, "smtp:", 5) == 0 ? " (STARTTLS)" : "",
+                  mail.from_addr);
+    else
+        loa_warn (NULL, "notify: LOA_SMTP_URL is not set: e-mails stay queued until it is");
+    return 0;
+}
+
+void notify_send_shutdown (void) { notify_mail_config_free (&mail); }
+
+long notify_send_backoff_ms (int attempts, long base_ms, long max_ms, double jitter)
+{
+    long d = base_ms;
+    for (int i = 1; i < attempts && d < max_ms; i++)
+        d *= 2;
+    if (d > max_ms)
+        d = max_ms;
+    return d - (long) ((double) d / 4 * jitter);
+}
+
+void notify_send_message_id (const char *key, char *out, size_t out_len)
+{
+    snprintf (out, out_len, "%s@%s", key, mail.domain);
+}
+
+/* The sender thread's SMTP client, kept from one tick to the next and
+ * freed when the thread ends. */
+static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+static pthread_key_t mailer_key;
+static int key_made;
+
+static void mailer_free (void *m)
+{
+    notify_mailer *mailer = m;
+    notify_mailer_destroy (&mailer);
+}
+
+static void make_key (void) { key_made = pthread_key_create (&mailer_key, mailer_free) == 0; }
+
+static notify_mailer *thread_mailer (void)
+{
+    pthread_once (&key_once, make_key);
+    if (!key_made)
+        return NULL;
+    notify_mailer *m = pthread_getspecific (mailer_key);
+    if (!m && (m = notify_mailer_new (&mail)) && pthread_setspecific (mailer_key, m) != 0)
+        notify_mailer_destroy (&m);
+    return m;
+}
+
+/* Stores what became of `d`: 0 or -1. */
+static int settle (PGconn *db, const notify_claimed *d, notify_mail_outcome out,
+                   const char *response)
+{
+    if (out == NOTIFY_MAIL_SENT)
+        return notify_store_sent (db, d->id, response);
+    int attempts = d->attempts + 1;
+    if (out == NOTIFY_MAIL_REFUSED || attempts >= max_attempts) {
+        loa_warn (NULL, "notify: %s failed for good after %d attempt%s: %s", d->key, attempts,
+                  attempts > 1 ? "s" : "", response);
+        return notify_store_failed (db, d->id, response);
+    }
+    long delay = notify_send_backoff_ms (attempts, retry_ms, retry_max_ms,
+                                         (double) (random () % 1000) / 1000.0);
+    loa_info (NULL, "notify: %s not sent (attempt %d), again in %ld ms: %s", d->key, attempts,
+              delay, response);
+    return notify_store_later (db, d->id, delay, response);
+}
+
+/* One delivery: 1 handled, 0 none due, -1. Its transaction holds the row
+ * from the claim to the outcome: a sender that dies in between leaves it
+ * queued (rolled back), to be sent again by whichever sender comes next. */
+static int send_one (PGconn *db, notify_mailer *mailer)
+{
+    if (loa_db_exec (db, "BEGIN") != 0)
+        return -1;
+    /* The outcome need not wait for the WAL flush: a crash of this process
+     * loses nothing (PostgreSQL keeps the commit), and a crash of
+     * PostgreSQL itself at worst sends one message again, with the same
+     * Message-ID. Not waiting narrows the window between the server's
+     * answer and the commit, in which a kill of notify-svc means a copy. */
+    notify_claimed d;
+    int rc = loa_db_exec (db, "SET LOCAL synchronous_commit = off") == 0
+                 ? notify_store_claim (db, "email", &d)
+                 : -1;
+    if (rc != 1) {
+        loa_db_exec (db, rc == 0 ? "COMMIT" : "ROLLBACK");
+        return rc;
+    }
+    char message_id[512], response[512];
+    notify_send_message_id (d.key, message_id, sizeof message_id);
+    notify_mail_msg m = {message_id,  "",          d.recipient,   d.subject,
+                         d.body_text, d.body_html, d.created_unix};
+    size_t len = 0;
+    char *bytes = notify_mail_build (&mail, &m, &len);
+    notify_mail_outcome out;
+    if (!bytes) {
+        out = NOTIFY_MAIL_REFUSED;
+        snprintf (response, sizeof response, "the message cannot be built (recipient %.100s)",
+                  d.recipient);
+    } else
+        out = notify_mailer_send (mailer, d.recipient, bytes, len, response, sizeof response);
+    free (bytes);
+    rc = settle (db, &d, out, response) == 0 && loa_db_exec (db, "COMMIT") == 0 ? 1 : -1;
+    if (rc < 0)
+        loa_db_exec (db, "ROLLBACK");
+    notify_store_claimed_free (&d);
+    return rc;
+}
+
+int notify_send_email_tick (PGconn *db, void *arg)
+{
+    (void) arg;
+    if (!mail.url)
+        return 0;
+    notify_mailer *mailer = thread_mailer ();
+    if (!mailer)
+        return -1;
+    int64_t end = loa_mono_ms () + TICK_BUDGET_MS;
+    while (loa_mono_ms () < end) {
+        int rc = send_one (db, mailer);
+        if (rc <= 0)
+            return rc;
+    }
+    return 0;
+}

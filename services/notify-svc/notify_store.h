@@ -1,0 +1,63 @@
+/* notify_store: every statement of notify-svc (schema notify, migrations/):
+ * the deliveries, made by the event handlers (notify_events.c), worked
+ * through by the senders (notify_send.c), listed and retried by admins
+ * (notify_rpc.c). */
+#ifndef NOTIFY_STORE_H
+#define NOTIFY_STORE_H
+
+#include <libpq-fe.h>
+#include <stdint.h>
+
+#include "loa_store.h"
+#include "notify.pb-c.h"
+
+/* Prepares a connection's statements (RPC workers, senders). 0 or -1. */
+int notify_store_prepare (PGconn *db);
+
+/* A delivery to queue; every field a borrowed string. */
+typedef struct {
+    const char *key; /* "<source>.<seq>.<channel>.<recipient>", [a-z0-9._-] */
+    const char *kind; /* "feedback.received" */
+    const char *channel; /* email | sms | webhook */
+    const char *recipient;
+    const char *subject;
+    const char *body_text;
+    const char *body_html; /* "" for none */
+} notify_new;
+
+/* Queues `d` unless its key is there already (a replayed event). On any
+ * connection (the subscriber's statements are not prepared), inside the
+ * caller's transaction. 1 queued, 0 there already, -1 (logged), or
+ * LOA_DB_RETRY. */
+int notify_store_enqueue (PGconn *db, const notify_new *d);
+
+/* A delivery taken by a sender, its strings its own. */
+typedef struct {
+    int64_t id;
+    char *key, *recipient, *subject, *body_text, *body_html;
+    int attempts; /* before this one */
+    int64_t created_unix;
+} notify_claimed;
+
+/* Inside the sender's transaction: locks the oldest due delivery of
+ * `channel` that no other sender holds (SKIP LOCKED: replicas share the
+ * queue). 1 with it in *out, 0 when none is due, -1 (logged). */
+int notify_store_claim (PGconn *db, const char *channel, notify_claimed *out);
+void notify_store_claimed_free (notify_claimed *c);
+
+/* What became of a claimed delivery, in the same transaction. 0 or -1. */
+int notify_store_sent (PGconn *db, int64_t id, const char *response);
+int notify_store_later (PGconn *db, int64_t id, long delay_ms, const char *error);
+int notify_store_failed (PGconn *db, int64_t id, const char *error);
+
+/* A page of deliveries, newest first, of `status` and `channel` ("" any). */
+loa_store_status notify_store_list (PGconn *db, const char *status, const char *channel, int page,
+                                    int per_page, Loa__Notify__DeliveryList *out);
+void notify_store_free_list (Loa__Notify__DeliveryList *list);
+
+/* A failed delivery queued again, attempts from zero: OK with it in *out;
+ * NOT_FOUND; WRONG_STATE (queued or sent: nothing to retry); ERROR. */
+loa_store_status notify_store_retry (PGconn *db, int64_t id, Loa__Notify__Delivery *out);
+void notify_store_free_delivery (Loa__Notify__Delivery *d);
+
+#endif
