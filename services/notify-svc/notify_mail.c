@@ -121,6 +121,50 @@ int notify_mail_address_ok (const char *addr)
     return ats == 1 && at > 0 && at < n - 1;
 }
 
+/* The Subject's raw value, RFC 2047 B-encoded words of at most 39 bytes of
+ * UTF-8 each (73 characters a line), each cut at a character's boundary
+ * and, where one is near, at a multiple of 3 bytes: a word then needs no
+ * base64 padding. GMime's own encoder pads words in the middle of a
+ * subject, and decoders that join adjacent words before decoding them
+ * (GMime's own among them, so mail clients built on it) stop at the first
+ * padding and lose the rest ("... kiến [nghị] PAKN..."). NULL when memory
+ * runs out; the caller g_free()s it. */
+#define WORD_BYTES 39
+static char *subject_raw (const char *subject)
+{
+    GString *raw = g_string_new (NULL);
+    size_t len = strlen (subject), pos = 0;
+    while (pos < len) {
+        size_t take = len - pos, fallback = 0;
+        if (take > WORD_BYTES) {
+            take = 0;
+            for (size_t n = WORD_BYTES; n > 0 && !take; n--) {
+                if (((unsigned char) subject[pos + n] & 0xC0) == 0x80)
+                    continue; /* inside a character */
+                if (!fallback)
+                    fallback = n;
+                if (n % 3 == 0)
+                    take = n;
+            }
+            if (!take || take < WORD_BYTES / 2)
+                take = fallback;
+        }
+        gchar *b64 = g_base64_encode ((const guchar *) subject + pos, take);
+        g_string_append_printf (raw, " =?UTF-8?B?%s?=\n", b64);
+        g_free (b64);
+        pos += take;
+    }
+    return g_string_free (raw, FALSE);
+}
+
+static int ascii (const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char) *s >= 0x80)
+            return 0;
+    return 1;
+}
+
 /* A text part of `subtype`, UTF-8, encoded to fit 7-bit transport. */
 static GMimeObject *text_part (const char *subtype, const char *text)
 {
@@ -151,6 +195,14 @@ char *notify_mail_build (const notify_mail_config *cfg, const notify_mail_msg *m
     g_mime_message_add_mailbox (msg, GMIME_ADDRESS_TYPE_TO, m->to_name ? m->to_name : "",
                                 m->to_addr);
     g_mime_message_set_subject (msg, m->subject, "utf-8");
+    if (!ascii (m->subject)) {
+        GMimeHeader *h = g_mime_header_list_get_header (
+            g_mime_object_get_header_list (GMIME_OBJECT (msg)), "Subject");
+        char *raw = subject_raw (m->subject);
+        if (h && raw)
+            g_mime_header_set_raw_value (h, raw);
+        g_free (raw);
+    }
     g_mime_message_set_message_id (msg, m->message_id);
     GDateTime *utc = g_date_time_new_from_unix_utc (m->date_unix);
     GTimeZone *vn = g_time_zone_new_identifier ("+07:00");
