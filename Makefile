@@ -233,6 +233,8 @@ $(UNIT_OBJ): CPPFLAGS += -iquote services/media-svc
 $(UNIT_OBJ): CPPFLAGS += -iquote services/content-svc -iquote services/feedback-svc
 $(UNIT_OBJ): CPPFLAGS += -iquote services/notify-svc
 $(UNIT_OBJ): CFLAGS += $(CHECK_CFLAGS)
+# notify-svc's tests parse its mail back with GMime.
+$(filter $(BUILD)/obj/tests/unit/notify-svc/%,$(UNIT_OBJ)): PKG_CFLAGS += $(NOTIFY_CFLAGS)
 # The gateway's modules are tested on their own (tests/unit/gateway/): every
 # object but main and the HTTP daemon, so that a test can use the router,
 # the auth decision, the cache and the pure modules alike.

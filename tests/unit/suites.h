@@ -22,8 +22,12 @@ Suite *ticker_suite (void);
 Suite *buf_suite (void);
 Suite *peers_suite (void);
 Suite *arena_suite (void);
+Suite *template_suite (void);
 Suite *loa_blob_suite (void);
 Suite *rpc_decl_suite (void);
+/* notify-svc */
+Suite *notify_mail_suite (void);
+Suite *notify_store_suite (void);
 /* gateway/: its modules without I/O (the cache with real ZeroMQ) */
 Suite *auth_decide_suite (void);
 Suite *router_suite (void);

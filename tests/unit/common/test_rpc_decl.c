@@ -17,6 +17,7 @@
 #include "loa_rpc_decl.h"
 #include "loa_service.h"
 #include "media_rpc.h"
+#include "notify_rpc.h"
 #include "quota_rpc.h"
 #include "suites.h"
 
@@ -31,6 +32,7 @@ static const loa_rpc_method *table_of (loa_service_id id)
     case LOA_SVC_FEEDBACK: return feedback_methods;
     case LOA_SVC_QUOTA: return quota_methods;
     case LOA_SVC_MEDIA: return media_methods;
+    case LOA_SVC_NOTIFY: return notify_methods;
     default: return NULL;
     }
 }
@@ -295,8 +297,9 @@ END_TEST
 
 START_TEST (endpoints_table)
 {
-    static const char *const programs[] = {"content-svc", "feedback-svc", "quota-svc", "media-svc"};
-    static const char *const names[] = {"content", "feedback", "quota", "media"};
+    static const char *const programs[] = {"content-svc", "feedback-svc", "quota-svc", "media-svc",
+                                           "notify-svc"};
+    static const char *const names[] = {"content", "feedback", "quota", "media", "notify"};
     for (loa_service_id id = 0; id < LOA_SVC_COUNT; id++) {
         const loa_endpoint *ep = loa_endpoints_get (id);
         ck_assert_ptr_nonnull (ep);

@@ -8,6 +8,7 @@
 #include "core/rpc_route.h"
 #include "feedback_rpc.h"
 #include "media_rpc.h"
+#include "notify_rpc.h"
 #include "quota_rpc.h"
 #include "routes.h"
 #include "suites.h"
@@ -113,6 +114,7 @@ static const loa_rpc_method *table_of (gw_service svc)
     case GW_FEEDBACK: return feedback_methods;
     case GW_QUOTA: return quota_methods;
     case GW_MEDIA: return media_methods;
+    case GW_NOTIFY: return notify_methods;
     default: return NULL;
     }
 }
