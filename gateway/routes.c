@@ -22,6 +22,8 @@
 #include "media/media.h"
 #include "media_edit.pb-c.h"
 #include "media_pkg.pb-c.h"
+#include "notify.pb-c.h"
+#include "notify_edit.pb-c.h"
 #include "open311/open311.h"
 #include "ops/ops.h"
 #include "plan.pb-c.h"
@@ -53,6 +55,7 @@
 #define PL(name) &loa__quota__##name##__descriptor
 
 #define MP(name) &loa__media__##name##__descriptor
+#define NT(name) &loa__notify__##name##__descriptor
 #define MP_PATH "/api/v1/media/packages/{id}/versions/{v}"
 
 const gw_route gw_routes[] = {
@@ -298,6 +301,12 @@ const gw_route gw_routes[] = {
      RPC (GW_FEEDBACK, "ratings.create", FB (create_desk_rating_request), FB (desk_rating))},
     {"GET", "/api/v1/ratings/summary", GW_PUBLIC, GW_ANYONE,
      RPC (GW_FEEDBACK, "ratings.summary", FB (period_request), FB (rating_summary))},
+
+    /* Notifications (notify-svc): the outgoing queue, for admins. */
+    {"GET", "/api/v1/notifications/deliveries", 0, ADMIN,
+     RPC (GW_NOTIFY, "deliveries.list", NT (delivery_list_request), NT (delivery_list))},
+    {"POST", "/api/v1/notifications/deliveries/{id}/retry", 0, ADMIN,
+     RPC (GW_NOTIFY, "deliveries.retry", NT (delivery_id_request), NT (delivery))},
 
     /* Open311 GeoReport v2 (feedback-svc): XML or JSON by the extension,
      * the spec's own errors; a POST carries its key as the form's api_key

@@ -17,7 +17,11 @@ enum MHD_Result gw_healthz (gw_request *req)
     return gw_respond_json (req, 200, json_pack ("{s:s}", "status", "ok"));
 }
 
-/* Ready when the gateway's database and every service answer ping. */
+/* Ready when the gateway's database and every service of its requests
+ * answer ping. notify-svc's state is shown but does not count: while it is
+ * down messages wait in its queue and nothing a citizen or a member of
+ * staff asks for fails, so taking every gateway out of a load balancer
+ * for it would turn a delay into an outage. */
 enum MHD_Result gw_readyz (gw_request *req)
 {
     json_t *checks = json_object ();
@@ -32,7 +36,8 @@ enum MHD_Result gw_readyz (gw_request *req)
                             : st == LOA__STATUS__DEADLINE ? "timeout"
                                                           : "unavailable";
         json_object_set_new (checks, gw_service_name ((gw_service) s), json_string (state));
-        ready &= st == LOA__STATUS__OK;
+        if (s != GW_NOTIFY)
+            ready &= st == LOA__STATUS__OK;
     }
     return gw_respond_json (
         req, ready ? 200 : 503,
