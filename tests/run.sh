@@ -41,6 +41,7 @@ export T_TMP
 
 cleanup() {
     unit_stop "$T_TMP"
+    mail_sink_stop
     # What an interrupted end-to-end file may leave: the compose test's
     # Docker engine, test_run.sh's second make run.
     declare -F docker_down >/dev/null && docker_down
@@ -71,6 +72,19 @@ echo "$fuzz_out" | grep -v '^fuzz:'
 fp=$(echo "$fuzz_out" | sed -n 's/^fuzz: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
 ff=$(echo "$fuzz_out" | sed -n 's/^fuzz: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
 [ -n "$fp" ] || { echo "   tests/fuzz/run.sh gave no count"; fp=0 ff=1; }
+
+# notify-svc's mail goes to a real SMTP server of the run's own
+# (tools/mail-sink.py: a file a message in $MAIL_DIR), which test_notify.sh
+# stops and starts; its templates are a copy the test may edit. Senders
+# every 100 ms, retries from 200 ms to 1 s (5 s to 6 h in production).
+MAIL_DIR=$T_TMP/mail
+MAIL_PORT=$(stack_free_base) || { echo "no free port for the mail sink"; exit 1; }
+cp -r services/notify-svc/templates "$T_TMP/notify-templates"
+export LOA_NOTIFY_TEMPLATES=$T_TMP/notify-templates LOA_SMTP_URL=smtp://127.0.0.1:$MAIL_PORT
+export LOA_MAIL_FROM="Sở Kế hoạch và Đầu tư Bắc Ninh <no-reply@skhdt.bacninh.gov.vn>"
+export LOA_NOTIFY_SEND_MS=100 LOA_NOTIFY_RETRY_MS=200 LOA_NOTIFY_RETRY_MAX_MS=1000
+export LOA_NOTIFY_ATTEMPTS=20
+mail_sink_start || echo "   the mail sink did not start (test_notify.sh will say)"
 
 echo "== starting the stack ($BUILD) in $T_TMP"
 if ! stack_up "$T_TMP/stack"; then

@@ -247,7 +247,8 @@ struct notify_mailer {
     const notify_mail_config *cfg;
     CURL *curl;
     char errbuf[CURL_ERROR_SIZE];
-    char last_line[256]; /* the server's last answer */
+    char last_line[256]; /* the server's last answer but QUIT's */
+    char refusal[256]; /* its first 4xx or 5xx answer: why it failed */
 };
 
 typedef struct {
@@ -265,8 +266,10 @@ static size_t read_cb (char *buf, size_t size, size_t n, void *arg)
     return take;
 }
 
-/* libcurl hands the SMTP server's answers to the header callback: the last
- * one is the provider's response kept in the delivery's row. */
+/* libcurl hands the SMTP server's answers to the header callback: the
+ * provider's response kept in the delivery's row is its first refusal, if
+ * any (a 550 to RCPT, not the 221 of the QUIT that follows), else its last
+ * answer (the 250 that took the message). */
 static size_t header_cb (char *buf, size_t size, size_t n, void *arg)
 {
     notify_mailer *self = arg;
@@ -275,8 +278,12 @@ static size_t header_cb (char *buf, size_t size, size_t n, void *arg)
         keep--;
     if (keep >= sizeof self->last_line)
         keep = sizeof self->last_line - 1;
-    memcpy (self->last_line, buf, keep);
-    self->last_line[keep] = '\0';
+    if (keep >= 3 && strncmp (buf, "221", 3) == 0)
+        return len;
+    char *into =
+        (buf[0] == '4' || buf[0] == '5') && !self->refusal[0] ? self->refusal : self->last_line;
+    memcpy (into, buf, keep);
+    into[keep] = '\0';
     return len;
 }
 
@@ -320,6 +327,7 @@ notify_mail_outcome notify_mailer_send (notify_mailer *self, const char *to, con
     upload u = {msg, len};
     self->errbuf[0] = '\0';
     self->last_line[0] = '\0';
+    self->refusal[0] = '\0';
     curl_easy_setopt (c, CURLOPT_URL, cfg->url);
     curl_easy_setopt (c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt (c, CURLOPT_MAIL_FROM, from);
@@ -351,8 +359,8 @@ notify_mail_outcome notify_mailer_send (notify_mailer *self, const char *to, con
         snprintf (response, response_len, "%s", self->last_line[0] ? self->last_line : "250");
         return NOTIFY_MAIL_SENT;
     }
-    snprintf (response, response_len, "%s%s%s", self->last_line[0] ? self->last_line : "",
-              self->last_line[0] ? " — " : "",
+    const char *said = self->refusal[0] ? self->refusal : self->last_line;
+    snprintf (response, response_len, "%s%s%s", said, *said ? " — " : "",
               self->errbuf[0] ? self->errbuf : curl_easy_strerror (rc));
     /* A 5xx is the server's final word on this message (a mailbox that
      * does not exist, a message refused); anything else may pass later. */

@@ -156,3 +156,26 @@ open(sys.argv[1], 'wb').write(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack(
                               + chunk(b'IDAT', zlib.compress(raw)) + chunk(b'IEND', b''))
 PYEOF
 }
+
+# mail_sink_start / mail_sink_stop: the run's SMTP server on $MAIL_PORT
+# (tools/mail-sink.py), keeping each message in $MAIL_DIR; mail to
+# refused@example.vn is answered 550. Start returns once it accepts
+# connections (at most 10 s); stop is idempotent.
+mail_sink_start() {
+    /usr/bin/python3 tools/mail-sink.py --listen "127.0.0.1:$MAIL_PORT" --dir "$MAIL_DIR" \
+        --refuse refused@example.vn >>"$T_TMP/mail-sink.log" 2>&1 &
+    MAIL_SINK_PID=$!
+    for _ in $(seq 100); do
+        port_free "$MAIL_PORT" || return 0
+        kill -0 "$MAIL_SINK_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    return 1
+}
+mail_sink_stop() {
+    [ -n "${MAIL_SINK_PID:-}" ] || return 0
+    kill -TERM "$MAIL_SINK_PID" 2>/dev/null
+    wait "$MAIL_SINK_PID" 2>/dev/null
+    MAIL_SINK_PID=""
+}
+

@@ -1,0 +1,247 @@
+# Notifications (docs/notifications.md): notify-svc turns feedback-svc's
+# events into mail to the citizen, through a real SMTP server of the run's
+# own (tools/mail-sink.py, started by tests/run.sh), each mail parsed back
+# (tests/e2e/mail.py): the receipt with its tracking code and public link,
+# word of a forward, a rejection and a published answer; values escaped in
+# the HTML; a template edited without a restart; a broken one holds its
+# messages back until mended; the mail server down for a while, then up:
+# every mail once; notify-svc killed (SIGKILL) in the middle of a burst of
+# 200 submissions: 200 receipts, no Message-ID twice; a refused address
+# failed for good, listed for admins and queued again by one.
+# Sourced by tests/run.sh (lib.sh helpers, $GW, $T_TMP, $MAIL_DIR).
+# shellcheck shell=bash
+
+NT_RUN=$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')
+NT_XFF=0
+declare -gA NT_TOK=()
+NT_TOK[admin]=$(admin_token)
+
+nt_call() { e2e_call NT_TOK "$@"; }
+
+# nt_submit TITLE EMAIL: a citizen's feedback from an address of its own;
+# NT_ID, NT_CODE.
+nt_submit() {
+    local body
+    NT_XFF=$((NT_XFF + 1))
+    body=$(jq -nc --arg t "$1" --arg e "$2" '{kind: "recommendation", title: $t,
+        content: "Đề nghị bỏ yêu cầu nộp bản sao chứng thực giấy tờ đã có trong Cơ sở dữ liệu quốc gia về dân cư.",
+        submitter: {name: "Trần Thị Bình", address: "5 Ngô Gia Tự, Bắc Ninh", phone: "0912 345 678", email: $e}}')
+    nt_call anon POST /api/v1/feedback "$body" \
+        -H "X-Forwarded-For: 10.91.$((NT_XFF / 250)).$((NT_XFF % 250 + 1))"
+    NT_ID=$(body_jq '.id // empty')
+    NT_CODE=$(body_jq '.tracking_code // empty')
+}
+
+# The mails kept so far, parsed (JSON array).
+nt_mails() { /usr/bin/python3 tests/e2e/mail.py "$MAIL_DIR"; }
+
+# nt_mail_count JQ_FILTER: how many mails match (select(...) body).
+nt_mail_count() { nt_mails | jq "[.[] | select($1)] | length"; }
+
+# nt_wait_mails N JQ_FILTER [SECONDS]: until N mails match (default 20 s).
+nt_wait_mails() {
+    local end=$(($(date +%s) + ${3:-20}))
+    while [ "$(date +%s)" -lt "$end" ]; do
+        [ "$(nt_mail_count "$2")" -ge "$1" ] && return 0
+        sleep 0.2
+    done
+    return 1
+}
+
+if ! kill -0 "${MAIL_SINK_PID:-0}" 2>/dev/null; then
+    fail "notify: the mail sink runs" "see $T_TMP/mail-sink.log"
+fi
+
+# ------------------------------------------------------------ the receipt
+nt_submit "Phản ánh <thủ tục> & \"bản sao\" $NT_RUN" "tran.thi.binh+$NT_RUN@example.vn"
+expect_eq "receipt: the feedback is received" 201 "$HTTP_STATUS"
+NT_RECEIPT_CODE=$NT_CODE
+if nt_wait_mails 1 ".subject | contains(\"$NT_CODE\")"; then
+    pass "receipt: a mail reaches the SMTP server"
+else
+    fail "receipt: a mail reaches the SMTP server" "none in 20 s; $(tail -3 "$STACK_DIR/logs/notify-svc.log")"
+fi
+NT_MAIL=$(nt_mails | jq -c "[.[] | select(.subject | contains(\"$NT_CODE\"))][0] // {}")
+nt_m() { printf '%s' "$NT_MAIL" | jq -r "$@"; }
+expect_eq "receipt: to the citizen's address" "tran.thi.binh+$NT_RUN@example.vn" "$(nt_m .to)"
+expect_eq "receipt: subject in Vietnamese (RFC 2047, UTF-8) with the code" \
+    "Đã tiếp nhận phản ánh, kiến nghị $NT_CODE" "$(nt_m .subject)"
+NT_SEQ=$(db_sql "SELECT key FROM notify.deliveries WHERE recipient = 'tran.thi.binh+$NT_RUN@example.vn'")
+expect_match "receipt: Message-ID from the delivery's key (event seq, channel, recipient)" \
+    '^<feedback\.[0-9]+\.email\.citizen@skhdt\.bacninh\.gov\.vn>$' "$(nt_m .message_id)"
+expect_eq "receipt: the key in notify.deliveries is that Message-ID's" "<$NT_SEQ@skhdt.bacninh.gov.vn>" \
+    "$(nt_m .message_id)"
+expect_eq "receipt: From and Reply-To from the settings" \
+    "Sở Kế hoạch và Đầu tư Bắc Ninh <no-reply@skhdt.bacninh.gov.vn>|" \
+    "$(nt_m '.from + "|" + .reply_to')"
+expect_match "receipt: Date, at +07:00" '^[A-Z][a-z]{2}, [0-9]{2} [A-Z][a-z]{2} 20[0-9]{2} [0-9:]{8} \+0700$' \
+    "$(nt_m .date)"
+expect_eq "receipt: text and HTML alternatives" "multipart/alternative text/plain text/html" \
+    "$(nt_m '.parts | join(" ")')"
+expect_eq "receipt: CRLF lines, 7-bit on the wire" "true true" "$(nt_m '"\(.crlf) \(.ascii)"')"
+expect_match "receipt: the text says the code and the legal deadline" \
+    "Mã số tra cứu: $NT_CODE.*Hạn trả lời theo quy định: [0-9]{2}/[0-9]{2}/20[0-9]{2}" \
+    "$(nt_m .text | tr '\n' ' ')"
+expect_match "receipt: the text links the public tracking page" \
+    "$LOA_PUBLIC_URL/tra-cuu.html\\?code=$NT_CODE" "$(nt_m .text)"
+expect_match "receipt: the HTML links it too" \
+    "href=\"$LOA_PUBLIC_URL/tra-cuu.html\\?code=$NT_CODE\"" "$(nt_m .html)"
+expect_match "receipt: the citizen's words escaped in the HTML" \
+    "Phản ánh &lt;thủ tục&gt; &amp; &quot;bản sao&quot;" "$(nt_m .html)"
+expect_match "receipt: and as typed in the text" "Phản ánh <thủ tục> & \"bản sao\"" "$(nt_m .text)"
+http GET "/api/v1/feedback/track/$NT_CODE"
+expect_eq "receipt: the link's page knows the code" "200 $NT_CODE" "$HTTP_STATUS $(body_jq .tracking_code)"
+
+# ------------------------------------------------------------ forward, reject, published
+e2e_user NT_TOK insp '["inspector"]' null "e2e.nt-insp-$NT_RUN" "Thanh tra viên" ||
+    fail "setup: the inspector logs in" "status $HTTP_STATUS"
+http GET '/api/v1/units?per_page=100'
+NT_UNIT=$(body_jq '[.items[] | select(.code == "DKKD")][0].id')
+e2e_user NT_TOK hand '["handler"]' "$NT_UNIT" "e2e.nt-hand-$NT_RUN" "Cán bộ xử lý" ||
+    fail "setup: the handler logs in" "status $HTTP_STATUS"
+
+nt_submit "Chuyển cơ quan khác $NT_RUN" "fwd+$NT_RUN@example.vn"
+nt_call insp POST "/api/v1/feedback/$NT_ID/forward" \
+    '{"to_agency": "Sở Tư pháp tỉnh Bắc Ninh", "reason": "Thuộc thẩm quyền của Sở Tư pháp"}'
+expect_eq "forward: done" "200 forwarded" "$HTTP_STATUS $(body_jq .status)"
+NT_FWD=$NT_CODE
+nt_submit "Không tiếp nhận $NT_RUN" "rej+$NT_RUN@example.vn"
+nt_call insp POST "/api/v1/feedback/$NT_ID/reject" \
+    '{"reason_code": "complaint", "reason": "Nội dung là khiếu nại về quyết định hành chính"}'
+expect_eq "reject: done" "200 rejected" "$HTTP_STATUS $(body_jq .status)"
+NT_REJ=$NT_CODE
+nt_submit "Được trả lời $NT_RUN" "ans+$NT_RUN@example.vn"
+NT_ANS=$NT_CODE
+nt_call insp POST "/api/v1/feedback/$NT_ID/accept" "{\"unit_id\": $NT_UNIT}"
+nt_call hand POST "/api/v1/feedback/$NT_ID/answer" '{"answer": "Sở đã bỏ yêu cầu này từ tháng 12.", "publish": true}'
+nt_call insp POST "/api/v1/feedback/$NT_ID/approve" '{}'
+expect_eq "publish: the answer approved and published" "200 published" "$HTTP_STATUS $(body_jq .status)"
+nt_wait_mails 1 ".to == \"ans+$NT_RUN@example.vn\" and (.subject | startswith(\"Đã có trả lời\"))" ||
+    fail "publish: its mail arrives" "none in 20 s"
+expect_eq "forward: the citizen is told to whom (one mail besides the receipt)" \
+    "1 Phản ánh, kiến nghị $NT_FWD đã được chuyển đến cơ quan có thẩm quyền" \
+    "$(nt_mails | jq -r "[.[] | select(.to == \"fwd+$NT_RUN@example.vn\" and (.subject | contains(\"chuyển\")))] | \"\(length) \(.[0].subject)\"")"
+expect_match "forward: with the agency" "Sở Tư pháp tỉnh Bắc Ninh" \
+    "$(nt_mails | jq -r "[.[] | select(.to == \"fwd+$NT_RUN@example.vn\")] | map(.text) | join(\" \")")"
+expect_match "reject: the citizen is told why (the code's words and the reason)" \
+    "Lý do: Là khiếu nại, tố cáo, được giải quyết theo pháp luật về khiếu nại, tố cáo: Nội dung là khiếu nại" \
+    "$(nt_mails | jq -r "[.[] | select(.to == \"rej+$NT_RUN@example.vn\" and (.subject | contains(\"$NT_REJ không được\")))][0].text // \"\"" | tr '\n' ' ')"
+expect_match "publish: the link to read and rate the answer" \
+    "tra-cuu.html\\?code=$NT_ANS" \
+    "$(nt_mails | jq -r "[.[] | select(.to == \"ans+$NT_RUN@example.vn\" and (.subject | startswith(\"Đã có\")))][0].text // \"\"")"
+expect_eq "workflow: no other step sends the citizen a mail (receipt + published)" 2 \
+    "$(nt_mail_count ".to == \"ans+$NT_RUN@example.vn\"")"
+
+# ------------------------------------------------------------ templates
+NT_TPL=$LOA_NOTIFY_TEMPLATES/feedback.received.subject.txt
+cp "$NT_TPL" "$T_TMP/subject.orig"
+printf '[Sở KH&ĐT] Mã {{tracking_code}} đã được tiếp nhận\n' >"$NT_TPL"
+nt_submit "Mẫu thư mới $NT_RUN" "tpl+$NT_RUN@example.vn"
+nt_wait_mails 1 ".to == \"tpl+$NT_RUN@example.vn\"" || true
+expect_eq "templates: an edited subject applies to the next mail, no restart" \
+    "[Sở KH&ĐT] Mã $NT_CODE đã được tiếp nhận" \
+    "$(nt_mails | jq -r "[.[] | select(.to == \"tpl+$NT_RUN@example.vn\")][0].subject // \"\"")"
+printf 'Mã {{tracking_cod}}\n' >"$NT_TPL"
+nt_submit "Mẫu thư hỏng $NT_RUN" "broken+$NT_RUN@example.vn"
+sleep 2
+expect_eq "templates: a broken one holds its mail back, nothing sent" 0 \
+    "$(nt_mail_count ".to == \"broken+$NT_RUN@example.vn\"")"
+expect_match "templates: and the log names the file and the mistake" \
+    "feedback.received.subject.txt: line 1: unknown name \{\{tracking_cod\}\}" \
+    "$(grep -o 'feedback.received.subject.txt: line 1: unknown name {{tracking_cod}}' "$STACK_DIR/logs/notify-svc.log" | tail -1)"
+cp "$T_TMP/subject.orig" "$NT_TPL"
+if nt_wait_mails 1 ".to == \"broken+$NT_RUN@example.vn\"" 30; then
+    pass "templates: mended, the held mail goes (nothing lost)"
+else
+    fail "templates: mended, the held mail goes" "none in 30 s"
+fi
+
+# ------------------------------------------------------------ mail server down
+mail_sink_stop
+for i in 1 2 3 4 5; do nt_submit "Khi máy chủ thư ngừng $i $NT_RUN" "down$i+$NT_RUN@example.vn"; done
+sleep 2
+nt_call admin GET "/api/v1/notifications/deliveries?status=queued&channel=email&per_page=100" -
+expect_eq "mail down: the five wait in the queue, each tried and put off" "5 true true" \
+    "$(body_jq "[.items[] | select(.recipient | test(\"^down[0-9]\\\\+$NT_RUN@\"))] | \"\(length) \(all(.attempts >= 1)) \(all(.last_error != \"\" and .next_attempt_at != \"\"))\"")"
+mail_sink_start || fail "mail down: the sink starts again" "see $T_TMP/mail-sink.log"
+nt_wait_mails 5 ".to | test(\"^down[0-9]\\\\+$NT_RUN@\")" 30 || true
+sleep 1
+expect_eq "mail down, then up: every mail arrives, once" "5 5" \
+    "$(nt_mails | jq -r "[.[] | select(.to | test(\"^down[0-9]\\\\+$NT_RUN@\"))] | \"\(length) \(map(.message_id) | unique | length)\"")"
+
+# ------------------------------------------------------------ refused address
+nt_submit "Hộp thư không tồn tại $NT_RUN" "refused@example.vn"
+NT_REFUSED=$NT_ID
+sleep 2
+nt_call admin GET "/api/v1/notifications/deliveries?status=failed&per_page=100" -
+expect_eq "refused: a 550 fails it for good at once (one attempt), visible to admins" "200 1 1 550" \
+    "$HTTP_STATUS $(body_jq '[.items[] | select(.recipient == "refused@example.vn")] | "\(length) \(.[0].attempts) \(.[0].last_error[0:3])"')"
+NT_DID=$(body_jq '[.items[] | select(.recipient == "refused@example.vn")][0].id')
+expect_match "refused: the admin sees the Message-ID it had" '^feedback\.[0-9]+\.email\.citizen@skhdt\.bacninh\.gov\.vn$' \
+    "$(body_jq '[.items[] | select(.recipient == "refused@example.vn")][0].message_id')"
+nt_call admin POST "/api/v1/notifications/deliveries/$NT_DID/retry" -
+expect_eq "refused: an admin queues it again, attempts from zero" "200 queued 0" \
+    "$HTTP_STATUS $(body_jq '"\(.status) \(.attempts)"')"
+nt_wait_failed_again() {
+    nt_call admin GET "/api/v1/notifications/deliveries?status=failed&per_page=100" -
+    [ "$(body_jq "[.items[] | select(.id == $NT_DID)] | length")" = 1 ]
+}
+wait_until 10 nt_wait_failed_again || fail "refused: tried again, and refused again" "not failed in 10 s"
+expect_eq "refused: and still nothing reached that mailbox" 0 "$(nt_mail_count '.to == "refused@example.vn"')"
+nt_call admin GET "/api/v1/notifications/deliveries?status=sent&per_page=1" -
+nt_call admin POST "/api/v1/notifications/deliveries/$(body_jq '.items[0].id')/retry" -
+expect_eq "refused: a sent one cannot be retried -> 409" 409 "$HTTP_STATUS"
+nt_call admin POST "/api/v1/notifications/deliveries/99999999/retry" -
+expect_eq "deliveries: an unknown one -> 404" 404 "$HTTP_STATUS"
+nt_call admin GET "/api/v1/notifications/deliveries?status=lost" -
+expect_eq "deliveries: an unknown status -> 422 naming it" "422 true" "$(problem_names status)"
+nt_call insp GET "/api/v1/notifications/deliveries" -
+expect_eq "deliveries: admins only (an inspector -> 403)" 403 "$HTTP_STATUS"
+nt_call anon GET "/api/v1/notifications/deliveries" -
+expect_eq "deliveries: not anonymously -> 401" 401 "$HTTP_STATUS"
+unset NT_REFUSED
+
+# ------------------------------------------------------------ feedback.contact
+# The citizen's address is notify-svc's alone: any other program's key (here
+# loa-rpc's, whatever caller it names) is refused.
+if [ "${LOA_CURVE:-on}" != off ]; then
+    NT_RPC_OUT=$("$BUILD/loa-rpc" --in loa.feedback.FeedbackIdRequest --out loa.feedback.Feedback \
+        "$LOA_FEEDBACK_RPC" feedback.contact "{\"id\": $NT_ID}" 2>&1)
+    expect_match "contact: another program's key is refused" '"status": *"forbidden"' "$NT_RPC_OUT"
+    expect_eq "contact: and no address leaks in the answer" "" \
+        "$(printf '%s' "$NT_RPC_OUT" | grep -o 'example.vn')"
+fi
+
+# ------------------------------------------------------------ kill -9 in a burst
+# 200 citizens submit at once, 8 at a time; notify-svc is killed (SIGKILL)
+# once a quarter of their receipts are out, then started again.
+NT_BURST=$T_TMP/notify-burst
+mkdir -p "$NT_BURST"
+nt_burst_one() {
+    local i=$1 body
+    body=$(jq -nc --arg t "Đợt gửi $i $NT_RUN" --arg e "burst$i+$NT_RUN@example.vn" '{kind: "report", title: $t,
+        content: "Thủ tục cấp giấy phép kéo dài quá thời hạn quy định.",
+        submitter: {name: "Lê Văn Cường", address: "1 Lý Thái Tổ, Bắc Ninh", phone: "0987 654 321", email: $e}}')
+    curl -s -o /dev/null -w '%{http_code}\n' --max-time 20 -X POST "$GW/api/v1/feedback" \
+        -H 'Content-Type: application/json' -H "X-Forwarded-For: 10.92.$((i / 250)).$((i % 250 + 1))" \
+        --data-binary "$body" >"$NT_BURST/$i"
+}
+export -f nt_burst_one
+export GW NT_RUN NT_BURST
+seq 200 | xargs -P 8 -I{} bash -c 'nt_burst_one {}' &
+NT_XARGS=$!
+NT_BURST_RE="^burst[0-9]+\\\\+$NT_RUN@"
+nt_wait_mails 50 ".to | test(\"$NT_BURST_RE\")" 60 || true
+stack_kill notify-svc
+NT_AT_KILL=$(nt_mail_count ".to | test(\"$NT_BURST_RE\")")
+sleep 1
+stack_start notify-svc
+wait "$NT_XARGS"
+expect_eq "burst: 200 submissions, every one 201" "200" "$(cat "$NT_BURST"/* | grep -c '^201$')"
+nt_wait_mails 200 ".to | test(\"$NT_BURST_RE\")" 90 || true
+sleep 1
+NT_GOT=$(nt_mails | jq -r "[.[] | select(.to | test(\"$NT_BURST_RE\"))] | \"\(length) \(map(.message_id) | unique | length) \(map(.to) | unique | length)\"")
+expect_eq "burst: killed at $NT_AT_KILL of 200 mails, 200 receipts arrive, no Message-ID twice, one per citizen" \
+    "200 200 200" "$NT_GOT"
+expect_eq "burst: every delivery sent, none failed" "200 sent" \
+    "$(db_sql "SELECT count(*) || ' ' || string_agg(DISTINCT status, ',') FROM notify.deliveries WHERE recipient ~ '^burst[0-9]+\\+$NT_RUN@'")"
