@@ -6,7 +6,8 @@
 # the HTML; a template edited without a restart; a broken one holds its
 # messages back until mended; the mail server down for a while, then up:
 # every mail once; notify-svc killed (SIGKILL) in the middle of a burst of
-# 200 submissions: 200 receipts, no Message-ID twice; a refused address
+# 200 submissions: 200 receipts, one Message-ID each (a copy of the one in
+# flight at the kill, SMTP's open instant, is the same message); a refused address
 # failed for good, listed for admins and queued again by one.
 # Sourced by tests/run.sh (lib.sh helpers, $GW, $T_TMP, $MAIL_DIR).
 # shellcheck shell=bash
@@ -14,6 +15,7 @@
 NT_RUN=$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')
 NT_XFF=0
 declare -gA NT_TOK=()
+# shellcheck disable=SC2034 # read by name (nt_call -> e2e_call)
 NT_TOK[admin]=$(admin_token)
 
 nt_call() { e2e_call NT_TOK "$@"; }
@@ -55,7 +57,6 @@ fi
 # ------------------------------------------------------------ the receipt
 nt_submit "Phản ánh <thủ tục> & \"bản sao\" $NT_RUN" "tran.thi.binh+$NT_RUN@example.vn"
 expect_eq "receipt: the feedback is received" 201 "$HTTP_STATUS"
-NT_RECEIPT_CODE=$NT_CODE
 if nt_wait_mails 1 ".subject | contains(\"$NT_CODE\")"; then
     pass "receipt: a mail reaches the SMTP server"
 else
@@ -171,7 +172,6 @@ expect_eq "mail down, then up: every mail arrives, once" "5 5" \
 
 # ------------------------------------------------------------ refused address
 nt_submit "Hộp thư không tồn tại $NT_RUN" "refused@example.vn"
-NT_REFUSED=$NT_ID
 sleep 2
 nt_call admin GET "/api/v1/notifications/deliveries?status=failed&per_page=100" -
 expect_eq "refused: a 550 fails it for good at once (one attempt), visible to admins" "200 1 1 550" \
@@ -199,7 +199,6 @@ nt_call insp GET "/api/v1/notifications/deliveries" -
 expect_eq "deliveries: admins only (an inspector -> 403)" 403 "$HTTP_STATUS"
 nt_call anon GET "/api/v1/notifications/deliveries" -
 expect_eq "deliveries: not anonymously -> 401" 401 "$HTTP_STATUS"
-unset NT_REFUSED
 
 # ------------------------------------------------------------ feedback.contact
 # The citizen's address is notify-svc's alone: any other program's key (here
@@ -240,8 +239,18 @@ wait "$NT_XARGS"
 expect_eq "burst: 200 submissions, every one 201" "200" "$(cat "$NT_BURST"/* | grep -c '^201$')"
 nt_wait_mails 200 ".to | test(\"$NT_BURST_RE\")" 90 || true
 sleep 1
-NT_GOT=$(nt_mails | jq -r "[.[] | select(.to | test(\"$NT_BURST_RE\"))] | \"\(length) \(map(.message_id) | unique | length) \(map(.to) | unique | length)\"")
-expect_eq "burst: killed at $NT_AT_KILL of 200 mails, 200 receipts arrive, no Message-ID twice, one per citizen" \
-    "200 200 200" "$NT_GOT"
+# Each citizen's receipt arrives, with a Message-ID of its own. SMTP leaves
+# one instant open (RFC 1047): killed after the server took a mail and
+# before the commit, notify-svc sends that mail again on restart, with the
+# same Message-ID, by which mailboxes know it (docs/notifications.md). So:
+# 200 Message-IDs for 200 citizens, and at most the one in flight at the
+# kill arrives twice, as the same message.
+NT_GOT=$(nt_mails | jq -r "[.[] | select(.to | test(\"$NT_BURST_RE\"))] |
+    \"\(map(.message_id) | unique | length) \(map(.to) | unique | length) \([group_by(.message_id)[] | select(length > 1)] | length) \(all(group_by(.to)[]; (map(.message_id) | unique | length) == 1))\"")
+expect_eq "burst: killed at $NT_AT_KILL of 200 mails: 200 receipts, one Message-ID per citizen" \
+    "200 200" "${NT_GOT% * *}"
+NT_TWICE=$(printf '%s' "$NT_GOT" | cut -d' ' -f3)
+expect_eq "burst: mails sent again ($NT_TWICE): at most the one in flight at the kill, the same message" \
+    "true true" "$([ "$NT_TWICE" -le 1 ] && echo true || echo false) $(printf '%s' "$NT_GOT" | cut -d' ' -f4)"
 expect_eq "burst: every delivery sent, none failed" "200 sent" \
     "$(db_sql "SELECT count(*) || ' ' || string_agg(DISTINCT status, ',') FROM notify.deliveries WHERE recipient ~ '^burst[0-9]+\\+$NT_RUN@'")"
