@@ -42,6 +42,7 @@ export T_TMP
 cleanup() {
     unit_stop "$T_TMP"
     mail_sink_stop
+    http_sink_stop
     # What an interrupted end-to-end file may leave: the compose test's
     # Docker engine, test_run.sh's second make run.
     declare -F docker_down >/dev/null && docker_down
@@ -85,6 +86,12 @@ export LOA_MAIL_FROM="Sở Kế hoạch và Đầu tư Bắc Ninh <no-reply@skhd
 export LOA_NOTIFY_SEND_MS=100 LOA_NOTIFY_RETRY_MS=200 LOA_NOTIFY_RETRY_MAX_MS=1000
 export LOA_NOTIFY_ATTEMPTS=20
 mail_sink_start || echo "   the mail sink did not start (test_notify.sh will say)"
+# Its SMS go to an HTTP server of the run's own (tests/e2e/http-sink.py: a
+# file a request in $HTTP_SINK_DIR), as to a provider's gateway.
+HTTP_SINK_DIR=$T_TMP/http-sink
+HTTP_SINK_PORT=$(stack_free_base) || { echo "no free port for the HTTP sink"; exit 1; }
+export LOA_SMS_URL=http://127.0.0.1:$HTTP_SINK_PORT/sms LOA_SMS_TOKEN=sms-token-of-the-test
+http_sink_start || echo "   the HTTP sink did not start (test_notify.sh will say)"
 
 echo "== starting the stack ($BUILD) in $T_TMP"
 if ! stack_up "$T_TMP/stack"; then

@@ -25,10 +25,11 @@ static const loa_service_subscription subscriptions[] = {
     {0},
 };
 
-/* The e-mail sender: every second by default, sending what is due (for at
- * most two seconds a tick). */
+/* A sender per channel: every second by default, each sending what is due
+ * on its channel (for at most two seconds a tick). */
 static const loa_service_tick ticks[] = {
     {"email", notify_send_email_tick, "LOA_NOTIFY_SEND_MS", 1000},
+    {"sms", notify_send_sms_tick, "LOA_NOTIFY_SEND_MS", 1000},
     {0},
 };
 

@@ -12,6 +12,8 @@
 #include "loa_log.h"
 #include "loa_rpc_thread.h"
 #include "notify_mail.h"
+#include "notify_send.h"
+#include "notify_sms.h"
 #include "notify_store.h"
 #include "notify_templates.h"
 
@@ -189,6 +191,20 @@ static int queue (PGconn *db, const Loa__Event *event, const char *source, const
     char key[200];
     snprintf (key, sizeof key, "%s.%llu.%s.%s", source, (unsigned long long) event->seq, channel,
               who);
+    if (strcmp (channel, "sms") == 0) { /* one segment, without diacritics by default */
+        int unicode = 0, cut = 0;
+        notify_send_sms_configured (&unicode);
+        char *text = notify_sms_text (r.text, unicode, &cut);
+        if (!text) {
+            notify_rendered_free (&r);
+            return -1;
+        }
+        if (cut)
+            loa_warn (NULL, "notify: %s's SMS was longer than one segment and was cut: \"%s\"", key,
+                      text);
+        free (r.text);
+        r.text = text;
+    }
     const notify_new d = {
         key, kind, channel, recipient, r.subject ? r.subject : "", r.text, r.html ? r.html : ""};
     int rc = notify_store_enqueue (db, &d);
@@ -254,6 +270,10 @@ int notify_feedback_apply (PGconn *db, const Loa__Event *event, void *arg)
     else if (*email)
         loa_warn (request_id, "notify: %s's e-mail address is not one SMTP takes; no mail",
                   f->tracking_code);
+    char phone[24];
+    if (rc == 0 && s && s->phone && notify_send_sms_configured (NULL) &&
+        notify_sms_phone (s->phone, phone, sizeof phone) == 1)
+        rc = queue (db, event, "feedback", kind, "sms", "citizen", phone, vars);
     loa__feedback__feedback__free_unpacked (f, NULL);
 out:
     loa__feedback__feedback_event__free_unpacked (ev, NULL);

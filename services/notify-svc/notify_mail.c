@@ -310,8 +310,8 @@ void notify_mailer_destroy (notify_mailer **pself)
     *pself = NULL;
 }
 
-notify_mail_outcome notify_mailer_send (notify_mailer *self, const char *to, const char *msg,
-                                        size_t len, char *response, size_t response_len)
+notify_outcome notify_mailer_send (notify_mailer *self, const char *to, const char *msg, size_t len,
+                                   char *response, size_t response_len)
 {
     const notify_mail_config *cfg = self->cfg;
     CURL *c = self->curl;
@@ -322,7 +322,7 @@ notify_mail_outcome notify_mailer_send (notify_mailer *self, const char *to, con
     struct curl_slist *rcpt = curl_slist_append (NULL, rcpt_text);
     if (!rcpt) {
         snprintf (response, response_len, "out of memory");
-        return NOTIFY_MAIL_RETRY;
+        return NOTIFY_RETRY;
     }
     upload u = {msg, len};
     self->errbuf[0] = '\0';
@@ -357,7 +357,7 @@ notify_mail_outcome notify_mailer_send (notify_mailer *self, const char *to, con
     curl_slist_free_all (rcpt);
     if (rc == CURLE_OK) {
         snprintf (response, response_len, "%s", self->last_line[0] ? self->last_line : "250");
-        return NOTIFY_MAIL_SENT;
+        return NOTIFY_SENT;
     }
     const char *said = self->refusal[0] ? self->refusal : self->last_line;
     snprintf (response, response_len, "%s%s%s", said, *said ? " — " : "",
@@ -365,6 +365,6 @@ notify_mail_outcome notify_mailer_send (notify_mailer *self, const char *to, con
     /* A 5xx is the server's final word on this message (a mailbox that
      * does not exist, a message refused); anything else may pass later. */
     if (rc == CURLE_LOGIN_DENIED) /* ours, not the message's: every message waits for a fix */
-        return NOTIFY_MAIL_RETRY;
-    return code >= 500 && code < 600 ? NOTIFY_MAIL_REFUSED : NOTIFY_MAIL_RETRY;
+        return NOTIFY_RETRY;
+    return code >= 500 && code < 600 ? NOTIFY_REFUSED : NOTIFY_RETRY;
 }

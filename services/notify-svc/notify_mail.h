@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "notify_channel.h"
+
 /* Where and as whom mail goes: from the environment (notify_mail_config_env). */
 typedef struct {
     char *url; /* LOA_SMTP_URL: smtp://host:port or smtps://host; NULL: mail is not configured */
@@ -53,12 +55,6 @@ typedef struct {
  * *len its length; NULL when memory runs out or an address is refused. */
 char *notify_mail_build (const notify_mail_config *cfg, const notify_mail_msg *m, size_t *len);
 
-typedef enum {
-    NOTIFY_MAIL_SENT, /* the server took it */
-    NOTIFY_MAIL_RETRY, /* not now: the server is down, busy (4xx) or the network failed */
-    NOTIFY_MAIL_REFUSED, /* never: the server refused it for good (5xx) */
-} notify_mail_outcome;
-
 typedef struct notify_mailer notify_mailer;
 
 /* A sender's SMTP client: it keeps its connection from one message to the
@@ -68,8 +64,10 @@ void notify_mailer_destroy (notify_mailer **pself);
 
 /* Sends `msg` (len bytes, from notify_mail_build) to `to`. The server's
  * answer, or the error, goes to `response` ("250 ...", "couldn't connect
- * ..."). */
-notify_mail_outcome notify_mailer_send (notify_mailer *self, const char *to, const char *msg,
-                                        size_t len, char *response, size_t response_len);
+ * ..."). SENT; RETRY when the server is down, busy (4xx), the network
+ * failed or it refused our login; REFUSED when it refused the message for
+ * good (5xx). */
+notify_outcome notify_mailer_send (notify_mailer *self, const char *to, const char *msg, size_t len,
+                                   char *response, size_t response_len);
 
 #endif

@@ -9,7 +9,9 @@
 #include "loa_db.h"
 #include "loa_log.h"
 #include "notify_mail.h"
+#include "notify_sms.h"
 #include "notify_store.h"
+#include "notify_templates.h"
 
 #define DEFAULT_RETRY_MS 5000L
 #define DEFAULT_RETRY_MAX_MS (6L * 3600 * 1000)
@@ -19,11 +21,12 @@
 #define TICK_BUDGET_MS 2000
 
 static notify_mail_config mail;
+static notify_sms_config sms;
 static long retry_ms, retry_max_ms, max_attempts;
 
 int notify_send_init (void)
 {
-    if (notify_mail_config_env (&mail) != 0)
+    if (notify_mail_config_env (&mail) != 0 || notify_sms_config_env (&sms) != 0)
         return -1;
     retry_ms = loa_env_int ("LOA_NOTIFY_RETRY_MS", DEFAULT_RETRY_MS, 1, 86400000);
     retry_max_ms = loa_env_int ("LOA_NOTIFY_RETRY_MAX_MS", DEFAULT_RETRY_MAX_MS, 1, 7 * 86400000L);
@@ -34,10 +37,24 @@ int notify_send_init (void)
                   mail.from_addr);
     else
         loa_warn (NULL, "notify: LOA_SMTP_URL is not set: e-mails stay queued until it is");
+    if (sms.url) {
+        loa_info (NULL, "notify: SMS through %s (%s)", sms.url,
+                  sms.unicode ? "with diacritics, 70 characters"
+                              : "without diacritics, 160 characters");
+        /* The request's template must render (a start-up check). */
+        char *body = notify_send_sms_body ("+84912345678", "Kiem tra", "check");
+        if (!body)
+            return -1;
+        free (body);
+    }
     return 0;
 }
 
-void notify_send_shutdown (void) { notify_mail_config_free (&mail); }
+void notify_send_shutdown (void)
+{
+    notify_mail_config_free (&mail);
+    notify_sms_config_free (&sms);
+}
 
 long notify_send_backoff_ms (int attempts, long base_ms, long max_ms, double jitter)
 {
@@ -80,13 +97,12 @@ static notify_mailer *thread_mailer (void)
 }
 
 /* Stores what became of `d`: 0 or -1. */
-static int settle (PGconn *db, const notify_claimed *d, notify_mail_outcome out,
-                   const char *response)
+static int settle (PGconn *db, const notify_claimed *d, notify_outcome out, const char *response)
 {
-    if (out == NOTIFY_MAIL_SENT)
+    if (out == NOTIFY_SENT)
         return notify_store_sent (db, d->id, response);
     int attempts = d->attempts + 1;
-    if (out == NOTIFY_MAIL_REFUSED || attempts >= max_attempts) {
+    if (out == NOTIFY_REFUSED || attempts >= max_attempts) {
         loa_warn (NULL, "notify: %s failed for good after %d attempt%s: %s", d->key, attempts,
                   attempts > 1 ? "s" : "", response);
         return notify_store_failed (db, d->id, response);
@@ -98,40 +114,67 @@ static int settle (PGconn *db, const notify_claimed *d, notify_mail_outcome out,
     return notify_store_later (db, d->id, delay, response);
 }
 
-/* One delivery: 1 handled, 0 none due, -1. Its transaction holds the row
- * from the claim to the outcome: a sender that dies in between leaves it
- * queued (rolled back), to be sent again by whichever sender comes next. */
-static int send_one (PGconn *db, notify_mailer *mailer)
+/* A channel's way of sending one claimed delivery. */
+typedef notify_outcome (*send_fn) (const notify_claimed *d, char *response, size_t len);
+
+static notify_outcome send_email (const notify_claimed *d, char *response, size_t len)
+{
+    notify_mailer *mailer = thread_mailer ();
+    if (!mailer) {
+        snprintf (response, len, "out of memory");
+        return NOTIFY_RETRY;
+    }
+    char message_id[512];
+    notify_send_message_id (d->key, message_id, sizeof message_id);
+    notify_mail_msg m = {message_id,   "",           d->recipient,   d->subject,
+                         d->body_text, d->body_html, d->created_unix};
+    size_t n = 0;
+    char *bytes = notify_mail_build (&mail, &m, &n);
+    if (!bytes) {
+        snprintf (response, len, "the message cannot be built (recipient %.100s)", d->recipient);
+        return NOTIFY_REFUSED;
+    }
+    notify_outcome out = notify_mailer_send (mailer, d->recipient, bytes, n, response, len);
+    free (bytes);
+    return out;
+}
+
+static notify_outcome send_sms (const notify_claimed *d, char *response, size_t len)
+{
+    char *body = notify_send_sms_body (d->recipient, d->body_text, d->key);
+    if (!body) {
+        snprintf (response, len, "the request cannot be made from %s/sms.request.json",
+                  loa_env ("LOA_NOTIFY_TEMPLATES", "/usr/share/loa/notify"));
+        return NOTIFY_RETRY; /* the operator's to mend: nothing is lost meanwhile */
+    }
+    notify_outcome out = notify_sms_send (&sms, body, response, len);
+    free (body);
+    return out;
+}
+
+/* One delivery of `channel`: 1 handled, 0 none due, -1. Its transaction
+ * holds the row from the claim to the outcome: a sender that dies in
+ * between leaves it queued (rolled back), to be sent again by whichever
+ * sender comes next. */
+static int send_one (PGconn *db, const char *channel, send_fn send)
 {
     if (loa_db_exec (db, "BEGIN") != 0)
         return -1;
     /* The outcome need not wait for the WAL flush: a crash of this process
      * loses nothing (PostgreSQL keeps the commit), and a crash of
      * PostgreSQL itself at worst sends one message again, with the same
-     * Message-ID. Not waiting narrows the window between the server's
+     * Message-ID. Not waiting narrows the window between the provider's
      * answer and the commit, in which a kill of notify-svc means a copy. */
     notify_claimed d;
     int rc = loa_db_exec (db, "SET LOCAL synchronous_commit = off") == 0
-                 ? notify_store_claim (db, "email", &d)
+                 ? notify_store_claim (db, channel, &d)
                  : -1;
     if (rc != 1) {
         loa_db_exec (db, rc == 0 ? "COMMIT" : "ROLLBACK");
         return rc;
     }
-    char message_id[512], response[512];
-    notify_send_message_id (d.key, message_id, sizeof message_id);
-    notify_mail_msg m = {message_id,  "",          d.recipient,   d.subject,
-                         d.body_text, d.body_html, d.created_unix};
-    size_t len = 0;
-    char *bytes = notify_mail_build (&mail, &m, &len);
-    notify_mail_outcome out;
-    if (!bytes) {
-        out = NOTIFY_MAIL_REFUSED;
-        snprintf (response, sizeof response, "the message cannot be built (recipient %.100s)",
-                  d.recipient);
-    } else
-        out = notify_mailer_send (mailer, d.recipient, bytes, len, response, sizeof response);
-    free (bytes);
+    char response[512];
+    notify_outcome out = send (&d, response, sizeof response);
     rc = settle (db, &d, out, response) == 0 && loa_db_exec (db, "COMMIT") == 0 ? 1 : -1;
     if (rc < 0)
         loa_db_exec (db, "ROLLBACK");
@@ -139,19 +182,39 @@ static int send_one (PGconn *db, notify_mailer *mailer)
     return rc;
 }
 
-int notify_send_email_tick (PGconn *db, void *arg)
+/* Sends what is due on `channel`, for at most TICK_BUDGET_MS. */
+static int run_channel (PGconn *db, const char *channel, send_fn send)
 {
-    (void) arg;
-    if (!mail.url)
-        return 0;
-    notify_mailer *mailer = thread_mailer ();
-    if (!mailer)
-        return -1;
     int64_t end = loa_mono_ms () + TICK_BUDGET_MS;
     while (loa_mono_ms () < end) {
-        int rc = send_one (db, mailer);
+        int rc = send_one (db, channel, send);
         if (rc <= 0)
             return rc;
     }
     return 0;
+}
+
+int notify_send_email_tick (PGconn *db, void *arg)
+{
+    (void) arg;
+    return mail.url ? run_channel (db, "email", send_email) : 0;
+}
+
+int notify_send_sms_tick (PGconn *db, void *arg)
+{
+    (void) arg;
+    return sms.url ? run_channel (db, "sms", send_sms) : 0;
+}
+
+int notify_send_sms_configured (int *unicode)
+{
+    if (unicode)
+        *unicode = sms.unicode;
+    return sms.url != NULL;
+}
+
+char *notify_send_sms_body (const char *to, const char *text, const char *id)
+{
+    const loa_template_var vars[] = {{"to", to}, {"text", text}, {"id", id}, {NULL, NULL}};
+    return notify_templates_render_one ("sms.request.json", LOA_ESC_JSON, vars);
 }

@@ -16,8 +16,19 @@
 int notify_send_init (void);
 void notify_send_shutdown (void);
 
-/* The e-mail sender's tick (loa_tick_fn). */
+/* The e-mail and SMS senders' ticks (loa_tick_fn); a channel that is not
+ * configured sends nothing (its deliveries, if any, wait). */
 int notify_send_email_tick (PGconn *db, void *arg);
+int notify_send_sms_tick (PGconn *db, void *arg);
+
+/* 1 when SMS is configured (LOA_SMS_URL), *unicode (may be NULL) its
+ * LOA_SMS_UNICODE. */
+int notify_send_sms_configured (int *unicode);
+
+/* The SMS gateway's request for one message: sms.request.json rendered
+ * with {{to}}, {{text}}, {{id}} (JSON-escaped). A new string (the
+ * caller's), NULL (logged) when the template is missing or broken. */
+char *notify_send_sms_body (const char *to, const char *text, const char *id);
 
 /* The delay before attempt `attempts` + 1, after `attempts` failed ones
  * (>= 1): base * 2^(attempts - 1), at most `max_ms`, less up to a quarter

@@ -104,6 +104,12 @@ void notify_rendered_free (notify_rendered *r)
     memset (r, 0, sizeof *r);
 }
 
+char *notify_templates_render_one (const char *name, loa_escape esc, const loa_template_var *vars)
+{
+    char *out;
+    return render_file (name, "", 0, esc, vars, &out) == 1 ? out : NULL;
+}
+
 int notify_templates_check (const char *kind, const loa_template_var *vars)
 {
     notify_rendered r;

@@ -26,6 +26,11 @@ int notify_templates_render (const char *kind, const char *channel, const loa_te
                              notify_rendered *out);
 void notify_rendered_free (notify_rendered *r);
 
+/* One file of the folder (`name`, e.g. "sms.request.json") rendered with
+ * `esc`: a new string (the caller's), NULL (logged) when it is missing or
+ * does not render. */
+char *notify_templates_render_one (const char *name, loa_escape esc, const loa_template_var *vars);
+
 /* Every file of `kind` renders with `vars` (a start-up check, so that an
  * edit that broke a template is found before a message needs it). 0, or
  * -1 (logged). */

@@ -179,3 +179,23 @@ mail_sink_stop() {
     MAIL_SINK_PID=""
 }
 
+# http_sink_start / http_sink_stop: the run's HTTP receiver on
+# $HTTP_SINK_PORT (tests/e2e/http-sink.py: SMS gateway, webhooks), keeping
+# each request in $HTTP_SINK_DIR; as mail_sink_start / mail_sink_stop.
+http_sink_start() {
+    /usr/bin/python3 tests/e2e/http-sink.py --listen "127.0.0.1:$HTTP_SINK_PORT" \
+        --dir "$HTTP_SINK_DIR" >>"$T_TMP/http-sink.log" 2>&1 &
+    HTTP_SINK_PID=$!
+    for _ in $(seq 100); do
+        port_free "$HTTP_SINK_PORT" || return 0
+        kill -0 "$HTTP_SINK_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    return 1
+}
+http_sink_stop() {
+    [ -n "${HTTP_SINK_PID:-}" ] || return 0
+    kill -TERM "$HTTP_SINK_PID" 2>/dev/null
+    wait "$HTTP_SINK_PID" 2>/dev/null
+    HTTP_SINK_PID=""
+}

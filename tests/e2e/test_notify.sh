@@ -20,14 +20,14 @@ NT_TOK[admin]=$(admin_token)
 
 nt_call() { e2e_call NT_TOK "$@"; }
 
-# nt_submit TITLE EMAIL: a citizen's feedback from an address of its own;
-# NT_ID, NT_CODE.
+# nt_submit TITLE EMAIL [PHONE]: a citizen's feedback from an address of
+# its own; NT_ID, NT_CODE.
 nt_submit() {
     local body
     NT_XFF=$((NT_XFF + 1))
-    body=$(jq -nc --arg t "$1" --arg e "$2" '{kind: "recommendation", title: $t,
+    body=$(jq -nc --arg t "$1" --arg e "$2" --arg p "${3:-0912 345 678}" '{kind: "recommendation", title: $t,
         content: "Đề nghị bỏ yêu cầu nộp bản sao chứng thực giấy tờ đã có trong Cơ sở dữ liệu quốc gia về dân cư.",
-        submitter: {name: "Trần Thị Bình", address: "5 Ngô Gia Tự, Bắc Ninh", phone: "0912 345 678", email: $e}}')
+        submitter: {name: "Trần Thị Bình", address: "5 Ngô Gia Tự, Bắc Ninh", phone: $p, email: $e}}')
     nt_call anon POST /api/v1/feedback "$body" \
         -H "X-Forwarded-For: 10.91.$((NT_XFF / 250)).$((NT_XFF % 250 + 1))"
     NT_ID=$(body_jq '.id // empty')
@@ -53,10 +53,14 @@ nt_wait_mails() {
 if ! kill -0 "${MAIL_SINK_PID:-0}" 2>/dev/null; then
     fail "notify: the mail sink runs" "see $T_TMP/mail-sink.log"
 fi
+if ! kill -0 "${HTTP_SINK_PID:-0}" 2>/dev/null; then
+    fail "notify: the HTTP sink runs" "see $T_TMP/http-sink.log"
+fi
 
 # ------------------------------------------------------------ the receipt
 nt_submit "Phản ánh <thủ tục> & \"bản sao\" $NT_RUN" "tran.thi.binh+$NT_RUN@example.vn"
 expect_eq "receipt: the feedback is received" 201 "$HTTP_STATUS"
+NT_RECEIPT=$NT_CODE
 if nt_wait_mails 1 ".subject | contains(\"$NT_CODE\")"; then
     pass "receipt: a mail reaches the SMTP server"
 else
@@ -92,6 +96,42 @@ expect_match "receipt: the citizen's words escaped in the HTML" \
 expect_match "receipt: and as typed in the text" "Phản ánh <thủ tục> & \"bản sao\"" "$(nt_m .text)"
 http GET "/api/v1/feedback/track/$NT_CODE"
 expect_eq "receipt: the link's page knows the code" "200 $NT_CODE" "$HTTP_STATUS $(body_jq .tracking_code)"
+
+# ------------------------------------------------------------ SMS
+# The SMS requests the gateway (tests/e2e/http-sink.py) received, bodies parsed.
+nt_sms() {
+    find "$HTTP_SINK_DIR" -name '*.json' -exec cat {} + 2>/dev/null |
+        jq -s '[.[] | select(.path == "/sms") | .body |= fromjson]'
+}
+nt_sms_for() { nt_sms | jq -c "[.[] | select(.body.text | contains(\"$1\"))]"; }
+nt_wait_sms() {
+    local end=$(($(date +%s) + 20))
+    while [ "$(date +%s)" -lt "$end" ]; do
+        [ "$(nt_sms_for "$1" | jq length)" -ge 1 ] && return 0
+        sleep 0.2
+    done
+    return 1
+}
+if nt_wait_sms "$NT_RECEIPT"; then pass "sms: the receipt reaches the provider's gateway"; else
+    fail "sms: the receipt reaches the provider's gateway" "none in 20 s; $(tail -2 "$T_TMP/http-sink.log")"
+fi
+NT_SMS=$(nt_sms_for "$NT_RECEIPT" | jq -c '.[0] // {}')
+nt_s() { printf '%s' "$NT_SMS" | jq -r "$@"; }
+expect_eq "sms: to the citizen's mobile, in the +84 form" "+84912345678" "$(nt_s .body.to)"
+expect_eq "sms: a JSON POST with the provider's token" "application/json Bearer sms-token-of-the-test" \
+    "$(nt_s '.headers["content-type"] + " " + .headers.authorization')"
+expect_match "sms: its id is the delivery's key" '^feedback\.[0-9]+\.sms\.citizen$' "$(nt_s .body.id)"
+expect_match "sms: without diacritics, the code, the deadline and the link" \
+    "^So KH&DT Bac Ninh da nhan phan anh $NT_RECEIPT, han tra loi [0-9]{2}/[0-9]{2}/20[0-9]{2}\\. Tra cuu: $LOA_PUBLIC_URL/tra-cuu.html\\?code=$NT_RECEIPT\$" \
+    "$(nt_s .body.text)"
+expect_eq "sms: one GSM segment (at most 160 characters, ASCII)" "true true" \
+    "$(nt_s '.body.text | "\(length <= 160) \(test("^[ -~]*$"))"')"
+nt_submit "Số máy bàn $NT_RUN" "landline+$NT_RUN@example.vn" "0222 3812 345"
+NT_LANDLINE=$NT_CODE
+nt_wait_mails 1 ".to == \"landline+$NT_RUN@example.vn\"" || true
+sleep 1
+expect_eq "sms: none to a landline (the mail goes)" "0 1" \
+    "$(nt_sms_for "$NT_LANDLINE" | jq length) $(nt_mail_count ".to == \"landline+$NT_RUN@example.vn\"")"
 
 # ------------------------------------------------------------ forward, reject, published
 e2e_user NT_TOK insp '["inspector"]' null "e2e.nt-insp-$NT_RUN" "Thanh tra viên" ||

@@ -47,6 +47,7 @@ static const struct {
     {"arena", arena_suite},
     {"template", template_suite},
     {"notify_mail", notify_mail_suite},
+    {"notify_sms", notify_sms_suite},
     {"notify_store", notify_store_suite},
     {"loa_blob", loa_blob_suite},
     {"xml", xml_suite},
