@@ -7,14 +7,14 @@
 in_rpc() { "$BUILD/loa-rpc" --timeout 1500 "$@" >"$T_TMP/in_out" 2>"$T_TMP/in_err"; }
 
 # Our own key (the tool's, loa-rpc.key of the folder) is answered.
-for in_ep in "$LOA_CONTENT_RPC" "$LOA_FEEDBACK_RPC" "$LOA_QUOTA_RPC" "$LOA_MEDIA_RPC"; do
+for in_ep in "$LOA_CONTENT_RPC" "$LOA_FEEDBACK_RPC" "$LOA_QUOTA_RPC" "$LOA_MEDIA_RPC" "$LOA_NOTIFY_RPC"; do
     in_rpc --roles admin "$in_ep" ping
     expect_eq "inside: the tool's key is answered at $in_ep" "0" "$?"
 done
 
 # No CURVE at all: no service completes the handshake, so none answers.
 in_fails=""
-for in_ep in "$LOA_CONTENT_RPC" "$LOA_FEEDBACK_RPC" "$LOA_QUOTA_RPC" "$LOA_MEDIA_RPC"; do
+for in_ep in "$LOA_CONTENT_RPC" "$LOA_FEEDBACK_RPC" "$LOA_QUOTA_RPC" "$LOA_MEDIA_RPC" "$LOA_NOTIFY_RPC"; do
     LOA_CURVE=off in_rpc --roles admin "$in_ep" ping
     in_rc=$?
     [ "$in_rc" = 3 ] || in_fails="$in_fails $in_ep:$in_rc"

@@ -13,22 +13,26 @@ rl_as() { "$PG_BIN/psql" -X -h 127.0.0.1 -p "$LOA_PG_PORT" -U "$1" -d "$2" -tAc 
 
 echo "  -- each program as its own role"
 expect_eq "roles: each program's sessions use its own role, none a superuser" \
-    "content-svc loa_content false|feedback-svc loa_feedback false|gateway loa_gateway false|media-svc loa_media false|quota-svc loa_quota false" \
+    "content-svc loa_content false|feedback-svc loa_feedback false|gateway loa_gateway false|media-svc loa_media false|notify-svc loa_notify false|quota-svc loa_quota false" \
     "$(db_sql "SELECT DISTINCT split_part(a.application_name, '/', 1) || ' ' || a.usename || ' ' || r.rolsuper
                  FROM pg_stat_activity a JOIN pg_roles r ON r.oid = a.usesysid
                 WHERE a.datname = 'loa' AND split_part(a.application_name, '/', 1)
-                      IN ('gateway', 'content-svc', 'feedback-svc', 'quota-svc', 'media-svc')
+                      IN ('gateway', 'content-svc', 'feedback-svc', 'quota-svc', 'media-svc', 'notify-svc')
                 ORDER BY 1" | paste -sd'|')"
 expect_eq "roles: each schema, and every table in it, is its role's" \
-    "content loa_content|feedback loa_feedback|gateway loa_gateway|media loa_media|quota loa_quota" \
+    "content loa_content|feedback loa_feedback|gateway loa_gateway|media loa_media|notify loa_notify|quota loa_quota" \
     "$(db_sql "SELECT n.nspname || ' ' || string_agg(DISTINCT pg_get_userbyid(c.relowner), ',')
                  FROM pg_namespace n JOIN pg_class c ON c.relnamespace = n.oid
-                WHERE n.nspname IN ('gateway', 'content', 'feedback', 'quota', 'media')
+                WHERE n.nspname IN ('gateway', 'content', 'feedback', 'quota', 'media', 'notify')
                 GROUP BY n.nspname ORDER BY 1" | paste -sd'|')"
 expect_match "roles: feedback-svc's role cannot read the gateway's users" \
     'permission denied for schema gateway' "$(rl_as loa_feedback loa 'SELECT count(*) FROM gateway.users')"
 expect_match "roles: nor content-svc's read feedback" \
     'permission denied for schema feedback' "$(rl_as loa_content loa 'SELECT count(*) FROM feedback.feedback')"
+expect_match "roles: nor notify-svc's (it asks feedback-svc for a submitter's address)" \
+    'permission denied for schema feedback' "$(rl_as loa_notify loa 'SELECT count(*) FROM feedback.feedback')"
+expect_match "roles: nor feedback-svc's read notify-svc's deliveries (citizens' addresses)" \
+    'permission denied for schema notify' "$(rl_as loa_feedback loa 'SELECT count(*) FROM notify.deliveries')"
 expect_match "roles: while feedback-svc's reads its own tables" '^[0-9]+$' \
     "$(rl_as loa_feedback loa 'SELECT count(*) FROM feedback.feedback')"
 expect_match "roles: a program's role may not make a schema" 'permission denied for database' \
