@@ -237,6 +237,21 @@ static int64_t broadcaster (loa_rpc_ctx *ctx)
     return st == LOA_STORE_OK ? id : 0;
 }
 
+void media_broadcasters_me (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    (void) msg;
+    int64_t id = broadcaster (ctx);
+    if (!id)
+        return;
+    Loa__Media__Broadcaster out = LOA__MEDIA__BROADCASTER__INIT;
+    loa_store_status st = media_store_broadcaster_get (ctx->db, id, &out);
+    if (st == LOA_STORE_OK)
+        loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+    else
+        loa_rpc_fail_store (ctx, st, NULL);
+    loa_store_free_message (&out.base);
+}
+
 /* What the store's statuses say to a broadcaster reading a package. */
 static const loa_rpc_store_answer ACCESS_ANSWERS[] = {
     {LOA_STORE_NOT_FOUND, "Không tìm thấy gói tin hoặc phiên bản"},

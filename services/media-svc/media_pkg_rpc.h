@@ -17,6 +17,8 @@ void media_packages_file (loa_rpc_ctx *ctx, const ProtobufCMessage *msg);
 void media_packages_downloaded (loa_rpc_ctx *ctx, const ProtobufCMessage *msg);
 void media_feed_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg);
 void media_receipts_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg);
+/* The calling broadcaster, by its API key. */
+void media_broadcasters_me (loa_rpc_ctx *ctx, const ProtobufCMessage *msg);
 
 /* 1 when `s` is an RFC 3339 date-time with a zone. */
 int media_is_rfc3339 (const char *s);

@@ -256,6 +256,7 @@ const loa_rpc_method media_methods[] = {
      media_broadcasters_set_key},
     {"broadcasters.update", &loa__media__update_broadcaster_request__descriptor,
      media_broadcasters_update},
+    {"broadcasters.me", NULL, media_broadcasters_me},
     /* Packages (media_pkg_rpc.c). */
     {"packages.create", &loa__media__create_package_request__descriptor, media_packages_create},
     {"packages.correct", &loa__media__correct_package_request__descriptor, media_packages_correct},
