@@ -91,6 +91,9 @@ mail_sink_start || echo "   the mail sink did not start (test_notify.sh will say
 HTTP_SINK_DIR=$T_TMP/http-sink
 HTTP_SINK_PORT=$(stack_free_base) || { echo "no free port for the HTTP sink"; exit 1; }
 export LOA_SMS_URL=http://127.0.0.1:$HTTP_SINK_PORT/sms LOA_SMS_TOKEN=sms-token-of-the-test
+# ... and broadcasters' webhooks too: the one receiver a webhook may reach
+# inside the installation's own network, over http.
+export LOA_WEBHOOK_ALLOW=127.0.0.1:$HTTP_SINK_PORT
 http_sink_start || echo "   the HTTP sink did not start (test_notify.sh will say)"
 
 echo "== starting the stack ($BUILD) in $T_TMP"

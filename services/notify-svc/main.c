@@ -22,6 +22,7 @@ extern const size_t notify_svc_migrations_count;
 
 static const loa_service_subscription subscriptions[] = {
     {LOA_SVC_FEEDBACK, notify_feedback_apply, NULL}, /* no rebuild: it would write again */
+    {LOA_SVC_MEDIA, notify_media_apply, NULL}, /* broadcasters' webhooks */
     {0},
 };
 
@@ -30,6 +31,7 @@ static const loa_service_subscription subscriptions[] = {
 static const loa_service_tick ticks[] = {
     {"email", notify_send_email_tick, "LOA_NOTIFY_SEND_MS", 1000},
     {"sms", notify_send_sms_tick, "LOA_NOTIFY_SEND_MS", 1000},
+    {"webhook", notify_send_webhook_tick, "LOA_NOTIFY_SEND_MS", 1000},
     {0},
 };
 

@@ -1,5 +1,6 @@
 #include "notify_events.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "loa_db.h"
 #include "loa_log.h"
 #include "loa_rpc_thread.h"
+#include "media_pkg.pb-c.h"
 #include "notify_mail.h"
 #include "notify_send.h"
 #include "notify_sms.h"
@@ -277,5 +279,103 @@ int notify_feedback_apply (PGconn *db, const Loa__Event *event, void *arg)
     loa__feedback__feedback__free_unpacked (f, NULL);
 out:
     loa__feedback__feedback_event__free_unpacked (ev, NULL);
+    return rc;
+}
+
+/* ------------------------------------------------------------ media: webhooks */
+
+/* An RFC 3339 time of now, +07:00 (the services' own form). */
+static void now_text (char out[32])
+{
+    time_t t = time (NULL) + 7 * 3600;
+    struct tm tm;
+    gmtime_r (&t, &tm);
+    strftime (out, 32, "%Y-%m-%dT%H:%M:%S+07:00", &tm);
+}
+
+char *notify_events_webhook_test_body (int64_t id)
+{
+    char now[32];
+    now_text (now);
+    json_t *j = json_pack ("{s:s, s:s, s:{s:I, s:s}}", "type", "webhook.test", "timestamp", now,
+                           "data", "broadcaster_id", (json_int_t) id, "message",
+                           "Kiểm tra webhook: Loa gửi được tới địa chỉ này.");
+    char *s = j ? json_dumps (j, JSON_COMPACT) : NULL;
+    json_decref (j);
+    return s;
+}
+
+/* The webhook's type of a package version: new (its first), corrected, withheld, canceled. */
+static const char *package_type (const Loa__Media__PackageEvent *ev)
+{
+    if (ev->pub_status && strcmp (ev->pub_status, "canceled") == 0)
+        return "package.canceled";
+    if (ev->pub_status && strcmp (ev->pub_status, "withheld") == 0)
+        return "package.withheld";
+    return ev->version <= 1 ? "package.new" : "package.corrected";
+}
+
+/* The payload: Standard Webhooks' {type, timestamp, data}, data pointing
+ * at the version's ninjs document (the broadcaster fetches it with its
+ * key, as from the feed). */
+static char *package_body (const Loa__Event *event, const Loa__Media__PackageEvent *ev,
+                           const char *type)
+{
+    const char *base = loa_env ("LOA_PUBLIC_URL", "http://localhost:8080");
+    size_t n = strlen (base);
+    while (n && base[n - 1] == '/')
+        n--;
+    char ninjs[600];
+    snprintf (ninjs, sizeof ninjs, "%.*s/api/v1/media/packages/%lld/versions/%d", (int) n, base,
+              (long long) ev->package_id, (int) ev->version);
+    json_t *j = json_pack (
+        "{s:s, s:s, s:{s:I, s:i, s:s, s:s, s:I, s:o, s:s, s:s}}", "type", type, "timestamp",
+        event->occurred_at, "data", "package_id", (json_int_t) ev->package_id, "version",
+        (int) ev->version, "uri", ev->uri ? ev->uri : "", "pub_status",
+        ev->pub_status ? ev->pub_status : "", "article_id", (json_int_t) ev->article_id,
+        "embargo_until",
+        ev->embargo_until && *ev->embargo_until ? json_string (ev->embargo_until) : json_null (),
+        "ninjs", ninjs, "bag_sha256", ev->bag_sha256 ? ev->bag_sha256 : "");
+    char *s = j ? json_dumps (j, JSON_COMPACT) : NULL;
+    json_decref (j);
+    return s;
+}
+
+int notify_media_apply (PGconn *db, const Loa__Event *event, void *arg)
+{
+    (void) arg;
+    if (strcmp (event->topic, "package.published") != 0)
+        return 0;
+    Loa__Media__PackageEvent *ev =
+        loa__media__package_event__unpack (NULL, event->payload.len, event->payload.data);
+    if (!ev || ev->package_id <= 0) {
+        loa_error (NULL, "notify: undecodable package.published seq %llu skipped",
+                   (unsigned long long) event->seq);
+        if (ev)
+            loa__media__package_event__free_unpacked (ev, NULL);
+        return 0;
+    }
+    int rc = 0;
+    if (too_old (event)) {
+        loa_info (NULL, "notify: package %lld version %d (seq %llu) is too old to tell",
+                  (long long) ev->package_id, (int) ev->version, (unsigned long long) event->seq);
+        goto out;
+    }
+    const char *type = package_type (ev);
+    char *body = package_body (event, ev, type);
+    if (!body) {
+        rc = -1;
+        goto out;
+    }
+    for (size_t i = 0; i < ev->n_broadcaster_ids && rc >= 0; i++) {
+        char key[96];
+        snprintf (key, sizeof key, "media.%llu.webhook.b%lld", (unsigned long long) event->seq,
+                  (long long) ev->broadcaster_ids[i]);
+        int q = notify_store_enqueue_webhook (db, key, type, ev->broadcaster_ids[i], body);
+        rc = q < 0 ? q : 0;
+    }
+    free (body);
+out:
+    loa__media__package_event__free_unpacked (ev, NULL);
     return rc;
 }

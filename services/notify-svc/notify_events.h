@@ -6,6 +6,7 @@
 #define NOTIFY_EVENTS_H
 
 #include <libpq-fe.h>
+#include <stdint.h>
 
 #include "common.pb-c.h"
 
@@ -14,6 +15,16 @@
  * feedback-svc (feedback.contact) whom to write to; -1 while it cannot
  * answer (the event is applied again later, nothing skipped). */
 int notify_feedback_apply (PGconn *db, const Loa__Event *event, void *arg);
+
+/* media-svc's events (loa_event_apply): every package version that enters
+ * a broadcaster's feed (new, corrected, withheld, canceled) queued for
+ * that broadcaster's webhook, when it has one. */
+int notify_media_apply (PGconn *db, const Loa__Event *event, void *arg);
+
+/* A webhook's test payload for broadcaster `id` (Standard Webhooks' {type,
+ * timestamp, data}): a new string (the caller's), NULL when memory runs
+ * out. */
+char *notify_events_webhook_test_body (int64_t id);
 
 /* Every template of the kinds above renders (start-up). 0 or -1 (logged). */
 int notify_events_check_templates (void);

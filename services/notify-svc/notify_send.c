@@ -1,6 +1,7 @@
 #include "notify_send.h"
 
 #include <pthread.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "notify_sms.h"
 #include "notify_store.h"
 #include "notify_templates.h"
+#include "notify_webhook.h"
 
 #define DEFAULT_RETRY_MS 5000L
 #define DEFAULT_RETRY_MAX_MS (6L * 3600 * 1000)
@@ -115,10 +117,11 @@ static int settle (PGconn *db, const notify_claimed *d, notify_outcome out, cons
 }
 
 /* A channel's way of sending one claimed delivery. */
-typedef notify_outcome (*send_fn) (const notify_claimed *d, char *response, size_t len);
+typedef notify_outcome (*send_fn) (PGconn *db, const notify_claimed *d, char *response, size_t len);
 
-static notify_outcome send_email (const notify_claimed *d, char *response, size_t len)
+static notify_outcome send_email (PGconn *db, const notify_claimed *d, char *response, size_t len)
 {
+    (void) db;
     notify_mailer *mailer = thread_mailer ();
     if (!mailer) {
         snprintf (response, len, "out of memory");
@@ -139,8 +142,9 @@ static notify_outcome send_email (const notify_claimed *d, char *response, size_
     return out;
 }
 
-static notify_outcome send_sms (const notify_claimed *d, char *response, size_t len)
+static notify_outcome send_sms (PGconn *db, const notify_claimed *d, char *response, size_t len)
 {
+    (void) db;
     char *body = notify_send_sms_body (d->recipient, d->body_text, d->key);
     if (!body) {
         snprintf (response, len, "the request cannot be made from %s/sms.request.json",
@@ -149,6 +153,26 @@ static notify_outcome send_sms (const notify_claimed *d, char *response, size_t 
     }
     notify_outcome out = notify_sms_send (&sms, body, response, len);
     free (body);
+    return out;
+}
+
+/* A webhook: to the broadcaster's URL and with its secret as they are now
+ * (a changed URL or a new secret applies to what is still queued). */
+static notify_outcome send_webhook (PGconn *db, const notify_claimed *d, char *response, size_t len)
+{
+    uint8_t secret[NOTIFY_WEBHOOK_SECRET_BYTES];
+    char *url = NULL;
+    int got = notify_store_webhook_secret (db, d->broadcaster_id, &url, secret);
+    if (got <= 0) {
+        snprintf (response, len, "%s",
+                  got == 0 ? "the broadcaster's webhook was removed"
+                           : "the webhook's secret cannot be read");
+        return got == 0 ? NOTIFY_REFUSED : NOTIFY_RETRY;
+    }
+    notify_outcome out =
+        notify_webhook_send (url, d->key, secret, sizeof secret, d->body_text, response, len);
+    sodium_memzero (secret, sizeof secret);
+    free (url);
     return out;
 }
 
@@ -174,7 +198,7 @@ static int send_one (PGconn *db, const char *channel, send_fn send)
         return rc;
     }
     char response[512];
-    notify_outcome out = send (&d, response, sizeof response);
+    notify_outcome out = send (db, &d, response, sizeof response);
     rc = settle (db, &d, out, response) == 0 && loa_db_exec (db, "COMMIT") == 0 ? 1 : -1;
     if (rc < 0)
         loa_db_exec (db, "ROLLBACK");
@@ -204,6 +228,12 @@ int notify_send_sms_tick (PGconn *db, void *arg)
 {
     (void) arg;
     return sms.url ? run_channel (db, "sms", send_sms) : 0;
+}
+
+int notify_send_webhook_tick (PGconn *db, void *arg)
+{
+    (void) arg;
+    return run_channel (db, "webhook", send_webhook);
 }
 
 int notify_send_sms_configured (int *unicode)

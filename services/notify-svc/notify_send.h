@@ -20,6 +20,7 @@ void notify_send_shutdown (void);
  * configured sends nothing (its deliveries, if any, wait). */
 int notify_send_email_tick (PGconn *db, void *arg);
 int notify_send_sms_tick (PGconn *db, void *arg);
+int notify_send_webhook_tick (PGconn *db, void *arg);
 
 /* 1 when SMS is configured (LOA_SMS_URL), *unicode (may be NULL) its
  * LOA_SMS_UNICODE. */

@@ -12,14 +12,18 @@
 #define DELIVERY_COLS                                                                              \
     "id, key, kind, channel, recipient, subject, status, attempts, "                               \
     "CASE WHEN status = 'queued' THEN next_at END, last_error, provider_response, created_at, "    \
-    "sent_at"
+    "sent_at, broadcaster_id"
 
 /* The list's filters: "" is any. */
-#define LIST_WHERE "WHERE ($1 = '' OR status = $1) AND ($2 = '' OR channel = $2)"
+#define LIST_WHERE                                                                                 \
+    "WHERE ($1 = '' OR status = $1) AND ($2 = '' OR channel = $2) "                                \
+    "AND ($3::bigint IS NULL OR broadcaster_id = $3)"
+
+#define WEBHOOK_COLS "broadcaster_id, url, created_at, updated_at"
 
 static const loa_stmt statements[] = {
     {"claim", "SELECT id, key, recipient, subject, body_text, body_html, attempts, "
-              "extract(epoch FROM created_at)::bigint FROM deliveries "
+              "extract(epoch FROM created_at)::bigint, coalesce(broadcaster_id, 0) FROM deliveries "
               "WHERE channel = $1 AND status = 'queued' AND next_at <= now() "
               "ORDER BY next_at, id LIMIT 1 FOR UPDATE SKIP LOCKED"},
     {"sent",
@@ -33,7 +37,7 @@ static const loa_stmt statements[] = {
      "UPDATE deliveries SET status = 'failed', attempts = attempts + 1, updated_at = now(), "
      "last_error = left($2, 1000) WHERE id = $1"},
     {"list", "SELECT " DELIVERY_COLS ", count(*) OVER () FROM deliveries " LIST_WHERE
-             " ORDER BY id DESC LIMIT $3 OFFSET $4"},
+             " ORDER BY id DESC LIMIT $4 OFFSET $5"},
     {"count", "SELECT count(*) FROM deliveries " LIST_WHERE},
     {"retry",
      "WITH d AS (SELECT id, status FROM deliveries WHERE id = $1 FOR UPDATE), "
@@ -42,7 +46,17 @@ static const loa_stmt statements[] = {
      "RETURNING deliveries.*) "
      "SELECT " DELIVERY_COLS ", (SELECT status FROM d) FROM u "
      "UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
-     "NULL, status FROM d WHERE NOT EXISTS (SELECT 1 FROM u)"},
+     "NULL, NULL, status FROM d WHERE NOT EXISTS (SELECT 1 FROM u)"},
+    /* A new secret with every PUT: the answer shows it, once. */
+    {"webhook_put",
+     "INSERT INTO webhooks (broadcaster_id, url, secret, created_by) "
+     "VALUES ($1, $2, $3::bytea, $4::bigint) ON CONFLICT (broadcaster_id) DO UPDATE SET "
+     "url = EXCLUDED.url, secret = EXCLUDED.secret, created_by = EXCLUDED.created_by, "
+     "updated_at = now() RETURNING " WEBHOOK_COLS},
+    {"webhook_get", "SELECT " WEBHOOK_COLS " FROM webhooks WHERE broadcaster_id = $1"},
+    {"webhook_delete", "DELETE FROM webhooks WHERE broadcaster_id = $1"},
+    {"webhook_secret", "SELECT url, secret FROM webhooks WHERE broadcaster_id = $1"},
+    {"delivery_get", "SELECT " DELIVERY_COLS " FROM deliveries WHERE key = $1"},
     {NULL, NULL},
 };
 
@@ -93,6 +107,7 @@ int notify_store_claim (PGconn *db, const char *channel, notify_claimed *out)
     out->body_html = strdup (PQgetvalue (res, 0, 5));
     out->attempts = atoi (PQgetvalue (res, 0, 6));
     out->created_unix = atoll (PQgetvalue (res, 0, 7));
+    out->broadcaster_id = atoll (PQgetvalue (res, 0, 8));
     PQclear (res);
     if (!out->key || !out->recipient || !out->subject || !out->body_text || !out->body_html) {
         loa_error (NULL, "%s: out of memory", WHO);
@@ -157,14 +172,17 @@ static void fill_delivery (const PGresult *res, int row, void *item, int *oom)
         d->maybe_sent_at_case = LOA__NOTIFY__DELIVERY__MAYBE_SENT_AT_SENT_AT;
         d->sent_at = loa_store_time (res, row, 12, oom);
     }
+    d->broadcaster_id = PQgetisnull (res, row, 13) ? 0 : atoll (PQgetvalue (res, row, 13));
 }
 
-loa_store_status notify_store_list (PGconn *db, const char *status, const char *channel, int page,
-                                    int per_page, Loa__Notify__DeliveryList *out)
+loa_store_status notify_store_list (PGconn *db, const char *status, const char *channel,
+                                    int64_t broadcaster_id, int page, int per_page,
+                                    Loa__Notify__DeliveryList *out)
 {
-    const char *vals[] = {status, channel};
+    char b[24];
+    const char *vals[] = {status, channel, loa_store_opt_int (b, broadcaster_id)};
     const loa_store_page_query q = {
-        "list", "count", 13, 2, vals, sizeof (Loa__Notify__Delivery), fill_delivery};
+        "list", "count", 14, 3, vals, sizeof (Loa__Notify__Delivery), fill_delivery};
     loa__notify__delivery_list__init (out);
     out->page = page;
     out->per_page = per_page;
@@ -202,3 +220,120 @@ loa_store_status notify_store_retry (PGconn *db, int64_t id, Loa__Notify__Delive
 }
 
 void notify_store_free_delivery (Loa__Notify__Delivery *d) { loa_store_free_message (&d->base); }
+
+/* ------------------------------------------------------------ webhooks */
+
+static void fill_webhook (const PGresult *res, int row, void *item, int *oom)
+{
+    Loa__Notify__Webhook *w = item;
+    loa__notify__webhook__init (w);
+    w->broadcaster_id = atoll (PQgetvalue (res, row, 0));
+    w->url = loa_store_dup (res, row, 1, oom);
+    w->created_at = loa_store_time (res, row, 2, oom);
+    w->updated_at = loa_store_time (res, row, 3, oom);
+}
+
+/* A bytea parameter in PostgreSQL's hex form: "\\x" and 2 digits a byte. */
+static void hex_param (const uint8_t *b, size_t n, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    out[0] = '\\';
+    out[1] = 'x';
+    for (size_t i = 0; i < n; i++) {
+        out[2 + 2 * i] = digits[b[i] >> 4];
+        out[3 + 2 * i] = digits[b[i] & 15];
+    }
+    out[2 + 2 * n] = '\0';
+}
+
+loa_store_status notify_store_webhook_put (PGconn *db, int64_t broadcaster_id, const char *url,
+                                           const uint8_t secret[32], int64_t created_by,
+                                           Loa__Notify__Webhook *out)
+{
+    char b[24], by[24], hex[2 + 64 + 1];
+    loa_store_int_param (b, broadcaster_id);
+    hex_param (secret, 32, hex);
+    const char *vals[] = {b, url, hex, loa_store_opt_int (by, created_by)};
+    return loa_store_one (db, WHO, "webhook_put", 4, vals, fill_webhook, out);
+}
+
+loa_store_status notify_store_webhook_get (PGconn *db, int64_t broadcaster_id,
+                                           Loa__Notify__Webhook *out)
+{
+    char b[24];
+    loa_store_int_param (b, broadcaster_id);
+    const char *vals[] = {b};
+    return loa_store_one (db, WHO, "webhook_get", 1, vals, fill_webhook, out);
+}
+
+loa_store_status notify_store_webhook_delete (PGconn *db, int64_t broadcaster_id)
+{
+    char b[24];
+    loa_store_int_param (b, broadcaster_id);
+    const char *vals[] = {b};
+    PGresult *res = loa_store_run (db, WHO, "webhook_delete", 1, vals, PGRES_COMMAND_OK);
+    loa_store_status st = PQresultStatus (res) != PGRES_COMMAND_OK ? LOA_STORE_ERROR
+                          : atoi (PQcmdTuples (res)) == 0          ? LOA_STORE_NOT_FOUND
+                                                                   : LOA_STORE_OK;
+    PQclear (res);
+    return st;
+}
+
+int notify_store_webhook_secret (PGconn *db, int64_t broadcaster_id, char **url, uint8_t secret[32])
+{
+    char b[24];
+    loa_store_int_param (b, broadcaster_id);
+    const char *vals[] = {b};
+    *url = NULL;
+    PGresult *res = loa_store_run (db, WHO, "webhook_secret", 1, vals, PGRES_TUPLES_OK);
+    int rc = -1;
+    if (PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) == 0)
+        rc = 0;
+    else if (PQresultStatus (res) == PGRES_TUPLES_OK) {
+        size_t n = 0;
+        unsigned char *bytes = PQunescapeBytea ((const unsigned char *) PQgetvalue (res, 0, 1), &n);
+        if (bytes && n == 32 && (*url = strdup (PQgetvalue (res, 0, 0)))) {
+            memcpy (secret, bytes, 32);
+            rc = 1;
+        }
+        PQfreemem (bytes);
+    }
+    PQclear (res);
+    return rc;
+}
+
+int notify_store_enqueue_webhook (PGconn *db, const char *key, const char *kind,
+                                  int64_t broadcaster_id, const char *body)
+{
+    char b[24];
+    loa_store_int_param (b, broadcaster_id);
+    const char *vals[] = {key, kind, b, body};
+    PGresult *res = loa_db_run (
+        db, &(loa_db_query){.sql = "INSERT INTO deliveries (key, kind, channel, recipient, "
+                                   "body_text, broadcaster_id) "
+                                   "SELECT $1, $2, 'webhook', url, $4, broadcaster_id "
+                                   "FROM webhooks WHERE broadcaster_id = $3::bigint "
+                                   "ON CONFLICT (key) DO NOTHING",
+                            .n = 4,
+                            .vals = vals});
+    int rc;
+    if (PQresultStatus (res) == PGRES_COMMAND_OK)
+        rc = atoi (PQcmdTuples (res)) > 0;
+    else if (loa_db_retryable (res))
+        rc = LOA_DB_RETRY;
+    else {
+        loa_error (NULL, "%s: cannot queue %s: %s", WHO, key, loa_db_error (res));
+        rc = -1;
+    }
+    PQclear (res);
+    return rc;
+}
+
+loa_store_status notify_store_delivery_by_key (PGconn *db, const char *key,
+                                               Loa__Notify__Delivery *out)
+{
+    const char *vals[] = {key};
+    return loa_store_one (db, WHO, "delivery_get", 1, vals, fill_delivery, out);
+}
+
+void notify_store_free_webhook (Loa__Notify__Webhook *w) { loa_store_free_message (&w->base); }

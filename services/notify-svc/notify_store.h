@@ -37,6 +37,7 @@ typedef struct {
     char *key, *recipient, *subject, *body_text, *body_html;
     int attempts; /* before this one */
     int64_t created_unix;
+    int64_t broadcaster_id; /* a webhook's, else 0 */
 } notify_claimed;
 
 /* Inside the sender's transaction: locks the oldest due delivery of
@@ -50,14 +51,46 @@ int notify_store_sent (PGconn *db, int64_t id, const char *response);
 int notify_store_later (PGconn *db, int64_t id, long delay_ms, const char *error);
 int notify_store_failed (PGconn *db, int64_t id, const char *error);
 
-/* A page of deliveries, newest first, of `status` and `channel` ("" any). */
-loa_store_status notify_store_list (PGconn *db, const char *status, const char *channel, int page,
-                                    int per_page, Loa__Notify__DeliveryList *out);
+/* A page of deliveries, newest first, of `status` and `channel` ("" any)
+ * and of broadcaster `broadcaster_id` (0 any). */
+loa_store_status notify_store_list (PGconn *db, const char *status, const char *channel,
+                                    int64_t broadcaster_id, int page, int per_page,
+                                    Loa__Notify__DeliveryList *out);
 void notify_store_free_list (Loa__Notify__DeliveryList *list);
 
 /* A failed delivery queued again, attempts from zero: OK with it in *out;
  * NOT_FOUND; WRONG_STATE (queued or sent: nothing to retry); ERROR. */
 loa_store_status notify_store_retry (PGconn *db, int64_t id, Loa__Notify__Delivery *out);
 void notify_store_free_delivery (Loa__Notify__Delivery *d);
+
+/* ------------------------------------------------------------ webhooks */
+
+/* Broadcaster `broadcaster_id`'s webhook made or replaced, with `secret`
+ * (32 bytes): OK with it in *out (no secret: the caller shows its own);
+ * ERROR. */
+loa_store_status notify_store_webhook_put (PGconn *db, int64_t broadcaster_id, const char *url,
+                                           const uint8_t secret[32], int64_t created_by,
+                                           Loa__Notify__Webhook *out);
+/* OK with it in *out; NOT_FOUND; ERROR. */
+loa_store_status notify_store_webhook_get (PGconn *db, int64_t broadcaster_id,
+                                           Loa__Notify__Webhook *out);
+/* OK; NOT_FOUND; ERROR. Its queued deliveries fail when their turn comes. */
+loa_store_status notify_store_webhook_delete (PGconn *db, int64_t broadcaster_id);
+void notify_store_free_webhook (Loa__Notify__Webhook *w);
+
+/* For a sender: the webhook's URL now (*url, the caller's) and secret. 1;
+ * 0 when the broadcaster has none any more; -1 (logged). */
+int notify_store_webhook_secret (PGconn *db, int64_t broadcaster_id, char **url,
+                                 uint8_t secret[32]);
+
+/* Queues `body` for broadcaster `broadcaster_id`'s webhook, if it has one,
+ * under `key` (on any connection, as notify_store_enqueue): 1 queued, 0
+ * none (no webhook, or the key there already), -1, LOA_DB_RETRY. */
+int notify_store_enqueue_webhook (PGconn *db, const char *key, const char *kind,
+                                  int64_t broadcaster_id, const char *body);
+
+/* The delivery of `key`: OK, NOT_FOUND, ERROR. */
+loa_store_status notify_store_delivery_by_key (PGconn *db, const char *key,
+                                               Loa__Notify__Delivery *out);
 
 #endif

@@ -251,6 +251,152 @@ if [ "${LOA_CURVE:-on}" != off ]; then
         "$(printf '%s' "$NT_RPC_OUT" | grep -o 'example.vn')"
 fi
 
+# ------------------------------------------------------------ webhooks
+# A broadcaster's webhook (Standard Webhooks), received by the run's HTTP
+# server (LOA_WEBHOOK_ALLOW lets notify-svc reach it there, over http).
+nt_bc() {
+    nt_call admin POST /api/v1/broadcasters "$(jq -nc --arg n "$1 $NT_RUN" '{name: $n, kind: "tv", embargo_policy: "deliver"}')"
+    NT_BC=$(body_jq '.id // empty')
+    NT_BC_KEY=$(body_jq '.api_key // empty')
+}
+nt_bc "Đài Truyền hình có webhook"
+NT_B1=$NT_BC NT_B1_KEY=$NT_BC_KEY
+nt_bc "Báo không có webhook"
+NT_B2=$NT_BC NT_B2_KEY=$NT_BC_KEY
+expect_eq "webhook: setup, two broadcasters" true "$([ -n "$NT_B1" ] && [ -n "$NT_B2_KEY" ] && echo true || echo false)"
+NT_HOOK=http://127.0.0.1:$HTTP_SINK_PORT/hook/b$NT_B1
+nt_put_hook() { nt_call admin PUT "/api/v1/broadcasters/$1/webhook" "$(jq -nc --arg u "$2" '{url: $u}')"; }
+for bad in "http://93.184.216.34/hook|phải dùng https" \
+    "https://127.0.0.1:8443/hook|mạng nội bộ" "https://10.1.2.3/hook|mạng nội bộ" \
+    "https://192.168.1.10/hook|mạng nội bộ" "https://169.254.169.254/latest/meta-data|mạng nội bộ" \
+    "https://[::1]/hook|mạng nội bộ" "https://[fd00::1]/hook|mạng nội bộ" "https://localhost/hook|mạng nội bộ" \
+    "https://198.18.0.1/hook|mạng nội bộ" "https://[::ffff:127.0.0.1]/hook|mạng nội bộ" \
+    "https://user:pw@93.184.216.34/hook|tên người dùng" "ftp://93.184.216.34/x|https" \
+    "https://khong-co-may-chu-nay.invalid/hook|không phân giải được" "not a url|URL"; do
+    nt_put_hook "$NT_B1" "${bad%%|*}"
+    expect_eq "webhook: ${bad%%|*} refused, 422 naming url" "422 true true" \
+        "$(problem_names url) $(body_jq --arg w "${bad#*|}" '[.errors[]? | select(.field == "url") | .message | contains($w)] | any')"
+done
+nt_put_hook 99999999 "$NT_HOOK"
+expect_eq "webhook: an unknown broadcaster -> 404" 404 "$HTTP_STATUS"
+nt_call insp PUT "/api/v1/broadcasters/$NT_B1/webhook" "{\"url\": \"$NT_HOOK\"}"
+expect_eq "webhook: admins only (an inspector -> 403)" 403 "$HTTP_STATUS"
+nt_put_hook "$NT_B1" "$NT_HOOK"
+NT_SECRET=$(body_jq '.secret // empty')
+expect_eq "webhook: set, the secret shown (whsec_ and 32 bytes in base64)" "200 $NT_HOOK true" \
+    "$HTTP_STATUS $(body_jq .url) $([[ $NT_SECRET =~ ^whsec_[A-Za-z0-9+/]{43}=$ ]] && echo true || echo false)"
+nt_call admin GET "/api/v1/broadcasters/$NT_B1/webhook" -
+expect_eq "webhook: read again, without its secret" "200 $NT_HOOK " "$HTTP_STATUS $(body_jq .url) $(body_jq '.secret // ""')"
+
+# nt_hooks FILTER: the webhook requests the HTTP server kept for broadcaster 1.
+nt_hooks() {
+    find "$HTTP_SINK_DIR" -name '*.json' -exec cat {} + 2>/dev/null |
+        jq -s -c "[.[] | select(.path | startswith(\"/hook/b$NT_B1\")) | .payload = (.body | fromjson) | select($1)]"
+}
+nt_wait_hook() {
+    local end=$(($(date +%s) + ${2:-20}))
+    while [ "$(date +%s)" -lt "$end" ]; do
+        [ "$(nt_hooks "$1" | jq length)" -ge 1 ] && return 0
+        sleep 0.2
+    done
+    return 1
+}
+# nt_verify REQUEST_JSON: the Standard Webhooks verification, by the
+# specification's algorithm, in Python: "ok" or why not.
+nt_verify() {
+    printf '%s' "$1" | NT_SECRET=$NT_SECRET /usr/bin/python3 -c '
+import base64, hashlib, hmac, json, os, sys, time
+r = json.load(sys.stdin)
+h = r["headers"]
+key = base64.b64decode(os.environ["NT_SECRET"][len("whsec_"):])
+signed = ("%s.%s.%s" % (h["webhook-id"], h["webhook-timestamp"], r["body"])).encode()
+want = base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
+given = [s.split(",", 1)[1] for s in h["webhook-signature"].split() if s.startswith("v1,")]
+if not any(hmac.compare_digest(want, g) for g in given):
+    print("signature mismatch")
+elif abs(time.time() - int(h["webhook-timestamp"])) > 300:
+    print("timestamp out of tolerance")
+else:
+    print("ok")'
+}
+nt_call admin POST "/api/v1/broadcasters/$NT_B1/webhook/test" -
+expect_eq "webhook: a test is queued" "200 webhook queued" "$HTTP_STATUS $(body_jq .channel) $(body_jq .status)"
+NT_TEST_KEY=$(body_jq .key)
+if nt_wait_hook '.payload.type == "webhook.test"'; then pass "webhook: the test arrives"; else
+    fail "webhook: the test arrives" "none in 20 s; $(tail -2 "$T_TMP/http-sink.log")"
+fi
+NT_REQ=$(nt_hooks '.payload.type == "webhook.test"' | jq -c '.[0] // {}')
+expect_eq "webhook: its signature verifies (Standard Webhooks, the secret given)" ok "$(nt_verify "$NT_REQ")"
+expect_eq "webhook: webhook-id is the delivery's key; JSON; {type, timestamp, data}" \
+    "$NT_TEST_KEY application/json $NT_B1" \
+    "$(printf '%s' "$NT_REQ" | jq -r '"\(.headers["webhook-id"]) \(.headers["content-type"]) \(.payload.data.broadcaster_id)"')"
+
+# A package for broadcaster 1: its webhook is told; broadcaster 2 (no
+# webhook) gets nothing queued.
+e2e_user NT_TOK ed '["editor"]' "$NT_UNIT" "e2e.nt-ed-$NT_RUN" "Biên tập viên" || fail "setup: the editor logs in" "$HTTP_STATUS"
+e2e_user NT_TOK rev '["reviewer"]' null "e2e.nt-rev-$NT_RUN" "Người duyệt" || fail "setup: the reviewer logs in" "$HTTP_STATUS"
+http GET '/api/v1/topics?per_page=1'
+NT_TOPIC=$(body_jq '.items[0].id // 0')
+e2e_publish NT_TOK ed rev "$(jq -nc --arg t "Tin cho đài truyền hình $NT_RUN" --argjson tp "[$NT_TOPIC]" \
+    '{title: $t, summary: "Tóm tắt", body: "Nội dung bài viết.", topic_ids: $tp}')"
+NT_ART=$E2E_ID
+nt_pkg_try() {
+    nt_call rev POST /api/v1/media/packages "{\"article_id\": $NT_ART, \"asset_ids\": [], \"broadcaster_ids\": [$NT_B1, $NT_B2]}"
+    [ "$HTTP_STATUS" = 201 ]
+}
+wait_until 20 nt_pkg_try || fail "webhook: setup, a package for both broadcasters" "status $HTTP_STATUS $(body_jq .detail)"
+NT_PKG=$(body_jq '.id // empty')
+if nt_wait_hook ".payload.type == \"package.new\" and .payload.data.package_id == ${NT_PKG:-0}" 30; then
+    pass "webhook: a new package's version arrives"
+else
+    fail "webhook: a new package's version arrives" "none in 30 s"
+fi
+NT_REQ=$(nt_hooks ".payload.type == \"package.new\" and .payload.data.package_id == ${NT_PKG:-0}" | jq -c '.[0] // {}')
+expect_eq "webhook: signed" ok "$(nt_verify "$NT_REQ")"
+expect_eq "webhook: version 1, usable, the article's, pointing at its ninjs document" \
+    "1 usable $NT_ART $LOA_PUBLIC_URL/api/v1/media/packages/$NT_PKG/versions/1" \
+    "$(printf '%s' "$NT_REQ" | jq -r '.payload.data | "\(.version) \(.pub_status) \(.article_id) \(.ninjs)"')"
+http GET "/api/v1/media/packages/$NT_PKG/versions/1" -H "X-Api-Key: $NT_B1_KEY"
+expect_eq "webhook: the pointer gives the ninjs document with the broadcaster's key" "200 1" \
+    "$HTTP_STATUS $(body_jq .version)"
+expect_eq "webhook: nothing queued for the broadcaster without one" 0 \
+    "$(db_sql "SELECT count(*) FROM notify.deliveries WHERE broadcaster_id = $NT_B2")"
+nt_call rev POST "/api/v1/media/packages/$NT_PKG/cancel" '{"reason": "Thông tin chưa chính xác"}'
+if nt_wait_hook ".payload.type == \"package.canceled\" and .payload.data.package_id == ${NT_PKG:-0}" 30; then
+    pass "webhook: a cancellation arrives (package.canceled, version 2)"
+else
+    fail "webhook: a cancellation arrives" "none in 30 s (cancel: $HTTP_STATUS)"
+fi
+
+# The delivery log: the broadcaster's own, and the admins'.
+http GET /api/v1/media/webhook-deliveries -H "X-Api-Key: $NT_B1_KEY"
+expect_eq "webhook log: the broadcaster sees its own, sent, with the receiver's answer" "200 true true" \
+    "$HTTP_STATUS $(body_jq "[.items[] | .broadcaster_id == $NT_B1] | all") $(body_jq '[.items[] | select(.status == "sent") | .provider_response | startswith("200")] | (length >= 3 and all)')"
+http GET "/api/v1/media/webhook-deliveries?broadcaster_id=$NT_B1" -H "X-Api-Key: $NT_B2_KEY"
+expect_eq "webhook log: not another broadcaster's -> 403" 403 "$HTTP_STATUS"
+nt_call admin GET "/api/v1/media/webhook-deliveries?broadcaster_id=$NT_B1" -
+expect_eq "webhook log: an admin sees any broadcaster's" "200 true" \
+    "$HTTP_STATUS $(body_jq '.total >= 3')"
+nt_call anon GET /api/v1/media/webhook-deliveries -
+expect_eq "webhook log: not anonymously -> 401" 401 "$HTTP_STATUS"
+
+# A receiver that fails is tried again; a webhook removed fails what waits.
+nt_put_hook "$NT_B1" "http://127.0.0.1:$HTTP_SINK_PORT/status/503/hook/b$NT_B1"
+nt_call admin POST "/api/v1/broadcasters/$NT_B1/webhook/test" -
+NT_FAIL_KEY=$(body_jq .key)
+nt_retried() { [ "$(db_sql "SELECT attempts >= 2 AND status = 'queued' AND last_error LIKE '503%' FROM notify.deliveries WHERE key = '$NT_FAIL_KEY'")" = t ]; }
+if wait_until 15 nt_retried; then pass "webhook: a 503 is tried again, still queued"; else
+    fail "webhook: a 503 is tried again" "$(db_sql "SELECT status, attempts, last_error FROM notify.deliveries WHERE key = '$NT_FAIL_KEY'")"
+fi
+nt_call admin DELETE "/api/v1/broadcasters/$NT_B1/webhook" -
+expect_eq "webhook: removed -> 204" 204 "$HTTP_STATUS"
+nt_gave_up() { [ "$(db_sql "SELECT status FROM notify.deliveries WHERE key = '$NT_FAIL_KEY'")" = failed ]; }
+if wait_until 15 nt_gave_up; then pass "webhook: what waited for it fails, said why"; else
+    fail "webhook: what waited for it fails" "$(db_sql "SELECT status, last_error FROM notify.deliveries WHERE key = '$NT_FAIL_KEY'")"
+fi
+nt_call admin DELETE "/api/v1/broadcasters/$NT_B1/webhook" -
+expect_eq "webhook: removed twice -> 404" 404 "$HTTP_STATUS"
+
 # ------------------------------------------------------------ kill -9 in a burst
 # 200 citizens submit at once, 8 at a time; notify-svc is killed (SIGKILL)
 # once a quarter of their receipts are out, then started again.

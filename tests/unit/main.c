@@ -48,6 +48,7 @@ static const struct {
     {"template", template_suite},
     {"notify_mail", notify_mail_suite},
     {"notify_sms", notify_sms_suite},
+    {"notify_webhook", notify_webhook_suite},
     {"notify_store", notify_store_suite},
     {"loa_blob", loa_blob_suite},
     {"xml", xml_suite},

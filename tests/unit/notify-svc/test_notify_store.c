@@ -124,7 +124,7 @@ START_TEST (failed_listed_and_retried)
     notify_store_claimed_free (&c);
 
     Loa__Notify__DeliveryList list;
-    ck_assert_int_eq (notify_store_list (s.db, "failed", "", 1, 20, &list), LOA_STORE_OK);
+    ck_assert_int_eq (notify_store_list (s.db, "failed", "", 0, 1, 20, &list), LOA_STORE_OK);
     ck_assert_int_eq (list.total, 1);
     ck_assert_uint_eq (list.n_items, 1);
     ck_assert_int_eq (list.items[0]->id, failed_id);
@@ -134,12 +134,12 @@ START_TEST (failed_listed_and_retried)
     ck_assert_str_eq (list.items[0]->next_attempt_at, ""); /* not queued */
     ck_assert_int_eq (list.items[0]->maybe_sent_at_case, 0);
     notify_store_free_list (&list);
-    ck_assert_int_eq (notify_store_list (s.db, "", "email", 1, 2, &list), LOA_STORE_OK);
+    ck_assert_int_eq (notify_store_list (s.db, "", "email", 0, 1, 2, &list), LOA_STORE_OK);
     ck_assert_int_eq (list.total, 3);
     ck_assert_uint_eq (list.n_items, 2); /* newest first */
     ck_assert_int_gt (list.items[0]->id, list.items[1]->id);
     notify_store_free_list (&list);
-    ck_assert_int_eq (notify_store_list (s.db, "sent", "sms", 1, 20, &list), LOA_STORE_OK);
+    ck_assert_int_eq (notify_store_list (s.db, "sent", "sms", 0, 1, 20, &list), LOA_STORE_OK);
     ck_assert_int_eq (list.total, 0);
     notify_store_free_list (&list);
 
@@ -155,6 +155,64 @@ START_TEST (failed_listed_and_retried)
 }
 END_TEST
 
+START_TEST (webhooks_and_their_deliveries)
+{
+    uint8_t secret[32], got[32];
+    for (int i = 0; i < 32; i++)
+        secret[i] = (uint8_t) (200 + i); /* bytes past 127 and a zero-free run */
+    secret[5] = 0;
+    /* No webhook yet: an event for the broadcaster queues nothing. */
+    ck_assert_int_eq (notify_store_enqueue_webhook (s.db, "media.1.webhook.b7", "package.new", 7,
+                                                    "{\"type\":\"package.new\"}"),
+                      0);
+    Loa__Notify__Webhook w;
+    ck_assert_int_eq (notify_store_webhook_get (s.db, 7, &w), LOA_STORE_NOT_FOUND);
+    ck_assert_int_eq (
+        notify_store_webhook_put (s.db, 7, "https://tv.example.vn/hook", secret, 1, &w),
+        LOA_STORE_OK);
+    ck_assert_int_eq (w.broadcaster_id, 7);
+    ck_assert_str_eq (w.url, "https://tv.example.vn/hook");
+    ck_assert_str_eq (w.secret, ""); /* the store never gives it back in a message */
+    notify_store_free_webhook (&w);
+    char *url = NULL;
+    ck_assert_int_eq (notify_store_webhook_secret (s.db, 7, &url, got), 1);
+    ck_assert_str_eq (url, "https://tv.example.vn/hook");
+    ck_assert_mem_eq (got, secret, 32);
+    free (url);
+    ck_assert_int_eq (notify_store_enqueue_webhook (s.db, "media.1.webhook.b7", "package.new", 7,
+                                                    "{\"type\":\"package.new\"}"),
+                      1);
+    ck_assert_int_eq (
+        notify_store_enqueue_webhook (s.db, "media.1.webhook.b7", "package.new", 7, "{}"),
+        0); /* the same event again */
+    Loa__Notify__Delivery d;
+    ck_assert_int_eq (notify_store_delivery_by_key (s.db, "media.1.webhook.b7", &d), LOA_STORE_OK);
+    ck_assert_str_eq (d.channel, "webhook");
+    ck_assert_str_eq (d.recipient, "https://tv.example.vn/hook");
+    ck_assert_int_eq (d.broadcaster_id, 7);
+    notify_store_free_delivery (&d);
+    Loa__Notify__DeliveryList list;
+    ck_assert_int_eq (notify_store_list (s.db, "", "webhook", 7, 1, 20, &list), LOA_STORE_OK);
+    ck_assert_int_eq (list.total, 1);
+    notify_store_free_list (&list);
+    ck_assert_int_eq (notify_store_list (s.db, "", "webhook", 8, 1, 20, &list), LOA_STORE_OK);
+    ck_assert_int_eq (list.total, 0);
+    notify_store_free_list (&list);
+    /* A new secret replaces the old; removed, the sender finds none. */
+    secret[0] ^= 0xFF;
+    ck_assert_int_eq (notify_store_webhook_put (s.db, 7, "https://tv.example.vn/v2", secret, 1, &w),
+                      LOA_STORE_OK);
+    notify_store_free_webhook (&w);
+    ck_assert_int_eq (notify_store_webhook_secret (s.db, 7, &url, got), 1);
+    ck_assert_mem_eq (got, secret, 32);
+    free (url);
+    ck_assert_int_eq (notify_store_webhook_delete (s.db, 7), LOA_STORE_OK);
+    ck_assert_int_eq (notify_store_webhook_delete (s.db, 7), LOA_STORE_NOT_FOUND);
+    ck_assert_int_eq (notify_store_webhook_secret (s.db, 7, &url, got), 0);
+    ck_assert_ptr_null (url);
+}
+END_TEST
+
 Suite *notify_store_suite (void)
 {
     Suite *su = suite_create ("notify_store");
@@ -163,6 +221,7 @@ Suite *notify_store_suite (void)
     tcase_add_test (tc, a_key_queues_once);
     tcase_add_test (tc, senders_share_the_queue);
     tcase_add_test (tc, failed_listed_and_retried);
+    tcase_add_test (tc, webhooks_and_their_deliveries);
     suite_add_tcase (su, tc);
     return su;
 }
