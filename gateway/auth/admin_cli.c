@@ -88,7 +88,7 @@ int gw_auth_create_admin (PGconn *db, const char *username)
         goto out;
     }
     gw_user u;
-    int rc = gw_store_user_create (db, username, "Quản trị hệ thống", 0, "{admin}", hash, &u);
+    int rc = gw_store_user_create (db, username, "Quản trị hệ thống", 0, "{admin}", hash, "", &u);
     if (rc == GW_STORE_CONFLICT)
         fprintf (stderr, "create-admin: the username %s is taken\n", username);
     else if (rc != GW_STORE_OK)

@@ -38,6 +38,13 @@ int gw_auth_create_admin (PGconn *db, const char *username);
 int gw_auth_sweep_start (const char *db_url);
 void gw_auth_sweep_stop (void);
 
+/* Hands every account changed since it was last handed to notify-svc
+ * (users.sync), every LOA_USER_SYNC_MS (2 s), on a thread of its own
+ * (auth/notify_sync.c): staff notifications go by role and unit, and mail
+ * to the address an admin set. 0 or -1; stop is idempotent. */
+int gw_user_sync_start (const char *db_url);
+void gw_user_sync_stop (void);
+
 /* The dispatcher's authentication hook (core/dispatch.h): identifies the
  * caller (bearer token or X-Api-Key), then applies the route's `allow`
  * (gw_auth_decide). 0 to go on; 1 when it has answered 401, 403 or 503

@@ -42,7 +42,7 @@ int gw_auth_bootstrap (void)
     if (auth_hash_password (given, hash) != 0)
         return -1;
     gw_user u;
-    int rc = gw_store_user_create (db, "admin", "Quản trị hệ thống", 0, "{admin}", hash, &u);
+    int rc = gw_store_user_create (db, "admin", "Quản trị hệ thống", 0, "{admin}", hash, "", &u);
     sodium_memzero (hash, sizeof hash);
     if (rc == GW_STORE_CONFLICT) {
         loa_error (NULL,

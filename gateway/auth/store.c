@@ -9,7 +9,7 @@
 
 #define USER_COLS                                                                                  \
     "id, username, full_name, coalesce(unit_id, 0), array_to_string(roles, ','), active, "         \
-    "rfc3339(created_at), rfc3339(updated_at)"
+    "rfc3339(created_at), rfc3339(updated_at), email"
 
 /* An admitted attempt's count, from the locked row: a count older than 15
  * minutes restarts. */
@@ -20,13 +20,15 @@ static const loa_stmt statements[] = {
     {"user_by_name", "SELECT " USER_COLS ", password_hash FROM users WHERE username = $1"},
     {"user_get", "SELECT " USER_COLS " FROM users WHERE id = $1"},
     {"user_password", "SELECT " USER_COLS ", password_hash FROM users WHERE id = $1"},
-    {"user_insert", "INSERT INTO users (username, full_name, unit_id, roles, password_hash) "
-                    "VALUES ($1, $2, nullif($3::bigint, 0), $4::text[], $5) RETURNING " USER_COLS},
+    {"user_insert",
+     "INSERT INTO users (username, full_name, unit_id, roles, password_hash, email) "
+     "VALUES ($1, $2, nullif($3::bigint, 0), $4::text[], $5, $6) RETURNING " USER_COLS},
     {"user_update",
      "UPDATE users SET full_name = coalesce($2, full_name), "
      "unit_id = CASE WHEN $3::bigint IS NULL THEN unit_id ELSE nullif($3::bigint, 0) END, "
      "roles = coalesce($4::text[], roles), active = coalesce($5::boolean, active), "
-     "password_hash = coalesce($6, password_hash), updated_at = now() "
+     "password_hash = coalesce($6, password_hash), email = coalesce($7, email), "
+     "updated_at = now() "
      "WHERE id = $1 RETURNING " USER_COLS},
     {"other_admins",
      "SELECT count(*) FROM users WHERE active AND 'admin' = ANY (roles) AND id <> $1"},
@@ -154,6 +156,9 @@ static void fill_user (const PGresult *res, int row, gw_user *u)
     u->active = PQgetvalue (res, row, 5)[0] == 't';
     snprintf (u->created_at, sizeof u->created_at, "%s", PQgetvalue (res, row, 6));
     snprintf (u->updated_at, sizeof u->updated_at, "%s", PQgetvalue (res, row, 7));
+    int email = PQfnumber (res, "email"); /* not in the session's own columns */
+    if (email >= 0)
+        snprintf (u->email, sizeof u->email, "%s", PQgetvalue (res, row, email));
 }
 
 json_t *gw_user_json (const gw_user *u)
@@ -164,10 +169,10 @@ json_t *gw_user_json (const gw_user *u)
     char *save = NULL;
     for (char *r = strtok_r (buf, ",", &save); r; r = strtok_r (NULL, ",", &save))
         json_array_append_new (roles, json_string (r));
-    return json_pack ("{s:I, s:s, s:s, s:o, s:o, s:b, s:s, s:s}", "id", (json_int_t) u->id,
-                      "username", u->username, "full_name", u->full_name, "unit_id",
-                      u->unit_id ? json_integer (u->unit_id) : json_null (), "roles", roles,
-                      "active", u->active, "created_at", u->created_at, "updated_at",
+    return json_pack ("{s:I, s:s, s:s, s:s, s:o, s:o, s:b, s:s, s:s}", "id", (json_int_t) u->id,
+                      "username", u->username, "full_name", u->full_name, "email", u->email,
+                      "unit_id", u->unit_id ? json_integer (u->unit_id) : json_null (), "roles",
+                      roles, "active", u->active, "created_at", u->created_at, "updated_at",
                       u->updated_at);
 }
 
@@ -178,8 +183,8 @@ static int one_user (PGresult *res, gw_user *u, char *extra, size_t cap)
     int rc = !ok (res) ? GW_STORE_ERROR : PQntuples (res) == 0 ? 0 : 1;
     if (rc == 1) {
         fill_user (res, 0, u);
-        if (extra)
-            snprintf (extra, cap, "%s", PQgetvalue (res, 0, 8));
+        if (extra) /* the column after the user's */
+            snprintf (extra, cap, "%s", PQgetvalue (res, 0, PQnfields (res) - 1));
     }
     PQclear (res);
     return rc;
@@ -222,12 +227,13 @@ int gw_store_password_change (PGconn *db, int64_t id, const char *old_hash, cons
 }
 
 int gw_store_user_create (PGconn *db, const char *username, const char *full_name, int64_t unit_id,
-                          const char *roles, const char *password_hash, gw_user *out)
+                          const char *roles, const char *password_hash, const char *email,
+                          gw_user *out)
 {
     char unit[24];
     snprintf (unit, sizeof unit, "%lld", (long long) unit_id);
-    const char *vals[] = {username, full_name, unit, roles, password_hash};
-    PGresult *res = run (db, "user_insert", 5, vals, 0);
+    const char *vals[] = {username, full_name, unit, roles, password_hash, email ? email : ""};
+    PGresult *res = run (db, "user_insert", 6, vals, 0);
     if (loa_db_is_state (res, "23505")) {
         PQclear (res);
         return GW_STORE_CONFLICT;
@@ -246,8 +252,9 @@ int gw_store_user_update (PGconn *db, int64_t id, const gw_user_change *ch, gw_u
                           ch->has_unit_id ? unit : NULL,
                           ch->roles,
                           ch->has_active ? (ch->active ? "true" : "false") : NULL,
-                          ch->password_hash};
-    int rc = one_user (run (db, "user_update", 6, vals, 0), out, NULL, 0);
+                          ch->password_hash,
+                          ch->email};
+    int rc = one_user (run (db, "user_update", 7, vals, 0), out, NULL, 0);
     return rc == 1 ? GW_STORE_OK : rc == 0 ? GW_STORE_NOT_FOUND : GW_STORE_ERROR;
 }
 
@@ -284,7 +291,8 @@ int gw_store_users_list (PGconn *db, int page, int per_page, json_t **items, lon
         fill_user (res, i, &u);
         json_array_append_new (*items, gw_user_json (&u));
     }
-    *total = n ? atoll (PQgetvalue (res, 0, 8)) : scalar (run (db, "users_count", 0, NULL, 0));
+    *total = n ? atoll (PQgetvalue (res, 0, PQnfields (res) - 1))
+               : scalar (run (db, "users_count", 0, NULL, 0));
     PQclear (res);
     return *total < 0 ? GW_STORE_ERROR : GW_STORE_OK;
 }

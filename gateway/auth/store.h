@@ -20,6 +20,7 @@ typedef struct {
     char roles[96]; /* comma-separated, e.g. "editor,reviewer" */
     int active;
     char created_at[40], updated_at[40];
+    char email[256]; /* "" for none */
 } gw_user;
 
 /* Optional changes of a user: a NULL pointer or has_ = 0 leaves it. */
@@ -31,6 +32,7 @@ typedef struct {
     int has_active;
     int active;
     const char *password_hash;
+    const char *email; /* "" clears it */
 } gw_user_change;
 
 int gw_store_prepare (PGconn *db);
@@ -41,8 +43,9 @@ int gw_store_prepare (PGconn *db);
 int gw_store_prepare_sweep (PGconn *db);
 int gw_store_sweep (PGconn *db, long idle_s, long long *sessions, long long *throttle);
 
-/* The user as JSON {id, username, full_name, unit_id (null when none),
- * roles [..], active, created_at, updated_at} (new reference). */
+/* The user as JSON {id, username, full_name, email ("" for none), unit_id
+ * (null when none), roles [..], active, created_at, updated_at} (new
+ * reference). */
 json_t *gw_user_json (const gw_user *u);
 
 int gw_store_user_by_name (PGconn *db, const char *username, gw_user *u, char *hash, size_t cap);
@@ -56,7 +59,8 @@ int gw_store_user_password (PGconn *db, int64_t id, gw_user *u, char *hash, size
 int gw_store_password_change (PGconn *db, int64_t id, const char *old_hash, const char *new_hash,
                               const unsigned char keep_session[32]);
 int gw_store_user_create (PGconn *db, const char *username, const char *full_name, int64_t unit_id,
-                          const char *roles, const char *password_hash, gw_user *out);
+                          const char *roles, const char *password_hash, const char *email,
+                          gw_user *out);
 int gw_store_user_update (PGconn *db, int64_t id, const gw_user_change *ch, gw_user *out);
 /* Active admins other than `except_id`, or -1. */
 long long gw_store_other_admins (PGconn *db, int64_t except_id);

@@ -33,6 +33,25 @@ int auth_valid_username (const char *s)
     return 1;
 }
 
+/* An address notify-svc can mail (notify_mail_address_ok's rule), or "". */
+static void check_email (auth_fields *f, const char *email)
+{
+    if (!email || !*email)
+        return;
+    size_t n = strlen (email), ats = 0, at = 0;
+    int bad = n < 3 || n > 254;
+    for (size_t i = 0; i < n && !bad; i++) {
+        unsigned char c = (unsigned char) email[i];
+        bad = c <= ' ' || c >= 0x7f || strchr ("<>\"(),;:\\[]", c) != NULL;
+        if (c == '@') {
+            ats++;
+            at = i;
+        }
+    }
+    if (bad || ats != 1 || at == 0 || at == n - 1)
+        auth_fields_error (f, "email", "không phải một địa chỉ thư điện tử (ten@co-quan.gov.vn)");
+}
+
 static void check_full_name (auth_fields *f, const char *full_name)
 {
     if (full_name && (!loa_utf8_valid (full_name) || loa_utf8_length (full_name) > 200))
@@ -168,7 +187,7 @@ enum MHD_Result gw_staff_names (gw_request *req)
 /* A new account while its password is hashed on the pool. */
 typedef struct {
     auth_pw_job pw; /* first */
-    const char *username, *full_name;
+    const char *username, *full_name, *email;
     int64_t unit_id;
     char roles[96];
 } create_job;
@@ -179,12 +198,13 @@ enum MHD_Result gw_users_create (gw_request *req)
 {
     auth_fields f;
     auth_fields_init (&f, req);
-    static const char *const keys[] = {"username", "password", "full_name",
-                                       "unit_id",  "roles",    NULL};
+    static const char *const keys[] = {"username", "password", "full_name", "unit_id",
+                                       "roles",    "email",    NULL};
     auth_fields_known (&f, keys);
     const char *username = auth_fields_string (&f, "username", 1);
     const char *password = auth_fields_string (&f, "password", 1);
     const char *full_name = auth_fields_string (&f, "full_name", 0);
+    const char *email = auth_fields_string (&f, "email", 0);
     json_t *roles_v = json_object_get (f.json, "roles");
     if (auth_fields_failed (&f))
         return auth_fields_refuse (req, &f, 400, invalid_user);
@@ -192,6 +212,7 @@ enum MHD_Result gw_users_create (gw_request *req)
         auth_fields_error (&f, "username", "gồm 3–64 ký tự a-z, 0-9, '.', '_' hoặc '-'");
     auth_check_password (&f, "password", password);
     check_full_name (&f, full_name);
+    check_email (&f, email);
     char roles[96] = "{}";
     if (roles_v)
         read_roles (&f, roles_v, roles, sizeof roles);
@@ -207,6 +228,7 @@ enum MHD_Result gw_users_create (gw_request *req)
     if (j) {
         j->username = username; /* in req->json, which lives as long as the request */
         j->full_name = full_name ? full_name : "";
+        j->email = email ? email : "";
         j->unit_id = unit_id;
         memcpy (j->roles, roles, sizeof j->roles);
     }
@@ -221,8 +243,8 @@ static enum MHD_Result user_create_answer (gw_request *req, create_job *j)
     if (!db || !j->pw.ok)
         return gw_respond_problem (req, 503, NULL, NULL);
     gw_user u;
-    int st =
-        gw_store_user_create (db, j->username, j->full_name, j->unit_id, j->roles, j->pw.made, &u);
+    int st = gw_store_user_create (db, j->username, j->full_name, j->unit_id, j->roles, j->pw.made,
+                                   j->email, &u);
     if (st == GW_STORE_CONFLICT)
         return gw_respond_invalid (req, 409, "Tên đăng nhập đã tồn tại", "username",
                                    "tên đăng nhập đã tồn tại");
@@ -269,6 +291,7 @@ static int read_change (gw_request *req, auth_fields *f, gw_user_change *ch, cha
     if (*password)
         auth_check_password (f, "password", *password);
     check_full_name (f, ch->full_name);
+    check_email (f, ch->email);
     json_t *roles_v = json_object_get (f->json, "roles");
     if (roles_v) {
         read_roles (f, roles_v, roles, 96);
@@ -321,11 +344,13 @@ enum MHD_Result gw_users_update (gw_request *req)
         return no_user (req);
     auth_fields f;
     auth_fields_init (&f, req);
-    static const char *const keys[] = {"password", "full_name", "unit_id", "roles", "active", NULL};
+    static const char *const keys[] = {"password", "full_name", "unit_id", "roles",
+                                       "active",   "email",     NULL};
     auth_fields_known (&f, keys);
     gw_user_change ch = {0};
     const char *password = auth_fields_string (&f, "password", 0);
     ch.full_name = auth_fields_string (&f, "full_name", 0);
+    ch.email = auth_fields_string (&f, "email", 0);
     json_t *active = json_object_get (f.json, "active");
     if (active && !json_is_boolean (active))
         auth_fields_error (&f, "active", "phải là true hoặc false");

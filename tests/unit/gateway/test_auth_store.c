@@ -39,8 +39,9 @@ static void exec_ok (PGconn *db, const char *sql)
 static gw_user new_user (test_schema *s, const char *name, const char *roles)
 {
     gw_user u;
-    ck_assert_int_eq (gw_store_user_create (s->db, name, "Nguyễn Văn A", 7, roles, FAKE_HASH, &u),
-                      GW_STORE_OK);
+    ck_assert_int_eq (
+        gw_store_user_create (s->db, name, "Nguyễn Văn A", 7, roles, FAKE_HASH, "", &u),
+        GW_STORE_OK);
     ck_assert_int_gt (u.id, 0);
     return u;
 }
