@@ -736,6 +736,24 @@ static int transition_tx (PGconn *db, void *arg)
         return rc;
     const Loa__Content__Article *art = w->out;
     int published = strcmp (w->to, "published") == 0, retracted = strcmp (w->to, "retracted") == 0;
+    /* The review's steps, for the people they concern (notify-svc): an
+     * article waiting for the reviewers, an article sent back to its
+     * author. Only what the message needs. */
+    int submitted = strcmp (w->to, "in_review") == 0, rejected = strcmp (w->to, "rejected") == 0;
+    if (submitted || rejected) {
+        Loa__Content__ArticleEvent ev = LOA__CONTENT__ARTICLE_EVENT__INIT;
+        ev.article_id = art->id;
+        ev.unit_id = art->unit_id;
+        ev.title = art->title;
+        ev.slug = art->slug;
+        ev.author_id = art->author_id;
+        ev.reason = (char *) (w->reason ? w->reason : "");
+        if (loa_outbox_add (db, submitted ? "article.submitted" : "article.rejected", &ev.base) !=
+            0) {
+            w->status = LOA_STORE_ERROR;
+            return -1;
+        }
+    }
     if (published || retracted) {
         Loa__Content__ArticleEvent ev = LOA__CONTENT__ARTICLE_EVENT__INIT;
         ev.article_id = art->id;
@@ -746,6 +764,7 @@ static int transition_tx (PGconn *db, void *arg)
         ev.published_at = art->published_at ? art->published_at : (char *) "";
         ev.slug = art->slug;
         ev.title = art->title;
+        ev.author_id = art->author_id;
         /* media-svc serves an article's assets to anyone while it is
          * published: it learns which from here. */
         int64_t atts[ARTICLE_EVENT_MAX_ATTACHMENTS];
