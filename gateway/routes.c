@@ -314,7 +314,18 @@ const gw_route gw_routes[] = {
     {"GET", "/api/v1/ratings/summary", GW_PUBLIC, GW_ANYONE,
      RPC (GW_FEEDBACK, "ratings.summary", FB (period_request), FB (rating_summary))},
 
-    /* Notifications (notify-svc): the outgoing queue, for admins. */
+    /* Notifications (notify-svc): a member's own, in the console... */
+    {"GET", "/api/v1/notifications", 0, GW_STAFF,
+     RPC (GW_NOTIFY, "notifications.list", NT (notification_list_request), NT (notification_list))},
+    {"POST", "/api/v1/notifications/read-all", 0, GW_STAFF,
+     RPC (GW_NOTIFY, "notifications.read_all", NULL, NT (read_all_reply))},
+    {"POST", "/api/v1/notifications/{id}/read", 0, GW_STAFF,
+     RPC (GW_NOTIFY, "notifications.read", NT (notification_id_request), NT (notification))},
+    {"GET", "/api/v1/notifications/preferences", 0, GW_STAFF,
+     RPC (GW_NOTIFY, "notifications.preferences.get", NULL, NT (preferences))},
+    {"PUT", "/api/v1/notifications/preferences", GW_BODY, GW_STAFF,
+     RPC (GW_NOTIFY, "notifications.preferences.put", NT (preferences_input), NT (preferences))},
+    /* ... and the outgoing queue, for admins. */
     {"GET", "/api/v1/notifications/deliveries", 0, ADMIN,
      RPC (GW_NOTIFY, "deliveries.list", NT (delivery_list_request), NT (delivery_list))},
     {"POST", "/api/v1/notifications/deliveries/{id}/retry", 0, ADMIN,

@@ -15,6 +15,7 @@
 #include "notify_mail.h"
 #include "notify_rpc.h"
 #include "notify_send.h"
+#include "notify_staff.h"
 #include "notify_store.h"
 
 extern const loa_migration notify_svc_migrations[];
@@ -23,6 +24,8 @@ extern const size_t notify_svc_migrations_count;
 static const loa_service_subscription subscriptions[] = {
     {LOA_SVC_FEEDBACK, notify_feedback_apply, NULL}, /* no rebuild: it would write again */
     {LOA_SVC_MEDIA, notify_media_apply, NULL}, /* broadcasters' webhooks */
+    {LOA_SVC_CONTENT, notify_content_apply, NULL}, /* the review of articles */
+    {LOA_SVC_QUOTA, notify_quota_apply, NULL}, /* units at risk of missing their quota */
     {0},
 };
 
@@ -56,7 +59,7 @@ int main (int argc, char **argv)
     if (argc > 1) /* --migrate-only, --version, ...: no channel, no template */
         rc = loa_service_main (&def, argc, argv);
     else if (loa_env_from_files (loa_secret_settings) == 0 && notify_send_init () == 0 &&
-             notify_events_check_templates () == 0)
+             notify_events_check_templates () == 0 && notify_staff_check_templates () == 0)
         rc = loa_service_main (&def, argc, argv);
     else
         loa_error (NULL, "notify-svc: not started (see above)");

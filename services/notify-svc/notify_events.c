@@ -16,6 +16,7 @@
 #include "notify_mail.h"
 #include "notify_send.h"
 #include "notify_sms.h"
+#include "notify_staff.h"
 #include "notify_store.h"
 #include "notify_templates.h"
 
@@ -214,6 +215,36 @@ static int queue (PGconn *db, const Loa__Event *event, const char *source, const
     return rc < 0 ? rc : 0;
 }
 
+/* The staff's kind of a feedback event, or NULL: an item assigned to a
+ * unit (its handlers), an answer waiting for approval (the Inspectorate). */
+static const char *staff_kind (const char *topic, const Loa__Feedback__FeedbackEvent *ev)
+{
+    if (strcmp (topic, "feedback.status_changed") == 0 && ev->status &&
+        strcmp (ev->status, "assigned") == 0 && ev->unit_id > 0)
+        return "feedback.assigned";
+    if (strcmp (topic, "feedback.answered") == 0)
+        return "feedback.answered";
+    return NULL;
+}
+
+/* Tells the staff of `kind` about item `f`. */
+static int tell_staff (PGconn *db, const Loa__Event *event, const char *kind,
+                       const Loa__Feedback__FeedbackEvent *ev, const Loa__Feedback__Feedback *f,
+                       const char *due)
+{
+    char key[64], title[200], body[1200], link[96];
+    snprintf (key, sizeof key, "feedback.%llu", (unsigned long long) event->seq);
+    snprintf (link, sizeof link, "/admin/phan-anh.html?id=%lld", (long long) f->id);
+    int assigned = strcmp (kind, "feedback.assigned") == 0;
+    snprintf (title, sizeof title,
+              assigned ? "Phản ánh, kiến nghị %s được giao cho đơn vị"
+                       : "Trả lời phản ánh, kiến nghị %s chờ phê duyệt",
+              f->tracking_code);
+    snprintf (body, sizeof body, "%s — hạn trả lời %s", f->title, due);
+    return notify_staff_tell (db, key, kind, assigned ? "{handler}" : "{inspector}",
+                              assigned ? ev->unit_id : 0, 0, title, body, link);
+}
+
 int notify_feedback_apply (PGconn *db, const Loa__Event *event, void *arg)
 {
     (void) arg;
@@ -228,13 +259,14 @@ int notify_feedback_apply (PGconn *db, const Loa__Event *event, void *arg)
             loa__feedback__feedback_event__free_unpacked (ev, NULL);
         return 0;
     }
-    const char *kind = feedback_kind (event->topic, ev);
+    const char *kind = feedback_kind (event->topic, ev), *staff = staff_kind (event->topic, ev);
     int rc = 0;
-    if (!kind)
+    if (!kind && !staff)
         goto out;
     if (too_old (event)) {
-        loa_info (NULL, "notify: %s of %s (seq %llu, %s) is too old to tell; passed over", kind,
-                  ev->tracking_code, (unsigned long long) event->seq, event->occurred_at);
+        loa_info (NULL, "notify: %s of %s (seq %llu, %s) is too old to tell; passed over",
+                  kind ? kind : staff, ev->tracking_code, (unsigned long long) event->seq,
+                  event->occurred_at);
         goto out;
     }
     char request_id[64];
@@ -249,6 +281,10 @@ int notify_feedback_apply (PGconn *db, const Loa__Event *event, void *arg)
     char received[40], due[16], url[512], reason[1200];
     when_text (f->received_at, received, sizeof received, 1);
     when_text (f->due_at, due, sizeof due, 0);
+    if (staff)
+        rc = tell_staff (db, event, staff, ev, f, due);
+    if (!kind || rc != 0)
+        goto done;
     notify_track_url (f->tracking_code, url, sizeof url);
     const char *label =
         strcmp (kind, "feedback.rejected") == 0 ? reject_label (f->reject_reason_code) : "";
@@ -276,6 +312,7 @@ int notify_feedback_apply (PGconn *db, const Loa__Event *event, void *arg)
     if (rc == 0 && s && s->phone && notify_send_sms_configured (NULL) &&
         notify_sms_phone (s->phone, phone, sizeof phone) == 1)
         rc = queue (db, event, "feedback", kind, "sms", "citizen", phone, vars);
+done:
     loa__feedback__feedback__free_unpacked (f, NULL);
 out:
     loa__feedback__feedback_event__free_unpacked (ev, NULL);

@@ -12,6 +12,7 @@
 #include "notify_events.h"
 #include "notify_media.h"
 #include "notify_send.h"
+#include "notify_staff.h"
 #include "notify_store.h"
 #include "notify_webhook.h"
 
@@ -263,6 +264,182 @@ static void webhooks_deliveries (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     notify_store_free_list (&out);
 }
 
+/* ------------------------------------------------------------ staff */
+
+static const loa_rpc_store_answer note_answers[] = {
+    {LOA_STORE_NOT_FOUND, "Không tìm thấy thông báo"},
+    {LOA_STORE_OK},
+};
+
+/* The caller must be a member of staff (a login, not an API key). */
+static int staff_only (loa_rpc_ctx *ctx)
+{
+    if (ctx->caller->user_id > 0)
+        return 0;
+    loa_rpc_fail (ctx, LOA__STATUS__UNAUTHENTICATED, "Cần đăng nhập");
+    return -1;
+}
+
+static void notifications_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Notify__NotificationListRequest *in =
+        (const Loa__Notify__NotificationListRequest *) msg;
+    int page, per_page;
+    if (staff_only (ctx) != 0)
+        return;
+    if (loa_check_page (ctx, in->has_page, in->page, in->has_per_page, in->per_page,
+                        DEFAULT_PER_PAGE, &page, &per_page) != 0) {
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Tham số không hợp lệ");
+        return;
+    }
+    Loa__Notify__NotificationList out;
+    loa_store_status st = notify_store_notes (ctx->db, ctx->caller->user_id,
+                                              in->has_unread && in->unread, page, per_page, &out);
+    if (st != LOA_STORE_OK) {
+        loa_rpc_fail_store (ctx, st, NULL);
+        return;
+    }
+    loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+    loa_store_free_message (&out.base);
+}
+
+static void notifications_read (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Notify__NotificationIdRequest *in = (const Loa__Notify__NotificationIdRequest *) msg;
+    if (staff_only (ctx) != 0 ||
+        loa_check_id (ctx, in->has_id, in->id, "Mã số thông báo không hợp lệ") != 0)
+        return;
+    Loa__Notify__Notification out;
+    loa_store_status st = notify_store_note_read (ctx->db, in->id, ctx->caller->user_id, &out);
+    if (st != LOA_STORE_OK) {
+        loa_rpc_fail_store (ctx, st, note_answers);
+        return;
+    }
+    loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+    loa_store_free_message (&out.base);
+}
+
+static void notifications_read_all (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    (void) msg;
+    if (staff_only (ctx) != 0)
+        return;
+    long long n = notify_store_notes_read_all (ctx->db, ctx->caller->user_id);
+    if (n < 0) {
+        loa_rpc_fail_store (ctx, LOA_STORE_ERROR, NULL);
+        return;
+    }
+    Loa__Notify__ReadAllReply out = LOA__NOTIFY__READ_ALL_REPLY__INIT;
+    out.marked = n;
+    loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+}
+
+/* The caller's choices, one per kind, those of its roles first. */
+static void answer_preferences (loa_rpc_ctx *ctx)
+{
+    const char *kinds[16];
+    int email[16];
+    char address[256];
+    size_t n = notify_staff_n_kinds;
+    for (size_t i = 0; i < n; i++)
+        kinds[i] = notify_staff_kinds[i].kind;
+    if (notify_store_prefs (ctx->db, ctx->caller->user_id, kinds, n, email, address,
+                            sizeof address) != 0) {
+        loa_rpc_fail_store (ctx, LOA_STORE_ERROR, NULL);
+        return;
+    }
+    Loa__Notify__Preference items[16], *ptrs[16];
+    size_t k = 0;
+    for (int pass = 1; pass >= 0; pass--)
+        for (size_t i = 0; i < n; i++) {
+            int mine = 0;
+            for (const char *const *r = notify_staff_kinds[i].roles; *r && !mine; r++)
+                mine = loa_rpc_has_role (ctx, *r);
+            if (mine != pass)
+                continue;
+            loa__notify__preference__init (&items[k]);
+            items[k].kind = (char *) notify_staff_kinds[i].kind;
+            items[k].label = (char *) notify_staff_kinds[i].label;
+            items[k].email = email[i];
+            items[k].for_you = mine;
+            ptrs[k] = &items[k];
+            k++;
+        }
+    Loa__Notify__Preferences out = LOA__NOTIFY__PREFERENCES__INIT;
+    out.items = ptrs;
+    out.n_items = k;
+    out.email = address;
+    loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+}
+
+static void preferences_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    (void) msg;
+    if (staff_only (ctx) == 0)
+        answer_preferences (ctx);
+}
+
+static void preferences_put (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Notify__PreferencesInput *in = (const Loa__Notify__PreferencesInput *) msg;
+    if (staff_only (ctx) != 0)
+        return;
+    int bad = 0;
+    for (size_t i = 0; i < in->n_items; i++) {
+        const Loa__Notify__PreferenceInput *p = in->items[i];
+        int known = 0;
+        for (size_t k = 0; p->kind && k < notify_staff_n_kinds && !known; k++)
+            known = strcmp (p->kind, notify_staff_kinds[k].kind) == 0;
+        char field[48];
+        snprintf (field, sizeof field, "items[%zu].%s", i, known ? "email" : "kind");
+        if (!known) {
+            loa_rpc_field_error (ctx, field, "không phải một loại thông báo");
+            bad++;
+        } else if (!p->has_email) {
+            loa_rpc_field_error (ctx, field, "phải là true hoặc false");
+            bad++;
+        }
+    }
+    if (in->n_items > notify_staff_n_kinds * 2) {
+        loa_rpc_field_error (ctx, "items", "quá nhiều mục");
+        bad++;
+    }
+    if (bad) {
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Lựa chọn không hợp lệ");
+        return;
+    }
+    for (size_t i = 0; i < in->n_items; i++)
+        if (notify_store_pref_put (ctx->db, ctx->caller->user_id, in->items[i]->kind,
+                                   in->items[i]->email) != 0) {
+            loa_rpc_fail_store (ctx, LOA_STORE_ERROR, NULL);
+            return;
+        }
+    answer_preferences (ctx);
+}
+
+static void users_sync (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Notify__UsersSyncRequest *in = (const Loa__Notify__UsersSyncRequest *) msg;
+    if (loa_check_peer (ctx, "gateway") != 0)
+        return;
+    Loa__Notify__UsersSyncReply out = LOA__NOTIFY__USERS_SYNC_REPLY__INIT;
+    for (size_t i = 0; i < in->n_users; i++) {
+        const Loa__Notify__StaffUser *u = in->users[i];
+        if (u->id <= 0 || !u->username || !u->updated_at || !*u->updated_at) {
+            loa_rpc_field_error (ctx, "users", "thiếu id, username hoặc updated_at");
+            loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Tài khoản không hợp lệ");
+            return;
+        }
+        int rc = notify_store_user_sync (ctx->db, u);
+        if (rc < 0) {
+            loa_rpc_fail_store (ctx, LOA_STORE_ERROR, NULL);
+            return;
+        }
+        out.applied += rc;
+    }
+    loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+}
+
 #define IN(m) &loa__notify__##m##__descriptor
 
 const loa_rpc_method notify_methods[] = {
@@ -273,5 +450,11 @@ const loa_rpc_method notify_methods[] = {
     {"webhooks.delete", IN (webhook_request), webhooks_delete},
     {"webhooks.test", IN (webhook_request), webhooks_test},
     {"webhooks.deliveries", IN (webhook_delivery_list_request), webhooks_deliveries},
+    {"notifications.list", IN (notification_list_request), notifications_list},
+    {"notifications.read", IN (notification_id_request), notifications_read},
+    {"notifications.read_all", NULL, notifications_read_all},
+    {"notifications.preferences.get", NULL, preferences_get},
+    {"notifications.preferences.put", IN (preferences_input), preferences_put},
+    {"users.sync", IN (users_sync_request), users_sync},
     {NULL, NULL, NULL},
 };

@@ -57,6 +57,29 @@ static const loa_stmt statements[] = {
     {"webhook_delete", "DELETE FROM webhooks WHERE broadcaster_id = $1"},
     {"webhook_secret", "SELECT url, secret FROM webhooks WHERE broadcaster_id = $1"},
     {"delivery_get", "SELECT " DELIVERY_COLS " FROM deliveries WHERE key = $1"},
+    /* An account as the gateway has it, unless a newer one is here. */
+    {"user_sync",
+     "INSERT INTO users (user_id, username, full_name, email, roles, unit_id, active, updated_at) "
+     "VALUES ($1, $2, $3, $4, $5::text[], nullif($6::bigint, 0), $7::boolean, $8::timestamptz) "
+     "ON CONFLICT (user_id) DO UPDATE SET username = EXCLUDED.username, "
+     "full_name = EXCLUDED.full_name, email = EXCLUDED.email, roles = EXCLUDED.roles, "
+     "unit_id = EXCLUDED.unit_id, active = EXCLUDED.active, updated_at = EXCLUDED.updated_at "
+     "WHERE users.updated_at < EXCLUDED.updated_at"},
+    {"notes_list", "SELECT id, kind, title, body, link, created_at, read_at, count(*) OVER () "
+                   "FROM notifications WHERE user_id = $1 AND (NOT $2::boolean OR read_at IS NULL) "
+                   "ORDER BY id DESC LIMIT $3 OFFSET $4"},
+    {"notes_count", "SELECT count(*) FROM notifications WHERE user_id = $1 AND (NOT $2::boolean OR "
+                    "read_at IS NULL)"},
+    {"notes_unread", "SELECT count(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL"},
+    {"note_read",
+     "UPDATE notifications SET read_at = coalesce(read_at, now()) WHERE id = $1 AND user_id = $2 "
+     "RETURNING id, kind, title, body, link, created_at, read_at"},
+    {"notes_read_all",
+     "UPDATE notifications SET read_at = now() WHERE user_id = $1 AND read_at IS NULL"},
+    {"prefs_get", "SELECT kind, email FROM preferences WHERE user_id = $1"},
+    {"pref_put", "INSERT INTO preferences (user_id, kind, email) VALUES ($1, $2, $3::boolean) "
+                 "ON CONFLICT (user_id, kind) DO UPDATE SET email = EXCLUDED.email"},
+    {"user_email", "SELECT email FROM users WHERE user_id = $1"},
     {NULL, NULL},
 };
 
@@ -337,3 +360,162 @@ loa_store_status notify_store_delivery_by_key (PGconn *db, const char *key,
 }
 
 void notify_store_free_webhook (Loa__Notify__Webhook *w) { loa_store_free_message (&w->base); }
+
+/* ------------------------------------------------------------ staff */
+
+int notify_store_user_sync (PGconn *db, const Loa__Notify__StaffUser *u)
+{
+    char id[24], unit[24];
+    loa_store_int_param (id, u->id);
+    loa_store_int_param (unit, u->unit_id);
+    char *roles = loa_store_strings_literal ((const char *const *) u->roles, u->n_roles);
+    if (!roles)
+        return -1;
+    const char *vals[] = {id,    u->username, u->full_name,          u->email,
+                          roles, unit,        u->active ? "t" : "f", u->updated_at};
+    PGresult *res = loa_store_run (db, WHO, "user_sync", 8, vals, PGRES_COMMAND_OK);
+    int rc = PQresultStatus (res) == PGRES_COMMAND_OK ? atoi (PQcmdTuples (res)) : -1;
+    PQclear (res);
+    free (roles);
+    return rc;
+}
+
+static void fill_note (const PGresult *res, int row, void *item, int *oom)
+{
+    Loa__Notify__Notification *n = item;
+    loa__notify__notification__init (n);
+    n->id = atoll (PQgetvalue (res, row, 0));
+    n->kind = loa_store_dup (res, row, 1, oom);
+    n->title = loa_store_dup (res, row, 2, oom);
+    n->body = loa_store_dup (res, row, 3, oom);
+    n->link = loa_store_dup (res, row, 4, oom);
+    n->created_at = loa_store_time (res, row, 5, oom);
+    if (!PQgetisnull (res, row, 6)) {
+        n->maybe_read_at_case = LOA__NOTIFY__NOTIFICATION__MAYBE_READ_AT_READ_AT;
+        n->read_at = loa_store_time (res, row, 6, oom);
+    }
+}
+
+loa_store_status notify_store_notes (PGconn *db, int64_t user_id, int unread_only, int page,
+                                     int per_page, Loa__Notify__NotificationList *out)
+{
+    char u[24];
+    loa_store_int_param (u, user_id);
+    const char *vals[] = {u, unread_only ? "true" : "false"};
+    const loa_store_page_query q = {
+        "notes_list", "notes_count", 7, 2, vals, sizeof (Loa__Notify__Notification), fill_note};
+    loa__notify__notification_list__init (out);
+    out->page = page;
+    out->per_page = per_page;
+    loa_store_status st = loa_store_page (db, WHO, &q, page, per_page, (void ***) &out->items,
+                                          &out->n_items, &out->total);
+    if (st != LOA_STORE_OK)
+        return st;
+    const char *uv[] = {u};
+    PGresult *res = loa_store_run (db, WHO, "notes_unread", 1, uv, PGRES_TUPLES_OK);
+    if (PQresultStatus (res) == PGRES_TUPLES_OK)
+        out->unread = atoll (PQgetvalue (res, 0, 0));
+    else
+        st = LOA_STORE_ERROR;
+    PQclear (res);
+    if (st != LOA_STORE_OK)
+        loa_store_free_message (&out->base);
+    return st;
+}
+
+loa_store_status notify_store_note_read (PGconn *db, int64_t id, int64_t user_id,
+                                         Loa__Notify__Notification *out)
+{
+    char i[24], u[24];
+    loa_store_int_param (i, id);
+    loa_store_int_param (u, user_id);
+    const char *vals[] = {i, u};
+    return loa_store_one (db, WHO, "note_read", 2, vals, fill_note, out);
+}
+
+long long notify_store_notes_read_all (PGconn *db, int64_t user_id)
+{
+    char u[24];
+    loa_store_int_param (u, user_id);
+    const char *vals[] = {u};
+    PGresult *res = loa_store_run (db, WHO, "notes_read_all", 1, vals, PGRES_COMMAND_OK);
+    long long n = PQresultStatus (res) == PGRES_COMMAND_OK ? atoll (PQcmdTuples (res)) : -1;
+    PQclear (res);
+    return n;
+}
+
+int notify_store_prefs (PGconn *db, int64_t user_id, const char **kinds, size_t n_kinds, int *email,
+                        char *address, size_t address_len)
+{
+    char u[24];
+    loa_store_int_param (u, user_id);
+    const char *vals[] = {u};
+    for (size_t i = 0; i < n_kinds; i++)
+        email[i] = 0;
+    address[0] = '\0';
+    PGresult *res = loa_store_run (db, WHO, "prefs_get", 1, vals, PGRES_TUPLES_OK);
+    int rc = PQresultStatus (res) == PGRES_TUPLES_OK ? 0 : -1;
+    for (int r = 0; rc == 0 && r < PQntuples (res); r++)
+        for (size_t i = 0; i < n_kinds; i++)
+            if (strcmp (PQgetvalue (res, r, 0), kinds[i]) == 0)
+                email[i] = PQgetvalue (res, r, 1)[0] == 't';
+    PQclear (res);
+    if (rc != 0)
+        return rc;
+    res = loa_store_run (db, WHO, "user_email", 1, vals, PGRES_TUPLES_OK);
+    if (PQresultStatus (res) != PGRES_TUPLES_OK)
+        rc = -1;
+    else if (PQntuples (res))
+        snprintf (address, address_len, "%s", PQgetvalue (res, 0, 0));
+    PQclear (res);
+    return rc;
+}
+
+int notify_store_pref_put (PGconn *db, int64_t user_id, const char *kind, int email)
+{
+    char u[24];
+    loa_store_int_param (u, user_id);
+    const char *vals[] = {u, kind, email ? "true" : "false"};
+    return loa_store_change (db, WHO, "pref_put", 3, vals) == 0 ? 0 : -1;
+}
+
+int notify_store_fan_out (PGconn *db, const notify_note *n)
+{
+    char unit[24], user[24];
+    const char *vals[] = {n->key_base,
+                          n->kind,
+                          n->roles,
+                          loa_store_opt_int (unit, n->unit_id),
+                          loa_store_opt_int (user, n->user_id),
+                          n->title,
+                          n->body,
+                          n->link,
+                          n->subject,
+                          n->text,
+                          n->html};
+    PGresult *res = loa_db_run (
+        db,
+        &(loa_db_query){
+            .sql = "WITH r AS (SELECT user_id, email FROM users WHERE active "
+                   "AND ($3::text[] IS NULL OR roles && $3::text[]) "
+                   "AND ($4::bigint IS NULL OR unit_id = $4) "
+                   "AND ($5::bigint IS NULL OR user_id = $5)), "
+                   "n AS (INSERT INTO notifications (key, user_id, kind, title, body, link) "
+                   "SELECT $1 || '.' || $2 || '.u' || user_id, user_id, $2, $6, $7, $8 FROM r "
+                   "ON CONFLICT (key) DO NOTHING RETURNING user_id) "
+                   "INSERT INTO deliveries (key, kind, channel, recipient, subject, body_text, "
+                   "body_html) SELECT $1 || '.email.u' || r.user_id, $2, 'email', r.email, $9, "
+                   "$10, $11 FROM r JOIN preferences p ON p.user_id = r.user_id AND p.kind = $2 "
+                   "AND p.email WHERE r.email <> '' AND $10 <> '' ON CONFLICT (key) DO NOTHING",
+            .n = 11,
+            .vals = vals});
+    int rc = 0;
+    if (PQresultStatus (res) != PGRES_COMMAND_OK) {
+        rc = loa_db_retryable (res) ? LOA_DB_RETRY : -1;
+        if (rc == -1)
+            loa_error (NULL, "%s: cannot notify %s of %s: %s", WHO, n->roles ? n->roles : "a user",
+                       n->key_base, loa_db_error (res));
+    }
+    PQclear (res);
+    return rc;
+}

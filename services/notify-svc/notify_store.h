@@ -93,4 +93,45 @@ int notify_store_enqueue_webhook (PGconn *db, const char *key, const char *kind,
 loa_store_status notify_store_delivery_by_key (PGconn *db, const char *key,
                                                Loa__Notify__Delivery *out);
 
+/* ------------------------------------------------------------ staff */
+
+/* An account from the gateway, unless a newer version is here: 1 applied,
+ * 0 older (nothing changed), -1. */
+int notify_store_user_sync (PGconn *db, const Loa__Notify__StaffUser *u);
+
+/* A page of `user_id`'s notifications, newest first (unread only when
+ * `unread_only`), with the unread count: OK, ERROR. */
+loa_store_status notify_store_notes (PGconn *db, int64_t user_id, int unread_only, int page,
+                                     int per_page, Loa__Notify__NotificationList *out);
+/* One of the user's marked read (already read: kept as it was): OK;
+ * NOT_FOUND (none, or another's); ERROR. */
+loa_store_status notify_store_note_read (PGconn *db, int64_t id, int64_t user_id,
+                                         Loa__Notify__Notification *out);
+/* Every unread one of the user marked read: how many, or -1. */
+long long notify_store_notes_read_all (PGconn *db, int64_t user_id);
+
+/* The user's e-mail choice for each of `kinds` (n_kinds) into email[] and
+ * the address the gateway gave into `address` ("" for none). 0 or -1. */
+int notify_store_prefs (PGconn *db, int64_t user_id, const char **kinds, size_t n_kinds, int *email,
+                        char *address, size_t address_len);
+/* 0 or -1. */
+int notify_store_pref_put (PGconn *db, int64_t user_id, const char *kind, int email);
+
+/* A moment to tell staff of: one notification per member it concerns
+ * (active, holding one of `roles`, of unit `unit_id` when > 0, or user
+ * `user_id` when > 0), keyed `<key_base>.<kind>.u<user>`, and an e-mail to
+ * those who chose mail for `kind` and have an address (`text` "" : none). */
+typedef struct {
+    const char *key_base; /* "<source>.<seq>" */
+    const char *kind;
+    const char *roles; /* a text[] literal ("{handler}"), NULL: any role */
+    int64_t unit_id, user_id;
+    const char *title, *body, *link;
+    const char *subject, *text, *html; /* the e-mail, rendered */
+} notify_note;
+
+/* On any connection (the subscribers'), inside the caller's transaction:
+ * 0, -1 (logged) or LOA_DB_RETRY. */
+int notify_store_fan_out (PGconn *db, const notify_note *n);
+
 #endif

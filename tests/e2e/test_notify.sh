@@ -173,6 +173,106 @@ expect_match "publish: the link to read and rate the answer" \
 expect_eq "workflow: no other step sends the citizen a mail (receipt + published)" 2 \
     "$(nt_mail_count ".to == \"ans+$NT_RUN@example.vn\"")"
 
+# ------------------------------------------------------------ staff
+# Staff are told in the console, by role and unit (the accounts handed to
+# notify-svc by the gateway), and by e-mail for the kinds each chooses.
+nt_staff() { # KEY ROLES UNIT EMAIL
+    e2e_user NT_TOK "$1" "$2" "$3" "e2e.nt-$1-$NT_RUN" "Cán bộ $1" || fail "setup: $1 logs in" "status $HTTP_STATUS"
+    NT_UID[$1]=$E2E_UID
+    nt_call admin PATCH "/api/v1/users/$E2E_UID" "{\"email\": \"$4\"}"
+}
+declare -gA NT_UID=()
+nt_staff h1 '["handler"]' "$NT_UNIT" "h1+$NT_RUN@skhdt.bacninh.gov.vn"
+expect_eq "staff: an admin sets a member's e-mail address" "200 h1+$NT_RUN@skhdt.bacninh.gov.vn" \
+    "$HTTP_STATUS $(body_jq .email)"
+nt_call admin PATCH "/api/v1/users/${NT_UID[h1]}" '{"email": "not an address"}'
+expect_eq "staff: a wrong address -> 422 naming email" "422 true" "$(problem_names email)"
+http GET '/api/v1/units?per_page=100'
+NT_UNIT2=$(body_jq "[.items[] | select(.id != $NT_UNIT)][0].id")
+nt_staff h2 '["handler"]' "$NT_UNIT2" "h2+$NT_RUN@skhdt.bacninh.gov.vn"
+nt_staff i1 '["inspector"]' null "i1+$NT_RUN@skhdt.bacninh.gov.vn"
+nt_synced() {
+    [ "$(db_sql "SELECT count(*) FROM notify.users WHERE user_id IN (${NT_UID[h1]}, ${NT_UID[h2]}, ${NT_UID[i1]}) AND email LIKE '%+$NT_RUN@%'")" = 3 ]
+}
+if wait_until 15 nt_synced; then pass "staff: the accounts reach notify-svc (users.sync), addresses included"; else
+    fail "staff: the accounts reach notify-svc" "$(db_sql "SELECT user_id, email FROM notify.users")"
+fi
+nt_call h1 PUT /api/v1/notifications/preferences '{"items": [{"kind": "feedback.assigned", "email": true}]}'
+expect_eq "staff: h1 asks for mail of items assigned to its unit" "200 true true h1+$NT_RUN@skhdt.bacninh.gov.vn" \
+    "$HTTP_STATUS $(body_jq '[.items[] | select(.kind == "feedback.assigned")][0] | "\(.email) \(.for_you)"') $(body_jq .email)"
+expect_eq "staff: its own roles' kinds first" "feedback.assigned" "$(body_jq '.items[0].kind')"
+nt_call h1 PUT /api/v1/notifications/preferences '{"items": [{"kind": "feedback.lost", "email": true}]}'
+expect_eq "staff: an unknown kind -> 422 naming it" "422 true" "$(problem_names 'items[0].kind')"
+nt_call anon GET /api/v1/notifications -
+expect_eq "staff: notifications need a login -> 401" 401 "$HTTP_STATUS"
+
+nt_submit "Giao cho đơn vị $NT_RUN" "staff+$NT_RUN@example.vn"
+NT_SID=$NT_ID NT_SCODE=$NT_CODE
+nt_call i1 POST "/api/v1/feedback/$NT_SID/accept" "{\"unit_id\": $NT_UNIT}"
+expect_eq "staff: the inspector assigns an item to h1's unit" "200 assigned" "$HTTP_STATUS $(body_jq .status)"
+nt_told() { # WHO TEXT
+    nt_call "$1" GET '/api/v1/notifications?per_page=50' -
+    [ "$(body_jq --arg t "$2" '[.items[] | select(.title | contains($t))] | length')" -ge 1 ]
+}
+if wait_until 15 nt_told h1 "$NT_SCODE được giao cho đơn vị"; then
+    pass "staff: the unit's handler is told in the console"
+else
+    fail "staff: the unit's handler is told" "$HTTP_BODY"
+fi
+expect_eq "staff: with a link to the item, unread" "/admin/phan-anh.html?id=$NT_SID false true" \
+    "$(body_jq --arg t "$NT_SCODE" '[.items[] | select(.title | contains($t))][0] | "\(.link) \(.read_at != null) \(.created_at | test("\\+07:00$"))"')"
+NT_NOTE=$(body_jq --arg t "$NT_SCODE" '[.items[] | select(.title | contains($t))][0].id')
+NT_UNREAD=$(body_jq .unread)
+nt_wait_mails 1 ".to == \"h1+$NT_RUN@skhdt.bacninh.gov.vn\"" || true
+expect_eq "staff: and by e-mail, as chosen" "[Loa] Phản ánh, kiến nghị $NT_SCODE được giao cho đơn vị" \
+    "$(nt_mails | jq -r "[.[] | select(.to == \"h1+$NT_RUN@skhdt.bacninh.gov.vn\")][0].subject // \"\"")"
+expect_match "staff: the mail links the console's page" "$LOA_PUBLIC_URL/admin/phan-anh.html\\?id=$NT_SID" \
+    "$(nt_mails | jq -r "[.[] | select(.to == \"h1+$NT_RUN@skhdt.bacninh.gov.vn\")][0].text // \"\"")"
+nt_call h2 GET '/api/v1/notifications?per_page=50' -
+expect_eq "staff: another unit's handler is not told" 0 \
+    "$(body_jq --arg t "$NT_SCODE" '[.items[] | select(.title | contains($t))] | length')"
+nt_call h2 POST "/api/v1/notifications/$NT_NOTE/read" -
+expect_eq "staff: nor can it mark h1's read -> 404" 404 "$HTTP_STATUS"
+nt_call h1 POST "/api/v1/notifications/$NT_NOTE/read" -
+expect_eq "staff: h1 marks it read" "200 true" "$HTTP_STATUS $(body_jq '.read_at != null')"
+nt_call h1 GET '/api/v1/notifications?unread=true' -
+expect_eq "staff: one fewer unread" "$((NT_UNREAD - 1))" "$(body_jq .unread)"
+nt_call h1 POST "/api/v1/feedback/$NT_SID/answer" '{"answer": "Đơn vị đã xử lý theo đề nghị.", "publish": true}'
+if wait_until 15 nt_told i1 "$NT_SCODE chờ phê duyệt"; then
+    pass "staff: an answer waiting for approval is told to the Inspectorate"
+else
+    fail "staff: the Inspectorate is told of the answer" "$HTTP_BODY"
+fi
+expect_eq "staff: the inspector chose no mail: none" 0 "$(nt_mail_count ".to == \"i1+$NT_RUN@skhdt.bacninh.gov.vn\"")"
+nt_call i1 POST /api/v1/notifications/read-all -
+expect_eq "staff: read-all marks every one" "200 true" "$HTTP_STATUS $(body_jq '.marked >= 1')"
+nt_call i1 GET /api/v1/notifications -
+expect_eq "staff: none unread after" 0 "$(body_jq .unread)"
+
+# Articles: the reviewers are told of a submission, the author of the verdict.
+nt_staff ed2 '["editor"]' "$NT_UNIT" ""
+nt_staff rev2 '["reviewer"]' null ""
+nt_synced2() { [ "$(db_sql "SELECT count(*) FROM notify.users WHERE user_id IN (${NT_UID[ed2]}, ${NT_UID[rev2]})")" = 2 ]; }
+wait_until 15 nt_synced2 || fail "staff: the editor and reviewer reach notify-svc" "not in 15 s"
+http GET '/api/v1/topics?per_page=1'
+nt_call ed2 POST /api/v1/articles "$(jq -nc --arg t "Bài gửi duyệt $NT_RUN" --argjson tp "[$(body_jq '.items[0].id')]" \
+    '{title: $t, summary: "Tóm tắt", body: "Nội dung.", topic_ids: $tp}')"
+NT_AID=$(body_jq .id)
+nt_call ed2 POST "/api/v1/articles/$NT_AID/submit" '{}'
+if wait_until 15 nt_told rev2 "Bài viết chờ duyệt: Bài gửi duyệt $NT_RUN"; then
+    pass "staff: a reviewer is told of an article submitted"
+else
+    fail "staff: a reviewer is told of an article submitted" "$HTTP_BODY"
+fi
+nt_call rev2 POST "/api/v1/articles/$NT_AID/reject" '{"reason": "Cần bổ sung nguồn tin"}'
+if wait_until 15 nt_told ed2 "Bài viết bị trả lại: Bài gửi duyệt $NT_RUN"; then
+    pass "staff: the author is told it was sent back"
+else
+    fail "staff: the author is told it was sent back" "$HTTP_BODY"
+fi
+expect_eq "staff: with the reviewer's reason" "Lý do: Cần bổ sung nguồn tin" \
+    "$(body_jq '[.items[] | select(.title | startswith("Bài viết bị trả lại"))][0].body')"
+
 # ------------------------------------------------------------ templates
 NT_TPL=$LOA_NOTIFY_TEMPLATES/feedback.received.subject.txt
 cp "$NT_TPL" "$T_TMP/subject.orig"
