@@ -123,6 +123,49 @@ void feedback_items_contact (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     feedback_store_free (&out);
 }
 
+/* The most items of each kind (overdue, due soon) a digest lists. */
+#define DIGEST_MAX 500
+
+/* notify-svc's daily digests: the overdue items, then those due soon. */
+void feedback_items_digest (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    (void) msg;
+    if (loa_check_peer (ctx, "notify-svc") != 0)
+        return;
+    Loa__Feedback__FeedbackList lists[2];
+    fb_filter f = {.page = 1, .per_page = DIGEST_MAX, .overdue = 1, .due_soon = -1};
+    loa_store_status st = feedback_store_list (ctx->db, &f, &lists[0]);
+    if (st == LOA_STORE_OK) {
+        f.overdue = 0;
+        f.due_soon = 1;
+        st = feedback_store_list (ctx->db, &f, &lists[1]);
+        if (st != LOA_STORE_OK)
+            feedback_store_free_list (&lists[0]);
+    }
+    if (st != LOA_STORE_OK) {
+        loa_rpc_fail_store (ctx, st, fb_item_answers);
+        return;
+    }
+    size_t n = lists[0].n_items + lists[1].n_items;
+    Loa__Feedback__Feedback **items = calloc (n + 1, sizeof *items);
+    if (!items) {
+        loa_rpc_fail (ctx, LOA__STATUS__INTERNAL, "Không đủ bộ nhớ");
+    } else {
+        memcpy (items, lists[0].items, lists[0].n_items * sizeof *items);
+        memcpy (items + lists[0].n_items, lists[1].items, lists[1].n_items * sizeof *items);
+        Loa__Feedback__FeedbackList out = LOA__FEEDBACK__FEEDBACK_LIST__INIT;
+        out.items = items;
+        out.n_items = n;
+        out.total = lists[0].total + lists[1].total;
+        out.page = 1;
+        out.per_page = DIGEST_MAX;
+        loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+        free (items);
+    }
+    feedback_store_free_list (&lists[0]);
+    feedback_store_free_list (&lists[1]);
+}
+
 /* ------------------------------------------------------------ workflow */
 
 static const char *const FROM_RECEIVED[] = {"received", NULL};

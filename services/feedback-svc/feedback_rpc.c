@@ -498,6 +498,7 @@ const loa_rpc_method feedback_methods[] = {
     {"feedback.list", IN (feedback_list_request), feedback_items_list},
     {"feedback.get", IN (feedback_id_request), feedback_items_get},
     {"feedback.contact", IN (feedback_id_request), feedback_items_contact},
+    {"feedback.digest", NULL, feedback_items_digest},
     {"feedback.accept", IN (accept_request), feedback_items_accept},
     {"feedback.forward", IN (forward_request), feedback_items_forward},
     {"feedback.reject", IN (reject_request), feedback_items_reject},

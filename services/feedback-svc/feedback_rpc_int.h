@@ -22,6 +22,7 @@ int fb_bad_date (loa_rpc_ctx *ctx, const char *name, const char *value);
 void feedback_items_list (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
 void feedback_items_get (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
 void feedback_items_contact (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void feedback_items_digest (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
 void feedback_items_accept (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
 void feedback_items_forward (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
 void feedback_items_reject (loa_rpc_ctx *ctx, const ProtobufCMessage *in);

@@ -11,6 +11,7 @@
 #include "loa_log.h"
 #include "loa_rpc_thread.h"
 #include "loa_service.h"
+#include "notify_digest.h"
 #include "notify_events.h"
 #include "notify_mail.h"
 #include "notify_rpc.h"
@@ -35,6 +36,9 @@ static const loa_service_tick ticks[] = {
     {"email", notify_send_email_tick, "LOA_NOTIFY_SEND_MS", 1000},
     {"sms", notify_send_sms_tick, "LOA_NOTIFY_SEND_MS", 1000},
     {"webhook", notify_send_webhook_tick, "LOA_NOTIFY_SEND_MS", 1000},
+    /* The daily digests of deadlines: looked at every minute, sent once a
+     * day from LOA_NOTIFY_DIGEST_AT. */
+    {"digest", notify_digest_tick, "LOA_NOTIFY_DIGEST_MS", 60000},
     {0},
 };
 

@@ -49,6 +49,7 @@ static const struct {
     {"notify_mail", notify_mail_suite},
     {"notify_sms", notify_sms_suite},
     {"notify_webhook", notify_webhook_suite},
+    {"notify_staff", notify_staff_suite},
     {"notify_store", notify_store_suite},
     {"loa_blob", loa_blob_suite},
     {"xml", xml_suite},

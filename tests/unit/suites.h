@@ -29,6 +29,7 @@ Suite *rpc_decl_suite (void);
 Suite *notify_mail_suite (void);
 Suite *notify_sms_suite (void);
 Suite *notify_webhook_suite (void);
+Suite *notify_staff_suite (void);
 Suite *notify_store_suite (void);
 /* gateway/: its modules without I/O (the cache with real ZeroMQ) */
 Suite *auth_decide_suite (void);

@@ -204,7 +204,10 @@ START_TEST (test_draft_submit_publish)
     ck_assert_int_eq (STEP (&fx, &fx.editor_a, "articles.submit", id, NULL), LOA__STATUS__OK);
     ck_assert_str_eq (column (&fx, id, "status", buf, sizeof buf), "in_review");
     ck_assert_int_eq (get (&fx, NULL, id), LOA__STATUS__NOT_FOUND);
-    ck_assert_int_eq (count (&fx, "SELECT count(*) FROM outbox WHERE topic LIKE 'article.%'"), 0);
+    /* For the reviewers (notify-svc), nothing public yet. */
+    ck_assert_int_eq (count (&fx, "SELECT count(*) FROM outbox WHERE topic LIKE 'article.%'"), 1);
+    ck_assert_int_eq (count (&fx, "SELECT count(*) FROM outbox WHERE topic = 'article.submitted'"),
+                      1);
 
     ck_assert_int_eq (STEP (&fx, &fx.reviewer, "articles.publish", id, NULL), LOA__STATUS__OK);
     ck_assert_str_eq (column (&fx, id, "status", buf, sizeof buf), "published");
@@ -251,6 +254,11 @@ START_TEST (test_reject_fix_resubmit)
                       LOA__STATUS__OK);
     ck_assert_str_eq (column (&fx, id, "status", buf, sizeof buf), "rejected");
     ck_assert_str_eq (column (&fx, id, "status_reason", buf, sizeof buf), "Thiếu số liệu");
+    /* Its author is told why (notify-svc): the event carries the reason. */
+    ck_assert_int_eq (count (&fx,
+                             "SELECT count(*) FROM outbox WHERE topic = 'article.rejected' "
+                             "AND position(convert_to('Thiếu số liệu', 'UTF8') IN payload) > 0"),
+                      1);
 
     /* The fix: another editor of the same unit, on the current version. */
     Loa__Content__UpdateArticleRequest up = LOA__CONTENT__UPDATE_ARTICLE_REQUEST__INIT;
@@ -377,7 +385,11 @@ START_TEST (test_invalid_transitions)
     ck_assert_str_eq (history (&fx, id, buf, sizeof buf),
                       "created:>draft,submitted:draft>in_review,published:in_review>published,"
                       "retracted:published>retracted");
-    ck_assert_int_eq (count (&fx, "SELECT count(*) FROM outbox WHERE topic LIKE 'article.%'"), 2);
+    ck_assert_int_eq (count (&fx, "SELECT count(*) FROM outbox WHERE topic IN "
+                                  "('article.published', 'article.retracted')"),
+                      2);
+    ck_assert_int_eq (count (&fx, "SELECT count(*) FROM outbox WHERE topic = 'article.submitted'"),
+                      1);
     /* No such article. */
     ck_assert_int_eq (STEP (&fx, &fx.reviewer, "articles.publish", id + 1000, NULL),
                       LOA__STATUS__NOT_FOUND);
