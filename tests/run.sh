@@ -85,8 +85,9 @@ export LOA_NOTIFY_TEMPLATES=$T_TMP/notify-templates LOA_SMTP_URL=smtp://127.0.0.
 export LOA_MAIL_FROM="Sở Kế hoạch và Đầu tư Bắc Ninh <no-reply@skhdt.bacninh.gov.vn>"
 export LOA_NOTIFY_SEND_MS=100 LOA_NOTIFY_RETRY_MS=200 LOA_NOTIFY_RETRY_MAX_MS=1000
 export LOA_NOTIFY_ATTEMPTS=20
-# The gateway hands accounts to notify-svc every 200 ms (2 s in production).
-export LOA_USER_SYNC_MS=200
+# The gateway hands accounts to notify-svc every 200 ms (2 s in production);
+# the daily digests are looked for every 500 ms, whatever the hour.
+export LOA_USER_SYNC_MS=200 LOA_NOTIFY_DIGEST_MS=500 LOA_NOTIFY_DIGEST_AT=00:00
 mail_sink_start || echo "   the mail sink did not start (test_notify.sh will say)"
 # Its SMS go to an HTTP server of the run's own (tests/e2e/http-sink.py: a
 # file a request in $HTTP_SINK_DIR), as to a provider's gateway.

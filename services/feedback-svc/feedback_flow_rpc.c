@@ -132,7 +132,8 @@ void feedback_items_digest (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     (void) msg;
     if (loa_check_peer (ctx, "notify-svc") != 0)
         return;
-    Loa__Feedback__FeedbackList lists[2];
+    Loa__Feedback__FeedbackList lists[2] = {LOA__FEEDBACK__FEEDBACK_LIST__INIT,
+                                            LOA__FEEDBACK__FEEDBACK_LIST__INIT};
     fb_filter f = {.page = 1, .per_page = DIGEST_MAX, .overdue = 1, .due_soon = -1};
     loa_store_status st = feedback_store_list (ctx->db, &f, &lists[0]);
     if (st == LOA_STORE_OK) {

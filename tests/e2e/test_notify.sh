@@ -249,6 +249,30 @@ expect_eq "staff: read-all marks every one" "200 true" "$HTTP_STATUS $(body_jq '
 nt_call i1 GET /api/v1/notifications -
 expect_eq "staff: none unread after" 0 "$(body_jq .unread)"
 
+# The daily digest (a sweep, not an event): a unit of the test's own, so
+# that its digest of today is still to come; an item of it made overdue.
+NT_RUN_UC=$(printf '%s' "$NT_RUN" | tr 'a-f' 'A-F')
+nt_call admin POST /api/v1/units "{\"code\": \"NT-$NT_RUN_UC\", \"name\": \"Phòng Thử thông báo $NT_RUN\"}"
+NT_DUNIT=$(body_jq '.id // 0')
+nt_staff hd '["handler"]' "$NT_DUNIT" ""
+nt_synced3() { [ "$(db_sql "SELECT count(*) FROM notify.users WHERE user_id = ${NT_UID[hd]} AND unit_id = $NT_DUNIT")" = 1 ]; }
+wait_until 15 nt_synced3 || fail "digest: the unit's handler reaches notify-svc" "not in 15 s"
+nt_submit "Quá hạn $NT_RUN" "overdue+$NT_RUN@example.vn"
+NT_OCODE=$NT_CODE
+nt_accept_new_unit() { nt_call i1 POST "/api/v1/feedback/$NT_ID/accept" "{\"unit_id\": $NT_DUNIT}" && [ "$HTTP_STATUS" = 200 ]; }
+wait_until 10 nt_accept_new_unit || fail "digest: the item is assigned to the new unit" "status $HTTP_STATUS"
+db_sql "UPDATE feedback.feedback SET due_at = now() - interval '2 days' WHERE id = $NT_ID" >/dev/null
+if wait_until 15 nt_told hd "Đơn vị có 1 phản ánh, kiến nghị quá hạn và 0 sắp đến hạn trả lời"; then
+    pass "digest: the unit's handler is told of its overdue item, by the daily sweep"
+else
+    fail "digest: the unit's handler is told by the daily sweep" "$HTTP_BODY"
+fi
+expect_eq "digest: naming it" "$NT_OCODE" \
+    "$(body_jq '[.items[] | select(.kind == "feedback.due")][0].body')"
+sleep 1
+nt_call hd GET '/api/v1/notifications?per_page=50' -
+expect_eq "digest: once a day, not at every sweep" 1 "$(body_jq '[.items[] | select(.kind == "feedback.due")] | length')"
+
 # Articles: the reviewers are told of a submission, the author of the verdict.
 nt_staff ed2 '["editor"]' "$NT_UNIT" ""
 nt_staff rev2 '["reviewer"]' null ""
