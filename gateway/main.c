@@ -154,7 +154,8 @@ int main (int argc, char **argv)
     gw_proxies proxies = {0};
     if (gw_services_init (zctx, db_url, gw_store_prepare) != 0)
         goto out;
-    if (gw_auth_init () != 0 || gw_auth_bootstrap () != 0 || gw_auth_sweep_start (db_url) != 0) {
+    if (gw_auth_init () != 0 || gw_auth_bootstrap () != 0 || gw_auth_sweep_start (db_url) != 0 ||
+        gw_user_sync_start (db_url) != 0) {
         loa_error (NULL, "gateway: cannot set up accounts");
         goto out;
     }
@@ -235,6 +236,7 @@ out:
     gw_auth_done (); /* the hash pool, once no request waits on it */
     gw_proxies_free (&proxies);
     gw_auth_sweep_stop ();
+    gw_user_sync_stop ();
     gw_open311_set_throttle (NULL);
     gw_throttle_destroy (&intake);
     gw_throttle_destroy (&apps);
