@@ -11,13 +11,18 @@
 #                          (the image's loa), 0600
 #   DIR/db_password_S      the password of the role loa_S of each program's
 #   DIR/db_url_S           schema S (gateway, content, feedback, quota,
-#                          media), which db-init sets, and that program's
+#                          media, notify), which db-init sets, and that program's
 #                          LOA_DB_URL with it (LOA_DB_URL_FILE); uid 10001, 0600
 #   DIR/admin_password     the first admin's password (LOA_ADMIN_PASSWORD_FILE),
 #                          owner uid 10001, 0600: read it here to log in first
 #   DIR/metrics_token      the bearer token /metrics asks for
 #                          (LOA_METRICS_TOKEN_FILE; give it to Prometheus as
 #                          its scrape's credentials_file), uid 10001, 0600
+#   DIR/smtp_password      the mail server's password, for notify-svc
+#                          (LOA_SMTP_PASSWORD_FILE): made empty, for the
+#                          operator to write when the server wants a login
+#                          (it is read only when LOA_SMTP_PASSWORD_FILE is
+#                          set); uid 10001, 0600
 # docker-compose.yml gives each file, as a compose secret, only to the
 # containers that need it; no password is ever in an environment variable,
 # an image or a log. Run it (as root, for the owners) before the first
@@ -39,8 +44,8 @@ if [ ! -s "$DIR/db_url" ]; then
 fi
 # Each program's role (an installation made before roles gets them when
 # this runs again: existing files are kept, missing ones made).
-files="db_url admin_password metrics_token"
-for s in gateway content feedback quota media; do
+files="db_url admin_password metrics_token smtp_password"
+for s in gateway content feedback quota media notify; do
     [ -s "$DIR/db_password_$s" ] || random_password >"$DIR/db_password_$s"
     if [ ! -s "$DIR/db_url_$s" ]; then
         printf 'postgresql://loa_%s:%s@%s/loa\n' "$s" "$(cat "$DIR/db_password_$s")" "$ADDR" >"$DIR/db_url_$s"
@@ -49,10 +54,12 @@ for s in gateway content feedback quota media; do
 done
 [ -s "$DIR/admin_password" ] || random_password >"$DIR/admin_password"
 [ -s "$DIR/metrics_token" ] || random_password >"$DIR/metrics_token"
+# Not a password of ours: the mail server's, written by the operator.
+[ -e "$DIR/smtp_password" ] || : >"$DIR/smtp_password"
 chmod 600 "$DIR/postgres_password"
 for f in $files; do chmod 600 "$DIR/$f"; done
 if [ "$(id -u)" = 0 ]; then
     chown 0:0 "$DIR/postgres_password"
     for f in $files; do chown 10001:10001 "$DIR/$f"; done
 fi
-echo "secrets in $DIR: postgres_password, db_url, db_password_* and db_url_* (each program's role), admin_password (the first admin's: log in as admin with it), metrics_token"
+echo "secrets in $DIR: postgres_password, db_url, db_password_* and db_url_* (each program's role), admin_password (the first admin's: log in as admin with it), metrics_token, smtp_password (empty: the mail server's, if it wants one)"

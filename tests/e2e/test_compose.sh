@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # docker-compose.yml and deploy/Dockerfile: first checked as files (valid for
-# Debian's docker-compose; the five programs from the one image with health
+# Debian's docker-compose; the six programs from the one image with health
 # checks, PostgreSQL 15, volumes for its data and the media; the image built
 # in two Debian 12 stages), then started for real on a Docker engine of the
 # test's own (compose_live, below). Sourced by tests/run.sh from the
@@ -55,7 +55,7 @@ compose_get() {
 
 test_compose() {
     local f=docker-compose.yml df=deploy/Dockerfile
-    local programs="gateway content-svc feedback-svc quota-svc media-svc"
+    local programs="gateway content-svc feedback-svc quota-svc media-svc notify-svc"
     local p v port image want target got froms missing problems
 
     if ! command -v docker-compose >/dev/null 2>&1; then
@@ -94,6 +94,7 @@ test_compose() {
         "feedback-svc LOA_DB_URL_FILE loa_db_url_feedback db_url_feedback" \
         "quota-svc LOA_DB_URL_FILE loa_db_url_quota db_url_quota" \
         "media-svc LOA_DB_URL_FILE loa_db_url_media db_url_media" \
+        "notify-svc LOA_DB_URL_FILE loa_db_url_notify db_url_notify" \
         "db-init LOA_ADMIN_DB_URL_FILE loa_db_url db_url"; do
         read -r p v target got <<<"$want"
         [ "$(compose_get "services.$p.environment.$v")" = "/run/secrets/$target" ] ||
@@ -105,6 +106,45 @@ test_compose() {
             problems="$problems; the secret $target is not deploy/secrets/$got"
     done
     expect_eq "compose: the passwords come from deploy/secrets/ as compose secrets, each where needed" \
+        "" "${problems#; }"
+    # db-init sets every role's password: each schema's, from its file.
+    problems=""
+    for v in gateway content feedback quota media notify; do
+        compose_get "services.db-init.secrets[].source" | grep -qx "loa_db_password_$v" ||
+            compose_get "services.db-init.secrets[]" | grep -qx "loa_db_password_$v" ||
+            problems="$problems; db-init is not given loa_db_password_$v"
+        [ "$(compose_get "secrets.loa_db_password_$v.file")" = "$PWD/deploy/secrets/db_password_$v" ] ||
+            problems="$problems; the secret loa_db_password_$v is not deploy/secrets/db_password_$v"
+    done
+    expect_eq "compose: db-init is given every role's password (gateway, the five services)" "" "${problems#; }"
+    # The mail server's settings come from the operator's environment (unset:
+    # nothing is sent, mail stays queued); its password only as a file, given
+    # to notify-svc alone.
+    problems=""
+    env -i PATH="$PATH" HOME="${HOME:-/tmp}" LOA_PUBLIC_URL=https://cchc.example.gov.vn \
+        LOA_SMTP_URL=smtp://mail.example.gov.vn:587 LOA_SMTP_USER=cchc LOA_SMTP_TLS=starttls \
+        LOA_SMTP_PASSWORD_FILE=/run/secrets/loa_smtp_password LOA_MAIL_FROM="Sở KH&ĐT <no-reply@example.gov.vn>" \
+        LOA_MAIL_REPLY_TO=motcua@example.gov.vn docker-compose -f "$f" config 2>/dev/null |
+        compose_flatten >"$T_TMP/compose-smtp.flat"
+    for want in "LOA_SMTP_URL smtp://mail.example.gov.vn:587" "LOA_SMTP_USER cchc" "LOA_SMTP_TLS starttls" \
+        "LOA_SMTP_PASSWORD_FILE /run/secrets/loa_smtp_password" "LOA_MAIL_FROM Sở KH&ĐT <no-reply@example.gov.vn>" \
+        "LOA_MAIL_REPLY_TO motcua@example.gov.vn"; do
+        v=${want%% *}
+        [ "$(compose_get "services.notify-svc.environment.$v")" = "" ] ||
+            problems="$problems; unset, $v is [$(compose_get "services.notify-svc.environment.$v")]"
+        got=$(awk -v p="services.notify-svc.environment.$v=" 'index($0, p) == 1 { print substr($0, length(p) + 1) }' \
+            "$T_TMP/compose-smtp.flat")
+        [ "$got" = "${want#* }" ] || problems="$problems; $v=${want#* } in the environment gives [$got]"
+    done
+    [ "$(compose_get secrets.loa_smtp_password.file)" = "$PWD/deploy/secrets/smtp_password" ] ||
+        problems="$problems; the secret loa_smtp_password is not deploy/secrets/smtp_password"
+    got=""
+    for p in $programs db-init seed admin; do
+        { compose_get "services.$p.secrets[].source"; compose_get "services.$p.secrets[]"; } |
+            grep -qx loa_smtp_password && got="$got$p "
+    done
+    [ "$got" = "notify-svc " ] || problems="$problems; loa_smtp_password is given to [$got], not notify-svc alone"
+    expect_eq "compose: the mail server from the operator's environment (unset: mail stays queued), its password a file for notify-svc alone" \
         "" "${problems#; }"
 
     # The five programs: one image built from deploy/Dockerfile, the program
@@ -136,13 +176,20 @@ test_compose() {
             v=$(compose_get "services.$p.healthcheck.test[]" | tr '\n' ' ')
             printf '%s' "$v" | grep -Eq "^CMD(-SHELL)? .*loa-rpc (.* )?tcp://127\\.0\\.0\\.1:$port ping" ||
                 problems="$problems; health check [$v] is not loa-rpc tcp://127.0.0.1:$port ping"
-            [ "$(compose_get "services.gateway.depends_on.$p.condition")" = service_healthy ] ||
-                problems="$problems; the gateway does not wait until it is healthy"
+            if [ "$p" = notify-svc ]; then
+                # Mail that waits must not hold the portal back (its /readyz
+                # does not count notify-svc either).
+                [ -z "$(compose_get "services.gateway.depends_on.$p.condition")" ] ||
+                    problems="$problems; the gateway waits for it"
+            else
+                [ "$(compose_get "services.gateway.depends_on.$p.condition")" = service_healthy ] ||
+                    problems="$problems; the gateway does not wait until it is healthy"
+            fi
             ;;
         esac
         [ "$(compose_get "services.$p.depends_on.postgres.condition")" = service_healthy ] ||
             problems="$problems; does not wait until PostgreSQL is healthy"
-        expect_eq "compose: $p: the program, from the one image, health-checked, started in order" \
+        expect_eq "compose: $p: the program, from the one image, health-checked, started in order$([ "$p" != notify-svc ] || echo ' (the gateway does not wait for it)')" \
             "" "${problems#; }"
     done
     # CURVE (docs/security.md): each program has its own secret key, given
@@ -165,7 +212,7 @@ test_compose() {
         expect_eq "compose: $p has its own secret key and every public key, read-only" "" "${problems#; }"
     done
     got=$(grep -c '^secrets\..*\.file=.*/deploy/keys/' "$T_TMP/compose.flat") || true
-    expect_eq "compose: one secret key per program (and the seed step's loa-rpc), no more" "6" "$got"
+    expect_eq "compose: one secret key per program (and the seed step's loa-rpc), no more" "7" "$got"
     if grep -qx 'deploy/keys' .dockerignore 2>/dev/null && grep -qx 'deploy/secrets' .dockerignore &&
         ! grep -Eiq '^[[:space:]]*COPY[[:space:]].*deploy/(keys|secrets)' "$df"; then
         pass "compose: no key or password can reach the image (.dockerignore, COPY)"
@@ -283,11 +330,14 @@ EOF
 # traffic stays on the loopback interface.
 
 # cl_compose ARGS...: docker-compose on the test's project, in a clean
-# environment (the runner's LOA_* must not leak in).
+# environment (the runner's LOA_* must not leak in); the mail server is the
+# test's sink (tools/mail-sink.py on the host's loopback), given as an
+# operator gives it: LOA_SMTP_URL and LOA_MAIL_FROM in the environment.
 cl_compose() {
     env -i PATH="$PATH" HOME="${HOME:-/tmp}" DOCKER_HOST="$DOCKER_HOST" \
         LOA_IMAGE=loa:e2e LOA_POSTGRES_IMAGE=loa-postgres:e2e LOA_CADDY_IMAGE=loa-caddy:e2e \
         LOA_RPC_TIMEOUT_MS=2000 LOA_PUBLIC_URL="http://127.0.0.1:$CL_HTTP" \
+        LOA_SMTP_URL="smtp://127.0.0.1:$CL_MAIL" LOA_MAIL_FROM="$CL_MAIL_FROM" \
         docker-compose -p loa-e2e -f "$CL_DIR/project/docker-compose.yml" \
         -f "$CL_DIR/project/host-network.yml" "$@"
 }
@@ -299,8 +349,8 @@ cl_container() { cl_compose ps -q "$1" 2>/dev/null | head -1; }
 # running and healthy (the one-shot seed aside).
 cl_healthy() {
     local ids s p
-    ids=$(for p in postgres content-svc feedback-svc quota-svc media-svc gateway; do cl_container "$p"; done)
-    [ "$(printf '%s\n' "$ids" | grep -c .)" = 6 ] || return 1
+    ids=$(for p in postgres content-svc feedback-svc quota-svc media-svc notify-svc gateway; do cl_container "$p"; done)
+    [ "$(printf '%s\n' "$ids" | grep -c .)" = 7 ] || return 1
     # shellcheck disable=SC2086 # one argument per container
     s=$("$DOCKER" inspect -f '{{.State.Status}}/{{if .State.Health}}{{.State.Health.Status}}{{end}}' $ids)
     [ -z "$(printf '%s\n' "$s" | grep -vx 'running/healthy')" ]
@@ -345,21 +395,34 @@ cl_build() {
 }
 cl_pg_healthy() { [ "$("$DOCKER" inspect -f '{{.State.Health.Status}}' "$(cl_container postgres)" 2>/dev/null)" = healthy ]; }
 
+# cl_port SERVICE BASE: its RPC and events ports on the host, as
+# deploy/stack.sh gives them from a free base (PostgreSQL on BASE, the
+# gateway on BASE + 9).
+cl_port() {
+    case $1 in
+    content-svc) echo "$(($2 + 1)) $(($2 + 5))" ;;
+    feedback-svc) echo "$(($2 + 2)) $(($2 + 6))" ;;
+    quota-svc) echo "$(($2 + 3)) $(($2 + 7))" ;;
+    media-svc) echo "$(($2 + 4)) $(($2 + 8))" ;;
+    notify-svc) echo "$(($2 + 10)) $(($2 + 11))" ;;
+    esac
+}
+
 # cl_override: the override file: every service (the one-shot seed too) on
 # the host's network, the services' names resolving to 127.0.0.1, and free
 # ports for each listener.
 cl_override() {
-    local b=$1 tls=$2 s i v hosts="" env_common
-    for s in postgres content-svc feedback-svc quota-svc media-svc gateway; do
+    local b=$1 tls=$2 s v rpc events hosts="" env_common
+    for s in postgres content-svc feedback-svc quota-svc media-svc notify-svc gateway; do
         hosts="$hosts\"$s:127.0.0.1\", "
     done
     env_common=""
-    i=1
-    for s in CONTENT FEEDBACK QUOTA MEDIA; do
+    for s in content-svc feedback-svc quota-svc media-svc notify-svc; do
+        v=$(printf '%s' "${s%-svc}" | tr '[:lower:]' '[:upper:]')
+        read -r rpc events <<<"$(cl_port "$s" "$b")"
         env_common="$env_common${env_common:+
-}      LOA_${s}_RPC: tcp://127.0.0.1:$((b + i))
-      LOA_${s}_EVENTS: tcp://127.0.0.1:$((b + 4 + i))"
-        i=$((i + 1))
+}      LOA_${v}_RPC: tcp://127.0.0.1:$rpc
+      LOA_${v}_EVENTS: tcp://127.0.0.1:$events"
     done
     {
         echo "# Written by tests/e2e/test_compose.sh: the host's network, free ports."
@@ -369,19 +432,18 @@ cl_override() {
         echo "    extra_hosts: [${hosts%, }]"
         echo "    environment:"
         echo "      PGPORT: \"$b\""
-        i=1
-        for s in content-svc feedback-svc quota-svc media-svc; do
+        for s in content-svc feedback-svc quota-svc media-svc notify-svc; do
             v=$(printf '%s' "${s%-svc}" | tr '[:lower:]' '[:upper:]')
+            read -r rpc events <<<"$(cl_port "$s" "$b")"
             echo "  $s:"
             echo "    network_mode: host"
             echo "    extra_hosts: [${hosts%, }]"
             echo "    environment:"
             echo "$env_common"
-            echo "      LOA_${v}_RPC_BIND: tcp://127.0.0.1:$((b + i))"
-            echo "      LOA_${v}_EVENTS_BIND: tcp://127.0.0.1:$((b + 4 + i))"
+            echo "      LOA_${v}_RPC_BIND: tcp://127.0.0.1:$rpc"
+            echo "      LOA_${v}_EVENTS_BIND: tcp://127.0.0.1:$events"
             echo "    healthcheck:"
-            echo "      test: [\"CMD\", \"loa-rpc\", \"--service\", \"$s\", \"tcp://127.0.0.1:$((b + i))\", \"ping\"]"
-            i=$((i + 1))
+            echo "      test: [\"CMD\", \"loa-rpc\", \"--service\", \"$s\", \"tcp://127.0.0.1:$rpc\", \"ping\"]"
         done
         for s in db-init admin; do
             echo "  $s:"
@@ -429,6 +491,13 @@ cl_quota_articles() {
     body_jq --argjson u "${CL_UNIT:-0}" '.items[] | select(.unit_id == $u) | .articles'
 }
 cl_quota_is() { [ "$(cl_quota_articles)" = "$1" ]; }
+
+# cl_mail_to ADDRESS TEXT: the file name (n.eml) of the first message the
+# sink kept for ADDRESS whose subject holds TEXT; 1 when there is none.
+cl_mail_to() {
+    awk -v a="$1" -v t="$2" '$3 ~ a && index($0, t) { print $1; found = 1; exit } END { exit !found }' \
+        "$CL_DIR/mail-sink.log" 2>/dev/null
+}
 
 # cl_article TITLE: written by the editor, published by the reviewer, with
 # the photo; CL_ART is its id.
@@ -512,6 +581,19 @@ compose_smoke() {
         "$HTTP_STATUS $([ -n "$CL_CODE" ] && echo true || echo false)"
     http GET "/api/v1/feedback/track/$CL_CODE"
     expect_eq "compose: and follows it by its code" "200 received" "$HTTP_STATUS $(body_jq .status)"
+    # notify-svc hears of it (feedback-svc's event, the submitter's address
+    # by RPC), renders the image's template and sends it to the operator's
+    # mail server (LOA_SMTP_URL), from LOA_MAIL_FROM.
+    if wait_until 30 cl_mail_to nguyen.van.an@example.vn "$CL_CODE"; then
+        pass "compose: notify-svc mails the citizen the receipt with the code, through LOA_SMTP_URL"
+    else
+        fail "compose: notify-svc mails the citizen the receipt" \
+            "sink: [$(tail -2 "$CL_DIR/mail-sink.log" | tr '\n' ' ')] notify-svc: [$("$DOCKER" logs --tail 3 "$(cl_container notify-svc)" 2>&1 | tr '\n' ' ')]"
+    fi
+    expect_eq "compose: from the sender of LOA_MAIL_FROM" "$CL_MAIL_FROM" \
+        "$(/usr/bin/python3 -c 'import email, email.policy, sys
+print(email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)["From"])' \
+            "$CL_DIR/mail/$(cl_mail_to nguyen.van.an@example.vn "$CL_CODE")" 2>&1 | tail -1)"
 
     e2e_call CL_TOK admin POST /api/v1/broadcasters \
         '{"name": "Đài Phát thanh và Truyền hình tỉnh", "kind": "tv", "embargo_policy": "deliver"}'
@@ -608,6 +690,10 @@ compose_upgrade() {
     out=$(cl_compose exec -T gateway gateway --migrate-only 2>&1)
     rc=$?
     expect_match "compose: gateway --migrate-only exits 0" '^0 .*up to date' \
+        "$rc $(printf '%s' "$out" | tr '\n' ' ')"
+    out=$(cl_compose exec -T notify-svc notify-svc --migrate-only 2>&1)
+    rc=$?
+    expect_match "compose: notify-svc --migrate-only exits 0" '^0 .*up to date' \
         "$rc $(printf '%s' "$out" | tr '\n' ' ')"
 }
 
@@ -744,12 +830,12 @@ compose_roles() {
     expect_eq "compose: the db-init step ran once before the programs and exited 0" "exited 0" \
         "$("$DOCKER" inspect -f '{{.State.Status}} {{.State.ExitCode}}' "$(cl_container db-init)" 2>&1)"
     expect_eq "compose: each program's sessions use its own role, none a superuser" \
-        "content-svc loa_content false|feedback-svc loa_feedback false|gateway loa_gateway false|media-svc loa_media false|quota-svc loa_quota false" \
+        "content-svc loa_content false|feedback-svc loa_feedback false|gateway loa_gateway false|media-svc loa_media false|notify-svc loa_notify false|quota-svc loa_quota false" \
         "$("$DOCKER" exec "$pg" psql -X -U loa -d loa -tAc "
             SELECT DISTINCT split_part(a.application_name, '/', 1) || ' ' || a.usename || ' ' || r.rolsuper
               FROM pg_stat_activity a JOIN pg_roles r ON r.oid = a.usesysid
              WHERE a.datname = 'loa' AND split_part(a.application_name, '/', 1)
-                   IN ('gateway', 'content-svc', 'feedback-svc', 'quota-svc', 'media-svc')
+                   IN ('gateway', 'content-svc', 'feedback-svc', 'quota-svc', 'media-svc', 'notify-svc')
              ORDER BY 1" 2>&1 | paste -sd'|')"
     pw=$(cat "$CL_DIR/project/deploy/secrets/db_password_feedback" 2>/dev/null)
     expect_match "compose: feedback-svc's role cannot read the gateway's users" 'permission denied for schema gateway' \
@@ -843,6 +929,16 @@ yaml.safe_dump(doc, open(sys.argv[2], "w"), sort_keys=False, allow_unicode=True)
     CL_HTTP=$((b + 9))
     CL_TLS=$(stack_free_base)
     cl_override "$b" "$CL_TLS"
+    # The operator's mail server: the test's sink, on a port of the same
+    # free block; the sender is the department's.
+    CL_MAIL=$((b + 12))
+    CL_MAIL_FROM="Sở Kế hoạch và Đầu tư <no-reply@skhdt.example.gov.vn>"
+    mkdir -p "$CL_DIR/mail"
+    /usr/bin/python3 tools/mail-sink.py --listen "127.0.0.1:$CL_MAIL" --dir "$CL_DIR/mail" \
+        >"$CL_DIR/mail-sink.log" 2>&1 &
+    CL_SINK_PID=$!
+    cl_sink_up() { ! port_free "$CL_MAIL"; }
+    wait_until 10 cl_sink_up || fail "compose: (setup) the test's mail sink listens" "$(tail -3 "$CL_DIR/mail-sink.log")"
     if deploy/secrets.sh "$CL_DIR/project/deploy/secrets" "postgres:$b" >"$CL_DIR/secrets.log" 2>&1; then
         pass "compose: deploy/secrets.sh makes the passwords (PostgreSQL's, the programs' URL, the first admin's)"
     else
@@ -870,12 +966,12 @@ yaml.safe_dump(doc, open(sys.argv[2], "w"), sort_keys=False, allow_unicode=True)
 
     # Operated: logs that rotate and a memory limit on every container of Loa.
     local c got="" p
-    for p in postgres content-svc feedback-svc quota-svc media-svc gateway; do
+    for p in postgres content-svc feedback-svc quota-svc media-svc notify-svc gateway; do
         c=$(cl_container "$p")
         got="$got $p:$("$DOCKER" inspect -f '{{.HostConfig.LogConfig.Type}}/{{index .HostConfig.LogConfig.Config "max-size"}}/{{index .HostConfig.LogConfig.Config "max-file"}}/{{.HostConfig.Memory}}' "$c" 2>&1)"
     done
     expect_eq "compose: logs rotate (10 MB, 5 files) and Loa's containers have a memory limit" \
-        " postgres:json-file/10m/5/0 content-svc:json-file/10m/5/134217728 feedback-svc:json-file/10m/5/134217728 quota-svc:json-file/10m/5/134217728 media-svc:json-file/10m/5/268435456 gateway:json-file/10m/5/536870912" \
+        " postgres:json-file/10m/5/0 content-svc:json-file/10m/5/134217728 feedback-svc:json-file/10m/5/134217728 quota-svc:json-file/10m/5/134217728 media-svc:json-file/10m/5/268435456 notify-svc:json-file/10m/5/134217728 gateway:json-file/10m/5/536870912" \
         "$got"
 
     local GW="http://127.0.0.1:$CL_HTTP" token
@@ -901,6 +997,8 @@ yaml.safe_dump(doc, open(sys.argv[2], "w"), sort_keys=False, allow_unicode=True)
     cl_compose logs >"$CL_DIR/logs.txt" 2>&1
     cl_compose --profile tls down -v >"$CL_DIR/down.log" 2>&1
     docker_down
+    kill -TERM "$CL_SINK_PID" 2>/dev/null
+    wait "$CL_SINK_PID" 2>/dev/null
 }
 test_compose
 compose_live
