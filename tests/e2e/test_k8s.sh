@@ -52,9 +52,32 @@ if [ "$K8_OK" = 1 ]; then
             fail "k8s: overlays/$k8_o validated" "$(echo "$k8_out" | grep '^FAIL' | head -5 | tr '\n' ' ')"
         fi
     done
-    expect_match "k8s: the production overlay has the gateway, four services, their Services, the Jobs and the Ingress" \
-        "Deployment gateway.*Job loa-migrate.*Job loa-seed" \
+    expect_match "k8s: the production overlay has the gateway, five services, their Services, the Jobs and the Ingress" \
+        "Deployment content-svc Deployment feedback-svc Deployment gateway Deployment media-svc Deployment notify-svc Deployment quota-svc .*Ingress loa Job loa-migrate Job loa-seed .*Service content-svc Service feedback-svc Service gateway Service media-svc Service notify-svc Service quota-svc" \
         "$(awk '/^kind:/ {k = $2} /^  name:/ && k {print k, $2; k = ""}' "$K8_DIR/production.yaml" | sort | tr '\n' ' ')"
+    # Every program of a Deployment has its public key in the allow-list,
+    # its migrations in the migration Job and its role's password for
+    # db-init: a program added to the base alone fails here.
+    expect_eq "k8s: every Deployment's program has its public key, its migrations in loa-migrate, its role's password" "" \
+        "$(/usr/bin/python3 - "$K8_DIR/production.yaml" <<'EOF'
+import sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+named = lambda kind, prefix: [d for d in docs if d["kind"] == kind and d["metadata"]["name"].startswith(prefix)]
+keys = set(named("ConfigMap", "loa-keys-public")[0]["data"])
+job = named("Job", "loa-migrate")[0]["spec"]["template"]["spec"]
+migrated = {c["args"][0] for c in job.get("initContainers", []) + job["containers"] if c["args"][1:] == ["--migrate-only"]}
+passwords = set(named("Secret", "loa-db-init")[0]["data"])
+for d in docs:
+    if d["kind"] != "Deployment":
+        continue
+    p = d["metadata"]["name"]
+    schema = p.removesuffix("-svc")
+    for what, ok in ((f"{p}.pub", f"{p}.pub" in keys), ("--migrate-only", p in migrated),
+                     (f"loa_db_password_{schema}", f"loa_db_password_{schema}" in passwords)):
+        if not ok:
+            print(f"{p}: no {what}", end="; ")
+EOF
+)"
     expect_eq "k8s: no manifest in the repository holds a password" "" \
         "$(grep -rlE 'postgresql://[^/ ]*:[^@ ]*@' deploy/k8s --include='*.yaml')"
 
