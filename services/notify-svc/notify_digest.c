@@ -102,7 +102,7 @@ static int send_tx (PGconn *db, const char *day, Loa__Feedback__Feedback *const 
             units[k].soon++;
         add_code (&units[k], f->tracking_code);
     }
-    char key[64], title[300], body[LISTED * 24 + 200];
+    char key[64], body[LISTED * 24 + 200], over[24], soon[24];
     for (size_t k = 0; k < n_units; k++) {
         unit_digest *u = &units[k];
         int m = mark (db, day, (long long) u->unit_id, u->overdue + u->soon);
@@ -112,12 +112,13 @@ static int send_tx (PGconn *db, const char *day, Loa__Feedback__Feedback *const 
             continue; /* told today already */
         snprintf (key, sizeof key, "digest.%.4s%.2s%.2s.unit%lld", day, day + 5, day + 8,
                   (long long) u->unit_id);
-        snprintf (title, sizeof title,
-                  "Đơn vị có %d phản ánh, kiến nghị quá hạn và %d sắp đến hạn trả lời", u->overdue,
-                  u->soon);
+        snprintf (over, sizeof over, "%d", u->overdue);
+        snprintf (soon, sizeof soon, "%d", u->soon);
         snprintf (body, sizeof body, "%s%s", u->codes, u->listed > LISTED ? ", …" : "");
-        int rc = notify_staff_tell (db, key, "feedback.due", "{handler}", u->unit_id, 0, title,
-                                    body, "/admin/phan-anh.html");
+        const loa_template_var vars[] = {
+            {"overdue", over}, {"due_soon", soon}, {"codes", body}, {NULL, NULL}};
+        int rc = notify_staff_tell (db, key, "feedback.due", "{handler}", u->unit_id, 0, vars,
+                                    "/admin/phan-anh.html");
         if (rc != 0)
             return rc;
         (*sent)++;
@@ -128,11 +129,12 @@ static int send_tx (PGconn *db, const char *day, Loa__Feedback__Feedback *const 
             return -1;
         if (m == 1) {
             snprintf (key, sizeof key, "digest.%.4s%.2s%.2s.all", day, day + 5, day + 8);
-            snprintf (title, sizeof title, "%d phản ánh, kiến nghị quá hạn trả lời (mọi đơn vị)",
-                      overdue_all);
+            snprintf (over, sizeof over, "%d", overdue_all);
             snprintf (body, sizeof body, "%s%s", all.codes, all.listed > LISTED ? ", …" : "");
-            int rc = notify_staff_tell (db, key, "feedback.overdue", "{inspector}", 0, 0, title,
-                                        body, "/admin/phan-anh.html");
+            const loa_template_var vars[] = {
+                {"overdue", over}, {"due_soon", "0"}, {"codes", body}, {NULL, NULL}};
+            int rc = notify_staff_tell (db, key, "feedback.overdue", "{inspector}", 0, 0, vars,
+                                        "/admin/phan-anh.html");
             if (rc != 0)
                 return rc;
             (*sent)++;

@@ -232,17 +232,14 @@ static int tell_staff (PGconn *db, const Loa__Event *event, const char *kind,
                        const Loa__Feedback__FeedbackEvent *ev, const Loa__Feedback__Feedback *f,
                        const char *due)
 {
-    char key[64], title[200], body[1200], link[96];
+    char key[64], link[96];
     snprintf (key, sizeof key, "feedback.%llu", (unsigned long long) event->seq);
     snprintf (link, sizeof link, "/admin/phan-anh.html?id=%lld", (long long) f->id);
     int assigned = strcmp (kind, "feedback.assigned") == 0;
-    snprintf (title, sizeof title,
-              assigned ? "Phản ánh, kiến nghị %s được giao cho đơn vị"
-                       : "Trả lời phản ánh, kiến nghị %s chờ phê duyệt",
-              f->tracking_code);
-    snprintf (body, sizeof body, "%s — hạn trả lời %s", f->title, due);
+    const loa_template_var vars[] = {
+        {"tracking_code", f->tracking_code}, {"title", f->title}, {"due_date", due}, {NULL, NULL}};
     return notify_staff_tell (db, key, kind, assigned ? "{handler}" : "{inspector}",
-                              assigned ? ev->unit_id : 0, 0, title, body, link);
+                              assigned ? ev->unit_id : 0, 0, vars, link);
 }
 
 int notify_feedback_apply (PGconn *db, const Loa__Event *event, void *arg)

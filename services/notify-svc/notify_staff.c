@@ -11,21 +11,46 @@
 #include "notify_templates.h"
 #include "quota_ops.pb-c.h"
 
+#define FEEDBACK_WORDS                                                                             \
+    {                                                                                              \
+        "tracking_code", "title", "due_date", NULL                                                 \
+    }
+#define DIGEST_WORDS                                                                               \
+    {                                                                                              \
+        "overdue", "due_soon", "codes", NULL                                                       \
+    }
+
 const notify_staff_kind notify_staff_kinds[] = {
-    {"feedback.assigned", "Phản ánh, kiến nghị được giao cho đơn vị", {"handler", NULL}},
-    {"feedback.answered", "Trả lời phản ánh, kiến nghị chờ phê duyệt", {"inspector", NULL}},
-    {"article.submitted", "Bài viết chờ duyệt", {"reviewer", NULL}},
-    {"article.published", "Bài viết của tôi được duyệt đăng", {"editor", NULL}},
-    {"article.rejected", "Bài viết của tôi bị trả lại", {"editor", NULL}},
+    {"feedback.assigned",
+     "Phản ánh, kiến nghị được giao cho đơn vị",
+     {"handler", NULL},
+     FEEDBACK_WORDS},
+    {"feedback.answered",
+     "Trả lời phản ánh, kiến nghị chờ phê duyệt",
+     {"inspector", NULL},
+     FEEDBACK_WORDS},
+    {"article.submitted", "Bài viết chờ duyệt", {"reviewer", NULL}, {"title", "reason", NULL}},
+    {"article.published",
+     "Bài viết của tôi được duyệt đăng",
+     {"editor", NULL},
+     {"title", "reason", NULL}},
+    {"article.rejected",
+     "Bài viết của tôi bị trả lại",
+     {"editor", NULL},
+     {"title", "reason", NULL}},
     {"feedback.due",
      "Hằng ngày: phản ánh, kiến nghị của đơn vị quá hạn hoặc sắp đến hạn",
-     {"handler", NULL}},
+     {"handler", NULL},
+     DIGEST_WORDS},
     {"feedback.overdue",
      "Hằng ngày: phản ánh, kiến nghị quá hạn của mọi đơn vị",
-     {"inspector", NULL}},
+     {"inspector", NULL},
+     DIGEST_WORDS},
     {"quota.at_risk",
      "Đơn vị có nguy cơ không đạt chỉ tiêu tin bài trong tháng",
-     {"leader", "editor", NULL}},
+     {"leader", "editor", NULL},
+     {"unit_name", "month", "articles", "min_articles", "cchc_articles", "min_cchc_articles",
+      NULL}},
 };
 const size_t notify_staff_n_kinds = sizeof notify_staff_kinds / sizeof notify_staff_kinds[0];
 
@@ -39,30 +64,67 @@ static void link_url (const char *link, char *out, size_t n)
     snprintf (out, n, "%.*s%s", (int) len, base, link);
 }
 
+/* The kind's row, or NULL. */
+static const notify_staff_kind *kind_of (const char *kind)
+{
+    for (size_t i = 0; i < notify_staff_n_kinds; i++)
+        if (strcmp (notify_staff_kinds[i].kind, kind) == 0)
+            return &notify_staff_kinds[i];
+    return NULL;
+}
+
 int notify_staff_check_templates (void)
 {
-    const loa_template_var vars[] = {
+    const loa_template_var mail[] = {
         {"title", "Tiêu đề"}, {"body", "Nội dung"}, {"link_url", "http://x/admin/"}, {NULL, NULL}};
-    return notify_templates_check ("staff", vars);
+    int rc = notify_templates_check ("staff", mail);
+    for (size_t i = 0; i < notify_staff_n_kinds; i++) {
+        const notify_staff_kind *k = &notify_staff_kinds[i];
+        loa_template_var vars[8];
+        size_t n = 0;
+        for (; k->vars[n]; n++)
+            vars[n] = (loa_template_var){k->vars[n], "1"};
+        vars[n] = (loa_template_var){NULL, NULL};
+        char *title = notify_templates_render_one_file (k->kind, ".title.txt", 0, vars);
+        char *body = notify_templates_render_one_file (k->kind, ".body.txt", 1, vars);
+        if (!title || !body)
+            rc = -1;
+        free (title);
+        free (body);
+    }
+    return rc;
 }
 
 int notify_staff_tell (PGconn *db, const char *key_base, const char *kind,
                        const char *roles_literal, int64_t unit_id, int64_t user_id,
-                       const char *title, const char *body, const char *link)
+                       const loa_template_var *vars, const char *link)
 {
+    if (!kind_of (kind)) {
+        loa_error (NULL, "notify: %s is not a kind of staff notification", kind);
+        return -1;
+    }
     char url[600];
     link_url (link, url, sizeof url);
-    const loa_template_var vars[] = {
-        {"title", title}, {"body", body}, {"link_url", url}, {NULL, NULL}};
-    notify_rendered mail;
-    /* A template that does not render holds the event back (-1): mended,
+    /* A template that does not render holds the moment back (-1): mended,
      * everyone is told. */
-    if (notify_templates_render ("staff", "email", vars, &mail) != 1)
-        return -1;
-    const notify_note n = {key_base, kind, roles_literal, unit_id,   user_id,  title,
-                           body,     link, mail.subject,  mail.text, mail.html};
-    int rc = notify_store_fan_out (db, &n);
-    notify_rendered_free (&mail);
+    char *title = notify_templates_render_one_file (kind, ".title.txt", 0, vars);
+    char *body = title ? notify_templates_render_one_file (kind, ".body.txt", 1, vars) : NULL;
+    int rc = -1;
+    if (title && body) {
+        notify_templates_one_line (title);
+        notify_templates_one_line (body);
+        const loa_template_var mail_vars[] = {
+            {"title", title}, {"body", body}, {"link_url", url}, {NULL, NULL}};
+        notify_rendered mail;
+        if (notify_templates_render ("staff", "email", mail_vars, &mail) == 1) {
+            const notify_note n = {key_base, kind, roles_literal, unit_id,   user_id,  title,
+                                   body,     link, mail.subject,  mail.text, mail.html};
+            rc = notify_store_fan_out (db, &n);
+            notify_rendered_free (&mail);
+        }
+    }
+    free (title);
+    free (body);
     return rc;
 }
 
@@ -83,23 +145,17 @@ int notify_content_apply (PGconn *db, const Loa__Event *event, void *arg)
             loa__content__article_event__free_unpacked (ev, NULL);
         return 0;
     }
-    char key[64], title[700], link[96];
+    char key[64];
     snprintf (key, sizeof key, "content.%llu", (unsigned long long) event->seq);
+    const loa_template_var vars[] = {
+        {"title", ev->title}, {"reason", rejected ? ev->reason : ""}, {NULL, NULL}};
     int rc = 0;
-    if (submitted) {
-        snprintf (title, sizeof title, "Bài viết chờ duyệt: %s", ev->title);
-        snprintf (link, sizeof link, "/admin/duyet-bai.html");
-        rc = notify_staff_tell (db, key, "article.submitted", "{reviewer}", 0, 0, title, "", link);
-    } else if (ev->author_id > 0) {
-        snprintf (title, sizeof title, "%s: %s",
-                  published ? "Bài viết đã được duyệt đăng" : "Bài viết bị trả lại", ev->title);
-        snprintf (link, sizeof link, "/admin/bai-viet.html");
-        char body[1200] = "";
-        if (rejected && ev->reason && *ev->reason)
-            snprintf (body, sizeof body, "Lý do: %s", ev->reason);
+    if (submitted) /* every reviewer: the Ban biên tập reviews every unit's articles */
+        rc = notify_staff_tell (db, key, "article.submitted", "{reviewer}", 0, 0, vars,
+                                "/admin/duyet-bai.html");
+    else if (ev->author_id > 0)
         rc = notify_staff_tell (db, key, published ? "article.published" : "article.rejected", NULL,
-                                0, ev->author_id, title, body, link);
-    }
+                                0, ev->author_id, vars, "/admin/bai-viet.html");
     loa__content__article_event__free_unpacked (ev, NULL);
     return rc;
 }
@@ -118,16 +174,21 @@ int notify_quota_apply (PGconn *db, const Loa__Event *event, void *arg)
             loa__quota__quota_at_risk_event__free_unpacked (ev, NULL);
         return 0;
     }
-    char key[64], title[700], body[300];
+    char key[64], articles[24], min_articles[24], cchc[24], min_cchc[24];
     snprintf (key, sizeof key, "quota.%llu", (unsigned long long) event->seq);
-    snprintf (title, sizeof title, "%s có nguy cơ không đạt chỉ tiêu tin bài tháng %s",
-              ev->unit_name, ev->month);
-    snprintf (body, sizeof body,
-              "Đã đăng %lld/%d bài, trong đó %lld/%d bài về cải cách hành chính.",
-              (long long) ev->articles, ev->min_articles, (long long) ev->cchc_articles,
-              ev->min_cchc_articles);
-    int rc = notify_staff_tell (db, key, "quota.at_risk", "{leader,editor}", ev->unit_id, 0, title,
-                                body, "/admin/chi-tieu.html");
+    snprintf (articles, sizeof articles, "%lld", (long long) ev->articles);
+    snprintf (min_articles, sizeof min_articles, "%d", ev->min_articles);
+    snprintf (cchc, sizeof cchc, "%lld", (long long) ev->cchc_articles);
+    snprintf (min_cchc, sizeof min_cchc, "%d", ev->min_cchc_articles);
+    const loa_template_var vars[] = {{"unit_name", ev->unit_name},
+                                     {"month", ev->month},
+                                     {"articles", articles},
+                                     {"min_articles", min_articles},
+                                     {"cchc_articles", cchc},
+                                     {"min_cchc_articles", min_cchc},
+                                     {NULL, NULL}};
+    int rc = notify_staff_tell (db, key, "quota.at_risk", "{leader,editor}", ev->unit_id, 0, vars,
+                                "/admin/chi-tieu.html");
     loa__quota__quota_at_risk_event__free_unpacked (ev, NULL);
     return rc;
 }

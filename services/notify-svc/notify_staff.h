@@ -11,13 +11,16 @@
 #include <stdint.h>
 
 #include "common.pb-c.h"
+#include "loa_template.h"
 
-/* A kind of staff notification: its name, its label in the console, and
- * the roles it goes to (ended by NULL). */
+/* A kind of staff notification: its name, its label in the console, the
+ * roles it goes to (ended by NULL), and the variables its templates may
+ * use (<kind>.title.txt, <kind>.body.txt: ended by NULL). */
 typedef struct {
     const char *kind;
     const char *label;
     const char *roles[3];
+    const char *vars[8];
 } notify_staff_kind;
 
 extern const notify_staff_kind notify_staff_kinds[];
@@ -26,11 +29,14 @@ extern const size_t notify_staff_n_kinds;
 /* Tells the members of `roles_literal` (a text[] literal, e.g.
  * "{leader,editor}"; NULL: whoever `user_id` is) of unit `unit_id` (0: any)
  * or user `user_id` (0: any) of a moment of `kind`, keyed by `key_base`
- * ("<source>.<seq>"). `link` is a console path ("/admin/..."). On the
- * subscriber's connection, in its transaction: 0, -1, LOA_DB_RETRY. */
+ * ("<source>.<seq>"): the title and body from the kind's templates
+ * (<kind>.title.txt; <kind>.body.txt, optional) rendered with `vars`, and
+ * `link`, a console path ("/admin/..."). On the subscriber's (or the
+ * sweep's) connection, in its transaction: 0, -1 (a template that does not
+ * render, logged: the moment waits until it is mended), LOA_DB_RETRY. */
 int notify_staff_tell (PGconn *db, const char *key_base, const char *kind,
                        const char *roles_literal, int64_t unit_id, int64_t user_id,
-                       const char *title, const char *body, const char *link);
+                       const loa_template_var *vars, const char *link);
 
 /* content-svc's events: an article submitted (its unit's reviewers... every
  * reviewer), published or sent back (its author). */

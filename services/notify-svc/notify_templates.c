@@ -63,7 +63,7 @@ static int render_file (const char *kind, const char *suffix, int optional, loa_
 }
 
 /* A subject is one line: a newline an edit left in would end the header. */
-static void one_line (char *s)
+void notify_templates_one_line (char *s)
 {
     char *end = s + strlen (s);
     while (end > s && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' '))
@@ -81,12 +81,12 @@ int notify_templates_render (const char *kind, const char *channel, const loa_te
     if (strcmp (channel, "sms") == 0) {
         rc = render_file (kind, ".sms.txt", 1, LOA_ESC_TEXT, vars, &out->text);
         if (rc == 1)
-            one_line (out->text);
+            notify_templates_one_line (out->text);
     } else if ((rc = render_file (kind, ".subject.txt", 0, LOA_ESC_TEXT, vars, &out->subject)) ==
                    1 &&
                (rc = render_file (kind, ".txt", 0, LOA_ESC_TEXT, vars, &out->text)) == 1 &&
                (rc = render_file (kind, ".html", 1, LOA_ESC_HTML, vars, &out->html)) >= 0) {
-        one_line (out->subject);
+        notify_templates_one_line (out->subject);
         if (!out->html)
             out->html = strdup ("");
         rc = out->html ? 1 : -1;
@@ -102,6 +102,14 @@ void notify_rendered_free (notify_rendered *r)
     free (r->text);
     free (r->html);
     memset (r, 0, sizeof *r);
+}
+
+char *notify_templates_render_one_file (const char *name, const char *suffix, int optional,
+                                        const loa_template_var *vars)
+{
+    char *out;
+    int rc = render_file (name, suffix, optional, LOA_ESC_TEXT, vars, &out);
+    return rc == 1 ? out : rc == 0 ? strdup ("") : NULL;
 }
 
 char *notify_templates_render_one (const char *name, loa_escape esc, const loa_template_var *vars)

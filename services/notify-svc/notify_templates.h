@@ -31,6 +31,16 @@ void notify_rendered_free (notify_rendered *r);
  * does not render. */
 char *notify_templates_render_one (const char *name, loa_escape esc, const loa_template_var *vars);
 
+/* The file `<name><suffix>` rendered as plain text: a new string (the
+ * caller's); "" when it is missing and `optional`; NULL (logged) when it is
+ * missing and not optional, or does not render. */
+char *notify_templates_render_one_file (const char *name, const char *suffix, int optional,
+                                        const loa_template_var *vars);
+
+/* Makes `s` one line: trailing newlines and spaces dropped, the others
+ * spaces (a subject, a title). */
+void notify_templates_one_line (char *s);
+
 /* Every file of `kind` renders with `vars` (a start-up check, so that an
  * edit that broke a template is found before a message needs it). 0, or
  * -1 (logged). */
