@@ -286,6 +286,17 @@ if [ "$wb_ready" = 1 ]; then
         expect_eq "inbox: the overdue item was rejected as a complaint with the browser's reason" "rejected complaint false" \
             "$(body_jq '"\(.status) \(.reject_reason_code) \(.overdue)"')"
         wb_browser rate rate.mjs
+        # The handler of the unit the item was assigned to: the console's bell
+        # and notifications page (bell.mjs); then the choice, as the API sees it.
+        wb_browser bell bell.mjs
+        http POST /api/v1/auth/login -H 'Content-Type: application/json' \
+            -H "X-Forwarded-For: 100.73.$((RANDOM % 200)).$((RANDOM % 250 + 1))" \
+            --data-binary "$(jq -nc --arg u "wb_ui_handler_$WB_RUN" --arg p "$WB_PW" '{username: $u, password: $p}')"
+        # shellcheck disable=SC2034 # read by name (e2e_call)
+        WB_TOK[handler]=$(body_jq '.token // empty')
+        e2e_call WB_TOK handler GET /api/v1/notifications/preferences -
+        expect_eq "bell: the choice made in the browser, as the API sees it" "200 true" \
+            "$HTTP_STATUS $(body_jq '[.items[] | select(.kind == "feedback.assigned")][0].email')"
     else
         fail "feedback: the browser's tracking code and an inspector" "code [$WB_CODE]"
     fi

@@ -2,6 +2,7 @@
 // POST /api/v1/auth/login, kept in sessionStorage: it ends with the tab),
 // the signed-in user in the header, logout, and the role check.
 import * as api from './api.js';
+import { mountBell } from './admin-bell.js';
 import { $, clear, el } from './ui.js';
 
 const KEY = 'loa.session';
@@ -62,6 +63,7 @@ export function requireStaff(roles) {
         box.append(el('span', {}, `${s.user.full_name || s.user.username} (${(s.user.roles || []).map((r) => ROLE_NAMES[r] || r).join(', ')})`),
             ' ', el('a', { href: '/admin/mat-khau.html', id: 'change-password' }, 'Đổi mật khẩu'),
             ' ', el('button', { type: 'button', class: 'secondary', id: 'logout', onclick: logout }, 'Đăng xuất'));
+        mountBell(box, call);
     }
     if (roles && !(s.user.roles || []).some((r) => roles.includes(r))) {
         const main = $('main');
