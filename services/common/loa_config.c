@@ -62,7 +62,9 @@ int loa_env_from_files (const char *const *names)
             if (setenv (names[i], buf, 1) != 0) {
                 loa_error (NULL, "config: cannot set %s: %s", names[i], strerror (errno));
                 rc = -1;
-            }
+            } else /* read: a second call (notify-svc's main, then the service's) finds
+                    * the value alone, not both forms */
+                unsetenv (file_var);
         }
         explicit_bzero (buf, sizeof buf);
         if (rc != 0)

@@ -21,7 +21,8 @@ int loa_env_bool (const char *name, int def);
 extern const char *const loa_secret_settings[];
 
 /* For each NAME of `names` (NULL-terminated) whose NAME_FILE is set: reads
- * that file (at most 4 KB) into NAME, for loa_env and libraries alike.
+ * that file (at most 4 KB) into NAME, for loa_env and libraries alike,
+ * and unsets NAME_FILE (so that calling it again changes nothing).
  * Refused (-1, logged without the value) when NAME is set too, or the file
  * cannot be read, is empty or too long; 0 otherwise. Call it first thing
  * in main, before any thread. */

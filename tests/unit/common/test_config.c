@@ -82,8 +82,14 @@ START_TEST (env_from_files)
     setenv ("LOA_TEST_S_FILE", path, 1);
     ck_assert_int_eq (loa_env_from_files (names), 0);
     ck_assert_str_eq (loa_env ("LOA_TEST_S", ""), "mật khẩu dài");
+    /* Read, the file's variable is gone: a second call changes nothing. */
+    ck_assert_ptr_null (getenv ("LOA_TEST_S_FILE"));
+    ck_assert_int_eq (loa_env_from_files (names), 0);
+    ck_assert_str_eq (loa_env ("LOA_TEST_S", ""), "mật khẩu dài");
     /* Both given: refused, the value left alone. */
+    setenv ("LOA_TEST_S_FILE", path, 1);
     ck_assert_int_eq (loa_env_from_files (names), -1);
+    ck_assert_str_eq (loa_env ("LOA_TEST_S", ""), "mật khẩu dài");
     secret_file_remove (path);
     unsetenv ("LOA_TEST_S");
     /* A file that is not there, empty, or with a NUL: refused, nothing set. */
