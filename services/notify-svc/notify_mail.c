@@ -38,6 +38,7 @@ int notify_mail_config_env (notify_mail_config *cfg)
     cfg->password = env_dup ("LOA_SMTP_PASSWORD");
     cfg->from = strdup (loa_env ("LOA_MAIL_FROM", "Cổng thông tin CCHC <no-reply@localhost>"));
     cfg->reply_to = env_dup ("LOA_MAIL_REPLY_TO");
+    cfg->ca_file = env_dup ("LOA_SMTP_CA_FILE");
     cfg->timeout_ms = loa_env_int ("LOA_SMTP_TIMEOUT_MS", DEFAULT_TIMEOUT_MS, 100, 600000);
     if (!cfg->from)
         return -1;
@@ -89,6 +90,7 @@ void notify_mail_config_free (notify_mail_config *cfg)
     free (cfg->password);
     free (cfg->from);
     free (cfg->reply_to);
+    free (cfg->ca_file);
     memset (cfg, 0, sizeof *cfg);
 }
 
@@ -346,6 +348,8 @@ notify_outcome notify_mailer_send (notify_mailer *self, const char *to, const ch
                       cfg->starttls || strncmp (cfg->url, "smtps:", 6) == 0
                           ? (long) CURLUSESSL_ALL
                           : (long) CURLUSESSL_NONE);
+    if (cfg->ca_file)
+        curl_easy_setopt (c, CURLOPT_CAINFO, cfg->ca_file);
     if (cfg->user) {
         curl_easy_setopt (c, CURLOPT_USERNAME, cfg->user);
         curl_easy_setopt (c, CURLOPT_PASSWORD, cfg->password ? cfg->password : "");

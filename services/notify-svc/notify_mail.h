@@ -21,6 +21,8 @@ typedef struct {
     int starttls; /* smtp:// only: 1 requires STARTTLS (LOA_SMTP_TLS=starttls, the default
                    * unless the host is this machine's), 0 plain (LOA_SMTP_TLS=none) */
     long timeout_ms; /* LOA_SMTP_TIMEOUT_MS, a whole message's */
+    char *ca_file; /* LOA_SMTP_CA_FILE: the CAs the server's certificate is checked against
+                    * (a private CA); NULL: the system's */
     char from_addr[256]; /* from's address alone (the envelope sender) */
     char domain[256]; /* its domain: the Message-IDs' right side */
 } notify_mail_config;

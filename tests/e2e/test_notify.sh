@@ -521,6 +521,77 @@ fi
 nt_call admin DELETE "/api/v1/broadcasters/$NT_B1/webhook" -
 expect_eq "webhook: removed twice -> 404" 404 "$HTTP_STATUS"
 
+# ------------------------------------------------------------ TLS and AUTH
+# notify-svc against servers that require STARTTLS and a login, or speak
+# TLS from the first byte (smtps), with a certificate of the test's own CA
+# (LOA_SMTP_CA_FILE); a wrong password and a server without STARTTLS keep
+# the mail queued, never sent in clear.
+NT_TLS=$T_TMP/notify-tls
+mkdir -p "$NT_TLS"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$NT_TLS/key.pem" -out "$NT_TLS/cert.pem" -days 2 \
+    -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" >/dev/null 2>&1
+(umask 077 && printf 'mat-khau-thu-thu\n' >"$NT_TLS/password")
+NT_TLS_PORT=$(stack_free_base)
+NT_TLS_PIDS=()
+for nt_mode in starttls smtps; do
+    nt_port=$((NT_TLS_PORT + (${#NT_TLS_PIDS[@]})))
+    nt_flag=()
+    [ $nt_mode = smtps ] && nt_flag=(--smtps)
+    /usr/bin/python3 tools/mail-sink.py --listen "127.0.0.1:$nt_port" --dir "$NT_TLS/$nt_mode" \
+        --tls-cert "$NT_TLS/cert.pem" --tls-key "$NT_TLS/key.pem" --auth loa:mat-khau-thu-thu \
+        "${nt_flag[@]}" >>"$NT_TLS/$nt_mode.log" 2>&1 &
+    NT_TLS_PIDS+=($!)
+done
+nt_tls_up() { ! port_free "$NT_TLS_PORT" && ! port_free $((NT_TLS_PORT + 1)); }
+wait_until 10 nt_tls_up || fail "tls: the two TLS mail servers start" "$(tail -2 "$NT_TLS"/*.log)"
+# nt_notify_with VAR=VALUE...: notify-svc started again with these settings.
+nt_notify_with() {
+    stack_kill notify-svc
+    (
+        for nt_kv in "$@"; do export "${nt_kv?}"; done
+        stack_start notify-svc
+    )
+}
+nt_tls_mail() { # MODE TO: the line the server logged for the mail to TO
+    grep -h " $2 " "$NT_TLS/$1.log" 2>/dev/null | tail -1
+}
+nt_notify_with LOA_SMTP_URL="smtp://127.0.0.1:$NT_TLS_PORT" LOA_SMTP_TLS=starttls LOA_SMTP_USER=loa \
+    LOA_SMTP_PASSWORD_FILE="$NT_TLS/password" LOA_SMTP_CA_FILE="$NT_TLS/cert.pem"
+nt_submit "Qua STARTTLS $NT_RUN" "starttls+$NT_RUN@example.vn"
+nt_starttls() { nt_tls_mail starttls "starttls+$NT_RUN@example.vn" | grep -q .; }
+wait_until 20 nt_starttls || true
+expect_match "tls: STARTTLS then AUTH (the password from a file), the certificate checked against LOA_SMTP_CA_FILE" \
+    "\\[tls=yes auth=loa\\]$" "$(nt_tls_mail starttls "starttls+$NT_RUN@example.vn")"
+nt_notify_with LOA_SMTP_URL="smtps://127.0.0.1:$((NT_TLS_PORT + 1))" LOA_SMTP_USER=loa \
+    LOA_SMTP_PASSWORD_FILE="$NT_TLS/password" LOA_SMTP_CA_FILE="$NT_TLS/cert.pem"
+nt_submit "Qua SMTPS $NT_RUN" "smtps+$NT_RUN@example.vn"
+nt_smtps() { nt_tls_mail smtps "smtps+$NT_RUN@example.vn" | grep -q .; }
+wait_until 20 nt_smtps || true
+expect_match "tls: implicit TLS (smtps://) with AUTH" "\\[tls=yes auth=loa\\]$" \
+    "$(nt_tls_mail smtps "smtps+$NT_RUN@example.vn")"
+nt_notify_with LOA_SMTP_URL="smtp://127.0.0.1:$NT_TLS_PORT" LOA_SMTP_TLS=starttls LOA_SMTP_USER=loa \
+    LOA_SMTP_PASSWORD=sai-mat-khau LOA_SMTP_CA_FILE="$NT_TLS/cert.pem"
+nt_submit "Sai mật khẩu $NT_RUN" "wrongpw+$NT_RUN@example.vn"
+nt_login_refused() { [ "$(db_sql "SELECT status = 'queued' AND attempts >= 1 AND last_error LIKE '%535%' FROM notify.deliveries WHERE recipient = 'wrongpw+$NT_RUN@example.vn'")" = t ]; }
+if wait_until 20 nt_login_refused; then pass "tls: a refused login (535) keeps the mail queued, to be tried again"; else
+    fail "tls: a refused login keeps the mail queued" "$(db_sql "SELECT status, attempts, last_error FROM notify.deliveries WHERE recipient = 'wrongpw+$NT_RUN@example.vn'")"
+fi
+nt_notify_with LOA_SMTP_TLS=starttls
+nt_submit "Không có STARTTLS $NT_RUN" "clear+$NT_RUN@example.vn"
+nt_not_clear() { [ "$(db_sql "SELECT status = 'queued' AND attempts >= 1 FROM notify.deliveries WHERE recipient = 'clear+$NT_RUN@example.vn'")" = t ]; }
+if wait_until 20 nt_not_clear; then pass "tls: STARTTLS required and not offered: queued, not sent in clear"; else
+    fail "tls: STARTTLS required and not offered" "$(db_sql "SELECT status, attempts, last_error FROM notify.deliveries WHERE recipient = 'clear+$NT_RUN@example.vn'")"
+fi
+expect_eq "tls: and nothing reached the server in clear" 0 "$(nt_mail_count ".to == \"clear+$NT_RUN@example.vn\"")"
+nt_notify_with
+kill -TERM "${NT_TLS_PIDS[@]}" 2>/dev/null
+wait "${NT_TLS_PIDS[@]}" 2>/dev/null
+if nt_wait_mails 1 ".to == \"wrongpw+$NT_RUN@example.vn\"" 30 && nt_wait_mails 1 ".to == \"clear+$NT_RUN@example.vn\"" 30; then
+    pass "tls: set right again, what waited goes"
+else
+    fail "tls: set right again, what waited goes" "not in 30 s"
+fi
+
 # ------------------------------------------------------------ kill -9 in a burst
 # 200 citizens submit at once, 8 at a time; notify-svc is killed (SIGKILL)
 # once a quarter of their receipts are out, then started again.
