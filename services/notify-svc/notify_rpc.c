@@ -36,20 +36,23 @@ static void set_message_id (Loa__Notify__Delivery *d, char *buf, size_t len)
     d->message_id = buf;
 }
 
-static void deliveries_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+/* Checks a list's paging and filters ("" or NULL: any), then answers with
+ * the page of deliveries, each e-mail with its Message-ID. */
+static void answer_list (loa_rpc_ctx *ctx, const char *status, const char *channel,
+                         int64_t broadcaster_id, int has_page, int page_in, int has_per_page,
+                         int per_page_in)
 {
-    const Loa__Notify__DeliveryListRequest *in = (const Loa__Notify__DeliveryListRequest *) msg;
-    if (loa_check_role (ctx, "admin", "Chỉ quản trị viên xem được hàng đợi thông báo") != 0)
-        return;
     int page, per_page, bad = 0;
-    if (loa_check_page (ctx, in->has_page, in->page, in->has_per_page, in->per_page,
-                        DEFAULT_PER_PAGE, &page, &per_page) != 0)
+    status = status ? status : "";
+    channel = channel ? channel : "";
+    if (loa_check_page (ctx, has_page, page_in, has_per_page, per_page_in, DEFAULT_PER_PAGE, &page,
+                        &per_page) != 0)
         bad++;
-    if (in->status && *in->status && !loa_check_one_of (in->status, STATUSES)) {
+    if (*status && !loa_check_one_of (status, STATUSES)) {
         loa_rpc_field_error (ctx, "status", "phải là một trong: queued, sent, failed");
         bad++;
     }
-    if (in->channel && *in->channel && !loa_check_one_of (in->channel, CHANNELS)) {
+    if (*channel && !loa_check_one_of (channel, CHANNELS)) {
         loa_rpc_field_error (ctx, "channel", "phải là một trong: email, sms, webhook");
         bad++;
     }
@@ -59,8 +62,7 @@ static void deliveries_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     }
     Loa__Notify__DeliveryList out;
     loa_store_status st =
-        notify_store_list (ctx->db, in->status ? in->status : "", in->channel ? in->channel : "", 0,
-                           page, per_page, &out);
+        notify_store_list (ctx->db, status, channel, broadcaster_id, page, per_page, &out);
     if (st != LOA_STORE_OK) {
         loa_rpc_fail_store (ctx, st, delivery_answers);
         return;
@@ -78,6 +80,15 @@ static void deliveries_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         out.items[i]->message_id = (char *) protobuf_c_empty_string; /* ids[i]: not the store's */
     free (ids);
     notify_store_free_list (&out);
+}
+
+static void deliveries_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Notify__DeliveryListRequest *in = (const Loa__Notify__DeliveryListRequest *) msg;
+    if (loa_check_role (ctx, "admin", "Chỉ quản trị viên xem được hàng đợi thông báo") != 0)
+        return;
+    answer_list (ctx, in->status, in->channel, 0, in->has_page, in->page, in->has_per_page,
+                 in->per_page);
 }
 
 static void deliveries_retry (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
@@ -241,27 +252,8 @@ static void webhooks_deliveries (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         return;
     else if (in->has_broadcaster_id)
         who = in->broadcaster_id;
-    int page, per_page, bad = 0;
-    if (loa_check_page (ctx, in->has_page, in->page, in->has_per_page, in->per_page,
-                        DEFAULT_PER_PAGE, &page, &per_page) != 0)
-        bad++;
-    if (in->status && *in->status && !loa_check_one_of (in->status, STATUSES)) {
-        loa_rpc_field_error (ctx, "status", "phải là một trong: queued, sent, failed");
-        bad++;
-    }
-    if (bad) {
-        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Tham số không hợp lệ");
-        return;
-    }
-    Loa__Notify__DeliveryList out;
-    loa_store_status st = notify_store_list (ctx->db, in->status ? in->status : "", "webhook", who,
-                                             page, per_page, &out);
-    if (st != LOA_STORE_OK) {
-        loa_rpc_fail_store (ctx, st, NULL);
-        return;
-    }
-    loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
-    notify_store_free_list (&out);
+    answer_list (ctx, in->status, "webhook", who, in->has_page, in->page, in->has_per_page,
+                 in->per_page);
 }
 
 /* ------------------------------------------------------------ staff */

@@ -1,6 +1,5 @@
 #include "notify_sms.h"
 
-#include <curl/curl.h>
 #include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +7,7 @@
 
 #include "loa_config.h"
 #include "loa_log.h"
+#include "notify_http.h"
 
 #define DEFAULT_TIMEOUT_MS 10000
 #define GSM_CHARS 160
@@ -110,60 +110,26 @@ char *notify_sms_text (const char *text, int unicode, int *cut)
     return out;
 }
 
-typedef struct {
-    char buf[200];
-    size_t len;
-} answer;
-
-static size_t keep_answer (char *data, size_t size, size_t n, void *arg)
-{
-    answer *a = arg;
-    size_t len = size * n, room = sizeof a->buf - 1 - a->len, take = len < room ? len : room;
-    memcpy (a->buf + a->len, data, take);
-    a->len += take;
-    a->buf[a->len] = '\0';
-    return len;
-}
-
 notify_outcome notify_sms_send (const notify_sms_config *cfg, const char *body, char *response,
                                 size_t response_len)
 {
-    CURL *c = curl_easy_init ();
     struct curl_slist *headers = NULL;
-    char ct[200], auth[1100], err[CURL_ERROR_SIZE] = "";
-    answer a = {.len = 0};
-    a.buf[0] = '\0';
+    char ct[200], auth[1100];
     snprintf (ct, sizeof ct, "Content-Type: %s", cfg->content_type);
     headers = curl_slist_append (headers, ct);
     if (cfg->token) {
         snprintf (auth, sizeof auth, "Authorization: Bearer %s", cfg->token);
         headers = curl_slist_append (headers, auth);
     }
-    if (!c || !headers) {
-        curl_slist_free_all (headers);
-        curl_easy_cleanup (c);
-        snprintf (response, response_len, "out of memory");
-        return NOTIFY_RETRY;
-    }
-    curl_easy_setopt (c, CURLOPT_URL, cfg->url);
-    curl_easy_setopt (c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt (c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt (c, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt (c, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt (c, CURLOPT_WRITEFUNCTION, keep_answer);
-    curl_easy_setopt (c, CURLOPT_WRITEDATA, &a);
-    curl_easy_setopt (c, CURLOPT_ERRORBUFFER, err);
-    curl_easy_setopt (c, CURLOPT_TIMEOUT_MS, cfg->timeout_ms);
-    CURLcode rc = curl_easy_perform (c);
     long status = 0;
-    curl_easy_getinfo (c, CURLINFO_RESPONSE_CODE, &status);
+    int rc = headers ? notify_http_post (cfg->url, headers, NULL, cfg->timeout_ms, body, &status,
+                                         response, response_len)
+                     : -1;
+    if (!headers)
+        snprintf (response, response_len, "out of memory");
     curl_slist_free_all (headers);
-    curl_easy_cleanup (c);
-    if (rc != CURLE_OK) {
-        snprintf (response, response_len, "%s", err[0] ? err : curl_easy_strerror (rc));
+    if (rc != 0)
         return NOTIFY_RETRY;
-    }
-    snprintf (response, response_len, "%ld %s", status, a.buf);
     if (status >= 200 && status < 300)
         return NOTIFY_SENT;
     return status == 408 || status == 429 || status >= 500 ? NOTIFY_RETRY : NOTIFY_REFUSED;

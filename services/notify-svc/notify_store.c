@@ -85,6 +85,23 @@ static const loa_stmt statements[] = {
 
 int notify_store_prepare (PGconn *db) { return loa_db_prepare (db, statements); }
 
+/* What an INSERT ... ON CONFLICT DO NOTHING of a delivery came to (`res`,
+ * cleared here): 1 queued, 0 there already, LOA_DB_RETRY, -1 (logged). */
+static int queued (PGresult *res, const char *key)
+{
+    int rc;
+    if (PQresultStatus (res) == PGRES_COMMAND_OK)
+        rc = atoi (PQcmdTuples (res)) > 0;
+    else if (loa_db_retryable (res))
+        rc = LOA_DB_RETRY;
+    else {
+        loa_error (NULL, "%s: cannot queue %s: %s", WHO, key, loa_db_error (res));
+        rc = -1;
+    }
+    PQclear (res);
+    return rc;
+}
+
 int notify_store_enqueue (PGconn *db, const notify_new *d)
 {
     const char *vals[] = {d->key,     d->kind,      d->channel,  d->recipient,
@@ -96,17 +113,7 @@ int notify_store_enqueue (PGconn *db, const notify_new *d)
                                    "ON CONFLICT (key) DO NOTHING",
                             .n = 7,
                             .vals = vals});
-    int rc;
-    if (PQresultStatus (res) == PGRES_COMMAND_OK)
-        rc = atoi (PQcmdTuples (res)) > 0;
-    else if (loa_db_retryable (res))
-        rc = LOA_DB_RETRY;
-    else {
-        loa_error (NULL, "%s: cannot queue %s: %s", WHO, d->key, loa_db_error (res));
-        rc = -1;
-    }
-    PQclear (res);
-    return rc;
+    return queued (res, d->key);
 }
 
 int notify_store_claim (PGconn *db, const char *channel, notify_claimed *out)
@@ -339,17 +346,7 @@ int notify_store_enqueue_webhook (PGconn *db, const char *key, const char *kind,
                                    "ON CONFLICT (key) DO NOTHING",
                             .n = 4,
                             .vals = vals});
-    int rc;
-    if (PQresultStatus (res) == PGRES_COMMAND_OK)
-        rc = atoi (PQcmdTuples (res)) > 0;
-    else if (loa_db_retryable (res))
-        rc = LOA_DB_RETRY;
-    else {
-        loa_error (NULL, "%s: cannot queue %s: %s", WHO, key, loa_db_error (res));
-        rc = -1;
-    }
-    PQclear (res);
-    return rc;
+    return queued (res, key);
 }
 
 loa_store_status notify_store_delivery_by_key (PGconn *db, const char *key,

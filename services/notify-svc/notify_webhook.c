@@ -13,6 +13,7 @@
 
 #include "loa_config.h"
 #include "loa_log.h"
+#include "notify_http.h"
 
 #define DEFAULT_TIMEOUT_MS 10000
 
@@ -204,21 +205,6 @@ out:
     return rc;
 }
 
-typedef struct {
-    char buf[200];
-    size_t len;
-} answer;
-
-static size_t keep_answer (char *data, size_t size, size_t n, void *arg)
-{
-    answer *a = arg;
-    size_t len = size * n, room = sizeof a->buf - 1 - a->len, take = len < room ? len : room;
-    memcpy (a->buf + a->len, data, take);
-    a->len += take;
-    a->buf[a->len] = '\0';
-    return len;
-}
-
 notify_outcome notify_webhook_send (const char *url, const char *id, const uint8_t *secret,
                                     size_t secret_len, const char *body, char *response,
                                     size_t response_len)
@@ -229,7 +215,7 @@ notify_outcome notify_webhook_send (const char *url, const char *id, const uint8
         return NOTIFY_REFUSED;
     }
     long long ts = (long long) time (NULL);
-    char sig[128], h_id[300], h_ts[64], h_sig[160], err[CURL_ERROR_SIZE] = "";
+    char sig[128], h_id[300], h_ts[64], h_sig[160];
     notify_webhook_sign (secret, secret_len, id, ts, body, sig, sizeof sig);
     snprintf (h_id, sizeof h_id, "webhook-id: %s", id);
     snprintf (h_ts, sizeof h_ts, "webhook-timestamp: %lld", ts);
@@ -241,39 +227,18 @@ notify_outcome notify_webhook_send (const char *url, const char *id, const uint8
     headers = curl_slist_append (headers, h_ts);
     headers = curl_slist_append (headers, h_sig);
     resolve = curl_slist_append (resolve, pin);
-    CURL *c = curl_easy_init ();
-    answer a = {.len = 0};
-    a.buf[0] = '\0';
-    if (!c || !headers || !resolve) {
-        curl_slist_free_all (headers);
-        curl_slist_free_all (resolve);
-        curl_easy_cleanup (c);
-        snprintf (response, response_len, "out of memory");
-        return NOTIFY_RETRY;
-    }
-    curl_easy_setopt (c, CURLOPT_URL, url);
-    curl_easy_setopt (c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt (c, CURLOPT_PROTOCOLS_STR, "http,https"); /* the check said which */
-    curl_easy_setopt (c, CURLOPT_FOLLOWLOCATION, 0L); /* a redirect would escape the check */
-    curl_easy_setopt (c, CURLOPT_RESOLVE, resolve);
-    curl_easy_setopt (c, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt (c, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt (c, CURLOPT_WRITEFUNCTION, keep_answer);
-    curl_easy_setopt (c, CURLOPT_WRITEDATA, &a);
-    curl_easy_setopt (c, CURLOPT_ERRORBUFFER, err);
-    curl_easy_setopt (c, CURLOPT_TIMEOUT_MS,
-                      loa_env_int ("LOA_WEBHOOK_TIMEOUT_MS", DEFAULT_TIMEOUT_MS, 100, 600000));
-    CURLcode rc = curl_easy_perform (c);
     long status = 0;
-    curl_easy_getinfo (c, CURLINFO_RESPONSE_CODE, &status);
+    int rc = headers && resolve ? notify_http_post (url, headers, resolve,
+                                                    loa_env_int ("LOA_WEBHOOK_TIMEOUT_MS",
+                                                                 DEFAULT_TIMEOUT_MS, 100, 600000),
+                                                    body, &status, response, response_len)
+                                : -1;
+    if (!headers || !resolve)
+        snprintf (response, response_len, "out of memory");
     curl_slist_free_all (headers);
     curl_slist_free_all (resolve);
-    curl_easy_cleanup (c);
-    if (rc != CURLE_OK) {
-        snprintf (response, response_len, "%s", err[0] ? err : curl_easy_strerror (rc));
+    if (rc != 0)
         return NOTIFY_RETRY;
-    }
-    snprintf (response, response_len, "%ld %s", status, a.buf);
     if (status >= 200 && status < 300)
         return NOTIFY_SENT;
     return status == 410 ? NOTIFY_REFUSED : NOTIFY_RETRY;

@@ -157,25 +157,42 @@ open(sys.argv[1], 'wb').write(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack(
 PYEOF
 }
 
+# e2e_serve PORT LOG COMMAND...: COMMAND in the background (its pid in
+# E2E_PID, its output appended to LOG), returning once something listens on
+# PORT (at most 10 s; 1 when it does not, or when COMMAND died).
+e2e_serve() {
+    local port=$1 log=$2
+    shift 2
+    "$@" >>"$log" 2>&1 &
+    E2E_PID=$!
+    for _ in $(seq 100); do
+        port_free "$port" || return 0
+        kill -0 "$E2E_PID" 2>/dev/null || return 1
+        sleep 0.1
+    done
+    return 1
+}
+
+# e2e_unserve PID: stops what e2e_serve started (nothing for "").
+e2e_unserve() {
+    [ -n "${1:-}" ] || return 0
+    kill -TERM "$1" 2>/dev/null
+    wait "$1" 2>/dev/null
+}
+
 # mail_sink_start / mail_sink_stop: the run's SMTP server on $MAIL_PORT
 # (tools/mail-sink.py), keeping each message in $MAIL_DIR; mail to
 # refused@example.vn is answered 550. Start returns once it accepts
 # connections (at most 10 s); stop is idempotent.
 mail_sink_start() {
-    /usr/bin/python3 tools/mail-sink.py --listen "127.0.0.1:$MAIL_PORT" --dir "$MAIL_DIR" \
-        --refuse refused@example.vn >>"$T_TMP/mail-sink.log" 2>&1 &
-    MAIL_SINK_PID=$!
-    for _ in $(seq 100); do
-        port_free "$MAIL_PORT" || return 0
-        kill -0 "$MAIL_SINK_PID" 2>/dev/null || break
-        sleep 0.1
-    done
-    return 1
+    e2e_serve "$MAIL_PORT" "$T_TMP/mail-sink.log" /usr/bin/python3 tools/mail-sink.py \
+        --listen "127.0.0.1:$MAIL_PORT" --dir "$MAIL_DIR" --refuse refused@example.vn
+    local rc=$?
+    MAIL_SINK_PID=$E2E_PID
+    return $rc
 }
 mail_sink_stop() {
-    [ -n "${MAIL_SINK_PID:-}" ] || return 0
-    kill -TERM "$MAIL_SINK_PID" 2>/dev/null
-    wait "$MAIL_SINK_PID" 2>/dev/null
+    e2e_unserve "${MAIL_SINK_PID:-}"
     MAIL_SINK_PID=""
 }
 
@@ -183,19 +200,13 @@ mail_sink_stop() {
 # $HTTP_SINK_PORT (tests/e2e/http-sink.py: SMS gateway, webhooks), keeping
 # each request in $HTTP_SINK_DIR; as mail_sink_start / mail_sink_stop.
 http_sink_start() {
-    /usr/bin/python3 tests/e2e/http-sink.py --listen "127.0.0.1:$HTTP_SINK_PORT" \
-        --dir "$HTTP_SINK_DIR" >>"$T_TMP/http-sink.log" 2>&1 &
-    HTTP_SINK_PID=$!
-    for _ in $(seq 100); do
-        port_free "$HTTP_SINK_PORT" || return 0
-        kill -0 "$HTTP_SINK_PID" 2>/dev/null || break
-        sleep 0.1
-    done
-    return 1
+    e2e_serve "$HTTP_SINK_PORT" "$T_TMP/http-sink.log" /usr/bin/python3 tests/e2e/http-sink.py \
+        --listen "127.0.0.1:$HTTP_SINK_PORT" --dir "$HTTP_SINK_DIR"
+    local rc=$?
+    HTTP_SINK_PID=$E2E_PID
+    return $rc
 }
 http_sink_stop() {
-    [ -n "${HTTP_SINK_PID:-}" ] || return 0
-    kill -TERM "$HTTP_SINK_PID" 2>/dev/null
-    wait "$HTTP_SINK_PID" 2>/dev/null
+    e2e_unserve "${HTTP_SINK_PID:-}"
     HTTP_SINK_PID=""
 }

@@ -8,6 +8,26 @@ import { $, clear, el, fmtTime } from './ui.js';
 
 const POLL_MS = 60000;
 
+// One notification as a list item: a link to its page that marks it read
+// on the way (the page opens whatever the answer).
+export function noteItem(n, call) {
+    const a = el('a', { href: n.link || '/admin/thong-bao.html', class: n.read_at ? 'read' : 'unread' },
+        el('span', { class: 'bell-title' }, n.title),
+        n.body ? el('span', { class: 'bell-body' }, n.body) : null,
+        el('small', {}, fmtTime(n.created_at), n.read_at ? ' · đã đọc' : ' · chưa đọc'));
+    a.addEventListener('click', async (ev) => {
+        if (n.read_at) return;
+        ev.preventDefault();
+        try {
+            await call('POST', `/api/v1/notifications/${n.id}/read`);
+        } catch {
+            /* it stays unread: the page still opens */
+        }
+        location.assign(a.href);
+    });
+    return el('li', {}, a);
+}
+
 export function mountBell(box, call) {
     const count = el('span', { class: 'badge', id: 'bell-count', hidden: true }, '0');
     const button = el('button', {
@@ -35,23 +55,7 @@ export function mountBell(box, call) {
             const r = await call('GET', '/api/v1/notifications', { query: { per_page: 10 } });
             show(r.unread || 0);
             clear(list);
-            for (const n of r.items || []) {
-                const a = el('a', { href: n.link || '/admin/thong-bao.html', class: n.read_at ? 'read' : 'unread' },
-                    el('span', { class: 'bell-title' }, n.title),
-                    n.body ? el('span', { class: 'bell-body' }, n.body) : null,
-                    el('small', {}, fmtTime(n.created_at), n.read_at ? '' : ' · chưa đọc'));
-                a.addEventListener('click', async (ev) => {
-                    if (n.read_at) return;
-                    ev.preventDefault();
-                    try {
-                        await call('POST', `/api/v1/notifications/${n.id}/read`);
-                    } catch {
-                        /* it stays unread: the page still opens */
-                    }
-                    location.assign(a.href);
-                });
-                list.append(el('li', {}, a));
-            }
+            for (const n of r.items || []) list.append(noteItem(n, call));
             if (!(r.items || []).length) list.append(el('li', { class: 'empty' }, 'Chưa có thông báo nào.'));
         } catch {
             /* notify-svc down: the bell stays as it was; the page works */

@@ -2,29 +2,12 @@
 // (20 at a time, "Xem thêm"), each a link that marks it read; all marked
 // read at once; and which kinds also come by e-mail (PUT
 // /api/v1/notifications/preferences), the kinds of the member's roles first.
+import { noteItem } from './admin-bell.js';
 import { call, requireStaff } from './admin.js';
-import { $, busy, clear, clearFieldErrors, el, fmtTime, hide, showFieldErrors, showProblem } from './ui.js';
+import { $, busy, clear, clearFieldErrors, el, hide, showFieldErrors, showProblem } from './ui.js';
 
 const PER_PAGE = 20;
 let page = 0;
-
-function note(n) {
-    const a = el('a', { href: n.link || '#', class: n.read_at ? 'read' : 'unread' },
-        el('span', { class: 'bell-title' }, n.title),
-        n.body ? el('span', { class: 'bell-body' }, n.body) : null,
-        el('small', {}, fmtTime(n.created_at), n.read_at ? ' · đã đọc' : ' · chưa đọc'));
-    a.addEventListener('click', async (ev) => {
-        if (n.read_at) return;
-        ev.preventDefault();
-        try {
-            await call('POST', `/api/v1/notifications/${n.id}/read`);
-        } catch {
-            /* the page opens all the same */
-        }
-        location.assign(a.href);
-    });
-    return el('li', {}, a);
-}
 
 async function loadNotes(more) {
     const list = $('#notes');
@@ -33,7 +16,7 @@ async function loadNotes(more) {
     try {
         const r = await call('GET', '/api/v1/notifications', { query: { page, per_page: PER_PAGE } });
         if (!more) clear(list);
-        for (const n of r.items || []) list.append(note(n));
+        for (const n of r.items || []) list.append(noteItem(n, call));
         if (!list.children.length) list.append(el('li', { class: 'empty' }, 'Chưa có thông báo nào.'));
         $('#more').hidden = page * PER_PAGE >= r.total;
         $('#list-status').textContent = r.unread ? `${r.unread} thông báo chưa đọc.` : 'Không có thông báo chưa đọc.';
