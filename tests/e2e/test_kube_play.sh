@@ -14,7 +14,8 @@
 # limit, its liveness probe passes; the seed Job loads deploy/seed/; then a
 # smoke test through the gateway (the first admin, a photo into the media
 # volume, an article published and counted by quota-svc through an event, a
-# citizen's feedback). Every pod shares one network namespace the test
+# citizen's feedback and its receipt, queued by notify-svc, no mail server
+# being named). Every pod shares one network namespace the test
 # makes (198.18.7.2; PostgreSQL answers on the host's side, 198.18.7.1):
 # nothing leaves the machine. Everything the test makes is removed.
 # shellcheck shell=bash
@@ -144,9 +145,9 @@ kube_play() {
         fail "kube play: the migration Job runs to the end" "$(kp_state loa-migrate-migrate-media); $(tail -3 "$KP_DIR/play-1.log")"
     fi
     expect_eq "kube play: each program's schema is its own role's" \
-        "content:loa_content feedback:loa_feedback gateway:loa_gateway media:loa_media quota:loa_quota" \
+        "content:loa_content feedback:loa_feedback gateway:loa_gateway media:loa_media notify:loa_notify quota:loa_quota" \
         "$(kp_sql "SELECT string_agg(nspname || ':' || pg_get_userbyid(nspowner), ' ' ORDER BY nspname) FROM pg_namespace
-            WHERE nspname IN ('gateway', 'content', 'feedback', 'quota', 'media')")"
+            WHERE nspname IN ('gateway', 'content', 'feedback', 'quota', 'media', 'notify')")"
 
     # The Deployments: every program started and the gateway ready.
     t0=$(date +%s)
@@ -177,11 +178,12 @@ for d in yaml.safe_load_all(open(sys.argv[1])):
     # container (the image has none: a kubelet makes the request itself),
     # so its target is asked from outside.
     got=""
-    for p in content-svc feedback-svc quota-svc media-svc; do
+    for p in content-svc feedback-svc quota-svc media-svc notify-svc; do
         kp_podman healthcheck run "$p-pod-0-$p" >/dev/null 2>&1
         got+="$p:$? "
     done
-    expect_eq "kube play: every service's liveness probe passes" "content-svc:0 feedback-svc:0 quota-svc:0 media-svc:0 " "$got"
+    expect_eq "kube play: every service's liveness probe passes" \
+        "content-svc:0 feedback-svc:0 quota-svc:0 media-svc:0 notify-svc:0 " "$got"
     expect_eq "kube play: the gateway's liveness probe's target answers (GET /healthz on 8080)" 200 \
         "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://$KP_POD:8080/healthz")"
 
@@ -249,6 +251,17 @@ kube_play_smoke() {
         "$HTTP_STATUS $(body_jq .status)"
     expect_eq "kube play: and it is in PostgreSQL" 1 \
         "$(kp_sql "SELECT count(*) FROM feedback.feedback WHERE tracking_code = '${code//[^A-Za-z0-9.]/}'")"
+    # notify-svc hears of it (feedback-svc's event, by its Service's name),
+    # renders the receipt from the image's templates and, the overlay naming
+    # no mail server (LOA_SMTP_URL empty), keeps it queued.
+    kp_receipt() {
+        kp_sql "SELECT channel || ' ' || recipient || ' ' || status FROM notify.deliveries
+                 WHERE kind = 'feedback.received' AND subject LIKE '%${code//[^A-Za-z0-9.]/}%'"
+    }
+    kp_receipt_made() { [ -n "$(kp_receipt)" ]; }
+    wait_until 20 kp_receipt_made
+    expect_eq "kube play: notify-svc queues the citizen's receipt; no mail server given, it stays queued" \
+        "email tran.thi.binh@example.vn queued" "$(kp_receipt)"
 }
 
 kube_play

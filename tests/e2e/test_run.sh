@@ -50,7 +50,7 @@ rn_main() {
         return
     fi
 
-    for p in content-svc feedback-svc quota-svc media-svc gateway; do
+    for p in content-svc feedback-svc quota-svc media-svc notify-svc gateway; do
         code=$(rn_feedback "Góp ý trước khi $p dừng")
         [ -n "$code" ] && codes="$codes $code"
         pid=$(cat "$RN_DIR/pids/$p")
@@ -69,7 +69,7 @@ rn_main() {
     for code in $codes; do
         curl -fs -o /dev/null --max-time 10 "$RN_GW/api/v1/feedback/track/$code" || lost="$lost $code"
     done
-    expect_eq "make run: every submission acknowledged before a kill is there (5)" "5 " \
+    expect_eq "make run: every submission acknowledged before a kill is there (6)" "6 " \
         "$(printf '%s\n' $codes | grep -c .) $lost"
 
     # quota-svc died once above: killed again each time it is back, the
