@@ -50,6 +50,17 @@ rn_main() {
         return
     fi
 
+    # The demo feedback's receipts, in the local mail sink (a new user's
+    # first look at notify-svc: .run/mail/).
+    rn_receipts() { [ "$(grep -l '^Subject: ' "$RN_DIR"/mail/*.eml 2>/dev/null | wc -l)" -ge 3 ]; }
+    if wait_until 30 rn_receipts; then
+        pass "make run: the demo feedback's receipts are in the mail folder ($(ls "$RN_DIR"/mail/*.eml | wc -l) files)"
+    else
+        fail "make run: the demo feedback's receipts are in the mail folder" "$(ls "$RN_DIR/mail" 2>&1 | head -3)"
+    fi
+    expect_match "make run: the console says where the mail goes" "mail sent \\(the local sink\\): $RN_DIR/mail" \
+        "$(cat "$T_TMP/make-run.out")"
+
     for p in content-svc feedback-svc quota-svc media-svc notify-svc gateway; do
         code=$(rn_feedback "Góp ý trước khi $p dừng")
         [ -n "$code" ] && codes="$codes $code"
