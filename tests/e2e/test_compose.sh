@@ -147,7 +147,7 @@ test_compose() {
     expect_eq "compose: the mail server from the operator's environment (unset: mail stays queued), its password a file for notify-svc alone" \
         "" "${problems#; }"
 
-    # The five programs: one image built from deploy/Dockerfile, the program
+    # The six programs: one image built from deploy/Dockerfile, the program
     # named by the command, a health check that asks the program itself, and
     # the start order (services after PostgreSQL, the gateway after them).
     image=$(compose_get services.gateway.image)
@@ -331,7 +331,7 @@ EOF
 
 # cl_compose ARGS...: docker-compose on the test's project, in a clean
 # environment (the runner's LOA_* must not leak in); the mail server is the
-# test's sink (tools/mail-sink.py on the host's loopback), given as an
+# run's sink (tools/mail-sink.py on the host's loopback), given as an
 # operator gives it: LOA_SMTP_URL and LOA_MAIL_FROM in the environment.
 cl_compose() {
     env -i PATH="$PATH" HOME="${HOME:-/tmp}" DOCKER_HOST="$DOCKER_HOST" \
@@ -492,11 +492,12 @@ cl_quota_articles() {
 }
 cl_quota_is() { [ "$(cl_quota_articles)" = "$1" ]; }
 
-# cl_mail_to ADDRESS TEXT: the file name (n.eml) of the first message the
-# sink kept for ADDRESS whose subject holds TEXT; 1 when there is none.
+# cl_mail_to ADDRESS TEXT: the file name (n.eml, in MAIL_DIR) of the first
+# message the run's sink kept for ADDRESS whose subject holds TEXT; 1 when
+# there is none.
 cl_mail_to() {
     awk -v a="$1" -v t="$2" '$3 ~ a && index($0, t) { print $1; found = 1; exit } END { exit !found }' \
-        "$CL_DIR/mail-sink.log" 2>/dev/null
+        "$T_TMP/mail-sink.log" 2>/dev/null
 }
 
 # cl_article TITLE: written by the editor, published by the reviewer, with
@@ -588,12 +589,12 @@ compose_smoke() {
         pass "compose: notify-svc mails the citizen the receipt with the code, through LOA_SMTP_URL"
     else
         fail "compose: notify-svc mails the citizen the receipt" \
-            "sink: [$(tail -2 "$CL_DIR/mail-sink.log" | tr '\n' ' ')] notify-svc: [$("$DOCKER" logs --tail 3 "$(cl_container notify-svc)" 2>&1 | tr '\n' ' ')]"
+            "sink: [$(tail -2 "$T_TMP/mail-sink.log" | tr '\n' ' ')] notify-svc: [$("$DOCKER" logs --tail 3 "$(cl_container notify-svc)" 2>&1 | tr '\n' ' ')]"
     fi
     expect_eq "compose: from the sender of LOA_MAIL_FROM" "$CL_MAIL_FROM" \
         "$(/usr/bin/python3 -c 'import email, email.policy, sys
 print(email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)["From"])' \
-            "$CL_DIR/mail/$(cl_mail_to nguyen.van.an@example.vn "$CL_CODE")" 2>&1 | tail -1)"
+            "$MAIL_DIR/$(cl_mail_to nguyen.van.an@example.vn "$CL_CODE")" 2>&1 | tail -1)"
 
     e2e_call CL_TOK admin POST /api/v1/broadcasters \
         '{"name": "Đài Phát thanh và Truyền hình tỉnh", "kind": "tv", "embargo_policy": "deliver"}'
@@ -929,16 +930,11 @@ yaml.safe_dump(doc, open(sys.argv[2], "w"), sort_keys=False, allow_unicode=True)
     CL_HTTP=$((b + 9))
     CL_TLS=$(stack_free_base)
     cl_override "$b" "$CL_TLS"
-    # The operator's mail server: the test's sink, on a port of the same
-    # free block; the sender is the department's.
-    CL_MAIL=$((b + 12))
+    # The operator's mail server: the run's own sink (tests/run.sh,
+    # tools/mail-sink.py on the loopback, which the containers share); the
+    # sender is the department's.
+    CL_MAIL=${MAIL_PORT:-}
     CL_MAIL_FROM="Sở Kế hoạch và Đầu tư <no-reply@skhdt.example.gov.vn>"
-    mkdir -p "$CL_DIR/mail"
-    /usr/bin/python3 tools/mail-sink.py --listen "127.0.0.1:$CL_MAIL" --dir "$CL_DIR/mail" \
-        >"$CL_DIR/mail-sink.log" 2>&1 &
-    CL_SINK_PID=$!
-    cl_sink_up() { ! port_free "$CL_MAIL"; }
-    wait_until 10 cl_sink_up || fail "compose: (setup) the test's mail sink listens" "$(tail -3 "$CL_DIR/mail-sink.log")"
     if deploy/secrets.sh "$CL_DIR/project/deploy/secrets" "postgres:$b" >"$CL_DIR/secrets.log" 2>&1; then
         pass "compose: deploy/secrets.sh makes the passwords (PostgreSQL's, the programs' URL, the first admin's)"
     else
@@ -997,8 +993,6 @@ yaml.safe_dump(doc, open(sys.argv[2], "w"), sort_keys=False, allow_unicode=True)
     cl_compose logs >"$CL_DIR/logs.txt" 2>&1
     cl_compose --profile tls down -v >"$CL_DIR/down.log" 2>&1
     docker_down
-    kill -TERM "$CL_SINK_PID" 2>/dev/null
-    wait "$CL_SINK_PID" 2>/dev/null
 }
 test_compose
 compose_live
