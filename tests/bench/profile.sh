@@ -144,7 +144,7 @@ code=$(curl -s -o "$OUT/body.json" -w '%{http_code}' --max-time 10 "${HDR[@]}" "
 BODY_BYTES=$(wc -c <"$OUT/body.json")
 
 # ------------------------------------------------------------ the processes
-# program PID lines: the five programs, the postmaster and its children.
+# program PID lines: the six programs, the postmaster and its children.
 : >"$OUT/pids-programs.txt"
 for p in $STACK_PROGRAMS; do
     pid=$(cat "$DIR/pids/$p" 2>/dev/null) || die "no pid file for $p"
@@ -165,7 +165,7 @@ refresh_pids() {
 refresh_pids
 pids_of() { awk -v p="$1" '$1 == p { print $2 }' "$OUT/pids.txt"; }
 PROGRAMS="gateway content-svc postgres"
-OTHERS="feedback-svc quota-svc media-svc"
+OTHERS="feedback-svc quota-svc media-svc notify-svc"
 HZ=$(getconf CLK_TCK)
 
 # cpu_ticks PROGRAM: utime + stime of its processes (all threads), in clock

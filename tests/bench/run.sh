@@ -324,7 +324,7 @@ mem_of() {
         "/proc/$1/status" 2>/dev/null || true
 }
 # The programs' pids (the peer's too), one a line.
-MEM_PROGRAMS="gateway content-svc feedback-svc quota-svc media-svc"
+MEM_PROGRAMS="gateway content-svc feedback-svc quota-svc media-svc notify-svc"
 mem_pids() {
     local p
     for p in $MEM_PROGRAMS; do cat "$STACK_DIR/pids/$p" 2>/dev/null || true; done
