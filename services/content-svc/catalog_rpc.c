@@ -141,6 +141,26 @@ void content_notices_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     catalog_store_free_notice (&out);
 }
 
+/* What a notice's body would look like, for the console's preview: the same
+ * checks and renderer as notices.create, and no write. */
+void content_notices_preview (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Content__NoticePreviewRequest *in = (const Loa__Content__NoticePreviewRequest *) msg;
+    if (loa_check_role (ctx, "admin", ADMIN_ONLY) != 0)
+        return;
+    if (loa_check_text (ctx, "body", "Nội dung", in->body, 0, 0, MAX_BODY_BYTES)) {
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Dữ liệu thông báo không hợp lệ");
+        return;
+    }
+    char *html = render_body (ctx, in->body ? in->body : "");
+    if (!html)
+        return;
+    Loa__Content__NoticePreview out = LOA__CONTENT__NOTICE_PREVIEW__INIT;
+    out.html = html;
+    loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+    free (html);
+}
+
 /* ------------------------------------------------------------ procedures */
 
 static const loa_rpc_store_answer PROCEDURE_ANSWERS[] = {

@@ -21,6 +21,8 @@ void content_notices_list (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
 void content_notices_get (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
 void content_notices_create (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
 void content_notices_update (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+/* notices.preview (admin): the safe HTML of a body, nothing written. */
+void content_notices_preview (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
 void content_procedures_list (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
 void content_procedures_get (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
 void content_procedures_versions (loa_rpc_ctx *ctx, const ProtobufCMessage *in);

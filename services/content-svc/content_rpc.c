@@ -169,6 +169,7 @@ const loa_rpc_method content_methods[] = {
     {"notices.get", &loa__content__notice_id_request__descriptor, content_notices_get},
     {"notices.create", &loa__content__create_notice_request__descriptor, content_notices_create},
     {"notices.update", &loa__content__update_notice_request__descriptor, content_notices_update},
+    {"notices.preview", &loa__content__notice_preview_request__descriptor, content_notices_preview},
     {"procedures.list", &loa__content__procedure_list_request__descriptor, content_procedures_list},
     {"procedures.get", &loa__content__procedure_id_request__descriptor, content_procedures_get},
     {"procedures.versions", &loa__content__procedure_id_request__descriptor,

@@ -276,6 +276,37 @@ ct_send PATCH "/api/v1/notices/$ct_nid" '{"is_active": true}'
 http GET "/api/v1/notices/$ct_nid"
 expect_eq "notices: active again, public again" 200 "$HTTP_STATUS"
 
+# Preview: the service renders a body as it would a notice's, and writes nothing.
+http GET /api/v1/notices -H "Authorization: Bearer $CT_ADMIN"
+ct_total_before=$(ct_jq .total)
+ct_send POST /api/v1/notices/preview "{\"body\": \"$body\"}"
+expect_eq "preview: the admin previews a body: 200 JSON {html}" "200 html" "$HTTP_STATUS $(ct_jq -r 'keys | join(",")')"
+html=$(ct_jq -r .html)
+expect_match "preview: the Markdown is rendered as a notice's" '<h2>Lịch tiếp công dân</h2>' "$html"
+expect_match "preview: bold text rendered" '<strong>Thanh tra Sở</strong>' "$html"
+expect_eq "preview: no <script>, no javascript: URL, no raw <img onerror>" "false false false" \
+    "$(printf '%s' "$html" | jq -Rsr '[test("<script"; "i"), test("javascript:"; "i"), test("onerror"; "i")] | map(tostring) | join(" ")')"
+ct_send POST /api/v1/notices/preview '{"body": "<script>alert(1)</script>"}'
+expect_eq "preview: a body that is only a script tag gives no script" "200 false" "$HTTP_STATUS $(ct_jq '.html | test("<script"; "i")')"
+ct_send POST /api/v1/notices/preview '{"body": "a < b & *c*"}'
+expect_eq "preview: text is escaped" "200 <p>a &lt; b &amp; <em>c</em></p>" "$HTTP_STATUS $(ct_jq -r '.html | rtrimstr("\n")')"
+ct_send POST /api/v1/notices/preview '{}'
+expect_eq "preview: no body previews as empty" "200 " "$HTTP_STATUS $(ct_jq -r .html)"
+http GET /api/v1/notices -H "Authorization: Bearer $CT_ADMIN"
+expect_eq "preview: nothing is written" "$ct_total_before" "$(ct_jq .total)"
+ct_send POST /api/v1/notices/preview '{"body": "x"}' "$CT_EDITOR"
+expect_eq "preview: an editor is refused (403)" 403 "$HTTP_STATUS"
+ct_send POST /api/v1/notices/preview '{"body": "x"}' -
+expect_eq "preview: without credentials it is 401" 401 "$HTTP_STATUS"
+{ printf '{"body": "'; head -c 102401 /dev/zero | tr '\0' 'a'; printf '"}'; } >"$T_TMP/ct_big.json"
+http POST /api/v1/notices/preview -H 'Content-Type: application/json' -H "Authorization: Bearer $CT_ADMIN" --data-binary "@$T_TMP/ct_big.json"
+expect_eq "preview: a body over 100 KB is 422 naming body" "422 body" "$(ct_named)"
+ct_send POST /api/v1/notices/preview '{"body": 5}'
+expect_eq "preview: a body that is not a string is refused naming body" "400 body" "$(ct_named)"
+"$BUILD/loa-rpc" --roles editor --user-id 5 --in loa.content.NoticePreviewRequest "$LOA_CONTENT_RPC" \
+    notices.preview '{"body": "x"}' >"$T_TMP/ct_rpc.json"
+expect_eq "preview: content-svc itself refuses an editor's notices.preview" forbidden "$(jq -r .status "$T_TMP/ct_rpc.json")"
+
 # Validation: each bad field named.
 ct_send POST /api/v1/notices '{"kind": "memo", "title": "   "}'
 expect_eq "notices: a bad kind and a blank title are 422 naming kind and title" "422 kind,title" "$(ct_named)"
