@@ -294,7 +294,12 @@ const gw_route gw_routes[] = {
     {"GET", "/api/v1/feedback", 0, INSPECTOR | LEADER | HANDLER,
      RPC (GW_FEEDBACK, "feedback.list", FB (feedback_list_request), FB (feedback_list))},
     {"GET", "/api/v1/feedback/stats", 0, INSPECTOR | LEADER,
-     RPC (GW_FEEDBACK, "feedback.stats", FB (period_request), FB (stats))},
+     RPC (GW_FEEDBACK, "feedback.stats", FB (stats_request), FB (stats))},
+    /* Published answers (the portal): public, cached, before /feedback/{id}. */
+    {"GET", "/api/v1/feedback/answers", GW_PUBLIC, GW_ANYONE,
+     RPC (GW_FEEDBACK, "feedback.answers", FB (answers_request), FB (published_answer_list))},
+    {"GET", "/api/v1/feedback/answers/{id}", GW_PUBLIC, GW_ANYONE,
+     RPC (GW_FEEDBACK, "feedback.answers.get", FB (feedback_id_request), FB (published_answer))},
     {"GET", "/api/v1/feedback/{id}", 0, INSPECTOR | LEADER | HANDLER,
      RPC (GW_FEEDBACK, "feedback.get", FB (feedback_id_request), FB (feedback))},
     {"POST", "/api/v1/feedback/{id}/accept", GW_BODY, INSPECTOR,

@@ -66,6 +66,10 @@ void feedback_items_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     bad += fb_bad_date (ctx, "from", in->from);
     bad += fb_bad_date (ctx, "to", in->to);
     bad += loa_check_text (ctx, "q", NULL, in->q, 0, MAX_QUERY_CHARS, 0);
+    if (in->channel && !loa_check_one_of (in->channel, fb_channels))
+        bad += fb_field (ctx, "channel",
+                         "phải là một trong: web, open311, walk_in, phone, letter, email");
+    f.channel = in->channel;
     if (bad) {
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Tham số không hợp lệ");
         return;

@@ -24,13 +24,19 @@
 #define MAX_ORG_CHARS 300
 #define MAX_REF_CHARS 500
 #define MAX_CODE_CHARS 100
-#define MAX_ATTACHMENTS 10
+#define MAX_ATTACHMENTS 5
 #define MAX_COMMENT_CHARS 2000
 #define MAX_DESK_CHARS 100
 #define MAX_CODES 100
 #define MAX_PAGE_SIZE 1000
 
 static const char *const KINDS[] = {"report", "recommendation", NULL};
+
+const char *const fb_channels[] = {"web", "open311", "walk_in", "phone", "letter", "email", NULL};
+
+/* The channels staff record items from (the reception office, the phone,
+ * the post, e-mail). */
+static const char *const STAFF_CHANNELS[] = {"walk_in", "phone", "letter", "email", NULL};
 
 /* ------------------------------------------------------------ shared */
 
@@ -98,6 +104,65 @@ static void local_date (int jan1, char out[LOA_CALENDAR_DATE_SIZE])
 
 /* ------------------------------------------------------------ intake */
 
+/* The channel and the day of receipt of an item recorded by staff: only a
+ * handler or an inspector may give them (another member of staff is refused
+ * 403, naming the field; the public and Open311 clients 422), the channel
+ * one of STAFF_CHANNELS, the day a real date not after today. *channel,
+ * *received_on and *recorded_by are set for such an item; field errors
+ * count in *bad. 0, or -1 when the call was failed (403). */
+static int staff_intake (loa_rpc_ctx *ctx, const Loa__Feedback__CreateFeedbackRequest *in,
+                         const char **channel, int32_t *received_on, int64_t *recorded_by, int *bad)
+{
+    int recorder = ctx->caller->user_id > 0 &&
+                   (loa_rpc_has_role (ctx, "handler") || loa_rpc_has_role (ctx, "inspector"));
+    if (!recorder) {
+        /* web and open311 are the service's to set: one may repeat its own. */
+        int own = in->channel && strcmp (in->channel, *channel) == 0;
+        const char *field = in->channel && !own ? "channel"
+                            : in->received_at   ? "received_at"
+                                                : NULL;
+        if (!field)
+            return 0;
+        if (ctx->caller->user_id > 0) {
+            loa_rpc_field_error (ctx, field,
+                                 "Chỉ cán bộ xử lý hoặc Thanh tra ghi nhận được phản ánh, kiến "
+                                 "nghị tiếp nhận trực tiếp, qua điện thoại, thư hoặc thư điện tử");
+            loa_rpc_fail (ctx, LOA__STATUS__FORBIDDEN,
+                          "Bạn không có quyền ghi nhận phản ánh, kiến nghị theo kênh này");
+            return -1;
+        }
+        *bad += fb_field (ctx, field,
+                          strcmp (field, "channel") == 0
+                              ? "Kênh tiếp nhận do hệ thống xác định; không gửi trường này"
+                              : "Ngày tiếp nhận do hệ thống xác định; không gửi trường này");
+        return 0;
+    }
+    if (!in->channel && !in->received_at)
+        return 0; /* staff using the web form: a web item */
+    if (!in->channel) {
+        *bad += fb_field (ctx, "channel",
+                          "Kênh tiếp nhận là bắt buộc khi có ngày tiếp nhận: walk_in (trực tiếp), "
+                          "phone (điện thoại), letter (thư), email (thư điện tử)");
+    } else if (!loa_check_one_of (in->channel, STAFF_CHANNELS)) {
+        *bad += fb_field (ctx, "channel",
+                          "Kênh tiếp nhận phải là walk_in (trực tiếp), phone (điện thoại), letter "
+                          "(thư) hoặc email (thư điện tử)");
+    }
+    int32_t day = 0;
+    if (!in->received_at)
+        *bad += fb_field (ctx, "received_at", "Ngày tiếp nhận là bắt buộc (YYYY-MM-DD)");
+    else if (!loa_check_date (in->received_at) ||
+             loa_calendar_parse_date (in->received_at, &day) != 0)
+        *bad +=
+            fb_field (ctx, "received_at", "Ngày tiếp nhận phải là ngày có thật, dạng YYYY-MM-DD");
+    else if (day > loa_calendar_local_day (time (NULL)))
+        *bad += fb_field (ctx, "received_at", "Ngày tiếp nhận không được sau ngày hôm nay");
+    *channel = in->channel ? in->channel : "";
+    *received_on = day;
+    *recorded_by = ctx->caller->user_id;
+    return 0;
+}
+
 static void feedback_items_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Feedback__CreateFeedbackRequest *in =
@@ -144,15 +209,16 @@ static void feedback_items_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg
     bad += loa_check_text (ctx, "regulation_ref", "Quy định được phản ánh", in->regulation_ref, 0,
                            MAX_REF_CHARS, 0);
     if (in->n_attachment_ids > MAX_ATTACHMENTS)
-        bad += fb_field (ctx, "attachment_ids", "Tối đa 10 tệp đính kèm");
+        bad += fb_field (ctx, "attachment_ids", "Tối đa 5 tệp đính kèm");
     for (size_t i = 0; i < in->n_attachment_ids && i < MAX_ATTACHMENTS; i++)
         if (in->attachment_ids[i] <= 0) {
             bad += fb_field (ctx, "attachment_ids", "Mã tệp đính kèm phải là số nguyên dương");
             break;
         }
-    if (in->channel && strcmp (in->channel, channel) != 0)
-        bad +=
-            fb_field (ctx, "channel", "Kênh tiếp nhận do hệ thống xác định; không gửi trường này");
+    int32_t received_on = 0;
+    int64_t recorded_by = 0;
+    if (staff_intake (ctx, in, &channel, &received_on, &recorded_by, &bad) != 0)
+        return;
     if (bad) {
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Phản ánh, kiến nghị chưa hợp lệ");
         return;
@@ -170,7 +236,9 @@ static void feedback_items_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg
                 .attachment_ids = in->attachment_ids,
                 .n_attachments = in->n_attachment_ids,
                 .channel = channel,
-                .api_key_id = ctx->caller->api_key_id};
+                .api_key_id = ctx->caller->api_key_id,
+                .recorded_by = recorded_by,
+                .received_on = received_on};
     Loa__Feedback__FeedbackReceipt out;
     loa_store_status st = feedback_store_create (ctx->db, &n, &out);
     if (st != LOA_STORE_OK) {
@@ -385,18 +453,18 @@ out:
 
 /* from/to of a period (defaults: 1 January of this year, today) into the
  * buffers; 1 when a field error was added. */
-static int period (loa_rpc_ctx *ctx, const Loa__Feedback__PeriodRequest *in,
+static int period (loa_rpc_ctx *ctx, const char *in_from, const char *in_to,
                    char from[LOA_CALENDAR_DATE_SIZE], char to[LOA_CALENDAR_DATE_SIZE])
 {
-    int bad = fb_bad_date (ctx, "from", in->from) + fb_bad_date (ctx, "to", in->to);
+    int bad = fb_bad_date (ctx, "from", in_from) + fb_bad_date (ctx, "to", in_to);
     if (bad)
         return bad;
-    if (in->from)
-        snprintf (from, LOA_CALENDAR_DATE_SIZE, "%s", in->from);
+    if (in_from)
+        snprintf (from, LOA_CALENDAR_DATE_SIZE, "%s", in_from);
     else
         local_date (1, from);
-    if (in->to)
-        snprintf (to, LOA_CALENDAR_DATE_SIZE, "%s", in->to);
+    if (in_to)
+        snprintf (to, LOA_CALENDAR_DATE_SIZE, "%s", in_to);
     else
         local_date (0, to);
     if (strcmp (from, to) > 0)
@@ -406,33 +474,84 @@ static int period (loa_rpc_ctx *ctx, const Loa__Feedback__PeriodRequest *in,
 
 static void feedback_items_stats (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
-    const Loa__Feedback__PeriodRequest *in = (const Loa__Feedback__PeriodRequest *) msg;
+    const Loa__Feedback__StatsRequest *in = (const Loa__Feedback__StatsRequest *) msg;
     static const char *const STATS_READERS[] = {"inspector", "leader", NULL};
     if (loa_check_roles (ctx, STATS_READERS, "Chỉ Thanh tra và lãnh đạo xem được thống kê") != 0)
         return;
     char from[LOA_CALENDAR_DATE_SIZE], to[LOA_CALENDAR_DATE_SIZE];
-    int bad = period (ctx, in, from, to);
+    int bad = period (ctx, in->from, in->to, from, to);
     if (in->has_unit_id && in->unit_id <= 0)
         bad += fb_field (ctx, "unit_id", "phải là số nguyên dương");
+    if (in->channel && !loa_check_one_of (in->channel, fb_channels))
+        bad += fb_field (ctx, "channel",
+                         "phải là một trong: web, open311, walk_in, phone, letter, email");
     if (bad) {
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Tham số không hợp lệ");
         return;
     }
     Loa__Feedback__Stats out;
-    loa_store_status st =
-        feedback_store_stats (ctx->db, from, to, in->has_unit_id ? in->unit_id : 0, &out);
+    loa_store_status st = feedback_store_stats (
+        ctx->db, from, to, in->has_unit_id ? in->unit_id : 0, in->channel, &out);
     if (st != LOA_STORE_OK) {
         loa_rpc_fail_store (ctx, st, fb_item_answers);
         return;
     }
     out.from = strdup (from);
     out.to = strdup (to);
-    if (!out.from || !out.to) {
+    out.channel = strdup (in->channel ? in->channel : "");
+    if (!out.from || !out.to || !out.channel) {
         loa_rpc_fail (ctx, LOA__STATUS__INTERNAL, NULL);
     } else {
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     }
     feedback_store_free_stats (&out);
+}
+
+/* ------------------------------------------------------------ answers */
+
+#define MAX_ANSWERS_QUERY_CHARS 200
+
+static void feedback_items_answers (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Feedback__AnswersRequest *in = (const Loa__Feedback__AnswersRequest *) msg;
+    fb_answers_filter f = {.q = in->q && !loa_text_blank (in->q) ? in->q : NULL};
+    int bad = loa_check_page (ctx, in->has_page, in->page, in->has_per_page, in->per_page, 20,
+                              &f.page, &f.per_page);
+    if (in->has_unit_id && in->unit_id <= 0)
+        bad += fb_field (ctx, "unit_id", "phải là số nguyên dương");
+    bad += loa_check_text (ctx, "q", "Từ khoá", in->q, 0, MAX_ANSWERS_QUERY_CHARS, 0);
+    if (bad) {
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Tham số không hợp lệ");
+        return;
+    }
+    f.unit_id = in->has_unit_id ? in->unit_id : 0;
+    Loa__Feedback__PublishedAnswerList out = LOA__FEEDBACK__PUBLISHED_ANSWER_LIST__INIT;
+    loa_store_status st = feedback_store_answers (ctx->db, &f, &out);
+    if (st != LOA_STORE_OK) {
+        loa_rpc_fail_store (ctx, st, fb_item_answers);
+        return;
+    }
+    loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+    feedback_store_free_answers (&out);
+}
+
+static void feedback_items_answers_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Feedback__FeedbackIdRequest *in = (const Loa__Feedback__FeedbackIdRequest *) msg;
+    static const loa_rpc_store_answer ANSWER_ANSWERS[] = {
+        {LOA_STORE_NOT_FOUND, "Không tìm thấy câu trả lời đã công bố"},
+        {LOA_STORE_OK},
+    };
+    Loa__Feedback__PublishedAnswer out;
+    loa_store_status st = in->has_id && in->id > 0
+                              ? feedback_store_answer_get (ctx->db, in->id, &out)
+                              : LOA_STORE_NOT_FOUND;
+    if (st != LOA_STORE_OK) {
+        loa_rpc_fail_store (ctx, st, ANSWER_ANSWERS);
+        return;
+    }
+    loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+    feedback_store_free_answer (&out);
 }
 
 static void feedback_ratings_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
@@ -468,7 +587,7 @@ static void feedback_ratings_summary (loa_rpc_ctx *ctx, const ProtobufCMessage *
 {
     const Loa__Feedback__PeriodRequest *in = (const Loa__Feedback__PeriodRequest *) msg;
     char from[LOA_CALENDAR_DATE_SIZE], to[LOA_CALENDAR_DATE_SIZE];
-    if (period (ctx, in, from, to)) {
+    if (period (ctx, in->from, in->to, from, to)) {
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Tham số không hợp lệ");
         return;
     }
@@ -506,7 +625,9 @@ const loa_rpc_method feedback_methods[] = {
     {"feedback.approve", IN (reason_request), feedback_items_approve},
     {"feedback.return", IN (reason_request), feedback_items_return},
     {"feedback.close", IN (reason_request), feedback_items_close},
-    {"feedback.stats", IN (period_request), feedback_items_stats},
+    {"feedback.stats", IN (stats_request), feedback_items_stats},
+    {"feedback.answers", IN (answers_request), feedback_items_answers},
+    {"feedback.answers.get", IN (feedback_id_request), feedback_items_answers_get},
     {"ratings.create", IN (create_desk_rating_request), feedback_ratings_create},
     {"ratings.summary", IN (period_request), feedback_ratings_summary},
     /* Calendar and deadlines (calendar_rpc.c) */

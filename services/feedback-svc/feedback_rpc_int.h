@@ -11,6 +11,10 @@
 /* What the store's statuses say of an item. */
 extern const loa_rpc_store_answer fb_item_answers[];
 
+/* Every intake channel (web and open311 are set by the service, the others
+ * by the staff who record an item), NULL-ended. */
+extern const char *const fb_channels[];
+
 /* Adds the field error {name, message}; returns 1 (one more problem). */
 int fb_field (loa_rpc_ctx *ctx, const char *name, const char *message);
 

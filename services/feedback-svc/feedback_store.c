@@ -26,7 +26,7 @@
 /* Not yet answered: what `overdue` and `due_soon` are about. */
 #define OPEN_ITEM "f.status IN ('received', 'assigned')"
 
-/* The staff view (0..34); $soon is the parameter giving the last day that
+/* The staff view (0..35); $soon is the parameter giving the last day that
  * counts as "due soon". */
 #define FB_COLS(soon)                                                                              \
     "f.id, f.tracking_code, f.kind, f.title, f.content, f.submitter_name, f.submitter_address, "   \
@@ -39,11 +39,12 @@
               "f.forwarded_to, f.reject_reason_code, f.status_reason, f.answer, "                  \
               "f.answer_publish, "                                                                 \
               "rfc3339(f.answered_at), f.answered_on_time, rfc3339(f.published_at), "              \
-              "rfc3339(f.closed_at), f.rating, rfc3339(f.updated_at), f.version"
+              "rfc3339(f.closed_at), f.rating, rfc3339(f.updated_at), f.version, "                 \
+              "coalesce(f.recorded_by, 0)"
 #define FB_FROM " FROM feedback f LEFT JOIN units u ON u.unit_id = f.unit_id "
 
 /* Staff list filters: $1 status, $2 unit, $3 overdue, $4 due_before,
- * $5 from, $6 to, $7 q, $8 soon day, $9 due_soon. */
+ * $5 from, $6 to, $7 q, $8 soon day, $9 due_soon, $10 channel. */
 #define LIST_WHERE                                                                                 \
     "WHERE ($1::text IS NULL OR f.status = $1) "                                                   \
     "AND ($2::bigint IS NULL OR f.unit_id = $2) "                                                  \
@@ -57,7 +58,9 @@
     "AND ($7::text IS NULL OR f.tracking_code = upper(btrim($7)) OR "                              \
     "f.search @@ plainto_tsquery('simple', fold($7))) "                                            \
     "AND ($9::boolean IS NULL OR (" OPEN_ITEM                                                      \
-    " AND f.due_at >= now() AND f.due_at <= " END_OF_DAY ("$8") ") = $9) "
+    " AND f.due_at >= now() AND f.due_at <= " END_OF_DAY (                                         \
+        "$8") ") = $9) "                                                                           \
+              "AND ($10::text IS NULL OR f.channel = $10) "
 
 /* The public view (0..18): the answer only once published with `publish`;
  * CODE is the tracking code's column (the public list shows only the codes
@@ -81,6 +84,19 @@
     "AND ($4::timestamptz IS NULL OR f.received_at >= $4) "                                        \
     "AND ($5::timestamptz IS NULL OR f.received_at <= $5) "
 
+/* The portal's published answers (0..10): what the public may read of an
+ * item whose answer is published. $1 unit, $2 q (folded full text of the
+ * title, content and answer). */
+#define ANS_COLS                                                                                   \
+    "f.id, f.kind, f.title, f.content, f.answer, rfc3339(f.received_at), "                         \
+    "rfc3339(f.answered_at), rfc3339(f.published_at), coalesce(f.unit_id, 0), "                    \
+    "coalesce(u.name, ''), f.procedure_code"
+#define ANS_FROM FB_FROM
+#define ANS_PUBLISHED "f.published_at IS NOT NULL AND f.answer_publish"
+#define ANS_WHERE                                                                                  \
+    "WHERE " ANS_PUBLISHED " AND ($1::bigint IS NULL OR f.unit_id = $1) "                          \
+    "AND ($2::text IS NULL OR f.answer_search @@ plainto_tsquery('simple', fold($2))) "
+
 /* Step updates: $1 id, then each its own. */
 #define STEP_SET "UPDATE feedback SET updated_at = now(), version = version + 1, status = "
 
@@ -89,10 +105,10 @@ static const loa_stmt statements[] = {
      "INSERT INTO feedback (tracking_code, kind, title, content, submitter_name, "
      "submitter_address, submitter_phone, submitter_email, submitter_org, phone_digits, "
      "email_lower, procedure_code, regulation_ref, attachment_ids, channel, api_key_id, "
-     "received_at, registered_on, forward_due_at, due_at) "
+     "received_at, registered_on, forward_due_at, due_at, recorded_by) "
      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, lower($11), $12, $13, $14::bigint[], $15, "
      "$16::bigint, to_timestamp($17::double precision), " DAY ("$18") ", " END_OF_DAY (
-         "$19") ", " END_OF_DAY ("$20") ") ON CONFLICT (tracking_code) DO NOTHING "
+         "$19") ", " END_OF_DAY ("$20") ", $21::bigint) ON CONFLICT (tracking_code) DO NOTHING "
                                         "RETURNING id, rfc3339(received_at), rfc3339(due_at)"},
     {"fb_history_add",
      "INSERT INTO feedback_history (feedback_id, action, from_status, to_status, actor_id, "
@@ -103,7 +119,7 @@ static const loa_stmt statements[] = {
      "rfc3339(at), answer FROM feedback_history WHERE feedback_id = $1 ORDER BY id"},
     {"fb_list",
      "SELECT " FB_COLS ("$8") ", count(*) OVER ()" FB_FROM LIST_WHERE
-                              "ORDER BY f.received_at DESC, f.id DESC LIMIT $10 OFFSET $11"},
+                              "ORDER BY f.received_at DESC, f.id DESC LIMIT $11 OFFSET $12"},
     {"fb_count", "SELECT count(*)" FB_FROM LIST_WHERE},
     {"fb_lock",
      "SELECT status, coalesce(unit_id, 0), registered_on - date '1970-01-01' FROM feedback "
@@ -172,7 +188,23 @@ static const loa_stmt statements[] = {
      "WHERE f.received_at >= $1::date::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' "
      "AND f.received_at < ($2::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' "
      "AND ($3::bigint IS NULL OR f.unit_id = $3) "
+     "AND ($4::text IS NULL OR f.channel = $4) "
      "GROUP BY GROUPING SETS ((f.unit_id), ()) ORDER BY 1"},
+    /* The same period's items (of the unit) by channel, whatever the
+     * channel asked: the breakdown. */
+    {"fb_stats_channels",
+     "SELECT f.channel, count(*) FROM feedback f "
+     "WHERE f.received_at >= $1::date::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' "
+     "AND f.received_at < ($2::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' "
+     "AND ($3::bigint IS NULL OR f.unit_id = $3) GROUP BY f.channel"},
+    /* Published answers (the portal): never a submitter's field nor the
+     * tracking code. */
+    {"fb_answers", "SELECT " ANS_COLS ", count(*) OVER ()" ANS_FROM ANS_WHERE
+                   "ORDER BY CASE WHEN $2::text IS NULL THEN 0 "
+                   "ELSE ts_rank(f.answer_search, plainto_tsquery('simple', fold($2))) END DESC, "
+                   "f.published_at DESC, f.id DESC LIMIT $3 OFFSET $4"},
+    {"fb_answers_count", "SELECT count(*) FROM feedback f " ANS_WHERE},
+    {"fb_answer_by_id", "SELECT " ANS_COLS ANS_FROM "WHERE " ANS_PUBLISHED " AND f.id = $1"},
     {NULL, NULL},
 };
 
@@ -251,13 +283,20 @@ static int create_tx (PGconn *db, void *arg)
     c->status = LOA_STORE_ERROR;
     struct timespec now;
     clock_gettime (CLOCK_REALTIME, &now);
+    /* Received on an earlier day (the reception office, a letter): at the
+     * start of that local day, so that the day counts as the citizen's
+     * (registered on it when it was a working day). */
+    if (in->received_on > 0 && in->received_on < loa_calendar_local_day (now.tv_sec)) {
+        now.tv_sec = (time_t) in->received_on * 86400 - LOA_CALENDAR_UTC_OFFSET_S;
+        now.tv_nsec = 0;
+    }
     fb_due due;
     if (fb_deadlines_for (db, now.tv_sec, &due) != 0)
         return -1;
     char *atts = loa_store_ids_literal (in->attachment_ids, in->n_attachments);
     if (!atts)
         return -1;
-    char phone[64], api_key[24], received[40], reg[24], fwd[24], ans[24];
+    char phone[64], api_key[24], received[40], reg[24], fwd[24], ans[24], recorder[24];
     fb_phone_digits (in->phone, phone, sizeof phone);
     snprintf (received, sizeof received, "%lld.%06ld", (long long) now.tv_sec, now.tv_nsec / 1000);
     loa_store_int_param (reg, due.registered_on);
@@ -287,8 +326,9 @@ static int create_tx (PGconn *db, void *arg)
                               received,
                               reg,
                               fwd,
-                              ans};
-        PGresult *res = loa_store_run (db, WHO, "fb_insert", 20, vals, PGRES_TUPLES_OK);
+                              ans,
+                              loa_store_opt_int (recorder, in->recorded_by)};
+        PGresult *res = loa_store_run (db, WHO, "fb_insert", 21, vals, PGRES_TUPLES_OK);
         if (PQresultStatus (res) != PGRES_TUPLES_OK) {
             rc = loa_db_retryable (res) ? LOA_DB_RETRY : -1;
             PQclear (res);
@@ -309,7 +349,8 @@ static int create_tx (PGconn *db, void *arg)
             rc = -1;
             goto done;
         }
-        rc = fb_history_add (db, c->out->id, "received", "", "received", 0, 0, NULL, NULL);
+        rc = fb_history_add (db, c->out->id, "received", "", "received", in->recorded_by, 0, NULL,
+                             NULL);
         if (rc != 0)
             goto done;
         Loa__Feedback__FeedbackEvent ev = LOA__FEEDBACK__FEEDBACK_EVENT__INIT;
@@ -321,6 +362,7 @@ static int create_tx (PGconn *db, void *arg)
         ev.due_at = c->out->due_at;
         ev.at = c->out->received_at;
         ev.channel = (char *) in->channel;
+        ev.actor_id = in->recorded_by;
         rc = loa_outbox_add (db, "feedback.received", &ev.base);
         if (rc == 0)
             c->status = LOA_STORE_OK;

@@ -23,8 +23,11 @@ typedef struct {
     const char *procedure_code, *regulation_ref;
     const int64_t *attachment_ids;
     size_t n_attachments;
-    const char *channel; /* web | open311 */
+    const char *channel; /* web | open311 | walk_in | phone | letter | email */
     int64_t api_key_id; /* 0: none */
+    int64_t recorded_by; /* the staff member recording it (not web, open311); else 0 */
+    int32_t received_on; /* staff's channels: the day of receipt (loa_calendar day, not after
+                            today); today or 0: now */
 } fb_new;
 
 /* A staff list's filters (NULL / 0 / -1: any). */
@@ -34,7 +37,15 @@ typedef struct {
     int64_t unit_id;
     int overdue, due_soon; /* -1 any, 0 false, 1 true */
     const char *due_before, *from, *to, *q;
+    const char *channel;
 } fb_filter;
+
+/* The portal's published answers: a page, q (NULL: all), a unit (0: any). */
+typedef struct {
+    int page, per_page;
+    const char *q;
+    int64_t unit_id;
+} fb_answers_filter;
 
 /* One workflow step. `from` lists the statuses it applies to (NULL-ended);
  * `own_unit` > 0 restricts it to that unit's items (a handler). */
@@ -116,9 +127,20 @@ loa_store_status feedback_store_rating_summary (PGconn *db, const char *from, co
 void feedback_store_free_rating_summary (Loa__Feedback__RatingSummary *s);
 
 /* Per unit and in total, for items received from..to (inclusive), one unit
- * or all (unit_id 0). */
+ * or all (unit_id 0), one channel or all (NULL); with the count of each
+ * channel (of the unit, every channel). */
 loa_store_status feedback_store_stats (PGconn *db, const char *from, const char *to,
-                                       int64_t unit_id, Loa__Feedback__Stats *out);
+                                       int64_t unit_id, const char *channel,
+                                       Loa__Feedback__Stats *out);
+
+/* The portal's published answers, newest publication first (q: the best
+ * matches first); one by id (NOT_FOUND unless its answer is published). */
+loa_store_status feedback_store_answers (PGconn *db, const fb_answers_filter *f,
+                                         Loa__Feedback__PublishedAnswerList *out);
+loa_store_status feedback_store_answer_get (PGconn *db, int64_t id,
+                                            Loa__Feedback__PublishedAnswer *out);
+void feedback_store_free_answers (Loa__Feedback__PublishedAnswerList *l);
+void feedback_store_free_answer (Loa__Feedback__PublishedAnswer *a);
 void feedback_store_free_stats (Loa__Feedback__Stats *s);
 
 #endif

@@ -82,6 +82,7 @@ static void fill_feedback (const PGresult *res, int row, void *item, int *oom)
     }
     f->updated_at = loa_store_dup (res, row, 33, oom);
     f->version = fb_int_at (res, row, 34);
+    f->recorded_by = fb_int_at (res, row, 35);
 }
 
 void feedback_store_free (Loa__Feedback__Feedback *f) { loa_store_free_message (&f->base); }
@@ -159,9 +160,10 @@ loa_store_status feedback_store_list (PGconn *db, const fb_filter *f,
                           soon,
                           f->due_soon < 0 ? NULL
                           : f->due_soon   ? "true"
-                                          : "false"};
+                                          : "false",
+                          f->channel};
     const loa_store_page_query q = {
-        "fb_list", "fb_count", 35, 9, vals, sizeof (Loa__Feedback__Feedback), fill_feedback};
+        "fb_list", "fb_count", 36, 10, vals, sizeof (Loa__Feedback__Feedback), fill_feedback};
     out->page = f->page;
     out->per_page = f->per_page;
     return loa_store_page (db, WHO, &q, f->page, f->per_page, (void ***) &out->items, &out->n_items,
@@ -365,13 +367,46 @@ static void fill_stats_row (const PGresult *res, int row, Loa__Feedback__StatsRo
     score_row (r);
 }
 
+/* Every channel, in the order the stats give them. */
+static const char *const CHANNELS[] = {"web", "open311", "walk_in", "phone", "letter", "email"};
+#define N_CHANNELS (sizeof CHANNELS / sizeof CHANNELS[0])
+
+/* The period's items of the unit (or all) by channel, every channel. */
+static int stats_channels (PGconn *db, const char *const vals[3], Loa__Feedback__Stats *out)
+{
+    PGresult *res = loa_store_run (db, WHO, "fb_stats_channels", 3, vals, PGRES_TUPLES_OK);
+    if (PQresultStatus (res) != PGRES_TUPLES_OK ||
+        !loa_store_list_block (N_CHANNELS, sizeof (Loa__Feedback__ChannelCount),
+                               (void ***) &out->channels)) {
+        PQclear (res);
+        return -1;
+    }
+    int oom = 0;
+    for (size_t i = 0; i < N_CHANNELS; i++) {
+        Loa__Feedback__ChannelCount *c = out->channels[i];
+        loa__feedback__channel_count__init (c);
+        out->n_channels++;
+        c->channel = strdup (CHANNELS[i]);
+        if (!c->channel) {
+            c->channel = (char *) protobuf_c_empty_string;
+            oom = 1;
+        }
+        for (int r = 0; r < PQntuples (res); r++)
+            if (strcmp (PQgetvalue (res, r, 0), CHANNELS[i]) == 0)
+                c->received = fb_int_at (res, r, 1);
+    }
+    PQclear (res);
+    return oom ? -1 : 0;
+}
+
 loa_store_status feedback_store_stats (PGconn *db, const char *from, const char *to,
-                                       int64_t unit_id, Loa__Feedback__Stats *out)
+                                       int64_t unit_id, const char *channel,
+                                       Loa__Feedback__Stats *out)
 {
     loa__feedback__stats__init (out);
     char unit[24];
-    const char *vals[] = {from, to, loa_store_opt_int (unit, unit_id)};
-    PGresult *res = loa_store_run (db, WHO, "fb_stats", 3, vals, PGRES_TUPLES_OK);
+    const char *vals[] = {from, to, loa_store_opt_int (unit, unit_id), channel};
+    PGresult *res = loa_store_run (db, WHO, "fb_stats", 4, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {
         PQclear (res);
         return LOA_STORE_ERROR;
@@ -404,7 +439,64 @@ loa_store_status feedback_store_stats (PGconn *db, const char *from, const char 
         out->n_units++;
     }
     PQclear (res);
+    if (stats_channels (db, vals, out) != 0) {
+        feedback_store_free_stats (out);
+        return LOA_STORE_ERROR;
+    }
     return LOA_STORE_OK;
 }
 
 void feedback_store_free_stats (Loa__Feedback__Stats *s) { loa_store_free_message (&s->base); }
+
+/* ------------------------------------------------------------ answers */
+
+static void fill_answer (const PGresult *res, int row, void *item, int *oom)
+{
+    Loa__Feedback__PublishedAnswer *a = item;
+    loa__feedback__published_answer__init (a);
+    a->id = fb_int_at (res, row, 0);
+    a->kind = loa_store_dup (res, row, 1, oom);
+    a->title = loa_store_dup (res, row, 2, oom);
+    a->content = loa_store_dup (res, row, 3, oom);
+    a->answer = loa_store_dup (res, row, 4, oom);
+    a->received_at = loa_store_dup (res, row, 5, oom);
+    a->answered_at = loa_store_dup (res, row, 6, oom);
+    a->published_at = loa_store_dup (res, row, 7, oom);
+    a->unit_id = fb_int_at (res, row, 8);
+    a->unit_name = loa_store_dup (res, row, 9, oom);
+    a->procedure_code = loa_store_dup (res, row, 10, oom);
+}
+
+loa_store_status feedback_store_answers (PGconn *db, const fb_answers_filter *f,
+                                         Loa__Feedback__PublishedAnswerList *out)
+{
+    char unit[24];
+    const char *vals[] = {loa_store_opt_int (unit, f->unit_id), f->q};
+    const loa_store_page_query q = {
+        "fb_answers", "fb_answers_count", 11, 2, vals, sizeof (Loa__Feedback__PublishedAnswer),
+        fill_answer};
+    out->page = f->page;
+    out->per_page = f->per_page;
+    return loa_store_page (db, WHO, &q, f->page, f->per_page, (void ***) &out->items, &out->n_items,
+                           &out->total);
+}
+
+loa_store_status feedback_store_answer_get (PGconn *db, int64_t id,
+                                            Loa__Feedback__PublishedAnswer *out)
+{
+    loa__feedback__published_answer__init (out);
+    char id_s[24];
+    loa_store_int_param (id_s, id);
+    const char *vals[] = {id_s};
+    return loa_store_one (db, WHO, "fb_answer_by_id", 1, vals, fill_answer, out);
+}
+
+void feedback_store_free_answers (Loa__Feedback__PublishedAnswerList *l)
+{
+    loa_store_free_message (&l->base);
+}
+
+void feedback_store_free_answer (Loa__Feedback__PublishedAnswer *a)
+{
+    loa_store_free_message (&a->base);
+}
