@@ -405,5 +405,41 @@ if [ "$wb_ready" = 1 ]; then
     else
         fail "media: the broadcaster's key and the package, from the browser" "package [$WB_MEDIA_PKG], key ${wb_key:+found}"
     fi
+
+    # ---- the reception office's intake (tests/browser/intake.mjs,
+    # /admin/tiep-nhan.html): a handler records a phone call with the
+    # keyboard; then the item, as the API sees it.
+    e2e_call WB_TOK admin POST /api/v1/users "$(jq -nc --arg u "wb_ui_intake_$WB_RUN" --arg p "$WB_PW" --argjson unit "${WB_UNIT:-null}" \
+        '{username: $u, password: $p, full_name: "Đinh Thị Tiếp Nhận", unit_id: $unit, roles: ["handler"]}')"
+    expect_eq "intake: a handler account for the browser" 201 "$HTTP_STATUS"
+    export WB_HANDLER="wb_ui_intake_$WB_RUN:$WB_PW" WB_INTAKE_TITLE="Niêm yết thủ tục chưa đầy đủ $WB_RUN"
+    wb_browser intake intake.mjs
+    wb_intake_code=$(sed -n 's/^# intake //p' "$WB_DIR/intake.out" | head -1)
+    e2e_user WB_TOK intake_insp '["inspector"]' null "wb_intake_insp_$WB_RUN" "Thanh tra tiếp nhận" >/dev/null
+    e2e_call WB_TOK intake_insp GET "/api/v1/feedback?q=${wb_intake_code:-none}" -
+    expect_eq "intake: the browser's item is a phone call received yesterday, the refused attempt not stored" \
+        "1 phone $(TZ=Asia/Ho_Chi_Minh date -d yesterday +%F) $WB_INTAKE_TITLE" \
+        "$(body_jq '"\(.total) \(.items[0].channel) \(.items[0].received_at[0:10]) \(.items[0].title)"')"
+    expect_eq "intake: recorded_by is the handler who typed it" t \
+        "$(db_sql "SELECT f.recorded_by = u.id FROM feedback.feedback f, gateway.users u
+                   WHERE f.tracking_code = '${wb_intake_code:-none}' AND u.username = 'wb_ui_intake_$WB_RUN'")"
+
+    # ---- the published answers on the portal (tests/browser/answers.mjs,
+    # /hoi-dap.html): an item answered and approved with publication.
+    WB_ANS_TITLE="Rút ngắn thời gian thẩm định dự án đầu tư $WB_RUN"
+    e2e_call WB_TOK anon POST /api/v1/feedback "$(jq -nc --arg t "$WB_ANS_TITLE" \
+        '{kind: "recommendation", title: $t, content: "Đề nghị Sở rút ngắn thời gian thẩm định hồ sơ dự án đầu tư.",
+          submitter: {name: "Phan Văn Riêng Tư", address: "99 Lý Thái Tổ, TP Bắc Ninh", phone: "0977 123 456", email: "rieng.tu@example.vn"}}')" \
+        -H "X-Forwarded-For: 100.67.$((RANDOM % 200)).$((RANDOM % 250 + 1))"
+    wb_ans_id=$(body_jq '.id // empty')
+    WB_ANS_TEXT="Từ tháng sau, thời gian thẩm định còn mười lăm ngày làm việc."
+    wb_try_accept() { e2e_call WB_TOK intake_insp POST "/api/v1/feedback/${wb_ans_id:-0}/accept" "{\"unit_id\": ${WB_UNIT:-0}}" && [ "$HTTP_STATUS" = 200 ]; }
+    wait_until 10 wb_try_accept
+    e2e_call WB_TOK intake_insp POST "/api/v1/feedback/${wb_ans_id:-0}/answer" "$(jq -nc --arg a "$WB_ANS_TEXT" '{answer: $a, publish: true}')"
+    e2e_call WB_TOK intake_insp POST "/api/v1/feedback/${wb_ans_id:-0}/approve" -
+    expect_eq "answers: an answer published for the browser" "200 published" "$HTTP_STATUS $(body_jq .status)"
+    export WB_ANS_TITLE WB_ANS_TEXT WB_ANS_QUERY="rut ngan tham dinh du an $WB_RUN" \
+        WB_ANS_PRIVATE="Phan Văn Riêng Tư|0977 123 456|rieng.tu@example.vn|99 Lý Thái Tổ"
+    wb_browser answers answers.mjs
     echo "   screenshots: $WB_SHOTS ($(find "$WB_SHOTS" -name '*.png' | wc -l) files; KEEP_TMP=1 keeps them)"
 fi

@@ -7,6 +7,7 @@ const PAGES = [
     { href: '/admin/bai-viet.html', label: 'Bài viết của đơn vị: viết, sửa, gửi duyệt', roles: ['editor'] },
     { href: '/admin/duyet-bai.html', label: 'Duyệt bài: xuất bản hoặc trả lại', roles: ['reviewer'] },
     { href: '/admin/phan-anh.html', label: 'Phản ánh, kiến nghị: tiếp nhận, phân công, trả lời', roles: ['inspector', 'handler', 'leader'] },
+    { href: '/admin/tiep-nhan.html', label: 'Tiếp nhận phản ánh trực tiếp, qua điện thoại, thư, thư điện tử', roles: ['inspector', 'handler'] },
     { href: '/admin/chi-tieu.html', label: 'Chỉ tiêu tin bài: tháng này và cả năm', roles: ['admin', 'reviewer', 'editor', 'inspector', 'handler', 'leader'] },
     { href: '/admin/ke-hoach.html', label: 'Kế hoạch tuyên truyền CCHC: hoạt động và báo cáo', roles: ['admin', 'reviewer', 'editor', 'inspector', 'handler', 'leader'] },
     { href: '/admin/phat-hanh.html', label: 'Phát hành tin cho đài, báo: gói tin và tiếp nhận', roles: ['admin', 'reviewer', 'inspector', 'leader'] },
