@@ -151,13 +151,13 @@ static int attempt_begin (gw_request *req, PGconn *db, const char *username, att
     return 0;
 }
 
-/* A successful attempt clears its username's count from its address and
- * is taken back from the others; a failed one stays counted. */
+/* A successful attempt clears its username's count from its address, and
+ * what those failures (and itself) added to the address's and the
+ * account's counts; failures from elsewhere stay counted. */
 static void attempt_succeeded (PGconn *db, const attempt *a)
 {
-    gw_store_throttle_clear (db, a->keys[0]);
-    gw_store_throttle_undo (db, a->keys[1], ADDR_THRESHOLD);
-    gw_store_throttle_undo (db, a->keys[2], ACCOUNT_THRESHOLD);
+    gw_store_throttle_forgive (db, a->keys[0], a->keys[1], ADDR_THRESHOLD, a->keys[2],
+                               ACCOUNT_THRESHOLD);
 }
 
 /* What a login keeps while its password is checked on the hash pool. */

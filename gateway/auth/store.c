@@ -102,7 +102,18 @@ static const loa_stmt statements[] = {
      "UPDATE login_throttle SET failures = greatest(failures - 1, 0), "
      "blocked_until = CASE WHEN failures - 1 < $2::int THEN NULL ELSE blocked_until END "
      "WHERE key = $1"},
-    {"throttle_clear", "DELETE FROM login_throttle WHERE key = $1"},
+    /* A success: the failures of its username from its address ($1) are
+     * forgiven, and taken off its address's ($2) and its account's ($4)
+     * counts too, each block lifted below its threshold ($3, $5). The
+     * counts restart after 15 quiet minutes each on its own, so what is
+     * taken off may be a little more or less than what $1 added; never
+     * below 0. One statement: no other attempt sees half of it. */
+    {"throttle_forgive",
+     "WITH gone AS (DELETE FROM login_throttle WHERE key = $1 RETURNING failures) "
+     "UPDATE login_throttle t SET failures = greatest(t.failures - g.failures, 0), "
+     "blocked_until = CASE WHEN t.failures - g.failures < "
+     "CASE WHEN t.key = $2 THEN $3::int ELSE $5::int END THEN NULL ELSE t.blocked_until END "
+     "FROM gone g WHERE t.key IN ($2, $4)"},
     {NULL, NULL},
 };
 
@@ -470,10 +481,14 @@ int gw_store_throttle_undo (PGconn *db, const char *key, int threshold)
     return rc == GW_STORE_ERROR ? rc : GW_STORE_OK;
 }
 
-int gw_store_throttle_clear (PGconn *db, const char *key)
+int gw_store_throttle_forgive (PGconn *db, const char *pair_key, const char *addr_key,
+                               int addr_threshold, const char *account_key, int account_threshold)
 {
-    const char *vals[] = {key};
-    int rc = command (run (db, "throttle_clear", 1, vals, 0));
+    char at[24], ct[24];
+    snprintf (at, sizeof at, "%d", addr_threshold);
+    snprintf (ct, sizeof ct, "%d", account_threshold);
+    const char *vals[] = {pair_key, addr_key, at, account_key, ct};
+    int rc = command (run (db, "throttle_forgive", 5, vals, 0));
     return rc == GW_STORE_ERROR ? rc : GW_STORE_OK;
 }
 

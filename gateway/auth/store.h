@@ -106,7 +106,11 @@ long gw_store_throttle_take (PGconn *db, const char *key, int threshold, int bas
 /* Takes back an admitted attempt (it succeeded, or another key refused
  * it), lifting the block it set. */
 int gw_store_throttle_undo (PGconn *db, const char *key, int threshold);
-/* Forgets `key` (a successful login clears its username's count). */
-int gw_store_throttle_clear (PGconn *db, const char *key);
+/* A successful login from an address: the failures counted for its
+ * username from that address (`pair_key`) are forgotten, and taken off the
+ * address's and the account's counts too, their blocks lifted below their
+ * thresholds. Failures from other addresses stay counted. */
+int gw_store_throttle_forgive (PGconn *db, const char *pair_key, const char *addr_key,
+                               int addr_threshold, const char *account_key, int account_threshold);
 
 #endif

@@ -664,6 +664,34 @@ au_section_throttle() {
     expect_eq "throttle: one account, 30 addresses: 20 wrong passwords are checked, then 429" \
         "$(printf ' 401%.0s' $(seq 20))$(printf ' 429%.0s' $(seq 10))" "$seq"
 
+    # A successful login forgives its address's failures for that account
+    # (issue 20): five rounds of four wrong passwords and the right one
+    # from one address are never throttled (the account's and the
+    # address's counts would reach 20 otherwise), while two failures from
+    # another address stay counted on the account.
+    au_create_user thrf "e2e.thr-forgive-$AU_RUN" "pw-$(au_rand 12)" '["leader"]' null
+    local name_f=${AU_UNAME[thrf]} _round
+    name_f=${name_f,,}
+    au_login "$name_f" "wrong-$(au_rand 9)" 198.51.100.61
+    au_login "$name_f" "wrong-$(au_rand 9)" 198.51.100.61
+    seq=""
+    for _round in 1 2 3 4 5 6; do
+        for i in 1 2 3 4; do
+            au_login "$name_f" "wrong-$(au_rand 9)" 198.51.100.60
+            seq="$seq $HTTP_STATUS"
+        done
+        au_login "$name_f" "${AU_PW[thrf]}" 198.51.100.60
+        seq="$seq $HTTP_STATUS"
+    done
+    expect_eq "throttle: six rounds of four wrong passwords and the right one from one address: never 429" \
+        "$(printf ' 401 401 401 401 200%.0s' $(seq 6))" "$seq"
+    expect_eq "throttle: after a success, no count is left for that username from that address" "" \
+        "$(au_psql "SELECT failures FROM gateway.login_throttle WHERE key = 'user:$name_f|198.51.100.60'")"
+    expect_eq "throttle: ... nor for the address" 0 \
+        "$(au_psql "SELECT coalesce((SELECT failures FROM gateway.login_throttle WHERE key = 'addr:198.51.100.60'), 0)")"
+    expect_eq "throttle: ... while the account keeps the two failures from another address" 2 \
+        "$(au_psql "SELECT failures FROM gateway.login_throttle WHERE key = 'account:$name_f'")"
+
     # IPv6 addresses count by their /64: 25 addresses of one /64, many
     # usernames, are throttled like one address; another /64 is not.
     hit=""
