@@ -8,7 +8,8 @@ quota_status quota_report_status (const quota_store_cell *c, const char *month, 
 {
     if (c->articles >= c->min_articles && c->cchc_articles >= c->min_cchc_articles)
         return QUOTA_MET;
-    return strcmp (month, now) < 0 ? QUOTA_MISSED : QUOTA_PENDING;
+    int cmp = strcmp (month, now);
+    return cmp < 0 ? QUOTA_MISSED : cmp == 0 ? QUOTA_PENDING : QUOTA_NOT_DUE;
 }
 
 int quota_report_at_risk (quota_status s, const char *month, const char *now, int mday)
@@ -18,12 +19,24 @@ int quota_report_at_risk (quota_status s, const char *month, const char *now, in
 
 const char *quota_status_name (quota_status s)
 {
-    return s == QUOTA_MET ? "met" : s == QUOTA_MISSED ? "missed" : "pending";
+    switch (s) {
+    case QUOTA_MET: return "met";
+    case QUOTA_MISSED: return "missed";
+    case QUOTA_NOT_DUE: return "not_due";
+    case QUOTA_PENDING: break;
+    }
+    return "pending";
 }
 
 const char *quota_status_label (quota_status s)
 {
-    return s == QUOTA_MET ? "Đạt" : s == QUOTA_MISSED ? "Không đạt" : "Chưa đạt";
+    switch (s) {
+    case QUOTA_MET: return "Đạt";
+    case QUOTA_MISSED: return "Không đạt";
+    case QUOTA_NOT_DUE: return "Chưa đến hạn";
+    case QUOTA_PENDING: break;
+    }
+    return "Chưa đạt";
 }
 
 int quota_report_parse_year (const char *s, int *year)

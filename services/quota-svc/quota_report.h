@@ -14,20 +14,21 @@
 /* The first year reports accept (the department's records start later). */
 #define QUOTA_FIRST_YEAR 2000
 
-typedef enum { QUOTA_MET, QUOTA_PENDING, QUOTA_MISSED } quota_status;
+typedef enum { QUOTA_MET, QUOTA_PENDING, QUOTA_MISSED, QUOTA_NOT_DUE } quota_status;
 
 /* The verdict of a unit's month `month` (YYYY-MM) when the current month is
  * `now`: met when both minimums are reached (whatever the month); else
- * missed for a past month, pending for the current one or one to come. */
+ * missed for a past month, pending for the current one, not due for one to
+ * come. */
 quota_status quota_report_status (const quota_store_cell *c, const char *month, const char *now);
 
 /* at_risk: the current month, not met, from day QUOTA_AT_RISK_FROM_DAY on. */
 int quota_report_at_risk (quota_status s, const char *month, const char *now, int mday);
 
-/* "met", "pending", "missed" (the API's values). */
+/* "met", "pending", "missed", "not_due" (the API's values). */
 const char *quota_status_name (quota_status s);
 
-/* The CSV's words for them: "Đạt", "Chưa đạt", "Không đạt". */
+/* The CSV's words for them: "Đạt", "Chưa đạt", "Không đạt", "Chưa đến hạn". */
 const char *quota_status_label (quota_status s);
 
 /* 1 when `s` is a year written YYYY, from QUOTA_FIRST_YEAR on, into *year. */

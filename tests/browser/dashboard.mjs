@@ -94,8 +94,10 @@ await check('quota: every cell of the year chart has text (a symbol and the numb
     expect(cells.length >= 12, `${cells.length} cells`);
     const bad = cells.filter(([st, text]) => !/^[✓…✗–⚠]/.test(text) || !/\d/.test(text) || !st);
     expect(!bad.length, JSON.stringify(bad.slice(0, 3)));
-    const future = cells.filter(([st]) => st === 'future').length;
-    expect(future === (12 - Number(MONTH.slice(5))) * (cells.length / 12), `${future} future cells`);
+    const future = cells.filter(([st]) => st === 'not_due').length;
+    expect(future === (12 - Number(MONTH.slice(5))) * (cells.length / 12), `${future} cells not yet due`);
+    const words = await pg.locator('#year-table td.q-not_due .visually-hidden').first().textContent().catch(() => '');
+    expect(future === 0 || words.startsWith('Chưa đến hạn'), `a month to come reads "${words}"`);
 });
 
 await check('quota: the year\'s CSV is downloaded with the token (chi-tieu-YYYY.csv)', async () => {

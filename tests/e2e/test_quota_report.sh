@@ -134,12 +134,15 @@ qr_cur=$(qr_jq --argjson u "$QR_UA" --argjson m "$QR_MNUM" '.items[] | select(.u
 expect_eq "year (this year): this month's cell equals the month's report" \
     "$(qr_month_row "$QR_MONTH" "$QR_UA")" "$qr_cur"
 qr_call insp GET "/api/v1/quota/report?year=$QR_YEAR" -
-expect_eq "year (this year): months before are missed, after pending; this month not yet elapsed" \
-    "$((QR_MNUM - 1)) 0 $((12 - QR_MNUM))" \
-    "$(qr_jq --argjson u "$QR_UB" '.items[] | select(.unit_id == $u) | "\(.months_elapsed) \(.months_met) \([.months[] | select(.status == "pending")] | length - 1)"')"
+expect_eq "year (this year): months before are missed, this one pending, after not due; this month not yet elapsed" \
+    "$((QR_MNUM - 1)) 0 1 $((12 - QR_MNUM))" \
+    "$(qr_jq --argjson u "$QR_UB" '.items[] | select(.unit_id == $u) | "\(.months_elapsed) \(.months_met) \([.months[] | select(.status == "pending")] | length) \([.months[] | select(.status == "not_due")] | length)"')"
 qr_call insp GET "/api/v1/quota/report?year=$((QR_YEAR + 1))" -
-expect_eq "year to come: nothing elapsed, every month pending" "200 0 true" \
-    "$HTTP_STATUS $(qr_jq '[.items[].months_elapsed] | add') $(qr_jq '[.items[].months[].status == "pending"] | all')"
+expect_eq "year to come: nothing elapsed, every month not due" "200 0 true" \
+    "$HTTP_STATUS $(qr_jq '[.items[].months_elapsed] | add') $(qr_jq '[.items[].months[].status == "not_due"] | all')"
+qr_call insp GET "/api/v1/quota/report?month=$((QR_YEAR + 1))-01" -
+expect_eq "a month to come: not due for a unit with nothing published" "200 not_due false" \
+    "$HTTP_STATUS $(qr_jq --argjson u "$QR_UB" '.items[] | select(.unit_id == $u) | "\(.status) \(.at_risk)"')"
 
 # ------------------------------------------------------------ CSV
 echo "  -- CSV"
@@ -200,6 +203,9 @@ expect_eq "csv (month): this month by Accept, pending is Chưa đạt" \
 qr_call insp GET "/api/v1/quota/report?format=csv" -
 expect_eq "csv (month): without a month, this month's file" "attachment; filename=\"dinh-muc-$QR_MONTH.csv\"" \
     "$(header Content-Disposition)"
+qr_call insp GET "/api/v1/quota/report?year=$((QR_YEAR + 1))&format=csv" -
+expect_eq "csv (a year to come): each of the 12 months of a unit reads Chưa đến hạn" "200 12" \
+    "$HTTP_STATUS $(grep "^QR-$QR_RUN_UC-B," "$T_TMP/body" | tr ',' '\n' | grep -c '^Chưa đến hạn$')"
 qr_call insp GET "/api/v1/quota/report?month=$QR_MONTH" -
 expect_eq "the month's JSON report is unchanged" "200 application/json; charset=utf-8 $QR_MONTH" \
     "$HTTP_STATUS $(header Content-Type) $(qr_jq .month)"

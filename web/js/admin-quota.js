@@ -13,7 +13,7 @@ const STATUS = {
     met: { sym: '✓', text: 'Đạt' },
     pending: { sym: '…', text: 'Chưa đạt' },
     missed: { sym: '✗', text: 'Không đạt' },
-    future: { sym: '–', text: 'Chưa đến kỳ' },
+    not_due: { sym: '–', text: 'Chưa đến hạn' },
 };
 const RISK = 'Có nguy cơ không đạt';
 
@@ -91,8 +91,8 @@ const yearBox = $('#year-report');
 const yearAlert = $('#year-alert');
 const summaryBox = $('#summary');
 
-function cell(c, now) {
-    const kind = c.month > now ? 'future' : c.status;
+function cell(c) {
+    const kind = c.status;
     const st = STATUS[kind] || { sym: '?', text: c.status };
     const label = `Tháng ${monthLabel(c.month)}: ${st.text}${c.at_risk ? `, ${RISK.toLowerCase()}` : ''}; `
         + `${c.articles}/${c.min_articles} tin, bài; ${c.cchc_articles}/${c.min_cchc_articles} tin, bài CCHC`;
@@ -110,7 +110,6 @@ async function loadYear(year) {
     yearBox.setAttribute('aria-busy', 'true');
     hide(yearAlert);
     clearFieldErrors(yearForm);
-    const now = thisMonth();
     try {
         const r = await call('GET', '/api/v1/quota/report', { query: { year } });
         const months = r.months || [];
@@ -124,7 +123,7 @@ async function loadYear(year) {
                     el('th', { scope: 'col' }, 'Số tháng đạt'))),
                 el('tbody', {}, (r.items || []).map((u) => el('tr', { 'data-unit-id': u.unit_id },
                     el('th', { scope: 'row' }, u.unit_name || `Đơn vị ${u.unit_id}`),
-                    (u.months || []).map((c) => cell(c, now)),
+                    (u.months || []).map(cell),
                     el('td', { class: 'num months-met' }, `${u.months_met} / ${u.months_elapsed}`,
                         el('span', { class: 'visually-hidden' }, ' tháng đã xét'))))))));
         if (!(r.items || []).length) yearBox.append(el('p', {}, 'Chưa có đơn vị nào.'));

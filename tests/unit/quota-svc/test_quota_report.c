@@ -30,18 +30,21 @@ START_TEST (test_status)
     ck_assert_int_eq (quota_report_status (&short_cchc, "2022-04", "2022-05"), QUOTA_MISSED);
     ck_assert_int_eq (quota_report_status (&few, "2021-12", "2022-05"), QUOTA_MISSED);
     ck_assert_int_eq (quota_report_status (&few, "2022-05", "2022-05"), QUOTA_PENDING);
-    ck_assert_int_eq (quota_report_status (&few, "2022-06", "2022-05"), QUOTA_PENDING);
+    ck_assert_int_eq (quota_report_status (&few, "2022-06", "2022-05"), QUOTA_NOT_DUE);
+    ck_assert_int_eq (quota_report_status (&met, "2022-06", "2022-05"), QUOTA_MET);
     ck_assert_str_eq (quota_status_name (QUOTA_MET), "met");
     ck_assert_str_eq (quota_status_name (QUOTA_PENDING), "pending");
     ck_assert_str_eq (quota_status_name (QUOTA_MISSED), "missed");
+    ck_assert_str_eq (quota_status_name (QUOTA_NOT_DUE), "not_due");
     ck_assert_str_eq (quota_status_label (QUOTA_MET), "\xC4\x90\xE1\xBA\xA1t"); /* Đạt */
     ck_assert_str_eq (quota_status_label (QUOTA_PENDING), "Chưa đạt");
     ck_assert_str_eq (quota_status_label (QUOTA_MISSED), "Không đạt");
+    ck_assert_str_eq (quota_status_label (QUOTA_NOT_DUE), "Chưa đến hạn");
     /* At risk: the current month only, not met, from the 20th on. */
     ck_assert (!quota_report_at_risk (QUOTA_PENDING, "2022-05", "2022-05", 19));
     ck_assert (quota_report_at_risk (QUOTA_PENDING, "2022-05", "2022-05", 20));
     ck_assert (!quota_report_at_risk (QUOTA_MET, "2022-05", "2022-05", 25));
-    ck_assert (!quota_report_at_risk (QUOTA_PENDING, "2022-06", "2022-05", 25));
+    ck_assert (!quota_report_at_risk (QUOTA_NOT_DUE, "2022-06", "2022-05", 25));
     ck_assert (!quota_report_at_risk (QUOTA_MISSED, "2022-04", "2022-05", 25));
 }
 END_TEST
@@ -207,9 +210,10 @@ START_TEST (test_year_csv)
                         strlen ("T12/2022 Kết quả,Số tháng đạt,Số tháng không đạt,"
                                 "Số tháng đã xét")) == 0);
     ck_assert_str_eq (second + 2,
-                      "TTRA,\"Thanh tra, Sở\",4,2,Đạt,1,0,Không đạt,0,0,Chưa đạt,0,0,Chưa đạt,"
-                      "0,0,Chưa đạt,0,0,Chưa đạt,0,0,Chưa đạt,0,0,Chưa đạt,0,0,Chưa đạt,"
-                      "0,0,Chưa đạt,0,0,Chưa đạt,0,0,Chưa đạt,1,1,2\r\n");
+                      "TTRA,\"Thanh tra, Sở\",4,2,Đạt,1,0,Không đạt,0,0,Chưa đạt,"
+                      "0,0,Chưa đến hạn,0,0,Chưa đến hạn,0,0,Chưa đến hạn,0,0,Chưa đến hạn,"
+                      "0,0,Chưa đến hạn,0,0,Chưa đến hạn,0,0,Chưa đến hạn,0,0,Chưa đến hạn,"
+                      "0,0,Chưa đến hạn,1,1,2\r\n");
     free (doc);
 }
 END_TEST
