@@ -213,6 +213,14 @@ const gw_route gw_routes[] = {
      .location = "/api/v1/plans/{plan_id}/activities/{activity_id}/reports/{id}"},
     {"GET", "/api/v1/plans/{id}/activities/{aid}/reports/{rid}", 0, GW_STAFF,
      RPC (GW_QUOTA, "plans.reports.get", PL (activity_report_request), PL (activity_report))},
+    /* A report's author, or an inspector, corrects or withdraws it until
+     * the 31st of January after the plan's year (the service checks). */
+    {"PATCH", "/api/v1/plans/{id}/activities/{aid}/reports/{rid}", GW_BODY, GW_STAFF,
+     RPC (GW_QUOTA, "plans.reports.update", PL (update_activity_report_request),
+          PL (activity_report))},
+    {"POST", "/api/v1/plans/{id}/activities/{aid}/reports/{rid}/withdraw", GW_BODY, GW_STAFF,
+     RPC (GW_QUOTA, "plans.reports.withdraw", PL (withdraw_activity_report_request),
+          PL (activity_report))},
 
     /* Media (media-svc; the gateway streams the bytes, media.c). An
      * upload's body is raw (GW_UPLOAD), up to LOA_UPLOAD_LIMIT. */

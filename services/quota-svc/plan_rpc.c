@@ -1,6 +1,7 @@
 #include "plan_rpc.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -422,6 +423,166 @@ void quota_plan_reports_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     loa_store_free_message (&out.base);
 }
 
+/* ------------------------------------------------------------ corrections */
+
+#define NO_REPORT "Không tìm thấy báo cáo"
+#define MAX_REASON 500
+
+/* The last day a report of a plan of `year` may be corrected or withdrawn:
+ * the 31st of January after it, when the year's results are gathered
+ * (docs/api/quota.md, "Corrections"). */
+static int32_t changeable_until (int year) { return loa_calendar_from_ymd (year + 1, 1, 31); }
+
+/* Whether the caller may correct or withdraw report `r` of a plan of
+ * `year` now: its author or an inspector, not withdrawn, in time. Sets
+ * r->may_change and r->changeable_until (a new string; "" when memory ran
+ * out). */
+static void report_rights (const loa_rpc_ctx *ctx, int year, Loa__Quota__ActivityReport *r)
+{
+    char day[LOA_CALENDAR_DATE_SIZE];
+    int32_t until = changeable_until (year);
+    char *s = strdup (loa_calendar_format_date (until, day));
+    if (s)
+        r->changeable_until = s;
+    int who = r->created_by == ctx->caller->user_id || loa_rpc_has_role (ctx, "inspector");
+    r->may_change =
+        who && !*r->withdrawn_at && loa_calendar_local_day ((int64_t) time (NULL)) <= until;
+}
+
+/* Reads the report a correction or withdrawal names and checks that the
+ * caller may change it now: 0 with *cur (and *year), or -1 after failing
+ * the call (404, 403, 409). */
+static int changeable_report (loa_rpc_ctx *ctx, int has_id, int64_t id, int has_aid, int64_t aid,
+                              int has_rid, int64_t rid, int *year, Loa__Quota__ActivityReport *cur)
+{
+    loa__quota__activity_report__init (cur);
+    int may_report;
+    if (find_activity (ctx, has_id, id, has_aid, aid, 0, year, &may_report) != 0)
+        return -1;
+    if (!has_rid || rid <= 0) {
+        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, NO_REPORT);
+        return -1;
+    }
+    static const loa_rpc_store_answer ANSWERS[] = {{LOA_STORE_NOT_FOUND, NO_REPORT},
+                                                   {LOA_STORE_OK}};
+    loa_store_status st = plan_store_report_get (ctx->db, id, aid, rid, cur);
+    if (st != LOA_STORE_OK) {
+        loa_rpc_fail_store (ctx, st, ANSWERS);
+        return -1;
+    }
+    report_rights (ctx, *year, cur);
+    if (cur->created_by != ctx->caller->user_id && !loa_rpc_has_role (ctx, "inspector")) {
+        loa_rpc_fail (ctx, LOA__STATUS__FORBIDDEN,
+                      "Chỉ người lập báo cáo hoặc Thanh tra Sở được sửa, rút báo cáo này");
+    } else if (*cur->withdrawn_at) {
+        loa_rpc_fail (ctx, LOA__STATUS__CONFLICT, "Báo cáo này đã được rút");
+    } else if (!cur->may_change) {
+        char msg[200];
+        snprintf (msg, sizeof msg,
+                  "Đã hết thời hạn sửa, rút báo cáo của kế hoạch năm %d (đến hết ngày 31/01/%d)",
+                  *year, *year + 1);
+        loa_rpc_fail (ctx, LOA__STATUS__CONFLICT, msg);
+    } else {
+        return 0;
+    }
+    loa_store_free_message (&cur->base);
+    return -1;
+}
+
+/* Answers the report `rid` as it is now, with its earlier texts. */
+static void answer_report (loa_rpc_ctx *ctx, int64_t id, int64_t aid, int64_t rid, int year)
+{
+    Loa__Quota__ActivityReport out;
+    loa_store_status st = plan_store_report_get (ctx->db, id, aid, rid, &out);
+    if (st == LOA_STORE_OK)
+        st = plan_store_report_versions (ctx->db, &out);
+    if (st == LOA_STORE_OK) {
+        report_rights (ctx, year, &out);
+        loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+    } else {
+        static const loa_rpc_store_answer ANSWERS[] = {{LOA_STORE_NOT_FOUND, NO_REPORT},
+                                                       {LOA_STORE_OK}};
+        loa_rpc_fail_store (ctx, st, ANSWERS);
+    }
+    loa_store_free_message (&out.base);
+}
+
+static const loa_rpc_store_answer CHANGED_MEANWHILE[] = {
+    {LOA_STORE_CONFLICT, "Báo cáo vừa được sửa hoặc rút; hãy tải lại rồi thử lại"},
+    {LOA_STORE_OK},
+};
+
+void quota_plan_reports_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Quota__UpdateActivityReportRequest *in =
+        (const Loa__Quota__UpdateActivityReportRequest *) msg;
+    if (loa_check_staff (ctx) != 0)
+        return;
+    int year = 0;
+    Loa__Quota__ActivityReport cur;
+    if (changeable_report (ctx, in->has_id, in->id, in->has_aid, in->aid, in->has_rid, in->rid,
+                           &year, &cur) != 0)
+        return;
+    /* The report as it would read: the fields present, the others kept;
+     * checked as a new one is. */
+    Loa__Quota__CreateActivityReportRequest text = LOA__QUOTA__CREATE_ACTIVITY_REPORT_REQUEST__INIT;
+    text.done_on = in->done_on ? in->done_on : cur.done_on;
+    text.description = in->description ? in->description : cur.description;
+    text.evidence_links = in->evidence_links ? in->evidence_links->values : cur.evidence_links;
+    text.n_evidence_links =
+        in->evidence_links ? in->evidence_links->n_values : cur.n_evidence_links;
+    text.attachment_ids = in->attachment_ids ? in->attachment_ids->values : cur.attachment_ids;
+    text.n_attachment_ids =
+        in->attachment_ids ? in->attachment_ids->n_values : cur.n_attachment_ids;
+    int bad = check_report (ctx, &text, year);
+    bad += loa_check_text (ctx, "reason", "Lý do sửa", in->reason, 1, MAX_REASON, 0);
+    if (bad) {
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Báo cáo không hợp lệ");
+    } else if (!in->done_on && !in->description && !in->evidence_links && !in->attachment_ids) {
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID,
+                      "Không có gì để sửa: hãy gửi ít nhất một trong done_on, description, "
+                      "evidence_links, attachment_ids");
+    } else {
+        loa_store_status st =
+            plan_store_report_correct (ctx->db, &cur, &text, ctx->caller->user_id, in->reason);
+        if (st == LOA_STORE_OK) {
+            loa_info (ctx->request_id, "plans: report %lld corrected (version %d) by user %lld",
+                      (long long) cur.id, cur.version + 1, (long long) ctx->caller->user_id);
+            answer_report (ctx, in->id, in->aid, in->rid, year);
+        } else {
+            loa_rpc_fail_store (ctx, st, CHANGED_MEANWHILE);
+        }
+    }
+    loa_store_free_message (&cur.base);
+}
+
+void quota_plan_reports_withdraw (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Quota__WithdrawActivityReportRequest *in =
+        (const Loa__Quota__WithdrawActivityReportRequest *) msg;
+    if (loa_check_staff (ctx) != 0)
+        return;
+    int year = 0;
+    Loa__Quota__ActivityReport cur;
+    if (changeable_report (ctx, in->has_id, in->id, in->has_aid, in->aid, in->has_rid, in->rid,
+                           &year, &cur) != 0)
+        return;
+    if (loa_check_text (ctx, "reason", "Lý do rút", in->reason, 1, MAX_REASON, 0)) {
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Thiếu lý do rút báo cáo");
+    } else {
+        loa_store_status st =
+            plan_store_report_withdraw (ctx->db, &cur, ctx->caller->user_id, in->reason);
+        if (st == LOA_STORE_OK) {
+            loa_info (ctx->request_id, "plans: report %lld withdrawn by user %lld",
+                      (long long) cur.id, (long long) ctx->caller->user_id);
+            answer_report (ctx, in->id, in->aid, in->rid, year);
+        } else {
+            loa_rpc_fail_store (ctx, st, CHANGED_MEANWHILE);
+        }
+    }
+    loa_store_free_message (&cur.base);
+}
+
 void quota_plan_reports_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Quota__ActivityReportRequest *in = (const Loa__Quota__ActivityReportRequest *) msg;
@@ -432,6 +593,8 @@ void quota_plan_reports_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         return;
     Loa__Quota__ActivityReportList out;
     loa_store_status st = plan_store_reports_list (ctx->db, in->aid, &out);
+    for (size_t i = 0; st == LOA_STORE_OK && i < out.n_items; i++)
+        report_rights (ctx, year, out.items[i]);
     if (st == LOA_STORE_OK)
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     else
@@ -444,20 +607,12 @@ void quota_plan_reports_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     const Loa__Quota__ActivityReportRequest *in = (const Loa__Quota__ActivityReportRequest *) msg;
     if (loa_check_staff (ctx) != 0)
         return;
-    if (!in->has_id || !in->has_aid || !in->has_rid || in->id <= 0 || in->aid <= 0 ||
-        in->rid <= 0) {
-        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, "Không tìm thấy báo cáo");
+    int year = 0, may_report;
+    if (find_activity (ctx, in->has_id, in->id, in->has_aid, in->aid, 0, &year, &may_report) != 0)
+        return;
+    if (!in->has_rid || in->rid <= 0) {
+        loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, NO_REPORT);
         return;
     }
-    Loa__Quota__ActivityReport out;
-    loa_store_status st = plan_store_report_get (ctx->db, in->id, in->aid, in->rid, &out);
-    static const loa_rpc_store_answer ANSWERS[] = {
-        {LOA_STORE_NOT_FOUND, "Không tìm thấy báo cáo"},
-        {LOA_STORE_OK},
-    };
-    if (st == LOA_STORE_OK)
-        loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
-    else
-        loa_rpc_fail_store (ctx, st, ANSWERS);
-    loa_store_free_message (&out.base);
+    answer_report (ctx, in->id, in->aid, in->rid, year);
 }

@@ -19,14 +19,17 @@
 #define REPORT_COLS                                                                                \
     "r.id, a.plan_id, r.activity_id, r.unit_id, to_char(r.done_on, 'YYYY-MM-DD'), r.description, " \
     "array_to_string(r.evidence_links, E'\\n'), array_to_string(r.attachment_ids, ','), "          \
-    "r.created_by, rfc3339(r.created_at)"
+    "r.created_by, rfc3339(r.created_at), r.version, coalesce(rfc3339(r.updated_at), ''), "        \
+    "coalesce(r.updated_by, 0), coalesce(rfc3339(r.withdrawn_at), ''), coalesce(r.withdrawn_by, "  \
+    "0), "                                                                                         \
+    "coalesce(r.withdraw_reason, '')"
 
 static const loa_stmt statements[] = {
     {"plan_list", "SELECT " PLAN_COLS " FROM plans p WHERE $1::integer IS NULL OR p.year = $1 "
                   "ORDER BY p.year DESC"},
     {"plan_get", "SELECT " PLAN_COLS " FROM plans p WHERE p.id = $1::bigint"},
     /* Each activity with its reports' summary (every report of an activity
-     * is in its plan's year). */
+     * is in its plan's year; a withdrawn one does not count). */
     {"plan_activities",
      "SELECT a.id, a.plan_id, a.position, a.form, a.content, a.schedule, "
      "coalesce(a.lead_unit_id, 0), coalesce(a.lead_unit_code, ''), coalesce(u.name, ''), "
@@ -36,7 +39,8 @@ static const loa_stmt statements[] = {
      "coalesce(array_to_string(array_agg(DISTINCT to_char(r.done_on, 'YYYY-MM')) "
      "FILTER (WHERE r.id IS NOT NULL), ','), '') "
      "FROM plan_activities a LEFT JOIN units u ON u.unit_id = a.lead_unit_id "
-     "LEFT JOIN activity_reports r ON r.activity_id = a.id WHERE a.plan_id = $1::bigint "
+     "LEFT JOIN activity_reports r ON r.activity_id = a.id AND r.withdrawn_at IS NULL "
+     "WHERE a.plan_id = $1::bigint "
      "GROUP BY a.id, u.name ORDER BY a.position, a.id"},
     {"plan_insert", "INSERT INTO plans (year, title, document_ref, summary, created_by) "
                     "VALUES ($1::integer, $2, coalesce($3, ''), coalesce($4, ''), $5::bigint) "
@@ -77,7 +81,31 @@ static const loa_stmt statements[] = {
      "WHERE r.id = $3::bigint AND r.activity_id = $2::bigint AND a.plan_id = $1::bigint"},
     {"reports_list", "SELECT " REPORT_COLS " FROM activity_reports r "
                      "JOIN plan_activities a ON a.id = r.activity_id "
-                     "WHERE r.activity_id = $1::bigint ORDER BY r.done_on DESC, r.id DESC"},
+                     "WHERE r.activity_id = $1::bigint AND r.withdrawn_at IS NULL "
+                     "ORDER BY r.done_on DESC, r.id DESC"},
+    {"report_versions",
+     "SELECT version, to_char(done_on, 'YYYY-MM-DD'), description, "
+     "array_to_string(evidence_links, E'\\n'), array_to_string(attachment_ids, ','), written_by, "
+     "rfc3339(written_at), replaced_by, rfc3339(replaced_at), reason "
+     "FROM activity_report_versions WHERE report_id = $1::bigint ORDER BY version DESC"},
+    /* A correction ($2: the version it corrects; $7: who, $8: why): the
+     * text it replaces is kept, in the same statement. No row when the
+     * report was corrected or withdrawn meanwhile (the lock makes a second
+     * correction of the same version wait, then find none). */
+    {"report_correct",
+     "WITH old AS (SELECT * FROM activity_reports WHERE id = $1::bigint AND version = $2::integer "
+     "AND withdrawn_at IS NULL FOR UPDATE), "
+     "kept AS (INSERT INTO activity_report_versions (report_id, version, done_on, description, "
+     "evidence_links, attachment_ids, written_by, written_at, replaced_by, reason) "
+     "SELECT id, version, done_on, description, evidence_links, attachment_ids, "
+     "coalesce(updated_by, created_by), coalesce(updated_at, created_at), $7::bigint, $8 FROM old) "
+     "UPDATE activity_reports r SET done_on = $3::date, description = $4, "
+     "evidence_links = $5::text[], attachment_ids = $6::bigint[], version = r.version + 1, "
+     "updated_at = now(), updated_by = $7::bigint FROM old WHERE r.id = old.id RETURNING r.id"},
+    {"report_withdraw",
+     "UPDATE activity_reports SET withdrawn_at = now(), withdrawn_by = $3::bigint, "
+     "withdraw_reason = $4 WHERE id = $1::bigint AND version = $2::integer "
+     "AND withdrawn_at IS NULL RETURNING id"},
     {NULL, NULL},
 };
 
@@ -389,6 +417,28 @@ static void fill_report (const PGresult *res, int row, void *item, int *oom)
     r->attachment_ids = loa_store_ids (PQgetvalue (res, row, 7), &r->n_attachment_ids, oom);
     r->created_by = atoll (PQgetvalue (res, row, 8));
     r->created_at = loa_store_dup (res, row, 9, oom);
+    r->version = atoi (PQgetvalue (res, row, 10));
+    r->updated_at = loa_store_dup (res, row, 11, oom);
+    r->updated_by = atoll (PQgetvalue (res, row, 12));
+    r->withdrawn_at = loa_store_dup (res, row, 13, oom);
+    r->withdrawn_by = atoll (PQgetvalue (res, row, 14));
+    r->withdraw_reason = loa_store_dup (res, row, 15, oom);
+}
+
+static void fill_version (const PGresult *res, int row, void *item, int *oom)
+{
+    Loa__Quota__ActivityReportVersion *v = item;
+    loa__quota__activity_report_version__init (v);
+    v->version = atoi (PQgetvalue (res, row, 0));
+    v->done_on = loa_store_dup (res, row, 1, oom);
+    v->description = loa_store_dup (res, row, 2, oom);
+    split_strings (PQgetvalue (res, row, 3), '\n', &v->evidence_links, &v->n_evidence_links, oom);
+    v->attachment_ids = loa_store_ids (PQgetvalue (res, row, 4), &v->n_attachment_ids, oom);
+    v->written_by = atoll (PQgetvalue (res, row, 5));
+    v->written_at = loa_store_dup (res, row, 6, oom);
+    v->replaced_by = atoll (PQgetvalue (res, row, 7));
+    v->replaced_at = loa_store_dup (res, row, 8, oom);
+    v->reason = loa_store_dup (res, row, 9, oom);
 }
 
 loa_store_status plan_store_report_get (PGconn *db, int64_t plan_id, int64_t activity_id,
@@ -432,6 +482,61 @@ loa_store_status plan_store_report_create (PGconn *db,
     free (links);
     free (attachments);
     return st;
+}
+
+loa_store_status plan_store_report_versions (PGconn *db, Loa__Quota__ActivityReport *report)
+{
+    char r[24];
+    loa_store_int_param (r, report->id);
+    const char *vals[] = {r};
+    return loa_store_rows (db, WHO, "report_versions", 1, vals,
+                           sizeof (Loa__Quota__ActivityReportVersion), fill_version,
+                           (void ***) &report->versions, &report->n_versions);
+}
+
+/* One row back: OK; none: CONFLICT (changed or withdrawn meanwhile). */
+static loa_store_status one_row_or_conflict (PGresult *res)
+{
+    loa_store_status st = PQresultStatus (res) != PGRES_TUPLES_OK ? LOA_STORE_ERROR
+                          : PQntuples (res) == 1                  ? LOA_STORE_OK
+                                                                  : LOA_STORE_CONFLICT;
+    PQclear (res);
+    return st;
+}
+
+loa_store_status plan_store_report_correct (PGconn *db, const Loa__Quota__ActivityReport *cur,
+                                            const Loa__Quota__CreateActivityReportRequest *text,
+                                            int64_t user_id, const char *reason)
+{
+    char id[24], version[24], user[24];
+    loa_store_int_param (id, cur->id);
+    snprintf (version, sizeof version, "%d", cur->version);
+    loa_store_int_param (user, user_id);
+    char *links = loa_store_strings_literal ((const char *const *) text->evidence_links,
+                                             text->n_evidence_links);
+    char *attachments = loa_store_ids_literal (text->attachment_ids, text->n_attachment_ids);
+    loa_store_status st = LOA_STORE_ERROR;
+    if (links && attachments) {
+        const char *vals[] = {id,    version,     text->done_on, text->description,
+                              links, attachments, user,          reason};
+        st = one_row_or_conflict (
+            loa_store_run (db, WHO, "report_correct", 8, vals, PGRES_TUPLES_OK));
+    }
+    free (links);
+    free (attachments);
+    return st;
+}
+
+loa_store_status plan_store_report_withdraw (PGconn *db, const Loa__Quota__ActivityReport *cur,
+                                             int64_t user_id, const char *reason)
+{
+    char id[24], version[24], user[24];
+    loa_store_int_param (id, cur->id);
+    snprintf (version, sizeof version, "%d", cur->version);
+    loa_store_int_param (user, user_id);
+    const char *vals[] = {id, version, user, reason};
+    return one_row_or_conflict (
+        loa_store_run (db, WHO, "report_withdraw", 4, vals, PGRES_TUPLES_OK));
 }
 
 loa_store_status plan_store_reports_list (PGconn *db, int64_t activity_id,

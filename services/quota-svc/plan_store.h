@@ -60,7 +60,25 @@ loa_store_status plan_store_report_create (PGconn *db,
 loa_store_status plan_store_report_get (PGconn *db, int64_t plan_id, int64_t activity_id,
                                         int64_t report_id, Loa__Quota__ActivityReport *out);
 
-/* The activity's reports, the latest done_on first. OK or ERROR. */
+/* The earlier texts of `report` into report->versions, newest first. OK or
+ * ERROR. */
+loa_store_status plan_store_report_versions (PGconn *db, Loa__Quota__ActivityReport *report);
+
+/* Corrects report `cur` (as read: its id and version) to `text`'s done_on,
+ * description and lists, by `user_id` for `reason`, keeping the text it
+ * replaces, in one statement. OK, CONFLICT (corrected or withdrawn since
+ * `cur` was read) or ERROR. */
+loa_store_status plan_store_report_correct (PGconn *db, const Loa__Quota__ActivityReport *cur,
+                                            const Loa__Quota__CreateActivityReportRequest *text,
+                                            int64_t user_id, const char *reason);
+
+/* Withdraws report `cur` (its id and version), by `user_id` for `reason`.
+ * OK, CONFLICT (changed meanwhile) or ERROR. */
+loa_store_status plan_store_report_withdraw (PGconn *db, const Loa__Quota__ActivityReport *cur,
+                                             int64_t user_id, const char *reason);
+
+/* The activity's reports not withdrawn, the latest done_on first. OK or
+ * ERROR. */
 loa_store_status plan_store_reports_list (PGconn *db, int64_t activity_id,
                                           Loa__Quota__ActivityReportList *out);
 

@@ -208,5 +208,9 @@ const loa_rpc_method quota_methods[] = {
     {"plans.reports.list", &loa__quota__activity_report_request__descriptor,
      quota_plan_reports_list},
     {"plans.reports.get", &loa__quota__activity_report_request__descriptor, quota_plan_reports_get},
+    {"plans.reports.update", &loa__quota__update_activity_report_request__descriptor,
+     quota_plan_reports_update},
+    {"plans.reports.withdraw", &loa__quota__withdraw_activity_report_request__descriptor,
+     quota_plan_reports_withdraw},
     {NULL, NULL, NULL},
 };

@@ -3,9 +3,14 @@
 // files a report, first without its content (the API's message next to the
 // field), and it appears under the activity with the summary one higher; a
 // staff member of another unit is refused with the API's 403 in Vietnamese;
-// an inspector adds an activity and edits it. Screenshots desktop + phone.
+// an inspector adds an activity and edits it. On this year's plan
+// (WB_PLAN_YEAR, whose activity "… (trình duyệt WB_RUN)" the Thanh tra Sở
+// leads) the same member files a report, corrects it with the keyboard (a
+// correction without a reason keeps what was typed, the error by the
+// field), sees the earlier text, and withdraws it; the 2022 report offers
+// neither (its period closed). Screenshots desktop + phone.
 // Settings: WB_PLAN_LEAD, WB_PLAN_OTHER, WB_PLAN_INSPECTOR
-// ("username:password"), WB_RUN (makes the texts unique).
+// ("username:password"), WB_RUN (makes the texts unique), WB_PLAN_YEAR.
 import { check, credentials, done, expect, expectClean, launch, newPage, open, shot, signIn } from './lib.mjs';
 
 const RUN = process.env.WB_RUN || String(Date.now());
@@ -16,15 +21,16 @@ const browser = await launch();
 
 const login = (page, [user, pass]) => signIn(page, user, pass);
 
-async function open2022(page) {
+async function openYear(page, year) {
     await open(page, '/admin/ke-hoach.html');
     await page.waitForFunction(() => !document.querySelector('#plan').hasAttribute('aria-busy'));
-    const option = await page.locator('#plan-id option', { hasText: 'Năm 2022' }).getAttribute('value');
+    const option = await page.locator('#plan-id option', { hasText: `Năm ${year}` }).getAttribute('value');
     await page.getByLabel('Kế hoạch năm').selectOption(option);
     await page.getByRole('button', { name: 'Xem kế hoạch' }).click();
-    await page.locator('#plan-title', { hasText: 'năm 2022' }).waitFor({ state: 'visible' });
+    await page.locator('#plan p.muted', { hasText: `Năm ${year} ·` }).waitFor({ state: 'visible' });
     await page.waitForFunction(() => !document.querySelector('#plan').hasAttribute('aria-busy'));
 }
+const open2022 = (page) => openYear(page, 2022);
 
 const card1 = (page) => page.locator('article.activity').first();
 const reportsOf = (text) => Number((/^(\d+) báo cáo/.exec(text) || [0, 0])[1]);
@@ -73,6 +79,66 @@ await check('plan: the lead unit\'s staff files a report and it appears under th
     expect(after === before + 1, `summary ${before} -> ${after}`);
     expect((await card1(lead).locator('dd.summary').innerText()).includes('03/2022'), 'the month in the summary');
     await shot(lead, '40-quan-tri-ke-hoach');
+});
+
+await check('plan: a report of 2022 (its period closed) offers no correction', async () => {
+    const item = card1(lead).locator('.reports-list li', { hasText: REPORT });
+    expect(!(await item.getByRole('button', { name: 'Sửa báo cáo' }).count()), 'a 2022 report offers Sửa');
+});
+
+const YEAR = process.env.WB_PLAN_YEAR;
+const MINE = `(trình duyệt ${RUN})`;
+const NOW_REPORT = `Đăng 3 tin về một cửa liên thông ${RUN}`;
+const FIXED = `Đăng 4 tin về một cửa liên thông ${RUN}`;
+const mine = (page) => page.locator('article.activity', { hasText: MINE });
+await check('plan: this year\'s report is corrected with the keyboard; a refused correction keeps what was typed', async () => {
+    await openYear(lead, YEAR);
+    const card = mine(lead);
+    await card.getByRole('button', { name: /^Báo cáo kết quả hoạt động/ }).click();
+    const form = card.locator('form.report-form').first();
+    const today = new Date().toLocaleDateString('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' });
+    await form.getByLabel('Ngày thực hiện').fill(today);
+    await form.getByLabel('Nội dung đã thực hiện').fill(NOW_REPORT);
+    await form.getByRole('button', { name: 'Gửi báo cáo' }).click();
+    const item = mine(lead).locator('.reports-list li', { hasText: NOW_REPORT });
+    await item.waitFor({ state: 'visible' });
+    const edit = item.getByRole('button', { name: 'Sửa báo cáo' });
+    expect((await item.innerText()).includes('Được sửa, rút đến hết ngày 31/01/'), await item.innerText());
+    await edit.focus();
+    await lead.keyboard.press('Enter');
+    const box = item.getByLabel('Nội dung đã thực hiện');
+    expect(await box.evaluate((n) => n === document.activeElement || n.form.contains(document.activeElement)), 'the focus is not in the form');
+    await box.fill(FIXED);
+    await item.getByRole('button', { name: 'Lưu bản sửa' }).click();
+    const err = item.locator('#reason-r' + (await item.getAttribute('data-report-id')) + '-error');
+    await err.waitFor({ state: 'visible' });
+    expect((await err.innerText()).includes('Lý do sửa'), await err.innerText());
+    expect((await box.inputValue()) === FIXED, 'what was typed is lost');
+    expect((await item.getByLabel('Lý do sửa').getAttribute('aria-invalid')) === 'true', 'the reason is not marked');
+    await item.getByLabel('Lý do sửa').fill('Sai số tin đã đăng');
+    await lead.keyboard.press('Enter');
+    await lead.locator('#status .success', { hasText: 'Đã lưu bản sửa' }).waitFor({ state: 'visible' });
+    const fixed = mine(lead).locator('.reports-list li', { hasText: FIXED });
+    await fixed.waitFor({ state: 'visible' });
+    expect((await fixed.innerText()).includes('đã sửa (lần 1)'), await fixed.innerText());
+    await fixed.locator('details.report-versions summary').click();
+    const v1 = fixed.locator('details.report-versions li[data-version="1"]');
+    await v1.waitFor({ state: 'visible' });
+    const t = await v1.innerText();
+    expect(t.includes(NOW_REPORT) && t.includes('Sai số tin đã đăng'), t);
+});
+
+await check('plan: the correction is withdrawn with a reason and leaves the list', async () => {
+    const item = mine(lead).locator('.reports-list li', { hasText: FIXED });
+    await item.getByRole('button', { name: 'Rút báo cáo' }).click();
+    await item.getByLabel('Lý do rút').fill('Trùng với báo cáo của phòng');
+    await item.getByRole('button', { name: 'Rút báo cáo này' }).click();
+    await lead.locator('#status .success', { hasText: 'Đã rút báo cáo' }).waitFor({ state: 'visible' });
+    // The plan is reloaded with this activity's reports open.
+    const heading = mine(lead).locator('.reports h4');
+    await heading.waitFor({ state: 'visible' });
+    expect(!(await mine(lead).locator('.reports-list li', { hasText: FIXED }).count()), 'the withdrawn report is still listed');
+    expect((await mine(lead).locator('dd.summary').innerText()).includes('Chưa có báo cáo'), await mine(lead).locator('dd.summary').innerText());
 });
 
 const other = await newPage(browser);

@@ -259,6 +259,7 @@ pl_report other "$PL_MINE" "$PL_M1" "{\"done_on\": \"$PL_TOMORROW\", \"descripti
 expect_eq "report: a day in the future is 422 naming done_on" "422 true" "$(pl_names done_on)"
 pl_report other "$PL_MINE" "$PL_M1" "{\"done_on\": \"$PL_TODAY\", \"description\": \"Hôm nay\"}"
 expect_eq "report: today is fine (the lead of this year's plan)" 201 "$HTTP_STATUS"
+PL_RM=$(pl_jq '.id // 0')
 expect_eq "summary counts reports are unchanged by the refused ones" "2 $PL_TTRA 2022-03-20 2022-03" "$(pl_summary "$PL_A1")"
 
 echo "  -- Idempotency-Key"
@@ -278,6 +279,65 @@ expect_eq "reports: one report, read by any staff member" "200 $PL_R1 $PL_A1 $PL
     "$HTTP_STATUS $(pl_jq .id) $(pl_jq .activity_id) $(pl_jq .plan_id)"
 pl_call anon GET "/api/v1/plans/$PL_SEED/activities/$PL_A1/reports" -
 expect_eq "reports: anonymous is 401" 401 "$HTTP_STATUS"
+
+echo "  -- corrections and withdrawal (issue 20)"
+# PL_RM: "other"'s report on this year's plan (other's unit leads PL_M1).
+pl_rm="/api/v1/plans/$PL_MINE/activities/$PL_M1/reports/$PL_RM"
+pl_summary_mine() {
+    pl_call insp GET "/api/v1/plans/$PL_MINE" -
+    pl_jq --argjson a "$PL_M1" '.activities[] | select(.id == $a) | .summary.reports'
+}
+pl_call other GET "$pl_rm" -
+expect_eq "correct: a new report is version 1, its author may change it until 31 January next year" \
+    "200 1 true $((PL_YEAR + 1))-01-31 0 " \
+    "$HTTP_STATUS $(pl_jq .version) $(pl_jq .may_change) $(pl_jq .changeable_until) $(pl_jq '.versions | length') $(pl_jq .updated_at)"
+pl_call lead GET "$pl_rm" -
+expect_eq "correct: another unit's member reads it but may not change it" "200 false" "$HTTP_STATUS $(pl_jq .may_change)"
+pl_call lead PATCH "$pl_rm" '{"description": "Không được", "reason": "Thử"}'
+expect_eq "correct: someone else than its author (not an inspector) is 403" 403 "$HTTP_STATUS"
+pl_call other PATCH "$pl_rm" '{"description": "Hôm nay, bổ sung"}'
+expect_eq "correct: without a reason is 422 naming reason" "422 true" "$(pl_names reason)"
+pl_call other PATCH "$pl_rm" '{"reason": "Không đổi gì"}'
+expect_eq "correct: nothing to correct is 400 (no field to name)" 400 "$HTTP_STATUS"
+pl_call other PATCH "$pl_rm" "{\"done_on\": \"$PL_TOMORROW\", \"reason\": \"Sai ngày\"}"
+expect_eq "correct: a day in the future is 422 naming done_on (checked as a new report)" "422 true" "$(pl_names done_on)"
+pl_call other PATCH "$pl_rm" '{"evidence_links": ["ftp://x.example/f"], "reason": "Thêm"}'
+expect_eq "correct: a bad link is 422 naming evidence_links[0]" "422 true" "$(pl_names 'evidence_links[0]')"
+pl_call other PATCH "$pl_rm" '{"description": "Hôm nay, bổ sung minh chứng", "evidence_links": ["https://skhdt.bacninh.gov.vn/tin/1"], "reason": "Bổ sung đường dẫn minh chứng"}'
+expect_eq "correct: its author corrects it: version 2, by them, the earlier text kept with the reason" \
+    "200 2 Hôm nay, bổ sung minh chứng https://skhdt.bacninh.gov.vn/tin/1 true 1 1 Hôm nay Bổ sung đường dẫn minh chứng true" \
+    "$HTTP_STATUS $(pl_jq .version) $(pl_jq .description) $(pl_jq '.evidence_links | join(",")') $(pl_jq '.updated_by == .created_by') $(pl_jq '.versions | length') $(pl_jq '.versions[0].version') $(pl_jq '.versions[0].description') $(pl_jq '.versions[0].reason') $(pl_jq '.updated_at != ""')"
+pl_call other PATCH "$pl_rm" '{"evidence_links": [], "reason": "Đường dẫn chưa đúng"}'
+expect_eq "correct: [] clears the links; version 3, two earlier texts, newest first" "200 3 0 2,1 https://skhdt.bacninh.gov.vn/tin/1" \
+    "$HTTP_STATUS $(pl_jq .version) $(pl_jq '.evidence_links | length') $(pl_jq '[.versions[].version] | map(tostring) | join(",")') $(pl_jq '.versions[0].evidence_links | join(",")')"
+pl_call insp PATCH "$pl_rm" '{"description": "Đã niêm yết tại trụ sở (Thanh tra Sở ghi nhận)", "reason": "Thanh tra Sở chuẩn hóa nội dung"}'
+expect_eq "correct: an inspector corrects it too (version 4, by the inspector)" "200 4 false" \
+    "$HTTP_STATUS $(pl_jq .version) $(pl_jq '.updated_by == .created_by')"
+expect_eq "correct: the database keeps the three earlier texts" 3 \
+    "$(pl_psql "SELECT count(*) FROM quota.activity_report_versions WHERE report_id = $PL_RM")"
+expect_eq "correct: the activity still counts one report" 1 "$(pl_summary_mine)"
+pl_call other POST "$pl_rm/withdraw" '{}'
+expect_eq "withdraw: without a reason is 422 naming reason" "422 true" "$(pl_names reason)"
+pl_call lead POST "$pl_rm/withdraw" '{"reason": "Thử"}'
+expect_eq "withdraw: someone else is 403" 403 "$HTTP_STATUS"
+pl_call other POST "$pl_rm/withdraw" '{"reason": "Báo cáo trùng với báo cáo của phòng"}'
+expect_eq "withdraw: its author withdraws it: kept, marked, no longer changeable" \
+    "200 true Báo cáo trùng với báo cáo của phòng false 4 3" \
+    "$HTTP_STATUS $(pl_jq '.withdrawn_at != ""') $(pl_jq .withdraw_reason) $(pl_jq .may_change) $(pl_jq .version) $(pl_jq '.versions | length')"
+expect_eq "withdraw: the activity no longer counts it" 0 "$(pl_summary_mine)"
+pl_call insp GET "/api/v1/plans/$PL_MINE/activities/$PL_M1/reports" -
+expect_eq "withdraw: the list leaves it out" "200 0" "$HTTP_STATUS $(pl_jq "[.items[] | select(.id == $PL_RM)] | length")"
+pl_call other PATCH "$pl_rm" '{"description": "Sửa lại", "reason": "Thử"}'
+expect_eq "withdraw: a withdrawn report cannot be corrected (409)" 409 "$HTTP_STATUS"
+pl_call insp POST "$pl_rm/withdraw" '{"reason": "Lần nữa"}'
+expect_eq "withdraw: nor withdrawn twice (409)" 409 "$HTTP_STATUS"
+pl_call lead PATCH "/api/v1/plans/$PL_SEED/activities/$PL_A1/reports/$PL_R1" '{"description": "Sửa muộn", "reason": "Muộn"}'
+expect_eq "correct: a report of 2022's plan is closed since 2023-01-31 (409, Vietnamese)" "409 true" \
+    "$HTTP_STATUS $(pl_jq '.detail | test("hết thời hạn") and test("31/01/2023")')"
+pl_call lead GET "/api/v1/plans/$PL_SEED/activities/$PL_A1/reports/$PL_R1" -
+expect_eq "correct: ... and its author reads may_change false" "200 false 1" "$HTTP_STATUS $(pl_jq .may_change) $(pl_jq .version)"
+pl_call other PATCH "/api/v1/plans/$PL_MINE/activities/$PL_M1/reports/987654321" '{"description": "X", "reason": "Y"}'
+expect_eq "correct: an unknown report is 404" 404 "$HTTP_STATUS"
 
 echo "  -- 404"
 pl_call lead GET /api/v1/plans/987654321 -

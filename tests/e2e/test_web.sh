@@ -338,7 +338,23 @@ if [ "$wb_ready" = 1 ]; then
         '{username: $u, password: $p, full_name: "Phạm Văn Thanh Tra", unit_id: null, roles: ["inspector"]}')"
     expect_eq "plan: a Thanh tra Sở staff member and an inspector for the browser; the editor's unit is another" \
         "201 201 true" "$wb_st $HTTP_STATUS $([ -n "$wb_ttra" ] && [ "$wb_ttra" != "${WB_UNIT:-}" ] && echo true || echo false)"
+    # This year's plan (test_plans.sh may have made it) gets an activity the
+    # Thanh tra Sở leads, whose report the browser corrects and withdraws.
+    wb_year=$(TZ=Asia/Ho_Chi_Minh date +%Y)
+    e2e_call WB_TOK admin GET "/api/v1/plans?year=$wb_year" -
+    wb_plan=$(body_jq '.items[0].id // empty')
+    wb_act=$(jq -nc --arg f "Tuyên truyền trên Cổng (trình duyệt $WB_RUN)" --argjson u "${wb_ttra:-null}" \
+        '{form: $f, content: "Đăng tin, bài về CCHC", lead_unit_id: $u}')
+    e2e_user WB_TOK planinsp '["inspector"]' null "wb_plan_setup_$WB_RUN" "Thanh tra Sở (thiết lập)"
+    if [ -n "$wb_plan" ]; then
+        e2e_call WB_TOK planinsp PATCH "/api/v1/plans/$wb_plan" "{\"activities\": [$wb_act]}"
+    else
+        e2e_call WB_TOK planinsp POST /api/v1/plans \
+            "{\"year\": $wb_year, \"title\": \"Kế hoạch tuyên truyền CCHC năm $wb_year\", \"activities\": [$wb_act]}"
+    fi
+    expect_match "plan: this year's plan has an activity the Thanh tra Sở leads" '^20[01]$' "$HTTP_STATUS"
     export WB_RUN WB_PLAN_LEAD="wb_ui_ttra_$WB_RUN:$WB_PW" WB_PLAN_OTHER="$WB_EDITOR" WB_PLAN_INSPECTOR="wb_ui_plan_inspector_$WB_RUN:$WB_PW"
+    export WB_PLAN_YEAR=$wb_year
     wb_browser plan plan.mjs
 
     # ---- one's own password (tests/browser/password.mjs), with the keyboard.

@@ -4,6 +4,9 @@
 // .../activities/{aid}/reports); the Inspectorate may file one for such a
 // unit, and adds or edits activities (PATCH /api/v1/plans/{id} with
 // `activities`). Who may report is the API's decision: its 403 is shown.
+// A report's author, or an inspector, corrects it (PATCH .../reports/{rid},
+// with a reason) or withdraws it (POST .../withdraw) while the report says
+// may_change; its earlier texts are shown from GET .../reports/{rid}.
 import { call, requireStaff } from './admin.js';
 import { idempotencyKey } from './api.js';
 import { $, clear, clearFieldErrors, el, fmtDate, hide, params, showFieldErrors, showProblem, timeEl } from './ui.js';
@@ -89,12 +92,113 @@ async function loadReports(a, box) {
                 (r.attachment_ids || []).length
                     ? el('p', {}, 'Tệp đính kèm: ', r.attachment_ids.flatMap((id, i) => [i ? ', ' : '', el('a', { href: `/api/v1/assets/${id}` }, `tệp ${id}`)]))
                     : null,
-                el('p', { class: 'muted' }, 'Gửi lúc ', timeEl(r.created_at, true))))));
+                el('p', { class: 'muted' }, 'Gửi lúc ', timeEl(r.created_at, true),
+                    r.version > 1 ? [`; đã sửa (lần ${r.version - 1}) lúc `, timeEl(r.updated_at, true)] : null),
+                r.version > 1 ? versionsBox(a, r) : null,
+                r.may_change ? changeTools(a, r) : null))));
         }
     } catch (err) {
         showProblem(box, err, 'Không tải được báo cáo');
     }
     box.removeAttribute('aria-busy');
+}
+
+// The earlier texts of a corrected report, loaded when opened.
+function versionsBox(a, r) {
+    const box = el('div', {});
+    const details = el('details', { class: 'report-versions' }, el('summary', {}, `Các bản trước (${r.version - 1})`), box);
+    details.addEventListener('toggle', async () => {
+        if (!details.open || box.childElementCount) return;
+        try {
+            const full = await call('GET', `/api/v1/plans/${plan.id}/activities/${a.id}/reports/${r.id}`);
+            box.append(el('ol', { reversed: true }, (full.versions || []).map((v) => el('li', { 'data-version': v.version },
+                el('p', {}, el('strong', {}, `Bản ${v.version}`), ` — ngày thực hiện ${fmtDate(v.done_on)}`),
+                el('p', { class: 'pre' }, v.description),
+                (v.evidence_links || []).length ? el('p', {}, 'Minh chứng: ', v.evidence_links.flatMap((u, i) => [i ? ', ' : '', link(u)])) : null,
+                el('p', { class: 'muted' }, 'Thay lúc ', timeEl(v.replaced_at, true), `; lý do: ${v.reason}`)))));
+        } catch (err) {
+            showProblem(box, err, 'Không tải được các bản trước');
+        }
+    });
+    return details;
+}
+
+// "Sửa" and "Rút" of a report the caller may change: each opens a form of
+// its own; Esc or "Hủy" closes it and gives the focus back to its button.
+function changeTools(a, r) {
+    const id = (x) => `${x}-r${r.id}`;
+    const alertBox = el('div', { hidden: true });
+    const wrap = el('div', {});
+    const editBtn = el('button', { type: 'button', class: 'secondary', 'aria-expanded': 'false', 'aria-controls': id('edit') }, 'Sửa báo cáo');
+    const dropBtn = el('button', { type: 'button', class: 'secondary', 'aria-expanded': 'false', 'aria-controls': id('drop') }, 'Rút báo cáo');
+    const until = r.changeable_until ? el('span', { class: 'hint' }, ` Được sửa, rút đến hết ngày ${fmtDate(r.changeable_until)}.`) : null;
+    const today = new Date().toLocaleDateString('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' });
+    const edit = el('form', { id: id('edit'), class: 'report-form', novalidate: true, hidden: true, 'aria-label': 'Sửa báo cáo' },
+        el('label', { for: id('done') }, 'Ngày thực hiện'),
+        el('input', { id: id('done'), name: 'done_on', type: 'date', 'data-field': 'done_on', required: true, max: today, value: r.done_on }),
+        el('label', { for: id('desc') }, 'Nội dung đã thực hiện'),
+        el('textarea', { id: id('desc'), name: 'description', 'data-field': 'description', required: true }, r.description),
+        el('label', { for: id('links') }, 'Đường dẫn minh chứng', el('span', { class: 'hint' }, 'Mỗi dòng một địa chỉ https://…')),
+        el('textarea', { id: id('links'), name: 'evidence_links', 'data-field': 'evidence_links', class: 'short' }, (r.evidence_links || []).join('\n')),
+        el('label', { for: id('reason') }, 'Lý do sửa'),
+        el('input', { id: id('reason'), name: 'reason', 'data-field': 'reason', required: true, 'aria-required': 'true', maxlength: 500 }),
+        el('div', { class: 'actions' }, el('button', { type: 'submit' }, 'Lưu bản sửa'),
+            el('button', { type: 'button', class: 'secondary', 'data-close': '' }, 'Hủy')));
+    const drop = el('form', { id: id('drop'), class: 'report-form', novalidate: true, hidden: true, 'aria-label': 'Rút báo cáo' },
+        el('p', {}, 'Báo cáo bị rút không còn được tính, nhưng vẫn được lưu lại.'),
+        el('label', { for: id('dreason') }, 'Lý do rút'),
+        el('input', { id: id('dreason'), name: 'reason', 'data-field': 'reason', required: true, 'aria-required': 'true', maxlength: 500 }),
+        el('div', { class: 'actions' }, el('button', { type: 'submit', class: 'danger' }, 'Rút báo cáo này'),
+            el('button', { type: 'button', class: 'secondary', 'data-close': '' }, 'Hủy')));
+    const pairs = [[editBtn, edit], [dropBtn, drop]];
+    const close = (btn, form) => {
+        form.hidden = true;
+        btn.setAttribute('aria-expanded', 'false');
+        btn.focus();
+    };
+    for (const [btn, form] of pairs) {
+        btn.addEventListener('click', () => {
+            for (const [b2, f2] of pairs) if (f2 !== form) { f2.hidden = true; b2.setAttribute('aria-expanded', 'false'); }
+            form.hidden = !form.hidden;
+            btn.setAttribute('aria-expanded', String(!form.hidden));
+            if (!form.hidden) form.querySelector('input, textarea').focus();
+        });
+        form.querySelector('[data-close]').addEventListener('click', () => close(btn, form));
+        form.addEventListener('keydown', (ev) => { if (ev.key === 'Escape') close(btn, form); });
+    }
+    async function send(form, method, path, body, done) {
+        hide(alertBox);
+        clearFieldErrors(form);
+        const button = form.querySelector('button[type="submit"]');
+        button.disabled = true;
+        try {
+            await call(method, path, { body });
+            say(done);
+            await loadPlan(plan.id, a.id);
+        } catch (err) {
+            // What was typed stays in the form; the errors sit by their fields.
+            showFormProblem(form, alertBox, err, err.status === 409 ? 'Không sửa, rút được báo cáo' : undefined);
+        } finally {
+            button.disabled = false;
+        }
+    }
+    const base = `/api/v1/plans/${plan.id}/activities/${a.id}/reports/${r.id}`;
+    edit.addEventListener('submit', (ev) => {
+        ev.preventDefault();
+        const f = edit.elements;
+        const body = { reason: f.reason.value.trim() || undefined };
+        if (f.done_on.value !== r.done_on) body.done_on = f.done_on.value || undefined;
+        if (f.description.value.trim() !== r.description) body.description = f.description.value.trim() || undefined;
+        const links = f.evidence_links.value.split('\n').map((x) => x.trim()).filter(Boolean);
+        if (links.join('\n') !== (r.evidence_links || []).join('\n')) body.evidence_links = links;
+        send(edit, 'PATCH', base, body, 'Đã lưu bản sửa của báo cáo.');
+    });
+    drop.addEventListener('submit', (ev) => {
+        ev.preventDefault();
+        send(drop, 'POST', `${base}/withdraw`, { reason: drop.elements.reason.value.trim() || undefined }, 'Đã rút báo cáo.');
+    });
+    wrap.append(el('div', { class: 'actions' }, editBtn, dropBtn, until), alertBox, edit, drop);
+    return wrap;
 }
 
 function reportForm(a) {
