@@ -299,6 +299,15 @@ const gw_route gw_routes[] = {
     {"POST", "/api/v1/feedback/track/{tracking_code}/rating", GW_BODY | GW_CREATES | GW_THROTTLED,
      GW_ANYONE, RPC (GW_FEEDBACK, "feedback.rate", FB (rate_request), FB (feedback_public)),
      .location = "/api/v1/feedback/track/{tracking_code}"},
+    /* Citizens' attachments (gateway/media/attachments.c): uploaded by
+     * anyone like the intake (raw body, streamed, at most 10 MB), read only
+     * by the staff who may see the item (feedback-svc decides). */
+    {"POST", "/api/v1/feedback/attachments", GW_UPLOAD | GW_CREATES | GW_THROTTLED, GW_ANYONE,
+     RPC_AS (gw_feedback_attachments_create, GW_MEDIA, "attachments.create", NULL,
+             &loa__media__citizen_attachment__descriptor),
+     .begin = gw_feedback_attachments_begin},
+    {"GET", "/api/v1/feedback/attachments/{id}", 0, INSPECTOR | LEADER | HANDLER,
+     RPC_AS (gw_feedback_attachments_get, GW_FEEDBACK, "feedback.attachments.get", NULL, NULL)},
     {"GET", "/api/v1/feedback", 0, INSPECTOR | LEADER | HANDLER,
      RPC (GW_FEEDBACK, "feedback.list", FB (feedback_list_request), FB (feedback_list))},
     {"GET", "/api/v1/feedback/stats", 0, INSPECTOR | LEADER,

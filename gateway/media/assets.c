@@ -43,6 +43,7 @@ typedef struct {
     size_t head_len;
     int too_large;
     int failed; /* errno of a failed write */
+    long long limit; /* the route's: LOA_UPLOAD_LIMIT, or a citizen's attachment's */
 } upload;
 
 /* Closes the upload's file and removes its name, if it has one. */
@@ -73,10 +74,10 @@ static int open_temp (upload *u)
     return 0;
 }
 
-static enum MHD_Result too_large (gw_request *req)
+static enum MHD_Result too_large (gw_request *req, long long limit)
 {
     char detail[128];
-    snprintf (detail, sizeof detail, "Tệp vượt quá giới hạn %lld byte", media_upload_limit ());
+    snprintf (detail, sizeof detail, "Tệp vượt quá giới hạn %lld byte", limit);
     return gw_respond_invalid (req, 413, detail, "body", "quá lớn");
 }
 
@@ -87,7 +88,7 @@ static void upload_feed (gw_request *req, const char *data, size_t n)
     upload *u = req->state;
     if (u->too_large || u->failed)
         return; /* the rest of the body is read and dropped */
-    if (u->size + n > (unsigned long long) media_upload_limit ()) {
+    if (u->size + n > (unsigned long long) u->limit) {
         u->too_large = 1;
         drop_file (u);
         return;
@@ -124,11 +125,11 @@ static void upload_done (gw_request *req, int complete)
     req->state = NULL;
 }
 
-int gw_assets_begin (gw_request *req, enum MHD_Result *rc)
+int media_upload_begin (gw_request *req, long long limit, enum MHD_Result *rc)
 {
     const char *cl = gw_header (req, MHD_HTTP_HEADER_CONTENT_LENGTH);
-    if (cl && strtoull (cl, NULL, 10) > (unsigned long long) media_upload_limit ()) {
-        *rc = too_large (req);
+    if (cl && strtoull (cl, NULL, 10) > (unsigned long long) limit) {
+        *rc = too_large (req, limit);
         return 1;
     }
     upload *u = calloc (1, sizeof *u);
@@ -144,10 +145,16 @@ int gw_assets_begin (gw_request *req, enum MHD_Result *rc)
         return 1;
     }
     crypto_hash_sha256_init (&u->sha);
+    u->limit = limit;
     req->state = u;
     req->feed = upload_feed;
     req->done = upload_done;
     return 0;
+}
+
+int gw_assets_begin (gw_request *req, enum MHD_Result *rc)
+{
+    return media_upload_begin (req, media_upload_limit (), rc);
 }
 
 static int fsync_dir (const char *rel)
@@ -214,33 +221,54 @@ static int refuse_type (gw_request *req, const char *mime, enum MHD_Result *rc)
     return 0;
 }
 
-enum MHD_Result gw_assets_create (gw_request *req)
+int media_upload_digest (gw_request *req, media_upload_info *info, enum MHD_Result *rc)
 {
     upload *u = req->state;
-    enum MHD_Result rc;
-    if (!u)
-        return gw_respond_problem (req, 500, NULL, NULL);
-    if (u->too_large)
-        return too_large (req);
-    if (u->failed)
-        return gw_respond_problem (req, 503, "Không ghi được tệp vào kho", NULL);
-    if (u->size == 0)
-        return gw_respond_invalid (req, 422, "Tệp rỗng", "body", "là bắt buộc");
-    char mime[128];
-    media_detect_type (u->head, u->head_len, mime, sizeof mime);
-    if (refuse_type (req, mime, &rc))
-        return rc;
+    if (!u) {
+        *rc = gw_respond_problem (req, 500, NULL, NULL);
+        return 1;
+    }
+    if (u->too_large) {
+        *rc = too_large (req, u->limit);
+        return 1;
+    }
+    if (u->failed) {
+        *rc = gw_respond_problem (req, 503, "Không ghi được tệp vào kho", NULL);
+        return 1;
+    }
+    if (u->size == 0) {
+        *rc = gw_respond_invalid (req, 422, "Tệp rỗng", "body", "là bắt buộc");
+        return 1;
+    }
+    media_detect_type (u->head, u->head_len, info->mime, sizeof info->mime);
     unsigned char digest[32];
-    char hex[LOA_BLOB_HEX + 1];
     crypto_hash_sha256_final (&u->sha, digest);
-    loa_blob_hex (digest, hex);
-    if (keep_blob (req, u, hex) != 0)
-        return gw_respond_problem (req, 503, "Không ghi được tệp vào kho", NULL);
+    loa_blob_hex (digest, info->sha256);
+    info->size = (int64_t) u->size;
+    return 0;
+}
 
+int media_upload_keep (gw_request *req, const media_upload_info *info, enum MHD_Result *rc)
+{
+    upload *u = req->state;
+    if (keep_blob (req, u, info->sha256) != 0) {
+        *rc = gw_respond_problem (req, 503, "Không ghi được tệp vào kho", NULL);
+        return 1;
+    }
+    return 0;
+}
+
+enum MHD_Result gw_assets_create (gw_request *req)
+{
+    enum MHD_Result rc;
+    media_upload_info info;
+    if (media_upload_digest (req, &info, &rc) || refuse_type (req, info.mime, &rc) ||
+        media_upload_keep (req, &info, &rc))
+        return rc;
     Loa__Media__CreateAssetRequest in = LOA__MEDIA__CREATE_ASSET_REQUEST__INIT;
-    in.sha256 = hex;
-    in.size = (int64_t) u->size;
-    in.mime = mime;
+    in.sha256 = info.sha256;
+    in.size = info.size;
+    in.mime = info.mime;
     const char *name = gw_query (req, "name");
     if (name)
         in.original_name = (char *) name;

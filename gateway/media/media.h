@@ -25,6 +25,15 @@ enum MHD_Result gw_assets_create (gw_request *req);
  * read them. */
 enum MHD_Result gw_assets_get (gw_request *req);
 
+/* POST /api/v1/feedback/attachments (anyone, throttled): a citizen's file,
+ * streamed like an asset's upload but at most 10 MB and only JPEG, PNG or
+ * PDF by its bytes, registered with media-svc (attachments.create) ->
+ * 201 {id, mime, size}. GET /api/v1/feedback/attachments/{id}: the bytes,
+ * when feedback-svc lets the caller see the item that holds the file. */
+int gw_feedback_attachments_begin (gw_request *req, enum MHD_Result *rc);
+enum MHD_Result gw_feedback_attachments_create (gw_request *req);
+enum MHD_Result gw_feedback_attachments_get (gw_request *req);
+
 /* POST /api/v1/broadcasters, POST /api/v1/broadcasters/{id}/key (admin):
  * a broadcaster and its API key, a new key. */
 enum MHD_Result gw_broadcasters_create (gw_request *req);

@@ -23,6 +23,28 @@ int media_make_dir (const char *rel);
 /* The MIME type of a file's first bytes (libmagic), into `out`. */
 void media_detect_type (const unsigned char *head, size_t len, char *out, size_t cap);
 
+/* ------------------------------------------------------------ assets.c */
+
+/* Streams a request's raw body to a temporary file of the volume as it
+ * comes (hashed, its first bytes kept for libmagic), refused with 413 over
+ * `limit` bytes: a route's begin hook. 0, or 1 with *rc answered. */
+int media_upload_begin (gw_request *req, long long limit, enum MHD_Result *rc);
+
+/* What an upload's bytes are, once the body is in. */
+typedef struct {
+    char mime[128]; /* libmagic's name of the bytes */
+    char sha256[65];
+    int64_t size;
+} media_upload_info;
+
+/* The complete upload's type, digest and size into *info: 0, or 1 with
+ * *rc answered (413 too large, 422 empty, 503 not written). */
+int media_upload_digest (gw_request *req, media_upload_info *info, enum MHD_Result *rc);
+
+/* Keeps the upload as the blob info->sha256 (flushed, then linked): 0, or
+ * 1 with the 503 answered. */
+int media_upload_keep (gw_request *req, const media_upload_info *info, enum MHD_Result *rc);
+
 /* ------------------------------------------------------------ send.c */
 
 /* What media_send_blob sent: 200 or 206 and the bytes of the body (0 for

@@ -109,6 +109,41 @@ void feedback_items_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     feedback_store_free (&out);
 }
 
+/* A citizen's attachment, for the staff who may see its item (the rule of
+ * feedback.get): the gateway then sends the blob. An attachment of another
+ * unit's item is 403 for a handler; one no item holds is 404. */
+void feedback_items_attachment_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Feedback__FeedbackIdRequest *in = (const Loa__Feedback__FeedbackIdRequest *) msg;
+    if (loa_check_roles (ctx, READERS, "Chỉ Thanh tra, lãnh đạo và cán bộ xử lý xem được") != 0)
+        return;
+    static const loa_rpc_store_answer ANSWERS[] = {
+        {LOA_STORE_NOT_FOUND, "Không tìm thấy tệp đính kèm"},
+        {LOA_STORE_FORBIDDEN, "Tệp đính kèm của phản ánh, kiến nghị không thuộc đơn vị của bạn"},
+        {LOA_STORE_OK},
+    };
+    if (!in->has_id || in->id <= 0) {
+        loa_rpc_fail_store (ctx, LOA_STORE_NOT_FOUND, ANSWERS);
+        return;
+    }
+    int64_t own = own_unit (ctx);
+    if (own < 0)
+        return;
+    Loa__Feedback__Attachment out;
+    int64_t unit = 0;
+    loa_store_status st = feedback_store_attachment (ctx->db, in->id, &out, &unit);
+    if (st == LOA_STORE_OK && own > 0 && unit != own) {
+        loa_store_free_message (&out.base);
+        st = LOA_STORE_FORBIDDEN;
+    }
+    if (st != LOA_STORE_OK) {
+        loa_rpc_fail_store (ctx, st, ANSWERS);
+        return;
+    }
+    loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+    loa_store_free_message (&out.base);
+}
+
 /* notify-svc's: whom to tell, with no caller's roles (it acts for nobody),
  * but only to that program. */
 void feedback_items_contact (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)

@@ -12,7 +12,13 @@
 #include "feedback_store.h"
 #include "loa_calendar.h"
 #include "loa_check.h"
+#include "loa_config.h"
+#include "loa_endpoints.h"
+#include "loa_log.h"
+#include "loa_rpc_client.h"
+#include "loa_rpc_thread.h"
 #include "loa_text.h"
+#include "media.pb-c.h"
 
 /* Sizes (docs/api/feedback.md and what a careful operator would want). */
 #define MAX_TITLE_CHARS 300
@@ -103,6 +109,84 @@ static void local_date (int jan1, char out[LOA_CALENDAR_DATE_SIZE])
 }
 
 /* ------------------------------------------------------------ intake */
+
+/* How long the claim may take, in ms: LOA_RPC_TIMEOUT_MS, but at most half
+ * of what is left of the call (the caller then hears 503 from here). */
+static int claim_budget_ms (const loa_rpc_ctx *ctx)
+{
+    int64_t budget = loa_env_int ("LOA_RPC_TIMEOUT_MS", 5000, 10, 600000);
+    if (ctx->deadline_ms > 0 && (ctx->deadline_ms - loa_now_ms ()) / 2 < budget)
+        budget = (ctx->deadline_ms - loa_now_ms ()) / 2;
+    return budget > 0 ? (int) budget : 1;
+}
+
+/* The citizen's attachments `ids` (checked: 1..5, positive, distinct)
+ * claimed from media-svc for an id reserved for the item (*id): each must
+ * be a citizen's upload and no other item's. *atts (n) gets what the
+ * item keeps of them, pointing into *claimed (media-svc's answer, the
+ * caller's: free it with __free_unpacked). 0, or
+ * -1 with the call failed: 422 naming attachment_ids for each refused id,
+ * 503 when media-svc does not answer. An item that then fails to be filed
+ * leaves its attachments claimed by an id never used (they stay, unread). */
+static int claim_attachments (loa_rpc_ctx *ctx, const int64_t *ids, size_t n, int64_t *id,
+                              fb_attachment *atts, Loa__Media__CitizenAttachmentList **claimed)
+{
+    loa_rpc_result res = {0}, *claim = &res;
+    loa_rpc_client *c = loa_rpc_thread_client (LOA_SVC_MEDIA);
+    if (feedback_store_next_id (ctx->db, id) != 0) {
+        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, "Không truy cập được cơ sở dữ liệu");
+        return -1;
+    }
+    Loa__Media__ClaimAttachmentsRequest in = LOA__MEDIA__CLAIM_ATTACHMENTS_REQUEST__INIT;
+    in.ids = (int64_t *) ids;
+    in.n_ids = n;
+    in.feedback_id = *id;
+    Loa__Status st = c ? loa_rpc_call (c, "attachments.claim", ctx->caller, ctx->request_id, NULL,
+                                       &in.base, claim_budget_ms (ctx), claim)
+                       : LOA__STATUS__UNAVAILABLE;
+    Loa__Media__CitizenAttachmentList *list = NULL;
+    if (st == LOA__STATUS__OK && claim->reply && claim->reply->body.len)
+        list = loa__media__citizen_attachment_list__unpack (NULL, claim->reply->body.len,
+                                                            claim->reply->body.data);
+    else if (st == LOA__STATUS__OK)
+        list = loa__media__citizen_attachment_list__unpack (NULL, 0, NULL);
+    loa_rpc_result_clear (claim);
+    if (!list) {
+        loa_warn (ctx->request_id, "feedback: media-svc did not claim the attachments (%d)", st);
+        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE,
+                      "Không kiểm tra được tệp đính kèm lúc này; vui lòng thử lại sau");
+        return -1;
+    }
+    int bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        const Loa__Media__CitizenAttachment *found = NULL;
+        for (size_t k = 0; k < list->n_items; k++)
+            if (list->items[k]->id == ids[i])
+                found = list->items[k];
+        char msg[200];
+        if (!found)
+            snprintf (msg, sizeof msg,
+                      "không có tệp đính kèm mã số %lld (tệp gửi lên quá một ngày mà chưa dùng "
+                      "sẽ bị xoá; hãy gửi lại tệp)",
+                      (long long) ids[i]);
+        else if (found->feedback_id != *id)
+            snprintf (msg, sizeof msg,
+                      "tệp đính kèm mã số %lld đã được dùng cho một phản ánh, kiến nghị khác",
+                      (long long) ids[i]);
+        else {
+            atts[i] = (fb_attachment){found->id, found->size, found->sha256, found->mime};
+            continue;
+        }
+        bad += fb_field (ctx, "attachment_ids", msg);
+    }
+    if (bad) {
+        loa__media__citizen_attachment_list__free_unpacked (list, NULL);
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Tệp đính kèm không dùng được");
+        return -1;
+    }
+    *claimed = list;
+    return 0;
+}
 
 /* The channel and the day of receipt of an item recorded by staff: only a
  * handler or an inspector may give them (another member of staff is refused
@@ -210,11 +294,16 @@ static void feedback_items_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg
                            MAX_REF_CHARS, 0);
     if (in->n_attachment_ids > MAX_ATTACHMENTS)
         bad += fb_field (ctx, "attachment_ids", "Tối đa 5 tệp đính kèm");
-    for (size_t i = 0; i < in->n_attachment_ids && i < MAX_ATTACHMENTS; i++)
-        if (in->attachment_ids[i] <= 0) {
-            bad += fb_field (ctx, "attachment_ids", "Mã tệp đính kèm phải là số nguyên dương");
+    for (size_t i = 0; i < in->n_attachment_ids && i < MAX_ATTACHMENTS; i++) {
+        int dup = 0;
+        for (size_t j = 0; j < i; j++)
+            dup |= in->attachment_ids[j] == in->attachment_ids[i];
+        if (in->attachment_ids[i] <= 0 || dup) {
+            bad += fb_field (ctx, "attachment_ids",
+                             "Mã tệp đính kèm phải là số nguyên dương, mỗi tệp một lần");
             break;
         }
+    }
     int32_t received_on = 0;
     int64_t recorded_by = 0;
     if (staff_intake (ctx, in, &channel, &received_on, &recorded_by, &bad) != 0)
@@ -239,14 +328,25 @@ static void feedback_items_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg
                 .api_key_id = ctx->caller->api_key_id,
                 .recorded_by = recorded_by,
                 .received_on = received_on};
+    Loa__Media__CitizenAttachmentList *claimed = NULL;
+    fb_attachment atts[MAX_ATTACHMENTS];
+    if (in->n_attachment_ids > 0) {
+        if (claim_attachments (ctx, in->attachment_ids, in->n_attachment_ids, &n.id, atts,
+                               &claimed) != 0)
+            goto out;
+        n.attachments = atts;
+    }
     Loa__Feedback__FeedbackReceipt out;
     loa_store_status st = feedback_store_create (ctx->db, &n, &out);
     if (st != LOA_STORE_OK) {
         loa_rpc_fail_store (ctx, st, fb_item_answers);
-        return;
+        goto out;
     }
     loa_rpc_ok (ctx, LOA__STATUS__CREATED, &out.base);
     feedback_store_free_receipt (&out);
+out:
+    if (claimed)
+        loa__media__citizen_attachment_list__free_unpacked (claimed, NULL);
 }
 
 /* ------------------------------------------------------------ public */
@@ -628,6 +728,7 @@ const loa_rpc_method feedback_methods[] = {
     {"feedback.stats", IN (stats_request), feedback_items_stats},
     {"feedback.answers", IN (answers_request), feedback_items_answers},
     {"feedback.answers.get", IN (feedback_id_request), feedback_items_answers_get},
+    {"feedback.attachments.get", IN (feedback_id_request), feedback_items_attachment_get},
     {"ratings.create", IN (create_desk_rating_request), feedback_ratings_create},
     {"ratings.summary", IN (period_request), feedback_ratings_summary},
     /* Calendar and deadlines (calendar_rpc.c) */

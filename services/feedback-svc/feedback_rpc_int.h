@@ -25,6 +25,7 @@ int fb_bad_date (loa_rpc_ctx *ctx, const char *name, const char *value);
 /* feedback_flow_rpc.c: the staff's reads and the workflow's steps. */
 void feedback_items_list (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
 void feedback_items_get (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+void feedback_items_attachment_get (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
 void feedback_items_contact (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
 void feedback_items_digest (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
 void feedback_items_accept (loa_rpc_ctx *ctx, const ProtobufCMessage *in);

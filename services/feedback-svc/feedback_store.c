@@ -105,11 +105,22 @@ static const loa_stmt statements[] = {
      "INSERT INTO feedback (tracking_code, kind, title, content, submitter_name, "
      "submitter_address, submitter_phone, submitter_email, submitter_org, phone_digits, "
      "email_lower, procedure_code, regulation_ref, attachment_ids, channel, api_key_id, "
-     "received_at, registered_on, forward_due_at, due_at, recorded_by) "
+     "received_at, registered_on, forward_due_at, due_at, recorded_by, id) "
      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, lower($11), $12, $13, $14::bigint[], $15, "
      "$16::bigint, to_timestamp($17::double precision), " DAY ("$18") ", " END_OF_DAY (
-         "$19") ", " END_OF_DAY ("$20") ", $21::bigint) ON CONFLICT (tracking_code) DO NOTHING "
+         "$19") ", " END_OF_DAY ("$20") ", $21::bigint, "
+                                        "coalesce($22::bigint, "
+                                        "nextval(pg_get_serial_sequence('feedback', 'id')))) ON "
+                                        "CONFLICT (tracking_code) DO NOTHING "
                                         "RETURNING id, rfc3339(received_at), rfc3339(due_at)"},
+    {"fb_next_id", "SELECT nextval(pg_get_serial_sequence('feedback', 'id'))"},
+    {"fb_attachment_add", "INSERT INTO feedback_attachments (id, feedback_id, sha256, mime, size) "
+                          "VALUES ($1::bigint, $2::bigint, $3, $4, $5::bigint)"},
+    {"fb_attachments", "SELECT id, mime, size FROM feedback_attachments WHERE feedback_id = $1 "
+                       "ORDER BY id"},
+    {"fb_attachment",
+     "SELECT a.id, a.mime, a.size, a.sha256, a.feedback_id, coalesce(f.unit_id, 0) "
+     "FROM feedback_attachments a JOIN feedback f ON f.id = a.feedback_id WHERE a.id = $1"},
     {"fb_history_add",
      "INSERT INTO feedback_history (feedback_id, action, from_status, to_status, actor_id, "
      "unit_id, reason, answer) VALUES ($1, $2, $3, $4, $5, $6::bigint, $7, $8)"},
@@ -296,7 +307,7 @@ static int create_tx (PGconn *db, void *arg)
     char *atts = loa_store_ids_literal (in->attachment_ids, in->n_attachments);
     if (!atts)
         return -1;
-    char phone[64], api_key[24], received[40], reg[24], fwd[24], ans[24], recorder[24];
+    char phone[64], api_key[24], received[40], reg[24], fwd[24], ans[24], recorder[24], item_id[24];
     fb_phone_digits (in->phone, phone, sizeof phone);
     snprintf (received, sizeof received, "%lld.%06ld", (long long) now.tv_sec, now.tv_nsec / 1000);
     loa_store_int_param (reg, due.registered_on);
@@ -327,8 +338,9 @@ static int create_tx (PGconn *db, void *arg)
                               reg,
                               fwd,
                               ans,
-                              loa_store_opt_int (recorder, in->recorded_by)};
-        PGresult *res = loa_store_run (db, WHO, "fb_insert", 21, vals, PGRES_TUPLES_OK);
+                              loa_store_opt_int (recorder, in->recorded_by),
+                              loa_store_opt_int (item_id, in->id)};
+        PGresult *res = loa_store_run (db, WHO, "fb_insert", 22, vals, PGRES_TUPLES_OK);
         if (PQresultStatus (res) != PGRES_TUPLES_OK) {
             rc = loa_db_retryable (res) ? LOA_DB_RETRY : -1;
             PQclear (res);
@@ -351,6 +363,17 @@ static int create_tx (PGconn *db, void *arg)
         }
         rc = fb_history_add (db, c->out->id, "received", "", "received", in->recorded_by, 0, NULL,
                              NULL);
+        if (rc != 0)
+            goto done;
+        for (size_t i = 0; in->id > 0 && i < in->n_attachments && rc == 0; i++) {
+            const fb_attachment *a = &in->attachments[i];
+            char att[24], item[24], size[24];
+            loa_store_int_param (att, a->id);
+            loa_store_int_param (item, c->out->id);
+            loa_store_int_param (size, a->size);
+            const char *avals[] = {att, item, a->sha256, a->mime, size};
+            rc = loa_store_defer (db, WHO, "fb_attachment_add", 5, avals);
+        }
         if (rc != 0)
             goto done;
         Loa__Feedback__FeedbackEvent ev = LOA__FEEDBACK__FEEDBACK_EVENT__INIT;
@@ -387,6 +410,54 @@ loa_store_status feedback_store_create (PGconn *db, const fb_new *in,
 void feedback_store_free_receipt (Loa__Feedback__FeedbackReceipt *r)
 {
     loa_store_free_message (&r->base);
+}
+
+int feedback_store_next_id (PGconn *db, int64_t *id)
+{
+    PGresult *res = loa_store_run (db, WHO, "fb_next_id", 0, NULL, PGRES_TUPLES_OK);
+    int ok = PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) == 1;
+    if (ok)
+        *id = fb_int_at (res, 0, 0);
+    PQclear (res);
+    return ok ? 0 : -1;
+}
+
+static void fill_attachment_file (const PGresult *res, int row, void *item, int *oom)
+{
+    Loa__Feedback__Attachment *a = item;
+    loa__feedback__attachment__init (a);
+    a->id = fb_int_at (res, row, 0);
+    a->mime = loa_store_dup (res, row, 1, oom);
+    a->size = fb_int_at (res, row, 2);
+    a->sha256 = loa_store_dup (res, row, 3, oom);
+    a->feedback_id = fb_int_at (res, row, 4);
+}
+
+loa_store_status feedback_store_attachment (PGconn *db, int64_t id, Loa__Feedback__Attachment *out,
+                                            int64_t *unit_id)
+{
+    loa__feedback__attachment__init (out);
+    char id_s[24];
+    loa_store_int_param (id_s, id);
+    const char *vals[] = {id_s};
+    PGresult *res = loa_store_run (db, WHO, "fb_attachment", 1, vals, PGRES_TUPLES_OK);
+    if (PQresultStatus (res) != PGRES_TUPLES_OK) {
+        PQclear (res);
+        return LOA_STORE_ERROR;
+    }
+    if (PQntuples (res) == 0) {
+        PQclear (res);
+        return LOA_STORE_NOT_FOUND;
+    }
+    int oom = 0;
+    fill_attachment_file (res, 0, out, &oom);
+    *unit_id = fb_int_at (res, 0, 5);
+    PQclear (res);
+    if (oom) {
+        loa_store_free_message (&out->base);
+        return LOA_STORE_ERROR;
+    }
+    return LOA_STORE_OK;
 }
 
 /* ------------------------------------------------------------ desk ratings */

@@ -16,6 +16,12 @@
 #include "feedback.pb-c.h"
 #include "loa_store.h"
 
+/* A citizen's attachment as media-svc gave it to the item (claimed). */
+typedef struct {
+    int64_t id, size;
+    const char *sha256, *mime;
+} fb_attachment;
+
 /* A new item, checked by the caller. */
 typedef struct {
     const char *kind, *title, *content;
@@ -28,6 +34,8 @@ typedef struct {
     int64_t recorded_by; /* the staff member recording it (not web, open311); else 0 */
     int32_t received_on; /* staff's channels: the day of receipt (loa_calendar day, not after
                             today); today or 0: now */
+    int64_t id; /* reserved by feedback_store_next_id (attachments claimed for it), or 0 */
+    const fb_attachment *attachments; /* n_attachments of them when id > 0 */
 } fb_new;
 
 /* A staff list's filters (NULL / 0 / -1: any). */
@@ -77,6 +85,15 @@ typedef struct {
 } fb_public_filter;
 
 int feedback_store_prepare (PGconn *db);
+
+/* An id for an item about to be filed (its attachments are claimed for it
+ * first): 0, or -1 (logged). */
+int feedback_store_next_id (PGconn *db, int64_t *id);
+
+/* The attachment `id` with its item's id and unit (*unit_id 0: none), for
+ * the staff's reading rule. OK, NOT_FOUND, ERROR. */
+loa_store_status feedback_store_attachment (PGconn *db, int64_t id, Loa__Feedback__Attachment *out,
+                                            int64_t *unit_id);
 
 /* Files a new item with its tracking code, deadlines, first history entry
  * and feedback.received event. */

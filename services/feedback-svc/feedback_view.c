@@ -117,6 +117,25 @@ loa_store_status fb_load_history (PGconn *db, Loa__Feedback__Feedback *f)
                            (void ***) &f->history, &f->n_history);
 }
 
+static void fill_attachment (const PGresult *res, int row, void *item, int *oom)
+{
+    Loa__Feedback__Attachment *a = item;
+    loa__feedback__attachment__init (a);
+    a->id = fb_int_at (res, row, 0);
+    a->mime = loa_store_dup (res, row, 1, oom);
+    a->size = fb_int_at (res, row, 2);
+}
+
+/* Item f's attachments (id, type, size) into f->attachments. */
+static loa_store_status load_attachments (PGconn *db, Loa__Feedback__Feedback *f)
+{
+    char id[24];
+    loa_store_int_param (id, f->id);
+    const char *vals[] = {id};
+    return loa_store_rows (db, WHO, "fb_attachments", 1, vals, sizeof (Loa__Feedback__Attachment),
+                           fill_attachment, (void ***) &f->attachments, &f->n_attachments);
+}
+
 loa_store_status fb_read_item (PGconn *db, int64_t id, Loa__Feedback__Feedback *out)
 {
     char id_s[24], soon[24];
@@ -137,6 +156,8 @@ loa_store_status feedback_store_get (PGconn *db, int64_t id, int64_t own_unit,
         st = LOA_STORE_FORBIDDEN;
     if (st == LOA_STORE_OK)
         st = fb_load_history (db, out);
+    if (st == LOA_STORE_OK)
+        st = load_attachments (db, out);
     if (st != LOA_STORE_OK)
         feedback_store_free (out);
     return st;

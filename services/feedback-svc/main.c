@@ -8,6 +8,7 @@
 #include "deadlines.h"
 #include "feedback_rpc.h"
 #include "feedback_store.h"
+#include "loa_rpc_thread.h"
 #include "loa_service.h"
 #include "loa_unit_mirror.h"
 
@@ -44,5 +45,6 @@ int main (int argc, char **argv)
     };
     int rc = loa_service_main (&def, argc, argv);
     fb_deadlines_reset (); /* the workers have stopped: free the shared copy */
+    loa_rpc_thread_shutdown (); /* and their clients of media-svc (attachments.claim) */
     return rc;
 }

@@ -13,7 +13,7 @@
 #define MAX_BAGS_PER_RUN 64
 
 static int attempts, retry_ms;
-static long sweep_ms, orphan_s;
+static long sweep_ms, orphan_s, unused_s;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static void read_settings (void)
@@ -22,6 +22,8 @@ static void read_settings (void)
     retry_ms = (int) loa_env_int ("LOA_BAG_RETRY_MS", 10000, 0, 86400000);
     sweep_ms = loa_env_int ("LOA_BLOB_SWEEP_MS", 3600000, 0, 86400000L * 7);
     orphan_s = loa_env_int ("LOA_BLOB_ORPHAN_S", 3600, 600, 86400L * 365);
+    /* Citizens' attachments no feedback item used: a day (tests shorten it). */
+    unused_s = loa_env_int ("LOA_ATTACHMENT_UNUSED_S", 86400, 1, 86400L * 365);
 }
 
 /* The orphan sweep, at most every LOA_BLOB_SWEEP_MS (0: never). 0 or -1. */
@@ -43,7 +45,10 @@ static int sweep_when_due (PGconn *db)
     int n = media_sweep_orphans (db, orphan_s);
     if (n > 0)
         loa_info (NULL, "media: the orphan sweep removed %d blob(s)", n);
-    return n < 0 ? -1 : 0;
+    int m = media_sweep_attachments (db, unused_s);
+    if (m > 0)
+        loa_info (NULL, "media: the sweep removed %d unused citizen attachment(s)", m);
+    return n < 0 || m < 0 ? -1 : 0;
 }
 
 int media_bag_builder_attempts (void)

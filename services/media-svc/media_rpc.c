@@ -7,6 +7,7 @@
 #include "loa_log.h"
 #include "loa_store.h"
 #include "media.pb-c.h"
+#include "media_attachment_rpc.h"
 #include "media_edit.pb-c.h"
 #include "media_pkg.pb-c.h"
 #include "media_pkg_rpc.h"
@@ -247,6 +248,10 @@ static void media_broadcasters_list (loa_rpc_ctx *ctx, const ProtobufCMessage *m
 const loa_rpc_method media_methods[] = {
     {"assets.create", &loa__media__create_asset_request__descriptor, media_assets_create},
     {"assets.get", &loa__media__asset_id_request__descriptor, media_assets_get},
+    /* Citizens' attachments (media_attachment_rpc.c). */
+    {"attachments.create", &loa__media__create_asset_request__descriptor, media_attachments_create},
+    {"attachments.claim", &loa__media__claim_attachments_request__descriptor,
+     media_attachments_claim},
     {"broadcasters.create", &loa__media__create_broadcaster_request__descriptor,
      media_broadcasters_create},
     {"broadcasters.list", &loa__media__broadcaster_list_request__descriptor,

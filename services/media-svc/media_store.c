@@ -7,6 +7,7 @@
 #include "loa_db.h"
 #include "loa_log.h"
 #include "loa_store.h"
+#include "media_attachment_store.h"
 #include "media_bag.h"
 #include "media_pkg_store.h"
 
@@ -46,6 +47,7 @@ static const loa_stmt statements[] = {
     {"blob_lock", "SELECT pg_advisory_xact_lock(1282367827, hashtext($1))"},
     {"blob_referenced",
      "SELECT EXISTS (SELECT 1 FROM assets WHERE sha256 = $1) OR EXISTS (SELECT 1 "
+     "FROM citizen_attachments WHERE sha256 = $1) OR EXISTS (SELECT 1 "
      "FROM package_versions WHERE bag_sha256 = $1) OR EXISTS (SELECT 1 FROM package_versions "
      "WHERE manifest_sha256 = $1)"},
     {NULL, NULL},
@@ -53,7 +55,10 @@ static const loa_stmt statements[] = {
 
 int media_store_prepare (PGconn *db)
 {
-    return loa_db_prepare (db, statements) == 0 && media_pkg_store_prepare (db) == 0 ? 0 : -1;
+    return loa_db_prepare (db, statements) == 0 && media_pkg_store_prepare (db) == 0 &&
+                   media_attachment_store_prepare (db) == 0
+               ? 0
+               : -1;
 }
 
 /* ------------------------------------------------------------ assets */

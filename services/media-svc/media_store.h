@@ -36,7 +36,8 @@ loa_store_status media_store_asset_register (PGconn *db, const char *sha256, int
  * row names the blob before removing it. */
 int media_store_blob_lock (PGconn *db, const char *sha256);
 
-/* 1 when an asset, a bag or a manifest names the blob, 0 when none, -1. */
+/* 1 when an asset, a citizen's attachment, a bag or a manifest names the
+ * blob, 0 when none, -1. */
 int media_store_blob_referenced (PGconn *db, const char *sha256);
 
 /* In one transaction holding the blob's lock: when no row names it, calls

@@ -11,6 +11,7 @@
 
 #include "loa_blob.h"
 #include "loa_log.h"
+#include "media_attachment_store.h"
 #include "media_bag.h"
 #include "media_store.h"
 
@@ -109,4 +110,36 @@ int media_sweep_orphans (PGconn *db, long older_than_s)
     }
     closedir (top);
     return removed;
+}
+
+/* An unused attachment's blob, named by no row any more: removed whatever
+ * its age (the row was a day old). */
+static int remove_unnamed (const char *hex, void *arg)
+{
+    (void) arg;
+    char rel[LOA_BLOB_PATH_MAX], path[700];
+    if (loa_blob_path (hex, rel, sizeof rel) != 0)
+        return 0;
+    snprintf (path, sizeof path, "%s/%s", media_volume_dir (), rel);
+    if (unlink (path) != 0) {
+        if (errno != ENOENT)
+            loa_warn (NULL, "media: cannot remove the blob %s: %s", hex, strerror (errno));
+        return 0;
+    }
+    return 1;
+}
+
+int media_sweep_attachments (PGconn *db, long unused_s)
+{
+    if (media_bag_init () != 0)
+        return -1;
+    int total = 0, n;
+    /* In batches, so that one run never holds the ticker for long. */
+    do {
+        n = media_attachment_store_sweep (db, unused_s, 100, remove_unnamed, NULL);
+        if (n < 0)
+            return -1;
+        total += n;
+    } while (n == 100);
+    return total;
 }

@@ -16,4 +16,10 @@
  * The number removed, or -1 (database error, logged; what was done stays). */
 int media_sweep_orphans (PGconn *db, long older_than_s);
 
+/* Removes citizens' attachments that no feedback item used, uploaded more
+ * than `unused_s` seconds ago, and their blobs when no other row names
+ * them (media_attachment_store_sweep). The number of attachments removed,
+ * or -1 (logged). */
+int media_sweep_attachments (PGconn *db, long unused_s);
+
 #endif
