@@ -457,5 +457,24 @@ if [ "$wb_ready" = 1 ]; then
     export WB_ANS_TITLE WB_ANS_TEXT WB_ANS_QUERY="rut ngan tham dinh du an $WB_RUN" \
         WB_ANS_PRIVATE="Phan Văn Riêng Tư|0977 123 456|rieng.tu@example.vn|99 Lý Thái Tổ"
     wb_browser answers answers.mjs
+
+    # ---- citizens' attachments (tests/browser/attach.mjs): files chosen on
+    # the public form (refusals in the browser, progress), then downloaded
+    # by an inspector in the console; then the item, as the API sees it.
+    e2e_png "$WB_DIR/att.png" 900 # about 2.4 MB of noise: the upload takes a moment
+    printf '%%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%%%EOF\n' >"$WB_DIR/att.pdf"
+    printf 'Không phải ảnh.\n' >"$WB_DIR/att.txt"
+    head -c $((10 * 1024 * 1024 + 1)) /dev/zero >"$WB_DIR/att-big.png"
+    e2e_call WB_TOK admin POST /api/v1/users "$(jq -nc --arg u "wb_ui_att_insp_$WB_RUN" --arg p "$WB_PW" \
+        '{username: $u, password: $p, full_name: "Lý Thanh Tra", unit_id: null, roles: ["inspector"]}')"
+    expect_eq "attach: an inspector account for the browser" 201 "$HTTP_STATUS"
+    export WB_ATT_PNG="$WB_DIR/att.png" WB_ATT_PDF="$WB_DIR/att.pdf" WB_ATT_TXT="$WB_DIR/att.txt" \
+        WB_ATT_BIG="$WB_DIR/att-big.png" WB_ATT_TITLE="Bảng niêm yết đã hết hiệu lực $WB_RUN" \
+        WB_ATT_INSPECTOR="wb_ui_att_insp_$WB_RUN:$WB_PW"
+    wb_browser attach attach.mjs
+    wb_att_code=$(sed -n 's/^# attach //p' "$WB_DIR/attach.out" | head -1)
+    expect_eq "attach: the browser's item holds a PNG and a PDF (media-svc gave them to it)" "image/png application/pdf" \
+        "$(db_sql "SELECT string_agg(a.mime, ' ' ORDER BY a.id) FROM feedback.feedback_attachments a
+                   JOIN feedback.feedback f ON f.id = a.feedback_id WHERE f.tracking_code = '${wb_att_code:-none}'")"
     echo "   screenshots: $WB_SHOTS ($(find "$WB_SHOTS" -name '*.png' | wc -l) files; KEEP_TMP=1 keeps them)"
 fi

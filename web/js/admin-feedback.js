@@ -6,7 +6,7 @@
 // forwards, rejects, answers, approves, returns, closes; a handler answers
 // their own unit's items; a leader reads. The API decides what a handler
 // sees (their unit's items only).
-import { call, loadNames, nameOf, requireStaff } from './admin.js';
+import { call, loadNames, nameOf, requireStaff, session } from './admin.js';
 import * as api from './api.js';
 import { $, busy, clear, clearFieldErrors, el, hide, params, showFieldErrors, showProblem, timeEl } from './ui.js';
 
@@ -38,7 +38,14 @@ const ACTION = {
     closed: 'Kết thúc',
     rated: 'Người gửi đánh giá mức độ hài lòng',
 };
-const CHANNEL = { web: 'Cổng thông tin', open311: 'Ứng dụng kết nối (Open311)' };
+const CHANNEL = {
+    web: 'Cổng thông tin',
+    open311: 'Ứng dụng kết nối (Open311)',
+    walk_in: 'Trực tiếp tại Bộ phận tiếp nhận',
+    phone: 'Điện thoại',
+    letter: 'Thư, văn bản',
+    email: 'Thư điện tử',
+};
 const PER_PAGE = 20;
 
 const s = requireStaff(['inspector', 'leader', 'handler']);
@@ -321,6 +328,48 @@ function submitter(f) {
     return dl;
 }
 
+// The citizen's files: each downloaded with the session's token (a plain
+// link would carry none), then handed to the browser as a file.
+const MIME_NAMES = { 'image/jpeg': 'Ảnh JPEG', 'image/png': 'Ảnh PNG', 'application/pdf': 'Tệp PDF' };
+const sizeText = (n) => (n >= 1048576 ? `${(n / 1048576).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`);
+
+async function download(a, button, note) {
+    button.disabled = true;
+    note.textContent = 'Đang tải…';
+    try {
+        const s = session();
+        const r = await fetch(`/api/v1/feedback/attachments/${encodeURIComponent(a.id)}`,
+            { headers: s ? { Authorization: `Bearer ${s.token}` } : {} });
+        if (!r.ok) throw new Error(r.status === 403 ? 'Tệp của phản ánh không thuộc đơn vị của bạn' : `Không tải được tệp (mã ${r.status})`);
+        const url = URL.createObjectURL(await r.blob());
+        const name = (/filename="([^"]+)"/.exec(r.headers.get('Content-Disposition') || '') || [])[1] || `tep-${a.id}`;
+        const link = el('a', { href: url, download: name, hidden: true });
+        document.body.append(link);
+        link.click();
+        link.remove();
+        setTimeout(() => URL.revokeObjectURL(url), 60000);
+        note.textContent = 'Đã tải xuống.';
+    } catch (err) {
+        note.textContent = err.message;
+    } finally {
+        button.disabled = false;
+    }
+}
+
+function attachments(f) {
+    const list = f.attachments || [];
+    if (!list.length) return null;
+    return el('section', { 'aria-labelledby': 'h-attachments' },
+        el('h3', { id: 'h-attachments' }, `Tệp đính kèm (${list.length})`),
+        el('ul', { class: 'plain', id: 'detail-attachments' }, list.map((a, i) => {
+            const note = el('span', { class: 'muted', role: 'status' });
+            const button = el('button', { type: 'button', class: 'secondary', 'data-attachment': a.id },
+                `Tải xuống tệp ${i + 1}`);
+            button.addEventListener('click', () => download(a, button, note));
+            return el('li', {}, `${MIME_NAMES[a.mime] || a.mime}, ${sizeText(a.size)} `, button, ' ', note);
+        })));
+}
+
 async function showDetail(id, { quiet = false } = {}) {
     inbox.hidden = true;
     detail.hidden = false;
@@ -339,6 +388,7 @@ async function showDetail(id, { quiet = false } = {}) {
             el('h3', {}, 'Nội dung'),
             el('div', { class: 'panel fb-content' }, String(f.content || '').split(/\n+/).map((line) => el('p', {}, line))),
             el('h3', {}, 'Người gửi'), submitter(f),
+            attachments(f),
             f.answer ? el('section', { class: 'panel', 'aria-labelledby': 'h-answer' },
                 el('h3', { id: 'h-answer' }, 'Câu trả lời'),
                 el('div', { id: 'detail-answer' }, String(f.answer).split(/\n+/).map((line) => el('p', {}, line))),
