@@ -3,8 +3,10 @@
 // field, in Vietnamese; a sixth file too; a PNG (a few MB, its upload's
 // progress shown) and a PDF are sent with the feedback. Then an inspector
 // opens the item in the console and downloads the PNG: the same bytes.
+// Then the inbox filtered by channel (keyboard): the phone call intake.mjs
+// recorded is listed, the web item is not.
 // Settings: WB_ATT_PNG, WB_ATT_PDF, WB_ATT_TXT, WB_ATT_BIG (paths),
-// WB_ATT_TITLE, WB_ATT_INSPECTOR ("username:password"); prints
+// WB_ATT_TITLE, WB_ATT_INSPECTOR ("username:password"), WB_INTAKE_CODE; prints
 // "# attach CODE" for test_web.sh.
 import { readFileSync } from 'node:fs';
 import { check, credentials, expect, expectClean, launch, newPage, open, shot, signIn } from './lib.mjs';
@@ -19,6 +21,7 @@ const browser = await launch();
 const page = await newPage(browser);
 const viet = /[ạảãàáâậầấẩẫăắằặẳẵđêềếệểễôồốộổỗơờớợởỡưừứựửữ]/i;
 let code = '';
+let staffPage = null;
 
 await check('attach: a text file and one over 10 MB are refused in the browser, next to the field', async () => {
     await open(page, '/phan-anh.html');
@@ -76,6 +79,21 @@ await check('attach: the inspector downloads the PNG from the console: the same 
     expect(/\.png$/.test(download.suggestedFilename()), download.suggestedFilename());
     await shot(staff, '51-phan-anh-tep-can-bo');
     expectClean([page, staff]);
+    staffPage = staff;
+});
+
+await check('attach: the inbox filters by channel: the phone call is listed, the web item is not', async () => {
+    const staff = staffPage;
+    await open(staff, '/admin/phan-anh.html');
+    await staff.getByLabel('Kênh tiếp nhận').focus();
+    await staff.getByLabel('Kênh tiếp nhận').selectOption('phone');
+    await staff.getByRole('button', { name: 'Lọc', exact: true }).focus();
+    await staff.keyboard.press('Enter');
+    await staff.waitForURL(/channel=phone/);
+    await staff.waitForFunction(() => !document.querySelector('#list').hasAttribute('aria-busy'));
+    const codes = await staff.locator('#list tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.code));
+    expect(codes.includes(process.env.WB_INTAKE_CODE), `the phone call is not listed: ${codes.join(' ')}`);
+    expect(!codes.includes(code), 'the web item is listed under phone');
 });
 
 await browser.close();

@@ -470,7 +470,7 @@ if [ "$wb_ready" = 1 ]; then
     expect_eq "attach: an inspector account for the browser" 201 "$HTTP_STATUS"
     export WB_ATT_PNG="$WB_DIR/att.png" WB_ATT_PDF="$WB_DIR/att.pdf" WB_ATT_TXT="$WB_DIR/att.txt" \
         WB_ATT_BIG="$WB_DIR/att-big.png" WB_ATT_TITLE="Bảng niêm yết đã hết hiệu lực $WB_RUN" \
-        WB_ATT_INSPECTOR="wb_ui_att_insp_$WB_RUN:$WB_PW"
+        WB_ATT_INSPECTOR="wb_ui_att_insp_$WB_RUN:$WB_PW" WB_INTAKE_CODE="$wb_intake_code"
     wb_browser attach attach.mjs
     wb_att_code=$(sed -n 's/^# attach //p' "$WB_DIR/attach.out" | head -1)
     expect_eq "attach: the browser's item holds a PNG and a PDF (media-svc gave them to it)" "image/png application/pdf" \

@@ -83,6 +83,7 @@ function listQuery() {
     const q = {
         q: (p.get('q') || '').trim() || undefined,
         status: STATUS[p.get('status')] ? p.get('status') : undefined,
+        channel: CHANNEL[p.get('channel')] ? p.get('channel') : undefined,
         overdue: p.get('overdue') === 'true' ? 'true' : undefined,
         unit_id: seesAllUnits && /^[1-9][0-9]*$/.test(p.get('unit_id') || '') ? p.get('unit_id') : undefined,
         page: Math.max(1, Number.parseInt(p.get('page') || '1', 10) || 1),
@@ -100,6 +101,7 @@ function toSearch(q) {
 function fillFilters(q) {
     filters.elements.q.value = q.q || '';
     filters.elements.status.value = q.status || '';
+    filters.elements.channel.value = q.channel || '';
     filters.elements.overdue.checked = q.overdue === 'true';
     if (seesAllUnits) filters.elements.unit_id.value = q.unit_id || '';
 }
@@ -160,6 +162,7 @@ filters.addEventListener('submit', (ev) => {
     go(toSearch({
         q: e.q.value.trim() || undefined,
         status: e.status.value || undefined,
+        channel: e.channel.value || undefined,
         overdue: e.overdue.checked ? 'true' : undefined,
         unit_id: seesAllUnits ? e.unit_id.value || undefined : undefined,
     }));
@@ -451,6 +454,7 @@ async function loadUnits() {
 
 if (s) {
     $('#f-status').append(...Object.entries(STATUS).map(([v, t]) => el('option', { value: v }, t)));
+    $('#f-channel').append(...Object.entries(CHANNEL).map(([v, t]) => el('option', { value: v }, t)));
     window.addEventListener('popstate', () => route());
     await loadUnits();
     await route();

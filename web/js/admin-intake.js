@@ -23,7 +23,10 @@ function value(name) {
     return v === '' ? undefined : v;
 }
 
-if (requireStaff(['handler', 'inspector'])) {
+const who = requireStaff(['handler', 'inspector']);
+// The inbox shows a handler only their unit's items; a new item has none yet.
+const seesNew = who && (who.user.roles || []).some((r) => r === 'inspector' || r === 'leader');
+if (who) {
     form.elements.received_at.value = today;
     form.elements.received_at.max = today;
     form.addEventListener('input', () => {
@@ -65,8 +68,8 @@ if (requireStaff(['handler', 'inspector'])) {
                     el('p', {}, 'Mã số hồ sơ (đưa hoặc gửi cho người phản ánh): ',
                         el('span', { class: 'code', id: 'tracking-code' }, r.tracking_code)),
                     el('p', {}, 'Tiếp nhận ', timeEl(r.received_at), r.due_at ? ['; hạn trả lời ', timeEl(r.due_at)] : '', '.'),
-                    el('p', {}, el('a', { href: `/admin/phan-anh.html?id=${encodeURIComponent(r.id)}`, id: 'item-link' },
-                        'Xem phản ánh trong danh sách xử lý'))));
+                    seesNew ? el('p', {}, el('a', { href: `/admin/phan-anh.html?id=${encodeURIComponent(r.id)}`, id: 'item-link' },
+                        'Xem phản ánh trong danh sách xử lý')) : null));
                 done.focus();
             } catch (err) {
                 const rest = showFieldErrors(form, err.fields || []);
