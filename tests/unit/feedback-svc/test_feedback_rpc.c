@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "calendar.pb-c.h"
 #include "calendar_store.h"
@@ -23,6 +24,7 @@
 #include "feedback_edit.pb-c.h"
 #include "feedback_rpc.h"
 #include "feedback_store.h"
+#include "loa_calendar.h"
 #include "loa_db.h"
 #include "loa_unit_mirror.h"
 #include "suites.h"
@@ -552,6 +554,121 @@ START_TEST (test_public_list_shows_only_published)
 }
 END_TEST
 
+/* Staff record items from the reception office, the phone, the post and
+ * e-mail: who may, which channels and days, and what the item keeps. */
+START_TEST (test_staff_intake)
+{
+    fixture fx;
+    fixture_init (&fx);
+    char fields[512], sql[256], buf[128], yesterday[16], tomorrow[16];
+    time_t now = time (NULL);
+    loa_calendar_format_date (loa_calendar_local_day (now) - 1, yesterday);
+    loa_calendar_format_date (loa_calendar_local_day (now) + 1, tomorrow);
+    int64_t id = 0;
+    submission s;
+    submission_init (&s);
+    s.in.channel = (char *) "letter";
+    s.in.received_at = yesterday;
+    ck_assert_int_eq (submit (&fx, &fx.handler_a, &s, &id, NULL, NULL, 0), LOA__STATUS__CREATED);
+    snprintf (sql, sizeof sql,
+              "SELECT f.channel || ' ' || f.recorded_by || ' ' || h.actor_id || ' ' || "
+              "(f.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date FROM feedback f JOIN "
+              "feedback_history h ON h.feedback_id = f.id WHERE f.id = %lld",
+              (long long) id);
+    char want[64];
+    snprintf (want, sizeof want, "letter 3 3 %s", yesterday);
+    ck_assert_str_eq (test_query_text (fx.svc.pg.db, sql, buf, sizeof buf), want);
+
+    /* Refused: a day to come, a channel that is not staff's, none at all. */
+    s.in.received_at = tomorrow;
+    ck_assert_int_eq (submit (&fx, &fx.inspector, &s, &id, NULL, fields, sizeof fields),
+                      LOA__STATUS__INVALID);
+    ck_assert_str_eq (fields, "received_at");
+    s.in.received_at = yesterday;
+    s.in.channel = (char *) "web";
+    ck_assert_int_eq (submit (&fx, &fx.inspector, &s, &id, NULL, fields, sizeof fields),
+                      LOA__STATUS__INVALID);
+    ck_assert_str_eq (fields, "channel");
+    s.in.channel = NULL;
+    ck_assert_int_eq (submit (&fx, &fx.inspector, &s, &id, NULL, fields, sizeof fields),
+                      LOA__STATUS__INVALID);
+    ck_assert_str_eq (fields, "channel");
+    /* Others: an editor 403, the public and Open311 422, each naming it. */
+    s.in.channel = (char *) "phone";
+    ck_assert_int_eq (submit (&fx, &fx.editor, &s, &id, NULL, fields, sizeof fields),
+                      LOA__STATUS__FORBIDDEN);
+    ck_assert_str_eq (fields, "channel");
+    ck_assert_int_eq (submit (&fx, NULL, &s, &id, NULL, fields, sizeof fields),
+                      LOA__STATUS__INVALID);
+    ck_assert_str_eq (fields, "channel");
+    s.in.channel = NULL;
+    ck_assert_int_eq (submit (&fx, &fx.open311, &s, &id, NULL, fields, sizeof fields),
+                      LOA__STATUS__INVALID);
+    ck_assert_str_eq (fields, "received_at");
+    ck_assert_int_eq (test_query_int (fx.svc.pg.db, "SELECT count(*) FROM feedback"), 1);
+    /* Staff without a channel file a web item, recorded by nobody. */
+    s.in.received_at = NULL;
+    ck_assert_int_eq (submit (&fx, &fx.inspector, &s, &id, NULL, NULL, 0), LOA__STATUS__CREATED);
+    snprintf (sql, sizeof sql,
+              "SELECT channel || ' ' || coalesce(recorded_by, 0) FROM feedback WHERE id = %lld",
+              (long long) id);
+    ck_assert_str_eq (test_query_text (fx.svc.pg.db, sql, buf, sizeof buf), "web 0");
+    fixture_fini (&fx);
+}
+END_TEST
+
+/* The portal's published answers: only those published with `publish`,
+ * and never the submitter's data nor the tracking code. */
+START_TEST (test_published_answers)
+{
+    fixture fx;
+    fixture_init (&fx);
+    int64_t a = new_item (&fx, NULL), b = new_item (&fx, NULL);
+    ck_assert_int_eq (accept (&fx, &fx.inspector, a, UNIT_A, NULL, 0), LOA__STATUS__OK);
+    ck_assert_int_eq (answer (&fx, &fx.handler_a, a, "Sở đã bỏ yêu cầu bản sao.", 1),
+                      LOA__STATUS__OK);
+    ck_assert_int_eq (accept (&fx, &fx.inspector, b, UNIT_A, NULL, 0), LOA__STATUS__OK);
+    ck_assert_int_eq (answer (&fx, &fx.handler_a, b, "Trả lời riêng.", 0), LOA__STATUS__OK);
+    Loa__Feedback__AnswersRequest in = LOA__FEEDBACK__ANSWERS_REQUEST__INIT;
+    test_reply r;
+    ck_assert_int_eq (test_call (&fx.svc, NULL, "feedback.answers", &in.base,
+                                 &loa__feedback__published_answer_list__descriptor, &r),
+                      LOA__STATUS__OK);
+    ck_assert_int_eq (((const Loa__Feedback__PublishedAnswerList *) r.body)->total, 0);
+    test_reply_clear (&r);
+    ck_assert_int_eq (reason_step (&fx, &fx.inspector, "feedback.approve", a, NULL),
+                      LOA__STATUS__OK);
+    ck_assert_int_eq (reason_step (&fx, &fx.inspector, "feedback.approve", b, NULL),
+                      LOA__STATUS__OK);
+    in.q = (char *) "BAN SAO"; /* folded: "bản sao" */
+    ck_assert_int_eq (test_call (&fx.svc, NULL, "feedback.answers", &in.base,
+                                 &loa__feedback__published_answer_list__descriptor, &r),
+                      LOA__STATUS__OK);
+    const Loa__Feedback__PublishedAnswerList *l =
+        (const Loa__Feedback__PublishedAnswerList *) r.body;
+    ck_assert_int_eq (l->total, 1);
+    ck_assert_int_eq (l->items[0]->id, a);
+    ck_assert_str_eq (l->items[0]->answer, "Sở đã bỏ yêu cầu bản sao.");
+    ck_assert_int_eq (l->items[0]->unit_id, UNIT_A);
+    test_reply_clear (&r);
+    /* The message has no field for personal data: its descriptor says so. */
+    const ProtobufCMessageDescriptor *d = &loa__feedback__published_answer__descriptor;
+    for (unsigned i = 0; i < d->n_fields; i++)
+        ck_assert_msg (
+            !strstr (d->fields[i].name, "submitter") && !strstr (d->fields[i].name, "tracking") &&
+                !strstr (d->fields[i].name, "phone") && !strstr (d->fields[i].name, "email"),
+            "%s", d->fields[i].name);
+    Loa__Feedback__FeedbackIdRequest one = LOA__FEEDBACK__FEEDBACK_ID_REQUEST__INIT;
+    one.has_id = 1;
+    one.id = b;
+    ck_assert_int_eq (test_call (&fx.svc, NULL, "feedback.answers.get", &one.base,
+                                 &loa__feedback__published_answer__descriptor, &r),
+                      LOA__STATUS__NOT_FOUND);
+    test_reply_clear (&r);
+    fixture_fini (&fx);
+}
+END_TEST
+
 START_TEST (test_forward_and_reject)
 {
     fixture fx;
@@ -805,6 +922,8 @@ Suite *feedback_rpc_suite (void)
     tcase_add_test (tc, test_accept_answer_approve_close);
     tcase_add_test (tc, test_public_list_shows_only_published);
     tcase_add_test (tc, test_forward_and_reject);
+    tcase_add_test (tc, test_staff_intake);
+    tcase_add_test (tc, test_published_answers);
     tcase_add_test (tc, test_roles_and_units);
     tcase_add_test (tc, test_invalid_transitions_and_return);
     tcase_add_test (tc, test_overdue);
