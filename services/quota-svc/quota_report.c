@@ -99,135 +99,73 @@ double quota_report_percent (int64_t part, int64_t whole)
     return (double) permille / 10.0;
 }
 
-/* ------------------------------------------------------------ CSV */
-
-static void put (quota_csv *c, const char *s, size_t n) { loa_buf_add (&c->out, s, n); }
-
-static void separate (quota_csv *c)
-{
-    if (c->cells++ > 0)
-        put (c, ",", 1);
-}
-
-void quota_csv_init (quota_csv *c)
-{
-    memset (c, 0, sizeof *c);
-    put (c, "\xEF\xBB\xBF", 3);
-}
-
-void quota_csv_text (quota_csv *c, const char *s)
-{
-    separate (c);
-    if (!s)
-        s = "";
-    /* A spreadsheet runs a cell starting with these as a formula (CSV
-     * injection, OWASP): an apostrophe makes it text. */
-    int guard = s[0] && strchr ("=+-@\t\r", s[0]) != NULL;
-    int quote = strpbrk (s, ",\"\r\n") != NULL;
-    if (quote)
-        put (c, "\"", 1);
-    if (guard)
-        put (c, "'", 1);
-    for (const char *p = s; *p;) {
-        size_t run = strcspn (p, "\"");
-        put (c, p, run);
-        p += run;
-        if (*p == '"') {
-            put (c, "\"\"", 2);
-            p++;
-        }
-    }
-    if (quote)
-        put (c, "\"", 1);
-}
-
-void quota_csv_int (quota_csv *c, long long v)
-{
-    separate (c);
-    char buf[24];
-    int n = snprintf (buf, sizeof buf, "%lld", v);
-    put (c, buf, (size_t) n);
-}
-
-void quota_csv_end_row (quota_csv *c)
-{
-    put (c, "\r\n", 2);
-    c->cells = 0;
-}
-
-char *quota_csv_take (quota_csv *c, size_t *len)
-{
-    c->cells = 0;
-    return loa_buf_take (&c->out, len);
-}
-
 char *quota_report_month_csv (const char *month, const char *now, int mday,
                               const quota_store_tally *rows, size_t n, size_t *len)
 {
     static const char *const header[] = {"Mã đơn vị",     "Tên đơn vị",  "Tháng",
                                          "Số bài",        "Số bài CCHC", "Định mức",
                                          "Định mức CCHC", "Kết quả",     "Nguy cơ không đạt"};
-    quota_csv c;
-    quota_csv_init (&c);
+    loa_csv c;
+    loa_csv_init (&c);
     for (size_t i = 0; i < sizeof header / sizeof header[0]; i++)
-        quota_csv_text (&c, header[i]);
-    quota_csv_end_row (&c);
+        loa_csv_text (&c, header[i]);
+    loa_csv_end_row (&c);
     for (size_t i = 0; i < n; i++) {
         const quota_store_tally *t = &rows[i];
         quota_store_cell cell = {t->articles, t->cchc_articles, t->min_articles,
                                  t->min_cchc_articles};
         quota_status s = quota_report_status (&cell, month, now);
-        quota_csv_text (&c, t->unit_code);
-        quota_csv_text (&c, t->unit_name);
-        quota_csv_text (&c, month);
-        quota_csv_int (&c, t->articles);
-        quota_csv_int (&c, t->cchc_articles);
-        quota_csv_int (&c, t->min_articles);
-        quota_csv_int (&c, t->min_cchc_articles);
-        quota_csv_text (&c, quota_status_label (s));
-        quota_csv_text (&c, quota_report_at_risk (s, month, now, mday) ? "Có" : "Không");
-        quota_csv_end_row (&c);
+        loa_csv_text (&c, t->unit_code);
+        loa_csv_text (&c, t->unit_name);
+        loa_csv_text (&c, month);
+        loa_csv_int (&c, t->articles);
+        loa_csv_int (&c, t->cchc_articles);
+        loa_csv_int (&c, t->min_articles);
+        loa_csv_int (&c, t->min_cchc_articles);
+        loa_csv_text (&c, quota_status_label (s));
+        loa_csv_text (&c, quota_report_at_risk (s, month, now, mday) ? "Có" : "Không");
+        loa_csv_end_row (&c);
     }
-    return quota_csv_take (&c, len);
+    return loa_csv_take (&c, len);
 }
 
 char *quota_report_year_csv (int year, const char *now, const quota_store_year *units, size_t n,
                              size_t *len)
 {
-    quota_csv c;
-    quota_csv_init (&c);
-    quota_csv_text (&c, "Mã đơn vị");
-    quota_csv_text (&c, "Tên đơn vị");
+    loa_csv c;
+    loa_csv_init (&c);
+    loa_csv_text (&c, "Mã đơn vị");
+    loa_csv_text (&c, "Tên đơn vị");
     for (int m = 1; m <= 12; m++) {
         static const char *const what[] = {"Số bài", "Số bài CCHC", "Kết quả"};
         for (int k = 0; k < 3; k++) {
             char label[64];
             snprintf (label, sizeof label, "T%02d/%04d %s", m, year, what[k]);
-            quota_csv_text (&c, label);
+            loa_csv_text (&c, label);
         }
     }
-    quota_csv_text (&c, "Số tháng đạt");
-    quota_csv_text (&c, "Số tháng không đạt");
-    quota_csv_text (&c, "Số tháng đã xét");
-    quota_csv_end_row (&c);
+    loa_csv_text (&c, "Số tháng đạt");
+    loa_csv_text (&c, "Số tháng không đạt");
+    loa_csv_text (&c, "Số tháng đã xét");
+    loa_csv_end_row (&c);
     for (size_t i = 0; i < n; i++) {
         const quota_store_year *u = &units[i];
-        quota_csv_text (&c, u->unit_code);
-        quota_csv_text (&c, u->unit_name);
+        loa_csv_text (&c, u->unit_code);
+        loa_csv_text (&c, u->unit_name);
         for (int m = 1; m <= 12; m++) {
             char month[8];
             quota_report_month_name (year, m, month);
             const quota_store_cell *cell = &u->months[m - 1];
-            quota_csv_int (&c, cell->articles);
-            quota_csv_int (&c, cell->cchc_articles);
-            quota_csv_text (&c, quota_status_label (quota_report_status (cell, month, now)));
+            loa_csv_int (&c, cell->articles);
+            loa_csv_int (&c, cell->cchc_articles);
+            loa_csv_text (&c, quota_status_label (quota_report_status (cell, month, now)));
         }
         quota_year_counts yc;
         quota_report_year_counts (u, year, now, &yc);
-        quota_csv_int (&c, yc.months_met);
-        quota_csv_int (&c, yc.months_missed);
-        quota_csv_int (&c, yc.months_elapsed);
-        quota_csv_end_row (&c);
+        loa_csv_int (&c, yc.months_met);
+        loa_csv_int (&c, yc.months_missed);
+        loa_csv_int (&c, yc.months_elapsed);
+        loa_csv_end_row (&c);
     }
-    return quota_csv_take (&c, len);
+    return loa_csv_take (&c, len);
 }

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "loa_buf.h"
+#include "loa_csv.h"
 #include "quota_month.h" /* QUOTA_AT_RISK_FROM_DAY */
 #include "quota_store.h"
 
@@ -51,35 +52,6 @@ void quota_report_year_counts (const quota_store_year *u, int year, const char *
 
 /* part as a percentage of whole, rounded to one decimal; 0 when whole is 0. */
 double quota_report_percent (int64_t part, int64_t whole);
-
-/* ------------------------------------------------------------ CSV */
-
-/* A CSV document being written (RFC 4180): UTF-8 with a byte order mark
- * first (so that Excel reads Vietnamese right), cells separated by commas,
- * rows ended by CRLF. Memory failures are remembered and reported by
- * quota_csv_take. */
-typedef struct {
-    loa_buf out;
-    int cells; /* in the current row */
-} quota_csv;
-
-/* Starts a document (the BOM written). */
-void quota_csv_init (quota_csv *c);
-
-/* A text cell. Quoted when it holds a comma, a quote, CR or LF (quotes
- * doubled). A cell starting with =, +, -, @, TAB or CR gets a leading
- * apostrophe so that a spreadsheet never reads it as a formula. */
-void quota_csv_text (quota_csv *c, const char *s);
-
-/* A number cell. */
-void quota_csv_int (quota_csv *c, long long v);
-
-/* Ends the row (CRLF). */
-void quota_csv_end_row (quota_csv *c);
-
-/* The document (the caller's, NUL-terminated; its length in *len), or NULL
- * when memory ran out; either way `c` is empty afterwards. */
-char *quota_csv_take (quota_csv *c, size_t *len);
 
 /* The month report as CSV, one row per unit (layout in README.md "Quota
  * reports as CSV"): the caller's document and its length, or NULL when

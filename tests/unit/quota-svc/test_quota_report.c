@@ -109,18 +109,18 @@ START_TEST (test_year_counts)
 }
 END_TEST
 
-/* One row of cells written with quota_csv_text, as a string (without the
+/* One row of cells written with loa_csv_text, as a string (without the
  * BOM); static storage. */
 static const char *csv_row (const char *const *cells, size_t n)
 {
     static char out[512];
-    quota_csv c;
-    quota_csv_init (&c);
+    loa_csv c;
+    loa_csv_init (&c);
     for (size_t i = 0; i < n; i++)
-        quota_csv_text (&c, cells[i]);
-    quota_csv_end_row (&c);
+        loa_csv_text (&c, cells[i]);
+    loa_csv_end_row (&c);
     size_t len;
-    char *doc = quota_csv_take (&c, &len);
+    char *doc = loa_csv_take (&c, &len);
     ck_assert_ptr_nonnull (doc);
     ck_assert_uint_eq (strlen (doc), len);
     ck_assert (memcmp (doc, "\xEF\xBB\xBF", 3) == 0);
@@ -148,14 +148,14 @@ START_TEST (test_csv_quoting)
     const char *inner[] = {"a=b", "1-2"};
     ck_assert_str_eq (csv_row (inner, 2), "a=b,1-2\r\n");
     /* Numbers and an empty document. */
-    quota_csv c;
-    quota_csv_init (&c);
-    quota_csv_int (&c, 12);
-    quota_csv_int (&c, 0);
-    quota_csv_text (&c, NULL);
-    quota_csv_end_row (&c);
+    loa_csv c;
+    loa_csv_init (&c);
+    loa_csv_int (&c, 12);
+    loa_csv_int (&c, 0);
+    loa_csv_text (&c, NULL);
+    loa_csv_end_row (&c);
     size_t len;
-    char *doc = quota_csv_take (&c, &len);
+    char *doc = loa_csv_take (&c, &len);
     ck_assert_str_eq (doc, "\xEF\xBB\xBF"
                            "12,0,\r\n");
     free (doc);
