@@ -110,7 +110,7 @@ expect_eq "report: only active units, each once" "$(qt_psql "SELECT count(*) FRO
     "$(qt_jq '[.items[].unit_id] | unique | length')"
 expect_eq "the previous month does not count this month's articles (missed)" "0 0 missed false 4 1" \
     "$(qt_row "$QT_PREV" "$QT_UA")"
-expect_eq "a month to come is pending, not at risk" "0 0 pending false 4 1" "$(qt_row "$QT_NEXT" "$QT_UA")"
+expect_eq "a month to come is not due, not at risk" "0 0 not_due false 4 1" "$(qt_row "$QT_NEXT" "$QT_UA")"
 
 qt_retract "${QT_IDS[0]}"
 expect_eq "the reviewer retracts a CCHC article" 200 "$HTTP_STATUS"
@@ -170,7 +170,7 @@ expect_eq "2022-03 keeps the seeded rule" "0 0 missed false 4 1" "$(qt_row 2022-
 qt_call admin PUT /api/v1/quota/rules "{\"min_articles\": 5, \"min_cchc_articles\": 2, \"effective_from\": \"$QT_NEXT\"}"
 expect_eq "rules: a rule for next month leaves this month's in force" "200 2 $QT_MONTH 3" \
     "$HTTP_STATUS $(qt_jq .min_articles) $(qt_jq .effective_from) $(qt_jq '[.history[] | select(.effective_from >= "2022-01")] | length' )"
-expect_eq "next month's report uses next month's rule" "0 0 pending false 5 2" "$(qt_row "$QT_NEXT" "$QT_UA")"
+expect_eq "next month's report uses next month's rule" "0 0 not_due false 5 2" "$(qt_row "$QT_NEXT" "$QT_UA")"
 expect_eq "this month's report keeps this month's rule" "2 1 met false 2 1" "$(qt_row "$QT_MONTH" "$QT_UA")"
 # Back to the default for whoever runs next (a correction of each row).
 qt_call admin PUT /api/v1/quota/rules "{\"min_articles\": 4, \"min_cchc_articles\": 1, \"effective_from\": \"$QT_NEXT\"}"
