@@ -3,8 +3,7 @@
 // (?year=), its CSV (?year=&format=csv, fetched with the bearer token and
 // saved through a Blob link) and the year's summary (/api/v1/quota/summary).
 // Every status is a word and a symbol, never a colour alone.
-import { call, forget, requireStaff, session } from './admin.js';
-import { ApiError } from './api.js';
+import { call, download, requireStaff } from './admin.js';
 import { $, clear, clearFieldErrors, el, hide, params, showFieldErrors, showProblem } from './ui.js';
 
 const s = requireStaff(['admin', 'reviewer', 'editor', 'inspector', 'handler', 'leader']);
@@ -170,44 +169,14 @@ async function loadSummary(year) {
     summaryBox.removeAttribute('aria-busy');
 }
 
-// The CSV needs the bearer token, so a plain link cannot fetch it: fetch it
-// here and hand the browser a Blob link to save.
+// The year's CSV, saved with the token (admin.js download).
 async function downloadCsv() {
     const year = yearForm.elements.year.value.trim();
     const button = $('#csv');
     button.disabled = true;
     hide(yearAlert);
     try {
-        const url = new URL('/api/v1/quota/report', location.origin);
-        url.searchParams.set('year', year);
-        url.searchParams.set('format', 'csv');
-        let resp;
-        try {
-            resp = await fetch(url, { headers: { Accept: 'text/csv', Authorization: `Bearer ${(session() || {}).token}` } });
-        } catch {
-            throw new ApiError(0, { title: 'Không kết nối được máy chủ. Vui lòng kiểm tra mạng và thử lại.', errors: [] });
-        }
-        if (resp.status === 401) {
-            forget();
-            location.assign(`/admin/?next=${encodeURIComponent(location.pathname + location.search)}`);
-            return;
-        }
-        if (!resp.ok) {
-            let problem = null;
-            try {
-                problem = await resp.json();
-            } catch {
-                problem = { title: `Lỗi ${resp.status}`, errors: [] };
-            }
-            throw new ApiError(resp.status, problem);
-        }
-        const blob = await resp.blob();
-        const href = URL.createObjectURL(blob);
-        const a = el('a', { href, download: `chi-tieu-${year}.csv`, hidden: true });
-        document.body.append(a);
-        a.click();
-        a.remove();
-        setTimeout(() => URL.revokeObjectURL(href), 10000);
+        await download('/api/v1/quota/report', { year, format: 'csv' }, `chi-tieu-${year}.csv`);
     } catch (err) {
         const rest = showFieldErrors(yearForm, err.fields || []);
         showProblem(yearAlert, { problem: { ...(err.problem || {}), errors: rest } }, 'Không tải được tệp CSV');

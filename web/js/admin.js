@@ -49,6 +49,40 @@ export async function call(method, path, { body, query, headers } = {}) {
     }
 }
 
+// A CSV (or other file) the API gives only with the bearer token, so that a
+// plain link cannot fetch it: fetched here, then handed to the browser as a
+// Blob link to save as `filename`. Throws api.ApiError as call() does.
+export async function download(path, query, filename, accept = 'text/csv') {
+    const url = new URL(path, location.origin);
+    for (const [k, v] of Object.entries(query || {})) if (v !== undefined && v !== '') url.searchParams.set(k, v);
+    let resp;
+    try {
+        resp = await fetch(url, { headers: { Accept: accept, Authorization: `Bearer ${(session() || {}).token}` } });
+    } catch {
+        throw new api.ApiError(0, { title: 'Không kết nối được máy chủ. Vui lòng kiểm tra mạng và thử lại.', errors: [] });
+    }
+    if (resp.status === 401) {
+        forget();
+        location.assign(`/admin/?next=${encodeURIComponent(location.pathname + location.search)}`);
+        return;
+    }
+    if (!resp.ok) {
+        let problem = null;
+        try {
+            problem = await resp.json();
+        } catch {
+            problem = { title: `Lỗi ${resp.status}`, errors: [] };
+        }
+        throw new api.ApiError(resp.status, problem);
+    }
+    const href = URL.createObjectURL(await resp.blob());
+    const a = el('a', { href, download: filename, hidden: true });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(href), 10000);
+}
+
 // The page's guard: the session (or a redirect to the login page), the
 // header's user box; `roles` lists who may use the page.
 export function requireStaff(roles) {
