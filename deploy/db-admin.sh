@@ -181,6 +181,108 @@ SELECT format('ALTER TYPE %s OWNER TO %I', t.oid::regtype, 'loa_' || n.nspname)
 \\gexec
 "
 
+# The audit trail (decision 0031, docs/api/audit.md): schema `audit`, owned by
+# loa_audit, a role nobody logs in as. audit.log is append-only for the
+# programs: they write it only through audit.record() (a trigger on the
+# tables of staff-managed things) and audit.note() (what no row change
+# says: logins), both SECURITY DEFINER; the gateway may read it; no
+# program's role may change or delete a row. Idempotent, so an upgrade
+# runs db-init again.
+AUDIT_SQL=$(cat <<'SQL'
+SELECT 'CREATE ROLE loa_audit NOLOGIN' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'loa_audit')
+\gexec
+SELECT 'CREATE SCHEMA audit AUTHORIZATION loa_audit'
+ WHERE NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'audit')
+\gexec
+ALTER SCHEMA audit OWNER TO loa_audit;
+CREATE TABLE IF NOT EXISTS audit.log (
+    id          bigserial PRIMARY KEY,
+    at          timestamptz NOT NULL DEFAULT clock_timestamp(),
+    source      text NOT NULL,
+    actor_kind  text NOT NULL,
+    actor_id    bigint NOT NULL DEFAULT 0,
+    client_addr text NOT NULL DEFAULT '',
+    request_id  text NOT NULL DEFAULT '',
+    entity      text NOT NULL,
+    entity_id   text NOT NULL DEFAULT '',
+    action      text NOT NULL,
+    changes     jsonb NOT NULL DEFAULT '{}'
+);
+ALTER TABLE audit.log OWNER TO loa_audit;
+CREATE INDEX IF NOT EXISTS log_at ON audit.log (at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS log_entity ON audit.log (entity, entity_id, at DESC);
+CREATE INDEX IF NOT EXISTS log_actor ON audit.log (actor_id, at DESC);
+-- What changed between two rows as JSON: {"field": {"before": x, "after": y}}
+-- for each field that differs; a field in `hidden`, or named like a secret,
+-- only {"changed": true}.
+CREATE OR REPLACE FUNCTION audit.changes(old jsonb, new jsonb, hidden text[])
+RETURNS jsonb LANGUAGE sql IMMUTABLE SET search_path = pg_catalog AS $f$
+    SELECT coalesce(jsonb_object_agg(k,
+        CASE WHEN k = ANY (hidden) OR k ~ '(password|secret|token|key_hash)'
+             THEN jsonb_build_object('changed', true)
+             ELSE jsonb_build_object('before', old -> k, 'after', new -> k) END), '{}'::jsonb)
+      FROM jsonb_object_keys(coalesce(old, '{}'::jsonb) || coalesce(new, '{}'::jsonb)) AS k
+     WHERE (old -> k) IS DISTINCT FROM (new -> k)
+$f$;
+-- The caller of the change, as the program set it for its write
+-- (loa_audit.c: the setting loa.audit, JSON {kind, id, addr, rid, method});
+-- none: the program itself (an event, a sweep): "system".
+CREATE OR REPLACE FUNCTION audit.caller() RETURNS jsonb LANGUAGE sql STABLE
+SET search_path = pg_catalog AS $f$
+    SELECT coalesce(nullif(current_setting('loa.audit', true), '')::jsonb, '{}'::jsonb)
+$f$;
+-- The trigger: AFTER INSERT OR UPDATE OR DELETE FOR EACH ROW EXECUTE FUNCTION
+-- audit.record('entity', 'id column', ['-column' left out, '*column' hidden]...).
+-- An update that changes nothing but what is left out writes nothing.
+CREATE OR REPLACE FUNCTION audit.record() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog AS $f$
+DECLARE
+    c jsonb := audit.caller();
+    o jsonb;
+    n jsonb;
+    skip text[] := ARRAY['updated_at'];
+    hide text[] := '{}';
+    d jsonb;
+BEGIN
+    IF TG_OP <> 'INSERT' THEN o := to_jsonb(OLD); END IF;
+    IF TG_OP <> 'DELETE' THEN n := to_jsonb(NEW); END IF;
+    FOR i IN 2 .. TG_NARGS - 1 LOOP
+        IF left(TG_ARGV[i], 1) = '-' THEN skip := skip || substr(TG_ARGV[i], 2);
+        ELSIF left(TG_ARGV[i], 1) = '*' THEN hide := hide || substr(TG_ARGV[i], 2);
+        END IF;
+    END LOOP;
+    d := audit.changes(o - skip, n - skip, hide);
+    IF TG_OP = 'UPDATE' AND d = '{}'::jsonb THEN RETURN NULL; END IF;
+    INSERT INTO audit.log (source, actor_kind, actor_id, client_addr, request_id, entity,
+                           entity_id, action, changes)
+    VALUES (TG_TABLE_SCHEMA, coalesce(c ->> 'kind', 'system'), coalesce((c ->> 'id')::bigint, 0),
+            coalesce(c ->> 'addr', ''), coalesce(c ->> 'rid', ''), TG_ARGV[0],
+            coalesce(coalesce(n, o) ->> TG_ARGV[1], ''),
+            coalesce(c ->> 'method', lower(TG_OP)), d);
+    RETURN NULL;
+END
+$f$;
+-- What no row change says (a login, a failed one): written as it is, with
+-- the caller set as for a change; the source is the calling program's role.
+CREATE OR REPLACE FUNCTION audit.note(p_entity text, p_entity_id text, p_action text,
+                                      p_changes jsonb) RETURNS void LANGUAGE sql SECURITY DEFINER
+SET search_path = pg_catalog AS $f$
+    INSERT INTO audit.log (source, actor_kind, actor_id, client_addr, request_id, entity,
+                           entity_id, action, changes)
+    SELECT regexp_replace(session_user, '^loa_', ''), coalesce(c ->> 'kind', 'system'),
+           coalesce((c ->> 'id')::bigint, 0), coalesce(c ->> 'addr', ''), coalesce(c ->> 'rid', ''),
+           p_entity, coalesce(p_entity_id, ''), p_action, coalesce(p_changes, '{}'::jsonb)
+      FROM audit.caller() AS c
+$f$;
+ALTER FUNCTION audit.changes(jsonb, jsonb, text[]) OWNER TO loa_audit;
+ALTER FUNCTION audit.caller() OWNER TO loa_audit;
+ALTER FUNCTION audit.record() OWNER TO loa_audit;
+ALTER FUNCTION audit.note(text, text, text, jsonb) OWNER TO loa_audit;
+REVOKE ALL ON audit.log FROM PUBLIC;
+REVOKE ALL ON FUNCTION audit.record(), audit.note(text, text, text, jsonb) FROM PUBLIC;
+SQL
+)
+
 # The other sessions on the database (the programs'), as "application (user)".
 other_sessions() {
     psql_q -c "SELECT coalesce(nullif(application_name, ''), 'a client') || ' (' || usename || ')'
@@ -238,7 +340,14 @@ SELECT format('CREATE SCHEMA %I AUTHORIZATION %I', '$s', 'loa_$s')
 \\gexec
 SQL
         done
-        printf '%s\n' "$OWNERS_SQL"
+        printf '%s\n' "$OWNERS_SQL" "$AUDIT_SQL"
+        # Every program may use the audit schema's functions (and only
+        # those); the gateway reads the trail for GET /api/v1/audit.
+        for s in $SCHEMAS; do
+            echo "GRANT USAGE ON SCHEMA audit TO loa_$s;"
+            echo "GRANT EXECUTE ON FUNCTION audit.record(), audit.note(text, text, text, jsonb) TO loa_$s;"
+        done
+        echo "GRANT SELECT ON audit.log TO loa_gateway;"
         # No role may make schemas in the database, nor objects in public
         # (PostgreSQL 15's default for public; said again for older clusters).
         echo "REVOKE CREATE ON SCHEMA public FROM PUBLIC;"
@@ -388,6 +497,12 @@ case ${1:-} in
 db-init)
     [ $# = 1 ] || usage
     db_init
+    ;;
+audit-sql)
+    # What db-init runs for the audit trail, printed (tests make a bare
+    # database with it).
+    [ $# = 1 ] || usage
+    printf '%s\n' "$AUDIT_SQL"
     ;;
 backup)
     [ $# = 2 ] || usage

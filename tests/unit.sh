@@ -79,6 +79,17 @@ unit_run() {
             UNIT_FAILED=1
         fi
     done
+    # Each cluster gets what db-init makes (the roles, and the audit trail's
+    # schema the migrations' triggers call), as an installation has it.
+    for ((i = 0; i < lanes; i++)); do
+        [ "$UNIT_FAILED" = 0 ] || break
+        if ! PGPASSFILE=$dir/lane$i/pgpass LOA_ADMIN_DB_URL="postgresql://loa@127.0.0.1:$((base + i))/loa" \
+            bash deploy/db-admin.sh db-init >"$dir/lane$i.init" 2>&1; then
+            echo "   db-init on the cluster of lane $i failed:"
+            sed 's/^/     /' "$dir/lane$i.init"
+            UNIT_FAILED=1
+        fi
+    done
     if [ "$UNIT_FAILED" = 0 ]; then
         for ((i = 0; i < lanes; i++)); do
             lane_run "$dir" $((base + i)) "$dir/lane$i" &

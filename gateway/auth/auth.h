@@ -82,5 +82,19 @@ enum MHD_Result gw_staff_names (gw_request *req);
 enum MHD_Result gw_api_keys_list (gw_request *req);
 enum MHD_Result gw_api_keys_create (gw_request *req);
 enum MHD_Result gw_api_keys_revoke (gw_request *req);
+/* GET /api/v1/audit (audit.c): the whole trail, admins and inspectors. */
+enum MHD_Result gw_audit_list (gw_request *req);
+
+/* The audit trail (audit.c, decision 0031): the gateway names the request's
+ * caller and `action` (e.g. "users.update") on `db` before its own write
+ * and forgets it after (gw_audit_done); the tables' triggers record the
+ * change. gw_audit_note records what no row change says (`action`
+ * "login", "login_failed", "logout") about user `user_id` (0: unknown),
+ * with `changes_json` (NULL, or JSON such as the username tried). NULL
+ * `db` does nothing. */
+void gw_audit_as (gw_request *req, PGconn *db, const char *action);
+void gw_audit_done (PGconn *db);
+void gw_audit_note (gw_request *req, PGconn *db, const char *action, int64_t user_id,
+                    const char *changes_json);
 
 #endif

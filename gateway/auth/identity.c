@@ -58,6 +58,8 @@ static void client_address (gw_request *req)
     gw_client_address (&proxies, peer, gw_header (req, "X-Forwarded-For"), req->client_addr,
                        sizeof req->client_addr);
     req->caller.client_addr = req->client_addr;
+    /* A write names its caller to the services' audit trail (loa_audit.h). */
+    req->caller.writes = strcmp (req->method, "GET") != 0 && strcmp (req->method, "HEAD") != 0;
 }
 
 static void set_roles (gw_request *req, const char *roles)

@@ -65,8 +65,10 @@ enum MHD_Result gw_api_keys_create (gw_request *req)
     unsigned char hash[32];
     gw_auth_new_key (key, sizeof key, hash, prefix);
     json_t *out = NULL;
+    gw_audit_as (req, db, "api_keys.create");
     int st = gw_store_api_key_create (db, name, kind, hash, prefix, expires_at, req->caller.user_id,
                                       &out);
+    gw_audit_done (db);
     if (st != GW_STORE_OK) {
         sodium_memzero (key, sizeof key);
         return gw_respond_problem (req, 503, NULL, NULL);
@@ -93,7 +95,9 @@ enum MHD_Result gw_api_keys_revoke (gw_request *req)
             return gw_respond_invalid (req, 400, "Thiếu mã khóa API", "id", "là bắt buộc");
     }
     PGconn *db = gw_thread_db ();
+    gw_audit_as (req, db, "api_keys.revoke");
     int st = db ? gw_store_api_key_revoke (db, id) : GW_STORE_ERROR;
+    gw_audit_done (db);
     if (st == GW_STORE_NOT_FOUND)
         return gw_respond_problem (req, 404, "Không tìm thấy khóa API", NULL);
     if (st != GW_STORE_OK)

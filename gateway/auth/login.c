@@ -1,7 +1,9 @@
 /* login: the first admin, logging in and out, who am I (auth.h;
  * docs/api/auth.md). */
 #include <arpa/inet.h>
+#include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "auth/auth_int.h"
@@ -232,10 +234,17 @@ static enum MHD_Result login_checked (gw_request *req)
         rc = db_down (req);
     } else if (!j->found || !j->pw.matched || !j->u.active) {
         loa_info (req->request_id, "auth: failed login for a username from %s", req->client_addr);
+        /* The trail keeps the name tried (never the password). */
+        json_t *tried = json_pack ("{s:s}", "username", j->a.name);
+        char *text = tried ? json_dumps (tried, JSON_COMPACT) : NULL;
+        json_decref (tried);
+        gw_audit_note (req, db, "login_failed", j->found ? j->u.id : 0, text);
+        free (text);
         rc = gw_respond_problem (req, 401, "Tên đăng nhập hoặc mật khẩu không đúng", NULL);
     } else {
         attempt_succeeded (db, &j->a);
         rc = new_session (req, db, &j->u);
+        gw_audit_note (req, db, "login", j->u.id, NULL);
     }
     auth_pw_free (&j->pw);
     return rc;
@@ -310,7 +319,9 @@ static enum MHD_Result password_answer (gw_request *req, PGconn *db, change_job 
     attempt_succeeded (db, &j->a);
     if (!j->pw.ok) /* the new hash could not be made */
         return gw_respond_problem (req, 503, NULL, NULL);
+    gw_audit_as (req, db, "auth.password");
     int st = gw_store_password_change (db, j->u.id, j->pw.hash, j->pw.made, req->token_hash);
+    gw_audit_done (db);
     if (st == GW_STORE_CONFLICT)
         return gw_respond_problem (
             req, 409, "Mật khẩu vừa được đổi ở nơi khác; vui lòng đăng nhập lại", NULL);
@@ -338,6 +349,7 @@ enum MHD_Result gw_logout (gw_request *req)
     PGconn *db = gw_thread_db ();
     if (!db || gw_store_session_revoke (db, req->token_hash) == GW_STORE_ERROR)
         return db_down (req);
+    gw_audit_note (req, db, "logout", req->caller.user_id, NULL);
     return gw_respond_empty (req, 204);
 }
 

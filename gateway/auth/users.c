@@ -243,8 +243,10 @@ static enum MHD_Result user_create_answer (gw_request *req, create_job *j)
     if (!db || !j->pw.ok)
         return gw_respond_problem (req, 503, NULL, NULL);
     gw_user u;
+    gw_audit_as (req, db, "users.create");
     int st = gw_store_user_create (db, j->username, j->full_name, j->unit_id, j->roles, j->pw.made,
                                    j->email, &u);
+    gw_audit_done (db);
     if (st == GW_STORE_CONFLICT)
         return gw_respond_invalid (req, 409, "Tên đăng nhập đã tồn tại", "username",
                                    "tên đăng nhập đã tồn tại");
@@ -324,7 +326,9 @@ static enum MHD_Result user_update_answer (gw_request *req, PGconn *db, int64_t 
                                            const gw_user_change *ch)
 {
     gw_user u;
+    gw_audit_as (req, db, "users.update");
     int st = gw_store_user_update (db, id, ch, &u);
+    gw_audit_done (db);
     if (st != GW_STORE_OK)
         return gw_respond_problem (req, st == GW_STORE_NOT_FOUND ? 404 : 503, NULL, NULL);
     /* A disabled account or a new password ends the account's sessions. */

@@ -25,9 +25,11 @@ static int64_t new_broadcaster_key (gw_request *req, PGconn *db, const char *nam
     unsigned char hash[32];
     gw_auth_new_key (key, 64, hash, prefix);
     json_t *key_json = NULL;
+    gw_audit_as (req, db, "broadcasters.key");
     int st = db ? gw_store_api_key_create (db, name, "broadcaster", hash, prefix, NULL,
                                            req->caller.user_id, &key_json)
                 : GW_STORE_ERROR;
+    gw_audit_done (db);
     int64_t id = st == GW_STORE_OK ? json_integer_value (json_object_get (key_json, "id")) : 0;
     json_decref (key_json);
     if (id <= 0)
@@ -39,7 +41,10 @@ static int64_t new_broadcaster_key (gw_request *req, PGconn *db, const char *nam
 static void drop_unused_key (gw_request *req, PGconn *db, int64_t key_id, char key[64])
 {
     sodium_memzero (key, 64);
-    if (gw_store_api_key_delete (db, key_id) != GW_STORE_OK)
+    gw_audit_as (req, db, "broadcasters.key_unused");
+    int st = gw_store_api_key_delete (db, key_id);
+    gw_audit_done (db);
+    if (st != GW_STORE_OK)
         loa_warn (req->request_id, "media: unused api key %lld left (revoke it)",
                   (long long) key_id);
 }
@@ -155,7 +160,10 @@ enum MHD_Result gw_broadcasters_new_key (gw_request *req)
         drop_unused_key (req, db, key_id, key);
         return reply.rc;
     }
-    if (old_key > 0 && gw_store_api_key_revoke (db, old_key) != GW_STORE_OK)
+    gw_audit_as (req, db, "broadcasters.key");
+    int revoked = old_key > 0 ? gw_store_api_key_revoke (db, old_key) : GW_STORE_OK;
+    gw_audit_done (db);
+    if (revoked != GW_STORE_OK)
         loa_warn (req->request_id,
                   "media: broadcaster %lld's old api key %lld not revoked (revoke it)",
                   (long long) id, (long long) old_key);

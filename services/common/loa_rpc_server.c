@@ -14,6 +14,7 @@
 #include <zmq.h>
 
 #include "common.pb-c.h"
+#include "loa_audit.h"
 #include "loa_config.h"
 #include "loa_curve.h"
 #include "loa_db.h"
@@ -379,7 +380,14 @@ static int process (worker *w, PGconn **db, const zmq_msg_t *payload, uint8_t **
     if (ctx.idempotency_key[0] && replay_or_lock (w, &ctx, req, &idem) != 0)
         goto pack;
     int64_t t0 = loa_mono_ms ();
+    /* A write names its caller to the audit trail's trigger for the call
+     * (loa_audit.h); a read costs nothing. */
+    int audited = ctx.caller->writes;
+    if (audited)
+        loa_audit_set_caller (*db, ctx.caller, req->request_id, req->method);
     m->handler (&ctx, in);
+    if (audited)
+        loa_audit_clear (*db);
     if (idem.lock_key[0])
         loa_idem_finish (*db, &idem,
                          w->answered &&

@@ -51,6 +51,9 @@ echo "  -- an installation made before the roles"
 # installation of 0.1.0 did.
 "$PG_BIN/createdb" -h 127.0.0.1 -p "$LOA_PG_PORT" -U loa "$RL_DB"
 RL_URL="postgresql://loa@127.0.0.1:$LOA_PG_PORT/$RL_DB"
+# ... with the audit trail's schema, which the migrations' triggers need
+# (an upgrade's db-init makes it first).
+bash deploy/db-admin.sh audit-sql | "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$LOA_PG_PORT" -U loa -d "$RL_DB" >/dev/null
 RL_OUT=$(LOA_DB_URL=$RL_URL "$BUILD/content-svc" --migrate-only 2>&1)
 expect_match "roles: (setup) content-svc migrates a schema as the superuser" '^0 ' "$? $RL_OUT"
 RL_OUT=$(LOA_DB_URL="postgresql://loa_content@127.0.0.1:$LOA_PG_PORT/$RL_DB" "$BUILD/content-svc" --migrate-only 2>&1 |
