@@ -189,6 +189,7 @@ WB_PW="pw-$(head -c 12 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
 e2e_call WB_TOK admin POST /api/v1/users "$(jq -nc --arg u "wb_ui_editor_$WB_RUN" --arg p "$WB_PW" --argjson unit "${WB_UNIT:-null}" \
     '{username: $u, password: $p, full_name: "Nguyễn Thị Biên Tập", unit_id: $unit, roles: ["editor"]}')"
 expect_eq "console: an editor account for the browser" 201 "$HTTP_STATUS"
+WB_EDITOR_ID=$(body_jq '.id // empty')
 e2e_call WB_TOK admin POST /api/v1/users "$(jq -nc --arg u "wb_ui_reviewer_$WB_RUN" --arg p "$WB_PW" \
     '{username: $u, password: $p, full_name: "Trần Văn Duyệt", unit_id: null, roles: ["reviewer"]}')"
 expect_eq "console: a reviewer account for the browser" 201 "$HTTP_STATUS"
@@ -356,6 +357,9 @@ if [ "$wb_ready" = 1 ]; then
     export WB_RUN WB_PLAN_LEAD="wb_ui_ttra_$WB_RUN:$WB_PW" WB_PLAN_OTHER="$WB_EDITOR" WB_PLAN_INSPECTOR="wb_ui_plan_inspector_$WB_RUN:$WB_PW"
     export WB_PLAN_YEAR=$wb_year
     wb_browser plan plan.mjs
+    # -- the audit trail's page (audit.mjs): the plan's inspector reads it.
+    export WB_EDITOR_ID
+    wb_browser audit audit.mjs
 
     # ---- one's own password (tests/browser/password.mjs), with the keyboard.
     e2e_call WB_TOK admin POST /api/v1/users "$(jq -nc --arg u "wb_ui_own_pw_$WB_RUN" --arg p "$WB_PW" \
