@@ -118,18 +118,19 @@ static json_t *row_json (const PGresult *res, int i)
                       (json_int_t) atoll (PQgetvalue (res, i, 0)), "at", PQgetvalue (res, i, 1),
                       "source", PQgetvalue (res, i, 2), "actor_kind", PQgetvalue (res, i, 3),
                       "actor_id", (json_int_t) atoll (PQgetvalue (res, i, 4)), "actor_name",
-                      PQgetvalue (res, i, 5), "client_addr", PQgetvalue (res, i, 6),
-                      "request_id", PQgetvalue (res, i, 7), "entity", PQgetvalue (res, i, 8),
-                      "entity_id", PQgetvalue (res, i, 9), "action", PQgetvalue (res, i, 10),
-                      "changes", changes ? changes : json_object ());
+                      PQgetvalue (res, i, 5), "client_addr", PQgetvalue (res, i, 6), "request_id",
+                      PQgetvalue (res, i, 7), "entity", PQgetvalue (res, i, 8), "entity_id",
+                      PQgetvalue (res, i, 9), "action", PQgetvalue (res, i, 10), "changes",
+                      changes ? changes : json_object ());
 }
 
 static enum MHD_Result csv (gw_request *req, const PGresult *res)
 {
-    static const char *const head[] = {"Thời điểm",   "Chương trình", "Loại người thực hiện",
-                                       "Mã người thực hiện", "Người thực hiện", "Địa chỉ",
-                                       "Mã yêu cầu",   "Đối tượng",     "Mã đối tượng",
-                                       "Thao tác",     "Thay đổi"};
+    static const char *const head[] = {
+        "Thời điểm",          "Chương trình",    "Loại người thực hiện",
+        "Mã người thực hiện", "Người thực hiện", "Địa chỉ",
+        "Mã yêu cầu",         "Đối tượng",       "Mã đối tượng",
+        "Thao tác",           "Thay đổi"};
     loa_csv c;
     loa_csv_init (&c);
     for (size_t k = 0; k < sizeof head / sizeof head[0]; k++)
@@ -189,9 +190,11 @@ enum MHD_Result gw_audit_list (gw_request *req)
     if (entity_id && strlen (entity_id) > 64)
         auth_fields_error (&f, "entity_id", "tối đa 64 ký tự");
     if (action && *action && !word (action))
-        auth_fields_error (&f, "action", "phải là tên thao tác (a-z, 0-9, _, .), ví dụ articles.publish");
+        auth_fields_error (&f, "action",
+                           "phải là tên thao tác (a-z, 0-9, _, .), ví dụ articles.publish");
     if (from && *from && when (from, 0, from_buf, sizeof from_buf) != 0)
-        auth_fields_error (&f, "from", "phải là ngày YYYY-MM-DD hoặc thời điểm RFC 3339 có múi giờ");
+        auth_fields_error (&f, "from",
+                           "phải là ngày YYYY-MM-DD hoặc thời điểm RFC 3339 có múi giờ");
     if (to && *to && when (to, 1, to_buf, sizeof to_buf) != 0)
         auth_fields_error (&f, "to", "phải là ngày YYYY-MM-DD hoặc thời điểm RFC 3339 có múi giờ");
     int as_csv = 0;
@@ -210,9 +213,15 @@ enum MHD_Result gw_audit_list (gw_request *req)
     char limit[24], offset[24];
     snprintf (limit, sizeof limit, "%d", as_csv ? CSV_ROWS : per_page);
     snprintf (offset, sizeof offset, "%lld", as_csv ? 0LL : (long long) (page - 1) * per_page);
-    const char *vals[] = {or_null (actor_buf), or_null (kind),     or_null (entity),
-                          or_null (entity_id), or_null (action),   or_null (from_buf),
-                          or_null (to_buf),    limit,              offset};
+    const char *vals[] = {or_null (actor_buf),
+                          or_null (kind),
+                          or_null (entity),
+                          or_null (entity_id),
+                          or_null (action),
+                          or_null (from_buf),
+                          or_null (to_buf),
+                          limit,
+                          offset};
     PGconn *db = gw_thread_db ();
     PGresult *res = db ? PQexecParams (db, LIST_SQL, 9, NULL, vals, NULL, NULL, 0) : NULL;
     if (PQresultStatus (res) != PGRES_TUPLES_OK) {

@@ -27,9 +27,9 @@ int loa_audit_set (PGconn *db, const char *kind, int64_t id, const char *client_
                    const char *request_id, const char *action)
 {
     /* JSON by jansson: whatever the strings hold, they stay strings. */
-    json_t *o = json_pack ("{s:s, s:I, s:s, s:s, s:s}", "kind", kind, "id", (json_int_t) id,
-                           "addr", client_addr ? client_addr : "", "rid",
-                           request_id ? request_id : "", "method", action ? action : "");
+    json_t *o = json_pack ("{s:s, s:I, s:s, s:s, s:s}", "kind", kind, "id", (json_int_t) id, "addr",
+                           client_addr ? client_addr : "", "rid", request_id ? request_id : "",
+                           "method", action ? action : "");
     char *text = o ? json_dumps (o, JSON_COMPACT) : NULL;
     json_decref (o);
     if (!text) {
@@ -46,8 +46,7 @@ int loa_audit_set_caller (PGconn *db, const Loa__Caller *caller, const char *req
                           const char *action)
 {
     int64_t id = caller->api_key_id > 0 ? caller->api_key_id : caller->user_id;
-    return loa_audit_set (db, loa_audit_kind (caller), id, caller->client_addr, request_id,
-                          action);
+    return loa_audit_set (db, loa_audit_kind (caller), id, caller->client_addr, request_id, action);
 }
 
 void loa_audit_clear (PGconn *db)
