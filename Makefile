@@ -207,7 +207,7 @@ GATEWAY_SRC := $(sort $(wildcard gateway/*.c gateway/*/*.c))
 GATEWAY_OBJ := $(GATEWAY_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/gateway_migrations.o
 $(GATEWAY_OBJ): CPPFLAGS += -iquote gateway
 # The gateway has no events: of the shared SQL it needs only the time helpers.
-GATEWAY_SQL := services/common/sql/0000_time.sql services/common/sql/0000_time_stable.sql $(sort $(wildcard gateway/migrations/*.sql))
+GATEWAY_SQL := services/common/sql/0000_audit.sql services/common/sql/0000_time.sql services/common/sql/0000_time_stable.sql $(sort $(wildcard gateway/migrations/*.sql))
 $(GEN)/gateway_migrations.c: $(GATEWAY_SQL) $(EMBED) Makefile
 	@mkdir -p $(@D)
 	$(EMBED) gateway_migrations $(GATEWAY_SQL) > $@

@@ -9,7 +9,14 @@
 BS_DB=loa_boot_$$
 BS_OUT=$T_TMP/bootstrap.out
 BS_URL="postgresql://loa@127.0.0.1:$LOA_PG_PORT/$BS_DB"
+# An empty database as db-init leaves it for the audit trail (its schema,
+# which the gateway's migrations need; docs/api/audit.md).
+bs_audit() {
+    bash deploy/db-admin.sh audit-sql |
+        "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$LOA_PG_PORT" -U loa -d "$BS_DB" >/dev/null
+}
 "$PG_BIN/createdb" -h 127.0.0.1 -p "$LOA_PG_PORT" -U loa "$BS_DB"
+bs_audit
 BS_PORT=$(stack_free_base)
 env -u LOA_ADMIN_PASSWORD LOA_DB_URL="$BS_URL" \
     LOA_HTTP_PORT="$BS_PORT" "$BUILD/gateway" >"$BS_OUT" 2>"$T_TMP/bootstrap.log" &
@@ -51,6 +58,7 @@ wait "$BS_PID" 2>/dev/null
 # LOA_ADMIN_PASSWORD_FILE (a Docker secret) on another empty database.
 "$PG_BIN/dropdb" -h 127.0.0.1 -p "$LOA_PG_PORT" -U loa "$BS_DB" 2>/dev/null
 "$PG_BIN/createdb" -h 127.0.0.1 -p "$LOA_PG_PORT" -U loa "$BS_DB"
+bs_audit
 printf '%s\n' "$BS_PW" >"$T_TMP/admin_password"
 env -u LOA_ADMIN_PASSWORD LOA_ADMIN_PASSWORD_FILE="$T_TMP/admin_password" LOA_DB_URL="$BS_URL" \
     LOA_HTTP_PORT="$BS_PORT" "$BUILD/gateway" >"$BS_OUT" 2>>"$T_TMP/bootstrap.log" &
