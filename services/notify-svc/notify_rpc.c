@@ -264,20 +264,12 @@ static const loa_rpc_store_answer note_answers[] = {
 };
 
 /* The caller must be a member of staff (a login, not an API key). */
-static int staff_only (loa_rpc_ctx *ctx)
-{
-    if (ctx->caller->user_id > 0)
-        return 0;
-    loa_rpc_fail (ctx, LOA__STATUS__UNAUTHENTICATED, "Cần đăng nhập");
-    return -1;
-}
-
 static void notifications_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Notify__NotificationListRequest *in =
         (const Loa__Notify__NotificationListRequest *) msg;
     int page, per_page;
-    if (staff_only (ctx) != 0)
+    if (loa_check_staff (ctx) != 0)
         return;
     if (loa_check_page (ctx, in->has_page, in->page, in->has_per_page, in->per_page,
                         DEFAULT_PER_PAGE, &page, &per_page) != 0) {
@@ -298,7 +290,7 @@ static void notifications_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 static void notifications_read (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Notify__NotificationIdRequest *in = (const Loa__Notify__NotificationIdRequest *) msg;
-    if (staff_only (ctx) != 0 ||
+    if (loa_check_staff (ctx) != 0 ||
         loa_check_id (ctx, in->has_id, in->id, "Mã số thông báo không hợp lệ") != 0)
         return;
     Loa__Notify__Notification out;
@@ -314,7 +306,7 @@ static void notifications_read (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 static void notifications_read_all (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     (void) msg;
-    if (staff_only (ctx) != 0)
+    if (loa_check_staff (ctx) != 0)
         return;
     long long n = notify_store_notes_read_all (ctx->db, ctx->caller->user_id);
     if (n < 0) {
@@ -367,14 +359,14 @@ static void answer_preferences (loa_rpc_ctx *ctx)
 static void preferences_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     (void) msg;
-    if (staff_only (ctx) == 0)
+    if (loa_check_staff (ctx) == 0)
         answer_preferences (ctx);
 }
 
 static void preferences_put (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Notify__PreferencesInput *in = (const Loa__Notify__PreferencesInput *) msg;
-    if (staff_only (ctx) != 0)
+    if (loa_check_staff (ctx) != 0)
         return;
     int bad = 0;
     for (size_t i = 0; i < in->n_items; i++) {
