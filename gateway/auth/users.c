@@ -33,22 +33,10 @@ int auth_valid_username (const char *s)
     return 1;
 }
 
-/* An address notify-svc can mail (notify_mail_address_ok's rule), or "". */
+/* An address notify-svc can mail (loa_email_ok), or "". */
 static void check_email (auth_fields *f, const char *email)
 {
-    if (!email || !*email)
-        return;
-    size_t n = strlen (email), ats = 0, at = 0;
-    int bad = n < 3 || n > 254;
-    for (size_t i = 0; i < n && !bad; i++) {
-        unsigned char c = (unsigned char) email[i];
-        bad = c <= ' ' || c >= 0x7f || strchr ("<>\"(),;:\\[]", c) != NULL;
-        if (c == '@') {
-            ats++;
-            at = i;
-        }
-    }
-    if (bad || ats != 1 || at == 0 || at == n - 1)
+    if (email && *email && !loa_email_ok (email))
         auth_fields_error (f, "email", "không phải một địa chỉ thư điện tử (ten@co-quan.gov.vn)");
 }
 

@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <stdint.h>
+#include <string.h>
 
 size_t loa_utf8_seq (const char *str)
 {
@@ -62,4 +63,21 @@ int loa_text_blank (const char *s)
         if (!isspace ((unsigned char) *s))
             return 0;
     return 1;
+}
+
+int loa_email_ok (const char *addr)
+{
+    size_t n = strlen (addr), at = 0, ats = 0;
+    if (n < 3 || n > 254)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char) addr[i];
+        if (c <= ' ' || c >= 0x7f || strchr ("<>\"(),;:\\[]", c))
+            return 0;
+        if (c == '@') {
+            ats++;
+            at = i;
+        }
+    }
+    return ats == 1 && at > 0 && at < n - 1;
 }

@@ -17,4 +17,10 @@ size_t loa_utf8_length (const char *s);
 /* 1 when `s` is NULL or holds only white space. */
 int loa_text_blank (const char *s);
 
+/* 1 when `addr` is an e-mail address Loa accepts and may use as an SMTP
+ * envelope recipient: printable ASCII without spaces, quotes, angle
+ * brackets or the like, one '@' with text on both sides, 3 to 254 bytes (so
+ * nothing typed can add an SMTP command). */
+int loa_email_ok (const char *addr);
+
 #endif

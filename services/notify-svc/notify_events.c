@@ -12,6 +12,7 @@
 #include "loa_db.h"
 #include "loa_log.h"
 #include "loa_rpc_thread.h"
+#include "loa_text.h"
 #include "media_pkg.pb-c.h"
 #include "notify_mail.h"
 #include "notify_send.h"
@@ -300,7 +301,7 @@ int notify_feedback_apply (PGconn *db, const Loa__Event *event, void *arg)
     loa_template_var vars[FEEDBACK_VARS];
     feedback_vars (&w, vars);
     const char *email = s && s->email ? s->email : "";
-    if (*email && notify_mail_address_ok (email))
+    if (*email && loa_email_ok (email))
         rc = queue (db, event, "feedback", kind, "email", "citizen", email, vars);
     else if (*email)
         loa_warn (request_id, "notify: %s's e-mail address is not one SMTP takes; no mail",

@@ -9,6 +9,7 @@
 
 #include "loa_config.h"
 #include "loa_log.h"
+#include "loa_text.h"
 
 #define DEFAULT_TIMEOUT_MS 30000
 
@@ -66,7 +67,7 @@ int notify_mail_config_env (notify_mail_config *cfg)
     const char *addr = a && INTERNET_ADDRESS_IS_MAILBOX (a)
                            ? internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (a))
                            : NULL;
-    int ok = addr && notify_mail_address_ok (addr) &&
+    int ok = addr && loa_email_ok (addr) &&
              (size_t) snprintf (cfg->from_addr, sizeof cfg->from_addr, "%s", addr) <
                  sizeof cfg->from_addr;
     if (ok)
@@ -104,23 +105,6 @@ void notify_mail_global_shutdown (void)
 {
     curl_global_cleanup ();
     g_mime_shutdown ();
-}
-
-int notify_mail_address_ok (const char *addr)
-{
-    size_t n = strlen (addr), at = 0, ats = 0;
-    if (n < 3 || n > 254)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char) addr[i];
-        if (c <= ' ' || c >= 0x7f || strchr ("<>\"(),;:\\[]", c))
-            return 0;
-        if (c == '@') {
-            ats++;
-            at = i;
-        }
-    }
-    return ats == 1 && at > 0 && at < n - 1;
 }
 
 /* The Subject's raw value, RFC 2047 B-encoded words of at most 39 bytes of
@@ -179,7 +163,7 @@ static GMimeObject *text_part (const char *subtype, const char *text)
 
 char *notify_mail_build (const notify_mail_config *cfg, const notify_mail_msg *m, size_t *len)
 {
-    if (!notify_mail_address_ok (m->to_addr))
+    if (!loa_email_ok (m->to_addr))
         return NULL;
     GMimeMessage *msg = g_mime_message_new (TRUE);
     InternetAddressList *from = internet_address_list_parse (NULL, cfg->from);

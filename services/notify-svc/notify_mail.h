@@ -38,11 +38,6 @@ void notify_mail_config_free (notify_mail_config *cfg);
 int notify_mail_global_init (void);
 void notify_mail_global_shutdown (void);
 
-/* 1 when `addr` may be an envelope recipient: printable ASCII without
- * spaces, quotes or angle brackets, one '@' with text on both sides, at
- * most 254 bytes (so nothing a citizen typed can add an SMTP command). */
-int notify_mail_address_ok (const char *addr);
-
 typedef struct {
     const char *message_id; /* without the brackets: "<key>@<domain>" is made by the caller */
     const char *to_name; /* may be "" */

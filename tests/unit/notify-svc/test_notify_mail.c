@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "loa_text.h"
 #include "notify_mail.h"
 #include "notify_send.h"
 #include "suites.h"
@@ -129,22 +130,22 @@ END_TEST
 
 START_TEST (envelope_addresses)
 {
-    ck_assert_int_eq (notify_mail_address_ok ("an@example.vn"), 1);
-    ck_assert_int_eq (notify_mail_address_ok ("nguyen.van-an+pakn@so.bacninh.gov.vn"), 1);
-    ck_assert_int_eq (notify_mail_address_ok ("an@example.vn\r\nDATA"), 0);
-    ck_assert_int_eq (notify_mail_address_ok ("an@example.vn>"), 0);
-    ck_assert_int_eq (notify_mail_address_ok ("<an@example.vn"), 0);
-    ck_assert_int_eq (notify_mail_address_ok ("an @example.vn"), 0);
-    ck_assert_int_eq (notify_mail_address_ok ("an@@example.vn"), 0);
-    ck_assert_int_eq (notify_mail_address_ok ("a@b@c.vn"), 0);
-    ck_assert_int_eq (notify_mail_address_ok ("@example.vn"), 0);
-    ck_assert_int_eq (notify_mail_address_ok ("an@"), 0);
-    ck_assert_int_eq (notify_mail_address_ok ("ân@example.vn"), 0); /* 8-bit: not for SMTP */
-    ck_assert_int_eq (notify_mail_address_ok (""), 0);
+    ck_assert_int_eq (loa_email_ok ("an@example.vn"), 1);
+    ck_assert_int_eq (loa_email_ok ("nguyen.van-an+pakn@so.bacninh.gov.vn"), 1);
+    ck_assert_int_eq (loa_email_ok ("an@example.vn\r\nDATA"), 0);
+    ck_assert_int_eq (loa_email_ok ("an@example.vn>"), 0);
+    ck_assert_int_eq (loa_email_ok ("<an@example.vn"), 0);
+    ck_assert_int_eq (loa_email_ok ("an @example.vn"), 0);
+    ck_assert_int_eq (loa_email_ok ("an@@example.vn"), 0);
+    ck_assert_int_eq (loa_email_ok ("a@b@c.vn"), 0);
+    ck_assert_int_eq (loa_email_ok ("@example.vn"), 0);
+    ck_assert_int_eq (loa_email_ok ("an@"), 0);
+    ck_assert_int_eq (loa_email_ok ("ân@example.vn"), 0); /* 8-bit: not for SMTP */
+    ck_assert_int_eq (loa_email_ok (""), 0);
     char long_addr[300];
     memset (long_addr, 'a', sizeof long_addr);
     memcpy (long_addr + 250, "@b.vn", 6);
-    ck_assert_int_eq (notify_mail_address_ok (long_addr), 0);
+    ck_assert_int_eq (loa_email_ok (long_addr), 0);
 }
 END_TEST
 
