@@ -1,7 +1,6 @@
 /* feeds: the broadcasters' feed of packages (media.h; docs/api/media.md):
  * JSON with an opaque cursor and Link rel="next", Atom, RSS with Media RSS
  * (the documents are media/media_feed.h's). */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,23 +12,8 @@
 #include "media/media_int.h"
 #include "media_pkg.pb-c.h"
 
-static char url[512];
-static pthread_once_t url_once = PTHREAD_ONCE_INIT;
-
-static void read_url (void)
-{
-    snprintf (url, sizeof url, "%s", loa_env ("LOA_PUBLIC_URL", "http://localhost:8080"));
-    size_t n = strlen (url);
-    while (n && url[n - 1] == '/')
-        url[--n] = '\0';
-}
-
 /* LOA_PUBLIC_URL without a trailing slash (the feeds' links). */
-static const char *public_url (void)
-{
-    pthread_once (&url_once, read_url);
-    return url;
-}
+static const char *public_url (void) { return loa_public_url (); }
 
 typedef enum { FEED_JSON, FEED_ATOM, FEED_RSS } feed_kind;
 

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <malloc.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,4 +125,22 @@ int loa_malloc_arenas (void)
         return 0;
     int n = loa_malloc_arenas_for (sysconf (_SC_NPROCESSORS_ONLN));
     return mallopt (M_ARENA_MAX, n) == 1 ? n : -1;
+}
+
+static char public_url[512];
+static pthread_once_t public_url_once = PTHREAD_ONCE_INIT;
+
+static void read_public_url (void)
+{
+    snprintf (public_url, sizeof public_url, "%s",
+              loa_env ("LOA_PUBLIC_URL", "http://localhost:8080"));
+    size_t n = strlen (public_url);
+    while (n && public_url[n - 1] == '/')
+        public_url[--n] = '\0';
+}
+
+const char *loa_public_url (void)
+{
+    pthread_once (&public_url_once, read_public_url);
+    return public_url;
 }

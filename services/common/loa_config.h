@@ -15,6 +15,11 @@ long loa_env_int (const char *name, long def, long min, long max);
 /* 1 for "1", "true", "yes", "on"; 0 for "0", "false", "no", "off"; else def. */
 int loa_env_bool (const char *name, int def);
 
+/* LOA_PUBLIC_URL (default http://localhost:8080), the address citizens and
+ * staff reach the portal at, without a trailing slash: links in mails,
+ * feeds and webhooks are it followed by a path. Read once. */
+const char *loa_public_url (void);
+
 /* The settings that are secrets, each of which may instead be given as a
  * file: NAME_FILE names a file whose content (one trailing newline
  * dropped) is the value, as Docker and Kubernetes secrets are mounted. */

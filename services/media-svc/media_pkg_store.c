@@ -206,11 +206,7 @@ static pthread_once_t settings_once = PTHREAD_ONCE_INIT;
 static void read_settings (void)
 {
     snprintf (domain, sizeof domain, "%s", loa_env ("LOA_MEDIA_URN_DOMAIN", "loa.bacninh.gov.vn"));
-    snprintf (public_url, sizeof public_url, "%s",
-              loa_env ("LOA_PUBLIC_URL", "http://localhost:8080"));
-    size_t n = strlen (public_url);
-    while (n && public_url[n - 1] == '/')
-        public_url[--n] = '\0';
+    snprintf (public_url, sizeof public_url, "%s", loa_public_url ());
 }
 
 const char *media_pkg_domain (void)

@@ -68,12 +68,8 @@ static void when_text (const char *t, char *out, size_t n, int with_time)
 
 void notify_track_url (const char *tracking_code, char *out, size_t out_len)
 {
-    const char *base = loa_env ("LOA_PUBLIC_URL", "http://localhost:8080");
-    size_t n = strlen (base);
-    while (n && base[n - 1] == '/')
-        n--;
     /* Tracking codes are [A-Z0-9.]: nothing to escape in a query. */
-    snprintf (out, out_len, "%.*s/tra-cuu.html?code=%s", (int) n, base, tracking_code);
+    snprintf (out, out_len, "%s/tra-cuu.html?code=%s", loa_public_url (), tracking_code);
 }
 
 /* The words of a rejection's code (docs/api/feedback.md). */
@@ -356,12 +352,8 @@ static const char *package_type (const Loa__Media__PackageEvent *ev)
 static char *package_body (const Loa__Event *event, const Loa__Media__PackageEvent *ev,
                            const char *type)
 {
-    const char *base = loa_env ("LOA_PUBLIC_URL", "http://localhost:8080");
-    size_t n = strlen (base);
-    while (n && base[n - 1] == '/')
-        n--;
     char ninjs[600];
-    snprintf (ninjs, sizeof ninjs, "%.*s/api/v1/media/packages/%lld/versions/%d", (int) n, base,
+    snprintf (ninjs, sizeof ninjs, "%s/api/v1/media/packages/%lld/versions/%d", loa_public_url (),
               (long long) ev->package_id, (int) ev->version);
     json_t *j = json_pack (
         "{s:s, s:s, s:{s:I, s:i, s:s, s:s, s:I, s:o, s:s, s:s}}", "type", type, "timestamp",

@@ -57,11 +57,7 @@ const size_t notify_staff_n_kinds = sizeof notify_staff_kinds / sizeof notify_st
 /* The console's address of `link`, for the e-mail. */
 static void link_url (const char *link, char *out, size_t n)
 {
-    const char *base = loa_env ("LOA_PUBLIC_URL", "http://localhost:8080");
-    size_t len = strlen (base);
-    while (len && base[len - 1] == '/')
-        len--;
-    snprintf (out, n, "%.*s%s", (int) len, base, link);
+    snprintf (out, n, "%s%s", loa_public_url (), link);
 }
 
 /* The kind's row, or NULL. */
