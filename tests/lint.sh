@@ -43,6 +43,7 @@ lint_step "cppcheck: warning, portability, performance in ${#l_c[@]} files" \
     cppcheck --std=c11 -D_GNU_SOURCE --enable=warning,portability,performance --error-exitcode=1 \
     --quiet --inline-suppr --suppressions-list=tests/cppcheck.supp -j 2 \
     -I services/common -I gateway -I tests/unit -I services/quota-svc -I services/media-svc \
+    -I services/content-svc -I services/feedback-svc -I services/notify-svc \
     "${l_c[@]}"
 lint_step "shellcheck: warnings and errors in ${#l_scripts[@]} scripts" \
     shellcheck -S warning -x "${l_scripts[@]}"
