@@ -5,6 +5,11 @@
  *   draft --submit--> in_review --publish--> published --retract--> retracted
  *   rejected --submit--^    \--reject--> rejected
  *
+ * A correction of a published article is a revision (articles.revise): an
+ * article row of its own, revision_of the published one, through the same
+ * steps; published, its text replaces the article's and it becomes
+ * `applied` (article_store_transition; docs/decisions/0032).
+ *
  * Editors write and submit their own unit's articles (draft or rejected);
  * reviewers publish, reject (with a reason) and retract (with a reason), but
  * never an article they wrote themselves (four eyes). An article's
@@ -28,6 +33,7 @@
 #define MAX_SUMMARY_CHARS 1000
 #define MAX_BODY_BYTES (200 * 1024)
 #define MAX_REASON_CHARS 2000
+#define MAX_NOTE_CHARS 2000
 #define MAX_QUERY_CHARS 200
 #define MAX_TOPICS 10
 #define MAX_ATTACHMENTS 20
@@ -58,6 +64,7 @@ static const loa_rpc_store_answer ARTICLE_ANSWERS[] = {
     {LOA_STORE_INVALID, "Chủ đề không tồn tại", "topic_ids", "có chủ đề không tồn tại"},
     {LOA_STORE_CONFLICT, "Bài viết vừa bị thay đổi đồng thời, xin thử lại"},
     {LOA_STORE_FORBIDDEN, "Đơn vị của tài khoản không tồn tại"},
+    {LOA_STORE_WRONG_STATE, "Bài viết gốc không còn được đăng nên không áp dụng được bản sửa"},
     {LOA_STORE_OK},
 };
 
@@ -118,8 +125,8 @@ static int64_t if_match_version (const char *h)
     return *end || v <= 0 ? -2 : v;
 }
 
-static const char *const STATUSES[] = {"draft",    "in_review", "published",
-                                       "rejected", "retracted", NULL};
+static const char *const STATUSES[] = {"draft",     "in_review", "published", "rejected",
+                                       "retracted", "applied",   NULL};
 
 /* ------------------------------------------------------------ reads */
 
@@ -162,7 +169,7 @@ void content_articles_list (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         if (!loa_check_one_of (in->status, STATUSES)) {
             loa_rpc_field_error (
                 ctx, "status",
-                "phải là một trong: draft, in_review, published, rejected, retracted");
+                "phải là một trong: draft, in_review, published, rejected, retracted, applied");
             bad++;
         }
         f.status = in->status;
@@ -318,6 +325,8 @@ typedef struct {
     int own_unit; /* the caller's unit must be the article's */
     int not_author; /* the author may not do it (four eyes) */
     int64_t version; /* > 0: must match; 0: any */
+    /* fields a revision alone may have: the request names them */
+    int note, media_correction;
 } action_rule;
 
 static int guard (const article_row *row, void *arg)
@@ -343,6 +352,14 @@ static int guard (const article_row *row, void *arg)
         snprintf (msg, sizeof msg, "Không thể %s bài viết đang ở trạng thái %s", r->verb,
                   row->status);
         loa_rpc_fail (ctx, LOA__STATUS__CONFLICT, msg);
+        return -1;
+    }
+    if ((r->note || r->media_correction) && row->revision_of == 0) {
+        loa_rpc_field_error (ctx, r->note ? "note" : "media_correction",
+                             "chỉ dùng cho bản sửa của bài đã đăng");
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID,
+                      r->note ? "Chỉ bản sửa của bài đã đăng mới có ghi chú cập nhật"
+                              : "Chỉ khi duyệt đăng bản sửa mới phát hành bản đính chính gói tin");
         return -1;
     }
     if (r->version > 0 && row->version != r->version) {
@@ -390,7 +407,8 @@ void content_articles_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     int64_t version = read_if_match (ctx, in->if_match, 1);
     if (version < -1)
         return;
-    if (!in->title && !in->summary && !in->body && !in->topic_ids && !in->attachment_ids) {
+    if (!in->title && !in->summary && !in->body && !in->topic_ids && !in->attachment_ids &&
+        !in->note) {
         loa_rpc_field_error (
             ctx, "body", "cần ít nhất một trường: title, summary, body, topic_ids, attachment_ids");
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Không có gì để sửa");
@@ -400,6 +418,7 @@ void content_articles_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     int bad = loa_check_text (ctx, "title", NULL, in->title, in->title != NULL, MAX_TITLE_CHARS, 0);
     bad += loa_check_text (ctx, "summary", NULL, in->summary, 0, MAX_SUMMARY_CHARS, 0);
     bad += loa_check_text (ctx, "body", NULL, in->body, in->body != NULL, 0, MAX_BODY_BYTES);
+    bad += loa_check_text (ctx, "note", NULL, in->note, in->note != NULL, MAX_NOTE_CHARS, 0);
     int n_topics = -1, n_atts = -1;
     if (in->topic_ids && (n_topics = clean_ids (ctx, "topic_ids", in->topic_ids->values,
                                                 in->topic_ids->n_values, MAX_TOPICS, topics)) < 0)
@@ -426,8 +445,9 @@ void content_articles_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
                         .topic_ids = topics,
                         .n_topics = n_topics,
                         .attachment_ids = atts,
-                        .n_attachments = n_atts};
-    action_rule rule = {ctx, "sửa", EDITABLE, 1, 0, version};
+                        .n_attachments = n_atts,
+                        .note = in->note};
+    action_rule rule = {ctx, "sửa", EDITABLE, 1, 0, version, in->note != NULL, 0};
     Loa__Content__Article out;
     loa_store_status st = article_store_update (ctx->db, &a, guard, &rule, &out);
     free (html);
@@ -504,11 +524,17 @@ static void run_step (loa_rpc_ctx *ctx, const ProtobufCMessage *msg, const step 
     int64_t version = read_if_match (ctx, in->if_match, 0);
     if (version < -1)
         return;
-    action_rule rule = {ctx, s->verb, s->from, s->own_unit, s->not_author, version};
+    int media = in->has_media_correction && in->media_correction;
+    if (media && s != &PUBLISH) {
+        loa_rpc_field_error (ctx, "media_correction", "chỉ dùng khi duyệt đăng bản sửa");
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Tùy chọn media_correction không dùng ở đây");
+        return;
+    }
+    action_rule rule = {ctx, s->verb, s->from, s->own_unit, s->not_author, version, 0, media};
     Loa__Content__Article out;
-    loa_store_status st = article_store_transition (ctx->db, in->id, s->action, s->to,
-                                                    s->needs_reason ? in->reason : "",
-                                                    ctx->caller->user_id, guard, &rule, &out);
+    loa_store_status st = article_store_transition (
+        ctx->db, in->id, s->action, s->to, s->needs_reason ? in->reason : "", ctx->caller->user_id,
+        media, guard, &rule, &out);
     if (st != LOA_STORE_OK) {
         loa_rpc_fail_store (ctx, st, ARTICLE_ANSWERS);
         return;
@@ -532,4 +558,64 @@ void content_articles_reject (loa_rpc_ctx *ctx, const ProtobufCMessage *in)
 void content_articles_retract (loa_rpc_ctx *ctx, const ProtobufCMessage *in)
 {
     run_step (ctx, in, &RETRACT);
+}
+
+/* ------------------------------------------------------------ revisions */
+
+void content_articles_revise (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Content__CreateRevisionRequest *in =
+        (const Loa__Content__CreateRevisionRequest *) msg;
+    if (require_editor_unit (ctx) != 0)
+        return;
+    if (loa_check_id (ctx, in->has_id, in->id, "Mã số bài viết không hợp lệ") != 0)
+        return;
+    int64_t topics[MAX_TOPICS];
+    int bad = loa_check_text (ctx, "title", NULL, in->title, in->title != NULL, MAX_TITLE_CHARS, 0);
+    bad += loa_check_text (ctx, "summary", NULL, in->summary, 0, MAX_SUMMARY_CHARS, 0);
+    bad += loa_check_text (ctx, "body", NULL, in->body, in->body != NULL, 0, MAX_BODY_BYTES);
+    bad += loa_check_text (ctx, "note", NULL, in->note, 1, MAX_NOTE_CHARS, 0);
+    int n_topics = -1;
+    if (in->topic_ids && (n_topics = clean_ids (ctx, "topic_ids", in->topic_ids->values,
+                                                in->topic_ids->n_values, MAX_TOPICS, topics)) < 0)
+        bad++;
+    if (bad) {
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Dữ liệu bản sửa không hợp lệ");
+        return;
+    }
+    char *html = NULL;
+    if (in->body && !(html = loa_markdown_html (in->body, strlen (in->body)))) {
+        loa_rpc_fail (ctx, LOA__STATUS__INTERNAL, "Không đủ bộ nhớ");
+        return;
+    }
+    article_fields a = {.id = in->id,
+                        .actor_id = ctx->caller->user_id,
+                        .title = in->title,
+                        .summary = in->summary,
+                        .body = in->body,
+                        .body_html = html,
+                        .topic_ids = topics,
+                        .n_topics = n_topics,
+                        .n_attachments = -1,
+                        .note = in->note};
+    action_rule rule = {ctx, "tạo bản sửa", FROM_PUBLISHED, 1, 0, 0, 0, 0};
+    int64_t open = 0;
+    Loa__Content__Article out;
+    loa_store_status st = article_store_revise (ctx->db, &a, guard, &rule, &open, &out);
+    free (html);
+    if (st == LOA_STORE_CONFLICT && open > 0) {
+        char m[200];
+        snprintf (m, sizeof m,
+                  "Bài viết đang có bản sửa số %lld chưa hoàn tất (nháp, chờ duyệt hoặc bị trả "
+                  "lại); hãy sửa tiếp bản đó",
+                  (long long) open);
+        loa_rpc_fail (ctx, LOA__STATUS__CONFLICT, m);
+        return;
+    }
+    if (st != LOA_STORE_OK) {
+        loa_rpc_fail_store (ctx, st, ARTICLE_ANSWERS);
+        return;
+    }
+    loa_rpc_ok (ctx, LOA__STATUS__CREATED, &out.base);
+    article_store_free (&out);
 }

@@ -14,5 +14,8 @@ void content_articles_submit (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
 void content_articles_publish (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
 void content_articles_reject (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
 void content_articles_retract (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+/* articles.revise (editor of the article's unit): a draft revision of a
+ * published article; `note` required; 409 while it has one unfinished. */
+void content_articles_revise (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
 
 #endif

@@ -11,13 +11,15 @@
 
 #define WHO "article store"
 
-/* Columns of a list item (0..14), then body and body_html (15, 16). Times
+/* Columns of a list item (0..17), then body and body_html (18, 19). Times
  * are read as PostgreSQL writes them and turned into the contract's form by
  * loa_store_time, not by rfc3339() (a to_char per time, in PostgreSQL). */
 #define ART_COLS                                                                                   \
     "a.id, a.slug, a.unit_id, a.title, a.summary, a.topic_ids, a.is_cchc, a.status, "              \
     "a.status_reason, a.author_id, a.version, a.created_at, a.updated_at, a.published_at, "        \
-    "a.attachment_ids"
+    "a.attachment_ids, a.revision_of, a.note, a.corrected_at"
+/* The column after a list item's: a count the statement adds. */
+#define ART_N_LIST 18
 #define ART_FULL ART_COLS ", a.body, a.body_html"
 
 /* More than an article may carry (article_rpc.c allows 20). */
@@ -67,7 +69,7 @@ static const loa_stmt statements[] = {
     {"article_by_id", "SELECT " ART_FULL " FROM articles a WHERE a.id = $1"},
     {"article_by_slug", "SELECT " ART_FULL " FROM articles a WHERE a.slug = $1"},
     /* The public list without filters, each row with the total kept in
-     * article_counts (column 15: one statement, one round trip and one
+     * article_counts (column ART_N_LIST: one statement, one round trip and one
      * snapshot for both; a page past the end asks article_counts_get). The
      * page's bounds are sub-selects: a plan made for LIMIT 20 would always
      * look cheaper than one for an unknown LIMIT, so PostgreSQL would plan
@@ -107,8 +109,8 @@ static const loa_stmt statements[] = {
     {"articles_count", "SELECT count(*)" LIST_FROM},
     {"article_history", "SELECT id, action, from_status, to_status, actor_id, reason, at, version "
                         "FROM article_history WHERE article_id = $1 ORDER BY id"},
-    {"article_lock", "SELECT id, unit_id, author_id, version, status FROM articles "
-                     "WHERE id = $1 FOR UPDATE"},
+    {"article_lock", "SELECT id, unit_id, author_id, version, status, coalesce(revision_of, 0) "
+                     "FROM articles WHERE id = $1 FOR UPDATE"},
     {"article_topics_check", "SELECT count(*), coalesce(bool_or(is_cchc), false) FROM topics "
                              "WHERE id = ANY ($1::bigint[])"},
     {"article_insert",
@@ -123,7 +125,9 @@ static const loa_stmt statements[] = {
      "body = coalesce($4, a.body), body_html = coalesce($5, a.body_html), "
      "topic_ids = coalesce($6::bigint[], a.topic_ids), is_cchc = coalesce($7::boolean, a.is_cchc), "
      "attachment_ids = coalesce($8::bigint[], a.attachment_ids), "
-     "slug = CASE WHEN $2 IS NULL OR a.published_at IS NOT NULL THEN a.slug "
+     "note = coalesce($9, a.note), "
+     "slug = CASE WHEN $2 IS NULL OR a.published_at IS NOT NULL OR a.revision_of IS NOT NULL "
+     "THEN a.slug "
      "WHEN EXISTS (SELECT 1 FROM articles o WHERE o.slug = article_slug($2) AND o.id <> a.id) "
      "THEN article_slug($2) || '-' || a.id ELSE article_slug($2) END, "
      "version = a.version + 1, updated_at = now() WHERE a.id = $1 RETURNING " ART_FULL},
@@ -132,6 +136,38 @@ static const loa_stmt statements[] = {
      "updated_at = now(), published_at = CASE WHEN $2 = 'published' "
      "THEN coalesce(a.published_at, now()) ELSE a.published_at END "
      "WHERE a.id = $1 RETURNING " ART_FULL},
+    /* Revisions (0007_article_revisions.sql). */
+    {"article_open_revision",
+     "SELECT id FROM articles WHERE revision_of = $1 AND status IN ('draft', 'in_review', "
+     "'rejected')"},
+    /* A revision starts as the article stands, with the fields given: its
+     * slug is the article's with its own id (never public). */
+    {"article_revision_insert",
+     "INSERT INTO articles AS a (id, slug, unit_id, title, summary, body, body_html, topic_ids, "
+     "is_cchc, attachment_ids, author_id, revision_of, note) "
+     "SELECT x.nid, p.slug || '-ban-sua-' || x.nid, p.unit_id, coalesce($2, p.title), "
+     "coalesce($3, p.summary), coalesce($4, p.body), coalesce($5, p.body_html), "
+     "coalesce($6::bigint[], p.topic_ids), coalesce($7::boolean, p.is_cchc), p.attachment_ids, "
+     "$8, p.id, $9 FROM articles p, (SELECT nextval('articles_id_seq') AS nid) x WHERE p.id = $1 "
+     "RETURNING " ART_FULL},
+    /* A revision published: its text becomes the article's ($1), whose id,
+     * slug, status and published_at stay. */
+    {"article_apply_revision",
+     "UPDATE articles AS a SET title = r.title, summary = r.summary, body = r.body, "
+     "body_html = r.body_html, topic_ids = r.topic_ids, is_cchc = r.is_cchc, "
+     "attachment_ids = r.attachment_ids, note = r.note, corrected_at = now(), "
+     "updated_at = now(), version = a.version + 1 FROM articles r "
+     "WHERE a.id = $1 AND r.id = $2 RETURNING " ART_FULL},
+    /* The text article $1 now shows, as its next published text. */
+    {"article_text_add",
+     "INSERT INTO article_texts (article_id, n, title, summary, body, body_html, topic_ids, "
+     "published_at, published_by, revision_id, note) "
+     "SELECT a.id, coalesce((SELECT max(t.n) FROM article_texts t WHERE t.article_id = a.id), 0) "
+     "+ 1, a.title, a.summary, a.body, a.body_html, a.topic_ids, now(), $2, $3::bigint, $4 "
+     "FROM articles a WHERE a.id = $1"},
+    {"article_texts",
+     "SELECT n, title, summary, body, body_html, topic_ids, published_at, published_by, "
+     "coalesce(revision_id, 0), note FROM article_texts WHERE article_id = $1 ORDER BY n"},
     {"article_history_add",
      "INSERT INTO article_history (article_id, action, from_status, to_status, actor_id, reason, "
      "version) VALUES ($1, $2, $3, $4, $5, $6, $7)"},
@@ -190,11 +226,23 @@ static void fill_article (const PGresult *res, int row, int full, Loa__Content__
         a->n_attachments++;
     }
     free (att);
+    if (!PQgetisnull (res, row, 15)) {
+        a->maybe_revision_of_case = LOA__CONTENT__ARTICLE__MAYBE_REVISION_OF_REVISION_OF;
+        a->revision_of = atoll (PQgetvalue (res, row, 15));
+    }
+    if (PQgetlength (res, row, 16) > 0) {
+        a->maybe_note_case = LOA__CONTENT__ARTICLE__MAYBE_NOTE_NOTE;
+        a->note = loa_store_dup (res, row, 16, oom);
+    }
+    if (!PQgetisnull (res, row, 17)) {
+        a->maybe_corrected_at_case = LOA__CONTENT__ARTICLE__MAYBE_CORRECTED_AT_CORRECTED_AT;
+        a->corrected_at = loa_store_time (res, row, 17, oom);
+    }
     if (full) {
         a->maybe_body_case = LOA__CONTENT__ARTICLE__MAYBE_BODY_BODY;
-        a->body = loa_store_dup (res, row, 15, oom);
+        a->body = loa_store_dup (res, row, ART_N_LIST, oom);
         a->maybe_body_html_case = LOA__CONTENT__ARTICLE__MAYBE_BODY_HTML_BODY_HTML;
-        a->body_html = loa_store_dup (res, row, 16, oom);
+        a->body_html = loa_store_dup (res, row, ART_N_LIST + 1, oom);
     }
 }
 
@@ -474,7 +522,8 @@ loa_store_status article_store_list (PGconn *db, const article_filter *f,
                                         (void ***) &out->items, &out->n_items)
                  : -1;
     out->total =
-        rc == 0 ? loa_store_page_total (db, WHO, res, 15, "article_counts_get", 2, keys) : -1;
+        rc == 0 ? loa_store_page_total (db, WHO, res, ART_N_LIST, "article_counts_get", 2, keys)
+                : -1;
     PQclear (res);
     if (out->total < 0) {
         article_store_free_list (out);
@@ -499,14 +548,34 @@ static void fill_history_entry (const PGresult *res, int row, void *item, int *o
     e->version = atoll (PQgetvalue (res, row, 7));
 }
 
+static void fill_text (const PGresult *res, int row, void *item, int *oom)
+{
+    Loa__Content__ArticleText *t = item;
+    loa__content__article_text__init (t);
+    t->n = atoi (PQgetvalue (res, row, 0));
+    t->title = loa_store_dup (res, row, 1, oom);
+    t->summary = loa_store_dup (res, row, 2, oom);
+    t->body = loa_store_dup (res, row, 3, oom);
+    t->body_html = loa_store_dup (res, row, 4, oom);
+    t->topic_ids = loa_store_ids (PQgetvalue (res, row, 5), &t->n_topic_ids, oom);
+    t->published_at = loa_store_time (res, row, 6, oom);
+    t->published_by = atoll (PQgetvalue (res, row, 7));
+    t->revision_id = atoll (PQgetvalue (res, row, 8));
+    t->note = loa_store_dup (res, row, 9, oom);
+}
+
 loa_store_status article_store_history (PGconn *db, int64_t id, Loa__Content__ArticleHistory *out)
 {
     char id_s[24];
     loa_store_int_param (id_s, id);
     const char *vals[] = {id_s};
-    return loa_store_rows (db, WHO, "article_history", 1, vals,
-                           sizeof (Loa__Content__ArticleHistoryEntry), fill_history_entry,
-                           (void ***) &out->items, &out->n_items);
+    loa_store_status st = loa_store_rows (
+        db, WHO, "article_history", 1, vals, sizeof (Loa__Content__ArticleHistoryEntry),
+        fill_history_entry, (void ***) &out->items, &out->n_items);
+    if (st == LOA_STORE_OK)
+        st = loa_store_rows (db, WHO, "article_texts", 1, vals, sizeof (Loa__Content__ArticleText),
+                             fill_text, (void ***) &out->texts, &out->n_texts);
+    return st;
 }
 
 void article_store_free_history (Loa__Content__ArticleHistory *h)
@@ -529,6 +598,8 @@ typedef struct {
     void *guard_arg;
     /* a transition: */
     const char *action, *to, *reason;
+    int media_correction; /* publish of a revision */
+    int64_t open_revision; /* revise: the unfinished revision found (CONFLICT) */
     Loa__Content__Article *out;
     loa_store_status status;
 } article_write;
@@ -597,6 +668,7 @@ static int lock_and_guard (PGconn *db, article_write *w, int64_t id, article_row
     row->author_id = atoll (PQgetvalue (res, 0, 2));
     row->version = atoll (PQgetvalue (res, 0, 3));
     snprintf (row->status, sizeof row->status, "%s", PQgetvalue (res, 0, 4));
+    row->revision_of = atoll (PQgetvalue (res, 0, 5));
     PQclear (res);
     if (w->guard && w->guard (row, w->guard_arg) != 0) {
         w->status = LOA_STORE_ANSWERED;
@@ -700,8 +772,9 @@ static int update_tx (PGconn *db, void *arg)
                           a->body_html,
                           topics,
                           topics ? (cchc ? "true" : "false") : NULL,
-                          atts};
-    if ((rc = returning (db, w, "article_update", 8, vals)) != 0)
+                          atts,
+                          a->note};
+    if ((rc = returning (db, w, "article_update", 9, vals)) != 0)
         goto done;
     rc = add_history (db, w, "updated", row.status, a->actor_id);
     if (rc == 0)
@@ -719,6 +792,116 @@ loa_store_status article_store_update (PGconn *db, const article_fields *a, arti
     return write_run (db, &w, update_tx);
 }
 
+/* Adds the text article `id` now shows to article_texts. */
+static int add_text (PGconn *db, article_write *w, int64_t id, int64_t actor, int64_t revision,
+                     const char *note)
+{
+    char id_s[24], actor_s[24], rev_s[24];
+    loa_store_int_param (id_s, id);
+    loa_store_int_param (actor_s, actor);
+    loa_store_int_param (rev_s, revision);
+    const char *vals[] = {id_s, actor_s, revision > 0 ? rev_s : NULL, note};
+    PGresult *res = loa_store_run (db, WHO, "article_text_add", 4, vals, PGRES_COMMAND_OK);
+    if (PQresultStatus (res) != PGRES_COMMAND_OK)
+        return fail_res (w, res);
+    PQclear (res);
+    return 0;
+}
+
+/* article.published (a first publication or, revision > 0, a correction)
+ * or article.retracted of `art`, into the outbox. */
+static int publication_event (PGconn *db, article_write *w, const Loa__Content__Article *art,
+                              int published, int64_t revision)
+{
+    Loa__Content__ArticleEvent ev = LOA__CONTENT__ARTICLE_EVENT__INIT;
+    ev.article_id = art->id;
+    ev.unit_id = art->unit_id;
+    ev.n_topic_ids = art->n_topic_ids;
+    ev.topic_ids = art->topic_ids;
+    ev.is_cchc = art->is_cchc;
+    ev.published_at = art->published_at ? art->published_at : (char *) "";
+    ev.slug = art->slug;
+    ev.title = art->title;
+    ev.author_id = art->author_id;
+    /* media-svc serves an article's assets to anyone while it is
+     * published: it learns which from here. */
+    int64_t atts[ARTICLE_EVENT_MAX_ATTACHMENTS];
+    size_t n_atts = 0;
+    for (size_t i = 0; i < art->n_attachments && n_atts < ARTICLE_EVENT_MAX_ATTACHMENTS; i++)
+        atts[n_atts++] = art->attachments[i]->id;
+    ev.attachment_ids = atts;
+    ev.n_attachment_ids = n_atts;
+    if (published) {
+        /* media-svc packages the text for broadcasters. */
+        ev.summary = art->summary;
+        ev.body = art->maybe_body_case ? art->body : (char *) "";
+        ev.body_html = art->maybe_body_html_case ? art->body_html : (char *) "";
+    } else {
+        ev.retracted_at = art->updated_at;
+        ev.reason = (char *) (w->reason ? w->reason : "");
+    }
+    if (revision > 0) {
+        /* A correction: the same article, the same published_at, so that
+         * quota-svc (which keeps one row per article) counts it once. */
+        ev.revision_id = revision;
+        ev.corrected_at = art->maybe_corrected_at_case ? art->corrected_at : (char *) "";
+        ev.note = art->maybe_note_case ? art->note : (char *) "";
+        ev.media_correction = w->media_correction != 0;
+    }
+    if (loa_outbox_add (db, published ? "article.published" : "article.retracted", &ev.base) != 0) {
+        w->status = LOA_STORE_ERROR;
+        return -1;
+    }
+    return 0;
+}
+
+/* Publishes revision `rev` (locked, guarded): the revision becomes
+ * `applied` (w->out), its text the article's, which keeps its id, slug,
+ * status and published_at; both get a history row, the article its next
+ * published text and article.published. WRONG_STATE when the article is no
+ * longer published. */
+static int apply_revision (PGconn *db, article_write *w, const article_row *rev)
+{
+    const article_fields *a = w->a;
+    article_row parent;
+    article_guard guard = w->guard;
+    w->guard = NULL; /* the rules were the revision's */
+    int rc = lock_and_guard (db, w, rev->revision_of, &parent);
+    w->guard = guard;
+    if (rc != 0)
+        return rc;
+    if (strcmp (parent.status, "published") != 0) {
+        w->status = LOA_STORE_WRONG_STATE;
+        return -1;
+    }
+    char rid[24], pid[24];
+    loa_store_int_param (rid, rev->id);
+    loa_store_int_param (pid, parent.id);
+    const char *vals[] = {rid, "applied", ""};
+    if ((rc = returning (db, w, "article_set_status", 3, vals)) != 0)
+        return rc;
+    if ((rc = add_history (db, w, w->action, rev->status, a->actor_id)) != 0)
+        return rc;
+    Loa__Content__Article art = LOA__CONTENT__ARTICLE__INIT;
+    article_write pw = {.a = a, .reason = w->out->maybe_note_case ? w->out->note : "", .out = &art};
+    const char *pvals[] = {pid, rid};
+    rc = returning (db, &pw, "article_apply_revision", 2, pvals);
+    if (rc == 0)
+        rc = add_history (db, &pw, "corrected", parent.status, a->actor_id);
+    if (rc == 0)
+        rc = add_text (db, &pw, parent.id, a->actor_id, rev->id, pw.reason);
+    pw.media_correction = w->media_correction;
+    if (rc == 0)
+        rc = publication_event (db, &pw, &art, 1, rev->id);
+    article_store_free (&art);
+    if (rc != 0) {
+        w->status = pw.status;
+        return rc;
+    }
+    w->status = LOA_STORE_OK;
+    return 0;
+}
+
 static int transition_tx (PGconn *db, void *arg)
 {
     article_write *w = arg;
@@ -727,6 +910,8 @@ static int transition_tx (PGconn *db, void *arg)
     int rc = lock_and_guard (db, w, a->id, &row);
     if (rc != 0)
         return rc;
+    if (row.revision_of > 0 && strcmp (w->to, "published") == 0)
+        return apply_revision (db, w, &row);
     char id[24];
     loa_store_int_param (id, a->id);
     const char *vals[] = {id, w->to, w->reason ? w->reason : ""};
@@ -754,49 +939,18 @@ static int transition_tx (PGconn *db, void *arg)
             return -1;
         }
     }
-    if (published || retracted) {
-        Loa__Content__ArticleEvent ev = LOA__CONTENT__ARTICLE_EVENT__INIT;
-        ev.article_id = art->id;
-        ev.unit_id = art->unit_id;
-        ev.n_topic_ids = art->n_topic_ids;
-        ev.topic_ids = art->topic_ids;
-        ev.is_cchc = art->is_cchc;
-        ev.published_at = art->published_at ? art->published_at : (char *) "";
-        ev.slug = art->slug;
-        ev.title = art->title;
-        ev.author_id = art->author_id;
-        /* media-svc serves an article's assets to anyone while it is
-         * published: it learns which from here. */
-        int64_t atts[ARTICLE_EVENT_MAX_ATTACHMENTS];
-        size_t n_atts = 0;
-        for (size_t i = 0; i < art->n_attachments && n_atts < ARTICLE_EVENT_MAX_ATTACHMENTS; i++)
-            atts[n_atts++] = art->attachments[i]->id;
-        ev.attachment_ids = atts;
-        ev.n_attachment_ids = n_atts;
-        if (published) {
-            /* media-svc packages the text for broadcasters. */
-            ev.summary = art->summary;
-            ev.body = art->maybe_body_case ? art->body : (char *) "";
-            ev.body_html = art->maybe_body_html_case ? art->body_html : (char *) "";
-        }
-        if (retracted) {
-            ev.retracted_at = art->updated_at;
-            ev.reason = (char *) (w->reason ? w->reason : "");
-        }
-        if (loa_outbox_add (db, published ? "article.published" : "article.retracted", &ev.base) !=
-            0) {
-            w->status = LOA_STORE_ERROR;
-            return -1;
-        }
-    }
+    if (published && (rc = add_text (db, w, art->id, a->actor_id, 0, "")) != 0)
+        return rc;
+    if ((published || retracted) && (rc = publication_event (db, w, art, published, 0)) != 0)
+        return rc;
     w->status = LOA_STORE_OK;
     return 0;
 }
 
 loa_store_status article_store_transition (PGconn *db, int64_t id, const char *action,
                                            const char *to, const char *reason, int64_t actor_id,
-                                           article_guard guard, void *guard_arg,
-                                           Loa__Content__Article *out)
+                                           int media_correction, article_guard guard,
+                                           void *guard_arg, Loa__Content__Article *out)
 {
     article_fields a = {.id = id, .actor_id = actor_id};
     article_write w = {.a = &a,
@@ -805,6 +959,67 @@ loa_store_status article_store_transition (PGconn *db, int64_t id, const char *a
                        .action = action,
                        .to = to,
                        .reason = reason,
+                       .media_correction = media_correction,
                        .out = out};
     return write_run (db, &w, transition_tx);
+}
+
+static int revise_tx (PGconn *db, void *arg)
+{
+    article_write *w = arg;
+    const article_fields *a = w->a;
+    article_row row;
+    int rc = lock_and_guard (db, w, a->id, &row);
+    if (rc != 0)
+        return rc;
+    char id[24];
+    loa_store_int_param (id, a->id);
+    const char *ovals[] = {id};
+    PGresult *res = loa_store_run (db, WHO, "article_open_revision", 1, ovals, PGRES_TUPLES_OK);
+    if (PQresultStatus (res) != PGRES_TUPLES_OK)
+        return fail_res (w, res);
+    if (PQntuples (res) > 0) {
+        w->open_revision = atoll (PQgetvalue (res, 0, 0));
+        PQclear (res);
+        w->status = LOA_STORE_CONFLICT;
+        return -1;
+    }
+    PQclear (res);
+    char *topics = ids_param (a->topic_ids, a->n_topics);
+    int cchc = 0;
+    if (a->n_topics >= 0 && !topics) {
+        w->status = LOA_STORE_ERROR;
+        return -1;
+    }
+    if (topics && (rc = check_topics (db, w, topics, a->n_topics, &cchc)) != 0)
+        goto done;
+    char actor[24];
+    loa_store_int_param (actor, a->actor_id);
+    const char *vals[] = {id,
+                          a->title,
+                          a->summary,
+                          a->body,
+                          a->body_html,
+                          topics,
+                          topics ? (cchc ? "true" : "false") : NULL,
+                          actor,
+                          a->note};
+    if ((rc = returning (db, w, "article_revision_insert", 9, vals)) != 0)
+        goto done;
+    rc = add_history (db, w, "created", "", a->actor_id);
+    if (rc == 0)
+        w->status = LOA_STORE_OK;
+done:
+    free (topics);
+    return rc;
+}
+
+loa_store_status article_store_revise (PGconn *db, const article_fields *a, article_guard guard,
+                                       void *guard_arg, int64_t *open_revision,
+                                       Loa__Content__Article *out)
+{
+    article_write w = {.a = a, .guard = guard, .guard_arg = guard_arg, .out = out};
+    loa_store_status st = write_run (db, &w, revise_tx);
+    *open_revision = w.open_revision;
+    return st;
 }

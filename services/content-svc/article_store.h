@@ -15,6 +15,7 @@
 /* What a guard sees of the article it is about to change (locked). */
 typedef struct {
     int64_t id, unit_id, author_id, version;
+    int64_t revision_of; /* a revision: the article it corrects; else 0 */
     char status[16];
 } article_row;
 
@@ -44,6 +45,7 @@ typedef struct {
     int n_topics; /* -1: keep (update) */
     const int64_t *attachment_ids;
     int n_attachments; /* -1: keep (update) */
+    const char *note; /* a revision's (NULL: keep) */
 } article_fields;
 
 loa_store_status article_store_get (PGconn *db, const char *ref, Loa__Content__Article *out);
@@ -60,11 +62,22 @@ loa_store_status article_store_update (PGconn *db, const article_fields *a, arti
 
 /* Moves article `id` to status `to` (action: submitted, published, ...)
  * with `reason`, after `guard` agreed; emits article.published or
- * article.retracted when it is one of those. */
+ * article.retracted when it is one of those, and keeps each published text.
+ * A revision published becomes `applied` (*out) and its text its article's
+ * (same id, slug, published_at; corrected_at and note set), with
+ * article.published carrying `media_correction`; WRONG_STATE when that
+ * article is no longer published. */
 loa_store_status article_store_transition (PGconn *db, int64_t id, const char *action,
                                            const char *to, const char *reason, int64_t actor_id,
-                                           article_guard guard, void *guard_arg,
-                                           Loa__Content__Article *out);
+                                           int media_correction, article_guard guard,
+                                           void *guard_arg, Loa__Content__Article *out);
+/* A draft revision of article a->id (guarded on its locked row) by
+ * a->actor_id, from its text with the fields of `a` given (n_topics -1:
+ * its topics) and a->note. CONFLICT when it has an unfinished revision
+ * already (its id in *open_revision), INVALID for an unknown topic. */
+loa_store_status article_store_revise (PGconn *db, const article_fields *a, article_guard guard,
+                                       void *guard_arg, int64_t *open_revision,
+                                       Loa__Content__Article *out);
 
 int article_store_prepare (PGconn *db);
 void article_store_free (Loa__Content__Article *a);

@@ -164,6 +164,8 @@ const loa_rpc_method content_methods[] = {
     {"articles.reject", &loa__content__article_action_request__descriptor, content_articles_reject},
     {"articles.retract", &loa__content__article_action_request__descriptor,
      content_articles_retract},
+    {"articles.revise", &loa__content__create_revision_request__descriptor,
+     content_articles_revise},
     /* Notices and procedures (catalog_rpc.c) */
     {"notices.list", &loa__content__notice_list_request__descriptor, content_notices_list},
     {"notices.get", &loa__content__notice_id_request__descriptor, content_notices_get},

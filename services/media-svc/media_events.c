@@ -28,9 +28,10 @@ int media_events_apply (PGconn *db, const Loa__Event *event, void *arg)
     /* The text, for packages (an event from before content sent it has an
      * empty body: packages then carry the title alone). */
     if (rc == 0)
-        rc = media_pkg_store_article (db, ev->article_id, published, ev->unit_id, ev->slug,
-                                      ev->title, ev->summary, ev->body, ev->body_html,
-                                      ev->published_at, event->seq);
+        rc = media_pkg_store_article (
+            db, ev->article_id, published, ev->unit_id, ev->slug, ev->title, ev->summary, ev->body,
+            ev->body_html, ev->published_at, published && ev->media_correction ? ev->note : NULL,
+            event->seq);
     loa__content__article_event__free_unpacked (ev, NULL);
     return rc;
 }

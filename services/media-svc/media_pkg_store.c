@@ -189,7 +189,8 @@ static const loa_stmt statements[] = {
      "RETURNING bag_state, bag_attempts"},
     /* Withholding (media_pkg_store_withhold_next): a request no other
      * ticker holds, and the article's live packages (latest version usable). */
-    {"pk_wh_todo", "SELECT event_seq, article_id FROM withhold_requests WHERE done_at IS NULL "
+    {"pk_wh_todo", "SELECT event_seq, article_id, kind, note FROM withhold_requests "
+                   "WHERE done_at IS NULL "
                    "ORDER BY event_seq LIMIT 1 FOR UPDATE SKIP LOCKED"},
     {"pk_wh_live", "SELECT p.id FROM packages p WHERE p.article_id = $1::bigint "
                    "AND (SELECT v.pub_status FROM package_versions v WHERE v.package_id = p.id "
@@ -255,7 +256,7 @@ int pk_save_2_3 (PGconn *db, const char *id_s, const char *ver_s, const char *ni
 int media_pkg_store_article (PGconn *db, int64_t article_id, int published, int64_t unit_id,
                              const char *slug, const char *title, const char *summary,
                              const char *body, const char *body_html, const char *published_at,
-                             uint64_t seq)
+                             const char *correction_note, uint64_t seq)
 {
     char id[24], unit[24], seq_s[24];
     loa_store_int_param (id, article_id);
@@ -284,7 +285,7 @@ int media_pkg_store_article (PGconn *db, int64_t article_id, int published, int6
                           body_html ? body_html : "",
                           published_at ? published_at : "",
                           seq_s};
-    return loa_store_exec (
+    int rc = loa_store_exec (
         db, WHO,
         "INSERT INTO published_articles (article_id, unit_id, slug, title, summary, body, "
         "body_html, published_at, event_seq) VALUES ($1::bigint, $2::bigint, $3, $4, $5, $6, $7, "
@@ -293,6 +294,16 @@ int media_pkg_store_article (PGconn *db, int64_t article_id, int published, int6
         "body = EXCLUDED.body, body_html = EXCLUDED.body_html, "
         "published_at = EXCLUDED.published_at, event_seq = EXCLUDED.event_seq",
         9, vals);
+    if (rc != 0 || !correction_note)
+        return rc;
+    /* A correction the reviewer asked to send on: its live packages get a
+     * corrected version of the text just stored (the ticker). */
+    const char *req[] = {seq_s, id, correction_note};
+    return loa_store_exec (db, WHO,
+                           "INSERT INTO withhold_requests (event_seq, article_id, kind, note) "
+                           "SELECT $1::bigint, $2::bigint, 'correct', $3 WHERE EXISTS (SELECT 1 "
+                           "FROM packages WHERE article_id = $2::bigint) ON CONFLICT DO NOTHING",
+                           3, req);
 }
 
 int media_pkg_store_reset (PGconn *db)
@@ -680,10 +691,14 @@ static int withhold_tx (PGconn *db, void *argp)
         rc = loa_db_retryable (live) ? LOA_DB_RETRY : -1;
         goto out;
     }
+    int correct = strcmp (PQgetvalue (todo, 0, 2), "correct") == 0;
+    const char *note = PQgetvalue (todo, 0, 3);
     for (int i = 0; i < PQntuples (live); i++) {
-        media_pkg_write w = {.kind = MEDIA_PKG_WITHHOLD,
+        /* A correction keeps each package's assets and embargo (the last
+         * usable version's), with the article's text as it now stands. */
+        media_pkg_write w = {.kind = correct ? MEDIA_PKG_CORRECT : MEDIA_PKG_WITHHOLD,
                              .package_id = atoll (PQgetvalue (live, i, 0)),
-                             .note = WITHHELD_NOTE,
+                             .note = correct ? note : WITHHELD_NOTE,
                              .user_id = 0};
         write_tx_arg wa = {.w = &w, .st = LOA_STORE_ERROR};
         rc = write_tx (db, &wa);
@@ -693,8 +708,8 @@ static int withhold_tx (PGconn *db, void *argp)
         }
         if (rc != 0)
             goto out;
-        loa_info (NULL, "media: package %lld withheld (article %s retracted): version %d",
-                  (long long) w.id, va[0], w.version);
+        loa_info (NULL, "media: package %lld %s (article %s): version %d", (long long) w.id,
+                  correct ? "corrected" : "withheld (retracted)", va[0], w.version);
         a->made++;
     }
     const char *vs[] = {PQgetvalue (todo, 0, 0)};

@@ -24,14 +24,16 @@ int media_pkg_store_prepare (PGconn *db);
 const char *media_pkg_domain (void);
 const char *media_pkg_public_url (void);
 
-/* article.published keeps the article's text (what packages carry);
+/* article.published keeps the article's text (what packages carry) and,
+ * for a correction whose reviewer asked for it (`correction_note` not
+ * NULL), asks for a corrected version of its live packages with that note;
  * article.retracted forgets it and, when the article has packages, asks
- * for them to be withheld (a request keyed by `seq`: the same event twice
+ * for them to be withheld (requests keyed by `seq`: the same event twice
  * asks once). Inside the subscriber's transaction. 0 or -1. */
 int media_pkg_store_article (PGconn *db, int64_t article_id, int published, int64_t unit_id,
                              const char *slug, const char *title, const char *summary,
                              const char *body, const char *body_html, const char *published_at,
-                             uint64_t seq);
+                             const char *correction_note, uint64_t seq);
 int media_pkg_store_reset (PGconn *db);
 
 typedef enum {
@@ -74,7 +76,10 @@ loa_store_status media_pkg_store_write (PGconn *db, media_pkg_write *w);
  * live package of the retracted article (its latest version usable) gets a
  * version `withheld` (the last headline, WITHHELD_NOTE as edNote, no
  * renditions, no embargo), all in one transaction with the request marked
- * done. 1 (one request answered), 0 (none left), -1 (logged). */
+ * done. A request of kind `correct` (a corrected article) gives each a
+ * corrected version instead: the article's text as it now stands, the
+ * request's note as edNote, the last usable version's assets and embargo. 1 (one request answered),
+ * 0 (none left), -1 (logged). */
 int media_pkg_store_withhold_next (PGconn *db);
 
 /* Builds the bag of one pending version that is due, if any: picks one no

@@ -480,5 +480,40 @@ if [ "$wb_ready" = 1 ]; then
     expect_eq "attach: the browser's item holds a PNG and a PDF (media-svc gave them to it)" "image/png application/pdf" \
         "$(db_sql "SELECT string_agg(a.mime, ' ' ORDER BY a.id) FROM feedback.feedback_attachments a
                    JOIN feedback.feedback f ON f.id = a.feedback_id WHERE f.tracking_code = '${wb_att_code:-none}'")"
+
+    # ---- a correction of a published article (tests/browser/revision.mjs):
+    # an article published through the API and packaged for the active
+    # broadcasters; in the browser the editor makes a revision, the reviewer
+    # publishes it asking for a media correction; then, through the API,
+    # the same article with both texts in its history, and the package's
+    # corrected version.
+    WB_REV_TITLE="Lịch tiếp công dân của Sở $WB_RUN"
+    e2e_publish WB_TOK editor reviewer "$(jq -nc --arg t "$WB_REV_TITLE" \
+        '{title: $t, summary: "Lịch tiếp công dân định kỳ.", body: "Sở tiếp công dân vào **thứ Năm** hằng tuần.", topic_ids: []}')"
+    WB_REV_ID=${E2E_ID:-0}
+    WB_REV_SLUG=$(body_jq '.slug // empty')
+    wb_rev_pkg() {
+        e2e_call WB_TOK reviewer POST /api/v1/media/packages "{\"article_id\": $WB_REV_ID, \"asset_ids\": []}"
+        [ "$HTTP_STATUS" = 201 ]
+    }
+    wait_until 15 wb_rev_pkg
+    WB_REV_PKG=$(body_jq '.id // 0')
+    expect_eq "revision: an article to correct is published and packaged (API)" "true 201" \
+        "$([ "$WB_REV_ID" != 0 ] && [ -n "$WB_REV_SLUG" ] && echo true || echo false) $HTTP_STATUS"
+    export WB_REV_TITLE WB_REV_SLUG WB_REV_NOTE="Sửa giờ tiếp công dân sang thứ Sáu $WB_RUN"
+    wb_browser revision revision.mjs
+    e2e_call WB_TOK reviewer GET "/api/v1/articles/$WB_REV_ID/history" -
+    expect_eq "revision: the history holds both texts, the second with the note typed in the browser" \
+        "2 $WB_REV_NOTE" "$(body_jq -r '"\(.texts | length) \(.texts[1].note)"')"
+    http GET "/api/v1/articles/$WB_REV_SLUG"
+    expect_eq "revision: the public article keeps its id and slug, with corrected_at and the note" \
+        "200 $WB_REV_ID true $WB_REV_NOTE" "$HTTP_STATUS $(body_jq -r '"\(.id) \(has("corrected_at")) \(.note)"')"
+    wb_rev_corrected() {
+        e2e_call WB_TOK reviewer GET "/api/v1/media/packages/$WB_REV_PKG" -
+        [ "$(body_jq .version)" = 2 ]
+    }
+    wait_until 15 wb_rev_corrected
+    expect_eq "revision: the media option ticked in the browser gave the package a corrected version" \
+        "2 usable $WB_REV_NOTE" "$(body_jq -r '"\(.version) \(.pub_status) \(.versions[-1].note)"')"
     echo "   screenshots: $WB_SHOTS ($(find "$WB_SHOTS" -name '*.png' | wc -l) files; KEEP_TMP=1 keeps them)"
 fi

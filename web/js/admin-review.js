@@ -1,5 +1,8 @@
 // /admin/duyet-bai.html: the editorial board's queue (in_review): read
-// each article, publish it or send it back with a reason.
+// each article, publish it or send it back with a reason. A revision (a
+// correction of a published article) shows the editor's note, the text the
+// public reads now, and an option to send a corrected version of the
+// article's media packages to broadcasters.
 import { call, requireStaff } from './admin.js';
 import { $, clear, el, safeHtml, showProblem, timeEl } from './ui.js';
 
@@ -20,13 +23,27 @@ function card(a) {
     const rejectForm = el('form', { hidden: true, novalidate: true },
         el('label', { for: reasonId }, 'Lý do trả lại'), reason,
         el('div', { class: 'actions' }, el('button', { type: 'submit', 'aria-label': `Xác nhận trả lại: ${a.title}` }, 'Xác nhận trả lại')));
-    const node = el('article', { class: 'card', 'data-id': a.id },
-        el('h3', {}, a.title),
+    const revision = a.revision_of !== undefined;
+    const mediaId = `media-${a.id}`;
+    const media = revision ? el('input', { type: 'checkbox', id: mediaId, name: 'media_correction' }) : null;
+    const current = revision ? el('details', { class: 'current-text' },
+        el('summary', {}, 'Nội dung đang đăng trên cổng'),
+        el('div', { class: 'article-body' }, el('p', { class: 'loading' }, 'Đang tải…'))) : null;
+    const node = el('article', { class: revision ? 'card revision' : 'card', 'data-id': a.id },
+        el('h3', {}, revision ? `Bản sửa bài đã đăng: ${a.title}` : a.title),
         el('p', { class: 'muted' }, 'Cập nhật ', timeEl(a.updated_at, true)),
+        revision ? el('p', { class: 'note' }, el('strong', {}, 'Ghi chú cập nhật: '), a.note || '') : null,
         a.summary ? el('p', { class: 'lead' }, a.summary) : null,
-        body, alertBox,
+        body, current, alertBox,
+        revision ? el('p', { class: 'choices' }, el('label', { for: mediaId }, media,
+            ' Phát hành bản đính chính các gói tin truyền thông của bài')) : null,
         el('div', { class: 'actions' },
-            el('button', { type: 'button', 'aria-label': `Xuất bản: ${a.title}`, onclick: () => decide(a, 'publish', {}, alertBox, `Đã xuất bản: ${a.title}`) }, 'Xuất bản'),
+            el('button', {
+                type: 'button',
+                'aria-label': `Xuất bản: ${a.title}`,
+                onclick: () => decide(a, 'publish', media && media.checked ? { media_correction: true } : {}, alertBox,
+                    revision ? `Đã đăng bản sửa: ${a.title}` : `Đã xuất bản: ${a.title}`),
+            }, revision ? 'Đăng bản sửa' : 'Xuất bản'),
             el('button', { type: 'button', class: 'secondary', 'aria-label': `Trả lại: ${a.title}`, onclick: () => { rejectForm.hidden = false; reason.focus(); } }, 'Trả lại')),
         rejectForm);
     rejectForm.addEventListener('submit', (ev) => {
@@ -37,6 +54,13 @@ function card(a) {
         clear(body);
         body.append(safeHtml(full.body_html));
     }).catch((err) => showProblem(body, err, 'Không tải được nội dung'));
+    if (current) {
+        const box = current.querySelector('.article-body');
+        call('GET', `/api/v1/articles/${a.revision_of}`).then((live) => {
+            clear(box);
+            box.append(safeHtml(live.body_html));
+        }).catch((err) => showProblem(box, err, 'Không tải được bài đang đăng'));
+    }
     return node;
 }
 

@@ -27,6 +27,9 @@ if (!ref) {
             el('h1', {}, a.title),
             el('p', { class: 'muted' }, a.published_at ? ['Đăng ngày ', timeEl(a.published_at, true)] : '',
                 unit ? ` · ${unit.name}` : ''),
+            // A corrected article: when, and the editor's note (text, never HTML).
+            a.corrected_at ? el('p', { class: 'correction', id: 'cap-nhat' }, 'Cập nhật lúc ', timeEl(a.corrected_at, true),
+                a.note ? ` — ${a.note}` : '') : null,
             tags.length ? el('p', {}, tags) : null,
             a.summary ? el('p', { class: 'lead' }, a.summary) : null,
             body,

@@ -706,8 +706,9 @@ START_TEST (test_list_totals)
     ck_assert_int_eq (list (&fx, NULL, &all, ids, sizeof ids), 1);
     snprintf (sql, sizeof sql,
               "DELETE FROM article_history WHERE article_id = %lld; "
+              "DELETE FROM article_texts WHERE article_id = %lld; "
               "DELETE FROM articles WHERE id = %lld",
-              (long long) a3, (long long) a3);
+              (long long) a3, (long long) a3, (long long) a3);
     exec_sql (&fx, sql);
     check_totals (&fx, t_cchc, t_news);
     ck_assert_int_eq (list (&fx, NULL, &all, ids, sizeof ids), 0);

@@ -142,7 +142,7 @@ START_TEST (test_versions_and_feed)
     test_schema s;
     media_schema (&s);
     ck_assert_int_eq (media_pkg_store_article (s.db, 10, 1, 1, "tin", "Tiêu đề", "Tóm tắt", "Thân",
-                                               "<p>Thân</p>", "2022-03-01T08:00:00+07:00", 1),
+                                               "<p>Thân</p>", "2022-03-01T08:00:00+07:00", NULL, 1),
                       0);
     int64_t a1 = asset (s.db, 1, "first photo"), a2 = asset (s.db, 2, "second");
     int64_t deliver = broadcaster (s.db, "deliver", 501), hide = broadcaster (s.db, "hide", 502);
@@ -321,7 +321,7 @@ START_TEST (test_ninjs_2_3_stored)
     media_schema (&s);
     ck_assert_int_eq (media_pkg_store_article (s.db, 20, 1, 1, "tin-2-3", "Tiêu đề", "Tóm tắt",
                                                "Thân", "<p>Thân</p>", "2022-03-01T08:00:00+07:00",
-                                               1),
+                                               NULL, 1),
                       0);
     int64_t a1 = asset (s.db, 3, "photo"), bc = broadcaster (s.db, "deliver", 601);
     media_pkg_write p = create_one (20, &a1, &bc);
@@ -390,7 +390,7 @@ START_TEST (test_withheld)
     test_schema s;
     media_schema (&s);
     ck_assert_int_eq (media_pkg_store_article (s.db, 20, 1, 1, "tin", "Tiêu đề", "Tóm tắt", "Thân",
-                                               "<p>Thân</p>", "2022-03-01T08:00:00+07:00", 1),
+                                               "<p>Thân</p>", "2022-03-01T08:00:00+07:00", NULL, 1),
                       0);
     int64_t a1 = asset (s.db, 11, "withheld photo");
     int64_t b = broadcaster (s.db, "deliver", 601);
@@ -408,7 +408,8 @@ START_TEST (test_withheld)
     /* The retraction, applied twice (a replay): one request, one version. */
     for (int i = 0; i < 2; i++)
         ck_assert_int_eq (
-            media_pkg_store_article (s.db, 20, 0, 1, NULL, NULL, NULL, NULL, NULL, NULL, 7), 0);
+            media_pkg_store_article (s.db, 20, 0, 1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 7),
+            0);
     ck_assert_int_eq (test_query_int (s.db, "SELECT count(*) FROM withhold_requests"), 1);
     ck_assert_int_eq (media_pkg_store_withhold_next (s.db), 1);
     ck_assert_int_eq (media_pkg_store_withhold_next (s.db), 0);
@@ -441,7 +442,7 @@ START_TEST (test_withheld)
     media_pkg_write c = {.kind = MEDIA_PKG_CORRECT, .package_id = p1.id, .user_id = 3};
     ck_assert_int_eq (media_pkg_store_write (s.db, &c), LOA_STORE_CONFLICT);
     ck_assert_int_eq (media_pkg_store_article (s.db, 20, 1, 1, "tin", "Tiêu đề mới", "", "", "",
-                                               "2022-03-02T08:00:00+07:00", 8),
+                                               "2022-03-02T08:00:00+07:00", NULL, 8),
                       0);
     ck_assert_int_eq (media_pkg_store_write (s.db, &c), LOA_STORE_OK);
     ck_assert_int_eq (c.version, 3);
@@ -455,7 +456,7 @@ START_TEST (test_withheld)
     loa_store_free_message (&f.base);
     /* The old retraction once more (a replay): nothing. */
     ck_assert_int_eq (
-        media_pkg_store_article (s.db, 20, 0, 1, NULL, NULL, NULL, NULL, NULL, NULL, 7), 0);
+        media_pkg_store_article (s.db, 20, 0, 1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 7), 0);
     ck_assert_int_eq (media_pkg_store_withhold_next (s.db), 0);
     latest_status (s.db, p1.id, st, sizeof st);
     ck_assert_str_eq (st, "usable");
@@ -480,7 +481,7 @@ START_TEST (test_orphan_sweep)
     test_schema s;
     media_schema (&s);
     ck_assert_int_eq (media_pkg_store_article (s.db, 30, 1, 1, "tin", "Tiêu đề", "", "", "",
-                                               "2022-03-01T08:00:00+07:00", 1),
+                                               "2022-03-01T08:00:00+07:00", NULL, 1),
                       0);
     int64_t a1 = asset (s.db, 21, "kept photo");
     int64_t b = broadcaster (s.db, "deliver", 701);
