@@ -465,6 +465,68 @@ START_TEST (test_withheld)
 }
 END_TEST
 
+/* article.published of a correction whose reviewer asked for it: every
+ * live package gets a corrected version (the new text, the note, version
+ * 1's assets), once however often the event is applied; a canceled one
+ * none; without the request (no note), nothing is queued. */
+START_TEST (test_corrected_article)
+{
+    test_schema s;
+    media_schema (&s);
+    ck_assert_int_eq (media_pkg_store_article (s.db, 30, 1, 1, "tin", "Tiêu đề", "Tóm tắt", "Thân",
+                                               "<p>Thân</p>", "2022-03-01T08:00:00+07:00", NULL, 1),
+                      0);
+    int64_t a1 = asset (s.db, 12, "corrected photo");
+    int64_t b = broadcaster (s.db, "deliver", 602);
+    int64_t assets[] = {a1}, bcs[] = {b};
+    media_pkg_write p1 = create_one (30, assets, bcs);
+    media_pkg_write p2 = p1;
+    ck_assert_int_eq (media_pkg_store_write (s.db, &p1), LOA_STORE_OK);
+    ck_assert_int_eq (media_pkg_store_write (s.db, &p2), LOA_STORE_OK);
+    media_pkg_write x = {
+        .kind = MEDIA_PKG_CANCEL, .package_id = p2.id, .note = "hủy", .user_id = 3};
+    ck_assert_int_eq (media_pkg_store_write (s.db, &x), LOA_STORE_OK);
+
+    /* A correction without the option: the text only. */
+    ck_assert_int_eq (media_pkg_store_article (s.db, 30, 1, 1, "tin", "Tiêu đề sửa", "", "", "",
+                                               "2022-03-01T08:00:00+07:00", NULL, 5),
+                      0);
+    ck_assert_int_eq (test_query_int (s.db, "SELECT count(*) FROM withhold_requests"), 0);
+    ck_assert_int_eq (media_pkg_store_withhold_next (s.db), 0);
+
+    /* With it, applied twice (a replay): one request, one version. */
+    for (int i = 0; i < 2; i++)
+        ck_assert_int_eq (media_pkg_store_article (s.db, 30, 1, 1, "tin", "Tiêu đề đính chính", "",
+                                                   "", "", "2022-03-01T08:00:00+07:00",
+                                                   "Sửa ngày họp", 6),
+                          0);
+    ck_assert_int_eq (test_query_int (s.db, "SELECT count(*) FROM withhold_requests "
+                                            "WHERE kind = 'correct'"),
+                      1);
+    ck_assert_int_eq (media_pkg_store_withhold_next (s.db), 1);
+    ck_assert_int_eq (media_pkg_store_withhold_next (s.db), 0);
+    char st[16];
+    latest_status (s.db, p1.id, st, sizeof st);
+    ck_assert_str_eq (st, "usable");
+    latest_status (s.db, p2.id, st, sizeof st);
+    ck_assert_str_eq (st, "canceled");
+    ck_assert_int_eq (test_query_int (s.db, "SELECT count(*) FROM package_versions v "
+                                            "WHERE v.version = 2 AND v.note = 'Sửa ngày họp' "
+                                            "AND v.pub_status = 'usable' AND v.created_by = 0"),
+                      1);
+    ck_assert_int_eq (build_all (s.db), 4);
+    Loa__Media__Ninjs nj = LOA__MEDIA__NINJS__INIT;
+    ck_assert_int_eq (media_pkg_store_ninjs (s.db, b, p1.id, 0, &nj), LOA_STORE_OK);
+    ck_assert_int_eq (nj.version, 2);
+    ck_assert_ptr_nonnull (strstr (nj.json, "Tiêu đề đính chính"));
+    ck_assert_ptr_nonnull (strstr (nj.json, "Sửa ngày họp"));
+    ck_assert_ptr_nonnull (strstr (nj.json, "renditions"));
+    loa_store_free_message (&nj.base);
+    test_schema_fini (&s);
+    nftw (volume, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+END_TEST
+
 static int on_volume (const char *rel)
 {
     char path[256];
@@ -550,6 +612,7 @@ Suite *media_pkg_store_suite (void)
     tcase_add_test (tc, test_versions_and_feed);
     tcase_add_test (tc, test_ninjs_2_3_stored);
     tcase_add_test (tc, test_withheld);
+    tcase_add_test (tc, test_corrected_article);
     tcase_add_test (tc, test_orphan_sweep);
     suite_add_tcase (s, tc);
     return s;
