@@ -540,6 +540,105 @@ END_TEST
  * the benchmark's data would be (the counts' triggers see it all the
  * same): its unit, topic (0: none), CCHC flag, title, body and age in
  * hours. Its id. */
+/* articles.revise of article `id` by `who` with `body` and `note` (may be
+ * NULL); the call's status, the revision's id in *rev (0 when refused). */
+static Loa__Status revise (fixture *fx, const test_caller *who, int64_t id, const char *body,
+                           const char *note, int64_t *rev)
+{
+    Loa__Content__CreateRevisionRequest in = LOA__CONTENT__CREATE_REVISION_REQUEST__INIT;
+    in.has_id = 1;
+    in.id = id;
+    in.body = (char *) body;
+    in.note = (char *) note;
+    test_reply r;
+    Loa__Status st = test_call (&fx->svc, who, "articles.revise", &in.base,
+                                &loa__content__article__descriptor, &r);
+    *rev = r.body ? ((Loa__Content__Article *) r.body)->id : 0;
+    test_reply_clear (&r);
+    return st;
+}
+
+/* A correction: a revision of a published article, reviewed with four
+ * eyes, replaces its text in place (same slug and published_at); the
+ * revision is `applied`; both texts are kept; article.published says so,
+ * with the same published_at, and media_correction when asked. */
+START_TEST (test_revision)
+{
+    fixture fx;
+    fixture_init (&fx);
+    char buf[256], slug[128], pub[64], fields[512];
+    int64_t id, rev, other;
+    ck_assert_int_eq (create (&fx, &fx.editor_a, "Lịch họp tháng", topic (&fx, "cchc-chi-so"), &id),
+                      LOA__STATUS__CREATED);
+    ck_assert_int_eq (revise (&fx, &fx.editor_a, id, NULL, "Sửa", &rev), LOA__STATUS__CONFLICT);
+    ck_assert_int_eq (STEP (&fx, &fx.editor_a, "articles.submit", id, NULL), LOA__STATUS__OK);
+    ck_assert_int_eq (STEP (&fx, &fx.reviewer, "articles.publish", id, NULL), LOA__STATUS__OK);
+    column (&fx, id, "slug", slug, sizeof slug);
+    column (&fx, id, "published_at", pub, sizeof pub);
+
+    ck_assert_int_eq (revise (&fx, &fx.editor_b, id, NULL, "Sửa", &rev), LOA__STATUS__FORBIDDEN);
+    ck_assert_int_eq (revise (&fx, &fx.reviewer, id, NULL, "Sửa", &rev), LOA__STATUS__FORBIDDEN);
+    ck_assert_int_eq (revise (&fx, &fx.editor_a, id, "Nội dung mới", NULL, &rev),
+                      LOA__STATUS__INVALID);
+    ck_assert_int_eq (
+        revise (&fx, &fx.editor_reviewer_a, id, "Nội dung **đã sửa**.", "Sửa ngày họp", &rev),
+        LOA__STATUS__CREATED);
+    ck_assert_int_eq (revise (&fx, &fx.editor_a, id, NULL, "Lần nữa", &other),
+                      LOA__STATUS__CONFLICT);
+    ck_assert_int_eq (get (&fx, NULL, rev), LOA__STATUS__NOT_FOUND);
+    ck_assert_int_eq (STEP (&fx, &fx.editor_a, "articles.submit", rev, NULL), LOA__STATUS__OK);
+    /* Four eyes: its author (a reviewer too) may not publish it. */
+    ck_assert_int_eq (STEP (&fx, &fx.editor_reviewer_a, "articles.publish", rev, NULL),
+                      LOA__STATUS__FORBIDDEN);
+    ck_assert_str_eq (column (&fx, id, "body", buf, sizeof buf), "Nội dung **bài viết**.");
+    /* media_correction only on a revision's publication. */
+    Loa__Content__ArticleActionRequest in = LOA__CONTENT__ARTICLE_ACTION_REQUEST__INIT;
+    in.has_id = 1;
+    in.id = rev;
+    in.has_media_correction = 1;
+    in.media_correction = 1;
+    test_reply r;
+    ck_assert_int_eq (test_call (&fx.svc, &fx.reviewer, "articles.publish", &in.base, NULL, &r),
+                      LOA__STATUS__OK);
+    test_reply_clear (&r);
+    ck_assert_str_eq (column (&fx, rev, "status", buf, sizeof buf), "applied");
+    ck_assert_str_eq (column (&fx, id, "status", buf, sizeof buf), "published");
+    ck_assert_str_eq (column (&fx, id, "body", buf, sizeof buf), "Nội dung **đã sửa**.");
+    ck_assert_str_eq (column (&fx, id, "slug", buf, sizeof buf), slug);
+    ck_assert_str_eq (column (&fx, id, "published_at", buf, sizeof buf), pub);
+    ck_assert_str_eq (column (&fx, id, "note", buf, sizeof buf), "Sửa ngày họp");
+    ck_assert_str_ne (column (&fx, id, "corrected_at", buf, sizeof buf), "");
+    ck_assert_str_eq (history (&fx, id, buf, sizeof buf),
+                      "created:>draft,submitted:draft>in_review,published:in_review>published,"
+                      "corrected:published>published");
+    char sql[160];
+    snprintf (sql, sizeof sql, "SELECT count(*) FROM article_texts WHERE article_id = %lld",
+              (long long) id);
+    ck_assert_int_eq (count (&fx, sql), 2);
+    ck_assert_int_eq (count (&fx, "SELECT count(*) FROM outbox WHERE topic = 'article.published'"),
+                      2);
+    Loa__Content__ArticleEvent *ev = last_event (&fx, "article.published");
+    ck_assert_int_eq (ev->article_id, id);
+    ck_assert_int_eq (ev->revision_id, rev);
+    ck_assert (ev->media_correction);
+    ck_assert_str_eq (ev->note, "Sửa ngày họp");
+    ck_assert_str_ne (ev->corrected_at, "");
+    ck_assert_str_eq (ev->body, "Nội dung **đã sửa**.");
+    loa__content__article_event__free_unpacked (ev, NULL);
+    /* The option elsewhere is refused, naming it. */
+    int64_t plain;
+    ck_assert_int_eq (create (&fx, &fx.editor_a, "Bài thường", 0, &plain), LOA__STATUS__CREATED);
+    ck_assert_int_eq (STEP (&fx, &fx.editor_a, "articles.submit", plain, NULL), LOA__STATUS__OK);
+    in.id = plain;
+    ck_assert_int_eq (test_call (&fx.svc, &fx.reviewer, "articles.publish", &in.base, NULL, &r),
+                      LOA__STATUS__INVALID);
+    snprintf (fields, sizeof fields, "%s", r.fields);
+    test_reply_clear (&r);
+    ck_assert_ptr_nonnull (strstr (fields, "media_correction"));
+    fixture_fini (&fx);
+}
+END_TEST
+
 static int64_t put (fixture *fx, int64_t unit, int64_t topic_id, int cchc, const char *title,
                     const char *body, int hours)
 {
@@ -881,6 +980,7 @@ Suite *article_rpc_suite (void)
     tcase_add_test (tc, test_retract);
     tcase_add_test (tc, test_unit_rules);
     tcase_add_test (tc, test_edits_checked);
+    tcase_add_test (tc, test_revision);
     suite_add_tcase (s, tc);
     TCase *lists = tcase_create ("lists");
     tcase_set_timeout (lists, 60);
