@@ -51,6 +51,8 @@ typedef struct {
 loa_store_status article_store_get (PGconn *db, const char *ref, Loa__Content__Article *out);
 loa_store_status article_store_list (PGconn *db, const article_filter *f,
                                      Loa__Content__ArticleList *out);
+/* Article `id`'s steps, oldest first, and every text it has published
+ * (article_texts), the first first. */
 loa_store_status article_store_history (PGconn *db, int64_t id, Loa__Content__ArticleHistory *out);
 
 /* INVALID when a topic id does not exist, FORBIDDEN when the author's unit
