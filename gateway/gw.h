@@ -168,6 +168,9 @@ enum {
     GW_FORM = 1 << 11, /* takes a body its handler reads itself (Open311's form) */
     GW_OWN_AUTH = 1 << 12, /* its handler judges the Authorization header itself (the
                               metrics' token): no staff session is looked up for it */
+    GW_ONE_TIME_OK = 1 << 13, /* a session signed in with a one-time password (an admin's
+                                 reset) may call it: changing the password, who am I, logout;
+                                 every other route answers it 403 (auth/identity.c) */
 };
 
 /* What makes a route take a body: any other request carrying one is

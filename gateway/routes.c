@@ -67,13 +67,14 @@ const gw_route gw_routes[] = {
 
     /* Auth and users (the gateway itself) */
     {"POST", "/api/v1/auth/login", GW_BODY, GW_ANYONE, DO (gw_login)},
-    {"POST", "/api/v1/auth/logout", 0, GW_STAFF, DO (gw_logout)},
-    {"POST", "/api/v1/auth/password", GW_BODY, GW_STAFF, DO (gw_password_change)},
-    {"GET", "/api/v1/auth/me", 0, GW_STAFF, DO (gw_me)},
+    {"POST", "/api/v1/auth/logout", GW_ONE_TIME_OK, GW_STAFF, DO (gw_logout)},
+    {"POST", "/api/v1/auth/password", GW_BODY | GW_ONE_TIME_OK, GW_STAFF, DO (gw_password_change)},
+    {"GET", "/api/v1/auth/me", GW_ONE_TIME_OK, GW_STAFF, DO (gw_me)},
     {"GET", "/api/v1/users", 0, ADMIN, DO (gw_users_list)},
     {"POST", "/api/v1/users", GW_BODY | GW_CREATES, ADMIN, DO (gw_users_create)},
     {"GET", "/api/v1/users/{id}", 0, ADMIN, DO (gw_users_get)},
     {"PATCH", "/api/v1/users/{id}", GW_BODY, ADMIN, DO (gw_users_update)},
+    {"POST", "/api/v1/users/{id}/password-reset", 0, ADMIN, DO (gw_users_password_reset)},
     {"GET", "/api/v1/staff", 0, GW_STAFF, DO (gw_staff_names)},
     {"GET", "/api/v1/api-keys", 0, ADMIN, DO (gw_api_keys_list)},
     {"POST", "/api/v1/api-keys", GW_BODY | GW_CREATES, ADMIN, DO (gw_api_keys_create)},

@@ -78,6 +78,7 @@ enum MHD_Result gw_users_list (gw_request *req);
 enum MHD_Result gw_users_create (gw_request *req);
 enum MHD_Result gw_users_get (gw_request *req);
 enum MHD_Result gw_users_update (gw_request *req);
+enum MHD_Result gw_users_password_reset (gw_request *req);
 enum MHD_Result gw_staff_names (gw_request *req);
 enum MHD_Result gw_api_keys_list (gw_request *req);
 enum MHD_Result gw_api_keys_create (gw_request *req);

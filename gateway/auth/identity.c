@@ -118,6 +118,16 @@ static int identify_staff (gw_request *req, PGconn *db, const char *authz, enum 
                                         NULL);
         return 1;
     }
+    /* A one-time password (an admin's reset) signs in, but its session may
+     * only change it: nothing else is done under a password the admin saw. */
+    if (u.must_change_password && !(req->route->flags & GW_ONE_TIME_OK)) {
+        *rc = gw_respond_problem (req, 403,
+                                  "Tài khoản đang dùng mật khẩu một lần do quản trị viên cấp: "
+                                  "hãy đổi mật khẩu (POST /api/v1/auth/password) trước khi "
+                                  "làm việc khác",
+                                  NULL);
+        return 1;
+    }
     memcpy (req->token_hash, hash, sizeof hash);
     req->auth_kind = GW_AUTH_STAFF;
     req->caller.user_id = u.id;

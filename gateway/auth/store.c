@@ -9,7 +9,7 @@
 
 #define USER_COLS                                                                                  \
     "id, username, full_name, coalesce(unit_id, 0), array_to_string(roles, ','), active, "         \
-    "rfc3339(created_at), rfc3339(updated_at), email"
+    "rfc3339(created_at), rfc3339(updated_at), email, must_change_password"
 
 /* An admitted attempt's count, from the locked row: a count older than 15
  * minutes restarts. */
@@ -48,7 +48,8 @@ static const loa_stmt statements[] = {
     {"session_user",
      "SELECT u.id, u.username, u.full_name, coalesce(u.unit_id, 0), "
      "array_to_string(u.roles, ','), u.active, rfc3339(u.created_at), "
-     "rfc3339(u.updated_at), s.id, s.last_seen_at < now() - make_interval(secs => $3) "
+     "rfc3339(u.updated_at), s.id, s.last_seen_at < now() - make_interval(secs => $3), "
+     "u.must_change_password "
      "FROM sessions s JOIN users u ON u.id = s.user_id "
      "WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() "
      "AND ($2::int = 0 OR s.last_seen_at > now() - make_interval(secs => $2)) AND u.active"},
@@ -59,12 +60,20 @@ static const loa_stmt statements[] = {
                      "AND revoked_at IS NULL"},
     /* A user's own password change: only if the hash is still the one the
      * current password was checked against, and in the same statement
-     * every other session of the user ends ($4: the session kept). */
+     * every other session of the user ends ($4: the session kept); a
+     * one-time password's mark goes with it. */
     {"password_change",
-     "WITH u AS (UPDATE users SET password_hash = $2, updated_at = now() "
+     "WITH u AS (UPDATE users SET password_hash = $2, must_change_password = false, "
+     "updated_at = now() "
      "WHERE id = $1 AND password_hash = $3 AND active RETURNING id), "
      "s AS (UPDATE sessions SET revoked_at = now() WHERE user_id IN (SELECT id FROM u) "
      "AND token_hash <> $4 AND revoked_at IS NULL) SELECT count(*) FROM u"},
+    /* An admin's reset: a one-time password, to be changed at the next
+     * login, and every session of the user ends, in one statement. */
+    {"password_reset",
+     "WITH s AS (UPDATE sessions SET revoked_at = now() WHERE user_id = $1 "
+     "AND revoked_at IS NULL) UPDATE users SET password_hash = $2, "
+     "must_change_password = true, updated_at = now() WHERE id = $1 RETURNING " USER_COLS},
     {"api_key_insert",
      "INSERT INTO api_keys (name, kind, key_hash, key_prefix, expires_at, created_by) "
      "VALUES ($1, $2, $3, $4, $5::timestamptz, nullif($6::bigint, 0)) "
@@ -170,6 +179,9 @@ static void fill_user (const PGresult *res, int row, gw_user *u)
     int email = PQfnumber (res, "email"); /* not in the session's own columns */
     if (email >= 0)
         snprintf (u->email, sizeof u->email, "%s", PQgetvalue (res, row, email));
+    int must = PQfnumber (res, "must_change_password");
+    if (must >= 0)
+        u->must_change_password = PQgetvalue (res, row, must)[0] == 't';
 }
 
 json_t *gw_user_json (const gw_user *u)
@@ -180,11 +192,12 @@ json_t *gw_user_json (const gw_user *u)
     char *save = NULL;
     for (char *r = strtok_r (buf, ",", &save); r; r = strtok_r (NULL, ",", &save))
         json_array_append_new (roles, json_string (r));
-    return json_pack ("{s:I, s:s, s:s, s:s, s:o, s:o, s:b, s:s, s:s}", "id", (json_int_t) u->id,
-                      "username", u->username, "full_name", u->full_name, "email", u->email,
-                      "unit_id", u->unit_id ? json_integer (u->unit_id) : json_null (), "roles",
-                      roles, "active", u->active, "created_at", u->created_at, "updated_at",
-                      u->updated_at);
+    return json_pack ("{s:I, s:s, s:s, s:s, s:o, s:o, s:b, s:s, s:s, s:b}", "id",
+                      (json_int_t) u->id, "username", u->username, "full_name", u->full_name,
+                      "email", u->email, "unit_id",
+                      u->unit_id ? json_integer (u->unit_id) : json_null (), "roles", roles,
+                      "active", u->active, "created_at", u->created_at, "updated_at", u->updated_at,
+                      "must_change_password", u->must_change_password);
 }
 
 /* One user row or none: 1 / 0 / -1, filling *u (and the extra column into
@@ -235,6 +248,15 @@ int gw_store_password_change (PGconn *db, int64_t id, const char *old_hash, cons
                                                   : GW_STORE_CONFLICT;
     PQclear (res);
     return rc;
+}
+
+int gw_store_password_reset (PGconn *db, int64_t id, const char *new_hash, gw_user *out)
+{
+    char id_s[24];
+    snprintf (id_s, sizeof id_s, "%lld", (long long) id);
+    const char *vals[] = {id_s, new_hash};
+    int rc = one_user (run (db, "password_reset", 2, vals, 0), out, NULL, 0);
+    return rc == 1 ? GW_STORE_OK : rc == 0 ? GW_STORE_NOT_FOUND : GW_STORE_ERROR;
 }
 
 int gw_store_user_create (PGconn *db, const char *username, const char *full_name, int64_t unit_id,

@@ -21,6 +21,7 @@ typedef struct {
     int active;
     char created_at[40], updated_at[40];
     char email[256]; /* "" for none */
+    int must_change_password; /* a one-time password: its sessions may only change it */
 } gw_user;
 
 /* Optional changes of a user: a NULL pointer or has_ = 0 leaves it. */
@@ -44,8 +45,8 @@ int gw_store_prepare_sweep (PGconn *db);
 int gw_store_sweep (PGconn *db, long idle_s, long long *sessions, long long *throttle);
 
 /* The user as JSON {id, username, full_name, email ("" for none), unit_id
- * (null when none), roles [..], active, created_at, updated_at} (new
- * reference). */
+ * (null when none), roles [..], active, created_at, updated_at,
+ * must_change_password} (new reference). */
 json_t *gw_user_json (const gw_user *u);
 
 int gw_store_user_by_name (PGconn *db, const char *username, gw_user *u, char *hash, size_t cap);
@@ -58,6 +59,11 @@ int gw_store_user_password (PGconn *db, int64_t id, gw_user *u, char *hash, size
  * meanwhile) or -1. */
 int gw_store_password_change (PGconn *db, int64_t id, const char *old_hash, const char *new_hash,
                               const unsigned char keep_session[32]);
+/* An admin's reset: the user's password hash becomes `new_hash` (a
+ * one-time password), marked to be changed at the next login, and every
+ * session of the user ends, in one statement: GW_STORE_OK (*out the user),
+ * GW_STORE_NOT_FOUND or -1. */
+int gw_store_password_reset (PGconn *db, int64_t id, const char *new_hash, gw_user *out);
 int gw_store_user_create (PGconn *db, const char *username, const char *full_name, int64_t unit_id,
                           const char *roles, const char *password_hash, const char *email,
                           gw_user *out);

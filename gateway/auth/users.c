@@ -401,3 +401,88 @@ static enum MHD_Result user_update_hashed (gw_request *req)
     auth_pw_free (&j->pw);
     return rc;
 }
+
+/* A reset's one-time password: 16 of 31 letters and digits without the
+ * look-alikes (0/o, 1/l/i), in four groups of four, easy to read out over
+ * the phone; about 79 bits. */
+static void one_time_password (char out[20])
+{
+    static const char alphabet[] = "abcdefghjkmnpqrstuvwxyz23456789";
+    size_t o = 0;
+    for (int i = 0; i < 16; i++) {
+        if (i && i % 4 == 0)
+            out[o++] = '-';
+        out[o++] = alphabet[randombytes_uniform ((uint32_t) (sizeof alphabet - 1))];
+    }
+    out[o] = '\0';
+}
+
+/* A reset while its one-time password is hashed on the pool (pw.make
+ * keeps the password itself, wiped with the job). */
+typedef struct {
+    auth_pw_job pw; /* first */
+    int64_t id;
+} reset_job;
+
+static enum MHD_Result reset_hashed (gw_request *req);
+
+/* POST /api/v1/users/{id}/password-reset (admin): a one-time password,
+ * shown in the answer this once; the account's sessions end, and its next
+ * login may only change it (auth/identity.c). Not one's own account: that
+ * is POST /api/v1/auth/password, proven by the current password. */
+enum MHD_Result gw_users_password_reset (gw_request *req)
+{
+    int64_t id = gw_param_id (req, "id", INT64_MAX);
+    if (!id)
+        return no_user (req);
+    if (id == req->caller.user_id)
+        return gw_respond_problem (req, 409,
+                                   "Không cấp mật khẩu một lần cho chính tài khoản của mình; "
+                                   "hãy dùng trang Đổi mật khẩu",
+                                   NULL);
+    PGconn *db = gw_thread_db ();
+    gw_user u;
+    int found = db ? gw_store_user_get (db, id, &u) : -1;
+    if (found <= 0)
+        return found < 0 ? gw_respond_problem (req, 503, NULL, NULL) : no_user (req);
+    char otp[20];
+    one_time_password (otp);
+    reset_job *j = (reset_job *) auth_pw_new (sizeof *j, NULL, NULL, otp);
+    sodium_memzero (otp, sizeof otp);
+    if (j)
+        j->id = id;
+    enum MHD_Result rc;
+    auth_pw_run (req, (auth_pw_job *) j, reset_hashed, &rc);
+    return rc;
+}
+
+static enum MHD_Result reset_answer (gw_request *req, reset_job *j)
+{
+    PGconn *db = gw_thread_db ();
+    if (!db || !j->pw.ok)
+        return gw_respond_problem (req, 503, NULL, NULL);
+    gw_user u;
+    gw_audit_as (req, db, "users.password_reset");
+    int st = gw_store_password_reset (db, j->id, j->pw.made, &u);
+    gw_audit_done (db);
+    if (st == GW_STORE_NOT_FOUND)
+        return no_user (req);
+    if (st != GW_STORE_OK)
+        return gw_respond_problem (req, 503, NULL, NULL);
+    loa_info (req->request_id, "auth: user %lld given a one-time password by %lld; sessions ended",
+              (long long) j->id, (long long) req->caller.user_id);
+    return gw_respond_json (
+        req, 200,
+        json_pack ("{s:s, s:o}", "one_time_password", j->pw.make, "user", gw_user_json (&u)));
+}
+
+static enum MHD_Result reset_hashed (gw_request *req)
+{
+    enum MHD_Result rc;
+    reset_job *j = (reset_job *) auth_pw_take (req, &rc);
+    if (!j)
+        return rc;
+    rc = reset_answer (req, j);
+    auth_pw_free (&j->pw);
+    return rc;
+}
