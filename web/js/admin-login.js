@@ -1,6 +1,6 @@
 // /admin/: sign in, then the pages the user's roles open.
 import * as api from './api.js';
-import { forget, ROLE_NAMES, saveSession, session, logout } from './admin.js';
+import { forget, ROLE_NAMES, saveSession, session, showNavFor, logout } from './admin.js';
 import { $, busy, clear, clearFieldErrors, el, hide, params, showFieldErrors, showProblem } from './ui.js';
 
 const PAGES = [
@@ -11,6 +11,13 @@ const PAGES = [
     { href: '/admin/chi-tieu.html', label: 'Chỉ tiêu tin bài: tháng này và cả năm', roles: ['admin', 'reviewer', 'editor', 'inspector', 'handler', 'leader'] },
     { href: '/admin/ke-hoach.html', label: 'Kế hoạch tuyên truyền CCHC: hoạt động và báo cáo', roles: ['admin', 'reviewer', 'editor', 'inspector', 'handler', 'leader'] },
     { href: '/admin/phat-hanh.html', label: 'Phát hành tin cho đài, báo: gói tin và tiếp nhận', roles: ['admin', 'reviewer', 'inspector', 'leader'] },
+    { href: '/admin/nguoi-dung.html', label: 'Người dùng và vai trò: tạo, phân quyền, khóa, cấp lại mật khẩu', roles: ['admin'] },
+    { href: '/admin/don-vi.html', label: 'Đơn vị thuộc Sở', roles: ['admin'] },
+    { href: '/admin/thong-bao-cong-khai.html', label: 'Thông báo công khai trên Cổng (đường dây nóng, tổ chức bộ máy…)', roles: ['admin'] },
+    { href: '/admin/thu-tuc.html', label: 'Danh mục thủ tục hành chính: thêm, sửa đổi, các phiên bản', roles: ['admin'] },
+    { href: '/admin/lich.html', label: 'Lịch làm việc từng năm và thời hạn xử lý phản ánh', roles: ['admin'] },
+    { href: '/admin/quy-dinh-chi-tieu.html', label: 'Quy định chỉ tiêu tin bài và lịch sử thay đổi', roles: ['admin'] },
+    { href: '/admin/khoa-api.html', label: 'Khóa API cho ứng dụng Open311', roles: ['admin'] },
 ];
 
 const form = $('#login-form');
@@ -27,6 +34,7 @@ function showMenu(s) {
     clear(menu);
     menu.hidden = false;
     const roles = s.user.roles || [];
+    showNavFor(roles);
     const mine = PAGES.filter((p) => p.roles.some((r) => roles.includes(r)));
     menu.append(
         el('p', {}, 'Xin chào ', el('strong', {}, s.user.full_name || s.user.username), ' — ',
@@ -49,6 +57,11 @@ form.addEventListener('submit', (ev) => {
             });
             saveSession(s);
             form.reset();
+            // A one-time password from an admin: it must be changed first.
+            if (s.user && s.user.must_change_password) {
+                location.assign('/admin/mat-khau.html');
+                return;
+            }
             const n = next();
             if (n) location.assign(n);
             else showMenu(s);

@@ -91,13 +91,20 @@ export function requireStaff(roles) {
         location.replace(`/admin/?next=${encodeURIComponent(location.pathname + location.search)}`);
         return null;
     }
+    // A one-time password (an admin's reset) may only be changed: the API
+    // refuses everything else until it is, so the page goes there first.
+    if (s.user.must_change_password && location.pathname !== '/admin/mat-khau.html') {
+        location.replace('/admin/mat-khau.html');
+        return null;
+    }
+    showNavFor(s.user.roles || []);
     const box = $('#who');
     if (box) {
         clear(box);
         box.append(el('span', {}, `${s.user.full_name || s.user.username} (${(s.user.roles || []).map((r) => ROLE_NAMES[r] || r).join(', ')})`),
             ' ', el('a', { href: '/admin/mat-khau.html', id: 'change-password' }, 'Đổi mật khẩu'),
             ' ', el('button', { type: 'button', class: 'secondary', id: 'logout', onclick: logout }, 'Đăng xuất'));
-        mountBell(box, call);
+        if (!s.user.must_change_password) mountBell(box, call); // its routes answer 403 until then
     }
     if (roles && !(s.user.roles || []).some((r) => roles.includes(r))) {
         const main = $('main');
@@ -108,6 +115,15 @@ export function requireStaff(roles) {
         return null;
     }
     return s;
+}
+
+// The header's links to pages of other roles are hidden (the API refuses
+// their routes anyway): each <li data-roles="admin reviewer"> shows only to
+// those roles.
+export function showNavFor(roles) {
+    for (const li of document.querySelectorAll('.site-nav li[data-roles]')) {
+        li.hidden = !li.dataset.roles.split(' ').some((r) => roles.includes(r));
+    }
 }
 
 export async function logout() {
