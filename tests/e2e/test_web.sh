@@ -7,7 +7,8 @@
 #    (tests/browser/, installed with `npm ci` when node_modules is missing):
 #    tests/browser/citizen.mjs (feedback form, tracking, desk rating, the
 #    other public pages, keyboard, phone size) and search.mjs (the public
-#    finds the article by an unaccented search and opens it). Every line
+#    finds the article by an unaccented search and opens it), and the
+#    console's pages (admin.mjs ... keys.mjs: the reference data last). Every line
 #    "ok NAME" / "FAIL NAME: WHY" they print counts here. Screenshots go to
 #    $T_TMP/screenshots (KEEP_TMP=1 keeps them).
 # shellcheck shell=bash
@@ -515,5 +516,19 @@ if [ "$wb_ready" = 1 ]; then
     wait_until 15 wb_rev_corrected
     expect_eq "revision: the media option ticked in the browser gave the package a corrected version" \
         "2 usable $WB_REV_NOTE" "$(body_jq -r '"\(.version) \(.pub_status) \(.versions[-1].note)"')"
+
+    # ---- the console's reference data (issue 20, tests/browser/users.mjs,
+    # units, notices, procedures, calendar, quotarules, keys): an admin of
+    # its own drives each page with the keyboard (refusals kept by their
+    # fields, creations, edits) and each script checks its steps through the
+    # API; the browser's editor is the non-admin who sees no link and is
+    # refused by the page and the API.
+    e2e_call WB_TOK admin POST /api/v1/users "$(jq -nc --arg u "wb_ui_ref_admin_$WB_RUN" --arg p "$WB_PW" \
+        '{username: $u, password: $p, full_name: "Hoàng Thị Quản Trị", unit_id: null, roles: ["admin"]}')"
+    expect_eq "reference data: an admin account for the browser" 201 "$HTTP_STATUS"
+    export WB_REF_ADMIN="wb_ui_ref_admin_$WB_RUN:$WB_PW" WB_REF_OTHER="$WB_EDITOR"
+    for wb_ref in users units notices procedures calendar quotarules keys; do
+        wb_browser "ref-$wb_ref" "$wb_ref.mjs"
+    done
     echo "   screenshots: $WB_SHOTS ($(find "$WB_SHOTS" -name '*.png' | wc -l) files; KEEP_TMP=1 keeps them)"
 fi

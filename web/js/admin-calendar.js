@@ -54,13 +54,16 @@ function tbody() {
     return days.querySelector('tbody');
 }
 
+let loading = 0; // the latest loadYear: an older answer arriving late is dropped
 async function loadYear(y) {
+    const mine = ++loading;
     days.setAttribute('aria-busy', 'true');
     hide(calAlert);
     clearFieldErrors(yearForm);
     clearFieldErrors(calForm);
     try {
         const r = await call('GET', `/api/v1/calendar/${encodeURIComponent(y)}`);
+        if (mine !== loading) return;
         year = r.year || Number(y);
         clear(days);
         days.append(el('div', { class: 'table-scroll' }, el('table', { id: 'days-table' },
@@ -70,6 +73,7 @@ async function loadYear(y) {
         $('#cal-submit').textContent = `Lưu lịch năm ${year}`;
         history.replaceState(null, '', `${location.pathname}?nam=${year}`);
     } catch (err) {
+        if (mine !== loading) return;
         clear(days);
         year = null;
         const rest = showFieldErrors(yearForm, (err.fields || []).map((e) => ({ ...e, field: 'year' })));

@@ -47,10 +47,10 @@ async function revoke(k, button) {
     button.disabled = true;
     try {
         await call('DELETE', `/api/v1/api-keys/${k.id}`);
-        say(status, `Đã thu hồi khóa “${k.name}”.`);
         await load();
         $('#h-list').setAttribute('tabindex', '-1');
         $('#h-list').focus();
+        say(status, `Đã thu hồi khóa “${k.name}”.`);
     } catch (err) {
         button.disabled = false;
         showProblem($('#list-alert'), err, 'Chưa thu hồi được khóa');

@@ -112,12 +112,12 @@ form.addEventListener('submit', (ev) => {
         const v = values();
         if (!editing) {
             const p = await call('POST', '/api/v1/procedures', { body: v });
-            say(status, `Đã thêm thủ tục ${p.code}.`);
             form.reset();
             query = { q: p.code, page: 1 };
             searchForm.elements.q.value = p.code;
             await load();
             form.elements.code.focus();
+            say(status, `Đã thêm thủ tục ${p.code}.`);
             return;
         }
         // Only what changed, and why.
@@ -134,9 +134,9 @@ form.addEventListener('submit', (ev) => {
         if (!reason) errors.push({ field: 'reason', message: 'Nhập lý do sửa đổi' });
         if (errors.length) throw new FieldErrors(errors, 'Sửa đổi chưa đủ thông tin');
         const p = await call('PATCH', `/api/v1/procedures/${before.id}`, { body: { ...body, reason } });
-        say(status, `Đã lưu sửa đổi thủ tục ${p.code}: nay là phiên bản ${p.version}.`);
         await load();
         endEdit();
+        say(status, `Đã lưu sửa đổi thủ tục ${p.code}: nay là phiên bản ${p.version}.`);
     });
 });
 

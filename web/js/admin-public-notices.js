@@ -94,16 +94,16 @@ form.addEventListener('submit', (ev) => {
         };
         if (editing) {
             const n = await call('PATCH', `/api/v1/notices/${editing.notice.id}`, { body });
-            say(status, `Đã lưu thông báo “${n.title}”.`);
             await load();
             endEdit();
+            say(status, `Đã lưu thông báo “${n.title}”.`);
         } else {
             const n = await call('POST', '/api/v1/notices', { body });
-            say(status, `Đã thêm thông báo “${n.title}”.`);
             form.reset();
             $('#preview').hidden = true;
             await load();
             form.elements.kind.focus();
+            say(status, `Đã thêm thông báo “${n.title}”.`);
         }
     });
 });

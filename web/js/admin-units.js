@@ -69,15 +69,15 @@ form.addEventListener('submit', (ev) => {
         };
         if (editing) {
             const u = await call('PATCH', `/api/v1/units/${editing.unit.id}`, { body });
-            say(status, `Đã lưu đơn vị ${u.name}.`);
             await load();
             endEdit();
+            say(status, `Đã lưu đơn vị ${u.name}.`);
         } else {
             const u = await call('POST', '/api/v1/units', { body });
-            say(status, `Đã thêm đơn vị ${u.name} (mã ${u.code}).`);
             form.reset();
             await load();
             form.elements.code.focus();
+            say(status, `Đã thêm đơn vị ${u.name} (mã ${u.code}).`);
         }
     });
 });

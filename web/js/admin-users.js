@@ -122,9 +122,9 @@ form.addEventListener('submit', (ev) => {
         };
         if (editing) {
             const u = await call('PATCH', `/api/v1/users/${editing.user.id}`, { body });
-            say(status, `Đã lưu tài khoản ${u.username}.`);
             await load();
             endEdit();
+            say(status, `Đã lưu tài khoản ${u.username}.`);
             return;
         }
         const username = form.elements.username.value.trim();
@@ -154,10 +154,10 @@ async function setActive(u, active, button) {
     button.disabled = true;
     try {
         await call('PATCH', `/api/v1/users/${u.id}`, { body: { active } });
-        say(status, active ? `Đã mở khóa tài khoản ${u.username}.` : `Đã khóa tài khoản ${u.username}.`);
         await load();
         const again = list.querySelector(`tr[data-user-id="${u.id}"] td.actions button:nth-child(2)`);
         if (again) again.focus();
+        say(status, active ? `Đã mở khóa tài khoản ${u.username}.` : `Đã khóa tài khoản ${u.username}.`);
     } catch (err) {
         button.disabled = false;
         showProblem(listAlert, err, active ? 'Chưa mở khóa được tài khoản' : 'Chưa khóa được tài khoản');
@@ -171,10 +171,10 @@ async function reset(u, button) {
     button.disabled = true;
     try {
         const r = await call('POST', `/api/v1/users/${u.id}/password-reset`);
-        say(status, `Đã cấp lại mật khẩu cho ${u.username}.`);
         await load();
         const again = list.querySelector(`tr[data-user-id="${u.id}"] td.actions button:last-child`);
         showOneTime(u, r.one_time_password, again || button);
+        say(status, `Đã cấp lại mật khẩu cho ${u.username}.`);
     } catch (err) {
         button.disabled = false;
         showProblem(listAlert, err, 'Chưa cấp lại được mật khẩu');
