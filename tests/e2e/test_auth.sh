@@ -121,10 +121,13 @@ au_create_user() {
 
 au_epoch() { [ -n "$1" ] && date -d "$1" +%s 2>/dev/null; }
 
-# The user object: the six fields, and nothing that looks like a password.
+# The user object: the six fields, and nothing that looks like a password
+# (must_change_password, a boolean mark of a one-time password, is no
+# secret: it must be true or false).
 au_user_shape() {
     au_jq "${1:-.}"' | [has("id"), has("username"), has("full_name"), has("unit_id"), has("roles"), has("active"),
-        ([.. | objects | keys[] | select(test("pass|hash|secret"; "i"))] | length == 0)] | all'
+        (.must_change_password | type == "boolean"),
+        ([.. | objects | keys[] | select(test("pass|hash|secret"; "i") and . != "must_change_password")] | length == 0)] | all'
 }
 
 # ------------------------------------------------------------ the first admin, login, tokens
@@ -284,7 +287,7 @@ au_section_users() {
     expect_eq "users: the list holds admin and the five role users" 6 \
         "$(au_jq --arg s "-$AU_RUN" '[.items[] | select(.username == "admin" or (.username | endswith($s)))] | length')"
     expect_eq "users: no listed user has a password or hash field" 0 \
-        "$(au_jq '[.items[] | .. | objects | keys[] | select(test("pass|hash|secret"; "i"))] | length')"
+        "$(au_jq '[.items[] | .. | objects | keys[] | select(test("pass|hash|secret"; "i") and . != "must_change_password")] | length')"
     expect_eq "users: total counts them" true "$(au_jq '.total >= 6 and .total == (.items | length)')"
     au_http GET '/api/v1/users?per_page=2&page=1' -H "$(au_bearer "$AU_ADMIN_TOK")"
     expect_eq "users: per_page pages the list" "2 2" "$(au_jq -r '"\(.items | length) \(.per_page)"')"

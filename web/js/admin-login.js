@@ -77,7 +77,8 @@ const s = session();
 if (s) {
     try {
         const me = await api.get('/api/v1/auth/me', undefined, { token: s.token });
-        showMenu({ ...s, user: me });
+        if (me.must_change_password) location.assign('/admin/mat-khau.html');
+        else showMenu({ ...s, user: me });
     } catch {
         forget();
     }
