@@ -80,7 +80,7 @@ const gw_route gw_routes[] = {
     {"POST", "/api/v1/api-keys", GW_BODY | GW_CREATES, ADMIN, DO (gw_api_keys_create)},
     {"DELETE", "/api/v1/api-keys", 0, ADMIN, DO (gw_api_keys_revoke)},
     {"DELETE", "/api/v1/api-keys/{id}", 0, ADMIN, DO (gw_api_keys_revoke)},
-    /* The audit trail of every program (audit.c, decision 0030). */
+    /* The audit trail of every program (audit.c, decision 0031). */
     {"GET", "/api/v1/audit", 0, ADMIN | INSPECTOR, DO (gw_audit_list)},
 
     /* Content (content-svc) */
