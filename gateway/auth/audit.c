@@ -41,10 +41,10 @@ void gw_audit_note (gw_request *req, PGconn *db, const char *action, int64_t use
     /* A login's caller is the account it opens (anonymous when it fails). */
     if (req->caller.user_id > 0 || req->caller.api_key_id > 0)
         loa_audit_set_caller (db, &req->caller, req->request_id, action);
+    else if (strcmp (action, "login") == 0)
+        loa_audit_set (db, "staff", user_id, req->client_addr, req->request_id, action);
     else
-        loa_audit_set (db, strcmp (action, "login") == 0 ? "staff" : "anonymous",
-                       strcmp (action, "login") == 0 ? user_id : 0, req->client_addr,
-                       req->request_id, action);
+        loa_audit_set (db, "anonymous", 0, req->client_addr, req->request_id, action);
     loa_audit_note (db, "user", id, action, changes_json);
     loa_audit_clear (db);
 }

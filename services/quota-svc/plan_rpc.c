@@ -428,6 +428,9 @@ void quota_plan_reports_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 #define NO_REPORT "Không tìm thấy báo cáo"
 #define MAX_REASON 500
 
+static const loa_rpc_store_answer REPORT_ANSWERS[] = {{LOA_STORE_NOT_FOUND, NO_REPORT},
+                                                      {LOA_STORE_OK}};
+
 /* The last day a report of a plan of `year` may be corrected or withdrawn:
  * the 31st of January after it, when the year's results are gathered
  * (docs/api/quota.md, "Corrections"). */
@@ -463,11 +466,9 @@ static int changeable_report (loa_rpc_ctx *ctx, int has_id, int64_t id, int has_
         loa_rpc_fail (ctx, LOA__STATUS__NOT_FOUND, NO_REPORT);
         return -1;
     }
-    static const loa_rpc_store_answer ANSWERS[] = {{LOA_STORE_NOT_FOUND, NO_REPORT},
-                                                   {LOA_STORE_OK}};
     loa_store_status st = plan_store_report_get (ctx->db, id, aid, rid, cur);
     if (st != LOA_STORE_OK) {
-        loa_rpc_fail_store (ctx, st, ANSWERS);
+        loa_rpc_fail_store (ctx, st, REPORT_ANSWERS);
         return -1;
     }
     report_rights (ctx, *year, cur);
@@ -500,9 +501,7 @@ static void answer_report (loa_rpc_ctx *ctx, int64_t id, int64_t aid, int64_t ri
         report_rights (ctx, year, &out);
         loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
     } else {
-        static const loa_rpc_store_answer ANSWERS[] = {{LOA_STORE_NOT_FOUND, NO_REPORT},
-                                                       {LOA_STORE_OK}};
-        loa_rpc_fail_store (ctx, st, ANSWERS);
+        loa_rpc_fail_store (ctx, st, REPORT_ANSWERS);
     }
     loa_store_free_message (&out.base);
 }
