@@ -36,6 +36,9 @@ PACKAGES := build-essential pkg-config protobuf-c-compiler libprotobuf-c-dev lib
 PKG_MODULES := libzmq libprotobuf-c libmicrohttpd jansson libpq libsodium libcmark
 # libmagic: the type of an uploaded asset, from its bytes (gateway/media/).
 PACKAGES += libmagic-dev
+# tests/e2e/test_seo.sh: RFC 4287's Atom schema (tests/e2e/seo/atom.rnc) is
+# converted to the XML syntax xmllint reads.
+PACKAGES += trang
 PKG_MODULES += libmagic
 # The web portal's browser tests (tests/browser/, tests/e2e/test_web.sh):
 # headless chromium driven by playwright-core from npm (no browser download);

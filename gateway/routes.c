@@ -28,6 +28,7 @@
 #include "ops/ops.h"
 #include "plan.pb-c.h"
 #include "plan_edit.pb-c.h"
+#include "portal/seo.h"
 #include "quota.pb-c.h"
 #include "quota/quota.h"
 #include "quota_edit.pb-c.h"
@@ -64,6 +65,14 @@ const gw_route gw_routes[] = {
     {"GET", "/readyz", 0, GW_ANYONE, DO (gw_readyz)},
     {"GET", "/metrics", GW_OWN_AUTH, GW_ANYONE, DO (gw_metrics)},
     {"GET", "/api/v1/openapi.json", GW_PUBLIC, GW_ANYONE, DO (gw_openapi)},
+
+    /* The portal found and shared (portal/seo.h): for crawlers and feed
+     * readers, made from content-svc's public reads, cached. */
+    {"GET", "/robots.txt", 0, GW_ANYONE, DO (gw_robots_txt)},
+    {"GET", "/sitemap.xml", GW_PUBLIC, GW_ANYONE, DO (gw_sitemap)},
+    {"GET", "/sitemap-{n}.xml", GW_PUBLIC, GW_ANYONE, DO (gw_sitemap_part)},
+    {"GET", "/tin-tuc.atom", GW_PUBLIC, GW_ANYONE, DO (gw_atom_articles)},
+    {"GET", "/tin-tuc/chu-de/{topic_id}.atom", GW_PUBLIC, GW_ANYONE, DO (gw_atom_topic)},
 
     /* Auth and users (the gateway itself) */
     {"POST", "/api/v1/auth/login", GW_BODY, GW_ANYONE, DO (gw_login)},

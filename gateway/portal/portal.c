@@ -382,6 +382,11 @@ void gw_portal_done (void)
 
 size_t gw_portal_count (void) { return n_files; }
 
+const char *gw_portal_page_at (size_t i)
+{
+    return i < n_files && files[i].html ? files[i].path : NULL;
+}
+
 static const web_file *find (const char *path)
 {
     if (!n_files)

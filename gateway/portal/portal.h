@@ -18,6 +18,11 @@ void gw_portal_done (void);
 /* How many files are served. */
 size_t gw_portal_count (void);
 
+/* The URL path of the i-th file served ("/thu-tuc.html"; i below
+ * gw_portal_count ()) when it is an HTML page, else NULL; borrowed, valid
+ * until gw_portal_done (the sitemap's static pages, portal/sitemap.c). */
+const char *gw_portal_page_at (size_t i);
+
 /* The dispatcher's fallback (core/dispatch.h): 1 when `path` (a URL path
  * no route matched) belongs to the portal: not under /api or /open311,
  * whose unknown routes keep their own errors. */
