@@ -237,6 +237,14 @@ const gw_route gw_routes[] = {
     {"POST", "/api/v1/plans/{id}/activities/{aid}/reports/{rid}/withdraw", GW_BODY, GW_STAFF,
      RPC (GW_QUOTA, "plans.reports.withdraw", PL (withdraw_activity_report_request),
           PL (activity_report))},
+    /* Files of staff for reports (gateway/media/attachments.c, decision
+     * 0034): the citizens' upload rules, private to staff. */
+    {"POST", "/api/v1/plans/attachments", GW_UPLOAD | GW_CREATES, GW_STAFF,
+     RPC_AS (gw_report_attachments_create, GW_MEDIA, "report_attachments.create", NULL,
+             &loa__media__citizen_attachment__descriptor),
+     .begin = gw_feedback_attachments_begin},
+    {"GET", "/api/v1/plans/attachments/{id}", 0, GW_STAFF,
+     RPC_AS (gw_report_attachments_get, GW_QUOTA, "plans.attachments.get", NULL, NULL)},
 
     /* Media (media-svc; the gateway streams the bytes, media.c). An
      * upload's body is raw (GW_UPLOAD), up to LOA_UPLOAD_LIMIT. */

@@ -1,6 +1,10 @@
-/* attachments: citizens' files attached to feedback (media.h;
+/* attachments: private files: citizens' attached to feedback (media.h;
  * docs/api/feedback.md "Attachments"; docs/decisions/0030-citizen-
- * attachments.md).
+ * attachments.md), and staff's attached to plan activity reports
+ * (docs/api/quota.md "Attachments"; 0034-report-attachments.md), which
+ * follow the same rules but are uploaded by staff only
+ * (report_attachments.create), claimed by quota-svc and read by staff
+ * (quota-svc's plans.attachments.get).
  *
  * Uploads (POST /api/v1/feedback/attachments, anyone, throttled) take the
  * same streaming path as assets (assets.c: hashed as it comes, kept as a
@@ -22,6 +26,8 @@
 #include "feedback_edit.pb-c.h"
 #include "media.pb-c.h"
 #include "media/media_int.h"
+#include "plan.pb-c.h"
+#include "plan_edit.pb-c.h"
 
 #define ATTACHMENT_LIMIT (10LL << 20) /* 10 MB */
 
@@ -36,7 +42,9 @@ static int citizen_type (const char *mime)
            strcmp (mime, "application/pdf") == 0;
 }
 
-enum MHD_Result gw_feedback_attachments_create (gw_request *req)
+/* Keeps an upload of a private file and registers it with media-svc's
+ * `method` -> 201 {id, mime, size}. */
+static enum MHD_Result create (gw_request *req, const char *method)
 {
     enum MHD_Result rc;
     media_upload_info info;
@@ -56,7 +64,7 @@ enum MHD_Result gw_feedback_attachments_create (gw_request *req)
     in.mime = info.mime;
     gw_call_spec spec = {
         .service = GW_MEDIA,
-        .method = "attachments.create",
+        .method = method,
         .in = &in.base,
         .out = &loa__media__citizen_attachment__descriptor,
         .idempotency_key = gw_header (req, "Idempotency-Key"),
@@ -65,13 +73,33 @@ enum MHD_Result gw_feedback_attachments_create (gw_request *req)
     if (gw_call (req, &spec, &reply) != 0)
         return reply.rc;
     const Loa__Media__CitizenAttachment *a = (const Loa__Media__CitizenAttachment *) reply.msg;
-    /* Only what the citizen needs: never the digest nor the address. */
+    /* Only what the uploader needs: never the digest nor the address. */
     json_t *json = json_pack ("{s:I, s:s, s:I}", "id", (json_int_t) a->id, "mime", a->mime, "size",
                               (json_int_t) a->size);
     gw_reply_free (&reply);
     if (!json)
         return gw_respond_problem (req, 500, NULL, NULL);
     return gw_respond_created (req, json, NULL);
+}
+
+enum MHD_Result gw_feedback_attachments_create (gw_request *req)
+{
+    return create (req, "attachments.create");
+}
+
+enum MHD_Result gw_report_attachments_create (gw_request *req)
+{
+    return create (req, "report_attachments.create");
+}
+
+/* The file's name when downloaded: "<prefix>-<owner>-tep-<id>.<ext>". */
+static void file_name (char *out, size_t size, const char *prefix, int64_t owner, int64_t id,
+                       const char *mime)
+{
+    snprintf (out, size, "%s-%lld-tep-%lld.%s", prefix, (long long) owner, (long long) id,
+              strcmp (mime, "application/pdf") == 0 ? "pdf"
+              : strcmp (mime, "image/png") == 0     ? "png"
+                                                    : "jpg");
 }
 
 enum MHD_Result gw_feedback_attachments_get (gw_request *req)
@@ -93,12 +121,34 @@ enum MHD_Result gw_feedback_attachments_get (gw_request *req)
     if (gw_call (req, &spec, &reply) != 0)
         return reply.rc;
     const Loa__Feedback__Attachment *a = (const Loa__Feedback__Attachment *) reply.msg;
-    char name[64];
-    snprintf (name, sizeof name, "phan-anh-%lld-tep-%lld.%s", (long long) a->feedback_id,
-              (long long) a->id,
-              strcmp (a->mime, "application/pdf") == 0 ? "pdf"
-              : strcmp (a->mime, "image/png") == 0     ? "png"
-                                                       : "jpg");
+    char name[80];
+    file_name (name, sizeof name, "phan-anh", a->feedback_id, a->id, a->mime);
+    enum MHD_Result rc = media_send_blob (req, a->sha256, a->mime, name, "private, no-store", NULL);
+    gw_reply_free (&reply);
+    return rc;
+}
+
+enum MHD_Result gw_report_attachments_get (gw_request *req)
+{
+    int64_t id = gw_param_id (req, "id", INT64_MAX);
+    if (!id)
+        return gw_respond_problem (req, 404, "Không tìm thấy tệp đính kèm", NULL);
+    Loa__Quota__ReportAttachmentRequest in = LOA__QUOTA__REPORT_ATTACHMENT_REQUEST__INIT;
+    in.has_id = 1;
+    in.id = id;
+    gw_call_spec spec = {
+        .service = GW_QUOTA,
+        .method = "plans.attachments.get",
+        .read = 1,
+        .in = &in.base,
+        .out = &loa__quota__report_attachment__descriptor,
+    };
+    gw_reply reply;
+    if (gw_call (req, &spec, &reply) != 0)
+        return reply.rc;
+    const Loa__Quota__ReportAttachment *a = (const Loa__Quota__ReportAttachment *) reply.msg;
+    char name[80];
+    file_name (name, sizeof name, "bao-cao", a->report_id, a->id, a->mime);
     enum MHD_Result rc = media_send_blob (req, a->sha256, a->mime, name, "private, no-store", NULL);
     gw_reply_free (&reply);
     return rc;

@@ -34,6 +34,15 @@ int gw_feedback_attachments_begin (gw_request *req, enum MHD_Result *rc);
 enum MHD_Result gw_feedback_attachments_create (gw_request *req);
 enum MHD_Result gw_feedback_attachments_get (gw_request *req);
 
+/* POST /api/v1/plans/attachments (staff): a file for a plan activity
+ * report, with the citizens' rules (gw_feedback_attachments_begin, 10 MB,
+ * JPEG, PNG or PDF by its bytes), registered with media-svc
+ * (report_attachments.create) -> 201 {id, mime, size}; quota-svc claims it
+ * when a report names it. GET /api/v1/plans/attachments/{id} (staff): the
+ * bytes of a report's file (quota-svc's plans.attachments.get). */
+enum MHD_Result gw_report_attachments_create (gw_request *req);
+enum MHD_Result gw_report_attachments_get (gw_request *req);
+
 /* POST /api/v1/broadcasters, POST /api/v1/broadcasters/{id}/key (admin):
  * a broadcaster and its API key, a new key. */
 enum MHD_Result gw_broadcasters_create (gw_request *req);

@@ -193,6 +193,14 @@ int loa_rpc_has_role (const loa_rpc_ctx *ctx, const char *role)
     return 0;
 }
 
+int loa_rpc_budget_ms (const loa_rpc_ctx *ctx)
+{
+    int64_t budget = loa_env_int ("LOA_RPC_TIMEOUT_MS", 5000, 10, 600000);
+    if (ctx->deadline_ms > 0 && (ctx->deadline_ms - loa_now_ms ()) / 2 < budget)
+        budget = (ctx->deadline_ms - loa_now_ms ()) / 2;
+    return budget > 0 ? (int) budget : 1;
+}
+
 const char *loa_rpc_envelope_fault (const Loa__Request *req, int64_t now_ms)
 {
     static const char *const roles[] = {LOA_RPC_ROLES};

@@ -89,6 +89,12 @@ void loa_rpc_fail_store (loa_rpc_ctx *ctx, loa_store_status st,
 /* 1 when the caller holds `role`. */
 int loa_rpc_has_role (const loa_rpc_ctx *ctx, const char *role);
 
+/* How long a call this handler makes to another service may take, in ms:
+ * LOA_RPC_TIMEOUT_MS (5000 by default), but at most half of what is left of
+ * the call being answered, so that its caller hears the handler's 503
+ * rather than its own timeout; at least 1. */
+int loa_rpc_budget_ms (const loa_rpc_ctx *ctx);
+
 /* What is wrong with a request's envelope, checked before a method sees
  * it: the name of the first malformed field ("deadline_unix_ms",
  * "caller.roles", ...), or NULL when it is well formed. A deadline is

@@ -9,22 +9,6 @@
 #include "loa_rpc_thread.h"
 #include "media.pb-c.h"
 
-#define DEFAULT_TIMEOUT_MS 5000
-
-/* How long the checks may take, in ms: LOA_RPC_TIMEOUT_MS, but at most half
- * of what is left of the call, so that the caller hears 503 from here
- * rather than its own timeout. */
-static int64_t budget_ms (const loa_rpc_ctx *ctx)
-{
-    int64_t budget = loa_env_int ("LOA_RPC_TIMEOUT_MS", DEFAULT_TIMEOUT_MS, 10, 600000);
-    if (ctx->deadline_ms > 0) {
-        int64_t half = (ctx->deadline_ms - loa_now_ms ()) / 2;
-        if (half < budget)
-            budget = half;
-    }
-    return budget;
-}
-
 int content_media_check_assets (loa_rpc_ctx *ctx, const int64_t *ids, size_t n)
 {
     if (n == 0)
@@ -33,7 +17,7 @@ int content_media_check_assets (loa_rpc_ctx *ctx, const int64_t *ids, size_t n)
     size_t n_missing = 0;
     int64_t *missing = calloc (n, sizeof *missing);
     loa_rpc_client *c = loa_rpc_thread_client (LOA_SVC_MEDIA);
-    int64_t end = loa_mono_ms () + budget_ms (ctx);
+    int64_t end = loa_mono_ms () + loa_rpc_budget_ms (ctx);
     if (!missing) {
         loa_rpc_fail (ctx, LOA__STATUS__INTERNAL, "Không đủ bộ nhớ");
         goto out;

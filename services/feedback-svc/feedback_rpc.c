@@ -10,6 +10,7 @@
 #include "feedback_edit.pb-c.h"
 #include "feedback_rpc_int.h"
 #include "feedback_store.h"
+#include "loa_attachments.h"
 #include "loa_calendar.h"
 #include "loa_check.h"
 #include "loa_config.h"
@@ -110,16 +111,6 @@ static void local_date (int jan1, char out[LOA_CALENDAR_DATE_SIZE])
 
 /* ------------------------------------------------------------ intake */
 
-/* How long the claim may take, in ms: LOA_RPC_TIMEOUT_MS, but at most half
- * of what is left of the call (the caller then hears 503 from here). */
-static int claim_budget_ms (const loa_rpc_ctx *ctx)
-{
-    int64_t budget = loa_env_int ("LOA_RPC_TIMEOUT_MS", 5000, 10, 600000);
-    if (ctx->deadline_ms > 0 && (ctx->deadline_ms - loa_now_ms ()) / 2 < budget)
-        budget = (ctx->deadline_ms - loa_now_ms ()) / 2;
-    return budget > 0 ? (int) budget : 1;
-}
-
 /* The citizen's attachments `ids` (checked: 1..5, positive, distinct)
  * claimed from media-svc for an id reserved for the item (*id): each must
  * be a citizen's upload and no other item's. *atts (n) gets what the
@@ -131,40 +122,18 @@ static int claim_budget_ms (const loa_rpc_ctx *ctx)
 static int claim_attachments (loa_rpc_ctx *ctx, const int64_t *ids, size_t n, int64_t *id,
                               fb_attachment *atts, Loa__Media__CitizenAttachmentList **claimed)
 {
-    loa_rpc_result res = {0}, *claim = &res;
-    loa_rpc_client *c = loa_rpc_thread_client (LOA_SVC_MEDIA);
     if (feedback_store_next_id (ctx->db, id) != 0) {
         loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, "Không truy cập được cơ sở dữ liệu");
         return -1;
     }
-    Loa__Media__ClaimAttachmentsRequest in = LOA__MEDIA__CLAIM_ATTACHMENTS_REQUEST__INIT;
-    in.ids = (int64_t *) ids;
-    in.n_ids = n;
-    in.feedback_id = *id;
-    Loa__Status st = c ? loa_rpc_call (c, "attachments.claim", ctx->caller, ctx->request_id, NULL,
-                                       &in.base, claim_budget_ms (ctx), claim)
-                       : LOA__STATUS__UNAVAILABLE;
-    Loa__Media__CitizenAttachmentList *list = NULL;
-    if (st == LOA__STATUS__OK && claim->reply && claim->reply->body.len)
-        list = loa__media__citizen_attachment_list__unpack (NULL, claim->reply->body.len,
-                                                            claim->reply->body.data);
-    else if (st == LOA__STATUS__OK)
-        list = loa__media__citizen_attachment_list__unpack (NULL, 0, NULL);
-    loa_rpc_result_clear (claim);
-    if (!list) {
-        loa_warn (ctx->request_id, "feedback: media-svc did not claim the attachments (%d)", st);
-        loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE,
-                      "Không kiểm tra được tệp đính kèm lúc này; vui lòng thử lại sau");
+    Loa__Media__CitizenAttachmentList *list = loa_attachments_claim (ctx, ids, n, *id, 0);
+    if (!list)
         return -1;
-    }
     int bad = 0;
     for (size_t i = 0; i < n; i++) {
-        const Loa__Media__CitizenAttachment *found = NULL;
-        for (size_t k = 0; k < list->n_items; k++)
-            if (list->items[k]->id == ids[i])
-                found = list->items[k];
+        const Loa__Media__CitizenAttachment *found = loa_attachments_find (list, ids[i]);
         char msg[200];
-        if (!found)
+        if (!found || strcmp (found->kind, "feedback") != 0)
             snprintf (msg, sizeof msg,
                       "không có tệp đính kèm mã số %lld (tệp gửi lên quá một ngày mà chưa dùng "
                       "sẽ bị xoá; hãy gửi lại tệp)",

@@ -1,5 +1,6 @@
 #include "media_attachment_rpc.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "loa_blob.h"
@@ -9,15 +10,18 @@
 #include "media.pb-c.h"
 #include "media_attachment_store.h"
 
-/* What a citizen may attach (the gateway checks the bytes; this the row). */
+/* What a citizen may attach, and staff to a report (the gateway checks the
+ * bytes; this the row). */
 #define MAX_ATTACHMENT_BYTES (10LL << 20)
-#define MAX_CLAIM 5
+#define MAX_CLAIM_FEEDBACK 5
+#define MAX_CLAIM_REPORT 20
 
 static const char *const MIMES[] = {"image/jpeg", "image/png", "application/pdf", NULL};
 
-void media_attachments_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+/* attachments.create and report_attachments.create: the row of bytes the
+ * gateway stored, a citizen's (uploaded_by 0) or a member of staff's. */
+static void create (loa_rpc_ctx *ctx, const Loa__Media__CreateAssetRequest *in, int64_t uploaded_by)
 {
-    const Loa__Media__CreateAssetRequest *in = (const Loa__Media__CreateAssetRequest *) msg;
     int bad = 0;
     if (!loa_blob_is_hex (in->sha256, LOA_BLOB_HEX))
         bad += (loa_rpc_field_error (ctx, "sha256", "phải là 64 chữ số hex thường"), 1);
@@ -33,8 +37,9 @@ void media_attachments_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         return;
     }
     Loa__Media__CitizenAttachment out;
-    loa_store_status st = media_attachment_store_create (ctx->db, in->sha256, in->size, in->mime,
-                                                         ctx->caller->client_addr, &out);
+    const media_attachment_new row = {in->sha256, in->mime, in->size, ctx->caller->client_addr,
+                                      uploaded_by};
+    loa_store_status st = media_attachment_store_create (ctx->db, &row, &out);
     if (st != LOA_STORE_OK) {
         static const loa_rpc_store_answer ANSWERS[] = {
             {LOA_STORE_NOT_READY, "Tệp vừa được dọn khỏi kho; vui lòng tải lên lại"},
@@ -43,24 +48,48 @@ void media_attachments_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         loa_rpc_fail_store (ctx, st, ANSWERS);
         return;
     }
-    loa_info (ctx->request_id, "media: citizen attachment %lld (%s, %lld bytes, %s) from %s",
-              (long long) out.id, out.sha256, (long long) out.size, out.mime,
-              ctx->caller->client_addr);
+    loa_info (ctx->request_id, "media: %s attachment %lld (%s, %lld bytes, %s) from %s by %lld",
+              out.kind, (long long) out.id, out.sha256, (long long) out.size, out.mime,
+              ctx->caller->client_addr, (long long) uploaded_by);
     loa_rpc_ok (ctx, LOA__STATUS__CREATED, &out.base);
     loa_store_free_message (&out.base);
+}
+
+void media_attachments_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    create (ctx, (const Loa__Media__CreateAssetRequest *) msg, 0);
+}
+
+void media_report_attachments_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    if (loa_check_staff (ctx) != 0)
+        return;
+    create (ctx, (const Loa__Media__CreateAssetRequest *) msg, ctx->caller->user_id);
 }
 
 void media_attachments_claim (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
     const Loa__Media__ClaimAttachmentsRequest *in =
         (const Loa__Media__ClaimAttachmentsRequest *) msg;
-    if (loa_check_peer (ctx, "feedback-svc") != 0)
+    /* A citizen's files are claimed by feedback-svc, staff's by quota-svc. */
+    int report = in->report_id != 0;
+    if (loa_check_peer (ctx, report ? "quota-svc" : "feedback-svc") != 0)
         return;
+    size_t max = report ? MAX_CLAIM_REPORT : MAX_CLAIM_FEEDBACK;
     int bad = 0;
-    if (in->feedback_id <= 0)
+    if (report && in->feedback_id != 0)
+        bad += (loa_rpc_field_error (ctx, "feedback_id", "không đi cùng report_id"), 1);
+    if (report && in->report_id < 0)
+        bad += (loa_rpc_field_error (ctx, "report_id", "phải là số nguyên dương"), 1);
+    if (!report && in->feedback_id <= 0)
         bad += (loa_rpc_field_error (ctx, "feedback_id", "phải là số nguyên dương"), 1);
-    if (in->n_ids == 0 || in->n_ids > MAX_CLAIM)
-        bad += (loa_rpc_field_error (ctx, "ids", "từ 1 đến 5 mã tệp"), 1);
+    if (report && ctx->caller->user_id <= 0)
+        bad += (loa_rpc_field_error (ctx, "caller", "phải là một người dùng"), 1);
+    if (in->n_ids == 0 || in->n_ids > max) {
+        char what[64];
+        snprintf (what, sizeof what, "từ 1 đến %zu mã tệp", max);
+        bad += (loa_rpc_field_error (ctx, "ids", what), 1);
+    }
     for (size_t i = 0; i < in->n_ids && !bad; i++) {
         int dup = in->ids[i] <= 0;
         for (size_t j = 0; j < i; j++)
@@ -72,9 +101,9 @@ void media_attachments_claim (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Yêu cầu không hợp lệ");
         return;
     }
+    const media_attachment_owner owner = {in->feedback_id, in->report_id, ctx->caller->user_id};
     Loa__Media__CitizenAttachmentList out;
-    loa_store_status st =
-        media_attachment_store_claim (ctx->db, in->ids, in->n_ids, in->feedback_id, &out);
+    loa_store_status st = media_attachment_store_claim (ctx->db, in->ids, in->n_ids, &owner, &out);
     if (st != LOA_STORE_OK) {
         loa_rpc_fail_store (ctx, st, NULL);
         return;

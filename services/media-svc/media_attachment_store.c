@@ -11,20 +11,27 @@
 
 #define WHO "media attachments"
 
-#define ATT_COLS "id, sha256, size, mime, rfc3339(created_at), coalesce(feedback_id, 0)"
+#define ATT_COLS                                                                                   \
+    "id, sha256, size, mime, rfc3339(created_at), coalesce(feedback_id, 0), kind, "                \
+    "coalesce(uploaded_by, 0), coalesce(report_id, 0)"
 
 static const loa_stmt statements[] = {
-    {"att_insert", "INSERT INTO citizen_attachments (sha256, size, mime, client_addr) "
-                   "VALUES ($1, $2::bigint, $3, $4) RETURNING " ATT_COLS},
-    {"att_lock", "SELECT " ATT_COLS " FROM citizen_attachments WHERE id = ANY ($1::bigint[]) "
+    {"att_insert", "INSERT INTO private_attachments (sha256, size, mime, client_addr, kind, "
+                   "uploaded_by) VALUES ($1, $2::bigint, $3, $4, $5, nullif($6::bigint, 0)) "
+                   "RETURNING " ATT_COLS},
+    {"att_lock", "SELECT " ATT_COLS " FROM private_attachments WHERE id = ANY ($1::bigint[]) "
                  "ORDER BY id FOR UPDATE"},
-    {"att_claim", "UPDATE citizen_attachments SET feedback_id = $2::bigint, claimed_at = now() "
-                  "WHERE id = ANY ($1::bigint[]) AND feedback_id IS NULL"},
-    {"att_unused", "SELECT id, sha256 FROM citizen_attachments WHERE feedback_id IS NULL "
+    {"att_claim", "UPDATE private_attachments SET feedback_id = $2::bigint, claimed_at = now() "
+                  "WHERE id = ANY ($1::bigint[]) AND feedback_id IS NULL AND kind = 'feedback'"},
+    {"att_claim_report",
+     "UPDATE private_attachments SET report_id = $2::bigint, claimed_at = now() "
+     "WHERE id = ANY ($1::bigint[]) AND report_id IS NULL AND kind = 'report'"},
+    {"att_unused", "SELECT id, sha256 FROM private_attachments WHERE feedback_id IS NULL "
+                   "AND report_id IS NULL "
                    "AND created_at < now() - make_interval(secs => $1::double precision) "
                    "ORDER BY created_at LIMIT $2::integer"},
-    {"att_delete_unused",
-     "DELETE FROM citizen_attachments WHERE id = $1::bigint AND feedback_id IS NULL RETURNING id"},
+    {"att_delete_unused", "DELETE FROM private_attachments WHERE id = $1::bigint "
+                          "AND feedback_id IS NULL AND report_id IS NULL RETURNING id"},
     {NULL, NULL},
 };
 
@@ -40,13 +47,16 @@ static void fill_attachment (const PGresult *res, int row, void *item, int *oom)
     a->mime = loa_store_dup (res, row, 3, oom);
     a->created_at = loa_store_dup (res, row, 4, oom);
     a->feedback_id = atoll (PQgetvalue (res, row, 5));
+    a->kind = loa_store_dup (res, row, 6, oom);
+    a->uploaded_by = atoll (PQgetvalue (res, row, 7));
+    a->report_id = atoll (PQgetvalue (res, row, 8));
 }
 
 /* ------------------------------------------------------------ create */
 
 typedef struct {
-    const char *sha256, *mime, *client_addr;
-    int64_t size;
+    const char *sha256, *mime, *client_addr, *kind;
+    int64_t size, uploaded_by;
     Loa__Media__CitizenAttachment *out;
     loa_store_status st;
 } create_arg;
@@ -64,10 +74,12 @@ static int create_tx (PGconn *db, void *argp)
         a->st = exists == 0 ? LOA_STORE_NOT_READY : LOA_STORE_ERROR;
         return 1;
     }
-    char size_s[24];
+    char size_s[24], by[24];
     loa_store_int_param (size_s, a->size);
-    const char *vals[] = {a->sha256, size_s, a->mime, a->client_addr ? a->client_addr : ""};
-    PGresult *res = loa_store_run (db, WHO, "att_insert", 4, vals, PGRES_TUPLES_OK);
+    loa_store_int_param (by, a->uploaded_by);
+    const char *vals[] = {a->sha256, size_s, a->mime, a->client_addr ? a->client_addr : "",
+                          a->kind,   by};
+    PGresult *res = loa_store_run (db, WHO, "att_insert", 6, vals, PGRES_TUPLES_OK);
     if (PQresultStatus (res) != PGRES_TUPLES_OK || PQntuples (res) != 1) {
         rc = loa_db_retryable (res) ? LOA_DB_RETRY : -1;
         PQclear (res);
@@ -82,12 +94,18 @@ static int create_tx (PGconn *db, void *argp)
     return 0;
 }
 
-loa_store_status media_attachment_store_create (PGconn *db, const char *sha256, int64_t size,
-                                                const char *mime, const char *client_addr,
+loa_store_status media_attachment_store_create (PGconn *db, const media_attachment_new *in,
                                                 Loa__Media__CitizenAttachment *out)
 {
     loa__media__citizen_attachment__init (out);
-    create_arg a = {sha256, mime, client_addr, size, out, LOA_STORE_ERROR};
+    create_arg a = {in->sha256,
+                    in->mime,
+                    in->client_addr,
+                    in->uploaded_by ? "report" : "feedback",
+                    in->size,
+                    in->uploaded_by,
+                    out,
+                    LOA_STORE_ERROR};
     int rc = loa_db_tx (db, create_tx, &a);
     if (rc != 0)
         loa_store_free_message (&out->base);
@@ -97,11 +115,24 @@ loa_store_status media_attachment_store_create (PGconn *db, const char *sha256, 
 /* ------------------------------------------------------------ claim */
 
 typedef struct {
-    const char *ids, *feedback_id;
+    const char *ids, *owner;
     size_t n;
-    int64_t item;
+    const media_attachment_owner *o;
     Loa__Media__CitizenAttachmentList *out;
 } claim_arg;
+
+/* Whether `a` may become the owner's: of its kind, and the owner's already
+ * or nobody's (a report's file, then, uploaded by the claiming member of
+ * staff). */
+static int claimable (const Loa__Media__CitizenAttachment *a, const media_attachment_owner *o)
+{
+    if (o->report_id)
+        return strcmp (a->kind, "report") == 0 &&
+               (a->report_id == o->report_id ||
+                (a->report_id == 0 && a->uploaded_by == o->user_id));
+    return strcmp (a->kind, "feedback") == 0 &&
+           (a->feedback_id == o->feedback_id || a->feedback_id == 0);
+}
 
 /* The rows of `ids`, locked, into *out (replacing what it held). */
 static int lock_rows (PGconn *db, claim_arg *a)
@@ -129,24 +160,25 @@ static int claim_tx (PGconn *db, void *argp)
     if (a->out->n_items != a->n)
         return 0; /* one is missing: nothing is claimed */
     for (size_t i = 0; i < a->out->n_items; i++)
-        if (a->out->items[i]->feedback_id != 0 && a->out->items[i]->feedback_id != a->item)
-            return 0; /* another item's */
-    const char *vals[] = {a->ids, a->feedback_id};
-    if ((rc = loa_store_change (db, WHO, "att_claim", 2, vals)) != 0)
+        if (!claimable (a->out->items[i], a->o))
+            return 0; /* another owner's, or not of its kind */
+    const char *vals[] = {a->ids, a->owner};
+    if ((rc = loa_store_change (db, WHO, a->o->report_id ? "att_claim_report" : "att_claim", 2,
+                                vals)) != 0)
         return rc;
     return lock_rows (db, a);
 }
 
 loa_store_status media_attachment_store_claim (PGconn *db, const int64_t *ids, size_t n,
-                                               int64_t feedback_id,
+                                               const media_attachment_owner *owner,
                                                Loa__Media__CitizenAttachmentList *out)
 {
     loa__media__citizen_attachment_list__init (out);
     char *lit = loa_store_ids_literal (ids, n), item[24];
     if (!lit)
         return LOA_STORE_ERROR;
-    loa_store_int_param (item, feedback_id);
-    claim_arg a = {lit, item, n, feedback_id, out};
+    loa_store_int_param (item, owner->report_id ? owner->report_id : owner->feedback_id);
+    claim_arg a = {lit, item, n, owner, out};
     int rc = loa_db_tx (db, claim_tx, &a);
     free (lit);
     if (rc != 0) {
@@ -204,8 +236,7 @@ int media_attachment_store_sweep (PGconn *db, long older_than_s, int max,
         if (!d.deleted)
             continue; /* claimed meanwhile */
         removed++;
-        loa_info (NULL, "media: removed the unused citizen attachment %s (blob %s)", d.id,
-                  d.sha256);
+        loa_info (NULL, "media: removed the unused attachment %s (blob %s)", d.id, d.sha256);
         if (media_store_blob_remove_orphan (db, d.sha256, remove, arg) < 0) {
             removed = -1;
             break;

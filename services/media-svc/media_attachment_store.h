@@ -1,7 +1,8 @@
-/* media_attachment_store: the SQL of citizens' attachments to feedback
- * (table citizen_attachments; docs/decisions/0030-citizen-attachments.md):
- * a private kind of asset whose bytes are blobs of the media volume, named
- * under the blob's lock like any asset's, never served as an asset. */
+/* media_attachment_store: the SQL of private attachments (table
+ * private_attachments): citizens' files for feedback (docs/decisions/0030-
+ * citizen-attachments.md) and staff's files for plan activity reports
+ * (0034-report-attachments.md), whose bytes are blobs of the media volume,
+ * named under the blob's lock like any asset's, never served as an asset. */
 #ifndef MEDIA_ATTACHMENT_STORE_H
 #define MEDIA_ATTACHMENT_STORE_H
 
@@ -14,21 +15,34 @@
 
 int media_attachment_store_prepare (PGconn *db);
 
+typedef struct {
+    const char *sha256, *mime;
+    int64_t size;
+    const char *client_addr; /* where it came from */
+    int64_t uploaded_by; /* 0: a citizen's (kind feedback); else a report's, by this user */
+} media_attachment_new;
+
 /* A new attachment of the blob `sha256` (which must be on the volume: the
  * check and the row under the blob's lock, as media_store_asset_register
- * does), uploaded from `client_addr`. OK, NOT_READY (the blob is gone),
- * ERROR. *out is the caller's to free (loa_store_free_message). */
-loa_store_status media_attachment_store_create (PGconn *db, const char *sha256, int64_t size,
-                                                const char *mime, const char *client_addr,
+ * does). OK, NOT_READY (the blob is gone), ERROR. *out is the caller's to
+ * free (loa_store_free_message). */
+loa_store_status media_attachment_store_create (PGconn *db, const media_attachment_new *in,
                                                 Loa__Media__CitizenAttachment *out);
 
+/* Who claims: a feedback item (feedback_id), or a report (report_id) for
+ * the member of staff user_id. */
+typedef struct {
+    int64_t feedback_id, report_id, user_id;
+} media_attachment_owner;
+
 /* In one transaction: the attachments among `ids` that exist, locked;
- * when every id exists and none belongs to another item, all of them
- * become item `feedback_id`'s. *out lists the rows found as they are after
- * the call (feedback_id tells the caller which were refused: missing from
- * the list, or another item's). OK or ERROR. */
+ * when every id exists and each is of the owner's kind and the owner's
+ * already or nobody's (a report's file then uploaded by owner->user_id),
+ * all of them become the owner's. *out lists the rows found as they are
+ * after the call (feedback_id / report_id tell the caller which were
+ * refused: missing from the list, or not the owner's). OK or ERROR. */
 loa_store_status media_attachment_store_claim (PGconn *db, const int64_t *ids, size_t n,
-                                               int64_t feedback_id,
+                                               const media_attachment_owner *owner,
                                                Loa__Media__CitizenAttachmentList *out);
 
 /* Removes up to `max` attachments no item used, uploaded more than

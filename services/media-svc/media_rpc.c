@@ -252,6 +252,8 @@ const loa_rpc_method media_methods[] = {
     {"attachments.create", &loa__media__create_asset_request__descriptor, media_attachments_create},
     {"attachments.claim", &loa__media__claim_attachments_request__descriptor,
      media_attachments_claim},
+    {"report_attachments.create", &loa__media__create_asset_request__descriptor,
+     media_report_attachments_create},
     {"broadcasters.create", &loa__media__create_broadcaster_request__descriptor,
      media_broadcasters_create},
     {"broadcasters.list", &loa__media__broadcaster_list_request__descriptor,

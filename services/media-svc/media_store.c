@@ -47,7 +47,7 @@ static const loa_stmt statements[] = {
     {"blob_lock", "SELECT pg_advisory_xact_lock(1282367827, hashtext($1))"},
     {"blob_referenced",
      "SELECT EXISTS (SELECT 1 FROM assets WHERE sha256 = $1) OR EXISTS (SELECT 1 "
-     "FROM citizen_attachments WHERE sha256 = $1) OR EXISTS (SELECT 1 "
+     "FROM private_attachments WHERE sha256 = $1) OR EXISTS (SELECT 1 "
      "FROM package_versions WHERE bag_sha256 = $1) OR EXISTS (SELECT 1 FROM package_versions "
      "WHERE manifest_sha256 = $1)"},
     {NULL, NULL},

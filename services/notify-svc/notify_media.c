@@ -6,30 +6,15 @@
 #include "loa_rpc_thread.h"
 #include "media.pb-c.h"
 
-#define DEFAULT_TIMEOUT_MS 5000
-
-/* How long a call to media-svc may take: LOA_RPC_TIMEOUT_MS, but at most
- * half of what is left of the call being answered. */
-static int budget_ms (const loa_rpc_ctx *ctx)
-{
-    int64_t budget = loa_env_int ("LOA_RPC_TIMEOUT_MS", DEFAULT_TIMEOUT_MS, 10, 600000);
-    if (ctx->deadline_ms > 0) {
-        int64_t half = (ctx->deadline_ms - loa_now_ms ()) / 2;
-        if (half < budget)
-            budget = half > 10 ? half : 10;
-    }
-    return (int) budget;
-}
-
 /* Calls media-svc's `method` for the call's caller; fails the call unless
  * OK. The broadcaster's id into *id. 0 or -1. */
 static int ask (loa_rpc_ctx *ctx, const char *method, const ProtobufCMessage *in, int64_t *id)
 {
     loa_rpc_client *c = loa_rpc_thread_client (LOA_SVC_MEDIA);
     loa_rpc_result res = {0};
-    Loa__Status st =
-        c ? loa_rpc_read (c, method, ctx->caller, ctx->request_id, in, budget_ms (ctx), &res)
-          : LOA__STATUS__UNAVAILABLE;
+    Loa__Status st = c ? loa_rpc_read (c, method, ctx->caller, ctx->request_id, in,
+                                       loa_rpc_budget_ms (ctx), &res)
+                       : LOA__STATUS__UNAVAILABLE;
     int rc = -1;
     if (st == LOA__STATUS__OK && res.reply) {
         Loa__Media__Broadcaster *b =

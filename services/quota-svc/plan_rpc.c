@@ -6,6 +6,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "loa_attachments.h"
 #include "loa_calendar.h"
 #include "loa_check.h"
 #include "loa_log.h"
@@ -364,16 +365,112 @@ static int check_report (loa_rpc_ctx *ctx, const Loa__Quota__CreateActivityRepor
         bad++;
     } else {
         for (size_t i = 0; i < in->n_attachment_ids; i++) {
-            if (in->attachment_ids[i] > 0)
+            int dup = 0;
+            for (size_t j = 0; j < i; j++)
+                dup |= in->attachment_ids[j] == in->attachment_ids[i];
+            if (in->attachment_ids[i] > 0 && !dup)
                 continue;
             char f[48];
             snprintf (f, sizeof f, "attachment_ids[%zu]", i);
-            loa_rpc_field_error (ctx, f, "Mã tệp đính kèm phải là số nguyên dương");
+            loa_rpc_field_error (ctx, f,
+                                 dup ? "Tệp đính kèm này đã có trong danh sách"
+                                     : "Mã tệp đính kèm phải là số nguyên dương");
             bad++;
         }
     }
     return bad;
 }
+
+/* ------------------------------------------------------------ files */
+
+/* The files of `ids` a report `report_id` gains (those of `ids` not in
+ * `kept`, which it has already), claimed from media-svc for it: each must be
+ * a file of staff uploaded by the caller (or the report's already). *files
+ * gets media-svc's rows (into *claimed, the caller's: free it with
+ * __free_unpacked; NULL when there is none to claim). 0, or -1 with the
+ * call failed: 422 naming attachment_ids[i] for each refused file, 503 when
+ * media-svc does not answer. A report then not written leaves its new files
+ * claimed for an id never used, or for its old version (they stay, unread
+ * or readable by staff as before). */
+static int claim_files (loa_rpc_ctx *ctx, int64_t report_id, const int64_t *ids, size_t n,
+                        const int64_t *kept, size_t n_kept, plan_report_files *files,
+                        Loa__Media__CitizenAttachmentList **claimed)
+{
+    *files = (plan_report_files){0};
+    *claimed = NULL;
+    int64_t todo[MAX_EVIDENCE];
+    size_t n_todo = 0;
+    for (size_t i = 0; i < n && n_todo < MAX_EVIDENCE; i++) {
+        int old = 0;
+        for (size_t k = 0; k < n_kept; k++)
+            old |= kept[k] == ids[i];
+        if (!old)
+            todo[n_todo++] = ids[i];
+    }
+    if (n_todo == 0)
+        return 0;
+    Loa__Media__CitizenAttachmentList *list =
+        loa_attachments_claim (ctx, todo, n_todo, 0, report_id);
+    if (!list)
+        return -1;
+    int bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        const Loa__Media__CitizenAttachment *found = loa_attachments_find (list, ids[i]);
+        int wanted = 0;
+        for (size_t k = 0; k < n_todo; k++)
+            wanted |= todo[k] == ids[i];
+        if (!wanted || (found && found->report_id == report_id))
+            continue;
+        char f[48], msg[200];
+        snprintf (f, sizeof f, "attachment_ids[%zu]", i);
+        if (!found || strcmp (found->kind, "report") != 0)
+            snprintf (msg, sizeof msg,
+                      "Không có tệp đính kèm mã số %lld (tệp tải lên quá một ngày mà chưa dùng sẽ "
+                      "bị xoá; hãy tải lên lại)",
+                      (long long) ids[i]);
+        else if (found->report_id != 0)
+            snprintf (msg, sizeof msg, "Tệp đính kèm mã số %lld thuộc một báo cáo khác",
+                      (long long) ids[i]);
+        else
+            snprintf (msg, sizeof msg,
+                      "Tệp đính kèm mã số %lld do người khác tải lên; hãy tự tải tệp lên",
+                      (long long) ids[i]);
+        loa_rpc_field_error (ctx, f, msg);
+        bad++;
+    }
+    if (bad) {
+        loa__media__citizen_attachment_list__free_unpacked (list, NULL);
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Tệp đính kèm không dùng được");
+        return -1;
+    }
+    *claimed = list;
+    *files = (plan_report_files){list->items, list->n_items};
+    return 0;
+}
+
+static const loa_rpc_store_answer ATTACHMENT_ANSWERS[] = {
+    {LOA_STORE_NOT_FOUND, "Không tìm thấy tệp đính kèm"},
+    {LOA_STORE_OK},
+};
+
+void quota_plan_attachments_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Quota__ReportAttachmentRequest *in =
+        (const Loa__Quota__ReportAttachmentRequest *) msg;
+    if (loa_check_staff (ctx) != 0)
+        return;
+    Loa__Quota__ReportAttachment out;
+    loa_store_status st = in->has_id && in->id > 0
+                              ? plan_store_attachment_get (ctx->db, in->id, &out)
+                              : (loa__quota__report_attachment__init (&out), LOA_STORE_NOT_FOUND);
+    if (st == LOA_STORE_OK)
+        loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+    else
+        loa_rpc_fail_store (ctx, st, ATTACHMENT_ANSWERS);
+    loa_store_free_message (&out.base);
+}
+
+/* ------------------------------------------------------------ reports */
 
 void quota_plan_reports_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
@@ -411,8 +508,25 @@ void quota_plan_reports_create (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
         loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Báo cáo không hợp lệ");
         return;
     }
+    int64_t id = 0;
+    plan_report_files files;
+    Loa__Media__CitizenAttachmentList *claimed = NULL;
+    if (in->n_attachment_ids > 0) {
+        if (plan_store_report_next_id (ctx->db, &id) != LOA_STORE_OK) {
+            loa_rpc_fail_store (ctx, LOA_STORE_ERROR, NULL);
+            return;
+        }
+        if (claim_files (ctx, id, in->attachment_ids, in->n_attachment_ids, NULL, 0, &files,
+                         &claimed) != 0)
+            return;
+    } else {
+        files = (plan_report_files){0};
+    }
     Loa__Quota__ActivityReport out;
-    loa_store_status st = plan_store_report_create (ctx->db, in, unit, ctx->caller->user_id, &out);
+    loa_store_status st =
+        plan_store_report_create (ctx->db, in, id, unit, ctx->caller->user_id, &files, &out);
+    if (claimed)
+        loa__media__citizen_attachment_list__free_unpacked (claimed, NULL);
     if (st == LOA_STORE_OK) {
         loa_info (ctx->request_id, "plans: report %lld on activity %lld by unit %lld",
                   (long long) out.id, (long long) in->aid, (long long) unit);
@@ -542,8 +656,17 @@ void quota_plan_reports_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
                       "Không có gì để sửa: hãy gửi ít nhất một trong done_on, description, "
                       "evidence_links, attachment_ids");
     } else {
-        loa_store_status st =
-            plan_store_report_correct (ctx->db, &cur, &text, ctx->caller->user_id, in->reason);
+        plan_report_files files;
+        Loa__Media__CitizenAttachmentList *claimed = NULL;
+        if (claim_files (ctx, cur.id, text.attachment_ids, text.n_attachment_ids,
+                         cur.attachment_ids, cur.n_attachment_ids, &files, &claimed) != 0) {
+            loa_store_free_message (&cur.base);
+            return;
+        }
+        loa_store_status st = plan_store_report_correct (ctx->db, &cur, &text, &files,
+                                                         ctx->caller->user_id, in->reason);
+        if (claimed)
+            loa__media__citizen_attachment_list__free_unpacked (claimed, NULL);
         if (st == LOA_STORE_OK) {
             loa_info (ctx->request_id, "plans: report %lld corrected (version %d) by user %lld",
                       (long long) cur.id, cur.version + 1, (long long) ctx->caller->user_id);

@@ -16,6 +16,8 @@ void quota_plans_update (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
 void quota_plan_reports_create (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
 void quota_plan_reports_list (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
 void quota_plan_reports_get (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
+/* plans.attachments.get: a report's file, for staff (decision 0034). */
+void quota_plan_attachments_get (loa_rpc_ctx *ctx, const ProtobufCMessage *in);
 /* plans.reports.update and plans.reports.withdraw: the report's author or
  * an inspector, until the 31st of January after the plan's year. */
 void quota_plan_reports_update (loa_rpc_ctx *ctx, const ProtobufCMessage *in);

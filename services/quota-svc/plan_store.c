@@ -24,6 +24,14 @@
     "0), "                                                                                         \
     "coalesce(r.withdraw_reason, '')"
 
+/* The files a report gains, after the report's statement `r` (its id):
+ * media-svc's ids, digests, types and sizes as four arrays. */
+#define FILES_INSERT(ids, sha256, mime, size)                                                      \
+    "f AS (INSERT INTO report_attachments (id, report_id, sha256, mime, size) "                    \
+    "SELECT x.id, r.id, x.sha256, x.mime, x.size FROM r, unnest(" ids "::bigint[], " sha256        \
+    "::text[], " mime "::text[], " size "::bigint[]) AS x (id, sha256, mime, size) "               \
+    "ON CONFLICT (id) DO NOTHING) "
+
 static const loa_stmt statements[] = {
     {"plan_list", "SELECT " PLAN_COLS " FROM plans p WHERE $1::integer IS NULL OR p.year = $1 "
                   "ORDER BY p.year DESC"},
@@ -71,10 +79,15 @@ static const loa_stmt statements[] = {
      "coalesce(a.lead_unit_id = $3::bigint OR $3::bigint = ANY (a.partner_units), false) "
      "FROM plans p LEFT JOIN plan_activities a ON a.id = $2::bigint AND a.plan_id = p.id "
      "WHERE p.id = $1::bigint"},
+    {"report_next_id", "SELECT nextval(pg_get_serial_sequence('activity_reports', 'id'))"},
+    /* A report ($8: its id taken before, or 0) and the files it gains
+     * ($9-$12: media-svc's ids, digests, types, sizes). */
     {"report_insert",
-     "INSERT INTO activity_reports (activity_id, unit_id, done_on, description, evidence_links, "
-     "attachment_ids, created_by) VALUES ($1::bigint, $2::bigint, $3::date, $4, "
-     "$5::text[], $6::bigint[], $7::bigint) RETURNING id"},
+     "WITH r AS (INSERT INTO activity_reports (id, activity_id, unit_id, done_on, description, "
+     "evidence_links, attachment_ids, created_by) VALUES (coalesce(nullif($8::bigint, 0), "
+     "nextval(pg_get_serial_sequence('activity_reports', 'id'))), $1::bigint, $2::bigint, "
+     "$3::date, $4, $5::text[], $6::bigint[], $7::bigint) RETURNING id), " FILES_INSERT (
+         "$9", "$10", "$11", "$12") "SELECT id FROM r"},
     {"report_get",
      "SELECT " REPORT_COLS " FROM activity_reports r "
      "JOIN plan_activities a ON a.id = r.activity_id "
@@ -98,10 +111,16 @@ static const loa_stmt statements[] = {
      "kept AS (INSERT INTO activity_report_versions (report_id, version, done_on, description, "
      "evidence_links, attachment_ids, written_by, written_at, replaced_by, reason) "
      "SELECT id, version, done_on, description, evidence_links, attachment_ids, "
-     "coalesce(updated_by, created_by), coalesce(updated_at, created_at), $7::bigint, $8 FROM old) "
-     "UPDATE activity_reports r SET done_on = $3::date, description = $4, "
+     "coalesce(updated_by, created_by), coalesce(updated_at, created_at), $7::bigint, $8 FROM "
+     "old), "
+     "r AS (UPDATE activity_reports r SET done_on = $3::date, description = $4, "
      "evidence_links = $5::text[], attachment_ids = $6::bigint[], version = r.version + 1, "
-     "updated_at = now(), updated_by = $7::bigint FROM old WHERE r.id = old.id RETURNING r.id"},
+     "updated_at = now(), updated_by = $7::bigint FROM old WHERE r.id = old.id RETURNING "
+     "r.id), " FILES_INSERT ("$9", "$10", "$11", "$12") "SELECT id FROM r"},
+    {"attachment_get",
+     "SELECT f.id, f.report_id, a.plan_id, r.activity_id, f.sha256, f.mime, f.size "
+     "FROM report_attachments f JOIN activity_reports r ON r.id = f.report_id "
+     "JOIN plan_activities a ON a.id = r.activity_id WHERE f.id = $1::bigint"},
     {"report_withdraw",
      "UPDATE activity_reports SET withdrawn_at = now(), withdrawn_by = $3::bigint, "
      "withdraw_reason = $4 WHERE id = $1::bigint AND version = $2::integer "
@@ -453,32 +472,90 @@ loa_store_status plan_store_report_get (PGconn *db, int64_t plan_id, int64_t act
     return loa_store_one (db, WHO, "report_get", 3, vals, fill_report, out);
 }
 
+/* The four arrays of `files` (ids, digests, types, sizes) as parameters:
+ * new strings, the caller's (free_files). 0, or -1 when memory ran out. */
+typedef struct {
+    char *ids, *sha256, *mime, *size;
+} files_params;
+
+static void free_files (files_params *p)
+{
+    free (p->ids);
+    free (p->sha256);
+    free (p->mime);
+    free (p->size);
+}
+
+static int files_params_of (const plan_report_files *files, files_params *p)
+{
+    size_t n = files ? files->n : 0;
+    int64_t *ids = calloc (n + 1, sizeof *ids), *sizes = calloc (n + 1, sizeof *sizes);
+    const char **sha = calloc (n + 1, sizeof *sha), **mime = calloc (n + 1, sizeof *mime);
+    *p = (files_params){0};
+    if (ids && sizes && sha && mime) {
+        for (size_t i = 0; i < n; i++) {
+            ids[i] = files->items[i]->id;
+            sizes[i] = files->items[i]->size;
+            sha[i] = files->items[i]->sha256;
+            mime[i] = files->items[i]->mime;
+        }
+        p->ids = loa_store_ids_literal (ids, n);
+        p->size = loa_store_ids_literal (sizes, n);
+        p->sha256 = loa_store_strings_literal (sha, n);
+        p->mime = loa_store_strings_literal (mime, n);
+    }
+    free (ids);
+    free (sizes);
+    free (sha);
+    free (mime);
+    if (p->ids && p->size && p->sha256 && p->mime)
+        return 0;
+    free_files (p);
+    return -1;
+}
+
+loa_store_status plan_store_report_next_id (PGconn *db, int64_t *id)
+{
+    PGresult *res = loa_store_run (db, WHO, "report_next_id", 0, NULL, PGRES_TUPLES_OK);
+    int ok = PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) == 1;
+    *id = ok ? atoll (PQgetvalue (res, 0, 0)) : 0;
+    PQclear (res);
+    return ok ? LOA_STORE_OK : LOA_STORE_ERROR;
+}
+
 loa_store_status plan_store_report_create (PGconn *db,
                                            const Loa__Quota__CreateActivityReportRequest *in,
-                                           int64_t unit_id, int64_t user_id,
+                                           int64_t id, int64_t unit_id, int64_t user_id,
+                                           const plan_report_files *files,
                                            Loa__Quota__ActivityReport *out)
 {
     loa__quota__activity_report__init (out);
-    char a[24], u[24], user[24];
+    char a[24], u[24], user[24], rid[24];
     loa_store_int_param (a, in->aid);
     loa_store_int_param (u, unit_id);
     loa_store_int_param (user, user_id);
+    loa_store_int_param (rid, id);
     char *links =
         loa_store_strings_literal ((const char *const *) in->evidence_links, in->n_evidence_links);
     char *attachments = loa_store_ids_literal (in->attachment_ids, in->n_attachment_ids);
+    files_params f;
+    int have_files = files_params_of (files, &f) == 0;
     loa_store_status st = LOA_STORE_ERROR;
-    if (links && attachments) {
-        const char *vals[] = {a, u, in->done_on, in->description, links, attachments, user};
+    if (links && attachments && have_files) {
+        const char *vals[] = {a,    u,   in->done_on, in->description, links,  attachments,
+                              user, rid, f.ids,       f.sha256,        f.mime, f.size};
         /* One statement: it commits on its own, before the reply. */
-        PGresult *res = loa_store_run (db, WHO, "report_insert", 7, vals, PGRES_TUPLES_OK);
+        PGresult *res = loa_store_run (db, WHO, "report_insert", 12, vals, PGRES_TUPLES_OK);
         if (PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) == 1) {
-            int64_t id = atoll (PQgetvalue (res, 0, 0));
-            st = plan_store_report_get (db, in->id, in->aid, id, out) == LOA_STORE_OK
+            int64_t made = atoll (PQgetvalue (res, 0, 0));
+            st = plan_store_report_get (db, in->id, in->aid, made, out) == LOA_STORE_OK
                      ? LOA_STORE_OK
                      : LOA_STORE_ERROR;
         }
         PQclear (res);
     }
+    if (have_files)
+        free_files (&f);
     free (links);
     free (attachments);
     return st;
@@ -506,7 +583,8 @@ static loa_store_status one_row_or_conflict (PGresult *res)
 
 loa_store_status plan_store_report_correct (PGconn *db, const Loa__Quota__ActivityReport *cur,
                                             const Loa__Quota__CreateActivityReportRequest *text,
-                                            int64_t user_id, const char *reason)
+                                            const plan_report_files *files, int64_t user_id,
+                                            const char *reason)
 {
     char id[24], version[24], user[24];
     loa_store_int_param (id, cur->id);
@@ -515,13 +593,17 @@ loa_store_status plan_store_report_correct (PGconn *db, const Loa__Quota__Activi
     char *links = loa_store_strings_literal ((const char *const *) text->evidence_links,
                                              text->n_evidence_links);
     char *attachments = loa_store_ids_literal (text->attachment_ids, text->n_attachment_ids);
+    files_params f;
+    int have_files = files_params_of (files, &f) == 0;
     loa_store_status st = LOA_STORE_ERROR;
-    if (links && attachments) {
-        const char *vals[] = {id,    version,     text->done_on, text->description,
-                              links, attachments, user,          reason};
+    if (links && attachments && have_files) {
+        const char *vals[] = {id,   version, text->done_on, text->description, links,  attachments,
+                              user, reason,  f.ids,         f.sha256,          f.mime, f.size};
         st = one_row_or_conflict (
-            loa_store_run (db, WHO, "report_correct", 8, vals, PGRES_TUPLES_OK));
+            loa_store_run (db, WHO, "report_correct", 12, vals, PGRES_TUPLES_OK));
     }
+    if (have_files)
+        free_files (&f);
     free (links);
     free (attachments);
     return st;
@@ -548,6 +630,29 @@ loa_store_status plan_store_reports_list (PGconn *db, int64_t activity_id,
     const char *vals[] = {a};
     return loa_store_rows (db, WHO, "reports_list", 1, vals, sizeof (Loa__Quota__ActivityReport),
                            fill_report, (void ***) &out->items, &out->n_items);
+}
+
+static void fill_attachment (const PGresult *res, int row, void *item, int *oom)
+{
+    Loa__Quota__ReportAttachment *f = item;
+    loa__quota__report_attachment__init (f);
+    f->id = atoll (PQgetvalue (res, row, 0));
+    f->report_id = atoll (PQgetvalue (res, row, 1));
+    f->plan_id = atoll (PQgetvalue (res, row, 2));
+    f->activity_id = atoll (PQgetvalue (res, row, 3));
+    f->sha256 = loa_store_dup (res, row, 4, oom);
+    f->mime = loa_store_dup (res, row, 5, oom);
+    f->size = atoll (PQgetvalue (res, row, 6));
+}
+
+loa_store_status plan_store_attachment_get (PGconn *db, int64_t id,
+                                            Loa__Quota__ReportAttachment *out)
+{
+    loa__quota__report_attachment__init (out);
+    char f[24];
+    loa_store_int_param (f, id);
+    const char *vals[] = {f};
+    return loa_store_one (db, WHO, "attachment_get", 1, vals, fill_attachment, out);
 }
 
 /* ------------------------------------------------------------ leads */

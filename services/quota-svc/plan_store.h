@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "loa_store.h"
+#include "media.pb-c.h"
 #include "plan.pb-c.h"
 #include "plan_edit.pb-c.h"
 
@@ -48,11 +49,25 @@ loa_store_status plan_store_unknown_unit (PGconn *db, const int64_t *ids, size_t
 loa_store_status plan_store_activity (PGconn *db, int64_t plan_id, int64_t activity_id,
                                       int64_t unit_id, int *year, int *may_report);
 
-/* Records a report of `unit_id` on the activity (in->aid) and reads it back
- * into *out. OK or ERROR. */
+/* The files a report gains: media-svc's rows of the attachments it claimed
+ * for the report (attachments.claim), kept in report_attachments in the
+ * same statement as the report. */
+typedef struct {
+    Loa__Media__CitizenAttachment *const *items;
+    size_t n;
+} plan_report_files;
+
+/* A new report's id, taken before the report is written (its files are
+ * claimed for it first). OK or ERROR. */
+loa_store_status plan_store_report_next_id (PGconn *db, int64_t *id);
+
+/* Records a report of `unit_id` on the activity (in->aid), with id `id`
+ * (0: a new one) and its `files`, and reads it back into *out. OK or
+ * ERROR. */
 loa_store_status plan_store_report_create (PGconn *db,
                                            const Loa__Quota__CreateActivityReportRequest *in,
-                                           int64_t unit_id, int64_t user_id,
+                                           int64_t id, int64_t unit_id, int64_t user_id,
+                                           const plan_report_files *files,
                                            Loa__Quota__ActivityReport *out);
 
 /* Report `report_id` of that activity of that plan. OK, NOT_FOUND or
@@ -66,11 +81,17 @@ loa_store_status plan_store_report_versions (PGconn *db, Loa__Quota__ActivityRep
 
 /* Corrects report `cur` (as read: its id and version) to `text`'s done_on,
  * description and lists, by `user_id` for `reason`, keeping the text it
- * replaces, in one statement. OK, CONFLICT (corrected or withdrawn since
- * `cur` was read) or ERROR. */
+ * replaces and adding the `files` it gains, in one statement. OK, CONFLICT (corrected or withdrawn
+ * since `cur` was read) or ERROR. */
 loa_store_status plan_store_report_correct (PGconn *db, const Loa__Quota__ActivityReport *cur,
                                             const Loa__Quota__CreateActivityReportRequest *text,
-                                            int64_t user_id, const char *reason);
+                                            const plan_report_files *files, int64_t user_id,
+                                            const char *reason);
+
+/* File `id` of a report, with the report's plan and activity. OK,
+ * NOT_FOUND or ERROR. */
+loa_store_status plan_store_attachment_get (PGconn *db, int64_t id,
+                                            Loa__Quota__ReportAttachment *out);
 
 /* Withdraws report `cur` (its id and version), by `user_id` for `reason`.
  * OK, CONFLICT (changed meanwhile) or ERROR. */

@@ -212,5 +212,7 @@ const loa_rpc_method quota_methods[] = {
      quota_plan_reports_update},
     {"plans.reports.withdraw", &loa__quota__withdraw_activity_report_request__descriptor,
      quota_plan_reports_withdraw},
+    {"plans.attachments.get", &loa__quota__report_attachment_request__descriptor,
+     quota_plan_attachments_get},
     {NULL, NULL, NULL},
 };

@@ -8,7 +8,9 @@
 // leads) the same member files a report, corrects it with the keyboard (a
 // correction without a reason keeps what was typed, the error by the
 // field), sees the earlier text, and withdraws it; the 2022 report offers
-// neither (its period closed). Screenshots desktop + phone.
+// neither (its period closed). A report with a file: a text file is
+// refused with the API's reason, a PDF is uploaded and listed, and the
+// report's file downloads with its bytes. Screenshots desktop + phone.
 // Settings: WB_PLAN_LEAD, WB_PLAN_OTHER, WB_PLAN_INSPECTOR
 // ("username:password"), WB_RUN (makes the texts unique), WB_PLAN_YEAR.
 import { check, credentials, done, expect, expectClean, launch, newPage, open, shot, signIn } from './lib.mjs';
@@ -139,6 +141,36 @@ await check('plan: the correction is withdrawn with a reason and leaves the list
     await heading.waitFor({ state: 'visible' });
     expect(!(await mine(lead).locator('.reports-list li', { hasText: FIXED }).count()), 'the withdrawn report is still listed');
     expect((await mine(lead).locator('dd.summary').innerText()).includes('Chưa có báo cáo'), await mine(lead).locator('dd.summary').innerText());
+});
+
+const FILED = `Ảnh và biên bản hội nghị giao ban CCHC ${RUN}`;
+const PDF = Buffer.from(`%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% ${RUN}\ntrailer << /Root 1 0 R >>\n%%EOF\n`);
+await check('plan: a report\'s files are uploaded with progress, a refused one says why, and staff download them', async () => {
+    const card = mine(lead);
+    await card.getByRole('button', { name: /^Báo cáo kết quả hoạt động/ }).click();
+    const form = card.locator('form.report-form').first();
+    const picker = form.getByLabel('Tệp đính kèm');
+    await picker.setInputFiles({ name: 'ghi-chu.txt', mimeType: 'text/plain', buffer: Buffer.from('Không phải ảnh hay PDF\n'.repeat(20)) });
+    const said = form.locator('.file-picker p[aria-live]');
+    await said.filter({ hasText: 'Không tải lên được ghi-chu.txt' }).waitFor({ state: 'visible' });
+    expect((await said.innerText()).includes('JPEG, PNG'), await said.innerText());
+    await picker.setInputFiles({ name: 'bien-ban.pdf', mimeType: 'application/pdf', buffer: PDF });
+    const listed = form.locator('ul.files li');
+    await listed.filter({ hasText: 'bien-ban.pdf' }).waitFor({ state: 'visible' });
+    expect((await listed.count()) === 1, `${await listed.count()} files listed`);
+    const today = new Date().toLocaleDateString('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' });
+    await form.getByLabel('Ngày thực hiện').fill(today);
+    await form.getByLabel('Nội dung đã thực hiện').fill(FILED);
+    await form.getByRole('button', { name: 'Gửi báo cáo' }).click();
+    const item = mine(lead).locator('.reports-list li', { hasText: FILED });
+    await item.waitFor({ state: 'visible' });
+    const file = item.locator('.report-files button[data-file]');
+    expect((await file.count()) === 1, `${await file.count()} file buttons`);
+    const [dl] = await Promise.all([lead.waitForEvent('download'), file.click()]);
+    expect(/^bao-cao-\d+-tep-\d+\.pdf$/.test(dl.suggestedFilename()), dl.suggestedFilename());
+    const path = await dl.path();
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(path).equals(PDF), 'the downloaded bytes are not the uploaded PDF');
 });
 
 const other = await newPage(browser);

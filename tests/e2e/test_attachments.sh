@@ -83,7 +83,7 @@ expect_eq "upload: a PDF, typed from its bytes whatever Content-Type says -> 201
     "201 application/pdf" "$HTTP_STATUS $(at_jq .mime)"
 AT_PDF=$AT_ID
 expect_eq "upload: the row is a citizen's attachment in media-svc, not an asset" "1 0" \
-    "$(db_sql "SELECT (SELECT count(*) FROM media.citizen_attachments WHERE id = ${AT_PNG:-0} AND feedback_id IS NULL),
+    "$(db_sql "SELECT (SELECT count(*) FROM media.private_attachments WHERE id = ${AT_PNG:-0} AND feedback_id IS NULL),
                       (SELECT count(*) FROM media.assets WHERE sha256 = '$(at_sha "$AT_DIR/a.png")')" | tr '|' ' ')"
 at_upload "$AT_DIR/t.txt" image/png
 expect_eq "refused: text declared as a PNG (typed from its bytes) -> 415 naming body" "415 true" "$(problem_names body)"
@@ -112,7 +112,7 @@ expect_eq "submit: an item with three attachments -> 201" 201 "$HTTP_STATUS"
 AT_ITEM=$(at_jq .id)
 AT_CODE=$(at_jq .tracking_code)
 expect_eq "submit: media-svc gave the three to the item" 3 \
-    "$(db_sql "SELECT count(*) FROM media.citizen_attachments WHERE feedback_id = ${AT_ITEM:-0}")"
+    "$(db_sql "SELECT count(*) FROM media.private_attachments WHERE feedback_id = ${AT_ITEM:-0}")"
 at_call insp GET "/api/v1/feedback/$AT_ITEM" -
 expect_eq "submit: the staff's view lists the attachments with type and size" \
     "$AT_PNG:image/png $AT_JPG:image/jpeg $AT_PDF:application/pdf" \
@@ -132,7 +132,7 @@ at_submit "[$AT_MAX, $AT_MAX]"
 expect_eq "refused: the same id twice -> 422 naming attachment_ids" "422 true" "$(problem_names attachment_ids)"
 expect_eq "refused: nothing was stored or claimed by the refused submissions" "0 1" \
     "$(db_sql "SELECT (SELECT count(*) FROM feedback.feedback WHERE title = 'Hồ sơ kèm ảnh chụp $AT_RUN') - 1,
-                      (SELECT count(*) FROM media.citizen_attachments WHERE id = ${AT_MAX:-0} AND feedback_id IS NULL)" | tr '|' ' ')"
+                      (SELECT count(*) FROM media.private_attachments WHERE id = ${AT_MAX:-0} AND feedback_id IS NULL)" | tr '|' ' ')"
 # An asset an editor uploaded is not a citizen's attachment.
 e2e_png "$AT_DIR/asset.png" 40
 at_call edit POST /api/v1/assets - -H 'Content-Type: image/png' --data-binary "@$AT_DIR/asset.png"
@@ -189,21 +189,21 @@ AT_LONE=$AT_ID
 AT_LONE_SHA=$(at_sha "$AT_DIR/lone.png")
 AT_LONE_BLOB="$LOA_MEDIA_DIR/sha256/${AT_LONE_SHA:0:2}/${AT_LONE_SHA:2:2}/$AT_LONE_SHA"
 expect_eq "sweep: setup, two unused attachments and the lone one's blob on the volume" "2 true" \
-    "$(db_sql "SELECT count(*) FROM media.citizen_attachments WHERE id IN (${AT_DUP:-0}, ${AT_LONE:-0}) AND feedback_id IS NULL") $([ -f "$AT_LONE_BLOB" ] && echo true || echo false)"
+    "$(db_sql "SELECT count(*) FROM media.private_attachments WHERE id IN (${AT_DUP:-0}, ${AT_LONE:-0}) AND feedback_id IS NULL") $([ -f "$AT_LONE_BLOB" ] && echo true || echo false)"
 sleep 2
 stack_stop media-svc
 LOA_ATTACHMENT_UNUSED_S=1 stack_start media-svc
 at_swept() {
-    [ "$(db_sql "SELECT count(*) FROM media.citizen_attachments WHERE id IN (${AT_DUP:-0}, ${AT_LONE:-0}, ${AT_MAX:-0})")" = 0 ] &&
+    [ "$(db_sql "SELECT count(*) FROM media.private_attachments WHERE id IN (${AT_DUP:-0}, ${AT_LONE:-0}, ${AT_MAX:-0})")" = 0 ] &&
         [ ! -e "$AT_LONE_BLOB" ]
 }
 if wait_until 30 at_swept; then pass "sweep: unused attachments (a period of 1 s) are removed, the lone one's blob with it"; else
-    fail "sweep: unused attachments are removed" "$(db_sql "SELECT id FROM media.citizen_attachments WHERE feedback_id IS NULL AND id IN (${AT_DUP:-0}, ${AT_LONE:-0})") blob $([ -e "$AT_LONE_BLOB" ] && echo kept)"
+    fail "sweep: unused attachments are removed" "$(db_sql "SELECT id FROM media.private_attachments WHERE feedback_id IS NULL AND id IN (${AT_DUP:-0}, ${AT_LONE:-0})") blob $([ -e "$AT_LONE_BLOB" ] && echo kept)"
 fi
 at_call insp GET "/api/v1/feedback/attachments/$AT_JPG" -
 expect_eq "sweep: the used attachment with the same bytes is kept, and still read" \
     "200 $(at_sha "$AT_DIR/b.jpg") 3" \
-    "$HTTP_STATUS $(at_sha "$T_TMP/body") $(db_sql "SELECT count(*) FROM media.citizen_attachments WHERE feedback_id = ${AT_ITEM:-0}")"
+    "$HTTP_STATUS $(at_sha "$T_TMP/body") $(db_sql "SELECT count(*) FROM media.private_attachments WHERE feedback_id = ${AT_ITEM:-0}")"
 at_submit "[${AT_LONE:-0}]"
 expect_eq "sweep: a swept attachment can no longer be used -> 422 naming attachment_ids" "422 true" \
     "$(problem_names attachment_ids)"

@@ -6,7 +6,10 @@
 # unit report on an activity (another unit's are refused), the inspector
 # for one of those units; the per-activity summary counts them; an
 # Idempotency-Key retry gives the same report; unknown plans, activities
-# and reports are 404. The lead resolution and the store's summary are also
+# and reports are 404. Files attached to reports (issue 20, decision 0034):
+# uploaded by staff, claimed by a report all or none (only its author's
+# uploads, no other report's, never a citizen's), read by staff only, kept
+# across corrections. The lead resolution and the store's summary are also
 # unit tests (tests/unit/quota-svc/test_plan_store.c).
 # Sourced by tests/run.sh: every name here starts with pl_ / PL_.
 # shellcheck shell=bash
@@ -47,6 +50,34 @@ pl_report() {
     shift 4
     pl_call "$pl_w" POST "/api/v1/plans/$pl_p/activities/$pl_aid/reports" "$pl_j" "$@"
 }
+
+# pl_upload WHO FILE TYPE: POST /api/v1/plans/attachments (a file for a
+# report); PL_FILE is the new id (0 when refused).
+pl_upload() {
+    local pl_w=$1 pl_f=$2 pl_t=$3 pl_auth=()
+    [ "$pl_w" = anon ] || pl_auth=(-H "Authorization: Bearer ${PL_TOK[$pl_w]:-none}")
+    http POST /api/v1/plans/attachments "${pl_auth[@]}" -H "Content-Type: $pl_t" --data-binary "@$pl_f"
+    PL_FILE=$(pl_jq '.id // 0')
+}
+pl_sha() { sha256sum "$1" | cut -d' ' -f1; }
+PL_FDIR=$T_TMP/plan-files
+mkdir -p "$PL_FDIR"
+e2e_png "$PL_FDIR/a.png" 32
+python3 - "$PL_FDIR" <<'PYEOF'
+import os, sys
+d = sys.argv[1]
+def pdf(name):
+    open(d + '/' + name, 'wb').write(b'%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%' + os.urandom(16).hex().encode()
+                                     + b'\ntrailer << /Root 1 0 R >>\n%%EOF\n')
+pdf('c.pdf')
+pdf('d.pdf')
+pdf('e.pdf')
+open(d + '/b.jpg', 'wb').write(b'\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00'
+                               + os.urandom(2048) + b'\xff\xd9')
+open(d + '/t.txt', 'wb').write('Biên bản họp, dạng chữ.\n'.encode() * 20)
+png = open(d + '/a.png', 'rb').read()
+open(d + '/big.png', 'wb').write(png + b'\0' * (10 * 1024 * 1024 + 1 - len(png)))
+PYEOF
 
 # pl_summary AID: "reports units last months" of an activity of the seed plan.
 pl_summary() {
@@ -198,11 +229,15 @@ expect_eq "patch: the seeded activity 2 gets unit P as a partner" "200 $PL_UP" \
 echo "  -- reports on activities"
 pl_report anon "$PL_SEED" "$PL_A1" '{"done_on": "2022-03-15", "description": "Niêm yết"}'
 expect_eq "report: anonymous is 401" 401 "$HTTP_STATUS"
+pl_upload lead "$PL_FDIR/d.pdf" application/pdf
+PL_FD=$PL_FILE
+pl_upload lead "$PL_FDIR/a.png" image/png
+PL_FA=$PL_FILE
 pl_report lead "$PL_SEED" "$PL_A1" \
-    '{"done_on": "2022-03-15", "description": "Niêm yết số điện thoại đường dây nóng tại trụ sở", "evidence_links": ["https://skhdt.bacninh.gov.vn/tin-tuc/niem-yet"], "attachment_ids": [7, 9]}'
+    "{\"done_on\": \"2022-03-15\", \"description\": \"Niêm yết số điện thoại đường dây nóng tại trụ sở\", \"evidence_links\": [\"https://skhdt.bacninh.gov.vn/tin-tuc/niem-yet\"], \"attachment_ids\": [$PL_FD, $PL_FA]}"
 PL_R1=$(pl_jq '.id // 0')
-expect_eq "report: the lead unit's user reports (201, Location, its unit)" \
-    "201 /api/v1/plans/$PL_SEED/activities/$PL_A1/reports/$PL_R1 $PL_TTRA 2022-03-15 https://skhdt.bacninh.gov.vn/tin-tuc/niem-yet 7,9" \
+expect_eq "report: the lead unit's user reports (201, Location, its unit, its two files)" \
+    "201 /api/v1/plans/$PL_SEED/activities/$PL_A1/reports/$PL_R1 $PL_TTRA 2022-03-15 https://skhdt.bacninh.gov.vn/tin-tuc/niem-yet $PL_FD,$PL_FA" \
     "$HTTP_STATUS $(header Location) $(pl_jq .unit_id) $(pl_jq .done_on) $(pl_jq '.evidence_links | join(",")') $(pl_jq '.attachment_ids | map(tostring) | join(",")')"
 pl_report lead "$PL_SEED" "$PL_A1" '{"done_on": "2022-03-20", "description": "Cập nhật bộ thủ tục hành chính"}'
 expect_eq "report: a second report of the lead unit" 201 "$HTTP_STATUS"
@@ -338,6 +373,108 @@ pl_call lead GET "/api/v1/plans/$PL_SEED/activities/$PL_A1/reports/$PL_R1" -
 expect_eq "correct: ... and its author reads may_change false" "200 false 1" "$HTTP_STATUS $(pl_jq .may_change) $(pl_jq .version)"
 pl_call other PATCH "/api/v1/plans/$PL_MINE/activities/$PL_M1/reports/987654321" '{"description": "X", "reason": "Y"}'
 expect_eq "correct: an unknown report is 404" 404 "$HTTP_STATUS"
+
+echo "  -- files attached to reports (issue 20)"
+# Staff upload JPEG, PNG or PDF (typed from the bytes, at most 10 MB); a
+# report claims its files in media-svc (each a file of staff, uploaded by
+# the caller, no other report's), all or none; staff read them, nobody else.
+pl_report_count() { pl_psql "SELECT count(*) FROM quota.activity_reports WHERE activity_id = $PL_M1"; }
+pl_is() { [ "$1" = "$2" ] && echo true || echo false; }
+pl_upload anon "$PL_FDIR/c.pdf" application/pdf
+expect_eq "files: an anonymous upload is 401" 401 "$HTTP_STATUS"
+pl_upload other "$PL_FDIR/t.txt" text/plain
+expect_eq "files: text is 415 naming body" "415 true" "$(pl_names body)"
+pl_upload other "$PL_FDIR/big.png" image/png
+expect_eq "files: over 10 MB is 413" 413 "$HTTP_STATUS"
+pl_upload other "$PL_FDIR/c.pdf" application/pdf
+expect_eq "files: staff upload a PDF -> 201 {id, mime, size}" \
+    "201 [\"id\",\"mime\",\"size\"] application/pdf $(stat -c %s "$PL_FDIR/c.pdf")" \
+    "$HTTP_STATUS $(pl_jq -c keys) $(pl_jq .mime) $(pl_jq .size)"
+PL_F1=$PL_FILE
+pl_upload other "$PL_FDIR/a.png" image/png
+PL_F2=$PL_FILE
+pl_upload lead "$PL_FDIR/e.pdf" application/pdf
+PL_FL=$PL_FILE
+http POST /api/v1/feedback/attachments -H "Content-Type: image/png" -H "X-Forwarded-For: 10.95.0.7" \
+    --data-binary "@$PL_FDIR/a.png"
+PL_FC=$(pl_jq '.id // 0')
+expect_eq "files: setup, three files of staff and a citizen's attachment" "true true true 201" \
+    "$([ "$PL_F1" -gt 0 ] && echo true) $([ "$PL_F2" -gt 0 ] && echo true) $([ "$PL_FL" -gt 0 ] && echo true) $HTTP_STATUS"
+expect_eq "files: media-svc keeps them as report files of their uploaders, not yet used" "report:0 report:0" \
+    "$(pl_psql "SELECT string_agg(kind || ':' || coalesce(report_id, 0), ' ' ORDER BY id) FROM media.private_attachments WHERE id IN ($PL_F1, $PL_F2)")"
+
+pl_before=$(pl_report_count)
+pl_files_report() {
+    pl_report "$1" "$PL_MINE" "$PL_M1" "{\"done_on\": \"$PL_TODAY\", \"description\": \"Biên bản và ảnh hội nghị\", \"attachment_ids\": $2}"
+}
+pl_files_report other "[$PL_F1, $PL_FC]"
+expect_eq "files: a citizen's attachment is 422 naming attachment_ids[1]; no report is written" \
+    "422 true $pl_before" "$(pl_names 'attachment_ids[1]') $(pl_report_count)"
+pl_files_report other "[$PL_F1, $PL_FL]"
+expect_eq "files: a file someone else uploaded is 422 naming attachment_ids[1] (Vietnamese)" "422 true true" \
+    "$(pl_names 'attachment_ids[1]') $(pl_jq '[.errors[].message] | any(test("người khác"))')"
+pl_files_report other "[$PL_F1, 987654321]"
+expect_eq "files: an unknown file is 422 naming attachment_ids[1]" "422 true" "$(pl_names 'attachment_ids[1]')"
+pl_files_report other "[$PL_F1, $PL_F1]"
+expect_eq "files: the same file twice is 422 naming attachment_ids[1]" "422 true" "$(pl_names 'attachment_ids[1]')"
+expect_eq "files: refused reports claimed nothing (all or none)" "0 $pl_before" \
+    "$(pl_psql "SELECT count(*) FROM media.private_attachments WHERE id IN ($PL_F1, $PL_F2, $PL_FL, $PL_FC) AND (report_id IS NOT NULL OR feedback_id IS NOT NULL)") $(pl_report_count)"
+pl_files_report other "[$PL_F1, $PL_F2]"
+PL_RF=$(pl_jq '.id // 0')
+expect_eq "files: a report names its author's two files (201)" "201 $PL_F1,$PL_F2" \
+    "$HTTP_STATUS $(pl_jq '.attachment_ids | map(tostring) | join(",")')"
+expect_eq "files: media-svc gave both to that report; quota-svc keeps their type and size" \
+    "$PL_RF,$PL_RF application/pdf:$(stat -c %s "$PL_FDIR/c.pdf") image/png:$(stat -c %s "$PL_FDIR/a.png")" \
+    "$(pl_psql "SELECT string_agg(report_id::text, ',' ORDER BY id) FROM media.private_attachments WHERE id IN ($PL_F1, $PL_F2)") $(pl_psql "SELECT string_agg(mime || ':' || size, ' ' ORDER BY id) FROM quota.report_attachments WHERE report_id = $PL_RF")"
+
+pl_call lead GET "/api/v1/plans/attachments/$PL_F1" -
+expect_eq "files: any member of staff reads a report's file: its bytes, type, name, never cached" \
+    "200 true application/pdf true true" \
+    "$HTTP_STATUS $(pl_is "$(pl_sha "$T_TMP/body")" "$(pl_sha "$PL_FDIR/c.pdf")") $(header Content-Type) $(header Content-Disposition | grep -q "bao-cao-$PL_RF-tep-$PL_F1.pdf" && echo true) $(header Cache-Control | grep -q 'no-store' && echo true)"
+http GET "/api/v1/plans/attachments/$PL_F1"
+expect_eq "files: anonymous is 401, no bytes" "401 false" \
+    "$HTTP_STATUS $(pl_is "$(pl_sha "$T_TMP/body")" "$(pl_sha "$PL_FDIR/c.pdf")")"
+pl_call lead GET "/api/v1/plans/attachments/$PL_FL" -
+expect_eq "files: a file no report uses is 404" 404 "$HTTP_STATUS"
+pl_call lead GET "/api/v1/plans/attachments/$PL_FC" -
+expect_eq "files: a citizen's attachment is never read here (404)" 404 "$HTTP_STATUS"
+pl_call lead GET "/api/v1/plans/attachments/abc" -
+expect_eq "files: a malformed id is 404" 404 "$HTTP_STATUS"
+pl_call insp GET "/api/v1/feedback/attachments/$PL_F1" -
+expect_eq "files: nor is a report's file read as a citizen's (404)" 404 "$HTTP_STATUS"
+pl_call lead GET "/api/v1/assets/$PL_F1" -
+expect_eq "files: never an asset" false "$(pl_is "$(pl_sha "$T_TMP/body")" "$(pl_sha "$PL_FDIR/c.pdf")")"
+
+pl_report lead "$PL_SEED" "$PL_A1" "{\"done_on\": \"2022-04-01\", \"description\": \"Lấy tệp của báo cáo khác\", \"attachment_ids\": [$PL_FL, $PL_F1]}"
+expect_eq "files: another report's file is 422 naming attachment_ids[1]; the other file stays unused" \
+    "422 true true 0" \
+    "$(pl_names 'attachment_ids[1]') $(pl_jq '[.errors[].message] | any(test("báo cáo khác"))') $(pl_psql "SELECT count(*) FROM media.private_attachments WHERE id = $PL_FL AND report_id IS NOT NULL")"
+http POST /api/v1/feedback -H "X-Forwarded-For: 10.95.0.8" -H 'Content-Type: application/json' --data-binary \
+    "{\"kind\": \"report\", \"title\": \"Phản ánh kèm tệp của cán bộ\", \"content\": \"Nội dung phản ánh\", \"attachment_ids\": [$PL_F2],
+      \"submitter\": {\"name\": \"Lê Văn Tâm\", \"address\": \"2 Lý Thái Tổ, TP Bắc Ninh\", \"phone\": \"0912 345 678\", \"email\": \"le.van.tam@example.vn\"}}"
+expect_eq "files: a citizen's submission cannot take a report's file (422 naming attachment_ids)" "422 true" \
+    "$(pl_names attachment_ids)"
+
+pl_upload other "$PL_FDIR/b.jpg" image/jpeg
+PL_F3=$PL_FILE
+pl_rf="/api/v1/plans/$PL_MINE/activities/$PL_M1/reports/$PL_RF"
+pl_call other PATCH "$pl_rf" "{\"attachment_ids\": [$PL_F1, $PL_F3], \"reason\": \"Thay ảnh bằng ảnh chụp biên bản\"}"
+expect_eq "files: a correction keeps one file, drops one, adds one; the earlier list is kept" \
+    "200 2 $PL_F1,$PL_F3 $PL_F1,$PL_F2" \
+    "$HTTP_STATUS $(pl_jq .version) $(pl_jq '.attachment_ids | map(tostring) | join(",")') $(pl_jq '.versions[0].attachment_ids | map(tostring) | join(",")')"
+pl_call lead GET "/api/v1/plans/attachments/$PL_F3" -
+expect_eq "files: the added file is read" "200 true" "$HTTP_STATUS $(pl_is "$(pl_sha "$T_TMP/body")" "$(pl_sha "$PL_FDIR/b.jpg")")"
+pl_call lead GET "/api/v1/plans/attachments/$PL_F2" -
+expect_eq "files: the dropped one stays readable (an earlier version names it)" "200 true" \
+    "$HTTP_STATUS $(pl_is "$(pl_sha "$T_TMP/body")" "$(pl_sha "$PL_FDIR/a.png")")"
+pl_call insp PATCH "$pl_rf" "{\"attachment_ids\": [$PL_F1, $PL_F3, $PL_FL], \"reason\": \"Bổ sung\"}"
+expect_eq "files: an inspector may not add a file someone else uploaded (422 naming attachment_ids[2])" "422 true" \
+    "$(pl_names 'attachment_ids[2]')"
+pl_upload insp "$PL_FDIR/c.pdf" application/pdf
+PL_F4=$PL_FILE
+pl_call insp PATCH "$pl_rf" "{\"attachment_ids\": [$PL_F1, $PL_F3, $PL_F4], \"reason\": \"Thanh tra Sở bổ sung văn bản\"}"
+expect_eq "files: an inspector adds a file of their own (version 3)" "200 3 $PL_F1,$PL_F3,$PL_F4 3" \
+    "$HTTP_STATUS $(pl_jq .version) $(pl_jq '.attachment_ids | map(tostring) | join(",")') $(pl_psql "SELECT count(*) FROM quota.report_attachments WHERE report_id = $PL_RF AND id IN ($PL_F1, $PL_F3, $PL_F4)")"
 
 echo "  -- 404"
 pl_call lead GET /api/v1/plans/987654321 -

@@ -4,8 +4,7 @@
 // published article with uploaded photos or videos, corrects or cancels
 // it; reviewer, inspector and leader read the packages with what each
 // broadcaster received (versions in its feed, downloads, receipts).
-import { call, forget, loadNames, nameOf, requireStaff, session } from './admin.js';
-import { ApiError } from './api.js';
+import { call, loadNames, nameOf, requireStaff, upload } from './admin.js';
 import {
     $, busy, clear, clearFieldErrors, el, fmtTime, hide, params, showFieldErrors, showProblem, timeEl,
 } from './ui.js';
@@ -68,41 +67,8 @@ const UPLOAD_HEADING = {
     422: 'Tệp không hợp lệ',
 };
 
-// POST /api/v1/assets with the file as the raw body (its own Content-Type),
-// through XMLHttpRequest for the upload's progress. Resolves to the asset.
-function uploadAsset(file, onProgress) {
-    return new Promise((resolve, reject) => {
-        const xhr = new XMLHttpRequest();
-        xhr.open('POST', `/api/v1/assets?name=${encodeURIComponent(file.name)}`);
-        xhr.setRequestHeader('Accept', 'application/json');
-        if (file.type) xhr.setRequestHeader('Content-Type', file.type);
-        const sess = session();
-        if (sess) xhr.setRequestHeader('Authorization', `Bearer ${sess.token}`);
-        xhr.upload.addEventListener('progress', (e) => { if (e.lengthComputable) onProgress(e.loaded, e.total); });
-        xhr.addEventListener('load', () => {
-            let data = null;
-            try {
-                data = JSON.parse(xhr.responseText);
-            } catch {
-                data = null;
-            }
-            if (xhr.status >= 200 && xhr.status < 300 && data) {
-                resolve(data);
-                return;
-            }
-            if (xhr.status === 401) {
-                forget();
-                location.assign(`/admin/?next=${encodeURIComponent(location.pathname + location.search)}`);
-            }
-            const problem = data && typeof data === 'object' ? data : { title: UPLOAD_HEADING[xhr.status] || `Lỗi ${xhr.status}`, errors: [] };
-            reject(new ApiError(xhr.status, problem));
-        });
-        const offline = () => reject(new ApiError(0, { title: 'Không kết nối được máy chủ. Vui lòng kiểm tra mạng và thử lại.', errors: [] }));
-        xhr.addEventListener('error', offline);
-        xhr.addEventListener('abort', offline);
-        xhr.send(file);
-    });
-}
+// POST /api/v1/assets with the file as the raw body, with its progress.
+const uploadAsset = (file, onProgress) => upload(`/api/v1/assets?name=${encodeURIComponent(file.name)}`, file, onProgress);
 
 // A file picker that uploads each chosen file at once and lists the
 // uploaded assets; ids() gives them in order.

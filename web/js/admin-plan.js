@@ -7,7 +7,10 @@
 // A report's author, or an inspector, corrects it (PATCH .../reports/{rid},
 // with a reason) or withdraws it (POST .../withdraw) while the report says
 // may_change; its earlier texts are shown from GET .../reports/{rid}.
-import { call, requireStaff } from './admin.js';
+// Files (JPEG, PNG, PDF, at most 10 MB) are uploaded as they are chosen
+// (POST /api/v1/plans/attachments, with progress) and named by the report's
+// attachment_ids; staff download them (GET /api/v1/plans/attachments/{id}).
+import { call, download, requireStaff, upload } from './admin.js';
 import { idempotencyKey } from './api.js';
 import { $, clear, clearFieldErrors, el, fmtDate, hide, params, showFieldErrors, showProblem, timeEl } from './ui.js';
 
@@ -46,6 +49,11 @@ function fieldsFor(errors) {
             field = 'evidence_links';
             message = `Dòng ${Number(line[1]) + 1}: ${message}`;
         }
+        const file = /^attachment_ids\[(\d+)\]$/.exec(field);
+        if (file) {
+            field = 'attachment_ids';
+            message = `Tệp thứ ${Number(file[1]) + 1}: ${message}`;
+        }
         return { ...e, field, message };
     });
 }
@@ -53,6 +61,84 @@ function fieldsFor(errors) {
 function showFormProblem(form, box, err, heading) {
     const rest = showFieldErrors(form, fieldsFor(err.fields || []));
     showProblem(box, { problem: { ...(err.problem || {}), errors: rest } }, heading);
+}
+
+// ------------------------------------------------------------ files
+
+const MIME_NAMES = { 'image/jpeg': 'ảnh JPEG', 'image/png': 'ảnh PNG', 'application/pdf': 'PDF' };
+const sizeText = (n) => (n >= 1048576 ? `${(n / 1048576).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`);
+
+// A report's files as download buttons (the route wants the bearer token,
+// which a plain link would not carry).
+function fileLinks(ids) {
+    const note = el('span', { class: 'muted', 'aria-live': 'polite' });
+    return el('p', { class: 'report-files' }, 'Tệp đính kèm: ', ids.flatMap((id, i) => [i ? ' ' : '',
+        el('button', {
+            type: 'button', class: 'secondary small', 'data-file': id,
+            onclick: async () => {
+                note.textContent = ' Đang tải…';
+                try {
+                    await download(`/api/v1/plans/attachments/${id}`, null, null, '*/*');
+                    note.textContent = ' Đã tải xuống.';
+                } catch (err) {
+                    note.textContent = ` Không tải được tệp ${id}: ${(err.problem && err.problem.title) || err.message}`;
+                }
+            },
+        }, `Tệp ${id}`)]), note);
+}
+
+// A file picker for a report: each chosen file is uploaded at once, with
+// its progress; ids() gives the files kept, in order (those the report has,
+// `initial`, first). `prefix` makes the ids of its elements.
+function filePicker(prefix, initial = []) {
+    const files = initial.map((id) => ({ id, label: `Tệp ${id} (đã đính kèm)` }));
+    const inputId = `${prefix}-files`;
+    const input = el('input', {
+        id: inputId, type: 'file', multiple: true, accept: 'image/jpeg,image/png,application/pdf',
+        'data-field': 'attachment_ids', 'aria-describedby': `${prefix}-files-hint`,
+    });
+    const progress = el('progress', { max: 100, value: 0, hidden: true, 'aria-label': 'Tiến độ tải lên' });
+    const progressText = el('p', { class: 'muted', 'aria-live': 'polite' });
+    const list = el('ul', { class: 'files', id: `${prefix}-files-list` });
+    const box = el('div', { class: 'file-picker' },
+        el('label', { for: inputId }, 'Tệp đính kèm'),
+        el('p', { class: 'hint', id: `${prefix}-files-hint` }, 'Ảnh JPEG, PNG hoặc tệp PDF, mỗi tệp tối đa 10 MB, tối đa 20 tệp; chỉ cán bộ xem được.'),
+        input, progress, progressText, list);
+    function render() {
+        clear(list);
+        for (const f of files) {
+            list.append(el('li', { 'data-file': f.id }, el('span', {}, f.label), ' ',
+                el('button', {
+                    type: 'button', class: 'secondary small', 'aria-label': `Bỏ ${f.label}`,
+                    onclick: () => { files.splice(files.indexOf(f), 1); render(); input.focus(); },
+                }, 'Bỏ')));
+        }
+    }
+    input.addEventListener('change', async () => {
+        for (const file of Array.from(input.files || [])) {
+            progress.hidden = false;
+            progress.value = 0;
+            progressText.textContent = `Đang tải lên ${file.name} (${sizeText(file.size)})…`;
+            box.setAttribute('aria-busy', 'true');
+            try {
+                const f = await upload('/api/v1/plans/attachments', file, (done, total) => {
+                    progress.value = Math.round((done / total) * 100);
+                    progressText.textContent = `Đang tải lên ${file.name}: ${sizeText(done)} / ${sizeText(total)}`;
+                });
+                files.push({ id: f.id, label: `${file.name} (${MIME_NAMES[f.mime] || f.mime}, ${sizeText(f.size)})` });
+                render();
+                progressText.textContent = `Đã tải lên ${file.name}.`;
+            } catch (err) {
+                const why = (err.problem && ((err.problem.errors || [])[0] || {}).message) || (err.problem && err.problem.title) || err.message;
+                progressText.textContent = `Không tải lên được ${file.name}: ${why}`;
+            }
+            progress.hidden = true;
+            box.removeAttribute('aria-busy');
+        }
+        input.value = '';
+    });
+    render();
+    return { box, ids: () => files.map((f) => f.id), reset: () => { files.length = 0; render(); progressText.textContent = ''; } };
 }
 
 // ------------------------------------------------------------ reports
@@ -89,9 +175,7 @@ async function loadReports(a, box) {
                 (r.evidence_links || []).length
                     ? el('p', {}, 'Minh chứng: ', r.evidence_links.flatMap((u, i) => [i ? ', ' : '', link(u)]))
                     : null,
-                (r.attachment_ids || []).length
-                    ? el('p', {}, 'Tệp đính kèm: ', r.attachment_ids.flatMap((id, i) => [i ? ', ' : '', el('a', { href: `/api/v1/assets/${id}` }, `tệp ${id}`)]))
-                    : null,
+                (r.attachment_ids || []).length ? fileLinks(r.attachment_ids) : null,
                 el('p', { class: 'muted' }, 'Gửi lúc ', timeEl(r.created_at, true),
                     r.version > 1 ? [`; đã sửa (lần ${r.version - 1}) lúc `, timeEl(r.updated_at, true)] : null),
                 r.version > 1 ? versionsBox(a, r) : null,
@@ -115,6 +199,7 @@ function versionsBox(a, r) {
                 el('p', {}, el('strong', {}, `Bản ${v.version}`), ` — ngày thực hiện ${fmtDate(v.done_on)}`),
                 el('p', { class: 'pre' }, v.description),
                 (v.evidence_links || []).length ? el('p', {}, 'Minh chứng: ', v.evidence_links.flatMap((u, i) => [i ? ', ' : '', link(u)])) : null,
+                (v.attachment_ids || []).length ? fileLinks(v.attachment_ids) : null,
                 el('p', { class: 'muted' }, 'Thay lúc ', timeEl(v.replaced_at, true), `; lý do: ${v.reason}`)))));
         } catch (err) {
             showProblem(box, err, 'Không tải được các bản trước');
@@ -133,6 +218,7 @@ function changeTools(a, r) {
     const dropBtn = el('button', { type: 'button', class: 'secondary', 'aria-expanded': 'false', 'aria-controls': id('drop') }, 'Rút báo cáo');
     const until = r.changeable_until ? el('span', { class: 'hint' }, ` Được sửa, rút đến hết ngày ${fmtDate(r.changeable_until)}.`) : null;
     const today = new Date().toLocaleDateString('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' });
+    const editFiles = filePicker(id('edit'), r.attachment_ids || []);
     const edit = el('form', { id: id('edit'), class: 'report-form', novalidate: true, hidden: true, 'aria-label': 'Sửa báo cáo' },
         el('label', { for: id('done') }, 'Ngày thực hiện'),
         el('input', { id: id('done'), name: 'done_on', type: 'date', 'data-field': 'done_on', required: true, max: today, value: r.done_on }),
@@ -140,6 +226,7 @@ function changeTools(a, r) {
         el('textarea', { id: id('desc'), name: 'description', 'data-field': 'description', required: true }, r.description),
         el('label', { for: id('links') }, 'Đường dẫn minh chứng', el('span', { class: 'hint' }, 'Mỗi dòng một địa chỉ https://…')),
         el('textarea', { id: id('links'), name: 'evidence_links', 'data-field': 'evidence_links', class: 'short' }, (r.evidence_links || []).join('\n')),
+        editFiles.box,
         el('label', { for: id('reason') }, 'Lý do sửa'),
         el('input', { id: id('reason'), name: 'reason', 'data-field': 'reason', required: true, 'aria-required': 'true', maxlength: 500 }),
         el('div', { class: 'actions' }, el('button', { type: 'submit' }, 'Lưu bản sửa'),
@@ -191,6 +278,8 @@ function changeTools(a, r) {
         if (f.description.value.trim() !== r.description) body.description = f.description.value.trim() || undefined;
         const links = f.evidence_links.value.split('\n').map((x) => x.trim()).filter(Boolean);
         if (links.join('\n') !== (r.evidence_links || []).join('\n')) body.evidence_links = links;
+        const files = editFiles.ids();
+        if (files.join(',') !== (r.attachment_ids || []).join(',')) body.attachment_ids = files;
         send(edit, 'PATCH', base, body, 'Đã lưu bản sửa của báo cáo.');
     });
     drop.addEventListener('submit', (ev) => {
@@ -207,6 +296,7 @@ function reportForm(a) {
     let key = idempotencyKey();
     const involved = [a.lead_unit_id, ...(a.partner_units || [])].filter((u) => u > 0);
     const today = new Date().toLocaleDateString('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' });
+    const files = filePicker(id('new'));
     const form = el('form', { class: 'report-form', novalidate: true, hidden: true, 'aria-label': `Báo cáo kết quả hoạt động ${a.position}` },
         el('h4', {}, `Báo cáo kết quả hoạt động ${a.position}`),
         myUnit && !inspector && !involved.includes(myUnit)
@@ -226,6 +316,7 @@ function reportForm(a) {
         el('textarea', { id: id('desc'), name: 'description', 'data-field': 'description', required: true, 'aria-required': 'true' }),
         el('label', { for: id('links') }, 'Đường dẫn minh chứng', el('span', { class: 'hint' }, 'Mỗi dòng một địa chỉ https://…; có thể để trống')),
         el('textarea', { id: id('links'), name: 'evidence_links', 'data-field': 'evidence_links', class: 'short' }),
+        files.box,
         el('div', { class: 'actions' },
             el('button', { type: 'submit' }, 'Gửi báo cáo'),
             el('button', { type: 'button', class: 'secondary', onclick: () => { form.hidden = true; } }, 'Đóng')));
@@ -238,6 +329,7 @@ function reportForm(a) {
             done_on: f.done_on.value || undefined,
             description: f.description.value.trim() || undefined,
             evidence_links: f.evidence_links.value.split('\n').map((x) => x.trim()).filter(Boolean),
+            attachment_ids: files.ids(),
         };
         if (f.unit_id && f.unit_id.value) body.unit_id = Number(f.unit_id.value);
         const button = form.querySelector('button[type="submit"]');
@@ -245,6 +337,7 @@ function reportForm(a) {
         try {
             await call('POST', `/api/v1/plans/${plan.id}/activities/${a.id}/reports`, { body, headers: { 'Idempotency-Key': key } });
             key = idempotencyKey();
+            files.reset();
             say(`Đã gửi báo cáo cho hoạt động ${a.position}.`);
             await loadPlan(plan.id, a.id);
         } catch (err) {

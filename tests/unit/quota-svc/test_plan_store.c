@@ -124,8 +124,35 @@ static void report (PGconn *db, int64_t plan, int64_t aid, int64_t unit, const c
     in.n_evidence_links = (size_t) n_links;
     in.attachment_ids = att;
     in.n_attachment_ids = (size_t) n_links;
+    /* With two files, the report's id is taken first (as plan_rpc.c does
+     * to claim them) and the files are kept with it. */
+    char sha5[] = "5555555555555555555555555555555555555555555555555555555555555555";
+    char sha6[] = "6666666666666666666666666666666666666666666666666666666666666666";
+    Loa__Media__CitizenAttachment f5 = LOA__MEDIA__CITIZEN_ATTACHMENT__INIT,
+                                  f6 = LOA__MEDIA__CITIZEN_ATTACHMENT__INIT;
+    f5.id = 5, f5.sha256 = sha5, f5.mime = (char *) "application/pdf", f5.size = 1000;
+    f6.id = 6, f6.sha256 = sha6, f6.mime = (char *) "image/png", f6.size = 2000;
+    Loa__Media__CitizenAttachment *items[] = {&f5, &f6};
+    plan_report_files files = {items, n_links == 2 ? 2 : 0};
+    int64_t id = 0;
+    if (n_links == 2)
+        ck_assert_int_eq (plan_store_report_next_id (db, &id), LOA_STORE_OK);
     Loa__Quota__ActivityReport out;
-    ck_assert_int_eq (plan_store_report_create (db, &in, unit, 9, &out), LOA_STORE_OK);
+    ck_assert_int_eq (plan_store_report_create (db, &in, id, unit, 9, &files, &out), LOA_STORE_OK);
+    if (n_links == 2) {
+        ck_assert_int_eq (out.id, id);
+        Loa__Quota__ReportAttachment f;
+        ck_assert_int_eq (plan_store_attachment_get (db, 6, &f), LOA_STORE_OK);
+        ck_assert_int_eq (f.report_id, id);
+        ck_assert_int_eq (f.plan_id, plan);
+        ck_assert_int_eq (f.activity_id, aid);
+        ck_assert_str_eq (f.sha256, sha6);
+        ck_assert_str_eq (f.mime, "image/png");
+        ck_assert_int_eq (f.size, 2000);
+        loa_store_free_message (&f.base);
+        ck_assert_int_eq (plan_store_attachment_get (db, 777, &f), LOA_STORE_NOT_FOUND);
+        loa_store_free_message (&f.base);
+    }
     ck_assert_int_eq (out.unit_id, unit);
     ck_assert_int_eq (out.plan_id, plan);
     ck_assert_str_eq (out.done_on, day);
