@@ -476,6 +476,22 @@ pl_call insp PATCH "$pl_rf" "{\"attachment_ids\": [$PL_F1, $PL_F3, $PL_F4], \"re
 expect_eq "files: an inspector adds a file of their own (version 3)" "200 3 $PL_F1,$PL_F3,$PL_F4 3" \
     "$HTTP_STATUS $(pl_jq .version) $(pl_jq '.attachment_ids | map(tostring) | join(",")') $(pl_psql "SELECT count(*) FROM quota.report_attachments WHERE report_id = $PL_RF AND id IN ($PL_F1, $PL_F3, $PL_F4)")"
 
+pl_upload other "$PL_FDIR/e.pdf" application/pdf
+PL_F5=$PL_FILE
+pl_before=$(pl_report_count)
+stack_stop media-svc
+pl_files_report other "[$PL_F5]"
+expect_eq "files: media-svc down, a report with files is 503 and nothing is written" "503 $pl_before" \
+    "$HTTP_STATUS $(pl_report_count)"
+pl_report other "$PL_MINE" "$PL_M1" "{\"done_on\": \"$PL_TODAY\", \"description\": \"Báo cáo không kèm tệp khi kho tệp ngừng\"}"
+expect_eq "files: ... a report without files is unaffected (201)" 201 "$HTTP_STATUS"
+stack_start media-svc
+pl_media_up() { http GET /readyz && [ "$HTTP_STATUS" = 200 ]; }
+wait_until 30 pl_media_up
+pl_files_report other "[$PL_F5]"
+expect_eq "files: media-svc back, the same report is written with its file" "201 $PL_F5" \
+    "$HTTP_STATUS $(pl_jq '.attachment_ids | map(tostring) | join(",")')"
+
 echo "  -- 404"
 pl_call lead GET /api/v1/plans/987654321 -
 expect_eq "an unknown plan is 404" 404 "$HTTP_STATUS"
