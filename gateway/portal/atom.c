@@ -136,13 +136,9 @@ static void entry (gw_xml *x, const Loa__Content__Article *a, const names *units
         const named *t = names_find (topics, a->topic_ids[i]);
         char id[24];
         snprintf (id, sizeof id, "%lld", (long long) a->topic_ids[i]);
-        const char *const attrs[] = {"term",
-                                     t && *t->code ? t->code : id,
-                                     "label",
-                                     t ? t->name : NULL,
-                                     "scheme",
-                                     have_scheme ? scheme : NULL,
-                                     NULL};
+        const char *const attrs[] = {
+            "term",   t && *t->code ? t->code : id, "label", t ? t->name : NULL,
+            "scheme", have_scheme ? scheme : NULL,  NULL};
         gw_xml_open_attrs (x, "category", attrs, 1);
     }
     if (a->summary && *a->summary)

@@ -104,10 +104,13 @@ enum MHD_Result seo_serve (gw_request *req, const char *type, seo_build_fn build
 int seo_call (gw_request *req, const char *method, const ProtobufCMessage *in,
               const ProtobufCMessageDescriptor *out, gw_reply *reply)
 {
+    /* Not `.read`: a read late past LOA_RPC_RETRY_MS would be sent twice,
+     * and the synchronous client matches replies by the request's id only,
+     * so the second reply of one call would be taken for the next call of
+     * the same document (a TopicList read as a UnitList). */
     gw_call_spec spec = {
         .service = GW_CONTENT,
         .method = method,
-        .read = 1,
         .in = in,
         .out = out,
     };

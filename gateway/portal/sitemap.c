@@ -232,7 +232,10 @@ static char *build_part (gw_request *req, size_t *len, enum MHD_Result *rc)
     return urlset (req, from, from + max < total ? from + max : total, len, rc);
 }
 
-enum MHD_Result gw_sitemap (gw_request *req) { return seo_serve (req, SITEMAP_TYPE, build_sitemap); }
+enum MHD_Result gw_sitemap (gw_request *req)
+{
+    return seo_serve (req, SITEMAP_TYPE, build_sitemap);
+}
 
 enum MHD_Result gw_sitemap_part (gw_request *req)
 {

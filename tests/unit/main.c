@@ -53,6 +53,7 @@ static const struct {
     {"notify_store", notify_store_suite},
     {"loa_blob", loa_blob_suite},
     {"xml", xml_suite},
+    {"seo", seo_suite},
     {"form", form_suite},
     {"open311_map", open311_map_suite},
     {"quota_accept", quota_accept_suite},
