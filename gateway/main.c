@@ -14,6 +14,7 @@
 #include "auth/auth.h"
 #include "auth/store.h"
 #include "core/cache.h"
+#include "core/cors.h"
 #include "core/dispatch.h"
 #include "core/forwarded.h"
 #include "core/http.h"
@@ -147,6 +148,11 @@ int main (int argc, char **argv)
         loa_error (NULL, "gateway: the route table cannot be served: %s", why);
         return EXIT_FAILURE;
     }
+    /* The browsers' origins that may call the API (core/cors.h). */
+    if (gw_cors_init (loa_env ("LOA_CORS_ORIGINS", ""), why, sizeof why) != 0) {
+        loa_error (NULL, "gateway: %s", why);
+        return EXIT_FAILURE;
+    }
 
     void *zctx = zmq_ctx_new ();
     gw_http *http = NULL;
@@ -235,6 +241,7 @@ out:
     gw_http_stop (&http); /* ends the loop threads, closing their sockets */
     gw_auth_done (); /* the hash pool, once no request waits on it */
     gw_proxies_free (&proxies);
+    gw_cors_free ();
     gw_auth_sweep_stop ();
     gw_user_sync_stop ();
     gw_open311_set_throttle (NULL);

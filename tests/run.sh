@@ -99,6 +99,12 @@ export LOA_SMS_URL=http://127.0.0.1:$HTTP_SINK_PORT/sms LOA_SMS_TOKEN=sms-token-
 export LOA_WEBHOOK_ALLOW=127.0.0.1:$HTTP_SINK_PORT
 http_sink_start || echo "   the HTTP sink did not start (test_notify.sh will say)"
 
+# Browsers may call the API from one origin of the run's own (the page
+# tests/browser/cors.mjs serves at 127.0.0.2 on that port; test_cors.sh).
+CORS_PORT=$(stack_free_base) || { echo "no free port for the CORS origin"; exit 1; }
+export CORS_PORT CORS_ORIGIN=http://127.0.0.2:$CORS_PORT
+export LOA_CORS_ORIGINS=$CORS_ORIGIN
+
 echo "== starting the stack ($BUILD) in $T_TMP"
 if ! stack_up "$T_TMP/stack"; then
     for f in "$T_TMP"/stack/logs/*.log; do echo "--- $f"; tail -30 "$f"; done

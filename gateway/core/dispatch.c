@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/cors.h"
 #include "core/respond.h"
 #include "core/router.h"
 #include "loa_config.h"
@@ -53,6 +54,11 @@ int gw_dispatch_start (gw_request *req, enum MHD_Result *rc)
     req->route =
         gw_route_match (req->head ? "GET" : req->method, req->url, req, allow, sizeof allow);
     if (!req->route) {
+        /* OPTIONS: a browser's CORS preflight, or a client asking. */
+        if (allow[0] && strcmp (req->method, "OPTIONS") == 0) {
+            *rc = gw_cors_options (req, allow);
+            return 1;
+        }
         if (allow[0]) {
             char detail[256];
             snprintf (detail, sizeof detail,

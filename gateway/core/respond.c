@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "core/cors.h"
 #include "loa_log.h"
 #include "loa_pbjson.h"
 
@@ -77,12 +78,14 @@ static void add_security_headers (gw_request *req, unsigned status, struct MHD_R
 }
 
 /* Queues `resp` (taken; destroyed here; NULL gives MHD_NO) with `status`,
- * the security headers, X-Request-Id and, when throttled, Retry-After. */
+ * the security headers, CORS's (core/cors.h), X-Request-Id and, when
+ * throttled, Retry-After. */
 static enum MHD_Result queue (gw_request *req, unsigned status, struct MHD_Response *resp)
 {
     if (!resp)
         return MHD_NO;
     add_security_headers (req, status, resp);
+    gw_cors_add_headers (req, resp);
     MHD_add_response_header (resp, "X-Request-Id", req->request_id);
     if (req->retry_after_s > 0) {
         char retry[24];

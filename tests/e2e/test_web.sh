@@ -537,5 +537,11 @@ if [ "$wb_ready" = 1 ]; then
     for wb_ref in users units notices procedures calendar quotarules keys; do
         wb_browser "ref-$wb_ref" "$wb_ref.mjs"
     done
+
+    # ---- CORS (tests/browser/cors.mjs): a page served from the run's listed
+    # origin ($CORS_ORIGIN, tests/run.sh) calls the API in the browser; one
+    # from another origin is refused by the browser (test_cors.sh checks the
+    # headers with curl).
+    WB_CORS_USER="$WB_EDITOR" wb_browser cors cors.mjs
     echo "   screenshots: $WB_SHOTS ($(find "$WB_SHOTS" -name '*.png' | wc -l) files; KEEP_TMP=1 keeps them)"
 fi

@@ -74,6 +74,7 @@ static const struct {
     {"auth_decide", auth_decide_suite},
     {"router", router_suite},
     {"forwarded", forwarded_suite},
+    {"cors", cors_suite},
 };
 #define N_SUITES (sizeof suites / sizeof suites[0])
 

@@ -35,6 +35,7 @@ Suite *notify_store_suite (void);
 Suite *auth_decide_suite (void);
 Suite *router_suite (void);
 Suite *forwarded_suite (void);
+Suite *cors_suite (void);
 Suite *xml_suite (void);
 Suite *seo_suite (void);
 Suite *form_suite (void);
