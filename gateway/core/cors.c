@@ -68,16 +68,16 @@ int gw_cors_init (const char *spec, char *err, size_t errcap)
         if (n == 0)
             break;
         if (!origin_ok (p, n)) {
-            snprintf (err, errcap,
-                      "LOA_CORS_ORIGINS: \"%.*s\" is not an origin (http:// or https://, a lower-case "
-                      "host, an optional port, no path or trailing slash; \"*\" is not accepted)",
-                      (int) (n > 100 ? 100 : n), p);
+            snprintf (
+                err, errcap,
+                "LOA_CORS_ORIGINS: \"%.*s\" is not an origin (http:// or https://, a lower-case "
+                "host, an optional port, no path or trailing slash; \"*\" is not accepted)",
+                (int) (n > 100 ? 100 : n), p);
             gw_cors_free ();
             return -1;
         }
         if (n_origins == GW_CORS_MAX_ORIGINS) {
-            snprintf (err, errcap, "LOA_CORS_ORIGINS: more than %d origins",
-                      GW_CORS_MAX_ORIGINS);
+            snprintf (err, errcap, "LOA_CORS_ORIGINS: more than %d origins", GW_CORS_MAX_ORIGINS);
             gw_cors_free ();
             return -1;
         }
@@ -139,8 +139,7 @@ enum MHD_Result gw_cors_options (gw_request *req, const char *allow)
     }
     if (!gw_cors_allowed (origin)) {
         char msg[200];
-        snprintf (msg, sizeof msg, "nguồn %.100s không được phép gọi API từ trình duyệt",
-                  origin);
+        snprintf (msg, sizeof msg, "nguồn %.100s không được phép gọi API từ trình duyệt", origin);
         return gw_respond_invalid (req, 403, "Nguồn (Origin) không có trong danh sách được phép",
                                    "Origin", msg);
     }
