@@ -2,6 +2,9 @@
 // text (textContent, attributes set through the DOM) or, for the Markdown
 // the server rendered, through safeHtml's allow-list copy: never innerHTML.
 
+// Every page that uses these helpers prints with its address (print.js).
+import './print.js';
+
 // el('a', {href: '/'}, 'text', child...): an element.
 export function el(tag, attrs = {}, ...children) {
     const node = document.createElement(tag);
