@@ -23,7 +23,8 @@ if (!ref) {
         const body = el('div', { class: 'article-body' });
         body.append(safeHtml(a.body_html));
         const files = (a.attachments || []).filter((f) => typeof f.url === 'string' && f.url.startsWith('/'));
-        box.append(
+        // Parts the article lacks are null: left out (append would write "null").
+        box.append(...[
             el('h1', {}, a.title),
             el('p', { class: 'muted' }, a.published_at ? ['Đăng ngày ', timeEl(a.published_at, true)] : '',
                 unit ? ` · ${unit.name}` : ''),
@@ -37,7 +38,7 @@ if (!ref) {
                 el('ul', {}, files.map((f, i) => el('li', {},
                     f.kind === 'photo' || f.kind === 'image' ? el('img', { src: f.url, alt: `Ảnh ${i + 1} của bài viết`, loading: 'lazy' }) : null,
                     el('a', { href: f.url }, `Tệp ${i + 1} (${KINDS[f.kind] || f.kind || 'tệp'})`))))) : null,
-        );
+        ].filter(Boolean));
     } catch (err) {
         showProblem(box, err, err.status === 404 ? 'Không tìm thấy bài viết' : 'Không tải được bài viết');
     }
