@@ -234,8 +234,8 @@ if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
 elif ! command -v node >/dev/null || { [ ! -d tests/browser/node_modules/playwright-core ] && ! command -v npm >/dev/null; }; then
     fail "browser: node and npm are installed" "missing (Debian 12: apt-get install nodejs npm)"
     wb_ready=0
-elif [ ! -d tests/browser/node_modules/playwright-core ]; then
-    echo "   npm ci (tests/browser: playwright-core, no browser download)"
+elif [ ! -d tests/browser/node_modules/playwright-core ] || [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then
+    echo "   npm ci (tests/browser: playwright-core and axe-core, no browser download)"
     if ! (cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error) >"$WB_DIR/npm.log" 2>&1; then
         fail "browser: npm ci in tests/browser" "$(tail -5 "$WB_DIR/npm.log" | tr '\n' ' ')"
         wb_ready=0
@@ -543,5 +543,14 @@ if [ "$wb_ready" = 1 ]; then
     # from another origin is refused by the browser (test_cors.sh checks the
     # headers with curl).
     WB_CORS_USER="$WB_EDITOR" wb_browser cors cors.mjs
+
+    # ---- readable by everyone, once every page has its data: the WCAG 2.1 AA
+    # audit by axe-core of every public and console page, light and dark
+    # (a11y.mjs); the keyboard alone through the header, the feedback form and
+    # a console page (keyboard.mjs); print, reduced motion and dark mode
+    # (display.mjs).
+    wb_browser a11y a11y.mjs
+    wb_browser keyboard keyboard.mjs
+    wb_browser display display.mjs
     echo "   screenshots: $WB_SHOTS ($(find "$WB_SHOTS" -name '*.png' | wc -l) files; KEEP_TMP=1 keeps them)"
 fi
