@@ -46,10 +46,18 @@ int gw_user_sync_start (const char *db_url);
 void gw_user_sync_stop (void);
 
 /* The dispatcher's authentication hook (core/dispatch.h): identifies the
- * caller (bearer token or X-Api-Key), then applies the route's `allow`
- * (gw_auth_decide). 0 to go on; 1 when it has answered 401, 403 or 503
- * (*rc set). */
+ * caller (bearer token, X-Api-Key, or on the routes broadcasters may call
+ * HTTP Basic with the API key as the password: feed readers send no other
+ * header), then applies the route's `allow` (gw_auth_decide). 0 to go on;
+ * 1 when it has answered 401, 403 or 503 (*rc set). A 401 of a route
+ * broadcasters may call carries WWW-Authenticate: Basic. */
 int gw_auth_check (gw_request *req, enum MHD_Result *rc);
+
+/* The password of HTTP Basic `credentials` (what follows "Basic "): the
+ * base64 of "user:password", the user ignored. 0 with it in `out` (`cap`
+ * bytes), or -1: malformed, no colon, an empty or too long password, a
+ * NUL inside. */
+int gw_auth_basic_password (const char *credentials, char *out, size_t cap);
 
 /* What a route's `allow` says of a caller: 0 allowed, 401 (no credentials
  * where they are needed) or 403 (not allowed). `auth_kind` is GW_AUTH_*;

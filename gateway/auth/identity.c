@@ -1,6 +1,7 @@
 /* identity: who calls, and may they (auth.h): the dispatcher's
  * authentication hook. */
 #include <arpa/inet.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -136,11 +137,24 @@ static int identify_staff (gw_request *req, PGconn *db, const char *authz, enum 
     return 0;
 }
 
+/* What a 401 of a broadcaster's route says to feed readers and newsroom
+ * tools: they may send the key as HTTP Basic's password. */
+#define BASIC_CHALLENGE "Basic realm=\"loa\", charset=\"UTF-8\""
+
+/* A 401 with `detail`, and Basic's challenge where broadcasters may call. */
+static enum MHD_Result unauthorized (gw_request *req, const char *detail)
+{
+    if (req->route->allow & GW_BROADCASTER)
+        return gw_respond_problem_with (req, 401, detail, NULL, "WWW-Authenticate",
+                                        BASIC_CHALLENGE);
+    return gw_respond_problem (req, 401, detail, NULL);
+}
+
 /* An X-Api-Key's caller: 0, or 1 with 401/503 answered. */
 static int identify_key (gw_request *req, PGconn *db, const char *key, enum MHD_Result *rc)
 {
     if (strlen (key) > 256) {
-        *rc = gw_respond_problem (req, 401, "Khóa API không hợp lệ", NULL);
+        *rc = unauthorized (req, "Khóa API không hợp lệ");
         return 1;
     }
     unsigned char hash[32];
@@ -150,13 +164,41 @@ static int identify_key (gw_request *req, PGconn *db, const char *key, enum MHD_
     int found = gw_store_api_key_find (db, hash, &id, kind);
     if (found <= 0) {
         *rc = found < 0 ? gw_respond_problem (req, 503, "Không kiểm tra được khóa API", NULL)
-                        : gw_respond_problem (
-                              req, 401, "Khóa API không hợp lệ, đã thu hồi hoặc hết hạn", NULL);
+                        : unauthorized (req, "Khóa API không hợp lệ, đã thu hồi hoặc hết hạn");
         return 1;
     }
     req->auth_kind = GW_AUTH_KEY;
     req->caller.api_key_id = id;
     set_roles (req, kind); /* services see the key's kind as its role */
+    return 0;
+}
+
+int gw_auth_basic_password (const char *credentials, char *out, size_t cap)
+{
+    while (*credentials == ' ')
+        credentials++;
+    size_t len = strlen (credentials);
+    while (len > 0 && credentials[len - 1] == ' ')
+        len--;
+    unsigned char raw[3 * 512 / 4 + 4];
+    size_t n = 0;
+    const char *end = NULL;
+    if (len == 0 || len > 512 ||
+        sodium_base642bin (raw, sizeof raw - 1, credentials, len, NULL, &n, &end,
+                           sodium_base64_VARIANT_ORIGINAL) != 0 ||
+        end != credentials + len)
+        return -1;
+    raw[n] = '\0';
+    if (memchr (raw, '\0', n))
+        return -1; /* a NUL inside */
+    const char *colon = memchr (raw, ':', n);
+    if (!colon)
+        return -1;
+    size_t plen = n - (size_t) (colon + 1 - (const char *) raw);
+    if (plen == 0 || plen >= cap)
+        return -1;
+    memcpy (out, colon + 1, plen);
+    out[plen] = '\0';
     return 0;
 }
 
@@ -167,6 +209,26 @@ int gw_auth_check (gw_request *req, enum MHD_Result *rc)
     const char *key = gw_header (req, "X-Api-Key");
     if (req->route->flags & GW_OWN_AUTH)
         authz = key = NULL; /* judged by the route's handler */
+    /* HTTP Basic, the API key as the password, for the tools that can send
+     * no other header (feed readers): only where broadcasters may call. */
+    char basic_key[260];
+    if (authz && strncasecmp (authz, "Basic ", 6) == 0) {
+        if (!(req->route->allow & GW_BROADCASTER)) {
+            *rc = gw_respond_problem (req, 401,
+                                      "Xác thực Basic chỉ dùng cho các địa chỉ của đài, báo "
+                                      "(khóa API làm mật khẩu); cán bộ dùng Bearer",
+                                      NULL);
+            return 1;
+        }
+        if (key || gw_auth_basic_password (authz + 6, basic_key, sizeof basic_key) != 0) {
+            *rc = unauthorized (req, key ? "Chỉ gửi một loại thông tin xác thực"
+                                         : "Thông tin xác thực Basic không hợp lệ (mật khẩu là "
+                                           "khóa API)");
+            return 1;
+        }
+        key = basic_key;
+        authz = NULL;
+    }
     if (authz || key) {
         PGconn *db = gw_thread_db ();
         if (!db) {
@@ -180,7 +242,7 @@ int gw_auth_check (gw_request *req, enum MHD_Result *rc)
         req->auth_kind == GW_AUTH_KEY && req->caller.n_roles == 1 ? req->role_buf[0] : NULL;
     int verdict = gw_auth_decide (req->route->allow, req->auth_kind, req->role_mask, key_kind);
     if (verdict == 401)
-        *rc = gw_respond_problem (req, 401, "Cần đăng nhập hoặc khóa API", NULL);
+        *rc = unauthorized (req, "Cần đăng nhập hoặc khóa API");
     else if (verdict)
         *rc =
             gw_respond_problem (req, 403, "Tài khoản không có quyền thực hiện thao tác này", NULL);

@@ -110,6 +110,34 @@ START_TEST (callers_on_the_real_routes)
 }
 END_TEST
 
+START_TEST (basic_password)
+{
+    char out[64];
+    /* "loa-pull:loa_abc" and "Đài:loa_k:x" (a colon in the password). */
+    ck_assert_int_eq (gw_auth_basic_password ("bG9hLXB1bGw6bG9hX2FiYw==", out, sizeof out), 0);
+    ck_assert_str_eq (out, "loa_abc");
+    ck_assert_int_eq (gw_auth_basic_password ("  w5DDoGk6bG9hX2s6eA==  ", out, sizeof out), 0);
+    ck_assert_str_eq (out, "loa_k:x");
+    /* No user: the password alone after the colon. */
+    ck_assert_int_eq (gw_auth_basic_password ("OmxvYV94", out, sizeof out), 0);
+    ck_assert_str_eq (out, "loa_x");
+    static const char *const bad[] = {
+        "", /* nothing */
+        "bG9hLXB1bGw", /* "loa-pull": no colon */
+        "bG9hOg==", /* "loa:": an empty password */
+        "!!!!", /* not base64 */
+        "bG9hOmFi Yw==", /* a space inside */
+        "YQBiOmM=", /* "a\0b:c": a NUL */
+        NULL,
+    };
+    for (size_t i = 0; bad[i]; i++)
+        ck_assert_msg (gw_auth_basic_password (bad[i], out, sizeof out) == -1, "accepted %s",
+                       bad[i]);
+    /* A password that does not fit. */
+    ck_assert_int_eq (gw_auth_basic_password ("bG9hLXB1bGw6bG9hX2FiYw==", out, 7), -1);
+}
+END_TEST
+
 Suite *auth_decide_suite (void)
 {
     Suite *s = suite_create ("gateway/auth decide");
@@ -118,6 +146,7 @@ Suite *auth_decide_suite (void)
     tcase_add_test (tc, others_need_credentials);
     tcase_add_test (tc, staff_by_role);
     tcase_add_test (tc, keys_by_kind);
+    tcase_add_test (tc, basic_password);
     tcase_add_test (tc, callers_on_the_real_routes);
     suite_add_tcase (s, tc);
     return s;
