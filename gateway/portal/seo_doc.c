@@ -83,8 +83,15 @@ enum MHD_Result seo_serve (gw_request *req, const char *type, seo_build_fn build
             if (ticket == 0 && from_cache (req, key, type, &rc))
                 return rc;
         }
-        if (ticket > 0)
+        if (ticket > 0) {
             req->rpc.ticket = ticket;
+            /* Another request's fill may have ended between the lookup
+             * and the ticket: its document is there now. */
+            if (from_cache (req, key, type, &rc)) {
+                end_fill (req);
+                return rc;
+            }
+        }
     }
     /* The generation before the reads: a change during them wins. */
     uint64_t gen = gw_cache_generation (GW_CONTENT);
