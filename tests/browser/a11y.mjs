@@ -3,11 +3,11 @@
 // data (the article, the procedure searched, a tracking code with its
 // published answer, an answer at its own address, the feedback form with
 // its errors shown), and each console page (web/admin/*.html) signed in
-// with a role that may see it; then a few of them on a phone's screen and
-// in dark mode (prefers-color-scheme: dark). A page is one assertion,
-// failed with each violation: the rule, the element, the page. Pages are
-// found by listing web/, so a new page is audited without changing this
-// file.
+// with a role that may see it; all of them again in dark mode
+// (prefers-color-scheme: dark), and a few on a phone's screen. A page is
+// one assertion, failed with each violation: the rule, the element, the
+// page. Pages are found by listing web/, so a new page is audited without
+// changing this file.
 //   WB_SLUG, WB_CODE, WB_PROC_QUERY   the data test_web.sh prepared
 //   WB_EDITOR, WB_REVIEWER, WB_INSPECTOR, WB_REF_ADMIN   "user:password"
 import { readdirSync, readFileSync } from 'node:fs';
@@ -93,23 +93,19 @@ const publicStates = {
     'hoi-dap.html': [['published answers', '/hoi-dap.html']],
     '404.html': [['the 404 page', '/khong-co-trang-nay.html']],
 };
-for (const f of pages('.')) {
-    for (const [name, path] of publicStates[f] || [[f, `/${f}`]]) await audit(page, name, path);
-}
-await audit(page, 'the feedback form with its errors shown', '/phan-anh.html', async (p) => {
+const formErrors = async (p) => {
     await p.getByRole('button', { name: 'Gửi phản ánh, kiến nghị' }).click();
     await p.locator('#form-alert').waitFor({ state: 'visible' });
-});
-await audit(page, 'one published answer', '/hoi-dap.html', async (p) => {
+};
+const oneAnswer = async (p) => {
     const link = p.locator('main a[href*="hoi-dap.html?id="]').first();
     expect(await link.count(), 'no published answer listed');
     await link.click();
     await p.waitForURL(/\?id=/);
     await settle(p);
-});
+};
 
 // ---- the console: every web/admin/*.html, signed in with a role that may see it.
-await audit(page, 'the console login', '/admin/');
 const roleOf = {
     'bai-viet.html': 'WB_EDITOR',
     'duyet-bai.html': 'WB_REVIEWER',
@@ -126,24 +122,38 @@ async function as(role) {
     }
     return staff[role];
 }
-for (const f of pages('admin')) {
-    const role = roleOf[f] || 'WB_REF_ADMIN';
-    const p = await as(role);
-    await audit(p, `console ${f} as ${role.slice(3).toLowerCase()}`, `/admin/${f === 'index.html' ? '' : f}`);
-}
-await audit(await as('WB_INSPECTOR'), 'console: one feedback item with its steps', '/admin/phan-anh.html', async (p) => {
+const oneItem = async (p) => {
     const link = p.locator('main a[href^="?id="]').first();
     expect(await link.count(), 'no item in the inbox');
     await link.click();
     await p.waitForURL(/\?id=/);
     await settle(p);
-});
-
-await audit(await as('WB_INSPECTOR'), "console: the header's bell opened", '/admin/thong-bao.html', async (p) => {
+};
+const bellOpen = async (p) => {
     await p.locator('#bell').click();
     await p.locator('#bell-panel').waitFor({ state: 'visible' });
     await settle(p);
-});
+};
+
+// Everything twice: light, then dark (prefers-color-scheme: dark), where
+// every colour pair is new. The scheme is set before each page loads.
+for (const scheme of ['light', 'dark']) {
+    const tag = scheme === 'dark' ? 'dark mode: ' : '';
+    await page.emulateMedia({ colorScheme: scheme });
+    for (const f of pages('.')) {
+        for (const [name, path] of publicStates[f] || [[f, `/${f}`]]) await audit(page, `${tag}${name}`, path);
+    }
+    await audit(page, `${tag}the feedback form with its errors shown`, '/phan-anh.html', formErrors);
+    await audit(page, `${tag}one published answer`, '/hoi-dap.html', oneAnswer);
+    await audit(page, `${tag}the console login`, '/admin/');
+    for (const role of new Set([...Object.values(roleOf), 'WB_REF_ADMIN'])) await (await as(role)).emulateMedia({ colorScheme: scheme });
+    for (const f of pages('admin')) {
+        const role = roleOf[f] || 'WB_REF_ADMIN';
+        await audit(await as(role), `${tag}console ${f} as ${role.slice(3).toLowerCase()}`, `/admin/${f === 'index.html' ? '' : f}`);
+    }
+    await audit(await as('WB_INSPECTOR'), `${tag}console: one feedback item with its steps`, '/admin/phan-anh.html', oneItem);
+    await audit(await as('WB_INSPECTOR'), `${tag}console: the header's bell opened`, '/admin/thong-bao.html', bellOpen);
+}
 
 // ---- a phone's screen (the header wraps, tables become blocks).
 const phone = await newPage(browser, { mobile: true });
@@ -154,32 +164,6 @@ for (const [name, path] of [
 ]) {
     await audit(phone, `phone: ${name}`, path);
 }
-
-// ---- dark mode: the same rules, colours included.
-const dark = await newPage(browser);
-await dark.emulateMedia({ colorScheme: 'dark' });
-for (const [name, path] of [
-    ['home page', '/'],
-    ['an article', `/bai-viet.html?slug=${encodeURIComponent(slug)}`],
-    ['the feedback form', '/phan-anh.html'],
-    ['a tracked item', `/tra-cuu.html?code=${encodeURIComponent(code)}`],
-    ['procedures', '/thu-tuc.html'],
-]) {
-    await audit(dark, `dark mode: ${name}`, path);
-}
-await audit(dark, 'dark mode: the feedback form with its errors shown', '/phan-anh.html', async (p) => {
-    await p.getByRole('button', { name: 'Gửi phản ánh, kiến nghị' }).click();
-    await p.locator('#form-alert').waitFor({ state: 'visible' });
-});
-const darkStaff = await as('WB_INSPECTOR');
-await darkStaff.emulateMedia({ colorScheme: 'dark' });
-await audit(darkStaff, 'dark mode: console inbox', '/admin/phan-anh.html');
-await audit(darkStaff, 'dark mode: console quota', '/admin/chi-tieu.html');
-await audit(darkStaff, 'dark mode: console plan', '/admin/ke-hoach.html');
-const darkAdmin = await as('WB_REF_ADMIN');
-await darkAdmin.emulateMedia({ colorScheme: 'dark' });
-await audit(darkAdmin, 'dark mode: console procedures (admin)', '/admin/thu-tuc.html');
-await audit(darkAdmin, 'dark mode: console users (admin)', '/admin/nguoi-dung.html');
 
 await browser.close();
 done();
