@@ -143,6 +143,13 @@ for (const scheme of ['light', 'dark']) {
     for (const f of pages('.')) {
         for (const [name, path] of publicStates[f] || [[f, `/${f}`]]) await audit(page, `${tag}${name}`, path);
     }
+    // Pages the gateway renders (/tin-tuc/...: the article's topics and unit)
+    // are no files of web/: those the article links to are audited too.
+    await open(page, `/bai-viet.html?slug=${encodeURIComponent(slug)}`);
+    await settle(page);
+    const rendered = [...new Set(await page.locator('main a[href^="/tin-tuc/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href'))))];
+    if (!rendered.length) console.log('# a11y: the article links to no /tin-tuc/ page');
+    for (const path of rendered.slice(0, 3)) await audit(page, `${tag}a page the article links to`, path);
     await audit(page, `${tag}the feedback form with its errors shown`, '/phan-anh.html', formErrors);
     await audit(page, `${tag}one published answer`, '/hoi-dap.html', oneAnswer);
     await audit(page, `${tag}the console login`, '/admin/');
