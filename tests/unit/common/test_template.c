@@ -91,6 +91,67 @@ START_TEST (mistakes_refused_with_their_line)
 }
 END_TEST
 
+/* The portal's pages (decision 0035): lists of records, the outer names
+ * seen from inside a record, HTML only where the program vouched for it. */
+static const loa_template_var TOPIC_A[] = {{"name", "Đầu tư <công>"}, {"id", "1"}, {NULL, NULL}};
+static const loa_template_var TOPIC_B[] = {{"name", "CCHC"}, {"id", ""}, {NULL, NULL}};
+static const loa_template_scope TOPICS[] = {{.vars = TOPIC_A}, {.vars = TOPIC_B}};
+static const loa_template_var PAGE_VARS[] = {{"title", "Tin <b>"}, {NULL, NULL}};
+static const loa_template_var PAGE_HTML[] = {{"body", "<p>an <em>HTML</em> body</p>"},
+                                             {NULL, NULL}};
+static const loa_template_list PAGE_LISTS[] = {
+    {"topics", TOPICS, 2}, {"none", NULL, 0}, {NULL, NULL, 0}};
+static const loa_template_scope PAGE = {PAGE_VARS, PAGE_HTML, PAGE_LISTS};
+
+static char *page (const char *tpl)
+{
+    return loa_template_render_scope (tpl, LOA_ESC_HTML, &PAGE, err, sizeof err);
+}
+
+static void page_is (const char *tpl, const char *want)
+{
+    char *s = page (tpl);
+    ck_assert_msg (s != NULL, "%s: %s", tpl, err);
+    ck_assert_str_eq (s, want);
+    free (s);
+}
+
+static void page_refused (const char *tpl, const char *want)
+{
+    char *s = page (tpl);
+    ck_assert_msg (s == NULL, "%s rendered: %s", tpl, s ? s : "");
+    ck_assert_msg (strstr (err, want) != NULL, "%s: \"%s\" lacks \"%s\"", tpl, err, want);
+}
+
+START_TEST (lists_repeat_their_records)
+{
+    page_is (
+        "<ul>{{#topics}}<li>{{name}}{{#id}} #{{id}}{{/id}} ({{title}})</li>{{/topics}}</ul>",
+        "<ul><li>Đầu tư &lt;công&gt; #1 (Tin &lt;b&gt;)</li><li>CCHC (Tin &lt;b&gt;)</li></ul>");
+    page_is ("{{#none}}never {{whatever}}{{/none}}{{^none}}không có{{/none}}", "không có");
+    page_is ("{{^topics}}không có {{name}}{{/topics}}.", ".");
+    /* Nested: a section on the outer page inside a record. */
+    page_is ("{{#topics}}{{#topics}}{{id}}{{/topics}};{{/topics}}", "1;1;");
+    page_refused ("{{#topics}}{{nmae}}{{/topics}}", "unknown name {{nmae}}");
+    page_refused ("{{^topics}}{{nmae}}{{/topics}}", "unknown name {{nmae}}");
+    page_refused ("{{topics}}", "a list written as a value");
+}
+END_TEST
+
+START_TEST (html_only_where_vouched_for)
+{
+    page_is ("<div>{{{body}}}</div>", "<div><p>an <em>HTML</em> body</p></div>");
+    page_is ("{{{ body }}}", "<p>an <em>HTML</em> body</p>");
+    /* The same value without the triple is escaped like any other. */
+    page_is ("{{body}}", "&lt;p&gt;an &lt;em&gt;HTML&lt;/em&gt; body&lt;/p&gt;");
+    page_is ("{{#body}}có{{/body}}", "có");
+    /* A plain value, or a record's, is never written raw. */
+    page_refused ("{{{title}}}", "unknown name {{{title}}");
+    page_refused ("{{#topics}}{{{name}}}{{/topics}}", "unknown name {{{name}}");
+    page_refused ("{{{body}}", "a tag is not closed");
+}
+END_TEST
+
 Suite *template_suite (void)
 {
     Suite *s = suite_create ("template");
@@ -98,6 +159,8 @@ Suite *template_suite (void)
     tcase_add_test (tc, values_escaped_for_each_output);
     tcase_add_test (tc, sections_and_comments);
     tcase_add_test (tc, mistakes_refused_with_their_line);
+    tcase_add_test (tc, lists_repeat_their_records);
+    tcase_add_test (tc, html_only_where_vouched_for);
     suite_add_tcase (s, tc);
     return s;
 }
