@@ -16,6 +16,12 @@
  * and no build step. The navigation link to the page itself gets
  * `aria-current="page"` there. web/_parts/ itself is never served.
  *
+ * Templates: web/_templates/NAME.html (their includes expanded the same
+ * way) are the pages the gateway renders from the services' data
+ * (page.c, decision 0035); kept apart from the table, never served. The
+ * home page, web/index.html, is its own template (its address is always
+ * rendered, never sent as it is).
+ *
  * Caching: every file has a strong ETag (the first 128 bits of its SHA-256)
  * and If-None-Match answers 304. HTML, CSS, JavaScript and JSON are
  * `no-cache` (always revalidated: there is no build step to fingerprint
@@ -39,6 +45,7 @@
 #include "loa_buf.h"
 #include "loa_config.h"
 #include "loa_log.h"
+#include "portal/portal_int.h"
 
 #define MAX_DEPTH 8
 #define MAX_PATH 512
@@ -55,6 +62,10 @@ typedef struct {
 
 static web_file *files;
 static size_t n_files, cap_files;
+/* The templates (web/_templates/), sorted, each ended by a NUL. */
+static web_file *tpls;
+static size_t n_tpls;
+static char public_url[256];
 static size_t total_bytes, max_total = 64u << 20, max_file = 8u << 20;
 
 static const struct {
@@ -199,6 +210,7 @@ static int walk (int dirfd, const char *prefix, int depth)
 /* ------------------------------------------------------------ shared parts */
 
 #define PARTS_DIR "/_parts/"
+#define TEMPLATES_DIR "/_templates/"
 static const char include_open[] = "<!--#include ";
 static const char include_close[] = " -->";
 
@@ -207,6 +219,31 @@ static const web_file *find (const char *path);
 static int is_part (const web_file *f)
 {
     return strncmp (f->path, PARTS_DIR, sizeof PARTS_DIR - 1) == 0;
+}
+
+static int is_template (const web_file *f)
+{
+    return strncmp (f->path, TEMPLATES_DIR, sizeof TEMPLATES_DIR - 1) == 0;
+}
+
+/* Moves a template out of the table into `tpls`, its text ended by a NUL
+ * (the templates come sorted, as the table is). */
+static int keep_template (web_file *f)
+{
+    unsigned char *data = realloc (f->data, f->len + 1);
+    web_file *grown = realloc (tpls, (n_tpls + 1) * sizeof *tpls);
+    if (grown)
+        tpls = grown;
+    if (!data || !grown) {
+        free (data ? data : f->data);
+        free (f->path);
+        return -1;
+    }
+    data[f->len] = '\0';
+    f->data = data;
+    total_bytes -= f->len;
+    tpls[n_tpls++] = *f;
+    return 0;
 }
 
 /* Appends a part; the first link in its <nav> to `self` is marked as the
@@ -296,12 +333,29 @@ static int finish (void)
         if (files[i].html && !is_part (&files[i]) && expand (&files[i]) != 0)
             return -1;
     size_t kept = 0;
+    int rc = 0;
     for (size_t i = 0; i < n_files; i++) {
-        if (is_part (&files[i])) {
+        if (is_template (&files[i]) && files[i].html) {
+            if (keep_template (&files[i]) != 0)
+                rc = -1;
+            continue;
+        }
+        if (is_part (&files[i]) || is_template (&files[i])) {
             total_bytes -= files[i].len;
             free (files[i].path);
             free (files[i].data);
             continue;
+        }
+        /* Every page's text ends with a NUL (not counted, never sent): a
+         * page the gateway renders (the home page) is its own template. */
+        if (files[i].html) {
+            unsigned char *data = realloc (files[i].data, files[i].len + 1);
+            if (data) {
+                data[files[i].len] = '\0';
+                files[i].data = data;
+            } else {
+                rc = -1;
+            }
         }
         files[kept++] = files[i];
     }
@@ -315,7 +369,7 @@ static int finish (void)
         f->etag[33] = '"';
         f->etag[34] = '\0';
     }
-    return 0;
+    return rc;
 }
 
 int gw_portal_path_ok (const char *path)
@@ -340,6 +394,10 @@ int gw_portal_path_ok (const char *path)
 int gw_portal_init (void)
 {
     const char *dir = loa_env ("LOA_WEB_DIR", "/usr/share/loa/web");
+    snprintf (public_url, sizeof public_url, "%s", loa_env ("LOA_PUBLIC_URL", ""));
+    size_t url_len = strlen (public_url);
+    while (url_len && public_url[url_len - 1] == '/')
+        public_url[--url_len] = '\0';
     max_total = (size_t) loa_env_int ("LOA_WEB_MAX_BYTES", 64L << 20, 1024, 1L << 30);
     if (sodium_init () < 0)
         return -1;
@@ -377,6 +435,13 @@ void gw_portal_done (void)
     free (files);
     files = NULL;
     n_files = cap_files = 0;
+    for (size_t i = 0; i < n_tpls; i++) {
+        free (tpls[i].path);
+        free (tpls[i].data);
+    }
+    free (tpls);
+    tpls = NULL;
+    n_tpls = 0;
     total_bytes = 0;
 }
 
@@ -394,6 +459,23 @@ static const web_file *find (const char *path)
     web_file key = {.path = (char *) path};
     return bsearch (&key, files, n_files, sizeof *files, cmp_files);
 }
+
+const char *portal_template (const char *name)
+{
+    char path[MAX_PATH];
+    snprintf (path, sizeof path, TEMPLATES_DIR "%s.html", name);
+    web_file key = {.path = path};
+    const web_file *t = n_tpls ? bsearch (&key, tpls, n_tpls, sizeof *tpls, cmp_files) : NULL;
+    return t ? (const char *) t->data : NULL;
+}
+
+const char *portal_page_template (const char *path)
+{
+    const web_file *f = find (path);
+    return f && f->html ? (const char *) f->data : NULL;
+}
+
+const char *portal_public_url (void) { return public_url; }
 
 int gw_portal_owns (const char *path)
 {
@@ -433,6 +515,9 @@ enum MHD_Result gw_portal_serve (gw_request *req)
 {
     const char *url = req->url;
     int get = strcmp (req->method, "GET") == 0 || req->head;
+    enum MHD_Result rc;
+    if (portal_page (req, &rc))
+        return rc;
     if (!gw_portal_path_ok (url))
         return get ? not_found (req, strstr (url, "/.") ? 400 : 404)
                    : gw_respond_problem (req, 404, "Không có tài nguyên nào ở địa chỉ này", NULL);

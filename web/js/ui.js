@@ -165,7 +165,8 @@ export function safeHtml(html) {
 
 // An article as a card for lists.
 export function articleCard(a, topics) {
-    const href = `/bai-viet.html?slug=${encodeURIComponent(a.slug || String(a.id))}`;
+    // The article's permanent address, rendered by the gateway (decision 0035).
+    const href = a.slug ? `/tin-tuc/${encodeURIComponent(a.slug)}` : `/bai-viet.html?id=${encodeURIComponent(a.id)}`;
     const tags = (a.topic_ids || []).map((id) => topics && topics.get(id)).filter(Boolean)
         .map((t) => el('span', { class: t.is_cchc ? 'tag cchc' : 'tag' }, t.name));
     return el('article', { class: 'card' },

@@ -1,0 +1,177 @@
+/* article: an article at its permanent address /tin-tuc/{slug}
+ * (portal_int.h, decision 0035), complete without JavaScript, as a
+ * crawler, a link preview or a screen reader on a failing connection reads
+ * it; its data, cache and errors as every rendered page's (page.c).
+ *
+ * The HTML is web/_templates/bai-viet.html; the only HTML written as it is
+ * is the article's body_html, which content-svc renders from Markdown in
+ * cmark's safe mode (raw HTML dropped, unsafe URLs emptied:
+ * loa_markdown.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "articles.pb-c.h"
+#include "articles_edit.pb-c.h"
+#include "content.pb-c.h"
+#include "portal/portal_int.h"
+
+#define MAX_TOPICS 32
+#define MAX_FILES 32
+
+/* ------------------------------------------------------------ the page */
+
+typedef struct {
+    loa_template_var vars[4];
+    char id[24];
+} topic_rec;
+
+typedef struct {
+    loa_template_var vars[6];
+    char label[64], alt[64];
+} file_rec;
+
+/* What one article page holds while it is rendered. */
+typedef struct {
+    char canonical[512], published[40], corrected[40], unit_id[24];
+    topic_rec topics[MAX_TOPICS];
+    loa_template_scope topic_scopes[MAX_TOPICS];
+    file_rec files[MAX_FILES];
+    loa_template_scope file_scopes[MAX_FILES];
+} article_view;
+
+static const char *kind_word (const char *kind)
+{
+    if (strcmp (kind, "photo") == 0 || strcmp (kind, "image") == 0)
+        return "ảnh";
+    if (strcmp (kind, "video") == 0)
+        return "video";
+    if (strcmp (kind, "document") == 0)
+        return "tài liệu";
+    return *kind ? kind : "tệp";
+}
+
+/* The page's HTML (malloc'ed), or NULL (logged). */
+static char *render_article (gw_request *req, const Loa__Content__Article *a, const char *unit,
+                             const Loa__Content__TopicList *topics, article_view *v)
+{
+    snprintf (v->canonical, sizeof v->canonical, "%s" PORTAL_ARTICLES "%s", portal_public_url (),
+              a->slug);
+    const char *published_at = a->maybe_published_at_case ? a->published_at : "";
+    const char *corrected_at = a->maybe_corrected_at_case ? a->corrected_at : "";
+    portal_time (published_at, 1, v->published, sizeof v->published);
+    snprintf (v->unit_id, sizeof v->unit_id, "%lld", (long long) a->unit_id);
+    portal_time (corrected_at, 1, v->corrected, sizeof v->corrected);
+
+    size_t n_topics = 0;
+    for (size_t i = 0; i < a->n_topic_ids && n_topics < MAX_TOPICS; i++)
+        for (size_t k = 0; topics && k < topics->n_items; k++) {
+            const Loa__Content__Topic *t = topics->items[k];
+            if (t->id != a->topic_ids[i])
+                continue;
+            topic_rec *r = &v->topics[n_topics];
+            snprintf (r->id, sizeof r->id, "%lld", (long long) t->id);
+            r->vars[0] = (loa_template_var){"name", t->name};
+            r->vars[1] = (loa_template_var){"class", t->is_cchc ? "tag cchc" : "tag"};
+            r->vars[2] = (loa_template_var){"id", r->id};
+            r->vars[3] = (loa_template_var){NULL, NULL};
+            v->topic_scopes[n_topics++] = (loa_template_scope){.vars = r->vars};
+            break;
+        }
+
+    size_t n_files = 0;
+    for (size_t i = 0; i < a->n_attachments && n_files < MAX_FILES; i++) {
+        const Loa__Content__Attachment *f = a->attachments[i];
+        if (f->url[0] != '/' || f->url[1] == '/')
+            continue; /* only the gateway's own files, as the script did */
+        int image = strcmp (f->kind, "photo") == 0 || strcmp (f->kind, "image") == 0;
+        file_rec *r = &v->files[n_files];
+        /* The asset has no caption in the contract yet: the alternative
+         * says what it is and where it belongs. */
+        snprintf (r->alt, sizeof r->alt, "Ảnh %zu của bài viết", n_files + 1);
+        snprintf (r->label, sizeof r->label, "Tệp %zu (%s)", n_files + 1, kind_word (f->kind));
+        r->vars[0] = (loa_template_var){"url", f->url};
+        r->vars[1] = (loa_template_var){"image", image ? "1" : ""};
+        r->vars[2] = (loa_template_var){"alt", r->alt};
+        r->vars[3] = (loa_template_var){"label", r->label};
+        r->vars[4] = (loa_template_var){NULL, NULL};
+        v->file_scopes[n_files++] = (loa_template_scope){.vars = r->vars};
+    }
+
+    const loa_template_var vars[] = {
+        {"title", a->title},
+        {"summary", a->summary},
+        {"slug", a->slug},
+        {"canonical", v->canonical},
+        {"published", v->published},
+        {"published_at", published_at},
+        {"corrected", v->corrected},
+        {"corrected_at", corrected_at},
+        {"note", a->maybe_note_case ? a->note : ""},
+        {"unit", unit},
+        {"unit_id", v->unit_id},
+        {"has_topics", n_topics ? "1" : ""},
+        {"has_files", n_files ? "1" : ""},
+        {NULL, NULL},
+    };
+    const loa_template_var html[] = {
+        {"body", a->maybe_body_html_case ? a->body_html : ""},
+        {NULL, NULL},
+    };
+    const loa_template_list lists[] = {
+        {"topics", v->topic_scopes, n_topics},
+        {"files", v->file_scopes, n_files},
+        {NULL, NULL, 0},
+    };
+    const loa_template_scope page = {vars, html, lists};
+    return portal_render (req, "bai-viet", &page);
+}
+
+enum MHD_Result portal_article_page (gw_request *req, const char *ref)
+{
+    uint64_t gen;
+    enum MHD_Result rc;
+    if (portal_cached (req, req->url, &gen, &rc))
+        return rc;
+    static const char missing[] = "Không tìm thấy bài viết";
+    gw_reply art = {0}, unit = {0}, topics = {0};
+    Loa__Content__ArticleRef in = LOA__CONTENT__ARTICLE_REF__INIT;
+    in.ref = (char *) ref;
+    if (portal_call (req, "articles.get", &in.base, &loa__content__article__descriptor, missing,
+                     &art) != 0)
+        return art.rc;
+    const Loa__Content__Article *a = (const Loa__Content__Article *) art.msg;
+    if (strcmp (a->slug, ref) != 0 && portal_ref_ok (a->slug)) {
+        /* An id, or an old address: to the permanent one. */
+        char location[sizeof PORTAL_ARTICLES + PORTAL_MAX_REF];
+        snprintf (location, sizeof location, PORTAL_ARTICLES "%s", a->slug);
+        rc = portal_moved (req, location);
+        goto out;
+    }
+    Loa__Content__IdRequest unit_in = LOA__CONTENT__ID_REQUEST__INIT;
+    unit_in.id = a->unit_id;
+    Loa__Content__ListRequest topics_in = LOA__CONTENT__LIST_REQUEST__INIT;
+    topics_in.page = 1;
+    topics_in.per_page = 100;
+    if (portal_call (req, "units.get", &unit_in.base, &loa__content__unit__descriptor, missing,
+                     &unit) != 0) {
+        rc = unit.rc;
+        goto out;
+    }
+    if (portal_call (req, "topics.list", &topics_in.base, &loa__content__topic_list__descriptor,
+                     missing, &topics) != 0) {
+        rc = topics.rc;
+        goto out;
+    }
+    article_view *view = calloc (1, sizeof *view);
+    char *html = view ? render_article (req, a, ((const Loa__Content__Unit *) unit.msg)->name,
+                                        (const Loa__Content__TopicList *) topics.msg, view)
+                      : NULL;
+    free (view);
+    rc = portal_send (req, req->url, gen, html);
+out:
+    gw_reply_free (&art);
+    gw_reply_free (&unit);
+    gw_reply_free (&topics);
+    return rc;
+}
