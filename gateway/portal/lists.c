@@ -192,9 +192,7 @@ enum MHD_Result portal_list_page (gw_request *req, portal_list kind, int64_t id)
     in.page = (int32_t) page;
     in.per_page = PER_PAGE;
     switch (kind) {
-    case PORTAL_LIST_ALL:
-        snprintf (v->heading, sizeof v->heading, "Tin tức");
-        break;
+    case PORTAL_LIST_ALL: snprintf (v->heading, sizeof v->heading, "Tin tức"); break;
     case PORTAL_LIST_CCHC:
         in.has_cchc = in.cchc = 1;
         snprintf (v->heading, sizeof v->heading, "Cải cách hành chính");
@@ -276,8 +274,8 @@ enum MHD_Result portal_home_page (gw_request *req)
     if (portal_call (req, "topics.list", &topics_in.base, &loa__content__topic_list__descriptor,
                      missing, &topics) != 0)
         return topics.rc;
-    if (portal_call (req, "articles.list", &newest_in.base,
-                     &loa__content__article_list__descriptor, missing, &newest) != 0) {
+    if (portal_call (req, "articles.list", &newest_in.base, &loa__content__article_list__descriptor,
+                     missing, &newest) != 0) {
         rc = newest.rc;
         goto out;
     }

@@ -143,10 +143,10 @@ int portal_cached (gw_request *req, const char *key, uint64_t *gen, enum MHD_Res
     if (!(cc && strcasestr (cc, "no-cache"))) {
         page_copy hit = {0};
         if (gw_cache_with (key, GW_CONTENT, copy_page, &hit)) {
-            *rc = hit.body ? gw_respond_body (req, 200, PORTAL_HTML, hit.body, hit.len, hit.etag,
-                                              NULL)
-                           : portal_problem_page (req, 500, "Không tải được trang",
-                                                  "Máy chủ thiếu bộ nhớ.");
+            *rc = hit.body
+                      ? gw_respond_body (req, 200, PORTAL_HTML, hit.body, hit.len, hit.etag, NULL)
+                      : portal_problem_page (req, 500, "Không tải được trang",
+                                             "Máy chủ thiếu bộ nhớ.");
             return 1;
         }
     }

@@ -31,9 +31,8 @@ const char *portal_public_url (void);
 
 /* The pages rendered on the server (decision 0035): /tin-tuc/{slug}, the
  * lists (/tin-tuc, /tin-tuc/chu-de/{id}, /tin-tuc/don-vi/{id},
- * /cai-cach-hanh-chinh), the home page (/ and /index.html), and the old /bai-viet.html?slug=|?id= moved to
- * /tin-tuc/{slug} (301). 1 when `req` was
- * one of them (answered, *rc set), else 0. */
+ * /cai-cach-hanh-chinh), the home page (/ and /index.html), and the old /bai-viet.html?slug=|?id=
+ * moved to /tin-tuc/{slug} (301). 1 when `req` was one of them (answered, *rc set), else 0. */
 int portal_page (gw_request *req, enum MHD_Result *rc);
 
 /* 1 when `s` can be a slug or an id in an address: 1..PORTAL_MAX_REF of
@@ -52,8 +51,8 @@ void portal_time (const char *t, int with_time, char *out, size_t cap);
 /* 301 to `location`. */
 enum MHD_Result portal_moved (gw_request *req, const char *location);
 
-/* web/_templates/NAME.html (or the page NAME, "/index.html") rendered with `scope`, every value escaped for
- * HTML: a new string (the caller's), or NULL (logged). */
+/* web/_templates/NAME.html (or the page NAME, "/index.html") rendered with `scope`, every value
+ * escaped for HTML: a new string (the caller's), or NULL (logged). */
 char *portal_render (gw_request *req, const char *name, const loa_template_scope *scope);
 
 /* The page saying what could not be shown (khong-tim-thay.html), with
