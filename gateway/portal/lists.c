@@ -36,7 +36,8 @@ typedef struct {
 
 /* What one list page holds while it is rendered. */
 typedef struct {
-    char heading[512], canonical[600], prev[600], next[600], page[24], pages[24], total[24];
+    char heading[512], feed[64], canonical[600], prev[600], next[600], page[24], pages[24],
+        total[24];
     item_rec items[PER_PAGE];
     loa_template_scope item_scopes[PER_PAGE];
     topic_rec all[MAX_ALL_TOPICS];
@@ -131,6 +132,7 @@ static char *render_list (gw_request *req, const char *base, long page,
     }
     const loa_template_var vars[] = {
         {"heading", v->heading},
+        {"feed", v->feed},
         {"canonical", v->canonical},
         {"prev", v->prev},
         {"next", v->next},
@@ -191,6 +193,11 @@ enum MHD_Result portal_list_page (gw_request *req, portal_list kind, int64_t id)
     in.has_page = in.has_per_page = 1;
     in.page = (int32_t) page;
     in.per_page = PER_PAGE;
+    /* The Atom feed of the list (portal/atom.c): the topic's, or all. */
+    if (kind == PORTAL_LIST_TOPIC)
+        snprintf (v->feed, sizeof v->feed, "/tin-tuc/chu-de/%lld.atom", (long long) id);
+    else
+        snprintf (v->feed, sizeof v->feed, "/tin-tuc.atom");
     switch (kind) {
     case PORTAL_LIST_ALL: snprintf (v->heading, sizeof v->heading, "Tin tức"); break;
     case PORTAL_LIST_CCHC:

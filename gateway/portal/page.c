@@ -242,6 +242,18 @@ int portal_page (gw_request *req, enum MHD_Result *rc)
                                              NULL, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
         return 1;
     }
+    static const char procedures[] = "/thu-tuc/";
+    const size_t pn = sizeof procedures - 1;
+    int catalogue = (strcmp (url, "/thu-tuc.html") == 0 || strcmp (url, "/thu-tuc") == 0) &&
+                    portal_page_template ("/thu-tuc.html");
+    int procedure = strncmp (url, procedures, pn) == 0 && !strchr (url + pn, '/');
+    if (catalogue || procedure) {
+        *rc = !get ? gw_respond_problem_with (req, 405, "Trang web chỉ đọc được bằng GET hoặc HEAD",
+                                              NULL, MHD_HTTP_HEADER_ALLOW, "GET, HEAD")
+              : catalogue ? portal_catalogue_page (req)
+                          : portal_procedure_page (req, url + pn);
+        return 1;
+    }
     if (get && (strcmp (url, "/bai-viet.html") == 0 || strcmp (url, "/bai-viet") == 0))
         return old_address (req, rc);
     return 0;

@@ -87,6 +87,17 @@ typedef enum { PORTAL_LIST_ALL, PORTAL_LIST_CCHC, PORTAL_LIST_TOPIC, PORTAL_LIST
  * the unit `id` (0: unknown, 404). */
 enum MHD_Result portal_list_page (gw_request *req, portal_list kind, int64_t id);
 
+/* ------------------------------------------------------------ catalog.c */
+
+/* The procedures catalogue, /thu-tuc.html?q=&trang=N (web/thu-tuc.html as
+ * its template). */
+enum MHD_Result portal_catalogue_page (gw_request *req);
+
+/* /thu-tuc/{code}: one procedure, found by its code. */
+enum MHD_Result portal_procedure_page (gw_request *req, const char *code);
+
+/* ------------------------------------------------------------ lists.c (home) */
+
 /* The home page, web/index.html as its template: the newest articles and
  * the newest CCHC ones. */
 enum MHD_Result portal_home_page (gw_request *req);

@@ -64,7 +64,10 @@ expect_eq "  <html lang=\"vi\">, the shared header and footer, the site's styles
     "$(ss_has '<html lang="vi">') $(ss_has 'class="site-header"') $(ss_has 'class="site-footer"') $(ss_has '/css/site.css')"
 expect_match "  a canonical link to its permanent address" \
     "<link rel=\"canonical\" href=\"(https?://[^\"]*)?/tin-tuc/$SS_SLUG\">" "$HTTP_BODY"
-expect_eq "  no 'Đang tải' placeholder and no script at all" "0 0" "$(ss_has 'Đang tải') $(ss_has '<script')"
+expect_eq "  its Vietnamese version and the feed linked" "1 1" \
+    "$(ss_has 'hreflang="vi"') $(ss_has 'href="/tin-tuc.atom"')"
+expect_eq "  no 'Đang tải' placeholder; one script, print.js (a module: it blocks nothing)" "0 1 1" \
+    "$(ss_has 'Đang tải') $(grep -c '<script' "$T_TMP/body") $(ss_has '<script type="module" src="/js/print.js"></script>')"
 ss_title_html="Tin &lt;script&gt;alert(&quot;t&quot;)&lt;/script&gt; &amp; &quot;trích&quot; &#39;đơn&#39; $SS_RUN"
 expect_eq "  the title, escaped, in <h1> and <title>" "1 1" \
     "$(ss_has "<h1>$ss_title_html</h1>") $(ss_has "<title>$ss_title_html — ")"
@@ -170,8 +173,8 @@ ss_page "/tin-tuc/don-vi/$SS_UNIT?trang=abc"
 expect_eq "  ?trang=abc: the 404 page" 404 "$HTTP_STATUS"
 
 ss_page "/tin-tuc/chu-de/$SS_TOPIC"
-expect_eq "/tin-tuc/chu-de/{id}: the topic's name in the heading, the first article in it" "200 1 1" \
-    "$HTTP_STATUS $(ss_has "<h1>Chủ đề: $SS_TOPIC_NAME</h1>") $(ss_has "href=\"/tin-tuc/$SS_SLUG\"")"
+expect_eq "/tin-tuc/chu-de/{id}: the topic's name in the heading, the first article in it, the topic's feed" "200 1 1 1" \
+    "$HTTP_STATUS $(ss_has "<h1>Chủ đề: $SS_TOPIC_NAME</h1>") $(ss_has "href=\"/tin-tuc/$SS_SLUG\"") $(ss_has "type=\"application/atom+xml\" href=\"/tin-tuc/chu-de/$SS_TOPIC.atom\"")"
 ss_page "/cai-cach-hanh-chinh"
 expect_eq "/cai-cach-hanh-chinh: the CCHC articles, not the other" "200 1 1 0" \
     "$HTTP_STATUS $(ss_has '<h1>Cải cách hành chính</h1>') $(ss_has "Tin số 11 của đơn vị $SS_RUN") $(ss_has "href=\"/tin-tuc/$SS_SLUG\"")"
@@ -199,8 +202,8 @@ expect_eq "a retraction changes the unit's list: 11 articles, the retracted one 
 
 echo "  -- ssr: the home page"
 ss_page "/"
-expect_eq "/: 200 HTML, no script, no 'Đang tải' placeholder, the home link marked current" "200 0 0 1" \
-    "$HTTP_STATUS $(ss_has '<script') $(ss_has 'Đang tải') $(ss_has '<li><a href="/" aria-current="page">')"
+expect_eq "/: 200 HTML, print.js its only script, no 'Đang tải' placeholder, the home link marked current" "200 1 0 1" \
+    "$HTTP_STATUS $(grep -c '<script' "$T_TMP/body") $(ss_has 'Đang tải') $(ss_has '<li><a href="/" aria-current="page">')"
 ss_newest=$(sed -n '/id="newest"/,/Xem tất cả bài viết/p' "$T_TMP/body")
 ss_cchc=$(sed -n '/id="cchc"/,/Xem các bài cải cách/p' "$T_TMP/body")
 expect_eq "  the newest articles (the retracted one gone) and the CCHC section hold the newest, linked" "0 1 1" \
@@ -212,6 +215,33 @@ ss_page "/" -H "If-None-Match: $ss_home_etag"
 expect_eq "  If-None-Match: 304" 304 "$HTTP_STATUS"
 ss_page "/index.html"
 expect_eq "  /index.html is the same page" "200 $ss_home_etag" "$HTTP_STATUS $(header ETag)"
+
+# ------------------------------------------------------------ procedures
+echo "  -- ssr: the procedures catalogue and one procedure"
+SS_PCODE="E2E.SSR-$SS_RUN_UC"
+SS_PNAME="Cấp giấy <thử> & \"nghiệm\" trang tĩnh $SS_RUN"
+ss_call admin POST /api/v1/procedures "$(jq -nc --arg c "$SS_PCODE" --arg n "$SS_PNAME" \
+    '{code: $c, name: $n, field: "Thử nghiệm", decision_no: "1234/QĐ-UBND", decision_date: "2024-02-29", processing_days: 10, fee: "100.000 đồng", online_level: 2}')"
+expect_eq "setup: a procedure whose name holds <thử> and quotes" 201 "$HTTP_STATUS"
+ss_pname_html="Cấp giấy &lt;thử&gt; &amp; &quot;nghiệm&quot; trang tĩnh $SS_RUN"
+ss_page "/thu-tuc.html"
+expect_eq "/thu-tuc.html: 200 HTML, print.js its only script, no placeholder, the count" "200 1 0 1" \
+    "$HTTP_STATUS $(grep -c '<script' "$T_TMP/body") $(ss_has 'Đang tải') $(grep -cE '<p role="status">[0-9]+ thủ tục\.</p>' "$T_TMP/body")"
+ss_cat_etag=$(header ETag)
+ss_page "/thu-tuc.html" -H "If-None-Match: $ss_cat_etag"
+expect_eq "  If-None-Match: 304" 304 "$HTTP_STATUS"
+ss_page "/thu-tuc.html?q=cap%20giay%20thu%20nghiem%20trang%20tinh%20$SS_RUN"
+expect_eq "  searched without diacritics: the procedure, escaped, linked to /thu-tuc/{code}, the query kept" "200 1 1 1" \
+    "$HTTP_STATUS $(ss_has "<a href=\"/thu-tuc/$SS_PCODE\">$ss_pname_html</a>") $(ss_has '1 thủ tục khớp với') $(ss_has "value=\"cap giay thu nghiem trang tinh $SS_RUN\"")"
+ss_page "/thu-tuc.html?q=%22%3E%3Cscript%3Ealert(1)%3C/script%3E"
+expect_eq "  a query holding markup comes back escaped" "200 0 1" \
+    "$HTTP_STATUS $(ss_has '<script>alert') $(ss_has 'value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"')"
+ss_page "/thu-tuc/$SS_PCODE"
+expect_eq "/thu-tuc/{code}: 200, the name (escaped) as h1, the code, the days, the fee, the decision" "200 1 1 1 1 1" \
+    "$HTTP_STATUS $(ss_has "<h1>$ss_pname_html</h1>") $(ss_has "<dd>$SS_PCODE</dd>") $(ss_has '<dd>10 ngày làm việc</dd>') $(ss_has '<dd>100.000 đồng</dd>') $(ss_has '<dd>1234/QĐ-UBND (29/02/2024)</dd>')"
+expect_match "  its canonical address" "<link rel=\"canonical\" href=\"(https?://[^\"]*)?/thu-tuc/$SS_PCODE\">" "$HTTP_BODY"
+ss_page "/thu-tuc/E2E.KHONG-CO-$SS_RUN_UC"
+expect_eq "an unknown code: the 404 page" "404 1" "$HTTP_STATUS $(ss_has 'Không tìm thấy thủ tục')"
 
 # ------------------------------------------------------------ changes
 echo "  -- ssr: a correction and a retraction change the page"

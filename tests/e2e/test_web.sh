@@ -25,17 +25,17 @@ expect_eq "static: / is the home page (200, HTML)" "200 text/html; charset=utf-8
 expect_match "static: the home page is Vietnamese UTF-8" 'Cổng thông tin điện tử Sở Kế hoạch và Đầu tư' "$HTTP_BODY"
 # The home page is rendered by the gateway (test_ssr.sh); a page served as
 # it is shows the static files' headers.
-http GET /thu-tuc.html
+http GET /phan-anh.html
 expect_eq "static: HTML is revalidated every time (no-cache)" "no-cache" "$(header Cache-Control)"
 expect_match "static: a strong ETag" '^"[0-9a-f]{32}"$' "$(header ETag)"
 expect_match "static: a Content-Security-Policy keeps everything on the gateway" "default-src 'self'" \
     "$(header Content-Security-Policy)"
 expect_eq "static: nosniff" nosniff "$(header X-Content-Type-Options)"
 WB_ETAG=$(header ETag)
-http GET /thu-tuc.html -H "If-None-Match: $WB_ETAG"
+http GET /phan-anh.html -H "If-None-Match: $WB_ETAG"
 expect_eq "static: If-None-Match with its ETag -> 304 without a body" "304 0" "$HTTP_STATUS ${#HTTP_BODY}"
 expect_eq "static: the 304 repeats the ETag" "$WB_ETAG" "$(header ETag)"
-http GET /thu-tuc.html -H 'If-None-Match: "0000", W/'"$WB_ETAG"
+http GET /phan-anh.html -H 'If-None-Match: "0000", W/'"$WB_ETAG"
 expect_eq "static: an ETag among others (weak comparison) -> 304" 304 "$HTTP_STATUS"
 http GET /index.html
 expect_eq "static: /index.html is the home page too" "200 1" \
