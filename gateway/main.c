@@ -18,6 +18,7 @@
 #include "core/dispatch.h"
 #include "core/forwarded.h"
 #include "core/http.h"
+#include "core/metrics.h"
 #include "core/router.h"
 #include "core/services.h"
 #include "core/throttle.h"
@@ -146,6 +147,11 @@ int main (int argc, char **argv)
     char why[256];
     if (gw_router_set (gw_routes, gw_n_routes, why, sizeof why) != 0) {
         loa_error (NULL, "gateway: the route table cannot be served: %s", why);
+        return EXIT_FAILURE;
+    }
+    if (gw_route_count () > GW_METRICS_MAX_ROUTES) {
+        loa_error (NULL, "gateway: %zu routes, but the metrics count at most %d (metrics.h)",
+                   gw_route_count (), GW_METRICS_MAX_ROUTES);
         return EXIT_FAILURE;
     }
     /* The browsers' origins that may call the API (core/cors.h). */

@@ -12,7 +12,7 @@
 #include "core/throttle.h"
 #include "loa_buf.h"
 
-#define MAX_ROUTES 128
+#define MAX_ROUTES GW_METRICS_MAX_ROUTES
 static const unsigned statuses[] = {200, 201, 204, 206, 304, 400, 401, 403, 404, 405, 409, 410,
                                     412, 413, 415, 416, 422, 428, 429, 500, 502, 503, 504, 0};
 #define N_STATUS (sizeof statuses / sizeof statuses[0]) /* the last slot: any other */
@@ -134,10 +134,14 @@ char *gw_metrics_render (size_t *len)
             unsigned long long n =
                 atomic_load_explicit (&http_stats[r].count[s], memory_order_relaxed);
             if (n)
+            {
+                char code[16] = "other"; /* the last slot: any status not listed */
+                if (statuses[s])
+                    snprintf (code, sizeof code, "%u", statuses[s]);
                 loa_buf_printf (
-                    &b,
-                    "loa_http_requests_total{route=\"%s\",method=\"%s\",status=\"%s%u\"} %llu\n",
-                    pattern, method, statuses[s] ? "" : "other", statuses[s] ? statuses[s] : 0, n);
+                    &b, "loa_http_requests_total{route=\"%s\",method=\"%s\",status=\"%s\"} %llu\n",
+                    pattern, method, code, n);
+            }
         }
     }
     loa_buf_printf (&b, "# HELP loa_http_request_duration_seconds HTTP request latency by route.\n"

@@ -9,6 +9,10 @@
 
 #include "gw.h"
 
+/* The routes the counters have room for: the table may not have more
+ * (main refuses to start, naming both numbers; each route costs ~1 KB). */
+#define GW_METRICS_MAX_ROUTES 512
+
 /* One request that is over: its route (NULL: none matched; then
  * `fallback` 1 when the fallback, the portal, answered it). */
 void gw_metrics_http (const gw_route *route, int fallback, unsigned status, int64_t elapsed_ms);
