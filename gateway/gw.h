@@ -85,6 +85,7 @@ struct gw_request {
     char request_id[72];
     int64_t t0_ms; /* monotonic */
     int http_status; /* of the response queued; 0 before */
+    uint64_t resp_bytes; /* the length of the body queued (the access log's bytes) */
     int head; /* a HEAD request: answered like GET without a body */
     int fallback; /* no route matched: the fallback handler (the portal) answers */
     /* The body (core/http.c): NUL-terminated, unless a begin hook streams it. */

@@ -180,6 +180,41 @@ static enum MHD_Result on_request (void *cls, struct MHD_Connection *conn, const
     return gw_dispatch_run (req);
 }
 
+/* The access log (docs/operations.md "Logs"): one line of fields at info
+ * per request, 1 in LOA_ACCESS_LOG_SAMPLE (0: none), every 5xx whatever
+ * the sample. The route's pattern, never the URL (a query may hold what
+ * is not to be logged), and the caller's kind, never who. */
+static long access_every = 1;
+static atomic_ulong access_seen;
+
+static void access_log (const gw_request *req, int64_t elapsed, int completed)
+{
+    int status = req->http_status;
+    if (status < 500 &&
+        (access_every == 0 ||
+         (access_every > 1 &&
+          atomic_fetch_add_explicit (&access_seen, 1, memory_order_relaxed) % access_every)))
+        return;
+    if (!loa_log_enabled (LOA_LOG_INFO))
+        return;
+    char route[256], method[40], fields[700];
+    loa_log_escape (route, sizeof route,
+                    req->route      ? req->route->pattern
+                    : req->fallback ? "portal"
+                                    : "unmatched");
+    loa_log_escape (method, sizeof method, req->method);
+    const char *caller = req->auth_kind == GW_AUTH_STAFF ? "staff"
+                         : req->auth_kind == GW_AUTH_KEY && req->caller.n_roles == 1
+                             ? req->role_buf[0] /* the key's kind */
+                             : "anonymous";
+    snprintf (fields, sizeof fields,
+              "\"method\":\"%s\",\"route\":\"%s\",\"status\":%d,\"duration_ms\":%lld,"
+              "\"bytes\":%llu,\"caller\":\"%s\"%s",
+              method, route, status, (long long) elapsed, (unsigned long long) req->resp_bytes,
+              caller, completed ? "" : ",\"completed\":false");
+    loa_log_fields (LOA_LOG_INFO, req->request_id, fields, "%s %s -> %d", method, route, status);
+}
+
 static void on_completed (void *cls, struct MHD_Connection *conn, void **con_cls,
                           enum MHD_RequestTerminationCode toe)
 {
@@ -192,11 +227,7 @@ static void on_completed (void *cls, struct MHD_Connection *conn, void **con_cls
         return;
     int64_t elapsed = loa_mono_ms () - req->t0_ms;
     gw_metrics_http (req->route, req->fallback, (unsigned) req->http_status, elapsed);
-    if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
-        loa_debug (req->request_id, "%s %s ended early (%d)", req->method, req->url, (int) toe);
-    else
-        loa_debug (req->request_id, "%s %s -> %d in %lld ms", req->method, req->url,
-                   req->http_status, (long long) elapsed);
+    access_log (req, elapsed, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
     /* A cut-off upload leaves no file; a download is logged. */
     if (req->done)
         req->done (req, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
@@ -320,6 +351,7 @@ gw_http *gw_http_start (unsigned port, unsigned threads, size_t max_body,
                         const gw_conns_limits *limits)
 {
     body_limit = max_body;
+    access_every = loa_env_int ("LOA_ACCESS_LOG_SAMPLE", 1, 0, 1000000);
     gw_http *h = calloc (1, sizeof *h);
     if (!h)
         return NULL;

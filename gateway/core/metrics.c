@@ -133,8 +133,7 @@ char *gw_metrics_render (size_t *len)
         for (size_t s = 0; s < N_STATUS; s++) {
             unsigned long long n =
                 atomic_load_explicit (&http_stats[r].count[s], memory_order_relaxed);
-            if (n)
-            {
+            if (n) {
                 char code[16] = "other"; /* the last slot: any status not listed */
                 if (statuses[s])
                     snprintf (code, sizeof code, "%u", statuses[s]);

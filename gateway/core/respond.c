@@ -80,10 +80,12 @@ static void add_security_headers (gw_request *req, unsigned status, struct MHD_R
 /* Queues `resp` (taken; destroyed here; NULL gives MHD_NO) with `status`,
  * the security headers, CORS's (core/cors.h), X-Request-Id and, when
  * throttled, Retry-After. */
-static enum MHD_Result queue (gw_request *req, unsigned status, struct MHD_Response *resp)
+static enum MHD_Result queue (gw_request *req, unsigned status, struct MHD_Response *resp,
+                              uint64_t len)
 {
     if (!resp)
         return MHD_NO;
+    req->resp_bytes = len;
     add_security_headers (req, status, resp);
     gw_cors_add_headers (req, resp);
     MHD_add_response_header (resp, "X-Request-Id", req->request_id);
@@ -125,7 +127,7 @@ enum MHD_Result gw_respond_bytes (gw_request *req, unsigned status, const char *
     if (type)
         MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
     add_headers (resp, headers);
-    return queue (req, status, resp);
+    return queue (req, status, resp, len);
 }
 
 enum MHD_Result gw_respond_fd (gw_request *req, unsigned status, const char *type, int fd,
@@ -139,7 +141,7 @@ enum MHD_Result gw_respond_fd (gw_request *req, unsigned status, const char *typ
     }
     MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
     add_headers (resp, headers);
-    return queue (req, status, resp);
+    return queue (req, status, resp, count);
 }
 
 enum MHD_Result gw_respond_raw (gw_request *req, unsigned status, const char *content_type,
@@ -149,7 +151,7 @@ enum MHD_Result gw_respond_raw (gw_request *req, unsigned status, const char *co
         MHD_create_response_from_buffer (len, (void *) data, MHD_RESPMEM_MUST_COPY);
     if (resp && content_type)
         MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
-    return queue (req, status, resp);
+    return queue (req, status, resp, len);
 }
 
 /* 1 when `name` can go between quotes in a header as it is. */
@@ -179,7 +181,7 @@ enum MHD_Result gw_respond_file (gw_request *req, unsigned status, const char *c
         MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disposition);
     }
     MHD_add_response_header (resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-    return queue (req, status, resp);
+    return queue (req, status, resp, len);
 }
 
 enum MHD_Result gw_respond_empty (gw_request *req, unsigned status)
@@ -201,6 +203,7 @@ static enum MHD_Result send_with (gw_request *req, unsigned status, const char *
         release (cls);
         resp = MHD_create_response_from_buffer (0, NULL, MHD_RESPMEM_PERSISTENT);
         status = MHD_HTTP_NOT_MODIFIED;
+        len = 0;
     } else if ((resp = MHD_create_response_from_buffer_with_free_callback_cls (len, (void *) data,
                                                                                release, cls))) {
         MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
@@ -213,7 +216,7 @@ static enum MHD_Result send_with (gw_request *req, unsigned status, const char *
         MHD_add_response_header (resp, MHD_HTTP_HEADER_ETAG, etag);
     MHD_add_response_header (resp, MHD_HTTP_HEADER_CACHE_CONTROL, etag ? cache : "no-store");
     add_headers (resp, headers);
-    return queue (req, status, resp);
+    return queue (req, status, resp, len);
 }
 
 /* send_with of `text`, taken (freed once sent). */
@@ -332,7 +335,9 @@ static struct MHD_Response *problem_response (gw_request *req, unsigned status, 
                            req->request_id, "errors", errors ? errors : json_array ());
     char *text = p ? json_dumps (p, JSON_COMPACT) : NULL;
     json_decref (p);
-    struct MHD_Response *resp = text ? from_text (text, strlen (text)) : NULL;
+    size_t len = text ? strlen (text) : 0;
+    struct MHD_Response *resp = text ? from_text (text, len) : NULL;
+    req->resp_bytes = len;
     if (!resp)
         return NULL;
     MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_TYPE,
@@ -361,7 +366,7 @@ enum MHD_Result gw_respond_problem_with (gw_request *req, unsigned status, const
     if (status >= 500)
         loa_warn (req->request_id, "%s %s -> %u %s", req->method, req->url, status,
                   detail ? detail : "");
-    return queue (req, status, resp);
+    return queue (req, status, resp, req->resp_bytes);
 }
 
 enum MHD_Result gw_respond_invalid (gw_request *req, unsigned status, const char *detail,

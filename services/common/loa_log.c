@@ -62,40 +62,54 @@ size_t loa_log_escape (char *buf, size_t cap, const char *s)
     return o;
 }
 
-void loa_log (loa_log_level level, const char *request_id, const char *fmt, ...)
+int loa_log_enabled (loa_log_level level) { return level >= log_min; }
+
+static void vlog (loa_log_level level, const char *request_id, const char *fields, const char *fmt,
+                  va_list ap)
 {
     if (level < log_min)
         return;
-    char msg[2048], esc_msg[4096], esc_rid[160], line[4608];
-    va_list ap;
-    va_start (ap, fmt);
+    char msg[2048], esc_msg[4096], esc_rid[160], line[6144];
     vsnprintf (msg, sizeof msg, fmt, ap);
-    va_end (ap);
     loa_log_escape (esc_msg, sizeof esc_msg, msg);
-
     struct timespec ts;
     clock_gettime (CLOCK_REALTIME, &ts);
     struct tm tm;
     gmtime_r (&ts.tv_sec, &tm);
     char when[32];
     strftime (when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
-
-    int n;
-    if (request_id && *request_id) {
+    esc_rid[0] = '\0';
+    if (request_id && *request_id)
         loa_log_escape (esc_rid, sizeof esc_rid, request_id);
-        n = snprintf (line, sizeof line,
-                      "{\"ts\":\"%s.%03ldZ\",\"level\":\"%s\",\"svc\":\"%s\",\"request_id\":\"%s\","
+    /* Fields of the caller's beyond 1 KB are left out rather than cut. */
+    int with = fields && *fields && strlen (fields) < 1024;
+    int n = snprintf (line, sizeof line,
+                      "{\"ts\":\"%s.%03ldZ\",\"level\":\"%s\",\"svc\":\"%s\"%s%s%s%s%s,"
                       "\"msg\":\"%s\"}\n",
-                      when, ts.tv_nsec / 1000000, level_names[level], log_svc, esc_rid, esc_msg);
-    } else {
-        n = snprintf (line, sizeof line,
-                      "{\"ts\":\"%s.%03ldZ\",\"level\":\"%s\",\"svc\":\"%s\",\"msg\":\"%s\"}\n",
-                      when, ts.tv_nsec / 1000000, level_names[level], log_svc, esc_msg);
-    }
+                      when, ts.tv_nsec / 1000000, level_names[level], log_svc,
+                      esc_rid[0] ? ",\"request_id\":\"" : "", esc_rid, esc_rid[0] ? "\"" : "",
+                      with ? "," : "", with ? fields : "", esc_msg);
     if (n < 0)
         return;
     if ((size_t) n >= sizeof line) /* cannot happen: the parts are bounded above */
         n = sizeof line - 1;
     ssize_t w = write (STDERR_FILENO, line, (size_t) n);
     (void) w;
+}
+
+void loa_log (loa_log_level level, const char *request_id, const char *fmt, ...)
+{
+    va_list ap;
+    va_start (ap, fmt);
+    vlog (level, request_id, NULL, fmt, ap);
+    va_end (ap);
+}
+
+void loa_log_fields (loa_log_level level, const char *request_id, const char *fields,
+                     const char *fmt, ...)
+{
+    va_list ap;
+    va_start (ap, fmt);
+    vlog (level, request_id, fields, fmt, ap);
+    va_end (ap);
 }

@@ -16,6 +16,15 @@ void loa_log_init (const char *svc);
 void loa_log (loa_log_level level, const char *request_id, const char *fmt, ...)
     __attribute__ ((format (printf, 3, 4)));
 
+/* Logs one line with fields of its own before "msg": `fields` is JSON
+ * object members without braces ("\"status\":200,\"route\":\"/x\""), the
+ * caller's strings escaped with loa_log_escape; NULL or "" is none. */
+void loa_log_fields (loa_log_level level, const char *request_id, const char *fields,
+                     const char *fmt, ...) __attribute__ ((format (printf, 4, 5)));
+
+/* 1 when `level` is logged (so a caller can skip building fields). */
+int loa_log_enabled (loa_log_level level);
+
 /* Writes `s` JSON-escaped (without quotes) into buf; always NUL-terminates.
  * Returns the length written. Invalid UTF-8 bytes become U+FFFD. */
 size_t loa_log_escape (char *buf, size_t cap, const char *s);

@@ -135,3 +135,28 @@ for name in gateway content-svc; do
     n=$(jq -c 'select(.request_id == "hung-1")' "$STACK_DIR/logs/$name.log" 2>/dev/null | wc -l)
     if [ "$n" -ge 1 ]; then pass "$name logs carry the request id"; else fail "$name logs carry the request id" "no line with hung-1"; fi
 done
+
+# The access log: a line of fields at info for every request (1 in
+# LOA_ACCESS_LOG_SAMPLE; 0: none but the 5xx), the route's pattern and never
+# the URL (nor its query), the body's bytes, the caller's kind and never who.
+gw_access() { jq -c --arg id "$1" 'select(.request_id == $id and has("route"))' "$STACK_DIR/logs/gateway.log" 2>/dev/null; }
+http GET '/api/v1/articles/khong-co-bai-nay?api_key=loa_secret_in_a_query' -H 'X-Request-Id: access-1'
+gw_a1_bytes=$(stat -c %s "$T_TMP/body")
+wait_until 5 test -n "$(gw_access access-1)" || true
+expect_eq "access log: method, route pattern, status, bytes and caller as fields; no URL, no query" \
+    "GET /api/v1/articles/{ref} 404 $gw_a1_bytes anonymous true info false" \
+    "$(gw_access access-1 | jq -r '"\(.method) \(.route) \(.status) \(.bytes) \(.caller) \(.duration_ms >= 0) \(.level)"') $(grep -c 'loa_secret_in_a_query' "$STACK_DIR/logs/gateway.log" | sed 's/^0$/false/; s/^[1-9][0-9]*$/true/')"
+http GET /api/v1/auth/me -H "Authorization: Bearer $GW_ADMIN" -H 'X-Request-Id: access-2'
+wait_until 5 test -n "$(gw_access access-2)" || true
+expect_eq "access log: a staff caller is \"staff\", the token nowhere in the log" "staff 200 0" \
+    "$(gw_access access-2 | jq -r '"\(.caller) \(.status)"') $(grep -c -- "$GW_ADMIN" "$STACK_DIR/logs/gateway.log")"
+stack_stop gateway
+LOA_ACCESS_LOG_SAMPLE=0 stack_start gateway
+stack_wait_ready 300 || true
+http GET /api/v1/topics -H 'X-Request-Id: access-3'
+http GET /healthz -H 'X-Request-Id: access-4'
+sleep 0.3
+expect_eq "access log: LOA_ACCESS_LOG_SAMPLE=0 logs no request" "200 " "$HTTP_STATUS $(gw_access access-3)$(gw_access access-4)"
+stack_stop gateway
+stack_start gateway
+stack_wait_ready 300 || true
