@@ -64,8 +64,8 @@ size_t loa_log_escape (char *buf, size_t cap, const char *s)
 
 int loa_log_enabled (loa_log_level level) { return level >= log_min; }
 
-static void vlog (loa_log_level level, const char *request_id, const char *fields, const char *fmt,
-                  va_list ap)
+__attribute__ ((format (printf, 4, 0))) static void
+vlog (loa_log_level level, const char *request_id, const char *fields, const char *fmt, va_list ap)
 {
     if (level < log_min)
         return;
