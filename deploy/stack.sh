@@ -5,7 +5,7 @@
 #
 #   stack_up DIR [HTTP_PORT]  start everything under DIR (PostgreSQL data,
 #                             logs, pids); free ports unless given; seeds the
-#                             demo data; returns once /readyz answers 200.
+#                             demo data; returns once /readyz?all=1 answers 200.
 #   stack_down                stop everything (SIGTERM, then PostgreSQL).
 #   stack_kill NAME / stack_start NAME   stop (SIGKILL) / start one program.
 # A caller may define stack_before_programs, run once PostgreSQL is up and
@@ -188,7 +188,7 @@ stack_stop() {
     rm -f "$STACK_DIR/pids/$name"
 }
 
-stack_ready() { curl -fs -o /dev/null --max-time 3 "$GW/readyz"; }
+stack_ready() { curl -fs -o /dev/null --max-time 3 "$GW/readyz?all=1"; }
 
 stack_wait_ready() {
     local i
@@ -197,7 +197,7 @@ stack_wait_ready() {
         sleep 0.1
     done
     stack_log "not ready after $((${1:-300} / 10)) s:"
-    curl -sS --max-time 3 "$GW/readyz" >&2
+    curl -sS --max-time 3 "$GW/readyz?all=1" >&2
     return 1
 }
 

@@ -17,18 +17,24 @@ enum MHD_Result gw_healthz (gw_request *req)
     return gw_respond_json (req, 200, json_pack ("{s:s}", "status", "ok"));
 }
 
-/* Ready when the gateway's database and every service of its requests
- * answer ping. notify-svc's state is shown but does not count: while it is
- * down messages wait in its queue and nothing a citizen or a member of
- * staff asks for fails, so taking every gateway out of a load balancer
- * for it would turn a delay into an outage. */
+/* Whether this gateway should get traffic: its own database answers (its
+ * sessions, keys and throttles are there). A service that does not answer
+ * `ping` makes it "degraded", still 200: every gateway shares the
+ * services, so taking them all out of the load balancer for one service
+ * would turn the routes of that service's 503s into a whole outage (the
+ * portal's pages, the other services' routes). `?all=1` asks for every
+ * service but notify-svc too (503 otherwise): what a deployment waits for
+ * before it calls the stack up. notify-svc never counts: while it is down
+ * messages wait in its queue and no request fails. */
 enum MHD_Result gw_readyz (gw_request *req)
 {
+    const char *all_arg = gw_query (req, "all");
+    int all = all_arg && (strcmp (all_arg, "1") == 0 || strcasecmp (all_arg, "true") == 0);
     json_t *checks = json_object ();
-    int ready = 1;
     PGconn *db = gw_thread_db ();
-    ready &= db != NULL && loa_db_exec (db, "SELECT 1") == 0;
-    json_object_set_new (checks, "database", json_string (ready ? "ok" : "unavailable"));
+    int db_ok = db != NULL && loa_db_exec (db, "SELECT 1") == 0;
+    json_object_set_new (checks, "database", json_string (db_ok ? "ok" : "unavailable"));
+    int services_ok = 1;
     int timeout = gw_rpc_timeout_ms () < 1000 ? gw_rpc_timeout_ms () : 1000;
     for (int s = 0; s < GW_N_SERVICES; s++) {
         Loa__Status st = gw_call_ping (req, (gw_service) s, timeout);
@@ -37,11 +43,12 @@ enum MHD_Result gw_readyz (gw_request *req)
                                                           : "unavailable";
         json_object_set_new (checks, gw_service_name ((gw_service) s), json_string (state));
         if (s != GW_NOTIFY)
-            ready &= st == LOA__STATUS__OK;
+            services_ok &= st == LOA__STATUS__OK;
     }
-    return gw_respond_json (
-        req, ready ? 200 : 503,
-        json_pack ("{s:s, s:o}", "status", ready ? "ready" : "not_ready", "checks", checks));
+    int ready = db_ok && (services_ok || !all);
+    const char *status = !ready ? "not_ready" : services_ok ? "ready" : "degraded";
+    return gw_respond_json (req, ready ? 200 : 503,
+                            json_pack ("{s:s, s:o}", "status", status, "checks", checks));
 }
 
 /* With LOA_METRICS_TOKEN set (or _FILE: a secret), /metrics answers only

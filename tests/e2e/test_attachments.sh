@@ -209,5 +209,5 @@ expect_eq "sweep: a swept attachment can no longer be used -> 422 naming attachm
     "$(problem_names attachment_ids)"
 stack_stop media-svc
 stack_start media-svc
-at_media_up() { http GET /readyz && [ "$HTTP_STATUS" = 200 ]; }
+at_media_up() { http GET "/readyz?all=1" && [ "$HTTP_STATUS" = 200 ]; }
 wait_until 30 at_media_up

@@ -151,7 +151,7 @@ echo "  -- the restored installation serves what was written before the backup"
 BK_GW_SAVED=$GW
 bk_b bk_b_programs
 GW=http://127.0.0.1:$((BK_BASE + 9))
-if wait_until 60 curl -fs -o /dev/null --max-time 2 "$GW/readyz"; then
+if wait_until 60 curl -fs -o /dev/null --max-time 2 "$GW/readyz?all=1"; then
     pass "restore: its programs start on the restored database"
 else
     fail "restore: its programs start on the restored database" "$(tail -3 "$BK_B"/logs/*.log)"

@@ -38,7 +38,7 @@ kp_podman() { nsenter --net="/run/netns/$KP_NS" env CONTAINERS_CONF="$KP_DIR/con
 # kp_state CONTAINER: "status exit-code".
 kp_state() { kp_podman inspect -f '{{.State.Status}} {{.State.ExitCode}}' "$1" 2>&1; }
 kp_exited0() { [ "$(kp_state "$1")" = "exited 0" ]; }
-kp_ready() { curl -fs -o /dev/null --max-time 3 "http://$KP_POD:8080/readyz"; }
+kp_ready() { curl -fs -o /dev/null --max-time 3 "http://$KP_POD:8080/readyz?all=1"; }
 kp_sql() { PGPASSFILE=$KP_DIR/db/pgpass "$PG_BIN/psql" -h 127.0.0.1 -p "$KP_PG_PORT" -U loa -d loa -tAc "$1" 2>&1; }
 
 kp_cleanup() {

@@ -110,7 +110,7 @@ mh_start() { # HOST PROGRAM [LOG_SUFFIX]
     disown # killed with its host: no job report
 }
 
-mh_ready() { curl -fs -o /dev/null --max-time 2 "http://$(mh_ip "$1"):8080/readyz"; }
+mh_ready() { curl -fs -o /dev/null --max-time 2 "http://$(mh_ip "$1"):8080/readyz?all=1"; }
 
 mh_host_up() { # HOST [LOG_SUFFIX]
     local s

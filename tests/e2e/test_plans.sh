@@ -486,7 +486,7 @@ expect_eq "files: media-svc down, a report with files is 503 and nothing is writ
 pl_report other "$PL_MINE" "$PL_M1" "{\"done_on\": \"$PL_TODAY\", \"description\": \"Báo cáo không kèm tệp khi kho tệp ngừng\"}"
 expect_eq "files: ... a report without files is unaffected (201)" 201 "$HTTP_STATUS"
 stack_start media-svc
-pl_media_up() { http GET /readyz && [ "$HTTP_STATUS" = 200 ]; }
+pl_media_up() { http GET "/readyz?all=1" && [ "$HTTP_STATUS" = 200 ]; }
 wait_until 30 pl_media_up
 pl_files_report other "[$PL_F5]"
 expect_eq "files: media-svc back, the same report is written with its file" "201 $PL_F5" \

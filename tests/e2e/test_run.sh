@@ -7,7 +7,7 @@
 # times within a minute) stops everything, saying so. Sourced by
 # tests/run.sh (BUILD, the sanitizers' options and T_TMP are its).
 
-rn_ready() { curl -fs -o /dev/null --max-time 2 "$RN_GW/readyz"; }
+rn_ready() { curl -fs -o /dev/null --max-time 2 "$RN_GW/readyz?all=1"; }
 
 # rn_restarted NAME OLD_PID: 0 once NAME runs again under another pid and
 # the system is ready.
