@@ -50,6 +50,9 @@ PACKAGES += chromium fonts-dejavu-core nodejs
 # for the base image no registry gives here, and PyYAML for the one change
 # the test makes to the compose file (no published ports on the host's network).
 PACKAGES += docker.io debootstrap python3-yaml
+# promtool (Debian's prometheus): tests/e2e/test_metrics.sh checks the
+# programs' metrics with it, and deploy/monitoring's rules.
+PACKAGES += prometheus
 # libzip: packages' BagIt bags (services/media-svc/media_bag.c); unzip checks them in the tests.
 PACKAGES += libzip-dev unzip
 PKG_MODULES += libzip

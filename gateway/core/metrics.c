@@ -11,6 +11,7 @@
 #include "core/services.h"
 #include "core/throttle.h"
 #include "loa_buf.h"
+#include "loa_metrics.h"
 
 #define MAX_ROUTES GW_METRICS_MAX_ROUTES
 static const unsigned statuses[] = {200, 201, 204, 206, 304, 400, 401, 403, 404, 405, 409, 410,
@@ -234,5 +235,6 @@ char *gw_metrics_render (size_t *len)
             "# TYPE loa_throttle_entries gauge\nloa_throttle_entries %zu\n",
             refused, evicted, gw_throttle_capacity (t));
     }
+    loa_metrics_process (&b, "gateway");
     return loa_buf_take (&b, len);
 }

@@ -15,6 +15,7 @@
 
 #include "common.pb-c.h"
 #include "loa_audit.h"
+#include "loa_buf.h"
 #include "loa_config.h"
 #include "loa_curve.h"
 #include "loa_db.h"
@@ -39,8 +40,20 @@ typedef struct {
     size_t body_len;
 } worker;
 
+/* The calls of one method (metrics): by status, and their latency. */
+#define N_BUCKETS 12
+static const double bucket_ms[N_BUCKETS] = {1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000};
+typedef struct {
+    const char *method;
+    atomic_ullong by_status[LOA__STATUS__CREATED + 1];
+    atomic_ullong bucket[N_BUCKETS + 1]; /* the last: beyond every bound */
+    atomic_ullong sum_us;
+} method_stats;
+
 struct loa_rpc_server {
     char name[64];
+    method_stats *stats; /* one per method of the table, then ping's */
+    size_t n_stats;
     char *bind_addr;
     char *db_url;
     int n_workers;
@@ -58,6 +71,17 @@ struct loa_rpc_server {
     atomic_int stop;
     worker *workers;
 };
+
+/* The monotonic clock in microseconds, and the time since `t0`. */
+static int64_t now_us (void)
+{
+    struct timespec ts;
+    clock_gettime (CLOCK_MONOTONIC, &ts);
+    return (int64_t) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+static int64_t took_us (int64_t t0) { return now_us () - t0; }
+
+static void record (loa_rpc_server *s, const loa_rpc_method *m, Loa__Status status, int64_t us);
 
 /* ------------------------------------------------------------ replies */
 
@@ -387,7 +411,7 @@ static int process (worker *w, PGconn **db, const zmq_msg_t *payload, uint8_t **
     loa_idem idem = {0};
     if (ctx.idempotency_key[0] && replay_or_lock (w, &ctx, req, &idem) != 0)
         goto pack;
-    int64_t t0 = loa_mono_ms ();
+    int64_t t0 = loa_mono_ms (), t0_us = now_us ();
     /* A write names its caller to the audit trail's trigger for the call
      * (loa_audit.h); a read costs nothing. */
     int audited = ctx.caller->writes;
@@ -405,8 +429,10 @@ static int process (worker *w, PGconn **db, const zmq_msg_t *payload, uint8_t **
         loa_error (req->request_id, "rpc: %s gave no answer", req->method);
         loa_rpc_fail (&ctx, LOA__STATUS__INTERNAL, "lỗi nội bộ");
     }
+    int64_t took_ms = loa_mono_ms () - t0;
+    record (s, m, w->status, took_us (t0_us));
     loa_debug (req->request_id, "rpc: %s -> %d in %lld ms", req->method, w->status,
-               (long long) (loa_mono_ms () - t0));
+               (long long) took_ms);
 
 pack:
     if (!drop) {
@@ -583,6 +609,13 @@ loa_rpc_server *loa_rpc_server_new (const char *service_name, const char *bind_a
     s->methods = methods;
     s->state = state;
     s->prepare = prepare;
+    for (const loa_rpc_method *m = methods; m && m->method; m++)
+        s->n_stats++;
+    s->stats = calloc (++s->n_stats, sizeof *s->stats);
+    for (size_t i = 0; s->stats && i + 1 < s->n_stats; i++)
+        s->stats[i].method = methods[i].method;
+    if (s->stats)
+        s->stats[s->n_stats - 1].method = ping_method.method;
     s->workers = calloc ((size_t) s->n_workers, sizeof *s->workers);
     s->zmq_fd = -1;
     s->wake_fd = eventfd (0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -592,9 +625,68 @@ loa_rpc_server *loa_rpc_server_new (const char *service_name, const char *bind_a
     atomic_init (&s->stop, 0);
     if (s->wake_fd < 0)
         loa_error (NULL, "rpc: eventfd: %s", strerror (errno));
-    if (!s->bind_addr || !s->db_url || !s->workers || s->wake_fd < 0)
+    if (!s->bind_addr || !s->db_url || !s->workers || !s->stats || s->wake_fd < 0)
         loa_rpc_server_destroy (&s);
     return s;
+}
+
+/* Counts a call of `m` answered with `status` in `us` microseconds. */
+static void record (loa_rpc_server *s, const loa_rpc_method *m, Loa__Status status, int64_t us)
+{
+    size_t i = m == &ping_method ? s->n_stats - 1 : (size_t) (m - s->methods);
+    if (i >= s->n_stats)
+        return;
+    method_stats *st = &s->stats[i];
+    size_t k = (size_t) status <= LOA__STATUS__CREATED ? (size_t) status : LOA__STATUS__INTERNAL;
+    atomic_fetch_add_explicit (&st->by_status[k], 1, memory_order_relaxed);
+    size_t b = 0;
+    while (b < N_BUCKETS && (double) us > bucket_ms[b] * 1000.0)
+        b++;
+    atomic_fetch_add_explicit (&st->bucket[b], 1, memory_order_relaxed);
+    atomic_fetch_add_explicit (&st->sum_us, (unsigned long long) (us > 0 ? us : 0),
+                               memory_order_relaxed);
+}
+
+void loa_rpc_server_metrics (loa_rpc_server *s, loa_buf *b)
+{
+    loa_buf_puts (b, "# HELP loa_rpc_server_requests_total RPC calls answered, by method and "
+                     "status.\n# TYPE loa_rpc_server_requests_total counter\n");
+    for (size_t i = 0; i < s->n_stats; i++)
+        for (size_t k = 0; k <= LOA__STATUS__CREATED; k++) {
+            unsigned long long n =
+                atomic_load_explicit (&s->stats[i].by_status[k], memory_order_relaxed);
+            const ProtobufCEnumValue *v =
+                protobuf_c_enum_descriptor_get_value (&loa__status__descriptor, (int) k);
+            if (n)
+                loa_buf_printf (b,
+                                "loa_rpc_server_requests_total{method=\"%s\",status=\"%s\"} %llu\n",
+                                s->stats[i].method, v ? v->name : "unknown", n);
+        }
+    loa_buf_puts (b, "# HELP loa_rpc_server_duration_seconds Time to answer an RPC call, by "
+                     "method.\n# TYPE loa_rpc_server_duration_seconds histogram\n");
+    for (size_t i = 0; i < s->n_stats; i++) {
+        unsigned long long cum = 0;
+        for (size_t k = 0; k <= N_BUCKETS; k++)
+            cum += atomic_load_explicit (&s->stats[i].bucket[k], memory_order_relaxed);
+        if (!cum)
+            continue;
+        unsigned long long total = cum;
+        cum = 0;
+        for (size_t k = 0; k < N_BUCKETS; k++) {
+            cum += atomic_load_explicit (&s->stats[i].bucket[k], memory_order_relaxed);
+            loa_buf_printf (
+                b, "loa_rpc_server_duration_seconds_bucket{method=\"%s\",le=\"%g\"} %llu\n",
+                s->stats[i].method, bucket_ms[k] / 1000.0, cum);
+        }
+        loa_buf_printf (b,
+                        "loa_rpc_server_duration_seconds_bucket{method=\"%s\",le=\"+Inf\"} %llu\n",
+                        s->stats[i].method, total);
+        loa_buf_printf (
+            b, "loa_rpc_server_duration_seconds_sum{method=\"%s\"} %g\n", s->stats[i].method,
+            (double) atomic_load_explicit (&s->stats[i].sum_us, memory_order_relaxed) / 1e6);
+        loa_buf_printf (b, "loa_rpc_server_duration_seconds_count{method=\"%s\"} %llu\n",
+                        s->stats[i].method, total);
+    }
 }
 
 int loa_rpc_server_start (loa_rpc_server *s, void *zmq_ctx)
@@ -657,6 +749,7 @@ void loa_rpc_server_destroy (loa_rpc_server **pself)
     pthread_mutex_destroy (&s->lead_lock);
     pthread_cond_destroy (&s->lead_cond);
     free (s->workers);
+    free (s->stats);
     free (s->bind_addr);
     free (s->db_url);
     free (s);

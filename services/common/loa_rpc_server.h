@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "envelope.pb-c.h"
+#include "loa_buf.h"
 #include "loa_store.h"
 
 typedef struct loa_rpc_server loa_rpc_server;
@@ -85,6 +86,11 @@ Loa__Status loa_rpc_store_status (loa_store_status st);
  * call INTERNAL. */
 void loa_rpc_fail_store (loa_rpc_ctx *ctx, loa_store_status st,
                          const loa_rpc_store_answer *answers);
+
+/* The server's figures in Prometheus text format, appended to `b`: calls
+ * answered by method and status, and their latency by method
+ * (loa_metrics.h serves them). */
+void loa_rpc_server_metrics (loa_rpc_server *s, loa_buf *b);
 
 /* 1 when the caller holds `role`. */
 int loa_rpc_has_role (const loa_rpc_ctx *ctx, const char *role);

@@ -14,6 +14,7 @@
 #include "loa_curve.h"
 #include "loa_db.h"
 #include "loa_log.h"
+#include "loa_metrics.h"
 #include "loa_notifier.h"
 #include "loa_outbox.h"
 #include "loa_peers.h"
@@ -67,6 +68,9 @@ static int rebuild_all (const loa_service_def *def, const loa_endpoint *self, PG
     return rc;
 }
 
+/* The service's figures for loa_metrics: its RPC server's. */
+static void service_metrics (loa_buf *b, void *arg) { loa_rpc_server_metrics (arg, b); }
+
 int loa_service_main (const loa_service_def *def, int argc, char **argv)
 {
     int migrate_only = 0, rebuild = 0, status = EXIT_FAILURE;
@@ -113,6 +117,7 @@ int loa_service_main (const loa_service_def *def, int argc, char **argv)
     loa_notifier *notifier = NULL;
     loa_relay *relay = NULL;
     loa_rpc_server *server = NULL;
+    loa_metrics *metrics = NULL;
     loa_subscriber *subs[MAX_SUBSCRIPTIONS] = {0};
     loa_ticker *tickers[MAX_TICKS] = {0};
     loa_zap *zap = NULL;
@@ -210,6 +215,8 @@ int loa_service_main (const loa_service_def *def, int argc, char **argv)
                                  methods, NULL, def->prepare);
     if (!server || loa_rpc_server_start (server, zctx) != 0)
         goto out;
+    if (loa_metrics_start (self->program, service_metrics, server, &metrics) != 0)
+        goto out;
     for (size_t i = 0; def->subscriptions && def->subscriptions[i].apply && i < MAX_SUBSCRIPTIONS;
          i++) {
         const loa_service_subscription *sub = &def->subscriptions[i];
@@ -241,6 +248,7 @@ out:
         loa_ticker_destroy (&tickers[i]);
     for (size_t i = 0; i < MAX_SUBSCRIPTIONS; i++)
         loa_subscriber_destroy (&subs[i]);
+    loa_metrics_stop (&metrics);
     loa_rpc_server_destroy (&server);
     loa_relay_destroy (&relay);
     loa_notifier_destroy (&notifier);

@@ -1,0 +1,61 @@
+# Metrics (docs/operations.md "Metrics"): a service serves its own figures
+# on LOA_METRICS_PORT (content-svc here, restarted with one): its RPC calls
+# by method and status and their latency, the process's figures and
+# loa_build_info, in a text promtool accepts; with LOA_METRICS_TOKEN only
+# that bearer token is answered. The gateway's /metrics carries the process's
+# figures and its build too, and labels any unlisted status "other".
+# Sourced by tests/run.sh: every name here starts with me_ / ME_.
+# shellcheck shell=bash
+
+ME_PORT=$(stack_free_base) || ME_PORT=0
+ME_URL=http://127.0.0.1:$ME_PORT/metrics
+ME_VERSION=$(sed -n 's/^VERSION := //p' Makefile)
+me_get() { curl -s -o "$T_TMP/metrics.txt" -w '%{http_code}' --max-time 5 "$@" "$ME_URL"; }
+me_up() { [ "$(me_get)" = 200 ]; }
+me_value() { awk -v k="$1" '$1 == k { print $2 }' "$T_TMP/metrics.txt"; }
+# me_restart PORT [TOKEN]: content-svc again, with those settings.
+me_restart() {
+    stack_stop content-svc
+    LOA_METRICS_PORT=$1 LOA_METRICS_TOKEN=${2:-} stack_start content-svc
+    wait_until 30 stack_ready || true
+}
+
+echo "  -- a service's own /metrics"
+me_restart "$ME_PORT"
+wait_until 10 me_up || true
+http GET /api/v1/topics -H 'Cache-Control: no-cache'
+http GET /api/v1/topics -H 'Cache-Control: no-cache'
+expect_eq "content-svc answers GET /metrics on its port, in the text format" "200 true" \
+    "$(me_get) $(grep -q '^# TYPE loa_rpc_server_requests_total counter$' "$T_TMP/metrics.txt" && echo true)"
+expect_eq "its RPC calls by method and status, and their latency" "true true" \
+    "$([ "$(me_value 'loa_rpc_server_requests_total{method="topics.list",status="OK"}')" -ge 2 ] 2>/dev/null && echo true) $([ "$(me_value 'loa_rpc_server_duration_seconds_count{method="topics.list"}')" -ge 2 ] 2>/dev/null && echo true)"
+expect_eq "the process's figures and its build" "true true 1" \
+    "$([ "$(me_value process_resident_memory_bytes)" -gt 1000000 ] 2>/dev/null && echo true) $([ "$(me_value process_open_fds)" -gt 3 ] 2>/dev/null && echo true) $(me_value "loa_build_info{program=\"content-svc\",version=\"$ME_VERSION\"}")"
+if me_err=$(promtool check metrics <"$T_TMP/metrics.txt" 2>&1); then
+    pass "promtool accepts content-svc's metrics"
+else
+    fail "promtool accepts content-svc's metrics" "$(printf '%s' "$me_err" | head -5)"
+fi
+expect_eq "another path is 404, another method 405" "404 405" \
+    "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$ME_PORT/other") $(me_get -X POST)"
+
+echo "  -- with LOA_METRICS_TOKEN"
+me_restart "$ME_PORT" me-secret-of-the-test
+wait_until 10 test "$(me_get -H 'Authorization: Bearer me-secret-of-the-test')" = 200 || true
+expect_eq "only the bearer token is answered (401 without it, or with another)" "401 401 200" \
+    "$(me_get) $(me_get -H 'Authorization: Bearer other') $(me_get -H 'Authorization: Bearer me-secret-of-the-test')"
+me_restart 0
+expect_eq "without LOA_METRICS_PORT nothing listens" 000 "$(me_get)"
+
+echo "  -- the gateway's /metrics"
+http GET /api/v1/nothing-here
+http GET /metrics
+printf '%s\n' "$HTTP_BODY" >"$T_TMP/metrics.txt"
+expect_eq "the gateway's carry the process's figures and its build" "true 1" \
+    "$([ "$(me_value process_resident_memory_bytes)" -gt 1000000 ] 2>/dev/null && echo true) $(me_value "loa_build_info{program=\"gateway\",version=\"$ME_VERSION\"}")"
+expect_eq "no status label reads other0" 0 "$(grep -c 'status="other0"' "$T_TMP/metrics.txt")"
+if me_err=$(promtool check metrics <"$T_TMP/metrics.txt" 2>&1); then
+    pass "promtool accepts the gateway's metrics"
+else
+    fail "promtool accepts the gateway's metrics" "$(printf '%s' "$me_err" | head -5)"
+fi
