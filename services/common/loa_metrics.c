@@ -100,8 +100,8 @@ static enum MHD_Result answer (struct MHD_Connection *conn, unsigned status, con
 }
 
 static enum MHD_Result on_request (void *cls, struct MHD_Connection *conn, const char *url,
-                                   const char *method, const char *version,
-                                   const char *upload_data, size_t *upload_size, void **con_cls)
+                                   const char *method, const char *version, const char *upload_data,
+                                   size_t *upload_size, void **con_cls)
 {
     (void) version;
     (void) upload_data;
@@ -160,10 +160,10 @@ int loa_metrics_start (const char *program, loa_metrics_fn fn, void *arg, loa_me
         crypto_hash_sha256 (m->token_hash, (const unsigned char *) token, strlen (token));
         m->has_token = 1;
     }
-    m->daemon = MHD_start_daemon (MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
-                                  (uint16_t) port, NULL, NULL, on_request, m,
-                                  MHD_OPTION_CONNECTION_LIMIT, (unsigned) 16,
-                                  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned) 10, MHD_OPTION_END);
+    m->daemon =
+        MHD_start_daemon (MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, (uint16_t) port,
+                          NULL, NULL, on_request, m, MHD_OPTION_CONNECTION_LIMIT, (unsigned) 16,
+                          MHD_OPTION_CONNECTION_TIMEOUT, (unsigned) 10, MHD_OPTION_END);
     if (!m->daemon) {
         loa_error (NULL, "%s: cannot serve metrics on port %ld", program, port);
         free (m);

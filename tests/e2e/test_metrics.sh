@@ -36,6 +36,7 @@ if me_err=$(promtool check metrics <"$T_TMP/metrics.txt" 2>&1); then
 else
     fail "promtool accepts content-svc's metrics" "$(printf '%s' "$me_err" | head -5)"
 fi
+cp "$T_TMP/metrics.txt" "$T_TMP/metrics-service.txt"
 expect_eq "another path is 404, another method 405" "404 405" \
     "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$ME_PORT/other") $(me_get -X POST)"
 
@@ -59,3 +60,22 @@ if me_err=$(promtool check metrics <"$T_TMP/metrics.txt" 2>&1); then
 else
     fail "promtool accepts the gateway's metrics" "$(printf '%s' "$me_err" | head -5)"
 fi
+
+echo "  -- deploy/monitoring: alert rules, a Prometheus configuration, a Grafana dashboard"
+if me_err=$(promtool check rules deploy/monitoring/alerts.yml 2>&1); then
+    pass "promtool accepts the alert rules"
+else
+    fail "promtool accepts the alert rules" "$(printf '%s' "$me_err" | head -5)"
+fi
+if me_err=$(promtool check config --syntax-only deploy/monitoring/prometheus.yml 2>&1); then
+    pass "promtool accepts the example Prometheus configuration"
+else
+    fail "promtool accepts the example Prometheus configuration" "$(printf '%s' "$me_err" | head -5)"
+fi
+expect_eq "the dashboard is a Grafana dashboard whose every panel has a query" "true" \
+    "$(jq -r '(.title | length > 0) and (.panels | length >= 8) and all(.panels[]; (.targets | length) > 0 and all(.targets[]; .expr | length > 0))' deploy/monitoring/grafana-dashboard.json)"
+# Every metric the rules and the dashboard name is one the programs serve
+# (what this run scraped from the gateway and content-svc).
+me_used=$( { grep -oE '\b(loa|process)_[a-z_]+' deploy/monitoring/alerts.yml; jq -r '.panels[].targets[].expr' deploy/monitoring/grafana-dashboard.json | grep -oE '\b(loa|process)_[a-z_]+'; } | sort -u)
+me_missing=$(for m in $me_used; do grep -qE "^$m(\{| )" "$T_TMP/metrics.txt" "$T_TMP/metrics-service.txt" || echo "$m"; done | tr '\n' ' ')
+expect_eq "every metric the rules and the dashboard use is served ($(echo "$me_used" | wc -w) names)" "" "$me_missing"
