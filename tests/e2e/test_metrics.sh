@@ -77,5 +77,5 @@ expect_eq "the dashboard is a Grafana dashboard whose every panel has a query" "
 # Every metric the rules and the dashboard name is one the programs serve
 # (what this run scraped from the gateway and content-svc).
 me_used=$( { grep -oE '\b(loa|process)_[a-z_]+' deploy/monitoring/alerts.yml; jq -r '.panels[].targets[].expr' deploy/monitoring/grafana-dashboard.json | grep -oE '\b(loa|process)_[a-z_]+'; } | sort -u)
-me_missing=$(for m in $me_used; do grep -qE "^$m(\{| )" "$T_TMP/metrics.txt" "$T_TMP/metrics-service.txt" || echo "$m"; done | tr '\n' ' ')
+me_missing=$(for m in $me_used; do grep -qE "^($m(\{| )|# TYPE $m )" "$T_TMP/metrics.txt" "$T_TMP/metrics-service.txt" || echo "$m"; done | tr '\n' ' ')
 expect_eq "every metric the rules and the dashboard use is served ($(echo "$me_used" | wc -w) names)" "" "$me_missing"
