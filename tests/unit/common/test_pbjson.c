@@ -974,6 +974,10 @@ Suite *pbjson_suite (void)
 {
     Suite *s = suite_create ("pbjson");
     TCase *tc = tcase_create ("codec");
+    /* CPU-bound under the sanitizers (the UTF-8 edges encode 10,240 texts
+     * twice): the default 4 s, a guard against a hang, is too short for a
+     * loaded machine. */
+    tcase_set_timeout (tc, 30);
     tcase_add_test (tc, test_round_trip_scalars);
     tcase_add_test (tc, test_round_trip_messages);
     tcase_add_test (tc, test_oneof_members);
