@@ -172,6 +172,8 @@ enum {
     GW_ONE_TIME_OK = 1 << 13, /* a session signed in with a one-time password (an admin's
                                  reset) may call it: changing the password, who am I, logout;
                                  every other route answers it 403 (auth/identity.c) */
+    GW_NOT_API = 1 << 14, /* a document of the portal for crawlers and feed readers
+                             (robots.txt, the sitemap, the Atom feeds): not in OpenAPI */
 };
 
 /* What makes a route take a body: any other request carrying one is

@@ -68,11 +68,12 @@ const gw_route gw_routes[] = {
 
     /* The portal found and shared (portal/seo.h): for crawlers and feed
      * readers, made from content-svc's public reads, cached. */
-    {"GET", "/robots.txt", 0, GW_ANYONE, DO (gw_robots_txt)},
-    {"GET", "/sitemap.xml", GW_PUBLIC, GW_ANYONE, DO (gw_sitemap)},
-    {"GET", "/sitemap-{n}.xml", GW_PUBLIC, GW_ANYONE, DO (gw_sitemap_part)},
-    {"GET", "/tin-tuc.atom", GW_PUBLIC, GW_ANYONE, DO (gw_atom_articles)},
-    {"GET", "/tin-tuc/chu-de/{topic_id}.atom", GW_PUBLIC, GW_ANYONE, DO (gw_atom_topic)},
+    {"GET", "/robots.txt", GW_NOT_API, GW_ANYONE, DO (gw_robots_txt)},
+    {"GET", "/sitemap.xml", GW_PUBLIC | GW_NOT_API, GW_ANYONE, DO (gw_sitemap)},
+    {"GET", "/sitemap-{n}.xml", GW_PUBLIC | GW_NOT_API, GW_ANYONE, DO (gw_sitemap_part)},
+    {"GET", "/tin-tuc.atom", GW_PUBLIC | GW_NOT_API, GW_ANYONE, DO (gw_atom_articles)},
+    {"GET", "/tin-tuc/chu-de/{topic_id}.atom", GW_PUBLIC | GW_NOT_API, GW_ANYONE,
+     DO (gw_atom_topic)},
 
     /* Auth and users (the gateway itself) */
     {"POST", "/api/v1/auth/login", GW_BODY, GW_ANYONE, DO (gw_login)},

@@ -173,6 +173,8 @@ enum MHD_Result gw_openapi (gw_request *req)
                    "properties", "field", "type", "string", "message", "type", "string"));
     for (size_t i = 0; i < gw_route_count (); i++) {
         const gw_route *r = gw_route_at (i);
+        if (r->flags & GW_NOT_API)
+            continue;
         json_t *item = json_object_get (paths, r->pattern);
         if (!item) {
             item = json_object ();

@@ -242,6 +242,10 @@ expect_eq "atom: they get one document (one ETag)" 1 \
     "$(grep -hi '^etag:' "$SE_DIR"/sf-h.[1-8] | sort -u | wc -l)"
 expect_eq "atom: the feed is made once for them (3 calls to content-svc)" 3 $(($(se_rpc_calls) - se_before))
 
+http GET /api/v1/openapi.json
+expect_eq "the documents are not the API: OpenAPI lists none of them" 0 \
+    "$(body_jq '[.paths | keys[] | select(test("^/(robots\\.txt|sitemap|tin-tuc)"))] | length')"
+
 # ------------------------------------------------------------ the pages' head
 
 echo "  -- the portal's pages link the feed"
