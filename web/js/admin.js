@@ -49,46 +49,21 @@ export async function call(method, path, { body, query, headers } = {}) {
     }
 }
 
-// POST `path` with `file` as the raw body (its own Content-Type), through
-// XMLHttpRequest for the upload's progress (onProgress(done, total)).
-// Resolves to the JSON answer; rejects with an ApiError (the problem, or a
-// Vietnamese title for 413/415 answered by a proxy without a body).
-const UPLOAD_TITLES = {
-    413: 'Tệp quá lớn so với giới hạn của máy chủ',
-    415: 'Kiểu tệp không được nhận',
-};
-export function upload(path, file, onProgress) {
-    return new Promise((resolve, reject) => {
-        const xhr = new XMLHttpRequest();
-        xhr.open('POST', path);
-        xhr.setRequestHeader('Accept', 'application/json');
-        if (file.type) xhr.setRequestHeader('Content-Type', file.type);
-        const sess = session();
-        if (sess) xhr.setRequestHeader('Authorization', `Bearer ${sess.token}`);
-        xhr.upload.addEventListener('progress', (e) => { if (e.lengthComputable) onProgress(e.loaded, e.total); });
-        xhr.addEventListener('load', () => {
-            let data = null;
-            try {
-                data = JSON.parse(xhr.responseText);
-            } catch {
-                data = null;
-            }
-            if (xhr.status >= 200 && xhr.status < 300 && data) {
-                resolve(data);
-                return;
-            }
-            if (xhr.status === 401) {
-                forget();
-                location.assign(`/admin/?next=${encodeURIComponent(location.pathname + location.search)}`);
-            }
-            const problem = data && typeof data === 'object' ? data : { title: UPLOAD_TITLES[xhr.status] || `Lỗi ${xhr.status}`, errors: [] };
-            reject(new api.ApiError(xhr.status, problem));
-        });
-        const offline = () => reject(new api.ApiError(0, { title: 'Không kết nối được máy chủ. Vui lòng kiểm tra mạng và thử lại.', errors: [] }));
-        xhr.addEventListener('error', offline);
-        xhr.addEventListener('abort', offline);
-        xhr.send(file);
-    });
+// POST `path` with `file` as the raw body as the signed-in user, with the
+// upload's progress (onProgress(done, total)): api.upload, and a 401 sends
+// the user to sign in again. Resolves to the JSON answer; rejects with an
+// ApiError.
+export async function upload(path, file, onProgress) {
+    const sess = session();
+    try {
+        return await api.upload(path, file, { headers: sess ? { Authorization: `Bearer ${sess.token}` } : {}, onProgress });
+    } catch (err) {
+        if (err.status === 401) {
+            forget();
+            location.assign(`/admin/?next=${encodeURIComponent(location.pathname + location.search)}`);
+        }
+        throw err;
+    }
 }
 
 // A CSV (or other file) the API gives only with the bearer token, so that a

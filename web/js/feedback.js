@@ -74,39 +74,24 @@ fileInput.addEventListener('change', () => {
     if (problems.length) fileError(problems.join('; '));
 });
 
-// One file to POST /api/v1/feedback/attachments, its progress on c.bar.
-function upload(c) {
-    return new Promise((resolve, reject) => {
-        const xhr = new XMLHttpRequest();
-        xhr.open('POST', '/api/v1/feedback/attachments');
-        xhr.setRequestHeader('Accept', 'application/json');
-        xhr.setRequestHeader('Content-Type', typeOf(c.file));
-        xhr.upload.addEventListener('progress', (e) => {
-            if (e.lengthComputable) c.bar.value = Math.round((100 * e.loaded) / e.total);
+// One file to POST /api/v1/feedback/attachments, its progress on c.bar; a
+// refusal names the file, as an error of the field.
+async function upload(c) {
+    let data;
+    try {
+        data = await api.upload('/api/v1/feedback/attachments', c.file, {
+            type: typeOf(c.file),
+            onProgress: (loaded, total) => { c.bar.value = Math.round((100 * loaded) / total); },
         });
-        xhr.addEventListener('load', () => {
-            let data = null;
-            try {
-                data = JSON.parse(xhr.responseText);
-            } catch {
-                data = null;
-            }
-            if (xhr.status === 201 && data && data.id) {
-                c.id = data.id;
-                c.bar.value = 100;
-                c.note.textContent = ' đã tải lên';
-                resolve();
-            } else {
-                const p = data && typeof data === 'object' ? data : { title: `Lỗi ${xhr.status}`, errors: [] };
-                const why = (p.errors && p.errors[0] && p.errors[0].message) || p.title;
-                reject(new api.ApiError(xhr.status, { ...p, errors: [{ field: 'attachment_ids', message: `${c.file.name}: ${why}` }] }));
-            }
-        });
-        const offline = () => reject(new api.ApiError(0, { title: 'Không kết nối được máy chủ. Vui lòng kiểm tra mạng và thử lại.', errors: [] }));
-        xhr.addEventListener('error', offline);
-        xhr.addEventListener('abort', offline);
-        xhr.send(c.file);
-    });
+    } catch (err) {
+        if (!err.status) throw err;
+        const p = err.problem;
+        const why = (p.errors && p.errors[0] && p.errors[0].message) || p.title;
+        throw new api.ApiError(err.status, { ...p, errors: [{ field: 'attachment_ids', message: `${c.file.name}: ${why}` }] });
+    }
+    c.id = data.id;
+    c.bar.value = 100;
+    c.note.textContent = ' đã tải lên';
 }
 
 form.addEventListener('submit', (ev) => {
