@@ -56,6 +56,7 @@ await check('bell: Enter opens it, the item\'s notification first, focus inside;
 
 await check('bell: following the notification opens the item and marks it read', async () => {
     await page.locator('#bell').press('Enter');
+    await page.locator('#bell[aria-expanded="true"]').waitFor(); /* the list as reloaded on opening */
     const link = page.locator('#bell-panel a.unread').filter({ hasText: `${CODE} được giao cho đơn vị` }).first();
     await link.focus();
     await page.keyboard.press('Enter');

@@ -136,11 +136,12 @@ await check('plan: the correction is withdrawn with a reason and leaves the list
     await item.getByLabel('Lý do rút').fill('Trùng với báo cáo của phòng');
     await item.getByRole('button', { name: 'Rút báo cáo này' }).click();
     await lead.locator('#status .success', { hasText: 'Đã rút báo cáo' }).waitFor({ state: 'visible' });
-    // The plan is reloaded with this activity's reports open.
-    const heading = mine(lead).locator('.reports h4');
-    await heading.waitFor({ state: 'visible' });
-    expect(!(await mine(lead).locator('.reports-list li', { hasText: FIXED }).count()), 'the withdrawn report is still listed');
-    expect((await mine(lead).locator('dd.summary').innerText()).includes('Chưa có báo cáo'), await mine(lead).locator('dd.summary').innerText());
+    // The plan is reloaded (the message comes first) with this activity's
+    // reports open: wait for the reloaded summary, then the list without it.
+    await mine(lead).locator('dd.summary', { hasText: 'Chưa có báo cáo' }).waitFor({ state: 'visible' });
+    await mine(lead).locator('.reports h4').waitFor({ state: 'visible' });
+    await mine(lead).locator('.reports-list li', { hasText: FIXED }).waitFor({ state: 'detached', timeout: 10000 })
+        .catch(() => expect(false, 'the withdrawn report is still listed'));
 });
 
 const FILED = `Ảnh và biên bản hội nghị giao ban CCHC ${RUN}`;

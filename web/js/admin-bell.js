@@ -50,10 +50,14 @@ export function mountBell(box, call) {
         button.setAttribute('aria-label', unread ? `Thông báo: ${unread} chưa đọc` : 'Thông báo: không có thông báo chưa đọc');
     }
 
-    async function refresh() {
+    // The count always; the list only while the panel is closed, or when
+    // asked (opening it, "read all"): a poll must not replace the link
+    // someone is on.
+    async function refresh(list_too = panel.hidden) {
         try {
             const r = await call('GET', '/api/v1/notifications', { query: { per_page: 10 } });
             show(r.unread || 0);
+            if (!list_too) return;
             clear(list);
             for (const n of r.items || []) list.append(noteItem(n, call));
             if (!(r.items || []).length) list.append(el('li', { class: 'empty' }, 'Chưa có thông báo nào.'));
@@ -69,7 +73,7 @@ export function mountBell(box, call) {
     }
     button.addEventListener('click', async () => {
         if (!panel.hidden) return close(false);
-        await refresh();
+        await refresh(true);
         panel.hidden = false;
         button.setAttribute('aria-expanded', 'true');
         const first = panel.querySelector('a');
@@ -86,13 +90,13 @@ export function mountBell(box, call) {
         try {
             const r = await call('POST', '/api/v1/notifications/read-all');
             status.textContent = `Đã đánh dấu ${r.marked} thông báo là đã đọc.`;
-            await refresh();
+            await refresh(true);
         } catch {
             status.textContent = 'Chưa đánh dấu được; vui lòng thử lại.';
         }
     });
     refresh();
-    setInterval(refresh, POLL_MS);
+    setInterval(() => refresh(), POLL_MS);
     document.addEventListener('visibilitychange', () => {
         if (document.visibilityState === 'visible') refresh();
     });
