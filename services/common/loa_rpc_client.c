@@ -160,12 +160,15 @@ static Loa__Status call (loa_rpc_client *c, const char *method, const Loa__Calle
         snprintf (rid_buf, sizeof rid_buf, "%p-%llu", (void *) c, ++c->counter);
         request_id = rid_buf;
     }
+    /* The call's own id: the calls of one request share its request_id, and
+     * a late answer to one (sent again) must not be taken for the next. */
+    uint64_t call_id = ++c->counter;
     int64_t start = loa_mono_ms ();
     int64_t deadline = start + timeout_ms;
 
     size_t len = 0;
     uint8_t *buf = loa_rpc_request_pack (method, caller, request_id, idempotency_key, body,
-                                         timeout_ms, 0, &len);
+                                         timeout_ms, call_id, &len);
     if (!buf)
         return local_failure (c, LOA__STATUS__INTERNAL, r);
 
@@ -188,7 +191,7 @@ static Loa__Status call (loa_rpc_client *c, const char *method, const Loa__Calle
     }
     /* A call safe to repeat is sent once more when its reply is late: the
      * replica that had it may have died with it (the round robin gives the
-     * copy to another); the first reply with its request_id wins. */
+     * copy to another); the first reply with its call_id wins. */
     int retry_ms = safe ? loa_rpc_retry_ms (timeout_ms) : 0;
     int64_t retry_at = retry_ms > 0 ? start + retry_ms : 0;
     if (!retry_at) {
@@ -230,9 +233,9 @@ static Loa__Status call (loa_rpc_client *c, const char *method, const Loa__Calle
         }
         if (!reply)
             continue;
-        if (strcmp (reply->request_id, request_id) != 0) {
-            loa_debug (request_id, "rpc: %s: late reply for %s dropped", c->service,
-                       reply->request_id);
+        if (reply->call_id != call_id || strcmp (reply->request_id, request_id) != 0) {
+            loa_debug (request_id, "rpc: %s: late reply for %s (call %llu) dropped", c->service,
+                       reply->request_id, (unsigned long long) reply->call_id);
             loa__reply__free_unpacked (reply, NULL);
             continue;
         }

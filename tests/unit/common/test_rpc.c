@@ -1,4 +1,5 @@
 #include <libpq-fe.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -550,6 +551,96 @@ START_TEST (a_late_read_is_sent_again_to_another_replica)
 }
 END_TEST
 
+/* A replica that answers one request late, with the request's ids and a
+ * body of its own (last_seq 999): a stale answer. */
+typedef struct {
+    void *sock;
+} stale_replica;
+
+static void *answer_late (void *arg)
+{
+    stale_replica *sr = arg;
+    int wait = 5000;
+    zmq_setsockopt (sr->sock, ZMQ_RCVTIMEO, &wait, sizeof wait);
+    zmq_msg_t id, body;
+    zmq_msg_init (&id);
+    zmq_msg_init (&body);
+    if (zmq_msg_recv (&id, sr->sock, 0) >= 0 && zmq_msg_recv (&body, sr->sock, 0) >= 0) {
+        Loa__Request *req = loa__request__unpack (NULL, zmq_msg_size (&body), zmq_msg_data (&body));
+        if (req) {
+            sleep_ms (700);
+            Loa__EventsSinceReply out = LOA__EVENTS_SINCE_REPLY__INIT;
+            out.last_seq = 999;
+            uint8_t payload[64];
+            size_t plen = loa__events_since_reply__pack (&out, payload);
+            Loa__Reply rep = LOA__REPLY__INIT;
+            rep.request_id = req->request_id;
+            rep.call_id = req->call_id;
+            rep.status = LOA__STATUS__OK;
+            rep.body.data = payload;
+            rep.body.len = plen;
+            uint8_t buf[256];
+            size_t len = loa__reply__pack (&rep, buf);
+            zmq_send (sr->sock, zmq_msg_data (&id), zmq_msg_size (&id), ZMQ_SNDMORE);
+            zmq_send (sr->sock, buf, len, 0);
+            loa__request__free_unpacked (req, NULL);
+        }
+    }
+    zmq_msg_close (&id);
+    zmq_msg_close (&body);
+    return NULL;
+}
+
+/* One request id for several calls (as the gateway's calls of one HTTP
+ * request): the late answer to a read that was sent again arrives during
+ * the next call, and must not be taken for that call's (each call has its
+ * own call_id). */
+START_TEST (a_late_answer_is_not_the_next_calls)
+{
+    char stale_ep[64], both[160];
+    snprintf (stale_ep, sizeof stale_ep, "inproc://test-rpc-stale-%ld", random ());
+    stale_replica sr = {zmq_socket (zctx, ZMQ_ROUTER)};
+    int linger = 0;
+    zmq_setsockopt (sr.sock, ZMQ_LINGER, &linger, sizeof linger);
+    ck_assert_int_eq (zmq_bind (sr.sock, stale_ep), 0);
+    pthread_t th;
+    ck_assert_int_eq (pthread_create (&th, NULL, answer_late, &sr), 0);
+    snprintf (both, sizeof both, "%s,%s", stale_ep, endpoint);
+    setenv ("LOA_RPC_RETRY_MS", "300", 1);
+    loa_rpc_client *c = loa_rpc_client_new (zctx, "test", both);
+    ck_assert_ptr_nonnull (c);
+    Loa__EventsSinceRequest in = LOA__EVENTS_SINCE_REQUEST__INIT;
+    loa_rpc_result r;
+    int resent = 0;
+    /* Until one read went to the stale replica first (then to the other). */
+    for (int i = 0; i < 4 && !resent; i++) {
+        in.since_seq = 1;
+        int64_t t0 = loa_mono_ms ();
+        ck_assert_int_eq (loa_rpc_read (c, "echo", NULL, "one-request", &in.base, 3000, &r),
+                          LOA__STATUS__OK);
+        resent = loa_mono_ms () - t0 >= 300;
+        loa_rpc_result_clear (&r);
+    }
+    ck_assert (resent);
+    /* The next call of the same request takes 800 ms: the stale answer
+     * (700 ms after the first) comes meanwhile. */
+    in.since_seq = 2;
+    in.limit = 800;
+    ck_assert_int_eq (loa_rpc_read (c, "slow", NULL, "one-request", &in.base, 5000, &r),
+                      LOA__STATUS__OK);
+    Loa__EventsSinceReply *out =
+        loa__events_since_reply__unpack (NULL, r.reply->body.len, r.reply->body.data);
+    ck_assert_ptr_nonnull (out);
+    ck_assert_uint_eq (out->last_seq, 2); /* its own answer, not the stale 999 */
+    loa__events_since_reply__free_unpacked (out, NULL);
+    loa_rpc_result_clear (&r);
+    pthread_join (th, NULL);
+    unsetenv ("LOA_RPC_RETRY_MS");
+    loa_rpc_client_destroy (&c);
+    zmq_close (sr.sock);
+}
+END_TEST
+
 Suite *rpc_suite (void)
 {
     Suite *s = suite_create ("rpc");
@@ -564,6 +655,7 @@ Suite *rpc_suite (void)
     tcase_add_test (tc, caller_and_idempotency_key_reach_the_handler);
     tcase_add_test (tc, timeout_then_late_reply_is_dropped);
     tcase_add_test (tc, a_late_read_is_sent_again_to_another_replica);
+    tcase_add_test (tc, a_late_answer_is_not_the_next_calls);
     tcase_add_test (tc, no_server_is_unavailable_quickly);
     tcase_add_test (tc, expired_requests_are_not_processed);
     tcase_add_test (tc, garbage_gets_an_invalid_reply);
