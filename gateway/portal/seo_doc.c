@@ -111,13 +111,12 @@ enum MHD_Result seo_serve (gw_request *req, const char *type, seo_build_fn build
 int seo_call (gw_request *req, const char *method, const ProtobufCMessage *in,
               const ProtobufCMessageDescriptor *out, gw_reply *reply)
 {
-    /* Not `.read`: a read late past LOA_RPC_RETRY_MS would be sent twice,
-     * and the synchronous client matches replies by the request's id only,
-     * so the second reply of one call would be taken for the next call of
-     * the same document (a TopicList read as a UnitList). */
+    /* A read: sent again to another replica when late (the client takes
+     * only its own call's answer: each call has its call_id). */
     gw_call_spec spec = {
         .service = GW_CONTENT,
         .method = method,
+        .read = 1,
         .in = in,
         .out = out,
     };
@@ -158,9 +157,16 @@ int seo_url (const char *path, char *out, size_t cap)
 
 int seo_article_url (const char *slug, char *out, size_t cap)
 {
+    return seo_segment_url ("/tin-tuc/", slug, out, cap);
+}
+
+int seo_segment_url (const char *prefix, const char *slug, char *out, size_t cap)
+{
     static const char hex[] = "0123456789ABCDEF";
     char path[SEO_URL_MAX + 1];
-    size_t n = (size_t) snprintf (path, sizeof path, "/tin-tuc/");
+    size_t n = (size_t) snprintf (path, sizeof path, "%s", prefix);
+    if (n >= sizeof path)
+        return -1;
     for (const unsigned char *s = (const unsigned char *) slug; *s; s++) {
         if (n + 4 > sizeof path)
             return -1;

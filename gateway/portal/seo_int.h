@@ -46,4 +46,8 @@ int seo_url (const char *path, char *out, size_t cap);
  * as seo_url. */
 int seo_article_url (const char *slug, char *out, size_t cap);
 
+/* LOA_PUBLIC_URL, `prefix` as it is, then `slug` percent-encoded as above
+ * (a procedure's code after "/thu-tuc/"), or -1 as seo_url. */
+int seo_segment_url (const char *prefix, const char *slug, char *out, size_t cap);
+
 #endif

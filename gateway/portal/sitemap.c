@@ -1,7 +1,10 @@
 /* sitemap: robots.txt and the sitemap (seo.h; sitemaps.org protocol 0.9).
  *
- * The addresses are, in this order, the portal's static public pages and
- * the published articles, newest first (articles.list's order). Up to
+ * The addresses are, in this order, the portal's static public pages, the
+ * other pages rendered on the server (portal.h: the lists of articles, all,
+ * CCHC, each topic's and each unit's, and each procedure in force at
+ * /thu-tuc/{code}), and the published articles, newest first
+ * (articles.list's order). Up to
  * LOA_SITEMAP_MAX_URLS of them (the protocol's 50,000 by default; lower it
  * to see the split without 50,000 articles) /sitemap.xml is their urlset;
  * past it, /sitemap.xml is a sitemap index of /sitemap-1.xml ... each a
@@ -12,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog.pb-c.h"
+#include "catalog_edit.pb-c.h"
 #include "core/respond.h"
 #include "core/xml.h"
 #include "loa_config.h"
@@ -110,6 +115,116 @@ static int count_articles (gw_request *req, long *total, enum MHD_Result *rc)
     return 0;
 }
 
+/* The pages rendered on the server besides the articles: their full
+ * addresses (LOA_PUBLIC_URL included), in the sitemap's order. */
+typedef struct {
+    char **locs;
+    size_t n, cap;
+} page_list;
+
+static void pages_free (page_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free (l->locs[i]);
+    free (l->locs);
+    *l = (page_list){0};
+}
+
+/* Adds the address of `path` (or, with `slug`, of path + slug encoded).
+ * 0, or -1 when memory ran out (an address too long is left out). */
+static int pages_add (page_list *l, const char *path, const char *slug)
+{
+    char loc[SEO_URL_MAX + 1];
+    if ((slug ? seo_segment_url (path, slug, loc, sizeof loc) : seo_url (path, loc, sizeof loc)) !=
+        0)
+        return 0;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 64;
+        char **locs = realloc (l->locs, cap * sizeof *locs);
+        if (!locs)
+            return -1;
+        l->locs = locs;
+        l->cap = cap;
+    }
+    return (l->locs[l->n] = strdup (loc)) ? (l->n++, 0) : -1;
+}
+
+/* Every page of a list method of content-svc (`what`: 't' topics, 'u'
+ * units, 'p' procedures in force) into `l`. 0, or -1 with the request
+ * answered (*rc). */
+static int pages_of (gw_request *req, char what, page_list *l, enum MHD_Result *rc)
+{
+    for (int page = 1;; page++) {
+        Loa__Content__ListRequest lin = LOA__CONTENT__LIST_REQUEST__INIT;
+        Loa__Content__ProcedureListRequest pin = LOA__CONTENT__PROCEDURE_LIST_REQUEST__INIT;
+        lin.page = pin.page = page;
+        lin.per_page = pin.per_page = LIST_PAGE;
+        pin.status = (char *) "active";
+        gw_reply reply;
+        int failed = what == 'p'   ? seo_call (req, "procedures.list", &pin.base,
+                                               &loa__content__procedure_list__descriptor, &reply)
+                     : what == 't' ? seo_call (req, "topics.list", &lin.base,
+                                               &loa__content__topic_list__descriptor, &reply)
+                                   : seo_call (req, "units.list", &lin.base,
+                                               &loa__content__unit_list__descriptor, &reply);
+        if (failed) {
+            *rc = reply.rc;
+            gw_reply_free (&reply);
+            return -1;
+        }
+        size_t n = 0;
+        int bad = 0;
+        char path[64];
+        if (what == 'p') {
+            const Loa__Content__ProcedureList *pl = (const void *) reply.msg;
+            n = pl->n_items;
+            for (size_t i = 0; i < n && !bad; i++)
+                bad = pages_add (l, "/thu-tuc/", pl->items[i]->code);
+        } else if (what == 't') {
+            const Loa__Content__TopicList *tl = (const void *) reply.msg;
+            n = tl->n_items;
+            for (size_t i = 0; i < n && !bad; i++) {
+                snprintf (path, sizeof path, "/tin-tuc/chu-de/%lld", (long long) tl->items[i]->id);
+                bad = pages_add (l, path, NULL);
+            }
+        } else {
+            const Loa__Content__UnitList *ul = (const void *) reply.msg;
+            n = ul->n_items;
+            for (size_t i = 0; i < n && !bad; i++) {
+                if (!ul->items[i]->is_active)
+                    continue;
+                snprintf (path, sizeof path, "/tin-tuc/don-vi/%lld", (long long) ul->items[i]->id);
+                bad = pages_add (l, path, NULL);
+            }
+        }
+        gw_reply_free (&reply);
+        if (bad) {
+            *rc = gw_respond_problem (req, 500, NULL, NULL);
+            return -1;
+        }
+        if (n < LIST_PAGE)
+            return 0;
+    }
+}
+
+/* The pages rendered on the server besides the articles. 0, or -1 with the
+ * request answered (*rc; the list freed). */
+static int collect_pages (gw_request *req, page_list *l, enum MHD_Result *rc)
+{
+    *l = (page_list){0};
+    if (pages_add (l, "/tin-tuc", NULL) != 0 || pages_add (l, "/cai-cach-hanh-chinh", NULL) != 0) {
+        *rc = gw_respond_problem (req, 500, NULL, NULL);
+        pages_free (l);
+        return -1;
+    }
+    if (pages_of (req, 't', l, rc) != 0 || pages_of (req, 'u', l, rc) != 0 ||
+        pages_of (req, 'p', l, rc) != 0) {
+        pages_free (l);
+        return -1;
+    }
+    return 0;
+}
+
 static void add_url (gw_xml *x, const char *loc, const char *lastmod)
 {
     gw_xml_open (x, "url");
@@ -121,7 +236,8 @@ static void add_url (gw_xml *x, const char *loc, const char *lastmod)
 
 /* Writes the addresses [from, to) of the whole list as <url>s. 0, or -1
  * with the request answered (*rc). */
-static int add_range (gw_request *req, gw_xml *x, long from, long to, enum MHD_Result *rc)
+static int add_range (gw_request *req, gw_xml *x, const page_list *pages, long from, long to,
+                      enum MHD_Result *rc)
 {
     char path[512], loc[SEO_URL_MAX + 1];
     long at = 0;
@@ -131,6 +247,9 @@ static int add_range (gw_request *req, gw_xml *x, long from, long to, enum MHD_R
         if (at++ >= from && seo_url (path, loc, sizeof loc) == 0)
             add_url (x, loc, NULL);
     }
+    for (size_t i = 0; i < pages->n && at < to; i++)
+        if (at++ >= from)
+            add_url (x, pages->locs[i], NULL);
     /* The articles from the first one in the range, a page at a time. */
     long skip = from > at ? from - at : 0, want = to - (from > at ? from : at);
     int page = (int) (skip / LIST_PAGE) + 1;
@@ -166,7 +285,8 @@ static char *finish (gw_request *req, gw_xml **x, size_t *len, enum MHD_Result *
 }
 
 /* A urlset of the addresses [from, to). */
-static char *urlset (gw_request *req, long from, long to, size_t *len, enum MHD_Result *rc)
+static char *urlset (gw_request *req, const page_list *pages, long from, long to, size_t *len,
+                     enum MHD_Result *rc)
 {
     gw_xml *x = gw_xml_new ();
     if (!x) {
@@ -175,7 +295,7 @@ static char *urlset (gw_request *req, long from, long to, size_t *len, enum MHD_
     }
     const char *const attrs[] = {"xmlns", SITEMAP_NS, NULL};
     gw_xml_open_attrs (x, "urlset", attrs, 0);
-    if (add_range (req, x, from, to, rc) != 0) {
+    if (add_range (req, x, pages, from, to, rc) != 0) {
         gw_xml_destroy (&x);
         return NULL;
     }
@@ -187,11 +307,16 @@ static char *urlset (gw_request *req, long from, long to, size_t *len, enum MHD_
 static char *build_sitemap (gw_request *req, size_t *len, enum MHD_Result *rc)
 {
     long articles, max = max_urls ();
-    if (count_articles (req, &articles, rc) != 0)
+    page_list pages;
+    if (count_articles (req, &articles, rc) != 0 || collect_pages (req, &pages, rc) != 0)
         return NULL;
-    long total = count_static () + articles;
-    if (total <= max)
-        return urlset (req, 0, total, len, rc);
+    long total = count_static () + (long) pages.n + articles;
+    if (total <= max) {
+        char *doc = urlset (req, &pages, 0, total, len, rc);
+        pages_free (&pages);
+        return doc;
+    }
+    pages_free (&pages);
     long parts = (total + max - 1) / max;
     if (parts > SITEMAP_PROTOCOL_MAX)
         parts = SITEMAP_PROTOCOL_MAX;
@@ -222,14 +347,17 @@ static char *build_part (gw_request *req, size_t *len, enum MHD_Result *rc)
         *rc = gw_respond_problem (req, 404, "Không có phần này của sơ đồ trang", NULL);
         return NULL;
     }
-    if (count_articles (req, &articles, rc) != 0)
+    page_list pages;
+    if (count_articles (req, &articles, rc) != 0 || collect_pages (req, &pages, rc) != 0)
         return NULL;
-    long total = count_static () + articles, from = (long) (n - 1) * max;
-    if (from >= total) {
+    long total = count_static () + (long) pages.n + articles, from = (long) (n - 1) * max;
+    char *doc = NULL;
+    if (from >= total)
         *rc = gw_respond_problem (req, 404, "Không có phần này của sơ đồ trang", NULL);
-        return NULL;
-    }
-    return urlset (req, from, from + max < total ? from + max : total, len, rc);
+    else
+        doc = urlset (req, &pages, from, from + max < total ? from + max : total, len, rc);
+    pages_free (&pages);
+    return doc;
 }
 
 enum MHD_Result gw_sitemap (gw_request *req)

@@ -138,7 +138,23 @@ expect_eq "sitemap: neither the draft nor the retracted article" "0 0" \
 http GET '/api/v1/articles?per_page=1'
 SE_TOTAL=$(body_jq .total)
 expect_eq "sitemap: every published article, besides the static pages" "$SE_TOTAL" \
-    "$(grep -c "^$SE_PUB/tin-tuc/" "$SE_DIR/locs1")"
+    "$(grep "^$SE_PUB/tin-tuc/" "$SE_DIR/locs1" | grep -cv "^$SE_PUB/tin-tuc/\(chu-de\|don-vi\)/")"
+# The other pages rendered on the server: the lists of articles (all, CCHC,
+# each topic's, each active unit's) and each procedure in force.
+http GET '/api/v1/procedures?status=active&per_page=1'
+SE_PROC=$(body_jq '.items[0].code // ""')
+SE_PROCS=$(body_jq '.total // 0')
+http GET '/api/v1/topics?per_page=100'
+SE_TOPICS=$(body_jq '.total // 0')
+expect_eq "sitemap: the lists of articles, each topic's, the new unit's, and the procedures in force" \
+    "1 1 1 1 $SE_TOPICS 1 $SE_PROCS" \
+    "$(grep -cx "$SE_PUB/tin-tuc" "$SE_DIR/locs1") $(grep -cx "$SE_PUB/cai-cach-hanh-chinh" "$SE_DIR/locs1") $(grep -cx "$SE_PUB/tin-tuc/chu-de/$SE_T1" "$SE_DIR/locs1") $(grep -cx "$SE_PUB/tin-tuc/don-vi/$SE_UNIT" "$SE_DIR/locs1") $(grep -c "^$SE_PUB/tin-tuc/chu-de/" "$SE_DIR/locs1") $(grep -c "^$SE_PUB/thu-tuc/$(printf '%s' "$SE_PROC" | jq -sRr @uri)\$" "$SE_DIR/locs1") $(grep -c "^$SE_PUB/thu-tuc/" "$SE_DIR/locs1")"
+se_bad=""
+while read -r se_loc; do
+    se_code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$GW${se_loc#"$SE_PUB"}")
+    [ "$se_code" = 200 ] || se_bad="$se_bad ${se_loc#"$SE_PUB"}:$se_code"
+done < <(grep -E "^$SE_PUB/(tin-tuc|cai-cach-hanh-chinh|thu-tuc/)" "$SE_DIR/locs1" | grep -v "^$SE_PUB/tin-tuc/[^/]*\$" | head -200)
+expect_eq "sitemap: each of those pages answers 200" "" "$se_bad"
 http GET /sitemap.xml -H "Authorization: Bearer ${SE_TOK[ed]}"
 expect_eq "sitemap: an editor's request lists what the public sees (no draft)" "200 0" \
     "$HTTP_STATUS $(se_locs | grep -cx "$SE_PUB/tin-tuc/$SE_D_SLUG")"
