@@ -31,9 +31,13 @@ typedef struct {
     char label[64], alt[64];
 } file_rec;
 
+/* The department's name, as the pages' titles and the feeds say it. */
+#define SITE_NAME "Sở Kế hoạch và Đầu tư Bắc Ninh"
+
 /* What one article page holds while it is rendered. */
 typedef struct {
-    char canonical[512], published[40], corrected[40], unit_id[24];
+    char canonical[512], published[40], corrected[40], unit_id[24], image[640];
+    char *jsonld; /* the structured data (malloc'ed), NULL when none */
     topic_rec topics[MAX_TOPICS];
     loa_template_scope topic_scopes[MAX_TOPICS];
     file_rec files[MAX_FILES];
@@ -49,6 +53,47 @@ static const char *kind_word (const char *kind)
     if (strcmp (kind, "document") == 0)
         return "tài liệu";
     return *kind ? kind : "tệp";
+}
+
+/* The article's structured data for search engines (schema.org, JSON-LD):
+ * a NewsArticle and its BreadcrumbList. Written by jansson with
+ * JSON_ESCAPE_SLASH, so that no "</" can end the <script> it sits in: the
+ * one value the template takes as it is besides the body. NULL when memory
+ * ran out (the page goes without). */
+static char *article_jsonld (const Loa__Content__Article *a, const char *unit,
+                             const article_view *v)
+{
+    const char *published = a->maybe_published_at_case ? a->published_at : "";
+    const char *modified =
+        a->maybe_corrected_at_case && *a->corrected_at ? a->corrected_at : published;
+    char home[512], list[512];
+    snprintf (home, sizeof home, "%s/", portal_public_url ());
+    snprintf (list, sizeof list, "%s/tin-tuc", portal_public_url ());
+    json_t *org = json_pack ("{s:s, s:s}", "@type", "GovernmentOrganization", "name", SITE_NAME);
+    json_t *news = json_pack (
+        "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:{s:s, s:s}, s:o}", "@type", "NewsArticle",
+        "headline", a->title, "description", a->summary && *a->summary ? a->summary : a->title,
+        "url", v->canonical, "mainEntityOfPage", v->canonical, "inLanguage", "vi", "datePublished",
+        published, "dateModified", modified, "author", "@type", "GovernmentOrganization", "name",
+        unit && *unit ? unit : SITE_NAME, "publisher", org);
+    if (news && v->image[0])
+        json_object_set_new (news, "image", json_pack ("[s]", v->image));
+    json_t *crumbs = json_pack (
+        "{s:s, s:[{s:s, s:i, s:s, s:s}, {s:s, s:i, s:s, s:s}, {s:s, s:i, s:s, s:s}]}", "@type",
+        "BreadcrumbList", "itemListElement", "@type", "ListItem", "position", 1, "name",
+        "Trang chủ", "item", home, "@type", "ListItem", "position", 2, "name", "Tin tức", "item",
+        list, "@type", "ListItem", "position", 3, "name", a->title, "item", v->canonical);
+    json_t *doc = news && crumbs ? json_pack ("{s:s, s:[o, o]}", "@context", "https://schema.org",
+                                              "@graph", news, crumbs)
+                                 : NULL;
+    if (!doc) {
+        json_decref (news);
+        json_decref (crumbs);
+        return NULL;
+    }
+    char *text = json_dumps (doc, JSON_COMPACT | JSON_ESCAPE_SLASH);
+    json_decref (doc);
+    return text;
 }
 
 /* The page's HTML (malloc'ed), or NULL (logged). */
@@ -98,9 +143,22 @@ static char *render_article (gw_request *req, const Loa__Content__Article *a, co
         v->file_scopes[n_files++] = (loa_template_scope){.vars = r->vars};
     }
 
+    /* For link previews: the first photo, at its absolute address. */
+    for (size_t i = 0; i < a->n_attachments && !v->image[0]; i++) {
+        const Loa__Content__Attachment *f = a->attachments[i];
+        if ((strcmp (f->kind, "photo") == 0 || strcmp (f->kind, "image") == 0) &&
+            f->url[0] == '/' && f->url[1] != '/')
+            snprintf (v->image, sizeof v->image, "%s%s", portal_public_url (), f->url);
+    }
+    v->jsonld = article_jsonld (a, unit, v);
+
     const loa_template_var vars[] = {
         {"title", a->title},
         {"summary", a->summary},
+        {"description", a->summary && *a->summary ? a->summary : a->title},
+        {"image", v->image},
+        {"modified_at", *corrected_at ? corrected_at : published_at},
+        {"site_name", SITE_NAME},
         {"slug", a->slug},
         {"canonical", v->canonical},
         {"published", v->published},
@@ -116,6 +174,7 @@ static char *render_article (gw_request *req, const Loa__Content__Article *a, co
     };
     const loa_template_var html[] = {
         {"body", a->maybe_body_html_case ? a->body_html : ""},
+        {"jsonld", v->jsonld ? v->jsonld : ""},
         {NULL, NULL},
     };
     const loa_template_list lists[] = {
@@ -124,7 +183,10 @@ static char *render_article (gw_request *req, const Loa__Content__Article *a, co
         {NULL, NULL, 0},
     };
     const loa_template_scope page = {vars, html, lists};
-    return portal_render (req, "bai-viet", &page);
+    char *out = portal_render (req, "bai-viet", &page);
+    free (v->jsonld);
+    v->jsonld = NULL;
+    return out;
 }
 
 enum MHD_Result portal_article_page (gw_request *req, const char *ref)

@@ -66,8 +66,8 @@ expect_match "  a canonical link to its permanent address" \
     "<link rel=\"canonical\" href=\"(https?://[^\"]*)?/tin-tuc/$SS_SLUG\">" "$HTTP_BODY"
 expect_eq "  its Vietnamese version and the feed linked" "1 1" \
     "$(ss_has 'hreflang="vi"') $(ss_has 'href="/tin-tuc.atom"')"
-expect_eq "  no 'Đang tải' placeholder; one script, print.js (a module: it blocks nothing)" "0 1 1" \
-    "$(ss_has 'Đang tải') $(grep -c '<script' "$T_TMP/body") $(ss_has '<script type="module" src="/js/print.js"></script>')"
+expect_eq "  no 'Đang tải' placeholder; one script, print.js (a module: it blocks nothing), and the data" "0 1 1 1" \
+    "$(ss_has 'Đang tải') $(grep '<script' "$T_TMP/body" | grep -vc 'application/ld+json') $(ss_has '<script type="module" src="/js/print.js"></script>') $(ss_has '<script type="application/ld+json">')"
 ss_title_html="Tin &lt;script&gt;alert(&quot;t&quot;)&lt;/script&gt; &amp; &quot;trích&quot; &#39;đơn&#39; $SS_RUN"
 expect_eq "  the title, escaped, in <h1> and <title>" "1 1" \
     "$(ss_has "<h1>$ss_title_html</h1>") $(ss_has "<title>$ss_title_html — ")"
@@ -85,6 +85,19 @@ expect_match "  the date of publication in Vietnam's time" \
     'Đăng ngày <time datetime="[0-9-]{10}T[0-9:]{8}(\.[0-9]+)?\+07:00">[0-9]{2}:[0-9]{2} [0-9]{2}/[0-9]{2}/[0-9]{4}</time>' "$HTTP_BODY"
 expect_eq "  no update line before any correction" 0 "$(ss_has 'Cập nhật lúc')"
 expect_match "  the page's security policy (no inline script)" "default-src 'self'" "$(header Content-Security-Policy)"
+# Link previews (Open Graph, Twitter) and structured data (JSON-LD).
+ss_meta() { grep -o "<meta $1=\"$2\" content=\"[^\"]*\">" "$T_TMP/body" | sed 's/.*content="//; s/">$//'; }
+expect_eq "  Open Graph: an article, its title escaped, its address, the department" \
+    "article|$ss_title_html|true|Sở Kế hoạch và Đầu tư Bắc Ninh|vi_VN" \
+    "$(ss_meta property og:type)|$(ss_meta property og:title)|$(ss_meta property og:url | grep -q "/tin-tuc/$SS_SLUG\$" && echo true)|$(ss_meta property og:site_name)|$(ss_meta property og:locale)"
+expect_eq "  Twitter: a summary card (no photo), the same title; the times of publication" \
+    "summary|$ss_title_html|true" \
+    "$(ss_meta name twitter:card)|$(ss_meta name twitter:title)|$(ss_meta property article:published_time | grep -qE '^[0-9-]{10}T' && echo true)"
+sed -n 's|.*<script type="application/ld+json">\(.*\)</script>.*|\1|p' "$T_TMP/body" >"$T_TMP/ld.json"
+expect_eq "  JSON-LD: a NewsArticle whose headline is the title exactly, and its BreadcrumbList" \
+    "NewsArticle|true|vi|BreadcrumbList|3|true" \
+    "$(jq -r '."@graph"[0]."@type"' "$T_TMP/ld.json")|$(jq -r --arg t "$SS_TITLE" '."@graph"[0].headline == $t' "$T_TMP/ld.json")|$(jq -r '."@graph"[0].inLanguage' "$T_TMP/ld.json")|$(jq -r '."@graph"[1]."@type"' "$T_TMP/ld.json")|$(jq -r '."@graph"[1].itemListElement | length' "$T_TMP/ld.json")|$(jq -r '."@graph"[0].url | endswith("/tin-tuc/'"$SS_SLUG"'")' "$T_TMP/ld.json")"
+expect_eq "  JSON-LD: the title's </script> cannot end its script (no \"</\" inside)" 0 "$(grep -c '</' "$T_TMP/ld.json")"
 
 SS_ETAG=$(header ETag)
 expect_eq "  a strong ETag, Cache-Control public, no-cache" "true public, no-cache" \
