@@ -71,7 +71,7 @@ await check('revision: the reviewer sees it with the note and the live text, ask
     expect(!(await card.locator('details .article-body').innerText()).includes(NEW_TEXT), 'the live text shows the revision');
     await card.getByLabel(/Phát hành bản đính chính/).check();
     await shot(rv, '41-quan-tri-duyet-ban-sua');
-    await rv.getByRole('button', { name: `Xuất bản: ${TITLE}` }).click();
+    await rv.getByRole('button', { name: `Đăng bản sửa: ${TITLE}` }).click();
     await rv.locator('#status .success', { hasText: 'Đã đăng bản sửa' }).waitFor({ state: 'visible' });
 });
 

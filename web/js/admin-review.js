@@ -40,7 +40,8 @@ function card(a) {
         el('div', { class: 'actions' },
             el('button', {
                 type: 'button',
-                'aria-label': `Xuất bản: ${a.title}`,
+                // The visible words first in the name (WCAG 2.5.3, label in name).
+                'aria-label': `${revision ? 'Đăng bản sửa' : 'Xuất bản'}: ${a.title}`,
                 onclick: () => decide(a, 'publish', media && media.checked ? { media_correction: true } : {}, alertBox,
                     revision ? `Đã đăng bản sửa: ${a.title}` : `Đã xuất bản: ${a.title}`),
             }, revision ? 'Đăng bản sửa' : 'Xuất bản'),
