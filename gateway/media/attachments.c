@@ -92,24 +92,38 @@ enum MHD_Result gw_report_attachments_create (gw_request *req)
     return create (req, "report_attachments.create");
 }
 
-/* The file's name when downloaded: "<prefix>-<owner>-tep-<id>.<ext>". */
-static void file_name (char *out, size_t size, const char *prefix, int64_t owner, int64_t id,
-                       const char *mime)
+/* Sends a private file's bytes (never cached), named
+ * "<prefix>-<owner>-tep-<id>.<ext>", and frees the reply that named it. */
+static enum MHD_Result send_private (gw_request *req, gw_reply *reply, const char *prefix,
+                                     int64_t owner, int64_t id, const char *sha256,
+                                     const char *mime)
 {
-    snprintf (out, size, "%s-%lld-tep-%lld.%s", prefix, (long long) owner, (long long) id,
+    char name[80];
+    snprintf (name, sizeof name, "%s-%lld-tep-%lld.%s", prefix, (long long) owner, (long long) id,
               strcmp (mime, "application/pdf") == 0 ? "pdf"
               : strcmp (mime, "image/png") == 0     ? "png"
                                                     : "jpg");
+    enum MHD_Result rc = media_send_blob (req, sha256, mime, name, "private, no-store", NULL);
+    gw_reply_free (reply);
+    return rc;
+}
+
+/* A download's {id}: > 0, or 0 (answered 404 in *rc). */
+static int64_t file_id (gw_request *req, enum MHD_Result *rc)
+{
+    int64_t id = gw_param_id (req, "id", INT64_MAX);
+    if (!id)
+        *rc = gw_respond_problem (req, 404, "Không tìm thấy tệp đính kèm", NULL);
+    return id;
 }
 
 enum MHD_Result gw_feedback_attachments_get (gw_request *req)
 {
-    int64_t id = gw_param_id (req, "id", INT64_MAX);
-    if (!id)
-        return gw_respond_problem (req, 404, "Không tìm thấy tệp đính kèm", NULL);
+    enum MHD_Result rc;
     Loa__Feedback__FeedbackIdRequest in = LOA__FEEDBACK__FEEDBACK_ID_REQUEST__INIT;
+    if (!(in.id = file_id (req, &rc)))
+        return rc;
     in.has_id = 1;
-    in.id = id;
     gw_call_spec spec = {
         .service = GW_FEEDBACK,
         .method = "feedback.attachments.get",
@@ -121,21 +135,16 @@ enum MHD_Result gw_feedback_attachments_get (gw_request *req)
     if (gw_call (req, &spec, &reply) != 0)
         return reply.rc;
     const Loa__Feedback__Attachment *a = (const Loa__Feedback__Attachment *) reply.msg;
-    char name[80];
-    file_name (name, sizeof name, "phan-anh", a->feedback_id, a->id, a->mime);
-    enum MHD_Result rc = media_send_blob (req, a->sha256, a->mime, name, "private, no-store", NULL);
-    gw_reply_free (&reply);
-    return rc;
+    return send_private (req, &reply, "phan-anh", a->feedback_id, a->id, a->sha256, a->mime);
 }
 
 enum MHD_Result gw_report_attachments_get (gw_request *req)
 {
-    int64_t id = gw_param_id (req, "id", INT64_MAX);
-    if (!id)
-        return gw_respond_problem (req, 404, "Không tìm thấy tệp đính kèm", NULL);
+    enum MHD_Result rc;
     Loa__Quota__ReportAttachmentRequest in = LOA__QUOTA__REPORT_ATTACHMENT_REQUEST__INIT;
+    if (!(in.id = file_id (req, &rc)))
+        return rc;
     in.has_id = 1;
-    in.id = id;
     gw_call_spec spec = {
         .service = GW_QUOTA,
         .method = "plans.attachments.get",
@@ -147,9 +156,5 @@ enum MHD_Result gw_report_attachments_get (gw_request *req)
     if (gw_call (req, &spec, &reply) != 0)
         return reply.rc;
     const Loa__Quota__ReportAttachment *a = (const Loa__Quota__ReportAttachment *) reply.msg;
-    char name[80];
-    file_name (name, sizeof name, "bao-cao", a->report_id, a->id, a->mime);
-    enum MHD_Result rc = media_send_blob (req, a->sha256, a->mime, name, "private, no-store", NULL);
-    gw_reply_free (&reply);
-    return rc;
+    return send_private (req, &reply, "bao-cao", a->report_id, a->id, a->sha256, a->mime);
 }

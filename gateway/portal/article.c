@@ -31,9 +31,6 @@ typedef struct {
     char label[64], alt[64];
 } file_rec;
 
-/* The department's name, as the pages' titles and the feeds say it. */
-#define SITE_NAME "Sở Kế hoạch và Đầu tư Bắc Ninh"
-
 /* What one article page holds while it is rendered. */
 typedef struct {
     char canonical[512], published[40], corrected[40], unit_id[24], image[640];
@@ -69,13 +66,14 @@ static char *article_jsonld (const Loa__Content__Article *a, const char *unit,
     char home[512], list[512];
     snprintf (home, sizeof home, "%s/", portal_public_url ());
     snprintf (list, sizeof list, "%s/tin-tuc", portal_public_url ());
-    json_t *org = json_pack ("{s:s, s:s}", "@type", "GovernmentOrganization", "name", SITE_NAME);
+    json_t *org =
+        json_pack ("{s:s, s:s}", "@type", "GovernmentOrganization", "name", GW_PORTAL_SITE_NAME);
     json_t *news = json_pack (
         "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:{s:s, s:s}, s:o}", "@type", "NewsArticle",
         "headline", a->title, "description", a->summary && *a->summary ? a->summary : a->title,
         "url", v->canonical, "mainEntityOfPage", v->canonical, "inLanguage", "vi", "datePublished",
         published, "dateModified", modified, "author", "@type", "GovernmentOrganization", "name",
-        unit && *unit ? unit : SITE_NAME, "publisher", org);
+        unit && *unit ? unit : GW_PORTAL_SITE_NAME, "publisher", org);
     if (news && v->image[0])
         json_object_set_new (news, "image", json_pack ("[s]", v->image));
     json_t *crumbs = json_pack (
@@ -158,7 +156,7 @@ static char *render_article (gw_request *req, const Loa__Content__Article *a, co
         {"description", a->summary && *a->summary ? a->summary : a->title},
         {"image", v->image},
         {"modified_at", *corrected_at ? corrected_at : published_at},
-        {"site_name", SITE_NAME},
+        {"site_name", GW_PORTAL_SITE_NAME},
         {"slug", a->slug},
         {"canonical", v->canonical},
         {"published", v->published},

@@ -11,6 +11,7 @@
 #include "core/respond.h"
 #include "core/xml.h"
 #include "loa_config.h"
+#include "portal/portal.h"
 #include "portal/seo.h"
 #include "portal/seo_int.h"
 
@@ -19,7 +20,6 @@
 #define SEO_FEED_ENTRIES 30
 /* Whose portal this is: the feed's title and the author of an article
  * whose unit is gone (the pages' titles say the same). */
-#define SITE_NAME "Sở Kế hoạch và Đầu tư Bắc Ninh"
 /* units.list and topics.list: pages read at most (of 100). */
 #define NAMES_PAGES 20
 
@@ -129,7 +129,7 @@ static void entry (gw_xml *x, const Loa__Content__Article *a, const names *units
     gw_xml_text (x, "updated", a->updated_at);
     const named *unit = names_find (units, a->unit_id);
     gw_xml_open (x, "author");
-    gw_xml_text (x, "name", unit && *unit->name ? unit->name : SITE_NAME);
+    gw_xml_text (x, "name", unit && *unit->name ? unit->name : GW_PORTAL_SITE_NAME);
     gw_xml_close (x);
     int have_scheme = seo_url ("/tin-tuc/chu-de/", scheme, sizeof scheme) == 0;
     for (size_t i = 0; i < a->n_topic_ids; i++) {
@@ -174,9 +174,9 @@ static char *build_feed (gw_request *req, int64_t topic_id, size_t *len, enum MH
         goto out;
     }
     if (topic)
-        snprintf (title, sizeof title, "Tin tức: %s — %s", topic->name, SITE_NAME);
+        snprintf (title, sizeof title, "Tin tức: %s — %s", topic->name, GW_PORTAL_SITE_NAME);
     else
-        snprintf (title, sizeof title, "Tin tức — %s", SITE_NAME);
+        snprintf (title, sizeof title, "Tin tức — %s", GW_PORTAL_SITE_NAME);
     /* The feed changed when its newest entry did; an empty feed says a
      * fixed time rather than now, so that its ETag holds. */
     const char *updated = NULL;

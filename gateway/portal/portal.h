@@ -7,6 +7,10 @@
 
 #include "gw.h"
 
+/* The department's name, as the pages, the feeds and the structured data
+ * say it. */
+#define GW_PORTAL_SITE_NAME "Sở Kế hoạch và Đầu tư Bắc Ninh"
+
 /* Reads LOA_WEB_DIR (and LOA_WEB_MAX_BYTES) into memory. A missing
  * directory is logged and leaves the portal empty (0); -1 when it cannot be
  * read. */
