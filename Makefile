@@ -34,6 +34,10 @@ PACKAGES := build-essential pkg-config protobuf-c-compiler libprotobuf-c-dev lib
 	libmicrohttpd-dev libjansson-dev libpq-dev libsodium-dev libcmark-dev check postgresql postgresql-contrib \
 	curl jq wrk docker-compose libxml2-utils python3-jsonschema
 PKG_MODULES := libzmq libprotobuf-c libmicrohttpd jansson libpq libsodium libcmark
+# zlib and Brotli: the gateway's compressed responses (gateway/core/encode.c,
+# decision 0042); the unit tests decode them back (libbrotlidec).
+PACKAGES += zlib1g-dev libbrotli-dev
+PKG_MODULES += zlib libbrotlienc libbrotlidec
 # libmagic: the type of an uploaded asset, from its bytes (gateway/media/).
 PACKAGES += libmagic-dev
 # tests/e2e/test_seo.sh: RFC 4287's Atom schema (tests/e2e/seo/atom.rnc) is

@@ -12,6 +12,7 @@
 
 #include "common.pb-c.h"
 #include "core/loop.h"
+#include "core/respond.h"
 #include "loa_config.h"
 #include "loa_curve.h"
 #include "loa_endpoints.h"
@@ -28,16 +29,6 @@ typedef struct {
     char data[];
 } shared_body;
 
-static char *body_new (const char *data, size_t len)
-{
-    shared_body *b = malloc (sizeof *b + (len ? len : 1));
-    if (!b)
-        return NULL;
-    atomic_init (&b->refs, 1);
-    memcpy (b->data, data, len);
-    return b->data;
-}
-
 static shared_body *body_of (const char *data)
 {
     return (shared_body *) (void *) (data - offsetof (shared_body, data));
@@ -52,13 +43,23 @@ static void body_unref (char *data)
 typedef struct entry {
     struct entry *next;
     char *key;
-    char *body; /* a shared_body's data */
+    char *body; /* a shared_body's data: the body, then its compressed forms */
     size_t len;
+    size_t enc_off[GW_N_ENC], enc_len[GW_N_ENC]; /* the forms in body (len 0: none) */
     char etag[24];
     gw_service svc;
     uint64_t gen;
     int64_t born_ms;
 } entry;
+
+/* What an entry holds: its bytes (the body and its forms), key, record. */
+static size_t entry_cost (const entry *e)
+{
+    size_t size = e->len;
+    for (int i = GW_ENC_GZIP; i < GW_N_ENC; i++)
+        size += e->enc_len[i];
+    return size + strlen (e->key) + sizeof *e;
+}
 
 static struct {
     int enabled;
@@ -254,28 +255,72 @@ void *gw_cache_share (const char *body)
 
 void gw_cache_unshare (void *body) { body_unref (body); }
 
-void gw_cache_put (const char *key, gw_service svc, uint64_t gen, const char *body, size_t len,
-                   const char *etag)
+/* The forms of entry `e` as pointers into its body. */
+static void variants_of (const entry *e, gw_variants *v)
 {
-    if (!c.enabled || !gen || gen != atomic_load (&c.gen[svc]) || len > c.max_bytes / 4)
+    memset (v, 0, sizeof *v);
+    v->data[GW_ENC_IDENTITY] = e->body;
+    v->len[GW_ENC_IDENTITY] = e->len;
+    for (int i = GW_ENC_GZIP; i < GW_N_ENC; i++)
+        if (e->enc_len[i]) {
+            v->data[i] = e->body + e->enc_off[i];
+            v->len[i] = e->enc_len[i];
+        }
+}
+
+const char *gw_cache_block_new (const char *body, size_t len, const gw_encoded *enc, gw_variants *v)
+{
+    size_t total = len;
+    for (int i = GW_ENC_GZIP; enc && i < GW_N_ENC; i++)
+        total += enc->len[i];
+    shared_body *b = malloc (sizeof *b + (total ? total : 1));
+    if (!b)
+        return NULL;
+    atomic_init (&b->refs, 1);
+    memset (v, 0, sizeof *v);
+    memcpy (b->data, body, len);
+    v->data[GW_ENC_IDENTITY] = b->data;
+    v->len[GW_ENC_IDENTITY] = len;
+    size_t at = len;
+    for (int i = GW_ENC_GZIP; enc && i < GW_N_ENC; i++) {
+        if (!enc->data[i])
+            continue;
+        memcpy (b->data + at, enc->data[i], enc->len[i]);
+        v->data[i] = b->data + at;
+        v->len[i] = enc->len[i];
+        at += enc->len[i];
+    }
+    return b->data;
+}
+
+void gw_cache_put_block (const char *key, gw_service svc, uint64_t gen, const char *block,
+                         const gw_variants *v, const char *etag)
+{
+    size_t size = 0;
+    for (int i = 0; i < GW_N_ENC; i++)
+        size += v->len[i];
+    if (!block || !c.enabled || !gen || gen != atomic_load (&c.gen[svc]) || size > c.max_bytes / 4)
         return;
     entry *fresh = calloc (1, sizeof *fresh);
     if (!fresh)
         return;
     fresh->key = strdup (key);
-    fresh->body = body_new (body, len);
-    if (!fresh->key || !fresh->body) {
-        free (fresh->key);
-        body_unref (fresh->body);
+    if (!fresh->key) {
         free (fresh);
         return;
     }
-    fresh->len = len;
+    fresh->body = gw_cache_share (block);
+    fresh->len = v->len[GW_ENC_IDENTITY];
+    for (int i = GW_ENC_GZIP; i < GW_N_ENC; i++)
+        if (v->data[i]) {
+            fresh->enc_off[i] = (size_t) (v->data[i] - block);
+            fresh->enc_len[i] = v->len[i];
+        }
     snprintf (fresh->etag, sizeof fresh->etag, "%s", etag);
     fresh->svc = svc;
     fresh->gen = gen;
     fresh->born_ms = loa_mono_ms ();
-    size_t cost = len + strlen (key) + sizeof *fresh;
+    size_t cost = size + strlen (key) + sizeof *fresh;
 
     pthread_rwlock_wrlock (&c.lock);
     if (c.bytes + cost > c.max_bytes)
@@ -286,7 +331,7 @@ void gw_cache_put (const char *key, gw_service svc, uint64_t gen, const char *bo
             entry *old = *p;
             fresh->next = old->next;
             *p = fresh;
-            c.bytes -= old->len + strlen (old->key) + sizeof *old;
+            c.bytes -= entry_cost (old);
             free (old->key);
             body_unref (old->body);
             free (old);
@@ -298,6 +343,108 @@ void gw_cache_put (const char *key, gw_service svc, uint64_t gen, const char *bo
 done:
     c.bytes += cost;
     pthread_rwlock_unlock (&c.lock);
+}
+
+void gw_cache_put (const char *key, gw_service svc, uint64_t gen, const char *body, size_t len,
+                   const char *etag)
+{
+    if (!c.enabled || !gen || gen != atomic_load (&c.gen[svc]) || len > c.max_bytes / 4)
+        return;
+    gw_variants v;
+    const char *block = gw_cache_block_new (body, len, NULL, &v);
+    gw_cache_put_block (key, svc, gen, block, &v, etag);
+    body_unref ((char *) block);
+}
+
+int gw_cache_get (const char *key, gw_service svc, gw_variants *v, char etag[24],
+                  const char **block)
+{
+    uint64_t gen = gw_cache_generation (svc);
+    if (!gen)
+        return 0;
+    int found = 0;
+    int64_t now = loa_mono_ms ();
+    pthread_rwlock_rdlock (&c.lock);
+    for (entry *e = c.buckets[hash (key) % N_BUCKETS]; e; e = e->next) {
+        if (strcmp (e->key, key) == 0) {
+            if (e->svc == svc && e->gen == gen && now - e->born_ms < c.ttl_ms) {
+                variants_of (e, v);
+                snprintf (etag, 24, "%s", e->etag);
+                *block = gw_cache_share (e->body);
+                found = 1;
+                atomic_fetch_add_explicit (&c.hits, 1, memory_order_relaxed);
+            }
+            break;
+        }
+    }
+    pthread_rwlock_unlock (&c.lock);
+    if (!found)
+        atomic_fetch_add_explicit (&c.misses, 1, memory_order_relaxed);
+    return found;
+}
+
+int gw_cache_renew (const char *key, gw_service svc, uint64_t gen, const char *etag, gw_variants *v,
+                    const char **block)
+{
+    if (!c.enabled)
+        return 0;
+    int found = 0;
+    pthread_rwlock_wrlock (&c.lock);
+    for (entry *e = c.buckets[hash (key) % N_BUCKETS]; e; e = e->next) {
+        if (strcmp (e->key, key) == 0) {
+            if (e->svc == svc && strcmp (e->etag, etag) == 0) {
+                /* The same bytes: fresh again when gen is current. */
+                if (gen && gen == atomic_load (&c.gen[svc])) {
+                    e->gen = gen;
+                    e->born_ms = loa_mono_ms ();
+                }
+                variants_of (e, v);
+                *block = gw_cache_share (e->body);
+                found = 1;
+            }
+            break;
+        }
+    }
+    pthread_rwlock_unlock (&c.lock);
+    return found;
+}
+
+enum MHD_Result gw_cache_respond (gw_request *req, const char *key, gw_service svc, uint64_t gen,
+                                  const char *type, char *text, size_t len, const char *etag)
+{
+    gw_variants v;
+    const char *block = NULL;
+    if (!gw_cache_renew (key, svc, gen, etag, &v, &block)) {
+        /* Compressed once, here: for the entry kept (its hits send the
+         * forms as they are), or for a reader who asks for it. */
+        int storable = c.enabled && gen && gen == atomic_load (&c.gen[svc]);
+        gw_encoded enc = {0};
+        if (storable || gw_header (req, MHD_HTTP_HEADER_ACCEPT_ENCODING))
+            gw_encode (text, len, GW_ENC_FAST, &enc);
+        block = gw_cache_block_new (text, len, &enc, &v);
+        gw_encoded_free (&enc);
+        free (text);
+        if (!block)
+            return gw_respond_problem (req, 500, "Máy chủ thiếu bộ nhớ", NULL);
+        gw_cache_put_block (key, svc, gen, block, &v, etag);
+    } else {
+        free (text);
+    }
+    return gw_respond_variants (req, 200, type, &v, etag, "public, no-cache", NULL,
+                                gw_cache_unshare, (void *) block);
+}
+
+int gw_cache_answer (gw_request *req, const char *key, gw_service svc, const char *type,
+                     enum MHD_Result *rc)
+{
+    gw_variants v;
+    char etag[24];
+    const char *block;
+    if (!gw_cache_get (key, svc, &v, etag, &block))
+        return 0;
+    *rc = gw_respond_variants (req, 200, type, &v, etag, "public, no-cache", NULL, gw_cache_unshare,
+                               (void *) block);
+    return 1;
 }
 
 /* ------------------------------------------------------------ single flight */

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/encode.h"
 #include "gw.h"
 
 /* Starts the events thread. LOA_CACHE_BYTES (default 32 MiB, 0 disables the
@@ -48,6 +49,46 @@ void gw_cache_invalidate (gw_service svc);
 /* Stores a copy of `body` for `key` when `gen` is non-zero and current. */
 void gw_cache_put (const char *key, gw_service svc, uint64_t gen, const char *body, size_t len,
                    const char *etag);
+
+/* A body and its compressed forms (`enc`, may be NULL) copied into one
+ * block shared by reference (as gw_cache_share), *v pointing into it: the
+ * caller holds the one reference (gw_cache_unshare (block)). NULL when out
+ * of memory. */
+const char *gw_cache_block_new (const char *body, size_t len, const gw_encoded *enc,
+                                gw_variants *v);
+
+/* Stores `block` (gw_cache_block_new: the entry takes one more reference)
+ * with its forms `v` for `key` when `gen` is non-zero and current. */
+void gw_cache_put_block (const char *key, gw_service svc, uint64_t gen, const char *block,
+                         const gw_variants *v, const char *etag);
+
+/* The fresh entry for `key`: 1 with its forms in *v, its ETag, and *block
+ * holding one reference for the caller (gw_cache_unshare (*block) once the
+ * forms are no longer needed); else 0. */
+int gw_cache_get (const char *key, gw_service svc, gw_variants *v, char etag[24],
+                  const char **block);
+
+/* When the entry for `key`, fresh or stale, holds a body of ETag `etag`
+ * (the same bytes made again: a miss, or a client's no-cache): it is made
+ * fresh under `gen` when that is current, as a put would, without copying
+ * or compressing anything again, and 1 is returned with *v and *block as
+ * gw_cache_get. Else 0. */
+int gw_cache_renew (const char *key, gw_service svc, uint64_t gen, const char *etag, gw_variants *v,
+                    const char **block);
+
+/* Answers 200 with `text` (taken) as `type`, a public read or a page just
+ * made, with its ETag (public, no-cache), in the form the request's
+ * Accept-Encoding prefers (core/encode.h); kept for `key` when `gen` is
+ * still current. The body is compressed once, when it is kept or when the
+ * reader accepts a compressed form; when the entry already holds the same
+ * bytes its forms are reused (gw_cache_renew). */
+enum MHD_Result gw_cache_respond (gw_request *req, const char *key, gw_service svc, uint64_t gen,
+                                  const char *type, char *text, size_t len, const char *etag);
+
+/* Answers from the fresh entry for `key` (200 in the preferred form, or
+ * 304): 1 with *rc set; else 0. */
+int gw_cache_answer (gw_request *req, const char *key, gw_service svc, const char *type,
+                     enum MHD_Result *rc);
 
 /* Single flight: when many anonymous readers miss the same key at once
  * (after an invalidation, or a cold start), one of them asks the service

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/cors.h"
+#include "core/encode.h"
 #include "loa_log.h"
 #include "loa_pbjson.h"
 
@@ -215,6 +216,53 @@ static enum MHD_Result send_with (gw_request *req, unsigned status, const char *
     if (etag)
         MHD_add_response_header (resp, MHD_HTTP_HEADER_ETAG, etag);
     MHD_add_response_header (resp, MHD_HTTP_HEADER_CACHE_CONTROL, etag ? cache : "no-store");
+    add_headers (resp, headers);
+    return queue (req, status, resp, len);
+}
+
+static void release_nothing (void *cls) { (void) cls; }
+
+enum MHD_Result gw_respond_variants (gw_request *req, unsigned status, const char *type,
+                                     const gw_variants *v, const char *etag, const char *cache,
+                                     const char *const *headers, void (*release) (void *),
+                                     void *cls)
+{
+    if (!release)
+        release = release_nothing;
+    unsigned have = 0;
+    for (int e = GW_ENC_GZIP; e < GW_N_ENC; e++)
+        if (v->data[e])
+            have |= 1u << e;
+    gw_encoding enc =
+        have ? gw_encoding_choose (gw_header (req, MHD_HTTP_HEADER_ACCEPT_ENCODING), have)
+             : GW_ENC_IDENTITY;
+    char tag[48];
+    if (etag)
+        gw_encoding_etag (etag, enc, tag, sizeof tag);
+    struct MHD_Response *resp;
+    size_t len = v->len[enc];
+    if (etag && gw_not_modified (req, tag)) {
+        release (cls);
+        resp = MHD_create_response_from_buffer (0, NULL, MHD_RESPMEM_PERSISTENT);
+        status = MHD_HTTP_NOT_MODIFIED;
+        len = 0;
+    } else if ((resp = MHD_create_response_from_buffer_with_free_callback_cls (
+                    len, (void *) v->data[enc], release, cls))) {
+        MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+        if (enc != GW_ENC_IDENTITY)
+            MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_ENCODING,
+                                     gw_encoding_name (enc));
+    } else {
+        release (cls);
+    }
+    if (!resp)
+        return MHD_NO;
+    /* On a 304 too: a cache must key the stored response by the header. */
+    if (have)
+        MHD_add_response_header (resp, MHD_HTTP_HEADER_VARY, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+    if (etag)
+        MHD_add_response_header (resp, MHD_HTTP_HEADER_ETAG, tag);
+    MHD_add_response_header (resp, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
     add_headers (resp, headers);
     return queue (req, status, resp, len);
 }

@@ -6,6 +6,7 @@
 #ifndef GW_RESPOND_H
 #define GW_RESPOND_H
 
+#include "core/encode.h"
 #include "gw.h"
 
 /* The strong ETag of a body (quoted hex of a 64-bit FNV-1a). */
@@ -31,6 +32,19 @@ enum MHD_Result gw_respond_text (gw_request *req, unsigned status, char *text, s
 enum MHD_Result gw_respond_text_shared (gw_request *req, unsigned status, const char *data,
                                         size_t len, const char *etag, void (*release) (void *),
                                         void *cls);
+
+/* The form of `v` (core/encode.h) that the request's Accept-Encoding
+ * prefers, as `type`, sent from where it is: Content-Encoding when
+ * compressed, Vary: Accept-Encoding whenever `v` has a compressed form, and
+ * the form's own ETag (gw_encoding_etag of `etag`, which may be NULL: none);
+ * 304 when If-None-Match lists that ETag. Cache-Control is `cache`;
+ * `headers` as for gw_respond_doc. `release (cls)` (NULL: nothing to
+ * release) is called once the bytes are no longer needed (at once for a 304
+ * or a failure). */
+enum MHD_Result gw_respond_variants (gw_request *req, unsigned status, const char *type,
+                                     const gw_variants *v, const char *etag, const char *cache,
+                                     const char *const *headers, void (*release) (void *),
+                                     void *cls);
 
 /* The general form of the above: `text` (malloc'ed; ownership taken) as
  * `content_type`; `etag` as for gw_respond_text; `location` (may be NULL)

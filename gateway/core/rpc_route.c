@@ -145,30 +145,12 @@ static int cache_key (gw_request *req, char *key, size_t cap)
     return b.ok;
 }
 
-typedef struct {
-    const char *body; /* the cache's, shared (gw_cache_share) */
-    size_t len;
-    char etag[24];
-} cached_body;
-
-static void share_cached (const char *body, size_t len, const char *etag, void *arg)
-{
-    cached_body *cb = arg;
-    cb->body = gw_cache_share (body);
-    cb->len = len;
-    snprintf (cb->etag, sizeof cb->etag, "%s", etag);
-}
-
 /* Answers from the cache when it holds a fresh entry for `key`: 1 with
- * *rc set, else 0. The body is sent from the cache's own copy. */
+ * *rc set, else 0. The body is sent from the cache's own copy, in the form
+ * the client accepts (core/encode.h). */
 static int from_cache (gw_request *req, const char *key, enum MHD_Result *rc)
 {
-    cached_body cb = {0};
-    if (!gw_cache_with (key, req->route->service, share_cached, &cb))
-        return 0;
-    *rc = gw_respond_text_shared (req, 200, cb.body, cb.len, cb.etag, gw_cache_unshare,
-                                  (void *) cb.body);
-    return 1;
+    return gw_cache_answer (req, key, req->route->service, "application/json; charset=utf-8", rc);
 }
 
 /* A 200 of an anonymous public read: stored in the cache when `gen` is
@@ -184,8 +166,8 @@ static enum MHD_Result respond_cached (gw_request *req, const ProtobufCMessage *
         return gw_respond_problem (req, 500, NULL, NULL);
     char etag[24];
     gw_etag (text, len, etag);
-    gw_cache_put (key, req->route->service, gen, text, len, etag);
-    return gw_respond_text (req, 200, text, len, etag);
+    return gw_cache_respond (req, key, req->route->service, gen, "application/json; charset=utf-8",
+                             text, len, etag);
 }
 
 /* ------------------------------------------------------------ the call */

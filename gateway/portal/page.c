@@ -118,37 +118,14 @@ int portal_call (gw_request *req, const char *method, const ProtobufCMessage *in
     return gw_call (req, &spec, reply);
 }
 
-typedef struct {
-    char *body;
-    size_t len;
-    char etag[24];
-} page_copy;
-
-static void copy_page (const char *body, size_t len, const char *etag, void *arg)
-{
-    page_copy *p = arg;
-    p->body = malloc (len ? len : 1);
-    if (!p->body)
-        return;
-    memcpy (p->body, body, len);
-    p->len = len;
-    snprintf (p->etag, sizeof p->etag, "%s", etag);
-}
-
 int portal_cached (gw_request *req, const char *key, uint64_t *gen, enum MHD_Result *rc)
 {
     /* A client's "Cache-Control: no-cache" asks for the origin, as on the
      * API (core/rpc_route.c). */
     const char *cc = gw_header (req, MHD_HTTP_HEADER_CACHE_CONTROL);
     if (!(cc && strcasestr (cc, "no-cache"))) {
-        page_copy hit = {0};
-        if (gw_cache_with (key, GW_CONTENT, copy_page, &hit)) {
-            *rc = hit.body
-                      ? gw_respond_body (req, 200, PORTAL_HTML, hit.body, hit.len, hit.etag, NULL)
-                      : portal_problem_page (req, 500, "Không tải được trang",
-                                             "Máy chủ thiếu bộ nhớ.");
+        if (gw_cache_answer (req, key, GW_CONTENT, PORTAL_HTML, rc))
             return 1;
-        }
     }
     /* The generation before the calls: a change during them wins. */
     *gen = gw_cache_generation (GW_CONTENT);
@@ -163,8 +140,7 @@ enum MHD_Result portal_send (gw_request *req, const char *key, uint64_t gen, cha
     size_t len = strlen (html);
     char etag[24];
     gw_etag (html, len, etag);
-    gw_cache_put (key, GW_CONTENT, gen, html, len, etag);
-    return gw_respond_body (req, 200, PORTAL_HTML, html, len, etag, NULL);
+    return gw_cache_respond (req, key, GW_CONTENT, gen, PORTAL_HTML, html, len, etag);
 }
 
 /* /bai-viet.html?slug=REF or ?id=N (the portal's addresses before

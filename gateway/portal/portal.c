@@ -24,10 +24,21 @@
  *
  * Caching: every file has a strong ETag (the first 128 bits of its SHA-256)
  * and If-None-Match answers 304. HTML, CSS, JavaScript and JSON are
- * `no-cache` (always revalidated: there is no build step to fingerprint
- * names, and a page must never run with a stale module); images and fonts
- * may be kept a day (`max-age=86400`). Editing web/ takes a gateway
- * restart. */
+ * `no-cache` (always revalidated: a page must never run with a stale
+ * module); images and fonts may be kept a day (`max-age=86400`). Editing
+ * web/ takes a gateway restart.
+ *
+ * Content hashes without a build step (decision 0042): at start every
+ * stylesheet and script gets a version, the first 64 bits of its SHA-256 in
+ * hex, and every page and template that links it by its address
+ * (`href="/css/site.css"`, `src="/js/x.js"`) links `/css/site.css?v=VERSION`
+ * instead. Asked with its current version, a file is `immutable` for a year;
+ * by its bare address, or with a version that is not its own (a page from
+ * before a restart), it keeps revalidating.
+ *
+ * Compression: every text file of at least GW_ENC_MIN_BYTES is compressed
+ * at start, gzip 9 and Brotli 10, each form kept only when smaller, and
+ * sent to whoever accepts it (core/encode.h), with its own ETag. */
 #include "portal/portal.h"
 
 #include <dirent.h>
@@ -41,6 +52,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/encode.h"
 #include "core/respond.h"
 #include "loa_buf.h"
 #include "loa_config.h"
@@ -57,8 +69,13 @@ typedef struct {
     const char *type;
     const char *cache_control;
     int html;
+    int text; /* compressible */
+    gw_encoded enc; /* its compressed forms */
+    char version[17]; /* a stylesheet's or script's: 16 hex, else "" */
     char etag[36]; /* "\"" + 32 hex + "\"" */
 } web_file;
+
+#define IMMUTABLE "public, max-age=31536000, immutable"
 
 static web_file *files;
 static size_t n_files, cap_files;
@@ -68,24 +85,28 @@ static size_t n_tpls;
 static char public_url[256];
 static size_t total_bytes, max_total = 64u << 20, max_file = 8u << 20;
 
+/* long_cache: a day; text: compressed at start; versioned: linked by
+ * pages with its content hash. */
 static const struct {
     const char *ext, *type;
-    int long_cache;
+    int long_cache, text, versioned;
 } types[] = {
-    {".html", "text/html; charset=utf-8", 0},
-    {".css", "text/css; charset=utf-8", 0},
-    {".js", "text/javascript; charset=utf-8", 0},
-    {".mjs", "text/javascript; charset=utf-8", 0},
-    {".json", "application/json; charset=utf-8", 0},
-    {".webmanifest", "application/manifest+json; charset=utf-8", 0},
-    {".txt", "text/plain; charset=utf-8", 0},
-    {".svg", "image/svg+xml", 1},
-    {".png", "image/png", 1},
-    {".jpg", "image/jpeg", 1},
-    {".jpeg", "image/jpeg", 1},
-    {".webp", "image/webp", 1},
-    {".ico", "image/x-icon", 1},
-    {".woff2", "font/woff2", 1},
+    {".html", "text/html; charset=utf-8", 0, 1, 0},
+    {".css", "text/css; charset=utf-8", 0, 1, 1},
+    {".js", "text/javascript; charset=utf-8", 0, 1, 1},
+    {".mjs", "text/javascript; charset=utf-8", 0, 1, 1},
+    {".json", "application/json; charset=utf-8", 0, 1, 0},
+    {".webmanifest", "application/manifest+json; charset=utf-8", 0, 1, 0},
+    {".txt", "text/plain; charset=utf-8", 0, 1, 0},
+    {".xml", "application/xml; charset=utf-8", 0, 1, 0},
+    {".svg", "image/svg+xml", 1, 1, 0},
+    /* Already compressed: sent as they are. */
+    {".png", "image/png", 1, 0, 0},
+    {".jpg", "image/jpeg", 1, 0, 0},
+    {".jpeg", "image/jpeg", 1, 0, 0},
+    {".webp", "image/webp", 1, 0, 0},
+    {".ico", "image/x-icon", 1, 0, 0},
+    {".woff2", "font/woff2", 1, 0, 0},
 };
 
 /* The type of a file name by its extension, or -1: not served. */
@@ -163,6 +184,8 @@ static int add_file (int dirfd, const char *name, const char *url_path)
     f->type = types[t].type;
     f->cache_control = types[t].long_cache ? "public, max-age=86400" : "no-cache";
     f->html = strcmp (types[t].ext, ".html") == 0;
+    f->text = types[t].text;
+    f->version[0] = types[t].versioned ? '?' : '\0'; /* set in finish () */
     data = NULL; /* the table owns it now */
     n_files++;
     total_bytes += len;
@@ -323,7 +346,74 @@ static int expand (web_file *f)
     return 0;
 }
 
-/* After the walk: sorted table, pages assembled, parts dropped, ETags. */
+/* ------------------------------------------------------------ versions */
+
+/* A stylesheet's or script's version: the first 64 bits of its SHA-256. */
+static void set_version (web_file *f)
+{
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256 (digest, f->data, f->len);
+    sodium_bin2hex (f->version, sizeof f->version, digest, 8);
+}
+
+/* Links of a page (or template) to a versioned file by its address, as
+ * `href="/..."` or `src="/..."`, get `?v=VERSION`. */
+static int add_versions (web_file *f)
+{
+    static const char *const attrs[] = {"href=\"/", "src=\"/"};
+    loa_buf out = {0};
+    const unsigned char *p = f->data, *end = f->data + f->len;
+    int changed = 0;
+    while (p < end) {
+        /* The nearest link of either kind. */
+        const unsigned char *at = NULL;
+        size_t attr_n = 0;
+        for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++) {
+            size_t n = strlen (attrs[i]);
+            const unsigned char *q = memmem (p, (size_t) (end - p), attrs[i], n);
+            if (q && (!at || q < at)) {
+                at = q;
+                attr_n = n;
+            }
+        }
+        if (!at)
+            break;
+        const unsigned char *path = at + attr_n - 1; /* the '/' */
+        const unsigned char *quote = memchr (path, '"', (size_t) (end - path));
+        if (!quote)
+            break;
+        char url[MAX_PATH];
+        const web_file *target = NULL;
+        if ((size_t) (quote - path) < sizeof url) {
+            memcpy (url, path, (size_t) (quote - path));
+            url[quote - path] = '\0';
+            target = find (url);
+        }
+        loa_buf_add (&out, p, (size_t) (quote - p));
+        if (target && target->version[0]) {
+            loa_buf_printf (&out, "?v=%s", target->version);
+            changed = 1;
+        }
+        p = quote;
+    }
+    if (!changed) {
+        loa_buf_free (&out);
+        return 0;
+    }
+    loa_buf_add (&out, p, (size_t) (end - p));
+    size_t len;
+    unsigned char *data = (unsigned char *) loa_buf_take (&out, &len);
+    if (!data)
+        return -1;
+    total_bytes += len - f->len;
+    free (f->data);
+    f->data = data;
+    f->len = len;
+    return 0;
+}
+
+/* After the walk: sorted table, pages assembled, parts dropped, versions
+ * linked, ETags, compressed forms. */
 static int finish (void)
 {
     if (!n_files)
@@ -331,6 +421,14 @@ static int finish (void)
     qsort (files, n_files, sizeof *files, cmp_files);
     for (size_t i = 0; i < n_files; i++)
         if (files[i].html && !is_part (&files[i]) && expand (&files[i]) != 0)
+            return -1;
+    /* Versions first (stylesheets and scripts are no pages), then the
+     * pages and templates that link them. */
+    for (size_t i = 0; i < n_files; i++)
+        if (files[i].version[0])
+            set_version (&files[i]);
+    for (size_t i = 0; i < n_files; i++)
+        if (files[i].html && !is_part (&files[i]) && add_versions (&files[i]) != 0)
             return -1;
     size_t kept = 0;
     int rc = 0;
@@ -368,6 +466,10 @@ static int finish (void)
         sodium_bin2hex (f->etag + 1, 33, digest, 16);
         f->etag[33] = '"';
         f->etag[34] = '\0';
+        if (f->text) {
+            gw_encode ((const char *) f->data, f->len, GW_ENC_BEST, &f->enc);
+            total_bytes += f->enc.len[GW_ENC_GZIP] + f->enc.len[GW_ENC_BR];
+        }
     }
     return rc;
 }
@@ -431,6 +533,7 @@ void gw_portal_done (void)
     for (size_t i = 0; i < n_files; i++) {
         free (files[i].path);
         free (files[i].data);
+        gw_encoded_free (&files[i].enc);
     }
     free (files);
     files = NULL;
@@ -500,15 +603,20 @@ static enum MHD_Result not_found (gw_request *req, unsigned status)
                              headers);
 }
 
-/* A file (200), or 304; the table outlives the daemon (gw_portal_done runs
- * after MHD_stop_daemon): the bytes are sent as they are, not copied. */
+/* A file (200), or 304, in the form the client accepts; the table outlives
+ * the daemon (gw_portal_done runs after MHD_stop_daemon): the bytes are
+ * sent as they are, not copied. A versioned file asked by its version is
+ * immutable. */
 static enum MHD_Result send_file (gw_request *req, const web_file *f)
 {
-    const char *const headers[] = {MHD_HTTP_HEADER_ETAG, f->etag, MHD_HTTP_HEADER_CACHE_CONTROL,
-                                   f->cache_control, NULL};
-    if (gw_not_modified (req, f->etag))
-        return gw_respond_bytes (req, 304, NULL, NULL, 0, headers);
-    return gw_respond_bytes (req, 200, f->type, f->data, f->len, headers);
+    const char *v = f->version[0] ? gw_query (req, "v") : NULL;
+    const char *cache = v && strcmp (v, f->version) == 0 ? IMMUTABLE : f->cache_control;
+    gw_variants forms = {{(const char *) f->data}, {f->len}};
+    for (int e = GW_ENC_GZIP; e < GW_N_ENC; e++) {
+        forms.data[e] = f->enc.data[e];
+        forms.len[e] = f->enc.len[e];
+    }
+    return gw_respond_variants (req, 200, f->type, &forms, f->etag, cache, NULL, NULL, NULL);
 }
 
 enum MHD_Result gw_portal_serve (gw_request *req)

@@ -204,13 +204,14 @@ EOF
 # timeouts are its slowness, already in its figures, not a failed measurement.
 wrk_timeout() { if [ -n "$PEER" ] && [[ $1 == "$PEER"* ]]; then echo 10s; else echo 2s; fi; }
 
-# bench NAME PATH [HEADER]: measures GET PATH (with HEADER added) of the
-# gateway, or of another server when PATH is a whole URL; sets R_RPS R_P50
-# R_P99 (empty when not measured) and R_NOTE.
+# bench NAME PATH [HEADER...]: measures GET PATH (with the HEADERs added) of
+# the gateway, or of another server when PATH is a whole URL; sets R_RPS
+# R_P50 R_P99 (empty when not measured) and R_NOTE. The body's size is as
+# sent (compressed when a header asks for it).
 bench() {
-    local name=$1 path=$2 code bytes out=$DIR/wrk-$1.txt line url=$2 timeout
+    local name=$1 path=$2 code bytes out=$DIR/wrk-$1.txt line url=$2 timeout h
     local -a extra=(-H 'Accept: application/json')
-    [ -n "${3:-}" ] && extra+=(-H "$3")
+    for h in "${@:3}"; do [ -n "$h" ] && extra+=(-H "$h"); done
     [[ $url == http://* ]] || url=$GW$path
     timeout=$(wrk_timeout "$url")
     R_RPS="" R_P50="" R_P99="" R_NOTE=""
@@ -245,7 +246,7 @@ bench() {
     fi
 }
 
-# bench_cached NAME PATH: a cached row beside the gateway's own ceiling,
+# bench_cached NAME PATH [HEADER...]: a cached row beside the gateway's own ceiling,
 # measured as the target asks (the row's share of /healthz) in the same
 # conditions: BENCH_ROUNDS alternations of /healthz then PATH, each
 # BENCH_ROUND_SECONDS long. On two cores shared with wrk and PostgreSQL (whose
@@ -262,7 +263,7 @@ bench_cached() {
         BENCH_SECONDS=$BENCH_ROUND_SECONDS BENCH_WARMUP=$warm bench "healthz-$name-$i" /healthz
         [ -n "$R_RPS" ] || { R_NOTE="not measured: /healthz beside it failed; $R_NOTE"; return; }
         h+=("$R_RPS")
-        BENCH_SECONDS=$BENCH_ROUND_SECONDS BENCH_WARMUP=$warm bench "$name-$i" "$path"
+        BENCH_SECONDS=$BENCH_ROUND_SECONDS BENCH_WARMUP=$warm bench "$name-$i" "$path" "${@:3}"
         [ -n "$R_RPS" ] || return
         c_rps+=("$R_RPS") p50+=("$R_P50") p99+=("$R_P99") notes+=("$R_NOTE")
         ratios+=("$(awk -v a="$R_RPS" -v b="${h[-1]}" 'BEGIN { printf "%.4f", a / b }')")
@@ -531,6 +532,17 @@ bench search-origin "$A_SEARCH" 'Cache-Control: no-cache'
 QO_RPS=$R_RPS QO_P50=$R_P50 QO_P99=$R_P99 QO_NOTE=$R_NOTE
 bench_peer peer-search "$A_SEARCH" search-origin
 QP_RPS=$R_RPS QP_P50=$R_P50 QP_P99=$R_P99 QP_NOTE=$R_NOTE
+# The same article as a page rendered on the server (decision 0035), asked
+# as a browser asks (Accept-Encoding: the Brotli form kept in the cache,
+# decision 0042): from the cache, then past it (Cache-Control: no-cache: the
+# three RPCs and the template again; the bytes being the same, the kept
+# compressed forms are reused, not made again).
+P_SLUG=/tin-tuc/bench-bai-viet-5000
+P_AE='Accept-Encoding: gzip, deflate, br'
+bench_cached page "$P_SLUG" "$P_AE"
+P_RPS=$R_RPS P_P50=$R_P50 P_P99=$R_P99 P_NOTE=$R_NOTE P_H=$R_H
+bench page-origin "$P_SLUG" 'Cache-Control: no-cache' "$P_AE"
+PO_RPS=$R_RPS PO_P50=$R_P50 PO_P99=$R_P99 PO_NOTE=$R_NOTE
 # Memory at load: each program's peak resident set (VmHWM) over the reads.
 mem_sample "at the end of the reads"
 soak
@@ -948,6 +960,10 @@ row "search, 20 best" "$Q_RPS" "$Q_P50" "$Q_P99" "$(cmp_cached "$Q_RPS" "$Q_H" "
 row "  same, no-cache" "$QO_RPS" "$QO_P50" "$QO_P99" "$(vs_peer "$QO_RPS" "$QP_RPS"); $TG_QO" \
     "through RPC and PostgreSQL; $(cmp_h "$QO_RPS" "$QO_P50" "$QO_P99"); $QO_NOTE"
 peer_row "  peer, same" "$QP_RPS" "$QP_P50" "$QP_P99" "$PEER_ABOUT" "$QP_NOTE"
+row "article page (HTML)" "$P_RPS" "$P_P50" "$P_P99" "$(cmp_cached "$P_RPS" "$P_H" "$P_P50" "$P_P99")" \
+    "$P_SLUG, Brotli; $P_NOTE"
+row "  same, no-cache" "$PO_RPS" "$PO_P50" "$PO_P99" "$(cmp_h "$PO_RPS" "$PO_P50" "$PO_P99")" \
+    "articles.get, units.get, topics.list and the template; $(times "$PO_RPS" "$SO_RPS") the article's JSON past the cache; $PO_NOTE"
 row "by slug, no-cache, CURVE" "$CN_RPS" "$CN_P50" "$CN_P99" "$TG_CURVE" \
     "ZeroMQ over CURVE (the default), measured right before and right after the next row; $CN_NOTE"
 row "  same, LOA_CURVE=off" "$CF_RPS" "$CF_P50" "$CF_P99" \

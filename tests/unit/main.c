@@ -75,6 +75,7 @@ static const struct {
     {"router", router_suite},
     {"forwarded", forwarded_suite},
     {"cors", cors_suite},
+    {"encode", encode_suite},
 };
 #define N_SUITES (sizeof suites / sizeof suites[0])
 

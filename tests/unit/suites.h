@@ -36,6 +36,7 @@ Suite *auth_decide_suite (void);
 Suite *router_suite (void);
 Suite *forwarded_suite (void);
 Suite *cors_suite (void);
+Suite *encode_suite (void);
 Suite *xml_suite (void);
 Suite *seo_suite (void);
 Suite *form_suite (void);

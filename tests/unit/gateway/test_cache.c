@@ -547,6 +547,69 @@ START_TEST (test_shared_body_outlives_its_entry)
 }
 END_TEST
 
+/* An entry with its compressed forms (decision 0042): one block, shared by
+ * reference; gw_cache_renew makes the same bytes fresh again after an
+ * event without a new block, and refuses other bytes. */
+START_TEST (test_forms_kept_and_renewed)
+{
+    fixture fx;
+    fixture_init (&fx, NULL, NULL);
+    ck_assert_int_eq (gw_cache_start (fx.zctx), 0);
+    wait_live (&fx);
+
+    char body[3000];
+    for (size_t i = 0; i < sizeof body; i++)
+        body[i] = "<p>Tin tức</p>\n"[i % 15];
+    gw_encoded enc;
+    gw_encode (body, sizeof body, GW_ENC_FAST, &enc);
+    ck_assert_ptr_nonnull (enc.data[GW_ENC_GZIP]);
+    ck_assert_ptr_nonnull (enc.data[GW_ENC_BR]);
+    gw_variants v;
+    const char *block = gw_cache_block_new (body, sizeof body, &enc, &v);
+    ck_assert_ptr_nonnull (block);
+    ck_assert_ptr_eq (v.data[GW_ENC_IDENTITY], block);
+    ck_assert_int_eq (memcmp (v.data[GW_ENC_BR], enc.data[GW_ENC_BR], enc.len[GW_ENC_BR]), 0);
+    gw_cache_put_block ("/tin-tuc/a", GW_CONTENT, gw_cache_generation (GW_CONTENT), block, &v,
+                        "\"p-1\"");
+    gw_cache_unshare ((void *) block); /* the entry keeps its own reference */
+
+    gw_variants got_v;
+    char etag[24];
+    const char *held;
+    ck_assert_int_eq (gw_cache_get ("/tin-tuc/a", GW_CONTENT, &got_v, etag, &held), 1);
+    ck_assert_str_eq (etag, "\"p-1\"");
+    ck_assert_uint_eq (got_v.len[GW_ENC_IDENTITY], sizeof body);
+    ck_assert_int_eq (memcmp (got_v.data[GW_ENC_IDENTITY], body, sizeof body), 0);
+    ck_assert_uint_eq (got_v.len[GW_ENC_GZIP], enc.len[GW_ENC_GZIP]);
+    ck_assert_int_eq (memcmp (got_v.data[GW_ENC_GZIP], enc.data[GW_ENC_GZIP], enc.len[GW_ENC_GZIP]),
+                      0);
+    ck_assert_uint_eq (got_v.len[GW_ENC_BR], enc.len[GW_ENC_BR]);
+    size_t bytes = stats_bytes ();
+    ck_assert_uint_ge (bytes, sizeof body + enc.len[GW_ENC_GZIP] + enc.len[GW_ENC_BR]);
+
+    /* An event: stale; the same bytes made again are renewed in place. */
+    uint64_t gen = gw_cache_generation (GW_CONTENT);
+    event (&fx, GW_CONTENT, "article.corrected");
+    gen = wait_generation_change (GW_CONTENT, gen);
+    ck_assert_int_eq (gw_cache_get ("/tin-tuc/a", GW_CONTENT, &got_v, etag, &block), 0);
+    ck_assert_int_eq (gw_cache_renew ("/tin-tuc/a", GW_CONTENT, gen, "\"p-2\"", &got_v, &block), 0);
+    ck_assert_int_eq (gw_cache_renew ("/tin-tuc/a", GW_CONTENT, gen, "\"p-1\"", &got_v, &block), 1);
+    ck_assert_ptr_eq (block, held); /* the same block, no copy, no compression */
+    gw_cache_unshare ((void *) block);
+    ck_assert_int_eq (gw_cache_get ("/tin-tuc/a", GW_CONTENT, &got_v, etag, &block), 1);
+    ck_assert_ptr_eq (got_v.data[GW_ENC_BR], held + (v.data[GW_ENC_BR] - v.data[GW_ENC_IDENTITY]));
+    gw_cache_unshare ((void *) block);
+    ck_assert_uint_eq (stats_bytes (), bytes);
+
+    /* The reader's reference outlives the entry's replacement. */
+    gw_cache_put ("/tin-tuc/a", GW_CONTENT, gen, "khác", strlen ("khác"), "\"p-3\"");
+    ck_assert_int_eq (memcmp (held, body, sizeof body), 0);
+    gw_cache_unshare ((void *) held);
+    gw_encoded_free (&enc);
+    fixture_fini (&fx);
+}
+END_TEST
+
 Suite *cache_suite (void)
 {
     Suite *s = suite_create ("gateway/core cache");
@@ -563,6 +626,7 @@ Suite *cache_suite (void)
     tcase_add_test (tc, test_single_flight);
     tcase_add_test (tc, test_restart);
     tcase_add_test (tc, test_shared_body_outlives_its_entry);
+    tcase_add_test (tc, test_forms_kept_and_renewed);
     suite_add_tcase (s, tc);
     return s;
 }
