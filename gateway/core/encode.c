@@ -42,8 +42,13 @@ static char *brotli_of (const char *body, size_t len, int quality, size_t *out_l
     if (!out)
         return NULL;
     *out_len = cap;
-    if (!BrotliEncoderCompress (quality, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_TEXT, len,
-                                (const uint8_t *) body, out_len, (uint8_t *) out)) {
+    /* The smallest window that holds the body: the encoder's ring buffer
+     * and tables are sized by it (a page needs 16 KB, not 4 MB). */
+    int lgwin = 16;
+    while (lgwin < BROTLI_MAX_WINDOW_BITS && ((size_t) 1 << lgwin) - 16 < len)
+        lgwin++;
+    if (!BrotliEncoderCompress (quality, lgwin, BROTLI_MODE_TEXT, len, (const uint8_t *) body,
+                                out_len, (uint8_t *) out)) {
         free (out);
         return NULL;
     }

@@ -45,6 +45,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -523,6 +524,11 @@ int gw_portal_init (void)
         gw_portal_done ();
         return -1;
     }
+    /* Brotli's encoder at its higher qualities takes megabytes for its
+     * hash tables, freed but kept by malloc (the large blocks raise its
+     * mmap threshold): given back, or they would stay in the resident set
+     * for good (3.7 MB measured). */
+    malloc_trim (0);
     loa_info (NULL, "portal: the web portal from %s: %zu files, %zu bytes in memory", real, n_files,
               total_bytes);
     return 0;
