@@ -106,8 +106,14 @@ static enum MHD_Result page_failed (gw_request *req, const gw_failure *f, void *
 int portal_call (gw_request *req, const char *method, const ProtobufCMessage *in,
                  const ProtobufCMessageDescriptor *out, const char *not_found, gw_reply *reply)
 {
+    return portal_call_in (req, GW_CONTENT, method, in, out, not_found, reply);
+}
+
+int portal_call_in (gw_request *req, gw_service svc, const char *method, const ProtobufCMessage *in,
+                    const ProtobufCMessageDescriptor *out, const char *not_found, gw_reply *reply)
+{
     gw_call_spec spec = {
-        .service = GW_CONTENT,
+        .service = svc,
         .method = method,
         .in = in,
         .out = out,
@@ -120,19 +126,31 @@ int portal_call (gw_request *req, const char *method, const ProtobufCMessage *in
 
 int portal_cached (gw_request *req, const char *key, uint64_t *gen, enum MHD_Result *rc)
 {
+    return portal_cached_in (req, GW_CONTENT, key, gen, rc);
+}
+
+int portal_cached_in (gw_request *req, gw_service svc, const char *key, uint64_t *gen,
+                      enum MHD_Result *rc)
+{
     /* A client's "Cache-Control: no-cache" asks for the origin, as on the
      * API (core/rpc_route.c). */
     const char *cc = gw_header (req, MHD_HTTP_HEADER_CACHE_CONTROL);
     if (!(cc && strcasestr (cc, "no-cache"))) {
-        if (gw_cache_answer (req, key, GW_CONTENT, PORTAL_HTML, rc))
+        if (gw_cache_answer (req, key, svc, PORTAL_HTML, rc))
             return 1;
     }
     /* The generation before the calls: a change during them wins. */
-    *gen = gw_cache_generation (GW_CONTENT);
+    *gen = gw_cache_generation (svc);
     return 0;
 }
 
 enum MHD_Result portal_send (gw_request *req, const char *key, uint64_t gen, char *html)
+{
+    return portal_send_in (req, GW_CONTENT, key, gen, html);
+}
+
+enum MHD_Result portal_send_in (gw_request *req, gw_service svc, const char *key, uint64_t gen,
+                                char *html)
 {
     if (!html)
         return portal_problem_page (req, 500, "Không tải được trang",
@@ -140,7 +158,7 @@ enum MHD_Result portal_send (gw_request *req, const char *key, uint64_t gen, cha
     size_t len = strlen (html);
     char etag[24];
     gw_etag (html, len, etag);
-    return gw_cache_respond (req, key, GW_CONTENT, gen, PORTAL_HTML, html, len, etag);
+    return gw_cache_respond (req, key, svc, gen, PORTAL_HTML, html, len, etag);
 }
 
 /* /bai-viet.html?slug=REF or ?id=N (the portal's addresses before
@@ -228,6 +246,32 @@ int portal_page (gw_request *req, enum MHD_Result *rc)
                                               NULL, MHD_HTTP_HEADER_ALLOW, "GET, HEAD")
               : catalogue ? portal_catalogue_page (req)
                           : portal_procedure_page (req, url + pn);
+        return 1;
+    }
+    static const char notice[] = "/thong-bao/";
+    const size_t nn = sizeof notice - 1;
+    int notices = (strcmp (url, "/thong-bao.html") == 0 || strcmp (url, "/thong-bao") == 0) &&
+                  portal_page_template ("/thong-bao.html");
+    int one_notice = strncmp (url, notice, nn) == 0 && !strchr (url + nn, '/');
+    if (notices || one_notice) {
+        *rc = !get ? gw_respond_problem_with (req, 405, "Trang web chỉ đọc được bằng GET hoặc HEAD",
+                                              NULL, MHD_HTTP_HEADER_ALLOW, "GET, HEAD")
+              : notices ? portal_notices_page (req)
+                        : portal_notice_page (req, url + nn);
+        return 1;
+    }
+    if ((strcmp (url, "/hoi-dap.html") == 0 || strcmp (url, "/hoi-dap") == 0) &&
+        portal_page_template ("/hoi-dap.html")) {
+        *rc = get ? portal_answers_page (req)
+                  : gw_respond_problem_with (req, 405, "Trang web chỉ đọc được bằng GET hoặc HEAD",
+                                             NULL, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+        return 1;
+    }
+    if ((strcmp (url, "/tra-cuu.html") == 0 || strcmp (url, "/tra-cuu") == 0) &&
+        portal_page_template ("/tra-cuu.html")) {
+        *rc = get ? portal_track_page (req)
+                  : gw_respond_problem_with (req, 405, "Trang web chỉ đọc được bằng GET hoặc HEAD",
+                                             NULL, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
         return 1;
     }
     if (get && (strcmp (url, "/bai-viet.html") == 0 || strcmp (url, "/bai-viet") == 0))

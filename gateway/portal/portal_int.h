@@ -65,6 +65,10 @@ enum MHD_Result portal_problem_page (gw_request *req, unsigned status, const cha
 int portal_call (gw_request *req, const char *method, const ProtobufCMessage *in,
                  const ProtobufCMessageDescriptor *out, const char *not_found, gw_reply *reply);
 
+/* The same of `svc`'s read (feedback-svc's published answers). */
+int portal_call_in (gw_request *req, gw_service svc, const char *method, const ProtobufCMessage *in,
+                    const ProtobufCMessageDescriptor *out, const char *not_found, gw_reply *reply);
+
 /* Answers from the cache when it holds a fresh page for `key` (1, *rc
  * set); else 0 with *gen the generation to store the page under. */
 int portal_cached (gw_request *req, const char *key, uint64_t *gen, enum MHD_Result *rc);
@@ -72,6 +76,13 @@ int portal_cached (gw_request *req, const char *key, uint64_t *gen, enum MHD_Res
 /* Sends `html` (taken; NULL: it could not be made, 500) with its ETag,
  * stored for `key` when `gen` is still current. */
 enum MHD_Result portal_send (gw_request *req, const char *key, uint64_t gen, char *html);
+
+/* portal_cached and portal_send for a page made from `svc`'s data, kept
+ * under that service's generation (portal_cached/portal_send: content-svc). */
+int portal_cached_in (gw_request *req, gw_service svc, const char *key, uint64_t *gen,
+                      enum MHD_Result *rc);
+enum MHD_Result portal_send_in (gw_request *req, gw_service svc, const char *key, uint64_t gen,
+                                char *html);
 
 /* ------------------------------------------------------------ article.c */
 
@@ -95,6 +106,27 @@ enum MHD_Result portal_catalogue_page (gw_request *req);
 
 /* /thu-tuc/{code}: one procedure, found by its code. */
 enum MHD_Result portal_procedure_page (gw_request *req, const char *code);
+
+/* ------------------------------------------------------------ notices.c */
+
+/* /thong-bao.html?trang=N: the public notices grouped by kind
+ * (web/thong-bao.html as its template). */
+enum MHD_Result portal_notices_page (gw_request *req);
+
+/* /thong-bao/{id}: one public notice. */
+enum MHD_Result portal_notice_page (gw_request *req, const char *id);
+
+/* ------------------------------------------------------------ answers.c */
+
+/* /hoi-dap.html?q=&unit_id=&page=N: the published answers (web/hoi-dap.html
+ * as its template); /hoi-dap.html?id=N: one of them. */
+enum MHD_Result portal_answers_page (gw_request *req);
+
+/* ------------------------------------------------------------ track.c */
+
+/* /tra-cuu.html?code=CODE: the tracking form, answered with the item's
+ * public status (web/tra-cuu.html as its template); never cached. */
+enum MHD_Result portal_track_page (gw_request *req);
 
 /* ------------------------------------------------------------ lists.c (home) */
 

@@ -2,15 +2,13 @@
  *
  * The addresses are, in this order, the portal's static public pages, the
  * other pages rendered on the server (portal.h: the lists of articles, all,
- * CCHC, each topic's and each unit's, and each procedure in force at
- * /thu-tuc/{code}), and the published articles, newest first
- * (articles.list's order). Up to
- * LOA_SITEMAP_MAX_URLS of them (the protocol's 50,000 by default; lower it
- * to see the split without 50,000 articles) /sitemap.xml is their urlset;
- * past it, /sitemap.xml is a sitemap index of /sitemap-1.xml ... each a
- * urlset of that many addresses (the N-th holds those from (N-1) * max).
- * A publication moves the later addresses one along: the documents are
- * remade on content-svc's next event anyway (seo_doc.c). */
+ * CCHC, each topic's and each unit's, each procedure in force at
+ * /thu-tuc/{code}, and each public notice at /thong-bao/{id}), and the published articles, newest
+ * first (articles.list's order). Up to LOA_SITEMAP_MAX_URLS of them (the protocol's 50,000 by
+ * default; lower it to see the split without 50,000 articles) /sitemap.xml is their urlset; past
+ * it, /sitemap.xml is a sitemap index of /sitemap-1.xml ... each a urlset of that many addresses
+ * (the N-th holds those from (N-1) * max). A publication moves the later addresses one along: the
+ * documents are remade on content-svc's next event anyway (seo_doc.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,19 +148,22 @@ static int pages_add (page_list *l, const char *path, const char *slug)
 }
 
 /* Every page of a list method of content-svc (`what`: 't' topics, 'u'
- * units, 'p' procedures in force) into `l`. 0, or -1 with the request
+ * units, 'p' procedures in force, 'n' public notices) into `l`. 0, or -1 with the request
  * answered (*rc). */
 static int pages_of (gw_request *req, char what, page_list *l, enum MHD_Result *rc)
 {
     for (int page = 1;; page++) {
         Loa__Content__ListRequest lin = LOA__CONTENT__LIST_REQUEST__INIT;
         Loa__Content__ProcedureListRequest pin = LOA__CONTENT__PROCEDURE_LIST_REQUEST__INIT;
-        lin.page = pin.page = page;
-        lin.per_page = pin.per_page = LIST_PAGE;
+        Loa__Content__NoticeListRequest nin = LOA__CONTENT__NOTICE_LIST_REQUEST__INIT;
+        lin.page = pin.page = nin.page = page;
+        lin.per_page = pin.per_page = nin.per_page = LIST_PAGE;
         pin.status = (char *) "active";
         gw_reply reply;
         int failed = what == 'p'   ? seo_call (req, "procedures.list", &pin.base,
                                                &loa__content__procedure_list__descriptor, &reply)
+                     : what == 'n' ? seo_call (req, "notices.list", &nin.base,
+                                               &loa__content__notice_list__descriptor, &reply)
                      : what == 't' ? seo_call (req, "topics.list", &lin.base,
                                                &loa__content__topic_list__descriptor, &reply)
                                    : seo_call (req, "units.list", &lin.base,
@@ -180,6 +181,15 @@ static int pages_of (gw_request *req, char what, page_list *l, enum MHD_Result *
             n = pl->n_items;
             for (size_t i = 0; i < n && !bad; i++)
                 bad = pages_add (l, "/thu-tuc/", pl->items[i]->code);
+        } else if (what == 'n') {
+            const Loa__Content__NoticeList *nl = (const void *) reply.msg;
+            n = nl->n_items;
+            for (size_t i = 0; i < n && !bad; i++) {
+                if (!nl->items[i]->is_active)
+                    continue;
+                snprintf (path, sizeof path, "/thong-bao/%lld", (long long) nl->items[i]->id);
+                bad = pages_add (l, path, NULL);
+            }
         } else if (what == 't') {
             const Loa__Content__TopicList *tl = (const void *) reply.msg;
             n = tl->n_items;
@@ -218,7 +228,7 @@ static int collect_pages (gw_request *req, page_list *l, enum MHD_Result *rc)
         return -1;
     }
     if (pages_of (req, 't', l, rc) != 0 || pages_of (req, 'u', l, rc) != 0 ||
-        pages_of (req, 'p', l, rc) != 0) {
+        pages_of (req, 'p', l, rc) != 0 || pages_of (req, 'n', l, rc) != 0) {
         pages_free (l);
         return -1;
     }

@@ -1,5 +1,5 @@
 // Tra cứu: the status of a feedback by its tracking code
-// (GET /api/v1/feedback/track/{code}), and the citizen's rating of the
+// (GET /api/v1/feedback/track/{code}) without reloading the page, and the citizen's rating of the
 // published answer (POST .../rating) when it may be rated.
 import * as api from './api.js';
 import { $, busy, clear, clearFieldErrors, el, hide, params, showFieldErrors, showProblem, timeEl } from './ui.js';
@@ -103,8 +103,15 @@ form.addEventListener('submit', (ev) => {
     show(code);
 });
 
+// The server answers the form's GET (gateway/portal/track.c): a page it
+// answered is left as it is, the rating form added when the item may be
+// rated; a message it rendered (unknown or malformed code) stays too.
 const initial = (params().get('code') || '').trim();
 if (initial) {
     form.elements.code.value = initial;
-    show(initial);
+    if (box.dataset.rendered) {
+        if (box.dataset.canRate) box.append(ratingForm(box.dataset.rendered));
+    } else if (!box.querySelector('.alert')) {
+        show(initial);
+    }
 }
