@@ -27,8 +27,8 @@
 #define PER_PAGE 20
 #define MAX_PAGE 10000
 #define MAX_UNITS 100
-#define MAX_QUERY 200      /* bytes; feedback-svc refuses longer searches anyway */
-#define EXCERPT_CHARS 300  /* of an answer in the list, as the script cut it */
+#define MAX_QUERY 200 /* bytes; feedback-svc refuses longer searches anyway */
+#define EXCERPT_CHARS 300 /* of an answer in the list, as the script cut it */
 
 static const char *kind_word (const char *kind)
 {
@@ -235,6 +235,7 @@ enum MHD_Result portal_answers_page (gw_request *req)
         {"has_items", n ? "1" : ""},
         {"no_unit", unit ? "" : "1"},
         {"canonical", v->canonical},
+        {"here", plain},
         {"site_name", GW_PORTAL_SITE_NAME},
         {"searched", *q || unit ? "1" : ""},
         {NULL, NULL},

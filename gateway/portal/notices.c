@@ -129,8 +129,7 @@ enum MHD_Result portal_notices_page (gw_request *req)
             if (!no->is_active || kind_index (no->kind) != k)
                 continue;
             notice_vars (&v->items[n], no);
-            v->scopes[n] = (loa_template_scope){.vars = v->items[n].vars,
-                                                .html = v->items[n].html};
+            v->scopes[n] = (loa_template_scope){.vars = v->items[n].vars, .html = v->items[n].html};
             n++;
         }
         if (n == first)
@@ -140,8 +139,8 @@ enum MHD_Result portal_notices_page (gw_request *req)
         v->kind_vars[n_kinds][2] = (loa_template_var){NULL, NULL};
         v->kind_lists[n_kinds][0] = (loa_template_list){"notices", &v->scopes[first], n - first};
         v->kind_lists[n_kinds][1] = (loa_template_list){NULL, NULL, 0};
-        v->kind_scopes[n_kinds] = (loa_template_scope){.vars = v->kind_vars[n_kinds],
-                                                       .lists = v->kind_lists[n_kinds]};
+        v->kind_scopes[n_kinds] =
+            (loa_template_scope){.vars = v->kind_vars[n_kinds], .lists = v->kind_lists[n_kinds]};
         n_kinds++;
     }
     char here[48];
@@ -156,6 +155,7 @@ enum MHD_Result portal_notices_page (gw_request *req)
     snprintf (v->total, sizeof v->total, "%lld", (long long) nl->total);
     const loa_template_var vars[] = {
         {"canonical", v->canonical},
+        {"here", here},
         {"site_name", GW_PORTAL_SITE_NAME},
         {"prev", v->prev},
         {"next", v->next},

@@ -144,7 +144,8 @@ static enum MHD_Result track_failed (gw_request *req, const gw_failure *f, void 
                            "Vui lòng kiểm tra lại mã số hồ sơ đã nhận khi gửi phản ánh, kiến nghị.",
                            0);
     return track_page (req, f->http >= 500 ? f->http : 503, typed, NULL, "Không tra cứu được",
-                       "Hệ thống đang bận hoặc tạm thời gián đoạn; vui lòng thử lại sau ít phút.", 0);
+                       "Hệ thống đang bận hoặc tạm thời gián đoạn; vui lòng thử lại sau ít phút.",
+                       0);
 }
 
 /* The API's route of lookups by code, whose throttle the page shares. */
@@ -204,8 +205,8 @@ enum MHD_Result portal_track_page (gw_request *req)
     gw_reply reply = {0};
     if (gw_call (req, &spec, &reply) != 0)
         return reply.rc;
-    enum MHD_Result rc = track_page (req, 200, typed,
-                                     (const Loa__Feedback__FeedbackPublic *) reply.msg, "", "", 0);
+    enum MHD_Result rc =
+        track_page (req, 200, typed, (const Loa__Feedback__FeedbackPublic *) reply.msg, "", "", 0);
     gw_reply_free (&reply);
     return rc;
 }

@@ -164,6 +164,7 @@ sm_h0=$(curl -s --max-time 10 "$GW/metrics" | sed -n 's/^loa_cache_lookups_total
 sm_page "/hoi-dap.html?q=kien%20nghi%20rut%20ngan%20$SM_RUN"
 sm_page "/hoi-dap.html?q=kien%20nghi%20rut%20ngan%20$SM_RUN"
 sm_h1=$(curl -s --max-time 10 "$GW/metrics" | sed -n 's/^loa_cache_lookups_total{result="hit"} //p')
+# shellcheck disable=SC1111 # the page's own quotation marks, “…”
 expect_eq "?q= without diacritics finds it, the query kept in the field; no ETag, never from the cache" "200 1 1 1 - 0" \
     "$HTTP_STATUS $(sm_has "?id=$SM_A1\"") $(sm_has "1 câu trả lời khớp với “kien nghi rut ngan $SM_RUN”") $(sm_has "value=\"kien nghi rut ngan $SM_RUN\"") $(header ETag)- $((sm_h1 - sm_h0))"
 sm_page "/hoi-dap.html?q=%22%3E%3Cscript%3Ealert(1)%3C/script%3E"
