@@ -430,8 +430,8 @@ static json_t *own_content (const char *response)
     return schema ? json_pack ("{s:{s:o}}", "application/json", "schema", schema) : NULL;
 }
 
-/* The 429 of a throttled route: Retry-After, and `content` (copied) as its
- * errors' body. */
+/* The 429 of a throttled route: Retry-After, and `content` (taken; NULL
+ * for none) as its errors' body. */
 static json_t *too_many_response (json_t *content)
 {
     json_t *r = json_pack ("{s:s, s:{s:o, s:o}}", "description",
@@ -440,7 +440,9 @@ static json_t *too_many_response (json_t *content)
                            "headers", "Retry-After", ref ("headers", "Retry-After"), "X-Request-Id",
                            ref ("headers", "X-Request-Id"));
     if (r && content)
-        json_object_set_new (r, "content", json_deep_copy (content));
+        json_object_set_new (r, "content", content);
+    else
+        json_decref (content);
     return r;
 }
 
@@ -688,8 +690,8 @@ enum MHD_Result gw_openapi (gw_request *req)
             json_t *rs = json_object_get (own_op, "responses");
             if (r->flags & (GW_THROTTLED | GW_THROTTLED_APP))
                 json_object_set_new (rs, "429",
-                                     too_many_response (json_object_get (
-                                         json_object_get (rs, "default"), "content")));
+                                     too_many_response (json_deep_copy (json_object_get (
+                                         json_object_get (rs, "default"), "content"))));
             request_id_everywhere (rs);
             json_object_set_new (own_op, "tags", json_pack ("[s]", tag_of (r->pattern)));
             json_object_set_new (item, method, own_op);

@@ -43,8 +43,9 @@ const char gw_openapi_own_schemas[] =
     "application's key; only its prefix is kept readable.\", \"required\": [\"id\", \"name\", "
     "\"kind\", \"prefix\", \"created_at\", \"expires_at\"], \"properties\": {\"id\": {\"type\": "
     "\"integer\"}, \"name\": {\"type\": \"string\"}, \"kind\": {\"type\": \"string\", \"enum\": "
-    "[\"broadcaster\", \"open311_client\"]}, \"prefix\": {\"type\": \"string\"}, \"created_at\": " TS
-    ", \"expires_at\": " TS_OR_NULL ", \"revoked_at\": " TS_OR_NULL ", \"last_used_at\": " TS_OR_NULL
+    "[\"broadcaster\", \"open311_client\"]}, \"prefix\": {\"type\": \"string\"}, "
+    "\"created_at\": " TS ", \"expires_at\": " TS_OR_NULL ", \"revoked_at\": " TS_OR_NULL
+    ", \"last_used_at\": " TS_OR_NULL
     ", \"revoked\": {\"type\": \"boolean\"}, \"api_key\": {\"type\": \"string\", \"description\": "
     "\"the key itself, in the answer to its creation only\"}}},"
     "\"AuditEntry\": {\"type\": \"object\", \"title\": \"Một dòng nhật ký thao tác\", "
@@ -84,8 +85,8 @@ static const gw_openapi_own ops[] = {
      "Prometheus text exposition; a bearer token of LOA_METRICS_TOKEN when one is set.", "200",
      "text/plain", NULL, NULL},
     {"GET", "/api/v1/openapi.json", "Tài liệu OpenAPI",
-     "This document: OpenAPI 3.1, made from the route table and the messages' descriptors.",
-     "200", "{\"type\": \"object\", \"required\": [\"openapi\", \"info\", \"paths\"]}", NULL, NULL},
+     "This document: OpenAPI 3.1, made from the route table and the messages' descriptors.", "200",
+     "{\"type\": \"object\", \"required\": [\"openapi\", \"info\", \"paths\"]}", NULL, NULL},
     {"POST", "/api/v1/auth/login", "Đăng nhập",
      "A bearer token for a staff account; repeated failures from one address or for one account "
      "are throttled (429 with Retry-After).",
@@ -154,15 +155,14 @@ static const gw_openapi_own ops[] = {
      "\"properties\": {\"name\": {\"type\": \"string\"}, \"kind\": {\"type\": \"string\", "
      "\"enum\": [\"broadcaster\", \"open311_client\"]}, \"expires_at\": " TS "}}",
      NULL},
-    {"DELETE", "/api/v1/api-keys", "Thu hồi khóa API", "Revokes the key `?id=`.", "204", NULL,
-     NULL,
+    {"DELETE", "/api/v1/api-keys", "Thu hồi khóa API", "Revokes the key `?id=`.", "204", NULL, NULL,
      "[{\"name\": \"id\", \"in\": \"query\", \"required\": true, \"schema\": {\"type\": "
      "\"integer\"}}]"},
     {"DELETE", "/api/v1/api-keys/{id}", "Thu hồi khóa API", "Revokes the key.", "204", NULL, NULL,
      NULL},
     {"GET", "/api/v1/audit", "Nhật ký thao tác",
-     "The append-only trail of staff and key actions, newest first; `format=csv` gives CSV.",
-     "200", LIST_OF ("{\"$ref\": \"#/components/schemas/AuditEntry\"}"), NULL,
+     "The append-only trail of staff and key actions, newest first; `format=csv` gives CSV.", "200",
+     LIST_OF ("{\"$ref\": \"#/components/schemas/AuditEntry\"}"), NULL,
      "[{\"name\": \"actor\", \"in\": \"query\", \"schema\": {\"type\": \"integer\"}}, {\"name\": "
      "\"actor_kind\", \"in\": \"query\", \"schema\": {\"type\": \"string\"}}, {\"name\": "
      "\"entity\", \"in\": \"query\", \"schema\": {\"type\": \"string\"}}, {\"name\": "
@@ -182,11 +182,12 @@ static const gw_openapi_own ops[] = {
      "A file of an activity report, for staff.", "200", "application/octet-stream", NULL, NULL},
     {"POST", "/api/v1/broadcasters/{id}/key", "Cấp khóa API mới cho đài",
      "A new key for the broadcaster (shown once); the old one is revoked.", "200",
-     "{\"allOf\": [{\"$ref\": \"#/components/schemas/loa.media.Broadcaster\"}, {\"type\": \"object\", "
+     "{\"allOf\": [{\"$ref\": \"#/components/schemas/loa.media.Broadcaster\"}, {\"type\": "
+     "\"object\", "
      "\"required\": [\"api_key\"], \"properties\": {\"api_key\": {\"type\": \"string\"}}}]}",
      NULL, NULL},
-    {"DELETE", "/api/v1/broadcasters/{broadcaster_id}/webhook", "Xóa webhook của đài", NULL,
-     "204", NULL, NULL, NULL},
+    {"DELETE", "/api/v1/broadcasters/{broadcaster_id}/webhook", "Xóa webhook của đài", NULL, "204",
+     NULL, NULL, NULL},
     {"GET", "/api/v1/media/packages/{id}/versions/{v}", "Tài liệu ninjs của một phiên bản",
      "Immutable once made.", "200", NINJS, NULL, NULL},
     {"GET", "/api/v1/media/feed", "Luồng gói tin của đài",
