@@ -256,8 +256,22 @@ SERVICE_UNIT_OBJ := $(filter-out %/main.o,$(foreach s,$(SERVICES),$($(s)_OBJ)))
 $(BUILD)/unit-tests: $(UNIT_OBJ) $(GATEWAY_UNIT_OBJ) $(SERVICE_UNIT_OBJ) $(LIBLOA)
 	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) $(NOTIFY_LIBS) $(CHECK_LIBS) -o $@
 
+# /api/docs's viewer (gateway/ops/apidocs.c, decision 0043): swagger-ui-dist
+# from npm, pinned by tools/apidocs/package-lock.json, its bundle,
+# stylesheet and licence copied into the web portal (never committed).
+APIDOCS_VENDOR := web/api-docs/vendor/swagger-ui-bundle.js
+$(APIDOCS_VENDOR): tools/apidocs/package-lock.json
+	cd tools/apidocs && npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p web/api-docs/vendor
+	cd tools/apidocs/node_modules/swagger-ui-dist && \
+	    cp swagger-ui.css LICENSE NOTICE $(CURDIR)/web/api-docs/vendor/ && \
+	    cp swagger-ui-bundle.js $(CURDIR)/web/api-docs/vendor/swagger-ui-bundle.js.tmp
+	mv web/api-docs/vendor/LICENSE web/api-docs/vendor/LICENSE.txt
+	mv web/api-docs/vendor/NOTICE web/api-docs/vendor/NOTICE.txt
+	mv web/api-docs/vendor/swagger-ui-bundle.js.tmp $@
+
 .PHONY: all
-all: $(PROGRAMS) $(BUILD)/unit-tests
+all: $(PROGRAMS) $(BUILD)/unit-tests $(APIDOCS_VENDOR)
 
 # ---------------------------------------------------------------- fuzz targets
 # tests/fuzz/<name>.c: one libFuzzer target per parser of untrusted bytes,
@@ -313,7 +327,7 @@ clean:
 	rm -rf build
 
 distclean: clean
-	rm -rf .run
+	rm -rf .run web/api-docs/vendor
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

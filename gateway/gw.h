@@ -113,6 +113,9 @@ struct gw_request {
     char client_addr[64];
     int via_proxy; /* the peer is a trusted reverse proxy (core/forwarded.h) */
     long retry_after_s; /* > 0: throttled; every answer carries Retry-After */
+    /* A page's own Content-Security-Policy (core/respond.c), instead of the
+     * portal's: /api/docs (ops/apidocs.c). Static text; NULL by default. */
+    const char *csp;
     /* A handler kind's own: a begin hook's streamed body, a download to log. */
     void *state;
     gw_feed_fn feed; /* set: the body goes here, not into `body` */

@@ -72,7 +72,10 @@ static void add_security_headers (gw_request *req, unsigned status, struct MHD_R
      * its stylesheet does no harm, the data policy on a page would). */
     int page = type ? strncmp (type, "text/html", 9) == 0 : status == 304 && req->fallback;
     MHD_add_response_header (resp, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header (resp, "Content-Security-Policy", page ? PAGE_CSP : DATA_CSP);
+    MHD_add_response_header (resp, "Content-Security-Policy",
+                             req->csp ? req->csp
+                             : page   ? PAGE_CSP
+                                      : DATA_CSP);
     MHD_add_response_header (resp, "Referrer-Policy", page ? "same-origin" : "no-referrer");
     if (page)
         MHD_add_response_header (resp, "X-Frame-Options", "DENY"); /* browsers without CSP 2 */

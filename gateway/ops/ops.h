@@ -16,4 +16,7 @@ enum MHD_Result gw_metrics (gw_request *req);
 /* OpenAPI 3.1 of every route (openapi.c). */
 enum MHD_Result gw_openapi (gw_request *req);
 
+/* /api/docs: the document for people, Swagger UI (apidocs.c). */
+enum MHD_Result gw_api_docs (gw_request *req);
+
 #endif

@@ -56,3 +56,43 @@ expect_eq "openapi: the broadcasters' feed: X-Api-Key or HTTP Basic, Link to the
 expect_eq "openapi: servers, and tags per domain" \
     "true Auth,Content,Feedback,Quota,Media,Notifications,Open311,Operations" \
     "$(oa_jq -r '"\(.servers | length > 0) \(.tags | map(.name) | join(","))"')"
+
+# /api/docs (gateway/ops/apidocs.c): Swagger UI from the gateway's own files.
+http GET /api/docs
+OA_CSP=$(header Content-Security-Policy)
+expect_eq "api docs: an HTML page with its own policy: scripts and styles from the gateway only, no framing" \
+    "200 text/html true true true true" \
+    "$HTTP_STATUS $(header Content-Type | cut -d';' -f1) $(grep -q "script-src 'self';" <<<"$OA_CSP" && echo true) $(grep -q "style-src 'self';" <<<"$OA_CSP" && echo true) $(grep -q "frame-ancestors 'none'" <<<"$OA_CSP" && echo true) $(grep -qv "unsafe" <<<"$OA_CSP" && echo true)"
+expect_eq "api docs: it loads Swagger UI and its settings from the gateway, and names the document" "true true true" \
+    "$(grep -q '<script src="/api-docs/vendor/swagger-ui-bundle.js">' "$T_TMP/body" && echo true) $(grep -q '<script src="/api-docs/init.js">' "$T_TMP/body" && echo true) $(grep -q 'href="/api/v1/openapi.json"' "$T_TMP/body" && echo true)"
+OA_ETAG=$(header ETag)
+http GET /api/docs -H "If-None-Match: $OA_ETAG"
+expect_eq "api docs: If-None-Match gives 304" 304 "$HTTP_STATUS"
+oa_files=""
+for oa_f in vendor/swagger-ui-bundle.js vendor/swagger-ui.css vendor/LICENSE.txt init.js api-docs.css; do
+    http GET "/api-docs/$oa_f"
+    oa_files="$oa_files $HTTP_STATUS"
+done
+expect_eq "api docs: its files are served (Swagger UI's bundle, stylesheet and licence; its settings)" \
+    " 200 200 200 200 200" "$oa_files"
+expect_eq "api docs: the settings read /api/v1/openapi.json and call no validator service" "true true" \
+    "$(grep -q "url: '/api/v1/openapi.json'" web/api-docs/init.js && echo true) $(grep -q 'validatorUrl: null' web/api-docs/init.js && echo true)"
+
+# ... and in chromium: the operations listed, no console error under that policy.
+if [ -x "${CHROMIUM:-/usr/bin/chromium}" ] && command -v node >/dev/null; then
+    if [ ! -d tests/browser/node_modules/playwright-core ]; then
+        (cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error) >"$OA_DIR/npm-browser.log" 2>&1
+    fi
+    OA_OPERATIONS=$(oa_jq '[.paths[] | keys[] | select(test("^(get|put|post|delete|patch)$"))] | length')
+    (cd tests/browser && GW=$GW SHOTS=$OA_DIR/shots OA_OPERATIONS=$OA_OPERATIONS timeout 300 node apidocs.mjs) >"$OA_DIR/browser.out" 2>"$OA_DIR/browser.err"
+    oa_seen=0
+    while IFS= read -r line; do
+        case "$line" in
+        "ok "*) pass "browser: ${line#ok }"; oa_seen=$((oa_seen + 1)) ;;
+        "FAIL "*) line=${line#FAIL }; fail "browser: ${line%%: *}" "${line#*: }"; oa_seen=$((oa_seen + 1)) ;;
+        esac
+    done <"$OA_DIR/browser.out"
+    [ "$oa_seen" -gt 0 ] || fail "browser: apidocs.mjs reported nothing" "$(tail -5 "$OA_DIR/browser.err" | tr '\n' ' ')"
+else
+    fail "browser: chromium and node for apidocs.mjs" "missing (make deps)"
+fi
