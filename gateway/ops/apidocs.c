@@ -40,7 +40,7 @@ static const char page[] =
     "</html>\n";
 
 #define API_DOCS_CSP                                                                               \
-    "default-src 'none'; script-src 'self'; style-src 'self'; "                    \
+    "default-src 'none'; script-src 'self'; style-src 'self'; "                                    \
     "img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; "                 \
     "form-action 'self'; frame-ancestors 'none'; object-src 'none'"
 
@@ -53,6 +53,5 @@ enum MHD_Result gw_api_docs (gw_request *req)
     req->csp = API_DOCS_CSP;
     if (gw_not_modified (req, etag))
         return gw_respond_bytes (req, 304, NULL, NULL, 0, headers);
-    return gw_respond_bytes (req, 200, "text/html; charset=utf-8", page, sizeof page - 1,
-                             headers);
+    return gw_respond_bytes (req, 200, "text/html; charset=utf-8", page, sizeof page - 1, headers);
 }
