@@ -28,6 +28,7 @@
 #include "ops/ops.h"
 #include "plan.pb-c.h"
 #include "plan_edit.pb-c.h"
+#include "portal/search.h"
 #include "portal/seo.h"
 #include "quota.pb-c.h"
 #include "quota/quota.h"
@@ -338,6 +339,9 @@ const gw_route gw_routes[] = {
      RPC (GW_FEEDBACK, "feedback.list", FB (feedback_list_request), FB (feedback_list))},
     {"GET", "/api/v1/feedback/stats", 0, INSPECTOR | LEADER,
      RPC (GW_FEEDBACK, "feedback.stats", FB (stats_request), FB (stats))},
+    /* One search across articles, notices, procedures and published
+     * answers (portal/search.h): each service's public search, grouped. */
+    {"GET", "/api/v1/search", GW_PUBLIC, GW_ANYONE, DO (gw_search), .openapi = gw_search_openapi},
     /* Published answers (the portal): public, cached, before /feedback/{id}. */
     {"GET", "/api/v1/feedback/answers", GW_PUBLIC, GW_ANYONE,
      RPC (GW_FEEDBACK, "feedback.answers", FB (answers_request), FB (published_answer_list))},

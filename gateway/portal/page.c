@@ -274,6 +274,13 @@ int portal_page (gw_request *req, enum MHD_Result *rc)
                                              NULL, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
         return 1;
     }
+    if ((strcmp (url, "/tim-kiem.html") == 0 || strcmp (url, "/tim-kiem") == 0) &&
+        portal_page_template ("/tim-kiem.html")) {
+        *rc = get ? portal_search_page (req)
+                  : gw_respond_problem_with (req, 405, "Trang web chỉ đọc được bằng GET hoặc HEAD",
+                                             NULL, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+        return 1;
+    }
     if (get && (strcmp (url, "/bai-viet.html") == 0 || strcmp (url, "/bai-viet") == 0))
         return old_address (req, rc);
     return 0;

@@ -128,6 +128,12 @@ enum MHD_Result portal_answers_page (gw_request *req);
  * public status (web/tra-cuu.html as its template); never cached. */
 enum MHD_Result portal_track_page (gw_request *req);
 
+/* ------------------------------------------------------------ search.c */
+
+/* /tim-kiem.html?q=&loai=&trang=: the results of every kind grouped
+ * (web/tim-kiem.html as its template), or of one kind paged; never cached. */
+enum MHD_Result portal_search_page (gw_request *req);
+
 /* ------------------------------------------------------------ lists.c (home) */
 
 /* The home page, web/index.html as its template: the newest articles and

@@ -24,10 +24,15 @@
     "processing_days, fee, online_level, status, version, rfc3339(updated_at), "                   \
     "rfc3339(amended_at), reason"
 
-/* Filters of notices.list: $1 kind, $2 include inactive, $3 q. */
+/* Filters of notices.list: $1 kind, $2 include inactive, $3 q. A notice
+ * matches q when every word of it is in its title or body (the stored
+ * tsvector of fold(...)), or when its title holds a close match of q
+ * (trigram word similarity at pg_trgm's threshold, as articles' titles:
+ * a typo; 0009_notice_title_trgm.sql). */
 #define NOTICE_WHERE                                                                               \
     "WHERE ($1::text = '' OR kind = $1::text) AND (is_active OR $2::boolean) "                     \
-    "AND ($3::text = '' OR search @@ plainto_tsquery('simple', fold($3::text))) "
+    "AND ($3::text = '' OR search @@ plainto_tsquery('simple', fold($3::text)) "                   \
+    "OR fold(title) OPERATOR(public.%>) fold($3::text)) "
 
 /* The search of procedures.list: $1 q (not empty), $2 field, $3 status.
  * A procedure matches when every word of q is in its code, name or field
@@ -55,7 +60,9 @@
 
 static const loa_stmt statements[] = {
     {"notices_list", "SELECT " NOTICE_COLS ", count(*) OVER () FROM notices " NOTICE_WHERE
-                     "ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5"},
+                     /* Full-text matches before near ones, each newest first. */
+                     "ORDER BY ($3::text = '' OR search @@ plainto_tsquery('simple', "
+                     "fold($3::text))) DESC, created_at DESC, id DESC LIMIT $4 OFFSET $5"},
     {"notices_count", "SELECT count(*) FROM notices " NOTICE_WHERE},
     {"notice_get", "SELECT " NOTICE_COLS " FROM notices WHERE id = $1 AND (is_active OR $2)"},
     {"notice_insert", "INSERT INTO notices (kind, title, body, body_html, is_active) "

@@ -86,7 +86,10 @@
 
 /* The portal's published answers (0..10): what the public may read of an
  * item whose answer is published. $1 unit, $2 q (folded full text of the
- * title, content and answer). */
+ * title, content and answer, or a close match of the folded title: a typo,
+ * trigram word similarity at pg_trgm's threshold as articles' titles;
+ * decision 0041). The near match has no index of its own: it is tested on
+ * the published answers only (feedback_answers' rows), a small set. */
 #define ANS_COLS                                                                                   \
     "f.id, f.kind, f.title, f.content, f.answer, rfc3339(f.received_at), "                         \
     "rfc3339(f.answered_at), rfc3339(f.published_at), coalesce(f.unit_id, 0), "                    \
@@ -95,7 +98,8 @@
 #define ANS_PUBLISHED "f.published_at IS NOT NULL AND f.answer_publish"
 #define ANS_WHERE                                                                                  \
     "WHERE " ANS_PUBLISHED " AND ($1::bigint IS NULL OR f.unit_id = $1) "                          \
-    "AND ($2::text IS NULL OR f.answer_search @@ plainto_tsquery('simple', fold($2))) "
+    "AND ($2::text IS NULL OR f.answer_search @@ plainto_tsquery('simple', fold($2)) "             \
+    "OR fold(f.title) OPERATOR(public.%>) fold($2)) "
 
 /* Step updates: $1 id, then each its own. */
 #define STEP_SET "UPDATE feedback SET updated_at = now(), version = version + 1, status = "
@@ -213,6 +217,8 @@ static const loa_stmt statements[] = {
     {"fb_answers", "SELECT " ANS_COLS ", count(*) OVER ()" ANS_FROM ANS_WHERE
                    "ORDER BY CASE WHEN $2::text IS NULL THEN 0 "
                    "ELSE ts_rank(f.answer_search, plainto_tsquery('simple', fold($2))) END DESC, "
+                   "CASE WHEN $2::text IS NULL THEN 0 "
+                   "ELSE public.word_similarity(fold($2), fold(f.title)) END DESC, "
                    "f.published_at DESC, f.id DESC LIMIT $3 OFFSET $4"},
     {"fb_answers_count", "SELECT count(*) FROM feedback f " ANS_WHERE},
     {"fb_answer_by_id", "SELECT " ANS_COLS ANS_FROM "WHERE " ANS_PUBLISHED " AND f.id = $1"},
