@@ -84,6 +84,9 @@ const publicStates = {
     'tim-kiem.html': [
         ['search results', `/tim-kiem.html?q=${encodeURIComponent('cai cach')}`],
         ['a search without result', '/tim-kiem.html?q=khongcoketquanao'],
+        ['the results of one kind', `/tim-kiem.html?q=${encodeURIComponent('cai cach')}&loai=bai-viet`],
+        ['a query too short', '/tim-kiem.html?q=a'],
+        ['the search form alone', '/tim-kiem.html'],
     ],
     'thu-tuc.html': [['the procedures found', `/thu-tuc.html?q=${encodeURIComponent(process.env.WB_PROC_QUERY || '')}`]],
     'tra-cuu.html': [

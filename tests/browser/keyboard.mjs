@@ -88,13 +88,13 @@ await check('keyboard: Enter on the skip link moves the focus to the main conten
     expect(inMain, `the next Tab left main: ${(await focused(page)).name}`);
 });
 
-await check('keyboard: the public header: skip link, brand, then every navigation link in order, each with a focus style', async () => {
+await check('keyboard: the public header: skip link, brand, every navigation link in order, then the search box, each with a focus style', async () => {
     await open(page, '/thu-tuc.html');
     // The skip link and the header's links are the first stops of the page.
     const count = await markTabbables(page, 'body');
     const headerStops = await page.evaluate(() => [...document.querySelectorAll('[data-kb]')]
         .filter((e) => e.classList.contains('skip') || e.closest('header')).length);
-    expect(count > headerStops && headerStops === 10, `${headerStops} stops in the header (skip, brand, 8 links)`);
+    expect(count > headerStops && headerStops === 12, `${headerStops} stops in the header (skip, brand, 8 links, the search box and its button)`);
     const order = await page.evaluate(() => [...document.querySelectorAll('header .site-nav a')].map((a) => a.getAttribute('href')).join(' '));
     expect(order === '/ /tim-kiem.html /thong-bao.html /thu-tuc.html /phan-anh.html /tra-cuu.html /hoi-dap.html /danh-gia.html',
         `navigation ${order}`);
