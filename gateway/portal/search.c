@@ -240,7 +240,7 @@ static void fill_notices (search_group *g)
         search_item *it = &g->items[g->n++];
         it->title = x->title;
         it->date = *x->updated_at ? x->updated_at : x->created_at;
-        snprintf (it->url, sizeof it->url, "/thong-bao.html#thong-bao-%lld", (long long) x->id);
+        snprintf (it->url, sizeof it->url, "/thong-bao/%lld", (long long) x->id);
         snippet (it->snippet, sizeof it->snippet, x->body);
     }
 }

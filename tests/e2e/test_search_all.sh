@@ -101,8 +101,12 @@ expect_eq "api: every item is {title, url, snippet, date}; five articles at most
     '["date","snippet","title","url"] 5' \
     "$(sa_jq -c '[.groups[].items[] | keys] | unique | if length == 1 then .[0] else . end') $(sa_jq '.groups[0].items | length')"
 expect_eq "api: each kind links to its page" \
-    "/tin-tuc/$SA_SLUG /thong-bao.html#thong-bao-$SA_NOTICE /thu-tuc/$SA_CODE /hoi-dap.html?id=$SA_ANS" \
+    "/tin-tuc/$SA_SLUG /thong-bao/$SA_NOTICE /thu-tuc/$SA_CODE /hoi-dap.html?id=$SA_ANS" \
     "$(sa_jq -r --arg t "$SA_ART_TITLE" '[(.groups[0].items[] | select(.title == $t) | .url), (.groups[1:][] | .items[0].url)] | join(" ")')"
+sa_links=$(sa_jq -r --arg t "$SA_ART_TITLE" '[(.groups[0].items[] | select(.title == $t) | .url), (.groups[1:][] | .items[0].url)] | join(" ")')
+sa_codes=""
+for sa_u in $sa_links; do sa_codes="$sa_codes $(curl -s -o /dev/null -w '%{http_code}' --max-time 20 "$GW$sa_u")"; done
+expect_eq "api: each link is a page that answers (200)" " 200 200 200 200" "$sa_codes"
 expect_eq "api: the titles are the published ones, the snippets plain text" \
     "true true true Sở đã rút gọn hồ sơ còn ba loại giấy tờ." \
     "$(sa_lists notice "$SA_NOTICE_TITLE") $(sa_lists procedure "$SA_PROC_NAME") $(sa_lists answer "$SA_ANS_TITLE") $(sa_jq -r '.groups[3].items[0].snippet')"
@@ -162,7 +166,7 @@ expect_eq "page: 200 HTML" "200 text/html; charset=utf-8" "$HTTP_STATUS $(header
 expect_eq "page: the groups with their headings and counts" "1 1 1 1" \
     "$(sa_has '<h2 id="nhom-bai-viet">Bài viết <span class="count">(6)</span></h2>') $(sa_has '<h2 id="nhom-thong-bao">Thông báo công khai <span class="count">(1)</span></h2>') $(sa_has '<h2 id="nhom-thu-tuc">Thủ tục hành chính <span class="count">(1)</span></h2>') $(sa_has '<h2 id="nhom-tra-loi">Trả lời phản ánh, kiến nghị <span class="count">(1)</span></h2>')"
 expect_eq "page: each item links to its page" "1 1 1 1" \
-    "$(sa_has "href=\"/tin-tuc/$SA_SLUG\"") $(sa_has "href=\"/thong-bao.html#thong-bao-$SA_NOTICE\"") $(sa_has "href=\"/thu-tuc/$SA_CODE\"") $(sa_has "href=\"/hoi-dap.html?id=$SA_ANS\"")"
+    "$(sa_has "href=\"/tin-tuc/$SA_SLUG\"") $(sa_has "href=\"/thong-bao/$SA_NOTICE\"") $(sa_has "href=\"/thu-tuc/$SA_CODE\"") $(sa_has "href=\"/hoi-dap.html?id=$SA_ANS\"")"
 # shellcheck disable=SC1111 # the page's own quotation marks
 expect_eq "page: the count says so, and the articles' group links to all six" "1 1" \
     "$(sa_has "Tìm thấy 9 kết quả cho “cai cach $SA_W”.") $(sa_has "Xem tất cả 6 bài viết →")"
@@ -178,7 +182,7 @@ expect_eq "page: the query is shown back escaped" "1 0" \
 
 http GET "/tim-kiem.html?q=$(sa_enc "cai cach $SA_TYPO")"
 expect_eq "page: a typo finds every kind too" "1 1 1 1" \
-    "$(sa_has "href=\"/tin-tuc/$SA_SLUG\"") $(sa_has "href=\"/thong-bao.html#thong-bao-$SA_NOTICE\"") $(sa_has "href=\"/thu-tuc/$SA_CODE\"") $(sa_has "href=\"/hoi-dap.html?id=$SA_ANS\"")"
+    "$(sa_has "href=\"/tin-tuc/$SA_SLUG\"") $(sa_has "href=\"/thong-bao/$SA_NOTICE\"") $(sa_has "href=\"/thu-tuc/$SA_CODE\"") $(sa_has "href=\"/hoi-dap.html?id=$SA_ANS\"")"
 
 http GET "/tim-kiem.html?q=$(sa_enc "cai cach $SA_W")&loai=bai-viet"
 expect_eq "page: ?loai=bai-viet lists the six articles alone, with a way back to every kind" "200 6 0 1" \
