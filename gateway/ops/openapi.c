@@ -350,6 +350,7 @@ static const struct {
     {"/api/v1/articles", "Content"},
     {"/api/v1/notices", "Content"},
     {"/api/v1/procedures", "Content"},
+    {"/api/v1/search", "Content"}, /* the portal's published content, answers too */
     {"/api/v1/feedback", "Feedback"},
     {"/api/v1/calendar", "Feedback"},
     {"/api/v1/ratings", "Feedback"},

@@ -65,6 +65,7 @@ typedef struct {
 } search_item;
 
 typedef struct {
+    const char *method; /* the kind's RPC, for the log */
     int asked; /* the kind was asked for */
     int available; /* its service answered */
     Loa__Status status; /* when it did not */
@@ -164,8 +165,8 @@ static enum MHD_Result group_failed (gw_request *req, const gw_failure *f, void 
 {
     search_group *g = arg;
     g->status = f->status;
-    loa_warn (req->request_id, "search: service %d did not answer (%s): a group is unavailable",
-              (int) f->service, f->error ? f->error : "no reply");
+    loa_warn (req->request_id, "search: %s did not answer (%s): its group is unavailable",
+              g->method, f->error ? f->error : "no reply");
     return MHD_YES;
 }
 
@@ -287,6 +288,7 @@ static void ask (gw_request *req, search_result *r, search_kind k, const char *m
 {
     search_group *g = &r->groups[k];
     gw_service svc = KINDS[k].svc;
+    g->method = method;
     if (down[svc] != LOA__STATUS__OK) {
         g->status = down[svc];
         return;
