@@ -14,6 +14,9 @@
 #include "articles.pb-c.h"
 #include "articles_edit.pb-c.h"
 #include "content.pb-c.h"
+#include "core/cache.h"
+#include "loa_log.h"
+#include "media.pb-c.h"
 #include "portal/portal_int.h"
 
 #define MAX_TOPICS 32
@@ -31,6 +34,13 @@ typedef struct {
     char label[64], alt[64];
 } file_rec;
 
+/* What media-svc says of an article's files (assets.describe), by id:
+ * their type and caption. `known` 0 when it could not be asked. */
+typedef struct {
+    const Loa__Media__AssetList *list;
+    int known;
+} file_facts;
+
 /* What one article page holds while it is rendered. */
 typedef struct {
     char canonical[512], published[40], corrected[40], unit_id[24], image[640];
@@ -41,15 +51,26 @@ typedef struct {
     loa_template_scope file_scopes[MAX_FILES];
 } article_view;
 
-static const char *kind_word (const char *kind)
+static const Loa__Media__Asset *asset_of (const file_facts *facts, int64_t id)
 {
-    if (strcmp (kind, "photo") == 0 || strcmp (kind, "image") == 0)
+    for (size_t i = 0; facts->list && i < facts->list->n_items; i++)
+        if (facts->list->items[i]->id == id)
+            return facts->list->items[i];
+    return NULL;
+}
+
+/* The word for a file of MIME type `mime` ("" when unknown). */
+static const char *kind_word (const char *mime)
+{
+    if (strncmp (mime, "image/", 6) == 0)
         return "ảnh";
-    if (strcmp (kind, "video") == 0)
+    if (strncmp (mime, "video/", 6) == 0)
         return "video";
-    if (strcmp (kind, "document") == 0)
+    if (strncmp (mime, "audio/", 6) == 0)
+        return "âm thanh";
+    if (strcmp (mime, "application/pdf") == 0)
         return "tài liệu";
-    return *kind ? kind : "tệp";
+    return "tệp";
 }
 
 /* The article's structured data for search engines (schema.org, JSON-LD):
@@ -96,7 +117,8 @@ static char *article_jsonld (const Loa__Content__Article *a, const char *unit,
 
 /* The page's HTML (malloc'ed), or NULL (logged). */
 static char *render_article (gw_request *req, const Loa__Content__Article *a, const char *unit,
-                             const Loa__Content__TopicList *topics, article_view *v)
+                             const Loa__Content__TopicList *topics, const file_facts *facts,
+                             article_view *v)
 {
     snprintf (v->canonical, sizeof v->canonical, "%s" PORTAL_ARTICLES "%s", portal_public_url (),
               a->slug);
@@ -127,25 +149,25 @@ static char *render_article (gw_request *req, const Loa__Content__Article *a, co
         const Loa__Content__Attachment *f = a->attachments[i];
         if (f->url[0] != '/' || f->url[1] == '/')
             continue; /* only the gateway's own files, as the script did */
-        int image = strcmp (f->kind, "photo") == 0 || strcmp (f->kind, "image") == 0;
+        const Loa__Media__Asset *asset = asset_of (facts, f->id);
+        const char *mime = asset ? asset->mime : "";
+        const char *caption = asset ? asset->caption : "";
+        int image = strncmp (mime, "image/", 6) == 0;
         file_rec *r = &v->files[n_files];
-        /* The asset has no caption in the contract yet: the alternative
-         * says what it is and where it belongs. */
-        snprintf (r->alt, sizeof r->alt, "Ảnh %zu của bài viết", n_files + 1);
-        snprintf (r->label, sizeof r->label, "Tệp %zu (%s)", n_files + 1, kind_word (f->kind));
+        /* The picture's text alternative is its caption (decision 0044);
+         * without one, which image of the article it is. */
+        if (!*caption)
+            snprintf (r->alt, sizeof r->alt, "Ảnh %zu của bài viết", n_files + 1);
+        snprintf (r->label, sizeof r->label, "Tệp %zu (%s)", n_files + 1, kind_word (mime));
         r->vars[0] = (loa_template_var){"url", f->url};
         r->vars[1] = (loa_template_var){"image", image ? "1" : ""};
-        r->vars[2] = (loa_template_var){"alt", r->alt};
+        r->vars[2] = (loa_template_var){"alt", *caption ? caption : r->alt};
         r->vars[3] = (loa_template_var){"label", r->label};
-        r->vars[4] = (loa_template_var){NULL, NULL};
+        r->vars[4] = (loa_template_var){"caption", caption};
+        r->vars[5] = (loa_template_var){NULL, NULL};
         v->file_scopes[n_files++] = (loa_template_scope){.vars = r->vars};
-    }
-
-    /* For link previews: the first photo, at its absolute address. */
-    for (size_t i = 0; i < a->n_attachments && !v->image[0]; i++) {
-        const Loa__Content__Attachment *f = a->attachments[i];
-        if ((strcmp (f->kind, "photo") == 0 || strcmp (f->kind, "image") == 0) &&
-            f->url[0] == '/' && f->url[1] != '/')
+        /* For link previews: the first picture, at its absolute address. */
+        if (image && !v->image[0])
             snprintf (v->image, sizeof v->image, "%s%s", portal_public_url (), f->url);
     }
     v->jsonld = article_jsonld (a, unit, v);
@@ -187,14 +209,67 @@ static char *render_article (gw_request *req, const Loa__Content__Article *a, co
     return out;
 }
 
+/* The call of assets.describe failed: the page goes without captions
+ * (and is not kept), rather than failing for want of a caption. */
+static enum MHD_Result describe_failed (gw_request *req, const gw_failure *f, void *arg)
+{
+    *(int *) arg = 1;
+    loa_warn (req->request_id, "portal: media-svc did not describe an article's files (%s)",
+              f->error ? f->error : "no answer");
+    return MHD_YES;
+}
+
+/* What media-svc says of the article's files, as an anonymous reader:
+ * only those a published article carries. 0 when asked (facts->known), or
+ * -1 when the page must go without (logged). */
+static int describe_files (gw_request *req, const Loa__Content__Article *a, gw_reply *reply,
+                           file_facts *facts)
+{
+    if (!a->n_attachments) {
+        facts->known = 1;
+        return 0;
+    }
+    int64_t ids[MAX_FILES];
+    size_t n = 0;
+    for (size_t i = 0; i < a->n_attachments && n < MAX_FILES; i++)
+        ids[n++] = a->attachments[i]->id;
+    Loa__Media__AssetDescribeRequest in = LOA__MEDIA__ASSET_DESCRIBE_REQUEST__INIT;
+    in.ids = ids;
+    in.n_ids = n;
+    int failed = 0;
+    gw_call_spec spec = {
+        .service = GW_MEDIA,
+        .method = "assets.describe",
+        .in = &in.base,
+        .out = &loa__media__asset_list__descriptor,
+        .read = 1,
+        .fail = describe_failed,
+        .fail_arg = &failed,
+    };
+    if (gw_call (req, &spec, reply) != 0)
+        return -1;
+    facts->list = (const Loa__Media__AssetList *) reply->msg;
+    /* Every file described; one missing is an asset media-svc has not yet
+     * made public (its article event still on the way): the page is not
+     * kept until it has. */
+    facts->known = facts->list->n_items == n;
+    return 0;
+}
+
 enum MHD_Result portal_article_page (gw_request *req, const char *ref)
 {
+    /* The page shows media-svc's captions too: its key names media-svc's
+     * generation, so that a caption changed (asset.updated) or a file made
+     * public makes it stale; content-svc's generation keeps the entry. */
+    char key[PORTAL_MAX_REF + 64];
+    snprintf (key, sizeof key, "%s#m%llu", req->url,
+              (unsigned long long) gw_cache_generation (GW_MEDIA));
     uint64_t gen;
     enum MHD_Result rc;
-    if (portal_cached (req, req->url, &gen, &rc))
+    if (portal_cached (req, key, &gen, &rc))
         return rc;
     static const char missing[] = "Không tìm thấy bài viết";
-    gw_reply art = {0}, unit = {0}, topics = {0};
+    gw_reply art = {0}, unit = {0}, topics = {0}, files = {0};
     Loa__Content__ArticleRef in = LOA__CONTENT__ARTICLE_REF__INIT;
     in.ref = (char *) ref;
     if (portal_call (req, "articles.get", &in.base, &loa__content__article__descriptor, missing,
@@ -223,15 +298,18 @@ enum MHD_Result portal_article_page (gw_request *req, const char *ref)
         rc = topics.rc;
         goto out;
     }
+    file_facts facts = {0};
+    describe_files (req, a, &files, &facts);
     article_view *view = calloc (1, sizeof *view);
     char *html = view ? render_article (req, a, ((const Loa__Content__Unit *) unit.msg)->name,
-                                        (const Loa__Content__TopicList *) topics.msg, view)
+                                        (const Loa__Content__TopicList *) topics.msg, &facts, view)
                       : NULL;
     free (view);
-    rc = portal_send (req, req->url, gen, html);
+    rc = portal_send (req, key, facts.known ? gen : 0, html);
 out:
     gw_reply_free (&art);
     gw_reply_free (&unit);
     gw_reply_free (&topics);
+    gw_reply_free (&files);
     return rc;
 }

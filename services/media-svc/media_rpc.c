@@ -100,6 +100,69 @@ static void media_assets_get (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
     loa_store_free_message (&out.base);
 }
 
+#define CAPTION_MAX 500
+#define DESCRIBE_MAX 50
+
+/* An editor or reviewer describes an asset (decision 0044): its caption is
+ * one line, the text alternative the portal gives the picture. */
+static void media_assets_update (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Media__UpdateAssetRequest *in = (const Loa__Media__UpdateAssetRequest *) msg;
+    static const char *const roles[] = {"editor", "reviewer", NULL};
+    if (loa_check_roles (ctx, roles, "Chỉ biên tập viên và người duyệt được sửa mô tả tệp") != 0)
+        return;
+    if (loa_check_id (ctx, in->has_id, in->id, "Thiếu mã tệp") != 0)
+        return;
+    int bad = 0;
+    if (!in->caption)
+        bad += (loa_rpc_field_error (ctx, "body", "cần trường caption"), 1);
+    else if (!(bad += loa_check_text (ctx, "caption", "Chú thích", in->caption, 0, CAPTION_MAX, 0)))
+        for (const unsigned char *p = (const unsigned char *) in->caption; *p && !bad; p++)
+            if (*p < 0x20 || *p == 0x7f)
+                bad += (loa_rpc_field_error (ctx, "caption",
+                                             "Chú thích là một dòng, không có ký tự điều khiển"),
+                        1);
+    if (bad) {
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Mô tả tệp không hợp lệ");
+        return;
+    }
+    Loa__Media__Asset out = LOA__MEDIA__ASSET__INIT;
+    loa_store_status st = media_store_asset_update (ctx->db, in->id, in->caption, &out);
+    static const loa_rpc_store_answer ANSWERS[] = {
+        {LOA_STORE_NOT_FOUND, "Không tìm thấy tệp"},
+        {LOA_STORE_OK},
+    };
+    if (st == LOA_STORE_OK) {
+        loa_info (ctx->request_id, "media: asset %lld described by user %lld", (long long) out.id,
+                  (long long) ctx->caller->user_id);
+        loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+    } else {
+        loa_rpc_fail_store (ctx, st, ANSWERS);
+    }
+    loa_store_free_message (&out.base);
+}
+
+/* Several assets at once, for a page that shows an article's pictures:
+ * staff read every one; anyone else only those a published article
+ * carries (the others are left out, as if unknown). */
+static void media_assets_describe (loa_rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+    const Loa__Media__AssetDescribeRequest *in = (const Loa__Media__AssetDescribeRequest *) msg;
+    if (in->n_ids > DESCRIBE_MAX) {
+        loa_rpc_field_error (ctx, "ids", "tối đa 50 mã tệp");
+        loa_rpc_fail (ctx, LOA__STATUS__INVALID, "Quá nhiều tệp trong một lần đọc");
+        return;
+    }
+    Loa__Media__AssetList out = LOA__MEDIA__ASSET_LIST__INIT;
+    loa_store_status st =
+        media_store_asset_describe (ctx->db, in->ids, in->n_ids, ctx->caller->user_id != 0, &out);
+    if (st == LOA_STORE_OK)
+        loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+    else
+        loa_rpc_fail_store (ctx, st, NULL);
+    loa_store_free_message (&out.base);
+}
+
 /* ------------------------------------------------------------ broadcasters */
 
 /* Field errors of a broadcaster's fields; `required` for a creation.
@@ -248,6 +311,8 @@ static void media_broadcasters_list (loa_rpc_ctx *ctx, const ProtobufCMessage *m
 const loa_rpc_method media_methods[] = {
     {"assets.create", &loa__media__create_asset_request__descriptor, media_assets_create},
     {"assets.get", &loa__media__asset_id_request__descriptor, media_assets_get},
+    {"assets.update", &loa__media__update_asset_request__descriptor, media_assets_update},
+    {"assets.describe", &loa__media__asset_describe_request__descriptor, media_assets_describe},
     /* Citizens' attachments (media_attachment_rpc.c). */
     {"attachments.create", &loa__media__create_asset_request__descriptor, media_attachments_create},
     {"attachments.claim", &loa__media__claim_attachments_request__descriptor,

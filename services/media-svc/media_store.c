@@ -6,6 +6,7 @@
 
 #include "loa_db.h"
 #include "loa_log.h"
+#include "loa_outbox.h"
 #include "loa_store.h"
 #include "media_attachment_store.h"
 #include "media_bag.h"
@@ -15,7 +16,7 @@
 
 #define ASSET_COLS                                                                                 \
     "a.id, a.sha256, a.size, a.mime, a.original_name, a.created_by, rfc3339(a.created_at), "       \
-    "EXISTS (SELECT 1 FROM published_attachments p WHERE p.asset_id = a.id)"
+    "EXISTS (SELECT 1 FROM published_attachments p WHERE p.asset_id = a.id), a.caption"
 #define BC_COLS                                                                                    \
     "id, name, kind, embargo_policy, coalesce(api_key_id, 0), active, created_by, "                \
     "rfc3339(created_at), rfc3339(updated_at)"
@@ -29,6 +30,12 @@ static const loa_stmt statements[] = {
      "UNION ALL SELECT " ASSET_COLS ", false FROM assets a WHERE a.sha256 = $1 "
      "AND NOT EXISTS (SELECT 1 FROM ins)"},
     {"asset_get", "SELECT " ASSET_COLS " FROM assets a WHERE a.id = $1::bigint"},
+    {"asset_update", "UPDATE assets a SET caption = coalesce($2, a.caption) "
+                     "WHERE a.id = $1::bigint RETURNING " ASSET_COLS},
+    /* The assets among $1 in its order; only the public ones unless $2. */
+    {"asset_describe", "SELECT " ASSET_COLS " FROM unnest($1::bigint[]) WITH ORDINALITY u(id, n) "
+                       "JOIN assets a ON a.id = u.id WHERE $2::boolean OR EXISTS (SELECT 1 FROM "
+                       "published_attachments p WHERE p.asset_id = a.id) ORDER BY u.n"},
     {"bc_insert", "INSERT INTO broadcasters (name, kind, embargo_policy, api_key_id, created_by) "
                   "VALUES ($1, $2, $3, nullif($4::bigint, 0), $5::bigint) RETURNING " BC_COLS},
     {"bc_get", "SELECT " BC_COLS " FROM broadcasters WHERE id = $1::bigint"},
@@ -75,6 +82,7 @@ static void fill_asset (const PGresult *res, int row, void *item, int *oom)
     a->created_by = atoll (PQgetvalue (res, row, 5));
     a->created_at = loa_store_dup (res, row, 6, oom);
     a->is_public = PQgetvalue (res, row, 7)[0] == 't';
+    a->caption = loa_store_dup (res, row, 8, oom);
     char url[64];
     snprintf (url, sizeof url, "/api/v1/assets/%lld", (long long) a->id);
     a->url = strdup (url);
@@ -97,7 +105,7 @@ loa_store_status media_store_asset_create (PGconn *db, const char *sha256, int64
     if (PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) == 1) {
         int oom = 0;
         fill_asset (res, 0, out, &oom);
-        *created = PQgetvalue (res, 0, 8)[0] == 't';
+        *created = PQgetvalue (res, 0, 9)[0] == 't';
         st = oom ? LOA_STORE_ERROR : LOA_STORE_OK;
     } else if (PQresultStatus (res) == PGRES_TUPLES_OK || loa_db_is_state (res, "23505")) {
         /* Two first uploads of the same bytes raced: the caller retries
@@ -203,6 +211,49 @@ loa_store_status media_store_asset_get (PGconn *db, int64_t id, Loa__Media__Asse
     loa_store_int_param (id_s, id);
     const char *vals[] = {id_s};
     return loa_store_one (db, WHO, "asset_get", 1, vals, fill_asset, out);
+}
+
+typedef struct {
+    int64_t id;
+    const char *caption;
+    Loa__Media__Asset *out;
+    loa_store_status st;
+} update_arg;
+
+/* The row changed and asset.updated written in one transaction: every
+ * gateway's cache of pages that show the asset goes stale. */
+static int update_tx (PGconn *db, void *argp)
+{
+    update_arg *a = argp;
+    char id_s[24];
+    loa_store_int_param (id_s, a->id);
+    const char *vals[] = {id_s, a->caption};
+    loa_store_free_message (&a->out->base);
+    a->st = loa_store_one (db, WHO, "asset_update", 2, vals, fill_asset, a->out);
+    if (a->st != LOA_STORE_OK)
+        return a->st == LOA_STORE_NOT_FOUND ? 0 : -1;
+    return loa_outbox_add (db, "asset.updated", &a->out->base) == 0 ? 0 : -1;
+}
+
+loa_store_status media_store_asset_update (PGconn *db, int64_t id, const char *caption,
+                                           Loa__Media__Asset *out)
+{
+    update_arg a = {id, caption, out, LOA_STORE_ERROR};
+    return loa_store_tx (db, update_tx, &a, &a.st);
+}
+
+loa_store_status media_store_asset_describe (PGconn *db, const int64_t *ids, size_t n, int all,
+                                             Loa__Media__AssetList *out)
+{
+    char *list = loa_store_ids_literal (ids, n);
+    if (!list)
+        return LOA_STORE_ERROR;
+    const char *vals[] = {list, all ? "true" : "false"};
+    loa_store_status st =
+        loa_store_rows (db, WHO, "asset_describe", 2, vals, sizeof (Loa__Media__Asset), fill_asset,
+                        (void ***) &out->items, &out->n_items);
+    free (list);
+    return st;
 }
 
 int media_store_apply_article (PGconn *db, int64_t article_id, int published,

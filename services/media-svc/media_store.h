@@ -49,6 +49,16 @@ int media_store_blob_remove_orphan (PGconn *db, const char *sha256,
 /* The asset `id`, with `is_public` (attached to a published article). */
 loa_store_status media_store_asset_get (PGconn *db, int64_t id, Loa__Media__Asset *out);
 
+/* Changes an asset's caption (NULL: kept) and writes asset.updated, in one
+ * transaction; the asset as it now is into *out. OK, NOT_FOUND or ERROR. */
+loa_store_status media_store_asset_update (PGconn *db, int64_t id, const char *caption,
+                                           Loa__Media__Asset *out);
+
+/* The assets among the n `ids` in their order, only those a published
+ * article carries unless `all`, into *out (one list block). OK or ERROR. */
+loa_store_status media_store_asset_describe (PGconn *db, const int64_t *ids, size_t n, int all,
+                                             Loa__Media__AssetList *out);
+
 /* What an article event says of its attachments (inside the subscriber's
  * transaction; not prepared): `published` replaces the article's rows with
  * those of `asset_ids` that name an asset (an id no upload has taken is

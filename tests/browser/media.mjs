@@ -176,6 +176,26 @@ if (STEP === 'create') {
         expect(await rv.locator('#pkg-files .alert').count() === 0, 'the earlier refusal is still shown');
     });
 
+    await check('media: the photo gets a caption, saved when the field is left (PATCH /api/v1/assets/{id})', async () => {
+        const item = rv.locator('#pkg-uploaded li', { hasText: 'anh-mot-cua.png' });
+        const field = item.getByLabel(/Chú thích ảnh .*anh-mot-cua\.png/);
+        await field.fill(`Bộ phận một cửa ${TITLE}`);
+        const id = await item.getAttribute('data-asset');
+        const saved = rv.waitForResponse((r) => r.url().endsWith(`/api/v1/assets/${id}`) && r.request().method() === 'PATCH');
+        await field.press('Tab');
+        const res = await saved;
+        const body = await res.json();
+        expect(res.status() === 200 && body.caption === `Bộ phận một cửa ${TITLE}`, `${res.status()} ${JSON.stringify(body)}`);
+        await item.getByText('Đã lưu chú thích.').waitFor({ state: 'visible' });
+        // Too long: the service's message next to the field.
+        await field.evaluate((f) => f.removeAttribute('maxlength'));
+        await field.fill('ả'.repeat(501));
+        await field.press('Tab');
+        const note = item.locator('[aria-live]').last();
+        await item.getByText(/Không lưu được chú thích: .*500 ký tự/).waitFor({ state: 'visible' });
+        expect((await note.innerText()).includes('500'), await note.innerText());
+    });
+
     await check('media: the reviewer packages the article with the photo for the new broadcaster', async () => {
         // The reviewer reads the broadcasters' list: the new one is a choice.
         await rv.getByLabel(`${BC} (mã số ${bcId})`).check();

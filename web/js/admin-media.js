@@ -85,6 +85,34 @@ function uploader(box, prefix, labelText) {
         el('p', { class: 'hint', id: `${prefix}-file-hint` }, 'Ảnh JPEG, PNG, GIF, WebP; video MP4, QuickTime, WebM; âm thanh MP3. Máy chủ kiểm tra kiểu tệp theo nội dung.'),
         input, progress, progressText, alertBox, list);
 
+    // A picture's caption (PATCH /api/v1/assets/{id}, decision 0044): the
+    // portal's text alternative; saved when the field is left.
+    function captionField(a) {
+        const id = `${prefix}-caption-${a.id}`;
+        const note = el('span', { class: 'muted', 'aria-live': 'polite', id: `${id}-note` });
+        const field = el('input', {
+            id, type: 'text', maxlength: 500, value: a.caption || '', 'aria-describedby': `${id}-note`,
+        });
+        field.addEventListener('input', () => { a.pending = field.value; });
+        field.addEventListener('change', async () => {
+            const caption = field.value.trim();
+            note.textContent = 'Đang lưu chú thích…';
+            try {
+                const saved = await call('PATCH', `/api/v1/assets/${a.id}`, { body: { caption } });
+                a.caption = saved.caption || '';
+                delete a.pending;
+                note.textContent = 'Đã lưu chú thích.';
+            } catch (err) {
+                const fieldErr = (err.fields || []).find((f) => f.field === 'caption');
+                note.textContent = `Không lưu được chú thích: ${fieldErr ? fieldErr.message : (err.problem && err.problem.title) || err.message}`;
+            }
+        });
+        if (a.pending !== undefined) field.value = a.pending;
+        return el('div', { class: 'caption-field' },
+            el('label', { for: id }, `Chú thích ảnh (hiện dưới ảnh và đọc cho người khiếm thị): ${a.original_name || `Tệp ${a.id}`}`),
+            field, ' ', note);
+    }
+
     function render() {
         clear(list);
         for (const a of assets) {
@@ -93,7 +121,8 @@ function uploader(box, prefix, labelText) {
                 ' ', el('button', {
                     type: 'button', class: 'secondary small', 'aria-label': `Bỏ tệp ${a.original_name || a.id}`,
                     onclick: () => { assets.splice(assets.indexOf(a), 1); render(); input.focus(); },
-                }, 'Bỏ')));
+                }, 'Bỏ'),
+                String(a.mime || '').startsWith('image/') ? captionField(a) : null));
         }
     }
 
