@@ -606,6 +606,12 @@ enum MHD_Result portal_search_page (gw_request *req)
         url_encode (v->q_enc, sizeof v->q_enc, v->q);
         search_run (req, v->q, one_kind ? 1u << kind : (1u << K_N) - 1, one_kind ? page : 1,
                     per_page, &v->r);
+        const search_group *only = one_kind ? &v->r.groups[kind] : NULL;
+        if (only && only->available && page > 1 && (int64_t) (page - 1) * per_page >= only->total) {
+            search_free (&v->r);
+            free (v);
+            return portal_problem_page (req, 404, missing, "Kết quả tìm kiếm không có trang này.");
+        }
         for (int k = 0; k < K_N; k++) {
             if (!v->r.groups[k].asked)
                 continue;

@@ -187,6 +187,8 @@ expect_eq "page: a typo finds every kind too" "1 1 1 1" \
 http GET "/tim-kiem.html?q=$(sa_enc "cai cach $SA_W")&loai=bai-viet"
 expect_eq "page: ?loai=bai-viet lists the six articles alone, with a way back to every kind" "200 6 0 1" \
     "$HTTP_STATUS $(grep -c 'href="/tin-tuc/' "$T_TMP/body") $(sa_has 'id="nhom-thong-bao"') $(sa_has '← Kết quả ở mọi mục')"
+http GET "/tim-kiem.html?q=$(sa_enc "cai cach $SA_W")&loai=bai-viet&trang=2"
+expect_eq "page: a page past the last of one kind is a 404 page" 404 "$HTTP_STATUS"
 http GET "/tim-kiem.html?q=cai+cach&loai=khong-co"
 expect_eq "page: an unknown kind is a 404 page" 404 "$HTTP_STATUS"
 
