@@ -37,7 +37,7 @@ typedef struct {
 /* What one list page holds while it is rendered. */
 typedef struct {
     char heading[512], feed[64], canonical[600], prev[600], next[600], page[24], pages[24],
-        total[24];
+        total[24], image[640];
     item_rec items[PER_PAGE];
     loa_template_scope item_scopes[PER_PAGE];
     topic_rec all[MAX_ALL_TOPICS];
@@ -97,6 +97,25 @@ static size_t fill_items (const Loa__Content__ArticleList *list,
     return n;
 }
 
+/* For link previews: the first image of the first listed article that has
+ * one (the first article's, as the article page's own rule picks it:
+ * article.c), at its absolute address, into `out` ("" when none). */
+static void first_image (const Loa__Content__ArticleList *list, char *out, size_t cap)
+{
+    out[0] = '\0';
+    for (size_t i = 0; i < list->n_items && !out[0]; i++) {
+        const Loa__Content__Article *a = list->items[i];
+        for (size_t k = 0; k < a->n_attachments && !out[0]; k++) {
+            const Loa__Content__Attachment *f = a->attachments[k];
+            if ((strcmp (f->kind, "photo") == 0 || strcmp (f->kind, "image") == 0) &&
+                f->url[0] == '/' && f->url[1] != '/')
+                snprintf (out, cap, "%s%s", portal_public_url (), f->url);
+        }
+        if (i == 0)
+            break; /* the first article's image, or none */
+    }
+}
+
 /* The address of page `n` of the list at `base`. */
 static void page_url (char *out, size_t cap, const char *base, long n)
 {
@@ -124,6 +143,7 @@ static char *render_list (gw_request *req, const char *base, long page,
     snprintf (v->total, sizeof v->total, "%lld", (long long) list->total);
 
     size_t n = fill_items (list, topics, v->items, v->item_scopes, PER_PAGE);
+    first_image (list, v->image, sizeof v->image);
     size_t n_all = 0;
     for (size_t k = 0; topics && k < topics->n_items && n_all < MAX_ALL_TOPICS; k++) {
         topic_vars (&v->all[n_all], topics->items[k]);
@@ -132,6 +152,8 @@ static char *render_list (gw_request *req, const char *base, long page,
     }
     const loa_template_var vars[] = {
         {"heading", v->heading},
+        {"site_name", GW_PORTAL_SITE_NAME},
+        {"image", v->image},
         {"feed", v->feed},
         {"canonical", v->canonical},
         {"prev", v->prev},
@@ -256,6 +278,7 @@ out:
 #define HOME_CCHC 4
 
 typedef struct {
+    char canonical[512], image[640];
     item_rec newest[HOME_NEWEST], cchc[HOME_CCHC];
     loa_template_scope newest_scopes[HOME_NEWEST], cchc_scopes[HOME_CCHC];
 } home_view;
@@ -301,7 +324,12 @@ enum MHD_Result portal_home_page (gw_request *req)
                                   v->newest_scopes, HOME_NEWEST);
     size_t n_cchc = fill_items ((const Loa__Content__ArticleList *) cchc.msg, tl, v->cchc,
                                 v->cchc_scopes, HOME_CCHC);
+    snprintf (v->canonical, sizeof v->canonical, "%s/", portal_public_url ());
+    first_image ((const Loa__Content__ArticleList *) newest.msg, v->image, sizeof v->image);
     const loa_template_var vars[] = {
+        {"canonical", v->canonical},
+        {"site_name", GW_PORTAL_SITE_NAME},
+        {"image", v->image},
         {"has_newest", n_newest ? "1" : ""},
         {"has_cchc", n_cchc ? "1" : ""},
         {NULL, NULL},

@@ -16,7 +16,9 @@
 #include <string.h>
 
 #include "core/cache.h"
+#include "core/loop.h"
 #include "core/respond.h"
+#include "core/services.h"
 #include "loa_log.h"
 #include "portal/portal_int.h"
 
@@ -129,15 +131,54 @@ int portal_cached (gw_request *req, const char *key, uint64_t *gen, enum MHD_Res
     return portal_cached_in (req, GW_CONTENT, key, gen, rc);
 }
 
+/* Ends the request's fill of the cache, if it holds one (the request's end
+ * would too: core/http.c). */
+static void end_fill (gw_request *req)
+{
+    if (req->rpc.ticket > 0)
+        gw_cache_fill_end (req->rpc.ticket);
+    req->rpc.ticket = 0;
+}
+
 int portal_cached_in (gw_request *req, gw_service svc, const char *key, uint64_t *gen,
                       enum MHD_Result *rc)
 {
     /* A client's "Cache-Control: no-cache" asks for the origin, as on the
      * API (core/rpc_route.c). */
     const char *cc = gw_header (req, MHD_HTTP_HEADER_CACHE_CONTROL);
-    if (!(cc && strcasestr (cc, "no-cache"))) {
-        if (gw_cache_answer (req, key, svc, PORTAL_HTML, rc))
-            return 1;
+    int origin = cc && strcasestr (cc, "no-cache");
+    if (!origin && gw_cache_answer (req, key, svc, PORTAL_HTML, rc))
+        return 1;
+    /* Single flight, as the API's reads and the portal's documents
+     * (seo_doc.c): of many readers missing the same page at once, one asks
+     * the services and the others wait for its page. req->rpc.key marks a
+     * request that has waited already: woken (the portal's handler runs
+     * again), it makes the page itself when the fill stored nothing. */
+    int waited = strcmp (req->rpc.key, key) == 0;
+    if (!origin && !waited && strlen (key) < sizeof req->rpc.key && gw_cache_generation (svc)) {
+        snprintf (req->rpc.key, sizeof req->rpc.key, "%s", key);
+        int ticket;
+        if (gw_loop_here ()) {
+            ticket =
+                gw_cache_fill_begin_async (key, svc, gw_rpc_timeout_ms (), req, gw_portal_serve);
+            if (ticket == GW_FILL_WAITING) {
+                *rc = MHD_YES;
+                return 1;
+            }
+        } else {
+            ticket = gw_cache_fill_begin (key, svc, gw_rpc_timeout_ms ());
+            if (ticket == 0 && gw_cache_answer (req, key, svc, PORTAL_HTML, rc))
+                return 1; /* another request filled it while this one waited */
+        }
+        if (ticket > 0) {
+            req->rpc.ticket = ticket;
+            /* Another request's fill may have ended between the lookup and
+             * the ticket: its page is there now. */
+            if (gw_cache_answer (req, key, svc, PORTAL_HTML, rc)) {
+                end_fill (req);
+                return 1;
+            }
+        }
     }
     /* The generation before the calls: a change during them wins. */
     *gen = gw_cache_generation (svc);
@@ -206,7 +247,7 @@ static int list_path (const char *url, portal_list *kind, int64_t *id)
     return 0;
 }
 
-int portal_page (gw_request *req, enum MHD_Result *rc)
+static int route_page (gw_request *req, enum MHD_Result *rc)
 {
     const char *url = req->url;
     int get = strcmp (req->method, "GET") == 0 || req->head;
@@ -284,4 +325,11 @@ int portal_page (gw_request *req, enum MHD_Result *rc)
     if (get && (strcmp (url, "/bai-viet.html") == 0 || strcmp (url, "/bai-viet") == 0))
         return old_address (req, rc);
     return 0;
+}
+
+int portal_page (gw_request *req, enum MHD_Result *rc)
+{
+    int answered = route_page (req, rc);
+    end_fill (req); /* the page is kept, or will not be: the waiting readers look again */
+    return answered;
 }

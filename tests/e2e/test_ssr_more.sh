@@ -221,3 +221,68 @@ sm_track "?code=abc%22%3E%3Cscript%3Ealert(1)%3C/script%3E"
 expect_eq "a malformed code: 400, the message next to the field, the text escaped back, no-store" "400 1 1 0 1 no-store" \
     "$HTTP_STATUS $(sm_has '<p class="field-error" id="code-error">Mã số hồ sơ không đúng dạng</p>') $(sm_has 'value="abc&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"') $(sm_has '<script>alert') $(sm_has 'aria-invalid="true"') $(header Cache-Control)"
 expect_eq "  well-formed" 1 "$(sm_wellformed)"
+
+# ------------------------------------------------------------ structured data, previews
+echo "  -- ssr: a procedure's JSON-LD, the lists' link previews"
+SM_PCODE="E2E.SM-$(printf '%s' "$SM_RUN" | tr '[:lower:]' '[:upper:]')"
+SM_PNAME="Đăng ký <thử> & \"dữ liệu\" </script> $SM_RUN"
+sm_call admin POST /api/v1/procedures "$(jq -nc --arg c "$SM_PCODE" --arg n "$SM_PNAME" \
+    '{code: $c, name: $n, field: "Đầu tư <nước ngoài>", decision_no: "99/QĐ-UBND", decision_date: "2024-03-01", processing_days: 15, fee: "Không thu", online_level: 3}')"
+expect_eq "setup: a procedure whose name holds markup, quotes and </script>" 201 "$HTTP_STATUS"
+sm_page "/thu-tuc/$SM_PCODE"
+sed -n 's|.*<script type="application/ld+json">\(.*\)</script>.*|\1|p' "$T_TMP/body" >"$T_TMP/ld.json"
+expect_eq "/thu-tuc/{code}: JSON-LD, a GovernmentService named exactly, given by the department" \
+    "GovernmentService|true|GovernmentOrganization|Sở Kế hoạch và Đầu tư Bắc Ninh|Đầu tư <nước ngoài>|true" \
+    "$(jq -r '."@graph"[0]."@type"' "$T_TMP/ld.json")|$(jq -r --arg n "$SM_PNAME" '."@graph"[0].name == $n' "$T_TMP/ld.json")|$(jq -r '."@graph"[0].provider."@type"' "$T_TMP/ld.json")|$(jq -r '."@graph"[0].provider.name' "$T_TMP/ld.json")|$(jq -r '."@graph"[0].serviceType' "$T_TMP/ld.json")|$(jq -r --arg c "$SM_PCODE" '."@graph"[0].url | endswith("/thu-tuc/" + $c)' "$T_TMP/ld.json")"
+expect_eq "  its description names the code and the time limit; its BreadcrumbList of three, the last the procedure" \
+    "true|BreadcrumbList|3|true" \
+    "$(jq -r --arg c "$SM_PCODE" '."@graph"[0].description | (contains($c) and contains("15 ngày làm việc"))' "$T_TMP/ld.json")|$(jq -r '."@graph"[1]."@type"' "$T_TMP/ld.json")|$(jq -r '."@graph"[1].itemListElement | length' "$T_TMP/ld.json")|$(jq -r --arg n "$SM_PNAME" '."@graph"[1].itemListElement[2].name == $n' "$T_TMP/ld.json")"
+expect_eq "  the name's </script> cannot end the script (no \"</\" inside); one ld+json script" "0 1" \
+    "$(grep -c '</' "$T_TMP/ld.json") $(grep -c 'application/ld+json' "$T_TMP/body")"
+expect_eq "  Open Graph: its name escaped, its address; well-formed" "$(sm_esc "$SM_PNAME")|true|1" \
+    "$(sm_meta property og:title)|$(sm_meta property og:url | grep -q "/thu-tuc/$SM_PCODE\$" && echo true)|$(sm_wellformed)"
+sm_call anon GET '/api/v1/topics?per_page=1' -
+sm_topic=$(sm_jq '.items[0].id // 0')
+# sm_og_ok PATH: the last page has the link-preview metadata of a list at PATH.
+sm_og_ok() {
+    local card
+    card=$(sm_meta name twitter:card)
+    [ "$HTTP_STATUS" = 200 ] || return 1
+    [ "$(sm_meta property og:type)" = website ] || return 1
+    [ -n "$(sm_meta property og:title)" ] && [ -n "$(sm_meta property og:description)" ] || return 1
+    sm_meta property og:url | grep -q -- "$1\$" || return 1
+    [ "$card" = summary ] || [ "$card" = summary_large_image ] || return 1
+    [ "$(sm_wellformed)" = 1 ]
+}
+sm_og_bad=""
+for sm_path in / /tin-tuc /cai-cach-hanh-chinh "/tin-tuc/chu-de/$sm_topic" "/tin-tuc/don-vi/$SM_UNIT" /thu-tuc.html; do
+    sm_page "$sm_path"
+    sm_og_ok "$sm_path" || sm_og_bad="$sm_og_bad $sm_path:$HTTP_STATUS"
+done
+expect_eq "the lists, the home page and the catalogue: og:type website, og:title, og:description, og:url their address, a Twitter card" "" "$sm_og_bad"
+sm_page "/tin-tuc/don-vi/$SM_UNIT"
+expect_eq "  a unit's list: og:title its heading, escaped; no og:image without an image" "Tin của Phòng Hỏi đáp mới $SM_RUN|0" \
+    "$(sm_meta property og:title)|$(grep -c 'og:image' "$T_TMP/body")"
+
+# ------------------------------------------------------------ single flight
+# Readers that miss a page together wait for the one that makes it (one
+# call of notices.get) instead of each asking content-svc.
+echo "  -- ssr: single flight for pages"
+sm_rpc_calls() {
+    curl -s "$GW/metrics" | awk '/^loa_rpc_requests_total\{service="content-svc"/ { s += $2 } END { print s + 0 }'
+}
+sm_call admin POST /api/v1/notices "$(jq -nc --arg t "Thông báo đọc cùng lúc $SM_RUN" '{kind: "other", title: $t, body: "Nội dung."}')"
+SM_N3=$(sm_jq '.id // 0')
+expect_eq "setup: a notice no one has read yet" 201 "$HTTP_STATUS"
+sleep 1 # its event in: a late one would make the fill's page stale
+sm_before=$(sm_rpc_calls)
+sm_jobs=()
+for sm_i in 1 2 3 4 5 6 7 8; do
+    curl -s -D "$T_TMP/sm-sf-h.$sm_i" -o "$T_TMP/sm-sf-b.$sm_i" -w '%{http_code}\n' --max-time 10 \
+        "$GW/thong-bao/$SM_N3" >"$T_TMP/sm-sf.$sm_i" &
+    sm_jobs+=($!)
+done
+wait "${sm_jobs[@]}"
+expect_eq "eight readers missing a notice's page together all get 200, one page (one ETag)" "200 200 200 200 200 200 200 200|1" \
+    "$(cat "$T_TMP"/sm-sf.[1-8] | tr '\n' ' ' | sed 's/ $//')|$(grep -hi '^etag:' "$T_TMP"/sm-sf-h.[1-8] | sort -u | wc -l)"
+expect_eq "  the page is made once for them: one call to content-svc (notices.get)" 1 $(($(sm_rpc_calls) - sm_before))
