@@ -198,6 +198,12 @@ struct loa_relay {
     long long last_pub; /* the highest seq published */
     int64_t next_heartbeat;
     int64_t next_lock_try; /* while standby */
+
+    /* For the metrics thread (loa_relay_figures): written by the relay's
+     * thread where the work happens, read without a lock. */
+    atomic_int fig_active;
+    atomic_llong fig_last_seq; /* -1: not known (not active yet) */
+    atomic_llong fig_backlog; /* -1: not counted yet */
 };
 
 /* Rows whose transaction is older than the snapshot's xmin are final:
@@ -223,6 +229,8 @@ static const loa_stmt relay_stmts[] = {
     {"loa_relay_last", SQL_LAST_SEQ},
     {"loa_relay_move", SQL_MOVE},
     {"loa_relay_events", SQL_EVENTS_SINCE},
+    /* The outbox only holds rows not moved yet (the move deletes them). */
+    {"loa_relay_backlog", "SELECT count(*) FROM outbox"},
     {NULL, NULL},
 };
 
@@ -256,6 +264,9 @@ loa_relay *loa_relay_new (const char *service, const char *schema, const char *d
     }
     snprintf (self->channel, sizeof self->channel, "%s_outbox", schema);
     self->lock_key = schema_key (schema);
+    atomic_init (&self->fig_active, 0);
+    atomic_init (&self->fig_last_seq, -1);
+    atomic_init (&self->fig_backlog, -1);
     return self;
 }
 
@@ -300,6 +311,7 @@ static void relay_disconnect (loa_relay *self)
     self->db = NULL;
     self->active = 0;
     self->next_lock_try = 0;
+    atomic_store (&self->fig_active, 0);
 }
 
 static int relay_connect (loa_relay *self)
@@ -445,6 +457,8 @@ static int relay_lock (loa_relay *self)
     }
     self->active = 1;
     self->next_heartbeat = 0;
+    atomic_store (&self->fig_active, 1);
+    atomic_store (&self->fig_last_seq, self->last_pub);
     loa_info (NULL, "relay %s: active from seq %lld", self->schema, self->last_pub);
     return 1;
 }
@@ -463,6 +477,19 @@ static int relay_move (loa_relay *self)
         loa_error (NULL, "relay %s: moving the outbox: %s", self->schema, loa_db_error (res));
     PQclear (res);
     return moved;
+}
+
+/* Counts the rows not moved yet (committed or not) for the metrics. 0 or -1. */
+static int relay_backlog (loa_relay *self)
+{
+    PGresult *res = relay_exec (self, "loa_relay_backlog", 0, NULL, 0);
+    long long n = first_int (res);
+    if (n < 0)
+        loa_error (NULL, "relay %s: counting the outbox: %s", self->schema, loa_db_error (res));
+    else
+        atomic_store (&self->fig_backlog, n);
+    PQclear (res);
+    return n < 0 ? -1 : 0;
 }
 
 /* Publishes one batch of event_log rows after last_pub. Rows sent, or -1. */
@@ -521,6 +548,12 @@ static int64_t relay_round (loa_relay *self)
         if (sent < 0)
             return -1;
     } while (sent == RELAY_BATCH && !atomic_load (&self->stop));
+    atomic_store (&self->fig_last_seq, self->last_pub);
+    /* Counted only when the round emptied what it could: while batches are
+     * full the figure stays the last count (the backlog is at least that
+     * old figure's order), and a long outbox is not counted every batch. */
+    if (moved < RELAY_BATCH && relay_backlog (self) < 0)
+        return -1;
     int64_t now = loa_mono_ms ();
     if (now >= self->next_heartbeat) {
         relay_heartbeat (self);
@@ -690,3 +723,14 @@ out:
 
 const loa_rpc_method loa_events_since_method = {
     "events.since", &loa__events_since_request__descriptor, events_since};
+
+int loa_relay_figures (const loa_relay *self, long long *last_seq, long long *backlog)
+{
+    /* The figures are the atomics' (not const-qualified for C11's loads). */
+    loa_relay *r = (loa_relay *) self;
+    if (!atomic_load (&r->fig_active))
+        return 0;
+    *last_seq = atomic_load (&r->fig_last_seq);
+    *backlog = atomic_load (&r->fig_backlog);
+    return 1;
+}

@@ -74,6 +74,14 @@ int loa_relay_start (loa_relay *self, void *zmq_ctx);
 /* Stops the thread and frees; NULLs *pself. Idempotent. */
 void loa_relay_destroy (loa_relay **pself);
 
+/* The relay's state for the metrics (docs/operations.md "Metrics"), read
+ * from atomics the relay's thread updates as it works (any thread may call
+ * it): 1 when this replica holds the relay lock, with *last_seq the newest
+ * seq of event_log it has moved or found (published) and *backlog the rows
+ * left in the outbox at its last round (-1 before its first count); 0 when
+ * it does not (a standby, or no connection): only the active relay knows. */
+int loa_relay_figures (const loa_relay *self, long long *last_seq, long long *backlog);
+
 /* The RPC method "events.since" that every producer serves; add it to the
  * service's method table. Input loa.EventsSinceRequest, reply
  * loa.EventsSinceReply: the events with seq > since_seq, oldest first, at

@@ -68,8 +68,62 @@ static int rebuild_all (const loa_service_def *def, const loa_endpoint *self, PG
     return rc;
 }
 
-/* The service's figures for loa_metrics: its RPC server's. */
-static void service_metrics (loa_buf *b, void *arg) { loa_rpc_server_metrics (arg, b); }
+/* What the metrics thread reads: set up before it starts, and every
+ * figure behind it an atomic its owner's thread updates. */
+typedef struct {
+    loa_rpc_server *server;
+    loa_relay *relay;
+    loa_subscriber *const *subs; /* n_subs of them */
+    int n_subs;
+} service_figures;
+
+/* The service's figures for loa_metrics: its RPC server's, its relay's and
+ * its subscriptions' (docs/operations.md "Metrics"), the same for every
+ * service. Nothing here touches the database: a scrape reads what the
+ * relay and subscriber threads last saw. */
+static void service_metrics (loa_buf *b, void *arg)
+{
+    const service_figures *f = arg;
+    loa_rpc_server_metrics (f->server, b);
+    long long last = -1, backlog = -1;
+    int active = loa_relay_figures (f->relay, &last, &backlog);
+    loa_buf_printf (b,
+                    "# HELP loa_outbox_relay_up 1 when this replica holds the outbox relay's lock "
+                    "(moves and publishes the events), 0 on a standby.\n"
+                    "# TYPE loa_outbox_relay_up gauge\nloa_outbox_relay_up %d\n",
+                    active);
+    if (active && backlog >= 0)
+        loa_buf_printf (b,
+                        "# HELP loa_outbox_backlog Rows in the outbox not yet moved to event_log "
+                        "(the active relay's last count).\n"
+                        "# TYPE loa_outbox_backlog gauge\nloa_outbox_backlog %lld\n",
+                        backlog);
+    if (active && last >= 0)
+        loa_buf_printf (b,
+                        "# HELP loa_event_log_last_seq The newest seq of this service's event_log "
+                        "(the active relay's).\n"
+                        "# TYPE loa_event_log_last_seq gauge\nloa_event_log_last_seq %lld\n",
+                        last);
+    if (f->n_subs == 0)
+        return;
+    loa_buf_puts (b, "# HELP loa_event_applied_seq The producer's last event applied here, by "
+                     "producer.\n# TYPE loa_event_applied_seq gauge\n");
+    for (int i = 0; i < f->n_subs; i++) {
+        long long applied, producer;
+        if (loa_subscriber_figures (f->subs[i], &applied, &producer) == 0)
+            loa_buf_printf (b, "loa_event_applied_seq{producer=\"%s\"} %lld\n",
+                            loa_subscriber_source (f->subs[i]), applied);
+    }
+    loa_buf_puts (b, "# HELP loa_event_lag The producer's last seq (as last learned) minus the "
+                     "seq applied here, by producer.\n# TYPE loa_event_lag gauge\n");
+    for (int i = 0; i < f->n_subs; i++) {
+        long long applied, producer;
+        if (loa_subscriber_figures (f->subs[i], &applied, &producer) == 0)
+            loa_buf_printf (b, "loa_event_lag{producer=\"%s\"} %lld\n",
+                            loa_subscriber_source (f->subs[i]),
+                            producer > applied ? producer - applied : 0);
+    }
+}
 
 int loa_service_main (const loa_service_def *def, int argc, char **argv)
 {
@@ -118,6 +172,7 @@ int loa_service_main (const loa_service_def *def, int argc, char **argv)
     loa_relay *relay = NULL;
     loa_rpc_server *server = NULL;
     loa_metrics *metrics = NULL;
+    service_figures figures = {0};
     loa_subscriber *subs[MAX_SUBSCRIPTIONS] = {0};
     loa_ticker *tickers[MAX_TICKS] = {0};
     loa_zap *zap = NULL;
@@ -215,8 +270,6 @@ int loa_service_main (const loa_service_def *def, int argc, char **argv)
                                  methods, NULL, def->prepare);
     if (!server || loa_rpc_server_start (server, zctx) != 0)
         goto out;
-    if (loa_metrics_start (self->program, service_metrics, server, &metrics) != 0)
-        goto out;
     for (size_t i = 0; def->subscriptions && def->subscriptions[i].apply && i < MAX_SUBSCRIPTIONS;
          i++) {
         const loa_service_subscription *sub = &def->subscriptions[i];
@@ -227,6 +280,10 @@ int loa_service_main (const loa_service_def *def, int argc, char **argv)
         if (!subs[i] || loa_subscriber_start (subs[i], zctx) != 0)
             goto out;
     }
+    /* After the subscribers: the metrics thread reads their pointers. */
+    figures = (service_figures){server, relay, subs, n_subs};
+    if (loa_metrics_start (self->program, service_metrics, &figures, &metrics) != 0)
+        goto out;
     for (int i = 0; i < n_ticks; i++) {
         const loa_service_tick *t = &def->ticks[i];
         tickers[i] = loa_ticker_new (

@@ -273,7 +273,22 @@ struct loa_subscriber {
     int64_t last_heard; /* monotonic ms of the producer's last message */
     int backoff; /* ms; 0 while all is well */
     int producer_down; /* logged once per outage */
+
+    /* For the metrics thread (loa_subscriber_figures), written where the
+     * work happens: the seq applied as last read or stored, and the
+     * producer's last seq as last learned from its events, its heartbeat or
+     * events.since. -1: not known yet. */
+    atomic_llong fig_applied;
+    atomic_llong fig_producer;
 };
+
+/* Both only grow here: a stale reading never lowers a newer one. */
+static void fig_raise (atomic_llong *fig, long long v)
+{
+    long long cur = atomic_load (fig);
+    while (v > cur && !atomic_compare_exchange_weak (fig, &cur, v))
+        ;
+}
 
 loa_subscriber *loa_subscriber_new (const char *source, const char *events_addr,
                                     const char *rpc_addr, const char *db_url, loa_event_apply apply,
@@ -289,6 +304,8 @@ loa_subscriber *loa_subscriber_new (const char *source, const char *events_addr,
     self->apply = apply;
     self->arg = arg;
     self->wake[0] = self->wake[1] = -1;
+    atomic_init (&self->fig_applied, -1);
+    atomic_init (&self->fig_producer, -1);
     if (!self->source || !self->events_addr || !self->rpc_addr || !self->db_url) {
         loa_subscriber_destroy (&self);
         return NULL;
@@ -334,6 +351,8 @@ static int replay (loa_subscriber *self)
             return -1;
         }
         self->pos = pos;
+        /* The row decides: set, not raised (a rebuild may have rewound it). */
+        atomic_store (&self->fig_applied, pos);
         Loa__Status st;
         Loa__EventsSinceReply *reply = fetch_since (self->rpc, (uint64_t) pos, &st);
         if (!reply) {
@@ -346,6 +365,7 @@ static int replay (loa_subscriber *self)
         if (self->producer_down)
             loa_info (NULL, "subscriber %s: %s answers again", self->source, self->rpc_addr);
         self->producer_down = 0;
+        fig_raise (&self->fig_producer, (long long) reply->last_seq);
         int rc = 0;
         for (size_t i = 0; i < reply->n_events && rc == 0; i++) {
             rc = loa_subscriber_apply_one (self->db, self->source, reply->events[i], self->apply,
@@ -356,6 +376,7 @@ static int replay (loa_subscriber *self)
             else if (rc == 0 && (long long) reply->events[i]->seq > self->pos)
                 self->pos = (long long) reply->events[i]->seq;
         }
+        fig_raise (&self->fig_applied, self->pos);
         int done = reply->n_events == 0 || self->pos >= (long long) reply->last_seq;
         loa__events_since_reply__free_unpacked (reply, NULL);
         if (rc != 0) {
@@ -399,14 +420,17 @@ static void on_message (loa_subscriber *self, void *sub)
         goto out;
     }
     self->last_heard = loa_mono_ms ();
+    /* Known before it is applied: while applying waits, the lag shows. */
+    fig_raise (&self->fig_producer, (long long) ev->seq);
     if (strcmp (ev->topic, "_heartbeat") == 0) {
         if ((long long) ev->seq > self->pos)
             replay_soon (self);
     } else if (self->db) {
         int rc = loa_subscriber_apply_one (self->db, self->source, ev, self->apply, self->arg);
-        if (rc == 0 && (long long) ev->seq > self->pos)
+        if (rc == 0 && (long long) ev->seq > self->pos) {
             self->pos = (long long) ev->seq;
-        else if (rc == 1)
+            fig_raise (&self->fig_applied, self->pos);
+        } else if (rc == 1)
             replay_soon (self);
         else if (rc < 0) {
             after_db_error (self);
@@ -555,4 +579,14 @@ void loa_subscriber_destroy (loa_subscriber **pself)
     free (self->db_url);
     free (self);
     *pself = NULL;
+}
+
+const char *loa_subscriber_source (const loa_subscriber *self) { return self->source; }
+
+int loa_subscriber_figures (const loa_subscriber *self, long long *applied, long long *producer)
+{
+    loa_subscriber *s = (loa_subscriber *) self; /* C11's atomic loads take no const */
+    *applied = atomic_load (&s->fig_applied);
+    *producer = atomic_load (&s->fig_producer);
+    return *applied >= 0 && *producer >= 0 ? 0 : -1;
 }

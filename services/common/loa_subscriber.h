@@ -41,6 +41,17 @@ int loa_subscriber_start (loa_subscriber *self, void *zmq_ctx);
  * sockets and connection and frees; NULLs *pself. Idempotent. */
 void loa_subscriber_destroy (loa_subscriber **pself);
 
+/* The producer's name, as given to loa_subscriber_new (borrowed). */
+const char *loa_subscriber_source (const loa_subscriber *self);
+
+/* Its position for the metrics (docs/operations.md "Metrics"), read from
+ * atomics its thread updates as it works (any thread may call it):
+ * *applied, the seq applied (stored) as last read or written, and
+ * *producer, the producer's last seq as the subscriber last learned it
+ * (its events, its heartbeat, events.since's last_seq). 0, or -1 while
+ * either is not known yet (values then -1). */
+int loa_subscriber_figures (const loa_subscriber *self, long long *applied, long long *producer);
+
 /* Applies `event` exactly once on `db` for `source`: in one transaction,
  * checks the stored seq (an event at or below it is skipped and 0 returned;
  * one beyond seq+1 is a gap and 1 is returned without applying), applies it

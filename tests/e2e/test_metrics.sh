@@ -40,6 +40,65 @@ cp "$T_TMP/metrics.txt" "$T_TMP/metrics-service.txt"
 expect_eq "another path is 404, another method 405" "404 405" \
     "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$ME_PORT/other") $(me_get -X POST)"
 
+echo "  -- events: the outbox's backlog, event_log's last seq, each subscription's lag"
+# media-svc consumes content's events: restarted with metrics of its own.
+ME_MEDIA_URL=http://127.0.0.1:$((ME_PORT + 1))/metrics
+me_fig() { curl -s --max-time 5 "$1" | awk -v k="$2" '$1 == k { print $2 }'; }
+me_is() { test "$(me_fig "$1" "$2")" "$3" "$4"; }
+me_content_last() { db_sql "SELECT coalesce(max(seq), 0) FROM content.event_log"; }
+me_lag='loa_event_lag{producer="content"}'
+me_applied='loa_event_applied_seq{producer="content"}'
+stack_stop media-svc
+LOA_METRICS_PORT=$((ME_PORT + 1)) stack_start media-svc
+wait_until 30 stack_ready || true
+wait_until 20 me_is "$ME_MEDIA_URL" "$me_lag" = 0 || true
+expect_eq "content-svc's relay is up, its backlog 0, its last seq event_log's" "1 0 $(me_content_last)" \
+    "$(me_fig "$ME_URL" loa_outbox_relay_up) $(me_fig "$ME_URL" loa_outbox_backlog) $(me_fig "$ME_URL" loa_event_log_last_seq)"
+expect_eq "media-svc applied content's last seq, lag 0, labelled by producer" "$(me_content_last) 0" \
+    "$(me_fig "$ME_MEDIA_URL" "$me_applied") $(me_fig "$ME_MEDIA_URL" "$me_lag")"
+curl -s --max-time 5 "$ME_MEDIA_URL" >"$T_TMP/metrics-media.txt"
+if me_err=$(promtool check metrics <"$T_TMP/metrics-media.txt" 2>&1); then
+    pass "promtool accepts media-svc's metrics (with its subscription's)"
+else
+    fail "promtool accepts media-svc's metrics (with its subscription's)" "$(printf '%s' "$me_err" | head -5)"
+fi
+cat "$T_TMP/metrics-media.txt" >>"$T_TMP/metrics-service.txt"
+
+# A consumer that cannot apply (its cursor table locked by another session,
+# as a stuck transaction would; a table lock takes no transaction id, so the
+# relay still moves the event): the event arrives, the lag shows it, and
+# goes back to 0 once the lock is gone. The topic is one no consumer acts on.
+"$PG_BIN/psql" -h 127.0.0.1 -p "$LOA_PG_PORT" -U loa -d loa -q -c "BEGIN" \
+    -c "LOCK TABLE media.event_cursor IN EXCLUSIVE MODE" \
+    -c "SELECT pg_sleep(4)" -c "COMMIT" >/dev/null 2>&1 &
+me_hold=$!
+sleep 0.5
+db_sql "INSERT INTO content.outbox (topic, payload) VALUES ('test.metrics', '')" >/dev/null
+me_lag_up=$(wait_until 4 me_is "$ME_MEDIA_URL" "$me_lag" -gt 0 && me_fig "$ME_MEDIA_URL" "$me_lag")
+wait "$me_hold"
+wait_until 20 me_is "$ME_MEDIA_URL" "$me_lag" = 0 || true
+expect_eq "the lag shows an event not applied (1), then 0 once applied" "1 0 $(me_content_last)" \
+    "$me_lag_up $(me_fig "$ME_MEDIA_URL" "$me_lag") $(me_fig "$ME_MEDIA_URL" "$me_applied")"
+
+# A transaction left open holds the snapshot's xmin: the relay may not
+# move newer rows (their order is not final), so the backlog grows, and is
+# moved once it ends.
+"$PG_BIN/psql" -h 127.0.0.1 -p "$LOA_PG_PORT" -U loa -d loa -q -c "BEGIN" \
+    -c "SELECT pg_current_xact_id()" -c "SELECT pg_sleep(4)" -c "COMMIT" >/dev/null 2>&1 &
+me_hold=$!
+sleep 0.5
+db_sql "INSERT INTO content.outbox (topic, payload) VALUES ('test.metrics', ''), ('test.metrics', '')" >/dev/null
+me_backlog_up=$(wait_until 4 me_is "$ME_URL" loa_outbox_backlog -gt 0 && me_fig "$ME_URL" loa_outbox_backlog)
+wait "$me_hold"
+wait_until 10 me_is "$ME_URL" loa_outbox_backlog = 0 || true
+wait_until 20 me_is "$ME_MEDIA_URL" "$me_lag" = 0 || true
+expect_eq "the backlog shows rows the relay may not move yet (2), then 0; the consumer catches up" \
+    "2 0 $(me_content_last) $(me_content_last) 0" \
+    "$me_backlog_up $(me_fig "$ME_URL" loa_outbox_backlog) $(me_fig "$ME_URL" loa_event_log_last_seq) $(me_fig "$ME_MEDIA_URL" "$me_applied") $(me_fig "$ME_MEDIA_URL" "$me_lag")"
+stack_stop media-svc
+stack_start media-svc
+wait_until 30 stack_ready || true
+
 echo "  -- with LOA_METRICS_TOKEN"
 me_restart "$ME_PORT" me-secret-of-the-test
 wait_until 10 test "$(me_get -H 'Authorization: Bearer me-secret-of-the-test')" = 200 || true
