@@ -91,24 +91,6 @@ static int answers_key (char *out, size_t cap, const char *base)
     return 1;
 }
 
-static void put_encoded (char *out, size_t cap, const char *s)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    size_t o = 0;
-    for (; *s && o + 4 < cap; s++) {
-        unsigned char c = (unsigned char) *s;
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-            c == '-' || c == '_' || c == '.' || c == '~') {
-            out[o++] = (char) c;
-        } else {
-            out[o++] = '%';
-            out[o++] = hex[c >> 4];
-            out[o++] = hex[c & 15];
-        }
-    }
-    out[o] = '\0';
-}
-
 /* The list's address: its query in a fixed order, empty parts left out. */
 static void list_url (char *out, size_t cap, const char *q_enc, int64_t unit, long page)
 {
@@ -158,7 +140,7 @@ enum MHD_Result portal_answers_page (gw_request *req)
     answers_view *v = calloc (1, sizeof *v);
     if (!v)
         return portal_problem_page (req, 500, "Không tải được trang", "Máy chủ thiếu bộ nhớ.");
-    put_encoded (v->q_enc, sizeof v->q_enc, q);
+    portal_url_encode (v->q_enc, sizeof v->q_enc, q);
     list_url (v->here, sizeof v->here, "", unit, page);
     uint64_t gen = 0;
     enum MHD_Result rc;

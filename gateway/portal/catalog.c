@@ -28,28 +28,10 @@ typedef struct {
     char href[3 * MAX_CODE + 16], days[32], level[16], decision[200];
 } proc_rec;
 
-static void put_encoded (char *out, size_t cap, const char *s)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    size_t o = 0;
-    for (; *s && o + 4 < cap; s++) {
-        unsigned char c = (unsigned char) *s;
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-            c == '-' || c == '_' || c == '.' || c == '~') {
-            out[o++] = (char) c;
-        } else {
-            out[o++] = '%';
-            out[o++] = hex[c >> 4];
-            out[o++] = hex[c & 15];
-        }
-    }
-    out[o] = '\0';
-}
-
 static void proc_vars (proc_rec *r, const Loa__Content__Procedure *p)
 {
     char code[3 * MAX_CODE + 1];
-    put_encoded (code, sizeof code, p->code);
+    portal_url_encode (code, sizeof code, p->code);
     snprintf (r->href, sizeof r->href, "/thu-tuc/%s", code);
     if (p->processing_days)
         snprintf (r->days, sizeof r->days, "%d ngày làm việc", (int) p->processing_days);
@@ -149,7 +131,7 @@ enum MHD_Result portal_catalogue_page (gw_request *req)
         v->scopes[n] = (loa_template_scope){.vars = v->items[n].vars};
         n++;
     }
-    put_encoded (v->q_enc, sizeof v->q_enc, q);
+    portal_url_encode (v->q_enc, sizeof v->q_enc, q);
     char here[sizeof v->prev];
     catalogue_url (here, sizeof here, "", page);
     snprintf (v->canonical, sizeof v->canonical, "%s%s", portal_public_url (), here);

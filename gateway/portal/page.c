@@ -61,6 +61,24 @@ void portal_time (const char *t, int with_time, char *out, size_t cap)
     }
 }
 
+void portal_url_encode (char *out, size_t cap, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t o = 0;
+    for (; *s && o + 4 < cap; s++) {
+        unsigned char c = (unsigned char) *s;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            c == '-' || c == '_' || c == '.' || c == '~') {
+            out[o++] = (char) c;
+        } else {
+            out[o++] = '%';
+            out[o++] = hex[c >> 4];
+            out[o++] = hex[c & 15];
+        }
+    }
+    out[o] = '\0';
+}
+
 enum MHD_Result portal_moved (gw_request *req, const char *location)
 {
     const char *const headers[] = {MHD_HTTP_HEADER_LOCATION, location, NULL};

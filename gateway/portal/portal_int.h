@@ -42,6 +42,11 @@ int portal_ref_ok (const char *s);
 /* `s` as an id (1 to 15 decimal digits), else 0. */
 int64_t portal_id (const char *s);
 
+/* `s` percent-encoded (all but RFC 3986's unreserved characters) into
+ * `out` of `cap` bytes; a text too long is cut short, never inside a
+ * %XX. */
+void portal_url_encode (char *out, size_t cap, const char *s);
+
 /* "HH:MM DD/MM/YYYY" (or "DD/MM/YYYY" without `with_time`) of a contract
  * time ("YYYY-MM-DDTHH:MM:SS+07:00", in Vietnam's time already, as
  * loa_store_time writes it), as the portal's script shows it (vi-VN); the

@@ -138,25 +138,6 @@ static unsigned kinds_of (const char *s)
     return set ? set : (1u << K_N) - 1;
 }
 
-/* `s` percent-encoded (all but unreserved characters) into `out`. */
-static void url_encode (char *out, size_t cap, const char *s)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    size_t o = 0;
-    for (; *s && o + 4 < cap; s++) {
-        unsigned char c = (unsigned char) *s;
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-            c == '-' || c == '_' || c == '.' || c == '~') {
-            out[o++] = (char) c;
-        } else {
-            out[o++] = '%';
-            out[o++] = hex[c >> 4];
-            out[o++] = hex[c & 15];
-        }
-    }
-    out[o] = '\0';
-}
-
 /* ------------------------------------------------------------ the fan-out */
 
 /* A kind's call that did not say yes: the group says so, the request is
@@ -226,7 +207,7 @@ static void fill_articles (search_group *g)
         it->title = a->title;
         it->date = a->maybe_published_at_case ? a->published_at : "";
         char slug[3 * PORTAL_MAX_REF + 1];
-        url_encode (slug, sizeof slug, a->slug);
+        portal_url_encode (slug, sizeof slug, a->slug);
         snprintf (it->url, sizeof it->url, PORTAL_ARTICLES "%s", slug);
         snippet (it->snippet, sizeof it->snippet, a->summary);
     }
@@ -256,7 +237,7 @@ static void fill_procedures (search_group *g)
         it->title = p->name;
         it->date = p->updated_at;
         char code[3 * 32 + 1];
-        url_encode (code, sizeof code, p->code);
+        portal_url_encode (code, sizeof code, p->code);
         snprintf (it->url, sizeof it->url, "/thu-tuc/%s", code);
         char text[600];
         snprintf (text, sizeof text, "Mã %.64s · Lĩnh vực: %.400s%s", p->code, p->field,
@@ -425,7 +406,7 @@ enum MHD_Result gw_search (gw_request *req)
         return gw_respond_problem (req, 500, NULL, NULL);
     search_run (req, q, kinds, page, limit, r);
     char q_enc[sizeof q * 3];
-    url_encode (q_enc, sizeof q_enc, q);
+    portal_url_encode (q_enc, sizeof q_enc, q);
     json_t *groups = json_array ();
     for (int k = 0; k < K_N; k++) {
         const search_group *g = &r->groups[k];
@@ -603,7 +584,7 @@ enum MHD_Result portal_search_page (gw_request *req)
     int64_t found = 0;
     int any_down = 0;
     if (searched) {
-        url_encode (v->q_enc, sizeof v->q_enc, v->q);
+        portal_url_encode (v->q_enc, sizeof v->q_enc, v->q);
         search_run (req, v->q, one_kind ? 1u << kind : (1u << K_N) - 1, one_kind ? page : 1,
                     per_page, &v->r);
         const search_group *only = one_kind ? &v->r.groups[kind] : NULL;
