@@ -256,14 +256,35 @@ static int describe_files (gw_request *req, const Loa__Content__Article *a, gw_r
     return 0;
 }
 
+void portal_media_key (char *key, size_t cap, const char *base)
+{
+    snprintf (key, cap, "%s#m%llu", base, (unsigned long long) gw_cache_generation (GW_MEDIA));
+}
+
+int portal_first_picture (gw_request *req, const Loa__Content__Article *a, char *out, size_t cap)
+{
+    out[0] = '\0';
+    gw_reply files = {0};
+    file_facts facts = {0};
+    describe_files (req, a, &files, &facts);
+    for (size_t i = 0; i < a->n_attachments && !out[0]; i++) {
+        const Loa__Content__Attachment *f = a->attachments[i];
+        const Loa__Media__Asset *asset = asset_of (&facts, f->id);
+        if (asset && strncmp (asset->mime, "image/", 6) == 0 && f->url[0] == '/' &&
+            f->url[1] != '/')
+            snprintf (out, cap, "%s%s", portal_public_url (), f->url);
+    }
+    gw_reply_free (&files);
+    return facts.known ? 0 : -1;
+}
+
 enum MHD_Result portal_article_page (gw_request *req, const char *ref)
 {
     /* The page shows media-svc's captions too: its key names media-svc's
      * generation, so that a caption changed (asset.updated) or a file made
      * public makes it stale; content-svc's generation keeps the entry. */
     char key[PORTAL_MAX_REF + 64];
-    snprintf (key, sizeof key, "%s#m%llu", req->url,
-              (unsigned long long) gw_cache_generation (GW_MEDIA));
+    portal_media_key (key, sizeof key, req->url);
     uint64_t gen;
     enum MHD_Result rc;
     if (portal_cached (req, key, &gen, &rc))

@@ -97,23 +97,15 @@ static size_t fill_items (const Loa__Content__ArticleList *list,
     return n;
 }
 
-/* For link previews: the first image of the first listed article that has
- * one (the first article's, as the article page's own rule picks it:
- * article.c), at its absolute address, into `out` ("" when none). */
-static void first_image (const Loa__Content__ArticleList *list, char *out, size_t cap)
+/* For link previews: the first listed article's first picture (the
+ * article page's own rule: article.c), at its absolute address, into
+ * `out` ("" when none). 0, or -1 when media-svc could not say: the page
+ * is then not kept. */
+static int first_image (gw_request *req, const Loa__Content__ArticleList *list, char *out,
+                        size_t cap)
 {
     out[0] = '\0';
-    for (size_t i = 0; i < list->n_items && !out[0]; i++) {
-        const Loa__Content__Article *a = list->items[i];
-        for (size_t k = 0; k < a->n_attachments && !out[0]; k++) {
-            const Loa__Content__Attachment *f = a->attachments[k];
-            if ((strcmp (f->kind, "photo") == 0 || strcmp (f->kind, "image") == 0) &&
-                f->url[0] == '/' && f->url[1] != '/')
-                snprintf (out, cap, "%s%s", portal_public_url (), f->url);
-        }
-        if (i == 0)
-            break; /* the first article's image, or none */
-    }
+    return list->n_items ? portal_first_picture (req, list->items[0], out, cap) : 0;
 }
 
 /* The address of page `n` of the list at `base`. */
@@ -127,7 +119,7 @@ static void page_url (char *out, size_t cap, const char *base, long n)
 
 static char *render_list (gw_request *req, const char *base, long page,
                           const Loa__Content__ArticleList *list,
-                          const Loa__Content__TopicList *topics, list_view *v)
+                          const Loa__Content__TopicList *topics, list_view *v, int *known)
 {
     long pages = list->total > 0 ? (long) ((list->total + PER_PAGE - 1) / PER_PAGE) : 1;
     char here[600];
@@ -143,7 +135,7 @@ static char *render_list (gw_request *req, const char *base, long page,
     snprintf (v->total, sizeof v->total, "%lld", (long long) list->total);
 
     size_t n = fill_items (list, topics, v->items, v->item_scopes, PER_PAGE);
-    first_image (list, v->image, sizeof v->image);
+    *known = first_image (req, list, v->image, sizeof v->image) == 0;
     size_t n_all = 0;
     for (size_t k = 0; topics && k < topics->n_items && n_all < MAX_ALL_TOPICS; k++) {
         topic_vars (&v->all[n_all], topics->items[k]);
@@ -191,8 +183,9 @@ enum MHD_Result portal_list_page (gw_request *req, portal_list kind, int64_t id)
     long page = page_of (req);
     if (page == 0 || ((kind == PORTAL_LIST_TOPIC || kind == PORTAL_LIST_UNIT) && id == 0))
         return portal_problem_page (req, 404, missing, "Địa chỉ này không chỉ đến trang nào.");
-    char key[600];
-    page_url (key, sizeof key, req->url, page);
+    char url[600], key[640];
+    page_url (url, sizeof url, req->url, page);
+    portal_media_key (key, sizeof key, url);
     uint64_t gen;
     enum MHD_Result rc;
     if (portal_cached (req, key, &gen, &rc))
@@ -263,7 +256,9 @@ enum MHD_Result portal_list_page (gw_request *req, portal_list kind, int64_t id)
         rc = portal_problem_page (req, 404, missing, "Danh sách không có trang này.");
         goto out;
     }
-    rc = portal_send (req, key, gen, render_list (req, req->url, page, al, tl, v));
+    int known = 0;
+    char *html = render_list (req, req->url, page, al, tl, v, &known);
+    rc = portal_send (req, key, known ? gen : 0, html);
 out:
     free (v);
     gw_reply_free (&list);
@@ -288,7 +283,9 @@ enum MHD_Result portal_home_page (gw_request *req)
     static const char missing[] = "Không tải được trang chủ";
     uint64_t gen;
     enum MHD_Result rc;
-    if (portal_cached (req, "/", &gen, &rc))
+    char key[64];
+    portal_media_key (key, sizeof key, "/");
+    if (portal_cached (req, key, &gen, &rc))
         return rc;
     gw_reply topics = {0}, newest = {0}, cchc = {0};
     home_view *v = NULL;
@@ -325,7 +322,8 @@ enum MHD_Result portal_home_page (gw_request *req)
     size_t n_cchc = fill_items ((const Loa__Content__ArticleList *) cchc.msg, tl, v->cchc,
                                 v->cchc_scopes, HOME_CCHC);
     snprintf (v->canonical, sizeof v->canonical, "%s/", portal_public_url ());
-    first_image ((const Loa__Content__ArticleList *) newest.msg, v->image, sizeof v->image);
+    int known = first_image (req, (const Loa__Content__ArticleList *) newest.msg, v->image,
+                             sizeof v->image) == 0;
     const loa_template_var vars[] = {
         {"canonical", v->canonical},
         {"site_name", GW_PORTAL_SITE_NAME},
@@ -340,7 +338,7 @@ enum MHD_Result portal_home_page (gw_request *req)
         {NULL, NULL, 0},
     };
     const loa_template_scope scope = {.vars = vars, .lists = lists};
-    rc = portal_send (req, "/", gen, portal_render (req, "/index.html", &scope));
+    rc = portal_send (req, key, known ? gen : 0, portal_render (req, "/index.html", &scope));
 out:
     free (v);
     gw_reply_free (&topics);

@@ -42,6 +42,20 @@ int portal_ref_ok (const char *s);
 /* `s` as an id (1 to 15 decimal digits), else 0. */
 int64_t portal_id (const char *s);
 
+struct Loa__Content__Article;
+
+/* The cache key of a page that shows media-svc's descriptions (its
+ * pictures' captions and types, decision 0044): `base` with media-svc's
+ * generation, so that any media-svc event makes the page a new key. */
+void portal_media_key (char *key, size_t cap, const char *base);
+
+/* The first picture (an image/ type, as media-svc describes the files) of
+ * article `a`, at its absolute address, into `out` ("" when none): 0, or
+ * -1 when media-svc could not describe them all (media-svc away, or a file
+ * not yet public): the page is then not kept. */
+int portal_first_picture (gw_request *req, const struct Loa__Content__Article *a, char *out,
+                          size_t cap);
+
 /* `s` percent-encoded (all but RFC 3986's unreserved characters) into
  * `out` of `cap` bytes; a text too long is cut short, never inside a
  * %XX. */
