@@ -66,6 +66,7 @@ const gw_route gw_routes[] = {
     {"GET", "/readyz", 0, GW_ANYONE, DO (gw_readyz)},
     {"GET", "/metrics", GW_OWN_AUTH, GW_ANYONE, DO (gw_metrics)},
     {"GET", "/api/v1/openapi.json", GW_PUBLIC, GW_ANYONE, DO (gw_openapi)},
+    {"GET", "/api/v1/status", 0, ADMIN, DO (gw_status)},
     {"GET", "/api/docs", GW_NOT_API, GW_ANYONE, DO (gw_api_docs)},
 
     /* The portal found and shared (portal/seo.h): for crawlers and feed

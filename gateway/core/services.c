@@ -107,6 +107,11 @@ loa_rpc_client *gw_service_client (gw_service svc)
     return tc->clients[svc];
 }
 
+loa_rpc_client *gw_service_client_at (gw_service svc, const char *address)
+{
+    return loa_rpc_client_new (zmq_context, gw_service_name (svc), address);
+}
+
 loa_peers *gw_service_peers (gw_service svc)
 {
     return loa_peers_new (gw_service_name (svc), endpoints[svc]);

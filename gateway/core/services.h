@@ -34,6 +34,10 @@ void gw_services_thread_done (void);
 /* The calling thread's client for `svc`, or NULL when it cannot be made. */
 loa_rpc_client *gw_service_client (gw_service svc);
 
+/* A new client of `svc` at one `address` (one replica), the caller's:
+ * loa_rpc_client_destroy it. NULL when it cannot be made. */
+loa_rpc_client *gw_service_client_at (gw_service svc, const char *address);
+
 /* The replicas of `svc` (loa_peers.h), for a socket of the caller's; NULL
  * when out of memory. */
 loa_peers *gw_service_peers (gw_service svc);

@@ -81,6 +81,29 @@ static const gw_openapi_own ops[] = {
      "{\"type\": \"string\"}, \"checks\": {\"type\": \"object\", \"additionalProperties\": "
      "{\"type\": \"string\"}}}}",
      NULL, NULL},
+    {"GET", "/api/v1/status", "Tình trạng hệ thống",
+     "For operators (admin): every service's replicas, each pinged at its own address (500 ms), "
+     "with its version, its database, whether it holds the outbox relay's lock, and for each "
+     "subscription the producer's last event applied there and the lag behind the producer. "
+     "`status` is `degraded` while any replica does not answer.",
+     "200",
+     "{\"type\": \"object\", \"required\": [\"status\", \"gateway\", \"services\"], "
+     "\"properties\": {\"status\": {\"type\": \"string\", \"enum\": [\"ok\", "
+     "\"degraded\"]}, \"gateway\": {\"type\": \"object\", \"required\": [\"version\"], "
+     "\"properties\": {\"version\": {\"type\": \"string\"}}}, \"services\": {\"type\": "
+     "\"array\", \"items\": {\"type\": \"object\", \"required\": [\"name\", "
+     "\"replicas_up\", \"replicas_total\", \"replicas\"], \"properties\": {\"name\": "
+     "{\"type\": \"string\"}, \"replicas_up\": {\"type\": \"integer\"}, "
+     "\"replicas_total\": {\"type\": \"integer\"}, \"replicas\": {\"type\": \"array\", "
+     "\"items\": {\"type\": \"object\", \"required\": [\"address\", \"up\"], "
+     "\"properties\": {\"address\": {\"type\": \"string\"}, \"up\": {\"type\": "
+     "\"boolean\"}, \"error\": {\"type\": \"string\"}, \"version\": {\"type\": "
+     "\"string\"}, \"database_ok\": {\"type\": \"boolean\"}, \"relay_active\": "
+     "{\"type\": \"boolean\"}, \"subscriptions\": {\"type\": \"array\", \"items\": "
+     "{\"type\": \"object\", \"required\": [\"producer\", \"applied_seq\", \"lag\"], "
+     "\"properties\": {\"producer\": {\"type\": \"string\"}, \"applied_seq\": {\"type\": "
+     "\"integer\"}, \"lag\": {\"type\": \"integer\"}}}}}}}}}}}}",
+     NULL, NULL},
     {"GET", "/metrics", "Prometheus metrics",
      "Prometheus text exposition; a bearer token of LOA_METRICS_TOKEN when one is set.", "200",
      "text/plain", NULL, NULL},

@@ -13,6 +13,10 @@ enum MHD_Result gw_readyz (gw_request *req);
 
 enum MHD_Result gw_metrics (gw_request *req);
 
+/* GET /api/v1/status (admin): each service's replicas, pinged one by one,
+ * with their versions and events (docs/api/ops.md). */
+enum MHD_Result gw_status (gw_request *req);
+
 /* OpenAPI 3.1 of every route (openapi.c). */
 enum MHD_Result gw_openapi (gw_request *req);
 

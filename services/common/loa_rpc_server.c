@@ -70,6 +70,8 @@ struct loa_rpc_server {
     int has_leader; /* under lead_lock */
     atomic_int stop;
     worker *workers;
+    loa_rpc_ping_fn ping_fn; /* NULL: the ping says nothing of events */
+    void *ping_arg;
 };
 
 /* The monotonic clock in microseconds. */
@@ -273,7 +275,24 @@ static void handle_ping (loa_rpc_ctx *ctx, const ProtobufCMessage *in)
         loa_rpc_fail (ctx, LOA__STATUS__UNAVAILABLE, "cơ sở dữ liệu không sẵn sàng");
         return;
     }
+    enum { MAX_SUBS = 8 };
+    Loa__SubscriptionLag items[MAX_SUBS], *ptrs[MAX_SUBS];
+    if (w->server->ping_fn) {
+        int relay_active = 0;
+        out.n_subscriptions =
+            w->server->ping_fn (w->server->ping_arg, &relay_active, items, MAX_SUBS);
+        out.relay_active = relay_active != 0;
+        for (size_t i = 0; i < out.n_subscriptions; i++)
+            ptrs[i] = &items[i];
+        out.subscriptions = ptrs;
+    }
     loa_rpc_ok (ctx, LOA__STATUS__OK, &out.base);
+}
+
+void loa_rpc_server_on_ping (loa_rpc_server *s, loa_rpc_ping_fn fn, void *arg)
+{
+    s->ping_fn = fn;
+    s->ping_arg = arg;
 }
 
 static const loa_rpc_method ping_method = {"ping", NULL, handle_ping};

@@ -15,6 +15,7 @@
 #include <protobuf-c/protobuf-c.h>
 #include <stdint.h>
 
+#include "common.pb-c.h"
 #include "envelope.pb-c.h"
 #include "loa_buf.h"
 #include "loa_store.h"
@@ -91,6 +92,16 @@ void loa_rpc_fail_store (loa_rpc_ctx *ctx, loa_store_status st,
  * answered by method and status, and their latency by method
  * (loa_metrics.h serves them). */
 void loa_rpc_server_metrics (loa_rpc_server *s, loa_buf *b);
+
+/* What a ping adds about the service's events (loa_service.c): whether
+ * this replica's relay is active, and up to `cap` subscriptions into
+ * `items` (their strings borrowed for the call); their number. Called on
+ * any worker: it only reads atomics. */
+typedef size_t (*loa_rpc_ping_fn) (void *arg, int *relay_active, Loa__SubscriptionLag *items,
+                                   size_t cap);
+
+/* Sets the ping's hook; before loa_rpc_server_start. */
+void loa_rpc_server_on_ping (loa_rpc_server *s, loa_rpc_ping_fn fn, void *arg);
 
 /* 1 when the caller holds `role`. */
 int loa_rpc_has_role (const loa_rpc_ctx *ctx, const char *role);

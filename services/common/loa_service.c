@@ -3,6 +3,7 @@
 #include <assert.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,7 +76,31 @@ typedef struct {
     loa_relay *relay;
     loa_subscriber *const *subs; /* n_subs of them */
     int n_subs;
+    atomic_int ready; /* the subscribers are made: the workers' pings read them */
 } service_figures;
+
+/* What a ping says of the events (GET /api/v1/status): the same figures
+ * as the metrics', read by the RPC workers once the subscribers exist. */
+static size_t service_ping (void *arg, int *relay_active, Loa__SubscriptionLag *items, size_t cap)
+{
+    const service_figures *f = arg;
+    long long last, backlog;
+    *relay_active = loa_relay_figures (f->relay, &last, &backlog);
+    if (!atomic_load (&f->ready))
+        return 0;
+    size_t n = 0;
+    for (int i = 0; i < f->n_subs && n < cap; i++) {
+        long long applied, producer;
+        if (loa_subscriber_figures (f->subs[i], &applied, &producer) != 0)
+            continue;
+        loa__subscription_lag__init (&items[n]);
+        items[n].producer = (char *) loa_subscriber_source (f->subs[i]);
+        items[n].applied_seq = applied > 0 ? (uint64_t) applied : 0;
+        items[n].lag = producer > applied ? (uint64_t) (producer - applied) : 0;
+        n++;
+    }
+    return n;
+}
 
 /* The service's figures for loa_metrics: its RPC server's, its relay's and
  * its subscriptions' (docs/operations.md "Metrics"), the same for every
@@ -268,7 +293,14 @@ int loa_service_main (const loa_service_def *def, int argc, char **argv)
         goto out;
     server = loa_rpc_server_new (self->program, loa_endpoints_rpc_bind (def->id), workers, db_url,
                                  methods, NULL, def->prepare);
-    if (!server || loa_rpc_server_start (server, zctx) != 0)
+    if (!server)
+        goto out;
+    figures.server = server;
+    figures.relay = relay;
+    figures.subs = subs;
+    figures.n_subs = n_subs;
+    loa_rpc_server_on_ping (server, service_ping, &figures);
+    if (loa_rpc_server_start (server, zctx) != 0)
         goto out;
     for (size_t i = 0; def->subscriptions && def->subscriptions[i].apply && i < MAX_SUBSCRIPTIONS;
          i++) {
@@ -281,7 +313,7 @@ int loa_service_main (const loa_service_def *def, int argc, char **argv)
             goto out;
     }
     /* After the subscribers: the metrics thread reads their pointers. */
-    figures = (service_figures){server, relay, subs, n_subs};
+    atomic_store (&figures.ready, 1);
     if (loa_metrics_start (self->program, service_metrics, &figures, &metrics) != 0)
         goto out;
     for (int i = 0; i < n_ticks; i++) {
