@@ -114,6 +114,10 @@ fi
 echo "   gateway at $GW"
 
 echo "== end-to-end tests"
+# Every response the files' `http` calls receive is checked against the
+# OpenAPI document at the end of each file (tests/e2e/lib.sh
+# openapi_check_responses, docs/testing.md); LOA_OPENAPI_CHECK=0 turns it off.
+export LOA_OPENAPI_CHECK=${LOA_OPENAPI_CHECK:-1}
 # LOA_E2E=articles,auth runs only those files (while working on them);
 # the default, and CI, runs every file.
 for f in tests/e2e/test_*.sh; do
@@ -121,8 +125,10 @@ for f in tests/e2e/test_*.sh; do
         case ",$LOA_E2E," in *",$(basename "$f" .sh | sed 's/^test_//'),"*) ;; *) continue ;; esac
     fi
     echo "-- $f"
+    RUN_E2E_FILE=$f # a file may use f itself
     # shellcheck disable=SC1090
     . "$f"
+    openapi_check_responses "$RUN_E2E_FILE"
 done
 
 echo "== sanitizer reports in the programs' logs"

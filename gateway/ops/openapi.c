@@ -86,7 +86,12 @@ static json_t *scalar_schema (json_t *components, const ProtobufCFieldDescriptor
     case PROTOBUF_C_TYPE_STRING: {
         s = json_pack ("{s:s}", "type", "string");
         const char *format = string_format (f->name, mode);
-        if (format)
+        /* An answer's proto3 string is always written: "" when not set
+         * (an embargo, a last download), so a format allows "" too. */
+        if (format && mode == OUT)
+            json_object_set_new (s, "anyOf",
+                                 json_pack ("[{s:s}, {s:i}]", "format", format, "maxLength", 0));
+        else if (format)
             json_object_set_new (s, "format", json_string (format));
         break;
     }
@@ -421,12 +426,25 @@ static json_t *ok_content (json_t *schemas, const gw_route *r)
     return content;
 }
 
-/* What an own operation answers: JSON Schema text, or a media type. */
+/* What an own operation answers: JSON Schema text, or media types
+ * separated by spaces. */
 static json_t *own_content (const char *response)
 {
-    if (response[0] != '{')
-        return json_pack ("{s:{s:{s:s, s:s}}}", response, "schema", "type", "string", "format",
-                          "binary");
+    if (response[0] != '{') {
+        json_t *content = json_object ();
+        for (const char *p = response; *p;) {
+            size_t n = strcspn (p, " ");
+            char type[64];
+            snprintf (type, sizeof type, "%.*s", (int) (n < sizeof type ? n : sizeof type - 1), p);
+            json_object_set_new (
+                content, type,
+                json_pack ("{s:{s:s, s:s}}", "schema", "type", "string", "format", "binary"));
+            p += n;
+            while (*p == ' ')
+                p++;
+        }
+        return content;
+    }
     json_t *schema = json_loads (response, 0, NULL);
     return schema ? json_pack ("{s:{s:o}}", "application/json", "schema", schema) : NULL;
 }
@@ -543,18 +561,34 @@ static json_t *operation (json_t *schemas, const gw_route *r)
     int created = (r->flags & GW_CREATES) != 0;
     if (own) {
         json_t *content = own->response ? own_content (own->response) : NULL;
+        if (content && own->also)
+            json_object_set_new (content, own->also,
+                                 json_pack ("{s:{s:s}}", "schema", "type", "string"));
         json_object_set_new (responses, own->status,
                              success (strcmp (own->status, "204") == 0 ? "No content" : "OK",
-                                      content, r, strcmp (own->status, "201") == 0));
+                                      content, r,
+                                      strcmp (own->status, "201") == 0 && !own->no_location));
     } else if (r->output || (r->flags & GW_FILE)) {
+        json_t *content = ok_content (schemas, r);
+        json_t *json = json_object_get (content, "application/json");
+        if ((r->flags & GW_NINJS) && json) { /* a broadcaster gets the ninjs document */
+            json_object_set_new (json, "schema",
+                                 json_pack ("{s:[O, o]}", "anyOf", json_object_get (json, "schema"),
+                                            ref ("schemas", "NinjsDocument")));
+        }
         json_object_set_new (
             responses, created ? "201" : "200",
-            success (created ? "Created" : "OK", ok_content (schemas, r), r, created));
+            success (created ? "Created" : "OK", content, r, created && r->location != NULL));
         /* A repeated receipt answers 200 with the same body. */
         if (created && strcmp (r->pattern, "/api/v1/media/receipts") == 0)
             json_object_set_new (
                 responses, "200",
                 success ("A repeat: the receipt already given", ok_content (schemas, r), r, 0));
+        /* Bytes that are an asset already answer 200 with that one. */
+        if (created && strcmp (r->pattern, "/api/v1/assets") == 0)
+            json_object_set_new (responses, "200",
+                                 success ("The same bytes were an asset already: that one",
+                                          ok_content (schemas, r), r, 1));
     } else {
         json_object_set_new (responses, "204", success ("No content", NULL, r, 0));
     }

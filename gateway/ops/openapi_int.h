@@ -3,11 +3,13 @@
 #define GW_OPENAPI_INT_H
 
 /* The operation of a route whose handler makes its own JSON: its success
- * status, what it answers (JSON Schema text, or a media type for bytes, or
- * NULL for no body), its request body (JSON Schema text) and its query
- * parameters (a JSON array of Parameter Objects), or NULL. */
+ * status, what it answers (JSON Schema text, or the media types of its
+ * bytes separated by spaces, or NULL for no body), its request body (JSON Schema text) and its
+ * query parameters (a JSON array of Parameter Objects), or NULL. */
 typedef struct {
     const char *method, *pattern, *summary, *description, *status, *response, *body, *params;
+    int no_location; /* a 201 without Location (nothing of its own to GET) */
+    const char *also; /* a media type it may answer instead (on request), or NULL */
 } gw_openapi_own;
 
 const gw_openapi_own *gw_openapi_own_find (const char *method, const char *pattern);

@@ -26,6 +26,11 @@
     "{\"type\": \"integer\"}, \"per_page\": {\"type\": \"integer\"}, \"total\": {\"type\": "       \
     "\"integer\"}}}"
 #define NINJS "{\"$ref\": \"#/components/schemas/NinjsDocument\"}"
+#define ATTACHMENT                                                                                 \
+    "{\"type\": \"object\", \"required\": [\"id\", \"mime\", \"size\"], \"properties\": "          \
+    "{\"id\": {\"type\": \"integer\"}, \"mime\": {\"type\": \"string\", \"enum\": "                \
+    "[\"image/jpeg\", \"image/png\", \"application/pdf\"]}, \"size\": {\"type\": \"integer\", "    \
+    "\"maximum\": 10485760}}}"
 #define FILE_BODY "{\"type\": \"string\", \"format\": \"binary\"}"
 
 /* Schemas the operations below share (components/schemas). */
@@ -194,15 +199,24 @@ static const gw_openapi_own ops[] = {
      "\"in\": \"query\", \"schema\": {\"type\": \"string\", \"format\": \"date\"}}, {\"name\": "
      "\"to\", \"in\": \"query\", \"schema\": {\"type\": \"string\", \"format\": \"date\"}}, "
      "{\"name\": \"format\", \"in\": \"query\", \"schema\": {\"type\": \"string\", \"enum\": "
-     "[\"json\", \"csv\"]}}, " PAGE_PARAMS "]"},
+     "[\"json\", \"csv\"]}}, " PAGE_PARAMS "]",
+     0, "text/csv"},
     {"GET", "/api/v1/assets/{id}", "Tệp ảnh, video",
      "The asset's bytes: Range, ETag, Repr-Digest; public once attached to a published article.",
-     "200", "application/octet-stream", NULL, NULL},
+     "200", "image/* video/* audio/mpeg", NULL, NULL},
     {"GET", "/api/v1/feedback/attachments/{id}", "Tệp đính kèm phản ánh",
-     "A citizen's attachment, for staff who may see the item.", "200", "application/octet-stream",
-     NULL, NULL},
+     "A citizen's attachment, for staff who may see the item.", "200",
+     "image/jpeg image/png application/pdf", NULL, NULL},
     {"GET", "/api/v1/plans/attachments/{id}", "Tệp minh chứng báo cáo",
-     "A file of an activity report, for staff.", "200", "application/octet-stream", NULL, NULL},
+     "A file of an activity report, for staff.", "200", "image/jpeg image/png application/pdf",
+     NULL, NULL},
+    {"POST", "/api/v1/feedback/attachments", "Tải lên tệp đính kèm phản ánh",
+     "A citizen's file (JPEG, PNG or PDF, typed from its bytes, at most 10 MB); its id then goes "
+     "in the submission's attachment_ids. Never its digest nor its address.",
+     "201", ATTACHMENT, NULL, NULL, 1},
+    {"POST", "/api/v1/plans/attachments", "Tải lên tệp minh chứng",
+     "A staff member's file for an activity report, as citizens' attachments.", "201", ATTACHMENT,
+     NULL, NULL, 1},
     {"POST", "/api/v1/broadcasters/{id}/key", "Cấp khóa API mới cho đài",
      "A new key for the broadcaster (shown once); the old one is revoked.", "200",
      "{\"allOf\": [{\"$ref\": \"#/components/schemas/loa.media.Broadcaster\"}, {\"type\": "

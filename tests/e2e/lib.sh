@@ -31,6 +31,70 @@ http() {
     HTTP_STATUS=$(curl -s -o "$T_TMP/body" -D "$T_TMP/headers" -w '%{http_code}' \
         "${verb[@]}" --max-time 20 "$@" "$GW$path") || HTTP_STATUS=000
     HTTP_BODY=$(cat "$T_TMP/body")
+    [ "${LOA_OPENAPI_CHECK:-0}" = 1 ] && openapi_log "$method" "$path"
+    return 0
+}
+
+# openapi_log METHOD PATH: the last `http` answer appended to the run's
+# response log ($T_TMP/openapi-log/log.tsv: the test file and line, method,
+# path, status, content type, and a copy of a JSON body), which
+# openapi_check_responses checks against the OpenAPI document. Builtins
+# only (no process per request).
+OPENAPI_N=0
+openapi_log() {
+    local dir=$T_TMP/openapi-log ctype="" line where="" i body=""
+    [ -d "$dir" ] || mkdir -p "$dir"
+    while IFS= read -r line; do
+        line=${line%$'\r'}
+        case ${line,,} in
+        http/*) ctype="" ;; # a new header block (100 Continue, ...)
+        content-type:*) ctype=${line#*:} ctype=${ctype# } ;;
+        esac
+    done <"$T_TMP/headers"
+    # The outermost line of a test file that led here (not its helpers').
+    for ((i = 1; i < ${#BASH_SOURCE[@]}; i++)); do
+        case ${BASH_SOURCE[i]} in */test_*.sh) where="${BASH_SOURCE[i]##*/}:${BASH_LINENO[i - 1]}" ;; esac
+    done
+    OPENAPI_N=$((OPENAPI_N + 1))
+    case $ctype in *json*)
+        body=$dir/$BASHPID.$OPENAPI_N.json # a subshell counts on its own
+        printf '%s' "$HTTP_BODY" >"$body"
+        ;;
+    esac
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "${where:-?}" "$1" "$2" "$HTTP_STATUS" "$ctype" "$body" >>"$dir/log.tsv"
+}
+
+# openapi_check_responses FILE: with LOA_OPENAPI_CHECK=1, every response
+# FILE's `http` calls received checked against the gateway's OpenAPI
+# document (tests/openapi/check-responses.mjs): one failure per kind of
+# mismatch, naming the operation and the JSON pointer; then the log is
+# emptied for the next file.
+openapi_check_responses() {
+    [ "${LOA_OPENAPI_CHECK:-0}" = 1 ] || return 0
+    local dir=$T_TMP/openapi-log doc=$T_TMP/openapi-doc.json out rc line
+    [ -s "$dir/log.tsv" ] || return 0
+    if [ ! -s "$doc" ] && ! curl -sf --max-time 20 -o "$doc" "$GW/api/v1/openapi.json"; then
+        fail "openapi: the responses of $1 checked" "no document from $GW/api/v1/openapi.json"
+        rm -rf "$dir" "$doc"
+        return 0
+    fi
+    if ! openapi_tools "$T_TMP"; then
+        fail "openapi: npm ci in tests/openapi" "$(tail -3 "$T_TMP/npm.log" | tr '\n' ' ')"
+        rm -rf "$dir"
+        return 0
+    fi
+    out=$(node tests/openapi/check-responses.mjs "$doc" "$dir" 2>&1)
+    rc=$?
+    while IFS= read -r line; do
+        case $line in MISMATCH*) fail "openapi: a response of ${1##*/} matches the document" "${line#MISMATCH }" ;; esac
+    done <<<"$out"
+    if [ $rc = 0 ]; then
+        pass "openapi: every response of ${1##*/} matches the document ($(head -1 <<<"$out"))"
+    elif ! grep -q '^MISMATCH' <<<"$out"; then
+        fail "openapi: the responses of ${1##*/} checked" "$(tail -3 <<<"$out" | tr '\n' ' ')"
+    fi
+    # What failed stays for a look (KEEP_TMP=1 keeps $T_TMP).
+    if [ $rc = 0 ]; then rm -rf "$dir"; else rm -rf "$dir.${1##*/}" && mv "$dir" "$dir.${1##*/}"; fi
 }
 
 # header NAME: the value of a response header of the last `http` call.
