@@ -561,6 +561,11 @@ static json_t *operation (json_t *schemas, const gw_route *r)
     int created = (r->flags & GW_CREATES) != 0;
     if (own) {
         json_t *content = own->response ? own_content (own->response) : NULL;
+        /* /readyz answers 503 with the same body, naming what is down. */
+        if (strcmp (r->pattern, "/readyz") == 0)
+            json_object_set_new (responses, "503",
+                                 success ("Not ready: `checks` names what does not answer",
+                                          own_content (own->response), r, 0));
         if (content && own->also)
             json_object_set_new (content, own->also,
                                  json_pack ("{s:{s:s}}", "schema", "type", "string"));
