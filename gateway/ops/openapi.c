@@ -345,6 +345,7 @@ static const struct {
     {"/readyz", "Operations"},
     {"/metrics", "Operations"},
     {"/api/v1/openapi.json", "Operations"},
+    {"/api/v1/status", "Operations"},
     {"/api/v1/auth", "Auth"},
     {"/api/v1/users", "Auth"},
     {"/api/v1/staff", "Auth"},

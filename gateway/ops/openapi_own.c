@@ -115,6 +115,26 @@ static const gw_openapi_own ops[] = {
     {"GET", "/api/v1/openapi.json", "Tài liệu OpenAPI",
      "This document: OpenAPI 3.1, made from the route table and the messages' descriptors.", "200",
      "{\"type\": \"object\", \"required\": [\"openapi\", \"info\", \"paths\"]}", NULL, NULL},
+    {"GET", "/api/v1/status", "Tình trạng hệ thống",
+     "Each service's replicas pinged at their own addresses: version, database, relay and the "
+     "event lag per subscription; `degraded` when a replica does not answer.",
+     "200",
+     "{\"type\": \"object\", \"required\": [\"status\", \"gateway\", \"services\"], "
+     "\"properties\": {\"status\": {\"type\": \"string\", \"enum\": [\"ok\", \"degraded\"]}, "
+     "\"gateway\": {\"type\": \"object\", \"required\": [\"version\"], \"properties\": "
+     "{\"version\": {\"type\": \"string\"}}}, \"services\": {\"type\": \"array\", \"items\": "
+     "{\"type\": \"object\", \"required\": [\"name\", \"replicas_up\", \"replicas_total\", "
+     "\"replicas\"], \"properties\": {\"name\": {\"type\": \"string\"}, \"replicas_up\": "
+     "{\"type\": \"integer\"}, \"replicas_total\": {\"type\": \"integer\"}, \"replicas\": "
+     "{\"type\": \"array\", \"items\": {\"type\": \"object\", \"required\": [\"address\", "
+     "\"up\"], \"properties\": {\"address\": {\"type\": \"string\"}, \"up\": {\"type\": "
+     "\"boolean\"}, \"error\": {\"type\": \"string\"}, \"version\": {\"type\": \"string\"}, "
+     "\"database_ok\": {\"type\": \"boolean\"}, \"relay_active\": {\"type\": \"boolean\"}, "
+     "\"subscriptions\": {\"type\": \"array\", \"items\": {\"type\": \"object\", "
+     "\"required\": [\"producer\", \"applied_seq\", \"lag\"], \"properties\": {\"producer\": "
+     "{\"type\": \"string\"}, \"applied_seq\": {\"type\": \"integer\"}, \"lag\": {\"type\": "
+     "\"integer\"}}}}}}}}}}}}",
+     NULL, NULL},
     {"POST", "/api/v1/auth/login", "Đăng nhập",
      "A bearer token for a staff account; repeated failures from one address or for one account "
      "are throttled (429 with Retry-After).",
