@@ -229,6 +229,12 @@ static char *build_topic (gw_request *req, size_t *len, enum MHD_Result *rc)
     return build_feed (req, id, len, rc);
 }
 
-enum MHD_Result gw_atom_articles (gw_request *req) { return seo_serve (req, ATOM_TYPE, build_all); }
+enum MHD_Result gw_atom_articles (gw_request *req)
+{
+    return seo_serve (req, ATOM_TYPE, build_all, 0);
+}
 
-enum MHD_Result gw_atom_topic (gw_request *req) { return seo_serve (req, ATOM_TYPE, build_topic); }
+enum MHD_Result gw_atom_topic (gw_request *req)
+{
+    return seo_serve (req, ATOM_TYPE, build_topic, 0);
+}

@@ -58,10 +58,15 @@ static void end_fill (gw_request *req)
     req->rpc.ticket = 0;
 }
 
-enum MHD_Result seo_serve (gw_request *req, const char *type, seo_build_fn build)
+enum MHD_Result seo_serve (gw_request *req, const char *type, seo_build_fn build, int answers)
 {
     char key[256];
-    if ((size_t) snprintf (key, sizeof key, "seo:%s", req->url) >= sizeof key)
+    /* A document that lists the published answers also names feedback-svc's
+     * generation: an answer published makes it a new key. */
+    int n = answers ? snprintf (key, sizeof key, "seo:%s#f%llu", req->url,
+                                (unsigned long long) gw_cache_generation (GW_FEEDBACK))
+                    : snprintf (key, sizeof key, "seo:%s", req->url);
+    if (n < 0 || (size_t) n >= sizeof key)
         return gw_respond_problem (req, 404, "Không có tài nguyên nào ở địa chỉ này", NULL);
     enum MHD_Result rc;
     if (from_cache (req, key, type, &rc))
@@ -111,10 +116,16 @@ enum MHD_Result seo_serve (gw_request *req, const char *type, seo_build_fn build
 int seo_call (gw_request *req, const char *method, const ProtobufCMessage *in,
               const ProtobufCMessageDescriptor *out, gw_reply *reply)
 {
+    return seo_call_in (req, GW_CONTENT, method, in, out, reply);
+}
+
+int seo_call_in (gw_request *req, gw_service svc, const char *method, const ProtobufCMessage *in,
+                 const ProtobufCMessageDescriptor *out, gw_reply *reply)
+{
     /* A read: sent again to another replica when late (the client takes
      * only its own call's answer: each call has its call_id). */
     gw_call_spec spec = {
-        .service = GW_CONTENT,
+        .service = svc,
         .method = method,
         .read = 1,
         .in = in,

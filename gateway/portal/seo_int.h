@@ -24,14 +24,20 @@ typedef char *(*seo_build_fn) (gw_request *req, size_t *len, enum MHD_Result *rc
  * sent as it is; on a miss one request makes it while the others wait
  * (core/cache.h's single flight; `build` runs once per request at most),
  * and a 200 is stored while content-svc's generation is the one from
- * before it was made. ETag, and 304 on If-None-Match. */
-enum MHD_Result seo_serve (gw_request *req, const char *type, seo_build_fn build);
+ * before it was made. ETag, and 304 on If-None-Match. With `answers` (the
+ * document lists the published answers) the key names feedback-svc's
+ * generation too. */
+enum MHD_Result seo_serve (gw_request *req, const char *type, seo_build_fn build, int answers);
 
 /* Calls content-svc's `method` as an anonymous reader (what the public
  * sees, whoever the request's caller is); as gw_call otherwise (on
  * failure the request is answered: -1). */
 int seo_call (gw_request *req, const char *method, const ProtobufCMessage *in,
               const ProtobufCMessageDescriptor *out, gw_reply *reply);
+
+/* The same call of `svc`'s `method`. */
+int seo_call_in (gw_request *req, gw_service svc, const char *method, const ProtobufCMessage *in,
+                 const ProtobufCMessageDescriptor *out, gw_reply *reply);
 
 /* One page of the published articles, newest first (articles.list);
  * `topic_id` 0 for every topic. 0, or -1 with the request answered. */

@@ -3,12 +3,14 @@
  * The addresses are, in this order, the portal's static public pages, the
  * other pages rendered on the server (portal.h: the lists of articles, all,
  * CCHC, each topic's and each unit's, each procedure in force at
- * /thu-tuc/{code}, and each public notice at /thong-bao/{id}), and the published articles, newest
+ * /thu-tuc/{code}, each public notice at /thong-bao/{id}, and each published answer at
+ * /hoi-dap.html?id={id}), and the published articles, newest
  * first (articles.list's order). Up to LOA_SITEMAP_MAX_URLS of them (the protocol's 50,000 by
  * default; lower it to see the split without 50,000 articles) /sitemap.xml is their urlset; past
  * it, /sitemap.xml is a sitemap index of /sitemap-1.xml ... each a urlset of that many addresses
  * (the N-th holds those from (N-1) * max). A publication moves the later addresses one along: the
- * documents are remade on content-svc's next event anyway (seo_doc.c). */
+ * documents are remade on content-svc's next event anyway, and on feedback-svc's (the answers;
+ * seo_doc.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +19,8 @@
 #include "catalog_edit.pb-c.h"
 #include "core/respond.h"
 #include "core/xml.h"
+#include "feedback.pb-c.h"
+#include "feedback_edit.pb-c.h"
 #include "loa_config.h"
 #include "portal/portal.h"
 #include "portal/seo.h"
@@ -217,6 +221,40 @@ static int pages_of (gw_request *req, char what, page_list *l, enum MHD_Result *
     }
 }
 
+/* Every published answer's page (feedback-svc, as an anonymous reader)
+ * into `l`. 0, or -1 with the request answered (*rc). */
+static int answer_pages (gw_request *req, page_list *l, enum MHD_Result *rc)
+{
+    for (int page = 1;; page++) {
+        Loa__Feedback__AnswersRequest in = LOA__FEEDBACK__ANSWERS_REQUEST__INIT;
+        in.has_page = in.has_per_page = 1;
+        in.page = page;
+        in.per_page = LIST_PAGE;
+        gw_reply reply;
+        if (seo_call_in (req, GW_FEEDBACK, "feedback.answers", &in.base,
+                         &loa__feedback__published_answer_list__descriptor, &reply) != 0) {
+            *rc = reply.rc;
+            gw_reply_free (&reply);
+            return -1;
+        }
+        const Loa__Feedback__PublishedAnswerList *al = (const void *) reply.msg;
+        size_t n = al->n_items;
+        int bad = 0;
+        for (size_t i = 0; i < n && !bad; i++) {
+            char path[64];
+            snprintf (path, sizeof path, "/hoi-dap.html?id=%lld", (long long) al->items[i]->id);
+            bad = pages_add (l, path, NULL);
+        }
+        gw_reply_free (&reply);
+        if (bad) {
+            *rc = gw_respond_problem (req, 500, NULL, NULL);
+            return -1;
+        }
+        if (n < LIST_PAGE)
+            return 0;
+    }
+}
+
 /* The pages rendered on the server besides the articles. 0, or -1 with the
  * request answered (*rc; the list freed). */
 static int collect_pages (gw_request *req, page_list *l, enum MHD_Result *rc)
@@ -228,7 +266,8 @@ static int collect_pages (gw_request *req, page_list *l, enum MHD_Result *rc)
         return -1;
     }
     if (pages_of (req, 't', l, rc) != 0 || pages_of (req, 'u', l, rc) != 0 ||
-        pages_of (req, 'p', l, rc) != 0 || pages_of (req, 'n', l, rc) != 0) {
+        pages_of (req, 'p', l, rc) != 0 || pages_of (req, 'n', l, rc) != 0 ||
+        answer_pages (req, l, rc) != 0) {
         pages_free (l);
         return -1;
     }
@@ -372,10 +411,10 @@ static char *build_part (gw_request *req, size_t *len, enum MHD_Result *rc)
 
 enum MHD_Result gw_sitemap (gw_request *req)
 {
-    return seo_serve (req, SITEMAP_TYPE, build_sitemap);
+    return seo_serve (req, SITEMAP_TYPE, build_sitemap, 1);
 }
 
 enum MHD_Result gw_sitemap_part (gw_request *req)
 {
-    return seo_serve (req, SITEMAP_TYPE, build_part);
+    return seo_serve (req, SITEMAP_TYPE, build_part, 1);
 }

@@ -3,7 +3,7 @@
 # kind, /thong-bao/{id}), with every field holding <script> and quotes
 # escaped, the body's raw HTML dropped by content-svc's Markdown; ETag/304;
 # the page changes after a write through the API (a new notice, a hidden
-# one); the notices in the sitemap.
+# one); the notices and the published answers in the sitemap.
 # Sourced by tests/run.sh (one shell): every name here starts with sm_ / SM_.
 # shellcheck shell=bash
 # shellcheck disable=SC2034 # SM_TOK is read by name (e2e_call)
@@ -186,8 +186,22 @@ sm_page "/hoi-dap.html?id=999999999"
 expect_eq "an unknown answer: the 404 page in Vietnamese" "404 1 no-store" \
     "$HTTP_STATUS $(sm_has 'Không tìm thấy câu trả lời đã công khai') $(header Cache-Control)"
 
+# sm_in_sitemap TEXT: 1 when the sitemap (or any part of its index) holds TEXT.
+sm_in_sitemap() {
+    local doc part
+    doc=$(curl -s --max-time 20 "$GW/sitemap.xml")
+    if grep -q '<sitemapindex' <<<"$doc"; then
+        for part in $(grep -o '/sitemap-[0-9]*\.xml' <<<"$doc"); do
+            doc="$doc$(curl -s --max-time 20 "$GW$part")"
+        done
+    fi
+    if grep -qF -- "$1" <<<"$doc"; then echo 1; else echo 0; fi
+}
+expect_eq "sitemap: the published answer's page listed" 1 "$(sm_in_sitemap "/hoi-dap.html?id=$SM_A1</loc>")"
 sm_answer "Kiến nghị thứ hai $SM_RUN" "Nội dung hai." "Trả lời hai $SM_RUN."
 expect_eq "setup: a second answer is published through the API" true "$([ -n "$SM_AID" ] && echo true || echo false)"
+expect_eq "  the sitemap lists the new answer at once (its key names feedback-svc's generation)" 1 \
+    "$(sm_in_sitemap "/hoi-dap.html?id=$SM_AID</loc>")"
 sm_page /hoi-dap.html
 expect_eq "  the list shows it at once, with a new ETag" "1 true" \
     "$(sm_has "Kiến nghị thứ hai $SM_RUN</a>") $([ "$(header ETag)" != "$SM_AETAG" ] && echo true || echo false)"
