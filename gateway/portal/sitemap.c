@@ -152,7 +152,8 @@ static int pages_add (page_list *l, const char *path, const char *slug)
 }
 
 /* Every page of a list method of content-svc (`what`: 't' topics, 'u'
- * units, 'p' procedures in force, 'n' public notices) into `l`. 0, or -1 with the request
+ * units, 'p' procedures in force, 'n' public notices; 'a' published answers, of
+ * feedback-svc) into `l`. 0, or -1 with the request
  * answered (*rc). */
 static int pages_of (gw_request *req, char what, page_list *l, enum MHD_Result *rc)
 {
@@ -160,11 +161,16 @@ static int pages_of (gw_request *req, char what, page_list *l, enum MHD_Result *
         Loa__Content__ListRequest lin = LOA__CONTENT__LIST_REQUEST__INIT;
         Loa__Content__ProcedureListRequest pin = LOA__CONTENT__PROCEDURE_LIST_REQUEST__INIT;
         Loa__Content__NoticeListRequest nin = LOA__CONTENT__NOTICE_LIST_REQUEST__INIT;
-        lin.page = pin.page = nin.page = page;
-        lin.per_page = pin.per_page = nin.per_page = LIST_PAGE;
+        Loa__Feedback__AnswersRequest ain = LOA__FEEDBACK__ANSWERS_REQUEST__INIT;
+        lin.page = pin.page = nin.page = ain.page = page;
+        lin.per_page = pin.per_page = nin.per_page = ain.per_page = LIST_PAGE;
+        ain.has_page = ain.has_per_page = 1;
         pin.status = (char *) "active";
         gw_reply reply;
-        int failed = what == 'p'   ? seo_call (req, "procedures.list", &pin.base,
+        int failed = what == 'a'
+                         ? seo_call_in (req, GW_FEEDBACK, "feedback.answers", &ain.base,
+                                        &loa__feedback__published_answer_list__descriptor, &reply)
+                     : what == 'p' ? seo_call (req, "procedures.list", &pin.base,
                                                &loa__content__procedure_list__descriptor, &reply)
                      : what == 'n' ? seo_call (req, "notices.list", &nin.base,
                                                &loa__content__notice_list__descriptor, &reply)
@@ -194,6 +200,13 @@ static int pages_of (gw_request *req, char what, page_list *l, enum MHD_Result *
                 snprintf (path, sizeof path, "/thong-bao/%lld", (long long) nl->items[i]->id);
                 bad = pages_add (l, path, NULL);
             }
+        } else if (what == 'a') {
+            const Loa__Feedback__PublishedAnswerList *al = (const void *) reply.msg;
+            n = al->n_items;
+            for (size_t i = 0; i < n && !bad; i++) {
+                snprintf (path, sizeof path, "/hoi-dap.html?id=%lld", (long long) al->items[i]->id);
+                bad = pages_add (l, path, NULL);
+            }
         } else if (what == 't') {
             const Loa__Content__TopicList *tl = (const void *) reply.msg;
             n = tl->n_items;
@@ -221,40 +234,6 @@ static int pages_of (gw_request *req, char what, page_list *l, enum MHD_Result *
     }
 }
 
-/* Every published answer's page (feedback-svc, as an anonymous reader)
- * into `l`. 0, or -1 with the request answered (*rc). */
-static int answer_pages (gw_request *req, page_list *l, enum MHD_Result *rc)
-{
-    for (int page = 1;; page++) {
-        Loa__Feedback__AnswersRequest in = LOA__FEEDBACK__ANSWERS_REQUEST__INIT;
-        in.has_page = in.has_per_page = 1;
-        in.page = page;
-        in.per_page = LIST_PAGE;
-        gw_reply reply;
-        if (seo_call_in (req, GW_FEEDBACK, "feedback.answers", &in.base,
-                         &loa__feedback__published_answer_list__descriptor, &reply) != 0) {
-            *rc = reply.rc;
-            gw_reply_free (&reply);
-            return -1;
-        }
-        const Loa__Feedback__PublishedAnswerList *al = (const void *) reply.msg;
-        size_t n = al->n_items;
-        int bad = 0;
-        for (size_t i = 0; i < n && !bad; i++) {
-            char path[64];
-            snprintf (path, sizeof path, "/hoi-dap.html?id=%lld", (long long) al->items[i]->id);
-            bad = pages_add (l, path, NULL);
-        }
-        gw_reply_free (&reply);
-        if (bad) {
-            *rc = gw_respond_problem (req, 500, NULL, NULL);
-            return -1;
-        }
-        if (n < LIST_PAGE)
-            return 0;
-    }
-}
-
 /* The pages rendered on the server besides the articles. 0, or -1 with the
  * request answered (*rc; the list freed). */
 static int collect_pages (gw_request *req, page_list *l, enum MHD_Result *rc)
@@ -267,7 +246,7 @@ static int collect_pages (gw_request *req, page_list *l, enum MHD_Result *rc)
     }
     if (pages_of (req, 't', l, rc) != 0 || pages_of (req, 'u', l, rc) != 0 ||
         pages_of (req, 'p', l, rc) != 0 || pages_of (req, 'n', l, rc) != 0 ||
-        answer_pages (req, l, rc) != 0) {
+        pages_of (req, 'a', l, rc) != 0) {
         pages_free (l);
         return -1;
     }
